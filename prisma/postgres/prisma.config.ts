@@ -1,0 +1,16 @@
+// Prisma CLI config for the PostgreSQL schema. The JS schema engine (WebAssembly, shipped in the
+// npm package) is the only one that works offline; see shared/notes/offline-toolchain.md.
+// The CLI only generates the client and diffs schemas here: migrations are applied by
+// src/db/migrate.ts, so the adapter below never touches a real database.
+import path from 'node:path';
+import { defineConfig } from 'prisma/config';
+import { PrismaPg } from '@prisma/adapter-pg';
+
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: 'js',
+  schema: path.join(__dirname),
+  async adapter() {
+    return new PrismaPg({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
+  },
+});

@@ -1,0 +1,16 @@
+// Prisma CLI config for the SQLite schema. The JS schema engine (WebAssembly, shipped in the
+// npm package) is the only one that works offline; see shared/notes/offline-toolchain.md.
+// The CLI only generates the client and diffs schemas here: migrations are applied by
+// src/db/migrate.ts, so the adapter below never touches a real database.
+import path from 'node:path';
+import { defineConfig } from 'prisma/config';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: 'js',
+  schema: path.join(__dirname),
+  async adapter() {
+    return new PrismaBetterSQLite3({ url: ':memory:' });
+  },
+});

@@ -1,0 +1,50 @@
+// Where Safaricom posts STK results: /api/v1/callbacks/mpesa/<transactionId>/<token>.
+// Only allowlisted source addresses get in (403 and nothing stored otherwise). Everything an
+// allowed source sends is stored, even a body we cannot read or a wrong token (an orphan),
+// and acknowledged with Daraja's conventional reply. Never rate-limited.
+import express, { Router } from 'express';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { TransactionSecrets } from '../security/transaction-secrets';
+import type { CallbacksService } from './callback.service';
+
+export const CALLBACK_PATH = '/api/v1/callbacks/mpesa';
+const ACCEPTED = { ResultCode: 0, ResultDesc: 'Accepted' } as const;
+
+interface Deps {
+  callbacks: CallbacksService;
+  secrets: TransactionSecrets;
+  isAllowedSource: (ip: string | undefined) => boolean;
+  bodyLimit: string;
+  logger: Logger;
+}
+
+export function createCallbackRoutes({ callbacks, secrets, isAllowedSource, bodyLimit, logger }: Deps): Router {
+  const router = Router();
+  // Any content type, any bytes: a callback we cannot parse is still kept as it came.
+  router.use(express.raw({ type: () => true, limit: bodyLimit }));
+
+  router.use((req, _res, next) => {
+    if (!isAllowedSource(req.ip)) {
+      logger.warn('callback refused: source address not allowed', { sourceIp: req.ip });
+      throw new AppError('callback_source_forbidden', 'This address may not post M-Pesa callbacks');
+    }
+    next();
+  });
+
+  router.post(['/', '/:transactionId/:token'], async (req, res) => {
+    const { transactionId, token } = req.params as { transactionId?: string; token?: string };
+    const vouched = transactionId && token && secrets.isCallbackToken(transactionId, token) ? transactionId : undefined;
+    if (transactionId && !vouched) logger.warn('callback token does not match; storing as orphan', { transactionId });
+    const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    await callbacks.receive({ transactionId: vouched, sourceIp: req.ip ?? 'unknown', rawBody });
+    res.json(ACCEPTED);
+  });
+
+  return router;
+}
+
+export function callbackUrlBuilder(baseUrl: string, secrets: TransactionSecrets): (transactionId: string) => string {
+  const base = baseUrl.replace(/\/+$/, '');
+  return (transactionId) => `${base}${CALLBACK_PATH}/${transactionId}/${secrets.callbackToken(transactionId)}`;
+}

@@ -1,0 +1,159 @@
+// The one place that reads the environment. Parsed once with zod; a bad value stops the
+// start with one line naming the variable (see `formatConfigError`).
+import { z } from 'zod';
+import { SAFARICOM_CALLBACK_IPS } from './callbacks/callback.allowlist';
+
+// Safaricom's public sandbox STK shortcode and passkey: published in Daraja's own sample
+// Password (shared/daraja.md §6). Not secrets, so simulator mode may default to them.
+const SANDBOX_SHORTCODE = '174379';
+const SANDBOX_PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';
+
+const DARAJA_BASE_URLS = {
+  sandbox: 'https://sandbox.safaricom.co.ke',
+  production: 'https://api.safaricom.co.ke',
+} as const;
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((item) => item.trim()).filter(Boolean));
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  MPESA_ENVIRONMENT: z.enum(['simulator', 'sandbox', 'production']).default('simulator'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535).default(3000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgres:// (PostgreSQL)')
+    .optional(),
+  MASTER_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes); generate with: openssl rand -hex 32')
+    .optional(),
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+
+  MPESA_BASE_URL: z.url().optional(),
+  MPESA_CONSUMER_KEY: z.string().min(1).optional(),
+  MPESA_CONSUMER_SECRET: z.string().min(1).optional(),
+  MPESA_SHORTCODE: z.string().regex(/^\d{5,7}$/, 'must be 5 to 7 digits').optional(),
+  MPESA_PASSKEY: z.string().min(1).optional(),
+  MPESA_TILL_NUMBER: z.string().regex(/^\d{5,8}$/, 'must be 5 to 8 digits').optional(),
+  MPESA_TIMEOUT_MS: int(100, 120_000).default(15_000),
+  CALLBACK_BASE_URL: z.url().optional(),
+  CALLBACK_ALLOWED_IPS: csv.optional(),
+  TRUST_PROXY: z.string().optional(),
+
+  CORS_ORIGINS: csv.optional(),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 64kb').default('64kb'),
+  RATE_LIMIT_WINDOW_MS: int(1000).default(60_000),
+  RATE_LIMIT_MAX: int(1).default(300),
+  PROJECT_CREATE_RATE_LIMIT_MAX: int(1).default(20),
+  AMOUNT_MIN: int(1).default(1),
+  AMOUNT_MAX: int(1).default(250_000),
+  SIGNATURE_TOLERANCE_SECONDS: int(1, 3600).default(300),
+  SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+
+  SIMULATOR_PORT: int(0, 65535).default(4010),
+  SIMULATOR_CALLBACK_DELAY_MS: int(0).default(2000),
+  SIMULATOR_LATE_CALLBACK_MS: int(0).default(20_000),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+function buildConfig(env: Env) {
+  const simulated = env.MPESA_ENVIRONMENT === 'simulator';
+  const production = env.NODE_ENV === 'production';
+  const missing: string[] = [];
+  // No secret has a default outside simulator mode (and the simulator's are generated, see keys.ts).
+  const required = <T>(name: keyof Env, value: T | undefined, fallback?: T): T => {
+    if (value !== undefined) return value;
+    if (simulated && fallback !== undefined) return fallback;
+    missing.push(name);
+    return undefined as T;
+  };
+
+  const config = {
+    env: env.NODE_ENV,
+    production,
+    host: env.HOST,
+    port: env.PORT,
+    dataDir: env.DATA_DIR,
+    databaseUrl: env.DATABASE_URL ?? `file:${env.DATA_DIR}/mpesa-bridge.db`,
+    masterKeyHex: simulated ? env.MASTER_KEY : required('MASTER_KEY', env.MASTER_KEY),
+    adminToken: simulated ? env.ADMIN_TOKEN : required('ADMIN_TOKEN', env.ADMIN_TOKEN),
+    mpesa: {
+      environment: env.MPESA_ENVIRONMENT,
+      simulated,
+      baseUrl: env.MPESA_BASE_URL ?? (simulated ? undefined : DARAJA_BASE_URLS[env.MPESA_ENVIRONMENT as 'sandbox' | 'production']),
+      consumerKey: required('MPESA_CONSUMER_KEY', env.MPESA_CONSUMER_KEY, 'simulator-consumer-key'),
+      consumerSecret: required('MPESA_CONSUMER_SECRET', env.MPESA_CONSUMER_SECRET, 'simulator-consumer-secret'),
+      shortcode: required('MPESA_SHORTCODE', env.MPESA_SHORTCODE, SANDBOX_SHORTCODE),
+      passkey: required('MPESA_PASSKEY', env.MPESA_PASSKEY, SANDBOX_PASSKEY),
+      tillNumber: env.MPESA_TILL_NUMBER ?? (simulated ? '5050505' : undefined),
+      timeoutMs: env.MPESA_TIMEOUT_MS,
+    },
+    callbacks: {
+      baseUrl: simulated ? env.CALLBACK_BASE_URL : required('CALLBACK_BASE_URL', env.CALLBACK_BASE_URL),
+      // Simulator callbacks come from this machine; real ones from Safaricom's addresses.
+      allowedIps: env.CALLBACK_ALLOWED_IPS ?? (simulated ? ['127.0.0.1', '::1'] : [...SAFARICOM_CALLBACK_IPS]),
+    },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    corsOrigins: env.CORS_ORIGINS ?? (simulated ? ['*'] : []),
+    bodyLimit: env.BODY_LIMIT,
+    rateLimit: {
+      windowMs: env.RATE_LIMIT_WINDOW_MS,
+      maxPerKey: env.RATE_LIMIT_MAX,
+      projectCreateMaxPerAddress: env.PROJECT_CREATE_RATE_LIMIT_MAX,
+    },
+    amount: { min: env.AMOUNT_MIN, max: env.AMOUNT_MAX },
+    signatureToleranceSeconds: env.SIGNATURE_TOLERANCE_SECONDS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') },
+    simulator: {
+      port: env.SIMULATOR_PORT,
+      callbackDelayMs: env.SIMULATOR_CALLBACK_DELAY_MS,
+      lateCallbackMs: env.SIMULATOR_LATE_CALLBACK_MS,
+    },
+  };
+
+  if (missing.length > 0) {
+    throw new ConfigError(`${missing[0]}: required when MPESA_ENVIRONMENT=${env.MPESA_ENVIRONMENT}`);
+  }
+  if (config.amount.min > config.amount.max) throw new ConfigError('AMOUNT_MIN: must not exceed AMOUNT_MAX');
+  if (!simulated && !config.callbacks.baseUrl!.startsWith('https://')) {
+    throw new ConfigError('CALLBACK_BASE_URL: Safaricom requires a public https:// URL outside the simulator');
+  }
+  return config;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+export type Config = Readonly<ReturnType<typeof buildConfig>>;
+
+export class ConfigError extends Error {}
+
+/** Parses the given environment (process.env by default). Throws ConfigError naming the first bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
+  }
+  return deepFreeze(buildConfig(parsed.data));
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object') deepFreeze(child);
+  }
+  return Object.freeze(value);
+}

@@ -1,0 +1,57 @@
+// winston, configured once. Structured fields only; phones masked and secrets redacted by a
+// format that runs on every line, so a careless call site cannot leak them.
+import winston from 'winston';
+import type { Config } from './config';
+import { currentRequestId } from './request-context';
+
+export type Logger = winston.Logger;
+
+const SECRET_FIELD = /secret|passkey|password|token|authorization|signature|master|key$/i;
+const KENYAN_PHONE = /(?<!\d)(?:\+?254|0)?([17]\d{2})\d{3}(\d{3})(?!\d)/g;
+
+/** 254712345678 -> 254712***678. Keeps enough to correlate, not enough to call. */
+export function maskPhone(text: string): string {
+  return text.replace(KENYAN_PHONE, (match, head: string, tail: string) => {
+    const prefix = match.slice(0, match.length - 9);
+    return `${prefix}${head}***${tail}`;
+  });
+}
+
+function redact(value: unknown, key = '', depth = 0): unknown {
+  if (depth > 6) return '[deep]';
+  if (typeof value === 'string') return SECRET_FIELD.test(key) && key !== 'publicKey' ? '[redacted]' : maskPhone(value);
+  if (typeof value === 'number') return /phone|msisdn/i.test(key) ? maskPhone(String(value)) : value;
+  if (Array.isArray(value)) return value.map((item) => redact(item, key, depth + 1));
+  if (value instanceof Error) return { name: value.name, message: maskPhone(value.message) };
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k, depth + 1)]));
+  }
+  return value;
+}
+
+const redactFormat = winston.format((info) => {
+  const requestId = currentRequestId();
+  if (requestId && info.requestId === undefined) info.requestId = requestId;
+  for (const key of Object.keys(info)) {
+    if (key === 'level' || key === 'timestamp') continue;
+    info[key] = redact(info[key], key);
+  }
+  return info;
+});
+
+export function createLogger(config: Pick<Config, 'log'>, silent = false): Logger {
+  const formats = [redactFormat(), winston.format.timestamp()];
+  const output =
+    config.log.format === 'json'
+      ? winston.format.json()
+      : winston.format.printf(({ level, message, timestamp, ...fields }) => {
+          const extra = Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : '';
+          return `${String(timestamp)} ${level} ${String(message)}${extra}`;
+        });
+  return winston.createLogger({
+    level: config.log.level,
+    silent,
+    format: winston.format.combine(...formats, output),
+    transports: [new winston.transports.Console()],
+  });
+}

@@ -1,0 +1,49 @@
+// `npm start`: load .env if present, parse the config once, start, and drain on SIGTERM.
+import 'dotenv/config';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { startService } from './service';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+  const service = await startService(config, logger);
+
+  logger.info('mpesa-bridge listening', {
+    url: `http://${config.host}:${service.port}`,
+    mode: config.mpesa.environment,
+    database: config.databaseUrl.startsWith('file:') ? 'sqlite' : 'postgres',
+    daraja: service.mpesaBaseUrl,
+    ...(service.secretsGeneratedIn ? { credentialsDir: service.secretsGeneratedIn } : {}),
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    service.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+// Socket.io: a browser subscribes to one transaction with its id and client secret, gets the
+// current state at once (a late subscriber never misses a finished payment), then every change.
+// Event: `transaction.updated` with the client view (transaction.view.ts).
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { z } from 'zod';
+import type { Db } from '../db/db.client';
+import type { Logger } from '../logger';
+import type { TransactionSecrets } from '../security/transaction-secrets';
+import type { TransactionEvents } from '../transactions/transaction.events';
+import { toClientView } from '../transactions/transaction.view';
+
+export const TRANSACTION_UPDATED = 'transaction.updated';
+const subscription = z.object({ transactionId: z.string().min(1).max(64), clientSecret: z.string().min(1).max(128) });
+const roomOf = (transactionId: string) => `txn:${transactionId}`;
+
+type Ack = (answer: { ok: true } | { ok: false; error: { code: string; message: string } }) => void;
+
+interface Deps {
+  httpServer: HttpServer;
+  corsOrigins: readonly string[];
+  db: Db;
+  secrets: TransactionSecrets;
+  events: TransactionEvents;
+  logger: Logger;
+}
+
+export function attachRealtime({ httpServer, corsOrigins, db, secrets, events, logger }: Deps) {
+  const io = new Server(httpServer, {
+    cors: { origin: corsOrigins.includes('*') ? '*' : [...corsOrigins] },
+    serveClient: false,
+  });
+
+  io.on('connection', (socket) => {
+    socket.on('subscribe', async (payload: unknown, ack?: Ack) => {
+      const reply: Ack = typeof ack === 'function' ? ack : () => undefined;
+      const parsed = subscription.safeParse(payload);
+      // One refusal for a bad secret and an unknown id, so ids cannot be probed.
+      if (!parsed.success || !secrets.isClientSecret(parsed.data.transactionId, parsed.data.clientSecret)) {
+        reply({ ok: false, error: { code: 'subscription_refused', message: 'Unknown transaction or wrong client secret' } });
+        return;
+      }
+      const { transactionId } = parsed.data;
+      // Join before reading: a change committed after the read still reaches this socket.
+      await socket.join(roomOf(transactionId));
+      const row = await db.transaction.findUnique({ where: { id: transactionId } });
+      if (!row) {
+        await socket.leave(roomOf(transactionId));
+        reply({ ok: false, error: { code: 'subscription_refused', message: 'Unknown transaction or wrong client secret' } });
+        return;
+      }
+      reply({ ok: true });
+      socket.emit(TRANSACTION_UPDATED, toClientView(row));
+    });
+
+    socket.on('unsubscribe', async (payload: unknown) => {
+      const id = (payload as { transactionId?: unknown } | undefined)?.transactionId;
+      if (typeof id === 'string') await socket.leave(roomOf(id));
+    });
+  });
+
+  const stopListening = events.onChanged((row) => {
+    io.to(roomOf(row.id)).emit(TRANSACTION_UPDATED, toClientView(row));
+  });
+  logger.debug('realtime attached');
+
+  return {
+    io,
+    close: () =>
+      new Promise<void>((resolve) => {
+        stopListening();
+        io.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,33 @@
+// The master key protects stored secrets. In production it must be given (MASTER_KEY); in
+// simulator mode it is generated once into the data folder so a fresh clone just starts.
+// The same goes for the admin token. Files are written 0600 and never logged.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config';
+
+export interface ServiceSecrets {
+  masterKey: Buffer;
+  adminToken: string;
+  /** Where generated secrets were written (simulator mode), for the startup banner. */
+  generatedIn?: string;
+}
+
+export function loadServiceSecrets(config: Config): ServiceSecrets {
+  if (config.masterKeyHex && config.adminToken) {
+    return { masterKey: Buffer.from(config.masterKeyHex, 'hex'), adminToken: config.adminToken };
+  }
+  // config.ts guarantees both are present outside simulator mode.
+  const masterKeyHex = config.masterKeyHex ?? readOrCreate(config.dataDir, 'master.key', () => randomBytes(32).toString('hex'));
+  const adminToken = config.adminToken ?? readOrCreate(config.dataDir, 'admin-token', () => `adm_${randomBytes(24).toString('base64url')}`);
+  return { masterKey: Buffer.from(masterKeyHex, 'hex'), adminToken, generatedIn: path.resolve(config.dataDir) };
+}
+
+function readOrCreate(dir: string, name: string, create: () => string): string {
+  const file = path.join(dir, name);
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(dir, { recursive: true });
+  const value = create();
+  fs.writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return value;
+}

@@ -1,0 +1,122 @@
+// Posting the STK callback to the merchant's CallBackURL, the way Safaricom does: once, no
+// retry, no signature, JSON with a `Businessshortcode` header (daraja.md §3, §10.10).
+import type { Logger } from '../logger';
+import { eatTimestamp } from './simulator.ids';
+import { DUPLICATE_CALLBACK_GAP_MS, type CallbackDelivery } from './simulator.outcomes';
+import type { Payment } from './simulator.payments';
+
+export const CALLBACK_TIMEOUT_MS = 10_000;
+
+export interface StkCallbackItem {
+  Name: string;
+  Value?: number | string;
+}
+
+export interface StkCallbackBody {
+  Body: {
+    stkCallback: {
+      MerchantRequestID: string;
+      CheckoutRequestID: string;
+      ResultCode: number;
+      ResultDesc: string;
+      CallbackMetadata?: { Item: StkCallbackItem[] };
+    };
+  };
+}
+
+/** The callback body, shaped like Daraja's documented samples; failures carry no metadata. */
+export function buildStkCallback(payment: Payment): StkCallbackBody {
+  const { result } = payment;
+  const stkCallback: StkCallbackBody['Body']['stkCallback'] = {
+    MerchantRequestID: payment.merchantRequestId,
+    CheckoutRequestID: payment.checkoutRequestId,
+    ResultCode: result.resultCode,
+    ResultDesc: result.callbackDesc,
+  };
+  if (result.resultCode === 0) {
+    stkCallback.CallbackMetadata = {
+      Item: [
+        { Name: 'Amount', Value: payment.amount + payment.callbackAmountDelta },
+        { Name: 'MpesaReceiptNumber', Value: payment.receiptNumber ?? '' },
+        // Real captures carry Balance without a Value (daraja.md §3): readers must cope.
+        { Name: 'Balance' },
+        // Numbers, not strings, on Daraja (daraja.md §10.3).
+        { Name: 'TransactionDate', Value: Number(eatTimestamp(payment.settlesAt)) },
+        { Name: 'PhoneNumber', Value: Number(payment.phoneNumber) },
+      ],
+    };
+  }
+  return { Body: { stkCallback } };
+}
+
+/** Delays, from acceptance, at which the callback is posted (none for a lost callback). */
+export function callbackDelaysFor(delivery: CallbackDelivery, callbackDelayMs: number, lateCallbackMs: number): number[] {
+  switch (delivery) {
+    case 'once':
+      return [callbackDelayMs];
+    case 'none':
+      return [];
+    case 'twice':
+      return [callbackDelayMs, callbackDelayMs + DUPLICATE_CALLBACK_GAP_MS];
+    case 'late':
+      return [lateCallbackMs];
+  }
+}
+
+/** fetch hides the useful part ("ECONNREFUSED", "timeout") in `cause`. */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.name}: ${error.message}${cause}`;
+}
+
+export interface CallbackDispatcher {
+  schedule(payment: Payment, delaysMs: readonly number[]): void;
+  /** Cancels every pending callback and aborts the ones being posted. */
+  stop(): void;
+}
+
+export function createCallbackDispatcher(deps: { logger: Logger; onPost: () => void }): CallbackDispatcher {
+  const { logger } = deps;
+  const timers = new Set<NodeJS.Timeout>();
+  const stopping = new AbortController();
+
+  async function post(payment: Payment): Promise<void> {
+    const fields = { checkoutRequestId: payment.checkoutRequestId, resultCode: payment.result.resultCode, url: payment.callbackUrl };
+    deps.onPost();
+    try {
+      const response = await fetch(payment.callbackUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json;charset=UTF-8', Businessshortcode: payment.shortcode },
+        body: JSON.stringify(buildStkCallback(payment)),
+        signal: AbortSignal.any([AbortSignal.timeout(CALLBACK_TIMEOUT_MS), stopping.signal]),
+      });
+      // Drain the body so the connection is released; its content is of no interest.
+      await response.arrayBuffer();
+      if (response.ok) logger.info('simulator callback delivered', { ...fields, status: response.status });
+      else logger.warn('simulator callback refused by receiver; Safaricom does not retry', { ...fields, status: response.status });
+    } catch (error) {
+      logger.warn('simulator callback not delivered; Safaricom does not retry', { ...fields, reason: describeFailure(error) });
+    }
+  }
+
+  return {
+    schedule(payment, delaysMs) {
+      if (stopping.signal.aborted) return;
+      for (const delayMs of delaysMs) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          void post(payment);
+        }, delayMs);
+        // A pending callback must never be what keeps a process (or a test run) alive.
+        timer.unref();
+        timers.add(timer);
+      }
+    },
+    stop() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      stopping.abort();
+    },
+  };
+}

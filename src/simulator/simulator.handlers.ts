@@ -1,0 +1,122 @@
+// The three Daraja endpoints. Checks run in Daraja's order: token (in the router), then the
+// fields, then the merchant, then what the simulated customer does.
+import type { Request, Response } from 'express';
+import type { SimulatorOptions, SimulatorStats } from './simulator';
+import { callbackDelaysFor, type CallbackDispatcher } from './simulator.callbacks';
+import { DARAJA_ERRORS, sendDarajaError, type DarajaError } from './simulator.errors';
+import { createCheckoutRequestIds, createHexGroupIds, newReceiptNumber } from './simulator.ids';
+import { outcomeFor, SUCCESSFUL_PAYMENT } from './simulator.outcomes';
+import { queryAnswer, type Payment, type PaymentStore } from './simulator.payments';
+import type { TokenStore } from './simulator.tokens';
+import { checkMerchant, readMsisdn, validateStkPush, validateStkQuery } from './simulator.validation';
+
+export interface SimulatorDeps {
+  options: SimulatorOptions;
+  stats: SimulatorStats;
+  tokens: TokenStore;
+  payments: PaymentStore;
+  dispatcher: CallbackDispatcher;
+}
+
+const ACCEPTED = 'Success. Request accepted for processing';
+
+type Credentials = { scheme: 'basic'; key: string; secret: string } | { scheme: 'other' };
+
+function readBasicCredentials(header: string | undefined): Credentials {
+  const match = /^Basic (\S*)$/i.exec(header ?? '');
+  if (!match) return { scheme: 'other' };
+  const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? { scheme: 'basic', key: decoded, secret: '' } : { scheme: 'basic', key: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+/** The bearer token of a request, or undefined when the header is missing or of another scheme. */
+export function readBearerToken(req: Request): string | undefined {
+  return /^Bearer (\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+}
+
+export function createHandlers(deps: SimulatorDeps) {
+  const { options, tokens, payments, dispatcher } = deps;
+  const { logger } = options;
+  const newHexGroupId = createHexGroupIds();
+  const newCheckoutRequestId = createCheckoutRequestIds();
+  const refuse = (res: Response, error: DarajaError) => sendDarajaError(res, error, newHexGroupId());
+
+  function generateToken(req: Request, res: Response): void {
+    if (req.query.grant_type !== 'client_credentials') return refuse(res, DARAJA_ERRORS.invalidGrantType);
+    const credentials = readBasicCredentials(req.get('authorization'));
+    if (credentials.scheme !== 'basic') return refuse(res, DARAJA_ERRORS.invalidAuthentication);
+    if (credentials.key !== options.consumerKey || credentials.secret !== options.consumerSecret) {
+      // Observed: wrong key/secret is a bare 400 with an empty body (daraja.md §1).
+      res.status(400).end();
+      return;
+    }
+    const { accessToken, expiresInSeconds } = tokens.issue();
+    // A string, the historical and most-cited shape (daraja.md §1, §10.1).
+    res.json({ access_token: accessToken, expires_in: String(expiresInSeconds) });
+  }
+
+  function processStkPush(req: Request, res: Response): void {
+    const body = req.body as Record<string, unknown>;
+    const token = readBearerToken(req) ?? '';
+    const phone = readMsisdn(body.PhoneNumber);
+    const outcome = outcomeFor(phone ?? '');
+    // The gateway rejects a dead token before it reads the body, so this outcome comes first.
+    if (outcome.behaviour.kind === 'expireToken' && tokens.expireMidFlight(token)) {
+      logger.info('simulator expired the access token mid-flight', { outcome: outcome.summary });
+      return refuse(res, DARAJA_ERRORS.invalidAccessToken);
+    }
+    const checked = validateStkPush(body);
+    if (!checked.ok) return refuse(res, checked.error);
+    const request = checked.value;
+    const merchantError = checkMerchant(options.shortcodes, request);
+    if (merchantError) return refuse(res, merchantError);
+    if (outcome.behaviour.kind === 'refuse') return refuse(res, outcome.behaviour.error);
+
+    const behaviour = outcome.behaviour.kind === 'complete' ? outcome.behaviour : SUCCESSFUL_PAYMENT;
+    // The result becomes visible to STK Query when the normal callback would be sent, even
+    // when the callback itself is lost or late: that is what those outcomes test.
+    const settlesAt = Date.now() + options.callbackDelayMs;
+    const payment: Payment = {
+      merchantRequestId: newHexGroupId(),
+      checkoutRequestId: newCheckoutRequestId(request.phoneNumber),
+      shortcode: request.businessShortCode,
+      phoneNumber: request.phoneNumber,
+      amount: request.amount,
+      callbackUrl: request.callbackUrl,
+      result: behaviour.result,
+      delivery: behaviour.delivery,
+      callbackAmountDelta: behaviour.callbackAmountDelta,
+      settlesAt,
+      receiptNumber: behaviour.result.resultCode === 0 ? newReceiptNumber(settlesAt) : undefined,
+    };
+    payments.add(payment);
+    dispatcher.schedule(payment, callbackDelaysFor(behaviour.delivery, options.callbackDelayMs, options.lateCallbackMs));
+    logger.info('simulator accepted STK push', {
+      checkoutRequestId: payment.checkoutRequestId,
+      phoneNumber: payment.phoneNumber,
+      outcome: outcome.summary,
+    });
+    res.json({
+      MerchantRequestID: payment.merchantRequestId,
+      CheckoutRequestID: payment.checkoutRequestId,
+      ResponseCode: '0',
+      ResponseDescription: ACCEPTED,
+      CustomerMessage: ACCEPTED,
+    });
+  }
+
+  function queryStkPush(req: Request, res: Response): void {
+    const checked = validateStkQuery(req.body as Record<string, unknown>);
+    if (!checked.ok) return refuse(res, checked.error);
+    const request = checked.value;
+    const merchantError = checkMerchant(options.shortcodes, request);
+    if (merchantError) return refuse(res, merchantError);
+    const payment = payments.find(request.checkoutRequestId);
+    // A payment made through another shortcode is not this merchant's to see.
+    if (!payment || payment.shortcode !== request.businessShortCode) return refuse(res, DARAJA_ERRORS.transactionDoesNotExist);
+    res.json(queryAnswer(payment, Date.now()));
+  }
+
+  return { generateToken, processStkPush, queryStkPush, refuse };
+}

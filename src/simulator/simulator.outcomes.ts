@@ -1,0 +1,102 @@
+// What the simulated customer does, chosen by the PhoneNumber of each STK Push, so every
+// failure path can be exercised per request, without restarting the simulator.
+// README: copy SIMULATED_OUTCOMES (phone -> summary) from here.
+import type { DarajaError } from './simulator.errors';
+
+/** The final result of a payment, with the callback's and the query's own wording (they differ on Daraja, §3). */
+export interface PaymentResult {
+  resultCode: number;
+  callbackDesc: string;
+  queryDesc: string;
+}
+
+/** How the callback reaches the CallBackURL once the payment has a result. */
+export type CallbackDelivery =
+  | 'once' // after callbackDelayMs
+  | 'none' // never: the callback is lost, only STK Query tells the result
+  | 'twice' // after callbackDelayMs, and again ~DUPLICATE_CALLBACK_GAP_MS later
+  | 'late'; // after lateCallbackMs; the query already answers the result after callbackDelayMs
+
+/** The customer answers the prompt (or not) and Safaricom reports a result. */
+export interface CompletionBehaviour {
+  kind: 'complete';
+  result: PaymentResult;
+  delivery: CallbackDelivery;
+  callbackAmountDelta: number;
+}
+
+export type OutcomeBehaviour =
+  | CompletionBehaviour
+  | { kind: 'refuse'; error: DarajaError } // Daraja refuses the push synchronously
+  | { kind: 'expireToken' }; // the access token dies between OAuth and the push
+
+export interface SimulatedOutcome {
+  phoneNumber: string;
+  summary: string;
+  behaviour: OutcomeBehaviour;
+}
+
+export const DUPLICATE_CALLBACK_GAP_MS = 100;
+
+export const PAYMENT_RESULTS = {
+  success: { resultCode: 0, callbackDesc: 'The service request is processed successfully.', queryDesc: 'The service request is processed successfully.' },
+  // The 2026 query wording differs in case and punctuation from the callback's (daraja.md §3).
+  cancelled: { resultCode: 1032, callbackDesc: 'Request cancelled by user', queryDesc: 'Request Cancelled by user.' },
+  insufficientBalance: { resultCode: 1, callbackDesc: 'The balance is insufficient for the transaction.', queryDesc: 'The balance is insufficient for the transaction.' },
+  // Same payment, two texts: callback "No response from user.", query "DS timeout ..." (NKAP 2026).
+  noResponse: { resultCode: 1037, callbackDesc: 'No response from user.', queryDesc: 'DS timeout user cannot be reached' },
+  wrongPin: { resultCode: 2001, callbackDesc: 'The initiator information is invalid.', queryDesc: 'The initiator information is invalid.' },
+} as const satisfies Record<string, PaymentResult>;
+
+const completes = (result: PaymentResult, delivery: CallbackDelivery = 'once', callbackAmountDelta = 0): CompletionBehaviour => ({
+  kind: 'complete',
+  result,
+  delivery,
+  callbackAmountDelta,
+});
+
+/** A normal successful payment: what any unlisted number gets, and the retry after a token expiry. */
+export const SUCCESSFUL_PAYMENT: CompletionBehaviour = completes(PAYMENT_RESULTS.success);
+
+/** Outcome for every PhoneNumber not listed in SIMULATED_OUTCOMES (e.g. 254708374149, 254712345678). */
+export const DEFAULT_OUTCOME: SimulatedOutcome = {
+  phoneNumber: '(any other)',
+  summary: 'Success callback (ResultCode 0) after callbackDelayMs',
+  behaviour: SUCCESSFUL_PAYMENT,
+};
+
+export const SIMULATED_OUTCOMES: readonly SimulatedOutcome[] = [
+  { phoneNumber: '254700000001', summary: 'Callback ResultCode 1032 "Request cancelled by user"', behaviour: completes(PAYMENT_RESULTS.cancelled) },
+  { phoneNumber: '254700000002', summary: 'Callback ResultCode 1 "The balance is insufficient for the transaction."', behaviour: completes(PAYMENT_RESULTS.insufficientBalance) },
+  { phoneNumber: '254700000003', summary: 'Callback ResultCode 1037 "No response from user." (query says "DS timeout user cannot be reached")', behaviour: completes(PAYMENT_RESULTS.noResponse) },
+  { phoneNumber: '254700000004', summary: 'Callback ResultCode 2001 "The initiator information is invalid." (wrong PIN)', behaviour: completes(PAYMENT_RESULTS.wrongPin) },
+  { phoneNumber: '254700000005', summary: 'Payment succeeds but NO callback is ever posted; STK Query answers ResultCode "0" after callbackDelayMs', behaviour: completes(PAYMENT_RESULTS.success, 'none') },
+  { phoneNumber: '254700000006', summary: `Success callback posted twice, the second ${DUPLICATE_CALLBACK_GAP_MS} ms after the first`, behaviour: completes(PAYMENT_RESULTS.success, 'twice') },
+  { phoneNumber: '254700000007', summary: 'Success callback posted after lateCallbackMs; STK Query already answers "0" after callbackDelayMs', behaviour: completes(PAYMENT_RESULTS.success, 'late') },
+  {
+    phoneNumber: '254700000008',
+    summary: 'Push refused: HTTP 500 500.001.1001 "Unable to lock subscriber, ..."',
+    behaviour: {
+      kind: 'refuse',
+      error: { httpStatus: 500, errorCode: '500.001.1001', errorMessage: 'Unable to lock subscriber, a transaction is already in process for the current subscriber' },
+    },
+  },
+  {
+    phoneNumber: '254700000009',
+    summary: 'Push refused: HTTP 500 500.003.02 "Error Occurred: Spike Arrest Violation"',
+    behaviour: { kind: 'refuse', error: { httpStatus: 500, errorCode: '500.003.02', errorMessage: 'Error Occurred: Spike Arrest Violation' } },
+  },
+  {
+    phoneNumber: '254700000010',
+    summary: 'Token expires mid-flight: the push revokes its token and answers 404 404.001.03; a push with a token issued afterwards succeeds',
+    behaviour: { kind: 'expireToken' },
+  },
+  { phoneNumber: '254700000011', summary: 'Success, but the callback Amount is the requested Amount + 1 (amount mismatch)', behaviour: completes(PAYMENT_RESULTS.success, 'once', 1) },
+];
+
+const OUTCOMES_BY_PHONE = new Map(SIMULATED_OUTCOMES.map((outcome) => [outcome.phoneNumber, outcome]));
+
+/** The outcome for a normalised 12-digit PhoneNumber. */
+export function outcomeFor(phoneNumber: string): SimulatedOutcome {
+  return OUTCOMES_BY_PHONE.get(phoneNumber) ?? DEFAULT_OUTCOME;
+}

@@ -1,0 +1,75 @@
+// The simulator's own Express router. It parses its own bodies and answers its own errors in
+// Daraja's shape, because it is mounted inside our main app, whose error shape is different.
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { SimulatorStats } from './simulator';
+import { DARAJA_ERRORS, invalidField } from './simulator.errors';
+import { createHandlers, readBearerToken, type SimulatorDeps } from './simulator.handlers';
+
+const BODY_LIMIT = '64kb';
+
+export const DARAJA_PATHS = {
+  oauth: '/oauth/v1/generate',
+  stkPush: '/mpesa/stkpush/v1/processrequest',
+  stkQuery: '/mpesa/stkpushquery/v1/query',
+} as const;
+
+/** Not a Daraja path: the simulator's own counters, for tests and demos. */
+export const STATS_PATH = '/__simulator/stats';
+
+function isBodyParserError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'type' in error && typeof error.type === 'string' && 'status' in error;
+}
+
+export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
+  const { tokens, stats, options } = deps;
+  const handlers = createHandlers(deps);
+  const router = express.Router();
+
+  const count =
+    (counter: keyof SimulatorStats): RequestHandler =>
+    (_req, _res, next) => {
+      stats[counter] += 1;
+      next();
+    };
+
+  const requireToken: RequestHandler = (req, res, next) => {
+    const token = readBearerToken(req);
+    if (token === undefined || !tokens.isValid(token)) return handlers.refuse(res, DARAJA_ERRORS.invalidAccessToken);
+    next();
+  };
+
+  // Daraja answers a non-JSON Content-Type as an invalid BusinessShortCode: its FAQ names a
+  // wrong Content-Type as the usual cause of that message (daraja.md §2).
+  const requireJsonContentType: RequestHandler = (req, res, next) => {
+    if (!req.is('application/json')) return handlers.refuse(res, invalidField('BusinessShortCode'));
+    next();
+  };
+
+  const requireObjectBody: RequestHandler = (req, res, next) => {
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return handlers.refuse(res, DARAJA_ERRORS.invalidRequestPayload);
+    next();
+  };
+
+  const darajaJson = [requireToken, requireJsonContentType, express.json({ limit: BODY_LIMIT }), requireObjectBody];
+  const methodNotAllowed: RequestHandler = (_req, res) => handlers.refuse(res, DARAJA_ERRORS.methodNotAllowed);
+
+  router.route(DARAJA_PATHS.oauth).get(count('oauthCalls'), handlers.generateToken).all(methodNotAllowed);
+  router.route(DARAJA_PATHS.stkPush).post(count('stkPushes'), ...darajaJson, handlers.processStkPush).all(methodNotAllowed);
+  router.route(DARAJA_PATHS.stkQuery).post(count('stkQueries'), ...darajaJson, handlers.queryStkPush).all(methodNotAllowed);
+  router.route(STATS_PATH).get((_req, res) => {
+    res.json({ ...stats });
+  }).all(methodNotAllowed);
+
+  router.use((_req: Request, res: Response) => handlers.refuse(res, DARAJA_ERRORS.resourceNotFound));
+
+  // Four parameters: that is how Express recognises an error handler.
+  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    if (isBodyParserError(error)) return handlers.refuse(res, DARAJA_ERRORS.invalidRequestPayload);
+    options.logger.error('simulator request failed', { error });
+    handlers.refuse(res, DARAJA_ERRORS.internalServerError);
+  });
+
+  return router;
+}

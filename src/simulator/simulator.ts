@@ -1,0 +1,61 @@
+// A local stand-in for Safaricom's Daraja API (OAuth, STK Push, STK Push Query, callbacks).
+// It speaks Daraja's own paths, field names, JSON types, status codes and error bodies, so our
+// Daraja client cannot tell it apart: only the base URL changes. Test outcomes are chosen by
+// PhoneNumber (see simulator.outcomes.ts).
+import type express from 'express';
+import type { Logger } from '../logger';
+import { createCallbackDispatcher } from './simulator.callbacks';
+import { createPaymentStore } from './simulator.payments';
+import { createSimulatorRouter } from './simulator.routes';
+import { createTokenStore } from './simulator.tokens';
+
+export interface SimulatorOptions {
+  consumerKey: string;
+  consumerSecret: string;
+  shortcodes: Record<string, string>; // BusinessShortCode -> passkey the Password must be built from
+  callbackDelayMs: number; // delay before the normal callback is posted
+  lateCallbackMs: number; // delay for the "late callback" outcome
+  logger: Logger;
+}
+
+/**
+ * Counters since start. Every request to an endpoint counts, whatever it was answered
+ * (so a test can prove a client did not resend a push); callbacksSent counts POSTs made to
+ * CallBackURLs, delivered or not.
+ */
+export interface SimulatorStats {
+  oauthCalls: number;
+  stkPushes: number;
+  stkQueries: number;
+  callbacksSent: number;
+}
+
+export interface Simulator {
+  /** Serves Daraja's paths at its own root: mount at /simulator -> /simulator/oauth/v1/generate. */
+  router: express.Router;
+  stats(): SimulatorStats;
+  /** Cancels every pending callback; nothing the simulator started keeps the process alive. */
+  stop(): void;
+}
+
+export function createSimulator(options: SimulatorOptions): Simulator {
+  const stats: SimulatorStats = { oauthCalls: 0, stkPushes: 0, stkQueries: 0, callbacksSent: 0 };
+  const dispatcher = createCallbackDispatcher({
+    logger: options.logger,
+    onPost: () => {
+      stats.callbacksSent += 1;
+    },
+  });
+  const router = createSimulatorRouter({
+    options,
+    stats,
+    tokens: createTokenStore(),
+    payments: createPaymentStore(),
+    dispatcher,
+  });
+  return {
+    router,
+    stats: () => ({ ...stats }),
+    stop: () => dispatcher.stop(),
+  };
+}

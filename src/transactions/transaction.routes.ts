@@ -1,0 +1,31 @@
+// Merchant API for payments. Every route here sits behind the signature check.
+import { Router } from 'express';
+import { parseOrThrow } from '../validation';
+import type { Config } from '../config';
+import type { TransactionsService } from './transaction.service';
+import { idempotencyKeyHeader, initiateBody, listQuery, transactionIdParams } from './transaction.schema';
+
+export function createTransactionRoutes(deps: { transactions: TransactionsService; amount: Config['amount'] }): Router {
+  const { transactions } = deps;
+  const initiateSchema = initiateBody(deps.amount);
+  const router = Router();
+
+  router.post('/initiate', async (req, res) => {
+    const input = parseOrThrow(initiateSchema, req.body);
+    const header = req.get('idempotency-key');
+    const idempotencyKey = header === undefined ? undefined : parseOrThrow(idempotencyKeyHeader, header);
+    const result = await transactions.initiate(req.project!.id, input, idempotencyKey);
+    res.status(result.httpStatus).json(result.body);
+  });
+
+  router.get('/', async (req, res) => {
+    res.json(await transactions.list(req.project!.id, parseOrThrow(listQuery, req.query)));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { id } = parseOrThrow(transactionIdParams, req.params);
+    res.json({ transaction: await transactions.get(req.project!.id, id) });
+  });
+
+  return router;
+}

@@ -1,0 +1,180 @@
+// Initiating, reading and listing payments. The transaction is stored (pending) before Daraja
+// is called, so a crash in between leaves a trace, never a payment we do not know about.
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/db.client';
+import { AppError, type ErrorCode } from '../errors';
+import { newId } from '../ids';
+import type { Logger } from '../logger';
+import type { MpesaService } from '../mpesa/mpesa.service';
+import type { TransactionSecrets } from '../security/transaction-secrets';
+import type { TransactionEvents } from './transaction.events';
+import type { InitiateInput, ListQuery } from './transaction.schema';
+import { settleTransaction } from './transaction.settle';
+import { toMerchantView, type MerchantTransactionView, type TransactionRow } from './transaction.view';
+
+const DEFAULT_DESCRIPTION = 'Payment';
+
+export interface InitiateResult {
+  /** 201 when Daraja accepted the push; 202 when its answer never came (outcome follows). */
+  httpStatus: 201 | 202;
+  body: { transaction: MerchantTransactionView; clientSecret: string };
+}
+
+interface Deps {
+  db: Db;
+  mpesa: MpesaService;
+  secrets: TransactionSecrets;
+  events: TransactionEvents;
+  logger: Logger;
+  callbackUrlFor: (transactionId: string) => string;
+  shortcode: string;
+  tillNumber: string | undefined;
+}
+
+export type TransactionsService = ReturnType<typeof createTransactionsService>;
+
+export function createTransactionsService(deps: Deps) {
+  const { db, mpesa, secrets, events, logger } = deps;
+
+  function resultOf(row: TransactionRow): InitiateResult {
+    if (row.submitErrorCode) {
+      throw new AppError(row.submitErrorCode as ErrorCode, row.resultDesc ?? 'M-Pesa refused the request', {
+        transactionId: row.id,
+        darajaErrorCode: row.resultCode,
+      });
+    }
+    return {
+      httpStatus: row.checkoutRequestId || row.status !== 'pending' ? 201 : 202,
+      body: { transaction: toMerchantView(row), clientSecret: secrets.clientSecret(row.id) },
+    };
+  }
+
+  /** Replays the first result for a reused Idempotency-Key, or refuses a different body. */
+  async function replay(projectId: string, idempotencyKey: string, requestHash: string): Promise<InitiateResult | undefined> {
+    const existing = await db.transaction.findUnique({ where: { projectId_idempotencyKey: { projectId, idempotencyKey } } });
+    if (!existing) return undefined;
+    if (existing.requestHash !== requestHash) {
+      throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body', {
+        transactionId: existing.id,
+      });
+    }
+    return resultOf(existing);
+  }
+
+  async function createPending(projectId: string, input: InitiateInput, idempotencyKey?: string, requestHash?: string) {
+    const id = newId('txn');
+    const channel = input.channel;
+    if (channel === 'till' && !deps.tillNumber) {
+      throw new AppError('validation_failed', 'channel: till payments need MPESA_TILL_NUMBER configured', {
+        fields: [{ field: 'channel', message: 'no till number configured' }],
+      });
+    }
+    const now = new Date();
+    const [row] = await db.$transaction([
+      db.transaction.create({
+        data: {
+          id,
+          projectId,
+          status: 'pending',
+          phone: input.phone,
+          amount: input.amount,
+          channel,
+          shortcode: deps.shortcode,
+          partyB: channel === 'till' ? deps.tillNumber! : deps.shortcode,
+          accountReference: input.accountReference,
+          description: input.description ?? DEFAULT_DESCRIPTION,
+          metadata: input.metadata ? JSON.stringify(input.metadata) : null,
+          idempotencyKey: idempotencyKey ?? null,
+          requestHash: requestHash ?? null,
+          createdAt: now,
+          updatedAt: now,
+        },
+      }),
+      db.statusChange.create({
+        data: { id: newId('chg'), transactionId: id, fromStatus: null, toStatus: 'pending', source: 'initiate', createdAt: now },
+      }),
+    ]);
+    return row;
+  }
+
+  async function initiate(projectId: string, input: InitiateInput, idempotencyKey?: string): Promise<InitiateResult> {
+    const requestHash = idempotencyKey ? createHash('sha256').update(JSON.stringify(input)).digest('hex') : undefined;
+    if (idempotencyKey) {
+      const replayed = await replay(projectId, idempotencyKey, requestHash!);
+      if (replayed) return replayed;
+    }
+    let row: TransactionRow;
+    try {
+      row = await createPending(projectId, input, idempotencyKey, requestHash);
+    } catch (error) {
+      // Two concurrent requests with one key: the loser replays the winner's result.
+      const replayed = idempotencyKey && isUniqueViolation(error) ? await replay(projectId, idempotencyKey, requestHash!) : undefined;
+      if (replayed) return replayed;
+      throw error;
+    }
+
+    const push = await mpesa.stkPush({
+      phone: row.phone,
+      amount: row.amount,
+      channel: row.channel as 'paybill' | 'till',
+      accountReference: row.accountReference,
+      description: row.description,
+      callbackUrl: deps.callbackUrlFor(row.id),
+    });
+
+    if (push.kind === 'accepted') {
+      // A fast callback may have settled the payment already: only the Daraja ids are written.
+      const ids = { checkoutRequestId: push.checkoutRequestId, merchantRequestId: push.merchantRequestId, customerMessage: push.customerMessage };
+      return resultOf(await db.transaction.update({ where: { id: row.id }, data: ids }));
+    }
+    if (push.kind === 'unknown') {
+      logger.warn('stk push answer lost; transaction left pending for its callback or a status query', { transactionId: row.id });
+      return resultOf(row);
+    }
+
+    const { error } = push;
+    const darajaErrorCode = typeof error.details?.darajaErrorCode === 'string' ? error.details.darajaErrorCode : null;
+    const settled = await db.$transaction((tx) =>
+      settleTransaction(tx, row.id, {
+        to: 'failed',
+        source: 'daraja_rejected',
+        resultCode: darajaErrorCode,
+        resultDesc: error.message,
+        submitErrorCode: error.code,
+      }),
+    );
+    if (settled.changed) events.publishChanged(settled.row);
+    throw new AppError(error.code, error.message, { ...error.details, transactionId: row.id }, error.headers);
+  }
+
+  async function get(projectId: string, id: string): Promise<MerchantTransactionView> {
+    const row = await db.transaction.findFirst({ where: { id, projectId } });
+    if (!row) throw new AppError('transaction_not_found', `No transaction ${id} in this project`);
+    return toMerchantView(row);
+  }
+
+  async function list(projectId: string, query: ListQuery) {
+    const rows = await db.transaction.findMany({
+      where: {
+        projectId,
+        status: query.status,
+        phone: query.phone,
+        createdAt: query.from || query.to ? { gte: query.from, lte: query.to } : undefined,
+        id: query.cursor ? { lt: query.cursor } : undefined,
+      },
+      orderBy: { id: 'desc' },
+      take: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    return {
+      data: page.map(toMerchantView),
+      nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
+    };
+  }
+
+  return { initiate, get, list };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}

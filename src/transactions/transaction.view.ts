@@ -1,0 +1,69 @@
+// Every response goes through these mappers: a database row is never sent as it is.
+// The merchant (signed API) sees the whole payment; a browser holding only the client secret
+// sees what a checkout page needs, with the phone masked.
+import type { Transaction } from '../generated/sqlite/client';
+import { interpretResultCode, type Status } from './transaction.states';
+
+export type TransactionRow = Transaction;
+
+export interface Failure {
+  code: string;
+  message: string;
+  resultCode: string | null;
+  resultDesc: string | null;
+}
+
+function failureOf(row: TransactionRow): Failure | null {
+  if (row.status === 'pending' || row.status === 'completed') return null;
+  if (row.submitErrorCode) {
+    return { code: row.submitErrorCode, message: row.resultDesc ?? 'M-Pesa refused the request', resultCode: row.resultCode, resultDesc: row.resultDesc };
+  }
+  const reason = row.resultCode ? interpretResultCode(row.resultCode) : { code: 'no_answer', message: 'M-Pesa gave no final answer in time' };
+  return { code: reason.code, message: reason.message, resultCode: row.resultCode, resultDesc: row.resultDesc };
+}
+
+export function maskedPhone(phone: string): string {
+  return `${phone.slice(0, 6)}***${phone.slice(-3)}`;
+}
+
+export function toMerchantView(row: TransactionRow) {
+  return {
+    id: row.id,
+    status: row.status as Status,
+    amount: row.amount,
+    currency: 'KES' as const,
+    phone: row.phone,
+    channel: row.channel,
+    accountReference: row.accountReference,
+    description: row.description,
+    metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
+    checkoutRequestId: row.checkoutRequestId,
+    merchantRequestId: row.merchantRequestId,
+    customerMessage: row.customerMessage,
+    mpesaReceiptNumber: row.mpesaReceiptNumber,
+    amountPaid: row.amountPaid,
+    amountMismatch: row.amountMismatch,
+    failure: failureOf(row),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    settledAt: row.settledAt?.toISOString() ?? null,
+  };
+}
+export type MerchantTransactionView = ReturnType<typeof toMerchantView>;
+
+/** The payload of the Socket.io `transaction.updated` event. */
+export function toClientView(row: TransactionRow) {
+  return {
+    id: row.id,
+    status: row.status as Status,
+    amount: row.amount,
+    currency: 'KES' as const,
+    phone: maskedPhone(row.phone),
+    customerMessage: row.customerMessage,
+    mpesaReceiptNumber: row.mpesaReceiptNumber,
+    failure: failureOf(row),
+    updatedAt: row.updatedAt.toISOString(),
+    settledAt: row.settledAt?.toISOString() ?? null,
+  };
+}
+export type ClientTransactionView = ReturnType<typeof toClientView>;

@@ -1,0 +1,60 @@
+// A browser's view: a real socket.io-client that subscribes to a transaction's room.
+import { io, type Socket } from 'socket.io-client';
+
+export interface ClientEvent {
+  id: string;
+  status: string;
+  [field: string]: unknown;
+}
+
+export interface Subscriber {
+  socket: Socket;
+  events: ClientEvent[];
+  subscribe(transactionId: string, clientSecret: string): Promise<{ ok: boolean; error?: { code: string } }>;
+  waitForStatus(status: string, timeoutMs?: number): Promise<ClientEvent>;
+  close(): void;
+}
+
+export async function connectSubscriber(baseUrl: string): Promise<Subscriber> {
+  const socket = io(baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const events: ClientEvent[] = [];
+  const waiters: Array<() => void> = [];
+  socket.on('transaction.updated', (event: ClientEvent) => {
+    events.push(event);
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  return {
+    socket,
+    events,
+    subscribe: (transactionId, clientSecret) =>
+      socket.timeout(5000).emitWithAck('subscribe', { transactionId, clientSecret }),
+    waitForStatus(status, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${status} event; got ${JSON.stringify(events.map((e) => e.status))}`)), timeoutMs);
+        const check = () => {
+          const found = events.find((event) => event.status === status);
+          if (found) {
+            clearTimeout(timer);
+            resolve(found);
+          } else waiters.push(check);
+        };
+        check();
+      });
+    },
+    close: () => socket.close(),
+  };
+}
+
+/** Polls `read` until `done` holds (for server state that is not pushed). */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
