@@ -94,7 +94,7 @@ describe('when Safaricom sends the same callback twice', () => {
     const id = initiated.data.transaction.id;
     const subscriber = await subscribeTo(id, initiated.data.clientSecret);
     await subscriber.waitForStatus('completed');
-    const prisma = await openReadOnly();
+    const prisma = await server.database();
     const records = await eventually(
       () => prisma.callbackRecord.findMany({ where: { transactionId: id }, orderBy: { id: 'asc' } }),
       (rows) => rows.length === 2,
@@ -113,15 +113,4 @@ describe('when the amount paid differs from the amount asked', () => {
     const status = await eventually(() => getTransaction(id), (res) => res.data.transaction.status !== 'pending');
     expect(status.data.transaction).toMatchObject({ status: 'completed', amount: 40, amountPaid: 41, amountMismatch: true });
   });
-});
-
-async function openReadOnly() {
-  const { openDatabase } = await import('../../src/db/db.client');
-  const database = await openDatabase(server.config.databaseUrl);
-  afterAllClose.push(() => database.close());
-  return database.prisma;
-}
-const afterAllClose: Array<() => Promise<void>> = [];
-afterAll(async () => {
-  await Promise.all(afterAllClose.map((close) => close()));
 });

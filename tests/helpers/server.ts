@@ -2,7 +2,10 @@
 // database. Tests talk to it over HTTP and Socket.io like any client would.
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config';
+import { CALLBACK_PATH } from '../../src/callbacks/callback.routes';
+import { openDatabase, type Database } from '../../src/db/db.client';
 import { createLogger } from '../../src/logger';
+import { createTransactionSecrets } from '../../src/security/transaction-secrets';
 import { startService, type RunningService } from '../../src/service';
 import { freshDataDir, freshDatabaseUrl } from './database';
 
@@ -11,13 +14,16 @@ export interface TestServer {
   adminToken: string;
   config: Config;
   service: RunningService;
+  /** The path Safaricom (here: the test) posts a transaction's callback to. */
+  callbackPath(transactionId: string): string;
+  /** A second connection to the same database, to look at what the service stored. */
+  database(): Promise<Database['prisma']>;
   close(): Promise<void>;
 }
 
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = freshDataDir();
-  const adminToken = `adm_${randomBytes(18).toString('hex')}`;
-  const config = loadConfig({
+  const env: Record<string, string> = {
     NODE_ENV: 'test',
     MPESA_ENVIRONMENT: 'simulator',
     HOST: '127.0.0.1',
@@ -25,12 +31,40 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     DATA_DIR: dataDir,
     DATABASE_URL: freshDatabaseUrl(dataDir),
     MASTER_KEY: randomBytes(32).toString('hex'),
-    ADMIN_TOKEN: adminToken,
+    ADMIN_TOKEN: `adm_${randomBytes(18).toString('hex')}`,
     SIMULATOR_CALLBACK_DELAY_MS: '50',
     SIMULATOR_LATE_CALLBACK_MS: '400',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     ...overrides,
-  });
+  };
+  const config = loadConfig(env);
   const service = await startService(config, createLogger(config, !process.env.TEST_LOG_LEVEL));
-  return { url: service.url, adminToken, config, service, close: () => service.close() };
+  const secrets = createTransactionSecrets(Buffer.from(env.MASTER_KEY!, 'hex'));
+  let inspector: Database | undefined;
+
+  return {
+    url: service.url,
+    adminToken: env.ADMIN_TOKEN!,
+    config,
+    service,
+    callbackPath: (id) => `${CALLBACK_PATH}/${id}/${secrets.callbackToken(id)}`,
+    async database() {
+      inspector ??= await openDatabase(config.databaseUrl);
+      return inspector.prisma;
+    },
+    async close() {
+      await service.close();
+      await inspector?.close();
+    },
+  };
+}
+
+/** The environment a test server ran with, to start another one on the same database. */
+export function sameDatabase(server: TestServer): Record<string, string> {
+  return {
+    DATABASE_URL: server.config.databaseUrl,
+    DATA_DIR: server.config.dataDir,
+    ADMIN_TOKEN: server.adminToken,
+    MASTER_KEY: server.config.masterKeyHex!,
+  };
 }

@@ -100,20 +100,37 @@ async function answer(response: Response): Promise<HttpAnswer> {
   return { status: response.status, text, json, headers: response.headers };
 }
 
-function startReceiver(callbacks: ReceivedCallback[]): Promise<Server> {
+export interface CallbackReceiver {
+  url: string;
+  callbacks: ReceivedCallback[];
+  close(): Promise<void>;
+}
+
+/** Records every callback posted to it and acknowledges it the way merchants usually do. */
+export async function startCallbackReceiver(): Promise<CallbackReceiver> {
+  const callbacks: ReceivedCallback[] = [];
   const app = express();
   app.post('/callbacks', express.json(), (req, res) => {
     callbacks.push({ headers: req.headers, body: req.body as StkCallbackPayload, receivedAt: Date.now() });
     res.json({ ResultCode: 0, ResultDesc: 'Accepted' });
   });
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve(server));
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callbacks`,
+    callbacks,
+    close: () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
+    },
+  };
 }
 
 export async function startHarness(overrides: Partial<SimulatorServerOptions> = {}): Promise<Harness> {
-  const callbacks: ReceivedCallback[] = [];
-  const receiver = await startReceiver(callbacks);
+  const receiver = await startCallbackReceiver();
+  const { callbacks } = receiver;
   const simulator: SimulatorServer = await startSimulatorServer({
     consumerKey: CONSUMER_KEY,
     consumerSecret: CONSUMER_SECRET,
@@ -126,7 +143,7 @@ export async function startHarness(overrides: Partial<SimulatorServerOptions> = 
     ...overrides,
   });
   const baseUrl = simulator.url;
-  const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/callbacks`;
+  const callbackUrl = receiver.url;
 
   const get = async (path: string, headers: Record<string, string> = {}) => answer(await fetch(`${baseUrl}${path}`, { headers }));
   const post = async (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -173,9 +190,7 @@ export async function startHarness(overrides: Partial<SimulatorServerOptions> = 
     },
     async close() {
       await simulator.close();
-      const closed = new Promise<void>((resolve) => receiver.close(() => resolve()));
-      receiver.closeAllConnections();
-      await closed;
+      await receiver.close();
     },
   };
   return harness;

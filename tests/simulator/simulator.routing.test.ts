@@ -12,6 +12,7 @@ import {
   SHORTCODE,
   silentLogger,
   sleep,
+  startCallbackReceiver,
   startHarness,
   stkPushBody,
   type Harness,
@@ -124,13 +125,43 @@ describe('simulator mounted inside another app', () => {
 
 describe('simulator stop', () => {
   it('when stopped with callbacks pending, then none of them is posted', async () => {
-    const harness = await startHarness({ callbackDelayMs: 100 });
-    const accepted = await harness.push(stkPushBody(harness.callbackUrl), await harness.fetchToken());
-    expect(accepted.status).toBe(200);
+    const receiver = await startCallbackReceiver();
+    const simulator = createSimulator({
+      consumerKey: CONSUMER_KEY,
+      consumerSecret: CONSUMER_SECRET,
+      shortcodes: { [SHORTCODE]: PASSKEY },
+      callbackDelayMs: 100,
+      lateCallbackMs: 100,
+      logger: silentLogger,
+    });
+    const host = express().use(simulator.router);
+    const server = await new Promise<Server>((resolve) => {
+      const listening = host.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const oauth = await fetch(`${base}/oauth/v1/generate?grant_type=client_credentials`, { headers: { Authorization: basicAuth(CONSUMER_KEY, CONSUMER_SECRET) } });
+      const { access_token: token } = (await oauth.json()) as { access_token: string };
+      for (const phone of [254712345678, 254700000006]) {
+        const push = await fetch(`${base}/mpesa/stkpush/v1/processrequest`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(stkPushBody(receiver.url, { PhoneNumber: phone })),
+        });
+        expect(push.status).toBe(200);
+      }
 
-    await harness.close();
-    await sleep(250);
+      simulator.stop();
+      await sleep(300);
 
-    expect(harness.callbacks).toHaveLength(0);
+      // The receiver stayed up: nothing arrived because nothing was posted.
+      expect(receiver.callbacks).toHaveLength(0);
+      expect(simulator.stats().callbacksSent).toBe(0);
+    } finally {
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await closed;
+      await receiver.close();
+    }
   });
 });

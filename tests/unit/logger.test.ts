@@ -1,0 +1,56 @@
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import { createLogger, maskPhone } from '../../src/logger';
+import { withRequestId } from '../../src/request-context';
+
+function capturingLogger() {
+  const lines: string[] = [];
+  const logger = createLogger({ log: { level: 'debug', format: 'json' } });
+  logger.clear();
+  logger.add(new winston.transports.Stream({ stream: new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } }) }));
+  return { logger, lines };
+}
+
+describe('maskPhone', () => {
+  it.each([
+    ['254712345678', '254712***678'],
+    ['+254712345678', '+254712***678'],
+    ['0712345678', '0712***678'],
+    ['payment from 254112345678 ok', 'payment from 254112***678 ok'],
+  ])('when a line holds %s, then it becomes %s', (input, expected) => {
+    expect(maskPhone(input)).toBe(expected);
+  });
+
+  it('when a number is not a Kenyan mobile (an amount, an id), then it is left alone', () => {
+    expect(maskPhone('amount 250000, ref 20191219102115')).toBe('amount 250000, ref 20191219102115');
+  });
+});
+
+describe('logger', () => {
+  it('when fields hold phones and secrets, then phones are masked and secrets redacted', () => {
+    const { logger, lines } = capturingLogger();
+    logger.info('initiate', {
+      phone: '254712345678',
+      PhoneNumber: 254712345678,
+      secretKey: 'sk_live_abc',
+      nested: { passkey: 'bfb279', Authorization: 'Bearer x', note: 'call 0712345678' },
+    });
+    const line = JSON.parse(lines[0]!);
+    expect(line).toMatchObject({
+      phone: '254712***678',
+      PhoneNumber: '254712***678',
+      secretKey: '[redacted]',
+      nested: { passkey: '[redacted]', Authorization: '[redacted]', note: 'call 0712***678' },
+    });
+    expect(lines[0]).not.toContain('sk_live_abc');
+    expect(lines[0]).not.toContain('345678');
+  });
+
+  it('when logging inside a request context, then the line carries the request id', () => {
+    const { logger, lines } = capturingLogger();
+    withRequestId('req_test_123', () => logger.info('inside'));
+    logger.info('outside');
+    expect(JSON.parse(lines[0]!).requestId).toBe('req_test_123');
+    expect(JSON.parse(lines[1]!).requestId).toBeUndefined();
+  });
+});

@@ -1,0 +1,30 @@
+import { canMove, interpretResultCode, STATUSES } from '../../src/transactions/transaction.states';
+
+describe('payment state machine', () => {
+  it('when pending, then it may move to any final state', () => {
+    for (const to of ['completed', 'failed', 'cancelled', 'expired'] as const) expect(canMove('pending', to)).toBe(true);
+  });
+
+  it('when expired, then only a success may still move it (money moved)', () => {
+    expect(STATUSES.filter((to) => canMove('expired', to))).toEqual(['completed']);
+  });
+
+  it('when completed, failed or cancelled, then nothing moves it, not even back to pending', () => {
+    for (const from of ['completed', 'failed', 'cancelled'] as const) {
+      expect(STATUSES.filter((to) => canMove(from, to))).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['0', 'completed', 'paid'],
+    ['1032', 'cancelled', 'cancelled_by_customer'],
+    ['1', 'failed', 'insufficient_funds'],
+    ['1037', 'failed', 'customer_unreachable'],
+    ['2001', 'failed', 'wrong_pin'],
+    ['1019', 'expired', 'prompt_expired'],
+    ['SFC_IC0003', 'failed', 'shortcode_not_permitted'],
+    ['77777', 'failed', 'declined'],
+  ])('when Daraja answers %s, then the payment is %s (%s)', (code, status, reason) => {
+    expect(interpretResultCode(code)).toMatchObject({ status, code: reason });
+  });
+});
