@@ -114,7 +114,7 @@ export function createCallbackDispatcher(deps: { logger: Logger; onPost: () => v
       }
     },
     stop() {
-      
+      for (const timer of timers) clearTimeout(timer);
       timers.clear();
       stopping.abort();
     },

@@ -1,0 +1,115 @@
+// Callback ingestion: real STK success callbacks posted to the real callback URLs of real
+// pending payments, each settling a distinct one (stored, state changed, event emitted), with
+// a Socket.io client subscribed to some so the emits reach a socket. The same requests, with
+// the same autocannon settings, go to a bare Express JSON echo for the baseline.
+import { io, type Socket } from 'socket.io-client';
+import { CALLBACK_PATH } from '../src/callbacks/callback.routes';
+import type { TransactionSecrets } from '../src/security/transaction-secrets';
+import { runLoad, type LoadRequest, type LoadResult } from './load';
+import { BENCH_AMOUNT, NO_CALLBACK_PHONE, type PendingPayment } from './merchant';
+
+/** One payment in this many has a subscribed browser. */
+const SUBSCRIBE_EVERY = 10;
+const EMIT_WAIT_MS = 10_000;
+
+/**
+ * Daraja's documented success callback (developer.safaricom.co.ke MpesaExpressSimulate, as in
+ * shared/daraja-fixtures.json `stk_callback_success_daraja3_doc`), with each payment's own ids.
+ */
+function successCallback(payment: PendingPayment, index: number): string {
+  return JSON.stringify({
+    Body: {
+      stkCallback: {
+        MerchantRequestID: payment.merchantRequestId,
+        CheckoutRequestID: payment.checkoutRequestId,
+        ResultCode: 0,
+        ResultDesc: 'The service request is processed successfully.',
+        CallbackMetadata: {
+          Item: [
+            { Name: 'Amount', Value: BENCH_AMOUNT },
+            { Name: 'MpesaReceiptNumber', Value: `BEN${index.toString(36).toUpperCase().padStart(7, '0')}` },
+            { Name: 'TransactionDate', Value: 20191219102115 },
+            { Name: 'PhoneNumber', Value: Number(NO_CALLBACK_PHONE) },
+          ],
+        },
+      },
+    },
+  });
+}
+
+export function callbackRequests(payments: readonly PendingPayment[], secrets: TransactionSecrets, firstIndex = 0): LoadRequest[] {
+  return payments.map((payment, i) => ({
+    path: `${CALLBACK_PATH}/${payment.id}/${secrets.callbackToken(payment.id)}`,
+    body: successCallback(payment, firstIndex + i),
+  }));
+}
+
+export interface Subscriber {
+  subscribed: number;
+  completedEvents(): number;
+  waitForCompleted(expected: number): Promise<number>;
+  close(): void;
+}
+
+/** A browser-like client in the rooms of every SUBSCRIBE_EVERY-th payment. */
+export async function subscribeSome(serverUrl: string, payments: readonly PendingPayment[]): Promise<Subscriber> {
+  const socket: Socket = io(serverUrl, { transports: ['websocket'], forceNew: true, reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const completed = new Set<string>();
+  socket.on('transaction.updated', (event: { id: string; status: string }) => {
+    if (event.status === 'completed') completed.add(event.id);
+  });
+  const chosen = payments.filter((_, i) => i % SUBSCRIBE_EVERY === 0);
+  const answers = await Promise.all(
+    chosen.map((p) => socket.timeout(10_000).emitWithAck('subscribe', { transactionId: p.id, clientSecret: p.clientSecret }) as Promise<{ ok: boolean }>),
+  );
+  const refused = answers.filter((answer) => !answer.ok).length;
+  if (refused > 0) throw new Error(`${refused} Socket.io subscriptions refused`);
+
+  return {
+    subscribed: chosen.length,
+    completedEvents: () => completed.size,
+    async waitForCompleted(expected) {
+      const deadline = Date.now() + EMIT_WAIT_MS;
+      while (completed.size < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      return completed.size;
+    },
+    close: () => socket.close(),
+  };
+}
+
+export interface IngestionResult {
+  ours: LoadResult;
+  echo: LoadResult;
+  /** ours / echo, callbacks per second. */
+  ratio: number;
+  subscribed: number;
+  completedEvents: number;
+}
+
+export async function benchCallbackIngestion(opts: {
+  serverUrl: string;
+  echoUrl: string;
+  secrets: TransactionSecrets;
+  warmup: readonly PendingPayment[];
+  measured: readonly PendingPayment[];
+  connections: number;
+}): Promise<IngestionResult> {
+  const warmup = callbackRequests(opts.warmup, opts.secrets);
+  const measured = callbackRequests(opts.measured, opts.secrets, opts.warmup.length);
+  const subscriber = await subscribeSome(opts.serverUrl, opts.measured);
+  try {
+    // Warm both (JIT, connection pools, SQLite pages) before anything counts.
+    await runLoad(opts.echoUrl, warmup, opts.connections);
+    await runLoad(opts.serverUrl, warmup, opts.connections);
+    const echo = await runLoad(opts.echoUrl, measured, opts.connections);
+    const ours = await runLoad(opts.serverUrl, measured, opts.connections);
+    const completedEvents = await subscriber.waitForCompleted(subscriber.subscribed);
+    return { ours, echo, ratio: ours.perSecond / echo.perSecond, subscribed: subscriber.subscribed, completedEvents };
+  } finally {
+    subscriber.close();
+  }
+}

@@ -1,0 +1,165 @@
+// `npm run bench`: starts the service (simulator mode) and a bare Express echo as child
+// processes, loads them from here over 127.0.0.1 only, prints the figures with their targets
+// and writes them to bench/results/latest.json. Every load is bounded in count and time.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTransactionSecrets } from '../src/security/transaction-secrets';
+import { benchCallbackIngestion } from './callbacks';
+import { startChild, type BenchChild } from './child';
+import { callJson, createAgent } from './http';
+import { benchInitiateOverhead, burstInitiates, createPending, type DarajaCredentials } from './initiate';
+import { createProject } from './merchant';
+import { printTable, writeResults, type Figure } from './report';
+import { round } from './stats';
+import { countSettled } from './verify';
+
+const CONNECTIONS = 25;
+const OAUTH_BURST = 500;
+const WARMUP_CALLBACKS = 300;
+const MEASURED_CALLBACKS = 3000;
+const POOL_CONCURRENCY = 20;
+const OVERHEAD_WARMUP_ROUNDS = 30;
+const OVERHEAD_ROUNDS = 300;
+
+const TARGETS = { ingestionRatio: 0.5, overheadP50Ms: 3, oauthCalls: 1, peakRssMb: 200 } as const;
+const RESULTS_FILE = path.join(__dirname, 'results', 'latest.json');
+
+// Sandbox values (public, see src/config.ts), given explicitly so the bench can call the
+// simulator directly with the same credentials as the service.
+const DARAJA: DarajaCredentials = {
+  consumerKey: 'bench-consumer-key',
+  consumerSecret: 'bench-consumer-secret',
+  shortcode: '174379',
+  passkey: 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919',
+};
+
+const log = (message: string) => process.stdout.write(`[bench] ${message}\n`);
+
+function serverEnv(dataDir: string, masterKeyHex: string, adminToken: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    MPESA_ENVIRONMENT: 'simulator',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    DATABASE_URL: `file:${path.join(dataDir, 'bench.db')}`,
+    MASTER_KEY: masterKeyHex,
+    ADMIN_TOKEN: adminToken,
+    MPESA_CONSUMER_KEY: DARAJA.consumerKey,
+    MPESA_CONSUMER_SECRET: DARAJA.consumerSecret,
+    MPESA_SHORTCODE: DARAJA.shortcode,
+    MPESA_PASSKEY: DARAJA.passkey,
+    // The per-project limit would refuse the burst and the pool; it is not what we measure.
+    RATE_LIMIT_MAX: '1000000',
+    LOG_LEVEL: 'error',
+    // No simulator callback may land during the run (the bench posts its own).
+    SIMULATOR_CALLBACK_DELAY_MS: '3600000',
+    SIMULATOR_LATE_CALLBACK_MS: '3600000',
+    SHUTDOWN_TIMEOUT_MS: '2000',
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpesa-bridge-bench-'));
+  const masterKeyHex = randomBytes(32).toString('hex');
+  const adminToken = `adm_${randomBytes(18).toString('hex')}`;
+  const env = serverEnv(dataDir, masterKeyHex, adminToken);
+  const children: BenchChild[] = [];
+
+  try {
+    const server = await startChild('server.ts', env);
+    children.push(server);
+    const echo = await startChild('echo-server.ts', { PATH: process.env.PATH, NODE_ENV: 'production' });
+    children.push(echo);
+    log(`server ${server.url} (pid ${server.pid}), echo ${echo.url} (pid ${echo.pid}), data ${dataDir}`);
+
+    const agent = createAgent(POOL_CONCURRENCY);
+    const keys = await createProject(agent, server.url, adminToken);
+
+    // 3. First thing after start, so the token cache is cold.
+    const burst = await burstInitiates(server.url, keys, OAUTH_BURST);
+    const { count: oauthCalls } = await server.ask({ type: 'oauth-count' }, 'oauth-count');
+    const simulatorStats = (await callJson(agent, { method: 'GET', url: `${server.url}/simulator/__simulator/stats` })).body as { oauthCalls?: number };
+    log(`${OAUTH_BURST} concurrent initiates: ${oauthCalls} OAuth call(s) (simulator counted ${simulatorStats.oauthCalls})`);
+
+    // 1. Pending payments for the callbacks: the burst's, plus more through the same API.
+    const poolStarted = Date.now();
+    const more = await createPending(agent, server.url, keys, WARMUP_CALLBACKS + MEASURED_CALLBACKS - burst.length, POOL_CONCURRENCY);
+    const pool = [...burst, ...more];
+    log(`created ${more.length} more pending payments in ${((Date.now() - poolStarted) / 1000).toFixed(1)} s`);
+    agent.destroy();
+
+    const warmup = pool.slice(0, WARMUP_CALLBACKS);
+    const measured = pool.slice(WARMUP_CALLBACKS);
+    const ingestion = await benchCallbackIngestion({
+      serverUrl: server.url,
+      echoUrl: echo.url,
+      secrets: createTransactionSecrets(Buffer.from(masterKeyHex, 'hex')),
+      warmup,
+      measured,
+      connections: CONNECTIONS,
+    });
+    const settled = await countSettled(env.DATABASE_URL!, measured.map((p) => p.id));
+    log(
+      `callbacks: ${ingestion.ours.ok}/${measured.length} 2xx, ${settled.completed} completed, ${settled.appliedRecords} applied records, ` +
+        `${ingestion.completedEvents}/${ingestion.subscribed} subscribed sockets got "completed"`,
+    );
+
+    // 2. Sequential latency, our initiate against the simulator's own STK Push.
+    const overhead = await benchInitiateOverhead({
+      serverUrl: server.url,
+      darajaUrl: `${server.url}/simulator`,
+      keys,
+      credentials: DARAJA,
+      warmupRounds: OVERHEAD_WARMUP_ROUNDS,
+      rounds: OVERHEAD_ROUNDS,
+    });
+
+    // 4. Read before closing: VmHWM is the peak over the whole run.
+    const peakRssMb = server.peakRssMb();
+    const echoPeakRssMb = echo.peakRssMb();
+
+    const figures: Figure[] = [
+      { name: 'callbacks/s, ours', value: round(ingestion.ours.perSecond, 0), unit: '/s', target: '' },
+      { name: 'callbacks/s, express echo', value: round(ingestion.echo.perSecond, 0), unit: '/s', target: '' },
+      { name: 'callback ingestion ratio', value: round(ingestion.ratio), unit: '', target: `>= ${TARGETS.ingestionRatio}`, pass: ingestion.ratio >= TARGETS.ingestionRatio },
+      { name: 'callback p99, ours', value: round(ingestion.ours.p99Ms), unit: 'ms', target: '' },
+      { name: 'callback p99, express echo', value: round(ingestion.echo.p99Ms), unit: 'ms', target: '' },
+      { name: 'initiate p50 / p99', value: undefined, unit: `${round(overhead.initiate.p50Ms)} / ${round(overhead.initiate.p99Ms)} ms`, target: '' },
+      { name: 'simulator STK Push p50 / p99', value: undefined, unit: `${round(overhead.stkPush.p50Ms)} / ${round(overhead.stkPush.p99Ms)} ms`, target: '' },
+      { name: 'initiate overhead p50', value: round(overhead.overhead.p50Ms), unit: 'ms', target: `<= ${TARGETS.overheadP50Ms} ms`, pass: overhead.overhead.p50Ms <= TARGETS.overheadP50Ms },
+      { name: 'initiate overhead p99', value: round(overhead.overhead.p99Ms), unit: 'ms', target: '' },
+      { name: `OAuth calls, ${OAUTH_BURST} concurrent initiates`, value: oauthCalls, unit: '', target: `${TARGETS.oauthCalls}`, pass: oauthCalls === TARGETS.oauthCalls },
+      { name: 'peak RSS, server process', value: peakRssMb === undefined ? undefined : round(peakRssMb, 1), unit: 'MB', target: `<= ${TARGETS.peakRssMb} MB`, pass: peakRssMb === undefined ? undefined : peakRssMb <= TARGETS.peakRssMb },
+    ];
+    printTable(figures);
+    // The ratio only means something if every callback really settled its payment.
+    const complete = ingestion.ours.ok === measured.length && settled.completed === measured.length && settled.appliedRecords === measured.length;
+    if (!complete) process.stdout.write('\nWARNING: not every measured callback settled its payment; the ingestion figures are not valid.\n');
+
+    writeResults(RESULTS_FILE, {
+      at: new Date().toISOString(),
+      machine: { node: process.version, cpus: os.cpus().length, platform: process.platform },
+      settings: { connections: CONNECTIONS, oauthBurst: OAUTH_BURST, warmupCallbacks: WARMUP_CALLBACKS, measuredCallbacks: MEASURED_CALLBACKS, overheadRounds: OVERHEAD_ROUNDS },
+      callbackIngestion: { ...ingestion, settled, complete },
+      initiateOverhead: overhead,
+      oauth: { burst: OAUTH_BURST, serviceCount: oauthCalls, simulatorCount: simulatorStats.oauthCalls },
+      peakRssMb: { server: peakRssMb, echo: echoPeakRssMb, measuredAs: 'VmHWM of the server child process (node --import tsx bench/server.ts)' },
+      figures,
+      runSeconds: (Date.now() - started) / 1000,
+    });
+    log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } finally {
+    await Promise.all(children.map((child) => child.stop()));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
