@@ -4,14 +4,15 @@ import path from 'node:path';
 
 export interface Figure {
   name: string;
-  value: number | undefined;
+  /** A number, or a text such as "10.1 / 23.1" for informational pairs. */
+  value: number | string | undefined;
   unit: string;
   target: string;
   /** undefined: informational, no target. */
   pass?: boolean;
 }
 
-const format = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? 'n/a' : String(value));
+const format = (value: number | string | undefined) => (value === undefined || Number.isNaN(value) ? 'n/a' : String(value));
 
 export function printTable(figures: readonly Figure[]): void {
   const rows = figures.map((f) => [f.name, `${format(f.value)} ${f.unit}`.trim(), f.target, f.pass === undefined ? '' : f.pass ? 'pass' : 'MISS']);

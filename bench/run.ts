@@ -71,11 +71,14 @@ async function main(): Promise<void> {
   const children: BenchChild[] = [];
 
   try {
-    const server = await startChild('server.ts', env);
+    // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under load.
+    const server = await startChild('server.ts', env, process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean));
     children.push(server);
     const echo = await startChild('echo-server.ts', { PATH: process.env.PATH, NODE_ENV: 'production' });
     children.push(echo);
     log(`server ${server.url} (pid ${server.pid}), echo ${echo.url} (pid ${echo.pid}), data ${dataDir}`);
+    // Peak RSS so far after each phase: tells which phase sets the peak.
+    const peakRssAfter: Record<string, number | undefined> = { start: server.peakRssMb() };
 
     const agent = createAgent(POOL_CONCURRENCY);
     const keys = await createProject(agent, server.url, adminToken);
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
     const burst = await burstInitiates(server.url, keys, OAUTH_BURST);
     const { count: oauthCalls } = await server.ask({ type: 'oauth-count' }, 'oauth-count');
     const simulatorStats = (await callJson(agent, { method: 'GET', url: `${server.url}/simulator/__simulator/stats` })).body as { oauthCalls?: number };
+    peakRssAfter.oauthBurst = server.peakRssMb();
     log(`${OAUTH_BURST} concurrent initiates: ${oauthCalls} OAuth call(s) (simulator counted ${simulatorStats.oauthCalls})`);
 
     // 1. Pending payments for the callbacks: the burst's, plus more through the same API.
@@ -92,6 +96,7 @@ async function main(): Promise<void> {
     const pool = [...burst, ...more];
     log(`created ${more.length} more pending payments in ${((Date.now() - poolStarted) / 1000).toFixed(1)} s`);
     agent.destroy();
+    peakRssAfter.pendingPool = server.peakRssMb();
 
     const warmup = pool.slice(0, WARMUP_CALLBACKS);
     const measured = pool.slice(WARMUP_CALLBACKS);
@@ -103,9 +108,11 @@ async function main(): Promise<void> {
       measured,
       connections: CONNECTIONS,
     });
-    const settled = await countSettled(env.DATABASE_URL!, measured.map((p) => p.id));
+    peakRssAfter.callbackIngestion = server.peakRssMb();
+    const settled = await countSettled(env.DATABASE_URL!);
+    const posted = warmup.length + measured.length;
     log(
-      `callbacks: ${ingestion.ours.ok}/${measured.length} 2xx, ${settled.completed} completed, ${settled.appliedRecords} applied records, ` +
+      `callbacks: ${ingestion.ours.ok}/${measured.length} measured 2xx; of ${posted} posted: ${settled.completed} completed, ${settled.appliedRecords} applied records; ` +
         `${ingestion.completedEvents}/${ingestion.subscribed} subscribed sockets got "completed"`,
     );
 
@@ -121,6 +128,8 @@ async function main(): Promise<void> {
 
     // 4. Read before closing: VmHWM is the peak over the whole run.
     const peakRssMb = server.peakRssMb();
+    peakRssAfter.initiateOverhead = peakRssMb;
+    log(`server peak RSS after each phase (MB): ${JSON.stringify(Object.fromEntries(Object.entries(peakRssAfter).map(([k, v]) => [k, v && round(v, 1)])))}`);
     const echoPeakRssMb = echo.peakRssMb();
 
     const figures: Figure[] = [
@@ -129,8 +138,8 @@ async function main(): Promise<void> {
       { name: 'callback ingestion ratio', value: round(ingestion.ratio), unit: '', target: `>= ${TARGETS.ingestionRatio}`, pass: ingestion.ratio >= TARGETS.ingestionRatio },
       { name: 'callback p99, ours', value: round(ingestion.ours.p99Ms), unit: 'ms', target: '' },
       { name: 'callback p99, express echo', value: round(ingestion.echo.p99Ms), unit: 'ms', target: '' },
-      { name: 'initiate p50 / p99', value: undefined, unit: `${round(overhead.initiate.p50Ms)} / ${round(overhead.initiate.p99Ms)} ms`, target: '' },
-      { name: 'simulator STK Push p50 / p99', value: undefined, unit: `${round(overhead.stkPush.p50Ms)} / ${round(overhead.stkPush.p99Ms)} ms`, target: '' },
+      { name: 'initiate p50 / p99', value: `${round(overhead.initiate.p50Ms)} / ${round(overhead.initiate.p99Ms)}`, unit: 'ms', target: '' },
+      { name: 'simulator STK Push p50 / p99', value: `${round(overhead.stkPush.p50Ms)} / ${round(overhead.stkPush.p99Ms)}`, unit: 'ms', target: '' },
       { name: 'initiate overhead p50', value: round(overhead.overhead.p50Ms), unit: 'ms', target: `<= ${TARGETS.overheadP50Ms} ms`, pass: overhead.overhead.p50Ms <= TARGETS.overheadP50Ms },
       { name: 'initiate overhead p99', value: round(overhead.overhead.p99Ms), unit: 'ms', target: '' },
       { name: `OAuth calls, ${OAUTH_BURST} concurrent initiates`, value: oauthCalls, unit: '', target: `${TARGETS.oauthCalls}`, pass: oauthCalls === TARGETS.oauthCalls },
@@ -138,7 +147,7 @@ async function main(): Promise<void> {
     ];
     printTable(figures);
     // The ratio only means something if every callback really settled its payment.
-    const complete = ingestion.ours.ok === measured.length && settled.completed === measured.length && settled.appliedRecords === measured.length;
+    const complete = ingestion.ours.ok === measured.length && settled.completed === posted && settled.appliedRecords === posted;
     if (!complete) process.stdout.write('\nWARNING: not every measured callback settled its payment; the ingestion figures are not valid.\n');
 
     writeResults(RESULTS_FILE, {
@@ -148,7 +157,7 @@ async function main(): Promise<void> {
       callbackIngestion: { ...ingestion, settled, complete },
       initiateOverhead: overhead,
       oauth: { burst: OAUTH_BURST, serviceCount: oauthCalls, simulatorCount: simulatorStats.oauthCalls },
-      peakRssMb: { server: peakRssMb, echo: echoPeakRssMb, measuredAs: 'VmHWM of the server child process (node --import tsx bench/server.ts)' },
+      peakRssMb: { server: peakRssMb, serverAfterPhase: peakRssAfter, echo: echoPeakRssMb, measuredAs: 'VmHWM of the server child process (node --import tsx bench/server.ts)' },
       figures,
       runSeconds: (Date.now() - started) / 1000,
     });

@@ -73,6 +73,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     callbackUrlFor: callbackUrlBuilder(config.callbacks.baseUrl ?? localUrl, transactionSecrets),
     shortcode: config.mpesa.shortcode,
     tillNumber: config.mpesa.tillNumber,
+    pushTimeoutMs: config.mpesa.timeoutMs,
   });
 
   const app = createApp({

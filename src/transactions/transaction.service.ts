@@ -13,6 +13,15 @@ import { settleTransaction } from './transaction.settle';
 import { toMerchantView, type MerchantTransactionView, type TransactionRow } from './transaction.view';
 
 const DEFAULT_DESCRIPTION = 'Payment';
+const IN_FLIGHT_POLL_MS = 50;
+const IN_FLIGHT_GRACE_MS = 2000;
+
+interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
 
 export interface InitiateResult {
   /** 201 when Daraja accepted the push; 202 when its answer never came (outcome follows). */
@@ -29,6 +38,8 @@ interface Deps {
   callbackUrlFor: (transactionId: string) => string;
   shortcode: string;
   tillNumber: string | undefined;
+  /** Daraja's request timeout: how long a replay may wait for the first request's answer. */
+  pushTimeoutMs: number;
 }
 
 export type TransactionsService = ReturnType<typeof createTransactionsService>;
@@ -37,11 +48,9 @@ export function createTransactionsService(deps: Deps) {
   const { db, mpesa, secrets, events, logger } = deps;
 
   function resultOf(row: TransactionRow): InitiateResult {
-    if (row.submitErrorCode) {
-      throw new AppError(row.submitErrorCode as ErrorCode, row.resultDesc ?? 'M-Pesa refused the request', {
-        transactionId: row.id,
-        darajaErrorCode: row.resultCode,
-      });
+    if (row.submitError) {
+      const refusal = JSON.parse(row.submitError) as SerializedError;
+      throw new AppError(refusal.code, refusal.message, refusal.details, refusal.headers);
     }
     return {
       httpStatus: row.checkoutRequestId || row.status !== 'pending' ? 201 : 202,
@@ -51,12 +60,20 @@ export function createTransactionsService(deps: Deps) {
 
   /** Replays the first result for a reused Idempotency-Key, or refuses a different body. */
   async function replay(projectId: string, idempotencyKey: string, requestHash: string): Promise<InitiateResult | undefined> {
-    const existing = await db.transaction.findUnique({ where: { projectId_idempotencyKey: { projectId, idempotencyKey } } });
+    const where = { projectId_idempotencyKey: { projectId, idempotencyKey } };
+    let existing = await db.transaction.findUnique({ where });
     if (!existing) return undefined;
     if (existing.requestHash !== requestHash) {
       throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body', {
         transactionId: existing.id,
       });
+    }
+    // The first request may still be talking to Daraja: wait for its answer, so every
+    // caller with this key gets the same result (bounded by Daraja's own timeout).
+    const deadline = existing.createdAt.getTime() + deps.pushTimeoutMs + IN_FLIGHT_GRACE_MS;
+    while (!existing.pushFinishedAt && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
+      existing = await db.transaction.findUniqueOrThrow({ where });
     }
     return resultOf(existing);
   }
@@ -125,26 +142,32 @@ export function createTransactionsService(deps: Deps) {
     if (push.kind === 'accepted') {
       // A fast callback may have settled the payment already: only the Daraja ids are written.
       const ids = { checkoutRequestId: push.checkoutRequestId, merchantRequestId: push.merchantRequestId, customerMessage: push.customerMessage };
-      return resultOf(await db.transaction.update({ where: { id: row.id }, data: ids }));
+      return resultOf(await db.transaction.update({ where: { id: row.id }, data: { ...ids, pushFinishedAt: new Date() } }));
     }
     if (push.kind === 'unknown') {
       logger.warn('stk push answer lost; transaction left pending for its callback or a status query', { transactionId: row.id });
-      return resultOf(row);
+      return resultOf(await db.transaction.update({ where: { id: row.id }, data: { pushFinishedAt: new Date() } }));
     }
 
-    const { error } = push;
-    const darajaErrorCode = typeof error.details?.darajaErrorCode === 'string' ? error.details.darajaErrorCode : null;
-    const settled = await db.$transaction((tx) =>
-      settleTransaction(tx, row.id, {
+    const refusal: SerializedError = {
+      code: push.error.code,
+      message: push.error.message,
+      details: { ...push.error.details, transactionId: row.id },
+      headers: push.error.headers,
+    };
+    const darajaErrorCode = push.error.details?.darajaErrorCode;
+    const settled = await db.$transaction(async (tx) => {
+      await tx.transaction.update({ where: { id: row.id }, data: { pushFinishedAt: new Date() } });
+      return settleTransaction(tx, row.id, {
         to: 'failed',
         source: 'daraja_rejected',
-        resultCode: darajaErrorCode,
-        resultDesc: error.message,
-        submitErrorCode: error.code,
-      }),
-    );
+        resultCode: typeof darajaErrorCode === 'string' ? darajaErrorCode : null,
+        resultDesc: push.error.message,
+        submitError: JSON.stringify(refusal),
+      });
+    });
     if (settled.changed) events.publishChanged(settled.row);
-    throw new AppError(error.code, error.message, { ...error.details, transactionId: row.id }, error.headers);
+    return resultOf(settled.row!);
   }
 
   async function get(projectId: string, id: string): Promise<MerchantTransactionView> {

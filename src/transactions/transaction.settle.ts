@@ -11,7 +11,8 @@ export interface Settlement {
   source: 'callback' | 'daraja_rejected' | 'stk_query' | 'expiry';
   resultCode: string | null;
   resultDesc: string | null;
-  submitErrorCode?: string;
+  /** The refusal of the push itself, serialised (see transaction.service.ts). */
+  submitError?: string;
   checkoutRequestId?: string;
   mpesaReceiptNumber?: string;
   amountPaid?: number;
@@ -31,7 +32,7 @@ export async function settleTransaction(tx: DbTx, transactionId: string, settlem
     status: settlement.to,
     resultCode: settlement.resultCode,
     resultDesc: settlement.resultDesc,
-    submitErrorCode: settlement.submitErrorCode ?? null,
+    submitError: settlement.submitError ?? null,
     checkoutRequestId: current.checkoutRequestId ?? settlement.checkoutRequestId ?? null,
     mpesaReceiptNumber: settlement.mpesaReceiptNumber ?? current.mpesaReceiptNumber,
     amountPaid: settlement.amountPaid ?? current.amountPaid,

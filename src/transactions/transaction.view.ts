@@ -15,8 +15,9 @@ export interface Failure {
 
 function failureOf(row: TransactionRow): Failure | null {
   if (row.status === 'pending' || row.status === 'completed') return null;
-  if (row.submitErrorCode) {
-    return { code: row.submitErrorCode, message: row.resultDesc ?? 'M-Pesa refused the request', resultCode: row.resultCode, resultDesc: row.resultDesc };
+  if (row.submitError) {
+    const { code, message } = JSON.parse(row.submitError) as { code: string; message: string };
+    return { code, message, resultCode: row.resultCode, resultDesc: row.resultDesc };
   }
   const reason = row.resultCode ? interpretResultCode(row.resultCode) : { code: 'no_answer', message: 'M-Pesa gave no final answer in time' };
   return { code: reason.code, message: reason.message, resultCode: row.resultCode, resultDesc: row.resultDesc };

@@ -176,6 +176,21 @@ describe('when Daraja refuses the push', () => {
     });
     expect((await simulatorStats(server)).stkPushes).toBe(pushes);
   });
+
+  // README: "503 mpesa_unavailable ... Retry-After is set" and "Daraja errors keep Daraja's own
+  // darajaErrorCode, darajaMessage and darajaRequestId in details"; a replay is the same refusal.
+  it('then the replayed refusal keeps its Retry-After and all of its Daraja details', async () => {
+    const key = idempotencyKey();
+    const first = await initiate(initiateBody({ phone: '254700000009' }), key);
+    const original = expectError(first, 503, 'mpesa_unavailable');
+
+    const replay = await initiate(initiateBody({ phone: '254700000009' }), key);
+    const replayed = expectError(replay, 503, 'mpesa_unavailable');
+    expect({ retryAfter: replay.headers['retry-after'], details: replayed.details }).toEqual({
+      retryAfter: first.headers['retry-after'],
+      details: original.details,
+    });
+  });
 });
 
 describe('when the access token expires between OAuth and the push', () => {
