@@ -51,7 +51,7 @@ export function readPeakRssMb(pid: number): number | undefined {
 export async function startChild(script: string, env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): Promise<BenchChild> {
   // `node --import tsx` rather than the tsx CLI: the CLI is a wrapper process, and VmHWM must
   // be read from the process that serves.
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(__dirname, script)], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.resolve(__dirname, script)], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -131,6 +131,9 @@ async function main(): Promise<void> {
     peakRssAfter.initiateOverhead = peakRssMb;
     log(`server peak RSS after each phase (MB): ${JSON.stringify(Object.fromEntries(Object.entries(peakRssAfter).map(([k, v]) => [k, v && round(v, 1)])))}`);
     const echoPeakRssMb = echo.peakRssMb();
+    // Where the memory is at the end: V8 heap versus native (Prisma's query compiler, SQLite).
+    const { usage } = await server.ask({ type: 'memory' }, 'memory');
+    const memoryAtEndMb = Object.fromEntries(Object.entries(usage).map(([key, bytes]) => [key, round(bytes / 2 ** 20, 1)]));
 
     const figures: Figure[] = [
       { name: 'callbacks/s, ours', value: round(ingestion.ours.perSecond, 0), unit: '/s', target: '' },
@@ -157,7 +160,7 @@ async function main(): Promise<void> {
       callbackIngestion: { ...ingestion, settled, complete },
       initiateOverhead: overhead,
       oauth: { burst: OAUTH_BURST, serviceCount: oauthCalls, simulatorCount: simulatorStats.oauthCalls },
-      peakRssMb: { server: peakRssMb, serverAfterPhase: peakRssAfter, echo: echoPeakRssMb, measuredAs: 'VmHWM of the server child process (node --import tsx bench/server.ts)' },
+      peakRssMb: { server: peakRssMb, serverAfterPhase: peakRssAfter, serverMemoryAtEnd: memoryAtEndMb, echo: echoPeakRssMb, measuredAs: 'VmHWM of the server child process (node --import tsx bench/server.ts)' },
       figures,
       runSeconds: (Date.now() - started) / 1000,
     });

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   process.on('disconnect', shutdown);
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'oauth-count') send({ type: 'oauth-count', count: service.oauthCallCount() });
+    if (message.type === 'memory') send({ type: 'memory', usage: process.memoryUsage() });
     if (message.type === 'close') shutdown();
   });
   send({ type: 'ready', url: service.url });

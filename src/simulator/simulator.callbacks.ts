@@ -82,7 +82,8 @@ export function createCallbackDispatcher(deps: { logger: Logger; onPost: () => v
   const stopping = new AbortController();
 
   async function post(payment: Payment): Promise<void> {
-    const fields = { checkoutRequestId: payment.checkoutRequestId, resultCode: payment.result.resultCode, url: payment.callbackUrl };
+    // Only the origin: callback URLs carry a secret token in their path.
+    const fields = { checkoutRequestId: payment.checkoutRequestId, resultCode: payment.result.resultCode, callbackOrigin: originOf(payment.callbackUrl) };
     deps.onPost();
     try {
       const response = await fetch(payment.callbackUrl, {
@@ -119,4 +120,12 @@ export function createCallbackDispatcher(deps: { logger: Logger; onPost: () => v
       stopping.abort();
     },
   };
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(invalid url)';
+  }
 }
