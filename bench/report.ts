@@ -1,6 +1,12 @@
 // The table on the terminal and the same figures as JSON for bench/results/latest.json.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { IngestionResult } from './callbacks';
+import type { OverheadResult } from './initiate';
+import { round } from './stats';
+
+/** The issue's targets. */
+export const TARGETS = { ingestionRatio: 0.5, overheadP50Ms: 3, oauthCalls: 1, peakRssMb: 200 } as const;
 
 export interface Figure {
   name: string;
@@ -26,4 +32,34 @@ export function printTable(figures: readonly Figure[]): void {
 export function writeResults(file: string, results: object): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+export function figuresOf(run: {
+  ingestion: IngestionResult;
+  overhead: OverheadResult;
+  oauthBurst: number;
+  oauthCalls: number;
+  peakRssMb: number | undefined;
+}): Figure[] {
+  const { ingestion, overhead, oauthCalls, peakRssMb } = run;
+  const pair = (p: { p50Ms: number; p99Ms: number }) => `${round(p.p50Ms)} / ${round(p.p99Ms)}`;
+  return [
+    { name: 'callbacks/s, ours', value: round(ingestion.ours.perSecond, 0), unit: '/s', target: '' },
+    { name: 'callbacks/s, express echo', value: round(ingestion.echo.perSecond, 0), unit: '/s', target: '' },
+    { name: 'callback ingestion ratio', value: round(ingestion.ratio), unit: '', target: `>= ${TARGETS.ingestionRatio}`, pass: ingestion.ratio >= TARGETS.ingestionRatio },
+    { name: 'callback p99, ours', value: round(ingestion.ours.p99Ms), unit: 'ms', target: '' },
+    { name: 'callback p99, express echo', value: round(ingestion.echo.p99Ms), unit: 'ms', target: '' },
+    { name: 'initiate p50 / p99', value: pair(overhead.initiate), unit: 'ms', target: '' },
+    { name: 'simulator STK Push p50 / p99', value: pair(overhead.stkPush), unit: 'ms', target: '' },
+    { name: 'initiate overhead p50', value: round(overhead.overhead.p50Ms), unit: 'ms', target: `<= ${TARGETS.overheadP50Ms} ms`, pass: overhead.overhead.p50Ms <= TARGETS.overheadP50Ms },
+    { name: 'initiate overhead p99', value: round(overhead.overhead.p99Ms), unit: 'ms', target: '' },
+    { name: `OAuth calls, ${run.oauthBurst} concurrent initiates`, value: oauthCalls, unit: '', target: `${TARGETS.oauthCalls}`, pass: oauthCalls === TARGETS.oauthCalls },
+    {
+      name: 'peak RSS, server process (VmHWM, under tsx)',
+      value: peakRssMb === undefined ? undefined : round(peakRssMb, 1),
+      unit: 'MB',
+      target: `<= ${TARGETS.peakRssMb} MB`,
+      pass: peakRssMb === undefined ? undefined : peakRssMb <= TARGETS.peakRssMb,
+    },
+  ];
 }
