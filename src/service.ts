@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { createApp, SIMULATOR_MOUNT } from './app';
 import { openDatabase } from './db/db.client';
+import { createPaymentStore } from './db/payment-store';
 import { applyMigrations } from './db/db.migrate';
 import type { Logger } from './logger';
 import { createMpesaService } from './mpesa/mpesa.service';
@@ -60,12 +61,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const mpesa = createMpesaService({ config: config.mpesa, baseUrl: mpesaBaseUrl, logger });
 
   const db = database.prisma;
+  const store = createPaymentStore(database);
   const events = createTransactionEvents();
   const transactionSecrets = createTransactionSecrets(serviceSecrets.masterKey);
-  const projects = createProjectsService({ db, secrets: createSecretBox(serviceSecrets.masterKey) });
-  const callbacks = createCallbacksService({ db, events, logger });
+  const projects = createProjectsService({ db, store, secrets: createSecretBox(serviceSecrets.masterKey) });
+  const callbacks = createCallbacksService({ db, store, events, logger });
   const transactions = createTransactionsService({
     db,
+    store,
     mpesa,
     secrets: transactionSecrets,
     events,
@@ -108,6 +111,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       await realtime.close();
       await drained;
       clearTimeout(deadline);
+      store.close();
       await database.close();
     })());
 

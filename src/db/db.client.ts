@@ -15,6 +15,8 @@ export type DbTx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 export interface Database {
   prisma: Db;
   provider: DbProvider;
+  /** The SQLite file, for the raw fast path (db/payment-store.sqlite.ts). */
+  sqliteFile?: string;
   close(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ async function openSqlite(databaseUrl: string): Promise<Database> {
   await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   await prisma.$executeRawUnsafe('PRAGMA synchronous = FULL');
   await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
-  return { prisma, provider: 'sqlite', close: () => prisma.$disconnect() };
+  return { prisma, provider: 'sqlite', sqliteFile: file, close: () => prisma.$disconnect() };
 }
 
 async function openPostgres(databaseUrl: string): Promise<Database> {

@@ -1,6 +1,7 @@
 // Projects and their key pairs. The secret key is shown once, at creation or rotation, and
 // stored sealed under the master key; rotation replaces both keys, so the old pair stops.
 import type { Db } from '../db/db.client';
+import type { PaymentStore } from '../db/payment-store';
 import { AppError } from '../errors';
 import { newId, randomKey } from '../ids';
 import type { SecretBox } from '../security/secret-box';
@@ -40,7 +41,7 @@ function toView(row: ProjectRow): ProjectView {
 
 const newKeyPair = () => ({ publicKey: randomKey('pk', 18), secretKey: randomKey('sk', 32) });
 
-export function createProjectsService({ db, secrets }: { db: Db; secrets: SecretBox }) {
+export function createProjectsService({ db, store, secrets }: { db: Db; store: PaymentStore; secrets: SecretBox }) {
   return {
     async create(name: string): Promise<{ project: ProjectView; secretKey: string }> {
       const { publicKey, secretKey } = newKeyPair();
@@ -68,8 +69,9 @@ export function createProjectsService({ db, secrets }: { db: Db; secrets: Secret
 
     /** The secret key for a public key, for signature checks; undefined when unknown. */
     async findSigner(publicKey: string): Promise<Signer | undefined> {
-      const row = await db.project.findUnique({ where: { publicKey }, select: { id: true, secretKeyEnc: true } });
-      return row ? { projectId: row.id, secretKey: secrets.open(row.secretKeyEnc) } : undefined;
+      // Read on every signed request, so it takes the store's fast path.
+      const row = await store.findSigner(publicKey);
+      return row ? { projectId: row.projectId, secretKey: secrets.open(row.secretKeyEnc) } : undefined;
     },
   };
 }

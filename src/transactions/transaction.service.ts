@@ -2,6 +2,7 @@
 // is called, so a crash in between leaves a trace, never a payment we do not know about.
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/db.client';
+import type { PaymentStore } from '../db/payment-store';
 import { AppError, type ErrorCode } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
@@ -9,7 +10,7 @@ import type { MpesaService } from '../mpesa/mpesa.service';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import type { TransactionEvents } from './transaction.events';
 import type { InitiateInput, ListQuery } from './transaction.schema';
-import { settleTransaction } from './transaction.settle';
+import { planSettlement } from './transaction.settle';
 import { toMerchantView, type MerchantTransactionView, type TransactionRow } from './transaction.view';
 
 const DEFAULT_DESCRIPTION = 'Payment';
@@ -31,6 +32,7 @@ export interface InitiateResult {
 
 interface Deps {
   db: Db;
+  store: PaymentStore;
   mpesa: MpesaService;
   secrets: TransactionSecrets;
   events: TransactionEvents;
@@ -45,7 +47,7 @@ interface Deps {
 export type TransactionsService = ReturnType<typeof createTransactionsService>;
 
 export function createTransactionsService(deps: Deps) {
-  const { db, mpesa, secrets, events, logger } = deps;
+  const { db, store, mpesa, secrets, events, logger } = deps;
 
   function resultOf(row: TransactionRow): InitiateResult {
     if (row.submitError) {
@@ -60,8 +62,7 @@ export function createTransactionsService(deps: Deps) {
 
   /** Replays the first result for a reused Idempotency-Key, or refuses a different body. */
   async function replay(projectId: string, idempotencyKey: string, requestHash: string): Promise<InitiateResult | undefined> {
-    const where = { projectId_idempotencyKey: { projectId, idempotencyKey } };
-    let existing = await db.transaction.findUnique({ where });
+    let existing = await store.findByIdempotencyKey(projectId, idempotencyKey);
     if (!existing) return undefined;
     if (existing.requestHash !== requestHash) {
       throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body', {
@@ -73,7 +74,7 @@ export function createTransactionsService(deps: Deps) {
     const deadline = existing.createdAt.getTime() + deps.pushTimeoutMs + IN_FLIGHT_GRACE_MS;
     while (!existing.pushFinishedAt && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
-      existing = await db.transaction.findUniqueOrThrow({ where });
+      existing = (await store.findByIdempotencyKey(projectId, idempotencyKey))!;
     }
     return resultOf(existing);
   }
@@ -87,31 +88,38 @@ export function createTransactionsService(deps: Deps) {
       });
     }
     const now = new Date();
-    const [row] = await db.$transaction([
-      db.transaction.create({
-        data: {
-          id,
-          projectId,
-          status: 'pending',
-          phone: input.phone,
-          amount: input.amount,
-          channel,
-          shortcode: deps.shortcode,
-          partyB: channel === 'till' ? deps.tillNumber! : deps.shortcode,
-          accountReference: input.accountReference,
-          description: input.description ?? DEFAULT_DESCRIPTION,
-          metadata: input.metadata ? JSON.stringify(input.metadata) : null,
-          idempotencyKey: idempotencyKey ?? null,
-          requestHash: requestHash ?? null,
-          createdAt: now,
-          updatedAt: now,
-        },
-      }),
-      db.statusChange.create({
-        data: { id: newId('chg'), transactionId: id, fromStatus: null, toStatus: 'pending', source: 'initiate', createdAt: now },
-      }),
-    ]);
-    return row;
+    const row: TransactionRow = {
+      id,
+      projectId,
+      status: 'pending',
+      phone: input.phone,
+      amount: input.amount,
+      channel,
+      shortcode: deps.shortcode,
+      partyB: channel === 'till' ? deps.tillNumber! : deps.shortcode,
+      accountReference: input.accountReference,
+      description: input.description ?? DEFAULT_DESCRIPTION,
+      metadata: input.metadata ? JSON.stringify(input.metadata) : null,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash: requestHash ?? null,
+      merchantRequestId: null,
+      checkoutRequestId: null,
+      customerMessage: null,
+      pushFinishedAt: null,
+      submitError: null,
+      resultCode: null,
+      resultDesc: null,
+      mpesaReceiptNumber: null,
+      amountPaid: null,
+      amountMismatch: false,
+      paidPhone: null,
+      transactionDate: null,
+      createdAt: now,
+      updatedAt: now,
+      settledAt: null,
+    };
+    const change = { id: newId('chg'), transactionId: id, fromStatus: null, toStatus: 'pending', source: 'initiate', resultCode: null, createdAt: now };
+    return (await store.createTransaction(row, change)) ? row : undefined;
   }
 
   async function initiate(projectId: string, input: InitiateInput, idempotencyKey?: string): Promise<InitiateResult> {
@@ -120,14 +128,10 @@ export function createTransactionsService(deps: Deps) {
       const replayed = await replay(projectId, idempotencyKey, requestHash!);
       if (replayed) return replayed;
     }
-    let row: TransactionRow;
-    try {
-      row = await createPending(projectId, input, idempotencyKey, requestHash);
-    } catch (error) {
+    const row = await createPending(projectId, input, idempotencyKey, requestHash);
+    if (!row) {
       // Two concurrent requests with one key: the loser replays the winner's result.
-      const replayed = idempotencyKey && isUniqueViolation(error) ? await replay(projectId, idempotencyKey, requestHash!) : undefined;
-      if (replayed) return replayed;
-      throw error;
+      return (await replay(projectId, idempotencyKey!, requestHash!))!;
     }
 
     const push = await mpesa.stkPush({
@@ -142,11 +146,11 @@ export function createTransactionsService(deps: Deps) {
     if (push.kind === 'accepted') {
       // A fast callback may have settled the payment already: only the Daraja ids are written.
       const ids = { checkoutRequestId: push.checkoutRequestId, merchantRequestId: push.merchantRequestId, customerMessage: push.customerMessage };
-      return resultOf(await db.transaction.update({ where: { id: row.id }, data: { ...ids, pushFinishedAt: new Date() } }));
+      return resultOf(await store.updateTransaction(row.id, { ...ids, pushFinishedAt: new Date() }));
     }
     if (push.kind === 'unknown') {
       logger.warn('stk push answer lost; transaction left pending for its callback or a status query', { transactionId: row.id });
-      return resultOf(await db.transaction.update({ where: { id: row.id }, data: { pushFinishedAt: new Date() } }));
+      return resultOf(await store.updateTransaction(row.id, { pushFinishedAt: new Date() }));
     }
 
     const refusal: SerializedError = {
@@ -156,17 +160,26 @@ export function createTransactionsService(deps: Deps) {
       headers: push.error.headers,
     };
     const darajaErrorCode = push.error.details?.darajaErrorCode;
-    const settled = await db.$transaction(async (tx) => {
-      await tx.transaction.update({ where: { id: row.id }, data: { pushFinishedAt: new Date() } });
-      return settleTransaction(tx, row.id, {
-        to: 'failed',
-        source: 'daraja_rejected',
-        resultCode: typeof darajaErrorCode === 'string' ? darajaErrorCode : null,
-        resultDesc: push.error.message,
-        submitError: JSON.stringify(refusal),
-      });
+    const settled = await store.settle({
+      transactionId: row.id,
+      decide: (current) => {
+        const write =
+          current &&
+          planSettlement(current, {
+            to: 'failed',
+            source: 'daraja_rejected',
+            resultCode: typeof darajaErrorCode === 'string' ? darajaErrorCode : null,
+            resultDesc: push.error.message,
+            submitError: JSON.stringify(refusal),
+          });
+        return { label: 'refused', write: write && { ...write, patch: { ...write.patch, pushFinishedAt: write.patch.updatedAt } } };
+      },
     });
-    if (settled.changed) events.publishChanged(settled.row);
+    if (!settled.claimed || !settled.changed) {
+      // Only a state change made elsewhere first can get here; report what is stored.
+      return resultOf(await store.updateTransaction(row.id, { pushFinishedAt: new Date() }));
+    }
+    events.publishChanged(settled.row!);
     return resultOf(settled.row!);
   }
 
@@ -196,8 +209,4 @@ export function createTransactionsService(deps: Deps) {
   }
 
   return { initiate, get, list };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }

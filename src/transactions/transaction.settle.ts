@@ -1,7 +1,8 @@
-// The one way a payment changes state: compare-and-set on the current status, plus the
-// StatusChange row, inside the caller's database transaction. A duplicate or out-of-order
-// outcome finds the status already moved and changes nothing.
-import type { DbTx } from '../db/db.client';
+// The one rule for how an outcome moves a payment: the state machine decides whether the
+// move is allowed, and the write it produces is applied as a compare-and-set on the status
+// it was planned from, together with its StatusChange row (db/payment-store.ts). A duplicate
+// or out-of-order outcome plans nothing and changes nothing.
+import type { Decision } from '../db/payment-store';
 import { newId } from '../ids';
 import { canMove, isStatus, type FinalStatus } from './transaction.states';
 import type { TransactionRow } from './transaction.view';
@@ -15,47 +16,43 @@ export interface Settlement {
   submitError?: string;
   checkoutRequestId?: string;
   mpesaReceiptNumber?: string;
+  /** As Safaricom reported it; compared exactly with the amount asked. */
   amountPaid?: number;
   paidPhone?: string;
   transactionDate?: string;
 }
 
-export type SettleResult = { changed: true; row: TransactionRow } | { changed: false; row: TransactionRow | null };
+export type SettlementWrite = NonNullable<Decision<string>['write']>;
 
-export async function settleTransaction(tx: DbTx, transactionId: string, settlement: Settlement): Promise<SettleResult> {
-  const current = await tx.transaction.findUnique({ where: { id: transactionId } });
-  if (!current || !isStatus(current.status) || !canMove(current.status, settlement.to)) {
-    return { changed: false, row: current };
-  }
-  const now = new Date();
-  const data = {
-    status: settlement.to,
-    resultCode: settlement.resultCode,
-    resultDesc: settlement.resultDesc,
-    submitError: settlement.submitError ?? null,
-    checkoutRequestId: current.checkoutRequestId ?? settlement.checkoutRequestId ?? null,
-    mpesaReceiptNumber: settlement.mpesaReceiptNumber ?? current.mpesaReceiptNumber,
-    amountPaid: settlement.amountPaid ?? current.amountPaid,
-    amountMismatch: settlement.amountPaid !== undefined && settlement.amountPaid !== current.amount,
-    paidPhone: settlement.paidPhone ?? current.paidPhone,
-    transactionDate: settlement.transactionDate ?? current.transactionDate,
-    settledAt: now,
-    updatedAt: now,
-  };
-  // The status in the WHERE clause is the compare-and-set: a concurrent settlement that
-  // committed first leaves count 0 here, and we report no change.
-  const { count } = await tx.transaction.updateMany({ where: { id: transactionId, status: current.status }, data });
-  if (count === 0) return { changed: false, row: current };
-  await tx.statusChange.create({
-    data: {
+/** The write that settles `current`, or undefined when the state machine forbids the move. */
+export function planSettlement(current: TransactionRow, settlement: Settlement, now = new Date()): SettlementWrite | undefined {
+  if (!isStatus(current.status) || !canMove(current.status, settlement.to)) return undefined;
+  const paid = settlement.amountPaid;
+  return {
+    from: current.status,
+    patch: {
+      status: settlement.to,
+      resultCode: settlement.resultCode,
+      resultDesc: settlement.resultDesc,
+      submitError: settlement.submitError ?? null,
+      checkoutRequestId: current.checkoutRequestId ?? settlement.checkoutRequestId ?? null,
+      mpesaReceiptNumber: settlement.mpesaReceiptNumber ?? current.mpesaReceiptNumber,
+      // Amounts are whole KES; a fractional payment is stored rounded and always flagged.
+      amountPaid: paid === undefined ? current.amountPaid : Math.round(paid),
+      amountMismatch: paid !== undefined && paid !== current.amount,
+      paidPhone: settlement.paidPhone ?? current.paidPhone,
+      transactionDate: settlement.transactionDate ?? current.transactionDate,
+      settledAt: now,
+      updatedAt: now,
+    },
+    change: {
       id: newId('chg'),
-      transactionId,
+      transactionId: current.id,
       fromStatus: current.status,
       toStatus: settlement.to,
       source: settlement.source,
       resultCode: settlement.resultCode,
       createdAt: now,
     },
-  });
-  return { changed: true, row: { ...current, ...data } };
+  };
 }

@@ -1,0 +1,137 @@
+// PaymentStore on raw better-sqlite3 (why: payment-store.ts). Every method is one synchronous
+// transaction: nothing here awaits while holding SQLite's write lock. Column formats follow
+// what Prisma writes to the same file: DateTime as ISO-8601 text, Boolean as 0/1.
+import Database, { type Statement } from 'better-sqlite3';
+import type { TransactionRow } from '../transactions/transaction.view';
+import type { NewCallbackRecord, NewStatusChange, NewTransaction, PaymentStore, SettleRequest, SettleResult, TransactionPatch } from './payment-store';
+
+const BUSY_TIMEOUT_MS = 5000;
+type SqlValue = string | number | null;
+
+const DATE_COLUMNS = new Set(['createdAt', 'updatedAt', 'settledAt', 'pushFinishedAt', 'receivedAt', 'processedAt']);
+const BOOLEAN_COLUMNS = new Set(['amountMismatch']);
+
+function toSql(column: string, value: unknown): SqlValue {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Date) return value.toISOString().replace('Z', '+00:00');
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value as SqlValue;
+}
+
+function toTransactionRow(raw: Record<string, SqlValue> | undefined): TransactionRow | undefined {
+  if (!raw) return undefined;
+  const row: Record<string, unknown> = { ...raw };
+  for (const column of DATE_COLUMNS) if (column in row) row[column] = raw[column] === null ? null : new Date(raw[column] as string);
+  for (const column of BOOLEAN_COLUMNS) if (column in row) row[column] = raw[column] === 1;
+  return row as unknown as TransactionRow;
+}
+
+export function isSqliteUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export function createSqlitePaymentStore(file: string): PaymentStore {
+  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+
+  const cache = new Map<string, Statement>();
+  const prepare = (sql: string): Statement => {
+    let statement = cache.get(sql);
+    if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
+
+  const insert = (table: string, values: object) => {
+    const entries = Object.entries(values).filter(([, value]) => value !== undefined);
+    const columns = entries.map(([column]) => `"${column}"`).join(', ');
+    const sql = `INSERT INTO "${table}" (${columns}) VALUES (${entries.map(() => '?').join(', ')})`;
+    prepare(sql).run(...entries.map(([column, value]) => toSql(column, value)));
+  };
+
+  /** UPDATE … WHERE id = ? [AND status = ?]; returns the number of rows changed. */
+  const update = (table: string, id: string, patch: object, expectedStatus?: string): number => {
+    const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
+    const assignments = entries.map(([column]) => `"${column}" = ?`).join(', ');
+    const sql = `UPDATE "${table}" SET ${assignments} WHERE "id" = ?${expectedStatus === undefined ? '' : ' AND "status" = ?'}`;
+    const params = [...entries.map(([column, value]) => toSql(column, value)), id];
+    if (expectedStatus !== undefined) params.push(expectedStatus);
+    return prepare(sql).run(...params).changes;
+  };
+
+  const findTransaction = (id: string) =>
+    toTransactionRow(prepare('SELECT * FROM "Transaction" WHERE "id" = ?').get(id) as Record<string, SqlValue> | undefined);
+  const transactionExists = (id: string | null) => id !== null && prepare('SELECT 1 FROM "Transaction" WHERE "id" = ?').get(id) !== undefined;
+
+  const settleTx = db.transaction((request: SettleRequest<string>): SettleResult<string> => {
+    const now = new Date();
+    if (request.storedCallbackId !== undefined) {
+      const claimed = prepare('UPDATE "CallbackRecord" SET "processedAt" = ? WHERE "id" = ? AND "processedAt" IS NULL').run(toSql('processedAt', now), request.storedCallbackId);
+      if (claimed.changes === 0) return { claimed: false };
+    }
+    const current = request.transactionId === null ? undefined : findTransaction(request.transactionId);
+    const decision = request.decide(current);
+    let row = current;
+    let changed = false;
+    if (current && decision.write && update('Transaction', current.id, decision.write.patch, decision.write.from) === 1) {
+      insert('StatusChange', decision.write.change);
+      row = { ...current, ...decision.write.patch } as TransactionRow;
+      changed = true;
+    }
+    if (request.newCallback) {
+      insert('CallbackRecord', { ...request.newCallback, transactionId: current ? request.newCallback.transactionId : null, outcome: decision.label, processedAt: now });
+    }
+    if (request.storedCallbackId !== undefined) {
+      prepare('UPDATE "CallbackRecord" SET "outcome" = ? WHERE "id" = ?').run(decision.label, request.storedCallbackId);
+    }
+    return { claimed: true, label: decision.label, changed, row };
+  });
+
+  const createTx = db.transaction((row: NewTransaction, change: NewStatusChange) => {
+    insert('Transaction', row);
+    insert('StatusChange', change);
+  });
+
+  const storeTx = db.transaction((record: NewCallbackRecord) => {
+    insert('CallbackRecord', { ...record, transactionId: transactionExists(record.transactionId) ? record.transactionId : null });
+  });
+
+  return {
+    async findSigner(publicKey) {
+      return prepare('SELECT "id" AS "projectId", "secretKeyEnc" FROM "Project" WHERE "publicKey" = ?').get(publicKey) as
+        | { projectId: string; secretKeyEnc: string }
+        | undefined;
+    },
+    async findTransaction(id) {
+      return findTransaction(id);
+    },
+    async findByIdempotencyKey(projectId, idempotencyKey) {
+      const raw = prepare('SELECT * FROM "Transaction" WHERE "projectId" = ? AND "idempotencyKey" = ?').get(projectId, idempotencyKey);
+      return toTransactionRow(raw as Record<string, SqlValue> | undefined);
+    },
+    async createTransaction(row, change) {
+      try {
+        createTx(row, change);
+        return true;
+      } catch (error) {
+        if (isSqliteUniqueViolation(error) && String((error as Error).message).includes('idempotencyKey')) return false;
+        throw error;
+      }
+    },
+    async updateTransaction(id: string, patch: TransactionPatch) {
+      update('Transaction', id, { ...patch, updatedAt: new Date() });
+      const row = findTransaction(id);
+      if (!row) throw new Error(`transaction ${id} vanished`);
+      return row;
+    },
+    async settle<Label extends string>(request: SettleRequest<Label>) {
+      // better-sqlite3's transaction wrapper is not generic; the label passes through untouched.
+      return settleTx(request) as SettleResult<Label>;
+    },
+    async storeCallback(record) {
+      storeTx(record);
+    },
+    close: () => db.close(),
+  };
+}
