@@ -48,10 +48,12 @@ export function readPeakRssMb(pid: number): number | undefined {
   }
 }
 
+/** Starts `script` (relative to bench/): compiled JavaScript with plain node, TypeScript through tsx. */
 export async function startChild(script: string, env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): Promise<BenchChild> {
   // `node --import tsx` rather than the tsx CLI: the CLI is a wrapper process, and VmHWM must
   // be read from the process that serves.
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.resolve(__dirname, script)], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, path.resolve(__dirname, script)], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -55,7 +55,7 @@ export function figuresOf(run: {
     { name: 'initiate overhead p99', value: round(overhead.overhead.p99Ms), unit: 'ms', target: '' },
     { name: `OAuth calls, ${run.oauthBurst} concurrent initiates`, value: oauthCalls, unit: '', target: `${TARGETS.oauthCalls}`, pass: oauthCalls === TARGETS.oauthCalls },
     {
-      name: 'peak RSS, server process (VmHWM, under tsx)',
+      name: 'peak RSS, server process (VmHWM, compiled)',
       value: peakRssMb === undefined ? undefined : round(peakRssMb, 1),
       unit: 'MB',
       target: `<= ${TARGETS.peakRssMb} MB`,

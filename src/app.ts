@@ -44,8 +44,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.use(requestContext);
   app.use(accessLog(logger));
-  app.use(helmet());
-
+  // Safaricom and the simulator are not browsers: their routes skip helmet's browser headers.
   if (deps.simulatorRouter) app.use(SIMULATOR_MOUNT, deps.simulatorRouter);
   app.use(
     CALLBACK_PATH,
@@ -57,6 +56,8 @@ export function createApp(deps: AppDeps): express.Express {
       logger,
     }),
   );
+
+  app.use(helmet());
 
   app.use(cors({ origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] }));
   app.use(

@@ -39,8 +39,13 @@ const redactFormat = winston.format((info) => {
   return info;
 });
 
+// winston runs the formats before its transports filter by level; dropping disabled levels
+// first keeps a debug/info line on a hot path from paying for redaction it never needed.
+const LEVELS = winston.config.npm.levels;
+const levelFilter = (level: string) => winston.format((info) => ((LEVELS[info.level] ?? 0) <= (LEVELS[level] ?? 0) ? info : false))();
+
 export function createLogger(config: Pick<Config, 'log'>, silent = false): Logger {
-  const formats = [redactFormat(), winston.format.timestamp()];
+  const formats = [levelFilter(config.log.level), redactFormat(), winston.format.timestamp()];
   const output =
     config.log.format === 'json'
       ? winston.format.json()

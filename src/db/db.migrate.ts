@@ -5,7 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from './db.client';
 
-const MIGRATIONS_ROOT = path.join(__dirname, '..', '..', 'prisma', 'migrations');
+/** prisma/migrations above this file: src/db in development, dist/db or a bench build when compiled. */
+function findMigrationsRoot(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'prisma', 'migrations');
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error(`no prisma/migrations folder above ${__dirname}`);
+}
 const LEDGER = '_bridge_migrations';
 
 export async function applyMigrations(db: Database): Promise<string[]> {
@@ -15,7 +22,7 @@ export async function applyMigrations(db: Database): Promise<string[]> {
   );
   const rows = await prisma.$queryRawUnsafe<{ name: string }[]>(`SELECT "name" FROM "${LEDGER}"`);
   const applied = new Set(rows.map((row) => row.name));
-  const folder = path.join(MIGRATIONS_ROOT, db.provider);
+  const folder = path.join(findMigrationsRoot(), db.provider);
   const pending = fs.readdirSync(folder).filter((name) => !applied.has(name)).sort();
 
   for (const name of pending) {
