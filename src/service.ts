@@ -19,7 +19,7 @@ import { createSecretBox } from './security/secret-box';
 import { createTransactionSecrets } from './security/transaction-secrets';
 import { createTransactionEvents } from './transactions/transaction.events';
 import { createTransactionsService } from './transactions/transaction.service';
-import { createSimulator } from './simulator/simulator';
+import { createSimulator, simulatorOptionsFrom } from './simulator/simulator';
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
@@ -47,16 +47,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const { port } = httpServer.address() as AddressInfo;
   const localUrl = `http://127.0.0.1:${port}`;
 
-  const simulator = config.mpesa.simulated
-    ? createSimulator({
-        consumerKey: config.mpesa.consumerKey,
-        consumerSecret: config.mpesa.consumerSecret,
-        shortcodes: { [config.mpesa.shortcode]: config.mpesa.passkey },
-        callbackDelayMs: config.simulator.callbackDelayMs,
-        lateCallbackMs: config.simulator.lateCallbackMs,
-        logger,
-      })
-    : undefined;
+  const simulator = config.mpesa.simulated ? createSimulator(simulatorOptionsFrom(config, logger)) : undefined;
   const mpesaBaseUrl = config.mpesa.baseUrl ?? `${localUrl}${SIMULATOR_MOUNT}`;
   const mpesa = createMpesaService({ config: config.mpesa, baseUrl: mpesaBaseUrl, logger });
 

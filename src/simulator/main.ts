@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { createSimulator, type SimulatorOptions } from './simulator';
+import { createSimulator, simulatorOptionsFrom, type SimulatorOptions } from './simulator';
 
 export interface SimulatorServerOptions extends SimulatorOptions {
   port: number; // 0 picks a free port
@@ -53,12 +53,7 @@ async function runStandalone(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   const server = await startSimulatorServer({
-    consumerKey: config.mpesa.consumerKey,
-    consumerSecret: config.mpesa.consumerSecret,
-    shortcodes: { [config.mpesa.shortcode]: config.mpesa.passkey },
-    callbackDelayMs: config.simulator.callbackDelayMs,
-    lateCallbackMs: config.simulator.lateCallbackMs,
-    logger,
+    ...simulatorOptionsFrom(config, logger),
     port: config.simulator.port,
     host: config.host,
   });

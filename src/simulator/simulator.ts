@@ -3,6 +3,7 @@
 // Daraja client cannot tell it apart: only the base URL changes. Test outcomes are chosen by
 // PhoneNumber (see simulator.outcomes.ts).
 import type express from 'express';
+import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { createCallbackDispatcher } from './simulator.callbacks';
 import { createPaymentStore } from './simulator.payments';
@@ -36,6 +37,18 @@ export interface Simulator {
   stats(): SimulatorStats;
   /** Cancels every pending callback; nothing the simulator started keeps the process alive. */
   stop(): void;
+}
+
+/** The simulator that accepts exactly the Daraja credentials the service is configured with. */
+export function simulatorOptionsFrom(config: Config, logger: Logger): SimulatorOptions {
+  return {
+    consumerKey: config.mpesa.consumerKey,
+    consumerSecret: config.mpesa.consumerSecret,
+    shortcodes: { [config.mpesa.shortcode]: config.mpesa.passkey },
+    callbackDelayMs: config.simulator.callbackDelayMs,
+    lateCallbackMs: config.simulator.lateCallbackMs,
+    logger,
+  };
 }
 
 export function createSimulator(options: SimulatorOptions): Simulator {
