@@ -95,7 +95,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     (closing ??= (async () => {
       clearInterval(sweeper);
       simulator?.stop();
-      // Stop accepting, let in-flight requests finish, then cut what is left.
+      // Stop accepting, let in-flight requests finish, then cut what is left. Every step is
+      // bounded: a shutdown that hangs is worse than one that cuts a connection.
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       const deadline = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs);
@@ -103,7 +104,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       await drained;
       clearTimeout(deadline);
       store.close();
-      await database.close();
+      await settleWithin(database.close(), config.shutdownTimeoutMs, () => logger.warn('database did not close in time'));
     })());
 
   return {
@@ -114,4 +115,18 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     oauthCallCount: mpesa.oauthCallCount,
     close,
   };
+}
+
+/** Waits for `work`, but no longer than `ms`. */
+async function settleWithin(work: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      resolve();
+    }, ms);
+    timer.unref();
+  });
+  await Promise.race([work.then(() => undefined, () => undefined), timeout]);
+  clearTimeout(timer);
 }

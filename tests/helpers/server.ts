@@ -34,6 +34,8 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     ADMIN_TOKEN: `adm_${randomBytes(18).toString('hex')}`,
     SIMULATOR_CALLBACK_DELAY_MS: '50',
     SIMULATOR_LATE_CALLBACK_MS: '400',
+    // Keep-alive connections of the test's own HTTP clients must not hold a close for 10 s.
+    SHUTDOWN_TIMEOUT_MS: '1000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     ...overrides,
   };
