@@ -9,8 +9,6 @@ import { PrismaClient as PostgresClient } from '../generated/postgres/client';
 
 export type Db = SqliteClient;
 export type DbProvider = 'sqlite' | 'postgres';
-/** The client handed to a `$transaction(async (tx) => …)` callback. */
-export type DbTx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 export interface Database {
   prisma: Db;

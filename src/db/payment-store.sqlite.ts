@@ -69,7 +69,7 @@ function createGroupCommit(db: Database.Database) {
     });
 }
 
-export function isSqliteUniqueViolation(error: unknown): boolean {
+function isSqliteUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 

@@ -22,7 +22,7 @@ export interface Settlement {
   transactionDate?: string;
 }
 
-export type SettlementWrite = NonNullable<Decision<string>['write']>;
+type SettlementWrite = NonNullable<Decision<string>['write']>;
 
 /** The write that settles `current`, or undefined when the state machine forbids the move. */
 export function planSettlement(current: TransactionRow, settlement: Settlement, now = new Date()): SettlementWrite | undefined {
