@@ -30,18 +30,33 @@ function toTransactionRow(raw: Record<string, SqlValue> | undefined): Transactio
 type Unit = () => unknown;
 
 /**
+ * How far a commit must get before its caller resolves. Both survive a process crash (WAL).
+ * - 'disk': fsynced (synchronous=FULL), survives power loss too. Payment outcomes and
+ *   callbacks: a callback we acknowledged must never be lost.
+ * - 'process': written to the WAL without fsync (synchronous=NORMAL). Bookkeeping of our own
+ *   outgoing requests (the pending row, Daraja's ids): after a power loss in that window
+ *   the payment's callback still arrives with its transaction's token and is kept (as an
+ *   orphan if the row is gone). Saves an fsync, ~0.6 ms, on each of initiate's two commits.
+ *   The next 'disk' commit fsyncs the WAL, these frames included.
+ */
+type Durability = 'disk' | 'process';
+
+/**
  * Group commit: units queued in the same turn of the event loop run in ONE transaction,
  * each inside its own savepoint, so a failing unit rolls back alone and rejects only its
- * own caller. Every caller resolves only after the shared COMMIT (with synchronous=FULL:
- * on disk). Measured here: ~200 µs per callback alone, ~30–60 µs in batches of 5–20,
- * because the fsync and the WAL pages are shared.
+ * own caller. Every caller resolves only after the shared COMMIT, as durable as the most
+ * demanding unit of the batch asked for. Measured here: ~200 µs per callback alone, ~30–60 µs
+ * in batches of 5–20, because the fsync and the WAL pages are shared.
  */
 function createGroupCommit(db: Database.Database) {
-  let queue: Array<{ unit: Unit; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
+  let queue: Array<{ unit: Unit; durability: Durability; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
   const inSavepoint = db.transaction((unit: Unit) => unit());
+  let synchronous: 'FULL' | 'NORMAL' | undefined;
   const flush = () => {
     const batch = queue;
     queue = [];
+    const wanted = batch.some((item) => item.durability === 'disk') ? 'FULL' : 'NORMAL';
+    if (wanted !== synchronous) db.pragma(`synchronous = ${(synchronous = wanted)}`);
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
       db.transaction(() => {
@@ -63,9 +78,9 @@ function createGroupCommit(db: Database.Database) {
       else item.reject(outcome.error);
     });
   };
-  return <T>(unit: () => T): Promise<T> =>
+  return <T>(durability: Durability, unit: () => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      if (queue.push({ unit, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(flush);
+      if (queue.push({ unit, durability, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(flush);
     });
 }
 
@@ -76,7 +91,6 @@ function isSqliteUniqueViolation(error: unknown): boolean {
 export function createSqlitePaymentStore(file: string): PaymentStore {
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
 
   const cache = new Map<string, Statement>();
@@ -148,7 +162,7 @@ export function createSqlitePaymentStore(file: string): PaymentStore {
     },
     async createTransaction(row, change) {
       try {
-        await commit(() => {
+        await commit('process', () => {
           insert('Transaction', row);
           insert('StatusChange', change);
         });
@@ -159,7 +173,7 @@ export function createSqlitePaymentStore(file: string): PaymentStore {
       }
     },
     async updateTransaction(id: string, patch: TransactionPatch) {
-      return commit(() => {
+      return commit('process', () => {
         update('Transaction', id, { ...patch, updatedAt: new Date() });
         const row = findTransaction(id);
         if (!row) throw new Error(`transaction ${id} vanished`);
@@ -168,10 +182,10 @@ export function createSqlitePaymentStore(file: string): PaymentStore {
     },
     async settle<Label extends string>(request: SettleRequest<Label>) {
       // The unit is not generic; the label passes through untouched.
-      return commit(() => settleUnit(request)) as Promise<SettleResult<Label>>;
+      return commit('disk', () => settleUnit(request)) as Promise<SettleResult<Label>>;
     },
     async storeCallback(record) {
-      await commit(() =>
+      await commit('disk', () =>
         insert('CallbackRecord', { ...record, transactionId: transactionExists(record.transactionId) ? record.transactionId : null }),
       );
     },

@@ -50,6 +50,8 @@ export function createMpesaService({ config, baseUrl, logger }: Deps) {
     timeout: config.timeoutMs,
     // We read every status ourselves: Daraja's error bodies carry the information we map.
     validateStatus: () => true,
+    // Daraja does not redirect; without redirects axios also skips its follow-redirects layer.
+    maxRedirects: 0,
     httpAgent: new http.Agent({ keepAlive: true }),
     httpsAgent: new https.Agent({ keepAlive: true }),
   });

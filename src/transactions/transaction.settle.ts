@@ -2,7 +2,7 @@
 // move is allowed, and the write it produces is applied as a compare-and-set on the status
 // it was planned from, together with its StatusChange row (db/payment-store.ts). A duplicate
 // or out-of-order outcome plans nothing and changes nothing.
-import type { Decision } from '../db/payment-store';
+import type { Decision, TransactionPatch } from '../db/payment-store';
 import { newId } from '../ids';
 import { canMove, isStatus, type FinalStatus } from './transaction.states';
 import type { TransactionRow } from './transaction.view';
@@ -28,23 +28,29 @@ type SettlementWrite = NonNullable<Decision<string>['write']>;
 export function planSettlement(current: TransactionRow, settlement: Settlement, now = new Date()): SettlementWrite | undefined {
   if (!isStatus(current.status) || !canMove(current.status, settlement.to)) return undefined;
   const paid = settlement.amountPaid;
+  const patch: TransactionPatch = {
+    status: settlement.to,
+    resultCode: settlement.resultCode,
+    resultDesc: settlement.resultDesc,
+    submitError: settlement.submitError ?? null,
+    checkoutRequestId: current.checkoutRequestId ?? settlement.checkoutRequestId ?? null,
+    mpesaReceiptNumber: settlement.mpesaReceiptNumber ?? current.mpesaReceiptNumber,
+    // Amounts are whole KES; a fractional payment is stored rounded and always flagged.
+    amountPaid: paid === undefined ? current.amountPaid : Math.round(paid),
+    amountMismatch: paid !== undefined && paid !== current.amount,
+    paidPhone: settlement.paidPhone ?? current.paidPhone,
+    transactionDate: settlement.transactionDate ?? current.transactionDate,
+    settledAt: now,
+    updatedAt: now,
+  };
+  // Only what changes is written: an unchanged indexed column (checkoutRequestId) would
+  // still cost an index update on the callback's hot path.
+  for (const key of Object.keys(patch) as Array<keyof TransactionPatch>) {
+    if (patch[key] === current[key]) delete patch[key];
+  }
   return {
     from: current.status,
-    patch: {
-      status: settlement.to,
-      resultCode: settlement.resultCode,
-      resultDesc: settlement.resultDesc,
-      submitError: settlement.submitError ?? null,
-      checkoutRequestId: current.checkoutRequestId ?? settlement.checkoutRequestId ?? null,
-      mpesaReceiptNumber: settlement.mpesaReceiptNumber ?? current.mpesaReceiptNumber,
-      // Amounts are whole KES; a fractional payment is stored rounded and always flagged.
-      amountPaid: paid === undefined ? current.amountPaid : Math.round(paid),
-      amountMismatch: paid !== undefined && paid !== current.amount,
-      paidPhone: settlement.paidPhone ?? current.paidPhone,
-      transactionDate: settlement.transactionDate ?? current.transactionDate,
-      settledAt: now,
-      updatedAt: now,
-    },
+    patch,
     change: {
       id: newId('chg'),
       transactionId: current.id,

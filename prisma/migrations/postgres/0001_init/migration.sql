@@ -107,9 +107,6 @@ CREATE INDEX "CallbackRecord_transactionId_idx" ON "CallbackRecord"("transaction
 -- CreateIndex
 CREATE INDEX "CallbackRecord_checkoutRequestId_idx" ON "CallbackRecord"("checkoutRequestId");
 
--- CreateIndex
-CREATE INDEX "CallbackRecord_processedAt_idx" ON "CallbackRecord"("processedAt");
-
 -- AddForeignKey
 ALTER TABLE "Transaction" ADD CONSTRAINT "Transaction_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 

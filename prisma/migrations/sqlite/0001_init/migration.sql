@@ -99,6 +99,3 @@ CREATE INDEX "CallbackRecord_transactionId_idx" ON "CallbackRecord"("transaction
 -- CreateIndex
 CREATE INDEX "CallbackRecord_checkoutRequestId_idx" ON "CallbackRecord"("checkoutRequestId");
 
--- CreateIndex
-CREATE INDEX "CallbackRecord_processedAt_idx" ON "CallbackRecord"("processedAt");
-
