@@ -2,7 +2,7 @@
 // callbacks stored before a crash applied at the next start.
 import { newId } from '../../src/ids';
 import { sameDatabase, startTestServer, type TestServer } from '../helpers/server';
-import { createProject, initiateBody, merchantClient, type MerchantRequest } from '../helpers/merchant';
+import { createProject, initiateBody, merchantClient, type MerchantRequest, merchantFor } from '../helpers/merchant';
 import { failureCallback, postCallback, successCallback } from '../helpers/callbacks';
 import { connectSubscriber, eventually } from '../helpers/realtime';
 
@@ -15,7 +15,7 @@ let merchant: MerchantRequest;
 
 beforeAll(async () => {
   server = await startTestServer();
-  merchant = merchantClient(server.url, await createProject(server.url, server.adminToken));
+  merchant = await merchantFor(server);
 });
 afterAll(() => server.close());
 

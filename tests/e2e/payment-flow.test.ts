@@ -1,7 +1,7 @@
 // End to end on a real port: signed API -> MpesaService -> simulator over HTTP -> callback
 // -> database -> Socket.io room and status endpoint.
 import { startTestServer, type TestServer } from '../helpers/server';
-import { createProject, initiateBody, merchantClient, type MerchantRequest } from '../helpers/merchant';
+import { initiateBody, type MerchantRequest, merchantFor } from '../helpers/merchant';
 import { connectSubscriber, eventually, type Subscriber } from '../helpers/realtime';
 
 let server: TestServer;
@@ -10,7 +10,7 @@ const subscribers: Subscriber[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
-  merchant = merchantClient(server.url, await createProject(server.url, server.adminToken));
+  merchant = await merchantFor(server);
 });
 afterEach(() => subscribers.splice(0).forEach((subscriber) => subscriber.close()));
 afterAll(() => server.close());

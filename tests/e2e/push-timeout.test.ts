@@ -1,7 +1,7 @@
 // When Daraja never answers the push, the payment is neither resent nor lost: it stays
 // pending (202), and its callback, which carries the transaction's own token, settles it.
 import { startTestServer, type TestServer } from '../helpers/server';
-import { createProject, initiateBody, merchantClient, type MerchantRequest } from '../helpers/merchant';
+import { initiateBody, type MerchantRequest, merchantFor } from '../helpers/merchant';
 import { postCallback, successCallback } from '../helpers/callbacks';
 import { startSlowDaraja } from '../helpers/fake-daraja';
 
@@ -12,7 +12,7 @@ let merchant: MerchantRequest;
 beforeAll(async () => {
   daraja = await startSlowDaraja('never');
   server = await startTestServer({ MPESA_BASE_URL: daraja.url, MPESA_TIMEOUT_MS: '300' });
-  merchant = merchantClient(server.url, await createProject(server.url, server.adminToken));
+  merchant = await merchantFor(server);
 });
 afterAll(async () => {
   await server.close();

@@ -5,6 +5,20 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import fixtures from '../fixtures/daraja-fixtures.json';
 
+/** Serves `app` on a free loopback port; `close` also cuts keep-alive connections. */
+export async function listenOnLoopback(app: express.Express) {
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 export async function startSlowDaraja(pushDelayMs: number | 'never') {
   let pushes = 0;
   const app = express();
@@ -15,15 +29,5 @@ export async function startSlowDaraja(pushDelayMs: number | 'never') {
     pushes += 1;
     if (pushDelayMs !== 'never') setTimeout(() => res.json({ ...fixtures.stk_push_ack_daraja3_doc.body, CheckoutRequestID: `ws_CO_SLOW${pushes}` }), pushDelayMs);
   });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    pushes: () => pushes,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(app)), pushes: () => pushes };
 }

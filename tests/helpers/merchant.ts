@@ -55,6 +55,11 @@ export function merchantClient(baseUrl: string, keys: ProjectKeys) {
 
 export type MerchantRequest = ReturnType<typeof merchantClient>;
 
+/** A new project on `server` and a client signing with its keys. */
+export async function merchantFor(server: { url: string; adminToken: string }): Promise<MerchantRequest> {
+  return merchantClient(server.url, await createProject(server.url, server.adminToken));
+}
+
 export const initiateBody = (overrides: Record<string, unknown> = {}) => ({
   phone: '0712345678',
   amount: 10,

@@ -3,7 +3,7 @@
 // cannot be applied; Safaricom's payloads are read leniently; callbacks are never rate-limited.
 import { randomBytes } from 'node:crypto';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { createProject, initiateBody, merchantClient, type MerchantRequest } from '../helpers/merchant';
+import { initiateBody, type MerchantRequest, merchantFor } from '../helpers/merchant';
 import { closeDatabases, expectError, openServerDatabase, sendRaw } from '../helpers/http-edges';
 import { createTransactionSecrets } from '../../src/security/transaction-secrets';
 
@@ -24,7 +24,7 @@ async function startHarness(overrides: Record<string, string>): Promise<Harness>
   const secrets = createTransactionSecrets(Buffer.from(masterKey, 'hex'));
   return {
     server,
-    merchant: merchantClient(server.url, await createProject(server.url, server.adminToken)),
+    merchant: await merchantFor(server),
     callbackUrl: (id, token = secrets.callbackToken(id)) => `${server.url}/api/v1/callbacks/mpesa/${id}/${token}`,
   };
 }

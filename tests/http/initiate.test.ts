@@ -1,7 +1,7 @@
 // POST /api/v1/transactions/initiate: strict input, Idempotency-Key replays, and Daraja's
 // synchronous refusals turned into our codes. Driven against the real simulator.
 import { startTestServer, type TestServer } from '../helpers/server';
-import { createProject, initiateBody, merchantClient, type MerchantRequest } from '../helpers/merchant';
+import { createProject, initiateBody, merchantClient, type MerchantRequest, merchantFor } from '../helpers/merchant';
 import { expectError, simulatorStats } from '../helpers/http-edges';
 
 const INITIATE = '/api/v1/transactions/initiate';
@@ -11,7 +11,7 @@ let merchant: MerchantRequest;
 
 beforeAll(async () => {
   server = await startTestServer();
-  merchant = merchantClient(server.url, await createProject(server.url, server.adminToken));
+  merchant = await merchantFor(server);
 });
 afterAll(() => server.close());
 

@@ -1,24 +1,18 @@
 // MpesaService against Daraja-shaped HTTP servers on real ports. The standalone simulator
 // covers the normal answers; a small hand-written server covers what the simulator does not
 // do on purpose (a numeric expires_in, an answer that never comes, a refused connection).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import fixtures from '../fixtures/daraja-fixtures.json';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createMpesaService } from '../../src/mpesa/mpesa.service';
 import { startSimulatorServer } from '../../src/simulator/main';
+import { listenOnLoopback } from '../helpers/fake-daraja';
 
 const config = loadConfig({ MPESA_TIMEOUT_MS: '300' });
 const logger = createLogger(config, true);
 const push = { phone: '254712345678', amount: 10, channel: 'paybill' as const, accountReference: 'INV1', description: 'Test', callbackUrl: 'http://127.0.0.1:9/cb' };
 
-async function listen(app: express.Express) {
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
-}
 
 describe('MpesaService with the simulator', () => {
   let simulator: Awaited<ReturnType<typeof startSimulatorServer>>;
@@ -84,7 +78,7 @@ describe('MpesaService against other Daraja answers', () => {
       seen.push(req.get('authorization') ?? '');
       res.json(fixtures.stk_push_ack_observed_2026_sandbox.body);
     });
-    const fake = await listen(app);
+    const fake = await listenOnLoopback(app);
     try {
       const mpesa = createMpesaService({ config: config.mpesa, baseUrl: fake.url, logger });
       const result = await mpesa.stkPush(push);
@@ -104,7 +98,7 @@ describe('MpesaService against other Daraja answers', () => {
     app.post('/mpesa/stkpush/v1/processrequest', () => {
       pushes += 1; // never answers
     });
-    const fake = await listen(app);
+    const fake = await listenOnLoopback(app);
     try {
       const mpesa = createMpesaService({ config: config.mpesa, baseUrl: fake.url, logger });
       const result = await mpesa.stkPush(push);
@@ -116,7 +110,7 @@ describe('MpesaService against other Daraja answers', () => {
   });
 
   it('when nothing listens at the base URL, then the push is rejected as mpesa_unavailable (it never left)', async () => {
-    const fake = await listen(express());
+    const fake = await listenOnLoopback(express());
     const url = fake.url;
     await fake.close();
     const mpesa = createMpesaService({ config: config.mpesa, baseUrl: url, logger });

@@ -2,7 +2,7 @@
 // refusal hides whether the id exists, and a room hears about its own transaction only.
 import { randomBytes } from 'node:crypto';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { createProject, initiateBody, merchantClient, type MerchantRequest } from '../helpers/merchant';
+import { initiateBody, type MerchantRequest, merchantFor } from '../helpers/merchant';
 import { connectSubscriber, type Subscriber } from '../helpers/realtime';
 import { pause } from '../helpers/http-edges';
 import { createTransactionSecrets, type TransactionSecrets } from '../../src/security/transaction-secrets';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   const masterKey = randomBytes(32).toString('hex');
   server = await startTestServer({ MASTER_KEY: masterKey, SIMULATOR_CALLBACK_DELAY_MS: String(CALLBACK_DELAY_MS) });
   secrets = createTransactionSecrets(Buffer.from(masterKey, 'hex'));
-  merchant = merchantClient(server.url, await createProject(server.url, server.adminToken));
+  merchant = await merchantFor(server);
 });
 afterEach(() => subscribers.splice(0).forEach((subscriber) => subscriber.close()));
 afterAll(() => server.close());
