@@ -2,7 +2,7 @@
 // tells integrators (HMAC over timestamp, method, path and raw body).
 import type http from 'node:http';
 import { sign } from '../src/auth/signature';
-import { callJson, type HttpAnswer } from './http';
+import { callJson, type HttpAnswer, type HttpCall } from './http';
 
 const INITIATE_PATH = '/api/v1/transactions/initiate';
 
@@ -38,19 +38,24 @@ export async function createProject(agent: http.Agent, baseUrl: string, adminTok
   return { publicKey: body.project.publicKey, secretKey: body.secretKey };
 }
 
-export function initiate(agent: http.Agent, baseUrl: string, keys: ProjectKeys, reference: string): Promise<HttpAnswer> {
-  const body = JSON.stringify({ phone: NO_CALLBACK_PHONE, amount: BENCH_AMOUNT, accountReference: reference, description: 'Bench' });
+/** A signed call of the merchant API. */
+export function signedCall(agent: http.Agent, baseUrl: string, keys: ProjectKeys, method: HttpCall['method'], path: string, payload?: object): Promise<HttpAnswer> {
+  const body = payload === undefined ? '' : JSON.stringify(payload);
   const timestamp = String(Math.floor(Date.now() / 1000));
   return callJson(agent, {
-    method: 'POST',
-    url: `${baseUrl}${INITIATE_PATH}`,
+    method,
+    url: `${baseUrl}${path}`,
     headers: {
       'x-api-key': keys.publicKey,
       'x-timestamp': timestamp,
-      'x-signature': sign(keys.secretKey, { timestamp, method: 'POST', path: INITIATE_PATH, body }),
+      'x-signature': sign(keys.secretKey, { timestamp, method, path, body }),
     },
-    body,
+    body: body || undefined,
   });
+}
+
+export function initiate(agent: http.Agent, baseUrl: string, keys: ProjectKeys, reference: string): Promise<HttpAnswer> {
+  return signedCall(agent, baseUrl, keys, 'POST', INITIATE_PATH, { phone: NO_CALLBACK_PHONE, amount: BENCH_AMOUNT, accountReference: reference, description: 'Bench' });
 }
 
 /** The pending payment an initiate created; throws on anything but Daraja's acceptance. */

@@ -4,9 +4,10 @@ import path from 'node:path';
 import type { IngestionResult } from './callbacks';
 import type { OverheadResult } from './initiate';
 import { round } from './stats';
+import type { WebhookBenchResult } from './webhooks';
 
 /** The issue's targets. */
-export const TARGETS = { ingestionRatio: 0.5, overheadP50Ms: 3, oauthCalls: 1, peakRssMb: 200 } as const;
+export const TARGETS = { ingestionRatio: 0.5, overheadP50Ms: 3, oauthCalls: 1, peakRssMb: 200, webhookLatencyP50Ms: 50, webhookDeliveriesPerSecond: 1000 } as const;
 
 export interface Figure {
   name: string;
@@ -40,8 +41,9 @@ export function figuresOf(run: {
   oauthBurst: number;
   oauthCalls: number;
   peakRssMb: number | undefined;
+  webhooks: WebhookBenchResult;
 }): Figure[] {
-  const { ingestion, overhead, oauthCalls, peakRssMb } = run;
+  const { ingestion, overhead, oauthCalls, peakRssMb, webhooks } = run;
   const pair = (p: { p50Ms: number; p99Ms: number }) => `${round(p.p50Ms)} / ${round(p.p99Ms)}`;
   return [
     { name: 'callbacks/s, ours', value: round(ingestion.ours.perSecond, 0), unit: '/s', target: '' },
@@ -54,6 +56,21 @@ export function figuresOf(run: {
     { name: 'initiate overhead p50', value: round(overhead.overhead.p50Ms), unit: 'ms', target: `<= ${TARGETS.overheadP50Ms} ms`, pass: overhead.overhead.p50Ms <= TARGETS.overheadP50Ms },
     { name: 'initiate overhead p99', value: round(overhead.overhead.p99Ms), unit: 'ms', target: '' },
     { name: `OAuth calls, ${run.oauthBurst} concurrent initiates`, value: oauthCalls, unit: '', target: `${TARGETS.oauthCalls}`, pass: oauthCalls === TARGETS.oauthCalls },
+    {
+      name: 'webhook first attempt after callback ack, p50',
+      value: round(webhooks.latency.p50Ms),
+      unit: 'ms',
+      target: `<= ${TARGETS.webhookLatencyP50Ms} ms`,
+      pass: webhooks.latency.p50Ms <= TARGETS.webhookLatencyP50Ms,
+    },
+    { name: 'webhook first attempt after callback ack, p99', value: round(webhooks.latency.p99Ms), unit: 'ms', target: '' },
+    {
+      name: 'webhook deliveries/s, receiver always 200',
+      value: round(webhooks.throughput.perSecond, 0),
+      unit: '/s',
+      target: `>= ${TARGETS.webhookDeliveriesPerSecond}/s`,
+      pass: webhooks.throughput.perSecond >= TARGETS.webhookDeliveriesPerSecond,
+    },
     {
       name: 'peak RSS, server process (VmHWM, compiled)',
       value: peakRssMb === undefined ? undefined : round(peakRssMb, 1),

@@ -15,6 +15,7 @@ import { createProject } from './merchant';
 import { figuresOf, printTable, writeResults } from './report';
 import { round } from './stats';
 import { countSettled } from './verify';
+import { benchWebhooks } from './webhooks';
 
 /** The heap cap the Dockerfile sets (NODE_OPTIONS): V8 otherwise grows the heap lazily to ~3x what is live. */
 const PRODUCTION_NODE_OPTIONS = '--max-old-space-size=128';
@@ -63,6 +64,11 @@ function serverEnv(dataDir: string, masterKeyHex: string, adminToken: string): N
     SIMULATOR_CALLBACK_DELAY_MS: '3600000',
     SIMULATOR_LATE_CALLBACK_MS: '3600000',
     SHUTDOWN_TIMEOUT_MS: '2000',
+    // Failed webhook attempts wait an hour (the webhook bench holds a backlog that way), and
+    // no STK Query runs during the bench.
+    WEBHOOK_RETRY_SCHEDULE: '1h',
+    RECONCILE_AFTER: '1h',
+    RECONCILE_EXPIRE_AFTER: '2h',
   };
 }
 
@@ -136,6 +142,11 @@ async function main(): Promise<void> {
       rounds: OVERHEAD_ROUNDS,
     });
 
+    // Webhooks (issue 3's figures): first-attempt latency after the callback's acknowledgement, and drain rate.
+    const webhooks = await benchWebhooks({ serverUrl: server.url, adminToken, secrets: createTransactionSecrets(Buffer.from(masterKeyHex, 'hex')) });
+    peakRssAfter.webhooks = server.peakRssMb();
+    log(`webhooks: ${webhooks.latency.samples} latency samples; ${webhooks.throughput.deliveries} backlog deliveries in ${webhooks.throughput.seconds.toFixed(2)} s`);
+
     // 4. Read before closing: VmHWM is the peak over the whole run.
     const peakRssMb = server.peakRssMb();
     peakRssAfter.initiateOverhead = peakRssMb;
@@ -145,7 +156,7 @@ async function main(): Promise<void> {
     const { usage } = await server.ask({ type: 'memory' }, 'memory');
     const memoryAtEndMb = Object.fromEntries(Object.entries(usage).map(([key, bytes]) => [key, round(bytes / 2 ** 20, 1)]));
 
-    const figures = figuresOf({ ingestion, overhead, oauthBurst: OAUTH_BURST, oauthCalls, peakRssMb });
+    const figures = figuresOf({ ingestion, overhead, oauthBurst: OAUTH_BURST, oauthCalls, peakRssMb, webhooks });
     printTable(figures);
     // The ratio only means something if every callback really settled its payment.
     const complete = ingestion.ours.ok === measured.length && settled.completed === posted && settled.appliedRecords === posted;
@@ -157,6 +168,7 @@ async function main(): Promise<void> {
       settings: { connections: CONNECTIONS, oauthBurst: OAUTH_BURST, warmupCallbacks: WARMUP_CALLBACKS, measuredCallbacks: MEASURED_CALLBACKS, overheadRounds: OVERHEAD_ROUNDS },
       callbackIngestion: { ...ingestion, settled, complete },
       initiateOverhead: overhead,
+      webhooks,
       oauth: { burst: OAUTH_BURST, serviceCount: oauthCalls, simulatorCount: simulatorStats.oauthCalls },
       peakRssMb: { server: peakRssMb, serverAfterPhase: peakRssAfter, serverMemoryAtEnd: memoryAtEndMb, echo: echoPeakRssMb, measuredAs: 'VmHWM of the server child process (node bench/.build/bench/server.js, compiled)' },
       figures,

@@ -20,7 +20,13 @@ import { createProjectRoutes } from './projects/project.routes';
 import type { ProjectsService } from './projects/project.service';
 import type { TransactionSecrets } from './security/transaction-secrets';
 import { createTransactionRoutes } from './transactions/transaction.routes';
+import { createOpenApiRoutes } from './openapi/openapi.routes';
 import type { TransactionsService } from './transactions/transaction.service';
+import type { Reconciler } from './reconciliation/reconcile.service';
+import { createEventRoutes } from './events/event.routes';
+import type { EventsService } from './events/event.service';
+import { createEndpointRoutes } from './webhooks/endpoint.routes';
+import type { EndpointsService } from './webhooks/endpoint.service';
 
 export interface AppDeps {
   config: Config;
@@ -30,6 +36,9 @@ export interface AppDeps {
   projects: ProjectsService;
   transactions: TransactionsService;
   callbacks: CallbacksService;
+  reconciler: Reconciler;
+  endpoints: EndpointsService;
+  events: EventsService;
   transactionSecrets: TransactionSecrets;
   /** The Daraja simulator's router, mounted at /simulator in simulator mode. */
   simulatorRouter?: Router;
@@ -79,18 +88,19 @@ export function createApp(deps: AppDeps): express.Express {
     );
     res.status(reachable ? 200 : 503).json({ status: reachable ? 'ready' : 'database_unreachable' });
   });
+  // GET /openapi.json and /docs, public: the reference is generated from the same schemas
+  // the routes below validate with.
+  app.use(createOpenApiRoutes(config));
 
   const limits = createRateLimits(config.rateLimit);
   app.use(
     '/api/v1/projects',
     createProjectRoutes({ projects: deps.projects, adminAuth: createAdminAuth(deps.adminToken), createLimiter: limits.projectCreate }),
   );
-  app.use(
-    '/api/v1/transactions',
-    createMerchantAuth(deps.projects, config.signatureToleranceSeconds),
-    limits.merchant,
-    createTransactionRoutes({ transactions: deps.transactions, amount: config.amount }),
-  );
+  const merchant = [createMerchantAuth(deps.projects, config.signatureToleranceSeconds), limits.merchant];
+  app.use('/api/v1/transactions', ...merchant, createTransactionRoutes({ transactions: deps.transactions, reconciler: deps.reconciler, amount: config.amount }));
+  app.use('/api/v1/webhook-endpoints', ...merchant, createEndpointRoutes(deps.endpoints));
+  app.use('/api/v1/events', ...merchant, createEventRoutes(deps.events));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

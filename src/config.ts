@@ -19,6 +19,17 @@ const csv = z
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** "250ms", "5s", "5m", "2h", "5d", or a bare number of milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)?$/, 'must be a duration like 250ms, 5s, 5m, 2h or 5d')
+  .transform((value) => {
+    const [, amount, unit] = /^(\d+)(ms|s|m|h|d)?$/.exec(value)!;
+    return Number(amount) * DURATION_UNITS_MS[(unit ?? 'ms') as keyof typeof DURATION_UNITS_MS];
+  });
+const durations = csv.pipe(z.array(duration).min(1, 'must list at least one duration'));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   MPESA_ENVIRONMENT: z.enum(['simulator', 'sandbox', 'production']).default('simulator'),
@@ -58,9 +69,25 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 
+  // Webhooks (src/webhooks). The default schedule is Standard Webhooks' (Svix's): after the
+  // first attempt, retries 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h later (about 27.5 h).
+  WEBHOOK_RETRY_SCHEDULE: durations.prefault('5s,5m,30m,2h,5h,10h,10h'),
+  WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(15_000),
+  WEBHOOK_DISABLE_AFTER: duration.prefault('5d'),
+  WEBHOOK_CONCURRENCY: int(1, 1000).default(64),
+  WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
+  WEBHOOK_SECRET_OVERLAP: duration.prefault('24h'),
+
+  // Reconciliation (src/reconciliation): STK Query for payments whose callback is late.
+  RECONCILE_AFTER: duration.optional(),
+  RECONCILE_EXPIRE_AFTER: duration.prefault('10m'),
+  RECONCILE_QUERIES_PER_SECOND: z.coerce.number().positive().max(100).default(2),
+  RECONCILE_INTERVAL_MS: int(10, 60_000).default(1000),
+
   SIMULATOR_PORT: int(0, 65535).default(4010),
   SIMULATOR_CALLBACK_DELAY_MS: int(0).default(2000),
   SIMULATOR_LATE_CALLBACK_MS: int(0).default(20_000),
+  SIMULATOR_QUERY_RATE_LIMIT: int(0).default(0),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -114,8 +141,27 @@ function buildConfig(env: Env) {
     signatureToleranceSeconds: env.SIGNATURE_TOLERANCE_SECONDS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') },
+    webhooks: {
+      retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      disableAfterMs: env.WEBHOOK_DISABLE_AFTER,
+      concurrency: env.WEBHOOK_CONCURRENCY,
+      pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
+      secretOverlapMs: env.WEBHOOK_SECRET_OVERLAP,
+      // Private, loopback and link-local targets (SSRF into our own network) are refused
+      // except where the receiver is expected on this machine.
+      allowPrivateUrls: simulated || env.NODE_ENV === 'development',
+    },
+    reconciliation: {
+      // The simulator answers within seconds; a newcomer should not wait 90 s to see it work.
+      afterMs: env.RECONCILE_AFTER ?? (simulated ? 15_000 : 90_000),
+      expireAfterMs: env.RECONCILE_EXPIRE_AFTER,
+      queriesPerSecond: env.RECONCILE_QUERIES_PER_SECOND,
+      intervalMs: env.RECONCILE_INTERVAL_MS,
+    },
     simulator: {
       port: env.SIMULATOR_PORT,
+      queryRateLimit: env.SIMULATOR_QUERY_RATE_LIMIT,
       callbackDelayMs: env.SIMULATOR_CALLBACK_DELAY_MS,
       lateCallbackMs: env.SIMULATOR_LATE_CALLBACK_MS,
     },
@@ -123,6 +169,9 @@ function buildConfig(env: Env) {
 
   if (missing.length > 0) {
     throw new ConfigError(`${missing[0]}: required when MPESA_ENVIRONMENT=${env.MPESA_ENVIRONMENT}`);
+  }
+  if (config.reconciliation.expireAfterMs <= config.reconciliation.afterMs) {
+    throw new ConfigError('RECONCILE_EXPIRE_AFTER: must be longer than RECONCILE_AFTER');
   }
   if (config.amount.min > config.amount.max) throw new ConfigError('AMOUNT_MIN: must not exceed AMOUNT_MAX');
   if (!simulated && !config.callbacks.baseUrl!.startsWith('https://')) {

@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 
 const TIME_CHARS = 9; // base36 milliseconds: enough until the year 5188
 
-export function newId(prefix: 'prj' | 'txn' | 'chg' | 'cbk'): string {
+export type IdPrefix = 'prj' | 'txn' | 'chg' | 'cbk' | 'evt' | 'we' | 'whd' | 'wha';
+
+export function newId(prefix: IdPrefix): string {
   const time = Date.now().toString(36).padStart(TIME_CHARS, '0');
   return `${prefix}_${time}${randomBytes(10).toString('hex')}`;
 }

@@ -1,12 +1,13 @@
 // Composition: config -> logger -> secrets -> db -> server -> clients -> services -> app ->
-// realtime -> workers. `startService` is what `npm start`, the tests and the benchmark run;
+// realtime -> workers (callback sweep, webhook deliveries, reconciliation). `startService` is what `npm start`, the tests and the benchmark run;
 // main.ts adds the banner and signal handling.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import type { Config } from './config';
 import { createApp, SIMULATOR_MOUNT } from './app';
 import { openDatabase } from './db/db.client';
-import { createPaymentStore } from './db/payment-store';
+import { createStores } from './db/stores';
 import { applyMigrations } from './db/db.migrate';
 import type { Logger } from './logger';
 import { createMpesaService } from './mpesa/mpesa.service';
@@ -20,12 +21,20 @@ import { createTransactionSecrets } from './security/transaction-secrets';
 import { createTransactionEvents } from './transactions/transaction.events';
 import { createTransactionsService } from './transactions/transaction.service';
 import { createSimulator, simulatorOptionsFrom } from './simulator/simulator';
+import { createEventsService } from './events/event.service';
+import { createReconciler } from './reconciliation/reconcile.service';
+import { createPacer } from './reconciliation/reconcile.pacer';
+import { createReconcileWorker } from './reconciliation/reconcile.worker';
+import { createDeliveryWorker } from './webhooks/delivery.worker';
+import { createEndpointsService } from './webhooks/endpoint.service';
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
 
 export interface RunningService {
   url: string;
+  /** The Express app serving HTTP (tests walk its routes to check the OpenAPI document covers them). */
+  app: Express;
   port: number;
   mpesaBaseUrl: string;
   secretsGeneratedIn: string | undefined;
@@ -52,10 +61,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const mpesa = createMpesaService({ config: config.mpesa, baseUrl: mpesaBaseUrl, logger });
 
   const db = database.prisma;
-  const store = createPaymentStore(database);
+  const stores = createStores(database);
+  const store = stores.payments;
   const events = createTransactionEvents();
   const transactionSecrets = createTransactionSecrets(serviceSecrets.masterKey);
-  const projects = createProjectsService({ db, store, secrets: createSecretBox(serviceSecrets.masterKey) });
+  const secretBox = createSecretBox(serviceSecrets.masterKey);
+  const projects = createProjectsService({ db, store, secrets: secretBox });
   const callbacks = createCallbacksService({ db, store, events, logger });
   const transactions = createTransactionsService({
     db,
@@ -68,7 +79,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     shortcode: config.mpesa.shortcode,
     tillNumber: config.mpesa.tillNumber,
     pushTimeoutMs: config.mpesa.timeoutMs,
+    reconcileAfterMs: config.reconciliation.afterMs,
   });
+  const deliveryWorker = createDeliveryWorker({ store: stores.deliveries, secrets: secretBox, config: config.webhooks, logger });
+  // Every committed state change has written its event (outbox): send it now.
+  events.onChanged(() => deliveryWorker.wake());
+  const pacer = createPacer(config.reconciliation.queriesPerSecond);
+  const reconciler = createReconciler({ store, mpesa, events, pacer, config: config.reconciliation, logger });
+  const reconcileWorker = createReconcileWorker({ db, reconciler, pacer, config: config.reconciliation, logger });
 
   const app = createApp({
     config,
@@ -78,6 +96,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     projects,
     transactions,
     callbacks,
+    reconciler,
+    endpoints: createEndpointsService({ db, secrets: secretBox, config: config.webhooks, wake: deliveryWorker.wake }),
+    events: createEventsService({ db, wake: deliveryWorker.wake }),
     transactionSecrets,
     simulatorRouter: simulator?.router,
   });
@@ -89,6 +110,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   await sweep();
   const sweeper = setInterval(sweep, CALLBACK_SWEEP_INTERVAL_MS);
   sweeper.unref();
+  deliveryWorker.start();
+  reconcileWorker.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -103,12 +126,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       await realtime.close();
       await drained;
       clearTimeout(deadline);
-      store.close();
+      const workersStopped = Promise.all([deliveryWorker.stop(), reconcileWorker.stop()]);
+      await settleWithin(workersStopped, config.shutdownTimeoutMs, () => logger.warn('workers did not stop in time; leases let another run retry'));
+      deliveryWorker.abort();
+      stores.close();
       await settleWithin(database.close(), config.shutdownTimeoutMs, () => logger.warn('database did not close in time'));
     })());
 
   return {
     url: localUrl,
+    app,
     port,
     mpesaBaseUrl,
     secretsGeneratedIn: serviceSecrets.generatedIn,

@@ -2,6 +2,21 @@
 // payment-store.sqlite.ts; see payment-store.ts for why there are two.
 import type { Db } from './db.client';
 import type { PaymentStore } from './payment-store';
+import { deliveriesFor } from '../events/event.build';
+import type { NewEvent } from '../events/event.types';
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+/** Inside a transaction: the event, and one delivery per endpoint of its project that wants it. */
+export async function recordEventPrisma(tx: Tx, event: NewEvent): Promise<void> {
+  await tx.event.create({ data: event });
+  const endpoints = await tx.webhookEndpoint.findMany({
+    where: { projectId: event.projectId, enabled: true, deletedAt: null },
+    select: { id: true, eventTypes: true },
+  });
+  const deliveries = deliveriesFor(event, endpoints);
+  if (deliveries.length > 0) await tx.webhookDelivery.createMany({ data: deliveries });
+}
 
 const isUniqueViolationOn = (error: unknown, field: string) => {
   const known = error as { code?: unknown; meta?: { target?: unknown } } | null;
@@ -52,6 +67,7 @@ export function createPrismaPaymentStore(db: Db): PaymentStore {
           const { count } = await tx.transaction.updateMany({ where: { id: current.id, status: decision.write.from }, data: decision.write.patch });
           if (count === 1) {
             await tx.statusChange.create({ data: decision.write.change });
+            if (decision.write.event) await recordEventPrisma(tx, decision.write.event);
             row = { ...current, ...decision.write.patch };
             changed = true;
           } else {
@@ -69,6 +85,13 @@ export function createPrismaPaymentStore(db: Db): PaymentStore {
         }
         return { claimed: true as const, label: decision.label, changed, row };
       });
+    },
+    async scheduleReconciliation(id, expected, next, queryAttempts) {
+      const { count } = await db.transaction.updateMany({
+        where: { id, status: 'pending', reconcileAt: expected },
+        data: { reconcileAt: next, queryAttempts },
+      });
+      return count === 1;
     },
     async storeCallback(record) {
       const exists = record.transactionId !== null && (await db.transaction.count({ where: { id: record.transactionId } })) > 0;

@@ -1,132 +1,34 @@
 // PaymentStore on raw better-sqlite3 (why: payment-store.ts). Every write is a synchronous
 // unit of work: nothing here awaits while holding SQLite's write lock. Units that arrive
-// together are committed together (group commit, see createGroupCommit). Column formats
-// follow what Prisma writes to the same file: DateTime as ISO-8601 text, Boolean as 0/1.
-import Database, { type Statement } from 'better-sqlite3';
+// together are committed together (group commit, see db/sqlite-writer.ts).
+import { deliveriesFor } from '../events/event.build';
+import type { NewEvent } from '../events/event.types';
 import type { TransactionRow } from '../transactions/transaction.view';
-import type { NewCallbackRecord, NewStatusChange, NewTransaction, PaymentStore, SettleRequest, SettleResult, TransactionPatch } from './payment-store';
-
-const BUSY_TIMEOUT_MS = 5000;
-type SqlValue = string | number | null;
-
-const DATE_COLUMNS = new Set(['createdAt', 'updatedAt', 'settledAt', 'pushFinishedAt', 'receivedAt', 'processedAt']);
-const BOOLEAN_COLUMNS = new Set(['amountMismatch']);
-
-function toSql(column: string, value: unknown): SqlValue {
-  if (value === undefined || value === null) return null;
-  if (value instanceof Date) return value.toISOString().replace('Z', '+00:00');
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return value as SqlValue;
-}
-
-function toTransactionRow(raw: Record<string, SqlValue> | undefined): TransactionRow | undefined {
-  if (!raw) return undefined;
-  const row: Record<string, unknown> = { ...raw };
-  for (const column of DATE_COLUMNS) if (column in row) row[column] = raw[column] === null ? null : new Date(raw[column] as string);
-  for (const column of BOOLEAN_COLUMNS) if (column in row) row[column] = raw[column] === 1;
-  return row as unknown as TransactionRow;
-}
-
-type Unit = () => unknown;
-
-/**
- * How far a commit must get before its caller resolves. Both survive a process crash (WAL).
- * - 'disk': fsynced (synchronous=FULL), survives power loss too. Payment outcomes and
- *   callbacks: a callback we acknowledged must never be lost.
- * - 'process': written to the WAL without fsync (synchronous=NORMAL). Bookkeeping of our own
- *   outgoing requests (the pending row, Daraja's ids): after a power loss in that window
- *   the payment's callback still arrives with its transaction's token and is kept (as an
- *   orphan if the row is gone). Saves an fsync, ~0.6 ms, on each of initiate's two commits.
- *   The next 'disk' commit fsyncs the WAL, these frames included.
- */
-type Durability = 'disk' | 'process';
-
-/**
- * Group commit: units queued in the same turn of the event loop run in ONE transaction,
- * each inside its own savepoint, so a failing unit rolls back alone and rejects only its
- * own caller. Every caller resolves only after the shared COMMIT, as durable as the most
- * demanding unit of the batch asked for. Measured here: ~200 µs per callback alone, ~30–60 µs
- * in batches of 5–20, because the fsync and the WAL pages are shared.
- */
-function createGroupCommit(db: Database.Database) {
-  let queue: Array<{ unit: Unit; durability: Durability; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
-  const inSavepoint = db.transaction((unit: Unit) => unit());
-  let synchronous: 'FULL' | 'NORMAL' | undefined;
-  const flush = () => {
-    const batch = queue;
-    queue = [];
-    const wanted = batch.some((item) => item.durability === 'disk') ? 'FULL' : 'NORMAL';
-    if (wanted !== synchronous) db.pragma(`synchronous = ${(synchronous = wanted)}`);
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    try {
-      db.transaction(() => {
-        for (const { unit } of batch) {
-          try {
-            outcomes.push({ ok: true, value: inSavepoint(unit) });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      })();
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    batch.forEach((item, index) => {
-      const outcome = outcomes[index]!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
-    });
-  };
-  return <T>(durability: Durability, unit: () => T): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      if (queue.push({ unit, durability, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(flush);
-    });
-}
+import type { PaymentStore, SettleRequest, SettleResult, TransactionPatch } from './payment-store';
+import { fromSql, toSql, type SqlRow, type SqliteWriter } from './sqlite-writer';
 
 function isSqliteUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-export function createSqlitePaymentStore(file: string): PaymentStore {
-  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
+/** Inside a unit: the event, and one delivery per endpoint of its project that wants it. */
+export function recordEventSqlite(writer: SqliteWriter, event: NewEvent): void {
+  writer.insert('Event', event);
+  const endpoints = writer
+    .prepare('SELECT "id", "eventTypes" FROM "WebhookEndpoint" WHERE "projectId" = ? AND "enabled" = 1 AND "deletedAt" IS NULL')
+    .all(event.projectId) as Array<{ id: string; eventTypes: string }>;
+  for (const delivery of deliveriesFor(event, endpoints)) writer.insert('WebhookDelivery', delivery);
+}
 
-  const cache = new Map<string, Statement>();
-  const prepare = (sql: string): Statement => {
-    let statement = cache.get(sql);
-    if (!statement) cache.set(sql, (statement = db.prepare(sql)));
-    return statement;
-  };
-
-  const insert = (table: string, values: object) => {
-    const entries = Object.entries(values).filter(([, value]) => value !== undefined);
-    const columns = entries.map(([column]) => `"${column}"`).join(', ');
-    const sql = `INSERT INTO "${table}" (${columns}) VALUES (${entries.map(() => '?').join(', ')})`;
-    prepare(sql).run(...entries.map(([column, value]) => toSql(column, value)));
-  };
-
-  /** UPDATE … WHERE id = ? [AND status = ?]; returns the number of rows changed. */
-  const update = (table: string, id: string, patch: object, expectedStatus?: string): number => {
-    const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
-    const assignments = entries.map(([column]) => `"${column}" = ?`).join(', ');
-    const sql = `UPDATE "${table}" SET ${assignments} WHERE "id" = ?${expectedStatus === undefined ? '' : ' AND "status" = ?'}`;
-    const params = [...entries.map(([column, value]) => toSql(column, value)), id];
-    if (expectedStatus !== undefined) params.push(expectedStatus);
-    return prepare(sql).run(...params).changes;
-  };
-
-  const findTransaction = (id: string) =>
-    toTransactionRow(prepare('SELECT * FROM "Transaction" WHERE "id" = ?').get(id) as Record<string, SqlValue> | undefined);
+export function createSqlitePaymentStore(writer: SqliteWriter): PaymentStore {
+  const { prepare, insert, update, commit } = writer;
+  const findTransaction = (id: string) => fromSql<TransactionRow>(prepare('SELECT * FROM "Transaction" WHERE "id" = ?').get(id) as SqlRow | undefined);
   const transactionExists = (id: string | null) => id !== null && prepare('SELECT 1 FROM "Transaction" WHERE "id" = ?').get(id) !== undefined;
-
-  const commit = createGroupCommit(db);
 
   const settleUnit = (request: SettleRequest<string>): SettleResult<string> => {
     const now = new Date();
     if (request.storedCallbackId !== undefined) {
-      const claimed = prepare('UPDATE "CallbackRecord" SET "processedAt" = ? WHERE "id" = ? AND "processedAt" IS NULL').run(toSql('processedAt', now), request.storedCallbackId);
+      const claimed = prepare('UPDATE "CallbackRecord" SET "processedAt" = ? WHERE "id" = ? AND "processedAt" IS NULL').run(toSql(now), request.storedCallbackId);
       if (claimed.changes === 0) return { claimed: false };
     }
     const current = request.transactionId === null ? undefined : findTransaction(request.transactionId);
@@ -135,6 +37,7 @@ export function createSqlitePaymentStore(file: string): PaymentStore {
     let changed = false;
     if (current && decision.write && update('Transaction', current.id, decision.write.patch, decision.write.from) === 1) {
       insert('StatusChange', decision.write.change);
+      if (decision.write.event) recordEventSqlite(writer, decision.write.event);
       row = { ...current, ...decision.write.patch } as TransactionRow;
       changed = true;
     }
@@ -158,7 +61,7 @@ export function createSqlitePaymentStore(file: string): PaymentStore {
     },
     async findByIdempotencyKey(projectId, idempotencyKey) {
       const raw = prepare('SELECT * FROM "Transaction" WHERE "projectId" = ? AND "idempotencyKey" = ?').get(projectId, idempotencyKey);
-      return toTransactionRow(raw as Record<string, SqlValue> | undefined);
+      return fromSql<TransactionRow>(raw as SqlRow | undefined);
     },
     async createTransaction(row, change) {
       try {
@@ -184,12 +87,18 @@ export function createSqlitePaymentStore(file: string): PaymentStore {
       // The unit is not generic; the label passes through untouched.
       return commit('disk', () => settleUnit(request)) as Promise<SettleResult<Label>>;
     },
+    async scheduleReconciliation(id, expected, next, queryAttempts) {
+      const sql = `UPDATE "Transaction" SET "reconcileAt" = ?, "queryAttempts" = COALESCE(?, "queryAttempts")
+        WHERE "id" = ? AND "status" = 'pending' AND ${expected === null ? '"reconcileAt" IS NULL' : '"reconcileAt" = ?'}`;
+      const params = [toSql(next), queryAttempts ?? null, id, ...(expected === null ? [] : [toSql(expected)])];
+      return commit('process', () => prepare(sql).run(...params).changes === 1);
+    },
     async storeCallback(record) {
       await commit('disk', () =>
         insert('CallbackRecord', { ...record, transactionId: transactionExists(record.transactionId) ? record.transactionId : null }),
       );
     },
-    // Queued units flush on setImmediate, before close runs (close is awaited after draining).
-    close: () => db.close(),
+    // The writer is shared (webhook deliveries use it too); its owner closes it.
+    close: () => undefined,
   };
 }

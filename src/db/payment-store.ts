@@ -9,10 +9,8 @@
 // The decisions (which state may move where, what an outcome means) are pure functions the
 // callers pass in (`decide`), so both implementations run the same rules; the whole test
 // suite runs against both.
-import type { Database } from './db.client';
+import type { NewEvent } from '../events/event.types';
 import type { TransactionRow } from '../transactions/transaction.view';
-import { createPrismaPaymentStore } from './payment-store.prisma';
-import { createSqlitePaymentStore } from './payment-store.sqlite';
 
 export type NewTransaction = Omit<TransactionRow, 'amountMismatch'> & { amountMismatch?: boolean };
 export type TransactionPatch = Partial<Omit<TransactionRow, 'id' | 'projectId'>>;
@@ -39,8 +37,11 @@ export interface NewCallbackRecord {
 /** What `decide` wants done with the transaction it was shown. */
 export interface Decision<Label extends string> {
   label: Label;
-  /** Compare-and-set: applied only if the status is still `from`. */
-  write?: { from: string; patch: TransactionPatch; change: NewStatusChange };
+  /**
+   * Compare-and-set: applied only if the status is still `from`. With it, in the same
+   * database transaction: the StatusChange row, and the event with its deliveries (outbox).
+   */
+  write?: { from: string; patch: TransactionPatch; change: NewStatusChange; event?: NewEvent };
 }
 
 export interface SettleRequest<Label extends string> {
@@ -67,13 +68,13 @@ export interface PaymentStore {
   updateTransaction(id: string, patch: TransactionPatch): Promise<TransactionRow>;
   /** Read, decide, compare-and-set, record: one database transaction. */
   settle<Label extends string>(request: SettleRequest<Label>): Promise<SettleResult<Label>>;
+  /**
+   * Moves a pending payment's next reconciliation to `next` if it is still pending and still
+   * due at `expected` (a compare-and-set, so two workers never query it at once). Does not
+   * touch updatedAt: this is bookkeeping, not a change the merchant sees.
+   */
+  scheduleReconciliation(id: string, expected: Date | null, next: Date, queryAttempts?: number): Promise<boolean>;
   /** Stores a callback unprocessed (when applying it failed), for the sweep to apply later. */
   storeCallback(record: NewCallbackRecord): Promise<void>;
   close(): void;
-}
-
-export function createPaymentStore(database: Database): PaymentStore {
-  return database.provider === 'sqlite' && database.sqliteFile
-    ? createSqlitePaymentStore(database.sqliteFile)
-    : createPrismaPaymentStore(database.prisma);
 }

@@ -1,18 +1,15 @@
 // Projects and their key pairs. The secret key is shown once, at creation or rotation, and
 // stored sealed under the master key; rotation replaces both keys, so the old pair stops.
+import type { z } from 'zod';
 import type { Db } from '../db/db.client';
 import type { PaymentStore } from '../db/payment-store';
 import { AppError } from '../errors';
 import { newId, randomKey } from '../ids';
 import type { SecretBox } from '../security/secret-box';
+import type { projectSchema } from './project.schema';
 
-export interface ProjectView {
-  id: string;
-  name: string;
-  publicKey: string;
-  createdAt: string;
-  keysRotatedAt: string | null;
-}
+/** Typed by the documented response schema, so the mapper cannot drift from the OpenAPI document. */
+export type ProjectView = z.output<typeof projectSchema>;
 
 export interface Signer {
   projectId: string;

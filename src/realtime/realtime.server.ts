@@ -3,18 +3,17 @@
 // Event: `transaction.updated` with the client view (transaction.view.ts).
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { z } from 'zod';
 import type { Db } from '../db/db.client';
 import type { Logger } from '../logger';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import type { TransactionEvents } from '../transactions/transaction.events';
 import { toClientView } from '../transactions/transaction.view';
+import { subscribeRequest, type SubscribeAck } from './realtime.schema';
 
 export const TRANSACTION_UPDATED = 'transaction.updated';
-const subscription = z.object({ transactionId: z.string().min(1).max(64), clientSecret: z.string().min(1).max(128) });
 const roomOf = (transactionId: string) => `txn:${transactionId}`;
 
-type Ack = (answer: { ok: true } | { ok: false; error: { code: string; message: string } }) => void;
+type Ack = (answer: SubscribeAck) => void;
 
 interface Deps {
   httpServer: HttpServer;
@@ -34,7 +33,7 @@ export function attachRealtime({ httpServer, corsOrigins, db, secrets, events, l
   io.on('connection', (socket) => {
     socket.on('subscribe', async (payload: unknown, ack?: Ack) => {
       const reply: Ack = typeof ack === 'function' ? ack : () => undefined;
-      const parsed = subscription.safeParse(payload);
+      const parsed = subscribeRequest.safeParse(payload);
       // One refusal for a bad secret and an unknown id, so ids cannot be probed.
       if (!parsed.success || !secrets.isClientSecret(parsed.data.transactionId, parsed.data.clientSecret)) {
         reply({ ok: false, error: { code: 'subscription_refused', message: 'Unknown transaction or wrong client secret' } });

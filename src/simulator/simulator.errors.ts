@@ -19,6 +19,9 @@ export const DARAJA_ERRORS = {
   methodNotAllowed: { httpStatus: 405, errorCode: '405.001', errorMessage: 'Method Not Allowed' },
   merchantDoesNotExist: { httpStatus: 500, errorCode: '500.001.1001', errorMessage: 'Merchant does not exist' },
   wrongCredentials: { httpStatus: 500, errorCode: '500.001.1001', errorMessage: 'Wrong credentials' },
+  // In-flight answer seen on queries of a valid ID, interleaved with 200s (daraja.md §4).
+  transactionBeingProcessed: { httpStatus: 500, errorCode: '500.001.1001', errorMessage: 'The transaction is being processed' },
+  spikeArrest: { httpStatus: 500, errorCode: '500.003.02', errorMessage: 'Error Occurred: Spike Arrest Violation' },
   transactionDoesNotExist: { httpStatus: 500, errorCode: '500.001.1001', errorMessage: 'The transaction does not Exist' },
   internalServerError: { httpStatus: 500, errorCode: '500.003.1001', errorMessage: 'Internal Server Error' },
 } as const satisfies Record<string, DarajaError>;

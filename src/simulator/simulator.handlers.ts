@@ -36,7 +36,10 @@ export function readBearerToken(req: Request): string | undefined {
 }
 
 export function createHandlers(deps: SimulatorDeps) {
-  const { options, tokens, payments, dispatcher } = deps;
+  const { options, stats, tokens, payments, dispatcher } = deps;
+  const queryRate = createQueryRate(options.queryRateLimit ?? 0, (busiest) => {
+    stats.stkQueryPeakPerSecond = Math.max(stats.stkQueryPeakPerSecond, busiest);
+  });
   const { logger } = options;
   const newHexGroupId = createHexGroupIds();
   const newCheckoutRequestId = createCheckoutRequestIds();
@@ -89,6 +92,8 @@ export function createHandlers(deps: SimulatorDeps) {
       callbackAmountDelta: behaviour.callbackAmountDelta,
       settlesAt,
       receiptNumber: behaviour.result.resultCode === 0 ? newReceiptNumber(settlesAt) : undefined,
+      flakyQuery: behaviour.flakyQuery ?? false,
+      queries: 0,
     };
     payments.add(payment);
     dispatcher.schedule(payment, callbackDelaysFor(behaviour.delivery, options.callbackDelayMs, options.lateCallbackMs));
@@ -107,6 +112,8 @@ export function createHandlers(deps: SimulatorDeps) {
   }
 
   function queryStkPush(req: Request, res: Response): void {
+    // Spike Arrest is enforced by Daraja's gateway, before it reads the body.
+    if (queryRate.overLimit(Date.now())) return refuse(res, DARAJA_ERRORS.spikeArrest);
     const checked = validateStkQuery(req.body as Record<string, unknown>);
     if (!checked.ok) return refuse(res, checked.error);
     const request = checked.value;
@@ -115,8 +122,27 @@ export function createHandlers(deps: SimulatorDeps) {
     const payment = payments.find(request.checkoutRequestId);
     // A payment made through another shortcode is not this merchant's to see.
     if (!payment || payment.shortcode !== request.businessShortCode) return refuse(res, DARAJA_ERRORS.transactionDoesNotExist);
+    payment.queries += 1;
+    if (payment.flakyQuery && payment.queries % 2 === 1) return refuse(res, DARAJA_ERRORS.transactionBeingProcessed);
     res.json(queryAnswer(payment, Date.now()));
   }
 
   return { generateToken, processStkPush, queryStkPush, refuse };
+}
+
+/**
+ * STK Queries in the last second: tracks the busiest second seen (for tests of our pace) and,
+ * when `limit` > 0, says when a query is over it (Daraja's Spike Arrest; its real number is
+ * unpublished, daraja.md §4).
+ */
+function createQueryRate(limit: number, onCount: (inLastSecond: number) => void) {
+  const recent: number[] = [];
+  return {
+    overLimit(now: number): boolean {
+      while (recent.length > 0 && recent[0]! <= now - 1000) recent.shift();
+      recent.push(now);
+      onCount(recent.length);
+      return limit > 0 && recent.length > limit;
+    },
+  };
 }

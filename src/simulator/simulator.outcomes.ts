@@ -23,6 +23,8 @@ export interface CompletionBehaviour {
   result: PaymentResult;
   delivery: CallbackDelivery;
   callbackAmountDelta: number;
+  /** Every other STK Query answers HTTP 500 500.001.1001 "being processed" (no answer this time). */
+  flakyQuery?: boolean;
 }
 
 export type OutcomeBehaviour =
@@ -92,6 +94,11 @@ export const SIMULATED_OUTCOMES: readonly SimulatedOutcome[] = [
     behaviour: { kind: 'expireToken' },
   },
   { phoneNumber: '254700000011', summary: 'Success, but the callback Amount is the requested Amount + 1 (amount mismatch)', behaviour: completes(PAYMENT_RESULTS.success, 'once', 1) },
+  {
+    phoneNumber: '254700000012',
+    summary: 'Cancelled (1032) but NO callback; every other STK Query answers HTTP 500 500.001.1001 "The transaction is being processed"',
+    behaviour: { ...completes(PAYMENT_RESULTS.cancelled, 'none'), flakyQuery: true },
+  },
 ];
 
 const OUTCOMES_BY_PHONE = new Map(SIMULATED_OUTCOMES.map((outcome) => [outcome.phoneNumber, outcome]));

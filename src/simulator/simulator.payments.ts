@@ -18,6 +18,8 @@ export interface Payment {
   callbackAmountDelta: number;
   settlesAt: number; // epoch ms from which the query answers the final result
   receiptNumber?: string; // successful payments only
+  flakyQuery: boolean;
+  queries: number; // STK Queries about this payment so far
 }
 
 export interface StkQueryResponse {

@@ -16,6 +16,7 @@ export interface SimulatorOptions {
   shortcodes: Record<string, string>; // BusinessShortCode -> passkey the Password must be built from
   callbackDelayMs: number; // delay before the normal callback is posted
   lateCallbackMs: number; // delay for the "late callback" outcome
+  queryRateLimit?: number; // STK Queries per second beyond which Spike Arrest answers; 0 or absent: none
   logger: Logger;
 }
 
@@ -28,6 +29,8 @@ export interface SimulatorStats {
   oauthCalls: number;
   stkPushes: number;
   stkQueries: number;
+  /** The most STK Queries received within any one second. */
+  stkQueryPeakPerSecond: number;
   callbacksSent: number;
 }
 
@@ -47,12 +50,13 @@ export function simulatorOptionsFrom(config: Config, logger: Logger): SimulatorO
     shortcodes: { [config.mpesa.shortcode]: config.mpesa.passkey },
     callbackDelayMs: config.simulator.callbackDelayMs,
     lateCallbackMs: config.simulator.lateCallbackMs,
+    queryRateLimit: config.simulator.queryRateLimit,
     logger,
   };
 }
 
 export function createSimulator(options: SimulatorOptions): Simulator {
-  const stats: SimulatorStats = { oauthCalls: 0, stkPushes: 0, stkQueries: 0, callbacksSent: 0 };
+  const stats: SimulatorStats = { oauthCalls: 0, stkPushes: 0, stkQueries: 0, stkQueryPeakPerSecond: 0, callbacksSent: 0 };
   const dispatcher = createCallbackDispatcher({
     logger: options.logger,
     onPost: () => {

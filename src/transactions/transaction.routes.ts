@@ -2,10 +2,12 @@
 import { Router } from 'express';
 import { parseOrThrow } from '../validation';
 import type { Config } from '../config';
+import type { Reconciler } from '../reconciliation/reconcile.service';
 import type { TransactionsService } from './transaction.service';
+import { toMerchantView } from './transaction.view';
 import { idempotencyKeyHeader, initiateBody, listQuery, transactionIdParams } from './transaction.schema';
 
-export function createTransactionRoutes(deps: { transactions: TransactionsService; amount: Config['amount'] }): Router {
+export function createTransactionRoutes(deps: { transactions: TransactionsService; reconciler: Reconciler; amount: Config['amount'] }): Router {
   const { transactions } = deps;
   const initiateSchema = initiateBody(deps.amount);
   const router = Router();
@@ -25,6 +27,13 @@ export function createTransactionRoutes(deps: { transactions: TransactionsServic
   router.get('/:id', async (req, res) => {
     const { id } = parseOrThrow(transactionIdParams, req.params);
     res.json({ transaction: await transactions.get(req.project!.id, id) });
+  });
+
+  // Ask M-Pesa now (STK Query) instead of waiting for the callback or the worker.
+  router.post('/:id/reconcile', async (req, res) => {
+    const { id } = parseOrThrow(transactionIdParams, req.params);
+    const { row, outcome } = await deps.reconciler.reconcileNow(req.project!.id, id);
+    res.json({ transaction: toMerchantView(row), reconciliation: { outcome } });
   });
 
   return router;

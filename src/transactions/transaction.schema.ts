@@ -6,8 +6,14 @@ import { STATUSES } from './transaction.states';
 const METADATA_MAX_BYTES = 2048;
 const LIST_LIMIT_MAX = 100;
 
+// The description sits on the input string: a transform's output cannot be shown, and zod
+// keeps examples only on the input side of a pipe.
 export const phoneField = z
   .string()
+  .meta({
+    description: 'Kenyan mobile number in any common form (07…, 01…, 7…, 2547…, +2547…, spaces allowed); stored as 2547XXXXXXXX or 2541XXXXXXXX.',
+    examples: ['0712345678'],
+  })
   .transform((value, ctx) => {
     const phone = normalizeKenyanPhone(value);
     if (!phone) {
@@ -17,6 +23,14 @@ export const phoneField = z
     return phone;
   });
 
+export const CHANNELS = ['paybill', 'till'] as const;
+const channel = z.enum(CHANNELS).meta({
+  description: '`paybill`: CustomerPayBillOnline to the shortcode. `till`: CustomerBuyGoodsOnline to the configured till number.',
+});
+const status = z.enum(STATUSES).meta({
+  description: 'pending → completed | failed | cancelled | expired, and expired → completed (a late success still wins).',
+});
+
 // Daraja documents AccountReference up to 12 characters and TransactionDesc up to 13; longer
 // ones may be accepted and then fail asynchronously with 1025 (shared/daraja.md §2).
 const printable = /^[\x20-\x7E]+$/;
@@ -24,28 +38,166 @@ const printable = /^[\x20-\x7E]+$/;
 export function initiateBody(amount: Config['amount']) {
   return z.strictObject({
     phone: phoneField,
-    amount: z.number().int('must be a whole number of KES').min(amount.min).max(amount.max),
-    accountReference: z.string().trim().min(1).max(12).regex(printable, 'must be printable ASCII'),
-    description: z.string().trim().min(1).max(13).regex(printable, 'must be printable ASCII').optional(),
-    channel: z.enum(['paybill', 'till']).default('paybill'),
+    amount: z
+      .number()
+      .int('must be a whole number of KES')
+      .min(amount.min)
+      .max(amount.max)
+      .meta({ description: 'Whole Kenyan shillings.', examples: [150] }),
+    accountReference: z
+      .string()
+      .trim()
+      .min(1)
+      .max(12)
+      .regex(printable, 'must be printable ASCII')
+      .meta({ description: 'Shown to the customer in the M-Pesa prompt.', examples: ['INV001'] }),
+    description: z
+      .string()
+      .trim()
+      .min(1)
+      .max(13)
+      .regex(printable, 'must be printable ASCII')
+      .optional()
+      .meta({ description: 'Sent to Daraja as TransactionDesc; `Payment` when left out.', examples: ['Order 1'] }),
+    channel: channel.default('paybill'),
     metadata: z
       .record(z.string(), z.unknown())
       .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES, `must be at most ${METADATA_MAX_BYTES} bytes of JSON`)
-      .optional(),
+      .optional()
+      .meta({ description: `Your own JSON object (at most ${METADATA_MAX_BYTES} bytes), returned as given.`, examples: [{ orderId: '1234' }] }),
   });
 }
 export type InitiateInput = z.infer<ReturnType<typeof initiateBody>>;
 
-export const idempotencyKeyHeader = z.string().min(1).max(255).regex(/^[\x21-\x7E]+$/, 'must be visible ASCII');
+export const idempotencyKeyHeader = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7E]+$/, 'must be visible ASCII')
+  .meta({
+    description:
+      'A retry with the same key and body returns the first result without a second prompt; the same key with another body is 409 idempotency_key_reused.',
+    examples: ['order-1234-attempt-1'],
+  });
 
-export const transactionIdParams = z.object({ id: z.string().min(1).max(64) });
+export const transactionIdParams = z.object({ id: z.string().min(1).max(64).meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }) });
 
 export const listQuery = z.strictObject({
-  status: z.enum(STATUSES).optional(),
+  status: status.optional(),
   phone: phoneField.optional(),
-  from: z.iso.datetime({ offset: true }).transform((value) => new Date(value)).optional(),
-  to: z.iso.datetime({ offset: true }).transform((value) => new Date(value)).optional(),
-  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(20),
-  cursor: z.string().regex(/^txn_[0-9a-z]+$/, 'must be a nextCursor value from a previous page').optional(),
+  from: z.iso
+    .datetime({ offset: true })
+    .transform((value) => new Date(value))
+    .optional()
+    .meta({ description: 'Created at or after (ISO 8601).', examples: ['2025-01-01T00:00:00Z'] }),
+  to: z.iso
+    .datetime({ offset: true })
+    .transform((value) => new Date(value))
+    .optional()
+    .meta({ description: 'Created at or before (ISO 8601).', examples: ['2025-01-31T23:59:59+03:00'] }),
+  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(20).meta({ description: 'Page size.' }),
+  cursor: z
+    .string()
+    .regex(/^txn_[0-9a-z]+$/, 'must be a nextCursor value from a previous page')
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page.' }),
 });
 export type ListQuery = z.infer<typeof listQuery>;
+
+// Responses. The mappers in transaction.view.ts are typed by these, and the OpenAPI document
+// is generated from them; `id` names the component in the document.
+const isoTime = z.iso.datetime();
+const nullableTime = isoTime.nullable();
+
+export const failureSchema = z
+  .object({
+    code: z.string().meta({ description: 'Stable reason code, e.g. `cancelled_by_customer`, `insufficient_funds`, `wrong_pin`.', examples: ['cancelled_by_customer'] }),
+    message: z.string().meta({ description: 'Readable reason, fit to show a customer.', examples: ['The customer cancelled the M-Pesa prompt'] }),
+    resultCode: z.string().nullable().meta({ description: "Daraja's ResultCode, when Daraja gave one.", examples: ['1032'] }),
+    resultDesc: z.string().nullable().meta({ description: "Daraja's ResultDesc, as sent.", examples: ['Request cancelled by user'] }),
+  })
+  .meta({ id: 'Failure', description: 'Why a payment did not complete; null while pending and when completed.' });
+
+// The examples describe one completed payment, so the documented example reads as a whole.
+const STATUS_EXAMPLE = { examples: ['completed'] };
+
+export const merchantTransactionSchema = z
+  .object({
+    id: z.string().meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+    status: status.meta(STATUS_EXAMPLE),
+    amount: z.number().int().meta({ description: 'Amount asked, whole KES.', examples: [150] }),
+    currency: z.literal('KES'),
+    phone: z.string().meta({ description: 'Normalised MSISDN.', examples: ['254712345678'] }),
+    channel,
+    accountReference: z.string().meta({ examples: ['INV001'] }),
+    description: z.string().meta({ examples: ['Order 1'] }),
+    metadata: z.record(z.string(), z.unknown()).nullable().meta({ description: 'As given at initiate.', examples: [{ orderId: '1234' }] }),
+    checkoutRequestId: z
+      .string()
+      .nullable()
+      .meta({ description: "Daraja's CheckoutRequestID once the push was accepted.", examples: ['ws_CO_01012025093000123712345678'] }),
+    merchantRequestId: z.string().nullable().meta({ examples: ['29115-34620561-1'] }),
+    customerMessage: z.string().nullable().meta({ examples: ['Success. Request accepted for processing'] }),
+    mpesaReceiptNumber: z.string().nullable().meta({ description: 'M-Pesa receipt, once completed.', examples: ['TLS8K2B4XY'] }),
+    amountPaid: z.number().int().nullable().meta({ description: 'Amount the callback reported as paid.', examples: [150] }),
+    amountMismatch: z.boolean().meta({ description: 'True when the amount paid differs from the amount asked.' }),
+    failure: failureSchema.nullable().meta({ examples: [null] }),
+    createdAt: isoTime.meta({ examples: ['2025-01-01T09:30:00.000Z'] }),
+    updatedAt: isoTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),
+    settledAt: nullableTime.meta({ description: 'When the payment reached its final state.', examples: ['2025-01-01T09:30:14.000Z'] }),
+  })
+  .meta({ id: 'Transaction', description: 'A payment as the merchant sees it (signed API and webhooks).' });
+
+export const clientTransactionSchema = z
+  .object({
+    id: z.string().meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+    status: status.meta(STATUS_EXAMPLE),
+    amount: z.number().int().meta({ examples: [150] }),
+    currency: z.literal('KES'),
+    phone: z.string().meta({ description: 'Masked: first six and last three digits.', examples: ['254712***678'] }),
+    customerMessage: z.string().nullable().meta({ examples: ['Success. Request accepted for processing'] }),
+    mpesaReceiptNumber: z.string().nullable().meta({ examples: ['TLS8K2B4XY'] }),
+    failure: failureSchema.nullable().meta({ examples: [null] }),
+    updatedAt: isoTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),
+    settledAt: nullableTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),
+  })
+  .meta({ id: 'ClientTransaction', description: 'What a browser holding the client secret sees (Socket.io `transaction.updated`).' });
+
+export const initiateResponseSchema = z
+  .object({
+    transaction: merchantTransactionSchema,
+    clientSecret: z.string().meta({
+      description: 'Opens this one transaction on Socket.io; safe to hand to the browser.',
+      examples: ['cs_3q2…'],
+    }),
+  })
+  .meta({ id: 'InitiateResponse' });
+
+export const transactionResponseSchema = z.object({ transaction: merchantTransactionSchema }).meta({ id: 'TransactionResponse' });
+
+export const transactionPageSchema = z
+  .object({
+    data: z.array(merchantTransactionSchema).meta({ description: 'Newest first.' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null on the last page.', examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+  })
+  .meta({ id: 'TransactionPage' });
+
+export const RECONCILE_OUTCOMES = [
+  'settled', // a final answer moved the payment
+  'already_final', // it was no longer pending (a callback won the race)
+  'in_progress', // Daraja: 4999, the customer has not answered yet
+  'no_answer', // Daraja gave no answer this time (500.001.1001, throttled, unreachable)
+  'awaiting_callback', // the push's own answer was lost: no CheckoutRequestID to ask about
+  'expired', // no final answer within RECONCILE_EXPIRE_AFTER
+  'busy', // another worker is asking about it right now
+] as const;
+
+export const reconcileResponseSchema = z
+  .object({
+    transaction: merchantTransactionSchema,
+    reconciliation: z.object({ outcome: z.enum(RECONCILE_OUTCOMES) }),
+  })
+  .meta({ id: 'ReconcileResponse' });

@@ -42,6 +42,8 @@ interface Deps {
   tillNumber: string | undefined;
   /** Daraja's request timeout: how long a replay may wait for the first request's answer. */
   pushTimeoutMs: number;
+  /** How long a payment may stay pending before reconciliation asks Daraja about it. */
+  reconcileAfterMs: number;
 }
 
 export type TransactionsService = ReturnType<typeof createTransactionsService>;
@@ -117,6 +119,8 @@ export function createTransactionsService(deps: Deps) {
       createdAt: now,
       updatedAt: now,
       settledAt: null,
+      reconcileAt: new Date(now.getTime() + deps.reconcileAfterMs),
+      queryAttempts: 0,
     };
     const change = { id: newId('chg'), transactionId: id, fromStatus: null, toStatus: 'pending', source: 'initiate', resultCode: null, createdAt: now };
     return (await store.createTransaction(row, change)) ? row : undefined;

@@ -1,8 +1,10 @@
 // The one rule for how an outcome moves a payment: the state machine decides whether the
 // move is allowed, and the write it produces is applied as a compare-and-set on the status
 // it was planned from, together with its StatusChange row (db/payment-store.ts). A duplicate
-// or out-of-order outcome plans nothing and changes nothing.
+// or out-of-order outcome plans nothing and changes nothing. The event for webhooks is built
+// here too, from the row as the move leaves it, and written in the same transaction.
 import type { Decision, TransactionPatch } from '../db/payment-store';
+import { transactionEvent } from '../events/event.build';
 import { newId } from '../ids';
 import { canMove, isStatus, type FinalStatus } from './transaction.states';
 import type { TransactionRow } from './transaction.view';
@@ -43,6 +45,7 @@ export function planSettlement(current: TransactionRow, settlement: Settlement, 
     settledAt: now,
     updatedAt: now,
   };
+  const event = transactionEvent({ ...current, ...patch } as TransactionRow, settlement.to, now);
   // Only what changes is written: an unchanged indexed column (checkoutRequestId) would
   // still cost an index update on the callback's hot path.
   for (const key of Object.keys(patch) as Array<keyof TransactionPatch>) {
@@ -60,5 +63,6 @@ export function planSettlement(current: TransactionRow, settlement: Settlement, 
       resultCode: settlement.resultCode,
       createdAt: now,
     },
+    event,
   };
 }

@@ -1,17 +1,17 @@
 // Every response goes through these mappers: a database row is never sent as it is.
 // The merchant (signed API) sees the whole payment; a browser holding only the client secret
 // sees what a checkout page needs, with the phone masked.
+// The return types come from the response schemas (transaction.schema.ts) that the OpenAPI
+// document is generated from, so a field added here without documenting it does not compile.
+import type { z } from 'zod';
 import type { Transaction } from '../generated/sqlite/client';
+import type { CHANNELS, clientTransactionSchema, failureSchema, merchantTransactionSchema } from './transaction.schema';
 import { interpretResultCode, type Status } from './transaction.states';
 
 export type TransactionRow = Transaction;
-
-export interface Failure {
-  code: string;
-  message: string;
-  resultCode: string | null;
-  resultDesc: string | null;
-}
+export type Failure = z.output<typeof failureSchema>;
+export type MerchantTransactionView = z.output<typeof merchantTransactionSchema>;
+export type ClientTransactionView = z.output<typeof clientTransactionSchema>;
 
 function failureOf(row: TransactionRow): Failure | null {
   if (row.status === 'pending' || row.status === 'completed') return null;
@@ -27,14 +27,14 @@ export function maskedPhone(phone: string): string {
   return `${phone.slice(0, 6)}***${phone.slice(-3)}`;
 }
 
-export function toMerchantView(row: TransactionRow) {
+export function toMerchantView(row: TransactionRow): MerchantTransactionView {
   return {
     id: row.id,
     status: row.status as Status,
     amount: row.amount,
     currency: 'KES' as const,
     phone: row.phone,
-    channel: row.channel,
+    channel: row.channel as (typeof CHANNELS)[number],
     accountReference: row.accountReference,
     description: row.description,
     metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
@@ -50,10 +50,9 @@ export function toMerchantView(row: TransactionRow) {
     settledAt: row.settledAt?.toISOString() ?? null,
   };
 }
-export type MerchantTransactionView = ReturnType<typeof toMerchantView>;
 
 /** The payload of the Socket.io `transaction.updated` event. */
-export function toClientView(row: TransactionRow) {
+export function toClientView(row: TransactionRow): ClientTransactionView {
   return {
     id: row.id,
     status: row.status as Status,
@@ -67,4 +66,3 @@ export function toClientView(row: TransactionRow) {
     settledAt: row.settledAt?.toISOString() ?? null,
   };
 }
-export type ClientTransactionView = ReturnType<typeof toClientView>;

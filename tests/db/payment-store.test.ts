@@ -4,6 +4,7 @@ import path from 'node:path';
 import { openDatabase, type Database } from '../../src/db/db.client';
 import { applyMigrations } from '../../src/db/db.migrate';
 import { createSqlitePaymentStore } from '../../src/db/payment-store.sqlite';
+import { createSqliteWriter } from '../../src/db/sqlite-writer';
 import { newId } from '../../src/ids';
 import type { TransactionRow } from '../../src/transactions/transaction.view';
 import { freshDataDir } from '../helpers/database';
@@ -26,7 +27,7 @@ function pendingRow(overrides: Partial<TransactionRow> = {}): TransactionRow {
     shortcode: '174379', partyB: '174379', accountReference: 'A', description: 'D', metadata: null, idempotencyKey: null,
     requestHash: null, merchantRequestId: null, checkoutRequestId: null, customerMessage: null, pushFinishedAt: null,
     submitError: null, resultCode: null, resultDesc: null, mpesaReceiptNumber: null, amountPaid: null, amountMismatch: false,
-    paidPhone: null, transactionDate: null, createdAt: now, updatedAt: now, settledAt: null, ...overrides,
+    paidPhone: null, transactionDate: null, createdAt: now, updatedAt: now, settledAt: null, reconcileAt: null, queryAttempts: 0, ...overrides,
   };
 }
 const firstChange = (row: TransactionRow) => ({
@@ -35,7 +36,8 @@ const firstChange = (row: TransactionRow) => ({
 
 describe('SQLite payment store, group commit', () => {
   it('when units of one batch include a failing one, then only that one fails and the others are committed', async () => {
-    const store = createSqlitePaymentStore(file);
+    const writer = createSqliteWriter(file);
+    const store = createSqlitePaymentStore(writer);
     const good = [pendingRow(), pendingRow()];
     const clash = pendingRow({ idempotencyKey: 'same' });
     const clashAgain = pendingRow({ idempotencyKey: 'same' });
@@ -54,11 +56,12 @@ describe('SQLite payment store, group commit', () => {
     const stored = await database.prisma.transaction.findMany({ where: { id: { in: [...good, clash, clashAgain, broken].map((row) => row.id) } } });
     expect(stored.map((row) => row.id).sort()).toEqual([good[0]!.id, clash.id, good[1]!.id].sort());
     expect(await database.prisma.statusChange.count({ where: { transactionId: { in: [broken.id, clashAgain.id] } } })).toBe(0);
-    store.close();
+    writer.close();
   });
 
   it('when a settlement is planned from a status that has moved on, then the compare-and-set changes nothing', async () => {
-    const store = createSqlitePaymentStore(file);
+    const writer = createSqliteWriter(file);
+    const store = createSqlitePaymentStore(writer);
     const row = pendingRow();
     await store.createTransaction(row, firstChange(row));
     const write = (from: string) => ({
@@ -71,6 +74,6 @@ describe('SQLite payment store, group commit', () => {
     const fresh = await store.settle({ transactionId: row.id, decide: () => ({ label: 'fresh', write: write('pending') }) });
     expect(fresh).toMatchObject({ claimed: true, changed: true, row: { status: 'completed' } });
     expect(await database.prisma.statusChange.count({ where: { transactionId: row.id } })).toBe(2);
-    store.close();
+    writer.close();
   });
 });

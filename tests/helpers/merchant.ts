@@ -16,7 +16,7 @@ export async function createProject(baseUrl: string, adminToken: string, name = 
 }
 
 export interface SignedRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   headers?: Record<string, string>;

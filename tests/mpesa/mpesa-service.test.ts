@@ -63,7 +63,7 @@ describe('MpesaService with the simulator', () => {
     const mpesa = createMpesaService({ config: config.mpesa, baseUrl: simulator.url, logger });
     const result = await mpesa.stkPush(push);
     if (result.kind !== 'accepted') throw new Error(`push not accepted: ${result.kind}`);
-    await expect(mpesa.stkQuery(result.checkoutRequestId)).resolves.toEqual({ kind: 'pending' });
+    await expect(mpesa.stkQuery(result.checkoutRequestId)).resolves.toEqual({ kind: 'pending', reason: 'in_progress' });
   });
 });
 

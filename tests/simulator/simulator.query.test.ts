@@ -111,3 +111,39 @@ describe('simulator STK Push Query (POST /mpesa/stkpushquery/v1/query)', () => {
     });
   });
 });
+
+describe('simulator STK Query, the flaky and throttled answers reconciliation must survive', () => {
+  it('when 0700000012 is queried repeatedly, then every other answer is HTTP 500 500.001.1001 "being processed", the others the real state', async () => {
+    const harness = await startHarness({ callbackDelayMs: 0 });
+    try {
+      const token = await harness.fetchToken();
+      const push = await harness.push(stkPushBody(harness.callbackUrl, { PhoneNumber: 254700000012 }), token);
+      const checkoutRequestId = String(push.json.CheckoutRequestID);
+      await sleep(20);
+      const answers = [];
+      for (let i = 0; i < 4; i += 1) answers.push(await harness.query(checkoutRequestId, token));
+      expect(answers.map((answer) => answer.status)).toEqual([500, 200, 500, 200]);
+      expect(answers[0]!.json).toMatchObject({ errorCode: '500.001.1001', errorMessage: 'The transaction is being processed' });
+      expect(answers[1]!.json).toMatchObject({ ResultCode: '1032' });
+      await sleep(100);
+      expect(harness.callbacks).toHaveLength(0); // and its callback never comes
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('when queries exceed queryRateLimit per second, then the excess gets Spike Arrest, and the stats keep the busiest second', async () => {
+    const harness = await startHarness({ callbackDelayMs: 0, queryRateLimit: 2 });
+    try {
+      const token = await harness.fetchToken();
+      const push = await harness.push(stkPushBody(harness.callbackUrl), token);
+      const checkoutRequestId = String(push.json.CheckoutRequestID);
+      const answers = await Promise.all([1, 2, 3, 4].map(() => harness.query(checkoutRequestId, token)));
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 500, 500]);
+      expect(answers.find((answer) => answer.status === 500)!.json).toMatchObject({ errorCode: '500.003.02', errorMessage: 'Error Occurred: Spike Arrest Violation' });
+      expect((await harness.get('/__simulator/stats')).json).toMatchObject({ stkQueries: 4, stkQueryPeakPerSecond: 4 });
+    } finally {
+      await harness.close();
+    }
+  });
+});

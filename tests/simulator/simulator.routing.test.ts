@@ -56,7 +56,7 @@ describe('simulator stats', () => {
   });
 
   it('when calls are made, then GET /__simulator/stats counts every OAuth call, push, query and posted callback', async () => {
-    expect((await harness.get('/__simulator/stats')).json).toEqual({ oauthCalls: 0, stkPushes: 0, stkQueries: 0, callbacksSent: 0 });
+    expect((await harness.get('/__simulator/stats')).json).toEqual({ oauthCalls: 0, stkPushes: 0, stkQueries: 0, stkQueryPeakPerSecond: 0, callbacksSent: 0 });
 
     const token = await harness.fetchToken();
     await harness.get('/oauth/v1/generate'); // refused, still counted
@@ -65,7 +65,7 @@ describe('simulator stats', () => {
     await harness.query(String(accepted.json.CheckoutRequestID), token);
     await harness.waitForCallbacks(String(accepted.json.CheckoutRequestID), 1);
 
-    expect((await harness.get('/__simulator/stats')).json).toEqual({ oauthCalls: 2, stkPushes: 2, stkQueries: 1, callbacksSent: 1 });
+    expect((await harness.get('/__simulator/stats')).json).toEqual({ oauthCalls: 2, stkPushes: 2, stkQueries: 1, stkQueryPeakPerSecond: 1, callbacksSent: 1 });
   });
 });
 

@@ -1,0 +1,76 @@
+// The merchant's backend, as small as it can be: it holds the API keys, starts payments with
+// the SDK, and hands the browser only what it needs to follow one payment (id + client secret).
+// Everything a real shop would add (orders, carts, auth) is left out on purpose.
+import path from 'node:path';
+import express, { type Request } from 'express';
+import { MpesaBridgeError, type MpesaBridgeClient } from '@mpesa-bridge/sdk';
+
+export interface TestPhone {
+  /** As a customer would type it, e.g. 0700000001. */
+  phone: string;
+  outcome: string;
+}
+
+export interface CheckoutAppOptions {
+  mpesa: MpesaBridgeClient;
+  /** Where browsers reach the mpesa-bridge service's Socket.io, seen from this request. */
+  serviceUrlFor: (req: Request) => string;
+  /** The simulator's test inputs, listed on the page; empty against Daraja. */
+  testPhones: readonly TestPhone[];
+}
+
+const PUBLIC_DIR = path.join(__dirname, '..', 'public');
+
+export function createCheckoutApp({ mpesa, serviceUrlFor, testPhones }: CheckoutAppOptions) {
+  const app = express();
+  app.use(express.json({ limit: '4kb' }));
+
+  app.post('/api/checkout', async (req, res) => {
+    const { phone, amount } = (req.body ?? {}) as { phone?: unknown; amount?: unknown };
+    // A real shop takes the amount from its order, never from the browser; the demo lets the visitor choose.
+    const orderId = `ORD${Date.now().toString(36).toUpperCase()}`;
+    try {
+      const { transaction, clientSecret } = await mpesa.transactions.initiate(
+        { phone: String(phone ?? ''), amount: Number(amount), accountReference: orderId, description: 'Demo order' },
+        { idempotencyKey: orderId },
+      );
+      res.status(201).json({ transactionId: transaction.id, clientSecret, phone: transaction.phone, amount: transaction.amount });
+    } catch (error) {
+      if (!(error instanceof MpesaBridgeError)) throw error;
+      // Pass on what the customer can act on; keep the rest (request id) for our logs.
+      const status = error.status && error.status < 500 ? error.status : 502;
+      res.status(status).json({ error: { code: error.code, message: customerMessage(error), requestId: error.requestId } });
+    }
+  });
+
+  app.get('/api/config', (req, res) => {
+    res.json({ serviceUrl: serviceUrlFor(req), testPhones });
+  });
+
+  // The page loads the SDK's browser entry as an ES module, and socket.io-client's ES build
+  // for its one import (mapped in index.html): no bundler, no build step for the page.
+  app.use('/sdk', express.static(sdkBrowserDir()));
+  app.get('/vendor/socket.io-client.js', (_req, res) => res.sendFile(socketIoClientEsm()));
+  app.use(express.static(PUBLIC_DIR));
+  return app;
+}
+
+function customerMessage(error: MpesaBridgeError): string {
+  if (error.code === 'validation_failed') {
+    const fields = (error.details?.fields ?? []) as Array<{ field?: string; message?: string }>;
+    const first = fields[0];
+    if (first?.field === 'phone') return 'Enter a Kenyan mobile number, e.g. 0712345678';
+    if (first?.field === 'amount') return `Enter a whole amount in KES (${first.message ?? 'out of range'})`;
+  }
+  if (error.code === 'mpesa_subscriber_busy') return 'You already have an M-Pesa prompt open. Finish or cancel it, then try again in a minute.';
+  if (error.code === 'mpesa_unavailable') return 'M-Pesa is busy right now. Please try again in a moment.';
+  return error.message;
+}
+
+function sdkBrowserDir(): string {
+  return path.join(path.dirname(require.resolve('@mpesa-bridge/sdk/package.json')), 'dist', 'esm');
+}
+
+function socketIoClientEsm(): string {
+  return path.join(path.dirname(require.resolve('socket.io-client/package.json')), 'dist', 'socket.io.esm.min.js');
+}

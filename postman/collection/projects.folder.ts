@@ -1,0 +1,113 @@
+// Projects (admin): the operator's API, behind Authorization: Bearer {{adminToken}} (set on the
+// folder, inherited by its requests). Creating a project saves its id and keys to the
+// environment for the signed requests that follow.
+import { expectError, expectStatus } from './checks';
+import { bearer, folder, json, noAuth, request } from './postman-format';
+
+const expectProjectView = `
+pm.test('project has its public fields and no secret', () => {
+  pm.expect(project).to.have.all.keys('id', 'name', 'publicKey', 'createdAt', 'keysRotatedAt');
+  pm.expect(project.id).to.match(/^prj_/);
+  pm.expect(project.publicKey).to.match(/^pk_/);
+});
+`;
+
+/** Saves the key pair shown once (create, rotate) where the signing script reads it. */
+const saveKeys = `
+pm.test('secretKey is shown once, and saved with the public key to the environment', () => {
+  pm.expect(body.secretKey).to.be.a('string').and.satisfy((key) => key.startsWith('sk_'));
+  pm.environment.set('projectId', project.id);
+  pm.environment.set('publicKey', project.publicKey);
+  pm.environment.set('secretKey', body.secretKey);
+  // Without a selected environment the values above go nowhere: say so here, not three requests later.
+  pm.expect(pm.environment.get('publicKey'), 'select the "mpesa-bridge local" environment').to.equal(project.publicKey);
+});
+`;
+
+const errors = folder('Errors (admin)', 'Refusals, each with its error code.', [
+  request({
+    name: 'List projects without the admin token',
+    method: 'GET',
+    path: '/api/v1/projects',
+    auth: noAuth,
+    description: 'No `Authorization` header: `401 admin_unauthorized`.',
+    tests: expectError(401, 'admin_unauthorized'),
+  }),
+  request({
+    name: 'Create project with an empty name',
+    method: 'POST',
+    path: '/api/v1/projects',
+    body: json({ name: '' }),
+    description: 'The name is 1 to 100 characters: `400 validation_failed`, with the field in `details.fields`.',
+    tests: `${expectError(400, 'validation_failed')}
+pm.test('details.fields names the name', () => {
+  pm.expect(pm.response.json().error.details.fields.map((f) => f.field)).to.include('name');
+});`,
+  }),
+  request({
+    name: 'Rotate keys of an unknown project',
+    method: 'POST',
+    path: '/api/v1/projects/:id/keys/rotate',
+    pathVariables: { id: 'prj_doesnotexist' },
+    tests: expectError(404, 'project_not_found'),
+  }),
+]);
+
+export const projectsFolder = folder(
+  'Projects (admin)',
+  [
+    'Operator API: `Authorization: Bearer {{adminToken}}` (the admin token: `data/admin-token` in simulator mode, or `ADMIN_TOKEN`).',
+    'Creating a project is rate-limited per address (`PROJECT_CREATE_RATE_LIMIT_MAX`, 20 an hour by default); each run of this collection creates two (one refused).',
+  ].join('\n\n'),
+  [
+    request({
+      name: 'Create project',
+      method: 'POST',
+      path: '/api/v1/projects',
+      body: json({ name: 'Postman demo shop' }),
+      description:
+        'Creates a project with a key pair. The secret key is shown only in this answer (and on rotation); the test script saves `projectId`, `publicKey` and `secretKey` to the environment.',
+      tests: `${expectStatus(201)}
+const body = pm.response.json();
+const project = body.project;
+${expectProjectView}
+pm.test('keysRotatedAt is null on a new project', () => pm.expect(project.keysRotatedAt).to.equal(null));
+${saveKeys}`,
+    }),
+    request({
+      name: 'List projects',
+      method: 'GET',
+      path: '/api/v1/projects',
+      description: 'Every project, newest first, never with a secret.',
+      tests: `${expectStatus(200)}
+const page = pm.response.json();
+pm.test('the new project is listed', () => {
+  pm.expect(page.data.map((p) => p.id)).to.include(pm.environment.get('projectId'));
+});
+pm.test('no project carries a secret', () => {
+  for (const project of page.data) pm.expect(Object.keys(project).filter((key) => /secret/i.test(key))).to.eql([]);
+});`,
+    }),
+    request({
+      name: 'Rotate project keys',
+      method: 'POST',
+      path: '/api/v1/projects/:id/keys/rotate',
+      pathVariables: { id: '{{projectId}}' },
+      description:
+        'A new key pair; the old one stops working at once. The test script saves the new keys (the signed requests after it use them) and keeps the old public key as `previousPublicKey` for an error example.',
+      tests: `${expectStatus(200)}
+const body = pm.response.json();
+const project = body.project;
+${expectProjectView}
+pm.test('the public key changed and keysRotatedAt is set', () => {
+  pm.expect(project.id).to.equal(pm.environment.get('projectId'));
+  pm.expect(project.publicKey).to.not.equal(pm.environment.get('publicKey'));
+  pm.expect(project.keysRotatedAt).to.be.a('string');
+});
+pm.collectionVariables.set('previousPublicKey', pm.environment.get('publicKey'));
+${saveKeys}`,
+    }),
+    errors,
+  ],
+  { auth: bearer('{{adminToken}}') },
+);

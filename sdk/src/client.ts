@@ -1,0 +1,61 @@
+// createClient: the one object a merchant backend holds. It keeps the secret key, so it is
+// for servers only; browsers use `@mpesa-bridge/sdk/browser` with a client secret instead.
+import { createEventsApi, type EventsApi } from './events.js';
+import { createHttp, type FetchLike } from './http.js';
+import { createTransactionsApi, type TransactionsApi } from './transactions.js';
+import { createWebhookEndpointsApi, type WebhookEndpointsApi } from './webhook-endpoints.js';
+import type { WaitOptions } from './wait.js';
+import type { Transaction } from './types.js';
+
+export interface ClientOptions {
+  /** Where the service runs, e.g. `http://localhost:3000`. */
+  baseUrl: string;
+  /** `pk_…` */
+  publicKey: string;
+  /** `sk_…`: keep it on the server. */
+  secretKey: string;
+  /** A fetch implementation; global `fetch` by default (Node 20+). */
+  fetch?: FetchLike;
+  /** Per-request timeout; default 30 000 ms (above the service's own 15 s Daraja timeout). */
+  timeoutMs?: number;
+  /** Retries of a failed call where retrying is safe (see http.ts); default 2. */
+  maxRetries?: number;
+  /** Socket.io endpoint for waitForResult; the baseUrl by default. */
+  realtimeUrl?: string;
+}
+
+export interface MpesaBridgeClient {
+  transactions: TransactionsApi;
+  webhookEndpoints: WebhookEndpointsApi;
+  /** The event log behind webhooks, and replay. */
+  events: EventsApi;
+  /** Shorthand for `transactions.waitForResult`. */
+  waitForResult(id: string, options?: WaitOptions): Promise<Transaction>;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_RETRIES = 2;
+
+export function createClient(options: ClientOptions): MpesaBridgeClient {
+  if (!options.baseUrl || !options.publicKey || !options.secretKey) {
+    throw new TypeError('createClient needs baseUrl, publicKey and secretKey');
+  }
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== 'function') throw new TypeError('No global fetch: use Node 20+ or pass options.fetch');
+
+  const request = createHttp({
+    baseUrl: options.baseUrl,
+    publicKey: options.publicKey,
+    secretKey: options.secretKey,
+    fetch: fetchImpl,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+  });
+  const transactions = createTransactionsApi(request, options.realtimeUrl ?? options.baseUrl);
+  return {
+    transactions,
+    webhookEndpoints: createWebhookEndpointsApi(request),
+    events: createEventsApi(request),
+    waitForResult: transactions.waitForResult,
+  };
+}

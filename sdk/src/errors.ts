@@ -1,0 +1,102 @@
+// One error class to catch, with the service's error code to branch on. Subclasses add what
+// their case knows (a timeout knows the last status seen; a webhook failure knows why).
+// No Node-only imports here: the browser entry uses this file too.
+
+/** Codes the service answers with (README, "Error codes"). */
+export type ApiErrorCode =
+  | 'validation_failed'
+  | 'invalid_json'
+  | 'admin_unauthorized'
+  | 'signature_missing'
+  | 'signature_invalid'
+  | 'signature_expired'
+  | 'api_key_unknown'
+  | 'callback_source_forbidden'
+  | 'subscription_refused'
+  | 'route_not_found'
+  | 'project_not_found'
+  | 'transaction_not_found'
+  | 'webhook_endpoint_not_found'
+  | 'event_not_found'
+  | 'webhook_url_refused'
+  | 'idempotency_key_reused'
+  | 'mpesa_subscriber_busy'
+  | 'payload_too_large'
+  | 'mpesa_request_rejected'
+  | 'rate_limited'
+  | 'internal_error'
+  | 'mpesa_credentials_rejected'
+  | 'mpesa_unavailable';
+
+/** Codes the SDK itself raises, for failures that never got an answer in our error shape. */
+export type ClientErrorCode =
+  | 'network_error' // no HTTP answer at all (refused, reset, DNS, request timeout)
+  | 'unexpected_response' // an answer that is not our JSON (a proxy's HTML page, say)
+  | 'realtime_unavailable' // the Socket.io connection failed or dropped
+  | 'wait_timeout'
+  | WebhookErrorCode;
+
+export type WebhookErrorCode =
+  | 'webhook_headers_missing'
+  | 'webhook_timestamp_invalid'
+  | 'webhook_timestamp_too_old'
+  | 'webhook_timestamp_too_new'
+  | 'webhook_signature_invalid';
+
+/** `string & {}` keeps autocompletion for the known codes while accepting codes added later. */
+export type ErrorCode = ApiErrorCode | ClientErrorCode | (string & {});
+
+export interface MpesaBridgeErrorInit {
+  code: ErrorCode;
+  message: string;
+  /** HTTP status, when the service answered. */
+  status?: number;
+  /** The service's request id: quote it when asking for help, it finds the request in the logs. */
+  requestId?: string;
+  details?: Record<string, unknown>;
+  /** Seconds, from a `Retry-After` header. */
+  retryAfter?: number;
+  cause?: unknown;
+}
+
+export class MpesaBridgeError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number | undefined;
+  readonly requestId: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+  readonly retryAfter: number | undefined;
+
+  constructor(init: MpesaBridgeErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'MpesaBridgeError';
+    this.code = init.code;
+    this.status = init.status;
+    this.requestId = init.requestId;
+    this.details = init.details;
+    this.retryAfter = init.retryAfter;
+  }
+}
+
+/** `waitForResult` ran out of time before the payment reached a final status. */
+export class MpesaBridgeTimeoutError extends MpesaBridgeError {
+  readonly transactionId: string;
+  /** The last status seen, usually `pending`; undefined when nothing was seen at all. */
+  readonly lastStatus: string | undefined;
+
+  constructor(transactionId: string, timeoutMs: number, lastStatus: string | undefined) {
+    super({ code: 'wait_timeout', message: `Transaction ${transactionId} did not reach a final status within ${timeoutMs} ms (last status: ${lastStatus ?? 'unknown'})` });
+    this.name = 'MpesaBridgeTimeoutError';
+    this.transactionId = transactionId;
+    this.lastStatus = lastStatus;
+  }
+}
+
+/** A webhook delivery that must not be trusted: answer it with 400 and do not act on it. */
+export class WebhookVerificationError extends MpesaBridgeError {
+  declare readonly code: WebhookErrorCode;
+
+  constructor(code: WebhookErrorCode, message: string) {
+    super({ code, message });
+    this.name = 'WebhookVerificationError';
+  }
+}

@@ -1,0 +1,23 @@
+// Node entry: `import { createClient, verifyWebhook } from '@mpesa-bridge/sdk'`.
+export { createClient, type ClientOptions, type MpesaBridgeClient } from './client.js';
+export type { TransactionsApi, InitiateOptions } from './transactions.js';
+export type { WebhookEndpointsApi } from './webhook-endpoints.js';
+export type { EventsApi } from './events.js';
+export type { PagedList } from './pagination.js';
+export type { WaitOptions } from './wait.js';
+export type { FetchLike } from './http.js';
+export { verifyWebhook, WEBHOOK_TOLERANCE_SECONDS, type WebhookHeaders, type VerifyWebhookOptions } from './webhooks.js';
+export { signRequest, type SignInput, type SignatureHeaders } from './signature.js';
+export { subscribeToTransaction, type SubscribeOptions, type TransactionSubscription } from './realtime.js';
+export {
+  MpesaBridgeError,
+  MpesaBridgeTimeoutError,
+  WebhookVerificationError,
+  type ApiErrorCode,
+  type ClientErrorCode,
+  type ErrorCode,
+  type WebhookErrorCode,
+} from './errors.js';
+export * from './types.js';
+export * from './webhook-types.js';
+export { SDK_VERSION } from './version.js';

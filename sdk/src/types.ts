@@ -1,0 +1,128 @@
+// What the service sends, as the SDK's callers see it. Kept by hand in step with the server's
+// mappers (src/transactions/transaction.view.ts); tests/sdk/view-types.test.ts fails the
+// type-check when the two drift apart. Webhook types: webhook-types.ts.
+
+export const TRANSACTION_STATUSES = ['pending', 'completed', 'failed', 'cancelled', 'expired'] as const;
+export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+
+/** Statuses a payment ends in. `expired` can still become `completed` if a late success arrives. */
+export const FINAL_STATUSES = ['completed', 'failed', 'cancelled', 'expired'] as const;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+
+export function isFinalStatus(status: string): status is FinalStatus {
+  return (FINAL_STATUSES as readonly string[]).includes(status);
+}
+
+export type Channel = 'paybill' | 'till';
+
+/** Why a payment did not complete: our code, a readable message, and Daraja's own result. */
+export interface Failure {
+  /** e.g. `cancelled_by_customer`, `insufficient_funds`, `wrong_pin`, `prompt_expired` (README, "States"). */
+  code: string;
+  message: string;
+  resultCode: string | null;
+  resultDesc: string | null;
+}
+
+/** A payment as the merchant API returns it (signed calls). */
+export interface Transaction {
+  id: string;
+  status: TransactionStatus;
+  /** Whole KES. */
+  amount: number;
+  currency: 'KES';
+  /** Normalised, e.g. `254712345678`. */
+  phone: string;
+  channel: Channel;
+  accountReference: string;
+  description: string;
+  metadata: Record<string, unknown> | null;
+  checkoutRequestId: string | null;
+  merchantRequestId: string | null;
+  customerMessage: string | null;
+  mpesaReceiptNumber: string | null;
+  amountPaid: number | null;
+  amountMismatch: boolean;
+  failure: Failure | null;
+  /** ISO 8601. */
+  createdAt: string;
+  updatedAt: string;
+  settledAt: string | null;
+}
+
+/** A payment as a browser holding the client secret sees it (Socket.io `transaction.updated`). */
+export interface ClientTransaction {
+  id: string;
+  status: TransactionStatus;
+  amount: number;
+  currency: 'KES';
+  /** Masked, e.g. `254712***678`. */
+  phone: string;
+  customerMessage: string | null;
+  mpesaReceiptNumber: string | null;
+  failure: Failure | null;
+  updatedAt: string;
+  settledAt: string | null;
+}
+
+export interface InitiateInput {
+  /** Any common Kenyan form: `07…`, `01…`, `2547…`, `+254…`. */
+  phone: string;
+  /** Whole KES. */
+  amount: number;
+  /** 1–12 printable characters, shown in the prompt. */
+  accountReference: string;
+  /** 1–13 printable characters; the service defaults to `Payment`. */
+  description?: string;
+  channel?: Channel;
+  /** Any JSON object up to 2 KB, returned as given. */
+  metadata?: Record<string, unknown>;
+}
+
+export interface InitiateResult {
+  transaction: Transaction;
+  /** Hand this to the browser: it opens this one transaction's Socket.io room and nothing else. */
+  clientSecret: string;
+  /** The key this call was made with: retry with the same key to get the same answer, never a second prompt. */
+  idempotencyKey: string;
+  /**
+   * `accepted` (HTTP 201): Daraja accepted the push. `unknown` (HTTP 202): Daraja's answer never
+   * came; the prompt may or may not have reached the customer, and the payment settles when
+   * the callback arrives. Neither is a payment result: wait for that.
+   */
+  push: 'accepted' | 'unknown';
+}
+
+export interface ListFilters {
+  status?: TransactionStatus;
+  /** Any common Kenyan form. */
+  phone?: string;
+  /** Inclusive bounds on `createdAt`. */
+  from?: Date | string;
+  to?: Date | string;
+  /** Page size, 1–100 (service default 20). */
+  limit?: number;
+  /** A `nextCursor` from a previous page. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+/** What `transactions.reconcile` did (the service's reconciliation outcomes). */
+export type ReconcileOutcome =
+  | 'settled' // M-Pesa gave a final answer and the payment moved to it
+  | 'already_final' // it was no longer pending (the callback came first)
+  | 'in_progress' // the customer has not answered the prompt yet
+  | 'no_answer' // M-Pesa gave no answer this time; the service asks again later
+  | 'awaiting_callback' // the push's own answer was lost: nothing to ask about, the callback decides
+  | 'expired' // no final answer within the service's limit: now `expired`
+  | 'busy'; // another worker is asking about it right now
+
+export interface ReconcileResult {
+  /** The payment after the query, final or still pending. */
+  transaction: Transaction;
+  reconciliation: { outcome: ReconcileOutcome };
+}

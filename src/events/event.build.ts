@@ -1,0 +1,44 @@
+// Event bodies. The body is built once, stored, and sent byte for byte on every attempt, so a
+// retry carries the same id and the same data as the first try.
+import { newId } from '../ids';
+import type { FinalStatus } from '../transactions/transaction.states';
+import { toMerchantView, type TransactionRow } from '../transactions/transaction.view';
+import type { EventType, NewDelivery, NewEvent } from './event.types';
+import { subscribes } from './event.types';
+
+function build(projectId: string, type: EventType, transactionId: string | null, data: object, now: Date): NewEvent {
+  const id = newId('evt');
+  return {
+    id,
+    projectId,
+    type,
+    transactionId,
+    // Standard Webhooks' recommended shape ({type, timestamp, data}), with our id inside too.
+    payload: JSON.stringify({ id, type, timestamp: now.toISOString(), data }),
+    createdAt: now,
+  };
+}
+
+/** The event for a committed move of `row` (the row as it is after the move) to `to`. */
+export function transactionEvent(row: TransactionRow, to: FinalStatus, now: Date): NewEvent {
+  return build(row.projectId, `transaction.${to}`, row.id, { transaction: toMerchantView(row) }, now);
+}
+
+export function endpointDisabledEvent(endpoint: { id: string; projectId: string; url: string }, reason: string, now: Date): NewEvent {
+  return build(endpoint.projectId, 'webhook_endpoint.disabled', null, { endpoint: { id: endpoint.id, url: endpoint.url, disabledReason: reason } }, now);
+}
+
+/** One pending delivery per endpoint that wants this event (the outbox fan-out). */
+export function deliveriesFor(event: NewEvent, endpoints: ReadonlyArray<{ id: string; eventTypes: string }>): NewDelivery[] {
+  return endpoints
+    .filter((endpoint) => subscribes(endpoint.eventTypes, event.type))
+    .map((endpoint) => ({
+      id: newId('whd'),
+      eventId: event.id,
+      endpointId: endpoint.id,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: event.createdAt,
+      createdAt: event.createdAt,
+    }));
+}

@@ -1,0 +1,20 @@
+// Merchant API for the event log and replay. Every route here sits behind the signature check.
+import { Router } from 'express';
+import { parseOrThrow } from '../validation';
+import { eventIdParams, eventsQuery, redeliverEventBody } from './event.schema';
+import type { EventsService } from './event.service';
+
+export function createEventRoutes(events: EventsService): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    res.json(await events.list(req.project!.id, parseOrThrow(eventsQuery, req.query)));
+  });
+  router.get('/:id', async (req, res) => {
+    res.json(await events.get(req.project!.id, parseOrThrow(eventIdParams, req.params).id));
+  });
+  router.post('/:id/redeliver', async (req, res) => {
+    const { endpointId } = parseOrThrow(redeliverEventBody, req.body);
+    res.status(202).json(await events.redeliver(req.project!.id, parseOrThrow(eventIdParams, req.params).id, endpointId));
+  });
+  return router;
+}

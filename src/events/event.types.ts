@@ -1,0 +1,42 @@
+// What the outbox records and webhooks deliver. A transaction event is written in the same
+// database transaction as the status change it reports; an endpoint event in the same
+// transaction as the endpoint's disabling.
+import type { FinalStatus } from '../transactions/transaction.states';
+
+export const TRANSACTION_EVENT_TYPES = [
+  'transaction.completed',
+  'transaction.failed',
+  'transaction.cancelled',
+  'transaction.expired',
+] as const satisfies ReadonlyArray<`transaction.${FinalStatus}`>;
+
+export const EVENT_TYPES = [...TRANSACTION_EVENT_TYPES, 'webhook_endpoint.disabled'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** An endpoint subscribed to "*" receives every type, including types added later. */
+export const ALL_EVENTS = '*';
+
+export interface NewEvent {
+  id: string;
+  projectId: string;
+  type: EventType;
+  transactionId: string | null;
+  /** The exact JSON body of every delivery of this event. */
+  payload: string;
+  createdAt: Date;
+}
+
+export interface NewDelivery {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  status: 'pending';
+  attempts: number;
+  nextAttemptAt: Date;
+  createdAt: Date;
+}
+
+export function subscribes(eventTypes: string, type: EventType): boolean {
+  const wanted = JSON.parse(eventTypes) as string[];
+  return wanted.includes(ALL_EVENTS) || wanted.includes(type);
+}

@@ -1,0 +1,138 @@
+// GET /docs: the API reference as one self-contained HTML page rendered from the OpenAPI
+// document on the server. No scripts, fonts or CDN: it works offline and under helmet's
+// default Content-Security-Policy (inline styles are allowed there, scripts are not needed).
+import { escapeHtml, inline, markdown } from './docs.markdown';
+import { exampleBlock, namedSchemaTable, schemaAnchor, schemaNotes, schemaTable } from './docs.schema';
+import { DOCS_STYLE } from './docs.style';
+import type { HttpMethod, JsonSchema, OpenApiDocument, OperationObject, ParameterObject, ResponseObject, SocketEventObject } from './openapi.types';
+
+type Components = OpenApiDocument['components']['schemas'];
+
+const ERROR_REF = '#/components/schemas/Error';
+
+export function renderReferencePage(doc: OpenApiDocument, documentUrl: string): string {
+  const components = doc.components.schemas;
+  const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ path, method: method as HttpMethod, op: op! })),
+  );
+  const byTag = (tag: string) => operations.filter(({ op }) => op.tags.includes(tag));
+  const webhooks = Object.entries(doc.webhooks);
+  const events = doc['x-socket-io'].events;
+
+  const nav = [
+    `<a class="brand" href="#top">${escapeHtml(doc.info.title)}</a>`,
+    navGroup('Overview', [link('#security', 'Authentication')]),
+    ...doc.tags
+      .filter((tag) => byTag(tag.name).length)
+      .map((tag) => navGroup(tag.name, byTag(tag.name).map(({ method, op }) => link(`#op-${op.operationId}`, op.summary, method)))),
+    navGroup('Real-time (Socket.io)', events.map((event) => link(`#event-${event.name}`, event.name))),
+    navGroup('Webhooks', webhooks.map(([type]) => link(`#webhook-${type}`, type))),
+    navGroup('Schemas', Object.keys(components).map((name) => link(`#${schemaAnchor(name)}`, name))),
+  ].join('');
+
+  const main = [
+    `<header id="top"><h1>${escapeHtml(doc.info.title)} <span class="version">v${escapeHtml(doc.info.version)} · OpenAPI ${escapeHtml(doc.openapi)}</span></h1>`,
+    `<p>Machine-readable: <a href="${escapeHtml(documentUrl)}">${escapeHtml(documentUrl)}</a> (import it into Postman, Insomnia or a client generator).</p></header>`,
+    `<section>${markdown(doc.info.description)}</section>`,
+    securitySection(doc),
+    ...doc.tags.map((tag) => {
+      const ops = byTag(tag.name);
+      if (!ops.length) return '';
+      return `<section><h2>${escapeHtml(tag.name)}</h2>${markdown(tag.description)}${ops.map((o) => operationBlock(o.method, o.path, o.op, components)).join('')}</section>`;
+    }),
+    socketSection(doc, components),
+    `<section><h2>Webhooks</h2>${markdown(doc.tags.find((tag) => tag.name === 'Webhooks')?.description ?? '')}` +
+      webhooks.map(([type, item]) => operationBlock('post', type, item.post, components, `webhook-${type}`)).join('') +
+      '</section>',
+    `<section><h2>Schemas</h2>${Object.entries(components)
+      .map(([name, schema]) => `<article id="${schemaAnchor(name)}"><h3>${escapeHtml(name)}</h3>${schemaNotes(schema)}${schemaTable(schema)}</article>`)
+      .join('')}</section>`,
+  ].join('\n');
+
+  return (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    `<title>${escapeHtml(doc.info.title)} reference</title><style>${DOCS_STYLE}</style></head>` +
+    `<body><nav>${nav}</nav><main>${main}</main></body></html>`
+  );
+}
+
+function link(href: string, text: string, method?: string): string {
+  const badge = method ? `<span class="method ${method}">${method.toUpperCase()}</span> ` : '';
+  return `<li><a href="${escapeHtml(href)}">${badge}${escapeHtml(text)}</a></li>`;
+}
+
+function navGroup(title: string, items: string[]): string {
+  return items.length ? `<h5>${escapeHtml(title)}</h5><ul>${items.join('')}</ul>` : '';
+}
+
+function securitySection(doc: OpenApiDocument): string {
+  const schemes = Object.entries(doc.components.securitySchemes).map(([name, scheme]) => {
+    const where = scheme.type === 'http' ? `HTTP ${String(scheme.scheme)} (Authorization header)` : `header <code>${escapeHtml(String(scheme.name))}</code>`;
+    return `<article><h3>${escapeHtml(name)} <span class="where">${where}</span></h3>${markdown(String(scheme.description ?? ''))}</article>`;
+  });
+  return `<section id="security"><h2>Authentication</h2>${schemes.join('')}</section>`;
+}
+
+function operationBlock(method: HttpMethod, path: string, op: OperationObject, components: Components, anchor = `op-${op.operationId}`): string {
+  const auth = op.security.length ? `Requires ${Object.keys(op.security[0]!).map((s) => `<code>${escapeHtml(s)}</code>`).join(' + ')}` : 'No authentication';
+  const body = op.requestBody?.content['application/json']?.schema;
+  // Error responses (the shared Error shape) fold away; an operation's own answers stay open.
+  const isError = (response: ResponseObject) => response.content?.['application/json']?.schema.$ref === ERROR_REF;
+  const [failures, success] = partition(Object.entries(op.responses), ([, response]) => isError(response));
+  return [
+    `<article class="operation" id="${escapeHtml(anchor)}">`,
+    `<h3><span class="method ${method}">${method.toUpperCase()}</span> <code class="path">${escapeHtml(path)}</code></h3>`,
+    `<p class="summary">${escapeHtml(op.summary)} <span class="auth">${auth}</span></p>`,
+    op.description ? markdown(op.description) : '',
+    op.parameters?.length ? `<h4>Parameters</h4>${parameterTable(op.parameters)}` : '',
+    body ? `<h4>Request body</h4><div class="two">${namedSchemaTable(body, components)}${exampleBlock(body, components)}</div>` : '',
+    `<h4>Responses</h4>`,
+    ...success.map(([status, response]) => {
+      const media = response.content && Object.entries(response.content)[0];
+      const schema = media?.[1].schema;
+      const json = media?.[0] === 'application/json' && schema;
+      return (
+        `<div class="response"><p><span class="status ${/^[45]/.test(status) ? 'err' : 'ok'}">${escapeHtml(status)}</span> ${inline(response.description)}</p>` +
+        (json ? `<div class="two">${namedSchemaTable(schema, components)}${exampleBlock(schema, components)}</div>` : '') +
+        '</div>'
+      );
+    }),
+    failures.length
+      ? `<details><summary>Errors: ${failures.map(([status]) => escapeHtml(status)).join(', ')} (shape: <a href="#${schemaAnchor('Error')}">Error</a>)</summary>` +
+        failures.map(([status, response]) => `<div class="response"><p><span class="status err">${escapeHtml(status)}</span></p>${markdown(response.description)}</div>`).join('') +
+        '</details>'
+      : '',
+    '</article>',
+  ].join('\n');
+}
+
+function parameterTable(parameters: ParameterObject[]): string {
+  const rows = parameters.map(
+    (p) =>
+      `<tr><td><code>${escapeHtml(p.name)}</code>${p.required ? '' : ' <span class="optional">optional</span>'}</td><td>${escapeHtml(p.in)}</td>` +
+      `<td>${schemaTypeAndNotes(p.schema, p.description)}</td></tr>`,
+  );
+  return `<table class="fields"><thead><tr><th>Name</th><th>In</th><th>Description</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function schemaTypeAndNotes(schema: JsonSchema, description: string | undefined): string {
+  const withDescription = description ? { ...schema, description } : schema;
+  return `${escapeHtml(String(schema.type ?? 'any'))}<br>${schemaNotes(withDescription)}`;
+}
+
+function socketSection(doc: OpenApiDocument, components: Components): string {
+  const socket = doc['x-socket-io'];
+  const block = (event: SocketEventObject) =>
+    `<article class="operation" id="event-${escapeHtml(event.name)}">` +
+    `<h3><span class="method ${event.direction === 'client-to-server' ? 'emit' : 'on'}">${event.direction === 'client-to-server' ? 'EMIT' : 'ON'}</span> <code class="path">${escapeHtml(event.name)}</code></h3>` +
+    `<p class="summary">${escapeHtml(event.summary)}</p>${event.description ? markdown(event.description) : ''}` +
+    `<h4>Payload</h4><div class="two">${namedSchemaTable(event.payload, components)}${exampleBlock(event.payload, components)}</div>` +
+    (event.ack ? `<h4>Acknowledgement</h4><div class="two">${namedSchemaTable(event.ack, components)}${exampleBlock(event.ack, components)}</div>` : '') +
+    '</article>';
+  return `<section><h2>Real-time (Socket.io)</h2>${markdown(socket.description)}<p>Path <code>${escapeHtml(socket.path)}</code>.</p>${socket.events.map(block).join('')}</section>`;
+}
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}

@@ -1,0 +1,38 @@
+// The reference page's stylesheet, inline in the page (helmet's CSP allows inline styles).
+export const DOCS_STYLE = `
+:root { --ink: #1d2430; --muted: #5b6575; --line: #e3e7ee; --bg: #f7f9fc; --accent: #0a7f3f; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); display: flex; }
+nav { position: sticky; top: 0; height: 100vh; overflow-y: auto; width: 290px; flex: none; padding: 20px 16px; background: var(--bg); border-right: 1px solid var(--line); font-size: 14px; }
+nav .brand { display: block; font-weight: 700; font-size: 17px; color: var(--ink); margin-bottom: 12px; }
+nav h5 { margin: 18px 0 6px; font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); }
+nav ul { list-style: none; margin: 0; padding: 0; }
+nav li a { display: block; padding: 3px 6px; border-radius: 4px; color: var(--ink); text-decoration: none; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+nav li a:hover { background: #e8edf5; }
+main { flex: 1; min-width: 0; max-width: 1100px; padding: 24px 40px 80px; }
+h1 { margin: 0 0 8px; } h1 .version { font-size: 14px; font-weight: 400; color: var(--muted); }
+h2 { margin: 48px 0 8px; padding-bottom: 6px; border-bottom: 2px solid var(--line); }
+h3 { margin: 0 0 6px; font-size: 18px; } h4 { margin: 18px 0 6px; font-size: 14px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+article { margin: 20px 0; } article.operation { border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; }
+a { color: #0b5cad; }
+code { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #eef1f6; padding: 1px 4px; border-radius: 3px; }
+pre { background: #1f2633; color: #e8ecf2; padding: 12px 14px; border-radius: 6px; overflow-x: auto; }
+pre code { background: none; padding: 0; color: inherit; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 14px; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
+th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+td table { margin: 6px 0 0; }
+.method { display: inline-block; min-width: 52px; text-align: center; font: 700 12px/1.8 ui-monospace, monospace; color: #fff; border-radius: 4px; padding: 0 6px; }
+.method.get { background: #1769c2; } .method.post { background: var(--accent); } .method.patch, .method.put { background: #a15c00; }
+.method.delete { background: #b3261e; } .method.emit { background: #6b3fa0; } .method.on { background: #2f7f86; }
+nav .method { min-width: 44px; font-size: 10px; }
+.path { font-size: 15px; background: none; }
+.summary { margin: 0 0 8px; font-weight: 600; } .auth, .where { font-weight: 400; font-size: 13px; color: var(--muted); margin-left: 8px; }
+.optional { font-size: 12px; color: var(--muted); } .notes { font-size: 13px; color: var(--muted); }
+.status { display: inline-block; font: 700 13px ui-monospace, monospace; padding: 0 6px; border-radius: 4px; }
+.status.ok { background: #dff3e6; color: #0a5c2e; } .status.err { background: #fbe3e1; color: #8c1d18; }
+.two { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; align-items: start; }
+.two > div { overflow-x: auto; }
+details { margin-top: 10px; } summary { cursor: pointer; color: var(--muted); }
+@media (max-width: 900px) { body { display: block; } nav { position: static; width: auto; height: auto; } .two { grid-template-columns: 1fr; } main { padding: 16px; } }
+`;

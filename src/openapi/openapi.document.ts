@@ -1,0 +1,201 @@
+// Builds the OpenAPI 3.1 document from the features' sections (openapi.sections.ts). Every
+// schema goes through zod's z.toJSONSchema (openapi.json-schema.ts); the builder only adds
+// what follows from the route's shape: parameters, security and the error responses implied
+// by its authentication and inputs.
+import type { z } from 'zod';
+import { ERROR_STATUS, type ErrorCode } from '../errors';
+import { errorExample, errorResponseSchema, ERROR_EXPLANATIONS } from './openapi.errors';
+import { createSchemaComponents, type SchemaComponents } from './openapi.json-schema';
+import { overview } from './openapi.overview';
+import { securityFor, securitySchemes } from './openapi.security';
+import type {
+  ApiSection,
+  HeaderSpec,
+  JsonSchema,
+  OpenApiDocument,
+  OperationObject,
+  OperationSpec,
+  ParameterObject,
+  ResponseObject,
+  WebhookSpec,
+} from './openapi.types';
+
+export interface DocumentOptions {
+  title: string;
+  version: string;
+  signatureToleranceSeconds: number;
+}
+
+const SIGNATURE_ERRORS: readonly ErrorCode[] = ['signature_missing', 'signature_expired', 'api_key_unknown', 'signature_invalid', 'rate_limited'];
+const BODY_ERRORS: readonly ErrorCode[] = ['validation_failed', 'invalid_json', 'payload_too_large'];
+
+/** `/api/v1/transactions/:id` -> `/api/v1/transactions/{id}`. */
+export function toOpenApiPath(expressPath: string): string {
+  return expressPath.replace(/:(\w+)/g, '{$1}');
+}
+
+export function buildOpenApiDocument(sections: readonly ApiSection[], options: DocumentOptions): OpenApiDocument {
+  const components = createSchemaComponents();
+  const errorSchema = components.toSchema(errorResponseSchema, 'output');
+  const paths: OpenApiDocument['paths'] = {};
+  const operationIds = new Set<string>();
+
+  for (const spec of sections.flatMap((section) => section.operations ?? [])) {
+    if (operationIds.has(spec.operationId)) throw new Error(`OpenAPI: operationId ${spec.operationId} is used twice`);
+    operationIds.add(spec.operationId);
+    const item = (paths[toOpenApiPath(spec.path)] ??= {});
+    if (item[spec.method]) throw new Error(`OpenAPI: ${spec.method.toUpperCase()} ${spec.path} is described twice`);
+    item[spec.method] = buildOperation(spec, components, errorSchema);
+  }
+
+  const webhooks: OpenApiDocument['webhooks'] = {};
+  for (const spec of sections.flatMap((section) => section.webhooks ?? [])) webhooks[spec.type] = { post: buildWebhook(spec, components) };
+
+  const events = sections.flatMap((section) => section.socketEvents ?? []).map((event) => ({
+    name: event.name,
+    direction: event.direction,
+    summary: event.summary,
+    ...(event.description ? { description: event.description } : {}),
+    payload: components.toSchema(event.payload, event.direction === 'client-to-server' ? 'input' : 'output'),
+    ...(event.ack ? { ack: components.toSchema(event.ack, 'output') } : {}),
+  }));
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: options.title,
+      version: options.version,
+      description: overview(options.signatureToleranceSeconds),
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/', description: 'This server' }],
+    tags: sections.flatMap((section) => section.tags ?? []),
+    paths,
+    webhooks,
+    components: { schemas: sortedByKey(components.schemas), securitySchemes: securitySchemes(options.signatureToleranceSeconds) },
+    'x-socket-io': {
+      path: '/socket.io',
+      description: 'Socket.io 4 on the same host and port as the HTTP API. A browser subscribes to one transaction with the `clientSecret` from initiate.',
+      events,
+    },
+  };
+}
+
+function buildOperation(spec: OperationSpec, components: SchemaComponents, errorSchema: JsonSchema): OperationObject {
+  const pathNames = [...spec.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
+  const parameters = [
+    ...parametersOf(spec.params, 'path', components),
+    ...parametersOf(spec.query, 'query', components),
+    ...headerParameters(spec.headers ?? {}, components),
+  ];
+  const declared = parameters.filter((p) => p.in === 'path').map((p) => p.name);
+  if (pathNames.join() !== declared.join()) {
+    throw new Error(`OpenAPI: ${spec.operationId} path ${spec.path} has parameters [${pathNames}] but params declares [${declared}]`);
+  }
+
+  const responses: Record<string, ResponseObject> = {};
+  for (const [status, response] of Object.entries(spec.responses)) {
+    responses[status] = {
+      description: response.description,
+      ...(response.headers ? { headers: headersOf(response.headers, components) } : {}),
+      ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: components.toSchema(response.schema, 'output') } } } : {}),
+    };
+  }
+  Object.assign(responses, errorResponses(errorCodesOf(spec), errorSchema));
+
+  return {
+    operationId: spec.operationId,
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    tags: [spec.tag],
+    security: securityFor(spec.auth),
+    ...(parameters.length ? { parameters } : {}),
+    ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: components.toSchema(spec.body, 'input') } } } } : {}),
+    responses,
+  };
+}
+
+function buildWebhook(spec: WebhookSpec, components: SchemaComponents): OperationObject {
+  return {
+    operationId: `webhook_${spec.type.replace(/\W/g, '_')}`,
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    tags: ['Webhooks'],
+    security: [],
+    parameters: headerParameters(spec.headers, components),
+    requestBody: { required: true, content: { 'application/json': { schema: components.toSchema(spec.payload, 'output') } } },
+    responses: {
+      '2XX': { description: 'Any 2xx status acknowledges the delivery. Anything else, or no answer in time, is retried later.' },
+    },
+  };
+}
+
+/** The error codes a route can answer: its own, plus those implied by its auth and inputs. */
+function errorCodesOf(spec: OperationSpec): ErrorCode[] {
+  const codes = new Set<ErrorCode>(spec.errors ?? []);
+  if (spec.auth === 'signature') SIGNATURE_ERRORS.forEach((code) => codes.add(code));
+  if (spec.auth === 'admin') codes.add('admin_unauthorized');
+  if (spec.body) BODY_ERRORS.forEach((code) => codes.add(code));
+  if (spec.params || spec.query || spec.headers) codes.add('validation_failed');
+  codes.add('internal_error');
+  return [...codes];
+}
+
+function errorResponses(codes: ErrorCode[], errorSchema: JsonSchema): Record<string, ResponseObject> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  const responses: Record<string, ResponseObject> = {};
+  for (const [status, group] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[String(status)] = {
+      description: group.map((code) => `\`${code}\`: ${ERROR_EXPLANATIONS[code]}`).join('\n\n'),
+      ...(status === 429 ? { headers: RATE_LIMIT_HEADERS } : {}),
+      ...(group.includes('mpesa_unavailable') ? { headers: RETRY_AFTER_HEADER } : {}),
+      content: {
+        'application/json': {
+          schema: errorSchema,
+          examples: Object.fromEntries(group.map((code) => [code, { summary: code, value: errorExample(code) }])),
+        },
+      },
+    };
+  }
+  return responses;
+}
+
+const RATE_LIMIT_HEADERS = {
+  RateLimit: { description: 'IETF draft-8 RateLimit header: remaining requests and seconds until the window resets.', schema: { type: 'string' } },
+  'RateLimit-Policy': { description: 'The limit and window, e.g. `300;w=60`.', schema: { type: 'string' } },
+};
+const RETRY_AFTER_HEADER = { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'string' } } };
+
+function parametersOf(schema: z.ZodObject | undefined, location: 'path' | 'query', components: SchemaComponents): ParameterObject[] {
+  if (!schema) return [];
+  const object = components.toSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(object.properties ?? {}).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return {
+      name,
+      in: location,
+      required: location === 'path' || (object.required ?? []).includes(name),
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: rest,
+    };
+  });
+}
+
+function headerParameters(headers: Record<string, HeaderSpec>, components: SchemaComponents): ParameterObject[] {
+  return Object.entries(headers).map(([name, header]) => {
+    const { description, ...schema } = components.toSchema(header.schema, 'input');
+    const text = header.description ?? (typeof description === 'string' ? description : undefined);
+    return { name, in: 'header', required: header.required ?? false, ...(text ? { description: text } : {}), schema };
+  });
+}
+
+function headersOf(headers: Record<string, HeaderSpec>, components: SchemaComponents) {
+  return Object.fromEntries(
+    headerParameters(headers, components).map(({ name, description, schema }) => [name, { ...(description ? { description } : {}), schema }]),
+  );
+}
+
+function sortedByKey<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}

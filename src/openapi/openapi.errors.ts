@@ -1,0 +1,54 @@
+// The error shape and every error code, for the document. Codes and statuses come from
+// src/errors.ts; the explanations are here, typed by ErrorCode so a new code does not compile
+// until it is explained.
+import { z } from 'zod';
+import { ERROR_STATUS, type ErrorCode } from '../errors';
+
+export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
+  validation_failed: 'A field is missing or wrong; `details.fields` lists them (`field`, `message`).',
+  invalid_json: 'The body is not valid JSON.',
+  admin_unauthorized: 'Missing or wrong admin token.',
+  signature_missing: '`X-Api-Key`, `X-Timestamp` or `X-Signature` is missing.',
+  signature_invalid: 'The signature does not match this request.',
+  signature_expired: '`X-Timestamp` is further from the server clock than `SIGNATURE_TOLERANCE_SECONDS` allows (300 s by default).',
+  api_key_unknown: 'No project has this public key (or it was rotated).',
+  callback_source_forbidden: 'A callback from an address not on the allowlist (Safaricom → us only).',
+  subscription_refused: 'Socket.io `subscribe` acknowledgement only: unknown transaction or wrong client secret.',
+  route_not_found: 'No route for this method and path.',
+  project_not_found: 'No project with this id.',
+  transaction_not_found: 'No transaction with this id in your project.',
+  webhook_endpoint_not_found: 'No webhook endpoint with this id in your project (or it was deleted).',
+  event_not_found: 'No event with this id in your project.',
+  webhook_url_refused: 'The webhook URL is not allowed: not https, carries credentials, does not resolve, or resolves to a private, loopback or link-local address; `details.reason` says which.',
+  idempotency_key_reused: 'The same `Idempotency-Key` was used with a different body.',
+  mpesa_subscriber_busy: 'The customer already has an M-Pesa prompt open (Daraja 500.001.1001); retry after a minute.',
+  payload_too_large: 'The body is over the configured limit (`BODY_LIMIT`).',
+  mpesa_request_rejected: 'Daraja refused a field (400.002.02); `details.darajaErrorCode` and `details.darajaMessage` say which.',
+  rate_limited: 'Too many requests; the `RateLimit` and `RateLimit-Policy` headers say when to retry.',
+  internal_error: 'Our fault; the `requestId` finds it in the logs.',
+  mpesa_credentials_rejected: 'Daraja refused the consumer key and secret, shortcode or passkey.',
+  mpesa_unavailable: 'Daraja is busy, arresting spikes, over quota or unreachable; `Retry-After` is set.',
+};
+
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+
+export const errorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES).meta({
+        description: 'Branch on this, never on `message`. The closed list, with HTTP status and meaning, is in `x-enumDescriptions`.',
+        'x-enumDescriptions': Object.fromEntries(ERROR_CODES.map((code) => [code, `${ERROR_STATUS[code]}: ${ERROR_EXPLANATIONS[code]}`])),
+      }),
+      message: z.string().meta({ description: 'Readable, for people; may change.' }),
+      requestId: z.string().meta({ description: 'Also in the `X-Request-Id` response header; send your own to correlate.', examples: ['req_8f2c…'] }),
+      details: z.record(z.string(), z.unknown()).optional().meta({
+        description: 'Machine-readable extras: `fields` for validation_failed; `transactionId`, `darajaErrorCode`, `darajaMessage`, `darajaRequestId` for Daraja refusals.',
+      }),
+    }),
+  })
+  .meta({ id: 'Error', description: 'The one error shape of every endpoint.' });
+
+/** A documented example of one error code. */
+export function errorExample(code: ErrorCode) {
+  return { error: { code, message: ERROR_EXPLANATIONS[code].replace(/`/g, ''), requestId: 'req_8f2c…' } };
+}

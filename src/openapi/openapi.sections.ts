@@ -1,0 +1,15 @@
+// The registry: every feature's part of the API reference, in the order the reference shows
+// them. A new feature adds its `*.openapi.ts` section here; the route-coverage test
+// (tests/openapi) fails while a route the app serves is missing from the document.
+import type { Config } from '../config';
+import { projectsApi } from '../projects/project.openapi';
+import { realtimeApi } from '../realtime/realtime.openapi';
+import { transactionsApi } from '../transactions/transaction.openapi';
+import type { ApiSection } from './openapi.types';
+import { systemApi } from './system.openapi';
+import { eventsApi } from '../events/event.openapi';
+import { webhooksApi } from '../webhooks/webhook.openapi';
+
+export function apiSections(config: Pick<Config, 'amount'>): ApiSection[] {
+  return [transactionsApi(config.amount), realtimeApi, webhooksApi, eventsApi, projectsApi, systemApi];
+}

@@ -1,0 +1,71 @@
+// How callers authenticate, as OpenAPI security schemes. The signature is three headers that
+// go together (one security requirement naming all three); how to compute it is told in the
+// X-Signature scheme, matching src/auth/signature.ts.
+import type { Auth } from './openapi.types';
+
+export const SIGNATURE_SCHEMES = { apiKey: 'MerchantApiKey', timestamp: 'MerchantTimestamp', signature: 'MerchantSignature' } as const;
+export const ADMIN_SCHEME = 'AdminToken';
+
+export function securitySchemes(toleranceSeconds: number) {
+  return {
+    [SIGNATURE_SCHEMES.apiKey]: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Api-Key',
+      description: "The project's public key (`pk_…`). Sent with `X-Timestamp` and `X-Signature` on every merchant request.",
+    },
+    [SIGNATURE_SCHEMES.timestamp]: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Timestamp',
+      description: `Now, in unix seconds. Requests more than ${toleranceSeconds} s away from the server clock are refused with \`signature_expired\`.`,
+    },
+    [SIGNATURE_SCHEMES.signature]: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Signature',
+      description: signatureHowTo(),
+    },
+    [ADMIN_SCHEME]: {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'The operator token (`ADMIN_TOKEN`, or `data/admin-token` in simulator mode) for project management.',
+    },
+  };
+}
+
+export function signatureHowTo(): string {
+  return [
+    "Lowercase hex HMAC-SHA256, keyed with the project's secret key (`sk_…`), of four lines joined by `\\n`:",
+    '',
+    '```',
+    '<X-Timestamp>\\n<METHOD>\\n<path with query>\\n<raw body>',
+    '```',
+    '',
+    '- `METHOD` in upper case (`GET`, `POST`).',
+    '- The path exactly as sent, with its query string: `/api/v1/transactions?status=completed&limit=10`.',
+    '- The raw body: the exact bytes you send (sign the string you send, not a re-serialised object); empty for a GET.',
+    '',
+    'Node:',
+    '',
+    '```js',
+    "const timestamp = String(Math.floor(Date.now() / 1000));",
+    "const signature = crypto.createHmac('sha256', secretKey)",
+    '  .update(`${timestamp}\\n${method}\\n${pathWithQuery}\\n${body}`).digest(\'hex\');',
+    '```',
+    '',
+    'Shell:',
+    '',
+    '```sh',
+    "printf '%s\\n%s\\n%s\\n%s' \"$TS\" POST \"$P\" \"$BODY\" | openssl dgst -sha256 -hmac \"$SECRET_KEY\" -hex | sed 's/^.* //'",
+    '```',
+  ].join('\n');
+}
+
+export function securityFor(auth: Auth): Record<string, string[]>[] {
+  if (auth === 'signature') {
+    return [{ [SIGNATURE_SCHEMES.apiKey]: [], [SIGNATURE_SCHEMES.timestamp]: [], [SIGNATURE_SCHEMES.signature]: [] }];
+  }
+  if (auth === 'admin') return [{ [ADMIN_SCHEME]: [] }];
+  return [];
+}

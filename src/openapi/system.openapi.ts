@@ -1,0 +1,55 @@
+// Health checks and this reference itself (routes in app.ts and openapi.routes.ts).
+import { z } from 'zod';
+import type { ApiSection } from './openapi.types';
+
+const TAG = 'System';
+
+export const OPENAPI_JSON_PATH = '/openapi.json';
+export const DOCS_PATH = '/docs';
+
+export const systemApi: ApiSection = {
+  tags: [{ name: TAG, description: 'Health checks and this reference. No authentication.' }],
+  operations: [
+    {
+      method: 'get',
+      path: '/health',
+      operationId: 'health',
+      tag: TAG,
+      summary: 'Liveness',
+      description: 'The process is up.',
+      auth: 'none',
+      responses: { 200: { description: 'Up.', schema: z.object({ status: z.literal('ok') }) } },
+    },
+    {
+      method: 'get',
+      path: '/ready',
+      operationId: 'ready',
+      tag: TAG,
+      summary: 'Readiness',
+      description: 'The database answers. Load balancers and the Docker healthcheck use this.',
+      auth: 'none',
+      responses: {
+        200: { description: 'Ready.', schema: z.object({ status: z.literal('ready') }) },
+        503: { description: 'The database does not answer.', schema: z.object({ status: z.literal('database_unreachable') }) },
+      },
+    },
+    {
+      method: 'get',
+      path: OPENAPI_JSON_PATH,
+      operationId: 'openApiDocument',
+      tag: TAG,
+      summary: 'This API as OpenAPI 3.1',
+      auth: 'none',
+      responses: { 200: { description: 'The OpenAPI document.', schema: z.record(z.string(), z.unknown()) } },
+    },
+    {
+      method: 'get',
+      path: DOCS_PATH,
+      operationId: 'apiReference',
+      tag: TAG,
+      summary: 'This API reference as a web page',
+      auth: 'none',
+      responses: { 200: { description: 'An HTML page rendered from the OpenAPI document.', contentType: 'text/html', schema: z.string() } },
+    },
+  ],
+};

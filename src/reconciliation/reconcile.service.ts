@@ -1,0 +1,125 @@
+// Resolves a payment whose callback has not come: ask Daraja with STK Query, settle on a known
+// final code through the same compare-and-set as the callback (so a callback and a query
+// racing each other settle it once), and give up as `expired` after a limit. A success that
+// arrives after that still wins (expired -> completed, transaction.states.ts).
+import type { Config } from '../config';
+import type { PaymentStore } from '../db/payment-store';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { MpesaService } from '../mpesa/mpesa.service';
+import type { TransactionEvents } from '../transactions/transaction.events';
+import { planSettlement, type Settlement } from '../transactions/transaction.settle';
+import { interpretResultCode } from '../transactions/transaction.states';
+import type { TransactionRow } from '../transactions/transaction.view';
+import type { Pacer } from './reconcile.pacer';
+import type { RECONCILE_OUTCOMES } from '../transactions/transaction.schema';
+
+export type ReconcileOutcome = (typeof RECONCILE_OUTCOMES)[number];
+
+/** Spike Arrest and Quota Violation: Daraja asks everyone to slow down. */
+const THROTTLED = /^500\.003\./;
+const THROTTLE_PAUSE_MS = 10_000;
+/** Backoff between queries of one payment: from min(15 s, RECONCILE_AFTER), doubling, at most 8×. */
+const MAX_BASE_MS = 15_000;
+const MAX_BACKOFF_FACTOR = 8;
+
+interface Deps {
+  store: PaymentStore;
+  mpesa: MpesaService;
+  events: TransactionEvents;
+  pacer: Pacer;
+  config: Config['reconciliation'];
+  logger: Logger;
+}
+
+export type Reconciler = ReturnType<typeof createReconciler>;
+
+export function createReconciler({ store, mpesa, events, pacer, config, logger }: Deps) {
+  const baseMs = Math.min(MAX_BASE_MS, config.afterMs);
+  const leaseMs = () => Math.max(30_000, config.afterMs);
+
+  async function settle(id: string, settlement: Settlement): Promise<ReconcileOutcome> {
+    const result = await store.settle({
+      transactionId: id,
+      decide: (current) => {
+        const write = current && planSettlement(current, settlement);
+        return { label: write ? 'settled' : 'already_final', write };
+      },
+    });
+    if (!result.claimed) return 'already_final';
+    if (result.changed) {
+      events.publishChanged(result.row!);
+      logger.info('payment reconciled', { transactionId: id, status: result.row!.status, source: settlement.source });
+      return settlement.to === 'expired' ? 'expired' : 'settled';
+    }
+    return 'already_final';
+  }
+
+  const expire = (row: TransactionRow) =>
+    settle(row.id, {
+      to: 'expired',
+      source: 'expiry',
+      resultCode: null,
+      resultDesc: `No final answer from M-Pesa within ${Math.round(config.expireAfterMs / 1000)} s`,
+    });
+
+  async function ask(checkoutRequestId: string, transactionId: string) {
+    await pacer.take();
+    try {
+      return await mpesa.stkQuery(checkoutRequestId);
+    } catch (error) {
+      const darajaCode = error instanceof AppError ? error.details?.darajaErrorCode : undefined;
+      if (typeof darajaCode === 'string' && THROTTLED.test(darajaCode)) {
+        pacer.pauseFor(THROTTLE_PAUSE_MS);
+        logger.warn('stk query throttled by M-Pesa; pausing queries', { pauseMs: THROTTLE_PAUSE_MS });
+      } else {
+        logger.warn('stk query failed; will ask again', { transactionId, error });
+      }
+      return { kind: 'pending' as const, reason: 'no_answer' as const };
+    }
+  }
+
+  /** One reconciliation step for a payment: the worker's, or a merchant's "check now". */
+  async function reconcile(row: TransactionRow, now = new Date()): Promise<ReconcileOutcome> {
+    if (row.status !== 'pending') return 'already_final';
+    const deadline = row.createdAt.getTime() + config.expireAfterMs;
+    const lease = new Date(now.getTime() + leaseMs());
+    // Hold it while we ask, so another worker does not ask too.
+    if (!(await store.scheduleReconciliation(row.id, row.reconcileAt, lease))) {
+      return (await store.findTransaction(row.id))?.status === 'pending' ? 'busy' : 'already_final';
+    }
+
+    if (!row.checkoutRequestId) {
+      // The push's answer never came (or has not yet): only its callback can settle it.
+      if (now.getTime() >= deadline) return expire(row);
+      await store.scheduleReconciliation(row.id, lease, new Date(deadline));
+      return 'awaiting_callback';
+    }
+
+    const answer = await ask(row.checkoutRequestId, row.id);
+    if (answer.kind === 'final') {
+      return settle(row.id, {
+        to: interpretResultCode(answer.resultCode).status,
+        source: 'stk_query',
+        resultCode: answer.resultCode,
+        resultDesc: answer.resultDesc,
+        checkoutRequestId: row.checkoutRequestId,
+      });
+    }
+    if (Date.now() >= deadline) return expire(row);
+    const attempts = row.queryAttempts + 1;
+    const delay = Math.min(baseMs * 2 ** (attempts - 1), baseMs * MAX_BACKOFF_FACTOR);
+    await store.scheduleReconciliation(row.id, lease, new Date(Math.min(Date.now() + delay, deadline)), attempts);
+    return answer.reason;
+  }
+
+  /** The merchant's "check now" (POST /api/v1/transactions/:id/reconcile). */
+  async function reconcileNow(projectId: string, id: string): Promise<{ row: TransactionRow; outcome: ReconcileOutcome }> {
+    const row = await store.findTransaction(id);
+    if (!row || row.projectId !== projectId) throw new AppError('transaction_not_found', `No transaction ${id} in this project`);
+    const outcome = await reconcile(row);
+    return { row: (await store.findTransaction(id))!, outcome };
+  }
+
+  return { reconcile, reconcileNow };
+}

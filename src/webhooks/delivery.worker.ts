@@ -1,0 +1,147 @@
+// Sends due webhook deliveries, in this process, beside the API. Woken at once when a state
+// change commits (so the first attempt follows within milliseconds), and on a timer for
+// retries and for deliveries other instances left behind. Up to `concurrency` requests are in
+// flight; each is claimed with a lease first (delivery.store.ts), so a crash anywhere here
+// ends in a retry, never in a lost event.
+import type { Config } from '../config';
+import { endpointDisabledEvent } from '../events/event.build';
+import { newId } from '../ids';
+import type { Logger } from '../logger';
+import type { SecretBox } from '../security/secret-box';
+import type { ClaimedDelivery, DeliveryOutcome, DeliveryStore, EndpointChange } from './delivery.store';
+import { createWebhookSender } from './webhook.http';
+import { nextStep, parseRetryAfter } from './webhook.schedule';
+import { webhookHeaders } from './webhook.signature';
+
+/** How long past the request timeout a claim stays ours before another worker may retry it. */
+const LEASE_MARGIN_MS = 5000;
+const CLAIM_BATCH = 100;
+
+interface Deps {
+  store: DeliveryStore;
+  secrets: SecretBox;
+  config: Config['webhooks'];
+  logger: Logger;
+}
+
+export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
+
+export function createDeliveryWorker({ store, secrets, config, logger }: Deps) {
+  const sender = createWebhookSender({ timeoutMs: config.timeoutMs, allowPrivate: config.allowPrivateUrls, userAgent: 'mpesa-bridge-webhooks/1' });
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
+  let pumping = false;
+  // Set when there may be due work we have not claimed yet: a wake-up, a full batch, a tick.
+  let maybeMore = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  function signingSecrets(endpoint: ClaimedDelivery['endpoint'], now: Date): string[] {
+    const current = secrets.open(endpoint.secretEnc);
+    const previousValid = endpoint.previousSecretEnc && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
+    return previousValid ? [current, secrets.open(endpoint.previousSecretEnc!)] : [current];
+  }
+
+  async function deliver(delivery: ClaimedDelivery): Promise<void> {
+    const attemptedAt = new Date();
+    const headers = webhookHeaders(signingSecrets(delivery.endpoint, attemptedAt), delivery.eventId, delivery.payload, attemptedAt);
+    const result = await sender.send(delivery.endpoint.url, headers, delivery.payload);
+    const finishedAt = new Date();
+    const step = nextStep(
+      delivery.attempts,
+      { statusCode: result.statusCode, retryAfterMs: parseRetryAfter(result.retryAfter, finishedAt) },
+      config.retryScheduleMs,
+      finishedAt,
+    );
+
+    const outcome: DeliveryOutcome = step.kind === 'retry' ? step : { kind: step.kind };
+    const endpointChange: EndpointChange = {};
+    const { endpoint } = delivery;
+    if (step.kind === 'succeeded') {
+      if (endpoint.failingSince) endpointChange.failingSince = null;
+    } else {
+      const failingSince = endpoint.failingSince ?? finishedAt;
+      const gone = step.kind === 'failed' && step.gone;
+      const failingTooLong = finishedAt.getTime() - failingSince.getTime() >= config.disableAfterMs;
+      if (gone || failingTooLong) {
+        const reason = gone ? 'gone' : 'failing';
+        endpointChange.disable = { reason, event: endpointDisabledEvent(endpoint, reason, finishedAt) };
+        logger.warn('webhook endpoint disabled', { endpointId: endpoint.id, reason });
+      } else if (!endpoint.failingSince) {
+        endpointChange.failingSince = failingSince;
+      }
+    }
+    await store.recordAttempt(
+      {
+        id: newId('wha'),
+        deliveryId: delivery.id,
+        attemptedAt,
+        statusCode: result.statusCode,
+        latencyMs: finishedAt.getTime() - attemptedAt.getTime(),
+        responseBody: result.responseBody,
+        error: result.error,
+      },
+      outcome,
+      endpointChange,
+    );
+    logger.debug('webhook attempt', { deliveryId: delivery.id, eventType: delivery.eventType, attempt: delivery.attempts, statusCode: result.statusCode, outcome: outcome.kind });
+    if (endpointChange.disable) wake();
+  }
+
+  function track(delivery: ClaimedDelivery) {
+    const running: Promise<void> = deliver(delivery)
+      .catch((error: unknown) => {
+        logger.error('webhook delivery failed unexpectedly; it is retried when its lease ends', { deliveryId: delivery.id, error });
+      })
+      .finally(() => {
+        inFlight.delete(running);
+        if (maybeMore) void pump();
+      });
+    inFlight.add(running);
+  }
+
+  async function pump(): Promise<void> {
+    if (pumping || stopped) return;
+    pumping = true;
+    try {
+      while (maybeMore && !stopped && inFlight.size < config.concurrency) {
+        maybeMore = false;
+        const now = new Date();
+        const limit = Math.min(CLAIM_BATCH, config.concurrency - inFlight.size);
+        const claimed = await store.claimDue(limit, now, new Date(now.getTime() + config.timeoutMs + LEASE_MARGIN_MS));
+        if (claimed.length === limit) maybeMore = true;
+        for (const delivery of claimed) track(delivery);
+      }
+    } catch (error) {
+      logger.error('claiming webhook deliveries failed', { error });
+    } finally {
+      pumping = false;
+    }
+  }
+
+  /** There may be new due deliveries (a state change committed, a redelivery was asked). */
+  function wake() {
+    maybeMore = true;
+    void pump();
+  }
+
+  function start() {
+    timer = setInterval(wake, config.pollIntervalMs);
+    timer.unref();
+    wake();
+  }
+
+  /** Stops claiming, and waits (bounded by the request timeout) for attempts in flight. */
+  async function stop(): Promise<void> {
+    stopped = true;
+    clearInterval(timer);
+    await Promise.all(inFlight);
+    sender.close();
+  }
+
+  /** Cuts the attempts still in flight (after stop() ran out of time): their leases make them retry. */
+  function abort() {
+    sender.close();
+  }
+
+  return { start, wake, stop, abort };
+}

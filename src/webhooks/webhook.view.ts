@@ -1,0 +1,50 @@
+// Responses of the webhooks API: rows are never sent as they are (secrets stay sealed).
+import type { DeliveryAttempt, Event, WebhookDelivery, WebhookEndpoint } from '../generated/sqlite/client';
+import type { AttemptView, DeliveryView, EndpointView, EventView } from './webhook.responses';
+
+export function toEndpointView(row: WebhookEndpoint): EndpointView {
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    eventTypes: JSON.parse(row.eventTypes) as string[],
+    enabled: row.enabled,
+    disabledReason: row.disabledReason,
+    failingSince: row.failingSince?.toISOString() ?? null,
+    previousSecretExpiresAt: row.previousSecretExpiresAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function toEventView(row: Event): EventView {
+  const body = JSON.parse(row.payload) as { data: EventView['data'] };
+  return { id: row.id, type: row.type, transactionId: row.transactionId, createdAt: row.createdAt.toISOString(), data: body.data };
+}
+
+export function toAttemptView(row: DeliveryAttempt): AttemptView {
+  return {
+    id: row.id,
+    attemptedAt: row.attemptedAt.toISOString(),
+    statusCode: row.statusCode,
+    latencyMs: row.latencyMs,
+    responseBody: row.responseBody,
+    error: row.error,
+  };
+}
+
+export function toDeliveryView(row: WebhookDelivery & { attemptLog?: DeliveryAttempt[] }): DeliveryView {
+  return {
+    id: row.id,
+    eventId: row.eventId,
+    endpointId: row.endpointId,
+    status: row.status as 'pending' | 'succeeded' | 'failed',
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt.toISOString() : null,
+    lastStatusCode: row.lastStatusCode,
+    lastError: row.lastError,
+    createdAt: row.createdAt.toISOString(),
+    completedAt: row.completedAt?.toISOString() ?? null,
+    ...(row.attemptLog ? { attemptLog: row.attemptLog.map(toAttemptView) } : {}),
+  };
+}

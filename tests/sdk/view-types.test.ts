@@ -1,0 +1,102 @@
+// The SDK describes the service's requests and responses by hand (it must not import the
+// server). These assignments stop `tsc --noEmit` (the first half of `npm test`) when the two
+// drift apart.
+import type { z } from 'zod';
+import type {
+  ApiErrorCode,
+  ClientTransaction,
+  CreateWebhookEndpointInput,
+  DeliveryAttempt,
+  DeliveryFilters,
+  EventDetail,
+  EventFilters,
+  EventRecord,
+  EventTypeSelector,
+  ReconcileOutcome,
+  RedeliverEventOptions,
+  RotateSecretOptions,
+  Transaction,
+  TransactionStatus,
+  UpdateWebhookEndpointInput,
+  WebhookDelivery,
+  WebhookDeliveryWithAttempts,
+  WebhookEndpoint,
+  WebhookEndpointWithSecret,
+  WebhookEventType,
+} from '@mpesa-bridge/sdk';
+import type { ClientTransactionView, MerchantTransactionView } from '../../src/transactions/transaction.view';
+import type { Status } from '../../src/transactions/transaction.states';
+import type { ErrorCode as ServerErrorCode } from '../../src/errors';
+import type { ReconcileOutcome as ServerReconcileOutcome } from '../../src/reconciliation/reconcile.service';
+import type { ALL_EVENTS, EventType as ServerEventType } from '../../src/events/event.types';
+import type { eventsQuery, redeliverEventBody } from '../../src/events/event.schema';
+import type { EventsService } from '../../src/events/event.service';
+import type { createEndpointBody, deliveriesQuery, rotateSecretBody, updateEndpointBody } from '../../src/webhooks/endpoint.schema';
+import type { EndpointsService } from '../../src/webhooks/endpoint.service';
+import type { toAttemptView, toDeliveryView, toEndpointView, toEventView } from '../../src/webhooks/webhook.view';
+
+/** Identical types, to any depth: an optional field added, dropped or made nullable anywhere fails it. */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+/** Same fields, and every SDK value is one the server's type allows: where the server stores a plain string, the SDK names the values. */
+type Narrows<Sdk, Server> = Same<keyof Sdk, keyof Server> extends true ? ([Sdk] extends [Server] ? true : false) : false;
+type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+
+const merchantView: Same<MerchantTransactionView, Transaction> = true;
+const clientView: Same<ClientTransactionView, ClientTransaction> = true;
+const statuses: Same<Status, TransactionStatus> = true;
+const errorCodes: Same<ServerErrorCode, ApiErrorCode> = true;
+const reconcileOutcomes: Same<ServerReconcileOutcome, ReconcileOutcome> = true;
+
+// Webhooks: the views.
+type EndpointView = ReturnType<typeof toEndpointView>;
+type EventView = ReturnType<typeof toEventView>;
+type DeliveryView = ReturnType<typeof toDeliveryView>;
+const eventTypes: Same<ServerEventType, WebhookEventType> = true;
+const selectors: Same<ServerEventType | typeof ALL_EVENTS, EventTypeSelector> = true;
+// The service types event types as strings; the SDK names their values (and ties each type to its data).
+const endpointView: Same<Omit<EndpointView, 'eventTypes'>, Omit<WebhookEndpoint, 'eventTypes'>> = true;
+const endpointEventTypes: Narrows<WebhookEndpoint, EndpointView> = true;
+const eventView: Same<Omit<EventView, 'type'>, Omit<EventRecord, 'type'>> = true;
+const eventRecord: Narrows<EventRecord, EventView> = true;
+const attemptView: Same<ReturnType<typeof toAttemptView>, DeliveryAttempt> = true;
+const deliveryView: Same<Omit<DeliveryView, 'attemptLog'>, WebhookDelivery> = true;
+const attemptLog: Same<DeliveryView['attemptLog'], DeliveryAttempt[] | undefined> = true;
+// On an event's detail every delivery has its attempt log, and nothing else besides.
+const withAttempts: Same<Omit<WebhookDeliveryWithAttempts, 'attemptLog'>, WebhookDelivery> = true;
+const withAttemptsLog: Same<WebhookDeliveryWithAttempts['attemptLog'], NonNullable<DeliveryView['attemptLog']>> = true;
+
+// Webhooks: what each call answers (the SDK unwraps single-entity envelopes).
+const created: Narrows<WebhookEndpointWithSecret, Result<EndpointsService['create']>> = true;
+const rotated: Narrows<WebhookEndpointWithSecret, Result<EndpointsService['rotateSecret']>> = true;
+const listed: Same<keyof Result<EndpointsService['list']>, 'data'> = true;
+const fetched: Same<keyof Result<EndpointsService['get']>, 'endpoint'> = true;
+const updated: Same<keyof Result<EndpointsService['update']>, 'endpoint'> = true;
+const deliveriesPage: Same<Omit<Result<EndpointsService['deliveries']>['data'][number], 'attemptLog'>, WebhookDelivery> = true;
+const deliveriesCursor: Same<Result<EndpointsService['deliveries']>['nextCursor'], string | null> = true;
+const redeliveredFailed: Same<Result<EndpointsService['redeliverFailed']>, { redelivered: number }> = true;
+const eventsPage: Same<keyof Result<EventsService['list']>, 'data' | 'nextCursor'> = true;
+const eventDetail: Narrows<EventDetail, Result<EventsService['get']>> = true;
+const redelivered: Same<keyof Result<EventsService['redeliver']>, 'deliveries'> = true;
+
+// Webhooks: what each call sends (zod's input types of the service's own schemas).
+const createInput: Same<z.input<typeof createEndpointBody>, CreateWebhookEndpointInput> = true;
+const updateInput: Same<z.input<typeof updateEndpointBody>, UpdateWebhookEndpointInput> = true;
+// These bodies may be omitted; the SDK always sends one ({} at least).
+const rotateInput: Same<NonNullable<z.input<typeof rotateSecretBody>>, RotateSecretOptions> = true;
+const redeliverInput: Same<NonNullable<z.input<typeof redeliverEventBody>>, RedeliverEventOptions> = true;
+// Query strings arrive as text (`limit` is coerced), so their names and enums are compared.
+const deliveryFilters: Same<keyof z.input<typeof deliveriesQuery>, keyof DeliveryFilters> = true;
+const deliveryStatus: Same<z.output<typeof deliveriesQuery>['status'], DeliveryFilters['status']> = true;
+const eventFilters: Same<keyof z.input<typeof eventsQuery>, keyof EventFilters> = true;
+const eventFilterType: Same<z.output<typeof eventsQuery>['type'], EventFilters['type']> = true;
+
+const checks = [
+  merchantView, clientView, statuses, errorCodes, reconcileOutcomes,
+  eventTypes, selectors, endpointView, endpointEventTypes, eventView, eventRecord, attemptView, deliveryView, attemptLog, withAttempts, withAttemptsLog,
+  created, rotated, listed, fetched, updated, deliveriesPage, deliveriesCursor, redeliveredFailed, eventsPage, eventDetail, redelivered,
+  createInput, updateInput, rotateInput, redeliverInput, deliveryFilters, deliveryStatus, eventFilters, eventFilterType,
+];
+
+it('then the SDK types match the service views, inputs, statuses and error codes', () => {
+  expect(checks.every((check) => check === true)).toBe(true);
+});

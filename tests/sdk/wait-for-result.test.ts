@@ -1,0 +1,144 @@
+// The SDK against the real service: initiate, then wait for the result over the Socket.io
+// room, or by polling when the room is out of reach.
+import { createClient, MpesaBridgeTimeoutError, type ClientTransaction, type Transaction } from '@mpesa-bridge/sdk';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { closedPortUrl, order, sdkClientFor } from './sdk-client';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+// Lists the SDK's declared fields; `satisfies` makes the compiler check the list is exactly the type's keys.
+const TRANSACTION_FIELDS = Object.keys({
+  id: 1, status: 1, amount: 1, currency: 1, phone: 1, channel: 1, accountReference: 1, description: 1, metadata: 1,
+  checkoutRequestId: 1, merchantRequestId: 1, customerMessage: 1, mpesaReceiptNumber: 1, amountPaid: 1,
+  amountMismatch: 1, failure: 1, createdAt: 1, updatedAt: 1, settledAt: 1,
+} satisfies Record<keyof Transaction, 1>).sort();
+
+// Polling every minute: a wait that finishes within seconds can only have been told by the socket.
+const SOCKET_ONLY = { pollIntervalMs: 60_000, timeoutMs: 10_000 };
+
+describe('when a customer pays', () => {
+  it('then waitForResult resolves with the completed transaction pushed through the socket', async () => {
+    const { client } = await sdkClientFor(server);
+    const started = await client.transactions.initiate(order({ amount: 150 }));
+    expect(started.push).toBe('accepted');
+    expect(started.clientSecret).toMatch(/^cs_/);
+    expect(started.idempotencyKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(started.transaction).toMatchObject({ status: 'pending', amount: 150, phone: '254712345678' });
+    expect(Object.keys(started.transaction).sort()).toEqual(TRANSACTION_FIELDS);
+
+    const begun = Date.now();
+    const result = await client.waitForResult(started.transaction.id, SOCKET_ONLY);
+    expect(Date.now() - begun).toBeLessThan(5_000);
+    expect(result).toMatchObject({ id: started.transaction.id, status: 'completed', amountPaid: 150, failure: null });
+    expect(result.mpesaReceiptNumber).toMatch(/^[A-Z0-9]{10}$/);
+    expect(Object.keys(result).sort()).toEqual(TRANSACTION_FIELDS);
+  });
+
+  it('then a wait that starts after the payment finished resolves at once from the state sent on subscribe', async () => {
+    const { client } = await sdkClientFor(server);
+    const started = await client.transactions.initiate(order());
+    const first = await client.waitForResult(started.transaction.id, { clientSecret: started.clientSecret, ...SOCKET_ONLY });
+    const begun = Date.now();
+    const again = await client.waitForResult(started.transaction.id, { clientSecret: started.clientSecret, ...SOCKET_ONLY });
+    expect(Date.now() - begun).toBeLessThan(2_000);
+    expect(again).toEqual(first);
+  });
+});
+
+describe('when the customer cancels the prompt (0700000001)', () => {
+  it('then waitForResult resolves cancelled with the reason', async () => {
+    const { client } = await sdkClientFor(server);
+    const started = await client.transactions.initiate(order({ phone: '0700000001' }));
+    const result = await client.waitForResult(started.transaction.id, SOCKET_ONLY);
+    expect(result.status).toBe('cancelled');
+    expect(result.failure).toMatchObject({ code: 'cancelled_by_customer', resultCode: '1032' });
+  });
+});
+
+describe('when the socket is out of reach', () => {
+  it('then a socket that cannot connect falls back to polling the status', async () => {
+    const { client } = await sdkClientFor(server, { realtimeUrl: await closedPortUrl() });
+    const started = await client.transactions.initiate(order({ phone: '0700000002' }));
+    const result = await client.waitForResult(started.transaction.id, { pollIntervalMs: 100, timeoutMs: 10_000 });
+    expect(result.status).toBe('failed');
+    expect(result.failure).toMatchObject({ code: 'insufficient_funds', resultCode: '1' });
+  });
+
+  it('then a refused subscription (wrong client secret) falls back to polling the status', async () => {
+    const { client } = await sdkClientFor(server);
+    const started = await client.transactions.initiate(order());
+    const result = await client.waitForResult(started.transaction.id, { clientSecret: 'cs_wrong', pollIntervalMs: 100, timeoutMs: 10_000 });
+    expect(result.status).toBe('completed');
+  });
+
+  it('then a client that did not make the initiate call (so holds no client secret) polls', async () => {
+    const { client, keys } = await sdkClientFor(server);
+    const started = await client.transactions.initiate(order());
+    // Another instance with the same keys: another process of the same backend, say.
+    const other = createClient({ baseUrl: server.url, publicKey: keys.publicKey, secretKey: keys.secretKey });
+    const result = await other.waitForResult(started.transaction.id, { pollIntervalMs: 100, timeoutMs: 10_000 });
+    expect(result.status).toBe('completed');
+  });
+});
+
+describe('when the payment stays pending past the timeout (0700000005: the callback never comes)', () => {
+  it.each([
+    ['socket', {}],
+    ['polling', { clientSecret: 'cs_wrong', pollIntervalMs: 50 }],
+  ])('then waitForResult rejects with MpesaBridgeTimeoutError (%s)', async (_path, extra) => {
+    const { client } = await sdkClientFor(server);
+    const started = await client.transactions.initiate(order({ phone: '0700000005' }));
+    const begun = Date.now();
+    const error: unknown = await client.waitForResult(started.transaction.id, { timeoutMs: 400, ...extra }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MpesaBridgeTimeoutError);
+    expect(error).toMatchObject({ code: 'wait_timeout', transactionId: started.transaction.id, lastStatus: 'pending' });
+    expect(Date.now() - begun).toBeGreaterThanOrEqual(390);
+    expect(Date.now() - begun).toBeLessThan(3_000);
+  });
+});
+
+describe('when a browser follows the payment with subscribeToTransaction', () => {
+  it('then it gets the pending state at once, then the completed state, with the phone masked', async () => {
+    const { subscribeToTransaction } = await import('@mpesa-bridge/sdk/browser');
+    const { client } = await sdkClientFor(server);
+    const started = await client.transactions.initiate(order());
+    const updates: ClientTransaction[] = [];
+    const done = new Promise<void>((resolve) => {
+      const subscription = subscribeToTransaction({
+        baseUrl: server.url,
+        transactionId: started.transaction.id,
+        clientSecret: started.clientSecret,
+        onUpdate: (update) => {
+          updates.push(update);
+          if (update.status === 'completed') {
+            subscription.close();
+            resolve();
+          }
+        },
+      });
+    });
+    await done;
+    expect(updates[0]).toMatchObject({ id: started.transaction.id, status: 'pending', phone: '254712***678' });
+    expect(updates.at(-1)).toMatchObject({ status: 'completed', failure: null });
+  });
+
+  it('then a wrong client secret rejects `subscribed` with subscription_refused', async () => {
+    const { subscribeToTransaction } = await import('@mpesa-bridge/sdk/browser');
+    const { client } = await sdkClientFor(server);
+    const started = await client.transactions.initiate(order());
+    const errors: string[] = [];
+    const subscription = subscribeToTransaction({
+      baseUrl: server.url,
+      transactionId: started.transaction.id,
+      clientSecret: 'cs_wrong',
+      onUpdate: () => errors.push('unexpected update'),
+      onError: (error) => errors.push(error.code),
+    });
+    await expect(subscription.subscribed).rejects.toMatchObject({ code: 'subscription_refused', status: 403 });
+    expect(errors).toEqual(['subscription_refused']);
+  });
+});

@@ -1,0 +1,43 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isPrivateAddress, publicOnlyLookup, checkWebhookUrl } from '../../src/webhooks/webhook.url-guard';
+
+describe('SSRF guard', () => {
+  it.each(['127.0.0.1', '10.1.1.1', '172.31.255.255', '192.168.0.1', '169.254.169.254', '100.64.1.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fd12::1', '::ffff:127.0.0.1', '::ffff:a00:1'])(
+    'treats %s as private',
+    (address) => expect(isPrivateAddress(address)).toBe(true),
+  );
+
+  it.each(['93.184.215.14', '196.201.214.200', '8.8.8.8', '172.32.0.1', '2606:4700::1111'])('treats %s as public', (address) =>
+    expect(isPrivateAddress(address)).toBe(false),
+  );
+
+  it('when a name resolves to loopback at connect time (DNS rebinding), then the connection is refused before it is made', async () => {
+    let reached = false;
+    const target = http.createServer((_req, res) => {
+      reached = true;
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const { port } = target.address() as AddressInfo;
+    try {
+      const error = await new Promise<NodeJS.ErrnoException>((resolve) => {
+        const request = http.request({ host: 'localhost', port, lookup: publicOnlyLookup }, () => resolve(new Error('connected')));
+        request.on('error', resolve);
+        request.end();
+      });
+      expect(error.code).toBe('EPRIVATEADDRESS');
+      expect(reached).toBe(false);
+    } finally {
+      target.close();
+    }
+  });
+
+  it('says why a URL is refused', async () => {
+    await expect(checkWebhookUrl('https://localhost/x', false)).rejects.toMatchObject({ code: 'webhook_url_refused', details: { reason: expect.stringMatching(/private, loopback or link-local/) } });
+    await expect(checkWebhookUrl('https://no-such-host.invalid/x', false)).rejects.toMatchObject({ details: { reason: expect.stringMatching(/does not resolve/) } });
+    await expect(checkWebhookUrl('http://93.184.215.14/x', false)).rejects.toMatchObject({ details: { reason: 'must use https' } });
+    await expect(checkWebhookUrl('https://93.184.215.14/x', false)).resolves.toBe('https://93.184.215.14/x');
+    await expect(checkWebhookUrl('http://127.0.0.1:3000/x', true)).resolves.toBe('http://127.0.0.1:3000/x');
+  });
+});
