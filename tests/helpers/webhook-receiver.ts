@@ -44,3 +44,18 @@ export async function startWebhookReceiver(answer: (n: number, webhook: Received
     close: server.close,
   };
 }
+
+/** Receivers a test file starts as it goes; `closeAll` in its afterAll closes every one. */
+export function webhookReceivers() {
+  const started: WebhookReceiver[] = [];
+  return {
+    async start(answer?: Parameters<typeof startWebhookReceiver>[0]): Promise<WebhookReceiver> {
+      const receiver = await startWebhookReceiver(answer);
+      started.push(receiver);
+      return receiver;
+    },
+    closeAll: async () => {
+      await Promise.all(started.map((receiver) => receiver.close()));
+    },
+  };
+}

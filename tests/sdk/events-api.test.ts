@@ -1,10 +1,10 @@
 // The SDK's events resource against the real service: the event log of real payments, its
 // pages, each event's deliveries attempt by attempt, and replay to a receiver on a loopback port.
-import { MpesaBridgeError, verifyWebhook, type EventRecord, type MpesaBridgeClient, type Transaction } from '@mpesa-bridge/sdk';
+import { verifyWebhook, type EventRecord, type MpesaBridgeClient, type Transaction } from '@mpesa-bridge/sdk';
 import { eventually } from '../helpers/realtime';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
-import { order, sdkClientFor } from './sdk-client';
+import { order, rejection, sdkClientFor } from './sdk-client';
 
 let server: TestServer;
 let client: MpesaBridgeClient;
@@ -30,15 +30,6 @@ afterAll(async () => {
   await hooks.close();
   await server.close();
 });
-
-async function rejection(promise: PromiseLike<unknown>): Promise<MpesaBridgeError> {
-  const error = await Promise.resolve(promise).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(MpesaBridgeError);
-  return error as MpesaBridgeError;
-}
 
 const transactionIdOf = (event: EventRecord) => (event.type === 'webhook_endpoint.disabled' ? null : event.data.transaction.id);
 

@@ -1,6 +1,6 @@
 // An SDK client for a fresh project on a test server: what a merchant backend holds.
 import net, { type AddressInfo } from 'node:net';
-import { createClient, type ClientOptions, type MpesaBridgeClient } from '@mpesa-bridge/sdk';
+import { createClient, MpesaBridgeError, type ClientOptions, type MpesaBridgeClient } from '@mpesa-bridge/sdk';
 import { createProject, type ProjectKeys } from '../helpers/merchant';
 import type { TestServer } from '../helpers/server';
 
@@ -28,3 +28,13 @@ export const order = (overrides: Partial<{ phone: string; amount: number; accoun
   accountReference: 'INV001',
   ...overrides,
 });
+
+/** The typed error a call rejects with; fails the test if it resolves or throws anything else. */
+export async function rejection(promise: PromiseLike<unknown>): Promise<MpesaBridgeError> {
+  const error = await Promise.resolve(promise).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(MpesaBridgeError);
+  return error as MpesaBridgeError;
+}

@@ -1,26 +1,17 @@
 // The SDK's calls against the real service: signing, idempotency, pages, typed errors, retries.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createClient, MpesaBridgeError, SDK_VERSION, signRequest, type MpesaBridgeClient, type Transaction } from '@mpesa-bridge/sdk';
+import { createClient, SDK_VERSION, signRequest, type MpesaBridgeClient, type Transaction } from '@mpesa-bridge/sdk';
 import { sign } from '../../src/auth/signature';
 import type { ProjectKeys } from '../helpers/merchant';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { closedPortUrl, order, sdkClientFor } from './sdk-client';
+import { closedPortUrl, order, rejection, sdkClientFor } from './sdk-client';
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.close());
-
-async function rejection(promise: PromiseLike<unknown>): Promise<MpesaBridgeError> {
-  const error = await Promise.resolve(promise).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(MpesaBridgeError);
-  return error as MpesaBridgeError;
-}
 
 describe('signing', () => {
   it('then the SDK signs exactly as the service verifies (same string, same HMAC)', () => {

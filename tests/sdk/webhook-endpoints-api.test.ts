@@ -2,7 +2,6 @@
 // loopback port, checked with the SDK's own verifyWebhook and the secret the SDK was given.
 import {
   createClient,
-  MpesaBridgeError,
   verifyWebhook,
   WebhookVerificationError,
   type MpesaBridgeClient,
@@ -10,35 +9,21 @@ import {
 } from '@mpesa-bridge/sdk';
 import { eventually } from '../helpers/realtime';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../helpers/webhook-receiver';
-import { order, sdkClientFor } from './sdk-client';
+import { webhookReceivers, type ReceivedWebhook } from '../helpers/webhook-receiver';
+import { order, rejection, sdkClientFor } from './sdk-client';
 
 let server: TestServer;
-const receivers: WebhookReceiver[] = [];
+const receivers = webhookReceivers();
+const receiver = receivers.start;
 
 beforeAll(async () => {
   // Three attempts 100 ms apart, then a delivery has failed for good.
   server = await startTestServer({ WEBHOOK_RETRY_SCHEDULE: '100ms,100ms', WEBHOOK_POLL_INTERVAL_MS: '50' });
 });
 afterAll(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.close()));
+  await receivers.closeAll();
   await server.close();
 });
-
-async function receiver(answer?: Parameters<typeof startWebhookReceiver>[0]) {
-  const started = await startWebhookReceiver(answer);
-  receivers.push(started);
-  return started;
-}
-
-async function rejection(promise: PromiseLike<unknown>): Promise<MpesaBridgeError> {
-  const error = await Promise.resolve(promise).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(MpesaBridgeError);
-  return error as MpesaBridgeError;
-}
 
 async function completedPayment(client: MpesaBridgeClient, phone = '0712345678') {
   const { transaction } = await client.transactions.initiate(order({ phone }));

@@ -5,24 +5,19 @@ import { Webhook } from 'standardwebhooks';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { initiateBody, merchantFor, type MerchantRequest } from '../helpers/merchant';
 import { connectSubscriber, eventually } from '../helpers/realtime';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
+import { webhookReceivers } from '../helpers/webhook-receiver';
 
 let server: TestServer;
-const receivers: WebhookReceiver[] = [];
+const receivers = webhookReceivers();
+const receiver = receivers.start;
 
 beforeAll(async () => {
   server = await startTestServer({ WEBHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms,100ms', WEBHOOK_POLL_INTERVAL_MS: '50' });
 });
 afterAll(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.close()));
+  await receivers.closeAll();
   await server.close();
 });
-
-async function receiver(answer?: Parameters<typeof startWebhookReceiver>[0]) {
-  const started = await startWebhookReceiver(answer);
-  receivers.push(started);
-  return started;
-}
 
 async function register(merchant: MerchantRequest, url: string, extra: Record<string, unknown> = {}) {
   const response = await merchant({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url, ...extra } });
