@@ -5,7 +5,7 @@ import express, { type Router } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
 import type { Config } from './config';
-import type { Database } from './db/db.client';
+import type { Database } from './db/database';
 import { createErrorHandler, notFoundHandler } from './errors';
 import type { Logger } from './logger';
 import { requestContext } from './request-context';
@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
-    const reachable = await deps.database.prisma.$queryRawUnsafe('SELECT 1').then(
+    const reachable = await deps.database.ping().then(
       () => true,
       () => false,
     );

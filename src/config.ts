@@ -40,6 +40,7 @@ const envSchema = z.object({
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgres:// (PostgreSQL)')
     .optional(),
+  DATABASE_POOL_SIZE: int(1, 1000).default(10),
   MASTER_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes); generate with: openssl rand -hex 32')
@@ -84,6 +85,11 @@ const envSchema = z.object({
   RECONCILE_QUERIES_PER_SECOND: z.coerce.number().positive().max(100).default(2),
   RECONCILE_INTERVAL_MS: int(10, 60_000).default(1000),
 
+  // Retention (src/maintenance): what is pruned, and when. Payments, their history and events stay.
+  CALLBACK_RETENTION: duration.prefault('90d'),
+  WEBHOOK_RETENTION: duration.prefault('30d'),
+  PRUNE_INTERVAL: duration.prefault('10m'),
+
   SIMULATOR_PORT: int(0, 65535).default(4010),
   SIMULATOR_CALLBACK_DELAY_MS: int(0).default(2000),
   SIMULATOR_LATE_CALLBACK_MS: int(0).default(20_000),
@@ -111,6 +117,7 @@ function buildConfig(env: Env) {
     port: env.PORT,
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL ?? `file:${env.DATA_DIR}/mpesa-bridge.db`,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     masterKeyHex: simulated ? env.MASTER_KEY : required('MASTER_KEY', env.MASTER_KEY),
     adminToken: simulated ? env.ADMIN_TOKEN : required('ADMIN_TOKEN', env.ADMIN_TOKEN),
     mpesa: {
@@ -158,6 +165,11 @@ function buildConfig(env: Env) {
       expireAfterMs: env.RECONCILE_EXPIRE_AFTER,
       queriesPerSecond: env.RECONCILE_QUERIES_PER_SECOND,
       intervalMs: env.RECONCILE_INTERVAL_MS,
+    },
+    retention: {
+      callbacksMs: env.CALLBACK_RETENTION,
+      webhookDeliveriesMs: env.WEBHOOK_RETENTION,
+      intervalMs: env.PRUNE_INTERVAL,
     },
     simulator: {
       port: env.SIMULATOR_PORT,

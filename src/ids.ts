@@ -1,14 +1,23 @@
 // Public ids: a prefix naming the kind, then a time-ordered part (so ids sort by creation and
 // can serve as pagination cursors) and randomness (so they cannot be guessed or enumerated).
+// The time part is the row's createdAt to the millisecond when both come from one `at`, which
+// turns a createdAt window into an id range (transaction.repository.ts).
 import { randomBytes } from 'node:crypto';
 
 const TIME_CHARS = 9; // base36 milliseconds: enough until the year 5188
 
 export type IdPrefix = 'prj' | 'txn' | 'chg' | 'cbk' | 'evt' | 'we' | 'whd' | 'wha';
 
-export function newId(prefix: IdPrefix): string {
-  const time = Date.now().toString(36).padStart(TIME_CHARS, '0');
-  return `${prefix}_${time}${randomBytes(10).toString('hex')}`;
+export function newId(prefix: IdPrefix, at: Date = new Date()): string {
+  return `${idTimePart(prefix, at)}${randomBytes(10).toString('hex')}`;
+}
+
+/**
+ * The part of every id of `prefix` created at `at`: ids created at or after `at` sort at or
+ * after it, ids created before sort before it.
+ */
+export function idTimePart(prefix: IdPrefix, at: Date): string {
+  return `${prefix}_${Math.max(0, at.getTime()).toString(36).padStart(TIME_CHARS, '0')}`;
 }
 
 export function randomKey(prefix: string, bytes = 24): string {

@@ -1,14 +1,13 @@
 // Composition: config -> logger -> secrets -> db -> server -> clients -> services -> app ->
-// realtime -> workers (callback sweep, webhook deliveries, reconciliation). `startService` is what `npm start`, the tests and the benchmark run;
+// realtime -> workers (callback sweep, webhook deliveries, reconciliation, pruning). `startService` is what `npm start`, the tests and the benchmark run;
 // main.ts adds the banner and signal handling.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Config } from './config';
 import { createApp, SIMULATOR_MOUNT } from './app';
-import { openDatabase } from './db/db.client';
-import { createStores } from './db/stores';
-import { applyMigrations } from './db/db.migrate';
+import { openDatabase, type Database } from './db/database';
+import { applyMigrations } from './db/migrate';
 import type { Logger } from './logger';
 import { createMpesaService } from './mpesa/mpesa.service';
 import { createProjectsService } from './projects/project.service';
@@ -20,6 +19,8 @@ import { createSecretBox } from './security/secret-box';
 import { createTransactionSecrets } from './security/transaction-secrets';
 import { createTransactionEvents } from './transactions/transaction.events';
 import { createTransactionsService } from './transactions/transaction.service';
+import { createSettlement } from './transactions/transaction.settle';
+import { createPruneWorker } from './maintenance/prune.worker';
 import { createSimulator, simulatorOptionsFrom } from './simulator/simulator';
 import { createEventsService } from './events/event.service';
 import { createReconciler } from './reconciliation/reconcile.service';
@@ -36,6 +37,8 @@ export interface RunningService {
   /** The Express app serving HTTP (tests walk its routes to check the OpenAPI document covers them). */
   app: Express;
   port: number;
+  /** The service's one handle on its database (tests read through it: nothing else opens the file). */
+  database: Database;
   mpesaBaseUrl: string;
   secretsGeneratedIn: string | undefined;
   oauthCallCount(): number;
@@ -44,9 +47,9 @@ export interface RunningService {
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const serviceSecrets = loadServiceSecrets(config);
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   const applied = await applyMigrations(database);
-  if (applied.length > 0) logger.info('database migrated', { applied, provider: database.provider });
+  if (applied.length > 0) logger.info('database migrated', { applied, engine: database.engine });
 
   const httpServer = http.createServer();
   await new Promise<void>((resolve, reject) => {
@@ -60,20 +63,18 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const mpesaBaseUrl = config.mpesa.baseUrl ?? `${localUrl}${SIMULATOR_MOUNT}`;
   const mpesa = createMpesaService({ config: config.mpesa, baseUrl: mpesaBaseUrl, logger });
 
-  const db = database.prisma;
-  const stores = createStores(database);
-  const store = stores.payments;
+  const db = database;
   const events = createTransactionEvents();
+  const settlePayment = createSettlement({ db, events });
   const transactionSecrets = createTransactionSecrets(serviceSecrets.masterKey);
   const secretBox = createSecretBox(serviceSecrets.masterKey);
-  const projects = createProjectsService({ db, store, secrets: secretBox });
-  const callbacks = createCallbacksService({ db, store, events, logger });
+  const projects = createProjectsService({ db, secrets: secretBox });
+  const callbacks = createCallbacksService({ db, settlePayment, logger });
   const transactions = createTransactionsService({
     db,
-    store,
+    settlePayment,
     mpesa,
     secrets: transactionSecrets,
-    events,
     logger,
     callbackUrlFor: callbackUrlBuilder(config.callbacks.baseUrl ?? localUrl, transactionSecrets),
     shortcode: config.mpesa.shortcode,
@@ -81,12 +82,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     pushTimeoutMs: config.mpesa.timeoutMs,
     reconcileAfterMs: config.reconciliation.afterMs,
   });
-  const deliveryWorker = createDeliveryWorker({ store: stores.deliveries, secrets: secretBox, config: config.webhooks, logger });
+  const deliveryWorker = createDeliveryWorker({ db, secrets: secretBox, config: config.webhooks, logger });
   // Every committed state change has written its event (outbox): send it now.
   events.onChanged(() => deliveryWorker.wake());
   const pacer = createPacer(config.reconciliation.queriesPerSecond);
-  const reconciler = createReconciler({ store, mpesa, events, pacer, config: config.reconciliation, logger });
+  const reconciler = createReconciler({ db, settlePayment, mpesa, pacer, config: config.reconciliation, logger });
   const reconcileWorker = createReconcileWorker({ db, reconciler, pacer, config: config.reconciliation, logger });
+  const pruneWorker = createPruneWorker({ db, config: config.retention, logger });
 
   const app = createApp({
     config,
@@ -112,6 +114,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   sweeper.unref();
   deliveryWorker.start();
   reconcileWorker.start();
+  pruneWorker.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -126,10 +129,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       await realtime.close();
       await drained;
       clearTimeout(deadline);
-      const workersStopped = Promise.all([deliveryWorker.stop(), reconcileWorker.stop()]);
+      const workersStopped = Promise.all([deliveryWorker.stop(), reconcileWorker.stop(), pruneWorker.stop()]);
       await settleWithin(workersStopped, config.shutdownTimeoutMs, () => logger.warn('workers did not stop in time; leases let another run retry'));
       deliveryWorker.abort();
-      stores.close();
       await settleWithin(database.close(), config.shutdownTimeoutMs, () => logger.warn('database did not close in time'));
     })());
 
@@ -137,6 +139,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     url: localUrl,
     app,
     port,
+    database,
     mpesaBaseUrl,
     secretsGeneratedIn: serviceSecrets.generatedIn,
     oauthCallCount: mpesa.oauthCallCount,

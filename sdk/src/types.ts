@@ -41,7 +41,11 @@ export interface Transaction {
   merchantRequestId: string | null;
   customerMessage: string | null;
   mpesaReceiptNumber: string | null;
+  /** What M-Pesa's callback reported as paid; null while unknown (an STK Query answer carries no amount). */
   amountPaid: number | null;
+  /** True only when the amount paid is known and equals the amount asked. */
+  amountVerified: boolean;
+  /** True only when the amount paid is known and differs from the amount asked. */
   amountMismatch: boolean;
   failure: Failure | null;
   /** ISO 8601. */
@@ -97,6 +101,8 @@ export interface ListFilters {
   status?: TransactionStatus;
   /** Any common Kenyan form. */
   phone?: string;
+  /** Exactly the `accountReference` given at initiate (your order number). */
+  accountReference?: string;
   /** Inclusive bounds on `createdAt`. */
   from?: Date | string;
   to?: Date | string;

@@ -4,7 +4,14 @@
 // tests/sdk/view-types.test.ts fails when they drift apart.
 import type { Transaction } from './types.js';
 
-export const TRANSACTION_EVENT_TYPES = ['transaction.completed', 'transaction.failed', 'transaction.cancelled', 'transaction.expired'] as const;
+/** `transaction.updated`: details of a settled payment arrived later (the receipt after an STK Query settled it), status unchanged. */
+export const TRANSACTION_EVENT_TYPES = [
+  'transaction.completed',
+  'transaction.failed',
+  'transaction.cancelled',
+  'transaction.expired',
+  'transaction.updated',
+] as const;
 export type TransactionEventType = (typeof TRANSACTION_EVENT_TYPES)[number];
 
 export const WEBHOOK_EVENT_TYPES = [...TRANSACTION_EVENT_TYPES, 'webhook_endpoint.disabled'] as const;

@@ -36,7 +36,7 @@ export function createCallbackRoutes({ callbacks, secrets, isAllowedSource, body
     const { transactionId, token } = req.params as { transactionId?: string; token?: string };
     const vouched = transactionId && token && secrets.isCallbackToken(transactionId, token) ? transactionId : undefined;
     if (transactionId && !vouched) logger.warn('callback token does not match; storing as orphan', { transactionId });
-    const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     await callbacks.receive({ transactionId: vouched, sourceIp: req.ip ?? 'unknown', rawBody });
     res.json(ACCEPTED);
   });

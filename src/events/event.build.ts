@@ -7,7 +7,7 @@ import type { EventType, NewDelivery, NewEvent } from './event.types';
 import { subscribes } from './event.types';
 
 function build(projectId: string, type: EventType, transactionId: string | null, data: object, now: Date): NewEvent {
-  const id = newId('evt');
+  const id = newId('evt', now);
   return {
     id,
     projectId,
@@ -19,9 +19,12 @@ function build(projectId: string, type: EventType, transactionId: string | null,
   };
 }
 
-/** The event for a committed move of `row` (the row as it is after the move) to `to`. */
-export function transactionEvent(row: TransactionRow, to: FinalStatus, now: Date): NewEvent {
-  return build(row.projectId, `transaction.${to}`, row.id, { transaction: toMerchantView(row) }, now);
+/**
+ * The event for a committed change of `row` (the row as the change leaves it): a move to a
+ * final status, or `updated` for details that arrived without a move.
+ */
+export function transactionEvent(row: TransactionRow, change: FinalStatus | 'updated', now: Date): NewEvent {
+  return build(row.projectId, `transaction.${change}`, row.id, { transaction: toMerchantView(row) }, now);
 }
 
 export function endpointDisabledEvent(endpoint: { id: string; projectId: string; url: string }, reason: string, now: Date): NewEvent {
@@ -33,7 +36,7 @@ export function deliveriesFor(event: NewEvent, endpoints: ReadonlyArray<{ id: st
   return endpoints
     .filter((endpoint) => subscribes(endpoint.eventTypes, event.type))
     .map((endpoint) => ({
-      id: newId('whd'),
+      id: newId('whd', event.createdAt),
       eventId: event.id,
       endpointId: endpoint.id,
       status: 'pending',

@@ -1,37 +1,32 @@
 // The project's event log: what happened, what was delivered where, and replay.
-import type { Db } from '../db/db.client';
+import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { newId } from '../ids';
-import type { EventsQuery } from './event.schema';
+import { listEventDeliveries, requeueDeliveries } from '../webhooks/delivery.repository';
+import { findProjectEndpoint, listProjectEndpoints } from '../webhooks/endpoint.repository';
 import { toDeliveryView, toEventView } from '../webhooks/webhook.view';
+import { findProjectEvent, listEvents } from './event.repository';
+import type { EventsQuery } from './event.schema';
 import { subscribes, type EventType } from './event.types';
 
 export type EventsService = ReturnType<typeof createEventsService>;
 
-export function createEventsService({ db, wake }: { db: Db; wake(): void }) {
+export function createEventsService({ db, wake }: { db: Database; wake(): void }) {
   async function find(projectId: string, id: string) {
-    const row = await db.event.findFirst({ where: { id, projectId } });
+    const row = await findProjectEvent(db, projectId, id);
     if (!row) throw new AppError('event_not_found', `No event ${id} in this project`);
     return row;
   }
 
   async function list(projectId: string, query: EventsQuery) {
-    const rows = await db.event.findMany({
-      where: { projectId, type: query.type, transactionId: query.transactionId, id: query.cursor ? { lt: query.cursor } : undefined },
-      orderBy: { id: 'desc' },
-      take: query.limit + 1,
-    });
+    const rows = await listEvents(db, projectId, { type: query.type, transactionId: query.transactionId, before: query.cursor, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     return { data: page.map(toEventView), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
   }
 
   async function get(projectId: string, id: string) {
     const event = await find(projectId, id);
-    const deliveries = await db.webhookDelivery.findMany({
-      where: { eventId: id },
-      orderBy: { id: 'asc' },
-      include: { attemptLog: { orderBy: { attemptedAt: 'asc' } } },
-    });
+    const deliveries = await listEventDeliveries(db, id);
     return { event: toEventView(event), deliveries: deliveries.map(toDeliveryView) };
   }
 
@@ -41,19 +36,19 @@ export function createEventsService({ db, wake }: { db: Db; wake(): void }) {
    */
   async function redeliver(projectId: string, id: string, endpointId: string | undefined) {
     const event = await find(projectId, id);
-    const endpoints = await db.webhookEndpoint.findMany({
-      where: { projectId, deletedAt: null, ...(endpointId ? { id: endpointId } : {}) },
-    });
-    if (endpointId && endpoints.length === 0) throw new AppError('webhook_endpoint_not_found', `No webhook endpoint ${endpointId} in this project`);
-    const targets = endpointId ? endpoints : endpoints.filter((endpoint) => subscribes(endpoint.eventTypes, event.type as EventType));
+    let targets;
+    if (endpointId) {
+      const endpoint = await findProjectEndpoint(db, projectId, endpointId);
+      if (!endpoint) throw new AppError('webhook_endpoint_not_found', `No webhook endpoint ${endpointId} in this project`);
+      targets = [endpoint];
+    } else {
+      targets = (await listProjectEndpoints(db, projectId)).filter((endpoint) => subscribes(endpoint.eventTypes, event.type as EventType));
+    }
     const now = new Date();
-    const deliveries = await db.$transaction(
-      targets.map((endpoint) =>
-        db.webhookDelivery.upsert({
-          where: { eventId_endpointId: { eventId: id, endpointId: endpoint.id } },
-          create: { id: newId('whd'), eventId: id, endpointId: endpoint.id, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now },
-          update: { status: 'pending', attempts: 0, nextAttemptAt: now, lockedUntil: null, completedAt: null },
-        }),
+    const deliveries = await db.transaction((tx) =>
+      requeueDeliveries(
+        tx,
+        targets.map((endpoint) => ({ id: newId('whd', now), eventId: id, endpointId: endpoint.id, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now })),
       ),
     );
     wake();

@@ -8,7 +8,10 @@ export const TRANSACTION_EVENT_TYPES = [
   'transaction.failed',
   'transaction.cancelled',
   'transaction.expired',
-] as const satisfies ReadonlyArray<`transaction.${FinalStatus}`>;
+  // Details of a settled payment arrived later without a move: the receipt, amount and date of
+  // a payment an STK Query settled first, or M-Pesa's reason for a payment we had expired.
+  'transaction.updated',
+] as const satisfies ReadonlyArray<`transaction.${FinalStatus | 'updated'}`>;
 
 export const EVENT_TYPES = [...TRANSACTION_EVENT_TYPES, 'webhook_endpoint.disabled'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

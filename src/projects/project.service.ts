@@ -1,12 +1,12 @@
 // Projects and their key pairs. The secret key is shown once, at creation or rotation, and
 // stored sealed under the master key; rotation replaces both keys, so the old pair stops.
 import type { z } from 'zod';
-import type { Db } from '../db/db.client';
-import type { PaymentStore } from '../db/payment-store';
+import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { newId, randomKey } from '../ids';
 import type { SecretBox } from '../security/secret-box';
 import type { projectSchema } from './project.schema';
+import { findSigner, insertProject, listProjects, replaceKeys, type ProjectRow } from './project.repository';
 
 /** Typed by the documented response schema, so the mapper cannot drift from the OpenAPI document. */
 export type ProjectView = z.output<typeof projectSchema>;
@@ -17,14 +17,6 @@ export interface Signer {
 }
 
 export type ProjectsService = ReturnType<typeof createProjectsService>;
-
-interface ProjectRow {
-  id: string;
-  name: string;
-  publicKey: string;
-  createdAt: Date;
-  keysRotatedAt: Date | null;
-}
 
 function toView(row: ProjectRow): ProjectView {
   return {
@@ -38,36 +30,29 @@ function toView(row: ProjectRow): ProjectView {
 
 const newKeyPair = () => ({ publicKey: randomKey('pk', 18), secretKey: randomKey('sk', 32) });
 
-export function createProjectsService({ db, store, secrets }: { db: Db; store: PaymentStore; secrets: SecretBox }) {
+export function createProjectsService({ db, secrets }: { db: Database; secrets: SecretBox }) {
   return {
     async create(name: string): Promise<{ project: ProjectView; secretKey: string }> {
       const { publicKey, secretKey } = newKeyPair();
-      const row = await db.project.create({
-        data: { id: newId('prj'), name, publicKey, secretKeyEnc: secrets.seal(secretKey) },
-      });
+      const now = new Date();
+      const row = await insertProject(db, { id: newId('prj', now), name, publicKey, secretKeyEnc: secrets.seal(secretKey), createdAt: now });
       return { project: toView(row), secretKey };
     },
 
     async list(): Promise<ProjectView[]> {
-      const rows = await db.project.findMany({ orderBy: { createdAt: 'desc' } });
-      return rows.map(toView);
+      return (await listProjects(db)).map(toView);
     },
 
     async rotateKeys(id: string): Promise<{ project: ProjectView; secretKey: string }> {
       const { publicKey, secretKey } = newKeyPair();
-      const { count } = await db.project.updateMany({
-        where: { id },
-        data: { publicKey, secretKeyEnc: secrets.seal(secretKey), keysRotatedAt: new Date() },
-      });
-      if (count === 0) throw new AppError('project_not_found', `No project ${id}`);
-      const row = await db.project.findUniqueOrThrow({ where: { id } });
+      const row = await replaceKeys(db, id, { publicKey, secretKeyEnc: secrets.seal(secretKey), keysRotatedAt: new Date() });
+      if (!row) throw new AppError('project_not_found', `No project ${id}`);
       return { project: toView(row), secretKey };
     },
 
     /** The secret key for a public key, for signature checks; undefined when unknown. */
     async findSigner(publicKey: string): Promise<Signer | undefined> {
-      // Read on every signed request, so it takes the store's fast path.
-      const row = await store.findSigner(publicKey);
+      const row = await findSigner(db, publicKey);
       return row ? { projectId: row.projectId, secretKey: secrets.open(row.secretKeyEnc) } : undefined;
     },
   };

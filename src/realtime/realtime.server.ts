@@ -3,10 +3,11 @@
 // Event: `transaction.updated` with the client view (transaction.view.ts).
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import type { Db } from '../db/db.client';
+import type { Database } from '../db/database';
 import type { Logger } from '../logger';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import type { TransactionEvents } from '../transactions/transaction.events';
+import { findTransaction } from '../transactions/transaction.repository';
 import { toClientView } from '../transactions/transaction.view';
 import { subscribeRequest, type SubscribeAck } from './realtime.schema';
 
@@ -18,7 +19,7 @@ type Ack = (answer: SubscribeAck) => void;
 interface Deps {
   httpServer: HttpServer;
   corsOrigins: readonly string[];
-  db: Db;
+  db: Database;
   secrets: TransactionSecrets;
   events: TransactionEvents;
   logger: Logger;
@@ -42,7 +43,7 @@ export function attachRealtime({ httpServer, corsOrigins, db, secrets, events, l
       const { transactionId } = parsed.data;
       // Join before reading: a change committed after the read still reaches this socket.
       await socket.join(roomOf(transactionId));
-      const row = await db.transaction.findUnique({ where: { id: transactionId } });
+      const row = await findTransaction(db, transactionId);
       if (!row) {
         await socket.leave(roomOf(transactionId));
         reply({ ok: false, error: { code: 'subscription_refused', message: 'Unknown transaction or wrong client secret' } });

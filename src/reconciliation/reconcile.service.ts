@@ -3,12 +3,12 @@
 // racing each other settle it once), and give up as `expired` after a limit. A success that
 // arrives after that still wins (expired -> completed, transaction.states.ts).
 import type { Config } from '../config';
-import type { PaymentStore } from '../db/payment-store';
+import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { MpesaService } from '../mpesa/mpesa.service';
-import type { TransactionEvents } from '../transactions/transaction.events';
-import { planSettlement, type Settlement } from '../transactions/transaction.settle';
+import { findTransaction, scheduleReconciliation } from '../transactions/transaction.repository';
+import type { SettlePayment, Settlement } from '../transactions/transaction.settle';
 import { interpretResultCode } from '../transactions/transaction.states';
 import type { TransactionRow } from '../transactions/transaction.view';
 import type { Pacer } from './reconcile.pacer';
@@ -24,9 +24,9 @@ const MAX_BASE_MS = 15_000;
 const MAX_BACKOFF_FACTOR = 8;
 
 interface Deps {
-  store: PaymentStore;
+  db: Database;
+  settlePayment: SettlePayment;
   mpesa: MpesaService;
-  events: TransactionEvents;
   pacer: Pacer;
   config: Config['reconciliation'];
   logger: Logger;
@@ -34,25 +34,15 @@ interface Deps {
 
 export type Reconciler = ReturnType<typeof createReconciler>;
 
-export function createReconciler({ store, mpesa, events, pacer, config, logger }: Deps) {
+export function createReconciler({ db, settlePayment, mpesa, pacer, config, logger }: Deps) {
   const baseMs = Math.min(MAX_BASE_MS, config.afterMs);
   const leaseMs = () => Math.max(30_000, config.afterMs);
 
   async function settle(id: string, settlement: Settlement): Promise<ReconcileOutcome> {
-    const result = await store.settle({
-      transactionId: id,
-      decide: (current) => {
-        const write = current && planSettlement(current, settlement);
-        return { label: write ? 'settled' : 'already_final', write };
-      },
-    });
-    if (!result.claimed) return 'already_final';
-    if (result.changed) {
-      events.publishChanged(result.row!);
-      logger.info('payment reconciled', { transactionId: id, status: result.row!.status, source: settlement.source });
-      return settlement.to === 'expired' ? 'expired' : 'settled';
-    }
-    return 'already_final';
+    const result = await settlePayment({ transactionId: id, settlement });
+    if (!result.claimed || result.label !== 'applied') return 'already_final';
+    logger.info('payment reconciled', { transactionId: id, status: result.row!.status, source: settlement.source });
+    return settlement.to === 'expired' ? 'expired' : 'settled';
   }
 
   const expire = (row: TransactionRow) =>
@@ -85,14 +75,14 @@ export function createReconciler({ store, mpesa, events, pacer, config, logger }
     const deadline = row.createdAt.getTime() + config.expireAfterMs;
     const lease = new Date(now.getTime() + leaseMs());
     // Hold it while we ask, so another worker does not ask too.
-    if (!(await store.scheduleReconciliation(row.id, row.reconcileAt, lease))) {
-      return (await store.findTransaction(row.id))?.status === 'pending' ? 'busy' : 'already_final';
+    if (!(await scheduleReconciliation(db, row.id, row.reconcileAt, lease))) {
+      return (await findTransaction(db, row.id))?.status === 'pending' ? 'busy' : 'already_final';
     }
 
     if (!row.checkoutRequestId) {
       // The push's answer never came (or has not yet): only its callback can settle it.
       if (now.getTime() >= deadline) return expire(row);
-      await store.scheduleReconciliation(row.id, lease, new Date(deadline));
+      await scheduleReconciliation(db, row.id, lease, new Date(deadline));
       return 'awaiting_callback';
     }
 
@@ -109,16 +99,16 @@ export function createReconciler({ store, mpesa, events, pacer, config, logger }
     if (Date.now() >= deadline) return expire(row);
     const attempts = row.queryAttempts + 1;
     const delay = Math.min(baseMs * 2 ** (attempts - 1), baseMs * MAX_BACKOFF_FACTOR);
-    await store.scheduleReconciliation(row.id, lease, new Date(Math.min(Date.now() + delay, deadline)), attempts);
+    await scheduleReconciliation(db, row.id, lease, new Date(Math.min(Date.now() + delay, deadline)), attempts);
     return answer.reason;
   }
 
   /** The merchant's "check now" (POST /api/v1/transactions/:id/reconcile). */
   async function reconcileNow(projectId: string, id: string): Promise<{ row: TransactionRow; outcome: ReconcileOutcome }> {
-    const row = await store.findTransaction(id);
+    const row = await findTransaction(db, id);
     if (!row || row.projectId !== projectId) throw new AppError('transaction_not_found', `No transaction ${id} in this project`);
     const outcome = await reconcile(row);
-    return { row: (await store.findTransaction(id))!, outcome };
+    return { row: (await findTransaction(db, id))!, outcome };
   }
 
   return { reconcile, reconcileNow };

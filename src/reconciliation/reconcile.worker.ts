@@ -2,13 +2,14 @@
 // pacer's rate. Each is taken with a compare-and-set on its reconcileAt, so several workers
 // (or instances) share the work without asking Daraja twice about one payment.
 import type { Config } from '../config';
-import type { Db } from '../db/db.client';
+import type { Database } from '../db/database';
+import { dueForReconciliation } from '../transactions/transaction.repository';
 import type { Logger } from '../logger';
 import { PacerStopped, type Pacer } from './reconcile.pacer';
 import type { Reconciler } from './reconcile.service';
 
 interface Deps {
-  db: Db;
+  db: Database;
   reconciler: Reconciler;
   pacer: Pacer;
   config: Config['reconciliation'];
@@ -23,11 +24,7 @@ export function createReconcileWorker({ db, reconciler, pacer, config, logger }:
   let stopped = false;
 
   async function tick(): Promise<void> {
-    const due = await db.transaction.findMany({
-      where: { status: 'pending', reconcileAt: { lte: new Date() } },
-      orderBy: { reconcileAt: 'asc' },
-      take: batch,
-    });
+    const due = await dueForReconciliation(db, new Date(), batch);
     for (const row of due) {
       if (stopped) return;
       await reconciler.reconcile(row).catch((error: unknown) => {

@@ -28,7 +28,9 @@ const channel = z.enum(CHANNELS).meta({
   description: '`paybill`: CustomerPayBillOnline to the shortcode. `till`: CustomerBuyGoodsOnline to the configured till number.',
 });
 const status = z.enum(STATUSES).meta({
-  description: 'pending → completed | failed | cancelled | expired, and expired → completed (a late success still wins).',
+  description:
+    'pending → completed | failed | cancelled | expired; expired → failed | cancelled (M-Pesa\'s late reason replaces our timeout); ' +
+    'failed | cancelled | expired → completed (a success always wins: the money moved). completed is final.',
 });
 
 // Daraja documents AccountReference up to 12 characters and TransactionDesc up to 13; longer
@@ -85,6 +87,12 @@ export const transactionIdParams = z.object({ id: z.string().min(1).max(64).meta
 export const listQuery = z.strictObject({
   status: status.optional(),
   phone: phoneField.optional(),
+  accountReference: z
+    .string()
+    .min(1)
+    .max(12)
+    .optional()
+    .meta({ description: 'Exactly the `accountReference` given at initiate (merchants look payments up by order).', examples: ['INV001'] }),
   from: z.iso
     .datetime({ offset: true })
     .transform((value) => new Date(value))
@@ -139,8 +147,17 @@ export const merchantTransactionSchema = z
     merchantRequestId: z.string().nullable().meta({ examples: ['29115-34620561-1'] }),
     customerMessage: z.string().nullable().meta({ examples: ['Success. Request accepted for processing'] }),
     mpesaReceiptNumber: z.string().nullable().meta({ description: 'M-Pesa receipt, once completed.', examples: ['TLS8K2B4XY'] }),
-    amountPaid: z.number().int().nullable().meta({ description: 'Amount the callback reported as paid.', examples: [150] }),
-    amountMismatch: z.boolean().meta({ description: 'True when the amount paid differs from the amount asked.' }),
+    amountPaid: z
+      .number()
+      .int()
+      .nullable()
+      .meta({
+        description:
+          "Amount M-Pesa's callback reported as paid; null while unknown (pending, or settled by STK Query, whose answer carries no amount, until the callback arrives).",
+        examples: [150],
+      }),
+    amountVerified: z.boolean().meta({ description: 'True only when the amount paid is known and equals the amount asked.', examples: [true] }),
+    amountMismatch: z.boolean().meta({ description: 'True only when the amount paid is known and differs from the amount asked.', examples: [false] }),
     failure: failureSchema.nullable().meta({ examples: [null] }),
     createdAt: isoTime.meta({ examples: ['2025-01-01T09:30:00.000Z'] }),
     updatedAt: isoTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),

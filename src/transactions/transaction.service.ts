@@ -1,16 +1,26 @@
 // Initiating, reading and listing payments. The transaction is stored (pending) before Daraja
 // is called, so a crash in between leaves a trace, never a payment we do not know about.
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/db.client';
-import type { PaymentStore } from '../db/payment-store';
+import { createBatcher } from '../db/batcher';
+import { isUniqueViolation, type Database } from '../db/database';
 import { AppError, type ErrorCode } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { MpesaService } from '../mpesa/mpesa.service';
 import type { TransactionSecrets } from '../security/transaction-secrets';
-import type { TransactionEvents } from './transaction.events';
+import {
+  findByIdempotencyKey,
+  findProjectTransaction,
+  insertStatusChanges,
+  insertTransactions,
+  listTransactions,
+  updateTransaction,
+  type NewStatusChange,
+  type NewTransaction,
+  type TransactionPatch,
+} from './transaction.repository';
 import type { InitiateInput, ListQuery } from './transaction.schema';
-import { planSettlement } from './transaction.settle';
+import type { SettlePayment } from './transaction.settle';
 import { toMerchantView, type MerchantTransactionView, type TransactionRow } from './transaction.view';
 
 const DEFAULT_DESCRIPTION = 'Payment';
@@ -31,11 +41,10 @@ export interface InitiateResult {
 }
 
 interface Deps {
-  db: Db;
-  store: PaymentStore;
+  db: Database;
+  settlePayment: SettlePayment;
   mpesa: MpesaService;
   secrets: TransactionSecrets;
-  events: TransactionEvents;
   logger: Logger;
   callbackUrlFor: (transactionId: string) => string;
   shortcode: string;
@@ -49,7 +58,23 @@ interface Deps {
 export type TransactionsService = ReturnType<typeof createTransactionsService>;
 
 export function createTransactionsService(deps: Deps) {
-  const { db, store, mpesa, secrets, events, logger } = deps;
+  const { db, mpesa, secrets, logger } = deps;
+  // The bookkeeping of our own pushes is written in group commits (db/batcher.ts), without an
+  // fsync on SQLite ('process'): after a power loss the worst case is a callback kept as an
+  // orphan, which its CheckoutRequestID still explains. Payment outcomes are fsynced.
+  const insertPending = createBatcher(db, {
+    durability: 'process',
+    write: async (tx, items: ReadonlyArray<{ row: NewTransaction; change: NewStatusChange }>) => {
+      await insertTransactions(tx, items.map((item) => item.row));
+      await insertStatusChanges(tx, items.map((item) => item.change));
+      return items.map(() => undefined);
+    },
+  });
+  const recordPushAnswer = createBatcher(db, {
+    durability: 'process',
+    write: (tx, items: ReadonlyArray<{ id: string; patch: TransactionPatch }>) =>
+      Promise.all(items.map(async ({ id, patch }) => (await updateTransaction(tx, id, patch))!)),
+  });
 
   function resultOf(row: TransactionRow): InitiateResult {
     if (row.submitError) {
@@ -64,7 +89,7 @@ export function createTransactionsService(deps: Deps) {
 
   /** Replays the first result for a reused Idempotency-Key, or refuses a different body. */
   async function replay(projectId: string, idempotencyKey: string, requestHash: string): Promise<InitiateResult | undefined> {
-    let existing = await store.findByIdempotencyKey(projectId, idempotencyKey);
+    let existing = await findByIdempotencyKey(db, projectId, idempotencyKey);
     if (!existing) return undefined;
     if (existing.requestHash !== requestHash) {
       throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body', {
@@ -76,21 +101,21 @@ export function createTransactionsService(deps: Deps) {
     const deadline = existing.createdAt.getTime() + deps.pushTimeoutMs + IN_FLIGHT_GRACE_MS;
     while (!existing.pushFinishedAt && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
-      existing = (await store.findByIdempotencyKey(projectId, idempotencyKey))!;
+      existing = (await findByIdempotencyKey(db, projectId, idempotencyKey))!;
     }
     return resultOf(existing);
   }
 
   async function createPending(projectId: string, input: InitiateInput, idempotencyKey?: string, requestHash?: string) {
-    const id = newId('txn');
+    const now = new Date();
+    const id = newId('txn', now);
     const channel = input.channel;
     if (channel === 'till' && !deps.tillNumber) {
       throw new AppError('validation_failed', 'channel: till payments need MPESA_TILL_NUMBER configured', {
         fields: [{ field: 'channel', message: 'no till number configured' }],
       });
     }
-    const now = new Date();
-    const row: TransactionRow = {
+    const row: NewTransaction = {
       id,
       projectId,
       status: 'pending',
@@ -113,17 +138,24 @@ export function createTransactionsService(deps: Deps) {
       resultDesc: null,
       mpesaReceiptNumber: null,
       amountPaid: null,
-      amountMismatch: false,
       paidPhone: null,
       transactionDate: null,
       createdAt: now,
       updatedAt: now,
       settledAt: null,
+      settledBy: null,
       reconcileAt: new Date(now.getTime() + deps.reconcileAfterMs),
       queryAttempts: 0,
     };
-    const change = { id: newId('chg'), transactionId: id, fromStatus: null, toStatus: 'pending', source: 'initiate', resultCode: null, createdAt: now };
-    return (await store.createTransaction(row, change)) ? row : undefined;
+    const change = { id: newId('chg', now), transactionId: id, fromStatus: null, toStatus: 'pending', source: 'initiate', resultCode: null, resultDesc: null, createdAt: now };
+    try {
+      await insertPending({ row, change });
+      return row;
+    } catch (error) {
+      // Another request with this Idempotency-Key won the insert.
+      if (idempotencyKey && isUniqueViolation(error)) return undefined;
+      throw error;
+    }
   }
 
   async function initiate(projectId: string, input: InitiateInput, idempotencyKey?: string): Promise<InitiateResult> {
@@ -150,11 +182,12 @@ export function createTransactionsService(deps: Deps) {
     if (push.kind === 'accepted') {
       // A fast callback may have settled the payment already: only the Daraja ids are written.
       const ids = { checkoutRequestId: push.checkoutRequestId, merchantRequestId: push.merchantRequestId, customerMessage: push.customerMessage };
-      return resultOf(await store.updateTransaction(row.id, { ...ids, pushFinishedAt: new Date() }));
+      const at = new Date();
+      return resultOf(await recordPushAnswer({ id: row.id, patch: { ...ids, pushFinishedAt: at, updatedAt: at } }));
     }
     if (push.kind === 'unknown') {
       logger.warn('stk push answer lost; transaction left pending for its callback or a status query', { transactionId: row.id });
-      return resultOf(await store.updateTransaction(row.id, { pushFinishedAt: new Date() }));
+      return resultOf(await recordPushAnswer({ id: row.id, patch: { pushFinishedAt: new Date() } }));
     }
 
     const refusal: SerializedError = {
@@ -164,46 +197,38 @@ export function createTransactionsService(deps: Deps) {
       headers: push.error.headers,
     };
     const darajaErrorCode = push.error.details?.darajaErrorCode;
-    const settled = await store.settle({
+    const settled = await deps.settlePayment({
       transactionId: row.id,
-      decide: (current) => {
-        const write =
-          current &&
-          planSettlement(current, {
-            to: 'failed',
-            source: 'daraja_rejected',
-            resultCode: typeof darajaErrorCode === 'string' ? darajaErrorCode : null,
-            resultDesc: push.error.message,
-            submitError: JSON.stringify(refusal),
-          });
-        return { label: 'refused', write: write && { ...write, patch: { ...write.patch, pushFinishedAt: write.patch.updatedAt } } };
+      settlement: {
+        to: 'failed',
+        source: 'push_refused',
+        resultCode: typeof darajaErrorCode === 'string' ? darajaErrorCode : null,
+        resultDesc: push.error.message,
+        submitError: JSON.stringify(refusal),
       },
     });
     if (!settled.claimed || !settled.changed) {
-      // Only a state change made elsewhere first can get here; report what is stored.
-      return resultOf(await store.updateTransaction(row.id, { pushFinishedAt: new Date() }));
+      // Only a state change made elsewhere first (a callback) can get here; report what is stored.
+      return resultOf(await recordPushAnswer({ id: row.id, patch: { pushFinishedAt: new Date() } }));
     }
-    events.publishChanged(settled.row!);
     return resultOf(settled.row!);
   }
 
   async function get(projectId: string, id: string): Promise<MerchantTransactionView> {
-    const row = await db.transaction.findFirst({ where: { id, projectId } });
+    const row = await findProjectTransaction(db, projectId, id);
     if (!row) throw new AppError('transaction_not_found', `No transaction ${id} in this project`);
     return toMerchantView(row);
   }
 
   async function list(projectId: string, query: ListQuery) {
-    const rows = await db.transaction.findMany({
-      where: {
-        projectId,
-        status: query.status,
-        phone: query.phone,
-        createdAt: query.from || query.to ? { gte: query.from, lte: query.to } : undefined,
-        id: query.cursor ? { lt: query.cursor } : undefined,
-      },
-      orderBy: { id: 'desc' },
-      take: query.limit + 1,
+    const rows = await listTransactions(db, projectId, {
+      status: query.status,
+      phone: query.phone,
+      accountReference: query.accountReference,
+      from: query.from,
+      to: query.to,
+      before: query.cursor,
+      limit: query.limit + 1,
     });
     const page = rows.slice(0, query.limit);
     return {

@@ -1,6 +1,8 @@
 // The payment state machine. States only move forward:
 //   pending -> completed | failed | cancelled | expired
-//   expired -> completed   (a success after we gave up still wins: the money moved)
+//   expired -> failed | cancelled   (our own timeout was a guess; Daraja's late reason replaces it)
+//   failed | cancelled | expired -> completed   (a success always wins: the money moved)
+//   completed is final.
 // Every move is one compare-and-set (transaction.settle.ts) and one StatusChange row.
 export const STATUSES = ['pending', 'completed', 'failed', 'cancelled', 'expired'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -8,15 +10,18 @@ export type FinalStatus = Exclude<Status, 'pending'>;
 
 const NEXT: Record<Status, readonly Status[]> = {
   pending: ['completed', 'failed', 'cancelled', 'expired'],
-  expired: ['completed'],
+  expired: ['completed', 'failed', 'cancelled'],
+  failed: ['completed'],
+  cancelled: ['completed'],
   completed: [],
-  failed: [],
-  cancelled: [],
 };
 
 export function canMove(from: Status, to: Status): boolean {
   return NEXT[from].includes(to);
 }
+
+/** Who set a final status: Daraja ("callback", "stk_query") or we ("push_refused", "expiry"). */
+export type SettlementSource = 'callback' | 'stk_query' | 'push_refused' | 'expiry';
 
 export function isStatus(value: string): value is Status {
   return (STATUSES as readonly string[]).includes(value);

@@ -4,11 +4,11 @@
 // The return types come from the response schemas (transaction.schema.ts) that the OpenAPI
 // document is generated from, so a field added here without documenting it does not compile.
 import type { z } from 'zod';
-import type { Transaction } from '../generated/sqlite/client';
+import type { TransactionRow } from './transaction.repository';
 import type { CHANNELS, clientTransactionSchema, failureSchema, merchantTransactionSchema } from './transaction.schema';
 import { interpretResultCode, type Status } from './transaction.states';
 
-export type TransactionRow = Transaction;
+export type { TransactionRow };
 export type Failure = z.output<typeof failureSchema>;
 export type MerchantTransactionView = z.output<typeof merchantTransactionSchema>;
 export type ClientTransactionView = z.output<typeof clientTransactionSchema>;
@@ -42,8 +42,11 @@ export function toMerchantView(row: TransactionRow): MerchantTransactionView {
     merchantRequestId: row.merchantRequestId,
     customerMessage: row.customerMessage,
     mpesaReceiptNumber: row.mpesaReceiptNumber,
+    // Unknown is not "fine": with no amount reported (an STK Query settled it, or the
+    // callback had no Amount), the amount is neither verified nor a mismatch.
     amountPaid: row.amountPaid,
-    amountMismatch: row.amountMismatch,
+    amountVerified: row.amountPaid !== null && row.amountPaid === row.amount,
+    amountMismatch: row.amountPaid !== null && row.amountPaid !== row.amount,
     failure: failureOf(row),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

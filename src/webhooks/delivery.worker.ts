@@ -1,14 +1,16 @@
 // Sends due webhook deliveries, in this process, beside the API. Woken at once when a state
 // change commits (so the first attempt follows within milliseconds), and on a timer for
 // retries and for deliveries other instances left behind. Up to `concurrency` requests are in
-// flight; each is claimed with a lease first (delivery.store.ts), so a crash anywhere here
+// flight; each is claimed with a lease first (delivery.repository.ts), so a crash anywhere here
 // ends in a retry, never in a lost event.
 import type { Config } from '../config';
+import { createBatcher } from '../db/batcher';
+import type { Database } from '../db/database';
 import { endpointDisabledEvent } from '../events/event.build';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { SecretBox } from '../security/secret-box';
-import type { ClaimedDelivery, DeliveryOutcome, DeliveryStore, EndpointChange } from './delivery.store';
+import { claimDueDeliveries, recordAttempts, type AttemptResult, type ClaimedDelivery, type DeliveryOutcome, type EndpointChange } from './delivery.repository';
 import { createWebhookSender } from './webhook.http';
 import { nextStep, parseRetryAfter } from './webhook.schedule';
 import { webhookHeaders } from './webhook.signature';
@@ -18,7 +20,7 @@ const LEASE_MARGIN_MS = 5000;
 const CLAIM_BATCH = 100;
 
 interface Deps {
-  store: DeliveryStore;
+  db: Database;
   secrets: SecretBox;
   config: Config['webhooks'];
   logger: Logger;
@@ -26,7 +28,16 @@ interface Deps {
 
 export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
 
-export function createDeliveryWorker({ store, secrets, config, logger }: Deps) {
+export function createDeliveryWorker({ db, secrets, config, logger }: Deps) {
+  // Not fsynced on SQLite: after a power loss the worst case is the same event sent again,
+  // with the same webhook-id, which receivers dedupe on.
+  const record = createBatcher(db, {
+    durability: 'process',
+    write: async (tx, results: readonly AttemptResult[]) => {
+      await recordAttempts(tx, results);
+      return results.map(() => undefined);
+    },
+  });
   const sender = createWebhookSender({ timeoutMs: config.timeoutMs, allowPrivate: config.allowPrivateUrls, userAgent: 'mpesa-bridge-webhooks/1' });
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
@@ -70,9 +81,9 @@ export function createDeliveryWorker({ store, secrets, config, logger }: Deps) {
         endpointChange.failingSince = failingSince;
       }
     }
-    await store.recordAttempt(
-      {
-        id: newId('wha'),
+    await record({
+      attempt: {
+        id: newId('wha', attemptedAt),
         deliveryId: delivery.id,
         attemptedAt,
         statusCode: result.statusCode,
@@ -80,9 +91,10 @@ export function createDeliveryWorker({ store, secrets, config, logger }: Deps) {
         responseBody: result.responseBody,
         error: result.error,
       },
+      endpointId: endpoint.id,
       outcome,
       endpointChange,
-    );
+    });
     logger.debug('webhook attempt', { deliveryId: delivery.id, eventType: delivery.eventType, attempt: delivery.attempts, statusCode: result.statusCode, outcome: outcome.kind });
     if (endpointChange.disable) wake();
   }
@@ -107,7 +119,8 @@ export function createDeliveryWorker({ store, secrets, config, logger }: Deps) {
         maybeMore = false;
         const now = new Date();
         const limit = Math.min(CLAIM_BATCH, config.concurrency - inFlight.size);
-        const claimed = await store.claimDue(limit, now, new Date(now.getTime() + config.timeoutMs + LEASE_MARGIN_MS));
+        const leaseUntil = new Date(now.getTime() + config.timeoutMs + LEASE_MARGIN_MS);
+        const claimed = await db.transaction((tx) => claimDueDeliveries(tx, limit, now, leaseUntil), { durability: 'process' });
         if (claimed.length === limit) maybeMore = true;
         for (const delivery of claimed) track(delivery);
       }

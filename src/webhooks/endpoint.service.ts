@@ -1,7 +1,7 @@
 // Webhook endpoints of a project: register, change, rotate the signing secret, look at and
-// replay deliveries. Not a hot path: plain Prisma on both databases.
+// replay deliveries. Not a hot path.
 import type { Config } from '../config';
-import type { Db } from '../db/db.client';
+import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { SecretBox } from '../security/secret-box';
@@ -9,9 +9,18 @@ import type { CreateEndpointInput, DeliveriesQuery, UpdateEndpointInput } from '
 import { checkWebhookUrl } from './webhook.url-guard';
 import { newWebhookSecret } from './webhook.signature';
 import { toDeliveryView, toEndpointView } from './webhook.view';
+import { listEndpointDeliveries, requeueFailedDeliveries } from './delivery.repository';
+import {
+  failPendingDeliveries,
+  findProjectEndpoint,
+  insertEndpoint,
+  listProjectEndpoints,
+  rescheduleEndpointDeliveries,
+  updateEndpoint,
+} from './endpoint.repository';
 
 interface Deps {
-  db: Db;
+  db: Database;
   secrets: SecretBox;
   config: Config['webhooks'];
   /** Tells the delivery worker there is due work now. */
@@ -22,7 +31,7 @@ export type EndpointsService = ReturnType<typeof createEndpointsService>;
 
 export function createEndpointsService({ db, secrets, config, wake }: Deps) {
   async function find(projectId: string, id: string) {
-    const row = await db.webhookEndpoint.findFirst({ where: { id, projectId, deletedAt: null } });
+    const row = await findProjectEndpoint(db, projectId, id);
     if (!row) throw new AppError('webhook_endpoint_not_found', `No webhook endpoint ${id} in this project`);
     return row;
   }
@@ -30,17 +39,18 @@ export function createEndpointsService({ db, secrets, config, wake }: Deps) {
   async function create(projectId: string, input: CreateEndpointInput) {
     const url = await checkWebhookUrl(input.url, config.allowPrivateUrls);
     const secret = newWebhookSecret();
-    const row = await db.webhookEndpoint.create({
-      data: {
-        id: newId('we'),
-        projectId,
-        url,
-        description: input.description ?? null,
-        eventTypes: JSON.stringify(input.eventTypes),
-        enabled: input.enabled,
-        disabledReason: input.enabled ? null : 'manual',
-        secretEnc: secrets.seal(secret),
-      },
+    const now = new Date();
+    const row = await insertEndpoint(db, {
+      id: newId('we', now),
+      projectId,
+      url,
+      description: input.description ?? null,
+      eventTypes: JSON.stringify(input.eventTypes),
+      enabled: input.enabled,
+      disabledReason: input.enabled ? null : 'manual',
+      secretEnc: secrets.seal(secret),
+      createdAt: now,
+      updatedAt: now,
     });
     // The secret is shown here and at rotation only.
     return { endpoint: toEndpointView(row), secret };
@@ -51,8 +61,7 @@ export function createEndpointsService({ db, secrets, config, wake }: Deps) {
   }
 
   async function list(projectId: string) {
-    const rows = await db.webhookEndpoint.findMany({ where: { projectId, deletedAt: null }, orderBy: { id: 'desc' } });
-    return { data: rows.map(toEndpointView) };
+    return { data: (await listProjectEndpoints(db, projectId)).map(toEndpointView) };
   }
 
   async function update(projectId: string, id: string, input: UpdateEndpointInput) {
@@ -60,20 +69,18 @@ export function createEndpointsService({ db, secrets, config, wake }: Deps) {
     const now = new Date();
     const url = input.url === undefined ? undefined : await checkWebhookUrl(input.url, config.allowPrivateUrls);
     const enabling = input.enabled === true && !current.enabled;
-    const row = await db.$transaction(async (tx) => {
-      const updated = await tx.webhookEndpoint.update({
-        where: { id },
-        data: {
-          url,
-          description: input.description,
-          eventTypes: input.eventTypes ? JSON.stringify(input.eventTypes) : undefined,
-          enabled: input.enabled,
-          disabledReason: input.enabled === undefined ? undefined : input.enabled ? null : 'manual',
-          failingSince: enabling ? null : undefined,
-        },
+    const row = await db.transaction(async (tx) => {
+      const updated = await updateEndpoint(tx, id, {
+        url,
+        description: input.description,
+        eventTypes: input.eventTypes ? JSON.stringify(input.eventTypes) : undefined,
+        enabled: input.enabled,
+        disabledReason: input.enabled === undefined ? undefined : input.enabled ? null : 'manual',
+        failingSince: enabling ? null : undefined,
+        updatedAt: now,
       });
       // Deliveries kept pending while it was disabled go out now, not at their old retry time.
-      if (enabling) await tx.webhookDelivery.updateMany({ where: { endpointId: id, status: 'pending' }, data: { nextAttemptAt: now } });
+      if (enabling) await rescheduleEndpointDeliveries(tx, id, now);
       return updated;
     });
     if (enabling) wake();
@@ -84,37 +91,29 @@ export function createEndpointsService({ db, secrets, config, wake }: Deps) {
     await find(projectId, id);
     const now = new Date();
     // Kept (soft delete) so its delivery history stays readable through the events API.
-    await db.$transaction([
-      db.webhookEndpoint.update({ where: { id }, data: { deletedAt: now, enabled: false, disabledReason: 'deleted' } }),
-      db.webhookDelivery.updateMany({
-        where: { endpointId: id, status: 'pending' },
-        data: { status: 'failed', lastError: 'endpoint deleted', completedAt: now, lockedUntil: null },
-      }),
-    ]);
+    await db.transaction(async (tx) => {
+      await updateEndpoint(tx, id, { deletedAt: now, enabled: false, disabledReason: 'deleted', updatedAt: now });
+      await failPendingDeliveries(tx, id, 'endpoint deleted', now);
+    });
   }
 
   async function rotateSecret(projectId: string, id: string, overlapSeconds: number | undefined) {
     const current = await find(projectId, id);
     const secret = newWebhookSecret();
     const overlapMs = overlapSeconds === undefined ? config.secretOverlapMs : overlapSeconds * 1000;
-    const row = await db.webhookEndpoint.update({
-      where: { id },
-      data: {
-        secretEnc: secrets.seal(secret),
-        previousSecretEnc: overlapMs > 0 ? current.secretEnc : null,
-        previousSecretExpiresAt: overlapMs > 0 ? new Date(Date.now() + overlapMs) : null,
-      },
+    const now = new Date();
+    const row = await updateEndpoint(db, id, {
+      secretEnc: secrets.seal(secret),
+      previousSecretEnc: overlapMs > 0 ? current.secretEnc : null,
+      previousSecretExpiresAt: overlapMs > 0 ? new Date(now.getTime() + overlapMs) : null,
+      updatedAt: now,
     });
     return { endpoint: toEndpointView(row), secret };
   }
 
   async function deliveries(projectId: string, id: string, query: DeliveriesQuery) {
     await find(projectId, id);
-    const rows = await db.webhookDelivery.findMany({
-      where: { endpointId: id, status: query.status, id: query.cursor ? { lt: query.cursor } : undefined },
-      orderBy: { id: 'desc' },
-      take: query.limit + 1,
-    });
+    const rows = await listEndpointDeliveries(db, id, { status: query.status, before: query.cursor, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     return { data: page.map((row) => toDeliveryView(row)), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
   }
@@ -122,10 +121,7 @@ export function createEndpointsService({ db, secrets, config, wake }: Deps) {
   /** Sends again every delivery to this endpoint that failed for good since `since`. */
   async function redeliverFailed(projectId: string, id: string, since: Date) {
     await find(projectId, id);
-    const { count } = await db.webhookDelivery.updateMany({
-      where: { endpointId: id, status: 'failed', createdAt: { gte: since } },
-      data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lockedUntil: null, completedAt: null },
-    });
+    const count = await requeueFailedDeliveries(db, id, since, new Date());
     if (count > 0) wake();
     return { redelivered: count };
   }

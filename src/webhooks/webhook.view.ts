@@ -1,8 +1,10 @@
 // Responses of the webhooks API: rows are never sent as they are (secrets stay sealed).
-import type { DeliveryAttempt, Event, WebhookDelivery, WebhookEndpoint } from '../generated/sqlite/client';
+import type { EventRow } from '../events/event.repository';
+import type { AttemptRow, DeliveryRow } from './delivery.repository';
+import type { EndpointRow } from './endpoint.repository';
 import type { AttemptView, DeliveryView, EndpointView, EventView } from './webhook.responses';
 
-export function toEndpointView(row: WebhookEndpoint): EndpointView {
+export function toEndpointView(row: EndpointRow): EndpointView {
   return {
     id: row.id,
     url: row.url,
@@ -17,12 +19,12 @@ export function toEndpointView(row: WebhookEndpoint): EndpointView {
   };
 }
 
-export function toEventView(row: Event): EventView {
+export function toEventView(row: EventRow): EventView {
   const body = JSON.parse(row.payload) as { data: EventView['data'] };
   return { id: row.id, type: row.type, transactionId: row.transactionId, createdAt: row.createdAt.toISOString(), data: body.data };
 }
 
-export function toAttemptView(row: DeliveryAttempt): AttemptView {
+export function toAttemptView(row: AttemptRow): AttemptView {
   return {
     id: row.id,
     attemptedAt: row.attemptedAt.toISOString(),
@@ -33,7 +35,7 @@ export function toAttemptView(row: DeliveryAttempt): AttemptView {
   };
 }
 
-export function toDeliveryView(row: WebhookDelivery & { attemptLog?: DeliveryAttempt[] }): DeliveryView {
+export function toDeliveryView(row: DeliveryRow & { attemptLog?: AttemptRow[] }): DeliveryView {
   return {
     id: row.id,
     eventId: row.eventId,

@@ -1,10 +1,12 @@
 // How outcomes settle a payment: forward-only states, late success after expiry, and
 // callbacks stored before a crash applied at the next start.
+import { storeUnprocessedCallback } from '../../src/callbacks/callback.repository';
 import { newId } from '../../src/ids';
 import { sameDatabase, startTestServer, type TestServer } from '../helpers/server';
 import { createProject, initiateBody, merchantClient, type MerchantRequest, merchantFor } from '../helpers/merchant';
 import { failureCallback, postCallback, successCallback } from '../helpers/callbacks';
 import { connectSubscriber, eventually } from '../helpers/realtime';
+import { callbackRecords, statusChanges } from '../helpers/rows';
 
 // The simulator never calls back for this number (see src/simulator/simulator.outcomes.ts),
 // so the test plays Safaricom's part.
@@ -43,8 +45,7 @@ describe('when the prompt expired and a success arrives afterwards', () => {
     subscriber.close();
     expect(completed.mpesaReceiptNumber).toBe('UKM1LATE01');
 
-    const db = await server.database();
-    const changes = await db.statusChange.findMany({ where: { transactionId: transaction.id }, orderBy: { id: 'asc' } });
+    const changes = await statusChanges(server.database(), transaction.id);
     expect(changes.map((change) => [change.fromStatus, change.toStatus, change.source])).toEqual([
       [null, 'pending', 'initiate'],
       ['pending', 'expired', 'callback'],
@@ -61,8 +62,7 @@ describe('when a payment has completed and a failure arrives for it', () => {
     await postCallback(server.url, path, failureCallback(transaction.checkoutRequestId, 1032, 'Request cancelled by user'));
 
     expect(await statusOf(transaction.id)).toMatchObject({ status: 'completed', failure: null });
-    const db = await server.database();
-    const outcomes = await db.callbackRecord.findMany({ where: { transactionId: transaction.id }, orderBy: { id: 'asc' } });
+    const outcomes = await callbackRecords(server.database(), { transactionId: transaction.id });
     expect(outcomes.map((record) => record.outcome)).toEqual(['applied', 'duplicate']);
   });
 });
@@ -73,8 +73,7 @@ describe('when a callback names another payment than the one its URL vouches for
     const answer = await postCallback(server.url, server.callbackPath(transaction.id), successCallback('ws_CO_SOMEONE_ELSE', 100));
     expect(answer.data).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
     expect((await statusOf(transaction.id)).status).toBe('pending');
-    const db = await server.database();
-    const record = await db.callbackRecord.findFirst({ where: { checkoutRequestId: 'ws_CO_SOMEONE_ELSE' } });
+    const [record] = await callbackRecords(server.database(), { checkoutRequestId: 'ws_CO_SOMEONE_ELSE' });
     expect(record).toMatchObject({ outcome: 'orphan' });
   });
 });
@@ -90,9 +89,13 @@ describe('when the service stopped after storing a callback but before applying 
     });
     const { id, checkoutRequestId } = initiated.data.transaction;
     // What `receive` leaves behind when processing fails after the record is stored.
-    const db = await first.database();
-    await db.callbackRecord.create({
-      data: { id: newId('cbk'), transactionId: id, checkoutRequestId, sourceIp: '196.201.212.69', rawBody: JSON.stringify(successCallback(checkoutRequestId, 75)) },
+    await storeUnprocessedCallback(first.database(), {
+      id: newId('cbk'),
+      transactionId: id,
+      checkoutRequestId,
+      sourceIp: '196.201.212.69',
+      rawBody: Buffer.from(JSON.stringify(successCallback(checkoutRequestId, 75))),
+      receivedAt: new Date(),
     });
     await first.close();
 
@@ -103,7 +106,7 @@ describe('when the service stopped after storing a callback but before applying 
         (transaction) => transaction.status !== 'pending',
       );
       expect(after).toMatchObject({ status: 'completed', amountPaid: 75 });
-      const record = await (await second.database()).callbackRecord.findFirst({ where: { transactionId: id } });
+      const [record] = await callbackRecords(second.database(), { transactionId: id });
       expect(record?.outcome).toBe('applied');
       expect(record?.processedAt).not.toBeNull();
     } finally {

@@ -3,6 +3,7 @@
 import { startTestServer, type TestServer } from '../helpers/server';
 import { initiateBody, type MerchantRequest, merchantFor } from '../helpers/merchant';
 import { connectSubscriber, eventually, type Subscriber } from '../helpers/realtime';
+import { callbackRecords, statusChanges } from '../helpers/rows';
 
 let server: TestServer;
 let merchant: MerchantRequest;
@@ -94,13 +95,13 @@ describe('when Safaricom sends the same callback twice', () => {
     const id = initiated.data.transaction.id;
     const subscriber = await subscribeTo(id, initiated.data.clientSecret);
     await subscriber.waitForStatus('completed');
-    const prisma = await server.database();
+    const db = server.database();
     const records = await eventually(
-      () => prisma.callbackRecord.findMany({ where: { transactionId: id }, orderBy: { id: 'asc' } }),
+      () => callbackRecords(db, { transactionId: id }),
       (rows) => rows.length === 2,
     );
     expect(records.map((record) => record.outcome)).toEqual(['applied', 'duplicate']);
-    const changes = await prisma.statusChange.findMany({ where: { transactionId: id }, orderBy: { id: 'asc' } });
+    const changes = await statusChanges(db, id);
     expect(changes.map((change) => `${change.fromStatus}->${change.toStatus}`)).toEqual(['null->pending', 'pending->completed']);
     expect(subscriber.events.filter((event) => event.status === 'completed')).toHaveLength(1);
   });

@@ -3,7 +3,6 @@
 // test server's database to look at what was (not) stored.
 import axios, { type AxiosResponse, type RawAxiosRequestHeaders } from 'axios';
 import { sign } from '../../src/auth/signature';
-import { openDatabase, type Database } from '../../src/db/db.client';
 import type { SimulatorStats } from '../../src/simulator/simulator';
 import type { ProjectKeys } from './merchant';
 import type { TestServer } from './server';
@@ -12,7 +11,7 @@ export interface RawRequest {
   method: 'GET' | 'POST';
   url: string;
   /** Sent byte for byte (no JSON encoding). */
-  body?: string;
+  body?: string | Buffer;
   headers?: RawAxiosRequestHeaders;
 }
 
@@ -88,15 +87,6 @@ export async function simulatorStats(server: TestServer): Promise<SimulatorStats
 
 export const adminHeaders = (server: TestServer) => ({ Authorization: `Bearer ${server.adminToken}` });
 
-/** A second connection to the server's database; closed by `closeDatabases`. */
-const opened: Database[] = [];
-export async function openServerDatabase(server: TestServer): Promise<Database['prisma']> {
-  const database = await openDatabase(server.config.databaseUrl);
-  opened.push(database);
-  return database.prisma;
-}
-export async function closeDatabases(): Promise<void> {
-  await Promise.all(opened.splice(0).map((database) => database.close()));
-}
+
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config';
 import { CALLBACK_PATH } from '../../src/callbacks/callback.routes';
-import { openDatabase, type Database } from '../../src/db/db.client';
+import type { Database } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
 import { createTransactionSecrets } from '../../src/security/transaction-secrets';
 import { startService, type RunningService } from '../../src/service';
@@ -16,8 +16,8 @@ export interface TestServer {
   service: RunningService;
   /** The path Safaricom (here: the test) posts a transaction's callback to. */
   callbackPath(transactionId: string): string;
-  /** A second connection to the same database, to look at what the service stored. */
-  database(): Promise<Database['prisma']>;
+  /** The service's own database handle, to look at what it stored (nothing else opens the file). */
+  database(): Database;
   close(): Promise<void>;
 }
 
@@ -42,7 +42,6 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
   const config = loadConfig(env);
   const service = await startService(config, createLogger(config, !process.env.TEST_LOG_LEVEL));
   const secrets = createTransactionSecrets(Buffer.from(env.MASTER_KEY!, 'hex'));
-  let inspector: Database | undefined;
 
   return {
     url: service.url,
@@ -50,14 +49,8 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     config,
     service,
     callbackPath: (id) => `${CALLBACK_PATH}/${id}/${secrets.callbackToken(id)}`,
-    async database() {
-      inspector ??= await openDatabase(config.databaseUrl);
-      return inspector.prisma;
-    },
-    async close() {
-      await service.close();
-      await inspector?.close();
-    },
+    database: () => service.database,
+    close: () => service.close(),
   };
 }
 

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { initiateBody, type MerchantRequest, merchantFor } from '../helpers/merchant';
-import { closeDatabases, expectError, openServerDatabase, sendRaw } from '../helpers/http-edges';
+import { expectError, sendRaw } from '../helpers/http-edges';
+import { callbackRecords, countRows } from '../helpers/rows';
 import { createTransactionSecrets } from '../../src/security/transaction-secrets';
 
 const SAFARICOM_IP = '196.201.214.200';
@@ -72,8 +73,6 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
   sendRaw({ method: 'POST', url, body: typeof body === 'string' ? body : JSON.stringify(body), headers });
 const fromSafaricom = { 'X-Forwarded-For': SAFARICOM_IP };
 
-afterAll(() => closeDatabases());
-
 describe('when the service does not trust a proxy and only Safaricom may call back', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -87,8 +86,8 @@ describe('when the service does not trust a proxy and only Safaricom may call ba
     expectError(response, 403, 'callback_source_forbidden');
 
     expect(await statusOf(h, payment.id)).toMatchObject({ status: 'pending', mpesaReceiptNumber: null });
-    const db = await openServerDatabase(h.server);
-    expect(await db.callbackRecord.count()).toBe(0);
+    const db = h.server.database();
+    expect(await countRows(db, 'CallbackRecord')).toBe(0);
   });
 
   it('then a loopback caller claiming Safaricom in X-Forwarded-For is still refused', async () => {
@@ -96,8 +95,8 @@ describe('when the service does not trust a proxy and only Safaricom may call ba
     const response = await post(h.callbackUrl(payment.id), successCallback(payment, 'TST0000002'), fromSafaricom);
     expectError(response, 403, 'callback_source_forbidden');
     expect((await statusOf(h, payment.id)).status).toBe('pending');
-    const db = await openServerDatabase(h.server);
-    expect(await db.callbackRecord.count()).toBe(0);
+    const db = h.server.database();
+    expect(await countRows(db, 'CallbackRecord')).toBe(0);
   });
 });
 
@@ -114,8 +113,8 @@ describe('when the service sits behind one trusted proxy', () => {
     expect(response.status).toBe(200);
     expect(response.data).toEqual(ACKNOWLEDGED);
     expect(await statusOf(h, payment.id)).toMatchObject({ status: 'completed', mpesaReceiptNumber: 'TST0000003', amountPaid: payment.amount });
-    const db = await openServerDatabase(h.server);
-    const records = await db.callbackRecord.findMany({ where: { transactionId: payment.id } });
+    const db = h.server.database();
+    const records = await callbackRecords(db, { transactionId: payment.id });
     expect(records).toEqual([expect.objectContaining({ outcome: 'applied', sourceIp: SAFARICOM_IP })]);
   });
 
@@ -132,8 +131,8 @@ describe('when the service sits behind one trusted proxy', () => {
     expect(response.status).toBe(200);
     expect(response.data).toEqual(ACKNOWLEDGED);
     expect(await statusOf(h, payment.id)).toMatchObject({ status: 'pending', mpesaReceiptNumber: null });
-    const db = await openServerDatabase(h.server);
-    const records = await db.callbackRecord.findMany({ where: { checkoutRequestId: payment.checkoutRequestId } });
+    const db = h.server.database();
+    const records = await callbackRecords(db, { checkoutRequestId: payment.checkoutRequestId });
     expect(records).toEqual([expect.objectContaining({ transactionId: null, outcome: 'orphan' })]);
   });
 
@@ -145,8 +144,8 @@ describe('when the service sits behind one trusted proxy', () => {
     expect(response.data).toEqual(ACKNOWLEDGED);
     expect((await statusOf(h, target.id)).status).toBe('pending');
     expect((await statusOf(h, other.id)).status).toBe('pending');
-    const db = await openServerDatabase(h.server);
-    expect(await db.callbackRecord.findMany({ where: { transactionId: target.id } })).toEqual([expect.objectContaining({ outcome: 'orphan' })]);
+    const db = h.server.database();
+    expect(await callbackRecords(db, { transactionId: target.id })).toEqual([expect.objectContaining({ outcome: 'orphan' })]);
   });
 
   it('then a body that is not JSON is acknowledged and stored as it came, as unreadable', async () => {
@@ -156,8 +155,8 @@ describe('when the service sits behind one trusted proxy', () => {
     expect(response.status).toBe(200);
     expect(response.data).toEqual(ACKNOWLEDGED);
     expect((await statusOf(h, payment.id)).status).toBe('pending');
-    const db = await openServerDatabase(h.server);
-    expect(await db.callbackRecord.findMany({ where: { rawBody } })).toEqual([expect.objectContaining({ outcome: 'unreadable', transactionId: payment.id })]);
+    const db = h.server.database();
+    expect(await callbackRecords(db, { transactionId: payment.id })).toEqual([expect.objectContaining({ outcome: 'unreadable', rawBody: Buffer.from(rawBody) })]);
   });
 
   it('then a string ResultCode, a Balance without Value and reordered items still complete the payment', async () => {
@@ -203,8 +202,8 @@ describe('when callbacks arrive faster than RATE_LIMIT_MAX allows merchant calls
       answers.push(await post(h.callbackUrl(payment.id), successCallback(payment, 'TST0000008'), fromSafaricom));
     }
     expect(answers.map((answer) => answer.status)).toEqual(Array(count).fill(200));
-    const db = await openServerDatabase(h.server);
-    const records = await db.callbackRecord.findMany({ where: { transactionId: payment.id }, orderBy: { id: 'asc' } });
+    const db = h.server.database();
+    const records = await callbackRecords(db, { transactionId: payment.id });
     expect(records.map((record) => record.outcome)).toEqual(['applied', ...Array(count - 1).fill('duplicate')]);
   });
 });

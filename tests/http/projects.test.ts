@@ -3,7 +3,7 @@
 import axios from 'axios';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createProject, merchantClient, type ProjectKeys } from '../helpers/merchant';
-import { adminHeaders, closeDatabases, expectError, openServerDatabase, sendRaw } from '../helpers/http-edges';
+import { adminHeaders, expectError, sendRaw } from '../helpers/http-edges';
 
 const PROJECTS = '/api/v1/projects';
 
@@ -12,10 +12,7 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
 });
-afterAll(async () => {
-  await closeDatabases();
-  await server.close();
-});
+afterAll(() => server.close());
 
 const createWith = (headers: Record<string, string>, name = 'Anonymous shop') =>
   sendRaw({ method: 'POST', url: `${server.url}${PROJECTS}`, body: JSON.stringify({ name }), headers });
@@ -77,8 +74,8 @@ describe('when the operator creates a project', () => {
 
   it('then the stored secret key is not the plaintext', async () => {
     const created = await createProject(server.url, server.adminToken, 'Sealed shop');
-    const db = await openServerDatabase(server);
-    const row = await db.project.findUniqueOrThrow({ where: { id: created.projectId } });
+    const db = server.database();
+    const row = (await db.first(db.qb.selectFrom('Project').selectAll().where('id', '=', created.projectId)))!;
     expect(row.secretKeyEnc.length).toBeGreaterThan(0);
     expect(row.secretKeyEnc).not.toContain(created.secretKey);
     expect(row.secretKeyEnc).not.toContain(created.secretKey.slice('sk_'.length));

@@ -4,7 +4,7 @@
 // process, killed for real: nothing in it gets to clean up.
 import { createTransactionSecrets } from '../../src/security/transaction-secrets';
 import { CALLBACK_PATH } from '../../src/callbacks/callback.routes';
-import { openDatabase } from '../../src/db/db.client';
+import { openDatabase } from '../../src/db/database';
 import { childEnv, startServiceProcess } from '../helpers/child-service';
 import { createProject, initiateBody, merchantClient } from '../helpers/merchant';
 import { postCallback, successCallback } from '../helpers/callbacks';
@@ -93,18 +93,19 @@ describe('when the process is killed while callbacks flow and deliveries are pen
 
       const database = await openDatabase(env.DATABASE_URL);
       try {
-        const rows = await database.prisma.transaction.findMany({ where: { id: { in: [...acknowledged] } } });
+        const { qb } = database;
+        const rows = await database.all(qb.selectFrom('Transaction').select('status').where('id', 'in', [...acknowledged]));
         expect(rows.map((row) => row.status)).toEqual(rows.map(() => 'completed'));
         expect(rows).toHaveLength(acknowledged.size);
         // One event per payment, however many times it was attempted.
-        const events = await database.prisma.event.findMany({ where: { transactionId: { in: ids } } });
+        const events = await database.all(qb.selectFrom('Event').select('id').where('transactionId', 'in', ids));
         const completed = await eventually(
-          async () => database.prisma.transaction.count({ where: { id: { in: ids }, status: 'completed' } }),
+          async () => (await database.all(qb.selectFrom('Transaction').select('id').where('id', 'in', ids).where('status', '=', 'completed'))).length,
           (count) => count >= acknowledged.size,
         );
         expect(events).toHaveLength(completed);
-        const callbacksStored = await database.prisma.callbackRecord.count({ where: { transactionId: { in: [...acknowledged] } } });
-        expect(callbacksStored).toBe(acknowledged.size);
+        const callbacksStored = await database.all(qb.selectFrom('CallbackRecord').select('id').where('transactionId', 'in', [...acknowledged]));
+        expect(callbacksStored).toHaveLength(acknowledged.size);
       } finally {
         await database.close();
       }

@@ -8,6 +8,7 @@ import { postCallback, successCallback } from '../helpers/callbacks';
 import { simulatorStats } from '../helpers/http-edges';
 import { startWebhookReceiver } from '../helpers/webhook-receiver';
 import { startSlowDaraja } from '../helpers/fake-daraja';
+import { statusChanges, storedTransaction, transactionEvents } from '../helpers/rows';
 
 const FAST = { RECONCILE_AFTER: '200ms', RECONCILE_EXPIRE_AFTER: '5s', RECONCILE_INTERVAL_MS: '50', RECONCILE_QUERIES_PER_SECOND: '20', WEBHOOK_POLL_INTERVAL_MS: '50' };
 
@@ -40,7 +41,7 @@ describe('when the callback is lost', () => {
       const settled = await statusOf(merchant, id);
       expect(settled).toMatchObject({ status: 'completed', failure: null });
 
-      const changes = await (await server.database()).statusChange.findMany({ where: { transactionId: id }, orderBy: { createdAt: 'asc' } });
+      const changes = await statusChanges(server.database(), id);
       expect(changes.map((change) => [change.toStatus, change.source])).toEqual([
         ['pending', 'initiate'],
         ['completed', 'stk_query'],
@@ -143,11 +144,11 @@ describe('when a callback and a query race', () => {
           postCallback(server.url, server.callbackPath(id), successCallback(checkoutRequestId!, 10)),
         ]),
       );
-      const db = await server.database();
+      const db = server.database();
       for (const { id } of payments) {
-        expect(await db.transaction.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'completed' });
-        expect(await db.statusChange.count({ where: { transactionId: id, toStatus: 'completed' } })).toBe(1);
-        expect(await db.event.count({ where: { transactionId: id } })).toBe(1);
+        expect(await storedTransaction(db, id)).toMatchObject({ status: 'completed' });
+        expect((await statusChanges(db, id)).filter((change) => change.toStatus === 'completed')).toHaveLength(1);
+        expect(await transactionEvents(db, id)).toHaveLength(1);
       }
     } finally {
       await server.close();

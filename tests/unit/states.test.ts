@@ -5,14 +5,20 @@ describe('payment state machine', () => {
     for (const to of ['completed', 'failed', 'cancelled', 'expired'] as const) expect(canMove('pending', to)).toBe(true);
   });
 
-  it('when expired, then only a success may still move it (money moved)', () => {
-    expect(STATUSES.filter((to) => canMove('expired', to))).toEqual(['completed']);
+  it("when expired (our own timeout), then M-Pesa's final word may still move it: a success, a failure or a cancel", () => {
+    expect(STATUSES.filter((to) => canMove('expired', to))).toEqual(['completed', 'failed', 'cancelled']);
   });
 
-  it('when completed, failed or cancelled, then nothing moves it, not even back to pending', () => {
-    for (const from of ['completed', 'failed', 'cancelled'] as const) {
-      expect(STATUSES.filter((to) => canMove(from, to))).toEqual([]);
-    }
+  it('when failed or cancelled, then only a success may still move it (the money moved)', () => {
+    for (const from of ['failed', 'cancelled'] as const) expect(STATUSES.filter((to) => canMove(from, to))).toEqual(['completed']);
+  });
+
+  it('when completed, then nothing moves it, not even back to pending', () => {
+    expect(STATUSES.filter((to) => canMove('completed', to))).toEqual([]);
+  });
+
+  it('when any status, then nothing moves it back to pending', () => {
+    for (const from of STATUSES) expect(canMove(from, 'pending')).toBe(false);
   });
 
   it.each([

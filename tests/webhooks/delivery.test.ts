@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { initiateBody, merchantFor, type MerchantRequest } from '../helpers/merchant';
 import { connectSubscriber, eventually } from '../helpers/realtime';
 import { webhookReceivers } from '../helpers/webhook-receiver';
+import { storedTransaction } from '../helpers/rows';
 
 let server: TestServer;
 const receivers = webhookReceivers();
@@ -224,8 +225,8 @@ describe('when the browser watches the payment and the server gets the webhook',
       const webhook = bodyOf(delivered!);
       expect(webhook.data.transaction).toMatchObject({ id: transaction.id, status: live.status, settledAt: live.settledAt, updatedAt: live.updatedAt });
       // And the database agrees with both.
-      const stored = await (await server.database()).transaction.findUniqueOrThrow({ where: { id: transaction.id } });
-      expect(stored.status).toBe('completed');
+      const stored = await storedTransaction(server.database(), transaction.id);
+      expect(stored?.status).toBe('completed');
     } finally {
       subscriber.close();
     }

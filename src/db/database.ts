@@ -1,0 +1,72 @@
+// The one way the service talks to its database, on either engine. Features own their queries
+// (`<feature>.repository.ts`), built with Kysely over the table types generated from the Prisma
+// schema (database.types.ts), and run them through a `Queryable`: the database itself
+// (autocommit) or a transaction. Kysely only builds and compiles SQL here; execution is ours
+// (sqlite.ts, postgres.ts), so that both engines return the same values (dates as Date,
+// booleans as boolean, bytes as Buffer) and so that writes can be grouped (batcher.ts).
+import type { Compilable, Kysely } from 'kysely';
+import type { DB } from './database.types';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/**
+ * How far a commit must get before its caller resolves. Both survive a process crash.
+ * - 'disk': fsynced. Payment outcomes, callbacks, events: what we acknowledged is never lost.
+ * - 'process': on SQLite written to the WAL without an fsync (the bookkeeping of our own
+ *   outgoing requests: after a power loss the worst case is a repeat, which ids make
+ *   harmless). PostgreSQL always commits synchronously (synchronous_commit stays on).
+ */
+export type Durability = 'disk' | 'process';
+
+export interface Queryable {
+  readonly engine: Engine;
+  /** Builds this engine's SQL. Never executes: run what it builds with all/first/run. */
+  readonly qb: Kysely<DB>;
+  all<R>(query: Compilable<R>): Promise<R[]>;
+  first<R>(query: Compilable<R>): Promise<R | undefined>;
+  /** Runs a statement; resolves with the number of rows it changed. */
+  run(query: Compilable<unknown>): Promise<number>;
+}
+
+export interface TransactionOptions {
+  durability?: Durability;
+}
+
+/** What the migration runner needs, under a lock that one process holds at a time. */
+export interface MigrationSession {
+  appliedMigrations(): Promise<string[]>;
+  /** Runs one migration's SQL and records it, in one transaction. */
+  applyMigration(name: string, sql: string, appliedAt: Date): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  /** Runs `work` in one database transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** Runs `work` holding the deployment-wide migration lock (several instances may start at once). */
+  withMigrationLock<T>(work: (session: MigrationSession) => Promise<T>): Promise<T>;
+  /** Connections a transaction can hold at once: how many write batches may run in parallel. */
+  readonly writeConcurrency: number;
+  /** A cheap round trip, for /ready. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection pool size (DATABASE_POOL_SIZE). */
+  poolSize?: number;
+}
+
+export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Database> {
+  if (url.startsWith('file:')) {
+    const { openSqlite } = await import('./sqlite');
+    return openSqlite(url.slice('file:'.length));
+  }
+  const { openPostgres } = await import('./postgres');
+  return openPostgres(url, options.poolSize ?? 10);
+}
+
+export const isUniqueViolation = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  // SQLite's extended result code, PostgreSQL's SQLSTATE.
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+};

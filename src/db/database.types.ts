@@ -1,0 +1,127 @@
+import type { ColumnType } from "kysely";
+export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
+  ? ColumnType<S, I | undefined, U>
+  : ColumnType<T, T | undefined, T>;
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export type CallbackRecord = {
+    id: string;
+    transactionId: string | null;
+    checkoutRequestId: string | null;
+    sourceIp: string;
+    rawBody: Buffer;
+    outcome: string | null;
+    receivedAt: Generated<Timestamp>;
+    processedAt: Timestamp | null;
+};
+export type DeliveryAttempt = {
+    id: string;
+    deliveryId: string;
+    attemptedAt: Timestamp;
+    statusCode: number | null;
+    latencyMs: number;
+    responseBody: string | null;
+    error: string | null;
+};
+export type Event = {
+    id: string;
+    projectId: string;
+    type: string;
+    transactionId: string | null;
+    payload: string;
+    createdAt: Generated<Timestamp>;
+};
+export type Project = {
+    id: string;
+    name: string;
+    publicKey: string;
+    secretKeyEnc: string;
+    keysRotatedAt: Timestamp | null;
+    createdAt: Generated<Timestamp>;
+};
+export type RequestNonce = {
+    key: string;
+    expiresAt: Timestamp;
+};
+export type StatusChange = {
+    id: string;
+    transactionId: string;
+    fromStatus: string | null;
+    toStatus: string;
+    source: string;
+    resultCode: string | null;
+    resultDesc: string | null;
+    createdAt: Generated<Timestamp>;
+};
+export type Transaction = {
+    id: string;
+    projectId: string;
+    status: string;
+    phone: string;
+    amount: number;
+    channel: string;
+    shortcode: string;
+    partyB: string;
+    accountReference: string;
+    description: string;
+    metadata: string | null;
+    idempotencyKey: string | null;
+    requestHash: string | null;
+    merchantRequestId: string | null;
+    checkoutRequestId: string | null;
+    customerMessage: string | null;
+    pushFinishedAt: Timestamp | null;
+    submitError: string | null;
+    resultCode: string | null;
+    resultDesc: string | null;
+    mpesaReceiptNumber: string | null;
+    amountPaid: number | null;
+    paidPhone: string | null;
+    transactionDate: string | null;
+    createdAt: Generated<Timestamp>;
+    updatedAt: Timestamp;
+    settledAt: Timestamp | null;
+    settledBy: string | null;
+    reconcileAt: Timestamp | null;
+    queryAttempts: Generated<number>;
+};
+export type WebhookDelivery = {
+    id: string;
+    eventId: string;
+    endpointId: string;
+    status: string;
+    attempts: Generated<number>;
+    nextAttemptAt: Timestamp;
+    lockedUntil: Timestamp | null;
+    lastStatusCode: number | null;
+    lastError: string | null;
+    completedAt: Timestamp | null;
+    createdAt: Generated<Timestamp>;
+};
+export type WebhookEndpoint = {
+    id: string;
+    projectId: string;
+    url: string;
+    description: string | null;
+    eventTypes: string;
+    enabled: Generated<boolean>;
+    disabledReason: string | null;
+    secretEnc: string;
+    previousSecretEnc: string | null;
+    previousSecretExpiresAt: Timestamp | null;
+    failingSince: Timestamp | null;
+    deletedAt: Timestamp | null;
+    createdAt: Generated<Timestamp>;
+    updatedAt: Timestamp;
+};
+export type DB = {
+    CallbackRecord: CallbackRecord;
+    DeliveryAttempt: DeliveryAttempt;
+    Event: Event;
+    Project: Project;
+    RequestNonce: RequestNonce;
+    StatusChange: StatusChange;
+    Transaction: Transaction;
+    WebhookDelivery: WebhookDelivery;
+    WebhookEndpoint: WebhookEndpoint;
+};

@@ -1,0 +1,141 @@
+// The PostgreSQL engine: a node-postgres pool of DATABASE_POOL_SIZE connections. Statements
+// are sent as named prepared statements (PostgreSQL parses and plans each shape once per
+// connection), values are converted as on SQLite (sql-values.ts), and the pool's own types
+// read `timestamp` columns as UTC whatever the process's time zone.
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { Compilable } from 'kysely';
+import type { Database, MigrationSession, Queryable } from './database';
+import { createQueryBuilder } from './query-builder';
+import { toPostgresParameter } from './sql-values';
+
+const TIMESTAMP_OID = 1114;
+const INT8_OID = 20;
+/** How long a request waits for a free connection before failing (a 503, not a hang). */
+const CONNECT_TIMEOUT_MS = 10_000;
+const LEDGER = '_bridge_migrations';
+
+const types = {
+  getTypeParser(oid: number, format?: string) {
+    // timestamp(3) without zone holds UTC (see toPostgresParameter).
+    if (oid === TIMESTAMP_OID) return (value: string) => new Date(`${value.replace(' ', 'T')}Z`);
+    // count(*) and friends: bigint on the wire; ours never leave the safe integer range.
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+const statementNames = new Map<string, string>();
+/** A stable name per SQL text: the same name must never be used for two texts. */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) statementNames.set(sql, (name = `q${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`));
+  return name;
+}
+
+type Client = Pick<pg.PoolClient, 'query'>;
+
+async function execute(client: Client, query: Compilable<unknown>): Promise<pg.QueryResult> {
+  const compiled = query.compile();
+  return client.query({ name: statementName(compiled.sql), text: compiled.sql, values: compiled.parameters.map(toPostgresParameter) });
+}
+
+function queryable(client: () => Client, qb: Queryable['qb']): Queryable {
+  return {
+    engine: 'postgres',
+    qb,
+    all: async <R>(query: Compilable<R>) => (await execute(client(), query)).rows as R[],
+    first: async <R>(query: Compilable<R>) => (await execute(client(), query)).rows[0] as R | undefined,
+    run: async (query) => (await execute(client(), query)).rowCount ?? 0,
+  };
+}
+
+export async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
+  // `?schema=name` selects a schema (the tests give each file its own); it is not a pg option.
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get('schema') ?? 'public';
+  url.searchParams.delete('schema');
+  const quotedSchema = `"${schema.replace(/"/g, '')}"`;
+  const pool = new pg.Pool({
+    connectionString: url.toString(),
+    max: poolSize,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    options: `-c search_path=${quotedSchema}`,
+    types,
+  });
+  // An idle connection that breaks (a restart of PostgreSQL) must not end the process.
+  pool.on('error', () => undefined);
+  const qb = createQueryBuilder('postgres');
+
+  async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      const result = await work(client);
+      client.release();
+      return result;
+    } catch (error) {
+      // A connection in an unknown state is closed, not handed to the next caller.
+      client.release(error instanceof Error ? error : true);
+      throw error;
+    }
+  }
+
+  const session = (client: pg.PoolClient): MigrationSession => ({
+    async appliedMigrations() {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quotedSchema}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS "${LEDGER}" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)`);
+      return (await client.query<{ name: string }>(`SELECT "name" FROM "${LEDGER}"`)).rows.map((row) => row.name);
+    },
+    async applyMigration(name, sql, appliedAt) {
+      await client.query('BEGIN');
+      try {
+        // No parameters: the simple protocol runs every statement of the file.
+        await client.query(sql);
+        await client.query(`INSERT INTO "${LEDGER}" ("name", "appliedAt") VALUES ($1, $2)`, [name, appliedAt.toISOString()]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    },
+  });
+
+  return {
+    ...queryable(() => pool, qb),
+    writeConcurrency: poolSize,
+    transaction: (work) =>
+      withClient(async (client) => {
+        let open = true;
+        const tx = queryable(() => {
+          if (!open) throw new Error('this transaction has already ended');
+          return client;
+        }, qb);
+        await client.query('BEGIN');
+        try {
+          const result = await work(tx);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        } finally {
+          open = false;
+        }
+      }),
+    // Instances started together take turns: a session-level advisory lock, keyed by schema,
+    // held while migrations are read and applied (one migration per transaction).
+    withMigrationLock: (work) =>
+      withClient(async (client) => {
+        await client.query(`SELECT pg_advisory_lock(hashtext($1))`, [`mpesa-bridge:migrations:${schema}`]);
+        try {
+          return await work(session(client));
+        } finally {
+          await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`mpesa-bridge:migrations:${schema}`]);
+        }
+      }),
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,165 @@
+// The SQLite engine: one better-sqlite3 connection, owned by this process, for every read and
+// write (nothing else opens the file at run time). better-sqlite3 is synchronous, so a
+// statement here costs microseconds and never waits on another connection's lock.
+//
+// Transactions take turns on the one connection (a promise queue): a query from outside a
+// transaction waits until the running one has committed, so it never sees uncommitted rows and
+// never lands inside someone else's transaction. Work inside a transaction only awaits this
+// connection's already-settled promises, so a whole transaction runs within one turn of the
+// event loop; nothing blocks the loop while waiting for a lock.
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3, { type Statement } from 'better-sqlite3';
+import type { Compilable, CompiledQuery } from 'kysely';
+import type { Database, Durability, MigrationSession, Queryable } from './database';
+import { createQueryBuilder } from './query-builder';
+import { fromSqliteRow, sqliteDate, toSqliteParameter } from './sql-values';
+
+// Only another process (a backup, the sqlite3 shell) can hold the write lock; wait briefly for
+// it rather than failing, but never long: this wait blocks the event loop.
+const BUSY_TIMEOUT_MS = 200;
+/** Prepared statements kept; past this the cache starts over (IN-lists make many shapes). */
+const STATEMENT_CACHE_LIMIT = 1000;
+const LEDGER = '_bridge_migrations';
+
+export function openSqlite(file: string): Database {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const connection = new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS });
+  // WAL lets the file be read beside the writer; synchronous=FULL makes a commit survive power
+  // loss, not only a crash (see Durability). foreign_keys is off by default in SQLite.
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = FULL');
+  connection.pragma('foreign_keys = ON');
+  let synchronous: 'FULL' | 'NORMAL' = 'FULL';
+
+  const qb = createQueryBuilder('sqlite');
+  const statements = new Map<string, Statement>();
+  const prepare = (sql: string): Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= STATEMENT_CACHE_LIMIT) statements.clear();
+      statements.set(sql, (statement = connection.prepare(sql)));
+    }
+    return statement;
+  };
+  const bind = (compiled: CompiledQuery) => compiled.parameters.map(toSqliteParameter);
+
+  function allNow<R>(query: Compilable<R>): R[] {
+    const compiled = query.compile();
+    const statement = prepare(compiled.sql);
+    if (!statement.reader) {
+      statement.run(...bind(compiled));
+      return [];
+    }
+    return (statement.all(...bind(compiled)) as Record<string, unknown>[]).map((row) => fromSqliteRow<R>(row));
+  }
+  function runNow(query: Compilable<unknown>): number {
+    const compiled = query.compile();
+    const statement = prepare(compiled.sql);
+    // UPDATE … RETURNING is a reader: its changes are the rows it returns.
+    return statement.reader ? statement.all(...bind(compiled)).length : statement.run(...bind(compiled)).changes;
+  }
+
+  // The queue of transactions. `waiting` counts the ones queued or running.
+  let tail: Promise<unknown> = Promise.resolve();
+  let waiting = 0;
+  function inTurn<T>(work: () => Promise<T>): Promise<T> {
+    waiting += 1;
+    const turn = tail.then(work).finally(() => {
+      waiting -= 1;
+    });
+    tail = turn.catch(() => undefined);
+    return turn;
+  }
+  /** Outside a transaction: at once when the connection is free, else after the queue. */
+  const outside = <T>(work: () => T): Promise<T> => (waiting === 0 ? Promise.resolve().then(work) : inTurn(async () => work()));
+
+  const scoped = (isOpen: () => boolean): Queryable => {
+    const check = () => {
+      if (!isOpen()) throw new Error('this transaction has already ended');
+    };
+    return {
+      engine: 'sqlite',
+      qb,
+      all: async (query) => (check(), allNow(query)),
+      first: async (query) => (check(), allNow(query)[0]),
+      run: async (query) => (check(), runNow(query)),
+    };
+  };
+
+  function setDurability(durability: Durability) {
+    const wanted = durability === 'disk' ? 'FULL' : 'NORMAL';
+    if (wanted !== synchronous) connection.pragma(`synchronous = ${(synchronous = wanted)}`);
+  }
+
+  async function inTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    let open = true;
+    connection.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work(scoped(() => open));
+      connection.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (connection.inTransaction) connection.exec('ROLLBACK');
+      throw error;
+    } finally {
+      open = false;
+    }
+  }
+
+  const session: MigrationSession = {
+    async appliedMigrations() {
+      connection.exec(`CREATE TABLE IF NOT EXISTS "${LEDGER}" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)`);
+      return (connection.prepare(`SELECT "name" FROM "${LEDGER}"`).all() as Array<{ name: string }>).map((row) => row.name);
+    },
+    async applyMigration(name, sql, appliedAt) {
+      connection.exec(`SAVEPOINT migration`);
+      try {
+        connection.exec(sql);
+        connection.prepare(`INSERT INTO "${LEDGER}" ("name", "appliedAt") VALUES (?, ?)`).run(name, sqliteDate(appliedAt));
+        const broken = connection.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`migration ${name} leaves ${broken.length} rows with a broken foreign key`);
+        connection.exec(`RELEASE migration`);
+      } catch (error) {
+        connection.exec(`ROLLBACK TO migration`);
+        connection.exec(`RELEASE migration`);
+        throw error;
+      }
+    },
+  };
+
+  return {
+    engine: 'sqlite',
+    qb,
+    writeConcurrency: 1,
+    all: (query) => outside(() => allNow(query)),
+    first: (query) => outside(() => allNow(query)[0]),
+    run: (query) => outside(() => runNow(query)),
+    transaction: (work, options) =>
+      inTurn(() => {
+        setDurability(options?.durability ?? 'disk');
+        return inTransaction(work);
+      }),
+    // SQLite's recommended way to change tables: foreign keys off (they cannot be switched
+    // inside a transaction, and a table rebuild would fire ON DELETE actions), every pending
+    // migration in one exclusive transaction (which also locks out another process), then a
+    // foreign key check before each migration is kept.
+    withMigrationLock: (work) =>
+      inTurn(async () => {
+        connection.pragma('foreign_keys = OFF');
+        try {
+          setDurability('disk');
+          return await inTransaction(() => work(session));
+        } finally {
+          connection.pragma('foreign_keys = ON');
+        }
+      }),
+    ping: async () => {
+      connection.prepare('SELECT 1').get();
+    },
+    close: () =>
+      inTurn(async () => {
+        connection.close();
+      }),
+  };
+}

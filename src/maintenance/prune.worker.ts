@@ -1,0 +1,77 @@
+// Keeps the tables that grow with traffic bounded: processed callbacks older than
+// CALLBACK_RETENTION, succeeded webhook deliveries (with their attempts) older than
+// WEBHOOK_RETENTION, and replay-guard entries past their window. Payments, their status history
+// and events are never pruned. Deletes go in small batches, each its own short transaction,
+// with a pause between, so the hot paths never wait long behind them.
+// Several instances may prune at once: each batch deletes what is still there.
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import type { Logger } from '../logger';
+import { pruneProcessedCallbacks } from '../callbacks/callback.repository';
+import { pruneSucceededDeliveries } from '../webhooks/delivery.repository';
+import { pruneExpiredNonces } from '../auth/nonce.repository';
+
+const BATCH = 500;
+const PAUSE_BETWEEN_BATCHES_MS = 20;
+
+interface Deps {
+  db: Database;
+  config: Config['retention'];
+  logger: Logger;
+  now?: () => Date;
+}
+
+export function createPruneWorker({ db, config, logger, now = () => new Date() }: Deps) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  /** Deletes batch after batch until a batch comes back short; returns the rows deleted. */
+  async function drain(pruneBatch: () => Promise<number>): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await pruneBatch();
+      total += deleted;
+      if (deleted < BATCH || stopped) return total;
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_BATCHES_MS));
+    }
+  }
+
+  async function pruneOnce(): Promise<{ callbacks: number; deliveries: number; nonces: number }> {
+    const at = now().getTime();
+    const callbacks = await drain(() => pruneProcessedCallbacks(db, new Date(at - config.callbacksMs), BATCH));
+    const deliveries = await drain(() =>
+      db.transaction((tx) => pruneSucceededDeliveries(tx, new Date(at - config.webhookDeliveriesMs), BATCH), { durability: 'process' }),
+    );
+    const nonces = await drain(() => pruneExpiredNonces(db, new Date(at), BATCH));
+    if (callbacks + deliveries + nonces > 0) logger.info('pruned old rows', { callbacks, deliveries, nonces });
+    return { callbacks, deliveries, nonces };
+  }
+
+  function run() {
+    if (running || stopped) return;
+    running = pruneOnce()
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          logger.error('pruning failed; it runs again later', { error });
+        },
+      )
+      .finally(() => {
+        running = undefined;
+      });
+  }
+
+  return {
+    pruneOnce,
+    start() {
+      timer = setInterval(run, config.intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,276 @@
+// The contract of the storage layer: every repository function (and the settlement path that
+// composes them) runs the same script on SQLite and on PostgreSQL, with one fixed clock and
+// predictable ids; what each call answers and what every table holds afterwards must be the
+// same on both, timestamps included. A function that writes something on one engine and not
+// the other (say, bumping updatedAt where its contract says it must not) fails here.
+// PostgreSQL: TEST_DATABASE_URL when it names one, else the local server if it answers.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { openDatabase, type Database } from '../../src/db/database';
+import { applyMigrations } from '../../src/db/migrate';
+import * as transactions from '../../src/transactions/transaction.repository';
+import * as callbacks from '../../src/callbacks/callback.repository';
+import * as events from '../../src/events/event.repository';
+import * as deliveries from '../../src/webhooks/delivery.repository';
+import * as endpoints from '../../src/webhooks/endpoint.repository';
+import * as projects from '../../src/projects/project.repository';
+import * as nonces from '../../src/auth/nonce.repository';
+import { createSettlement, type Settlement } from '../../src/transactions/transaction.settle';
+import { createTransactionEvents } from '../../src/transactions/transaction.events';
+import { transactionEvent } from '../../src/events/event.build';
+import { freshDataDir } from '../helpers/database';
+
+// Ids keep their time part (ordering by id is ordering by time) and get a counter instead of
+// randomness, so both engines produce the same ids for the same script.
+let sequence = 0;
+jest.mock('../../src/ids', () => {
+  const actual = jest.requireActual('../../src/ids');
+  return { ...actual, newId: (prefix: string, at: Date = new Date(0)) => `${actual.idTimePart(prefix, at)}${String((sequence += 1)).padStart(20, '0')}` };
+});
+
+const LOCAL_POSTGRES = 'postgresql://postgres@127.0.0.1:5432/test';
+const T0 = new Date('2026-11-20T09:00:00.000Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+const TABLES = ['Project', 'Transaction', 'StatusChange', 'CallbackRecord', 'Event', 'WebhookEndpoint', 'WebhookDelivery', 'DeliveryAttempt', 'RequestNonce'] as const;
+
+async function postgresUrl(): Promise<string | undefined> {
+  const given = process.env.TEST_DATABASE_URL;
+  const candidate = given && /^postgres(ql)?:\/\//.test(given) ? given : LOCAL_POSTGRES;
+  const client = new pg.Client({ connectionString: candidate, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return candidate;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** JSON-comparable: dates as ISO text, bytes as base64. */
+function plain(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return `bytes:${value.toString('base64')}`;
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, plain(inner)]));
+  return value;
+}
+
+const pendingRow = (id: string, overrides: Partial<transactions.NewTransaction> = {}): transactions.NewTransaction => ({
+  id, projectId: 'prj_a', status: 'pending', phone: '254712345678', amount: 100, channel: 'paybill', shortcode: '174379', partyB: '174379',
+  accountReference: 'INV1', description: 'Order', metadata: null, idempotencyKey: null, requestHash: null, merchantRequestId: null,
+  checkoutRequestId: null, customerMessage: null, pushFinishedAt: null, submitError: null, resultCode: null, resultDesc: null,
+  mpesaReceiptNumber: null, amountPaid: null, paidPhone: null, transactionDate: null, createdAt: T0, updatedAt: T0, settledAt: null,
+  settledBy: null, reconcileAt: at(90), queryAttempts: 0, ...overrides,
+});
+
+const paid = (overrides: Partial<Settlement> = {}): Settlement => ({
+  to: 'completed', source: 'callback', resultCode: '0', resultDesc: 'The service request is processed successfully.', ...overrides,
+});
+
+/** The script: every repository function, with what it answered. Runs on one engine. */
+async function script(db: Database): Promise<Record<string, unknown>> {
+  sequence = 0;
+  const log: Record<string, unknown> = {};
+  const { qb } = db;
+  const record = async <T>(name: string, work: Promise<T>) => {
+    const value = await work;
+    log[name] = plain(value);
+    return value;
+  };
+
+  // Projects.
+  await record('insertProject', projects.insertProject(db, { id: 'prj_a', name: 'Shop A', publicKey: 'pk_a', secretKeyEnc: 'sealed-a', createdAt: T0 }));
+  await record('insertProject.b', projects.insertProject(db, { id: 'prj_b', name: 'Shop B', publicKey: 'pk_b', secretKeyEnc: 'sealed-b', createdAt: at(1) }));
+  await record('listProjects', projects.listProjects(db));
+  await record('replaceKeys', projects.replaceKeys(db, 'prj_b', { publicKey: 'pk_b2', secretKeyEnc: 'sealed-b2', keysRotatedAt: at(2) }));
+  await record('replaceKeys.missing', projects.replaceKeys(db, 'prj_none', { publicKey: 'pk_x', secretKeyEnc: 'x', keysRotatedAt: at(2) }));
+  await record('findSigner', projects.findSigner(db, 'pk_a'));
+  await record('findSigner.old', projects.findSigner(db, 'pk_b'));
+
+  // Endpoints.
+  const endpoint = (id: string, projectId: string, eventTypes: string[], enabled = true) =>
+    endpoints.insertEndpoint(db, {
+      id, projectId, url: `https://hooks.example.com/${id}`, description: null, eventTypes: JSON.stringify(eventTypes), enabled,
+      disabledReason: enabled ? null : 'manual', secretEnc: `sealed-${id}`, createdAt: T0, updatedAt: T0,
+    });
+  await record('insertEndpoint.all', endpoint('we_all', 'prj_a', ['*']));
+  await record('insertEndpoint.failed', endpoint('we_failed', 'prj_a', ['transaction.failed']));
+  await record('insertEndpoint.off', endpoint('we_off', 'prj_a', ['*'], false));
+  await record('insertEndpoint.b', endpoint('we_b', 'prj_b', ['*']));
+  await record('updateEndpoint', endpoints.updateEndpoint(db, 'we_failed', { description: 'failures only', updatedAt: at(3) }));
+  await record('findProjectEndpoint', endpoints.findProjectEndpoint(db, 'prj_a', 'we_all'));
+  await record('findProjectEndpoint.otherProject', endpoints.findProjectEndpoint(db, 'prj_b', 'we_all'));
+  await record('listProjectEndpoints', endpoints.listProjectEndpoints(db, 'prj_a'));
+
+  // Payments.
+  const ids = ['txn_1', 'txn_2', 'txn_3', 'txn_4', 'txn_5'].map((suffix, index) => `txn_${at(index).getTime().toString(36).padStart(9, '0')}${suffix}`);
+  await db.transaction(async (tx) => {
+    await transactions.insertTransactions(tx, [
+      pendingRow(ids[0]!, { createdAt: at(0), checkoutRequestId: 'ws_CO_1', idempotencyKey: 'key-1', requestHash: 'h1' }),
+      pendingRow(ids[1]!, { createdAt: at(1), phone: '254700000001', accountReference: 'INV2', checkoutRequestId: 'ws_CO_2' }),
+      pendingRow(ids[2]!, { createdAt: at(2), checkoutRequestId: 'ws_CO_3', metadata: '{"order":3}' }),
+      pendingRow(ids[3]!, { createdAt: at(3), reconcileAt: null }),
+      pendingRow(ids[4]!, { createdAt: at(4), projectId: 'prj_b' }),
+    ]);
+    await transactions.insertStatusChanges(
+      tx,
+      ids.map((id, index) => ({ id: `chg_${index}`, transactionId: id, fromStatus: null, toStatus: 'pending', source: 'initiate', resultCode: null, resultDesc: null, createdAt: at(index) })),
+    );
+  });
+  await record('findTransaction', transactions.findTransaction(db, ids[0]!));
+  await record('findProjectTransaction.otherProject', transactions.findProjectTransaction(db, 'prj_b', ids[0]!));
+  await record('findByIdempotencyKey', transactions.findByIdempotencyKey(db, 'prj_a', 'key-1'));
+  const list = (filters: Omit<transactions.TransactionFilters, 'limit'>) => transactions.listTransactions(db, 'prj_a', { limit: 10, ...filters }).then((rows) => rows.map((row) => row.id));
+  await record('list.all', list({}));
+  await record('list.window', list({ from: at(1), to: at(2) }));
+  await record('list.phone', list({ phone: '254700000001' }));
+  await record('list.accountReference', list({ accountReference: 'INV2' }));
+  await record('list.before', list({ before: ids[2]! }));
+  await record('list.status', list({ status: 'completed' }));
+  await record('dueForReconciliation', transactions.dueForReconciliation(db, at(100), 10).then((rows) => rows.map((row) => row.id)));
+
+  // scheduleReconciliation: a compare-and-set on reconcileAt that leaves updatedAt alone.
+  await record('schedule.match', transactions.scheduleReconciliation(db, ids[0]!, at(90), at(200), 1));
+  await record('schedule.stale', transactions.scheduleReconciliation(db, ids[0]!, at(90), at(300)));
+  await record('schedule.fromNull', transactions.scheduleReconciliation(db, ids[3]!, null, at(400)));
+  const scheduled = await transactions.findTransaction(db, ids[0]!);
+  expect(scheduled).toMatchObject({ reconcileAt: at(200), queryAttempts: 1, updatedAt: T0 });
+
+  await record('compareAndSet.miss', db.transaction((tx) => transactions.compareAndSetStatus(tx, ids[3]!, 'completed', { status: 'failed', updatedAt: at(5) })));
+  await record('updateTransaction', transactions.updateTransaction(db, ids[3]!, { customerMessage: 'Accepted', pushFinishedAt: at(5), updatedAt: at(5) }));
+  await record('lockTransactions', db.transaction((tx) => transactions.lockTransactions(tx, [ids[2]!, ids[0]!]).then((rows) => rows.map((row) => row.id))));
+
+  // Settlement, through the one path every outcome takes.
+  let clock = at(10);
+  const settle = createSettlement({ db, events: createTransactionEvents(), now: () => clock });
+  const receipt = (id: string, bodyText: string) => ({ id, transactionId: null, checkoutRequestId: null, sourceIp: '196.201.212.69', rawBody: Buffer.from(bodyText), receivedAt: clock });
+  const cbk = (n: number) => `cbk_${clock.getTime().toString(36).padStart(9, '0')}${String(n).padStart(20, '0')}`;
+  const outcome = (result: Awaited<ReturnType<typeof settle>>) => (result.claimed ? { label: result.label, changed: result.changed, status: result.row?.status ?? null } : result);
+  await record('settle.queryFirst', settle({ transactionId: ids[0]!, settlement: paid({ source: 'stk_query', checkoutRequestId: 'ws_CO_1' }) }).then(outcome));
+  clock = at(11);
+  const late = { ...receipt(cbk(1), 'late callback \u0000 bytes'), transactionId: ids[0]! };
+  await record(
+    'settle.lateCallbackEnriches',
+    settle({
+      transactionId: ids[0]!,
+      settlement: paid({ checkoutRequestId: 'ws_CO_1', mpesaReceiptNumber: 'RCPT\u0000X', amountPaid: 100, transactionDate: '20261120120011', paidPhone: '254712345678' }),
+      callback: { record: late },
+    }).then(outcome),
+  );
+  clock = at(12);
+  await record('settle.duplicate', settle({ transactionId: ids[0]!, settlement: paid({ checkoutRequestId: 'ws_CO_1' }) }).then(outcome));
+  await record('settle.orphanMismatch', settle({ transactionId: ids[1]!, settlement: paid({ checkoutRequestId: 'ws_CO_OTHER' }) }).then(outcome));
+  await record('settle.unreadable', settle({ transactionId: ids[1]!, settlement: undefined, callback: { record: { ...receipt(cbk(2), '<html>'), transactionId: ids[1]! } } }).then(outcome));
+  await record('settle.expiry', settle({ transactionId: ids[1]!, settlement: { to: 'expired', source: 'expiry', resultCode: null, resultDesc: 'No final answer' } }).then(outcome));
+  clock = at(13);
+  await record('settle.lateCancelAfterExpiry', settle({ transactionId: ids[1]!, settlement: { to: 'cancelled', source: 'callback', resultCode: '1032', resultDesc: 'Request cancelled by user', checkoutRequestId: 'ws_CO_2' } }).then(outcome));
+  await record('settle.failedThenPaid', (async () => {
+    await settle({ transactionId: ids[2]!, settlement: { to: 'failed', source: 'push_refused', resultCode: '500.001.1001', resultDesc: 'busy', submitError: '{"code":"mpesa_subscriber_busy","message":"busy"}' } });
+    clock = at(14);
+    return outcome(await settle({ transactionId: ids[2]!, settlement: paid({ checkoutRequestId: 'ws_CO_3', mpesaReceiptNumber: 'RCPT3', amountPaid: 101 }) }));
+  })());
+  // Two outcomes for one payment in one batch: the second sees the first.
+  clock = at(15);
+  await record('settle.sameBatch', Promise.all([
+    settle({ transactionId: ids[4]!, settlement: paid() }).then(outcome),
+    settle({ transactionId: ids[4]!, settlement: { to: 'failed', source: 'callback', resultCode: '1', resultDesc: 'Insufficient funds' } }).then(outcome),
+  ]));
+
+  // Callbacks kept for the sweep, claimed once.
+  clock = at(16);
+  await callbacks.storeUnprocessedCallback(db, { ...receipt(cbk(3), 'stored'), transactionId: ids[3]! });
+  await callbacks.storeUnprocessedCallback(db, { ...receipt(cbk(4), 'stored for nobody'), transactionId: 'txn_unknown' });
+  await record('listUnprocessedCallbacks', callbacks.listUnprocessedCallbacks(db, 10));
+  await record('claim.first', db.transaction((tx) => callbacks.claimStoredCallbacks(tx, [cbk(3), cbk(4)], clock)));
+  await record('claim.again', db.transaction((tx) => callbacks.claimStoredCallbacks(tx, [cbk(3)], clock)));
+  await db.transaction((tx) => callbacks.setCallbackOutcome(tx, cbk(3), 'orphan'));
+  await record('listTransactionCallbacks', callbacks.listTransactionCallbacks(db, ids[0]!));
+
+  // Events and the outbox fan-out (written by the settlements above), and a direct one.
+  await record('recordEvents', db.transaction((tx) => events.recordEvents(tx, [transactionEvent(pendingRow(ids[3]!), 'failed', at(17))])));
+  await record('listEvents', events.listEvents(db, 'prj_a', { limit: 20 }).then((rows) => rows.map((row) => [row.type, row.transactionId])));
+  await record('listEvents.filtered', events.listEvents(db, 'prj_a', { type: 'transaction.updated', transactionId: ids[0]!, limit: 20 }));
+  const [firstEvent] = await events.listEvents(db, 'prj_a', { limit: 1 });
+  await record('findProjectEvent.otherProject', events.findProjectEvent(db, 'prj_b', firstEvent!.id));
+
+  // Deliveries: claim, attempts, requeue, prune.
+  const claimed = await record('claimDue', db.transaction((tx) => deliveries.claimDueDeliveries(tx, 3, at(20), at(50))));
+  await record('claimDue.leased', db.transaction((tx) => deliveries.claimDueDeliveries(tx, 100, at(21), at(50)).then((rows) => rows.map((row) => row.id))));
+  const attempt = (delivery: deliveries.ClaimedDelivery, n: number, statusCode: number | null) => ({
+    id: `wha_${n}`, deliveryId: delivery.id, attemptedAt: at(22), statusCode, latencyMs: 12, responseBody: statusCode ? 'ok' : null, error: statusCode ? null : 'ECONNREFUSED',
+  });
+  const [one, two, three] = claimed;
+  await db.transaction((tx) =>
+    deliveries.recordAttempts(tx, [
+      { attempt: attempt(one!, 1, 200), endpointId: one!.endpoint.id, outcome: { kind: 'succeeded' }, endpointChange: {} },
+      { attempt: attempt(two!, 2, null), endpointId: two!.endpoint.id, outcome: { kind: 'retry', at: at(60) }, endpointChange: { failingSince: at(22) } },
+      {
+        attempt: attempt(three!, 3, 410), endpointId: three!.endpoint.id, outcome: { kind: 'failed' },
+        endpointChange: { disable: { reason: 'gone', event: transactionEvent(pendingRow(ids[3]!), 'failed', at(22)) } },
+      },
+    ]),
+  );
+  await record('listEndpointDeliveries', deliveries.listEndpointDeliveries(db, 'we_all', { limit: 20 }));
+  await record('listEventDeliveries', deliveries.listEventDeliveries(db, one!.eventId));
+  await record('requeue', db.transaction((tx) =>
+    deliveries.requeueDeliveries(tx, [
+      { id: 'whd_new', eventId: one!.eventId, endpointId: one!.endpoint.id, status: 'pending', attempts: 0, nextAttemptAt: at(30), createdAt: at(30) },
+      { id: 'whd_other', eventId: one!.eventId, endpointId: 'we_off', status: 'pending', attempts: 0, nextAttemptAt: at(30), createdAt: at(30) },
+    ]),
+  ));
+  await record('requeueFailed', deliveries.requeueFailedDeliveries(db, three!.endpoint.id, T0, at(31)));
+  await record('rescheduleEndpointDeliveries', endpoints.rescheduleEndpointDeliveries(db, 'we_off', at(32)));
+  await record('failPendingDeliveries', endpoints.failPendingDeliveries(db, 'we_b', 'endpoint deleted', at(33)));
+
+  // Replay guard.
+  await record('nonce.first', nonces.recordNonce(db, 'sig-1', at(300)));
+  await record('nonce.replay', nonces.recordNonce(db, 'sig-1', at(300)));
+  await record('nonce.other', nonces.recordNonce(db, 'sig-2', at(5)));
+
+  // Pruning: only what is old enough, and only what may go.
+  await record('pruneDeliveries', db.transaction((tx) => deliveries.pruneSucceededDeliveries(tx, at(3600), 100)));
+  await record('pruneCallbacks', callbacks.pruneProcessedCallbacks(db, at(3600), 100));
+  await record('pruneNonces', nonces.pruneExpiredNonces(db, at(100), 100));
+
+  for (const table of TABLES) log[`table:${table}`] = plain(await db.all(qb.selectFrom(table).selectAll().orderBy(table === 'RequestNonce' ? 'key' : 'id')));
+  return log;
+}
+
+describe('the repositories on SQLite and PostgreSQL', () => {
+  const opened: Database[] = [];
+  afterAll(() => Promise.all(opened.map((db) => db.close())));
+
+  async function fresh(url: string): Promise<Database> {
+    const db = await openDatabase(url);
+    opened.push(db);
+    await applyMigrations(db);
+    return db;
+  }
+
+  it('when the same script runs on both engines, then every answer and every row is the same', async () => {
+    const sqlite = await script(await fresh(`file:${path.join(freshDataDir(), 'contract.db')}`));
+    // What the script must have produced, whatever the engine (so a shared bug cannot pass).
+    expect(sqlite['settle.lateCallbackEnriches']).toEqual({ label: 'enriched', changed: true, status: 'completed' });
+    expect(sqlite['settle.lateCancelAfterExpiry']).toEqual({ label: 'applied', changed: true, status: 'cancelled' });
+    expect(sqlite['settle.failedThenPaid']).toEqual({ label: 'applied', changed: true, status: 'completed' });
+    expect(sqlite['settle.sameBatch']).toEqual([
+      { label: 'applied', changed: true, status: 'completed' },
+      { label: 'duplicate', changed: false, status: 'completed' },
+    ]);
+    expect(sqlite['claim.again']).toEqual([]);
+    expect(sqlite['nonce.replay']).toBe(false);
+    expect(sqlite['list.window']).toHaveLength(2);
+
+    const postgres = await postgresUrl();
+    if (!postgres) {
+      console.warn('PostgreSQL is not reachable: the contract ran on SQLite only (CI runs both).');
+      return;
+    }
+    const url = new URL(postgres);
+    url.searchParams.set('schema', `test_contract_${randomBytes(6).toString('hex')}`);
+    const onPostgres = await script(await fresh(url.toString()));
+    expect(onPostgres).toEqual(sqlite);
+  });
+});
