@@ -14,7 +14,7 @@ const EMIT_WAIT_MS = 10_000;
 
 /**
  * Daraja's documented success callback (developer.safaricom.co.ke MpesaExpressSimulate, as in
- * shared/daraja-fixtures.json `stk_callback_success_daraja3_doc`), with each payment's own ids.
+ * tests/fixtures/daraja-fixtures.json `stk_callback_success_daraja3_doc`), with each payment's own ids.
  */
 function successCallback(payment: PendingPayment, index: number): string {
   return JSON.stringify({
@@ -102,9 +102,11 @@ export async function benchCallbackIngestion(opts: {
   const measured = callbackRequests(opts.measured, opts.secrets, opts.warmup.length);
   const subscriber = await subscribeSome(opts.serverUrl, opts.measured);
   try {
-    // Warm both (JIT, connection pools, SQLite pages) before anything counts.
-    await runLoad(opts.echoUrl, warmup, opts.connections);
-    await runLoad(opts.serverUrl, warmup, opts.connections);
+    // Warm both (JIT, connection pools, database pages) before anything counts.
+    if (warmup.length > 0) {
+      await runLoad(opts.echoUrl, warmup, opts.connections);
+      await runLoad(opts.serverUrl, warmup, opts.connections);
+    }
     const echo = await runLoad(opts.echoUrl, measured, opts.connections);
     const ours = await runLoad(opts.serverUrl, measured, opts.connections);
     const completedEvents = await subscriber.waitForCompleted(subscriber.subscribed);

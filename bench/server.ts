@@ -1,10 +1,12 @@
-// The service under test, as `npm start` runs it (tsx, real config, real port), with the
-// environment the bench gives it. Reports its URL and OAuth count over IPC; closes when asked
-// or when the bench goes away, so no server outlives a run.
+// The service under test, as `npm start` runs it (real config, real port), with the
+// environment the bench gives it. Answers the bench over IPC (URL, OAuth count, memory, what
+// settled, a pruning pass); closes when asked or when the bench goes away, so no server
+// outlives a run.
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startService } from '../src/service';
 import type { ChildMessage, ParentMessage } from './protocol';
+import { countSettled } from './verify';
 
 const send = (message: ChildMessage) => process.send?.(message);
 
@@ -22,6 +24,11 @@ async function main(): Promise<void> {
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'oauth-count') send({ type: 'oauth-count', count: service.oauthCallCount() });
     if (message.type === 'memory') send({ type: 'memory', usage: process.memoryUsage() });
+    if (message.type === 'settled') void countSettled(service.database).then((settled) => send({ type: 'settled', ...settled }));
+    if (message.type === 'prune') {
+      const started = Date.now();
+      void service.pruneNow().then((pruned) => send({ type: 'pruned', ...pruned, seconds: (Date.now() - started) / 1000 }));
+    }
     if (message.type === 'close') shutdown();
   });
   send({ type: 'ready', url: service.url });

@@ -29,6 +29,9 @@ const duration = z
     return Number(amount) * DURATION_UNITS_MS[(unit ?? 'ms') as keyof typeof DURATION_UNITS_MS];
   });
 const durations = csv.pipe(z.array(duration).min(1, 'must list at least one duration'));
+/** A timer's period: Node's timers hold at most 2^31-1 ms (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const timerPeriod = duration.refine((ms) => ms > 0 && ms <= MAX_TIMER_MS, 'must be between 1ms and 24d');
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -88,7 +91,7 @@ const envSchema = z.object({
   // Retention (src/maintenance): what is pruned, and when. Payments, their history and events stay.
   CALLBACK_RETENTION: duration.prefault('90d'),
   WEBHOOK_RETENTION: duration.prefault('30d'),
-  PRUNE_INTERVAL: duration.prefault('10m'),
+  PRUNE_INTERVAL: timerPeriod.prefault('10m'),
 
   SIMULATOR_PORT: int(0, 65535).default(4010),
   SIMULATOR_CALLBACK_DELAY_MS: int(0).default(2000),

@@ -42,6 +42,8 @@ export interface RunningService {
   mpesaBaseUrl: string;
   secretsGeneratedIn: string | undefined;
   oauthCallCount(): number;
+  /** One pruning pass now (what the background worker does every PRUNE_INTERVAL). */
+  pruneNow(): Promise<{ callbacks: number; deliveries: number; nonces: number }>;
   close(): Promise<void>;
 }
 
@@ -143,6 +145,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     mpesaBaseUrl,
     secretsGeneratedIn: serviceSecrets.generatedIn,
     oauthCallCount: mpesa.oauthCallCount,
+    pruneNow: pruneWorker.pruneOnce,
     close,
   };
 }

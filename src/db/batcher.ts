@@ -16,6 +16,8 @@ export interface BatcherOptions<I, O> {
   write(tx: Queryable, items: readonly I[]): Promise<O[]>;
   /** Most items per transaction (keeps statements and lock times bounded). */
   maxBatch?: number;
+  /** `write` sends one statement per item: a batch of one needs no explicit transaction (Database.single). */
+  oneStatementPerItem?: boolean;
 }
 
 const DEFAULT_MAX_BATCH = 200;
@@ -28,8 +30,12 @@ export function createBatcher<I, O>(db: Database, options: BatcherOptions<I, O>)
   let inFlight = 0;
   let scheduled = false;
 
+  const inTransaction = (items: readonly I[]) =>
+    items.length === 1 && options.oneStatementPerItem
+      ? db.single((q) => options.write(q, items), { durability: options.durability })
+      : db.transaction((tx) => options.write(tx, items), { durability: options.durability });
   const writeAlone = (entry: (typeof queue)[number]) =>
-    db.transaction((tx) => options.write(tx, [entry.item]), { durability: options.durability }).then(
+    inTransaction([entry.item]).then(
       ([result]) => entry.resolve(result as O),
       (error: unknown) => entry.reject(error),
     );
@@ -39,7 +45,7 @@ export function createBatcher<I, O>(db: Database, options: BatcherOptions<I, O>)
     queue = queue.slice(batch.length);
     inFlight += 1;
     try {
-      const results = await db.transaction((tx) => options.write(tx, batch.map((entry) => entry.item)), { durability: options.durability });
+      const results = await inTransaction(batch.map((entry) => entry.item));
       batch.forEach((entry, index) => entry.resolve(results[index] as O));
     } catch (error) {
       if (batch.length === 1) batch[0]!.reject(error);

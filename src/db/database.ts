@@ -42,6 +42,11 @@ export interface MigrationSession {
 export interface Database extends Queryable {
   /** Runs `work` in one database transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Runs `work`, which sends exactly one statement, as durably as a transaction would. A single
+   * statement is atomic by itself, so PostgreSQL sends it alone (one round trip instead of three).
+   */
+  single<T>(work: (q: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Runs `work` holding the deployment-wide migration lock (several instances may start at once). */
   withMigrationLock<T>(work: (session: MigrationSession) => Promise<T>): Promise<T>;
   /** Connections a transaction can hold at once: how many write batches may run in parallel. */

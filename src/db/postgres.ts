@@ -50,6 +50,28 @@ function queryable(client: () => Client, qb: Queryable['qb']): Queryable {
   };
 }
 
+/**
+ * A transaction's connection, used by one query at a time (as on SQLite): a second query sent
+ * before the first has answered is a bug in the caller (node-postgres would queue it, and
+ * pg 9 will refuse it).
+ */
+function transactionClient(client: pg.PoolClient, isOpen: () => boolean): () => Client {
+  let busy = false;
+  const guarded: Client = {
+    query: ((config: pg.QueryConfig) => {
+      if (busy) throw new Error('a transaction sent a query before its previous one answered; await each query in turn');
+      busy = true;
+      return client.query(config).finally(() => {
+        busy = false;
+      });
+    }) as Client['query'],
+  };
+  return () => {
+    if (!isOpen()) throw new Error('this transaction has already ended');
+    return guarded;
+  };
+}
+
 export async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
   // `?schema=name` selects a schema (the tests give each file its own); it is not a pg option.
   const url = new URL(databaseUrl);
@@ -103,13 +125,11 @@ export async function openPostgres(databaseUrl: string, poolSize: number): Promi
   return {
     ...queryable(() => pool, qb),
     writeConcurrency: poolSize,
+    single: (work) => work(queryable(() => pool, qb)),
     transaction: (work) =>
       withClient(async (client) => {
         let open = true;
-        const tx = queryable(() => {
-          if (!open) throw new Error('this transaction has already ended');
-          return client;
-        }, qb);
+        const tx = queryable(transactionClient(client, () => open), qb);
         await client.query('BEGIN');
         try {
           const result = await work(tx);

@@ -60,9 +60,11 @@ export function openSqlite(file: string): Database {
     return statement.reader ? statement.all(...bind(compiled)).length : statement.run(...bind(compiled)).changes;
   }
 
-  // The queue of transactions. `waiting` counts the ones queued or running.
+  // The queue of transactions. `waiting` counts the ones queued or running; `running` is the
+  // one between BEGIN and COMMIT, with the outside queries that wait for it.
   let tail: Promise<unknown> = Promise.resolve();
   let waiting = 0;
+  let running: { blocked: Array<(error: Error) => void> } | undefined;
   function inTurn<T>(work: () => Promise<T>): Promise<T> {
     waiting += 1;
     const turn = tail.then(work).finally(() => {
@@ -72,8 +74,15 @@ export function openSqlite(file: string): Database {
     return turn;
   }
   /** Outside a transaction: at once when the connection is free, else after the queue. */
-  const outside = <T>(work: () => T): Promise<T> => (waiting === 0 ? Promise.resolve().then(work) : inTurn(async () => work()));
-
+  function outside<T>(work: () => T): Promise<T> {
+    if (waiting === 0) return Promise.resolve().then(work);
+    const transaction = running;
+    if (!transaction) return inTurn(async () => work());
+    return new Promise<T>((resolve, reject) => {
+      transaction.blocked.push(reject);
+      inTurn(async () => work()).then(resolve, reject);
+    });
+  }
   const scoped = (isOpen: () => boolean): Queryable => {
     const check = () => {
       if (!isOpen()) throw new Error('this transaction has already ended');
@@ -94,7 +103,18 @@ export function openSqlite(file: string): Database {
 
   async function inTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     let open = true;
+    const transaction: NonNullable<typeof running> = { blocked: [] };
+    running = transaction;
     connection.exec('BEGIN IMMEDIATE');
+    // Work inside a transaction only awaits its own queries, so it ends before the event loop
+    // turns. If it has not, it is waiting for something else: a query sent to the database
+    // instead of the transaction handle (which would wait for this very transaction) fails at
+    // once, and the transaction with it, instead of hanging.
+    const guard = setImmediate(() => {
+      if (!open) return;
+      const error = new Error('a database query was sent outside its transaction while the transaction waited for it; use the transaction handle');
+      for (const reject of transaction.blocked.splice(0)) reject(error);
+    });
     try {
       const result = await work(scoped(() => open));
       connection.exec('COMMIT');
@@ -104,6 +124,8 @@ export function openSqlite(file: string): Database {
       throw error;
     } finally {
       open = false;
+      running = undefined;
+      clearImmediate(guard);
     }
   }
 
@@ -136,6 +158,12 @@ export function openSqlite(file: string): Database {
     first: (query) => outside(() => allNow(query)[0]),
     run: (query) => outside(() => runNow(query)),
     transaction: (work, options) =>
+      inTurn(() => {
+        setDurability(options?.durability ?? 'disk');
+        return inTransaction(work);
+      }),
+    // The durability is a connection setting here, so even one statement takes its turn.
+    single: (work, options) =>
       inTurn(() => {
         setDurability(options?.durability ?? 'disk');
         return inTransaction(work);

@@ -72,8 +72,12 @@ export function createTransactionsService(deps: Deps) {
   });
   const recordPushAnswer = createBatcher(db, {
     durability: 'process',
-    write: (tx, items: ReadonlyArray<{ id: string; patch: TransactionPatch }>) =>
-      Promise.all(items.map(async ({ id, patch }) => (await updateTransaction(tx, id, patch))!)),
+    oneStatementPerItem: true,
+    write: async (tx, items: ReadonlyArray<{ id: string; patch: TransactionPatch }>) => {
+      const rows: TransactionRow[] = [];
+      for (const { id, patch } of items) rows.push((await updateTransaction(tx, id, patch))!);
+      return rows;
+    },
   });
 
   function resultOf(row: TransactionRow): InitiateResult {
