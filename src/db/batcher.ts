@@ -21,11 +21,13 @@ export interface BatcherOptions<I, O> {
 }
 
 const DEFAULT_MAX_BATCH = 200;
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 export function createBatcher<I, O>(db: Database, options: BatcherOptions<I, O>): (item: I) => Promise<O> {
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
-  // One batch per connection a transaction can hold: more would only queue in the pool.
-  const maxInFlight = Math.max(1, db.writeConcurrency);
+  // Two batches at a time: one committing while the next fills. More would make smaller
+  // batches (more commits, more statements per item) and hold more pooled connections.
+  const maxInFlight = Math.min(MAX_BATCHES_IN_FLIGHT, db.writeConcurrency);
   let queue: Array<{ item: I; resolve: (value: O) => void; reject: (error: unknown) => void }> = [];
   let inFlight = 0;
   let scheduled = false;
