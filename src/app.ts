@@ -11,6 +11,7 @@ import type { Logger } from './logger';
 import { requestContext } from './request-context';
 import { accessLog } from './http/access-log';
 import { createRateLimits } from './http/rate-limits';
+import { jsonBody } from './http/json-body';
 import { createAdminAuth } from './auth/admin-auth';
 import { createMerchantAuth } from './auth/merchant-auth';
 import { createAllowlist } from './callbacks/callback.allowlist';
@@ -61,7 +62,7 @@ export function createApp(deps: AppDeps): express.Express {
       callbacks: deps.callbacks,
       secrets: deps.transactionSecrets,
       isAllowedSource: createAllowlist(config.callbacks.allowedIps),
-      bodyLimit: config.bodyLimit,
+      bodyLimitBytes: config.bodyLimitBytes,
       logger,
     }),
   );
@@ -69,14 +70,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(helmet());
 
   app.use(cors({ origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] }));
-  app.use(
-    express.json({
-      limit: config.bodyLimit,
-      verify: (req, _res, buffer) => {
-        (req as express.Request).rawBody = buffer;
-      },
-    }),
-  );
+  app.use(jsonBody(config.bodyLimit));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

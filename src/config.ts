@@ -164,6 +164,7 @@ function buildConfig(env: Env) {
     redisUrl: env.REDIS_URL,
     corsOrigins: env.CORS_ORIGINS ?? (simulated ? ['*'] : []),
     bodyLimit: env.BODY_LIMIT,
+    bodyLimitBytes: bodyLimitBytes(env.BODY_LIMIT),
     rateLimit: {
       windowMs: env.RATE_LIMIT_WINDOW_MS,
       maxPerKey: env.RATE_LIMIT_MAX,
@@ -218,6 +219,12 @@ function buildConfig(env: Env) {
     problems.push('CALLBACK_BASE_URL: Safaricom requires a public https:// URL outside the simulator');
   }
   return { config, problems };
+}
+
+/** "64kb" in bytes, counted as body-parser counts (1 kb = 1024 b). */
+function bodyLimitBytes(limit: string): number {
+  const [, amount, unit] = /^(\d+)(b|kb|mb)$/.exec(limit)!;
+  return Number(amount) * { b: 1, kb: 1024, mb: 1024 * 1024 }[unit as 'b' | 'kb' | 'mb'];
 }
 
 export type Config = Readonly<ReturnType<typeof buildConfig>['config']>;

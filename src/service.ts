@@ -15,6 +15,7 @@ import { createProjectsService } from './projects/project.service';
 import { createCallbacksService } from './callbacks/callback.service';
 import { callbackUrlBuilder } from './callbacks/callback.routes';
 import { attachRealtime } from './realtime/realtime.server';
+import { answerUnparsableRequests } from './http/client-error';
 import { loadServiceSecrets } from './security/master-key';
 import { createSecretBox } from './security/secret-box';
 import { createTransactionSecrets } from './security/transaction-secrets';
@@ -49,6 +50,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   if (applied.length > 0) logger.info('database migrated', { applied, provider: database.provider });
 
   const httpServer = http.createServer();
+  answerUnparsableRequests(httpServer);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, resolve);

@@ -51,6 +51,7 @@ describe('when a client fetches /openapi.json', () => {
     expect(list.map((p) => `${p.in}:${p.name}:${p.required}`)).toEqual([
       'query:status:false',
       'query:phone:false',
+      'query:accountReference:false',
       'query:from:false',
       'query:to:false',
       'query:limit:false',
