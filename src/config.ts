@@ -79,6 +79,7 @@ const envSchema = z.object({
   CALLBACK_ALLOWED_IPS: csv.optional(),
   TRUST_PROXY: trustProxy.optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1 to 64 letters, digits or _ : . -').default('mpesa-bridge:'),
 
   CORS_ORIGINS: csv.optional(),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 64kb').default('64kb'),
@@ -161,7 +162,7 @@ function buildConfig(env: Env) {
     },
     trustProxy: env.TRUST_PROXY ?? false,
     /** Shared state of several instances (replay guard, failure limits); memory when unset. */
-    redisUrl: env.REDIS_URL,
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     corsOrigins: env.CORS_ORIGINS ?? (simulated ? ['*'] : []),
     bodyLimit: env.BODY_LIMIT,
     bodyLimitBytes: bodyLimitBytes(env.BODY_LIMIT),

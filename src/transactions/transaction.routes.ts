@@ -7,12 +7,15 @@ import type { TransactionsService } from './transaction.service';
 import { toMerchantView } from './transaction.view';
 import { idempotencyKeyHeader, initiateBody, listQuery, transactionIdParams } from './transaction.schema';
 
+/** Answers a repeat with the same Idempotency-Key from its store (see merchant-auth.ts). */
+export const INITIATE_PATH = '/initiate';
+
 export function createTransactionRoutes(deps: { transactions: TransactionsService; reconciler: Reconciler; amount: Config['amount'] }): Router {
   const { transactions } = deps;
   const initiateSchema = initiateBody(deps.amount);
   const router = Router();
 
-  router.post('/initiate', async (req, res) => {
+  router.post(INITIATE_PATH, async (req, res) => {
     const input = parseOrThrow(initiateSchema, req.body, 'body');
     const header = req.get('idempotency-key');
     const idempotencyKey = header === undefined ? undefined : parseOrThrow(idempotencyKeyHeader, header, { header: 'Idempotency-Key' });
