@@ -123,6 +123,9 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
+/** Every variable the service reads (the README's configuration table and .env.example list them). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof Env)[];
+
 function buildConfig(env: Env) {
   const simulated = env.MPESA_ENVIRONMENT === 'simulator';
   const production = env.NODE_ENV === 'production';

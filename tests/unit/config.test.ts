@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import express from 'express';
-import { ConfigError, loadConfig } from '../../src/config';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config';
 
 const production = {
   NODE_ENV: 'production',
@@ -98,5 +100,14 @@ describe('config: private webhook URLs', () => {
     ['the sandbox with NODE_ENV=development', { ...production, MPESA_ENVIRONMENT: 'sandbox', NODE_ENV: 'development' }, false],
   ] as const)('when running in %s, then private webhook URLs allowed is %p', (_label, env, allowed) => {
     expect(loadConfig(env).webhooks.allowPrivateUrls).toBe(allowed);
+  });
+});
+
+describe('config: documentation', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const example = fs.readFileSync(path.join(__dirname, '..', '..', '.env.example'), 'utf8');
+  it.each(CONFIG_VARIABLES)('when %s is a variable, then the README table and .env.example name it', (name) => {
+    expect(readme).toMatch(new RegExp(`^\\|[^\\n]*\`${name}\``, 'm'));
+    expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
   });
 });
