@@ -20,7 +20,7 @@ import { answerUnparsableRequests } from './http/client-error';
 import { createFailureLimits } from './auth/failure-limiter';
 import { createLimiterStore } from './auth/limiter-store';
 import { createReplayGuard } from './auth/replay-guard';
-import { connectRedis } from './redis';
+import { closeRedis, connectRedis } from './redis';
 import { loadServiceSecrets } from './security/master-key';
 import { createSecretBox } from './security/secret-box';
 import { createTransactionSecrets } from './security/transaction-secrets';
@@ -152,7 +152,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       deliveryWorker.abort();
       stores.close();
       await settleWithin(database.close(), config.shutdownTimeoutMs, () => logger.warn('database did not close in time'));
-      if (redis) await settleWithin(redis.quit(), config.shutdownTimeoutMs, () => redis.disconnect());
+      if (redis) await closeRedis(redis);
     })());
 
   return {

@@ -8,8 +8,9 @@ import type { Logger } from '../logger';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import type { CallbacksService } from './callback.service';
 import { callbackBody } from './callback.body';
+import { CALLBACK_PATH } from './callback.path';
 
-export const CALLBACK_PATH = '/api/v1/callbacks/mpesa';
+export { CALLBACK_PATH };
 const ACCEPTED = { ResultCode: 0, ResultDesc: 'Accepted' } as const;
 
 interface Deps {

@@ -2,7 +2,7 @@
 // is logged; query strings are dropped (they may carry phone numbers, masked anyway).
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../logger';
-import { CALLBACK_PATH } from '../callbacks/callback.routes';
+import { CALLBACK_PATH } from '../callbacks/callback.path';
 
 /** A request's path as every log line shows it: no query, no callback token. */
 export function pathForLog(req: Pick<Request, 'originalUrl'>): string {

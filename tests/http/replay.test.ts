@@ -2,6 +2,8 @@
 // with 401 signature_replayed, within one instance and across instances sharing Redis; a
 // repeat carrying the first use's Idempotency-Key reaches the idempotency store instead.
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { sameDatabase, startTestServer, type TestServer } from '../helpers/server';
 import { createProject, initiateBody, type ProjectKeys } from '../helpers/merchant';
 import { expectError, sendRaw, signedHeaders, simulatorStats } from '../helpers/http-edges';
@@ -107,5 +109,59 @@ describe('when two instances share Redis and the replay goes to the other one', 
     expectError(await send(first), 401, 'signature_replayed');
     expect((await simulatorStats(first)).stkPushes).toBe(firstBefore + 1);
     expect((await simulatorStats(second)).stkPushes).toBe(secondBefore);
+  });
+});
+
+describe('when REDIS_URL is set but nothing answers there', () => {
+  it('then the start fails naming REDIS_URL, without a client left retrying', async () => {
+    await expect(startTestServer({ REDIS_URL: 'redis://127.0.0.1:1' })).rejects.toThrow(/^REDIS_URL: cannot connect to Redis \(connect ECONNREFUSED/);
+  });
+});
+
+/** A TCP relay to the real Redis that the test can cut: a Redis outage on demand. */
+async function startCuttableRelay(target: { host: string; port: number }) {
+  const sockets = new Set<net.Socket>();
+  const relay = net.createServer((client) => {
+    const upstream = net.connect(target.port, target.host);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `redis://127.0.0.1:${(relay.address() as AddressInfo).port}`,
+    cut: () =>
+      new Promise<void>((resolve) => {
+        relay.close(() => resolve());
+        sockets.forEach((socket) => socket.destroy());
+      }),
+  };
+}
+
+describe('when Redis goes away while the service runs', () => {
+  let server: TestServer;
+  let keys: ProjectKeys;
+  let relay: Awaited<ReturnType<typeof startCuttableRelay>>;
+  beforeAll(async () => {
+    relay = await startCuttableRelay({ host: '127.0.0.1', port: 6379 });
+    server = await startTestServer({ REDIS_URL: relay.url, REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:` });
+    keys = await createProject(server.url, server.adminToken);
+  });
+  afterAll(() => server.close());
+
+  it('then signed writes are refused with 503 service_unavailable (a replay cannot be told apart), and reads and failures go on', async () => {
+    expect((await captured(keys)(server)).status).toBe(201);
+    await relay.cut();
+    const refused = await captured(keys)(server);
+    expectError(refused, 503, 'service_unavailable');
+    expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+    const path = '/api/v1/transactions';
+    expect((await sendRaw({ method: 'GET', url: `${server.url}${path}`, headers: signedHeaders(keys, { method: 'GET', path }) })).status).toBe(200);
+    // The failure limits count in memory meanwhile: a wrong signature is still a 401, not a 500.
+    const forged = signedHeaders({ ...keys, secretKey: 'sk_wrong' }, { method: 'GET', path });
+    expectError(await sendRaw({ method: 'GET', url: `${server.url}${path}`, headers: forged }), 401, 'signature_invalid');
   });
 });

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createMemoryReplayGuard } from '../../src/auth/replay-guard.memory';
 import { createRedisReplayGuard } from '../../src/auth/replay-guard.redis';
 import type { ReplayGuard } from '../../src/auth/replay-guard';
-import { connectRedis, type Redis } from '../../src/redis';
+import { closeRedis, connectRedis, type Redis } from '../../src/redis';
 import { createLogger } from '../../src/logger';
 import { eventually } from '../helpers/realtime';
 
@@ -14,7 +14,7 @@ let redis: Redis;
 beforeAll(async () => {
   redis = await connectRedis(REDIS_URL, `test:${randomBytes(4).toString('hex')}:`, createLogger({ log: { level: 'error', format: 'json' } }, true));
 });
-afterAll(() => redis.quit());
+afterAll(() => closeRedis(redis));
 
 const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
