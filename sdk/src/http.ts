@@ -96,7 +96,9 @@ export function createHttp(config: HttpConfig) {
  * Now in unix seconds, unless the same request was already signed this second: then the next
  * free second (the service accepts a few minutes either side). The service refuses an exact
  * replay of a signed write (signature_replayed), and two identical writes, or a retry, within
- * one second would otherwise sign byte for byte the same.
+ * one second would otherwise sign byte for byte the same. Kept per client: two processes
+ * sending the same write in the same second still collide, and the second is refused unless
+ * both carry the same Idempotency-Key (initiate answers it from its store then).
  */
 function uniqueSeconds(): (content: string) => number {
   const lastUsed = new Map<string, number>();
