@@ -11,15 +11,18 @@ import type { Logger } from './logger';
 import { requestContext } from './request-context';
 import { accessLog } from './http/access-log';
 import { createRateLimits } from './http/rate-limits';
+import { jsonBody } from './http/json-body';
 import { createAdminAuth } from './auth/admin-auth';
 import { createMerchantAuth } from './auth/merchant-auth';
+import type { FailureLimits } from './auth/failure-limiter';
+import type { ReplayGuard } from './auth/replay-guard';
 import { createAllowlist } from './callbacks/callback.allowlist';
 import { CALLBACK_PATH, createCallbackRoutes } from './callbacks/callback.routes';
 import type { CallbacksService } from './callbacks/callback.service';
 import { createProjectRoutes } from './projects/project.routes';
 import type { ProjectsService } from './projects/project.service';
 import type { TransactionSecrets } from './security/transaction-secrets';
-import { createTransactionRoutes } from './transactions/transaction.routes';
+import { createTransactionRoutes, INITIATE_PATH } from './transactions/transaction.routes';
 import { createOpenApiRoutes } from './openapi/openapi.routes';
 import type { TransactionsService } from './transactions/transaction.service';
 import type { Reconciler } from './reconciliation/reconcile.service';
@@ -40,6 +43,10 @@ export interface AppDeps {
   endpoints: EndpointsService;
   events: EventsService;
   transactionSecrets: TransactionSecrets;
+  /** Signatures already used (shared by instances when Redis is configured). */
+  replays: ReplayGuard;
+  /** Failed authentication attempts per source, key and socket. */
+  failureLimits: FailureLimits;
   /** The Daraja simulator's router, mounted at /simulator in simulator mode. */
   simulatorRouter?: Router;
 }
@@ -61,7 +68,7 @@ export function createApp(deps: AppDeps): express.Express {
       callbacks: deps.callbacks,
       secrets: deps.transactionSecrets,
       isAllowedSource: createAllowlist(config.callbacks.allowedIps),
-      bodyLimit: config.bodyLimit,
+      bodyLimitBytes: config.bodyLimitBytes,
       logger,
     }),
   );
@@ -69,14 +76,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(helmet());
 
   app.use(cors({ origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] }));
-  app.use(
-    express.json({
-      limit: config.bodyLimit,
-      verify: (req, _res, buffer) => {
-        (req as express.Request).rawBody = buffer;
-      },
-    }),
-  );
+  app.use(jsonBody(config.bodyLimit));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -95,12 +95,21 @@ export function createApp(deps: AppDeps): express.Express {
   const limits = createRateLimits(config.rateLimit);
   app.use(
     '/api/v1/projects',
-    createProjectRoutes({ projects: deps.projects, adminAuth: createAdminAuth(deps.adminToken), createLimiter: limits.projectCreate }),
+    createProjectRoutes({
+      projects: deps.projects,
+      adminAuth: createAdminAuth(deps.adminToken, deps.failureLimits.adminBySource),
+      createLimiter: limits.projectCreate,
+    }),
   );
-  const merchant = [createMerchantAuth(deps.projects, config.signatureToleranceSeconds), limits.merchant];
-  app.use('/api/v1/transactions', ...merchant, createTransactionRoutes({ transactions: deps.transactions, reconciler: deps.reconciler, amount: config.amount }));
-  app.use('/api/v1/webhook-endpoints', ...merchant, createEndpointRoutes(deps.endpoints));
-  app.use('/api/v1/events', ...merchant, createEventRoutes(deps.events));
+  const authDeps = { projects: deps.projects, toleranceSeconds: config.signatureToleranceSeconds, replays: deps.replays, failures: deps.failureLimits };
+  const signed = (idempotentPaths?: string[]) => [createMerchantAuth(authDeps, idempotentPaths), limits.merchant];
+  app.use(
+    '/api/v1/transactions',
+    ...signed([INITIATE_PATH]),
+    createTransactionRoutes({ transactions: deps.transactions, reconciler: deps.reconciler, amount: config.amount }),
+  );
+  app.use('/api/v1/webhook-endpoints', ...signed(), createEndpointRoutes(deps.endpoints));
+  app.use('/api/v1/events', ...signed(), createEventRoutes(deps.events));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

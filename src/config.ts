@@ -1,5 +1,6 @@
-// The one place that reads the environment. Parsed once with zod; a bad value stops the
-// start with one line naming the variable (see `formatConfigError`).
+// The one place that reads the environment. Parsed once with zod; every bad or missing value
+// stops the start together, one line each naming its variable (ConfigError.problems).
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { SAFARICOM_CALLBACK_IPS } from './callbacks/callback.allowlist';
 
@@ -33,6 +34,27 @@ const durations = csv.pipe(z.array(duration).min(1, 'must list at least one dura
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const timerPeriod = duration.refine((ms) => ms > 0 && ms <= MAX_TIMER_MS, 'must be between 1ms and 24d');
 
+// Express's `trust proxy`: true (every proxy, so X-Forwarded-For is believed from anyone: only
+// behind a proxy that overwrites it), a hop count, or proxy addresses, CIDRs and proxy-addr's
+// names. Checked here so a bad value names the variable instead of failing inside Express.
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const trustProxy = z.string().transform((raw, ctx): boolean | number | string[] => {
+  const value = raw.trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const bad = entries.filter((entry) => !PROXY_NAMES.includes(entry) && !ipaddr.isValid(entry) && !ipaddr.isValidCIDR(entry));
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be true, false, a hop count (1) or proxy addresses (10.0.0.1, 10.0.0.0/8, loopback); ${bad.join(', ')} is none of these`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   MPESA_ENVIRONMENT: z.enum(['simulator', 'sandbox', 'production']).default('simulator'),
@@ -59,7 +81,9 @@ const envSchema = z.object({
   MPESA_TIMEOUT_MS: int(100, 120_000).default(15_000),
   CALLBACK_BASE_URL: z.url().optional(),
   CALLBACK_ALLOWED_IPS: csv.optional(),
-  TRUST_PROXY: z.string().optional(),
+  TRUST_PROXY: trustProxy.optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1 to 64 letters, digits or _ : . -').default('mpesa-bridge:'),
 
   CORS_ORIGINS: csv.optional(),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 64kb').default('64kb'),
@@ -69,6 +93,13 @@ const envSchema = z.object({
   AMOUNT_MIN: int(1).default(1),
   AMOUNT_MAX: int(1).default(250_000),
   SIGNATURE_TOLERANCE_SECONDS: int(1, 3600).default(300),
+  // Failed authentication attempts allowed per window before 429 (src/auth/failure-limiter.ts).
+  AUTH_FAILURE_WINDOW: duration.prefault('15m'),
+  SIGNATURE_FAILURES_PER_SOURCE: int(1).default(30),
+  SIGNATURE_FAILURES_PER_KEY: int(1).default(30),
+  ADMIN_FAILURES_PER_SOURCE: int(1).default(10),
+  SUBSCRIBE_FAILURES_PER_SOCKET: int(1).default(10),
+  SUBSCRIBE_FAILURES_PER_SOURCE: int(1).default(100),
   SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -100,6 +131,9 @@ const envSchema = z.object({
 });
 
 type Env = z.infer<typeof envSchema>;
+
+/** Every variable the service reads (the README's configuration table and .env.example list them). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof Env)[];
 
 function buildConfig(env: Env) {
   const simulated = env.MPESA_ENVIRONMENT === 'simulator';
@@ -139,9 +173,12 @@ function buildConfig(env: Env) {
       // Simulator callbacks come from this machine; real ones from Safaricom's addresses.
       allowedIps: env.CALLBACK_ALLOWED_IPS ?? (simulated ? ['127.0.0.1', '::1'] : [...SAFARICOM_CALLBACK_IPS]),
     },
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    trustProxy: env.TRUST_PROXY ?? false,
+    /** Shared state of several instances (replay guard, failure limits); memory when unset. */
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     corsOrigins: env.CORS_ORIGINS ?? (simulated ? ['*'] : []),
     bodyLimit: env.BODY_LIMIT,
+    bodyLimitBytes: bodyLimitBytes(env.BODY_LIMIT),
     rateLimit: {
       windowMs: env.RATE_LIMIT_WINDOW_MS,
       maxPerKey: env.RATE_LIMIT_MAX,
@@ -149,6 +186,14 @@ function buildConfig(env: Env) {
     },
     amount: { min: env.AMOUNT_MIN, max: env.AMOUNT_MAX },
     signatureToleranceSeconds: env.SIGNATURE_TOLERANCE_SECONDS,
+    failureLimits: {
+      windowMs: env.AUTH_FAILURE_WINDOW,
+      signaturePerSource: env.SIGNATURE_FAILURES_PER_SOURCE,
+      signaturePerKey: env.SIGNATURE_FAILURES_PER_KEY,
+      adminPerSource: env.ADMIN_FAILURES_PER_SOURCE,
+      subscribePerSocket: env.SUBSCRIBE_FAILURES_PER_SOCKET,
+      subscribePerSource: env.SUBSCRIBE_FAILURES_PER_SOURCE,
+    },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') },
     webhooks: {
@@ -159,8 +204,9 @@ function buildConfig(env: Env) {
       pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
       secretOverlapMs: env.WEBHOOK_SECRET_OVERLAP,
       // Private, loopback and link-local targets (SSRF into our own network) are refused
-      // except where the receiver is expected on this machine.
-      allowPrivateUrls: simulated || env.NODE_ENV === 'development',
+      // except in simulator mode, where the receiver is expected on this machine. Not tied to
+      // NODE_ENV: a sandbox or production service run with NODE_ENV=development is still exposed.
+      allowPrivateUrls: simulated,
     },
     reconciliation: {
       // The simulator answers within seconds; a newcomer should not wait 90 s to see it work.
@@ -182,37 +228,50 @@ function buildConfig(env: Env) {
     },
   };
 
-  if (missing.length > 0) {
-    throw new ConfigError(`${missing[0]}: required when MPESA_ENVIRONMENT=${env.MPESA_ENVIRONMENT}`);
-  }
+  // Checks across variables; each line names the variable to change.
+  const problems = missing.map((name) => `${name}: required when MPESA_ENVIRONMENT=${env.MPESA_ENVIRONMENT}`);
   if (config.reconciliation.expireAfterMs <= config.reconciliation.afterMs) {
-    throw new ConfigError('RECONCILE_EXPIRE_AFTER: must be longer than RECONCILE_AFTER');
+    problems.push('RECONCILE_EXPIRE_AFTER: must be longer than RECONCILE_AFTER');
   }
-  if (config.amount.min > config.amount.max) throw new ConfigError('AMOUNT_MIN: must not exceed AMOUNT_MAX');
-  if (!simulated && !config.callbacks.baseUrl!.startsWith('https://')) {
-    throw new ConfigError('CALLBACK_BASE_URL: Safaricom requires a public https:// URL outside the simulator');
+  if (config.amount.min > config.amount.max) problems.push('AMOUNT_MIN: must not exceed AMOUNT_MAX');
+  if (!simulated && config.callbacks.baseUrl !== undefined && !config.callbacks.baseUrl.startsWith('https://')) {
+    problems.push('CALLBACK_BASE_URL: Safaricom requires a public https:// URL outside the simulator');
   }
-  return config;
+  return { config, problems };
 }
 
-function parseTrustProxy(value: string | undefined): boolean | number | string[] {
-  if (value === undefined || value === '' || value === 'false') return false;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value.split(',').map((item) => item.trim()).filter(Boolean);
+/** "64kb" in bytes, counted as body-parser counts (1 kb = 1024 b). */
+function bodyLimitBytes(limit: string): number {
+  const [, amount, unit] = /^(\d+)(b|kb|mb)$/.exec(limit)!;
+  return Number(amount) * { b: 1, kb: 1024, mb: 1024 * 1024 }[unit as 'b' | 'kb' | 'mb'];
 }
 
-export type Config = Readonly<ReturnType<typeof buildConfig>>;
+export type Config = Readonly<ReturnType<typeof buildConfig>['config']>;
 
-export class ConfigError extends Error {}
+/** Every problem of the environment, one line each, each starting with its variable's name. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
 
-/** Parses the given environment (process.env by default). Throws ConfigError naming the first bad variable. */
+/** Parses the given environment (process.env by default). Throws one ConfigError listing every problem. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
-  }
-  return deepFreeze(buildConfig(parsed.data));
+  const issues = parsed.success ? [] : parsed.error.issues;
+  const invalid = new Set(issues.map((issue) => String(issue.path[0])));
+  // The bad variables are dropped (back to their defaults) so the rest can still be checked:
+  // a missing secret is reported beside a bad port, not after the next restart.
+  const env = parsed.success ? parsed.data : envSchema.parse(Object.fromEntries(Object.entries(source).filter(([name]) => !invalid.has(name))));
+  const built = buildConfig(env);
+  const problems = [
+    ...issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`),
+    // A cross-variable check that read a dropped variable's default would only mislead.
+    ...built.problems.filter((problem) => ![...invalid].some((name) => new RegExp(`\\b${name}\\b`).test(problem))),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(built.config);
 }
 
 function deepFreeze<T extends object>(value: T): T {

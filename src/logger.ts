@@ -8,6 +8,11 @@ export type Logger = winston.Logger;
 
 const SECRET_FIELD = /secret|passkey|password|token|authorization|signature|master|key$/i;
 const KENYAN_PHONE = /(?<!\d)(?:\+?254|0)?([17]\d{2})\d{3}(\d{3})(?!\d)/g;
+// The token segment of a callback URL (src/callbacks/callback.routes.ts): whoever has it can
+// post a result for that transaction. Written out, not imported, so the logger depends on nothing.
+const CALLBACK_TOKEN = /(\/api\/v1\/callbacks\/mpesa\/[^/\s?#"']+\/)[^/\s?#"']+/g;
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@"']+@/gi;
+const SECRET_QUERY_PARAM = /([?&][^=&\s#"']*(?:secret|passkey|password|token|signature|key|auth)[^=&\s#"']*=)[^&\s#"']*/gi;
 
 /** 254712345678 -> 254712***678. Keeps enough to correlate, not enough to call. */
 export function maskPhone(text: string): string {
@@ -17,12 +22,22 @@ export function maskPhone(text: string): string {
   });
 }
 
+/**
+ * What no log line may carry, wherever it appears in a string: a callback URL's token, a URL's
+ * user:password, a secret-looking query parameter, a full phone number.
+ */
+export function redactText(text: string): string {
+  return maskPhone(
+    text.replace(CALLBACK_TOKEN, '$1[redacted]').replace(URL_CREDENTIALS, '$1[redacted]@').replace(SECRET_QUERY_PARAM, '$1[redacted]'),
+  );
+}
+
 function redact(value: unknown, key = '', depth = 0): unknown {
   if (depth > 6) return '[deep]';
-  if (typeof value === 'string') return SECRET_FIELD.test(key) && key !== 'publicKey' ? '[redacted]' : maskPhone(value);
+  if (typeof value === 'string') return SECRET_FIELD.test(key) && key !== 'publicKey' ? '[redacted]' : redactText(value);
   if (typeof value === 'number') return /phone|msisdn/i.test(key) ? maskPhone(String(value)) : value;
   if (Array.isArray(value)) return value.map((item) => redact(item, key, depth + 1));
-  if (value instanceof Error) return { name: value.name, message: maskPhone(value.message) };
+  if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k, depth + 1)]));
   }

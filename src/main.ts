@@ -10,7 +10,8 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${error.message}\n`);
+      const lines = error.problems.map((problem) => `  ${problem}\n`).join('');
+      process.stderr.write(`Configuration error${error.problems.length > 1 ? 's' : ''} (fix all, then start again):\n${lines}`);
       process.exit(1);
     }
     throw error;

@@ -14,6 +14,12 @@ import { createProjectsService } from './projects/project.service';
 import { createCallbacksService } from './callbacks/callback.service';
 import { callbackUrlBuilder } from './callbacks/callback.routes';
 import { attachRealtime } from './realtime/realtime.server';
+import { createSubscribeGuard } from './realtime/subscribe-guard';
+import { answerUnparsableRequests } from './http/client-error';
+import { createFailureLimits } from './auth/failure-limiter';
+import { createLimiterStore } from './auth/limiter-store';
+import { createReplayGuard } from './auth/replay-guard';
+import { closeRedis, connectRedis } from './redis';
 import { loadServiceSecrets } from './security/master-key';
 import { createSecretBox } from './security/secret-box';
 import { createTransactionSecrets } from './security/transaction-secrets';
@@ -49,11 +55,16 @@ export interface RunningService {
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const serviceSecrets = loadServiceSecrets(config);
+  // What several instances share: replays seen and failures counted (in memory without Redis).
+  const redis = config.redis.url ? await connectRedis(config.redis.url, config.redis.keyPrefix, logger) : undefined;
+  const replays = createReplayGuard({ redis });
+  const failureLimits = createFailureLimits(createLimiterStore({ redis }), config.failureLimits);
   const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   const applied = await applyMigrations(database);
   if (applied.length > 0) logger.info('database migrated', { applied, engine: database.engine });
 
   const httpServer = http.createServer();
+  answerUnparsableRequests(httpServer);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, resolve);
@@ -104,10 +115,20 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     endpoints: createEndpointsService({ db, secrets: secretBox, config: config.webhooks, wake: deliveryWorker.wake }),
     events: createEventsService({ db, wake: deliveryWorker.wake }),
     transactionSecrets,
+    replays,
+    failureLimits,
     simulatorRouter: simulator?.router,
   });
   httpServer.on('request', app);
-  const realtime = attachRealtime({ httpServer, corsOrigins: config.corsOrigins, db, secrets: transactionSecrets, events, logger });
+  const realtime = attachRealtime({
+    httpServer,
+    corsOrigins: config.corsOrigins,
+    db,
+    secrets: transactionSecrets,
+    events,
+    logger,
+    guard: createSubscribeGuard(failureLimits, config.trustProxy),
+  });
 
   // Callbacks acknowledged but not applied before a crash are applied now, then on a timer.
   const sweep = () => callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error }));
@@ -135,6 +156,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       await settleWithin(workersStopped, config.shutdownTimeoutMs, () => logger.warn('workers did not stop in time; leases let another run retry'));
       deliveryWorker.abort();
       await settleWithin(database.close(), config.shutdownTimeoutMs, () => logger.warn('database did not close in time'));
+      if (redis) await closeRedis(redis);
     })());
 
   return {

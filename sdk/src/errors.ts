@@ -6,10 +6,13 @@
 export type ApiErrorCode =
   | 'validation_failed'
   | 'invalid_json'
+  | 'body_unreadable'
+  | 'bad_request'
   | 'admin_unauthorized'
   | 'signature_missing'
   | 'signature_invalid'
   | 'signature_expired'
+  | 'signature_replayed'
   | 'api_key_unknown'
   | 'callback_source_forbidden'
   | 'subscription_refused'
@@ -22,11 +25,13 @@ export type ApiErrorCode =
   | 'idempotency_key_reused'
   | 'mpesa_subscriber_busy'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'mpesa_request_rejected'
   | 'rate_limited'
   | 'internal_error'
   | 'mpesa_credentials_rejected'
-  | 'mpesa_unavailable';
+  | 'mpesa_unavailable'
+  | 'service_unavailable';
 
 /** Codes the SDK itself raises, for failures that never got an answer in our error shape. */
 export type ClientErrorCode =

@@ -46,6 +46,7 @@ const WRITE_RETRY_STATUSES = new Set([429]);
 
 export function createHttp(config: HttpConfig) {
   const base = config.baseUrl.replace(/\/+$/, '');
+  const uniqueSecond = uniqueSeconds();
 
   return async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     const url = new URL(base + req.path);
@@ -59,7 +60,8 @@ export function createHttp(config: HttpConfig) {
       let error: MpesaBridgeError;
       try {
         // A fresh timestamp and signature per attempt: a retry after a long Retry-After must not go stale.
-        const signed = signRequest({ ...config, method: req.method, pathWithQuery: url.pathname + url.search, body });
+        const pathWithQuery = url.pathname + url.search;
+        const signed = signRequest({ ...config, method: req.method, pathWithQuery, body, timestamp: uniqueSecond(`${req.method}\n${pathWithQuery}\n${body}`) });
         const response = await config.fetch(url.href, {
           method: req.method,
           headers: {
@@ -87,6 +89,27 @@ export function createHttp(config: HttpConfig) {
       if (attempt >= config.maxRetries || delay === undefined) throw error;
       await sleep(delay);
     }
+  };
+}
+
+/**
+ * Now in unix seconds, unless the same request was already signed this second: then the next
+ * free second (the service accepts a few minutes either side). The service refuses an exact
+ * replay of a signed write (signature_replayed), and two identical writes, or a retry, within
+ * one second would otherwise sign byte for byte the same. Kept per client: two processes
+ * sending the same write in the same second still collide, and the second is refused unless
+ * both carry the same Idempotency-Key (initiate answers it from its store then).
+ */
+function uniqueSeconds(): (content: string) => number {
+  const lastUsed = new Map<string, number>();
+  return (content) => {
+    const now = Math.floor(Date.now() / 1000);
+    const last = lastUsed.get(content);
+    const seconds = last !== undefined && last >= now ? last + 1 : now;
+    // Only this second's (and bumped) entries matter; older ones are dropped as the map grows.
+    if (lastUsed.size >= 1000) for (const [key, used] of lastUsed) if (used < now) lastUsed.delete(key);
+    lastUsed.set(content, seconds);
+    return seconds;
   };
 }
 

@@ -1,14 +1,20 @@
 // Operator endpoints (project management) take the admin token from the environment as a
-// bearer token. Compared in constant time.
+// bearer token. Compared in constant time; wrong tokens are counted per source address and,
+// past ADMIN_FAILURES_PER_SOURCE in the window, that address gets 429 before any check.
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
 import { safeEqual } from '../security/secret-box';
+import { sourceKey, tooManyFailures, type FailureLimiter } from './failure-limiter';
 
-export function createAdminAuth(adminToken: string): RequestHandler {
-  return (req, _res, next) => {
+export function createAdminAuth(adminToken: string, failuresBySource: FailureLimiter): RequestHandler {
+  return async (req, _res, next) => {
+    const source = sourceKey(req.ip);
+    const blocked = await failuresBySource.blockedFor(source);
+    if (blocked) throw tooManyFailures(blocked, 'wrong admin tokens from this address');
     const header = req.get('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
     if (!token || !safeEqual(token, adminToken)) {
+      await failuresBySource.fail(source);
       throw new AppError('admin_unauthorized', 'Send the admin token as Authorization: Bearer <token>');
     }
     next();

@@ -2,28 +2,28 @@
 // Only allowlisted source addresses get in (403 and nothing stored otherwise). Everything an
 // allowed source sends is stored, even a body we cannot read or a wrong token (an orphan),
 // and acknowledged with Daraja's conventional reply. Never rate-limited.
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import type { CallbacksService } from './callback.service';
+import { callbackBody } from './callback.body';
+import { CALLBACK_PATH } from './callback.path';
 
-export const CALLBACK_PATH = '/api/v1/callbacks/mpesa';
+export { CALLBACK_PATH };
 const ACCEPTED = { ResultCode: 0, ResultDesc: 'Accepted' } as const;
 
 interface Deps {
   callbacks: CallbacksService;
   secrets: TransactionSecrets;
   isAllowedSource: (ip: string | undefined) => boolean;
-  bodyLimit: string;
+  bodyLimitBytes: number;
   logger: Logger;
 }
 
-export function createCallbackRoutes({ callbacks, secrets, isAllowedSource, bodyLimit, logger }: Deps): Router {
+export function createCallbackRoutes({ callbacks, secrets, isAllowedSource, bodyLimitBytes, logger }: Deps): Router {
   const router = Router();
-  // Any content type, any bytes: a callback we cannot parse is still kept as it came.
-  router.use(express.raw({ type: () => true, limit: bodyLimit }));
-
+  // The source first: nothing of a refused sender is read.
   router.use((req, _res, next) => {
     if (!isAllowedSource(req.ip)) {
       logger.warn('callback refused: source address not allowed', { sourceIp: req.ip });
@@ -31,6 +31,8 @@ export function createCallbackRoutes({ callbacks, secrets, isAllowedSource, body
     }
     next();
   });
+  // Any content type, any encoding, any bytes: a callback we cannot parse is still kept as it came.
+  router.use(callbackBody(bodyLimitBytes));
 
   router.post(['/', '/:transactionId/:token'], async (req, res) => {
     const { transactionId, token } = req.params as { transactionId?: string; token?: string };

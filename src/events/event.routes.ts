@@ -7,14 +7,14 @@ import type { EventsService } from './event.service';
 export function createEventRoutes(events: EventsService): Router {
   const router = Router();
   router.get('/', async (req, res) => {
-    res.json(await events.list(req.project!.id, parseOrThrow(eventsQuery, req.query)));
+    res.json(await events.list(req.project!.id, parseOrThrow(eventsQuery, req.query, 'query')));
   });
   router.get('/:id', async (req, res) => {
-    res.json(await events.get(req.project!.id, parseOrThrow(eventIdParams, req.params).id));
+    res.json(await events.get(req.project!.id, parseOrThrow(eventIdParams, req.params, 'path').id));
   });
   router.post('/:id/redeliver', async (req, res) => {
-    const { endpointId } = parseOrThrow(redeliverEventBody, req.body);
-    res.status(202).json(await events.redeliver(req.project!.id, parseOrThrow(eventIdParams, req.params).id, endpointId));
+    const { endpointId } = parseOrThrow(redeliverEventBody, req.body, 'body');
+    res.status(202).json(await events.redeliver(req.project!.id, parseOrThrow(eventIdParams, req.params, 'path').id, endpointId));
   });
   return router;
 }

@@ -1,19 +1,23 @@
 import { z } from 'zod';
-import { pageLimit } from '../webhooks/endpoint.schema';
+import { endpointId, pageCursor, pageLimit } from '../webhooks/endpoint.schema';
+import { expecting, text } from '../validation';
 import { EVENT_TYPES } from './event.types';
 
+const TRANSACTION_ID = 'a transaction id (txn_…, at most 64 characters)';
+const EVENT_ID = 'an event id (evt_…)';
+
 export const eventsQuery = z.strictObject({
-  type: z.enum(EVENT_TYPES).optional(),
-  transactionId: z.string().min(1).max(64).optional(),
+  type: z.enum(EVENT_TYPES, expecting(`one of ${EVENT_TYPES.join(', ')}`)).optional(),
+  transactionId: text(TRANSACTION_ID).min(1, expecting(TRANSACTION_ID)).max(64, expecting(TRANSACTION_ID)).optional(),
   limit: pageLimit,
-  cursor: z.string().regex(/^evt_[0-9a-z]+$/, 'must be a nextCursor value from a previous page').optional(),
+  cursor: pageCursor('evt').optional(),
 });
 export type EventsQuery = z.infer<typeof eventsQuery>;
 
-export const eventIdParams = z.object({ id: z.string().regex(/^evt_[0-9a-z]+$/, 'must be an event id') });
+export const eventIdParams = z.object({ id: text(EVENT_ID).max(64, expecting(EVENT_ID)).regex(/^evt_[0-9a-z]+$/, expecting(EVENT_ID)) });
 
 export const redeliverEventBody = z
   .strictObject({
-    endpointId: z.string().regex(/^we_[0-9a-z]+$/, 'must be a webhook endpoint id').optional(),
+    endpointId: endpointId.optional(),
   })
   .default({});

@@ -1,15 +1,20 @@
 // One log line per request. Callback URLs carry a secret token, so only their fixed prefix
 // is logged; query strings are dropped (they may carry phone numbers, masked anyway).
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../logger';
-import { CALLBACK_PATH } from '../callbacks/callback.routes';
+import { CALLBACK_PATH } from '../callbacks/callback.path';
+
+/** A request's path as every log line shows it: no query, no callback token. */
+export function pathForLog(req: Pick<Request, 'originalUrl'>): string {
+  const url = req.originalUrl.split('?')[0] ?? '';
+  return url.startsWith(CALLBACK_PATH) ? `${CALLBACK_PATH}/…` : url;
+}
 
 export function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const url = req.originalUrl.split('?')[0] ?? '';
-      const path = url.startsWith(CALLBACK_PATH) ? `${CALLBACK_PATH}/…` : url;
+      const path = pathForLog(req);
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info('request', { method: req.method, path, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 });
     });

@@ -3,7 +3,11 @@
 // on the message), never on HTTP status alone (shared/daraja.md §2, §10).
 import { AppError } from '../errors';
 
-export const DARAJA_INVALID_TOKEN = '404.001.03';
+/**
+ * Daraja's "Invalid Access Token": 404.001.03 today, 401.002.01 on the older gateway (both in
+ * shared/daraja.md §2). Either means one refresh and one retry, never more.
+ */
+export const DARAJA_INVALID_TOKEN_CODES: readonly string[] = ['404.001.03', '401.002.01'];
 const RETRY_AFTER_SECONDS = '30';
 
 export interface DarajaErrorBody {
@@ -33,7 +37,7 @@ export function darajaError(httpStatus: number, body: unknown): AppError {
   if (errorCode === '500.001.1001' && text.includes('lock subscriber')) {
     return new AppError('mpesa_subscriber_busy', 'The customer already has an M-Pesa prompt in progress; try again in a minute', details, { 'Retry-After': '60' });
   }
-  if ((errorCode === '500.001.1001' && /credentials|merchant does not exist/.test(text)) || errorCode === DARAJA_INVALID_TOKEN || errorCode?.startsWith('400.008')) {
+  if ((errorCode === '500.001.1001' && /credentials|merchant does not exist/.test(text)) || DARAJA_INVALID_TOKEN_CODES.includes(errorCode ?? '') || errorCode?.startsWith('400.008')) {
     return new AppError('mpesa_credentials_rejected', 'M-Pesa refused our credentials or shortcode; check the M-Pesa configuration', details);
   }
   if (httpStatus === 400 && errorCode === undefined) {

@@ -1,8 +1,10 @@
 // The one module that talks to Daraja over HTTP. It owns the base URL, the token cache,
-// timeouts and the mapping of Daraja's answers. It retries only what cannot have moved money:
+// deadlines and the mapping of Daraja's answers. It retries only what cannot have moved money:
 // an STK Push refused for an invalid token is resent once with a fresh token; a push whose
-// answer never came is NOT resent (it may have reached the customer), it is reported as
-// `unknown` and left for the callback or an STK Query.
+// answer never came, or came unreadable, is NOT resent (it may have reached the customer), it
+// is reported as `unknown` and left for the callback or an STK Query (mpesa.push-outcome.ts).
+// Daraja cannot hurt us either: every call has one deadline for the whole exchange (an
+// upstream that drips bytes is cut) and an answer is cut past a size no Daraja body comes near.
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
@@ -11,7 +13,8 @@ import type { Logger } from '../logger';
 import { AppError } from '../errors';
 import { createTokenCache, type IssuedToken } from './mpesa.token';
 import { stkCredentials } from './mpesa.password';
-import { DARAJA_INVALID_TOKEN, darajaError, darajaUnreachable, readDarajaError } from './mpesa.errors';
+import { DARAJA_INVALID_TOKEN_CODES, darajaError, darajaUnreachable, readDarajaError } from './mpesa.errors';
+import { classifyPushAnswer, type PushOutcome } from './mpesa.push-outcome';
 
 export type Channel = 'paybill' | 'till';
 
@@ -24,10 +27,7 @@ export interface StkPushInput {
   callbackUrl: string;
 }
 
-export type StkPushResult =
-  | { kind: 'accepted'; merchantRequestId: string; checkoutRequestId: string; customerMessage: string | null }
-  | { kind: 'rejected'; error: AppError }
-  | { kind: 'unknown'; reason: string };
+export type StkPushResult = PushOutcome;
 
 export type StkQueryResult =
   | { kind: 'final'; resultCode: string; resultDesc: string }
@@ -38,6 +38,12 @@ export type MpesaService = ReturnType<typeof createMpesaService>;
 
 /** Daraja's answer to a query while the customer has not yet answered the prompt. */
 const QUERY_STILL_PROCESSING = '4999';
+/** Daraja's bodies are a few hundred bytes; an answer this big is not Daraja's and is cut while it streams. */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+/** Our own requests are smaller still; a bigger one is a bug of ours, refused before it is sent. */
+const MAX_REQUEST_BYTES = 16 * 1024;
+/** Transport failures before a single byte of the request could reach Daraja. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED']);
 
 interface Deps {
   config: Config['mpesa'];
@@ -48,7 +54,9 @@ interface Deps {
 export function createMpesaService({ config, baseUrl, logger }: Deps) {
   const client: AxiosInstance = axios.create({
     baseURL: baseUrl,
-    timeout: config.timeoutMs,
+    // No `timeout`: it bounds idle time only. Each call passes its own deadline (`deadline()`).
+    maxContentLength: MAX_RESPONSE_BYTES,
+    maxBodyLength: MAX_REQUEST_BYTES,
     // We read every status ourselves: Daraja's error bodies carry the information we map.
     validateStatus: () => true,
     // Daraja does not redirect; without redirects axios also skips its follow-redirects layer.
@@ -56,6 +64,9 @@ export function createMpesaService({ config, baseUrl, logger }: Deps) {
     httpAgent: new http.Agent({ keepAlive: true }),
     httpsAgent: new https.Agent({ keepAlive: true }),
   });
+
+  /** One deadline for a whole exchange, connect to last byte, fresh for each request. */
+  const deadline = () => AbortSignal.timeout(config.timeoutMs);
 
   let oauthCalls = 0;
   const tokens = createTokenCache(async (): Promise<IssuedToken> => {
@@ -65,6 +76,7 @@ export function createMpesaService({ config, baseUrl, logger }: Deps) {
       client.get('/oauth/v1/generate', {
         params: { grant_type: 'client_credentials' },
         headers: { Authorization: `Basic ${basic}` },
+        signal: deadline(),
       }),
     );
     const body = response.data as { access_token?: unknown; expires_in?: unknown } | undefined;
@@ -76,7 +88,7 @@ export function createMpesaService({ config, baseUrl, logger }: Deps) {
     return { accessToken: body.access_token, expiresInSeconds: expiresIn };
   });
 
-  /** Runs a request, turning transport failures into AppErrors (except timeouts, for callers to judge). */
+  /** Runs a request, turning transport failures (a missed deadline included) into mpesa_unavailable. */
   async function send(request: () => Promise<AxiosResponse>): Promise<AxiosResponse> {
     try {
       return await request();
@@ -92,8 +104,9 @@ export function createMpesaService({ config, baseUrl, logger }: Deps) {
       const token = await tokens.get();
       const response = await client.post(path, body, {
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        signal: deadline(),
       });
-      if (attempt === 1 && readDarajaError(response.data).errorCode === DARAJA_INVALID_TOKEN) {
+      if (attempt === 1 && DARAJA_INVALID_TOKEN_CODES.includes(readDarajaError(response.data).errorCode ?? '')) {
         logger.warn('daraja token refused, fetching a new one', { path });
         tokens.invalidate(token);
         continue;
@@ -119,31 +132,31 @@ export function createMpesaService({ config, baseUrl, logger }: Deps) {
     try {
       response = await postAuthorized('/mpesa/stkpush/v1/processrequest', body);
     } catch (error) {
+      // The token could not be had: the push itself was never sent.
       if (error instanceof AppError) return { kind: 'rejected', error };
       if (!axios.isAxiosError(error)) throw error;
-      // Refused connections never reached Daraja; anything else may have.
-      if (error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND') {
-        return { kind: 'rejected', error: darajaUnreachable(error.code) };
-      }
-      logger.warn('stk push outcome unknown', { reason: error.code ?? error.message });
-      return { kind: 'unknown', reason: error.code ?? error.message };
+      const reason = error.code === 'ERR_CANCELED' ? `no complete answer within ${config.timeoutMs} ms` : (error.code ?? error.message);
+      if (error.code && NEVER_SENT.has(error.code)) return { kind: 'rejected', error: darajaUnreachable(error.code) };
+      // A timeout, a reset, an answer cut for its size: the push may have reached the phone.
+      logger.warn('stk push outcome unknown', { reason });
+      return { kind: 'unknown', reason };
     }
-    const data = response.data as Record<string, unknown> | undefined;
-    if (response.status === 200 && String(data?.ResponseCode) === '0' && typeof data?.CheckoutRequestID === 'string') {
-      return {
-        kind: 'accepted',
-        checkoutRequestId: data.CheckoutRequestID,
-        merchantRequestId: String(data.MerchantRequestID ?? ''),
-        customerMessage: typeof data.CustomerMessage === 'string' ? data.CustomerMessage : null,
-      };
-    }
-    return { kind: 'rejected', error: darajaError(response.status, response.data) };
+    const outcome = classifyPushAnswer(response.status, response.data);
+    if (outcome.kind === 'unknown') logger.warn('stk push outcome unknown', { reason: outcome.reason, darajaHttpStatus: response.status });
+    return outcome;
   }
 
   async function stkQuery(checkoutRequestId: string): Promise<StkQueryResult> {
     const body = { ...stkCredentials(config.shortcode, config.passkey), CheckoutRequestID: checkoutRequestId };
     const response = await send(() => postAuthorized('/mpesa/stkpushquery/v1/query', body));
     const data = response.data as Record<string, unknown> | undefined;
+    // An answer about another payment (a confused gateway, a proxy's cache) says nothing
+    // about this one: it is ignored, never applied. An answer without the field (4999) is read.
+    const answeredFor = data?.CheckoutRequestID;
+    if (typeof answeredFor === 'string' && answeredFor !== checkoutRequestId) {
+      logger.warn('stk query answer names another CheckoutRequestID; ignored', { asked: checkoutRequestId, answered: answeredFor.slice(0, 64) });
+      return { kind: 'pending', reason: 'no_answer' };
+    }
     const resultCode = data?.ResultCode === undefined ? undefined : String(data.ResultCode);
     if (response.status === 200 && resultCode !== undefined && resultCode !== QUERY_STILL_PROCESSING) {
       return { kind: 'final', resultCode, resultDesc: String(data?.ResultDesc ?? '') };

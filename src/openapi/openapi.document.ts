@@ -27,7 +27,9 @@ export interface DocumentOptions {
 }
 
 const SIGNATURE_ERRORS: readonly ErrorCode[] = ['signature_missing', 'signature_expired', 'api_key_unknown', 'signature_invalid', 'rate_limited'];
-const BODY_ERRORS: readonly ErrorCode[] = ['validation_failed', 'invalid_json', 'payload_too_large'];
+/** Only a state-changing request is refused as a replay, and only its check needs the shared store. */
+const WRITE_SIGNATURE_ERRORS: readonly ErrorCode[] = ['signature_replayed', 'service_unavailable'];
+const BODY_ERRORS: readonly ErrorCode[] = ['validation_failed', 'invalid_json', 'body_unreadable', 'unsupported_media_type', 'payload_too_large'];
 
 /** `/api/v1/transactions/:id` -> `/api/v1/transactions/{id}`. */
 export function toOpenApiPath(expressPath: string): string {
@@ -134,7 +136,8 @@ function buildWebhook(spec: WebhookSpec, components: SchemaComponents): Operatio
 function errorCodesOf(spec: OperationSpec): ErrorCode[] {
   const codes = new Set<ErrorCode>(spec.errors ?? []);
   if (spec.auth === 'signature') SIGNATURE_ERRORS.forEach((code) => codes.add(code));
-  if (spec.auth === 'admin') codes.add('admin_unauthorized');
+  if (spec.auth === 'signature' && spec.method !== 'get') WRITE_SIGNATURE_ERRORS.forEach((code) => codes.add(code));
+  if (spec.auth === 'admin') ['admin_unauthorized', 'rate_limited'].forEach((code) => codes.add(code as ErrorCode));
   if (spec.body) BODY_ERRORS.forEach((code) => codes.add(code));
   if (spec.params || spec.query || spec.headers) codes.add('validation_failed');
   codes.add('internal_error');
@@ -148,8 +151,8 @@ function errorResponses(codes: ErrorCode[], errorSchema: JsonSchema): Record<str
   for (const [status, group] of [...byStatus].sort(([a], [b]) => a - b)) {
     responses[String(status)] = {
       description: group.map((code) => `\`${code}\`: ${ERROR_EXPLANATIONS[code]}`).join('\n\n'),
-      ...(status === 429 ? { headers: RATE_LIMIT_HEADERS } : {}),
-      ...(group.includes('mpesa_unavailable') ? { headers: RETRY_AFTER_HEADER } : {}),
+      ...(status === 429 ? { headers: { ...RATE_LIMIT_HEADERS, ...RETRY_AFTER_HEADER } } : {}),
+      ...(status === 503 ? { headers: RETRY_AFTER_HEADER } : {}),
       content: {
         'application/json': {
           schema: errorSchema,

@@ -7,10 +7,13 @@ import { ERROR_STATUS, type ErrorCode } from '../errors';
 export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   validation_failed: 'A field is missing or wrong; `details.fields` lists them (`field`, `message`).',
   invalid_json: 'The body is not valid JSON.',
+  body_unreadable: 'The body could not be read: its bytes do not match its `Content-Encoding`, or it ended before its `Content-Length`.',
+  bad_request: 'The request is not valid HTTP or is malformed in a way no other code names.',
   admin_unauthorized: 'Missing or wrong admin token.',
   signature_missing: '`X-Api-Key`, `X-Timestamp` or `X-Signature` is missing.',
   signature_invalid: 'The signature does not match this request.',
   signature_expired: '`X-Timestamp` is further from the server clock than `SIGNATURE_TOLERANCE_SECONDS` allows (300 s by default).',
+  signature_replayed: 'This exact signed request (same signature) was already received: sign every attempt afresh, with a new `X-Timestamp`. A retry of an initiate with the same `Idempotency-Key` as the first is answered by the idempotency store instead.',
   api_key_unknown: 'No project has this public key (or it was rotated).',
   callback_source_forbidden: 'A callback from an address not on the allowlist (Safaricom → us only).',
   subscription_refused: 'Socket.io `subscribe` acknowledgement only: unknown transaction or wrong client secret.',
@@ -23,11 +26,14 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   idempotency_key_reused: 'The same `Idempotency-Key` was used with a different body.',
   mpesa_subscriber_busy: 'The customer already has an M-Pesa prompt open (Daraja 500.001.1001); retry after a minute.',
   payload_too_large: 'The body is over the configured limit (`BODY_LIMIT`).',
+  unsupported_media_type: 'The body is not `application/json` (or its charset or `Content-Encoding` is not supported); the message names what to send.',
   mpesa_request_rejected: 'Daraja refused a field (400.002.02); `details.darajaErrorCode` and `details.darajaMessage` say which.',
-  rate_limited: 'Too many requests; the `RateLimit` and `RateLimit-Policy` headers say when to retry.',
+  rate_limited:
+    'Too many requests (the `RateLimit` and `RateLimit-Policy` headers say when to retry), or too many failed signatures, admin tokens or subscriptions from this source or key (`Retry-After` says when).',
   internal_error: 'Our fault; the `requestId` finds it in the logs.',
   mpesa_credentials_rejected: 'Daraja refused the consumer key and secret, shortcode or passkey.',
   mpesa_unavailable: 'Daraja is busy, arresting spikes, over quota or unreachable; `Retry-After` is set.',
+  service_unavailable: 'A store the service needs (Redis) did not answer; retry after `Retry-After`.',
 };
 
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];

@@ -14,7 +14,7 @@ export function createProjectRoutes(deps: {
   const router = Router();
 
   router.post('/', createLimiter, adminAuth, async (req, res) => {
-    const { name } = parseOrThrow(createProjectBody, req.body);
+    const { name } = parseOrThrow(createProjectBody, req.body, 'body');
     const created = await projects.create(name);
     res.status(201).json(created);
   });
@@ -24,7 +24,7 @@ export function createProjectRoutes(deps: {
   });
 
   router.post('/:id/keys/rotate', adminAuth, async (req, res) => {
-    const { id } = parseOrThrow(projectIdParams, req.params);
+    const { id } = parseOrThrow(projectIdParams, req.params, 'path');
     res.json(await projects.rotateKeys(id));
   });
 

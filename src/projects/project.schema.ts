@@ -1,10 +1,16 @@
 import { z } from 'zod';
+import { expecting, text } from '../validation';
+
+const NAME = '1–100 characters';
+const PROJECT_ID = 'a project id (prj_…, at most 64 characters)';
 
 export const createProjectBody = z.strictObject({
-  name: z.string().trim().min(1).max(100).meta({ description: 'Shown to operators only.', examples: ['My shop'] }),
+  name: text(NAME).trim().min(1, expecting(NAME)).max(100, expecting(NAME)).meta({ description: 'Shown to operators only.', examples: ['My shop'] }),
 });
 
-export const projectIdParams = z.object({ id: z.string().min(1).max(64).meta({ examples: ['prj_0mbq3k2a1c4d5e6f7a8b9c0d1e2f3'] }) });
+export const projectIdParams = z.object({
+  id: text(PROJECT_ID).min(1, expecting(PROJECT_ID)).max(64, expecting(PROJECT_ID)).meta({ examples: ['prj_0mbq3k2a1c4d5e6f7a8b9c0d1e2f3'] }),
+});
 
 // Responses: the service's views are typed by these, and the OpenAPI document is generated
 // from them; `id` names the component in the document.

@@ -10,6 +10,7 @@ import type { TransactionEvents } from '../transactions/transaction.events';
 import { findTransaction } from '../transactions/transaction.repository';
 import { toClientView } from '../transactions/transaction.view';
 import { subscribeRequest, type SubscribeAck } from './realtime.schema';
+import type { SubscribeGuard } from './subscribe-guard';
 
 export const TRANSACTION_UPDATED = 'transaction.updated';
 const roomOf = (transactionId: string) => `txn:${transactionId}`;
@@ -23,21 +24,29 @@ interface Deps {
   secrets: TransactionSecrets;
   events: TransactionEvents;
   logger: Logger;
+  guard: SubscribeGuard;
 }
 
-export function attachRealtime({ httpServer, corsOrigins, db, secrets, events, logger }: Deps) {
+const REFUSED = { ok: false, error: { code: 'subscription_refused', message: 'Unknown transaction or wrong client secret' } } as const;
+
+export function attachRealtime({ httpServer, corsOrigins, db, secrets, events, logger, guard }: Deps) {
   const io = new Server(httpServer, {
     cors: { origin: corsOrigins.includes('*') ? '*' : [...corsOrigins] },
     serveClient: false,
   });
 
   io.on('connection', (socket) => {
-    socket.on('subscribe', async (payload: unknown, ack?: Ack) => {
-      const reply: Ack = typeof ack === 'function' ? ack : () => undefined;
+    const subscribe = async (payload: unknown, reply: Ack) => {
+      const retryAfterSeconds = await guard.blockedFor(socket);
+      if (retryAfterSeconds) {
+        reply({ ok: false, error: { code: 'rate_limited', message: `Too many refused subscriptions; try again in ${retryAfterSeconds} s`, retryAfterSeconds } });
+        return;
+      }
       const parsed = subscribeRequest.safeParse(payload);
       // One refusal for a bad secret and an unknown id, so ids cannot be probed.
       if (!parsed.success || !secrets.isClientSecret(parsed.data.transactionId, parsed.data.clientSecret)) {
-        reply({ ok: false, error: { code: 'subscription_refused', message: 'Unknown transaction or wrong client secret' } });
+        await guard.failed(socket);
+        reply(REFUSED);
         return;
       }
       const { transactionId } = parsed.data;
@@ -46,11 +55,17 @@ export function attachRealtime({ httpServer, corsOrigins, db, secrets, events, l
       const row = await findTransaction(db, transactionId);
       if (!row) {
         await socket.leave(roomOf(transactionId));
-        reply({ ok: false, error: { code: 'subscription_refused', message: 'Unknown transaction or wrong client secret' } });
+        reply(REFUSED);
         return;
       }
       reply({ ok: true });
       socket.emit(TRANSACTION_UPDATED, toClientView(row));
+    };
+
+    socket.on('subscribe', (payload: unknown, ack?: Ack) => {
+      const reply: Ack = typeof ack === 'function' ? ack : () => undefined;
+      // A listener's rejection would be unhandled: log it and let the client retry.
+      subscribe(payload, reply).catch((error: unknown) => logger.error('subscribe failed', { error }));
     });
 
     socket.on('unsubscribe', async (payload: unknown) => {

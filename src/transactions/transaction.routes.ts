@@ -7,31 +7,34 @@ import type { TransactionsService } from './transaction.service';
 import { toMerchantView } from './transaction.view';
 import { idempotencyKeyHeader, initiateBody, listQuery, transactionIdParams } from './transaction.schema';
 
+/** Answers a repeat with the same Idempotency-Key from its store (see merchant-auth.ts). */
+export const INITIATE_PATH = '/initiate';
+
 export function createTransactionRoutes(deps: { transactions: TransactionsService; reconciler: Reconciler; amount: Config['amount'] }): Router {
   const { transactions } = deps;
   const initiateSchema = initiateBody(deps.amount);
   const router = Router();
 
-  router.post('/initiate', async (req, res) => {
-    const input = parseOrThrow(initiateSchema, req.body);
+  router.post(INITIATE_PATH, async (req, res) => {
+    const input = parseOrThrow(initiateSchema, req.body, 'body');
     const header = req.get('idempotency-key');
-    const idempotencyKey = header === undefined ? undefined : parseOrThrow(idempotencyKeyHeader, header);
+    const idempotencyKey = header === undefined ? undefined : parseOrThrow(idempotencyKeyHeader, header, { header: 'Idempotency-Key' });
     const result = await transactions.initiate(req.project!.id, input, idempotencyKey);
     res.status(result.httpStatus).json(result.body);
   });
 
   router.get('/', async (req, res) => {
-    res.json(await transactions.list(req.project!.id, parseOrThrow(listQuery, req.query)));
+    res.json(await transactions.list(req.project!.id, parseOrThrow(listQuery, req.query, 'query')));
   });
 
   router.get('/:id', async (req, res) => {
-    const { id } = parseOrThrow(transactionIdParams, req.params);
+    const { id } = parseOrThrow(transactionIdParams, req.params, 'path');
     res.json({ transaction: await transactions.get(req.project!.id, id) });
   });
 
   // Ask M-Pesa now (STK Query) instead of waiting for the callback or the worker.
   router.post('/:id/reconcile', async (req, res) => {
-    const { id } = parseOrThrow(transactionIdParams, req.params);
+    const { id } = parseOrThrow(transactionIdParams, req.params, 'path');
     const { row, outcome } = await deps.reconciler.reconcileNow(req.project!.id, id);
     res.json({ transaction: toMerchantView(row), reconciliation: { outcome } });
   });

@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import type { Config } from '../config';
+import { expecting, inspectJson, text, UNCLEAN_TEXT } from '../validation';
 import { normalizeKenyanPhone } from './phone';
 import { STATUSES } from './transaction.states';
 
 const METADATA_MAX_BYTES = 2048;
+const METADATA_MAX_DEPTH = 5;
 const LIST_LIMIT_MAX = 100;
+const PHONE = 'a Kenyan mobile number, e.g. 0712345678 or 254712345678';
 
 // The description sits on the input string: a transform's output cannot be shown, and zod
 // keeps examples only on the input side of a pipe.
-export const phoneField = z
-  .string()
+export const phoneField = text(PHONE)
   .meta({
     description: 'Kenyan mobile number in any common form (07…, 01…, 7…, 2547…, +2547…, spaces allowed); stored as 2547XXXXXXXX or 2541XXXXXXXX.',
     examples: ['0712345678'],
@@ -17,17 +19,17 @@ export const phoneField = z
   .transform((value, ctx) => {
     const phone = normalizeKenyanPhone(value);
     if (!phone) {
-      ctx.addIssue({ code: 'custom', message: 'must be a Kenyan mobile number, e.g. 0712345678 or 254712345678' });
+      ctx.addIssue({ code: 'custom', message: `must be ${PHONE}` });
       return z.NEVER;
     }
     return phone;
   });
 
 export const CHANNELS = ['paybill', 'till'] as const;
-const channel = z.enum(CHANNELS).meta({
+const channel = z.enum(CHANNELS, expecting('paybill or till')).meta({
   description: '`paybill`: CustomerPayBillOnline to the shortcode. `till`: CustomerBuyGoodsOnline to the configured till number.',
 });
-const status = z.enum(STATUSES).meta({
+const status = z.enum(STATUSES, expecting(`one of ${STATUSES.join(', ')}`)).meta({
   description:
     'pending → completed | failed | cancelled | expired; expired → failed | cancelled (M-Pesa\'s late reason replaces our timeout); ' +
     'failed | cancelled | expired → completed (a success always wins: the money moved). completed is final.',
@@ -37,76 +39,98 @@ const status = z.enum(STATUSES).meta({
 // ones may be accepted and then fail asynchronously with 1025 (shared/daraja.md §2).
 const printable = /^[\x20-\x7E]+$/;
 
+const ACCOUNT_REFERENCE = '1–12 printable ASCII characters';
+const DESCRIPTION = '1–13 printable ASCII characters';
+const METADATA = `a JSON object of at most ${METADATA_MAX_BYTES} bytes, nested at most ${METADATA_MAX_DEPTH} levels`;
+
+/** The merchant's own JSON, bounded (depth first, without recursion) before anything serialises it. */
+const metadata = z
+  .record(z.string(), z.unknown(), expecting(METADATA))
+  .superRefine((value, ctx) => {
+    const shape = inspectJson(value, METADATA_MAX_DEPTH);
+    if (shape.tooDeep) ctx.addIssue({ code: 'custom', message: `must be ${METADATA}` });
+    else if (!shape.cleanText) ctx.addIssue({ code: 'custom', message: UNCLEAN_TEXT });
+    else if (Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES) ctx.addIssue({ code: 'custom', message: `must be ${METADATA}` });
+  })
+  .meta({ description: `Your own JSON object (at most ${METADATA_MAX_BYTES} bytes, ${METADATA_MAX_DEPTH} levels deep), returned as given.`, examples: [{ orderId: '1234' }] });
+
 export function initiateBody(amount: Config['amount']) {
+  const AMOUNT = `a whole number of KES from ${amount.min} to ${amount.max}`;
   return z.strictObject({
     phone: phoneField,
     amount: z
-      .number()
-      .int('must be a whole number of KES')
-      .min(amount.min)
-      .max(amount.max)
+      .number(expecting(AMOUNT))
+      .int(expecting(AMOUNT))
+      .min(amount.min, expecting(AMOUNT))
+      .max(amount.max, expecting(AMOUNT))
       .meta({ description: 'Whole Kenyan shillings.', examples: [150] }),
-    accountReference: z
-      .string()
+    accountReference: text(ACCOUNT_REFERENCE)
       .trim()
-      .min(1)
-      .max(12)
-      .regex(printable, 'must be printable ASCII')
+      .min(1, expecting(ACCOUNT_REFERENCE))
+      .max(12, expecting(ACCOUNT_REFERENCE))
+      .regex(printable, expecting(ACCOUNT_REFERENCE))
       .meta({ description: 'Shown to the customer in the M-Pesa prompt.', examples: ['INV001'] }),
-    description: z
-      .string()
+    description: text(DESCRIPTION)
       .trim()
-      .min(1)
-      .max(13)
-      .regex(printable, 'must be printable ASCII')
+      .min(1, expecting(DESCRIPTION))
+      .max(13, expecting(DESCRIPTION))
+      .regex(printable, expecting(DESCRIPTION))
       .optional()
       .meta({ description: 'Sent to Daraja as TransactionDesc; `Payment` when left out.', examples: ['Order 1'] }),
     channel: channel.default('paybill'),
-    metadata: z
-      .record(z.string(), z.unknown())
-      .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES, `must be at most ${METADATA_MAX_BYTES} bytes of JSON`)
-      .optional()
-      .meta({ description: `Your own JSON object (at most ${METADATA_MAX_BYTES} bytes), returned as given.`, examples: [{ orderId: '1234' }] }),
+    metadata: metadata.optional(),
   });
 }
 export type InitiateInput = z.infer<ReturnType<typeof initiateBody>>;
 
-export const idempotencyKeyHeader = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7E]+$/, 'must be visible ASCII')
+const IDEMPOTENCY_KEY = '1–255 visible ASCII characters';
+export const idempotencyKeyHeader = text(IDEMPOTENCY_KEY)
+  .min(1, expecting(IDEMPOTENCY_KEY))
+  .max(255, expecting(IDEMPOTENCY_KEY))
+  .regex(/^[\x21-\x7E]+$/, expecting(IDEMPOTENCY_KEY))
   .meta({
     description:
       'A retry with the same key and body returns the first result without a second prompt; the same key with another body is 409 idempotency_key_reused.',
     examples: ['order-1234-attempt-1'],
   });
 
-export const transactionIdParams = z.object({ id: z.string().min(1).max(64).meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }) });
+const ID = 'a transaction id (txn_…, at most 64 characters)';
+export const transactionIdParams = z.object({
+  id: text(ID).min(1, expecting(ID)).max(64, expecting(ID)).meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+});
+
+const DATE_TIME = 'an ISO 8601 date-time with a time zone, e.g. 2025-01-31T23:59:59+03:00';
+const LIMIT = `a whole number from 1 to ${LIST_LIMIT_MAX}`;
+const CURSOR = 'a nextCursor value from a previous page';
 
 export const listQuery = z.strictObject({
   status: status.optional(),
   phone: phoneField.optional(),
-  accountReference: z
-    .string()
-    .min(1)
-    .max(12)
+  accountReference: text(ACCOUNT_REFERENCE)
+    .trim()
+    .min(1, expecting(ACCOUNT_REFERENCE))
+    .max(12, expecting(ACCOUNT_REFERENCE))
     .optional()
     .meta({ description: 'Exactly the `accountReference` given at initiate (merchants look payments up by order).', examples: ['INV001'] }),
   from: z.iso
-    .datetime({ offset: true })
+    .datetime({ offset: true, ...expecting(DATE_TIME) })
     .transform((value) => new Date(value))
     .optional()
     .meta({ description: 'Created at or after (ISO 8601).', examples: ['2025-01-01T00:00:00Z'] }),
   to: z.iso
-    .datetime({ offset: true })
+    .datetime({ offset: true, ...expecting(DATE_TIME) })
     .transform((value) => new Date(value))
     .optional()
     .meta({ description: 'Created at or before (ISO 8601).', examples: ['2025-01-31T23:59:59+03:00'] }),
-  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(20).meta({ description: 'Page size.' }),
-  cursor: z
-    .string()
-    .regex(/^txn_[0-9a-z]+$/, 'must be a nextCursor value from a previous page')
+  limit: z.coerce
+    .number(expecting(LIMIT))
+    .int(expecting(LIMIT))
+    .min(1, expecting(LIMIT))
+    .max(LIST_LIMIT_MAX, expecting(LIMIT))
+    .default(20)
+    .meta({ description: 'Page size.' }),
+  cursor: text(CURSOR)
+    .regex(/^txn_[0-9a-z]+$/, expecting(CURSOR))
     .optional()
     .meta({ description: 'The `nextCursor` of the previous page.' }),
 });

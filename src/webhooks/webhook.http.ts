@@ -3,7 +3,7 @@
 // KiB is kept for the attempt log, and a huge one is cut.
 import http from 'node:http';
 import https from 'node:https';
-import { publicOnlyLookup } from './webhook.url-guard';
+import { publicOnlyLookup, refusesToConnect } from './webhook.url-guard';
 
 const KEPT_BODY_BYTES = 1024;
 const MAX_READ_BYTES = 64 * 1024;
@@ -22,8 +22,13 @@ export function createWebhookSender(options: { timeoutMs: number; allowPrivate: 
   };
 
   function send(target: string, headers: Record<string, string>, body: string): Promise<SendResult> {
+    const url = new URL(target);
+    // A URL stored while private ones were allowed (simulator mode), or an IP literal, which
+    // skips the DNS lookup below: refused before any connection is opened.
+    if (!options.allowPrivate && refusesToConnect(url)) {
+      return Promise.resolve({ statusCode: null, responseBody: null, retryAfter: undefined, error: 'EPRIVATEADDRESS' });
+    }
     return new Promise((resolve) => {
-      const url = new URL(target);
       const transport = url.protocol === 'https:' ? https : http;
       let settled = false;
       const finish = (result: SendResult) => {

@@ -1,50 +1,44 @@
 // SSRF guard. A merchant chooses the URL we POST to; without this check anyone with API keys
 // could make our server call its own network (metadata services, databases, admin ports).
-// Checked twice: when the URL is registered (clear error for the merchant) and at connect
-// time through the socket's DNS lookup (a name may resolve elsewhere later: DNS rebinding).
+// Checked when the URL is registered (a clear error for the merchant) and again for every
+// connection: through the socket's DNS lookup for names (a name may resolve elsewhere later:
+// DNS rebinding), and before connecting for IP literals, which skip the lookup.
 import dns from 'node:dns';
 import net from 'node:net';
+import os from 'node:os';
 import type { LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { AppError } from '../errors';
 
-const blocked = new net.BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8], // "this" network
-  ['10.0.0.0', 8], // private
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8], // loopback
-  ['169.254.0.0', 16], // link-local, cloud metadata (169.254.169.254)
-  ['172.16.0.0', 12], // private
-  ['192.0.0.0', 24], // IETF protocol assignments
-  ['192.168.0.0', 16], // private
-  ['198.18.0.0', 15], // benchmarking
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const) {
-  blocked.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-  ['64:ff9b::', 96], // NAT64 maps IPv4 (could reach private IPv4)
-] as const) {
-  blocked.addSubnet(network, prefix, 'ipv6');
+/**
+ * Whether an address is off limits: anything ipaddr.js does not class as public unicast
+ * (private, loopback, link-local, CGNAT, multicast, reserved, 0.0.0.0/8, NAT64, 6to4, Teredo,
+ * ...), IPv4-mapped IPv6 judged as the IPv4 address it maps, the deprecated IPv4-compatible
+ * ::/96, and this host's own interface addresses, whatever their range.
+ */
+export function isPrivateAddress(address: string): boolean {
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.process(address);
+  } catch {
+    return true;
+  }
+  if (parsed.range() !== 'unicast') return true;
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).parts.slice(0, 6).every((part) => part === 0)) return true;
+  return ownAddresses().includes(parsed.toNormalizedString());
 }
 
-export function isPrivateAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 0) return true;
-  if (family === 6) {
-    // IPv4-mapped (::ffff:10.0.0.1) is the IPv4 address in disguise. BlockList also maps
-    // the hex form (::ffff:a00:1) onto IPv4 rules; the dotted form is checked explicitly.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return blocked.check(mapped[1]!, 'ipv4');
-    return blocked.check(address, 'ipv6');
-  }
-  return blocked.check(address, 'ipv4');
+/** Read at each check: interfaces come and go (a VPN, a container network). */
+function ownAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flatMap((entries) => entries ?? [])
+    .map((entry) => {
+      try {
+        return ipaddr.process(entry.address.split('%')[0]!).toNormalizedString();
+      } catch {
+        return entry.address;
+      }
+    });
 }
 
 const refused = (url: string, reason: string) => new AppError('webhook_url_refused', `The webhook URL ${url} is refused: ${reason}`, { reason });
@@ -64,7 +58,7 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = net.isIP(host) ? [host] : await resolveAll(host);
   if (addresses.length === 0) throw refused(raw, `${host} does not resolve`);
-  if (addresses.some(isPrivateAddress)) throw refused(raw, `${host} resolves to a private, loopback or link-local address`);
+  if (addresses.some(isPrivateAddress)) throw refused(raw, `${host} is or resolves to a private, loopback, link-local or other internal address`);
   return url.toString();
 }
 
@@ -76,7 +70,11 @@ async function resolveAll(host: string): Promise<string[]> {
   }
 }
 
-/** A socket `lookup` that refuses to connect to private addresses, whatever the name. */
+/**
+ * A socket `lookup` that refuses to connect to private addresses, whatever the name. Node skips
+ * `lookup` for IP literals, so a connection to one must be checked before it is made
+ * (`refusesToConnect`).
+ */
 export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
   dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, '', 0);
@@ -90,3 +88,9 @@ export const publicOnlyLookup: LookupFunction = (hostname, options, callback) =>
     return callback(null, list[0]!.address, list[0]!.family);
   });
 };
+
+/** Whether a connection to this URL's host must not even be tried: an IP literal that is internal. */
+export function refusesToConnect(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return net.isIP(host) !== 0 && isPrivateAddress(host);
+}

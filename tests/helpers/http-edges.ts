@@ -4,7 +4,7 @@
 import axios, { type AxiosResponse, type RawAxiosRequestHeaders } from 'axios';
 import { sign } from '../../src/auth/signature';
 import type { SimulatorStats } from '../../src/simulator/simulator';
-import type { ProjectKeys } from './merchant';
+import { freshTimestamp, type ProjectKeys } from './merchant';
 import type { TestServer } from './server';
 
 export interface RawRequest {
@@ -37,7 +37,7 @@ export interface SignedParts {
 
 /** The three signature headers for a request, as the README tells integrators to build them. */
 export function signedHeaders(keys: Pick<ProjectKeys, 'publicKey' | 'secretKey'>, parts: SignedParts): Record<string, string> {
-  const timestamp = String(parts.timestamp ?? Math.floor(Date.now() / 1000));
+  const timestamp = String(parts.timestamp ?? freshTimestamp(keys.publicKey, parts.method, parts.path, parts.body ?? ''));
   return {
     'X-Api-Key': keys.publicKey,
     'X-Timestamp': timestamp,

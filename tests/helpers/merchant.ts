@@ -26,10 +26,27 @@ export interface SignedRequest {
   signWith?: { secretKey?: string; body?: string; path?: string };
 }
 
+const lastSecondSigned = new Map<string, number>();
+
+/**
+ * Now, in unix seconds, unless this exact content was already signed this second: then the
+ * next free second (the service accepts a few minutes either side). Two identical writes in
+ * one second would otherwise sign the same and the second be refused as a replay, as the SDK
+ * avoids too (sdk/src/http.ts).
+ */
+export function freshTimestamp(publicKey: string, method: string, path: string, body: string): number {
+  const now = Math.floor(Date.now() / 1000);
+  const content = `${publicKey}\n${method}\n${path}\n${body}`;
+  const last = lastSecondSigned.get(content);
+  const seconds = last !== undefined && last >= now ? last + 1 : now;
+  lastSecondSigned.set(content, seconds);
+  return seconds;
+}
+
 export function merchantClient(baseUrl: string, keys: ProjectKeys) {
   return async function request(req: SignedRequest): Promise<AxiosResponse> {
     const raw = req.body === undefined ? '' : JSON.stringify(req.body);
-    const timestamp = String(req.timestamp ?? Math.floor(Date.now() / 1000));
+    const timestamp = String(req.timestamp ?? freshTimestamp(keys.publicKey, req.method, req.signWith?.path ?? req.path, req.signWith?.body ?? raw));
     const signature = sign(req.signWith?.secretKey ?? keys.secretKey, {
       timestamp,
       method: req.method,

@@ -1,6 +1,7 @@
 // The HTTP edges every request crosses: body parsing, unknown routes, security headers,
 // health probes and the per-project rate limit. Errors keep the one shape and never leak a
 // stack trace.
+import axios from 'axios';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createProject, initiateBody, merchantClient, type MerchantRequest, type ProjectKeys } from '../helpers/merchant';
 import { expectError, expectNoStackTrace, sendRaw, signedHeaders } from '../helpers/http-edges';
@@ -136,5 +137,79 @@ describe('when one project calls faster than RATE_LIMIT_MAX', () => {
       expect(forged.status).toBe(401);
     }
     expect((await victim({ method: 'GET', path: '/api/v1/transactions' })).status).toBe(200);
+  });
+});
+
+describe('when a correctly signed body is not sent as JSON', () => {
+  it.each([['text/plain'], [undefined]])('then Content-Type %p is 415 unsupported_media_type naming the type to send', async (contentType) => {
+    const body = JSON.stringify(initiateBody());
+    const headers: Record<string, string> = { ...signedHeaders(keys, { method: 'POST', path: INITIATE, body }) };
+    const response = await sendRaw({ method: 'POST', url: `${server.url}${INITIATE}`, body, headers: { ...headers, 'Content-Type': contentType } });
+    const error = expectError(response, 415, 'unsupported_media_type');
+    expect(error.message).toContain('application/json');
+  });
+
+  it('then a bodiless POST (Content-Length: 0, as fetch sends it) still needs no Content-Type', async () => {
+    const initiated = await postSigned(JSON.stringify(initiateBody()));
+    const path = `/api/v1/transactions/${initiated.data.transaction.id}/reconcile`;
+    const response = await sendRaw({ method: 'POST', url: `${server.url}${path}`, body: '', headers: { ...signedHeaders(keys, { method: 'POST', path }), 'Content-Type': undefined } });
+    expect(response.status).toBe(200);
+  });
+});
+
+describe('when the input is malformed in a way that used to be a 500', () => {
+  it('then bad %-encoding in a path parameter, unauthenticated, is 400 validation_failed naming the path', async () => {
+    const error = expectError(await sendRaw({ method: 'POST', url: `${server.url}/api/v1/projects/%ZZ/keys/rotate` }), 400, 'validation_failed');
+    expect(error.details).toEqual({ fields: [{ field: '(path)', in: 'path', message: expect.stringContaining('percent-encoded') }] });
+  });
+
+  it('then a body that fails decompression is 400 body_unreadable, on GET /health too', async () => {
+    const garbage = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('not really gzip')]);
+    const response = await axios.request({ method: 'GET', url: `${server.url}/health`, data: garbage, headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, validateStatus: () => true });
+    expectError(response, 400, 'body_unreadable');
+  });
+
+  it('then an unknown Content-Encoding or charset is 415 unsupported_media_type', async () => {
+    const body = JSON.stringify(initiateBody());
+    const signed = signedHeaders(keys, { method: 'POST', path: INITIATE, body });
+    expectError(await sendRaw({ method: 'POST', url: `${server.url}${INITIATE}`, body, headers: { ...signed, 'Content-Encoding': 'compress' } }), 415, 'unsupported_media_type');
+    expectError(await sendRaw({ method: 'POST', url: `${server.url}${INITIATE}`, body, headers: { ...signed, 'Content-Type': 'application/json; charset=klingon' } }), 415, 'unsupported_media_type');
+  });
+
+  it.each([
+    ['a NUL', 'Shop\u0000'],
+    ['a lone surrogate', 'Shop \ud800'],
+  ])('then a project name with %s is 400 validation_failed on every database', async (_label, name) => {
+    const response = await sendRaw({ method: 'POST', url: `${server.url}/api/v1/projects`, body: JSON.stringify({ name }), headers: { Authorization: `Bearer ${server.adminToken}` } });
+    const error = expectError(response, 400, 'validation_failed');
+    expect(error.details).toEqual({ fields: [{ field: 'name', in: 'body', message: 'must not contain NUL or unpaired surrogate characters' }] });
+  });
+
+  it('then a NUL in a query parameter is 400 validation_failed naming the query parameter', async () => {
+    const path = '/api/v1/events?transactionId=txn_%00';
+    const ownKeys = await createProject(server.url, server.adminToken, 'Query NUL');
+    const response = await sendRaw({ method: 'GET', url: `${server.url}${path}`, headers: signedHeaders(ownKeys, { method: 'GET', path }) });
+    const error = expectError(response, 400, 'validation_failed');
+    expect(error.message).toBe('query parameter transactionId must not contain NUL or unpaired surrogate characters');
+  });
+
+  describe('with a body limit large enough for deep nesting', () => {
+    let big: TestServer;
+    let bigKeys: ProjectKeys;
+    beforeAll(async () => {
+      big = await startTestServer();
+      bigKeys = await createProject(big.url, big.adminToken);
+    });
+    afterAll(() => big.close());
+
+    it.each([
+      ['metadata nested 10,000 deep', `{"phone":"0712345678","amount":10,"accountReference":"A","metadata":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`, 'metadata'],
+      ['metadata nested 6 deep', `{"phone":"0712345678","amount":10,"accountReference":"A","metadata":${'{"a":'.repeat(6)}1${'}'.repeat(6)}}`, 'metadata'],
+      ['a body nested 20,000 deep', `${'['.repeat(20_000)}${']'.repeat(20_000)}`, '(body)'],
+    ])('then %s is 400 validation_failed naming where, not a RangeError', async (_label, body, field) => {
+      const response = await sendRaw({ method: 'POST', url: `${big.url}${INITIATE}`, body, headers: signedHeaders(bigKeys, { method: 'POST', path: INITIATE, body }) });
+      const error = expectError(response, 400, 'validation_failed');
+      expect((error.details as { fields: Array<{ field: string }> }).fields[0]!.field).toBe(field);
+    });
   });
 });

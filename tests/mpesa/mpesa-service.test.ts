@@ -1,13 +1,15 @@
 // MpesaService against Daraja-shaped HTTP servers on real ports. The standalone simulator
 // covers the normal answers; a small hand-written server covers what the simulator does not
 // do on purpose (a numeric expires_in, an answer that never comes, a refused connection).
+import { Writable } from 'node:stream';
 import express from 'express';
+import winston from 'winston';
 import fixtures from '../fixtures/daraja-fixtures.json';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createMpesaService } from '../../src/mpesa/mpesa.service';
 import { startSimulatorServer } from '../../src/simulator/main';
-import { listenOnLoopback } from '../helpers/fake-daraja';
+import { drip, hugeBody, listenOnLoopback, startFakeDaraja } from '../helpers/fake-daraja';
 
 const config = loadConfig({ MPESA_TIMEOUT_MS: '300' });
 const logger = createLogger(config, true);
@@ -118,3 +120,77 @@ describe('MpesaService against other Daraja answers', () => {
     expect(result).toMatchObject({ kind: 'rejected', error: { code: 'mpesa_unavailable' } });
   });
 });
+
+describe('MpesaService when Daraja answers badly', () => {
+  const servers: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  const fake = async (script: Parameters<typeof startFakeDaraja>[0]) => {
+    const daraja = await startFakeDaraja(script);
+    servers.push(daraja);
+    return { daraja, mpesa: createMpesaService({ config: config.mpesa, baseUrl: daraja.url, logger }) };
+  };
+
+  it('when the push is answered 200 with a body that is not Daraja’s, then the outcome is unknown and nothing is resent', async () => {
+    const { daraja, mpesa } = await fake({ push: (_req, res) => void res.status(200).type('text/html').send('<html>proxy says hi</html>') });
+    await expect(mpesa.stkPush(push)).resolves.toMatchObject({ kind: 'unknown' });
+    expect(daraja.calls.push).toBe(1);
+  });
+
+  it('when the push answer drips one byte at a time, then the deadline cuts it: unknown, and not resent', async () => {
+    // MPESA_TIMEOUT_MS is 300 here; an idle timeout would never fire on a body that keeps moving.
+    const { daraja, mpesa } = await fake({ push: (_req, res) => drip(res) });
+    await expect(mpesa.stkPush(push)).resolves.toMatchObject({ kind: 'unknown', reason: expect.stringContaining('within 300 ms') });
+    expect(daraja.calls.push).toBe(1);
+  });
+
+  it('when the token answer drips, then the push is rejected as mpesa_unavailable without being sent', async () => {
+    const { daraja, mpesa } = await fake({ oauth: (_req, res) => drip(res) });
+    await expect(mpesa.stkPush(push)).resolves.toMatchObject({ kind: 'rejected', error: { code: 'mpesa_unavailable' } });
+    expect(daraja.calls.push).toBe(0);
+  });
+
+  it('when the push answer is 40 MB, then it is cut while streaming (not buffered) and the outcome is unknown', async () => {
+    const TOTAL = 40 * 1024 * 1024;
+    let sending: ReturnType<typeof hugeBody> | undefined;
+    const { mpesa } = await fake({ push: (_req, res) => void (sending = hugeBody(res, TOTAL)) });
+    await expect(mpesa.stkPush(push)).resolves.toMatchObject({ kind: 'unknown' });
+    await sending!.closed;
+    // What left the server before we hung up: the size cap plus what socket buffers hold.
+    expect(sending!.written()).toBeLessThan(TOTAL / 4);
+  });
+
+  it('when the token is refused with the older 401.002.01, then one new token is fetched and the push is sent once more', async () => {
+    const legacy = (fixtures.stk_push_error_invalid_access_token_legacy_401 as { body: unknown }).body;
+    const { daraja, mpesa } = await fake({
+      push: (_req, res, n) => (n === 1 ? void res.status(401).json(legacy) : void res.json(fixtures.stk_push_ack_daraja3_doc.body)),
+    });
+    await expect(mpesa.stkPush(push)).resolves.toMatchObject({ kind: 'accepted' });
+    expect(daraja.calls).toMatchObject({ oauth: 2, push: 2 });
+  });
+
+  it('when an STK Query answer names another CheckoutRequestID, then it is ignored (no answer this time) and logged', async () => {
+    const { logger: capturing, lines } = capturingLogger();
+    const daraja = await startFakeDaraja({ query: (_req, res) => void res.json({ ...fixtures.stk_query_response_success_doc.body, CheckoutRequestID: 'ws_CO_SOMEONE_ELSE' }) });
+    servers.push(daraja);
+    const mpesa = createMpesaService({ config: config.mpesa, baseUrl: daraja.url, logger: capturing });
+    await expect(mpesa.stkQuery('ws_CO_MINE')).resolves.toEqual({ kind: 'pending', reason: 'no_answer' });
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: 'warn', message: expect.stringContaining('another CheckoutRequestID'), asked: 'ws_CO_MINE', answered: 'ws_CO_SOMEONE_ELSE' }),
+    ]);
+  });
+
+  it('when an STK Query answer is about the payment asked, then its ResultCode is final', async () => {
+    const { mpesa } = await fake({ query: (_req, res) => void res.json({ ...fixtures.stk_query_response_success_doc.body, CheckoutRequestID: 'ws_CO_MINE' }) });
+    await expect(mpesa.stkQuery('ws_CO_MINE')).resolves.toMatchObject({ kind: 'final', resultCode: '0' });
+  });
+});
+
+function capturingLogger() {
+  const lines: string[] = [];
+  const capturing = createLogger({ log: { level: 'warn', format: 'json' } });
+  capturing.clear();
+  capturing.add(new winston.transports.Stream({ stream: new Writable({ write: (chunk, _encoding, done) => { lines.push(String(chunk)); done(); } }) }));
+  return { logger: capturing, lines };
+}

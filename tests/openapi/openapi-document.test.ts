@@ -80,7 +80,10 @@ describe('when a client fetches /openapi.json', () => {
     for (const name of Object.keys(ERROR_STATUS)) expect(doc.info.description).toContain(`\`${name}\``);
     // Signed routes document the signature failures with an example of each.
     const unauthorized = doc.paths['/api/v1/transactions/initiate']?.post?.responses['401']?.content?.['application/json'];
-    expect(Object.keys(unauthorized?.examples ?? {}).sort()).toEqual(['api_key_unknown', 'signature_expired', 'signature_invalid', 'signature_missing']);
+    expect(Object.keys(unauthorized?.examples ?? {}).sort()).toEqual(['api_key_unknown', 'signature_expired', 'signature_invalid', 'signature_missing', 'signature_replayed']);
+    // A read cannot be replayed harmfully: it is not refused as one.
+    const readUnauthorized = doc.paths['/api/v1/transactions']?.get?.responses['401']?.content?.['application/json'];
+    expect(Object.keys(readUnauthorized?.examples ?? {})).not.toContain('signature_replayed');
   });
 
   it('then the Socket.io events are documented with their payload components', () => {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { createLogger, maskPhone } from '../../src/logger';
+import { createLogger, maskPhone, redactText } from '../../src/logger';
 import { withRequestId } from '../../src/request-context';
 
 function capturingLogger() {
@@ -52,5 +52,28 @@ describe('logger', () => {
     logger.info('outside');
     expect(JSON.parse(lines[0]!).requestId).toBe('req_test_123');
     expect(JSON.parse(lines[1]!).requestId).toBeUndefined();
+  });
+});
+
+describe('redaction of secrets inside text', () => {
+  const TOKEN = 'VrlDXpZLF7V-C8UHuIf57k6Fz9eJBw1-Lne3HgDdXro';
+
+  it.each([
+    [`POST /api/v1/callbacks/mpesa/txn_0abc/${TOKEN}`, 'POST /api/v1/callbacks/mpesa/txn_0abc/[redacted]'],
+    [`https://pay.example.co.ke/api/v1/callbacks/mpesa/txn_0abc/${TOKEN}?x=1`, 'https://pay.example.co.ke/api/v1/callbacks/mpesa/txn_0abc/[redacted]?x=1'],
+    ['redis://default:hunter2@cache.internal:6379/0', 'redis://[redacted]@cache.internal:6379/0'],
+    ['GET https://api.example.com/x?access_token=abc123&page=2&client_secret=s3', 'GET https://api.example.com/x?access_token=[redacted]&page=2&client_secret=[redacted]'],
+    ['call 254712345678 now', 'call 254712***678 now'],
+  ])('when a string holds %s, then the log has %s', (input, expected) => {
+    expect(redactText(input)).toBe(expected);
+  });
+
+  it('when the message, a nested field and an error all carry a callback URL, then no line has the token', () => {
+    const { logger, lines } = capturingLogger();
+    const url = `https://pay.example.co.ke/api/v1/callbacks/mpesa/txn_0abc/${TOKEN}`;
+    logger.error(`push to ${url} failed`, { request: { callbackUrl: url, note: `see ${url}` }, error: new Error(`insert failed for ${url}`) });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain(TOKEN);
+    expect(lines[0]).toContain('/api/v1/callbacks/mpesa/txn_0abc/[redacted]');
   });
 });

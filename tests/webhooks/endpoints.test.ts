@@ -63,6 +63,36 @@ describe('webhook endpoints API (simulator mode)', () => {
   });
 });
 
+/** This host's own non-loopback addresses, as URL hosts. */
+function ownInterfaceAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flatMap((entries) => entries ?? [])
+    .filter((entry) => !entry.internal)
+    .map((entry) => (entry.family === 'IPv6' ? `[${entry.address.split('%')[0]}]` : entry.address));
+}
+
+describe('SSRF guard outside simulator mode, even with NODE_ENV=development', () => {
+  let server: TestServer;
+  let merchant: MerchantRequest;
+  beforeAll(async () => {
+    server = await startTestServer({
+      NODE_ENV: 'development',
+      MPESA_ENVIRONMENT: 'production',
+      MPESA_CONSUMER_KEY: 'key',
+      MPESA_CONSUMER_SECRET: 'secret',
+      MPESA_SHORTCODE: '174379',
+      MPESA_PASSKEY: 'passkey',
+      CALLBACK_BASE_URL: 'https://pay.example.com',
+    });
+    merchant = await merchantFor(server);
+  });
+  afterAll(() => server.close());
+
+  it.each(['https://169.254.169.254/latest/meta-data', 'http://127.0.0.1:3000/hooks'])('when a merchant registers %s, then it is refused', async (url) => {
+    expectError(await merchant({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url } }), 422, 'webhook_url_refused');
+  });
+});
+
 describe('SSRF guard in production mode', () => {
   let server: TestServer;
   let merchant: MerchantRequest;
@@ -95,6 +125,14 @@ describe('SSRF guard in production mode', () => {
     'https://[::ffff:10.0.0.1]/hooks',
     'https://2130706433/hooks', // 127.0.0.1 as one decimal number
     'https://0x7f.1/hooks', // 127.0.0.1 in hex shorthand
+    'https://0177.0.0.1/hooks', // 127.0.0.1 in octal
+    'https://[::ffff:7f00:1]/hooks', // IPv4-mapped 127.0.0.1 in hex
+    'https://[64:ff9b::a00:1]/hooks', // NAT64 of 10.0.0.1
+    'https://[::]/hooks',
+    'https://224.0.0.1/hooks', // multicast
+    'https://[ff02::1]/hooks',
+    'https://100.100.100.100/hooks', // CGNAT
+    ...ownInterfaceAddresses().map((address) => `https://${address}/hooks`),
     'https://localhost/hooks',
     'https://LOCALHOST./hooks',
     'http://93.184.215.14/hooks', // public, but not https

@@ -1,0 +1,58 @@
+// Brute force: failed signature checks, wrong admin tokens and refused Socket.io subscriptions
+// are counted per source address (and per public key, and per socket); past the allowance in
+// AUTH_FAILURE_WINDOW further attempts get 429 with Retry-After until the window ends. Only
+// failures count: correct traffic never uses up anything here (the per-project request rate
+// is express-rate-limit's, src/http/rate-limits.ts).
+import ipaddr from 'ipaddr.js';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Config } from '../config';
+import { AppError } from '../errors';
+import type { LimiterStore } from './limiter-store';
+
+export interface FailureLimiter {
+  /** Seconds until `key` may try again; 0 when it is not blocked. */
+  blockedFor(key: string): Promise<number>;
+  /** Counts one failure of `key`; answers the seconds it is now blocked for (0: not yet). */
+  fail(key: string): Promise<number>;
+}
+
+function failureLimiter(limiter: RateLimiterAbstract, allowed: number): FailureLimiter {
+  const secondsLeft = (res: RateLimiterRes | null) => (res && res.consumedPoints >= allowed ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0);
+  return {
+    blockedFor: async (key) => secondsLeft(await limiter.get(key)),
+    fail: async (key) => secondsLeft(await limiter.penalty(key, 1)),
+  };
+}
+
+export type FailureLimits = ReturnType<typeof createFailureLimits>;
+
+export function createFailureLimits(store: LimiterStore, config: Config['failureLimits']) {
+  const limiter = (keyPrefix: string, allowed: number) =>
+    failureLimiter(store({ keyPrefix, points: allowed, durationSeconds: Math.ceil(config.windowMs / 1000) }), allowed);
+  return {
+    signatureBySource: limiter('signature-source', config.signaturePerSource),
+    signatureByKey: limiter('signature-key', config.signaturePerKey),
+    adminBySource: limiter('admin-source', config.adminPerSource),
+    subscribeBySocket: limiter('subscribe-socket', config.subscribePerSocket),
+    subscribeBySource: limiter('subscribe-source', config.subscribePerSource),
+  };
+}
+
+/**
+ * The key for a source address: IPv4 as it is (IPv4-mapped IPv6 included), IPv6 by its /64,
+ * since one client is routinely handed a whole /64 and could otherwise rotate addresses freely.
+ */
+export function sourceKey(address: string | undefined): string {
+  if (!address) return 'unknown';
+  try {
+    const parsed = ipaddr.process(address);
+    if (parsed.kind() === 'ipv4') return parsed.toString();
+    return `${(parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
+  } catch {
+    return address;
+  }
+}
+
+export function tooManyFailures(retryAfterSeconds: number, what: string): AppError {
+  return new AppError('rate_limited', `Too many ${what}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
+}
