@@ -55,13 +55,14 @@ export interface RunningService {
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const serviceSecrets = loadServiceSecrets(config);
-  // What several instances share: replays seen and failures counted (in memory without Redis).
-  const redis = config.redis.url ? await connectRedis(config.redis.url, config.redis.keyPrefix, logger) : undefined;
-  const replays = createReplayGuard({ redis });
-  const failureLimits = createFailureLimits(createLimiterStore({ redis }), config.failureLimits);
   const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   const applied = await applyMigrations(database);
   if (applied.length > 0) logger.info('database migrated', { applied, engine: database.engine });
+  // What several instances share: replays seen (Redis, else the database) and failures counted
+  // (Redis, else in memory).
+  const redis = config.redis.url ? await connectRedis(config.redis.url, config.redis.keyPrefix, logger) : undefined;
+  const replays = createReplayGuard({ redis, db: database });
+  const failureLimits = createFailureLimits(createLimiterStore({ redis }), config.failureLimits);
 
   const httpServer = http.createServer();
   answerUnparsableRequests(httpServer);

@@ -2,9 +2,21 @@
 // kept until the signature's timestamp has left the tolerance window.
 import type { Queryable } from '../db/database';
 
-/** Records `key`; resolves false when it was recorded before (a replay). */
-export async function recordNonce(q: Queryable, key: string, expiresAt: Date): Promise<boolean> {
-  return (await q.run(q.qb.insertInto('RequestNonce').values({ key, expiresAt }).onConflict((oc) => oc.column('key').doNothing()))) === 1;
+/**
+ * Records `key` with `tag`; resolves undefined on its first use (or when its earlier use has
+ * expired and not yet been pruned), else the first use's tag. One statement: atomic.
+ */
+export async function recordNonce(q: Queryable, key: string, tag: string, expiresAt: Date, now: Date): Promise<{ firstTag: string } | undefined> {
+  const recorded = await q.run(
+    q.qb
+      .insertInto('RequestNonce')
+      .values({ key, tag, expiresAt })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ tag, expiresAt }).where('RequestNonce.expiresAt', '<=', now)),
+  );
+  if (recorded === 1) return undefined;
+  const earlier = await q.first(q.qb.selectFrom('RequestNonce').select('tag').where('key', '=', key));
+  // Pruned between the two statements: its window is over, and a replay it stays.
+  return { firstTag: earlier?.tag ?? '' };
 }
 
 export function pruneExpiredNonces(q: Queryable, now: Date, limit: number): Promise<number> {

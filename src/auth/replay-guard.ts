@@ -1,7 +1,8 @@
 // Refusing exact replays of signed requests needs a memory of signatures seen, shared by every
 // instance. This is its interface and the one factory that picks the store.
+import type { Database } from '../db/database';
 import type { Redis } from '../redis';
-import { createMemoryReplayGuard } from './replay-guard.memory';
+import { createDatabaseReplayGuard } from './replay-guard.database';
 import { createRedisReplayGuard } from './replay-guard.redis';
 
 export type FirstUse = { first: true } | { first: false; firstTag: string };
@@ -16,11 +17,10 @@ export interface ReplayGuard {
 
 export interface ReplayGuardOptions {
   redis?: Redis;
-  // Seam for the storage rewrite: a database-backed guard (one row per key, a unique index, an
-  // INSERT ... ON CONFLICT DO NOTHING and a sweep of expired rows) is added here, and chosen
-  // when there is no Redis, so that several instances on one database share it too.
+  db: Database;
 }
 
-export function createReplayGuard({ redis }: ReplayGuardOptions): ReplayGuard {
-  return redis ? createRedisReplayGuard(redis) : createMemoryReplayGuard();
+/** Redis when configured; else the database, which every instance on it shares (and which survives a restart). */
+export function createReplayGuard({ redis, db }: ReplayGuardOptions): ReplayGuard {
+  return redis ? createRedisReplayGuard(redis) : createDatabaseReplayGuard(db);
 }

@@ -41,6 +41,7 @@ export type Project = {
 };
 export type RequestNonce = {
     key: string;
+    tag: string;
     expiresAt: Timestamp;
 };
 export type StatusChange = {

@@ -225,9 +225,10 @@ async function script(db: Database): Promise<Record<string, unknown>> {
   await record('failPendingDeliveries', endpoints.failPendingDeliveries(db, 'we_b', 'endpoint deleted', at(33)));
 
   // Replay guard.
-  await record('nonce.first', nonces.recordNonce(db, 'sig-1', at(300)));
-  await record('nonce.replay', nonces.recordNonce(db, 'sig-1', at(300)));
-  await record('nonce.other', nonces.recordNonce(db, 'sig-2', at(5)));
+  await record('nonce.first', nonces.recordNonce(db, 'sig-1', 'order-1', at(300), at(40)));
+  await record('nonce.replay', nonces.recordNonce(db, 'sig-1', '', at(300), at(41)));
+  await record('nonce.other', nonces.recordNonce(db, 'sig-2', '', at(5), at(41)));
+  await record('nonce.afterExpiry', nonces.recordNonce(db, 'sig-2', 'again', at(500), at(42)));
 
   // Pruning: only what is old enough, and only what may go.
   await record('pruneDeliveries', db.transaction((tx) => deliveries.pruneSucceededDeliveries(tx, at(3600), 100)));
@@ -260,7 +261,8 @@ describe('the repositories on SQLite and PostgreSQL', () => {
       { label: 'duplicate', changed: false, status: 'completed' },
     ]);
     expect(sqlite['claim.again']).toEqual([]);
-    expect(sqlite['nonce.replay']).toBe(false);
+    expect(sqlite['nonce.replay']).toEqual({ firstTag: 'order-1' });
+    expect(sqlite['nonce.afterExpiry']).toBeUndefined();
     expect(sqlite['list.window']).toHaveLength(2);
 
     const postgres = await postgresUrl();

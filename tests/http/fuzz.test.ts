@@ -6,7 +6,6 @@
 // allowed source is accepted whatever its body.
 import http from 'node:http';
 import net from 'node:net';
-import zlib from 'node:zlib';
 import { ERROR_STATUS } from '../../src/errors';
 import { SIMULATOR_MOUNT } from '../../src/app';
 import { CALLBACK_PATH } from '../../src/callbacks/callback.routes';

@@ -1,9 +1,13 @@
 // Both replay guards keep the same contract: the first use of a key wins, once, even when
 // many ask at the same moment; later uses learn the first one's tag; the key is forgotten
-// after it expires. The Redis one runs against the real Redis of this machine.
+// after it expires. The Redis one runs against the real Redis of this machine, the database one
+// on the suite's engine.
 import { randomBytes } from 'node:crypto';
-import { createMemoryReplayGuard } from '../../src/auth/replay-guard.memory';
+import { createDatabaseReplayGuard } from '../../src/auth/replay-guard.database';
 import { createRedisReplayGuard } from '../../src/auth/replay-guard.redis';
+import { openDatabase, type Database } from '../../src/db/database';
+import { applyMigrations } from '../../src/db/migrate';
+import { freshDataDir, freshDatabaseUrl } from '../helpers/database';
 import type { ReplayGuard } from '../../src/auth/replay-guard';
 import { closeRedis, connectRedis, type Redis } from '../../src/redis';
 import { createLogger } from '../../src/logger';
@@ -11,10 +15,16 @@ import { eventually } from '../helpers/realtime';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 let redis: Redis;
+let db: Database;
 beforeAll(async () => {
   redis = await connectRedis(REDIS_URL, `test:${randomBytes(4).toString('hex')}:`, createLogger({ log: { level: 'error', format: 'json' } }, true));
+  db = await openDatabase(freshDatabaseUrl(freshDataDir()));
+  await applyMigrations(db);
 });
-afterAll(() => closeRedis(redis));
+afterAll(async () => {
+  await closeRedis(redis);
+  await db.close();
+});
 
 const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
@@ -24,10 +34,10 @@ interface Subject {
   afterExpiryOf(key: string, expiresAt: Date): Promise<void>;
 }
 
-const inMemory = (): Subject => {
+const inDatabase = (): Subject => {
   let now = Date.now();
   return {
-    guard: createMemoryReplayGuard(() => now),
+    guard: createDatabaseReplayGuard(db, () => new Date(now)),
     afterExpiryOf: async (_key, expiresAt) => {
       now = expiresAt.getTime() + 1;
     },
@@ -42,7 +52,7 @@ const onRedis = (): Subject => ({
 });
 
 describe.each([
-  ['in memory', inMemory],
+  ['in the database', inDatabase],
   ['on Redis', onRedis],
 ] as const)('the replay guard %s', (_name, subject: () => Subject) => {
   const create = () => subject().guard;

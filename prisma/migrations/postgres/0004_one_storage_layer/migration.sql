@@ -18,6 +18,7 @@ ALTER TABLE "CallbackRecord" ALTER COLUMN "rawBody" TYPE BYTEA USING convert_to(
 -- CreateTable
 CREATE TABLE "RequestNonce" (
     "key" TEXT NOT NULL,
+    "tag" TEXT NOT NULL,
     "expiresAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "RequestNonce_pkey" PRIMARY KEY ("key")

@@ -5,6 +5,7 @@ ALTER TABLE "StatusChange" ADD COLUMN "resultDesc" TEXT;
 -- CreateTable
 CREATE TABLE "RequestNonce" (
     "key" TEXT NOT NULL PRIMARY KEY,
+    "tag" TEXT NOT NULL,
     "expiresAt" DATETIME NOT NULL
 );
 
