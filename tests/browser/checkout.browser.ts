@@ -1,14 +1,11 @@
 // The checkout demo in a real browser: Debian's Chromium driven by playwright-core, the demo's
 // merchant backend, and the real service in simulator mode. What a visitor sees is what we check.
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createProject } from '../helpers/merchant';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { startMerchantBackend, type RunningMerchantBackend } from '../../demo/start-demo';
+import { artifact, launchChromium } from './chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(__dirname, '..', '..', 'artifacts');
 // Long enough to see "Check your phone" before the simulated customer answers.
 const CALLBACK_DELAY_MS = 1200;
 
@@ -19,15 +16,10 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   server = await startTestServer({ SIMULATOR_CALLBACK_DELAY_MS: String(CALLBACK_DELAY_MS) });
   const keys = await createProject(server.url, server.adminToken, 'Checkout demo');
   backend = await startMerchantBackend({ serviceUrl: server.url, servicePort: server.service.port, publicKey: keys.publicKey, secretKey: keys.secretKey });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 800, height: 900 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   // Chromium also logs every HTTP error as a console error; those are judged by the response below.
@@ -39,7 +31,6 @@ beforeAll(async () => {
     if (response.status() >= 400 && !expectedRefusal) pageErrors.push(`${response.status()} ${response.url()}`);
   });
   page.on('requestfailed', (request) => pageErrors.push(`failed ${request.url()}: ${request.failure()?.errorText}`));
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.goto(`http://127.0.0.1:${backend.port}/`);
 });
 
@@ -66,7 +57,7 @@ async function statusShown(status: string, timeout = 10_000) {
 }
 
 async function screenshot(name: string) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: artifact(name), fullPage: true });
 }
 
 describe('the checkout page', () => {
