@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { childEnv } from '../helpers/child-service';
-import { freshDataDir } from '../helpers/database';
+import { freshDataDir, usingPostgres } from '../helpers/database';
 
 const ROOT = path.join(__dirname, '..', '..');
 const children: ChildProcess[] = [];
@@ -61,7 +61,7 @@ describe('when it runs with JSON logs and a configured ADMIN_TOKEN', () => {
     const text = output();
     const line = text.split('\n').find((entry) => entry.includes('"mpesa-bridge listening"'))!;
     const fields = JSON.parse(line) as Record<string, string>;
-    expect(fields).toMatchObject({ mode: 'simulator', database: 'sqlite', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(fields).toMatchObject({ mode: 'simulator', database: usingPostgres() ? 'postgresql' : 'sqlite', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
     expect(fields.docs).toBe(`${fields.url}/docs`);
     expect(fields).not.toHaveProperty('adminCredentialsFile');
     expect(text).not.toContain(env.ADMIN_TOKEN);
