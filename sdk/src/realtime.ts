@@ -141,8 +141,11 @@ export function subscribeToTransaction(options: SubscribeOptions): TransactionSu
 function statusPoller(url: string, clientSecret: string, intervalMs: number) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
+  // A poll still in flight when the poller is stopped and started again must not become a second loop.
+  let generation = 0;
   const stop = () => {
     running = false;
+    generation += 1;
     clearTimeout(timer);
   };
   return {
@@ -150,10 +153,12 @@ function statusPoller(url: string, clientSecret: string, intervalMs: number) {
     start(onTransaction: (transaction: ClientTransaction) => void, onRefused: (error: MpesaBridgeError) => void) {
       if (running) return;
       running = true;
+      const mine = ++generation;
+      const current = () => running && generation === mine;
       const poll = async () => {
         try {
           const response = await fetch(url, { headers: { [CLIENT_SECRET_HEADER]: clientSecret, Accept: 'application/json' } });
-          if (!running) return;
+          if (!current()) return;
           if (response.status === 403 || response.status === 404) {
             stop();
             onRefused(new MpesaBridgeError({ code: 'subscription_refused', message: `The status URL refused this payment (HTTP ${response.status})`, status: 403 }));
@@ -163,7 +168,7 @@ function statusPoller(url: string, clientSecret: string, intervalMs: number) {
         } catch {
           // Unreachable too, for now: ask again at the next tick.
         }
-        if (running) timer = setTimeout(() => void poll(), intervalMs);
+        if (current()) timer = setTimeout(() => void poll(), intervalMs);
       };
       void poll();
     },
