@@ -1,28 +1,28 @@
-// `npm run demo`: the service in simulator mode (same configuration and data/ as `npm start`)
-// plus the checkout demo's merchant backend, in one process. Prints where to open the page.
+// `npm run demo`: the service in simulator mode plus the checkout demo's merchant backend, in
+// one process, with its own data folder (demo-config.ts). Prints where to open the page.
 import 'dotenv/config';
 import fs from 'node:fs';
-import path from 'node:path';
-import { ConfigError, loadConfig, type Config } from '../src/config';
+import { ConfigError, type Config } from '../src/config';
 import { createLogger } from '../src/logger';
+import { adminTokenFile } from '../src/security/master-key';
 import { startService } from '../src/service';
+import { loadDemoConfig } from './demo-config';
 import { demoProjectKeys } from './demo-project';
 import { startMerchantBackend, simulatorTestPhones } from './start-demo';
 
 const DEFAULT_DEMO_PORT = 3001;
 
 async function main(): Promise<void> {
-  const config = loadDemoConfig();
+  const config = demoConfig();
   const demoPort = Number(process.env.DEMO_PORT ?? DEFAULT_DEMO_PORT);
   const service = await startService(config, createLogger(config)).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') fail(`Port ${config.port} is taken (is \`npm start\` running?). Stop it, or run PORT=3100 npm run demo.`);
     throw error;
   });
-  const adminToken = config.adminToken ?? fs.readFileSync(path.join(config.dataDir, 'admin-token'), 'utf8').trim();
+  const adminToken = config.adminToken ?? fs.readFileSync(adminTokenFile(config)!, 'utf8').trim();
   const keys = await demoProjectKeys(service.url, adminToken, config.dataDir);
   const backend = await startMerchantBackend({
     serviceUrl: service.url,
-    servicePort: service.port,
     publicKey: keys.publicKey,
     secretKey: keys.secretKey,
     host: config.host,
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     [
       '',
       `  Checkout demo:  ${backend.url}`,
-      `  mpesa-bridge:   http://localhost:${service.port} (simulator mode, project ${keys.projectId})`,
+      `  mpesa-bridge:   http://localhost:${service.port} (simulator mode, project ${keys.projectId}, data in ${config.dataDir})`,
       '',
       '  Pay with any phone number; these ones choose what the simulated customer does:',
       phones,
@@ -59,11 +59,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-function loadDemoConfig(): Config {
+function demoConfig(): Config {
   try {
-    const config = loadConfig();
-    if (config.mpesa.environment !== 'simulator') fail('The demo runs against the simulator: unset MPESA_ENVIRONMENT (or set it to simulator).');
-    return config;
+    return loadDemoConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) fail(`Configuration error: ${error.message}`);
     throw error;

@@ -1,16 +1,16 @@
 // What `npm run demo` runs, and what the browser test drives: the merchant backend on its own
-// port, next to an mpesa-bridge service (started here in simulator mode, or a test server).
+// port, next to an mpesa-bridge service (started here in simulator mode, or a test server). The
+// backend also carries the service's Socket.io on its own origin (merchant/realtime-proxy.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient } from '@mpesa-bridge/sdk';
 import { SIMULATED_OUTCOMES, DEFAULT_OUTCOME } from '../src/simulator/simulator.outcomes';
 import { createCheckoutApp, type TestPhone } from './merchant/checkout.app';
+import { createRealtimeProxy } from './merchant/realtime-proxy';
 
 export interface MerchantBackendOptions {
-  /** The service as this backend reaches it. */
+  /** The service as this backend reaches it (browsers never need to reach it themselves). */
   serviceUrl: string;
-  /** The service's port, to tell browsers where its Socket.io is on the host they already use. */
-  servicePort: number;
   publicKey: string;
   secretKey: string;
   host?: string;
@@ -37,13 +37,13 @@ export function simulatorTestPhones(): TestPhone[] {
 
 export async function startMerchantBackend(options: MerchantBackendOptions): Promise<RunningMerchantBackend> {
   const mpesa = createClient({ baseUrl: options.serviceUrl, publicKey: options.publicKey, secretKey: options.secretKey });
-  const app = createCheckoutApp({
-    mpesa,
-    // The browser opened this page on some host name; the service listens on the same machine.
-    serviceUrlFor: (req) => `${req.protocol}://${formatHost(req.hostname)}:${options.servicePort}`,
-    testPhones: simulatorTestPhones(),
+  const app = createCheckoutApp({ mpesa, testPhones: simulatorTestPhones() });
+  const realtime = createRealtimeProxy(options.serviceUrl);
+  const server = http.createServer((req, res) => (realtime.handles(req.url) ? realtime.request(req, res) : app(req, res)));
+  server.on('upgrade', (req, socket, head) => {
+    if (realtime.handles(req.url)) realtime.upgrade(req, socket, head);
+    else socket.destroy();
   });
-  const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
@@ -56,11 +56,7 @@ export async function startMerchantBackend(options: MerchantBackendOptions): Pro
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        realtime.close();
       }),
   };
-}
-
-/** IPv6 literals need brackets in a URL. */
-function formatHost(hostname: string): string {
-  return hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
 }

@@ -24,6 +24,7 @@ import type { ProjectsService } from './projects/project.service';
 import type { TransactionSecrets } from './security/transaction-secrets';
 import { createTransactionRoutes, INITIATE_PATH } from './transactions/transaction.routes';
 import { createOpenApiRoutes } from './openapi/openapi.routes';
+import { HOME_TARGET } from './openapi/system.openapi';
 import type { TransactionsService } from './transactions/transaction.service';
 import type { Reconciler } from './reconciliation/reconcile.service';
 import { createEventRoutes } from './events/event.routes';
@@ -91,6 +92,9 @@ export function createApp(deps: AppDeps): express.Express {
   // GET /openapi.json and /docs, public: the reference is generated from the same schemas
   // the routes below validate with.
   app.use(createOpenApiRoutes(config));
+  app.get('/', (_req, res) => {
+    res.redirect(302, HOME_TARGET);
+  });
 
   const limits = createRateLimits(config.rateLimit);
   app.use(

@@ -3,6 +3,7 @@ import 'dotenv/config';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { startService } from './service';
+import { startBanner } from './start-banner';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -19,13 +20,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const service = await startService(config, logger);
 
-  logger.info('mpesa-bridge listening', {
-    url: `http://${config.host}:${service.port}`,
-    mode: config.mpesa.environment,
-    database: config.databaseUrl.startsWith('file:') ? 'sqlite' : 'postgres',
-    daraja: service.mpesaBaseUrl,
-    ...(service.secretsGeneratedIn ? { credentialsDir: service.secretsGeneratedIn } : {}),
-  });
+  const banner = startBanner(config, service);
+  logger.info('mpesa-bridge listening', banner.fields);
+  if (config.log.format === 'pretty') process.stdout.write(banner.text);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,9 +1,10 @@
 // The merchant's backend, as small as it can be: it holds the API keys, starts payments with
 // the SDK, and hands the browser only what it needs to follow one payment (id + client secret).
 // Everything a real shop would add (orders, carts, auth) is left out on purpose.
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import express, { type Request } from 'express';
-import { MpesaBridgeError, type MpesaBridgeClient } from '@mpesa-bridge/sdk';
+import express from 'express';
+import { CLIENT_SECRET_HEADER, MpesaBridgeError, type ClientTransaction, type MpesaBridgeClient, type Transaction } from '@mpesa-bridge/sdk';
 
 export interface TestPhone {
   /** As a customer would type it, e.g. 0700000001. */
@@ -13,17 +14,23 @@ export interface TestPhone {
 
 export interface CheckoutAppOptions {
   mpesa: MpesaBridgeClient;
-  /** Where browsers reach the mpesa-bridge service's Socket.io, seen from this request. */
-  serviceUrlFor: (req: Request) => string;
   /** The simulator's test inputs, listed on the page; empty against Daraja. */
   testPhones: readonly TestPhone[];
 }
 
 const PUBLIC_DIR = path.join(__dirname, '..', 'public');
+/** How many started payments the demo remembers for the status fallback (a real shop has its orders table). */
+const REMEMBERED_PAYMENTS_MAX = 1_000;
 
-export function createCheckoutApp({ mpesa, serviceUrlFor, testPhones }: CheckoutAppOptions) {
+export function createCheckoutApp({ mpesa, testPhones }: CheckoutAppOptions) {
   const app = express();
   app.use(express.json({ limit: '4kb' }));
+  // Which browser may read which payment: the client secret handed to it with the payment.
+  const started = new Map<string, string>();
+  const remember = (transactionId: string, clientSecret: string) => {
+    started.set(transactionId, clientSecret);
+    if (started.size > REMEMBERED_PAYMENTS_MAX) started.delete(started.keys().next().value as string);
+  };
 
   app.post('/api/checkout', async (req, res) => {
     const { phone, amount } = (req.body ?? {}) as { phone?: unknown; amount?: unknown };
@@ -34,6 +41,7 @@ export function createCheckoutApp({ mpesa, serviceUrlFor, testPhones }: Checkout
         { phone: String(phone ?? ''), amount: Number(amount), accountReference: orderId, description: 'Demo order' },
         { idempotencyKey: orderId },
       );
+      remember(transaction.id, clientSecret);
       res.status(201).json({ transactionId: transaction.id, clientSecret, phone: transaction.phone, amount: transaction.amount });
     } catch (error) {
       if (!(error instanceof MpesaBridgeError)) throw error;
@@ -43,8 +51,25 @@ export function createCheckoutApp({ mpesa, serviceUrlFor, testPhones }: Checkout
     }
   });
 
-  app.get('/api/config', (req, res) => {
-    res.json({ serviceUrl: serviceUrlFor(req), testPhones });
+  app.get('/api/config', (_req, res) => {
+    res.json({ testPhones });
+  });
+
+  // The page's fallback while its socket is out of reach (see the SDK's `statusUrl`): the
+  // payment's state, for the browser holding its client secret, in the view the socket sends.
+  app.get('/api/payments/:id', async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    const secret = req.get(CLIENT_SECRET_HEADER);
+    if (!secret || started.get(req.params.id) !== secret) {
+      res.status(404).json({ error: { code: 'payment_not_found', message: 'No payment of this shop has that id and client secret', requestId: `req_${randomUUID()}` } });
+      return;
+    }
+    try {
+      res.json({ transaction: browserView(await mpesa.transactions.get(req.params.id)) });
+    } catch (error) {
+      if (!(error instanceof MpesaBridgeError)) throw error;
+      res.status(502).json({ error: { code: error.code, message: 'Could not read the payment from mpesa-bridge', requestId: error.requestId ?? `req_${randomUUID()}` } });
+    }
   });
 
   // The page loads the SDK's browser entry as an ES module, and socket.io-client's ES build
@@ -53,6 +78,23 @@ export function createCheckoutApp({ mpesa, serviceUrlFor, testPhones }: Checkout
   app.get('/vendor/socket.io-client.js', (_req, res) => res.sendFile(socketIoClientEsm()));
   app.use(express.static(PUBLIC_DIR));
   return app;
+}
+
+/** The fields the service sends browsers over Socket.io, the phone masked the same way. */
+function browserView(transaction: Transaction): ClientTransaction {
+  const { phone } = transaction;
+  return {
+    id: transaction.id,
+    status: transaction.status,
+    amount: transaction.amount,
+    currency: transaction.currency,
+    phone: `${phone.slice(0, 6)}***${phone.slice(-3)}`,
+    customerMessage: transaction.customerMessage,
+    mpesaReceiptNumber: transaction.mpesaReceiptNumber,
+    failure: transaction.failure,
+    updatedAt: transaction.updatedAt,
+    settledAt: transaction.settledAt,
+  };
 }
 
 function customerMessage(error: MpesaBridgeError): string {

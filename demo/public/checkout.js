@@ -1,6 +1,9 @@
 // The checkout page: ask our backend to start the payment, then follow it live through the
 // mpesa-bridge Socket.io room with the SDK's browser entry. The page never sees an API key:
-// only the transaction id and its client secret, which open this one payment.
+// only the transaction id and its client secret, which open this one payment. Everything goes
+// to this page's own origin: the backend carries Socket.io to the service, so a proxy or port
+// forwarding in front of the shop works unchanged; while the socket is out of reach the SDK
+// asks the backend for the payment's state instead.
 import { subscribeToTransaction } from '/sdk/browser.js';
 
 const $ = (id) => document.getElementById(id);
@@ -59,16 +62,17 @@ function follow({ transactionId, clientSecret }) {
   render({ status: 'pending', detail: 'Connecting…' });
   subscription?.close();
   subscription = subscribeToTransaction({
-    baseUrl: config.serviceUrl,
+    baseUrl: window.location.origin,
     transactionId,
     clientSecret,
+    statusUrl: `/api/payments/${encodeURIComponent(transactionId)}`,
     onUpdate: (transaction) => render(viewOf(transaction)),
     onError: (error) => {
       if (error.code === 'subscription_refused') {
         sessionStorage.removeItem(STORAGE_KEY);
         render({ status: 'failed', title: 'Payment not found', detail: 'This payment cannot be followed from here.' });
       } else {
-        $('status-meta').textContent = 'Connection lost, reconnecting…';
+        $('status-meta').textContent = 'Live updates are out of reach; checking for the result every few seconds…';
       }
     },
   });

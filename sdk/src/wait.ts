@@ -5,7 +5,7 @@
 import { MpesaBridgeError, MpesaBridgeTimeoutError } from './errors.js';
 import { subscribeToTransaction } from './realtime.js';
 import { sleep } from './http.js';
-import { isFinalStatus, type Transaction } from './types.js';
+import { isFinalStatus, type Transaction, type TransactionStatus } from './types.js';
 
 export interface WaitOptions {
   /** Give up after this long; default 120 000 ms (a prompt stays open for about a minute). */
@@ -14,6 +14,11 @@ export interface WaitOptions {
   clientSecret?: string;
   /** Delay between status calls when polling; default 2000 ms. */
   pollIntervalMs?: number;
+  /**
+   * Told each status the wait learns, once per change: the current one as soon as the socket
+   * subscribed (or the first poll answered), then every change up to the final one.
+   */
+  onStatus?: (status: TransactionStatus) => void;
 }
 
 export const DEFAULT_WAIT_TIMEOUT_MS = 120_000;
@@ -30,17 +35,22 @@ export async function waitForResult(deps: WaitDeps, transactionId: string, clien
   const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const deadline = Date.now() + timeoutMs;
-  let lastStatus: string | undefined;
+  let lastStatus: TransactionStatus | undefined;
+  const learn = (status: TransactionStatus) => {
+    if (status === lastStatus) return;
+    lastStatus = status;
+    options.onStatus?.(status);
+  };
 
   if (clientSecret) {
-    const outcome = await waitOnSocket(deps.realtimeUrl, transactionId, clientSecret, deadline, (status) => (lastStatus = status));
+    const outcome = await waitOnSocket(deps.realtimeUrl, transactionId, clientSecret, deadline, learn);
     if (outcome === 'final') return deps.getTransaction(transactionId);
     if (outcome === 'timeout') throw new MpesaBridgeTimeoutError(transactionId, timeoutMs, lastStatus);
   }
 
   for (;;) {
     const transaction = await deps.getTransaction(transactionId);
-    lastStatus = transaction.status;
+    learn(transaction.status);
     if (isFinalStatus(transaction.status)) return transaction;
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new MpesaBridgeTimeoutError(transactionId, timeoutMs, lastStatus);
@@ -54,7 +64,7 @@ function waitOnSocket(
   transactionId: string,
   clientSecret: string,
   deadline: number,
-  onStatus: (status: string) => void,
+  onStatus: (status: TransactionStatus) => void,
 ): Promise<'final' | 'timeout' | 'unavailable'> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => finish('timeout'), Math.max(0, deadline - Date.now()));

@@ -42,7 +42,7 @@ export function renderReferencePage(doc: OpenApiDocument, documentUrl: string): 
     }),
     socketSection(doc, components),
     `<section><h2>Webhooks</h2>${markdown(doc.tags.find((tag) => tag.name === 'Webhooks')?.description ?? '')}` +
-      webhooks.map(([type, item]) => operationBlock('post', type, item.post, components, `webhook-${type}`)).join('') +
+      webhooks.map(([type, item]) => operationBlock('post', type, item.post, components, `webhook-${type}`, true)).join('') +
       '</section>',
     `<section><h2>Schemas</h2>${Object.entries(components)
       .map(([name, schema]) => `<article id="${schemaAnchor(name)}"><h3>${escapeHtml(name)}</h3>${schemaNotes(schema)}${schemaTable(schema)}</article>`)
@@ -69,13 +69,24 @@ function navGroup(title: string, items: string[]): string {
 function securitySection(doc: OpenApiDocument): string {
   const schemes = Object.entries(doc.components.securitySchemes).map(([name, scheme]) => {
     const where = scheme.type === 'http' ? `HTTP ${String(scheme.scheme)} (Authorization header)` : `header <code>${escapeHtml(String(scheme.name))}</code>`;
-    return `<article><h3>${escapeHtml(name)} <span class="where">${where}</span></h3>${markdown(String(scheme.description ?? ''))}</article>`;
+    return `<article id="${securityAnchor(name)}"><h3>${escapeHtml(name)} <span class="where">${where}</span></h3>${markdown(String(scheme.description ?? ''))}</article>`;
   });
   return `<section id="security"><h2>Authentication</h2>${schemes.join('')}</section>`;
 }
 
-function operationBlock(method: HttpMethod, path: string, op: OperationObject, components: Components, anchor = `op-${op.operationId}`): string {
-  const auth = op.security.length ? `Requires ${Object.keys(op.security[0]!).map((s) => `<code>${escapeHtml(s)}</code>`).join(' + ')}` : 'No authentication';
+const securityAnchor = (scheme: string) => `security-${scheme}`;
+
+/** What an operation asks of its caller; on a webhook, how the receiver checks that we sent it. */
+function authNote(op: OperationObject, webhook: boolean): string {
+  if (!op.security.length) return 'No authentication';
+  const schemes = Object.keys(op.security[0]!).map((scheme) => `<a href="#${securityAnchor(scheme)}"><code>${escapeHtml(scheme)}</code></a>`);
+  return webhook
+    ? `Signed by mpesa-bridge with the Standard Webhooks signature (${schemes.join(' + ')}): verify it with your endpoint's secret`
+    : `Requires ${schemes.join(' + ')}`;
+}
+
+function operationBlock(method: HttpMethod, path: string, op: OperationObject, components: Components, anchor = `op-${op.operationId}`, webhook = false): string {
+  const auth = authNote(op, webhook);
   const body = op.requestBody?.content['application/json']?.schema;
   // Error responses (the shared Error shape) fold away; an operation's own answers stay open.
   const isError = (response: ResponseObject) => response.content?.['application/json']?.schema.$ref === ERROR_REF;
@@ -113,7 +124,10 @@ function parameterTable(parameters: ParameterObject[]): string {
       `<tr><td><code>${escapeHtml(p.name)}</code>${p.required ? '' : ' <span class="optional">optional</span>'}</td><td>${escapeHtml(p.in)}</td>` +
       `<td>${schemaTypeAndNotes(p.schema, p.description)}</td></tr>`,
   );
-  return `<table class="fields"><thead><tr><th>Name</th><th>In</th><th>Description</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return (
+    '<table class="fields"><colgroup><col class="name"><col class="in"><col></colgroup>' +
+    `<thead><tr><th>Name</th><th>In</th><th>Description</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  );
 }
 
 function schemaTypeAndNotes(schema: JsonSchema, description: string | undefined): string {

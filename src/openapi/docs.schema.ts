@@ -66,22 +66,31 @@ export function namedSchemaTable(schema: JsonSchema, components: Components): st
   return `<div>${link}${schemaTable(target ?? schema)}</div>`;
 }
 
-/** A table of an object's fields (nested objects inline), or a one-line summary otherwise. */
+/** A table of an object's fields, or a one-line summary otherwise. Fields of nested objects
+ * are rows of the same table under dotted names (`data.transaction`): a table inside a cell
+ * left too little width for either on a phone. */
 export function schemaTable(schema: JsonSchema, depth = 0): string {
   const branches = asSchemas(schema.anyOf ?? schema.oneOf).filter((branch) => branch.properties);
   if (branches.length > 1) return `<div><p class="notes">One of:</p>${branches.map((branch) => schemaTable(branch, depth + 1)).join('')}</div>`;
   const object = objectIn(schema);
   if (!object) return `<p class="type">${typeLabel(schema)}${schemaNotes(schema) ? ` — ${schemaNotes(schema)}` : ''}</p>`;
-  const required = new Set((object.required ?? []) as string[]);
-  const rows = Object.entries(propertiesOf(object)).map(([name, property]) => {
-    const nested = !refName(property) && objectIn(property) && depth < MAX_INLINE_DEPTH ? schemaTable(property, depth + 1) : '';
-    return (
-      `<tr><td><code>${escapeHtml(name)}</code>${required.has(name) ? '' : ' <span class="optional">optional</span>'}</td>` +
-      `<td>${typeLabel(property)}</td><td>${schemaNotes(property)}${nested}</td></tr>`
-    );
-  });
   const extra = object.additionalProperties === false ? '' : '<p class="notes">Other fields may appear.</p>';
-  return `<div><table class="fields"><thead><tr><th>Field</th><th>Type</th><th>Description</th></tr></thead><tbody>${rows.join('')}</tbody></table>${depth ? '' : extra}</div>`;
+  return (
+    '<div><table class="fields"><colgroup><col class="name"><col class="type"><col class="notes"></colgroup>' +
+    `<thead><tr><th>Field</th><th>Type</th><th>Description</th></tr></thead><tbody>${fieldRows(object, '', 0).join('')}</tbody></table>${depth ? '' : extra}</div>`
+  );
+}
+
+function fieldRows(object: JsonSchema, parent: string, depth: number): string[] {
+  const required = new Set((object.required ?? []) as string[]);
+  return Object.entries(propertiesOf(object)).flatMap(([name, property]) => {
+    const label = `${parent ? `<span class="parent">${escapeHtml(parent)}</span>` : ''}${escapeHtml(name)}`;
+    const row =
+      `<tr><td><code>${label}</code>${required.has(name) ? '' : ' <span class="optional">optional</span>'}</td>` +
+      `<td>${typeLabel(property)}</td><td>${schemaNotes(property)}</td></tr>`;
+    const nested = !refName(property) && depth < MAX_INLINE_DEPTH ? objectIn(property) : undefined;
+    return [row, ...(nested ? fieldRows(nested, `${parent}${name}.`, depth + 1) : [])];
+  });
 }
 
 /** An example value built from the schema's examples, defaults and types. */

@@ -15,13 +15,17 @@ h2 { margin: 48px 0 8px; padding-bottom: 6px; border-bottom: 2px solid var(--lin
 h3 { margin: 0 0 6px; font-size: 18px; } h4 { margin: 18px 0 6px; font-size: 14px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
 article { margin: 20px 0; } article.operation { border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; }
 a { color: #0b5cad; }
-code { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #eef1f6; padding: 1px 4px; border-radius: 3px; }
-pre { background: #1f2633; color: #e8ecf2; padding: 12px 14px; border-radius: 6px; overflow-x: auto; }
+code { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #eef1f6; padding: 1px 4px; border-radius: 3px; overflow-wrap: anywhere; }
+/* Nothing is clipped at any width: code and long identifiers wrap inside their box rather than
+   scroll or spill out of it (tests/browser/docs.browser.ts checks 375, 768 and 1280 px). */
+pre { background: #1f2633; color: #e8ecf2; padding: 12px 14px; border-radius: 6px; white-space: pre-wrap; overflow-wrap: anywhere; }
 pre code { background: none; padding: 0; color: inherit; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 14px; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+/* Field tables share out the width by fixed proportions, so no long value can widen a column. */
+table.fields { table-layout: fixed; } col.name { width: 32%; } col.type { width: 22%; } col.notes { width: 46%; } col.in { width: 12%; }
+code .parent { color: var(--muted); }
 th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
-td table { margin: 6px 0 0; }
 .method { display: inline-block; min-width: 52px; text-align: center; font: 700 12px/1.8 ui-monospace, monospace; color: #fff; border-radius: 4px; padding: 0 6px; }
 .method.get { background: #1769c2; } .method.post { background: var(--accent); } .method.patch, .method.put { background: #a15c00; }
 .method.delete { background: #b3261e; } .method.emit { background: #6b3fa0; } .method.on { background: #2f7f86; }
@@ -32,7 +36,17 @@ nav .method { min-width: 44px; font-size: 10px; }
 .status { display: inline-block; font: 700 13px ui-monospace, monospace; padding: 0 6px; border-radius: 4px; }
 .status.ok { background: #dff3e6; color: #0a5c2e; } .status.err { background: #fbe3e1; color: #8c1d18; }
 .two { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; align-items: start; }
-.two > div { overflow-x: auto; }
+.two > * { min-width: 0; }
+h1, h3, p, li { overflow-wrap: anywhere; }
 details { margin-top: 10px; } summary { cursor: pointer; color: var(--muted); }
 @media (max-width: 900px) { body { display: block; } nav { position: static; width: auto; height: auto; } .two { grid-template-columns: 1fr; } main { padding: 16px; } }
+/* A phone has no room for three columns: each field becomes a small block (name, type, notes). */
+@media (max-width: 600px) {
+  main { padding: 12px; } article.operation { padding: 12px; }
+  table.fields thead { display: none; }
+  table.fields, table.fields tbody, table.fields tr, table.fields td { display: block; width: auto; }
+  table.fields tr { padding: 6px 0; border-bottom: 1px solid var(--line); }
+  table.fields td { border: 0; padding: 1px 0; }
+  table.fields colgroup { display: none; }
+}
 `;

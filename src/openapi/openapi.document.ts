@@ -7,7 +7,7 @@ import { ERROR_STATUS, type ErrorCode } from '../errors';
 import { errorExample, errorResponseSchema, ERROR_EXPLANATIONS } from './openapi.errors';
 import { createSchemaComponents, type SchemaComponents } from './openapi.json-schema';
 import { overview } from './openapi.overview';
-import { securityFor, securitySchemes } from './openapi.security';
+import { securityFor, securitySchemes, WEBHOOK_SCHEME } from './openapi.security';
 import type {
   ApiSection,
   HeaderSpec,
@@ -123,7 +123,8 @@ function buildWebhook(spec: WebhookSpec, components: SchemaComponents): Operatio
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     tags: ['Webhooks'],
-    security: [],
+    // We sign these; the receiving endpoint checks the signature.
+    security: [{ [WEBHOOK_SCHEME]: [] }],
     parameters: headerParameters(spec.headers, components),
     requestBody: { required: true, content: { 'application/json': { schema: components.toSchema(spec.payload, 'output') } } },
     responses: {

@@ -5,6 +5,8 @@ import type { Auth } from './openapi.types';
 
 export const SIGNATURE_SCHEMES = { apiKey: 'MerchantApiKey', timestamp: 'MerchantTimestamp', signature: 'MerchantSignature' } as const;
 export const ADMIN_SCHEME = 'AdminToken';
+/** How merchants authenticate the webhooks we send them (the reverse direction of the others). */
+export const WEBHOOK_SCHEME = 'StandardWebhooksSignature';
 
 export function securitySchemes(toleranceSeconds: number) {
   return {
@@ -30,6 +32,18 @@ export function securitySchemes(toleranceSeconds: number) {
       type: 'http',
       scheme: 'bearer',
       description: 'The operator token (`ADMIN_TOKEN`, or `data/admin-token` in simulator mode) for project management.',
+    },
+    [WEBHOOK_SCHEME]: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'webhook-signature',
+      description: [
+        'On the webhooks mpesa-bridge sends **to your endpoint**: the Standard Webhooks signature, so your server knows a delivery is ours and unchanged.',
+        'Each delivery carries `webhook-id` (the event id: dedupe on it), `webhook-timestamp` (unix seconds of this attempt) and',
+        '`webhook-signature`: `v1,<base64 HMAC-SHA256 of "id.timestamp.raw body">`, keyed with the base64 part of your endpoint\'s `whsec_` secret',
+        '(two entries while a secret rotates: accept either). Verify the raw body before parsing it, and refuse timestamps far from your clock:',
+        '`verifyWebhook(headers, rawBody, secret)` in the SDK, or any Standard Webhooks library, does both.',
+      ].join(' '),
     },
   };
 }

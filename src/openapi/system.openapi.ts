@@ -6,10 +6,27 @@ const TAG = 'System';
 
 export const OPENAPI_JSON_PATH = '/openapi.json';
 export const DOCS_PATH = '/docs';
+/** Where `GET /` leads: the reference for now; a dashboard will take its place. */
+export const HOME_TARGET = DOCS_PATH;
 
 export const systemApi: ApiSection = {
   tags: [{ name: TAG, description: 'Health checks and this reference. No authentication.' }],
   operations: [
+    {
+      method: 'get',
+      path: '/',
+      operationId: 'home',
+      tag: TAG,
+      summary: 'Where to start',
+      description: `Redirects to \`${HOME_TARGET}\`, so the address the start banner prints leads somewhere in a browser.`,
+      auth: 'none',
+      responses: {
+        302: {
+          description: `To \`${HOME_TARGET}\`.`,
+          headers: { Location: { required: true, description: 'Where to go.', schema: z.string().meta({ examples: [HOME_TARGET] }) } },
+        },
+      },
+    },
     {
       method: 'get',
       path: '/health',

@@ -6,6 +6,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
 
+/** The admin token's file in the data folder, when simulator mode generates it. */
+export const ADMIN_TOKEN_FILE = 'admin-token';
+
 export interface ServiceSecrets {
   masterKey: Buffer;
   adminToken: string;
@@ -19,8 +22,13 @@ export function loadServiceSecrets(config: Config): ServiceSecrets {
   }
   // config.ts guarantees both are present outside simulator mode.
   const masterKeyHex = config.masterKeyHex ?? readOrCreate(config.dataDir, 'master.key', () => randomBytes(32).toString('hex'));
-  const adminToken = config.adminToken ?? readOrCreate(config.dataDir, 'admin-token', () => `adm_${randomBytes(24).toString('base64url')}`);
+  const adminToken = config.adminToken ?? readOrCreate(config.dataDir, ADMIN_TOKEN_FILE, () => `adm_${randomBytes(24).toString('base64url')}`);
   return { masterKey: Buffer.from(masterKeyHex, 'hex'), adminToken, generatedIn: path.resolve(config.dataDir) };
+}
+
+/** Where the admin token was read from or written to, or undefined when ADMIN_TOKEN gives it. */
+export function adminTokenFile(config: Pick<Config, 'adminToken' | 'dataDir'>): string | undefined {
+  return config.adminToken ? undefined : path.resolve(config.dataDir, ADMIN_TOKEN_FILE);
 }
 
 function readOrCreate(dir: string, name: string, create: () => string): string {

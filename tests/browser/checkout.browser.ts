@@ -1,33 +1,31 @@
 // The checkout demo in a real browser: Debian's Chromium driven by playwright-core, the demo's
 // merchant backend, and the real service in simulator mode. What a visitor sees is what we check.
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createProject } from '../helpers/merchant';
+import type { Browser, Page } from 'playwright-core';
+import { postCallback, successCallback } from '../helpers/callbacks';
+import { createProject, merchantClient, type MerchantRequest } from '../helpers/merchant';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { startMerchantBackend, type RunningMerchantBackend } from '../../demo/start-demo';
+import { artifact, launchChromium } from './chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(__dirname, '..', '..', 'artifacts');
-// Long enough to see "Check your phone" before the simulated customer answers.
+// The simulated customer's answer for the phones whose outcome the simulator plays. Where the
+// test must see the waiting state first, it plays Safaricom itself instead (no race with this).
 const CALLBACK_DELAY_MS = 1200;
+/** The simulator accepts the push and never calls back: the test posts the callback when it chooses. */
+const NO_CALLBACK_PHONE = '0700000005';
 
 let server: TestServer;
 let backend: RunningMerchantBackend;
 let browser: Browser;
 let page: Page;
+let merchant: MerchantRequest;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   server = await startTestServer({ SIMULATOR_CALLBACK_DELAY_MS: String(CALLBACK_DELAY_MS) });
   const keys = await createProject(server.url, server.adminToken, 'Checkout demo');
-  backend = await startMerchantBackend({ serviceUrl: server.url, servicePort: server.service.port, publicKey: keys.publicKey, secretKey: keys.secretKey });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  merchant = merchantClient(server.url, keys);
+  backend = await startMerchantBackend({ serviceUrl: server.url, publicKey: keys.publicKey, secretKey: keys.secretKey });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 800, height: 900 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   // Chromium also logs every HTTP error as a console error; those are judged by the response below.
@@ -39,7 +37,6 @@ beforeAll(async () => {
     if (response.status() >= 400 && !expectedRefusal) pageErrors.push(`${response.status()} ${response.url()}`);
   });
   page.on('requestfailed', (request) => pageErrors.push(`failed ${request.url()}: ${request.failure()?.errorText}`));
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.goto(`http://127.0.0.1:${backend.port}/`);
 });
 
@@ -66,7 +63,7 @@ async function statusShown(status: string, timeout = 10_000) {
 }
 
 async function screenshot(name: string) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: artifact(name), fullPage: true });
 }
 
 describe('the checkout page', () => {
@@ -76,16 +73,20 @@ describe('the checkout page', () => {
   });
 
   it('when the customer pays, then it says "Check your phone", then "Paid" with the receipt', async () => {
-    await pay('0712345678', 10);
+    const started = page.waitForResponse((response) => response.url().endsWith('/api/checkout'));
+    await pay(NO_CALLBACK_PHONE, 10);
+    const { transactionId } = (await (await started).json()) as { transactionId: string };
     const waiting = await statusShown('pending', 3_000);
     expect(waiting.title).toBe('Check your phone');
     await page.waitForSelector('#status-detail:has-text("Enter your M-Pesa PIN")');
-    expect(await page.textContent('#status-detail')).toBe('Enter your M-Pesa PIN on 254712***678 to pay KES 10.');
+    expect(await page.textContent('#status-detail')).toBe('Enter your M-Pesa PIN on 254700***005 to pay KES 10.');
     await screenshot('checkout-waiting');
 
+    // The page shows the live state; only now does the customer pay (Safaricom's callback).
+    const { transaction } = (await merchant({ method: 'GET', path: `/api/v1/transactions/${transactionId}` })).data as { transaction: { checkoutRequestId: string } };
+    expect((await postCallback(server.url, server.callbackPath(transactionId), successCallback(transaction.checkoutRequestId, 10, 'UKM1PAID01'))).status).toBe(200);
     const paid = await statusShown('completed');
-    expect(paid.title).toBe('Paid');
-    expect(paid.detail).toMatch(/^KES 10 received\. M-Pesa receipt [A-Z0-9]{10}\.$/);
+    expect(paid).toEqual({ title: 'Paid', detail: 'KES 10 received. M-Pesa receipt UKM1PAID01.' });
     await screenshot('checkout-paid');
   });
 

@@ -15,8 +15,8 @@ export interface Subscriber {
   close(): void;
 }
 
-export async function connectSubscriber(baseUrl: string): Promise<Subscriber> {
-  const socket = io(baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false });
+export async function connectSubscriber(baseUrl: string, options: { transports?: string[] } = {}): Promise<Subscriber> {
+  const socket = io(baseUrl, { transports: options.transports ?? ['websocket'], forceNew: true, reconnection: false });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);

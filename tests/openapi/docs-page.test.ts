@@ -44,6 +44,17 @@ describe('when a browser opens /docs', () => {
     expect(missingCodes).toEqual([]);
   });
 
+  it('then each webhook entry names the signature it carries, never "No authentication"', () => {
+    const entries = Object.keys(doc.webhooks).map((type) => page.data.slice(page.data.indexOf(`id="webhook-${type}"`)).split('</article>')[0]!);
+    expect(entries).toHaveLength(5);
+    for (const entry of entries) {
+      expect(entry).toContain('Signed by mpesa-bridge with the Standard Webhooks signature');
+      expect(entry).toContain('href="#security-StandardWebhooksSignature"');
+      expect(entry).not.toContain('No authentication');
+    }
+    expect(page.data).toContain('id="security-StandardWebhooksSignature"');
+  });
+
   it('then it explains how to sign a request and links the machine-readable document', () => {
     expect(page.data).toContain('&lt;X-Timestamp&gt;\\n&lt;METHOD&gt;\\n&lt;path with query&gt;\\n&lt;raw body&gt;');
     expect(page.data).toContain('href="/openapi.json"');

@@ -62,7 +62,7 @@ describe('when a client fetches /openapi.json', () => {
   it('then it tells how to sign: three headers required together, with how X-Signature is computed', () => {
     const schemes = doc.components.securitySchemes;
     const headers = Object.values(schemes).filter((s) => s.in === 'header').map((s) => s.name);
-    expect(headers).toEqual(['X-Api-Key', 'X-Timestamp', 'X-Signature']);
+    expect(headers).toEqual(['X-Api-Key', 'X-Timestamp', 'X-Signature', 'webhook-signature']);
     expect(String(schemes.MerchantSignature?.description)).toContain('<X-Timestamp>\\n<METHOD>\\n<path with query>\\n<raw body>');
     expect(schemes.AdminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/api/v1/transactions/{id}']?.get?.security).toEqual([{ MerchantApiKey: [], MerchantTimestamp: [], MerchantSignature: [] }]);
@@ -111,6 +111,7 @@ describe('when a client fetches /openapi.json', () => {
         'header:webhook-timestamp:true',
         'header:webhook-signature:true',
       ]);
+      expect(post.security).toEqual([{ StandardWebhooksSignature: [] }]);
       const ref = (post.requestBody?.content['application/json']?.schema as { $ref: string }).$ref;
       const payload = doc.components.schemas[ref.split('/').pop()!] as { properties: Record<string, { const?: string }>; required: string[] };
       expect(payload.required).toEqual(['id', 'type', 'timestamp', 'data']);
