@@ -1,11 +1,12 @@
 # syntax=docker/dockerfile:1
 # Two stages: `build` installs every dependency (TypeScript, the Prisma CLI, better-sqlite3
-# compiled for this Node) and compiles; `runtime` gets the compiled service and production
-# dependencies only, runs as a non-root user and keeps its data in the /data volume.
+# compiled for this Node) and compiles; `runtime` gets the compiled service, its SQL migrations
+# and production dependencies only, runs as a non-root user and keeps its data in /data.
 #
 # Node 24: an LTS line with years of security fixes ahead (end of life April 2028) that every
-# native dependency here supports. Node 26 became the active LTS in October 2026; move to it
-# once better-sqlite3 is upgraded to a version that declares support for it.
+# native dependency here supports and that the stage runner was checked with. Node 26 became
+# the active LTS in October 2026 and better-sqlite3 12.11 declares support for it; move once it
+# has been run end to end.
 #
 # No Docker engine runs in CI: `.ci/run` follows these stages on the machine with
 # scripts/dockerfile/ (same order, same commands, each stage in a temporary folder) and starts
@@ -16,18 +17,17 @@ WORKDIR /app
 # A compiler for better-sqlite3, for when its prebuilt binary cannot be downloaded.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 # Dependencies first, without running any install script: this layer depends on the lock file
-# only, and no script can run against a half-copied tree. (Prisma's postinstall generate once
-# ran before tsconfig.json was here and emitted ES modules the CommonJS build cannot load.)
+# only, and no script can run against a half-copied tree. (A generation step that once ran at
+# install, before tsconfig.json was here, emitted ES modules the CommonJS build cannot load;
+# the query layer's types are now generated ahead and committed, src/db/database.types.ts.)
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY prisma ./prisma
 COPY src ./src
 # Now that the whole tree is here: the dependencies' install scripts (the native SQLite
-# driver), the project's own postinstall if it has one (code generation), the build. Then keep
-# production dependencies only. `--omit=optional` as well: TypeScript and the Prisma CLI are
-# optional peers of @prisma/client, which `--omit=dev` alone keeps (npm marks them devOptional).
-RUN npm rebuild && npm run postinstall --if-present && npm run build && npm prune --omit=dev --omit=optional
+# driver), the build, then production dependencies only.
+RUN npm rebuild && npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim AS runtime
 # The live heap stays near 50 MB under load; without a cap V8 grows it lazily to ~3x that.
