@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { SAFARICOM_CALLBACK_IPS } from './callbacks/callback.allowlist';
 
 // Safaricom's public sandbox STK shortcode and passkey: published in Daraja's own sample
-// Password (shared/daraja.md §6). Not secrets, so simulator mode may default to them.
+// Password (docs/daraja.md §6). Not secrets, so simulator mode may default to them.
 const SANDBOX_SHORTCODE = '174379';
 const SANDBOX_PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';
 

@@ -1,6 +1,7 @@
 // Prisma CLI config for the PostgreSQL schema. The JS schema engine (WebAssembly, shipped in the
-// npm package) is the only one that works offline; see shared/notes/offline-toolchain.md.
-// The CLI only generates the client and diffs schemas here: migrations are applied by
+// npm package) is the only one that works offline (Prisma 7 and the native engines download
+// binaries from Prisma's host at run time).
+// The CLI only generates the table types and diffs schemas here: migrations are applied by
 // src/db/migrate.ts, so the adapter below never touches a real database.
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';

@@ -1,7 +1,7 @@
 // Source addresses Safaricom posts STK callbacks from. Safaricom publishes no official page;
 // this is the commonly cited list of 12 (196.201.212.69 and .138 observed as real sources)
 // plus two seen in mpesakit's list. Refusing a real callback loses a payment outcome, so we
-// lean towards including them (shared/daraja.md §5). Override with CALLBACK_ALLOWED_IPS.
+// lean towards including them (docs/daraja.md §5). Override with CALLBACK_ALLOWED_IPS.
 export const SAFARICOM_CALLBACK_IPS = [
   '196.201.214.200',
   '196.201.214.206',

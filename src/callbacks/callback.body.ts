@@ -1,5 +1,5 @@
 // A callback's body exactly as it came. Unlike our API's JSON parser this refuses nothing but
-// size: Safaricom's callback is sent once and never again (shared/daraja.md §3), so a body we
+// size: Safaricom's callback is sent once and never again (docs/daraja.md §3), so a body we
 // cannot read is still kept (as an orphan) rather than answered with an error. A compressed
 // body is inflated when it can be, within the same size bound, and kept as sent when not.
 import zlib from 'node:zlib';

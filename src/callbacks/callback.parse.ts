@@ -1,6 +1,6 @@
 // Safaricom's STK callback, read leniently: items by Name (never by index: Safaricom's own
 // samples disagree on order and count), ResultCode as number or string, Balance with or
-// without a Value, unknown fields ignored (shared/daraja.md §3).
+// without a Value, unknown fields ignored (docs/daraja.md §3).
 export interface StkCallback {
   merchantRequestId: string | undefined;
   checkoutRequestId: string | undefined;

@@ -1,4 +1,4 @@
-// Safaricom sends each callback once, unsigned, and never again (shared/daraja.md §3). So a
+// Safaricom sends each callback once, unsigned, and never again (docs/daraja.md §3). So a
 // callback is stored before we acknowledge it, whatever happens to its processing:
 // - happy path: one database transaction stores the record and settles the payment;
 // - if that fails, the record alone is stored unprocessed and `processPending` applies it

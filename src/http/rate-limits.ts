@@ -12,6 +12,9 @@ function limiter(windowMs: number, limit: number, keyGenerator?: (req: import('e
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     ...(keyGenerator ? { keyGenerator } : {}),
+    // TRUST_PROXY=true is an operator's documented choice (README: every proxy hop is believed);
+    // the library's warning about it would only fill the logs.
+    validate: { trustProxy: false },
     handler: (_req, _res, next, options) => {
       next(new AppError('rate_limited', 'Too many requests; slow down', { limit: options.limit, windowMs: options.windowMs }));
     },

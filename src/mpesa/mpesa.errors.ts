@@ -1,11 +1,11 @@
 // Daraja's errors become our stable codes; Daraja's own errorCode stays in `details` so an
 // operator can look it up. Mapping is on errorCode (and, for the overloaded 500.001.1001,
-// on the message), never on HTTP status alone (shared/daraja.md §2, §10).
+// on the message), never on HTTP status alone (docs/daraja.md §2, §10).
 import { AppError } from '../errors';
 
 /**
  * Daraja's "Invalid Access Token": 404.001.03 today, 401.002.01 on the older gateway (both in
- * shared/daraja.md §2). Either means one refresh and one retry, never more.
+ * docs/daraja.md §2). Either means one refresh and one retry, never more.
  */
 export const DARAJA_INVALID_TOKEN_CODES: readonly string[] = ['404.001.03', '401.002.01'];
 const RETRY_AFTER_SECONDS = '30';

@@ -1,5 +1,5 @@
 // Daraja's STK password and timestamp. The timestamp is East Africa Time wall-clock
-// (UTC+3, no daylight saving): pushes fail when it is built in another zone (shared/daraja.md §2).
+// (UTC+3, no daylight saving): pushes fail when it is built in another zone (docs/daraja.md §2).
 const NAIROBI_OFFSET_MS = 3 * 60 * 60 * 1000;
 
 /** YYYYMMDDHHmmss in Africa/Nairobi time. */

@@ -3,7 +3,7 @@
 // a request-time error Daraja documents as "not processed". Anything else (an unreadable
 // 200, a 5xx HTML page, a code nobody documents, Daraja's own 500.003.1001 Internal Server
 // Error) may have reached the customer's phone: it is `unknown`, the payment stays pending,
-// and its callback or an STK Query decides. Sources: shared/daraja.md §2, §10.
+// and its callback or an STK Query decides. Sources: docs/daraja.md §2, §10.
 import type { AppError } from '../errors';
 import { darajaError, readDarajaError } from './mpesa.errors';
 

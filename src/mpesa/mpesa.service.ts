@@ -31,7 +31,7 @@ export type StkPushResult = PushOutcome;
 
 export type StkQueryResult =
   | { kind: 'final'; resultCode: string; resultDesc: string }
-  // in_progress: Daraja's 4999; no_answer: 500.001.1001, "no answer this time" (daraja.md §4).
+  // in_progress: Daraja's 4999; no_answer: 500.001.1001, "no answer this time" (docs/daraja.md §4).
   | { kind: 'pending'; reason: 'in_progress' | 'no_answer' };
 
 export type MpesaService = ReturnType<typeof createMpesaService>;
@@ -161,7 +161,7 @@ export function createMpesaService({ config, baseUrl, logger }: Deps) {
     if (response.status === 200 && resultCode !== undefined && resultCode !== QUERY_STILL_PROCESSING) {
       return { kind: 'final', resultCode, resultDesc: String(data?.ResultDesc ?? '') };
     }
-    // 4999, and 500.001.1001 on a query, mean "no answer this time", not failure (daraja.md §4).
+    // 4999, and 500.001.1001 on a query, mean "no answer this time", not failure (docs/daraja.md §4).
     if (resultCode === QUERY_STILL_PROCESSING) return { kind: 'pending', reason: 'in_progress' };
     if (readDarajaError(data).errorCode === '500.001.1001') return { kind: 'pending', reason: 'no_answer' };
     throw darajaError(response.status, response.data);

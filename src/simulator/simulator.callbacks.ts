@@ -1,5 +1,5 @@
 // Posting the STK callback to the merchant's CallBackURL, the way Safaricom does: once, no
-// retry, no signature, JSON with a `Businessshortcode` header (daraja.md §3, §10.10).
+// retry, no signature, JSON with a `Businessshortcode` header (docs/daraja.md §3, §10.10).
 import type { Logger } from '../logger';
 import { eatTimestamp } from './simulator.ids';
 import { DUPLICATE_CALLBACK_GAP_MS, type CallbackDelivery } from './simulator.outcomes';
@@ -38,9 +38,9 @@ export function buildStkCallback(payment: Payment): StkCallbackBody {
       Item: [
         { Name: 'Amount', Value: payment.amount + payment.callbackAmountDelta },
         { Name: 'MpesaReceiptNumber', Value: payment.receiptNumber ?? '' },
-        // Real captures carry Balance without a Value (daraja.md §3): readers must cope.
+        // Real captures carry Balance without a Value (docs/daraja.md §3): readers must cope.
         { Name: 'Balance' },
-        // Numbers, not strings, on Daraja (daraja.md §10.3).
+        // Numbers, not strings, on Daraja (docs/daraja.md §10.3).
         { Name: 'TransactionDate', Value: Number(eatTimestamp(payment.settlesAt)) },
         { Name: 'PhoneNumber', Value: Number(payment.phoneNumber) },
       ],

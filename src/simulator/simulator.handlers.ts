@@ -50,12 +50,12 @@ export function createHandlers(deps: SimulatorDeps) {
     const credentials = readBasicCredentials(req.get('authorization'));
     if (credentials.scheme !== 'basic') return refuse(res, DARAJA_ERRORS.invalidAuthentication);
     if (credentials.key !== options.consumerKey || credentials.secret !== options.consumerSecret) {
-      // Observed: wrong key/secret is a bare 400 with an empty body (daraja.md §1).
+      // Observed: wrong key/secret is a bare 400 with an empty body (docs/daraja.md §1).
       res.status(400).end();
       return;
     }
     const { accessToken, expiresInSeconds } = tokens.issue();
-    // A string, the historical and most-cited shape (daraja.md §1, §10.1).
+    // A string, the historical and most-cited shape (docs/daraja.md §1, §10.1).
     res.json({ access_token: accessToken, expires_in: String(expiresInSeconds) });
   }
 
@@ -133,7 +133,7 @@ export function createHandlers(deps: SimulatorDeps) {
 /**
  * STK Queries in the last second: tracks the busiest second seen (for tests of our pace) and,
  * when `limit` > 0, says when a query is over it (Daraja's Spike Arrest; its real number is
- * unpublished, daraja.md §4).
+ * unpublished, docs/daraja.md §4).
  */
 function createQueryRate(limit: number, onCount: (inLastSecond: number) => void) {
   const recent: number[] = [];

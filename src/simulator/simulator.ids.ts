@@ -1,5 +1,5 @@
 // Identifiers shaped like Safaricom's, so a client that logs, stores or pattern-matches them
-// behaves the same against the simulator as against Daraja (shared/daraja.md §2, §3).
+// behaves the same against the simulator as against Daraja (docs/daraja.md §2, §3).
 import { randomInt, randomUUID } from 'node:crypto';
 
 // Safaricom stamps its identifiers and TransactionDate in Nairobi wall-clock time. Kenya has
@@ -10,9 +10,9 @@ const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 const UPPER_ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const DAY_CHARS = '123456789ABCDEFGHIJKLMNOPQRSTUV'; // day 1..31
-const ACCESS_TOKEN_LENGTH = 28; // observed length (daraja.md §1)
+const ACCESS_TOKEN_LENGTH = 28; // observed length (docs/daraja.md §1)
 const RECEIPT_RANDOM_LENGTH = 7;
-// Receipt year letters seen in samples: L=2017 ... S=2024, U=2026 (daraja.md §3).
+// Receipt year letters seen in samples: L=2017 ... S=2024, U=2026 (docs/daraja.md §3).
 const RECEIPT_BASE_YEAR = 2017;
 const RECEIPT_BASE_LETTER_INDEX = LETTERS.indexOf('L');
 
@@ -91,7 +91,7 @@ export function createCheckoutRequestIds(now: () => number = Date.now): (msisdn:
 /**
  * 10 uppercase characters: year letter, month letter (A=Jan), day (1-9 then A=10 ... V=31),
  * then 7 random characters, e.g. `UJ22T8IYOU` for 2 Oct 2026. Inferred from samples, not
- * documented (daraja.md §3); clients must treat it as opaque.
+ * documented (docs/daraja.md §3); clients must treat it as opaque.
  */
 export function newReceiptNumber(epochMs: number): string {
   const t = eatParts(epochMs);

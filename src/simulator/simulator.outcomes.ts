@@ -42,7 +42,7 @@ export const DUPLICATE_CALLBACK_GAP_MS = 100;
 
 export const PAYMENT_RESULTS = {
   success: { resultCode: 0, callbackDesc: 'The service request is processed successfully.', queryDesc: 'The service request is processed successfully.' },
-  // The 2026 query wording differs in case and punctuation from the callback's (daraja.md §3).
+  // The 2026 query wording differs in case and punctuation from the callback's (docs/daraja.md §3).
   cancelled: { resultCode: 1032, callbackDesc: 'Request cancelled by user', queryDesc: 'Request Cancelled by user.' },
   insufficientBalance: { resultCode: 1, callbackDesc: 'The balance is insufficient for the transaction.', queryDesc: 'The balance is insufficient for the transaction.' },
   // Same payment, two texts: callback "No response from user.", query "DS timeout ..." (NKAP 2026).

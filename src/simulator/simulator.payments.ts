@@ -52,7 +52,7 @@ export function createPaymentStore(): PaymentStore {
   };
 }
 
-// "successsfully" with three s's is Daraja's own typo (daraja.md §4, §10.14).
+// "successsfully" with three s's is Daraja's own typo (docs/daraja.md §4, §10.14).
 const QUERY_ACCEPTED = 'The service request has been accepted successsfully';
 const IN_FLIGHT = { resultCode: '4999', resultDesc: 'The transaction is still under processing' };
 
@@ -64,7 +64,7 @@ export function queryAnswer(payment: Payment, at: number): StkQueryResponse {
     ResponseDescription: QUERY_ACCEPTED,
     MerchantRequestID: payment.merchantRequestId,
     CheckoutRequestID: payment.checkoutRequestId,
-    // A string on the query, unlike the callback's number (daraja.md §10.2).
+    // A string on the query, unlike the callback's number (docs/daraja.md §10.2).
     ResultCode: settled ? String(payment.result.resultCode) : IN_FLIGHT.resultCode,
     ResultDesc: settled ? payment.result.queryDesc : IN_FLIGHT.resultDesc,
   };

@@ -39,7 +39,7 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
   };
 
   // Daraja answers a non-JSON Content-Type as an invalid BusinessShortCode: its FAQ names a
-  // wrong Content-Type as the usual cause of that message (daraja.md §2).
+  // wrong Content-Type as the usual cause of that message (docs/daraja.md §2).
   const requireJsonContentType: RequestHandler = (req, res, next) => {
     if (!req.is('application/json')) return handlers.refuse(res, invalidField('BusinessShortCode'));
     next();

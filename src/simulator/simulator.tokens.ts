@@ -1,5 +1,5 @@
 // OAuth access tokens the simulator has issued. Daraja's FAQ says each new token invalidates
-// the previous one, but nothing observed confirms it (daraja.md §11), so tokens here live
+// the previous one, but nothing observed confirms it (docs/daraja.md §11), so tokens here live
 // side by side until they expire: a client with one shared token cache works either way.
 import { newAccessToken } from './simulator.ids';
 

@@ -1,5 +1,5 @@
 // Request checks in Daraja's order and wording. Daraja accepts numbers and numeric strings
-// alike for the numeric fields (its own samples mix them, daraja.md §2), so we do too.
+// alike for the numeric fields (its own samples mix them, docs/daraja.md §2), so we do too.
 import { DARAJA_ERRORS, invalidField, type DarajaError } from './simulator.errors';
 
 export type TransactionType = 'CustomerPayBillOnline' | 'CustomerBuyGoodsOnline';
@@ -28,7 +28,7 @@ export interface StkQueryRequest {
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: DarajaError };
 
 const TRANSACTION_TYPES: readonly string[] = ['CustomerPayBillOnline', 'CustomerBuyGoodsOnline'];
-// 2541... numbers are real Safaricom lines although the docs still say 2547... (daraja.md §8).
+// 2541... numbers are real Safaricom lines although the docs still say 2547... (docs/daraja.md §8).
 const MSISDN = /^254[17]\d{8}$/;
 
 const invalid = <T>(field: string): Checked<T> => ({ ok: false, error: invalidField(field) });
@@ -69,7 +69,7 @@ function readTimestamp(value: unknown): string | undefined {
 }
 
 function readAmount(value: unknown): number | undefined {
-  // Only whole shillings are documented; a decimal is refused rather than rounded (daraja.md §9
+  // Only whole shillings are documented; a decimal is refused rather than rounded (docs/daraja.md §9
   // leaves the real behaviour open, and refusing makes a client bug visible).
   const digits = readDigits(value);
   const amount = digits === undefined ? undefined : Number(digits);
@@ -77,7 +77,7 @@ function readAmount(value: unknown): number | undefined {
 }
 
 function readCallbackUrl(value: unknown): string | undefined {
-  // Daraja rejected URLs with stray spaces and unfilled `<placeholders>` (daraja.md §2).
+  // Daraja rejected URLs with stray spaces and unfilled `<placeholders>` (docs/daraja.md §2).
   if (typeof value !== 'string' || /\s/.test(value)) return undefined;
   try {
     const url = new URL(value);
@@ -114,7 +114,7 @@ export function validateStkPush(body: Record<string, unknown>): Checked<StkPushR
   const accountReference = readText(body.AccountReference, false);
   if (accountReference === undefined) return invalid('AccountReference');
   // Documented as optional, but a missing or null TransactionDesc is refused under the name
-  // "Remarks" (observed 2026-08-17, daraja.md §2). An empty string is not known to fail.
+  // "Remarks" (observed 2026-08-17, docs/daraja.md §2). An empty string is not known to fail.
   const transactionDesc = readText(body.TransactionDesc, true);
   if (transactionDesc === undefined) return invalid('Remarks');
   return {
@@ -151,7 +151,7 @@ export function buildPassword(shortcode: string, passkey: string, timestamp: str
   return Buffer.from(`${shortcode}${passkey}${timestamp}`).toString('base64');
 }
 
-/** Merchant checks come after field validation and answer 500, as on Daraja (daraja.md §2). */
+/** Merchant checks come after field validation and answer 500, as on Daraja (docs/daraja.md §2). */
 export function checkMerchant(
   shortcodes: Readonly<Record<string, string>>,
   request: { businessShortCode: string; password: string; timestamp: string },

@@ -1,5 +1,5 @@
 // Kenyan mobile numbers in any common form -> Daraja's wire format, 254 + 9 digits starting
-// with 7 or 1 (2541… numbers are real Safaricom lines since 2020; shared/daraja.md §8).
+// with 7 or 1 (2541… numbers are real Safaricom lines since 2020; docs/daraja.md §8).
 const SEPARATORS = /[\s()-]/g;
 const FORMS = [
   /^\+?254([71]\d{8})$/, // +2547…, 2547…, +2541…, 2541…

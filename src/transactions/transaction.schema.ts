@@ -36,7 +36,7 @@ const status = z.enum(STATUSES, expecting(`one of ${STATUSES.join(', ')}`)).meta
 });
 
 // Daraja documents AccountReference up to 12 characters and TransactionDesc up to 13; longer
-// ones may be accepted and then fail asynchronously with 1025 (shared/daraja.md §2).
+// ones may be accepted and then fail asynchronously with 1025 (docs/daraja.md §2).
 const printable = /^[\x20-\x7E]+$/;
 
 const ACCOUNT_REFERENCE = '1–12 printable ASCII characters';

@@ -34,7 +34,7 @@ interface Reason {
 }
 
 // Mapped on ResultCode, never on ResultDesc: the prose differs between callback and query
-// and changes over time (shared/daraja.md §3).
+// and changes over time (docs/daraja.md §3).
 const RESULT_CODES: Record<string, Reason> = {
   '0': { status: 'completed', code: 'paid', message: 'Paid' },
   '1': { status: 'failed', code: 'insufficient_funds', message: "The customer's M-Pesa balance is too low" },

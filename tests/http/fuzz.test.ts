@@ -20,7 +20,7 @@ const CASES_PER_ROUTE = 320;
 const SEED = 'issue-9';
 const CONCURRENCY = 16;
 const ACCEPTED = { ResultCode: 0, ResultDesc: 'Accepted' };
-// Daraja itself answers these with HTTP 500 (shared/daraja.md §2), so the simulator must too;
+// Daraja itself answers these with HTTP 500 (docs/daraja.md §2), so the simulator must too;
 // its catch-all 500.003.1001 would be a bug of ours and is not on this list.
 const DARAJA_500_CODES = new Set(['500.001.1001', '500.003.02', '500.003.03']);
 
