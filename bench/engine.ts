@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createSecretBox } from '../src/security/secret-box';
+import { createKeyring } from '../src/security/vault';
 import { createTransactionSecrets } from '../src/security/transaction-secrets';
 import type { Engine } from '../src/db/database';
 import { benchCallbackIngestion, type IngestionResult } from './callbacks';
@@ -120,7 +120,7 @@ export async function benchEngine(engine: Engine, options: { rows: number; postg
   const masterKeyHex = randomBytes(32).toString('hex');
   const masterKey = Buffer.from(masterKeyHex, 'hex');
   const adminToken = `adm_${randomBytes(18).toString('hex')}`;
-  const secrets = createTransactionSecrets(masterKey);
+  const secrets = createTransactionSecrets(createKeyring(masterKey));
   const children: BenchChild[] = [];
   try {
     if (engine === 'postgres') await createSchema(options.postgresUrl, schema);
@@ -130,7 +130,8 @@ export async function benchEngine(engine: Engine, options: { rows: number; postg
       rows: options.rows,
       oldRows: OLD_ROWS,
       publicKey: bigKeys.publicKey,
-      secretKeyEnc: createSecretBox(masterKey).seal(bigKeys.secretKey),
+      secretKey: bigKeys.secretKey,
+      keyring: createKeyring(masterKey),
     });
     log(engine, `seeded in ${seed.seconds.toFixed(1)} s`);
 

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database, type Queryable } from '../src/db/database';
 import { applyMigrations } from '../src/db/migrate';
 import { idTimePart } from '../src/ids';
+import { createVault, type Keyring } from '../src/security/vault';
 import type { NewTransaction } from '../src/transactions/transaction.repository';
 
 const BIG_PROJECT_ID = 'prj_benchbig';
@@ -29,7 +30,7 @@ function payment(at: Date, n: number): NewTransaction {
   const status = STATUSES[n % STATUSES.length]!;
   const phone = `2547${String((n * 7919) % 100_000_000).padStart(8, '0')}`;
   return {
-    id: id('txn', at), projectId: BIG_PROJECT_ID, status, phone, amount: 10 + (n % 5000), channel: 'paybill', shortcode: '174379', partyB: '174379',
+    id: id('txn', at), projectId: BIG_PROJECT_ID, mode: 'test', accountId: null, status, phone, amount: 10 + (n % 5000), channel: 'paybill', shortcode: '174379', partyB: '174379',
     accountReference: `INV${n % 200_000}`, description: 'Payment', metadata: null, idempotencyKey: null, requestHash: null,
     merchantRequestId: `29115-${n}`, checkoutRequestId: `ws_CO_SEED${n}`, customerMessage: 'Success. Request accepted for processing',
     pushFinishedAt: at, submitError: null, resultCode: status === 'completed' ? '0' : '1032', resultDesc: null,
@@ -52,9 +53,10 @@ async function insertChunks<T>(db: Database, total: number, make: (n: number) =>
 export interface SeedOptions {
   rows: number;
   oldRows: number;
-  /** The big project's keys: its secret sealed with the server's master key. */
+  /** The big project's test keys; the secret is sealed with the server's master key. */
   publicKey: string;
-  secretKeyEnc: string;
+  secretKey: string;
+  keyring: Keyring;
   now?: Date;
 }
 
@@ -63,8 +65,10 @@ export async function seedBenchDatabase(databaseUrl: string, options: SeedOption
   const now = options.now ?? new Date();
   const db = await openDatabase(databaseUrl);
   try {
-    await applyMigrations(db);
-    await db.run(db.qb.insertInto('Project').values({ id: BIG_PROJECT_ID, name: 'Bench: a year of payments', publicKey: options.publicKey, secretKeyEnc: options.secretKeyEnc, createdAt: now }));
+    await applyMigrations(db, { legacyMode: 'test' });
+    await db.run(db.qb.insertInto('Project').values({ id: BIG_PROJECT_ID, name: 'Bench: a year of payments', createdAt: now }));
+    const secretKeyEnc = createVault(options.keyring).seal(options.secretKey, { projectId: BIG_PROJECT_ID, recordId: 'api-key:test', purpose: 'api-secret-key' });
+    await db.run(db.qb.insertInto('ApiKey').values({ id: 'key_benchbig', projectId: BIG_PROJECT_ID, mode: 'test', publicKey: options.publicKey, secretKeyEnc, createdAt: now }));
     const first = now.getTime() - YEAR_MS;
     const at = (n: number) => new Date(first + Math.floor((n * YEAR_MS) / Math.max(1, options.rows)));
     const sample: SeedResult['sample'] = [];
@@ -84,12 +88,12 @@ export async function seedBenchDatabase(databaseUrl: string, options: SeedOption
     const old = new Date(first);
     await db.run(
       db.qb.insertInto('WebhookEndpoint').values({
-        id: 'we_benchold', projectId: BIG_PROJECT_ID, url: 'https://old.example.com/hooks', description: null, eventTypes: '["*"]', enabled: false,
+        id: 'we_benchold', projectId: BIG_PROJECT_ID, mode: 'test', url: 'https://old.example.com/hooks', description: null, eventTypes: '["*"]', enabled: false,
         disabledReason: 'manual', secretEnc: 'unused', createdAt: old, updatedAt: old,
       }),
     );
     await insertChunks(db, options.oldRows, (n) => n, async (tx, ns) => {
-      const events = ns.map((n) => ({ id: id('evt', new Date(first + n)), projectId: BIG_PROJECT_ID, type: 'transaction.completed', transactionId: null, payload: '{}', createdAt: new Date(first + n) }));
+      const events = ns.map((n) => ({ id: id('evt', new Date(first + n)), projectId: BIG_PROJECT_ID, mode: 'test', type: 'transaction.completed', transactionId: null, payload: '{}', createdAt: new Date(first + n) }));
       const deliveries = events.map((event) => ({
         id: id('whd', event.createdAt), eventId: event.id, endpointId: 'we_benchold', status: 'succeeded', attempts: 1, nextAttemptAt: event.createdAt,
         lastStatusCode: 200, completedAt: event.createdAt, createdAt: event.createdAt,

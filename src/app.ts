@@ -13,6 +13,8 @@ import { accessLog } from './http/access-log';
 import { createRateLimits } from './http/rate-limits';
 import { jsonBody } from './http/json-body';
 import { createAdminAuth } from './auth/admin-auth';
+import { createVaultRoutes } from './security/vault.routes';
+import type { Keyring, Vault } from './security/vault';
 import { createMerchantAuth } from './auth/merchant-auth';
 import type { FailureLimits } from './auth/failure-limiter';
 import type { ReplayGuard } from './auth/replay-guard';
@@ -30,6 +32,8 @@ import type { Reconciler } from './reconciliation/reconcile.service';
 import { createEventRoutes } from './events/event.routes';
 import type { EventsService } from './events/event.service';
 import { createEndpointRoutes } from './webhooks/endpoint.routes';
+import { createAccountRoutes } from './accounts/account.routes';
+import type { AccountsService } from './accounts/account.service';
 import type { EndpointsService } from './webhooks/endpoint.service';
 
 export interface AppDeps {
@@ -42,6 +46,9 @@ export interface AppDeps {
   callbacks: CallbacksService;
   reconciler: Reconciler;
   endpoints: EndpointsService;
+  accounts: AccountsService;
+  vault: Vault;
+  keyring: Keyring;
   events: EventsService;
   transactionSecrets: TransactionSecrets;
   /** Signatures already used (shared by instances when Redis is configured). */
@@ -97,14 +104,9 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   const limits = createRateLimits(config.rateLimit);
-  app.use(
-    '/api/v1/projects',
-    createProjectRoutes({
-      projects: deps.projects,
-      adminAuth: createAdminAuth(deps.adminToken, deps.failureLimits.adminBySource),
-      createLimiter: limits.projectCreate,
-    }),
-  );
+  const adminAuth = createAdminAuth(deps.adminToken, deps.failureLimits.adminBySource);
+  app.use('/api/v1/projects', createProjectRoutes({ projects: deps.projects, adminAuth, createLimiter: limits.projectCreate }));
+  app.use('/api/v1/vault', createVaultRoutes({ db: deps.database, vault: deps.vault, keyring: deps.keyring, adminAuth }));
   const authDeps = { projects: deps.projects, toleranceSeconds: config.signatureToleranceSeconds, replays: deps.replays, failures: deps.failureLimits };
   const signed = (idempotentPaths?: string[]) => [createMerchantAuth(authDeps, idempotentPaths), limits.merchant];
   app.use(
@@ -113,6 +115,7 @@ export function createApp(deps: AppDeps): express.Express {
     createTransactionRoutes({ transactions: deps.transactions, reconciler: deps.reconciler, amount: config.amount }),
   );
   app.use('/api/v1/webhook-endpoints', ...signed(), createEndpointRoutes(deps.endpoints));
+  app.use('/api/v1/mpesa-accounts', ...signed(), createAccountRoutes(deps.accounts));
   app.use('/api/v1/events', ...signed(), createEventRoutes(deps.events));
 
   app.use(notFoundHandler);

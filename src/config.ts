@@ -70,9 +70,14 @@ const envSchema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes); generate with: openssl rand -hex 32')
     .optional(),
+  // Older master keys, newest first, while values they sealed are re-sealed (README: key rotation).
+  MASTER_KEY_PREVIOUS: csv.pipe(z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'must list keys of 64 hex characters, separated by commas'))).optional(),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
 
   MPESA_BASE_URL: z.url().optional(),
+  MPESA_SANDBOX_BASE_URL: z.url().optional(),
+  MPESA_PRODUCTION_BASE_URL: z.url().optional(),
+  SIMULATOR_ENABLED: z.enum(['true', 'false'], 'must be true or false').optional(),
   MPESA_CONSUMER_KEY: z.string().min(1).optional(),
   MPESA_CONSUMER_SECRET: z.string().min(1).optional(),
   MPESA_SHORTCODE: z.string().regex(/^\d{5,7}$/, 'must be 5 to 7 digits').optional(),
@@ -156,11 +161,20 @@ function buildConfig(env: Env) {
     databaseUrl: env.DATABASE_URL ?? `file:${env.DATA_DIR}/mpesa-bridge.db`,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     masterKeyHex: simulated ? env.MASTER_KEY : required('MASTER_KEY', env.MASTER_KEY),
+    previousMasterKeysHex: env.MASTER_KEY_PREVIOUS ?? [],
     adminToken: simulated ? env.ADMIN_TOKEN : required('ADMIN_TOKEN', env.ADMIN_TOKEN),
     mpesa: {
       environment: env.MPESA_ENVIRONMENT,
       simulated,
-      baseUrl: env.MPESA_BASE_URL ?? (simulated ? undefined : DARAJA_BASE_URLS[env.MPESA_ENVIRONMENT as 'sandbox' | 'production']),
+      /**
+       * Daraja per environment, for every account of that environment. MPESA_BASE_URL moves the
+       * one of MPESA_ENVIRONMENT; the simulator's, when unset, is this service's own /simulator.
+       */
+      baseUrls: {
+        simulator: env.MPESA_ENVIRONMENT === 'simulator' ? env.MPESA_BASE_URL : undefined,
+        sandbox: env.MPESA_SANDBOX_BASE_URL ?? (env.MPESA_ENVIRONMENT === 'sandbox' ? env.MPESA_BASE_URL : undefined) ?? DARAJA_BASE_URLS.sandbox,
+        production: env.MPESA_PRODUCTION_BASE_URL ?? (env.MPESA_ENVIRONMENT === 'production' ? env.MPESA_BASE_URL : undefined) ?? DARAJA_BASE_URLS.production,
+      },
       consumerKey: required('MPESA_CONSUMER_KEY', env.MPESA_CONSUMER_KEY, 'simulator-consumer-key'),
       consumerSecret: required('MPESA_CONSUMER_SECRET', env.MPESA_CONSUMER_SECRET, 'simulator-consumer-secret'),
       shortcode: required('MPESA_SHORTCODE', env.MPESA_SHORTCODE, SANDBOX_SHORTCODE),
@@ -221,6 +235,8 @@ function buildConfig(env: Env) {
       intervalMs: env.PRUNE_INTERVAL,
     },
     simulator: {
+      /** Serves /simulator (simulator accounts of every project need it); off outside simulator mode unless asked. */
+      enabled: env.SIMULATOR_ENABLED === undefined ? simulated : env.SIMULATOR_ENABLED === 'true',
       port: env.SIMULATOR_PORT,
       queryRateLimit: env.SIMULATOR_QUERY_RATE_LIMIT,
       callbackDelayMs: env.SIMULATOR_CALLBACK_DELAY_MS,

@@ -9,7 +9,11 @@ import { createApp, SIMULATOR_MOUNT } from './app';
 import { openDatabase, type Database } from './db/database';
 import { applyMigrations } from './db/migrate';
 import type { Logger } from './logger';
-import { createMpesaService } from './mpesa/mpesa.service';
+import { createDarajaApps } from './mpesa/mpesa.apps';
+import { createBreakers } from './mpesa/mpesa.breaker';
+import { createAccountsService } from './accounts/account.service';
+import { modeOf } from './projects/project.modes';
+import { combinedDirectory } from './simulator/simulator.directory';
 import { createProjectsService } from './projects/project.service';
 import { createCallbacksService } from './callbacks/callback.service';
 import { callbackUrlBuilder } from './callbacks/callback.routes';
@@ -21,16 +25,17 @@ import { createLimiterStore } from './auth/limiter-store';
 import { createReplayGuard } from './auth/replay-guard';
 import { closeRedis, connectRedis } from './redis';
 import { loadServiceSecrets } from './security/master-key';
-import { createSecretBox } from './security/secret-box';
+import { createVault } from './security/vault';
+import { reencryptAll } from './security/vault.reencrypt';
 import { createTransactionSecrets } from './security/transaction-secrets';
 import { createTransactionEvents } from './transactions/transaction.events';
 import { createTransactionsService } from './transactions/transaction.service';
 import { createSettlement } from './transactions/transaction.settle';
 import { createPruneWorker } from './maintenance/prune.worker';
-import { createSimulator, simulatorOptionsFrom } from './simulator/simulator';
+import { configuredDirectory, createSimulator, simulatorOptionsFrom } from './simulator/simulator';
 import { createEventsService } from './events/event.service';
 import { createReconciler } from './reconciliation/reconcile.service';
-import { createPacer } from './reconciliation/reconcile.pacer';
+import { createPacers } from './reconciliation/reconcile.pacers';
 import { createReconcileWorker } from './reconciliation/reconcile.worker';
 import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
@@ -56,7 +61,7 @@ export interface RunningService {
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const serviceSecrets = loadServiceSecrets(config);
   const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
-  const applied = await applyMigrations(database);
+  const applied = await applyMigrations(database, { legacyMode: modeOf(config.mpesa.environment) });
   if (applied.length > 0) logger.info('database migrated', { applied, engine: database.engine });
   // What several instances share: replays seen (Redis, else the database) and failures counted
   // (Redis, else in memory).
@@ -73,35 +78,44 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const { port } = httpServer.address() as AddressInfo;
   const localUrl = `http://127.0.0.1:${port}`;
 
-  const simulator = config.mpesa.simulated ? createSimulator(simulatorOptionsFrom(config, logger)) : undefined;
-  const mpesaBaseUrl = config.mpesa.baseUrl ?? `${localUrl}${SIMULATOR_MOUNT}`;
-  const mpesa = createMpesaService({ config: config.mpesa, baseUrl: mpesaBaseUrl, logger });
-
   const db = database;
+  const vault = createVault(serviceSecrets.keyring);
+  // Daraja per environment; the simulator's is this service's own /simulator unless MPESA_BASE_URL moves it.
+  const simulatorUrl = config.simulator.enabled ? (config.mpesa.baseUrls.simulator ?? `${localUrl}${SIMULATOR_MOUNT}`) : undefined;
+  const apps = createDarajaApps({ baseUrls: { ...config.mpesa.baseUrls, simulator: simulatorUrl }, timeoutMs: config.mpesa.timeoutMs, logger });
+  const accounts = createAccountsService({ db, vault, apps, deploymentAccount: config.mpesa });
+  // Outside simulator mode the simulator knows projects' simulator accounts only, never the
+  // deployment's own (real) credentials.
+  const simulator = config.simulator.enabled
+    ? createSimulator({
+        ...simulatorOptionsFrom(config, logger),
+        directory: config.mpesa.simulated ? combinedDirectory(configuredDirectory(config), accounts.simulatorDirectory()) : accounts.simulatorDirectory(),
+      })
+    : undefined;
+
   const events = createTransactionEvents();
   const settlePayment = createSettlement({ db, events });
-  const transactionSecrets = createTransactionSecrets(serviceSecrets.masterKey);
-  const secretBox = createSecretBox(serviceSecrets.masterKey);
-  const projects = createProjectsService({ db, secrets: secretBox });
+  const transactionSecrets = createTransactionSecrets(serviceSecrets.keyring);
+  const projects = createProjectsService({ db, vault, accounts, defaultMode: modeOf(config.mpesa.environment) });
   const callbacks = createCallbacksService({ db, settlePayment, logger });
   const transactions = createTransactionsService({
     db,
     settlePayment,
-    mpesa,
+    accounts,
+    apps,
+    breakers: createBreakers(),
     secrets: transactionSecrets,
     logger,
     callbackUrlFor: callbackUrlBuilder(config.callbacks.baseUrl ?? localUrl, transactionSecrets),
-    shortcode: config.mpesa.shortcode,
-    tillNumber: config.mpesa.tillNumber,
     pushTimeoutMs: config.mpesa.timeoutMs,
     reconcileAfterMs: config.reconciliation.afterMs,
   });
-  const deliveryWorker = createDeliveryWorker({ db, secrets: secretBox, config: config.webhooks, logger });
+  const deliveryWorker = createDeliveryWorker({ db, vault, config: config.webhooks, logger });
   // Every committed state change has written its event (outbox): send it now.
   events.onChanged(() => deliveryWorker.wake());
-  const pacer = createPacer(config.reconciliation.queriesPerSecond);
-  const reconciler = createReconciler({ db, settlePayment, mpesa, pacer, config: config.reconciliation, logger });
-  const reconcileWorker = createReconcileWorker({ db, reconciler, pacer, config: config.reconciliation, logger });
+  const pacers = createPacers(config.reconciliation.queriesPerSecond);
+  const reconciler = createReconciler({ db, settlePayment, accounts, apps, pacers, config: config.reconciliation, logger });
+  const reconcileWorker = createReconcileWorker({ db, reconciler, pacers, config: config.reconciliation, logger });
   const pruneWorker = createPruneWorker({ db, config: config.retention, logger });
 
   const app = createApp({
@@ -113,7 +127,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     transactions,
     callbacks,
     reconciler,
-    endpoints: createEndpointsService({ db, secrets: secretBox, config: config.webhooks, wake: deliveryWorker.wake }),
+    accounts,
+    vault,
+    keyring: serviceSecrets.keyring,
+    endpoints: createEndpointsService({ db, vault, config: config.webhooks, wake: deliveryWorker.wake }),
     events: createEventsService({ db, wake: deliveryWorker.wake }),
     transactionSecrets,
     replays,
@@ -130,6 +147,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     logger,
     guard: createSubscribeGuard(failureLimits, config.trustProxy),
   });
+
+  // After a master-key rotation (MASTER_KEY_PREVIOUS set), move every stored secret onto the new key.
+  if (serviceSecrets.keyring.all.length > 1) {
+    reencryptAll(db, vault).then(
+      (resealed) => logger.info('secrets re-sealed with the newest master key', { resealed }),
+      (error: unknown) => logger.error('re-sealing secrets failed; POST /api/v1/vault/reencrypt retries', { error }),
+    );
+  }
 
   // Callbacks acknowledged but not applied before a crash are applied now, then on a timer.
   const sweep = () => callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error }));
@@ -165,9 +190,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     app,
     port,
     database,
-    mpesaBaseUrl,
+    // The deployment's own account's Daraja (the start banner shows it).
+    mpesaBaseUrl: (config.mpesa.environment === 'simulator' ? simulatorUrl : config.mpesa.baseUrls[config.mpesa.environment]) ?? '(the simulator is not enabled)',
     secretsGeneratedIn: serviceSecrets.generatedIn,
-    oauthCallCount: mpesa.oauthCallCount,
+    oauthCallCount: apps.oauthCallCount,
     pruneNow: pruneWorker.pruneOnce,
     close,
   };

@@ -3,7 +3,7 @@
 // past ADMIN_FAILURES_PER_SOURCE in the window, that address gets 429 before any check.
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
-import { safeEqual } from '../security/secret-box';
+import { safeEqual } from '../security/vault';
 import { sourceKey, tooManyFailures, type FailureLimiter } from './failure-limiter';
 
 export function createAdminAuth(adminToken: string, failuresBySource: FailureLimiter): RequestHandler {

@@ -4,6 +4,7 @@
 // (failure-limiter.ts), and an exact replay of a signed state-changing request is refused.
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors';
+import type { Scope } from '../projects/project.modes';
 import type { ProjectsService } from '../projects/project.service';
 import { sourceKey, tooManyFailures, type FailureLimits } from './failure-limiter';
 import type { ReplayGuard } from './replay-guard';
@@ -48,6 +49,7 @@ export function createMerchantAuth({ projects, toleranceSeconds, replays, failur
       await failures.signatureBySource.fail(source);
       throw new AppError('api_key_unknown', 'No project has this public key');
     }
+    if (signer.disabled) throw new AppError('project_disabled', 'This project is disabled; its operator can enable it again');
     const parts = { timestamp, method: req.method, path: req.originalUrl, body: req.rawBody?.toString('utf8') ?? '' };
     if (!verifySignature(signer.secretKey, parts, signature)) {
       // Per key, only failures are refused: a correct signature always gets in, so nobody can
@@ -73,7 +75,7 @@ export function createMerchantAuth({ projects, toleranceSeconds, replays, failur
         throw new AppError('signature_replayed', 'This signed request was already received; sign each attempt afresh, with a new X-Timestamp');
       }
     }
-    req.project = { id: signer.projectId, publicKey };
+    req.project = { id: signer.projectId, mode: signer.mode, publicKey };
     next();
   };
 }
@@ -81,4 +83,9 @@ export function createMerchantAuth({ projects, toleranceSeconds, replays, failur
 /** Express matches `/Initiate/` as `/initiate`: so does this. */
 function normalizePath(path: Request['path']): string {
   return path.replace(/\/+$/, '').toLowerCase() || '/';
+}
+
+/** What a signed request may see: its project, in the mode of the key that signed it. */
+export function scopeOf(req: Request): Scope {
+  return { projectId: req.project!.id, mode: req.project!.mode };
 }

@@ -34,6 +34,8 @@ export interface TransactionOptions {
 
 /** What the migration runner needs, under a lock that one process holds at a time. */
 export interface MigrationSession {
+  /** Queries under the lock (data steps between migrations). */
+  db: Queryable;
   appliedMigrations(): Promise<string[]>;
   /** Runs one migration's SQL and records it, in one transaction. */
   applyMigration(name: string, sql: string, appliedAt: Date): Promise<void>;

@@ -4,6 +4,14 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   : ColumnType<T, T | undefined, T>;
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export type ApiKey = {
+    id: string;
+    projectId: string;
+    mode: string;
+    publicKey: string;
+    secretKeyEnc: string;
+    createdAt: Timestamp;
+};
 export type CallbackRecord = {
     id: string;
     transactionId: string | null;
@@ -26,18 +34,34 @@ export type DeliveryAttempt = {
 export type Event = {
     id: string;
     projectId: string;
+    mode: string;
     type: string;
     transactionId: string | null;
     payload: string;
     createdAt: Generated<Timestamp>;
 };
+export type MpesaAccount = {
+    id: string;
+    projectId: string;
+    name: string;
+    environment: string;
+    shortcode: string;
+    tillNumber: string | null;
+    consumerKeyEnc: string;
+    consumerSecretEnc: string;
+    passkeyEnc: string;
+    initiatorName: string | null;
+    initiatorCredentialEnc: string | null;
+    isDefault: Generated<boolean>;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+    deletedAt: Timestamp | null;
+};
 export type Project = {
     id: string;
     name: string;
-    publicKey: string;
-    secretKeyEnc: string;
-    keysRotatedAt: Timestamp | null;
     createdAt: Generated<Timestamp>;
+    disabledAt: Timestamp | null;
 };
 export type RequestNonce = {
     key: string;
@@ -57,6 +81,8 @@ export type StatusChange = {
 export type Transaction = {
     id: string;
     projectId: string;
+    mode: string;
+    accountId: string | null;
     status: string;
     phone: string;
     amount: number;
@@ -102,6 +128,7 @@ export type WebhookDelivery = {
 export type WebhookEndpoint = {
     id: string;
     projectId: string;
+    mode: string;
     url: string;
     description: string | null;
     eventTypes: string;
@@ -116,9 +143,11 @@ export type WebhookEndpoint = {
     updatedAt: Timestamp;
 };
 export type DB = {
+    ApiKey: ApiKey;
     CallbackRecord: CallbackRecord;
     DeliveryAttempt: DeliveryAttempt;
     Event: Event;
+    MpesaAccount: MpesaAccount;
     Project: Project;
     RequestNonce: RequestNonce;
     StatusChange: StatusChange;

@@ -103,6 +103,7 @@ export async function openPostgres(databaseUrl: string, poolSize: number): Promi
   }
 
   const session = (client: pg.PoolClient): MigrationSession => ({
+    db: queryable(() => client, qb),
     async appliedMigrations() {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${quotedSchema}`);
       await client.query(`CREATE TABLE IF NOT EXISTS "${LEDGER}" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)`);

@@ -25,10 +25,10 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'previousSecretExpiresAt',
   'failingSince',
   'deletedAt',
-  'keysRotatedAt',
   'expiresAt',
+  'disabledAt',
 ]);
-export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled']);
+export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault']);
 
 const UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
 

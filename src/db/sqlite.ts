@@ -129,7 +129,7 @@ export function openSqlite(file: string): Database {
     }
   }
 
-  const session: MigrationSession = {
+  const session: Omit<MigrationSession, 'db'> = {
     async appliedMigrations() {
       connection.exec(`CREATE TABLE IF NOT EXISTS "${LEDGER}" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)`);
       return (connection.prepare(`SELECT "name" FROM "${LEDGER}"`).all() as Array<{ name: string }>).map((row) => row.name);
@@ -177,7 +177,7 @@ export function openSqlite(file: string): Database {
         connection.pragma('foreign_keys = OFF');
         try {
           setDurability('disk');
-          return await inTransaction(() => work(session));
+          return await inTransaction((tx) => work({ ...session, db: tx }));
         } finally {
           connection.pragma('foreign_keys = ON');
         }

@@ -1,16 +1,18 @@
 // Event bodies. The body is built once, stored, and sent byte for byte on every attempt, so a
 // retry carries the same id and the same data as the first try.
 import { newId } from '../ids';
+import type { Mode } from '../projects/project.modes';
 import type { FinalStatus } from '../transactions/transaction.states';
 import { toMerchantView, type TransactionRow } from '../transactions/transaction.view';
 import type { EventType, NewDelivery, NewEvent } from './event.types';
 import { subscribes } from './event.types';
 
-function build(projectId: string, type: EventType, transactionId: string | null, data: object, now: Date): NewEvent {
+function build(scope: { projectId: string; mode: Mode }, type: EventType, transactionId: string | null, data: object, now: Date): NewEvent {
   const id = newId('evt', now);
   return {
     id,
-    projectId,
+    projectId: scope.projectId,
+    mode: scope.mode,
     type,
     transactionId,
     // Standard Webhooks' recommended shape ({type, timestamp, data}), with our id inside too.
@@ -24,11 +26,11 @@ function build(projectId: string, type: EventType, transactionId: string | null,
  * final status, or `updated` for details that arrived without a move.
  */
 export function transactionEvent(row: TransactionRow, change: FinalStatus | 'updated', now: Date): NewEvent {
-  return build(row.projectId, `transaction.${change}`, row.id, { transaction: toMerchantView(row) }, now);
+  return build({ projectId: row.projectId, mode: row.mode as Mode }, `transaction.${change}`, row.id, { transaction: toMerchantView(row) }, now);
 }
 
-export function endpointDisabledEvent(endpoint: { id: string; projectId: string; url: string }, reason: string, now: Date): NewEvent {
-  return build(endpoint.projectId, 'webhook_endpoint.disabled', null, { endpoint: { id: endpoint.id, url: endpoint.url, disabledReason: reason } }, now);
+export function endpointDisabledEvent(endpoint: { id: string; projectId: string; mode: Mode; url: string }, reason: string, now: Date): NewEvent {
+  return build(endpoint, 'webhook_endpoint.disabled', null, { endpoint: { id: endpoint.id, url: endpoint.url, disabledReason: reason } }, now);
 }
 
 /** One pending delivery per endpoint that wants this event (the outbox fan-out). */

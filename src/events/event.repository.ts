@@ -4,6 +4,7 @@
 import type { Selectable } from 'kysely';
 import type { Queryable } from '../db/database';
 import type { Event } from '../db/database.types';
+import type { Scope } from '../projects/project.modes';
 import { deliveriesFor } from './event.build';
 import type { NewEvent } from './event.types';
 
@@ -17,18 +18,21 @@ export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): 
   const endpoints = await tx.all(
     tx.qb
       .selectFrom('WebhookEndpoint')
-      .select(['id', 'projectId', 'eventTypes'])
+      .select(['id', 'projectId', 'mode', 'eventTypes'])
       .where('projectId', 'in', projectIds)
       .where('enabled', '=', true)
       .where('deletedAt', 'is', null),
   );
   if (endpoints.length === 0) return;
-  const deliveries = events.flatMap((event) => deliveriesFor(event, endpoints.filter((endpoint) => endpoint.projectId === event.projectId)));
+  // Test events reach test endpoints only, live events live ones.
+  const deliveries = events.flatMap((event) =>
+    deliveriesFor(event, endpoints.filter((endpoint) => endpoint.projectId === event.projectId && endpoint.mode === event.mode)),
+  );
   if (deliveries.length > 0) await tx.run(tx.qb.insertInto('WebhookDelivery').values(deliveries));
 }
 
-export function findProjectEvent(q: Queryable, projectId: string, id: string): Promise<EventRow | undefined> {
-  return q.first(q.qb.selectFrom('Event').selectAll().where('id', '=', id).where('projectId', '=', projectId));
+export function findProjectEvent(q: Queryable, scope: Scope, id: string): Promise<EventRow | undefined> {
+  return q.first(q.qb.selectFrom('Event').selectAll().where('id', '=', id).where('projectId', '=', scope.projectId).where('mode', '=', scope.mode));
 }
 
 export interface EventFilters {
@@ -38,8 +42,8 @@ export interface EventFilters {
   limit: number;
 }
 
-export function listEvents(q: Queryable, projectId: string, filters: EventFilters): Promise<EventRow[]> {
-  let query = q.qb.selectFrom('Event').selectAll().where('projectId', '=', projectId);
+export function listEvents(q: Queryable, scope: Scope, filters: EventFilters): Promise<EventRow[]> {
+  let query = q.qb.selectFrom('Event').selectAll().where('projectId', '=', scope.projectId).where('mode', '=', scope.mode);
   if (filters.type) query = query.where('type', '=', filters.type);
   if (filters.transactionId) query = query.where('transactionId', '=', filters.transactionId);
   if (filters.before) query = query.where('id', '<', filters.before);

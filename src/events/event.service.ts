@@ -1,5 +1,6 @@
 // The project's event log: what happened, what was delivered where, and replay.
 import type { Database } from '../db/database';
+import type { Scope } from '../projects/project.modes';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import { listEventDeliveries, requeueDeliveries } from '../webhooks/delivery.repository';
@@ -12,20 +13,20 @@ import { subscribes, type EventType } from './event.types';
 export type EventsService = ReturnType<typeof createEventsService>;
 
 export function createEventsService({ db, wake }: { db: Database; wake(): void }) {
-  async function find(projectId: string, id: string) {
-    const row = await findProjectEvent(db, projectId, id);
+  async function find(scope: Scope, id: string) {
+    const row = await findProjectEvent(db, scope, id);
     if (!row) throw new AppError('event_not_found', `No event ${id} in this project`);
     return row;
   }
 
-  async function list(projectId: string, query: EventsQuery) {
-    const rows = await listEvents(db, projectId, { type: query.type, transactionId: query.transactionId, before: query.cursor, limit: query.limit + 1 });
+  async function list(scope: Scope, query: EventsQuery) {
+    const rows = await listEvents(db, scope, { type: query.type, transactionId: query.transactionId, before: query.cursor, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     return { data: page.map(toEventView), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
   }
 
-  async function get(projectId: string, id: string) {
-    const event = await find(projectId, id);
+  async function get(scope: Scope, id: string) {
+    const event = await find(scope, id);
     const deliveries = await listEventDeliveries(db, id);
     return { event: toEventView(event), deliveries: deliveries.map(toDeliveryView) };
   }
@@ -34,15 +35,15 @@ export function createEventsService({ db, wake }: { db: Database; wake(): void }
    * Sends the event again, with the same webhook-id: to one endpoint, or to every live
    * endpoint that wants its type (including endpoints registered after it happened).
    */
-  async function redeliver(projectId: string, id: string, endpointId: string | undefined) {
-    const event = await find(projectId, id);
+  async function redeliver(scope: Scope, id: string, endpointId: string | undefined) {
+    const event = await find(scope, id);
     let targets;
     if (endpointId) {
-      const endpoint = await findProjectEndpoint(db, projectId, endpointId);
+      const endpoint = await findProjectEndpoint(db, scope, endpointId);
       if (!endpoint) throw new AppError('webhook_endpoint_not_found', `No webhook endpoint ${endpointId} in this project`);
       targets = [endpoint];
     } else {
-      targets = (await listProjectEndpoints(db, projectId)).filter((endpoint) => subscribes(endpoint.eventTypes, event.type as EventType));
+      targets = (await listProjectEndpoints(db, scope)).filter((endpoint) => subscribes(endpoint.eventTypes, event.type as EventType));
     }
     const now = new Date();
     const deliveries = await db.transaction((tx) =>

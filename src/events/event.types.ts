@@ -1,6 +1,7 @@
 // What the outbox records and webhooks deliver. A transaction event is written in the same
 // database transaction as the status change it reports; an endpoint event in the same
 // transaction as the endpoint's disabling.
+import type { Mode } from '../projects/project.modes';
 import type { FinalStatus } from '../transactions/transaction.states';
 
 export const TRANSACTION_EVENT_TYPES = [
@@ -22,6 +23,8 @@ export const ALL_EVENTS = '*';
 export interface NewEvent {
   id: string;
   projectId: string;
+  /** The mode of what it reports: it goes only to endpoints of that mode. */
+  mode: Mode;
   type: EventType;
   transactionId: string | null;
   /** The exact JSON body of every delivery of this event. */

@@ -1,5 +1,7 @@
-// The one module that talks to Daraja over HTTP. It owns the base URL, the token cache,
-// deadlines and the mapping of Daraja's answers. It retries only what cannot have moved money:
+// The one module that talks to Daraja over HTTP: one Daraja app (a consumer key and secret on
+// one environment) per instance, made and cached by mpesa.apps.ts. It owns the base URL, the
+// app's token cache, deadlines and the mapping of Daraja's answers; the shortcode, passkey and
+// till of each call come with the call, so several accounts of one app share its token. It retries only what cannot have moved money:
 // an STK Push refused for an invalid token is resent once with a fresh token; a push whose
 // answer never came, or came unreadable, is NOT resent (it may have reached the customer), it
 // is reported as `unknown` and left for the callback or an STK Query (mpesa.push-outcome.ts).
@@ -8,7 +10,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { AppError } from '../errors';
 import { createTokenCache, type IssuedToken } from './mpesa.token';
@@ -17,6 +18,20 @@ import { DARAJA_INVALID_TOKEN_CODES, darajaError, darajaUnreachable, readDarajaE
 import { classifyPushAnswer, type PushOutcome } from './mpesa.push-outcome';
 
 export type Channel = 'paybill' | 'till';
+
+/** A Daraja app: what OAuth needs. */
+export interface DarajaAppCredentials {
+  consumerKey: string;
+  consumerSecret: string;
+}
+
+/** Whom a push pays and which passkey signs it. */
+export interface Merchant {
+  /** BusinessShortCode: the PayBill, or for a till the Head Office (store) shortcode. */
+  shortcode: string;
+  passkey: string;
+  tillNumber: string | null;
+}
 
 export interface StkPushInput {
   phone: string;
@@ -46,12 +61,14 @@ const MAX_REQUEST_BYTES = 16 * 1024;
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED']);
 
 interface Deps {
-  config: Config['mpesa'];
+  app: DarajaAppCredentials;
   baseUrl: string;
+  /** One deadline for each whole exchange (MPESA_TIMEOUT_MS). */
+  timeoutMs: number;
   logger: Logger;
 }
 
-export function createMpesaService({ config, baseUrl, logger }: Deps) {
+export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
   const client: AxiosInstance = axios.create({
     baseURL: baseUrl,
     // No `timeout`: it bounds idle time only. Each call passes its own deadline (`deadline()`).
@@ -66,12 +83,12 @@ export function createMpesaService({ config, baseUrl, logger }: Deps) {
   });
 
   /** One deadline for a whole exchange, connect to last byte, fresh for each request. */
-  const deadline = () => AbortSignal.timeout(config.timeoutMs);
+  const deadline = () => AbortSignal.timeout(timeoutMs);
 
   let oauthCalls = 0;
-  const tokens = createTokenCache(async (): Promise<IssuedToken> => {
+  const fetchToken = async (): Promise<IssuedToken> => {
     oauthCalls += 1;
-    const basic = Buffer.from(`${config.consumerKey}:${config.consumerSecret}`).toString('base64');
+    const basic = Buffer.from(`${app.consumerKey}:${app.consumerSecret}`).toString('base64');
     const response = await send(() =>
       client.get('/oauth/v1/generate', {
         params: { grant_type: 'client_credentials' },
@@ -86,7 +103,8 @@ export function createMpesaService({ config, baseUrl, logger }: Deps) {
       throw darajaError(response.status, response.data);
     }
     return { accessToken: body.access_token, expiresInSeconds: expiresIn };
-  });
+  };
+  const tokens = createTokenCache(fetchToken);
 
   /** Runs a request, turning transport failures (a missed deadline included) into mpesa_unavailable. */
   async function send(request: () => Promise<AxiosResponse>): Promise<AxiosResponse> {
@@ -115,14 +133,16 @@ export function createMpesaService({ config, baseUrl, logger }: Deps) {
     }
   }
 
-  async function stkPush(input: StkPushInput): Promise<StkPushResult> {
-    const credentials = stkCredentials(config.shortcode, config.passkey);
+  async function stkPush(merchant: Merchant, input: StkPushInput): Promise<StkPushResult> {
+    const credentials = stkCredentials(merchant.shortcode, merchant.passkey);
+    // A till (Buy Goods) is paid as PartyB while the Head Office shortcode, whose passkey signs,
+    // stays BusinessShortCode; a till sent as a PayBill ends in 2028 or SFC_IC0003 (docs/daraja.md §2).
     const body = {
       ...credentials,
       TransactionType: input.channel === 'till' ? 'CustomerBuyGoodsOnline' : 'CustomerPayBillOnline',
       Amount: input.amount,
       PartyA: input.phone,
-      PartyB: input.channel === 'till' ? config.tillNumber : config.shortcode,
+      PartyB: input.channel === 'till' ? merchant.tillNumber : merchant.shortcode,
       PhoneNumber: input.phone,
       CallBackURL: input.callbackUrl,
       AccountReference: input.accountReference,
@@ -135,7 +155,7 @@ export function createMpesaService({ config, baseUrl, logger }: Deps) {
       // The token could not be had: the push itself was never sent.
       if (error instanceof AppError) return { kind: 'rejected', error };
       if (!axios.isAxiosError(error)) throw error;
-      const reason = error.code === 'ERR_CANCELED' ? `no complete answer within ${config.timeoutMs} ms` : (error.code ?? error.message);
+      const reason = error.code === 'ERR_CANCELED' ? `no complete answer within ${timeoutMs} ms` : (error.code ?? error.message);
       if (error.code && NEVER_SENT.has(error.code)) return { kind: 'rejected', error: darajaUnreachable(error.code) };
       // A timeout, a reset, an answer cut for its size: the push may have reached the phone.
       logger.warn('stk push outcome unknown', { reason });
@@ -146,8 +166,8 @@ export function createMpesaService({ config, baseUrl, logger }: Deps) {
     return outcome;
   }
 
-  async function stkQuery(checkoutRequestId: string): Promise<StkQueryResult> {
-    const body = { ...stkCredentials(config.shortcode, config.passkey), CheckoutRequestID: checkoutRequestId };
+  async function stkQuery(merchant: Pick<Merchant, 'shortcode' | 'passkey'>, checkoutRequestId: string): Promise<StkQueryResult> {
+    const body = { ...stkCredentials(merchant.shortcode, merchant.passkey), CheckoutRequestID: checkoutRequestId };
     const response = await send(() => postAuthorized('/mpesa/stkpushquery/v1/query', body));
     const data = response.data as Record<string, unknown> | undefined;
     // An answer about another payment (a confused gateway, a proxy's cache) says nothing
@@ -170,6 +190,10 @@ export function createMpesaService({ config, baseUrl, logger }: Deps) {
   return {
     stkPush,
     stkQuery,
+    /** An OAuth call now, past the cache: throws the AppError Daraja's answer maps to (saving an account checks it). */
+    checkCredentials: async (): Promise<void> => {
+      await fetchToken();
+    },
     /** OAuth round trips made so far (the benchmark reports it). */
     oauthCallCount: () => oauthCalls,
   };

@@ -17,17 +17,23 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   api_key_unknown: 'No project has this public key (or it was rotated).',
   callback_source_forbidden: 'A callback from an address not on the allowlist (Safaricom → us only).',
   subscription_refused: 'Socket.io `subscribe` acknowledgement only: unknown transaction or wrong client secret.',
+  project_disabled: 'The operator disabled this project: its keys are refused until it is enabled again.',
   route_not_found: 'No route for this method and path.',
   project_not_found: 'No project with this id.',
   transaction_not_found: 'No transaction with this id in your project.',
   webhook_endpoint_not_found: 'No webhook endpoint with this id in your project (or it was deleted).',
   event_not_found: 'No event with this id in your project.',
+  mpesa_account_not_found: 'No M-Pesa account with this id in your project and mode (or it was deleted).',
   webhook_url_refused: 'The webhook URL is not allowed: not https, carries credentials, does not resolve, or resolves to a private, loopback or link-local address; `details.reason` says which.',
   idempotency_key_reused: 'The same `Idempotency-Key` was used with a different body.',
+  mpesa_account_missing:
+    'The project has no M-Pesa account for this mode and the deployment\'s own account (`MPESA_*`) is of the other mode: add one with `POST /api/v1/mpesa-accounts`, or use the other key pair.',
   mpesa_subscriber_busy: 'The customer already has an M-Pesa prompt open (Daraja 500.001.1001); retry after a minute.',
   payload_too_large: 'The body is over the configured limit (`BODY_LIMIT`).',
   unsupported_media_type: 'The body is not `application/json` (or its charset or `Content-Encoding` is not supported); the message names what to send.',
   mpesa_request_rejected: 'Daraja refused a field (400.002.02); `details.darajaErrorCode` and `details.darajaMessage` say which.',
+  mpesa_account_rejected:
+    'Saving an M-Pesa account: Daraja refused its consumer key and secret (the OAuth call made to check them); `details.environment` and `details.darajaHttpStatus` say where and how.',
   rate_limited:
     'Too many requests (the `RateLimit` and `RateLimit-Policy` headers say when to retry), or too many failed signatures, admin tokens or subscriptions from this source or key (`Retry-After` says when).',
   internal_error: 'Our fault; the `requestId` finds it in the logs.',

@@ -9,7 +9,9 @@ import type { ApiSection } from './openapi.types';
 import { systemApi } from './system.openapi';
 import { eventsApi } from '../events/event.openapi';
 import { webhooksApi } from '../webhooks/webhook.openapi';
+import { accountsApi } from '../accounts/account.openapi';
+import { vaultApi } from '../security/vault.openapi';
 
 export function apiSections(config: Pick<Config, 'amount'>): ApiSection[] {
-  return [transactionsApi(config.amount), realtimeApi, webhooksApi, eventsApi, projectsApi, systemApi];
+  return [transactionsApi(config.amount), accountsApi, realtimeApi, webhooksApi, eventsApi, projectsApi, vaultApi, systemApi];
 }

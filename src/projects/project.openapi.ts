@@ -1,6 +1,15 @@
 // The operator API in the OpenAPI document (routes: project.routes.ts, mounted in app.ts).
 import type { ApiSection } from '../openapi/openapi.types';
-import { createProjectBody, projectIdParams, projectListSchema, projectWithSecretSchema } from './project.schema';
+import {
+  createProjectBody,
+  projectIdParams,
+  projectListSchema,
+  projectResponseSchema,
+  projectWithSecretSchema,
+  rotatedKeysSchema,
+  rotateKeysBody,
+  updateProjectBody,
+} from './project.schema';
 
 const BASE = '/api/v1/projects';
 const TAG = 'Projects';
@@ -9,7 +18,9 @@ export const projectsApi: ApiSection = {
   tags: [
     {
       name: TAG,
-      description: 'Operator endpoints (`Authorization: Bearer <ADMIN_TOKEN>`): create merchant projects and rotate their keys.',
+      description:
+        'Operator endpoints (`Authorization: Bearer <ADMIN_TOKEN>`): create merchant projects, see their keys and M-Pesa accounts (masked), ' +
+        'rename or disable them, rotate their keys. Each project has a test and a live key pair.',
     },
   ],
   operations: [
@@ -19,10 +30,11 @@ export const projectsApi: ApiSection = {
       operationId: 'createProject',
       tag: TAG,
       summary: 'Create a project',
-      description: 'Creates a project with a new key pair. The secret key is in this answer only. Rate-limited per source address.',
+      description:
+        'Creates a project with a test and a live key pair. The secret keys are in this answer only. Rate-limited per source address.',
       auth: 'admin',
       body: createProjectBody,
-      responses: { 201: { description: 'The project and its secret key.', schema: projectWithSecretSchema } },
+      responses: { 201: { description: 'The project and its secret keys.', schema: projectWithSecretSchema } },
       errors: ['rate_limited'],
     },
     {
@@ -31,9 +43,22 @@ export const projectsApi: ApiSection = {
       operationId: 'listProjects',
       tag: TAG,
       summary: 'List projects',
-      description: 'Every project, newest first. Secrets are never listed.',
+      description: 'Every project, newest first, with its public keys and its M-Pesa accounts (masked). Secrets are never listed.',
       auth: 'admin',
       responses: { 200: { description: 'The projects.', schema: projectListSchema } },
+    },
+    {
+      method: 'patch',
+      path: `${BASE}/:id`,
+      operationId: 'updateProject',
+      tag: TAG,
+      summary: 'Rename or disable a project',
+      description: "A disabled project's keys are refused with `project_disabled`; its payments keep settling and its webhooks keep going out.",
+      auth: 'admin',
+      params: projectIdParams,
+      body: updateProjectBody,
+      responses: { 200: { description: 'The project.', schema: projectResponseSchema } },
+      errors: ['project_not_found'],
     },
     {
       method: 'post',
@@ -41,10 +66,11 @@ export const projectsApi: ApiSection = {
       operationId: 'rotateProjectKeys',
       tag: TAG,
       summary: 'Rotate a project’s keys',
-      description: 'Replaces both keys; the old pair stops working at once.',
+      description: "Replaces one mode's key pair (the deployment's default mode when the body names none); the old pair stops working at once. Also issues a pair a project created before modes existed does not have yet.",
       auth: 'admin',
       params: projectIdParams,
-      responses: { 200: { description: 'The project with its new public key, and the new secret key.', schema: projectWithSecretSchema } },
+      body: rotateKeysBody,
+      responses: { 200: { description: 'The project, and the new pair of that mode.', schema: rotatedKeysSchema } },
       errors: ['project_not_found'],
     },
   ],

@@ -1,59 +1,113 @@
-// Projects and their key pairs. The secret key is shown once, at creation or rotation, and
-// stored sealed under the master key; rotation replaces both keys, so the old pair stops.
+// Projects, their key pairs (one per mode) and, for operators, their M-Pesa accounts. A secret
+// key is shown once, at creation or rotation, and kept sealed in the vault; rotating a mode's
+// pair stops the old pair at once. A disabled project's keys are refused.
 import type { z } from 'zod';
-import type { Database } from '../db/database';
+import type { AccountsService } from '../accounts/account.service';
+import type { AccountView } from '../accounts/account.view';
+import type { Database, Queryable } from '../db/database';
 import { AppError } from '../errors';
 import { newId, randomKey } from '../ids';
-import type { SecretBox } from '../security/secret-box';
+import type { SealedFor, Vault } from '../security/vault';
+import { keyPrefixes, type Mode } from './project.modes';
+import { findProject, findSigner, insertProject, listApiKeys, listProjects, putApiKey, updateProject, type ApiKeyRow, type ProjectRow } from './project.repository';
 import type { projectSchema } from './project.schema';
-import { findSigner, insertProject, listProjects, replaceKeys, type ProjectRow } from './project.repository';
 
 /** Typed by the documented response schema, so the mapper cannot drift from the OpenAPI document. */
 export type ProjectView = z.output<typeof projectSchema>;
 
 export interface Signer {
   projectId: string;
+  mode: Mode;
   secretKey: string;
+  disabled: boolean;
 }
 
 export type ProjectsService = ReturnType<typeof createProjectsService>;
 
-function toView(row: ProjectRow): ProjectView {
-  return {
-    id: row.id,
-    name: row.name,
-    publicKey: row.publicKey,
-    createdAt: row.createdAt.toISOString(),
-    keysRotatedAt: row.keysRotatedAt?.toISOString() ?? null,
-  };
+/** What a mode's secret key is sealed for: the project's key of that mode (the row is replaced at rotation). */
+export const apiKeySealedFor = (projectId: string, mode: Mode): SealedFor => ({ projectId, recordId: `api-key:${mode}`, purpose: 'api-secret-key' });
+
+interface Deps {
+  db: Database;
+  vault: Vault;
+  accounts: Pick<AccountsService, 'viewsOf'>;
+  /** The mode of the deployment's own account: the pair `publicKey`/`secretKey` answer with. */
+  defaultMode: Mode;
 }
 
-const newKeyPair = () => ({ publicKey: randomKey('pk', 18), secretKey: randomKey('sk', 32) });
+export function createProjectsService({ db, vault, accounts, defaultMode }: Deps) {
+  async function issueKeys(q: Queryable, projectId: string, mode: Mode, at: Date) {
+    const prefixes = keyPrefixes(mode);
+    const publicKey = randomKey(prefixes.public, 18);
+    const secretKey = randomKey(prefixes.secret, 32);
+    await putApiKey(q, { id: newId('key', at), projectId, mode, publicKey, secretKeyEnc: vault.seal(secretKey, apiKeySealedFor(projectId, mode)), createdAt: at });
+    return { publicKey, secretKey };
+  }
 
-export function createProjectsService({ db, secrets }: { db: Database; secrets: SecretBox }) {
+  function toView(row: ProjectRow, keys: readonly ApiKeyRow[], accountViews: readonly AccountView[]): ProjectView {
+    const key = (mode: Mode) => {
+      const found = keys.find((candidate) => candidate.projectId === row.id && candidate.mode === mode);
+      return found ? { publicKey: found.publicKey, createdAt: found.createdAt.toISOString() } : null;
+    };
+    return {
+      id: row.id,
+      name: row.name,
+      publicKey: key(defaultMode)?.publicKey ?? null,
+      keys: { test: key('test'), live: key('live') },
+      accounts: [...accountViews],
+      disabledAt: row.disabledAt?.toISOString() ?? null,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+
+  async function viewOf(row: ProjectRow): Promise<ProjectView> {
+    return toView(row, await listApiKeys(db, [row.id]), (await accounts.viewsOf([row.id])).get(row.id) ?? []);
+  }
+
+  async function existing(id: string): Promise<ProjectRow> {
+    const row = await findProject(db, id);
+    if (!row) throw new AppError('project_not_found', `No project ${id}`);
+    return row;
+  }
+
   return {
-    async create(name: string): Promise<{ project: ProjectView; secretKey: string }> {
-      const { publicKey, secretKey } = newKeyPair();
+    async create(name: string) {
       const now = new Date();
-      const row = await insertProject(db, { id: newId('prj', now), name, publicKey, secretKeyEnc: secrets.seal(secretKey), createdAt: now });
-      return { project: toView(row), secretKey };
+      const id = newId('prj', now);
+      const { row, secrets } = await db.transaction(async (tx) => {
+        const created = await insertProject(tx, { id, name, createdAt: now });
+        const test = await issueKeys(tx, id, 'test', now);
+        const live = await issueKeys(tx, id, 'live', now);
+        return { row: created, secrets: { test: test.secretKey, live: live.secretKey } };
+      });
+      return { project: await viewOf(row), secretKey: secrets[defaultMode], secretKeys: secrets };
     },
 
     async list(): Promise<ProjectView[]> {
-      return (await listProjects(db)).map(toView);
+      const rows = await listProjects(db);
+      const ids = rows.map((row) => row.id);
+      const [keys, accountViews] = await Promise.all([listApiKeys(db, ids), accounts.viewsOf(ids)]);
+      return rows.map((row) => toView(row, keys, accountViews.get(row.id) ?? []));
     },
 
-    async rotateKeys(id: string): Promise<{ project: ProjectView; secretKey: string }> {
-      const { publicKey, secretKey } = newKeyPair();
-      const row = await replaceKeys(db, id, { publicKey, secretKeyEnc: secrets.seal(secretKey), keysRotatedAt: new Date() });
-      if (!row) throw new AppError('project_not_found', `No project ${id}`);
-      return { project: toView(row), secretKey };
+    async update(id: string, input: { name?: string; disabled?: boolean }) {
+      await existing(id);
+      const row = await updateProject(db, id, { name: input.name, disabledAt: input.disabled === undefined ? undefined : input.disabled ? new Date() : null });
+      return { project: await viewOf(row!) };
+    },
+
+    async rotateKeys(id: string, mode: Mode = defaultMode) {
+      const row = await existing(id);
+      const { publicKey, secretKey } = await issueKeys(db, id, mode, new Date());
+      return { project: await viewOf(row), mode, publicKey, secretKey };
     },
 
     /** The secret key for a public key, for signature checks; undefined when unknown. */
     async findSigner(publicKey: string): Promise<Signer | undefined> {
       const row = await findSigner(db, publicKey);
-      return row ? { projectId: row.projectId, secretKey: secrets.open(row.secretKeyEnc) } : undefined;
+      if (!row) return undefined;
+      return { projectId: row.projectId, mode: row.mode, secretKey: vault.open(row.secretKeyEnc, apiKeySealedFor(row.projectId, row.mode)), disabled: row.disabledAt !== null };
     },
+
   };
 }

@@ -6,12 +6,14 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import type { MpesaService } from '../mpesa/mpesa.service';
-import { findTransaction, scheduleReconciliation } from '../transactions/transaction.repository';
+import type { AccountsService } from '../accounts/account.service';
+import { appKeyOf, type DarajaApps } from '../mpesa/mpesa.apps';
+import type { Scope } from '../projects/project.modes';
+import { findProjectTransaction, findTransaction, scheduleReconciliation } from '../transactions/transaction.repository';
 import type { SettlePayment, Settlement } from '../transactions/transaction.settle';
 import { interpretResultCode } from '../transactions/transaction.states';
 import type { TransactionRow } from '../transactions/transaction.view';
-import type { Pacer } from './reconcile.pacer';
+import type { Pacers } from './reconcile.pacers';
 import type { RECONCILE_OUTCOMES } from '../transactions/transaction.schema';
 
 export type ReconcileOutcome = (typeof RECONCILE_OUTCOMES)[number];
@@ -26,15 +28,16 @@ const MAX_BACKOFF_FACTOR = 8;
 interface Deps {
   db: Database;
   settlePayment: SettlePayment;
-  mpesa: MpesaService;
-  pacer: Pacer;
+  accounts: Pick<AccountsService, 'forTransaction'>;
+  apps: DarajaApps;
+  pacers: Pacers;
   config: Config['reconciliation'];
   logger: Logger;
 }
 
 export type Reconciler = ReturnType<typeof createReconciler>;
 
-export function createReconciler({ db, settlePayment, mpesa, pacer, config, logger }: Deps) {
+export function createReconciler({ db, settlePayment, accounts, apps, pacers, config, logger }: Deps) {
   const baseMs = Math.min(MAX_BASE_MS, config.afterMs);
   const leaseMs = () => Math.max(30_000, config.afterMs);
 
@@ -53,17 +56,22 @@ export function createReconciler({ db, settlePayment, mpesa, pacer, config, logg
       resultDesc: `No final answer from M-Pesa within ${Math.round(config.expireAfterMs / 1000)} s`,
     });
 
-  async function ask(checkoutRequestId: string, transactionId: string) {
-    await pacer.take();
+  /** STK Query through the account the payment was made with, at its app's pace. */
+  async function ask(row: TransactionRow, checkoutRequestId: string) {
+    const account = await accounts.forTransaction(row.accountId);
+    const client = apps.clientFor(account);
+    if (!client) return { kind: 'pending' as const, reason: 'no_answer' as const };
+    const appKey = appKeyOf(account);
+    await pacers.take(appKey);
     try {
-      return await mpesa.stkQuery(checkoutRequestId);
+      return await client.stkQuery({ shortcode: row.shortcode, passkey: account.passkey }, checkoutRequestId);
     } catch (error) {
       const darajaCode = error instanceof AppError ? error.details?.darajaErrorCode : undefined;
       if (typeof darajaCode === 'string' && THROTTLED.test(darajaCode)) {
-        pacer.pauseFor(THROTTLE_PAUSE_MS);
+        pacers.pauseFor(appKey, THROTTLE_PAUSE_MS);
         logger.warn('stk query throttled by M-Pesa; pausing queries', { pauseMs: THROTTLE_PAUSE_MS });
       } else {
-        logger.warn('stk query failed; will ask again', { transactionId, error });
+        logger.warn('stk query failed; will ask again', { transactionId: row.id, error });
       }
       return { kind: 'pending' as const, reason: 'no_answer' as const };
     }
@@ -86,7 +94,7 @@ export function createReconciler({ db, settlePayment, mpesa, pacer, config, logg
       return 'awaiting_callback';
     }
 
-    const answer = await ask(row.checkoutRequestId, row.id);
+    const answer = await ask(row, row.checkoutRequestId);
     if (answer.kind === 'final') {
       return settle(row.id, {
         to: interpretResultCode(answer.resultCode).status,
@@ -104,9 +112,9 @@ export function createReconciler({ db, settlePayment, mpesa, pacer, config, logg
   }
 
   /** The merchant's "check now" (POST /api/v1/transactions/:id/reconcile). */
-  async function reconcileNow(projectId: string, id: string): Promise<{ row: TransactionRow; outcome: ReconcileOutcome }> {
-    const row = await findTransaction(db, id);
-    if (!row || row.projectId !== projectId) throw new AppError('transaction_not_found', `No transaction ${id} in this project`);
+  async function reconcileNow(scope: Scope, id: string): Promise<{ row: TransactionRow; outcome: ReconcileOutcome }> {
+    const row = await findProjectTransaction(db, scope, id);
+    if (!row) throw new AppError('transaction_not_found', `No transaction ${id} in this project`);
     const outcome = await reconcile(row);
     return { row: (await findTransaction(db, id))!, outcome };
   }

@@ -5,18 +5,19 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { dueForReconciliation } from '../transactions/transaction.repository';
 import type { Logger } from '../logger';
-import { PacerStopped, type Pacer } from './reconcile.pacer';
+import { PacerStopped } from './reconcile.pacer';
+import type { Pacers } from './reconcile.pacers';
 import type { Reconciler } from './reconcile.service';
 
 interface Deps {
   db: Database;
   reconciler: Reconciler;
-  pacer: Pacer;
+  pacers: Pacers;
   config: Config['reconciliation'];
   logger: Logger;
 }
 
-export function createReconcileWorker({ db, reconciler, pacer, config, logger }: Deps) {
+export function createReconcileWorker({ db, reconciler, pacers, config, logger }: Deps) {
   // One tick's worth of queries at the configured rate (at least one).
   const batch = Math.max(1, Math.ceil((config.queriesPerSecond * config.intervalMs) / 1000));
   let timer: NodeJS.Timeout | undefined;
@@ -53,7 +54,7 @@ export function createReconcileWorker({ db, reconciler, pacer, config, logger }:
     async stop() {
       stopped = true;
       clearInterval(timer);
-      pacer.stop();
+      pacers.stop();
       await running;
     },
   };

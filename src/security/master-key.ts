@@ -5,25 +5,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
+import { createKeyring, type Keyring } from './vault';
 
 /** The admin token's file in the data folder, when simulator mode generates it. */
 export const ADMIN_TOKEN_FILE = 'admin-token';
 
 export interface ServiceSecrets {
-  masterKey: Buffer;
+  /** MASTER_KEY (the newest) and MASTER_KEY_PREVIOUS. */
+  keyring: Keyring;
   adminToken: string;
   /** Where generated secrets were written (simulator mode), for the startup banner. */
   generatedIn?: string;
 }
 
 export function loadServiceSecrets(config: Config): ServiceSecrets {
+  const keyringOf = (newestHex: string) => createKeyring(Buffer.from(newestHex, 'hex'), config.previousMasterKeysHex.map((hex) => Buffer.from(hex, 'hex')));
   if (config.masterKeyHex && config.adminToken) {
-    return { masterKey: Buffer.from(config.masterKeyHex, 'hex'), adminToken: config.adminToken };
+    return { keyring: keyringOf(config.masterKeyHex), adminToken: config.adminToken };
   }
   // config.ts guarantees both are present outside simulator mode.
   const masterKeyHex = config.masterKeyHex ?? readOrCreate(config.dataDir, 'master.key', () => randomBytes(32).toString('hex'));
   const adminToken = config.adminToken ?? readOrCreate(config.dataDir, ADMIN_TOKEN_FILE, () => `adm_${randomBytes(24).toString('base64url')}`);
-  return { masterKey: Buffer.from(masterKeyHex, 'hex'), adminToken, generatedIn: path.resolve(config.dataDir) };
+  return { keyring: keyringOf(masterKeyHex), adminToken, generatedIn: path.resolve(config.dataDir) };
 }
 
 /** Where the admin token was read from or written to, or undefined when ADMIN_TOKEN gives it. */

@@ -17,7 +17,7 @@ export interface StkCallbackBody {
     stkCallback: {
       MerchantRequestID: string;
       CheckoutRequestID: string;
-      ResultCode: number;
+      ResultCode: number | string;
       ResultDesc: string;
       CallbackMetadata?: { Item: StkCallbackItem[] };
     };

@@ -5,7 +5,9 @@ import type { SimulatorOptions, SimulatorStats } from './simulator';
 import { callbackDelaysFor, type CallbackDispatcher } from './simulator.callbacks';
 import { DARAJA_ERRORS, sendDarajaError, type DarajaError } from './simulator.errors';
 import { createCheckoutRequestIds, createHexGroupIds, newReceiptNumber } from './simulator.ids';
-import { outcomeFor, SUCCESSFUL_PAYMENT } from './simulator.outcomes';
+import { outcomeFor, PAYMENT_RESULTS, SUCCESSFUL_PAYMENT, type PaymentResult } from './simulator.outcomes';
+import type { SimulatorMerchant } from './simulator.directory';
+import type { StkPushRequest } from './simulator.validation';
 import { queryAnswer, type Payment, type PaymentStore } from './simulator.payments';
 import type { TokenStore } from './simulator.tokens';
 import { checkMerchant, readMsisdn, validateStkPush, validateStkQuery } from './simulator.validation';
@@ -45,11 +47,11 @@ export function createHandlers(deps: SimulatorDeps) {
   const newCheckoutRequestId = createCheckoutRequestIds();
   const refuse = (res: Response, error: DarajaError) => sendDarajaError(res, error, newHexGroupId());
 
-  function generateToken(req: Request, res: Response): void {
+  async function generateToken(req: Request, res: Response): Promise<void> {
     if (req.query.grant_type !== 'client_credentials') return refuse(res, DARAJA_ERRORS.invalidGrantType);
     const credentials = readBasicCredentials(req.get('authorization'));
     if (credentials.scheme !== 'basic') return refuse(res, DARAJA_ERRORS.invalidAuthentication);
-    if (credentials.key !== options.consumerKey || credentials.secret !== options.consumerSecret) {
+    if (!(await options.directory.isApp(credentials.key, credentials.secret))) {
       // Observed: wrong key/secret is a bare 400 with an empty body (docs/daraja.md §1).
       res.status(400).end();
       return;
@@ -59,7 +61,7 @@ export function createHandlers(deps: SimulatorDeps) {
     res.json({ access_token: accessToken, expires_in: String(expiresInSeconds) });
   }
 
-  function processStkPush(req: Request, res: Response): void {
+  async function processStkPush(req: Request, res: Response): Promise<void> {
     const body = req.body as Record<string, unknown>;
     const token = readBearerToken(req) ?? '';
     const phone = readMsisdn(body.PhoneNumber);
@@ -72,11 +74,16 @@ export function createHandlers(deps: SimulatorDeps) {
     const checked = validateStkPush(body);
     if (!checked.ok) return refuse(res, checked.error);
     const request = checked.value;
-    const merchantError = checkMerchant(options.shortcodes, request);
+    const merchant = await options.directory.merchant(request.businessShortCode);
+    const merchantError = checkMerchant(merchant, request);
     if (merchantError) return refuse(res, merchantError);
     if (outcome.behaviour.kind === 'refuse') return refuse(res, outcome.behaviour.error);
 
-    const behaviour = outcome.behaviour.kind === 'complete' ? outcome.behaviour : SUCCESSFUL_PAYMENT;
+    // A PayBill push must pay the shortcode itself, a Buy Goods push one of its tills: Daraja
+    // accepts either mistake and fails it in the callback (docs/daraja.md §2, §3).
+    const misrouted = misroutedResult(request, merchant!);
+    const chosen = outcome.behaviour.kind === 'complete' ? outcome.behaviour : SUCCESSFUL_PAYMENT;
+    const behaviour = misrouted ? { ...chosen, result: misrouted, callbackAmountDelta: 0 } : chosen;
     // The result becomes visible to STK Query when the normal callback would be sent, even
     // when the callback itself is lost or late: that is what those outcomes test.
     const settlesAt = Date.now() + options.callbackDelayMs;
@@ -111,13 +118,13 @@ export function createHandlers(deps: SimulatorDeps) {
     });
   }
 
-  function queryStkPush(req: Request, res: Response): void {
+  async function queryStkPush(req: Request, res: Response): Promise<void> {
     // Spike Arrest is enforced by Daraja's gateway, before it reads the body.
     if (queryRate.overLimit(Date.now())) return refuse(res, DARAJA_ERRORS.spikeArrest);
     const checked = validateStkQuery(req.body as Record<string, unknown>);
     if (!checked.ok) return refuse(res, checked.error);
     const request = checked.value;
-    const merchantError = checkMerchant(options.shortcodes, request);
+    const merchantError = checkMerchant(await options.directory.merchant(request.businessShortCode), request);
     if (merchantError) return refuse(res, merchantError);
     const payment = payments.find(request.checkoutRequestId);
     // A payment made through another shortcode is not this merchant's to see.
@@ -128,6 +135,12 @@ export function createHandlers(deps: SimulatorDeps) {
   }
 
   return { generateToken, processStkPush, queryStkPush, refuse };
+}
+
+/** The callback result of a push whose PartyB does not fit its TransactionType, or undefined when it fits. */
+function misroutedResult(request: StkPushRequest, merchant: SimulatorMerchant): PaymentResult | undefined {
+  if (request.transactionType === 'CustomerBuyGoodsOnline') return merchant.tills.includes(request.partyB) ? undefined : PAYMENT_RESULTS.operatorDoesNotExist;
+  return request.partyB === request.businessShortCode ? undefined : PAYMENT_RESULTS.notPermitted;
 }
 
 /**

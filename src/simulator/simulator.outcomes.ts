@@ -5,7 +5,8 @@ import type { DarajaError } from './simulator.errors';
 
 /** The final result of a payment, with the callback's and the query's own wording (they differ on Daraja, §3). */
 export interface PaymentResult {
-  resultCode: number;
+  /** A number, except Daraja's alphanumeric codes (SFC_IC0003), which are strings (docs/daraja.md §10.3). */
+  resultCode: number | string;
   callbackDesc: string;
   queryDesc: string;
 }
@@ -48,6 +49,9 @@ export const PAYMENT_RESULTS = {
   // Same payment, two texts: callback "No response from user.", query "DS timeout ..." (NKAP 2026).
   noResponse: { resultCode: 1037, callbackDesc: 'No response from user.', queryDesc: 'DS timeout user cannot be reached' },
   wrongPin: { resultCode: 2001, callbackDesc: 'The initiator information is invalid.', queryDesc: 'The initiator information is invalid.' },
+  // A till paid as a PayBill, or a PayBill as a till (docs/daraja.md §2, §3).
+  operatorDoesNotExist: { resultCode: 'SFC_IC0003', callbackDesc: 'The operator does not exist.', queryDesc: 'The operator does not exist.' },
+  notPermitted: { resultCode: 2028, callbackDesc: 'The request is not permitted according to product assignment', queryDesc: 'The request is not permitted according to product assignment' },
 } as const satisfies Record<string, PaymentResult>;
 
 const completes = (result: PaymentResult, delivery: CallbackDelivery = 'once', callbackAmountDelta = 0): CompletionBehaviour => ({

@@ -9,11 +9,11 @@ import { createCallbackDispatcher } from './simulator.callbacks';
 import { createPaymentStore } from './simulator.payments';
 import { createSimulatorRouter } from './simulator.routes';
 import { createTokenStore } from './simulator.tokens';
+import { staticDirectory, type SimulatorDirectory } from './simulator.directory';
 
 export interface SimulatorOptions {
-  consumerKey: string;
-  consumerSecret: string;
-  shortcodes: Record<string, string>; // BusinessShortCode -> passkey the Password must be built from
+  /** The apps and merchants it accepts (simulator.directory.ts). */
+  directory: SimulatorDirectory;
   callbackDelayMs: number; // delay before the normal callback is posted
   lateCallbackMs: number; // delay for the "late callback" outcome
   queryRateLimit?: number; // STK Queries per second beyond which Spike Arrest answers; 0 or absent: none
@@ -42,12 +42,16 @@ export interface Simulator {
   stop(): void;
 }
 
+/** The Daraja app and merchant of MPESA_* (the deployment's own account). */
+export function configuredDirectory(config: Config): SimulatorDirectory {
+  const { consumerKey, consumerSecret, shortcode, passkey, tillNumber } = config.mpesa;
+  return staticDirectory([{ consumerKey, consumerSecret }], { [shortcode]: { passkey, tills: tillNumber ? [tillNumber] : [] } });
+}
+
 /** The simulator that accepts exactly the Daraja credentials the service is configured with. */
 export function simulatorOptionsFrom(config: Config, logger: Logger): SimulatorOptions {
   return {
-    consumerKey: config.mpesa.consumerKey,
-    consumerSecret: config.mpesa.consumerSecret,
-    shortcodes: { [config.mpesa.shortcode]: config.mpesa.passkey },
+    directory: configuredDirectory(config),
     callbackDelayMs: config.simulator.callbackDelayMs,
     lateCallbackMs: config.simulator.lateCallbackMs,
     queryRateLimit: config.simulator.queryRateLimit,

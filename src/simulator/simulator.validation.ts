@@ -1,5 +1,6 @@
 // Request checks in Daraja's order and wording. Daraja accepts numbers and numeric strings
 // alike for the numeric fields (its own samples mix them, docs/daraja.md §2), so we do too.
+import type { SimulatorMerchant } from './simulator.directory';
 import { DARAJA_ERRORS, invalidField, type DarajaError } from './simulator.errors';
 
 export type TransactionType = 'CustomerPayBillOnline' | 'CustomerBuyGoodsOnline';
@@ -153,11 +154,10 @@ export function buildPassword(shortcode: string, passkey: string, timestamp: str
 
 /** Merchant checks come after field validation and answer 500, as on Daraja (docs/daraja.md §2). */
 export function checkMerchant(
-  shortcodes: Readonly<Record<string, string>>,
+  merchant: SimulatorMerchant | undefined,
   request: { businessShortCode: string; password: string; timestamp: string },
 ): DarajaError | undefined {
-  const passkey = Object.hasOwn(shortcodes, request.businessShortCode) ? shortcodes[request.businessShortCode] : undefined;
-  if (passkey === undefined) return DARAJA_ERRORS.merchantDoesNotExist;
-  if (request.password !== buildPassword(request.businessShortCode, passkey, request.timestamp)) return DARAJA_ERRORS.wrongCredentials;
+  if (merchant === undefined) return DARAJA_ERRORS.merchantDoesNotExist;
+  if (request.password !== buildPassword(request.businessShortCode, merchant.passkey, request.timestamp)) return DARAJA_ERRORS.wrongCredentials;
   return undefined;
 }

@@ -3,6 +3,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Queryable } from '../db/database';
 import type { StatusChange, Transaction } from '../db/database.types';
 import { idTimePart } from '../ids';
+import type { Scope } from '../projects/project.modes';
 import type { Status } from './transaction.states';
 
 export type TransactionRow = Selectable<Transaction>;
@@ -40,21 +41,23 @@ export function findTransaction(q: Queryable, id: string): Promise<TransactionRo
   return q.first(q.qb.selectFrom('Transaction').selectAll().where('id', '=', id));
 }
 
-export function findProjectTransaction(q: Queryable, projectId: string, id: string): Promise<TransactionRow | undefined> {
-  return q.first(q.qb.selectFrom('Transaction').selectAll().where('id', '=', id).where('projectId', '=', projectId));
+export function findProjectTransaction(q: Queryable, scope: Scope, id: string): Promise<TransactionRow | undefined> {
+  return q.first(q.qb.selectFrom('Transaction').selectAll().where('id', '=', id).where('projectId', '=', scope.projectId).where('mode', '=', scope.mode));
 }
 
-export function findByIdempotencyKey(q: Queryable, projectId: string, idempotencyKey: string): Promise<TransactionRow | undefined> {
-  return q.first(q.qb.selectFrom('Transaction').selectAll().where('projectId', '=', projectId).where('idempotencyKey', '=', idempotencyKey));
+export function findByIdempotencyKey(q: Queryable, scope: Scope, idempotencyKey: string): Promise<TransactionRow | undefined> {
+  return q.first(
+    q.qb.selectFrom('Transaction').selectAll().where('projectId', '=', scope.projectId).where('mode', '=', scope.mode).where('idempotencyKey', '=', idempotencyKey),
+  );
 }
 
 /**
  * A page of a project's payments, newest first. Ids begin with their createdAt (src/ids.ts),
  * so a date window is also an id range: every filter combination is one range scan on
- * (projectId, [status | phone | accountReference], id), never a walk through newer rows.
+ * (projectId, mode, [status | phone | accountReference], id), never a walk through newer rows.
  */
-export function listTransactions(q: Queryable, projectId: string, filters: TransactionFilters): Promise<TransactionRow[]> {
-  let query = q.qb.selectFrom('Transaction').selectAll().where('projectId', '=', projectId);
+export function listTransactions(q: Queryable, scope: Scope, filters: TransactionFilters): Promise<TransactionRow[]> {
+  let query = q.qb.selectFrom('Transaction').selectAll().where('projectId', '=', scope.projectId).where('mode', '=', scope.mode);
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.phone) query = query.where('phone', '=', filters.phone);
   if (filters.accountReference) query = query.where('accountReference', '=', filters.accountReference);

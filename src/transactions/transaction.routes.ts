@@ -1,5 +1,6 @@
 // Merchant API for payments. Every route here sits behind the signature check.
 import { Router } from 'express';
+import { scopeOf } from '../auth/merchant-auth';
 import { parseOrThrow } from '../validation';
 import type { Config } from '../config';
 import type { Reconciler } from '../reconciliation/reconcile.service';
@@ -19,23 +20,23 @@ export function createTransactionRoutes(deps: { transactions: TransactionsServic
     const input = parseOrThrow(initiateSchema, req.body, 'body');
     const header = req.get('idempotency-key');
     const idempotencyKey = header === undefined ? undefined : parseOrThrow(idempotencyKeyHeader, header, { header: 'Idempotency-Key' });
-    const result = await transactions.initiate(req.project!.id, input, idempotencyKey);
+    const result = await transactions.initiate(scopeOf(req), input, idempotencyKey);
     res.status(result.httpStatus).json(result.body);
   });
 
   router.get('/', async (req, res) => {
-    res.json(await transactions.list(req.project!.id, parseOrThrow(listQuery, req.query, 'query')));
+    res.json(await transactions.list(scopeOf(req), parseOrThrow(listQuery, req.query, 'query')));
   });
 
   router.get('/:id', async (req, res) => {
     const { id } = parseOrThrow(transactionIdParams, req.params, 'path');
-    res.json({ transaction: await transactions.get(req.project!.id, id) });
+    res.json({ transaction: await transactions.get(scopeOf(req), id) });
   });
 
   // Ask M-Pesa now (STK Query) instead of waiting for the callback or the worker.
   router.post('/:id/reconcile', async (req, res) => {
     const { id } = parseOrThrow(transactionIdParams, req.params, 'path');
-    const { row, outcome } = await deps.reconciler.reconcileNow(req.project!.id, id);
+    const { row, outcome } = await deps.reconciler.reconcileNow(scopeOf(req), id);
     res.json({ transaction: toMerchantView(row), reconciliation: { outcome } });
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountIdField } from '../accounts/account.schema';
 import type { Config } from '../config';
 import { expecting, inspectJson, text, UNCLEAN_TEXT } from '../validation';
 import { normalizeKenyanPhone } from './phone';
@@ -77,6 +78,7 @@ export function initiateBody(amount: Config['amount']) {
       .regex(printable, expecting(DESCRIPTION))
       .optional()
       .meta({ description: 'Sent to Daraja as TransactionDesc; `Payment` when left out.', examples: ['Order 1'] }),
+    account: accountIdField.optional(),
     channel: channel.default('paybill'),
     metadata: metadata.optional(),
   });

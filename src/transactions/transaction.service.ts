@@ -6,7 +6,11 @@ import { isUniqueViolation, type Database } from '../db/database';
 import { AppError, type ErrorCode } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
+import type { AccountsService, DarajaAccount } from '../accounts/account.service';
+import type { DarajaApps } from '../mpesa/mpesa.apps';
+import { isDarajaFailure, type Breakers } from '../mpesa/mpesa.breaker';
 import type { MpesaService } from '../mpesa/mpesa.service';
+import type { Scope } from '../projects/project.modes';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import {
   findByIdempotencyKey,
@@ -24,6 +28,8 @@ import type { SettlePayment } from './transaction.settle';
 import { toMerchantView, type MerchantTransactionView, type TransactionRow } from './transaction.view';
 
 const DEFAULT_DESCRIPTION = 'Payment';
+/** The deployment's own account has no id; its breaker is this one. */
+const breakerKey = (account: DarajaAccount) => account.id ?? 'deployment';
 const IN_FLIGHT_POLL_MS = 50;
 const IN_FLIGHT_GRACE_MS = 2000;
 
@@ -43,12 +49,12 @@ export interface InitiateResult {
 interface Deps {
   db: Database;
   settlePayment: SettlePayment;
-  mpesa: MpesaService;
+  accounts: Pick<AccountsService, 'forPayment'>;
+  apps: DarajaApps;
+  breakers: Breakers;
   secrets: TransactionSecrets;
   logger: Logger;
   callbackUrlFor: (transactionId: string) => string;
-  shortcode: string;
-  tillNumber: string | undefined;
   /** Daraja's request timeout: how long a replay may wait for the first request's answer. */
   pushTimeoutMs: number;
   /** How long a payment may stay pending before reconciliation asks Daraja about it. */
@@ -58,7 +64,7 @@ interface Deps {
 export type TransactionsService = ReturnType<typeof createTransactionsService>;
 
 export function createTransactionsService(deps: Deps) {
-  const { db, mpesa, secrets, logger } = deps;
+  const { db, secrets, logger } = deps;
   // The bookkeeping of our own pushes is written in group commits (db/batcher.ts), without an
   // fsync on SQLite ('process'): after a power loss the worst case is a callback kept as an
   // orphan, which its CheckoutRequestID still explains. Payment outcomes are fsynced.
@@ -92,8 +98,8 @@ export function createTransactionsService(deps: Deps) {
   }
 
   /** Replays the first result for a reused Idempotency-Key, or refuses a different body. */
-  async function replay(projectId: string, idempotencyKey: string, requestHash: string): Promise<InitiateResult | undefined> {
-    let existing = await findByIdempotencyKey(db, projectId, idempotencyKey);
+  async function replay(scope: Scope, idempotencyKey: string, requestHash: string): Promise<InitiateResult | undefined> {
+    let existing = await findByIdempotencyKey(db, scope, idempotencyKey);
     if (!existing) return undefined;
     if (existing.requestHash !== requestHash) {
       throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body', {
@@ -105,29 +111,26 @@ export function createTransactionsService(deps: Deps) {
     const deadline = existing.createdAt.getTime() + deps.pushTimeoutMs + IN_FLIGHT_GRACE_MS;
     while (!existing.pushFinishedAt && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
-      existing = (await findByIdempotencyKey(db, projectId, idempotencyKey))!;
+      existing = (await findByIdempotencyKey(db, scope, idempotencyKey))!;
     }
     return resultOf(existing);
   }
 
-  async function createPending(projectId: string, input: InitiateInput, idempotencyKey?: string, requestHash?: string) {
+  async function createPending(scope: Scope, account: DarajaAccount, input: InitiateInput, idempotencyKey?: string, requestHash?: string) {
     const now = new Date();
     const id = newId('txn', now);
-    const channel = input.channel;
-    if (channel === 'till' && !deps.tillNumber) {
-      throw new AppError('validation_failed', 'channel: till payments need MPESA_TILL_NUMBER configured', {
-        fields: [{ field: 'channel', message: 'no till number configured' }],
-      });
-    }
+    const { channel } = input;
     const row: NewTransaction = {
       id,
-      projectId,
+      projectId: scope.projectId,
+      mode: scope.mode,
+      accountId: account.id,
       status: 'pending',
       phone: input.phone,
       amount: input.amount,
       channel,
-      shortcode: deps.shortcode,
-      partyB: channel === 'till' ? deps.tillNumber! : deps.shortcode,
+      shortcode: account.shortcode,
+      partyB: channel === 'till' ? account.tillNumber! : account.shortcode,
       accountReference: input.accountReference,
       description: input.description ?? DEFAULT_DESCRIPTION,
       metadata: input.metadata ? JSON.stringify(input.metadata) : null,
@@ -162,19 +165,40 @@ export function createTransactionsService(deps: Deps) {
     }
   }
 
-  async function initiate(projectId: string, input: InitiateInput, idempotencyKey?: string): Promise<InitiateResult> {
+  /** The account to pay into, ready to push: a till payment needs its till, an open breaker fails fast. */
+  async function accountFor(scope: Scope, input: InitiateInput): Promise<{ account: DarajaAccount; client: MpesaService }> {
+    const account = await deps.accounts.forPayment(scope, input.account);
+    if (input.channel === 'till' && !account.tillNumber) {
+      const message = account.id
+        ? `account ${account.id} has no tillNumber: add it (PATCH /api/v1/mpesa-accounts/${account.id}), or pay with channel "paybill"`
+        : 'this deployment has no MPESA_TILL_NUMBER: set it, or pay with channel "paybill"';
+      throw new AppError('validation_failed', `channel: ${message}`, { fields: [{ field: 'channel', in: 'body', message }] });
+    }
+    const client = deps.apps.clientFor(account);
+    if (!client) throw new AppError('mpesa_unavailable', 'This account is on the simulator, which is not enabled on this deployment', { reason: 'simulator_disabled' });
+    const waitMs = deps.breakers.retryAfterMs(breakerKey(account));
+    if (waitMs > 0) {
+      throw new AppError('mpesa_unavailable', 'M-Pesa failed this account several times in the last minute; try again shortly', { reason: 'circuit_open' }, {
+        'Retry-After': String(Math.ceil(waitMs / 1000)),
+      });
+    }
+    return { account, client };
+  }
+
+  async function initiate(scope: Scope, input: InitiateInput, idempotencyKey?: string): Promise<InitiateResult> {
     const requestHash = idempotencyKey ? createHash('sha256').update(JSON.stringify(input)).digest('hex') : undefined;
     if (idempotencyKey) {
-      const replayed = await replay(projectId, idempotencyKey, requestHash!);
+      const replayed = await replay(scope, idempotencyKey, requestHash!);
       if (replayed) return replayed;
     }
-    const row = await createPending(projectId, input, idempotencyKey, requestHash);
+    const { account, client } = await accountFor(scope, input);
+    const row = await createPending(scope, account, input, idempotencyKey, requestHash);
     if (!row) {
       // Two concurrent requests with one key: the loser replays the winner's result.
-      return (await replay(projectId, idempotencyKey!, requestHash!))!;
+      return (await replay(scope, idempotencyKey!, requestHash!))!;
     }
 
-    const push = await mpesa.stkPush({
+    const push = await client.stkPush(account, {
       phone: row.phone,
       amount: row.amount,
       channel: row.channel as 'paybill' | 'till',
@@ -182,6 +206,8 @@ export function createTransactionsService(deps: Deps) {
       description: row.description,
       callbackUrl: deps.callbackUrlFor(row.id),
     });
+    if (isDarajaFailure(push)) deps.breakers.recordFailure(breakerKey(account));
+    else deps.breakers.recordSuccess(breakerKey(account));
 
     if (push.kind === 'accepted') {
       // A fast callback may have settled the payment already: only the Daraja ids are written.
@@ -218,14 +244,14 @@ export function createTransactionsService(deps: Deps) {
     return resultOf(settled.row!);
   }
 
-  async function get(projectId: string, id: string): Promise<MerchantTransactionView> {
-    const row = await findProjectTransaction(db, projectId, id);
+  async function get(scope: Scope, id: string): Promise<MerchantTransactionView> {
+    const row = await findProjectTransaction(db, scope, id);
     if (!row) throw new AppError('transaction_not_found', `No transaction ${id} in this project`);
     return toMerchantView(row);
   }
 
-  async function list(projectId: string, query: ListQuery) {
-    const rows = await listTransactions(db, projectId, {
+  async function list(scope: Scope, query: ListQuery) {
+    const rows = await listTransactions(db, scope, {
       status: query.status,
       phone: query.phone,
       accountReference: query.accountReference,

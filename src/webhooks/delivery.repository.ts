@@ -8,6 +8,7 @@ import type { DeliveryAttempt, WebhookDelivery } from '../db/database.types';
 import { recordEvents } from '../events/event.repository';
 import type { NewDelivery, NewEvent } from '../events/event.types';
 import { idTimePart } from '../ids';
+import type { Mode } from '../projects/project.modes';
 
 export type DeliveryRow = Selectable<WebhookDelivery>;
 export type AttemptRow = Selectable<DeliveryAttempt>;
@@ -23,6 +24,7 @@ export interface ClaimedDelivery {
   endpoint: {
     id: string;
     projectId: string;
+    mode: Mode;
     url: string;
     secretEnc: string;
     previousSecretEnc: string | null;
@@ -77,7 +79,7 @@ export async function claimDueDeliveries(tx: Queryable, limit: number, now: Date
       .selectFrom('WebhookDelivery as d')
       .innerJoin('Event as ev', 'ev.id', 'd.eventId')
       .innerJoin('WebhookEndpoint as e', 'e.id', 'd.endpointId')
-      .select(['d.id', 'd.eventId', 'ev.type', 'ev.payload', 'e.id as endpointId', 'e.projectId', 'e.url', 'e.secretEnc', 'e.previousSecretEnc'])
+      .select(['d.id', 'd.eventId', 'ev.type', 'ev.payload', 'e.id as endpointId', 'e.projectId', 'e.mode', 'e.url', 'e.secretEnc', 'e.previousSecretEnc'])
       .select(['e.previousSecretExpiresAt', 'e.failingSince'])
       .where(
         'd.id',
@@ -96,6 +98,7 @@ export async function claimDueDeliveries(tx: Queryable, limit: number, now: Date
     endpoint: {
       id: row.endpointId,
       projectId: row.projectId,
+      mode: row.mode as Mode,
       url: row.url,
       secretEnc: row.secretEnc,
       previousSecretEnc: row.previousSecretEnc,

@@ -9,7 +9,8 @@ import type { Database } from '../db/database';
 import { endpointDisabledEvent } from '../events/event.build';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
-import type { SecretBox } from '../security/secret-box';
+import type { Vault } from '../security/vault';
+import { webhookSecretSealedFor } from './webhook.signature';
 import { claimDueDeliveries, recordAttempts, type AttemptResult, type ClaimedDelivery, type DeliveryOutcome, type EndpointChange } from './delivery.repository';
 import { createWebhookSender } from './webhook.http';
 import { nextStep, parseRetryAfter } from './webhook.schedule';
@@ -21,14 +22,14 @@ const CLAIM_BATCH = 100;
 
 interface Deps {
   db: Database;
-  secrets: SecretBox;
+  vault: Vault;
   config: Config['webhooks'];
   logger: Logger;
 }
 
 export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
 
-export function createDeliveryWorker({ db, secrets, config, logger }: Deps) {
+export function createDeliveryWorker({ db, vault, config, logger }: Deps) {
   // Not fsynced on SQLite: after a power loss the worst case is the same event sent again,
   // with the same webhook-id, which receivers dedupe on.
   const record = createBatcher(db, {
@@ -47,9 +48,10 @@ export function createDeliveryWorker({ db, secrets, config, logger }: Deps) {
   let timer: NodeJS.Timeout | undefined;
 
   function signingSecrets(endpoint: ClaimedDelivery['endpoint'], now: Date): string[] {
-    const current = secrets.open(endpoint.secretEnc);
+    const sealedFor = webhookSecretSealedFor(endpoint.projectId, endpoint.id);
+    const current = vault.open(endpoint.secretEnc, sealedFor);
     const previousValid = endpoint.previousSecretEnc && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
-    return previousValid ? [current, secrets.open(endpoint.previousSecretEnc!)] : [current];
+    return previousValid ? [current, vault.open(endpoint.previousSecretEnc!, sealedFor)] : [current];
   }
 
   async function deliver(delivery: ClaimedDelivery): Promise<void> {

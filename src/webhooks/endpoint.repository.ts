@@ -3,6 +3,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Queryable } from '../db/database';
 import type { WebhookEndpoint } from '../db/database.types';
+import type { Scope } from '../projects/project.modes';
 
 export type EndpointRow = Selectable<WebhookEndpoint>;
 
@@ -10,13 +11,17 @@ export function insertEndpoint(q: Queryable, row: Insertable<WebhookEndpoint>): 
   return q.first(q.qb.insertInto('WebhookEndpoint').values(row).returningAll()) as Promise<EndpointRow>;
 }
 
-/** A live (not deleted) endpoint of the project. */
-export function findProjectEndpoint(q: Queryable, projectId: string, id: string): Promise<EndpointRow | undefined> {
-  return q.first(q.qb.selectFrom('WebhookEndpoint').selectAll().where('id', '=', id).where('projectId', '=', projectId).where('deletedAt', 'is', null));
+/** A live (not deleted) endpoint of the project, in this mode. */
+export function findProjectEndpoint(q: Queryable, scope: Scope, id: string): Promise<EndpointRow | undefined> {
+  return q.first(
+    q.qb.selectFrom('WebhookEndpoint').selectAll().where('id', '=', id).where('projectId', '=', scope.projectId).where('mode', '=', scope.mode).where('deletedAt', 'is', null),
+  );
 }
 
-export function listProjectEndpoints(q: Queryable, projectId: string): Promise<EndpointRow[]> {
-  return q.all(q.qb.selectFrom('WebhookEndpoint').selectAll().where('projectId', '=', projectId).where('deletedAt', 'is', null).orderBy('id', 'desc'));
+export function listProjectEndpoints(q: Queryable, scope: Scope): Promise<EndpointRow[]> {
+  return q.all(
+    q.qb.selectFrom('WebhookEndpoint').selectAll().where('projectId', '=', scope.projectId).where('mode', '=', scope.mode).where('deletedAt', 'is', null).orderBy('id', 'desc'),
+  );
 }
 
 export function updateEndpoint(q: Queryable, id: string, patch: Omit<Updateable<WebhookEndpoint>, 'id' | 'projectId'>): Promise<EndpointRow> {

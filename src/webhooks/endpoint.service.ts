@@ -4,7 +4,9 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { newId } from '../ids';
-import type { SecretBox } from '../security/secret-box';
+import type { Scope } from '../projects/project.modes';
+import type { Vault } from '../security/vault';
+import { webhookSecretSealedFor } from './webhook.signature';
 import type { CreateEndpointInput, DeliveriesQuery, UpdateEndpointInput } from './endpoint.schema';
 import { checkWebhookUrl } from './webhook.url-guard';
 import { newWebhookSecret } from './webhook.signature';
@@ -21,7 +23,7 @@ import {
 
 interface Deps {
   db: Database;
-  secrets: SecretBox;
+  vault: Vault;
   config: Config['webhooks'];
   /** Tells the delivery worker there is due work now. */
   wake(): void;
@@ -29,26 +31,28 @@ interface Deps {
 
 export type EndpointsService = ReturnType<typeof createEndpointsService>;
 
-export function createEndpointsService({ db, secrets, config, wake }: Deps) {
-  async function find(projectId: string, id: string) {
-    const row = await findProjectEndpoint(db, projectId, id);
+export function createEndpointsService({ db, vault, config, wake }: Deps) {
+  async function find(scope: Scope, id: string) {
+    const row = await findProjectEndpoint(db, scope, id);
     if (!row) throw new AppError('webhook_endpoint_not_found', `No webhook endpoint ${id} in this project`);
     return row;
   }
 
-  async function create(projectId: string, input: CreateEndpointInput) {
+  async function create(scope: Scope, input: CreateEndpointInput) {
     const url = await checkWebhookUrl(input.url, config.allowPrivateUrls);
     const secret = newWebhookSecret();
     const now = new Date();
+    const id = newId('we', now);
     const row = await insertEndpoint(db, {
-      id: newId('we', now),
-      projectId,
+      id,
+      projectId: scope.projectId,
+      mode: scope.mode,
       url,
       description: input.description ?? null,
       eventTypes: JSON.stringify(input.eventTypes),
       enabled: input.enabled,
       disabledReason: input.enabled ? null : 'manual',
-      secretEnc: secrets.seal(secret),
+      secretEnc: vault.seal(secret, webhookSecretSealedFor(scope.projectId, id)),
       createdAt: now,
       updatedAt: now,
     });
@@ -56,16 +60,16 @@ export function createEndpointsService({ db, secrets, config, wake }: Deps) {
     return { endpoint: toEndpointView(row), secret };
   }
 
-  async function get(projectId: string, id: string) {
-    return { endpoint: toEndpointView(await find(projectId, id)) };
+  async function get(scope: Scope, id: string) {
+    return { endpoint: toEndpointView(await find(scope, id)) };
   }
 
-  async function list(projectId: string) {
-    return { data: (await listProjectEndpoints(db, projectId)).map(toEndpointView) };
+  async function list(scope: Scope) {
+    return { data: (await listProjectEndpoints(db, scope)).map(toEndpointView) };
   }
 
-  async function update(projectId: string, id: string, input: UpdateEndpointInput) {
-    const current = await find(projectId, id);
+  async function update(scope: Scope, id: string, input: UpdateEndpointInput) {
+    const current = await find(scope, id);
     const now = new Date();
     const url = input.url === undefined ? undefined : await checkWebhookUrl(input.url, config.allowPrivateUrls);
     const enabling = input.enabled === true && !current.enabled;
@@ -87,8 +91,8 @@ export function createEndpointsService({ db, secrets, config, wake }: Deps) {
     return { endpoint: toEndpointView(row) };
   }
 
-  async function remove(projectId: string, id: string): Promise<void> {
-    await find(projectId, id);
+  async function remove(scope: Scope, id: string): Promise<void> {
+    await find(scope, id);
     const now = new Date();
     // Kept (soft delete) so its delivery history stays readable through the events API.
     await db.transaction(async (tx) => {
@@ -97,13 +101,13 @@ export function createEndpointsService({ db, secrets, config, wake }: Deps) {
     });
   }
 
-  async function rotateSecret(projectId: string, id: string, overlapSeconds: number | undefined) {
-    const current = await find(projectId, id);
+  async function rotateSecret(scope: Scope, id: string, overlapSeconds: number | undefined) {
+    const current = await find(scope, id);
     const secret = newWebhookSecret();
     const overlapMs = overlapSeconds === undefined ? config.secretOverlapMs : overlapSeconds * 1000;
     const now = new Date();
     const row = await updateEndpoint(db, id, {
-      secretEnc: secrets.seal(secret),
+      secretEnc: vault.seal(secret, webhookSecretSealedFor(current.projectId, current.id)),
       previousSecretEnc: overlapMs > 0 ? current.secretEnc : null,
       previousSecretExpiresAt: overlapMs > 0 ? new Date(now.getTime() + overlapMs) : null,
       updatedAt: now,
@@ -111,16 +115,16 @@ export function createEndpointsService({ db, secrets, config, wake }: Deps) {
     return { endpoint: toEndpointView(row), secret };
   }
 
-  async function deliveries(projectId: string, id: string, query: DeliveriesQuery) {
-    await find(projectId, id);
+  async function deliveries(scope: Scope, id: string, query: DeliveriesQuery) {
+    await find(scope, id);
     const rows = await listEndpointDeliveries(db, id, { status: query.status, before: query.cursor, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     return { data: page.map((row) => toDeliveryView(row)), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
   }
 
   /** Sends again every delivery to this endpoint that failed for good since `since`. */
-  async function redeliverFailed(projectId: string, id: string, since: Date) {
-    await find(projectId, id);
+  async function redeliverFailed(scope: Scope, id: string, since: Date) {
+    await find(scope, id);
     const count = await requeueFailedDeliveries(db, id, since, new Date());
     if (count > 0) wake();
     return { redelivered: count };

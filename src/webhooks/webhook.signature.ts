@@ -2,6 +2,7 @@
 // after the `whsec_` prefix; the signature is base64 HMAC-SHA256 over `${id}.${timestamp}.${body}`,
 // sent as `v1,<signature>`; several space-separated signatures during a secret rotation.
 import { createHmac, randomBytes } from 'node:crypto';
+import type { SealedFor } from '../security/vault';
 
 const SECRET_PREFIX = 'whsec_';
 const SECRET_BYTES = 32;
@@ -24,3 +25,6 @@ export function webhookHeaders(secrets: readonly string[], id: string, body: str
     'webhook-signature': secrets.map((secret) => signWebhook(secret, id, timestamp, body)).join(' '),
   };
 }
+
+/** What an endpoint's signing secrets (current and previous) are sealed for in the vault. */
+export const webhookSecretSealedFor = (projectId: string, endpointId: string): SealedFor => ({ projectId, recordId: endpointId, purpose: 'webhook-secret' });

@@ -9,12 +9,12 @@ import { freshDataDir, freshDatabaseUrl } from '../helpers/database';
 let db: Database;
 beforeAll(async () => {
   db = await openDatabase(freshDatabaseUrl(freshDataDir()));
-  await applyMigrations(db);
+  await applyMigrations(db, { legacyMode: 'test' });
 });
 afterAll(() => db.close());
 
 let projectCount = 0;
-const project = (id: string) => ({ id, name: `Shop ${(projectCount += 1)}`, publicKey: `pk_${id}`, secretKeyEnc: 'sealed', createdAt: new Date() });
+const project = (id: string) => ({ id, name: `Shop ${(projectCount += 1)}`, createdAt: new Date() });
 const stored = async (ids: string[]) =>
   (await db.all(db.qb.selectFrom('Project').select('id').where('id', 'in', ids).orderBy('id'))).map((row) => row.id);
 

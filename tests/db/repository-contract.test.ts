@@ -16,6 +16,7 @@ import * as deliveries from '../../src/webhooks/delivery.repository';
 import * as endpoints from '../../src/webhooks/endpoint.repository';
 import * as projects from '../../src/projects/project.repository';
 import * as nonces from '../../src/auth/nonce.repository';
+import * as accounts from '../../src/accounts/account.repository';
 import { createSettlement, type Settlement } from '../../src/transactions/transaction.settle';
 import { createTransactionEvents } from '../../src/transactions/transaction.events';
 import { transactionEvent } from '../../src/events/event.build';
@@ -32,7 +33,8 @@ jest.mock('../../src/ids', () => {
 const LOCAL_POSTGRES = 'postgresql://postgres@127.0.0.1:5432/test';
 const T0 = new Date('2026-11-20T09:00:00.000Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
-const TABLES = ['Project', 'Transaction', 'StatusChange', 'CallbackRecord', 'Event', 'WebhookEndpoint', 'WebhookDelivery', 'DeliveryAttempt', 'RequestNonce'] as const;
+const TEST_A = { projectId: 'prj_a', mode: 'test' } as const;
+const TABLES = ['Project', 'ApiKey', 'MpesaAccount', 'Transaction', 'StatusChange', 'CallbackRecord', 'Event', 'WebhookEndpoint', 'WebhookDelivery', 'DeliveryAttempt', 'RequestNonce'] as const;
 
 async function postgresUrl(): Promise<string | undefined> {
   const given = process.env.TEST_DATABASE_URL;
@@ -58,7 +60,7 @@ function plain(value: unknown): unknown {
 }
 
 const pendingRow = (id: string, overrides: Partial<transactions.NewTransaction> = {}): transactions.NewTransaction => ({
-  id, projectId: 'prj_a', status: 'pending', phone: '254712345678', amount: 100, channel: 'paybill', shortcode: '174379', partyB: '174379',
+  id, projectId: 'prj_a', mode: 'test', accountId: null, status: 'pending', phone: '254712345678', amount: 100, channel: 'paybill', shortcode: '174379', partyB: '174379',
   accountReference: 'INV1', description: 'Order', metadata: null, idempotencyKey: null, requestHash: null, merchantRequestId: null,
   checkoutRequestId: null, customerMessage: null, pushFinishedAt: null, submitError: null, resultCode: null, resultDesc: null,
   mpesaReceiptNumber: null, amountPaid: null, paidPhone: null, transactionDate: null, createdAt: T0, updatedAt: T0, settledAt: null,
@@ -80,19 +82,46 @@ async function script(db: Database): Promise<Record<string, unknown>> {
     return value;
   };
 
-  // Projects.
-  await record('insertProject', projects.insertProject(db, { id: 'prj_a', name: 'Shop A', publicKey: 'pk_a', secretKeyEnc: 'sealed-a', createdAt: T0 }));
-  await record('insertProject.b', projects.insertProject(db, { id: 'prj_b', name: 'Shop B', publicKey: 'pk_b', secretKeyEnc: 'sealed-b', createdAt: at(1) }));
+  // Projects and their keys.
+  await record('insertProject', projects.insertProject(db, { id: 'prj_a', name: 'Shop A', createdAt: T0 }));
+  await record('insertProject.b', projects.insertProject(db, { id: 'prj_b', name: 'Shop B', createdAt: at(1) }));
+  await projects.putApiKey(db, { id: 'key_a_test', projectId: 'prj_a', mode: 'test', publicKey: 'pk_test_a', secretKeyEnc: 'sealed-a', createdAt: T0 });
+  await projects.putApiKey(db, { id: 'key_a_live', projectId: 'prj_a', mode: 'live', publicKey: 'pk_live_a', secretKeyEnc: 'sealed-a-live', createdAt: T0 });
+  await projects.putApiKey(db, { id: 'key_b_test', projectId: 'prj_b', mode: 'test', publicKey: 'pk_test_b', secretKeyEnc: 'sealed-b', createdAt: at(1) });
+  await projects.putApiKey(db, { id: 'key_b_again', projectId: 'prj_b', mode: 'test', publicKey: 'pk_test_b2', secretKeyEnc: 'sealed-b2', createdAt: at(2) });
   await record('listProjects', projects.listProjects(db));
-  await record('replaceKeys', projects.replaceKeys(db, 'prj_b', { publicKey: 'pk_b2', secretKeyEnc: 'sealed-b2', keysRotatedAt: at(2) }));
-  await record('replaceKeys.missing', projects.replaceKeys(db, 'prj_none', { publicKey: 'pk_x', secretKeyEnc: 'x', keysRotatedAt: at(2) }));
-  await record('findSigner', projects.findSigner(db, 'pk_a'));
-  await record('findSigner.old', projects.findSigner(db, 'pk_b'));
+  await record('listApiKeys', projects.listApiKeys(db, ['prj_a', 'prj_b']));
+  await record('updateProject', projects.updateProject(db, 'prj_b', { name: 'Shop B2', disabledAt: at(3) }));
+  await record('updateProject.missing', projects.updateProject(db, 'prj_none', { name: 'x' }));
+  await record('findProject', projects.findProject(db, 'prj_a'));
+  await record('findSigner', projects.findSigner(db, 'pk_live_a'));
+  await record('findSigner.rotated', projects.findSigner(db, 'pk_test_b'));
+  await record('findSigner.disabled', projects.findSigner(db, 'pk_test_b2'));
+
+  // M-Pesa accounts.
+  const account = (id: string, environment: string, isDefault: boolean) =>
+    accounts.insertAccount(db, {
+      id, projectId: 'prj_a', name: id, environment, shortcode: '174379', tillNumber: environment === 'sandbox' ? '5050505' : null,
+      consumerKeyEnc: `ck-${id}`, consumerSecretEnc: `cs-${id}`, passkeyEnc: `pk-${id}`, initiatorName: null, initiatorCredentialEnc: null,
+      isDefault, createdAt: T0, updatedAt: T0,
+    });
+  await record('insertAccount.sim', account('acc_sim', 'simulator', true));
+  await record('insertAccount.sandbox', account('acc_sandbox', 'sandbox', false));
+  await record('insertAccount.live', account('acc_live', 'production', true));
+  await record('clearDefault', db.transaction((tx) => accounts.clearDefault(tx, 'prj_a', ['simulator', 'sandbox'], at(4))));
+  await record('updateAccount', accounts.updateAccount(db, 'acc_sandbox', { isDefault: true, name: 'Sandbox till', updatedAt: at(4) }));
+  await record('findDefaultAccount.test', accounts.findDefaultAccount(db, 'prj_a', ['simulator', 'sandbox']));
+  await record('findDefaultAccount.live', accounts.findDefaultAccount(db, 'prj_a', ['production']));
+  await record('findProjectAccount.otherMode', accounts.findProjectAccount(db, 'prj_a', 'acc_live', ['simulator', 'sandbox']));
+  await record('listProjectAccounts', accounts.listProjectAccounts(db, ['prj_a'], ['simulator', 'sandbox']).then((rows) => rows.map((row) => row.id)));
+  await accounts.updateAccount(db, 'acc_sim', { deletedAt: at(5), updatedAt: at(5) });
+  await record('listEnvironmentAccounts', accounts.listEnvironmentAccounts(db, 'simulator'));
+  await record('findAccount.deleted', accounts.findAccount(db, 'acc_sim'));
 
   // Endpoints.
   const endpoint = (id: string, projectId: string, eventTypes: string[], enabled = true) =>
     endpoints.insertEndpoint(db, {
-      id, projectId, url: `https://hooks.example.com/${id}`, description: null, eventTypes: JSON.stringify(eventTypes), enabled,
+      id, projectId, mode: 'test', url: `https://hooks.example.com/${id}`, description: null, eventTypes: JSON.stringify(eventTypes), enabled,
       disabledReason: enabled ? null : 'manual', secretEnc: `sealed-${id}`, createdAt: T0, updatedAt: T0,
     });
   await record('insertEndpoint.all', endpoint('we_all', 'prj_a', ['*']));
@@ -100,12 +129,14 @@ async function script(db: Database): Promise<Record<string, unknown>> {
   await record('insertEndpoint.off', endpoint('we_off', 'prj_a', ['*'], false));
   await record('insertEndpoint.b', endpoint('we_b', 'prj_b', ['*']));
   await record('updateEndpoint', endpoints.updateEndpoint(db, 'we_failed', { description: 'failures only', updatedAt: at(3) }));
-  await record('findProjectEndpoint', endpoints.findProjectEndpoint(db, 'prj_a', 'we_all'));
-  await record('findProjectEndpoint.otherProject', endpoints.findProjectEndpoint(db, 'prj_b', 'we_all'));
-  await record('listProjectEndpoints', endpoints.listProjectEndpoints(db, 'prj_a'));
+  await record('insertEndpoint.live', endpoints.insertEndpoint(db, { ...(await endpoints.findProjectEndpoint(db, TEST_A, 'we_all'))!, id: 'we_live', mode: 'live', url: 'https://hooks.example.com/live' }));
+  await record('findProjectEndpoint', endpoints.findProjectEndpoint(db, TEST_A, 'we_all'));
+  await record('findProjectEndpoint.otherProject', endpoints.findProjectEndpoint(db, { projectId: 'prj_b', mode: 'test' }, 'we_all'));
+  await record('findProjectEndpoint.otherMode', endpoints.findProjectEndpoint(db, { projectId: 'prj_a', mode: 'live' }, 'we_all'));
+  await record('listProjectEndpoints', endpoints.listProjectEndpoints(db, TEST_A));
 
   // Payments.
-  const ids = ['txn_1', 'txn_2', 'txn_3', 'txn_4', 'txn_5'].map((suffix, index) => `txn_${at(index).getTime().toString(36).padStart(9, '0')}${suffix}`);
+  const ids = ['txn_1', 'txn_2', 'txn_3', 'txn_4', 'txn_5', 'txn_6'].map((suffix, index) => `txn_${at(index).getTime().toString(36).padStart(9, '0')}${suffix}`);
   await db.transaction(async (tx) => {
     await transactions.insertTransactions(tx, [
       pendingRow(ids[0]!, { createdAt: at(0), checkoutRequestId: 'ws_CO_1', idempotencyKey: 'key-1', requestHash: 'h1' }),
@@ -113,6 +144,7 @@ async function script(db: Database): Promise<Record<string, unknown>> {
       pendingRow(ids[2]!, { createdAt: at(2), checkoutRequestId: 'ws_CO_3', metadata: '{"order":3}' }),
       pendingRow(ids[3]!, { createdAt: at(3), reconcileAt: null }),
       pendingRow(ids[4]!, { createdAt: at(4), projectId: 'prj_b' }),
+      pendingRow(ids[5]!, { createdAt: at(5), mode: 'live', accountId: 'acc_live' }),
     ]);
     await transactions.insertStatusChanges(
       tx,
@@ -120,9 +152,11 @@ async function script(db: Database): Promise<Record<string, unknown>> {
     );
   });
   await record('findTransaction', transactions.findTransaction(db, ids[0]!));
-  await record('findProjectTransaction.otherProject', transactions.findProjectTransaction(db, 'prj_b', ids[0]!));
-  await record('findByIdempotencyKey', transactions.findByIdempotencyKey(db, 'prj_a', 'key-1'));
-  const list = (filters: Omit<transactions.TransactionFilters, 'limit'>) => transactions.listTransactions(db, 'prj_a', { limit: 10, ...filters }).then((rows) => rows.map((row) => row.id));
+  await record('findProjectTransaction.otherProject', transactions.findProjectTransaction(db, { projectId: 'prj_b', mode: 'test' }, ids[0]!));
+  await record('findProjectTransaction.otherMode', transactions.findProjectTransaction(db, { projectId: 'prj_a', mode: 'live' }, ids[0]!));
+  await record('findByIdempotencyKey', transactions.findByIdempotencyKey(db, TEST_A, 'key-1'));
+  const list = (filters: Omit<transactions.TransactionFilters, 'limit'>) => transactions.listTransactions(db, TEST_A, { limit: 10, ...filters }).then((rows) => rows.map((row) => row.id));
+  await record('list.live', transactions.listTransactions(db, { projectId: 'prj_a', mode: 'live' }, { limit: 10 }).then((rows) => rows.map((row) => row.id)));
   await record('list.all', list({}));
   await record('list.window', list({ from: at(1), to: at(2) }));
   await record('list.phone', list({ phone: '254700000001' }));
@@ -190,10 +224,10 @@ async function script(db: Database): Promise<Record<string, unknown>> {
 
   // Events and the outbox fan-out (written by the settlements above), and a direct one.
   await record('recordEvents', db.transaction((tx) => events.recordEvents(tx, [transactionEvent(pendingRow(ids[3]!), 'failed', at(17))])));
-  await record('listEvents', events.listEvents(db, 'prj_a', { limit: 20 }).then((rows) => rows.map((row) => [row.type, row.transactionId])));
-  await record('listEvents.filtered', events.listEvents(db, 'prj_a', { type: 'transaction.updated', transactionId: ids[0]!, limit: 20 }));
-  const [firstEvent] = await events.listEvents(db, 'prj_a', { limit: 1 });
-  await record('findProjectEvent.otherProject', events.findProjectEvent(db, 'prj_b', firstEvent!.id));
+  await record('listEvents', events.listEvents(db, TEST_A, { limit: 20 }).then((rows) => rows.map((row) => [row.type, row.transactionId])));
+  await record('listEvents.filtered', events.listEvents(db, TEST_A, { type: 'transaction.updated', transactionId: ids[0]!, limit: 20 }));
+  const [firstEvent] = await events.listEvents(db, TEST_A, { limit: 1 });
+  await record('findProjectEvent.otherProject', events.findProjectEvent(db, { projectId: 'prj_b', mode: 'test' }, firstEvent!.id));
 
   // Deliveries: claim, attempts, requeue, prune.
   const claimed = await record('claimDue', db.transaction((tx) => deliveries.claimDueDeliveries(tx, 3, at(20), at(50))));
@@ -246,7 +280,7 @@ describe('the repositories on SQLite and PostgreSQL', () => {
   async function fresh(url: string): Promise<Database> {
     const db = await openDatabase(url);
     opened.push(db);
-    await applyMigrations(db);
+    await applyMigrations(db, { legacyMode: 'test' });
     return db;
   }
 

@@ -10,11 +10,11 @@ import { freshDataDir } from '../helpers/database';
 let db: Database;
 beforeAll(async () => {
   db = await openDatabase(`file:${path.join(freshDataDir(), 'turns.db')}`);
-  await applyMigrations(db);
+  await applyMigrations(db, { legacyMode: 'test' });
 });
 afterAll(() => db.close());
 
-const project = (id: string) => ({ id, name: id, publicKey: `pk_${id}`, secretKeyEnc: 'sealed', createdAt: new Date() });
+const project = (id: string) => ({ id, name: id, createdAt: new Date() });
 const count = async () => (await db.all(db.qb.selectFrom('Project').select('id'))).length;
 
 describe('when a query arrives from outside while a transaction runs', () => {

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { CALLBACK_PATH } from '../../src/callbacks/callback.routes';
 import type { Database } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
+import { createKeyring } from '../../src/security/vault';
 import { createTransactionSecrets } from '../../src/security/transaction-secrets';
 import { startService, type RunningService } from '../../src/service';
 import { freshDataDir, freshDatabaseUrl } from './database';
@@ -41,7 +42,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
   };
   const config = loadConfig(env);
   const service = await startService(config, createLogger(config, !process.env.TEST_LOG_LEVEL));
-  const secrets = createTransactionSecrets(Buffer.from(env.MASTER_KEY!, 'hex'));
+  const secrets = createTransactionSecrets(createKeyring(Buffer.from(env.MASTER_KEY!, 'hex')));
 
   return {
     url: service.url,

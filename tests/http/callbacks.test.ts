@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { initiateBody, type MerchantRequest, merchantFor } from '../helpers/merchant';
 import { expectError, sendRaw } from '../helpers/http-edges';
 import { callbackRecords, countRows } from '../helpers/rows';
+import { createKeyring } from '../../src/security/vault';
 import { createTransactionSecrets } from '../../src/security/transaction-secrets';
 
 const SAFARICOM_IP = '196.201.214.200';
@@ -22,7 +23,7 @@ interface Harness {
 async function startHarness(overrides: Record<string, string>): Promise<Harness> {
   const masterKey = randomBytes(32).toString('hex');
   const server = await startTestServer({ MASTER_KEY: masterKey, CALLBACK_ALLOWED_IPS: SAFARICOM_IP, ...overrides });
-  const secrets = createTransactionSecrets(Buffer.from(masterKey, 'hex'));
+  const secrets = createTransactionSecrets(createKeyring(Buffer.from(masterKey, 'hex')));
   return {
     server,
     merchant: await merchantFor(server),

@@ -13,10 +13,11 @@ import { createErrorHandler } from '../../src/errors';
 import { accessLog } from '../../src/http/access-log';
 import { createLogger } from '../../src/logger';
 import { requestContext } from '../../src/request-context';
+import { createKeyring } from '../../src/security/vault';
 import { createTransactionSecrets } from '../../src/security/transaction-secrets';
 import { postCallback, successCallback } from '../helpers/callbacks';
 
-const secrets = createTransactionSecrets(Buffer.alloc(32, 7));
+const secrets = createTransactionSecrets(createKeyring(Buffer.alloc(32, 7)));
 const lines: string[] = [];
 let server: http.Server;
 let baseUrl: string;

@@ -52,13 +52,25 @@ describe('when the admin token is missing or wrong', () => {
 });
 
 describe('when the operator creates a project', () => {
-  it('then the answer holds the project and its secret key, once', async () => {
+  it('then the answer holds the project, a key pair for each mode, and its secret keys, once', async () => {
     const response = await createWith(adminHeaders(server), 'Mama Mboga');
     expect(response.status).toBe(201);
+    const key = (mode: string) => ({ publicKey: expect.stringMatching(new RegExp(`^pk_${mode}_`)), createdAt: expect.any(String) });
     expect(response.data).toEqual({
-      project: { id: expect.stringMatching(/^prj_/), name: 'Mama Mboga', publicKey: expect.stringMatching(/^pk_/), createdAt: expect.any(String), keysRotatedAt: null },
-      secretKey: expect.stringMatching(/^sk_/),
+      project: {
+        id: expect.stringMatching(/^prj_/),
+        name: 'Mama Mboga',
+        // A simulator deployment's default mode is test.
+        publicKey: expect.stringMatching(/^pk_test_/),
+        keys: { test: key('test'), live: key('live') },
+        accounts: [],
+        disabledAt: null,
+        createdAt: expect.any(String),
+      },
+      secretKey: expect.stringMatching(/^sk_test_/),
+      secretKeys: { test: expect.stringMatching(/^sk_test_/), live: expect.stringMatching(/^sk_live_/) },
     });
+    expect(response.data.project.publicKey).toBe(response.data.project.keys.test.publicKey);
   });
 
   it('then the project list shows it without any secret', async () => {
@@ -75,10 +87,10 @@ describe('when the operator creates a project', () => {
   it('then the stored secret key is not the plaintext', async () => {
     const created = await createProject(server.url, server.adminToken, 'Sealed shop');
     const db = server.database();
-    const row = (await db.first(db.qb.selectFrom('Project').selectAll().where('id', '=', created.projectId)))!;
+    const row = (await db.first(db.qb.selectFrom('ApiKey').selectAll().where('projectId', '=', created.projectId).where('publicKey', '=', created.publicKey)))!;
     expect(row.secretKeyEnc.length).toBeGreaterThan(0);
     expect(row.secretKeyEnc).not.toContain(created.secretKey);
-    expect(row.secretKeyEnc).not.toContain(created.secretKey.slice('sk_'.length));
+    expect(row.secretKeyEnc).not.toContain(created.secretKey.slice('sk_test_'.length));
     expect(row.secretKeyEnc).not.toContain(Buffer.from(created.secretKey).toString('base64url'));
   });
 
@@ -96,11 +108,12 @@ describe('when the operator rotates a project’s keys', () => {
 
     const response = await axios.post(`${server.url}${PROJECTS}/${old.projectId}/keys/rotate`, undefined, { headers: adminHeaders(server) });
     expect(response.status).toBe(200);
-    const body = response.data as { project: { id: string; publicKey: string; keysRotatedAt: string | null }; secretKey: string };
+    const body = response.data as { project: { id: string; publicKey: string }; mode: string; publicKey: string; secretKey: string };
     expect(body.project.id).toBe(old.projectId);
+    expect(body.mode).toBe('test');
+    expect(body.publicKey).toBe(body.project.publicKey);
     expect(body.project.publicKey).not.toBe(old.publicKey);
     expect(body.secretKey).not.toBe(old.secretKey);
-    expect(body.project.keysRotatedAt).not.toBeNull();
 
     expectError(await canList(old), 401, 'api_key_unknown');
     const fresh = { projectId: old.projectId, publicKey: body.project.publicKey, secretKey: body.secretKey };

@@ -2,6 +2,7 @@
 // the same database: every callback we acknowledged is stored and applied, and every event it
 // caused reaches the merchant (exactly once after deduping on webhook-id). A real child
 // process, killed for real: nothing in it gets to clean up.
+import { createKeyring } from '../../src/security/vault';
 import { createTransactionSecrets } from '../../src/security/transaction-secrets';
 import { CALLBACK_PATH } from '../../src/callbacks/callback.routes';
 import { openDatabase } from '../../src/db/database';
@@ -27,7 +28,7 @@ describe('when the process is killed while callbacks flow and deliveries are pen
     // The merchant is down until the service has been killed.
     let merchantUp = false;
     const hooks = await startWebhookReceiver(() => (merchantUp ? 200 : 503));
-    const secrets = createTransactionSecrets(Buffer.from(masterKey, 'hex'));
+    const secrets = createTransactionSecrets(createKeyring(Buffer.from(masterKey, 'hex')));
 
     let first = await startServiceProcess(env);
     try {

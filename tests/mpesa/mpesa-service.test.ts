@@ -5,15 +5,26 @@ import { Writable } from 'node:stream';
 import express from 'express';
 import winston from 'winston';
 import fixtures from '../fixtures/daraja-fixtures.json';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createMpesaService } from '../../src/mpesa/mpesa.service';
 import { startSimulatorServer } from '../../src/simulator/main';
+import { configuredDirectory } from '../../src/simulator/simulator';
 import { drip, hugeBody, listenOnLoopback, startFakeDaraja } from '../helpers/fake-daraja';
 
 const config = loadConfig({ MPESA_TIMEOUT_MS: '300' });
 const logger = createLogger(config, true);
 const push = { phone: '254712345678', amount: 10, channel: 'paybill' as const, accountReference: 'INV1', description: 'Test', callbackUrl: 'http://127.0.0.1:9/cb' };
+
+/** The Daraja client of an account (its app), with the account's own shortcode and passkey on every call. */
+function serviceFor(account: Config['mpesa'], baseUrl: string, log = logger) {
+  const client = createMpesaService({ app: account, baseUrl, timeoutMs: account.timeoutMs, logger: log });
+  return {
+    ...client,
+    stkPush: (input: typeof push) => client.stkPush({ ...account, tillNumber: account.tillNumber ?? null }, input),
+    stkQuery: (checkoutRequestId: string) => client.stkQuery(account, checkoutRequestId),
+  };
+}
 
 
 describe('MpesaService with the simulator', () => {
@@ -22,9 +33,7 @@ describe('MpesaService with the simulator', () => {
     simulator = await startSimulatorServer({
       port: 0,
       host: '127.0.0.1',
-      consumerKey: config.mpesa.consumerKey,
-      consumerSecret: config.mpesa.consumerSecret,
-      shortcodes: { [config.mpesa.shortcode]: config.mpesa.passkey },
+      directory: configuredDirectory(config),
       callbackDelayMs: 60_000,
       lateCallbackMs: 60_000,
       logger,
@@ -33,27 +42,27 @@ describe('MpesaService with the simulator', () => {
   afterAll(() => simulator.close());
 
   it('when 500 pushes start at once on a cold token cache, then one OAuth call serves them all', async () => {
-    const mpesa = createMpesaService({ config: { ...config.mpesa, timeoutMs: 10_000 }, baseUrl: simulator.url, logger });
+    const mpesa = serviceFor({ ...config.mpesa, timeoutMs: 10_000 }, simulator.url);
     const results = await Promise.all(Array.from({ length: 500 }, () => mpesa.stkPush(push)));
     expect(results.every((result) => result.kind === 'accepted')).toBe(true);
     expect(mpesa.oauthCallCount()).toBe(1);
   });
 
   it('when the token is refused mid-flight (404.001.03), then it fetches a new token and the push succeeds once', async () => {
-    const mpesa = createMpesaService({ config: config.mpesa, baseUrl: simulator.url, logger });
+    const mpesa = serviceFor(config.mpesa, simulator.url);
     const result = await mpesa.stkPush({ ...push, phone: '254700000010' });
     expect(result.kind).toBe('accepted');
     expect(mpesa.oauthCallCount()).toBe(2);
   });
 
   it('when the consumer secret is wrong, then the push is rejected as mpesa_credentials_rejected', async () => {
-    const mpesa = createMpesaService({ config: { ...config.mpesa, consumerSecret: 'wrong' }, baseUrl: simulator.url, logger });
+    const mpesa = serviceFor({ ...config.mpesa, consumerSecret: 'wrong' }, simulator.url);
     const result = await mpesa.stkPush(push);
     expect(result).toMatchObject({ kind: 'rejected', error: { code: 'mpesa_credentials_rejected' } });
   });
 
   it('when the passkey is wrong, then Daraja says Wrong credentials and the code keeps it in details', async () => {
-    const mpesa = createMpesaService({ config: { ...config.mpesa, passkey: 'not-the-passkey' }, baseUrl: simulator.url, logger });
+    const mpesa = serviceFor({ ...config.mpesa, passkey: 'not-the-passkey' }, simulator.url);
     const result = await mpesa.stkPush(push);
     expect(result).toMatchObject({
       kind: 'rejected',
@@ -62,7 +71,7 @@ describe('MpesaService with the simulator', () => {
   });
 
   it('when querying a push still in progress, then it is pending (4999)', async () => {
-    const mpesa = createMpesaService({ config: config.mpesa, baseUrl: simulator.url, logger });
+    const mpesa = serviceFor(config.mpesa, simulator.url);
     const result = await mpesa.stkPush(push);
     if (result.kind !== 'accepted') throw new Error(`push not accepted: ${result.kind}`);
     await expect(mpesa.stkQuery(result.checkoutRequestId)).resolves.toEqual({ kind: 'pending', reason: 'in_progress' });
@@ -82,7 +91,7 @@ describe('MpesaService against other Daraja answers', () => {
     });
     const fake = await listenOnLoopback(app);
     try {
-      const mpesa = createMpesaService({ config: config.mpesa, baseUrl: fake.url, logger });
+      const mpesa = serviceFor(config.mpesa, fake.url);
       const result = await mpesa.stkPush(push);
       expect(result).toMatchObject({ kind: 'accepted', checkoutRequestId: 'ws_CO_170820261404032708374149', customerMessage: null });
       expect(seen).toEqual([`Bearer ${fixtures.oauth_success_daraja3_doc_numeric_expires_in.body.access_token}`]);
@@ -102,7 +111,7 @@ describe('MpesaService against other Daraja answers', () => {
     });
     const fake = await listenOnLoopback(app);
     try {
-      const mpesa = createMpesaService({ config: config.mpesa, baseUrl: fake.url, logger });
+      const mpesa = serviceFor(config.mpesa, fake.url);
       const result = await mpesa.stkPush(push);
       expect(result.kind).toBe('unknown');
       expect(pushes).toBe(1);
@@ -115,7 +124,7 @@ describe('MpesaService against other Daraja answers', () => {
     const fake = await listenOnLoopback(express());
     const url = fake.url;
     await fake.close();
-    const mpesa = createMpesaService({ config: config.mpesa, baseUrl: url, logger });
+    const mpesa = serviceFor(config.mpesa, url);
     const result = await mpesa.stkPush(push);
     expect(result).toMatchObject({ kind: 'rejected', error: { code: 'mpesa_unavailable' } });
   });
@@ -129,7 +138,7 @@ describe('MpesaService when Daraja answers badly', () => {
   const fake = async (script: Parameters<typeof startFakeDaraja>[0]) => {
     const daraja = await startFakeDaraja(script);
     servers.push(daraja);
-    return { daraja, mpesa: createMpesaService({ config: config.mpesa, baseUrl: daraja.url, logger }) };
+    return { daraja, mpesa: serviceFor(config.mpesa, daraja.url) };
   };
 
   it('when the push is answered 200 with a body that is not Daraja’s, then the outcome is unknown and nothing is resent', async () => {
@@ -174,7 +183,7 @@ describe('MpesaService when Daraja answers badly', () => {
     const { logger: capturing, lines } = capturingLogger();
     const daraja = await startFakeDaraja({ query: (_req, res) => void res.json({ ...fixtures.stk_query_response_success_doc.body, CheckoutRequestID: 'ws_CO_SOMEONE_ELSE' }) });
     servers.push(daraja);
-    const mpesa = createMpesaService({ config: config.mpesa, baseUrl: daraja.url, logger: capturing });
+    const mpesa = serviceFor(config.mpesa, daraja.url, capturing);
     await expect(mpesa.stkQuery('ws_CO_MINE')).resolves.toEqual({ kind: 'pending', reason: 'no_answer' });
     expect(lines.map((line) => JSON.parse(line))).toEqual([
       expect.objectContaining({ level: 'warn', message: expect.stringContaining('another CheckoutRequestID'), asked: 'ws_CO_MINE', answered: 'ws_CO_SOMEONE_ELSE' }),

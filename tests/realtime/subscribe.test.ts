@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { initiateBody, type MerchantRequest, merchantFor } from '../helpers/merchant';
 import { connectSubscriber, type Subscriber } from '../helpers/realtime';
 import { pause } from '../helpers/http-edges';
+import { createKeyring } from '../../src/security/vault';
 import { createTransactionSecrets, type TransactionSecrets } from '../../src/security/transaction-secrets';
 
 const REFUSED = { ok: false, error: { code: 'subscription_refused', message: expect.any(String) } };
@@ -21,7 +22,7 @@ const subscribers: Subscriber[] = [];
 beforeAll(async () => {
   const masterKey = randomBytes(32).toString('hex');
   server = await startTestServer({ MASTER_KEY: masterKey, SIMULATOR_CALLBACK_DELAY_MS: String(CALLBACK_DELAY_MS) });
-  secrets = createTransactionSecrets(Buffer.from(masterKey, 'hex'));
+  secrets = createTransactionSecrets(createKeyring(Buffer.from(masterKey, 'hex')));
   merchant = await merchantFor(server);
 });
 afterEach(() => subscribers.splice(0).forEach((subscriber) => subscriber.close()));

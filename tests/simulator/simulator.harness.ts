@@ -5,11 +5,14 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createLogger } from '../../src/logger';
 import { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions } from '../../src/simulator/main';
+import { staticDirectory } from '../../src/simulator/simulator.directory';
 
 export const CONSUMER_KEY = 'test-consumer-key';
 export const CONSUMER_SECRET = 'test-consumer-secret';
 export const SHORTCODE = '174379';
 export const PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';
+/** A till under SHORTCODE (Buy Goods pushes pay it as PartyB). */
+export const TILL = '5050505';
 export const CALLBACK_DELAY_MS = 50;
 export const LATE_CALLBACK_MS = 300;
 
@@ -132,9 +135,7 @@ export async function startHarness(overrides: Partial<SimulatorServerOptions> = 
   const receiver = await startCallbackReceiver();
   const { callbacks } = receiver;
   const simulator: SimulatorServer = await startSimulatorServer({
-    consumerKey: CONSUMER_KEY,
-    consumerSecret: CONSUMER_SECRET,
-    shortcodes: { [SHORTCODE]: PASSKEY },
+    directory: staticDirectory([{ consumerKey: CONSUMER_KEY, consumerSecret: CONSUMER_SECRET }], { [SHORTCODE]: { passkey: PASSKEY, tills: [TILL] } }),
     callbackDelayMs: CALLBACK_DELAY_MS,
     lateCallbackMs: LATE_CALLBACK_MS,
     logger: silentLogger,

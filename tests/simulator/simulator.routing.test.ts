@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createSimulator, type Simulator } from '../../src/simulator/simulator';
+import { staticDirectory } from '../../src/simulator/simulator.directory';
 import {
   basicAuth,
   CALLBACK_DELAY_MS,
@@ -10,6 +11,7 @@ import {
   HEX_GROUP_ID,
   PASSKEY,
   SHORTCODE,
+  TILL,
   silentLogger,
   sleep,
   startCallbackReceiver,
@@ -75,9 +77,7 @@ describe('simulator mounted inside another app', () => {
   let baseUrl: string;
   beforeAll(async () => {
     simulator = createSimulator({
-      consumerKey: CONSUMER_KEY,
-      consumerSecret: CONSUMER_SECRET,
-      shortcodes: { [SHORTCODE]: PASSKEY },
+      directory: staticDirectory([{ consumerKey: CONSUMER_KEY, consumerSecret: CONSUMER_SECRET }], { [SHORTCODE]: { passkey: PASSKEY, tills: [TILL] } }),
       callbackDelayMs: CALLBACK_DELAY_MS,
       lateCallbackMs: 300,
       logger: silentLogger,
@@ -127,9 +127,7 @@ describe('simulator stop', () => {
   it('when stopped with callbacks pending, then none of them is posted', async () => {
     const receiver = await startCallbackReceiver();
     const simulator = createSimulator({
-      consumerKey: CONSUMER_KEY,
-      consumerSecret: CONSUMER_SECRET,
-      shortcodes: { [SHORTCODE]: PASSKEY },
+      directory: staticDirectory([{ consumerKey: CONSUMER_KEY, consumerSecret: CONSUMER_SECRET }], { [SHORTCODE]: { passkey: PASSKEY, tills: [TILL] } }),
       callbackDelayMs: 100,
       lateCallbackMs: 100,
       logger: silentLogger,

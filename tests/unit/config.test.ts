@@ -26,7 +26,7 @@ describe('config', () => {
 
   it('when production is fully configured, then Safaricom is the base URL and its addresses the allowlist', () => {
     const config = loadConfig(production);
-    expect(config.mpesa.baseUrl).toBe('https://api.safaricom.co.ke');
+    expect(config.mpesa.baseUrls.production).toBe('https://api.safaricom.co.ke');
     expect(config.callbacks.allowedIps).toContain('196.201.212.69');
     expect(config.log.format).toBe('json');
   });

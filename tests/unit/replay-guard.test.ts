@@ -19,7 +19,7 @@ let db: Database;
 beforeAll(async () => {
   redis = await connectRedis(REDIS_URL, `test:${randomBytes(4).toString('hex')}:`, createLogger({ log: { level: 'error', format: 'json' } }, true));
   db = await openDatabase(freshDatabaseUrl(freshDataDir()));
-  await applyMigrations(db);
+  await applyMigrations(db, { legacyMode: 'test' });
 });
 afterAll(async () => {
   await closeRedis(redis);

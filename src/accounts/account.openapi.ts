@@ -1,0 +1,84 @@
+// The M-Pesa accounts API in the OpenAPI document (routes: account.routes.ts).
+import type { ApiSection } from '../openapi/openapi.types';
+import { accountIdParams, accountListSchema, accountResponseSchema, createAccountBody, updateAccountBody } from './account.schema';
+
+const BASE = '/api/v1/mpesa-accounts';
+const TAG = 'M-Pesa accounts';
+
+export const accountsApi: ApiSection = {
+  tags: [
+    {
+      name: TAG,
+      description:
+        "The project's own Daraja accounts: where its payments are collected. Each is one Daraja app (consumer key and secret) on one " +
+        'environment with its shortcode and passkey; test keys manage `simulator` and `sandbox` accounts, live keys `production` ones. ' +
+        'Credentials are write-only: answers show their last four characters. A project without an account of a mode uses the ' +
+        "deployment's own (`MPESA_*`) when it is of that mode.\n\n" +
+        '**PayBill or till.** For a PayBill, `shortcode` is the PayBill. For a till (Buy Goods), `shortcode` is the Head Office (store) ' +
+        'number the till was set up under and the passkey is the one issued for it; `tillNumber` is the till customers pay. An initiate ' +
+        'with `channel: "till"` then sends the till as `PartyB` and the Head Office shortcode as `BusinessShortCode`. A till sent as a ' +
+        'PayBill (or the other way round) is accepted by Daraja and fails later with result code `2028` or `SFC_IC0003`.',
+    },
+  ],
+  operations: [
+    {
+      method: 'post',
+      path: BASE,
+      operationId: 'createMpesaAccount',
+      tag: TAG,
+      summary: 'Add an M-Pesa account',
+      description:
+        'Checks the consumer key and secret at once with an OAuth call to the environment, and keeps the account only if Daraja accepts them. ' +
+        'The first account of a mode becomes its default.',
+      auth: 'signature',
+      body: createAccountBody,
+      responses: { 201: { description: 'The account, masked.', schema: accountResponseSchema } },
+      errors: ['mpesa_account_rejected', 'mpesa_unavailable'],
+    },
+    {
+      method: 'get',
+      path: BASE,
+      operationId: 'listMpesaAccounts',
+      tag: TAG,
+      summary: "List this mode's M-Pesa accounts",
+      auth: 'signature',
+      responses: { 200: { description: 'The accounts, masked.', schema: accountListSchema } },
+    },
+    {
+      method: 'get',
+      path: `${BASE}/:id`,
+      operationId: 'getMpesaAccount',
+      tag: TAG,
+      summary: 'Get an M-Pesa account',
+      auth: 'signature',
+      params: accountIdParams,
+      responses: { 200: { description: 'The account, masked.', schema: accountResponseSchema } },
+      errors: ['mpesa_account_not_found'],
+    },
+    {
+      method: 'patch',
+      path: `${BASE}/:id`,
+      operationId: 'updateMpesaAccount',
+      tag: TAG,
+      summary: 'Change an M-Pesa account',
+      description: 'New credentials are checked like new accounts. `isDefault: true` makes it the default of its mode.',
+      auth: 'signature',
+      params: accountIdParams,
+      body: updateAccountBody,
+      responses: { 200: { description: 'The account, masked.', schema: accountResponseSchema } },
+      errors: ['mpesa_account_not_found', 'mpesa_account_rejected', 'mpesa_unavailable'],
+    },
+    {
+      method: 'delete',
+      path: `${BASE}/:id`,
+      operationId: 'deleteMpesaAccount',
+      tag: TAG,
+      summary: 'Delete an M-Pesa account',
+      description: 'New payments can no longer use it; payments made through it still reconcile through it.',
+      auth: 'signature',
+      params: accountIdParams,
+      responses: { 204: { description: 'Deleted.' } },
+      errors: ['mpesa_account_not_found'],
+    },
+  ],
+};

@@ -1,0 +1,236 @@
+// A project's M-Pesa accounts: register (checked with an OAuth call at once), change, delete,
+// pick the default; and, for payments, which Daraja account pays a push and answers its query.
+// Credentials are sealed in the vault, bound to their account and field, and opened only for
+// the call that needs them. A project with no account of a mode uses the deployment's own
+// MPESA_* account when that account is of the same mode.
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import { AppError } from '../errors';
+import { newId } from '../ids';
+import type { DarajaApps } from '../mpesa/mpesa.apps';
+import { environmentsOf, modeOf, type Environment, type Mode, type Scope } from '../projects/project.modes';
+import type { Vault, SealedFor } from '../security/vault';
+import type { SimulatorDirectory } from '../simulator/simulator.directory';
+import {
+  clearDefault,
+  findAccount,
+  findDefaultAccount,
+  findProjectAccount,
+  insertAccount,
+  listEnvironmentAccounts,
+  listProjectAccounts,
+  updateAccount,
+  type AccountRow,
+} from './account.repository';
+import type { CreateAccountInput, UpdateAccountInput } from './account.schema';
+import { toAccountView } from './account.view';
+
+/** A Daraja account with its credentials open, for one call. `id` null: the deployment's own. */
+export interface DarajaAccount {
+  id: string | null;
+  environment: Environment;
+  consumerKey: string;
+  consumerSecret: string;
+  shortcode: string;
+  passkey: string;
+  tillNumber: string | null;
+}
+
+interface Deps {
+  db: Database;
+  vault: Vault;
+  apps: DarajaApps;
+  /** The deployment's own account (MPESA_*). */
+  deploymentAccount: Config['mpesa'];
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;
+
+/** What an account's credential is sealed for: this account, this field. */
+export const accountSealedFor = (row: { projectId: string; id: string }, purpose: SealedFor['purpose']): SealedFor => ({ projectId: row.projectId, recordId: row.id, purpose });
+
+export function createAccountsService({ db, vault, apps, deploymentAccount }: Deps) {
+  const fallback: DarajaAccount = {
+    id: null,
+    environment: deploymentAccount.environment,
+    consumerKey: deploymentAccount.consumerKey,
+    consumerSecret: deploymentAccount.consumerSecret,
+    shortcode: deploymentAccount.shortcode,
+    passkey: deploymentAccount.passkey,
+    tillNumber: deploymentAccount.tillNumber ?? null,
+  };
+
+  const seal = (row: Pick<AccountRow, 'projectId' | 'id'>, purpose: SealedFor['purpose'], value: string) => vault.seal(value, accountSealedFor(row, purpose));
+  const open = (row: AccountRow, purpose: SealedFor['purpose'], sealed: string) => vault.open(sealed, accountSealedFor(row, purpose));
+
+  function opened(row: AccountRow): DarajaAccount {
+    return {
+      id: row.id,
+      environment: row.environment as Environment,
+      consumerKey: open(row, 'consumer-key', row.consumerKeyEnc),
+      consumerSecret: open(row, 'consumer-secret', row.consumerSecretEnc),
+      shortcode: row.shortcode,
+      passkey: open(row, 'passkey', row.passkeyEnc),
+      tillNumber: row.tillNumber,
+    };
+  }
+
+  const view = (row: AccountRow) =>
+    toAccountView(row, {
+      consumerKey: open(row, 'consumer-key', row.consumerKeyEnc),
+      consumerSecret: open(row, 'consumer-secret', row.consumerSecretEnc),
+      passkey: open(row, 'passkey', row.passkeyEnc),
+      initiatorCredential: row.initiatorCredentialEnc ? open(row, 'initiator-credential', row.initiatorCredentialEnc) : null,
+    });
+
+  /** Daraja must accept the app's consumer key and secret before they are kept. */
+  async function check(environment: Environment, consumerKey: string, consumerSecret: string): Promise<void> {
+    const client = apps.clientFor({ environment, consumerKey, consumerSecret });
+    if (!client) {
+      throw new AppError('validation_failed', 'environment: the simulator is not enabled on this deployment (SIMULATOR_ENABLED)', {
+        fields: [{ field: 'environment', in: 'body', message: 'the simulator is not enabled on this deployment' }],
+      });
+    }
+    try {
+      await client.checkCredentials();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'mpesa_credentials_rejected') {
+        const where = environment === 'simulator' ? "this service's simulator" : `Daraja's ${environment}`;
+        throw new AppError('mpesa_account_rejected', `${where} refused this consumer key and secret: check them in the app on developer.safaricom.co.ke`, {
+          environment,
+          ...error.details,
+        });
+      }
+      throw error;
+    }
+  }
+
+  function refuseOtherMode(mode: Mode, environment: Environment) {
+    if (modeOf(environment) === mode) return;
+    const message =
+      mode === 'live'
+        ? 'a live key manages production accounts; use a test key for simulator and sandbox accounts'
+        : 'a test key manages simulator and sandbox accounts; use a live key for production accounts';
+    throw new AppError('validation_failed', `environment: ${message}`, { fields: [{ field: 'environment', in: 'body', message }] });
+  }
+
+  async function find({ projectId, mode }: Scope, id: string): Promise<AccountRow> {
+    const row = await findProjectAccount(db, projectId, id, environmentsOf(mode));
+    if (!row) throw new AppError('mpesa_account_not_found', `No ${mode} M-Pesa account ${id} in this project`);
+    return row;
+  }
+
+  async function create({ projectId, mode }: Scope, input: CreateAccountInput) {
+    refuseOtherMode(mode, input.environment);
+    await check(input.environment, input.consumerKey, input.consumerSecret);
+    const now = new Date();
+    const id = newId('acc', now);
+    const keys = { projectId, id };
+    const row = await db.transaction(async (tx) => {
+      const first = (await listProjectAccounts(tx, [projectId], environmentsOf(mode))).length === 0;
+      const isDefault = first || input.isDefault === true;
+      if (isDefault) await clearDefault(tx, projectId, environmentsOf(mode), now);
+      return insertAccount(tx, {
+        id,
+        projectId,
+        name: input.name,
+        environment: input.environment,
+        shortcode: input.shortcode,
+        tillNumber: input.tillNumber ?? null,
+        consumerKeyEnc: seal(keys, 'consumer-key', input.consumerKey),
+        consumerSecretEnc: seal(keys, 'consumer-secret', input.consumerSecret),
+        passkeyEnc: seal(keys, 'passkey', input.passkey),
+        initiatorName: input.initiatorName ?? null,
+        initiatorCredentialEnc: input.initiatorCredential ? seal(keys, 'initiator-credential', input.initiatorCredential) : null,
+        isDefault,
+        createdAt: now,
+        updatedAt: now,
+      });
+    });
+    return { account: view(row) };
+  }
+
+  async function update(scope: Scope, id: string, input: UpdateAccountInput) {
+    const { projectId, mode } = scope;
+    const current = await find(scope, id);
+    if (input.consumerKey !== undefined || input.consumerSecret !== undefined) {
+      const { consumerKey, consumerSecret } = opened(current);
+      await check(current.environment as Environment, input.consumerKey ?? consumerKey, input.consumerSecret ?? consumerSecret);
+    }
+    const now = new Date();
+    const row = await db.transaction(async (tx) => {
+      if (input.isDefault) await clearDefault(tx, projectId, environmentsOf(mode), now);
+      return updateAccount(tx, id, {
+        name: input.name,
+        shortcode: input.shortcode,
+        tillNumber: input.tillNumber,
+        consumerKeyEnc: input.consumerKey === undefined ? undefined : seal(current, 'consumer-key', input.consumerKey),
+        consumerSecretEnc: input.consumerSecret === undefined ? undefined : seal(current, 'consumer-secret', input.consumerSecret),
+        passkeyEnc: input.passkey === undefined ? undefined : seal(current, 'passkey', input.passkey),
+        initiatorName: input.initiatorName,
+        initiatorCredentialEnc:
+          input.initiatorCredential === undefined ? undefined : input.initiatorCredential === null ? null : seal(current, 'initiator-credential', input.initiatorCredential),
+        isDefault: input.isDefault,
+        updatedAt: now,
+      });
+    });
+    return { account: view(row) };
+  }
+
+  /** Soft delete: payments made through it still reconcile through it. */
+  async function remove(scope: Scope, id: string): Promise<void> {
+    await find(scope, id);
+    await updateAccount(db, id, { deletedAt: new Date(), isDefault: false, updatedAt: new Date() });
+  }
+
+  return {
+    create,
+    update,
+    remove,
+    get: async (scope: Scope, id: string) => ({ account: view(await find(scope, id)) }),
+    list: async ({ projectId, mode }: Scope) => ({ data: (await listProjectAccounts(db, [projectId], environmentsOf(mode))).map(view) }),
+    /** Every account of these projects, masked, by project (the operator's project list). */
+    async viewsOf(projectIds: readonly string[]): Promise<Map<string, ReturnType<typeof view>[]>> {
+      const byProject = new Map<string, ReturnType<typeof view>[]>();
+      for (const row of await listProjectAccounts(db, projectIds)) byProject.set(row.projectId, [...(byProject.get(row.projectId) ?? []), view(row)]);
+      return byProject;
+    },
+
+    /** The account an initiate pays into: the one it names, else the project's default of its mode, else the deployment's. */
+    async forPayment(scope: Scope, accountId: string | undefined): Promise<DarajaAccount> {
+      const { projectId, mode } = scope;
+      if (accountId) return opened(await find(scope, accountId));
+      const chosen = await findDefaultAccount(db, projectId, environmentsOf(mode));
+      if (chosen) return opened(chosen);
+      if (modeOf(fallback.environment) === mode) return fallback;
+      throw new AppError(
+        'mpesa_account_missing',
+        `This project has no ${mode} M-Pesa account, and this deployment's own account is for ${modeOf(fallback.environment)} mode: add one with POST /api/v1/mpesa-accounts`,
+      );
+    },
+
+    /**
+     * The projects' simulator accounts, as the simulator's directory: their apps get tokens and
+     * their shortcodes are checked against their own passkeys and tills.
+     */
+    simulatorDirectory(): SimulatorDirectory {
+      const accountsNow = async () => (await listEnvironmentAccounts(db, 'simulator')).map(opened);
+      return {
+        isApp: async (key, secret) => (await accountsNow()).some((account) => account.consumerKey === key && account.consumerSecret === secret),
+        async merchant(shortcode) {
+          const mine = (await accountsNow()).filter((account) => account.shortcode === shortcode);
+          if (mine.length === 0) return undefined;
+          return { passkey: mine[0]!.passkey, tills: mine.flatMap((account) => (account.tillNumber ? [account.tillNumber] : [])) };
+        },
+      };
+    },
+
+    /** The account a payment was made through (deleted ones too): its STK Query goes there. */
+    async forTransaction(accountId: string | null): Promise<DarajaAccount> {
+      if (accountId === null) return fallback;
+      const row = await findAccount(db, accountId);
+      if (!row) throw new Error(`account ${accountId} of a stored payment is missing`);
+      return opened(row);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// Who the simulator knows, like Daraja's portal: the apps (consumer key and secret) that may get
+// a token, and the merchants (shortcode, the passkey its Password is built from, its tills).
+// The standalone simulator knows what its configuration names; the one inside the service also
+// knows every project's simulator account (service.ts), so a project's own shortcode and
+// passkey are checked as Daraja checks them: a Password built with another passkey is refused.
+export interface SimulatorMerchant {
+  passkey: string;
+  /** Tills paid through this Head Office shortcode (CustomerBuyGoodsOnline PartyB). */
+  tills: readonly string[];
+}
+
+export interface SimulatorDirectory {
+  isApp(consumerKey: string, consumerSecret: string): Promise<boolean>;
+  merchant(shortcode: string): Promise<SimulatorMerchant | undefined>;
+}
+
+export function staticDirectory(
+  apps: ReadonlyArray<{ consumerKey: string; consumerSecret: string }>,
+  merchants: Readonly<Record<string, SimulatorMerchant>>,
+): SimulatorDirectory {
+  return {
+    isApp: async (key, secret) => apps.some((app) => app.consumerKey === key && app.consumerSecret === secret),
+    merchant: async (shortcode) => (Object.hasOwn(merchants, shortcode) ? merchants[shortcode] : undefined),
+  };
+}
+
+/** Asks each in turn; the first that knows wins. */
+export function combinedDirectory(...directories: SimulatorDirectory[]): SimulatorDirectory {
+  return {
+    async isApp(key, secret) {
+      for (const directory of directories) if (await directory.isApp(key, secret)) return true;
+      return false;
+    },
+    async merchant(shortcode) {
+      for (const directory of directories) {
+        const found = await directory.merchant(shortcode);
+        if (found) return found;
+      }
+      return undefined;
+    },
+  };
+}
