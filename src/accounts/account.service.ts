@@ -83,7 +83,11 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
       initiatorCredential: row.initiatorCredentialEnc ? open(row, 'initiator-credential', row.initiatorCredentialEnc) : null,
     });
 
-  /** Daraja must accept the app's consumer key and secret before they are kept. */
+  /**
+   * Daraja must accept the app's consumer key and secret before they are kept (an OAuth call).
+   * The simulator learns its apps from the accounts themselves, as Daraja's portal creates an app
+   * and its keys together: saving a simulator account registers its app, so there is nothing to ask.
+   */
   async function check(environment: Environment, consumerKey: string, consumerSecret: string): Promise<void> {
     const client = apps.clientFor({ environment, consumerKey, consumerSecret });
     if (!client) {
@@ -91,12 +95,12 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
         fields: [{ field: 'environment', in: 'body', message: 'the simulator is not enabled on this deployment' }],
       });
     }
+    if (environment === 'simulator') return;
     try {
       await client.checkCredentials();
     } catch (error) {
       if (error instanceof AppError && error.code === 'mpesa_credentials_rejected') {
-        const where = environment === 'simulator' ? "this service's simulator" : `Daraja's ${environment}`;
-        throw new AppError('mpesa_account_rejected', `${where} refused this consumer key and secret: check them in the app on developer.safaricom.co.ke`, {
+        throw new AppError('mpesa_account_rejected', `Daraja's ${environment} refused this consumer key and secret: check them in the app on developer.safaricom.co.ke`, {
           environment,
           ...error.details,
         });

@@ -1,6 +1,8 @@
 // Starts the real service on a real port (0: the OS picks), in simulator mode, with its own
 // database. Tests talk to it over HTTP and Socket.io like any client would.
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import winston from 'winston';
 import { loadConfig, type Config } from '../../src/config';
 import { CALLBACK_PATH } from '../../src/callbacks/callback.routes';
 import type { Database } from '../../src/db/database';
@@ -22,7 +24,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Every log line the service writes, at every level, is pushed here (to check what logs hold). */
+  logLines?: string[];
+}
+
+export async function startTestServer(overrides: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = freshDataDir();
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -37,12 +44,20 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     SIMULATOR_LATE_CALLBACK_MS: '400',
     // Keep-alive connections of the test's own HTTP clients must not hold a close for 10 s.
     SHUTDOWN_TIMEOUT_MS: '1000',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    LOG_LEVEL: options.logLines ? 'debug' : (process.env.TEST_LOG_LEVEL ?? 'error'),
+    ...(options.logLines ? { LOG_FORMAT: 'json' } : {}),
     ...overrides,
   };
   const config = loadConfig(env);
-  const service = await startService(config, createLogger(config, !process.env.TEST_LOG_LEVEL));
-  const secrets = createTransactionSecrets(createKeyring(Buffer.from(env.MASTER_KEY!, 'hex')));
+  const logger = createLogger(config, !process.env.TEST_LOG_LEVEL && !options.logLines);
+  if (options.logLines) {
+    const lines = options.logLines;
+    logger.clear();
+    logger.add(new winston.transports.Stream({ stream: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) }));
+  }
+  const service = await startService(config, logger);
+  const previous = (env.MASTER_KEY_PREVIOUS ?? '').split(',').filter(Boolean).map((hex) => Buffer.from(hex, 'hex'));
+  const secrets = createTransactionSecrets(createKeyring(Buffer.from(env.MASTER_KEY!, 'hex'), previous));
 
   return {
     url: service.url,
