@@ -36,7 +36,7 @@ export const expectTransactionShape = `
 pm.test('transaction has the merchant view', () => {
   pm.expect(transaction).to.include.all.keys('id', 'status', 'amount', 'currency', 'phone', 'channel', 'accountReference',
     'description', 'metadata', 'checkoutRequestId', 'merchantRequestId', 'customerMessage', 'mpesaReceiptNumber',
-    'amountPaid', 'amountMismatch', 'failure', 'createdAt', 'updatedAt', 'settledAt');
+    'amountPaid', 'amountVerified', 'amountMismatch', 'failure', 'createdAt', 'updatedAt', 'settledAt');
   pm.expect(transaction.id).to.match(/^txn_/);
   pm.expect(transaction.currency).to.equal('KES');
   pm.expect(transaction.phone).to.match(/^254[17]\\d{8}$/);

@@ -3,6 +3,7 @@
 // one line below, before the Simulator folder (which counts what the run before it did).
 import fs from 'node:fs';
 import path from 'node:path';
+import { accountsFolder } from './accounts.folder';
 import { healthFolder } from './health.folder';
 import { COLLECTION_SCHEMA, noAuth, script, type Collection, type Environment, type Folder, type RequestItem } from './postman-format';
 import { projectsFolder } from './projects.folder';
@@ -25,7 +26,7 @@ const DESCRIPTION = `Every endpoint of mpesa-bridge, grouped by feature, with te
 
 export function buildCollection(): Collection {
   const signing = fs.readFileSync(path.join(__dirname, 'sign-request.js'), 'utf8');
-  const folders = [healthFolder, projectsFolder, transactionsFolder, webhooksFolder, simulatorFolder];
+  const folders = [healthFolder, projectsFolder, transactionsFolder, webhooksFolder, accountsFolder, simulatorFolder];
   assertUniqueNames(folders);
   return {
     info: { _postman_id: COLLECTION_ID, name: 'mpesa-bridge', description: DESCRIPTION, schema: COLLECTION_SCHEMA },
@@ -67,6 +68,7 @@ export function buildEnvironment(): Environment {
       value('webhookEndpointId'),
       value('webhookSecret', '', 'secret'),
       value('eventId'),
+      value('accountId'),
     ],
     _postman_variable_scope: 'environment',
   };

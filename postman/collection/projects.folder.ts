@@ -6,16 +6,18 @@ import { bearer, folder, json, noAuth, request } from './postman-format';
 
 const expectProjectView = `
 pm.test('project has its public fields and no secret', () => {
-  pm.expect(project).to.have.all.keys('id', 'name', 'publicKey', 'createdAt', 'keysRotatedAt');
+  pm.expect(project).to.have.all.keys('id', 'name', 'publicKey', 'keys', 'accounts', 'disabledAt', 'createdAt');
   pm.expect(project.id).to.match(/^prj_/);
-  pm.expect(project.publicKey).to.match(/^pk_/);
+  // A simulator deployment's default mode is test; keys.live is the live pair's public key.
+  pm.expect(project.publicKey).to.match(/^pk_test_/);
+  pm.expect(project.keys.test.publicKey).to.equal(project.publicKey);
 });
 `;
 
 /** Saves the key pair shown once (create, rotate) where the signing script reads it. */
 const saveKeys = `
 pm.test('secretKey is shown once, and saved with the public key to the environment', () => {
-  pm.expect(body.secretKey).to.be.a('string').and.satisfy((key) => key.startsWith('sk_'));
+  pm.expect(body.secretKey).to.be.a('string').and.satisfy((key) => key.startsWith('sk_test_'));
   pm.environment.set('projectId', project.id);
   pm.environment.set('publicKey', project.publicKey);
   pm.environment.set('secretKey', body.secretKey);
@@ -66,12 +68,16 @@ export const projectsFolder = folder(
       path: '/api/v1/projects',
       body: json({ name: 'Postman demo shop' }),
       description:
-        'Creates a project with a key pair. The secret key is shown only in this answer (and on rotation); the test script saves `projectId`, `publicKey` and `secretKey` to the environment.',
+        'Creates a project with a test and a live key pair. The secret keys are shown only in this answer (and on rotation); the test script saves `projectId` and the test pair (`publicKey`, `secretKey`) to the environment.',
       tests: `${expectStatus(201)}
 const body = pm.response.json();
 const project = body.project;
 ${expectProjectView}
-pm.test('keysRotatedAt is null on a new project', () => pm.expect(project.keysRotatedAt).to.equal(null));
+pm.test('a live pair too, and no account yet', () => {
+  pm.expect(project.keys.live.publicKey).to.match(/^pk_live_/);
+  pm.expect(body.secretKeys.live).to.match(/^sk_live_/);
+  pm.expect(project.accounts).to.eql([]);
+});
 ${saveKeys}`,
     }),
     request({
@@ -89,20 +95,35 @@ pm.test('no project carries a secret', () => {
 });`,
     }),
     request({
+      name: 'Rename project',
+      method: 'PATCH',
+      path: '/api/v1/projects/:id',
+      pathVariables: { id: '{{projectId}}' },
+      body: json({ name: 'Postman demo shop (renamed)' }),
+      description: 'Renames it. `{"disabled": true}` would refuse its keys (`403 project_disabled`) until `{"disabled": false}`.',
+      tests: `${expectStatus(200)}
+pm.test('renamed, still enabled', () => {
+  const project = pm.response.json().project;
+  pm.expect(project.name).to.equal('Postman demo shop (renamed)');
+  pm.expect(project.disabledAt).to.equal(null);
+});`,
+    }),
+    request({
       name: 'Rotate project keys',
       method: 'POST',
       path: '/api/v1/projects/:id/keys/rotate',
       pathVariables: { id: '{{projectId}}' },
       description:
-        'A new key pair; the old one stops working at once. The test script saves the new keys (the signed requests after it use them) and keeps the old public key as `previousPublicKey` for an error example.',
+        'A new key pair of one mode (`{"mode": "live"}`; the deployment\'s default mode, test here, without a body); the old pair of that mode stops working at once. The test script saves the new keys (the signed requests after it use them) and keeps the old public key as `previousPublicKey` for an error example.',
       tests: `${expectStatus(200)}
 const body = pm.response.json();
 const project = body.project;
 ${expectProjectView}
-pm.test('the public key changed and keysRotatedAt is set', () => {
+pm.test('the test pair changed', () => {
+  pm.expect(body.mode).to.equal('test');
   pm.expect(project.id).to.equal(pm.environment.get('projectId'));
+  pm.expect(body.publicKey).to.equal(project.publicKey);
   pm.expect(project.publicKey).to.not.equal(pm.environment.get('publicKey'));
-  pm.expect(project.keysRotatedAt).to.be.a('string');
 });
 pm.collectionVariables.set('previousPublicKey', pm.environment.get('publicKey'));
 ${saveKeys}`,

@@ -2,6 +2,7 @@
 // for servers only; browsers use `@mpesa-bridge/sdk/browser` with a client secret instead.
 import { createEventsApi, type EventsApi } from './events.js';
 import { createHttp, type FetchLike } from './http.js';
+import { createMpesaAccountsApi, type MpesaAccountsApi } from './mpesa-accounts.js';
 import { createTransactionsApi, type TransactionsApi } from './transactions.js';
 import { createWebhookEndpointsApi, type WebhookEndpointsApi } from './webhook-endpoints.js';
 import type { WaitOptions } from './wait.js';
@@ -10,9 +11,9 @@ import type { Transaction } from './types.js';
 export interface ClientOptions {
   /** Where the service runs, e.g. `http://localhost:3000`. */
   baseUrl: string;
-  /** `pk_…` */
+  /** `pk_test_…` or `pk_live_…`: the mode of the key is the mode of everything the client sees. */
   publicKey: string;
-  /** `sk_…`: keep it on the server. */
+  /** `sk_test_…` or `sk_live_…`: keep it on the server. */
   secretKey: string;
   /** A fetch implementation; global `fetch` by default (Node 20+). */
   fetch?: FetchLike;
@@ -27,6 +28,8 @@ export interface ClientOptions {
 export interface MpesaBridgeClient {
   transactions: TransactionsApi;
   webhookEndpoints: WebhookEndpointsApi;
+  /** The project's own M-Pesa accounts (of the key's mode). */
+  mpesaAccounts: MpesaAccountsApi;
   /** The event log behind webhooks, and replay. */
   events: EventsApi;
   /** Shorthand for `transactions.waitForResult`. */
@@ -55,6 +58,7 @@ export function createClient(options: ClientOptions): MpesaBridgeClient {
   return {
     transactions,
     webhookEndpoints: createWebhookEndpointsApi(request),
+    mpesaAccounts: createMpesaAccountsApi(request),
     events: createEventsApi(request),
     waitForResult: transactions.waitForResult,
   };

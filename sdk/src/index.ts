@@ -2,6 +2,7 @@
 export { createClient, type ClientOptions, type MpesaBridgeClient } from './client.js';
 export type { TransactionsApi, InitiateOptions } from './transactions.js';
 export type { WebhookEndpointsApi } from './webhook-endpoints.js';
+export type { MpesaAccountsApi } from './mpesa-accounts.js';
 export type { EventsApi } from './events.js';
 export type { PagedList } from './pagination.js';
 export type { WaitOptions } from './wait.js';
@@ -20,4 +21,5 @@ export {
 } from './errors.js';
 export * from './types.js';
 export * from './webhook-types.js';
+export * from './account-types.js';
 export { SDK_VERSION } from './version.js';

@@ -79,6 +79,8 @@ export interface InitiateInput {
   /** 1–13 printable characters; the service defaults to `Payment`. */
   description?: string;
   channel?: Channel;
+  /** The M-Pesa account to collect into (`acc_…`); the project's default account of the key's mode when left out. */
+  account?: string;
   /** Any JSON object up to 2 KB, returned as given. */
   metadata?: Record<string, unknown>;
 }

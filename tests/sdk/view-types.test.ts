@@ -23,7 +23,15 @@ import type {
   WebhookEndpoint,
   WebhookEndpointWithSecret,
   WebhookEventType,
+  MpesaAccount,
+  CreateMpesaAccountInput,
+  UpdateMpesaAccountInput,
+  InitiateInput,
+  ListFilters,
 } from '@mpesa-bridge/sdk';
+import type { AccountView } from '../../src/accounts/account.view';
+import type { createAccountBody, updateAccountBody } from '../../src/accounts/account.schema';
+import type { initiateBody, listQuery } from '../../src/transactions/transaction.schema';
 import type { ClientTransactionView, MerchantTransactionView } from '../../src/transactions/transaction.view';
 import type { Status } from '../../src/transactions/transaction.states';
 import type { ErrorCode as ServerErrorCode } from '../../src/errors';
@@ -90,7 +98,15 @@ const deliveryStatus: Same<z.output<typeof deliveriesQuery>['status'], DeliveryF
 const eventFilters: Same<keyof z.input<typeof eventsQuery>, keyof EventFilters> = true;
 const eventFilterType: Same<z.output<typeof eventsQuery>['type'], EventFilters['type']> = true;
 
+// M-Pesa accounts and the initiate that names one.
+const accountView: Same<AccountView, MpesaAccount> = true;
+const createAccountInput: Same<z.input<typeof createAccountBody>, CreateMpesaAccountInput> = true;
+const updateAccountInput: Same<z.input<typeof updateAccountBody>, UpdateMpesaAccountInput> = true;
+const initiateFields: Same<keyof z.input<ReturnType<typeof initiateBody>>, keyof InitiateInput> = true;
+const listFilters: Same<keyof z.input<typeof listQuery>, keyof ListFilters> = true;
+
 const checks = [
+  accountView, createAccountInput, updateAccountInput, initiateFields, listFilters,
   merchantView, clientView, statuses, errorCodes, reconcileOutcomes,
   eventTypes, selectors, endpointView, endpointEventTypes, eventView, eventRecord, attemptView, deliveryView, attemptLog, withAttempts, withAttemptsLog,
   created, rotated, listed, fetched, updated, deliveriesPage, deliveriesCursor, redeliveredFailed, eventsPage, eventDetail, redelivered,

@@ -6,6 +6,7 @@ import {
   sleep,
   startHarness,
   stkPushBody,
+  TILL,
   type Harness,
 } from './simulator.harness';
 
@@ -25,6 +26,24 @@ describe('simulator STK callbacks', () => {
     expect(answer.status).toBe(200);
     return { merchantRequestId: String(answer.json.MerchantRequestID), checkoutRequestId: String(answer.json.CheckoutRequestID) };
   }
+
+  describe('when a push pays a till as a PayBill, or a PayBill as a till', () => {
+    it.each([
+      ['a Buy Goods push names a number that is not a till of the shortcode', { TransactionType: 'CustomerBuyGoodsOnline', PartyB: 174379 }, 'SFC_IC0003'],
+      ['a PayBill push names another PartyB than the shortcode', { TransactionType: 'CustomerPayBillOnline', PartyB: TILL }, 2028],
+    ])('then Daraja accepts it and fails it in the callback: %s', async (_case, overrides, resultCode) => {
+      const ids = await pushFor(254712345678, overrides);
+      const [callback] = await harness.waitForCallbacks(ids.checkoutRequestId, 1);
+      expect(callback!.body.Body.stkCallback).toMatchObject({ ResultCode: resultCode });
+      expect(callback!.body.Body.stkCallback.CallbackMetadata).toBeUndefined();
+    });
+
+    it('then a Buy Goods push to one of its tills, under its Head Office shortcode, is paid', async () => {
+      const ids = await pushFor(254712345678, { TransactionType: 'CustomerBuyGoodsOnline', PartyB: TILL });
+      const [callback] = await harness.waitForCallbacks(ids.checkoutRequestId, 1);
+      expect(callback!.body.Body.stkCallback).toMatchObject({ ResultCode: 0 });
+    });
+  });
 
   describe('when the customer pays', () => {
     it('then one callback arrives with Daraja\'s headers and success body', async () => {

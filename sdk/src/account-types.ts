@@ -1,0 +1,57 @@
+// M-Pesa accounts as the SDK's callers see them. Kept by hand in step with
+// src/accounts/account.schema.ts; tests/sdk/view-types.test.ts fails when they drift apart.
+
+export type Environment = 'simulator' | 'sandbox' | 'production';
+export type Mode = 'test' | 'live';
+
+/** A Daraja account of the project. Credentials are write-only: at most their last four characters come back. */
+export interface MpesaAccount {
+  /** `acc_…` */
+  id: string;
+  name: string;
+  environment: Environment;
+  /** `test` for simulator and sandbox, `live` for production: which key pair manages it. */
+  mode: Mode;
+  /** The PayBill, or for a till the Head Office (store) shortcode its passkey was issued for. */
+  shortcode: string;
+  /** The till customers pay with `channel: "till"`. */
+  tillNumber: string | null;
+  /** Masked, e.g. `••••Vs0V`. */
+  consumerKey: string | null;
+  consumerSecret: string | null;
+  passkey: string | null;
+  initiatorName: string | null;
+  initiatorCredential: string | null;
+  /** Used by initiates of its mode that name no `account`. */
+  isDefault: boolean;
+  /** ISO 8601. */
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateMpesaAccountInput {
+  name: string;
+  /** Must match the key's mode: a test key adds `simulator` or `sandbox` accounts, a live key `production` ones. */
+  environment: Environment;
+  consumerKey: string;
+  consumerSecret: string;
+  shortcode: string;
+  passkey: string;
+  tillNumber?: string | null;
+  initiatorName?: string | null;
+  initiatorCredential?: string | null;
+  isDefault?: boolean;
+}
+
+export interface UpdateMpesaAccountInput {
+  name?: string;
+  consumerKey?: string;
+  consumerSecret?: string;
+  shortcode?: string;
+  passkey?: string;
+  tillNumber?: string | null;
+  initiatorName?: string | null;
+  initiatorCredential?: string | null;
+  /** `true` makes it the default of its mode. */
+  isDefault?: true;
+}

@@ -1,0 +1,43 @@
+// The project's own M-Pesa accounts: where its payments are collected. The service checks new
+// sandbox and production credentials with Daraja before keeping them (mpesa_account_rejected
+// when Daraja refuses them).
+import type { createHttp } from './http.js';
+import type { CreateMpesaAccountInput, MpesaAccount, UpdateMpesaAccountInput } from './account-types.js';
+
+export interface MpesaAccountsApi {
+  create(input: CreateMpesaAccountInput): Promise<MpesaAccount>;
+  /** This key's mode's accounts, newest first. */
+  list(): Promise<MpesaAccount[]>;
+  get(id: string): Promise<MpesaAccount>;
+  update(id: string, changes: UpdateMpesaAccountInput): Promise<MpesaAccount>;
+  /** New payments can no longer use it; payments made through it still reconcile. */
+  delete(id: string): Promise<void>;
+}
+
+const BASE = '/api/v1/mpesa-accounts';
+
+export function createMpesaAccountsApi(request: ReturnType<typeof createHttp>): MpesaAccountsApi {
+  const pathOf = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
+  return {
+    async create(input) {
+      // Not retried after a lost answer: a second call adds a second account.
+      const { body } = await request<{ account: MpesaAccount }>({ method: 'POST', path: BASE, body: input, retry: 'write' });
+      return body.account;
+    },
+    async list() {
+      const { body } = await request<{ data: MpesaAccount[] }>({ method: 'GET', path: BASE, retry: 'read' });
+      return body.data;
+    },
+    async get(id) {
+      const { body } = await request<{ account: MpesaAccount }>({ method: 'GET', path: pathOf(id), retry: 'read' });
+      return body.account;
+    },
+    async update(id, changes) {
+      const { body } = await request<{ account: MpesaAccount }>({ method: 'PATCH', path: pathOf(id), body: changes, retry: 'idempotent-write' });
+      return body.account;
+    },
+    async delete(id) {
+      await request<undefined>({ method: 'DELETE', path: pathOf(id), retry: 'write' });
+    },
+  };
+}
