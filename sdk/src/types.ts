@@ -33,6 +33,10 @@ export interface Transaction {
   currency: 'KES';
   /** Normalised, e.g. `254712345678`. */
   phone: string;
+  /** The mode of the key it was made with (`test` or `live`): only keys of that mode see it. */
+  mode: 'test' | 'live';
+  /** The project's M-Pesa account it was paid into; null for the deployment's own account. */
+  accountId: string | null;
   channel: Channel;
   accountReference: string;
   description: string;

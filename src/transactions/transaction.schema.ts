@@ -162,6 +162,11 @@ export const merchantTransactionSchema = z
     amount: z.number().int().meta({ description: 'Amount asked, whole KES.', examples: [150] }),
     currency: z.literal('KES'),
     phone: z.string().meta({ description: 'Normalised MSISDN.', examples: ['254712345678'] }),
+    mode: z.enum(['test', 'live']).meta({ description: 'The mode of the key it was made with: only keys of that mode see it.', examples: ['live'] }),
+    accountId: z
+      .string()
+      .nullable()
+      .meta({ description: "The project's M-Pesa account it was paid into (`acc_…`); null for the deployment's own account.", examples: ['acc_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
     channel,
     accountReference: z.string().meta({ examples: ['INV001'] }),
     description: z.string().meta({ examples: ['Order 1'] }),

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { TransactionRow } from './transaction.repository';
 import type { CHANNELS, clientTransactionSchema, failureSchema, merchantTransactionSchema } from './transaction.schema';
 import { interpretResultCode, type Status } from './transaction.states';
+import type { Mode } from '../projects/project.modes';
 
 export type { TransactionRow };
 export type Failure = z.output<typeof failureSchema>;
@@ -34,6 +35,8 @@ export function toMerchantView(row: TransactionRow): MerchantTransactionView {
     amount: row.amount,
     currency: 'KES' as const,
     phone: row.phone,
+    mode: row.mode as Mode,
+    accountId: row.accountId,
     channel: row.channel as (typeof CHANNELS)[number],
     accountReference: row.accountReference,
     description: row.description,

@@ -1,15 +1,16 @@
 // M-Pesa accounts as tests need them: bodies for POST /api/v1/mpesa-accounts, a Daraja that
 // records what it was sent (the simulator's own router behind a recorder), and test/live keys.
 import express from 'express';
+import type { CreateMpesaAccountInput } from '@mpesa-bridge/sdk';
 import { createLogger } from '../../src/logger';
 import { createSimulator } from '../../src/simulator/simulator';
 import { staticDirectory, type SimulatorMerchant } from '../../src/simulator/simulator.directory';
 import { listenOnLoopback } from './fake-daraja';
 import type { ProjectKeys } from './merchant';
 
-export const accountBody = (overrides: Record<string, unknown> = {}) => ({
+export const accountBody = (overrides: Partial<CreateMpesaAccountInput> = {}) => ({
   name: 'Main PayBill',
-  environment: 'simulator',
+  environment: 'simulator' as CreateMpesaAccountInput['environment'],
   consumerKey: `ck_${Math.random().toString(36).slice(2, 12)}`,
   consumerSecret: `cs_${Math.random().toString(36).slice(2, 14)}`,
   shortcode: '600100',

@@ -16,7 +16,7 @@ afterAll(() => server.close());
 
 // Lists the SDK's declared fields; `satisfies` makes the compiler check the list is exactly the type's keys.
 const TRANSACTION_FIELDS = Object.keys({
-  id: 1, status: 1, amount: 1, currency: 1, phone: 1, channel: 1, accountReference: 1, description: 1, metadata: 1,
+  id: 1, status: 1, amount: 1, currency: 1, phone: 1, mode: 1, accountId: 1, channel: 1, accountReference: 1, description: 1, metadata: 1,
   checkoutRequestId: 1, merchantRequestId: 1, customerMessage: 1, mpesaReceiptNumber: 1, amountPaid: 1,
   amountVerified: 1, amountMismatch: 1, failure: 1, createdAt: 1, updatedAt: 1, settledAt: 1,
 } satisfies Record<keyof Transaction, 1>).sort();
