@@ -18,7 +18,8 @@ import { createProjectsService } from './projects/project.service';
 import { createCallbacksService } from './callbacks/callback.service';
 import { callbackUrlBuilder } from './callbacks/callback.routes';
 import { attachRealtime } from './realtime/realtime.server';
-import { createSubscribeGuard } from './realtime/subscribe-guard';
+import { attachProjectStream } from './realtime/project-stream';
+import { createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
 import { answerUnparsableRequests } from './http/client-error';
 import { createFailureLimits } from './auth/failure-limiter';
 import { createLimiterStore } from './auth/limiter-store';
@@ -97,10 +98,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const settlePayment = createSettlement({ db, events });
   const transactionSecrets = createTransactionSecrets(serviceSecrets.keyring);
   const projects = createProjectsService({ db, vault, accounts, defaultMode: modeOf(config.mpesa.environment) });
-  const callbacks = createCallbacksService({ db, settlePayment, logger });
+  const callbacks = createCallbacksService({ db, settlePayment, events, logger });
   const transactions = createTransactionsService({
     db,
     settlePayment,
+    events,
     accounts,
     apps,
     breakers: createBreakers(),
@@ -112,7 +114,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   });
   const deliveryWorker = createDeliveryWorker({ db, vault, config: config.webhooks, logger });
   // Every committed state change has written its event (outbox): send it now.
-  events.onChanged(() => deliveryWorker.wake());
+  events.onRecorded(() => deliveryWorker.wake());
   const pacers = createPacers(config.reconciliation.queriesPerSecond);
   const reconciler = createReconciler({ db, settlePayment, accounts, apps, pacers, config: config.reconciliation, logger });
   const reconcileWorker = createReconcileWorker({ db, reconciler, pacers, config: config.reconciliation, logger });
@@ -147,6 +149,15 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     logger,
     guard: createSubscribeGuard(failureLimits, config.trustProxy),
   });
+  const stopProjectStream = attachProjectStream({
+    io: realtime.io,
+    projects,
+    events,
+    failures: failureLimits,
+    toleranceSeconds: config.signatureToleranceSeconds,
+    sourceOf: socketSource(config.trustProxy),
+    logger,
+  });
 
   // After a master-key rotation (MASTER_KEY_PREVIOUS set), move every stored secret onto the new key.
   if (serviceSecrets.keyring.all.length > 1) {
@@ -175,6 +186,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       const deadline = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs);
+      stopProjectStream();
       await realtime.close();
       await drained;
       clearTimeout(deadline);

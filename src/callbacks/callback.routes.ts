@@ -27,6 +27,11 @@ export function createCallbackRoutes({ callbacks, secrets, isAllowedSource, body
   router.use((req, _res, next) => {
     if (!isAllowedSource(req.ip)) {
       logger.warn('callback refused: source address not allowed', { sourceIp: req.ip });
+      // The path is /<transactionId>/<token>: a real token names whose payment was called for.
+      const [, transactionId, token] = req.path.split('/');
+      if (transactionId && token && secrets.isCallbackToken(transactionId, token)) {
+        callbacks.noteRefused(transactionId, req.ip ?? 'unknown').catch((error: unknown) => logger.warn('could not tell a refused callback to its project', { error }));
+      }
       throw new AppError('callback_source_forbidden', 'This address may not post M-Pesa callbacks');
     }
     next();

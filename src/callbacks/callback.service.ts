@@ -8,7 +8,11 @@ import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { SettleLabel, SettlePayment, SettleResult, Settlement } from '../transactions/transaction.settle';
 import { interpretResultCode } from '../transactions/transaction.states';
-import { listUnprocessedCallbacks, storeUnprocessedCallback } from './callback.repository';
+import { listUnprocessedCallbacks, storeUnprocessedCallback, type NewCallbackRecord } from './callback.repository';
+import { maskPhone } from '../logger';
+import type { Mode } from '../projects/project.modes';
+import type { TransactionEvents } from '../transactions/transaction.events';
+import { findTransaction } from '../transactions/transaction.repository';
 import { parseJson, parseStkCallback, type StkCallback } from './callback.parse';
 
 export type CallbackOutcome = SettleLabel;
@@ -22,6 +26,8 @@ export interface IncomingCallback {
 }
 
 const PENDING_SWEEP_BATCH = 100;
+/** How much of a callback's body a receipt shows. */
+const RECEIPT_BODY_BYTES = 4096;
 
 /** What a callback says, as a settlement; undefined when the body is not an STK callback. */
 export function settlementOfCallback(rawBody: Buffer): Settlement | undefined {
@@ -40,9 +46,28 @@ export function settlementOfCallback(rawBody: Buffer): Settlement | undefined {
   };
 }
 
+/**
+ * A callback's body for people to read: phone numbers masked. JSON stays JSON (a masked number
+ * becomes a string); anything else is masked as text. Cut at RECEIPT_BODY_BYTES.
+ */
+function receiptBody(rawBody: Buffer): string {
+  const text = rawBody.toString('utf8');
+  let shown: string;
+  try {
+    shown = JSON.stringify(JSON.parse(text), (_key, value: unknown) => {
+      if (typeof value === 'string') return maskPhone(value);
+      if (typeof value === 'number' && Number.isInteger(value) && maskPhone(String(value)) !== String(value)) return maskPhone(String(value));
+      return value;
+    });
+  } catch {
+    shown = maskPhone(text);
+  }
+  return shown.length > RECEIPT_BODY_BYTES ? `${shown.slice(0, RECEIPT_BODY_BYTES)}…` : shown;
+}
+
 export type CallbacksService = ReturnType<typeof createCallbacksService>;
 
-export function createCallbacksService({ db, settlePayment, logger }: { db: Database; settlePayment: SettlePayment; logger: Logger }) {
+export function createCallbacksService({ db, settlePayment, events, logger }: { db: Database; settlePayment: SettlePayment; events: TransactionEvents; logger: Logger }) {
   function report(callbackId: string, result: SettleResult) {
     if (!result.claimed) return;
     const { row, label } = result;
@@ -50,6 +75,43 @@ export function createCallbacksService({ db, settlePayment, logger }: { db: Data
       logger.warn('callback amount differs from the amount requested', { transactionId: row.id, requested: row.amount, paid: row.amountPaid });
     }
     logger.info('callback processed', { callbackId, transactionId: row?.id, outcome: label, status: row?.status });
+  }
+
+  function announce(record: NewCallbackRecord, result: SettleResult) {
+    if (!result.claimed || !result.row || record.transactionId === null) return;
+    const { row } = result;
+    events.publishCallback({
+      id: record.id,
+      projectId: row.projectId,
+      mode: row.mode as Mode,
+      transactionId: row.id,
+      receivedAt: record.receivedAt,
+      sourceIp: record.sourceIp,
+      allowed: true,
+      outcome: result.label,
+      body: receiptBody(record.rawBody),
+    });
+  }
+
+  /**
+   * A callback from an address not on the allowlist, for a payment its URL's token vouches for:
+   * not stored, but told to the payment's project, so whoever watches it sees Safaricom (or
+   * someone) called and was refused.
+   */
+  async function noteRefused(transactionId: string, sourceIp: string): Promise<void> {
+    const row = await findTransaction(db, transactionId);
+    if (!row) return;
+    events.publishCallback({
+      id: null,
+      projectId: row.projectId,
+      mode: row.mode as Mode,
+      transactionId,
+      receivedAt: new Date(),
+      sourceIp,
+      allowed: false,
+      outcome: 'refused',
+      body: '',
+    });
   }
 
   /** Stores the callback durably and applies it. Resolves once it is safe to acknowledge. */
@@ -65,7 +127,9 @@ export function createCallbacksService({ db, settlePayment, logger }: { db: Data
       receivedAt,
     };
     try {
-      report(record.id, await settlePayment({ transactionId: record.transactionId, settlement, callback: { record } }));
+      const result = await settlePayment({ transactionId: record.transactionId, settlement, callback: { record } });
+      report(record.id, result);
+      announce(record, result);
     } catch (error) {
       // Applying failed: keep the callback anyway (this insert is what we acknowledge on).
       logger.error('callback processing failed; stored for retry', { callbackId: record.id, error });
@@ -91,5 +155,5 @@ export function createCallbacksService({ db, settlePayment, logger }: { db: Data
     return pending.length;
   }
 
-  return { receive, processPending };
+  return { receive, processPending, noteRefused };
 }

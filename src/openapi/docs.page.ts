@@ -25,7 +25,7 @@ export function renderReferencePage(doc: OpenApiDocument, documentUrl: string): 
     ...doc.tags
       .filter((tag) => byTag(tag.name).length)
       .map((tag) => navGroup(tag.name, byTag(tag.name).map(({ method, op }) => link(`#op-${op.operationId}`, op.summary, method)))),
-    navGroup('Real-time (Socket.io)', events.map((event) => link(`#event-${event.name}`, event.name))),
+    navGroup('Real-time (Socket.io)', events.map((event) => link(`#${eventAnchor(event)}`, event.namespace === '/' ? event.name : `${event.namespace} ${event.name}`))),
     navGroup('Webhooks', webhooks.map(([type]) => link(`#webhook-${type}`, type))),
     navGroup('Schemas', Object.keys(components).map((name) => link(`#${schemaAnchor(name)}`, name))),
   ].join('');
@@ -138,13 +138,19 @@ function schemaTypeAndNotes(schema: JsonSchema, description: string | undefined)
 function socketSection(doc: OpenApiDocument, components: Components): string {
   const socket = doc['x-socket-io'];
   const block = (event: SocketEventObject) =>
-    `<article class="operation" id="event-${escapeHtml(event.name)}">` +
-    `<h3><span class="method ${event.direction === 'client-to-server' ? 'emit' : 'on'}">${event.direction === 'client-to-server' ? 'EMIT' : 'ON'}</span> <code class="path">${escapeHtml(event.name)}</code></h3>` +
+    `<article class="operation" id="${escapeHtml(eventAnchor(event))}">` +
+    `<h3><span class="method ${event.direction === 'client-to-server' ? 'emit' : 'on'}">${event.direction === 'client-to-server' ? 'EMIT' : 'ON'}</span> <code class="path">${escapeHtml(event.name)}</code>` +
+    `${event.namespace === '/' ? '' : ` <small>namespace <code>${escapeHtml(event.namespace)}</code></small>`}</h3>` +
     `<p class="summary">${escapeHtml(event.summary)}</p>${event.description ? markdown(event.description) : ''}` +
     `<h4>Payload</h4><div class="two">${namedSchemaTable(event.payload, components)}${exampleBlock(event.payload, components)}</div>` +
     (event.ack ? `<h4>Acknowledgement</h4><div class="two">${namedSchemaTable(event.ack, components)}${exampleBlock(event.ack, components)}</div>` : '') +
     '</article>';
   return `<section><h2>Real-time (Socket.io)</h2>${markdown(socket.description)}<p>Path <code>${escapeHtml(socket.path)}</code>.</p>${socket.events.map(block).join('')}</section>`;
+}
+
+/** Event names repeat across namespaces; anchors do not. */
+function eventAnchor(event: SocketEventObject): string {
+  return event.namespace === '/' ? `event-${event.name}` : `event-${event.namespace.slice(1)}-${event.name}`;
 }
 
 function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {

@@ -55,6 +55,7 @@ export function buildOpenApiDocument(sections: readonly ApiSection[], options: D
 
   const events = sections.flatMap((section) => section.socketEvents ?? []).map((event) => ({
     name: event.name,
+    namespace: event.namespace ?? '/',
     direction: event.direction,
     summary: event.summary,
     ...(event.description ? { description: event.description } : {}),
@@ -77,7 +78,9 @@ export function buildOpenApiDocument(sections: readonly ApiSection[], options: D
     components: { schemas: sortedByKey(components.schemas), securitySchemes: securitySchemes(options.signatureToleranceSeconds) },
     'x-socket-io': {
       path: '/socket.io',
-      description: 'Socket.io 4 on the same host and port as the HTTP API. A browser subscribes to one transaction with the `clientSecret` from initiate.',
+      description:
+        'Socket.io 4 on the same host and port as the HTTP API. In the default namespace a browser subscribes to one transaction with the `clientSecret` from initiate; ' +
+        'in the `/projects` namespace a server (or the CLI) signed with the project keys follows everything that happens in its project and mode.',
       events,
     },
   };

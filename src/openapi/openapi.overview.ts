@@ -28,7 +28,7 @@ export function overview(toleranceSeconds: number): string {
     '',
     '### Real-time and webhooks',
     '',
-    'The Socket.io events (`subscribe`, `transaction.updated`) are described under the `x-socket-io` extension, with their ' +
-      'payloads as components (`SubscribeRequest`, `SubscribeAck`, `ClientTransaction`). Webhook deliveries are under `webhooks`.',
+    'The Socket.io events (`subscribe`, `transaction.updated`; the project stream `transaction`, `event`, `callback`) are described under the `x-socket-io` extension, with their ' +
+      'payloads as components (`SubscribeRequest`, `SubscribeAck`, `ClientTransaction`, `ProjectStreamAuth`, …). Webhook deliveries are under `webhooks`.',
   ].join('\n');
 }

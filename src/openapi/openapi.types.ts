@@ -60,6 +60,8 @@ export interface WebhookSpec {
 /** A Socket.io event on the service's port, documented under the `x-socket-io` extension. */
 export interface SocketEventSpec {
   name: string;
+  /** The Socket.io namespace; the default one (`/`) when absent. */
+  namespace?: string;
   direction: 'client-to-server' | 'server-to-client';
   summary: string;
   description?: string;
@@ -116,6 +118,7 @@ export interface OperationObject {
 
 export interface SocketEventObject {
   name: string;
+  namespace: string;
   direction: SocketEventSpec['direction'];
   summary: string;
   description?: string;

@@ -4,6 +4,8 @@ import type { ApiSection } from '../openapi/openapi.types';
 import { clientTransactionSchema } from '../transactions/transaction.schema';
 import { subscribeAck, subscribeRequest, unsubscribeRequest } from './realtime.schema';
 import { TRANSACTION_UPDATED } from './realtime.server';
+import { PROJECT_NAMESPACE, PROJECT_STREAM_PATH, STREAM_EVENTS } from './project-stream';
+import { projectStreamAuth, projectStreamError, streamCallback, streamEvent, streamTransaction } from './project-stream.schema';
 
 export const realtimeApi: ApiSection = {
   socketEvents: [
@@ -29,6 +31,42 @@ export const realtimeApi: ApiSection = {
       summary: 'The transaction’s current state',
       description: 'Sent on subscribe and on every change of a subscribed transaction. The phone number is masked.',
       payload: clientTransactionSchema,
+    },
+    {
+      name: 'connect',
+      namespace: PROJECT_NAMESPACE,
+      direction: 'client-to-server',
+      summary: 'Follow a project (handshake)',
+      description:
+        `Connect to the \`${PROJECT_NAMESPACE}\` namespace with \`auth\` signed by the keys of the mode to follow, over GET \`${PROJECT_STREAM_PATH}\`. ` +
+        'A refused handshake fails with `connect_error`, whose `data` is a `ProjectStreamError`. The stream has no history: ' +
+        'what happened while disconnected is in `GET /api/v1/events` and `GET /api/v1/transactions`.',
+      payload: projectStreamAuth,
+      ack: projectStreamError,
+    },
+    {
+      name: STREAM_EVENTS.transaction,
+      namespace: PROJECT_NAMESPACE,
+      direction: 'server-to-client',
+      summary: 'A payment started or changed',
+      description: 'Every payment of the project in this mode: on creation, on Daraja’s answer to the push and on every change. The merchant view.',
+      payload: streamTransaction,
+    },
+    {
+      name: STREAM_EVENTS.event,
+      namespace: PROJECT_NAMESPACE,
+      direction: 'server-to-client',
+      summary: 'An event was recorded',
+      description: 'Each outbox event once committed, with the exact body its webhook deliveries carry (the CLI forwards it to a local URL).',
+      payload: streamEvent,
+    },
+    {
+      name: STREAM_EVENTS.callback,
+      namespace: PROJECT_NAMESPACE,
+      direction: 'server-to-client',
+      summary: 'An M-Pesa callback arrived',
+      description: 'A callback for one of the project’s payments, what it did, and callbacks refused because their source is not on the allowlist.',
+      payload: streamCallback,
     },
   ],
 };

@@ -15,8 +15,8 @@ export interface SubscribeGuard {
 }
 
 export function createSubscribeGuard(failures: Pick<FailureLimits, 'subscribeBySocket' | 'subscribeBySource'>, trustProxy: Config['trustProxy']): SubscribeGuard {
-  const trust = compileTrust(trustProxy);
-  const sourceOf = (socket: Socket) => sourceKey(proxyaddr(socket.request as IncomingMessage, trust));
+  const addressOf = socketSource(trustProxy);
+  const sourceOf = (socket: Socket) => sourceKey(addressOf(socket.request));
   return {
     async blockedFor(socket) {
       const [bySocket, bySource] = await Promise.all([failures.subscribeBySocket.blockedFor(socket.id), failures.subscribeBySource.blockedFor(sourceOf(socket))]);
@@ -26,6 +26,12 @@ export function createSubscribeGuard(failures: Pick<FailureLimits, 'subscribeByS
       await Promise.all([failures.subscribeBySocket.fail(socket.id), failures.subscribeBySource.fail(sourceOf(socket))]);
     },
   };
+}
+
+/** A socket's source address as Express reads `req.ip` with the same TRUST_PROXY. */
+export function socketSource(trustProxy: Config['trustProxy']): (request: IncomingMessage) => string {
+  const trust = compileTrust(trustProxy);
+  return (request) => proxyaddr(request, trust);
 }
 
 /** Express's reading of `trust proxy` (express/lib/utils.js compileTrust), for proxy-addr. */

@@ -1,21 +1,60 @@
-// Committed state changes, for in-process listeners (the Socket.io rooms). Published only
-// after the database transaction that made the change has committed.
+// What happened, for in-process listeners: committed payment changes (the Socket.io rooms),
+// payments started, committed outbox events and callbacks received (the project stream,
+// src/realtime/project-stream.ts). Each is
+// published only after the database transaction that made it has committed; each instance
+// publishes what it committed itself (the Socket.io adapter carries it to the others).
 import { EventEmitter } from 'node:events';
+import type { NewEvent } from '../events/event.types';
+import type { Mode } from '../projects/project.modes';
 import type { TransactionRow } from './transaction.view';
 
+/** A callback as it arrived, for the people following a project ("did Safaricom call me?"). */
+export interface CallbackReceipt {
+  /** `cbk_…`; null when the source was refused (nothing was stored). */
+  id: string | null;
+  projectId: string;
+  mode: Mode;
+  transactionId: string;
+  receivedAt: Date;
+  sourceIp: string;
+  /** false: the source address is not on the allowlist (answered 403, not stored). */
+  allowed: boolean;
+  /** What it did: applied, enriched, duplicate, orphan, unreadable; `refused` when not allowed. */
+  outcome: string;
+  /** The body as text, phone numbers masked, cut at 4 KiB; empty when refused. */
+  body: string;
+}
+
 export interface TransactionEvents {
+  /** A settlement moved or enriched the payment. */
   publishChanged(row: TransactionRow): void;
   onChanged(listener: (row: TransactionRow) => void): () => void;
+  /** A payment was created, or Daraja answered its push: no change of state, news to its project. */
+  publishStarted(row: TransactionRow): void;
+  onStarted(listener: (row: TransactionRow) => void): () => void;
+  publishRecorded(event: NewEvent): void;
+  onRecorded(listener: (event: NewEvent) => void): () => void;
+  publishCallback(receipt: CallbackReceipt): void;
+  onCallback(listener: (receipt: CallbackReceipt) => void): () => void;
 }
 
 export function createTransactionEvents(): TransactionEvents {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
+  const on = <T>(name: string, listener: (value: T) => void) => {
+    emitter.on(name, listener);
+    return () => {
+      emitter.off(name, listener);
+    };
+  };
   return {
     publishChanged: (row) => emitter.emit('changed', row),
-    onChanged(listener) {
-      emitter.on('changed', listener);
-      return () => emitter.off('changed', listener);
-    },
+    onChanged: (listener) => on('changed', listener),
+    publishStarted: (row) => emitter.emit('started', row),
+    onStarted: (listener) => on('started', listener),
+    publishRecorded: (event) => emitter.emit('recorded', event),
+    onRecorded: (listener) => on('recorded', listener),
+    publishCallback: (receipt) => emitter.emit('callback', receipt),
+    onCallback: (listener) => on('callback', listener),
   };
 }

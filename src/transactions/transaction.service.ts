@@ -11,6 +11,7 @@ import type { DarajaApps } from '../mpesa/mpesa.apps';
 import { isDarajaFailure, type Breakers } from '../mpesa/mpesa.breaker';
 import type { MpesaService } from '../mpesa/mpesa.service';
 import type { Scope } from '../projects/project.modes';
+import type { TransactionEvents } from './transaction.events';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import {
   findByIdempotencyKey,
@@ -49,6 +50,8 @@ export interface InitiateResult {
 interface Deps {
   db: Database;
   settlePayment: SettlePayment;
+  /** Told of new payments and of Daraja's answer to their push (settlements tell it themselves). */
+  events: Pick<TransactionEvents, 'publishStarted'>;
   accounts: Pick<AccountsService, 'forPayment'>;
   apps: DarajaApps;
   breakers: Breakers;
@@ -157,6 +160,7 @@ export function createTransactionsService(deps: Deps) {
     const change = { id: newId('chg', now), transactionId: id, fromStatus: null, toStatus: 'pending', source: 'initiate', resultCode: null, resultDesc: null, createdAt: now };
     try {
       await insertPending({ row, change });
+      deps.events.publishStarted(row);
       return row;
     } catch (error) {
       // Another request with this Idempotency-Key won the insert.
@@ -213,7 +217,9 @@ export function createTransactionsService(deps: Deps) {
       // A fast callback may have settled the payment already: only the Daraja ids are written.
       const ids = { checkoutRequestId: push.checkoutRequestId, merchantRequestId: push.merchantRequestId, customerMessage: push.customerMessage };
       const at = new Date();
-      return resultOf(await recordPushAnswer({ id: row.id, patch: { ...ids, pushFinishedAt: at, updatedAt: at } }));
+      const answered = await recordPushAnswer({ id: row.id, patch: { ...ids, pushFinishedAt: at, updatedAt: at } });
+      deps.events.publishStarted(answered);
+      return resultOf(answered);
     }
     if (push.kind === 'unknown') {
       logger.warn('stk push answer lost; transaction left pending for its callback or a status query', { transactionId: row.id });

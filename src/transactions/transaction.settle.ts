@@ -61,7 +61,7 @@ export interface SettleInput {
 export type SettleResult =
   /** A stored callback that another sweep already took. */
   | { claimed: false }
-  | { claimed: true; label: SettleLabel; changed: boolean; row: TransactionRow | undefined };
+  | { claimed: true; label: SettleLabel; changed: boolean; row: TransactionRow | undefined; event?: NewEvent };
 
 interface Write {
   from: string;
@@ -157,7 +157,10 @@ export function createSettlement({ db, events, now = () => new Date() }: { db: D
   const settleTogether = createBatcher(db, { durability: 'disk', write: (tx, inputs: readonly SettleInput[]) => settleBatch(tx, inputs, now()) });
   return async (input) => {
     const result = await settleTogether(input);
-    if (result.claimed && result.changed) events.publishChanged(result.row!);
+    if (result.claimed && result.changed) {
+      events.publishChanged(result.row!);
+      if (result.event) events.publishRecorded(result.event);
+    }
     return result;
   };
 }
@@ -185,7 +188,7 @@ async function settleBatch(tx: Queryable, inputs: readonly SettleInput[], now: D
       const { record } = input.callback;
       newCallbacks.push({ ...record, transactionId: current ? record.transactionId : null, outcome: plan.label, processedAt: now });
     }
-    return { claimed: true, label: plan.label, changed: plan.write !== undefined, row };
+    return { claimed: true, label: plan.label, changed: plan.write !== undefined, row, event: plan.write?.event };
   });
 
   for (const { id, from, patch } of writes) {

@@ -34,7 +34,7 @@ describe('when a browser opens /docs', () => {
   it('then every operation, Socket.io event, webhook, schema and error code of the document is on it', () => {
     const anchors = [
       ...Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => `id="op-${op!.operationId}"`)),
-      ...doc['x-socket-io'].events.map((event) => `id="event-${event.name}"`),
+      ...doc['x-socket-io'].events.map((event) => `id="event-${event.namespace === '/' ? '' : `${event.namespace.slice(1)}-`}${event.name}"`),
       ...Object.keys(doc.webhooks).map((type) => `id="webhook-${type}"`),
       ...Object.keys(doc.components.schemas).map((name) => `id="schema-${name}"`),
     ];

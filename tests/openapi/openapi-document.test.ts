@@ -88,13 +88,19 @@ describe('when a client fetches /openapi.json', () => {
 
   it('then the Socket.io events are documented with their payload components', () => {
     const events = doc['x-socket-io'].events;
-    expect(events.map((e) => `${e.direction} ${e.name}`)).toEqual([
-      'client-to-server subscribe',
-      'client-to-server unsubscribe',
-      'server-to-client transaction.updated',
+    expect(events.map((e) => `${e.namespace} ${e.direction} ${e.name}`)).toEqual([
+      '/ client-to-server subscribe',
+      '/ client-to-server unsubscribe',
+      '/ server-to-client transaction.updated',
+      '/projects client-to-server connect',
+      '/projects server-to-client transaction',
+      '/projects server-to-client event',
+      '/projects server-to-client callback',
     ]);
     expect(events[0]).toMatchObject({ payload: { $ref: '#/components/schemas/SubscribeRequest' }, ack: { $ref: '#/components/schemas/SubscribeAck' } });
     expect(events[2]!.payload).toEqual({ $ref: '#/components/schemas/ClientTransaction' });
+    expect(events[3]).toMatchObject({ payload: { $ref: '#/components/schemas/ProjectStreamAuth' }, ack: { $ref: '#/components/schemas/ProjectStreamError' } });
+    expect(events.slice(4).map((e) => e.payload)).toEqual(['StreamTransaction', 'StreamEvent', 'StreamCallback'].map((name) => ({ $ref: `#/components/schemas/${name}` })));
   });
 
   it('then every webhook event type is documented with the Standard Webhooks headers and its payload', () => {

@@ -79,6 +79,42 @@ describe('when a newcomer follows the quick start', () => {
     expect(JSON.parse(json!)).toMatchObject({ transaction: { id: expect.stringMatching(/^txn_/), status: 'pending', amount: 10 }, clientSecret: expect.stringMatching(/^cs_/) });
   });
 
+  it('then the project stream example, saved as follow.mjs, prints a payment it did not start, through to its event', async () => {
+    const snippet = block(blocks, 'project-stream');
+    expect(snippet.language).toBe('js');
+    // A reader runs it in their app, where socket.io-client is installed.
+    if (!fs.existsSync(path.join(home, 'node_modules'))) fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(home, 'node_modules'), 'dir');
+    fs.writeFileSync(path.join(home, 'follow.mjs'), onPort(snippet.code, port()));
+    const keys = await keysFromQuickStart();
+    const child = spawn(process.execPath, ['follow.mjs'], { cwd: home, env: shellEnv(keys) });
+    children.push(child);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const printed = (pattern: RegExp, what: string) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`follow.mjs printed no ${what}: ${out}`)), 15_000);
+        const check = () => {
+          const found = pattern.exec(out);
+          if (found) {
+            clearTimeout(timer);
+            resolve(found);
+          } else setTimeout(check, 25);
+        };
+        check();
+      });
+    await printed(/^following$/m, 'connection');
+    const signed = merchantClient(server.url, { projectId: '', publicKey: keys.PUBLIC_KEY, secretKey: keys.SECRET_KEY });
+    const started = await signed({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ accountReference: 'STREAM1' }) });
+    expect(started.status).toBe(201);
+    const id = started.data.transaction.id as string;
+    await printed(new RegExp(`payment ${id} completed`), 'completion');
+    await printed(/event transaction\.completed evt_/, 'event');
+    await printed(/callback applied 127\.0\.0\.1/, 'callback');
+    expect(out).toContain(`payment ${id} pending`);
+    child.kill('SIGKILL');
+  });
+
   it("then the simulator's counters answer at the path the README gives", async () => {
     const out = await shell(onPort(block(blocks, 'simulator-stats').code, port()));
     const stats = JSON.parse(out) as Record<string, number>;

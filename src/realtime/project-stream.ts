@@ -1,0 +1,114 @@
+// The project stream: Socket.io namespace `/projects`, for a merchant's server, the CLI and the
+// dashboard, everything that happens in one project and mode as it happens: payments started
+// and changed (`transaction`), outbox events (`event`, with the exact webhook body) and
+// callbacks that arrived for its payments, refused ones included (`callback`).
+//
+// The handshake is signed like a REST call, with the keys of the mode it follows: auth
+// `{ publicKey, timestamp, signature }`, the signature over GET and the fixed path
+// PROJECT_STREAM_PATH with an empty body. A captured handshake opens a read-only stream until
+// its timestamp is stale, as a captured signed GET reads again: nothing is acted on twice.
+//
+// Several instances: each emits what it committed to the room `project:<id>:<mode>`; the
+// Socket.io adapter carries it to the sockets held by the other instances.
+import type { IncomingMessage } from 'node:http';
+import type { Namespace, Server, Socket } from 'socket.io';
+import { isFreshTimestamp, verifySignature } from '../auth/signature';
+import { sourceKey, type FailureLimits } from '../auth/failure-limiter';
+import type { Logger } from '../logger';
+import type { Mode } from '../projects/project.modes';
+import type { ProjectsService } from '../projects/project.service';
+import type { CallbackReceipt, TransactionEvents } from '../transactions/transaction.events';
+import { toMerchantView, type TransactionRow } from '../transactions/transaction.view';
+import type { NewEvent } from '../events/event.types';
+import { projectStreamAuth, type ProjectStreamError } from './project-stream.schema';
+
+export const PROJECT_NAMESPACE = '/projects';
+/** What the handshake signs as its path: the namespace, under the Socket.io path. */
+export const PROJECT_STREAM_PATH = '/socket.io/projects';
+export const STREAM_EVENTS = { transaction: 'transaction', event: 'event', callback: 'callback' } as const;
+
+const roomOf = (projectId: string, mode: Mode) => `project:${projectId}:${mode}`;
+
+interface Deps {
+  io: Server;
+  projects: Pick<ProjectsService, 'findSigner'>;
+  events: TransactionEvents;
+  failures: Pick<FailureLimits, 'signatureBySource' | 'signatureByKey'>;
+  toleranceSeconds: number;
+  /** The caller's address as Express reads it (same TRUST_PROXY). */
+  sourceOf: (request: IncomingMessage) => string | undefined;
+  logger: Logger;
+}
+
+/** A refused handshake: the client's `connect_error` has this as `err.data`. */
+class StreamRefused extends Error {
+  constructor(readonly data: ProjectStreamError) {
+    super(data.message);
+  }
+}
+
+export function attachProjectStream({ io, projects, events, failures, toleranceSeconds, sourceOf, logger }: Deps): () => void {
+  const namespace: Namespace = io.of(PROJECT_NAMESPACE);
+
+  namespace.use((socket, next) => {
+    admit(socket).then(
+      () => next(),
+      (error: unknown) => {
+        if (error instanceof StreamRefused) return next(error);
+        logger.error('project stream handshake failed', { error });
+        next(new StreamRefused({ code: 'service_unavailable', message: 'The handshake could not be checked; retry shortly' }));
+      },
+    );
+  });
+
+  async function admit(socket: Socket): Promise<void> {
+    const source = sourceKey(sourceOf(socket.request));
+    const blocked = await failures.signatureBySource.blockedFor(source);
+    if (blocked) throw refused('rate_limited', `Too many failed signatures from this address; try again in ${blocked} s`, blocked);
+    const parsed = projectStreamAuth.safeParse(socket.handshake.auth);
+    if (!parsed.success) throw refused('signature_missing', 'Send auth { publicKey, timestamp, signature } with the handshake');
+    const { publicKey, timestamp, signature } = parsed.data;
+    if (!isFreshTimestamp(timestamp, toleranceSeconds)) throw refused('signature_expired', `timestamp must be unix seconds within ${toleranceSeconds} s of now`);
+    const signer = await projects.findSigner(publicKey);
+    if (!signer) {
+      await failures.signatureBySource.fail(source);
+      throw refused('api_key_unknown', 'No project has this public key');
+    }
+    if (signer.disabled) throw refused('project_disabled', 'This project is disabled; its operator can enable it again');
+    if (!verifySignature(signer.secretKey, { timestamp, method: 'GET', path: PROJECT_STREAM_PATH, body: '' }, signature)) {
+      const keyBlocked = await failures.signatureByKey.blockedFor(publicKey);
+      await Promise.all([failures.signatureBySource.fail(source), failures.signatureByKey.fail(publicKey)]);
+      if (keyBlocked) throw refused('rate_limited', `Too many failed signatures for this public key; try again in ${keyBlocked} s`, keyBlocked);
+      throw refused('signature_invalid', `The signature does not match GET ${PROJECT_STREAM_PATH} at this timestamp`);
+    }
+    await socket.join(roomOf(signer.projectId, signer.mode));
+    socket.data.scope = { projectId: signer.projectId, mode: signer.mode };
+  }
+
+  const transaction = (row: TransactionRow) => namespace.to(roomOf(row.projectId, row.mode as Mode)).emit(STREAM_EVENTS.transaction, { transaction: toMerchantView(row) });
+  const event = (recorded: NewEvent) =>
+    namespace.to(roomOf(recorded.projectId, recorded.mode)).emit(STREAM_EVENTS.event, {
+      id: recorded.id,
+      type: recorded.type,
+      transactionId: recorded.transactionId,
+      createdAt: recorded.createdAt.toISOString(),
+      payload: recorded.payload,
+    });
+  const callback = (receipt: CallbackReceipt) =>
+    namespace.to(roomOf(receipt.projectId, receipt.mode)).emit(STREAM_EVENTS.callback, {
+      id: receipt.id,
+      transactionId: receipt.transactionId,
+      receivedAt: receipt.receivedAt.toISOString(),
+      sourceIp: receipt.sourceIp,
+      allowed: receipt.allowed,
+      outcome: receipt.outcome,
+      body: receipt.body,
+    });
+
+  const stops = [events.onStarted(transaction), events.onChanged(transaction), events.onRecorded(event), events.onCallback(callback)];
+  return () => stops.forEach((stop) => stop());
+}
+
+function refused(code: ProjectStreamError['code'], message: string, retryAfterSeconds?: number): StreamRefused {
+  return new StreamRefused(retryAfterSeconds === undefined ? { code, message } : { code, message, retryAfterSeconds });
+}
