@@ -1,6 +1,10 @@
 // Composition: config -> logger -> secrets -> db -> server -> clients -> services -> app ->
 // realtime -> workers (callback sweep, webhook deliveries, reconciliation, pruning). `startService` is what `npm start`, the tests and the benchmark run;
 // main.ts adds the banner and signal handling.
+//
+// Several instances on one PostgreSQL database are one service (README "Running several
+// instances"): what they share is chosen here, Redis when REDIS_URL is set, else PostgreSQL;
+// SQLite is one instance and keeps it in memory.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
@@ -14,6 +18,7 @@ import { createProjectsService } from './projects/project.service';
 import { createCallbacksService } from './callbacks/callback.service';
 import { callbackUrlBuilder } from './callbacks/callback.routes';
 import { attachRealtime } from './realtime/realtime.server';
+import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
 import { createSubscribeGuard } from './realtime/subscribe-guard';
 import { answerUnparsableRequests } from './http/client-error';
 import { createFailureLimits } from './auth/failure-limiter';
@@ -30,7 +35,12 @@ import { createPruneWorker } from './maintenance/prune.worker';
 import { createSimulator, simulatorOptionsFrom } from './simulator/simulator';
 import { createEventsService } from './events/event.service';
 import { createReconciler } from './reconciliation/reconcile.service';
-import { createPacer } from './reconciliation/reconcile.pacer';
+import { createPacer, darajaAppKey, memoryPaceStore } from './reconciliation/reconcile.pacer';
+import { postgresPaceStore } from './reconciliation/reconcile.pace-store';
+import { createMetrics } from './metrics/metrics';
+import { observeDaraja } from './metrics/daraja.metrics';
+import { listenForMetrics } from './metrics/metrics.server';
+import { wakeAcrossInstances } from './webhooks/delivery.wake';
 import { createReconcileWorker } from './reconciliation/reconcile.worker';
 import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
@@ -46,6 +56,8 @@ export interface RunningService {
   /** The service's one handle on its database (tests read through it: nothing else opens the file). */
   database: Database;
   mpesaBaseUrl: string;
+  /** Where GET /metrics answers, when METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   secretsGeneratedIn: string | undefined;
   oauthCallCount(): number;
   /** One pruning pass now (what the background worker does every PRUNE_INTERVAL). */
@@ -58,11 +70,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   const applied = await applyMigrations(database);
   if (applied.length > 0) logger.info('database migrated', { applied, engine: database.engine });
-  // What several instances share: replays seen (Redis, else the database) and failures counted
-  // (Redis, else in memory).
+  // What several instances share: replays seen (Redis, else the database), and every limit's
+  // counts (Redis, else PostgreSQL, else, on SQLite's one instance, memory).
   const redis = config.redis.url ? await connectRedis(config.redis.url, config.redis.keyPrefix, logger) : undefined;
   const replays = createReplayGuard({ redis, db: database });
-  const failureLimits = createFailureLimits(createLimiterStore({ redis }), config.failureLimits);
+  const limiterStore = createLimiterStore({ redis, postgres: database.postgres });
+  const failureLimits = createFailureLimits(limiterStore, config.failureLimits);
+  const metrics = createMetrics();
+  metrics.watch({ pool: database.poolStats });
 
   const httpServer = http.createServer();
   answerUnparsableRequests(httpServer);
@@ -75,7 +90,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
 
   const simulator = config.mpesa.simulated ? createSimulator(simulatorOptionsFrom(config, logger)) : undefined;
   const mpesaBaseUrl = config.mpesa.baseUrl ?? `${localUrl}${SIMULATOR_MOUNT}`;
-  const mpesa = createMpesaService({ config: config.mpesa, baseUrl: mpesaBaseUrl, logger });
+  const mpesa = observeDaraja(createMpesaService({ config: config.mpesa, baseUrl: mpesaBaseUrl, logger }), metrics.daraja);
 
   const db = database;
   const events = createTransactionEvents();
@@ -83,7 +98,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const transactionSecrets = createTransactionSecrets(serviceSecrets.masterKey);
   const secretBox = createSecretBox(serviceSecrets.masterKey);
   const projects = createProjectsService({ db, secrets: secretBox });
-  const callbacks = createCallbacksService({ db, settlePayment, logger });
+  const callbacks = createCallbacksService({ db, settlePayment, logger, metrics: metrics.callbacks });
   const transactions = createTransactionsService({
     db,
     settlePayment,
@@ -96,11 +111,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     pushTimeoutMs: config.mpesa.timeoutMs,
     reconcileAfterMs: config.reconciliation.afterMs,
   });
-  const deliveryWorker = createDeliveryWorker({ db, secrets: secretBox, config: config.webhooks, logger });
+  const deliveryWorker = createDeliveryWorker({ db, secrets: secretBox, config: config.webhooks, logger, metrics: metrics.webhooks });
   // Every committed state change has written its event (outbox): send it now.
   events.onChanged(() => deliveryWorker.wake());
-  const pacer = createPacer(config.reconciliation.queriesPerSecond);
-  const reconciler = createReconciler({ db, settlePayment, mpesa, pacer, config: config.reconciliation, logger });
+  // One pace per Daraja app for the whole deployment (the database's, shared) or, on SQLite, this process's.
+  const pacer = createPacer(config.reconciliation.queriesPerSecond, database.postgres ? postgresPaceStore(database) : memoryPaceStore());
+  const darajaApp = darajaAppKey(config.mpesa.environment, config.mpesa.consumerKey);
+  const reconciler = createReconciler({ db, settlePayment, mpesa, pacer, darajaApp, config: config.reconciliation, logger, metrics: metrics.reconciliation });
   const reconcileWorker = createReconcileWorker({ db, reconciler, pacer, config: config.reconciliation, logger });
   const pruneWorker = createPruneWorker({ db, config: config.retention, logger });
 
@@ -118,10 +135,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     transactionSecrets,
     replays,
     failureLimits,
+    limiterStore,
+    sharedParts: redis ? { redis: () => redis.ping() } : undefined,
+    metrics,
     simulatorRouter: simulator?.router,
   });
   httpServer.on('request', app);
-  const realtime = attachRealtime({
+  const realtime = await attachRealtime({
     httpServer,
     corsOrigins: config.corsOrigins,
     db,
@@ -129,7 +149,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     events,
     logger,
     guard: createSubscribeGuard(failureLimits, config.trustProxy),
+    adapter: chooseRealtimeAdapter({ redis, db, keyPrefix: config.redis.keyPrefix, logger }),
   });
+  metrics.watch({ sockets: () => realtime.io.engine.clientsCount });
+  // A change committed here also wakes the other instances' delivery workers (after commit: this
+  // listener runs once the settlement has committed), through the same adapter.
+  const peers = realtime.shared ? wakeAcrossInstances(realtime.io, deliveryWorker.wake) : undefined;
+  if (peers) events.onChanged(() => peers.wakeOthers());
+  const metricsServer = config.metrics ? await listenForMetrics(config.metrics, metrics, logger) : undefined;
 
   // Callbacks acknowledged but not applied before a crash are applied now, then on a timer.
   const sweep = () => callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error }));
@@ -146,18 +173,24 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       clearInterval(sweeper);
       simulator?.stop();
       // Stop accepting, let in-flight requests finish, then cut what is left. Every step is
-      // bounded: a shutdown that hangs is worse than one that cuts a connection.
+      // bounded: a shutdown that hangs is worse than one that cuts a connection. Browsers
+      // connected here are let go at once (they reconnect to another instance and subscribe
+      // again); the adapter stays open until the last change committed here has been emitted
+      // and has woken the other instances' delivery workers.
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       const deadline = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs);
-      await realtime.close();
+      realtime.disconnectLocal();
       await drained;
       clearTimeout(deadline);
       const workersStopped = Promise.all([deliveryWorker.stop(), reconcileWorker.stop(), pruneWorker.stop()]);
       await settleWithin(workersStopped, config.shutdownTimeoutMs, () => logger.warn('workers did not stop in time; leases let another run retry'));
       deliveryWorker.abort();
+      peers?.stop();
+      await realtime.close();
       await settleWithin(database.close(), config.shutdownTimeoutMs, () => logger.warn('database did not close in time'));
       if (redis) await closeRedis(redis);
+      await metricsServer?.close();
     })());
 
   return {
@@ -166,6 +199,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     port,
     database,
     mpesaBaseUrl,
+    metricsUrl: metricsServer?.url,
     secretsGeneratedIn: serviceSecrets.generatedIn,
     oauthCallCount: mpesa.oauthCallCount,
     pruneNow: pruneWorker.pruneOnce,

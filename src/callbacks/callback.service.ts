@@ -6,6 +6,7 @@
 import type { Database } from '../db/database';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
+import type { CallbackMetrics } from '../metrics/metrics';
 import type { SettleLabel, SettlePayment, SettleResult, Settlement } from '../transactions/transaction.settle';
 import { interpretResultCode } from '../transactions/transaction.states';
 import { listUnprocessedCallbacks, storeUnprocessedCallback } from './callback.repository';
@@ -42,10 +43,13 @@ export function settlementOfCallback(rawBody: Buffer): Settlement | undefined {
 
 export type CallbacksService = ReturnType<typeof createCallbacksService>;
 
-export function createCallbacksService({ db, settlePayment, logger }: { db: Database; settlePayment: SettlePayment; logger: Logger }) {
+const NO_METRICS: CallbackMetrics = { received: () => undefined, processed: () => undefined };
+
+export function createCallbacksService({ db, settlePayment, logger, metrics = NO_METRICS }: { db: Database; settlePayment: SettlePayment; logger: Logger; metrics?: CallbackMetrics }) {
   function report(callbackId: string, result: SettleResult) {
     if (!result.claimed) return;
     const { row, label } = result;
+    metrics.processed(label);
     if (result.changed && row && row.amountPaid !== null && row.amountPaid !== row.amount) {
       logger.warn('callback amount differs from the amount requested', { transactionId: row.id, requested: row.amount, paid: row.amountPaid });
     }
@@ -65,11 +69,14 @@ export function createCallbacksService({ db, settlePayment, logger }: { db: Data
       receivedAt,
     };
     try {
-      report(record.id, await settlePayment({ transactionId: record.transactionId, settlement, callback: { record } }));
+      const result = await settlePayment({ transactionId: record.transactionId, settlement, callback: { record } });
+      metrics.received();
+      report(record.id, result);
     } catch (error) {
       // Applying failed: keep the callback anyway (this insert is what we acknowledge on).
       logger.error('callback processing failed; stored for retry', { callbackId: record.id, error });
       await storeUnprocessedCallback(db, record);
+      metrics.received();
     }
   }
 

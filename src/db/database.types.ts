@@ -39,10 +39,25 @@ export type Project = {
     keysRotatedAt: Timestamp | null;
     createdAt: Generated<Timestamp>;
 };
+export type QueryPace = {
+    appKey: string;
+    nextSlotAt: Timestamp;
+    pausedUntil: Timestamp;
+};
+export type RateLimit = {
+    key: string;
+    points: Generated<number>;
+    expire: string | null;
+};
 export type RequestNonce = {
     key: string;
     tag: string;
     expiresAt: Timestamp;
+};
+export type SocketIoAttachment = {
+    id: Generated<string>;
+    created_at: Generated<Timestamp>;
+    payload: Buffer;
 };
 export type StatusChange = {
     id: string;
@@ -120,7 +135,10 @@ export type DB = {
     DeliveryAttempt: DeliveryAttempt;
     Event: Event;
     Project: Project;
+    QueryPace: QueryPace;
+    rate_limits: RateLimit;
     RequestNonce: RequestNonce;
+    socket_io_attachments: SocketIoAttachment;
     StatusChange: StatusChange;
     Transaction: Transaction;
     WebhookDelivery: WebhookDelivery;

@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import type { ReconcileMetrics } from '../metrics/metrics';
 import type { MpesaService } from '../mpesa/mpesa.service';
 import { findTransaction, scheduleReconciliation } from '../transactions/transaction.repository';
 import type { SettlePayment, Settlement } from '../transactions/transaction.settle';
@@ -28,13 +29,16 @@ interface Deps {
   settlePayment: SettlePayment;
   mpesa: MpesaService;
   pacer: Pacer;
+  /** The Daraja app this service's queries count against (darajaAppKey): its pace is shared by every instance. */
+  darajaApp: string;
   config: Config['reconciliation'];
   logger: Logger;
+  metrics?: ReconcileMetrics;
 }
 
 export type Reconciler = ReturnType<typeof createReconciler>;
 
-export function createReconciler({ db, settlePayment, mpesa, pacer, config, logger }: Deps) {
+export function createReconciler({ db, settlePayment, mpesa, pacer, darajaApp, config, logger, metrics }: Deps) {
   const baseMs = Math.min(MAX_BASE_MS, config.afterMs);
   const leaseMs = () => Math.max(30_000, config.afterMs);
 
@@ -54,13 +58,17 @@ export function createReconciler({ db, settlePayment, mpesa, pacer, config, logg
     });
 
   async function ask(checkoutRequestId: string, transactionId: string) {
-    await pacer.take();
+    await pacer.take(darajaApp);
     try {
-      return await mpesa.stkQuery(checkoutRequestId);
+      const answer = await mpesa.stkQuery(checkoutRequestId);
+      metrics?.answered(answer.kind === 'final' ? 'final' : answer.reason);
+      return answer;
     } catch (error) {
       const darajaCode = error instanceof AppError ? error.details?.darajaErrorCode : undefined;
-      if (typeof darajaCode === 'string' && THROTTLED.test(darajaCode)) {
-        pacer.pauseFor(THROTTLE_PAUSE_MS);
+      const throttled = typeof darajaCode === 'string' && THROTTLED.test(darajaCode);
+      metrics?.answered(throttled ? 'throttled' : 'error');
+      if (throttled) {
+        await pacer.pauseFor(darajaApp, THROTTLE_PAUSE_MS);
         logger.warn('stk query throttled by M-Pesa; pausing queries', { pauseMs: THROTTLE_PAUSE_MS });
       } else {
         logger.warn('stk query failed; will ask again', { transactionId, error });

@@ -9,6 +9,7 @@ import type { Database } from '../db/database';
 import { endpointDisabledEvent } from '../events/event.build';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
+import type { WebhookMetrics } from '../metrics/metrics';
 import type { SecretBox } from '../security/secret-box';
 import { claimDueDeliveries, recordAttempts, type AttemptResult, type ClaimedDelivery, type DeliveryOutcome, type EndpointChange } from './delivery.repository';
 import { createWebhookSender } from './webhook.http';
@@ -24,11 +25,12 @@ interface Deps {
   secrets: SecretBox;
   config: Config['webhooks'];
   logger: Logger;
+  metrics?: WebhookMetrics;
 }
 
 export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
 
-export function createDeliveryWorker({ db, secrets, config, logger }: Deps) {
+export function createDeliveryWorker({ db, secrets, config, logger, metrics }: Deps) {
   // Not fsynced on SQLite: after a power loss the worst case is the same event sent again,
   // with the same webhook-id, which receivers dedupe on.
   const record = createBatcher(db, {
@@ -65,6 +67,7 @@ export function createDeliveryWorker({ db, secrets, config, logger }: Deps) {
     );
 
     const outcome: DeliveryOutcome = step.kind === 'retry' ? step : { kind: step.kind };
+    metrics?.attempted(outcome.kind, (attemptedAt.getTime() - delivery.dueAt.getTime()) / 1000);
     const endpointChange: EndpointChange = {};
     const { endpoint } = delivery;
     if (step.kind === 'succeeded') {
