@@ -28,27 +28,41 @@ export function chooseRealtimeAdapter({ redis, db, keyPrefix, logger }: { redis?
   return { kind: 'memory', install: async () => undefined, close: async () => undefined };
 }
 
+/** Redis connections the adapter opens beside the service's own: one to publish, one subscribed. */
+export const REDIS_ADAPTER_CONNECTIONS = 2;
+
+/**
+ * The adapter sends PUBLISH (and, closing, UNSUBSCRIBE) without handling the answer: with Redis
+ * away each would be an unhandled rejection, which ends the process. A browser update is best
+ * effort (a subscriber that missed one gets the state when it subscribes again), so failures
+ * are dropped here; the service's own commands keep failing loudly on their own connection.
+ */
+function bestEffort(client: Redis, logger: Logger, role: string): Redis {
+  client.on('error', (error: Error) => logger.warn('redis error', { connection: role, error }));
+  for (const name of ['publish', 'unsubscribe', 'punsubscribe'] as const) {
+    const send = (client[name] as (...args: unknown[]) => Promise<unknown>).bind(client);
+    (client as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => send(...args).catch(() => 0);
+  }
+  return client;
+}
+
 function redisAdapter(redis: Redis, keyPrefix: string, logger: Logger): RealtimeAdapter {
-  // A subscribed connection can send nothing else: the adapter needs a second one.
-  const subscriber = redis.duplicate();
-  subscriber.on('error', (error: Error) => logger.warn('redis subscriber error', { error }));
-  // The adapter's close() unsubscribes without handling the answer: with Redis away, that
-  // rejection would go unhandled and end the process. Closing is best effort here anyway.
-  const unsubscribe = subscriber.unsubscribe.bind(subscriber);
-  const punsubscribe = subscriber.punsubscribe.bind(subscriber);
-  subscriber.unsubscribe = ((...args: Parameters<typeof unsubscribe>) => unsubscribe(...args).catch(() => 0)) as typeof unsubscribe;
-  subscriber.punsubscribe = ((...args: Parameters<typeof punsubscribe>) => punsubscribe(...args).catch(() => 0)) as typeof punsubscribe;
+  // A subscribed connection can send nothing else; the publisher is apart from the service's
+  // connection so that a burst of updates never queues in front of a replay check.
+  const publisher = bestEffort(redis.duplicate(), logger, 'realtime-publish');
+  const subscriber = bestEffort(redis.duplicate(), logger, 'realtime-subscribe');
   return {
     kind: 'redis',
     async install(io) {
-      await subscriber.connect();
+      await Promise.all([publisher.connect(), subscriber.connect()]);
       // ioredis prefixes keys, not channels: the adapter's channel names carry the prefix.
-      io.adapter(createRedisAdapter(redis, subscriber, { key: `${keyPrefix}socket.io` }));
+      io.adapter(createRedisAdapter(publisher, subscriber, { key: `${keyPrefix}socket.io` }));
       // Commands on one connection are answered in order: once PING is, so is PSUBSCRIBE.
       await subscriber.ping();
     },
     async close() {
-      await subscriber.quit().catch(() => undefined);
+      await Promise.all([publisher.quit().catch(() => undefined), subscriber.quit().catch(() => undefined)]);
+      publisher.disconnect();
       subscriber.disconnect();
     },
   };
