@@ -78,7 +78,9 @@ export function createMetrics() {
   const http: RequestHandler = (req, res, next) => {
     const stop = httpDuration.startTimer();
     res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      // A route declared with several paths is labelled with all of them: Express does not say which matched.
+      const paths: unknown[] = req.route ? [req.route.path].flat() : [];
+      const route = paths.length > 0 ? paths.map((path) => `${req.baseUrl}${String(path)}`).join('|') : 'unmatched';
       const labels = { method: req.method, route, status: String(res.statusCode) };
       httpRequests.inc(labels);
       stop(labels);
