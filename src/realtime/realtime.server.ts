@@ -90,8 +90,13 @@ export async function attachRealtime({ httpServer, corsOrigins, db, secrets, eve
     io,
     /** Whether other instances hear this one (and it them). */
     shared: adapter.kind !== 'memory',
-    /** Lets this instance's browsers go (only these: `io.disconnectSockets` would reach every instance's). */
-    disconnectLocal: () => io.local.disconnectSockets(true),
+    /**
+     * Lets this instance's browsers go: their connections close as in an outage, so they
+     * reconnect (to another instance) and subscribe again. Not `disconnectSockets`, which tells
+     * a client it was sent away and must not come back (and, through an adapter, reaches every
+     * instance's sockets).
+     */
+    disconnectLocal: () => io.engine.close(),
     close: async () => {
       stopListening();
       await new Promise<void>((resolve) => io.close(() => resolve()));
