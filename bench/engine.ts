@@ -57,7 +57,7 @@ export interface EngineResult {
 
 const log = (engine: Engine, message: string) => process.stdout.write(`[bench ${engine}] ${message}\n`);
 
-function serverEnv(dataDir: string, databaseUrl: string, masterKeyHex: string, adminToken: string): NodeJS.ProcessEnv {
+export function serverEnv(dataDir: string, databaseUrl: string, masterKeyHex: string, adminToken: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
@@ -92,7 +92,7 @@ function serverEnv(dataDir: string, databaseUrl: string, masterKeyHex: string, a
   };
 }
 
-async function createSchema(url: string, schema: string): Promise<void> {
+export async function createSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -102,7 +102,7 @@ async function createSchema(url: string, schema: string): Promise<void> {
   }
 }
 
-async function dropSchema(url: string, schema: string): Promise<void> {
+export async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
