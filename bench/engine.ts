@@ -67,6 +67,8 @@ export function serverEnv(dataDir: string, databaseUrl: string, masterKeyHex: st
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '10',
+    // BENCH_REDIS_URL=redis://127.0.0.1:6379: the instances share through Redis instead of PostgreSQL.
+    ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_KEY_PREFIX: `bench:${databaseUrl.slice(-8)}:` } : {}),
     MASTER_KEY: masterKeyHex,
     ADMIN_TOKEN: adminToken,
     MPESA_CONSUMER_KEY: DARAJA.consumerKey,

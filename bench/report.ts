@@ -118,7 +118,7 @@ export function printInstances(result: InstancesResult): void {
     ['callback to browser, other instance, p50 / p99 (target p99 <= 50 ms)', pair(result.commitToBrowser.otherInstance)],
   ];
   const width = Math.max(...rows.map(([name]) => name!.length));
-  process.stdout.write(`\nSeveral instances on PostgreSQL (fresh schema, Socket.io over NOTIFY):\n`);
+  process.stdout.write(`\nSeveral instances on PostgreSQL (fresh schema; shared through NOTIFY, or Redis with BENCH_REDIS_URL):\n`);
   for (const [name, value] of rows) process.stdout.write(`  ${name!.padEnd(width)}  ${value}\n`);
 }
 

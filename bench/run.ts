@@ -6,6 +6,7 @@
 //   npm run bench -- --engines=postgres   one engine
 //   BENCH_POSTGRES_URL=postgres://…       another server (default: the local one, db "test")
 //   npm run bench -- --instances=only     only the two-instance run on PostgreSQL (--instances=off: skip it)
+//   BENCH_REDIS_URL=redis://127.0.0.1:6379  the instances share through Redis instead (adapter, limits)
 // Every load is bounded in count and time.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
