@@ -57,7 +57,7 @@ export interface EngineResult {
 
 const log = (engine: Engine, message: string) => process.stdout.write(`[bench ${engine}] ${message}\n`);
 
-function serverEnv(dataDir: string, databaseUrl: string, masterKeyHex: string, adminToken: string): NodeJS.ProcessEnv {
+export function serverEnv(dataDir: string, databaseUrl: string, masterKeyHex: string, adminToken: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
@@ -67,6 +67,8 @@ function serverEnv(dataDir: string, databaseUrl: string, masterKeyHex: string, a
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '10',
+    // BENCH_REDIS_URL=redis://127.0.0.1:6379: the instances share through Redis instead of PostgreSQL.
+    ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_KEY_PREFIX: `bench:${databaseUrl.slice(-8)}:` } : {}),
     MASTER_KEY: masterKeyHex,
     ADMIN_TOKEN: adminToken,
     MPESA_CONSUMER_KEY: DARAJA.consumerKey,
@@ -92,7 +94,7 @@ function serverEnv(dataDir: string, databaseUrl: string, masterKeyHex: string, a
   };
 }
 
-async function createSchema(url: string, schema: string): Promise<void> {
+export async function createSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -102,7 +104,7 @@ async function createSchema(url: string, schema: string): Promise<void> {
   }
 }
 
-async function dropSchema(url: string, schema: string): Promise<void> {
+export async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

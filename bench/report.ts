@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineResult } from './engine';
+import type { InstancesResult } from './instances';
 import { round } from './stats';
 
 /** The issues' targets. */
@@ -104,6 +105,21 @@ export function printTable(results: readonly EngineResult[]): void {
   const line = (cells: readonly string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
   process.stdout.write(`\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
+}
+
+/** The two-instance run on PostgreSQL (bench/instances.ts). */
+export function printInstances(result: InstancesResult): void {
+  const pair = (p: { p50Ms: number; p99Ms: number }) => `${round(p.p50Ms)} / ${round(p.p99Ms)} ms`;
+  const rows = [
+    ['callbacks/s, one instance', `${round(result.oneInstance.perSecond, 0)} (p99 ${round(result.oneInstance.p99Ms)} ms)`],
+    ['callbacks/s, two instances together', `${round(result.twoInstances.perSecond, 0)} (${result.twoInstances.perInstance.join(' + ')}; p99 ${round(result.twoInstances.p99Ms)} ms)`],
+    ['two instances / one', String(round(result.scaling))],
+    ['callback to browser, same instance, p50 / p99', pair(result.commitToBrowser.sameInstance)],
+    ['callback to browser, other instance, p50 / p99 (target p99 <= 50 ms)', pair(result.commitToBrowser.otherInstance)],
+  ];
+  const width = Math.max(...rows.map(([name]) => name!.length));
+  process.stdout.write(`\nSeveral instances on PostgreSQL (fresh schema; shared through NOTIFY, or Redis with BENCH_REDIS_URL):\n`);
+  for (const [name, value] of rows) process.stdout.write(`  ${name!.padEnd(width)}  ${value}\n`);
 }
 
 export function writeResults(file: string, results: object): void {

@@ -5,6 +5,8 @@
 //                                         SQLite and ~2 min on PostgreSQL here)
 //   npm run bench -- --engines=postgres   one engine
 //   BENCH_POSTGRES_URL=postgres://…       another server (default: the local one, db "test")
+//   npm run bench -- --instances=only     only the two-instance run on PostgreSQL (--instances=off: skip it)
+//   BENCH_REDIS_URL=redis://127.0.0.1:6379  the instances share through Redis instead (adapter, limits)
 // Every load is bounded in count and time.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -12,7 +14,8 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Engine } from '../src/db/database';
 import { benchEngine, type EngineResult } from './engine';
-import { printTable, writeResults } from './report';
+import { benchInstances, type InstancesResult } from './instances';
+import { printInstances, printTable, writeResults } from './report';
 
 /** The heap cap the Dockerfile sets (NODE_OPTIONS): V8 otherwise grows the heap lazily to ~3x what is live. */
 const PRODUCTION_NODE_OPTIONS = '--max-old-space-size=128';
@@ -42,7 +45,8 @@ async function postgresAnswers(): Promise<boolean> {
 async function main(): Promise<void> {
   const started = Date.now();
   const rows = Number(flag('rows') ?? DEFAULT_ROWS);
-  const wanted = (flag('engines') ?? 'sqlite,postgres').split(',') as Engine[];
+  const instances = flag('instances') ?? 'on';
+  const wanted = instances === 'only' ? [] : ((flag('engines') ?? 'sqlite,postgres').split(',') as Engine[]);
   const engines: Engine[] = [];
   for (const engine of wanted) {
     if (engine === 'postgres' && !(await postgresAnswers())) log(`PostgreSQL does not answer at ${POSTGRES_URL}: skipping its column`);
@@ -60,7 +64,12 @@ async function main(): Promise<void> {
   const results: EngineResult[] = [];
   for (const engine of engines) results.push(await benchEngine(engine, { rows, postgresUrl: POSTGRES_URL, nodeArgs }));
 
-  printTable(results);
+  // Several instances need the shared database: PostgreSQL.
+  let twoInstances: InstancesResult | undefined;
+  if (instances !== 'off' && (await postgresAnswers())) twoInstances = await benchInstances({ postgresUrl: POSTGRES_URL, nodeArgs });
+
+  if (results.length > 0) printTable(results);
+  if (twoInstances) printInstances(twoInstances);
   for (const result of results) {
     if (!result.settled.complete) process.stdout.write(`\nWARNING (${result.engine}): not every callback settled its payment; the ingestion figures are not valid.\n`);
   }
@@ -69,6 +78,7 @@ async function main(): Promise<void> {
     machine: { node: process.version, cpus: os.cpus().length, platform: process.platform },
     rows,
     results,
+    twoInstances,
     runSeconds: (Date.now() - started) / 1000,
   });
   log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -17,6 +17,8 @@ import { createVaultRoutes } from './security/vault.routes';
 import type { Keyring, Vault } from './security/vault';
 import { createMerchantAuth } from './auth/merchant-auth';
 import type { FailureLimits } from './auth/failure-limiter';
+import type { LimiterStore } from './auth/limiter-store';
+import type { Metrics } from './metrics/metrics';
 import type { ReplayGuard } from './auth/replay-guard';
 import { createAllowlist } from './callbacks/callback.allowlist';
 import { CALLBACK_PATH, createCallbackRoutes } from './callbacks/callback.routes';
@@ -55,6 +57,12 @@ export interface AppDeps {
   replays: ReplayGuard;
   /** Failed authentication attempts per source, key and socket. */
   failureLimits: FailureLimits;
+  /** Where request counts live (shared by instances on Redis or PostgreSQL). */
+  limiterStore: LimiterStore;
+  /** The shared parts this instance needs besides its database, each with a cheap round trip (for /ready). */
+  sharedParts?: Readonly<Record<'redis', () => Promise<unknown>>>;
+  /** Counts and times requests for GET /metrics (served on its own address, src/metrics). */
+  metrics?: Metrics;
   /** The Daraja simulator's router, mounted at /simulator in simulator mode. */
   simulatorRouter?: Router;
 }
@@ -68,6 +76,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.use(requestContext);
   app.use(accessLog(logger));
+  if (deps.metrics) app.use(deps.metrics.http);
   // Safaricom and the simulator are not browsers: their routes skip helmet's browser headers.
   if (deps.simulatorRouter) app.use(SIMULATOR_MOUNT, deps.simulatorRouter);
   app.use(
@@ -89,12 +98,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Ready when every shared part this instance needs answers: the database, and Redis when
+  // configured (a balancer then sends nothing to an instance that could not serve it).
   app.get('/ready', async (_req, res) => {
-    const reachable = await deps.database.ping().then(
-      () => true,
-      () => false,
-    );
-    res.status(reachable ? 200 : 503).json({ status: reachable ? 'ready' : 'database_unreachable' });
+    const answers = (ping: () => Promise<unknown>) => ping().then(() => true, () => false);
+    const [database, redis] = await Promise.all([answers(() => deps.database.ping()), deps.sharedParts?.redis ? answers(deps.sharedParts.redis) : true]);
+    const status = !database ? 'database_unreachable' : !redis ? 'redis_unreachable' : 'ready';
+    res.status(status === 'ready' ? 200 : 503).json({ status });
   });
   // GET /openapi.json and /docs, public: the reference is generated from the same schemas
   // the routes below validate with.
@@ -103,7 +113,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.redirect(302, HOME_TARGET);
   });
 
-  const limits = createRateLimits(config.rateLimit);
+  const limits = createRateLimits(config.rateLimit, deps.limiterStore);
   const adminAuth = createAdminAuth(deps.adminToken, deps.failureLimits.adminBySource);
   app.use('/api/v1/projects', createProjectRoutes({ projects: deps.projects, adminAuth, createLimiter: limits.projectCreate }));
   app.use('/api/v1/vault', createVaultRoutes({ db: deps.database, vault: deps.vault, keyring: deps.keyring, adminAuth }));

@@ -89,6 +89,9 @@ const envSchema = z.object({
   TRUST_PROXY: trustProxy.optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1 to 64 letters, digits or _ : . -').default('mpesa-bridge:'),
+  // GET /metrics (Prometheus) on an address of its own; not served when METRICS_PORT is unset.
+  METRICS_PORT: int(0, 65535).optional(),
+  METRICS_HOST: z.string().min(1).optional(),
 
   CORS_ORIGINS: csv.optional(),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 64kb').default('64kb'),
@@ -190,6 +193,8 @@ function buildConfig(env: Env) {
     trustProxy: env.TRUST_PROXY ?? false,
     /** Shared state of several instances (replay guard, failure limits); memory when unset. */
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
+    /** Where GET /metrics listens (src/metrics); undefined: nowhere. */
+    metrics: env.METRICS_PORT === undefined ? undefined : { port: env.METRICS_PORT, host: env.METRICS_HOST ?? env.HOST },
     corsOrigins: env.CORS_ORIGINS ?? (simulated ? ['*'] : []),
     bodyLimit: env.BODY_LIMIT,
     bodyLimitBytes: bodyLimitBytes(env.BODY_LIMIT),

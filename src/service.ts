@@ -1,6 +1,10 @@
 // Composition: config -> logger -> secrets -> db -> server -> clients -> services -> app ->
 // realtime -> workers (callback sweep, webhook deliveries, reconciliation, pruning). `startService` is what `npm start`, the tests and the benchmark run;
 // main.ts adds the banner and signal handling.
+//
+// Several instances on one PostgreSQL database are one service (README "Running several
+// instances"): what they share is chosen here, Redis when REDIS_URL is set, else PostgreSQL;
+// SQLite is one instance and keeps it in memory.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
@@ -19,6 +23,7 @@ import { createCallbacksService } from './callbacks/callback.service';
 import { callbackUrlBuilder } from './callbacks/callback.routes';
 import { attachRealtime } from './realtime/realtime.server';
 import { attachProjectStream } from './realtime/project-stream';
+import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
 import { createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
 import { answerUnparsableRequests } from './http/client-error';
 import { createFailureLimits } from './auth/failure-limiter';
@@ -36,7 +41,12 @@ import { createPruneWorker } from './maintenance/prune.worker';
 import { configuredDirectory, createSimulator, simulatorOptionsFrom } from './simulator/simulator';
 import { createEventsService } from './events/event.service';
 import { createReconciler } from './reconciliation/reconcile.service';
-import { createPacers } from './reconciliation/reconcile.pacers';
+import { createPacer, memoryPaceStore } from './reconciliation/reconcile.pacer';
+import { postgresPaceStore } from './reconciliation/reconcile.pace-store';
+import { createMetrics } from './metrics/metrics';
+import { observeDaraja } from './metrics/daraja.metrics';
+import { listenForMetrics } from './metrics/metrics.server';
+import { wakeAcrossInstances } from './webhooks/delivery.wake';
 import { createReconcileWorker } from './reconciliation/reconcile.worker';
 import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
@@ -52,6 +62,8 @@ export interface RunningService {
   /** The service's one handle on its database (tests read through it: nothing else opens the file). */
   database: Database;
   mpesaBaseUrl: string;
+  /** Where GET /metrics answers, when METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   secretsGeneratedIn: string | undefined;
   oauthCallCount(): number;
   /** One pruning pass now (what the background worker does every PRUNE_INTERVAL). */
@@ -64,11 +76,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   const applied = await applyMigrations(database, { legacyMode: modeOf(config.mpesa.environment) });
   if (applied.length > 0) logger.info('database migrated', { applied, engine: database.engine });
-  // What several instances share: replays seen (Redis, else the database) and failures counted
-  // (Redis, else in memory).
+  // What several instances share: replays seen (Redis, else the database), and every limit's
+  // counts (Redis, else PostgreSQL, else, on SQLite's one instance, memory).
   const redis = config.redis.url ? await connectRedis(config.redis.url, config.redis.keyPrefix, logger) : undefined;
   const replays = createReplayGuard({ redis, db: database });
-  const failureLimits = createFailureLimits(createLimiterStore({ redis }), config.failureLimits);
+  const limiterStore = createLimiterStore({ redis, postgres: database.postgres });
+  const failureLimits = createFailureLimits(limiterStore, config.failureLimits);
+  const metrics = createMetrics();
+  metrics.watch({ pool: database.poolStats });
 
   const httpServer = http.createServer();
   answerUnparsableRequests(httpServer);
@@ -83,7 +98,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const vault = createVault(serviceSecrets.keyring);
   // Daraja per environment; the simulator's is this service's own /simulator unless MPESA_BASE_URL moves it.
   const simulatorUrl = config.simulator.enabled ? (config.mpesa.baseUrls.simulator ?? `${localUrl}${SIMULATOR_MOUNT}`) : undefined;
-  const apps = createDarajaApps({ baseUrls: { ...config.mpesa.baseUrls, simulator: simulatorUrl }, timeoutMs: config.mpesa.timeoutMs, logger });
+  const apps = createDarajaApps({
+    baseUrls: { ...config.mpesa.baseUrls, simulator: simulatorUrl },
+    timeoutMs: config.mpesa.timeoutMs,
+    logger,
+    observe: (client) => observeDaraja(client, metrics.daraja),
+  });
   const accounts = createAccountsService({ db, vault, apps, deploymentAccount: config.mpesa });
   // Outside simulator mode the simulator knows projects' simulator accounts only, never the
   // deployment's own (real) credentials.
@@ -98,7 +118,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const settlePayment = createSettlement({ db, events });
   const transactionSecrets = createTransactionSecrets(serviceSecrets.keyring);
   const projects = createProjectsService({ db, vault, accounts, defaultMode: modeOf(config.mpesa.environment) });
-  const callbacks = createCallbacksService({ db, settlePayment, events, logger });
+  const callbacks = createCallbacksService({ db, settlePayment, events, logger, metrics: metrics.callbacks });
   const transactions = createTransactionsService({
     db,
     settlePayment,
@@ -112,12 +132,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     pushTimeoutMs: config.mpesa.timeoutMs,
     reconcileAfterMs: config.reconciliation.afterMs,
   });
-  const deliveryWorker = createDeliveryWorker({ db, vault, config: config.webhooks, logger });
-  // Every committed state change has written its event (outbox): send it now.
+  const deliveryWorker = createDeliveryWorker({ db, vault, config: config.webhooks, logger, metrics: metrics.webhooks });
+  // Every committed event (outbox) is to be sent: now.
   events.onRecorded(() => deliveryWorker.wake());
-  const pacers = createPacers(config.reconciliation.queriesPerSecond);
-  const reconciler = createReconciler({ db, settlePayment, accounts, apps, pacers, config: config.reconciliation, logger });
-  const reconcileWorker = createReconcileWorker({ db, reconciler, pacers, config: config.reconciliation, logger });
+  // One pace per Daraja app for the whole deployment (the database's, shared) or, on SQLite, this process's.
+  const pacer = createPacer(config.reconciliation.queriesPerSecond, database.postgres ? postgresPaceStore(database) : memoryPaceStore());
+  const reconciler = createReconciler({ db, settlePayment, accounts, apps, pacer, config: config.reconciliation, logger, metrics: metrics.reconciliation });
+  const reconcileWorker = createReconcileWorker({ db, reconciler, pacer, config: config.reconciliation, logger });
   const pruneWorker = createPruneWorker({ db, config: config.retention, logger });
 
   const app = createApp({
@@ -137,10 +158,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     transactionSecrets,
     replays,
     failureLimits,
+    limiterStore,
+    sharedParts: redis ? { redis: () => redis.ping() } : undefined,
+    metrics,
     simulatorRouter: simulator?.router,
   });
   httpServer.on('request', app);
-  const realtime = attachRealtime({
+  const realtime = await attachRealtime({
     httpServer,
     corsOrigins: config.corsOrigins,
     db,
@@ -148,6 +172,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     events,
     logger,
     guard: createSubscribeGuard(failureLimits, config.trustProxy),
+    adapter: chooseRealtimeAdapter({ redis, db, keyPrefix: config.redis.keyPrefix, logger }),
   });
   const stopProjectStream = attachProjectStream({
     io: realtime.io,
@@ -158,6 +183,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     sourceOf: socketSource(config.trustProxy),
     logger,
   });
+  metrics.watch({ sockets: () => realtime.io.engine.clientsCount });
+  // An event committed here also wakes the other instances' delivery workers (after commit: this
+  // listener runs once the settlement has committed), through the same adapter.
+  const peers = realtime.shared ? wakeAcrossInstances(realtime.io, deliveryWorker.wake) : undefined;
+  if (peers) events.onRecorded(() => peers.wakeOthers());
+  const metricsServer = config.metrics ? await listenForMetrics(config.metrics, metrics, logger) : undefined;
 
   // After a master-key rotation (MASTER_KEY_PREVIOUS set), move every stored secret onto the new key.
   if (serviceSecrets.keyring.all.length > 1) {
@@ -182,19 +213,25 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       clearInterval(sweeper);
       simulator?.stop();
       // Stop accepting, let in-flight requests finish, then cut what is left. Every step is
-      // bounded: a shutdown that hangs is worse than one that cuts a connection.
+      // bounded: a shutdown that hangs is worse than one that cuts a connection. Browsers
+      // connected here are let go at once (they reconnect to another instance and subscribe
+      // again); the adapter stays open until the last change committed here has been emitted
+      // and has woken the other instances' delivery workers.
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       const deadline = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs);
-      stopProjectStream();
-      await realtime.close();
+      realtime.disconnectLocal();
       await drained;
       clearTimeout(deadline);
       const workersStopped = Promise.all([deliveryWorker.stop(), reconcileWorker.stop(), pruneWorker.stop()]);
       await settleWithin(workersStopped, config.shutdownTimeoutMs, () => logger.warn('workers did not stop in time; leases let another run retry'));
       deliveryWorker.abort();
+      peers?.stop();
+      stopProjectStream();
+      await realtime.close();
       await settleWithin(database.close(), config.shutdownTimeoutMs, () => logger.warn('database did not close in time'));
       if (redis) await closeRedis(redis);
+      await metricsServer?.close();
     })());
 
   return {
@@ -204,6 +241,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     database,
     // The deployment's own account's Daraja (the start banner shows it).
     mpesaBaseUrl: (config.mpesa.environment === 'simulator' ? simulatorUrl : config.mpesa.baseUrls[config.mpesa.environment]) ?? '(the simulator is not enabled)',
+    metricsUrl: metricsServer?.url,
     secretsGeneratedIn: serviceSecrets.generatedIn,
     oauthCallCount: apps.oauthCallCount,
     pruneNow: pruneWorker.pruneOnce,

@@ -26,7 +26,7 @@ function browsableHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-export function startBanner(config: Config, running: { port: number; mpesaBaseUrl: string }, cwd = process.cwd()): StartBanner {
+export function startBanner(config: Config, running: { port: number; mpesaBaseUrl: string; metricsUrl?: string }, cwd = process.cwd()): StartBanner {
   const url = `http://${browsableHost(config.host)}:${running.port}`;
   const docs = `${url}${DOCS_PATH}`;
   const database = config.databaseUrl.startsWith('file:') ? 'SQLite' : 'PostgreSQL';
@@ -42,6 +42,7 @@ export function startBanner(config: Config, running: { port: number; mpesaBaseUr
       ? `    Admin token:  in ${shownFile} (for curl: ADMIN=$(cat ${shownFile}))`
       : '    Admin token:  the ADMIN_TOKEN you configured',
     `    Daraja:       ${running.mpesaBaseUrl}`,
+    ...(running.metricsUrl ? [`    Metrics:      ${running.metricsUrl}`] : []),
     '',
   ];
   return {
@@ -51,6 +52,7 @@ export function startBanner(config: Config, running: { port: number; mpesaBaseUr
       mode: environment,
       database: database.toLowerCase(),
       daraja: running.mpesaBaseUrl,
+      ...(running.metricsUrl ? { metrics: running.metricsUrl } : {}),
       // Not "adminTokenFile": the logger redacts every field whose name says token.
       ...(tokenFile ? { adminCredentialsFile: tokenFile } : {}),
     },

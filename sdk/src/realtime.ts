@@ -57,7 +57,10 @@ interface SubscribeAck {
 export function subscribeToTransaction(options: SubscribeOptions): TransactionSubscription {
   const { transactionId, clientSecret, onUpdate } = options;
   const onError = options.onError ?? (() => undefined);
-  const socket = io(options.baseUrl, { forceNew: true, ...options.socketOptions });
+  // WebSocket first: one connection to one instance, so a balancer needs no sticky sessions.
+  // Long-polling (several requests that must reach the instance holding the session) only when
+  // WebSocket cannot get through.
+  const socket = io(options.baseUrl, { forceNew: true, transports: ['websocket', 'polling'], tryAllTransports: true, ...options.socketOptions });
   let settle: { resolve: () => void; reject: (error: MpesaBridgeError) => void } | undefined;
   const subscribed = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   // Callers that only use callbacks must not see an unhandled rejection.

@@ -1,6 +1,12 @@
-// Where failure counts live (rate-limiter-flexible, which has a store for each of them). The
-// one factory that picks it, so every limiter of the service shares one choice.
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+// Where limit counts live (rate-limiter-flexible, which has a store for each of them): the
+// failure limits and, through express-rate-limit, the request limits (src/http/rate-limits.ts).
+// The one factory that picks it, so every limit of the service shares one choice:
+// - REDIS_URL: Redis, shared by every instance;
+// - else PostgreSQL: the `rate_limits` table (prisma/postgres/instances.prisma), shared by every
+//   instance on the database, through the service's pool;
+// - else (SQLite: one process by definition) this process's memory.
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { PostgresAccess } from '../db/database';
 import type { Redis } from '../redis';
 
 export interface LimiterOptions {
@@ -14,18 +20,33 @@ export type LimiterStore = (options: LimiterOptions) => RateLimiterAbstract;
 
 export interface LimiterStoreOptions {
   redis?: Redis;
-  // Seam for the storage rewrite: rate-limiter-flexible's RateLimiterPostgres, RateLimiterSQLite
-  // and RateLimiterPrisma keep the counts in the database, for several instances without Redis.
+  /** PostgreSQL, when the database is (never SQLite's connection: see above). */
+  postgres?: PostgresAccess;
 }
 
-export function createLimiterStore({ redis }: LimiterStoreOptions): LimiterStore {
+/** The table of prisma/postgres/instances.prisma; created by the migrations, never by the library. */
+const POSTGRES_TABLE = 'rate_limits';
+
+export function createLimiterStore({ redis, postgres }: LimiterStoreOptions): LimiterStore {
   return ({ keyPrefix, points, durationSeconds }) => {
-    // In memory, each instance counts only the failures it saw: with N instances an attacker
-    // spread across them gets N times the allowance. REDIS_URL makes the count shared.
+    // In memory, each instance counts only what it saw: with N instances a client spread across
+    // them gets N times the allowance. That is the configuration of one instance (SQLite).
     const memory = new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds });
-    if (!redis) return memory;
-    // When Redis does not answer, counting goes on in this process (insuranceLimiter) rather
-    // than stopping: a Redis outage weakens the limit, it does not lock merchants out.
-    return new RateLimiterRedis({ storeClient: redis, keyPrefix: `failures:${keyPrefix}`, points, duration: durationSeconds, insuranceLimiter: memory });
+    // When the shared store does not answer, counting goes on in this process (insuranceLimiter)
+    // rather than stopping: an outage weakens the limit, it does not lock merchants out.
+    if (redis) return new RateLimiterRedis({ storeClient: redis, keyPrefix: `limits:${keyPrefix}`, points, duration: durationSeconds, insuranceLimiter: memory });
+    if (postgres) {
+      return new RateLimiterPostgres({
+        storeClient: postgres.pool,
+        storeType: 'pool',
+        tableName: POSTGRES_TABLE,
+        tableCreated: true,
+        keyPrefix,
+        points,
+        duration: durationSeconds,
+        insuranceLimiter: memory,
+      });
+    }
+    return memory;
   };
 }

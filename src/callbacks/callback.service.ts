@@ -6,6 +6,7 @@
 import type { Database } from '../db/database';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
+import type { CallbackMetrics } from '../metrics/metrics';
 import type { SettleLabel, SettlePayment, SettleResult, Settlement } from '../transactions/transaction.settle';
 import { interpretResultCode } from '../transactions/transaction.states';
 import { listUnprocessedCallbacks, storeUnprocessedCallback, type NewCallbackRecord } from './callback.repository';
@@ -67,10 +68,21 @@ function receiptBody(rawBody: Buffer): string {
 
 export type CallbacksService = ReturnType<typeof createCallbacksService>;
 
-export function createCallbacksService({ db, settlePayment, events, logger }: { db: Database; settlePayment: SettlePayment; events: TransactionEvents; logger: Logger }) {
+const NO_METRICS: CallbackMetrics = { received: () => undefined, processed: () => undefined };
+
+interface Deps {
+  db: Database;
+  settlePayment: SettlePayment;
+  events: TransactionEvents;
+  logger: Logger;
+  metrics?: CallbackMetrics;
+}
+
+export function createCallbacksService({ db, settlePayment, events, logger, metrics = NO_METRICS }: Deps) {
   function report(callbackId: string, result: SettleResult) {
     if (!result.claimed) return;
     const { row, label } = result;
+    metrics.processed(label);
     if (result.changed && row && row.amountPaid !== null && row.amountPaid !== row.amount) {
       logger.warn('callback amount differs from the amount requested', { transactionId: row.id, requested: row.amount, paid: row.amountPaid });
     }
@@ -128,12 +140,14 @@ export function createCallbacksService({ db, settlePayment, events, logger }: { 
     };
     try {
       const result = await settlePayment({ transactionId: record.transactionId, settlement, callback: { record } });
+      metrics.received();
       report(record.id, result);
       announce(record, result);
     } catch (error) {
       // Applying failed: keep the callback anyway (this insert is what we acknowledge on).
       logger.error('callback processing failed; stored for retry', { callbackId: record.id, error });
       await storeUnprocessedCallback(db, record);
+      metrics.received();
     }
   }
 

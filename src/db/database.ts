@@ -5,6 +5,7 @@
 // (sqlite.ts, postgres.ts), so that both engines return the same values (dates as Date,
 // booleans as boolean, bytes as Buffer) and so that writes can be grouped (batcher.ts).
 import type { Compilable, Kysely } from 'kysely';
+import type pg from 'pg';
 import type { DB } from './database.types';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -41,6 +42,29 @@ export interface MigrationSession {
   applyMigration(name: string, sql: string, appliedAt: Date): Promise<void>;
 }
 
+/**
+ * What libraries that share state between instances need of PostgreSQL (rate-limiter-flexible,
+ * the Socket.io adapter). SQLite has none of it: it serves one process by definition, and those
+ * things stay in that process's memory.
+ */
+export interface PostgresAccess {
+  /** The service's own pool (DATABASE_POOL_SIZE), for short statements beside ours. */
+  pool: pg.Pool;
+  /** The schema our tables live in. NOTIFY channels are per database, so their names carry it. */
+  schema: string;
+  /** A pool of its own on the same server and schema, outside DATABASE_POOL_SIZE; its user ends it. */
+  openPool(max: number, applicationName: string): pg.Pool;
+}
+
+/** Connections of the pool, for /metrics. SQLite: its one connection. */
+export interface PoolStats {
+  max: number;
+  open: number;
+  idle: number;
+  /** Callers waiting for a connection. */
+  waiting: number;
+}
+
 export interface Database extends Queryable {
   /** Runs `work` in one database transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
@@ -53,6 +77,9 @@ export interface Database extends Queryable {
   withMigrationLock<T>(work: (session: MigrationSession) => Promise<T>): Promise<T>;
   /** Connections a transaction can hold at once: how many write batches may run in parallel. */
   readonly writeConcurrency: number;
+  /** PostgreSQL only: see PostgresAccess. */
+  readonly postgres?: PostgresAccess;
+  poolStats(): PoolStats;
   /** A cheap round trip, for /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -63,10 +63,25 @@ export type Project = {
     createdAt: Generated<Timestamp>;
     disabledAt: Timestamp | null;
 };
+export type QueryPace = {
+    appKey: string;
+    nextSlotAt: Timestamp;
+    pausedUntil: Timestamp;
+};
+export type RateLimit = {
+    key: string;
+    points: Generated<number>;
+    expire: string | null;
+};
 export type RequestNonce = {
     key: string;
     tag: string;
     expiresAt: Timestamp;
+};
+export type SocketIoAttachment = {
+    id: Generated<string>;
+    created_at: Generated<Timestamp>;
+    payload: Buffer;
 };
 export type StatusChange = {
     id: string;
@@ -149,7 +164,10 @@ export type DB = {
     Event: Event;
     MpesaAccount: MpesaAccount;
     Project: Project;
+    QueryPace: QueryPace;
+    rate_limits: RateLimit;
     RequestNonce: RequestNonce;
+    socket_io_attachments: SocketIoAttachment;
     StatusChange: StatusChange;
     Transaction: Transaction;
     WebhookDelivery: WebhookDelivery;

@@ -78,15 +78,20 @@ export async function openPostgres(databaseUrl: string, poolSize: number): Promi
   const schema = url.searchParams.get('schema') ?? 'public';
   url.searchParams.delete('schema');
   const quotedSchema = `"${schema.replace(/"/g, '')}"`;
-  const pool = new pg.Pool({
-    connectionString: url.toString(),
-    max: poolSize,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    options: `-c search_path=${quotedSchema}`,
-    types,
-  });
-  // An idle connection that breaks (a restart of PostgreSQL) must not end the process.
-  pool.on('error', () => undefined);
+  const openPool = (max: number, applicationName = 'mpesa-bridge') => {
+    const opened = new pg.Pool({
+      connectionString: url.toString(),
+      max,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      options: `-c search_path=${quotedSchema}`,
+      application_name: applicationName,
+      types,
+    });
+    // An idle connection that breaks (a restart of PostgreSQL) must not end the process.
+    opened.on('error', () => undefined);
+    return opened;
+  };
+  const pool = openPool(poolSize);
   const qb = createQueryBuilder('postgres');
 
   async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -154,6 +159,8 @@ export async function openPostgres(databaseUrl: string, poolSize: number): Promi
           await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`mpesa-bridge:migrations:${schema}`]);
         }
       }),
+    postgres: { pool, schema, openPool },
+    poolStats: () => ({ max: poolSize, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     ping: async () => {
       await pool.query('SELECT 1');
     },

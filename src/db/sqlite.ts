@@ -182,6 +182,7 @@ export function openSqlite(file: string): Database {
           connection.pragma('foreign_keys = ON');
         }
       }),
+    poolStats: () => ({ max: 1, open: 1, idle: waiting === 0 ? 1 : 0, waiting: Math.max(0, waiting - 1) }),
     ping: async () => {
       connection.prepare('SELECT 1').get();
     },

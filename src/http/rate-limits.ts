@@ -1,16 +1,42 @@
-// express-rate-limit with the standard RateLimit headers, answering in our error shape.
-import { rateLimit } from 'express-rate-limit';
+// express-rate-limit with the standard RateLimit headers, answering in our error shape. Its
+// counts live where every other limit's do (src/auth/limiter-store.ts): Redis, else PostgreSQL,
+// so N instances allow the configured number in all, not N times it; in memory only on SQLite,
+// which is one instance.
+import { rateLimit, type Store } from 'express-rate-limit';
+import type { Request } from 'express';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { AppError } from '../errors';
+import type { LimiterStore } from '../auth/limiter-store';
 
 const PROJECT_CREATE_WINDOW_MS = 60 * 60 * 1000;
 
-function limiter(windowMs: number, limit: number, keyGenerator?: (req: import('express').Request) => string) {
+/** express-rate-limit's store interface over a rate-limiter-flexible limiter (fixed windows, as its own). */
+function limiterStore(limiter: RateLimiterAbstract): Store {
+  const info = (res: RateLimiterRes) => ({ totalHits: res.consumedPoints, resetTime: new Date(Date.now() + res.msBeforeNext) });
+  return {
+    localKeys: false,
+    increment: async (key) => info(await limiter.penalty(key, 1)),
+    decrement: async (key) => {
+      await limiter.reward(key, 1);
+    },
+    resetKey: async (key) => {
+      await limiter.delete(key);
+    },
+    get: async (key) => {
+      const res = await limiter.get(key);
+      return res ? info(res) : undefined;
+    },
+  };
+}
+
+function limiter(store: LimiterStore, name: string, windowMs: number, limit: number, keyGenerator?: (req: Request) => string) {
   return rateLimit({
     windowMs,
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    store: limiterStore(store({ keyPrefix: name, points: limit, durationSeconds: Math.ceil(windowMs / 1000) })),
     ...(keyGenerator ? { keyGenerator } : {}),
     // TRUST_PROXY=true is an operator's documented choice (README: every proxy hop is believed);
     // the library's warning about it would only fill the logs.
@@ -21,11 +47,11 @@ function limiter(windowMs: number, limit: number, keyGenerator?: (req: import('e
   });
 }
 
-export function createRateLimits(config: Config['rateLimit']) {
+export function createRateLimits(config: Config['rateLimit'], store: LimiterStore) {
   return {
     /** Per project: runs after the signature check, so the key is a verified project. */
-    merchant: limiter(config.windowMs, config.maxPerKey, (req) => req.project!.id),
+    merchant: limiter(store, 'requests-project', config.windowMs, config.maxPerKey, (req) => req.project!.id),
     /** Per source address, for operators creating projects. */
-    projectCreate: limiter(PROJECT_CREATE_WINDOW_MS, config.projectCreateMaxPerAddress),
+    projectCreate: limiter(store, 'project-create-source', PROJECT_CREATE_WINDOW_MS, config.projectCreateMaxPerAddress),
   };
 }

@@ -24,7 +24,15 @@ export interface DarajaApps {
   oauthCallCount(): number;
 }
 
-export function createDarajaApps(deps: { baseUrls: Readonly<Record<Environment, string | undefined>>; timeoutMs: number; logger: Logger }): DarajaApps {
+interface Deps {
+  baseUrls: Readonly<Record<Environment, string | undefined>>;
+  timeoutMs: number;
+  logger: Logger;
+  /** Wraps each client made (the metrics count and time its calls). */
+  observe?: (client: MpesaService) => MpesaService;
+}
+
+export function createDarajaApps(deps: Deps): DarajaApps {
   const clients = new Map<string, MpesaService>();
   return {
     clientFor(app) {
@@ -36,7 +44,8 @@ export function createDarajaApps(deps: { baseUrls: Readonly<Record<Environment, 
       if (client) {
         clients.delete(key);
       } else {
-        client = createMpesaService({ app, baseUrl, timeoutMs: deps.timeoutMs, logger: deps.logger });
+        const made = createMpesaService({ app, baseUrl, timeoutMs: deps.timeoutMs, logger: deps.logger });
+        client = deps.observe ? deps.observe(made) : made;
         if (clients.size >= MAX_APPS) clients.delete(clients.keys().next().value as string);
       }
       clients.set(key, client);

@@ -43,11 +43,11 @@ export const systemApi: ApiSection = {
       operationId: 'ready',
       tag: TAG,
       summary: 'Readiness',
-      description: 'The database answers. Load balancers and the Docker healthcheck use this.',
+      description: 'Every shared part this instance needs answers: the database, and Redis when `REDIS_URL` is set. Load balancers and the Docker healthcheck use this.',
       auth: 'none',
       responses: {
         200: { description: 'Ready.', schema: z.object({ status: z.literal('ready') }) },
-        503: { description: 'The database does not answer.', schema: z.object({ status: z.literal('database_unreachable') }) },
+        503: { description: 'The database, or Redis, does not answer.', schema: z.object({ status: z.enum(['database_unreachable', 'redis_unreachable']) }) },
       },
     },
     {

@@ -1,6 +1,8 @@
 // Socket.io: a browser subscribes to one transaction with its id and client secret, gets the
 // current state at once (a late subscriber never misses a finished payment), then every change.
-// Event: `transaction.updated` with the client view (transaction.view.ts).
+// Event: `transaction.updated` with the client view (transaction.view.ts). With several
+// instances the adapter (realtime.adapter.ts) carries each emit to the sockets of all of them:
+// a change is emitted once, by the instance that committed it, and reaches its room everywhere.
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Database } from '../db/database';
@@ -11,6 +13,7 @@ import { findTransaction } from '../transactions/transaction.repository';
 import { toClientView } from '../transactions/transaction.view';
 import { subscribeRequest, type SubscribeAck } from './realtime.schema';
 import type { SubscribeGuard } from './subscribe-guard';
+import type { RealtimeAdapter } from './realtime.adapter';
 
 export const TRANSACTION_UPDATED = 'transaction.updated';
 const roomOf = (transactionId: string) => `txn:${transactionId}`;
@@ -25,15 +28,19 @@ interface Deps {
   events: TransactionEvents;
   logger: Logger;
   guard: SubscribeGuard;
+  adapter: RealtimeAdapter;
 }
 
 const REFUSED = { ok: false, error: { code: 'subscription_refused', message: 'Unknown transaction or wrong client secret' } } as const;
 
-export function attachRealtime({ httpServer, corsOrigins, db, secrets, events, logger, guard }: Deps) {
+export type Realtime = Awaited<ReturnType<typeof attachRealtime>>;
+
+export async function attachRealtime({ httpServer, corsOrigins, db, secrets, events, logger, guard, adapter }: Deps) {
   const io = new Server(httpServer, {
     cors: { origin: corsOrigins.includes('*') ? '*' : [...corsOrigins] },
     serveClient: false,
   });
+  await adapter.install(io);
 
   io.on('connection', (socket) => {
     const subscribe = async (payload: unknown, reply: Ack) => {
@@ -81,10 +88,19 @@ export function attachRealtime({ httpServer, corsOrigins, db, secrets, events, l
 
   return {
     io,
-    close: () =>
-      new Promise<void>((resolve) => {
-        stopListening();
-        io.close(() => resolve());
-      }),
+    /** Whether other instances hear this one (and it them). */
+    shared: adapter.kind !== 'memory',
+    /**
+     * Lets this instance's browsers go: their connections close as in an outage, so they
+     * reconnect (to another instance) and subscribe again. Not `disconnectSockets`, which tells
+     * a client it was sent away and must not come back (and, through an adapter, reaches every
+     * instance's sockets).
+     */
+    disconnectLocal: () => io.engine.close(),
+    close: async () => {
+      stopListening();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await adapter.close();
+    },
   };
 }

@@ -7,13 +7,14 @@ import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { AccountsService } from '../accounts/account.service';
+import type { ReconcileMetrics } from '../metrics/metrics';
 import { appKeyOf, type DarajaApps } from '../mpesa/mpesa.apps';
 import type { Scope } from '../projects/project.modes';
 import { findProjectTransaction, findTransaction, scheduleReconciliation } from '../transactions/transaction.repository';
 import type { SettlePayment, Settlement } from '../transactions/transaction.settle';
 import { interpretResultCode } from '../transactions/transaction.states';
 import type { TransactionRow } from '../transactions/transaction.view';
-import type { Pacers } from './reconcile.pacers';
+import type { Pacer } from './reconcile.pacer';
 import type { RECONCILE_OUTCOMES } from '../transactions/transaction.schema';
 
 export type ReconcileOutcome = (typeof RECONCILE_OUTCOMES)[number];
@@ -30,14 +31,16 @@ interface Deps {
   settlePayment: SettlePayment;
   accounts: Pick<AccountsService, 'forTransaction'>;
   apps: DarajaApps;
-  pacers: Pacers;
+  /** One pace per Daraja app (appKeyOf), shared by every instance on PostgreSQL. */
+  pacer: Pacer;
   config: Config['reconciliation'];
   logger: Logger;
+  metrics?: ReconcileMetrics;
 }
 
 export type Reconciler = ReturnType<typeof createReconciler>;
 
-export function createReconciler({ db, settlePayment, accounts, apps, pacers, config, logger }: Deps) {
+export function createReconciler({ db, settlePayment, accounts, apps, pacer, config, logger, metrics }: Deps) {
   const baseMs = Math.min(MAX_BASE_MS, config.afterMs);
   const leaseMs = () => Math.max(30_000, config.afterMs);
 
@@ -62,13 +65,17 @@ export function createReconciler({ db, settlePayment, accounts, apps, pacers, co
     const client = apps.clientFor(account);
     if (!client) return { kind: 'pending' as const, reason: 'no_answer' as const };
     const appKey = appKeyOf(account);
-    await pacers.take(appKey);
+    await pacer.take(appKey);
     try {
-      return await client.stkQuery({ shortcode: row.shortcode, passkey: account.passkey }, checkoutRequestId);
+      const answer = await client.stkQuery({ shortcode: row.shortcode, passkey: account.passkey }, checkoutRequestId);
+      metrics?.answered(answer.kind === 'final' ? 'final' : answer.reason);
+      return answer;
     } catch (error) {
       const darajaCode = error instanceof AppError ? error.details?.darajaErrorCode : undefined;
-      if (typeof darajaCode === 'string' && THROTTLED.test(darajaCode)) {
-        pacers.pauseFor(appKey, THROTTLE_PAUSE_MS);
+      const throttled = typeof darajaCode === 'string' && THROTTLED.test(darajaCode);
+      metrics?.answered(throttled ? 'throttled' : 'error');
+      if (throttled) {
+        await pacer.pauseFor(appKey, THROTTLE_PAUSE_MS);
         logger.warn('stk query throttled by M-Pesa; pausing queries', { pauseMs: THROTTLE_PAUSE_MS });
       } else {
         logger.warn('stk query failed; will ask again', { transactionId: row.id, error });

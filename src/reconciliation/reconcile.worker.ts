@@ -6,18 +6,18 @@ import type { Database } from '../db/database';
 import { dueForReconciliation } from '../transactions/transaction.repository';
 import type { Logger } from '../logger';
 import { PacerStopped } from './reconcile.pacer';
-import type { Pacers } from './reconcile.pacers';
+import type { Pacer } from './reconcile.pacer';
 import type { Reconciler } from './reconcile.service';
 
 interface Deps {
   db: Database;
   reconciler: Reconciler;
-  pacers: Pacers;
+  pacer: Pacer;
   config: Config['reconciliation'];
   logger: Logger;
 }
 
-export function createReconcileWorker({ db, reconciler, pacers, config, logger }: Deps) {
+export function createReconcileWorker({ db, reconciler, pacer, config, logger }: Deps) {
   // One tick's worth of queries at the configured rate (at least one).
   const batch = Math.max(1, Math.ceil((config.queriesPerSecond * config.intervalMs) / 1000));
   let timer: NodeJS.Timeout | undefined;
@@ -54,7 +54,7 @@ export function createReconcileWorker({ db, reconciler, pacers, config, logger }
     async stop() {
       stopped = true;
       clearInterval(timer);
-      pacers.stop();
+      pacer.stop();
       await running;
     },
   };

@@ -21,6 +21,8 @@ export interface ClaimedDelivery {
   eventId: string;
   eventType: string;
   payload: string;
+  /** When this attempt was due (its lag is measured from here). */
+  dueAt: Date;
   endpoint: {
     id: string;
     projectId: string;
@@ -80,7 +82,7 @@ export async function claimDueDeliveries(tx: Queryable, limit: number, now: Date
       .innerJoin('Event as ev', 'ev.id', 'd.eventId')
       .innerJoin('WebhookEndpoint as e', 'e.id', 'd.endpointId')
       .select(['d.id', 'd.eventId', 'ev.type', 'ev.payload', 'e.id as endpointId', 'e.projectId', 'e.mode', 'e.url', 'e.secretEnc', 'e.previousSecretEnc'])
-      .select(['e.previousSecretExpiresAt', 'e.failingSince'])
+      .select(['e.previousSecretExpiresAt', 'e.failingSince', 'd.nextAttemptAt'])
       .where(
         'd.id',
         'in',
@@ -95,6 +97,7 @@ export async function claimDueDeliveries(tx: Queryable, limit: number, now: Date
     eventId: row.eventId,
     eventType: row.type,
     payload: row.payload,
+    dueAt: row.nextAttemptAt,
     endpoint: {
       id: row.endpointId,
       projectId: row.projectId,

@@ -9,6 +9,7 @@ import type { Database } from '../db/database';
 import { endpointDisabledEvent } from '../events/event.build';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
+import type { WebhookMetrics } from '../metrics/metrics';
 import type { Vault } from '../security/vault';
 import { webhookSecretSealedFor } from './webhook.signature';
 import { claimDueDeliveries, recordAttempts, type AttemptResult, type ClaimedDelivery, type DeliveryOutcome, type EndpointChange } from './delivery.repository';
@@ -25,11 +26,12 @@ interface Deps {
   vault: Vault;
   config: Config['webhooks'];
   logger: Logger;
+  metrics?: WebhookMetrics;
 }
 
 export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
 
-export function createDeliveryWorker({ db, vault, config, logger }: Deps) {
+export function createDeliveryWorker({ db, vault, config, logger, metrics }: Deps) {
   // Not fsynced on SQLite: after a power loss the worst case is the same event sent again,
   // with the same webhook-id, which receivers dedupe on.
   const record = createBatcher(db, {
@@ -67,6 +69,7 @@ export function createDeliveryWorker({ db, vault, config, logger }: Deps) {
     );
 
     const outcome: DeliveryOutcome = step.kind === 'retry' ? step : { kind: step.kind };
+    metrics?.attempted(outcome.kind, (attemptedAt.getTime() - delivery.dueAt.getTime()) / 1000);
     const endpointChange: EndpointChange = {};
     const { endpoint } = delivery;
     if (step.kind === 'succeeded') {

@@ -7,7 +7,14 @@ import { freshDataDir, freshDatabaseUrl } from './database';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-export function startServiceProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+export interface ServiceProcess {
+  child: ChildProcess;
+  url: string;
+  /** Its GET /metrics, when METRICS_PORT was given. */
+  metricsUrl?: string;
+}
+
+export function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
   // tsx as a loader in ONE process: the tsx CLI would run the service in a grandchild, which
   // a SIGKILL of the child would leave running.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -20,7 +27,8 @@ export function startServiceProcess(env: Record<string, string>): Promise<{ chil
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /"url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(output);
-      if (match) resolve({ child, url: `http://127.0.0.1:${match[1]}` });
+      const metrics = /"metrics":"(http:\/\/[^"]+)"/.exec(output)?.[1];
+      if (match) resolve({ child, url: `http://127.0.0.1:${match[1]}`, ...(metrics ? { metricsUrl: metrics } : {}) });
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code, signal) => reject(new Error(`exited ${code ?? signal}: ${output}`)));

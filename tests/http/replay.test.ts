@@ -164,4 +164,10 @@ describe('when Redis goes away while the service runs', () => {
     const forged = signedHeaders({ ...keys, secretKey: 'sk_wrong' }, { method: 'GET', path });
     expectError(await sendRaw({ method: 'GET', url: `${server.url}${path}`, headers: forged }), 401, 'signature_invalid');
   });
+
+  it('then /ready says Redis is unreachable (503), so a balancer sends this instance nothing', async () => {
+    const ready = await sendRaw({ method: 'GET', url: `${server.url}/ready` });
+    expect(ready.status).toBe(503);
+    expect(ready.data).toEqual({ status: 'redis_unreachable' });
+  });
 });

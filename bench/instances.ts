@@ -1,0 +1,141 @@
+// Two instances on one PostgreSQL database against one: callback ingestion of both together
+// (each instance takes half the callbacks, at once, as a round-robin balancer would hand them
+// out) against one instance alone, each on a fresh schema; and the time from posting a
+// callback to one instance until a browser connected to the other receives the change, beside
+// the same on one instance. The compiled service, with the Dockerfile's heap cap.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { io } from 'socket.io-client';
+import { createTransactionSecrets, type TransactionSecrets } from '../src/security/transaction-secrets';
+import { createKeyring } from '../src/security/vault';
+import { callbackRequests } from './callbacks';
+import { startChild, type BenchChild } from './child';
+import { createSchema, dropSchema, serverEnv } from './engine';
+import { createAgent, callJson } from './http';
+import { createPending } from './initiate';
+import { runLoad } from './load';
+import { createProject, type PendingPayment } from './merchant';
+import { percentile, round } from './stats';
+
+const CALLBACKS = 3000;
+const WARMUP = 300;
+const CONNECTIONS = 25;
+const LATENCY_SAMPLES = 200;
+
+export interface InstancesResult {
+  oneInstance: { perSecond: number; p99Ms: number };
+  twoInstances: { perSecond: number; p99Ms: number; perInstance: number[] };
+  /** two / one. */
+  scaling: number;
+  /** From posting a callback until a subscribed browser has the change: on the instance that took it, and on the other one. */
+  commitToBrowser: { sameInstance: { p50Ms: number; p99Ms: number }; otherInstance: { p50Ms: number; p99Ms: number } };
+}
+
+const log = (message: string) => process.stdout.write(`[bench instances] ${message}\n`);
+
+async function deployment(count: number, postgresUrl: string, nodeArgs: readonly string[]) {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpesa-bridge-bench-instances-'));
+  const databaseUrl = `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+  const masterKeyHex = randomBytes(32).toString('hex');
+  const adminToken = `adm_${randomBytes(18).toString('hex')}`;
+  await createSchema(postgresUrl, schema);
+  const env = serverEnv(dataDir, databaseUrl, masterKeyHex, adminToken);
+  const servers: BenchChild[] = [];
+  // One after another: the first applies the migrations.
+  for (let i = 0; i < count; i += 1) servers.push(await startChild('.build/bench/server.js', env, nodeArgs));
+  return {
+    servers,
+    adminToken,
+    secrets: createTransactionSecrets(createKeyring(Buffer.from(masterKeyHex, 'hex'))),
+    async close() {
+      await Promise.all(servers.map((server) => server.stop()));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      await dropSchema(postgresUrl, schema).catch(() => undefined);
+    },
+  };
+}
+
+/** Pending payments made through `server` (its embedded simulator accepts them). */
+async function pendingOn(server: BenchChild, adminToken: string, count: number): Promise<PendingPayment[]> {
+  const agent = createAgent(20);
+  try {
+    const keys = await createProject(agent, server.url, adminToken);
+    return await createPending(agent, server.url, keys, count, 20);
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function ingestion(servers: readonly BenchChild[], payments: readonly PendingPayment[], secrets: TransactionSecrets) {
+  const requests = callbackRequests(payments, secrets);
+  const warm = requests.slice(0, WARMUP);
+  const measured = requests.slice(WARMUP);
+  const share = (list: typeof requests, i: number) => list.filter((_, index) => index % servers.length === i);
+  await Promise.all(servers.map((server, i) => runLoad(server.url, share(warm, i), CONNECTIONS)));
+  const started = performance.now();
+  const results = await Promise.all(servers.map((server, i) => runLoad(server.url, share(measured, i), CONNECTIONS)));
+  const seconds = (performance.now() - started) / 1000;
+  const ok = results.reduce((sum, result) => sum + result.ok, 0);
+  return { perSecond: ok / seconds, p99Ms: Math.max(...results.map((result) => result.p99Ms)), perInstance: results.map((result) => round(result.perSecond, 0)) };
+}
+
+/** Callbacks posted one at a time to `poster`; a browser on `watcher` times each change's arrival. */
+async function commitToBrowser(poster: BenchChild, watcher: BenchChild, payments: readonly PendingPayment[], secrets: TransactionSecrets) {
+  const socket = io(watcher.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
+  const arrived = new Map<string, () => void>();
+  socket.on('transaction.updated', (event: { id: string; status: string }) => {
+    if (event.status === 'completed') arrived.get(event.id)?.();
+  });
+  for (const payment of payments) await socket.timeout(10_000).emitWithAck('subscribe', { transactionId: payment.id, clientSecret: payment.clientSecret });
+  const agent = createAgent(1);
+  const latencies: number[] = [];
+  try {
+    for (const [index, request] of callbackRequests(payments, secrets).entries()) {
+      const payment = payments[index]!;
+      const seen = new Promise<void>((resolve) => arrived.set(payment.id, resolve));
+      const sent = performance.now();
+      await callJson(agent, { method: 'POST', url: `${poster.url}${request.path}`, body: request.body });
+      await Promise.race([seen, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      latencies.push(performance.now() - sent);
+    }
+  } finally {
+    agent.destroy();
+    socket.close();
+  }
+  return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
+export async function benchInstances(options: { postgresUrl: string; nodeArgs: readonly string[] }): Promise<InstancesResult> {
+  const one = await deployment(1, options.postgresUrl, options.nodeArgs);
+  let oneInstance: InstancesResult['oneInstance'];
+  let sameInstance: InstancesResult['commitToBrowser']['sameInstance'];
+  try {
+    const payments = await pendingOn(one.servers[0]!, one.adminToken, WARMUP + CALLBACKS + LATENCY_SAMPLES);
+    oneInstance = await ingestion(one.servers, payments.slice(0, WARMUP + CALLBACKS), one.secrets);
+    log(`one instance: ${round(oneInstance.perSecond, 0)} callbacks/s`);
+    sameInstance = await commitToBrowser(one.servers[0]!, one.servers[0]!, payments.slice(WARMUP + CALLBACKS), one.secrets);
+  } finally {
+    await one.close();
+  }
+  const two = await deployment(2, options.postgresUrl, options.nodeArgs);
+  try {
+    const [first, second] = two.servers as [BenchChild, BenchChild];
+    const payments = [
+      ...(await pendingOn(first, two.adminToken, (WARMUP + CALLBACKS) / 2 + LATENCY_SAMPLES)),
+      ...(await pendingOn(second, two.adminToken, (WARMUP + CALLBACKS) / 2)),
+    ];
+    const latencyPayments = payments.splice((WARMUP + CALLBACKS) / 2, LATENCY_SAMPLES);
+    const twoInstances = await ingestion(two.servers, payments, two.secrets);
+    log(`two instances: ${round(twoInstances.perSecond, 0)} callbacks/s (${twoInstances.perInstance.join(' + ')})`);
+    const otherInstance = await commitToBrowser(first, second, latencyPayments, two.secrets);
+    log(`commit to browser, p50 / p99: same instance ${round(sameInstance.p50Ms)} / ${round(sameInstance.p99Ms)} ms, other instance ${round(otherInstance.p50Ms)} / ${round(otherInstance.p99Ms)} ms`);
+    return { oneInstance, twoInstances, scaling: twoInstances.perSecond / oneInstance.perSecond, commitToBrowser: { sameInstance, otherInstance } };
+  } finally {
+    await two.close();
+  }
+}
