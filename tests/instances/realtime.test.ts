@@ -10,6 +10,7 @@ import { postCallback, successCallback } from '../helpers/callbacks';
 import { describeDeployment, startDeployment, type Deployment } from '../helpers/instances';
 import { createProject, initiateBody, merchantClient } from '../helpers/merchant';
 import { connectSubscriber, eventually, type Subscriber } from '../helpers/realtime';
+import { connectProjectStream, type ProjectStream } from '../helpers/project-stream';
 
 const PAYMENTS = 20;
 
@@ -59,6 +60,27 @@ describeDeployment('when browsers follow payments on other instances than the on
       // and never once per instance.
       const everyPayment = payments.map((payment) => payment.id).sort();
       for (const subscriber of subscribers) expect(completedOn(subscriber).sort()).toEqual(everyPayment);
+    });
+
+    it("then a merchant following its project on one instance hears what another instance committed, once", async () => {
+      const [a, b] = deployment.instances as [Deployment['instances'][number], Deployment['instances'][number]];
+      const keys = await createProject(a.url, deployment.adminToken);
+      const merchant = merchantClient(a.url, keys);
+      const streams: ProjectStream[] = [await connectProjectStream(b.url, keys)];
+      try {
+        const answer = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone: '0700000005' }) });
+        const payment = answer.data.transaction as { id: string; checkoutRequestId: string };
+        const secrets = createTransactionSecrets(createKeyring(Buffer.from(deployment.masterKey, 'hex')));
+        await postCallback(a.url, `${CALLBACK_PATH}/${payment.id}/${secrets.callbackToken(payment.id)}`, successCallback(payment.checkoutRequestId, 10, 'UKMSTREAM1'));
+        const [stream] = streams as [ProjectStream];
+        await stream.waitFor((m) => m.kind === 'event' && m.body.transactionId === payment.id, 'the event from instance A', 10_000);
+        await stream.waitFor((m) => m.kind === 'callback' && m.body.transactionId === payment.id, 'the callback from instance A', 10_000);
+        const completions = stream.messages.filter((m) => m.kind === 'transaction' && m.body.transaction.status === 'completed');
+        expect(completions.map((m) => m.body.transaction.id)).toEqual([payment.id]);
+        expect(stream.messages.filter((m) => m.kind === 'event').length).toBe(1);
+      } finally {
+        streams.forEach((stream) => stream.close());
+      }
     });
 
     it('then a browser through a balancer without sticky sessions connects (WebSocket first) and sees its payment complete', async () => {
