@@ -37,6 +37,8 @@ import { createEndpointRoutes } from './webhooks/endpoint.routes';
 import { createAccountRoutes } from './accounts/account.routes';
 import type { AccountsService } from './accounts/account.service';
 import type { EndpointsService } from './webhooks/endpoint.service';
+import { createDiagnosticsRoutes } from './diagnostics/diagnostics.routes';
+import type { DiagnosticsService } from './diagnostics/diagnostics.service';
 
 export interface AppDeps {
   config: Config;
@@ -52,6 +54,7 @@ export interface AppDeps {
   vault: Vault;
   keyring: Keyring;
   events: EventsService;
+  diagnostics: DiagnosticsService;
   transactionSecrets: TransactionSecrets;
   /** Signatures already used (shared by instances when Redis is configured). */
   replays: ReplayGuard;
@@ -127,6 +130,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1/webhook-endpoints', ...signed(), createEndpointRoutes(deps.endpoints));
   app.use('/api/v1/mpesa-accounts', ...signed(), createAccountRoutes(deps.accounts));
   app.use('/api/v1/events', ...signed(), createEventRoutes(deps.events));
+  app.use('/api/v1/diagnostics', ...signed(), createDiagnosticsRoutes(deps.diagnostics));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

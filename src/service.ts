@@ -50,6 +50,7 @@ import { wakeAcrossInstances } from './webhooks/delivery.wake';
 import { createReconcileWorker } from './reconciliation/reconcile.worker';
 import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
+import { createDiagnosticsService } from './diagnostics/diagnostics.service';
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
@@ -141,6 +142,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const reconcileWorker = createReconcileWorker({ db, reconciler, pacer, config: config.reconciliation, logger });
   const pruneWorker = createPruneWorker({ db, config: config.retention, logger });
 
+  const endpoints = createEndpointsService({ db, vault, config: config.webhooks, wake: deliveryWorker.wake });
   const app = createApp({
     config,
     logger,
@@ -153,8 +155,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     accounts,
     vault,
     keyring: serviceSecrets.keyring,
-    endpoints: createEndpointsService({ db, vault, config: config.webhooks, wake: deliveryWorker.wake }),
+    endpoints,
     events: createEventsService({ db, wake: deliveryWorker.wake }),
+    diagnostics: createDiagnosticsService({ config, accounts, endpoints, localUrl }),
     transactionSecrets,
     replays,
     failureLimits,

@@ -27,6 +27,7 @@ for (const { createClient } of [await import('@mpesa-bridge/sdk'), require('@mpe
   })) {
     for (const method of methods) assert.equal(typeof client[resource][method], 'function', `client.${resource}.${method}`);
   }
+  assert.equal(typeof client.request, 'function', 'client.request');
 }
 // The browser entry and everything it imports must stay free of Node built-ins (pages load it).
 const seen = new Set();

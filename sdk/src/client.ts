@@ -1,7 +1,7 @@
 // createClient: the one object a merchant backend holds. It keeps the secret key, so it is
 // for servers only; browsers use `@mpesa-bridge/sdk/browser` with a client secret instead.
 import { createEventsApi, type EventsApi } from './events.js';
-import { createHttp, type FetchLike } from './http.js';
+import { createHttp, type FetchLike, type HttpResponse } from './http.js';
 import { createMpesaAccountsApi, type MpesaAccountsApi } from './mpesa-accounts.js';
 import { createTransactionsApi, type TransactionsApi } from './transactions.js';
 import { createWebhookEndpointsApi, type WebhookEndpointsApi } from './webhook-endpoints.js';
@@ -34,6 +34,22 @@ export interface MpesaBridgeClient {
   events: EventsApi;
   /** Shorthand for `transactions.waitForResult`. */
   waitForResult(id: string, options?: WaitOptions): Promise<Transaction>;
+  /**
+   * A signed call to a route this version of the SDK does not wrap yet, with the same signing,
+   * errors and retry rules: a GET is retried like a read, a write only on 429 (or, carrying an
+   * `Idempotency-Key` header, like an initiate).
+   */
+  request<T = unknown>(call: RawRequest): Promise<HttpResponse<T>>;
+}
+
+export interface RawRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** The path under the base URL, e.g. `/api/v1/diagnostics`. */
+  path: string;
+  query?: Record<string, string | undefined>;
+  /** Sent as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -61,5 +77,9 @@ export function createClient(options: ClientOptions): MpesaBridgeClient {
     mpesaAccounts: createMpesaAccountsApi(request),
     events: createEventsApi(request),
     waitForResult: transactions.waitForResult,
+    request: <T>(call: RawRequest) => {
+      const idempotent = Object.keys(call.headers ?? {}).some((name) => name.toLowerCase() === 'idempotency-key');
+      return request<T>({ ...call, retry: call.method === 'GET' ? 'read' : idempotent ? 'idempotent-write' : 'write' });
+    },
   };
 }

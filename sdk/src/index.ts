@@ -1,5 +1,6 @@
 // Node entry: `import { createClient, verifyWebhook } from '@mpesa-bridge/sdk'`.
-export { createClient, type ClientOptions, type MpesaBridgeClient } from './client.js';
+export { createClient, type ClientOptions, type MpesaBridgeClient, type RawRequest } from './client.js';
+export type { HttpResponse } from './http.js';
 export type { TransactionsApi, InitiateOptions } from './transactions.js';
 export type { WebhookEndpointsApi } from './webhook-endpoints.js';
 export type { MpesaAccountsApi } from './mpesa-accounts.js';

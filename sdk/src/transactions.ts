@@ -68,6 +68,7 @@ export function createTransactionsApi(request: ReturnType<typeof createHttp>, re
       const query = {
         status: rest.status,
         phone: rest.phone,
+        accountReference: rest.accountReference,
         from: rest.from instanceof Date ? rest.from.toISOString() : rest.from,
         to: rest.to instanceof Date ? rest.to.toISOString() : rest.to,
         limit: rest.limit === undefined ? undefined : String(rest.limit),

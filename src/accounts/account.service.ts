@@ -36,6 +36,18 @@ export interface DarajaAccount {
   tillNumber: string | null;
 }
 
+/** One account's answer to the diagnostics' credential check; never a credential. */
+export interface CredentialCheck {
+  /** null: the deployment's own account. */
+  accountId: string | null;
+  name: string;
+  environment: Environment;
+  accepted: boolean;
+  /** Why not: `mpesa_credentials_rejected`, `mpesa_unavailable`, … */
+  code?: string;
+  message?: string;
+}
+
 interface Deps {
   db: Database;
   vault: Vault;
@@ -227,6 +239,33 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
           return { passkey: mine[0]!.passkey, tills: mine.flatMap((account) => (account.tillNumber ? [account.tillNumber] : [])) };
         },
       };
+    },
+
+    /**
+     * Whether Daraja accepts each account a payment of this scope can use: the project's own of
+     * its mode, and the deployment's when it is of that mode. A cached token counts (it was
+     * issued for these credentials within the hour); otherwise one OAuth call per app.
+     */
+    async credentialChecks({ projectId, mode }: Scope): Promise<CredentialCheck[]> {
+      const rows = await listProjectAccounts(db, [projectId], environmentsOf(mode));
+      const candidates = [
+        ...rows.map((row) => ({ account: opened(row), name: row.name })),
+        ...(modeOf(fallback.environment) === mode ? [{ account: fallback, name: "the deployment's own (MPESA_*)" }] : []),
+      ];
+      return Promise.all(
+        candidates.map(async ({ account, name }): Promise<CredentialCheck> => {
+          const base = { accountId: account.id, name, environment: account.environment };
+          const client = apps.clientFor(account);
+          if (!client) return { ...base, accepted: false, code: 'simulator_disabled', message: 'the simulator is not enabled on this deployment (SIMULATOR_ENABLED)' };
+          try {
+            await client.authorize();
+            return { ...base, accepted: true };
+          } catch (error) {
+            if (error instanceof AppError) return { ...base, accepted: false, code: error.code, message: error.message };
+            throw error;
+          }
+        }),
+      );
     },
 
     /** The account a payment was made through (deleted ones too): its STK Query goes there. */

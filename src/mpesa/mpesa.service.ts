@@ -194,6 +194,14 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     checkCredentials: async (): Promise<void> => {
       await fetchToken();
     },
+    /**
+     * A token through the cache: an OAuth call only when none is cached (diagnostics). Unlike
+     * checkCredentials it never replaces the token pushes are using, which Daraja may invalidate
+     * when it issues a new one (docs/daraja.md §1).
+     */
+    authorize: async (): Promise<void> => {
+      await tokens.get();
+    },
     /** OAuth round trips made so far (the benchmark reports it). */
     oauthCallCount: () => oauthCalls,
   };

@@ -11,7 +11,8 @@ import { eventsApi } from '../events/event.openapi';
 import { webhooksApi } from '../webhooks/webhook.openapi';
 import { accountsApi } from '../accounts/account.openapi';
 import { vaultApi } from '../security/vault.openapi';
+import { diagnosticsApi } from '../diagnostics/diagnostics.openapi';
 
 export function apiSections(config: Pick<Config, 'amount'>): ApiSection[] {
-  return [transactionsApi(config.amount), accountsApi, realtimeApi, webhooksApi, eventsApi, projectsApi, vaultApi, systemApi];
+  return [transactionsApi(config.amount), accountsApi, realtimeApi, webhooksApi, eventsApi, diagnosticsApi, projectsApi, vaultApi, systemApi];
 }

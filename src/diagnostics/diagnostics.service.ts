@@ -1,0 +1,63 @@
+// Diagnostics: the checks of a deployment only the service can make (its configuration, what
+// its own request sees, its Daraja accounts, its webhook endpoints), for the asking key's
+// project and mode. The CLI's `doctor` adds what only a client can see (reachability, clock).
+import type { Config } from '../config';
+import type { AccountsService } from '../accounts/account.service';
+import { normalizeIp } from '../callbacks/callback.allowlist';
+import type { Scope } from '../projects/project.modes';
+import type { EndpointsService } from '../webhooks/endpoint.service';
+import { callbackUrlFindings, type CallbackUrlFacts } from './diagnostics.callback-url';
+import { allowlistFindings, credentialFindings, endpointFindings, trustProxyFindings } from './diagnostics.checks';
+import type { Diagnostics } from './diagnostics.schema';
+
+/** What the asking request itself shows about the path between the caller and the service. */
+export interface RequestFacts {
+  forwardedHeaders: readonly string[];
+  peer: string | undefined;
+  source: string | undefined;
+}
+
+interface Deps {
+  config: Config;
+  accounts: Pick<AccountsService, 'credentialChecks'>;
+  endpoints: Pick<EndpointsService, 'list'>;
+  /** The base URL Daraja is told when CALLBACK_BASE_URL is unset (this server, in simulator mode). */
+  localUrl: string;
+}
+
+export type DiagnosticsService = ReturnType<typeof createDiagnosticsService>;
+
+export function createDiagnosticsService({ config, accounts, endpoints, localUrl }: Deps) {
+  return {
+    async run(scope: Scope, request: RequestFacts): Promise<Diagnostics> {
+      const [credentials, { data: endpointViews }] = await Promise.all([accounts.credentialChecks(scope), endpoints.list(scope)]);
+      const caller: CallbackUrlFacts['caller'] =
+        scope.mode === 'live' ? 'production' : credentials.some((check) => check.environment === 'sandbox') ? 'sandbox' : 'simulator';
+      const simulatorOnly = caller === 'simulator';
+      const callbackBaseUrl = config.callbacks.baseUrl ?? localUrl;
+      return {
+        project: { id: scope.projectId, mode: scope.mode },
+        service: {
+          mpesaEnvironment: config.mpesa.environment,
+          simulatorEnabled: config.simulator.enabled,
+          callbackBaseUrl,
+          signatureToleranceSeconds: config.signatureToleranceSeconds,
+          time: new Date().toISOString(),
+        },
+        findings: [
+          ...callbackUrlFindings({ baseUrl: callbackBaseUrl, configured: config.callbacks.baseUrl !== undefined, caller }),
+          ...trustProxyFindings({
+            trustProxy: config.trustProxy,
+            forwardedHeaders: request.forwardedHeaders,
+            peer: request.peer === undefined ? undefined : normalizeIp(request.peer),
+            source: request.source === undefined ? undefined : normalizeIp(request.source),
+            simulatorOnly,
+          }),
+          ...allowlistFindings(config.callbacks.allowedIps, simulatorOnly),
+          ...credentialFindings(credentials, scope.mode),
+          ...endpointFindings(endpointViews, scope.mode),
+        ],
+      };
+    },
+  };
+}
