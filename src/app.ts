@@ -13,6 +13,7 @@ import { accessLog } from './http/access-log';
 import { createRateLimits } from './http/rate-limits';
 import { jsonBody } from './http/json-body';
 import { createAdminAuth } from './auth/admin-auth';
+import { createTestPaymentRoutes, TEST_PAYMENT_PATH } from './test-payments/test-payment.routes';
 import { createVaultRoutes } from './security/vault.routes';
 import type { Keyring, Vault } from './security/vault';
 import { createMerchantAuth } from './auth/merchant-auth';
@@ -126,6 +127,11 @@ export function createApp(deps: AppDeps): express.Express {
     '/api/v1/transactions',
     ...signed([INITIATE_PATH]),
     createTransactionRoutes({ transactions: deps.transactions, reconciler: deps.reconciler, amount: config.amount }),
+  );
+  app.use(
+    '/api/v1/test-payments',
+    ...signed([TEST_PAYMENT_PATH]),
+    createTestPaymentRoutes({ transactions: deps.transactions, accounts: deps.accounts, amount: config.amount }),
   );
   app.use('/api/v1/webhook-endpoints', ...signed(), createEndpointRoutes(deps.endpoints));
   app.use('/api/v1/mpesa-accounts', ...signed(), createAccountRoutes(deps.accounts));

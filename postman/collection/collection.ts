@@ -8,6 +8,7 @@ import { healthFolder } from './health.folder';
 import { COLLECTION_SCHEMA, noAuth, script, type Collection, type Environment, type Folder, type RequestItem } from './postman-format';
 import { projectsFolder } from './projects.folder';
 import { simulatorFolder } from './simulator.folder';
+import { testPaymentsFolder } from './test-payments.folder';
 import { transactionsFolder } from './transactions.folder';
 import { webhooksFolder } from './webhooks.folder';
 
@@ -26,7 +27,7 @@ const DESCRIPTION = `Every endpoint of mpesa-bridge, grouped by feature, with te
 
 export function buildCollection(): Collection {
   const signing = fs.readFileSync(path.join(__dirname, 'sign-request.js'), 'utf8');
-  const folders = [healthFolder, projectsFolder, transactionsFolder, webhooksFolder, accountsFolder, simulatorFolder];
+  const folders = [healthFolder, projectsFolder, transactionsFolder, testPaymentsFolder, webhooksFolder, accountsFolder, simulatorFolder];
   assertUniqueNames(folders);
   return {
     info: { _postman_id: COLLECTION_ID, name: 'mpesa-bridge', description: DESCRIPTION, schema: COLLECTION_SCHEMA },

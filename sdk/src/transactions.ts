@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { createHttp } from './http.js';
 import { pagedList, type PagedList } from './pagination.js';
-import type { InitiateInput, InitiateResult, ListFilters, Page, ReconcileResult, Transaction } from './types.js';
+import type { InitiateInput, InitiateResult, ListFilters, Page, ReconcileResult, TestOutcomeInfo, TestPaymentInput, Transaction } from './types.js';
 import { waitForResult, type WaitOptions } from './wait.js';
 
 export interface InitiateOptions {
@@ -16,6 +16,10 @@ export interface InitiateOptions {
 
 export interface TransactionsApi {
   initiate(input: InitiateInput, options?: InitiateOptions): Promise<InitiateResult>;
+  /** Test mode: a payment whose simulated customer does what `input.outcome` names; then waitForResult as with initiate. */
+  initiateTest(input: TestPaymentInput, options?: InitiateOptions): Promise<InitiateResult>;
+  /** The outcomes initiateTest can play. */
+  testOutcomes(): Promise<TestOutcomeInfo[]>;
   get(id: string): Promise<Transaction>;
   /** `await` it for the first page, or `for await` over every transaction of every page. */
   list(filters?: ListFilters): PagedList<Transaction>;
@@ -47,18 +51,26 @@ export function createTransactionsApi(request: ReturnType<typeof createHttp>, re
     return body.transaction;
   };
 
+  const start = async (path: string, input: InitiateInput | TestPaymentInput, options: InitiateOptions): Promise<InitiateResult> => {
+    const idempotencyKey = options.idempotencyKey ?? randomUUID();
+    const { status, body } = await request<{ transaction: Transaction; clientSecret: string }>({
+      method: 'POST',
+      path,
+      body: input,
+      headers: { 'Idempotency-Key': idempotencyKey },
+      retry: 'idempotent-write',
+    });
+    remember(body.transaction.id, body.clientSecret);
+    return { transaction: body.transaction, clientSecret: body.clientSecret, idempotencyKey, push: status === 202 ? 'unknown' : 'accepted' };
+  };
+
   return {
-    async initiate(input, options = {}) {
-      const idempotencyKey = options.idempotencyKey ?? randomUUID();
-      const { status, body } = await request<{ transaction: Transaction; clientSecret: string }>({
-        method: 'POST',
-        path: '/api/v1/transactions/initiate',
-        body: input,
-        headers: { 'Idempotency-Key': idempotencyKey },
-        retry: 'idempotent-write',
-      });
-      remember(body.transaction.id, body.clientSecret);
-      return { transaction: body.transaction, clientSecret: body.clientSecret, idempotencyKey, push: status === 202 ? 'unknown' : 'accepted' };
+    initiate: (input, options = {}) => start('/api/v1/transactions/initiate', input, options),
+    initiateTest: (input, options = {}) => start('/api/v1/test-payments', input, options),
+
+    async testOutcomes() {
+      const { body } = await request<{ data: TestOutcomeInfo[] }>({ method: 'GET', path: '/api/v1/test-payments/outcomes', retry: 'read' });
+      return body.data;
     },
 
     get,

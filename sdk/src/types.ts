@@ -89,6 +89,36 @@ export interface InitiateInput {
   metadata?: Record<string, unknown>;
 }
 
+/** What the simulated customer of a test payment does (`GET /api/v1/test-payments/outcomes` describes each). */
+export type TestOutcome =
+  | 'paid'
+  | 'cancelled'
+  | 'insufficient-funds'
+  | 'unreachable'
+  | 'wrong-pin'
+  | 'no-callback'
+  | 'duplicate-callback'
+  | 'late-callback'
+  | 'subscriber-locked'
+  | 'spike-arrest'
+  | 'token-expiry'
+  | 'amount-mismatch'
+  | 'cancelled-no-callback';
+
+/** A test payment: initiate without a phone, the outcome named instead (test keys, a simulator account). */
+export interface TestPaymentInput extends Omit<InitiateInput, 'phone' | 'amount' | 'accountReference'> {
+  outcome: TestOutcome;
+  /** Whole KES; 10 when left out. */
+  amount?: number;
+  /** `TEST` when left out. */
+  accountReference?: string;
+}
+
+export interface TestOutcomeInfo {
+  name: TestOutcome;
+  summary: string;
+}
+
 export interface InitiateResult {
   transaction: Transaction;
   /** Hand this to the browser: it opens this one transaction's Socket.io room and nothing else. */

@@ -18,6 +18,7 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   callback_source_forbidden: 'A callback from an address not on the allowlist (Safaricom → us only).',
   subscription_refused: 'Socket.io `subscribe` acknowledgement only: unknown transaction or wrong client secret.',
   project_disabled: 'The operator disabled this project: its keys are refused until it is enabled again.',
+  test_mode_only: 'Test payments by outcome are for test mode: sign with the test keys (pk_test_…).',
   route_not_found: 'No route for this method and path.',
   project_not_found: 'No project with this id.',
   transaction_not_found: 'No transaction with this id in your project.',
@@ -34,6 +35,8 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   mpesa_request_rejected: 'Daraja refused a field (400.002.02); `details.darajaErrorCode` and `details.darajaMessage` say which.',
   mpesa_account_rejected:
     'Saving an M-Pesa account: Daraja refused its consumer key and secret (the OAuth call made to check them); `details.environment` and `details.darajaHttpStatus` say where and how.',
+  test_outcome_unavailable:
+    "A test payment by outcome needs the simulator: the project's test-mode account (the one chosen, or the default) is a Daraja sandbox account, whose customers the simulator does not play.",
   rate_limited:
     'Too many requests (the `RateLimit` and `RateLimit-Policy` headers say when to retry), or too many failed signatures, admin tokens or subscriptions from this source or key (`Retry-After` says when).',
   internal_error: 'Our fault; the `requestId` finds it in the logs.',

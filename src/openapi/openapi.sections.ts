@@ -4,6 +4,7 @@
 import type { Config } from '../config';
 import { projectsApi } from '../projects/project.openapi';
 import { realtimeApi } from '../realtime/realtime.openapi';
+import { testPaymentsApi } from '../test-payments/test-payment.openapi';
 import { transactionsApi } from '../transactions/transaction.openapi';
 import type { ApiSection } from './openapi.types';
 import { systemApi } from './system.openapi';
@@ -14,5 +15,5 @@ import { vaultApi } from '../security/vault.openapi';
 import { diagnosticsApi } from '../diagnostics/diagnostics.openapi';
 
 export function apiSections(config: Pick<Config, 'amount'>): ApiSection[] {
-  return [transactionsApi(config.amount), accountsApi, realtimeApi, webhooksApi, eventsApi, diagnosticsApi, projectsApi, vaultApi, systemApi];
+  return [transactionsApi(config.amount), testPaymentsApi(config.amount), accountsApi, realtimeApi, webhooksApi, eventsApi, diagnosticsApi, projectsApi, vaultApi, systemApi];
 }

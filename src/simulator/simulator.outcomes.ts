@@ -33,7 +33,26 @@ export type OutcomeBehaviour =
   | { kind: 'refuse'; error: DarajaError } // Daraja refuses the push synchronously
   | { kind: 'expireToken' }; // the access token dies between OAuth and the push
 
+/** What the CLI and the dashboard call the outcomes (`POST /api/v1/test-payments`): stable, `paid` first. */
+export const OUTCOME_NAMES = [
+  'paid',
+  'cancelled',
+  'insufficient-funds',
+  'unreachable',
+  'wrong-pin',
+  'no-callback',
+  'duplicate-callback',
+  'late-callback',
+  'subscriber-locked',
+  'spike-arrest',
+  'token-expiry',
+  'amount-mismatch',
+  'cancelled-no-callback',
+] as const;
+export type OutcomeName = (typeof OUTCOME_NAMES)[number];
+
 export interface SimulatedOutcome {
+  name: OutcomeName;
   phoneNumber: string;
   summary: string;
   behaviour: OutcomeBehaviour;
@@ -66,20 +85,22 @@ export const SUCCESSFUL_PAYMENT: CompletionBehaviour = completes(PAYMENT_RESULTS
 
 /** Outcome for every PhoneNumber not listed in SIMULATED_OUTCOMES (e.g. 254708374149, 254712345678). */
 export const DEFAULT_OUTCOME: SimulatedOutcome = {
+  name: 'paid',
   phoneNumber: '(any other)',
   summary: 'Success callback (ResultCode 0) after callbackDelayMs',
   behaviour: SUCCESSFUL_PAYMENT,
 };
 
 export const SIMULATED_OUTCOMES: readonly SimulatedOutcome[] = [
-  { phoneNumber: '254700000001', summary: 'Callback ResultCode 1032 "Request cancelled by user"', behaviour: completes(PAYMENT_RESULTS.cancelled) },
-  { phoneNumber: '254700000002', summary: 'Callback ResultCode 1 "The balance is insufficient for the transaction."', behaviour: completes(PAYMENT_RESULTS.insufficientBalance) },
-  { phoneNumber: '254700000003', summary: 'Callback ResultCode 1037 "No response from user." (query says "DS timeout user cannot be reached")', behaviour: completes(PAYMENT_RESULTS.noResponse) },
-  { phoneNumber: '254700000004', summary: 'Callback ResultCode 2001 "The initiator information is invalid." (wrong PIN)', behaviour: completes(PAYMENT_RESULTS.wrongPin) },
-  { phoneNumber: '254700000005', summary: 'Payment succeeds but NO callback is ever posted; STK Query answers ResultCode "0" after callbackDelayMs', behaviour: completes(PAYMENT_RESULTS.success, 'none') },
-  { phoneNumber: '254700000006', summary: `Success callback posted twice, the second ${DUPLICATE_CALLBACK_GAP_MS} ms after the first`, behaviour: completes(PAYMENT_RESULTS.success, 'twice') },
-  { phoneNumber: '254700000007', summary: 'Success callback posted after lateCallbackMs; STK Query already answers "0" after callbackDelayMs', behaviour: completes(PAYMENT_RESULTS.success, 'late') },
+  { name: 'cancelled', phoneNumber: '254700000001', summary: 'Callback ResultCode 1032 "Request cancelled by user"', behaviour: completes(PAYMENT_RESULTS.cancelled) },
+  { name: 'insufficient-funds', phoneNumber: '254700000002', summary: 'Callback ResultCode 1 "The balance is insufficient for the transaction."', behaviour: completes(PAYMENT_RESULTS.insufficientBalance) },
+  { name: 'unreachable', phoneNumber: '254700000003', summary: 'Callback ResultCode 1037 "No response from user." (query says "DS timeout user cannot be reached")', behaviour: completes(PAYMENT_RESULTS.noResponse) },
+  { name: 'wrong-pin', phoneNumber: '254700000004', summary: 'Callback ResultCode 2001 "The initiator information is invalid." (wrong PIN)', behaviour: completes(PAYMENT_RESULTS.wrongPin) },
+  { name: 'no-callback', phoneNumber: '254700000005', summary: 'Payment succeeds but NO callback is ever posted; STK Query answers ResultCode "0" after callbackDelayMs', behaviour: completes(PAYMENT_RESULTS.success, 'none') },
+  { name: 'duplicate-callback', phoneNumber: '254700000006', summary: `Success callback posted twice, the second ${DUPLICATE_CALLBACK_GAP_MS} ms after the first`, behaviour: completes(PAYMENT_RESULTS.success, 'twice') },
+  { name: 'late-callback', phoneNumber: '254700000007', summary: 'Success callback posted after lateCallbackMs; STK Query already answers "0" after callbackDelayMs', behaviour: completes(PAYMENT_RESULTS.success, 'late') },
   {
+    name: 'subscriber-locked',
     phoneNumber: '254700000008',
     summary: 'Push refused: HTTP 500 500.001.1001 "Unable to lock subscriber, ..."',
     behaviour: {
@@ -88,17 +109,20 @@ export const SIMULATED_OUTCOMES: readonly SimulatedOutcome[] = [
     },
   },
   {
+    name: 'spike-arrest',
     phoneNumber: '254700000009',
     summary: 'Push refused: HTTP 500 500.003.02 "Error Occurred: Spike Arrest Violation"',
     behaviour: { kind: 'refuse', error: { httpStatus: 500, errorCode: '500.003.02', errorMessage: 'Error Occurred: Spike Arrest Violation' } },
   },
   {
+    name: 'token-expiry',
     phoneNumber: '254700000010',
     summary: 'Token expires mid-flight: the push revokes its token and answers 404 404.001.03; a push with a token issued afterwards succeeds',
     behaviour: { kind: 'expireToken' },
   },
-  { phoneNumber: '254700000011', summary: 'Success, but the callback Amount is the requested Amount + 1 (amount mismatch)', behaviour: completes(PAYMENT_RESULTS.success, 'once', 1) },
+  { name: 'amount-mismatch', phoneNumber: '254700000011', summary: 'Success, but the callback Amount is the requested Amount + 1 (amount mismatch)', behaviour: completes(PAYMENT_RESULTS.success, 'once', 1) },
   {
+    name: 'cancelled-no-callback',
     phoneNumber: '254700000012',
     summary: 'Cancelled (1032) but NO callback; every other STK Query answers HTTP 500 500.001.1001 "The transaction is being processed"',
     behaviour: { ...completes(PAYMENT_RESULTS.cancelled, 'none'), flakyQuery: true },
@@ -106,6 +130,14 @@ export const SIMULATED_OUTCOMES: readonly SimulatedOutcome[] = [
 ];
 
 const OUTCOMES_BY_PHONE = new Map(SIMULATED_OUTCOMES.map((outcome) => [outcome.phoneNumber, outcome]));
+
+/** The phone that makes the simulator play `name`: any unlisted number for `paid`. */
+export const PAID_PHONE = '254708374149';
+
+export function phoneForOutcome(name: OutcomeName): string | undefined {
+  if (name === DEFAULT_OUTCOME.name) return PAID_PHONE;
+  return SIMULATED_OUTCOMES.find((outcome) => outcome.name === name)?.phoneNumber;
+}
 
 /** The outcome for a normalised 12-digit PhoneNumber. */
 export function outcomeFor(phoneNumber: string): SimulatedOutcome {

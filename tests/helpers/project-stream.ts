@@ -3,6 +3,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { sign } from '../../src/auth/signature';
 import type { ProjectKeys } from './merchant';
+import { firstMatch } from './realtime';
 
 export interface StreamMessage {
   kind: 'transaction' | 'event' | 'callback';
@@ -54,19 +55,7 @@ export async function connectProjectStream(baseUrl: string, keys: Pick<ProjectKe
   return {
     socket,
     messages,
-    waitFor(match, what, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${what}; got ${JSON.stringify(messages.map((m) => m.kind))}`)), timeoutMs);
-        const check = () => {
-          const found = messages.find(match);
-          if (found) {
-            clearTimeout(timer);
-            resolve(found);
-          } else waiters.push(check);
-        };
-        check();
-      });
-    },
+    waitFor: (match, what, timeoutMs = 5000) => firstMatch(messages, waiters, match, () => `no ${what}; got ${JSON.stringify(messages.map((m) => m.kind))}`, timeoutMs),
     close: () => socket.close(),
   };
 }

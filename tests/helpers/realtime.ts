@@ -32,21 +32,28 @@ export async function connectSubscriber(baseUrl: string, options: { transports?:
     events,
     subscribe: (transactionId, clientSecret) =>
       socket.timeout(5000).emitWithAck('subscribe', { transactionId, clientSecret }),
-    waitForStatus(status, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${status} event; got ${JSON.stringify(events.map((e) => e.status))}`)), timeoutMs);
-        const check = () => {
-          const found = events.find((event) => event.status === status);
-          if (found) {
-            clearTimeout(timer);
-            resolve(found);
-          } else waiters.push(check);
-        };
-        check();
-      });
-    },
+    waitForStatus: (status, timeoutMs = 5000) =>
+      firstMatch(events, waiters, (event) => event.status === status, () => `no ${status} event; got ${JSON.stringify(events.map((e) => e.status))}`, timeoutMs),
     close: () => socket.close(),
   };
+}
+
+/**
+ * The first of `items` (already there, or pushed later: whoever pushes calls every waiter) that
+ * `match` accepts; rejects with `failure()` after `timeoutMs`.
+ */
+export function firstMatch<T>(items: readonly T[], waiters: Array<() => void>, match: (item: T) => boolean, failure: () => string, timeoutMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(failure())), timeoutMs);
+    const check = () => {
+      const found = items.find(match);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      } else waiters.push(check);
+    };
+    check();
+  });
 }
 
 /** Polls `read` until `done` holds (for server state that is not pushed). */

@@ -28,10 +28,14 @@ import type {
   UpdateMpesaAccountInput,
   InitiateInput,
   ListFilters,
+  TestOutcome,
+  TestPaymentInput,
 } from '@mpesa-bridge/sdk';
 import type { AccountView } from '../../src/accounts/account.view';
 import type { createAccountBody, updateAccountBody } from '../../src/accounts/account.schema';
 import type { initiateBody, listQuery } from '../../src/transactions/transaction.schema';
+import type { testPaymentBody } from '../../src/test-payments/test-payment.schema';
+import type { OutcomeName } from '../../src/simulator/simulator.outcomes';
 import type { ClientTransactionView, MerchantTransactionView } from '../../src/transactions/transaction.view';
 import type { Status } from '../../src/transactions/transaction.states';
 import type { ErrorCode as ServerErrorCode } from '../../src/errors';
@@ -104,9 +108,11 @@ const createAccountInput: Same<z.input<typeof createAccountBody>, CreateMpesaAcc
 const updateAccountInput: Same<z.input<typeof updateAccountBody>, UpdateMpesaAccountInput> = true;
 const initiateFields: Same<keyof z.input<ReturnType<typeof initiateBody>>, keyof InitiateInput> = true;
 const listFilters: Same<keyof z.input<typeof listQuery>, keyof ListFilters> = true;
+const testPaymentFields: Same<keyof z.input<ReturnType<typeof testPaymentBody>>, keyof TestPaymentInput> = true;
+const testOutcomes: Same<OutcomeName, TestOutcome> = true;
 
 const checks = [
-  accountView, createAccountInput, updateAccountInput, initiateFields, listFilters,
+  accountView, createAccountInput, updateAccountInput, initiateFields, listFilters, testPaymentFields, testOutcomes,
   merchantView, clientView, statuses, errorCodes, reconcileOutcomes,
   eventTypes, selectors, endpointView, endpointEventTypes, eventView, eventRecord, attemptView, deliveryView, attemptLog, withAttempts, withAttemptsLog,
   created, rotated, listed, fetched, updated, deliveriesPage, deliveriesCursor, redeliveredFailed, eventsPage, eventDetail, redelivered,

@@ -1,5 +1,5 @@
 import { createCheckoutRequestIds, eatTimestamp, newReceiptNumber } from '../../src/simulator/simulator.ids';
-import { outcomeFor, SIMULATED_OUTCOMES } from '../../src/simulator/simulator.outcomes';
+import { DEFAULT_OUTCOME, OUTCOME_NAMES, outcomeFor, phoneForOutcome, SIMULATED_OUTCOMES } from '../../src/simulator/simulator.outcomes';
 
 describe('simulator identifiers', () => {
   it('when UTC is late evening, then the EAT timestamp is already the next day', () => {
@@ -40,5 +40,10 @@ describe('simulator outcomes table', () => {
     );
     expect(outcomeFor('254700000001').behaviour).toMatchObject({ kind: 'complete', result: { resultCode: 1032 } });
     expect(outcomeFor('254708374149').behaviour).toMatchObject({ kind: 'complete', result: { resultCode: 0 }, delivery: 'once' });
+  });
+
+  it('when outcomes are named, then every name is unique, `paid` is the default, and each name plays its own outcome', () => {
+    expect([DEFAULT_OUTCOME, ...SIMULATED_OUTCOMES].map((outcome) => outcome.name)).toEqual([...OUTCOME_NAMES]);
+    for (const name of OUTCOME_NAMES) expect(outcomeFor(phoneForOutcome(name)!).name).toBe(name);
   });
 });
