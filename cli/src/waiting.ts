@@ -33,7 +33,7 @@ export async function waitForEnd(context: Context, transaction: Transaction, cli
 }
 
 /** What `pay` and `trigger` print once the payment ended. */
-export function reportEnd(context: Context, transaction: Transaction, extra: Record<string, unknown> = {}): void {
+export function reportEnd(context: Context, transaction: Transaction, extra: Record<string, unknown> = {}, { showPhone = true } = {}): void {
   const { output } = context;
   if (output.json) {
     output.data({ ...extra, transaction });
@@ -42,5 +42,5 @@ export function reportEnd(context: Context, transaction: Transaction, extra: Rec
   const { color } = output;
   const mark = transaction.status === 'completed' ? color.green('✔') : transaction.status === 'pending' ? color.yellow('…') : color.red('✖');
   output.line(`${mark} ${outcomeSentence(transaction)}`);
-  output.line(color.dim(`  ${transaction.id} · ${transaction.status} · ${transaction.phone} · ${transaction.accountReference}`));
+  output.line(color.dim(`  ${[transaction.id, transaction.status, showPhone ? transaction.phone : undefined, transaction.accountReference].filter(Boolean).join(' · ')}`));
 }

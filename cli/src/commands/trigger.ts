@@ -1,8 +1,7 @@
 // `trigger <outcome>`: a test payment that ends as named (paid, cancelled, wrong-pin, …),
-// through the service's simulator (POST /api/v1/test-payments), waited for and printed. The
+// through the service's simulator (POST /api/v1/test-payments, the SDK's initiateTest), waited for and printed. The
 // simulator's phone numbers stay its business. Test keys only: live keys get test_mode_only.
-import { randomUUID } from 'node:crypto';
-import { MpesaBridgeError, type Transaction } from '@mpesa-bridge/sdk';
+import { MpesaBridgeError, type InitiateResult, type TestOutcome, type TestOutcomeInfo } from '@mpesa-bridge/sdk';
 import type { Registrar } from '../main';
 import type { Context } from '../context';
 import { CliError, EXIT } from '../exit';
@@ -18,12 +17,9 @@ interface TriggerOptions {
   timeout: number;
 }
 
-interface Outcome {
-  name: string;
-  summary: string;
-}
-
 const DEFAULT_TIMEOUT_MS = 120_000;
+/** The simulator picks the outcome by phone number: that is its business, not the reader's. */
+const HIDE_PHONE = { showPhone: false };
 
 export const registerTrigger: Registrar = (program, action) => {
   program
@@ -55,15 +51,10 @@ async function trigger(context: Context, outcome: string | undefined, options: T
   if (options.list) return listOutcomes(context);
   if (!outcome) throw new CliError('Name an outcome, e.g. `mpesa-bridge trigger paid` (see `mpesa-bridge trigger --list`)', { exit: EXIT.usage, code: 'usage' });
 
-  const body = { outcome, amount: options.amount, accountReference: options.ref, description: options.description };
-  let started: { transaction: Transaction; clientSecret: string };
+  let started: InitiateResult;
   try {
-    ({ body: started } = await context.client().request<{ transaction: Transaction; clientSecret: string }>({
-      method: 'POST',
-      path: '/api/v1/test-payments',
-      body,
-      headers: { 'Idempotency-Key': randomUUID() },
-    }));
+    // The service checks the name (validation_failed lists what it knows).
+    started = await context.client().transactions.initiateTest({ outcome: outcome as TestOutcome, amount: options.amount, accountReference: options.ref, description: options.description });
   } catch (error) {
     // A push the outcome makes Daraja refuse (subscriber-locked, spike-arrest) is the scenario
     // played out: the payment exists, failed, and says why.
@@ -71,26 +62,26 @@ async function trigger(context: Context, outcome: string | undefined, options: T
     if (typeof transactionId === 'string') {
       const refused = await context.client().transactions.get(transactionId);
       if (!output.json) output.note(output.color.yellow(`The push was refused, as "${outcome}" plays it: ${(error as MpesaBridgeError).message} (${(error as MpesaBridgeError).code})`));
-      reportEnd(context, refused, { outcome, pushRefused: { code: (error as MpesaBridgeError).code, message: (error as MpesaBridgeError).message } });
+      reportEnd(context, refused, { outcome, pushRefused: { code: (error as MpesaBridgeError).code, message: (error as MpesaBridgeError).message } }, HIDE_PHONE);
       return EXIT.ok;
     }
     throw explainTriggerError(error, outcome);
   }
 
   if (!options.wait) {
-    reportEnd(context, started.transaction, { outcome });
+    reportEnd(context, started.transaction, { outcome }, HIDE_PHONE);
     return EXIT.ok;
   }
   const { transaction, timedOut } = await waitForEnd(context, started.transaction, started.clientSecret, options.timeout);
-  reportEnd(context, transaction, { outcome, ...(timedOut ? { timedOut } : {}) });
+  reportEnd(context, transaction, { outcome, ...(timedOut ? { timedOut } : {}) }, HIDE_PHONE);
   return timedOut ? EXIT.failed : EXIT.ok;
 }
 
 async function listOutcomes(context: Context) {
   const { output } = context;
-  let outcomes: Outcome[];
+  let outcomes: TestOutcomeInfo[];
   try {
-    ({ data: outcomes } = (await context.client().request<{ data: Outcome[] }>({ method: 'GET', path: '/api/v1/test-payments/outcomes' })).body);
+    outcomes = await context.client().transactions.testOutcomes();
   } catch (error) {
     throw explainTriggerError(error, undefined);
   }
