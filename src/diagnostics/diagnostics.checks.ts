@@ -113,9 +113,10 @@ export function endpointFindings(endpoints: readonly EndpointView[], mode: Mode)
   }
   return endpoints.map((endpoint) => {
     if (!endpoint.enabled) {
+      // Disabled by the service (410, or failing for WEBHOOK_DISABLE_AFTER) is a failure; by its owner, a choice to recall.
       return finding(
         check,
-        'fail',
+        endpoint.disabledReason ? 'fail' : 'warn',
         `${endpoint.url} (${endpoint.id}) is disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}: its events wait, pending`,
         `Fix the receiver, then enable it: PATCH /api/v1/webhook-endpoints/${endpoint.id} {"enabled": true}`,
       );

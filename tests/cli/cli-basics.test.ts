@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { keysOf } from '../helpers/accounts';
 import { adminHeaders } from '../helpers/http-edges';
 import type { ProjectKeys } from '../helpers/merchant';
-import { freshHome, loggedInHome, parseJson, runCli, type CliHome } from './cli-runner';
+import { deadUrl, freshHome, loggedInHome, parseJson, runCli, type CliHome } from './cli-runner';
 
 let server: TestServer;
 let keys: ProjectKeys;
@@ -134,6 +134,16 @@ describe('when the API commands are used', () => {
     expect(parseJson(replayed.stdout)).toEqual({ redelivered: 0 });
   });
 
+  it('then doctor finds nothing wrong with a fresh simulator deployment (exit 0), its findings as JSON', async () => {
+    const result = await runCli(['doctor', '--json'], { env: home.env() });
+    expect(result.code).toBe(0);
+    const report = parseJson(result.stdout);
+    expect(report).toMatchObject({ url: server.url, mode: 'test', project: { mode: 'test' }, summary: { fail: 0 } });
+    expect(report.findings.map((finding: { check: string }) => finding.check)).toEqual(
+      expect.arrayContaining(['service', 'keys', 'clock', 'callback_url', 'trust_proxy', 'callback_allowlist', 'daraja_credentials', 'webhook_endpoint']),
+    );
+  });
+
   it('then an unknown id is the service’s error with its code and request id (exit 3)', async () => {
     const result = await runCli(['transactions', 'get', 'txn_nope'], { env: home.env() });
     expect(result.code).toBe(3);
@@ -141,7 +151,7 @@ describe('when the API commands are used', () => {
   });
 
   it('then an unreachable service is exit 3 with network_error', async () => {
-    const env = freshHome().env({ MPESA_BRIDGE_URL: 'http://127.0.0.1:9', MPESA_BRIDGE_PUBLIC_KEY: keys.publicKey, MPESA_BRIDGE_SECRET_KEY: keys.secretKey });
+    const env = freshHome().env({ MPESA_BRIDGE_URL: await deadUrl(), MPESA_BRIDGE_PUBLIC_KEY: keys.publicKey, MPESA_BRIDGE_SECRET_KEY: keys.secretKey });
     const result = await runCli(['events', 'list', '--json'], { env });
     expect(result.code).toBe(3);
     expect(parseJson(result.stderr).error.code).toBe('network_error');

@@ -3,6 +3,7 @@
 // with a home of its own so profiles never touch the developer's.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -106,3 +107,12 @@ export async function loggedInHome(url: string, keys: { publicKey: string; secre
 }
 
 export const parseJson = <T = Record<string, any>>(text: string): T => JSON.parse(text) as T;
+
+/** A loopback URL nothing listens on (a port the OS gave and took back). */
+export async function deadUrl(): Promise<string> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
