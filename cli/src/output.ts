@@ -32,7 +32,9 @@ export function createOutput({ stdout, stderr, env }: OutputStreams, json: boole
   const color = picocolors.createColors(!json && wantsColor(stdout));
   const errColor = picocolors.createColors(wantsColor(stderr));
   const interactive = stdout.isTTY === true;
-  const animated = !json && stderr.isTTY === true && env.TERM !== 'dumb' && env.CI === undefined;
+  // nanospinner decides to animate from stdout (and CI), and divides by the terminal's width: a
+  // pty that reports 0 columns would make it loop on clearing lines. Animate only when all agree.
+  const animated = !json && interactive && stderr.isTTY === true && (stderr.columns ?? 0) > 0 && env.TERM !== 'dumb' && env.CI === undefined;
 
   return {
     json,

@@ -19,7 +19,8 @@ export async function waitForEnd(context: Context, transaction: Transaction, cli
       timeoutMs,
       onStatus: (status) => spinner.update(`${transaction.id}: ${STATUS_WORDS[status] ?? status}`),
     });
-    (final.status === 'completed' ? spinner.succeed : spinner.fail)(`${transaction.id}: ${outcomeSentence(final)}`);
+    // The sentence itself follows (reportEnd), on stdout: the spinner only closes its own line.
+    (final.status === 'completed' ? spinner.succeed : spinner.fail)(`${transaction.id}: ${final.status}`);
     return { transaction: final, timedOut: false };
   } catch (error) {
     if (!(error instanceof MpesaBridgeTimeoutError)) {
