@@ -2,19 +2,22 @@
 // project's events to a local receiver signed as webhooks (the standardwebhooks library
 // verifies them, and refuses one altered on the way); tail shows payments, events and
 // callbacks, a callback refused for its source address included.
+import net, { type AddressInfo } from 'node:net';
 import axios from 'axios';
 import { Webhook } from 'standardwebhooks';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { keysOf } from '../helpers/accounts';
 import { adminHeaders } from '../helpers/http-edges';
-import { initiateBody, merchantClient, type MerchantRequest } from '../helpers/merchant';
+import { initiateBody, merchantClient, type MerchantRequest, type ProjectKeys } from '../helpers/merchant';
 import { postCallback, successCallback } from '../helpers/callbacks';
 import { webhookReceivers } from '../helpers/webhook-receiver';
-import { loggedInHome, parseJson, startCli, type CliHome, type RunningCli } from './cli-runner';
+import { eventually } from '../helpers/realtime';
+import { freshHome, loggedInHome, parseJson, startCli, type CliHome, type RunningCli } from './cli-runner';
 
 let server: TestServer;
 let merchant: MerchantRequest;
 let home: CliHome;
+let keys: ProjectKeys;
 const receivers = webhookReceivers();
 const running: RunningCli[] = [];
 
@@ -22,7 +25,7 @@ beforeAll(async () => {
   // TRUST_PROXY=1: the test can post a callback as a foreign address with X-Forwarded-For.
   server = await startTestServer({ TRUST_PROXY: '1', SIMULATOR_CALLBACK_DELAY_MS: '200' });
   const created = await axios.post(`${server.url}/api/v1/projects`, { name: 'Stream shop' }, { headers: adminHeaders(server) });
-  const keys = keysOf(created.data, 'test');
+  keys = keysOf(created.data, 'test');
   merchant = merchantClient(server.url, keys);
   home = await loggedInHome(server.url, keys);
 });
@@ -34,8 +37,8 @@ afterAll(async () => {
   await server.close();
 });
 
-function cli(args: string[]): RunningCli {
-  const started = startCli(args, { env: home.env() });
+function cli(args: string[], env = home.env()): RunningCli {
+  const started = startCli(args, { env });
   running.push(started);
   return started;
 }
@@ -84,6 +87,62 @@ describe('when a developer runs listen --forward-to a local receiver and a custo
     const events = await merchant({ method: 'GET', path: `/api/v1/events?transactionId=${paid.id}` });
     expect(events.data.data).toHaveLength(1);
     expect(receiver.received).toHaveLength(1);
+  });
+});
+
+/** A TCP forwarder to the server that can drop every connection and refuse new ones: a network blip. */
+async function cuttableLink(targetPort: number) {
+  const open = new Set<net.Socket>();
+  let down = false;
+  const link = net.createServer((client) => {
+    if (down) return void client.destroy();
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      open.add(socket);
+      socket.once('close', () => open.delete(socket));
+      socket.once('error', () => (client.destroy(), upstream.destroy()));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => link.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(link.address() as AddressInfo).port}`,
+    cut() {
+      down = true;
+      open.forEach((socket) => socket.destroy());
+    },
+    restore: () => void (down = false),
+    close: () => new Promise<void>((resolve) => (open.forEach((socket) => socket.destroy()), link.close(() => resolve()))),
+  };
+}
+
+describe('when the connection drops while listen runs', () => {
+  it('then it reconnects and forwards, from the event log, what happened meanwhile', async () => {
+    const link = await cuttableLink(server.service.port);
+    try {
+      const receiver = await receivers.start(() => 200);
+      const listen = cli(['listen', '--forward-to', receiver.url, '--json'], freshHome().env({ MPESA_BRIDGE_URL: link.url, MPESA_BRIDGE_PUBLIC_KEY: keys.publicKey, MPESA_BRIDGE_SECRET_KEY: keys.secretKey }));
+      await listen.waitFor(/"type":"ready"/);
+      const before = await pay();
+      await listen.waitFor(new RegExp(`"via":"live","event":\\{[^}]*"transactionId":"${before.id}"`));
+
+      link.cut();
+      const during = await pay();
+      await eventually(() => merchant({ method: 'GET', path: `/api/v1/events?transactionId=${during.id}` }), (answer) => answer.data.data.length === 1, 10_000);
+      link.restore();
+
+      const caught = await listen.waitFor(new RegExp(`^.*"via":"catch-up".*"transactionId":"${during.id}".*$`, 'm'), 'stdout', 20_000);
+      expect(parseJson(caught[0])).toMatchObject({ type: 'forwarded', event: { type: 'transaction.completed', transactionId: during.id }, status: 200 });
+      // The rebuilt body verifies as the live one did, and is the very body the service keeps.
+      const delivered = receiver.received.find((webhook) => webhook.body.includes(during.id))!;
+      const { secret } = parseJson(listen.stdout().split('\n')[0]!);
+      const event = new Webhook(secret).verify(delivered.body, delivered.headers) as { id: string };
+      const kept = await merchant({ method: 'GET', path: `/api/v1/events/${event.id}` });
+      expect(JSON.parse(delivered.body)).toEqual({ id: event.id, type: 'transaction.completed', timestamp: kept.data.event.createdAt, data: kept.data.event.data });
+      expect(receiver.received.filter((webhook) => webhook.body.includes(before.id))).toHaveLength(1);
+    } finally {
+      await link.close();
+    }
   });
 });
 
