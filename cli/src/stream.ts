@@ -11,6 +11,7 @@ const STREAM_SIGNED_PATH = '/socket.io/projects';
 /** Refusals worth trying again after a pause (the others are wrong keys or a disabled project). */
 const PASSING_REFUSALS = new Set(['rate_limited', 'service_unavailable']);
 const RETRY_REFUSED_MS = 5_000;
+const SERVER_LET_GO_RETRY_MS = 1_000;
 
 export interface StreamEvent {
   id: string;
@@ -79,11 +80,14 @@ export function followProject(credentials: Credentials, handlers: StreamHandlers
       if (reason === 'io client disconnect') return;
       lost = true;
       handlers.onLost?.(reason);
+      // socket.io reconnects by itself after a network loss, not when the server let us go
+      // (an instance draining for a restart does): then ask again, another instance answers.
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), SERVER_LET_GO_RETRY_MS);
     });
     socket.on('connect_error', (error: Error & { data?: { code?: string; message?: string; retryAfterSeconds?: number } }) => {
       const refusal = error.data?.code;
       if (refusal && PASSING_REFUSALS.has(refusal) && connected) {
-        setTimeout(() => socket.connect(), (error.data?.retryAfterSeconds ?? RETRY_REFUSED_MS / 1000) * 1000).unref();
+        setTimeout(() => socket.connect(), (error.data?.retryAfterSeconds ?? RETRY_REFUSED_MS / 1000) * 1000);
         return;
       }
       if (refusal) {
