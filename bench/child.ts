@@ -13,7 +13,7 @@ export interface BenchChild {
   pid: number;
   url: string;
   /** Sends `message` and resolves with the first reply of type `replyType`. */
-  ask<T extends ChildMessage['type']>(message: ParentMessage, replyType: T): Promise<Extract<ChildMessage, { type: T }>>;
+  ask<T extends ChildMessage['type']>(message: ParentMessage, replyType: T, timeoutMs?: number): Promise<Extract<ChildMessage, { type: T }>>;
   /** Peak resident set size so far (VmHWM), in MB; undefined where /proc is not available. */
   peakRssMb(): number | undefined;
   stop(): Promise<void>;
@@ -68,8 +68,8 @@ export async function startChild(script: string, env: NodeJS.ProcessEnv, nodeArg
   return {
     pid,
     url,
-    ask(message, replyType) {
-      const reply = nextMessage(child, replyType, READY_TIMEOUT_MS);
+    ask(message, replyType, timeoutMs = READY_TIMEOUT_MS) {
+      const reply = nextMessage(child, replyType, timeoutMs);
       child.send(message);
       return reply;
     },

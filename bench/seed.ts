@@ -10,7 +10,7 @@ import { idTimePart } from '../src/ids';
 import { createVault, type Keyring } from '../src/security/vault';
 import type { NewTransaction } from '../src/transactions/transaction.repository';
 
-const BIG_PROJECT_ID = 'prj_benchbig';
+export const BIG_PROJECT_ID = 'prj_benchbig';
 const ROWS_PER_STATEMENT = 400;
 const YEAR_MS = 365 * 86_400_000;
 const STATUSES = ['completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'cancelled', 'cancelled', 'failed', 'expired'] as const;

@@ -69,8 +69,9 @@ export interface Database extends Queryable {
   /** Runs `work` in one database transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
-   * Runs `work`, which sends exactly one statement, as durably as a transaction would. A single
-   * statement is atomic by itself, so PostgreSQL sends it alone (one round trip instead of three).
+   * Runs `work`, which writes with exactly one statement (reads may follow it), as durably as a
+   * transaction would. A single statement is atomic by itself, so PostgreSQL sends it alone
+   * (one round trip instead of three).
    */
   single<T>(work: (q: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Runs `work` holding the deployment-wide migration lock (several instances may start at once). */

@@ -156,7 +156,13 @@ export function openSqlite(file: string): Database {
     writeConcurrency: 1,
     all: (query) => outside(() => allNow(query)),
     first: (query) => outside(() => allNow(query)[0]),
-    run: (query) => outside(() => runNow(query)),
+    // A write on its own is as durable as a transaction's default: the setting is the
+    // connection's, and must not be whatever the last transaction left.
+    run: (query) =>
+      outside(() => {
+        setDurability('disk');
+        return runNow(query);
+      }),
     transaction: (work, options) =>
       inTurn(() => {
         setDurability(options?.durability ?? 'disk');
