@@ -80,7 +80,7 @@ export async function benchInitiateOverhead(opts: {
   try {
     const token = await simulatorToken(agent, opts.darajaUrl, opts.credentials);
     // No callback is ever posted for NO_CALLBACK_PHONE; the URL only has to be valid.
-    const callbackUrl = `${opts.serverUrl}/api/v1/callbacks/mpesa`;
+    const callbackUrl = `${opts.serverUrl}/api/v1/callbacks/stk`;
     const direct: number[] = [];
     const ours: number[] = [];
     for (let i = 0; i < opts.warmupRounds + opts.rounds; i += 1) {

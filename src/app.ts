@@ -22,7 +22,7 @@ import type { LimiterStore } from './auth/limiter-store';
 import type { Metrics } from './metrics/metrics';
 import type { ReplayGuard } from './auth/replay-guard';
 import { createAllowlist } from './callbacks/callback.allowlist';
-import { CALLBACK_PATH, createCallbackRoutes } from './callbacks/callback.routes';
+import { CALLBACK_PATHS, createCallbackRoutes } from './callbacks/callback.routes';
 import type { CallbacksService } from './callbacks/callback.service';
 import { createProjectRoutes } from './projects/project.routes';
 import type { ProjectsService } from './projects/project.service';
@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Safaricom and the simulator are not browsers: their routes skip helmet's browser headers.
   if (deps.simulatorRouter) app.use(SIMULATOR_MOUNT, deps.simulatorRouter);
   app.use(
-    CALLBACK_PATH,
+    [...CALLBACK_PATHS],
     createCallbackRoutes({
       callbacks: deps.callbacks,
       secrets: deps.transactionSecrets,

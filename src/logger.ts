@@ -10,16 +10,23 @@ const SECRET_FIELD = /secret|passkey|password|token|authorization|signature|mast
 const KENYAN_PHONE = /(?<!\d)(?:\+?254|0)?([17]\d{2})\d{3}(\d{3})(?!\d)/g;
 // The token segment of a callback URL (src/callbacks/callback.routes.ts): whoever has it can
 // post a result for that transaction. Written out, not imported, so the logger depends on nothing.
-const CALLBACK_TOKEN = /(\/api\/v1\/callbacks\/mpesa\/[^/\s?#"']+\/)[^/\s?#"']+/g;
+const CALLBACK_TOKEN = /(\/api\/v1\/callbacks\/(?:stk|mpesa)\/[^/\s?#"']+\/)[^/\s?#"']+/g;
+// A CheckoutRequestID ends with the customer's phone, without its 254 (docs/daraja.md §2).
+const CHECKOUT_REQUEST_PHONE = /(ws_CO_\d*?)([17]\d{2})\d{3}(\d{3})(?!\d)/g;
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@"']+@/gi;
 const SECRET_QUERY_PARAM = /([?&][^=&\s#"']*(?:secret|passkey|password|token|signature|key|auth)[^=&\s#"']*=)[^&\s#"']*/gi;
 
-/** 254712345678 -> 254712***678. Keeps enough to correlate, not enough to call. */
+/**
+ * 254712345678 -> 254712***678, and the same phone at the end of a CheckoutRequestID
+ * (ws_CO_…712345678 -> ws_CO_…712***678). Keeps enough to correlate, not enough to call.
+ */
 export function maskPhone(text: string): string {
-  return text.replace(KENYAN_PHONE, (match, head: string, tail: string) => {
-    const prefix = match.slice(0, match.length - 9);
-    return `${prefix}${head}***${tail}`;
-  });
+  return text
+    .replace(KENYAN_PHONE, (match, head: string, tail: string) => {
+      const prefix = match.slice(0, match.length - 9);
+      return `${prefix}${head}***${tail}`;
+    })
+    .replace(CHECKOUT_REQUEST_PHONE, '$1$2***$3');
 }
 
 /**

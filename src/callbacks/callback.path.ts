@@ -1,3 +1,10 @@
 // Where Safaricom posts STK results: <CALLBACK_PATH>/<transactionId>/<token>. A leaf module, so
 // the logging and error layers can know the path without importing the route.
-export const CALLBACK_PATH = '/api/v1/callbacks/mpesa';
+//
+// Safaricom's docs ask that callback URLs not contain "M-PESA", "mpesa", "Safaricom", "exe",
+// "exec", "cmd", "sql" or "query" (docs/daraja.md §2), so the path names none of them. Earlier
+// versions sent `/api/v1/callbacks/mpesa/…`: that path is still served, for the callbacks of
+// payments started before an upgrade.
+export const CALLBACK_PATH = '/api/v1/callbacks/stk';
+export const LEGACY_CALLBACK_PATH = '/api/v1/callbacks/mpesa';
+export const CALLBACK_PATHS = [CALLBACK_PATH, LEGACY_CALLBACK_PATH] as const;

@@ -1,4 +1,4 @@
-// Where Safaricom posts STK results: /api/v1/callbacks/mpesa/<transactionId>/<token>.
+// Where Safaricom posts STK results: /api/v1/callbacks/stk/<transactionId>/<token> (callback.path.ts).
 // Only allowlisted source addresses get in (403 and nothing stored otherwise). Everything an
 // allowed source sends is stored, even a body we cannot read or a wrong token (an orphan),
 // and acknowledged with Daraja's conventional reply. Never rate-limited.
@@ -8,9 +8,9 @@ import type { Logger } from '../logger';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import type { CallbacksService } from './callback.service';
 import { callbackBody } from './callback.body';
-import { CALLBACK_PATH } from './callback.path';
+import { CALLBACK_PATH, CALLBACK_PATHS } from './callback.path';
 
-export { CALLBACK_PATH };
+export { CALLBACK_PATH, CALLBACK_PATHS };
 const ACCEPTED = { ResultCode: 0, ResultDesc: 'Accepted' } as const;
 
 interface Deps {

@@ -2,12 +2,13 @@
 // is logged; query strings are dropped (they may carry phone numbers, masked anyway).
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../logger';
-import { CALLBACK_PATH } from '../callbacks/callback.path';
+import { CALLBACK_PATHS } from '../callbacks/callback.path';
 
 /** A request's path as every log line shows it: no query, no callback token. */
 export function pathForLog(req: Pick<Request, 'originalUrl'>): string {
   const url = req.originalUrl.split('?')[0] ?? '';
-  return url.startsWith(CALLBACK_PATH) ? `${CALLBACK_PATH}/…` : url;
+  const callbackPath = CALLBACK_PATHS.find((path) => url.startsWith(path));
+  return callbackPath ? `${callbackPath}/…` : url;
 }
 
 export function accessLog(logger: Logger): RequestHandler {

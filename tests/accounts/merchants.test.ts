@@ -207,7 +207,7 @@ describe("when the simulator is sent a Password built with another account's pas
         {
           BusinessShortCode: mine.shortcode, Password: stkPassword(mine.shortcode, passkey, timestamp), Timestamp: timestamp,
           TransactionType: 'CustomerPayBillOnline', Amount: 1, PartyA: '254712345678', PartyB: mine.shortcode, PhoneNumber: '254712345678',
-          CallBackURL: `${server.url}/api/v1/callbacks/mpesa`, AccountReference: 'X', TransactionDesc: 'X',
+          CallBackURL: `${server.url}/api/v1/callbacks/stk`, AccountReference: 'X', TransactionDesc: 'X',
         },
         { headers: { Authorization: `Bearer ${token}` }, validateStatus: () => true },
       );

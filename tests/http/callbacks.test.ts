@@ -1,4 +1,4 @@
-// Safaricom's STK callbacks at /api/v1/callbacks/mpesa/<id>/<token>. Only allowlisted source
+// Safaricom's STK callbacks at /api/v1/callbacks/stk/<id>/<token> (and the older /mpesa/ path). Only allowlisted source
 // addresses get in; whatever an allowed source sends is stored and acknowledged, even when it
 // cannot be applied; Safaricom's payloads are read leniently; callbacks are never rate-limited.
 import { randomBytes } from 'node:crypto';
@@ -27,7 +27,7 @@ async function startHarness(overrides: Record<string, string>): Promise<Harness>
   return {
     server,
     merchant: await merchantFor(server),
-    callbackUrl: (id, token = secrets.callbackToken(id)) => `${server.url}/api/v1/callbacks/mpesa/${id}/${token}`,
+    callbackUrl: (id, token = secrets.callbackToken(id)) => `${server.url}/api/v1/callbacks/stk/${id}/${token}`,
   };
 }
 
@@ -117,6 +117,21 @@ describe('when the service sits behind one trusted proxy', () => {
     const db = h.server.database();
     const records = await callbackRecords(db, { transactionId: payment.id });
     expect(records).toEqual([expect.objectContaining({ outcome: 'applied', sourceIp: SAFARICOM_IP })]);
+  });
+
+  it('then the CallBackURL sent to Daraja names none of the words Safaricom asks callback URLs to avoid', async () => {
+    const payment = await pendingPayment(h);
+    const url = new URL(h.callbackUrl(payment.id));
+    expect(url.pathname.startsWith('/api/v1/callbacks/stk/')).toBe(true);
+    expect(url.pathname).not.toMatch(/m-?pesa|safaricom|exe|cmd|sql|query/i);
+  });
+
+  it('then a callback to the path earlier versions sent (/api/v1/callbacks/mpesa/…) is applied too', async () => {
+    const payment = await pendingPayment(h);
+    const legacy = h.callbackUrl(payment.id).replace('/api/v1/callbacks/stk/', '/api/v1/callbacks/mpesa/');
+    const response = await post(legacy, successCallback(payment, 'TST0000013'), fromSafaricom);
+    expect(response.data).toEqual(ACKNOWLEDGED);
+    expect(await statusOf(h, payment.id)).toMatchObject({ status: 'completed', mpesaReceiptNumber: 'TST0000013' });
   });
 
   it('then a callback forwarded for any other address is refused', async () => {
