@@ -169,4 +169,12 @@ describe('when we expired a payment and Daraja answers afterwards', () => {
     const changes = await statusChanges(late.database(), id);
     expect(changes.at(-1)).toMatchObject({ fromStatus: 'expired', toStatus: 'expired', source: 'callback', resultCode: '1019' });
   });
+
+  it('then a late insufficient-funds answer (1) replaces our guess: failed, with the reason', async () => {
+    const { id, checkoutRequestId } = await expiredPayment();
+    await postCallback(late.url, late.callbackPath(id), failureCallback(checkoutRequestId, 1, 'The balance is insufficient for the transaction.'));
+    expect(await lateGet(id)).toMatchObject({ status: 'failed', failure: { code: 'insufficient_funds', resultCode: '1' } });
+    const changes = await statusChanges(late.database(), id);
+    expect(changes.at(-1)).toMatchObject({ fromStatus: 'expired', toStatus: 'failed', source: 'callback', resultCode: '1' });
+  });
 });
