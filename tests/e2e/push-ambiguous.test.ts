@@ -4,6 +4,7 @@
 import { startTestServer, type TestServer } from '../helpers/server';
 import { initiateBody, merchantFor, type MerchantRequest } from '../helpers/merchant';
 import { startFakeDaraja } from '../helpers/fake-daraja';
+import { postCallback, successCallback } from '../helpers/callbacks';
 
 let daraja: Awaited<ReturnType<typeof startFakeDaraja>>;
 let server: TestServer;
@@ -34,5 +35,18 @@ describe('when Daraja answers the STK Push ambiguously', () => {
     const stored = await merchant({ method: 'GET', path: `/api/v1/transactions/${initiated.data.transaction.id}` });
     expect(stored.data.transaction.status).toBe('pending');
     expect(daraja.calls.push).toBe(before + 1);
+  });
+
+  it('then the callback that arrives later completes it, with its receipt', async () => {
+    answers.push((res) => void res.status(200).type('text/plain').send('OK?'));
+    const initiated = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ accountReference: 'AMBLATE', amount: 10 }) });
+    expect(initiated.status).toBe(202);
+    const { id } = initiated.data.transaction;
+    // We never learnt its CheckoutRequestID: the per-transaction callback URL is what matches it.
+    const acknowledged = await postCallback(server.url, server.callbackPath(id), successCallback('ws_CO_02122026010101000700000001', 10));
+    expect(acknowledged.status).toBe(200);
+    const settled = await merchant({ method: 'GET', path: `/api/v1/transactions/${id}` });
+    expect(settled.data.transaction).toMatchObject({ status: 'completed', amountPaid: 10, amountVerified: true });
+    expect(settled.data.transaction.mpesaReceiptNumber).toEqual(expect.any(String));
   });
 });
