@@ -98,6 +98,31 @@ describe('when two projects each collect into their own production account', () 
   });
 });
 
+describe('when two accounts push at the same moment', () => {
+  it('then each fetches its own token once for the burst and every push carries its own', async () => {
+    const c = await newProject('Shop C');
+    const d = await newProject('Shop D');
+    expect((await addAccount(c.live, accountBody({ environment: 'production', ...LIVE_A }))).status).toBe(201);
+    expect((await addAccount(d.live, accountBody({ environment: 'production', ...LIVE_B }))).status).toBe(201);
+    const oauthBefore = production.oauthCalls.length;
+    const burst = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => [
+        c.live({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ accountReference: `C-BURST-${i}` }) }),
+        d.live({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ accountReference: `D-BURST-${i}` }) }),
+      ]).flat(),
+    );
+    expect(burst.map((answer) => answer.status)).toEqual(Array(10).fill(201));
+    // Single flight per account: at most one OAuth call each for ten concurrent pushes.
+    const during = production.oauthCalls.slice(oauthBefore);
+    expect(during.filter((key) => key === LIVE_A.consumerKey).length).toBeLessThanOrEqual(1);
+    expect(during.filter((key) => key === LIVE_B.consumerKey).length).toBeLessThanOrEqual(1);
+    const tokensOf = (prefix: string) => new Set(production.pushes.flatMap((push, i) => (String(push.AccountReference).startsWith(prefix) ? [production.pushTokens[i]] : [])));
+    const [tokensC, tokensD] = [tokensOf('C-BURST'), tokensOf('D-BURST')];
+    expect([tokensC.size, tokensD.size]).toEqual([1, 1]);
+    expect([...tokensC][0]).not.toBe([...tokensD][0]);
+  });
+});
+
 describe('when a project works in both modes', () => {
   let shop: Awaited<ReturnType<typeof newProject>>;
   let testHooks: WebhookReceiver;

@@ -27,6 +27,10 @@ export interface RecordingDaraja {
   url: string;
   /** Every STK Push body received, in order. */
   pushes: Array<Record<string, unknown>>;
+  /** The bearer token each of those pushes carried, in the same order. */
+  pushTokens: string[];
+  /** The consumer key of every OAuth call, in order. */
+  oauthCalls: string[];
   close(): Promise<void>;
 }
 
@@ -39,6 +43,8 @@ export async function startRecordingDaraja(
   merchants: Readonly<Record<string, SimulatorMerchant>>,
 ): Promise<RecordingDaraja> {
   const pushes: Array<Record<string, unknown>> = [];
+  const pushTokens: string[] = [];
+  const oauthCalls: string[] = [];
   const simulator = createSimulator({
     directory: staticDirectory(apps, merchants),
     callbackDelayMs: 3_600_000,
@@ -46,8 +52,14 @@ export async function startRecordingDaraja(
     logger: createLogger({ log: { level: 'error', format: 'json' } }, true),
   });
   const app = express();
+  app.get('/oauth/v1/generate', (req, _res, next) => {
+    const basic = (req.headers.authorization ?? '').replace(/^Basic /, '');
+    oauthCalls.push(Buffer.from(basic, 'base64').toString('utf8').split(':')[0] ?? '');
+    next();
+  });
   app.post('/mpesa/stkpush/v1/processrequest', express.json(), (req, _res, next) => {
     pushes.push(req.body as Record<string, unknown>);
+    pushTokens.push((req.headers.authorization ?? '').replace(/^Bearer /, ''));
     next();
   });
   app.use(simulator.router);
@@ -55,6 +67,8 @@ export async function startRecordingDaraja(
   return {
     url: server.url,
     pushes,
+    pushTokens,
+    oauthCalls,
     close: async () => {
       simulator.stop();
       await server.close();
