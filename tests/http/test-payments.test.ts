@@ -54,6 +54,9 @@ describe('when a merchant starts test payments by outcome', () => {
     ['cancelled', { status: 'cancelled', failure: { resultCode: '1032' } }],
     ['insufficient-funds', { status: 'failed', failure: { resultCode: '1' } }],
     ['wrong-pin', { status: 'failed', failure: { resultCode: '2001' } }],
+    ['unreachable', { status: 'failed', failure: { resultCode: '1037' } }],
+    ['duplicate-callback', { status: 'completed', failure: null }],
+    ['amount-mismatch', { status: 'completed', amountPaid: 11, amountVerified: false, amountMismatch: true }],
   ])('then "%s" ends as named, and the answer is the one initiate gives', async (outcome, expected) => {
     const started = await shop.test({ method: 'POST', path: '/api/v1/test-payments', body: { outcome } });
     expect(started.status).toBe(201);
