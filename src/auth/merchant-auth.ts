@@ -32,19 +32,24 @@ export function createMerchantAuth({ projects, toleranceSeconds, replays, failur
 
   return async (req, _res, next) => {
     const source = sourceKey(req.ip);
-    const blocked = await failures.signatureBySource.blockedFor(source);
-    if (blocked) throw tooManyFailures(blocked, 'failed signatures from this address');
-
     const publicKey = req.get('x-api-key');
     const timestamp = req.get('x-timestamp');
     const signature = req.get('x-signature');
+    // The block check and the key lookup are independent round trips (to PostgreSQL or Redis
+    // with several instances): both are sent at once, and the block is still decided first.
+    const blockedAnswer = failures.signatureBySource.blockedFor(source);
+    const signerAnswer = publicKey ? projects.findSigner(publicKey) : Promise.resolve(undefined);
+    signerAnswer.catch(() => undefined); // awaited below, unless the block check throws first
+    const blocked = await blockedAnswer;
+    if (blocked) throw tooManyFailures(blocked, 'failed signatures from this address');
+
     if (!publicKey || !timestamp || !signature) {
       throw new AppError('signature_missing', 'Send X-Api-Key, X-Timestamp and X-Signature headers');
     }
     if (!isFreshTimestamp(timestamp, toleranceSeconds)) {
       throw new AppError('signature_expired', `X-Timestamp must be unix seconds within ${toleranceSeconds} s of now`);
     }
-    const signer = await projects.findSigner(publicKey);
+    const signer = await signerAnswer;
     if (!signer) {
       await failures.signatureBySource.fail(source);
       throw new AppError('api_key_unknown', 'No project has this public key');
