@@ -1,5 +1,6 @@
 // End to end on a real port: signed API -> MpesaService -> simulator over HTTP -> callback
-// -> database -> Socket.io room and status endpoint.
+// -> database -> Socket.io room and status endpoint. Every log line of the run, at debug level,
+// is kept and checked at the end for callback tokens and full phone numbers.
 import { startTestServer, type TestServer } from '../helpers/server';
 import { initiateBody, type MerchantRequest, merchantFor } from '../helpers/merchant';
 import { connectSubscriber, eventually, type Subscriber } from '../helpers/realtime';
@@ -8,10 +9,18 @@ import { callbackRecords, statusChanges } from '../helpers/rows';
 let server: TestServer;
 let merchant: MerchantRequest;
 const subscribers: Subscriber[] = [];
+const logLines: string[] = [];
+/** Every payment this file started: their callback URLs carry tokens that no log may hold. */
+const started: string[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
-  merchant = await merchantFor(server);
+  server = await startTestServer({}, { logLines });
+  const signed = await merchantFor(server);
+  merchant = async (req) => {
+    const response = await signed(req);
+    if (typeof response.data?.transaction?.id === 'string') started.push(response.data.transaction.id);
+    return response;
+  };
 });
 afterEach(() => subscribers.splice(0).forEach((subscriber) => subscriber.close()));
 afterAll(() => server.close());
@@ -113,5 +122,19 @@ describe('when the amount paid differs from the amount asked', () => {
     const id = initiated.data.transaction.id;
     const status = await eventually(() => getTransaction(id), (res) => res.data.transaction.status !== 'pending');
     expect(status.data.transaction).toMatchObject({ status: 'completed', amount: 40, amountPaid: 41, amountMismatch: true });
+  });
+});
+
+describe('when every payment above has run', () => {
+  it('then no log line held a callback URL token or a full phone number', () => {
+    expect(started.length).toBeGreaterThanOrEqual(6);
+    expect(logLines.length).toBeGreaterThan(50);
+    const tokens = started.map((id) => server.callbackPath(id).split('/').at(-1)!);
+    expect(logLines.filter((line) => tokens.some((token) => line.includes(token)))).toEqual([]);
+    // A whole Kenyan mobile number in any form, not inside a longer run of digits (ids, dates).
+    const fullPhone = /(?<![\d*])(?:\+?254|0)7\d{8}(?![\d*])/;
+    expect(logLines.filter((line) => fullPhone.test(line))).toEqual([]);
+    // The masked form is what they show instead.
+    expect(logLines.some((line) => line.includes('712***678'))).toBe(true);
   });
 });
