@@ -170,6 +170,35 @@ describe('MpesaService when Daraja answers badly', () => {
     expect(sending!.written()).toBeLessThan(TOTAL / 4);
   });
 
+  // A query that fails throws mpesa_unavailable: reconciliation asks again later, nothing settles.
+  it('when the STK Query answer drips, then the deadline cuts it: mpesa_unavailable, nothing final', async () => {
+    const { daraja, mpesa } = await fake({ query: (_req, res) => drip(res) });
+    // The drip never ends: without the total deadline this would hang until jest's timeout.
+    await expect(mpesa.stkQuery('ws_CO_MINE')).rejects.toMatchObject({ code: 'mpesa_unavailable' });
+    expect(daraja.calls.query).toBe(1);
+  });
+
+  it('when four token answers of 40 MB come at once, then each is cut while streaming and the push is not sent', async () => {
+    const TOTAL = 40 * 1024 * 1024;
+    const sending: Array<ReturnType<typeof hugeBody>> = [];
+    // Four services, four cold caches: four token calls in flight together.
+    const darajas = await Promise.all(Array.from({ length: 4 }, () => fake({ oauth: (_req, res) => void sending.push(hugeBody(res, TOTAL)) })));
+    const outcomes = await Promise.all(darajas.map(({ mpesa }) => mpesa.stkPush(push)));
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    await Promise.all(sending.map((body) => body.closed));
+    for (const body of sending) expect(body.written()).toBeLessThan(TOTAL / 4);
+    expect(darajas.map(({ daraja }) => daraja.calls.push)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('when the STK Query answer is 40 MB, then it is cut while streaming: mpesa_unavailable, nothing final', async () => {
+    const TOTAL = 40 * 1024 * 1024;
+    let sending: ReturnType<typeof hugeBody> | undefined;
+    const { mpesa } = await fake({ query: (_req, res) => void (sending = hugeBody(res, TOTAL)) });
+    await expect(mpesa.stkQuery('ws_CO_MINE')).rejects.toMatchObject({ code: 'mpesa_unavailable' });
+    await sending!.closed;
+    expect(sending!.written()).toBeLessThan(TOTAL / 4);
+  });
+
   it('when the token is refused with the older 401.002.01, then one new token is fetched and the push is sent once more', async () => {
     const legacy = (fixtures.stk_push_error_invalid_access_token_legacy_401 as { body: unknown }).body;
     const { daraja, mpesa } = await fake({
