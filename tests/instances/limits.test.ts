@@ -1,6 +1,7 @@
 // Limits count across instances: the per-project request limit and the brute-force guards
 // (Redis with REDIS_URL, the database's `rate_limits` table without), so three instances
-// together allow what the configuration says, not three times it.
+// together allow what the configuration says, not three times it; and a signed request seen by
+// one instance is a replay on every other.
 import { randomBytes } from 'node:crypto';
 import { describeDeployment, startDeployment, type Deployment } from '../helpers/instances';
 import { createProject, merchantClient } from '../helpers/merchant';
@@ -44,6 +45,20 @@ describeDeployment('when one project calls three instances in turn', () => {
         statuses.push((await sendRaw({ method: 'GET', url: `${instance.url}${path}`, headers })).status);
       }
       expect(statuses).toEqual([...Array(FAILURES_ALLOWED).fill(401), ...Array(6 - FAILURES_ALLOWED).fill(429)]);
+    });
+
+    it('then a signed request replayed to the other instances is refused there as signature_replayed', async () => {
+      const keys = await createProject(deployment.url, deployment.adminToken);
+      const path = '/api/v1/transactions/txn_0000000000000000000000/reconcile';
+      const headers = signedHeaders(keys, { method: 'POST', path, body: '{}' });
+      const answers = [];
+      for (const instance of deployment.instances) answers.push(await sendRaw({ method: 'POST', url: `${instance.url}${path}`, headers, body: '{}' }));
+      // The first use reaches the route (no such payment); the same bytes anywhere else do not.
+      expect(answers.map((answer) => [answer.status, answer.data.error?.code])).toEqual([
+        [404, 'transaction_not_found'],
+        [401, 'signature_replayed'],
+        [401, 'signature_replayed'],
+      ]);
     });
   });
 });
