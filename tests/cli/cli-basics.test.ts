@@ -84,6 +84,16 @@ describe('when keys come from elsewhere than the default profile', () => {
     expect(parseJson(result.stdout)).toMatchObject({ data: expect.any(Array), nextCursor: null });
   });
 
+  it('then the key variables override the saved profile, and MPESA_BRIDGE_PROFILE picks one', async () => {
+    // The saved default profile holds test keys; live keys in the environment win over it.
+    const overridden = await runCli(['trigger', 'paid', '--json'], { env: home.env({ MPESA_BRIDGE_PUBLIC_KEY: liveKeys.publicKey, MPESA_BRIDGE_SECRET_KEY: liveKeys.secretKey }) });
+    expect(overridden.code).toBe(3);
+    expect(parseJson(overridden.stderr).error.code).toBe('test_mode_only');
+    const unknown = await runCli(['transactions', 'list'], { env: home.env({ MPESA_BRIDGE_PROFILE: 'nope' }) });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/No profile "nope"/);
+  });
+
   it('then --profile picks another saved profile, and an unknown one is a usage error', async () => {
     await loggedInHome(server.url, liveKeys, 'live', home);
     const live = await runCli(['trigger', 'paid', '--profile', 'live', '--json'], { env: home.env() });
@@ -117,6 +127,30 @@ describe('when the API commands are used', () => {
 
     const events = await runCli(['events', 'list', '--transaction', transaction.id, '--json'], { env: home.env() });
     expect(parseJson(events.stdout).data).toEqual([expect.objectContaining({ type: 'transaction.completed', transactionId: transaction.id })]);
+  });
+
+  it('then transactions reconcile, events get and events resend act on one payment', async () => {
+    // A project of its own: the endpoint made here stays out of the webhook list test below.
+    const other = await axios.post(`${server.url}/api/v1/projects`, { name: 'CLI resend' }, { headers: adminHeaders(server) });
+    const home = await loggedInHome(server.url, keysOf(other.data, 'test'));
+    const paid = await runCli(['trigger', 'paid', '--json'], { env: home.env() });
+    expect(paid.code).toBe(0);
+    const { transaction } = parseJson(paid.stdout);
+    const reconciled = await runCli(['transactions', 'reconcile', transaction.id, '--json'], { env: home.env() });
+    expect(reconciled.code).toBe(0);
+    expect(parseJson(reconciled.stdout)).toMatchObject({ reconciliation: { outcome: 'already_final' }, transaction: { id: transaction.id, status: 'completed' } });
+
+    const endpoint = parseJson((await runCli(['webhooks', 'create', '--url', 'http://127.0.0.1:9/resend', '--events', 'transaction.completed', '--json'], { env: home.env() })).stdout).endpoint;
+    const listed = parseJson((await runCli(['events', 'list', '--transaction', transaction.id, '--json'], { env: home.env() })).stdout);
+    const eventId = listed.data[0].id;
+    const shown = await runCli(['events', 'get', eventId, '--json'], { env: home.env() });
+    expect(shown.code).toBe(0);
+    expect(parseJson(shown.stdout)).toMatchObject({ event: { id: eventId, type: 'transaction.completed', transactionId: transaction.id } });
+    const resent = await runCli(['events', 'resend', eventId, '--endpoint', endpoint.id, '--json'], { env: home.env() });
+    expect(resent.code).toBe(0);
+    expect(parseJson(resent.stdout).deliveries.map((delivery: { endpointId: string }) => delivery.endpointId)).toEqual([endpoint.id]);
+    const plain = await runCli(['events', 'resend', eventId, '--endpoint', endpoint.id], { env: home.env() });
+    expect(plain.stdout).toMatch(new RegExp(`Queued 1 delivery: ${endpoint.id}`));
   });
 
   it('then webhooks create shows the secret once, list never does, and rotate gives a new one', async () => {
