@@ -164,6 +164,16 @@ describe('when a developer tails the project', () => {
     expect(tail.stdout()).not.toContain('254712345678');
   });
 
+  it('then a callback naming another CheckoutRequestID shows as allowed but orphan, and the payment stays pending', async () => {
+    const tail = cli(['tail', '--type', 'callback']);
+    await tail.waitFor(/Following test-mode/, 'stderr');
+    const payment = await pay('0700000005'); // the simulator never calls back for this one
+    const answered = await postCallback(server.url, server.callbackPath(payment.id), successCallback('ws_CO_NOT_THIS_PAYMENT', 10));
+    expect(answered.status).toBe(200);
+    await tail.waitFor(new RegExp(`callback\\s+${payment.id}\\s+from 127\\.0\\.0\\.1\\s+allowed\\s+orphan`));
+    expect((await merchant({ method: 'GET', path: `/api/v1/transactions/${payment.id}` })).data.transaction.status).toBe('pending');
+  });
+
   it('then --type callback --transaction shows only that payment’s callbacks, as JSON lines with --json', async () => {
     const other = await pay();
     const mine = await pay();
