@@ -128,6 +128,54 @@ pm.test('the test pair changed', () => {
 pm.collectionVariables.set('previousPublicKey', pm.environment.get('publicKey'));
 ${saveKeys}`,
     }),
+    request({
+      name: 'Disable project',
+      method: 'PATCH',
+      path: '/api/v1/projects/:id',
+      pathVariables: { id: '{{projectId}}' },
+      body: json({ disabled: true }),
+      description: 'Its keys are refused with `403 project_disabled` until it is enabled again (next request).',
+      tests: `${expectStatus(200)}
+pm.test('disabled, with the time', () => {
+  pm.expect(pm.response.json().project.disabledAt).to.be.a('string');
+});`,
+    }),
+    request({
+      name: 'Enable project',
+      method: 'PATCH',
+      path: '/api/v1/projects/:id',
+      pathVariables: { id: '{{projectId}}' },
+      body: json({ disabled: false }),
+      tests: `${expectStatus(200)}
+pm.test('enabled again', () => {
+  pm.expect(pm.response.json().project.disabledAt).to.equal(null);
+});`,
+    }),
+    request({
+      name: 'Vault: master keys in use',
+      method: 'GET',
+      path: '/api/v1/vault',
+      description:
+        'How many stored secrets each master key seals (key ids, never keys). After a rotation (a new key first in `MASTER_KEYS`), re-seal with the next request, then drop the old key once it seals nothing.',
+      tests: `${expectStatus(200)}
+const report = pm.response.json();
+pm.test('the newest key id, and counts per key id', () => {
+  pm.expect(report.newestKeyId).to.be.a('string');
+  pm.expect(report.keysInUse[report.newestKeyId]).to.be.above(0);
+});`,
+    }),
+    request({
+      name: 'Vault: re-seal with the newest master key',
+      method: 'POST',
+      path: '/api/v1/vault/reencrypt',
+      description: 'Re-encrypts every stored secret not sealed with the newest key (the same as `npm run vault:reencrypt`); answers how many per column and the counts after.',
+      tests: `${expectStatus(200)}
+const report = pm.response.json();
+pm.test('everything is sealed with the newest key now', () => {
+  pm.expect(report.resealed).to.be.an('object');
+  pm.expect(Object.keys(report.keysInUse)).to.eql([report.newestKeyId]);
+});`,
+    }),
     errors,
   ],
   { auth: bearer('{{adminToken}}') },
