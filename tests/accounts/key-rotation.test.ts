@@ -3,7 +3,10 @@
 // match, browsers holding old client secrets still subscribe, API keys, account credentials and
 // webhook secrets sealed under the old key still open, and are re-sealed with the new one, after
 // which the old key can go. On the engine the suite runs on.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import axios from 'axios';
 import { Webhook } from 'standardwebhooks';
 import { createKeyring } from '../../src/security/vault';
@@ -83,6 +86,38 @@ describe('when the master key is rotated while payments wait for their callbacks
     } finally {
       await server.close();
       await hooks.close();
+    }
+  }, 40_000);
+});
+
+describe('when the service is stopped and the operator runs npm run vault:reencrypt', () => {
+  it('then every stored secret is re-sealed with the new key, the report says so, and the old key can go', async () => {
+    const oldKey = randomBytes(32).toString('hex');
+    const newKey = randomBytes(32).toString('hex');
+    let server: TestServer = await startTestServer({ ...QUIET, MASTER_KEY: oldKey });
+    const database = sameDatabase(server);
+    try {
+      const created = (await axios.post(`${server.url}/api/v1/projects`, { name: 'Offline rotation' }, { headers: adminHeaders(server) })).data;
+      const keys = keysOf(created, 'test');
+      const merchant = merchantClient(server.url, keys);
+      const account = (await merchant({ method: 'POST', path: '/api/v1/mpesa-accounts', body: accountBody({ shortcode: '600602' }) })).data.account;
+      await server.close();
+
+      // The script `npm run vault:reencrypt` runs, with the service's configuration.
+      const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/security/vault.main.ts'], {
+        cwd: path.join(__dirname, '..', '..'),
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...database, MASTER_KEY: newKey, MASTER_KEY_PREVIOUS: oldKey },
+      });
+      const report = JSON.parse(run.stdout) as { resealed: Record<string, number>; newestKeyId: string; keysInUse: Record<string, number> };
+      // Both API keys of the project and the account's consumer secret and passkey, at least.
+      expect(Object.values(report.resealed).reduce((sum, count) => sum + count, 0)).toBeGreaterThanOrEqual(4);
+      expect(Object.keys(report.keysInUse)).toEqual([report.newestKeyId]);
+
+      server = await startTestServer({ ...QUIET, ...database, MASTER_KEY: newKey });
+      const after = await merchantClient(server.url, keys)({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ account: account.id, accountReference: 'ROT-CMD' }) });
+      expect(after.status).toBe(201);
+    } finally {
+      await server.close();
     }
   }, 40_000);
 });
