@@ -123,6 +123,22 @@ describe('when two accounts push at the same moment', () => {
   });
 });
 
+describe('when an account is saved with an initiator for later Daraja APIs', () => {
+  it('then the name is shown, the credential only masked, and changing it keeps it write-only', async () => {
+    const shop = await newProject('Shop E');
+    const credential = 'InitiatorCredential-E-0001';
+    secrets.push(credential);
+    const added = await addAccount(shop.live, accountBody({ environment: 'production', ...LIVE_A, initiatorName: 'apiop', initiatorCredential: credential }));
+    expect(added.status).toBe(201);
+    expect(added.data.account).toMatchObject({ initiatorName: 'apiop', initiatorCredential: '••••0001' });
+    const changed = await shop.live({ method: 'PATCH', path: `/api/v1/mpesa-accounts/${added.data.account.id}`, body: { initiatorCredential: 'InitiatorCredential-E-0002' } });
+    secrets.push('InitiatorCredential-E-0002');
+    expect(changed.data.account).toMatchObject({ initiatorName: 'apiop', initiatorCredential: '••••0002' });
+    const listed = await shop.live({ method: 'GET', path: '/api/v1/mpesa-accounts' });
+    expect(JSON.stringify(listed.data)).not.toContain('InitiatorCredential-E');
+  });
+});
+
 describe('when a project works in both modes', () => {
   let shop: Awaited<ReturnType<typeof newProject>>;
   let testHooks: WebhookReceiver;
