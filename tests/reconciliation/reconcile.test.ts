@@ -162,23 +162,25 @@ describe('when many payments need reconciling at once', () => {
     try {
       const merchant = await merchantFor(server);
       await Promise.all(Array.from({ length: 30 }, () => pay(merchant, '0712345678')));
-      // Wait for enough queries to span several one-second windows, then read the peak.
-      const stats = await eventually(() => simulatorStats(server), (current) => current.stkQueries >= 12, 10_000);
-      expect(stats.stkQueries).toBeGreaterThanOrEqual(12);
+      // Wait for enough queries to span a few one-second windows, then read the peak.
+      const stats = await eventually(() => simulatorStats(server), (current) => current.stkQueries >= 8, 15_000);
+      expect(stats.stkQueries).toBeGreaterThanOrEqual(8);
       expect(stats.stkQueryPeakPerSecond).toBeLessThanOrEqual(5); // 4 per second, +1 at a window's edge
     } finally {
       await server.close();
     }
-  });
+  }, 40_000);
 
   it('then Spike Arrest from Daraja pauses all queries instead of hammering it', async () => {
     const server = await startTestServer({ ...FAST, RECONCILE_QUERIES_PER_SECOND: '20', RECONCILE_EXPIRE_AFTER: '1h', SIMULATOR_CALLBACK_DELAY_MS: '60000', SIMULATOR_QUERY_RATE_LIMIT: '2' });
     try {
       const merchant = await merchantFor(server);
       await Promise.all(Array.from({ length: 20 }, () => pay(merchant, '0712345678')));
-      // The first spike-arrest answer comes within the first second; then a pause of 10 s. The
-      // pause is an absence of queries, which only a stretch of time can show (hence the sleep).
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // The third query in a second is answered with Spike Arrest; then a pause of 10 s. The
+      // queries already on their way land first (hence the short wait), and the pause is an
+      // absence of queries, which only a stretch of time can show (hence the sleep).
+      await eventually(() => simulatorStats(server), (current) => current.stkQueries >= 3, 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
       const during = (await simulatorStats(server)).stkQueries;
       expect(during).toBeGreaterThanOrEqual(3);
       await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -186,5 +188,5 @@ describe('when many payments need reconciling at once', () => {
     } finally {
       await server.close();
     }
-  });
+  }, 40_000);
 });
