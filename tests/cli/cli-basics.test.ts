@@ -7,6 +7,7 @@ import path from 'node:path';
 import axios from 'axios';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { keysOf } from '../helpers/accounts';
+import { eventually } from '../helpers/realtime';
 import { adminHeaders } from '../helpers/http-edges';
 import type { ProjectKeys } from '../helpers/merchant';
 import { deadUrl, freshHome, loggedInHome, parseJson, runCli, type CliHome } from './cli-runner';
@@ -151,7 +152,19 @@ describe('when the API commands are used', () => {
     expect(parseJson(resent.stdout).deliveries.map((delivery: { endpointId: string }) => delivery.endpointId)).toEqual([endpoint.id]);
     const plain = await runCli(['events', 'resend', eventId, '--endpoint', endpoint.id], { env: home.env() });
     expect(plain.stdout).toMatch(new RegExp(`Queued 1 delivery: ${endpoint.id}`));
-  });
+
+    // Nothing listens on port 9: once its deliveries fail, doctor says so, with what to look at.
+    await eventually(
+      async () => parseJson((await runCli(['webhooks', 'list', '--json'], { env: home.env() })).stdout).data[0],
+      (listedEndpoint: { failingSince: string | null }) => listedEndpoint.failingSince !== null,
+      15_000,
+    );
+    const doctor = await runCli(['doctor', '--json'], { env: home.env() });
+    const webhookFindings = parseJson(doctor.stdout).findings.filter((finding: { check: string }) => finding.check === 'webhook_endpoint');
+    expect(webhookFindings).toEqual([
+      expect.objectContaining({ status: 'warn', message: expect.stringContaining(`${endpoint.id}) has failed every delivery since`), fix: expect.stringContaining('mpesa-bridge events') }),
+    ]);
+  }, 60_000);
 
   it('then webhooks create shows the secret once, list never does, and rotate gives a new one', async () => {
     const created = await runCli(['webhooks', 'create', '--url', 'http://127.0.0.1:9/hooks', '--events', 'transaction.completed', '--json'], { env: home.env() });

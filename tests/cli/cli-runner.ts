@@ -56,7 +56,7 @@ export function startCli(args: string[], options: { env: NodeJS.ProcessEnv }): R
   const waiters: Array<() => void> = [];
   child.stdout!.on('data', (chunk: Buffer) => ((out.stdout += chunk.toString()), waiters.splice(0).forEach((wake) => wake())));
   child.stderr!.on('data', (chunk: Buffer) => ((out.stderr += chunk.toString()), waiters.splice(0).forEach((wake) => wake())));
-  const exited = new Promise<CliResult>((resolve) => child.once('exit', (code) => resolve({ code, ...out })));
+  const exited = new Promise<CliResult>((resolve) => child.once('close', (code) => resolve({ code, ...out })));
   return {
     child,
     stdout: () => out.stdout,
@@ -92,7 +92,8 @@ function collect(child: ChildProcess, timeoutMs: number, args: string[]): Promis
       child.kill('SIGKILL');
       reject(new Error(`mpesa-bridge ${args.join(' ')} did not exit within ${timeoutMs} ms; stdout: ${stdout}\nstderr: ${stderr}`));
     }, timeoutMs);
-    child.once('exit', (code) => {
+    // 'close', not 'exit': a pipe can still hold the last output when the process has exited.
+    child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
