@@ -10,7 +10,7 @@ import { keysOf } from '../helpers/accounts';
 import { eventually } from '../helpers/realtime';
 import { adminHeaders } from '../helpers/http-edges';
 import type { ProjectKeys } from '../helpers/merchant';
-import { deadUrl, freshHome, loggedInHome, parseJson, runCli, type CliHome } from './cli-runner';
+import { deadUrl, freshHome, loggedInHome, parseJson, runCli, runCliOnTerminal, type CliHome } from './cli-runner';
 
 let server: TestServer;
 let keys: ProjectKeys;
@@ -202,6 +202,19 @@ describe('when the API commands are used', () => {
     const result = await runCli(['events', 'list', '--json'], { env });
     expect(result.code).toBe(3);
     expect(parseJson(result.stderr).error.code).toBe('network_error');
+  });
+});
+
+describe('when a person runs the CLI on a terminal', () => {
+  it('then the list is a coloured table, and NO_COLOR turns the colours off', async () => {
+    await runCli(['trigger', 'paid'], { env: home.env() });
+    const coloured = await runCliOnTerminal(['transactions', 'list', '--limit', '3'], { env: home.env() });
+    expect(coloured.code).toBe(0);
+    expect(coloured.stdout).toMatch(/\u001b\[\d+(;\d+)*m/);
+    expect(coloured.stdout).toMatch(/completed/);
+    const plain = await runCliOnTerminal(['transactions', 'list', '--limit', '3'], { env: home.env({ NO_COLOR: '1' }) });
+    expect(plain.stdout).toMatch(/completed/);
+    expect(plain.stdout).not.toMatch(/\u001b\[\d+(;\d+)*m/);
   });
 });
 

@@ -100,6 +100,17 @@ function collect(child: ChildProcess, timeoutMs: number, args: string[]): Promis
   });
 }
 
+/**
+ * The command on a terminal: util-linux `script` gives it a pseudo-terminal for stdout and
+ * stderr (both read back here, merged, as a terminal shows them).
+ */
+export function runCliOnTerminal(args: string[], options: { env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
+  const command = [process.execPath, BIN, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { env: { TERM: 'xterm-256color', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.end();
+  return collect(child, options.timeoutMs ?? 30_000, args);
+}
+
 /** A home logged in with these keys (through the real `login`, the secret on stdin). */
 export async function loggedInHome(url: string, keys: { publicKey: string; secretKey: string }, profile?: string, home = freshHome()): Promise<CliHome> {
   const result = await runCli(['login', '--url', url, '--public-key', keys.publicKey, '--secret-key-stdin', ...(profile ? ['--profile', profile] : [])], { env: home.env(), input: keys.secretKey });

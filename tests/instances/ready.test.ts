@@ -23,7 +23,7 @@ describeDeployment('when a shared part stops answering', () => {
     const database = freshDatabaseUrl(freshDataDir());
     const upstream = part === 'Redis' ? REDIS_URL : database;
     const forward = await startPortForward(Number(new URL(upstream).port));
-    const env = part === 'Redis' ? { REDIS_URL: through(REDIS_URL, forward) } : { DATABASE_URL: through(database, forward) };
+    const env: Record<string, string> = part === 'Redis' ? { REDIS_URL: through(REDIS_URL, forward) } : { DATABASE_URL: through(database, forward) };
     const deployment = await startDeployment({ instances: 1, redis: true, env: { DATABASE_URL: database, ...env } });
     try {
       const instance = deployment.instances[0]!;
