@@ -5,9 +5,16 @@ import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
 import { safeEqual } from '../security/vault';
 import { sourceKey, tooManyFailures, type FailureLimiter } from './failure-limiter';
+import { usesSession } from '../dashboard/dashboard.http';
+import type { SessionScopes } from '../dashboard/dashboard.scope';
 
-export function createAdminAuth(adminToken: string, failuresBySource: FailureLimiter): RequestHandler {
+/** An operator's dashboard session stands in for the token (src/dashboard/dashboard.scope.ts). */
+export function createAdminAuth(adminToken: string, failuresBySource: FailureLimiter, sessions?: Pick<SessionScopes, 'operator'>): RequestHandler {
   return async (req, _res, next) => {
+    if (sessions && usesSession(req)) {
+      await sessions.operator(req);
+      return next();
+    }
     const source = sourceKey(req.ip);
     const blocked = await failuresBySource.blockedFor(source);
     if (blocked) throw tooManyFailures(blocked, 'wrong admin tokens from this address');

@@ -52,6 +52,7 @@ describe('when a client fetches /openapi.json', () => {
       'query:status:false',
       'query:phone:false',
       'query:accountReference:false',
+      'query:receipt:false',
       'query:from:false',
       'query:to:false',
       'query:limit:false',
@@ -65,8 +66,8 @@ describe('when a client fetches /openapi.json', () => {
     expect(headers).toEqual(['X-Api-Key', 'X-Timestamp', 'X-Signature', 'webhook-signature']);
     expect(String(schemes.MerchantSignature?.description)).toContain('<X-Timestamp>\\n<METHOD>\\n<path with query>\\n<raw body>');
     expect(schemes.AdminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(doc.paths['/api/v1/transactions/{id}']?.get?.security).toEqual([{ MerchantApiKey: [], MerchantTimestamp: [], MerchantSignature: [] }]);
-    expect(doc.paths['/api/v1/projects']?.post?.security).toEqual([{ AdminToken: [] }]);
+    expect(doc.paths['/api/v1/transactions/{id}']?.get?.security).toEqual([{ MerchantApiKey: [], MerchantTimestamp: [], MerchantSignature: [] }, { DashboardSession: [] }]);
+    expect(doc.paths['/api/v1/projects']?.post?.security).toEqual([{ AdminToken: [] }, { DashboardSession: [] }]);
     expect(doc.paths['/health']?.get?.security).toEqual([]);
   });
 
