@@ -106,13 +106,16 @@ export function createDashboardService({ db, sessionIdleMs, sessionMaxMs, failur
       // a team should not need it for a slip of the mouse).
       const demoted = existing.role === 'operator' && ((input.role && input.role !== 'operator') || input.disabled === true);
       if (demoted && (await countOperators(db)) <= 1) throw new AppError('bad_request', 'This is the last operator: make another one first');
+      // Hashed before the transaction: SQLite's one writer should not wait for scrypt.
+      const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
       await db.transaction(async (tx) => {
-        await updateUser(tx, id, {
+        const patch = {
           name: input.name,
           role: input.role,
-          passwordHash: input.password === undefined ? undefined : await hashPassword(input.password),
+          passwordHash,
           disabledAt: input.disabled === undefined ? undefined : input.disabled ? now() : null,
-        });
+        };
+        if (Object.values(patch).some((value) => value !== undefined)) await updateUser(tx, id, patch);
         if (input.projectIds) await setMemberships(tx, id, input.projectIds, now());
         // A new password or a disabled account ends every session it had.
         if (input.password !== undefined || input.disabled === true) await deleteUserSessions(tx, id);
