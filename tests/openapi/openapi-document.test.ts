@@ -81,7 +81,8 @@ describe('when a client fetches /openapi.json', () => {
     for (const name of Object.keys(ERROR_STATUS)) expect(doc.info.description).toContain(`\`${name}\``);
     // Signed routes document the signature failures with an example of each.
     const unauthorized = doc.paths['/api/v1/transactions/initiate']?.post?.responses['401']?.content?.['application/json'];
-    expect(Object.keys(unauthorized?.examples ?? {}).sort()).toEqual(['api_key_unknown', 'signature_expired', 'signature_invalid', 'signature_missing', 'signature_replayed']);
+    // (and the dashboard session that may stand in for the signature)
+    expect(Object.keys(unauthorized?.examples ?? {}).sort()).toEqual(['api_key_unknown', 'session_invalid', 'signature_expired', 'signature_invalid', 'signature_missing', 'signature_replayed']);
     // A read cannot be replayed harmfully: it is not refused as one.
     const readUnauthorized = doc.paths['/api/v1/transactions']?.get?.responses['401']?.content?.['application/json'];
     expect(Object.keys(readUnauthorized?.examples ?? {})).not.toContain('signature_replayed');
