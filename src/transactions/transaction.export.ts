@@ -1,7 +1,6 @@
 // CSV export of a filtered set of payments, streamed: keyset pages of EXPORT_PAGE rows, each
 // written before the next is read, waiting for the client to drain. Memory stays constant
 // whether the set has ten rows or a million.
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Queryable } from '../db/database';
 import type { Scope } from '../projects/project.modes';
@@ -65,7 +64,17 @@ function csvRow(row: TransactionRow): string {
 /** Writes the header and every matching row, newest first; resolves with the row count. Stops early when `out` is destroyed (the client left). */
 export async function streamTransactionsCsv(q: Queryable, scope: Scope, filters: Omit<TransactionFilters, 'limit' | 'before'>, out: Writable): Promise<number> {
   const write = async (chunk: string) => {
-    if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+    if (out.write(chunk)) return;
+    // Wait for the client to take it, or to leave; either way both listeners go.
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+    });
   };
   await write(`${CSV_COLUMNS.join(',')}\r\n`);
   let before: string | undefined;

@@ -49,5 +49,5 @@ CREATE INDEX "DashboardSession_userId_idx" ON "DashboardSession"("userId");
 CREATE INDEX "DashboardSession_expiresAt_idx" ON "DashboardSession"("expiresAt");
 
 -- CreateIndex
-CREATE INDEX "Transaction_projectId_mode_mpesaReceiptNumber_idx" ON "Transaction"("projectId", "mode", "mpesaReceiptNumber");
+CREATE INDEX "Transaction_projectId_mode_mpesaReceiptNumber_id_idx" ON "Transaction"("projectId", "mode", "mpesaReceiptNumber", "id");
 
