@@ -3,7 +3,7 @@
 // what the signed-in user may see, whatever the address says.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, setCsrfToken, whenSignedOut, type Scope } from './api';
+import { api, setCsrfToken, whenSignedOut, type Scope } from './api';
 import { SignIn } from './pages/sign-in';
 import { Overview } from './pages/overview';
 import { Payments } from './pages/payments';
@@ -67,10 +67,8 @@ function App() {
         setCsrfToken(value.csrfToken);
         setSession(value);
       },
-      (error: unknown) => {
-        if (error instanceof ApiError && error.code === 'session_invalid') setSession(null);
-        else setSession(null);
-      },
+      // Signed out (session_invalid), or the service is unreachable: either way, the sign-in page says what happens next.
+      () => setSession(null),
     );
 
   useEffect(() => {

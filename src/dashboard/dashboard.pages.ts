@@ -40,7 +40,7 @@ export function createDashboardPages(build = findDashboardBuild()): Router {
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
-  router.get('/', (req, res, next) => {
+  router.get('/', (req, res) => {
     // /dashboard → /dashboard/, so the bundle's relative URLs resolve under it.
     if (!req.originalUrl.split('?')[0]!.endsWith('/')) return res.redirect(301, `${DASHBOARD_PATH}/`);
     if (!build) {
@@ -51,7 +51,6 @@ export function createDashboardPages(build = findDashboardBuild()): Router {
     }
     res.set('Cache-Control', 'no-cache');
     res.sendFile(path.join(build, 'index.html'));
-    void next;
   });
   if (build) router.use(express.static(build, { index: false, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
   return router;

@@ -1,6 +1,7 @@
 // Projects and keys: the projects this user may see with their public keys and M-Pesa accounts
 // (masked by the server); operators create projects, rotate a mode's key pair (the secret shown
 // once, with a copy button) and disable or enable a project. The test/live switch is in the header.
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, type Scope } from '../api';
 import { formatTime } from '../format';
@@ -42,9 +43,9 @@ function ProjectCard({ project, operator, scope, onChanged }: { project: Project
       </p>
       <dl class="facts">
         {(['test', 'live'] as const).map((mode) => (
-          <>
-            <dt key={`${mode}-t`}>{mode} public key</dt>
-            <dd key={`${mode}-d`}>
+          <Fragment key={mode}>
+            <dt>{mode} public key</dt>
+            <dd>
               <code>{project.keys[mode]?.publicKey ?? '—'}</code>
               {operator && (
                 <button type="button" class="secondary" onClick={() => void rotate(mode)}>
@@ -52,7 +53,7 @@ function ProjectCard({ project, operator, scope, onChanged }: { project: Project
                 </button>
               )}
             </dd>
-          </>
+          </Fragment>
         ))}
       </dl>
       {shown && <ShownOnce label={shown.label} value={shown.value} />}

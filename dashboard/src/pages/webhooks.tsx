@@ -91,7 +91,7 @@ function EndpointCard({ scope, endpoint, onChanged }: { scope: Scope; endpoint: 
         {failures.data?.data.map((delivery) => (
           <li key={delivery.id}>
             <Status status={delivery.status} /> {formatTime(delivery.createdAt)}: {delivery.lastStatusCode ? `HTTP ${delivery.lastStatusCode}` : (delivery.lastError ?? 'no answer')} after {delivery.attempts} attempt(s){' '}
-            <button type="button" class="secondary" onClick={() => void act('Replay', () => api(`/api/v1/events/${delivery.eventId}/redeliver`, { method: 'POST', scope, body: { endpointId: endpoint.id } }))}>
+            <button type="button" class="secondary" aria-label={`Replay the delivery of ${formatTime(delivery.createdAt)}`} onClick={() => void act('Replay', () => api(`/api/v1/events/${delivery.eventId}/redeliver`, { method: 'POST', scope, body: { endpointId: endpoint.id } }))}>
               Replay
             </button>
           </li>
