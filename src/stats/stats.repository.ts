@@ -32,45 +32,48 @@ function settleMs(q: Queryable) {
     : sql<number>`(julianday("settledAt") - julianday("createdAt")) * 86400000`;
 }
 
-export async function countByStatus(q: Queryable, scope: Scope, window: StatsWindow) {
-  const rows = await q.all(
-    inWindow(q, scope, window)
-      .select((eb) => ['status', eb.fn.countAll<number>().as('count'), eb.fn.sum<number>(eb.fn.coalesce('amountPaid', 'amount')).as('collected')])
-      .groupBy('status'),
-  );
-  return rows.map((row) => ({ status: row.status, count: Number(row.count), collected: Number(row.collected ?? 0) }));
+export interface PaymentGroup {
+  status: string;
+  resultCode: string | null;
+  settledBy: string | null;
+  count: number;
+  /** What M-Pesa reported paid, else what was asked (STK Query answers carry no amount). */
+  collected: number;
+  /** Of the group's settled payments: how many, and their prompt-to-settlement times. */
+  settled: number;
+  settleMsSum: number;
+  settleMsMax: number | null;
 }
 
-/** Why payments did not complete: Daraja's ResultCode, or who ended them when there is none. */
-export async function failureCounts(q: Queryable, scope: Scope, window: StatsWindow) {
+/**
+ * Every payment of the window counted once, grouped by what the overview splits on (status,
+ * Daraja's ResultCode, who settled it): one scan of the window, however many numbers are shown.
+ */
+export async function paymentGroups(q: Queryable, scope: Scope, window: StatsWindow): Promise<PaymentGroup[]> {
   const rows = await q.all(
     inWindow(q, scope, window)
-      .select((eb) => ['status', 'resultCode', 'settledBy', eb.fn.countAll<number>().as('count')])
-      .where('status', 'in', ['failed', 'cancelled', 'expired'])
+      .select((eb) => [
+        'status',
+        'resultCode',
+        'settledBy',
+        eb.fn.countAll<number>().as('count'),
+        eb.fn.sum<number>(eb.fn.coalesce('amountPaid', 'amount')).as('collected'),
+        eb.fn.count<number>('settledAt').as('settled'),
+        eb.fn.sum<number>(settleMs(q)).as('settleMsSum'),
+        eb.fn.max<number>(settleMs(q)).as('settleMsMax'),
+      ])
       .groupBy(['status', 'resultCode', 'settledBy']),
   );
-  return rows.map((row) => ({ status: row.status, resultCode: row.resultCode, settledBy: row.settledBy, count: Number(row.count) }));
-}
-
-/** Completed payments: how long the customer took, from the push to the money. */
-export async function completedTimings(q: Queryable, scope: Scope, window: StatsWindow) {
-  const row = await q.first(
-    inWindow(q, scope, window)
-      .where('status', '=', 'completed')
-      .where('settledAt', 'is not', null)
-      .select((eb) => [
-        eb.fn.countAll<number>().as('count'),
-        eb.fn.avg<number>(settleMs(q)).as('averageMs'),
-        eb.fn.max<number>(settleMs(q)).as('maxMs'),
-      ]),
-  );
-  return { count: Number(row?.count ?? 0), averageMs: row?.averageMs == null ? null : Math.round(Number(row.averageMs)), maxMs: row?.maxMs == null ? null : Math.round(Number(row.maxMs)) };
-}
-
-/** Every final payment settled by STK Query: its callback never came (in time). */
-export async function settledByQuery(q: Queryable, scope: Scope, window: StatsWindow): Promise<number> {
-  const row = await q.first(inWindow(q, scope, window).where('settledBy', '=', 'stk_query').select((eb) => eb.fn.countAll<number>().as('count')));
-  return Number(row?.count ?? 0);
+  return rows.map((row) => ({
+    status: row.status,
+    resultCode: row.resultCode,
+    settledBy: row.settledBy,
+    count: Number(row.count),
+    collected: Number(row.collected ?? 0),
+    settled: Number(row.settled),
+    settleMsSum: Number(row.settleMsSum ?? 0),
+    settleMsMax: row.settleMsMax == null ? null : Number(row.settleMsMax),
+  }));
 }
 
 export async function webhookHealth(q: Queryable, scope: Scope, window: StatsWindow) {

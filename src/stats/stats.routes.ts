@@ -5,7 +5,7 @@ import { scopeOf } from '../auth/merchant-auth';
 import type { Queryable } from '../db/database';
 import { interpretResultCode } from '../transactions/transaction.states';
 import { parseOrThrow } from '../validation';
-import { completedTimings, countByStatus, failureCounts, settledByQuery, webhookHealth } from './stats.repository';
+import { paymentGroups, webhookHealth } from './stats.repository';
 import { statsQuery, type StatsView } from './stats.schema';
 
 /** Kenya has one time zone and no daylight saving: East Africa Time, UTC+3. */
@@ -30,25 +30,29 @@ export function createStatsRoutes(db: Queryable): Router {
     const now = new Date();
     const window = { from: query.from ?? startOfNairobiDay(now), to: query.to ?? now };
     const scope = scopeOf(req);
-    const [statuses, failures, timings, byQuery, webhooks] = await Promise.all([
-      countByStatus(db, scope, window),
-      failureCounts(db, scope, window),
-      completedTimings(db, scope, window),
-      settledByQuery(db, scope, window),
-      webhookHealth(db, scope, window),
-    ]);
+    const [groups, webhooks] = await Promise.all([paymentGroups(db, scope, window), webhookHealth(db, scope, window)]);
     const payments = { total: 0, pending: 0, completed: 0, failed: 0, cancelled: 0, expired: 0 };
-    for (const row of statuses) {
-      if (row.status in payments) payments[row.status as keyof typeof payments] += row.count;
-      payments.total += row.count;
-    }
-    const completed = statuses.find((row) => row.status === 'completed');
     const reasons = new Map<string, { code: string; message: string; count: number }>();
-    for (const row of failures) {
-      const reason = reasonOf(row);
-      const entry = reasons.get(reason.code) ?? { code: reason.code, message: reason.message, count: 0 };
-      entry.count += row.count;
-      reasons.set(reason.code, entry);
+    let collected = 0;
+    let settled = 0;
+    let settleMsSum = 0;
+    let settleMsMax: number | null = null;
+    let byQuery = 0;
+    for (const group of groups) {
+      if (group.status in payments) payments[group.status as keyof typeof payments] += group.count;
+      payments.total += group.count;
+      if (group.settledBy === 'stk_query') byQuery += group.count;
+      if (group.status === 'completed') {
+        collected += group.collected;
+        settled += group.settled;
+        settleMsSum += group.settleMsSum;
+        if (group.settleMsMax !== null) settleMsMax = Math.max(settleMsMax ?? 0, group.settleMsMax);
+      } else if (group.status !== 'pending') {
+        const reason = reasonOf(group);
+        const entry = reasons.get(reason.code) ?? { code: reason.code, message: reason.message, count: 0 };
+        entry.count += group.count;
+        reasons.set(reason.code, entry);
+      }
     }
     const ended = payments.total - payments.pending;
     const delivery = (status: string) => webhooks.deliveries.find((row) => row.status === status)?.count ?? 0;
@@ -57,10 +61,9 @@ export function createStatsRoutes(db: Queryable): Router {
       currency: 'KES',
       payments,
       successRate: ended === 0 ? null : payments.completed / ended,
-      // What M-Pesa reported paid; the amount asked while unknown (STK Query answers carry none).
-      amountCollected: completed?.collected ?? 0,
+      amountCollected: collected,
       failureReasons: [...reasons.values()].sort((a, b) => b.count - a.count),
-      promptToPayment: { averageMs: timings.averageMs, maxMs: timings.maxMs },
+      promptToPayment: { averageMs: settled === 0 ? null : Math.round(settleMsSum / settled), maxMs: settleMsMax === null ? null : Math.round(settleMsMax) },
       settledByQuery: byQuery,
       webhooks: {
         endpoints: webhooks.endpoints.length,
