@@ -101,7 +101,11 @@ describe('when a client fetches /openapi.json', () => {
     ]);
     expect(events[0]).toMatchObject({ payload: { $ref: '#/components/schemas/SubscribeRequest' }, ack: { $ref: '#/components/schemas/SubscribeAck' } });
     expect(events[2]!.payload).toEqual({ $ref: '#/components/schemas/ClientTransaction' });
-    expect(events[3]).toMatchObject({ payload: { $ref: '#/components/schemas/ProjectStreamAuth' }, ack: { $ref: '#/components/schemas/ProjectStreamError' } });
+    // Signed by the keys, or (a dashboard page) the session cookie with the project to follow.
+    expect(events[3]).toMatchObject({
+      payload: { anyOf: [{ $ref: '#/components/schemas/ProjectStreamAuth' }, { $ref: '#/components/schemas/ProjectStreamSessionAuth' }] },
+      ack: { $ref: '#/components/schemas/ProjectStreamError' },
+    });
     expect(events.slice(4).map((e) => e.payload)).toEqual(['StreamTransaction', 'StreamEvent', 'StreamCallback'].map((name) => ({ $ref: `#/components/schemas/${name}` })));
   });
 
