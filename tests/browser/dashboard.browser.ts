@@ -150,6 +150,13 @@ describe('when the operator uses the dashboard', () => {
   it('then the projects, users, playground and overview pages render at both widths', async () => {
     await page.goto(`${base()}/projects`);
     await page.getByRole('heading', { name: 'Projects & keys' }).waitFor();
+    // Rotating a key pair asks first, then shows the new secret once, with a copy button.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Rotate live keys' }).click();
+    const shown = page.locator('.shown-once');
+    await shown.waitFor();
+    expect(await shown.locator('code').textContent()).toMatch(/^sk_live_/);
+    expect(await shown.getByRole('button', { name: 'Copy' }).isVisible()).toBe(true);
     await screenshots(page, 'projects');
     await page.goto(`${base()}/users`);
     await page.locator('.users li').first().waitFor();
