@@ -1,6 +1,7 @@
 // Operator endpoints (project management) take the admin token from the environment as a
 // bearer token. Compared in constant time; wrong tokens are counted per source address and,
 // past ADMIN_FAILURES_PER_SOURCE in the window, that address gets 429 before any check.
+// An operator's dashboard session is accepted in its place (src/dashboard/dashboard.scope.ts).
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
 import { safeEqual } from '../security/vault';

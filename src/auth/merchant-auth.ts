@@ -2,6 +2,8 @@
 // signature are told apart by code, so an integrator can see which one they got wrong.
 // Two guards sit around the check: failures are counted per source and per public key
 // (failure-limiter.ts), and an exact replay of a signed state-changing request is refused.
+// A dashboard session (cookie, X-Project-Id, X-Mode, CSRF on writes) stands in for the
+// signature, so the dashboard's pages call these same routes (src/dashboard/dashboard.scope.ts).
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors';
 import type { Scope } from '../projects/project.modes';
