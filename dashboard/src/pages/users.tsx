@@ -38,6 +38,15 @@ export function Users({ session }: { session: Session }) {
       setNote({ error });
     }
   };
+  const saveProjects = async (user: User, form: HTMLFormElement) => {
+    try {
+      await api(`/api/v1/dashboard/users/${user.id}`, { method: 'PATCH', body: { projectIds: new FormData(form).getAll('projects').map(String) } });
+      setNote({ message: `Saved the projects of ${user.email}` });
+      users.reload();
+    } catch (error) {
+      setNote({ error });
+    }
+  };
   const toggle = async (user: User) => {
     try {
       await api(`/api/v1/dashboard/users/${user.id}`, { method: 'PATCH', body: { disabled: user.disabledAt === null } });
@@ -94,6 +103,27 @@ export function Users({ session }: { session: Session }) {
               <button type="button" class="secondary" onClick={() => void toggle(user)}>
                 {user.disabledAt ? 'Enable' : 'Disable'}
               </button>
+            )}
+            {user.role === 'member' && (
+              <details>
+                <summary>Change projects</summary>
+                <form
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    void saveProjects(user, e.target as HTMLFormElement);
+                  }}
+                >
+                  <fieldset>
+                    <legend>Projects of {user.name}</legend>
+                    {session.projects.map((project) => (
+                      <label key={project.id}>
+                        <input type="checkbox" name="projects" value={project.id} checked={user.projectIds.includes(project.id)} /> {project.name}
+                      </label>
+                    ))}
+                  </fieldset>
+                  <button type="submit">Save projects</button>
+                </form>
+              </details>
             )}
           </li>
         ))}
