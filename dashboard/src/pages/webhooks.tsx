@@ -32,6 +32,7 @@ function health(endpoint: Endpoint): string {
 
 function EndpointCard({ scope, endpoint, onChanged }: { scope: Scope; endpoint: Endpoint; onChanged: () => void }) {
   const failures = useLoad(() => api<{ data: Delivery[] }>(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, { scope, query: { status: 'failed', limit: '10' } }), [endpoint.id, endpoint.failingSince]);
+  const recent = useLoad(() => api<{ data: Delivery[] }>(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, { scope, query: { limit: '5' } }), [endpoint.id, endpoint.failingSince]);
   const [secret, setSecret] = useState<string>();
   const [note, setNote] = useState<{ message?: string; error?: unknown }>({});
   const [since, setSince] = useState(() => new Date(Date.now() - 86_400_000 + 3 * 3_600_000).toISOString().slice(0, 16));
@@ -41,6 +42,7 @@ function EndpointCard({ scope, endpoint, onChanged }: { scope: Scope; endpoint: 
       const result = await work();
       setNote({ message: `${label}: done${result && typeof result === 'object' && 'redelivered' in result ? ` (${String((result as { redelivered: number }).redelivered)} queued)` : ''}` });
       failures.reload();
+      recent.reload();
       onChanged();
     } catch (error) {
       setNote({ error });
@@ -83,6 +85,16 @@ function EndpointCard({ scope, endpoint, onChanged }: { scope: Scope; endpoint: 
       </form>
       {note.message && <p role="status">{note.message}</p>}
       <ErrorNote error={note.error} />
+      <h3>Recent deliveries</h3>
+      <ErrorNote error={recent.error} />
+      {recent.data?.data.length === 0 && <p class="muted">Nothing delivered yet.</p>}
+      <ul class="recent">
+        {recent.data?.data.map((delivery) => (
+          <li key={delivery.id}>
+            <Status status={delivery.status} /> {formatTime(delivery.createdAt)}: {delivery.lastStatusCode ? `HTTP ${delivery.lastStatusCode}` : (delivery.lastError ?? 'no answer yet')}, {delivery.attempts} attempt(s)
+          </li>
+        ))}
+      </ul>
       <h3>Recent failures</h3>
       <ErrorNote error={failures.error} />
       {!failures.data && !failures.error && <Loading what="failures" />}
