@@ -25,6 +25,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY prisma ./prisma
 COPY src ./src
+COPY dashboard ./dashboard
 # Now that the whole tree is here: the dependencies' install scripts (the native SQLite
 # driver), the build, then production dependencies only.
 RUN npm rebuild && npm run build && npm prune --omit=dev
@@ -43,6 +44,7 @@ COPY package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma/migrations ./prisma/migrations
+COPY --from=build /app/dashboard/build ./dashboard/build
 # 1000 is the base image's `node` user; numeric, so Kubernetes' runAsNonRoot can verify it.
 RUN mkdir -p /data && chown 1000:1000 /data
 USER 1000:1000

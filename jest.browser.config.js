@@ -1,4 +1,4 @@
-// `npm run test:browser`: the checkout demo in headless Chromium. Kept out of `npm test` so the
+// `npm run test:browser`: the checkout demo, /docs and the dashboard in headless Chromium. Kept out of `npm test` so the
 // everyday suite needs no browser; CI runs it (see .ci/run).
 const base = require('./jest.config');
 

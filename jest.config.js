@@ -13,4 +13,6 @@ module.exports = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 20000,
+  // Builds the dashboard's bundle (dashboard/build.ts), which the servers under test serve.
+  globalSetup: '<rootDir>/tests/helpers/build-dashboard.ts',
 };

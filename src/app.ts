@@ -40,6 +40,12 @@ import type { AccountsService } from './accounts/account.service';
 import type { EndpointsService } from './webhooks/endpoint.service';
 import { createDiagnosticsRoutes } from './diagnostics/diagnostics.routes';
 import type { DiagnosticsService } from './diagnostics/diagnostics.service';
+import type { DashboardService } from './dashboard/dashboard.service';
+import { createSessionGuard } from './dashboard/dashboard.http';
+import { createSessionScopes } from './dashboard/dashboard.scope';
+import { createDashboardRoutes, DASHBOARD_API } from './dashboard/dashboard.routes';
+import { createDashboardPages, DASHBOARD_PATH } from './dashboard/dashboard.pages';
+import { createStatsRoutes } from './stats/stats.routes';
 
 export interface AppDeps {
   config: Config;
@@ -56,6 +62,8 @@ export interface AppDeps {
   keyring: Keyring;
   events: EventsService;
   diagnostics: DiagnosticsService;
+  /** Dashboard users and sessions (src/dashboard). */
+  dashboard: DashboardService;
   transactionSecrets: TransactionSecrets;
   /** Signatures already used (shared by instances when Redis is configured). */
   replays: ReplayGuard;
@@ -94,6 +102,8 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
+  // The dashboard's pages: their own, stricter Content-Security-Policy (dashboard.pages.ts).
+  app.use(DASHBOARD_PATH, createDashboardPages());
   app.use(helmet());
 
   app.use(cors({ origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] }));
@@ -118,15 +128,18 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   const limits = createRateLimits(config.rateLimit, deps.limiterStore);
-  const adminAuth = createAdminAuth(deps.adminToken, deps.failureLimits.adminBySource);
+  const guard = createSessionGuard(deps.dashboard);
+  const sessions = createSessionScopes(guard, deps.projects.exists);
+  const adminAuth = createAdminAuth(deps.adminToken, deps.failureLimits.adminBySource, sessions);
+  app.use(DASHBOARD_API, createDashboardRoutes({ dashboard: deps.dashboard, projects: deps.projects, guard, adminAuth }));
   app.use('/api/v1/projects', createProjectRoutes({ projects: deps.projects, adminAuth, createLimiter: limits.projectCreate }));
   app.use('/api/v1/vault', createVaultRoutes({ db: deps.database, vault: deps.vault, keyring: deps.keyring, adminAuth }));
-  const authDeps = { projects: deps.projects, toleranceSeconds: config.signatureToleranceSeconds, replays: deps.replays, failures: deps.failureLimits };
+  const authDeps = { projects: deps.projects, toleranceSeconds: config.signatureToleranceSeconds, replays: deps.replays, failures: deps.failureLimits, sessions };
   const signed = (idempotentPaths?: string[]) => [createMerchantAuth(authDeps, idempotentPaths), limits.merchant];
   app.use(
     '/api/v1/transactions',
     ...signed([INITIATE_PATH]),
-    createTransactionRoutes({ transactions: deps.transactions, reconciler: deps.reconciler, amount: config.amount }),
+    createTransactionRoutes({ transactions: deps.transactions, reconciler: deps.reconciler, amount: config.amount, db: deps.database }),
   );
   app.use(
     '/api/v1/test-payments',
@@ -137,6 +150,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1/mpesa-accounts', ...signed(), createAccountRoutes(deps.accounts));
   app.use('/api/v1/events', ...signed(), createEventRoutes(deps.events));
   app.use('/api/v1/diagnostics', ...signed(), createDiagnosticsRoutes(deps.diagnostics));
+  app.use('/api/v1/stats', ...signed(), createStatsRoutes(deps.database));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

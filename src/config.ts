@@ -108,6 +108,11 @@ const envSchema = z.object({
   ADMIN_FAILURES_PER_SOURCE: int(1).default(10),
   SUBSCRIBE_FAILURES_PER_SOCKET: int(1).default(10),
   SUBSCRIBE_FAILURES_PER_SOURCE: int(1).default(100),
+  SIGN_IN_FAILURES_PER_SOURCE: int(1).default(10),
+  SIGN_IN_FAILURES_PER_EMAIL: int(1).default(10),
+  // Dashboard sessions (src/dashboard): ended after this long unused, and after the maximum in any case.
+  DASHBOARD_SESSION_IDLE: duration.prefault('12h'),
+  DASHBOARD_SESSION_MAX: duration.prefault('7d'),
   SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -212,7 +217,10 @@ function buildConfig(env: Env) {
       adminPerSource: env.ADMIN_FAILURES_PER_SOURCE,
       subscribePerSocket: env.SUBSCRIBE_FAILURES_PER_SOCKET,
       subscribePerSource: env.SUBSCRIBE_FAILURES_PER_SOURCE,
+      signInPerSource: env.SIGN_IN_FAILURES_PER_SOURCE,
+      signInPerEmail: env.SIGN_IN_FAILURES_PER_EMAIL,
     },
+    dashboard: { sessionIdleMs: env.DASHBOARD_SESSION_IDLE, sessionMaxMs: env.DASHBOARD_SESSION_MAX },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') },
     webhooks: {
@@ -254,6 +262,7 @@ function buildConfig(env: Env) {
   if (config.reconciliation.expireAfterMs <= config.reconciliation.afterMs) {
     problems.push('RECONCILE_EXPIRE_AFTER: must be longer than RECONCILE_AFTER');
   }
+  if (config.dashboard.sessionIdleMs > config.dashboard.sessionMaxMs) problems.push('DASHBOARD_SESSION_IDLE: must not exceed DASHBOARD_SESSION_MAX');
   if (config.amount.min > config.amount.max) problems.push('AMOUNT_MIN: must not exceed AMOUNT_MAX');
   if (!simulated && config.callbacks.baseUrl !== undefined && !config.callbacks.baseUrl.startsWith('https://')) {
     problems.push('CALLBACK_BASE_URL: Safaricom requires a public https:// URL outside the simulator');

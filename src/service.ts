@@ -51,6 +51,7 @@ import { createReconcileWorker } from './reconciliation/reconcile.worker';
 import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
 import { createDiagnosticsService } from './diagnostics/diagnostics.service';
+import { createDashboardService } from './dashboard/dashboard.service';
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
@@ -143,7 +144,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const pruneWorker = createPruneWorker({ db, config: config.retention, logger });
 
   const endpoints = createEndpointsService({ db, vault, config: config.webhooks, wake: deliveryWorker.wake });
+  const dashboard = createDashboardService({
+    db,
+    ...config.dashboard,
+    failures: { bySource: failureLimits.signInBySource, byEmail: failureLimits.signInByEmail },
+    projectExists: projects.exists,
+  });
   const app = createApp({
+    dashboard,
     config,
     logger,
     database,
@@ -184,6 +192,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     failures: failureLimits,
     toleranceSeconds: config.signatureToleranceSeconds,
     sourceOf: socketSource(config.trustProxy),
+    dashboard,
     logger,
   });
   metrics.watch({ sockets: () => realtime.io.engine.clientsCount });

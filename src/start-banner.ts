@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Config } from './config';
 import { DOCS_PATH } from './openapi/system.openapi';
+import { DASHBOARD_PATH } from './dashboard/dashboard.pages';
 import { adminTokenFile } from './security/master-key';
 
 const MODE_LABELS = {
@@ -29,6 +30,7 @@ function browsableHost(host: string): string {
 export function startBanner(config: Config, running: { port: number; mpesaBaseUrl: string; metricsUrl?: string }, cwd = process.cwd()): StartBanner {
   const url = `http://${browsableHost(config.host)}:${running.port}`;
   const docs = `${url}${DOCS_PATH}`;
+  const dashboard = `${url}${DASHBOARD_PATH}/`;
   const database = config.databaseUrl.startsWith('file:') ? 'SQLite' : 'PostgreSQL';
   const environment = config.mpesa.environment;
   const tokenFile = adminTokenFile(config);
@@ -37,6 +39,7 @@ export function startBanner(config: Config, running: { port: number; mpesaBaseUr
     '',
     `  mpesa-bridge is up: ${MODE_LABELS[environment]}, ${database}`,
     `    API:          ${url}`,
+    `    Dashboard:    ${dashboard}`,
     `    Reference:    ${docs}`,
     tokenFile
       ? `    Admin token:  in ${shownFile} (for curl: ADMIN=$(cat ${shownFile}))`
@@ -49,6 +52,7 @@ export function startBanner(config: Config, running: { port: number; mpesaBaseUr
     fields: {
       url,
       docs,
+      dashboard,
       mode: environment,
       database: database.toLowerCase(),
       daraja: running.mpesaBaseUrl,

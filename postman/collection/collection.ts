@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { accountsFolder } from './accounts.folder';
 import { diagnosticsFolder } from './diagnostics.folder';
+import { dashboardFolder } from './dashboard.folder';
 import { healthFolder } from './health.folder';
 import { COLLECTION_SCHEMA, noAuth, script, type Collection, type Environment, type Folder, type RequestItem } from './postman-format';
 import { projectsFolder } from './projects.folder';
@@ -28,7 +29,7 @@ const DESCRIPTION = `Every endpoint of mpesa-bridge, grouped by feature, with te
 
 export function buildCollection(): Collection {
   const signing = fs.readFileSync(path.join(__dirname, 'sign-request.js'), 'utf8');
-  const folders = [healthFolder, projectsFolder, transactionsFolder, testPaymentsFolder, webhooksFolder, accountsFolder, diagnosticsFolder, simulatorFolder];
+  const folders = [healthFolder, projectsFolder, transactionsFolder, testPaymentsFolder, webhooksFolder, accountsFolder, diagnosticsFolder, dashboardFolder, simulatorFolder];
   assertUniqueNames(folders);
   return {
     info: { _postman_id: COLLECTION_ID, name: 'mpesa-bridge', description: DESCRIPTION, schema: COLLECTION_SCHEMA },

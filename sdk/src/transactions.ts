@@ -81,6 +81,7 @@ export function createTransactionsApi(request: ReturnType<typeof createHttp>, re
         status: rest.status,
         phone: rest.phone,
         accountReference: rest.accountReference,
+        receipt: rest.receipt,
         from: rest.from instanceof Date ? rest.from.toISOString() : rest.from,
         to: rest.to instanceof Date ? rest.to.toISOString() : rest.to,
         limit: rest.limit === undefined ? undefined : String(rest.limit),

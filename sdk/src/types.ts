@@ -139,6 +139,8 @@ export interface ListFilters {
   phone?: string;
   /** Exactly the `accountReference` given at initiate (your order number). */
   accountReference?: string;
+  /** The M-Pesa receipt number on the customer's SMS (any case). */
+  receipt?: string;
   /** Inclusive bounds on `createdAt`. */
   from?: Date | string;
   to?: Date | string;

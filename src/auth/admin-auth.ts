@@ -1,13 +1,21 @@
 // Operator endpoints (project management) take the admin token from the environment as a
 // bearer token. Compared in constant time; wrong tokens are counted per source address and,
 // past ADMIN_FAILURES_PER_SOURCE in the window, that address gets 429 before any check.
+// An operator's dashboard session is accepted in its place (src/dashboard/dashboard.scope.ts).
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
 import { safeEqual } from '../security/vault';
 import { sourceKey, tooManyFailures, type FailureLimiter } from './failure-limiter';
+import { usesSession } from '../dashboard/dashboard.http';
+import type { SessionScopes } from '../dashboard/dashboard.scope';
 
-export function createAdminAuth(adminToken: string, failuresBySource: FailureLimiter): RequestHandler {
+/** An operator's dashboard session stands in for the token (src/dashboard/dashboard.scope.ts). */
+export function createAdminAuth(adminToken: string, failuresBySource: FailureLimiter, sessions?: Pick<SessionScopes, 'operator'>): RequestHandler {
   return async (req, _res, next) => {
+    if (sessions && usesSession(req)) {
+      await sessions.operator(req);
+      return next();
+    }
     const source = sourceKey(req.ip);
     const blocked = await failuresBySource.blockedFor(source);
     if (blocked) throw tooManyFailures(blocked, 'wrong admin tokens from this address');

@@ -35,6 +35,8 @@ export function createFailureLimits(store: LimiterStore, config: Config['failure
     adminBySource: limiter('admin-source', config.adminPerSource),
     subscribeBySocket: limiter('subscribe-socket', config.subscribePerSocket),
     subscribeBySource: limiter('subscribe-source', config.subscribePerSource),
+    signInBySource: limiter('sign-in-source', config.signInPerSource),
+    signInByEmail: limiter('sign-in-email', config.signInPerEmail),
   };
 }
 

@@ -2,12 +2,16 @@
 // signature are told apart by code, so an integrator can see which one they got wrong.
 // Two guards sit around the check: failures are counted per source and per public key
 // (failure-limiter.ts), and an exact replay of a signed state-changing request is refused.
+// A dashboard session (cookie, X-Project-Id, X-Mode, CSRF on writes) stands in for the
+// signature, so the dashboard's pages call these same routes (src/dashboard/dashboard.scope.ts).
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors';
 import type { Scope } from '../projects/project.modes';
 import type { ProjectsService } from '../projects/project.service';
 import { sourceKey, tooManyFailures, type FailureLimits } from './failure-limiter';
 import type { ReplayGuard } from './replay-guard';
+import { usesSession } from '../dashboard/dashboard.http';
+import type { SessionScopes } from '../dashboard/dashboard.scope';
 import { isFreshTimestamp, verifySignature } from './signature';
 
 /** Methods whose replay would act twice; a replayed read only reads again. */
@@ -18,6 +22,8 @@ export interface MerchantAuthDeps {
   toleranceSeconds: number;
   replays: ReplayGuard;
   failures: Pick<FailureLimits, 'signatureBySource' | 'signatureByKey'>;
+  /** A dashboard session stands in for the signature (src/dashboard/dashboard.scope.ts). */
+  sessions?: SessionScopes;
 }
 
 /**
@@ -27,10 +33,14 @@ export interface MerchantAuthDeps {
  * second is byte for byte a replay. A replay with another or no key is refused like any other,
  * so adding a key (it is not signed) to a captured request does not get it past.
  */
-export function createMerchantAuth({ projects, toleranceSeconds, replays, failures }: MerchantAuthDeps, idempotentPaths: readonly string[] = []): RequestHandler {
+export function createMerchantAuth({ projects, toleranceSeconds, replays, failures, sessions }: MerchantAuthDeps, idempotentPaths: readonly string[] = []): RequestHandler {
   const idempotent = new Set(idempotentPaths.map(normalizePath));
 
   return async (req, _res, next) => {
+    if (sessions && usesSession(req)) {
+      req.project = await sessions.projectOf(req);
+      return next();
+    }
     const source = sourceKey(req.ip);
     const publicKey = req.get('x-api-key');
     const timestamp = req.get('x-timestamp');

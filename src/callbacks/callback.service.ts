@@ -51,7 +51,7 @@ export function settlementOfCallback(rawBody: Buffer): Settlement | undefined {
  * A callback's body for people to read: phone numbers masked. JSON stays JSON (a masked number
  * becomes a string); anything else is masked as text. Cut at RECEIPT_BODY_BYTES.
  */
-function receiptBody(rawBody: Buffer): string {
+export function receiptBody(rawBody: Buffer): string {
   const text = rawBody.toString('utf8');
   let shown: string;
   try {

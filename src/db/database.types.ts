@@ -22,6 +22,29 @@ export type CallbackRecord = {
     receivedAt: Generated<Timestamp>;
     processedAt: Timestamp | null;
 };
+export type DashboardMembership = {
+    userId: string;
+    projectId: string;
+    createdAt: Timestamp;
+};
+export type DashboardSession = {
+    id: string;
+    tokenHash: string;
+    userId: string;
+    csrfToken: string;
+    createdAt: Timestamp;
+    lastSeenAt: Timestamp;
+    expiresAt: Timestamp;
+};
+export type DashboardUser = {
+    id: string;
+    email: string;
+    name: string;
+    role: string;
+    passwordHash: string;
+    createdAt: Timestamp;
+    disabledAt: Timestamp | null;
+};
 export type DeliveryAttempt = {
     id: string;
     deliveryId: string;
@@ -160,6 +183,9 @@ export type WebhookEndpoint = {
 export type DB = {
     ApiKey: ApiKey;
     CallbackRecord: CallbackRecord;
+    DashboardMembership: DashboardMembership;
+    DashboardSession: DashboardSession;
+    DashboardUser: DashboardUser;
     DeliveryAttempt: DeliveryAttempt;
     Event: Event;
     MpesaAccount: MpesaAccount;

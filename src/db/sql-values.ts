@@ -27,6 +27,7 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'deletedAt',
   'expiresAt',
   'disabledAt',
+  'lastSeenAt',
 ]);
 export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault']);
 

@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { pruneProcessedCallbacks } from '../callbacks/callback.repository';
 import { pruneSucceededDeliveries } from '../webhooks/delivery.repository';
 import { pruneExpiredNonces } from '../auth/nonce.repository';
+import { pruneSessions } from '../dashboard/dashboard.repository';
 
 const BATCH = 200;
 /** The pause after a batch, as a multiple of the batch's own time: a tenth of the time pruning. */
@@ -50,7 +51,9 @@ export function createPruneWorker({ db, config, logger, now = () => new Date() }
       db.transaction((tx) => pruneSucceededDeliveries(tx, new Date(at - config.webhookDeliveriesMs), BATCH), { durability: 'process' }),
     );
     const nonces = await drain(() => pruneExpiredNonces(db, new Date(at), BATCH));
-    if (callbacks + deliveries + nonces > 0) logger.info('pruned old rows', { callbacks, deliveries, nonces });
+    // Expired dashboard sessions open nothing already (the expiry is checked on every use); few rows, one statement.
+    const sessions = await pruneSessions(db, new Date(at));
+    if (callbacks + deliveries + nonces + sessions > 0) logger.info('pruned old rows', { callbacks, deliveries, nonces, sessions });
     return { callbacks, deliveries, nonces };
   }
 

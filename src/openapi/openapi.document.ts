@@ -142,6 +142,10 @@ function errorCodesOf(spec: OperationSpec): ErrorCode[] {
   if (spec.auth === 'signature') SIGNATURE_ERRORS.forEach((code) => codes.add(code));
   if (spec.auth === 'signature' && spec.method !== 'get') WRITE_SIGNATURE_ERRORS.forEach((code) => codes.add(code));
   if (spec.auth === 'admin') ['admin_unauthorized', 'rate_limited'].forEach((code) => codes.add(code as ErrorCode));
+  // The dashboard session that may stand in for either (src/dashboard/dashboard.scope.ts).
+  if (spec.auth !== 'none') codes.add('session_invalid');
+  if (spec.auth === 'admin') codes.add('dashboard_forbidden');
+  if (spec.auth !== 'none' && spec.method !== 'get') codes.add('csrf_failed');
   if (spec.body) BODY_ERRORS.forEach((code) => codes.add(code));
   if (spec.params || spec.query || spec.headers) codes.add('validation_failed');
   codes.add('internal_error');

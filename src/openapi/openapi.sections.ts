@@ -13,7 +13,9 @@ import { webhooksApi } from '../webhooks/webhook.openapi';
 import { accountsApi } from '../accounts/account.openapi';
 import { vaultApi } from '../security/vault.openapi';
 import { diagnosticsApi } from '../diagnostics/diagnostics.openapi';
+import { dashboardApi } from '../dashboard/dashboard.openapi';
+import { statsApi } from '../stats/stats.openapi';
 
 export function apiSections(config: Pick<Config, 'amount'>): ApiSection[] {
-  return [transactionsApi(config.amount), testPaymentsApi(config.amount), accountsApi, realtimeApi, webhooksApi, eventsApi, diagnosticsApi, projectsApi, vaultApi, systemApi];
+  return [transactionsApi(config.amount), testPaymentsApi(config.amount), accountsApi, realtimeApi, webhooksApi, eventsApi, statsApi, diagnosticsApi, projectsApi, dashboardApi, vaultApi, systemApi];
 }

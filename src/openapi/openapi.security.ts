@@ -5,6 +5,8 @@ import type { Auth } from './openapi.types';
 
 export const SIGNATURE_SCHEMES = { apiKey: 'MerchantApiKey', timestamp: 'MerchantTimestamp', signature: 'MerchantSignature' } as const;
 export const ADMIN_SCHEME = 'AdminToken';
+/** The dashboard's session cookie (src/dashboard), with X-CSRF-Token on writes and X-Project-Id/X-Mode on merchant routes. */
+export const SESSION_SCHEME = 'DashboardSession';
 /** How merchants authenticate the webhooks we send them (the reverse direction of the others). */
 export const WEBHOOK_SCHEME = 'StandardWebhooksSignature';
 
@@ -32,6 +34,16 @@ export function securitySchemes(toleranceSeconds: number) {
       type: 'http',
       scheme: 'bearer',
       description: 'The operator token (`ADMIN_TOKEN`, or `data/admin-token` in simulator mode) for project management.',
+    },
+    [SESSION_SCHEME]: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'mb_session',
+      description: [
+        'The dashboard\'s session cookie (`POST /api/v1/dashboard/session` sets it; HttpOnly, SameSite=Strict).',
+        'It stands in for the signature on merchant routes, with the project in `X-Project-Id` and the mode in `X-Mode` (`test` when left out), for the projects its user may see,',
+        'and for the admin token on operator routes when its user is an operator. Every state-changing request made with it sends the session\'s `csrfToken` as `X-CSRF-Token`, from the service\'s own origin.',
+      ].join(' '),
     },
     [WEBHOOK_SCHEME]: {
       type: 'apiKey',
@@ -78,8 +90,9 @@ export function signatureHowTo(): string {
 
 export function securityFor(auth: Auth): Record<string, string[]>[] {
   if (auth === 'signature') {
-    return [{ [SIGNATURE_SCHEMES.apiKey]: [], [SIGNATURE_SCHEMES.timestamp]: [], [SIGNATURE_SCHEMES.signature]: [] }];
+    return [{ [SIGNATURE_SCHEMES.apiKey]: [], [SIGNATURE_SCHEMES.timestamp]: [], [SIGNATURE_SCHEMES.signature]: [] }, { [SESSION_SCHEME]: [] }];
   }
-  if (auth === 'admin') return [{ [ADMIN_SCHEME]: [] }];
+  if (auth === 'admin') return [{ [ADMIN_SCHEME]: [] }, { [SESSION_SCHEME]: [] }];
+  if (auth === 'session') return [{ [SESSION_SCHEME]: [] }];
   return [];
 }

@@ -7,8 +7,12 @@ import type { ErrorCode } from '../errors';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** How a caller proves who it is: the merchant request signature, the operator's bearer token, or not at all. */
-export type Auth = 'signature' | 'admin' | 'none';
+/**
+ * How a caller proves who it is: the merchant request signature, the operator's bearer token,
+ * a dashboard session cookie only, or not at all. A dashboard session may stand in for the
+ * first two (a member's for the signature of its projects, an operator's for the token).
+ */
+export type Auth = 'signature' | 'admin' | 'session' | 'none';
 
 export interface HeaderSpec {
   schema: z.ZodType;

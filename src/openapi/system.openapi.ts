@@ -6,8 +6,8 @@ const TAG = 'System';
 
 export const OPENAPI_JSON_PATH = '/openapi.json';
 export const DOCS_PATH = '/docs';
-/** Where `GET /` leads: the reference for now; a dashboard will take its place. */
-export const HOME_TARGET = DOCS_PATH;
+/** Where `GET /` leads: the dashboard (src/dashboard/dashboard.pages.ts), which links the reference. */
+export const HOME_TARGET = '/dashboard/';
 
 export const systemApi: ApiSection = {
   tags: [{ name: TAG, description: 'Health checks and this reference. No authentication.' }],

@@ -102,6 +102,10 @@ export function createProjectsService({ db, vault, accounts, defaultMode }: Deps
       return { project: await viewOf(row), mode, publicKey, secretKey };
     },
 
+    async exists(id: string): Promise<boolean> {
+      return (await findProject(db, id)) !== undefined;
+    },
+
     /** The secret key for a public key, for signature checks; undefined when unknown. */
     async findSigner(publicKey: string): Promise<Signer | undefined> {
       const row = await findSigner(db, publicKey);

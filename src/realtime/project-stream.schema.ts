@@ -17,7 +17,20 @@ export const projectStreamAuth = z
       '"<timestamp>\\nGET\\n/socket.io/projects\\n" — the REST signing string for a GET of that path with an empty body.',
   });
 
-export const PROJECT_STREAM_ERRORS = ['signature_missing', 'signature_expired', 'signature_invalid', 'api_key_unknown', 'project_disabled', 'rate_limited', 'service_unavailable'] as const;
+/** The dashboard's handshake: its session cookie names the user; these name what to follow. */
+export const projectStreamSessionAuth = z
+  .strictObject({
+    projectId: text('a project id (prj_…)').regex(/^prj_[0-9a-z]+$/),
+    mode: z.enum(['test', 'live']),
+  })
+  .meta({
+    id: 'ProjectStreamSessionAuth',
+    description:
+      'The handshake `auth` of the `/projects` namespace from a signed-in dashboard page: the session cookie authenticates it (from the service\'s own origin only), ' +
+      'and the project must be one its user may see.',
+  });
+
+export const PROJECT_STREAM_ERRORS = ['session_invalid', 'project_not_found', 'signature_missing', 'signature_expired', 'signature_invalid', 'api_key_unknown', 'project_disabled', 'rate_limited', 'service_unavailable'] as const;
 
 export const projectStreamError = z
   .object({

@@ -20,7 +20,9 @@ import type { ProjectsService } from '../projects/project.service';
 import type { CallbackReceipt, TransactionEvents } from '../transactions/transaction.events';
 import { toMerchantView, type TransactionRow } from '../transactions/transaction.view';
 import type { NewEvent } from '../events/event.types';
-import { projectStreamAuth, type ProjectStreamError } from './project-stream.schema';
+import { projectStreamAuth, projectStreamSessionAuth, type ProjectStreamError } from './project-stream.schema';
+import { fromOwnOrigin, sessionTokenOf } from '../dashboard/dashboard.http';
+import { canSeeProject, type DashboardService } from '../dashboard/dashboard.service';
 
 export const PROJECT_NAMESPACE = '/projects';
 /** What the handshake signs as its path: the namespace, under the Socket.io path. */
@@ -31,7 +33,9 @@ const roomOf = (projectId: string, mode: Mode) => `project:${projectId}:${mode}`
 
 interface Deps {
   io: Server;
-  projects: Pick<ProjectsService, 'findSigner'>;
+  projects: Pick<ProjectsService, 'findSigner' | 'exists'>;
+  /** Dashboard sessions: a signed-in page follows its projects with its cookie. */
+  dashboard?: Pick<DashboardService, 'authenticate'>;
   events: TransactionEvents;
   failures: Pick<FailureLimits, 'signatureBySource' | 'signatureByKey'>;
   toleranceSeconds: number;
@@ -47,7 +51,7 @@ class StreamRefused extends Error {
   }
 }
 
-export function attachProjectStream({ io, projects, events, failures, toleranceSeconds, sourceOf, logger }: Deps): () => void {
+export function attachProjectStream({ io, projects, events, failures, toleranceSeconds, sourceOf, dashboard, logger }: Deps): () => void {
   const namespace: Namespace = io.of(PROJECT_NAMESPACE);
 
   namespace.use((socket, next) => {
@@ -61,7 +65,26 @@ export function attachProjectStream({ io, projects, events, failures, toleranceS
     );
   });
 
+  /**
+   * A dashboard page: its session cookie, from our own origin (a cookie rides along on a
+   * WebSocket from any site, so without the origin check another page could listen in).
+   */
+  async function admitSession(socket: Socket, auth: { projectId: string; mode: Mode }): Promise<void> {
+    const headers = socket.request.headers;
+    const proto = (socket.request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+    const forwarded = typeof headers['x-forwarded-proto'] === 'string' ? headers['x-forwarded-proto'].split(',')[0]!.trim() : undefined;
+    const own = [`${proto}://${headers.host}`, ...(forwarded ? [`${forwarded}://${headers.host}`] : [])];
+    const token = sessionTokenOf(socket.request);
+    const principal = token && fromOwnOrigin(headers, own) ? await dashboard!.authenticate(token) : undefined;
+    if (!principal) throw refused('session_invalid', 'Sign in to the dashboard again: the session is missing, expired or ended');
+    if (!canSeeProject(principal, auth.projectId) || !(await projects.exists(auth.projectId))) throw refused('project_not_found', `No project ${auth.projectId}`);
+    await socket.join(roomOf(auth.projectId, auth.mode));
+    socket.data.scope = { projectId: auth.projectId, mode: auth.mode };
+  }
+
   async function admit(socket: Socket): Promise<void> {
+    const sessionAuth = projectStreamSessionAuth.safeParse(socket.handshake.auth);
+    if (dashboard && sessionAuth.success) return admitSession(socket, sessionAuth.data);
     const source = sourceKey(sourceOf(socket.request));
     const blocked = await failures.signatureBySource.blockedFor(source);
     if (blocked) throw refused('rate_limited', `Too many failed signatures from this address; try again in ${blocked} s`, blocked);

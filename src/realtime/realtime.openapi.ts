@@ -1,11 +1,12 @@
 // The Socket.io events in the OpenAPI document (extension `x-socket-io`; OpenAPI has no
 // words for them). Payload schemas are the ones realtime.server.ts validates and sends.
+import { z } from 'zod';
 import type { ApiSection } from '../openapi/openapi.types';
 import { clientTransactionSchema } from '../transactions/transaction.schema';
 import { subscribeAck, subscribeRequest, unsubscribeRequest } from './realtime.schema';
 import { TRANSACTION_UPDATED } from './realtime.server';
 import { PROJECT_NAMESPACE, PROJECT_STREAM_PATH, STREAM_EVENTS } from './project-stream';
-import { projectStreamAuth, projectStreamError, streamCallback, streamEvent, streamTransaction } from './project-stream.schema';
+import { projectStreamAuth, projectStreamSessionAuth, projectStreamError, streamCallback, streamEvent, streamTransaction } from './project-stream.schema';
 
 export const realtimeApi: ApiSection = {
   socketEvents: [
@@ -40,8 +41,8 @@ export const realtimeApi: ApiSection = {
       description:
         `Connect to the \`${PROJECT_NAMESPACE}\` namespace with \`auth\` signed by the keys of the mode to follow, over GET \`${PROJECT_STREAM_PATH}\`. ` +
         'A refused handshake fails with `connect_error`, whose `data` is a `ProjectStreamError`. The stream has no history: ' +
-        'what happened while disconnected is in `GET /api/v1/events` and `GET /api/v1/transactions`.',
-      payload: projectStreamAuth,
+        'what happened while disconnected is in `GET /api/v1/events` and `GET /api/v1/transactions`. A signed-in dashboard page sends `ProjectStreamSessionAuth` instead.',
+      payload: z.union([projectStreamAuth, projectStreamSessionAuth]),
       ack: projectStreamError,
     },
     {

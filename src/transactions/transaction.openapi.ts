@@ -7,11 +7,15 @@ import {
   initiateBody,
   initiateResponseSchema,
   listQuery,
+  exportQuery,
   transactionIdParams,
   transactionPageSchema,
   reconcileResponseSchema,
   transactionResponseSchema,
 } from './transaction.schema';
+import { historySchema } from './transaction.history';
+import { CSV_COLUMNS } from './transaction.export';
+import { z } from 'zod';
 
 const BASE = '/api/v1/transactions';
 const TAG = 'Transactions';
@@ -54,6 +58,29 @@ export function transactionsApi(amount: Config['amount']): ApiSection {
         auth: 'signature',
         query: listQuery,
         responses: { 200: { description: 'One page.', schema: transactionPageSchema } },
+      },
+      {
+        method: 'get',
+        path: `${BASE}/export`,
+        operationId: 'exportTransactions',
+        tag: TAG,
+        summary: 'Export transactions as CSV',
+        description: `Every transaction the list's filters match, newest first, streamed (a million rows take constant memory). Columns: ${CSV_COLUMNS.map((c) => `\`${c}\``).join(', ')}. Texts starting with = + - @ are prefixed with ' so spreadsheets do not run them.`,
+        auth: 'signature',
+        query: exportQuery,
+        responses: { 200: { description: 'The CSV (RFC 4180, CRLF).', contentType: 'text/csv', schema: z.string() } },
+      },
+      {
+        method: 'get',
+        path: `${BASE}/:id/history`,
+        operationId: 'getTransactionHistory',
+        tag: TAG,
+        summary: "A transaction's status changes and callbacks",
+        description: 'Every status change with its source (callback, STK Query answer, expiry, refused push) and the callbacks Safaricom sent for it, phone numbers masked.',
+        auth: 'signature',
+        params: transactionIdParams,
+        responses: { 200: { description: 'The history.', schema: historySchema } },
+        errors: ['transaction_not_found'],
       },
       {
         method: 'get',

@@ -22,6 +22,7 @@ export interface TransactionFilters {
   status?: Status;
   phone?: string;
   accountReference?: string;
+  mpesaReceiptNumber?: string;
   from?: Date;
   to?: Date;
   /** Ids below this one (the previous page's last id). */
@@ -54,13 +55,14 @@ export function findByIdempotencyKey(q: Queryable, scope: Scope, idempotencyKey:
 /**
  * A page of a project's payments, newest first. Ids begin with their createdAt (src/ids.ts),
  * so a date window is also an id range: every filter combination is one range scan on
- * (projectId, mode, [status | phone | accountReference], id), never a walk through newer rows.
+ * (projectId, mode, [status | phone | accountReference], id), or a receipt's few rows, never a walk through newer rows.
  */
 export function listTransactions(q: Queryable, scope: Scope, filters: TransactionFilters): Promise<TransactionRow[]> {
   let query = q.qb.selectFrom('Transaction').selectAll().where('projectId', '=', scope.projectId).where('mode', '=', scope.mode);
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.phone) query = query.where('phone', '=', filters.phone);
   if (filters.accountReference) query = query.where('accountReference', '=', filters.accountReference);
+  if (filters.mpesaReceiptNumber) query = query.where('mpesaReceiptNumber', '=', filters.mpesaReceiptNumber);
   if (filters.from) {
     const idFrom = idTimePart('txn', new Date(filters.from.getTime() - ID_CLOCK_SLACK_MS));
     query = query.where('id', '>=', idFrom).where('createdAt', '>=', filters.from);

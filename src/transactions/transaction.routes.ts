@@ -6,12 +6,15 @@ import type { Config } from '../config';
 import type { Reconciler } from '../reconciliation/reconcile.service';
 import type { TransactionsService } from './transaction.service';
 import { toMerchantView } from './transaction.view';
-import { idempotencyKeyHeader, initiateBody, listQuery, transactionIdParams } from './transaction.schema';
+import { exportQuery, idempotencyKeyHeader, initiateBody, listQuery, transactionIdParams } from './transaction.schema';
+import type { Queryable } from '../db/database';
+import { streamTransactionsCsv } from './transaction.export';
+import { paymentHistory } from './transaction.history';
 
 /** Answers a repeat with the same Idempotency-Key from its store (see merchant-auth.ts). */
 export const INITIATE_PATH = '/initiate';
 
-export function createTransactionRoutes(deps: { transactions: TransactionsService; reconciler: Reconciler; amount: Config['amount'] }): Router {
+export function createTransactionRoutes(deps: { transactions: TransactionsService; reconciler: Reconciler; amount: Config['amount']; db: Queryable }): Router {
   const { transactions } = deps;
   const initiateSchema = initiateBody(deps.amount);
   const router = Router();
@@ -26,6 +29,23 @@ export function createTransactionRoutes(deps: { transactions: TransactionsServic
 
   router.get('/', async (req, res) => {
     res.json(await transactions.list(scopeOf(req), parseOrThrow(listQuery, req.query, 'query')));
+  });
+
+  // Before /:id, which would take "export" for an id.
+  router.get('/export', async (req, res) => {
+    const query = parseOrThrow(exportQuery, req.query, 'query');
+    const scope = scopeOf(req);
+    res.status(200).type('text/csv; charset=utf-8');
+    res.set('Content-Disposition', `attachment; filename="payments-${scope.projectId}-${scope.mode}.csv"`);
+    res.set('Cache-Control', 'no-store');
+    const { receipt, ...filters } = query;
+    await streamTransactionsCsv(deps.db, scope, { ...filters, mpesaReceiptNumber: receipt }, res);
+    res.end();
+  });
+
+  router.get('/:id/history', async (req, res) => {
+    const { id } = parseOrThrow(transactionIdParams, req.params, 'path');
+    res.json(await paymentHistory(deps.db, scopeOf(req), id));
   });
 
   router.get('/:id', async (req, res) => {

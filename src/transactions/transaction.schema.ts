@@ -104,6 +104,7 @@ export const transactionIdParams = z.object({
 const DATE_TIME = 'an ISO 8601 date-time with a time zone, e.g. 2025-01-31T23:59:59+03:00';
 const LIMIT = `a whole number from 1 to ${LIST_LIMIT_MAX}`;
 const CURSOR = 'a nextCursor value from a previous page';
+const RECEIPT = 'an M-Pesa receipt number (6 to 20 letters and digits)';
 
 export const listQuery = z.strictObject({
   status: status.optional(),
@@ -114,6 +115,12 @@ export const listQuery = z.strictObject({
     .max(12, expecting(ACCOUNT_REFERENCE))
     .optional()
     .meta({ description: 'Exactly the `accountReference` given at initiate (merchants look payments up by order).', examples: ['INV001'] }),
+  receipt: text(RECEIPT)
+    .trim()
+    .regex(/^[0-9A-Za-z]{6,20}$/, expecting(RECEIPT))
+    .transform((value) => value.toUpperCase())
+    .optional()
+    .meta({ description: "The M-Pesa receipt number on the customer's SMS (any case).", examples: ['TLS8K2B4XY'] }),
   from: z.iso
     .datetime({ offset: true, ...expecting(DATE_TIME) })
     .transform((value) => new Date(value))
@@ -137,6 +144,10 @@ export const listQuery = z.strictObject({
     .meta({ description: 'The `nextCursor` of the previous page.' }),
 });
 export type ListQuery = z.infer<typeof listQuery>;
+
+/** The export takes the list's filters and streams every row that matches (no pages to ask for). */
+export const exportQuery = listQuery.omit({ limit: true, cursor: true });
+export type ExportQuery = z.infer<typeof exportQuery>;
 
 // Responses. The mappers in transaction.view.ts are typed by these, and the OpenAPI document
 // is generated from them; `id` names the component in the document.

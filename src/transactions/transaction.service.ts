@@ -261,6 +261,7 @@ export function createTransactionsService(deps: Deps) {
       status: query.status,
       phone: query.phone,
       accountReference: query.accountReference,
+      mpesaReceiptNumber: query.receipt,
       from: query.from,
       to: query.to,
       before: query.cursor,

@@ -1,5 +1,6 @@
 import 'express';
 import type { Mode } from '../projects/project.modes';
+import type { Principal } from '../dashboard/dashboard.service';
 
 declare global {
   namespace Express {
@@ -8,6 +9,8 @@ declare global {
       rawBody?: Buffer;
       /** Set by the merchant signature check: the project and the mode of the key that signed. */
       project?: { id: string; mode: Mode; publicKey: string };
+      /** Set when a dashboard session cookie authenticated the request (src/dashboard). */
+      principal?: Principal;
     }
   }
 }

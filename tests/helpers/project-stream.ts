@@ -25,6 +25,8 @@ export interface HandshakeOptions {
   path?: string;
   /** Send exactly this as `auth`. */
   auth?: unknown;
+  /** Headers of the handshake request (a dashboard page's Cookie and Origin). */
+  headers?: Record<string, string>;
 }
 
 export function streamAuth(keys: Pick<ProjectKeys, 'publicKey' | 'secretKey'>, options: HandshakeOptions = {}) {
@@ -36,7 +38,7 @@ export function streamAuth(keys: Pick<ProjectKeys, 'publicKey' | 'secretKey'>, o
 /** Connects, or rejects with the handshake's refusal (`err.data`: `{ code, message }`). */
 export async function connectProjectStream(baseUrl: string, keys: Pick<ProjectKeys, 'publicKey' | 'secretKey'>, options: HandshakeOptions = {}): Promise<ProjectStream> {
   const auth = (options.auth ?? streamAuth(keys, options)) as Record<string, unknown>;
-  const socket = io(`${baseUrl}/projects`, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
+  const socket = io(`${baseUrl}/projects`, { transports: ['websocket'], forceNew: true, reconnection: false, auth, ...(options.headers ? { extraHeaders: options.headers } : {}) });
   const messages: StreamMessage[] = [];
   const waiters: Array<() => void> = [];
   for (const kind of ['transaction', 'event', 'callback'] as const) {

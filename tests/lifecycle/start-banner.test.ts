@@ -45,11 +45,13 @@ describe('when `npm start` runs in simulator mode with pretty logs and no ADMIN_
     expect(text).toContain('mpesa-bridge is up: simulator mode');
     expect(text).toContain(', SQLite\n');
     expect(text).toContain(`Reference:    ${api}/docs\n`);
+    expect(text).toContain(`Dashboard:    ${api}/dashboard/\n`);
     expect(text).toContain(`Admin token:  in ${tokenFile} (for curl: ADMIN=$(cat ${tokenFile}))`);
 
-    // The printed addresses answer: the root leads to the reference.
+    // The printed addresses answer: the root leads to the dashboard, which links the reference.
     const root = await fetch(`${api}/`, { redirect: 'manual' });
-    expect({ status: root.status, location: root.headers.get('location') }).toEqual({ status: 302, location: '/docs' });
+    expect({ status: root.status, location: root.headers.get('location') }).toEqual({ status: 302, location: '/dashboard/' });
+    expect((await fetch(`${api}/dashboard/`)).status).toBe(200);
     expect((await fetch(`${api}/docs`)).status).toBe(200);
   });
 });
@@ -63,6 +65,7 @@ describe('when it runs with JSON logs and a configured ADMIN_TOKEN', () => {
     const fields = JSON.parse(line) as Record<string, string>;
     expect(fields).toMatchObject({ mode: 'simulator', database: usingPostgres() ? 'postgresql' : 'sqlite', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
     expect(fields.docs).toBe(`${fields.url}/docs`);
+    expect(fields.dashboard).toBe(`${fields.url}/dashboard/`);
     expect(fields).not.toHaveProperty('adminCredentialsFile');
     expect(text).not.toContain(env.ADMIN_TOKEN);
     expect(text).not.toContain('mpesa-bridge is up');

@@ -52,6 +52,7 @@ describe('when a client fetches /openapi.json', () => {
       'query:status:false',
       'query:phone:false',
       'query:accountReference:false',
+      'query:receipt:false',
       'query:from:false',
       'query:to:false',
       'query:limit:false',
@@ -65,8 +66,8 @@ describe('when a client fetches /openapi.json', () => {
     expect(headers).toEqual(['X-Api-Key', 'X-Timestamp', 'X-Signature', 'webhook-signature']);
     expect(String(schemes.MerchantSignature?.description)).toContain('<X-Timestamp>\\n<METHOD>\\n<path with query>\\n<raw body>');
     expect(schemes.AdminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(doc.paths['/api/v1/transactions/{id}']?.get?.security).toEqual([{ MerchantApiKey: [], MerchantTimestamp: [], MerchantSignature: [] }]);
-    expect(doc.paths['/api/v1/projects']?.post?.security).toEqual([{ AdminToken: [] }]);
+    expect(doc.paths['/api/v1/transactions/{id}']?.get?.security).toEqual([{ MerchantApiKey: [], MerchantTimestamp: [], MerchantSignature: [] }, { DashboardSession: [] }]);
+    expect(doc.paths['/api/v1/projects']?.post?.security).toEqual([{ AdminToken: [] }, { DashboardSession: [] }]);
     expect(doc.paths['/health']?.get?.security).toEqual([]);
   });
 
@@ -80,7 +81,8 @@ describe('when a client fetches /openapi.json', () => {
     for (const name of Object.keys(ERROR_STATUS)) expect(doc.info.description).toContain(`\`${name}\``);
     // Signed routes document the signature failures with an example of each.
     const unauthorized = doc.paths['/api/v1/transactions/initiate']?.post?.responses['401']?.content?.['application/json'];
-    expect(Object.keys(unauthorized?.examples ?? {}).sort()).toEqual(['api_key_unknown', 'signature_expired', 'signature_invalid', 'signature_missing', 'signature_replayed']);
+    // (and the dashboard session that may stand in for the signature)
+    expect(Object.keys(unauthorized?.examples ?? {}).sort()).toEqual(['api_key_unknown', 'session_invalid', 'signature_expired', 'signature_invalid', 'signature_missing', 'signature_replayed']);
     // A read cannot be replayed harmfully: it is not refused as one.
     const readUnauthorized = doc.paths['/api/v1/transactions']?.get?.responses['401']?.content?.['application/json'];
     expect(Object.keys(readUnauthorized?.examples ?? {})).not.toContain('signature_replayed');
@@ -99,7 +101,11 @@ describe('when a client fetches /openapi.json', () => {
     ]);
     expect(events[0]).toMatchObject({ payload: { $ref: '#/components/schemas/SubscribeRequest' }, ack: { $ref: '#/components/schemas/SubscribeAck' } });
     expect(events[2]!.payload).toEqual({ $ref: '#/components/schemas/ClientTransaction' });
-    expect(events[3]).toMatchObject({ payload: { $ref: '#/components/schemas/ProjectStreamAuth' }, ack: { $ref: '#/components/schemas/ProjectStreamError' } });
+    // Signed by the keys, or (a dashboard page) the session cookie with the project to follow.
+    expect(events[3]).toMatchObject({
+      payload: { anyOf: [{ $ref: '#/components/schemas/ProjectStreamAuth' }, { $ref: '#/components/schemas/ProjectStreamSessionAuth' }] },
+      ack: { $ref: '#/components/schemas/ProjectStreamError' },
+    });
     expect(events.slice(4).map((e) => e.payload)).toEqual(['StreamTransaction', 'StreamEvent', 'StreamCallback'].map((name) => ({ $ref: `#/components/schemas/${name}` })));
   });
 

@@ -26,6 +26,7 @@ describe('when the service starts against Daraja', () => {
     expect(banner.fields).toEqual({
       url: 'http://10.0.0.5:8080',
       docs: 'http://10.0.0.5:8080/docs',
+      dashboard: 'http://10.0.0.5:8080/dashboard/',
       mode: environment,
       database: 'postgresql',
       daraja: 'https://api.safaricom.co.ke',

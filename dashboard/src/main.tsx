@@ -1,0 +1,188 @@
+// The dashboard: sign in, then every page about one project and mode at a time. The route is
+// in the address (#/p/<project>/<mode>/<page>/<id>) so a link can be shared; the server decides
+// what the signed-in user may see, whatever the address says.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, setCsrfToken, whenSignedOut, type Scope } from './api';
+import { SignIn } from './pages/sign-in';
+import { Overview } from './pages/overview';
+import { Payments } from './pages/payments';
+import { PaymentPage } from './pages/payment';
+import { Webhooks } from './pages/webhooks';
+import { Projects } from './pages/projects';
+import { Users } from './pages/users';
+import { Playground } from './pages/playground';
+import { Loading } from './ui';
+
+export interface Project {
+  id: string;
+  name: string;
+  keys: { test: { publicKey: string; createdAt: string } | null; live: { publicKey: string; createdAt: string } | null };
+  accounts: { id: string; name: string; environment: string; mode: string; shortcode: string; tillNumber: string | null; consumerKey: string | null; passkey: string | null; isDefault: boolean }[];
+  disabledAt: string | null;
+  createdAt: string;
+}
+
+export interface Session {
+  user: { id: string; email: string; name: string; role: 'operator' | 'member'; projectIds: string[] };
+  csrfToken: string;
+  expiresAt: string;
+  projects: Project[];
+}
+
+export const PAGES = [
+  ['overview', 'Overview'],
+  ['payments', 'Payments'],
+  ['webhooks', 'Webhooks'],
+  ['projects', 'Projects & keys'],
+  ['users', 'Users'],
+  ['playground', 'Playground'],
+] as const;
+export type Page = (typeof PAGES)[number][0];
+
+export interface Route {
+  scope?: Scope;
+  page: Page | 'none';
+  id?: string;
+}
+
+export function parseRoute(hash: string): Route {
+  const [, p, projectId, mode, page, id] = hash.replace(/^#/, '').split('/');
+  if (p === 'p' && projectId && (mode === 'test' || mode === 'live')) {
+    const known = PAGES.some(([name]) => name === page);
+    return { scope: { projectId, mode }, page: known ? (page as Page) : 'overview', id: id ? decodeURIComponent(id) : undefined };
+  }
+  return { page: 'none' };
+}
+
+export const linkTo = (scope: Scope, page: Page, id?: string) => `#/p/${scope.projectId}/${scope.mode}/${page}${id ? `/${encodeURIComponent(id)}` : ''}`;
+
+function App() {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [hash, setHash] = useState(location.hash);
+
+  const refresh = () =>
+    api<Session>('/api/v1/dashboard/session').then(
+      (value) => {
+        setCsrfToken(value.csrfToken);
+        setSession(value);
+      },
+      // Signed out (session_invalid), or the service is unreachable: either way, the sign-in page says what happens next.
+      () => setSession(null),
+    );
+
+  useEffect(() => {
+    void refresh();
+    whenSignedOut(() => setSession(null));
+    const onHash = () => setHash(location.hash);
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+
+  if (session === undefined) return <Loading what="your session" />;
+  if (session === null) return <SignIn onSignedIn={(value) => (setCsrfToken(value.csrfToken), setSession(value))} />;
+
+  const route = parseRoute(hash);
+  const first = session.projects[0];
+  if (!route.scope) {
+    if (first) {
+      location.replace(linkTo({ projectId: first.id, mode: 'test' }, 'overview'));
+      return <Loading what="the overview" />;
+    }
+    return <Shell session={session} route={{ page: 'projects' }} onSignOut={() => setSession(null)} onProjectsChanged={refresh} />;
+  }
+  return <Shell session={session} route={route} onSignOut={() => setSession(null)} onProjectsChanged={refresh} />;
+}
+
+function Shell({ session, route, onSignOut, onProjectsChanged }: { session: Session; route: Route; onSignOut: () => void; onProjectsChanged: () => void }) {
+  const scope = route.scope;
+  const operator = session.user.role === 'operator';
+  const project = scope ? session.projects.find((candidate) => candidate.id === scope.projectId) : undefined;
+  const [menuOpen, setMenuOpen] = useState(false);
+
+  const signOut = async () => {
+    await api('/api/v1/dashboard/session', { method: 'DELETE' }).catch(() => undefined);
+    location.hash = '';
+    onSignOut();
+  };
+
+  const pages = PAGES.filter(([name]) => (name !== 'users' || operator) && (name !== 'playground' || scope?.mode !== 'live'));
+  return (
+    <div class="shell">
+      <header class="top">
+        <a class="brand" href="#/">
+          mpesa-bridge
+        </a>
+        {scope && (
+          <div class="scope">
+            <label for="project-select">Project</label>
+            <select
+              id="project-select"
+              value={scope.projectId}
+              onChange={(e) => (location.hash = linkTo({ projectId: (e.target as HTMLSelectElement).value, mode: scope.mode }, route.page === 'none' ? 'overview' : route.page))}
+            >
+              {!project && <option value={scope.projectId}>(not one of yours)</option>}
+              {session.projects.map((candidate) => (
+                <option value={candidate.id} key={candidate.id}>
+                  {candidate.name}
+                </option>
+              ))}
+            </select>
+            <fieldset class="mode" aria-label="Mode">
+              {(['test', 'live'] as const).map((mode) => (
+                <a key={mode} class={mode === scope.mode ? 'on' : ''} aria-current={mode === scope.mode ? 'true' : undefined} href={linkTo({ ...scope, mode }, route.page === 'playground' && mode === 'live' ? 'overview' : route.page === 'none' ? 'overview' : route.page)}>
+                  {mode}
+                </a>
+              ))}
+            </fieldset>
+          </div>
+        )}
+        <button type="button" class="menu secondary" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>
+          Menu
+        </button>
+        <nav id="nav" class={menuOpen ? 'open' : ''} aria-label="Pages">
+          {scope &&
+            pages.map(([name, label]) => (
+              <a key={name} href={linkTo(scope, name)} aria-current={route.page === name ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
+                {label}
+              </a>
+            ))}
+          <a href="/docs">API reference</a>
+          <span class="who" title={session.user.email}>
+            {session.user.name} ({session.user.role})
+          </span>
+          <button type="button" class="secondary" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </nav>
+      </header>
+      <main id="main">
+        <PageOf session={session} route={route} onProjectsChanged={onProjectsChanged} />
+      </main>
+    </div>
+  );
+}
+
+function PageOf({ session, route, onProjectsChanged }: { session: Session; route: Route; onProjectsChanged: () => void }) {
+  const scope = route.scope;
+  if (!scope) {
+    if (session.user.role === 'operator') return <Projects session={session} scope={undefined} onChanged={onProjectsChanged} />;
+    return <p class="muted">You are not a member of any project yet: ask an operator to add you.</p>;
+  }
+  switch (route.page) {
+    case 'payments':
+      return route.id ? <PaymentPage scope={scope} id={route.id} /> : <Payments scope={scope} />;
+    case 'webhooks':
+      return <Webhooks scope={scope} />;
+    case 'projects':
+      return <Projects session={session} scope={scope} onChanged={onProjectsChanged} />;
+    case 'users':
+      return <Users session={session} />;
+    case 'playground':
+      return <Playground scope={scope} />;
+    default:
+      return <Overview scope={scope} />;
+  }
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,44 @@
+// GET /api/v1/stats: what the dashboard's overview shows, for one project and mode.
+import { z } from 'zod';
+import { expecting } from '../validation';
+
+const DATE_TIME = 'an ISO 8601 date-time with a time zone, e.g. 2025-01-31T23:59:59+03:00';
+const time = (description: string) =>
+  z.iso
+    .datetime({ offset: true, ...expecting(DATE_TIME) })
+    .transform((value) => new Date(value))
+    .optional()
+    .meta({ description, examples: ['2025-01-01T00:00:00+03:00'] });
+
+export const statsQuery = z.strictObject({
+  from: time('Created at or after; the start of today in Nairobi (UTC+3) when left out.'),
+  to: time('Created at or before; now when left out.'),
+});
+
+const count = z.number().int();
+
+export const statsSchema = z
+  .object({
+    window: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }),
+    currency: z.literal('KES'),
+    payments: z
+      .object({ total: count, pending: count, completed: count, failed: count, cancelled: count, expired: count })
+      .meta({ description: 'Payments created in the window, by their status now.' }),
+    successRate: z.number().nullable().meta({ description: 'Completed out of those that ended (0..1); null when none ended.', examples: [0.985] }),
+    amountCollected: z.number().int().meta({ description: 'Whole KES of the completed payments (what M-Pesa reported paid, else what was asked).', examples: [2500] }),
+    failureReasons: z
+      .array(z.object({ code: z.string().meta({ examples: ['cancelled_by_customer'] }), message: z.string(), count }))
+      .meta({ description: 'Why payments did not complete, most frequent first.' }),
+    promptToPayment: z
+      .object({ averageMs: z.number().int().nullable(), maxMs: z.number().int().nullable() })
+      .meta({ description: 'From the push to the settlement of completed payments.' }),
+    settledByQuery: count.meta({ description: 'Payments whose callback never came in time: STK Query settled them.' }),
+    webhooks: z.object({
+      endpoints: count,
+      enabled: count,
+      failing: count.meta({ description: 'Enabled endpoints whose recent deliveries fail.' }),
+      deliveries: z.object({ succeeded: count, failed: count, pending: count }).meta({ description: 'Deliveries created in the window, by status.' }),
+    }),
+  })
+  .meta({ id: 'ProjectStats', description: "One project's payments and webhooks in one mode over a time window." });
+export type StatsView = z.output<typeof statsSchema>;

@@ -1,0 +1,91 @@
+// CSV export of a filtered set of payments, streamed: keyset pages of EXPORT_PAGE rows, each
+// written before the next is read, waiting for the client to drain. Memory stays constant
+// whether the set has ten rows or a million.
+import type { Writable } from 'node:stream';
+import type { Queryable } from '../db/database';
+import type { Scope } from '../projects/project.modes';
+import { listTransactions, type TransactionFilters, type TransactionRow } from './transaction.repository';
+import { toMerchantView } from './transaction.view';
+
+const EXPORT_PAGE = 1000;
+
+export const CSV_COLUMNS = [
+  'id',
+  'createdAt',
+  'status',
+  'amount',
+  'amountPaid',
+  'phone',
+  'accountReference',
+  'description',
+  'mpesaReceiptNumber',
+  'failureCode',
+  'resultCode',
+  'resultDesc',
+  'settledAt',
+  'settledBy',
+  'checkoutRequestId',
+] as const;
+
+/**
+ * One CSV field (RFC 4180 quoting). A text starting with = + - @ or a control character is
+ * prefixed with ' so a spreadsheet shows it instead of running it as a formula (CSV injection;
+ * account references and descriptions come from the merchant's customers' orders).
+ */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvRow(row: TransactionRow): string {
+  const view = toMerchantView(row);
+  const values: Record<(typeof CSV_COLUMNS)[number], string | number | null> = {
+    id: view.id,
+    createdAt: view.createdAt,
+    status: view.status,
+    amount: view.amount,
+    amountPaid: view.amountPaid,
+    phone: view.phone,
+    accountReference: view.accountReference,
+    description: view.description,
+    mpesaReceiptNumber: view.mpesaReceiptNumber,
+    failureCode: view.failure?.code ?? null,
+    resultCode: row.resultCode,
+    resultDesc: row.resultDesc,
+    settledAt: view.settledAt,
+    settledBy: row.settledBy,
+    checkoutRequestId: view.checkoutRequestId,
+  };
+  return `${CSV_COLUMNS.map((column) => csvField(values[column])).join(',')}\r\n`;
+}
+
+/** Writes the header and every matching row, newest first; resolves with the row count. Stops early when `out` is destroyed (the client left). */
+export async function streamTransactionsCsv(q: Queryable, scope: Scope, filters: Omit<TransactionFilters, 'limit' | 'before'>, out: Writable): Promise<number> {
+  const write = async (chunk: string) => {
+    if (out.write(chunk)) return;
+    // Wait for the client to take it, or to leave; either way both listeners go.
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+    });
+  };
+  await write(`${CSV_COLUMNS.join(',')}\r\n`);
+  let before: string | undefined;
+  let count = 0;
+  while (!out.destroyed) {
+    const page = await listTransactions(q, scope, { ...filters, before, limit: EXPORT_PAGE });
+    if (page.length === 0) break;
+    await write(page.map(csvRow).join(''));
+    count += page.length;
+    if (page.length < EXPORT_PAGE) break;
+    before = page[page.length - 1]!.id;
+  }
+  return count;
+}
