@@ -56,6 +56,7 @@ export function createHttp(config: HttpConfig) {
     const body = req.body === undefined ? '' : JSON.stringify(req.body);
     const retryStatuses = req.retry === 'read' ? READ_RETRY_STATUSES : WRITE_RETRY_STATUSES;
 
+    let signedAgain = false;
     for (let attempt = 0; ; attempt += 1) {
       let error: MpesaBridgeError;
       try {
@@ -79,6 +80,13 @@ export function createHttp(config: HttpConfig) {
         const parsed = await readJson(response);
         if (response.ok && parsed.ok) return { status: response.status, body: parsed.value as T };
         error = errorFromResponse(response, parsed);
+        // Another client (a second process, a second CLI command) sent these very bytes this
+        // second: the service refused ours before acting on it. Signed for the next second it is
+        // a request of its own: sent again, once.
+        if (error.code === 'signature_replayed' && !signedAgain) {
+          signedAgain = true;
+          continue;
+        }
         if (!retryStatuses.has(response.status)) throw error;
       } catch (caught) {
         if (caught instanceof MpesaBridgeError) throw caught;
@@ -97,8 +105,9 @@ export function createHttp(config: HttpConfig) {
  * free second (the service accepts a few minutes either side). The service refuses an exact
  * replay of a signed write (signature_replayed), and two identical writes, or a retry, within
  * one second would otherwise sign byte for byte the same. Kept per client: two processes
- * sending the same write in the same second still collide, and the second is refused unless
- * both carry the same Idempotency-Key (initiate answers it from its store then).
+ * sending the same write in the same second still collide; the one refused is signed again
+ * for the next second (in request above), unless both carry the same Idempotency-Key
+ * (initiate answers it from its store then).
  */
 function uniqueSeconds(): (content: string) => number {
   const lastUsed = new Map<string, number>();

@@ -150,6 +150,9 @@ describe('when the API commands are used', () => {
     const resent = await runCli(['events', 'resend', eventId, '--endpoint', endpoint.id, '--json'], { env: home.env() });
     expect(resent.code).toBe(0);
     expect(parseJson(resent.stdout).deliveries.map((delivery: { endpointId: string }) => delivery.endpointId)).toEqual([endpoint.id]);
+    // The same command again at once (the same bytes within a second) is served too.
+    const plain = await runCli(['events', 'resend', eventId, '--endpoint', endpoint.id], { env: home.env() });
+    expect(plain.stdout).toMatch(new RegExp(`Queued 1 delivery: ${endpoint.id}`));
 
     // Nothing listens on port 9: once its deliveries fail, doctor says so, with what to look at.
     await eventually(

@@ -1,6 +1,6 @@
 // The SDK's events resource against the real service: the event log of real payments, its
 // pages, each event's deliveries attempt by attempt, and replay to a receiver on a loopback port.
-import { verifyWebhook, type EventRecord, type MpesaBridgeClient, type Transaction } from '@mpesa-bridge/sdk';
+import { createClient, verifyWebhook, type EventRecord, type MpesaBridgeClient, type Transaction } from '@mpesa-bridge/sdk';
 import { eventually } from '../helpers/realtime';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
@@ -8,6 +8,7 @@ import { order, rejection, sdkClientFor } from './sdk-client';
 
 let server: TestServer;
 let client: MpesaBridgeClient;
+let keys: { publicKey: string; secretKey: string };
 let hooks: WebhookReceiver;
 let secret: string;
 let endpointId: string;
@@ -16,7 +17,7 @@ let payments: Transaction[];
 
 beforeAll(async () => {
   server = await startTestServer({ WEBHOOK_RETRY_SCHEDULE: '100ms,100ms', WEBHOOK_POLL_INTERVAL_MS: '50' });
-  ({ client } = await sdkClientFor(server));
+  ({ client, keys } = await sdkClientFor(server));
   hooks = await startWebhookReceiver();
   ({ secret, endpoint: { id: endpointId } } = await client.webhookEndpoints.create({ url: hooks.url }));
   payments = [];
@@ -106,6 +107,15 @@ describe('when an event is redelivered', () => {
       (found) => found.deliveries[0]?.attemptLog.length === 2,
     );
     expect(detail.deliveries[0]!.attemptLog.map((attempt) => attempt.statusCode)).toEqual([200, 200]);
+  });
+
+  it('then two clients with the same keys (two processes) redelivering it in the same second are both served', async () => {
+    const [event] = await client.events.list({ transactionId: payments[0]!.id }).all();
+    // Same keys, same request, same second: byte for byte the same signature, which the
+    // service refuses as a replay; the refused client signs it again for the next second.
+    const other = createClient({ baseUrl: server.url, publicKey: keys.publicKey, secretKey: keys.secretKey });
+    const both = await Promise.all([client.events.redeliver(event!.id), other.events.redeliver(event!.id)]);
+    expect(both.map(({ deliveries }) => deliveries.length)).toEqual([1, 1]);
   });
 
   it('then it goes to a named endpoint even if that endpoint does not subscribe to the type, and to no other', async () => {
