@@ -37,7 +37,11 @@ function successCallback(payment: PendingPayment, index: number): string {
   });
 }
 
-export function callbackRequests(payments: readonly PendingPayment[], secrets: TransactionSecrets, firstIndex = 0): LoadRequest[] {
+export function callbackRequests(
+  payments: readonly PendingPayment[],
+  secrets: TransactionSecrets,
+  firstIndex = 0,
+): LoadRequest[] {
   return payments.map((payment, i) => ({
     path: `${CALLBACK_PATH}/${payment.id}/${secrets.callbackToken(payment.id)}`,
     body: successCallback(payment, firstIndex + i),
@@ -52,7 +56,10 @@ export interface Subscriber {
 }
 
 /** A browser-like client in the rooms of every SUBSCRIBE_EVERY-th payment. */
-export async function subscribeSome(serverUrl: string, payments: readonly PendingPayment[]): Promise<Subscriber> {
+export async function subscribeSome(
+  serverUrl: string,
+  payments: readonly PendingPayment[],
+): Promise<Subscriber> {
   const socket: Socket = io(serverUrl, { transports: ['websocket'], forceNew: true, reconnection: false });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
@@ -64,7 +71,14 @@ export async function subscribeSome(serverUrl: string, payments: readonly Pendin
   });
   const chosen = payments.filter((_, i) => i % SUBSCRIBE_EVERY === 0);
   const answers = await Promise.all(
-    chosen.map((p) => socket.timeout(10_000).emitWithAck('subscribe', { transactionId: p.id, clientSecret: p.clientSecret }) as Promise<{ ok: boolean }>),
+    chosen.map(
+      (p) =>
+        socket
+          .timeout(10_000)
+          .emitWithAck('subscribe', { transactionId: p.id, clientSecret: p.clientSecret }) as Promise<{
+          ok: boolean;
+        }>,
+    ),
   );
   const refused = answers.filter((answer) => !answer.ok).length;
   if (refused > 0) throw new Error(`${refused} Socket.io subscriptions refused`);
@@ -74,7 +88,8 @@ export async function subscribeSome(serverUrl: string, payments: readonly Pendin
     completedEvents: () => completed.size,
     async waitForCompleted(expected) {
       const deadline = Date.now() + EMIT_WAIT_MS;
-      while (completed.size < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (completed.size < expected && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       return completed.size;
     },
     close: () => socket.close(),
@@ -110,7 +125,13 @@ export async function benchCallbackIngestion(opts: {
     const echo = await runLoad(opts.echoUrl, measured, opts.connections);
     const ours = await runLoad(opts.serverUrl, measured, opts.connections);
     const completedEvents = await subscriber.waitForCompleted(subscriber.subscribed);
-    return { ours, echo, ratio: ours.perSecond / echo.perSecond, subscribed: subscriber.subscribed, completedEvents };
+    return {
+      ours,
+      echo,
+      ratio: ours.perSecond / echo.perSecond,
+      subscribed: subscriber.subscribed,
+      completedEvents,
+    };
   } finally {
     subscriber.close();
   }

@@ -13,17 +13,29 @@ export interface BenchChild {
   pid: number;
   url: string;
   /** Sends `message` and resolves with the first reply of type `replyType`. */
-  ask<T extends ChildMessage['type']>(message: ParentMessage, replyType: T, timeoutMs?: number): Promise<Extract<ChildMessage, { type: T }>>;
+  ask<T extends ChildMessage['type']>(
+    message: ParentMessage,
+    replyType: T,
+    timeoutMs?: number,
+  ): Promise<Extract<ChildMessage, { type: T }>>;
   /** Peak resident set size so far (VmHWM), in MB; undefined where /proc is not available. */
   peakRssMb(): number | undefined;
   stop(): Promise<void>;
 }
 
-function nextMessage<T extends ChildMessage['type']>(child: ChildProcess, type: T, timeoutMs: number): Promise<Extract<ChildMessage, { type: T }>> {
+function nextMessage<T extends ChildMessage['type']>(
+  child: ChildProcess,
+  type: T,
+  timeoutMs: number,
+): Promise<Extract<ChildMessage, { type: T }>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`no "${type}" message from child within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no "${type}" message from child within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onMessage = (message: unknown) => {
-      if (isChildMessage(message) && message.type === type) finish(undefined, message as Extract<ChildMessage, { type: T }>);
+      if (isChildMessage(message) && message.type === type)
+        finish(undefined, message as Extract<ChildMessage, { type: T }>);
     };
     const onExit = (code: number | null) => finish(new Error(`child exited (code ${code}) before "${type}"`));
     function finish(error?: Error, message?: Extract<ChildMessage, { type: T }>) {
@@ -49,7 +61,11 @@ export function readPeakRssMb(pid: number): number | undefined {
 }
 
 /** Starts `script` (relative to bench/): compiled JavaScript with plain node, TypeScript through tsx. */
-export async function startChild(script: string, env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): Promise<BenchChild> {
+export async function startChild(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: readonly string[] = [],
+): Promise<BenchChild> {
   // `node --import tsx` rather than the tsx CLI: the CLI is a wrapper process, and VmHWM must
   // be read from the process that serves.
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];

@@ -12,7 +12,13 @@ import type { Engine } from '../src/db/database';
 import { benchCallbackIngestion, type IngestionResult } from './callbacks';
 import { startChild, type BenchChild } from './child';
 import { callJson, createAgent } from './http';
-import { benchInitiateOverhead, burstInitiates, createPending, type DarajaCredentials, type OverheadResult } from './initiate';
+import {
+  benchInitiateOverhead,
+  burstInitiates,
+  createPending,
+  type DarajaCredentials,
+  type OverheadResult,
+} from './initiate';
 import { benchLookups, type LookupResult } from './lookups';
 import { createProject, type PendingPayment } from './merchant';
 import { round } from './stats';
@@ -42,10 +48,18 @@ const DARAJA: DarajaCredentials = {
 export interface EngineResult {
   engine: Engine;
   seed: Omit<SeedResult, 'sample'>;
-  burst: { initiates: number; answered201: number; oauthCalls: number; simulatorOauthCalls: number | undefined };
+  burst: {
+    initiates: number;
+    answered201: number;
+    oauthCalls: number;
+    simulatorOauthCalls: number | undefined;
+  };
   ingestion: IngestionResult;
   /** Callback ingestion while the pruner deletes OLD_ROWS old callbacks and OLD_ROWS old deliveries. */
-  ingestionWhilePruning: IngestionResult & { prunedDuringLoad: boolean; pruned?: { callbacks: number; deliveries: number; seconds: number } };
+  ingestionWhilePruning: IngestionResult & {
+    prunedDuringLoad: boolean;
+    pruned?: { callbacks: number; deliveries: number; seconds: number };
+  };
   settled: { completed: number; appliedRecords: number; posted: number; complete: boolean };
   overhead: OverheadResult;
   webhooks: WebhookBenchResult;
@@ -58,7 +72,12 @@ export interface EngineResult {
 
 const log = (engine: Engine, message: string) => process.stdout.write(`[bench ${engine}] ${message}\n`);
 
-export function serverEnv(dataDir: string, databaseUrl: string, masterKeyHex: string, adminToken: string): NodeJS.ProcessEnv {
+export function serverEnv(
+  dataDir: string,
+  databaseUrl: string,
+  masterKeyHex: string,
+  adminToken: string,
+): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
@@ -69,7 +88,9 @@ export function serverEnv(dataDir: string, databaseUrl: string, masterKeyHex: st
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '10',
     // BENCH_REDIS_URL=redis://127.0.0.1:6379: the instances share through Redis instead of PostgreSQL.
-    ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_KEY_PREFIX: `bench:${databaseUrl.slice(-8)}:` } : {}),
+    ...(process.env.BENCH_REDIS_URL
+      ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_KEY_PREFIX: `bench:${databaseUrl.slice(-8)}:` }
+      : {}),
     MASTER_KEY: masterKeyHex,
     ADMIN_TOKEN: adminToken,
     MPESA_CONSUMER_KEY: DARAJA.consumerKey,
@@ -115,11 +136,17 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
   }
 }
 
-export async function benchEngine(engine: Engine, options: { rows: number; postgresUrl: string; nodeArgs: readonly string[] }): Promise<EngineResult> {
+export async function benchEngine(
+  engine: Engine,
+  options: { rows: number; postgresUrl: string; nodeArgs: readonly string[] },
+): Promise<EngineResult> {
   const started = Date.now();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `mpesa-bridge-bench-${engine}-`));
   const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = engine === 'sqlite' ? `file:${path.join(dataDir, 'bench.db')}` : `${options.postgresUrl}${options.postgresUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+  const databaseUrl =
+    engine === 'sqlite'
+      ? `file:${path.join(dataDir, 'bench.db')}`
+      : `${options.postgresUrl}${options.postgresUrl.includes('?') ? '&' : '?'}schema=${schema}`;
   const masterKeyHex = randomBytes(32).toString('hex');
   const masterKey = Buffer.from(masterKeyHex, 'hex');
   const adminToken = `adm_${randomBytes(18).toString('hex')}`;
@@ -127,8 +154,14 @@ export async function benchEngine(engine: Engine, options: { rows: number; postg
   const children: BenchChild[] = [];
   try {
     if (engine === 'postgres') await createSchema(options.postgresUrl, schema);
-    const bigKeys = { publicKey: `pk_${randomBytes(12).toString('hex')}`, secretKey: `sk_${randomBytes(24).toString('hex')}` };
-    log(engine, `seeding ${options.rows.toLocaleString('en')} payments and ${OLD_ROWS.toLocaleString('en')} old callbacks and deliveries`);
+    const bigKeys = {
+      publicKey: `pk_${randomBytes(12).toString('hex')}`,
+      secretKey: `sk_${randomBytes(24).toString('hex')}`,
+    };
+    log(
+      engine,
+      `seeding ${options.rows.toLocaleString('en')} payments and ${OLD_ROWS.toLocaleString('en')} old callbacks and deliveries`,
+    );
     const seed = await seedBenchDatabase(databaseUrl, {
       rows: options.rows,
       oldRows: OLD_ROWS,
@@ -138,7 +171,11 @@ export async function benchEngine(engine: Engine, options: { rows: number; postg
     });
     log(engine, `seeded in ${seed.seconds.toFixed(1)} s`);
 
-    const server = await startChild('.build/bench/server.js', serverEnv(dataDir, databaseUrl, masterKeyHex, adminToken), options.nodeArgs);
+    const server = await startChild(
+      '.build/bench/server.js',
+      serverEnv(dataDir, databaseUrl, masterKeyHex, adminToken),
+      options.nodeArgs,
+    );
     children.push(server);
     const echo = await startChild('echo-server.ts', { PATH: process.env.PATH, NODE_ENV: 'production' });
     children.push(echo);
@@ -151,13 +188,24 @@ export async function benchEngine(engine: Engine, options: { rows: number; postg
     // First thing after start, so the token cache is cold.
     const burstAnswers = await burstInitiates(server.url, keys, OAUTH_BURST);
     const { count: oauthCalls } = await server.ask({ type: 'oauth-count' }, 'oauth-count');
-    const simulatorStats = (await callJson(agent, { method: 'GET', url: `${server.url}/simulator/__simulator/stats` })).body as { oauthCalls?: number };
-    const burst = { initiates: OAUTH_BURST, answered201: burstAnswers.length, oauthCalls, simulatorOauthCalls: simulatorStats.oauthCalls };
+    const simulatorStats = (
+      await callJson(agent, { method: 'GET', url: `${server.url}/simulator/__simulator/stats` })
+    ).body as { oauthCalls?: number };
+    const burst = {
+      initiates: OAUTH_BURST,
+      answered201: burstAnswers.length,
+      oauthCalls,
+      simulatorOauthCalls: simulatorStats.oauthCalls,
+    };
     peakRssAfter.oauthBurst = server.peakRssMb();
     log(engine, `${OAUTH_BURST} concurrent initiates: all 201, ${oauthCalls} OAuth call(s)`);
 
-    const pool = async (count: number): Promise<PendingPayment[]> => createPending(agent, server.url, keys, count, POOL_CONCURRENCY);
-    const first = [...burstAnswers, ...(await pool(WARMUP_CALLBACKS + MEASURED_CALLBACKS - burstAnswers.length))];
+    const pool = async (count: number): Promise<PendingPayment[]> =>
+      createPending(agent, server.url, keys, count, POOL_CONCURRENCY);
+    const first = [
+      ...burstAnswers,
+      ...(await pool(WARMUP_CALLBACKS + MEASURED_CALLBACKS - burstAnswers.length)),
+    ];
     const second = await pool(MEASURED_CALLBACKS);
     peakRssAfter.pendingPool = server.peakRssMb();
 
@@ -170,17 +218,30 @@ export async function benchEngine(engine: Engine, options: { rows: number; postg
       connections: CONNECTIONS,
     });
     peakRssAfter.callbackIngestion = server.peakRssMb();
-    log(engine, `callbacks: ${round(ingestion.ours.perSecond, 0)}/s vs echo ${round(ingestion.echo.perSecond, 0)}/s (ratio ${round(ingestion.ratio)})`);
+    log(
+      engine,
+      `callbacks: ${round(ingestion.ours.perSecond, 0)}/s vs echo ${round(ingestion.echo.perSecond, 0)}/s (ratio ${round(ingestion.ratio)})`,
+    );
 
     // The same load while the pruner deletes a year-old backlog, started just before.
     // Pruning yields nine tenths of the database (src/maintenance/prune.worker.ts): a backlog takes a while.
     const pruned = server.ask({ type: 'prune' }, 'pruned', PRUNE_TIMEOUT_MS);
     let pruneDone: { callbacks: number; deliveries: number; seconds: number } | undefined;
     void pruned.then((result) => (pruneDone = result));
-    const whilePruning = await benchCallbackIngestion({ serverUrl: server.url, echoUrl: echo.url, secrets, warmup: [], measured: second, connections: CONNECTIONS });
+    const whilePruning = await benchCallbackIngestion({
+      serverUrl: server.url,
+      echoUrl: echo.url,
+      secrets,
+      warmup: [],
+      measured: second,
+      connections: CONNECTIONS,
+    });
     const prunedDuringLoad = pruneDone === undefined;
     const prunedResult = await pruned;
-    log(engine, `callbacks while pruning: ${round(whilePruning.ours.perSecond, 0)}/s (ratio ${round(whilePruning.ratio)}); pruned ${prunedResult.callbacks} callbacks and ${prunedResult.deliveries} deliveries in ${prunedResult.seconds.toFixed(1)} s`);
+    log(
+      engine,
+      `callbacks while pruning: ${round(whilePruning.ours.perSecond, 0)}/s (ratio ${round(whilePruning.ratio)}); pruned ${prunedResult.callbacks} callbacks and ${prunedResult.deliveries} deliveries in ${prunedResult.seconds.toFixed(1)} s`,
+    );
 
     const counted = await server.ask({ type: 'settled' }, 'settled');
     const posted = first.length + second.length;
@@ -188,7 +249,10 @@ export async function benchEngine(engine: Engine, options: { rows: number; postg
       completed: counted.completed,
       appliedRecords: counted.appliedRecords,
       posted,
-      complete: counted.completed === posted && counted.appliedRecords === posted && ingestion.ours.ok === MEASURED_CALLBACKS,
+      complete:
+        counted.completed === posted &&
+        counted.appliedRecords === posted &&
+        ingestion.ours.ok === MEASURED_CALLBACKS,
     };
 
     const overhead = await benchInitiateOverhead({
@@ -220,7 +284,9 @@ export async function benchEngine(engine: Engine, options: { rows: number; postg
       lookups,
       peakRssMb,
       peakRssAfter,
-      memoryAtEndMb: Object.fromEntries(Object.entries(usage).map(([key, bytes]) => [key, round(bytes / 2 ** 20, 1)])),
+      memoryAtEndMb: Object.fromEntries(
+        Object.entries(usage).map(([key, bytes]) => [key, round(bytes / 2 ** 20, 1)]),
+      ),
       seconds: (Date.now() - started) / 1000,
     };
   } finally {

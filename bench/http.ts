@@ -52,7 +52,11 @@ export function callJson(agent: http.Agent, call: HttpCall): Promise<HttpAnswer>
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` in flight; results in order. */
-export async function mapConcurrent<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
+export async function mapConcurrent<T>(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<T>,
+): Promise<T[]> {
   const results = new Array<T>(count);
   let next = 0;
   const worker = async () => {

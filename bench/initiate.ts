@@ -3,7 +3,14 @@
 import type http from 'node:http';
 import { stkCredentials } from '../src/mpesa/mpesa.password';
 import { callJson, createAgent, mapConcurrent, type HttpAnswer } from './http';
-import { initiate, NO_CALLBACK_PHONE, BENCH_AMOUNT, pendingFrom, type PendingPayment, type ProjectKeys } from './merchant';
+import {
+  initiate,
+  NO_CALLBACK_PHONE,
+  BENCH_AMOUNT,
+  pendingFrom,
+  type PendingPayment,
+  type ProjectKeys,
+} from './merchant';
 import { percentile } from './stats';
 
 export interface DarajaCredentials {
@@ -14,22 +21,38 @@ export interface DarajaCredentials {
 }
 
 /** `count` initiates all sent at once, each on its own connection. */
-export async function burstInitiates(baseUrl: string, keys: ProjectKeys, count: number): Promise<PendingPayment[]> {
+export async function burstInitiates(
+  baseUrl: string,
+  keys: ProjectKeys,
+  count: number,
+): Promise<PendingPayment[]> {
   const agent = createAgent();
   try {
-    const answers = await Promise.all(Array.from({ length: count }, (_, i) => initiate(agent, baseUrl, keys, `BURST${i}`)));
+    const answers = await Promise.all(
+      Array.from({ length: count }, (_, i) => initiate(agent, baseUrl, keys, `BURST${i}`)),
+    );
     return answers.map(pendingFrom);
   } finally {
     agent.destroy();
   }
 }
 
-export async function createPending(agent: http.Agent, baseUrl: string, keys: ProjectKeys, count: number, concurrency: number): Promise<PendingPayment[]> {
+export async function createPending(
+  agent: http.Agent,
+  baseUrl: string,
+  keys: ProjectKeys,
+  count: number,
+  concurrency: number,
+): Promise<PendingPayment[]> {
   const answers = await mapConcurrent(count, concurrency, (i) => initiate(agent, baseUrl, keys, `POOL${i}`));
   return answers.map(pendingFrom);
 }
 
-async function simulatorToken(agent: http.Agent, darajaUrl: string, credentials: DarajaCredentials): Promise<string> {
+async function simulatorToken(
+  agent: http.Agent,
+  darajaUrl: string,
+  credentials: DarajaCredentials,
+): Promise<string> {
   const basic = Buffer.from(`${credentials.consumerKey}:${credentials.consumerSecret}`).toString('base64');
   const answer = await callJson(agent, {
     method: 'GET',
@@ -37,12 +60,19 @@ async function simulatorToken(agent: http.Agent, darajaUrl: string, credentials:
     headers: { authorization: `Basic ${basic}` },
   });
   const token = (answer.body as { access_token?: unknown } | undefined)?.access_token;
-  if (answer.status !== 200 || typeof token !== 'string') throw new Error(`simulator OAuth failed: ${answer.status}`);
+  if (answer.status !== 200 || typeof token !== 'string')
+    throw new Error(`simulator OAuth failed: ${answer.status}`);
   return token;
 }
 
 /** The STK Push our Daraja client sends, straight to the simulator. */
-function directStkPush(agent: http.Agent, darajaUrl: string, token: string, credentials: DarajaCredentials, callbackUrl: string): Promise<HttpAnswer> {
+function directStkPush(
+  agent: http.Agent,
+  darajaUrl: string,
+  token: string,
+  credentials: DarajaCredentials,
+  callbackUrl: string,
+): Promise<HttpAnswer> {
   const body = JSON.stringify({
     ...stkCredentials(credentials.shortcode, credentials.passkey),
     TransactionType: 'CustomerPayBillOnline',
@@ -54,7 +84,12 @@ function directStkPush(agent: http.Agent, darajaUrl: string, token: string, cred
     AccountReference: 'DIRECT',
     TransactionDesc: 'Bench',
   });
-  return callJson(agent, { method: 'POST', url: `${darajaUrl}/mpesa/stkpush/v1/processrequest`, headers: { authorization: `Bearer ${token}` }, body });
+  return callJson(agent, {
+    method: 'POST',
+    url: `${darajaUrl}/mpesa/stkpush/v1/processrequest`,
+    headers: { authorization: `Bearer ${token}` },
+    body,
+  });
 }
 
 export interface OverheadResult {
@@ -85,7 +120,8 @@ export async function benchInitiateOverhead(opts: {
     const ours: number[] = [];
     for (let i = 0; i < opts.warmupRounds + opts.rounds; i += 1) {
       const push = await directStkPush(agent, opts.darajaUrl, token, opts.credentials, callbackUrl);
-      if (push.status !== 200) throw new Error(`direct STK Push failed: ${push.status} ${JSON.stringify(push.body)}`);
+      if (push.status !== 200)
+        throw new Error(`direct STK Push failed: ${push.status} ${JSON.stringify(push.body)}`);
       const initiated = await initiate(agent, opts.serverUrl, opts.keys, `LAT${i}`);
       pendingFrom(initiated);
       if (i < opts.warmupRounds) continue;

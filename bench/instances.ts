@@ -31,7 +31,10 @@ export interface InstancesResult {
   /** two / one. */
   scaling: number;
   /** From posting a callback until a subscribed browser has the change: on the instance that took it, and on the other one. */
-  commitToBrowser: { sameInstance: { p50Ms: number; p99Ms: number }; otherInstance: { p50Ms: number; p99Ms: number } };
+  commitToBrowser: {
+    sameInstance: { p50Ms: number; p99Ms: number };
+    otherInstance: { p50Ms: number; p99Ms: number };
+  };
 }
 
 const log = (message: string) => process.stdout.write(`[bench instances] ${message}\n`);
@@ -70,28 +73,48 @@ async function pendingOn(server: BenchChild, adminToken: string, count: number):
   }
 }
 
-async function ingestion(servers: readonly BenchChild[], payments: readonly PendingPayment[], secrets: TransactionSecrets) {
+async function ingestion(
+  servers: readonly BenchChild[],
+  payments: readonly PendingPayment[],
+  secrets: TransactionSecrets,
+) {
   const requests = callbackRequests(payments, secrets);
   const warm = requests.slice(0, WARMUP);
   const measured = requests.slice(WARMUP);
   const share = (list: typeof requests, i: number) => list.filter((_, index) => index % servers.length === i);
   await Promise.all(servers.map((server, i) => runLoad(server.url, share(warm, i), CONNECTIONS)));
   const started = performance.now();
-  const results = await Promise.all(servers.map((server, i) => runLoad(server.url, share(measured, i), CONNECTIONS)));
+  const results = await Promise.all(
+    servers.map((server, i) => runLoad(server.url, share(measured, i), CONNECTIONS)),
+  );
   const seconds = (performance.now() - started) / 1000;
   const ok = results.reduce((sum, result) => sum + result.ok, 0);
-  return { perSecond: ok / seconds, p99Ms: Math.max(...results.map((result) => result.p99Ms)), perInstance: results.map((result) => round(result.perSecond, 0)) };
+  return {
+    perSecond: ok / seconds,
+    p99Ms: Math.max(...results.map((result) => result.p99Ms)),
+    perInstance: results.map((result) => round(result.perSecond, 0)),
+  };
 }
 
 /** Callbacks posted one at a time to `poster`; a browser on `watcher` times each change's arrival. */
-async function commitToBrowser(poster: BenchChild, watcher: BenchChild, payments: readonly PendingPayment[], secrets: TransactionSecrets) {
+async function commitToBrowser(
+  poster: BenchChild,
+  watcher: BenchChild,
+  payments: readonly PendingPayment[],
+  secrets: TransactionSecrets,
+) {
   const socket = io(watcher.url, { transports: ['websocket'], forceNew: true, reconnection: false });
-  await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
+  await new Promise<void>((resolve, reject) =>
+    socket.once('connect', () => resolve()).once('connect_error', reject),
+  );
   const arrived = new Map<string, () => void>();
   socket.on('transaction.updated', (event: { id: string; status: string }) => {
     if (event.status === 'completed') arrived.get(event.id)?.();
   });
-  for (const payment of payments) await socket.timeout(10_000).emitWithAck('subscribe', { transactionId: payment.id, clientSecret: payment.clientSecret });
+  for (const payment of payments)
+    await socket
+      .timeout(10_000)
+      .emitWithAck('subscribe', { transactionId: payment.id, clientSecret: payment.clientSecret });
   const agent = createAgent(1);
   const latencies: number[] = [];
   try {
@@ -110,7 +133,10 @@ async function commitToBrowser(poster: BenchChild, watcher: BenchChild, payments
   return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
 }
 
-export async function benchInstances(options: { postgresUrl: string; nodeArgs: readonly string[] }): Promise<InstancesResult> {
+export async function benchInstances(options: {
+  postgresUrl: string;
+  nodeArgs: readonly string[];
+}): Promise<InstancesResult> {
   const one = await deployment(1, options.postgresUrl, options.nodeArgs);
   let oneInstance: InstancesResult['oneInstance'];
   let sameInstance: InstancesResult['commitToBrowser']['sameInstance'];
@@ -118,7 +144,12 @@ export async function benchInstances(options: { postgresUrl: string; nodeArgs: r
     const payments = await pendingOn(one.servers[0]!, one.adminToken, WARMUP + CALLBACKS + LATENCY_SAMPLES);
     oneInstance = await ingestion(one.servers, payments.slice(0, WARMUP + CALLBACKS), one.secrets);
     log(`one instance: ${round(oneInstance.perSecond, 0)} callbacks/s`);
-    sameInstance = await commitToBrowser(one.servers[0]!, one.servers[0]!, payments.slice(WARMUP + CALLBACKS), one.secrets);
+    sameInstance = await commitToBrowser(
+      one.servers[0]!,
+      one.servers[0]!,
+      payments.slice(WARMUP + CALLBACKS),
+      one.secrets,
+    );
   } finally {
     await one.close();
   }
@@ -131,10 +162,19 @@ export async function benchInstances(options: { postgresUrl: string; nodeArgs: r
     ];
     const latencyPayments = payments.splice((WARMUP + CALLBACKS) / 2, LATENCY_SAMPLES);
     const twoInstances = await ingestion(two.servers, payments, two.secrets);
-    log(`two instances: ${round(twoInstances.perSecond, 0)} callbacks/s (${twoInstances.perInstance.join(' + ')})`);
+    log(
+      `two instances: ${round(twoInstances.perSecond, 0)} callbacks/s (${twoInstances.perInstance.join(' + ')})`,
+    );
     const otherInstance = await commitToBrowser(first, second, latencyPayments, two.secrets);
-    log(`commit to browser, p50 / p99: same instance ${round(sameInstance.p50Ms)} / ${round(sameInstance.p99Ms)} ms, other instance ${round(otherInstance.p50Ms)} / ${round(otherInstance.p99Ms)} ms`);
-    return { oneInstance, twoInstances, scaling: twoInstances.perSecond / oneInstance.perSecond, commitToBrowser: { sameInstance, otherInstance } };
+    log(
+      `commit to browser, p50 / p99: same instance ${round(sameInstance.p50Ms)} / ${round(sameInstance.p99Ms)} ms, other instance ${round(otherInstance.p50Ms)} / ${round(otherInstance.p99Ms)} ms`,
+    );
+    return {
+      oneInstance,
+      twoInstances,
+      scaling: twoInstances.perSecond / oneInstance.perSecond,
+      commitToBrowser: { sameInstance, otherInstance },
+    };
   } finally {
     await two.close();
   }

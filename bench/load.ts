@@ -25,7 +25,11 @@ export interface LoadResult {
   p99Ms: number;
 }
 
-export function runLoad(baseUrl: string, requests: readonly LoadRequest[], connections: number): Promise<LoadResult> {
+export function runLoad(
+  baseUrl: string,
+  requests: readonly LoadRequest[],
+  connections: number,
+): Promise<LoadResult> {
   let next = 0;
   const latencies: number[] = [];
   let ok = 0;

@@ -25,13 +25,18 @@ export interface LookupResult {
 
 const iso = (date: Date) => date.toISOString();
 
-export async function benchLookups(serverUrl: string, keys: ProjectKeys, seed: SeedResult): Promise<LookupResult> {
+export async function benchLookups(
+  serverUrl: string,
+  keys: ProjectKeys,
+  seed: SeedResult,
+): Promise<LookupResult> {
   const agent = createAgent(1);
   const timed = async (path: (i: number) => string, count: number): Promise<LatencyFigure> => {
     const samples: number[] = [];
     for (let i = 0; i < WARMUP + count; i += 1) {
       const answer = await signedCall(agent, serverUrl, keys, 'GET', path(i));
-      if (answer.status !== 200) throw new Error(`lookup failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+      if (answer.status !== 200)
+        throw new Error(`lookup failed: ${answer.status} ${JSON.stringify(answer.body)}`);
       if (i >= WARMUP) samples.push(answer.ms);
     }
     return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99) };
@@ -44,7 +49,10 @@ export async function benchLookups(serverUrl: string, keys: ProjectKeys, seed: S
       'first page': await timed(() => '/api/v1/transactions?limit=20', LIST_REQUESTS),
       'status=failed': await timed(() => '/api/v1/transactions?status=failed&limit=20', LIST_REQUESTS),
       phone: await timed((i) => `/api/v1/transactions?phone=${pick(i).phone}`, LIST_REQUESTS),
-      accountReference: await timed((i) => `/api/v1/transactions?accountReference=${pick(i).accountReference}`, LIST_REQUESTS),
+      accountReference: await timed(
+        (i) => `/api/v1/transactions?accountReference=${pick(i).accountReference}`,
+        LIST_REQUESTS,
+      ),
       // A past day, months back: the shape that walked through every newer row.
       'past from/to window': await timed((i) => {
         const from = pick(i).createdAt;
@@ -56,7 +64,12 @@ export async function benchLookups(serverUrl: string, keys: ProjectKeys, seed: S
       }, LIST_REQUESTS),
       'deep cursor': await timed((i) => `/api/v1/transactions?cursor=${pick(i).id}&limit=100`, LIST_REQUESTS),
     };
-    return { rows: seed.rows, lookup, lists, worstListP99Ms: Math.max(...Object.values(lists).map((figure) => figure.p99Ms)) };
+    return {
+      rows: seed.rows,
+      lookup,
+      lists,
+      worstListP99Ms: Math.max(...Object.values(lists).map((figure) => figure.p99Ms)),
+    };
   } finally {
     agent.destroy();
   }

@@ -24,7 +24,11 @@ export interface PendingPayment {
   clientSecret: string;
 }
 
-export async function createProject(agent: http.Agent, baseUrl: string, adminToken: string): Promise<ProjectKeys> {
+export async function createProject(
+  agent: http.Agent,
+  baseUrl: string,
+  adminToken: string,
+): Promise<ProjectKeys> {
   const answer = await callJson(agent, {
     method: 'POST',
     url: `${baseUrl}/api/v1/projects`,
@@ -39,7 +43,14 @@ export async function createProject(agent: http.Agent, baseUrl: string, adminTok
 }
 
 /** A signed call of the merchant API. */
-export function signedCall(agent: http.Agent, baseUrl: string, keys: ProjectKeys, method: HttpCall['method'], path: string, payload?: object): Promise<HttpAnswer> {
+export function signedCall(
+  agent: http.Agent,
+  baseUrl: string,
+  keys: ProjectKeys,
+  method: HttpCall['method'],
+  path: string,
+  payload?: object,
+): Promise<HttpAnswer> {
   const body = payload === undefined ? '' : JSON.stringify(payload);
   const timestamp = String(Math.floor(Date.now() / 1000));
   return callJson(agent, {
@@ -54,19 +65,45 @@ export function signedCall(agent: http.Agent, baseUrl: string, keys: ProjectKeys
   });
 }
 
-export function initiate(agent: http.Agent, baseUrl: string, keys: ProjectKeys, reference: string): Promise<HttpAnswer> {
-  return signedCall(agent, baseUrl, keys, 'POST', INITIATE_PATH, { phone: NO_CALLBACK_PHONE, amount: BENCH_AMOUNT, accountReference: reference, description: 'Bench' });
+export function initiate(
+  agent: http.Agent,
+  baseUrl: string,
+  keys: ProjectKeys,
+  reference: string,
+): Promise<HttpAnswer> {
+  return signedCall(agent, baseUrl, keys, 'POST', INITIATE_PATH, {
+    phone: NO_CALLBACK_PHONE,
+    amount: BENCH_AMOUNT,
+    accountReference: reference,
+    description: 'Bench',
+  });
 }
 
 /** The pending payment an initiate created; throws on anything but Daraja's acceptance. */
 export function pendingFrom(answer: HttpAnswer): PendingPayment {
   const body = answer.body as {
-    transaction?: { id?: string; status?: string; checkoutRequestId?: string | null; merchantRequestId?: string | null };
+    transaction?: {
+      id?: string;
+      status?: string;
+      checkoutRequestId?: string | null;
+      merchantRequestId?: string | null;
+    };
     clientSecret?: string;
   };
   const txn = body.transaction;
-  if (answer.status !== 201 || txn?.status !== 'pending' || !txn.id || !txn.checkoutRequestId || !body.clientSecret) {
+  if (
+    answer.status !== 201 ||
+    txn?.status !== 'pending' ||
+    !txn.id ||
+    !txn.checkoutRequestId ||
+    !body.clientSecret
+  ) {
     throw new Error(`initiate not accepted: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
-  return { id: txn.id, checkoutRequestId: txn.checkoutRequestId, merchantRequestId: txn.merchantRequestId ?? '', clientSecret: body.clientSecret };
+  return {
+    id: txn.id,
+    checkoutRequestId: txn.checkoutRequestId,
+    merchantRequestId: txn.merchantRequestId ?? '',
+    clientSecret: body.clientSecret,
+  };
 }

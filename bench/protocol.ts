@@ -1,7 +1,8 @@
 // Messages between the bench (parent) and the processes it measures (children), over the
 // IPC channel of `child_process.spawn`. The server runs in its own process so its peak RSS
 // is its own, and so the load generator does not share its event loop.
-export type ParentMessage = { type: 'oauth-count' } | { type: 'memory' } | { type: 'settled' } | { type: 'prune' } | { type: 'close' };
+export type ParentMessage =
+  { type: 'oauth-count' } | { type: 'memory' } | { type: 'settled' } | { type: 'prune' } | { type: 'close' };
 
 export type ChildMessage =
   | { type: 'ready'; url: string }
@@ -12,5 +13,7 @@ export type ChildMessage =
   | { type: 'pruned'; callbacks: number; deliveries: number; seconds: number };
 
 export function isChildMessage(value: unknown): value is ChildMessage {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'
+  );
 }

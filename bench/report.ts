@@ -28,14 +28,31 @@ const ms = (value: number) => `${round(value)} ms`;
 const pair = (p: { p50Ms: number; p99Ms: number }) => `${round(p.p50Ms)} / ${round(p.p99Ms)} ms`;
 
 const ROWS: Row[] = [
-  { name: 'payments stored (seeded + this run)', target: '', cell: (r) => ({ text: `${(r.seed.rows / 1e6).toFixed(2)} M seeded` }) },
-  { name: 'callbacks/s, ours / express echo', target: '', cell: (r) => ({ text: `${round(r.ingestion.ours.perSecond, 0)} / ${round(r.ingestion.echo.perSecond, 0)}` }) },
+  {
+    name: 'payments stored (seeded + this run)',
+    target: '',
+    cell: (r) => ({ text: `${(r.seed.rows / 1e6).toFixed(2)} M seeded` }),
+  },
+  {
+    name: 'callbacks/s, ours / express echo',
+    target: '',
+    cell: (r) => ({
+      text: `${round(r.ingestion.ours.perSecond, 0)} / ${round(r.ingestion.echo.perSecond, 0)}`,
+    }),
+  },
   {
     name: 'callback ingestion, ours / echo',
     target: `>= ${TARGETS.ingestionRatio}`,
-    cell: (r) => ({ text: String(round(r.ingestion.ratio)), pass: r.ingestion.ratio >= TARGETS.ingestionRatio }),
+    cell: (r) => ({
+      text: String(round(r.ingestion.ratio)),
+      pass: r.ingestion.ratio >= TARGETS.ingestionRatio,
+    }),
   },
-  { name: 'callback p99, ours / echo', target: '', cell: (r) => ({ text: `${round(r.ingestion.ours.p99Ms)} / ${round(r.ingestion.echo.p99Ms)} ms` }) },
+  {
+    name: 'callback p99, ours / echo',
+    target: '',
+    cell: (r) => ({ text: `${round(r.ingestion.ours.p99Ms)} / ${round(r.ingestion.echo.p99Ms)} ms` }),
+  },
   {
     name: 'callback ingestion while pruning, ours / echo',
     target: `>= ${TARGETS.ingestionRatio}`,
@@ -47,29 +64,56 @@ const ROWS: Row[] = [
   {
     name: 'rows pruned in that run (callbacks + deliveries)',
     target: '',
-    cell: (r) => ({ text: r.ingestionWhilePruning.pruned ? `${r.ingestionWhilePruning.pruned.callbacks + r.ingestionWhilePruning.pruned.deliveries} in ${round(r.ingestionWhilePruning.pruned.seconds, 1)} s` : 'n/a' }),
+    cell: (r) => ({
+      text: r.ingestionWhilePruning.pruned
+        ? `${r.ingestionWhilePruning.pruned.callbacks + r.ingestionWhilePruning.pruned.deliveries} in ${round(r.ingestionWhilePruning.pruned.seconds, 1)} s`
+        : 'n/a',
+    }),
   },
-  { name: 'every callback applied when acknowledged', target: 'yes', cell: (r) => ({ text: r.settled.complete ? 'yes' : `NO (${r.settled.appliedRecords}/${r.settled.posted})`, pass: r.settled.complete }) },
-  { name: 'initiate / simulator STK Push, p50 / p99', target: '', cell: (r) => ({ text: `${pair(r.overhead.initiate)}; ${pair(r.overhead.stkPush)}` }) },
+  {
+    name: 'every callback applied when acknowledged',
+    target: 'yes',
+    cell: (r) => ({
+      text: r.settled.complete ? 'yes' : `NO (${r.settled.appliedRecords}/${r.settled.posted})`,
+      pass: r.settled.complete,
+    }),
+  },
+  {
+    name: 'initiate / simulator STK Push, p50 / p99',
+    target: '',
+    cell: (r) => ({ text: `${pair(r.overhead.initiate)}; ${pair(r.overhead.stkPush)}` }),
+  },
   {
     name: 'initiate overhead p50',
     target: `<= ${TARGETS.overheadP50Ms} ms`,
-    cell: (r) => ({ text: ms(r.overhead.overhead.p50Ms), pass: r.overhead.overhead.p50Ms <= TARGETS.overheadP50Ms }),
+    cell: (r) => ({
+      text: ms(r.overhead.overhead.p50Ms),
+      pass: r.overhead.overhead.p50Ms <= TARGETS.overheadP50Ms,
+    }),
   },
   {
     name: `${500} concurrent initiates: 201s, OAuth calls`,
     target: `all, ${TARGETS.oauthCalls}`,
-    cell: (r) => ({ text: `${r.burst.answered201}/${r.burst.initiates}, ${r.burst.oauthCalls}`, pass: r.burst.answered201 === r.burst.initiates && r.burst.oauthCalls === TARGETS.oauthCalls }),
+    cell: (r) => ({
+      text: `${r.burst.answered201}/${r.burst.initiates}, ${r.burst.oauthCalls}`,
+      pass: r.burst.answered201 === r.burst.initiates && r.burst.oauthCalls === TARGETS.oauthCalls,
+    }),
   },
   {
     name: 'webhook first attempt after callback ack, p50 / p99',
     target: `p50 <= ${TARGETS.webhookLatencyP50Ms} ms`,
-    cell: (r) => ({ text: pair(r.webhooks.latency), pass: r.webhooks.latency.p50Ms <= TARGETS.webhookLatencyP50Ms }),
+    cell: (r) => ({
+      text: pair(r.webhooks.latency),
+      pass: r.webhooks.latency.p50Ms <= TARGETS.webhookLatencyP50Ms,
+    }),
   },
   {
     name: 'webhook deliveries/s, receiver always 200',
     target: `>= ${TARGETS.webhookDeliveriesPerSecond}/s`,
-    cell: (r) => ({ text: `${round(r.webhooks.throughput.perSecond, 0)}/s`, pass: r.webhooks.throughput.perSecond >= TARGETS.webhookDeliveriesPerSecond }),
+    cell: (r) => ({
+      text: `${round(r.webhooks.throughput.perSecond, 0)}/s`,
+      pass: r.webhooks.throughput.perSecond >= TARGETS.webhookDeliveriesPerSecond,
+    }),
   },
   {
     name: 'status lookup p50 / p99 (GET /transactions/:id)',
@@ -81,13 +125,19 @@ const ROWS: Row[] = [
     target: `<= ${TARGETS.lookupP99Ms} ms`,
     cell: (r) => {
       const [shape] = Object.entries(r.lookups.lists).sort(([, a], [, b]) => b.p99Ms - a.p99Ms)[0]!;
-      return { text: `${ms(r.lookups.worstListP99Ms)} (${shape})`, pass: r.lookups.worstListP99Ms <= TARGETS.lookupP99Ms };
+      return {
+        text: `${ms(r.lookups.worstListP99Ms)} (${shape})`,
+        pass: r.lookups.worstListP99Ms <= TARGETS.lookupP99Ms,
+      };
     },
   },
   {
     name: 'peak RSS, server process (VmHWM, compiled)',
     target: `<= ${TARGETS.peakRssMb} MB`,
-    cell: (r) => (r.peakRssMb === undefined ? { text: 'n/a' } : { text: `${round(r.peakRssMb, 1)} MB`, pass: r.peakRssMb <= TARGETS.peakRssMb }),
+    cell: (r) =>
+      r.peakRssMb === undefined
+        ? { text: 'n/a' }
+        : { text: `${round(r.peakRssMb, 1)} MB`, pass: r.peakRssMb <= TARGETS.peakRssMb },
   },
 ];
 
@@ -102,7 +152,8 @@ export function printTable(results: readonly EngineResult[]): void {
     }),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
   process.stdout.write(`\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
 }
@@ -111,14 +162,25 @@ export function printTable(results: readonly EngineResult[]): void {
 export function printInstances(result: InstancesResult): void {
   const pair = (p: { p50Ms: number; p99Ms: number }) => `${round(p.p50Ms)} / ${round(p.p99Ms)} ms`;
   const rows = [
-    ['callbacks/s, one instance', `${round(result.oneInstance.perSecond, 0)} (p99 ${round(result.oneInstance.p99Ms)} ms)`],
-    ['callbacks/s, two instances together', `${round(result.twoInstances.perSecond, 0)} (${result.twoInstances.perInstance.join(' + ')}; p99 ${round(result.twoInstances.p99Ms)} ms)`],
+    [
+      'callbacks/s, one instance',
+      `${round(result.oneInstance.perSecond, 0)} (p99 ${round(result.oneInstance.p99Ms)} ms)`,
+    ],
+    [
+      'callbacks/s, two instances together',
+      `${round(result.twoInstances.perSecond, 0)} (${result.twoInstances.perInstance.join(' + ')}; p99 ${round(result.twoInstances.p99Ms)} ms)`,
+    ],
     ['two instances / one', String(round(result.scaling))],
     ['callback to browser, same instance, p50 / p99', pair(result.commitToBrowser.sameInstance)],
-    ['callback to browser, other instance, p50 / p99 (target p99 <= 50 ms)', pair(result.commitToBrowser.otherInstance)],
+    [
+      'callback to browser, other instance, p50 / p99 (target p99 <= 50 ms)',
+      pair(result.commitToBrowser.otherInstance),
+    ],
   ];
   const width = Math.max(...rows.map(([name]) => name!.length));
-  process.stdout.write(`\nSeveral instances on PostgreSQL (fresh schema; shared through NOTIFY, or Redis with BENCH_REDIS_URL):\n`);
+  process.stdout.write(
+    `\nSeveral instances on PostgreSQL (fresh schema; shared through NOTIFY, or Redis with BENCH_REDIS_URL):\n`,
+  );
   for (const [name, value] of rows) process.stdout.write(`  ${name!.padEnd(width)}  ${value}\n`);
 }
 

@@ -49,29 +49,40 @@ async function main(): Promise<void> {
   const wanted = instances === 'only' ? [] : ((flag('engines') ?? 'sqlite,postgres').split(',') as Engine[]);
   const engines: Engine[] = [];
   for (const engine of wanted) {
-    if (engine === 'postgres' && !(await postgresAnswers())) log(`PostgreSQL does not answer at ${POSTGRES_URL}: skipping its column`);
+    if (engine === 'postgres' && !(await postgresAnswers()))
+      log(`PostgreSQL does not answer at ${POSTGRES_URL}: skipping its column`);
     else engines.push(engine);
   }
 
   // The service runs compiled, as in production (Dockerfile: node dist/main.js), not under tsx,
   // whose loader alone costs ~50 MB of RSS.
   log('compiling the service (tsconfig.bench.json)');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.bench.json'], { cwd: path.join(__dirname, '..'), stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.bench.json'], {
+    cwd: path.join(__dirname, '..'),
+    stdio: 'inherit',
+  });
   // e.g. BENCH_SERVER_NODE_ARGS="--max-old-space-size=128 --max-semi-space-size=8 --cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under load.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? PRODUCTION_NODE_OPTIONS).split(' ').filter(Boolean);
-  log(`server node options: ${nodeArgs.join(' ') || '(none)'}; ${rows.toLocaleString('en')} seeded payments per engine`);
+  log(
+    `server node options: ${nodeArgs.join(' ') || '(none)'}; ${rows.toLocaleString('en')} seeded payments per engine`,
+  );
 
   const results: EngineResult[] = [];
-  for (const engine of engines) results.push(await benchEngine(engine, { rows, postgresUrl: POSTGRES_URL, nodeArgs }));
+  for (const engine of engines)
+    results.push(await benchEngine(engine, { rows, postgresUrl: POSTGRES_URL, nodeArgs }));
 
   // Several instances need the shared database: PostgreSQL.
   let twoInstances: InstancesResult | undefined;
-  if (instances !== 'off' && (await postgresAnswers())) twoInstances = await benchInstances({ postgresUrl: POSTGRES_URL, nodeArgs });
+  if (instances !== 'off' && (await postgresAnswers()))
+    twoInstances = await benchInstances({ postgresUrl: POSTGRES_URL, nodeArgs });
 
   if (results.length > 0) printTable(results);
   if (twoInstances) printInstances(twoInstances);
   for (const result of results) {
-    if (!result.settled.complete) process.stdout.write(`\nWARNING (${result.engine}): not every callback settled its payment; the ingestion figures are not valid.\n`);
+    if (!result.settled.complete)
+      process.stdout.write(
+        `\nWARNING (${result.engine}): not every callback settled its payment; the ingestion figures are not valid.\n`,
+      );
   }
   writeResults(RESULTS_FILE, {
     at: new Date().toISOString(),
@@ -81,7 +92,9 @@ async function main(): Promise<void> {
     twoInstances,
     runSeconds: (Date.now() - started) / 1000,
   });
-  log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  log(
+    `results written to ${path.relative(process.cwd(), RESULTS_FILE)} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }
 
 setTimeout(() => {
@@ -90,6 +103,8 @@ setTimeout(() => {
 }, WHOLE_RUN_LIMIT_MS).unref();
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -24,10 +24,13 @@ async function main(): Promise<void> {
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'oauth-count') send({ type: 'oauth-count', count: service.oauthCallCount() });
     if (message.type === 'memory') send({ type: 'memory', usage: process.memoryUsage() });
-    if (message.type === 'settled') void countSettled(service.database).then((settled) => send({ type: 'settled', ...settled }));
+    if (message.type === 'settled')
+      void countSettled(service.database).then((settled) => send({ type: 'settled', ...settled }));
     if (message.type === 'prune') {
       const started = Date.now();
-      void service.pruneNow().then((pruned) => send({ type: 'pruned', ...pruned, seconds: (Date.now() - started) / 1000 }));
+      void service
+        .pruneNow()
+        .then((pruned) => send({ type: 'pruned', ...pruned, seconds: (Date.now() - started) / 1000 }));
     }
     if (message.type === 'close') shutdown();
   });

@@ -12,10 +12,19 @@ export interface Settled {
 export async function countSettled(db: Database, since = new Date(Date.now() - 3_600_000)): Promise<Settled> {
   const { qb } = db;
   const completed = await db.first(
-    qb.selectFrom('Transaction').select((eb) => eb.fn.countAll<number>().as('count')).where('status', '=', 'completed').where('createdAt', '>=', since).where('projectId', '!=', BIG_PROJECT_ID),
+    qb
+      .selectFrom('Transaction')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('status', '=', 'completed')
+      .where('createdAt', '>=', since)
+      .where('projectId', '!=', BIG_PROJECT_ID),
   );
   const applied = await db.first(
-    qb.selectFrom('CallbackRecord').select((eb) => eb.fn.countAll<number>().as('count')).where('outcome', '=', 'applied').where('receivedAt', '>=', since),
+    qb
+      .selectFrom('CallbackRecord')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('outcome', '=', 'applied')
+      .where('receivedAt', '>=', since),
   );
   return { completed: Number(completed?.count ?? 0), appliedRecords: Number(applied?.count ?? 0) };
 }

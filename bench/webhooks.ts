@@ -37,7 +37,9 @@ function startReceiver() {
     req.on('end', () => {
       const at = performance.now();
       const id = String(req.headers['webhook-id']);
-      const transactionId = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { transaction: { id: string } } }).data.transaction.id;
+      const transactionId = (
+        JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { transaction: { id: string } } }
+      ).data.transaction.id;
       if (!firstArrival.has(transactionId)) firstArrival.set(transactionId, at);
       if (!open) {
         refused += 1;
@@ -49,15 +51,21 @@ function startReceiver() {
     });
   });
   return {
-    listen: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`))),
+    listen: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () =>
+          resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`),
+        ),
+      ),
     setOpen: (value: boolean) => (open = value),
     firstArrival,
     accepted: () => accepted.size,
     refused: () => refused,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -69,14 +77,24 @@ async function until(done: () => boolean, what: string): Promise<void> {
   }
 }
 
-async function registerEndpoint(agent: http.Agent, serverUrl: string, keys: ProjectKeys, url: string): Promise<string> {
+async function registerEndpoint(
+  agent: http.Agent,
+  serverUrl: string,
+  keys: ProjectKeys,
+  url: string,
+): Promise<string> {
   const answer = await signedCall(agent, serverUrl, keys, 'POST', '/api/v1/webhook-endpoints', { url });
   const id = (answer.body as { endpoint?: { id?: string } }).endpoint?.id;
-  if (answer.status !== 201 || !id) throw new Error(`endpoint registration failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+  if (answer.status !== 201 || !id)
+    throw new Error(`endpoint registration failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   return id;
 }
 
-export async function benchWebhooks(opts: { serverUrl: string; adminToken: string; secrets: TransactionSecrets }): Promise<WebhookBenchResult> {
+export async function benchWebhooks(opts: {
+  serverUrl: string;
+  adminToken: string;
+  secrets: TransactionSecrets;
+}): Promise<WebhookBenchResult> {
   const { serverUrl, secrets } = opts;
   const agent = createAgent(BACKLOG_CONCURRENCY);
   const receiver = startReceiver();
@@ -85,16 +103,31 @@ export async function benchWebhooks(opts: { serverUrl: string; adminToken: strin
     // 1. Latency, endpoint up.
     const latencyKeys = await createProject(agent, serverUrl, opts.adminToken);
     await registerEndpoint(agent, serverUrl, latencyKeys, receiverUrl);
-    const payments = await createPending(agent, serverUrl, latencyKeys, LATENCY_CALLBACKS, BACKLOG_CONCURRENCY);
+    const payments = await createPending(
+      agent,
+      serverUrl,
+      latencyKeys,
+      LATENCY_CALLBACKS,
+      BACKLOG_CONCURRENCY,
+    );
     const requests = callbackRequests(payments, secrets, 1_000_000);
     const acknowledgedAt = new Map<string, number>();
     await mapConcurrent(requests.length, LATENCY_CONCURRENCY, async (i) => {
-      const answer = await callJson(agent, { method: 'POST', url: `${serverUrl}${requests[i]!.path}`, body: requests[i]!.body });
+      const answer = await callJson(agent, {
+        method: 'POST',
+        url: `${serverUrl}${requests[i]!.path}`,
+        body: requests[i]!.body,
+      });
       if (answer.status !== 200) throw new Error(`callback refused: ${answer.status}`);
       acknowledgedAt.set(payments[i]!.id, performance.now());
     });
-    await until(() => payments.every((payment) => receiver.firstArrival.has(payment.id)), 'the latency deliveries');
-    const latencies = payments.map((payment) => receiver.firstArrival.get(payment.id)! - acknowledgedAt.get(payment.id)!);
+    await until(
+      () => payments.every((payment) => receiver.firstArrival.has(payment.id)),
+      'the latency deliveries',
+    );
+    const latencies = payments.map(
+      (payment) => receiver.firstArrival.get(payment.id)! - acknowledgedAt.get(payment.id)!,
+    );
 
     // 2. Throughput: a backlog built while the merchant answers 503, then released.
     receiver.setOpen(false);
@@ -103,23 +136,45 @@ export async function benchWebhooks(opts: { serverUrl: string; adminToken: strin
     const backlog = await createPending(agent, serverUrl, backlogKeys, BACKLOG, BACKLOG_CONCURRENCY);
     const backlogRequests = callbackRequests(backlog, secrets, 2_000_000);
     await mapConcurrent(backlogRequests.length, BACKLOG_CONCURRENCY, async (i) => {
-      const answer = await callJson(agent, { method: 'POST', url: `${serverUrl}${backlogRequests[i]!.path}`, body: backlogRequests[i]!.body });
+      const answer = await callJson(agent, {
+        method: 'POST',
+        url: `${serverUrl}${backlogRequests[i]!.path}`,
+        body: backlogRequests[i]!.body,
+      });
       if (answer.status !== 200) throw new Error(`callback refused: ${answer.status}`);
     });
     // Every first attempt has failed; retries are an hour away (the bench's schedule).
     await until(() => receiver.refused() >= BACKLOG, 'the backlog first attempts');
     receiver.setOpen(true);
     const acceptedBefore = receiver.accepted();
-    const disabled = await signedCall(agent, serverUrl, backlogKeys, 'PATCH', `/api/v1/webhook-endpoints/${endpointId}`, { enabled: false });
+    const disabled = await signedCall(
+      agent,
+      serverUrl,
+      backlogKeys,
+      'PATCH',
+      `/api/v1/webhook-endpoints/${endpointId}`,
+      { enabled: false },
+    );
     if (disabled.status !== 200) throw new Error(`disable failed: ${disabled.status}`);
     const started = performance.now();
-    const enabled = await signedCall(agent, serverUrl, backlogKeys, 'PATCH', `/api/v1/webhook-endpoints/${endpointId}`, { enabled: true });
+    const enabled = await signedCall(
+      agent,
+      serverUrl,
+      backlogKeys,
+      'PATCH',
+      `/api/v1/webhook-endpoints/${endpointId}`,
+      { enabled: true },
+    );
     if (enabled.status !== 200) throw new Error(`enable failed: ${enabled.status}`);
     await until(() => receiver.accepted() - acceptedBefore >= BACKLOG, 'the backlog deliveries');
     const seconds = (performance.now() - started) / 1000;
 
     return {
-      latency: { samples: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) },
+      latency: {
+        samples: latencies.length,
+        p50Ms: percentile(latencies, 50),
+        p99Ms: percentile(latencies, 99),
+      },
       throughput: { deliveries: BACKLOG, seconds, perSecond: BACKLOG / seconds },
     };
   } finally {

@@ -8,9 +8,15 @@ import { ConfigError, loadConfig, type Config } from '../src/config';
 export const DEFAULT_DEMO_DATA_DIR = path.join('data', 'demo');
 
 export function loadDemoConfig(env: NodeJS.ProcessEnv): Config {
-  const config = loadConfig({ ...env, DATA_DIR: env.DEMO_DATA_DIR ?? DEFAULT_DEMO_DATA_DIR, DATABASE_URL: env.DEMO_DATABASE_URL });
+  const config = loadConfig({
+    ...env,
+    DATA_DIR: env.DEMO_DATA_DIR ?? DEFAULT_DEMO_DATA_DIR,
+    DATABASE_URL: env.DEMO_DATABASE_URL,
+  });
   if (config.mpesa.environment !== 'simulator') {
-    throw new ConfigError(['MPESA_ENVIRONMENT: the demo runs against the simulator: unset it (or set it to simulator)']);
+    throw new ConfigError([
+      'MPESA_ENVIRONMENT: the demo runs against the simulator: unset it (or set it to simulator)',
+    ]);
   }
   return config;
 }

@@ -13,7 +13,11 @@ export interface DemoKeys {
 
 const KEYS_FILE = 'demo-project.json';
 
-export async function demoProjectKeys(serviceUrl: string, adminToken: string, dataDir: string): Promise<DemoKeys> {
+export async function demoProjectKeys(
+  serviceUrl: string,
+  adminToken: string,
+  dataDir: string,
+): Promise<DemoKeys> {
   const file = path.join(dataDir, KEYS_FILE);
   if (fs.existsSync(file)) {
     const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as DemoKeys;
@@ -31,7 +35,11 @@ async function keysWork(serviceUrl: string, keys: DemoKeys): Promise<boolean> {
     await createClient({ baseUrl: serviceUrl, ...keys, maxRetries: 0 }).transactions.list({ limit: 1 });
     return true;
   } catch (error) {
-    if (error instanceof MpesaBridgeError && (error.code === 'api_key_unknown' || error.code === 'signature_invalid')) return false;
+    if (
+      error instanceof MpesaBridgeError &&
+      (error.code === 'api_key_unknown' || error.code === 'signature_invalid')
+    )
+      return false;
     throw error;
   }
 }
@@ -42,7 +50,11 @@ async function createProject(serviceUrl: string, adminToken: string): Promise<De
     headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ name: 'Checkout demo' }),
   });
-  const body = (await response.json()) as { project?: { id: string; publicKey: string }; secretKey?: string; error?: { message: string } };
+  const body = (await response.json()) as {
+    project?: { id: string; publicKey: string };
+    secretKey?: string;
+    error?: { message: string };
+  };
   if (!response.ok || !body.project || !body.secretKey) {
     throw new Error(`Could not create the demo project: ${body.error?.message ?? `HTTP ${response.status}`}`);
   }

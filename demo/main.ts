@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   const config = demoConfig();
   const demoPort = Number(process.env.DEMO_PORT ?? DEFAULT_DEMO_PORT);
   const service = await startService(config, createLogger(config)).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') fail(`Port ${config.port} is taken (is \`npm start\` running?). Stop it, or run PORT=3100 npm run demo.`);
+    if (error.code === 'EADDRINUSE')
+      fail(
+        `Port ${config.port} is taken (is \`npm start\` running?). Stop it, or run PORT=3100 npm run demo.`,
+      );
     throw error;
   });
   const adminToken = config.adminToken ?? fs.readFileSync(adminTokenFile(config)!, 'utf8').trim();

@@ -28,18 +28,29 @@ export function simulatorTestPhones(): TestPhone[] {
   const local = (phone: string) => `0${phone.slice(3)}`;
   // The summaries name the simulator's options; say what they mean to someone at the page.
   const plain = (summary: string) =>
-    summary.replace(/ after callbackDelayMs/g, ' after a moment').replace(/after lateCallbackMs/g, 'after SIMULATOR_LATE_CALLBACK_MS (20 s by default)');
+    summary
+      .replace(/ after callbackDelayMs/g, ' after a moment')
+      .replace(/after lateCallbackMs/g, 'after SIMULATOR_LATE_CALLBACK_MS (20 s by default)');
   return [
     { phone: '0712345678', outcome: `Any other number: ${plain(DEFAULT_OUTCOME.summary)}` },
-    ...SIMULATED_OUTCOMES.map((outcome) => ({ phone: local(outcome.phoneNumber), outcome: plain(outcome.summary) })),
+    ...SIMULATED_OUTCOMES.map((outcome) => ({
+      phone: local(outcome.phoneNumber),
+      outcome: plain(outcome.summary),
+    })),
   ];
 }
 
 export async function startMerchantBackend(options: MerchantBackendOptions): Promise<RunningMerchantBackend> {
-  const mpesa = createClient({ baseUrl: options.serviceUrl, publicKey: options.publicKey, secretKey: options.secretKey });
+  const mpesa = createClient({
+    baseUrl: options.serviceUrl,
+    publicKey: options.publicKey,
+    secretKey: options.secretKey,
+  });
   const app = createCheckoutApp({ mpesa, testPhones: simulatorTestPhones() });
   const realtime = createRealtimeProxy(options.serviceUrl);
-  const server = http.createServer((req, res) => (realtime.handles(req.url) ? realtime.request(req, res) : app(req, res)));
+  const server = http.createServer((req, res) =>
+    realtime.handles(req.url) ? realtime.request(req, res) : app(req, res),
+  );
   server.on('upgrade', (req, socket, head) => {
     if (realtime.handles(req.url)) realtime.upgrade(req, socket, head);
     else socket.destroy();

@@ -43,7 +43,9 @@ function freePort(): Promise<number> {
 async function startServer(): Promise<Server> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpesa-bridge-postman-'));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = Object.fromEntries(PASSED_THROUGH_ENV.filter((name) => process.env[name]).map((name) => [name, process.env[name]]));
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    PASSED_THROUGH_ENV.filter((name) => process.env[name]).map((name) => [name, process.env[name]]),
+  );
   Object.assign(env, {
     NODE_ENV: 'development',
     MPESA_ENVIRONMENT: 'simulator',
@@ -58,7 +60,11 @@ async function startServer(): Promise<Server> {
   const log = fs.openSync(logFile, 'a');
   // `npm start` is `tsx src/main.ts`; node --import tsx is the same in one process, so SIGTERM
   // reaches the service itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', log, log],
+  });
   fs.closeSync(log);
   return { baseUrl: `http://127.0.0.1:${port}`, dataDir, logFile, child };
 }
@@ -66,7 +72,8 @@ async function startServer(): Promise<Server> {
 async function waitUntilReady(server: Server): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (server.child.exitCode !== null) throw new Error(`the server exited with code ${server.child.exitCode} before it was ready`);
+    if (server.child.exitCode !== null)
+      throw new Error(`the server exited with code ${server.child.exitCode} before it was ready`);
     const ready = await fetch(`${server.baseUrl}/ready`).then(
       (res) => res.status === 200,
       () => false,
@@ -115,17 +122,21 @@ function requestNames(items: (Folder | RequestItem)[]): string[] {
 
 /** What is wrong with a run, beyond newman's own failures: skipped checks and requests that never ran or checked nothing. */
 function problemsOf(summary: NewmanRunSummary, collection: Collection): string[] {
-  const problems = summary.run.failures.map((failure) => `${failure.source?.name ?? failure.at}: ${failure.error.message}`);
+  const problems = summary.run.failures.map(
+    (failure) => `${failure.source?.name ?? failure.at}: ${failure.error.message}`,
+  );
   // Set when newman stopped the run itself (a timeout, say); missing from @types/newman.
   const runError = (summary.run as { error?: unknown }).error;
-  if (runError) problems.push(`run stopped: ${runError instanceof Error ? runError.message : String(runError)}`);
+  if (runError)
+    problems.push(`run stopped: ${runError instanceof Error ? runError.message : String(runError)}`);
   const executions = summary.run.executions;
   const ran = new Set(executions.map((execution) => execution.item.name));
   for (const name of requestNames(collection.item)) if (!ran.has(name)) problems.push(`${name}: never ran`);
   for (const execution of executions) {
     const assertions = execution.assertions ?? [];
     if (assertions.length === 0) problems.push(`${execution.item.name}: no assertion ran`);
-    for (const skipped of assertions.filter((assertion) => assertion.skipped)) problems.push(`${execution.item.name}: skipped "${skipped.assertion}"`);
+    for (const skipped of assertions.filter((assertion) => assertion.skipped))
+      problems.push(`${execution.item.name}: skipped "${skipped.assertion}"`);
   }
   return problems;
 }
@@ -133,7 +144,9 @@ function problemsOf(summary: NewmanRunSummary, collection: Collection): string[]
 function printLogTail(logFile: string): void {
   if (!fs.existsSync(logFile)) return;
   const lines = fs.readFileSync(logFile, 'utf8').trimEnd().split('\n');
-  process.stderr.write(`--- last ${LOG_TAIL_LINES} lines of the server log ---\n${lines.slice(-LOG_TAIL_LINES).join('\n')}\n`);
+  process.stderr.write(
+    `--- last ${LOG_TAIL_LINES} lines of the server log ---\n${lines.slice(-LOG_TAIL_LINES).join('\n')}\n`,
+  );
 }
 
 async function main(): Promise<number> {

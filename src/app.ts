@@ -115,8 +115,15 @@ export function createApp(deps: AppDeps): express.Express {
   // Ready when every shared part this instance needs answers: the database, and Redis when
   // configured (a balancer then sends nothing to an instance that could not serve it).
   app.get('/ready', async (_req, res) => {
-    const answers = (ping: () => Promise<unknown>) => ping().then(() => true, () => false);
-    const [database, redis] = await Promise.all([answers(() => deps.database.ping()), deps.sharedParts?.redis ? answers(deps.sharedParts.redis) : true]);
+    const answers = (ping: () => Promise<unknown>) =>
+      ping().then(
+        () => true,
+        () => false,
+      );
+    const [database, redis] = await Promise.all([
+      answers(() => deps.database.ping()),
+      deps.sharedParts?.redis ? answers(deps.sharedParts.redis) : true,
+    ]);
     const status = !database ? 'database_unreachable' : !redis ? 'redis_unreachable' : 'ready';
     res.status(status === 'ready' ? 200 : 503).json({ status });
   });
@@ -131,20 +138,47 @@ export function createApp(deps: AppDeps): express.Express {
   const guard = createSessionGuard(deps.dashboard);
   const sessions = createSessionScopes(guard, deps.projects.exists);
   const adminAuth = createAdminAuth(deps.adminToken, deps.failureLimits.adminBySource, sessions);
-  app.use(DASHBOARD_API, createDashboardRoutes({ dashboard: deps.dashboard, projects: deps.projects, guard, adminAuth }));
-  app.use('/api/v1/projects', createProjectRoutes({ projects: deps.projects, adminAuth, createLimiter: limits.projectCreate }));
-  app.use('/api/v1/vault', createVaultRoutes({ db: deps.database, vault: deps.vault, keyring: deps.keyring, adminAuth }));
-  const authDeps = { projects: deps.projects, toleranceSeconds: config.signatureToleranceSeconds, replays: deps.replays, failures: deps.failureLimits, sessions };
-  const signed = (idempotentPaths?: string[]) => [createMerchantAuth(authDeps, idempotentPaths), limits.merchant];
+  app.use(
+    DASHBOARD_API,
+    createDashboardRoutes({ dashboard: deps.dashboard, projects: deps.projects, guard, adminAuth }),
+  );
+  app.use(
+    '/api/v1/projects',
+    createProjectRoutes({ projects: deps.projects, adminAuth, createLimiter: limits.projectCreate }),
+  );
+  app.use(
+    '/api/v1/vault',
+    createVaultRoutes({ db: deps.database, vault: deps.vault, keyring: deps.keyring, adminAuth }),
+  );
+  const authDeps = {
+    projects: deps.projects,
+    toleranceSeconds: config.signatureToleranceSeconds,
+    replays: deps.replays,
+    failures: deps.failureLimits,
+    sessions,
+  };
+  const signed = (idempotentPaths?: string[]) => [
+    createMerchantAuth(authDeps, idempotentPaths),
+    limits.merchant,
+  ];
   app.use(
     '/api/v1/transactions',
     ...signed([INITIATE_PATH]),
-    createTransactionRoutes({ transactions: deps.transactions, reconciler: deps.reconciler, amount: config.amount, db: deps.database }),
+    createTransactionRoutes({
+      transactions: deps.transactions,
+      reconciler: deps.reconciler,
+      amount: config.amount,
+      db: deps.database,
+    }),
   );
   app.use(
     '/api/v1/test-payments',
     ...signed([TEST_PAYMENT_PATH]),
-    createTestPaymentRoutes({ transactions: deps.transactions, accounts: deps.accounts, amount: config.amount }),
+    createTestPaymentRoutes({
+      transactions: deps.transactions,
+      accounts: deps.accounts,
+      amount: config.amount,
+    }),
   );
   app.use('/api/v1/webhook-endpoints', ...signed(), createEndpointRoutes(deps.endpoints));
   app.use('/api/v1/mpesa-accounts', ...signed(), createAccountRoutes(deps.accounts));

@@ -14,9 +14,12 @@ const DARAJA_BASE_URLS = {
   production: 'https://api.safaricom.co.ke',
 } as const;
 
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((item) => item.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 
@@ -43,8 +46,13 @@ const trustProxy = z.string().transform((raw, ctx): boolean | number | string[] 
   if (value === '' || value === 'false') return false;
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value);
-  const entries = value.split(',').map((item) => item.trim()).filter(Boolean);
-  const bad = entries.filter((entry) => !PROXY_NAMES.includes(entry) && !ipaddr.isValid(entry) && !ipaddr.isValidCIDR(entry));
+  const entries = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  const bad = entries.filter(
+    (entry) => !PROXY_NAMES.includes(entry) && !ipaddr.isValid(entry) && !ipaddr.isValidCIDR(entry),
+  );
   if (bad.length > 0) {
     ctx.addIssue({
       code: 'custom',
@@ -71,7 +79,13 @@ const envSchema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes); generate with: openssl rand -hex 32')
     .optional(),
   // Older master keys, newest first, while values they sealed are re-sealed (README: key rotation).
-  MASTER_KEY_PREVIOUS: csv.pipe(z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'must list keys of 64 hex characters, separated by commas'))).optional(),
+  MASTER_KEY_PREVIOUS: csv
+    .pipe(
+      z.array(
+        z.string().regex(/^[0-9a-fA-F]{64}$/, 'must list keys of 64 hex characters, separated by commas'),
+      ),
+    )
+    .optional(),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
 
   MPESA_BASE_URL: z.url().optional(),
@@ -80,21 +94,36 @@ const envSchema = z.object({
   SIMULATOR_ENABLED: z.enum(['true', 'false'], 'must be true or false').optional(),
   MPESA_CONSUMER_KEY: z.string().min(1).optional(),
   MPESA_CONSUMER_SECRET: z.string().min(1).optional(),
-  MPESA_SHORTCODE: z.string().regex(/^\d{5,7}$/, 'must be 5 to 7 digits').optional(),
+  MPESA_SHORTCODE: z
+    .string()
+    .regex(/^\d{5,7}$/, 'must be 5 to 7 digits')
+    .optional(),
   MPESA_PASSKEY: z.string().min(1).optional(),
-  MPESA_TILL_NUMBER: z.string().regex(/^\d{5,8}$/, 'must be 5 to 8 digits').optional(),
+  MPESA_TILL_NUMBER: z
+    .string()
+    .regex(/^\d{5,8}$/, 'must be 5 to 8 digits')
+    .optional(),
   MPESA_TIMEOUT_MS: int(100, 120_000).default(15_000),
   CALLBACK_BASE_URL: z.url().optional(),
   CALLBACK_ALLOWED_IPS: csv.optional(),
   TRUST_PROXY: trustProxy.optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
-  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1 to 64 letters, digits or _ : . -').default('mpesa-bridge:'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, 'must be 1 to 64 letters, digits or _ : . -')
+    .default('mpesa-bridge:'),
   // GET /metrics (Prometheus) on an address of its own; not served when METRICS_PORT is unset.
   METRICS_PORT: int(0, 65535).optional(),
   METRICS_HOST: z.string().min(1).optional(),
 
   CORS_ORIGINS: csv.optional(),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 64kb').default('64kb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, 'must look like 64kb')
+    .default('64kb'),
   RATE_LIMIT_WINDOW_MS: int(1000).default(60_000),
   RATE_LIMIT_MAX: int(1).default(300),
   PROJECT_CREATE_RATE_LIMIT_MAX: int(1).default(20),
@@ -180,11 +209,21 @@ function buildConfig(env: Env) {
        */
       baseUrls: {
         simulator: env.MPESA_ENVIRONMENT === 'simulator' ? env.MPESA_BASE_URL : undefined,
-        sandbox: env.MPESA_SANDBOX_BASE_URL ?? (env.MPESA_ENVIRONMENT === 'sandbox' ? env.MPESA_BASE_URL : undefined) ?? DARAJA_BASE_URLS.sandbox,
-        production: env.MPESA_PRODUCTION_BASE_URL ?? (env.MPESA_ENVIRONMENT === 'production' ? env.MPESA_BASE_URL : undefined) ?? DARAJA_BASE_URLS.production,
+        sandbox:
+          env.MPESA_SANDBOX_BASE_URL ??
+          (env.MPESA_ENVIRONMENT === 'sandbox' ? env.MPESA_BASE_URL : undefined) ??
+          DARAJA_BASE_URLS.sandbox,
+        production:
+          env.MPESA_PRODUCTION_BASE_URL ??
+          (env.MPESA_ENVIRONMENT === 'production' ? env.MPESA_BASE_URL : undefined) ??
+          DARAJA_BASE_URLS.production,
       },
       consumerKey: required('MPESA_CONSUMER_KEY', env.MPESA_CONSUMER_KEY, 'simulator-consumer-key'),
-      consumerSecret: required('MPESA_CONSUMER_SECRET', env.MPESA_CONSUMER_SECRET, 'simulator-consumer-secret'),
+      consumerSecret: required(
+        'MPESA_CONSUMER_SECRET',
+        env.MPESA_CONSUMER_SECRET,
+        'simulator-consumer-secret',
+      ),
       shortcode: required('MPESA_SHORTCODE', env.MPESA_SHORTCODE, SANDBOX_SHORTCODE),
       passkey: required('MPESA_PASSKEY', env.MPESA_PASSKEY, SANDBOX_PASSKEY),
       tillNumber: env.MPESA_TILL_NUMBER ?? (simulated ? '5050505' : undefined),
@@ -193,13 +232,17 @@ function buildConfig(env: Env) {
     callbacks: {
       baseUrl: simulated ? env.CALLBACK_BASE_URL : required('CALLBACK_BASE_URL', env.CALLBACK_BASE_URL),
       // Simulator callbacks come from this machine; real ones from Safaricom's addresses.
-      allowedIps: env.CALLBACK_ALLOWED_IPS ?? (simulated ? ['127.0.0.1', '::1'] : [...SAFARICOM_CALLBACK_IPS]),
+      allowedIps:
+        env.CALLBACK_ALLOWED_IPS ?? (simulated ? ['127.0.0.1', '::1'] : [...SAFARICOM_CALLBACK_IPS]),
     },
     trustProxy: env.TRUST_PROXY ?? false,
     /** Shared state of several instances (replay guard, failure limits); memory when unset. */
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     /** Where GET /metrics listens (src/metrics); undefined: nowhere. */
-    metrics: env.METRICS_PORT === undefined ? undefined : { port: env.METRICS_PORT, host: env.METRICS_HOST ?? env.HOST },
+    metrics:
+      env.METRICS_PORT === undefined
+        ? undefined
+        : { port: env.METRICS_PORT, host: env.METRICS_HOST ?? env.HOST },
     corsOrigins: env.CORS_ORIGINS ?? (simulated ? ['*'] : []),
     bodyLimit: env.BODY_LIMIT,
     bodyLimitBytes: bodyLimitBytes(env.BODY_LIMIT),
@@ -262,9 +305,14 @@ function buildConfig(env: Env) {
   if (config.reconciliation.expireAfterMs <= config.reconciliation.afterMs) {
     problems.push('RECONCILE_EXPIRE_AFTER: must be longer than RECONCILE_AFTER');
   }
-  if (config.dashboard.sessionIdleMs > config.dashboard.sessionMaxMs) problems.push('DASHBOARD_SESSION_IDLE: must not exceed DASHBOARD_SESSION_MAX');
+  if (config.dashboard.sessionIdleMs > config.dashboard.sessionMaxMs)
+    problems.push('DASHBOARD_SESSION_IDLE: must not exceed DASHBOARD_SESSION_MAX');
   if (config.amount.min > config.amount.max) problems.push('AMOUNT_MIN: must not exceed AMOUNT_MAX');
-  if (!simulated && config.callbacks.baseUrl !== undefined && !config.callbacks.baseUrl.startsWith('https://')) {
+  if (
+    !simulated &&
+    config.callbacks.baseUrl !== undefined &&
+    !config.callbacks.baseUrl.startsWith('https://')
+  ) {
     problems.push('CALLBACK_BASE_URL: Safaricom requires a public https:// URL outside the simulator');
   }
   return { config, problems };
@@ -293,12 +341,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const invalid = new Set(issues.map((issue) => String(issue.path[0])));
   // The bad variables are dropped (back to their defaults) so the rest can still be checked:
   // a missing secret is reported beside a bad port, not after the next restart.
-  const env = parsed.success ? parsed.data : envSchema.parse(Object.fromEntries(Object.entries(source).filter(([name]) => !invalid.has(name))));
+  const env = parsed.success
+    ? parsed.data
+    : envSchema.parse(Object.fromEntries(Object.entries(source).filter(([name]) => !invalid.has(name))));
   const built = buildConfig(env);
   const problems = [
     ...issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`),
     // A cross-variable check that read a dropped variable's default would only mislead.
-    ...built.problems.filter((problem) => ![...invalid].some((name) => new RegExp(`\\b${name}\\b`).test(problem))),
+    ...built.problems.filter(
+      (problem) => ![...invalid].some((name) => new RegExp(`\\b${name}\\b`).test(problem)),
+    ),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(built.config);

@@ -65,7 +65,12 @@ export class AppError extends Error {
 }
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; requestId: string | undefined; details?: Record<string, unknown> };
+  error: {
+    code: ErrorCode;
+    message: string;
+    requestId: string | undefined;
+    details?: Record<string, unknown>;
+  };
 }
 
 export function errorBody(error: AppError): ErrorBody {
@@ -100,7 +105,9 @@ function fromFramework(error: unknown): AppError | undefined {
   if (error instanceof URIError) {
     // The router decodes path parameters; a bad %-sequence fails there (router 2.x decodeParam).
     const message = 'is not valid percent-encoded UTF-8';
-    return new AppError('validation_failed', `A path parameter ${message}`, { fields: [{ field: '(path)', in: 'path', message }] });
+    return new AppError('validation_failed', `A path parameter ${message}`, {
+      fields: [{ field: '(path)', in: 'path', message }],
+    });
   }
   if (!error || typeof error !== 'object') return undefined;
   const { type, status, statusCode, code, charset, encoding } = error as FrameworkError;
@@ -110,23 +117,34 @@ function fromFramework(error: unknown): AppError | undefined {
     case 'entity.too.large':
       return new AppError('payload_too_large', 'The request body is too large');
     case 'charset.unsupported':
-      return new AppError('unsupported_media_type', `The body's charset ${String(charset).slice(0, 40)} is not supported; send UTF-8 JSON`, { expected: 'application/json' });
+      return new AppError(
+        'unsupported_media_type',
+        `The body's charset ${String(charset).slice(0, 40)} is not supported; send UTF-8 JSON`,
+        { expected: 'application/json' },
+      );
     case 'encoding.unsupported':
-      return new AppError('unsupported_media_type', `Content-Encoding ${String(encoding).slice(0, 40)} is not supported; send identity, gzip, deflate or br`);
+      return new AppError(
+        'unsupported_media_type',
+        `Content-Encoding ${String(encoding).slice(0, 40)} is not supported; send identity, gzip, deflate or br`,
+      );
     case 'request.aborted':
     case 'request.size.invalid':
       return new AppError('body_unreadable', 'The request body ended before its Content-Length');
   }
   // zlib (Z_DATA_ERROR, ...) and brotli (ERR__ERROR_FORMAT_...) failing on the body's bytes.
   if (typeof code === 'string' && /^(Z_|ERR__)/.test(code)) {
-    return new AppError('body_unreadable', 'The request body could not be decompressed as its Content-Encoding says');
+    return new AppError(
+      'body_unreadable',
+      'The request body could not be decompressed as its Content-Encoding says',
+    );
   }
   // Last resort: whatever else marks itself a client fault (http-errors' 4xx) is answered as
   // one, in our shape, rather than as our 500.
   const httpStatus = typeof status === 'number' ? status : statusCode;
   if (typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500) {
     if (httpStatus === 413) return new AppError('payload_too_large', 'The request is too large');
-    if (httpStatus === 415) return new AppError('unsupported_media_type', 'Send the body as Content-Type: application/json');
+    if (httpStatus === 415)
+      return new AppError('unsupported_media_type', 'Send the body as Content-Type: application/json');
     return new AppError('bad_request', 'The request is malformed');
   }
   return undefined;
@@ -140,6 +158,9 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     if (!known) logger.error('unhandled error', { error: err, method: req.method, path: pathForLog(req) });
     else if (error.status >= 500) logger.warn('request failed', { code: error.code, path: pathForLog(req) });
     if (res.headersSent) return;
-    res.status(error.status).set(error.headers ?? {}).json(errorBody(error));
+    res
+      .status(error.status)
+      .set(error.headers ?? {})
+      .json(errorBody(error));
   };
 }

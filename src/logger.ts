@@ -14,7 +14,8 @@ const CALLBACK_TOKEN = /(\/api\/v1\/callbacks\/(?:stk|mpesa)\/[^/\s?#"']+\/)[^/\
 // A CheckoutRequestID ends with the customer's phone, without its 254 (docs/daraja.md §2).
 const CHECKOUT_REQUEST_PHONE = /(ws_CO_\d*?)([17]\d{2})\d{3}(\d{3})(?!\d)/g;
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@"']+@/gi;
-const SECRET_QUERY_PARAM = /([?&][^=&\s#"']*(?:secret|passkey|password|token|signature|key|auth)[^=&\s#"']*=)[^&\s#"']*/gi;
+const SECRET_QUERY_PARAM =
+  /([?&][^=&\s#"']*(?:secret|passkey|password|token|signature|key|auth)[^=&\s#"']*=)[^&\s#"']*/gi;
 
 /**
  * 254712345678 -> 254712***678, and the same phone at the end of a CheckoutRequestID
@@ -35,13 +36,17 @@ export function maskPhone(text: string): string {
  */
 export function redactText(text: string): string {
   return maskPhone(
-    text.replace(CALLBACK_TOKEN, '$1[redacted]').replace(URL_CREDENTIALS, '$1[redacted]@').replace(SECRET_QUERY_PARAM, '$1[redacted]'),
+    text
+      .replace(CALLBACK_TOKEN, '$1[redacted]')
+      .replace(URL_CREDENTIALS, '$1[redacted]@')
+      .replace(SECRET_QUERY_PARAM, '$1[redacted]'),
   );
 }
 
 function redact(value: unknown, key = '', depth = 0): unknown {
   if (depth > 6) return '[deep]';
-  if (typeof value === 'string') return SECRET_FIELD.test(key) && key !== 'publicKey' ? '[redacted]' : redactText(value);
+  if (typeof value === 'string')
+    return SECRET_FIELD.test(key) && key !== 'publicKey' ? '[redacted]' : redactText(value);
   if (typeof value === 'number') return /phone|msisdn/i.test(key) ? maskPhone(String(value)) : value;
   if (Array.isArray(value)) return value.map((item) => redact(item, key, depth + 1));
   if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
@@ -64,7 +69,8 @@ const redactFormat = winston.format((info) => {
 // winston runs the formats before its transports filter by level; dropping disabled levels
 // first keeps a debug/info line on a hot path from paying for redaction it never needed.
 const LEVELS = winston.config.npm.levels;
-const levelFilter = (level: string) => winston.format((info) => ((LEVELS[info.level] ?? 0) <= (LEVELS[level] ?? 0) ? info : false))();
+const levelFilter = (level: string) =>
+  winston.format((info) => ((LEVELS[info.level] ?? 0) <= (LEVELS[level] ?? 0) ? info : false))();
 
 export function createLogger(config: Pick<Config, 'log'>, silent = false): Logger {
   const formats = [levelFilter(config.log.level), redactFormat(), winston.format.timestamp()];

@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       const lines = error.problems.map((problem) => `  ${problem}\n`).join('');
-      process.stderr.write(`Configuration error${error.problems.length > 1 ? 's' : ''} (fix all, then start again):\n${lines}`);
+      process.stderr.write(
+        `Configuration error${error.problems.length > 1 ? 's' : ''} (fix all, then start again):\n${lines}`,
+      );
       process.exit(1);
     }
     throw error;

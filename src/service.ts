@@ -80,7 +80,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   if (applied.length > 0) logger.info('database migrated', { applied, engine: database.engine });
   // What several instances share: replays seen (Redis, else the database), and every limit's
   // counts (Redis, else PostgreSQL, else, on SQLite's one instance, memory).
-  const redis = config.redis.url ? await connectRedis(config.redis.url, config.redis.keyPrefix, logger) : undefined;
+  const redis = config.redis.url
+    ? await connectRedis(config.redis.url, config.redis.keyPrefix, logger)
+    : undefined;
   const replays = createReplayGuard({ redis, db: database });
   const limiterStore = createLimiterStore({ redis, postgres: database.postgres });
   const failureLimits = createFailureLimits(limiterStore, config.failureLimits);
@@ -99,7 +101,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const db = database;
   const vault = createVault(serviceSecrets.keyring);
   // Daraja per environment; the simulator's is this service's own /simulator unless MPESA_BASE_URL moves it.
-  const simulatorUrl = config.simulator.enabled ? (config.mpesa.baseUrls.simulator ?? `${localUrl}${SIMULATOR_MOUNT}`) : undefined;
+  const simulatorUrl = config.simulator.enabled
+    ? (config.mpesa.baseUrls.simulator ?? `${localUrl}${SIMULATOR_MOUNT}`)
+    : undefined;
   const apps = createDarajaApps({
     baseUrls: { ...config.mpesa.baseUrls, simulator: simulatorUrl },
     timeoutMs: config.mpesa.timeoutMs,
@@ -112,14 +116,21 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const simulator = config.simulator.enabled
     ? createSimulator({
         ...simulatorOptionsFrom(config, logger),
-        directory: config.mpesa.simulated ? combinedDirectory(configuredDirectory(config), accounts.simulatorDirectory()) : accounts.simulatorDirectory(),
+        directory: config.mpesa.simulated
+          ? combinedDirectory(configuredDirectory(config), accounts.simulatorDirectory())
+          : accounts.simulatorDirectory(),
       })
     : undefined;
 
   const events = createTransactionEvents();
   const settlePayment = createSettlement({ db, events });
   const transactionSecrets = createTransactionSecrets(serviceSecrets.keyring);
-  const projects = createProjectsService({ db, vault, accounts, defaultMode: modeOf(config.mpesa.environment) });
+  const projects = createProjectsService({
+    db,
+    vault,
+    accounts,
+    defaultMode: modeOf(config.mpesa.environment),
+  });
   const callbacks = createCallbacksService({ db, settlePayment, events, logger, metrics: metrics.callbacks });
   const transactions = createTransactionsService({
     db,
@@ -134,13 +145,37 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     pushTimeoutMs: config.mpesa.timeoutMs,
     reconcileAfterMs: config.reconciliation.afterMs,
   });
-  const deliveryWorker = createDeliveryWorker({ db, vault, config: config.webhooks, logger, metrics: metrics.webhooks });
+  const deliveryWorker = createDeliveryWorker({
+    db,
+    vault,
+    config: config.webhooks,
+    logger,
+    metrics: metrics.webhooks,
+  });
   // Every committed event (outbox) is to be sent: now.
   events.onRecorded(() => deliveryWorker.wake());
   // One pace per Daraja app for the whole deployment (the database's, shared) or, on SQLite, this process's.
-  const pacer = createPacer(config.reconciliation.queriesPerSecond, database.postgres ? postgresPaceStore(database) : memoryPaceStore());
-  const reconciler = createReconciler({ db, settlePayment, accounts, apps, pacer, config: config.reconciliation, logger, metrics: metrics.reconciliation });
-  const reconcileWorker = createReconcileWorker({ db, reconciler, pacer, config: config.reconciliation, logger });
+  const pacer = createPacer(
+    config.reconciliation.queriesPerSecond,
+    database.postgres ? postgresPaceStore(database) : memoryPaceStore(),
+  );
+  const reconciler = createReconciler({
+    db,
+    settlePayment,
+    accounts,
+    apps,
+    pacer,
+    config: config.reconciliation,
+    logger,
+    metrics: metrics.reconciliation,
+  });
+  const reconcileWorker = createReconcileWorker({
+    db,
+    reconciler,
+    pacer,
+    config: config.reconciliation,
+    logger,
+  });
   const pruneWorker = createPruneWorker({ db, config: config.retention, logger });
 
   const endpoints = createEndpointsService({ db, vault, config: config.webhooks, wake: deliveryWorker.wake });
@@ -206,12 +241,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   if (serviceSecrets.keyring.all.length > 1) {
     reencryptAll(db, vault).then(
       (resealed) => logger.info('secrets re-sealed with the newest master key', { resealed }),
-      (error: unknown) => logger.error('re-sealing secrets failed; POST /api/v1/vault/reencrypt retries', { error }),
+      (error: unknown) =>
+        logger.error('re-sealing secrets failed; POST /api/v1/vault/reencrypt retries', { error }),
     );
   }
 
   // Callbacks acknowledged but not applied before a crash are applied now, then on a timer.
-  const sweep = () => callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error }));
+  const sweep = () =>
+    callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error }));
   await sweep();
   const sweeper = setInterval(sweep, CALLBACK_SWEEP_INTERVAL_MS);
   sweeper.unref();
@@ -236,12 +273,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       await drained;
       clearTimeout(deadline);
       const workersStopped = Promise.all([deliveryWorker.stop(), reconcileWorker.stop(), pruneWorker.stop()]);
-      await settleWithin(workersStopped, config.shutdownTimeoutMs, () => logger.warn('workers did not stop in time; leases let another run retry'));
+      await settleWithin(workersStopped, config.shutdownTimeoutMs, () =>
+        logger.warn('workers did not stop in time; leases let another run retry'),
+      );
       deliveryWorker.abort();
       peers?.stop();
       stopProjectStream();
       await realtime.close();
-      await settleWithin(database.close(), config.shutdownTimeoutMs, () => logger.warn('database did not close in time'));
+      await settleWithin(database.close(), config.shutdownTimeoutMs, () =>
+        logger.warn('database did not close in time'),
+      );
       if (redis) await closeRedis(redis);
       await metricsServer?.close();
     })());
@@ -252,7 +293,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     port,
     database,
     // The deployment's own account's Daraja (the start banner shows it).
-    mpesaBaseUrl: (config.mpesa.environment === 'simulator' ? simulatorUrl : config.mpesa.baseUrls[config.mpesa.environment]) ?? '(the simulator is not enabled)',
+    mpesaBaseUrl:
+      (config.mpesa.environment === 'simulator'
+        ? simulatorUrl
+        : config.mpesa.baseUrls[config.mpesa.environment]) ?? '(the simulator is not enabled)',
     metricsUrl: metricsServer?.url,
     secretsGeneratedIn: serviceSecrets.generatedIn,
     oauthCallCount: apps.oauthCallCount,
@@ -271,6 +315,12 @@ async function settleWithin(work: Promise<unknown>, ms: number, onTimeout: () =>
     }, ms);
     timer.unref();
   });
-  await Promise.race([work.then(() => undefined, () => undefined), timeout]);
+  await Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    timeout,
+  ]);
   clearTimeout(timer);
 }

@@ -27,14 +27,19 @@ function browsableHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-export function startBanner(config: Config, running: { port: number; mpesaBaseUrl: string; metricsUrl?: string }, cwd = process.cwd()): StartBanner {
+export function startBanner(
+  config: Config,
+  running: { port: number; mpesaBaseUrl: string; metricsUrl?: string },
+  cwd = process.cwd(),
+): StartBanner {
   const url = `http://${browsableHost(config.host)}:${running.port}`;
   const docs = `${url}${DOCS_PATH}`;
   const dashboard = `${url}${DASHBOARD_PATH}/`;
   const database = config.databaseUrl.startsWith('file:') ? 'SQLite' : 'PostgreSQL';
   const environment = config.mpesa.environment;
   const tokenFile = adminTokenFile(config);
-  const shownFile = tokenFile && !path.relative(cwd, tokenFile).startsWith('..') ? path.relative(cwd, tokenFile) : tokenFile;
+  const shownFile =
+    tokenFile && !path.relative(cwd, tokenFile).startsWith('..') ? path.relative(cwd, tokenFile) : tokenFile;
   const lines = [
     '',
     `  mpesa-bridge is up: ${MODE_LABELS[environment]}, ${database}`,

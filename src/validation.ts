@@ -14,8 +14,14 @@ export interface FieldProblem {
   message: string;
 }
 
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, source: InputSource): z.infer<S> {
-  const result = schema.safeParse(input ?? (typeof source === 'object' ? undefined : {}), { error: fallbackMessage });
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  source: InputSource,
+): z.infer<S> {
+  const result = schema.safeParse(input ?? (typeof source === 'object' ? undefined : {}), {
+    error: fallbackMessage,
+  });
   if (result.success) return result.data;
   const fields = result.error.issues.flatMap((issue) => problemsOf(issue, source));
   const more = fields.length > 1 ? ` (and ${fields.length - 1} more in details.fields)` : '';
@@ -26,7 +32,8 @@ function problemsOf(issue: z.core.$ZodIssue, source: InputSource): FieldProblem[
   const where = typeof source === 'object' ? 'header' : source;
   const root = typeof source === 'object' ? source.header : '(body)';
   if (issue.code === 'unrecognized_keys') {
-    const message = where === 'body' ? 'is not a field of this request' : 'is not a parameter of this request';
+    const message =
+      where === 'body' ? 'is not a field of this request' : 'is not a parameter of this request';
     return issue.keys.map((key) => ({ field: key.slice(0, 100).toWellFormed(), in: where, message }));
   }
   // A path echoes the client's own keys: kept short and well-formed.
@@ -48,7 +55,8 @@ function sentence({ field, in: where, message }: FieldProblem): string {
  */
 export function expecting(requirement: string) {
   return {
-    error: (issue: { input?: unknown }) => (issue.input === undefined ? `is required (${requirement})` : `must be ${requirement}`),
+    error: (issue: { input?: unknown }) =>
+      issue.input === undefined ? `is required (${requirement})` : `must be ${requirement}`,
   };
 }
 
@@ -66,15 +74,27 @@ const EXPECTED: Record<string, string> = {
 export function fallbackMessage(issue: z.core.$ZodRawIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `must be ${EXPECTED[issue.expected] ?? issue.expected}`;
+      return issue.input === undefined
+        ? 'is required'
+        : `must be ${EXPECTED[issue.expected] ?? issue.expected}`;
     case 'too_small':
-      return issue.origin === 'string' ? `must be at least ${issue.minimum} characters` : issue.origin === 'array' ? `must list at least ${issue.minimum}` : `must be at least ${issue.minimum}`;
+      return issue.origin === 'string'
+        ? `must be at least ${issue.minimum} characters`
+        : issue.origin === 'array'
+          ? `must list at least ${issue.minimum}`
+          : `must be at least ${issue.minimum}`;
     case 'too_big':
-      return issue.origin === 'string' ? `must be at most ${issue.maximum} characters` : issue.origin === 'array' ? `must list at most ${issue.maximum}` : `must be at most ${issue.maximum}`;
+      return issue.origin === 'string'
+        ? `must be at most ${issue.maximum} characters`
+        : issue.origin === 'array'
+          ? `must list at most ${issue.maximum}`
+          : `must be at most ${issue.maximum}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
     case 'invalid_format':
-      return issue.format === 'datetime' ? 'must be an ISO 8601 date-time with a time zone, e.g. 2025-01-31T23:59:59+03:00' : `must be a valid ${issue.format}`;
+      return issue.format === 'datetime'
+        ? 'must be an ISO 8601 date-time with a time zone, e.g. 2025-01-31T23:59:59+03:00'
+        : `must be a valid ${issue.format}`;
     default:
       return 'is not valid here';
   }
@@ -92,7 +112,9 @@ export const UNCLEAN_TEXT = 'must not contain NUL or unpaired surrogate characte
  * field. Chain the field's own checks (each with its `expecting` message) after it.
  */
 export function text(requirement?: string) {
-  return z.string(requirement ? expecting(requirement) : undefined).refine(isCleanText, { message: UNCLEAN_TEXT, abort: true });
+  return z
+    .string(requirement ? expecting(requirement) : undefined)
+    .refine(isCleanText, { message: UNCLEAN_TEXT, abort: true });
 }
 
 /** How deep a parsed JSON value nests and whether all its strings (keys too) are clean, without recursion. */

@@ -47,9 +47,11 @@ export class CliError extends Error {
 
 /** Fixes for the errors a CLI user meets most, keyed by the service's code. */
 const FIXES: Record<string, string> = {
-  api_key_unknown: 'The keys are not this service’s: run `mpesa-bridge login` again (or check --profile and MPESA_BRIDGE_* variables)',
+  api_key_unknown:
+    'The keys are not this service’s: run `mpesa-bridge login` again (or check --profile and MPESA_BRIDGE_* variables)',
   signature_invalid: 'The secret key does not match the public key: run `mpesa-bridge login` again',
-  signature_expired: 'This machine’s clock is off: sync it (e.g. `timedatectl set-ntp true`), then try again; `mpesa-bridge doctor` shows by how much',
+  signature_expired:
+    'This machine’s clock is off: sync it (e.g. `timedatectl set-ntp true`), then try again; `mpesa-bridge doctor` shows by how much',
   project_disabled: 'The project is disabled: its operator can enable it again (PATCH /api/v1/projects/:id)',
   network_error: 'Is the service running at that URL? Check it with `mpesa-bridge doctor`',
   rate_limited: 'Wait a little and try again',
@@ -60,7 +62,11 @@ const FIXES: Record<string, string> = {
 export function toCliError(error: unknown): CliError {
   if (error instanceof CliError) return error;
   if (error instanceof MpesaBridgeTimeoutError) {
-    return new CliError(error.message, { exit: EXIT.failed, code: error.code, details: { transactionId: error.transactionId, lastStatus: error.lastStatus } });
+    return new CliError(error.message, {
+      exit: EXIT.failed,
+      code: error.code,
+      details: { transactionId: error.transactionId, lastStatus: error.lastStatus },
+    });
   }
   if (error instanceof MpesaBridgeError) {
     return new CliError(error.message, {

@@ -13,19 +13,27 @@ export function parseDuration(value: string): number {
 }
 
 export function parseAmount(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected whole shillings, e.g. 10 (M-Pesa takes no cents)');
+  if (!/^\d+$/.test(value))
+    throw new InvalidArgumentError('expected whole shillings, e.g. 10 (M-Pesa takes no cents)');
   return Number(value);
 }
 
 export function parseList(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /** A time or date as given (ISO 8601), or a duration back from now ("24h": a day ago). */
 export function parseSince(value: string): string {
-  if (/^\d+(ms|s|m|h|d)$/.test(value.trim())) return new Date(Date.now() - parseDuration(value)).toISOString();
+  if (/^\d+(ms|s|m|h|d)$/.test(value.trim()))
+    return new Date(Date.now() - parseDuration(value)).toISOString();
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('expected an ISO date-time (2026-01-31T09:00:00Z) or a duration back from now (24h)');
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError(
+      'expected an ISO date-time (2026-01-31T09:00:00Z) or a duration back from now (24h)',
+    );
   return date.toISOString();
 }
 
@@ -41,7 +49,8 @@ export function clock(iso: string | Date = new Date()): string {
   return date.toTimeString().slice(0, 8);
 }
 
-export const kes = (amount: number | null | undefined) => (amount === null || amount === undefined ? '' : `KES ${amount.toLocaleString('en-KE')}`);
+export const kes = (amount: number | null | undefined) =>
+  amount === null || amount === undefined ? '' : `KES ${amount.toLocaleString('en-KE')}`;
 
 export function paintStatus(color: Colors, status: string): string {
   if (status === 'completed') return color.green(status);
@@ -53,12 +62,19 @@ export function paintStatus(color: Colors, status: string): string {
 export function outcomeSentence(transaction: Transaction): string {
   const amount = kes(transaction.amountPaid ?? transaction.amount);
   if (transaction.status === 'completed') {
-    const receipt = transaction.mpesaReceiptNumber ? `receipt ${transaction.mpesaReceiptNumber}` : 'no receipt yet (settled by STK Query; it comes with the callback)';
-    const mismatch = transaction.amountMismatch ? ` — but ${kes(transaction.amountPaid)} was paid, not the ${kes(transaction.amount)} asked` : '';
+    const receipt = transaction.mpesaReceiptNumber
+      ? `receipt ${transaction.mpesaReceiptNumber}`
+      : 'no receipt yet (settled by STK Query; it comes with the callback)';
+    const mismatch = transaction.amountMismatch
+      ? ` — but ${kes(transaction.amountPaid)} was paid, not the ${kes(transaction.amount)} asked`
+      : '';
     return `Paid ${amount}, ${receipt}${mismatch}`;
   }
-  if (transaction.status === 'pending') return `Still pending: ${transaction.customerMessage ?? 'no answer from M-Pesa yet'}`;
-  const reason = transaction.failure ? `${transaction.failure.message} (${transaction.failure.code}${transaction.failure.resultCode !== null ? `, ResultCode ${transaction.failure.resultCode}` : ''})` : 'no reason given';
+  if (transaction.status === 'pending')
+    return `Still pending: ${transaction.customerMessage ?? 'no answer from M-Pesa yet'}`;
+  const reason = transaction.failure
+    ? `${transaction.failure.message} (${transaction.failure.code}${transaction.failure.resultCode !== null ? `, ResultCode ${transaction.failure.resultCode}` : ''})`
+    : 'no reason given';
   return `${transaction.status[0]!.toUpperCase()}${transaction.status.slice(1)}: ${reason}`;
 }
 

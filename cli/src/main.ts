@@ -15,21 +15,34 @@ import { registerWebhooks } from './commands/webhooks';
 import { registerDoctor } from './commands/doctor';
 import { CLI_VERSION } from './version';
 
-
 /** What a command's action does; its exit code (default 0). */
 export type Handler<A extends unknown[]> = (context: Context, ...args: A) => Promise<ExitCode | void>;
 
 /** Registers commands: `action(handler)` wraps a handler with the context and error handling. */
-export type Registrar = (program: Command, action: <A extends unknown[]>(handler: Handler<A>) => (...args: unknown[]) => Promise<void>) => void;
+export type Registrar = (
+  program: Command,
+  action: <A extends unknown[]>(handler: Handler<A>) => (...args: unknown[]) => Promise<void>,
+) => void;
 
-export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
+export async function run(
+  argv: string[],
+  io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },
+): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('mpesa-bridge');
   program
-    .description('mpesa-bridge from your terminal: webhooks to localhost without a tunnel, test payments by outcome, live callbacks, deployment checks')
+    .description(
+      'mpesa-bridge from your terminal: webhooks to localhost without a tunnel, test payments by outcome, live callbacks, deployment checks',
+    )
     .version(CLI_VERSION, '-v, --version')
-    .option('--json', 'machine-readable output: one JSON document (a JSON object per line for listen and tail); errors as JSON on stderr')
-    .option('-p, --profile <name>', 'the saved profile to use (default: the first saved; env MPESA_BRIDGE_PROFILE)')
+    .option(
+      '--json',
+      'machine-readable output: one JSON document (a JSON object per line for listen and tail); errors as JSON on stderr',
+    )
+    .option(
+      '-p, --profile <name>',
+      'the saved profile to use (default: the first saved; env MPESA_BRIDGE_PROFILE)',
+    )
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
@@ -46,7 +59,8 @@ Exit codes: 0 ok, 1 the thing failed (payment not completed, doctor found a fail
 2 usage error or not logged in, 3 the service refused, failed or could not be reached.`,
     );
 
-  const action = <A extends unknown[]>(handler: Handler<A>) =>
+  const action =
+    <A extends unknown[]>(handler: Handler<A>) =>
     async (...args: unknown[]): Promise<void> => {
       // commander passes the positional arguments, then the command's options, then the command.
       const command = args[args.length - 1] as Command;
@@ -60,7 +74,17 @@ Exit codes: 0 ok, 1 the thing failed (payment not completed, doctor found a fail
       }
     };
 
-  for (const register of [registerLogin, registerListen, registerTrigger, registerPay, registerTail, registerTransactions, registerEvents, registerWebhooks, registerDoctor]) {
+  for (const register of [
+    registerLogin,
+    registerListen,
+    registerTrigger,
+    registerPay,
+    registerTail,
+    registerTransactions,
+    registerEvents,
+    registerWebhooks,
+    registerDoctor,
+  ]) {
     register(program, action);
   }
   for (const command of program.commands) inheritBehaviour(command, io);
@@ -82,6 +106,9 @@ function inheritBehaviour(command: Command, io: Io): void {
   command
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
   for (const child of command.commands) inheritBehaviour(child, io);
 }

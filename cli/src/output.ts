@@ -34,7 +34,13 @@ export function createOutput({ stdout, stderr, env }: OutputStreams, json: boole
   const interactive = stdout.isTTY === true;
   // nanospinner decides to animate from stdout (and CI), and divides by the terminal's width: a
   // pty that reports 0 columns would make it loop on clearing lines. Animate only when all agree.
-  const animated = !json && interactive && stderr.isTTY === true && (stderr.columns ?? 0) > 0 && env.TERM !== 'dumb' && env.CI === undefined;
+  const animated =
+    !json &&
+    interactive &&
+    stderr.isTTY === true &&
+    (stderr.columns ?? 0) > 0 &&
+    env.TERM !== 'dumb' &&
+    env.CI === undefined;
 
   return {
     json,
@@ -64,7 +70,23 @@ export function createOutput({ stdout, stderr, env }: OutputStreams, json: boole
       }
       const table = new Table({
         head: head.map((title) => color.bold(title)),
-        chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
+        chars: {
+          top: '',
+          'top-mid': '',
+          'top-left': '',
+          'top-right': '',
+          bottom: '',
+          'bottom-mid': '',
+          'bottom-left': '',
+          'bottom-right': '',
+          left: '',
+          'left-mid': '',
+          mid: '',
+          'mid-mid': '',
+          right: '',
+          'right-mid': '',
+          middle: '  ',
+        },
         style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
       });
       table.push(...rows);
@@ -73,7 +95,12 @@ export function createOutput({ stdout, stderr, env }: OutputStreams, json: boole
     spinner(text: string): Spinner {
       if (!animated) {
         stderr.write(json ? '' : `${text}\n`);
-        return { update: () => undefined, succeed: () => undefined, fail: () => undefined, stop: () => undefined };
+        return {
+          update: () => undefined,
+          succeed: () => undefined,
+          fail: () => undefined,
+          stop: () => undefined,
+        };
       }
       const spinner = createSpinner(text, { stream: stderr }).start();
       return {
@@ -85,11 +112,26 @@ export function createOutput({ stdout, stderr, env }: OutputStreams, json: boole
     },
     error(error: CliError): void {
       if (json) {
-        const body = { error: { code: error.code ?? 'cli_error', message: error.message, requestId: error.requestId ?? null, status: error.status ?? null, ...(error.fix ? { fix: error.fix } : {}), ...(error.details ? { details: error.details } : {}) } };
+        const body = {
+          error: {
+            code: error.code ?? 'cli_error',
+            message: error.message,
+            requestId: error.requestId ?? null,
+            status: error.status ?? null,
+            ...(error.fix ? { fix: error.fix } : {}),
+            ...(error.details ? { details: error.details } : {}),
+          },
+        };
         stderr.write(`${JSON.stringify(body)}\n`);
         return;
       }
-      const facts = [error.code && `code ${error.code}`, error.status && `HTTP ${error.status}`, error.requestId && `request ${error.requestId}`].filter(Boolean).join(', ');
+      const facts = [
+        error.code && `code ${error.code}`,
+        error.status && `HTTP ${error.status}`,
+        error.requestId && `request ${error.requestId}`,
+      ]
+        .filter(Boolean)
+        .join(', ');
       stderr.write(`${errColor.red('Error:')} ${error.message}${facts ? errColor.dim(` (${facts})`) : ''}\n`);
       if (error.fix) stderr.write(`${errColor.dim('  fix:')} ${error.fix}\n`);
     },

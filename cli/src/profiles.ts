@@ -50,7 +50,11 @@ export function readConfig(env: NodeJS.ProcessEnv): ConfigFile {
     const parsed = JSON.parse(text) as Partial<ConfigFile>;
     return { version: 1, defaultProfile: parsed.defaultProfile, profiles: parsed.profiles ?? {} };
   } catch {
-    throw new CliError(`${file} is not valid JSON`, { exit: EXIT.usage, code: 'config_unreadable', fix: `Fix or delete it, then run \`mpesa-bridge login\` again` });
+    throw new CliError(`${file} is not valid JSON`, {
+      exit: EXIT.usage,
+      code: 'config_unreadable',
+      fix: `Fix or delete it, then run \`mpesa-bridge login\` again`,
+    });
   }
 }
 
@@ -82,7 +86,8 @@ export interface Credentials {
   mode: Mode;
 }
 
-export const modeOfKey = (publicKey: string): Mode | undefined => (publicKey.startsWith('pk_live_') ? 'live' : publicKey.startsWith('pk_test_') ? 'test' : undefined);
+export const modeOfKey = (publicKey: string): Mode | undefined =>
+  publicKey.startsWith('pk_live_') ? 'live' : publicKey.startsWith('pk_test_') ? 'test' : undefined;
 
 /** The profile's values with the environment's on top; a usage error when something is missing. */
 export function resolveCredentials(env: NodeJS.ProcessEnv, profileOption: string | undefined): Credentials {
@@ -90,7 +95,11 @@ export function resolveCredentials(env: NodeJS.ProcessEnv, profileOption: string
   const profile = profileOption ?? env.MPESA_BRIDGE_PROFILE ?? config.defaultProfile ?? DEFAULT_PROFILE;
   const saved = config.profiles[profile];
   if ((profileOption || env.MPESA_BRIDGE_PROFILE) && !saved && !env.MPESA_BRIDGE_SECRET_KEY) {
-    throw new CliError(`No profile "${profile}" in ${configFile(env)}`, { exit: EXIT.usage, code: 'profile_unknown', fix: `Create it: mpesa-bridge login --profile ${profile}` });
+    throw new CliError(`No profile "${profile}" in ${configFile(env)}`, {
+      exit: EXIT.usage,
+      code: 'profile_unknown',
+      fix: `Create it: mpesa-bridge login --profile ${profile}`,
+    });
   }
   const url = env.MPESA_BRIDGE_URL ?? saved?.url;
   const publicKey = env.MPESA_BRIDGE_PUBLIC_KEY ?? saved?.publicKey;
@@ -102,5 +111,11 @@ export function resolveCredentials(env: NodeJS.ProcessEnv, profileOption: string
       fix: 'Run `mpesa-bridge login`, or set MPESA_BRIDGE_URL, MPESA_BRIDGE_PUBLIC_KEY and MPESA_BRIDGE_SECRET_KEY',
     });
   }
-  return { profile, url: url.replace(/\/+$/, ''), publicKey, secretKey, mode: modeOfKey(publicKey) ?? saved?.mode ?? 'test' };
+  return {
+    profile,
+    url: url.replace(/\/+$/, ''),
+    publicKey,
+    secretKey,
+    mode: modeOfKey(publicKey) ?? saved?.mode ?? 'test',
+  };
 }

@@ -2,7 +2,11 @@
 // in argv (visible to every user in `ps`) or in the shell's history.
 import readline from 'node:readline';
 
-export async function ask(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream, question: string): Promise<string> {
+export async function ask(
+  stdin: NodeJS.ReadStream,
+  stderr: NodeJS.WriteStream,
+  question: string,
+): Promise<string> {
   const rl = readline.createInterface({ input: stdin, output: stderr, terminal: true });
   try {
     return (await new Promise<string>((resolve) => rl.question(question, resolve))).trim();
@@ -12,7 +16,11 @@ export async function ask(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream, 
 }
 
 /** Reads a line without echoing it (raw mode; backspace and Ctrl-C work). */
-export function askHidden(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream, question: string): Promise<string> {
+export function askHidden(
+  stdin: NodeJS.ReadStream,
+  stderr: NodeJS.WriteStream,
+  question: string,
+): Promise<string> {
   stderr.write(question);
   return new Promise((resolve, reject) => {
     let typed = '';

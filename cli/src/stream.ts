@@ -55,13 +55,25 @@ export function followProject(credentials: Credentials, handlers: StreamHandlers
     forceNew: true,
     reconnectionDelayMax: 10_000,
     auth: (send: (auth: Record<string, string>) => void) => {
-      const signed = signRequest({ publicKey: credentials.publicKey, secretKey: credentials.secretKey, method: 'GET', pathWithQuery: STREAM_SIGNED_PATH, body: '' });
-      send({ publicKey: signed['X-Api-Key'], timestamp: signed['X-Timestamp'], signature: signed['X-Signature'] });
+      const signed = signRequest({
+        publicKey: credentials.publicKey,
+        secretKey: credentials.secretKey,
+        method: 'GET',
+        pathWithQuery: STREAM_SIGNED_PATH,
+        body: '',
+      });
+      send({
+        publicKey: signed['X-Api-Key'],
+        timestamp: signed['X-Timestamp'],
+        signature: signed['X-Signature'],
+      });
     },
   });
   socket.on('event', (event: StreamEvent) => handlers.onEvent?.(event));
   socket.on('callback', (callback: StreamCallback) => handlers.onCallback?.(callback));
-  socket.on('transaction', ({ transaction }: { transaction: Transaction }) => handlers.onTransaction?.(transaction));
+  socket.on('transaction', ({ transaction }: { transaction: Transaction }) =>
+    handlers.onTransaction?.(transaction),
+  );
 
   return new Promise((resolve, reject) => {
     let connected = false;
@@ -84,28 +96,43 @@ export function followProject(credentials: Credentials, handlers: StreamHandlers
       // (an instance draining for a restart does): then ask again, another instance answers.
       if (reason === 'io server disconnect') setTimeout(() => socket.connect(), SERVER_LET_GO_RETRY_MS);
     });
-    socket.on('connect_error', (error: Error & { data?: { code?: string; message?: string; retryAfterSeconds?: number } }) => {
-      const refusal = error.data?.code;
-      if (refusal && PASSING_REFUSALS.has(refusal) && connected) {
-        setTimeout(() => socket.connect(), (error.data?.retryAfterSeconds ?? RETRY_REFUSED_MS / 1000) * 1000);
-        return;
-      }
-      if (refusal) {
-        socket.close();
-        const fatal = new CliError(`The project stream refused the handshake: ${error.data?.message ?? refusal}`, { exit: EXIT.service, code: refusal });
-        if (connected) handlers.onFatal?.(fatal);
-        else reject(fatal);
-        return;
-      }
-      // Not reachable (yet): fatal at start, a wait for socket.io's next attempt once we were following.
-      if (!connected) {
-        socket.close();
-        reject(new CliError(`Could not reach ${credentials.url}: ${error.message}`, { exit: EXIT.service, code: 'network_error', fix: 'Is the service running at that URL? Check it with `mpesa-bridge doctor`' }));
-      } else if (!lost) {
-        lost = true;
-        handlers.onLost?.(error.message);
-      }
-    });
+    socket.on(
+      'connect_error',
+      (error: Error & { data?: { code?: string; message?: string; retryAfterSeconds?: number } }) => {
+        const refusal = error.data?.code;
+        if (refusal && PASSING_REFUSALS.has(refusal) && connected) {
+          setTimeout(
+            () => socket.connect(),
+            (error.data?.retryAfterSeconds ?? RETRY_REFUSED_MS / 1000) * 1000,
+          );
+          return;
+        }
+        if (refusal) {
+          socket.close();
+          const fatal = new CliError(
+            `The project stream refused the handshake: ${error.data?.message ?? refusal}`,
+            { exit: EXIT.service, code: refusal },
+          );
+          if (connected) handlers.onFatal?.(fatal);
+          else reject(fatal);
+          return;
+        }
+        // Not reachable (yet): fatal at start, a wait for socket.io's next attempt once we were following.
+        if (!connected) {
+          socket.close();
+          reject(
+            new CliError(`Could not reach ${credentials.url}: ${error.message}`, {
+              exit: EXIT.service,
+              code: 'network_error',
+              fix: 'Is the service running at that URL? Check it with `mpesa-bridge doctor`',
+            }),
+          );
+        } else if (!lost) {
+          lost = true;
+          handlers.onLost?.(error.message);
+        }
+      },
+    );
   });
 }
 

@@ -10,7 +10,12 @@ const STATUS_WORDS: Record<string, string> = {
 };
 
 /** The final transaction, or the last one seen when the wait ran out (`timedOut`). */
-export async function waitForEnd(context: Context, transaction: Transaction, clientSecret: string, timeoutMs: number): Promise<{ transaction: Transaction; timedOut: boolean }> {
+export async function waitForEnd(
+  context: Context,
+  transaction: Transaction,
+  clientSecret: string,
+  timeoutMs: number,
+): Promise<{ transaction: Transaction; timedOut: boolean }> {
   const { output } = context;
   const spinner = output.spinner(`${transaction.id}: ${STATUS_WORDS.pending}`);
   try {
@@ -28,20 +33,36 @@ export async function waitForEnd(context: Context, transaction: Transaction, cli
       throw error;
     }
     const last = await context.client().transactions.get(transaction.id);
-    spinner.fail(`${transaction.id}: no final answer within ${Math.round(timeoutMs / 1000)} s (${last.status})`);
+    spinner.fail(
+      `${transaction.id}: no final answer within ${Math.round(timeoutMs / 1000)} s (${last.status})`,
+    );
     return { transaction: last, timedOut: true };
   }
 }
 
 /** What `pay` and `trigger` print once the payment ended. */
-export function reportEnd(context: Context, transaction: Transaction, extra: Record<string, unknown> = {}, { showPhone = true } = {}): void {
+export function reportEnd(
+  context: Context,
+  transaction: Transaction,
+  extra: Record<string, unknown> = {},
+  { showPhone = true } = {},
+): void {
   const { output } = context;
   if (output.json) {
     output.data({ ...extra, transaction });
     return;
   }
   const { color } = output;
-  const mark = transaction.status === 'completed' ? color.green('✔') : transaction.status === 'pending' ? color.yellow('…') : color.red('✖');
+  const mark =
+    transaction.status === 'completed'
+      ? color.green('✔')
+      : transaction.status === 'pending'
+        ? color.yellow('…')
+        : color.red('✖');
   output.line(`${mark} ${outcomeSentence(transaction)}`);
-  output.line(color.dim(`  ${[transaction.id, transaction.status, showPhone ? transaction.phone : undefined, transaction.accountReference].filter(Boolean).join(' · ')}`));
+  output.line(
+    color.dim(
+      `  ${[transaction.id, transaction.status, showPhone ? transaction.phone : undefined, transaction.accountReference].filter(Boolean).join(' · ')}`,
+    ),
+  );
 }

@@ -37,12 +37,15 @@ export interface RequestOptions {
 
 export function urlOf(path: string, query: RequestOptions['query'] = {}): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, value);
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== '') params.set(key, value);
   const text = params.toString();
   return text ? `${path}?${text}` : path;
 }
 
-export function headersOf(options: Pick<RequestOptions, 'method' | 'scope'> & { json?: boolean }): Record<string, string> {
+export function headersOf(
+  options: Pick<RequestOptions, 'method' | 'scope'> & { json?: boolean },
+): Record<string, string> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.json) headers['Content-Type'] = 'application/json';
   if (options.method && options.method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
@@ -62,7 +65,8 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   if (response.status === 204) return undefined as T;
-  const body = (await response.json().catch(() => undefined)) as { error?: { code: string; message: string; requestId?: string } } | undefined;
+  const body = (await response.json().catch(() => undefined)) as
+    { error?: { code: string; message: string; requestId?: string } } | undefined;
   if (!response.ok) {
     const error = body?.error ?? { code: 'unexpected_response', message: `HTTP ${response.status}` };
     if (error.code === 'session_invalid' && !path.endsWith('/dashboard/session')) onSignedOut();

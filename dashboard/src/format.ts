@@ -3,7 +3,11 @@ const kes = new Intl.NumberFormat('en-KE', { maximumFractionDigits: 0 });
 
 export const formatKes = (amount: number) => `KES ${kes.format(amount)}`;
 
-const dateTime = new Intl.DateTimeFormat('en-KE', { timeZone: 'Africa/Nairobi', dateStyle: 'medium', timeStyle: 'medium' });
+const dateTime = new Intl.DateTimeFormat('en-KE', {
+  timeZone: 'Africa/Nairobi',
+  dateStyle: 'medium',
+  timeStyle: 'medium',
+});
 export const formatTime = (iso: string | null | undefined) => (iso ? dateTime.format(new Date(iso)) : '—');
 
 export function formatDuration(ms: number | null): string {
@@ -18,7 +22,9 @@ export const formatPercent = (rate: number | null) => (rate === null ? '—' : `
 /** The start of today in Nairobi, as ISO (Kenya has no daylight saving). */
 export function startOfToday(now = new Date()): string {
   const local = new Date(now.getTime() + 3 * 3_600_000);
-  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - 3 * 3_600_000).toISOString();
+  return new Date(
+    Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - 3 * 3_600_000,
+  ).toISOString();
 }
 
 /** A date input's value (YYYY-MM-DD, a Nairobi day) as the ISO instant it starts or ends at. */

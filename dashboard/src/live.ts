@@ -30,7 +30,11 @@ export interface Payment {
 }
 
 export function followProject(scope: Scope, handlers: LiveHandlers): () => void {
-  const socket: Socket = io('/projects', { auth: { projectId: scope.projectId, mode: scope.mode }, withCredentials: true, transports: ['websocket', 'polling'] });
+  const socket: Socket = io('/projects', {
+    auth: { projectId: scope.projectId, mode: scope.mode },
+    withCredentials: true,
+    transports: ['websocket', 'polling'],
+  });
   socket.on('connect', () => handlers.status?.(true));
   socket.on('disconnect', () => handlers.status?.(false));
   socket.on('connect_error', () => handlers.status?.(false));

@@ -17,8 +17,21 @@ import { Loading } from './ui';
 export interface Project {
   id: string;
   name: string;
-  keys: { test: { publicKey: string; createdAt: string } | null; live: { publicKey: string; createdAt: string } | null };
-  accounts: { id: string; name: string; environment: string; mode: string; shortcode: string; tillNumber: string | null; consumerKey: string | null; passkey: string | null; isDefault: boolean }[];
+  keys: {
+    test: { publicKey: string; createdAt: string } | null;
+    live: { publicKey: string; createdAt: string } | null;
+  };
+  accounts: {
+    id: string;
+    name: string;
+    environment: string;
+    mode: string;
+    shortcode: string;
+    tillNumber: string | null;
+    consumerKey: string | null;
+    passkey: string | null;
+    isDefault: boolean;
+  }[];
   disabledAt: string | null;
   createdAt: string;
 }
@@ -50,12 +63,17 @@ export function parseRoute(hash: string): Route {
   const [, p, projectId, mode, page, id] = hash.replace(/^#/, '').split('/');
   if (p === 'p' && projectId && (mode === 'test' || mode === 'live')) {
     const known = PAGES.some(([name]) => name === page);
-    return { scope: { projectId, mode }, page: known ? (page as Page) : 'overview', id: id ? decodeURIComponent(id) : undefined };
+    return {
+      scope: { projectId, mode },
+      page: known ? (page as Page) : 'overview',
+      id: id ? decodeURIComponent(id) : undefined,
+    };
   }
   return { page: 'none' };
 }
 
-export const linkTo = (scope: Scope, page: Page, id?: string) => `#/p/${scope.projectId}/${scope.mode}/${page}${id ? `/${encodeURIComponent(id)}` : ''}`;
+export const linkTo = (scope: Scope, page: Page, id?: string) =>
+  `#/p/${scope.projectId}/${scope.mode}/${page}${id ? `/${encodeURIComponent(id)}` : ''}`;
 
 function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
@@ -80,7 +98,8 @@ function App() {
   }, []);
 
   if (session === undefined) return <Loading what="your session" />;
-  if (session === null) return <SignIn onSignedIn={(value) => (setCsrfToken(value.csrfToken), setSession(value))} />;
+  if (session === null)
+    return <SignIn onSignedIn={(value) => (setCsrfToken(value.csrfToken), setSession(value))} />;
 
   const route = parseRoute(hash);
   const first = session.projects[0];
@@ -89,12 +108,31 @@ function App() {
       location.replace(linkTo({ projectId: first.id, mode: 'test' }, 'overview'));
       return <Loading what="the overview" />;
     }
-    return <Shell session={session} route={{ page: 'projects' }} onSignOut={() => setSession(null)} onProjectsChanged={refresh} />;
+    return (
+      <Shell
+        session={session}
+        route={{ page: 'projects' }}
+        onSignOut={() => setSession(null)}
+        onProjectsChanged={refresh}
+      />
+    );
   }
-  return <Shell session={session} route={route} onSignOut={() => setSession(null)} onProjectsChanged={refresh} />;
+  return (
+    <Shell session={session} route={route} onSignOut={() => setSession(null)} onProjectsChanged={refresh} />
+  );
 }
 
-function Shell({ session, route, onSignOut, onProjectsChanged }: { session: Session; route: Route; onSignOut: () => void; onProjectsChanged: () => void }) {
+function Shell({
+  session,
+  route,
+  onSignOut,
+  onProjectsChanged,
+}: {
+  session: Session;
+  route: Route;
+  onSignOut: () => void;
+  onProjectsChanged: () => void;
+}) {
   const scope = route.scope;
   const operator = session.user.role === 'operator';
   const project = scope ? session.projects.find((candidate) => candidate.id === scope.projectId) : undefined;
@@ -106,7 +144,9 @@ function Shell({ session, route, onSignOut, onProjectsChanged }: { session: Sess
     onSignOut();
   };
 
-  const pages = PAGES.filter(([name]) => (name !== 'users' || operator) && (name !== 'playground' || scope?.mode !== 'live'));
+  const pages = PAGES.filter(
+    ([name]) => (name !== 'users' || operator) && (name !== 'playground' || scope?.mode !== 'live'),
+  );
   return (
     <div class="shell">
       <header class="top">
@@ -119,7 +159,12 @@ function Shell({ session, route, onSignOut, onProjectsChanged }: { session: Sess
             <select
               id="project-select"
               value={scope.projectId}
-              onChange={(e) => (location.hash = linkTo({ projectId: (e.target as HTMLSelectElement).value, mode: scope.mode }, route.page === 'none' ? 'overview' : route.page))}
+              onChange={(e) =>
+                (location.hash = linkTo(
+                  { projectId: (e.target as HTMLSelectElement).value, mode: scope.mode },
+                  route.page === 'none' ? 'overview' : route.page,
+                ))
+              }
             >
               {!project && <option value={scope.projectId}>(not one of yours)</option>}
               {session.projects.map((candidate) => (
@@ -130,20 +175,43 @@ function Shell({ session, route, onSignOut, onProjectsChanged }: { session: Sess
             </select>
             <fieldset class="mode" aria-label="Mode">
               {(['test', 'live'] as const).map((mode) => (
-                <a key={mode} class={mode === scope.mode ? 'on' : ''} aria-current={mode === scope.mode ? 'true' : undefined} href={linkTo({ ...scope, mode }, route.page === 'playground' && mode === 'live' ? 'overview' : route.page === 'none' ? 'overview' : route.page)}>
+                <a
+                  key={mode}
+                  class={mode === scope.mode ? 'on' : ''}
+                  aria-current={mode === scope.mode ? 'true' : undefined}
+                  href={linkTo(
+                    { ...scope, mode },
+                    route.page === 'playground' && mode === 'live'
+                      ? 'overview'
+                      : route.page === 'none'
+                        ? 'overview'
+                        : route.page,
+                  )}
+                >
                   {mode}
                 </a>
               ))}
             </fieldset>
           </div>
         )}
-        <button type="button" class="menu secondary" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>
+        <button
+          type="button"
+          class="menu secondary"
+          aria-expanded={menuOpen}
+          aria-controls="nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
           Menu
         </button>
         <nav id="nav" class={menuOpen ? 'open' : ''} aria-label="Pages">
           {scope &&
             pages.map(([name, label]) => (
-              <a key={name} href={linkTo(scope, name)} aria-current={route.page === name ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
+              <a
+                key={name}
+                href={linkTo(scope, name)}
+                aria-current={route.page === name ? 'page' : undefined}
+                onClick={() => setMenuOpen(false)}
+              >
                 {label}
               </a>
             ))}
@@ -163,10 +231,19 @@ function Shell({ session, route, onSignOut, onProjectsChanged }: { session: Sess
   );
 }
 
-function PageOf({ session, route, onProjectsChanged }: { session: Session; route: Route; onProjectsChanged: () => void }) {
+function PageOf({
+  session,
+  route,
+  onProjectsChanged,
+}: {
+  session: Session;
+  route: Route;
+  onProjectsChanged: () => void;
+}) {
   const scope = route.scope;
   if (!scope) {
-    if (session.user.role === 'operator') return <Projects session={session} scope={undefined} onChanged={onProjectsChanged} />;
+    if (session.user.role === 'operator')
+      return <Projects session={session} scope={undefined} onChanged={onProjectsChanged} />;
     return <p class="muted">You are not a member of any project yet: ask an operator to add you.</p>;
   }
   switch (route.page) {

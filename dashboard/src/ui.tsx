@@ -4,7 +4,10 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { ApiError } from './api';
 
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: unknown; reload: () => void; setData: (value: T) => void } {
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): { data?: T; error?: unknown; reload: () => void; setData: (value: T) => void } {
   const [state, setState] = useState<{ data?: T; error?: unknown }>({});
   const [version, setVersion] = useState(0);
   useEffect(() => {
@@ -23,7 +26,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data?: T;
 
 export function ErrorNote({ error }: { error: unknown }) {
   if (!error) return null;
-  const text = error instanceof ApiError ? `${error.message} (${error.code}${error.requestId ? `, request ${error.requestId}` : ''})` : String(error);
+  const text =
+    error instanceof ApiError
+      ? `${error.message} (${error.code}${error.requestId ? `, request ${error.requestId}` : ''})`
+      : String(error);
   return (
     <p class="error" role="alert">
       {text}
@@ -50,7 +56,10 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       type="button"
       class="secondary"
       onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => setCopied(true), () => setCopied(false));
+        void navigator.clipboard?.writeText(text).then(
+          () => setCopied(true),
+          () => setCopied(false),
+        );
       }}
     >
       {copied ? 'Copied' : label}

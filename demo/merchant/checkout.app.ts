@@ -4,7 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express from 'express';
-import { CLIENT_SECRET_HEADER, MpesaBridgeError, type ClientTransaction, type MpesaBridgeClient, type Transaction } from '@mpesa-bridge/sdk';
+import {
+  CLIENT_SECRET_HEADER,
+  MpesaBridgeError,
+  type ClientTransaction,
+  type MpesaBridgeClient,
+  type Transaction,
+} from '@mpesa-bridge/sdk';
 
 export interface TestPhone {
   /** As a customer would type it, e.g. 0700000001. */
@@ -38,16 +44,28 @@ export function createCheckoutApp({ mpesa, testPhones }: CheckoutAppOptions) {
     const orderId = `ORD${Date.now().toString(36).toUpperCase()}`;
     try {
       const { transaction, clientSecret } = await mpesa.transactions.initiate(
-        { phone: String(phone ?? ''), amount: Number(amount), accountReference: orderId, description: 'Demo order' },
+        {
+          phone: String(phone ?? ''),
+          amount: Number(amount),
+          accountReference: orderId,
+          description: 'Demo order',
+        },
         { idempotencyKey: orderId },
       );
       remember(transaction.id, clientSecret);
-      res.status(201).json({ transactionId: transaction.id, clientSecret, phone: transaction.phone, amount: transaction.amount });
+      res.status(201).json({
+        transactionId: transaction.id,
+        clientSecret,
+        phone: transaction.phone,
+        amount: transaction.amount,
+      });
     } catch (error) {
       if (!(error instanceof MpesaBridgeError)) throw error;
       // Pass on what the customer can act on; keep the rest (request id) for our logs.
       const status = error.status && error.status < 500 ? error.status : 502;
-      res.status(status).json({ error: { code: error.code, message: customerMessage(error), requestId: error.requestId } });
+      res
+        .status(status)
+        .json({ error: { code: error.code, message: customerMessage(error), requestId: error.requestId } });
     }
   });
 
@@ -61,14 +79,26 @@ export function createCheckoutApp({ mpesa, testPhones }: CheckoutAppOptions) {
     res.set('Cache-Control', 'no-store');
     const secret = req.get(CLIENT_SECRET_HEADER);
     if (!secret || started.get(req.params.id) !== secret) {
-      res.status(404).json({ error: { code: 'payment_not_found', message: 'No payment of this shop has that id and client secret', requestId: `req_${randomUUID()}` } });
+      res.status(404).json({
+        error: {
+          code: 'payment_not_found',
+          message: 'No payment of this shop has that id and client secret',
+          requestId: `req_${randomUUID()}`,
+        },
+      });
       return;
     }
     try {
       res.json({ transaction: browserView(await mpesa.transactions.get(req.params.id)) });
     } catch (error) {
       if (!(error instanceof MpesaBridgeError)) throw error;
-      res.status(502).json({ error: { code: error.code, message: 'Could not read the payment from mpesa-bridge', requestId: error.requestId ?? `req_${randomUUID()}` } });
+      res.status(502).json({
+        error: {
+          code: error.code,
+          message: 'Could not read the payment from mpesa-bridge',
+          requestId: error.requestId ?? `req_${randomUUID()}`,
+        },
+      });
     }
   });
 
@@ -104,7 +134,8 @@ function customerMessage(error: MpesaBridgeError): string {
     if (first?.field === 'phone') return 'Enter a Kenyan mobile number, e.g. 0712345678';
     if (first?.field === 'amount') return `Enter a whole amount in KES (${first.message ?? 'out of range'})`;
   }
-  if (error.code === 'mpesa_subscriber_busy') return 'You already have an M-Pesa prompt open. Finish or cancel it, then try again in a minute.';
+  if (error.code === 'mpesa_subscriber_busy')
+    return 'You already have an M-Pesa prompt open. Finish or cancel it, then try again in a minute.';
   if (error.code === 'mpesa_unavailable') return 'M-Pesa is busy right now. Please try again in a moment.';
   return error.message;
 }
@@ -114,5 +145,9 @@ function sdkBrowserDir(): string {
 }
 
 function socketIoClientEsm(): string {
-  return path.join(path.dirname(require.resolve('socket.io-client/package.json')), 'dist', 'socket.io.esm.min.js');
+  return path.join(
+    path.dirname(require.resolve('socket.io-client/package.json')),
+    'dist',
+    'socket.io.esm.min.js',
+  );
 }

@@ -27,10 +27,13 @@ export function createRealtimeProxy(serviceUrl: string): RealtimeProxy {
     handles: (url) => (url ?? '').startsWith(SOCKET_IO_PREFIX),
 
     request(req, res) {
-      const upstream = http.request({ host, port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = http.request(
+        { host, port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       upstream.once('error', () => {
         if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' });
         res.end('mpesa-bridge is not reachable from the shop');
@@ -42,7 +45,8 @@ export function createRealtimeProxy(serviceUrl: string): RealtimeProxy {
       const upstream = net.connect(port, host, () => {
         // The request head exactly as the browser sent it; the service answers the handshake.
         const headers = [];
-        for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+        for (let i = 0; i < req.rawHeaders.length; i += 2)
+          headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
         upstream.write(`${req.method} ${req.url} HTTP/${req.httpVersion}\r\n${headers.join('\r\n')}\r\n\r\n`);
         if (head.length) upstream.write(head);
         socket.pipe(upstream).pipe(socket);

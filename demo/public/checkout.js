@@ -70,9 +70,14 @@ function follow({ transactionId, clientSecret }) {
     onError: (error) => {
       if (error.code === 'subscription_refused') {
         sessionStorage.removeItem(STORAGE_KEY);
-        render({ status: 'failed', title: 'Payment not found', detail: 'This payment cannot be followed from here.' });
+        render({
+          status: 'failed',
+          title: 'Payment not found',
+          detail: 'This payment cannot be followed from here.',
+        });
       } else {
-        $('status-meta').textContent = 'Live updates are out of reach; checking for the result every few seconds…';
+        $('status-meta').textContent =
+          'Live updates are out of reach; checking for the result every few seconds…';
       }
     },
   });
@@ -85,9 +90,15 @@ function viewOf(transaction) {
       armSlowNotice();
       return { status: 'pending', detail: `Enter your M-Pesa PIN on ${transaction.phone} to pay ${amount}.` };
     case 'completed':
-      return { status: 'completed', detail: `${amount} received. M-Pesa receipt ${transaction.mpesaReceiptNumber}.` };
+      return {
+        status: 'completed',
+        detail: `${amount} received. M-Pesa receipt ${transaction.mpesaReceiptNumber}.`,
+      };
     default:
-      return { status: transaction.status, detail: transaction.failure?.message ?? 'The payment did not go through.' };
+      return {
+        status: transaction.status,
+        detail: transaction.failure?.message ?? 'The payment did not go through.',
+      };
   }
 }
 
@@ -104,7 +115,8 @@ function render({ status, title, detail }) {
 function armSlowNotice() {
   clearTimeout(slowTimer);
   slowTimer = setTimeout(() => {
-    $('status-meta').textContent = 'Still waiting for M-Pesa. The page updates by itself as soon as the result arrives.';
+    $('status-meta').textContent =
+      'Still waiting for M-Pesa. The page updates by itself as soon as the result arrives.';
   }, TAKING_LONG_MS);
 }
 

@@ -27,7 +27,7 @@ export const accountsFolder = folder(
   'M-Pesa accounts (signed)',
   [
     'Where the project collects: its own Daraja accounts, one app (consumer key and secret) on one environment each, with the PayBill or Head Office shortcode and its passkey, and optionally a till. Test keys manage `simulator` and `sandbox` accounts, live keys `production` ones.',
-    'A sandbox or production account is checked with an OAuth call to Daraja before it is kept. A project without an account of a mode uses the deployment\'s own `MPESA_*` account when it is of that mode.',
+    "A sandbox or production account is checked with an OAuth call to Daraja before it is kept. A project without an account of a mode uses the deployment's own `MPESA_*` account when it is of that mode.",
   ].join('\n\n'),
   [
     signedRequest({
@@ -35,7 +35,8 @@ export const accountsFolder = folder(
       method: 'POST',
       path: '/api/v1/mpesa-accounts',
       body: json(ACCOUNT),
-      description: 'A simulator account with a till; the first account of a mode becomes its default. The test script saves `accountId`.',
+      description:
+        'A simulator account with a till; the first account of a mode becomes its default. The test script saves `accountId`.',
       tests: `${expectStatus(201)}
 const account = pm.response.json().account;
 pm.test('a test-mode default account', () => {
@@ -68,8 +69,15 @@ ${expectMasked}`,
       name: 'Initiate a till payment into the account',
       method: 'POST',
       path: '/api/v1/transactions/initiate',
-      body: json({ phone: '0712345678', amount: 10, accountReference: 'TILL-1', account: '{{accountId}}', channel: 'till' }),
-      description: "Buy Goods: the till is PartyB, the Head Office shortcode BusinessShortCode, and the Password is built from this account's passkey.",
+      body: json({
+        phone: '0712345678',
+        amount: 10,
+        accountReference: 'TILL-1',
+        account: '{{accountId}}',
+        channel: 'till',
+      }),
+      description:
+        "Buy Goods: the till is PartyB, the Head Office shortcode BusinessShortCode, and the Password is built from this account's passkey.",
       tests: `${expectStatus(201)}
 const transaction = pm.response.json().transaction;
 ${expectTransactionShape}

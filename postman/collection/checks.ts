@@ -6,13 +6,22 @@ import { header, request, type RequestSpec } from './postman-format';
 /** The headers of a signed merchant request; the collection's pre-request script fills the last two. */
 export const signed = {
   apiKey: header('X-Api-Key', '{{publicKey}}', "The project's public key"),
-  timestamp: header('X-Timestamp', '{{signatureTimestamp}}', "Set by the collection's pre-request script: now, in unix seconds"),
-  signature: header('X-Signature', '{{signature}}', "Set by the collection's pre-request script from {{secretKey}}"),
+  timestamp: header(
+    'X-Timestamp',
+    '{{signatureTimestamp}}',
+    "Set by the collection's pre-request script: now, in unix seconds",
+  ),
+  signature: header(
+    'X-Signature',
+    '{{signature}}',
+    "Set by the collection's pre-request script from {{secretKey}}",
+  ),
 };
 export const signedHeaders = [signed.apiKey, signed.timestamp, signed.signature];
 
 /** A merchant request: signed, unless it lists its own headers (the error examples do). */
-export const signedRequest = (spec: RequestSpec) => request({ ...spec, headers: spec.headers ?? signedHeaders });
+export const signedRequest = (spec: RequestSpec) =>
+  request({ ...spec, headers: spec.headers ?? signedHeaders });
 
 export const expectStatus = (status: number) => `
 pm.test('status ${status}', () => {
@@ -48,7 +57,12 @@ pm.test('transaction has the merchant view', () => {
  * transaction in {{idVariable}} leaves "pending", then asserts the status it settled in.
  * Sent by hand, it shows the current status and how to repeat it.
  */
-export function pollUntilSettled(idVariable: string, expected: { status: string; failureCode?: string }, attempts = 40, delayMs = 500) {
+export function pollUntilSettled(
+  idVariable: string,
+  expected: { status: string; failureCode?: string },
+  attempts = 40,
+  delayMs = 500,
+) {
   return `
 pm.test('status 200', () => pm.response.to.have.status(200));
 const { transaction } = pm.response.json();

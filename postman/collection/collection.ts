@@ -7,7 +7,15 @@ import { accountsFolder } from './accounts.folder';
 import { diagnosticsFolder } from './diagnostics.folder';
 import { dashboardFolder } from './dashboard.folder';
 import { healthFolder } from './health.folder';
-import { COLLECTION_SCHEMA, noAuth, script, type Collection, type Environment, type Folder, type RequestItem } from './postman-format';
+import {
+  COLLECTION_SCHEMA,
+  noAuth,
+  script,
+  type Collection,
+  type Environment,
+  type Folder,
+  type RequestItem,
+} from './postman-format';
 import { projectsFolder } from './projects.folder';
 import { simulatorFolder } from './simulator.folder';
 import { testPaymentsFolder } from './test-payments.folder';
@@ -29,17 +37,45 @@ const DESCRIPTION = `Every endpoint of mpesa-bridge, grouped by feature, with te
 
 export function buildCollection(): Collection {
   const signing = fs.readFileSync(path.join(__dirname, 'sign-request.js'), 'utf8');
-  const folders = [healthFolder, projectsFolder, transactionsFolder, testPaymentsFolder, webhooksFolder, accountsFolder, diagnosticsFolder, dashboardFolder, simulatorFolder];
+  const folders = [
+    healthFolder,
+    projectsFolder,
+    transactionsFolder,
+    testPaymentsFolder,
+    webhooksFolder,
+    accountsFolder,
+    diagnosticsFolder,
+    dashboardFolder,
+    simulatorFolder,
+  ];
   assertUniqueNames(folders);
   return {
-    info: { _postman_id: COLLECTION_ID, name: 'mpesa-bridge', description: DESCRIPTION, schema: COLLECTION_SCHEMA },
+    info: {
+      _postman_id: COLLECTION_ID,
+      name: 'mpesa-bridge',
+      description: DESCRIPTION,
+      schema: COLLECTION_SCHEMA,
+    },
     auth: noAuth,
     event: [script('prerequest', signing)],
     variable: [
       { key: 'idempotencyKey', value: '', description: 'Set by "Initiate payment" for each send' },
-      { key: 'initiatedAt', value: '', description: 'When "Initiate payment" got its answer (ms), to know whether "pending" is still certain' },
-      { key: 'previousPublicKey', value: '', description: 'The public key before "Rotate project keys", for an error example' },
-      { key: 'previousWebhookSecret', value: '', description: 'The webhook secret before "Rotate webhook secret", to check it changed' },
+      {
+        key: 'initiatedAt',
+        value: '',
+        description:
+          'When "Initiate payment" got its answer (ms), to know whether "pending" is still certain',
+      },
+      {
+        key: 'previousPublicKey',
+        value: '',
+        description: 'The public key before "Rotate project keys", for an error example',
+      },
+      {
+        key: 'previousWebhookSecret',
+        value: '',
+        description: 'The webhook secret before "Rotate webhook secret", to check it changed',
+      },
     ],
     item: folders,
   };
@@ -55,7 +91,12 @@ function assertUniqueNames(items: (Folder | RequestItem)[], seen = new Set<strin
 }
 
 export function buildEnvironment(): Environment {
-  const value = (key: string, initial = '', type: 'default' | 'secret' = 'default') => ({ key, value: initial, type, enabled: true as const });
+  const value = (key: string, initial = '', type: 'default' | 'secret' = 'default') => ({
+    key,
+    value: initial,
+    type,
+    enabled: true as const,
+  });
   return {
     id: ENVIRONMENT_ID,
     name: 'mpesa-bridge local',

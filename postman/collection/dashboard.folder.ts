@@ -5,15 +5,21 @@ import { bearer, folder, json, noAuth, request } from './postman-format';
 
 export const dashboardFolder = folder(
   'Dashboard users (admin)',
-  'Dashboard users are made with the admin token (the first operator) or an operator\'s session. Each run creates one operator with a fresh email.',
+  "Dashboard users are made with the admin token (the first operator) or an operator's session. Each run creates one operator with a fresh email.",
   [
     request({
       name: 'Create dashboard operator',
       method: 'POST',
       path: '/api/v1/dashboard/users',
       preRequest: "pm.collectionVariables.set('dashboardEmail', `postman-${Date.now()}@example.com`);",
-      body: json({ email: '{{dashboardEmail}}', name: 'Postman operator', role: 'operator', password: 'postman passphrase 1' }),
-      description: 'An operator sees every project, users and keys; a member only its `projectIds`. The password is never shown again (nor stored: a scrypt hash is).',
+      body: json({
+        email: '{{dashboardEmail}}',
+        name: 'Postman operator',
+        role: 'operator',
+        password: 'postman passphrase 1',
+      }),
+      description:
+        'An operator sees every project, users and keys; a member only its `projectIds`. The password is never shown again (nor stored: a scrypt hash is).',
       tests: `${expectStatus(201)}
 pm.test('the user, without its password', () => {
   const user = pm.response.json().user;
@@ -37,7 +43,8 @@ pm.test('the new operator is listed', () => {
       path: '/api/v1/dashboard/session',
       auth: noAuth,
       body: json({ email: '{{dashboardEmail}}', password: 'postman passphrase 1' }),
-      description: 'Sets the HttpOnly session cookie `mb_session` and answers the CSRF token its writes must send as `X-CSRF-Token`.',
+      description:
+        'Sets the HttpOnly session cookie `mb_session` and answers the CSRF token its writes must send as `X-CSRF-Token`.',
       tests: `${expectStatus(201)}
 pm.test('a session with its CSRF token', () => {
   pm.expect(pm.response.json().csrfToken).to.be.a('string');

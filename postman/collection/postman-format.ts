@@ -87,7 +87,10 @@ export const header = (key: string, value: string, description?: string): Header
   ...(description ? { description } : {}),
 });
 
-export const bearer = (token: string): Auth => ({ type: 'bearer', bearer: [{ key: 'token', value: token, type: 'string' }] });
+export const bearer = (token: string): Auth => ({
+  type: 'bearer',
+  bearer: [{ key: 'token', value: token, type: 'string' }],
+});
 export const noAuth: Auth = { type: 'noauth' };
 
 export interface UrlParts {
@@ -105,7 +108,9 @@ export function url({ path, pathVariables, query }: UrlParts): Url {
     host: ['{{baseUrl}}'],
     path: path.split('/').filter(Boolean),
     ...(query?.length ? { query } : {}),
-    ...(pathVariables ? { variable: Object.entries(pathVariables).map(([key, value]) => ({ key, value })) } : {}),
+    ...(pathVariables
+      ? { variable: Object.entries(pathVariables).map(([key, value]) => ({ key, value })) }
+      : {}),
   };
 }
 
@@ -122,15 +127,23 @@ export interface RequestSpec extends UrlParts {
 }
 
 export function request(spec: RequestSpec): RequestItem {
-  const event = [...(spec.preRequest ? [script('prerequest', spec.preRequest)] : []), script('test', spec.tests)];
+  const event = [
+    ...(spec.preRequest ? [script('prerequest', spec.preRequest)] : []),
+    script('test', spec.tests),
+  ];
   return {
     name: spec.name,
     event,
     request: {
       ...(spec.auth ? { auth: spec.auth } : {}),
       method: spec.method,
-      header: [...(spec.body !== undefined ? [header('Content-Type', 'application/json')] : []), ...(spec.headers ?? [])],
-      ...(spec.body !== undefined ? { body: { mode: 'raw', raw: spec.body, options: { raw: { language: 'json' } } } } : {}),
+      header: [
+        ...(spec.body !== undefined ? [header('Content-Type', 'application/json')] : []),
+        ...(spec.headers ?? []),
+      ],
+      ...(spec.body !== undefined
+        ? { body: { mode: 'raw', raw: spec.body, options: { raw: { language: 'json' } } } }
+        : {}),
       url: url(spec),
       ...(spec.description ? { description: spec.description } : {}),
     },
@@ -138,7 +151,12 @@ export function request(spec: RequestSpec): RequestItem {
   };
 }
 
-export function folder(name: string, description: string, item: Folder['item'], extra: Pick<Folder, 'auth' | 'event'> = {}): Folder {
+export function folder(
+  name: string,
+  description: string,
+  item: Folder['item'],
+  extra: Pick<Folder, 'auth' | 'event'> = {},
+): Folder {
   return { name, description, ...extra, item };
 }
 

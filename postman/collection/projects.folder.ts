@@ -40,7 +40,8 @@ const errors = folder('Errors (admin)', 'Refusals, each with its error code.', [
     method: 'POST',
     path: '/api/v1/projects',
     body: json({ name: '' }),
-    description: 'The name is 1 to 100 characters: `400 validation_failed`, with the field in `details.fields`.',
+    description:
+      'The name is 1 to 100 characters: `400 validation_failed`, with the field in `details.fields`.',
     tests: `${expectError(400, 'validation_failed')}
 pm.test('details.fields names the name', () => {
   pm.expect(pm.response.json().error.details.fields.map((f) => f.field)).to.include('name');
@@ -100,7 +101,8 @@ pm.test('no project carries a secret', () => {
       path: '/api/v1/projects/:id',
       pathVariables: { id: '{{projectId}}' },
       body: json({ name: 'Postman demo shop (renamed)' }),
-      description: 'Renames it. `{"disabled": true}` would refuse its keys (`403 project_disabled`) until `{"disabled": false}`.',
+      description:
+        'Renames it. `{"disabled": true}` would refuse its keys (`403 project_disabled`) until `{"disabled": false}`.',
       tests: `${expectStatus(200)}
 pm.test('renamed, still enabled', () => {
   const project = pm.response.json().project;
@@ -134,7 +136,8 @@ ${saveKeys}`,
       path: '/api/v1/projects/:id',
       pathVariables: { id: '{{projectId}}' },
       body: json({ disabled: true }),
-      description: 'Its keys are refused with `403 project_disabled` until it is enabled again (next request).',
+      description:
+        'Its keys are refused with `403 project_disabled` until it is enabled again (next request).',
       tests: `${expectStatus(200)}
 pm.test('disabled, with the time', () => {
   pm.expect(pm.response.json().project.disabledAt).to.be.a('string');
@@ -168,7 +171,8 @@ pm.test('the newest key id, and counts per key id', () => {
       name: 'Vault: re-seal with the newest master key',
       method: 'POST',
       path: '/api/v1/vault/reencrypt',
-      description: 'Re-encrypts every stored secret not sealed with the newest key (the same as `npm run vault:reencrypt`); answers how many per column and the counts after.',
+      description:
+        'Re-encrypts every stored secret not sealed with the newest key (the same as `npm run vault:reencrypt`); answers how many per column and the counts after.',
       tests: `${expectStatus(200)}
 const report = pm.response.json();
 pm.test('everything is sealed with the newest key now', () => {

@@ -19,24 +19,32 @@
   const method = pm.request.method.toUpperCase();
   const body = pm.request.body;
   // Postman (like newman) drops the body of a GET or HEAD before sending it.
-  const rawBody = body && !body.disabled && body.mode === 'raw' && !['GET', 'HEAD'].includes(method) ? body.raw || '' : '';
+  const rawBody =
+    body && !body.disabled && body.mode === 'raw' && !['GET', 'HEAD'].includes(method) ? body.raw || '' : '';
   if (body && !body.disabled && body.mode && body.mode !== 'raw' && !body.isEmpty()) {
     throw new Error(`Signed requests need a raw body (this one is ${body.mode})`);
   }
 
   // Fail here, with the variable's name, rather than send a request the server must refuse.
   if (/\{\{\$/.test(rawBody)) {
-    throw new Error('A dynamic variable such as {{$guid}} in a signed body would be resolved once for the signature and again for sending: set a variable in a pre-request script instead');
+    throw new Error(
+      'A dynamic variable such as {{$guid}} in a signed body would be resolved once for the signature and again for sending: set a variable in a pre-request script instead',
+    );
   }
   const templates = [pm.request.url.toString(), rawBody, headers['x-api-key']].join('\n');
   for (const [, name] of templates.matchAll(/\{\{([^{}$][^{}]*)\}\}/g)) {
     const value = pm.variables.get(name);
     if (value === undefined || value === null || value === '') {
-      throw new Error(`{{${name}}} is empty: select the "mpesa-bridge local" environment and run the request that saves it (see the collection's description)`);
+      throw new Error(
+        `{{${name}}} is empty: select the "mpesa-bridge local" environment and run the request that saves it (see the collection's description)`,
+      );
     }
   }
   const secretKey = pm.variables.get('secretKey');
-  if (!secretKey) throw new Error('{{secretKey}} is empty: run "Create project" (Projects folder) or paste your project\'s keys into the environment');
+  if (!secretKey)
+    throw new Error(
+      '{{secretKey}} is empty: run "Create project" (Projects folder) or paste your project\'s keys into the environment',
+    );
 
   const timestampHeader = headers['x-timestamp'];
   const timestamp =
@@ -48,15 +56,21 @@
   pm.variables.set('signatureTimestamp', timestamp);
   pm.variables.set('signature', CryptoJS.HmacSHA256(message, secretKey).toString(CryptoJS.enc.Hex));
   // A request added by hand may lack the two headers: add them.
-  if (timestampHeader === undefined) pm.request.headers.add({ key: 'X-Timestamp', value: '{{signatureTimestamp}}' });
-  if (headers['x-signature'] === undefined) pm.request.headers.add({ key: 'X-Signature', value: '{{signature}}' });
+  if (timestampHeader === undefined)
+    pm.request.headers.add({ key: 'X-Timestamp', value: '{{signatureTimestamp}}' });
+  if (headers['x-signature'] === undefined)
+    pm.request.headers.add({ key: 'X-Signature', value: '{{signature}}' });
 
   function pathWithQuery() {
     const resolved = new Url(pm.variables.replaceIn(pm.request.url.toString()));
     const query = resolved.query
       .all()
       .filter((param) => !param.disabled)
-      .map((param) => percentEncode(param.key || '', ' "#\'<>&=') + (typeof param.value === 'string' ? `=${percentEncode(param.value, ' "#\'<>&')}` : ''));
+      .map(
+        (param) =>
+          percentEncode(param.key || '', ' "#\'<>&=') +
+          (typeof param.value === 'string' ? `=${percentEncode(param.value, ' "#\'<>&')}` : ''),
+      );
     return percentEncode(resolved.getPath(), ' "#<>?`{}') + (query.length ? `?${query.join('&')}` : '');
   }
 
@@ -64,7 +78,7 @@
   // non-ASCII byte are percent-encoded; an existing %XX is kept as it is.
   function percentEncode(text, specials) {
     let out = '';
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       if (/^%[0-9A-Fa-f]{2}/.test(text.slice(i, i + 3))) {
         out += text.slice(i, i + 3);
         i += 3;
@@ -74,7 +88,8 @@
       i += char.length;
       const code = char.codePointAt(0);
       if (code > 0x7e) out += encodeURIComponent(char);
-      else if (code < 0x20 || specials.includes(char)) out += `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
+      else if (code < 0x20 || specials.includes(char))
+        out += `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
       else out += char;
     }
     return out;

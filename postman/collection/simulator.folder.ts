@@ -10,7 +10,8 @@ export const simulatorFolder = folder(
       name: 'Simulator counters',
       method: 'GET',
       path: '/simulator/__simulator/stats',
-      description: 'How many OAuth calls, STK Pushes, STK Queries (and the most in one second) and callbacks the simulator has seen since the server started.',
+      description:
+        'How many OAuth calls, STK Pushes, STK Queries (and the most in one second) and callbacks the simulator has seen since the server started.',
       tests: `${expectStatus(200)}
 const stats = pm.response.json();
 pm.test('the pushes of this run reached the simulator and were called back', () => {

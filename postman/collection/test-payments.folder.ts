@@ -23,7 +23,8 @@ pm.test('paid first, cancelled among them, each with a summary', () => {
       method: 'POST',
       path: '/api/v1/test-payments',
       body: json({ outcome: 'cancelled', amount: 10 }),
-      description: 'Ends `cancelled` (1032) once the simulator calls back: follow it with "Get transaction" or a webhook.',
+      description:
+        'Ends `cancelled` (1032) once the simulator calls back: follow it with "Get transaction" or a webhook.',
       tests: `${expectStatus(201)}
 const transaction = pm.response.json().transaction;
 ${expectTransactionShape}

@@ -2,16 +2,34 @@
 // X-Signature (signedHeaders); the collection's pre-request script computes the last two.
 // Run in order, the folder is the payment flow: initiate -> status (pending) -> wait for the
 // simulator's callback -> status (completed) -> list, then one simulator outcome and errors.
-import { expectError, expectStatus, expectTransactionShape, pollUntilSettled, signed, signedHeaders, signedRequest } from './checks';
+import {
+  expectError,
+  expectStatus,
+  expectTransactionShape,
+  pollUntilSettled,
+  signed,
+  signedHeaders,
+  signedRequest,
+} from './checks';
 import { folder, header, json } from './postman-format';
 
 /** Any phone the simulator does not reserve for an outcome succeeds (README, "The Daraja simulator"). */
-const PAYMENT = { phone: '0712345678', amount: 10, accountReference: 'INV-1001', description: 'Postman order', metadata: { orderId: '1001' } };
+const PAYMENT = {
+  phone: '0712345678',
+  amount: 10,
+  accountReference: 'INV-1001',
+  description: 'Postman order',
+  metadata: { orderId: '1001' },
+};
 const PAYMENT_BODY = json(PAYMENT);
 /** How long after initiate the payment is surely still pending (the simulator calls back after 2 s by default). */
 const SURELY_PENDING_MS = 1000;
 
-const idempotencyKeyHeader = header('Idempotency-Key', '{{idempotencyKey}}', 'A retry with the same key and body returns the first result');
+const idempotencyKeyHeader = header(
+  'Idempotency-Key',
+  '{{idempotencyKey}}',
+  'A retry with the same key and body returns the first result',
+);
 
 const initiateTests = (saveAs: string) => `
 ${expectStatus(201)}
@@ -59,7 +77,8 @@ pm.collectionVariables.set('initiatedAt', String(Date.now()));`,
     path: '/api/v1/transactions/initiate',
     headers: [...signedHeaders, idempotencyKeyHeader],
     body: PAYMENT_BODY,
-    description: 'A retry (same key, same body) returns the first result: no second transaction, no second prompt.',
+    description:
+      'A retry (same key, same body) returns the first result: no second transaction, no second prompt.',
     tests: `${expectStatus(201)}
 pm.test('the same transaction as the first request', () => {
   pm.expect(pm.response.json().transaction.id).to.equal(pm.environment.get('transactionId'));
@@ -90,7 +109,7 @@ else pm.test.skip('pending, no receipt yet (skipped: sent more than ${SURELY_PEN
     path: '/api/v1/transactions/:id',
     pathVariables: { id: '{{transactionId}}' },
     description:
-      "Repeats itself (Collection Runner, newman) every 0.5 s while the payment is pending, up to 40 times, then checks it completed. Sent by hand it shows the current status once.",
+      'Repeats itself (Collection Runner, newman) every 0.5 s while the payment is pending, up to 40 times, then checks it completed. Sent by hand it shows the current status once.',
     tests: pollUntilSettled('transactionId', { status: 'completed' }),
   }),
   signedRequest({
@@ -98,7 +117,8 @@ else pm.test.skip('pending, no receipt yet (skipped: sent more than ${SURELY_PEN
     method: 'GET',
     path: '/api/v1/transactions/:id',
     pathVariables: { id: '{{transactionId}}' },
-    description: 'After the success callback: `completed`, with the M-Pesa receipt number and the amount paid.',
+    description:
+      'After the success callback: `completed`, with the M-Pesa receipt number and the amount paid.',
     tests: `${expectStatus(200)}
 const { transaction } = pm.response.json();
 ${expectTransactionShape}
@@ -118,13 +138,29 @@ pm.test('completed, with a receipt and the full amount paid', () => {
     path: '/api/v1/transactions',
     query: [
       { key: 'limit', value: '20', description: '1 to 100 (default 20)' },
-      { key: 'status', value: 'completed', disabled: true, description: 'pending, completed, failed, cancelled or expired' },
+      {
+        key: 'status',
+        value: 'completed',
+        disabled: true,
+        description: 'pending, completed, failed, cancelled or expired',
+      },
       { key: 'phone', value: '0712345678', disabled: true, description: 'Any common Kenyan form' },
-      { key: 'from', value: '2025-01-01T00:00:00Z', disabled: true, description: 'ISO 8601, inclusive, on createdAt' },
-      { key: 'to', value: '2099-01-01T00:00:00Z', disabled: true, description: 'ISO 8601, inclusive, on createdAt' },
+      {
+        key: 'from',
+        value: '2025-01-01T00:00:00Z',
+        disabled: true,
+        description: 'ISO 8601, inclusive, on createdAt',
+      },
+      {
+        key: 'to',
+        value: '2099-01-01T00:00:00Z',
+        disabled: true,
+        description: 'ISO 8601, inclusive, on createdAt',
+      },
       { key: 'cursor', value: '', disabled: true, description: "The previous page's nextCursor" },
     ],
-    description: "Newest first, a page at a time: `{data, nextCursor}`. Tick the disabled filters to use them (they are signed as sent).",
+    description:
+      'Newest first, a page at a time: `{data, nextCursor}`. Tick the disabled filters to use them (they are signed as sent).',
     tests: `${expectStatus(200)}
 const page = pm.response.json();
 pm.test('a page with the new transaction', () => {
@@ -142,11 +178,16 @@ pm.test('newest first', () => {
     method: 'GET',
     path: '/api/v1/transactions',
     query: [
-      { key: 'phone', value: '0712 345 678', description: 'Spaces are allowed; Postman sends them as %20, and that is what is signed' },
+      {
+        key: 'phone',
+        value: '0712 345 678',
+        description: 'Spaces are allowed; Postman sends them as %20, and that is what is signed',
+      },
       { key: 'status', value: 'completed' },
       { key: 'limit', value: '5' },
     ],
-    description: 'Filters. The phone has spaces, so this request also checks that the signature covers the query as Postman encodes it.',
+    description:
+      'Filters. The phone has spaces, so this request also checks that the signature covers the query as Postman encodes it.',
     tests: `${expectStatus(200)}
 const page = pm.response.json();
 pm.test('only completed payments from 254712345678, including ours', () => {
@@ -168,8 +209,9 @@ const outcomes = folder(
       name: 'Initiate a payment the customer cancels',
       method: 'POST',
       path: '/api/v1/transactions/initiate',
-        body: json({ phone: '0700000001', amount: 10, accountReference: 'INV-1002' }),
-      description: 'Phone 0700000001: the simulator answers with ResultCode 1032 (cancelled by the customer). Saves `cancelledTransactionId`.',
+      body: json({ phone: '0700000001', amount: 10, accountReference: 'INV-1002' }),
+      description:
+        'Phone 0700000001: the simulator answers with ResultCode 1032 (cancelled by the customer). Saves `cancelledTransactionId`.',
       tests: initiateTests('cancelledTransactionId'),
     }),
     signedRequest({
@@ -178,91 +220,107 @@ const outcomes = folder(
       path: '/api/v1/transactions/:id',
       pathVariables: { id: '{{cancelledTransactionId}}' },
       description: 'Repeats itself while pending, then checks the status and the failure reason.',
-      tests: pollUntilSettled('cancelledTransactionId', { status: 'cancelled', failureCode: 'cancelled_by_customer' }),
+      tests: pollUntilSettled('cancelledTransactionId', {
+        status: 'cancelled',
+        failureCode: 'cancelled_by_customer',
+      }),
     }),
   ],
 );
 
-const errors = folder('Errors (signed)', 'Refusals, each with its error code. All but the deliberate fault are signed correctly.', [
-  signedRequest({
-    name: 'Initiate with a bad signature',
-    method: 'POST',
-    path: '/api/v1/transactions/initiate',
-    headers: [signed.apiKey, signed.timestamp, header('X-Signature', '0'.repeat(64), 'Deliberately wrong')],
-    body: PAYMENT_BODY,
-    tests: expectError(401, 'signature_invalid'),
-  }),
-  signedRequest({
-    name: 'Initiate with a stale timestamp',
-    method: 'POST',
-    path: '/api/v1/transactions/initiate',
-    headers: [signed.apiKey, header('X-Timestamp', '1000000000', 'September 2001: far outside the 5 minutes allowed'), signed.signature],
-    body: PAYMENT_BODY,
-    description: 'Correctly signed, but the timestamp is years old: `401 signature_expired`.',
-    tests: expectError(401, 'signature_expired'),
-  }),
-  signedRequest({
-    name: 'Initiate without signature headers',
-    method: 'POST',
-    path: '/api/v1/transactions/initiate',
-    headers: [],
-    body: PAYMENT_BODY,
-    tests: expectError(401, 'signature_missing'),
-  }),
-  signedRequest({
-    name: 'Initiate with the public key from before the rotation',
-    method: 'POST',
-    path: '/api/v1/transactions/initiate',
-    headers: [header('X-Api-Key', '{{previousPublicKey}}', 'Saved by "Rotate project keys"'), signed.timestamp, signed.signature],
-    body: PAYMENT_BODY,
-    description: 'Rotation retires the old key pair at once: `401 api_key_unknown`.',
-    tests: expectError(401, 'api_key_unknown'),
-  }),
-  signedRequest({
-    name: 'Initiate with an invalid amount',
-    method: 'POST',
-    path: '/api/v1/transactions/initiate',
-    body: json({ ...PAYMENT, amount: 10.5 }),
-    description: 'Amounts are whole KES: `400 validation_failed`, with the field in `details.fields`.',
-    tests: `${expectError(400, 'validation_failed')}
+const errors = folder(
+  'Errors (signed)',
+  'Refusals, each with its error code. All but the deliberate fault are signed correctly.',
+  [
+    signedRequest({
+      name: 'Initiate with a bad signature',
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      headers: [signed.apiKey, signed.timestamp, header('X-Signature', '0'.repeat(64), 'Deliberately wrong')],
+      body: PAYMENT_BODY,
+      tests: expectError(401, 'signature_invalid'),
+    }),
+    signedRequest({
+      name: 'Initiate with a stale timestamp',
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      headers: [
+        signed.apiKey,
+        header('X-Timestamp', '1000000000', 'September 2001: far outside the 5 minutes allowed'),
+        signed.signature,
+      ],
+      body: PAYMENT_BODY,
+      description: 'Correctly signed, but the timestamp is years old: `401 signature_expired`.',
+      tests: expectError(401, 'signature_expired'),
+    }),
+    signedRequest({
+      name: 'Initiate without signature headers',
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      headers: [],
+      body: PAYMENT_BODY,
+      tests: expectError(401, 'signature_missing'),
+    }),
+    signedRequest({
+      name: 'Initiate with the public key from before the rotation',
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      headers: [
+        header('X-Api-Key', '{{previousPublicKey}}', 'Saved by "Rotate project keys"'),
+        signed.timestamp,
+        signed.signature,
+      ],
+      body: PAYMENT_BODY,
+      description: 'Rotation retires the old key pair at once: `401 api_key_unknown`.',
+      tests: expectError(401, 'api_key_unknown'),
+    }),
+    signedRequest({
+      name: 'Initiate with an invalid amount',
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: json({ ...PAYMENT, amount: 10.5 }),
+      description: 'Amounts are whole KES: `400 validation_failed`, with the field in `details.fields`.',
+      tests: `${expectError(400, 'validation_failed')}
 pm.test('details.fields names the amount', () => {
   const { fields } = pm.response.json().error.details;
   pm.expect(fields.map((f) => f.field)).to.include('amount');
 });`,
-  }),
-  signedRequest({
-    name: 'Reuse the Idempotency-Key with another body',
-    method: 'POST',
-    path: '/api/v1/transactions/initiate',
-    headers: [...signedHeaders, idempotencyKeyHeader],
-    body: json({ ...PAYMENT, amount: 20 }),
-    description: 'The key of "Initiate payment" with another amount: `409 idempotency_key_reused`, naming the first transaction.',
-    tests: `${expectError(409, 'idempotency_key_reused')}
+    }),
+    signedRequest({
+      name: 'Reuse the Idempotency-Key with another body',
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      headers: [...signedHeaders, idempotencyKeyHeader],
+      body: json({ ...PAYMENT, amount: 20 }),
+      description:
+        'The key of "Initiate payment" with another amount: `409 idempotency_key_reused`, naming the first transaction.',
+      tests: `${expectError(409, 'idempotency_key_reused')}
 pm.test('details.transactionId is the first transaction', () => {
   pm.expect(pm.response.json().error.details.transactionId).to.equal(pm.environment.get('transactionId'));
 });`,
-  }),
-  signedRequest({
-    name: 'Get an unknown transaction',
-    method: 'GET',
-    path: '/api/v1/transactions/:id',
-    pathVariables: { id: 'txn_doesnotexist' },
-    tests: expectError(404, 'transaction_not_found'),
-  }),
-  signedRequest({
-    name: 'List with an unknown filter',
-    method: 'GET',
-    path: '/api/v1/transactions',
-    query: [{ key: 'colour', value: 'green' }],
-    description: 'Unknown query parameters are refused, not ignored: `400 validation_failed`.',
-    tests: expectError(400, 'validation_failed'),
-  }),
-]);
+    }),
+    signedRequest({
+      name: 'Get an unknown transaction',
+      method: 'GET',
+      path: '/api/v1/transactions/:id',
+      pathVariables: { id: 'txn_doesnotexist' },
+      tests: expectError(404, 'transaction_not_found'),
+    }),
+    signedRequest({
+      name: 'List with an unknown filter',
+      method: 'GET',
+      path: '/api/v1/transactions',
+      query: [{ key: 'colour', value: 'green' }],
+      description: 'Unknown query parameters are refused, not ignored: `400 validation_failed`.',
+      tests: expectError(400, 'validation_failed'),
+    }),
+  ],
+);
 
 export const transactionsFolder = folder(
   'Transactions (signed)',
   [
-    'Merchant API. Each request carries `X-Api-Key: {{publicKey}}`, `X-Timestamp` and `X-Signature`; the collection\'s pre-request script computes the last two from `{{secretKey}}` (hex HMAC-SHA256 of `timestamp\\nMETHOD\\npath?query\\nbody`).',
+    "Merchant API. Each request carries `X-Api-Key: {{publicKey}}`, `X-Timestamp` and `X-Signature`; the collection's pre-request script computes the last two from `{{secretKey}}` (hex HMAC-SHA256 of `timestamp\\nMETHOD\\npath?query\\nbody`).",
     'Run "Create project" (Projects folder) first, or paste a project\'s keys into the environment.',
   ].join('\n\n'),
   [...flow, outcomes, errors],

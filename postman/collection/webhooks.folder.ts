@@ -9,7 +9,10 @@ import { folder, json } from './postman-format';
 /** The discard port: nothing answers, so attempts fail at once (simulator mode allows plain http and loopback). */
 const UNREACHABLE_URL = 'http://127.0.0.1:9/hooks';
 
-const endpointPath = { path: '/api/v1/webhook-endpoints/:id', pathVariables: { id: '{{webhookEndpointId}}' } };
+const endpointPath = {
+  path: '/api/v1/webhook-endpoints/:id',
+  pathVariables: { id: '{{webhookEndpointId}}' },
+};
 
 /** Asserts `endpoint` (a variable in the script) has the endpoint view's fields and never a secret. */
 const expectEndpointShape = `
@@ -90,7 +93,8 @@ pm.test('the endpoint saved as webhookEndpointId', () => pm.expect(endpoint.id).
     method: 'PATCH',
     ...endpointPath,
     body: json({ enabled: false }),
-    description: 'Nothing is sent while it is disabled; its deliveries wait, pending. `disabledReason` is `manual` (the service sets `failing` or `gone` when it gives up on an endpoint).',
+    description:
+      'Nothing is sent while it is disabled; its deliveries wait, pending. `disabledReason` is `manual` (the service sets `failing` or `gone` when it gives up on an endpoint).',
     tests: `${expectStatus(200)}
 const { endpoint } = pm.response.json();
 pm.test('disabled by hand', () => {
@@ -103,7 +107,8 @@ pm.test('disabled by hand', () => {
     method: 'PATCH',
     ...endpointPath,
     body: json({ enabled: true, description: 'Postman run (re-enabled)' }),
-    description: 'Enabling sends what was kept pending at once. Any of `url`, `description` (null clears it), `eventTypes` and `enabled` may change in one call.',
+    description:
+      'Enabling sends what was kept pending at once. Any of `url`, `description` (null clears it), `eventTypes` and `enabled` may change in one call.',
     tests: `${expectStatus(200)}
 const { endpoint } = pm.response.json();
 pm.test('enabled again, with the new description', () => {
@@ -146,11 +151,16 @@ const events = [
     query: [
       { key: 'type', value: 'transaction.completed', description: 'One event type (optional)' },
       { key: 'limit', value: '20', description: '1 to 100 (default 20)' },
-      { key: 'transactionId', value: '{{transactionId}}', disabled: true, description: 'Only the events of one payment' },
+      {
+        key: 'transactionId',
+        value: '{{transactionId}}',
+        disabled: true,
+        description: 'Only the events of one payment',
+      },
       { key: 'cursor', value: '', disabled: true, description: "The previous page's nextCursor" },
     ],
     description:
-      "The project's event log, newest first: `{data, nextCursor}`. Every event is logged, whether or not an endpoint wanted it. The payment of \"Initiate payment\" completed, so its `transaction.completed` event is here: saved as `eventId`.",
+      'The project\'s event log, newest first: `{data, nextCursor}`. Every event is logged, whether or not an endpoint wanted it. The payment of "Initiate payment" completed, so its `transaction.completed` event is here: saved as `eventId`.',
     tests: `${expectStatus(200)}
 const page = pm.response.json();
 const event = page.data.find((e) => e.transactionId === pm.environment.get('transactionId'));
@@ -194,7 +204,7 @@ pm.test('one delivery, to the endpoint, queued from its first attempt', () => {
     path: '/api/v1/events/:id',
     pathVariables: { id: '{{eventId}}' },
     description:
-      'The event with the body every delivery carries (`data`), and its deliveries, each with every attempt (`attemptLog`: status code, latency, the start of the answer, or the connection error). In a run it repeats itself (every 0.25 s, up to 20 times) until the redelivery\'s first attempt is on record.',
+      "The event with the body every delivery carries (`data`), and its deliveries, each with every attempt (`attemptLog`: status code, latency, the start of the answer, or the connection error). In a run it repeats itself (every 0.25 s, up to 20 times) until the redelivery's first attempt is on record.",
     tests: `${expectStatus(200)}
 const { event, deliveries } = pm.response.json();
 const transaction = event.data.transaction;
@@ -293,7 +303,8 @@ const errors = folder('Errors (webhooks)', 'Refusals, each with its error code.'
     method: 'POST',
     path: '/api/v1/webhook-endpoints',
     body: json({ url: UNREACHABLE_URL, eventTypes: ['transaction.refunded'] }),
-    description: 'Only the event types the service sends (or `*`): `400 validation_failed`, with the field in `details.fields`.',
+    description:
+      'Only the event types the service sends (or `*`): `400 validation_failed`, with the field in `details.fields`.',
     tests: `${expectError(400, 'validation_failed')}
 pm.test('details.fields names eventTypes', () => {
   const { fields } = pm.response.json().error.details;
@@ -314,7 +325,8 @@ const cleanUp = [
     name: 'Delete webhook endpoint',
     method: 'DELETE',
     ...endpointPath,
-    description: 'Stops deliveries to it (pending ones are marked failed). Its delivery history stays readable through `GET /api/v1/events/:id`.',
+    description:
+      'Stops deliveries to it (pending ones are marked failed). Its delivery history stays readable through `GET /api/v1/events/:id`.',
     tests: `
 pm.test('status 204, no body', () => {
   pm.response.to.have.status(204);
@@ -333,7 +345,7 @@ export const webhooksFolder = folder(
   'Webhooks (signed)',
   [
     'Webhook endpoints, the event log, replay, and reconciliation on demand. Signed like the Transactions folder; run it after that folder (it reads `transactionId`, the completed payment).',
-    'Deliveries follow the Standard Webhooks spec: headers `webhook-id`, `webhook-timestamp`, `webhook-signature` (`v1,<base64 HMAC-SHA256>` keyed with the base64 part of `{{webhookSecret}}` after `whsec_`, over `id.timestamp.body`). The SDK\'s `verifyWebhook` checks them.',
+    "Deliveries follow the Standard Webhooks spec: headers `webhook-id`, `webhook-timestamp`, `webhook-signature` (`v1,<base64 HMAC-SHA256>` keyed with the base64 part of `{{webhookSecret}}` after `whsec_`, over `id.timestamp.body`). The SDK's `verifyWebhook` checks them.",
   ].join('\n\n'),
   [...endpoints, ...events, ...cleanUp, errors],
 );

@@ -112,7 +112,11 @@ function command(args: string, line: number): Command {
 function flags(args: string): { flags: Record<string, string>; rest: string } {
   const found: Record<string, string> = {};
   let rest = args;
-  for (let match = /^--([\w-]+)(?:=(\S*))?\s*/.exec(rest); match; match = /^--([\w-]+)(?:=(\S*))?\s*/.exec(rest)) {
+  for (
+    let match = /^--([\w-]+)(?:=(\S*))?\s*/.exec(rest);
+    match;
+    match = /^--([\w-]+)(?:=(\S*))?\s*/.exec(rest)
+  ) {
     found[match[1]!] = match[2] ?? 'true';
     rest = rest.slice(match[0].length);
   }
@@ -142,7 +146,8 @@ function instruction(keyword: string, args: string, line: number): Instruction {
       const parts = rest.startsWith('[') ? (command(rest, line) as { argv: string[] }).argv : words(rest);
       if (parts.length < 2) throw new DockerfileError(`line ${line}: COPY needs a source and a destination`);
       const unknown = Object.keys(given).filter((name) => !['from', 'chown', 'chmod', 'link'].includes(name));
-      if (unknown.length) throw new DockerfileError(`line ${line}: COPY --${unknown[0]} is not supported by the stage runner`);
+      if (unknown.length)
+        throw new DockerfileError(`line ${line}: COPY --${unknown[0]} is not supported by the stage runner`);
       return {
         kind: 'COPY',
         line,
@@ -154,8 +159,12 @@ function instruction(keyword: string, args: string, line: number): Instruction {
     }
     case 'RUN': {
       const { flags: given, rest } = flags(args);
-      if (Object.keys(given).length) throw new DockerfileError(`line ${line}: RUN --${Object.keys(given)[0]} is not supported by the stage runner`);
-      if (/<<-?\s*['"]?\w+/.test(rest) && !rest.startsWith('[')) throw new DockerfileError(`line ${line}: heredocs are not supported by the stage runner`);
+      if (Object.keys(given).length)
+        throw new DockerfileError(
+          `line ${line}: RUN --${Object.keys(given)[0]} is not supported by the stage runner`,
+        );
+      if (/<<-?\s*['"]?\w+/.test(rest) && !rest.startsWith('['))
+        throw new DockerfileError(`line ${line}: heredocs are not supported by the stage runner`);
       return { kind: 'RUN', line, command: command(rest, line) };
     }
     case 'ENV':
@@ -163,19 +172,26 @@ function instruction(keyword: string, args: string, line: number): Instruction {
     case 'ARG': {
       const [pair] = words(args);
       const at = pair!.indexOf('=');
-      return at < 0 ? { kind: 'ARG', line, name: pair! } : { kind: 'ARG', line, name: pair!.slice(0, at), value: pair!.slice(at + 1) };
+      return at < 0
+        ? { kind: 'ARG', line, name: pair! }
+        : { kind: 'ARG', line, name: pair!.slice(0, at), value: pair!.slice(at + 1) };
     }
     case 'USER':
       return { kind: 'USER', line, user: args.trim() };
     case 'VOLUME':
-      return { kind: 'VOLUME', line, paths: args.startsWith('[') ? (command(args, line) as { argv: string[] }).argv : words(args) };
+      return {
+        kind: 'VOLUME',
+        line,
+        paths: args.startsWith('[') ? (command(args, line) as { argv: string[] }).argv : words(args),
+      };
     case 'EXPOSE':
       return { kind: 'EXPOSE', line, ports: words(args) };
     case 'HEALTHCHECK': {
       if (args.trim().toUpperCase() === 'NONE') return { kind: 'HEALTHCHECK', line, options: {} };
       const { flags: options, rest } = flags(args);
       const match = /^CMD\s+([\s\S]+)$/i.exec(rest);
-      if (!match) throw new DockerfileError(`line ${line}: HEALTHCHECK expects [options] CMD command, or NONE`);
+      if (!match)
+        throw new DockerfileError(`line ${line}: HEALTHCHECK expects [options] CMD command, or NONE`);
       return { kind: 'HEALTHCHECK', line, command: command(match[1]!.trim(), line), options };
     }
     case 'CMD':
@@ -200,8 +216,15 @@ export function parseDockerfile(source: string): Stage[] {
     if (keyword === 'FROM') {
       const { rest } = flags(args); // --platform does not change what runs here
       const [base, as, name, ...extra] = words(rest);
-      if (!base || (as && (as.toUpperCase() !== 'AS' || !name)) || extra.length) throw new DockerfileError(`line ${line}: FROM image [AS name]`);
-      stages.push({ index: stages.length, name: name ?? String(stages.length), base, line, instructions: [] });
+      if (!base || (as && (as.toUpperCase() !== 'AS' || !name)) || extra.length)
+        throw new DockerfileError(`line ${line}: FROM image [AS name]`);
+      stages.push({
+        index: stages.length,
+        name: name ?? String(stages.length),
+        base,
+        line,
+        instructions: [],
+      });
       continue;
     }
     const stage = stages.at(-1);

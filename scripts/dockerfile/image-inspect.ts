@@ -45,15 +45,24 @@ function sizeOf(target: string): number {
   return fs.readdirSync(target).reduce((sum, entry) => sum + sizeOf(path.join(target, entry)), 0);
 }
 
-export function inspectNodeModules(appDir: string, lockFile: string | undefined, forbiddenNames: readonly string[]): NodeModulesReport {
-  const lock: LockPackages = lockFile && fs.existsSync(lockFile) ? ((JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { packages?: LockPackages }).packages ?? {}) : {};
+export function inspectNodeModules(
+  appDir: string,
+  lockFile: string | undefined,
+  forbiddenNames: readonly string[],
+): NodeModulesReport {
+  const lock: LockPackages =
+    lockFile && fs.existsSync(lockFile)
+      ? ((JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { packages?: LockPackages }).packages ?? {})
+      : {};
   const installed = installedPackages(appDir);
   return {
     packages: installed.length,
     bytes: fs.existsSync(path.join(appDir, 'node_modules')) ? sizeOf(path.join(appDir, 'node_modules')) : 0,
     devOnly: installed.filter(({ key }) => lock[key]?.dev || lock[key]?.devOptional).map(({ key }) => key),
     forbidden: installed.filter(({ name }) => forbiddenNames.includes(name)).map(({ key }) => key),
-    danglingLinks: installed.filter(({ key, link }) => link && !fs.existsSync(path.join(appDir, key))).map(({ key }) => key),
+    danglingLinks: installed
+      .filter(({ key, link }) => link && !fs.existsSync(path.join(appDir, key)))
+      .map(({ key }) => key),
   };
 }
 

@@ -37,7 +37,8 @@ export interface PathMap {
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function pathMap(root: string, owned: readonly string[]): PathMap {
-  const isOwned = (imagePath: string) => owned.some((dir) => imagePath === dir || imagePath.startsWith(`${dir}/`));
+  const isOwned = (imagePath: string) =>
+    owned.some((dir) => imagePath === dir || imagePath.startsWith(`${dir}/`));
   const file = (imagePath: string) => path.join(root, imagePath);
   // An owned path where a shell word (or `NAME=`, `a:b`) starts, up to where it ends.
   const inText = owned.length
@@ -51,6 +52,7 @@ export function pathMap(root: string, owned: readonly string[]): PathMap {
         .split(':')
         .map((part) => (part.startsWith('/') && isOwned(part) ? file(part) : part))
         .join(':'),
-    script: (text) => (inText ? text.replace(inText, (_match, before: string, dir: string) => `${before}${root}${dir}`) : text),
+    script: (text) =>
+      inText ? text.replace(inText, (_match, before: string, dir: string) => `${before}${root}${dir}`) : text,
   };
 }

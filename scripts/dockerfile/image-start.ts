@@ -36,10 +36,12 @@ export function freePort(): Promise<number> {
 
 /** Docker's rule: an exec-form ENTRYPOINT takes CMD as its arguments; shell forms run under `sh -c`. */
 export function startCommand(result: Pick<StageResult, 'cmd' | 'entrypoint'>): string[] {
-  const argv = (command: Command | undefined) => (!command ? [] : command.form === 'exec' ? command.argv : ['sh', '-c', command.script]);
+  const argv = (command: Command | undefined) =>
+    !command ? [] : command.form === 'exec' ? command.argv : ['sh', '-c', command.script];
   if (result.entrypoint?.form === 'shell') return argv(result.entrypoint);
   const combined = [...argv(result.entrypoint), ...argv(result.cmd)];
-  if (combined.length === 0) throw new StepFailed('the final stage has no CMD or ENTRYPOINT: nothing to start');
+  if (combined.length === 0)
+    throw new StepFailed('the final stage has no CMD or ENTRYPOINT: nothing to start');
   return combined;
 }
 
@@ -53,11 +55,18 @@ export interface Started {
 
 export async function startImage(result: StageResult, options: StartOptions): Promise<Started> {
   const port = await freePort();
-  const env = { ...stageEnvironment(result, options.hostEnv), HOME: result.paths.file('/root'), ...options.env, [options.portVariable]: String(port) };
+  const env = {
+    ...stageEnvironment(result, options.hostEnv),
+    HOME: result.paths.file('/root'),
+    ...options.env,
+    [options.portVariable]: String(port),
+  };
   const cwd = result.paths.file(result.workdir);
   const argv = startCommand(result).map((arg) => result.paths.script(arg));
   const url = `http://127.0.0.1:${port}`;
-  options.log(`\n== start: ${argv.join(' ')} (in ${result.workdir}, ${options.portVariable}=${port}; given: ${Object.keys(options.env).join(', ') || 'nothing'})`);
+  options.log(
+    `\n== start: ${argv.join(' ')} (in ${result.workdir}, ${options.portVariable}=${port}; given: ${Object.keys(options.env).join(', ') || 'nothing'})`,
+  );
 
   const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -67,7 +76,9 @@ export async function startImage(result: StageResult, options: StartOptions): Pr
   };
   child.stdout!.on('data', echo);
   child.stderr!.on('data', echo);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   void exited.then((value) => (exit = value));
 
@@ -75,7 +86,12 @@ export async function startImage(result: StageResult, options: StartOptions): Pr
     if (!exit) child.kill('SIGKILL');
   };
   try {
-    await waitForReady(`${url}${options.readyPath}`, options.readyTimeoutMs, () => exit, () => output);
+    await waitForReady(
+      `${url}${options.readyPath}`,
+      options.readyTimeoutMs,
+      () => exit,
+      () => output,
+    );
   } catch (error) {
     kill();
     throw error;
@@ -100,7 +116,10 @@ async function waitForReady(
   let last = 'no answer yet';
   for (;;) {
     const gone = exited();
-    if (gone) throw new StepFailed(`the service exited (${gone.code ?? gone.signal}) before ${url} was ready:\n${output()}`);
+    if (gone)
+      throw new StepFailed(
+        `the service exited (${gone.code ?? gone.signal}) before ${url} was ready:\n${output()}`,
+      );
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
       if (response.status === 200) return;
@@ -108,7 +127,8 @@ async function waitForReady(
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
-    if (Date.now() > deadline) throw new StepFailed(`${url} did not answer 200 within ${timeoutMs} ms (last: ${last}):\n${output()}`);
+    if (Date.now() > deadline)
+      throw new StepFailed(`${url} did not answer 200 within ${timeoutMs} ms (last: ${last}):\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
 }
@@ -119,9 +139,18 @@ export function runHealthcheck(result: StageResult, started: Started, log: (line
     log('   no HEALTHCHECK in the final stage');
     return;
   }
-  const argv = result.healthcheck.form === 'exec' ? result.healthcheck.argv : ['sh', '-c', result.paths.script(result.healthcheck.script)];
-  const run = spawnSync(argv[0]!, argv.slice(1), { cwd: started.cwd, env: started.env, encoding: 'utf8', timeout: 30_000 });
-  if (run.status !== 0) throw new StepFailed(`HEALTHCHECK exited ${run.status ?? run.signal}: ${run.stderr || run.stdout}`);
+  const argv =
+    result.healthcheck.form === 'exec'
+      ? result.healthcheck.argv
+      : ['sh', '-c', result.paths.script(result.healthcheck.script)];
+  const run = spawnSync(argv[0]!, argv.slice(1), {
+    cwd: started.cwd,
+    env: started.env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (run.status !== 0)
+    throw new StepFailed(`HEALTHCHECK exited ${run.status ?? run.signal}: ${run.stderr || run.stdout}`);
   log('   HEALTHCHECK command exited 0 (healthy)');
 }
 
@@ -134,13 +163,18 @@ async function stop(
   const signal = (stopSignal ?? 'SIGTERM').toUpperCase().replace(/^(?!SIG)/, 'SIG') as NodeJS.Signals;
   child.kill(signal);
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), options.stopTimeoutMs)));
+  const timeout = new Promise<undefined>(
+    (resolve) => (timer = setTimeout(() => resolve(undefined), options.stopTimeoutMs)),
+  );
   const result = await Promise.race([exited, timeout]);
   clearTimeout(timer);
   if (!result) {
     child.kill('SIGKILL');
-    throw new StepFailed(`the service did not stop within ${options.stopTimeoutMs} ms of ${signal} (docker stop would kill it)`);
+    throw new StepFailed(
+      `the service did not stop within ${options.stopTimeoutMs} ms of ${signal} (docker stop would kill it)`,
+    );
   }
-  if (result.code !== 0) throw new StepFailed(`the service exited ${result.code ?? result.signal} after ${signal}, not 0`);
+  if (result.code !== 0)
+    throw new StepFailed(`the service exited ${result.code ?? result.signal} after ${signal}, not 0`);
   options.log(`   stopped by ${signal}: exit 0`);
 }

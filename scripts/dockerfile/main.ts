@@ -27,7 +27,16 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { file: 'Dockerfile', context: '.', ready: '/ready', portEnv: 'PORT', forbid: [], env: {}, keep: false, readyTimeoutMs: 60_000 };
+  const options: Options = {
+    file: 'Dockerfile',
+    context: '.',
+    ready: '/ready',
+    portEnv: 'PORT',
+    forbid: [],
+    env: {},
+    keep: false,
+    readyTimeoutMs: 60_000,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = () => {
@@ -52,14 +61,19 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-export async function main(argv: string[], log: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<void> {
+export async function main(
+  argv: string[],
+  log: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<void> {
   const options = parseArgs(argv);
   const context = path.resolve(options.context);
   const dockerfile = path.resolve(context, options.file);
   const ignoreFile = path.join(context, '.dockerignore');
   const stages = parseDockerfile(fs.readFileSync(dockerfile, 'utf8'));
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerfile-stages-'));
-  log(`Dockerfile stage runner: ${path.relative(process.cwd(), dockerfile) || dockerfile}, ${stages.length} stage(s), context ${context}, in ${workRoot}`);
+  log(
+    `Dockerfile stage runner: ${path.relative(process.cwd(), dockerfile) || dockerfile}, ${stages.length} stage(s), context ${context}, in ${workRoot}`,
+  );
   let succeeded = false;
   try {
     const results = await runStages(stages, {
@@ -81,15 +95,22 @@ export async function main(argv: string[], log: (line: string) => void = (line) 
     });
     try {
       runHealthcheck(final, started, log);
-      const report = inspectNodeModules(final.paths.file(final.workdir), path.join(context, 'package-lock.json'), options.forbid);
+      const report = inspectNodeModules(
+        final.paths.file(final.workdir),
+        path.join(context, 'package-lock.json'),
+        options.forbid,
+      );
       log(`\n== final stage's node_modules: ${report.packages} packages, ${megabytes(report.bytes)}`);
       const problems = [
         ...report.devOnly.map((key) => `${key} is a development dependency (package-lock.json)`),
         ...report.forbidden.map((key) => `${key} must not ship (--forbid)`),
         ...report.danglingLinks.map((key) => `${key} is a link to a folder the image does not have`),
       ];
-      if (problems.length) throw new Error(`the final stage ships what it should not:\n  ${problems.join('\n  ')}`);
-      log(`   no development dependency${options.forbid.length ? `; none of ${options.forbid.join(', ')}` : ''}`);
+      if (problems.length)
+        throw new Error(`the final stage ships what it should not:\n  ${problems.join('\n  ')}`);
+      log(
+        `   no development dependency${options.forbid.length ? `; none of ${options.forbid.join(', ')}` : ''}`,
+      );
       await started.stop();
     } finally {
       started.kill();
@@ -104,7 +125,9 @@ export async function main(argv: string[], log: (line: string) => void = (line) 
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`\nDockerfile stage runner FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `\nDockerfile stage runner FAILED: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -8,7 +8,11 @@ const PACKAGE_MANAGER = /^\s*(apt-get|apt)\s/;
 /** Commands an OS package step may hold besides the package manager: cleaning its caches. */
 const CLEANUP = /^\s*rm\s+-rf?\s+\/var\/lib\/apt\/lists\/\S*\s*$|^\s*(apt-get|apt)\s+clean\s*$/;
 
-const commandsOf = (script: string) => script.split(/&&|;|\|\|/).map((part) => part.trim()).filter(Boolean);
+const commandsOf = (script: string) =>
+  script
+    .split(/&&|;|\|\|/)
+    .map((part) => part.trim())
+    .filter(Boolean);
 
 export function isOsPackageStep(script: string): boolean {
   return PACKAGE_MANAGER.test(commandsOf(script)[0] ?? '');
@@ -19,7 +23,9 @@ export function installedPackages(script: string): string[] {
   return commandsOf(script).flatMap((part) => {
     const words = part.split(/\s+/);
     const at = words.indexOf('install');
-    return PACKAGE_MANAGER.test(part) && at >= 0 ? words.slice(at + 1).filter((word) => !word.startsWith('-')) : [];
+    return PACKAGE_MANAGER.test(part) && at >= 0
+      ? words.slice(at + 1).filter((word) => !word.startsWith('-'))
+      : [];
   });
 }
 
@@ -27,7 +33,13 @@ export function installedPackages(script: string): string[] {
 export function checkOsPackages(script: string): string[] {
   const other = commandsOf(script).filter((part) => !PACKAGE_MANAGER.test(part) && !CLEANUP.test(part));
   if (other.length) {
-    throw new Error(`an OS package RUN also runs "${other[0]}": keep package installation in a RUN of its own, so it can be checked without changing this machine`);
+    throw new Error(
+      `an OS package RUN also runs "${other[0]}": keep package installation in a RUN of its own, so it can be checked without changing this machine`,
+    );
   }
-  return installedPackages(script).filter((name) => spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout.trim() !== 'install ok installed');
+  return installedPackages(script).filter(
+    (name) =>
+      spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout.trim() !==
+      'install ok installed',
+  );
 }

@@ -45,12 +45,21 @@ export async function runStages(stages: readonly Stage[], options: RunOptions): 
     const root = path.join(options.workRoot, `${stage.index}-${stage.name.replace(/[^\w.-]/g, '_')}`);
     const parent = results.find((done) => done.stage.name === stage.base);
     const result: StageResult = parent
-      ? { ...parent, stage, paths: pathMap(root, owned), env: new Map(parent.env), volumes: [...parent.volumes] }
+      ? {
+          ...parent,
+          stage,
+          paths: pathMap(root, owned),
+          env: new Map(parent.env),
+          volumes: [...parent.volumes],
+        }
       : { stage, paths: pathMap(root, owned), workdir: '/', env: new Map(), volumes: [] };
     fs.mkdirSync(root, { recursive: true });
     if (parent) fs.cpSync(parent.paths.root, root, { recursive: true, verbatimSymlinks: true });
-    options.log(`\n== stage ${stage.name} (line ${stage.line}): FROM ${stage.base}${parent ? ' (copied from that stage)' : ''}`);
-    if (!parent) options.log(`   base image stands in for this machine: Node ${process.version}, ${process.platform}`);
+    options.log(
+      `\n== stage ${stage.name} (line ${stage.line}): FROM ${stage.base}${parent ? ' (copied from that stage)' : ''}`,
+    );
+    if (!parent)
+      options.log(`   base image stands in for this machine: Node ${process.version}, ${process.platform}`);
     const args = new Map<string, string>();
     for (const [position, step] of stage.instructions.entries()) {
       const label = `[${stage.name} ${position + 1}/${stage.instructions.length}] line ${step.line}`;
@@ -72,13 +81,17 @@ interface StepContext {
 /** `$NAME`, `${NAME}` and `${NAME:-default}` from the stage's ARG and ENV values, as Docker expands them outside RUN. */
 function expand(text: string, ctx: StepContext): string {
   const lookup = (name: string) => ctx.result.env.get(name) ?? ctx.args.get(name);
-  return text.replace(/\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)/g, (_match, braced: string, fallback: string | undefined, bare: string) => {
-    const value = lookup(braced ?? bare);
-    return value === undefined || value === '' ? (fallback ?? '') : value;
-  });
+  return text.replace(
+    /\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)/g,
+    (_match, braced: string, fallback: string | undefined, bare: string) => {
+      const value = lookup(braced ?? bare);
+      return value === undefined || value === '' ? (fallback ?? '') : value;
+    },
+  );
 }
 
-const imagePath = (workdir: string, target: string) => (target.startsWith('/') ? path.posix.normalize(target) : path.posix.join(workdir, target));
+const imagePath = (workdir: string, target: string) =>
+  target.startsWith('/') ? path.posix.normalize(target) : path.posix.join(workdir, target);
 
 async function runInstruction(step: Instruction, ctx: StepContext): Promise<void> {
   const { result, options, label } = ctx;
@@ -103,14 +116,18 @@ async function runInstruction(step: Instruction, ctx: StepContext): Promise<void
       await run(step.command, ctx, step.line);
       return;
     case 'USER':
-      options.log(`${label} USER ${step.user}: noted, not switched (the steps run as ${process.getuid?.() === 0 ? 'root' : 'this user'} here)`);
+      options.log(
+        `${label} USER ${step.user}: noted, not switched (the steps run as ${process.getuid?.() === 0 ? 'root' : 'this user'} here)`,
+      );
       return;
     case 'VOLUME':
       for (const volume of step.paths.map((p) => imagePath(result.workdir, expand(p, ctx)))) {
         fs.mkdirSync(result.paths.file(volume), { recursive: true });
         result.volumes.push(volume);
       }
-      options.log(`${label} VOLUME ${step.paths.join(' ')} (a folder in the stage, as an empty volume would be)`);
+      options.log(
+        `${label} VOLUME ${step.paths.join(' ')} (a folder in the stage, as an empty volume would be)`,
+      );
       return;
     case 'EXPOSE':
       options.log(`${label} EXPOSE ${step.ports.join(' ')}: noted (the start uses a free port)`);
@@ -147,29 +164,44 @@ function copy(step: Extract<Instruction, { kind: 'COPY' }>, ctx: StepContext): v
   const sources = step.sources.map((source) => expand(source, ctx));
   const wildcard = sources.some((source) => /[*?[]/.test(source));
   const intoDirectory = dest.endsWith('/') || dest === '.' || sources.length > 1 || wildcard;
-  if ((sources.length > 1 || wildcard) && !dest.endsWith('/') && dest !== '.') fail(ctx, `COPY with several sources needs a destination ending in /: ${dest}`);
-  const notes = step.ignoredFlags.length ? ` (--${step.ignoredFlags.join(', --')}: noted, ownership is not changed here)` : '';
-  options.log(`${ctx.label} COPY ${step.from ? `--from=${step.from} ` : ''}${sources.join(' ')} ${dest}${notes}`);
+  if ((sources.length > 1 || wildcard) && !dest.endsWith('/') && dest !== '.')
+    fail(ctx, `COPY with several sources needs a destination ending in /: ${dest}`);
+  const notes = step.ignoredFlags.length
+    ? ` (--${step.ignoredFlags.join(', --')}: noted, ownership is not changed here)`
+    : '';
+  options.log(
+    `${ctx.label} COPY ${step.from ? `--from=${step.from} ` : ''}${sources.join(' ')} ${dest}${notes}`,
+  );
 
   const target = result.paths.file(destImage);
   if (step.from !== undefined) {
-    const from = ctx.results.find((done) => done.stage.name === step.from || String(done.stage.index) === step.from);
-    if (!from) fail(ctx, `COPY --from=${step.from}: no earlier stage has that name (images are not pulled here)`);
+    const from = ctx.results.find(
+      (done) => done.stage.name === step.from || String(done.stage.index) === step.from,
+    );
+    if (!from)
+      fail(ctx, `COPY --from=${step.from}: no earlier stage has that name (images are not pulled here)`);
     for (const source of sources) {
       const file = from.paths.file(imagePath('/', source));
-      if (!fs.existsSync(file) && !isSymlink(file)) fail(ctx, `COPY --from=${step.from} ${source}: not found in that stage`);
-      place(file, target, intoDirectory, (from_, to) => fs.cpSync(from_, to, { recursive: true, verbatimSymlinks: true, force: true }));
+      if (!fs.existsSync(file) && !isSymlink(file))
+        fail(ctx, `COPY --from=${step.from} ${source}: not found in that stage`);
+      place(file, target, intoDirectory, (from_, to) =>
+        fs.cpSync(from_, to, { recursive: true, verbatimSymlinks: true, force: true }),
+      );
     }
     return;
   }
 
   for (const source of sources) {
     const matches = wildcard ? contextMatches(options, source) : [cleanSource(source)];
-    if (matches.length === 0) fail(ctx, `COPY ${source}: no file in the build context matches (or .dockerignore leaves it out)`);
+    if (matches.length === 0)
+      fail(ctx, `COPY ${source}: no file in the build context matches (or .dockerignore leaves it out)`);
     for (const relative of matches) {
       const file = path.join(options.context, relative);
       if (relative !== '' && (isIgnored(options.ignore, relative) || !fs.existsSync(file))) {
-        fail(ctx, `COPY ${source}: not in the build context${fs.existsSync(file) ? ' (.dockerignore leaves it out)' : ''}`);
+        fail(
+          ctx,
+          `COPY ${source}: not in the build context${fs.existsSync(file) ? ' (.dockerignore leaves it out)' : ''}`,
+        );
       }
       place(file, target, intoDirectory, (from_, to) => copyFromContext(options, from_, to));
     }
@@ -177,14 +209,22 @@ function copy(step: Extract<Instruction, { kind: 'COPY' }>, ctx: StepContext): v
 }
 
 /** A file goes to dest (or into it); a directory's contents go into dest, as Docker does. */
-function place(source: string, target: string, intoDirectory: boolean, copyTree: (from: string, to: string) => void): void {
+function place(
+  source: string,
+  target: string,
+  intoDirectory: boolean,
+  copyTree: (from: string, to: string) => void,
+): void {
   const stat = fs.lstatSync(source);
   if (stat.isDirectory()) {
     fs.mkdirSync(target, { recursive: true });
     for (const entry of fs.readdirSync(source)) copyTree(path.join(source, entry), path.join(target, entry));
     return;
   }
-  const file = intoDirectory || (fs.existsSync(target) && fs.statSync(target).isDirectory()) ? path.join(target, path.basename(source)) : target;
+  const file =
+    intoDirectory || (fs.existsSync(target) && fs.statSync(target).isDirectory())
+      ? path.join(target, path.basename(source))
+      : target;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   copyTree(source, file);
 }
@@ -196,7 +236,8 @@ function copyFromContext(options: RunOptions, from: string, to: string): void {
   if (stat.isDirectory()) {
     if (ignored && !hasExceptions(options.ignore)) return;
     if (!ignored) fs.mkdirSync(to, { recursive: true });
-    for (const entry of fs.readdirSync(from)) copyFromContext(options, path.join(from, entry), path.join(to, entry));
+    for (const entry of fs.readdirSync(from))
+      copyFromContext(options, path.join(from, entry), path.join(to, entry));
     return;
   }
   if (ignored) return;
@@ -238,8 +279,16 @@ function isSymlink(file: string): boolean {
 }
 
 /** The environment a RUN or the started command sees: the machine's PATH and HOME, then the stage's ENV and ARGs, mapped. */
-export function stageEnvironment(result: StageResult, base: NodeJS.ProcessEnv, args: ReadonlyMap<string, string> = new Map()): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: base.PATH, HOME: base.HOME, ...(base.TMPDIR ? { TMPDIR: base.TMPDIR } : {}) };
+export function stageEnvironment(
+  result: StageResult,
+  base: NodeJS.ProcessEnv,
+  args: ReadonlyMap<string, string> = new Map(),
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: base.PATH,
+    HOME: base.HOME,
+    ...(base.TMPDIR ? { TMPDIR: base.TMPDIR } : {}),
+  };
   for (const [name, value] of args) env[name] = value;
   for (const [name, value] of result.env) env[name] = result.paths.value(value);
   return env;
@@ -252,12 +301,19 @@ async function run(command: Command, ctx: StepContext, line: number): Promise<vo
     options.log(`${label} RUN ${shown}`);
     options.log(`   OS packages: not installed on this machine; checking it already has them`);
     const missing = checkOsPackages(command.script);
-    if (missing.length) fail(ctx, `this machine lacks OS packages the image installs: ${missing.join(', ')} (apt-get install -y ${missing.join(' ')})`);
+    if (missing.length)
+      fail(
+        ctx,
+        `this machine lacks OS packages the image installs: ${missing.join(', ')} (apt-get install -y ${missing.join(' ')})`,
+      );
     return;
   }
   options.log(`${label} RUN ${shown}`);
   const started = Date.now();
-  const argv = command.form === 'shell' ? ['sh', '-c', result.paths.script(command.script)] : command.argv.map((arg) => result.paths.script(arg));
+  const argv =
+    command.form === 'shell'
+      ? ['sh', '-c', result.paths.script(command.script)]
+      : command.argv.map((arg) => result.paths.script(arg));
   const code = await new Promise<number | string>((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: result.paths.file(result.workdir),

@@ -1,6 +1,11 @@
 // Browser entry: `import { subscribeToTransaction } from '@mpesa-bridge/sdk/browser'`.
 // Follows one payment with the client secret your backend handed over; never the secret key.
-export { CLIENT_SECRET_HEADER, subscribeToTransaction, type SubscribeOptions, type TransactionSubscription } from './realtime.js';
+export {
+  CLIENT_SECRET_HEADER,
+  subscribeToTransaction,
+  type SubscribeOptions,
+  type TransactionSubscription,
+} from './realtime.js';
 export { MpesaBridgeError, type ErrorCode } from './errors.js';
 export {
   FINAL_STATUSES,

@@ -60,7 +60,8 @@ export function createClient(options: ClientOptions): MpesaBridgeClient {
     throw new TypeError('createClient needs baseUrl, publicKey and secretKey');
   }
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== 'function') throw new TypeError('No global fetch: use Node 20+ or pass options.fetch');
+  if (typeof fetchImpl !== 'function')
+    throw new TypeError('No global fetch: use Node 20+ or pass options.fetch');
 
   const request = createHttp({
     baseUrl: options.baseUrl,
@@ -78,8 +79,13 @@ export function createClient(options: ClientOptions): MpesaBridgeClient {
     events: createEventsApi(request),
     waitForResult: transactions.waitForResult,
     request: <T>(call: RawRequest) => {
-      const idempotent = Object.keys(call.headers ?? {}).some((name) => name.toLowerCase() === 'idempotency-key');
-      return request<T>({ ...call, retry: call.method === 'GET' ? 'read' : idempotent ? 'idempotent-write' : 'write' });
+      const idempotent = Object.keys(call.headers ?? {}).some(
+        (name) => name.toLowerCase() === 'idempotency-key',
+      );
+      return request<T>({
+        ...call,
+        retry: call.method === 'GET' ? 'read' : idempotent ? 'idempotent-write' : 'write',
+      });
     },
   };
 }

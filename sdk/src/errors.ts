@@ -101,7 +101,10 @@ export class MpesaBridgeTimeoutError extends MpesaBridgeError {
   readonly lastStatus: string | undefined;
 
   constructor(transactionId: string, timeoutMs: number, lastStatus: string | undefined) {
-    super({ code: 'wait_timeout', message: `Transaction ${transactionId} did not reach a final status within ${timeoutMs} ms (last status: ${lastStatus ?? 'unknown'})` });
+    super({
+      code: 'wait_timeout',
+      message: `Transaction ${transactionId} did not reach a final status within ${timeoutMs} ms (last status: ${lastStatus ?? 'unknown'})`,
+    });
     this.name = 'MpesaBridgeTimeoutError';
     this.transactionId = transactionId;
     this.lastStatus = lastStatus;

@@ -3,7 +3,13 @@
 import type { createHttp } from './http.js';
 import { pagedList, type PagedList } from './pagination.js';
 import type { Page } from './types.js';
-import type { EventDetail, EventFilters, EventRecord, RedeliverEventOptions, WebhookDelivery } from './webhook-types.js';
+import type {
+  EventDetail,
+  EventFilters,
+  EventRecord,
+  RedeliverEventOptions,
+  WebhookDelivery,
+} from './webhook-types.js';
 
 export interface EventsApi {
   /** Newest first: `await` it for the first page, or `for await` over every event of every page. */
@@ -25,13 +31,22 @@ export function createEventsApi(request: ReturnType<typeof createHttp>): EventsA
       const { cursor, type, transactionId, limit } = filters;
       const query = { type, transactionId, limit: limit === undefined ? undefined : String(limit) };
       return pagedList(async (pageCursor) => {
-        const { body } = await request<Page<EventRecord>>({ method: 'GET', path: BASE, query: { ...query, cursor: pageCursor }, retry: 'read' });
+        const { body } = await request<Page<EventRecord>>({
+          method: 'GET',
+          path: BASE,
+          query: { ...query, cursor: pageCursor },
+          retry: 'read',
+        });
         return body;
       }, cursor);
     },
 
     async get(id) {
-      const { body } = await request<EventDetail>({ method: 'GET', path: `${BASE}/${encodeURIComponent(id)}`, retry: 'read' });
+      const { body } = await request<EventDetail>({
+        method: 'GET',
+        path: `${BASE}/${encodeURIComponent(id)}`,
+        retry: 'read',
+      });
       return body;
     },
 

@@ -62,7 +62,13 @@ export function createHttp(config: HttpConfig) {
       try {
         // A fresh timestamp and signature per attempt: a retry after a long Retry-After must not go stale.
         const pathWithQuery = url.pathname + url.search;
-        const signed = signRequest({ ...config, method: req.method, pathWithQuery, body, timestamp: uniqueSecond(`${req.method}\n${pathWithQuery}\n${body}`) });
+        const signed = signRequest({
+          ...config,
+          method: req.method,
+          pathWithQuery,
+          body,
+          timestamp: uniqueSecond(`${req.method}\n${pathWithQuery}\n${body}`),
+        });
         const response = await config.fetch(url.href, {
           method: req.method,
           headers: {
@@ -122,7 +128,9 @@ function uniqueSeconds(): (content: string) => number {
   };
 }
 
-async function readJson(response: Response): Promise<{ ok: true; value: unknown } | { ok: false; text: string }> {
+async function readJson(
+  response: Response,
+): Promise<{ ok: true; value: unknown } | { ok: false; text: string }> {
   const text = await response.text();
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
@@ -131,7 +139,10 @@ async function readJson(response: Response): Promise<{ ok: true; value: unknown 
   }
 }
 
-function errorFromResponse(response: Response, parsed: { ok: true; value: unknown } | { ok: false; text: string }): MpesaBridgeError {
+function errorFromResponse(
+  response: Response,
+  parsed: { ok: true; value: unknown } | { ok: false; text: string },
+): MpesaBridgeError {
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
   const headerRequestId = response.headers.get('x-request-id') ?? undefined;
   const shaped = parsed.ok ? asErrorShape(parsed.value) : undefined;
@@ -144,24 +155,42 @@ function errorFromResponse(response: Response, parsed: { ok: true; value: unknow
       retryAfter,
     });
   }
-  return new MpesaBridgeError({ ...shaped, status: response.status, requestId: shaped.requestId ?? headerRequestId, retryAfter });
+  return new MpesaBridgeError({
+    ...shaped,
+    status: response.status,
+    requestId: shaped.requestId ?? headerRequestId,
+    retryAfter,
+  });
 }
 
-function asErrorShape(value: unknown): { code: string; message: string; requestId?: string; details?: Record<string, unknown> } | undefined {
+function asErrorShape(
+  value: unknown,
+): { code: string; message: string; requestId?: string; details?: Record<string, unknown> } | undefined {
   const error = (value as { error?: unknown } | null)?.error as Record<string, unknown> | undefined;
   if (!error || typeof error.code !== 'string' || typeof error.message !== 'string') return undefined;
   return {
     code: error.code,
     message: error.message,
     requestId: typeof error.requestId === 'string' ? error.requestId : undefined,
-    details: typeof error.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>) : undefined,
+    details:
+      typeof error.details === 'object' && error.details !== null
+        ? (error.details as Record<string, unknown>)
+        : undefined,
   };
 }
 
 function networkError(cause: unknown, timeoutMs: number): MpesaBridgeError {
   const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-  const reason = timedOut ? `no answer within ${timeoutMs} ms` : cause instanceof Error ? (cause.cause as Error | undefined)?.message ?? cause.message : String(cause);
-  return new MpesaBridgeError({ code: 'network_error', message: `Could not reach mpesa-bridge: ${reason}`, cause });
+  const reason = timedOut
+    ? `no answer within ${timeoutMs} ms`
+    : cause instanceof Error
+      ? ((cause.cause as Error | undefined)?.message ?? cause.message)
+      : String(cause);
+  return new MpesaBridgeError({
+    code: 'network_error',
+    message: `Could not reach mpesa-bridge: ${reason}`,
+    cause,
+  });
 }
 
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date). */

@@ -8,9 +8,19 @@ export type { EventsApi } from './events.js';
 export type { PagedList } from './pagination.js';
 export type { WaitOptions } from './wait.js';
 export type { FetchLike } from './http.js';
-export { verifyWebhook, WEBHOOK_TOLERANCE_SECONDS, type WebhookHeaders, type VerifyWebhookOptions } from './webhooks.js';
+export {
+  verifyWebhook,
+  WEBHOOK_TOLERANCE_SECONDS,
+  type WebhookHeaders,
+  type VerifyWebhookOptions,
+} from './webhooks.js';
 export { signRequest, type SignInput, type SignatureHeaders } from './signature.js';
-export { CLIENT_SECRET_HEADER, subscribeToTransaction, type SubscribeOptions, type TransactionSubscription } from './realtime.js';
+export {
+  CLIENT_SECRET_HEADER,
+  subscribeToTransaction,
+  type SubscribeOptions,
+  type TransactionSubscription,
+} from './realtime.js';
 export {
   MpesaBridgeError,
   MpesaBridgeTimeoutError,

@@ -21,7 +21,12 @@ export function createMpesaAccountsApi(request: ReturnType<typeof createHttp>): 
   return {
     async create(input) {
       // Not retried after a lost answer: a second call adds a second account.
-      const { body } = await request<{ account: MpesaAccount }>({ method: 'POST', path: BASE, body: input, retry: 'write' });
+      const { body } = await request<{ account: MpesaAccount }>({
+        method: 'POST',
+        path: BASE,
+        body: input,
+        retry: 'write',
+      });
       return body.account;
     },
     async list() {
@@ -29,11 +34,20 @@ export function createMpesaAccountsApi(request: ReturnType<typeof createHttp>): 
       return body.data;
     },
     async get(id) {
-      const { body } = await request<{ account: MpesaAccount }>({ method: 'GET', path: pathOf(id), retry: 'read' });
+      const { body } = await request<{ account: MpesaAccount }>({
+        method: 'GET',
+        path: pathOf(id),
+        retry: 'read',
+      });
       return body.account;
     },
     async update(id, changes) {
-      const { body } = await request<{ account: MpesaAccount }>({ method: 'PATCH', path: pathOf(id), body: changes, retry: 'idempotent-write' });
+      const { body } = await request<{ account: MpesaAccount }>({
+        method: 'PATCH',
+        path: pathOf(id),
+        body: changes,
+        retry: 'idempotent-write',
+      });
       return body.account;
     },
     async delete(id) {

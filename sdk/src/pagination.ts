@@ -12,7 +12,10 @@ export interface PagedList<T> extends PromiseLike<Page<T>>, AsyncIterable<T> {
   all(options?: { max?: number }): Promise<T[]>;
 }
 
-export function pagedList<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>, firstCursor?: string): PagedList<T> {
+export function pagedList<T>(
+  fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
+  firstCursor?: string,
+): PagedList<T> {
   let firstPage: Promise<Page<T>> | undefined;
   const first = () => (firstPage ??= fetchPage(firstCursor));
 

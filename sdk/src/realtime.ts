@@ -60,14 +60,21 @@ export function subscribeToTransaction(options: SubscribeOptions): TransactionSu
   // WebSocket first: one connection to one instance, so a balancer needs no sticky sessions.
   // Long-polling (several requests that must reach the instance holding the session) only when
   // WebSocket cannot get through.
-  const socket = io(options.baseUrl, { forceNew: true, transports: ['websocket', 'polling'], tryAllTransports: true, ...options.socketOptions });
+  const socket = io(options.baseUrl, {
+    forceNew: true,
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
+    ...options.socketOptions,
+  });
   let settle: { resolve: () => void; reject: (error: MpesaBridgeError) => void } | undefined;
   const subscribed = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   // Callers that only use callbacks must not see an unhandled rejection.
   subscribed.catch(() => undefined);
   let closed = false;
   let latest: ClientTransaction | undefined;
-  const poller = options.statusUrl ? statusPoller(options.statusUrl, clientSecret, options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS) : undefined;
+  const poller = options.statusUrl
+    ? statusPoller(options.statusUrl, clientSecret, options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS)
+    : undefined;
 
   const deliver = (transaction: ClientTransaction, polled: boolean) => {
     if (closed || transaction.id !== transactionId) return;
@@ -75,7 +82,13 @@ export function subscribeToTransaction(options: SubscribeOptions): TransactionSu
     // and a poll can answer after the socket told more: never let an older state overwrite a newer one.
     if (latest && Date.parse(transaction.updatedAt) < Date.parse(latest.updatedAt)) return;
     // A poll that finds nothing new says nothing (the socket, by contract, repeats the state on subscribe).
-    if (polled && latest && latest.updatedAt === transaction.updatedAt && latest.status === transaction.status) return;
+    if (
+      polled &&
+      latest &&
+      latest.updatedAt === transaction.updatedAt &&
+      latest.status === transaction.status
+    )
+      return;
     latest = transaction;
     onUpdate(transaction);
     if (isFinalStatus(transaction.status)) poller?.stop();
@@ -106,28 +119,53 @@ export function subscribeToTransaction(options: SubscribeOptions): TransactionSu
   // Rooms do not survive a reconnect: subscribe on every connect, and get the current state again.
   socket.on('connect', () => {
     poller?.stop();
-    socket.timeout(SUBSCRIBE_ACK_TIMEOUT_MS).emit('subscribe', { transactionId, clientSecret }, (timeout: Error | null, ack?: SubscribeAck) => {
-      if (closed) return;
-      if (timeout || !ack) {
-        fail(new MpesaBridgeError({ code: 'realtime_unavailable', message: 'The subscription was not acknowledged in time' }), !socket.active);
-      } else if (!ack.ok) {
-        fail(new MpesaBridgeError({ code: ack.error?.code ?? 'subscription_refused', message: ack.error?.message ?? 'Subscription refused', status: 403 }), true);
-      } else {
-        settle?.resolve();
-      }
-    });
+    socket
+      .timeout(SUBSCRIBE_ACK_TIMEOUT_MS)
+      .emit('subscribe', { transactionId, clientSecret }, (timeout: Error | null, ack?: SubscribeAck) => {
+        if (closed) return;
+        if (timeout || !ack) {
+          fail(
+            new MpesaBridgeError({
+              code: 'realtime_unavailable',
+              message: 'The subscription was not acknowledged in time',
+            }),
+            !socket.active,
+          );
+        } else if (!ack.ok) {
+          fail(
+            new MpesaBridgeError({
+              code: ack.error?.code ?? 'subscription_refused',
+              message: ack.error?.message ?? 'Subscription refused',
+              status: 403,
+            }),
+            true,
+          );
+        } else {
+          settle?.resolve();
+        }
+      });
   });
 
   socket.on(TRANSACTION_UPDATED_EVENT, (transaction: ClientTransaction) => deliver(transaction, false));
 
   socket.on('connect_error', (cause: Error) => {
     // `active` is false when socket.io will not try again (reconnection off, or refused by a middleware).
-    fail(new MpesaBridgeError({ code: 'realtime_unavailable', message: `Cannot connect to ${options.baseUrl}: ${cause.message}`, cause }), !socket.active);
+    fail(
+      new MpesaBridgeError({
+        code: 'realtime_unavailable',
+        message: `Cannot connect to ${options.baseUrl}: ${cause.message}`,
+        cause,
+      }),
+      !socket.active,
+    );
   });
 
   socket.on('disconnect', (reason: string) => {
     if (closed) return;
-    fail(new MpesaBridgeError({ code: 'realtime_unavailable', message: `Disconnected: ${reason}` }), !socket.active);
+    fail(
+      new MpesaBridgeError({ code: 'realtime_unavailable', message: `Disconnected: ${reason}` }),
+      !socket.active,
+    );
   });
 
   function close() {
@@ -153,21 +191,33 @@ function statusPoller(url: string, clientSecret: string, intervalMs: number) {
   };
   return {
     stop,
-    start(onTransaction: (transaction: ClientTransaction) => void, onRefused: (error: MpesaBridgeError) => void) {
+    start(
+      onTransaction: (transaction: ClientTransaction) => void,
+      onRefused: (error: MpesaBridgeError) => void,
+    ) {
       if (running) return;
       running = true;
       const mine = ++generation;
       const current = () => running && generation === mine;
       const poll = async () => {
         try {
-          const response = await fetch(url, { headers: { [CLIENT_SECRET_HEADER]: clientSecret, Accept: 'application/json' } });
+          const response = await fetch(url, {
+            headers: { [CLIENT_SECRET_HEADER]: clientSecret, Accept: 'application/json' },
+          });
           if (!current()) return;
           if (response.status === 403 || response.status === 404) {
             stop();
-            onRefused(new MpesaBridgeError({ code: 'subscription_refused', message: `The status URL refused this payment (HTTP ${response.status})`, status: 403 }));
+            onRefused(
+              new MpesaBridgeError({
+                code: 'subscription_refused',
+                message: `The status URL refused this payment (HTTP ${response.status})`,
+                status: 403,
+              }),
+            );
             return;
           }
-          if (response.ok) onTransaction(((await response.json()) as { transaction: ClientTransaction }).transaction);
+          if (response.ok)
+            onTransaction(((await response.json()) as { transaction: ClientTransaction }).transaction);
         } catch {
           // Unreachable too, for now: ask again at the next tick.
         }

@@ -21,7 +21,14 @@ export interface SignInput {
   timestamp?: number;
 }
 
-export function signRequest({ publicKey, secretKey, method, pathWithQuery, body, timestamp }: SignInput): SignatureHeaders {
+export function signRequest({
+  publicKey,
+  secretKey,
+  method,
+  pathWithQuery,
+  body,
+  timestamp,
+}: SignInput): SignatureHeaders {
   const seconds = String(timestamp ?? Math.floor(Date.now() / 1000));
   const signature = createHmac('sha256', secretKey)
     .update(`${seconds}\n${method.toUpperCase()}\n${pathWithQuery}\n${body}`)

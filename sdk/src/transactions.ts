@@ -2,7 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import type { createHttp } from './http.js';
 import { pagedList, type PagedList } from './pagination.js';
-import type { InitiateInput, InitiateResult, ListFilters, Page, ReconcileResult, TestOutcomeInfo, TestPaymentInput, Transaction } from './types.js';
+import type {
+  InitiateInput,
+  InitiateResult,
+  ListFilters,
+  Page,
+  ReconcileResult,
+  TestOutcomeInfo,
+  TestPaymentInput,
+  Transaction,
+} from './types.js';
 import { waitForResult, type WaitOptions } from './wait.js';
 
 export interface InitiateOptions {
@@ -35,7 +44,10 @@ export interface TransactionsApi {
 /** Client secrets of recent initiates, so waitForResult can use the socket without being handed one. */
 const REMEMBERED_SECRETS_MAX = 1_000;
 
-export function createTransactionsApi(request: ReturnType<typeof createHttp>, realtimeUrl: string): TransactionsApi {
+export function createTransactionsApi(
+  request: ReturnType<typeof createHttp>,
+  realtimeUrl: string,
+): TransactionsApi {
   const secrets = new Map<string, string>();
   const remember = (id: string, clientSecret: string) => {
     secrets.set(id, clientSecret);
@@ -51,7 +63,11 @@ export function createTransactionsApi(request: ReturnType<typeof createHttp>, re
     return body.transaction;
   };
 
-  const start = async (path: string, input: InitiateInput | TestPaymentInput, options: InitiateOptions): Promise<InitiateResult> => {
+  const start = async (
+    path: string,
+    input: InitiateInput | TestPaymentInput,
+    options: InitiateOptions,
+  ): Promise<InitiateResult> => {
     const idempotencyKey = options.idempotencyKey ?? randomUUID();
     const { status, body } = await request<{ transaction: Transaction; clientSecret: string }>({
       method: 'POST',
@@ -61,7 +77,12 @@ export function createTransactionsApi(request: ReturnType<typeof createHttp>, re
       retry: 'idempotent-write',
     });
     remember(body.transaction.id, body.clientSecret);
-    return { transaction: body.transaction, clientSecret: body.clientSecret, idempotencyKey, push: status === 202 ? 'unknown' : 'accepted' };
+    return {
+      transaction: body.transaction,
+      clientSecret: body.clientSecret,
+      idempotencyKey,
+      push: status === 202 ? 'unknown' : 'accepted',
+    };
   };
 
   return {
@@ -69,7 +90,11 @@ export function createTransactionsApi(request: ReturnType<typeof createHttp>, re
     initiateTest: (input, options = {}) => start('/api/v1/test-payments', input, options),
 
     async testOutcomes() {
-      const { body } = await request<{ data: TestOutcomeInfo[] }>({ method: 'GET', path: '/api/v1/test-payments/outcomes', retry: 'read' });
+      const { body } = await request<{ data: TestOutcomeInfo[] }>({
+        method: 'GET',
+        path: '/api/v1/test-payments/outcomes',
+        retry: 'read',
+      });
       return body.data;
     },
 
@@ -87,20 +112,34 @@ export function createTransactionsApi(request: ReturnType<typeof createHttp>, re
         limit: rest.limit === undefined ? undefined : String(rest.limit),
       };
       return pagedList(async (pageCursor) => {
-        const { body } = await request<Page<Transaction>>({ method: 'GET', path: '/api/v1/transactions', query: { ...query, cursor: pageCursor }, retry: 'read' });
+        const { body } = await request<Page<Transaction>>({
+          method: 'GET',
+          path: '/api/v1/transactions',
+          query: { ...query, cursor: pageCursor },
+          retry: 'read',
+        });
         return body;
       }, cursor);
     },
 
     async reconcile(id) {
       // Not retried after a lost answer: the repeat would report `already_final` for a payment this call settled.
-      const { body } = await request<ReconcileResult>({ method: 'POST', path: `/api/v1/transactions/${encodeURIComponent(id)}/reconcile`, retry: 'write' });
+      const { body } = await request<ReconcileResult>({
+        method: 'POST',
+        path: `/api/v1/transactions/${encodeURIComponent(id)}/reconcile`,
+        retry: 'write',
+      });
       return body;
     },
 
     async waitForResult(id, options = {}) {
       try {
-        return await waitForResult({ realtimeUrl, getTransaction: get }, id, options.clientSecret ?? secrets.get(id), options);
+        return await waitForResult(
+          { realtimeUrl, getTransaction: get },
+          id,
+          options.clientSecret ?? secrets.get(id),
+          options,
+        );
       } finally {
         secrets.delete(id);
       }

@@ -31,7 +31,12 @@ interface WaitDeps {
   getTransaction: (id: string) => Promise<Transaction>;
 }
 
-export async function waitForResult(deps: WaitDeps, transactionId: string, clientSecret: string | undefined, options: WaitOptions): Promise<Transaction> {
+export async function waitForResult(
+  deps: WaitDeps,
+  transactionId: string,
+  clientSecret: string | undefined,
+  options: WaitOptions,
+): Promise<Transaction> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const deadline = Date.now() + timeoutMs;
@@ -72,7 +77,10 @@ function waitOnSocket(
       baseUrl: url,
       transactionId,
       clientSecret,
-      socketOptions: { reconnection: false, timeout: Math.min(SOCKET_CONNECT_TIMEOUT_MS, Math.max(1, deadline - Date.now())) },
+      socketOptions: {
+        reconnection: false,
+        timeout: Math.min(SOCKET_CONNECT_TIMEOUT_MS, Math.max(1, deadline - Date.now())),
+      },
       onUpdate: (transaction) => {
         onStatus(transaction.status);
         if (isFinalStatus(transaction.status)) finish('final');

@@ -43,23 +43,41 @@ export function createWebhookEndpointsApi(request: ReturnType<typeof createHttp>
   return {
     async create(input) {
       // Not retried after a lost answer: a second call registers a second endpoint.
-      const { body } = await request<WebhookEndpointWithSecret>({ method: 'POST', path: BASE, body: input, retry: 'write' });
+      const { body } = await request<WebhookEndpointWithSecret>({
+        method: 'POST',
+        path: BASE,
+        body: input,
+        retry: 'write',
+      });
       return body;
     },
 
     async list() {
-      const { body } = await request<{ data: WebhookEndpoint[] }>({ method: 'GET', path: BASE, retry: 'read' });
+      const { body } = await request<{ data: WebhookEndpoint[] }>({
+        method: 'GET',
+        path: BASE,
+        retry: 'read',
+      });
       return body.data;
     },
 
     async get(id) {
-      const { body } = await request<{ endpoint: WebhookEndpoint }>({ method: 'GET', path: pathOf(id), retry: 'read' });
+      const { body } = await request<{ endpoint: WebhookEndpoint }>({
+        method: 'GET',
+        path: pathOf(id),
+        retry: 'read',
+      });
       return body.endpoint;
     },
 
     async update(id, changes) {
       // The same changes applied twice leave the endpoint as applying them once.
-      const { body } = await request<{ endpoint: WebhookEndpoint }>({ method: 'PATCH', path: pathOf(id), body: changes, retry: 'idempotent-write' });
+      const { body } = await request<{ endpoint: WebhookEndpoint }>({
+        method: 'PATCH',
+        path: pathOf(id),
+        body: changes,
+        retry: 'idempotent-write',
+      });
       return body.endpoint;
     },
 
@@ -68,7 +86,12 @@ export function createWebhookEndpointsApi(request: ReturnType<typeof createHttp>
     },
 
     async rotateSecret(id, options = {}) {
-      const { body } = await request<WebhookEndpointWithSecret>({ method: 'POST', path: pathOf(id, '/secret/rotate'), body: options, retry: 'write' });
+      const { body } = await request<WebhookEndpointWithSecret>({
+        method: 'POST',
+        path: pathOf(id, '/secret/rotate'),
+        body: options,
+        retry: 'write',
+      });
       return body;
     },
 
@@ -76,7 +99,12 @@ export function createWebhookEndpointsApi(request: ReturnType<typeof createHttp>
       const { cursor, status, limit } = filters;
       const query = { status, limit: limit === undefined ? undefined : String(limit) };
       return pagedList(async (pageCursor) => {
-        const { body } = await request<Page<WebhookDelivery>>({ method: 'GET', path: pathOf(id, '/deliveries'), query: { ...query, cursor: pageCursor }, retry: 'read' });
+        const { body } = await request<Page<WebhookDelivery>>({
+          method: 'GET',
+          path: pathOf(id, '/deliveries'),
+          query: { ...query, cursor: pageCursor },
+          retry: 'read',
+        });
         return body;
       }, cursor);
     },

@@ -113,7 +113,10 @@ interface EventRecordOf<Type extends WebhookEventType, Data> {
   data: Data;
 }
 export type TransactionEventRecord = EventRecordOf<TransactionEventType, TransactionEventData>;
-export type EndpointDisabledEventRecord = EventRecordOf<'webhook_endpoint.disabled', EndpointDisabledEventData>;
+export type EndpointDisabledEventRecord = EventRecordOf<
+  'webhook_endpoint.disabled',
+  EndpointDisabledEventData
+>;
 export type EventRecord = TransactionEventRecord | EndpointDisabledEventRecord;
 
 export interface EventFilters {

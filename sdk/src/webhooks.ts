@@ -25,21 +25,35 @@ export interface VerifyWebhookOptions {
  * string or Buffer, e.g. from `express.raw()`), never a re-serialised object: any change to
  * the bytes breaks the signature. Throws `WebhookVerificationError` when it must be rejected.
  */
-export function verifyWebhook(headers: WebhookHeaders, body: string | Uint8Array, secret: string, options: VerifyWebhookOptions = {}): WebhookEvent {
+export function verifyWebhook(
+  headers: WebhookHeaders,
+  body: string | Uint8Array,
+  secret: string,
+  options: VerifyWebhookOptions = {},
+): WebhookEvent {
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
   if (!id || !timestamp || !signatures) {
-    throw new WebhookVerificationError('webhook_headers_missing', 'Missing webhook-id, webhook-timestamp or webhook-signature header');
+    throw new WebhookVerificationError(
+      'webhook_headers_missing',
+      'Missing webhook-id, webhook-timestamp or webhook-signature header',
+    );
   }
 
-  if (!/^\d{1,12}$/.test(timestamp)) throw new WebhookVerificationError('webhook_timestamp_invalid', 'webhook-timestamp is not unix seconds');
+  if (!/^\d{1,12}$/.test(timestamp))
+    throw new WebhookVerificationError('webhook_timestamp_invalid', 'webhook-timestamp is not unix seconds');
   const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
   const tolerance = options.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS;
-  if (nowSeconds - Number(timestamp) > tolerance) throw new WebhookVerificationError('webhook_timestamp_too_old', 'webhook-timestamp is too old');
-  if (Number(timestamp) - nowSeconds > tolerance) throw new WebhookVerificationError('webhook_timestamp_too_new', 'webhook-timestamp is in the future');
+  if (nowSeconds - Number(timestamp) > tolerance)
+    throw new WebhookVerificationError('webhook_timestamp_too_old', 'webhook-timestamp is too old');
+  if (Number(timestamp) - nowSeconds > tolerance)
+    throw new WebhookVerificationError('webhook_timestamp_too_new', 'webhook-timestamp is in the future');
 
-  const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const payload =
+    typeof body === 'string'
+      ? Buffer.from(body, 'utf8')
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const expected = createHmac('sha256', secretKey(secret))
     .update(`${id}.${timestamp}.`)
     .update(payload)
@@ -51,13 +65,20 @@ export function verifyWebhook(headers: WebhookHeaders, body: string | Uint8Array
     const given = Buffer.from(signature, 'base64');
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
-  if (!matched) throw new WebhookVerificationError('webhook_signature_invalid', 'No webhook-signature matches this body and secret');
+  if (!matched)
+    throw new WebhookVerificationError(
+      'webhook_signature_invalid',
+      'No webhook-signature matches this body and secret',
+    );
 
   return JSON.parse(payload.toString('utf8')) as WebhookEvent;
 }
 
 function secretKey(secret: string): Buffer {
-  const key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
+  const key = Buffer.from(
+    secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret,
+    'base64',
+  );
   if (key.length === 0) throw new TypeError('The webhook secret is empty or not base64 (expected whsec_…)');
   return key;
 }

@@ -1,6 +1,12 @@
 // The M-Pesa accounts API in the OpenAPI document (routes: account.routes.ts).
 import type { ApiSection } from '../openapi/openapi.types';
-import { accountIdParams, accountListSchema, accountResponseSchema, createAccountBody, updateAccountBody } from './account.schema';
+import {
+  accountIdParams,
+  accountListSchema,
+  accountResponseSchema,
+  createAccountBody,
+  updateAccountBody,
+} from './account.schema';
 
 const BASE = '/api/v1/mpesa-accounts';
 const TAG = 'M-Pesa accounts';
@@ -61,7 +67,8 @@ export const accountsApi: ApiSection = {
       operationId: 'updateMpesaAccount',
       tag: TAG,
       summary: 'Change an M-Pesa account',
-      description: 'New credentials are checked like new accounts. `isDefault: true` makes it the default of its mode.',
+      description:
+        'New credentials are checked like new accounts. `isDefault: true` makes it the default of its mode.',
       auth: 'signature',
       params: accountIdParams,
       body: updateAccountBody,

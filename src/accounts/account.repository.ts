@@ -12,9 +12,20 @@ export async function insertAccount(q: Queryable, row: Insertable<MpesaAccount>)
 }
 
 /** A live (not deleted) account of the project among `environments`. */
-export function findProjectAccount(q: Queryable, projectId: string, id: string, environments: readonly Environment[]): Promise<AccountRow | undefined> {
+export function findProjectAccount(
+  q: Queryable,
+  projectId: string,
+  id: string,
+  environments: readonly Environment[],
+): Promise<AccountRow | undefined> {
   return q.first(
-    q.qb.selectFrom('MpesaAccount').selectAll().where('id', '=', id).where('projectId', '=', projectId).where('environment', 'in', [...environments]).where('deletedAt', 'is', null),
+    q.qb
+      .selectFrom('MpesaAccount')
+      .selectAll()
+      .where('id', '=', id)
+      .where('projectId', '=', projectId)
+      .where('environment', 'in', [...environments])
+      .where('deletedAt', 'is', null),
   );
 }
 
@@ -23,14 +34,26 @@ export function findAccount(q: Queryable, id: string): Promise<AccountRow | unde
   return q.first(q.qb.selectFrom('MpesaAccount').selectAll().where('id', '=', id));
 }
 
-export function listProjectAccounts(q: Queryable, projectIds: readonly string[], environments?: readonly Environment[]): Promise<AccountRow[]> {
+export function listProjectAccounts(
+  q: Queryable,
+  projectIds: readonly string[],
+  environments?: readonly Environment[],
+): Promise<AccountRow[]> {
   if (projectIds.length === 0) return Promise.resolve([]);
-  let query = q.qb.selectFrom('MpesaAccount').selectAll().where('projectId', 'in', [...projectIds]).where('deletedAt', 'is', null);
+  let query = q.qb
+    .selectFrom('MpesaAccount')
+    .selectAll()
+    .where('projectId', 'in', [...projectIds])
+    .where('deletedAt', 'is', null);
   if (environments) query = query.where('environment', 'in', [...environments]);
   return q.all(query.orderBy('id', 'desc'));
 }
 
-export function findDefaultAccount(q: Queryable, projectId: string, environments: readonly Environment[]): Promise<AccountRow | undefined> {
+export function findDefaultAccount(
+  q: Queryable,
+  projectId: string,
+  environments: readonly Environment[],
+): Promise<AccountRow | undefined> {
   return q.first(
     q.qb
       .selectFrom('MpesaAccount')
@@ -42,12 +65,21 @@ export function findDefaultAccount(q: Queryable, projectId: string, environments
   );
 }
 
-export async function updateAccount(q: Queryable, id: string, patch: Omit<Updateable<MpesaAccount>, 'id' | 'projectId' | 'environment'>): Promise<AccountRow> {
+export async function updateAccount(
+  q: Queryable,
+  id: string,
+  patch: Omit<Updateable<MpesaAccount>, 'id' | 'projectId' | 'environment'>,
+): Promise<AccountRow> {
   return (await q.first(q.qb.updateTable('MpesaAccount').set(patch).where('id', '=', id).returningAll()))!;
 }
 
 /** Makes no account of the project among `environments` the default (before another becomes it). */
-export async function clearDefault(q: Queryable, projectId: string, environments: readonly Environment[], at: Date): Promise<void> {
+export async function clearDefault(
+  q: Queryable,
+  projectId: string,
+  environments: readonly Environment[],
+  at: Date,
+): Promise<void> {
   await q.run(
     q.qb
       .updateTable('MpesaAccount')
@@ -60,5 +92,11 @@ export async function clearDefault(q: Queryable, projectId: string, environments
 
 /** Every account of an environment, for the simulator's directory. */
 export function listEnvironmentAccounts(q: Queryable, environment: Environment): Promise<AccountRow[]> {
-  return q.all(q.qb.selectFrom('MpesaAccount').selectAll().where('environment', '=', environment).where('deletedAt', 'is', null));
+  return q.all(
+    q.qb
+      .selectFrom('MpesaAccount')
+      .selectAll()
+      .where('environment', '=', environment)
+      .where('deletedAt', 'is', null),
+  );
 }

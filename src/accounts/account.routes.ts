@@ -11,7 +11,9 @@ export function createAccountRoutes(accounts: AccountsService): Router {
   const idOf = (params: unknown) => parseOrThrow(accountIdParams, params, 'path').id;
 
   router.post('/', async (req, res) => {
-    res.status(201).json(await accounts.create(scopeOf(req), parseOrThrow(createAccountBody, req.body, 'body')));
+    res
+      .status(201)
+      .json(await accounts.create(scopeOf(req), parseOrThrow(createAccountBody, req.body, 'body')));
   });
   router.get('/', async (req, res) => {
     res.json(await accounts.list(scopeOf(req)));
@@ -20,7 +22,13 @@ export function createAccountRoutes(accounts: AccountsService): Router {
     res.json(await accounts.get(scopeOf(req), idOf(req.params)));
   });
   router.patch('/:id', async (req, res) => {
-    res.json(await accounts.update(scopeOf(req), idOf(req.params), parseOrThrow(updateAccountBody, req.body, 'body')));
+    res.json(
+      await accounts.update(
+        scopeOf(req),
+        idOf(req.params),
+        parseOrThrow(updateAccountBody, req.body, 'body'),
+      ),
+    );
   });
   router.delete('/:id', async (req, res) => {
     await accounts.remove(scopeOf(req), idOf(req.params));

@@ -11,15 +11,25 @@ const TILL = '5 to 8 digits (the till number customers pay)';
 const ACCOUNT_ID = 'an M-Pesa account id (acc_…)';
 
 const credential = (description: string, example: string) =>
-  text(CREDENTIAL).min(1, expecting(CREDENTIAL)).max(512, expecting(CREDENTIAL)).meta({ description, examples: [example] });
+  text(CREDENTIAL)
+    .min(1, expecting(CREDENTIAL))
+    .max(512, expecting(CREDENTIAL))
+    .meta({ description, examples: [example] });
 
 const fields = {
-  name: text(NAME).trim().min(1, expecting(NAME)).max(60, expecting(NAME)).meta({ description: 'Your label for it.', examples: ['Main PayBill'] }),
+  name: text(NAME)
+    .trim()
+    .min(1, expecting(NAME))
+    .max(60, expecting(NAME))
+    .meta({ description: 'Your label for it.', examples: ['Main PayBill'] }),
   environment: z.enum(ENVIRONMENTS, expecting('simulator, sandbox or production')).meta({
     description:
-      '`simulator` (this service\'s own Daraja simulator) and `sandbox` (sandbox.safaricom.co.ke) are test mode: managed with test keys. `production` (api.safaricom.co.ke) is live mode: live keys.',
+      "`simulator` (this service's own Daraja simulator) and `sandbox` (sandbox.safaricom.co.ke) are test mode: managed with test keys. `production` (api.safaricom.co.ke) is live mode: live keys.",
   }),
-  consumerKey: credential('The Daraja app\'s consumer key (developer.safaricom.co.ke, "My Apps").', 'GvzjNnYgNJtwgwfLBkZh65VPwfuKvs0V'),
+  consumerKey: credential(
+    'The Daraja app\'s consumer key (developer.safaricom.co.ke, "My Apps").',
+    'GvzjNnYgNJtwgwfLBkZh65VPwfuKvs0V',
+  ),
   consumerSecret: credential("The Daraja app's consumer secret.", 'oOpJICRVlyrGSAkM'),
   shortcode: text(SHORTCODE)
     .regex(/^\d{5,7}$/, expecting(SHORTCODE))
@@ -28,14 +38,34 @@ const fields = {
         'BusinessShortCode: the PayBill number, or for a till (Buy Goods) the Head Office / store number it was set up under at Go Live (not the till number itself).',
       examples: ['174379'],
     }),
-  passkey: credential('The Lipa Na M-Pesa Online passkey issued for this shortcode (not for the till).', 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919'),
+  passkey: credential(
+    'The Lipa Na M-Pesa Online passkey issued for this shortcode (not for the till).',
+    'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919',
+  ),
   tillNumber: text(TILL)
     .regex(/^\d{5,8}$/, expecting(TILL))
     .nullable()
-    .meta({ description: 'For `channel: "till"` payments: sent as PartyB, with the shortcode above as BusinessShortCode.', examples: ['5050505'] }),
-  initiatorName: text(CREDENTIAL).min(1).max(128).nullable().meta({ description: 'For Daraja APIs that need an initiator (B2C, reversals): kept for later, not used yet.', examples: [null] }),
-  initiatorCredential: credential('The initiator\'s security credential, as Daraja issued it: kept for later, not used yet.', 'Safaricom999!*!').nullable(),
-  isDefault: z.boolean(expecting('true or false')).meta({ description: 'Used by initiates of its mode that name no account. The first account of a mode is the default.' }),
+    .meta({
+      description:
+        'For `channel: "till"` payments: sent as PartyB, with the shortcode above as BusinessShortCode.',
+      examples: ['5050505'],
+    }),
+  initiatorName: text(CREDENTIAL)
+    .min(1)
+    .max(128)
+    .nullable()
+    .meta({
+      description: 'For Daraja APIs that need an initiator (B2C, reversals): kept for later, not used yet.',
+      examples: [null],
+    }),
+  initiatorCredential: credential(
+    "The initiator's security credential, as Daraja issued it: kept for later, not used yet.",
+    'Safaricom999!*!',
+  ).nullable(),
+  isDefault: z.boolean(expecting('true or false')).meta({
+    description:
+      'Used by initiates of its mode that name no account. The first account of a mode is the default.',
+  }),
 };
 
 export const createAccountBody = z.strictObject({
@@ -67,13 +97,22 @@ export const updateAccountBody = z
   .refine((body) => Object.keys(body).length > 0, 'must change at least one field');
 export type UpdateAccountInput = z.infer<typeof updateAccountBody>;
 
-export const accountIdParams = z.object({ id: text(ACCOUNT_ID).regex(/^acc_[0-9a-z]+$/, expecting(ACCOUNT_ID)) });
+export const accountIdParams = z.object({
+  id: text(ACCOUNT_ID).regex(/^acc_[0-9a-z]+$/, expecting(ACCOUNT_ID)),
+});
 export const accountIdField = text(ACCOUNT_ID)
   .regex(/^acc_[0-9a-z]+$/, expecting(ACCOUNT_ID))
-  .meta({ description: 'The M-Pesa account to use (`acc_…`); the project\'s default account of this mode when left out.', examples: ['acc_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] });
+  .meta({
+    description:
+      "The M-Pesa account to use (`acc_…`); the project's default account of this mode when left out.",
+    examples: ['acc_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'],
+  });
 
 const masked = (description: string) =>
-  z.string().nullable().meta({ description: `${description} Masked: only the last four characters.`, examples: ['••••Vs0V'] });
+  z
+    .string()
+    .nullable()
+    .meta({ description: `${description} Masked: only the last four characters.`, examples: ['••••Vs0V'] });
 
 export const accountSchema = z
   .object({
@@ -82,11 +121,17 @@ export const accountSchema = z
     environment: z.enum(ENVIRONMENTS),
     mode: z.enum(['test', 'live']).meta({ description: 'Follows from the environment.' }),
     shortcode: z.string().meta({ examples: ['174379'] }),
-    tillNumber: z.string().nullable().meta({ examples: [null] }),
+    tillNumber: z
+      .string()
+      .nullable()
+      .meta({ examples: [null] }),
     consumerKey: masked('The consumer key.'),
     consumerSecret: masked('The consumer secret.'),
     passkey: masked('The passkey.'),
-    initiatorName: z.string().nullable().meta({ examples: [null] }),
+    initiatorName: z
+      .string()
+      .nullable()
+      .meta({ examples: [null] }),
     initiatorCredential: masked('The initiator credential.'),
     isDefault: z.boolean(),
     createdAt: z.iso.datetime().meta({ examples: ['2025-01-01T08:00:00.000Z'] }),
@@ -94,5 +139,9 @@ export const accountSchema = z
   })
   .meta({ id: 'MpesaAccount', description: 'A Daraja account of a project. Credentials are write-only.' });
 
-export const accountResponseSchema = z.object({ account: accountSchema }).meta({ id: 'MpesaAccountResponse' });
-export const accountListSchema = z.object({ data: z.array(accountSchema).meta({ description: 'This mode\'s accounts, newest first.' }) }).meta({ id: 'MpesaAccountList' });
+export const accountResponseSchema = z
+  .object({ account: accountSchema })
+  .meta({ id: 'MpesaAccountResponse' });
+export const accountListSchema = z
+  .object({ data: z.array(accountSchema).meta({ description: "This mode's accounts, newest first." }) })
+  .meta({ id: 'MpesaAccountList' });

@@ -59,7 +59,10 @@ interface Deps {
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
 /** What an account's credential is sealed for: this account, this field. */
-export const accountSealedFor = (row: { projectId: string; id: string }, purpose: SealedFor['purpose']): SealedFor => ({ projectId: row.projectId, recordId: row.id, purpose });
+export const accountSealedFor = (
+  row: { projectId: string; id: string },
+  purpose: SealedFor['purpose'],
+): SealedFor => ({ projectId: row.projectId, recordId: row.id, purpose });
 
 export function createAccountsService({ db, vault, apps, deploymentAccount }: Deps) {
   const fallback: DarajaAccount = {
@@ -72,8 +75,10 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     tillNumber: deploymentAccount.tillNumber ?? null,
   };
 
-  const seal = (row: Pick<AccountRow, 'projectId' | 'id'>, purpose: SealedFor['purpose'], value: string) => vault.seal(value, accountSealedFor(row, purpose));
-  const open = (row: AccountRow, purpose: SealedFor['purpose'], sealed: string) => vault.open(sealed, accountSealedFor(row, purpose));
+  const seal = (row: Pick<AccountRow, 'projectId' | 'id'>, purpose: SealedFor['purpose'], value: string) =>
+    vault.seal(value, accountSealedFor(row, purpose));
+  const open = (row: AccountRow, purpose: SealedFor['purpose'], sealed: string) =>
+    vault.open(sealed, accountSealedFor(row, purpose));
 
   function opened(row: AccountRow): DarajaAccount {
     return {
@@ -92,7 +97,9 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
       consumerKey: open(row, 'consumer-key', row.consumerKeyEnc),
       consumerSecret: open(row, 'consumer-secret', row.consumerSecretEnc),
       passkey: open(row, 'passkey', row.passkeyEnc),
-      initiatorCredential: row.initiatorCredentialEnc ? open(row, 'initiator-credential', row.initiatorCredentialEnc) : null,
+      initiatorCredential: row.initiatorCredentialEnc
+        ? open(row, 'initiator-credential', row.initiatorCredentialEnc)
+        : null,
     });
 
   /**
@@ -103,19 +110,29 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
   async function check(environment: Environment, consumerKey: string, consumerSecret: string): Promise<void> {
     const client = apps.clientFor({ environment, consumerKey, consumerSecret });
     if (!client) {
-      throw new AppError('validation_failed', 'environment: the simulator is not enabled on this deployment (SIMULATOR_ENABLED)', {
-        fields: [{ field: 'environment', in: 'body', message: 'the simulator is not enabled on this deployment' }],
-      });
+      throw new AppError(
+        'validation_failed',
+        'environment: the simulator is not enabled on this deployment (SIMULATOR_ENABLED)',
+        {
+          fields: [
+            { field: 'environment', in: 'body', message: 'the simulator is not enabled on this deployment' },
+          ],
+        },
+      );
     }
     if (environment === 'simulator') return;
     try {
       await client.checkCredentials();
     } catch (error) {
       if (error instanceof AppError && error.code === 'mpesa_credentials_rejected') {
-        throw new AppError('mpesa_account_rejected', `Daraja's ${environment} refused this consumer key and secret: check them in the app on developer.safaricom.co.ke`, {
-          environment,
-          ...error.details,
-        });
+        throw new AppError(
+          'mpesa_account_rejected',
+          `Daraja's ${environment} refused this consumer key and secret: check them in the app on developer.safaricom.co.ke`,
+          {
+            environment,
+            ...error.details,
+          },
+        );
       }
       throw error;
     }
@@ -127,12 +144,15 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
       mode === 'live'
         ? 'a live key manages production accounts; use a test key for simulator and sandbox accounts'
         : 'a test key manages simulator and sandbox accounts; use a live key for production accounts';
-    throw new AppError('validation_failed', `environment: ${message}`, { fields: [{ field: 'environment', in: 'body', message }] });
+    throw new AppError('validation_failed', `environment: ${message}`, {
+      fields: [{ field: 'environment', in: 'body', message }],
+    });
   }
 
   async function find({ projectId, mode }: Scope, id: string): Promise<AccountRow> {
     const row = await findProjectAccount(db, projectId, id, environmentsOf(mode));
-    if (!row) throw new AppError('mpesa_account_not_found', `No ${mode} M-Pesa account ${id} in this project`);
+    if (!row)
+      throw new AppError('mpesa_account_not_found', `No ${mode} M-Pesa account ${id} in this project`);
     return row;
   }
 
@@ -157,7 +177,9 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
         consumerSecretEnc: seal(keys, 'consumer-secret', input.consumerSecret),
         passkeyEnc: seal(keys, 'passkey', input.passkey),
         initiatorName: input.initiatorName ?? null,
-        initiatorCredentialEnc: input.initiatorCredential ? seal(keys, 'initiator-credential', input.initiatorCredential) : null,
+        initiatorCredentialEnc: input.initiatorCredential
+          ? seal(keys, 'initiator-credential', input.initiatorCredential)
+          : null,
         isDefault,
         createdAt: now,
         updatedAt: now,
@@ -171,7 +193,11 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     const current = await find(scope, id);
     if (input.consumerKey !== undefined || input.consumerSecret !== undefined) {
       const { consumerKey, consumerSecret } = opened(current);
-      await check(current.environment as Environment, input.consumerKey ?? consumerKey, input.consumerSecret ?? consumerSecret);
+      await check(
+        current.environment as Environment,
+        input.consumerKey ?? consumerKey,
+        input.consumerSecret ?? consumerSecret,
+      );
     }
     const now = new Date();
     const row = await db.transaction(async (tx) => {
@@ -180,12 +206,20 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
         name: input.name,
         shortcode: input.shortcode,
         tillNumber: input.tillNumber,
-        consumerKeyEnc: input.consumerKey === undefined ? undefined : seal(current, 'consumer-key', input.consumerKey),
-        consumerSecretEnc: input.consumerSecret === undefined ? undefined : seal(current, 'consumer-secret', input.consumerSecret),
+        consumerKeyEnc:
+          input.consumerKey === undefined ? undefined : seal(current, 'consumer-key', input.consumerKey),
+        consumerSecretEnc:
+          input.consumerSecret === undefined
+            ? undefined
+            : seal(current, 'consumer-secret', input.consumerSecret),
         passkeyEnc: input.passkey === undefined ? undefined : seal(current, 'passkey', input.passkey),
         initiatorName: input.initiatorName,
         initiatorCredentialEnc:
-          input.initiatorCredential === undefined ? undefined : input.initiatorCredential === null ? null : seal(current, 'initiator-credential', input.initiatorCredential),
+          input.initiatorCredential === undefined
+            ? undefined
+            : input.initiatorCredential === null
+              ? null
+              : seal(current, 'initiator-credential', input.initiatorCredential),
         isDefault: input.isDefault,
         updatedAt: now,
       });
@@ -204,11 +238,14 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     update,
     remove,
     get: async (scope: Scope, id: string) => ({ account: view(await find(scope, id)) }),
-    list: async ({ projectId, mode }: Scope) => ({ data: (await listProjectAccounts(db, [projectId], environmentsOf(mode))).map(view) }),
+    list: async ({ projectId, mode }: Scope) => ({
+      data: (await listProjectAccounts(db, [projectId], environmentsOf(mode))).map(view),
+    }),
     /** Every account of these projects, masked, by project (the operator's project list). */
     async viewsOf(projectIds: readonly string[]): Promise<Map<string, ReturnType<typeof view>[]>> {
       const byProject = new Map<string, ReturnType<typeof view>[]>();
-      for (const row of await listProjectAccounts(db, projectIds)) byProject.set(row.projectId, [...(byProject.get(row.projectId) ?? []), view(row)]);
+      for (const row of await listProjectAccounts(db, projectIds))
+        byProject.set(row.projectId, [...(byProject.get(row.projectId) ?? []), view(row)]);
       return byProject;
     },
 
@@ -232,11 +269,17 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     simulatorDirectory(): SimulatorDirectory {
       const accountsNow = async () => (await listEnvironmentAccounts(db, 'simulator')).map(opened);
       return {
-        isApp: async (key, secret) => (await accountsNow()).some((account) => account.consumerKey === key && account.consumerSecret === secret),
+        isApp: async (key, secret) =>
+          (await accountsNow()).some(
+            (account) => account.consumerKey === key && account.consumerSecret === secret,
+          ),
         async merchant(shortcode) {
           const mine = (await accountsNow()).filter((account) => account.shortcode === shortcode);
           if (mine.length === 0) return undefined;
-          return { passkey: mine[0]!.passkey, tills: mine.flatMap((account) => (account.tillNumber ? [account.tillNumber] : [])) };
+          return {
+            passkey: mine[0]!.passkey,
+            tills: mine.flatMap((account) => (account.tillNumber ? [account.tillNumber] : [])),
+          };
         },
       };
     },
@@ -250,18 +293,27 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
       const rows = await listProjectAccounts(db, [projectId], environmentsOf(mode));
       const candidates = [
         ...rows.map((row) => ({ account: opened(row), name: row.name })),
-        ...(modeOf(fallback.environment) === mode ? [{ account: fallback, name: "the deployment's own (MPESA_*)" }] : []),
+        ...(modeOf(fallback.environment) === mode
+          ? [{ account: fallback, name: "the deployment's own (MPESA_*)" }]
+          : []),
       ];
       return Promise.all(
         candidates.map(async ({ account, name }): Promise<CredentialCheck> => {
           const base = { accountId: account.id, name, environment: account.environment };
           const client = apps.clientFor(account);
-          if (!client) return { ...base, accepted: false, code: 'simulator_disabled', message: 'the simulator is not enabled on this deployment (SIMULATOR_ENABLED)' };
+          if (!client)
+            return {
+              ...base,
+              accepted: false,
+              code: 'simulator_disabled',
+              message: 'the simulator is not enabled on this deployment (SIMULATOR_ENABLED)',
+            };
           try {
             await client.authorize();
             return { ...base, accepted: true };
           } catch (error) {
-            if (error instanceof AppError) return { ...base, accepted: false, code: error.code, message: error.message };
+            if (error instanceof AppError)
+              return { ...base, accepted: false, code: error.code, message: error.message };
             throw error;
           }
         }),

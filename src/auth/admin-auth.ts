@@ -10,7 +10,11 @@ import { usesSession } from '../dashboard/dashboard.http';
 import type { SessionScopes } from '../dashboard/dashboard.scope';
 
 /** An operator's dashboard session stands in for the token (src/dashboard/dashboard.scope.ts). */
-export function createAdminAuth(adminToken: string, failuresBySource: FailureLimiter, sessions?: Pick<SessionScopes, 'operator'>): RequestHandler {
+export function createAdminAuth(
+  adminToken: string,
+  failuresBySource: FailureLimiter,
+  sessions?: Pick<SessionScopes, 'operator'>,
+): RequestHandler {
   return async (req, _res, next) => {
     if (sessions && usesSession(req)) {
       await sessions.operator(req);

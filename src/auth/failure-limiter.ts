@@ -17,7 +17,8 @@ export interface FailureLimiter {
 }
 
 function failureLimiter(limiter: RateLimiterAbstract, allowed: number): FailureLimiter {
-  const secondsLeft = (res: RateLimiterRes | null) => (res && res.consumedPoints >= allowed ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0);
+  const secondsLeft = (res: RateLimiterRes | null) =>
+    res && res.consumedPoints >= allowed ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
   return {
     blockedFor: async (key) => secondsLeft(await limiter.get(key)),
     fail: async (key) => secondsLeft(await limiter.penalty(key, 1)),
@@ -28,7 +29,10 @@ export type FailureLimits = ReturnType<typeof createFailureLimits>;
 
 export function createFailureLimits(store: LimiterStore, config: Config['failureLimits']) {
   const limiter = (keyPrefix: string, allowed: number) =>
-    failureLimiter(store({ keyPrefix, points: allowed, durationSeconds: Math.ceil(config.windowMs / 1000) }), allowed);
+    failureLimiter(
+      store({ keyPrefix, points: allowed, durationSeconds: Math.ceil(config.windowMs / 1000) }),
+      allowed,
+    );
   return {
     signatureBySource: limiter('signature-source', config.signaturePerSource),
     signatureByKey: limiter('signature-key', config.signaturePerKey),
@@ -49,12 +53,20 @@ export function sourceKey(address: string | undefined): string {
   try {
     const parsed = ipaddr.process(address);
     if (parsed.kind() === 'ipv4') return parsed.toString();
-    return `${(parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
+    return `${(parsed as ipaddr.IPv6).parts
+      .slice(0, 4)
+      .map((part) => part.toString(16))
+      .join(':')}::/64`;
   } catch {
     return address;
   }
 }
 
 export function tooManyFailures(retryAfterSeconds: number, what: string): AppError {
-  return new AppError('rate_limited', `Too many ${what}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
+  return new AppError(
+    'rate_limited',
+    `Too many ${what}; try again in ${retryAfterSeconds} s`,
+    { retryAfterSeconds },
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
 }

@@ -5,7 +5,12 @@
 // - else PostgreSQL: the `rate_limits` table (prisma/postgres/instances.prisma), shared by every
 //   instance on the database, through the service's pool;
 // - else (SQLite: one process by definition) this process's memory.
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { PostgresAccess } from '../db/database';
 import type { Redis } from '../redis';
 
@@ -34,7 +39,14 @@ export function createLimiterStore({ redis, postgres }: LimiterStoreOptions): Li
     const memory = new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds });
     // When the shared store does not answer, counting goes on in this process (insuranceLimiter)
     // rather than stopping: an outage weakens the limit, it does not lock merchants out.
-    if (redis) return new RateLimiterRedis({ storeClient: redis, keyPrefix: `limits:${keyPrefix}`, points, duration: durationSeconds, insuranceLimiter: memory });
+    if (redis)
+      return new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `limits:${keyPrefix}`,
+        points,
+        duration: durationSeconds,
+        insuranceLimiter: memory,
+      });
     if (postgres) {
       return new RateLimiterPostgres({
         storeClient: postgres.pool,

@@ -33,7 +33,10 @@ export interface MerchantAuthDeps {
  * second is byte for byte a replay. A replay with another or no key is refused like any other,
  * so adding a key (it is not signed) to a captured request does not get it past.
  */
-export function createMerchantAuth({ projects, toleranceSeconds, replays, failures, sessions }: MerchantAuthDeps, idempotentPaths: readonly string[] = []): RequestHandler {
+export function createMerchantAuth(
+  { projects, toleranceSeconds, replays, failures, sessions }: MerchantAuthDeps,
+  idempotentPaths: readonly string[] = [],
+): RequestHandler {
   const idempotent = new Set(idempotentPaths.map(normalizePath));
 
   return async (req, _res, next) => {
@@ -57,15 +60,24 @@ export function createMerchantAuth({ projects, toleranceSeconds, replays, failur
       throw new AppError('signature_missing', 'Send X-Api-Key, X-Timestamp and X-Signature headers');
     }
     if (!isFreshTimestamp(timestamp, toleranceSeconds)) {
-      throw new AppError('signature_expired', `X-Timestamp must be unix seconds within ${toleranceSeconds} s of now`);
+      throw new AppError(
+        'signature_expired',
+        `X-Timestamp must be unix seconds within ${toleranceSeconds} s of now`,
+      );
     }
     const signer = await signerAnswer;
     if (!signer) {
       await failures.signatureBySource.fail(source);
       throw new AppError('api_key_unknown', 'No project has this public key');
     }
-    if (signer.disabled) throw new AppError('project_disabled', 'This project is disabled; its operator can enable it again');
-    const parts = { timestamp, method: req.method, path: req.originalUrl, body: req.rawBody?.toString('utf8') ?? '' };
+    if (signer.disabled)
+      throw new AppError('project_disabled', 'This project is disabled; its operator can enable it again');
+    const parts = {
+      timestamp,
+      method: req.method,
+      path: req.originalUrl,
+      body: req.rawBody?.toString('utf8') ?? '',
+    };
     if (!verifySignature(signer.secretKey, parts, signature)) {
       // Per key, only failures are refused: a correct signature always gets in, so nobody can
       // lock a merchant out by sending bad signatures with its (not secret) public key.
@@ -82,12 +94,24 @@ export function createMerchantAuth({ projects, toleranceSeconds, replays, failur
       const idempotencyKey = req.get('idempotency-key') ?? '';
       // Without an answer we cannot tell a replay from a first use: refuse, retryably.
       const use = await replays.firstUse(key, expiresAt, idempotencyKey).catch(() => {
-        throw new AppError('service_unavailable', 'The replay guard did not answer; retry shortly', undefined, { 'Retry-After': '5' });
+        throw new AppError(
+          'service_unavailable',
+          'The replay guard did not answer; retry shortly',
+          undefined,
+          { 'Retry-After': '5' },
+        );
       });
-      const sameIdempotentRequest = !use.first && idempotencyKey !== '' && use.firstTag === idempotencyKey && idempotent.has(normalizePath(req.path));
+      const sameIdempotentRequest =
+        !use.first &&
+        idempotencyKey !== '' &&
+        use.firstTag === idempotencyKey &&
+        idempotent.has(normalizePath(req.path));
       if (!use.first && !sameIdempotentRequest) {
         await failures.signatureBySource.fail(source);
-        throw new AppError('signature_replayed', 'This signed request was already received; sign each attempt afresh, with a new X-Timestamp');
+        throw new AppError(
+          'signature_replayed',
+          'This signed request was already received; sign each attempt afresh, with a new X-Timestamp',
+        );
       }
     }
     req.project = { id: signer.projectId, mode: signer.mode, publicKey };

@@ -6,12 +6,20 @@ import type { Queryable } from '../db/database';
  * Records `key` with `tag`; resolves undefined on its first use (or when its earlier use has
  * expired and not yet been pruned), else the first use's tag. One statement: atomic.
  */
-export async function recordNonce(q: Queryable, key: string, tag: string, expiresAt: Date, now: Date): Promise<{ firstTag: string } | undefined> {
+export async function recordNonce(
+  q: Queryable,
+  key: string,
+  tag: string,
+  expiresAt: Date,
+  now: Date,
+): Promise<{ firstTag: string } | undefined> {
   const recorded = await q.run(
     q.qb
       .insertInto('RequestNonce')
       .values({ key, tag, expiresAt })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ tag, expiresAt }).where('RequestNonce.expiresAt', '<=', now)),
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({ tag, expiresAt }).where('RequestNonce.expiresAt', '<=', now),
+      ),
   );
   if (recorded === 1) return undefined;
   const earlier = await q.first(q.qb.selectFrom('RequestNonce').select('tag').where('key', '=', key));

@@ -11,7 +11,9 @@ export function createDatabaseReplayGuard(db: Database, now: () => Date = () => 
       // Not fsynced on SQLite: after a power loss (not a crash) a signature seen in the last
       // minutes could be accepted once more, and a repeated initiate still meets its
       // Idempotency-Key store. An fsync on every signed write is not worth that.
-      const earlier = await db.single((q) => recordNonce(q, key, tag, expiresAt, now()), { durability: 'process' });
+      const earlier = await db.single((q) => recordNonce(q, key, tag, expiresAt, now()), {
+        durability: 'process',
+      });
       return earlier ? { first: false, firstTag: earlier.firstTag } : { first: true };
     },
   };

@@ -23,7 +23,11 @@ export function callbackBody(maxBytes: number): RequestHandler {
   };
 }
 
-function inflatedOrAsSent(sent: Buffer, inflate: (input: Buffer, options: zlib.ZlibOptions) => Buffer, maxBytes: number): Buffer {
+function inflatedOrAsSent(
+  sent: Buffer,
+  inflate: (input: Buffer, options: zlib.ZlibOptions) => Buffer,
+  maxBytes: number,
+): Buffer {
   try {
     return inflate(sent, { maxOutputLength: maxBytes });
   } catch {

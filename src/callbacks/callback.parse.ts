@@ -13,7 +13,11 @@ export interface StkCallback {
 }
 
 const asString = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' && Number.isFinite(value)
+      ? String(value)
+      : undefined;
 
 function metadataItems(stk: Record<string, unknown>): Map<string, unknown> {
   const items = new Map<string, unknown>();

@@ -18,21 +18,42 @@ export interface NewCallbackRecord {
   receivedAt: Date;
 }
 
-export async function insertCallbacks(tx: Queryable, records: ReadonlyArray<NewCallbackRecord & { outcome: string | null; processedAt: Date | null }>): Promise<void> {
+export async function insertCallbacks(
+  tx: Queryable,
+  records: ReadonlyArray<NewCallbackRecord & { outcome: string | null; processedAt: Date | null }>,
+): Promise<void> {
   if (records.length > 0) await tx.run(tx.qb.insertInto('CallbackRecord').values([...records]));
 }
 
 /** Stores a callback unprocessed (applying it failed), for the sweep; its payment may not exist. */
 export async function storeUnprocessedCallback(q: Queryable, record: NewCallbackRecord): Promise<void> {
-  const known = record.transactionId !== null && (await q.first(q.qb.selectFrom('Transaction').select('id').where('id', '=', record.transactionId)));
-  await q.run(q.qb.insertInto('CallbackRecord').values({ ...record, transactionId: known ? record.transactionId : null, outcome: null, processedAt: null }));
+  const known =
+    record.transactionId !== null &&
+    (await q.first(q.qb.selectFrom('Transaction').select('id').where('id', '=', record.transactionId)));
+  await q.run(
+    q.qb.insertInto('CallbackRecord').values({
+      ...record,
+      transactionId: known ? record.transactionId : null,
+      outcome: null,
+      processedAt: null,
+    }),
+  );
 }
 
 /** Claims stored callbacks still unprocessed (so two sweeps apply each once); returns the ids claimed. */
-export async function claimStoredCallbacks(tx: Queryable, ids: readonly string[], now: Date): Promise<string[]> {
+export async function claimStoredCallbacks(
+  tx: Queryable,
+  ids: readonly string[],
+  now: Date,
+): Promise<string[]> {
   if (ids.length === 0) return [];
   const claimed = await tx.all(
-    tx.qb.updateTable('CallbackRecord').set({ processedAt: now }).where('id', 'in', [...ids]).where('processedAt', 'is', null).returning('id'),
+    tx.qb
+      .updateTable('CallbackRecord')
+      .set({ processedAt: now })
+      .where('id', 'in', [...ids])
+      .where('processedAt', 'is', null)
+      .returning('id'),
   );
   return claimed.map((row) => row.id);
 }
@@ -42,12 +63,24 @@ export async function setCallbackOutcome(tx: Queryable, id: string, outcome: str
 }
 
 /** Oldest first; found through the partial index on unprocessed rows (migration 0002). */
-export function listUnprocessedCallbacks(q: Queryable, limit: number): Promise<Array<Pick<CallbackRow, 'id' | 'transactionId' | 'rawBody'>>> {
-  return q.all(q.qb.selectFrom('CallbackRecord').select(['id', 'transactionId', 'rawBody']).where('processedAt', 'is', null).orderBy('id').limit(limit));
+export function listUnprocessedCallbacks(
+  q: Queryable,
+  limit: number,
+): Promise<Array<Pick<CallbackRow, 'id' | 'transactionId' | 'rawBody'>>> {
+  return q.all(
+    q.qb
+      .selectFrom('CallbackRecord')
+      .select(['id', 'transactionId', 'rawBody'])
+      .where('processedAt', 'is', null)
+      .orderBy('id')
+      .limit(limit),
+  );
 }
 
 export function listTransactionCallbacks(q: Queryable, transactionId: string): Promise<CallbackRow[]> {
-  return q.all(q.qb.selectFrom('CallbackRecord').selectAll().where('transactionId', '=', transactionId).orderBy('id'));
+  return q.all(
+    q.qb.selectFrom('CallbackRecord').selectAll().where('transactionId', '=', transactionId).orderBy('id'),
+  );
 }
 
 /**
@@ -55,6 +88,11 @@ export function listTransactionCallbacks(q: Queryable, transactionId: string): P
  * this walks the primary key); unprocessed ones are kept whatever their age.
  */
 export async function pruneProcessedCallbacks(q: Queryable, before: Date, limit: number): Promise<number> {
-  const old = q.qb.selectFrom('CallbackRecord').select('id').where('id', '<', idTimePart('cbk', before)).where('processedAt', 'is not', null).limit(limit);
+  const old = q.qb
+    .selectFrom('CallbackRecord')
+    .select('id')
+    .where('id', '<', idTimePart('cbk', before))
+    .where('processedAt', 'is not', null)
+    .limit(limit);
   return q.run(q.qb.deleteFrom('CallbackRecord').where('id', 'in', old));
 }

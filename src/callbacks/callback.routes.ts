@@ -21,7 +21,13 @@ interface Deps {
   logger: Logger;
 }
 
-export function createCallbackRoutes({ callbacks, secrets, isAllowedSource, bodyLimitBytes, logger }: Deps): Router {
+export function createCallbackRoutes({
+  callbacks,
+  secrets,
+  isAllowedSource,
+  bodyLimitBytes,
+  logger,
+}: Deps): Router {
   const router = Router();
   // The source first: nothing of a refused sender is read.
   router.use((req, _res, next) => {
@@ -30,7 +36,11 @@ export function createCallbackRoutes({ callbacks, secrets, isAllowedSource, body
       // The path is /<transactionId>/<token>: a real token names whose payment was called for.
       const [, transactionId, token] = req.path.split('/');
       if (transactionId && token && secrets.isCallbackToken(transactionId, token)) {
-        callbacks.noteRefused(transactionId, req.ip ?? 'unknown').catch((error: unknown) => logger.warn('could not tell a refused callback to its project', { error }));
+        callbacks
+          .noteRefused(transactionId, req.ip ?? 'unknown')
+          .catch((error: unknown) =>
+            logger.warn('could not tell a refused callback to its project', { error }),
+          );
       }
       throw new AppError('callback_source_forbidden', 'This address may not post M-Pesa callbacks');
     }
@@ -41,8 +51,10 @@ export function createCallbackRoutes({ callbacks, secrets, isAllowedSource, body
 
   router.post(['/', '/:transactionId/:token'], async (req, res) => {
     const { transactionId, token } = req.params as { transactionId?: string; token?: string };
-    const vouched = transactionId && token && secrets.isCallbackToken(transactionId, token) ? transactionId : undefined;
-    if (transactionId && !vouched) logger.warn('callback token does not match; storing as orphan', { transactionId });
+    const vouched =
+      transactionId && token && secrets.isCallbackToken(transactionId, token) ? transactionId : undefined;
+    if (transactionId && !vouched)
+      logger.warn('callback token does not match; storing as orphan', { transactionId });
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     await callbacks.receive({ transactionId: vouched, sourceIp: req.ip ?? 'unknown', rawBody });
     res.json(ACCEPTED);
@@ -51,7 +63,11 @@ export function createCallbackRoutes({ callbacks, secrets, isAllowedSource, body
   return router;
 }
 
-export function callbackUrlBuilder(baseUrl: string, secrets: TransactionSecrets): (transactionId: string) => string {
+export function callbackUrlBuilder(
+  baseUrl: string,
+  secrets: TransactionSecrets,
+): (transactionId: string) => string {
   const base = baseUrl.replace(/\/+$/, '');
-  return (transactionId) => `${base}${CALLBACK_PATH}/${transactionId}/${secrets.callbackToken(transactionId)}`;
+  return (transactionId) =>
+    `${base}${CALLBACK_PATH}/${transactionId}/${secrets.callbackToken(transactionId)}`;
 }

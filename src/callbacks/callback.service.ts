@@ -7,9 +7,18 @@ import type { Database } from '../db/database';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { CallbackMetrics } from '../metrics/metrics';
-import type { SettleLabel, SettlePayment, SettleResult, Settlement } from '../transactions/transaction.settle';
+import type {
+  SettleLabel,
+  SettlePayment,
+  SettleResult,
+  Settlement,
+} from '../transactions/transaction.settle';
 import { interpretResultCode } from '../transactions/transaction.states';
-import { listUnprocessedCallbacks, storeUnprocessedCallback, type NewCallbackRecord } from './callback.repository';
+import {
+  listUnprocessedCallbacks,
+  storeUnprocessedCallback,
+  type NewCallbackRecord,
+} from './callback.repository';
 import { maskPhone } from '../logger';
 import type { Mode } from '../projects/project.modes';
 import type { TransactionEvents } from '../transactions/transaction.events';
@@ -42,7 +51,12 @@ export function settlementOfCallback(rawBody: Buffer): Settlement | undefined {
     resultDesc: callback.resultDesc ?? null,
     checkoutRequestId: callback.checkoutRequestId,
     ...(reason.status === 'completed'
-      ? { amountPaid: callback.amount, mpesaReceiptNumber: callback.mpesaReceiptNumber, paidPhone: callback.phone, transactionDate: callback.transactionDate }
+      ? {
+          amountPaid: callback.amount,
+          mpesaReceiptNumber: callback.mpesaReceiptNumber,
+          paidPhone: callback.phone,
+          transactionDate: callback.transactionDate,
+        }
       : {}),
   };
 }
@@ -57,7 +71,8 @@ export function receiptBody(rawBody: Buffer): string {
   try {
     shown = JSON.stringify(JSON.parse(text), (_key, value: unknown) => {
       if (typeof value === 'string') return maskPhone(value);
-      if (typeof value === 'number' && Number.isInteger(value) && maskPhone(String(value)) !== String(value)) return maskPhone(String(value));
+      if (typeof value === 'number' && Number.isInteger(value) && maskPhone(String(value)) !== String(value))
+        return maskPhone(String(value));
       return value;
     });
   } catch {
@@ -84,9 +99,18 @@ export function createCallbacksService({ db, settlePayment, events, logger, metr
     const { row, label } = result;
     metrics.processed(label);
     if (result.changed && row && row.amountPaid !== null && row.amountPaid !== row.amount) {
-      logger.warn('callback amount differs from the amount requested', { transactionId: row.id, requested: row.amount, paid: row.amountPaid });
+      logger.warn('callback amount differs from the amount requested', {
+        transactionId: row.id,
+        requested: row.amount,
+        paid: row.amountPaid,
+      });
     }
-    logger.info('callback processed', { callbackId, transactionId: row?.id, outcome: label, status: row?.status });
+    logger.info('callback processed', {
+      callbackId,
+      transactionId: row?.id,
+      outcome: label,
+      status: row?.status,
+    });
   }
 
   function announce(record: NewCallbackRecord, result: SettleResult) {
@@ -139,7 +163,11 @@ export function createCallbacksService({ db, settlePayment, events, logger, metr
       receivedAt,
     };
     try {
-      const result = await settlePayment({ transactionId: record.transactionId, settlement, callback: { record } });
+      const result = await settlePayment({
+        transactionId: record.transactionId,
+        settlement,
+        callback: { record },
+      });
       metrics.received();
       report(record.id, result);
       announce(record, result);
@@ -158,7 +186,11 @@ export function createCallbacksService({ db, settlePayment, events, logger, metr
       pending.map(async (stored) => {
         // Claimed inside the settlement's transaction: a concurrent sweep (another instance)
         // applies it at most once. One bad record must not block the rest.
-        const input = { transactionId: stored.transactionId, settlement: settlementOfCallback(stored.rawBody), callback: { storedId: stored.id } };
+        const input = {
+          transactionId: stored.transactionId,
+          settlement: settlementOfCallback(stored.rawBody),
+          callback: { storedId: stored.id },
+        };
         const result = await settlePayment(input).catch((error: unknown) => {
           logger.error('stored callback could not be applied', { callbackId: stored.id, error });
           return undefined;

@@ -31,11 +31,18 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
-export const sessionTokenOf = (request: Pick<IncomingMessage, 'headers'>) => readCookie(request.headers.cookie, SESSION_COOKIE);
+export const sessionTokenOf = (request: Pick<IncomingMessage, 'headers'>) =>
+  readCookie(request.headers.cookie, SESSION_COOKIE);
 
 /** Secure whenever the browser reached us over HTTPS (req.secure follows TRUST_PROXY for X-Forwarded-Proto). */
 export function setSessionCookie(req: Request, res: Response, token: string, expiresAt: Date): void {
-  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', expires: expiresAt });
+  res.cookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: req.secure,
+    path: '/',
+    expires: expiresAt,
+  });
 }
 
 export function clearSessionCookie(req: Request, res: Response): void {
@@ -60,7 +67,8 @@ function originOf(url: string | undefined): string | undefined {
 export const ownOriginsOf = (req: Request) => [`${req.protocol}://${req.get('host')}`];
 
 export function assertSameOrigin(req: Request): void {
-  if (!fromOwnOrigin(req.headers, ownOriginsOf(req))) throw new AppError('csrf_failed', 'This request did not come from the dashboard\'s own origin');
+  if (!fromOwnOrigin(req.headers, ownOriginsOf(req)))
+    throw new AppError('csrf_failed', "This request did not come from the dashboard's own origin");
 }
 
 export type SessionGuard = (req: Request) => Promise<Principal>;
@@ -73,11 +81,16 @@ export function createSessionGuard(dashboard: Pick<DashboardService, 'authentica
   return async (req) => {
     const token = sessionTokenOf(req);
     const principal = token ? await dashboard.authenticate(token) : undefined;
-    if (!principal) throw new AppError('session_invalid', 'Sign in to the dashboard again: the session is missing, expired or ended');
+    if (!principal)
+      throw new AppError(
+        'session_invalid',
+        'Sign in to the dashboard again: the session is missing, expired or ended',
+      );
     if (STATE_CHANGING.has(req.method)) {
       assertSameOrigin(req);
       const sent = req.get(CSRF_HEADER) ?? '';
-      if (!sent || !safeEqual(sent, principal.csrfToken)) throw new AppError('csrf_failed', 'Send the session\'s CSRF token as X-CSRF-Token');
+      if (!sent || !safeEqual(sent, principal.csrfToken))
+        throw new AppError('csrf_failed', "Send the session's CSRF token as X-CSRF-Token");
     }
     req.principal = principal;
     return principal;
@@ -85,4 +98,5 @@ export function createSessionGuard(dashboard: Pick<DashboardService, 'authentica
 }
 
 /** A request with no signature or bearer token but a session cookie is the dashboard's. */
-export const usesSession = (req: Request) => !req.get('x-api-key') && !req.get('authorization') && sessionTokenOf(req) !== undefined;
+export const usesSession = (req: Request) =>
+  !req.get('x-api-key') && !req.get('authorization') && sessionTokenOf(req) !== undefined;

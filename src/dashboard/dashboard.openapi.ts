@@ -2,7 +2,15 @@
 import { z } from 'zod';
 import type { ApiSection } from '../openapi/openapi.types';
 import { DASHBOARD_API } from './dashboard.routes';
-import { newUserBody, sessionSchema, signInBody, updateUserBody, userIdParams, userListSchema, userResponseSchema } from './dashboard.schema';
+import {
+  newUserBody,
+  sessionSchema,
+  signInBody,
+  updateUserBody,
+  userIdParams,
+  userListSchema,
+  userResponseSchema,
+} from './dashboard.schema';
 
 const TAG = 'Dashboard';
 
@@ -30,7 +38,13 @@ export const dashboardApi: ApiSection = {
         201: {
           description: 'Signed in: the session, with its CSRF token.',
           schema: sessionSchema,
-          headers: { 'Set-Cookie': { required: true, description: 'The session cookie `mb_session`.', schema: z.string() } },
+          headers: {
+            'Set-Cookie': {
+              required: true,
+              description: 'The session cookie `mb_session`.',
+              schema: z.string(),
+            },
+          },
         },
       },
       errors: ['sign_in_failed', 'csrf_failed', 'rate_limited'],
@@ -61,7 +75,8 @@ export const dashboardApi: ApiSection = {
       operationId: 'createDashboardUser',
       tag: TAG,
       summary: 'Create a dashboard user',
-      description: 'With the admin token (the first operator) or an operator\'s session. A member sees only the projects in `projectIds`.',
+      description:
+        "With the admin token (the first operator) or an operator's session. A member sees only the projects in `projectIds`.",
       auth: 'admin',
       body: newUserBody,
       responses: { 201: { description: 'The user.', schema: userResponseSchema } },
@@ -82,7 +97,8 @@ export const dashboardApi: ApiSection = {
       operationId: 'updateDashboardUser',
       tag: TAG,
       summary: 'Change a dashboard user',
-      description: 'Rename, change role, password or projects, disable. A new password or disabling ends the user\'s sessions. The last operator cannot be demoted or disabled.',
+      description:
+        "Rename, change role, password or projects, disable. A new password or disabling ends the user's sessions. The last operator cannot be demoted or disabled.",
       auth: 'admin',
       params: userIdParams,
       body: updateUserBody,

@@ -47,11 +47,19 @@ export function createDashboardPages(build = findDashboardBuild()): Router {
       return res
         .status(503)
         .type('text/plain')
-        .send('The dashboard is not built: run `npm run build:dashboard` (npm start, npm test and npm run build do it for you).');
+        .send(
+          'The dashboard is not built: run `npm run build:dashboard` (npm start, npm test and npm run build do it for you).',
+        );
     }
     res.set('Cache-Control', 'no-cache');
     res.sendFile(path.join(build, 'index.html'));
   });
-  if (build) router.use(express.static(build, { index: false, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
+  if (build)
+    router.use(
+      express.static(build, {
+        index: false,
+        setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
+      }),
+    );
   return router;
 }

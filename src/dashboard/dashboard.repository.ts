@@ -11,14 +11,27 @@ export async function insertUser(q: Queryable, row: UserRow, projectIds: readonl
   await setMemberships(q, row.id, projectIds, row.createdAt);
 }
 
-export async function setMemberships(q: Queryable, userId: string, projectIds: readonly string[], at: Date): Promise<void> {
+export async function setMemberships(
+  q: Queryable,
+  userId: string,
+  projectIds: readonly string[],
+  at: Date,
+): Promise<void> {
   await q.run(q.qb.deleteFrom('DashboardMembership').where('userId', '=', userId));
   if (projectIds.length > 0) {
-    await q.run(q.qb.insertInto('DashboardMembership').values([...new Set(projectIds)].map((projectId) => ({ userId, projectId, createdAt: at }))));
+    await q.run(
+      q.qb
+        .insertInto('DashboardMembership')
+        .values([...new Set(projectIds)].map((projectId) => ({ userId, projectId, createdAt: at }))),
+    );
   }
 }
 
-export function updateUser(q: Queryable, id: string, patch: Partial<Pick<UserRow, 'name' | 'role' | 'passwordHash' | 'disabledAt'>>): Promise<UserRow | undefined> {
+export function updateUser(
+  q: Queryable,
+  id: string,
+  patch: Partial<Pick<UserRow, 'name' | 'role' | 'passwordHash' | 'disabledAt'>>,
+): Promise<UserRow | undefined> {
   return q.first(q.qb.updateTable('DashboardUser').set(patch).where('id', '=', id).returningAll());
 }
 
@@ -35,15 +48,29 @@ export function listUsers(q: Queryable): Promise<UserRow[]> {
 }
 
 export async function countOperators(q: Queryable): Promise<number> {
-  const row = await q.first(q.qb.selectFrom('DashboardUser').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'operator'));
+  const row = await q.first(
+    q.qb
+      .selectFrom('DashboardUser')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('role', '=', 'operator'),
+  );
   return Number(row?.n ?? 0);
 }
 
 /** userId → the project ids it is a member of. */
-export async function membershipsOf(q: Queryable, userIds: readonly string[]): Promise<Map<string, string[]>> {
+export async function membershipsOf(
+  q: Queryable,
+  userIds: readonly string[],
+): Promise<Map<string, string[]>> {
   const found = new Map<string, string[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return found;
-  const rows = await q.all(q.qb.selectFrom('DashboardMembership').select(['userId', 'projectId']).where('userId', 'in', [...userIds]).orderBy('projectId'));
+  const rows = await q.all(
+    q.qb
+      .selectFrom('DashboardMembership')
+      .select(['userId', 'projectId'])
+      .where('userId', 'in', [...userIds])
+      .orderBy('projectId'),
+  );
   for (const row of rows) found.get(row.userId)?.push(row.projectId);
   return found;
 }
@@ -53,7 +80,11 @@ export async function insertSession(q: Queryable, row: SessionRow): Promise<void
 }
 
 /** The session and its user, while both are valid at `now`. */
-export function findLiveSession(q: Queryable, tokenHash: string, now: Date): Promise<(SessionRow & { role: string; email: string; name: string }) | undefined> {
+export function findLiveSession(
+  q: Queryable,
+  tokenHash: string,
+  now: Date,
+): Promise<(SessionRow & { role: string; email: string; name: string }) | undefined> {
   return q.first(
     q.qb
       .selectFrom('DashboardSession')
@@ -66,7 +97,12 @@ export function findLiveSession(q: Queryable, tokenHash: string, now: Date): Pro
   );
 }
 
-export async function touchSession(q: Queryable, id: string, lastSeenAt: Date, expiresAt: Date): Promise<void> {
+export async function touchSession(
+  q: Queryable,
+  id: string,
+  lastSeenAt: Date,
+  expiresAt: Date,
+): Promise<void> {
   await q.run(q.qb.updateTable('DashboardSession').set({ lastSeenAt, expiresAt }).where('id', '=', id));
 }
 

@@ -4,13 +4,24 @@ import { Router, type RequestHandler } from 'express';
 import { AppError } from '../errors';
 import type { ProjectsService } from '../projects/project.service';
 import { parseOrThrow } from '../validation';
-import { assertSameOrigin, clearSessionCookie, sessionTokenOf, setSessionCookie, type SessionGuard } from './dashboard.http';
+import {
+  assertSameOrigin,
+  clearSessionCookie,
+  sessionTokenOf,
+  setSessionCookie,
+  type SessionGuard,
+} from './dashboard.http';
 import { newUserBody, signInBody, updateUserBody, userIdParams } from './dashboard.schema';
 import { canSeeProject, type DashboardService } from './dashboard.service';
 
 export const DASHBOARD_API = '/api/v1/dashboard';
 
-export function createDashboardRoutes(deps: { dashboard: DashboardService; projects: Pick<ProjectsService, 'list'>; guard: SessionGuard; adminAuth: RequestHandler }): Router {
+export function createDashboardRoutes(deps: {
+  dashboard: DashboardService;
+  projects: Pick<ProjectsService, 'list'>;
+  guard: SessionGuard;
+  adminAuth: RequestHandler;
+}): Router {
   const { dashboard, guard, adminAuth } = deps;
   const router = Router();
 
@@ -52,7 +63,12 @@ export function createDashboardRoutes(deps: { dashboard: DashboardService; proje
 
   async function sessionView(principal: Awaited<ReturnType<SessionGuard>>) {
     const projects = (await deps.projects.list()).filter((project) => canSeeProject(principal, project.id));
-    return { user: await dashboard.viewOf(principal.userId), csrfToken: principal.csrfToken, expiresAt: principal.expiresAt.toISOString(), projects };
+    return {
+      user: await dashboard.viewOf(principal.userId),
+      csrfToken: principal.csrfToken,
+      expiresAt: principal.expiresAt.toISOString(),
+      projects,
+    };
   }
 
   return router;

@@ -22,21 +22,29 @@ export interface SessionScopes {
   operator(req: Request): Promise<void>;
 }
 
-export function createSessionScopes(guard: SessionGuard, projectExists: (id: string) => Promise<boolean>): SessionScopes {
+export function createSessionScopes(
+  guard: SessionGuard,
+  projectExists: (id: string) => Promise<boolean>,
+): SessionScopes {
   return {
     async projectOf(req) {
       const principal = await guard(req);
       const header = req.get('x-project-id');
-      if (header === undefined) throw new AppError('validation_failed', 'Send the project as X-Project-Id', { fields: [{ field: 'X-Project-Id', in: 'header', message: 'is required' }] });
+      if (header === undefined)
+        throw new AppError('validation_failed', 'Send the project as X-Project-Id', {
+          fields: [{ field: 'X-Project-Id', in: 'header', message: 'is required' }],
+        });
       const id = parseOrThrow(projectHeader, header, { header: 'X-Project-Id' });
       const mode = parseOrThrow(modeHeader, req.get('x-mode') ?? 'test', { header: 'X-Mode' });
       // The same answer for "not yours" and "does not exist": a member learns nothing of other projects.
-      if (!canSeeProject(principal, id) || !(await projectExists(id))) throw new AppError('project_not_found', `No project ${id}`);
+      if (!canSeeProject(principal, id) || !(await projectExists(id)))
+        throw new AppError('project_not_found', `No project ${id}`);
       return { id, mode, publicKey: `session:${principal.userId}` };
     },
     async operator(req) {
       const principal = await guard(req);
-      if (principal.role !== 'operator') throw new AppError('dashboard_forbidden', 'Only an operator may do this');
+      if (principal.role !== 'operator')
+        throw new AppError('dashboard_forbidden', 'Only an operator may do this');
     },
   };
 }

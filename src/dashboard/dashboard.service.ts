@@ -55,9 +55,17 @@ interface Deps {
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-export const canSeeProject = (principal: Principal, projectId: string) => principal.projectIds === 'all' || principal.projectIds.includes(projectId);
+export const canSeeProject = (principal: Principal, projectId: string) =>
+  principal.projectIds === 'all' || principal.projectIds.includes(projectId);
 
-export function createDashboardService({ db, sessionIdleMs, sessionMaxMs, failures, projectExists, now = () => new Date() }: Deps) {
+export function createDashboardService({
+  db,
+  sessionIdleMs,
+  sessionMaxMs,
+  failures,
+  projectExists,
+  now = () => new Date(),
+}: Deps) {
   const toView = (row: UserRow, projectIds: readonly string[]): UserView => ({
     id: row.id,
     email: row.email,
@@ -69,7 +77,8 @@ export function createDashboardService({ db, sessionIdleMs, sessionMaxMs, failur
   });
 
   async function checkProjects(projectIds: readonly string[]): Promise<void> {
-    for (const id of projectIds) if (!(await projectExists(id))) throw new AppError('project_not_found', `No project ${id}`);
+    for (const id of projectIds)
+      if (!(await projectExists(id))) throw new AppError('project_not_found', `No project ${id}`);
   }
 
   async function viewOf(id: string): Promise<UserView> {
@@ -82,11 +91,20 @@ export function createDashboardService({ db, sessionIdleMs, sessionMaxMs, failur
     async createUser(input: NewUserInput): Promise<UserView> {
       await checkProjects(input.projectIds);
       const at = now();
-      const row: UserRow = { id: newId('usr', at), email: input.email, name: input.name, role: input.role, passwordHash: await hashPassword(input.password), createdAt: at, disabledAt: null };
+      const row: UserRow = {
+        id: newId('usr', at),
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        passwordHash: await hashPassword(input.password),
+        createdAt: at,
+        disabledAt: null,
+      };
       try {
         await db.transaction((tx) => insertUser(tx, row, input.role === 'member' ? input.projectIds : []));
       } catch (error) {
-        if (isUniqueViolation(error)) throw new AppError('dashboard_user_exists', `A dashboard user with email ${input.email} exists`);
+        if (isUniqueViolation(error))
+          throw new AppError('dashboard_user_exists', `A dashboard user with email ${input.email} exists`);
         throw error;
       }
       return viewOf(row.id);
@@ -94,7 +112,10 @@ export function createDashboardService({ db, sessionIdleMs, sessionMaxMs, failur
 
     async listUsers(): Promise<UserView[]> {
       const rows = await listUsers(db);
-      const memberships = await membershipsOf(db, rows.map((row) => row.id));
+      const memberships = await membershipsOf(
+        db,
+        rows.map((row) => row.id),
+      );
       return rows.map((row) => toView(row, memberships.get(row.id) ?? []));
     },
 
@@ -104,8 +125,11 @@ export function createDashboardService({ db, sessionIdleMs, sessionMaxMs, failur
       if (input.projectIds) await checkProjects(input.projectIds);
       // The last operator cannot lock everyone out (the admin token can still create one, but
       // a team should not need it for a slip of the mouse).
-      const demoted = existing.role === 'operator' && ((input.role && input.role !== 'operator') || input.disabled === true);
-      if (demoted && (await countOperators(db)) <= 1) throw new AppError('bad_request', 'This is the last operator: make another one first');
+      const demoted =
+        existing.role === 'operator' &&
+        ((input.role && input.role !== 'operator') || input.disabled === true);
+      if (demoted && (await countOperators(db)) <= 1)
+        throw new AppError('bad_request', 'This is the last operator: make another one first');
       // Hashed before the transaction: SQLite's one writer should not wait for scrypt.
       const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
       await db.transaction(async (tx) => {
@@ -127,7 +151,10 @@ export function createDashboardService({ db, sessionIdleMs, sessionMaxMs, failur
     async signIn(email: string, password: string, address: string | undefined) {
       const source = sourceKey(address);
       const emailKey = email.toLowerCase();
-      const blocked = Math.max(await failures.bySource.blockedFor(source), await failures.byEmail.blockedFor(emailKey));
+      const blocked = Math.max(
+        await failures.bySource.blockedFor(source),
+        await failures.byEmail.blockedFor(emailKey),
+      );
       if (blocked) throw tooManyFailures(blocked, 'failed sign-ins');
       const user = await findUserByEmail(db, emailKey);
       const valid = await verifyPassword(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
@@ -139,7 +166,15 @@ export function createDashboardService({ db, sessionIdleMs, sessionMaxMs, failur
       const token = randomKey('dss', 32);
       const expiresAt = new Date(Math.min(at.getTime() + sessionIdleMs, at.getTime() + sessionMaxMs));
       const csrfToken = randomBytes(24).toString('base64url');
-      await insertSession(db, { id: newId('dss', at), tokenHash: hashToken(token), userId: user.id, csrfToken, createdAt: at, lastSeenAt: at, expiresAt });
+      await insertSession(db, {
+        id: newId('dss', at),
+        tokenHash: hashToken(token),
+        userId: user.id,
+        csrfToken,
+        createdAt: at,
+        lastSeenAt: at,
+        expiresAt,
+      });
       return { token, expiresAt };
     },
 
@@ -150,11 +185,25 @@ export function createDashboardService({ db, sessionIdleMs, sessionMaxMs, failur
       if (!session) return undefined;
       let expiresAt = session.expiresAt;
       if (at.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-        expiresAt = new Date(Math.min(at.getTime() + sessionIdleMs, session.createdAt.getTime() + sessionMaxMs));
+        expiresAt = new Date(
+          Math.min(at.getTime() + sessionIdleMs, session.createdAt.getTime() + sessionMaxMs),
+        );
         await touchSession(db, session.id, at, expiresAt);
       }
-      const projectIds = session.role === 'operator' ? 'all' : ((await membershipsOf(db, [session.userId])).get(session.userId) ?? []);
-      return { sessionId: session.id, userId: session.userId, email: session.email, name: session.name, role: session.role as Role, projectIds, csrfToken: session.csrfToken, expiresAt };
+      const projectIds =
+        session.role === 'operator'
+          ? 'all'
+          : ((await membershipsOf(db, [session.userId])).get(session.userId) ?? []);
+      return {
+        sessionId: session.id,
+        userId: session.userId,
+        email: session.email,
+        name: session.name,
+        role: session.role as Role,
+        projectIds,
+        csrfToken: session.csrfToken,
+        expiresAt,
+      };
     },
 
     async signOut(token: string): Promise<void> {

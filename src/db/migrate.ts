@@ -27,15 +27,28 @@ export interface MigrationOptions {
 }
 
 /** Applies what is pending; returns the names applied by this call. */
-export function applyMigrations(db: Database, { legacyMode, now = () => new Date() }: MigrationOptions): Promise<string[]> {
+export function applyMigrations(
+  db: Database,
+  { legacyMode, now = () => new Date() }: MigrationOptions,
+): Promise<string[]> {
   const folder = path.join(findMigrationsRoot(), db.engine);
   return db.withMigrationLock(async (session: MigrationSession) => {
     const applied = new Set(await session.appliedMigrations());
-    const pending = fs.readdirSync(folder).filter((name) => !applied.has(name)).sort();
+    const pending = fs
+      .readdirSync(folder)
+      .filter((name) => !applied.has(name))
+      .sort();
     for (const name of pending) {
-      await session.applyMigration(name, fs.readFileSync(path.join(folder, name, 'migration.sql'), 'utf8'), now());
+      await session.applyMigration(
+        name,
+        fs.readFileSync(path.join(folder, name, 'migration.sql'), 'utf8'),
+        now(),
+      );
       if (name === MODES_MIGRATION) {
-        for (const table of LEGACY_MODE_TABLES) await session.db.run(session.db.qb.updateTable(table).set({ mode: legacyMode }).where('mode', '=', 'legacy'));
+        for (const table of LEGACY_MODE_TABLES)
+          await session.db.run(
+            session.db.qb.updateTable(table).set({ mode: legacyMode }).where('mode', '=', 'legacy'),
+          );
       }
     }
     return pending;

@@ -29,7 +29,8 @@ const statementNames = new Map<string, string>();
 /** A stable name per SQL text: the same name must never be used for two texts. */
 function statementName(sql: string): string {
   let name = statementNames.get(sql);
-  if (!name) statementNames.set(sql, (name = `q${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`));
+  if (!name)
+    statementNames.set(sql, (name = `q${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`));
   return name;
 }
 
@@ -37,7 +38,11 @@ type Client = Pick<pg.PoolClient, 'query'>;
 
 async function execute(client: Client, query: Compilable<unknown>): Promise<pg.QueryResult> {
   const compiled = query.compile();
-  return client.query({ name: statementName(compiled.sql), text: compiled.sql, values: compiled.parameters.map(toPostgresParameter) });
+  return client.query({
+    name: statementName(compiled.sql),
+    text: compiled.sql,
+    values: compiled.parameters.map(toPostgresParameter),
+  });
 }
 
 function queryable(client: () => Client, qb: Queryable['qb']): Queryable {
@@ -59,7 +64,10 @@ function transactionClient(client: pg.PoolClient, isOpen: () => boolean): () => 
   let busy = false;
   const guarded: Client = {
     query: ((config: pg.QueryConfig) => {
-      if (busy) throw new Error('a transaction sent a query before its previous one answered; await each query in turn');
+      if (busy)
+        throw new Error(
+          'a transaction sent a query before its previous one answered; await each query in turn',
+        );
       busy = true;
       return client.query(config).finally(() => {
         busy = false;
@@ -111,15 +119,22 @@ export async function openPostgres(databaseUrl: string, poolSize: number): Promi
     db: queryable(() => client, qb),
     async appliedMigrations() {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${quotedSchema}`);
-      await client.query(`CREATE TABLE IF NOT EXISTS "${LEDGER}" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)`);
-      return (await client.query<{ name: string }>(`SELECT "name" FROM "${LEDGER}"`)).rows.map((row) => row.name);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS "${LEDGER}" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)`,
+      );
+      return (await client.query<{ name: string }>(`SELECT "name" FROM "${LEDGER}"`)).rows.map(
+        (row) => row.name,
+      );
     },
     async applyMigration(name, sql, appliedAt) {
       await client.query('BEGIN');
       try {
         // No parameters: the simple protocol runs every statement of the file.
         await client.query(sql);
-        await client.query(`INSERT INTO "${LEDGER}" ("name", "appliedAt") VALUES ($1, $2)`, [name, appliedAt.toISOString()]);
+        await client.query(`INSERT INTO "${LEDGER}" ("name", "appliedAt") VALUES ($1, $2)`, [
+          name,
+          appliedAt.toISOString(),
+        ]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
@@ -135,7 +150,10 @@ export async function openPostgres(databaseUrl: string, poolSize: number): Promi
     transaction: (work) =>
       withClient(async (client) => {
         let open = true;
-        const tx = queryable(transactionClient(client, () => open), qb);
+        const tx = queryable(
+          transactionClient(client, () => open),
+          qb,
+        );
         await client.query('BEGIN');
         try {
           const result = await work(tx);
@@ -156,11 +174,18 @@ export async function openPostgres(databaseUrl: string, poolSize: number): Promi
         try {
           return await work(session(client));
         } finally {
-          await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`mpesa-bridge:migrations:${schema}`]);
+          await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [
+            `mpesa-bridge:migrations:${schema}`,
+          ]);
         }
       }),
     postgres: { pool, schema, openPool },
-    poolStats: () => ({ max: poolSize, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    poolStats: () => ({
+      max: poolSize,
+      open: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     ping: async () => {
       await pool.query('SELECT 1');
     },

@@ -51,13 +51,17 @@ export function openSqlite(file: string): Database {
       statement.run(...bind(compiled));
       return [];
     }
-    return (statement.all(...bind(compiled)) as Record<string, unknown>[]).map((row) => fromSqliteRow<R>(row));
+    return (statement.all(...bind(compiled)) as Record<string, unknown>[]).map((row) =>
+      fromSqliteRow<R>(row),
+    );
   }
   function runNow(query: Compilable<unknown>): number {
     const compiled = query.compile();
     const statement = prepare(compiled.sql);
     // UPDATE … RETURNING is a reader: its changes are the rows it returns.
-    return statement.reader ? statement.all(...bind(compiled)).length : statement.run(...bind(compiled)).changes;
+    return statement.reader
+      ? statement.all(...bind(compiled)).length
+      : statement.run(...bind(compiled)).changes;
   }
 
   // The queue of transactions. `waiting` counts the ones queued or running; `running` is the
@@ -112,7 +116,9 @@ export function openSqlite(file: string): Database {
     // once, and the transaction with it, instead of hanging.
     const guard = setImmediate(() => {
       if (!open) return;
-      const error = new Error('a database query was sent outside its transaction while the transaction waited for it; use the transaction handle');
+      const error = new Error(
+        'a database query was sent outside its transaction while the transaction waited for it; use the transaction handle',
+      );
       for (const reject of transaction.blocked.splice(0)) reject(error);
     });
     try {
@@ -131,16 +137,23 @@ export function openSqlite(file: string): Database {
 
   const session: Omit<MigrationSession, 'db'> = {
     async appliedMigrations() {
-      connection.exec(`CREATE TABLE IF NOT EXISTS "${LEDGER}" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)`);
-      return (connection.prepare(`SELECT "name" FROM "${LEDGER}"`).all() as Array<{ name: string }>).map((row) => row.name);
+      connection.exec(
+        `CREATE TABLE IF NOT EXISTS "${LEDGER}" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)`,
+      );
+      return (connection.prepare(`SELECT "name" FROM "${LEDGER}"`).all() as Array<{ name: string }>).map(
+        (row) => row.name,
+      );
     },
     async applyMigration(name, sql, appliedAt) {
       connection.exec(`SAVEPOINT migration`);
       try {
         connection.exec(sql);
-        connection.prepare(`INSERT INTO "${LEDGER}" ("name", "appliedAt") VALUES (?, ?)`).run(name, sqliteDate(appliedAt));
+        connection
+          .prepare(`INSERT INTO "${LEDGER}" ("name", "appliedAt") VALUES (?, ?)`)
+          .run(name, sqliteDate(appliedAt));
         const broken = connection.pragma('foreign_key_check') as unknown[];
-        if (broken.length > 0) throw new Error(`migration ${name} leaves ${broken.length} rows with a broken foreign key`);
+        if (broken.length > 0)
+          throw new Error(`migration ${name} leaves ${broken.length} rows with a broken foreign key`);
         connection.exec(`RELEASE migration`);
       } catch (error) {
         connection.exec(`ROLLBACK TO migration`);

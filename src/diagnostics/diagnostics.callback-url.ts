@@ -6,7 +6,16 @@ import ipaddr from 'ipaddr.js';
 import type { Finding } from './diagnostics.schema';
 
 /** Words Safaricom's docs warn against anywhere in a CallBackURL, in any case (docs/daraja.md §2). */
-export const REFUSED_URL_WORDS = ['m-pesa', 'mpesa', 'safaricom', 'exec', 'exe', 'cmd', 'sql', 'query'] as const;
+export const REFUSED_URL_WORDS = [
+  'm-pesa',
+  'mpesa',
+  'safaricom',
+  'exec',
+  'exe',
+  'cmd',
+  'sql',
+  'query',
+] as const;
 /** Public testers the docs say are usually blocked (docs/daraja.md §2). */
 export const BLOCKED_TESTER_HOSTS = ['ngrok', 'requestbin'] as const;
 
@@ -19,33 +28,68 @@ export interface CallbackUrlFacts {
 }
 
 const CHECK = 'callback_url';
-const finding = (status: Finding['status'], message: string, fix: string | null): Finding => ({ check: CHECK, status, message, fix });
+const finding = (status: Finding['status'], message: string, fix: string | null): Finding => ({
+  check: CHECK,
+  status,
+  message,
+  fix,
+});
 
 export function callbackUrlFindings({ baseUrl, configured, caller }: CallbackUrlFacts): Finding[] {
   const real = caller !== 'simulator';
   // Problems that only matter once Safaricom calls are warnings while the simulator is the caller.
   const serious = real ? 'fail' : 'warn';
   if (!configured && !real) {
-    return [finding('ok', `Callbacks come from the built-in simulator to ${baseUrl}; nothing reaches Safaricom in this mode`, null)];
+    return [
+      finding(
+        'ok',
+        `Callbacks come from the built-in simulator to ${baseUrl}; nothing reaches Safaricom in this mode`,
+        null,
+      ),
+    ];
   }
   if (!configured) {
-    return [finding('fail', `CALLBACK_BASE_URL is not set, so Daraja is told to call ${baseUrl}, which Safaricom cannot reach`, 'Set CALLBACK_BASE_URL to the public https:// address of this service, on your own domain')];
+    return [
+      finding(
+        'fail',
+        `CALLBACK_BASE_URL is not set, so Daraja is told to call ${baseUrl}, which Safaricom cannot reach`,
+        'Set CALLBACK_BASE_URL to the public https:// address of this service, on your own domain',
+      ),
+    ];
   }
   const findings: Finding[] = [];
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    return [finding('fail', `CALLBACK_BASE_URL ${baseUrl} is not a URL`, 'Set it to the public https:// address of this service')];
+    return [
+      finding(
+        'fail',
+        `CALLBACK_BASE_URL ${baseUrl} is not a URL`,
+        'Set it to the public https:// address of this service',
+      ),
+    ];
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (url.protocol !== 'https:') {
     // The sandbox takes http; production requires https (docs/daraja.md §2).
     const status = caller === 'production' ? 'fail' : 'warn';
-    findings.push(finding(status, `CALLBACK_BASE_URL ${baseUrl} is not https://; Safaricom's production API requires https`, 'Serve this service over TLS (a proxy with a certificate) and set CALLBACK_BASE_URL to its https:// address'));
+    findings.push(
+      finding(
+        status,
+        `CALLBACK_BASE_URL ${baseUrl} is not https://; Safaricom's production API requires https`,
+        'Serve this service over TLS (a proxy with a certificate) and set CALLBACK_BASE_URL to its https:// address',
+      ),
+    );
   }
   if (!isPublicHost(host)) {
-    findings.push(finding(serious, `CALLBACK_BASE_URL points to ${host}, which Safaricom cannot reach from the internet`, 'Use the public address (your own domain) that reaches this service'));
+    findings.push(
+      finding(
+        serious,
+        `CALLBACK_BASE_URL points to ${host}, which Safaricom cannot reach from the internet`,
+        'Use the public address (your own domain) that reaches this service',
+      ),
+    );
   }
   const lower = baseUrl.toLowerCase();
   const found: string[] = REFUSED_URL_WORDS.filter((word) => lower.includes(word));
@@ -53,27 +97,57 @@ export function callbackUrlFindings({ baseUrl, configured, caller }: CallbackUrl
   const words = found.filter((word) => !(word === 'exe' && found.includes('exec')));
   if (words.length > 0) {
     findings.push(
-      finding(serious, `CALLBACK_BASE_URL ${baseUrl} contains ${words.map((word) => `"${word}"`).join(', ')}: Safaricom's docs say URLs with M-Pesa, Safaricom, exe, exec, cmd, sql or query are refused (docs/daraja.md §2)`, 'Use a host and path without those words, e.g. https://pay.yourshop.co.ke'),
+      finding(
+        serious,
+        `CALLBACK_BASE_URL ${baseUrl} contains ${words.map((word) => `"${word}"`).join(', ')}: Safaricom's docs say URLs with M-Pesa, Safaricom, exe, exec, cmd, sql or query are refused (docs/daraja.md §2)`,
+        'Use a host and path without those words, e.g. https://pay.yourshop.co.ke',
+      ),
     );
   }
   const tester = BLOCKED_TESTER_HOSTS.find((name) => host.toLowerCase().includes(name));
   if (tester) {
-    findings.push(finding('warn', `CALLBACK_BASE_URL is on ${host}: Safaricom's docs say public testers such as ngrok and requestbin are usually blocked (docs/daraja.md §2)`, 'Use your own domain; while developing, `mpesa-bridge listen` forwards events to localhost without a tunnel'));
+    findings.push(
+      finding(
+        'warn',
+        `CALLBACK_BASE_URL is on ${host}: Safaricom's docs say public testers such as ngrok and requestbin are usually blocked (docs/daraja.md §2)`,
+        'Use your own domain; while developing, `mpesa-bridge listen` forwards events to localhost without a tunnel',
+      ),
+    );
   }
   // new URL() lowercases the host, so look at the string as configured.
   const rawHost = /^[a-z]+:\/\/([^/:?#]+)/i.exec(baseUrl)?.[1] ?? '';
   if (rawHost !== rawHost.toLowerCase()) {
-    findings.push(finding('warn', `CALLBACK_BASE_URL's host ${rawHost} has upper-case letters; Daraja refused such a URL (docs/daraja.md §2)`, `Write the host in lower case: ${rawHost.toLowerCase()}`));
+    findings.push(
+      finding(
+        'warn',
+        `CALLBACK_BASE_URL's host ${rawHost} has upper-case letters; Daraja refused such a URL (docs/daraja.md §2)`,
+        `Write the host in lower case: ${rawHost.toLowerCase()}`,
+      ),
+    );
   }
   if (findings.length === 0) {
-    findings.push(finding('ok', real ? `Daraja posts callbacks to ${baseUrl}/api/v1/callbacks/…` : `${baseUrl} (set for going live; the simulator is the caller in this mode)`, null));
+    findings.push(
+      finding(
+        'ok',
+        real
+          ? `Daraja posts callbacks to ${baseUrl}/api/v1/callbacks/…`
+          : `${baseUrl} (set for going live; the simulator is the caller in this mode)`,
+        null,
+      ),
+    );
   }
   return findings;
 }
 
 function isPublicHost(host: string): boolean {
   const name = host.toLowerCase();
-  if (name === 'localhost' || name.endsWith('.localhost') || name.endsWith('.local') || name.endsWith('.internal')) return false;
+  if (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    name.endsWith('.local') ||
+    name.endsWith('.internal')
+  )
+    return false;
   // A bare name (no dot) resolves on a local network only.
   if (!name.includes('.') && !ipaddr.isValid(name)) return false;
   if (!ipaddr.isValid(name)) return true;

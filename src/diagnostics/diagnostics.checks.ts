@@ -7,7 +7,12 @@ import type { Mode } from '../projects/project.modes';
 import type { EndpointView } from '../webhooks/webhook.responses';
 import type { Finding } from './diagnostics.schema';
 
-const finding = (check: string, status: Finding['status'], message: string, fix: string | null = null): Finding => ({ check, status, message, fix });
+const finding = (
+  check: string,
+  status: Finding['status'],
+  message: string,
+  fix: string | null = null,
+): Finding => ({ check, status, message, fix });
 
 export interface ProxyFacts {
   trustProxy: boolean | number | readonly string[];
@@ -22,13 +27,27 @@ export interface ProxyFacts {
 }
 
 /** TRUST_PROXY against what this very request shows: does the service see its callers' addresses? */
-export function trustProxyFindings({ trustProxy, forwardedHeaders, peer, source, simulatorOnly }: ProxyFacts): Finding[] {
+export function trustProxyFindings({
+  trustProxy,
+  forwardedHeaders,
+  peer,
+  source,
+  simulatorOnly,
+}: ProxyFacts): Finding[] {
   const check = 'trust_proxy';
-  const trusted = trustProxy === true || (typeof trustProxy === 'number' && trustProxy > 0) || (Array.isArray(trustProxy) && trustProxy.length > 0);
+  const trusted =
+    trustProxy === true ||
+    (typeof trustProxy === 'number' && trustProxy > 0) ||
+    (Array.isArray(trustProxy) && trustProxy.length > 0);
   const headers = forwardedHeaders.join(', ');
   if (trustProxy === true) {
     return [
-      finding(check, 'warn', 'TRUST_PROXY=true believes X-Forwarded-For from anyone: a caller can claim one of Safaricom’s addresses', 'Set TRUST_PROXY to the number of proxies in front (usually 1) or their addresses'),
+      finding(
+        check,
+        'warn',
+        'TRUST_PROXY=true believes X-Forwarded-For from anyone: a caller can claim one of Safaricom’s addresses',
+        'Set TRUST_PROXY to the number of proxies in front (usually 1) or their addresses',
+      ),
     ];
   }
   if (!trusted && forwardedHeaders.length > 0) {
@@ -51,7 +70,9 @@ export function trustProxyFindings({ trustProxy, forwardedHeaders, peer, source,
       ),
     ];
   }
-  const seen = trusted ? `this request’s source is ${source ?? 'unknown'}${peer && peer !== source ? ` through ${peer}` : ''}` : `this request came directly from ${peer ?? 'an unknown address'}`;
+  const seen = trusted
+    ? `this request’s source is ${source ?? 'unknown'}${peer && peer !== source ? ` through ${peer}` : ''}`
+    : `this request came directly from ${peer ?? 'an unknown address'}`;
   return [finding(check, 'ok', `TRUST_PROXY is ${trusted ? JSON.stringify(trustProxy) : 'off'}; ${seen}`)];
 }
 
@@ -59,16 +80,32 @@ export function allowlistFindings(ips: readonly string[], simulatorOnly: boolean
   const check = 'callback_allowlist';
   if (ips.length === 0) {
     return [
-      finding(check, 'fail', 'CALLBACK_ALLOWED_IPS is empty: every callback is refused, and payments settle only by STK Query, late', 'Unset CALLBACK_ALLOWED_IPS for Safaricom’s known addresses, or list the addresses callbacks come from'),
+      finding(
+        check,
+        'fail',
+        'CALLBACK_ALLOWED_IPS is empty: every callback is refused, and payments settle only by STK Query, late',
+        'Unset CALLBACK_ALLOWED_IPS for Safaricom’s known addresses, or list the addresses callbacks come from',
+      ),
     ];
   }
   const local = ips.filter((ip) => !ipaddr.isValid(ip) || ipaddr.process(ip).range() !== 'unicast');
   if (!simulatorOnly && local.length > 0) {
     return [
-      finding(check, 'warn', `CALLBACK_ALLOWED_IPS allows ${local.join(', ')}, which Safaricom never calls from`, 'Keep only the addresses Safaricom posts from (unset the variable for the known list)'),
+      finding(
+        check,
+        'warn',
+        `CALLBACK_ALLOWED_IPS allows ${local.join(', ')}, which Safaricom never calls from`,
+        'Keep only the addresses Safaricom posts from (unset the variable for the known list)',
+      ),
     ];
   }
-  return [finding(check, 'ok', `${ips.length} callback source address${ips.length === 1 ? '' : 'es'} allowed${simulatorOnly ? ' (the simulator on this machine)' : ''}`)];
+  return [
+    finding(
+      check,
+      'ok',
+      `${ips.length} callback source address${ips.length === 1 ? '' : 'es'} allowed${simulatorOnly ? ' (the simulator on this machine)' : ''}`,
+    ),
+  ];
 }
 
 export function credentialFindings(checks: readonly CredentialCheck[], mode: Mode): Finding[] {
@@ -90,10 +127,20 @@ export function credentialFindings(checks: readonly CredentialCheck[], mode: Mod
       const fix = result.accountId
         ? `Check the consumer key and secret in the app on developer.safaricom.co.ke, then PATCH /api/v1/mpesa-accounts/${result.accountId}`
         : 'Check MPESA_CONSUMER_KEY and MPESA_CONSUMER_SECRET against the app on developer.safaricom.co.ke';
-      return finding(check, 'fail', `Daraja's ${result.environment} refused the consumer key and secret of ${which}`, fix);
+      return finding(
+        check,
+        'fail',
+        `Daraja's ${result.environment} refused the consumer key and secret of ${which}`,
+        fix,
+      );
     }
     if (result.code === 'mpesa_unavailable') {
-      return finding(check, 'fail', `Daraja's ${result.environment} could not be reached for ${which}: ${result.message ?? ''}`.trim(), 'Check that this server can reach Daraja over HTTPS (firewall, outbound proxy, DNS); try again in a minute');
+      return finding(
+        check,
+        'fail',
+        `Daraja's ${result.environment} could not be reached for ${which}: ${result.message ?? ''}`.trim(),
+        'Check that this server can reach Daraja over HTTPS (firewall, outbound proxy, DNS); try again in a minute',
+      );
     }
     return finding(check, 'fail', `${which}: ${result.message ?? result.code ?? 'not accepted'}`, null);
   });
@@ -107,7 +154,9 @@ export function endpointFindings(endpoints: readonly EndpointView[], mode: Mode)
         check,
         mode === 'live' ? 'warn' : 'ok',
         `No ${mode} webhook endpoint: your server hears of payments only by asking${mode === 'test' ? ' (or through `mpesa-bridge listen` while developing)' : ''}`,
-        mode === 'live' ? 'Register one: mpesa-bridge webhooks create --url https://your.server/webhooks/mpesa' : null,
+        mode === 'live'
+          ? 'Register one: mpesa-bridge webhooks create --url https://your.server/webhooks/mpesa'
+          : null,
       ),
     ];
   }

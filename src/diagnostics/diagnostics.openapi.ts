@@ -22,9 +22,12 @@ export const diagnosticsApi: ApiSection = {
       operationId: 'getDiagnostics',
       tag: TAG,
       summary: 'Check the deployment',
-      description: 'Read-only. Never returns a secret. Findings are `ok`, `warn` (may go wrong) or `fail` (will go wrong).',
+      description:
+        'Read-only. Never returns a secret. Findings are `ok`, `warn` (may go wrong) or `fail` (will go wrong).',
       auth: 'signature',
-      responses: { 200: { description: 'The findings, in a fixed order of checks.', schema: diagnosticsSchema } },
+      responses: {
+        200: { description: 'The findings, in a fixed order of checks.', schema: diagnosticsSchema },
+      },
     },
   ],
 };

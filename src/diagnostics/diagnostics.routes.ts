@@ -10,7 +10,13 @@ export function createDiagnosticsRoutes(diagnostics: DiagnosticsService): Router
   const router = Router();
   router.get('/', async (req, res) => {
     const forwardedHeaders = FORWARDING_HEADERS.filter((name) => req.headers[name] !== undefined);
-    res.json(await diagnostics.run(scopeOf(req), { forwardedHeaders, peer: req.socket.remoteAddress, source: req.ip }));
+    res.json(
+      await diagnostics.run(scopeOf(req), {
+        forwardedHeaders,
+        peer: req.socket.remoteAddress,
+        source: req.ip,
+      }),
+    );
   });
   return router;
 }

@@ -7,7 +7,12 @@ import { normalizeIp } from '../callbacks/callback.allowlist';
 import type { Scope } from '../projects/project.modes';
 import type { EndpointsService } from '../webhooks/endpoint.service';
 import { callbackUrlFindings, type CallbackUrlFacts } from './diagnostics.callback-url';
-import { allowlistFindings, credentialFindings, endpointFindings, trustProxyFindings } from './diagnostics.checks';
+import {
+  allowlistFindings,
+  credentialFindings,
+  endpointFindings,
+  trustProxyFindings,
+} from './diagnostics.checks';
 import type { Diagnostics } from './diagnostics.schema';
 
 /** What the asking request itself shows about the path between the caller and the service. */
@@ -30,9 +35,16 @@ export type DiagnosticsService = ReturnType<typeof createDiagnosticsService>;
 export function createDiagnosticsService({ config, accounts, endpoints, localUrl }: Deps) {
   return {
     async run(scope: Scope, request: RequestFacts): Promise<Diagnostics> {
-      const [credentials, { data: endpointViews }] = await Promise.all([accounts.credentialChecks(scope), endpoints.list(scope)]);
+      const [credentials, { data: endpointViews }] = await Promise.all([
+        accounts.credentialChecks(scope),
+        endpoints.list(scope),
+      ]);
       const caller: CallbackUrlFacts['caller'] =
-        scope.mode === 'live' ? 'production' : credentials.some((check) => check.environment === 'sandbox') ? 'sandbox' : 'simulator';
+        scope.mode === 'live'
+          ? 'production'
+          : credentials.some((check) => check.environment === 'sandbox')
+            ? 'sandbox'
+            : 'simulator';
       const simulatorOnly = caller === 'simulator';
       const callbackBaseUrl = config.callbacks.baseUrl ?? localUrl;
       return {
@@ -45,7 +57,11 @@ export function createDiagnosticsService({ config, accounts, endpoints, localUrl
           time: new Date().toISOString(),
         },
         findings: [
-          ...callbackUrlFindings({ baseUrl: callbackBaseUrl, configured: config.callbacks.baseUrl !== undefined, caller }),
+          ...callbackUrlFindings({
+            baseUrl: callbackBaseUrl,
+            configured: config.callbacks.baseUrl !== undefined,
+            caller,
+          }),
           ...trustProxyFindings({
             trustProxy: config.trustProxy,
             forwardedHeaders: request.forwardedHeaders,

@@ -7,7 +7,13 @@ import { toMerchantView, type TransactionRow } from '../transactions/transaction
 import type { EventType, NewDelivery, NewEvent } from './event.types';
 import { subscribes } from './event.types';
 
-function build(scope: { projectId: string; mode: Mode }, type: EventType, transactionId: string | null, data: object, now: Date): NewEvent {
+function build(
+  scope: { projectId: string; mode: Mode },
+  type: EventType,
+  transactionId: string | null,
+  data: object,
+  now: Date,
+): NewEvent {
   const id = newId('evt', now);
   return {
     id,
@@ -26,15 +32,34 @@ function build(scope: { projectId: string; mode: Mode }, type: EventType, transa
  * final status, or `updated` for details that arrived without a move.
  */
 export function transactionEvent(row: TransactionRow, change: FinalStatus | 'updated', now: Date): NewEvent {
-  return build({ projectId: row.projectId, mode: row.mode as Mode }, `transaction.${change}`, row.id, { transaction: toMerchantView(row) }, now);
+  return build(
+    { projectId: row.projectId, mode: row.mode as Mode },
+    `transaction.${change}`,
+    row.id,
+    { transaction: toMerchantView(row) },
+    now,
+  );
 }
 
-export function endpointDisabledEvent(endpoint: { id: string; projectId: string; mode: Mode; url: string }, reason: string, now: Date): NewEvent {
-  return build(endpoint, 'webhook_endpoint.disabled', null, { endpoint: { id: endpoint.id, url: endpoint.url, disabledReason: reason } }, now);
+export function endpointDisabledEvent(
+  endpoint: { id: string; projectId: string; mode: Mode; url: string },
+  reason: string,
+  now: Date,
+): NewEvent {
+  return build(
+    endpoint,
+    'webhook_endpoint.disabled',
+    null,
+    { endpoint: { id: endpoint.id, url: endpoint.url, disabledReason: reason } },
+    now,
+  );
 }
 
 /** One pending delivery per endpoint that wants this event (the outbox fan-out). */
-export function deliveriesFor(event: NewEvent, endpoints: ReadonlyArray<{ id: string; eventTypes: string }>): NewDelivery[] {
+export function deliveriesFor(
+  event: NewEvent,
+  endpoints: ReadonlyArray<{ id: string; eventTypes: string }>,
+): NewDelivery[] {
   return endpoints
     .filter((endpoint) => subscribes(endpoint.eventTypes, event.type))
     .map((endpoint) => ({

@@ -34,7 +34,9 @@ export const eventsApi: ApiSection = {
       summary: 'Get an event with its deliveries and every attempt',
       auth: 'signature',
       params: eventIdParams,
-      responses: { 200: { description: 'The event, and each delivery with its attempt log.', schema: eventDetailSchema } },
+      responses: {
+        200: { description: 'The event, and each delivery with its attempt log.', schema: eventDetailSchema },
+      },
       errors: ['event_not_found'],
     },
     {

@@ -26,13 +26,23 @@ export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): 
   if (endpoints.length === 0) return;
   // Test events reach test endpoints only, live events live ones.
   const deliveries = events.flatMap((event) =>
-    deliveriesFor(event, endpoints.filter((endpoint) => endpoint.projectId === event.projectId && endpoint.mode === event.mode)),
+    deliveriesFor(
+      event,
+      endpoints.filter((endpoint) => endpoint.projectId === event.projectId && endpoint.mode === event.mode),
+    ),
   );
   if (deliveries.length > 0) await tx.run(tx.qb.insertInto('WebhookDelivery').values(deliveries));
 }
 
 export function findProjectEvent(q: Queryable, scope: Scope, id: string): Promise<EventRow | undefined> {
-  return q.first(q.qb.selectFrom('Event').selectAll().where('id', '=', id).where('projectId', '=', scope.projectId).where('mode', '=', scope.mode));
+  return q.first(
+    q.qb
+      .selectFrom('Event')
+      .selectAll()
+      .where('id', '=', id)
+      .where('projectId', '=', scope.projectId)
+      .where('mode', '=', scope.mode),
+  );
 }
 
 export interface EventFilters {
@@ -43,7 +53,11 @@ export interface EventFilters {
 }
 
 export function listEvents(q: Queryable, scope: Scope, filters: EventFilters): Promise<EventRow[]> {
-  let query = q.qb.selectFrom('Event').selectAll().where('projectId', '=', scope.projectId).where('mode', '=', scope.mode);
+  let query = q.qb
+    .selectFrom('Event')
+    .selectAll()
+    .where('projectId', '=', scope.projectId)
+    .where('mode', '=', scope.mode);
   if (filters.type) query = query.where('type', '=', filters.type);
   if (filters.transactionId) query = query.where('transactionId', '=', filters.transactionId);
   if (filters.before) query = query.where('id', '<', filters.before);

@@ -15,7 +15,11 @@ export function createEventRoutes(events: EventsService): Router {
   });
   router.post('/:id/redeliver', async (req, res) => {
     const { endpointId } = parseOrThrow(redeliverEventBody, req.body, 'body');
-    res.status(202).json(await events.redeliver(scopeOf(req), parseOrThrow(eventIdParams, req.params, 'path').id, endpointId));
+    res
+      .status(202)
+      .json(
+        await events.redeliver(scopeOf(req), parseOrThrow(eventIdParams, req.params, 'path').id, endpointId),
+      );
   });
   return router;
 }

@@ -8,13 +8,20 @@ const EVENT_ID = 'an event id (evt_…)';
 
 export const eventsQuery = z.strictObject({
   type: z.enum(EVENT_TYPES, expecting(`one of ${EVENT_TYPES.join(', ')}`)).optional(),
-  transactionId: text(TRANSACTION_ID).min(1, expecting(TRANSACTION_ID)).max(64, expecting(TRANSACTION_ID)).optional(),
+  transactionId: text(TRANSACTION_ID)
+    .min(1, expecting(TRANSACTION_ID))
+    .max(64, expecting(TRANSACTION_ID))
+    .optional(),
   limit: pageLimit,
   cursor: pageCursor('evt').optional(),
 });
 export type EventsQuery = z.infer<typeof eventsQuery>;
 
-export const eventIdParams = z.object({ id: text(EVENT_ID).max(64, expecting(EVENT_ID)).regex(/^evt_[0-9a-z]+$/, expecting(EVENT_ID)) });
+export const eventIdParams = z.object({
+  id: text(EVENT_ID)
+    .max(64, expecting(EVENT_ID))
+    .regex(/^evt_[0-9a-z]+$/, expecting(EVENT_ID)),
+});
 
 export const redeliverEventBody = z
   .strictObject({

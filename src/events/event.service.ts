@@ -20,9 +20,17 @@ export function createEventsService({ db, wake }: { db: Database; wake(): void }
   }
 
   async function list(scope: Scope, query: EventsQuery) {
-    const rows = await listEvents(db, scope, { type: query.type, transactionId: query.transactionId, before: query.cursor, limit: query.limit + 1 });
+    const rows = await listEvents(db, scope, {
+      type: query.type,
+      transactionId: query.transactionId,
+      before: query.cursor,
+      limit: query.limit + 1,
+    });
     const page = rows.slice(0, query.limit);
-    return { data: page.map(toEventView), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+    return {
+      data: page.map(toEventView),
+      nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
+    };
   }
 
   async function get(scope: Scope, id: string) {
@@ -40,16 +48,27 @@ export function createEventsService({ db, wake }: { db: Database; wake(): void }
     let targets;
     if (endpointId) {
       const endpoint = await findProjectEndpoint(db, scope, endpointId);
-      if (!endpoint) throw new AppError('webhook_endpoint_not_found', `No webhook endpoint ${endpointId} in this project`);
+      if (!endpoint)
+        throw new AppError('webhook_endpoint_not_found', `No webhook endpoint ${endpointId} in this project`);
       targets = [endpoint];
     } else {
-      targets = (await listProjectEndpoints(db, scope)).filter((endpoint) => subscribes(endpoint.eventTypes, event.type as EventType));
+      targets = (await listProjectEndpoints(db, scope)).filter((endpoint) =>
+        subscribes(endpoint.eventTypes, event.type as EventType),
+      );
     }
     const now = new Date();
     const deliveries = await db.transaction((tx) =>
       requeueDeliveries(
         tx,
-        targets.map((endpoint) => ({ id: newId('whd', now), eventId: id, endpointId: endpoint.id, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now })),
+        targets.map((endpoint) => ({
+          id: newId('whd', now),
+          eventId: id,
+          endpointId: endpoint.id,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: now,
+          createdAt: now,
+        })),
       ),
     );
     wake();

@@ -17,7 +17,12 @@ export function accessLog(logger: Logger): RequestHandler {
     res.on('finish', () => {
       const path = pathForLog(req);
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info('request', { method: req.method, path, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 });
+      logger.info('request', {
+        method: req.method,
+        path,
+        status: res.statusCode,
+        durationMs: Math.round(durationMs * 10) / 10,
+      });
     });
     next();
   };

@@ -16,7 +16,14 @@ export function answerUnparsableRequests(server: http.Server): void {
     }
     const requestId = `req_${randomUUID()}`;
     const body = JSON.stringify(
-      withRequestId(requestId, () => errorBody(new AppError('bad_request', 'The request is not valid HTTP: a malformed request line or header, or headers too large'))),
+      withRequestId(requestId, () =>
+        errorBody(
+          new AppError(
+            'bad_request',
+            'The request is not valid HTTP: a malformed request line or header, or headers too large',
+          ),
+        ),
+      ),
     );
     socket.end(
       'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n' +

@@ -11,14 +11,19 @@ import { inspectJson } from '../validation';
 export const MAX_BODY_DEPTH = 32;
 
 /** A body with bytes in it: `Content-Length: 0` (what fetch sends for a bodiless POST) is none. */
-const hasContent = (req: express.Request) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
+const hasContent = (req: express.Request) =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
 
 const requireJson: RequestHandler = (req, _res, next) => {
   if (hasContent(req) && !req.is('application/json')) {
     const sent = req.get('content-type');
-    throw new AppError('unsupported_media_type', `Send the body as Content-Type: application/json${sent ? `, not ${sent.slice(0, 100)}` : ''}`, {
-      expected: 'application/json',
-    });
+    throw new AppError(
+      'unsupported_media_type',
+      `Send the body as Content-Type: application/json${sent ? `, not ${sent.slice(0, 100)}` : ''}`,
+      {
+        expected: 'application/json',
+      },
+    );
   }
   next();
 };
@@ -27,9 +32,13 @@ const boundDepth: RequestHandler = (req, _res, next) => {
   const body: unknown = req.body;
   if (body === undefined || !inspectJson(body, MAX_BODY_DEPTH).tooDeep) return next();
   // Name the field the nesting is under, when the body is an object, as validation would.
-  const field = body && typeof body === 'object' && !Array.isArray(body)
-    ? Object.entries(body).find(([, value]) => inspectJson(value, MAX_BODY_DEPTH - 1).tooDeep)?.[0]?.slice(0, 100).toWellFormed()
-    : undefined;
+  const field =
+    body && typeof body === 'object' && !Array.isArray(body)
+      ? Object.entries(body)
+          .find(([, value]) => inspectJson(value, MAX_BODY_DEPTH - 1).tooDeep)?.[0]
+          ?.slice(0, 100)
+          .toWellFormed()
+      : undefined;
   const message = `must not nest deeper than ${MAX_BODY_DEPTH} levels`;
   throw new AppError('validation_failed', field ? `${field} ${message}` : `The body ${message}`, {
     fields: [{ field: field ?? '(body)', in: 'body', message }],

@@ -13,7 +13,10 @@ const PROJECT_CREATE_WINDOW_MS = 60 * 60 * 1000;
 
 /** express-rate-limit's store interface over a rate-limiter-flexible limiter (fixed windows, as its own). */
 function limiterStore(limiter: RateLimiterAbstract): Store {
-  const info = (res: RateLimiterRes) => ({ totalHits: res.consumedPoints, resetTime: new Date(Date.now() + res.msBeforeNext) });
+  const info = (res: RateLimiterRes) => ({
+    totalHits: res.consumedPoints,
+    resetTime: new Date(Date.now() + res.msBeforeNext),
+  });
   return {
     localKeys: false,
     increment: async (key) => info(await limiter.penalty(key, 1)),
@@ -30,19 +33,32 @@ function limiterStore(limiter: RateLimiterAbstract): Store {
   };
 }
 
-function limiter(store: LimiterStore, name: string, windowMs: number, limit: number, keyGenerator?: (req: Request) => string) {
+function limiter(
+  store: LimiterStore,
+  name: string,
+  windowMs: number,
+  limit: number,
+  keyGenerator?: (req: Request) => string,
+) {
   return rateLimit({
     windowMs,
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    store: limiterStore(store({ keyPrefix: name, points: limit, durationSeconds: Math.ceil(windowMs / 1000) })),
+    store: limiterStore(
+      store({ keyPrefix: name, points: limit, durationSeconds: Math.ceil(windowMs / 1000) }),
+    ),
     ...(keyGenerator ? { keyGenerator } : {}),
     // TRUST_PROXY=true is an operator's documented choice (README: every proxy hop is believed);
     // the library's warning about it would only fill the logs.
     validate: { trustProxy: false },
     handler: (_req, _res, next, options) => {
-      next(new AppError('rate_limited', 'Too many requests; slow down', { limit: options.limit, windowMs: options.windowMs }));
+      next(
+        new AppError('rate_limited', 'Too many requests; slow down', {
+          limit: options.limit,
+          windowMs: options.windowMs,
+        }),
+      );
     },
   });
 }
@@ -52,6 +68,11 @@ export function createRateLimits(config: Config['rateLimit'], store: LimiterStor
     /** Per project: runs after the signature check, so the key is a verified project. */
     merchant: limiter(store, 'requests-project', config.windowMs, config.maxPerKey, (req) => req.project!.id),
     /** Per source address, for operators creating projects. */
-    projectCreate: limiter(store, 'project-create-source', PROJECT_CREATE_WINDOW_MS, config.projectCreateMaxPerAddress),
+    projectCreate: limiter(
+      store,
+      'project-create-source',
+      PROJECT_CREATE_WINDOW_MS,
+      config.projectCreateMaxPerAddress,
+    ),
   };
 }

@@ -46,14 +46,19 @@ export function createPruneWorker({ db, config, logger, now = () => new Date() }
 
   async function pruneOnce(): Promise<{ callbacks: number; deliveries: number; nonces: number }> {
     const at = now().getTime();
-    const callbacks = await drain(() => pruneProcessedCallbacks(db, new Date(at - config.callbacksMs), BATCH));
+    const callbacks = await drain(() =>
+      pruneProcessedCallbacks(db, new Date(at - config.callbacksMs), BATCH),
+    );
     const deliveries = await drain(() =>
-      db.transaction((tx) => pruneSucceededDeliveries(tx, new Date(at - config.webhookDeliveriesMs), BATCH), { durability: 'process' }),
+      db.transaction((tx) => pruneSucceededDeliveries(tx, new Date(at - config.webhookDeliveriesMs), BATCH), {
+        durability: 'process',
+      }),
     );
     const nonces = await drain(() => pruneExpiredNonces(db, new Date(at), BATCH));
     // Expired dashboard sessions open nothing already (the expiry is checked on every use); few rows, one statement.
     const sessions = await pruneSessions(db, new Date(at));
-    if (callbacks + deliveries + nonces + sessions > 0) logger.info('pruned old rows', { callbacks, deliveries, nonces, sessions });
+    if (callbacks + deliveries + nonces + sessions > 0)
+      logger.info('pruned old rows', { callbacks, deliveries, nonces, sessions });
     return { callbacks, deliveries, nonces };
   }
 

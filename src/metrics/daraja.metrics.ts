@@ -11,7 +11,11 @@ function errorOutcome(error: unknown): string {
 }
 
 export function observeDaraja(mpesa: MpesaService, metrics: DarajaMetrics): MpesaService {
-  const timed = async <T>(endpoint: 'stk_push' | 'stk_query', call: () => Promise<T>, outcomeOf: (result: T) => string): Promise<T> => {
+  const timed = async <T>(
+    endpoint: 'stk_push' | 'stk_query',
+    call: () => Promise<T>,
+    outcomeOf: (result: T) => string,
+  ): Promise<T> => {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
@@ -26,7 +30,21 @@ export function observeDaraja(mpesa: MpesaService, metrics: DarajaMetrics): Mpes
   return {
     ...mpesa,
     stkPush: (merchant, input) =>
-      timed('stk_push', () => mpesa.stkPush(merchant, input), (outcome) => (outcome.kind === 'accepted' ? 'ok' : outcome.kind === 'rejected' ? errorOutcome(outcome.error) : 'unknown')),
-    stkQuery: (merchant, checkoutRequestId) => timed('stk_query', () => mpesa.stkQuery(merchant, checkoutRequestId), () => 'ok'),
+      timed(
+        'stk_push',
+        () => mpesa.stkPush(merchant, input),
+        (outcome) =>
+          outcome.kind === 'accepted'
+            ? 'ok'
+            : outcome.kind === 'rejected'
+              ? errorOutcome(outcome.error)
+              : 'unknown',
+      ),
+    stkQuery: (merchant, checkoutRequestId) =>
+      timed(
+        'stk_query',
+        () => mpesa.stkQuery(merchant, checkoutRequestId),
+        () => 'ok',
+      ),
   };
 }

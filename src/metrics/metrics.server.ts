@@ -18,7 +18,11 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-export async function listenForMetrics(config: NonNullable<Config['metrics']>, metrics: Metrics, logger: Logger): Promise<MetricsServer> {
+export async function listenForMetrics(
+  config: NonNullable<Config['metrics']>,
+  metrics: Metrics,
+  logger: Logger,
+): Promise<MetricsServer> {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext);

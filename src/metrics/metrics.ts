@@ -21,7 +21,12 @@ export function createMetrics() {
   const registers = [registry];
   collectDefaultMetrics({ register: registry, prefix: PREFIX });
 
-  const httpRequests = new Counter({ name: `${PREFIX}http_requests_total`, help: 'HTTP requests answered, by method, route template and status.', labelNames: ['method', 'route', 'status'], registers });
+  const httpRequests = new Counter({
+    name: `${PREFIX}http_requests_total`,
+    help: 'HTTP requests answered, by method, route template and status.',
+    labelNames: ['method', 'route', 'status'],
+    registers,
+  });
   const httpDuration = new Histogram({
     name: `${PREFIX}http_request_duration_seconds`,
     help: 'Time from the request to the end of its answer, by method, route template and status.',
@@ -29,15 +34,29 @@ export function createMetrics() {
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const callbacksReceived = new Counter({ name: `${PREFIX}callbacks_received_total`, help: 'M-Pesa callbacks received from an allowed source and stored.', registers });
+  const callbacksReceived = new Counter({
+    name: `${PREFIX}callbacks_received_total`,
+    help: 'M-Pesa callbacks received from an allowed source and stored.',
+    registers,
+  });
   const callbacksProcessed = new Counter({
     name: `${PREFIX}callbacks_processed_total`,
     help: 'Stored callbacks applied to their payment, by outcome: applied, enriched, duplicate, orphan (no such payment) or unreadable.',
     labelNames: ['outcome'],
     registers,
   });
-  const webhookAttempts = new Counter({ name: `${PREFIX}webhook_attempts_total`, help: 'Webhook delivery attempts, by outcome: succeeded, retry or failed (for good).', labelNames: ['outcome'], registers });
-  const webhookLag = new Histogram({ name: `${PREFIX}webhook_attempt_lag_seconds`, help: 'How long after it was due each webhook attempt started.', buckets: LAG_BUCKETS, registers });
+  const webhookAttempts = new Counter({
+    name: `${PREFIX}webhook_attempts_total`,
+    help: 'Webhook delivery attempts, by outcome: succeeded, retry or failed (for good).',
+    labelNames: ['outcome'],
+    registers,
+  });
+  const webhookLag = new Histogram({
+    name: `${PREFIX}webhook_attempt_lag_seconds`,
+    help: 'How long after it was due each webhook attempt started.',
+    buckets: LAG_BUCKETS,
+    registers,
+  });
   const reconcileQueries = new Counter({
     name: `${PREFIX}reconcile_queries_total`,
     help: 'STK Queries sent by reconciliation, by answer: final, in_progress, no_answer, throttled or error.',
@@ -50,7 +69,13 @@ export function createMetrics() {
     labelNames: ['endpoint', 'outcome'],
     registers,
   });
-  const darajaDuration = new Histogram({ name: `${PREFIX}daraja_call_duration_seconds`, help: 'Time of each Daraja call (its token included), by endpoint.', labelNames: ['endpoint'], buckets: LATENCY_BUCKETS, registers });
+  const darajaDuration = new Histogram({
+    name: `${PREFIX}daraja_call_duration_seconds`,
+    help: 'Time of each Daraja call (its token included), by endpoint.',
+    labelNames: ['endpoint'],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
 
   let poolStats: (() => PoolStats) | undefined;
   let socketCount: (() => number) | undefined;
@@ -80,7 +105,8 @@ export function createMetrics() {
     res.on('finish', () => {
       // A route declared with several paths is labelled with all of them: Express does not say which matched.
       const paths: unknown[] = req.route ? [req.route.path].flat() : [];
-      const route = paths.length > 0 ? paths.map((path) => `${req.baseUrl}${String(path)}`).join('|') : 'unmatched';
+      const route =
+        paths.length > 0 ? paths.map((path) => `${req.baseUrl}${String(path)}`).join('|') : 'unmatched';
       const labels = { method: req.method, route, status: String(res.statusCode) };
       httpRequests.inc(labels);
       stop(labels);
@@ -102,7 +128,8 @@ export function createMetrics() {
       },
     },
     reconciliation: {
-      answered: (answer: 'final' | 'in_progress' | 'no_answer' | 'throttled' | 'error') => reconcileQueries.inc({ answer }),
+      answered: (answer: 'final' | 'in_progress' | 'no_answer' | 'throttled' | 'error') =>
+        reconcileQueries.inc({ answer }),
     },
     daraja: {
       called: (endpoint: 'stk_push' | 'stk_query', outcome: string, seconds: number) => {

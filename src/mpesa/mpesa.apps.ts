@@ -15,7 +15,8 @@ export interface DarajaAppRef extends DarajaAppCredentials {
 }
 
 /** Names an app without its secret: the key of its client, its pacer and its metrics. */
-export const appKeyOf = (app: Pick<DarajaAppRef, 'environment' | 'consumerKey'>) => `${app.environment}:${createHash('sha256').update(app.consumerKey).digest('hex').slice(0, 16)}`;
+export const appKeyOf = (app: Pick<DarajaAppRef, 'environment' | 'consumerKey'>) =>
+  `${app.environment}:${createHash('sha256').update(app.consumerKey).digest('hex').slice(0, 16)}`;
 
 export interface DarajaApps {
   /** The client of `app`, made on first use; undefined when its environment has no base URL here (the simulator is off). */

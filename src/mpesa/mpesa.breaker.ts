@@ -14,7 +14,10 @@ export interface Breakers {
   recordSuccess(account: string): void;
 }
 
-export function createBreakers(now: () => number = Date.now, limits: { failures: number; windowMs: number; openMs: number } = BREAKER): Breakers {
+export function createBreakers(
+  now: () => number = Date.now,
+  limits: { failures: number; windowMs: number; openMs: number } = BREAKER,
+): Breakers {
   const state = new Map<string, { failures: number[]; openUntil: number }>();
   const of = (account: string) => {
     let entry = state.get(account);
@@ -40,7 +43,12 @@ export function createBreakers(now: () => number = Date.now, limits: { failures:
 }
 
 /** Whether a push's outcome says Daraja failed the account (rather than the customer or the request). */
-export function isDarajaFailure(outcome: { kind: 'accepted' } | { kind: 'unknown' } | { kind: 'rejected'; error: { code: string } }): boolean {
+export function isDarajaFailure(
+  outcome: { kind: 'accepted' } | { kind: 'unknown' } | { kind: 'rejected'; error: { code: string } },
+): boolean {
   if (outcome.kind === 'unknown') return true;
-  return outcome.kind === 'rejected' && (outcome.error.code === 'mpesa_unavailable' || outcome.error.code === 'mpesa_credentials_rejected');
+  return (
+    outcome.kind === 'rejected' &&
+    (outcome.error.code === 'mpesa_unavailable' || outcome.error.code === 'mpesa_credentials_rejected')
+  );
 }

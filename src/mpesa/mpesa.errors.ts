@@ -28,25 +28,54 @@ export function readDarajaError(body: unknown): DarajaErrorBody {
 
 export function darajaError(httpStatus: number, body: unknown): AppError {
   const { requestId, errorCode, errorMessage } = readDarajaError(body);
-  const details = { darajaErrorCode: errorCode ?? null, darajaMessage: errorMessage ?? null, darajaRequestId: requestId ?? null, darajaHttpStatus: httpStatus };
+  const details = {
+    darajaErrorCode: errorCode ?? null,
+    darajaMessage: errorMessage ?? null,
+    darajaRequestId: requestId ?? null,
+    darajaHttpStatus: httpStatus,
+  };
   const text = (errorMessage ?? '').toLowerCase();
 
   if (errorCode === '400.002.02' || errorCode === '400.002.05') {
-    return new AppError('mpesa_request_rejected', `M-Pesa rejected the request: ${errorMessage ?? errorCode}`, details);
+    return new AppError(
+      'mpesa_request_rejected',
+      `M-Pesa rejected the request: ${errorMessage ?? errorCode}`,
+      details,
+    );
   }
   if (errorCode === '500.001.1001' && text.includes('lock subscriber')) {
-    return new AppError('mpesa_subscriber_busy', 'The customer already has an M-Pesa prompt in progress; try again in a minute', details, { 'Retry-After': '60' });
+    return new AppError(
+      'mpesa_subscriber_busy',
+      'The customer already has an M-Pesa prompt in progress; try again in a minute',
+      details,
+      { 'Retry-After': '60' },
+    );
   }
-  if ((errorCode === '500.001.1001' && /credentials|merchant does not exist/.test(text)) || DARAJA_INVALID_TOKEN_CODES.includes(errorCode ?? '') || errorCode?.startsWith('400.008')) {
-    return new AppError('mpesa_credentials_rejected', 'M-Pesa refused our credentials or shortcode; check the M-Pesa configuration', details);
+  if (
+    (errorCode === '500.001.1001' && /credentials|merchant does not exist/.test(text)) ||
+    DARAJA_INVALID_TOKEN_CODES.includes(errorCode ?? '') ||
+    errorCode?.startsWith('400.008')
+  ) {
+    return new AppError(
+      'mpesa_credentials_rejected',
+      'M-Pesa refused our credentials or shortcode; check the M-Pesa configuration',
+      details,
+    );
   }
   if (httpStatus === 400 && errorCode === undefined) {
     // Daraja answers wrong consumer key/secret with HTTP 400 and an empty body (observed 2026).
     return new AppError('mpesa_credentials_rejected', 'M-Pesa refused the consumer key and secret', details);
   }
-  return new AppError('mpesa_unavailable', 'M-Pesa is busy or unavailable; try again shortly', details, { 'Retry-After': RETRY_AFTER_SECONDS });
+  return new AppError('mpesa_unavailable', 'M-Pesa is busy or unavailable; try again shortly', details, {
+    'Retry-After': RETRY_AFTER_SECONDS,
+  });
 }
 
 export function darajaUnreachable(reason: string): AppError {
-  return new AppError('mpesa_unavailable', 'M-Pesa could not be reached; try again shortly', { reason }, { 'Retry-After': RETRY_AFTER_SECONDS });
+  return new AppError(
+    'mpesa_unavailable',
+    'M-Pesa could not be reached; try again shortly',
+    { reason },
+    { 'Retry-After': RETRY_AFTER_SECONDS },
+  );
 }

@@ -16,5 +16,9 @@ export function stkPassword(shortcode: string, passkey: string, timestamp: strin
 /** One timestamp read once, used for both fields, so they can never disagree. */
 export function stkCredentials(shortcode: string, passkey: string, at: Date = new Date()) {
   const timestamp = nairobiTimestamp(at);
-  return { BusinessShortCode: shortcode, Password: stkPassword(shortcode, passkey, timestamp), Timestamp: timestamp };
+  return {
+    BusinessShortCode: shortcode,
+    Password: stkPassword(shortcode, passkey, timestamp),
+    Timestamp: timestamp,
+  };
 }

@@ -34,7 +34,11 @@ export const DOCUMENTED_PUSH_REFUSALS: readonly DocumentedRefusal[] = [
   // 500.001.1001 is overloaded: only these three messages are documented refusals of a push.
   { errorCode: '500.001.1001', message: /unable to lock subscriber/i, source: 'DOC-EXP' },
   { errorCode: '500.001.1001', message: /merchant does not exist/i, source: 'DOC-EXP; LNM#50' },
-  { errorCode: '500.001.1001', message: /wrong credentials/i, source: 'DOC-EXP; LNM#8, #17; ISS-DJANGODARAJA3' },
+  {
+    errorCode: '500.001.1001',
+    message: /wrong credentials/i,
+    source: 'DOC-EXP; LNM#8, #17; ISS-DJANGODARAJA3',
+  },
   // "System is busy" / "Spike Arrest Violation" and "Quota Violation": throttled before processing.
   { errorCode: '500.003.02', source: 'DOC-EXP' },
   { errorCode: '500.003.03', source: 'DOC-EXP' },
@@ -42,13 +46,21 @@ export const DOCUMENTED_PUSH_REFUSALS: readonly DocumentedRefusal[] = [
 
 export function isDocumentedRefusal(body: unknown): boolean {
   const { errorCode, errorMessage } = readDarajaError(body);
-  return DOCUMENTED_PUSH_REFUSALS.some((refusal) => refusal.errorCode === errorCode && (!refusal.message || refusal.message.test(errorMessage ?? '')));
+  return DOCUMENTED_PUSH_REFUSALS.some(
+    (refusal) =>
+      refusal.errorCode === errorCode && (!refusal.message || refusal.message.test(errorMessage ?? '')),
+  );
 }
 
 /** The outcome of a push Daraja answered (transport failures are judged by the caller). */
 export function classifyPushAnswer(httpStatus: number, body: unknown): PushOutcome {
   const data = body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
-  if (httpStatus === 200 && String(data?.ResponseCode) === '0' && typeof data?.CheckoutRequestID === 'string' && data.CheckoutRequestID) {
+  if (
+    httpStatus === 200 &&
+    String(data?.ResponseCode) === '0' &&
+    typeof data?.CheckoutRequestID === 'string' &&
+    data.CheckoutRequestID
+  ) {
     return {
       kind: 'accepted',
       checkoutRequestId: data.CheckoutRequestID,
@@ -58,5 +70,8 @@ export function classifyPushAnswer(httpStatus: number, body: unknown): PushOutco
   }
   if (isDocumentedRefusal(body)) return { kind: 'rejected', error: darajaError(httpStatus, body) };
   const { errorCode } = readDarajaError(body);
-  return { kind: 'unknown', reason: `HTTP ${httpStatus} ${errorCode ? `errorCode ${errorCode}` : 'without a success or a documented refusal'}` };
+  return {
+    kind: 'unknown',
+    reason: `HTTP ${httpStatus} ${errorCode ? `errorCode ${errorCode}` : 'without a success or a documented refusal'}`,
+  };
 }

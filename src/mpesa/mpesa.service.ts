@@ -124,7 +124,10 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
         signal: deadline(),
       });
-      if (attempt === 1 && DARAJA_INVALID_TOKEN_CODES.includes(readDarajaError(response.data).errorCode ?? '')) {
+      if (
+        attempt === 1 &&
+        DARAJA_INVALID_TOKEN_CODES.includes(readDarajaError(response.data).errorCode ?? '')
+      ) {
         logger.warn('daraja token refused, fetching a new one', { path });
         tokens.invalidate(token);
         continue;
@@ -155,26 +158,40 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
       // The token could not be had: the push itself was never sent.
       if (error instanceof AppError) return { kind: 'rejected', error };
       if (!axios.isAxiosError(error)) throw error;
-      const reason = error.code === 'ERR_CANCELED' ? `no complete answer within ${timeoutMs} ms` : (error.code ?? error.message);
-      if (error.code && NEVER_SENT.has(error.code)) return { kind: 'rejected', error: darajaUnreachable(error.code) };
+      const reason =
+        error.code === 'ERR_CANCELED'
+          ? `no complete answer within ${timeoutMs} ms`
+          : (error.code ?? error.message);
+      if (error.code && NEVER_SENT.has(error.code))
+        return { kind: 'rejected', error: darajaUnreachable(error.code) };
       // A timeout, a reset, an answer cut for its size: the push may have reached the phone.
       logger.warn('stk push outcome unknown', { reason });
       return { kind: 'unknown', reason };
     }
     const outcome = classifyPushAnswer(response.status, response.data);
-    if (outcome.kind === 'unknown') logger.warn('stk push outcome unknown', { reason: outcome.reason, darajaHttpStatus: response.status });
+    if (outcome.kind === 'unknown')
+      logger.warn('stk push outcome unknown', { reason: outcome.reason, darajaHttpStatus: response.status });
     return outcome;
   }
 
-  async function stkQuery(merchant: Pick<Merchant, 'shortcode' | 'passkey'>, checkoutRequestId: string): Promise<StkQueryResult> {
-    const body = { ...stkCredentials(merchant.shortcode, merchant.passkey), CheckoutRequestID: checkoutRequestId };
+  async function stkQuery(
+    merchant: Pick<Merchant, 'shortcode' | 'passkey'>,
+    checkoutRequestId: string,
+  ): Promise<StkQueryResult> {
+    const body = {
+      ...stkCredentials(merchant.shortcode, merchant.passkey),
+      CheckoutRequestID: checkoutRequestId,
+    };
     const response = await send(() => postAuthorized('/mpesa/stkpushquery/v1/query', body));
     const data = response.data as Record<string, unknown> | undefined;
     // An answer about another payment (a confused gateway, a proxy's cache) says nothing
     // about this one: it is ignored, never applied. An answer without the field (4999) is read.
     const answeredFor = data?.CheckoutRequestID;
     if (typeof answeredFor === 'string' && answeredFor !== checkoutRequestId) {
-      logger.warn('stk query answer names another CheckoutRequestID; ignored', { asked: checkoutRequestId, answered: answeredFor.slice(0, 64) });
+      logger.warn('stk query answer names another CheckoutRequestID; ignored', {
+        asked: checkoutRequestId,
+        answered: answeredFor.slice(0, 64),
+      });
       return { kind: 'pending', reason: 'no_answer' };
     }
     const resultCode = data?.ResultCode === undefined ? undefined : String(data.ResultCode);

@@ -14,7 +14,10 @@ export interface TokenCache {
   invalidate(token: string): void;
 }
 
-export function createTokenCache(fetchToken: () => Promise<IssuedToken>, now: () => number = Date.now): TokenCache {
+export function createTokenCache(
+  fetchToken: () => Promise<IssuedToken>,
+  now: () => number = Date.now,
+): TokenCache {
   let cached: { token: string; refreshAt: number } | undefined;
   let inFlight: Promise<string> | undefined;
 

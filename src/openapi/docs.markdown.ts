@@ -3,7 +3,12 @@
 // reference page. Everything is escaped first: descriptions never inject markup.
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 export function inline(text: string): string {
@@ -55,10 +60,23 @@ export function markdown(source: string): string {
 }
 
 function table(rows: string[]): string {
-  const cells = (row: string) => row.replace(/^\||\|$/g, '').split('|').map((cell) => cell.trim());
+  const cells = (row: string) =>
+    row
+      .replace(/^\||\|$/g, '')
+      .split('|')
+      .map((cell) => cell.trim());
   const [head, , ...body] = rows;
   return (
-    `<table><thead><tr>${cells(head ?? '').map((c) => `<th>${inline(c)}</th>`).join('')}</tr></thead>` +
-    `<tbody>${body.map((row) => `<tr>${cells(row).map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+    `<table><thead><tr>${cells(head ?? '')
+      .map((c) => `<th>${inline(c)}</th>`)
+      .join('')}</tr></thead>` +
+    `<tbody>${body
+      .map(
+        (row) =>
+          `<tr>${cells(row)
+            .map((c) => `<td>${inline(c)}</td>`)
+            .join('')}</tr>`,
+      )
+      .join('')}</tbody></table>`
   );
 }

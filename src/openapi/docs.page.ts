@@ -4,7 +4,15 @@
 import { escapeHtml, inline, markdown } from './docs.markdown';
 import { exampleBlock, namedSchemaTable, schemaAnchor, schemaNotes, schemaTable } from './docs.schema';
 import { DOCS_STYLE } from './docs.style';
-import type { HttpMethod, JsonSchema, OpenApiDocument, OperationObject, ParameterObject, ResponseObject, SocketEventObject } from './openapi.types';
+import type {
+  HttpMethod,
+  JsonSchema,
+  OpenApiDocument,
+  OperationObject,
+  ParameterObject,
+  ResponseObject,
+  SocketEventObject,
+} from './openapi.types';
 
 type Components = OpenApiDocument['components']['schemas'];
 
@@ -24,10 +32,29 @@ export function renderReferencePage(doc: OpenApiDocument, documentUrl: string): 
     navGroup('Overview', [link('#security', 'Authentication')]),
     ...doc.tags
       .filter((tag) => byTag(tag.name).length)
-      .map((tag) => navGroup(tag.name, byTag(tag.name).map(({ method, op }) => link(`#op-${op.operationId}`, op.summary, method)))),
-    navGroup('Real-time (Socket.io)', events.map((event) => link(`#${eventAnchor(event)}`, event.namespace === '/' ? event.name : `${event.namespace} ${event.name}`))),
-    navGroup('Webhooks', webhooks.map(([type]) => link(`#webhook-${type}`, type))),
-    navGroup('Schemas', Object.keys(components).map((name) => link(`#${schemaAnchor(name)}`, name))),
+      .map((tag) =>
+        navGroup(
+          tag.name,
+          byTag(tag.name).map(({ method, op }) => link(`#op-${op.operationId}`, op.summary, method)),
+        ),
+      ),
+    navGroup(
+      'Real-time (Socket.io)',
+      events.map((event) =>
+        link(
+          `#${eventAnchor(event)}`,
+          event.namespace === '/' ? event.name : `${event.namespace} ${event.name}`,
+        ),
+      ),
+    ),
+    navGroup(
+      'Webhooks',
+      webhooks.map(([type]) => link(`#webhook-${type}`, type)),
+    ),
+    navGroup(
+      'Schemas',
+      Object.keys(components).map((name) => link(`#${schemaAnchor(name)}`, name)),
+    ),
   ].join('');
 
   const main = [
@@ -42,10 +69,15 @@ export function renderReferencePage(doc: OpenApiDocument, documentUrl: string): 
     }),
     socketSection(doc, components),
     `<section><h2>Webhooks</h2>${markdown(doc.tags.find((tag) => tag.name === 'Webhooks')?.description ?? '')}` +
-      webhooks.map(([type, item]) => operationBlock('post', type, item.post, components, `webhook-${type}`, true)).join('') +
+      webhooks
+        .map(([type, item]) => operationBlock('post', type, item.post, components, `webhook-${type}`, true))
+        .join('') +
       '</section>',
     `<section><h2>Schemas</h2>${Object.entries(components)
-      .map(([name, schema]) => `<article id="${schemaAnchor(name)}"><h3>${escapeHtml(name)}</h3>${schemaNotes(schema)}${schemaTable(schema)}</article>`)
+      .map(
+        ([name, schema]) =>
+          `<article id="${schemaAnchor(name)}"><h3>${escapeHtml(name)}</h3>${schemaNotes(schema)}${schemaTable(schema)}</article>`,
+      )
       .join('')}</section>`,
   ].join('\n');
 
@@ -68,7 +100,10 @@ function navGroup(title: string, items: string[]): string {
 
 function securitySection(doc: OpenApiDocument): string {
   const schemes = Object.entries(doc.components.securitySchemes).map(([name, scheme]) => {
-    const where = scheme.type === 'http' ? `HTTP ${String(scheme.scheme)} (Authorization header)` : `header <code>${escapeHtml(String(scheme.name))}</code>`;
+    const where =
+      scheme.type === 'http'
+        ? `HTTP ${String(scheme.scheme)} (Authorization header)`
+        : `header <code>${escapeHtml(String(scheme.name))}</code>`;
     return `<article id="${securityAnchor(name)}"><h3>${escapeHtml(name)} <span class="where">${where}</span></h3>${markdown(String(scheme.description ?? ''))}</article>`;
   });
   return `<section id="security"><h2>Authentication</h2>${schemes.join('')}</section>`;
@@ -79,17 +114,27 @@ const securityAnchor = (scheme: string) => `security-${scheme}`;
 /** What an operation asks of its caller; on a webhook, how the receiver checks that we sent it. */
 function authNote(op: OperationObject, webhook: boolean): string {
   if (!op.security.length) return 'No authentication';
-  const schemes = Object.keys(op.security[0]!).map((scheme) => `<a href="#${securityAnchor(scheme)}"><code>${escapeHtml(scheme)}</code></a>`);
+  const schemes = Object.keys(op.security[0]!).map(
+    (scheme) => `<a href="#${securityAnchor(scheme)}"><code>${escapeHtml(scheme)}</code></a>`,
+  );
   return webhook
     ? `Signed by mpesa-bridge with the Standard Webhooks signature (${schemes.join(' + ')}): verify it with your endpoint's secret`
     : `Requires ${schemes.join(' + ')}`;
 }
 
-function operationBlock(method: HttpMethod, path: string, op: OperationObject, components: Components, anchor = `op-${op.operationId}`, webhook = false): string {
+function operationBlock(
+  method: HttpMethod,
+  path: string,
+  op: OperationObject,
+  components: Components,
+  anchor = `op-${op.operationId}`,
+  webhook = false,
+): string {
   const auth = authNote(op, webhook);
   const body = op.requestBody?.content['application/json']?.schema;
   // Error responses (the shared Error shape) fold away; an operation's own answers stay open.
-  const isError = (response: ResponseObject) => response.content?.['application/json']?.schema.$ref === ERROR_REF;
+  const isError = (response: ResponseObject) =>
+    response.content?.['application/json']?.schema.$ref === ERROR_REF;
   const [failures, success] = partition(Object.entries(op.responses), ([, response]) => isError(response));
   return [
     `<article class="operation" id="${escapeHtml(anchor)}">`,
@@ -97,7 +142,9 @@ function operationBlock(method: HttpMethod, path: string, op: OperationObject, c
     `<p class="summary">${escapeHtml(op.summary)} <span class="auth">${auth}</span></p>`,
     op.description ? markdown(op.description) : '',
     op.parameters?.length ? `<h4>Parameters</h4>${parameterTable(op.parameters)}` : '',
-    body ? `<h4>Request body</h4><div class="two">${namedSchemaTable(body, components)}${exampleBlock(body, components)}</div>` : '',
+    body
+      ? `<h4>Request body</h4><div class="two">${namedSchemaTable(body, components)}${exampleBlock(body, components)}</div>`
+      : '',
     `<h4>Responses</h4>`,
     ...success.map(([status, response]) => {
       const media = response.content && Object.entries(response.content)[0];
@@ -105,13 +152,20 @@ function operationBlock(method: HttpMethod, path: string, op: OperationObject, c
       const json = media?.[0] === 'application/json' && schema;
       return (
         `<div class="response"><p><span class="status ${/^[45]/.test(status) ? 'err' : 'ok'}">${escapeHtml(status)}</span> ${inline(response.description)}</p>` +
-        (json ? `<div class="two">${namedSchemaTable(schema, components)}${exampleBlock(schema, components)}</div>` : '') +
+        (json
+          ? `<div class="two">${namedSchemaTable(schema, components)}${exampleBlock(schema, components)}</div>`
+          : '') +
         '</div>'
       );
     }),
     failures.length
       ? `<details><summary>Errors: ${failures.map(([status]) => escapeHtml(status)).join(', ')} (shape: <a href="#${schemaAnchor('Error')}">Error</a>)</summary>` +
-        failures.map(([status, response]) => `<div class="response"><p><span class="status err">${escapeHtml(status)}</span></p>${markdown(response.description)}</div>`).join('') +
+        failures
+          .map(
+            ([status, response]) =>
+              `<div class="response"><p><span class="status err">${escapeHtml(status)}</span></p>${markdown(response.description)}</div>`,
+          )
+          .join('') +
         '</details>'
       : '',
     '</article>',
@@ -143,7 +197,9 @@ function socketSection(doc: OpenApiDocument, components: Components): string {
     `${event.namespace === '/' ? '' : ` <small>namespace <code>${escapeHtml(event.namespace)}</code></small>`}</h3>` +
     `<p class="summary">${escapeHtml(event.summary)}</p>${event.description ? markdown(event.description) : ''}` +
     `<h4>Payload</h4><div class="two">${namedSchemaTable(event.payload, components)}${exampleBlock(event.payload, components)}</div>` +
-    (event.ack ? `<h4>Acknowledgement</h4><div class="two">${namedSchemaTable(event.ack, components)}${exampleBlock(event.ack, components)}</div>` : '') +
+    (event.ack
+      ? `<h4>Acknowledgement</h4><div class="two">${namedSchemaTable(event.ack, components)}${exampleBlock(event.ack, components)}</div>`
+      : '') +
     '</article>';
   return `<section><h2>Real-time (Socket.io)</h2>${markdown(socket.description)}<p>Path <code>${escapeHtml(socket.path)}</code>.</p>${socket.events.map(block).join('')}</section>`;
 }

@@ -8,7 +8,8 @@ type Components = Record<string, JsonSchema>;
 const REF_PREFIX = '#/components/schemas/';
 const MAX_INLINE_DEPTH = 3;
 
-const refName = (schema: JsonSchema) => (typeof schema.$ref === 'string' ? schema.$ref.slice(REF_PREFIX.length) : undefined);
+const refName = (schema: JsonSchema) =>
+  typeof schema.$ref === 'string' ? schema.$ref.slice(REF_PREFIX.length) : undefined;
 const asSchemas = (value: unknown) => (Array.isArray(value) ? (value as JsonSchema[]) : []);
 const propertiesOf = (schema: JsonSchema) => (schema.properties ?? {}) as Record<string, JsonSchema>;
 
@@ -21,14 +22,19 @@ export function typeLabel(schema: JsonSchema): string {
   if ('const' in schema) return `<code>${escapeHtml(JSON.stringify(schema.const))}</code>`;
   const union = asSchemas(schema.anyOf ?? schema.oneOf);
   if (union.length) return union.map(typeLabel).join(' | ');
-  const types = Array.isArray(schema.type) ? (schema.type as string[]) : schema.type ? [String(schema.type)] : [];
+  const types = Array.isArray(schema.type)
+    ? (schema.type as string[])
+    : schema.type
+      ? [String(schema.type)]
+      : [];
   if (types.includes('array') && schema.items) return `array of ${typeLabel(schema.items as JsonSchema)}`;
   return types.length ? escapeHtml(types.join(' | ')) : 'any';
 }
 
 function constraints(schema: JsonSchema): string[] {
   const notes: string[] = [];
-  if (Array.isArray(schema.enum)) notes.push(`one of ${schema.enum.map((v) => `<code>${escapeHtml(String(v))}</code>`).join(', ')}`);
+  if (Array.isArray(schema.enum))
+    notes.push(`one of ${schema.enum.map((v) => `<code>${escapeHtml(String(v))}</code>`).join(', ')}`);
   if (schema.format) notes.push(`format ${escapeHtml(String(schema.format))}`);
   for (const [key, label] of [
     ['minimum', 'min'],
@@ -40,7 +46,8 @@ function constraints(schema: JsonSchema): string[] {
   }
   if (schema.pattern) notes.push(`pattern <code>${escapeHtml(String(schema.pattern))}</code>`);
   if ('default' in schema) notes.push(`default <code>${escapeHtml(JSON.stringify(schema.default))}</code>`);
-  if (Array.isArray(schema.examples) && schema.examples.length) notes.push(`e.g. <code>${escapeHtml(JSON.stringify(schema.examples[0]))}</code>`);
+  if (Array.isArray(schema.examples) && schema.examples.length)
+    notes.push(`e.g. <code>${escapeHtml(JSON.stringify(schema.examples[0]))}</code>`);
   return notes;
 }
 
@@ -48,7 +55,9 @@ function constraints(schema: JsonSchema): string[] {
 export function schemaNotes(schema: JsonSchema): string {
   const text = typeof schema.description === 'string' ? inline(schema.description) : '';
   const notes = constraints(schema);
-  return [text, notes.length ? `<span class="notes">${notes.join(' · ')}</span>` : ''].filter(Boolean).join('<br>');
+  return [text, notes.length ? `<span class="notes">${notes.join(' · ')}</span>` : '']
+    .filter(Boolean)
+    .join('<br>');
 }
 
 /** The object behind a nullable or a union branch, when there is exactly one. */
@@ -62,7 +71,10 @@ function objectIn(schema: JsonSchema): JsonSchema | undefined {
 export function namedSchemaTable(schema: JsonSchema, components: Components): string {
   const name = refName(schema);
   const target = name ? components[name] : undefined;
-  const link = name && target ? `<p class="notes">Schema <a href="#${schemaAnchor(name)}">${escapeHtml(name)}</a></p>` : '';
+  const link =
+    name && target
+      ? `<p class="notes">Schema <a href="#${schemaAnchor(name)}">${escapeHtml(name)}</a></p>`
+      : '';
   return `<div>${link}${schemaTable(target ?? schema)}</div>`;
 }
 
@@ -71,9 +83,11 @@ export function namedSchemaTable(schema: JsonSchema, components: Components): st
  * left too little width for either on a phone. */
 export function schemaTable(schema: JsonSchema, depth = 0): string {
   const branches = asSchemas(schema.anyOf ?? schema.oneOf).filter((branch) => branch.properties);
-  if (branches.length > 1) return `<div><p class="notes">One of:</p>${branches.map((branch) => schemaTable(branch, depth + 1)).join('')}</div>`;
+  if (branches.length > 1)
+    return `<div><p class="notes">One of:</p>${branches.map((branch) => schemaTable(branch, depth + 1)).join('')}</div>`;
   const object = objectIn(schema);
-  if (!object) return `<p class="type">${typeLabel(schema)}${schemaNotes(schema) ? ` — ${schemaNotes(schema)}` : ''}</p>`;
+  if (!object)
+    return `<p class="type">${typeLabel(schema)}${schemaNotes(schema) ? ` — ${schemaNotes(schema)}` : ''}</p>`;
   const extra = object.additionalProperties === false ? '' : '<p class="notes">Other fields may appear.</p>';
   return (
     '<div><table class="fields"><colgroup><col class="name"><col class="type"><col class="notes"></colgroup>' +
@@ -103,11 +117,17 @@ export function exampleOf(schema: JsonSchema, components: Components, depth = 0)
   if ('default' in schema) return schema.default;
   if (Array.isArray(schema.enum)) return schema.enum[0];
   const union = asSchemas(schema.anyOf ?? schema.oneOf);
-  if (union.length) return exampleOf(union.find((branch) => branch.type !== 'null') ?? union[0]!, components, depth + 1);
+  if (union.length)
+    return exampleOf(union.find((branch) => branch.type !== 'null') ?? union[0]!, components, depth + 1);
   const type = Array.isArray(schema.type) ? (schema.type as string[]).find((t) => t !== 'null') : schema.type;
   switch (type) {
     case 'object':
-      return Object.fromEntries(Object.entries(propertiesOf(schema)).map(([key, value]) => [key, exampleOf(value, components, depth + 1)]));
+      return Object.fromEntries(
+        Object.entries(propertiesOf(schema)).map(([key, value]) => [
+          key,
+          exampleOf(value, components, depth + 1),
+        ]),
+      );
     case 'array':
       return schema.items ? [exampleOf(schema.items as JsonSchema, components, depth + 1)] : [];
     case 'integer':

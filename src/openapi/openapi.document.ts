@@ -26,42 +26,65 @@ export interface DocumentOptions {
   signatureToleranceSeconds: number;
 }
 
-const SIGNATURE_ERRORS: readonly ErrorCode[] = ['signature_missing', 'signature_expired', 'api_key_unknown', 'signature_invalid', 'rate_limited'];
+const SIGNATURE_ERRORS: readonly ErrorCode[] = [
+  'signature_missing',
+  'signature_expired',
+  'api_key_unknown',
+  'signature_invalid',
+  'rate_limited',
+];
 /** Only a state-changing request is refused as a replay, and only its check needs the shared store. */
 const WRITE_SIGNATURE_ERRORS: readonly ErrorCode[] = ['signature_replayed', 'service_unavailable'];
-const BODY_ERRORS: readonly ErrorCode[] = ['validation_failed', 'invalid_json', 'body_unreadable', 'unsupported_media_type', 'payload_too_large'];
+const BODY_ERRORS: readonly ErrorCode[] = [
+  'validation_failed',
+  'invalid_json',
+  'body_unreadable',
+  'unsupported_media_type',
+  'payload_too_large',
+];
 
 /** `/api/v1/transactions/:id` -> `/api/v1/transactions/{id}`. */
 export function toOpenApiPath(expressPath: string): string {
   return expressPath.replace(/:(\w+)/g, '{$1}');
 }
 
-export function buildOpenApiDocument(sections: readonly ApiSection[], options: DocumentOptions): OpenApiDocument {
+export function buildOpenApiDocument(
+  sections: readonly ApiSection[],
+  options: DocumentOptions,
+): OpenApiDocument {
   const components = createSchemaComponents();
   const errorSchema = components.toSchema(errorResponseSchema, 'output');
   const paths: OpenApiDocument['paths'] = {};
   const operationIds = new Set<string>();
 
   for (const spec of sections.flatMap((section) => section.operations ?? [])) {
-    if (operationIds.has(spec.operationId)) throw new Error(`OpenAPI: operationId ${spec.operationId} is used twice`);
+    if (operationIds.has(spec.operationId))
+      throw new Error(`OpenAPI: operationId ${spec.operationId} is used twice`);
     operationIds.add(spec.operationId);
     const item = (paths[toOpenApiPath(spec.path)] ??= {});
-    if (item[spec.method]) throw new Error(`OpenAPI: ${spec.method.toUpperCase()} ${spec.path} is described twice`);
+    if (item[spec.method])
+      throw new Error(`OpenAPI: ${spec.method.toUpperCase()} ${spec.path} is described twice`);
     item[spec.method] = buildOperation(spec, components, errorSchema);
   }
 
   const webhooks: OpenApiDocument['webhooks'] = {};
-  for (const spec of sections.flatMap((section) => section.webhooks ?? [])) webhooks[spec.type] = { post: buildWebhook(spec, components) };
+  for (const spec of sections.flatMap((section) => section.webhooks ?? []))
+    webhooks[spec.type] = { post: buildWebhook(spec, components) };
 
-  const events = sections.flatMap((section) => section.socketEvents ?? []).map((event) => ({
-    name: event.name,
-    namespace: event.namespace ?? '/',
-    direction: event.direction,
-    summary: event.summary,
-    ...(event.description ? { description: event.description } : {}),
-    payload: components.toSchema(event.payload, event.direction === 'client-to-server' ? 'input' : 'output'),
-    ...(event.ack ? { ack: components.toSchema(event.ack, 'output') } : {}),
-  }));
+  const events = sections
+    .flatMap((section) => section.socketEvents ?? [])
+    .map((event) => ({
+      name: event.name,
+      namespace: event.namespace ?? '/',
+      direction: event.direction,
+      summary: event.summary,
+      ...(event.description ? { description: event.description } : {}),
+      payload: components.toSchema(
+        event.payload,
+        event.direction === 'client-to-server' ? 'input' : 'output',
+      ),
+      ...(event.ack ? { ack: components.toSchema(event.ack, 'output') } : {}),
+    }));
 
   return {
     openapi: '3.1.0',
@@ -75,7 +98,10 @@ export function buildOpenApiDocument(sections: readonly ApiSection[], options: D
     tags: sections.flatMap((section) => section.tags ?? []),
     paths,
     webhooks,
-    components: { schemas: sortedByKey(components.schemas), securitySchemes: securitySchemes(options.signatureToleranceSeconds) },
+    components: {
+      schemas: sortedByKey(components.schemas),
+      securitySchemes: securitySchemes(options.signatureToleranceSeconds),
+    },
     'x-socket-io': {
       path: '/socket.io',
       description:
@@ -86,7 +112,11 @@ export function buildOpenApiDocument(sections: readonly ApiSection[], options: D
   };
 }
 
-function buildOperation(spec: OperationSpec, components: SchemaComponents, errorSchema: JsonSchema): OperationObject {
+function buildOperation(
+  spec: OperationSpec,
+  components: SchemaComponents,
+  errorSchema: JsonSchema,
+): OperationObject {
   const pathNames = [...spec.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
   const parameters = [
     ...parametersOf(spec.params, 'path', components),
@@ -95,7 +125,9 @@ function buildOperation(spec: OperationSpec, components: SchemaComponents, error
   ];
   const declared = parameters.filter((p) => p.in === 'path').map((p) => p.name);
   if (pathNames.join() !== declared.join()) {
-    throw new Error(`OpenAPI: ${spec.operationId} path ${spec.path} has parameters [${pathNames}] but params declares [${declared}]`);
+    throw new Error(
+      `OpenAPI: ${spec.operationId} path ${spec.path} has parameters [${pathNames}] but params declares [${declared}]`,
+    );
   }
 
   const responses: Record<string, ResponseObject> = {};
@@ -103,7 +135,15 @@ function buildOperation(spec: OperationSpec, components: SchemaComponents, error
     responses[status] = {
       description: response.description,
       ...(response.headers ? { headers: headersOf(response.headers, components) } : {}),
-      ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: components.toSchema(response.schema, 'output') } } } : {}),
+      ...(response.schema
+        ? {
+            content: {
+              [response.contentType ?? 'application/json']: {
+                schema: components.toSchema(response.schema, 'output'),
+              },
+            },
+          }
+        : {}),
     };
   }
   Object.assign(responses, errorResponses(errorCodesOf(spec), errorSchema));
@@ -115,7 +155,14 @@ function buildOperation(spec: OperationSpec, components: SchemaComponents, error
     tags: [spec.tag],
     security: securityFor(spec.auth),
     ...(parameters.length ? { parameters } : {}),
-    ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: components.toSchema(spec.body, 'input') } } } } : {}),
+    ...(spec.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: components.toSchema(spec.body, 'input') } },
+          },
+        }
+      : {}),
     responses,
   };
 }
@@ -129,9 +176,15 @@ function buildWebhook(spec: WebhookSpec, components: SchemaComponents): Operatio
     // We sign these; the receiving endpoint checks the signature.
     security: [{ [WEBHOOK_SCHEME]: [] }],
     parameters: headerParameters(spec.headers, components),
-    requestBody: { required: true, content: { 'application/json': { schema: components.toSchema(spec.payload, 'output') } } },
+    requestBody: {
+      required: true,
+      content: { 'application/json': { schema: components.toSchema(spec.payload, 'output') } },
+    },
     responses: {
-      '2XX': { description: 'Any 2xx status acknowledges the delivery. Anything else, or no answer in time, is retried later.' },
+      '2XX': {
+        description:
+          'Any 2xx status acknowledges the delivery. Anything else, or no answer in time, is retried later.',
+      },
     },
   };
 }
@@ -140,8 +193,10 @@ function buildWebhook(spec: WebhookSpec, components: SchemaComponents): Operatio
 function errorCodesOf(spec: OperationSpec): ErrorCode[] {
   const codes = new Set<ErrorCode>(spec.errors ?? []);
   if (spec.auth === 'signature') SIGNATURE_ERRORS.forEach((code) => codes.add(code));
-  if (spec.auth === 'signature' && spec.method !== 'get') WRITE_SIGNATURE_ERRORS.forEach((code) => codes.add(code));
-  if (spec.auth === 'admin') ['admin_unauthorized', 'rate_limited'].forEach((code) => codes.add(code as ErrorCode));
+  if (spec.auth === 'signature' && spec.method !== 'get')
+    WRITE_SIGNATURE_ERRORS.forEach((code) => codes.add(code));
+  if (spec.auth === 'admin')
+    ['admin_unauthorized', 'rate_limited'].forEach((code) => codes.add(code as ErrorCode));
   // The dashboard session that may stand in for either (src/dashboard/dashboard.scope.ts).
   if (spec.auth !== 'none') codes.add('session_invalid');
   if (spec.auth === 'admin') codes.add('dashboard_forbidden');
@@ -154,7 +209,8 @@ function errorCodesOf(spec: OperationSpec): ErrorCode[] {
 
 function errorResponses(codes: ErrorCode[], errorSchema: JsonSchema): Record<string, ResponseObject> {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of codes) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  for (const code of codes)
+    byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
   const responses: Record<string, ResponseObject> = {};
   for (const [status, group] of [...byStatus].sort(([a], [b]) => a - b)) {
     responses[String(status)] = {
@@ -164,7 +220,9 @@ function errorResponses(codes: ErrorCode[], errorSchema: JsonSchema): Record<str
       content: {
         'application/json': {
           schema: errorSchema,
-          examples: Object.fromEntries(group.map((code) => [code, { summary: code, value: errorExample(code) }])),
+          examples: Object.fromEntries(
+            group.map((code) => [code, { summary: code, value: errorExample(code) }]),
+          ),
         },
       },
     };
@@ -173,14 +231,26 @@ function errorResponses(codes: ErrorCode[], errorSchema: JsonSchema): Record<str
 }
 
 const RATE_LIMIT_HEADERS = {
-  RateLimit: { description: 'IETF draft-8 RateLimit header: remaining requests and seconds until the window resets.', schema: { type: 'string' } },
+  RateLimit: {
+    description: 'IETF draft-8 RateLimit header: remaining requests and seconds until the window resets.',
+    schema: { type: 'string' },
+  },
   'RateLimit-Policy': { description: 'The limit and window, e.g. `300;w=60`.', schema: { type: 'string' } },
 };
-const RETRY_AFTER_HEADER = { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'string' } } };
+const RETRY_AFTER_HEADER = {
+  'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'string' } },
+};
 
-function parametersOf(schema: z.ZodObject | undefined, location: 'path' | 'query', components: SchemaComponents): ParameterObject[] {
+function parametersOf(
+  schema: z.ZodObject | undefined,
+  location: 'path' | 'query',
+  components: SchemaComponents,
+): ParameterObject[] {
   if (!schema) return [];
-  const object = components.toSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const object = components.toSchema(schema, 'input') as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
   return Object.entries(object.properties ?? {}).map(([name, property]) => {
     const { description, ...rest } = property;
     return {
@@ -193,17 +263,29 @@ function parametersOf(schema: z.ZodObject | undefined, location: 'path' | 'query
   });
 }
 
-function headerParameters(headers: Record<string, HeaderSpec>, components: SchemaComponents): ParameterObject[] {
+function headerParameters(
+  headers: Record<string, HeaderSpec>,
+  components: SchemaComponents,
+): ParameterObject[] {
   return Object.entries(headers).map(([name, header]) => {
     const { description, ...schema } = components.toSchema(header.schema, 'input');
     const text = header.description ?? (typeof description === 'string' ? description : undefined);
-    return { name, in: 'header', required: header.required ?? false, ...(text ? { description: text } : {}), schema };
+    return {
+      name,
+      in: 'header',
+      required: header.required ?? false,
+      ...(text ? { description: text } : {}),
+      schema,
+    };
   });
 }
 
 function headersOf(headers: Record<string, HeaderSpec>, components: SchemaComponents) {
   return Object.fromEntries(
-    headerParameters(headers, components).map(({ name, description, schema }) => [name, { ...(description ? { description } : {}), schema }]),
+    headerParameters(headers, components).map(({ name, description, schema }) => [
+      name,
+      { ...(description ? { description } : {}), schema },
+    ]),
   );
 }
 

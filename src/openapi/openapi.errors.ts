@@ -7,19 +7,25 @@ import { ERROR_STATUS, type ErrorCode } from '../errors';
 export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   validation_failed: 'A field is missing or wrong; `details.fields` lists them (`field`, `message`).',
   invalid_json: 'The body is not valid JSON.',
-  body_unreadable: 'The body could not be read: its bytes do not match its `Content-Encoding`, or it ended before its `Content-Length`.',
+  body_unreadable:
+    'The body could not be read: its bytes do not match its `Content-Encoding`, or it ended before its `Content-Length`.',
   bad_request: 'The request is not valid HTTP or is malformed in a way no other code names.',
   admin_unauthorized: 'Missing or wrong admin token.',
   signature_missing: '`X-Api-Key`, `X-Timestamp` or `X-Signature` is missing.',
   signature_invalid: 'The signature does not match this request.',
-  signature_expired: '`X-Timestamp` is further from the server clock than `SIGNATURE_TOLERANCE_SECONDS` allows (300 s by default).',
-  signature_replayed: 'This exact signed request (same signature) was already received: sign every attempt afresh, with a new `X-Timestamp`. A retry of an initiate with the same `Idempotency-Key` as the first is answered by the idempotency store instead.',
+  signature_expired:
+    '`X-Timestamp` is further from the server clock than `SIGNATURE_TOLERANCE_SECONDS` allows (300 s by default).',
+  signature_replayed:
+    'This exact signed request (same signature) was already received: sign every attempt afresh, with a new `X-Timestamp`. A retry of an initiate with the same `Idempotency-Key` as the first is answered by the idempotency store instead.',
   api_key_unknown: 'No project has this public key (or it was rotated).',
-  sign_in_failed: 'Dashboard sign-in: wrong email or password (or the user is disabled). Counted per address and per email; past the allowance, `rate_limited`.',
+  sign_in_failed:
+    'Dashboard sign-in: wrong email or password (or the user is disabled). Counted per address and per email; past the allowance, `rate_limited`.',
   session_invalid: 'The dashboard session cookie is missing, expired or signed out: sign in again.',
   callback_source_forbidden: 'A callback from an address not on the allowlist (Safaricom → us only).',
-  subscription_refused: 'Socket.io `subscribe` acknowledgement only: unknown transaction or wrong client secret.',
-  csrf_failed: 'A state-changing request made with the dashboard session lacks its `X-CSRF-Token`, or did not come from the service\'s own origin.',
+  subscription_refused:
+    'Socket.io `subscribe` acknowledgement only: unknown transaction or wrong client secret.',
+  csrf_failed:
+    "A state-changing request made with the dashboard session lacks its `X-CSRF-Token`, or did not come from the service's own origin.",
   dashboard_forbidden: 'The dashboard user is a member, and this needs an operator.',
   project_disabled: 'The operator disabled this project: its keys are refused until it is enabled again.',
   test_mode_only: 'Test payments by outcome are for test mode: sign with the test keys (pk_test_…).',
@@ -30,15 +36,19 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   event_not_found: 'No event with this id in your project.',
   mpesa_account_not_found: 'No M-Pesa account with this id in your project and mode (or it was deleted).',
   dashboard_user_not_found: 'No dashboard user with this id.',
-  webhook_url_refused: 'The webhook URL is not allowed: not https, carries credentials, does not resolve, or resolves to a private, loopback or link-local address; `details.reason` says which.',
+  webhook_url_refused:
+    'The webhook URL is not allowed: not https, carries credentials, does not resolve, or resolves to a private, loopback or link-local address; `details.reason` says which.',
   idempotency_key_reused: 'The same `Idempotency-Key` was used with a different body.',
   dashboard_user_exists: 'A dashboard user with this email exists.',
   mpesa_account_missing:
-    'The project has no M-Pesa account for this mode and the deployment\'s own account (`MPESA_*`) is of the other mode: add one with `POST /api/v1/mpesa-accounts`, or use the other key pair.',
-  mpesa_subscriber_busy: 'The customer already has an M-Pesa prompt open (Daraja 500.001.1001); retry after a minute.',
+    "The project has no M-Pesa account for this mode and the deployment's own account (`MPESA_*`) is of the other mode: add one with `POST /api/v1/mpesa-accounts`, or use the other key pair.",
+  mpesa_subscriber_busy:
+    'The customer already has an M-Pesa prompt open (Daraja 500.001.1001); retry after a minute.',
   payload_too_large: 'The body is over the configured limit (`BODY_LIMIT`).',
-  unsupported_media_type: 'The body is not `application/json` (or its charset or `Content-Encoding` is not supported); the message names what to send.',
-  mpesa_request_rejected: 'Daraja refused a field (400.002.02); `details.darajaErrorCode` and `details.darajaMessage` say which.',
+  unsupported_media_type:
+    'The body is not `application/json` (or its charset or `Content-Encoding` is not supported); the message names what to send.',
+  mpesa_request_rejected:
+    'Daraja refused a field (400.002.02); `details.darajaErrorCode` and `details.darajaMessage` say which.',
   mpesa_account_rejected:
     'Saving an M-Pesa account: Daraja refused its consumer key and secret (the OAuth call made to check them); `details.environment` and `details.darajaHttpStatus` say where and how.',
   test_outcome_unavailable:
@@ -57,13 +67,20 @@ export const errorResponseSchema = z
   .object({
     error: z.object({
       code: z.enum(ERROR_CODES).meta({
-        description: 'Branch on this, never on `message`. The closed list, with HTTP status and meaning, is in `x-enumDescriptions`.',
-        'x-enumDescriptions': Object.fromEntries(ERROR_CODES.map((code) => [code, `${ERROR_STATUS[code]}: ${ERROR_EXPLANATIONS[code]}`])),
+        description:
+          'Branch on this, never on `message`. The closed list, with HTTP status and meaning, is in `x-enumDescriptions`.',
+        'x-enumDescriptions': Object.fromEntries(
+          ERROR_CODES.map((code) => [code, `${ERROR_STATUS[code]}: ${ERROR_EXPLANATIONS[code]}`]),
+        ),
       }),
       message: z.string().meta({ description: 'Readable, for people; may change.' }),
-      requestId: z.string().meta({ description: 'Also in the `X-Request-Id` response header; send your own to correlate.', examples: ['req_8f2c…'] }),
+      requestId: z.string().meta({
+        description: 'Also in the `X-Request-Id` response header; send your own to correlate.',
+        examples: ['req_8f2c…'],
+      }),
       details: z.record(z.string(), z.unknown()).optional().meta({
-        description: 'Machine-readable extras: `fields` for validation_failed; `transactionId`, `darajaErrorCode`, `darajaMessage`, `darajaRequestId` for Daraja refusals.',
+        description:
+          'Machine-readable extras: `fields` for validation_failed; `transactionId`, `darajaErrorCode`, `darajaMessage`, `darajaRequestId` for Daraja refusals.',
       }),
     }),
   })

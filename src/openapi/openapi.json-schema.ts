@@ -23,14 +23,19 @@ export function createSchemaComponents(): SchemaComponents {
   function addComponent(id: string, schema: JsonSchema) {
     const known = schemas[id];
     // One id, one shape: a schema documented both as input and output must look the same.
-    if (known && !isDeepStrictEqual(known, schema)) throw new Error(`OpenAPI component ${id} has two different shapes (input and output?)`);
+    if (known && !isDeepStrictEqual(known, schema))
+      throw new Error(`OpenAPI component ${id} has two different shapes (input and output?)`);
     schemas[id] = schema;
   }
 
   return {
     schemas,
     toSchema(schema, io) {
-      const { $defs, $schema: _dialect, ...root } = z.toJSONSchema(schema, {
+      const {
+        $defs,
+        $schema: _dialect,
+        ...root
+      } = z.toJSONSchema(schema, {
         target: 'draft-2020-12',
         io,
         // A transform's output cannot be described; requests use io 'input', where it never happens.
@@ -55,7 +60,10 @@ function pointRefsAtComponents<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   const out: JsonSchema = {};
   for (const [key, inner] of Object.entries(value)) {
-    out[key] = key === '$ref' && typeof inner === 'string' ? inner.replace(/^#\/\$defs\//, COMPONENT_PREFIX) : pointRefsAtComponents(inner);
+    out[key] =
+      key === '$ref' && typeof inner === 'string'
+        ? inner.replace(/^#\/\$defs\//, COMPONENT_PREFIX)
+        : pointRefsAtComponents(inner);
   }
   return out as T;
 }

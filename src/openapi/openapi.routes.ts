@@ -10,7 +10,9 @@ import { apiSections } from './openapi.sections';
 import type { OpenApiDocument } from './openapi.types';
 import { DOCS_PATH, OPENAPI_JSON_PATH } from './system.openapi';
 
-export function createOpenApiDocument(config: Pick<Config, 'amount' | 'signatureToleranceSeconds'>): OpenApiDocument {
+export function createOpenApiDocument(
+  config: Pick<Config, 'amount' | 'signatureToleranceSeconds'>,
+): OpenApiDocument {
   return buildOpenApiDocument(apiSections(config), {
     title: 'mpesa-bridge API',
     version: packageVersion(),
@@ -35,6 +37,8 @@ export function createOpenApiRoutes(config: Pick<Config, 'amount' | 'signatureTo
 
 /** package.json sits two levels up from both src/openapi and dist/openapi. */
 function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return manifest.version;
 }

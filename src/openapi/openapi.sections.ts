@@ -17,5 +17,18 @@ import { dashboardApi } from '../dashboard/dashboard.openapi';
 import { statsApi } from '../stats/stats.openapi';
 
 export function apiSections(config: Pick<Config, 'amount'>): ApiSection[] {
-  return [transactionsApi(config.amount), testPaymentsApi(config.amount), accountsApi, realtimeApi, webhooksApi, eventsApi, statsApi, diagnosticsApi, projectsApi, dashboardApi, vaultApi, systemApi];
+  return [
+    transactionsApi(config.amount),
+    testPaymentsApi(config.amount),
+    accountsApi,
+    realtimeApi,
+    webhooksApi,
+    eventsApi,
+    statsApi,
+    diagnosticsApi,
+    projectsApi,
+    dashboardApi,
+    vaultApi,
+    systemApi,
+  ];
 }

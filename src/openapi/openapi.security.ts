@@ -3,7 +3,11 @@
 // X-Signature scheme, matching src/auth/signature.ts.
 import type { Auth } from './openapi.types';
 
-export const SIGNATURE_SCHEMES = { apiKey: 'MerchantApiKey', timestamp: 'MerchantTimestamp', signature: 'MerchantSignature' } as const;
+export const SIGNATURE_SCHEMES = {
+  apiKey: 'MerchantApiKey',
+  timestamp: 'MerchantTimestamp',
+  signature: 'MerchantSignature',
+} as const;
 export const ADMIN_SCHEME = 'AdminToken';
 /** The dashboard's session cookie (src/dashboard), with X-CSRF-Token on writes and X-Project-Id/X-Mode on merchant routes. */
 export const SESSION_SCHEME = 'DashboardSession';
@@ -16,7 +20,8 @@ export function securitySchemes(toleranceSeconds: number) {
       type: 'apiKey',
       in: 'header',
       name: 'X-Api-Key',
-      description: "The project's public key (`pk_…`). Sent with `X-Timestamp` and `X-Signature` on every merchant request.",
+      description:
+        "The project's public key (`pk_…`). Sent with `X-Timestamp` and `X-Signature` on every merchant request.",
     },
     [SIGNATURE_SCHEMES.timestamp]: {
       type: 'apiKey',
@@ -33,16 +38,17 @@ export function securitySchemes(toleranceSeconds: number) {
     [ADMIN_SCHEME]: {
       type: 'http',
       scheme: 'bearer',
-      description: 'The operator token (`ADMIN_TOKEN`, or `data/admin-token` in simulator mode) for project management.',
+      description:
+        'The operator token (`ADMIN_TOKEN`, or `data/admin-token` in simulator mode) for project management.',
     },
     [SESSION_SCHEME]: {
       type: 'apiKey',
       in: 'cookie',
       name: 'mb_session',
       description: [
-        'The dashboard\'s session cookie (`POST /api/v1/dashboard/session` sets it; HttpOnly, SameSite=Strict).',
+        "The dashboard's session cookie (`POST /api/v1/dashboard/session` sets it; HttpOnly, SameSite=Strict).",
         'It stands in for the signature on merchant routes, with the project in `X-Project-Id` and the mode in `X-Mode` (`test` when left out), for the projects its user may see,',
-        'and for the admin token on operator routes when its user is an operator. Every state-changing request made with it sends the session\'s `csrfToken` as `X-CSRF-Token`, from the service\'s own origin.',
+        "and for the admin token on operator routes when its user is an operator. Every state-changing request made with it sends the session's `csrfToken` as `X-CSRF-Token`, from the service's own origin.",
       ].join(' '),
     },
     [WEBHOOK_SCHEME]: {
@@ -75,22 +81,29 @@ export function signatureHowTo(): string {
     'Node:',
     '',
     '```js',
-    "const timestamp = String(Math.floor(Date.now() / 1000));",
+    'const timestamp = String(Math.floor(Date.now() / 1000));',
     "const signature = crypto.createHmac('sha256', secretKey)",
-    '  .update(`${timestamp}\\n${method}\\n${pathWithQuery}\\n${body}`).digest(\'hex\');',
+    "  .update(`${timestamp}\\n${method}\\n${pathWithQuery}\\n${body}`).digest('hex');",
     '```',
     '',
     'Shell:',
     '',
     '```sh',
-    "printf '%s\\n%s\\n%s\\n%s' \"$TS\" POST \"$P\" \"$BODY\" | openssl dgst -sha256 -hmac \"$SECRET_KEY\" -hex | sed 's/^.* //'",
+    'printf \'%s\\n%s\\n%s\\n%s\' "$TS" POST "$P" "$BODY" | openssl dgst -sha256 -hmac "$SECRET_KEY" -hex | sed \'s/^.* //\'',
     '```',
   ].join('\n');
 }
 
 export function securityFor(auth: Auth): Record<string, string[]>[] {
   if (auth === 'signature') {
-    return [{ [SIGNATURE_SCHEMES.apiKey]: [], [SIGNATURE_SCHEMES.timestamp]: [], [SIGNATURE_SCHEMES.signature]: [] }, { [SESSION_SCHEME]: [] }];
+    return [
+      {
+        [SIGNATURE_SCHEMES.apiKey]: [],
+        [SIGNATURE_SCHEMES.timestamp]: [],
+        [SIGNATURE_SCHEMES.signature]: [],
+      },
+      { [SESSION_SCHEME]: [] },
+    ];
   }
   if (auth === 'admin') return [{ [ADMIN_SCHEME]: [] }, { [SESSION_SCHEME]: [] }];
   if (auth === 'session') return [{ [SESSION_SCHEME]: [] }];

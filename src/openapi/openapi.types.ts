@@ -132,7 +132,12 @@ export interface SocketEventObject {
 
 export interface OpenApiDocument {
   openapi: string;
-  info: { title: string; version: string; description: string; license?: { name: string; identifier: string } };
+  info: {
+    title: string;
+    version: string;
+    description: string;
+    license?: { name: string; identifier: string };
+  };
   servers: { url: string; description?: string }[];
   tags: TagSpec[];
   paths: Record<string, Partial<Record<HttpMethod, OperationObject>>>;

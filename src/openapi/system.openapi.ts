@@ -23,7 +23,13 @@ export const systemApi: ApiSection = {
       responses: {
         302: {
           description: `To \`${HOME_TARGET}\`.`,
-          headers: { Location: { required: true, description: 'Where to go.', schema: z.string().meta({ examples: [HOME_TARGET] }) } },
+          headers: {
+            Location: {
+              required: true,
+              description: 'Where to go.',
+              schema: z.string().meta({ examples: [HOME_TARGET] }),
+            },
+          },
         },
       },
     },
@@ -43,11 +49,15 @@ export const systemApi: ApiSection = {
       operationId: 'ready',
       tag: TAG,
       summary: 'Readiness',
-      description: 'Every shared part this instance needs answers: the database, and Redis when `REDIS_URL` is set. Load balancers and the Docker healthcheck use this.',
+      description:
+        'Every shared part this instance needs answers: the database, and Redis when `REDIS_URL` is set. Load balancers and the Docker healthcheck use this.',
       auth: 'none',
       responses: {
         200: { description: 'Ready.', schema: z.object({ status: z.literal('ready') }) },
-        503: { description: 'The database, or Redis, does not answer.', schema: z.object({ status: z.enum(['database_unreachable', 'redis_unreachable']) }) },
+        503: {
+          description: 'The database, or Redis, does not answer.',
+          schema: z.object({ status: z.enum(['database_unreachable', 'redis_unreachable']) }),
+        },
       },
     },
     {
@@ -66,7 +76,13 @@ export const systemApi: ApiSection = {
       tag: TAG,
       summary: 'This API reference as a web page',
       auth: 'none',
-      responses: { 200: { description: 'An HTML page rendered from the OpenAPI document.', contentType: 'text/html', schema: z.string() } },
+      responses: {
+        200: {
+          description: 'An HTML page rendered from the OpenAPI document.',
+          contentType: 'text/html',
+          schema: z.string(),
+        },
+      },
     },
   ],
 };

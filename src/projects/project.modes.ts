@@ -9,7 +9,8 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 
 export const modeOf = (environment: Environment): Mode => (environment === 'production' ? 'live' : 'test');
 
-export const environmentsOf = (mode: Mode): readonly Environment[] => (mode === 'live' ? ['production'] : ['simulator', 'sandbox']);
+export const environmentsOf = (mode: Mode): readonly Environment[] =>
+  mode === 'live' ? ['production'] : ['simulator', 'sandbox'];
 
 /** Key prefixes say the mode: pk_test_…, sk_live_… */
 export const keyPrefixes = (mode: Mode) => ({ public: `pk_${mode}`, secret: `sk_${mode}` });

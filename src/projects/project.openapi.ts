@@ -34,7 +34,9 @@ export const projectsApi: ApiSection = {
         'Creates a project with a test and a live key pair. The secret keys are in this answer only. Rate-limited per source address.',
       auth: 'admin',
       body: createProjectBody,
-      responses: { 201: { description: 'The project and its secret keys.', schema: projectWithSecretSchema } },
+      responses: {
+        201: { description: 'The project and its secret keys.', schema: projectWithSecretSchema },
+      },
       errors: ['rate_limited'],
     },
     {
@@ -43,7 +45,8 @@ export const projectsApi: ApiSection = {
       operationId: 'listProjects',
       tag: TAG,
       summary: 'List projects',
-      description: 'Every project, newest first, with its public keys and its M-Pesa accounts (masked). Secrets are never listed.',
+      description:
+        'Every project, newest first, with its public keys and its M-Pesa accounts (masked). Secrets are never listed.',
       auth: 'admin',
       responses: { 200: { description: 'The projects.', schema: projectListSchema } },
     },
@@ -53,7 +56,8 @@ export const projectsApi: ApiSection = {
       operationId: 'updateProject',
       tag: TAG,
       summary: 'Rename or disable a project',
-      description: "A disabled project's keys are refused with `project_disabled`; its payments keep settling and its webhooks keep going out.",
+      description:
+        "A disabled project's keys are refused with `project_disabled`; its payments keep settling and its webhooks keep going out.",
       auth: 'admin',
       params: projectIdParams,
       body: updateProjectBody,
@@ -66,11 +70,14 @@ export const projectsApi: ApiSection = {
       operationId: 'rotateProjectKeys',
       tag: TAG,
       summary: 'Rotate a project’s keys',
-      description: "Replaces one mode's key pair (the deployment's default mode when the body names none); the old pair stops working at once. Also issues a pair a project created before modes existed does not have yet.",
+      description:
+        "Replaces one mode's key pair (the deployment's default mode when the body names none); the old pair stops working at once. Also issues a pair a project created before modes existed does not have yet.",
       auth: 'admin',
       params: projectIdParams,
       body: rotateKeysBody,
-      responses: { 200: { description: 'The project, and the new pair of that mode.', schema: rotatedKeysSchema } },
+      responses: {
+        200: { description: 'The project, and the new pair of that mode.', schema: rotatedKeysSchema },
+      },
       errors: ['project_not_found'],
     },
   ],

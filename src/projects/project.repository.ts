@@ -19,7 +19,11 @@ export function listProjects(q: Queryable): Promise<ProjectRow[]> {
   return q.all(q.qb.selectFrom('Project').selectAll().orderBy('createdAt', 'desc').orderBy('id', 'desc'));
 }
 
-export function updateProject(q: Queryable, id: string, patch: { name?: string; disabledAt?: Date | null }): Promise<ProjectRow | undefined> {
+export function updateProject(
+  q: Queryable,
+  id: string,
+  patch: { name?: string; disabledAt?: Date | null },
+): Promise<ProjectRow | undefined> {
   return q.first(q.qb.updateTable('Project').set(patch).where('id', '=', id).returningAll());
 }
 
@@ -29,13 +33,25 @@ export async function putApiKey(q: Queryable, key: Insertable<ApiKey>): Promise<
     q.qb
       .insertInto('ApiKey')
       .values(key)
-      .onConflict((oc) => oc.columns(['projectId', 'mode']).doUpdateSet({ publicKey: key.publicKey, secretKeyEnc: key.secretKeyEnc, createdAt: key.createdAt })),
+      .onConflict((oc) =>
+        oc.columns(['projectId', 'mode']).doUpdateSet({
+          publicKey: key.publicKey,
+          secretKeyEnc: key.secretKeyEnc,
+          createdAt: key.createdAt,
+        }),
+      ),
   );
 }
 
 export function listApiKeys(q: Queryable, projectIds: readonly string[]): Promise<ApiKeyRow[]> {
   if (projectIds.length === 0) return Promise.resolve([]);
-  return q.all(q.qb.selectFrom('ApiKey').selectAll().where('projectId', 'in', [...projectIds]).orderBy('mode'));
+  return q.all(
+    q.qb
+      .selectFrom('ApiKey')
+      .selectAll()
+      .where('projectId', 'in', [...projectIds])
+      .orderBy('mode'),
+  );
 }
 
 export interface SignerRow {

@@ -6,32 +6,52 @@ import { MODES } from './project.modes';
 const NAME = '1–100 characters';
 const PROJECT_ID = 'a project id (prj_…, at most 64 characters)';
 
-const name = text(NAME).trim().min(1, expecting(NAME)).max(100, expecting(NAME)).meta({ description: 'Shown to operators only.', examples: ['My shop'] });
-const mode = z.enum(MODES, expecting('test or live')).meta({ description: '`test` keys reach simulator and sandbox accounts, `live` keys production ones.' });
+const name = text(NAME)
+  .trim()
+  .min(1, expecting(NAME))
+  .max(100, expecting(NAME))
+  .meta({ description: 'Shown to operators only.', examples: ['My shop'] });
+const mode = z
+  .enum(MODES, expecting('test or live'))
+  .meta({ description: '`test` keys reach simulator and sandbox accounts, `live` keys production ones.' });
 
 export const createProjectBody = z.strictObject({ name });
 
 export const updateProjectBody = z
   .strictObject({
     name: name.optional(),
-    disabled: z.boolean(expecting('true or false')).optional().meta({ description: 'A disabled project\'s keys are refused (`project_disabled`) until it is enabled again.' }),
+    disabled: z.boolean(expecting('true or false')).optional().meta({
+      description: "A disabled project's keys are refused (`project_disabled`) until it is enabled again.",
+    }),
   })
   .refine((body) => Object.keys(body).length > 0, 'must change at least one field');
 
 export const rotateKeysBody = z
-  .strictObject({ mode: mode.optional().meta({ description: "Which pair to replace; the deployment's default mode when left out." }) })
+  .strictObject({
+    mode: mode
+      .optional()
+      .meta({ description: "Which pair to replace; the deployment's default mode when left out." }),
+  })
   .default({});
 
 export const projectIdParams = z.object({
-  id: text(PROJECT_ID).min(1, expecting(PROJECT_ID)).max(64, expecting(PROJECT_ID)).meta({ examples: ['prj_0mbq3k2a1c4d5e6f7a8b9c0d1e2f3'] }),
+  id: text(PROJECT_ID)
+    .min(1, expecting(PROJECT_ID))
+    .max(64, expecting(PROJECT_ID))
+    .meta({ examples: ['prj_0mbq3k2a1c4d5e6f7a8b9c0d1e2f3'] }),
 });
 
 // Responses: the service's views are typed by these, and the OpenAPI document is generated
 // from them; `id` names the component in the document.
 const keySchema = z
   .object({
-    publicKey: z.string().meta({ description: 'Sent as `X-Api-Key` on signed requests.', examples: ['pk_test_Jx2…'] }),
-    createdAt: z.iso.datetime().meta({ description: 'When this pair was issued (created or rotated).', examples: ['2025-01-01T08:00:00.000Z'] }),
+    publicKey: z
+      .string()
+      .meta({ description: 'Sent as `X-Api-Key` on signed requests.', examples: ['pk_test_Jx2…'] }),
+    createdAt: z.iso.datetime().meta({
+      description: 'When this pair was issued (created or rotated).',
+      examples: ['2025-01-01T08:00:00.000Z'],
+    }),
   })
   .meta({ id: 'ProjectKey' });
 
@@ -39,25 +59,41 @@ export const projectSchema = z
   .object({
     id: z.string().meta({ examples: ['prj_0mbq3k2a1c4d5e6f7a8b9c0d1e2f3'] }),
     name: z.string().meta({ examples: ['My shop'] }),
-    publicKey: z.string().nullable().meta({
-      description: "The public key of the deployment's default mode (test in simulator and sandbox deployments, live in production ones).",
-      examples: ['pk_test_Jx2…'],
+    publicKey: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          "The public key of the deployment's default mode (test in simulator and sandbox deployments, live in production ones).",
+        examples: ['pk_test_Jx2…'],
+      }),
+    keys: z.object({ test: keySchema.nullable(), live: keySchema.nullable() }).meta({
+      description: 'The public key of each mode; null where none was issued yet (rotate to issue one).',
     }),
-    keys: z.object({ test: keySchema.nullable(), live: keySchema.nullable() }).meta({ description: 'The public key of each mode; null where none was issued yet (rotate to issue one).' }),
     accounts: z.array(accountSchema).meta({ description: 'Its M-Pesa accounts of both modes, masked.' }),
-    disabledAt: z.iso.datetime().nullable().meta({ examples: [null] }),
+    disabledAt: z.iso
+      .datetime()
+      .nullable()
+      .meta({ examples: [null] }),
     createdAt: z.iso.datetime().meta({ examples: ['2025-01-01T08:00:00.000Z'] }),
   })
-  .meta({ id: 'Project', description: 'A merchant project: its public keys and M-Pesa accounts (never a secret).' });
+  .meta({
+    id: 'Project',
+    description: 'A merchant project: its public keys and M-Pesa accounts (never a secret).',
+  });
 
 export const projectWithSecretSchema = z
   .object({
     project: projectSchema,
     secretKey: z.string().meta({
-      description: "The secret key of the deployment's default mode (the pair of `project.publicKey`). Shown only in this answer: store it now.",
+      description:
+        "The secret key of the deployment's default mode (the pair of `project.publicKey`). Shown only in this answer: store it now.",
       examples: ['sk_test_Qm9…'],
     }),
-    secretKeys: z.object({ test: z.string(), live: z.string() }).meta({ description: 'Both secret keys, by mode. Shown only here.', examples: [{ test: 'sk_test_Qm9…', live: 'sk_live_Zt4…' }] }),
+    secretKeys: z.object({ test: z.string(), live: z.string() }).meta({
+      description: 'Both secret keys, by mode. Shown only here.',
+      examples: [{ test: 'sk_test_Qm9…', live: 'sk_live_Zt4…' }],
+    }),
   })
   .meta({ id: 'ProjectWithSecret' });
 
@@ -66,9 +102,14 @@ export const rotatedKeysSchema = z
     project: projectSchema,
     mode,
     publicKey: z.string().meta({ examples: ['pk_live_Jx2…'] }),
-    secretKey: z.string().meta({ description: 'Shown only in this answer: store it now. The old pair of this mode stopped working.', examples: ['sk_live_Qm9…'] }),
+    secretKey: z.string().meta({
+      description: 'Shown only in this answer: store it now. The old pair of this mode stopped working.',
+      examples: ['sk_live_Qm9…'],
+    }),
   })
   .meta({ id: 'RotatedKeys' });
 
 export const projectResponseSchema = z.object({ project: projectSchema }).meta({ id: 'ProjectResponse' });
-export const projectListSchema = z.object({ data: z.array(projectSchema).meta({ description: 'Newest first.' }) }).meta({ id: 'ProjectList' });
+export const projectListSchema = z
+  .object({ data: z.array(projectSchema).meta({ description: 'Newest first.' }) })
+  .meta({ id: 'ProjectList' });

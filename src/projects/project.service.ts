@@ -9,7 +9,17 @@ import { AppError } from '../errors';
 import { newId, randomKey } from '../ids';
 import type { SealedFor, Vault } from '../security/vault';
 import { keyPrefixes, type Mode } from './project.modes';
-import { findProject, findSigner, insertProject, listApiKeys, listProjects, putApiKey, updateProject, type ApiKeyRow, type ProjectRow } from './project.repository';
+import {
+  findProject,
+  findSigner,
+  insertProject,
+  listApiKeys,
+  listProjects,
+  putApiKey,
+  updateProject,
+  type ApiKeyRow,
+  type ProjectRow,
+} from './project.repository';
 import type { projectSchema } from './project.schema';
 
 /** Typed by the documented response schema, so the mapper cannot drift from the OpenAPI document. */
@@ -25,7 +35,11 @@ export interface Signer {
 export type ProjectsService = ReturnType<typeof createProjectsService>;
 
 /** What a mode's secret key is sealed for: the project's key of that mode (the row is replaced at rotation). */
-export const apiKeySealedFor = (projectId: string, mode: Mode): SealedFor => ({ projectId, recordId: `api-key:${mode}`, purpose: 'api-secret-key' });
+export const apiKeySealedFor = (projectId: string, mode: Mode): SealedFor => ({
+  projectId,
+  recordId: `api-key:${mode}`,
+  purpose: 'api-secret-key',
+});
 
 interface Deps {
   db: Database;
@@ -40,11 +54,22 @@ export function createProjectsService({ db, vault, accounts, defaultMode }: Deps
     const prefixes = keyPrefixes(mode);
     const publicKey = randomKey(prefixes.public, 18);
     const secretKey = randomKey(prefixes.secret, 32);
-    await putApiKey(q, { id: newId('key', at), projectId, mode, publicKey, secretKeyEnc: vault.seal(secretKey, apiKeySealedFor(projectId, mode)), createdAt: at });
+    await putApiKey(q, {
+      id: newId('key', at),
+      projectId,
+      mode,
+      publicKey,
+      secretKeyEnc: vault.seal(secretKey, apiKeySealedFor(projectId, mode)),
+      createdAt: at,
+    });
     return { publicKey, secretKey };
   }
 
-  function toView(row: ProjectRow, keys: readonly ApiKeyRow[], accountViews: readonly AccountView[]): ProjectView {
+  function toView(
+    row: ProjectRow,
+    keys: readonly ApiKeyRow[],
+    accountViews: readonly AccountView[],
+  ): ProjectView {
     const key = (mode: Mode) => {
       const found = keys.find((candidate) => candidate.projectId === row.id && candidate.mode === mode);
       return found ? { publicKey: found.publicKey, createdAt: found.createdAt.toISOString() } : null;
@@ -92,7 +117,10 @@ export function createProjectsService({ db, vault, accounts, defaultMode }: Deps
 
     async update(id: string, input: { name?: string; disabled?: boolean }) {
       await existing(id);
-      const row = await updateProject(db, id, { name: input.name, disabledAt: input.disabled === undefined ? undefined : input.disabled ? new Date() : null });
+      const row = await updateProject(db, id, {
+        name: input.name,
+        disabledAt: input.disabled === undefined ? undefined : input.disabled ? new Date() : null,
+      });
       return { project: await viewOf(row!) };
     },
 
@@ -110,8 +138,12 @@ export function createProjectsService({ db, vault, accounts, defaultMode }: Deps
     async findSigner(publicKey: string): Promise<Signer | undefined> {
       const row = await findSigner(db, publicKey);
       if (!row) return undefined;
-      return { projectId: row.projectId, mode: row.mode, secretKey: vault.open(row.secretKeyEnc, apiKeySealedFor(row.projectId, row.mode)), disabled: row.disabledAt !== null };
+      return {
+        projectId: row.projectId,
+        mode: row.mode,
+        secretKey: vault.open(row.secretKeyEnc, apiKeySealedFor(row.projectId, row.mode)),
+        disabled: row.disabledAt !== null,
+      };
     },
-
   };
 }

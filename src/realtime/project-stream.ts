@@ -20,7 +20,11 @@ import type { ProjectsService } from '../projects/project.service';
 import type { CallbackReceipt, TransactionEvents } from '../transactions/transaction.events';
 import { toMerchantView, type TransactionRow } from '../transactions/transaction.view';
 import type { NewEvent } from '../events/event.types';
-import { projectStreamAuth, projectStreamSessionAuth, type ProjectStreamError } from './project-stream.schema';
+import {
+  projectStreamAuth,
+  projectStreamSessionAuth,
+  type ProjectStreamError,
+} from './project-stream.schema';
 import { fromOwnOrigin, sessionTokenOf } from '../dashboard/dashboard.http';
 import { canSeeProject, type DashboardService } from '../dashboard/dashboard.service';
 
@@ -51,7 +55,16 @@ class StreamRefused extends Error {
   }
 }
 
-export function attachProjectStream({ io, projects, events, failures, toleranceSeconds, sourceOf, dashboard, logger }: Deps): () => void {
+export function attachProjectStream({
+  io,
+  projects,
+  events,
+  failures,
+  toleranceSeconds,
+  sourceOf,
+  dashboard,
+  logger,
+}: Deps): () => void {
   const namespace: Namespace = io.of(PROJECT_NAMESPACE);
 
   namespace.use((socket, next) => {
@@ -60,7 +73,12 @@ export function attachProjectStream({ io, projects, events, failures, toleranceS
       (error: unknown) => {
         if (error instanceof StreamRefused) return next(error);
         logger.error('project stream handshake failed', { error });
-        next(new StreamRefused({ code: 'service_unavailable', message: 'The handshake could not be checked; retry shortly' }));
+        next(
+          new StreamRefused({
+            code: 'service_unavailable',
+            message: 'The handshake could not be checked; retry shortly',
+          }),
+        );
       },
     );
   });
@@ -72,12 +90,20 @@ export function attachProjectStream({ io, projects, events, failures, toleranceS
   async function admitSession(socket: Socket, auth: { projectId: string; mode: Mode }): Promise<void> {
     const headers = socket.request.headers;
     const proto = (socket.request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-    const forwarded = typeof headers['x-forwarded-proto'] === 'string' ? headers['x-forwarded-proto'].split(',')[0]!.trim() : undefined;
+    const forwarded =
+      typeof headers['x-forwarded-proto'] === 'string'
+        ? headers['x-forwarded-proto'].split(',')[0]!.trim()
+        : undefined;
     const own = [`${proto}://${headers.host}`, ...(forwarded ? [`${forwarded}://${headers.host}`] : [])];
     const token = sessionTokenOf(socket.request);
     const principal = token && fromOwnOrigin(headers, own) ? await dashboard!.authenticate(token) : undefined;
-    if (!principal) throw refused('session_invalid', 'Sign in to the dashboard again: the session is missing, expired or ended');
-    if (!canSeeProject(principal, auth.projectId) || !(await projects.exists(auth.projectId))) throw refused('project_not_found', `No project ${auth.projectId}`);
+    if (!principal)
+      throw refused(
+        'session_invalid',
+        'Sign in to the dashboard again: the session is missing, expired or ended',
+      );
+    if (!canSeeProject(principal, auth.projectId) || !(await projects.exists(auth.projectId)))
+      throw refused('project_not_found', `No project ${auth.projectId}`);
     await socket.join(roomOf(auth.projectId, auth.mode));
     socket.data.scope = { projectId: auth.projectId, mode: auth.mode };
   }
@@ -87,28 +113,56 @@ export function attachProjectStream({ io, projects, events, failures, toleranceS
     if (dashboard && sessionAuth.success) return admitSession(socket, sessionAuth.data);
     const source = sourceKey(sourceOf(socket.request));
     const blocked = await failures.signatureBySource.blockedFor(source);
-    if (blocked) throw refused('rate_limited', `Too many failed signatures from this address; try again in ${blocked} s`, blocked);
+    if (blocked)
+      throw refused(
+        'rate_limited',
+        `Too many failed signatures from this address; try again in ${blocked} s`,
+        blocked,
+      );
     const parsed = projectStreamAuth.safeParse(socket.handshake.auth);
-    if (!parsed.success) throw refused('signature_missing', 'Send auth { publicKey, timestamp, signature } with the handshake');
+    if (!parsed.success)
+      throw refused('signature_missing', 'Send auth { publicKey, timestamp, signature } with the handshake');
     const { publicKey, timestamp, signature } = parsed.data;
-    if (!isFreshTimestamp(timestamp, toleranceSeconds)) throw refused('signature_expired', `timestamp must be unix seconds within ${toleranceSeconds} s of now`);
+    if (!isFreshTimestamp(timestamp, toleranceSeconds))
+      throw refused(
+        'signature_expired',
+        `timestamp must be unix seconds within ${toleranceSeconds} s of now`,
+      );
     const signer = await projects.findSigner(publicKey);
     if (!signer) {
       await failures.signatureBySource.fail(source);
       throw refused('api_key_unknown', 'No project has this public key');
     }
-    if (signer.disabled) throw refused('project_disabled', 'This project is disabled; its operator can enable it again');
-    if (!verifySignature(signer.secretKey, { timestamp, method: 'GET', path: PROJECT_STREAM_PATH, body: '' }, signature)) {
+    if (signer.disabled)
+      throw refused('project_disabled', 'This project is disabled; its operator can enable it again');
+    if (
+      !verifySignature(
+        signer.secretKey,
+        { timestamp, method: 'GET', path: PROJECT_STREAM_PATH, body: '' },
+        signature,
+      )
+    ) {
       const keyBlocked = await failures.signatureByKey.blockedFor(publicKey);
       await Promise.all([failures.signatureBySource.fail(source), failures.signatureByKey.fail(publicKey)]);
-      if (keyBlocked) throw refused('rate_limited', `Too many failed signatures for this public key; try again in ${keyBlocked} s`, keyBlocked);
-      throw refused('signature_invalid', `The signature does not match GET ${PROJECT_STREAM_PATH} at this timestamp`);
+      if (keyBlocked)
+        throw refused(
+          'rate_limited',
+          `Too many failed signatures for this public key; try again in ${keyBlocked} s`,
+          keyBlocked,
+        );
+      throw refused(
+        'signature_invalid',
+        `The signature does not match GET ${PROJECT_STREAM_PATH} at this timestamp`,
+      );
     }
     await socket.join(roomOf(signer.projectId, signer.mode));
     socket.data.scope = { projectId: signer.projectId, mode: signer.mode };
   }
 
-  const transaction = (row: TransactionRow) => namespace.to(roomOf(row.projectId, row.mode as Mode)).emit(STREAM_EVENTS.transaction, { transaction: toMerchantView(row) });
+  const transaction = (row: TransactionRow) =>
+    namespace
+      .to(roomOf(row.projectId, row.mode as Mode))
+      .emit(STREAM_EVENTS.transaction, { transaction: toMerchantView(row) });
   const event = (recorded: NewEvent) =>
     namespace.to(roomOf(recorded.projectId, recorded.mode)).emit(STREAM_EVENTS.event, {
       id: recorded.id,
@@ -128,10 +182,21 @@ export function attachProjectStream({ io, projects, events, failures, toleranceS
       body: receipt.body,
     });
 
-  const stops = [events.onStarted(transaction), events.onChanged(transaction), events.onRecorded(event), events.onCallback(callback)];
+  const stops = [
+    events.onStarted(transaction),
+    events.onChanged(transaction),
+    events.onRecorded(event),
+    events.onCallback(callback),
+  ];
   return () => stops.forEach((stop) => stop());
 }
 
-function refused(code: ProjectStreamError['code'], message: string, retryAfterSeconds?: number): StreamRefused {
-  return new StreamRefused(retryAfterSeconds === undefined ? { code, message } : { code, message, retryAfterSeconds });
+function refused(
+  code: ProjectStreamError['code'],
+  message: string,
+  retryAfterSeconds?: number,
+): StreamRefused {
+  return new StreamRefused(
+    retryAfterSeconds === undefined ? { code, message } : { code, message, retryAfterSeconds },
+  );
 }

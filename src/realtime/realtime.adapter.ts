@@ -22,7 +22,17 @@ export interface RealtimeAdapter {
   close(): Promise<void>;
 }
 
-export function chooseRealtimeAdapter({ redis, db, keyPrefix, logger }: { redis?: Redis; db: Database; keyPrefix: string; logger: Logger }): RealtimeAdapter {
+export function chooseRealtimeAdapter({
+  redis,
+  db,
+  keyPrefix,
+  logger,
+}: {
+  redis?: Redis;
+  db: Database;
+  keyPrefix: string;
+  logger: Logger;
+}): RealtimeAdapter {
   if (redis) return redisAdapter(redis, keyPrefix, logger);
   if (db.postgres) return postgresAdapter(db.postgres, logger);
   return { kind: 'memory', install: async () => undefined, close: async () => undefined };
@@ -41,7 +51,8 @@ function bestEffort(client: Redis, logger: Logger, role: string): Redis {
   client.on('error', (error: Error) => logger.warn('redis error', { connection: role, error }));
   for (const name of ['publish', 'unsubscribe', 'punsubscribe'] as const) {
     const send = (client[name] as (...args: unknown[]) => Promise<unknown>).bind(client);
-    (client as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => send(...args).catch(() => 0);
+    (client as unknown as Record<string, unknown>)[name] = (...args: unknown[]) =>
+      send(...args).catch(() => 0);
   }
   return client;
 }
@@ -75,7 +86,9 @@ function postgresAdapter(postgres: NonNullable<Database['postgres']>, logger: Lo
   return {
     kind: 'postgres',
     async install(io) {
-      const listenerAcquired = new Promise<import('pg').PoolClient>((resolve) => pool.once('acquire', resolve));
+      const listenerAcquired = new Promise<import('pg').PoolClient>((resolve) =>
+        pool.once('acquire', resolve),
+      );
       io.adapter(
         createPostgresAdapter(pool, {
           // NOTIFY channels belong to the database, not the schema: deployments (and test files)

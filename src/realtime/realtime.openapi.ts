@@ -6,7 +6,14 @@ import { clientTransactionSchema } from '../transactions/transaction.schema';
 import { subscribeAck, subscribeRequest, unsubscribeRequest } from './realtime.schema';
 import { TRANSACTION_UPDATED } from './realtime.server';
 import { PROJECT_NAMESPACE, PROJECT_STREAM_PATH, STREAM_EVENTS } from './project-stream';
-import { projectStreamAuth, projectStreamSessionAuth, projectStreamError, streamCallback, streamEvent, streamTransaction } from './project-stream.schema';
+import {
+  projectStreamAuth,
+  projectStreamSessionAuth,
+  projectStreamError,
+  streamCallback,
+  streamEvent,
+  streamTransaction,
+} from './project-stream.schema';
 
 export const realtimeApi: ApiSection = {
   socketEvents: [
@@ -30,7 +37,8 @@ export const realtimeApi: ApiSection = {
       name: TRANSACTION_UPDATED,
       direction: 'server-to-client',
       summary: 'The transaction’s current state',
-      description: 'Sent on subscribe and on every change of a subscribed transaction. The phone number is masked.',
+      description:
+        'Sent on subscribe and on every change of a subscribed transaction. The phone number is masked.',
       payload: clientTransactionSchema,
     },
     {
@@ -50,7 +58,8 @@ export const realtimeApi: ApiSection = {
       namespace: PROJECT_NAMESPACE,
       direction: 'server-to-client',
       summary: 'A payment started or changed',
-      description: 'Every payment of the project in this mode: on creation, on Daraja’s answer to the push and on every change. The merchant view.',
+      description:
+        'Every payment of the project in this mode: on creation, on Daraja’s answer to the push and on every change. The merchant view.',
       payload: streamTransaction,
     },
     {
@@ -58,7 +67,8 @@ export const realtimeApi: ApiSection = {
       namespace: PROJECT_NAMESPACE,
       direction: 'server-to-client',
       summary: 'An event was recorded',
-      description: 'Each outbox event once committed, with the exact body its webhook deliveries carry (the CLI forwards it to a local URL).',
+      description:
+        'Each outbox event once committed, with the exact body its webhook deliveries carry (the CLI forwards it to a local URL).',
       payload: streamEvent,
     },
     {
@@ -66,7 +76,8 @@ export const realtimeApi: ApiSection = {
       namespace: PROJECT_NAMESPACE,
       direction: 'server-to-client',
       summary: 'An M-Pesa callback arrived',
-      description: 'A callback for one of the project’s payments, what it did, and callbacks refused because their source is not on the allowlist.',
+      description:
+        'A callback for one of the project’s payments, what it did, and callbacks refused because their source is not on the allowlist.',
       payload: streamCallback,
     },
   ],

@@ -8,7 +8,10 @@ const CLIENT_SECRET = 'the clientSecret from initiate (at most 128 characters)';
 
 export const subscribeRequest = z
   .object({
-    transactionId: text(TRANSACTION_ID).min(1, expecting(TRANSACTION_ID)).max(64, expecting(TRANSACTION_ID)).meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+    transactionId: text(TRANSACTION_ID)
+      .min(1, expecting(TRANSACTION_ID))
+      .max(64, expecting(TRANSACTION_ID))
+      .meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
     clientSecret: text(CLIENT_SECRET)
       .min(1, expecting(CLIENT_SECRET))
       .max(128, expecting(CLIENT_SECRET))
@@ -16,9 +19,10 @@ export const subscribeRequest = z
   })
   .meta({ id: 'SubscribeRequest', description: "Payload of the client's `subscribe` event." });
 
-export const unsubscribeRequest = z
-  .object({ transactionId: text(TRANSACTION_ID) })
-  .meta({ id: 'UnsubscribeRequest', description: "Payload of the client's `unsubscribe` event: leaves the transaction's room." });
+export const unsubscribeRequest = z.object({ transactionId: text(TRANSACTION_ID) }).meta({
+  id: 'UnsubscribeRequest',
+  description: "Payload of the client's `unsubscribe` event: leaves the transaction's room.",
+});
 
 export const subscribeAck = z
   .union([
@@ -32,7 +36,10 @@ export const subscribeAck = z
       error: z.object({
         code: z.literal('rate_limited'),
         message: z.string(),
-        retryAfterSeconds: z.number().int().meta({ description: 'Seconds until this socket and address may try again.' }),
+        retryAfterSeconds: z
+          .number()
+          .int()
+          .meta({ description: 'Seconds until this socket and address may try again.' }),
       }),
     }),
   ])

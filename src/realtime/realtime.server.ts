@@ -31,11 +31,23 @@ interface Deps {
   adapter: RealtimeAdapter;
 }
 
-const REFUSED = { ok: false, error: { code: 'subscription_refused', message: 'Unknown transaction or wrong client secret' } } as const;
+const REFUSED = {
+  ok: false,
+  error: { code: 'subscription_refused', message: 'Unknown transaction or wrong client secret' },
+} as const;
 
 export type Realtime = Awaited<ReturnType<typeof attachRealtime>>;
 
-export async function attachRealtime({ httpServer, corsOrigins, db, secrets, events, logger, guard, adapter }: Deps) {
+export async function attachRealtime({
+  httpServer,
+  corsOrigins,
+  db,
+  secrets,
+  events,
+  logger,
+  guard,
+  adapter,
+}: Deps) {
   const io = new Server(httpServer, {
     cors: { origin: corsOrigins.includes('*') ? '*' : [...corsOrigins] },
     serveClient: false,
@@ -46,7 +58,14 @@ export async function attachRealtime({ httpServer, corsOrigins, db, secrets, eve
     const subscribe = async (payload: unknown, reply: Ack) => {
       const retryAfterSeconds = await guard.blockedFor(socket);
       if (retryAfterSeconds) {
-        reply({ ok: false, error: { code: 'rate_limited', message: `Too many refused subscriptions; try again in ${retryAfterSeconds} s`, retryAfterSeconds } });
+        reply({
+          ok: false,
+          error: {
+            code: 'rate_limited',
+            message: `Too many refused subscriptions; try again in ${retryAfterSeconds} s`,
+            retryAfterSeconds,
+          },
+        });
         return;
       }
       const parsed = subscribeRequest.safeParse(payload);

@@ -14,16 +14,25 @@ export interface SubscribeGuard {
   failed(socket: Socket): Promise<void>;
 }
 
-export function createSubscribeGuard(failures: Pick<FailureLimits, 'subscribeBySocket' | 'subscribeBySource'>, trustProxy: Config['trustProxy']): SubscribeGuard {
+export function createSubscribeGuard(
+  failures: Pick<FailureLimits, 'subscribeBySocket' | 'subscribeBySource'>,
+  trustProxy: Config['trustProxy'],
+): SubscribeGuard {
   const addressOf = socketSource(trustProxy);
   const sourceOf = (socket: Socket) => sourceKey(addressOf(socket.request));
   return {
     async blockedFor(socket) {
-      const [bySocket, bySource] = await Promise.all([failures.subscribeBySocket.blockedFor(socket.id), failures.subscribeBySource.blockedFor(sourceOf(socket))]);
+      const [bySocket, bySource] = await Promise.all([
+        failures.subscribeBySocket.blockedFor(socket.id),
+        failures.subscribeBySource.blockedFor(sourceOf(socket)),
+      ]);
       return Math.max(bySocket, bySource);
     },
     async failed(socket) {
-      await Promise.all([failures.subscribeBySocket.fail(socket.id), failures.subscribeBySource.fail(sourceOf(socket))]);
+      await Promise.all([
+        failures.subscribeBySocket.fail(socket.id),
+        failures.subscribeBySource.fail(sourceOf(socket)),
+      ]);
     },
   };
 }

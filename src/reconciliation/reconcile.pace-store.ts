@@ -9,7 +9,8 @@ import type { PaceStore } from './reconcile.pacer';
 /** Now on the database's clock, as our timestamp columns hold it (UTC, without a zone). */
 const NOW = sql<Date>`(now() AT TIME ZONE 'UTC')`;
 const millis = (ms: number) => sql<string>`make_interval(secs => ${ms / 1000})`;
-const msUntil = (column: string) => sql<number>`(EXTRACT(EPOCH FROM (${sql.ref(column)} - ${NOW})) * 1000)::float8`;
+const msUntil = (column: string) =>
+  sql<number>`(EXTRACT(EPOCH FROM (${sql.ref(column)} - ${NOW})) * 1000)::float8`;
 
 export function postgresPaceStore(db: Database): PaceStore {
   if (db.engine !== 'postgres') throw new Error('the shared query pace needs PostgreSQL');
@@ -22,9 +23,15 @@ export function postgresPaceStore(db: Database): PaceStore {
           .insertInto('QueryPace')
           .values({ appKey, nextSlotAt: sql<Date>`${NOW} + ${interval}`, pausedUntil: NOW })
           .onConflict((oc) =>
-            oc.column('appKey').doUpdateSet({ nextSlotAt: sql<Date>`GREATEST(${NOW}, "QueryPace"."nextSlotAt", "QueryPace"."pausedUntil") + ${interval}` }),
+            oc.column('appKey').doUpdateSet({
+              nextSlotAt: sql<Date>`GREATEST(${NOW}, "QueryPace"."nextSlotAt", "QueryPace"."pausedUntil") + ${interval}`,
+            }),
           )
-          .returning(sql<number>`(EXTRACT(EPOCH FROM ("QueryPace"."nextSlotAt" - ${interval} - ${NOW})) * 1000)::float8`.as('waitMs')),
+          .returning(
+            sql<number>`(EXTRACT(EPOCH FROM ("QueryPace"."nextSlotAt" - ${interval} - ${NOW})) * 1000)::float8`.as(
+              'waitMs',
+            ),
+          ),
       );
       return Math.max(0, row?.waitMs ?? 0);
     },
@@ -34,11 +41,20 @@ export function postgresPaceStore(db: Database): PaceStore {
         db.qb
           .insertInto('QueryPace')
           .values({ appKey, nextSlotAt: NOW, pausedUntil: until })
-          .onConflict((oc) => oc.column('appKey').doUpdateSet({ pausedUntil: sql<Date>`GREATEST("QueryPace"."pausedUntil", ${until})` })),
+          .onConflict((oc) =>
+            oc
+              .column('appKey')
+              .doUpdateSet({ pausedUntil: sql<Date>`GREATEST("QueryPace"."pausedUntil", ${until})` }),
+          ),
       );
     },
     async pausedFor(appKey) {
-      const row = await db.first(db.qb.selectFrom('QueryPace').select(msUntil('pausedUntil').as('pausedMs')).where('appKey', '=', appKey));
+      const row = await db.first(
+        db.qb
+          .selectFrom('QueryPace')
+          .select(msUntil('pausedUntil').as('pausedMs'))
+          .where('appKey', '=', appKey),
+      );
       return Math.max(0, row?.pausedMs ?? 0);
     },
   };

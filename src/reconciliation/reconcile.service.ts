@@ -10,7 +10,11 @@ import type { AccountsService } from '../accounts/account.service';
 import type { ReconcileMetrics } from '../metrics/metrics';
 import { appKeyOf, type DarajaApps } from '../mpesa/mpesa.apps';
 import type { Scope } from '../projects/project.modes';
-import { findProjectTransaction, findTransaction, scheduleReconciliation } from '../transactions/transaction.repository';
+import {
+  findProjectTransaction,
+  findTransaction,
+  scheduleReconciliation,
+} from '../transactions/transaction.repository';
 import type { SettlePayment, Settlement } from '../transactions/transaction.settle';
 import { interpretResultCode } from '../transactions/transaction.states';
 import type { TransactionRow } from '../transactions/transaction.view';
@@ -40,14 +44,27 @@ interface Deps {
 
 export type Reconciler = ReturnType<typeof createReconciler>;
 
-export function createReconciler({ db, settlePayment, accounts, apps, pacer, config, logger, metrics }: Deps) {
+export function createReconciler({
+  db,
+  settlePayment,
+  accounts,
+  apps,
+  pacer,
+  config,
+  logger,
+  metrics,
+}: Deps) {
   const baseMs = Math.min(MAX_BASE_MS, config.afterMs);
   const leaseMs = () => Math.max(30_000, config.afterMs);
 
   async function settle(id: string, settlement: Settlement): Promise<ReconcileOutcome> {
     const result = await settlePayment({ transactionId: id, settlement });
     if (!result.claimed || result.label !== 'applied') return 'already_final';
-    logger.info('payment reconciled', { transactionId: id, status: result.row!.status, source: settlement.source });
+    logger.info('payment reconciled', {
+      transactionId: id,
+      status: result.row!.status,
+      source: settlement.source,
+    });
     return settlement.to === 'expired' ? 'expired' : 'settled';
   }
 
@@ -67,7 +84,10 @@ export function createReconciler({ db, settlePayment, accounts, apps, pacer, con
     const appKey = appKeyOf(account);
     await pacer.take(appKey);
     try {
-      const answer = await client.stkQuery({ shortcode: row.shortcode, passkey: account.passkey }, checkoutRequestId);
+      const answer = await client.stkQuery(
+        { shortcode: row.shortcode, passkey: account.passkey },
+        checkoutRequestId,
+      );
       metrics?.answered(answer.kind === 'final' ? 'final' : answer.reason);
       return answer;
     } catch (error) {
@@ -114,12 +134,21 @@ export function createReconciler({ db, settlePayment, accounts, apps, pacer, con
     if (Date.now() >= deadline) return expire(row);
     const attempts = row.queryAttempts + 1;
     const delay = Math.min(baseMs * 2 ** (attempts - 1), baseMs * MAX_BACKOFF_FACTOR);
-    await scheduleReconciliation(db, row.id, lease, new Date(Math.min(Date.now() + delay, deadline)), attempts);
+    await scheduleReconciliation(
+      db,
+      row.id,
+      lease,
+      new Date(Math.min(Date.now() + delay, deadline)),
+      attempts,
+    );
     return answer.reason;
   }
 
   /** The merchant's "check now" (POST /api/v1/transactions/:id/reconcile). */
-  async function reconcileNow(scope: Scope, id: string): Promise<{ row: TransactionRow; outcome: ReconcileOutcome }> {
+  async function reconcileNow(
+    scope: Scope,
+    id: string,
+  ): Promise<{ row: TransactionRow; outcome: ReconcileOutcome }> {
     const row = await findProjectTransaction(db, scope, id);
     if (!row) throw new AppError('transaction_not_found', `No transaction ${id} in this project`);
     const outcome = await reconcile(row);

@@ -29,7 +29,8 @@ export function createReconcileWorker({ db, reconciler, pacer, config, logger }:
     for (const row of due) {
       if (stopped) return;
       await reconciler.reconcile(row).catch((error: unknown) => {
-        if (!(error instanceof PacerStopped)) logger.error('reconciliation failed', { transactionId: row.id, error });
+        if (!(error instanceof PacerStopped))
+          logger.error('reconciliation failed', { transactionId: row.id, error });
       });
     }
   }

@@ -19,13 +19,20 @@ export interface ServiceSecrets {
 }
 
 export function loadServiceSecrets(config: Config): ServiceSecrets {
-  const keyringOf = (newestHex: string) => createKeyring(Buffer.from(newestHex, 'hex'), config.previousMasterKeysHex.map((hex) => Buffer.from(hex, 'hex')));
+  const keyringOf = (newestHex: string) =>
+    createKeyring(
+      Buffer.from(newestHex, 'hex'),
+      config.previousMasterKeysHex.map((hex) => Buffer.from(hex, 'hex')),
+    );
   if (config.masterKeyHex && config.adminToken) {
     return { keyring: keyringOf(config.masterKeyHex), adminToken: config.adminToken };
   }
   // config.ts guarantees both are present outside simulator mode.
-  const masterKeyHex = config.masterKeyHex ?? readOrCreate(config.dataDir, 'master.key', () => randomBytes(32).toString('hex'));
-  const adminToken = config.adminToken ?? readOrCreate(config.dataDir, ADMIN_TOKEN_FILE, () => `adm_${randomBytes(24).toString('base64url')}`);
+  const masterKeyHex =
+    config.masterKeyHex ?? readOrCreate(config.dataDir, 'master.key', () => randomBytes(32).toString('hex'));
+  const adminToken =
+    config.adminToken ??
+    readOrCreate(config.dataDir, ADMIN_TOKEN_FILE, () => `adm_${randomBytes(24).toString('base64url')}`);
   return { keyring: keyringOf(masterKeyHex), adminToken, generatedIn: path.resolve(config.dataDir) };
 }
 

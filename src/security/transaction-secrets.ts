@@ -32,7 +32,8 @@ export function createTransactionSecrets(keyring: Keyring): TransactionSecrets {
   return {
     clientSecret: (id) => `${CLIENT_SECRET_PREFIX}${keyring.newest.id}.${clientTag(keyring.newest, id)}`,
     isClientSecret: (id, candidate) =>
-      candidate.startsWith(CLIENT_SECRET_PREFIX) && matches(candidate.slice(CLIENT_SECRET_PREFIX.length), (key) => clientTag(key, id)),
+      candidate.startsWith(CLIENT_SECRET_PREFIX) &&
+      matches(candidate.slice(CLIENT_SECRET_PREFIX.length), (key) => clientTag(key, id)),
     callbackToken: (id) => `${keyring.newest.id}.${callbackTag(keyring.newest, id)}`,
     isCallbackToken: (id, candidate) => matches(candidate, (key) => callbackTag(key, id)),
   };

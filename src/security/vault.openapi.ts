@@ -23,7 +23,9 @@ export const vaultApi: ApiSection = {
       tag: TAG,
       summary: 'Which master keys seal the stored secrets',
       auth: 'admin',
-      responses: { 200: { description: 'The newest key id and the secrets per key.', schema: vaultReportSchema } },
+      responses: {
+        200: { description: 'The newest key id and the secrets per key.', schema: vaultReportSchema },
+      },
     },
     {
       method: 'post',
@@ -31,9 +33,12 @@ export const vaultApi: ApiSection = {
       operationId: 'reencryptVault',
       tag: TAG,
       summary: 'Re-seal every secret with the newest master key',
-      description: 'Idempotent: values already sealed with the newest key are left alone. The service also does this at start when `MASTER_KEY_PREVIOUS` is set.',
+      description:
+        'Idempotent: values already sealed with the newest key are left alone. The service also does this at start when `MASTER_KEY_PREVIOUS` is set.',
       auth: 'admin',
-      responses: { 200: { description: 'What was re-sealed, and the keys still in use.', schema: vaultReencryptSchema } },
+      responses: {
+        200: { description: 'What was re-sealed, and the keys still in use.', schema: vaultReencryptSchema },
+      },
     },
   ],
 };

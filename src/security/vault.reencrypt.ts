@@ -21,21 +21,39 @@ interface SealedValue {
 async function sealedValues(db: Database): Promise<SealedValue[]> {
   const { qb } = db;
   const values: SealedValue[] = [];
-  for (const key of await db.all(qb.selectFrom('ApiKey').select(['id', 'projectId', 'mode', 'secretKeyEnc']))) {
+  for (const key of await db.all(
+    qb.selectFrom('ApiKey').select(['id', 'projectId', 'mode', 'secretKeyEnc']),
+  )) {
     values.push({
       where: 'ApiKey.secretKeyEnc',
       sealed: key.secretKeyEnc,
       sealedFor: apiKeySealedFor(key.projectId, key.mode as Mode),
-      replace: (from, to) => db.run(qb.updateTable('ApiKey').set({ secretKeyEnc: to }).where('id', '=', key.id).where('secretKeyEnc', '=', from)),
+      replace: (from, to) =>
+        db.run(
+          qb
+            .updateTable('ApiKey')
+            .set({ secretKeyEnc: to })
+            .where('id', '=', key.id)
+            .where('secretKeyEnc', '=', from),
+        ),
     });
   }
-  for (const endpoint of await db.all(qb.selectFrom('WebhookEndpoint').select(['id', 'projectId', 'secretEnc', 'previousSecretEnc']))) {
+  for (const endpoint of await db.all(
+    qb.selectFrom('WebhookEndpoint').select(['id', 'projectId', 'secretEnc', 'previousSecretEnc']),
+  )) {
     const sealedFor = webhookSecretSealedFor(endpoint.projectId, endpoint.id);
     values.push({
       where: 'WebhookEndpoint.secretEnc',
       sealed: endpoint.secretEnc,
       sealedFor,
-      replace: (from, to) => db.run(qb.updateTable('WebhookEndpoint').set({ secretEnc: to }).where('id', '=', endpoint.id).where('secretEnc', '=', from)),
+      replace: (from, to) =>
+        db.run(
+          qb
+            .updateTable('WebhookEndpoint')
+            .set({ secretEnc: to })
+            .where('id', '=', endpoint.id)
+            .where('secretEnc', '=', from),
+        ),
     });
     if (endpoint.previousSecretEnc) {
       values.push({
@@ -43,11 +61,28 @@ async function sealedValues(db: Database): Promise<SealedValue[]> {
         sealed: endpoint.previousSecretEnc,
         sealedFor,
         replace: (from, to) =>
-          db.run(qb.updateTable('WebhookEndpoint').set({ previousSecretEnc: to }).where('id', '=', endpoint.id).where('previousSecretEnc', '=', from)),
+          db.run(
+            qb
+              .updateTable('WebhookEndpoint')
+              .set({ previousSecretEnc: to })
+              .where('id', '=', endpoint.id)
+              .where('previousSecretEnc', '=', from),
+          ),
       });
     }
   }
-  const accounts = await db.all(qb.selectFrom('MpesaAccount').select(['id', 'projectId', 'consumerKeyEnc', 'consumerSecretEnc', 'passkeyEnc', 'initiatorCredentialEnc']));
+  const accounts = await db.all(
+    qb
+      .selectFrom('MpesaAccount')
+      .select([
+        'id',
+        'projectId',
+        'consumerKeyEnc',
+        'consumerSecretEnc',
+        'passkeyEnc',
+        'initiatorCredentialEnc',
+      ]),
+  );
   for (const account of accounts) {
     const fields = [
       ['consumerKeyEnc', 'consumer-key'],
@@ -62,7 +97,14 @@ async function sealedValues(db: Database): Promise<SealedValue[]> {
         where: `MpesaAccount.${column}`,
         sealed,
         sealedFor: accountSealedFor(account, purpose),
-        replace: (from, to) => db.run(qb.updateTable('MpesaAccount').set({ [column]: to }).where('id', '=', account.id).where(column, '=', from)),
+        replace: (from, to) =>
+          db.run(
+            qb
+              .updateTable('MpesaAccount')
+              .set({ [column]: to })
+              .where('id', '=', account.id)
+              .where(column, '=', from),
+          ),
       });
     }
   }
@@ -79,7 +121,8 @@ export interface VaultReport {
 /** Which keys the stored values are sealed with: when only the newest is left, older keys may go. */
 export async function vaultReport(db: Database, vault: Vault, newestKeyId: string): Promise<VaultReport> {
   const keysInUse: Record<string, number> = {};
-  for (const { sealed } of await sealedValues(db)) keysInUse[vault.keyIdOf(sealed)] = (keysInUse[vault.keyIdOf(sealed)] ?? 0) + 1;
+  for (const { sealed } of await sealedValues(db))
+    keysInUse[vault.keyIdOf(sealed)] = (keysInUse[vault.keyIdOf(sealed)] ?? 0) + 1;
   return { newestKeyId, keysInUse };
 }
 

@@ -5,7 +5,12 @@ import type { Database } from '../db/database';
 import { reencryptAll, vaultReport } from './vault.reencrypt';
 import type { Keyring, Vault } from './vault';
 
-export function createVaultRoutes(deps: { db: Database; vault: Vault; keyring: Keyring; adminAuth: RequestHandler }): Router {
+export function createVaultRoutes(deps: {
+  db: Database;
+  vault: Vault;
+  keyring: Keyring;
+  adminAuth: RequestHandler;
+}): Router {
   const router = Router();
   const report = () => vaultReport(deps.db, deps.vault, deps.keyring.newest.id);
   router.get('/', deps.adminAuth, async (_req, res) => {

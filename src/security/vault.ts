@@ -8,7 +8,15 @@
 // lists older ones (they still open). Each sealed value names the key that sealed it by its
 // key id, a short fingerprint, so opening never guesses; re-sealing (vault.reencrypt.ts) moves
 // everything onto the newest key, after which an old key can be dropped.
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -22,7 +30,13 @@ export type KeyPurpose = 'secret-box' | 'client-secret' | 'callback-token';
 export interface SealedFor {
   projectId: string;
   recordId: string;
-  purpose: 'api-secret-key' | 'webhook-secret' | 'consumer-key' | 'consumer-secret' | 'passkey' | 'initiator-credential';
+  purpose:
+    | 'api-secret-key'
+    | 'webhook-secret'
+    | 'consumer-key'
+    | 'consumer-secret'
+    | 'passkey'
+    | 'initiator-credential';
 }
 
 export interface MasterKey {
@@ -46,7 +60,11 @@ export function createKeyring(newest: Buffer, previous: readonly Buffer[] = []):
       id: createHash('sha256').update(key).digest('hex').slice(0, 8),
       derive(purpose) {
         let value = derived.get(purpose);
-        if (!value) derived.set(purpose, (value = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `mpesa-bridge:${purpose}`, 32))));
+        if (!value)
+          derived.set(
+            purpose,
+            (value = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `mpesa-bridge:${purpose}`, 32))),
+          );
         return value;
       },
     };
@@ -64,10 +82,13 @@ export interface Vault {
   keyIdOf(sealed: string): string;
 }
 
-const associatedData = ({ projectId, recordId, purpose }: SealedFor) => Buffer.from(`mpesa-bridge:${projectId}:${recordId}:${purpose}`);
+const associatedData = ({ projectId, recordId, purpose }: SealedFor) =>
+  Buffer.from(`mpesa-bridge:${projectId}:${recordId}:${purpose}`);
 
 function decrypt(key: Buffer, iv: string, body: string, tag: string, aad?: Buffer): string {
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), {
+    authTagLength: TAG_BYTES,
+  });
   if (aad) decipher.setAAD(aad);
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
@@ -81,14 +102,21 @@ export function createVault(keyring: Keyring): Vault {
       const cipher = createCipheriv('aes-256-gcm', key.derive('secret-box'), iv);
       cipher.setAAD(associatedData(sealedFor));
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return [FORMAT, key.id, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+      return [
+        FORMAT,
+        key.id,
+        iv.toString('base64url'),
+        body.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+      ].join('.');
     },
     open(sealed, sealedFor) {
       const parts = sealed.split('.');
       if (parts[0] === FORMAT && parts.length === 5) {
         const [, keyId, iv, body, tag] = parts as [string, string, string, string, string];
         const key = keyring.byId(keyId);
-        if (!key) throw new Error(`sealed by master key ${keyId}, which is not in MASTER_KEY or MASTER_KEY_PREVIOUS`);
+        if (!key)
+          throw new Error(`sealed by master key ${keyId}, which is not in MASTER_KEY or MASTER_KEY_PREVIOUS`);
         return decrypt(key.derive('secret-box'), iv, body, tag, associatedData(sealedFor));
       }
       if (parts[0] === LEGACY_FORMAT && parts.length === 4) {

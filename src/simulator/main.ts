@@ -79,7 +79,9 @@ async function runStandalone(): Promise<void> {
 if (require.main === module) {
   runStandalone().catch((error: unknown) => {
     // Config errors already name the variable; one line is all the newcomer needs.
-    console.error(`Daraja simulator failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `Daraja simulator failed to start: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(1);
   });
 }

@@ -50,7 +50,11 @@ export function buildStkCallback(payment: Payment): StkCallbackBody {
 }
 
 /** Delays, from acceptance, at which the callback is posted (none for a lost callback). */
-export function callbackDelaysFor(delivery: CallbackDelivery, callbackDelayMs: number, lateCallbackMs: number): number[] {
+export function callbackDelaysFor(
+  delivery: CallbackDelivery,
+  callbackDelayMs: number,
+  lateCallbackMs: number,
+): number[] {
   switch (delivery) {
     case 'once':
       return [callbackDelayMs];
@@ -83,7 +87,11 @@ export function createCallbackDispatcher(deps: { logger: Logger; onPost: () => v
 
   async function post(payment: Payment): Promise<void> {
     // Only the origin: callback URLs carry a secret token in their path.
-    const fields = { checkoutRequestId: payment.checkoutRequestId, resultCode: payment.result.resultCode, callbackOrigin: originOf(payment.callbackUrl) };
+    const fields = {
+      checkoutRequestId: payment.checkoutRequestId,
+      resultCode: payment.result.resultCode,
+      callbackOrigin: originOf(payment.callbackUrl),
+    };
     deps.onPost();
     try {
       const response = await fetch(payment.callbackUrl, {
@@ -95,9 +103,16 @@ export function createCallbackDispatcher(deps: { logger: Logger; onPost: () => v
       // Drain the body so the connection is released; its content is of no interest.
       await response.arrayBuffer();
       if (response.ok) logger.info('simulator callback delivered', { ...fields, status: response.status });
-      else logger.warn('simulator callback refused by receiver; Safaricom does not retry', { ...fields, status: response.status });
+      else
+        logger.warn('simulator callback refused by receiver; Safaricom does not retry', {
+          ...fields,
+          status: response.status,
+        });
     } catch (error) {
-      logger.warn('simulator callback not delivered; Safaricom does not retry', { ...fields, reason: describeFailure(error) });
+      logger.warn('simulator callback not delivered; Safaricom does not retry', {
+        ...fields,
+        reason: describeFailure(error),
+      });
     }
   }
 

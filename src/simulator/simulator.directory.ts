@@ -19,7 +19,8 @@ export function staticDirectory(
   merchants: Readonly<Record<string, SimulatorMerchant>>,
 ): SimulatorDirectory {
   return {
-    isApp: async (key, secret) => apps.some((app) => app.consumerKey === key && app.consumerSecret === secret),
+    isApp: async (key, secret) =>
+      apps.some((app) => app.consumerKey === key && app.consumerSecret === secret),
     merchant: async (shortcode) => (Object.hasOwn(merchants, shortcode) ? merchants[shortcode] : undefined),
   };
 }

@@ -29,7 +29,9 @@ function readBasicCredentials(header: string | undefined): Credentials {
   if (!match) return { scheme: 'other' };
   const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  return colon < 0 ? { scheme: 'basic', key: decoded, secret: '' } : { scheme: 'basic', key: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+  return colon < 0
+    ? { scheme: 'basic', key: decoded, secret: '' }
+    : { scheme: 'basic', key: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
 /** The bearer token of a request, or undefined when the header is missing or of another scheme. */
@@ -103,7 +105,10 @@ export function createHandlers(deps: SimulatorDeps) {
       queries: 0,
     };
     payments.add(payment);
-    dispatcher.schedule(payment, callbackDelaysFor(behaviour.delivery, options.callbackDelayMs, options.lateCallbackMs));
+    dispatcher.schedule(
+      payment,
+      callbackDelaysFor(behaviour.delivery, options.callbackDelayMs, options.lateCallbackMs),
+    );
     logger.info('simulator accepted STK push', {
       checkoutRequestId: payment.checkoutRequestId,
       phoneNumber: payment.phoneNumber,
@@ -128,9 +133,11 @@ export function createHandlers(deps: SimulatorDeps) {
     if (merchantError) return refuse(res, merchantError);
     const payment = payments.find(request.checkoutRequestId);
     // A payment made through another shortcode is not this merchant's to see.
-    if (!payment || payment.shortcode !== request.businessShortCode) return refuse(res, DARAJA_ERRORS.transactionDoesNotExist);
+    if (!payment || payment.shortcode !== request.businessShortCode)
+      return refuse(res, DARAJA_ERRORS.transactionDoesNotExist);
     payment.queries += 1;
-    if (payment.flakyQuery && payment.queries % 2 === 1) return refuse(res, DARAJA_ERRORS.transactionBeingProcessed);
+    if (payment.flakyQuery && payment.queries % 2 === 1)
+      return refuse(res, DARAJA_ERRORS.transactionBeingProcessed);
     res.json(queryAnswer(payment, Date.now()));
   }
 
@@ -139,7 +146,8 @@ export function createHandlers(deps: SimulatorDeps) {
 
 /** The callback result of a push whose PartyB does not fit its TransactionType, or undefined when it fits. */
 function misroutedResult(request: StkPushRequest, merchant: SimulatorMerchant): PaymentResult | undefined {
-  if (request.transactionType === 'CustomerBuyGoodsOnline') return merchant.tills.includes(request.partyB) ? undefined : PAYMENT_RESULTS.operatorDoesNotExist;
+  if (request.transactionType === 'CustomerBuyGoodsOnline')
+    return merchant.tills.includes(request.partyB) ? undefined : PAYMENT_RESULTS.operatorDoesNotExist;
   return request.partyB === request.businessShortCode ? undefined : PAYMENT_RESULTS.notPermitted;
 }
 

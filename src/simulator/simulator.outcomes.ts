@@ -61,19 +61,51 @@ export interface SimulatedOutcome {
 export const DUPLICATE_CALLBACK_GAP_MS = 100;
 
 export const PAYMENT_RESULTS = {
-  success: { resultCode: 0, callbackDesc: 'The service request is processed successfully.', queryDesc: 'The service request is processed successfully.' },
+  success: {
+    resultCode: 0,
+    callbackDesc: 'The service request is processed successfully.',
+    queryDesc: 'The service request is processed successfully.',
+  },
   // The 2026 query wording differs in case and punctuation from the callback's (docs/daraja.md §3).
-  cancelled: { resultCode: 1032, callbackDesc: 'Request cancelled by user', queryDesc: 'Request Cancelled by user.' },
-  insufficientBalance: { resultCode: 1, callbackDesc: 'The balance is insufficient for the transaction.', queryDesc: 'The balance is insufficient for the transaction.' },
+  cancelled: {
+    resultCode: 1032,
+    callbackDesc: 'Request cancelled by user',
+    queryDesc: 'Request Cancelled by user.',
+  },
+  insufficientBalance: {
+    resultCode: 1,
+    callbackDesc: 'The balance is insufficient for the transaction.',
+    queryDesc: 'The balance is insufficient for the transaction.',
+  },
   // Same payment, two texts: callback "No response from user.", query "DS timeout ..." (NKAP 2026).
-  noResponse: { resultCode: 1037, callbackDesc: 'No response from user.', queryDesc: 'DS timeout user cannot be reached' },
-  wrongPin: { resultCode: 2001, callbackDesc: 'The initiator information is invalid.', queryDesc: 'The initiator information is invalid.' },
+  noResponse: {
+    resultCode: 1037,
+    callbackDesc: 'No response from user.',
+    queryDesc: 'DS timeout user cannot be reached',
+  },
+  wrongPin: {
+    resultCode: 2001,
+    callbackDesc: 'The initiator information is invalid.',
+    queryDesc: 'The initiator information is invalid.',
+  },
   // A till paid as a PayBill, or a PayBill as a till (docs/daraja.md §2, §3).
-  operatorDoesNotExist: { resultCode: 'SFC_IC0003', callbackDesc: 'The operator does not exist.', queryDesc: 'The operator does not exist.' },
-  notPermitted: { resultCode: 2028, callbackDesc: 'The request is not permitted according to product assignment', queryDesc: 'The request is not permitted according to product assignment' },
+  operatorDoesNotExist: {
+    resultCode: 'SFC_IC0003',
+    callbackDesc: 'The operator does not exist.',
+    queryDesc: 'The operator does not exist.',
+  },
+  notPermitted: {
+    resultCode: 2028,
+    callbackDesc: 'The request is not permitted according to product assignment',
+    queryDesc: 'The request is not permitted according to product assignment',
+  },
 } as const satisfies Record<string, PaymentResult>;
 
-const completes = (result: PaymentResult, delivery: CallbackDelivery = 'once', callbackAmountDelta = 0): CompletionBehaviour => ({
+const completes = (
+  result: PaymentResult,
+  delivery: CallbackDelivery = 'once',
+  callbackAmountDelta = 0,
+): CompletionBehaviour => ({
   kind: 'complete',
   result,
   delivery,
@@ -92,39 +124,96 @@ export const DEFAULT_OUTCOME: SimulatedOutcome = {
 };
 
 export const SIMULATED_OUTCOMES: readonly SimulatedOutcome[] = [
-  { name: 'cancelled', phoneNumber: '254700000001', summary: 'Callback ResultCode 1032 "Request cancelled by user"', behaviour: completes(PAYMENT_RESULTS.cancelled) },
-  { name: 'insufficient-funds', phoneNumber: '254700000002', summary: 'Callback ResultCode 1 "The balance is insufficient for the transaction."', behaviour: completes(PAYMENT_RESULTS.insufficientBalance) },
-  { name: 'unreachable', phoneNumber: '254700000003', summary: 'Callback ResultCode 1037 "No response from user." (query says "DS timeout user cannot be reached")', behaviour: completes(PAYMENT_RESULTS.noResponse) },
-  { name: 'wrong-pin', phoneNumber: '254700000004', summary: 'Callback ResultCode 2001 "The initiator information is invalid." (wrong PIN)', behaviour: completes(PAYMENT_RESULTS.wrongPin) },
-  { name: 'no-callback', phoneNumber: '254700000005', summary: 'Payment succeeds but NO callback is ever posted; STK Query answers ResultCode "0" after callbackDelayMs', behaviour: completes(PAYMENT_RESULTS.success, 'none') },
-  { name: 'duplicate-callback', phoneNumber: '254700000006', summary: `Success callback posted twice, the second ${DUPLICATE_CALLBACK_GAP_MS} ms after the first`, behaviour: completes(PAYMENT_RESULTS.success, 'twice') },
-  { name: 'late-callback', phoneNumber: '254700000007', summary: 'Success callback posted after lateCallbackMs; STK Query already answers "0" after callbackDelayMs', behaviour: completes(PAYMENT_RESULTS.success, 'late') },
+  {
+    name: 'cancelled',
+    phoneNumber: '254700000001',
+    summary: 'Callback ResultCode 1032 "Request cancelled by user"',
+    behaviour: completes(PAYMENT_RESULTS.cancelled),
+  },
+  {
+    name: 'insufficient-funds',
+    phoneNumber: '254700000002',
+    summary: 'Callback ResultCode 1 "The balance is insufficient for the transaction."',
+    behaviour: completes(PAYMENT_RESULTS.insufficientBalance),
+  },
+  {
+    name: 'unreachable',
+    phoneNumber: '254700000003',
+    summary:
+      'Callback ResultCode 1037 "No response from user." (query says "DS timeout user cannot be reached")',
+    behaviour: completes(PAYMENT_RESULTS.noResponse),
+  },
+  {
+    name: 'wrong-pin',
+    phoneNumber: '254700000004',
+    summary: 'Callback ResultCode 2001 "The initiator information is invalid." (wrong PIN)',
+    behaviour: completes(PAYMENT_RESULTS.wrongPin),
+  },
+  {
+    name: 'no-callback',
+    phoneNumber: '254700000005',
+    summary:
+      'Payment succeeds but NO callback is ever posted; STK Query answers ResultCode "0" after callbackDelayMs',
+    behaviour: completes(PAYMENT_RESULTS.success, 'none'),
+  },
+  {
+    name: 'duplicate-callback',
+    phoneNumber: '254700000006',
+    summary: `Success callback posted twice, the second ${DUPLICATE_CALLBACK_GAP_MS} ms after the first`,
+    behaviour: completes(PAYMENT_RESULTS.success, 'twice'),
+  },
+  {
+    name: 'late-callback',
+    phoneNumber: '254700000007',
+    summary:
+      'Success callback posted after lateCallbackMs; STK Query already answers "0" after callbackDelayMs',
+    behaviour: completes(PAYMENT_RESULTS.success, 'late'),
+  },
   {
     name: 'subscriber-locked',
     phoneNumber: '254700000008',
     summary: 'Push refused: HTTP 500 500.001.1001 "Unable to lock subscriber, ..."',
     behaviour: {
       kind: 'refuse',
-      error: { httpStatus: 500, errorCode: '500.001.1001', errorMessage: 'Unable to lock subscriber, a transaction is already in process for the current subscriber' },
+      error: {
+        httpStatus: 500,
+        errorCode: '500.001.1001',
+        errorMessage:
+          'Unable to lock subscriber, a transaction is already in process for the current subscriber',
+      },
     },
   },
   {
     name: 'spike-arrest',
     phoneNumber: '254700000009',
     summary: 'Push refused: HTTP 500 500.003.02 "Error Occurred: Spike Arrest Violation"',
-    behaviour: { kind: 'refuse', error: { httpStatus: 500, errorCode: '500.003.02', errorMessage: 'Error Occurred: Spike Arrest Violation' } },
+    behaviour: {
+      kind: 'refuse',
+      error: {
+        httpStatus: 500,
+        errorCode: '500.003.02',
+        errorMessage: 'Error Occurred: Spike Arrest Violation',
+      },
+    },
   },
   {
     name: 'token-expiry',
     phoneNumber: '254700000010',
-    summary: 'Token expires mid-flight: the push revokes its token and answers 404 404.001.03; a push with a token issued afterwards succeeds',
+    summary:
+      'Token expires mid-flight: the push revokes its token and answers 404 404.001.03; a push with a token issued afterwards succeeds',
     behaviour: { kind: 'expireToken' },
   },
-  { name: 'amount-mismatch', phoneNumber: '254700000011', summary: 'Success, but the callback Amount is the requested Amount + 1 (amount mismatch)', behaviour: completes(PAYMENT_RESULTS.success, 'once', 1) },
+  {
+    name: 'amount-mismatch',
+    phoneNumber: '254700000011',
+    summary: 'Success, but the callback Amount is the requested Amount + 1 (amount mismatch)',
+    behaviour: completes(PAYMENT_RESULTS.success, 'once', 1),
+  },
   {
     name: 'cancelled-no-callback',
     phoneNumber: '254700000012',
-    summary: 'Cancelled (1032) but NO callback; every other STK Query answers HTTP 500 500.001.1001 "The transaction is being processed"',
+    summary:
+      'Cancelled (1032) but NO callback; every other STK Query answers HTTP 500 500.001.1001 "The transaction is being processed"',
     behaviour: { ...completes(PAYMENT_RESULTS.cancelled, 'none'), flakyQuery: true },
   },
 ];

@@ -17,7 +17,13 @@ export const DARAJA_PATHS = {
 export const STATS_PATH = '/__simulator/stats';
 
 function isBodyParserError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'type' in error && typeof error.type === 'string' && 'status' in error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'type' in error &&
+    typeof error.type === 'string' &&
+    'status' in error
+  );
 }
 
 export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
@@ -34,7 +40,8 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
 
   const requireToken: RequestHandler = (req, res, next) => {
     const token = readBearerToken(req);
-    if (token === undefined || !tokens.isValid(token)) return handlers.refuse(res, DARAJA_ERRORS.invalidAccessToken);
+    if (token === undefined || !tokens.isValid(token))
+      return handlers.refuse(res, DARAJA_ERRORS.invalidAccessToken);
     next();
   };
 
@@ -47,19 +54,35 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
 
   const requireObjectBody: RequestHandler = (req, res, next) => {
     const body: unknown = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return handlers.refuse(res, DARAJA_ERRORS.invalidRequestPayload);
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return handlers.refuse(res, DARAJA_ERRORS.invalidRequestPayload);
     next();
   };
 
-  const darajaJson = [requireToken, requireJsonContentType, express.json({ limit: BODY_LIMIT }), requireObjectBody];
-  const methodNotAllowed: RequestHandler = (_req, res) => handlers.refuse(res, DARAJA_ERRORS.methodNotAllowed);
+  const darajaJson = [
+    requireToken,
+    requireJsonContentType,
+    express.json({ limit: BODY_LIMIT }),
+    requireObjectBody,
+  ];
+  const methodNotAllowed: RequestHandler = (_req, res) =>
+    handlers.refuse(res, DARAJA_ERRORS.methodNotAllowed);
 
   router.route(DARAJA_PATHS.oauth).get(count('oauthCalls'), handlers.generateToken).all(methodNotAllowed);
-  router.route(DARAJA_PATHS.stkPush).post(count('stkPushes'), ...darajaJson, handlers.processStkPush).all(methodNotAllowed);
-  router.route(DARAJA_PATHS.stkQuery).post(count('stkQueries'), ...darajaJson, handlers.queryStkPush).all(methodNotAllowed);
-  router.route(STATS_PATH).get((_req, res) => {
-    res.json({ ...stats });
-  }).all(methodNotAllowed);
+  router
+    .route(DARAJA_PATHS.stkPush)
+    .post(count('stkPushes'), ...darajaJson, handlers.processStkPush)
+    .all(methodNotAllowed);
+  router
+    .route(DARAJA_PATHS.stkQuery)
+    .post(count('stkQueries'), ...darajaJson, handlers.queryStkPush)
+    .all(methodNotAllowed);
+  router
+    .route(STATS_PATH)
+    .get((_req, res) => {
+      res.json({ ...stats });
+    })
+    .all(methodNotAllowed);
 
   router.use((_req: Request, res: Response) => handlers.refuse(res, DARAJA_ERRORS.resourceNotFound));
 

@@ -45,7 +45,9 @@ export interface Simulator {
 /** The Daraja app and merchant of MPESA_* (the deployment's own account). */
 export function configuredDirectory(config: Config): SimulatorDirectory {
   const { consumerKey, consumerSecret, shortcode, passkey, tillNumber } = config.mpesa;
-  return staticDirectory([{ consumerKey, consumerSecret }], { [shortcode]: { passkey, tills: tillNumber ? [tillNumber] : [] } });
+  return staticDirectory([{ consumerKey, consumerSecret }], {
+    [shortcode]: { passkey, tills: tillNumber ? [tillNumber] : [] },
+  });
 }
 
 /** The simulator that accepts exactly the Daraja credentials the service is configured with. */
@@ -60,7 +62,13 @@ export function simulatorOptionsFrom(config: Config, logger: Logger): SimulatorO
 }
 
 export function createSimulator(options: SimulatorOptions): Simulator {
-  const stats: SimulatorStats = { oauthCalls: 0, stkPushes: 0, stkQueries: 0, stkQueryPeakPerSecond: 0, callbacksSent: 0 };
+  const stats: SimulatorStats = {
+    oauthCalls: 0,
+    stkPushes: 0,
+    stkQueries: 0,
+    stkQueryPeakPerSecond: 0,
+    callbacksSent: 0,
+  };
   const dispatcher = createCallbackDispatcher({
     logger: options.logger,
     onPost: () => {

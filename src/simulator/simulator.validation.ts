@@ -56,7 +56,14 @@ function readTimestamp(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(value);
   if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   // Date.UTC rolls 31 Feb over into March; a round trip catches every impossible date.
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   const roundTrips =
@@ -101,7 +108,8 @@ export function validateStkPush(body: Record<string, unknown>): Checked<StkPushR
   const timestamp = readTimestamp(body.Timestamp);
   if (timestamp === undefined) return invalid('Timestamp');
   const transactionType = body.TransactionType;
-  if (typeof transactionType !== 'string' || !TRANSACTION_TYPES.includes(transactionType)) return invalid('TransactionType');
+  if (typeof transactionType !== 'string' || !TRANSACTION_TYPES.includes(transactionType))
+    return invalid('TransactionType');
   const amount = readAmount(body.Amount);
   if (amount === undefined) return invalid('Amount');
   const partyA = readMsisdn(body.PartyA);
@@ -158,6 +166,7 @@ export function checkMerchant(
   request: { businessShortCode: string; password: string; timestamp: string },
 ): DarajaError | undefined {
   if (merchant === undefined) return DARAJA_ERRORS.merchantDoesNotExist;
-  if (request.password !== buildPassword(request.businessShortCode, merchant.passkey, request.timestamp)) return DARAJA_ERRORS.wrongCredentials;
+  if (request.password !== buildPassword(request.businessShortCode, merchant.passkey, request.timestamp))
+    return DARAJA_ERRORS.wrongCredentials;
   return undefined;
 }

@@ -49,7 +49,11 @@ export interface PaymentGroup {
  * Every payment of the window counted once, grouped by what the overview splits on (status,
  * Daraja's ResultCode, who settled it): one scan of the window, however many numbers are shown.
  */
-export async function paymentGroups(q: Queryable, scope: Scope, window: StatsWindow): Promise<PaymentGroup[]> {
+export async function paymentGroups(
+  q: Queryable,
+  scope: Scope,
+  window: StatsWindow,
+): Promise<PaymentGroup[]> {
   const rows = await q.all(
     inWindow(q, scope, window)
       .select((eb) => [
@@ -96,5 +100,8 @@ export async function webhookHealth(q: Queryable, scope: Scope, window: StatsWin
       .where('WebhookDelivery.createdAt', '<=', window.to)
       .groupBy('WebhookDelivery.status'),
   );
-  return { endpoints, deliveries: deliveries.map((row) => ({ status: row.status, count: Number(row.count) })) };
+  return {
+    endpoints,
+    deliveries: deliveries.map((row) => ({ status: row.status, count: Number(row.count) })),
+  };
 }

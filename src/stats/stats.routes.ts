@@ -13,13 +13,19 @@ const NAIROBI_OFFSET_MS = 3 * 3_600_000;
 
 export function startOfNairobiDay(now: Date): Date {
   const local = new Date(now.getTime() + NAIROBI_OFFSET_MS);
-  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - NAIROBI_OFFSET_MS);
+  return new Date(
+    Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - NAIROBI_OFFSET_MS,
+  );
 }
 
 /** The reason a failed payment is shown under (the codes of transaction.view.ts). */
-function reasonOf(row: { status: string; resultCode: string | null; settledBy: string | null }): { code: string; message: string } {
+function reasonOf(row: { status: string; resultCode: string | null; settledBy: string | null }): {
+  code: string;
+  message: string;
+} {
   if (row.resultCode) return interpretResultCode(row.resultCode);
-  if (row.settledBy === 'push_refused') return { code: 'push_refused', message: 'M-Pesa refused the push itself' };
+  if (row.settledBy === 'push_refused')
+    return { code: 'push_refused', message: 'M-Pesa refused the push itself' };
   return { code: 'no_answer', message: 'M-Pesa gave no final answer in time' };
 }
 
@@ -30,7 +36,10 @@ export function createStatsRoutes(db: Queryable): Router {
     const now = new Date();
     const window = { from: query.from ?? startOfNairobiDay(now), to: query.to ?? now };
     const scope = scopeOf(req);
-    const [groups, webhooks] = await Promise.all([paymentGroups(db, scope, window), webhookHealth(db, scope, window)]);
+    const [groups, webhooks] = await Promise.all([
+      paymentGroups(db, scope, window),
+      webhookHealth(db, scope, window),
+    ]);
     const payments = { total: 0, pending: 0, completed: 0, failed: 0, cancelled: 0, expired: 0 };
     const reasons = new Map<string, { code: string; message: string; count: number }>();
     let collected = 0;
@@ -63,13 +72,22 @@ export function createStatsRoutes(db: Queryable): Router {
       successRate: ended === 0 ? null : payments.completed / ended,
       amountCollected: collected,
       failureReasons: [...reasons.values()].sort((a, b) => b.count - a.count),
-      promptToPayment: { averageMs: settled === 0 ? null : Math.round(settleMsSum / settled), maxMs: settleMsMax === null ? null : Math.round(settleMsMax) },
+      promptToPayment: {
+        averageMs: settled === 0 ? null : Math.round(settleMsSum / settled),
+        maxMs: settleMsMax === null ? null : Math.round(settleMsMax),
+      },
       settledByQuery: byQuery,
       webhooks: {
         endpoints: webhooks.endpoints.length,
         enabled: webhooks.endpoints.filter((endpoint) => Boolean(endpoint.enabled)).length,
-        failing: webhooks.endpoints.filter((endpoint) => Boolean(endpoint.enabled) && endpoint.failingSince !== null).length,
-        deliveries: { succeeded: delivery('succeeded'), failed: delivery('failed'), pending: delivery('pending') },
+        failing: webhooks.endpoints.filter(
+          (endpoint) => Boolean(endpoint.enabled) && endpoint.failingSince !== null,
+        ).length,
+        deliveries: {
+          succeeded: delivery('succeeded'),
+          failed: delivery('failed'),
+          pending: delivery('pending'),
+        },
       },
     };
     res.json(view);

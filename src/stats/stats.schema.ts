@@ -22,23 +22,55 @@ export const statsSchema = z
     window: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }),
     currency: z.literal('KES'),
     payments: z
-      .object({ total: count, pending: count, completed: count, failed: count, cancelled: count, expired: count })
+      .object({
+        total: count,
+        pending: count,
+        completed: count,
+        failed: count,
+        cancelled: count,
+        expired: count,
+      })
       .meta({ description: 'Payments created in the window, by their status now.' }),
-    successRate: z.number().nullable().meta({ description: 'Completed out of those that ended (0..1); null when none ended.', examples: [0.985] }),
-    amountCollected: z.number().int().meta({ description: 'Whole KES of the completed payments (what M-Pesa reported paid, else what was asked).', examples: [2500] }),
+    successRate: z
+      .number()
+      .nullable()
+      .meta({
+        description: 'Completed out of those that ended (0..1); null when none ended.',
+        examples: [0.985],
+      }),
+    amountCollected: z
+      .number()
+      .int()
+      .meta({
+        description: 'Whole KES of the completed payments (what M-Pesa reported paid, else what was asked).',
+        examples: [2500],
+      }),
     failureReasons: z
-      .array(z.object({ code: z.string().meta({ examples: ['cancelled_by_customer'] }), message: z.string(), count }))
+      .array(
+        z.object({
+          code: z.string().meta({ examples: ['cancelled_by_customer'] }),
+          message: z.string(),
+          count,
+        }),
+      )
       .meta({ description: 'Why payments did not complete, most frequent first.' }),
     promptToPayment: z
       .object({ averageMs: z.number().int().nullable(), maxMs: z.number().int().nullable() })
       .meta({ description: 'From the push to the settlement of completed payments.' }),
-    settledByQuery: count.meta({ description: 'Payments whose callback never came in time: STK Query settled them.' }),
+    settledByQuery: count.meta({
+      description: 'Payments whose callback never came in time: STK Query settled them.',
+    }),
     webhooks: z.object({
       endpoints: count,
       enabled: count,
       failing: count.meta({ description: 'Enabled endpoints whose recent deliveries fail.' }),
-      deliveries: z.object({ succeeded: count, failed: count, pending: count }).meta({ description: 'Deliveries created in the window, by status.' }),
+      deliveries: z
+        .object({ succeeded: count, failed: count, pending: count })
+        .meta({ description: 'Deliveries created in the window, by status.' }),
     }),
   })
-  .meta({ id: 'ProjectStats', description: "One project's payments and webhooks in one mode over a time window." });
+  .meta({
+    id: 'ProjectStats',
+    description: "One project's payments and webhooks in one mode over a time window.",
+  });
 export type StatsView = z.output<typeof statsSchema>;

@@ -40,9 +40,20 @@ export function testPaymentsApi(amount: Config['amount']): ApiSection {
         headers: { 'Idempotency-Key': { schema: idempotencyKeyHeader, required: false } },
         body: testPaymentBody(amount),
         responses: {
-          201: { description: 'The simulator accepted the push; the transaction is `pending` until its outcome plays.', schema: initiateResponseSchema },
+          201: {
+            description:
+              'The simulator accepted the push; the transaction is `pending` until its outcome plays.',
+            schema: initiateResponseSchema,
+          },
         },
-        errors: ['test_mode_only', 'test_outcome_unavailable', 'idempotency_key_reused', 'mpesa_subscriber_busy', 'mpesa_unavailable', 'mpesa_account_missing'],
+        errors: [
+          'test_mode_only',
+          'test_outcome_unavailable',
+          'idempotency_key_reused',
+          'mpesa_subscriber_busy',
+          'mpesa_unavailable',
+          'mpesa_account_missing',
+        ],
       },
     ],
   };

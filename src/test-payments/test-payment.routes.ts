@@ -15,27 +15,48 @@ import { testPaymentBody } from './test-payment.schema';
 /** Answers a repeat with the same Idempotency-Key from initiate's store (see merchant-auth.ts). */
 export const TEST_PAYMENT_PATH = '/';
 
-export function createTestPaymentRoutes(deps: { transactions: TransactionsService; accounts: Pick<AccountsService, 'forPayment'>; amount: Config['amount'] }): Router {
+export function createTestPaymentRoutes(deps: {
+  transactions: TransactionsService;
+  accounts: Pick<AccountsService, 'forPayment'>;
+  amount: Config['amount'];
+}): Router {
   const body = testPaymentBody(deps.amount);
   const router = Router();
 
   router.get('/outcomes', (_req, res) => {
-    res.json({ data: [DEFAULT_OUTCOME, ...SIMULATED_OUTCOMES].map(({ name, summary }) => ({ name, summary })) });
+    res.json({
+      data: [DEFAULT_OUTCOME, ...SIMULATED_OUTCOMES].map(({ name, summary }) => ({ name, summary })),
+    });
   });
 
   router.post(TEST_PAYMENT_PATH, async (req, res) => {
     const scope = scopeOf(req);
-    if (scope.mode !== 'test') throw new AppError('test_mode_only', 'Test payments are for test mode: sign with the test keys (pk_test_…)');
+    if (scope.mode !== 'test')
+      throw new AppError(
+        'test_mode_only',
+        'Test payments are for test mode: sign with the test keys (pk_test_…)',
+      );
     const { outcome, ...input } = parseOrThrow(body, req.body, 'body');
     const header = req.get('idempotency-key');
-    const idempotencyKey = header === undefined ? undefined : parseOrThrow(idempotencyKeyHeader, header, { header: 'Idempotency-Key' });
+    const idempotencyKey =
+      header === undefined
+        ? undefined
+        : parseOrThrow(idempotencyKeyHeader, header, { header: 'Idempotency-Key' });
     const account = await deps.accounts.forPayment(scope, input.account);
     if (account.environment !== 'simulator') {
-      throw new AppError('test_outcome_unavailable', `This payment would go to Daraja's ${account.environment}, whose customers the simulator does not play: use a simulator account`, {
-        environment: account.environment,
-      });
+      throw new AppError(
+        'test_outcome_unavailable',
+        `This payment would go to Daraja's ${account.environment}, whose customers the simulator does not play: use a simulator account`,
+        {
+          environment: account.environment,
+        },
+      );
     }
-    const result = await deps.transactions.initiate(scope, { ...input, phone: phoneForOutcome(outcome)! }, idempotencyKey);
+    const result = await deps.transactions.initiate(
+      scope,
+      { ...input, phone: phoneForOutcome(outcome)! },
+      idempotencyKey,
+    );
     res.status(result.httpStatus).json(result.body);
   });
 

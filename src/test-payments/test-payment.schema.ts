@@ -15,7 +15,9 @@ export function testPaymentBody(amount: Config['amount']) {
   return initiate
     .omit({ phone: true })
     .extend({
-      outcome: z.enum(OUTCOME_NAMES, expecting(OUTCOME)).meta({ description: 'What the simulated customer does.', examples: ['cancelled'] }),
+      outcome: z
+        .enum(OUTCOME_NAMES, expecting(OUTCOME))
+        .meta({ description: 'What the simulated customer does.', examples: ['cancelled'] }),
       amount: initiate.shape.amount.default(Math.max(amount.min, Math.min(DEFAULT_AMOUNT, amount.max))),
       accountReference: initiate.shape.accountReference.default(DEFAULT_REFERENCE),
     })
@@ -28,7 +30,10 @@ export const outcomeListSchema = z
     data: z.array(
       z.object({
         name: z.string().meta({ examples: ['cancelled'] }),
-        summary: z.string().meta({ description: 'What Daraja answers and calls back, as the simulator plays it.', examples: ['Callback ResultCode 1032 "Request cancelled by user"'] }),
+        summary: z.string().meta({
+          description: 'What Daraja answers and calls back, as the simulator plays it.',
+          examples: ['Callback ResultCode 1032 "Request cancelled by user"'],
+        }),
       }),
     ),
   })

@@ -62,7 +62,12 @@ function csvRow(row: TransactionRow): string {
 }
 
 /** Writes the header and every matching row, newest first; resolves with the row count. Stops early when `out` is destroyed (the client left). */
-export async function streamTransactionsCsv(q: Queryable, scope: Scope, filters: Omit<TransactionFilters, 'limit' | 'before'>, out: Writable): Promise<number> {
+export async function streamTransactionsCsv(
+  q: Queryable,
+  scope: Scope,
+  filters: Omit<TransactionFilters, 'limit' | 'before'>,
+  out: Writable,
+): Promise<number> {
   const write = async (chunk: string) => {
     if (out.write(chunk)) return;
     // Wait for the client to take it, or to leave; either way both listeners go.

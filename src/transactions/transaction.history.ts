@@ -12,11 +12,24 @@ export const historySchema = z
   .object({
     statusChanges: z.array(
       z.object({
-        fromStatus: z.string().nullable().meta({ examples: ['pending'] }),
+        fromStatus: z
+          .string()
+          .nullable()
+          .meta({ examples: ['pending'] }),
         toStatus: z.string().meta({ examples: ['completed'] }),
-        source: z.string().meta({ description: 'Who caused it: `initiate`, `callback`, `stk_query` (an STK Query answer), `push_refused`, `expiry`, …', examples: ['callback'] }),
-        resultCode: z.string().nullable().meta({ examples: ['0'] }),
-        resultDesc: z.string().nullable().meta({ examples: ['The service request is processed successfully.'] }),
+        source: z.string().meta({
+          description:
+            'Who caused it: `initiate`, `callback`, `stk_query` (an STK Query answer), `push_refused`, `expiry`, …',
+          examples: ['callback'],
+        }),
+        resultCode: z
+          .string()
+          .nullable()
+          .meta({ examples: ['0'] }),
+        resultDesc: z
+          .string()
+          .nullable()
+          .meta({ examples: ['The service request is processed successfully.'] }),
         createdAt: z.iso.datetime(),
       }),
     ),
@@ -25,12 +38,20 @@ export const historySchema = z
         id: z.string().meta({ examples: ['cbk_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
         receivedAt: z.iso.datetime(),
         sourceIp: z.string().meta({ examples: ['196.201.214.200'] }),
-        outcome: z.string().nullable().meta({ description: 'What it did to the payment.', examples: ['applied'] }),
-        body: z.string().meta({ description: 'The body as Safaricom sent it, phone numbers masked, cut at 4 KiB.' }),
+        outcome: z
+          .string()
+          .nullable()
+          .meta({ description: 'What it did to the payment.', examples: ['applied'] }),
+        body: z
+          .string()
+          .meta({ description: 'The body as Safaricom sent it, phone numbers masked, cut at 4 KiB.' }),
       }),
     ),
   })
-  .meta({ id: 'TransactionHistory', description: "A payment's status changes and the callbacks received for it." });
+  .meta({
+    id: 'TransactionHistory',
+    description: "A payment's status changes and the callbacks received for it.",
+  });
 export type HistoryView = z.output<typeof historySchema>;
 
 export async function paymentHistory(q: Queryable, scope: Scope, id: string): Promise<HistoryView> {

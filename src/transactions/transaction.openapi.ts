@@ -38,7 +38,10 @@ export function transactionsApi(amount: Config['amount']): ApiSection {
         headers: { 'Idempotency-Key': { schema: idempotencyKeyHeader, required: false } },
         body: initiateBody(amount),
         responses: {
-          201: { description: 'Daraja accepted the push; the transaction is `pending` until the callback.', schema: initiateResponseSchema },
+          201: {
+            description: 'Daraja accepted the push; the transaction is `pending` until the callback.',
+            schema: initiateResponseSchema,
+          },
           202: {
             description:
               "Daraja's answer never came (timeout): the prompt may or may not have reached the customer, so it is not resent. " +
@@ -46,7 +49,13 @@ export function transactionsApi(amount: Config['amount']): ApiSection {
             schema: initiateResponseSchema,
           },
         },
-        errors: ['idempotency_key_reused', 'mpesa_subscriber_busy', 'mpesa_request_rejected', 'mpesa_credentials_rejected', 'mpesa_unavailable'],
+        errors: [
+          'idempotency_key_reused',
+          'mpesa_subscriber_busy',
+          'mpesa_request_rejected',
+          'mpesa_credentials_rejected',
+          'mpesa_unavailable',
+        ],
       },
       {
         method: 'get',
@@ -68,7 +77,9 @@ export function transactionsApi(amount: Config['amount']): ApiSection {
         description: `Every transaction the list's filters match, newest first, streamed (a million rows take constant memory). Columns: ${CSV_COLUMNS.map((c) => `\`${c}\``).join(', ')}. Texts starting with = + - @ are prefixed with ' so spreadsheets do not run them.`,
         auth: 'signature',
         query: exportQuery,
-        responses: { 200: { description: 'The CSV (RFC 4180, CRLF).', contentType: 'text/csv', schema: z.string() } },
+        responses: {
+          200: { description: 'The CSV (RFC 4180, CRLF).', contentType: 'text/csv', schema: z.string() },
+        },
       },
       {
         method: 'get',
@@ -76,7 +87,8 @@ export function transactionsApi(amount: Config['amount']): ApiSection {
         operationId: 'getTransactionHistory',
         tag: TAG,
         summary: "A transaction's status changes and callbacks",
-        description: 'Every status change with its source (callback, STK Query answer, expiry, refused push) and the callbacks Safaricom sent for it, phone numbers masked.',
+        description:
+          'Every status change with its source (callback, STK Query answer, expiry, refused push) and the callbacks Safaricom sent for it, phone numbers masked.',
         auth: 'signature',
         params: transactionIdParams,
         responses: { 200: { description: 'The history.', schema: historySchema } },
@@ -106,7 +118,9 @@ export function transactionsApi(amount: Config['amount']): ApiSection {
           '`awaiting_callback` (the push answer was lost, so there is no CheckoutRequestID to ask about), `expired` or `busy`.',
         auth: 'signature',
         params: transactionIdParams,
-        responses: { 200: { description: 'The transaction after the query.', schema: reconcileResponseSchema } },
+        responses: {
+          200: { description: 'The transaction after the query.', schema: reconcileResponseSchema },
+        },
         errors: ['transaction_not_found'],
       },
     ],

@@ -42,13 +42,33 @@ export function findTransaction(q: Queryable, id: string): Promise<TransactionRo
   return q.first(q.qb.selectFrom('Transaction').selectAll().where('id', '=', id));
 }
 
-export function findProjectTransaction(q: Queryable, scope: Scope, id: string): Promise<TransactionRow | undefined> {
-  return q.first(q.qb.selectFrom('Transaction').selectAll().where('id', '=', id).where('projectId', '=', scope.projectId).where('mode', '=', scope.mode));
+export function findProjectTransaction(
+  q: Queryable,
+  scope: Scope,
+  id: string,
+): Promise<TransactionRow | undefined> {
+  return q.first(
+    q.qb
+      .selectFrom('Transaction')
+      .selectAll()
+      .where('id', '=', id)
+      .where('projectId', '=', scope.projectId)
+      .where('mode', '=', scope.mode),
+  );
 }
 
-export function findByIdempotencyKey(q: Queryable, scope: Scope, idempotencyKey: string): Promise<TransactionRow | undefined> {
+export function findByIdempotencyKey(
+  q: Queryable,
+  scope: Scope,
+  idempotencyKey: string,
+): Promise<TransactionRow | undefined> {
   return q.first(
-    q.qb.selectFrom('Transaction').selectAll().where('projectId', '=', scope.projectId).where('mode', '=', scope.mode).where('idempotencyKey', '=', idempotencyKey),
+    q.qb
+      .selectFrom('Transaction')
+      .selectAll()
+      .where('projectId', '=', scope.projectId)
+      .where('mode', '=', scope.mode)
+      .where('idempotencyKey', '=', idempotencyKey),
   );
 }
 
@@ -57,8 +77,16 @@ export function findByIdempotencyKey(q: Queryable, scope: Scope, idempotencyKey:
  * so a date window is also an id range: every filter combination is one range scan on
  * (projectId, mode, [status | phone | accountReference], id), or a receipt's few rows, never a walk through newer rows.
  */
-export function listTransactions(q: Queryable, scope: Scope, filters: TransactionFilters): Promise<TransactionRow[]> {
-  let query = q.qb.selectFrom('Transaction').selectAll().where('projectId', '=', scope.projectId).where('mode', '=', scope.mode);
+export function listTransactions(
+  q: Queryable,
+  scope: Scope,
+  filters: TransactionFilters,
+): Promise<TransactionRow[]> {
+  let query = q.qb
+    .selectFrom('Transaction')
+    .selectAll()
+    .where('projectId', '=', scope.projectId)
+    .where('mode', '=', scope.mode);
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.phone) query = query.where('phone', '=', filters.phone);
   if (filters.accountReference) query = query.where('accountReference', '=', filters.accountReference);
@@ -82,23 +110,46 @@ export function listTransactions(q: Queryable, scope: Scope, filters: Transactio
  */
 export function lockTransactions(tx: Queryable, ids: readonly string[]): Promise<TransactionRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  const query = tx.qb.selectFrom('Transaction').selectAll().where('id', 'in', [...ids]).orderBy('id');
+  const query = tx.qb
+    .selectFrom('Transaction')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .orderBy('id');
   return tx.all(tx.engine === 'postgres' ? query.forUpdate() : query);
 }
 
 /** Applies `patch` if the status is still `expectedStatus`; resolves with whether it did. */
-export async function compareAndSetStatus(tx: Queryable, id: string, expectedStatus: string, patch: TransactionPatch): Promise<boolean> {
-  return (await tx.run(tx.qb.updateTable('Transaction').set(patch).where('id', '=', id).where('status', '=', expectedStatus))) === 1;
+export async function compareAndSetStatus(
+  tx: Queryable,
+  id: string,
+  expectedStatus: string,
+  patch: TransactionPatch,
+): Promise<boolean> {
+  return (
+    (await tx.run(
+      tx.qb.updateTable('Transaction').set(patch).where('id', '=', id).where('status', '=', expectedStatus),
+    )) === 1
+  );
 }
 
 /** A plain update (no status change); the row after it, or undefined when there is none. */
-export function updateTransaction(q: Queryable, id: string, patch: TransactionPatch): Promise<TransactionRow | undefined> {
+export function updateTransaction(
+  q: Queryable,
+  id: string,
+  patch: TransactionPatch,
+): Promise<TransactionRow | undefined> {
   return q.first(q.qb.updateTable('Transaction').set(patch).where('id', '=', id).returningAll());
 }
 
 export function dueForReconciliation(q: Queryable, now: Date, limit: number): Promise<TransactionRow[]> {
   return q.all(
-    q.qb.selectFrom('Transaction').selectAll().where('status', '=', 'pending').where('reconcileAt', '<=', now).orderBy('reconcileAt').limit(limit),
+    q.qb
+      .selectFrom('Transaction')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('reconcileAt', '<=', now)
+      .orderBy('reconcileAt')
+      .limit(limit),
   );
 }
 
@@ -107,7 +158,13 @@ export function dueForReconciliation(q: Queryable, now: Date, limit: number): Pr
  * at `expected` (a compare-and-set, so two workers never query it at once). Bookkeeping, not a
  * change the merchant sees: updatedAt is left alone (tests/db/repository-contract.test.ts).
  */
-export async function scheduleReconciliation(q: Queryable, id: string, expected: Date | null, next: Date, queryAttempts?: number): Promise<boolean> {
+export async function scheduleReconciliation(
+  q: Queryable,
+  id: string,
+  expected: Date | null,
+  next: Date,
+  queryAttempts?: number,
+): Promise<boolean> {
   const query = q.qb
     .updateTable('Transaction')
     .set({ reconcileAt: next, ...(queryAttempts === undefined ? {} : { queryAttempts }) })
@@ -118,5 +175,12 @@ export async function scheduleReconciliation(q: Queryable, id: string, expected:
 }
 
 export function listStatusChanges(q: Queryable, transactionId: string): Promise<StatusChangeRow[]> {
-  return q.all(q.qb.selectFrom('StatusChange').selectAll().where('transactionId', '=', transactionId).orderBy('createdAt').orderBy('id'));
+  return q.all(
+    q.qb
+      .selectFrom('StatusChange')
+      .selectAll()
+      .where('transactionId', '=', transactionId)
+      .orderBy('createdAt')
+      .orderBy('id'),
+  );
 }

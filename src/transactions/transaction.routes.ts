@@ -6,7 +6,13 @@ import type { Config } from '../config';
 import type { Reconciler } from '../reconciliation/reconcile.service';
 import type { TransactionsService } from './transaction.service';
 import { toMerchantView } from './transaction.view';
-import { exportQuery, idempotencyKeyHeader, initiateBody, listQuery, transactionIdParams } from './transaction.schema';
+import {
+  exportQuery,
+  idempotencyKeyHeader,
+  initiateBody,
+  listQuery,
+  transactionIdParams,
+} from './transaction.schema';
 import type { Queryable } from '../db/database';
 import { streamTransactionsCsv } from './transaction.export';
 import { paymentHistory } from './transaction.history';
@@ -14,7 +20,12 @@ import { paymentHistory } from './transaction.history';
 /** Answers a repeat with the same Idempotency-Key from its store (see merchant-auth.ts). */
 export const INITIATE_PATH = '/initiate';
 
-export function createTransactionRoutes(deps: { transactions: TransactionsService; reconciler: Reconciler; amount: Config['amount']; db: Queryable }): Router {
+export function createTransactionRoutes(deps: {
+  transactions: TransactionsService;
+  reconciler: Reconciler;
+  amount: Config['amount'];
+  db: Queryable;
+}): Router {
   const { transactions } = deps;
   const initiateSchema = initiateBody(deps.amount);
   const router = Router();
@@ -22,7 +33,10 @@ export function createTransactionRoutes(deps: { transactions: TransactionsServic
   router.post(INITIATE_PATH, async (req, res) => {
     const input = parseOrThrow(initiateSchema, req.body, 'body');
     const header = req.get('idempotency-key');
-    const idempotencyKey = header === undefined ? undefined : parseOrThrow(idempotencyKeyHeader, header, { header: 'Idempotency-Key' });
+    const idempotencyKey =
+      header === undefined
+        ? undefined
+        : parseOrThrow(idempotencyKeyHeader, header, { header: 'Idempotency-Key' });
     const result = await transactions.initiate(scopeOf(req), input, idempotencyKey);
     res.status(result.httpStatus).json(result.body);
   });

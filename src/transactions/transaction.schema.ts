@@ -14,7 +14,8 @@ const PHONE = 'a Kenyan mobile number, e.g. 0712345678 or 254712345678';
 // keeps examples only on the input side of a pipe.
 export const phoneField = text(PHONE)
   .meta({
-    description: 'Kenyan mobile number in any common form (07…, 01…, 7…, 2547…, +2547…, spaces allowed); stored as 2547XXXXXXXX or 2541XXXXXXXX.',
+    description:
+      'Kenyan mobile number in any common form (07…, 01…, 7…, 2547…, +2547…, spaces allowed); stored as 2547XXXXXXXX or 2541XXXXXXXX.',
     examples: ['0712345678'],
   })
   .transform((value, ctx) => {
@@ -28,11 +29,12 @@ export const phoneField = text(PHONE)
 
 export const CHANNELS = ['paybill', 'till'] as const;
 const channel = z.enum(CHANNELS, expecting('paybill or till')).meta({
-  description: '`paybill`: CustomerPayBillOnline to the shortcode. `till`: CustomerBuyGoodsOnline to the configured till number.',
+  description:
+    '`paybill`: CustomerPayBillOnline to the shortcode. `till`: CustomerBuyGoodsOnline to the configured till number.',
 });
 const status = z.enum(STATUSES, expecting(`one of ${STATUSES.join(', ')}`)).meta({
   description:
-    'pending → completed | failed | cancelled | expired; expired → failed | cancelled (M-Pesa\'s late reason replaces our timeout); ' +
+    "pending → completed | failed | cancelled | expired; expired → failed | cancelled (M-Pesa's late reason replaces our timeout); " +
     'failed | cancelled | expired → completed (a success always wins: the money moved). completed is final.',
 });
 
@@ -51,9 +53,13 @@ const metadata = z
     const shape = inspectJson(value, METADATA_MAX_DEPTH);
     if (shape.tooDeep) ctx.addIssue({ code: 'custom', message: `must be ${METADATA}` });
     else if (!shape.cleanText) ctx.addIssue({ code: 'custom', message: UNCLEAN_TEXT });
-    else if (Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES) ctx.addIssue({ code: 'custom', message: `must be ${METADATA}` });
+    else if (Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES)
+      ctx.addIssue({ code: 'custom', message: `must be ${METADATA}` });
   })
-  .meta({ description: `Your own JSON object (at most ${METADATA_MAX_BYTES} bytes, ${METADATA_MAX_DEPTH} levels deep), returned as given.`, examples: [{ orderId: '1234' }] });
+  .meta({
+    description: `Your own JSON object (at most ${METADATA_MAX_BYTES} bytes, ${METADATA_MAX_DEPTH} levels deep), returned as given.`,
+    examples: [{ orderId: '1234' }],
+  });
 
 export function initiateBody(amount: Config['amount']) {
   const AMOUNT = `a whole number of KES from ${amount.min} to ${amount.max}`;
@@ -77,7 +83,10 @@ export function initiateBody(amount: Config['amount']) {
       .max(13, expecting(DESCRIPTION))
       .regex(printable, expecting(DESCRIPTION))
       .optional()
-      .meta({ description: 'Sent to Daraja as TransactionDesc; `Payment` when left out.', examples: ['Order 1'] }),
+      .meta({
+        description: 'Sent to Daraja as TransactionDesc; `Payment` when left out.',
+        examples: ['Order 1'],
+      }),
     account: accountIdField.optional(),
     channel: channel.default('paybill'),
     metadata: metadata.optional(),
@@ -98,7 +107,10 @@ export const idempotencyKeyHeader = text(IDEMPOTENCY_KEY)
 
 const ID = 'a transaction id (txn_…, at most 64 characters)';
 export const transactionIdParams = z.object({
-  id: text(ID).min(1, expecting(ID)).max(64, expecting(ID)).meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+  id: text(ID)
+    .min(1, expecting(ID))
+    .max(64, expecting(ID))
+    .meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
 });
 
 const DATE_TIME = 'an ISO 8601 date-time with a time zone, e.g. 2025-01-31T23:59:59+03:00';
@@ -114,13 +126,19 @@ export const listQuery = z.strictObject({
     .min(1, expecting(ACCOUNT_REFERENCE))
     .max(12, expecting(ACCOUNT_REFERENCE))
     .optional()
-    .meta({ description: 'Exactly the `accountReference` given at initiate (merchants look payments up by order).', examples: ['INV001'] }),
+    .meta({
+      description: 'Exactly the `accountReference` given at initiate (merchants look payments up by order).',
+      examples: ['INV001'],
+    }),
   receipt: text(RECEIPT)
     .trim()
     .regex(/^[0-9A-Za-z]{6,20}$/, expecting(RECEIPT))
     .transform((value) => value.toUpperCase())
     .optional()
-    .meta({ description: "The M-Pesa receipt number on the customer's SMS (any case).", examples: ['TLS8K2B4XY'] }),
+    .meta({
+      description: "The M-Pesa receipt number on the customer's SMS (any case).",
+      examples: ['TLS8K2B4XY'],
+    }),
   from: z.iso
     .datetime({ offset: true, ...expecting(DATE_TIME) })
     .transform((value) => new Date(value))
@@ -156,12 +174,27 @@ const nullableTime = isoTime.nullable();
 
 export const failureSchema = z
   .object({
-    code: z.string().meta({ description: 'Stable reason code, e.g. `cancelled_by_customer`, `insufficient_funds`, `wrong_pin`.', examples: ['cancelled_by_customer'] }),
-    message: z.string().meta({ description: 'Readable reason, fit to show a customer.', examples: ['The customer cancelled the M-Pesa prompt'] }),
-    resultCode: z.string().nullable().meta({ description: "Daraja's ResultCode, when Daraja gave one.", examples: ['1032'] }),
-    resultDesc: z.string().nullable().meta({ description: "Daraja's ResultDesc, as sent.", examples: ['Request cancelled by user'] }),
+    code: z.string().meta({
+      description: 'Stable reason code, e.g. `cancelled_by_customer`, `insufficient_funds`, `wrong_pin`.',
+      examples: ['cancelled_by_customer'],
+    }),
+    message: z.string().meta({
+      description: 'Readable reason, fit to show a customer.',
+      examples: ['The customer cancelled the M-Pesa prompt'],
+    }),
+    resultCode: z
+      .string()
+      .nullable()
+      .meta({ description: "Daraja's ResultCode, when Daraja gave one.", examples: ['1032'] }),
+    resultDesc: z
+      .string()
+      .nullable()
+      .meta({ description: "Daraja's ResultDesc, as sent.", examples: ['Request cancelled by user'] }),
   })
-  .meta({ id: 'Failure', description: 'Why a payment did not complete; null while pending and when completed.' });
+  .meta({
+    id: 'Failure',
+    description: 'Why a payment did not complete; null while pending and when completed.',
+  });
 
 // The examples describe one completed payment, so the documented example reads as a whole.
 const STATUS_EXAMPLE = { examples: ['completed'] };
@@ -170,25 +203,50 @@ export const merchantTransactionSchema = z
   .object({
     id: z.string().meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
     status: status.meta(STATUS_EXAMPLE),
-    amount: z.number().int().meta({ description: 'Amount asked, whole KES.', examples: [150] }),
+    amount: z
+      .number()
+      .int()
+      .meta({ description: 'Amount asked, whole KES.', examples: [150] }),
     currency: z.literal('KES'),
     phone: z.string().meta({ description: 'Normalised MSISDN.', examples: ['254712345678'] }),
-    mode: z.enum(['test', 'live']).meta({ description: 'The mode of the key it was made with: only keys of that mode see it.', examples: ['live'] }),
+    mode: z.enum(['test', 'live']).meta({
+      description: 'The mode of the key it was made with: only keys of that mode see it.',
+      examples: ['live'],
+    }),
     accountId: z
       .string()
       .nullable()
-      .meta({ description: "The project's M-Pesa account it was paid into (`acc_…`); null for the deployment's own account.", examples: ['acc_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+      .meta({
+        description:
+          "The project's M-Pesa account it was paid into (`acc_…`); null for the deployment's own account.",
+        examples: ['acc_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'],
+      }),
     channel,
     accountReference: z.string().meta({ examples: ['INV001'] }),
     description: z.string().meta({ examples: ['Order 1'] }),
-    metadata: z.record(z.string(), z.unknown()).nullable().meta({ description: 'As given at initiate.', examples: [{ orderId: '1234' }] }),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .meta({ description: 'As given at initiate.', examples: [{ orderId: '1234' }] }),
     checkoutRequestId: z
       .string()
       .nullable()
-      .meta({ description: "Daraja's CheckoutRequestID once the push was accepted.", examples: ['ws_CO_01012025093000123712345678'] }),
-    merchantRequestId: z.string().nullable().meta({ examples: ['29115-34620561-1'] }),
-    customerMessage: z.string().nullable().meta({ examples: ['Success. Request accepted for processing'] }),
-    mpesaReceiptNumber: z.string().nullable().meta({ description: 'M-Pesa receipt, once completed.', examples: ['TLS8K2B4XY'] }),
+      .meta({
+        description: "Daraja's CheckoutRequestID once the push was accepted.",
+        examples: ['ws_CO_01012025093000123712345678'],
+      }),
+    merchantRequestId: z
+      .string()
+      .nullable()
+      .meta({ examples: ['29115-34620561-1'] }),
+    customerMessage: z
+      .string()
+      .nullable()
+      .meta({ examples: ['Success. Request accepted for processing'] }),
+    mpesaReceiptNumber: z
+      .string()
+      .nullable()
+      .meta({ description: 'M-Pesa receipt, once completed.', examples: ['TLS8K2B4XY'] }),
     amountPaid: z
       .number()
       .int()
@@ -198,12 +256,21 @@ export const merchantTransactionSchema = z
           "Amount M-Pesa's callback reported as paid; null while unknown (pending, or settled by STK Query, whose answer carries no amount, until the callback arrives).",
         examples: [150],
       }),
-    amountVerified: z.boolean().meta({ description: 'True only when the amount paid is known and equals the amount asked.', examples: [true] }),
-    amountMismatch: z.boolean().meta({ description: 'True only when the amount paid is known and differs from the amount asked.', examples: [false] }),
+    amountVerified: z.boolean().meta({
+      description: 'True only when the amount paid is known and equals the amount asked.',
+      examples: [true],
+    }),
+    amountMismatch: z.boolean().meta({
+      description: 'True only when the amount paid is known and differs from the amount asked.',
+      examples: [false],
+    }),
     failure: failureSchema.nullable().meta({ examples: [null] }),
     createdAt: isoTime.meta({ examples: ['2025-01-01T09:30:00.000Z'] }),
     updatedAt: isoTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),
-    settledAt: nullableTime.meta({ description: 'When the payment reached its final state.', examples: ['2025-01-01T09:30:14.000Z'] }),
+    settledAt: nullableTime.meta({
+      description: 'When the payment reached its final state.',
+      examples: ['2025-01-01T09:30:14.000Z'],
+    }),
   })
   .meta({ id: 'Transaction', description: 'A payment as the merchant sees it (signed API and webhooks).' });
 
@@ -211,16 +278,30 @@ export const clientTransactionSchema = z
   .object({
     id: z.string().meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
     status: status.meta(STATUS_EXAMPLE),
-    amount: z.number().int().meta({ examples: [150] }),
+    amount: z
+      .number()
+      .int()
+      .meta({ examples: [150] }),
     currency: z.literal('KES'),
-    phone: z.string().meta({ description: 'Masked: first six and last three digits.', examples: ['254712***678'] }),
-    customerMessage: z.string().nullable().meta({ examples: ['Success. Request accepted for processing'] }),
-    mpesaReceiptNumber: z.string().nullable().meta({ examples: ['TLS8K2B4XY'] }),
+    phone: z
+      .string()
+      .meta({ description: 'Masked: first six and last three digits.', examples: ['254712***678'] }),
+    customerMessage: z
+      .string()
+      .nullable()
+      .meta({ examples: ['Success. Request accepted for processing'] }),
+    mpesaReceiptNumber: z
+      .string()
+      .nullable()
+      .meta({ examples: ['TLS8K2B4XY'] }),
     failure: failureSchema.nullable().meta({ examples: [null] }),
     updatedAt: isoTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),
     settledAt: nullableTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),
   })
-  .meta({ id: 'ClientTransaction', description: 'What a browser holding the client secret sees (Socket.io `transaction.updated`).' });
+  .meta({
+    id: 'ClientTransaction',
+    description: 'What a browser holding the client secret sees (Socket.io `transaction.updated`).',
+  });
 
 export const initiateResponseSchema = z
   .object({
@@ -232,7 +313,9 @@ export const initiateResponseSchema = z
   })
   .meta({ id: 'InitiateResponse' });
 
-export const transactionResponseSchema = z.object({ transaction: merchantTransactionSchema }).meta({ id: 'TransactionResponse' });
+export const transactionResponseSchema = z
+  .object({ transaction: merchantTransactionSchema })
+  .meta({ id: 'TransactionResponse' });
 
 export const transactionPageSchema = z
   .object({
@@ -240,7 +323,10 @@ export const transactionPageSchema = z
     nextCursor: z
       .string()
       .nullable()
-      .meta({ description: 'Pass as `cursor` for the next page; null on the last page.', examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+      .meta({
+        description: 'Pass as `cursor` for the next page; null on the last page.',
+        examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'],
+      }),
   })
   .meta({ id: 'TransactionPage' });
 

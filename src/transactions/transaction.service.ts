@@ -74,8 +74,14 @@ export function createTransactionsService(deps: Deps) {
   const insertPending = createBatcher(db, {
     durability: 'process',
     write: async (tx, items: ReadonlyArray<{ row: NewTransaction; change: NewStatusChange }>) => {
-      await insertTransactions(tx, items.map((item) => item.row));
-      await insertStatusChanges(tx, items.map((item) => item.change));
+      await insertTransactions(
+        tx,
+        items.map((item) => item.row),
+      );
+      await insertStatusChanges(
+        tx,
+        items.map((item) => item.change),
+      );
       return items.map(() => undefined);
     },
   });
@@ -101,13 +107,21 @@ export function createTransactionsService(deps: Deps) {
   }
 
   /** Replays the first result for a reused Idempotency-Key, or refuses a different body. */
-  async function replay(scope: Scope, idempotencyKey: string, requestHash: string): Promise<InitiateResult | undefined> {
+  async function replay(
+    scope: Scope,
+    idempotencyKey: string,
+    requestHash: string,
+  ): Promise<InitiateResult | undefined> {
     let existing = await findByIdempotencyKey(db, scope, idempotencyKey);
     if (!existing) return undefined;
     if (existing.requestHash !== requestHash) {
-      throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body', {
-        transactionId: existing.id,
-      });
+      throw new AppError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with a different request body',
+        {
+          transactionId: existing.id,
+        },
+      );
     }
     // The first request may still be talking to Daraja: wait for its answer, so every
     // caller with this key gets the same result (bounded by Daraja's own timeout).
@@ -119,7 +133,13 @@ export function createTransactionsService(deps: Deps) {
     return resultOf(existing);
   }
 
-  async function createPending(scope: Scope, account: DarajaAccount, input: InitiateInput, idempotencyKey?: string, requestHash?: string) {
+  async function createPending(
+    scope: Scope,
+    account: DarajaAccount,
+    input: InitiateInput,
+    idempotencyKey?: string,
+    requestHash?: string,
+  ) {
     const now = new Date();
     const id = newId('txn', now);
     const { channel } = input;
@@ -157,7 +177,16 @@ export function createTransactionsService(deps: Deps) {
       reconcileAt: new Date(now.getTime() + deps.reconcileAfterMs),
       queryAttempts: 0,
     };
-    const change = { id: newId('chg', now), transactionId: id, fromStatus: null, toStatus: 'pending', source: 'initiate', resultCode: null, resultDesc: null, createdAt: now };
+    const change = {
+      id: newId('chg', now),
+      transactionId: id,
+      fromStatus: null,
+      toStatus: 'pending',
+      source: 'initiate',
+      resultCode: null,
+      resultDesc: null,
+      createdAt: now,
+    };
     try {
       await insertPending({ row, change });
       deps.events.publishStarted(row);
@@ -170,27 +199,48 @@ export function createTransactionsService(deps: Deps) {
   }
 
   /** The account to pay into, ready to push: a till payment needs its till, an open breaker fails fast. */
-  async function accountFor(scope: Scope, input: InitiateInput): Promise<{ account: DarajaAccount; client: MpesaService }> {
+  async function accountFor(
+    scope: Scope,
+    input: InitiateInput,
+  ): Promise<{ account: DarajaAccount; client: MpesaService }> {
     const account = await deps.accounts.forPayment(scope, input.account);
     if (input.channel === 'till' && !account.tillNumber) {
       const message = account.id
         ? `account ${account.id} has no tillNumber: add it (PATCH /api/v1/mpesa-accounts/${account.id}), or pay with channel "paybill"`
         : 'this deployment has no MPESA_TILL_NUMBER: set it, or pay with channel "paybill"';
-      throw new AppError('validation_failed', `channel: ${message}`, { fields: [{ field: 'channel', in: 'body', message }] });
+      throw new AppError('validation_failed', `channel: ${message}`, {
+        fields: [{ field: 'channel', in: 'body', message }],
+      });
     }
     const client = deps.apps.clientFor(account);
-    if (!client) throw new AppError('mpesa_unavailable', 'This account is on the simulator, which is not enabled on this deployment', { reason: 'simulator_disabled' });
+    if (!client)
+      throw new AppError(
+        'mpesa_unavailable',
+        'This account is on the simulator, which is not enabled on this deployment',
+        { reason: 'simulator_disabled' },
+      );
     const waitMs = deps.breakers.retryAfterMs(breakerKey(account));
     if (waitMs > 0) {
-      throw new AppError('mpesa_unavailable', 'M-Pesa failed this account several times in the last minute; try again shortly', { reason: 'circuit_open' }, {
-        'Retry-After': String(Math.ceil(waitMs / 1000)),
-      });
+      throw new AppError(
+        'mpesa_unavailable',
+        'M-Pesa failed this account several times in the last minute; try again shortly',
+        { reason: 'circuit_open' },
+        {
+          'Retry-After': String(Math.ceil(waitMs / 1000)),
+        },
+      );
     }
     return { account, client };
   }
 
-  async function initiate(scope: Scope, input: InitiateInput, idempotencyKey?: string): Promise<InitiateResult> {
-    const requestHash = idempotencyKey ? createHash('sha256').update(JSON.stringify(input)).digest('hex') : undefined;
+  async function initiate(
+    scope: Scope,
+    input: InitiateInput,
+    idempotencyKey?: string,
+  ): Promise<InitiateResult> {
+    const requestHash = idempotencyKey
+      ? createHash('sha256').update(JSON.stringify(input)).digest('hex')
+      : undefined;
     if (idempotencyKey) {
       const replayed = await replay(scope, idempotencyKey, requestHash!);
       if (replayed) return replayed;
@@ -215,14 +265,23 @@ export function createTransactionsService(deps: Deps) {
 
     if (push.kind === 'accepted') {
       // A fast callback may have settled the payment already: only the Daraja ids are written.
-      const ids = { checkoutRequestId: push.checkoutRequestId, merchantRequestId: push.merchantRequestId, customerMessage: push.customerMessage };
+      const ids = {
+        checkoutRequestId: push.checkoutRequestId,
+        merchantRequestId: push.merchantRequestId,
+        customerMessage: push.customerMessage,
+      };
       const at = new Date();
-      const answered = await recordPushAnswer({ id: row.id, patch: { ...ids, pushFinishedAt: at, updatedAt: at } });
+      const answered = await recordPushAnswer({
+        id: row.id,
+        patch: { ...ids, pushFinishedAt: at, updatedAt: at },
+      });
       deps.events.publishStarted(answered);
       return resultOf(answered);
     }
     if (push.kind === 'unknown') {
-      logger.warn('stk push answer lost; transaction left pending for its callback or a status query', { transactionId: row.id });
+      logger.warn('stk push answer lost; transaction left pending for its callback or a status query', {
+        transactionId: row.id,
+      });
       return resultOf(await recordPushAnswer({ id: row.id, patch: { pushFinishedAt: new Date() } }));
     }
 

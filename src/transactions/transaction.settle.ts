@@ -9,7 +9,12 @@
 // statements; each is decided in arrival order, seeing the ones before it.
 import type { Database, Queryable } from '../db/database';
 import { createBatcher } from '../db/batcher';
-import { insertCallbacks, claimStoredCallbacks, setCallbackOutcome, type NewCallbackRecord } from '../callbacks/callback.repository';
+import {
+  insertCallbacks,
+  claimStoredCallbacks,
+  setCallbackOutcome,
+  type NewCallbackRecord,
+} from '../callbacks/callback.repository';
 import { transactionEvent } from '../events/event.build';
 import { recordEvents } from '../events/event.repository';
 import type { NewEvent } from '../events/event.types';
@@ -61,7 +66,13 @@ export interface SettleInput {
 export type SettleResult =
   /** A stored callback that another sweep already took. */
   | { claimed: false }
-  | { claimed: true; label: SettleLabel; changed: boolean; row: TransactionRow | undefined; event?: NewEvent };
+  | {
+      claimed: true;
+      label: SettleLabel;
+      changed: boolean;
+      row: TransactionRow | undefined;
+      event?: NewEvent;
+    };
 
 interface Write {
   from: string;
@@ -78,7 +89,11 @@ interface Plan {
 /** What `settlement` does to `current`: a move, an enrichment, or nothing. Pure. */
 export function planSettlement(current: TransactionRow, settlement: Settlement, now: Date): Plan {
   // A token for one payment carrying another payment's CheckoutRequestID: trusted with nothing.
-  if (settlement.checkoutRequestId && current.checkoutRequestId && settlement.checkoutRequestId !== current.checkoutRequestId) {
+  if (
+    settlement.checkoutRequestId &&
+    current.checkoutRequestId &&
+    settlement.checkoutRequestId !== current.checkoutRequestId
+  ) {
     return { label: 'orphan' };
   }
   const status = current.status as Status;
@@ -109,7 +124,9 @@ function enrich(current: TransactionRow, settlement: Settlement, now: Date): Wri
   const reason = current.resultCode === null && settlement.resultCode !== null;
   const patch = onlyChanged(current, {
     ...paymentDetails(current, settlement),
-    ...(reason ? { resultCode: settlement.resultCode, resultDesc: settlement.resultDesc, settledBy: settlement.source } : {}),
+    ...(reason
+      ? { resultCode: settlement.resultCode, resultDesc: settlement.resultDesc, settledBy: settlement.source }
+      : {}),
   });
   if (Object.keys(patch).length === 0) return undefined;
   return write(current, { ...patch, updatedAt: now }, settlement, 'updated', now);
@@ -120,7 +137,8 @@ function paymentDetails(current: TransactionRow, settlement: Settlement): Transa
   return {
     mpesaReceiptNumber: current.mpesaReceiptNumber ?? settlement.mpesaReceiptNumber ?? null,
     // Whole KES: a fractional report (never seen) is rounded.
-    amountPaid: current.amountPaid ?? (settlement.amountPaid === undefined ? null : Math.round(settlement.amountPaid)),
+    amountPaid:
+      current.amountPaid ?? (settlement.amountPaid === undefined ? null : Math.round(settlement.amountPaid)),
     paidPhone: current.paidPhone ?? settlement.paidPhone ?? null,
     transactionDate: current.transactionDate ?? settlement.transactionDate ?? null,
   };
@@ -128,10 +146,18 @@ function paymentDetails(current: TransactionRow, settlement: Settlement): Transa
 
 /** Only what changes is written: an unchanged indexed column would still cost an index update. */
 function onlyChanged(current: TransactionRow, patch: TransactionPatch): TransactionPatch {
-  return Object.fromEntries(Object.entries(patch).filter(([key, value]) => current[key as keyof TransactionRow] !== value));
+  return Object.fromEntries(
+    Object.entries(patch).filter(([key, value]) => current[key as keyof TransactionRow] !== value),
+  );
 }
 
-function write(current: TransactionRow, patch: TransactionPatch, settlement: Settlement, change: FinalStatus | 'updated', now: Date): Write {
+function write(
+  current: TransactionRow,
+  patch: TransactionPatch,
+  settlement: Settlement,
+  change: FinalStatus | 'updated',
+  now: Date,
+): Write {
   const after = { ...current, ...patch } as TransactionRow;
   return {
     from: current.status,
@@ -153,8 +179,19 @@ function write(current: TransactionRow, patch: TransactionPatch, settlement: Set
 export type SettlePayment = (input: SettleInput) => Promise<SettleResult>;
 
 /** The settlement path for this database; resolves once committed, then publishes the change. */
-export function createSettlement({ db, events, now = () => new Date() }: { db: Database; events: TransactionEvents; now?: () => Date }): SettlePayment {
-  const settleTogether = createBatcher(db, { durability: 'disk', write: (tx, inputs: readonly SettleInput[]) => settleBatch(tx, inputs, now()) });
+export function createSettlement({
+  db,
+  events,
+  now = () => new Date(),
+}: {
+  db: Database;
+  events: TransactionEvents;
+  now?: () => Date;
+}): SettlePayment {
+  const settleTogether = createBatcher(db, {
+    durability: 'disk',
+    write: (tx, inputs: readonly SettleInput[]) => settleBatch(tx, inputs, now()),
+  });
   return async (input) => {
     const result = await settleTogether(input);
     if (result.claimed && result.changed) {
@@ -165,10 +202,18 @@ export function createSettlement({ db, events, now = () => new Date() }: { db: D
   };
 }
 
-async function settleBatch(tx: Queryable, inputs: readonly SettleInput[], now: Date): Promise<SettleResult[]> {
-  const storedIds = inputs.flatMap((input) => (input.callback && 'storedId' in input.callback ? [input.callback.storedId] : []));
+async function settleBatch(
+  tx: Queryable,
+  inputs: readonly SettleInput[],
+  now: Date,
+): Promise<SettleResult[]> {
+  const storedIds = inputs.flatMap((input) =>
+    input.callback && 'storedId' in input.callback ? [input.callback.storedId] : [],
+  );
   const claimed = new Set(await claimStoredCallbacks(tx, storedIds, now));
-  const ids = [...new Set(inputs.flatMap((input) => (input.transactionId === null ? [] : [input.transactionId])))];
+  const ids = [
+    ...new Set(inputs.flatMap((input) => (input.transactionId === null ? [] : [input.transactionId]))),
+  ];
   const rows = new Map((await lockTransactions(tx, ids)).map((row) => [row.id, row]));
 
   const writes: Array<Write & { id: string }> = [];
@@ -177,7 +222,11 @@ async function settleBatch(tx: Queryable, inputs: readonly SettleInput[], now: D
     const stored = input.callback && 'storedId' in input.callback ? input.callback.storedId : undefined;
     if (stored !== undefined && !claimed.has(stored)) return { claimed: false };
     const current = input.transactionId === null ? undefined : rows.get(input.transactionId);
-    const plan: Plan = !input.settlement ? { label: 'unreadable' } : !current ? { label: 'orphan' } : planSettlement(current, input.settlement, now);
+    const plan: Plan = !input.settlement
+      ? { label: 'unreadable' }
+      : !current
+        ? { label: 'orphan' }
+        : planSettlement(current, input.settlement, now);
     let row = current;
     if (current && plan.write) {
       row = { ...current, ...plan.write.patch } as TransactionRow;
@@ -186,21 +235,40 @@ async function settleBatch(tx: Queryable, inputs: readonly SettleInput[], now: D
     }
     if (input.callback && 'record' in input.callback) {
       const { record } = input.callback;
-      newCallbacks.push({ ...record, transactionId: current ? record.transactionId : null, outcome: plan.label, processedAt: now });
+      newCallbacks.push({
+        ...record,
+        transactionId: current ? record.transactionId : null,
+        outcome: plan.label,
+        processedAt: now,
+      });
     }
-    return { claimed: true, label: plan.label, changed: plan.write !== undefined, row, event: plan.write?.event };
+    return {
+      claimed: true,
+      label: plan.label,
+      changed: plan.write !== undefined,
+      row,
+      event: plan.write?.event,
+    };
   });
 
   for (const { id, from, patch } of writes) {
     // The rows are locked (PostgreSQL) or ours alone (SQLite): a miss here is a broken invariant.
-    if (!(await compareAndSetStatus(tx, id, from, patch))) throw new Error(`settlement of ${id} lost its compare-and-set`);
+    if (!(await compareAndSetStatus(tx, id, from, patch)))
+      throw new Error(`settlement of ${id} lost its compare-and-set`);
   }
-  await insertStatusChanges(tx, writes.map((entry) => entry.change));
-  await recordEvents(tx, writes.map((entry) => entry.event));
+  await insertStatusChanges(
+    tx,
+    writes.map((entry) => entry.change),
+  );
+  await recordEvents(
+    tx,
+    writes.map((entry) => entry.event),
+  );
   await insertCallbacks(tx, newCallbacks);
   for (const [index, input] of inputs.entries()) {
     const result = results[index]!;
-    if (input.callback && 'storedId' in input.callback && result.claimed) await setCallbackOutcome(tx, input.callback.storedId, result.label);
+    if (input.callback && 'storedId' in input.callback && result.claimed)
+      await setCallbackOutcome(tx, input.callback.storedId, result.label);
   }
   return results;
 }

@@ -39,28 +39,84 @@ const RESULT_CODES: Record<string, Reason> = {
   '0': { status: 'completed', code: 'paid', message: 'Paid' },
   '1': { status: 'failed', code: 'insufficient_funds', message: "The customer's M-Pesa balance is too low" },
   '2': { status: 'failed', code: 'amount_below_minimum', message: 'The amount is below the M-Pesa minimum' },
-  '3': { status: 'failed', code: 'amount_above_maximum', message: 'The amount is above the M-Pesa per-transaction maximum' },
-  '4': { status: 'failed', code: 'daily_limit_exceeded', message: "The payment would exceed the customer's daily M-Pesa limit" },
-  '8': { status: 'failed', code: 'merchant_balance_limit', message: 'The payment would exceed the maximum balance of the PayBill or Till' },
-  '17': { status: 'failed', code: 'duplicate_within_two_minutes', message: 'The same amount was requested from this customer less than 2 minutes ago' },
+  '3': {
+    status: 'failed',
+    code: 'amount_above_maximum',
+    message: 'The amount is above the M-Pesa per-transaction maximum',
+  },
+  '4': {
+    status: 'failed',
+    code: 'daily_limit_exceeded',
+    message: "The payment would exceed the customer's daily M-Pesa limit",
+  },
+  '8': {
+    status: 'failed',
+    code: 'merchant_balance_limit',
+    message: 'The payment would exceed the maximum balance of the PayBill or Till',
+  },
+  '17': {
+    status: 'failed',
+    code: 'duplicate_within_two_minutes',
+    message: 'The same amount was requested from this customer less than 2 minutes ago',
+  },
   '26': { status: 'failed', code: 'mpesa_busy', message: 'M-Pesa was too busy to process the payment' },
-  '1001': { status: 'failed', code: 'subscriber_busy', message: 'The customer already had another M-Pesa prompt in progress' },
-  '1019': { status: 'expired', code: 'prompt_expired', message: 'The M-Pesa prompt expired before the customer answered' },
-  '1025': { status: 'failed', code: 'prompt_not_sent', message: 'M-Pesa could not send the prompt (keep the account reference short)' },
+  '1001': {
+    status: 'failed',
+    code: 'subscriber_busy',
+    message: 'The customer already had another M-Pesa prompt in progress',
+  },
+  '1019': {
+    status: 'expired',
+    code: 'prompt_expired',
+    message: 'The M-Pesa prompt expired before the customer answered',
+  },
+  '1025': {
+    status: 'failed',
+    code: 'prompt_not_sent',
+    message: 'M-Pesa could not send the prompt (keep the account reference short)',
+  },
   '9999': { status: 'failed', code: 'prompt_not_sent', message: 'M-Pesa could not send the prompt' },
-  '1032': { status: 'cancelled', code: 'cancelled_by_customer', message: 'The customer cancelled the M-Pesa prompt' },
-  '1036': { status: 'failed', code: 'customer_unreachable', message: "The customer's phone could not be reached" },
-  '1037': { status: 'failed', code: 'customer_unreachable', message: "The customer's phone could not be reached or they did not answer" },
+  '1032': {
+    status: 'cancelled',
+    code: 'cancelled_by_customer',
+    message: 'The customer cancelled the M-Pesa prompt',
+  },
+  '1036': {
+    status: 'failed',
+    code: 'customer_unreachable',
+    message: "The customer's phone could not be reached",
+  },
+  '1037': {
+    status: 'failed',
+    code: 'customer_unreachable',
+    message: "The customer's phone could not be reached or they did not answer",
+  },
   '2001': { status: 'failed', code: 'wrong_pin', message: 'The customer entered a wrong M-Pesa PIN' },
-  '2028': { status: 'failed', code: 'shortcode_not_permitted', message: 'The shortcode is not set up for this kind of payment' },
-  SFC_IC0003: { status: 'failed', code: 'shortcode_not_permitted', message: 'The shortcode or till is not set up for this kind of payment' },
-  '8006': { status: 'failed', code: 'credential_locked', message: "The merchant's security credential is locked" },
+  '2028': {
+    status: 'failed',
+    code: 'shortcode_not_permitted',
+    message: 'The shortcode is not set up for this kind of payment',
+  },
+  SFC_IC0003: {
+    status: 'failed',
+    code: 'shortcode_not_permitted',
+    message: 'The shortcode or till is not set up for this kind of payment',
+  },
+  '8006': {
+    status: 'failed',
+    code: 'credential_locked',
+    message: "The merchant's security credential is locked",
+  },
   E3008: { status: 'failed', code: 'customer_restricted', message: "M-Pesa refused the customer's account" },
 };
 
 /** What a Daraja ResultCode means for the payment; unknown codes are failures that keep the code. */
 export function interpretResultCode(resultCode: string): Reason {
   return (
-    RESULT_CODES[resultCode] ?? { status: 'failed', code: 'declined', message: `M-Pesa declined the payment (result code ${resultCode})` }
+    RESULT_CODES[resultCode] ?? {
+      status: 'failed',
+      code: 'declined',
+      message: `M-Pesa declined the payment (result code ${resultCode})`,
+    }
   );
 }

@@ -5,7 +5,12 @@
 // document is generated from, so a field added here without documenting it does not compile.
 import type { z } from 'zod';
 import type { TransactionRow } from './transaction.repository';
-import type { CHANNELS, clientTransactionSchema, failureSchema, merchantTransactionSchema } from './transaction.schema';
+import type {
+  CHANNELS,
+  clientTransactionSchema,
+  failureSchema,
+  merchantTransactionSchema,
+} from './transaction.schema';
 import { interpretResultCode, type Status } from './transaction.states';
 import type { Mode } from '../projects/project.modes';
 
@@ -20,8 +25,15 @@ function failureOf(row: TransactionRow): Failure | null {
     const { code, message } = JSON.parse(row.submitError) as { code: string; message: string };
     return { code, message, resultCode: row.resultCode, resultDesc: row.resultDesc };
   }
-  const reason = row.resultCode ? interpretResultCode(row.resultCode) : { code: 'no_answer', message: 'M-Pesa gave no final answer in time' };
-  return { code: reason.code, message: reason.message, resultCode: row.resultCode, resultDesc: row.resultDesc };
+  const reason = row.resultCode
+    ? interpretResultCode(row.resultCode)
+    : { code: 'no_answer', message: 'M-Pesa gave no final answer in time' };
+  return {
+    code: reason.code,
+    message: reason.message,
+    resultCode: row.resultCode,
+    resultDesc: row.resultDesc,
+  };
 }
 
 export function maskedPhone(phone: string): string {

@@ -55,7 +55,12 @@ export interface AttemptResult {
  * PostgreSQL the candidates are locked with SKIP LOCKED, so concurrent workers each take other
  * rows and never wait for each other; SQLite has one writer, so the UPDATE is the claim.
  */
-export async function claimDueDeliveries(tx: Queryable, limit: number, now: Date, leaseUntil: Date): Promise<ClaimedDelivery[]> {
+export async function claimDueDeliveries(
+  tx: Queryable,
+  limit: number,
+  now: Date,
+  leaseUntil: Date,
+): Promise<ClaimedDelivery[]> {
   const due = tx.qb
     .selectFrom('WebhookDelivery as d')
     .innerJoin('WebhookEndpoint as e', 'e.id', 'd.endpointId')
@@ -81,7 +86,18 @@ export async function claimDueDeliveries(tx: Queryable, limit: number, now: Date
       .selectFrom('WebhookDelivery as d')
       .innerJoin('Event as ev', 'ev.id', 'd.eventId')
       .innerJoin('WebhookEndpoint as e', 'e.id', 'd.endpointId')
-      .select(['d.id', 'd.eventId', 'ev.type', 'ev.payload', 'e.id as endpointId', 'e.projectId', 'e.mode', 'e.url', 'e.secretEnc', 'e.previousSecretEnc'])
+      .select([
+        'd.id',
+        'd.eventId',
+        'ev.type',
+        'ev.payload',
+        'e.id as endpointId',
+        'e.projectId',
+        'e.mode',
+        'e.url',
+        'e.secretEnc',
+        'e.previousSecretEnc',
+      ])
       .select(['e.previousSecretExpiresAt', 'e.failingSince', 'd.nextAttemptAt'])
       .where(
         'd.id',
@@ -129,24 +145,42 @@ export async function recordAttempts(tx: Queryable, results: readonly AttemptRes
   await tx.run(tx.qb.insertInto('DeliveryAttempt').values(results.map((result) => result.attempt)));
   const disabledEvents: NewEvent[] = [];
   for (const { attempt, outcome, endpointId, endpointChange } of results) {
-    await tx.run(tx.qb.updateTable('WebhookDelivery').set(deliveryAfter(attempt, outcome)).where('id', '=', attempt.deliveryId));
+    await tx.run(
+      tx.qb
+        .updateTable('WebhookDelivery')
+        .set(deliveryAfter(attempt, outcome))
+        .where('id', '=', attempt.deliveryId),
+    );
     if (endpointChange.disable) {
       const disabled = await tx.run(
         tx.qb
           .updateTable('WebhookEndpoint')
-          .set({ enabled: false, disabledReason: endpointChange.disable.reason, updatedAt: attempt.attemptedAt })
+          .set({
+            enabled: false,
+            disabledReason: endpointChange.disable.reason,
+            updatedAt: attempt.attemptedAt,
+          })
           .where('id', '=', endpointId)
           .where('enabled', '=', true),
       );
       if (disabled === 1) disabledEvents.push(endpointChange.disable.event);
     } else if (endpointChange.failingSince !== undefined) {
-      await tx.run(tx.qb.updateTable('WebhookEndpoint').set({ failingSince: endpointChange.failingSince }).where('id', '=', endpointId));
+      await tx.run(
+        tx.qb
+          .updateTable('WebhookEndpoint')
+          .set({ failingSince: endpointChange.failingSince })
+          .where('id', '=', endpointId),
+      );
     }
   }
   await recordEvents(tx, disabledEvents);
 }
 
-export function listEndpointDeliveries(q: Queryable, endpointId: string, filters: { status?: string; before?: string; limit: number }): Promise<DeliveryRow[]> {
+export function listEndpointDeliveries(
+  q: Queryable,
+  endpointId: string,
+  filters: { status?: string; before?: string; limit: number },
+): Promise<DeliveryRow[]> {
   let query = q.qb.selectFrom('WebhookDelivery').selectAll().where('endpointId', '=', endpointId);
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.before) query = query.where('id', '<', filters.before);
@@ -154,8 +188,13 @@ export function listEndpointDeliveries(q: Queryable, endpointId: string, filters
 }
 
 /** An event's deliveries, each with its attempts in order. */
-export async function listEventDeliveries(q: Queryable, eventId: string): Promise<Array<DeliveryRow & { attemptLog: AttemptRow[] }>> {
-  const deliveries = await q.all(q.qb.selectFrom('WebhookDelivery').selectAll().where('eventId', '=', eventId).orderBy('id'));
+export async function listEventDeliveries(
+  q: Queryable,
+  eventId: string,
+): Promise<Array<DeliveryRow & { attemptLog: AttemptRow[] }>> {
+  const deliveries = await q.all(
+    q.qb.selectFrom('WebhookDelivery').selectAll().where('eventId', '=', eventId).orderBy('id'),
+  );
   if (deliveries.length === 0) return [];
   const attempts = await q.all(
     q.qb
@@ -169,11 +208,17 @@ export async function listEventDeliveries(q: Queryable, eventId: string): Promis
       .orderBy('attemptedAt')
       .orderBy('id'),
   );
-  return deliveries.map((row) => ({ ...row, attemptLog: attempts.filter((attempt) => attempt.deliveryId === row.id) }));
+  return deliveries.map((row) => ({
+    ...row,
+    attemptLog: attempts.filter((attempt) => attempt.deliveryId === row.id),
+  }));
 }
 
 /** Queues an event again for endpoints: a new delivery, or the old one reset (same webhook-id). */
-export async function requeueDeliveries(tx: Queryable, deliveries: readonly NewDelivery[]): Promise<DeliveryRow[]> {
+export async function requeueDeliveries(
+  tx: Queryable,
+  deliveries: readonly NewDelivery[],
+): Promise<DeliveryRow[]> {
   if (deliveries.length === 0) return [];
   return tx.all(
     tx.qb
@@ -193,7 +238,12 @@ export async function requeueDeliveries(tx: Queryable, deliveries: readonly NewD
 }
 
 /** Sends again every delivery to `endpointId` that failed for good since `since`. */
-export function requeueFailedDeliveries(q: Queryable, endpointId: string, since: Date, now: Date): Promise<number> {
+export function requeueFailedDeliveries(
+  q: Queryable,
+  endpointId: string,
+  since: Date,
+  now: Date,
+): Promise<number> {
   return q.run(
     q.qb
       .updateTable('WebhookDelivery')
@@ -210,7 +260,12 @@ export function requeueFailedDeliveries(q: Queryable, endpointId: string, since:
  */
 export async function pruneSucceededDeliveries(tx: Queryable, before: Date, limit: number): Promise<number> {
   const old = await tx.all(
-    tx.qb.selectFrom('WebhookDelivery').select('id').where('id', '<', idTimePart('whd', before)).where('status', '=', 'succeeded').limit(limit),
+    tx.qb
+      .selectFrom('WebhookDelivery')
+      .select('id')
+      .where('id', '<', idTimePart('whd', before))
+      .where('status', '=', 'succeeded')
+      .limit(limit),
   );
   if (old.length === 0) return 0;
   const ids = old.map((row) => row.id);

@@ -12,7 +12,14 @@ import type { Logger } from '../logger';
 import type { WebhookMetrics } from '../metrics/metrics';
 import type { Vault } from '../security/vault';
 import { webhookSecretSealedFor } from './webhook.signature';
-import { claimDueDeliveries, recordAttempts, type AttemptResult, type ClaimedDelivery, type DeliveryOutcome, type EndpointChange } from './delivery.repository';
+import {
+  claimDueDeliveries,
+  recordAttempts,
+  type AttemptResult,
+  type ClaimedDelivery,
+  type DeliveryOutcome,
+  type EndpointChange,
+} from './delivery.repository';
 import { createWebhookSender } from './webhook.http';
 import { nextStep, parseRetryAfter } from './webhook.schedule';
 import { webhookHeaders } from './webhook.signature';
@@ -41,7 +48,11 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
       return results.map(() => undefined);
     },
   });
-  const sender = createWebhookSender({ timeoutMs: config.timeoutMs, allowPrivate: config.allowPrivateUrls, userAgent: 'mpesa-bridge-webhooks/1' });
+  const sender = createWebhookSender({
+    timeoutMs: config.timeoutMs,
+    allowPrivate: config.allowPrivateUrls,
+    userAgent: 'mpesa-bridge-webhooks/1',
+  });
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
   let pumping = false;
@@ -52,13 +63,21 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
   function signingSecrets(endpoint: ClaimedDelivery['endpoint'], now: Date): string[] {
     const sealedFor = webhookSecretSealedFor(endpoint.projectId, endpoint.id);
     const current = vault.open(endpoint.secretEnc, sealedFor);
-    const previousValid = endpoint.previousSecretEnc && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
+    const previousValid =
+      endpoint.previousSecretEnc &&
+      endpoint.previousSecretExpiresAt &&
+      endpoint.previousSecretExpiresAt > now;
     return previousValid ? [current, vault.open(endpoint.previousSecretEnc!, sealedFor)] : [current];
   }
 
   async function deliver(delivery: ClaimedDelivery): Promise<void> {
     const attemptedAt = new Date();
-    const headers = webhookHeaders(signingSecrets(delivery.endpoint, attemptedAt), delivery.eventId, delivery.payload, attemptedAt);
+    const headers = webhookHeaders(
+      signingSecrets(delivery.endpoint, attemptedAt),
+      delivery.eventId,
+      delivery.payload,
+      attemptedAt,
+    );
     const result = await sender.send(delivery.endpoint.url, headers, delivery.payload);
     const finishedAt = new Date();
     const step = nextStep(
@@ -100,14 +119,23 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
       outcome,
       endpointChange,
     });
-    logger.debug('webhook attempt', { deliveryId: delivery.id, eventType: delivery.eventType, attempt: delivery.attempts, statusCode: result.statusCode, outcome: outcome.kind });
+    logger.debug('webhook attempt', {
+      deliveryId: delivery.id,
+      eventType: delivery.eventType,
+      attempt: delivery.attempts,
+      statusCode: result.statusCode,
+      outcome: outcome.kind,
+    });
     if (endpointChange.disable) wake();
   }
 
   function track(delivery: ClaimedDelivery) {
     const running: Promise<void> = deliver(delivery)
       .catch((error: unknown) => {
-        logger.error('webhook delivery failed unexpectedly; it is retried when its lease ends', { deliveryId: delivery.id, error });
+        logger.error('webhook delivery failed unexpectedly; it is retried when its lease ends', {
+          deliveryId: delivery.id,
+          error,
+        });
       })
       .finally(() => {
         inFlight.delete(running);
@@ -125,7 +153,9 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
         const now = new Date();
         const limit = Math.min(CLAIM_BATCH, config.concurrency - inFlight.size);
         const leaseUntil = new Date(now.getTime() + config.timeoutMs + LEASE_MARGIN_MS);
-        const claimed = await db.transaction((tx) => claimDueDeliveries(tx, limit, now, leaseUntil), { durability: 'process' });
+        const claimed = await db.transaction((tx) => claimDueDeliveries(tx, limit, now, leaseUntil), {
+          durability: 'process',
+        });
         if (claimed.length === limit) maybeMore = true;
         for (const delivery of claimed) track(delivery);
       }

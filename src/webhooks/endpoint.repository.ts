@@ -12,29 +12,62 @@ export function insertEndpoint(q: Queryable, row: Insertable<WebhookEndpoint>): 
 }
 
 /** A live (not deleted) endpoint of the project, in this mode. */
-export function findProjectEndpoint(q: Queryable, scope: Scope, id: string): Promise<EndpointRow | undefined> {
+export function findProjectEndpoint(
+  q: Queryable,
+  scope: Scope,
+  id: string,
+): Promise<EndpointRow | undefined> {
   return q.first(
-    q.qb.selectFrom('WebhookEndpoint').selectAll().where('id', '=', id).where('projectId', '=', scope.projectId).where('mode', '=', scope.mode).where('deletedAt', 'is', null),
+    q.qb
+      .selectFrom('WebhookEndpoint')
+      .selectAll()
+      .where('id', '=', id)
+      .where('projectId', '=', scope.projectId)
+      .where('mode', '=', scope.mode)
+      .where('deletedAt', 'is', null),
   );
 }
 
 export function listProjectEndpoints(q: Queryable, scope: Scope): Promise<EndpointRow[]> {
   return q.all(
-    q.qb.selectFrom('WebhookEndpoint').selectAll().where('projectId', '=', scope.projectId).where('mode', '=', scope.mode).where('deletedAt', 'is', null).orderBy('id', 'desc'),
+    q.qb
+      .selectFrom('WebhookEndpoint')
+      .selectAll()
+      .where('projectId', '=', scope.projectId)
+      .where('mode', '=', scope.mode)
+      .where('deletedAt', 'is', null)
+      .orderBy('id', 'desc'),
   );
 }
 
-export function updateEndpoint(q: Queryable, id: string, patch: Omit<Updateable<WebhookEndpoint>, 'id' | 'projectId'>): Promise<EndpointRow> {
-  return q.first(q.qb.updateTable('WebhookEndpoint').set(patch).where('id', '=', id).returningAll()) as Promise<EndpointRow>;
+export function updateEndpoint(
+  q: Queryable,
+  id: string,
+  patch: Omit<Updateable<WebhookEndpoint>, 'id' | 'projectId'>,
+): Promise<EndpointRow> {
+  return q.first(
+    q.qb.updateTable('WebhookEndpoint').set(patch).where('id', '=', id).returningAll(),
+  ) as Promise<EndpointRow>;
 }
 
 /** Deliveries still pending for the endpoint go out now (it was just enabled again). */
 export function rescheduleEndpointDeliveries(q: Queryable, endpointId: string, at: Date): Promise<number> {
-  return q.run(q.qb.updateTable('WebhookDelivery').set({ nextAttemptAt: at }).where('endpointId', '=', endpointId).where('status', '=', 'pending'));
+  return q.run(
+    q.qb
+      .updateTable('WebhookDelivery')
+      .set({ nextAttemptAt: at })
+      .where('endpointId', '=', endpointId)
+      .where('status', '=', 'pending'),
+  );
 }
 
 /** Pending deliveries of a deleted endpoint end as failed. */
-export function failPendingDeliveries(q: Queryable, endpointId: string, reason: string, at: Date): Promise<number> {
+export function failPendingDeliveries(
+  q: Queryable,
+  endpointId: string,
+  reason: string,
+  at: Date,
+): Promise<number> {
   return q.run(
     q.qb
       .updateTable('WebhookDelivery')

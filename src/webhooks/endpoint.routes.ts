@@ -3,14 +3,23 @@ import { Router } from 'express';
 import { scopeOf } from '../auth/merchant-auth';
 import { parseOrThrow } from '../validation';
 import type { EndpointsService } from './endpoint.service';
-import { createEndpointBody, deliveriesQuery, endpointIdParams, redeliverFailedBody, rotateSecretBody, updateEndpointBody } from './endpoint.schema';
+import {
+  createEndpointBody,
+  deliveriesQuery,
+  endpointIdParams,
+  redeliverFailedBody,
+  rotateSecretBody,
+  updateEndpointBody,
+} from './endpoint.schema';
 
 export function createEndpointRoutes(endpoints: EndpointsService): Router {
   const router = Router();
   const idOf = (params: unknown) => parseOrThrow(endpointIdParams, params, 'path').id;
 
   router.post('/', async (req, res) => {
-    res.status(201).json(await endpoints.create(scopeOf(req), parseOrThrow(createEndpointBody, req.body, 'body')));
+    res
+      .status(201)
+      .json(await endpoints.create(scopeOf(req), parseOrThrow(createEndpointBody, req.body, 'body')));
   });
   router.get('/', async (req, res) => {
     res.json(await endpoints.list(scopeOf(req)));
@@ -19,7 +28,13 @@ export function createEndpointRoutes(endpoints: EndpointsService): Router {
     res.json(await endpoints.get(scopeOf(req), idOf(req.params)));
   });
   router.patch('/:id', async (req, res) => {
-    res.json(await endpoints.update(scopeOf(req), idOf(req.params), parseOrThrow(updateEndpointBody, req.body, 'body')));
+    res.json(
+      await endpoints.update(
+        scopeOf(req),
+        idOf(req.params),
+        parseOrThrow(updateEndpointBody, req.body, 'body'),
+      ),
+    );
   });
   router.delete('/:id', async (req, res) => {
     await endpoints.remove(scopeOf(req), idOf(req.params));
@@ -30,7 +45,13 @@ export function createEndpointRoutes(endpoints: EndpointsService): Router {
     res.json(await endpoints.rotateSecret(scopeOf(req), idOf(req.params), overlapSeconds));
   });
   router.get('/:id/deliveries', async (req, res) => {
-    res.json(await endpoints.deliveries(scopeOf(req), idOf(req.params), parseOrThrow(deliveriesQuery, req.query, 'query')));
+    res.json(
+      await endpoints.deliveries(
+        scopeOf(req),
+        idOf(req.params),
+        parseOrThrow(deliveriesQuery, req.query, 'query'),
+      ),
+    );
   });
   router.post('/:id/redeliver-failed', async (req, res) => {
     const { since } = parseOrThrow(redeliverFailedBody, req.body, 'body');

@@ -35,24 +35,40 @@ export const updateEndpointBody = z
     eventTypes: eventTypes.optional(),
     enabled: z.boolean(expecting(ENABLED)).optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, 'must change at least one of url, description, eventTypes, enabled');
+  .refine(
+    (body) => Object.keys(body).length > 0,
+    'must change at least one of url, description, eventTypes, enabled',
+  );
 export type UpdateEndpointInput = z.infer<typeof updateEndpointBody>;
 
 export const rotateSecretBody = z
   .strictObject({
     // How long the old secret keeps signing beside the new one; default WEBHOOK_SECRET_OVERLAP.
-    overlapSeconds: z.int(expecting(OVERLAP)).min(0, expecting(OVERLAP)).max(MAX_OVERLAP_SECONDS, expecting(OVERLAP)).optional(),
+    overlapSeconds: z
+      .int(expecting(OVERLAP))
+      .min(0, expecting(OVERLAP))
+      .max(MAX_OVERLAP_SECONDS, expecting(OVERLAP))
+      .optional(),
   })
   .default({});
 
-export const endpointId = text(ENDPOINT_ID).max(64, expecting(ENDPOINT_ID)).regex(/^we_[0-9a-z]+$/, expecting(ENDPOINT_ID));
+export const endpointId = text(ENDPOINT_ID)
+  .max(64, expecting(ENDPOINT_ID))
+  .regex(/^we_[0-9a-z]+$/, expecting(ENDPOINT_ID));
 export const endpointIdParams = z.object({ id: endpointId });
 
 const LIMIT = 'a whole number from 1 to 100';
-export const pageLimit = z.coerce.number(expecting(LIMIT)).int(expecting(LIMIT)).min(1, expecting(LIMIT)).max(100, expecting(LIMIT)).default(20);
+export const pageLimit = z.coerce
+  .number(expecting(LIMIT))
+  .int(expecting(LIMIT))
+  .min(1, expecting(LIMIT))
+  .max(100, expecting(LIMIT))
+  .default(20);
 
 export function pageCursor(prefix: string) {
-  return text(CURSOR).max(64, expecting(CURSOR)).regex(new RegExp(`^${prefix}_[0-9a-z]+$`), expecting(CURSOR));
+  return text(CURSOR)
+    .max(64, expecting(CURSOR))
+    .regex(new RegExp(`^${prefix}_[0-9a-z]+$`), expecting(CURSOR));
 }
 
 export const deliveriesQuery = z.strictObject({

@@ -71,7 +71,8 @@ export function createEndpointsService({ db, vault, config, wake }: Deps) {
   async function update(scope: Scope, id: string, input: UpdateEndpointInput) {
     const current = await find(scope, id);
     const now = new Date();
-    const url = input.url === undefined ? undefined : await checkWebhookUrl(input.url, config.allowPrivateUrls);
+    const url =
+      input.url === undefined ? undefined : await checkWebhookUrl(input.url, config.allowPrivateUrls);
     const enabling = input.enabled === true && !current.enabled;
     const row = await db.transaction(async (tx) => {
       const updated = await updateEndpoint(tx, id, {
@@ -96,7 +97,12 @@ export function createEndpointsService({ db, vault, config, wake }: Deps) {
     const now = new Date();
     // Kept (soft delete) so its delivery history stays readable through the events API.
     await db.transaction(async (tx) => {
-      await updateEndpoint(tx, id, { deletedAt: now, enabled: false, disabledReason: 'deleted', updatedAt: now });
+      await updateEndpoint(tx, id, {
+        deletedAt: now,
+        enabled: false,
+        disabledReason: 'deleted',
+        updatedAt: now,
+      });
       await failPendingDeliveries(tx, id, 'endpoint deleted', now);
     });
   }
@@ -117,9 +123,16 @@ export function createEndpointsService({ db, vault, config, wake }: Deps) {
 
   async function deliveries(scope: Scope, id: string, query: DeliveriesQuery) {
     await find(scope, id);
-    const rows = await listEndpointDeliveries(db, id, { status: query.status, before: query.cursor, limit: query.limit + 1 });
+    const rows = await listEndpointDeliveries(db, id, {
+      status: query.status,
+      before: query.cursor,
+      limit: query.limit + 1,
+    });
     const page = rows.slice(0, query.limit);
-    return { data: page.map((row) => toDeliveryView(row)), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+    return {
+      data: page.map((row) => toDeliveryView(row)),
+      nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
+    };
   }
 
   /** Sends again every delivery to this endpoint that failed for good since `since`. */

@@ -15,7 +15,11 @@ export interface SendResult {
   error: string | null;
 }
 
-export function createWebhookSender(options: { timeoutMs: number; allowPrivate: boolean; userAgent: string }) {
+export function createWebhookSender(options: {
+  timeoutMs: number;
+  allowPrivate: boolean;
+  userAgent: string;
+}) {
   const agents = {
     'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
     'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
@@ -26,7 +30,12 @@ export function createWebhookSender(options: { timeoutMs: number; allowPrivate: 
     // A URL stored while private ones were allowed (simulator mode), or an IP literal, which
     // skips the DNS lookup below: refused before any connection is opened.
     if (!options.allowPrivate && refusesToConnect(url)) {
-      return Promise.resolve({ statusCode: null, responseBody: null, retryAfter: undefined, error: 'EPRIVATEADDRESS' });
+      return Promise.resolve({
+        statusCode: null,
+        responseBody: null,
+        retryAfter: undefined,
+        error: 'EPRIVATEADDRESS',
+      });
     }
     return new Promise((resolve) => {
       const transport = url.protocol === 'https:' ? https : http;
@@ -50,10 +59,19 @@ export function createWebhookSender(options: { timeoutMs: number; allowPrivate: 
       });
       // One deadline for the whole exchange, connect to last byte: a slow drip is a failure too.
       const timer = setTimeout(() => {
-        request.destroy(Object.assign(new Error(`no complete answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+        request.destroy(
+          Object.assign(new Error(`no complete answer within ${options.timeoutMs} ms`), {
+            code: 'ETIMEDOUT',
+          }),
+        );
       }, options.timeoutMs);
       request.on('error', (error: NodeJS.ErrnoException) => {
-        finish({ statusCode: null, responseBody: null, retryAfter: undefined, error: error.code ?? error.message });
+        finish({
+          statusCode: null,
+          responseBody: null,
+          retryAfter: undefined,
+          error: error.code ?? error.message,
+        });
       });
       request.on('response', (response) => {
         const chunks: Buffer[] = [];

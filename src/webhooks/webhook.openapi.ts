@@ -24,13 +24,17 @@ const TAG = 'Webhooks';
 const SIGNATURE_HEADERS: Record<string, HeaderSpec> = {
   'webhook-id': {
     required: true,
-    description: 'The event id, the same on every retry and replay of one event: use it to ignore duplicates.',
+    description:
+      'The event id, the same on every retry and replay of one event: use it to ignore duplicates.',
     schema: z.string().meta({ examples: ['evt_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
   },
   'webhook-timestamp': {
     required: true,
     description: 'Unix seconds when this attempt was signed. Refuse ones too far from your clock (replays).',
-    schema: z.string().regex(/^\d+$/).meta({ examples: ['1735689600'] }),
+    schema: z
+      .string()
+      .regex(/^\d+$/)
+      .meta({ examples: ['1735689600'] }),
   },
   'webhook-signature': {
     required: true,
@@ -58,7 +62,8 @@ function transactionEvent(type: string, id: string, summary: string): WebhookSpe
   return {
     type,
     summary,
-    description: 'Sent once the transaction reaches this state; `data.transaction` is the same view as `GET /api/v1/transactions/{id}`.',
+    description:
+      'Sent once the transaction reaches this state; `data.transaction` is the same view as `GET /api/v1/transactions/{id}`.',
     headers: SIGNATURE_HEADERS,
     payload: envelope(type, transactionData, id),
   };
@@ -88,7 +93,9 @@ export const webhooksApi: ApiSection = {
         'The URL must be https and resolve to a public address (outside simulator and development mode). The answer holds the signing secret, shown only here.',
       auth: 'signature',
       body: createEndpointBody,
-      responses: { 201: { description: 'The endpoint and its signing secret.', schema: endpointWithSecretSchema } },
+      responses: {
+        201: { description: 'The endpoint and its signing secret.', schema: endpointWithSecretSchema },
+      },
       errors: ['webhook_url_refused'],
     },
     {
@@ -98,7 +105,12 @@ export const webhooksApi: ApiSection = {
       tag: TAG,
       summary: 'List webhook endpoints',
       auth: 'signature',
-      responses: { 200: { description: 'The endpoints, newest first. Secrets are never listed.', schema: endpointListSchema } },
+      responses: {
+        200: {
+          description: 'The endpoints, newest first. Secrets are never listed.',
+          schema: endpointListSchema,
+        },
+      },
     },
     {
       method: 'get',
@@ -130,7 +142,8 @@ export const webhooksApi: ApiSection = {
       operationId: 'deleteWebhookEndpoint',
       tag: TAG,
       summary: 'Delete a webhook endpoint',
-      description: 'Pending deliveries to it are marked failed; its delivery history stays readable through the events API.',
+      description:
+        'Pending deliveries to it are marked failed; its delivery history stays readable through the events API.',
       auth: 'signature',
       params: endpointIdParams,
       responses: { 204: { description: 'Deleted.' } },
@@ -148,7 +161,9 @@ export const webhooksApi: ApiSection = {
       auth: 'signature',
       params: endpointIdParams,
       body: rotateSecretBody,
-      responses: { 200: { description: 'The endpoint and its new secret.', schema: endpointWithSecretSchema } },
+      responses: {
+        200: { description: 'The endpoint and its new secret.', schema: endpointWithSecretSchema },
+      },
       errors: ['webhook_endpoint_not_found'],
     },
     {
@@ -173,23 +188,36 @@ export const webhooksApi: ApiSection = {
       auth: 'signature',
       params: endpointIdParams,
       body: redeliverFailedBody,
-      responses: { 202: { description: 'How many deliveries were queued again.', schema: redeliveredCountSchema } },
+      responses: {
+        202: { description: 'How many deliveries were queued again.', schema: redeliveredCountSchema },
+      },
       errors: ['webhook_endpoint_not_found'],
     },
   ],
   webhooks: [
     transactionEvent('transaction.completed', 'TransactionCompletedEvent', 'A payment completed'),
     transactionEvent('transaction.failed', 'TransactionFailedEvent', 'A payment failed'),
-    transactionEvent('transaction.cancelled', 'TransactionCancelledEvent', 'The customer cancelled the prompt'),
+    transactionEvent(
+      'transaction.cancelled',
+      'TransactionCancelledEvent',
+      'The customer cancelled the prompt',
+    ),
     transactionEvent('transaction.expired', 'TransactionExpiredEvent', 'The prompt expired unanswered'),
     {
       type: 'webhook_endpoint.disabled',
       summary: 'An endpoint was disabled',
-      description: 'Sent (to your other endpoints that want it, and into the event log) when an endpoint answered 410 or failed for too long.',
+      description:
+        'Sent (to your other endpoints that want it, and into the event log) when an endpoint answered 410 or failed for too long.',
       headers: SIGNATURE_HEADERS,
       payload: envelope(
         'webhook_endpoint.disabled',
-        z.object({ endpoint: z.object({ id: z.string(), url: z.string(), disabledReason: z.enum(['gone', 'failing']) }) }),
+        z.object({
+          endpoint: z.object({
+            id: z.string(),
+            url: z.string(),
+            disabledReason: z.enum(['gone', 'failing']),
+          }),
+        }),
         'WebhookEndpointDisabledEvent',
       ),
     },

@@ -7,7 +7,8 @@ export interface AttemptResult {
   retryAfterMs: number | null;
 }
 
-export type NextStep = { kind: 'succeeded' } | { kind: 'retry'; at: Date } | { kind: 'failed'; gone: boolean };
+export type NextStep =
+  { kind: 'succeeded' } | { kind: 'retry'; at: Date } | { kind: 'failed'; gone: boolean };
 
 /** Jitter of ±20%, so endpoints that failed together do not retry in lockstep. */
 const JITTER = 0.2;

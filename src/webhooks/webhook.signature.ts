@@ -17,7 +17,12 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
 }
 
 /** The three headers of one delivery attempt, signed with every secret currently valid. */
-export function webhookHeaders(secrets: readonly string[], id: string, body: string, now: Date): Record<string, string> {
+export function webhookHeaders(
+  secrets: readonly string[],
+  id: string,
+  body: string,
+  now: Date,
+): Record<string, string> {
   const timestamp = Math.floor(now.getTime() / 1000);
   return {
     'webhook-id': id,
@@ -27,4 +32,8 @@ export function webhookHeaders(secrets: readonly string[], id: string, body: str
 }
 
 /** What an endpoint's signing secrets (current and previous) are sealed for in the vault. */
-export const webhookSecretSealedFor = (projectId: string, endpointId: string): SealedFor => ({ projectId, recordId: endpointId, purpose: 'webhook-secret' });
+export const webhookSecretSealedFor = (projectId: string, endpointId: string): SealedFor => ({
+  projectId,
+  recordId: endpointId,
+  purpose: 'webhook-secret',
+});

@@ -24,7 +24,8 @@ export function isPrivateAddress(address: string): boolean {
     return true;
   }
   if (parsed.range() !== 'unicast') return true;
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).parts.slice(0, 6).every((part) => part === 0)) return true;
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).parts.slice(0, 6).every((part) => part === 0))
+    return true;
   return ownAddresses().includes(parsed.toNormalizedString());
 }
 
@@ -41,7 +42,8 @@ function ownAddresses(): string[] {
     });
 }
 
-const refused = (url: string, reason: string) => new AppError('webhook_url_refused', `The webhook URL ${url} is refused: ${reason}`, { reason });
+const refused = (url: string, reason: string) =>
+  new AppError('webhook_url_refused', `The webhook URL ${url} is refused: ${reason}`, { reason });
 
 /** Parses and checks a URL a merchant wants to register. Throws webhook_url_refused. */
 export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promise<string> {
@@ -51,14 +53,16 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
   } catch {
     throw refused(raw, 'not an absolute URL');
   }
-  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) throw refused(raw, 'must use https');
+  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:'))
+    throw refused(raw, 'must use https');
   if (url.username || url.password) throw refused(raw, 'must not contain credentials');
   if (allowPrivate) return url.toString();
   // The WHATWG parser has already turned 2130706433, 0x7f.1 and friends into dotted IPv4.
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = net.isIP(host) ? [host] : await resolveAll(host);
   if (addresses.length === 0) throw refused(raw, `${host} does not resolve`);
-  if (addresses.some(isPrivateAddress)) throw refused(raw, `${host} is or resolves to a private, loopback, link-local or other internal address`);
+  if (addresses.some(isPrivateAddress))
+    throw refused(raw, `${host} is or resolves to a private, loopback, link-local or other internal address`);
   return url.toString();
 }
 
@@ -81,7 +85,9 @@ export const publicOnlyLookup: LookupFunction = (hostname, options, callback) =>
     const list = addresses as dns.LookupAddress[];
     const bad = list.find((entry) => isPrivateAddress(entry.address));
     if (bad || list.length === 0) {
-      const refusal = Object.assign(new Error(`refused to connect to ${hostname}: private address`), { code: 'EPRIVATEADDRESS' });
+      const refusal = Object.assign(new Error(`refused to connect to ${hostname}: private address`), {
+        code: 'EPRIVATEADDRESS',
+      });
       return callback(refusal, '', 0);
     }
     if ((options as dns.LookupOptions).all) return callback(null, list as unknown as string, 0);

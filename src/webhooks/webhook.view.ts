@@ -21,7 +21,13 @@ export function toEndpointView(row: EndpointRow): EndpointView {
 
 export function toEventView(row: EventRow): EventView {
   const body = JSON.parse(row.payload) as { data: EventView['data'] };
-  return { id: row.id, type: row.type, transactionId: row.transactionId, createdAt: row.createdAt.toISOString(), data: body.data };
+  return {
+    id: row.id,
+    type: row.type,
+    transactionId: row.transactionId,
+    createdAt: row.createdAt.toISOString(),
+    data: body.data,
+  };
 }
 
 export function toAttemptView(row: AttemptRow): AttemptView {

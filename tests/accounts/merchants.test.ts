@@ -12,8 +12,19 @@ import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-r
 import { accountBody, keysOf, startRecordingDaraja, type RecordingDaraja } from '../helpers/accounts';
 import { stkPassword } from '../../src/mpesa/mpesa.password';
 
-const LIVE_A = { consumerKey: 'live-app-a-key-0001', consumerSecret: 'live-app-a-secret-0001', shortcode: '700100', passkey: 'live-passkey-a-00000000000000000001' };
-const LIVE_B = { consumerKey: 'live-app-b-key-0002', consumerSecret: 'live-app-b-secret-0002', shortcode: '700200', passkey: 'live-passkey-b-00000000000000000002', tillNumber: '7002001' };
+const LIVE_A = {
+  consumerKey: 'live-app-a-key-0001',
+  consumerSecret: 'live-app-a-secret-0001',
+  shortcode: '700100',
+  passkey: 'live-passkey-a-00000000000000000001',
+};
+const LIVE_B = {
+  consumerKey: 'live-app-b-key-0002',
+  consumerSecret: 'live-app-b-secret-0002',
+  shortcode: '700200',
+  passkey: 'live-passkey-b-00000000000000000002',
+  tillNumber: '7002001',
+};
 
 let production: RecordingDaraja;
 let sandbox: RecordingDaraja;
@@ -32,7 +43,12 @@ beforeAll(async () => {
   // A sandbox that knows no app at all: every consumer key is refused.
   sandbox = await startRecordingDaraja([], {});
   server = await startTestServer(
-    { MPESA_PRODUCTION_BASE_URL: production.url, MPESA_SANDBOX_BASE_URL: sandbox.url, SIMULATOR_CALLBACK_DELAY_MS: '3600000', WEBHOOK_POLL_INTERVAL_MS: '50' },
+    {
+      MPESA_PRODUCTION_BASE_URL: production.url,
+      MPESA_SANDBOX_BASE_URL: sandbox.url,
+      SIMULATOR_CALLBACK_DELAY_MS: '3600000',
+      WEBHOOK_POLL_INTERVAL_MS: '50',
+    },
     { logLines },
   );
 });
@@ -46,14 +62,19 @@ afterAll(async () => {
 function recorded(request: MerchantRequest): MerchantRequest {
   return async (req) => {
     const response = await request(req);
-    if (!(req.method === 'POST' && req.path === '/api/v1/webhook-endpoints')) answers.push(JSON.stringify(response.data));
+    if (!(req.method === 'POST' && req.path === '/api/v1/webhook-endpoints'))
+      answers.push(JSON.stringify(response.data));
     return response;
   };
 }
 
 async function newProject(name: string) {
   // The one answer that shows the secret keys, once: not among the answers checked.
-  const created = await axios.post(`${server.url}/api/v1/projects`, { name }, { headers: adminHeaders(server) });
+  const created = await axios.post(
+    `${server.url}/api/v1/projects`,
+    { name },
+    { headers: adminHeaders(server) },
+  );
   secrets.push(created.data.secretKeys.test, created.data.secretKeys.live);
   return {
     id: created.data.project.id as string,
@@ -71,18 +92,44 @@ describe('when two projects each collect into their own production account', () 
   it('then every push carries its own BusinessShortCode, PartyB and password, and a till pays the till under its Head Office', async () => {
     const a = await newProject('Shop A');
     const b = await newProject('Shop B');
-    expect((await addAccount(a.live, accountBody({ environment: 'production', ...LIVE_A }))).status).toBe(201);
-    expect((await addAccount(b.live, accountBody({ environment: 'production', ...LIVE_B }))).status).toBe(201);
+    expect((await addAccount(a.live, accountBody({ environment: 'production', ...LIVE_A }))).status).toBe(
+      201,
+    );
+    expect((await addAccount(b.live, accountBody({ environment: 'production', ...LIVE_B }))).status).toBe(
+      201,
+    );
 
-    const paidA = await a.live({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ accountReference: 'A-1' }) });
-    const paidB = await b.live({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ accountReference: 'B-1' }) });
-    const tillB = await b.live({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ accountReference: 'B-2', channel: 'till' }) });
+    const paidA = await a.live({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody({ accountReference: 'A-1' }),
+    });
+    const paidB = await b.live({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody({ accountReference: 'B-1' }),
+    });
+    const tillB = await b.live({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody({ accountReference: 'B-2', channel: 'till' }),
+    });
     expect([paidA.status, paidB.status, tillB.status]).toEqual([201, 201, 201]);
 
-    const pushOf = (reference: string) => production.pushes.find((push) => push.AccountReference === reference)!;
-    const expectPush = (reference: string, account: { shortcode: string; passkey: string }, partyB: string, type: string) => {
+    const pushOf = (reference: string) =>
+      production.pushes.find((push) => push.AccountReference === reference)!;
+    const expectPush = (
+      reference: string,
+      account: { shortcode: string; passkey: string },
+      partyB: string,
+      type: string,
+    ) => {
       const push = pushOf(reference);
-      expect(push).toMatchObject({ BusinessShortCode: account.shortcode, PartyB: partyB, TransactionType: type });
+      expect(push).toMatchObject({
+        BusinessShortCode: account.shortcode,
+        PartyB: partyB,
+        TransactionType: type,
+      });
       expect(push.Password).toBe(stkPassword(account.shortcode, account.passkey, push.Timestamp as string));
     };
     expectPush('A-1', LIVE_A, LIVE_A.shortcode, 'CustomerPayBillOnline');
@@ -92,9 +139,19 @@ describe('when two projects each collect into their own production account', () 
     // Safaricom calls back to each payment's own URL; each settles in its own project.
     const { id, checkoutRequestId } = paidA.data.transaction;
     expect(pushOf('A-1').CallBackURL).toBe(`${server.url}${server.callbackPath(id)}`);
-    await postCallback(server.url, server.callbackPath(id), successCallback(checkoutRequestId, 10, 'LIVEA00001'));
-    expect((await a.live({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction).toMatchObject({ status: 'completed', mpesaReceiptNumber: 'LIVEA00001' });
-    expectError(await b.live({ method: 'GET', path: `/api/v1/transactions/${id}` }), 404, 'transaction_not_found');
+    await postCallback(
+      server.url,
+      server.callbackPath(id),
+      successCallback(checkoutRequestId, 10, 'LIVEA00001'),
+    );
+    expect(
+      (await a.live({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction,
+    ).toMatchObject({ status: 'completed', mpesaReceiptNumber: 'LIVEA00001' });
+    expectError(
+      await b.live({ method: 'GET', path: `/api/v1/transactions/${id}` }),
+      404,
+      'transaction_not_found',
+    );
   });
 });
 
@@ -102,13 +159,25 @@ describe('when two accounts push at the same moment', () => {
   it('then each fetches its own token once for the burst and every push carries its own', async () => {
     const c = await newProject('Shop C');
     const d = await newProject('Shop D');
-    expect((await addAccount(c.live, accountBody({ environment: 'production', ...LIVE_A }))).status).toBe(201);
-    expect((await addAccount(d.live, accountBody({ environment: 'production', ...LIVE_B }))).status).toBe(201);
+    expect((await addAccount(c.live, accountBody({ environment: 'production', ...LIVE_A }))).status).toBe(
+      201,
+    );
+    expect((await addAccount(d.live, accountBody({ environment: 'production', ...LIVE_B }))).status).toBe(
+      201,
+    );
     const oauthBefore = production.oauthCalls.length;
     const burst = await Promise.all(
       Array.from({ length: 5 }, (_, i) => [
-        c.live({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ accountReference: `C-BURST-${i}` }) }),
-        d.live({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ accountReference: `D-BURST-${i}` }) }),
+        c.live({
+          method: 'POST',
+          path: '/api/v1/transactions/initiate',
+          body: initiateBody({ accountReference: `C-BURST-${i}` }),
+        }),
+        d.live({
+          method: 'POST',
+          path: '/api/v1/transactions/initiate',
+          body: initiateBody({ accountReference: `D-BURST-${i}` }),
+        }),
       ]).flat(),
     );
     expect(burst.map((answer) => answer.status)).toEqual(Array(10).fill(201));
@@ -116,7 +185,12 @@ describe('when two accounts push at the same moment', () => {
     const during = production.oauthCalls.slice(oauthBefore);
     expect(during.filter((key) => key === LIVE_A.consumerKey).length).toBeLessThanOrEqual(1);
     expect(during.filter((key) => key === LIVE_B.consumerKey).length).toBeLessThanOrEqual(1);
-    const tokensOf = (prefix: string) => new Set(production.pushes.flatMap((push, i) => (String(push.AccountReference).startsWith(prefix) ? [production.pushTokens[i]] : [])));
+    const tokensOf = (prefix: string) =>
+      new Set(
+        production.pushes.flatMap((push, i) =>
+          String(push.AccountReference).startsWith(prefix) ? [production.pushTokens[i]] : [],
+        ),
+      );
     const [tokensC, tokensD] = [tokensOf('C-BURST'), tokensOf('D-BURST')];
     expect([tokensC.size, tokensD.size]).toEqual([1, 1]);
     expect([...tokensC][0]).not.toBe([...tokensD][0]);
@@ -128,10 +202,22 @@ describe('when an account is saved with an initiator for later Daraja APIs', () 
     const shop = await newProject('Shop E');
     const credential = 'InitiatorCredential-E-0001';
     secrets.push(credential);
-    const added = await addAccount(shop.live, accountBody({ environment: 'production', ...LIVE_A, initiatorName: 'apiop', initiatorCredential: credential }));
+    const added = await addAccount(
+      shop.live,
+      accountBody({
+        environment: 'production',
+        ...LIVE_A,
+        initiatorName: 'apiop',
+        initiatorCredential: credential,
+      }),
+    );
     expect(added.status).toBe(201);
     expect(added.data.account).toMatchObject({ initiatorName: 'apiop', initiatorCredential: '••••0001' });
-    const changed = await shop.live({ method: 'PATCH', path: `/api/v1/mpesa-accounts/${added.data.account.id}`, body: { initiatorCredential: 'InitiatorCredential-E-0002' } });
+    const changed = await shop.live({
+      method: 'PATCH',
+      path: `/api/v1/mpesa-accounts/${added.data.account.id}`,
+      body: { initiatorCredential: 'InitiatorCredential-E-0002' },
+    });
     secrets.push('InitiatorCredential-E-0002');
     expect(changed.data.account).toMatchObject({ initiatorName: 'apiop', initiatorCredential: '••••0002' });
     const listed = await shop.live({ method: 'GET', path: '/api/v1/mpesa-accounts' });
@@ -148,8 +234,15 @@ describe('when a project works in both modes', () => {
     await addAccount(shop.live, accountBody({ environment: 'production', ...LIVE_A }));
     testHooks = await startWebhookReceiver();
     liveHooks = await startWebhookReceiver();
-    for (const [client, hooks] of [[shop.test, testHooks], [shop.live, liveHooks]] as const) {
-      const endpoint = await client({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url: hooks.url } });
+    for (const [client, hooks] of [
+      [shop.test, testHooks],
+      [shop.live, liveHooks],
+    ] as const) {
+      const endpoint = await client({
+        method: 'POST',
+        path: '/api/v1/webhook-endpoints',
+        body: { url: hooks.url },
+      });
       secrets.push(endpoint.data.secret);
     }
   });
@@ -159,23 +252,67 @@ describe('when a project works in both modes', () => {
   });
 
   it('then a test key never reads, lists, reconciles or receives a live payment, and the other way round', async () => {
-    const live = (await shop.live({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ accountReference: 'LIVE-1' }) })).data.transaction;
-    const test = (await shop.test({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ accountReference: 'TEST-1' }) })).data.transaction;
-    await postCallback(server.url, server.callbackPath(live.id), successCallback(live.checkoutRequestId, 10, 'LIVEB00001'));
-    await postCallback(server.url, server.callbackPath(test.id), successCallback(test.checkoutRequestId, 10, 'TESTB00001'));
+    const live = (
+      await shop.live({
+        method: 'POST',
+        path: '/api/v1/transactions/initiate',
+        body: initiateBody({ accountReference: 'LIVE-1' }),
+      })
+    ).data.transaction;
+    const test = (
+      await shop.test({
+        method: 'POST',
+        path: '/api/v1/transactions/initiate',
+        body: initiateBody({ accountReference: 'TEST-1' }),
+      })
+    ).data.transaction;
+    await postCallback(
+      server.url,
+      server.callbackPath(live.id),
+      successCallback(live.checkoutRequestId, 10, 'LIVEB00001'),
+    );
+    await postCallback(
+      server.url,
+      server.callbackPath(test.id),
+      successCallback(test.checkoutRequestId, 10, 'TESTB00001'),
+    );
 
-    expectError(await shop.test({ method: 'GET', path: `/api/v1/transactions/${live.id}` }), 404, 'transaction_not_found');
-    expectError(await shop.test({ method: 'POST', path: `/api/v1/transactions/${live.id}/reconcile` }), 404, 'transaction_not_found');
-    expectError(await shop.live({ method: 'GET', path: `/api/v1/transactions/${test.id}` }), 404, 'transaction_not_found');
-    const listed = (client: MerchantRequest) => client({ method: 'GET', path: '/api/v1/transactions' }).then((answer) => answer.data.data.map((row: { id: string }) => row.id));
+    expectError(
+      await shop.test({ method: 'GET', path: `/api/v1/transactions/${live.id}` }),
+      404,
+      'transaction_not_found',
+    );
+    expectError(
+      await shop.test({ method: 'POST', path: `/api/v1/transactions/${live.id}/reconcile` }),
+      404,
+      'transaction_not_found',
+    );
+    expectError(
+      await shop.live({ method: 'GET', path: `/api/v1/transactions/${test.id}` }),
+      404,
+      'transaction_not_found',
+    );
+    const listed = (client: MerchantRequest) =>
+      client({ method: 'GET', path: '/api/v1/transactions' }).then((answer) =>
+        answer.data.data.map((row: { id: string }) => row.id),
+      );
     expect(await listed(shop.test)).toEqual([test.id]);
     expect(await listed(shop.live)).toEqual([live.id]);
 
-    const liveEvent = await eventually(async () => [...liveHooks.accepted().values()], (got) => got.length >= 1);
-    const testEvent = await eventually(async () => [...testHooks.accepted().values()], (got) => got.length >= 1);
+    const liveEvent = await eventually(
+      async () => [...liveHooks.accepted().values()],
+      (got) => got.length >= 1,
+    );
+    const testEvent = await eventually(
+      async () => [...testHooks.accepted().values()],
+      (got) => got.length >= 1,
+    );
     expect(liveEvent.map((hook) => JSON.parse(hook.body).data.transaction.id)).toEqual([live.id]);
     expect(testEvent.map((hook) => JSON.parse(hook.body).data.transaction.id)).toEqual([test.id]);
-    const events = (client: MerchantRequest) => client({ method: 'GET', path: '/api/v1/events' }).then((answer) => answer.data.data.map((event: { transactionId: string }) => event.transactionId));
+    const events = (client: MerchantRequest) =>
+      client({ method: 'GET', path: '/api/v1/events' }).then((answer) =>
+        answer.data.data.map((event: { transactionId: string }) => event.transactionId),
+      );
     expect(await events(shop.test)).toEqual([test.id]);
     expect(await events(shop.live)).toEqual([live.id]);
     // Endpoints and accounts belong to a mode too.
@@ -186,20 +323,33 @@ describe('when a project works in both modes', () => {
 
   it('then a test key cannot add a production account, nor a live key a simulator one', async () => {
     const wrongLive = await addAccount(shop.test, accountBody({ environment: 'production', ...LIVE_A }));
-    expect(expectError(wrongLive, 400, 'validation_failed').message).toMatch(/test key manages simulator and sandbox accounts/);
-    expectError(await addAccount(shop.live, accountBody({ environment: 'simulator' })), 400, 'validation_failed');
+    expect(expectError(wrongLive, 400, 'validation_failed').message).toMatch(
+      /test key manages simulator and sandbox accounts/,
+    );
+    expectError(
+      await addAccount(shop.live, accountBody({ environment: 'simulator' })),
+      400,
+      'validation_failed',
+    );
   });
 });
 
 describe('when a project has no account of the mode its key is for', () => {
   it("then test payments use the deployment's simulator account, and live ones are refused with mpesa_account_missing", async () => {
     const shop = await newProject('Accountless shop');
-    expect((await shop.test({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() })).status).toBe(201);
-    expectError(await shop.live({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() }), 409, 'mpesa_account_missing');
+    expect(
+      (await shop.test({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() }))
+        .status,
+    ).toBe(201);
+    expectError(
+      await shop.live({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() }),
+      409,
+      'mpesa_account_missing',
+    );
   });
 });
 
-describe("when an account is saved with credentials Daraja refuses", () => {
+describe('when an account is saved with credentials Daraja refuses', () => {
   it('then it is refused with mpesa_account_rejected naming the environment, and nothing is kept', async () => {
     const shop = await newProject('Typo shop');
     const refused = await addAccount(shop.test, accountBody({ environment: 'sandbox' }));
@@ -213,10 +363,16 @@ describe("when an account is saved with credentials Daraja refuses", () => {
 describe('when Daraja keeps failing one account', () => {
   it('then after five failures within a minute its pushes fail fast for 30 s, and another account pushes on untouched', async () => {
     const shop = await newProject('Breaker shop');
-    const failing = (await addAccount(shop.test, accountBody({ name: 'Failing', shortcode: '600301' }))).data.account.id as string;
-    const healthy = (await addAccount(shop.test, accountBody({ name: 'Healthy', shortcode: '600302' }))).data.account.id as string;
+    const failing = (await addAccount(shop.test, accountBody({ name: 'Failing', shortcode: '600301' }))).data
+      .account.id as string;
+    const healthy = (await addAccount(shop.test, accountBody({ name: 'Healthy', shortcode: '600302' }))).data
+      .account.id as string;
     const push = (account: string, phone = '0712345678') =>
-      shop.test({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ account, phone }) });
+      shop.test({
+        method: 'POST',
+        path: '/api/v1/transactions/initiate',
+        body: initiateBody({ account, phone }),
+      });
 
     // The simulator answers this number with Spike Arrest (500.003.02): Daraja failing the account.
     for (let i = 0; i < 5; i += 1) expectError(await push(failing, '0700000009'), 503, 'mpesa_unavailable');
@@ -233,26 +389,41 @@ describe('when Daraja keeps failing one account', () => {
 });
 
 describe("when the simulator is sent a Password built with another account's passkey", () => {
-  it('then it refuses it as Daraja does (Wrong credentials), and accepts the account\'s own', async () => {
+  it("then it refuses it as Daraja does (Wrong credentials), and accepts the account's own", async () => {
     const shop = await newProject('Simulator shop');
     const mine = accountBody({ shortcode: '600401' });
     const theirs = accountBody({ shortcode: '600402' });
     await addAccount(shop.test, mine);
     await addAccount(shop.test, theirs);
     const basic = Buffer.from(`${mine.consumerKey}:${mine.consumerSecret}`).toString('base64');
-    const token = (await axios.get(`${server.url}/simulator/oauth/v1/generate?grant_type=client_credentials`, { headers: { Authorization: `Basic ${basic}` } })).data.access_token;
+    const token = (
+      await axios.get(`${server.url}/simulator/oauth/v1/generate?grant_type=client_credentials`, {
+        headers: { Authorization: `Basic ${basic}` },
+      })
+    ).data.access_token;
     const timestamp = '20261201120000';
     const pushWith = (passkey: string) =>
       axios.post(
         `${server.url}/simulator/mpesa/stkpush/v1/processrequest`,
         {
-          BusinessShortCode: mine.shortcode, Password: stkPassword(mine.shortcode, passkey, timestamp), Timestamp: timestamp,
-          TransactionType: 'CustomerPayBillOnline', Amount: 1, PartyA: '254712345678', PartyB: mine.shortcode, PhoneNumber: '254712345678',
-          CallBackURL: `${server.url}/api/v1/callbacks/stk`, AccountReference: 'X', TransactionDesc: 'X',
+          BusinessShortCode: mine.shortcode,
+          Password: stkPassword(mine.shortcode, passkey, timestamp),
+          Timestamp: timestamp,
+          TransactionType: 'CustomerPayBillOnline',
+          Amount: 1,
+          PartyA: '254712345678',
+          PartyB: mine.shortcode,
+          PhoneNumber: '254712345678',
+          CallBackURL: `${server.url}/api/v1/callbacks/stk`,
+          AccountReference: 'X',
+          TransactionDesc: 'X',
         },
         { headers: { Authorization: `Bearer ${token}` }, validateStatus: () => true },
       );
-    expect((await pushWith(theirs.passkey)).data).toMatchObject({ errorCode: '500.001.1001', errorMessage: 'Wrong credentials' });
+    expect((await pushWith(theirs.passkey)).data).toMatchObject({
+      errorCode: '500.001.1001',
+      errorMessage: 'Wrong credentials',
+    });
     expect((await pushWith(mine.passkey)).data).toMatchObject({ ResponseCode: '0' });
   });
 });
@@ -266,11 +437,26 @@ describe('when the operator looks after projects', () => {
     answers.push(JSON.stringify(listed.data));
     const project = listed.data.data.find((candidate: { id: string }) => candidate.id === shop.id);
     expect(project.accounts).toEqual([
-      expect.objectContaining({ environment: 'simulator', mode: 'test', shortcode: '600501', tillNumber: '6005011', consumerSecret: `••••${body.consumerSecret.slice(-4)}`, passkey: `••••${body.passkey.slice(-4)}` }),
+      expect.objectContaining({
+        environment: 'simulator',
+        mode: 'test',
+        shortcode: '600501',
+        tillNumber: '6005011',
+        consumerSecret: `••••${body.consumerSecret.slice(-4)}`,
+        passkey: `••••${body.passkey.slice(-4)}`,
+      }),
     ]);
 
-    const disable = (disabled: boolean) => axios.patch(`${server.url}/api/v1/projects/${shop.id}`, { disabled, name: 'Renamed shop' }, { headers: adminHeaders(server) });
-    expect((await disable(true)).data.project).toMatchObject({ name: 'Renamed shop', disabledAt: expect.any(String) });
+    const disable = (disabled: boolean) =>
+      axios.patch(
+        `${server.url}/api/v1/projects/${shop.id}`,
+        { disabled, name: 'Renamed shop' },
+        { headers: adminHeaders(server) },
+      );
+    expect((await disable(true)).data.project).toMatchObject({
+      name: 'Renamed shop',
+      disabledAt: expect.any(String),
+    });
     expectError(await shop.test({ method: 'GET', path: '/api/v1/transactions' }), 403, 'project_disabled');
     expect((await disable(false)).data.project.disabledAt).toBeNull();
     expect((await shop.test({ method: 'GET', path: '/api/v1/transactions' })).status).toBe(200);

@@ -16,7 +16,11 @@ const proxies: RunningProxy[] = [];
 beforeAll(async () => {
   server = await startTestServer({ SIMULATOR_CALLBACK_DELAY_MS: '300' });
   const keys = await createProject(server.url, server.adminToken, 'Checkout demo');
-  backend = await startMerchantBackend({ serviceUrl: server.url, publicKey: keys.publicKey, secretKey: keys.secretKey });
+  backend = await startMerchantBackend({
+    serviceUrl: server.url,
+    publicKey: keys.publicKey,
+    secretKey: keys.secretKey,
+  });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -49,10 +53,16 @@ describe('when the shop is opened on a 375 px phone', () => {
     const { page, problems } = await openShop(backend.url, 375);
     try {
       const selector = 'main, main *';
-      expect(await page.evaluate(horizontalOverflow, selector)).toEqual({ page: { scrollWidth: 375, clientWidth: 375 }, elements: [] });
+      expect(await page.evaluate(horizontalOverflow, selector)).toEqual({
+        page: { scrollWidth: 375, clientWidth: 375 },
+        elements: [],
+      });
       await page.screenshot({ path: artifact('checkout-375-form'), fullPage: true });
       expect(await payAndWaitForPaid(page)).toBe('Paid');
-      expect(await page.evaluate(horizontalOverflow, selector)).toEqual({ page: { scrollWidth: 375, clientWidth: 375 }, elements: [] });
+      expect(await page.evaluate(horizontalOverflow, selector)).toEqual({
+        page: { scrollWidth: 375, clientWidth: 375 },
+        elements: [],
+      });
       await page.screenshot({ path: artifact('checkout-375-paid'), fullPage: true });
       expect(problems).toEqual([]);
     } finally {
@@ -76,7 +86,9 @@ describe('when the shop is reached only through a port forwarder', () => {
     });
     try {
       expect(await payAndWaitForPaid(page)).toBe('Paid');
-      expect(await page.textContent('#status-detail')).toMatch(/^KES 10 received\. M-Pesa receipt [A-Z0-9]{10}\.$/);
+      expect(await page.textContent('#status-detail')).toMatch(
+        /^KES 10 received\. M-Pesa receipt [A-Z0-9]{10}\.$/,
+      );
       // Live updates came over the forwarded origin, nowhere else.
       expect(new Set(socketRequests)).toEqual(new Set([new URL(forward.url).host]));
       expect(problems).toEqual([]);

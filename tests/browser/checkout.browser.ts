@@ -24,19 +24,27 @@ beforeAll(async () => {
   server = await startTestServer({ SIMULATOR_CALLBACK_DELAY_MS: String(CALLBACK_DELAY_MS) });
   const keys = await createProject(server.url, server.adminToken, 'Checkout demo');
   merchant = merchantClient(server.url, keys);
-  backend = await startMerchantBackend({ serviceUrl: server.url, publicKey: keys.publicKey, secretKey: keys.secretKey });
+  backend = await startMerchantBackend({
+    serviceUrl: server.url,
+    publicKey: keys.publicKey,
+    secretKey: keys.secretKey,
+  });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 800, height: 900 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   // Chromium also logs every HTTP error as a console error; those are judged by the response below.
   page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      pageErrors.push(message.text());
   });
   page.on('response', (response) => {
     const expectedRefusal = response.url().endsWith('/api/checkout') && response.status() === 409;
-    if (response.status() >= 400 && !expectedRefusal) pageErrors.push(`${response.status()} ${response.url()}`);
+    if (response.status() >= 400 && !expectedRefusal)
+      pageErrors.push(`${response.status()} ${response.url()}`);
   });
-  page.on('requestfailed', (request) => pageErrors.push(`failed ${request.url()}: ${request.failure()?.errorText}`));
+  page.on('requestfailed', (request) =>
+    pageErrors.push(`failed ${request.url()}: ${request.failure()?.errorText}`),
+  );
   await page.goto(`http://127.0.0.1:${backend.port}/`);
 });
 
@@ -68,7 +76,9 @@ async function screenshot(name: string) {
 
 describe('the checkout page', () => {
   it('lists the simulator test phones', async () => {
-    const phones = await page.$$eval('#test-phones td.phone', (cells) => cells.map((cell) => cell.textContent));
+    const phones = await page.$$eval('#test-phones td.phone', (cells) =>
+      cells.map((cell) => cell.textContent),
+    );
     expect(phones).toEqual(expect.arrayContaining(['0712345678', '0700000001', '0700000004', '0700000011']));
   });
 
@@ -79,12 +89,23 @@ describe('the checkout page', () => {
     const waiting = await statusShown('pending', 3_000);
     expect(waiting.title).toBe('Check your phone');
     await page.waitForSelector('#status-detail:has-text("Enter your M-Pesa PIN")');
-    expect(await page.textContent('#status-detail')).toBe('Enter your M-Pesa PIN on 254700***005 to pay KES 10.');
+    expect(await page.textContent('#status-detail')).toBe(
+      'Enter your M-Pesa PIN on 254700***005 to pay KES 10.',
+    );
     await screenshot('checkout-waiting');
 
     // The page shows the live state; only now does the customer pay (Safaricom's callback).
-    const { transaction } = (await merchant({ method: 'GET', path: `/api/v1/transactions/${transactionId}` })).data as { transaction: { checkoutRequestId: string } };
-    expect((await postCallback(server.url, server.callbackPath(transactionId), successCallback(transaction.checkoutRequestId, 10, 'UKM1PAID01'))).status).toBe(200);
+    const { transaction } = (await merchant({ method: 'GET', path: `/api/v1/transactions/${transactionId}` }))
+      .data as { transaction: { checkoutRequestId: string } };
+    expect(
+      (
+        await postCallback(
+          server.url,
+          server.callbackPath(transactionId),
+          successCallback(transaction.checkoutRequestId, 10, 'UKM1PAID01'),
+        )
+      ).status,
+    ).toBe(200);
     const paid = await statusShown('completed');
     expect(paid).toEqual({ title: 'Paid', detail: 'KES 10 received. M-Pesa receipt UKM1PAID01.' });
     await screenshot('checkout-paid');
@@ -101,7 +122,10 @@ describe('the checkout page', () => {
     await pay('0700000001', 25);
     expect((await statusShown('pending', 3_000)).title).toBe('Check your phone');
     const cancelled = await statusShown('cancelled');
-    expect(cancelled).toEqual({ title: 'Payment cancelled', detail: 'The customer cancelled the M-Pesa prompt' });
+    expect(cancelled).toEqual({
+      title: 'Payment cancelled',
+      detail: 'The customer cancelled the M-Pesa prompt',
+    });
     await screenshot('checkout-cancelled');
   });
 

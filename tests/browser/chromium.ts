@@ -8,12 +8,21 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.join(__dirname, '..', '..', 'artifacts');
 
 export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -38,7 +47,10 @@ interface PageDocument {
  * Runs in the page (page.evaluate): what sticks out sideways. The page's own horizontal scroll,
  * and each matching element whose content is wider than its box or that reaches past the viewport.
  */
-export function horizontalOverflow(selector: string): { page: { scrollWidth: number; clientWidth: number }; elements: string[] } {
+export function horizontalOverflow(selector: string): {
+  page: { scrollWidth: number; clientWidth: number };
+  elements: string[];
+} {
   const { document } = globalThis as unknown as { document: PageDocument };
   const root = document.documentElement;
   const describe = (element: PageElement) => {
@@ -49,8 +61,14 @@ export function horizontalOverflow(selector: string): { page: { scrollWidth: num
     const box = element.getBoundingClientRect();
     if (box.width === 0) return [];
     const problems: string[] = [];
-    if (element.scrollWidth > element.clientWidth + 1) problems.push(`${describe(element)}: content ${element.scrollWidth} px wide in ${element.clientWidth} px`);
-    if (box.left < -1 || box.right > root.clientWidth + 1) problems.push(`${describe(element)}: spans ${Math.round(box.left)}..${Math.round(box.right)} px of ${root.clientWidth}`);
+    if (element.scrollWidth > element.clientWidth + 1)
+      problems.push(
+        `${describe(element)}: content ${element.scrollWidth} px wide in ${element.clientWidth} px`,
+      );
+    if (box.left < -1 || box.right > root.clientWidth + 1)
+      problems.push(
+        `${describe(element)}: spans ${Math.round(box.left)}..${Math.round(box.right)} px of ${root.clientWidth}`,
+      );
     return problems;
   });
   return { page: { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth }, elements };

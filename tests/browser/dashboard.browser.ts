@@ -33,7 +33,11 @@ beforeAll(async () => {
   shop = await createProject(server.url, server.adminToken, 'Duka la Mama');
   signed = merchantClient(server.url, shop);
   receiver = await startWebhookReceiver(() => receiverAnswers);
-  const endpoint = await signed({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url: receiver.url } });
+  const endpoint = await signed({
+    method: 'POST',
+    path: '/api/v1/webhook-endpoints',
+    body: { url: receiver.url },
+  });
   expect(endpoint.status).toBe(201);
   await createDashboardUser(server, { email: 'owner@shop.example', password: PASSWORD, name: 'Amina' });
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -53,7 +57,12 @@ async function screenshots(target: Page, name: string): Promise<void> {
     await target.waitForTimeout(150);
     if (width === 375) {
       const overflow = await target.evaluate(horizontalOverflow, 'main *, header *');
-      expect({ name, ...overflow.page, elements: overflow.elements }).toEqual({ name, scrollWidth: overflow.page.clientWidth, clientWidth: overflow.page.clientWidth, elements: [] });
+      expect({ name, ...overflow.page, elements: overflow.elements }).toEqual({
+        name,
+        scrollWidth: overflow.page.clientWidth,
+        clientWidth: overflow.page.clientWidth,
+        elements: [],
+      });
     }
     await target.screenshot({ path: artifact(`dashboard-${name}-${width}`), fullPage: true });
   }
@@ -78,7 +87,11 @@ describe('when the operator uses the dashboard', () => {
   it('then a payment made through the API appears on the list live, and settles there', async () => {
     await page.goto(`${base()}/payments`);
     await page.locator('.live.on').waitFor();
-    const started = await signed({ method: 'POST', path: '/api/v1/test-payments', body: { outcome: 'paid', amount: 2500, accountReference: 'ORDER-77' } });
+    const started = await signed({
+      method: 'POST',
+      path: '/api/v1/test-payments',
+      body: { outcome: 'paid', amount: 2500, accountReference: 'ORDER-77' },
+    });
     expect(started.status).toBe(201);
     paymentId = started.data.transaction.id;
     phone = started.data.transaction.phone;
@@ -106,17 +119,29 @@ describe('when the operator uses the dashboard', () => {
   });
 
   it('then filtering by receipt finds that payment alone, and the CSV export has its row', async () => {
-    await signed({ method: 'POST', path: '/api/v1/test-payments', body: { outcome: 'cancelled', amount: 10 } });
+    await signed({
+      method: 'POST',
+      path: '/api/v1/test-payments',
+      body: { outcome: 'cancelled', amount: 10 },
+    });
     await page.goto(`${base()}/payments`);
     await page.getByLabel('Receipt').fill(receipt.toLowerCase());
     await page.getByRole('button', { name: 'Search' }).click();
-    await eventually(async () => page.locator('.payments li[data-id]').count(), (count) => count === 1);
+    await eventually(
+      async () => page.locator('.payments li[data-id]').count(),
+      (count) => count === 1,
+    );
     expect(await page.locator('.payments li[data-id]').getAttribute('data-id')).toBe(paymentId);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('id,createdAt,status,amount,amountPaid,phone,accountReference,description,mpesaReceiptNumber,failureCode,resultCode,resultDesc,settledAt,settledBy,checkoutRequestId');
+    expect(lines[0]).toBe(
+      'id,createdAt,status,amount,amountPaid,phone,accountReference,description,mpesaReceiptNumber,failureCode,resultCode,resultDesc,settledAt,settledBy,checkoutRequestId',
+    );
     expect(lines).toHaveLength(2);
     expect(lines[1]!.split(',').slice(2, 5)).toEqual(['completed', '2500', '2500']);
     expect(lines[1]).toContain(receipt);
@@ -124,7 +149,8 @@ describe('when the operator uses the dashboard', () => {
 
   it('then a failed delivery is replayed to the receiver that now answers 200', async () => {
     const failed = await eventually(
-      async () => (await signed({ method: 'GET', path: '/api/v1/events?limit=50' })).data.data as { id: string }[],
+      async () =>
+        (await signed({ method: 'GET', path: '/api/v1/events?limit=50' })).data.data as { id: string }[],
       (events) => events.length > 0,
     );
     expect(failed.length).toBeGreaterThan(0);
@@ -175,7 +201,12 @@ describe('when the operator uses the dashboard', () => {
 
   it("then a member of another project cannot open this project's payment by its URL", async () => {
     const theirs = await createProject(server.url, server.adminToken, 'Other shop');
-    await createDashboardUser(server, { email: 'member@other.example', password: PASSWORD, role: 'member', projectIds: [theirs.projectId] });
+    await createDashboardUser(server, {
+      email: 'member@other.example',
+      password: PASSWORD,
+      role: 'member',
+      projectIds: [theirs.projectId],
+    });
     const memberContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const member = await memberContext.newPage();

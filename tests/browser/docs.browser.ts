@@ -33,7 +33,9 @@ describe.each([375, 768, 1280])('when /docs is read %i px wide', (width) => {
       expect(overflow.elements).toEqual([]);
       expect(overflow.page.scrollWidth).toBeLessThanOrEqual(overflow.page.clientWidth);
       await page.screenshot({ path: artifact(`docs-${width}`) });
-      await page.locator('[id="op-initiateTransaction"]').screenshot({ path: artifact(`docs-${width}-initiate`) });
+      await page
+        .locator('[id="op-initiateTransaction"]')
+        .screenshot({ path: artifact(`docs-${width}-initiate`) });
     } finally {
       await page.close();
     }

@@ -37,11 +37,19 @@ afterAll(async () => {
   await server.close();
 });
 
-const initiate = (body: Record<string, unknown>) => merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody(body) });
-const get = async (id: string) => (await merchant({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction;
-const until = (id: string, done: (transaction: Record<string, unknown>) => boolean) => eventually(() => get(id), done, 10_000);
+const initiate = (body: Record<string, unknown>) =>
+  merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody(body) });
+const get = async (id: string) =>
+  (await merchant({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction;
+const until = (id: string, done: (transaction: Record<string, unknown>) => boolean) =>
+  eventually(() => get(id), done, 10_000);
 const eventsFor = (id: string) =>
-  hooks.received.map((delivery) => JSON.parse(delivery.body) as { type: string; data: { transaction: Record<string, unknown> } }).filter((event) => event.data.transaction?.id === id);
+  hooks.received
+    .map(
+      (delivery) =>
+        JSON.parse(delivery.body) as { type: string; data: { transaction: Record<string, unknown> } },
+    )
+    .filter((event) => event.data.transaction?.id === id);
 
 describe('when we failed a push ourselves and Daraja later reports the payment as paid', () => {
   it('then the success wins: completed, with the receipt, recorded and announced', async () => {
@@ -50,16 +58,29 @@ describe('when we failed a push ourselves and Daraja later reports the payment a
     const id = refused.data.error.details.transactionId as string;
     expect(await get(id)).toMatchObject({ status: 'failed', failure: { code: 'mpesa_subscriber_busy' } });
 
-    const answer = await postCallback(server.url, server.callbackPath(id), successCallback('ws_CO_AFTER_REFUSAL', 40, 'UKM1RFSD01'));
+    const answer = await postCallback(
+      server.url,
+      server.callbackPath(id),
+      successCallback('ws_CO_AFTER_REFUSAL', 40, 'UKM1RFSD01'),
+    );
     expect(answer.data).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
-    expect(await get(id)).toMatchObject({ status: 'completed', mpesaReceiptNumber: 'UKM1RFSD01', amountPaid: 40, amountVerified: true, failure: null });
+    expect(await get(id)).toMatchObject({
+      status: 'completed',
+      mpesaReceiptNumber: 'UKM1RFSD01',
+      amountPaid: 40,
+      amountVerified: true,
+      failure: null,
+    });
     const changes = await statusChanges(server.database(), id);
     expect(changes.map((change) => [change.fromStatus, change.toStatus, change.source])).toEqual([
       [null, 'pending', 'initiate'],
       ['pending', 'failed', 'push_refused'],
       ['failed', 'completed', 'callback'],
     ]);
-    await eventually(async () => eventsFor(id).map((event) => event.type), (types) => types.includes('transaction.completed'));
+    await eventually(
+      async () => eventsFor(id).map((event) => event.type),
+      (types) => types.includes('transaction.completed'),
+    );
   });
 });
 
@@ -71,10 +92,22 @@ describe('when STK Query settles a payment first and its callback arrives later'
 
     const byQuery = await until(id, (transaction) => transaction.status !== 'pending');
     // The query's answer has no amount: unknown, not "fine".
-    expect(byQuery).toMatchObject({ status: 'completed', mpesaReceiptNumber: null, amountPaid: null, amountVerified: false, amountMismatch: false });
+    expect(byQuery).toMatchObject({
+      status: 'completed',
+      mpesaReceiptNumber: null,
+      amountPaid: null,
+      amountVerified: false,
+      amountMismatch: false,
+    });
 
     const enriched = await until(id, (transaction) => transaction.mpesaReceiptNumber !== null);
-    expect(enriched).toMatchObject({ status: 'completed', amountPaid: 70, amountVerified: true, amountMismatch: false, settledAt: byQuery.settledAt });
+    expect(enriched).toMatchObject({
+      status: 'completed',
+      amountPaid: 70,
+      amountVerified: true,
+      amountMismatch: false,
+      settledAt: byQuery.settledAt,
+    });
     expect(enriched.mpesaReceiptNumber).toMatch(/^[A-Z0-9]{10}$/);
 
     const changes = await statusChanges(server.database(), id);
@@ -83,10 +116,19 @@ describe('when STK Query settles a payment first and its callback arrives later'
       ['pending', 'completed', 'stk_query'],
       ['completed', 'completed', 'callback'],
     ]);
-    expect((await callbackRecords(server.database(), { transactionId: id })).map((record) => record.outcome)).toEqual(['enriched']);
-    const announced = await eventually(async () => eventsFor(id), (events) => events.length === 2);
+    expect(
+      (await callbackRecords(server.database(), { transactionId: id })).map((record) => record.outcome),
+    ).toEqual(['enriched']);
+    const announced = await eventually(
+      async () => eventsFor(id),
+      (events) => events.length === 2,
+    );
     expect(announced.map((event) => event.type)).toEqual(['transaction.completed', 'transaction.updated']);
-    expect(announced[1]!.data.transaction).toMatchObject({ status: 'completed', mpesaReceiptNumber: enriched.mpesaReceiptNumber, amountPaid: 70 });
+    expect(announced[1]!.data.transaction).toMatchObject({
+      status: 'completed',
+      mpesaReceiptNumber: enriched.mpesaReceiptNumber,
+      amountPaid: 70,
+    });
   });
 });
 
@@ -95,9 +137,17 @@ describe('when a success callback carries no Amount', () => {
     const started = await initiate({ phone: SILENT_PHONE, amount: 30 });
     const { id, checkoutRequestId } = started.data.transaction;
     const body = successCallback(checkoutRequestId, 30, 'UKM1NOAMT1');
-    body.Body.stkCallback.CallbackMetadata.Item = body.Body.stkCallback.CallbackMetadata.Item.filter((item) => item.Name !== 'Amount');
+    body.Body.stkCallback.CallbackMetadata.Item = body.Body.stkCallback.CallbackMetadata.Item.filter(
+      (item) => item.Name !== 'Amount',
+    );
     await postCallback(server.url, server.callbackPath(id), body);
-    expect(await get(id)).toMatchObject({ status: 'completed', mpesaReceiptNumber: 'UKM1NOAMT1', amountPaid: null, amountVerified: false, amountMismatch: false });
+    expect(await get(id)).toMatchObject({
+      status: 'completed',
+      mpesaReceiptNumber: 'UKM1NOAMT1',
+      amountPaid: null,
+      amountVerified: false,
+      amountMismatch: false,
+    });
   });
 });
 
@@ -109,12 +159,25 @@ describe('when Daraja sends text that PostgreSQL cannot store, or bytes that are
       .replace('"RCPT"', '"\\ud800RC\\u0000PT"')
       .replace('"The service request is processed successfully."', '"done \\u0000 \\udfff"');
     // A stray 0xFF byte in an unused field: the body is still JSON, the bytes are not UTF-8.
-    const raw = Buffer.concat([Buffer.from(json.slice(0, -1)), Buffer.from(',"Note":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
-    const answer = await sendRaw({ method: 'POST', url: `${server.url}${server.callbackPath(id)}`, body: raw });
+    const raw = Buffer.concat([
+      Buffer.from(json.slice(0, -1)),
+      Buffer.from(',"Note":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
+    const answer = await sendRaw({
+      method: 'POST',
+      url: `${server.url}${server.callbackPath(id)}`,
+      body: raw,
+    });
     expect(answer.status).toBe(200);
     expect(answer.data).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
 
-    expect(await get(id)).toMatchObject({ status: 'completed', mpesaReceiptNumber: '\uFFFDRC\uFFFDPT', amountPaid: 25 });
+    expect(await get(id)).toMatchObject({
+      status: 'completed',
+      mpesaReceiptNumber: '\uFFFDRC\uFFFDPT',
+      amountPaid: 25,
+    });
     const [record] = await callbackRecords(server.database(), { transactionId: id });
     expect(record).toMatchObject({ outcome: 'applied', processedAt: expect.any(Date) });
     expect(Buffer.compare(record!.rawBody, raw)).toBe(0);
@@ -139,42 +202,79 @@ describe('when we expired a payment and Daraja answers afterwards', () => {
   afterAll(() => late.close());
 
   async function expiredPayment() {
-    const started = await lateMerchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() });
+    const started = await lateMerchant({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody(),
+    });
     const { id, checkoutRequestId } = started.data.transaction as { id: string; checkoutRequestId: string };
     const expired = await eventually(
-      async () => (await lateMerchant({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction,
+      async () =>
+        (await lateMerchant({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction,
       (transaction) => transaction.status !== 'pending',
       10_000,
     );
     expect(expired).toMatchObject({ status: 'expired', failure: { code: 'no_answer' } });
     return { id, checkoutRequestId };
   }
-  const lateGet = async (id: string) => (await lateMerchant({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction;
+  const lateGet = async (id: string) =>
+    (await lateMerchant({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction;
 
   it("then a late cancel replaces our guess: cancelled, with the customer's reason", async () => {
     const { id, checkoutRequestId } = await expiredPayment();
-    await postCallback(late.url, late.callbackPath(id), failureCallback(checkoutRequestId, 1032, 'Request cancelled by user'));
-    expect(await lateGet(id)).toMatchObject({ status: 'cancelled', failure: { code: 'cancelled_by_customer', resultCode: '1032' } });
-    expect((await statusChanges(late.database(), id)).map((change) => `${change.fromStatus}->${change.toStatus}:${change.source}`)).toEqual([
-      'null->pending:initiate',
-      'pending->expired:expiry',
-      'expired->cancelled:callback',
-    ]);
+    await postCallback(
+      late.url,
+      late.callbackPath(id),
+      failureCallback(checkoutRequestId, 1032, 'Request cancelled by user'),
+    );
+    expect(await lateGet(id)).toMatchObject({
+      status: 'cancelled',
+      failure: { code: 'cancelled_by_customer', resultCode: '1032' },
+    });
+    expect(
+      (await statusChanges(late.database(), id)).map(
+        (change) => `${change.fromStatus}->${change.toStatus}:${change.source}`,
+      ),
+    ).toEqual(['null->pending:initiate', 'pending->expired:expiry', 'expired->cancelled:callback']);
   });
 
   it("then Daraja's own expiry (1019) is recorded with its reason, and the state stays expired", async () => {
     const { id, checkoutRequestId } = await expiredPayment();
-    await postCallback(late.url, late.callbackPath(id), failureCallback(checkoutRequestId, 1019, 'Transaction has expired'));
-    expect(await lateGet(id)).toMatchObject({ status: 'expired', failure: { code: 'prompt_expired', resultCode: '1019', resultDesc: 'Transaction has expired' } });
+    await postCallback(
+      late.url,
+      late.callbackPath(id),
+      failureCallback(checkoutRequestId, 1019, 'Transaction has expired'),
+    );
+    expect(await lateGet(id)).toMatchObject({
+      status: 'expired',
+      failure: { code: 'prompt_expired', resultCode: '1019', resultDesc: 'Transaction has expired' },
+    });
     const changes = await statusChanges(late.database(), id);
-    expect(changes.at(-1)).toMatchObject({ fromStatus: 'expired', toStatus: 'expired', source: 'callback', resultCode: '1019' });
+    expect(changes.at(-1)).toMatchObject({
+      fromStatus: 'expired',
+      toStatus: 'expired',
+      source: 'callback',
+      resultCode: '1019',
+    });
   });
 
   it('then a late insufficient-funds answer (1) replaces our guess: failed, with the reason', async () => {
     const { id, checkoutRequestId } = await expiredPayment();
-    await postCallback(late.url, late.callbackPath(id), failureCallback(checkoutRequestId, 1, 'The balance is insufficient for the transaction.'));
-    expect(await lateGet(id)).toMatchObject({ status: 'failed', failure: { code: 'insufficient_funds', resultCode: '1' } });
+    await postCallback(
+      late.url,
+      late.callbackPath(id),
+      failureCallback(checkoutRequestId, 1, 'The balance is insufficient for the transaction.'),
+    );
+    expect(await lateGet(id)).toMatchObject({
+      status: 'failed',
+      failure: { code: 'insufficient_funds', resultCode: '1' },
+    });
     const changes = await statusChanges(late.database(), id);
-    expect(changes.at(-1)).toMatchObject({ fromStatus: 'expired', toStatus: 'failed', source: 'callback', resultCode: '1' });
+    expect(changes.at(-1)).toMatchObject({
+      fromStatus: 'expired',
+      toStatus: 'failed',
+      source: 'callback',
+      resultCode: '1',
+    });
   });
 });

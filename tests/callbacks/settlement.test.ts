@@ -3,7 +3,13 @@
 import { storeUnprocessedCallback } from '../../src/callbacks/callback.repository';
 import { newId } from '../../src/ids';
 import { sameDatabase, startTestServer, type TestServer } from '../helpers/server';
-import { createProject, initiateBody, merchantClient, type MerchantRequest, merchantFor } from '../helpers/merchant';
+import {
+  createProject,
+  initiateBody,
+  merchantClient,
+  type MerchantRequest,
+  merchantFor,
+} from '../helpers/merchant';
 import { failureCallback, postCallback, successCallback } from '../helpers/callbacks';
 import { connectSubscriber, eventually } from '../helpers/realtime';
 import { callbackRecords, statusChanges } from '../helpers/rows';
@@ -22,12 +28,17 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function pendingPayment(amount = 100) {
-  const response = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone: SILENT_PHONE, amount }) });
+  const response = await merchant({
+    method: 'POST',
+    path: '/api/v1/transactions/initiate',
+    body: initiateBody({ phone: SILENT_PHONE, amount }),
+  });
   expect(response.status).toBe(201);
   return response.data as { transaction: { id: string; checkoutRequestId: string }; clientSecret: string };
 }
 
-const statusOf = async (id: string) => (await merchant({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction;
+const statusOf = async (id: string) =>
+  (await merchant({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction;
 
 describe('when the prompt expired and a success arrives afterwards', () => {
   it('then the success wins, and both changes are recorded and pushed', async () => {
@@ -36,7 +47,11 @@ describe('when the prompt expired and a success arrives afterwards', () => {
     await subscriber.subscribe(transaction.id, clientSecret);
     const path = server.callbackPath(transaction.id);
 
-    const expired = await postCallback(server.url, path, failureCallback(transaction.checkoutRequestId, 1019, 'Transaction has expired.'));
+    const expired = await postCallback(
+      server.url,
+      path,
+      failureCallback(transaction.checkoutRequestId, 1019, 'Transaction has expired.'),
+    );
     expect(expired.data).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
     await subscriber.waitForStatus('expired');
 
@@ -59,7 +74,11 @@ describe('when a payment has completed and a failure arrives for it', () => {
     const { transaction } = await pendingPayment(50);
     const path = server.callbackPath(transaction.id);
     await postCallback(server.url, path, successCallback(transaction.checkoutRequestId, 50));
-    await postCallback(server.url, path, failureCallback(transaction.checkoutRequestId, 1032, 'Request cancelled by user'));
+    await postCallback(
+      server.url,
+      path,
+      failureCallback(transaction.checkoutRequestId, 1032, 'Request cancelled by user'),
+    );
 
     expect(await statusOf(transaction.id)).toMatchObject({ status: 'completed', failure: null });
     const outcomes = await callbackRecords(server.database(), { transactionId: transaction.id });
@@ -70,7 +89,11 @@ describe('when a payment has completed and a failure arrives for it', () => {
 describe('when a callback names another payment than the one its URL vouches for', () => {
   it('then it is kept as an orphan and changes nothing', async () => {
     const { transaction } = await pendingPayment();
-    const answer = await postCallback(server.url, server.callbackPath(transaction.id), successCallback('ws_CO_SOMEONE_ELSE', 100));
+    const answer = await postCallback(
+      server.url,
+      server.callbackPath(transaction.id),
+      successCallback('ws_CO_SOMEONE_ELSE', 100),
+    );
     expect(answer.data).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
     expect((await statusOf(transaction.id)).status).toBe('pending');
     const [record] = await callbackRecords(server.database(), { checkoutRequestId: 'ws_CO_SOMEONE_ELSE' });
@@ -82,7 +105,10 @@ describe('when the service stopped after storing a callback but before applying 
   it('then the next start applies it and the payment completes', async () => {
     const first = await startTestServer();
     const keys = await createProject(first.url, first.adminToken);
-    const initiated = await merchantClient(first.url, keys)({
+    const initiated = await merchantClient(
+      first.url,
+      keys,
+    )({
       method: 'POST',
       path: '/api/v1/transactions/initiate',
       body: initiateBody({ phone: SILENT_PHONE, amount: 75 }),
@@ -102,7 +128,9 @@ describe('when the service stopped after storing a callback but before applying 
     const second = await startTestServer(sameDatabase(first));
     try {
       const after = await eventually(
-        async () => (await merchantClient(second.url, keys)({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction,
+        async () =>
+          (await merchantClient(second.url, keys)({ method: 'GET', path: `/api/v1/transactions/${id}` })).data
+            .transaction,
         (transaction) => transaction.status !== 'pending',
       );
       expect(after).toMatchObject({ status: 'completed', amountPaid: 75 });

@@ -10,7 +10,15 @@ import { keysOf } from '../helpers/accounts';
 import { eventually } from '../helpers/realtime';
 import { adminHeaders } from '../helpers/http-edges';
 import type { ProjectKeys } from '../helpers/merchant';
-import { deadUrl, freshHome, loggedInHome, parseJson, runCli, runCliOnTerminal, type CliHome } from './cli-runner';
+import {
+  deadUrl,
+  freshHome,
+  loggedInHome,
+  parseJson,
+  runCli,
+  runCliOnTerminal,
+  type CliHome,
+} from './cli-runner';
 
 let server: TestServer;
 let keys: ProjectKeys;
@@ -19,7 +27,11 @@ let home: CliHome;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const created = await axios.post(`${server.url}/api/v1/projects`, { name: 'CLI shop' }, { headers: adminHeaders(server) });
+  const created = await axios.post(
+    `${server.url}/api/v1/projects`,
+    { name: 'CLI shop' },
+    { headers: adminHeaders(server) },
+  );
   keys = keysOf(created.data, 'test');
   liveKeys = keysOf(created.data, 'live');
   home = await loggedInHome(server.url, keys);
@@ -29,7 +41,10 @@ afterAll(() => server.close());
 describe('when a developer logs in', () => {
   it('then the profile is saved owner-only (file 0600, folder 0700) and the secret is never printed', async () => {
     const fresh = freshHome();
-    const result = await runCli(['login', '--url', server.url, '--public-key', keys.publicKey, '--secret-key-stdin'], { env: fresh.env(), input: `${keys.secretKey}\n` });
+    const result = await runCli(
+      ['login', '--url', server.url, '--public-key', keys.publicKey, '--secret-key-stdin'],
+      { env: fresh.env(), input: `${keys.secretKey}\n` },
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Logged in to ${server.url}`);
     expect(result.stdout + result.stderr).not.toContain(keys.secretKey);
@@ -37,24 +52,55 @@ describe('when a developer logs in', () => {
     expect(fs.statSync(fresh.configFile).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.dirname(fresh.configFile)).mode & 0o777).toBe(0o700);
     const saved = parseJson(fs.readFileSync(fresh.configFile, 'utf8'));
-    expect(saved.profiles.default).toMatchObject({ url: server.url, publicKey: keys.publicKey, secretKey: keys.secretKey, mode: 'test' });
+    expect(saved.profiles.default).toMatchObject({
+      url: server.url,
+      publicKey: keys.publicKey,
+      secretKey: keys.secretKey,
+      mode: 'test',
+    });
   });
 
   it('then XDG_CONFIG_HOME decides where, and --json says where without the secret', async () => {
     const fresh = freshHome();
     const xdg = path.join(fresh.dir, 'xdg');
-    const result = await runCli(['login', '--json', '--url', server.url, '--public-key', keys.publicKey, '--secret-key-stdin', '--profile', 'shop'], { env: fresh.env({ XDG_CONFIG_HOME: xdg }), input: keys.secretKey });
+    const result = await runCli(
+      [
+        'login',
+        '--json',
+        '--url',
+        server.url,
+        '--public-key',
+        keys.publicKey,
+        '--secret-key-stdin',
+        '--profile',
+        'shop',
+      ],
+      { env: fresh.env({ XDG_CONFIG_HOME: xdg }), input: keys.secretKey },
+    );
     expect(result.code).toBe(0);
-    expect(parseJson(result.stdout)).toEqual({ profile: 'shop', url: server.url, publicKey: keys.publicKey, mode: 'test', configFile: path.join(xdg, 'mpesa-bridge', 'config.json') });
+    expect(parseJson(result.stdout)).toEqual({
+      profile: 'shop',
+      url: server.url,
+      publicKey: keys.publicKey,
+      mode: 'test',
+      configFile: path.join(xdg, 'mpesa-bridge', 'config.json'),
+    });
     expect(result.stdout).not.toContain(keys.secretKey);
   });
 
   it('then a wrong secret is refused with the service’s code and request id, and nothing is saved', async () => {
     const fresh = freshHome();
-    const result = await runCli(['login', '--json', '--url', server.url, '--public-key', keys.publicKey, '--secret-key-stdin'], { env: fresh.env(), input: 'sk_test_not_the_right_secret' });
+    const result = await runCli(
+      ['login', '--json', '--url', server.url, '--public-key', keys.publicKey, '--secret-key-stdin'],
+      { env: fresh.env(), input: 'sk_test_not_the_right_secret' },
+    );
     expect(result.code).toBe(3);
     const error = parseJson(result.stderr).error;
-    expect(error).toMatchObject({ code: 'signature_invalid', requestId: expect.stringMatching(/^req_/), status: 401 });
+    expect(error).toMatchObject({
+      code: 'signature_invalid',
+      requestId: expect.stringMatching(/^req_/),
+      status: 401,
+    });
     expect(result.stderr).not.toContain('sk_test_not_the_right_secret');
     expect(fs.existsSync(fresh.configFile)).toBe(false);
   });
@@ -63,9 +109,25 @@ describe('when a developer logs in', () => {
     const fresh = freshHome();
     const tokenFile = path.join(fresh.dir, 'admin-token');
     fs.writeFileSync(tokenFile, server.adminToken);
-    const result = await runCli(['login', '--json', '--url', server.url, '--new-project', 'Fresh shop', '--admin-token-file', tokenFile], { env: fresh.env() });
+    const result = await runCli(
+      [
+        'login',
+        '--json',
+        '--url',
+        server.url,
+        '--new-project',
+        'Fresh shop',
+        '--admin-token-file',
+        tokenFile,
+      ],
+      { env: fresh.env() },
+    );
     expect(result.code).toBe(0);
-    expect(parseJson(result.stdout)).toMatchObject({ projectId: expect.stringMatching(/^prj_/), publicKey: expect.stringMatching(/^pk_test_/), mode: 'test' });
+    expect(parseJson(result.stdout)).toMatchObject({
+      projectId: expect.stringMatching(/^prj_/),
+      publicKey: expect.stringMatching(/^pk_test_/),
+      mode: 'test',
+    });
     expect(result.stdout).not.toMatch(/sk_test_/);
   });
 });
@@ -79,7 +141,11 @@ describe('when keys come from elsewhere than the default profile', () => {
   });
 
   it('then MPESA_BRIDGE_URL and the key variables work with no profile at all', async () => {
-    const env = freshHome().env({ MPESA_BRIDGE_URL: server.url, MPESA_BRIDGE_PUBLIC_KEY: keys.publicKey, MPESA_BRIDGE_SECRET_KEY: keys.secretKey });
+    const env = freshHome().env({
+      MPESA_BRIDGE_URL: server.url,
+      MPESA_BRIDGE_PUBLIC_KEY: keys.publicKey,
+      MPESA_BRIDGE_SECRET_KEY: keys.secretKey,
+    });
     const result = await runCli(['transactions', 'list', '--json'], { env });
     expect(result.code).toBe(0);
     expect(parseJson(result.stdout)).toMatchObject({ data: expect.any(Array), nextCursor: null });
@@ -87,10 +153,17 @@ describe('when keys come from elsewhere than the default profile', () => {
 
   it('then the key variables override the saved profile, and MPESA_BRIDGE_PROFILE picks one', async () => {
     // The saved default profile holds test keys; live keys in the environment win over it.
-    const overridden = await runCli(['trigger', 'paid', '--json'], { env: home.env({ MPESA_BRIDGE_PUBLIC_KEY: liveKeys.publicKey, MPESA_BRIDGE_SECRET_KEY: liveKeys.secretKey }) });
+    const overridden = await runCli(['trigger', 'paid', '--json'], {
+      env: home.env({
+        MPESA_BRIDGE_PUBLIC_KEY: liveKeys.publicKey,
+        MPESA_BRIDGE_SECRET_KEY: liveKeys.secretKey,
+      }),
+    });
     expect(overridden.code).toBe(3);
     expect(parseJson(overridden.stderr).error.code).toBe('test_mode_only');
-    const unknown = await runCli(['transactions', 'list'], { env: home.env({ MPESA_BRIDGE_PROFILE: 'nope' }) });
+    const unknown = await runCli(['transactions', 'list'], {
+      env: home.env({ MPESA_BRIDGE_PROFILE: 'nope' }),
+    });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/No profile "nope"/);
   });
@@ -99,7 +172,10 @@ describe('when keys come from elsewhere than the default profile', () => {
     await loggedInHome(server.url, liveKeys, 'live', home);
     const live = await runCli(['trigger', 'paid', '--profile', 'live', '--json'], { env: home.env() });
     expect(live.code).toBe(3);
-    expect(parseJson(live.stderr).error).toMatchObject({ code: 'test_mode_only', requestId: expect.stringMatching(/^req_/) });
+    expect(parseJson(live.stderr).error).toMatchObject({
+      code: 'test_mode_only',
+      requestId: expect.stringMatching(/^req_/),
+    });
     const unknown = await runCli(['transactions', 'list', '--profile', 'nope'], { env: home.env() });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/No profile "nope"/);
@@ -108,12 +184,21 @@ describe('when keys come from elsewhere than the default profile', () => {
 
 describe('when the API commands are used', () => {
   it('then pay waits for the customer: exit 0 with the receipt when paid, 1 with the reason when cancelled', async () => {
-    const paid = await runCli(['pay', '--phone', '0712345678', '--amount', '10', '--ref', 'INV1', '--json'], { env: home.env() });
+    const paid = await runCli(['pay', '--phone', '0712345678', '--amount', '10', '--ref', 'INV1', '--json'], {
+      env: home.env(),
+    });
     expect(paid.code).toBe(0);
     const { transaction } = parseJson(paid.stdout);
-    expect(transaction).toMatchObject({ status: 'completed', amount: 10, accountReference: 'INV1', mpesaReceiptNumber: expect.any(String) });
+    expect(transaction).toMatchObject({
+      status: 'completed',
+      amount: 10,
+      accountReference: 'INV1',
+      mpesaReceiptNumber: expect.any(String),
+    });
 
-    const cancelled = await runCli(['pay', '--phone', '0700000001', '--amount', '10', '--ref', 'INV2'], { env: home.env() });
+    const cancelled = await runCli(['pay', '--phone', '0700000001', '--amount', '10', '--ref', 'INV2'], {
+      env: home.env(),
+    });
     expect(cancelled.code).toBe(1);
     expect(cancelled.stdout).toMatch(/Cancelled: .*cancelled_by_customer/);
 
@@ -126,59 +211,120 @@ describe('when the API commands are used', () => {
     expect(plain.stdout.trim().split('\t').slice(0, 3)).toEqual([transaction.id, 'completed', 'KES 10']);
     expect(plain.stdout).not.toMatch(/\u001b\[/);
 
-    const events = await runCli(['events', 'list', '--transaction', transaction.id, '--json'], { env: home.env() });
-    expect(parseJson(events.stdout).data).toEqual([expect.objectContaining({ type: 'transaction.completed', transactionId: transaction.id })]);
+    const events = await runCli(['events', 'list', '--transaction', transaction.id, '--json'], {
+      env: home.env(),
+    });
+    expect(parseJson(events.stdout).data).toEqual([
+      expect.objectContaining({ type: 'transaction.completed', transactionId: transaction.id }),
+    ]);
   });
 
   it('then transactions reconcile, events get and events resend act on one payment', async () => {
     // A project of its own: the endpoint made here stays out of the webhook list test below.
-    const other = await axios.post(`${server.url}/api/v1/projects`, { name: 'CLI resend' }, { headers: adminHeaders(server) });
+    const other = await axios.post(
+      `${server.url}/api/v1/projects`,
+      { name: 'CLI resend' },
+      { headers: adminHeaders(server) },
+    );
     const home = await loggedInHome(server.url, keysOf(other.data, 'test'));
     const paid = await runCli(['trigger', 'paid', '--json'], { env: home.env() });
     expect(paid.code).toBe(0);
     const { transaction } = parseJson(paid.stdout);
-    const reconciled = await runCli(['transactions', 'reconcile', transaction.id, '--json'], { env: home.env() });
+    const reconciled = await runCli(['transactions', 'reconcile', transaction.id, '--json'], {
+      env: home.env(),
+    });
     expect(reconciled.code).toBe(0);
-    expect(parseJson(reconciled.stdout)).toMatchObject({ reconciliation: { outcome: 'already_final' }, transaction: { id: transaction.id, status: 'completed' } });
+    expect(parseJson(reconciled.stdout)).toMatchObject({
+      reconciliation: { outcome: 'already_final' },
+      transaction: { id: transaction.id, status: 'completed' },
+    });
 
-    const endpoint = parseJson((await runCli(['webhooks', 'create', '--url', 'http://127.0.0.1:9/resend', '--events', 'transaction.completed', '--json'], { env: home.env() })).stdout).endpoint;
-    const listed = parseJson((await runCli(['events', 'list', '--transaction', transaction.id, '--json'], { env: home.env() })).stdout);
+    const endpoint = parseJson(
+      (
+        await runCli(
+          [
+            'webhooks',
+            'create',
+            '--url',
+            'http://127.0.0.1:9/resend',
+            '--events',
+            'transaction.completed',
+            '--json',
+          ],
+          { env: home.env() },
+        )
+      ).stdout,
+    ).endpoint;
+    const listed = parseJson(
+      (await runCli(['events', 'list', '--transaction', transaction.id, '--json'], { env: home.env() }))
+        .stdout,
+    );
     const eventId = listed.data[0].id;
     const shown = await runCli(['events', 'get', eventId, '--json'], { env: home.env() });
     expect(shown.code).toBe(0);
-    expect(parseJson(shown.stdout)).toMatchObject({ event: { id: eventId, type: 'transaction.completed', transactionId: transaction.id } });
-    const resent = await runCli(['events', 'resend', eventId, '--endpoint', endpoint.id, '--json'], { env: home.env() });
+    expect(parseJson(shown.stdout)).toMatchObject({
+      event: { id: eventId, type: 'transaction.completed', transactionId: transaction.id },
+    });
+    const resent = await runCli(['events', 'resend', eventId, '--endpoint', endpoint.id, '--json'], {
+      env: home.env(),
+    });
     expect(resent.code).toBe(0);
-    expect(parseJson(resent.stdout).deliveries.map((delivery: { endpointId: string }) => delivery.endpointId)).toEqual([endpoint.id]);
+    expect(
+      parseJson(resent.stdout).deliveries.map((delivery: { endpointId: string }) => delivery.endpointId),
+    ).toEqual([endpoint.id]);
     // The same command again at once (the same bytes within a second) is served too.
     const plain = await runCli(['events', 'resend', eventId, '--endpoint', endpoint.id], { env: home.env() });
     expect(plain.stdout).toMatch(new RegExp(`Queued 1 delivery: ${endpoint.id}`));
 
     // Nothing listens on port 9: once its deliveries fail, doctor says so, with what to look at.
     await eventually(
-      async () => parseJson((await runCli(['webhooks', 'list', '--json'], { env: home.env() })).stdout).data[0],
+      async () =>
+        parseJson((await runCli(['webhooks', 'list', '--json'], { env: home.env() })).stdout).data[0],
       (listedEndpoint: { failingSince: string | null }) => listedEndpoint.failingSince !== null,
       15_000,
     );
     const doctor = await runCli(['doctor', '--json'], { env: home.env() });
-    const webhookFindings = parseJson(doctor.stdout).findings.filter((finding: { check: string }) => finding.check === 'webhook_endpoint');
+    const webhookFindings = parseJson(doctor.stdout).findings.filter(
+      (finding: { check: string }) => finding.check === 'webhook_endpoint',
+    );
     expect(webhookFindings).toEqual([
-      expect.objectContaining({ status: 'warn', message: expect.stringContaining(`${endpoint.id}) has failed every delivery since`), fix: expect.stringContaining('mpesa-bridge events') }),
+      expect.objectContaining({
+        status: 'warn',
+        message: expect.stringContaining(`${endpoint.id}) has failed every delivery since`),
+        fix: expect.stringContaining('mpesa-bridge events'),
+      }),
     ]);
   }, 60_000);
 
   it('then webhooks create shows the secret once, list never does, and rotate gives a new one', async () => {
-    const created = await runCli(['webhooks', 'create', '--url', 'http://127.0.0.1:9/hooks', '--events', 'transaction.completed', '--json'], { env: home.env() });
+    const created = await runCli(
+      [
+        'webhooks',
+        'create',
+        '--url',
+        'http://127.0.0.1:9/hooks',
+        '--events',
+        'transaction.completed',
+        '--json',
+      ],
+      { env: home.env() },
+    );
     expect(created.code).toBe(0);
     const { endpoint, secret } = parseJson(created.stdout);
     expect(secret).toMatch(/^whsec_/);
     const listed = await runCli(['webhooks', 'list', '--json'], { env: home.env() });
-    expect(parseJson(listed.stdout).data).toEqual([expect.objectContaining({ id: endpoint.id, eventTypes: ['transaction.completed'] })]);
+    expect(parseJson(listed.stdout).data).toEqual([
+      expect.objectContaining({ id: endpoint.id, eventTypes: ['transaction.completed'] }),
+    ]);
     expect(listed.stdout).not.toContain(secret);
-    const rotated = await runCli(['webhooks', 'rotate', endpoint.id, '--overlap', '1h', '--json'], { env: home.env() });
+    const rotated = await runCli(['webhooks', 'rotate', endpoint.id, '--overlap', '1h', '--json'], {
+      env: home.env(),
+    });
     expect(parseJson(rotated.stdout).secret).toMatch(/^whsec_/);
     expect(parseJson(rotated.stdout).secret).not.toBe(secret);
-    const replayed = await runCli(['webhooks', 'replay-failed', endpoint.id, '--since', '24h', '--json'], { env: home.env() });
+    const replayed = await runCli(['webhooks', 'replay-failed', endpoint.id, '--since', '24h', '--json'], {
+      env: home.env(),
+    });
     expect(parseJson(replayed.stdout)).toEqual({ redelivered: 0 });
   });
 
@@ -186,9 +332,23 @@ describe('when the API commands are used', () => {
     const result = await runCli(['doctor', '--json'], { env: home.env() });
     expect(result.code).toBe(0);
     const report = parseJson(result.stdout);
-    expect(report).toMatchObject({ url: server.url, mode: 'test', project: { mode: 'test' }, summary: { fail: 0 } });
+    expect(report).toMatchObject({
+      url: server.url,
+      mode: 'test',
+      project: { mode: 'test' },
+      summary: { fail: 0 },
+    });
     expect(report.findings.map((finding: { check: string }) => finding.check)).toEqual(
-      expect.arrayContaining(['service', 'keys', 'clock', 'callback_url', 'trust_proxy', 'callback_allowlist', 'daraja_credentials', 'webhook_endpoint']),
+      expect.arrayContaining([
+        'service',
+        'keys',
+        'clock',
+        'callback_url',
+        'trust_proxy',
+        'callback_allowlist',
+        'daraja_credentials',
+        'webhook_endpoint',
+      ]),
     );
   });
 
@@ -199,7 +359,11 @@ describe('when the API commands are used', () => {
   });
 
   it('then an unreachable service is exit 3 with network_error', async () => {
-    const env = freshHome().env({ MPESA_BRIDGE_URL: await deadUrl(), MPESA_BRIDGE_PUBLIC_KEY: keys.publicKey, MPESA_BRIDGE_SECRET_KEY: keys.secretKey });
+    const env = freshHome().env({
+      MPESA_BRIDGE_URL: await deadUrl(),
+      MPESA_BRIDGE_PUBLIC_KEY: keys.publicKey,
+      MPESA_BRIDGE_SECRET_KEY: keys.secretKey,
+    });
     const result = await runCli(['events', 'list', '--json'], { env });
     expect(result.code).toBe(3);
     expect(parseJson(result.stderr).error.code).toBe('network_error');
@@ -213,7 +377,9 @@ describe('when a person runs the CLI on a terminal', () => {
     expect(coloured.code).toBe(0);
     expect(coloured.stdout).toMatch(/\u001b\[\d+(;\d+)*m/);
     expect(coloured.stdout).toMatch(/completed/);
-    const plain = await runCliOnTerminal(['transactions', 'list', '--limit', '3'], { env: home.env({ NO_COLOR: '1' }) });
+    const plain = await runCliOnTerminal(['transactions', 'list', '--limit', '3'], {
+      env: home.env({ NO_COLOR: '1' }),
+    });
     expect(plain.stdout).toMatch(/completed/);
     expect(plain.stdout).not.toMatch(/\u001b\[\d+(;\d+)*m/);
   });
@@ -221,17 +387,32 @@ describe('when a person runs the CLI on a terminal', () => {
 
 describe('when the command line is wrong or asks for help', () => {
   it('then a bad option or argument is exit 2', async () => {
-    expect((await runCli(['pay', '--phone', '0712345678', '--amount', '10.5', '--ref', 'X'], { env: home.env() })).code).toBe(2);
+    expect(
+      (await runCli(['pay', '--phone', '0712345678', '--amount', '10.5', '--ref', 'X'], { env: home.env() }))
+        .code,
+    ).toBe(2);
     expect((await runCli(['listen'], { env: home.env() })).code).toBe(2);
     expect((await runCli(['no-such-command'], { env: home.env() })).code).toBe(2);
   });
 
   it('then every command’s --help shows an example and exits 0', async () => {
     const commands = [
-      ['login'], ['listen'], ['trigger'], ['pay'], ['tail'], ['doctor'],
-      ['transactions', 'list'], ['transactions', 'get'], ['transactions', 'reconcile'],
-      ['events', 'list'], ['events', 'get'], ['events', 'resend'],
-      ['webhooks', 'list'], ['webhooks', 'create'], ['webhooks', 'rotate'], ['webhooks', 'replay-failed'],
+      ['login'],
+      ['listen'],
+      ['trigger'],
+      ['pay'],
+      ['tail'],
+      ['doctor'],
+      ['transactions', 'list'],
+      ['transactions', 'get'],
+      ['transactions', 'reconcile'],
+      ['events', 'list'],
+      ['events', 'get'],
+      ['events', 'resend'],
+      ['webhooks', 'list'],
+      ['webhooks', 'create'],
+      ['webhooks', 'rotate'],
+      ['webhooks', 'replay-failed'],
     ];
     const env = freshHome().env();
     // Four at a time: each is a process of its own.

@@ -30,12 +30,29 @@ interface Finding {
 beforeAll(async () => {
   // Daraja's sandbox accepts the account when it is added, and refuses its key and secret after
   // (a secret regenerated on the portal): HTTP 400 with an empty body, as observed (docs/daraja.md §1).
-  daraja = await startFakeDaraja({ oauth: (_req, res, n) => (n === 1 ? res.json({ access_token: 'sandboxtoken000000000000000000', expires_in: '3599' }) : res.status(400).end()) });
-  server = await startTestServer({ CALLBACK_BASE_URL: 'http://mpesa-pay.example.com', CALLBACK_ALLOWED_IPS: '', MPESA_SANDBOX_BASE_URL: daraja.url });
-  const created = await axios.post(`${server.url}/api/v1/projects`, { name: 'Doctor shop' }, { headers: adminHeaders(server) });
+  daraja = await startFakeDaraja({
+    oauth: (_req, res, n) =>
+      n === 1
+        ? res.json({ access_token: 'sandboxtoken000000000000000000', expires_in: '3599' })
+        : res.status(400).end(),
+  });
+  server = await startTestServer({
+    CALLBACK_BASE_URL: 'http://mpesa-pay.example.com',
+    CALLBACK_ALLOWED_IPS: '',
+    MPESA_SANDBOX_BASE_URL: daraja.url,
+  });
+  const created = await axios.post(
+    `${server.url}/api/v1/projects`,
+    { name: 'Doctor shop' },
+    { headers: adminHeaders(server) },
+  );
   keys = keysOf(created.data, 'test');
   merchant = merchantClient(server.url, keys);
-  const added = await merchant({ method: 'POST', path: '/api/v1/mpesa-accounts', body: { ...account, isDefault: false } });
+  const added = await merchant({
+    method: 'POST',
+    path: '/api/v1/mpesa-accounts',
+    body: { ...account, isDefault: false },
+  });
   expect(added.status).toBe(201);
   home = await loggedInHome(server.url, keys);
 });
@@ -57,29 +74,59 @@ describe('when doctor examines a badly configured deployment', () => {
 
   it('then it exits 1, and the reachable service, the clock and the keys are fine', () => {
     expect(code).toBe(1);
-    for (const check of ['service', 'clock', 'keys']) expect(byCheck(findings, check)).toEqual([expect.objectContaining({ status: 'ok' })]);
+    for (const check of ['service', 'clock', 'keys'])
+      expect(byCheck(findings, check)).toEqual([expect.objectContaining({ status: 'ok' })]);
   });
 
   it('then the callback URL fails for its word Daraja refuses, citing the source, and warns for http', () => {
     const callbackUrl = byCheck(findings, 'callback_url');
-    expect(callbackUrl).toContainEqual(expect.objectContaining({ status: 'fail', message: expect.stringMatching(/contains "mpesa".*docs\/daraja\.md §2/), fix: expect.any(String) }));
-    expect(callbackUrl).toContainEqual(expect.objectContaining({ status: 'warn', message: expect.stringMatching(/not https/) }));
+    expect(callbackUrl).toContainEqual(
+      expect.objectContaining({
+        status: 'fail',
+        message: expect.stringMatching(/contains "mpesa".*docs\/daraja\.md §2/),
+        fix: expect.any(String),
+      }),
+    );
+    expect(callbackUrl).toContainEqual(
+      expect.objectContaining({ status: 'warn', message: expect.stringMatching(/not https/) }),
+    );
   });
 
   it('then the empty allowlist fails, with its fix', () => {
-    expect(byCheck(findings, 'callback_allowlist')).toEqual([expect.objectContaining({ status: 'fail', message: expect.stringMatching(/CALLBACK_ALLOWED_IPS is empty/), fix: expect.stringMatching(/Unset CALLBACK_ALLOWED_IPS/) })]);
+    expect(byCheck(findings, 'callback_allowlist')).toEqual([
+      expect.objectContaining({
+        status: 'fail',
+        message: expect.stringMatching(/CALLBACK_ALLOWED_IPS is empty/),
+        fix: expect.stringMatching(/Unset CALLBACK_ALLOWED_IPS/),
+      }),
+    ]);
   });
 
   it('then the sandbox account Daraja now refuses fails, and the simulator account passes', () => {
     const credentials = byCheck(findings, 'daraja_credentials');
-    expect(credentials).toContainEqual(expect.objectContaining({ status: 'fail', message: expect.stringMatching(/sandbox refused the consumer key and secret of Sandbox PayBill \(acc_/), fix: expect.stringMatching(/PATCH \/api\/v1\/mpesa-accounts\/acc_/) }));
-    expect(credentials).toContainEqual(expect.objectContaining({ status: 'ok', message: expect.stringMatching(/simulator accepts the deployment's own/) }));
+    expect(credentials).toContainEqual(
+      expect.objectContaining({
+        status: 'fail',
+        message: expect.stringMatching(
+          /sandbox refused the consumer key and secret of Sandbox PayBill \(acc_/,
+        ),
+        fix: expect.stringMatching(/PATCH \/api\/v1\/mpesa-accounts\/acc_/),
+      }),
+    );
+    expect(credentials).toContainEqual(
+      expect.objectContaining({
+        status: 'ok',
+        message: expect.stringMatching(/simulator accepts the deployment's own/),
+      }),
+    );
   });
 
   it('then, piped, a person reads FAIL lines each with its fix, without colours', async () => {
     const result = await runCli(['doctor'], { env: home.env() });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^FAIL callback_url\s+CALLBACK_BASE_URL http:\/\/mpesa-pay\.example\.com contains "mpesa"/m);
+    expect(result.stdout).toMatch(
+      /^FAIL callback_url\s+CALLBACK_BASE_URL http:\/\/mpesa-pay\.example\.com contains "mpesa"/m,
+    );
     expect(result.stdout).toMatch(/^\s+fix: Use a host and path without those words/m);
     expect(result.stdout).toMatch(/\d+ failed, \d+ warnings?, \d+ ok/);
     expect(result.stdout).not.toMatch(/\u001b\[/);
@@ -88,19 +135,39 @@ describe('when doctor examines a badly configured deployment', () => {
 
 describe('when the machine’s clock is off or the service is away', () => {
   it('then a clock ten minutes ahead fails the clock check (beyond the 300 s tolerance) and says the keys were refused as expired', async () => {
-    const skewed = home.env({ NODE_OPTIONS: `--require ${path.join(__dirname, 'fixtures', 'skewed-clock.cjs')}`, SKEWED_CLOCK_SECONDS: '600' });
+    const skewed = home.env({
+      NODE_OPTIONS: `--require ${path.join(__dirname, 'fixtures', 'skewed-clock.cjs')}`,
+      SKEWED_CLOCK_SECONDS: '600',
+    });
     const result = await runCli(['doctor', '--json'], { env: skewed });
     expect(result.code).toBe(1);
     const { findings } = parseJson<{ findings: Finding[] }>(result.stdout);
-    expect(byCheck(findings, 'clock')).toEqual([expect.objectContaining({ status: 'fail', message: expect.stringMatching(/(599|600|601) s ahead of the service’s: beyond the 300 s/) })]);
-    expect(byCheck(findings, 'keys')).toEqual([expect.objectContaining({ status: 'fail', message: expect.stringMatching(/expired.*request req_/) })]);
+    expect(byCheck(findings, 'clock')).toEqual([
+      expect.objectContaining({
+        status: 'fail',
+        message: expect.stringMatching(/(599|600|601) s ahead of the service’s: beyond the 300 s/),
+      }),
+    ]);
+    expect(byCheck(findings, 'keys')).toEqual([
+      expect.objectContaining({ status: 'fail', message: expect.stringMatching(/expired.*request req_/) }),
+    ]);
   });
 
   it('then an unreachable service is one failure with its fix', async () => {
-    const env = freshHome().env({ MPESA_BRIDGE_URL: await deadUrl(), MPESA_BRIDGE_PUBLIC_KEY: keys.publicKey, MPESA_BRIDGE_SECRET_KEY: keys.secretKey });
+    const env = freshHome().env({
+      MPESA_BRIDGE_URL: await deadUrl(),
+      MPESA_BRIDGE_PUBLIC_KEY: keys.publicKey,
+      MPESA_BRIDGE_SECRET_KEY: keys.secretKey,
+    });
     const result = await runCli(['doctor', '--json'], { env });
     expect(result.code).toBe(1);
-    expect(parseJson<{ findings: Finding[] }>(result.stdout).findings).toEqual([expect.objectContaining({ check: 'service', status: 'fail', message: expect.stringMatching(/cannot be reached: ECONNREFUSED/) })]);
+    expect(parseJson<{ findings: Finding[] }>(result.stdout).findings).toEqual([
+      expect.objectContaining({
+        check: 'service',
+        status: 'fail',
+        message: expect.stringMatching(/cannot be reached: ECONNREFUSED/),
+      }),
+    ]);
   });
 });
 
@@ -108,15 +175,32 @@ describe('when GET /api/v1/diagnostics is asked directly', () => {
   it('then its answer is the documented shape and holds no secret', async () => {
     const response = await merchant({ method: 'GET', path: '/api/v1/diagnostics' });
     expect(response.status).toBe(200);
-    expect(documentValidator(await fetchDocument(server.url)).response('get', '/api/v1/diagnostics', response)).toEqual([]);
+    expect(
+      documentValidator(await fetchDocument(server.url)).response('get', '/api/v1/diagnostics', response),
+    ).toEqual([]);
     const text = JSON.stringify(response.data);
-    for (const secret of [keys.secretKey, account.consumerKey, account.consumerSecret, account.passkey, server.adminToken]) expect(text).not.toContain(secret);
+    for (const secret of [
+      keys.secretKey,
+      account.consumerKey,
+      account.consumerSecret,
+      account.passkey,
+      server.adminToken,
+    ])
+      expect(text).not.toContain(secret);
   });
 
   it('then a request that came through a proxy while TRUST_PROXY is off fails the trust_proxy check', async () => {
-    const response = await merchant({ method: 'GET', path: '/api/v1/diagnostics', headers: { 'X-Forwarded-For': '198.51.100.20' } });
+    const response = await merchant({
+      method: 'GET',
+      path: '/api/v1/diagnostics',
+      headers: { 'X-Forwarded-For': '198.51.100.20' },
+    });
     expect(byCheck(response.data.findings, 'trust_proxy')).toEqual([
-      expect.objectContaining({ status: 'fail', message: expect.stringMatching(/through a proxy \(x-forwarded-for\) but TRUST_PROXY is off/), fix: expect.stringMatching(/Set TRUST_PROXY/) }),
+      expect.objectContaining({
+        status: 'fail',
+        message: expect.stringMatching(/through a proxy \(x-forwarded-for\) but TRUST_PROXY is off/),
+        fix: expect.stringMatching(/Set TRUST_PROXY/),
+      }),
     ]);
     const direct = await merchant({ method: 'GET', path: '/api/v1/diagnostics' });
     expect(byCheck(direct.data.findings, 'trust_proxy')).toEqual([expect.objectContaining({ status: 'ok' })]);

@@ -26,7 +26,16 @@ export function freshHome(): CliHome {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpesa-bridge-cli-'));
   const base = { ...process.env };
   // Jest's workers may force colours on; a pipe must get plain text as it would for a user.
-  for (const name of ['FORCE_COLOR', 'NO_COLOR', 'MPESA_BRIDGE_URL', 'MPESA_BRIDGE_PUBLIC_KEY', 'MPESA_BRIDGE_SECRET_KEY', 'MPESA_BRIDGE_PROFILE', 'XDG_CONFIG_HOME']) delete base[name];
+  for (const name of [
+    'FORCE_COLOR',
+    'NO_COLOR',
+    'MPESA_BRIDGE_URL',
+    'MPESA_BRIDGE_PUBLIC_KEY',
+    'MPESA_BRIDGE_SECRET_KEY',
+    'MPESA_BRIDGE_PROFILE',
+    'XDG_CONFIG_HOME',
+  ])
+    delete base[name];
   return {
     dir,
     configFile: path.join(dir, '.config', 'mpesa-bridge', 'config.json'),
@@ -34,8 +43,14 @@ export function freshHome(): CliHome {
   };
 }
 
-export function runCli(args: string[], options: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CliResult> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+export function runCli(
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number },
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: options.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   child.stdin.end(options.input ?? '');
   return collect(child, options.timeoutMs ?? 30_000, args);
 }
@@ -51,19 +66,38 @@ export interface RunningCli {
 }
 
 export function startCli(args: string[], options: { env: NodeJS.ProcessEnv }): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out = { stdout: '', stderr: '' };
   const waiters: Array<() => void> = [];
-  child.stdout!.on('data', (chunk: Buffer) => ((out.stdout += chunk.toString()), waiters.splice(0).forEach((wake) => wake())));
-  child.stderr!.on('data', (chunk: Buffer) => ((out.stderr += chunk.toString()), waiters.splice(0).forEach((wake) => wake())));
-  const exited = new Promise<CliResult>((resolve) => child.once('close', (code) => resolve({ code, ...out })));
+  child.stdout!.on(
+    'data',
+    (chunk: Buffer) => ((out.stdout += chunk.toString()), waiters.splice(0).forEach((wake) => wake())),
+  );
+  child.stderr!.on(
+    'data',
+    (chunk: Buffer) => ((out.stderr += chunk.toString()), waiters.splice(0).forEach((wake) => wake())),
+  );
+  const exited = new Promise<CliResult>((resolve) =>
+    child.once('close', (code) => resolve({ code, ...out })),
+  );
   return {
     child,
     stdout: () => out.stdout,
     stderr: () => out.stderr,
     waitFor(pattern, stream = 'stdout', timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${pattern} in ${stream} of mpesa-bridge ${args.join(' ')}; stdout: ${out.stdout}\nstderr: ${out.stderr}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no ${pattern} in ${stream} of mpesa-bridge ${args.join(' ')}; stdout: ${out.stdout}\nstderr: ${out.stderr}`,
+              ),
+            ),
+          timeoutMs,
+        );
         const check = () => {
           const match = out[stream].match(pattern);
           if (match) {
@@ -90,7 +124,11 @@ function collect(child: ChildProcess, timeoutMs: number, args: string[]): Promis
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`mpesa-bridge ${args.join(' ')} did not exit within ${timeoutMs} ms; stdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(
+          `mpesa-bridge ${args.join(' ')} did not exit within ${timeoutMs} ms; stdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, timeoutMs);
     // 'close', not 'exit': a pipe can still hold the last output when the process has exited.
     child.once('close', (code) => {
@@ -104,16 +142,40 @@ function collect(child: ChildProcess, timeoutMs: number, args: string[]): Promis
  * The command on a terminal: util-linux `script` gives it a pseudo-terminal for stdout and
  * stderr (both read back here, merged, as a terminal shows them).
  */
-export function runCliOnTerminal(args: string[], options: { env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
-  const command = [process.execPath, BIN, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], { env: { TERM: 'xterm-256color', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+export function runCliOnTerminal(
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<CliResult> {
+  const command = [process.execPath, BIN, ...args]
+    .map((part) => `'${part.replace(/'/g, `'\\''`)}'`)
+    .join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    env: { TERM: 'xterm-256color', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   child.stdin.end();
   return collect(child, options.timeoutMs ?? 30_000, args);
 }
 
 /** A home logged in with these keys (through the real `login`, the secret on stdin). */
-export async function loggedInHome(url: string, keys: { publicKey: string; secretKey: string }, profile?: string, home = freshHome()): Promise<CliHome> {
-  const result = await runCli(['login', '--url', url, '--public-key', keys.publicKey, '--secret-key-stdin', ...(profile ? ['--profile', profile] : [])], { env: home.env(), input: keys.secretKey });
+export async function loggedInHome(
+  url: string,
+  keys: { publicKey: string; secretKey: string },
+  profile?: string,
+  home = freshHome(),
+): Promise<CliHome> {
+  const result = await runCli(
+    [
+      'login',
+      '--url',
+      url,
+      '--public-key',
+      keys.publicKey,
+      '--secret-key-stdin',
+      ...(profile ? ['--profile', profile] : []),
+    ],
+    { env: home.env(), input: keys.secretKey },
+  );
   if (result.code !== 0) throw new Error(`login failed: ${result.stderr}`);
   return home;
 }

@@ -11,7 +11,11 @@ let home: CliHome;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const created = await axios.post(`${server.url}/api/v1/projects`, { name: 'Trigger shop' }, { headers: adminHeaders(server) });
+  const created = await axios.post(
+    `${server.url}/api/v1/projects`,
+    { name: 'Trigger shop' },
+    { headers: adminHeaders(server) },
+  );
   home = await loggedInHome(server.url, keysOf(created.data, 'test'));
   await loggedInHome(server.url, keysOf(created.data, 'live'), 'live', home);
 });
@@ -26,23 +30,35 @@ describe('when a developer triggers a test payment by outcome', () => {
   });
 
   it('then `trigger cancelled --json` ends cancelled by the customer, as JSON', async () => {
-    const result = await runCli(['trigger', 'cancelled', '--amount', '25', '--ref', 'INV42', '--json'], { env: home.env() });
+    const result = await runCli(['trigger', 'cancelled', '--amount', '25', '--ref', 'INV42', '--json'], {
+      env: home.env(),
+    });
     expect(result.code).toBe(0);
     expect(parseJson(result.stdout)).toMatchObject({
       outcome: 'cancelled',
-      transaction: { status: 'cancelled', amount: 25, accountReference: 'INV42', failure: { code: 'cancelled_by_customer' } },
+      transaction: {
+        status: 'cancelled',
+        amount: 25,
+        accountReference: 'INV42',
+        failure: { code: 'cancelled_by_customer' },
+      },
     });
   });
 
   it('then a refused push (subscriber-locked) is the outcome played, with the reason', async () => {
     const result = await runCli(['trigger', 'subscriber-locked', '--json'], { env: home.env() });
     expect(result.code).toBe(0);
-    expect(parseJson(result.stdout)).toMatchObject({ pushRefused: { code: 'mpesa_subscriber_busy' }, transaction: { status: 'failed' } });
+    expect(parseJson(result.stdout)).toMatchObject({
+      pushRefused: { code: 'mpesa_subscriber_busy' },
+      transaction: { status: 'failed' },
+    });
   });
 
   it('then --list shows the outcomes, and an unknown one is a usage error naming them', async () => {
     const listed = await runCli(['trigger', '--list', '--json'], { env: home.env() });
-    expect(parseJson(listed.stdout).data.map((o: { name: string }) => o.name)).toEqual(expect.arrayContaining(['paid', 'cancelled', 'wrong-pin', 'no-callback', 'amount-mismatch']));
+    expect(parseJson(listed.stdout).data.map((o: { name: string }) => o.name)).toEqual(
+      expect.arrayContaining(['paid', 'cancelled', 'wrong-pin', 'no-callback', 'amount-mismatch']),
+    );
     const unknown = await runCli(['trigger', 'rich-uncle'], { env: home.env() });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/validation_failed/);

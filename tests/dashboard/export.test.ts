@@ -4,7 +4,13 @@ import axios from 'axios';
 import { insertTransactions } from '../../src/transactions/transaction.repository';
 import { csvField } from '../../src/transactions/transaction.export';
 import { createProject, merchantClient, type ProjectKeys } from '../helpers/merchant';
-import { browserFor, createDashboardUser, PASSWORD, paymentRow, type DashboardBrowser } from '../helpers/dashboard';
+import {
+  browserFor,
+  createDashboardUser,
+  PASSWORD,
+  paymentRow,
+  type DashboardBrowser,
+} from '../helpers/dashboard';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const ROWS = 2600; // more than two export pages of 1000
@@ -21,12 +27,13 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), (i += 1));
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), (i += 1);
+    else if (c === ',') (row.push(field), (field = ''));
+    else if (c === '\r' && text[i + 1] === '\n')
+      (row.push(field), rows.push(row), (row = []), (field = ''), (i += 1));
     else field += c;
   }
   return rows;
@@ -50,8 +57,11 @@ beforeAll(async () => {
       settledBy: i % 50 === 1 ? 'stk_query' : 'callback',
     });
   });
-  for (let i = 0; i < rows.length; i += 500) await insertTransactions(server.database(), rows.slice(i, i + 500));
-  await insertTransactions(server.database(), [paymentRow(other.projectId, new Date(base), { accountReference: 'NOTMINE' })]);
+  for (let i = 0; i < rows.length; i += 500)
+    await insertTransactions(server.database(), rows.slice(i, i + 500));
+  await insertTransactions(server.database(), [
+    paymentRow(other.projectId, new Date(base), { accountReference: 'NOTMINE' }),
+  ]);
   await createDashboardUser(server, { email: 'owner@shop.example', password: PASSWORD });
   browser = await browserFor(server.url, 'owner@shop.example');
 });
@@ -59,12 +69,34 @@ afterAll(() => server.close());
 
 describe('when a project exports its payments as CSV', () => {
   it('then every row comes, newest first, once each, across the export pages', async () => {
-    const response = await browser.request({ method: 'GET', path: '/api/v1/transactions/export', project: shop.projectId });
+    const response = await browser.request({
+      method: 'GET',
+      path: '/api/v1/transactions/export',
+      project: shop.projectId,
+    });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(response.headers['content-disposition']).toBe(`attachment; filename="payments-${shop.projectId}-test.csv"`);
+    expect(response.headers['content-disposition']).toBe(
+      `attachment; filename="payments-${shop.projectId}-test.csv"`,
+    );
     const [header, ...rows] = parseCsv(response.data as string);
-    expect(header).toEqual(['id', 'createdAt', 'status', 'amount', 'amountPaid', 'phone', 'accountReference', 'description', 'mpesaReceiptNumber', 'failureCode', 'resultCode', 'resultDesc', 'settledAt', 'settledBy', 'checkoutRequestId']);
+    expect(header).toEqual([
+      'id',
+      'createdAt',
+      'status',
+      'amount',
+      'amountPaid',
+      'phone',
+      'accountReference',
+      'description',
+      'mpesaReceiptNumber',
+      'failureCode',
+      'resultCode',
+      'resultDesc',
+      'settledAt',
+      'settledBy',
+      'checkoutRequestId',
+    ]);
     expect(rows).toHaveLength(ROWS);
     const ids = rows.map((row) => row[0]!);
     expect(new Set(ids).size).toBe(ROWS);
@@ -76,21 +108,49 @@ describe('when a project exports its payments as CSV', () => {
   });
 
   it('then a formula in a text is defused and quotes survive', async () => {
-    const response = await browser.request({ method: 'GET', path: '/api/v1/transactions/export?accountReference=%3DHYPER(1)', project: shop.projectId });
+    const response = await browser.request({
+      method: 'GET',
+      path: '/api/v1/transactions/export?accountReference=%3DHYPER(1)',
+      project: shop.projectId,
+    });
     const rows = parseCsv(response.data as string).slice(1);
     expect(rows.map((row) => row[6])).toEqual(["'=HYPER(1)"]);
     expect(csvField('Order, "big"')).toBe('"Order, ""big"""');
   });
 
   it('then the filters apply: status, receipt (any case), date window', async () => {
-    const cancelled = parseCsv((await browser.request({ method: 'GET', path: '/api/v1/transactions/export?status=cancelled', project: shop.projectId })).data).slice(1);
+    const cancelled = parseCsv(
+      (
+        await browser.request({
+          method: 'GET',
+          path: '/api/v1/transactions/export?status=cancelled',
+          project: shop.projectId,
+        })
+      ).data,
+    ).slice(1);
     expect(cancelled).toHaveLength(ROWS / 10);
     expect(new Set(cancelled.map((row) => row[2]))).toEqual(new Set(['cancelled']));
-    const byReceipt = parseCsv((await browser.request({ method: 'GET', path: '/api/v1/transactions/export?receipt=rcp0000123', project: shop.projectId })).data).slice(1);
+    const byReceipt = parseCsv(
+      (
+        await browser.request({
+          method: 'GET',
+          path: '/api/v1/transactions/export?receipt=rcp0000123',
+          project: shop.projectId,
+        })
+      ).data,
+    ).slice(1);
     expect(byReceipt.map((row) => row[8])).toEqual(['RCP0000123']);
     const from = new Date(base + 100_000).toISOString();
     const to = new Date(base + 199_000).toISOString();
-    const windowed = parseCsv((await browser.request({ method: 'GET', path: `/api/v1/transactions/export?from=${from}&to=${to}`, project: shop.projectId })).data).slice(1);
+    const windowed = parseCsv(
+      (
+        await browser.request({
+          method: 'GET',
+          path: `/api/v1/transactions/export?from=${from}&to=${to}`,
+          project: shop.projectId,
+        })
+      ).data,
+    ).slice(1);
     expect(windowed).toHaveLength(100);
   });
 
@@ -102,7 +162,11 @@ describe('when a project exports its payments as CSV', () => {
   });
 
   it('then a bad filter is answered in the one error shape', async () => {
-    const response = await browser.request({ method: 'GET', path: '/api/v1/transactions/export?status=paid', project: shop.projectId });
+    const response = await browser.request({
+      method: 'GET',
+      path: '/api/v1/transactions/export?status=paid',
+      project: shop.projectId,
+    });
     expect(response.status).toBe(400);
     expect(response.data.error.code).toBe('validation_failed');
   });
@@ -125,7 +189,11 @@ describe('when the overview asks for the stats of a window', () => {
   it('then the database counts them: statuses, success rate, amount, reasons, timing, settled by query', async () => {
     const from = new Date(base).toISOString();
     const to = new Date(base + ROWS * 1000).toISOString();
-    const response = await browser.request({ method: 'GET', path: `/api/v1/stats?from=${from}&to=${to}`, project: shop.projectId });
+    const response = await browser.request({
+      method: 'GET',
+      path: `/api/v1/stats?from=${from}&to=${to}`,
+      project: shop.projectId,
+    });
     expect(response.status).toBe(200);
     const completed = ROWS - ROWS / 10;
     let collected = 0;

@@ -27,7 +27,10 @@ afterAll(async () => {
 describe('when a newcomer creates the first operator as the README says', () => {
   it('then the operator exists and signs in with the password given there', async () => {
     const code = onPort(block(readmeBlocks(), 'create-operator').code, Number(new URL(server.url).port));
-    const { stdout } = await run('bash', ['-e', '-o', 'pipefail', '-c', code], { cwd: home, env: { PATH: process.env.PATH ?? '' } });
+    const { stdout } = await run('bash', ['-e', '-o', 'pipefail', '-c', code], {
+      cwd: home,
+      env: { PATH: process.env.PATH ?? '' },
+    });
     expect(JSON.parse(stdout)).toMatchObject({ user: { email: 'you@example.com', role: 'operator' } });
     const session = await signIn(server.url, 'you@example.com', 'a long passphrase');
     expect(session.status).toBe(201);

@@ -12,23 +12,56 @@ let theirs: ProjectKeys;
 let member: DashboardBrowser;
 let theirPayment: string;
 
-const errorCode = (response: { data: unknown }) => (response.data as { error?: { code?: string } }).error?.code;
+const errorCode = (response: { data: unknown }) =>
+  (response.data as { error?: { code?: string } }).error?.code;
 
 beforeAll(async () => {
   server = await startTestServer();
   mine = await createProject(server.url, server.adminToken, 'Mine');
   theirs = await createProject(server.url, server.adminToken, 'Theirs');
-  await createDashboardUser(server, { email: 'member@shop.example', password: PASSWORD, role: 'member', projectIds: [mine.projectId] });
+  await createDashboardUser(server, {
+    email: 'member@shop.example',
+    password: PASSWORD,
+    role: 'member',
+    projectIds: [mine.projectId],
+  });
   member = await browserFor(server.url, 'member@shop.example');
   const at = new Date();
   theirPayment = newId('txn', at);
   await insertTransactions(server.database(), [
     {
-      id: theirPayment, projectId: theirs.projectId, mode: 'test', accountId: null, status: 'completed', phone: '254712345678', amount: 100, channel: 'paybill',
-      shortcode: '174379', partyB: '174379', accountReference: 'THEIRS', description: 'x', metadata: null, idempotencyKey: null, requestHash: null,
-      merchantRequestId: null, checkoutRequestId: null, customerMessage: null, pushFinishedAt: at, submitError: null, resultCode: '0', resultDesc: 'ok',
-      mpesaReceiptNumber: 'THEIRS1234', amountPaid: 100, paidPhone: null, transactionDate: null, createdAt: at, updatedAt: at, settledAt: at, settledBy: 'callback',
-      reconcileAt: null, queryAttempts: 0,
+      id: theirPayment,
+      projectId: theirs.projectId,
+      mode: 'test',
+      accountId: null,
+      status: 'completed',
+      phone: '254712345678',
+      amount: 100,
+      channel: 'paybill',
+      shortcode: '174379',
+      partyB: '174379',
+      accountReference: 'THEIRS',
+      description: 'x',
+      metadata: null,
+      idempotencyKey: null,
+      requestHash: null,
+      merchantRequestId: null,
+      checkoutRequestId: null,
+      customerMessage: null,
+      pushFinishedAt: at,
+      submitError: null,
+      resultCode: '0',
+      resultDesc: 'ok',
+      mpesaReceiptNumber: 'THEIRS1234',
+      amountPaid: 100,
+      paidPhone: null,
+      transactionDate: null,
+      createdAt: at,
+      updatedAt: at,
+      settledAt: at,
+      settledBy: 'callback',
+      reconcileAt: null,
+      queryAttempts: 0,
     },
   ]);
 });
@@ -41,8 +74,12 @@ describe('when a member signs in', () => {
   });
 
   it('then it reads its own project', async () => {
-    expect((await member.request({ method: 'GET', path: '/api/v1/transactions', project: mine.projectId })).status).toBe(200);
-    expect((await member.request({ method: 'GET', path: '/api/v1/stats', project: mine.projectId })).status).toBe(200);
+    expect(
+      (await member.request({ method: 'GET', path: '/api/v1/transactions', project: mine.projectId })).status,
+    ).toBe(200);
+    expect(
+      (await member.request({ method: 'GET', path: '/api/v1/stats', project: mine.projectId })).status,
+    ).toBe(200);
   });
 
   it.each([
@@ -55,20 +92,37 @@ describe('when a member signs in', () => {
     ['the events', '/api/v1/events'],
     ['the M-Pesa accounts', '/api/v1/mpesa-accounts'],
   ])('then %s of another project answers as if it did not exist', async (_what, path) => {
-    const response = await member.request({ method: 'GET', path: typeof path === 'function' ? path() : path, project: theirs.projectId });
+    const response = await member.request({
+      method: 'GET',
+      path: typeof path === 'function' ? path() : path,
+      project: theirs.projectId,
+    });
     expect([response.status, errorCode(response)]).toEqual([404, 'project_not_found']);
     expect(JSON.stringify(response.data)).not.toContain('THEIRS');
   });
 
   it("then another project's payment is not found through its own project either", async () => {
-    const response = await member.request({ method: 'GET', path: `/api/v1/transactions/${theirPayment}`, project: mine.projectId });
+    const response = await member.request({
+      method: 'GET',
+      path: `/api/v1/transactions/${theirPayment}`,
+      project: mine.projectId,
+    });
     expect([response.status, errorCode(response)]).toEqual([404, 'transaction_not_found']);
-    const byReceipt = await member.request({ method: 'GET', path: '/api/v1/transactions?receipt=THEIRS1234', project: mine.projectId });
+    const byReceipt = await member.request({
+      method: 'GET',
+      path: '/api/v1/transactions?receipt=THEIRS1234',
+      project: mine.projectId,
+    });
     expect(byReceipt.data.data).toEqual([]);
   });
 
   it('then it cannot act on another project', async () => {
-    const response = await member.request({ method: 'POST', path: '/api/v1/test-payments', body: { outcome: 'paid' }, project: theirs.projectId });
+    const response = await member.request({
+      method: 'POST',
+      path: '/api/v1/test-payments',
+      body: { outcome: 'paid' },
+      project: theirs.projectId,
+    });
     expect([response.status, errorCode(response)]).toEqual([404, 'project_not_found']);
   });
 
@@ -79,7 +133,11 @@ describe('when a member signs in', () => {
     ['create a user', 'POST', '/api/v1/dashboard/users'],
     ['rotate keys', 'POST', () => `/api/v1/projects/${mine.projectId}/keys/rotate`],
   ] as const)('then it may not %s: that needs an operator', async (_what, method, path) => {
-    const response = await member.request({ method, path: typeof path === 'function' ? path() : path, body: method === 'POST' ? {} : undefined });
+    const response = await member.request({
+      method,
+      path: typeof path === 'function' ? path() : path,
+      body: method === 'POST' ? {} : undefined,
+    });
     expect([response.status, errorCode(response)]).toEqual([403, 'dashboard_forbidden']);
   });
 });
@@ -90,20 +148,57 @@ describe('when an operator manages users', () => {
     const boss = await browserFor(server.url, 'boss@shop.example');
     const users = await boss.request({ method: 'GET', path: '/api/v1/dashboard/users' });
     const memberId = users.data.data.find((u: { email: string }) => u.email === 'member@shop.example').id;
-    const updated = await boss.request({ method: 'PATCH', path: `/api/v1/dashboard/users/${memberId}`, body: { projectIds: [mine.projectId, theirs.projectId] } });
+    const updated = await boss.request({
+      method: 'PATCH',
+      path: `/api/v1/dashboard/users/${memberId}`,
+      body: { projectIds: [mine.projectId, theirs.projectId] },
+    });
     expect(updated.status).toBe(200);
-    expect((await member.request({ method: 'GET', path: `/api/v1/transactions/${theirPayment}`, project: theirs.projectId })).status).toBe(200);
-    await boss.request({ method: 'PATCH', path: `/api/v1/dashboard/users/${memberId}`, body: { projectIds: [mine.projectId] } });
-    expect((await member.request({ method: 'GET', path: `/api/v1/transactions/${theirPayment}`, project: theirs.projectId })).status).toBe(404);
+    expect(
+      (
+        await member.request({
+          method: 'GET',
+          path: `/api/v1/transactions/${theirPayment}`,
+          project: theirs.projectId,
+        })
+      ).status,
+    ).toBe(200);
+    await boss.request({
+      method: 'PATCH',
+      path: `/api/v1/dashboard/users/${memberId}`,
+      body: { projectIds: [mine.projectId] },
+    });
+    expect(
+      (
+        await member.request({
+          method: 'GET',
+          path: `/api/v1/transactions/${theirPayment}`,
+          project: theirs.projectId,
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('then disabling a user ends its sessions', async () => {
-    await createDashboardUser(server, { email: 'temp@shop.example', password: PASSWORD, role: 'member', projectIds: [mine.projectId] });
+    await createDashboardUser(server, {
+      email: 'temp@shop.example',
+      password: PASSWORD,
+      role: 'member',
+      projectIds: [mine.projectId],
+    });
     const temp = await browserFor(server.url, 'temp@shop.example');
     const boss = await browserFor(server.url, 'boss@shop.example');
     const users = await boss.request({ method: 'GET', path: '/api/v1/dashboard/users' });
     const id = users.data.data.find((u: { email: string }) => u.email === 'temp@shop.example').id;
-    expect((await boss.request({ method: 'PATCH', path: `/api/v1/dashboard/users/${id}`, body: { disabled: true } })).status).toBe(200);
+    expect(
+      (
+        await boss.request({
+          method: 'PATCH',
+          path: `/api/v1/dashboard/users/${id}`,
+          body: { disabled: true },
+        })
+      ).status,
+    ).toBe(200);
     const after = await temp.request({ method: 'GET', path: '/api/v1/dashboard/session' });
     expect([after.status, errorCode(after)]).toEqual([401, 'session_invalid']);
   });

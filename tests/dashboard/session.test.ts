@@ -9,21 +9,35 @@ import { startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ TRUST_PROXY: 'loopback', SIGN_IN_FAILURES_PER_EMAIL: '3', SIGN_IN_FAILURES_PER_SOURCE: '50' });
+  server = await startTestServer({
+    TRUST_PROXY: 'loopback',
+    SIGN_IN_FAILURES_PER_EMAIL: '3',
+    SIGN_IN_FAILURES_PER_SOURCE: '50',
+  });
 });
 afterAll(() => server.close());
 
-const errorCode = (response: { data: unknown }) => (response.data as { error?: { code?: string } }).error?.code;
+const errorCode = (response: { data: unknown }) =>
+  (response.data as { error?: { code?: string } }).error?.code;
 
 describe('when the first operator is created', () => {
   it('then only the admin token (or an operator session) may create users', async () => {
-    const refused = await axios.post(`${server.url}/api/v1/dashboard/users`, { email: 'x@shop.example', name: 'X', role: 'operator', password: PASSWORD }, { validateStatus: () => true });
+    const refused = await axios.post(
+      `${server.url}/api/v1/dashboard/users`,
+      { email: 'x@shop.example', name: 'X', role: 'operator', password: PASSWORD },
+      { validateStatus: () => true },
+    );
     expect(refused.status).toBe(401);
     expect(errorCode(refused)).toBe('admin_unauthorized');
 
     const created = await createDashboardUser(server, { email: 'Owner@Shop.example', password: PASSWORD });
     expect(created.status).toBe(201);
-    expect(created.data.user).toMatchObject({ email: 'owner@shop.example', role: 'operator', projectIds: [], disabledAt: null });
+    expect(created.data.user).toMatchObject({
+      email: 'owner@shop.example',
+      role: 'operator',
+      projectIds: [],
+      disabledAt: null,
+    });
     expect(JSON.stringify(created.data)).not.toContain(PASSWORD);
 
     const again = await createDashboardUser(server, { email: 'owner@shop.example', password: PASSWORD });
@@ -32,7 +46,9 @@ describe('when the first operator is created', () => {
   });
 
   it('then the password is stored as a salted scrypt hash, never as given', async () => {
-    const rows = await server.database().all(server.database().qb.selectFrom('DashboardUser').select(['email', 'passwordHash']));
+    const rows = await server
+      .database()
+      .all(server.database().qb.selectFrom('DashboardUser').select(['email', 'passwordHash']));
     const owner = rows.find((row) => row.email === 'owner@shop.example')!;
     expect(owner.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
     expect(owner.passwordHash).not.toContain(PASSWORD);
@@ -45,21 +61,32 @@ describe('when an operator signs in', () => {
     const setCookie = String(browser.signIn.headers['set-cookie']?.[0]);
     expect(setCookie).toMatch(/^mb_session=dss_[\w-]+; Path=\/; Expires=.+; HttpOnly; SameSite=Strict$/);
     expect(setCookie).not.toContain('Secure');
-    expect(browser.signIn.data).toMatchObject({ user: { email: 'owner@shop.example', role: 'operator' }, csrfToken: expect.any(String), projects: [] });
+    expect(browser.signIn.data).toMatchObject({
+      user: { email: 'owner@shop.example', role: 'operator' },
+      csrfToken: expect.any(String),
+      projects: [],
+    });
 
     const token = browser.cookie.slice('mb_session='.length);
-    const sessions = await server.database().all(server.database().qb.selectFrom('DashboardSession').selectAll());
+    const sessions = await server
+      .database()
+      .all(server.database().qb.selectFrom('DashboardSession').selectAll());
     expect(sessions.some((row) => row.tokenHash === hashToken(token))).toBe(true);
     expect(JSON.stringify(sessions)).not.toContain(token);
 
     // Behind a TLS proxy (TRUST_PROXY), the browser reached us over HTTPS: the cookie says Secure.
-    const overHttps = await signIn(server.url, 'owner@shop.example', PASSWORD, { 'X-Forwarded-Proto': 'https', Origin: server.url.replace('http:', 'https:') });
+    const overHttps = await signIn(server.url, 'owner@shop.example', PASSWORD, {
+      'X-Forwarded-Proto': 'https',
+      Origin: server.url.replace('http:', 'https:'),
+    });
     expect(overHttps.status).toBe(201);
     expect(String(overHttps.headers['set-cookie']?.[0])).toMatch(/; Secure; SameSite=Strict$/);
   });
 
   it('then a sign-in posted from another site is refused', async () => {
-    const response = await signIn(server.url, 'owner@shop.example', PASSWORD, { Origin: 'https://evil.example' });
+    const response = await signIn(server.url, 'owner@shop.example', PASSWORD, {
+      Origin: 'https://evil.example',
+    });
     expect(response.status).toBe(403);
     expect(errorCode(response)).toBe('csrf_failed');
   });
@@ -67,15 +94,32 @@ describe('when an operator signs in', () => {
   it('then the session reads the merchant API of any project, in the mode it names', async () => {
     const shop = await createProject(server.url, server.adminToken, 'Duka');
     const browser = await browserFor(server.url, 'owner@shop.example');
-    const list = await browser.request({ method: 'GET', path: '/api/v1/transactions', project: shop.projectId });
+    const list = await browser.request({
+      method: 'GET',
+      path: '/api/v1/transactions',
+      project: shop.projectId,
+    });
     expect(list.status).toBe(200);
     expect(list.data).toEqual({ data: [], nextCursor: null });
-    expect((await browser.request({ method: 'GET', path: '/api/v1/transactions', project: shop.projectId, mode: 'live' })).status).toBe(200);
+    expect(
+      (
+        await browser.request({
+          method: 'GET',
+          path: '/api/v1/transactions',
+          project: shop.projectId,
+          mode: 'live',
+        })
+      ).status,
+    ).toBe(200);
 
     const noProject = await browser.request({ method: 'GET', path: '/api/v1/transactions' });
     expect(noProject.status).toBe(400);
     expect(errorCode(noProject)).toBe('validation_failed');
-    const unknown = await browser.request({ method: 'GET', path: '/api/v1/transactions', project: 'prj_000000000nosuchproject' });
+    const unknown = await browser.request({
+      method: 'GET',
+      path: '/api/v1/transactions',
+      project: 'prj_000000000nosuchproject',
+    });
     expect(unknown.status).toBe(404);
     expect(errorCode(unknown)).toBe('project_not_found');
     // And the operator API, in place of the admin token.
@@ -89,7 +133,12 @@ describe('when a write is made with the session cookie', () => {
   it('then it needs the CSRF token and our own origin; with both it goes through', async () => {
     const shop = await createProject(server.url, server.adminToken, 'Csrf shop');
     const browser = await browserFor(server.url, 'owner@shop.example');
-    const payment = { method: 'POST' as const, path: '/api/v1/test-payments', body: { outcome: 'paid' }, project: shop.projectId };
+    const payment = {
+      method: 'POST' as const,
+      path: '/api/v1/test-payments',
+      body: { outcome: 'paid' },
+      project: shop.projectId,
+    };
 
     const noToken = await browser.request({ ...payment, csrf: false });
     expect([noToken.status, errorCode(noToken)]).toEqual([403, 'csrf_failed']);
@@ -99,7 +148,12 @@ describe('when a write is made with the session cookie', () => {
     expect([otherSite.status, errorCode(otherSite)]).toEqual([403, 'csrf_failed']);
     const noOrigin = await browser.request({ ...payment, origin: false });
     expect([noOrigin.status, errorCode(noOrigin)]).toEqual([403, 'csrf_failed']);
-    const newProject = await browser.request({ method: 'POST', path: '/api/v1/projects', body: { name: 'x' }, csrf: false });
+    const newProject = await browser.request({
+      method: 'POST',
+      path: '/api/v1/projects',
+      body: { name: 'x' },
+      csrf: false,
+    });
     expect([newProject.status, errorCode(newProject)]).toEqual([403, 'csrf_failed']);
 
     const started = await browser.request(payment);
@@ -110,11 +164,16 @@ describe('when a write is made with the session cookie', () => {
 
 describe('when sign-ins fail', () => {
   it('then the answer does not tell a wrong email from a wrong password, and past the allowance the email is blocked', async () => {
-    await createDashboardUser(server, { email: 'cashier@shop.example', password: PASSWORD, role: 'operator' });
+    await createDashboardUser(server, {
+      email: 'cashier@shop.example',
+      password: PASSWORD,
+      role: 'operator',
+    });
     const unknown = await signIn(server.url, 'nobody@shop.example', PASSWORD);
     expect([unknown.status, errorCode(unknown)]).toEqual([401, 'sign_in_failed']);
     const codes: (string | undefined)[] = [];
-    for (let i = 0; i < 4; i += 1) codes.push(errorCode(await signIn(server.url, 'cashier@shop.example', 'wrong password!!')));
+    for (let i = 0; i < 4; i += 1)
+      codes.push(errorCode(await signIn(server.url, 'cashier@shop.example', 'wrong password!!')));
     expect(codes).toEqual(['sign_in_failed', 'sign_in_failed', 'sign_in_failed', 'rate_limited']);
     // Blocked now even with the right password: guessing stops for the window.
     const right = await signIn(server.url, 'cashier@shop.example', PASSWORD);
@@ -127,7 +186,11 @@ describe('when a user signs out', () => {
   it('then the session is deleted and the cookie opens nothing, not even a copy of it', async () => {
     const browser = await browserFor(server.url, 'owner@shop.example');
     expect((await browser.request({ method: 'GET', path: '/api/v1/dashboard/session' })).status).toBe(200);
-    const noCsrf = await browser.request({ method: 'DELETE', path: '/api/v1/dashboard/session', csrf: false });
+    const noCsrf = await browser.request({
+      method: 'DELETE',
+      path: '/api/v1/dashboard/session',
+      csrf: false,
+    });
     expect(noCsrf.status).toBe(403);
     const out = await browser.request({ method: 'DELETE', path: '/api/v1/dashboard/session' });
     expect(out.status).toBe(204);
@@ -135,7 +198,15 @@ describe('when a user signs out', () => {
     const after = await browser.request({ method: 'GET', path: '/api/v1/dashboard/session' });
     expect([after.status, errorCode(after)]).toEqual([401, 'session_invalid']);
     const token = browser.cookie.slice('mb_session='.length);
-    const left = await server.database().first(server.database().qb.selectFrom('DashboardSession').selectAll().where('tokenHash', '=', hashToken(token)));
+    const left = await server
+      .database()
+      .first(
+        server
+          .database()
+          .qb.selectFrom('DashboardSession')
+          .selectAll()
+          .where('tokenHash', '=', hashToken(token)),
+      );
     expect(left).toBeUndefined();
   });
 });

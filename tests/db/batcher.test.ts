@@ -16,7 +16,9 @@ afterAll(() => db.close());
 let projectCount = 0;
 const project = (id: string) => ({ id, name: `Shop ${(projectCount += 1)}`, createdAt: new Date() });
 const stored = async (ids: string[]) =>
-  (await db.all(db.qb.selectFrom('Project').select('id').where('id', 'in', ids).orderBy('id'))).map((row) => row.id);
+  (await db.all(db.qb.selectFrom('Project').select('id').where('id', 'in', ids).orderBy('id'))).map(
+    (row) => row.id,
+  );
 
 describe('when many writes arrive in one turn of the event loop', () => {
   it('then they are committed in fewer transactions than writes, and each caller sees its row committed', async () => {
@@ -30,12 +32,14 @@ describe('when many writes arrive in one turn of the event loop', () => {
       },
     });
     const ids = Array.from({ length: 30 }, (_, index) => `prj_many_${index}`);
-    const results = await Promise.all(ids.map(async (id) => {
-      const written = await write(project(id));
-      // Resolved only after the commit: the row is there for everyone.
-      expect(await stored([id])).toEqual([id]);
-      return written;
-    }));
+    const results = await Promise.all(
+      ids.map(async (id) => {
+        const written = await write(project(id));
+        // Resolved only after the commit: the row is there for everyone.
+        expect(await stored([id])).toEqual([id]);
+        return written;
+      }),
+    );
     expect(results).toEqual(ids);
     expect(batches.reduce((sum, size) => sum + size, 0)).toBe(ids.length);
     expect(batches.length).toBeLessThan(ids.length);
@@ -52,8 +56,16 @@ describe('when one write of a batch breaks a constraint', () => {
       },
     });
     await write(project('prj_taken'));
-    const outcomes = await Promise.allSettled([write(project('prj_ok_1')), write(project('prj_taken')), write(project('prj_ok_2'))]);
+    const outcomes = await Promise.allSettled([
+      write(project('prj_ok_1')),
+      write(project('prj_taken')),
+      write(project('prj_ok_2')),
+    ]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(await stored(['prj_ok_1', 'prj_ok_2', 'prj_taken'])).toEqual(['prj_ok_1', 'prj_ok_2', 'prj_taken']);
+    expect(await stored(['prj_ok_1', 'prj_ok_2', 'prj_taken'])).toEqual([
+      'prj_ok_1',
+      'prj_ok_2',
+      'prj_taken',
+    ]);
   });
 });

@@ -14,7 +14,8 @@ function fields(): Array<[string, string, string]> {
   for (const match of schema.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)) {
     for (const line of match[2]!.split('\n')) {
       const field = /^\s+(\w+)\s+(\w+)(\??)(\[\])?/.exec(line);
-      if (field && !line.trim().startsWith('//') && !line.trim().startsWith('@@')) found.push([match[1]!, field[1]!, field[2]!]);
+      if (field && !line.trim().startsWith('//') && !line.trim().startsWith('@@'))
+        found.push([match[1]!, field[1]!, field[2]!]);
     }
   }
   return found;

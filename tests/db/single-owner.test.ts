@@ -32,15 +32,27 @@ const openHandlesTo = (file: string) =>
     const merchant = await merchantFor(server);
     const hooks = await startWebhookReceiver();
     try {
-      const created = await merchant({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url: hooks.url } });
+      const created = await merchant({
+        method: 'POST',
+        path: '/api/v1/webhook-endpoints',
+        body: { url: hooks.url },
+      });
       const endpointId = created.data.endpoint.id as string;
-      const payments = await Promise.all(Array.from({ length: 20 }, () => merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() })));
+      const payments = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() }),
+        ),
+      );
       const answers = await Promise.all(
         payments.flatMap((payment, index) => {
           const { id, checkoutRequestId } = payment.data.transaction;
           return [
             postCallback(server.url, server.callbackPath(id), successCallback(checkoutRequestId, 10)),
-            merchant({ method: 'PATCH', path: `/api/v1/webhook-endpoints/${endpointId}`, body: { description: `edit ${index}` } }),
+            merchant({
+              method: 'PATCH',
+              path: `/api/v1/webhook-endpoints/${endpointId}`,
+              body: { description: `edit ${index}` },
+            }),
           ];
         }),
       );

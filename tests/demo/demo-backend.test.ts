@@ -20,7 +20,11 @@ let backend: RunningMerchantBackend;
 beforeAll(async () => {
   server = await startTestServer();
   const keys = await createProject(server.url, server.adminToken);
-  backend = await startMerchantBackend({ serviceUrl: server.url, publicKey: keys.publicKey, secretKey: keys.secretKey });
+  backend = await startMerchantBackend({
+    serviceUrl: server.url,
+    publicKey: keys.publicKey,
+    secretKey: keys.secretKey,
+  });
 });
 afterAll(async () => {
   await backend.close();
@@ -28,7 +32,12 @@ afterAll(async () => {
 });
 
 const shop = () => `http://127.0.0.1:${backend.port}`;
-const checkout = (body: unknown) => fetch(`${shop()}/api/checkout`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const checkout = (body: unknown) =>
+  fetch(`${shop()}/api/checkout`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 async function startPayment(phone = '0712345678'): Promise<{ transactionId: string; clientSecret: string }> {
   const response = await checkout({ phone, amount: 10 });
@@ -49,7 +58,9 @@ describe('POST /api/checkout', () => {
   it('then a bad phone is a 400 with a message for the customer', async () => {
     const response = await checkout({ phone: '12', amount: 10 });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: { code: 'validation_failed', message: 'Enter a Kenyan mobile number, e.g. 0712345678' } });
+    expect(await response.json()).toMatchObject({
+      error: { code: 'validation_failed', message: 'Enter a Kenyan mobile number, e.g. 0712345678' },
+    });
   });
 });
 
@@ -63,25 +74,36 @@ describe('GET /api/config', () => {
 });
 
 describe("the service's Socket.io on the shop's own origin", () => {
-  it.each([['websocket'], ['polling']])('then a browser subscribes through the shop (%s transport) and follows the payment to completed', async (transport) => {
-    const payment = await startPayment();
-    const subscriber = await connectSubscriber(shop(), { transports: [transport] });
-    try {
-      expect(await subscriber.subscribe(payment.transactionId, payment.clientSecret)).toEqual({ ok: true });
-      const completed = await subscriber.waitForStatus('completed', 10_000);
-      expect(completed).toMatchObject({ id: payment.transactionId, phone: '254712***678' });
-    } finally {
-      subscriber.close();
-    }
-  });
+  it.each([['websocket'], ['polling']])(
+    'then a browser subscribes through the shop (%s transport) and follows the payment to completed',
+    async (transport) => {
+      const payment = await startPayment();
+      const subscriber = await connectSubscriber(shop(), { transports: [transport] });
+      try {
+        expect(await subscriber.subscribe(payment.transactionId, payment.clientSecret)).toEqual({ ok: true });
+        const completed = await subscriber.waitForStatus('completed', 10_000);
+        expect(completed).toMatchObject({ id: payment.transactionId, phone: '254712***678' });
+      } finally {
+        subscriber.close();
+      }
+    },
+  );
 
   it('then the shop answers 502 for Socket.io when the service is down, and nothing else breaks', async () => {
-    const offline = await startMerchantBackend({ serviceUrl: await closedPortUrl(), publicKey: 'pk_x', secretKey: 'sk_x' });
+    const offline = await startMerchantBackend({
+      serviceUrl: await closedPortUrl(),
+      publicKey: 'pk_x',
+      secretKey: 'sk_x',
+    });
     try {
       const polled = await fetch(`http://127.0.0.1:${offline.port}/socket.io/?EIO=4&transport=polling`);
       expect(polled.status).toBe(502);
       expect((await fetch(`http://127.0.0.1:${offline.port}/api/config`)).status).toBe(200);
-      const socket = io(`http://127.0.0.1:${offline.port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+      const socket = io(`http://127.0.0.1:${offline.port}`, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
       await new Promise<void>((resolve) => socket.once('connect_error', () => resolve()));
       socket.close();
     } finally {
@@ -93,16 +115,38 @@ describe("the service's Socket.io on the shop's own origin", () => {
 describe('GET /api/payments/:id (the status fallback)', () => {
   it('then the browser holding the client secret gets the view the socket sends; anyone else gets 404', async () => {
     const payment = await startPayment('0700000001');
-    const read = (id: string, secret?: string) => fetch(`${shop()}/api/payments/${id}`, { headers: secret ? { 'X-Client-Secret': secret } : {} });
+    const read = (id: string, secret?: string) =>
+      fetch(`${shop()}/api/payments/${id}`, { headers: secret ? { 'X-Client-Secret': secret } : {} });
     const answer = await read(payment.transactionId, payment.clientSecret);
     expect(answer.status).toBe(200);
     expect(answer.headers.get('cache-control')).toBe('no-store');
     const { transaction } = (await answer.json()) as { transaction: ClientTransaction };
-    expect(Object.keys(transaction).sort()).toEqual(['amount', 'currency', 'customerMessage', 'failure', 'id', 'mpesaReceiptNumber', 'phone', 'settledAt', 'status', 'updatedAt']);
+    expect(Object.keys(transaction).sort()).toEqual([
+      'amount',
+      'currency',
+      'customerMessage',
+      'failure',
+      'id',
+      'mpesaReceiptNumber',
+      'phone',
+      'settledAt',
+      'status',
+      'updatedAt',
+    ]);
     expect(transaction).toMatchObject({ id: payment.transactionId, phone: '254700***001', amount: 10 });
-    for (const refused of [await read(payment.transactionId, 'cs_wrong'), await read(payment.transactionId), await read('txn_unknown', payment.clientSecret)]) {
+    for (const refused of [
+      await read(payment.transactionId, 'cs_wrong'),
+      await read(payment.transactionId),
+      await read('txn_unknown', payment.clientSecret),
+    ]) {
       expect(refused.status).toBe(404);
-      expect(await refused.json()).toEqual({ error: { code: 'payment_not_found', message: expect.any(String), requestId: expect.stringMatching(/^req_/) } });
+      expect(await refused.json()).toEqual({
+        error: {
+          code: 'payment_not_found',
+          message: expect.any(String),
+          requestId: expect.stringMatching(/^req_/),
+        },
+      });
     }
   });
 
@@ -129,7 +173,11 @@ describe('GET /api/payments/:id (the status fallback)', () => {
       await subscription.subscribed;
       await final;
       expect(errors).toContain('realtime_unavailable');
-      expect(updates.at(-1)).toMatchObject({ id: payment.transactionId, status: 'cancelled', failure: { code: 'cancelled_by_customer' } });
+      expect(updates.at(-1)).toMatchObject({
+        id: payment.transactionId,
+        status: 'cancelled',
+        failure: { code: 'cancelled_by_customer' },
+      });
       // Each state once: a poll that finds nothing new says nothing.
       expect(new Set(updates.map((update) => update.status)).size).toBe(updates.length);
     } finally {
@@ -161,7 +209,9 @@ describe("the demo's data folder", () => {
     expect(demo.dataDir).toBe(DEFAULT_DEMO_DATA_DIR);
     expect(demo.databaseUrl).toBe(`file:${path.join('data', 'demo')}/mpesa-bridge.db`);
     expect(start.databaseUrl).toBe('file:./data/mpesa-bridge.db');
-    expect(loadDemoConfig({ DEMO_DATA_DIR: '/tmp/shop', DEMO_DATABASE_URL: 'file:/tmp/shop/x.db' })).toMatchObject({ dataDir: '/tmp/shop', databaseUrl: 'file:/tmp/shop/x.db' });
+    expect(
+      loadDemoConfig({ DEMO_DATA_DIR: '/tmp/shop', DEMO_DATABASE_URL: 'file:/tmp/shop/x.db' }),
+    ).toMatchObject({ dataDir: '/tmp/shop', databaseUrl: 'file:/tmp/shop/x.db' });
   });
 });
 

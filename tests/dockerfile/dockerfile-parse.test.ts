@@ -30,15 +30,42 @@ describe('when a Dockerfile is parsed', () => {
     expect(build).toMatchObject({ name: 'build', base: 'node:24-bookworm-slim', line: 2 });
     expect(build!.instructions).toEqual([
       { kind: 'WORKDIR', line: 3, path: '/app' },
-      { kind: 'RUN', line: 5, command: { form: 'shell', script: 'apt-get update &&   apt-get install -y --no-install-recommends python3 make g++' } },
+      {
+        kind: 'RUN',
+        line: 5,
+        command: {
+          form: 'shell',
+          script: 'apt-get update &&   apt-get install -y --no-install-recommends python3 make g++',
+        },
+      },
       { kind: 'COPY', line: 8, sources: ['package.json', 'package-lock.json'], dest: './', ignoredFlags: [] },
-      { kind: 'ENV', line: 9, vars: [['A', '1'], ['B', 'two words'], ['C', '/data/x']] },
+      {
+        kind: 'ENV',
+        line: 9,
+        vars: [
+          ['A', '1'],
+          ['B', 'two words'],
+          ['C', '/data/x'],
+        ],
+      },
       { kind: 'ENV', line: 11, vars: [['LEGACY', 'value with spaces']] },
     ]);
     expect(runtime).toMatchObject({ name: '1', index: 1 });
     expect(runtime!.instructions).toEqual([
-      { kind: 'COPY', line: 13, from: 'build', sources: ['/app/dist'], dest: './dist', ignoredFlags: ['chown'] },
-      { kind: 'HEALTHCHECK', line: 14, options: { interval: '30s' }, command: { form: 'shell', script: 'node -e "process.exit(0)"' } },
+      {
+        kind: 'COPY',
+        line: 13,
+        from: 'build',
+        sources: ['/app/dist'],
+        dest: './dist',
+        ignoredFlags: ['chown'],
+      },
+      {
+        kind: 'HEALTHCHECK',
+        line: 14,
+        options: { interval: '30s' },
+        command: { form: 'shell', script: 'node -e "process.exit(0)"' },
+      },
       { kind: 'CMD', line: 15, command: { form: 'exec', argv: ['node', 'dist/main.js'] } },
     ]);
   });
@@ -64,7 +91,9 @@ describe('when a Dockerfile is parsed', () => {
 });
 
 describe('when .dockerignore is read as Docker reads it', () => {
-  const rules = parseDockerignore(['# comment', 'node_modules', '**/dist', '/data/', 'docs/*.md', '!docs/keep.md', ''].join('\n'));
+  const rules = parseDockerignore(
+    ['# comment', 'node_modules', '**/dist', '/data/', 'docs/*.md', '!docs/keep.md', ''].join('\n'),
+  );
 
   it.each([
     ['node_modules', true],
@@ -84,7 +113,9 @@ describe('when .dockerignore is read as Docker reads it', () => {
 });
 
 describe('when image paths are mapped into a stage folder', () => {
-  const stages = parseDockerfile('FROM x\nWORKDIR /app\nENV DATA_DIR=/data NODE_OPTIONS=--max-old-space-size=128\nVOLUME ["/data"]\nCOPY a /opt/tool/');
+  const stages = parseDockerfile(
+    'FROM x\nWORKDIR /app\nENV DATA_DIR=/data NODE_OPTIONS=--max-old-space-size=128\nVOLUME ["/data"]\nCOPY a /opt/tool/',
+  );
   const map = pathMap('/tmp/stage', ownedDirectories(stages));
 
   it('then only the directories the Dockerfile creates are mapped, in paths, ENV values and scripts', () => {
@@ -100,7 +131,8 @@ describe('when image paths are mapped into a stage folder', () => {
 
 describe('when a RUN installs OS packages', () => {
   it('then it is recognised and its package names are read', () => {
-    const script = 'apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*';
+    const script =
+      'apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*';
     expect(isOsPackageStep(script)).toBe(true);
     expect(installedPackages(script)).toEqual(['python3', 'make', 'g++']);
     expect(isOsPackageStep('npm ci && apt-get install x')).toBe(false);

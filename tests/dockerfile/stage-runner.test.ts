@@ -65,10 +65,19 @@ function makeContext(dockerfile: string) {
   write('src/node_modules/x/index.js', '');
   write('server.js', SERVER);
   // The lock file's own keys: dev-tool is development-only, kept is a production dependency.
-  write('package-lock.json', JSON.stringify({ packages: { 'node_modules/dev-tool': { dev: true }, 'node_modules/kept': {} } }));
+  write(
+    'package-lock.json',
+    JSON.stringify({ packages: { 'node_modules/dev-tool': { dev: true }, 'node_modules/kept': {} } }),
+  );
 }
 
-const options = () => ({ context, ignore: parseDockerignore(fs.readFileSync(path.join(context, '.dockerignore'), 'utf8')), workRoot, hostEnv: process.env, log });
+const options = () => ({
+  context,
+  ignore: parseDockerignore(fs.readFileSync(path.join(context, '.dockerignore'), 'utf8')),
+  workRoot,
+  hostEnv: process.env,
+  log,
+});
 
 afterEach(() => {
   fs.rmSync(context, { recursive: true, force: true });
@@ -87,7 +96,9 @@ describe('when the stage runner follows a Dockerfile', () => {
     expect(fs.existsSync(path.join(buildApp, 'src', 'secret.env'))).toBe(false);
     expect(fs.existsSync(path.join(buildApp, 'src', 'node_modules'))).toBe(false);
     expect(runtime!.paths.root).not.toBe(build!.paths.root);
-    expect(logged).toEqual(expect.arrayContaining([expect.stringMatching(/USER 1000:1000: noted, not switched/)]));
+    expect(logged).toEqual(
+      expect.arrayContaining([expect.stringMatching(/USER 1000:1000: noted, not switched/)]),
+    );
 
     const started = await startImage(runtime!, {
       readyPath: '/ready',
@@ -100,38 +111,67 @@ describe('when the stage runner follows a Dockerfile', () => {
     });
     try {
       // DATA_DIR=/data from ENV is the stage's mapped volume, not the machine's /data.
-      expect(fs.readFileSync(path.join(runtime!.paths.file('/data'), 'started'), 'utf8')).toBe('given-at-start');
+      expect(fs.readFileSync(path.join(runtime!.paths.file('/data'), 'started'), 'utf8')).toBe(
+        'given-at-start',
+      );
       runHealthcheck(runtime!, started, log);
       await started.stop();
     } finally {
       started.kill();
     }
-    expect(logged).toEqual(expect.arrayContaining(['   HEALTHCHECK command exited 0 (healthy)', '   stopped by SIGTERM: exit 0']));
+    expect(logged).toEqual(
+      expect.arrayContaining(['   HEALTHCHECK command exited 0 (healthy)', '   stopped by SIGTERM: exit 0']),
+    );
 
-    const report = inspectNodeModules(runtime!.paths.file('/app'), path.join(context, 'package-lock.json'), ['kept-not']);
-    expect(report).toMatchObject({ packages: 2, devOnly: ['node_modules/dev-tool'], forbidden: [], danglingLinks: [] });
+    const report = inspectNodeModules(runtime!.paths.file('/app'), path.join(context, 'package-lock.json'), [
+      'kept-not',
+    ]);
+    expect(report).toMatchObject({
+      packages: 2,
+      devOnly: ['node_modules/dev-tool'],
+      forbidden: [],
+      danglingLinks: [],
+    });
   });
 
   it('then a failing RUN stops the run, naming its stage, step and line', async () => {
-    const broken = 'FROM node:24-bookworm-slim\nWORKDIR /app\nRUN echo before\nRUN exit 3\nRUN echo never > /app/never';
+    const broken =
+      'FROM node:24-bookworm-slim\nWORKDIR /app\nRUN echo before\nRUN exit 3\nRUN echo never > /app/never';
     makeContext(broken);
-    const error: unknown = await runStages(parseDockerfile(broken), options()).catch((caught: unknown) => caught);
+    const error: unknown = await runStages(parseDockerfile(broken), options()).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(StepFailed);
     expect((error as Error).message).toBe('[0 3/4] line 4: RUN failed (exit 3) at line 4: exit 3');
-    expect(fs.readdirSync(workRoot).flatMap((stage) => fs.readdirSync(path.join(workRoot, stage, 'app')))).toEqual([]);
+    expect(
+      fs.readdirSync(workRoot).flatMap((stage) => fs.readdirSync(path.join(workRoot, stage, 'app'))),
+    ).toEqual([]);
   });
 
   it('then a COPY of a file .dockerignore leaves out fails instead of copying it', async () => {
     const leaky = 'FROM node:24-bookworm-slim\nWORKDIR /app\nCOPY src/secret.env ./';
     makeContext(leaky);
-    await expect(runStages(parseDockerfile(leaky), options())).rejects.toThrow('COPY src/secret.env: not in the build context (.dockerignore leaves it out)');
+    await expect(runStages(parseDockerfile(leaky), options())).rejects.toThrow(
+      'COPY src/secret.env: not in the build context (.dockerignore leaves it out)',
+    );
   });
 
   it('then a service that exits before it is ready fails the start with its output', async () => {
-    const dying = 'FROM node:24-bookworm-slim\nWORKDIR /app\nCMD ["node", "-e", "console.error(\'boom: exports is not defined\'); process.exit(1)"]';
+    const dying =
+      'FROM node:24-bookworm-slim\nWORKDIR /app\nCMD ["node", "-e", "console.error(\'boom: exports is not defined\'); process.exit(1)"]';
     makeContext(dying);
     const [stage] = await runStages(parseDockerfile(dying), options());
-    const start = startImage(stage!, { readyPath: '/ready', portVariable: 'PORT', env: {}, hostEnv: process.env, readyTimeoutMs: 20_000, stopTimeoutMs: 1_000, log });
-    await expect(start).rejects.toThrow(/the service exited \(1\) before .* was ready:\nboom: exports is not defined/);
+    const start = startImage(stage!, {
+      readyPath: '/ready',
+      portVariable: 'PORT',
+      env: {},
+      hostEnv: process.env,
+      readyTimeoutMs: 20_000,
+      stopTimeoutMs: 1_000,
+      log,
+    });
+    await expect(start).rejects.toThrow(
+      /the service exited \(1\) before .* was ready:\nboom: exports is not defined/,
+    );
   });
 });

@@ -14,17 +14,21 @@ function citations(): { where: string; section: string }[] {
     for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
       const relative = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (entry.name !== 'generated' && entry.name !== 'node_modules' && entry.name !== 'dist') walk(relative);
+        if (entry.name !== 'generated' && entry.name !== 'node_modules' && entry.name !== 'dist')
+          walk(relative);
       } else if (entry.name.endsWith('.ts')) {
         const text = fs.readFileSync(path.join(ROOT, relative), 'utf8');
         // "daraja.md §2, §10.7" names two sections; so does "(daraja.md §4, §10.14)".
         for (const match of text.matchAll(/daraja\.md((?:,?\s*§\d+(?:\.\d+)?)+)/g)) {
-          for (const [section] of match[1]!.matchAll(/\d+(?:\.\d+)?/g)) found.push({ where: relative, section });
+          for (const [section] of match[1]!.matchAll(/\d+(?:\.\d+)?/g))
+            found.push({ where: relative, section });
         }
       }
     }
   };
-  ['src', 'tests', 'demo', 'sdk/src', 'bench'].filter((dir) => fs.existsSync(path.join(ROOT, dir))).forEach(walk);
+  ['src', 'tests', 'demo', 'sdk/src', 'bench']
+    .filter((dir) => fs.existsSync(path.join(ROOT, dir)))
+    .forEach(walk);
   return found;
 }
 
@@ -43,7 +47,10 @@ describe('when code cites docs/daraja.md', () => {
     expect(cited.length).toBeGreaterThan(30);
     const missing = cited.filter(({ section }) => {
       const [major, minor] = section.split('.').map(Number);
-      return !sectionNumbers.includes(major!) || (minor !== undefined && (major !== 10 || !quirkNumbers.includes(minor)));
+      return (
+        !sectionNumbers.includes(major!) ||
+        (minor !== undefined && (major !== 10 || !quirkNumbers.includes(minor)))
+      );
     });
     expect(missing).toEqual([]);
   });
@@ -51,9 +58,17 @@ describe('when code cites docs/daraja.md', () => {
 
 describe('when a reader follows a source', () => {
   it('then every tag in the text is a link to a public https address', () => {
-    const definitions = new Map([...doc.matchAll(/^\[([^\]]+)\]: (\S+)$/gm)].map((match) => [match[1]!, match[2]!]));
+    const definitions = new Map(
+      [...doc.matchAll(/^\[([^\]]+)\]: (\S+)$/gm)].map((match) => [match[1]!, match[2]!]),
+    );
     const body = doc.replace(/^\[[^\]]+\]: \S+$/gm, '');
-    const used = new Set([...body.matchAll(/\[((?:DOC|LNM|ISS|NEWS|BLOG|UMOJA|FRAPPE|LIBPHONE|MPESAKIT)[^\]]*|NKAP|POSTMAN|GODARAJA|JWAMBUGU|EDLUGZ|MPESA4J|STEVENKAMANU|RONNY|PESAFY)\](?!\()/g)].map((match) => match[1]!));
+    const used = new Set(
+      [
+        ...body.matchAll(
+          /\[((?:DOC|LNM|ISS|NEWS|BLOG|UMOJA|FRAPPE|LIBPHONE|MPESAKIT)[^\]]*|NKAP|POSTMAN|GODARAJA|JWAMBUGU|EDLUGZ|MPESA4J|STEVENKAMANU|RONNY|PESAFY)\](?!\()/g,
+        ),
+      ].map((match) => match[1]!),
+    );
     expect(used.size).toBeGreaterThan(40);
     expect([...used].filter((tag) => !definitions.has(tag))).toEqual([]);
     expect([...definitions].filter(([, url]) => !/^https:\/\/[\w.-]+\//.test(url))).toEqual([]);

@@ -37,17 +37,31 @@ const getTransaction = (id: string) => merchant({ method: 'GET', path: `/api/v1/
 
 describe('when a customer pays', () => {
   it('then the subscribed client and the status endpoint both see it completed', async () => {
-    const initiated = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ amount: 150 }) });
+    const initiated = await merchant({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody({ amount: 150 }),
+    });
     expect(initiated.status).toBe(201);
     const { transaction, clientSecret } = initiated.data;
-    expect(transaction).toMatchObject({ status: 'pending', amount: 150, currency: 'KES', phone: '254712345678' });
+    expect(transaction).toMatchObject({
+      status: 'pending',
+      amount: 150,
+      currency: 'KES',
+      phone: '254712345678',
+    });
     expect(transaction.checkoutRequestId).toMatch(/^ws_CO_\d+$/);
     expect(transaction.customerMessage).toBe('Success. Request accepted for processing');
     expect(clientSecret).toMatch(/^cs_/);
 
     const subscriber = await subscribeTo(transaction.id, clientSecret);
     const completed = await subscriber.waitForStatus('completed');
-    expect(completed).toMatchObject({ id: transaction.id, amount: 150, phone: '254712***678', failure: null });
+    expect(completed).toMatchObject({
+      id: transaction.id,
+      amount: 150,
+      phone: '254712***678',
+      failure: null,
+    });
     expect(completed.mpesaReceiptNumber).toMatch(/^[A-Z0-9]{10}$/);
 
     const status = await getTransaction(transaction.id);
@@ -62,9 +76,16 @@ describe('when a customer pays', () => {
   });
 
   it('then a client that subscribes after the payment finished still gets the final state at once', async () => {
-    const initiated = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() });
+    const initiated = await merchant({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody(),
+    });
     const { transaction, clientSecret } = initiated.data;
-    await eventually(() => getTransaction(transaction.id), (res) => res.data.transaction.status === 'completed');
+    await eventually(
+      () => getTransaction(transaction.id),
+      (res) => res.data.transaction.status === 'completed',
+    );
 
     const subscriber = await subscribeTo(transaction.id, clientSecret);
     const event = await subscriber.waitForStatus('completed', 1000);
@@ -74,7 +95,11 @@ describe('when a customer pays', () => {
 
 describe('when the customer cancels the prompt', () => {
   it('then the transaction ends cancelled with result code 1032 and a readable reason', async () => {
-    const initiated = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone: '0700000001' }) });
+    const initiated = await merchant({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody({ phone: '0700000001' }),
+    });
     expect(initiated.status).toBe(201);
     const subscriber = await subscribeTo(initiated.data.transaction.id, initiated.data.clientSecret);
     const cancelled = await subscriber.waitForStatus('cancelled');
@@ -91,7 +116,11 @@ describe.each([
   ['0700000004', 'failed', 'wrong_pin', '2001'],
 ])('when the simulator answers %s', (phone, status, code, resultCode) => {
   it(`then the transaction ends ${status} with ${code}`, async () => {
-    const initiated = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone }) });
+    const initiated = await merchant({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody({ phone }),
+    });
     const subscriber = await subscribeTo(initiated.data.transaction.id, initiated.data.clientSecret);
     const event = await subscriber.waitForStatus(status);
     expect(event.failure).toMatchObject({ code, resultCode });
@@ -100,7 +129,11 @@ describe.each([
 
 describe('when Safaricom sends the same callback twice', () => {
   it('then the payment completes once and records one status change to completed', async () => {
-    const initiated = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone: '0700000006' }) });
+    const initiated = await merchant({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody({ phone: '0700000006' }),
+    });
     const id = initiated.data.transaction.id;
     const subscriber = await subscribeTo(id, initiated.data.clientSecret);
     await subscriber.waitForStatus('completed');
@@ -111,17 +144,32 @@ describe('when Safaricom sends the same callback twice', () => {
     );
     expect(records.map((record) => record.outcome)).toEqual(['applied', 'duplicate']);
     const changes = await statusChanges(db, id);
-    expect(changes.map((change) => `${change.fromStatus}->${change.toStatus}`)).toEqual(['null->pending', 'pending->completed']);
+    expect(changes.map((change) => `${change.fromStatus}->${change.toStatus}`)).toEqual([
+      'null->pending',
+      'pending->completed',
+    ]);
     expect(subscriber.events.filter((event) => event.status === 'completed')).toHaveLength(1);
   });
 });
 
 describe('when the amount paid differs from the amount asked', () => {
   it('then the payment completes and is flagged', async () => {
-    const initiated = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone: '0700000011', amount: 40 }) });
+    const initiated = await merchant({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody({ phone: '0700000011', amount: 40 }),
+    });
     const id = initiated.data.transaction.id;
-    const status = await eventually(() => getTransaction(id), (res) => res.data.transaction.status !== 'pending');
-    expect(status.data.transaction).toMatchObject({ status: 'completed', amount: 40, amountPaid: 41, amountMismatch: true });
+    const status = await eventually(
+      () => getTransaction(id),
+      (res) => res.data.transaction.status !== 'pending',
+    );
+    expect(status.data.transaction).toMatchObject({
+      status: 'completed',
+      amount: 40,
+      amountPaid: 41,
+      amountMismatch: true,
+    });
   });
 });
 

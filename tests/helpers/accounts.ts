@@ -19,8 +19,18 @@ export const accountBody = (overrides: Partial<CreateMpesaAccountInput> = {}) =>
 });
 
 /** The test or live pair of a project created with POST /api/v1/projects. */
-export function keysOf(created: { project: { id: string; keys: Record<'test' | 'live', { publicKey: string }> }; secretKeys: Record<'test' | 'live', string> }, mode: 'test' | 'live'): ProjectKeys {
-  return { projectId: created.project.id, publicKey: created.project.keys[mode].publicKey, secretKey: created.secretKeys[mode] };
+export function keysOf(
+  created: {
+    project: { id: string; keys: Record<'test' | 'live', { publicKey: string }> };
+    secretKeys: Record<'test' | 'live', string>;
+  },
+  mode: 'test' | 'live',
+): ProjectKeys {
+  return {
+    projectId: created.project.id,
+    publicKey: created.project.keys[mode].publicKey,
+    secretKey: created.secretKeys[mode],
+  };
 }
 
 export interface RecordingDaraja {

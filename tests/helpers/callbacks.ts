@@ -26,12 +26,22 @@ export function successCallback(checkoutRequestId: string, amount: number, recei
 export function failureCallback(checkoutRequestId: string, resultCode: number | string, resultDesc: string) {
   return {
     Body: {
-      stkCallback: { MerchantRequestID: '2654-4b64-97ff-b827b542881d3130', CheckoutRequestID: checkoutRequestId, ResultCode: resultCode, ResultDesc: resultDesc },
+      stkCallback: {
+        MerchantRequestID: '2654-4b64-97ff-b827b542881d3130',
+        CheckoutRequestID: checkoutRequestId,
+        ResultCode: resultCode,
+        ResultDesc: resultDesc,
+      },
     },
   };
 }
 
-export function postCallback(baseUrl: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+export function postCallback(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   return axios.post(`${baseUrl}${path}`, body, {
     headers: { 'Content-Type': 'application/json;charset=UTF-8', Businessshortcode: '174379', ...headers },
     validateStatus: () => true,

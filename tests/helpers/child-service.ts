@@ -28,7 +28,8 @@ export function startServiceProcess(env: Record<string, string>): Promise<Servic
       output += chunk.toString();
       const match = /"url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(output);
       const metrics = /"metrics":"(http:\/\/[^"]+)"/.exec(output)?.[1];
-      if (match) resolve({ child, url: `http://127.0.0.1:${match[1]}`, ...(metrics ? { metricsUrl: metrics } : {}) });
+      if (match)
+        resolve({ child, url: `http://127.0.0.1:${match[1]}`, ...(metrics ? { metricsUrl: metrics } : {}) });
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code, signal) => reject(new Error(`exited ${code ?? signal}: ${output}`)));

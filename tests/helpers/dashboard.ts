@@ -14,7 +14,10 @@ export interface DashboardUserInput {
 
 export const PASSWORD = 'correct horse battery staple';
 
-export async function createDashboardUser(server: { url: string; adminToken: string }, input: DashboardUserInput): Promise<AxiosResponse> {
+export async function createDashboardUser(
+  server: { url: string; adminToken: string },
+  input: DashboardUserInput,
+): Promise<AxiosResponse> {
   return axios.post(
     `${server.url}/api/v1/dashboard/users`,
     { name: 'Wanjiku', role: 'operator', projectIds: [], ...input },
@@ -42,13 +45,27 @@ export interface DashboardBrowser {
   request(req: BrowserRequest): Promise<AxiosResponse>;
 }
 
-export async function signIn(baseUrl: string, email: string, password = PASSWORD, headers: Record<string, string> = {}): Promise<AxiosResponse> {
-  return axios.post(`${baseUrl}/api/v1/dashboard/session`, { email, password }, { headers: { Origin: baseUrl, ...headers }, validateStatus: () => true });
+export async function signIn(
+  baseUrl: string,
+  email: string,
+  password = PASSWORD,
+  headers: Record<string, string> = {},
+): Promise<AxiosResponse> {
+  return axios.post(
+    `${baseUrl}/api/v1/dashboard/session`,
+    { email, password },
+    { headers: { Origin: baseUrl, ...headers }, validateStatus: () => true },
+  );
 }
 
-export async function browserFor(baseUrl: string, email: string, password = PASSWORD): Promise<DashboardBrowser> {
+export async function browserFor(
+  baseUrl: string,
+  email: string,
+  password = PASSWORD,
+): Promise<DashboardBrowser> {
   const response = await signIn(baseUrl, email, password);
-  if (response.status !== 201) throw new Error(`sign-in failed: ${response.status} ${JSON.stringify(response.data)}`);
+  if (response.status !== 201)
+    throw new Error(`sign-in failed: ${response.status} ${JSON.stringify(response.data)}`);
   const cookie = String(response.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
   const csrfToken = (response.data as { csrfToken: string }).csrfToken;
   return {
@@ -74,12 +91,44 @@ export async function browserFor(baseUrl: string, email: string, password = PASS
 }
 
 /** A stored payment row, for seeding lists and exports without going through Daraja. */
-export function paymentRow(projectId: string, at: Date, overrides: Partial<NewTransaction> = {}): NewTransaction {
+export function paymentRow(
+  projectId: string,
+  at: Date,
+  overrides: Partial<NewTransaction> = {},
+): NewTransaction {
   return {
-    id: newId('txn', at), projectId, mode: 'test', accountId: null, status: 'completed', phone: '254712345678', amount: 100, channel: 'paybill',
-    shortcode: '174379', partyB: '174379', accountReference: 'INV001', description: 'Order', metadata: null, idempotencyKey: null, requestHash: null,
-    merchantRequestId: null, checkoutRequestId: null, customerMessage: null, pushFinishedAt: at, submitError: null, resultCode: '0', resultDesc: 'ok',
-    mpesaReceiptNumber: null, amountPaid: 100, paidPhone: null, transactionDate: null, createdAt: at, updatedAt: at, settledAt: new Date(at.getTime() + 12_000), settledBy: 'callback',
-    reconcileAt: null, queryAttempts: 0, ...overrides,
+    id: newId('txn', at),
+    projectId,
+    mode: 'test',
+    accountId: null,
+    status: 'completed',
+    phone: '254712345678',
+    amount: 100,
+    channel: 'paybill',
+    shortcode: '174379',
+    partyB: '174379',
+    accountReference: 'INV001',
+    description: 'Order',
+    metadata: null,
+    idempotencyKey: null,
+    requestHash: null,
+    merchantRequestId: null,
+    checkoutRequestId: null,
+    customerMessage: null,
+    pushFinishedAt: at,
+    submitError: null,
+    resultCode: '0',
+    resultDesc: 'ok',
+    mpesaReceiptNumber: null,
+    amountPaid: 100,
+    paidPhone: null,
+    transactionDate: null,
+    createdAt: at,
+    updatedAt: at,
+    settledAt: new Date(at.getTime() + 12_000),
+    settledBy: 'callback',
+    reconcileAt: null,
+    queryAttempts: 0,
+    ...overrides,
   };
 }

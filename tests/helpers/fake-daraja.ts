@@ -27,7 +27,12 @@ export async function startSlowDaraja(pushDelayMs: number | 'never') {
   });
   app.post('/mpesa/stkpush/v1/processrequest', (_req, res) => {
     pushes += 1;
-    if (pushDelayMs !== 'never') setTimeout(() => res.json({ ...fixtures.stk_push_ack_daraja3_doc.body, CheckoutRequestID: `ws_CO_SLOW${pushes}` }), pushDelayMs);
+    if (pushDelayMs !== 'never')
+      setTimeout(
+        () =>
+          res.json({ ...fixtures.stk_push_ack_daraja3_doc.body, CheckoutRequestID: `ws_CO_SLOW${pushes}` }),
+        pushDelayMs,
+      );
   });
   return { ...(await listenOnLoopback(app)), pushes: () => pushes };
 }
@@ -68,7 +73,10 @@ export function drip(res: express.Response, everyMs = 20): void {
 }
 
 /** Streams `totalBytes` of a JSON-looking body, honouring backpressure; `written()` is what left before the client cut it. */
-export function hugeBody(res: express.Response, totalBytes: number): { written: () => number; closed: Promise<void> } {
+export function hugeBody(
+  res: express.Response,
+  totalBytes: number,
+): { written: () => number; closed: Promise<void> } {
   let written = 0;
   const chunk = Buffer.alloc(64 * 1024, 0x20);
   res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -36,12 +36,22 @@ export interface SignedParts {
 }
 
 /** The three signature headers for a request, as the README tells integrators to build them. */
-export function signedHeaders(keys: Pick<ProjectKeys, 'publicKey' | 'secretKey'>, parts: SignedParts): Record<string, string> {
-  const timestamp = String(parts.timestamp ?? freshTimestamp(keys.publicKey, parts.method, parts.path, parts.body ?? ''));
+export function signedHeaders(
+  keys: Pick<ProjectKeys, 'publicKey' | 'secretKey'>,
+  parts: SignedParts,
+): Record<string, string> {
+  const timestamp = String(
+    parts.timestamp ?? freshTimestamp(keys.publicKey, parts.method, parts.path, parts.body ?? ''),
+  );
   return {
     'X-Api-Key': keys.publicKey,
     'X-Timestamp': timestamp,
-    'X-Signature': sign(keys.secretKey, { timestamp, method: parts.method, path: parts.path, body: parts.body ?? '' }),
+    'X-Signature': sign(keys.secretKey, {
+      timestamp,
+      method: parts.method,
+      path: parts.path,
+      body: parts.body ?? '',
+    }),
   };
 }
 
@@ -57,7 +67,10 @@ export interface ErrorPayload {
  * requestId the response header names and nothing that looks like a stack trace.
  */
 export function expectError(response: AxiosResponse, status: number, code: string): ErrorPayload {
-  expect({ status: response.status, body: response.data as unknown }).toMatchObject({ status, body: { error: { code } } });
+  expect({ status: response.status, body: response.data as unknown }).toMatchObject({
+    status,
+    body: { error: { code } },
+  });
   expect(String(response.headers['content-type'])).toMatch(/^application\/json/);
   const body = response.data as { error: ErrorPayload };
   expect(Object.keys(body)).toEqual(['error']);
@@ -86,7 +99,5 @@ export async function simulatorStats(server: TestServer): Promise<SimulatorStats
 }
 
 export const adminHeaders = (server: TestServer) => ({ Authorization: `Bearer ${server.adminToken}` });
-
-
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -22,10 +22,18 @@ export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** Why the multi-instance tests cannot run here, or undefined when they can. */
 function missingSharedParts(): string | undefined {
-  if (!usingPostgres()) return 'TEST_DATABASE_URL is not a PostgreSQL URL (several instances need a shared database)';
+  if (!usingPostgres())
+    return 'TEST_DATABASE_URL is not a PostgreSQL URL (several instances need a shared database)';
   try {
     // A synchronous probe: jest decides what to skip before any test runs.
-    execFileSync(process.execPath, ['-e', "require('net').connect(6379,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"], { timeout: 3000 });
+    execFileSync(
+      process.execPath,
+      [
+        '-e',
+        "require('net').connect(6379,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))",
+      ],
+      { timeout: 3000 },
+    );
     return undefined;
   } catch {
     return `Redis does not answer at ${REDIS_URL}`;
@@ -81,8 +89,17 @@ export interface DeploymentOptions {
 export async function startDeployment(options: DeploymentOptions): Promise<Deployment> {
   const quiet = createLogger({ log: { level: 'error', format: 'json' } }, true);
   // The Daraja of the deployment, with the credentials simulator mode gives the instances.
-  const daraja = loadConfig({ MPESA_ENVIRONMENT: 'simulator', SIMULATOR_CALLBACK_DELAY_MS: '50', SIMULATOR_LATE_CALLBACK_MS: '400', ...options.simulatorEnv });
-  const simulator = await startSimulatorServer({ port: 0, host: '127.0.0.1', ...simulatorOptionsFrom(daraja, quiet) });
+  const daraja = loadConfig({
+    MPESA_ENVIRONMENT: 'simulator',
+    SIMULATOR_CALLBACK_DELAY_MS: '50',
+    SIMULATOR_LATE_CALLBACK_MS: '400',
+    ...options.simulatorEnv,
+  });
+  const simulator = await startSimulatorServer({
+    port: 0,
+    host: '127.0.0.1',
+    ...simulatorOptionsFrom(daraja, quiet),
+  });
   const proxy = await startRoundRobinProxy([]);
   const base = childEnv();
   const env: Record<string, string> = {
@@ -106,7 +123,9 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
     const started = { ...(await startServiceProcess({ ...env, ...overrides })), overrides };
     return started;
   };
-  const all = await Promise.all(Array.from({ length: options.instances }, (_, i) => startInstance(options.perInstance?.[i])));
+  const all = await Promise.all(
+    Array.from({ length: options.instances }, (_, i) => startInstance(options.perInstance?.[i])),
+  );
   processes.push(...all);
   const live = () => processes.map((instance) => instance.url);
   proxy.setTargets(live());
@@ -144,14 +163,20 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
 }
 
 /** Sums a counter (or a histogram's _count) over every instance's /metrics, for the series matching `labels`. */
-export async function sumMetric(instances: readonly ServiceProcess[], name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function sumMetric(
+  instances: readonly ServiceProcess[],
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   let total = 0;
   for (const instance of instances) {
     const text = (await axios.get<string>(instance.metricsUrl!, { responseType: 'text' })).data;
     for (const line of text.split('\n')) {
       const match = /^(\w+)(\{[^}]*\})? (\S+)$/.exec(line);
       if (!match || match[1] !== name) continue;
-      const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+      const found = Object.fromEntries(
+        [...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+      );
       if (Object.entries(labels).every(([key, value]) => found[key] === value)) total += Number(match[3]);
     }
   }

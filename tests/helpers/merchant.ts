@@ -9,8 +9,16 @@ export interface ProjectKeys {
   secretKey: string;
 }
 
-export async function createProject(baseUrl: string, adminToken: string, name = 'Test shop'): Promise<ProjectKeys> {
-  const response = await axios.post(`${baseUrl}/api/v1/projects`, { name }, { headers: { Authorization: `Bearer ${adminToken}` } });
+export async function createProject(
+  baseUrl: string,
+  adminToken: string,
+  name = 'Test shop',
+): Promise<ProjectKeys> {
+  const response = await axios.post(
+    `${baseUrl}/api/v1/projects`,
+    { name },
+    { headers: { Authorization: `Bearer ${adminToken}` } },
+  );
   const body = response.data as { project: { id: string; publicKey: string }; secretKey: string };
   return { projectId: body.project.id, publicKey: body.project.publicKey, secretKey: body.secretKey };
 }
@@ -46,7 +54,10 @@ export function freshTimestamp(publicKey: string, method: string, path: string, 
 export function merchantClient(baseUrl: string, keys: ProjectKeys) {
   return async function request(req: SignedRequest): Promise<AxiosResponse> {
     const raw = req.body === undefined ? '' : JSON.stringify(req.body);
-    const timestamp = String(req.timestamp ?? freshTimestamp(keys.publicKey, req.method, req.signWith?.path ?? req.path, req.signWith?.body ?? raw));
+    const timestamp = String(
+      req.timestamp ??
+        freshTimestamp(keys.publicKey, req.method, req.signWith?.path ?? req.path, req.signWith?.body ?? raw),
+    );
     const signature = sign(req.signWith?.secretKey ?? keys.secretKey, {
       timestamp,
       method: req.method,

@@ -14,7 +14,11 @@ export interface ProjectStream {
   socket: Socket;
   messages: StreamMessage[];
   /** The first message (already received or coming) that `match` accepts. */
-  waitFor(match: (message: StreamMessage) => boolean, what: string, timeoutMs?: number): Promise<StreamMessage>;
+  waitFor(
+    match: (message: StreamMessage) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<StreamMessage>;
   close(): void;
 }
 
@@ -29,16 +33,34 @@ export interface HandshakeOptions {
   headers?: Record<string, string>;
 }
 
-export function streamAuth(keys: Pick<ProjectKeys, 'publicKey' | 'secretKey'>, options: HandshakeOptions = {}) {
+export function streamAuth(
+  keys: Pick<ProjectKeys, 'publicKey' | 'secretKey'>,
+  options: HandshakeOptions = {},
+) {
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-  const signature = sign(options.secretKey ?? keys.secretKey, { timestamp, method: 'GET', path: options.path ?? '/socket.io/projects', body: '' });
+  const signature = sign(options.secretKey ?? keys.secretKey, {
+    timestamp,
+    method: 'GET',
+    path: options.path ?? '/socket.io/projects',
+    body: '',
+  });
   return { publicKey: keys.publicKey, timestamp, signature };
 }
 
 /** Connects, or rejects with the handshake's refusal (`err.data`: `{ code, message }`). */
-export async function connectProjectStream(baseUrl: string, keys: Pick<ProjectKeys, 'publicKey' | 'secretKey'>, options: HandshakeOptions = {}): Promise<ProjectStream> {
+export async function connectProjectStream(
+  baseUrl: string,
+  keys: Pick<ProjectKeys, 'publicKey' | 'secretKey'>,
+  options: HandshakeOptions = {},
+): Promise<ProjectStream> {
   const auth = (options.auth ?? streamAuth(keys, options)) as Record<string, unknown>;
-  const socket = io(`${baseUrl}/projects`, { transports: ['websocket'], forceNew: true, reconnection: false, auth, ...(options.headers ? { extraHeaders: options.headers } : {}) });
+  const socket = io(`${baseUrl}/projects`, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    auth,
+    ...(options.headers ? { extraHeaders: options.headers } : {}),
+  });
   const messages: StreamMessage[] = [];
   const waiters: Array<() => void> = [];
   for (const kind of ['transaction', 'event', 'callback'] as const) {
@@ -57,13 +79,22 @@ export async function connectProjectStream(baseUrl: string, keys: Pick<ProjectKe
   return {
     socket,
     messages,
-    waitFor: (match, what, timeoutMs = 5000) => firstMatch(messages, waiters, match, () => `no ${what}; got ${JSON.stringify(messages.map((m) => m.kind))}`, timeoutMs),
+    waitFor: (match, what, timeoutMs = 5000) =>
+      firstMatch(
+        messages,
+        waiters,
+        match,
+        () => `no ${what}; got ${JSON.stringify(messages.map((m) => m.kind))}`,
+        timeoutMs,
+      ),
     close: () => socket.close(),
   };
 }
 
 /** The refusal a handshake gets. */
-export async function refusalOf(connecting: Promise<ProjectStream>): Promise<{ code: string; message: string }> {
+export async function refusalOf(
+  connecting: Promise<ProjectStream>,
+): Promise<{ code: string; message: string }> {
   try {
     const stream = await connecting;
     stream.close();

@@ -48,7 +48,11 @@ export async function startPortForward(targetPort: number, host = '127.0.0.3'): 
 }
 
 /** Forwards plain HTTP requests to `targetPort`, except those `refuse` names (answered 502), and no upgrades. */
-export async function startHttpProxy(targetPort: number, refuse: (path: string) => boolean, host = '127.0.0.3'): Promise<RunningProxy & { refused: () => number }> {
+export async function startHttpProxy(
+  targetPort: number,
+  refuse: (path: string) => boolean,
+  host = '127.0.0.3',
+): Promise<RunningProxy & { refused: () => number }> {
   let refused = 0;
   const server = http.createServer((req, res) => {
     if (refuse(req.url ?? '/')) {
@@ -56,10 +60,13 @@ export async function startHttpProxy(targetPort: number, refuse: (path: string) 
       res.writeHead(502, { 'Content-Type': 'text/plain' }).end('not forwarded by this proxy');
       return;
     }
-    const upstream = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = http.request(
+      { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.once('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });

@@ -15,8 +15,15 @@ export interface Subscriber {
   close(): void;
 }
 
-export async function connectSubscriber(baseUrl: string, options: { transports?: string[] } = {}): Promise<Subscriber> {
-  const socket = io(baseUrl, { transports: options.transports ?? ['websocket'], forceNew: true, reconnection: false });
+export async function connectSubscriber(
+  baseUrl: string,
+  options: { transports?: string[] } = {},
+): Promise<Subscriber> {
+  const socket = io(baseUrl, {
+    transports: options.transports ?? ['websocket'],
+    forceNew: true,
+    reconnection: false,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -33,7 +40,13 @@ export async function connectSubscriber(baseUrl: string, options: { transports?:
     subscribe: (transactionId, clientSecret) =>
       socket.timeout(5000).emitWithAck('subscribe', { transactionId, clientSecret }),
     waitForStatus: (status, timeoutMs = 5000) =>
-      firstMatch(events, waiters, (event) => event.status === status, () => `no ${status} event; got ${JSON.stringify(events.map((e) => e.status))}`, timeoutMs),
+      firstMatch(
+        events,
+        waiters,
+        (event) => event.status === status,
+        () => `no ${status} event; got ${JSON.stringify(events.map((e) => e.status))}`,
+        timeoutMs,
+      ),
     close: () => socket.close(),
   };
 }
@@ -42,7 +55,13 @@ export async function connectSubscriber(baseUrl: string, options: { transports?:
  * The first of `items` (already there, or pushed later: whoever pushes calls every waiter) that
  * `match` accepts; rejects with `failure()` after `timeoutMs`.
  */
-export function firstMatch<T>(items: readonly T[], waiters: Array<() => void>, match: (item: T) => boolean, failure: () => string, timeoutMs: number): Promise<T> {
+export function firstMatch<T>(
+  items: readonly T[],
+  waiters: Array<() => void>,
+  match: (item: T) => boolean,
+  failure: () => string,
+  timeoutMs: number,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(failure())), timeoutMs);
     const check = () => {
@@ -57,7 +76,11 @@ export function firstMatch<T>(items: readonly T[], waiters: Array<() => void>, m
 }
 
 /** Polls `read` until `done` holds (for server state that is not pushed). */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

@@ -21,7 +21,11 @@ export async function startRoundRobinProxy(initial: readonly string[]): Promise<
   const open = new Set<net.Socket>();
 
   /** Connects to the next instance that accepts, trying each once. */
-  function connectUpstream(onConnected: (socket: net.Socket) => void, onFailed: () => void, tries = targets.length) {
+  function connectUpstream(
+    onConnected: (socket: net.Socket) => void,
+    onFailed: () => void,
+    tries = targets.length,
+  ) {
     const socket = net.connect(pick(), '127.0.0.1');
     socket.once('connect', () => {
       socket.removeAllListeners('error');
@@ -33,10 +37,18 @@ export async function startRoundRobinProxy(initial: readonly string[]): Promise<
   const server = http.createServer((req, res) => {
     connectUpstream(
       (socket) => {
-        const upstream = http.request({ createConnection: () => socket, method: req.method, path: req.url, headers: { ...req.headers, connection: 'close' } }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        });
+        const upstream = http.request(
+          {
+            createConnection: () => socket,
+            method: req.method,
+            path: req.url,
+            headers: { ...req.headers, connection: 'close' },
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
         upstream.once('error', () => res.destroy());
         req.pipe(upstream);
       },
@@ -53,7 +65,9 @@ export async function startRoundRobinProxy(initial: readonly string[]): Promise<
       (upstream) => {
         open.add(upstream);
         upstream.once('close', () => open.delete(upstream));
-        const headers = Object.entries(req.headers).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${v}`));
+        const headers = Object.entries(req.headers).flatMap(([name, value]) =>
+          (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${v}`),
+        );
         upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
         if (head.length > 0) upstream.write(head);
         upstream.on('error', () => client.destroy());

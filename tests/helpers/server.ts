@@ -29,7 +29,10 @@ export interface TestServerOptions {
   logLines?: string[];
 }
 
-export async function startTestServer(overrides: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Record<string, string> = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const dataDir = freshDataDir();
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -53,10 +56,17 @@ export async function startTestServer(overrides: Record<string, string> = {}, op
   if (options.logLines) {
     const lines = options.logLines;
     logger.clear();
-    logger.add(new winston.transports.Stream({ stream: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) }));
+    logger.add(
+      new winston.transports.Stream({
+        stream: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }),
+      }),
+    );
   }
   const service = await startService(config, logger);
-  const previous = (env.MASTER_KEY_PREVIOUS ?? '').split(',').filter(Boolean).map((hex) => Buffer.from(hex, 'hex'));
+  const previous = (env.MASTER_KEY_PREVIOUS ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((hex) => Buffer.from(hex, 'hex'));
   const secrets = createTransactionSecrets(createKeyring(Buffer.from(env.MASTER_KEY!, 'hex'), previous));
 
   return {

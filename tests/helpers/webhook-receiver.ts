@@ -22,17 +22,24 @@ export interface WebhookReceiver {
 export type Answer = number | { status: number; headers: Record<string, string> };
 
 /** `answer(n)` gives the status (and headers) of the n-th request (1-based); default: always 200. */
-export async function startWebhookReceiver(answer: (n: number, webhook: ReceivedWebhook) => Answer = () => 200): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  answer: (n: number, webhook: ReceivedWebhook) => Answer = () => 200,
+): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const acceptedById = new Map<string, ReceivedWebhook>();
   const app = express();
   app.post('/hooks', express.text({ type: '*/*' }), (req, res) => {
-    const webhook = { headers: req.headers as Record<string, string>, body: req.body as string, at: Date.now() };
+    const webhook = {
+      headers: req.headers as Record<string, string>,
+      body: req.body as string,
+      at: Date.now(),
+    };
     received.push(webhook);
     const given = answer(received.length, webhook);
     const { status, headers } = typeof given === 'number' ? { status: given, headers: {} } : given;
     res.set(headers);
-    if (status >= 200 && status < 300 && !acceptedById.has(webhook.headers['webhook-id']!)) acceptedById.set(webhook.headers['webhook-id']!, webhook);
+    if (status >= 200 && status < 300 && !acceptedById.has(webhook.headers['webhook-id']!))
+      acceptedById.set(webhook.headers['webhook-id']!, webhook);
     res.status(status).send(status >= 300 ? 'receiver says no' : 'ok');
   });
   const server = await listenOnLoopback(app);
@@ -40,7 +47,12 @@ export async function startWebhookReceiver(answer: (n: number, webhook: Received
     url: `${server.url}/hooks`,
     received,
     accepted: () => acceptedById,
-    waitForAccepted: (count, timeoutMs = 10_000) => eventually(async () => acceptedById, (map) => map.size >= count, timeoutMs),
+    waitForAccepted: (count, timeoutMs = 10_000) =>
+      eventually(
+        async () => acceptedById,
+        (map) => map.size >= count,
+        timeoutMs,
+      ),
     close: server.close,
   };
 }

@@ -22,12 +22,17 @@ interface Harness {
 
 async function startHarness(overrides: Record<string, string>): Promise<Harness> {
   const masterKey = randomBytes(32).toString('hex');
-  const server = await startTestServer({ MASTER_KEY: masterKey, CALLBACK_ALLOWED_IPS: SAFARICOM_IP, ...overrides });
+  const server = await startTestServer({
+    MASTER_KEY: masterKey,
+    CALLBACK_ALLOWED_IPS: SAFARICOM_IP,
+    ...overrides,
+  });
   const secrets = createTransactionSecrets(createKeyring(Buffer.from(masterKey, 'hex')));
   return {
     server,
     merchant: await merchantFor(server),
-    callbackUrl: (id, token = secrets.callbackToken(id)) => `${server.url}/api/v1/callbacks/stk/${id}/${token}`,
+    callbackUrl: (id, token = secrets.callbackToken(id)) =>
+      `${server.url}/api/v1/callbacks/stk/${id}/${token}`,
   };
 }
 
@@ -39,18 +44,29 @@ interface PendingPayment {
 }
 
 async function pendingPayment({ merchant }: Harness, amount = 120): Promise<PendingPayment> {
-  const response = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone: NO_CALLBACK_PHONE, amount }) });
+  const response = await merchant({
+    method: 'POST',
+    path: '/api/v1/transactions/initiate',
+    body: initiateBody({ phone: NO_CALLBACK_PHONE, amount }),
+  });
   expect(response.status).toBe(201);
   return response.data.transaction as PendingPayment;
 }
 
 const statusOf = async ({ merchant }: Harness, id: string) =>
-  (await merchant({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction as Record<string, unknown>;
+  (await merchant({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction as Record<
+    string,
+    unknown
+  >;
 
 type Item = { Name: string; Value?: unknown };
 
 /** A success callback as Safaricom posts it; `items` and `resultCode` override the usual ones. */
-function successCallback(payment: PendingPayment, receipt: string, overrides: { resultCode?: unknown; items?: Item[] } = {}) {
+function successCallback(
+  payment: PendingPayment,
+  receipt: string,
+  overrides: { resultCode?: unknown; items?: Item[] } = {},
+) {
   const items: Item[] = overrides.items ?? [
     { Name: 'Amount', Value: payment.amount },
     { Name: 'MpesaReceiptNumber', Value: receipt },
@@ -93,7 +109,11 @@ describe('when the service does not trust a proxy and only Safaricom may call ba
 
   it('then a loopback caller claiming Safaricom in X-Forwarded-For is still refused', async () => {
     const payment = await pendingPayment(h);
-    const response = await post(h.callbackUrl(payment.id), successCallback(payment, 'TST0000002'), fromSafaricom);
+    const response = await post(
+      h.callbackUrl(payment.id),
+      successCallback(payment, 'TST0000002'),
+      fromSafaricom,
+    );
     expectError(response, 403, 'callback_source_forbidden');
     expect((await statusOf(h, payment.id)).status).toBe('pending');
     const db = h.server.database();
@@ -110,10 +130,18 @@ describe('when the service sits behind one trusted proxy', () => {
 
   it("then a callback forwarded for Safaricom's address is believed, acknowledged and applied", async () => {
     const payment = await pendingPayment(h);
-    const response = await post(h.callbackUrl(payment.id), successCallback(payment, 'TST0000003'), fromSafaricom);
+    const response = await post(
+      h.callbackUrl(payment.id),
+      successCallback(payment, 'TST0000003'),
+      fromSafaricom,
+    );
     expect(response.status).toBe(200);
     expect(response.data).toEqual(ACKNOWLEDGED);
-    expect(await statusOf(h, payment.id)).toMatchObject({ status: 'completed', mpesaReceiptNumber: 'TST0000003', amountPaid: payment.amount });
+    expect(await statusOf(h, payment.id)).toMatchObject({
+      status: 'completed',
+      mpesaReceiptNumber: 'TST0000003',
+      amountPaid: payment.amount,
+    });
     const db = h.server.database();
     const records = await callbackRecords(db, { transactionId: payment.id });
     expect(records).toEqual([expect.objectContaining({ outcome: 'applied', sourceIp: SAFARICOM_IP })]);
@@ -131,19 +159,28 @@ describe('when the service sits behind one trusted proxy', () => {
     const legacy = h.callbackUrl(payment.id).replace('/api/v1/callbacks/stk/', '/api/v1/callbacks/mpesa/');
     const response = await post(legacy, successCallback(payment, 'TST0000013'), fromSafaricom);
     expect(response.data).toEqual(ACKNOWLEDGED);
-    expect(await statusOf(h, payment.id)).toMatchObject({ status: 'completed', mpesaReceiptNumber: 'TST0000013' });
+    expect(await statusOf(h, payment.id)).toMatchObject({
+      status: 'completed',
+      mpesaReceiptNumber: 'TST0000013',
+    });
   });
 
   it('then a callback forwarded for any other address is refused', async () => {
     const payment = await pendingPayment(h);
-    const response = await post(h.callbackUrl(payment.id), successCallback(payment, 'TST0000004'), { 'X-Forwarded-For': '203.0.113.9' });
+    const response = await post(h.callbackUrl(payment.id), successCallback(payment, 'TST0000004'), {
+      'X-Forwarded-For': '203.0.113.9',
+    });
     expectError(response, 403, 'callback_source_forbidden');
     expect((await statusOf(h, payment.id)).status).toBe('pending');
   });
 
   it('then a wrong token is acknowledged, stored as an orphan, and the payment is unchanged', async () => {
     const payment = await pendingPayment(h);
-    const response = await post(h.callbackUrl(payment.id, 'not-the-token'), successCallback(payment, 'TST0000005'), fromSafaricom);
+    const response = await post(
+      h.callbackUrl(payment.id, 'not-the-token'),
+      successCallback(payment, 'TST0000005'),
+      fromSafaricom,
+    );
     expect(response.status).toBe(200);
     expect(response.data).toEqual(ACKNOWLEDGED);
     expect(await statusOf(h, payment.id)).toMatchObject({ status: 'pending', mpesaReceiptNumber: null });
@@ -161,18 +198,25 @@ describe('when the service sits behind one trusted proxy', () => {
     expect((await statusOf(h, target.id)).status).toBe('pending');
     expect((await statusOf(h, other.id)).status).toBe('pending');
     const db = h.server.database();
-    expect(await callbackRecords(db, { transactionId: target.id })).toEqual([expect.objectContaining({ outcome: 'orphan' })]);
+    expect(await callbackRecords(db, { transactionId: target.id })).toEqual([
+      expect.objectContaining({ outcome: 'orphan' }),
+    ]);
   });
 
   it('then a body that is not JSON is acknowledged and stored as it came, as unreadable', async () => {
     const payment = await pendingPayment(h);
     const rawBody = `<html>gateway hiccup ${payment.id}</html>`;
-    const response = await post(h.callbackUrl(payment.id), rawBody, { ...fromSafaricom, 'Content-Type': 'text/plain' });
+    const response = await post(h.callbackUrl(payment.id), rawBody, {
+      ...fromSafaricom,
+      'Content-Type': 'text/plain',
+    });
     expect(response.status).toBe(200);
     expect(response.data).toEqual(ACKNOWLEDGED);
     expect((await statusOf(h, payment.id)).status).toBe('pending');
     const db = h.server.database();
-    expect(await callbackRecords(db, { transactionId: payment.id })).toEqual([expect.objectContaining({ outcome: 'unreadable', rawBody: Buffer.from(rawBody) })]);
+    expect(await callbackRecords(db, { transactionId: payment.id })).toEqual([
+      expect.objectContaining({ outcome: 'unreadable', rawBody: Buffer.from(rawBody) }),
+    ]);
   });
 
   it('then a string ResultCode, a Balance without Value and reordered items still complete the payment', async () => {
@@ -215,11 +259,16 @@ describe('when callbacks arrive faster than RATE_LIMIT_MAX allows merchant calls
     const count = RATE_LIMIT_MAX + 4;
     const answers = [];
     for (let i = 0; i < count; i += 1) {
-      answers.push(await post(h.callbackUrl(payment.id), successCallback(payment, 'TST0000008'), fromSafaricom));
+      answers.push(
+        await post(h.callbackUrl(payment.id), successCallback(payment, 'TST0000008'), fromSafaricom),
+      );
     }
     expect(answers.map((answer) => answer.status)).toEqual(Array(count).fill(200));
     const db = h.server.database();
     const records = await callbackRecords(db, { transactionId: payment.id });
-    expect(records.map((record) => record.outcome)).toEqual(['applied', ...Array(count - 1).fill('duplicate')]);
+    expect(records.map((record) => record.outcome)).toEqual([
+      'applied',
+      ...Array(count - 1).fill('duplicate'),
+    ]);
   });
 });

@@ -3,7 +3,13 @@
 // stack trace.
 import axios from 'axios';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { createProject, initiateBody, merchantClient, type MerchantRequest, type ProjectKeys } from '../helpers/merchant';
+import {
+  createProject,
+  initiateBody,
+  merchantClient,
+  type MerchantRequest,
+  type ProjectKeys,
+} from '../helpers/merchant';
 import { expectError, expectNoStackTrace, sendRaw, signedHeaders } from '../helpers/http-edges';
 
 const INITIATE = '/api/v1/transactions/initiate';
@@ -20,13 +26,21 @@ afterAll(() => server.close());
 
 /** A signed POST of exactly these bytes, so the body parser is the only thing that can object. */
 const postSigned = (body: string, signer: ProjectKeys = keys) =>
-  sendRaw({ method: 'POST', url: `${server.url}${INITIATE}`, body, headers: signedHeaders(signer, { method: 'POST', path: INITIATE, body }) });
+  sendRaw({
+    method: 'POST',
+    url: `${server.url}${INITIATE}`,
+    body,
+    headers: signedHeaders(signer, { method: 'POST', path: INITIATE, body }),
+  });
 
 describe('when the body is not valid JSON', () => {
-  it.each(['{"phone": "0712345678",', "{'single': 'quotes'}", '{"amount": 10}}'])('then %s is refused with invalid_json', async (body) => {
-    const error = expectError(await postSigned(body), 400, 'invalid_json');
-    expect(error.message).not.toMatch(/Unexpected token|position/);
-  });
+  it.each(['{"phone": "0712345678",', "{'single': 'quotes'}", '{"amount": 10}}'])(
+    'then %s is refused with invalid_json',
+    async (body) => {
+      const error = expectError(await postSigned(body), 400, 'invalid_json');
+      expect(error.message).not.toMatch(/Unexpected token|position/);
+    },
+  );
 });
 
 describe('when the body is over BODY_LIMIT', () => {
@@ -54,7 +68,10 @@ describe('when no route matches', () => {
 
 describe('when requests fail in every way we know', () => {
   it('then no error body carries a stack trace or a source path', async () => {
-    const merchant = merchantClient(server.url, await createProject(server.url, server.adminToken, 'Failing'));
+    const merchant = merchantClient(
+      server.url,
+      await createProject(server.url, server.adminToken, 'Failing'),
+    );
     const failures = await Promise.all([
       postSigned('{not json'),
       postSigned(JSON.stringify({ padding: 'x'.repeat(4096) })),
@@ -133,7 +150,11 @@ describe('when one project calls faster than RATE_LIMIT_MAX', () => {
     const victimKeys = await createProject(server.url, server.adminToken, 'Victim');
     const victim = merchantClient(server.url, victimKeys);
     for (let i = 0; i < RATE_LIMIT_MAX + 2; i += 1) {
-      const forged = await victim({ method: 'GET', path: '/api/v1/transactions', signWith: { secretKey: 'sk_forged' } });
+      const forged = await victim({
+        method: 'GET',
+        path: '/api/v1/transactions',
+        signWith: { secretKey: 'sk_forged' },
+      });
       expect(forged.status).toBe(401);
     }
     expect((await victim({ method: 'GET', path: '/api/v1/transactions' })).status).toBe(200);
@@ -141,56 +162,116 @@ describe('when one project calls faster than RATE_LIMIT_MAX', () => {
 });
 
 describe('when a correctly signed body is not sent as JSON', () => {
-  it.each([['text/plain'], [undefined]])('then Content-Type %p is 415 unsupported_media_type naming the type to send', async (contentType) => {
-    const body = JSON.stringify(initiateBody());
-    const headers: Record<string, string> = { ...signedHeaders(keys, { method: 'POST', path: INITIATE, body }) };
-    const response = await sendRaw({ method: 'POST', url: `${server.url}${INITIATE}`, body, headers: { ...headers, 'Content-Type': contentType } });
-    const error = expectError(response, 415, 'unsupported_media_type');
-    expect(error.message).toContain('application/json');
-  });
+  it.each([['text/plain'], [undefined]])(
+    'then Content-Type %p is 415 unsupported_media_type naming the type to send',
+    async (contentType) => {
+      const body = JSON.stringify(initiateBody());
+      const headers: Record<string, string> = {
+        ...signedHeaders(keys, { method: 'POST', path: INITIATE, body }),
+      };
+      const response = await sendRaw({
+        method: 'POST',
+        url: `${server.url}${INITIATE}`,
+        body,
+        headers: { ...headers, 'Content-Type': contentType },
+      });
+      const error = expectError(response, 415, 'unsupported_media_type');
+      expect(error.message).toContain('application/json');
+    },
+  );
 
   it('then a bodiless POST (Content-Length: 0, as fetch sends it) still needs no Content-Type', async () => {
     const initiated = await postSigned(JSON.stringify(initiateBody()));
     const path = `/api/v1/transactions/${initiated.data.transaction.id}/reconcile`;
-    const response = await sendRaw({ method: 'POST', url: `${server.url}${path}`, body: '', headers: { ...signedHeaders(keys, { method: 'POST', path }), 'Content-Type': undefined } });
+    const response = await sendRaw({
+      method: 'POST',
+      url: `${server.url}${path}`,
+      body: '',
+      headers: { ...signedHeaders(keys, { method: 'POST', path }), 'Content-Type': undefined },
+    });
     expect(response.status).toBe(200);
   });
 });
 
 describe('when the input is malformed in a way that used to be a 500', () => {
   it('then bad %-encoding in a path parameter, unauthenticated, is 400 validation_failed naming the path', async () => {
-    const error = expectError(await sendRaw({ method: 'POST', url: `${server.url}/api/v1/projects/%ZZ/keys/rotate` }), 400, 'validation_failed');
-    expect(error.details).toEqual({ fields: [{ field: '(path)', in: 'path', message: expect.stringContaining('percent-encoded') }] });
+    const error = expectError(
+      await sendRaw({ method: 'POST', url: `${server.url}/api/v1/projects/%ZZ/keys/rotate` }),
+      400,
+      'validation_failed',
+    );
+    expect(error.details).toEqual({
+      fields: [{ field: '(path)', in: 'path', message: expect.stringContaining('percent-encoded') }],
+    });
   });
 
   it('then a body that fails decompression is 400 body_unreadable, on GET /health too', async () => {
     const garbage = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('not really gzip')]);
-    const response = await axios.request({ method: 'GET', url: `${server.url}/health`, data: garbage, headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, validateStatus: () => true });
+    const response = await axios.request({
+      method: 'GET',
+      url: `${server.url}/health`,
+      data: garbage,
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      validateStatus: () => true,
+    });
     expectError(response, 400, 'body_unreadable');
   });
 
   it('then an unknown Content-Encoding or charset is 415 unsupported_media_type', async () => {
     const body = JSON.stringify(initiateBody());
     const signed = signedHeaders(keys, { method: 'POST', path: INITIATE, body });
-    expectError(await sendRaw({ method: 'POST', url: `${server.url}${INITIATE}`, body, headers: { ...signed, 'Content-Encoding': 'compress' } }), 415, 'unsupported_media_type');
-    expectError(await sendRaw({ method: 'POST', url: `${server.url}${INITIATE}`, body, headers: { ...signed, 'Content-Type': 'application/json; charset=klingon' } }), 415, 'unsupported_media_type');
+    expectError(
+      await sendRaw({
+        method: 'POST',
+        url: `${server.url}${INITIATE}`,
+        body,
+        headers: { ...signed, 'Content-Encoding': 'compress' },
+      }),
+      415,
+      'unsupported_media_type',
+    );
+    expectError(
+      await sendRaw({
+        method: 'POST',
+        url: `${server.url}${INITIATE}`,
+        body,
+        headers: { ...signed, 'Content-Type': 'application/json; charset=klingon' },
+      }),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it.each([
     ['a NUL', 'Shop\u0000'],
     ['a lone surrogate', 'Shop \ud800'],
   ])('then a project name with %s is 400 validation_failed on every database', async (_label, name) => {
-    const response = await sendRaw({ method: 'POST', url: `${server.url}/api/v1/projects`, body: JSON.stringify({ name }), headers: { Authorization: `Bearer ${server.adminToken}` } });
+    const response = await sendRaw({
+      method: 'POST',
+      url: `${server.url}/api/v1/projects`,
+      body: JSON.stringify({ name }),
+      headers: { Authorization: `Bearer ${server.adminToken}` },
+    });
     const error = expectError(response, 400, 'validation_failed');
-    expect(error.details).toEqual({ fields: [{ field: 'name', in: 'body', message: 'must not contain NUL or unpaired surrogate characters' }] });
+    expect(error.details).toEqual({
+      fields: [
+        { field: 'name', in: 'body', message: 'must not contain NUL or unpaired surrogate characters' },
+      ],
+    });
   });
 
   it('then a NUL in a query parameter is 400 validation_failed naming the query parameter', async () => {
     const path = '/api/v1/events?transactionId=txn_%00';
     const ownKeys = await createProject(server.url, server.adminToken, 'Query NUL');
-    const response = await sendRaw({ method: 'GET', url: `${server.url}${path}`, headers: signedHeaders(ownKeys, { method: 'GET', path }) });
+    const response = await sendRaw({
+      method: 'GET',
+      url: `${server.url}${path}`,
+      headers: signedHeaders(ownKeys, { method: 'GET', path }),
+    });
     const error = expectError(response, 400, 'validation_failed');
-    expect(error.message).toBe('query parameter transactionId must not contain NUL or unpaired surrogate characters');
+    expect(error.message).toBe(
+      'query parameter transactionId must not contain NUL or unpaired surrogate characters',
+    );
   });
 
   describe('with a body limit large enough for deep nesting', () => {
@@ -203,11 +284,24 @@ describe('when the input is malformed in a way that used to be a 500', () => {
     afterAll(() => big.close());
 
     it.each([
-      ['metadata nested 10,000 deep', `{"phone":"0712345678","amount":10,"accountReference":"A","metadata":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`, 'metadata'],
-      ['metadata nested 6 deep', `{"phone":"0712345678","amount":10,"accountReference":"A","metadata":${'{"a":'.repeat(6)}1${'}'.repeat(6)}}`, 'metadata'],
+      [
+        'metadata nested 10,000 deep',
+        `{"phone":"0712345678","amount":10,"accountReference":"A","metadata":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`,
+        'metadata',
+      ],
+      [
+        'metadata nested 6 deep',
+        `{"phone":"0712345678","amount":10,"accountReference":"A","metadata":${'{"a":'.repeat(6)}1${'}'.repeat(6)}}`,
+        'metadata',
+      ],
       ['a body nested 20,000 deep', `${'['.repeat(20_000)}${']'.repeat(20_000)}`, '(body)'],
     ])('then %s is 400 validation_failed naming where, not a RangeError', async (_label, body, field) => {
-      const response = await sendRaw({ method: 'POST', url: `${big.url}${INITIATE}`, body, headers: signedHeaders(bigKeys, { method: 'POST', path: INITIATE, body }) });
+      const response = await sendRaw({
+        method: 'POST',
+        url: `${big.url}${INITIATE}`,
+        body,
+        headers: signedHeaders(bigKeys, { method: 'POST', path: INITIATE, body }),
+      });
       const error = expectError(response, 400, 'validation_failed');
       expect((error.details as { fields: Array<{ field: string }> }).fields[0]!.field).toBe(field);
     });

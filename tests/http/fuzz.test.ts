@@ -43,10 +43,22 @@ beforeAll(async () => {
   agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   keys = await createProject(server.url, server.adminToken, 'Fuzzed shop');
   const merchant = merchantClient(server.url, keys);
-  const initiated = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() });
+  const initiated = await merchant({
+    method: 'POST',
+    path: '/api/v1/transactions/initiate',
+    body: initiateBody(),
+  });
   const transaction = initiated.data.transaction as { id: string; checkoutRequestId: string };
-  await postCallback(server.url, server.callbackPath(transaction.id), successCallback(transaction.checkoutRequestId, 10));
-  const endpoint = await merchant({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url: 'http://127.0.0.1:9/hooks' } });
+  await postCallback(
+    server.url,
+    server.callbackPath(transaction.id),
+    successCallback(transaction.checkoutRequestId, 10),
+  );
+  const endpoint = await merchant({
+    method: 'POST',
+    path: '/api/v1/webhook-endpoints',
+    body: { url: 'http://127.0.0.1:9/hooks' },
+  });
   const events = await eventually(
     () => merchant({ method: 'GET', path: '/api/v1/events' }),
     (answer) => answer.data.data.length > 0,
@@ -86,12 +98,29 @@ interface Answer {
 function send(request: FuzzRequest): Promise<Answer | { error: string }> {
   const { hostname, port } = new URL(server.url);
   return new Promise((resolve) => {
-    const outgoing = http.request({ host: hostname, port, method: request.method, path: request.path, headers: request.headers, agent, timeout: 10_000 }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', (error) => resolve({ error: error.message }));
-    });
+    const outgoing = http.request(
+      {
+        host: hostname,
+        port,
+        method: request.method,
+        path: request.path,
+        headers: request.headers,
+        agent,
+        timeout: 10_000,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        response.on('error', (error) => resolve({ error: error.message }));
+      },
+    );
     outgoing.on('timeout', () => outgoing.destroy(new Error('no answer within 10 s')));
     outgoing.on('error', (error) => resolve({ error: error.message }));
     outgoing.end(request.body);
@@ -103,11 +132,14 @@ function problemWith(route: ServedRoute, request: FuzzRequest, answer: Answer): 
   if (route.path.startsWith(SIMULATOR_MOUNT)) {
     if (answer.status < 500) return undefined;
     const code = parseJson(answer.body)?.errorCode;
-    return typeof code === 'string' && DARAJA_500_CODES.has(code) ? undefined : `simulator ${answer.status} ${answer.body.slice(0, 200)}`;
+    return typeof code === 'string' && DARAJA_500_CODES.has(code)
+      ? undefined
+      : `simulator ${answer.status} ${answer.body.slice(0, 200)}`;
   }
   if (answer.status >= 500) return `${answer.status} ${answer.body.slice(0, 200)}`;
   if (route.path.startsWith(CALLBACK_PATH) && isWellFormedCallback(request)) {
-    if (answer.status !== 200 || JSON.stringify(parseJson(answer.body)) !== JSON.stringify(ACCEPTED)) return `callback not accepted: ${answer.status} ${answer.body.slice(0, 200)}`;
+    if (answer.status !== 200 || JSON.stringify(parseJson(answer.body)) !== JSON.stringify(ACCEPTED))
+      return `callback not accepted: ${answer.status} ${answer.body.slice(0, 200)}`;
     return undefined;
   }
   if (answer.status < 400 || request.method === 'HEAD') return undefined;
@@ -117,22 +149,26 @@ function problemWith(route: ServedRoute, request: FuzzRequest, answer: Answer): 
 function errorShapeProblem(answer: Answer): string | undefined {
   const body = parseJson(answer.body) as { error?: Record<string, unknown> } | undefined;
   const error = body?.error;
-  if (!error || Object.keys(body).length !== 1) return `${answer.status} not in the error shape: ${answer.body.slice(0, 200)}`;
+  if (!error || Object.keys(body).length !== 1)
+    return `${answer.status} not in the error shape: ${answer.body.slice(0, 200)}`;
   const code = error.code as keyof typeof ERROR_STATUS;
   if (ERROR_STATUS[code] !== answer.status) return `${answer.status} with code ${String(code)}`;
   if (typeof error.message !== 'string' || !error.message) return `${code} without a message`;
-  if (error.requestId !== answer.headers['x-request-id']) return `${code} requestId ${String(error.requestId)} is not the X-Request-Id header`;
-  const extra = Object.keys(error).filter((key) => !['code', 'message', 'requestId', 'details'].includes(key));
+  if (error.requestId !== answer.headers['x-request-id'])
+    return `${code} requestId ${String(error.requestId)} is not the X-Request-Id header`;
+  const extra = Object.keys(error).filter(
+    (key) => !['code', 'message', 'requestId', 'details'].includes(key),
+  );
   return extra.length ? `${code} has extra keys ${extra.join(',')}` : undefined;
 }
 
 /** A POST an allowed source could send: to a path we handed out, any bytes in any encoding within BODY_LIMIT. */
 function isWellFormedCallback(request: FuzzRequest): boolean {
   const target = request.path.split('?')[0]!;
-  const wellFormedPath = target === CALLBACK_PATH || /^\/api\/v1\/callbacks\/mpesa\/txn_[0-9a-z]+\/[\w-]+$/.test(target);
+  const wellFormedPath =
+    target === CALLBACK_PATH || /^\/api\/v1\/callbacks\/mpesa\/txn_[0-9a-z]+\/[\w-]+$/.test(target);
   return request.method === 'POST' && wellFormedPath && (request.body?.length ?? 0) <= 64 * 1024;
 }
-
 
 function parseJson(text: string): Record<string, unknown> | undefined {
   try {
@@ -159,21 +195,43 @@ async function inPool<T, R>(items: T[], size: number, work: (item: T) => Promise
 describe('when every served route gets malformed requests', () => {
   it('then the walk finds every part of the app: merchant, operator, callbacks, health, docs and the simulator', () => {
     const paths = routes.map((route) => `${route.method.toUpperCase()} ${route.path}`);
-    expect(paths).toEqual(expect.arrayContaining(['POST /api/v1/transactions/initiate', 'POST /api/v1/projects/:id/keys/rotate', `POST ${CALLBACK_PATH}/:transactionId/:token`, 'GET /health', 'GET /docs']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'POST /api/v1/transactions/initiate',
+        'POST /api/v1/projects/:id/keys/rotate',
+        `POST ${CALLBACK_PATH}/:transactionId/:token`,
+        'GET /health',
+        'GET /docs',
+      ]),
+    );
     expect(paths.some((path) => path.includes(SIMULATOR_MOUNT))).toBe(true);
   });
 
   it(`then none of ${CASES_PER_ROUTE} requests per route is answered 5xx, and every 4xx has the error shape`, async () => {
-    const context = { publicKey: keys.publicKey, secretKey: keys.secretKey, adminToken: server.adminToken, validParam };
+    const context = {
+      publicKey: keys.publicKey,
+      secretKey: keys.secretKey,
+      adminToken: server.adminToken,
+      validParam,
+    };
     const problems: string[] = [];
     let sent = 0;
     for (const route of routes) {
-      const requests = fuzzRequests(route, CASES_PER_ROUTE, seededRandom(seedOf(`${SEED} ${route.method} ${route.path}`)), context);
+      const requests = fuzzRequests(
+        route,
+        CASES_PER_ROUTE,
+        seededRandom(seedOf(`${SEED} ${route.method} ${route.path}`)),
+        context,
+      );
       const answers = await inPool(requests, CONCURRENCY, send);
       answers.forEach((answer, index) => {
         const request = requests[index]!;
-        const problem = 'error' in answer ? `no answer: ${answer.error}` : problemWith(route, request, answer);
-        if (problem) problems.push(`${route.method.toUpperCase()} ${route.path} [${request.method} ${request.path.slice(0, 80)} | ${request.label}]: ${problem}`);
+        const problem =
+          'error' in answer ? `no answer: ${answer.error}` : problemWith(route, request, answer);
+        if (problem)
+          problems.push(
+            `${route.method.toUpperCase()} ${route.path} [${request.method} ${request.path.slice(0, 80)} | ${request.label}]: ${problem}`,
+          );
       });
       sent += requests.length;
     }
@@ -196,14 +254,25 @@ describe('when a request is not even valid HTTP', () => {
   it.each([
     ['a NUL in a header value', 'GET /health HTTP/1.1\r\nHost: x\r\nX-Api-Key: a\u0000b\r\n\r\n'],
     ['a request line with spaces in the target', 'GET /api/v1/transactions/a b HTTP/1.1\r\nHost: x\r\n\r\n'],
-    ['headers larger than the server accepts', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`],
-    ['a content length that is not a number', 'POST /api/v1/transactions/initiate HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n'],
-    ['two different content lengths', 'POST /api/v1/projects HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n{}'],
+    [
+      'headers larger than the server accepts',
+      `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ],
+    [
+      'a content length that is not a number',
+      'POST /api/v1/transactions/initiate HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n',
+    ],
+    [
+      'two different content lengths',
+      'POST /api/v1/projects HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n{}',
+    ],
   ])('then %s is a 400 in the error shape', async (_label, bytes) => {
     const answer = await raw(bytes);
     const [head = '', body = ''] = answer.split('\r\n\r\n');
     expect(head).toMatch(/^HTTP\/1\.1 400 /);
     const requestId = /x-request-id: (\S+)/i.exec(head)?.[1];
-    expect(JSON.parse(body)).toEqual({ error: { code: 'bad_request', message: expect.any(String), requestId } });
+    expect(JSON.parse(body)).toEqual({
+      error: { code: 'bad_request', message: expect.any(String), requestId },
+    });
   });
 });

@@ -1,7 +1,13 @@
 // POST /api/v1/transactions/initiate: strict input, Idempotency-Key replays, and Daraja's
 // synchronous refusals turned into our codes. Driven against the real simulator.
 import { startTestServer, type TestServer } from '../helpers/server';
-import { createProject, initiateBody, merchantClient, type MerchantRequest, merchantFor } from '../helpers/merchant';
+import {
+  createProject,
+  initiateBody,
+  merchantClient,
+  type MerchantRequest,
+  merchantFor,
+} from '../helpers/merchant';
 import { expectError, simulatorStats } from '../helpers/http-edges';
 
 const INITIATE = '/api/v1/transactions/initiate';
@@ -50,12 +56,18 @@ describe('when the input is invalid', () => {
     async (phone) => expectRefusedField(await initiate(initiateBody({ phone })), 'phone'),
   );
 
-  it.each([0, 250_001, 10.5, '10', -5, null])('then amount %j is refused with validation_failed naming amount', async (amount) => {
-    expectRefusedField(await initiate(initiateBody({ amount })), 'amount');
-  });
+  it.each([0, 250_001, 10.5, '10', -5, null])(
+    'then amount %j is refused with validation_failed naming amount',
+    async (amount) => {
+      expectRefusedField(await initiate(initiateBody({ amount })), 'amount');
+    },
+  );
 
   it('then an accountReference over 12 characters is refused', async () => {
-    expectRefusedField(await initiate(initiateBody({ accountReference: 'A'.repeat(13) })), 'accountReference');
+    expectRefusedField(
+      await initiate(initiateBody({ accountReference: 'A'.repeat(13) })),
+      'accountReference',
+    );
     expect((await initiate(initiateBody({ accountReference: 'A'.repeat(12) }))).status).toBe(201);
   });
 
@@ -65,7 +77,11 @@ describe('when the input is invalid', () => {
   });
 
   it('then an unknown field is refused', async () => {
-    const error = expectError(await initiate(initiateBody({ callbackUrl: 'https://evil.example' })), 400, 'validation_failed');
+    const error = expectError(
+      await initiate(initiateBody({ callbackUrl: 'https://evil.example' })),
+      400,
+      'validation_failed',
+    );
     expect(JSON.stringify(error.details)).toContain('callbackUrl');
   });
 
@@ -135,10 +151,14 @@ describe('when the merchant sends an Idempotency-Key', () => {
   it('then five concurrent requests with one key make one transaction and one STK Push, and all get its answer', async () => {
     const key = idempotencyKey();
     const before = (await simulatorStats(server)).stkPushes;
-    const answers = await Promise.all(Array.from({ length: 5 }, () => initiate(initiateBody({ amount: 55 }), key)));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => initiate(initiateBody({ amount: 55 }), key)),
+    );
     // The losers wait for the winner's Daraja answer instead of reporting an unfinished push.
     expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201, 201, 201]);
-    expect(new Set(answers.map((answer) => answer.data.transaction.checkoutRequestId as string)).size).toBe(1);
+    expect(new Set(answers.map((answer) => answer.data.transaction.checkoutRequestId as string)).size).toBe(
+      1,
+    );
     const ids = new Set(answers.map((answer) => answer.data.transaction.id as string));
     expect(ids.size).toBe(1);
     expect(new Set(answers.map((answer) => answer.data.clientSecret as string)).size).toBe(1);
@@ -150,10 +170,16 @@ describe('when Daraja refuses the push', () => {
   it('then a busy subscriber is a 409 mpesa_subscriber_busy and the transaction is failed', async () => {
     const response = await initiate(initiateBody({ phone: '254700000008' }));
     const error = expectError(response, 409, 'mpesa_subscriber_busy');
-    expect(error.details).toMatchObject({ darajaErrorCode: '500.001.1001', transactionId: expect.stringMatching(/^txn_/) });
+    expect(error.details).toMatchObject({
+      darajaErrorCode: '500.001.1001',
+      transactionId: expect.stringMatching(/^txn_/),
+    });
     const stored = await getTransaction(error.details!.transactionId as string);
     expect(stored.status).toBe(200);
-    expect(stored.data.transaction).toMatchObject({ status: 'failed', failure: { code: 'mpesa_subscriber_busy' } });
+    expect(stored.data.transaction).toMatchObject({
+      status: 'failed',
+      failure: { code: 'mpesa_subscriber_busy' },
+    });
   });
 
   it('then a spike arrest is a 503 mpesa_unavailable with Retry-After', async () => {

@@ -25,18 +25,38 @@ let baseUrl: string;
 beforeAll(async () => {
   const logger = createLogger({ log: { level: 'debug', format: 'json' } });
   logger.clear();
-  logger.add(new winston.transports.Stream({ stream: new Writable({ write: (chunk, _encoding, done) => { lines.push(String(chunk)); done(); } }) }));
+  logger.add(
+    new winston.transports.Stream({
+      stream: new Writable({
+        write: (chunk, _encoding, done) => {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    }),
+  );
   const failingStore = {
     // The database driver's message names the statement's values, as drivers do.
     receive: async (incoming: { transactionId?: string }) => {
-      throw new Error(`insert into CallbackRecord failed for ${CALLBACK_PATH}/${incoming.transactionId}/${secrets.callbackToken(incoming.transactionId ?? '')}`);
+      throw new Error(
+        `insert into CallbackRecord failed for ${CALLBACK_PATH}/${incoming.transactionId}/${secrets.callbackToken(incoming.transactionId ?? '')}`,
+      );
     },
     processPending: async () => undefined,
   } as unknown as CallbacksService;
   const app = express();
   app.use(requestContext);
   app.use(accessLog(logger));
-  app.use(CALLBACK_PATH, createCallbackRoutes({ callbacks: failingStore, secrets, isAllowedSource: () => true, bodyLimitBytes: 65_536, logger }));
+  app.use(
+    CALLBACK_PATH,
+    createCallbackRoutes({
+      callbacks: failingStore,
+      secrets,
+      isAllowedSource: () => true,
+      bodyLimitBytes: 65_536,
+      logger,
+    }),
+  );
   app.use(createErrorHandler(logger));
   server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -48,13 +68,22 @@ describe('when storing a callback fails with an unhandled error', () => {
   it('then the 500 is logged with its path and error, and no line carries the URL token', async () => {
     const transactionId = 'txn_0logredaction';
     const token = secrets.callbackToken(transactionId);
-    const answer = await postCallback(baseUrl, `${CALLBACK_PATH}/${transactionId}/${token}`, successCallback('ws_CO_1', 10));
+    const answer = await postCallback(
+      baseUrl,
+      `${CALLBACK_PATH}/${transactionId}/${token}`,
+      successCallback('ws_CO_1', 10),
+    );
     expect(answer.status).toBe(500);
 
     const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(logged).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ level: 'error', message: 'unhandled error', path: `${CALLBACK_PATH}/…`, error: expect.objectContaining({ message: expect.stringContaining('[redacted]') }) }),
+        expect.objectContaining({
+          level: 'error',
+          message: 'unhandled error',
+          path: `${CALLBACK_PATH}/…`,
+          error: expect.objectContaining({ message: expect.stringContaining('[redacted]') }),
+        }),
         expect.objectContaining({ message: 'request', status: 500, path: `${CALLBACK_PATH}/…` }),
       ]),
     );

@@ -16,8 +16,10 @@ afterAll(() => server.close());
 
 const createWith = (headers: Record<string, string>, name = 'Anonymous shop') =>
   sendRaw({ method: 'POST', url: `${server.url}${PROJECTS}`, body: JSON.stringify({ name }), headers });
-const listProjects = (headers: Record<string, string> = adminHeaders(server)) => sendRaw({ method: 'GET', url: `${server.url}${PROJECTS}`, headers });
-const canList = (keys: ProjectKeys) => merchantClient(server.url, keys)({ method: 'GET', path: '/api/v1/transactions' });
+const listProjects = (headers: Record<string, string> = adminHeaders(server)) =>
+  sendRaw({ method: 'GET', url: `${server.url}${PROJECTS}`, headers });
+const canList = (keys: ProjectKeys) =>
+  merchantClient(server.url, keys)({ method: 'GET', path: '/api/v1/transactions' });
 
 describe('when the admin token is missing or wrong', () => {
   it.each([
@@ -25,11 +27,14 @@ describe('when the admin token is missing or wrong', () => {
     ['a wrong bearer token', { Authorization: 'Bearer adm_not_the_right_token_at_all' }],
     ['the right token without the Bearer scheme', 'raw-token'],
     ['a Basic scheme', { Authorization: 'Basic YWRtaW46YWRtaW4=' }],
-  ] as const)('then creating a project with %s is refused with admin_unauthorized', async (_label, headers) => {
-    const sent = headers === 'raw-token' ? { Authorization: server.adminToken } : headers;
-    const response = await createWith(sent, `Anonymous ${_label}`);
-    expectError(response, 401, 'admin_unauthorized');
-  });
+  ] as const)(
+    'then creating a project with %s is refused with admin_unauthorized',
+    async (_label, headers) => {
+      const sent = headers === 'raw-token' ? { Authorization: server.adminToken } : headers;
+      const response = await createWith(sent, `Anonymous ${_label}`);
+      expectError(response, 401, 'admin_unauthorized');
+    },
+  );
 
   it('then listing projects is refused with admin_unauthorized', async () => {
     expectError(await listProjects({}), 401, 'admin_unauthorized');
@@ -38,7 +43,11 @@ describe('when the admin token is missing or wrong', () => {
 
   it('then rotating keys is refused with admin_unauthorized and the keys keep working', async () => {
     const keys = await createProject(server.url, server.adminToken, 'Rotation target');
-    const response = await sendRaw({ method: 'POST', url: `${server.url}${PROJECTS}/${keys.projectId}/keys/rotate`, headers: { Authorization: 'Bearer wrong' } });
+    const response = await sendRaw({
+      method: 'POST',
+      url: `${server.url}${PROJECTS}/${keys.projectId}/keys/rotate`,
+      headers: { Authorization: 'Bearer wrong' },
+    });
     expectError(response, 401, 'admin_unauthorized');
     expect((await canList(keys)).status).toBe(200);
   });
@@ -55,7 +64,10 @@ describe('when the operator creates a project', () => {
   it('then the answer holds the project, a key pair for each mode, and its secret keys, once', async () => {
     const response = await createWith(adminHeaders(server), 'Mama Mboga');
     expect(response.status).toBe(201);
-    const key = (mode: string) => ({ publicKey: expect.stringMatching(new RegExp(`^pk_${mode}_`)), createdAt: expect.any(String) });
+    const key = (mode: string) => ({
+      publicKey: expect.stringMatching(new RegExp(`^pk_${mode}_`)),
+      createdAt: expect.any(String),
+    });
     expect(response.data).toEqual({
       project: {
         id: expect.stringMatching(/^prj_/),
@@ -78,7 +90,10 @@ describe('when the operator creates a project', () => {
     const listed = await listProjects();
     expect(listed.status).toBe(200);
     const projects = (listed.data as { data: Array<Record<string, unknown>> }).data;
-    expect(projects.find((project) => project.id === created.projectId)).toMatchObject({ name: 'Listed shop', publicKey: created.publicKey });
+    expect(projects.find((project) => project.id === created.projectId)).toMatchObject({
+      name: 'Listed shop',
+      publicKey: created.publicKey,
+    });
     const text = JSON.stringify(listed.data);
     expect(text).not.toContain(created.secretKey);
     expect(text).not.toMatch(/secret/i);
@@ -87,7 +102,13 @@ describe('when the operator creates a project', () => {
   it('then the stored secret key is not the plaintext', async () => {
     const created = await createProject(server.url, server.adminToken, 'Sealed shop');
     const db = server.database();
-    const row = (await db.first(db.qb.selectFrom('ApiKey').selectAll().where('projectId', '=', created.projectId).where('publicKey', '=', created.publicKey)))!;
+    const row = (await db.first(
+      db.qb
+        .selectFrom('ApiKey')
+        .selectAll()
+        .where('projectId', '=', created.projectId)
+        .where('publicKey', '=', created.publicKey),
+    ))!;
     expect(row.secretKeyEnc.length).toBeGreaterThan(0);
     expect(row.secretKeyEnc).not.toContain(created.secretKey);
     expect(row.secretKeyEnc).not.toContain(created.secretKey.slice('sk_test_'.length));
@@ -106,9 +127,16 @@ describe('when the operator rotates a project’s keys', () => {
     const old = await createProject(server.url, server.adminToken, 'Rotating shop');
     expect((await canList(old)).status).toBe(200);
 
-    const response = await axios.post(`${server.url}${PROJECTS}/${old.projectId}/keys/rotate`, undefined, { headers: adminHeaders(server) });
+    const response = await axios.post(`${server.url}${PROJECTS}/${old.projectId}/keys/rotate`, undefined, {
+      headers: adminHeaders(server),
+    });
     expect(response.status).toBe(200);
-    const body = response.data as { project: { id: string; publicKey: string }; mode: string; publicKey: string; secretKey: string };
+    const body = response.data as {
+      project: { id: string; publicKey: string };
+      mode: string;
+      publicKey: string;
+      secretKey: string;
+    };
     expect(body.project.id).toBe(old.projectId);
     expect(body.mode).toBe('test');
     expect(body.publicKey).toBe(body.project.publicKey);
@@ -123,7 +151,11 @@ describe('when the operator rotates a project’s keys', () => {
   });
 
   it('then rotating an unknown project is refused with project_not_found', async () => {
-    const response = await sendRaw({ method: 'POST', url: `${server.url}${PROJECTS}/prj_doesnotexist/keys/rotate`, headers: adminHeaders(server) });
+    const response = await sendRaw({
+      method: 'POST',
+      url: `${server.url}${PROJECTS}/prj_doesnotexist/keys/rotate`,
+      headers: adminHeaders(server),
+    });
     expectError(response, 404, 'project_not_found');
   });
 });
@@ -138,7 +170,12 @@ describe('when one address creates projects too fast', () => {
 
   it('then creations past the limit are refused with rate_limited and RateLimit headers', async () => {
     const create = (name: string) =>
-      sendRaw({ method: 'POST', url: `${limited.url}${PROJECTS}`, body: JSON.stringify({ name }), headers: adminHeaders(limited) });
+      sendRaw({
+        method: 'POST',
+        url: `${limited.url}${PROJECTS}`,
+        body: JSON.stringify({ name }),
+        headers: adminHeaders(limited),
+      });
     for (let i = 0; i < MAX; i += 1) {
       const response = await create(`Shop ${i}`);
       expect(response.status).toBe(201);
@@ -151,7 +188,11 @@ describe('when one address creates projects too fast', () => {
     expect(refused.headers['ratelimit-policy']).toEqual(expect.stringMatching(new RegExp(`q=${MAX}`)));
     expect(refused.headers['retry-after']).toMatch(/^\d+$/);
 
-    const listed = await sendRaw({ method: 'GET', url: `${limited.url}${PROJECTS}`, headers: adminHeaders(limited) });
+    const listed = await sendRaw({
+      method: 'GET',
+      url: `${limited.url}${PROJECTS}`,
+      headers: adminHeaders(limited),
+    });
     expect((listed.data as { data: unknown[] }).data).toHaveLength(MAX);
   });
 });

@@ -15,7 +15,8 @@ const REDIS_URL = 'redis://127.0.0.1:6379';
 function captured(keys: ProjectKeys, extraHeaders: Record<string, string> = {}) {
   const body = JSON.stringify(initiateBody({ accountReference: `R${randomBytes(3).toString('hex')}` }));
   const headers = { ...signedHeaders(keys, { method: 'POST', path: INITIATE, body }), ...extraHeaders };
-  return (server: TestServer, more: Record<string, string> = {}) => sendRaw({ method: 'POST', url: `${server.url}${INITIATE}`, body, headers: { ...headers, ...more } });
+  return (server: TestServer, more: Record<string, string> = {}) =>
+    sendRaw({ method: 'POST', url: `${server.url}${INITIATE}`, body, headers: { ...headers, ...more } });
 }
 
 describe('when a signed initiate without an Idempotency-Key is replayed', () => {
@@ -103,7 +104,10 @@ describe('when two instances share Redis and the replay goes to the other one', 
 
   it('then the second instance refuses it and only the first instance pushed', async () => {
     const send = captured(keys);
-    const [firstBefore, secondBefore] = [(await simulatorStats(first)).stkPushes, (await simulatorStats(second)).stkPushes];
+    const [firstBefore, secondBefore] = [
+      (await simulatorStats(first)).stkPushes,
+      (await simulatorStats(second)).stkPushes,
+    ];
     expect((await send(first)).status).toBe(201);
     expectError(await send(second), 401, 'signature_replayed');
     expectError(await send(first), 401, 'signature_replayed');
@@ -114,7 +118,9 @@ describe('when two instances share Redis and the replay goes to the other one', 
 
 describe('when REDIS_URL is set but nothing answers there', () => {
   it('then the start fails naming REDIS_URL, without a client left retrying', async () => {
-    await expect(startTestServer({ REDIS_URL: 'redis://127.0.0.1:1' })).rejects.toThrow(/^REDIS_URL: cannot connect to Redis \(connect ECONNREFUSED/);
+    await expect(startTestServer({ REDIS_URL: 'redis://127.0.0.1:1' })).rejects.toThrow(
+      /^REDIS_URL: cannot connect to Redis \(connect ECONNREFUSED/,
+    );
   });
 });
 
@@ -147,7 +153,10 @@ describe('when Redis goes away while the service runs', () => {
   let relay: Awaited<ReturnType<typeof startCuttableRelay>>;
   beforeAll(async () => {
     relay = await startCuttableRelay({ host: '127.0.0.1', port: 6379 });
-    server = await startTestServer({ REDIS_URL: relay.url, REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:` });
+    server = await startTestServer({
+      REDIS_URL: relay.url,
+      REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
+    });
     keys = await createProject(server.url, server.adminToken);
   });
   afterAll(() => server.close());
@@ -159,10 +168,22 @@ describe('when Redis goes away while the service runs', () => {
     expectError(refused, 503, 'service_unavailable');
     expect(refused.headers['retry-after']).toMatch(/^\d+$/);
     const path = '/api/v1/transactions';
-    expect((await sendRaw({ method: 'GET', url: `${server.url}${path}`, headers: signedHeaders(keys, { method: 'GET', path }) })).status).toBe(200);
+    expect(
+      (
+        await sendRaw({
+          method: 'GET',
+          url: `${server.url}${path}`,
+          headers: signedHeaders(keys, { method: 'GET', path }),
+        })
+      ).status,
+    ).toBe(200);
     // The failure limits count in memory meanwhile: a wrong signature is still a 401, not a 500.
     const forged = signedHeaders({ ...keys, secretKey: 'sk_wrong' }, { method: 'GET', path });
-    expectError(await sendRaw({ method: 'GET', url: `${server.url}${path}`, headers: forged }), 401, 'signature_invalid');
+    expectError(
+      await sendRaw({ method: 'GET', url: `${server.url}${path}`, headers: forged }),
+      401,
+      'signature_invalid',
+    );
   });
 
   it('then /ready says Redis is unreachable (503), so a balancer sends this instance nothing', async () => {

@@ -1,7 +1,13 @@
 // The signed merchant API: every way a signature can be wrong gets its own code, in the one
 // error shape, and a valid signature binds the method, the path with its query and the body.
 import { startTestServer, type TestServer } from '../helpers/server';
-import { createProject, initiateBody, merchantClient, type MerchantRequest, type ProjectKeys } from '../helpers/merchant';
+import {
+  createProject,
+  initiateBody,
+  merchantClient,
+  type MerchantRequest,
+  type ProjectKeys,
+} from '../helpers/merchant';
 import { expectError, sendRaw, signedHeaders } from '../helpers/http-edges';
 
 const TOLERANCE_SECONDS = 300;
@@ -22,12 +28,15 @@ afterAll(() => server.close());
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 describe('when a signature header is missing', () => {
-  it.each(['X-Api-Key', 'X-Timestamp', 'X-Signature'])('then without %s the call is refused with signature_missing', async (missing) => {
-    const headers = signedHeaders(keys, { method: 'GET', path: LIST });
-    delete headers[missing];
-    const response = await sendRaw({ method: 'GET', url: `${server.url}${LIST}`, headers });
-    expectError(response, 401, 'signature_missing');
-  });
+  it.each(['X-Api-Key', 'X-Timestamp', 'X-Signature'])(
+    'then without %s the call is refused with signature_missing',
+    async (missing) => {
+      const headers = signedHeaders(keys, { method: 'GET', path: LIST });
+      delete headers[missing];
+      const response = await sendRaw({ method: 'GET', url: `${server.url}${LIST}`, headers });
+      expectError(response, 401, 'signature_missing');
+    },
+  );
 
   it('then a call with no headers at all is refused with signature_missing', async () => {
     const response = await sendRaw({ method: 'GET', url: `${server.url}${LIST}` });
@@ -38,14 +47,22 @@ describe('when a signature header is missing', () => {
 describe('when the public key belongs to no project', () => {
   it('then the call is refused with api_key_unknown', async () => {
     const stranger = { publicKey: 'pk_nobody_has_this_key', secretKey: keys.secretKey };
-    const response = await sendRaw({ method: 'GET', url: `${server.url}${LIST}`, headers: signedHeaders(stranger, { method: 'GET', path: LIST }) });
+    const response = await sendRaw({
+      method: 'GET',
+      url: `${server.url}${LIST}`,
+      headers: signedHeaders(stranger, { method: 'GET', path: LIST }),
+    });
     expectError(response, 401, 'api_key_unknown');
   });
 });
 
 describe('when the request is signed with another secret', () => {
   it('then the call is refused with signature_invalid', async () => {
-    const response = await merchant({ method: 'GET', path: LIST, signWith: { secretKey: 'sk_someone_elses_secret' } });
+    const response = await merchant({
+      method: 'GET',
+      path: LIST,
+      signWith: { secretKey: 'sk_someone_elses_secret' },
+    });
     expectError(response, 401, 'signature_invalid');
   });
 
@@ -58,17 +75,29 @@ describe('when the request is signed with another secret', () => {
 
 describe('when the timestamp is outside the tolerance', () => {
   it(`then a timestamp ${TOLERANCE_SECONDS + 1} s old is refused with signature_expired`, async () => {
-    const response = await merchant({ method: 'GET', path: LIST, timestamp: nowSeconds() - (TOLERANCE_SECONDS + 1) });
+    const response = await merchant({
+      method: 'GET',
+      path: LIST,
+      timestamp: nowSeconds() - (TOLERANCE_SECONDS + 1),
+    });
     expectError(response, 401, 'signature_expired');
   });
 
   it(`then a timestamp ${TOLERANCE_SECONDS + 1} s in the future is refused with signature_expired`, async () => {
-    const response = await merchant({ method: 'GET', path: LIST, timestamp: nowSeconds() + TOLERANCE_SECONDS + 1 });
+    const response = await merchant({
+      method: 'GET',
+      path: LIST,
+      timestamp: nowSeconds() + TOLERANCE_SECONDS + 1,
+    });
     expectError(response, 401, 'signature_expired');
   });
 
   it('then a timestamp a little inside the tolerance is still accepted', async () => {
-    const response = await merchant({ method: 'GET', path: LIST, timestamp: nowSeconds() - (TOLERANCE_SECONDS - 10) });
+    const response = await merchant({
+      method: 'GET',
+      path: LIST,
+      timestamp: nowSeconds() - (TOLERANCE_SECONDS - 10),
+    });
     expect(response.status).toBe(200);
   });
 
@@ -93,7 +122,11 @@ describe('when a captured valid request is replayed with another body', () => {
 
 describe('when the signature was computed over another path', () => {
   it('then the call is refused with signature_invalid', async () => {
-    const response = await merchant({ method: 'GET', path: `${LIST}/txn_0000000000`, signWith: { path: LIST } });
+    const response = await merchant({
+      method: 'GET',
+      path: `${LIST}/txn_0000000000`,
+      signWith: { path: LIST },
+    });
     expectError(response, 401, 'signature_invalid');
   });
 
@@ -113,19 +146,31 @@ describe('when the path carries a query string', () => {
   });
 
   it('then a signature over the path without its query is refused with signature_invalid', async () => {
-    const response = await merchant({ method: 'GET', path: `${LIST}?status=pending`, signWith: { path: LIST } });
+    const response = await merchant({
+      method: 'GET',
+      path: `${LIST}?status=pending`,
+      signWith: { path: LIST },
+    });
     expectError(response, 401, 'signature_invalid');
   });
 
   it('then a signature over another query is refused with signature_invalid', async () => {
-    const response = await merchant({ method: 'GET', path: `${LIST}?status=completed`, signWith: { path: `${LIST}?status=pending` } });
+    const response = await merchant({
+      method: 'GET',
+      path: `${LIST}?status=completed`,
+      signWith: { path: `${LIST}?status=pending` },
+    });
     expectError(response, 401, 'signature_invalid');
   });
 });
 
 describe('when the client sends its own X-Request-Id', () => {
   it('then the error names that request id', async () => {
-    const response = await sendRaw({ method: 'GET', url: `${server.url}${LIST}`, headers: { 'X-Request-Id': 'client-req-12345678' } });
+    const response = await sendRaw({
+      method: 'GET',
+      url: `${server.url}${LIST}`,
+      headers: { 'X-Request-Id': 'client-req-12345678' },
+    });
     const error = expectError(response, 401, 'signature_missing');
     expect(error.requestId).toBe('client-req-12345678');
   });

@@ -23,8 +23,15 @@ afterAll(async () => {
 });
 
 async function newProject() {
-  const created = await axios.post(`${server.url}/api/v1/projects`, { name: 'Playground' }, { headers: adminHeaders(server) });
-  return { test: merchantClient(server.url, keysOf(created.data, 'test')), live: merchantClient(server.url, keysOf(created.data, 'live')) };
+  const created = await axios.post(
+    `${server.url}/api/v1/projects`,
+    { name: 'Playground' },
+    { headers: adminHeaders(server) },
+  );
+  return {
+    test: merchantClient(server.url, keysOf(created.data, 'test')),
+    live: merchantClient(server.url, keysOf(created.data, 'live')),
+  };
 }
 
 const settled = (client: MerchantRequest, id: string) =>
@@ -43,9 +50,20 @@ describe('when a merchant starts test payments by outcome', () => {
   it('then the outcomes are listed, paid first, each with what it plays', async () => {
     const response = await shop.test({ method: 'GET', path: '/api/v1/test-payments/outcomes' });
     expect(response.status).toBe(200);
-    const names = (response.data.data as Array<{ name: string; summary: string }>).map((outcome) => outcome.name);
+    const names = (response.data.data as Array<{ name: string; summary: string }>).map(
+      (outcome) => outcome.name,
+    );
     expect(names[0]).toBe('paid');
-    expect(names).toEqual(expect.arrayContaining(['cancelled', 'insufficient-funds', 'wrong-pin', 'unreachable', 'no-callback', 'amount-mismatch']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'cancelled',
+        'insufficient-funds',
+        'wrong-pin',
+        'unreachable',
+        'no-callback',
+        'amount-mismatch',
+      ]),
+    );
     expect(response.data.data.every((outcome: { summary: string }) => outcome.summary.length > 0)).toBe(true);
   });
 
@@ -60,12 +78,26 @@ describe('when a merchant starts test payments by outcome', () => {
   ])('then "%s" ends as named, and the answer is the one initiate gives', async (outcome, expected) => {
     const started = await shop.test({ method: 'POST', path: '/api/v1/test-payments', body: { outcome } });
     expect(started.status).toBe(201);
-    expect(started.data).toMatchObject({ transaction: { id: expect.stringMatching(/^txn_/), status: 'pending', amount: 10, accountReference: 'TEST', mode: 'test' }, clientSecret: expect.stringMatching(/^cs_/) });
+    expect(started.data).toMatchObject({
+      transaction: {
+        id: expect.stringMatching(/^txn_/),
+        status: 'pending',
+        amount: 10,
+        accountReference: 'TEST',
+        mode: 'test',
+      },
+      clientSecret: expect.stringMatching(/^cs_/),
+    });
     expect(await settled(shop.test, started.data.transaction.id)).toMatchObject(expected);
   });
 
   it('then the amount and reference can be given, and a repeat with the same Idempotency-Key starts nothing new', async () => {
-    const request = { method: 'POST' as const, path: '/api/v1/test-payments', body: { outcome: 'paid', amount: 25, accountReference: 'ORDER-9' }, headers: { 'Idempotency-Key': 'playground-1' } };
+    const request = {
+      method: 'POST' as const,
+      path: '/api/v1/test-payments',
+      body: { outcome: 'paid', amount: 25, accountReference: 'ORDER-9' },
+      headers: { 'Idempotency-Key': 'playground-1' },
+    };
     const first = await shop.test(request);
     const again = await shop.test(request);
     expect(first.status).toBe(201);
@@ -74,26 +106,50 @@ describe('when a merchant starts test payments by outcome', () => {
   });
 
   it('then an unknown outcome is validation_failed naming the known ones', async () => {
-    const error = expectError(await shop.test({ method: 'POST', path: '/api/v1/test-payments', body: { outcome: 'rich-uncle' } }), 400, 'validation_failed');
+    const error = expectError(
+      await shop.test({ method: 'POST', path: '/api/v1/test-payments', body: { outcome: 'rich-uncle' } }),
+      400,
+      'validation_failed',
+    );
     expect(JSON.stringify(error)).toContain('insufficient-funds');
   });
 
   it('then a phone is not accepted: the outcome chooses it', async () => {
-    expectError(await shop.test({ method: 'POST', path: '/api/v1/test-payments', body: { outcome: 'paid', phone: '0712345678' } }), 400, 'validation_failed');
+    expectError(
+      await shop.test({
+        method: 'POST',
+        path: '/api/v1/test-payments',
+        body: { outcome: 'paid', phone: '0712345678' },
+      }),
+      400,
+      'validation_failed',
+    );
   });
 });
 
 describe('when a test payment is asked for outside the simulator', () => {
   it('then live keys are refused with test_mode_only', async () => {
     const shop = await newProject();
-    expectError(await shop.live({ method: 'POST', path: '/api/v1/test-payments', body: { outcome: 'paid' } }), 403, 'test_mode_only');
+    expectError(
+      await shop.live({ method: 'POST', path: '/api/v1/test-payments', body: { outcome: 'paid' } }),
+      403,
+      'test_mode_only',
+    );
   });
 
-  it("then a project whose test account is a Daraja sandbox account is refused with test_outcome_unavailable, and nothing is pushed", async () => {
+  it('then a project whose test account is a Daraja sandbox account is refused with test_outcome_unavailable, and nothing is pushed', async () => {
     const shop = await newProject();
-    const added = await shop.test({ method: 'POST', path: '/api/v1/mpesa-accounts', body: accountBody({ environment: 'sandbox', ...SANDBOX_APP, shortcode: '174379' }) });
+    const added = await shop.test({
+      method: 'POST',
+      path: '/api/v1/mpesa-accounts',
+      body: accountBody({ environment: 'sandbox', ...SANDBOX_APP, shortcode: '174379' }),
+    });
     expect(added.status).toBe(201);
-    const error = expectError(await shop.test({ method: 'POST', path: '/api/v1/test-payments', body: { outcome: 'paid' } }), 422, 'test_outcome_unavailable');
+    const error = expectError(
+      await shop.test({ method: 'POST', path: '/api/v1/test-payments', body: { outcome: 'paid' } }),
+      422,
+      'test_outcome_unavailable',
+    );
     expect(error.details).toEqual({ environment: 'sandbox' });
     expect(sandbox.pushes).toEqual([]);
     expect((await shop.test({ method: 'GET', path: '/api/v1/transactions' })).data.data).toEqual([]);

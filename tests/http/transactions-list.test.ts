@@ -25,7 +25,11 @@ interface Created {
 }
 
 async function pay(merchant: MerchantRequest, overrides: Record<string, unknown> = {}): Promise<Created> {
-  const response = await merchant({ method: 'POST', path: `${LIST}/initiate`, body: initiateBody(overrides) });
+  const response = await merchant({
+    method: 'POST',
+    path: `${LIST}/initiate`,
+    body: initiateBody(overrides),
+  });
   expect(response.status).toBe(201);
   return response.data.transaction as Created;
 }
@@ -47,7 +51,11 @@ const listIds = async (merchant: MerchantRequest, query: string): Promise<string
 describe('when a merchant reads one transaction', () => {
   it('then an unknown id is 404 transaction_not_found', async () => {
     const merchant = await newMerchant('Reader');
-    expectError(await merchant({ method: 'GET', path: `${LIST}/txn_0000000000000000` }), 404, 'transaction_not_found');
+    expectError(
+      await merchant({ method: 'GET', path: `${LIST}/txn_0000000000000000` }),
+      404,
+      'transaction_not_found',
+    );
   });
 
   it("then another project's transaction is 404 as if it did not exist", async () => {
@@ -117,9 +125,12 @@ describe('when a merchant filters the list', () => {
     expect(await listIds(merchant, 'status=cancelled')).toEqual([]);
   });
 
-  it.each(['0700000002', '254700000002', '%2B254700000002', '700000002'])('then phone %s matches the same customer', async (phone) => {
-    expect(await listIds(merchant, `phone=${phone}`)).toEqual([failed.id]);
-  });
+  it.each(['0700000002', '254700000002', '%2B254700000002', '700000002'])(
+    'then phone %s matches the same customer',
+    async (phone) => {
+      expect(await listIds(merchant, `phone=${phone}`)).toEqual([failed.id]);
+    },
+  );
 
   it('then from and to bound the creation time, both ends included', async () => {
     const from = encodeURIComponent(failed.createdAt);
@@ -149,7 +160,11 @@ describe('when the list query is invalid', () => {
     ['sort=asc', 'sort'],
   ])('then %s is refused with validation_failed', async (query, field) => {
     const merchant = await newMerchant(`Bad query ${query}`);
-    const error = expectError(await merchant({ method: 'GET', path: `${LIST}?${query}` }), 400, 'validation_failed');
+    const error = expectError(
+      await merchant({ method: 'GET', path: `${LIST}?${query}` }),
+      400,
+      'validation_failed',
+    );
     expect(JSON.stringify(error.details)).toContain(field);
   });
 });

@@ -20,7 +20,13 @@ describeDeployment('when one project calls three instances in turn', () => {
       deployment = await startDeployment({
         instances: 3,
         redis,
-        env: { RATE_LIMIT_MAX: String(LIMIT), TRUST_PROXY: 'loopback', SIGNATURE_FAILURES_PER_SOURCE: String(FAILURES_ALLOWED), RECONCILE_AFTER: '1h', RECONCILE_EXPIRE_AFTER: '2h' },
+        env: {
+          RATE_LIMIT_MAX: String(LIMIT),
+          TRUST_PROXY: 'loopback',
+          SIGNATURE_FAILURES_PER_SOURCE: String(FAILURES_ALLOWED),
+          RECONCILE_AFTER: '1h',
+          RECONCILE_EXPIRE_AFTER: '2h',
+        },
       });
     }, 60_000);
     afterAll(() => deployment?.close());
@@ -30,7 +36,8 @@ describeDeployment('when one project calls three instances in turn', () => {
       const statuses: number[] = [];
       // Through the balancer: each request goes to the next instance.
       const merchant = merchantClient(deployment.url, keys);
-      for (let i = 0; i < 2 * LIMIT; i += 1) statuses.push((await merchant({ method: 'GET', path: '/api/v1/transactions' })).status);
+      for (let i = 0; i < 2 * LIMIT; i += 1)
+        statuses.push((await merchant({ method: 'GET', path: '/api/v1/transactions' })).status);
       expect(statuses.filter((status) => status === 200)).toHaveLength(LIMIT);
       expect(statuses.slice(LIMIT)).toEqual(Array(LIMIT).fill(429));
     });
@@ -41,10 +48,16 @@ describeDeployment('when one project calls three instances in turn', () => {
       const path = '/api/v1/transactions';
       const statuses: number[] = [];
       for (const instance of [...deployment.instances, ...deployment.instances]) {
-        const headers = { ...signedHeaders({ ...keys, secretKey: 'sk_wrong' }, { method: 'GET', path }), 'X-Forwarded-For': address };
+        const headers = {
+          ...signedHeaders({ ...keys, secretKey: 'sk_wrong' }, { method: 'GET', path }),
+          'X-Forwarded-For': address,
+        };
         statuses.push((await sendRaw({ method: 'GET', url: `${instance.url}${path}`, headers })).status);
       }
-      expect(statuses).toEqual([...Array(FAILURES_ALLOWED).fill(401), ...Array(6 - FAILURES_ALLOWED).fill(429)]);
+      expect(statuses).toEqual([
+        ...Array(FAILURES_ALLOWED).fill(401),
+        ...Array(6 - FAILURES_ALLOWED).fill(429),
+      ]);
     });
 
     it('then a signed request replayed to the other instances is refused there as signature_replayed', async () => {
@@ -52,7 +65,8 @@ describeDeployment('when one project calls three instances in turn', () => {
       const path = '/api/v1/transactions/txn_0000000000000000000000/reconcile';
       const headers = signedHeaders(keys, { method: 'POST', path, body: '{}' });
       const answers = [];
-      for (const instance of deployment.instances) answers.push(await sendRaw({ method: 'POST', url: `${instance.url}${path}`, headers, body: '{}' }));
+      for (const instance of deployment.instances)
+        answers.push(await sendRaw({ method: 'POST', url: `${instance.url}${path}`, headers, body: '{}' }));
       // The first use reaches the route (no such payment); the same bytes anywhere else do not.
       expect(answers.map((answer) => [answer.status, answer.data.error?.code])).toEqual([
         [404, 'transaction_not_found'],

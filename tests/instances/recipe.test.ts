@@ -15,13 +15,23 @@ interface ComposeService {
   healthcheck?: unknown;
   image?: string;
 }
-const compose = yaml.load(fs.readFileSync(path.join(DEPLOY, 'compose.yaml'), 'utf8')) as { services: Record<string, ComposeService> };
+const compose = yaml.load(fs.readFileSync(path.join(DEPLOY, 'compose.yaml'), 'utf8')) as {
+  services: Record<string, ComposeService>;
+};
 const nginx = fs.readFileSync(path.join(DEPLOY, 'nginx.conf'), 'utf8');
 const replicas = Object.entries(compose.services).filter(([name]) => name.startsWith('mpesa-bridge-'));
 
 describe('the Compose recipe', () => {
   it('then it runs PostgreSQL, Redis, three replicas of the service and a balancer in front of all three', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['balancer', 'mpesa-bridge-1', 'mpesa-bridge-2', 'mpesa-bridge-3', 'postgres', 'redis', 'simulator']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'balancer',
+      'mpesa-bridge-1',
+      'mpesa-bridge-2',
+      'mpesa-bridge-3',
+      'postgres',
+      'redis',
+      'simulator',
+    ]);
     for (const [name] of replicas) expect(nginx).toContain(`server ${name}:3000`);
   });
 

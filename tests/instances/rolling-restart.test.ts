@@ -23,7 +23,12 @@ describeDeployment('when three instances are restarted one after another while c
     deployment = await startDeployment({
       instances: 3,
       redis: false,
-      env: { RECONCILE_AFTER: '1h', RECONCILE_EXPIRE_AFTER: '2h', WEBHOOK_RETRY_SCHEDULE: Array(20).fill('200ms').join(','), WEBHOOK_POLL_INTERVAL_MS: '200' },
+      env: {
+        RECONCILE_AFTER: '1h',
+        RECONCILE_EXPIRE_AFTER: '2h',
+        WEBHOOK_RETRY_SCHEDULE: Array(20).fill('200ms').join(','),
+        WEBHOOK_POLL_INTERVAL_MS: '200',
+      },
     });
   }, 60_000);
   afterAll(async () => {
@@ -33,14 +38,31 @@ describeDeployment('when three instances are restarted one after another while c
   });
 
   it('then every acknowledged callback is applied once, every event is delivered, and every browser ends on completed', async () => {
-    const merchant = merchantClient(deployment.url, await createProject(deployment.url, deployment.adminToken));
-    expect((await merchant({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url: hooks.url } })).status).toBe(201);
+    const merchant = merchantClient(
+      deployment.url,
+      await createProject(deployment.url, deployment.adminToken),
+    );
+    expect(
+      (await merchant({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url: hooks.url } }))
+        .status,
+    ).toBe(201);
     const payments: Array<{ id: string; checkoutRequestId: string }> = [];
     const lastStatus = new Map<string, string>();
     for (let i = 0; i < PAYMENTS; i += 1) {
-      const { transaction, clientSecret } = (await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone: '0700000005' }) })).data;
+      const { transaction, clientSecret } = (
+        await merchant({
+          method: 'POST',
+          path: '/api/v1/transactions/initiate',
+          body: initiateBody({ phone: '0700000005' }),
+        })
+      ).data;
       payments.push({ id: transaction.id, checkoutRequestId: transaction.checkoutRequestId });
-      const subscription = subscribeToTransaction({ baseUrl: deployment.url, transactionId: transaction.id, clientSecret, onUpdate: (t) => lastStatus.set(transaction.id, t.status) });
+      const subscription = subscribeToTransaction({
+        baseUrl: deployment.url,
+        transactionId: transaction.id,
+        clientSecret,
+        onUpdate: (t) => lastStatus.set(transaction.id, t.status),
+      });
       subscriptions.push(subscription);
       await subscription.subscribed;
     }
@@ -51,7 +73,11 @@ describeDeployment('when three instances are restarted one after another while c
     const stream = (async () => {
       for (const [index, payment] of payments.entries()) {
         const path = `${CALLBACK_PATH}/${payment.id}/${secrets.callbackToken(payment.id)}`;
-        const answer = await postCallback(deployment.url, path, successCallback(payment.checkoutRequestId, 10, `RST${String(index).padStart(7, '0')}`)).catch(() => undefined);
+        const answer = await postCallback(
+          deployment.url,
+          path,
+          successCallback(payment.checkoutRequestId, 10, `RST${String(index).padStart(7, '0')}`),
+        ).catch(() => undefined);
         if (answer?.status === 200 && answer.data.ResultCode === 0) acknowledged.add(payment.id);
         await new Promise((resolve) => setTimeout(resolve, CALLBACK_GAP_MS));
       }
@@ -61,11 +87,17 @@ describeDeployment('when three instances are restarted one after another while c
     expect(acknowledged.size).toBe(PAYMENTS);
 
     const delivered = await eventually(
-      async () => [...hooks.accepted().values()].map((webhook) => JSON.parse(webhook.body) as { type: string; data: { transaction: { id: string } } }),
-      (events) => events.filter((event) => event.type === 'transaction.completed').length >= acknowledged.size,
+      async () =>
+        [...hooks.accepted().values()].map(
+          (webhook) => JSON.parse(webhook.body) as { type: string; data: { transaction: { id: string } } },
+        ),
+      (events) =>
+        events.filter((event) => event.type === 'transaction.completed').length >= acknowledged.size,
       15_000,
     );
-    const completedEvents = delivered.filter((event) => event.type === 'transaction.completed').map((event) => event.data.transaction.id);
+    const completedEvents = delivered
+      .filter((event) => event.type === 'transaction.completed')
+      .map((event) => event.data.transaction.id);
     expect(completedEvents.sort()).toEqual([...acknowledged].sort());
 
     for (const id of acknowledged) {
@@ -73,8 +105,14 @@ describeDeployment('when three instances are restarted one after another while c
       expect(read.data.transaction.status).toBe('completed');
       // Applied once: one completion in the event log, whatever instance took the callback.
       const events = await merchant({ method: 'GET', path: `/api/v1/events?transactionId=${id}` });
-      expect(events.data.data.map((event: { type: string }) => event.type)).toEqual(['transaction.completed']);
+      expect(events.data.data.map((event: { type: string }) => event.type)).toEqual([
+        'transaction.completed',
+      ]);
     }
-    await eventually(async () => [...lastStatus.values()], (statuses) => statuses.length === PAYMENTS && statuses.every((status) => status === 'completed'), 15_000);
+    await eventually(
+      async () => [...lastStatus.values()],
+      (statuses) => statuses.length === PAYMENTS && statuses.every((status) => status === 'completed'),
+      15_000,
+    );
   }, 90_000);
 });

@@ -44,18 +44,44 @@ describeDeployment('when the instance that took a callback has no room to delive
   it('then another instance, woken at once, delivers it', async () => {
     const a = deployment.instances[0]!;
     const merchant = merchantClient(a.url, await createProject(a.url, deployment.adminToken));
-    expect((await merchant({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url: `${receiver.url}/hooks` } })).status).toBe(201);
+    expect(
+      (
+        await merchant({
+          method: 'POST',
+          path: '/api/v1/webhook-endpoints',
+          body: { url: `${receiver.url}/hooks` },
+        })
+      ).status,
+    ).toBe(201);
     const secrets = createTransactionSecrets(createKeyring(Buffer.from(deployment.masterKey, 'hex')));
     const pay = async () => {
-      const { transaction } = (await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone: '0700000005' }) })).data;
-      const answer = await postCallback(a.url, `${CALLBACK_PATH}/${transaction.id}/${secrets.callbackToken(transaction.id)}`, successCallback(transaction.checkoutRequestId, 10));
+      const { transaction } = (
+        await merchant({
+          method: 'POST',
+          path: '/api/v1/transactions/initiate',
+          body: initiateBody({ phone: '0700000005' }),
+        })
+      ).data;
+      const answer = await postCallback(
+        a.url,
+        `${CALLBACK_PATH}/${transaction.id}/${secrets.callbackToken(transaction.id)}`,
+        successCallback(transaction.checkoutRequestId, 10),
+      );
       expect(answer.data.ResultCode).toBe(0);
       return transaction.id as string;
     };
     const first = await pay();
-    await eventually(async () => received.length, (count) => count >= 1, 5000);
+    await eventually(
+      async () => received.length,
+      (count) => count >= 1,
+      5000,
+    );
     const second = await pay();
-    const seen = await eventually(async () => [...received], (ids) => ids.includes(second), 5000);
+    const seen = await eventually(
+      async () => [...received],
+      (ids) => ids.includes(second),
+      5000,
+    );
     expect(seen).toEqual([first, second]);
   });
 });
@@ -68,24 +94,44 @@ describeDeployment('when three instances reconcile payments of one Daraja app', 
     deployment = await startDeployment({
       instances: 3,
       redis: false,
-      env: { RECONCILE_QUERIES_PER_SECOND: String(PER_SECOND), RECONCILE_AFTER: '1s', RECONCILE_EXPIRE_AFTER: '10m', RECONCILE_INTERVAL_MS: '200' },
+      env: {
+        RECONCILE_QUERIES_PER_SECOND: String(PER_SECOND),
+        RECONCILE_AFTER: '1s',
+        RECONCILE_EXPIRE_AFTER: '10m',
+        RECONCILE_INTERVAL_MS: '200',
+      },
       // No callback: every payment stays pending, and every query answers "still in progress".
       simulatorEnv: { SIMULATOR_CALLBACK_DELAY_MS: '3600000' },
     });
   }, 60_000);
   afterAll(() => deployment?.close());
 
-  const stats = async () => (await axios.get<{ stkQueries: number; stkQueryPeakPerSecond: number }>(`${deployment.simulator.url}/__simulator/stats`)).data;
+  const stats = async () =>
+    (
+      await axios.get<{ stkQueries: number; stkQueryPeakPerSecond: number }>(
+        `${deployment.simulator.url}/__simulator/stats`,
+      )
+    ).data;
 
   it(`then Daraja is asked ${PER_SECOND} times a second in all, not ${PER_SECOND} per instance`, async () => {
-    const merchant = merchantClient(deployment.url, await createProject(deployment.url, deployment.adminToken));
+    const merchant = merchantClient(
+      deployment.url,
+      await createProject(deployment.url, deployment.adminToken),
+    );
     for (let i = 0; i < PAYMENTS; i += 1) {
-      expect((await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() })).status).toBe(201);
+      expect(
+        (await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() }))
+          .status,
+      ).toBe(201);
     }
     // Measured from the first query on, over a few seconds of every instance wanting to ask.
     await eventually(stats, (s) => s.stkQueries > 0, 10_000);
     const from = { at: Date.now(), count: (await stats()).stkQueries };
-    await eventually(async () => Date.now(), (now) => now - from.at >= 4000, 6000);
+    await eventually(
+      async () => Date.now(),
+      (now) => now - from.at >= 4000,
+      6000,
+    );
     const to = { at: Date.now(), ...(await stats()) };
     const seconds = (to.at - from.at) / 1000;
     const asked = to.stkQueries - from.count;

@@ -5,8 +5,14 @@ import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function runMain(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -30,6 +36,11 @@ describe('when the service starts with several configuration problems', () => {
     expect(stdout).toBe('');
     const lines = stderr.trim().split('\n');
     expect(lines[0]).toMatch(/^Configuration errors/);
-    expect(lines.slice(1).map((line) => line.trim().split(':')[0]).sort()).toEqual(['ADMIN_TOKEN', 'MPESA_CONSUMER_SECRET', 'MPESA_PASSKEY', 'PORT', 'TRUST_PROXY']);
+    expect(
+      lines
+        .slice(1)
+        .map((line) => line.trim().split(':')[0])
+        .sort(),
+    ).toEqual(['ADMIN_TOKEN', 'MPESA_CONSUMER_SECRET', 'MPESA_PASSKEY', 'PORT', 'TRUST_PROXY']);
   });
 });

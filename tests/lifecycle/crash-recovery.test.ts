@@ -20,7 +20,8 @@ describe('when the process is killed while callbacks flow and deliveries are pen
       // Only our own callbacks settle these payments: no simulator callback, no reconciliation.
       RECONCILE_AFTER: '1h',
       RECONCILE_EXPIRE_AFTER: '2h',
-      WEBHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms',
+      WEBHOOK_RETRY_SCHEDULE:
+        '100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms',
       WEBHOOK_TIMEOUT_MS: '1000',
       WEBHOOK_POLL_INTERVAL_MS: '100',
     });
@@ -34,13 +35,21 @@ describe('when the process is killed while callbacks flow and deliveries are pen
     try {
       const keys = await createProject(first.url, adminToken);
       const merchant = merchantClient(first.url, keys);
-      const endpoint = await merchant({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url: hooks.url } });
+      const endpoint = await merchant({
+        method: 'POST',
+        path: '/api/v1/webhook-endpoints',
+        body: { url: hooks.url },
+      });
       expect(endpoint.status).toBe(201);
 
       const ids: string[] = [];
       for (let i = 0; i < PAYMENTS; i += 1) {
         // 0700000005: the simulator never calls back, so the callbacks below are the only ones.
-        const response = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone: '0700000005' }) });
+        const response = await merchant({
+          method: 'POST',
+          path: '/api/v1/transactions/initiate',
+          body: initiateBody({ phone: '0700000005' }),
+        });
         expect(response.status).toBe(201);
         ids.push(response.data.transaction.id);
       }
@@ -56,7 +65,11 @@ describe('when the process is killed while callbacks flow and deliveries are pen
       const killed = new Promise<void>((resolve) => (kill = resolve));
       const posts = ids.map(async (id, index) => {
         await new Promise((resolve) => setTimeout(resolve, index * 5));
-        const response = await postCallback(first.url, `${CALLBACK_PATH}/${id}/${secrets.callbackToken(id)}`, successCallback(checkoutIds.get(id)!, 10, `UKM${String(index).padStart(7, '0')}`)).catch(() => undefined);
+        const response = await postCallback(
+          first.url,
+          `${CALLBACK_PATH}/${id}/${secrets.callbackToken(id)}`,
+          successCallback(checkoutIds.get(id)!, 10, `UKM${String(index).padStart(7, '0')}`),
+        ).catch(() => undefined);
         if (response?.status === 200 && response.data.ResultCode === 0) acknowledged.add(id);
         if (acknowledged.size === PAYMENTS / 4) kill!();
       });
@@ -75,7 +88,13 @@ describe('when the process is killed while callbacks flow and deliveries are pen
       // Wait for the acknowledged payments by id, not by count: a callback whose answer the kill
       // cut off may still have been applied, and its event counts towards the total too.
       const eventsOf = (delivered: Map<string, ReceivedWebhook>) =>
-        [...delivered.values()].map((webhook) => JSON.parse(webhook.body) as { type: string; data: { transaction: { id: string; status: string } } });
+        [...delivered.values()].map(
+          (webhook) =>
+            JSON.parse(webhook.body) as {
+              type: string;
+              data: { transaction: { id: string; status: string } };
+            },
+        );
       const deliveredTransactions = eventsOf(
         await eventually(
           async () => hooks.accepted(),
@@ -88,24 +107,48 @@ describe('when the process is killed while callbacks flow and deliveries are pen
       );
       for (const id of acknowledged) {
         expect(deliveredTransactions.filter((event) => event.data.transaction.id === id)).toEqual([
-          expect.objectContaining({ type: 'transaction.completed', data: { transaction: expect.objectContaining({ id, status: 'completed' }) } }),
+          expect.objectContaining({
+            type: 'transaction.completed',
+            data: { transaction: expect.objectContaining({ id, status: 'completed' }) },
+          }),
         ]);
       }
 
       const database = await openDatabase(env.DATABASE_URL);
       try {
         const { qb } = database;
-        const rows = await database.all(qb.selectFrom('Transaction').select('status').where('id', 'in', [...acknowledged]));
+        const rows = await database.all(
+          qb
+            .selectFrom('Transaction')
+            .select('status')
+            .where('id', 'in', [...acknowledged]),
+        );
         expect(rows.map((row) => row.status)).toEqual(rows.map(() => 'completed'));
         expect(rows).toHaveLength(acknowledged.size);
         // One event per payment, however many times it was attempted.
-        const events = await database.all(qb.selectFrom('Event').select('id').where('transactionId', 'in', ids));
+        const events = await database.all(
+          qb.selectFrom('Event').select('id').where('transactionId', 'in', ids),
+        );
         const completed = await eventually(
-          async () => (await database.all(qb.selectFrom('Transaction').select('id').where('id', 'in', ids).where('status', '=', 'completed'))).length,
+          async () =>
+            (
+              await database.all(
+                qb
+                  .selectFrom('Transaction')
+                  .select('id')
+                  .where('id', 'in', ids)
+                  .where('status', '=', 'completed'),
+              )
+            ).length,
           (count) => count >= acknowledged.size,
         );
         expect(events).toHaveLength(completed);
-        const callbacksStored = await database.all(qb.selectFrom('CallbackRecord').select('id').where('transactionId', 'in', [...acknowledged]));
+        const callbacksStored = await database.all(
+          qb
+            .selectFrom('CallbackRecord')
+            .select('id')
+            .where('transactionId', 'in', [...acknowledged]),
+        );
         expect(callbacksStored).toHaveLength(acknowledged.size);
       } finally {
         await database.close();

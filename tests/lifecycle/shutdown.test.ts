@@ -13,7 +13,11 @@ describe('when the process receives SIGTERM during a request', () => {
     try {
       const merchant = merchantClient(url, await createProject(url, adminToken));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      const inFlight = merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() });
+      const inFlight = merchant({
+        method: 'POST',
+        path: '/api/v1/transactions/initiate',
+        body: initiateBody(),
+      });
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(daraja.pushes()).toBe(1);
       child.kill('SIGTERM');

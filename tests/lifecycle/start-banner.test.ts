@@ -12,8 +12,15 @@ const children: ChildProcess[] = [];
 afterEach(() => children.splice(0).forEach((child) => child.kill('SIGKILL')));
 
 /** Starts `src/main.ts`; resolves with everything it printed once `until` matches its stdout. */
-function start(env: Record<string, string>, until: RegExp): Promise<{ child: ChildProcess; stdout: () => string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(
+  env: Record<string, string>,
+  until: RegExp,
+): Promise<{ child: ChildProcess; stdout: () => string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -31,7 +38,14 @@ describe('when `npm start` runs in simulator mode with pretty logs and no ADMIN_
   it('then the banner gives the URL, the reference, the mode and database, and the admin token file (not the token)', async () => {
     const dataDir = freshDataDir();
     const { output } = await start(
-      { NODE_ENV: 'development', LOG_FORMAT: 'pretty', HOST: '0.0.0.0', PORT: '0', DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, 'test.db')}` },
+      {
+        NODE_ENV: 'development',
+        LOG_FORMAT: 'pretty',
+        HOST: '0.0.0.0',
+        PORT: '0',
+        DATA_DIR: dataDir,
+        DATABASE_URL: `file:${path.join(dataDir, 'test.db')}`,
+      },
       /Daraja: .*\n/,
     );
     const text = output();
@@ -50,7 +64,10 @@ describe('when `npm start` runs in simulator mode with pretty logs and no ADMIN_
 
     // The printed addresses answer: the root leads to the dashboard, which links the reference.
     const root = await fetch(`${api}/`, { redirect: 'manual' });
-    expect({ status: root.status, location: root.headers.get('location') }).toEqual({ status: 302, location: '/dashboard/' });
+    expect({ status: root.status, location: root.headers.get('location') }).toEqual({
+      status: 302,
+      location: '/dashboard/',
+    });
     expect((await fetch(`${api}/dashboard/`)).status).toBe(200);
     expect((await fetch(`${api}/docs`)).status).toBe(200);
   });
@@ -63,7 +80,11 @@ describe('when it runs with JSON logs and a configured ADMIN_TOKEN', () => {
     const text = output();
     const line = text.split('\n').find((entry) => entry.includes('"mpesa-bridge listening"'))!;
     const fields = JSON.parse(line) as Record<string, string>;
-    expect(fields).toMatchObject({ mode: 'simulator', database: usingPostgres() ? 'postgresql' : 'sqlite', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(fields).toMatchObject({
+      mode: 'simulator',
+      database: usingPostgres() ? 'postgresql' : 'sqlite',
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    });
     expect(fields.docs).toBe(`${fields.url}/docs`);
     expect(fields.dashboard).toBe(`${fields.url}/dashboard/`);
     expect(fields).not.toHaveProperty('adminCredentialsFile');

@@ -4,7 +4,13 @@
 import { startTestServer, type TestServer } from '../helpers/server';
 import { initiateBody, merchantFor } from '../helpers/merchant';
 import { eventually } from '../helpers/realtime';
-import { callbackRecords, countRows, statusChanges, storedTransaction, transactionEvents } from '../helpers/rows';
+import {
+  callbackRecords,
+  countRows,
+  statusChanges,
+  storedTransaction,
+  transactionEvents,
+} from '../helpers/rows';
 import { startWebhookReceiver } from '../helpers/webhook-receiver';
 import { storeUnprocessedCallback } from '../../src/callbacks/callback.repository';
 import { newId } from '../../src/ids';
@@ -12,7 +18,12 @@ import { newId } from '../../src/ids';
 let server: TestServer;
 beforeAll(async () => {
   // Everything is old enough at once; the pruner itself only runs when the test says.
-  server = await startTestServer({ CALLBACK_RETENTION: '1ms', WEBHOOK_RETENTION: '1ms', PRUNE_INTERVAL: '24d', WEBHOOK_POLL_INTERVAL_MS: '50' });
+  server = await startTestServer({
+    CALLBACK_RETENTION: '1ms',
+    WEBHOOK_RETENTION: '1ms',
+    PRUNE_INTERVAL: '24d',
+    WEBHOOK_POLL_INTERVAL_MS: '50',
+  });
 });
 afterAll(() => server.close());
 
@@ -24,14 +35,31 @@ describe('when payments have settled and their webhooks were delivered, and the 
     try {
       await merchant({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url: hooks.url } });
       await merchant({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url: failing.url } });
-      const started = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() });
+      const started = await merchant({
+        method: 'POST',
+        path: '/api/v1/transactions/initiate',
+        body: initiateBody(),
+      });
       const id = started.data.transaction.id as string;
       await hooks.waitForAccepted(1);
-      await eventually(async () => failing.received.length, (count) => count >= 1);
+      await eventually(
+        async () => failing.received.length,
+        (count) => count >= 1,
+      );
       const db = server.database();
-      await eventually(async () => countRows(db, 'DeliveryAttempt'), (count) => count >= 2);
+      await eventually(
+        async () => countRows(db, 'DeliveryAttempt'),
+        (count) => count >= 2,
+      );
       // A callback stored but not yet applied: never pruned, whatever its age.
-      await storeUnprocessedCallback(db, { id: newId('cbk', new Date(0)), transactionId: null, checkoutRequestId: null, sourceIp: '196.201.212.69', rawBody: Buffer.from('{}'), receivedAt: new Date(0) });
+      await storeUnprocessedCallback(db, {
+        id: newId('cbk', new Date(0)),
+        transactionId: null,
+        checkoutRequestId: null,
+        sourceIp: '196.201.212.69',
+        rawBody: Buffer.from('{}'),
+        receivedAt: new Date(0),
+      });
 
       const pruned = await server.service.pruneNow();
       expect(pruned).toMatchObject({ callbacks: 1, deliveries: 1 });
@@ -41,10 +69,15 @@ describe('when payments have settled and their webhooks were delivered, and the 
       expect(await callbackRecords(db, { transactionId: id })).toEqual([]);
       expect(await countRows(db, 'CallbackRecord')).toBe(1);
       expect(await storedTransaction(db, id)).toMatchObject({ status: 'completed' });
-      expect((await statusChanges(db, id)).map((change) => change.toStatus)).toEqual(['pending', 'completed']);
+      expect((await statusChanges(db, id)).map((change) => change.toStatus)).toEqual([
+        'pending',
+        'completed',
+      ]);
       expect(await transactionEvents(db, id)).toHaveLength(1);
       // The merchant still reads the payment and its event.
-      expect((await merchant({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction.status).toBe('completed');
+      expect(
+        (await merchant({ method: 'GET', path: `/api/v1/transactions/${id}` })).data.transaction.status,
+      ).toBe('completed');
     } finally {
       await hooks.close();
       await failing.close();

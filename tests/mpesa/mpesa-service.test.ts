@@ -14,18 +14,25 @@ import { drip, hugeBody, listenOnLoopback, startFakeDaraja } from '../helpers/fa
 
 const config = loadConfig({ MPESA_TIMEOUT_MS: '300' });
 const logger = createLogger(config, true);
-const push = { phone: '254712345678', amount: 10, channel: 'paybill' as const, accountReference: 'INV1', description: 'Test', callbackUrl: 'http://127.0.0.1:9/cb' };
+const push = {
+  phone: '254712345678',
+  amount: 10,
+  channel: 'paybill' as const,
+  accountReference: 'INV1',
+  description: 'Test',
+  callbackUrl: 'http://127.0.0.1:9/cb',
+};
 
 /** The Daraja client of an account (its app), with the account's own shortcode and passkey on every call. */
 function serviceFor(account: Config['mpesa'], baseUrl: string, log = logger) {
   const client = createMpesaService({ app: account, baseUrl, timeoutMs: account.timeoutMs, logger: log });
   return {
     ...client,
-    stkPush: (input: typeof push) => client.stkPush({ ...account, tillNumber: account.tillNumber ?? null }, input),
+    stkPush: (input: typeof push) =>
+      client.stkPush({ ...account, tillNumber: account.tillNumber ?? null }, input),
     stkQuery: (checkoutRequestId: string) => client.stkQuery(account, checkoutRequestId),
   };
 }
-
 
 describe('MpesaService with the simulator', () => {
   let simulator: Awaited<ReturnType<typeof startSimulatorServer>>;
@@ -66,7 +73,10 @@ describe('MpesaService with the simulator', () => {
     const result = await mpesa.stkPush(push);
     expect(result).toMatchObject({
       kind: 'rejected',
-      error: { code: 'mpesa_credentials_rejected', details: { darajaErrorCode: '500.001.1001', darajaMessage: 'Wrong credentials' } },
+      error: {
+        code: 'mpesa_credentials_rejected',
+        details: { darajaErrorCode: '500.001.1001', darajaMessage: 'Wrong credentials' },
+      },
     });
   });
 
@@ -74,7 +84,10 @@ describe('MpesaService with the simulator', () => {
     const mpesa = serviceFor(config.mpesa, simulator.url);
     const result = await mpesa.stkPush(push);
     if (result.kind !== 'accepted') throw new Error(`push not accepted: ${result.kind}`);
-    await expect(mpesa.stkQuery(result.checkoutRequestId)).resolves.toEqual({ kind: 'pending', reason: 'in_progress' });
+    await expect(mpesa.stkQuery(result.checkoutRequestId)).resolves.toEqual({
+      kind: 'pending',
+      reason: 'in_progress',
+    });
   });
 });
 
@@ -93,8 +106,14 @@ describe('MpesaService against other Daraja answers', () => {
     try {
       const mpesa = serviceFor(config.mpesa, fake.url);
       const result = await mpesa.stkPush(push);
-      expect(result).toMatchObject({ kind: 'accepted', checkoutRequestId: 'ws_CO_170820261404032708374149', customerMessage: null });
-      expect(seen).toEqual([`Bearer ${fixtures.oauth_success_daraja3_doc_numeric_expires_in.body.access_token}`]);
+      expect(result).toMatchObject({
+        kind: 'accepted',
+        checkoutRequestId: 'ws_CO_170820261404032708374149',
+        customerMessage: null,
+      });
+      expect(seen).toEqual([
+        `Bearer ${fixtures.oauth_success_daraja3_doc_numeric_expires_in.body.access_token}`,
+      ]);
     } finally {
       await fake.close();
     }
@@ -142,7 +161,9 @@ describe('MpesaService when Daraja answers badly', () => {
   };
 
   it('when the push is answered 200 with a body that is not Daraja’s, then the outcome is unknown and nothing is resent', async () => {
-    const { daraja, mpesa } = await fake({ push: (_req, res) => void res.status(200).type('text/html').send('<html>proxy says hi</html>') });
+    const { daraja, mpesa } = await fake({
+      push: (_req, res) => void res.status(200).type('text/html').send('<html>proxy says hi</html>'),
+    });
     await expect(mpesa.stkPush(push)).resolves.toMatchObject({ kind: 'unknown' });
     expect(daraja.calls.push).toBe(1);
   });
@@ -150,13 +171,19 @@ describe('MpesaService when Daraja answers badly', () => {
   it('when the push answer drips one byte at a time, then the deadline cuts it: unknown, and not resent', async () => {
     // MPESA_TIMEOUT_MS is 300 here; an idle timeout would never fire on a body that keeps moving.
     const { daraja, mpesa } = await fake({ push: (_req, res) => drip(res) });
-    await expect(mpesa.stkPush(push)).resolves.toMatchObject({ kind: 'unknown', reason: expect.stringContaining('within 300 ms') });
+    await expect(mpesa.stkPush(push)).resolves.toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringContaining('within 300 ms'),
+    });
     expect(daraja.calls.push).toBe(1);
   });
 
   it('when the token answer drips, then the push is rejected as mpesa_unavailable without being sent', async () => {
     const { daraja, mpesa } = await fake({ oauth: (_req, res) => drip(res) });
-    await expect(mpesa.stkPush(push)).resolves.toMatchObject({ kind: 'rejected', error: { code: 'mpesa_unavailable' } });
+    await expect(mpesa.stkPush(push)).resolves.toMatchObject({
+      kind: 'rejected',
+      error: { code: 'mpesa_unavailable' },
+    });
     expect(daraja.calls.push).toBe(0);
   });
 
@@ -182,7 +209,11 @@ describe('MpesaService when Daraja answers badly', () => {
     const TOTAL = 40 * 1024 * 1024;
     const sending: Array<ReturnType<typeof hugeBody>> = [];
     // Four services, four cold caches: four token calls in flight together.
-    const darajas = await Promise.all(Array.from({ length: 4 }, () => fake({ oauth: (_req, res) => void sending.push(hugeBody(res, TOTAL)) })));
+    const darajas = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        fake({ oauth: (_req, res) => void sending.push(hugeBody(res, TOTAL)) }),
+      ),
+    );
     const outcomes = await Promise.all(darajas.map(({ mpesa }) => mpesa.stkPush(push)));
     expect(outcomes.map((outcome) => outcome.kind)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
     await Promise.all(sending.map((body) => body.closed));
@@ -202,7 +233,8 @@ describe('MpesaService when Daraja answers badly', () => {
   it('when the token is refused with the older 401.002.01, then one new token is fetched and the push is sent once more', async () => {
     const legacy = (fixtures.stk_push_error_invalid_access_token_legacy_401 as { body: unknown }).body;
     const { daraja, mpesa } = await fake({
-      push: (_req, res, n) => (n === 1 ? void res.status(401).json(legacy) : void res.json(fixtures.stk_push_ack_daraja3_doc.body)),
+      push: (_req, res, n) =>
+        n === 1 ? void res.status(401).json(legacy) : void res.json(fixtures.stk_push_ack_daraja3_doc.body),
     });
     await expect(mpesa.stkPush(push)).resolves.toMatchObject({ kind: 'accepted' });
     expect(daraja.calls).toMatchObject({ oauth: 2, push: 2 });
@@ -210,17 +242,31 @@ describe('MpesaService when Daraja answers badly', () => {
 
   it('when an STK Query answer names another CheckoutRequestID, then it is ignored (no answer this time) and logged', async () => {
     const { logger: capturing, lines } = capturingLogger();
-    const daraja = await startFakeDaraja({ query: (_req, res) => void res.json({ ...fixtures.stk_query_response_success_doc.body, CheckoutRequestID: 'ws_CO_SOMEONE_ELSE' }) });
+    const daraja = await startFakeDaraja({
+      query: (_req, res) =>
+        void res.json({
+          ...fixtures.stk_query_response_success_doc.body,
+          CheckoutRequestID: 'ws_CO_SOMEONE_ELSE',
+        }),
+    });
     servers.push(daraja);
     const mpesa = serviceFor(config.mpesa, daraja.url, capturing);
     await expect(mpesa.stkQuery('ws_CO_MINE')).resolves.toEqual({ kind: 'pending', reason: 'no_answer' });
     expect(lines.map((line) => JSON.parse(line))).toEqual([
-      expect.objectContaining({ level: 'warn', message: expect.stringContaining('another CheckoutRequestID'), asked: 'ws_CO_MINE', answered: 'ws_CO_SOMEONE_ELSE' }),
+      expect.objectContaining({
+        level: 'warn',
+        message: expect.stringContaining('another CheckoutRequestID'),
+        asked: 'ws_CO_MINE',
+        answered: 'ws_CO_SOMEONE_ELSE',
+      }),
     ]);
   });
 
   it('when an STK Query answer is about the payment asked, then its ResultCode is final', async () => {
-    const { mpesa } = await fake({ query: (_req, res) => void res.json({ ...fixtures.stk_query_response_success_doc.body, CheckoutRequestID: 'ws_CO_MINE' }) });
+    const { mpesa } = await fake({
+      query: (_req, res) =>
+        void res.json({ ...fixtures.stk_query_response_success_doc.body, CheckoutRequestID: 'ws_CO_MINE' }),
+    });
     await expect(mpesa.stkQuery('ws_CO_MINE')).resolves.toMatchObject({ kind: 'final', resultCode: '0' });
   });
 });
@@ -229,6 +275,15 @@ function capturingLogger() {
   const lines: string[] = [];
   const capturing = createLogger({ log: { level: 'warn', format: 'json' } });
   capturing.clear();
-  capturing.add(new winston.transports.Stream({ stream: new Writable({ write: (chunk, _encoding, done) => { lines.push(String(chunk)); done(); } }) }));
+  capturing.add(
+    new winston.transports.Stream({
+      stream: new Writable({
+        write: (chunk, _encoding, done) => {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    }),
+  );
   return { logger: capturing, lines };
 }

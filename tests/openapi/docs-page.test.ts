@@ -33,19 +33,27 @@ describe('when a browser opens /docs', () => {
 
   it('then every operation, Socket.io event, webhook, schema and error code of the document is on it', () => {
     const anchors = [
-      ...Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => `id="op-${op!.operationId}"`)),
-      ...doc['x-socket-io'].events.map((event) => `id="event-${event.namespace === '/' ? '' : `${event.namespace.slice(1)}-`}${event.name}"`),
+      ...Object.values(doc.paths).flatMap((item) =>
+        Object.values(item).map((op) => `id="op-${op!.operationId}"`),
+      ),
+      ...doc['x-socket-io'].events.map(
+        (event) => `id="event-${event.namespace === '/' ? '' : `${event.namespace.slice(1)}-`}${event.name}"`,
+      ),
       ...Object.keys(doc.webhooks).map((type) => `id="webhook-${type}"`),
       ...Object.keys(doc.components.schemas).map((name) => `id="schema-${name}"`),
     ];
     expect(anchors.length).toBeGreaterThan(25);
     expect(anchors.filter((anchor) => !page.data.includes(anchor))).toEqual([]);
-    const missingCodes = Object.keys(ERROR_STATUS).filter((code) => !page.data.includes(`<code>${code}</code>`));
+    const missingCodes = Object.keys(ERROR_STATUS).filter(
+      (code) => !page.data.includes(`<code>${code}</code>`),
+    );
     expect(missingCodes).toEqual([]);
   });
 
   it('then each webhook entry names the signature it carries, never "No authentication"', () => {
-    const entries = Object.keys(doc.webhooks).map((type) => page.data.slice(page.data.indexOf(`id="webhook-${type}"`)).split('</article>')[0]!);
+    const entries = Object.keys(doc.webhooks).map(
+      (type) => page.data.slice(page.data.indexOf(`id="webhook-${type}"`)).split('</article>')[0]!,
+    );
     expect(entries).toHaveLength(5);
     for (const entry of entries) {
       expect(entry).toContain('Signed by mpesa-bridge with the Standard Webhooks signature');
@@ -56,7 +64,9 @@ describe('when a browser opens /docs', () => {
   });
 
   it('then it explains how to sign a request and links the machine-readable document', () => {
-    expect(page.data).toContain('&lt;X-Timestamp&gt;\\n&lt;METHOD&gt;\\n&lt;path with query&gt;\\n&lt;raw body&gt;');
+    expect(page.data).toContain(
+      '&lt;X-Timestamp&gt;\\n&lt;METHOD&gt;\\n&lt;path with query&gt;\\n&lt;raw body&gt;',
+    );
     expect(page.data).toContain('href="/openapi.json"');
     expect(page.data).toContain('webhook-signature');
   });

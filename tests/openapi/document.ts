@@ -35,7 +35,9 @@ export function documentValidator(doc: OpenApiDocument): DocumentValidator {
       if (!validate) throw new Error(`No schema at ${pointer}`);
       compiled.set(pointer, validate);
     }
-    return validate(value) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message}`);
+    return validate(value)
+      ? []
+      : (validate.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message}`);
   };
   const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -44,8 +46,12 @@ export function documentValidator(doc: OpenApiDocument): DocumentValidator {
     response(method, path, answer) {
       const response = doc.paths[path]?.[method as 'get']?.responses[String(answer.status)];
       if (!response) return [`${method.toUpperCase()} ${path} does not document status ${answer.status}`];
-      if (!response.content?.['application/json']) return [`${method.toUpperCase()} ${path} ${answer.status} documents no JSON body`];
-      return check(`/paths/${escape(path)}/${method}/responses/${answer.status}/content/application~1json/schema`, answer.data);
+      if (!response.content?.['application/json'])
+        return [`${method.toUpperCase()} ${path} ${answer.status} documents no JSON body`];
+      return check(
+        `/paths/${escape(path)}/${method}/responses/${answer.status}/content/application~1json/schema`,
+        answer.data,
+      );
     },
   };
 }

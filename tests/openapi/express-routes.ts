@@ -37,7 +37,8 @@ function walk(stack: Layer[], prefix: string): ServedRoute[] {
 
 function paths(path: string | string[]): string[] {
   if (Array.isArray(path)) return path;
-  if (typeof path !== 'string') throw new Error(`Route path ${String(path)} is not a string: the coverage check cannot read it`);
+  if (typeof path !== 'string')
+    throw new Error(`Route path ${String(path)} is not a string: the coverage check cannot read it`);
   return [path];
 }
 

@@ -33,12 +33,22 @@ describe('when a client fetches /openapi.json', () => {
       .map(([name]) => `${name}: ${ajv.errorsText(ajv.errors)}`);
     expect(invalid).toEqual([]);
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Transaction', 'ClientTransaction', 'Failure', 'TransactionPage', 'InitiateResponse', 'Project', 'ProjectWithSecret', 'Error']),
+      expect.arrayContaining([
+        'Transaction',
+        'ClientTransaction',
+        'Failure',
+        'TransactionPage',
+        'InitiateResponse',
+        'Project',
+        'ProjectWithSecret',
+        'Error',
+      ]),
     );
   });
 
   it('then request schemas follow the running configuration and describe what the client sends', () => {
-    const body = doc.paths['/api/v1/transactions/initiate']?.post?.requestBody?.content['application/json']?.schema as {
+    const body = doc.paths['/api/v1/transactions/initiate']?.post?.requestBody?.content['application/json']
+      ?.schema as {
       properties: Record<string, Record<string, unknown>>;
       required: string[];
     };
@@ -62,29 +72,51 @@ describe('when a client fetches /openapi.json', () => {
 
   it('then it tells how to sign: three headers required together, with how X-Signature is computed', () => {
     const schemes = doc.components.securitySchemes;
-    const headers = Object.values(schemes).filter((s) => s.in === 'header').map((s) => s.name);
+    const headers = Object.values(schemes)
+      .filter((s) => s.in === 'header')
+      .map((s) => s.name);
     expect(headers).toEqual(['X-Api-Key', 'X-Timestamp', 'X-Signature', 'webhook-signature']);
-    expect(String(schemes.MerchantSignature?.description)).toContain('<X-Timestamp>\\n<METHOD>\\n<path with query>\\n<raw body>');
+    expect(String(schemes.MerchantSignature?.description)).toContain(
+      '<X-Timestamp>\\n<METHOD>\\n<path with query>\\n<raw body>',
+    );
     expect(schemes.AdminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(doc.paths['/api/v1/transactions/{id}']?.get?.security).toEqual([{ MerchantApiKey: [], MerchantTimestamp: [], MerchantSignature: [] }, { DashboardSession: [] }]);
-    expect(doc.paths['/api/v1/projects']?.post?.security).toEqual([{ AdminToken: [] }, { DashboardSession: [] }]);
+    expect(doc.paths['/api/v1/transactions/{id}']?.get?.security).toEqual([
+      { MerchantApiKey: [], MerchantTimestamp: [], MerchantSignature: [] },
+      { DashboardSession: [] },
+    ]);
+    expect(doc.paths['/api/v1/projects']?.post?.security).toEqual([
+      { AdminToken: [] },
+      { DashboardSession: [] },
+    ]);
     expect(doc.paths['/health']?.get?.security).toEqual([]);
   });
 
   it('then the error shape lists every error code the service has, each with its status', () => {
     const error = doc.components.schemas.Error as {
-      properties: { error: { properties: { code: { enum: string[]; 'x-enumDescriptions': Record<string, string> } } } };
+      properties: {
+        error: { properties: { code: { enum: string[]; 'x-enumDescriptions': Record<string, string> } } };
+      };
     };
     const code = error.properties.error.properties.code;
     expect(code.enum.sort()).toEqual(Object.keys(ERROR_STATUS).sort());
-    for (const [name, status] of Object.entries(ERROR_STATUS)) expect(code['x-enumDescriptions'][name]).toMatch(new RegExp(`^${status}: `));
+    for (const [name, status] of Object.entries(ERROR_STATUS))
+      expect(code['x-enumDescriptions'][name]).toMatch(new RegExp(`^${status}: `));
     for (const name of Object.keys(ERROR_STATUS)) expect(doc.info.description).toContain(`\`${name}\``);
     // Signed routes document the signature failures with an example of each.
-    const unauthorized = doc.paths['/api/v1/transactions/initiate']?.post?.responses['401']?.content?.['application/json'];
+    const unauthorized =
+      doc.paths['/api/v1/transactions/initiate']?.post?.responses['401']?.content?.['application/json'];
     // (and the dashboard session that may stand in for the signature)
-    expect(Object.keys(unauthorized?.examples ?? {}).sort()).toEqual(['api_key_unknown', 'session_invalid', 'signature_expired', 'signature_invalid', 'signature_missing', 'signature_replayed']);
+    expect(Object.keys(unauthorized?.examples ?? {}).sort()).toEqual([
+      'api_key_unknown',
+      'session_invalid',
+      'signature_expired',
+      'signature_invalid',
+      'signature_missing',
+      'signature_replayed',
+    ]);
     // A read cannot be replayed harmfully: it is not refused as one.
-    const readUnauthorized = doc.paths['/api/v1/transactions']?.get?.responses['401']?.content?.['application/json'];
+    const readUnauthorized =
+      doc.paths['/api/v1/transactions']?.get?.responses['401']?.content?.['application/json'];
     expect(Object.keys(readUnauthorized?.examples ?? {})).not.toContain('signature_replayed');
   });
 
@@ -99,14 +131,26 @@ describe('when a client fetches /openapi.json', () => {
       '/projects server-to-client event',
       '/projects server-to-client callback',
     ]);
-    expect(events[0]).toMatchObject({ payload: { $ref: '#/components/schemas/SubscribeRequest' }, ack: { $ref: '#/components/schemas/SubscribeAck' } });
+    expect(events[0]).toMatchObject({
+      payload: { $ref: '#/components/schemas/SubscribeRequest' },
+      ack: { $ref: '#/components/schemas/SubscribeAck' },
+    });
     expect(events[2]!.payload).toEqual({ $ref: '#/components/schemas/ClientTransaction' });
     // Signed by the keys, or (a dashboard page) the session cookie with the project to follow.
     expect(events[3]).toMatchObject({
-      payload: { anyOf: [{ $ref: '#/components/schemas/ProjectStreamAuth' }, { $ref: '#/components/schemas/ProjectStreamSessionAuth' }] },
+      payload: {
+        anyOf: [
+          { $ref: '#/components/schemas/ProjectStreamAuth' },
+          { $ref: '#/components/schemas/ProjectStreamSessionAuth' },
+        ],
+      },
       ack: { $ref: '#/components/schemas/ProjectStreamError' },
     });
-    expect(events.slice(4).map((e) => e.payload)).toEqual(['StreamTransaction', 'StreamEvent', 'StreamCallback'].map((name) => ({ $ref: `#/components/schemas/${name}` })));
+    expect(events.slice(4).map((e) => e.payload)).toEqual(
+      ['StreamTransaction', 'StreamEvent', 'StreamCallback'].map((name) => ({
+        $ref: `#/components/schemas/${name}`,
+      })),
+    );
   });
 
   it('then every webhook event type is documented with the Standard Webhooks headers and its payload', () => {
@@ -125,7 +169,10 @@ describe('when a client fetches /openapi.json', () => {
       ]);
       expect(post.security).toEqual([{ StandardWebhooksSignature: [] }]);
       const ref = (post.requestBody?.content['application/json']?.schema as { $ref: string }).$ref;
-      const payload = doc.components.schemas[ref.split('/').pop()!] as { properties: Record<string, { const?: string }>; required: string[] };
+      const payload = doc.components.schemas[ref.split('/').pop()!] as {
+        properties: Record<string, { const?: string }>;
+        required: string[];
+      };
       expect(payload.required).toEqual(['id', 'type', 'timestamp', 'data']);
       expect(payload.properties.type).toMatchObject({ const: type });
     }

@@ -14,7 +14,10 @@ let validator: DocumentValidator;
 let doc: OpenApiDocument;
 const subscribers: Subscriber[] = [];
 
-const admin = () => ({ headers: { Authorization: `Bearer ${server.adminToken}` }, validateStatus: () => true });
+const admin = () => ({
+  headers: { Authorization: `Bearer ${server.adminToken}` },
+  validateStatus: () => true,
+});
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -26,7 +29,11 @@ afterEach(() => subscribers.splice(0).forEach((subscriber) => subscriber.close()
 afterAll(() => server.close());
 
 async function initiate(phone: string) {
-  const answer = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone, metadata: { orderId: '42' } }) });
+  const answer = await merchant({
+    method: 'POST',
+    path: '/api/v1/transactions/initiate',
+    body: initiateBody({ phone, metadata: { orderId: '42' } }),
+  });
   expect(answer.status).toBe(201);
   return answer;
 }
@@ -40,11 +47,19 @@ describe('when the operator API answers', () => {
     const listed = await axios.get(`${server.url}/api/v1/projects`, admin());
     expect(validator.response('get', '/api/v1/projects', listed)).toEqual([]);
 
-    const rotated = await axios.post(`${server.url}/api/v1/projects/${created.data.project.id}/keys/rotate`, undefined, admin());
+    const rotated = await axios.post(
+      `${server.url}/api/v1/projects/${created.data.project.id}/keys/rotate`,
+      undefined,
+      admin(),
+    );
     expect(rotated.data.project.keysRotatedAt).not.toBeNull();
     expect(validator.response('post', '/api/v1/projects/{id}/keys/rotate', rotated)).toEqual([]);
 
-    const missing = await axios.post(`${server.url}/api/v1/projects/prj_nope/keys/rotate`, undefined, admin());
+    const missing = await axios.post(
+      `${server.url}/api/v1/projects/prj_nope/keys/rotate`,
+      undefined,
+      admin(),
+    );
     expect(missing.status).toBe(404);
     expect(validator.response('post', '/api/v1/projects/{id}/keys/rotate', missing)).toEqual([]);
 
@@ -86,12 +101,19 @@ describe('when the merchant API answers', () => {
     const cancelled = await subscriber.waitForStatus('cancelled');
     expect(cancelled.failure).toMatchObject({ code: 'cancelled_by_customer' });
     expect(validator.component('ClientTransaction', cancelled)).toEqual([]);
-    const got = await merchant({ method: 'GET', path: `/api/v1/transactions/${started.data.transaction.id}` });
+    const got = await merchant({
+      method: 'GET',
+      path: `/api/v1/transactions/${started.data.transaction.id}`,
+    });
     expect(validator.response('get', '/api/v1/transactions/{id}', got)).toEqual([]);
   });
 
   it('then refusals match the documented error responses of their route', async () => {
-    const invalid = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone: '12' }) });
+    const invalid = await merchant({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody({ phone: '12' }),
+    });
     expect(invalid.status).toBe(400);
     expect(validator.response('post', '/api/v1/transactions/initiate', invalid)).toEqual([]);
 
@@ -99,11 +121,19 @@ describe('when the merchant API answers', () => {
     expect(unknown.status).toBe(404);
     expect(validator.response('get', '/api/v1/transactions/{id}', unknown)).toEqual([]);
 
-    const badSignature = await merchant({ method: 'GET', path: '/api/v1/transactions', signWith: { secretKey: 'sk_wrong' } });
+    const badSignature = await merchant({
+      method: 'GET',
+      path: '/api/v1/transactions',
+      signWith: { secretKey: 'sk_wrong' },
+    });
     expect(badSignature.status).toBe(401);
     expect(validator.response('get', '/api/v1/transactions', badSignature)).toEqual([]);
 
-    const busy = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone: '0700000008' }) });
+    const busy = await merchant({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody({ phone: '0700000008' }),
+    });
     expect(busy.status).toBe(409);
     expect(validator.response('post', '/api/v1/transactions/initiate', busy)).toEqual([]);
 
@@ -113,11 +143,16 @@ describe('when the merchant API answers', () => {
 
   it('then a body that breaks the documented schema is caught (the check can fail)', async () => {
     const got = await merchant({ method: 'GET', path: '/api/v1/transactions?limit=1' });
-    const tampered = { ...got, data: { data: [{ ...got.data.data[0], status: 'paid', surprise: true }], nextCursor: null } };
+    const tampered = {
+      ...got,
+      data: { data: [{ ...got.data.data[0], status: 'paid', surprise: true }], nextCursor: null },
+    };
     const errors = validator.response('get', '/api/v1/transactions', tampered);
     expect(errors.join('\n')).toMatch(/status must be equal to one of the allowed values/);
     expect(errors.join('\n')).toMatch(/must NOT have additional properties/);
-    expect(validator.response('get', '/api/v1/transactions', { status: 418, data: {} })).toEqual(['GET /api/v1/transactions does not document status 418']);
+    expect(validator.response('get', '/api/v1/transactions', { status: 418, data: {} })).toEqual([
+      'GET /api/v1/transactions does not document status 418',
+    ]);
   });
 });
 

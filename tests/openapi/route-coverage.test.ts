@@ -12,23 +12,47 @@ import { servedRoutes, type ServedRoute } from './express-routes';
 
 /** Routes served on purpose without being part of the documented API, and why. */
 const NOT_DOCUMENTED: { prefix: string; reason: string }[] = [
-  { prefix: `${SIMULATOR_MOUNT}/`, reason: "the embedded Daraja simulator speaks Safaricom's API (simulator mode only), not ours" },
-  { prefix: `${CALLBACK_PATH}`, reason: 'Safaricom posts STK results here, to a per-transaction URL we hand it; integrators never call it' },
-  { prefix: DASHBOARD_PATH, reason: "the dashboard's pages (HTML, script, style): a browser's, not an API; the routes they call are documented" },
-  { prefix: `${LEGACY_CALLBACK_PATH}/`, reason: 'the same handler at the path earlier versions handed Safaricom, kept for their payments in flight' },
+  {
+    prefix: `${SIMULATOR_MOUNT}/`,
+    reason: "the embedded Daraja simulator speaks Safaricom's API (simulator mode only), not ours",
+  },
+  {
+    prefix: `${CALLBACK_PATH}`,
+    reason:
+      'Safaricom posts STK results here, to a per-transaction URL we hand it; integrators never call it',
+  },
+  {
+    prefix: DASHBOARD_PATH,
+    reason:
+      "the dashboard's pages (HTML, script, style): a browser's, not an API; the routes they call are documented",
+  },
+  {
+    prefix: `${LEGACY_CALLBACK_PATH}/`,
+    reason:
+      'the same handler at the path earlier versions handed Safaricom, kept for their payments in flight',
+  },
 ];
 
-const isExcluded = (route: ServedRoute) => NOT_DOCUMENTED.some(({ prefix }) => route.path === prefix.replace(/\/$/, '') || route.path.startsWith(prefix));
-const key = (method: string, expressPath: string) => `${method.toUpperCase()} ${expressPath.replace(/:(\w+)/g, '{$1}')}`;
+const isExcluded = (route: ServedRoute) =>
+  NOT_DOCUMENTED.some(
+    ({ prefix }) => route.path === prefix.replace(/\/$/, '') || route.path.startsWith(prefix),
+  );
+const key = (method: string, expressPath: string) =>
+  `${method.toUpperCase()} ${expressPath.replace(/:(\w+)/g, '{$1}')}`;
 
 function documentedOperations(doc: OpenApiDocument): Set<string> {
-  return new Set(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => key(method, path))));
+  return new Set(
+    Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => key(method, path))),
+  );
 }
 
 /** The served routes (outside the exclusions) that the document does not describe. */
 function undocumented(routes: ServedRoute[], doc: OpenApiDocument): string[] {
   const documented = documentedOperations(doc);
-  return routes.filter((route) => !isExcluded(route)).map((route) => key(route.method, route.path)).filter((op) => !documented.has(op));
+  return routes
+    .filter((route) => !isExcluded(route))
+    .map((route) => key(route.method, route.path))
+    .filter((op) => !documented.has(op));
 }
 
 let server: TestServer;

@@ -5,11 +5,16 @@
 import { resolve } from 'node:path';
 import { compileErrors, validate } from '@readme/openapi-parser';
 
-type BuildDocument = (config: { amount: { min: number; max: number }; signatureToleranceSeconds: number }) => { paths: object };
+type BuildDocument = (config: {
+  amount: { min: number; max: number };
+  signatureToleranceSeconds: number;
+}) => { paths: object };
 
 async function main() {
   const dist = resolve(process.argv[2] ?? 'dist');
-  const { createOpenApiDocument } = require(`${dist}/openapi/openapi.routes.js`) as { createOpenApiDocument: BuildDocument };
+  const { createOpenApiDocument } = require(`${dist}/openapi/openapi.routes.js`) as {
+    createOpenApiDocument: BuildDocument;
+  };
   const document = createOpenApiDocument({ amount: { min: 1, max: 250000 }, signatureToleranceSeconds: 300 });
   const result = await validate(structuredClone(document) as never);
   if (!result.valid) {

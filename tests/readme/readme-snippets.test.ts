@@ -35,18 +35,28 @@ afterAll(async () => {
 });
 
 const port = () => Number(new URL(server.url).port);
-const shellEnv = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? home, ...extra });
+const shellEnv = (extra: Record<string, string> = {}) => ({
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? home,
+  ...extra,
+});
 
 /** Runs a shell block with bash, stopping at the first failing command, as a reader's terminal would show it. */
 async function shell(code: string, env: Record<string, string> = {}, cwd = home): Promise<string> {
-  const { stdout } = await run('bash', ['-e', '-o', 'pipefail', '-c', code], { cwd, env: shellEnv(env), maxBuffer: 10_000_000 });
+  const { stdout } = await run('bash', ['-e', '-o', 'pipefail', '-c', code], {
+    cwd,
+    env: shellEnv(env),
+    maxBuffer: 10_000_000,
+  });
   return stdout;
 }
 
 let quickStartKeys: Promise<{ PUBLIC_KEY: string; SECRET_KEY: string }> | undefined;
 /** The keys the quick start's shell block leaves in PUBLIC_KEY and SECRET_KEY. */
 function keysFromQuickStart() {
-  quickStartKeys ??= shell(`${onPort(block(blocks, 'create-project').code, port())}\nprintf 'PUBLIC_KEY=%s\\nSECRET_KEY=%s\\n' "$PUBLIC_KEY" "$SECRET_KEY"`).then((out) => ({
+  quickStartKeys ??= shell(
+    `${onPort(block(blocks, 'create-project').code, port())}\nprintf 'PUBLIC_KEY=%s\\nSECRET_KEY=%s\\n' "$PUBLIC_KEY" "$SECRET_KEY"`,
+  ).then((out) => ({
     PUBLIC_KEY: /^PUBLIC_KEY=(.*)$/m.exec(out)?.[1] ?? '',
     SECRET_KEY: /^SECRET_KEY=(.*)$/m.exec(out)?.[1] ?? '',
   }));
@@ -58,7 +68,11 @@ describe('when a newcomer follows the quick start', () => {
     const keys = await keysFromQuickStart();
     expect(keys.PUBLIC_KEY).toMatch(/^pk_/);
     expect(keys.SECRET_KEY).toMatch(/^sk_/);
-    const signed = merchantClient(server.url, { projectId: '', publicKey: keys.PUBLIC_KEY, secretKey: keys.SECRET_KEY });
+    const signed = merchantClient(server.url, {
+      projectId: '',
+      publicKey: keys.PUBLIC_KEY,
+      secretKey: keys.SECRET_KEY,
+    });
     expect((await signed({ method: 'GET', path: '/api/v1/transactions' })).status).toBe(200);
   });
 
@@ -73,17 +87,24 @@ describe('when a newcomer follows the quick start', () => {
     const snippet = block(blocks, 'sign-node');
     expect(snippet.language).toBe('js');
     fs.writeFileSync(path.join(home, 'initiate.mjs'), onPort(snippet.code, port()));
-    const { stdout } = await run(process.execPath, ['initiate.mjs'], { cwd: home, env: shellEnv(await keysFromQuickStart()) });
+    const { stdout } = await run(process.execPath, ['initiate.mjs'], {
+      cwd: home,
+      env: shellEnv(await keysFromQuickStart()),
+    });
     const [, status, json] = /^(\d{3}) (.*)$/m.exec(stdout) ?? [];
     expect(status).toBe('201');
-    expect(JSON.parse(json!)).toMatchObject({ transaction: { id: expect.stringMatching(/^txn_/), status: 'pending', amount: 10 }, clientSecret: expect.stringMatching(/^cs_/) });
+    expect(JSON.parse(json!)).toMatchObject({
+      transaction: { id: expect.stringMatching(/^txn_/), status: 'pending', amount: 10 },
+      clientSecret: expect.stringMatching(/^cs_/),
+    });
   });
 
   it('then the project stream example, saved as follow.mjs, prints a payment it did not start, through to its event', async () => {
     const snippet = block(blocks, 'project-stream');
     expect(snippet.language).toBe('js');
     // A reader runs it in their app, where socket.io-client is installed.
-    if (!fs.existsSync(path.join(home, 'node_modules'))) fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(home, 'node_modules'), 'dir');
+    if (!fs.existsSync(path.join(home, 'node_modules')))
+      fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(home, 'node_modules'), 'dir');
     fs.writeFileSync(path.join(home, 'follow.mjs'), onPort(snippet.code, port()));
     const keys = await keysFromQuickStart();
     const child = spawn(process.execPath, ['follow.mjs'], { cwd: home, env: shellEnv(keys) });
@@ -104,8 +125,16 @@ describe('when a newcomer follows the quick start', () => {
         check();
       });
     await printed(/^following$/m, 'connection');
-    const signed = merchantClient(server.url, { projectId: '', publicKey: keys.PUBLIC_KEY, secretKey: keys.SECRET_KEY });
-    const started = await signed({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ accountReference: 'STREAM1' }) });
+    const signed = merchantClient(server.url, {
+      projectId: '',
+      publicKey: keys.PUBLIC_KEY,
+      secretKey: keys.SECRET_KEY,
+    });
+    const started = await signed({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody({ accountReference: 'STREAM1' }),
+    });
     expect(started.status).toBe(201);
     const id = started.data.transaction.id as string;
     await printed(new RegExp(`payment ${id} completed`), 'completion');
@@ -118,7 +147,13 @@ describe('when a newcomer follows the quick start', () => {
   it("then the simulator's counters answer at the path the README gives", async () => {
     const out = await shell(onPort(block(blocks, 'simulator-stats').code, port()));
     const stats = JSON.parse(out) as Record<string, number>;
-    expect(Object.keys(stats).sort()).toEqual(['callbacksSent', 'oauthCalls', 'stkPushes', 'stkQueries', 'stkQueryPeakPerSecond']);
+    expect(Object.keys(stats).sort()).toEqual([
+      'callbacksSent',
+      'oauthCalls',
+      'stkPushes',
+      'stkQueries',
+      'stkQueryPeakPerSecond',
+    ]);
     expect(stats.stkPushes).toBeGreaterThanOrEqual(0);
   });
 });
@@ -140,25 +175,43 @@ describe('when a merchant builds the TypeScript webhook receiver from the README
 
       const merchant = merchantClient(server.url, await createProject(server.url, server.adminToken));
       const receiverPort = await freePort();
-      const registered = await merchant({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url: `http://localhost:${receiverPort}/webhooks/mpesa` } });
+      const registered = await merchant({
+        method: 'POST',
+        path: '/api/v1/webhook-endpoints',
+        body: { url: `http://localhost:${receiverPort}/webhooks/mpesa` },
+      });
       expect(registered.status).toBe(201);
       const secret = registered.data.secret as string;
 
-      const receiver = spawn(process.execPath, ['receiver.js'], { cwd: dir, env: shellEnv({ MPESA_BRIDGE_WEBHOOK_SECRET: secret, PORT: String(receiverPort) }), stdio: ['ignore', 'pipe', 'pipe'] });
+      const receiver = spawn(process.execPath, ['receiver.js'], {
+        cwd: dir,
+        env: shellEnv({ MPESA_BRIDGE_WEBHOOK_SECRET: secret, PORT: String(receiverPort) }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       children.push(receiver);
       const printed = printedLines(receiver);
       await printed.line(/^listening on (.*)$/);
 
       const forged = await fetch(`http://localhost:${receiverPort}/webhooks/mpesa`, {
         method: 'POST',
-        headers: { 'webhook-id': 'evt_forged', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,Zm9yZ2Vk' },
+        headers: {
+          'webhook-id': 'evt_forged',
+          'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+          'webhook-signature': 'v1,Zm9yZ2Vk',
+        },
         body: '{"type":"transaction.completed"}',
       });
       expect(forged.status).toBe(400);
 
-      const started = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() });
+      const started = await merchant({
+        method: 'POST',
+        path: '/api/v1/transactions/initiate',
+        body: initiateBody(),
+      });
       expect(started.status).toBe(201);
-      const data = JSON.parse(await printed.line(/^transaction\.completed (.*)$/)) as { transaction: { id: string; status: string } };
+      const data = JSON.parse(await printed.line(/^transaction\.completed (.*)$/)) as {
+        transaction: { id: string; status: string };
+      };
       expect(data.transaction).toMatchObject({ id: started.data.transaction.id, status: 'completed' });
       receiver.kill('SIGTERM');
       fs.rmSync(dir, { recursive: true, force: true });
@@ -175,7 +228,10 @@ describe('when an app installs the SDK the way the README says', () => {
       // The one line a reader edits: where their clone is.
       expect(snippet.code).toMatch(/^MPESA_BRIDGE=~\/mpesa-bridge$/m);
       const app = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-app-'));
-      fs.writeFileSync(path.join(app, 'package.json'), '{ "name": "my-shop", "version": "1.0.0", "private": true }\n');
+      fs.writeFileSync(
+        path.join(app, 'package.json'),
+        '{ "name": "my-shop", "version": "1.0.0", "private": true }\n',
+      );
       await shell(snippet.code.replace(/^MPESA_BRIDGE=.*$/m, `MPESA_BRIDGE=${ROOT}`), {}, app);
       // The SDK's own README gives the same lines.
       expect(fs.readFileSync(path.join(ROOT, 'sdk', 'README.md'), 'utf8')).toContain(snippet.code);
@@ -183,8 +239,14 @@ describe('when an app installs the SDK the way the README says', () => {
       const keys: ProjectKeys = await createProject(server.url, server.adminToken);
       const use = `const { transactions } = createClient({ baseUrl: ${JSON.stringify(server.url)}, publicKey: ${JSON.stringify(keys.publicKey)}, secretKey: ${JSON.stringify(keys.secretKey)} });
         const page = await transactions.list(); console.log('listed', page.data.length);`;
-      fs.writeFileSync(path.join(app, 'use.mjs'), `import { createClient } from '@mpesa-bridge/sdk';\n${use}\n`);
-      fs.writeFileSync(path.join(app, 'use.cjs'), `const { createClient } = require('@mpesa-bridge/sdk');\n(async () => { ${use} })();\n`);
+      fs.writeFileSync(
+        path.join(app, 'use.mjs'),
+        `import { createClient } from '@mpesa-bridge/sdk';\n${use}\n`,
+      );
+      fs.writeFileSync(
+        path.join(app, 'use.cjs'),
+        `const { createClient } = require('@mpesa-bridge/sdk');\n(async () => { ${use} })();\n`,
+      );
       for (const file of ['use.mjs', 'use.cjs']) {
         const { stdout } = await run(process.execPath, [file], { cwd: app, env: shellEnv() });
         expect(stdout.trim()).toBe('listed 0');
@@ -208,7 +270,9 @@ function printedLines(child: ChildProcess) {
   return {
     line: (pattern: RegExp) =>
       new Promise<string>((resolve, reject) => {
-        child.once('exit', (code) => reject(new Error(`exited ${code} before printing ${pattern}: ${printed}`)));
+        child.once('exit', (code) =>
+          reject(new Error(`exited ${code} before printing ${pattern}: ${printed}`)),
+        );
         const check = () => {
           const match = pattern.exec(printed.split('\n').find((line) => pattern.test(line)) ?? '');
           if (match) resolve(match[1] ?? match[0]);

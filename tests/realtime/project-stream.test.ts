@@ -23,9 +23,18 @@ afterEach(() => streams.splice(0).forEach((stream) => stream.close()));
 afterAll(() => server.close());
 
 async function newProject(name: string) {
-  const created = await axios.post(`${server.url}/api/v1/projects`, { name }, { headers: adminHeaders(server) });
+  const created = await axios.post(
+    `${server.url}/api/v1/projects`,
+    { name },
+    { headers: adminHeaders(server) },
+  );
   const test = keysOf(created.data, 'test');
-  return { id: created.data.project.id as string, test, live: keysOf(created.data, 'live'), client: merchantClient(server.url, test) };
+  return {
+    id: created.data.project.id as string,
+    test,
+    live: keysOf(created.data, 'live'),
+    client: merchantClient(server.url, test),
+  };
 }
 
 async function follow(keys: ProjectKeys): Promise<ProjectStream> {
@@ -35,7 +44,11 @@ async function follow(keys: ProjectKeys): Promise<ProjectStream> {
 }
 
 async function pay(client: MerchantRequest, phone = '0712345678') {
-  const response = await client({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone }) });
+  const response = await client({
+    method: 'POST',
+    path: '/api/v1/transactions/initiate',
+    body: initiateBody({ phone }),
+  });
   expect(response.status).toBe(201);
   return response.data.transaction as { id: string; checkoutRequestId: string };
 }
@@ -46,25 +59,57 @@ describe('when a merchant follows its project and a customer pays', () => {
     const stream = await follow(shop.test);
     const payment = await pay(shop.client, '0712345678');
 
-    const started = await stream.waitFor((m) => m.kind === 'transaction' && m.body.transaction.id === payment.id, 'the new payment');
-    expect(started.body.transaction).toMatchObject({ id: payment.id, status: 'pending', amount: 10, mode: 'test' });
-    const completed = await stream.waitFor((m) => m.kind === 'transaction' && m.body.transaction.status === 'completed', 'the completion');
-    expect(completed.body.transaction).toMatchObject({ id: payment.id, amountPaid: 10, mpesaReceiptNumber: expect.any(String) });
+    const started = await stream.waitFor(
+      (m) => m.kind === 'transaction' && m.body.transaction.id === payment.id,
+      'the new payment',
+    );
+    expect(started.body.transaction).toMatchObject({
+      id: payment.id,
+      status: 'pending',
+      amount: 10,
+      mode: 'test',
+    });
+    const completed = await stream.waitFor(
+      (m) => m.kind === 'transaction' && m.body.transaction.status === 'completed',
+      'the completion',
+    );
+    expect(completed.body.transaction).toMatchObject({
+      id: payment.id,
+      amountPaid: 10,
+      mpesaReceiptNumber: expect.any(String),
+    });
 
     const event = await stream.waitFor((m) => m.kind === 'event', 'the event');
-    expect(event.body).toMatchObject({ id: expect.stringMatching(/^evt_/), type: 'transaction.completed', transactionId: payment.id });
+    expect(event.body).toMatchObject({
+      id: expect.stringMatching(/^evt_/),
+      type: 'transaction.completed',
+      transactionId: payment.id,
+    });
     const webhookBody = JSON.parse(event.body.payload as string);
-    expect(webhookBody).toMatchObject({ type: 'transaction.completed', data: { transaction: { id: payment.id, status: 'completed' } } });
+    expect(webhookBody).toMatchObject({
+      type: 'transaction.completed',
+      data: { transaction: { id: payment.id, status: 'completed' } },
+    });
     // The same event the REST API keeps.
     const kept = await shop.client({ method: 'GET', path: `/api/v1/events/${event.body.id}` });
     expect(kept.data.event).toMatchObject({ id: event.body.id, type: 'transaction.completed' });
 
     const callback = await stream.waitFor((m) => m.kind === 'callback', 'the callback');
-    expect(callback.body).toMatchObject({ id: expect.stringMatching(/^cbk_/), transactionId: payment.id, allowed: true, outcome: 'applied' });
+    expect(callback.body).toMatchObject({
+      id: expect.stringMatching(/^cbk_/),
+      transactionId: payment.id,
+      allowed: true,
+      outcome: 'applied',
+    });
     const received = JSON.parse(callback.body.body as string);
     // The CheckoutRequestID ends with the phone's last 9 digits: masked too.
-    expect(received.Body.stkCallback.CheckoutRequestID).toBe(payment.checkoutRequestId.replace(/712345678$/, '712***678'));
-    expect(received.Body.stkCallback.CallbackMetadata.Item).toContainEqual({ Name: 'PhoneNumber', Value: '254712***678' });
+    expect(received.Body.stkCallback.CheckoutRequestID).toBe(
+      payment.checkoutRequestId.replace(/712345678$/, '712***678'),
+    );
+    expect(received.Body.stkCallback.CallbackMetadata.Item).toContainEqual({
+      Name: 'PhoneNumber',
+      Value: '254712***678',
+    });
     expect(callback.body.body).not.toContain('712345678');
   });
 });
@@ -74,18 +119,37 @@ describe('when a callback comes for a payment from an address not on the allowli
     const shop = await newProject('Refused shop');
     const payment = await pay(shop.client);
     const stream = await follow(shop.test);
-    const response = await postCallback(server.url, server.callbackPath(payment.id), successCallback(payment.checkoutRequestId, 10), { 'X-Forwarded-For': '203.0.113.9' });
+    const response = await postCallback(
+      server.url,
+      server.callbackPath(payment.id),
+      successCallback(payment.checkoutRequestId, 10),
+      { 'X-Forwarded-For': '203.0.113.9' },
+    );
     expect(response.status).toBe(403);
 
-    const refused = await stream.waitFor((m) => m.kind === 'callback' && m.body.allowed === false, 'the refused callback');
-    expect(refused.body).toMatchObject({ id: null, transactionId: payment.id, sourceIp: '203.0.113.9', outcome: 'refused', body: '' });
+    const refused = await stream.waitFor(
+      (m) => m.kind === 'callback' && m.body.allowed === false,
+      'the refused callback',
+    );
+    expect(refused.body).toMatchObject({
+      id: null,
+      transactionId: payment.id,
+      sourceIp: '203.0.113.9',
+      outcome: 'refused',
+      body: '',
+    });
   });
 
   it('then a refused post with a wrong token tells nobody (it vouches for no payment)', async () => {
     const shop = await newProject('Token shop');
     const payment = await pay(shop.client);
     const stream = await follow(shop.test);
-    await postCallback(server.url, `/api/v1/callbacks/stk/${payment.id}/not-the-token`, successCallback(payment.checkoutRequestId, 10), { 'X-Forwarded-For': '203.0.113.9' });
+    await postCallback(
+      server.url,
+      `/api/v1/callbacks/stk/${payment.id}/not-the-token`,
+      successCallback(payment.checkoutRequestId, 10),
+      { 'X-Forwarded-For': '203.0.113.9' },
+    );
     // The simulator's own callback (allowed) follows: once it is heard, a refusal would have been too.
     await stream.waitFor((m) => m.kind === 'callback' && m.body.allowed === true, 'the allowed callback');
     expect(stream.messages.filter((m) => m.kind === 'callback' && m.body.allowed === false)).toEqual([]);
@@ -122,16 +186,36 @@ describe('when a handshake is not right', () => {
     ['a signature over another path', { path: '/socket.io/' }, 'signature_invalid'],
     ['a timestamp ten minutes old', { timestamp: now() - 600 }, 'signature_expired'],
   ])('then %s is refused with its code', async (_what, options, code) => {
-    expect(await refusalOf(connectProjectStream(server.url, keys, options))).toMatchObject({ code, message: expect.any(String) });
+    expect(await refusalOf(connectProjectStream(server.url, keys, options))).toMatchObject({
+      code,
+      message: expect.any(String),
+    });
   });
 
   it('then an unknown public key is api_key_unknown', async () => {
-    expect(await refusalOf(connectProjectStream(server.url, { publicKey: 'pk_test_unknown000000000000', secretKey: 'sk_test_x' }))).toMatchObject({ code: 'api_key_unknown' });
+    expect(
+      await refusalOf(
+        connectProjectStream(server.url, {
+          publicKey: 'pk_test_unknown000000000000',
+          secretKey: 'sk_test_x',
+        }),
+      ),
+    ).toMatchObject({ code: 'api_key_unknown' });
   });
 
   it('then a disabled project is project_disabled, with its right keys', async () => {
     const shop = await newProject('Disabled shop');
-    expect((await axios.patch(`${server.url}/api/v1/projects/${shop.id}`, { disabled: true }, { headers: adminHeaders(server) })).status).toBe(200);
-    expect(await refusalOf(connectProjectStream(server.url, shop.test))).toMatchObject({ code: 'project_disabled' });
+    expect(
+      (
+        await axios.patch(
+          `${server.url}/api/v1/projects/${shop.id}`,
+          { disabled: true },
+          { headers: adminHeaders(server) },
+        )
+      ).status,
+    ).toBe(200);
+    expect(await refusalOf(connectProjectStream(server.url, shop.test))).toMatchObject({
+      code: 'project_disabled',
+    });
   });
 });

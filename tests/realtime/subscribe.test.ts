@@ -21,7 +21,10 @@ const subscribers: Subscriber[] = [];
 
 beforeAll(async () => {
   const masterKey = randomBytes(32).toString('hex');
-  server = await startTestServer({ MASTER_KEY: masterKey, SIMULATOR_CALLBACK_DELAY_MS: String(CALLBACK_DELAY_MS) });
+  server = await startTestServer({
+    MASTER_KEY: masterKey,
+    SIMULATOR_CALLBACK_DELAY_MS: String(CALLBACK_DELAY_MS),
+  });
   secrets = createTransactionSecrets(createKeyring(Buffer.from(masterKey, 'hex')));
   merchant = await merchantFor(server);
 });
@@ -35,7 +38,11 @@ async function connect(): Promise<Subscriber> {
 }
 
 async function initiate(phone = '0712345678'): Promise<{ id: string; clientSecret: string }> {
-  const response = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone }) });
+  const response = await merchant({
+    method: 'POST',
+    path: '/api/v1/transactions/initiate',
+    body: initiateBody({ phone }),
+  });
   expect(response.status).toBe(201);
   return { id: response.data.transaction.id as string, clientSecret: response.data.clientSecret as string };
 }
@@ -47,7 +54,8 @@ async function witness(id: string, clientSecret: string): Promise<Subscriber> {
   return subscriber;
 }
 
-const emitSubscribe = (subscriber: Subscriber, payload: unknown) => subscriber.socket.timeout(5000).emitWithAck('subscribe', payload);
+const emitSubscribe = (subscriber: Subscriber, payload: unknown) =>
+  subscriber.socket.timeout(5000).emitWithAck('subscribe', payload);
 
 describe('when a browser subscribes with a wrong client secret', () => {
   it('then it is refused and hears nothing when the payment later completes', async () => {

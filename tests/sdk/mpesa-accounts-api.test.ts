@@ -15,7 +15,13 @@ describe('when a merchant manages its M-Pesa accounts with the SDK', () => {
     const { client } = await sdkClientFor(server);
     const body = accountBody({ shortcode: '600701', tillNumber: '6007011' });
     const account = await client.mpesaAccounts.create(body);
-    expect(account).toMatchObject({ environment: 'simulator', mode: 'test', shortcode: '600701', isDefault: true, consumerSecret: `••••${body.consumerSecret.slice(-4)}` });
+    expect(account).toMatchObject({
+      environment: 'simulator',
+      mode: 'test',
+      shortcode: '600701',
+      isDefault: true,
+      consumerSecret: `••••${body.consumerSecret.slice(-4)}`,
+    });
     expect(JSON.stringify(account)).not.toContain(body.passkey);
     expect(await client.mpesaAccounts.list()).toEqual([account]);
 
@@ -26,6 +32,8 @@ describe('when a merchant manages its M-Pesa accounts with the SDK', () => {
     expect(renamed).toMatchObject({ id: account.id, name: 'Shop till' });
     await client.mpesaAccounts.delete(account.id);
     expect((await rejection(client.mpesaAccounts.get(account.id))).code).toBe('mpesa_account_not_found');
-    expect((await rejection(client.transactions.initiate({ ...order(), account: account.id }))).code).toBe('mpesa_account_not_found');
+    expect((await rejection(client.transactions.initiate({ ...order(), account: account.id }))).code).toBe(
+      'mpesa_account_not_found',
+    );
   });
 });

@@ -10,7 +10,11 @@ let server: TestServer;
 let hooks: WebhookReceiver;
 
 beforeAll(async () => {
-  server = await startTestServer({ RECONCILE_AFTER: '1h', RECONCILE_EXPIRE_AFTER: '2h', WEBHOOK_POLL_INTERVAL_MS: '50' });
+  server = await startTestServer({
+    RECONCILE_AFTER: '1h',
+    RECONCILE_EXPIRE_AFTER: '2h',
+    WEBHOOK_POLL_INTERVAL_MS: '50',
+  });
   hooks = await startWebhookReceiver();
 });
 afterAll(async () => {
@@ -46,7 +50,10 @@ describe('when the callback of a payment is lost', () => {
     expect(event.type === 'transaction.completed' && event.data.transaction).toEqual(result.transaction);
 
     // Asked again: nothing left to do.
-    expect(await client.transactions.reconcile(transaction.id)).toEqual({ transaction: result.transaction, reconciliation: { outcome: 'already_final' } });
+    expect(await client.transactions.reconcile(transaction.id)).toEqual({
+      transaction: result.transaction,
+      reconciliation: { outcome: 'already_final' },
+    });
   });
 
   it("then another project's payment, or an unknown one, is transaction_not_found", async () => {
@@ -54,7 +61,10 @@ describe('when the callback of a payment is lost', () => {
     const { client: stranger } = await sdkClientFor(server);
     const { transaction } = await owner.transactions.initiate(order({ phone: '0700000005' }));
     for (const id of [transaction.id, 'txn_doesnotexist']) {
-      expect(await rejection(stranger.transactions.reconcile(id))).toMatchObject({ code: 'transaction_not_found', status: 404 });
+      expect(await rejection(stranger.transactions.reconcile(id))).toMatchObject({
+        code: 'transaction_not_found',
+        status: 404,
+      });
     }
     expect((await owner.transactions.get(transaction.id)).status).toBe('pending');
   });

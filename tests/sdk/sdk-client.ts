@@ -1,6 +1,11 @@
 // An SDK client for a fresh project on a test server: what a merchant backend holds.
 import net, { type AddressInfo } from 'node:net';
-import { createClient, MpesaBridgeError, type ClientOptions, type MpesaBridgeClient } from '@mpesa-bridge/sdk';
+import {
+  createClient,
+  MpesaBridgeError,
+  type ClientOptions,
+  type MpesaBridgeClient,
+} from '@mpesa-bridge/sdk';
 import { createProject, type ProjectKeys } from '../helpers/merchant';
 import type { TestServer } from '../helpers/server';
 
@@ -9,7 +14,12 @@ export async function sdkClientFor(
   options: Partial<ClientOptions> = {},
 ): Promise<{ client: MpesaBridgeClient; keys: ProjectKeys }> {
   const keys = await createProject(server.url, server.adminToken);
-  const client = createClient({ baseUrl: server.url, publicKey: keys.publicKey, secretKey: keys.secretKey, ...options });
+  const client = createClient({
+    baseUrl: server.url,
+    publicKey: keys.publicKey,
+    secretKey: keys.secretKey,
+    ...options,
+  });
   return { client, keys };
 }
 
@@ -22,7 +32,9 @@ export async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-export const order = (overrides: Partial<{ phone: string; amount: number; accountReference: string }> = {}) => ({
+export const order = (
+  overrides: Partial<{ phone: string; amount: number; accountReference: string }> = {},
+) => ({
   phone: '0712345678',
   amount: 10,
   accountReference: 'INV001',

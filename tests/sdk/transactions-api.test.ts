@@ -1,7 +1,13 @@
 // The SDK's calls against the real service: signing, idempotency, pages, typed errors, retries.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createClient, SDK_VERSION, signRequest, type MpesaBridgeClient, type Transaction } from '@mpesa-bridge/sdk';
+import {
+  createClient,
+  SDK_VERSION,
+  signRequest,
+  type MpesaBridgeClient,
+  type Transaction,
+} from '@mpesa-bridge/sdk';
 import { sign } from '../../src/auth/signature';
 import type { ProjectKeys } from '../helpers/merchant';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -15,14 +21,34 @@ afterAll(() => server.close());
 
 describe('signing', () => {
   it('then the SDK signs exactly as the service verifies (same string, same HMAC)', () => {
-    const parts = { timestamp: '1700000000', method: 'POST', path: '/api/v1/transactions/initiate?x=1', body: '{"a":1}' };
-    const headers = signRequest({ publicKey: 'pk_x', secretKey: 'sk_test', method: 'post', pathWithQuery: parts.path, body: parts.body, timestamp: 1700000000 });
-    expect(headers).toEqual({ 'X-Api-Key': 'pk_x', 'X-Timestamp': '1700000000', 'X-Signature': sign('sk_test', parts) });
+    const parts = {
+      timestamp: '1700000000',
+      method: 'POST',
+      path: '/api/v1/transactions/initiate?x=1',
+      body: '{"a":1}',
+    };
+    const headers = signRequest({
+      publicKey: 'pk_x',
+      secretKey: 'sk_test',
+      method: 'post',
+      pathWithQuery: parts.path,
+      body: parts.body,
+      timestamp: 1700000000,
+    });
+    expect(headers).toEqual({
+      'X-Api-Key': 'pk_x',
+      'X-Timestamp': '1700000000',
+      'X-Signature': sign('sk_test', parts),
+    });
   });
 
   it('then a client with the wrong secret key gets signature_invalid with status and request id', async () => {
     const { keys } = await sdkClientFor(server);
-    const client = createClient({ baseUrl: server.url, publicKey: keys.publicKey, secretKey: 'sk_not_the_right_one' });
+    const client = createClient({
+      baseUrl: server.url,
+      publicKey: keys.publicKey,
+      secretKey: 'sk_not_the_right_one',
+    });
     const error = await rejection(client.transactions.get('txn_x'));
     expect(error).toMatchObject({ code: 'signature_invalid', status: 401 });
     expect(error.requestId).toMatch(/^req_/);
@@ -30,7 +56,11 @@ describe('signing', () => {
 
   it('then list filters with characters that need encoding are signed as sent', async () => {
     const { client } = await sdkClientFor(server);
-    const page = await client.transactions.list({ from: new Date('2020-01-01T00:00:00+03:00'), to: '2100-01-01T00:00:00.000Z', phone: '+254 712 345 678' });
+    const page = await client.transactions.list({
+      from: new Date('2020-01-01T00:00:00+03:00'),
+      to: '2100-01-01T00:00:00.000Z',
+      phone: '+254 712 345 678',
+    });
     expect(page).toEqual({ data: [], nextCursor: null });
   });
 });
@@ -65,7 +95,9 @@ describe('initiate', () => {
   it('then the same key with another body is idempotency_key_reused (409)', async () => {
     const { client } = await sdkClientFor(server);
     await client.transactions.initiate(order(), { idempotencyKey: 'order-43' });
-    const error = await rejection(client.transactions.initiate(order({ amount: 11 }), { idempotencyKey: 'order-43' }));
+    const error = await rejection(
+      client.transactions.initiate(order({ amount: 11 }), { idempotencyKey: 'order-43' }),
+    );
     expect(error).toMatchObject({ code: 'idempotency_key_reused', status: 409 });
   });
 
@@ -81,14 +113,19 @@ describe('initiate', () => {
 describe('get', () => {
   it('then an unknown id is transaction_not_found (404)', async () => {
     const { client } = await sdkClientFor(server);
-    expect(await rejection(client.transactions.get('txn_doesnotexist'))).toMatchObject({ code: 'transaction_not_found', status: 404 });
+    expect(await rejection(client.transactions.get('txn_doesnotexist'))).toMatchObject({
+      code: 'transaction_not_found',
+      status: 404,
+    });
   });
 
   it("then another project's transaction is not found either", async () => {
     const { client: owner } = await sdkClientFor(server);
     const { client: stranger } = await sdkClientFor(server);
     const started = await owner.transactions.initiate(order());
-    expect(await rejection(stranger.transactions.get(started.transaction.id))).toMatchObject({ code: 'transaction_not_found' });
+    expect(await rejection(stranger.transactions.get(started.transaction.id))).toMatchObject({
+      code: 'transaction_not_found',
+    });
   });
 });
 
@@ -99,7 +136,8 @@ describe('list', () => {
   beforeAll(async () => {
     ({ client, keys } = await sdkClientFor(server));
     created = [];
-    for (let i = 0; i < 5; i += 1) created.push((await client.transactions.initiate(order({ amount: 10 + i }))).transaction);
+    for (let i = 0; i < 5; i += 1)
+      created.push((await client.transactions.initiate(order({ amount: 10 + i }))).transaction);
   });
   const newestFirst = () => created.map((t) => t.id).reverse();
 
@@ -122,25 +160,41 @@ describe('list', () => {
     expect((await client.transactions.list({ limit: 2 }).all()).map((t) => t.id)).toEqual(newestFirst());
 
     const requested: string[] = [];
-    const counting = createClient({ ...keys, baseUrl: server.url, fetch: (url, init) => (requested.push(url), fetch(url, init)) });
-    expect((await counting.transactions.list({ limit: 2 }).all({ max: 3 })).map((t) => t.id)).toEqual(newestFirst().slice(0, 3));
+    const counting = createClient({
+      ...keys,
+      baseUrl: server.url,
+      fetch: (url, init) => (requested.push(url), fetch(url, init)),
+    });
+    expect((await counting.transactions.list({ limit: 2 }).all({ max: 3 })).map((t) => t.id)).toEqual(
+      newestFirst().slice(0, 3),
+    );
     expect(requested).toHaveLength(2);
   });
 
   it('then filters and a starting cursor are applied', async () => {
-    expect((await client.transactions.list({ status: 'failed' }).all())).toEqual([]);
+    expect(await client.transactions.list({ status: 'failed' }).all()).toEqual([]);
     const after = newestFirst()[1]!;
-    expect((await client.transactions.list({ cursor: after, limit: 1 }).all()).map((t) => t.id)).toEqual(newestFirst().slice(2));
+    expect((await client.transactions.list({ cursor: after, limit: 1 }).all()).map((t) => t.id)).toEqual(
+      newestFirst().slice(2),
+    );
   });
 
   it('then a bad filter is a typed error', async () => {
-    expect(await rejection(client.transactions.list({ limit: 1000 }))).toMatchObject({ code: 'validation_failed', status: 400 });
+    expect(await rejection(client.transactions.list({ limit: 1000 }))).toMatchObject({
+      code: 'validation_failed',
+      status: 400,
+    });
   });
 });
 
 describe('when the service cannot be reached', () => {
   it('then the error is network_error, after the configured retries', async () => {
-    const client = createClient({ baseUrl: await closedPortUrl(), publicKey: 'pk_x', secretKey: 'sk_x', maxRetries: 1 });
+    const client = createClient({
+      baseUrl: await closedPortUrl(),
+      publicKey: 'pk_x',
+      secretKey: 'sk_x',
+      maxRetries: 1,
+    });
     const begun = Date.now();
     const error = await rejection(client.transactions.get('txn_x'));
     expect(error).toMatchObject({ code: 'network_error', status: undefined });
@@ -153,10 +207,14 @@ describe('when the service cannot be reached', () => {
       baseUrl: server.url,
       publicKey: 'pk_x',
       secretKey: 'sk_x',
-      fetch: async () => new Response('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }),
+      fetch: async () =>
+        new Response('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }),
       maxRetries: 0,
     });
-    expect(await rejection(client.transactions.get('txn_x'))).toMatchObject({ code: 'unexpected_response', status: 502 });
+    expect(await rejection(client.transactions.get('txn_x'))).toMatchObject({
+      code: 'unexpected_response',
+      status: 502,
+    });
   });
 });
 
@@ -169,7 +227,12 @@ describe('when the project is rate limited', () => {
 
   it('then a read waits for Retry-After and succeeds; without retries it is rate_limited (429)', async () => {
     const { client, keys } = await sdkClientFor(limited);
-    const noRetry = createClient({ baseUrl: limited.url, publicKey: keys.publicKey, secretKey: keys.secretKey, maxRetries: 0 });
+    const noRetry = createClient({
+      baseUrl: limited.url,
+      publicKey: keys.publicKey,
+      secretKey: keys.secretKey,
+      maxRetries: 0,
+    });
     await client.transactions.list();
     await client.transactions.list();
     const error = await rejection(noRetry.transactions.list());
@@ -182,7 +245,9 @@ describe('when the project is rate limited', () => {
 
 describe('the package', () => {
   it('then the version sent in the User-Agent is the package version', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../sdk/package.json'), 'utf8')) as { version: string };
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../sdk/package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(SDK_VERSION).toBe(manifest.version);
   });
 });

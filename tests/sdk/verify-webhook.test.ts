@@ -23,7 +23,11 @@ function delivery(overrides: { id?: string; timestamp?: number; signature?: stri
   const id = overrides.id ?? 'msg_2Lh8xXaRo1pJ9kB3';
   const timestamp = overrides.timestamp ?? now();
   return {
-    headers: { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': overrides.signature ?? specSignature(id, timestamp, body) },
+    headers: {
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': overrides.signature ?? specSignature(id, timestamp, body),
+    },
     body: overrides.payload ?? body,
   };
 }
@@ -43,7 +47,11 @@ describe('when a delivery is genuine', () => {
   it('then it verifies and returns the parsed event', () => {
     const { headers, body: raw } = delivery();
     const event = verifyWebhook(headers, raw, secret);
-    expect(event).toMatchObject({ id: 'evt_1', type: 'transaction.completed', data: { transaction: { id: 'txn_1' } } });
+    expect(event).toMatchObject({
+      id: 'evt_1',
+      type: 'transaction.completed',
+      data: { transaction: { id: 'txn_1' } },
+    });
   });
 
   it('then it verifies a signature made by the reference library, and the library accepts what the spec formula makes', () => {
@@ -52,7 +60,11 @@ describe('when a delivery is genuine', () => {
     const fromLibrary = new Webhook(secret).sign(id, timestamp, body);
     const seconds = Math.floor(timestamp.getTime() / 1000);
     expect(fromLibrary).toBe(specSignature(id, seconds, body));
-    const headers = { 'webhook-id': id, 'webhook-timestamp': String(seconds), 'webhook-signature': fromLibrary };
+    const headers = {
+      'webhook-id': id,
+      'webhook-timestamp': String(seconds),
+      'webhook-signature': fromLibrary,
+    };
     expect(verifyWebhook(headers, body, secret)).toEqual(new Webhook(secret).verify(body, headers));
   });
 
@@ -64,7 +76,9 @@ describe('when a delivery is genuine', () => {
       'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
     };
     const example = '{"test": 2432232314}';
-    expect(verifyWebhook(headers, example, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', { now: 1614265330_000 })).toEqual({ test: 2432232314 });
+    expect(
+      verifyWebhook(headers, example, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', { now: 1614265330_000 }),
+    ).toEqual({ test: 2432232314 });
   });
 
   it('then any one of several signatures may match (secret rotation), and other schemes are skipped', () => {
@@ -73,13 +87,19 @@ describe('when a delivery is genuine', () => {
     const oldSecret = `whsec_${randomBytes(32).toString('base64')}`;
     const signature = `v1a,${randomBytes(64).toString('base64')} ${specSignature(id, timestamp, body, oldSecret)} ${specSignature(id, timestamp, body)}`;
     expect(() => verifyWebhook(delivery({ id, timestamp, signature }).headers, body, secret)).not.toThrow();
-    expect(() => verifyWebhook(delivery({ id, timestamp, signature }).headers, body, oldSecret)).not.toThrow();
+    expect(() =>
+      verifyWebhook(delivery({ id, timestamp, signature }).headers, body, oldSecret),
+    ).not.toThrow();
   });
 
   it('then headers may come as a Fetch Headers object or in any case, and the body as a Buffer', () => {
     const { headers } = delivery();
     expect(() => verifyWebhook(new Headers(headers), Buffer.from(body), secret)).not.toThrow();
-    const mixedCase = { 'Webhook-Id': headers['webhook-id'], 'WEBHOOK-TIMESTAMP': headers['webhook-timestamp'], 'Webhook-Signature': headers['webhook-signature'] };
+    const mixedCase = {
+      'Webhook-Id': headers['webhook-id'],
+      'WEBHOOK-TIMESTAMP': headers['webhook-timestamp'],
+      'Webhook-Signature': headers['webhook-signature'],
+    };
     expect(() => verifyWebhook(mixedCase, body, secret)).not.toThrow();
   });
 
@@ -94,52 +114,77 @@ describe('when a delivery must be rejected', () => {
     const { headers } = delivery();
     const tampered = body.replace('"amount":10', '"amount":10000');
     expect(tampered).not.toBe(body);
-    expect(verificationError(() => verifyWebhook(headers, tampered, secret)).code).toBe('webhook_signature_invalid');
+    expect(verificationError(() => verifyWebhook(headers, tampered, secret)).code).toBe(
+      'webhook_signature_invalid',
+    );
   });
 
   it('then a re-serialised body (same JSON, other bytes) is rejected: verify the raw body', () => {
     const { headers } = delivery();
     const reserialised = JSON.stringify(JSON.parse(body), null, 2);
-    expect(verificationError(() => verifyWebhook(headers, reserialised, secret)).code).toBe('webhook_signature_invalid');
+    expect(verificationError(() => verifyWebhook(headers, reserialised, secret)).code).toBe(
+      'webhook_signature_invalid',
+    );
   });
 
   it('then a signature made with another secret is rejected', () => {
     const { headers } = delivery();
     const other = `whsec_${randomBytes(32).toString('base64')}`;
-    expect(verificationError(() => verifyWebhook(headers, body, other)).code).toBe('webhook_signature_invalid');
+    expect(verificationError(() => verifyWebhook(headers, body, other)).code).toBe(
+      'webhook_signature_invalid',
+    );
   });
 
   it('then a changed webhook-id or timestamp breaks the signature', () => {
     const genuine = delivery();
     const otherId = { ...genuine.headers, 'webhook-id': 'msg_other' };
-    expect(verificationError(() => verifyWebhook(otherId, body, secret)).code).toBe('webhook_signature_invalid');
-    const otherTime = { ...genuine.headers, 'webhook-timestamp': String(Number(genuine.headers['webhook-timestamp']) - 1) };
-    expect(verificationError(() => verifyWebhook(otherTime, body, secret)).code).toBe('webhook_signature_invalid');
+    expect(verificationError(() => verifyWebhook(otherId, body, secret)).code).toBe(
+      'webhook_signature_invalid',
+    );
+    const otherTime = {
+      ...genuine.headers,
+      'webhook-timestamp': String(Number(genuine.headers['webhook-timestamp']) - 1),
+    };
+    expect(verificationError(() => verifyWebhook(otherTime, body, secret)).code).toBe(
+      'webhook_signature_invalid',
+    );
   });
 
   it('then a timestamp more than five minutes old is webhook_timestamp_too_old, even correctly signed', () => {
     const old = delivery({ timestamp: now() - 301 });
-    expect(verificationError(() => verifyWebhook(old.headers, body, secret)).code).toBe('webhook_timestamp_too_old');
+    expect(verificationError(() => verifyWebhook(old.headers, body, secret)).code).toBe(
+      'webhook_timestamp_too_old',
+    );
     const justInside = delivery({ timestamp: now() - 290 });
     expect(() => verifyWebhook(justInside.headers, body, secret)).not.toThrow();
   });
 
   it('then a timestamp more than five minutes ahead is webhook_timestamp_too_new', () => {
     const future = delivery({ timestamp: now() + 301 });
-    expect(verificationError(() => verifyWebhook(future.headers, body, secret)).code).toBe('webhook_timestamp_too_new');
+    expect(verificationError(() => verifyWebhook(future.headers, body, secret)).code).toBe(
+      'webhook_timestamp_too_new',
+    );
   });
 
   it('then a missing header or a non-numeric timestamp is rejected before any HMAC', () => {
     const { headers } = delivery();
     const { 'webhook-signature': _dropped, ...unsigned } = headers;
-    expect(verificationError(() => verifyWebhook(unsigned, body, secret)).code).toBe('webhook_headers_missing');
-    expect(verificationError(() => verifyWebhook({ ...headers, 'webhook-timestamp': '2024-01-01' }, body, secret)).code).toBe('webhook_timestamp_invalid');
+    expect(verificationError(() => verifyWebhook(unsigned, body, secret)).code).toBe(
+      'webhook_headers_missing',
+    );
+    expect(
+      verificationError(() => verifyWebhook({ ...headers, 'webhook-timestamp': '2024-01-01' }, body, secret))
+        .code,
+    ).toBe('webhook_timestamp_invalid');
   });
 
   it('then a signature header with only unknown schemes or garbage is rejected', () => {
     const { headers } = delivery();
     for (const signature of ['v2,abc', 'garbage', `v1a,${headers['webhook-signature'].slice(3)}`, 'v1,']) {
-      expect(verificationError(() => verifyWebhook({ ...headers, 'webhook-signature': signature }, body, secret)).code).toBe('webhook_signature_invalid');
+      expect(
+        verificationError(() => verifyWebhook({ ...headers, 'webhook-signature': signature }, body, secret))
+          .code,
+      ).toBe('webhook_signature_invalid');
     }
   });
 });

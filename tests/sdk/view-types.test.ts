@@ -43,14 +43,25 @@ import type { ReconcileOutcome as ServerReconcileOutcome } from '../../src/recon
 import type { ALL_EVENTS, EventType as ServerEventType } from '../../src/events/event.types';
 import type { eventsQuery, redeliverEventBody } from '../../src/events/event.schema';
 import type { EventsService } from '../../src/events/event.service';
-import type { createEndpointBody, deliveriesQuery, rotateSecretBody, updateEndpointBody } from '../../src/webhooks/endpoint.schema';
+import type {
+  createEndpointBody,
+  deliveriesQuery,
+  rotateSecretBody,
+  updateEndpointBody,
+} from '../../src/webhooks/endpoint.schema';
 import type { EndpointsService } from '../../src/webhooks/endpoint.service';
-import type { toAttemptView, toDeliveryView, toEndpointView, toEventView } from '../../src/webhooks/webhook.view';
+import type {
+  toAttemptView,
+  toDeliveryView,
+  toEndpointView,
+  toEventView,
+} from '../../src/webhooks/webhook.view';
 
 /** Identical types, to any depth: an optional field added, dropped or made nullable anywhere fails it. */
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 /** Same fields, and every SDK value is one the server's type allows: where the server stores a plain string, the SDK names the values. */
-type Narrows<Sdk, Server> = Same<keyof Sdk, keyof Server> extends true ? ([Sdk] extends [Server] ? true : false) : false;
+type Narrows<Sdk, Server> =
+  Same<keyof Sdk, keyof Server> extends true ? ([Sdk] extends [Server] ? true : false) : false;
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 
 const merchantView: Same<MerchantTransactionView, Transaction> = true;
@@ -75,7 +86,10 @@ const deliveryView: Same<Omit<DeliveryView, 'attemptLog'>, WebhookDelivery> = tr
 const attemptLog: Same<DeliveryView['attemptLog'], DeliveryAttempt[] | undefined> = true;
 // On an event's detail every delivery has its attempt log, and nothing else besides.
 const withAttempts: Same<Omit<WebhookDeliveryWithAttempts, 'attemptLog'>, WebhookDelivery> = true;
-const withAttemptsLog: Same<WebhookDeliveryWithAttempts['attemptLog'], NonNullable<DeliveryView['attemptLog']>> = true;
+const withAttemptsLog: Same<
+  WebhookDeliveryWithAttempts['attemptLog'],
+  NonNullable<DeliveryView['attemptLog']>
+> = true;
 
 // Webhooks: what each call answers (the SDK unwraps single-entity envelopes).
 const created: Narrows<WebhookEndpointWithSecret, Result<EndpointsService['create']>> = true;
@@ -83,7 +97,10 @@ const rotated: Narrows<WebhookEndpointWithSecret, Result<EndpointsService['rotat
 const listed: Same<keyof Result<EndpointsService['list']>, 'data'> = true;
 const fetched: Same<keyof Result<EndpointsService['get']>, 'endpoint'> = true;
 const updated: Same<keyof Result<EndpointsService['update']>, 'endpoint'> = true;
-const deliveriesPage: Same<Omit<Result<EndpointsService['deliveries']>['data'][number], 'attemptLog'>, WebhookDelivery> = true;
+const deliveriesPage: Same<
+  Omit<Result<EndpointsService['deliveries']>['data'][number], 'attemptLog'>,
+  WebhookDelivery
+> = true;
 const deliveriesCursor: Same<Result<EndpointsService['deliveries']>['nextCursor'], string | null> = true;
 const redeliveredFailed: Same<Result<EndpointsService['redeliverFailed']>, { redelivered: number }> = true;
 const eventsPage: Same<keyof Result<EventsService['list']>, 'data' | 'nextCursor'> = true;
@@ -108,15 +125,53 @@ const createAccountInput: Same<z.input<typeof createAccountBody>, CreateMpesaAcc
 const updateAccountInput: Same<z.input<typeof updateAccountBody>, UpdateMpesaAccountInput> = true;
 const initiateFields: Same<keyof z.input<ReturnType<typeof initiateBody>>, keyof InitiateInput> = true;
 const listFilters: Same<keyof z.input<typeof listQuery>, keyof ListFilters> = true;
-const testPaymentFields: Same<keyof z.input<ReturnType<typeof testPaymentBody>>, keyof TestPaymentInput> = true;
+const testPaymentFields: Same<keyof z.input<ReturnType<typeof testPaymentBody>>, keyof TestPaymentInput> =
+  true;
 const testOutcomes: Same<OutcomeName, TestOutcome> = true;
 
 const checks = [
-  accountView, createAccountInput, updateAccountInput, initiateFields, listFilters, testPaymentFields, testOutcomes,
-  merchantView, clientView, statuses, errorCodes, reconcileOutcomes,
-  eventTypes, selectors, endpointView, endpointEventTypes, eventView, eventRecord, attemptView, deliveryView, attemptLog, withAttempts, withAttemptsLog,
-  created, rotated, listed, fetched, updated, deliveriesPage, deliveriesCursor, redeliveredFailed, eventsPage, eventDetail, redelivered,
-  createInput, updateInput, rotateInput, redeliverInput, deliveryFilters, deliveryStatus, eventFilters, eventFilterType,
+  accountView,
+  createAccountInput,
+  updateAccountInput,
+  initiateFields,
+  listFilters,
+  testPaymentFields,
+  testOutcomes,
+  merchantView,
+  clientView,
+  statuses,
+  errorCodes,
+  reconcileOutcomes,
+  eventTypes,
+  selectors,
+  endpointView,
+  endpointEventTypes,
+  eventView,
+  eventRecord,
+  attemptView,
+  deliveryView,
+  attemptLog,
+  withAttempts,
+  withAttemptsLog,
+  created,
+  rotated,
+  listed,
+  fetched,
+  updated,
+  deliveriesPage,
+  deliveriesCursor,
+  redeliveredFailed,
+  eventsPage,
+  eventDetail,
+  redelivered,
+  createInput,
+  updateInput,
+  rotateInput,
+  redeliverInput,
+  deliveryFilters,
+  deliveryStatus,
+  eventFilters,
+  eventFilterType,
 ];
 
 it('then the SDK types match the service views, inputs, statuses and error codes', () => {

@@ -3,7 +3,14 @@
 // test plays Safaricom itself: 0700000005 makes the simulator send no callback, and the test
 // posts it once the wait has told it the subscription is in place. Nothing here waits a fixed
 // time or races the simulator's own callback delay.
-import { createClient, MpesaBridgeTimeoutError, type ClientTransaction, type FetchLike, type MpesaBridgeClient, type Transaction } from '@mpesa-bridge/sdk';
+import {
+  createClient,
+  MpesaBridgeTimeoutError,
+  type ClientTransaction,
+  type FetchLike,
+  type MpesaBridgeClient,
+  type Transaction,
+} from '@mpesa-bridge/sdk';
 import { postCallback, successCallback } from '../helpers/callbacks';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { closedPortUrl, order, sdkClientFor } from './sdk-client';
@@ -16,9 +23,28 @@ afterAll(() => server.close());
 
 // Lists the SDK's declared fields; `satisfies` makes the compiler check the list is exactly the type's keys.
 const TRANSACTION_FIELDS = Object.keys({
-  id: 1, status: 1, amount: 1, currency: 1, phone: 1, mode: 1, accountId: 1, channel: 1, accountReference: 1, description: 1, metadata: 1,
-  checkoutRequestId: 1, merchantRequestId: 1, customerMessage: 1, mpesaReceiptNumber: 1, amountPaid: 1,
-  amountVerified: 1, amountMismatch: 1, failure: 1, createdAt: 1, updatedAt: 1, settledAt: 1,
+  id: 1,
+  status: 1,
+  amount: 1,
+  currency: 1,
+  phone: 1,
+  mode: 1,
+  accountId: 1,
+  channel: 1,
+  accountReference: 1,
+  description: 1,
+  metadata: 1,
+  checkoutRequestId: 1,
+  merchantRequestId: 1,
+  customerMessage: 1,
+  mpesaReceiptNumber: 1,
+  amountPaid: 1,
+  amountVerified: 1,
+  amountMismatch: 1,
+  failure: 1,
+  createdAt: 1,
+  updatedAt: 1,
+  settledAt: 1,
 } satisfies Record<keyof Transaction, 1>).sort();
 
 /** With this phone the simulator accepts the push and never calls back: the test decides when the result arrives. */
@@ -42,7 +68,11 @@ async function recordingClient(): Promise<{ client: MpesaBridgeClient; statusRea
 
 /** What Safaricom would post for a successful payment of `started`. */
 function payAsSafaricom(started: { id: string; checkoutRequestId: string | null; amount: number }) {
-  return postCallback(server.url, server.callbackPath(started.id), successCallback(started.checkoutRequestId!, started.amount)).then((answer) => {
+  return postCallback(
+    server.url,
+    server.callbackPath(started.id),
+    successCallback(started.checkoutRequestId!, started.amount),
+  ).then((answer) => {
     expect(answer.status).toBe(200);
   });
 }
@@ -53,7 +83,9 @@ describe('when a customer pays', () => {
     const started = await client.transactions.initiate(order({ phone: NO_CALLBACK_PHONE, amount: 150 }));
     expect(started.push).toBe('accepted');
     expect(started.clientSecret).toMatch(/^cs_/);
-    expect(started.idempotencyKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(started.idempotencyKey).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(started.transaction).toMatchObject({ status: 'pending', amount: 150, phone: '254700000005' });
     expect(Object.keys(started.transaction).sort()).toEqual(TRANSACTION_FIELDS);
 
@@ -71,7 +103,13 @@ describe('when a customer pays', () => {
     expect(seen).toEqual(['pending', 'completed']);
     // One read, after the socket reported the final state: the wait never polled.
     expect(statusReads).toEqual(['completed']);
-    expect(result).toMatchObject({ id: started.transaction.id, status: 'completed', amountPaid: 150, failure: null, mpesaReceiptNumber: 'UKM1TEST01' });
+    expect(result).toMatchObject({
+      id: started.transaction.id,
+      status: 'completed',
+      amountPaid: 150,
+      failure: null,
+      mpesaReceiptNumber: 'UKM1TEST01',
+    });
     expect(Object.keys(result).sort()).toEqual(TRANSACTION_FIELDS);
   });
 
@@ -81,11 +119,18 @@ describe('when a customer pays', () => {
     // The result arrives before anyone subscribes: the race a late subscriber must never lose.
     await payAsSafaricom(started.transaction);
     const seen: string[] = [];
-    const result = await client.waitForResult(started.transaction.id, { clientSecret: started.clientSecret, ...SOCKET_ONLY, onStatus: (status) => seen.push(status) });
+    const result = await client.waitForResult(started.transaction.id, {
+      clientSecret: started.clientSecret,
+      ...SOCKET_ONLY,
+      onStatus: (status) => seen.push(status),
+    });
     expect(seen).toEqual(['completed']);
     expect(statusReads).toEqual(['completed']);
     expect(result).toMatchObject({ status: 'completed', mpesaReceiptNumber: 'UKM1TEST01' });
-    const again = await client.waitForResult(started.transaction.id, { clientSecret: started.clientSecret, ...SOCKET_ONLY });
+    const again = await client.waitForResult(started.transaction.id, {
+      clientSecret: started.clientSecret,
+      ...SOCKET_ONLY,
+    });
     expect(again).toEqual(result);
   });
 });
@@ -104,7 +149,10 @@ describe('when the socket is out of reach', () => {
   it('then a socket that cannot connect falls back to polling the status', async () => {
     const { client } = await sdkClientFor(server, { realtimeUrl: await closedPortUrl() });
     const started = await client.transactions.initiate(order({ phone: '0700000002' }));
-    const result = await client.waitForResult(started.transaction.id, { pollIntervalMs: 100, timeoutMs: 10_000 });
+    const result = await client.waitForResult(started.transaction.id, {
+      pollIntervalMs: 100,
+      timeoutMs: 10_000,
+    });
     expect(result.status).toBe('failed');
     expect(result.failure).toMatchObject({ code: 'insufficient_funds', resultCode: '1' });
   });
@@ -112,7 +160,11 @@ describe('when the socket is out of reach', () => {
   it('then a refused subscription (wrong client secret) falls back to polling the status', async () => {
     const { client } = await sdkClientFor(server);
     const started = await client.transactions.initiate(order());
-    const result = await client.waitForResult(started.transaction.id, { clientSecret: 'cs_wrong', pollIntervalMs: 100, timeoutMs: 10_000 });
+    const result = await client.waitForResult(started.transaction.id, {
+      clientSecret: 'cs_wrong',
+      pollIntervalMs: 100,
+      timeoutMs: 10_000,
+    });
     expect(result.status).toBe('completed');
   });
 
@@ -121,7 +173,10 @@ describe('when the socket is out of reach', () => {
     const started = await client.transactions.initiate(order());
     // Another instance with the same keys: another process of the same backend, say.
     const other = createClient({ baseUrl: server.url, publicKey: keys.publicKey, secretKey: keys.secretKey });
-    const result = await other.waitForResult(started.transaction.id, { pollIntervalMs: 100, timeoutMs: 10_000 });
+    const result = await other.waitForResult(started.transaction.id, {
+      pollIntervalMs: 100,
+      timeoutMs: 10_000,
+    });
     expect(result.status).toBe('completed');
   });
 });
@@ -130,16 +185,25 @@ describe('when the payment stays pending past the timeout (0700000005: the callb
   it.each([
     ['socket', {}],
     ['polling', { clientSecret: 'cs_wrong', pollIntervalMs: 50 }],
-  ])('then waitForResult rejects with MpesaBridgeTimeoutError (%s), not before the timeout', async (_path, extra) => {
-    const { client } = await sdkClientFor(server);
-    const started = await client.transactions.initiate(order({ phone: NO_CALLBACK_PHONE }));
-    const begun = Date.now();
-    const error: unknown = await client.waitForResult(started.transaction.id, { timeoutMs: 400, ...extra }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(MpesaBridgeTimeoutError);
-    expect(error).toMatchObject({ code: 'wait_timeout', transactionId: started.transaction.id, lastStatus: 'pending' });
-    // A lower bound only (it must not give up early); how much later it answers depends on the machine.
-    expect(Date.now() - begun).toBeGreaterThanOrEqual(390);
-  });
+  ])(
+    'then waitForResult rejects with MpesaBridgeTimeoutError (%s), not before the timeout',
+    async (_path, extra) => {
+      const { client } = await sdkClientFor(server);
+      const started = await client.transactions.initiate(order({ phone: NO_CALLBACK_PHONE }));
+      const begun = Date.now();
+      const error: unknown = await client
+        .waitForResult(started.transaction.id, { timeoutMs: 400, ...extra })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(MpesaBridgeTimeoutError);
+      expect(error).toMatchObject({
+        code: 'wait_timeout',
+        transactionId: started.transaction.id,
+        lastStatus: 'pending',
+      });
+      // A lower bound only (it must not give up early); how much later it answers depends on the machine.
+      expect(Date.now() - begun).toBeGreaterThanOrEqual(390);
+    },
+  );
 });
 
 describe('when a browser follows the payment with subscribeToTransaction', () => {
@@ -166,8 +230,16 @@ describe('when a browser follows the payment with subscribeToTransaction', () =>
     });
     await paid;
     expect(updates.map((update) => update.status)).toEqual(['pending', 'completed']);
-    expect(updates[0]).toMatchObject({ id: started.transaction.id, status: 'pending', phone: '254700***005' });
-    expect(updates[1]).toMatchObject({ status: 'completed', failure: null, mpesaReceiptNumber: 'UKM1TEST01' });
+    expect(updates[0]).toMatchObject({
+      id: started.transaction.id,
+      status: 'pending',
+      phone: '254700***005',
+    });
+    expect(updates[1]).toMatchObject({
+      status: 'completed',
+      failure: null,
+      mpesaReceiptNumber: 'UKM1TEST01',
+    });
   });
 
   it('then a wrong client secret rejects `subscribed` with subscription_refused', async () => {
@@ -182,7 +254,10 @@ describe('when a browser follows the payment with subscribeToTransaction', () =>
       onUpdate: () => errors.push('unexpected update'),
       onError: (error) => errors.push(error.code),
     });
-    await expect(subscription.subscribed).rejects.toMatchObject({ code: 'subscription_refused', status: 403 });
+    await expect(subscription.subscribed).rejects.toMatchObject({
+      code: 'subscription_refused',
+      status: 403,
+    });
     expect(errors).toEqual(['subscription_refused']);
   });
 });

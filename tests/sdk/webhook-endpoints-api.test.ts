@@ -30,7 +30,8 @@ async function completedPayment(client: MpesaBridgeClient, phone = '0712345678')
   return client.waitForResult(transaction.id, { timeoutMs: 10_000 });
 }
 
-const verifyWith = (secret: string) => (webhook: ReceivedWebhook) => verifyWebhook(webhook.headers, webhook.body, secret);
+const verifyWith = (secret: string) => (webhook: ReceivedWebhook) =>
+  verifyWebhook(webhook.headers, webhook.body, secret);
 
 /** The code verifyWebhook refuses this delivery with (it must refuse it). */
 function refusal(webhook: ReceivedWebhook, secret: string): string {
@@ -47,7 +48,11 @@ describe('when an endpoint is registered and a payment completes', () => {
   it('then the delivery verifies with the secret from create and carries the transaction as transactions.get returns it', async () => {
     const { client } = await sdkClientFor(server);
     const hooks = await receiver();
-    const { endpoint, secret } = await client.webhookEndpoints.create({ url: hooks.url, description: 'orders', eventTypes: ['transaction.completed'] });
+    const { endpoint, secret } = await client.webhookEndpoints.create({
+      url: hooks.url,
+      description: 'orders',
+      eventTypes: ['transaction.completed'],
+    });
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     expect(endpoint).toEqual({
       id: expect.stringMatching(/^we_/),
@@ -67,14 +72,17 @@ describe('when an endpoint is registered and a payment completes', () => {
     const event: WebhookEvent = verifyWith(secret)(delivered!);
     expect(Object.keys(event).sort()).toEqual(['data', 'id', 'timestamp', 'type']);
     expect(event.id).toBe(delivered!.headers['webhook-id']);
-    if (event.type !== 'transaction.completed') throw new Error(`expected transaction.completed, got ${event.type}`);
+    if (event.type !== 'transaction.completed')
+      throw new Error(`expected transaction.completed, got ${event.type}`);
     // Typed: data.transaction is a Transaction, the same view as a GET.
     expect(event.data.transaction).toEqual(await client.transactions.get(paid.id));
     expect(event.data.transaction.mpesaReceiptNumber).toEqual(expect.any(String));
 
     const { secret: otherSecret } = await client.webhookEndpoints.create({ url: hooks.url, enabled: false });
     expect(refusal(delivered!, otherSecret)).toBe('webhook_signature_invalid');
-    expect(refusal({ ...delivered!, body: delivered!.body.replace('"completed"', '"failed"') }, secret)).toBe('webhook_signature_invalid');
+    expect(refusal({ ...delivered!, body: delivered!.body.replace('"completed"', '"failed"') }, secret)).toBe(
+      'webhook_signature_invalid',
+    );
   });
 });
 
@@ -83,21 +91,52 @@ describe('when endpoints are listed, changed and deleted', () => {
     const { client } = await sdkClientFor(server);
     const hooks = await receiver();
     const first = (await client.webhookEndpoints.create({ url: hooks.url })).endpoint;
-    const second = (await client.webhookEndpoints.create({ url: `${hooks.url}?second`, eventTypes: ['transaction.failed', 'transaction.cancelled'] })).endpoint;
+    const second = (
+      await client.webhookEndpoints.create({
+        url: `${hooks.url}?second`,
+        eventTypes: ['transaction.failed', 'transaction.cancelled'],
+      })
+    ).endpoint;
     expect(first.eventTypes).toEqual(['*']);
 
-    expect((await client.webhookEndpoints.list()).map((endpoint) => endpoint.id)).toEqual([second.id, first.id]);
+    expect((await client.webhookEndpoints.list()).map((endpoint) => endpoint.id)).toEqual([
+      second.id,
+      first.id,
+    ]);
     expect(await client.webhookEndpoints.get(second.id)).toEqual(second);
 
-    const disabled = await client.webhookEndpoints.update(first.id, { enabled: false, description: 'paused' });
-    expect(disabled).toMatchObject({ id: first.id, enabled: false, disabledReason: 'manual', description: 'paused' });
-    const enabled = await client.webhookEndpoints.update(first.id, { enabled: true, description: null, eventTypes: ['webhook_endpoint.disabled'] });
-    expect(enabled).toMatchObject({ enabled: true, disabledReason: null, description: null, eventTypes: ['webhook_endpoint.disabled'] });
+    const disabled = await client.webhookEndpoints.update(first.id, {
+      enabled: false,
+      description: 'paused',
+    });
+    expect(disabled).toMatchObject({
+      id: first.id,
+      enabled: false,
+      disabledReason: 'manual',
+      description: 'paused',
+    });
+    const enabled = await client.webhookEndpoints.update(first.id, {
+      enabled: true,
+      description: null,
+      eventTypes: ['webhook_endpoint.disabled'],
+    });
+    expect(enabled).toMatchObject({
+      enabled: true,
+      disabledReason: null,
+      description: null,
+      eventTypes: ['webhook_endpoint.disabled'],
+    });
     expect(await client.webhookEndpoints.get(first.id)).toEqual(enabled);
 
     await expect(client.webhookEndpoints.delete(first.id)).resolves.toBeUndefined();
-    expect(await rejection(client.webhookEndpoints.get(first.id))).toMatchObject({ code: 'webhook_endpoint_not_found', status: 404 });
-    expect(await rejection(client.webhookEndpoints.delete(first.id))).toMatchObject({ code: 'webhook_endpoint_not_found', status: 404 });
+    expect(await rejection(client.webhookEndpoints.get(first.id))).toMatchObject({
+      code: 'webhook_endpoint_not_found',
+      status: 404,
+    });
+    expect(await rejection(client.webhookEndpoints.delete(first.id))).toMatchObject({
+      code: 'webhook_endpoint_not_found',
+      status: 404,
+    });
     expect((await client.webhookEndpoints.list()).map((endpoint) => endpoint.id)).toEqual([second.id]);
   });
 
@@ -105,16 +144,26 @@ describe('when endpoints are listed, changed and deleted', () => {
     const { client } = await sdkClientFor(server);
     const { client: stranger } = await sdkClientFor(server);
     const hooks = await receiver();
-    const unknownType = { url: hooks.url, eventTypes: ['transaction.refunded'] } as unknown as Parameters<MpesaBridgeClient['webhookEndpoints']['create']>[0];
+    const unknownType = { url: hooks.url, eventTypes: ['transaction.refunded'] } as unknown as Parameters<
+      MpesaBridgeClient['webhookEndpoints']['create']
+    >[0];
     const invalid = await rejection(client.webhookEndpoints.create(unknownType));
     expect(invalid).toMatchObject({ code: 'validation_failed', status: 400 });
     expect(JSON.stringify(invalid.details)).toContain('eventTypes');
-    expect(await rejection(client.webhookEndpoints.update('we_x', {}))).toMatchObject({ code: 'validation_failed' });
-    expect(await rejection(client.webhookEndpoints.rotateSecret('not-an-endpoint-id'))).toMatchObject({ code: 'validation_failed' });
+    expect(await rejection(client.webhookEndpoints.update('we_x', {}))).toMatchObject({
+      code: 'validation_failed',
+    });
+    expect(await rejection(client.webhookEndpoints.rotateSecret('not-an-endpoint-id'))).toMatchObject({
+      code: 'validation_failed',
+    });
 
     const { endpoint } = await client.webhookEndpoints.create({ url: hooks.url });
-    expect(await rejection(stranger.webhookEndpoints.get(endpoint.id))).toMatchObject({ code: 'webhook_endpoint_not_found' });
-    expect(await rejection(stranger.webhookEndpoints.update(endpoint.id, { enabled: false }))).toMatchObject({ code: 'webhook_endpoint_not_found' });
+    expect(await rejection(stranger.webhookEndpoints.get(endpoint.id))).toMatchObject({
+      code: 'webhook_endpoint_not_found',
+    });
+    expect(await rejection(stranger.webhookEndpoints.update(endpoint.id, { enabled: false }))).toMatchObject({
+      code: 'webhook_endpoint_not_found',
+    });
     expect(await stranger.webhookEndpoints.list()).toEqual([]);
   });
 });
@@ -141,7 +190,10 @@ describe('when the secret is rotated', () => {
     const newest = await client.webhookEndpoints.rotateSecret(endpoint.id, { overlapSeconds: 0 });
     expect(newest.endpoint.previousSecretExpiresAt).toBeNull();
     await client.events.redeliver(first!.headers['webhook-id']!, { endpointId: endpoint.id });
-    const received = await eventually(async () => hooks.received, (list) => list.length >= 2);
+    const received = await eventually(
+      async () => hooks.received,
+      (list) => list.length >= 2,
+    );
     const again = received[1]!;
     expect(again.headers['webhook-id']).toBe(first!.headers['webhook-id']);
     expect(again.body).toBe(first!.body);
@@ -188,16 +240,21 @@ describe('when deliveries to an endpoint fail for good', () => {
     expect(firstPage.data).toHaveLength(1);
     expect(firstPage.nextCursor).toBe(firstPage.data[0]!.id);
     const walked: string[] = [];
-    for await (const delivery of client.webhookEndpoints.deliveries(endpoint.id, { limit: 1 })) walked.push(delivery.id);
+    for await (const delivery of client.webhookEndpoints.deliveries(endpoint.id, { limit: 1 }))
+      walked.push(delivery.id);
     expect(walked).toEqual(failed.map((delivery) => delivery.id));
     expect([...walked].sort().reverse()).toEqual(walked);
 
-    expect(await client.webhookEndpoints.redeliverFailed(endpoint.id, { since: new Date(Date.now() + 60_000) })).toEqual({ redelivered: 0 });
+    expect(
+      await client.webhookEndpoints.redeliverFailed(endpoint.id, { since: new Date(Date.now() + 60_000) }),
+    ).toEqual({ redelivered: 0 });
     down = false;
     expect(await client.webhookEndpoints.redeliverFailed(endpoint.id, { since })).toEqual({ redelivered: 2 });
     const accepted = await hooks.waitForAccepted(2);
     const delivered = [...accepted.values()].map(verifyWith(secret));
-    expect(delivered.map((event) => event.type === 'transaction.completed' && event.data.transaction.id).sort()).toEqual(payments.map((t) => t.id).sort());
+    expect(
+      delivered.map((event) => event.type === 'transaction.completed' && event.data.transaction.id).sort(),
+    ).toEqual(payments.map((t) => t.id).sort());
     const after = await eventually(
       () => client.webhookEndpoints.deliveries(endpoint.id).all(),
       (list) => list.every((delivery) => delivery.status === 'succeeded'),
@@ -214,18 +271,36 @@ describe('when an endpoint answers 410 Gone', () => {
     const { client } = await sdkClientFor(server);
     const gone = await receiver(() => 410);
     const watcher = await receiver();
-    const { endpoint } = await client.webhookEndpoints.create({ url: gone.url, eventTypes: ['transaction.completed'] });
-    const { secret } = await client.webhookEndpoints.create({ url: watcher.url, eventTypes: ['webhook_endpoint.disabled'] });
+    const { endpoint } = await client.webhookEndpoints.create({
+      url: gone.url,
+      eventTypes: ['transaction.completed'],
+    });
+    const { secret } = await client.webhookEndpoints.create({
+      url: watcher.url,
+      eventTypes: ['webhook_endpoint.disabled'],
+    });
 
     await completedPayment(client);
     const [notice] = [...(await watcher.waitForAccepted(1)).values()];
     const event = verifyWith(secret)(notice!);
-    if (event.type !== 'webhook_endpoint.disabled') throw new Error(`expected webhook_endpoint.disabled, got ${event.type}`);
+    if (event.type !== 'webhook_endpoint.disabled')
+      throw new Error(`expected webhook_endpoint.disabled, got ${event.type}`);
     expect(event.data).toEqual({ endpoint: { id: endpoint.id, url: gone.url, disabledReason: 'gone' } });
-    expect(await client.webhookEndpoints.get(endpoint.id)).toMatchObject({ enabled: false, disabledReason: 'gone' });
+    expect(await client.webhookEndpoints.get(endpoint.id)).toMatchObject({
+      enabled: false,
+      disabledReason: 'gone',
+    });
 
     const logged = await client.events.list({ type: 'webhook_endpoint.disabled' }).all();
-    expect(logged).toEqual([{ id: event.id, type: 'webhook_endpoint.disabled', transactionId: null, createdAt: event.timestamp, data: event.data }]);
+    expect(logged).toEqual([
+      {
+        id: event.id,
+        type: 'webhook_endpoint.disabled',
+        transactionId: null,
+        createdAt: event.timestamp,
+        data: event.data,
+      },
+    ]);
   });
 });
 
@@ -253,14 +328,23 @@ describe('when the answer to a call is lost on the way back', () => {
 
     const rotation = losingFirstAnswer('POST');
     const rotating = createClient({ baseUrl: server.url, ...keys, fetch: rotation.transport, maxRetries: 2 });
-    expect(await rejection(rotating.webhookEndpoints.rotateSecret(endpoint.id, { overlapSeconds: 60 }))).toMatchObject({ code: 'network_error' });
+    expect(
+      await rejection(rotating.webhookEndpoints.rotateSecret(endpoint.id, { overlapSeconds: 60 })),
+    ).toMatchObject({ code: 'network_error' });
     expect(rotation.sent).toEqual([`POST /api/v1/webhook-endpoints/${endpoint.id}/secret/rotate`]);
     // It did happen, once: the secret from create still signs during the overlap.
-    expect((await client.webhookEndpoints.get(endpoint.id)).previousSecretExpiresAt).toEqual(expect.any(String));
+    expect((await client.webhookEndpoints.get(endpoint.id)).previousSecretExpiresAt).toEqual(
+      expect.any(String),
+    );
 
     const change = losingFirstAnswer('PATCH');
     const updating = createClient({ baseUrl: server.url, ...keys, fetch: change.transport, maxRetries: 2 });
-    expect(await updating.webhookEndpoints.update(endpoint.id, { description: 'retried' })).toMatchObject({ description: 'retried' });
-    expect(change.sent).toEqual([`PATCH /api/v1/webhook-endpoints/${endpoint.id}`, `PATCH /api/v1/webhook-endpoints/${endpoint.id}`]);
+    expect(await updating.webhookEndpoints.update(endpoint.id, { description: 'retried' })).toMatchObject({
+      description: 'retried',
+    });
+    expect(change.sent).toEqual([
+      `PATCH /api/v1/webhook-endpoints/${endpoint.id}`,
+      `PATCH /api/v1/webhook-endpoints/${endpoint.id}`,
+    ]);
   });
 });

@@ -22,15 +22,29 @@ describe('simulator STK callbacks', () => {
   });
 
   async function pushFor(phoneNumber: number, overrides: Record<string, unknown> = {}) {
-    const answer = await harness.push(stkPushBody(harness.callbackUrl, { PhoneNumber: phoneNumber, ...overrides }), token);
+    const answer = await harness.push(
+      stkPushBody(harness.callbackUrl, { PhoneNumber: phoneNumber, ...overrides }),
+      token,
+    );
     expect(answer.status).toBe(200);
-    return { merchantRequestId: String(answer.json.MerchantRequestID), checkoutRequestId: String(answer.json.CheckoutRequestID) };
+    return {
+      merchantRequestId: String(answer.json.MerchantRequestID),
+      checkoutRequestId: String(answer.json.CheckoutRequestID),
+    };
   }
 
   describe('when a push pays a till as a PayBill, or a PayBill as a till', () => {
     it.each([
-      ['a Buy Goods push names a number that is not a till of the shortcode', { TransactionType: 'CustomerBuyGoodsOnline', PartyB: 174379 }, 'SFC_IC0003'],
-      ['a PayBill push names another PartyB than the shortcode', { TransactionType: 'CustomerPayBillOnline', PartyB: TILL }, 2028],
+      [
+        'a Buy Goods push names a number that is not a till of the shortcode',
+        { TransactionType: 'CustomerBuyGoodsOnline', PartyB: 174379 },
+        'SFC_IC0003',
+      ],
+      [
+        'a PayBill push names another PartyB than the shortcode',
+        { TransactionType: 'CustomerPayBillOnline', PartyB: TILL },
+        2028,
+      ],
     ])('then Daraja accepts it and fails it in the callback: %s', async (_case, overrides, resultCode) => {
       const ids = await pushFor(254712345678, overrides);
       const [callback] = await harness.waitForCallbacks(ids.checkoutRequestId, 1);
@@ -46,7 +60,7 @@ describe('simulator STK callbacks', () => {
   });
 
   describe('when the customer pays', () => {
-    it('then one callback arrives with Daraja\'s headers and success body', async () => {
+    it("then one callback arrives with Daraja's headers and success body", async () => {
       const before = nairobiTimestamp();
       const ids = await pushFor(254712345678, { Amount: 25 });
 
@@ -74,7 +88,9 @@ describe('simulator STK callbacks', () => {
       ]);
       expect(itemValue(callback!, 'Amount')).toBe(25);
       expect(itemValue(callback!, 'PhoneNumber')).toBe(254712345678);
-      expect(stkCallback.CallbackMetadata!.Item.find((item) => item.Name === 'Balance')).toEqual({ Name: 'Balance' });
+      expect(stkCallback.CallbackMetadata!.Item.find((item) => item.Name === 'Balance')).toEqual({
+        Name: 'Balance',
+      });
       const transactionDate = itemValue(callback!, 'TransactionDate');
       expect(typeof transactionDate).toBe('number');
       expect(String(transactionDate) >= before).toBe(true);
@@ -120,18 +136,21 @@ describe('simulator STK callbacks', () => {
     [254700000002, 1, 'The balance is insufficient for the transaction.'],
     [254700000003, 1037, 'No response from user.'],
     [254700000004, 2001, 'The initiator information is invalid.'],
-  ])('when the PhoneNumber is %s, then the callback fails with ResultCode %s "%s"', async (phone, resultCode, resultDesc) => {
-    const ids = await pushFor(phone);
+  ])(
+    'when the PhoneNumber is %s, then the callback fails with ResultCode %s "%s"',
+    async (phone, resultCode, resultDesc) => {
+      const ids = await pushFor(phone);
 
-    const [callback] = await harness.waitForCallbacks(ids.checkoutRequestId, 1);
+      const [callback] = await harness.waitForCallbacks(ids.checkoutRequestId, 1);
 
-    expect(callback!.body.Body.stkCallback).toEqual({
-      MerchantRequestID: ids.merchantRequestId,
-      CheckoutRequestID: ids.checkoutRequestId,
-      ResultCode: resultCode,
-      ResultDesc: resultDesc,
-    });
-  });
+      expect(callback!.body.Body.stkCallback).toEqual({
+        MerchantRequestID: ids.merchantRequestId,
+        CheckoutRequestID: ids.checkoutRequestId,
+        ResultCode: resultCode,
+        ResultDesc: resultDesc,
+      });
+    },
+  );
 
   describe('when the callback is lost (254700000005)', () => {
     it('then no callback is ever posted, but STK Query reports the final success', async () => {
@@ -141,7 +160,10 @@ describe('simulator STK callbacks', () => {
       const query = await harness.query(ids.checkoutRequestId, token);
 
       expect(harness.callbacksFor(ids.checkoutRequestId)).toHaveLength(0);
-      expect(query.json).toMatchObject({ ResultCode: '0', ResultDesc: 'The service request is processed successfully.' });
+      expect(query.json).toMatchObject({
+        ResultCode: '0',
+        ResultDesc: 'The service request is processed successfully.',
+      });
     });
   });
 

@@ -4,7 +4,11 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createLogger } from '../../src/logger';
-import { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions } from '../../src/simulator/main';
+import {
+  startSimulatorServer,
+  type SimulatorServer,
+  type SimulatorServerOptions,
+} from '../../src/simulator/main';
 import { staticDirectory } from '../../src/simulator/simulator.directory';
 
 export const CONSUMER_KEY = 'test-consumer-key';
@@ -72,7 +76,10 @@ export function darajaPassword(shortcode: string, passkey: string, timestamp: st
 }
 
 /** A valid STK Push body in the portal simulator's shape (numbers for the numeric fields). */
-export function stkPushBody(callbackUrl: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function stkPushBody(
+  callbackUrl: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const timestamp = nairobiTimestamp();
   return {
     BusinessShortCode: 174379,
@@ -135,7 +142,9 @@ export async function startHarness(overrides: Partial<SimulatorServerOptions> = 
   const receiver = await startCallbackReceiver();
   const { callbacks } = receiver;
   const simulator: SimulatorServer = await startSimulatorServer({
-    directory: staticDirectory([{ consumerKey: CONSUMER_KEY, consumerSecret: CONSUMER_SECRET }], { [SHORTCODE]: { passkey: PASSKEY, tills: [TILL] } }),
+    directory: staticDirectory([{ consumerKey: CONSUMER_KEY, consumerSecret: CONSUMER_SECRET }], {
+      [SHORTCODE]: { passkey: PASSKEY, tills: [TILL] },
+    }),
     callbackDelayMs: CALLBACK_DELAY_MS,
     lateCallbackMs: LATE_CALLBACK_MS,
     logger: silentLogger,
@@ -146,7 +155,8 @@ export async function startHarness(overrides: Partial<SimulatorServerOptions> = 
   const baseUrl = simulator.url;
   const callbackUrl = receiver.url;
 
-  const get = async (path: string, headers: Record<string, string> = {}) => answer(await fetch(`${baseUrl}${path}`, { headers }));
+  const get = async (path: string, headers: Record<string, string> = {}) =>
+    answer(await fetch(`${baseUrl}${path}`, { headers }));
   const post = async (path: string, body: unknown, headers: Record<string, string> = {}) =>
     answer(
       await fetch(`${baseUrl}${path}`, {
@@ -169,14 +179,18 @@ export async function startHarness(overrides: Partial<SimulatorServerOptions> = 
       return callbacksFor(checkoutRequestId);
     },
     async fetchToken() {
-      const token = await get('/oauth/v1/generate?grant_type=client_credentials', { Authorization: basicAuth(CONSUMER_KEY, CONSUMER_SECRET) });
+      const token = await get('/oauth/v1/generate?grant_type=client_credentials', {
+        Authorization: basicAuth(CONSUMER_KEY, CONSUMER_SECRET),
+      });
       if (token.status !== 200) throw new Error(`OAuth failed with HTTP ${token.status}`);
       return String(token.json.access_token);
     },
     get,
     post,
     async push(body, token) {
-      return post('/mpesa/stkpush/v1/processrequest', body, { Authorization: `Bearer ${token ?? (await harness.fetchToken())}` });
+      return post('/mpesa/stkpush/v1/processrequest', body, {
+        Authorization: `Bearer ${token ?? (await harness.fetchToken())}`,
+      });
     },
     async query(checkoutRequestId, token, overrides = {}) {
       const timestamp = nairobiTimestamp();
@@ -187,7 +201,9 @@ export async function startHarness(overrides: Partial<SimulatorServerOptions> = 
         CheckoutRequestID: checkoutRequestId,
         ...overrides,
       };
-      return post('/mpesa/stkpushquery/v1/query', body, { Authorization: `Bearer ${token ?? (await harness.fetchToken())}` });
+      return post('/mpesa/stkpushquery/v1/query', body, {
+        Authorization: `Bearer ${token ?? (await harness.fetchToken())}`,
+      });
     },
     async close() {
       await simulator.close();

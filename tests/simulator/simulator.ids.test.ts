@@ -1,5 +1,11 @@
 import { createCheckoutRequestIds, eatTimestamp, newReceiptNumber } from '../../src/simulator/simulator.ids';
-import { DEFAULT_OUTCOME, OUTCOME_NAMES, outcomeFor, phoneForOutcome, SIMULATED_OUTCOMES } from '../../src/simulator/simulator.outcomes';
+import {
+  DEFAULT_OUTCOME,
+  OUTCOME_NAMES,
+  outcomeFor,
+  phoneForOutcome,
+  SIMULATED_OUTCOMES,
+} from '../../src/simulator/simulator.outcomes';
 
 describe('simulator identifiers', () => {
   it('when UTC is late evening, then the EAT timestamp is already the next day', () => {
@@ -38,12 +44,21 @@ describe('simulator outcomes table', () => {
     expect(SIMULATED_OUTCOMES.map((outcome) => outcome.phoneNumber)).toEqual(
       Array.from({ length: 12 }, (_, i) => `2547000000${String(i + 1).padStart(2, '0')}`),
     );
-    expect(outcomeFor('254700000001').behaviour).toMatchObject({ kind: 'complete', result: { resultCode: 1032 } });
-    expect(outcomeFor('254708374149').behaviour).toMatchObject({ kind: 'complete', result: { resultCode: 0 }, delivery: 'once' });
+    expect(outcomeFor('254700000001').behaviour).toMatchObject({
+      kind: 'complete',
+      result: { resultCode: 1032 },
+    });
+    expect(outcomeFor('254708374149').behaviour).toMatchObject({
+      kind: 'complete',
+      result: { resultCode: 0 },
+      delivery: 'once',
+    });
   });
 
   it('when outcomes are named, then every name is unique, `paid` is the default, and each name plays its own outcome', () => {
-    expect([DEFAULT_OUTCOME, ...SIMULATED_OUTCOMES].map((outcome) => outcome.name)).toEqual([...OUTCOME_NAMES]);
+    expect([DEFAULT_OUTCOME, ...SIMULATED_OUTCOMES].map((outcome) => outcome.name)).toEqual([
+      ...OUTCOME_NAMES,
+    ]);
     for (const name of OUTCOME_NAMES) expect(outcomeFor(phoneForOutcome(name)!).name).toBe(name);
   });
 });

@@ -1,4 +1,11 @@
-import { basicAuth, CONSUMER_KEY, CONSUMER_SECRET, HEX_GROUP_ID, startHarness, type Harness } from './simulator.harness';
+import {
+  basicAuth,
+  CONSUMER_KEY,
+  CONSUMER_SECRET,
+  HEX_GROUP_ID,
+  startHarness,
+  type Harness,
+} from './simulator.harness';
 
 const OAUTH = '/oauth/v1/generate';
 
@@ -12,7 +19,9 @@ describe('simulator OAuth (GET /oauth/v1/generate)', () => {
   });
 
   it('when the consumer key and secret are right, then it issues a 28-character token with expires_in as the string "3599"', async () => {
-    const answer = await harness.get(`${OAUTH}?grant_type=client_credentials`, { Authorization: basicAuth(CONSUMER_KEY, CONSUMER_SECRET) });
+    const answer = await harness.get(`${OAUTH}?grant_type=client_credentials`, {
+      Authorization: basicAuth(CONSUMER_KEY, CONSUMER_SECRET),
+    });
 
     expect(answer.status).toBe(200);
     expect(Object.keys(answer.json).sort()).toEqual(['access_token', 'expires_in']);
@@ -38,17 +47,28 @@ describe('simulator OAuth (GET /oauth/v1/generate)', () => {
     const answer = await harness.get(path, { Authorization: basicAuth(CONSUMER_KEY, CONSUMER_SECRET) });
 
     expect(answer.status).toBe(400);
-    expect(answer.json).toEqual({ requestId: expect.stringMatching(HEX_GROUP_ID), errorCode: '400.008.02', errorMessage: 'Invalid grant type passed' });
+    expect(answer.json).toEqual({
+      requestId: expect.stringMatching(HEX_GROUP_ID),
+      errorCode: '400.008.02',
+      errorMessage: 'Invalid grant type passed',
+    });
   });
 
   it.each([
-    ['the scheme is misspelt', { Authorization: `Baerer ${Buffer.from(`${CONSUMER_KEY}:${CONSUMER_SECRET}`).toString('base64')}` }],
+    [
+      'the scheme is misspelt',
+      { Authorization: `Baerer ${Buffer.from(`${CONSUMER_KEY}:${CONSUMER_SECRET}`).toString('base64')}` },
+    ],
     ['the Authorization header is missing', {} as Record<string, string>],
   ])('when %s, then it answers 400 400.008.01 "Invalid Authentication passed"', async (_case, headers) => {
     const answer = await harness.get(`${OAUTH}?grant_type=client_credentials`, headers);
 
     expect(answer.status).toBe(400);
-    expect(answer.json).toEqual({ requestId: expect.stringMatching(HEX_GROUP_ID), errorCode: '400.008.01', errorMessage: 'Invalid Authentication passed' });
+    expect(answer.json).toEqual({
+      requestId: expect.stringMatching(HEX_GROUP_ID),
+      errorCode: '400.008.01',
+      errorMessage: 'Invalid Authentication passed',
+    });
   });
 
   it.each([
@@ -56,7 +76,9 @@ describe('simulator OAuth (GET /oauth/v1/generate)', () => {
     ['the key is unknown', basicAuth('someone-else', CONSUMER_SECRET)],
     ['the credentials have no colon', `Basic ${Buffer.from(CONSUMER_KEY).toString('base64')}`],
   ])('when %s, then it answers HTTP 400 with an empty body, as Daraja does', async (_case, authorization) => {
-    const answer = await harness.get(`${OAUTH}?grant_type=client_credentials`, { Authorization: authorization });
+    const answer = await harness.get(`${OAUTH}?grant_type=client_credentials`, {
+      Authorization: authorization,
+    });
 
     expect(answer.status).toBe(400);
     expect(answer.text).toBe('');

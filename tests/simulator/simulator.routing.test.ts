@@ -33,7 +33,11 @@ describe('simulator routing', () => {
     const answer = await harness.post('/mpesa/stkpush/v2/processrequest', {});
 
     expect(answer.status).toBe(404);
-    expect(answer.json).toEqual({ requestId: expect.stringMatching(HEX_GROUP_ID), errorCode: '404.001.01', errorMessage: 'Resource not found' });
+    expect(answer.json).toEqual({
+      requestId: expect.stringMatching(HEX_GROUP_ID),
+      errorCode: '404.001.01',
+      errorMessage: 'Resource not found',
+    });
   });
 
   it.each([
@@ -44,7 +48,11 @@ describe('simulator routing', () => {
     const response = await fetch(`${harness.baseUrl}${path}`, { method });
 
     expect(response.status).toBe(405);
-    expect(await response.json()).toEqual({ requestId: expect.stringMatching(HEX_GROUP_ID), errorCode: '405.001', errorMessage: 'Method Not Allowed' });
+    expect(await response.json()).toEqual({
+      requestId: expect.stringMatching(HEX_GROUP_ID),
+      errorCode: '405.001',
+      errorMessage: 'Method Not Allowed',
+    });
   });
 });
 
@@ -58,7 +66,13 @@ describe('simulator stats', () => {
   });
 
   it('when calls are made, then GET /__simulator/stats counts every OAuth call, push, query and posted callback', async () => {
-    expect((await harness.get('/__simulator/stats')).json).toEqual({ oauthCalls: 0, stkPushes: 0, stkQueries: 0, stkQueryPeakPerSecond: 0, callbacksSent: 0 });
+    expect((await harness.get('/__simulator/stats')).json).toEqual({
+      oauthCalls: 0,
+      stkPushes: 0,
+      stkQueries: 0,
+      stkQueryPeakPerSecond: 0,
+      callbacksSent: 0,
+    });
 
     const token = await harness.fetchToken();
     await harness.get('/oauth/v1/generate'); // refused, still counted
@@ -67,7 +81,13 @@ describe('simulator stats', () => {
     await harness.query(String(accepted.json.CheckoutRequestID), token);
     await harness.waitForCallbacks(String(accepted.json.CheckoutRequestID), 1);
 
-    expect((await harness.get('/__simulator/stats')).json).toEqual({ oauthCalls: 2, stkPushes: 2, stkQueries: 1, stkQueryPeakPerSecond: 1, callbacksSent: 1 });
+    expect((await harness.get('/__simulator/stats')).json).toEqual({
+      oauthCalls: 2,
+      stkPushes: 2,
+      stkQueries: 1,
+      stkQueryPeakPerSecond: 1,
+      callbacksSent: 1,
+    });
   });
 });
 
@@ -77,7 +97,9 @@ describe('simulator mounted inside another app', () => {
   let baseUrl: string;
   beforeAll(async () => {
     simulator = createSimulator({
-      directory: staticDirectory([{ consumerKey: CONSUMER_KEY, consumerSecret: CONSUMER_SECRET }], { [SHORTCODE]: { passkey: PASSKEY, tills: [TILL] } }),
+      directory: staticDirectory([{ consumerKey: CONSUMER_KEY, consumerSecret: CONSUMER_SECRET }], {
+        [SHORTCODE]: { passkey: PASSKEY, tills: [TILL] },
+      }),
       callbackDelayMs: CALLBACK_DELAY_MS,
       lateCallbackMs: 300,
       logger: silentLogger,
@@ -111,7 +133,7 @@ describe('simulator mounted inside another app', () => {
     expect((await tokenFromMounted()).length).toBe(28);
   });
 
-  it('when malformed JSON arrives, then the router answers in Daraja\'s shape, not the host\'s', async () => {
+  it("when malformed JSON arrives, then the router answers in Daraja's shape, not the host's", async () => {
     const response = await fetch(`${baseUrl}/mpesa/stkpush/v1/processrequest`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${await tokenFromMounted()}`, 'Content-Type': 'application/json' },
@@ -119,7 +141,10 @@ describe('simulator mounted inside another app', () => {
     });
 
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ errorCode: '400.002.05', errorMessage: 'Invalid Request Payload' });
+    expect(await response.json()).toMatchObject({
+      errorCode: '400.002.05',
+      errorMessage: 'Invalid Request Payload',
+    });
   });
 });
 
@@ -127,7 +152,9 @@ describe('simulator stop', () => {
   it('when stopped with callbacks pending, then none of them is posted', async () => {
     const receiver = await startCallbackReceiver();
     const simulator = createSimulator({
-      directory: staticDirectory([{ consumerKey: CONSUMER_KEY, consumerSecret: CONSUMER_SECRET }], { [SHORTCODE]: { passkey: PASSKEY, tills: [TILL] } }),
+      directory: staticDirectory([{ consumerKey: CONSUMER_KEY, consumerSecret: CONSUMER_SECRET }], {
+        [SHORTCODE]: { passkey: PASSKEY, tills: [TILL] },
+      }),
       callbackDelayMs: 100,
       lateCallbackMs: 100,
       logger: silentLogger,
@@ -138,7 +165,9 @@ describe('simulator stop', () => {
     });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const oauth = await fetch(`${base}/oauth/v1/generate?grant_type=client_credentials`, { headers: { Authorization: basicAuth(CONSUMER_KEY, CONSUMER_SECRET) } });
+      const oauth = await fetch(`${base}/oauth/v1/generate?grant_type=client_credentials`, {
+        headers: { Authorization: basicAuth(CONSUMER_KEY, CONSUMER_SECRET) },
+      });
       const { access_token: token } = (await oauth.json()) as { access_token: string };
       for (const phone of [254712345678, 254700000006]) {
         const push = await fetch(`${base}/mpesa/stkpush/v1/processrequest`, {

@@ -1,4 +1,12 @@
-import { darajaPassword, HEX_GROUP_ID, nairobiTimestamp, SHORTCODE, startHarness, stkPushBody, type Harness } from './simulator.harness';
+import {
+  darajaPassword,
+  HEX_GROUP_ID,
+  nairobiTimestamp,
+  SHORTCODE,
+  startHarness,
+  stkPushBody,
+  type Harness,
+} from './simulator.harness';
 
 const STK_PUSH = '/mpesa/stkpush/v1/processrequest';
 const ACCEPTED = 'Success. Request accepted for processing';
@@ -20,7 +28,7 @@ describe('simulator STK Push (POST /mpesa/stkpush/v1/processrequest)', () => {
   });
 
   describe('when the request is valid', () => {
-    it('then it answers 200 with exactly Daraja\'s acknowledgement fields', async () => {
+    it("then it answers 200 with exactly Daraja's acknowledgement fields", async () => {
       const answer = await harness.push(stkPushBody(harness.callbackUrl), token);
 
       expect(answer.status).toBe(200);
@@ -38,17 +46,21 @@ describe('simulator STK Push (POST /mpesa/stkpush/v1/processrequest)', () => {
       const answer = await harness.push(stkPushBody(harness.callbackUrl), token);
       const after = Date.now();
 
-      const match = /^ws_CO_(\d{2})(\d{2})(\d{4})(\d{2})(\d{2})(\d{2})(\d{1,3})(\d{9})$/.exec(String(answer.json.CheckoutRequestID));
+      const match = /^ws_CO_(\d{2})(\d{2})(\d{4})(\d{2})(\d{2})(\d{2})(\d{1,3})(\d{9})$/.exec(
+        String(answer.json.CheckoutRequestID),
+      );
       expect(match).not.toBeNull();
       const [, day, month, year, hour, minute, second, , msisdnTail] = match!;
       expect(msisdnTail).toBe('712345678');
       // Read the stamp back as Nairobi time (UTC+3) and check it is "now".
-      const stampedUtc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) - 3 * 3600_000;
+      const stampedUtc =
+        Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) -
+        3 * 3600_000;
       expect(stampedUtc).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
       expect(stampedUtc).toBeLessThanOrEqual(after);
     });
 
-    it('then fields sent as numeric strings (the portal sample\'s mix) are accepted too', async () => {
+    it("then fields sent as numeric strings (the portal sample's mix) are accepted too", async () => {
       const body = stkPushBody(harness.callbackUrl, {
         BusinessShortCode: SHORTCODE,
         Amount: '1',
@@ -64,7 +76,9 @@ describe('simulator STK Push (POST /mpesa/stkpush/v1/processrequest)', () => {
     });
 
     it('then many pushes at the same instant still get unique IDs', async () => {
-      const answers = await Promise.all(Array.from({ length: 40 }, () => harness.push(stkPushBody(harness.callbackUrl), token)));
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, () => harness.push(stkPushBody(harness.callbackUrl), token)),
+      );
 
       expect(answers.every((answer) => answer.status === 200)).toBe(true);
       expect(new Set(answers.map((answer) => answer.json.CheckoutRequestID)).size).toBe(40);
@@ -75,21 +89,30 @@ describe('simulator STK Push (POST /mpesa/stkpush/v1/processrequest)', () => {
   describe('when the merchant checks fail', () => {
     it('then a Password built from another passkey is refused with 500 "Wrong credentials"', async () => {
       const timestamp = nairobiTimestamp();
-      const body = stkPushBody(harness.callbackUrl, { Timestamp: timestamp, Password: darajaPassword(SHORTCODE, 'not-the-passkey', timestamp) });
+      const body = stkPushBody(harness.callbackUrl, {
+        Timestamp: timestamp,
+        Password: darajaPassword(SHORTCODE, 'not-the-passkey', timestamp),
+      });
 
-      expect(await harness.push(body, token)).toMatchObject(errorBody(500, '500.001.1001', 'Wrong credentials'));
+      expect(await harness.push(body, token)).toMatchObject(
+        errorBody(500, '500.001.1001', 'Wrong credentials'),
+      );
     });
 
     it('then a Password built for another Timestamp is refused with 500 "Wrong credentials"', async () => {
       const body = stkPushBody(harness.callbackUrl, { Timestamp: '20240101120000' });
 
-      expect(await harness.push(body, token)).toMatchObject(errorBody(500, '500.001.1001', 'Wrong credentials'));
+      expect(await harness.push(body, token)).toMatchObject(
+        errorBody(500, '500.001.1001', 'Wrong credentials'),
+      );
     });
 
     it('then an unknown shortcode is refused with 500 "Merchant does not exist"', async () => {
       const body = stkPushBody(harness.callbackUrl, { BusinessShortCode: 600000, PartyB: 600000 });
 
-      expect(await harness.push(body, token)).toMatchObject(errorBody(500, '500.001.1001', 'Merchant does not exist'));
+      expect(await harness.push(body, token)).toMatchObject(
+        errorBody(500, '500.001.1001', 'Merchant does not exist'),
+      );
     });
   });
 
@@ -110,16 +133,23 @@ describe('simulator STK Push (POST /mpesa/stkpush/v1/processrequest)', () => {
       ['AccountReference is empty', 'AccountReference', { AccountReference: '' }],
       ['TransactionDesc is missing', 'Remarks', { TransactionDesc: undefined }],
       ['TransactionDesc is null', 'Remarks', { TransactionDesc: null }],
-      ['both BusinessShortCode and Amount are wrong', 'BusinessShortCode', { BusinessShortCode: 'abc', Amount: -1 }],
-    ])('then, when %s, it answers 400 400.002.02 "Bad Request - Invalid %s"', async (_case, field, overrides) => {
-      const answer = await harness.push(stkPushBody(harness.callbackUrl, overrides), token);
+      [
+        'both BusinessShortCode and Amount are wrong',
+        'BusinessShortCode',
+        { BusinessShortCode: 'abc', Amount: -1 },
+      ],
+    ])(
+      'then, when %s, it answers 400 400.002.02 "Bad Request - Invalid %s"',
+      async (_case, field, overrides) => {
+        const answer = await harness.push(stkPushBody(harness.callbackUrl, overrides), token);
 
-      expect(answer).toMatchObject(errorBody(400, '400.002.02', `Bad Request - Invalid ${field}`));
-    });
+        expect(answer).toMatchObject(errorBody(400, '400.002.02', `Bad Request - Invalid ${field}`));
+      },
+    );
   });
 
   describe('when the body is not JSON', () => {
-    it('then a non-JSON Content-Type is answered as an invalid BusinessShortCode (Daraja\'s quirk)', async () => {
+    it("then a non-JSON Content-Type is answered as an invalid BusinessShortCode (Daraja's quirk)", async () => {
       const answer = await harness.post(STK_PUSH, JSON.stringify(stkPushBody(harness.callbackUrl)), {
         Authorization: `Bearer ${token}`,
         'Content-Type': 'text/plain',
@@ -129,7 +159,9 @@ describe('simulator STK Push (POST /mpesa/stkpush/v1/processrequest)', () => {
     });
 
     it('then malformed JSON is answered 400.002.05 "Invalid Request Payload"', async () => {
-      const answer = await harness.post(STK_PUSH, '{"BusinessShortCode": 174379,', { Authorization: `Bearer ${token}` });
+      const answer = await harness.post(STK_PUSH, '{"BusinessShortCode": 174379,', {
+        Authorization: `Bearer ${token}`,
+      });
 
       expect(answer).toMatchObject(errorBody(400, '400.002.05', 'Invalid Request Payload'));
     });
@@ -149,22 +181,33 @@ describe('simulator STK Push (POST /mpesa/stkpush/v1/processrequest)', () => {
 
   describe('when the PhoneNumber selects a refusal', () => {
     it('then 254700000008 is refused with "Unable to lock subscriber"', async () => {
-      const answer = await harness.push(stkPushBody(harness.callbackUrl, { PhoneNumber: 254700000008 }), token);
+      const answer = await harness.push(
+        stkPushBody(harness.callbackUrl, { PhoneNumber: 254700000008 }),
+        token,
+      );
 
       expect(answer).toMatchObject(
-        errorBody(500, '500.001.1001', 'Unable to lock subscriber, a transaction is already in process for the current subscriber'),
+        errorBody(
+          500,
+          '500.001.1001',
+          'Unable to lock subscriber, a transaction is already in process for the current subscriber',
+        ),
       );
     });
 
     it('then 254700000009 is refused with a spike arrest', async () => {
-      const answer = await harness.push(stkPushBody(harness.callbackUrl, { PhoneNumber: '254700000009' }), token);
+      const answer = await harness.push(
+        stkPushBody(harness.callbackUrl, { PhoneNumber: '254700000009' }),
+        token,
+      );
 
       expect(answer).toMatchObject(errorBody(500, '500.003.02', 'Error Occurred: Spike Arrest Violation'));
     });
   });
 
   describe('when the token expires mid-flight (254700000010)', () => {
-    const expiring = () => stkPushBody(harness.callbackUrl, { PartyA: 254700000010, PhoneNumber: 254700000010 });
+    const expiring = () =>
+      stkPushBody(harness.callbackUrl, { PartyA: 254700000010, PhoneNumber: 254700000010 });
 
     it('then the first push answers 404 and revokes the token, and a retry with a new token succeeds', async () => {
       const firstToken = await harness.fetchToken();

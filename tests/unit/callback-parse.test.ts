@@ -41,18 +41,34 @@ describe('parseStkCallback', () => {
         },
       },
     };
-    expect(parseStkCallback(body)).toMatchObject({ resultCode: '0', amount: 10, mpesaReceiptNumber: 'UKM1ABCDEF', phone: '254712345678' });
+    expect(parseStkCallback(body)).toMatchObject({
+      resultCode: '0',
+      amount: 10,
+      mpesaReceiptNumber: 'UKM1ABCDEF',
+      phone: '254712345678',
+    });
   });
 
   it('when the result code is alphanumeric (SFC_IC0003), then it is kept as a string', () => {
-    const body = { Body: { stkCallback: { CheckoutRequestID: 'ws_CO_2', ResultCode: 'SFC_IC0003', ResultDesc: 'The operator does not exist.' } } };
+    const body = {
+      Body: {
+        stkCallback: {
+          CheckoutRequestID: 'ws_CO_2',
+          ResultCode: 'SFC_IC0003',
+          ResultDesc: 'The operator does not exist.',
+        },
+      },
+    };
     expect(parseStkCallback(body)?.resultCode).toBe('SFC_IC0003');
   });
 
-  it.each([[undefined], [{}], [{ Body: {} }], [{ Body: { stkCallback: { CheckoutRequestID: 'x' } } }], ['text']])(
-    'when the body is not an STK callback (%p), then it returns undefined',
-    (body) => {
-      expect(parseStkCallback(body)).toBeUndefined();
-    },
-  );
+  it.each([
+    [undefined],
+    [{}],
+    [{ Body: {} }],
+    [{ Body: { stkCallback: { CheckoutRequestID: 'x' } } }],
+    ['text'],
+  ])('when the body is not an STK callback (%p), then it returns undefined', (body) => {
+    expect(parseStkCallback(body)).toBeUndefined();
+  });
 });

@@ -50,13 +50,21 @@ describe('config', () => {
   });
 
   it('when the callback base URL is plain http in production, then loading fails', () => {
-    expect(() => loadConfig({ ...production, CALLBACK_BASE_URL: 'http://pay.example.co.ke' })).toThrow(/^CALLBACK_BASE_URL: /);
+    expect(() => loadConfig({ ...production, CALLBACK_BASE_URL: 'http://pay.example.co.ke' })).toThrow(
+      /^CALLBACK_BASE_URL: /,
+    );
   });
 });
 
 describe('config: every problem at once', () => {
   it('when several variables are missing, bad and inconsistent, then one ConfigError lists each, one line naming its variable', () => {
-    const env: Record<string, string> = { ...production, PORT: 'abc', MASTER_KEY: 'short', RECONCILE_AFTER: '20m', RECONCILE_EXPIRE_AFTER: '10m' };
+    const env: Record<string, string> = {
+      ...production,
+      PORT: 'abc',
+      MASTER_KEY: 'short',
+      RECONCILE_AFTER: '20m',
+      RECONCILE_EXPIRE_AFTER: '10m',
+    };
     delete env.ADMIN_TOKEN;
     delete env.MPESA_PASSKEY;
     let error: unknown;
@@ -67,7 +75,13 @@ describe('config: every problem at once', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const { problems, message } = error as ConfigError;
-    expect(problems.map((line) => line.split(':')[0]).sort()).toEqual(['ADMIN_TOKEN', 'MASTER_KEY', 'MPESA_PASSKEY', 'PORT', 'RECONCILE_EXPIRE_AFTER']);
+    expect(problems.map((line) => line.split(':')[0]).sort()).toEqual([
+      'ADMIN_TOKEN',
+      'MASTER_KEY',
+      'MPESA_PASSKEY',
+      'PORT',
+      'RECONCILE_EXPIRE_AFTER',
+    ]);
     expect(message.split('\n')).toEqual(problems);
   });
 
@@ -88,16 +102,25 @@ describe('config: TRUST_PROXY', () => {
     expect(() => express().set('trust proxy', trustProxy)).not.toThrow();
   });
 
-  it.each(['yes', '10.0.0.1,proxy.example.com', '300.1.1.1'])('when TRUST_PROXY is %p, then loading fails naming TRUST_PROXY and the bad part', (value) => {
-    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^TRUST_PROXY: must be true, false, a hop count/);
-  });
+  it.each(['yes', '10.0.0.1,proxy.example.com', '300.1.1.1'])(
+    'when TRUST_PROXY is %p, then loading fails naming TRUST_PROXY and the bad part',
+    (value) => {
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(
+        /^TRUST_PROXY: must be true, false, a hop count/,
+      );
+    },
+  );
 });
 
 describe('config: private webhook URLs', () => {
   it.each([
     ['simulator mode', {}, true],
     ['production Daraja with NODE_ENV=development', { ...production, NODE_ENV: 'development' }, false],
-    ['the sandbox with NODE_ENV=development', { ...production, MPESA_ENVIRONMENT: 'sandbox', NODE_ENV: 'development' }, false],
+    [
+      'the sandbox with NODE_ENV=development',
+      { ...production, MPESA_ENVIRONMENT: 'sandbox', NODE_ENV: 'development' },
+      false,
+    ],
   ] as const)('when running in %s, then private webhook URLs allowed is %p', (_label, env, allowed) => {
     expect(loadConfig(env).webhooks.allowPrivateUrls).toBe(allowed);
   });
@@ -106,8 +129,11 @@ describe('config: private webhook URLs', () => {
 describe('config: documentation', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
   const example = fs.readFileSync(path.join(__dirname, '..', '..', '.env.example'), 'utf8');
-  it.each(CONFIG_VARIABLES)('when %s is a variable, then the README table and .env.example name it', (name) => {
-    expect(readme).toMatch(new RegExp(`^\\|[^\\n]*\`${name}\``, 'm'));
-    expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
-  });
+  it.each(CONFIG_VARIABLES)(
+    'when %s is a variable, then the README table and .env.example name it',
+    (name) => {
+      expect(readme).toMatch(new RegExp(`^\\|[^\\n]*\`${name}\``, 'm'));
+      expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
+    },
+  );
 });

@@ -7,7 +7,16 @@ function capturingLogger() {
   const lines: string[] = [];
   const logger = createLogger({ log: { level: 'debug', format: 'json' } });
   logger.clear();
-  logger.add(new winston.transports.Stream({ stream: new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } }) }));
+  logger.add(
+    new winston.transports.Stream({
+      stream: new Writable({
+        write: (chunk, _enc, done) => {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    }),
+  );
   return { logger, lines };
 }
 
@@ -60,14 +69,23 @@ describe('redaction of secrets inside text', () => {
 
   it.each([
     [`POST /api/v1/callbacks/stk/txn_0abc/${TOKEN}`, 'POST /api/v1/callbacks/stk/txn_0abc/[redacted]'],
-    [`https://pay.example.co.ke/api/v1/callbacks/stk/txn_0abc/${TOKEN}?x=1`, 'https://pay.example.co.ke/api/v1/callbacks/stk/txn_0abc/[redacted]?x=1'],
+    [
+      `https://pay.example.co.ke/api/v1/callbacks/stk/txn_0abc/${TOKEN}?x=1`,
+      'https://pay.example.co.ke/api/v1/callbacks/stk/txn_0abc/[redacted]?x=1',
+    ],
     [`POST /api/v1/callbacks/mpesa/txn_0abc/${TOKEN}`, 'POST /api/v1/callbacks/mpesa/txn_0abc/[redacted]'],
     ['redis://default:hunter2@cache.internal:6379/0', 'redis://[redacted]@cache.internal:6379/0'],
-    ['GET https://api.example.com/x?access_token=abc123&page=2&client_secret=s3', 'GET https://api.example.com/x?access_token=[redacted]&page=2&client_secret=[redacted]'],
+    [
+      'GET https://api.example.com/x?access_token=abc123&page=2&client_secret=s3',
+      'GET https://api.example.com/x?access_token=[redacted]&page=2&client_secret=[redacted]',
+    ],
     ['call 254712345678 now', 'call 254712***678 now'],
     // Daraja's CheckoutRequestID ends with the phone's last 9 digits (docs/daraja.md §2).
     ['checkout ws_CO_170820261404032708374149 sent', 'checkout ws_CO_170820261404032708***149 sent'],
-    ['{"CheckoutRequestID":"ws_CO_02122026020316717712345678"}', '{"CheckoutRequestID":"ws_CO_02122026020316717712***678"}'],
+    [
+      '{"CheckoutRequestID":"ws_CO_02122026020316717712345678"}',
+      '{"CheckoutRequestID":"ws_CO_02122026020316717712***678"}',
+    ],
     ['old ws_CO_DMZ_123_456 stays', 'old ws_CO_DMZ_123_456 stays'],
   ])('when a string holds %s, then the log has %s', (input, expected) => {
     expect(redactText(input)).toBe(expected);
@@ -76,7 +94,10 @@ describe('redaction of secrets inside text', () => {
   it('when the message, a nested field and an error all carry a callback URL, then no line has the token', () => {
     const { logger, lines } = capturingLogger();
     const url = `https://pay.example.co.ke/api/v1/callbacks/stk/txn_0abc/${TOKEN}`;
-    logger.error(`push to ${url} failed`, { request: { callbackUrl: url, note: `see ${url}` }, error: new Error(`insert failed for ${url}`) });
+    logger.error(`push to ${url} failed`, {
+      request: { callbackUrl: url, note: `see ${url}` },
+      error: new Error(`insert failed for ${url}`),
+    });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain(TOKEN);
     expect(lines[0]).toContain('/api/v1/callbacks/stk/txn_0abc/[redacted]');

@@ -20,6 +20,8 @@ describe('stkCredentials', () => {
     const at = new Date('2026-11-22T09:00:00Z');
     const credentials = stkCredentials('174379', 'passkey', at);
     expect(credentials.Timestamp).toBe('20261122120000');
-    expect(Buffer.from(credentials.Password, 'base64').toString()).toBe(`174379passkey${credentials.Timestamp}`);
+    expect(Buffer.from(credentials.Password, 'base64').toString()).toBe(
+      `174379passkey${credentials.Timestamp}`,
+    );
   });
 });

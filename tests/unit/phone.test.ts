@@ -15,10 +15,16 @@ describe('normalizeKenyanPhone', () => {
     expect(normalizeKenyanPhone(input)).toBe(expected);
   });
 
-  it.each(['', '0812345678', '07123456', '07123456789', '255712345678', '+1 202 555 0100', 'phone', '2547123456781'])(
-    'when given %p, then it refuses it',
-    (input) => {
-      expect(normalizeKenyanPhone(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    '0812345678',
+    '07123456',
+    '07123456789',
+    '255712345678',
+    '+1 202 555 0100',
+    'phone',
+    '2547123456781',
+  ])('when given %p, then it refuses it', (input) => {
+    expect(normalizeKenyanPhone(input)).toBeUndefined();
+  });
 });

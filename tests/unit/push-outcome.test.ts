@@ -34,19 +34,34 @@ describe('when Daraja answers a push ambiguously', () => {
     ['HTTP 200 with ResponseCode 0 but no CheckoutRequestID', 200, { ResponseCode: '0' }],
     ['HTTP 502 with an HTML page', 502, '<html><body>Bad Gateway</body></html>'],
     ['HTTP 503 with no body', 503, undefined],
-    ['HTTP 500 with 500.003.1001 Internal Server Error', 500, fixture('stk_push_error_internal_server_error').body],
+    [
+      'HTTP 500 with 500.003.1001 Internal Server Error',
+      500,
+      fixture('stk_push_error_internal_server_error').body,
+    ],
     ['HTTP 500 with an undocumented code', 500, { errorCode: '500.009.42', errorMessage: 'Something new' }],
-    ['HTTP 500 with 500.001.1001 and an undocumented message', 500, { errorCode: '500.001.1001', errorMessage: 'The transaction is being processed' }],
+    [
+      'HTTP 500 with 500.001.1001 and an undocumented message',
+      500,
+      { errorCode: '500.001.1001', errorMessage: 'The transaction is being processed' },
+    ],
     ['HTTP 400 with an empty body (an OAuth answer, not a push one)', 400, ''],
     ['HTTP 301 to somewhere else', 301, ''],
   ])('then %s is unknown, never a failure', (_label, status, body) => {
-    expect(classifyPushAnswer(status, body)).toMatchObject({ kind: 'unknown', reason: expect.stringContaining(`HTTP ${status}`) });
+    expect(classifyPushAnswer(status, body)).toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringContaining(`HTTP ${status}`),
+    });
   });
 });
 
 describe('when Daraja accepts the push', () => {
   it('then the ids and the customer message are kept', () => {
     const { body } = fixture('stk_push_ack_daraja3_doc');
-    expect(classifyPushAnswer(200, body)).toMatchObject({ kind: 'accepted', checkoutRequestId: expect.stringMatching(/^ws_CO_/), customerMessage: expect.any(String) });
+    expect(classifyPushAnswer(200, body)).toMatchObject({
+      kind: 'accepted',
+      checkoutRequestId: expect.stringMatching(/^ws_CO_/),
+      customerMessage: expect.any(String),
+    });
   });
 });

@@ -17,7 +17,11 @@ const REDIS_URL = 'redis://127.0.0.1:6379';
 let redis: Redis;
 let db: Database;
 beforeAll(async () => {
-  redis = await connectRedis(REDIS_URL, `test:${randomBytes(4).toString('hex')}:`, createLogger({ log: { level: 'error', format: 'json' } }, true));
+  redis = await connectRedis(
+    REDIS_URL,
+    `test:${randomBytes(4).toString('hex')}:`,
+    createLogger({ log: { level: 'error', format: 'json' } }, true),
+  );
   db = await openDatabase(freshDatabaseUrl(freshDataDir()));
   await applyMigrations(db, { legacyMode: 'test' });
 });
@@ -47,7 +51,10 @@ const inDatabase = (): Subject => {
 const onRedis = (): Subject => ({
   guard: createRedisReplayGuard(redis),
   afterExpiryOf: async (key) => {
-    await eventually(() => redis.pttl(`replay:${key}`), (ttl) => ttl === -2);
+    await eventually(
+      () => redis.pttl(`replay:${key}`),
+      (ttl) => ttl === -2,
+    );
   },
 });
 
@@ -60,7 +67,10 @@ describe.each([
     const guard = create();
     const key = randomBytes(8).toString('hex');
     await expect(guard.firstUse(key, inSeconds(60), 'order-1')).resolves.toEqual({ first: true });
-    await expect(guard.firstUse(key, inSeconds(60), '')).resolves.toEqual({ first: false, firstTag: 'order-1' });
+    await expect(guard.firstUse(key, inSeconds(60), '')).resolves.toEqual({
+      first: false,
+      firstTag: 'order-1',
+    });
   });
 
   it('when 20 uses of one key arrive at once, then exactly one is first', async () => {

@@ -1,11 +1,18 @@
 import { createHmac } from 'node:crypto';
 import { isFreshTimestamp, sign, signingString, verifySignature } from '../../src/auth/signature';
 
-const parts = { timestamp: '1795000000', method: 'post', path: '/api/v1/transactions/initiate', body: '{"amount":10}' };
+const parts = {
+  timestamp: '1795000000',
+  method: 'post',
+  path: '/api/v1/transactions/initiate',
+  body: '{"amount":10}',
+};
 
 describe('request signatures', () => {
   it('when signing, then it is hex HMAC-SHA256 over timestamp, METHOD, path and body joined by newlines', () => {
-    const expected = createHmac('sha256', 'sk_test').update('1795000000\nPOST\n/api/v1/transactions/initiate\n{"amount":10}').digest('hex');
+    const expected = createHmac('sha256', 'sk_test')
+      .update('1795000000\nPOST\n/api/v1/transactions/initiate\n{"amount":10}')
+      .digest('hex');
     expect(signingString(parts)).toBe('1795000000\nPOST\n/api/v1/transactions/initiate\n{"amount":10}');
     expect(sign('sk_test', parts)).toBe(expected);
   });

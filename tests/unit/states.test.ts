@@ -2,7 +2,8 @@ import { canMove, interpretResultCode, STATUSES } from '../../src/transactions/t
 
 describe('payment state machine', () => {
   it('when pending, then it may move to any final state', () => {
-    for (const to of ['completed', 'failed', 'cancelled', 'expired'] as const) expect(canMove('pending', to)).toBe(true);
+    for (const to of ['completed', 'failed', 'cancelled', 'expired'] as const)
+      expect(canMove('pending', to)).toBe(true);
   });
 
   it("when expired (our own timeout), then M-Pesa's final word may still move it: a success, a failure or a cancel", () => {
@@ -10,7 +11,8 @@ describe('payment state machine', () => {
   });
 
   it('when failed or cancelled, then only a success may still move it (the money moved)', () => {
-    for (const from of ['failed', 'cancelled'] as const) expect(STATUSES.filter((to) => canMove(from, to))).toEqual(['completed']);
+    for (const from of ['failed', 'cancelled'] as const)
+      expect(STATUSES.filter((to) => canMove(from, to))).toEqual(['completed']);
   });
 
   it('when completed, then nothing moves it, not even back to pending', () => {

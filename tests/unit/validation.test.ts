@@ -2,8 +2,20 @@
 import { z } from 'zod';
 import { AppError } from '../../src/errors';
 import { parseOrThrow, type InputSource } from '../../src/validation';
-import { idempotencyKeyHeader, initiateBody, listQuery, transactionIdParams } from '../../src/transactions/transaction.schema';
-import { createEndpointBody, deliveriesQuery, endpointIdParams, redeliverFailedBody, rotateSecretBody, updateEndpointBody } from '../../src/webhooks/endpoint.schema';
+import {
+  idempotencyKeyHeader,
+  initiateBody,
+  listQuery,
+  transactionIdParams,
+} from '../../src/transactions/transaction.schema';
+import {
+  createEndpointBody,
+  deliveriesQuery,
+  endpointIdParams,
+  redeliverFailedBody,
+  rotateSecretBody,
+  updateEndpointBody,
+} from '../../src/webhooks/endpoint.schema';
 import { eventIdParams, eventsQuery, redeliverEventBody } from '../../src/events/event.schema';
 import { createProjectBody, projectIdParams } from '../../src/projects/project.schema';
 import { subscribeRequest } from '../../src/realtime/realtime.schema';
@@ -14,7 +26,11 @@ function refusal(schema: z.ZodType, input: unknown, source: InputSource) {
   try {
     parseOrThrow(schema, input, source);
   } catch (error) {
-    if (error instanceof AppError) return { message: error.message, fields: (error.details as { fields: Array<{ field: string; in: string; message: string }> }).fields };
+    if (error instanceof AppError)
+      return {
+        message: error.message,
+        fields: (error.details as { fields: Array<{ field: string; in: string; message: string }> }).fields,
+      };
     throw error;
   }
   throw new Error(`accepted ${JSON.stringify(input)}`);
@@ -22,20 +38,40 @@ function refusal(schema: z.ZodType, input: unknown, source: InputSource) {
 
 describe('when a request field is wrong', () => {
   it.each([
-    [{ phone: '0712345678', amount: 0.5, accountReference: 'INV1' }, 'amount must be a whole number of KES from 1 to 250000'],
-    [{ phone: '0712345678', amount: 250_001, accountReference: 'INV1' }, 'amount must be a whole number of KES from 1 to 250000'],
-    [{ phone: '0712345678', amount: '10', accountReference: 'INV1' }, 'amount must be a whole number of KES from 1 to 250000'],
+    [
+      { phone: '0712345678', amount: 0.5, accountReference: 'INV1' },
+      'amount must be a whole number of KES from 1 to 250000',
+    ],
+    [
+      { phone: '0712345678', amount: 250_001, accountReference: 'INV1' },
+      'amount must be a whole number of KES from 1 to 250000',
+    ],
+    [
+      { phone: '0712345678', amount: '10', accountReference: 'INV1' },
+      'amount must be a whole number of KES from 1 to 250000',
+    ],
     [{ phone: '0712345678', amount: 10 }, 'accountReference is required (1–12 printable ASCII characters)'],
-    [{ phone: '0712345678', amount: 10, accountReference: 'INVOICE-12345' }, 'accountReference must be 1–12 printable ASCII characters'],
-    [{ phone: '0712', amount: 10, accountReference: 'INV1' }, 'phone must be a Kenyan mobile number, e.g. 0712345678 or 254712345678'],
-    [{ phone: '0712345678', amount: 10, accountReference: 'INV1', channel: 'card' }, 'channel must be paybill or till'],
+    [
+      { phone: '0712345678', amount: 10, accountReference: 'INVOICE-12345' },
+      'accountReference must be 1–12 printable ASCII characters',
+    ],
+    [
+      { phone: '0712', amount: 10, accountReference: 'INV1' },
+      'phone must be a Kenyan mobile number, e.g. 0712345678 or 254712345678',
+    ],
+    [
+      { phone: '0712345678', amount: 10, accountReference: 'INV1', channel: 'card' },
+      'channel must be paybill or till',
+    ],
   ])('then %p is refused with %p', (input, message) => {
     expect(refusal(initiate, input, 'body').message).toBe(message);
   });
 
   it('then every wrong field is listed with where it came from, and the message counts the rest', () => {
     const { message, fields } = refusal(initiate, { amount: -1, extra: true }, 'body');
-    expect(message).toBe('phone is required (a Kenyan mobile number, e.g. 0712345678 or 254712345678) (and 3 more in details.fields)');
+    expect(message).toBe(
+      'phone is required (a Kenyan mobile number, e.g. 0712345678 or 254712345678) (and 3 more in details.fields)',
+    );
     expect(fields).toEqual([
       { field: 'phone', in: 'body', message: expect.stringMatching(/^is required/) },
       { field: 'amount', in: 'body', message: 'must be a whole number of KES from 1 to 250000' },
@@ -46,7 +82,9 @@ describe('when a request field is wrong', () => {
 
   it('then a query parameter says "query parameter", never "(body)"', () => {
     const { message, fields } = refusal(listQuery, { limit: '500', colour: 'red' }, 'query');
-    expect(message).toBe('query parameter limit must be a whole number from 1 to 100 (and 1 more in details.fields)');
+    expect(message).toBe(
+      'query parameter limit must be a whole number from 1 to 100 (and 1 more in details.fields)',
+    );
     expect(fields).toEqual([
       { field: 'limit', in: 'query', message: 'must be a whole number from 1 to 100' },
       { field: 'colour', in: 'query', message: 'is not a parameter of this request' },
@@ -54,7 +92,9 @@ describe('when a request field is wrong', () => {
   });
 
   it('then a path parameter and a header say so', () => {
-    expect(refusal(endpointIdParams, { id: 'nope' }, 'path').message).toBe('path parameter id must be a webhook endpoint id (we_…)');
+    expect(refusal(endpointIdParams, { id: 'nope' }, 'path').message).toBe(
+      'path parameter id must be a webhook endpoint id (we_…)',
+    );
     expect(refusal(idempotencyKeyHeader, 'two words', { header: 'Idempotency-Key' })).toEqual({
       message: 'header Idempotency-Key must be 1–255 visible ASCII characters',
       fields: [{ field: 'Idempotency-Key', in: 'header', message: 'must be 1–255 visible ASCII characters' }],
@@ -66,14 +106,37 @@ describe('when a request field is wrong', () => {
   });
 
   it('then the accountReference filter of the list is an exact, optional text', () => {
-    expect(parseOrThrow(listQuery, { accountReference: ' INV001 ' }, 'query')).toMatchObject({ accountReference: 'INV001' });
-    expect(refusal(listQuery, { accountReference: 'x'.repeat(13) }, 'query').message).toBe('query parameter accountReference must be 1–12 printable ASCII characters');
+    expect(parseOrThrow(listQuery, { accountReference: ' INV001 ' }, 'query')).toMatchObject({
+      accountReference: 'INV001',
+    });
+    expect(refusal(listQuery, { accountReference: 'x'.repeat(13) }, 'query').message).toBe(
+      'query parameter accountReference must be 1–12 printable ASCII characters',
+    );
   });
 });
 
 // Whatever a client sends, no message is zod's own ("Invalid input: expected string", "Too small: ...").
-const LIBRARY_WORDING = /Invalid input|Invalid option|Too (small|big)|expected (string|number|boolean|object|array)|Unrecognized key|received/i;
-const WRONG_VALUES: unknown[] = [undefined, null, true, 0, -1, 1.5, 1e309, '', ' ', 'x'.repeat(3000), '\u0000', '\ud800', [], [1], {}, { a: 1 }, 'not-a-date'];
+const LIBRARY_WORDING =
+  /Invalid input|Invalid option|Too (small|big)|expected (string|number|boolean|object|array)|Unrecognized key|received/i;
+const WRONG_VALUES: unknown[] = [
+  undefined,
+  null,
+  true,
+  0,
+  -1,
+  1.5,
+  1e309,
+  '',
+  ' ',
+  'x'.repeat(3000),
+  '\u0000',
+  '\ud800',
+  [],
+  [1],
+  {},
+  { a: 1 },
+  'not-a-date',
+];
 
 describe.each([
   ['initiate', initiate, 'body'],
@@ -92,7 +155,12 @@ describe.each([
   ['project id', projectIdParams, 'path'],
   ['subscribe', subscribeRequest, 'body'],
 ] as const)('the %s schema', (_name, schema, source) => {
-  const fields = Object.keys((schema as unknown as { shape?: Record<string, unknown> }).shape ?? (schema as unknown as { def: { innerType: { shape: Record<string, unknown> } } }).def.innerType?.shape ?? {});
+  const fields = Object.keys(
+    (schema as unknown as { shape?: Record<string, unknown> }).shape ??
+      (schema as unknown as { def: { innerType: { shape: Record<string, unknown> } } }).def.innerType
+        ?.shape ??
+      {},
+  );
 
   it(`when any of its fields gets a wrong value, then every message is ours`, () => {
     expect(fields.length).toBeGreaterThan(0);
@@ -103,7 +171,8 @@ describe.each([
           parseOrThrow(schema, { [field]: value }, source);
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
-          for (const problem of (error.details as { fields: Array<{ message: string }> }).fields) messages.add(problem.message);
+          for (const problem of (error.details as { fields: Array<{ message: string }> }).fields)
+            messages.add(problem.message);
         }
       }
     }

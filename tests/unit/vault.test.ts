@@ -43,7 +43,9 @@ describe('the vault', () => {
     const sealedAfter = rotated.seal('secret', forA);
     expect(rotated.isCurrent(sealedAfter)).toBe(true);
     expect(rotated.keyIdOf(sealedAfter)).toBe(createKeyring(newKey).newest.id);
-    expect(() => createVault(createKeyring(newKey)).open(sealedBefore, forA)).toThrow(/not in MASTER_KEY or MASTER_KEY_PREVIOUS/);
+    expect(() => createVault(createKeyring(newKey)).open(sealedBefore, forA)).toThrow(
+      /not in MASTER_KEY or MASTER_KEY_PREVIOUS/,
+    );
   });
 
   it('when a value was sealed before key ids existed (v1), then any key of the ring opens it', () => {
@@ -52,7 +54,12 @@ describe('the vault', () => {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', derived, iv);
     const body = Buffer.concat([cipher.update('legacy secret', 'utf8'), cipher.final()]);
-    const legacy = ['v1', iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+    const legacy = [
+      'v1',
+      iv.toString('base64url'),
+      body.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+    ].join('.');
     const vault = createVault(createKeyring(key(), [oldKey]));
     expect(vault.open(legacy, forA)).toBe('legacy secret');
     expect(vault.keyIdOf(legacy)).toBe('v1');

@@ -13,7 +13,10 @@ const receivers = webhookReceivers();
 const receiver = receivers.start;
 
 beforeAll(async () => {
-  server = await startTestServer({ WEBHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms,100ms', WEBHOOK_POLL_INTERVAL_MS: '50' });
+  server = await startTestServer({
+    WEBHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms,100ms',
+    WEBHOOK_POLL_INTERVAL_MS: '50',
+  });
 });
 afterAll(async () => {
   await receivers.closeAll();
@@ -21,18 +24,34 @@ afterAll(async () => {
 });
 
 async function register(merchant: MerchantRequest, url: string, extra: Record<string, unknown> = {}) {
-  const response = await merchant({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url, ...extra } });
+  const response = await merchant({
+    method: 'POST',
+    path: '/api/v1/webhook-endpoints',
+    body: { url, ...extra },
+  });
   expect(response.status).toBe(201);
-  return response.data as { endpoint: { id: string; eventTypes: string[]; enabled: boolean }; secret: string };
+  return response.data as {
+    endpoint: { id: string; eventTypes: string[]; enabled: boolean };
+    secret: string;
+  };
 }
 
 async function pay(merchant: MerchantRequest, phone = '0712345678') {
-  const response = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody({ phone }) });
+  const response = await merchant({
+    method: 'POST',
+    path: '/api/v1/transactions/initiate',
+    body: initiateBody({ phone }),
+  });
   expect(response.status).toBe(201);
   return response.data as { transaction: { id: string }; clientSecret: string };
 }
 
-const bodyOf = (webhook: { body: string }) => JSON.parse(webhook.body) as { id: string; type: string; data: { transaction: { id: string; status: string } } };
+const bodyOf = (webhook: { body: string }) =>
+  JSON.parse(webhook.body) as {
+    id: string;
+    type: string;
+    data: { transaction: { id: string; status: string } };
+  };
 
 describe('when the merchant endpoint is down for the first attempts', () => {
   it('then the event arrives exactly once after it recovers, signed so that a Standard Webhooks verifier accepts it', async () => {
@@ -50,23 +69,45 @@ describe('when the merchant endpoint is down for the first attempts', () => {
     expect(new Set(hooks.received.map((webhook) => webhook.body)).size).toBe(1);
 
     const [delivered] = [...accepted.values()];
-    const verified = new Webhook(secret).verify(delivered!.body, delivered!.headers) as ReturnType<typeof bodyOf>;
-    expect(verified).toMatchObject({ type: 'transaction.completed', data: { transaction: { id: transaction.id, status: 'completed' } } });
+    const verified = new Webhook(secret).verify(delivered!.body, delivered!.headers) as ReturnType<
+      typeof bodyOf
+    >;
+    expect(verified).toMatchObject({
+      type: 'transaction.completed',
+      data: { transaction: { id: transaction.id, status: 'completed' } },
+    });
     expect(verified.id).toBe(delivered!.headers['webhook-id']);
     // A tampered body or another secret fails verification.
-    expect(() => new Webhook(secret).verify(delivered!.body.replace('completed', 'failed'), delivered!.headers)).toThrow();
-    expect(() => new Webhook(`whsec_${Buffer.alloc(32, 7).toString('base64')}`).verify(delivered!.body, delivered!.headers)).toThrow();
+    expect(() =>
+      new Webhook(secret).verify(delivered!.body.replace('completed', 'failed'), delivered!.headers),
+    ).toThrow();
+    expect(() =>
+      new Webhook(`whsec_${Buffer.alloc(32, 7).toString('base64')}`).verify(
+        delivered!.body,
+        delivered!.headers,
+      ),
+    ).toThrow();
 
     // Every attempt is on record, in order.
-    const eventPage = await merchant({ method: 'GET', path: `/api/v1/events?transactionId=${transaction.id}` });
+    const eventPage = await merchant({
+      method: 'GET',
+      path: `/api/v1/events?transactionId=${transaction.id}`,
+    });
     expect(eventPage.data.data).toHaveLength(1);
     const detail = await eventually(
       () => merchant({ method: 'GET', path: `/api/v1/events/${eventPage.data.data[0].id}` }),
       (response) => response.data.deliveries[0]?.status === 'succeeded',
     );
     const [delivery] = detail.data.deliveries;
-    expect(delivery).toMatchObject({ endpointId: endpoint.id, status: 'succeeded', attempts: 4, lastStatusCode: 200 });
-    expect(delivery.attemptLog.map((attempt: { statusCode: number }) => attempt.statusCode)).toEqual([503, 503, 503, 200]);
+    expect(delivery).toMatchObject({
+      endpointId: endpoint.id,
+      status: 'succeeded',
+      attempts: 4,
+      lastStatusCode: 200,
+    });
+    expect(delivery.attemptLog.map((attempt: { statusCode: number }) => attempt.statusCode)).toEqual([
+      503, 503, 503, 200,
+    ]);
     expect(delivery.attemptLog[0].responseBody).toBe('receiver says no');
     expect(delivery.attemptLog.every((attempt: { latencyMs: number }) => attempt.latencyMs >= 0)).toBe(true);
   });
@@ -94,15 +135,28 @@ describe('when every attempt fails', () => {
     await pay(merchant);
 
     const failed = await eventually(
-      () => merchant({ method: 'GET', path: `/api/v1/webhook-endpoints/${endpoint.id}/deliveries?status=failed` }),
+      () =>
+        merchant({
+          method: 'GET',
+          path: `/api/v1/webhook-endpoints/${endpoint.id}/deliveries?status=failed`,
+        }),
       (response) => response.data.data.length === 1,
     );
     // 1 first attempt + 4 retries from the schedule.
-    expect(failed.data.data[0]).toMatchObject({ status: 'failed', attempts: 5, lastStatusCode: 500, nextAttemptAt: null });
+    expect(failed.data.data[0]).toMatchObject({
+      status: 'failed',
+      attempts: 5,
+      lastStatusCode: 500,
+      nextAttemptAt: null,
+    });
     expect(hooks.received).toHaveLength(5);
 
     healthy = true;
-    const replay = await merchant({ method: 'POST', path: `/api/v1/webhook-endpoints/${endpoint.id}/redeliver-failed`, body: { since } });
+    const replay = await merchant({
+      method: 'POST',
+      path: `/api/v1/webhook-endpoints/${endpoint.id}/redeliver-failed`,
+      body: { since },
+    });
     expect(replay.status).toBe(202);
     expect(replay.data).toEqual({ redelivered: 1 });
     await hooks.waitForAccepted(1);
@@ -122,19 +176,30 @@ describe('when the receiver answers 410 Gone', () => {
     const notices = await watcher.waitForAccepted(1);
     expect(gone.received).toHaveLength(1);
     const notice = JSON.parse([...notices.values()][0]!.body);
-    expect(notice).toMatchObject({ type: 'webhook_endpoint.disabled', data: { endpoint: { id: endpoint.id, disabledReason: 'gone' } } });
+    expect(notice).toMatchObject({
+      type: 'webhook_endpoint.disabled',
+      data: { endpoint: { id: endpoint.id, disabledReason: 'gone' } },
+    });
     const after = await merchant({ method: 'GET', path: `/api/v1/webhook-endpoints/${endpoint.id}` });
     expect(after.data.endpoint).toMatchObject({ enabled: false, disabledReason: 'gone' });
     const log = await merchant({ method: 'GET', path: '/api/v1/events?type=webhook_endpoint.disabled' });
     expect(log.data.data).toHaveLength(1);
     // Only the payment event went to the watcher? No: it subscribed to disabled events only.
-    expect([...watcher.accepted().values()].every((webhook) => bodyOf(webhook).type === 'webhook_endpoint.disabled')).toBe(true);
+    expect(
+      [...watcher.accepted().values()].every(
+        (webhook) => bodyOf(webhook).type === 'webhook_endpoint.disabled',
+      ),
+    ).toBe(true);
   });
 });
 
 describe('when an endpoint keeps failing for longer than WEBHOOK_DISABLE_AFTER', () => {
   it('then it is disabled as failing, and re-enabling it sends what was kept pending', async () => {
-    const local = await startTestServer({ WEBHOOK_RETRY_SCHEDULE: '150ms,150ms,150ms,150ms,150ms,150ms', WEBHOOK_POLL_INTERVAL_MS: '50', WEBHOOK_DISABLE_AFTER: '250ms' });
+    const local = await startTestServer({
+      WEBHOOK_RETRY_SCHEDULE: '150ms,150ms,150ms,150ms,150ms,150ms',
+      WEBHOOK_POLL_INTERVAL_MS: '50',
+      WEBHOOK_DISABLE_AFTER: '250ms',
+    });
     try {
       const merchant = await merchantFor(local);
       let healthy = false;
@@ -153,8 +218,16 @@ describe('when an endpoint keeps failing for longer than WEBHOOK_DISABLE_AFTER',
       await new Promise((resolve) => setTimeout(resolve, 400));
       expect(hooks.received).toHaveLength(attemptsWhenDisabled);
       healthy = true;
-      const enabled = await merchant({ method: 'PATCH', path: `/api/v1/webhook-endpoints/${endpoint.id}`, body: { enabled: true } });
-      expect(enabled.data.endpoint).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
+      const enabled = await merchant({
+        method: 'PATCH',
+        path: `/api/v1/webhook-endpoints/${endpoint.id}`,
+        body: { enabled: true },
+      });
+      expect(enabled.data.endpoint).toMatchObject({
+        enabled: true,
+        disabledReason: null,
+        failingSince: null,
+      });
       await hooks.waitForAccepted(1);
     } finally {
       await local.close();
@@ -167,7 +240,11 @@ describe('when the signing secret is rotated', () => {
     const merchant = await merchantFor(server);
     const hooks = await receiver();
     const { endpoint, secret: oldSecret } = await register(merchant, hooks.url);
-    const rotated = await merchant({ method: 'POST', path: `/api/v1/webhook-endpoints/${endpoint.id}/secret/rotate`, body: { overlapSeconds: 3600 } });
+    const rotated = await merchant({
+      method: 'POST',
+      path: `/api/v1/webhook-endpoints/${endpoint.id}/secret/rotate`,
+      body: { overlapSeconds: 3600 },
+    });
     expect(rotated.status).toBe(200);
     const newSecret = rotated.data.secret as string;
     expect(newSecret).not.toBe(oldSecret);
@@ -180,7 +257,11 @@ describe('when the signing secret is rotated', () => {
     expect(() => new Webhook(newSecret).verify(delivered!.body, delivered!.headers)).not.toThrow();
 
     // Without overlap the old secret stops at once.
-    const again = await merchant({ method: 'POST', path: `/api/v1/webhook-endpoints/${endpoint.id}/secret/rotate`, body: { overlapSeconds: 0 } });
+    const again = await merchant({
+      method: 'POST',
+      path: `/api/v1/webhook-endpoints/${endpoint.id}/secret/rotate`,
+      body: { overlapSeconds: 0 },
+    });
     await pay(merchant);
     const second = await hooks.waitForAccepted(2);
     const latest = [...second.values()][1]!;
@@ -203,10 +284,17 @@ describe('when endpoints choose event types', () => {
     await pay(merchant, '0700000002'); // failed (insufficient funds)
 
     const all = await everything.waitForAccepted(3);
-    expect([...all.values()].map((webhook) => bodyOf(webhook).type).sort()).toEqual(['transaction.cancelled', 'transaction.completed', 'transaction.failed']);
+    expect([...all.values()].map((webhook) => bodyOf(webhook).type).sort()).toEqual([
+      'transaction.cancelled',
+      'transaction.completed',
+      'transaction.failed',
+    ]);
     const some = await failures.waitForAccepted(2);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect([...some.values()].map((webhook) => bodyOf(webhook).type).sort()).toEqual(['transaction.cancelled', 'transaction.failed']);
+    expect([...some.values()].map((webhook) => bodyOf(webhook).type).sort()).toEqual([
+      'transaction.cancelled',
+      'transaction.failed',
+    ]);
     expect(failures.received).toHaveLength(2);
   });
 });
@@ -223,7 +311,12 @@ describe('when the browser watches the payment and the server gets the webhook',
       const live = await subscriber.waitForStatus('completed');
       const [delivered] = [...(await hooks.waitForAccepted(1)).values()];
       const webhook = bodyOf(delivered!);
-      expect(webhook.data.transaction).toMatchObject({ id: transaction.id, status: live.status, settledAt: live.settledAt, updatedAt: live.updatedAt });
+      expect(webhook.data.transaction).toMatchObject({
+        id: transaction.id,
+        status: live.status,
+        settledAt: live.settledAt,
+        updatedAt: live.updatedAt,
+      });
       // And the database agrees with both.
       const stored = await storedTransaction(server.database(), transaction.id);
       expect(stored?.status).toBe('completed');
@@ -245,7 +338,11 @@ describe('replaying one event', () => {
     const { endpoint } = await register(merchant, late.url);
     const events = await merchant({ method: 'GET', path: `/api/v1/events?transactionId=${transaction.id}` });
     const eventId = events.data.data[0].id as string;
-    const replay = await merchant({ method: 'POST', path: `/api/v1/events/${eventId}/redeliver`, body: { endpointId: endpoint.id } });
+    const replay = await merchant({
+      method: 'POST',
+      path: `/api/v1/events/${eventId}/redeliver`,
+      body: { endpointId: endpoint.id },
+    });
     expect(replay.status).toBe(202);
     const [replayed] = [...(await late.waitForAccepted(1)).values()];
     expect(replayed!.headers['webhook-id']).toBe(original!.headers['webhook-id']);

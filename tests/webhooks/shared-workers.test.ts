@@ -18,7 +18,9 @@ describe('when two instances deliver from one database', () => {
       await merchant({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url: hooks.url } });
       // Payments settle through the first instance's simulator; both workers poll every 20 ms.
       const responses = await Promise.all(
-        Array.from({ length: PAYMENTS }, () => merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() })),
+        Array.from({ length: PAYMENTS }, () =>
+          merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() }),
+        ),
       );
       expect(responses.every((response) => response.status === 201)).toBe(true);
 

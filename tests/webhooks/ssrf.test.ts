@@ -55,7 +55,12 @@ describe('when a delivery goes to an internal address in any disguise', () => {
     const sender = createWebhookSender({ timeoutMs: 2000, allowPrivate: false, userAgent: 'test' });
     try {
       expect(ownAddresses().length).toBeGreaterThan(0);
-      const results = await Promise.all(forms().map(async (form) => [form, (await sender.send(form.replace('PORT', String(port)), {}, '{}')).error] as const));
+      const results = await Promise.all(
+        forms().map(
+          async (form) =>
+            [form, (await sender.send(form.replace('PORT', String(port)), {}, '{}')).error] as const,
+        ),
+      );
       expect(results.filter(([, error]) => error !== 'EPRIVATEADDRESS')).toEqual([]);
       expect(reached).toBe(0);
     } finally {
@@ -90,7 +95,11 @@ describe('when a loopback URL stored in simulator mode is delivered by a sandbox
     first = await startTestServer();
     const keys = await createProject(first.url, first.adminToken);
     const registering = merchantClient(first.url, keys);
-    const created = await registering({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url: `http://127.0.0.1:${port}/hooks` } });
+    const created = await registering({
+      method: 'POST',
+      path: '/api/v1/webhook-endpoints',
+      body: { url: `http://127.0.0.1:${port}/hooks` },
+    });
     expect(created.status).toBe(201);
     const shared = sameDatabase(first);
     await first.close();
@@ -112,17 +121,26 @@ describe('when a loopback URL stored in simulator mode is delivered by a sandbox
     expect(second.config.webhooks.allowPrivateUrls).toBe(false);
     // The same project (same database and master key), now in sandbox mode.
     const merchant = merchantClient(second.url, keys);
-    const initiated = await merchant({ method: 'POST', path: '/api/v1/transactions/initiate', body: initiateBody() });
+    const initiated = await merchant({
+      method: 'POST',
+      path: '/api/v1/transactions/initiate',
+      body: initiateBody(),
+    });
     expect(initiated.status).toBe(201);
     const { id, checkoutRequestId } = initiated.data.transaction;
     await postCallback(second.url, second.callbackPath(id), successCallback(checkoutRequestId, 10));
 
     const deliveries = await eventually(
-      () => merchant({ method: 'GET', path: `/api/v1/webhook-endpoints/${created.data.endpoint.id}/deliveries` }),
+      () =>
+        merchant({ method: 'GET', path: `/api/v1/webhook-endpoints/${created.data.endpoint.id}/deliveries` }),
       // Attempts count up when a delivery is claimed; the error is there once it was tried.
       (answer) => Boolean(answer.data.data[0]?.lastError),
     );
-    expect(deliveries.data.data[0]).toMatchObject({ attempts: 1, lastStatusCode: null, lastError: 'EPRIVATEADDRESS' });
+    expect(deliveries.data.data[0]).toMatchObject({
+      attempts: 1,
+      lastStatusCode: null,
+      lastError: 'EPRIVATEADDRESS',
+    });
     expect(reached).toBe(0);
   });
 });

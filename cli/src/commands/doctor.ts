@@ -20,7 +20,13 @@ export interface Finding {
 
 interface Diagnostics {
   project: { id: string; mode: 'test' | 'live' };
-  service: { mpesaEnvironment: string; simulatorEnabled: boolean; callbackBaseUrl: string; signatureToleranceSeconds: number; time: string };
+  service: {
+    mpesaEnvironment: string;
+    simulatorEnabled: boolean;
+    callbackBaseUrl: string;
+    signatureToleranceSeconds: number;
+    time: string;
+  };
   findings: Finding[];
 }
 
@@ -33,7 +39,9 @@ const REACH_TIMEOUT_MS = 10_000;
 export const registerDoctor: Registrar = (program, action) => {
   program
     .command('doctor')
-    .description('Check a deployment: reachable, clock, keys, callback URL, TRUST_PROXY, allowlist, Daraja credentials, webhook endpoints')
+    .description(
+      'Check a deployment: reachable, clock, keys, callback URL, TRUST_PROXY, allowlist, Daraja credentials, webhook endpoints',
+    )
     .addHelpText(
       'after',
       `
@@ -56,13 +64,26 @@ async function doctor(context: Context) {
   let diagnostics: Diagnostics | undefined;
   if (reach.reachable) {
     try {
-      diagnostics = (await context.client().request<Diagnostics>({ method: 'GET', path: '/api/v1/diagnostics' })).body;
-      findings.push({ check: 'keys', status: 'ok', message: `${credentials.publicKey} is accepted (${diagnostics.project.mode} mode, project ${diagnostics.project.id})`, fix: null });
+      diagnostics = (
+        await context.client().request<Diagnostics>({ method: 'GET', path: '/api/v1/diagnostics' })
+      ).body;
+      findings.push({
+        check: 'keys',
+        status: 'ok',
+        message: `${credentials.publicKey} is accepted (${diagnostics.project.mode} mode, project ${diagnostics.project.id})`,
+        fix: null,
+      });
     } catch (error) {
       findings.push(keysFinding(error, credentials));
     }
   }
-  if (reach.skewSeconds !== undefined) findings.push(clockFinding(reach.skewSeconds, diagnostics?.service.signatureToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS));
+  if (reach.skewSeconds !== undefined)
+    findings.push(
+      clockFinding(
+        reach.skewSeconds,
+        diagnostics?.service.signatureToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+      ),
+    );
   if (diagnostics) findings.push(...diagnostics.findings);
 
   const summary = { ok: 0, warn: 0, fail: 0 };
@@ -86,8 +107,21 @@ async function reachability(url: string): Promise<Reach> {
     health = await fetch(`${url}/health`, { signal: AbortSignal.timeout(REACH_TIMEOUT_MS) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${REACH_TIMEOUT_MS / 1000} s` : cause?.code ?? cause?.message ?? (error as Error).message;
-    return { reachable: false, findings: [{ check, status: 'fail', message: `${url} cannot be reached: ${reason}`, fix: 'Check the URL (mpesa-bridge login --url …, or MPESA_BRIDGE_URL) and that the service is running' }] };
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${REACH_TIMEOUT_MS / 1000} s`
+        : (cause?.code ?? cause?.message ?? (error as Error).message);
+    return {
+      reachable: false,
+      findings: [
+        {
+          check,
+          status: 'fail',
+          message: `${url} cannot be reached: ${reason}`,
+          fix: 'Check the URL (mpesa-bridge login --url …, or MPESA_BRIDGE_URL) and that the service is running',
+        },
+      ],
+    };
   }
   const roundTripMs = Date.now() - started;
   const date = health.headers.get('date');
@@ -95,27 +129,85 @@ async function reachability(url: string): Promise<Reach> {
   const skewSeconds = date ? Math.round((started + roundTripMs / 2 - Date.parse(date)) / 1000) : undefined;
   const body = (await health.json().catch(() => undefined)) as { status?: string } | undefined;
   if (!health.ok || body?.status !== 'ok') {
-    return { reachable: false, skewSeconds, findings: [{ check, status: 'fail', message: `${url}/health answered HTTP ${health.status}, not mpesa-bridge's {"status":"ok"}`, fix: 'Is this the mpesa-bridge service? A proxy may send the path elsewhere' }] };
+    return {
+      reachable: false,
+      skewSeconds,
+      findings: [
+        {
+          check,
+          status: 'fail',
+          message: `${url}/health answered HTTP ${health.status}, not mpesa-bridge's {"status":"ok"}`,
+          fix: 'Is this the mpesa-bridge service? A proxy may send the path elsewhere',
+        },
+      ],
+    };
   }
   const ready = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(REACH_TIMEOUT_MS) }).then(
-    async (response) => ({ ok: response.ok, status: ((await response.json().catch(() => ({}))) as { status?: string }).status }),
+    async (response) => ({
+      ok: response.ok,
+      status: ((await response.json().catch(() => ({}))) as { status?: string }).status,
+    }),
     () => ({ ok: false, status: 'unreachable' }),
   );
   if (!ready.ok) {
-    return { reachable: true, skewSeconds, findings: [{ check, status: 'fail', message: `Reachable, but not ready: ${ready.status ?? 'unknown'}`, fix: ready.status === 'redis_unreachable' ? 'Check REDIS_URL and that Redis is up' : 'Check DATABASE_URL and that the database is up' }] };
+    return {
+      reachable: true,
+      skewSeconds,
+      findings: [
+        {
+          check,
+          status: 'fail',
+          message: `Reachable, but not ready: ${ready.status ?? 'unknown'}`,
+          fix:
+            ready.status === 'redis_unreachable'
+              ? 'Check REDIS_URL and that Redis is up'
+              : 'Check DATABASE_URL and that the database is up',
+        },
+      ],
+    };
   }
-  return { reachable: true, skewSeconds, findings: [{ check, status: 'ok', message: `${url} is reachable and ready (${roundTripMs} ms)`, fix: null }] };
+  return {
+    reachable: true,
+    skewSeconds,
+    findings: [
+      { check, status: 'ok', message: `${url} is reachable and ready (${roundTripMs} ms)`, fix: null },
+    ],
+  };
 }
 
 function clockFinding(skewSeconds: number, toleranceSeconds: number): Finding {
   const check = 'clock';
   const off = Math.abs(skewSeconds);
   const which = skewSeconds > 0 ? 'ahead of' : 'behind';
-  const fix = 'Sync this machine’s clock (timedatectl set-ntp true; on macOS, Date & Time > Set automatically), or the server’s if this one is right';
-  if (off <= CLOCK_NOISE_SECONDS) return { check, status: 'ok', message: `This machine’s clock agrees with the service’s (within ${CLOCK_NOISE_SECONDS} s; signatures allow ${toleranceSeconds} s)`, fix: null };
-  if (off < toleranceSeconds / 2) return { check, status: 'ok', message: `This machine’s clock is ${off} s ${which} the service’s (signatures allow ${toleranceSeconds} s)`, fix: null };
-  if (off <= toleranceSeconds) return { check, status: 'warn', message: `This machine’s clock is ${off} s ${which} the service’s, close to the ${toleranceSeconds} s signatures allow`, fix };
-  return { check, status: 'fail', message: `This machine’s clock is ${off} s ${which} the service’s: beyond the ${toleranceSeconds} s signatures allow, every signed call is refused (signature_expired)`, fix };
+  const fix =
+    'Sync this machine’s clock (timedatectl set-ntp true; on macOS, Date & Time > Set automatically), or the server’s if this one is right';
+  if (off <= CLOCK_NOISE_SECONDS)
+    return {
+      check,
+      status: 'ok',
+      message: `This machine’s clock agrees with the service’s (within ${CLOCK_NOISE_SECONDS} s; signatures allow ${toleranceSeconds} s)`,
+      fix: null,
+    };
+  if (off < toleranceSeconds / 2)
+    return {
+      check,
+      status: 'ok',
+      message: `This machine’s clock is ${off} s ${which} the service’s (signatures allow ${toleranceSeconds} s)`,
+      fix: null,
+    };
+  if (off <= toleranceSeconds)
+    return {
+      check,
+      status: 'warn',
+      message: `This machine’s clock is ${off} s ${which} the service’s, close to the ${toleranceSeconds} s signatures allow`,
+      fix,
+    };
+  return {
+    check,
+    status: 'fail',
+    message: `This machine’s clock is ${off} s ${which} the service’s: beyond the ${toleranceSeconds} s signatures allow, every signed call is refused (signature_expired)`,
+    fix,
+  };
 }
 
 function keysFinding(error: unknown, credentials: Credentials): Finding {
@@ -124,36 +216,92 @@ function keysFinding(error: unknown, credentials: Credentials): Finding {
   const request = error.requestId ? ` (request ${error.requestId})` : '';
   switch (error.code) {
     case 'api_key_unknown':
-      return { check, status: 'fail', message: `${credentials.publicKey} is not a key of this service${request}`, fix: 'Log in again with the project’s keys: mpesa-bridge login' };
+      return {
+        check,
+        status: 'fail',
+        message: `${credentials.publicKey} is not a key of this service${request}`,
+        fix: 'Log in again with the project’s keys: mpesa-bridge login',
+      };
     case 'signature_invalid':
-      return { check, status: 'fail', message: `The secret key does not match ${credentials.publicKey}${request}`, fix: 'Log in again with the pair the project was given (or rotated to)' };
+      return {
+        check,
+        status: 'fail',
+        message: `The secret key does not match ${credentials.publicKey}${request}`,
+        fix: 'Log in again with the pair the project was given (or rotated to)',
+      };
     case 'signature_expired':
-      return { check, status: 'fail', message: `The service refused the signature as expired: the clocks disagree${request}`, fix: 'See the clock finding' };
+      return {
+        check,
+        status: 'fail',
+        message: `The service refused the signature as expired: the clocks disagree${request}`,
+        fix: 'See the clock finding',
+      };
     case 'project_disabled':
-      return { check, status: 'fail', message: `The project of ${credentials.publicKey} is disabled${request}`, fix: 'Its operator can enable it again (PATCH /api/v1/projects/:id {"disabled": false})' };
+      return {
+        check,
+        status: 'fail',
+        message: `The project of ${credentials.publicKey} is disabled${request}`,
+        fix: 'Its operator can enable it again (PATCH /api/v1/projects/:id {"disabled": false})',
+      };
     case 'route_not_found':
-      return { check, status: 'warn', message: `The keys work, but this service has no /api/v1/diagnostics: it is older than this CLI${request}`, fix: 'Upgrade the service for its own checks (callback URL, TRUST_PROXY, allowlist, credentials, endpoints)' };
+      return {
+        check,
+        status: 'warn',
+        message: `The keys work, but this service has no /api/v1/diagnostics: it is older than this CLI${request}`,
+        fix: 'Upgrade the service for its own checks (callback URL, TRUST_PROXY, allowlist, credentials, endpoints)',
+      };
     default:
-      return { check, status: 'fail', message: `The signed check failed: ${error.message} (${String(error.code)})${request}`, fix: null };
+      return {
+        check,
+        status: 'fail',
+        message: `The signed check failed: ${error.message} (${String(error.code)})${request}`,
+        fix: null,
+      };
   }
 }
 
-function report(context: Context, credentials: Credentials, findings: Finding[], summary: Record<Status, number>, diagnostics: Diagnostics | undefined) {
+function report(
+  context: Context,
+  credentials: Credentials,
+  findings: Finding[],
+  summary: Record<Status, number>,
+  diagnostics: Diagnostics | undefined,
+) {
   const { output } = context;
   if (output.json) {
-    output.data({ url: credentials.url, profile: credentials.profile, mode: credentials.mode, project: diagnostics?.project ?? null, service: diagnostics?.service ?? null, findings, summary });
+    output.data({
+      url: credentials.url,
+      profile: credentials.profile,
+      mode: credentials.mode,
+      project: diagnostics?.project ?? null,
+      service: diagnostics?.service ?? null,
+      findings,
+      summary,
+    });
     return;
   }
   const { color } = output;
-  const mark: Record<Status, string> = output.interactive ? { ok: color.green('✔'), warn: color.yellow('!'), fail: color.red('✖') } : { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' };
-  output.line(`${color.bold('mpesa-bridge doctor')}  ${credentials.url}, ${credentials.mode} mode${diagnostics ? `, project ${diagnostics.project.id}, MPESA_ENVIRONMENT=${diagnostics.service.mpesaEnvironment}` : ''}`);
+  const mark: Record<Status, string> = output.interactive
+    ? { ok: color.green('✔'), warn: color.yellow('!'), fail: color.red('✖') }
+    : { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' };
+  output.line(
+    `${color.bold('mpesa-bridge doctor')}  ${credentials.url}, ${credentials.mode} mode${diagnostics ? `, project ${diagnostics.project.id}, MPESA_ENVIRONMENT=${diagnostics.service.mpesaEnvironment}` : ''}`,
+  );
   output.line();
   const width = Math.max(...findings.map((finding) => finding.check.length));
   for (const finding of findings) {
     output.line(`${mark[finding.status]} ${finding.check.padEnd(width)}  ${finding.message}`);
-    if (finding.fix && finding.status !== 'ok') output.line(`  ${' '.repeat(width)}  ${color.dim('fix:')} ${finding.fix}`);
+    if (finding.fix && finding.status !== 'ok')
+      output.line(`  ${' '.repeat(width)}  ${color.dim('fix:')} ${finding.fix}`);
   }
   output.line();
-  output.line(`${summary.fail} failed, ${summary.warn} warning${summary.warn === 1 ? '' : 's'}, ${summary.ok} ok`);
-  if (credentials.mode === 'test') output.note(color.dim('These are the test mode’s checks. Before going live, run it with live keys too: mpesa-bridge doctor --profile live'));
+  output.line(
+    `${summary.fail} failed, ${summary.warn} warning${summary.warn === 1 ? '' : 's'}, ${summary.ok} ok`,
+  );
+  if (credentials.mode === 'test')
+    output.note(
+      color.dim(
+        'These are the test mode’s checks. Before going live, run it with live keys too: mpesa-bridge doctor --profile live',
+      ),
+    );
 }

@@ -29,11 +29,21 @@ export const registerLogin: Registrar = (program, action) => {
     .description('Save a profile: the service URL and a project’s keys (checked with a signed call first)')
     .option('--url <url>', `where mpesa-bridge runs (default ${DEFAULT_URL}; env MPESA_BRIDGE_URL)`)
     .option('--public-key <pk>', 'the project’s public key, pk_test_… or pk_live_…')
-    .option('--secret-key <sk>', 'the secret key (prefer --secret-key-stdin or the prompt: argv is visible to other users)')
+    .option(
+      '--secret-key <sk>',
+      'the secret key (prefer --secret-key-stdin or the prompt: argv is visible to other users)',
+    )
     .option('--secret-key-stdin', 'read the secret key from standard input')
     .option('--new-project <name>', 'create a project with the admin token and log in with its keys')
-    .option('--admin-token-file <file>', 'the operator token for --new-project (or env MPESA_BRIDGE_ADMIN_TOKEN)')
-    .addOption(new Option('--mode <mode>', 'which key pair of a new project to save').choices(['test', 'live']).default('test'))
+    .option(
+      '--admin-token-file <file>',
+      'the operator token for --new-project (or env MPESA_BRIDGE_ADMIN_TOKEN)',
+    )
+    .addOption(
+      new Option('--mode <mode>', 'which key pair of a new project to save')
+        .choices(['test', 'live'])
+        .default('test'),
+    )
     .addHelpText(
       'after',
       `
@@ -52,34 +62,64 @@ and MPESA_BRIDGE_SECRET_KEY override it.`,
 async function login(context: Context, options: LoginOptions) {
   const { output, env } = context;
   const io = { stdin: process.stdin, stderr: process.stderr };
-  const profile = context.profileOption ?? env.MPESA_BRIDGE_PROFILE ?? readConfig(env).defaultProfile ?? DEFAULT_PROFILE;
+  const profile =
+    context.profileOption ?? env.MPESA_BRIDGE_PROFILE ?? readConfig(env).defaultProfile ?? DEFAULT_PROFILE;
   const prompting = io.stdin.isTTY === true && !options.secretKeyStdin;
 
   let url = options.url ?? env.MPESA_BRIDGE_URL;
-  if (!url && prompting && !options.newProject) url = (await ask(io.stdin, io.stderr, `Service URL (${DEFAULT_URL}): `)) || undefined;
+  if (!url && prompting && !options.newProject)
+    url = (await ask(io.stdin, io.stderr, `Service URL (${DEFAULT_URL}): `)) || undefined;
   url = (url ?? DEFAULT_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]/.test(url)) throw new CliError(`--url must be an http:// or https:// URL, not ${url}`, { exit: EXIT.usage, code: 'usage' });
+  if (!/^https?:\/\/[^/]/.test(url))
+    throw new CliError(`--url must be an http:// or https:// URL, not ${url}`, {
+      exit: EXIT.usage,
+      code: 'usage',
+    });
 
   let publicKey = options.publicKey ?? env.MPESA_BRIDGE_PUBLIC_KEY;
   let secretKey = options.secretKey ?? env.MPESA_BRIDGE_SECRET_KEY;
   let projectId: string | undefined;
   if (options.newProject) {
-    ({ publicKey, secretKey, projectId } = await createProject(url, options.newProject, adminToken(options, env), options.mode));
+    ({ publicKey, secretKey, projectId } = await createProject(
+      url,
+      options.newProject,
+      adminToken(options, env),
+      options.mode,
+    ));
   } else {
     if (options.secretKeyStdin) secretKey = await readAll(io.stdin);
-    if (!publicKey && prompting) publicKey = await ask(io.stdin, io.stderr, 'Public key (pk_test_… or pk_live_…): ');
+    if (!publicKey && prompting)
+      publicKey = await ask(io.stdin, io.stderr, 'Public key (pk_test_… or pk_live_…): ');
     if (!secretKey && prompting) secretKey = await askHidden(io.stdin, io.stderr, 'Secret key (not shown): ');
   }
   if (!publicKey || !secretKey) {
-    throw new CliError('login needs a public key and a secret key', { exit: EXIT.usage, code: 'usage', fix: 'Pass --public-key and --secret-key-stdin (or run it in a terminal to be asked)' });
+    throw new CliError('login needs a public key and a secret key', {
+      exit: EXIT.usage,
+      code: 'usage',
+      fix: 'Pass --public-key and --secret-key-stdin (or run it in a terminal to be asked)',
+    });
   }
   const mode = modeOfKey(publicKey);
-  if (!mode) throw new CliError('The public key must start with pk_test_ or pk_live_', { exit: EXIT.usage, code: 'usage' });
-  if (!secretKey.startsWith(`sk_${mode}_`)) throw new CliError(`A ${mode} public key goes with a sk_${mode}_… secret key`, { exit: EXIT.usage, code: 'usage' });
+  if (!mode)
+    throw new CliError('The public key must start with pk_test_ or pk_live_', {
+      exit: EXIT.usage,
+      code: 'usage',
+    });
+  if (!secretKey.startsWith(`sk_${mode}_`))
+    throw new CliError(`A ${mode} public key goes with a sk_${mode}_… secret key`, {
+      exit: EXIT.usage,
+      code: 'usage',
+    });
 
   // One cheap signed read: proves the URL, the pair and the clock before anything is saved.
   await createClient({ baseUrl: url, publicKey, secretKey, maxRetries: 0 }).transactions.list({ limit: 1 });
-  const file = saveProfile(env, profile, { url, publicKey, secretKey, mode, savedAt: new Date().toISOString() });
+  const file = saveProfile(env, profile, {
+    url,
+    publicKey,
+    secretKey,
+    mode,
+    savedAt: new Date().toISOString(),
+  });
 
   if (output.json) {
     output.data({ profile, url, publicKey, mode, configFile: file, ...(projectId ? { projectId } : {}) });
@@ -87,7 +127,9 @@ async function login(context: Context, options: LoginOptions) {
   }
   const { color } = output;
   if (projectId) output.line(`Created project ${color.bold(projectId)} "${options.newProject}".`);
-  output.line(`${color.green('✔')} Logged in to ${color.bold(url)} with ${publicKey} (${mode} mode) as profile "${profile}".`);
+  output.line(
+    `${color.green('✔')} Logged in to ${color.bold(url)} with ${publicKey} (${mode} mode) as profile "${profile}".`,
+  );
   output.line(color.dim(`  Saved in ${file} (readable by you only). The secret key is not shown again.`));
 }
 
@@ -96,11 +138,19 @@ function adminToken(options: LoginOptions, env: NodeJS.ProcessEnv): string {
     try {
       return fs.readFileSync(options.adminTokenFile, 'utf8').trim();
     } catch {
-      throw new CliError(`Cannot read ${options.adminTokenFile}`, { exit: EXIT.usage, code: 'usage', fix: 'Under `npm start` it is data/admin-token; under `npm run demo`, data/demo/admin-token' });
+      throw new CliError(`Cannot read ${options.adminTokenFile}`, {
+        exit: EXIT.usage,
+        code: 'usage',
+        fix: 'Under `npm start` it is data/admin-token; under `npm run demo`, data/demo/admin-token',
+      });
     }
   }
   if (env.MPESA_BRIDGE_ADMIN_TOKEN) return env.MPESA_BRIDGE_ADMIN_TOKEN;
-  throw new CliError('--new-project needs the operator’s admin token', { exit: EXIT.usage, code: 'usage', fix: 'Pass --admin-token-file data/admin-token, or set MPESA_BRIDGE_ADMIN_TOKEN' });
+  throw new CliError('--new-project needs the operator’s admin token', {
+    exit: EXIT.usage,
+    code: 'usage',
+    fix: 'Pass --admin-token-file data/admin-token, or set MPESA_BRIDGE_ADMIN_TOKEN',
+  });
 }
 
 async function createProject(url: string, name: string, token: string, mode: Mode) {
@@ -108,15 +158,27 @@ async function createProject(url: string, name: string, token: string, mode: Mod
   try {
     response = await fetch(`${url}/api/v1/projects`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+      },
       body: JSON.stringify({ name }),
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
-    throw new CliError(`Could not reach ${url}: ${(error as Error).message}`, { exit: EXIT.service, code: 'network_error', fix: 'Is the service running there? (npm start)' });
+    throw new CliError(`Could not reach ${url}: ${(error as Error).message}`, {
+      exit: EXIT.service,
+      code: 'network_error',
+      fix: 'Is the service running there? (npm start)',
+    });
   }
   const body = (await response.json().catch(() => undefined)) as
-    | { project?: { id: string; keys?: Record<Mode, { publicKey: string }> }; secretKeys?: Record<Mode, string>; error?: { code: string; message: string; requestId?: string } }
+    | {
+        project?: { id: string; keys?: Record<Mode, { publicKey: string }> };
+        secretKeys?: Record<Mode, string>;
+        error?: { code: string; message: string; requestId?: string };
+      }
     | undefined;
   if (!response.ok || !body?.project?.keys || !body.secretKeys) {
     throw new CliError(body?.error?.message ?? `HTTP ${response.status} from ${url}/api/v1/projects`, {
@@ -126,5 +188,9 @@ async function createProject(url: string, name: string, token: string, mode: Mod
       status: response.status,
     });
   }
-  return { projectId: body.project.id, publicKey: body.project.keys[mode].publicKey, secretKey: body.secretKeys[mode] };
+  return {
+    projectId: body.project.id,
+    publicKey: body.project.keys[mode].publicKey,
+    secretKey: body.secretKeys[mode],
+  };
 }

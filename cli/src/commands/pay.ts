@@ -26,11 +26,20 @@ export const registerPay: Registrar = (program, action) => {
     .description('Ask a phone for a payment (STK Push) and wait for the customer’s answer')
     .requiredOption('--phone <phone>', 'the customer’s phone, any Kenyan form (0712345678, +254712345678)')
     .requiredOption('--amount <kes>', 'whole shillings', parseAmount)
-    .requiredOption('--ref <reference>', 'the account reference shown in the prompt, e.g. your invoice number (up to 12 characters)')
+    .requiredOption(
+      '--ref <reference>',
+      'the account reference shown in the prompt, e.g. your invoice number (up to 12 characters)',
+    )
     .option('--description <text>', 'up to 13 characters')
-    .option('--account <acc_id>', 'the project’s M-Pesa account to collect into (default: its default of the key’s mode)')
+    .option(
+      '--account <acc_id>',
+      'the project’s M-Pesa account to collect into (default: its default of the key’s mode)',
+    )
     .option('--till', 'pay the account’s till (Buy Goods) instead of its PayBill')
-    .option('--idempotency-key <key>', 'makes a retry safe: the same key and body never prompt twice (default: a new one)')
+    .option(
+      '--idempotency-key <key>',
+      'makes a retry safe: the same key and body never prompt twice (default: a new one)',
+    )
     .option('--no-wait', 'print the payment as started and return')
     .option('--timeout <duration>', 'how long to wait for the customer', parseDuration, 120_000)
     .addHelpText(
@@ -64,18 +73,36 @@ async function pay(context: Context, options: PayOptions) {
     // Daraja refused the push (a busy subscriber, bad credentials, …): the payment exists and failed.
     const transactionId = error instanceof MpesaBridgeError ? error.details?.transactionId : undefined;
     if (typeof transactionId !== 'string') throw error;
-    context.output.note(context.output.color.red(`M-Pesa refused the push: ${(error as MpesaBridgeError).message} (${(error as MpesaBridgeError).code})`));
-    reportEnd(context, await context.client().transactions.get(transactionId), { pushRefused: { code: (error as MpesaBridgeError).code, message: (error as MpesaBridgeError).message } });
+    context.output.note(
+      context.output.color.red(
+        `M-Pesa refused the push: ${(error as MpesaBridgeError).message} (${(error as MpesaBridgeError).code})`,
+      ),
+    );
+    reportEnd(context, await context.client().transactions.get(transactionId), {
+      pushRefused: { code: (error as MpesaBridgeError).code, message: (error as MpesaBridgeError).message },
+    });
     return EXIT.failed;
   }
   if (started.push === 'unknown') {
-    context.output.note(context.output.color.yellow('Daraja’s answer to the push was lost: the prompt may or may not have reached the phone. Waiting for the callback or STK Query.'));
+    context.output.note(
+      context.output.color.yellow(
+        'Daraja’s answer to the push was lost: the prompt may or may not have reached the phone. Waiting for the callback or STK Query.',
+      ),
+    );
   }
   if (!options.wait) {
     reportEnd(context, started.transaction, { idempotencyKey: started.idempotencyKey });
     return started.transaction.status === 'completed' ? EXIT.ok : EXIT.failed;
   }
-  const { transaction, timedOut } = await waitForEnd(context, started.transaction, started.clientSecret, options.timeout);
-  reportEnd(context, transaction, { idempotencyKey: started.idempotencyKey, ...(timedOut ? { timedOut } : {}) });
+  const { transaction, timedOut } = await waitForEnd(
+    context,
+    started.transaction,
+    started.clientSecret,
+    options.timeout,
+  );
+  reportEnd(context, transaction, {
+    idempotencyKey: started.idempotencyKey,
+    ...(timedOut ? { timedOut } : {}),
+  });
   return transaction.status === 'completed' ? EXIT.ok : EXIT.failed;
 }

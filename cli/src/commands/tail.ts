@@ -20,8 +20,14 @@ const BODY_PREVIEW_CHARS = 600;
 export const registerTail: Registrar = (program, action) => {
   program
     .command('tail')
-    .description('Follow the project live: payments, webhook events, and every M-Pesa callback (refused ones too)')
-    .option('-t, --type <kinds>', 'only these, comma-separated: callback, payment, event, or event types (transaction.completed, transaction.*)', parseList)
+    .description(
+      'Follow the project live: payments, webhook events, and every M-Pesa callback (refused ones too)',
+    )
+    .option(
+      '-t, --type <kinds>',
+      'only these, comma-separated: callback, payment, event, or event types (transaction.completed, transaction.*)',
+      parseList,
+    )
     .option('--transaction <txn_id>', 'only what concerns this payment')
     .option('--no-body', 'leave out callback bodies')
     .addHelpText(
@@ -44,15 +50,26 @@ async function tail(context: Context, options: TailOptions) {
   const kinds = options.type;
   const wants = (kind: 'callback' | 'payment', eventType?: string) => {
     if (!kinds || kinds.length === 0) return true;
-    if (eventType) return kinds.some((wanted) => wanted === eventType || (wanted.endsWith('.*') && eventType.startsWith(wanted.slice(0, -1))) || wanted === 'event');
+    if (eventType)
+      return kinds.some(
+        (wanted) =>
+          wanted === eventType ||
+          (wanted.endsWith('.*') && eventType.startsWith(wanted.slice(0, -1))) ||
+          wanted === 'event',
+      );
     return kinds.includes(kind);
   };
-  const concerns = (transactionId: string | null) => !options.transaction || transactionId === options.transaction;
+  const concerns = (transactionId: string | null) =>
+    !options.transaction || transactionId === options.transaction;
 
   const onTransaction = (transaction: Transaction) => {
     if (!wants('payment') || !concerns(transaction.id)) return;
     if (output.json) return output.record({ kind: 'payment', transaction });
-    const push = transaction.checkoutRequestId ? 'push accepted' : transaction.status === 'pending' ? 'push sent' : '';
+    const push = transaction.checkoutRequestId
+      ? 'push accepted'
+      : transaction.status === 'pending'
+        ? 'push sent'
+        : '';
     output.line(
       `${clock(transaction.updatedAt)}  ${color.cyan('payment ')}  ${transaction.id}  ${paintStatus(color, transaction.status)}  ${kes(transaction.amount)}  ${maskPhone(transaction.phone)}  ${transaction.accountReference}${
         transaction.status === 'pending' && push ? color.dim(`  ${push}`) : ''
@@ -61,16 +78,29 @@ async function tail(context: Context, options: TailOptions) {
   };
   const onEvent = (event: StreamEvent) => {
     if (!wants('payment', event.type) || !concerns(event.transactionId)) return;
-    if (output.json) return output.record({ kind: 'event', event: { ...event, payload: JSON.parse(event.payload) as unknown } });
-    output.line(`${clock(event.createdAt)}  ${color.magenta('event   ')}  ${event.transactionId ?? '-'}  ${event.type}  ${color.dim(event.id)}`);
+    if (output.json)
+      return output.record({
+        kind: 'event',
+        event: { ...event, payload: JSON.parse(event.payload) as unknown },
+      });
+    output.line(
+      `${clock(event.createdAt)}  ${color.magenta('event   ')}  ${event.transactionId ?? '-'}  ${event.type}  ${color.dim(event.id)}`,
+    );
   };
   const onCallback = (callback: StreamCallback) => {
     if (!wants('callback') || !concerns(callback.transactionId)) return;
     if (output.json) return output.record({ kind: 'callback', callback });
-    const verdict = callback.allowed ? `${color.green('allowed')}  ${callback.outcome}` : `${color.red('refused')}  ${color.dim('(source not on CALLBACK_ALLOWED_IPS; answered 403, not stored)')}`;
-    output.line(`${clock(callback.receivedAt)}  ${color.blue('callback')}  ${callback.transactionId}  from ${callback.sourceIp}  ${verdict}`);
+    const verdict = callback.allowed
+      ? `${color.green('allowed')}  ${callback.outcome}`
+      : `${color.red('refused')}  ${color.dim('(source not on CALLBACK_ALLOWED_IPS; answered 403, not stored)')}`;
+    output.line(
+      `${clock(callback.receivedAt)}  ${color.blue('callback')}  ${callback.transactionId}  from ${callback.sourceIp}  ${verdict}`,
+    );
     if (options.body && callback.body) {
-      const body = callback.body.length > BODY_PREVIEW_CHARS ? `${callback.body.slice(0, BODY_PREVIEW_CHARS)}…` : callback.body;
+      const body =
+        callback.body.length > BODY_PREVIEW_CHARS
+          ? `${callback.body.slice(0, BODY_PREVIEW_CHARS)}…`
+          : callback.body;
       output.line(color.dim(`          ${body}`));
     }
   };
@@ -82,12 +112,20 @@ async function tail(context: Context, options: TailOptions) {
     onTransaction,
     onEvent,
     onCallback,
-    onLost: (reason) => output.note(color.yellow(`Connection lost (${reason}); reconnecting… (what happens meanwhile is in \`mpesa-bridge events list\`)`)),
+    onLost: (reason) =>
+      output.note(
+        color.yellow(
+          `Connection lost (${reason}); reconnecting… (what happens meanwhile is in \`mpesa-bridge events list\`)`,
+        ),
+      ),
     onBack: () => output.note(color.green('Reconnected.')),
     onFatal: (error) => fatal(error),
   });
   if (output.json) output.record({ kind: 'ready', mode: credentials.mode, url: credentials.url });
-  else output.note(`${color.green('Following')} ${credentials.mode}-mode payments, events and callbacks at ${credentials.url}. Ctrl-C stops.`);
+  else
+    output.note(
+      `${color.green('Following')} ${credentials.mode}-mode payments, events and callbacks at ${credentials.url}. Ctrl-C stops.`,
+    );
   const ended = await Promise.race([untilInterrupted().then(() => undefined), failed]);
   stream.close();
   if (ended) throw ended;

@@ -8,14 +8,18 @@ import { parseDuration, parseList, parseSince } from '../format';
 const endpointRow = (endpoint: WebhookEndpoint, context: Context) => [
   endpoint.id,
   endpoint.url,
-  endpoint.enabled ? context.output.color.green('enabled') : context.output.color.red(`disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}`),
+  endpoint.enabled
+    ? context.output.color.green('enabled')
+    : context.output.color.red(`disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}`),
   endpoint.eventTypes.join(','),
   endpoint.failingSince ? `failing since ${endpoint.failingSince}` : '',
 ];
 const COLUMNS = ['ID', 'URL', 'STATE', 'EVENTS', 'HEALTH'];
 
 export const registerWebhooks: Registrar = (program, action) => {
-  const webhooks = program.command('webhooks').description('Webhook endpoints: list, create, rotate the secret, replay failed deliveries');
+  const webhooks = program
+    .command('webhooks')
+    .description('Webhook endpoints: list, create, rotate the secret, replay failed deliveries');
 
   webhooks
     .command('list')
@@ -26,25 +30,43 @@ export const registerWebhooks: Registrar = (program, action) => {
         const endpoints = await context.client().webhookEndpoints.list();
         const { output } = context;
         if (output.json) return output.data({ data: endpoints });
-        if (endpoints.length === 0) return output.note('No endpoints. Add one with `mpesa-bridge webhooks create --url https://…`, or use `mpesa-bridge listen` while developing.');
-        output.table(COLUMNS, endpoints.map((endpoint) => endpointRow(endpoint, context)));
+        if (endpoints.length === 0)
+          return output.note(
+            'No endpoints. Add one with `mpesa-bridge webhooks create --url https://…`, or use `mpesa-bridge listen` while developing.',
+          );
+        output.table(
+          COLUMNS,
+          endpoints.map((endpoint) => endpointRow(endpoint, context)),
+        );
       }),
     );
 
   webhooks
     .command('create')
     .description('Register an endpoint; prints its signing secret once')
-    .requiredOption('--url <url>', 'https:// URL of your server (http and local addresses only in simulator mode)')
+    .requiredOption(
+      '--url <url>',
+      'https:// URL of your server (http and local addresses only in simulator mode)',
+    )
     .option('--events <types>', 'event types it wants, comma-separated (default: all)', parseList)
     .option('--description <text>', 'a note for yourself')
-    .addHelpText('after', '\nExample:\n  $ mpesa-bridge webhooks create --url https://shop.example.com/webhooks/mpesa --events transaction.completed,transaction.failed')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ mpesa-bridge webhooks create --url https://shop.example.com/webhooks/mpesa --events transaction.completed,transaction.failed',
+    )
     .action(
       action(async (context: Context, options: { url: string; events?: string[]; description?: string }) => {
-        const created = await context.client().webhookEndpoints.create({ url: options.url, eventTypes: options.events as EventTypeSelector[] | undefined, description: options.description });
+        const created = await context.client().webhookEndpoints.create({
+          url: options.url,
+          eventTypes: options.events as EventTypeSelector[] | undefined,
+          description: options.description,
+        });
         const { output } = context;
         if (output.json) return output.data(created);
         output.table(COLUMNS, [endpointRow(created.endpoint, context)]);
-        output.line(`Signing secret (shown once, keep it in your server's secrets): ${output.color.bold(created.secret)}`);
+        output.line(
+          `Signing secret (shown once, keep it in your server's secrets): ${output.color.bold(created.secret)}`,
+        );
       }),
     );
 
@@ -52,15 +74,29 @@ export const registerWebhooks: Registrar = (program, action) => {
     .command('rotate')
     .description('A new signing secret; the old one keeps signing beside it for the overlap')
     .argument('<id>', 'the endpoint')
-    .option('--overlap <duration>', 'how long the old secret keeps signing (default: the service’s, 24h)', parseDuration)
+    .option(
+      '--overlap <duration>',
+      'how long the old secret keeps signing (default: the service’s, 24h)',
+      parseDuration,
+    )
     .addHelpText('after', '\nExample:\n  $ mpesa-bridge webhooks rotate we_… --overlap 1h')
     .action(
       action(async (context: Context, id: string, options: { overlap?: number }) => {
-        const rotated = await context.client().webhookEndpoints.rotateSecret(id, options.overlap === undefined ? {} : { overlapSeconds: Math.round(options.overlap / 1000) });
+        const rotated = await context
+          .client()
+          .webhookEndpoints.rotateSecret(
+            id,
+            options.overlap === undefined ? {} : { overlapSeconds: Math.round(options.overlap / 1000) },
+          );
         const { output } = context;
         if (output.json) return output.data(rotated);
         output.line(`New signing secret (shown once): ${output.color.bold(rotated.secret)}`);
-        if (rotated.endpoint.previousSecretExpiresAt) output.line(output.color.dim(`The old secret keeps signing until ${rotated.endpoint.previousSecretExpiresAt}.`));
+        if (rotated.endpoint.previousSecretExpiresAt)
+          output.line(
+            output.color.dim(
+              `The old secret keeps signing until ${rotated.endpoint.previousSecretExpiresAt}.`,
+            ),
+          );
       }),
     );
 
@@ -75,7 +111,9 @@ export const registerWebhooks: Registrar = (program, action) => {
         const result = await context.client().webhookEndpoints.redeliverFailed(id, { since: options.since });
         const { output } = context;
         if (output.json) return output.data(result);
-        output.line(`Sending ${result.redelivered} failed deliver${result.redelivered === 1 ? 'y' : 'ies'} again.`);
+        output.line(
+          `Sending ${result.redelivered} failed deliver${result.redelivered === 1 ? 'y' : 'ies'} again.`,
+        );
       }),
     );
 };

@@ -11,16 +11,29 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
 interface Stats {
   window: { from: string; to: string };
-  payments: { total: number; pending: number; completed: number; failed: number; cancelled: number; expired: number };
+  payments: {
+    total: number;
+    pending: number;
+    completed: number;
+    failed: number;
+    cancelled: number;
+    expired: number;
+  };
   successRate: number | null;
   amountCollected: number;
   failureReasons: { code: string; message: string; count: number }[];
   promptToPayment: { averageMs: number | null; maxMs: number | null };
   settledByQuery: number;
-  webhooks: { endpoints: number; enabled: number; failing: number; deliveries: { succeeded: number; failed: number; pending: number } };
+  webhooks: {
+    endpoints: number;
+    enabled: number;
+    failing: number;
+    deliveries: { succeeded: number; failed: number; pending: number };
+  };
 }
 
-const day = (offsetDays: number) => new Date(Date.now() + 3 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
+const day = (offsetDays: number) =>
+  new Date(Date.now() + 3 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 function Numbers({ stats }: { stats: Stats }) {
   const delivered = stats.webhooks.deliveries;
@@ -67,8 +80,18 @@ function ReasonsChart({ reasons }: { reasons: Stats['failureReasons'] }) {
     if (!canvas.current || reasons.length === 0) return;
     const chart = new Chart(canvas.current, {
       type: 'bar',
-      data: { labels: reasons.map((r) => r.code.replace(/_/g, ' ')), datasets: [{ label: 'Payments', data: reasons.map((r) => r.count), backgroundColor: '#b3261e' }] },
-      options: { indexAxis: 'y', responsive: true, maintainAspectRatio: false, animation: false, plugins: { tooltip: { enabled: true } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+      data: {
+        labels: reasons.map((r) => r.code.replace(/_/g, ' ')),
+        datasets: [{ label: 'Payments', data: reasons.map((r) => r.count), backgroundColor: '#b3261e' }],
+      },
+      options: {
+        indexAxis: 'y',
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: { tooltip: { enabled: true } },
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
     });
     return () => chart.destroy();
   }, [reasons]);
@@ -93,8 +116,18 @@ function ReasonsChart({ reasons }: { reasons: Stats['failureReasons'] }) {
 
 export function Overview({ scope }: { scope: Scope }) {
   const [range, setRange] = useState({ from: day(-6), to: day(0) });
-  const today = useLoad(() => api<Stats>('/api/v1/stats', { scope, query: { from: startOfToday() } }), [scope.projectId, scope.mode]);
-  const ranged = useLoad(() => api<Stats>('/api/v1/stats', { scope, query: { from: dayBound(range.from, false), to: dayBound(range.to, true) } }), [scope.projectId, scope.mode, range]);
+  const today = useLoad(
+    () => api<Stats>('/api/v1/stats', { scope, query: { from: startOfToday() } }),
+    [scope.projectId, scope.mode],
+  );
+  const ranged = useLoad(
+    () =>
+      api<Stats>('/api/v1/stats', {
+        scope,
+        query: { from: dayBound(range.from, false), to: dayBound(range.to, true) },
+      }),
+    [scope.projectId, scope.mode, range],
+  );
   return (
     <div>
       <h1>Overview</h1>
@@ -106,15 +139,27 @@ export function Overview({ scope }: { scope: Scope }) {
         <Card title="Range">
           <form class="range" onSubmit={(e) => e.preventDefault()}>
             <label for="range-from">From</label>
-            <input id="range-from" type="date" value={range.from} onChange={(e) => setRange({ ...range, from: (e.target as HTMLInputElement).value })} />
+            <input
+              id="range-from"
+              type="date"
+              value={range.from}
+              onChange={(e) => setRange({ ...range, from: (e.target as HTMLInputElement).value })}
+            />
             <label for="range-to">To</label>
-            <input id="range-to" type="date" value={range.to} onChange={(e) => setRange({ ...range, to: (e.target as HTMLInputElement).value })} />
+            <input
+              id="range-to"
+              type="date"
+              value={range.to}
+              onChange={(e) => setRange({ ...range, to: (e.target as HTMLInputElement).value })}
+            />
           </form>
           <ErrorNote error={ranged.error} />
           {ranged.data ? <Numbers stats={ranged.data} /> : !ranged.error && <Loading what="the range" />}
         </Card>
       </div>
-      <Card title="Why payments failed (range)">{ranged.data ? <ReasonsChart reasons={ranged.data.failureReasons} /> : <Loading what="the reasons" />}</Card>
+      <Card title="Why payments failed (range)">
+        {ranged.data ? <ReasonsChart reasons={ranged.data.failureReasons} /> : <Loading what="the reasons" />}
+      </Card>
     </div>
   );
 }

@@ -9,7 +9,14 @@ import { linkTo } from '../main';
 import { Card, ErrorNote, Loading, Status, useLoad } from '../ui';
 
 interface History {
-  statusChanges: { fromStatus: string | null; toStatus: string; source: string; resultCode: string | null; resultDesc: string | null; createdAt: string }[];
+  statusChanges: {
+    fromStatus: string | null;
+    toStatus: string;
+    source: string;
+    resultCode: string | null;
+    resultDesc: string | null;
+    createdAt: string;
+  }[];
   callbacks: { id: string; receivedAt: string; sourceIp: string; outcome: string | null; body: string }[];
 }
 interface Attempt {
@@ -39,7 +46,9 @@ async function loadPayment(scope: Scope, id: string) {
     api<History>(`/api/v1/transactions/${encodeURIComponent(id)}/history`, { scope }),
     api<{ data: { id: string }[] }>('/api/v1/events', { scope, query: { transactionId: id, limit: '50' } }),
   ]);
-  const details = await Promise.all(events.data.map((event) => api<EventDetail>(`/api/v1/events/${event.id}`, { scope })));
+  const details = await Promise.all(
+    events.data.map((event) => api<EventDetail>(`/api/v1/events/${event.id}`, { scope })),
+  );
   return { transaction, history, events: details };
 }
 
@@ -97,7 +106,14 @@ export function PaymentPage({ scope, id }: { scope: Scope; id: string }) {
         {formatKes(t.amount)} <Status status={t.status} />
       </h1>
       <div class="actions">
-        <button type="button" onClick={() => void act('Reconcile', () => api(`/api/v1/transactions/${t.id}/reconcile`, { method: 'POST', scope }))}>
+        <button
+          type="button"
+          onClick={() =>
+            void act('Reconcile', () =>
+              api(`/api/v1/transactions/${t.id}/reconcile`, { method: 'POST', scope }),
+            )
+          }
+        >
           Reconcile now
         </button>
       </div>
@@ -118,7 +134,11 @@ export function PaymentPage({ scope, id }: { scope: Scope; id: string }) {
           <dt>Amount paid</dt>
           <dd>{t.amountPaid === null ? '—' : formatKes(t.amountPaid)}</dd>
           <dt>Why not paid</dt>
-          <dd>{t.failure ? `${t.failure.message} (${t.failure.code}${t.failure.resultCode ? `, result ${t.failure.resultCode}` : ''})` : '—'}</dd>
+          <dd>
+            {t.failure
+              ? `${t.failure.message} (${t.failure.code}${t.failure.resultCode ? `, result ${t.failure.resultCode}` : ''})`
+              : '—'}
+          </dd>
           <dt>CheckoutRequestID</dt>
           <dd>
             <code>{t.checkoutRequestId ?? '—'}</code>
@@ -133,7 +153,9 @@ export function PaymentPage({ scope, id }: { scope: Scope; id: string }) {
         <ol class="timeline">
           {history.statusChanges.map((change, i) => (
             <li key={i}>
-              <time dateTime={change.createdAt}>{formatTime(change.createdAt)}</time> {change.fromStatus ?? 'new'} → <Status status={change.toStatus} /> by <strong>{change.source === 'stk_query' ? 'STK Query answer' : change.source}</strong>
+              <time dateTime={change.createdAt}>{formatTime(change.createdAt)}</time>{' '}
+              {change.fromStatus ?? 'new'} → <Status status={change.toStatus} /> by{' '}
+              <strong>{change.source === 'stk_query' ? 'STK Query answer' : change.source}</strong>
               {change.resultCode !== null && (
                 <span class="muted">
                   {' '}
@@ -149,7 +171,8 @@ export function PaymentPage({ scope, id }: { scope: Scope; id: string }) {
         {history.callbacks.map((callback) => (
           <details key={callback.id} open class="callback">
             <summary>
-              {formatTime(callback.receivedAt)} from {callback.sourceIp} — {callback.outcome ?? 'not processed'}
+              {formatTime(callback.receivedAt)} from {callback.sourceIp} —{' '}
+              {callback.outcome ?? 'not processed'}
             </summary>
             <pre tabIndex={0}>{pretty(callback.body)}</pre>
           </details>
@@ -161,7 +184,15 @@ export function PaymentPage({ scope, id }: { scope: Scope; id: string }) {
           <div key={event.id} class="event">
             <p>
               <strong>{event.type}</strong> <span class="muted">{formatTime(event.createdAt)}</span>{' '}
-              <button type="button" class="secondary" onClick={() => void act(`Resend ${event.type}`, () => api(`/api/v1/events/${event.id}/redeliver`, { method: 'POST', scope, body: {} }))}>
+              <button
+                type="button"
+                class="secondary"
+                onClick={() =>
+                  void act(`Resend ${event.type}`, () =>
+                    api(`/api/v1/events/${event.id}/redeliver`, { method: 'POST', scope, body: {} }),
+                  )
+                }
+              >
                 Resend
               </button>
             </p>
@@ -169,11 +200,16 @@ export function PaymentPage({ scope, id }: { scope: Scope; id: string }) {
             <ul>
               {deliveries.map((delivery) => (
                 <li key={delivery.id}>
-                  Delivery to <code>{delivery.endpointId}</code>: <Status status={delivery.status} /> after {delivery.attempts} attempt(s)
+                  Delivery to <code>{delivery.endpointId}</code>: <Status status={delivery.status} /> after{' '}
+                  {delivery.attempts} attempt(s)
                   <ul class="attempts">
                     {(delivery.attemptLog ?? []).map((attempt) => (
                       <li key={attempt.id}>
-                        {formatTime(attempt.attemptedAt)}: {attempt.statusCode === null ? (attempt.error ?? 'no answer') : `HTTP ${attempt.statusCode}`} in {attempt.latencyMs} ms
+                        {formatTime(attempt.attemptedAt)}:{' '}
+                        {attempt.statusCode === null
+                          ? (attempt.error ?? 'no answer')
+                          : `HTTP ${attempt.statusCode}`}{' '}
+                        in {attempt.latencyMs} ms
                       </li>
                     ))}
                   </ul>

@@ -45,7 +45,10 @@ export function Payments({ scope }: { scope: Scope }) {
   useEffect(() => {
     let current = true;
     setError(undefined);
-    api<{ data: Payment[]; nextCursor: string | null }>('/api/v1/transactions', { scope, query: { ...queryOf(filters), cursor, limit: '25' } }).then(
+    api<{ data: Payment[]; nextCursor: string | null }>('/api/v1/transactions', {
+      scope,
+      query: { ...queryOf(filters), cursor, limit: '25' },
+    }).then(
       (value) => current && setResult(value),
       (failure: unknown) => current && setError(failure),
     );
@@ -63,8 +66,10 @@ export function Payments({ scope }: { scope: Scope }) {
           setResult((shown) => {
             if (!shown) return shown;
             const at = shown.data.findIndex((payment) => payment.id === transaction.id);
-            if (at >= 0) return { ...shown, data: shown.data.map((payment, i) => (i === at ? transaction : payment)) };
-            if (cursor === undefined && unfiltered(filters)) return { ...shown, data: [transaction, ...shown.data].slice(0, 25) };
+            if (at >= 0)
+              return { ...shown, data: shown.data.map((payment, i) => (i === at ? transaction : payment)) };
+            if (cursor === undefined && unfiltered(filters))
+              return { ...shown, data: [transaction, ...shown.data].slice(0, 25) };
             return shown;
           }),
       }),
@@ -87,7 +92,10 @@ export function Payments({ scope }: { scope: Scope }) {
   const exportCsv = async () => {
     setExporting('Exporting…');
     try {
-      const response = await fetch(urlOf('/api/v1/transactions/export', queryOf(filters)), { credentials: 'same-origin', headers: headersOf({ scope }) });
+      const response = await fetch(urlOf('/api/v1/transactions/export', queryOf(filters)), {
+        credentials: 'same-origin',
+        headers: headersOf({ scope }),
+      });
       if (!response.ok) throw new Error(`Export failed: HTTP ${response.status}`);
       const blob = await response.blob();
       const link = document.createElement('a');
@@ -106,12 +114,18 @@ export function Payments({ scope }: { scope: Scope }) {
   return (
     <div>
       <h1>
-        Payments <span class={`live ${live ? 'on' : ''}`} role="status">{live ? 'live' : 'connecting…'}</span>
+        Payments{' '}
+        <span class={`live ${live ? 'on' : ''}`} role="status">
+          {live ? 'live' : 'connecting…'}
+        </span>
       </h1>
       <form class="filters" onSubmit={apply} aria-label="Filter payments">
         <div>
           <label for="filter-status">Status</label>
-          <select {...field('status')} onChange={(e) => setDraft({ ...draft, status: (e.target as HTMLSelectElement).value })}>
+          <select
+            {...field('status')}
+            onChange={(e) => setDraft({ ...draft, status: (e.target as HTMLSelectElement).value })}
+          >
             <option value="">any</option>
             {STATUSES.map((status) => (
               <option key={status} value={status}>
@@ -142,7 +156,11 @@ export function Payments({ scope }: { scope: Scope }) {
         </div>
         <div class="actions">
           <button type="submit">Search</button>
-          <button type="button" class="secondary" onClick={() => (setDraft(EMPTY), setPages([undefined]), setFilters(EMPTY))}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => (setDraft(EMPTY), setPages([undefined]), setFilters(EMPTY))}
+          >
             Clear
           </button>
           <button type="button" class="secondary" onClick={() => void exportCsv()}>
@@ -171,10 +189,20 @@ export function Payments({ scope }: { scope: Scope }) {
             ))}
           </ul>
           <div class="pager">
-            <button type="button" class="secondary" disabled={pages.length === 1} onClick={() => setPages(pages.slice(0, -1))}>
+            <button
+              type="button"
+              class="secondary"
+              disabled={pages.length === 1}
+              onClick={() => setPages(pages.slice(0, -1))}
+            >
               Newer
             </button>
-            <button type="button" class="secondary" disabled={!result.nextCursor} onClick={() => setPages([...pages, result.nextCursor!])}>
+            <button
+              type="button"
+              class="secondary"
+              disabled={!result.nextCursor}
+              onClick={() => setPages([...pages, result.nextCursor!])}
+            >
               Older
             </button>
           </div>

@@ -8,7 +8,10 @@ import { linkTo } from '../main';
 import { Card, ErrorNote, Loading, Status, useLoad } from '../ui';
 
 export function Playground({ scope }: { scope: Scope }) {
-  const outcomes = useLoad(() => api<{ data: { name: string; summary: string }[] }>('/api/v1/test-payments/outcomes', { scope }), [scope.projectId, scope.mode]);
+  const outcomes = useLoad(
+    () => api<{ data: { name: string; summary: string }[] }>('/api/v1/test-payments/outcomes', { scope }),
+    [scope.projectId, scope.mode],
+  );
   const [outcome, setOutcome] = useState('paid');
   const [amount, setAmount] = useState('10');
   const [payment, setPayment] = useState<Payment>();
@@ -17,7 +20,8 @@ export function Playground({ scope }: { scope: Scope }) {
   useEffect(
     () =>
       followProject(scope, {
-        transaction: ({ transaction }) => setPayment((current) => (current && current.id === transaction.id ? transaction : current)),
+        transaction: ({ transaction }) =>
+          setPayment((current) => (current && current.id === transaction.id ? transaction : current)),
       }),
     [scope.projectId, scope.mode],
   );
@@ -27,7 +31,11 @@ export function Playground({ scope }: { scope: Scope }) {
     setError(undefined);
     setPayment(undefined);
     try {
-      const started = await api<{ transaction: Payment }>('/api/v1/test-payments', { method: 'POST', scope, body: { outcome, amount: Number(amount) } });
+      const started = await api<{ transaction: Payment }>('/api/v1/test-payments', {
+        method: 'POST',
+        scope,
+        body: { outcome, amount: Number(amount) },
+      });
       setPayment((current) => current ?? started.transaction);
     } catch (failure) {
       setError(failure);
@@ -44,7 +52,11 @@ export function Playground({ scope }: { scope: Scope }) {
         {outcomes.data && (
           <form class="stack" onSubmit={(e) => void start(e)}>
             <label for="outcome">What the customer does</label>
-            <select id="outcome" value={outcome} onChange={(e) => setOutcome((e.target as HTMLSelectElement).value)}>
+            <select
+              id="outcome"
+              value={outcome}
+              onChange={(e) => setOutcome((e.target as HTMLSelectElement).value)}
+            >
               {outcomes.data.data.map((option) => (
                 <option key={option.name} value={option.name}>
                   {option.name} — {option.summary}
@@ -52,7 +64,14 @@ export function Playground({ scope }: { scope: Scope }) {
               ))}
             </select>
             <label for="amount">Amount (KES)</label>
-            <input id="amount" type="number" min={1} step={1} value={amount} onInput={(e) => setAmount((e.target as HTMLInputElement).value)} />
+            <input
+              id="amount"
+              type="number"
+              min={1}
+              step={1}
+              value={amount}
+              onInput={(e) => setAmount((e.target as HTMLInputElement).value)}
+            />
             <button type="submit">Start payment</button>
           </form>
         )}
@@ -61,7 +80,12 @@ export function Playground({ scope }: { scope: Scope }) {
       {payment && (
         <Card title="The payment">
           <p class="big" role="status" aria-live="polite">
-            {formatKes(payment.amount)} <Status status={payment.status} /> {payment.failure ? payment.failure.message : payment.status === 'completed' ? `receipt ${payment.mpesaReceiptNumber ?? '(pending)'}` : ''}
+            {formatKes(payment.amount)} <Status status={payment.status} />{' '}
+            {payment.failure
+              ? payment.failure.message
+              : payment.status === 'completed'
+                ? `receipt ${payment.mpesaReceiptNumber ?? '(pending)'}`
+                : ''}
           </p>
           <a href={linkTo(scope, 'payments', payment.id)}>Open its page</a>
         </Card>

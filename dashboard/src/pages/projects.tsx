@@ -13,13 +13,29 @@ interface Shown {
   value: string;
 }
 
-function ProjectCard({ project, operator, scope, onChanged }: { project: Project; operator: boolean; scope: Scope | undefined; onChanged: () => void }) {
+function ProjectCard({
+  project,
+  operator,
+  scope,
+  onChanged,
+}: {
+  project: Project;
+  operator: boolean;
+  scope: Scope | undefined;
+  onChanged: () => void;
+}) {
   const [shown, setShown] = useState<Shown>();
   const [error, setError] = useState<unknown>();
   const rotate = async (mode: 'test' | 'live') => {
-    if (!confirm(`Rotate the ${mode} key pair of ${project.name}? The old ${mode} keys stop working at once.`)) return;
+    if (
+      !confirm(`Rotate the ${mode} key pair of ${project.name}? The old ${mode} keys stop working at once.`)
+    )
+      return;
     try {
-      const result = await api<{ secretKey: string }>(`/api/v1/projects/${project.id}/keys/rotate`, { method: 'POST', body: { mode } });
+      const result = await api<{ secretKey: string }>(`/api/v1/projects/${project.id}/keys/rotate`, {
+        method: 'POST',
+        body: { mode },
+      });
       setShown({ label: `New ${mode} secret key`, value: result.secretKey });
       onChanged();
     } catch (failure) {
@@ -28,7 +44,10 @@ function ProjectCard({ project, operator, scope, onChanged }: { project: Project
   };
   const toggle = async () => {
     try {
-      await api(`/api/v1/projects/${project.id}`, { method: 'PATCH', body: { disabled: project.disabledAt === null } });
+      await api(`/api/v1/projects/${project.id}`, {
+        method: 'PATCH',
+        body: { disabled: project.disabledAt === null },
+      });
       onChanged();
     } catch (failure) {
       setError(failure);
@@ -38,8 +57,15 @@ function ProjectCard({ project, operator, scope, onChanged }: { project: Project
   return (
     <Card title={project.name}>
       <p>
-        <code>{project.id}</code> {project.disabledAt ? <span class="health bad">disabled</span> : <span class="health ok">active</span>}{' '}
-        {!current && <a href={linkTo({ projectId: project.id, mode: scope?.mode ?? 'test' }, 'overview')}>Open</a>}
+        <code>{project.id}</code>{' '}
+        {project.disabledAt ? (
+          <span class="health bad">disabled</span>
+        ) : (
+          <span class="health ok">active</span>
+        )}{' '}
+        {!current && (
+          <a href={linkTo({ projectId: project.id, mode: scope?.mode ?? 'test' }, 'overview')}>Open</a>
+        )}
       </p>
       <dl class="facts">
         {(['test', 'live'] as const).map((mode) => (
@@ -63,7 +89,8 @@ function ProjectCard({ project, operator, scope, onChanged }: { project: Project
         {project.accounts.map((account) => (
           <li key={account.id}>
             {account.name} — {account.environment} ({account.mode}), shortcode {account.shortcode}
-            {account.tillNumber ? `, till ${account.tillNumber}` : ''}, consumer key <code>{account.consumerKey ?? '—'}</code>
+            {account.tillNumber ? `, till ${account.tillNumber}` : ''}, consumer key{' '}
+            <code>{account.consumerKey ?? '—'}</code>
             {account.isDefault ? ' (default)' : ''}
           </li>
         ))}
@@ -79,14 +106,25 @@ function ProjectCard({ project, operator, scope, onChanged }: { project: Project
   );
 }
 
-export function Projects({ session, scope, onChanged }: { session: Session; scope: Scope | undefined; onChanged: () => void }) {
+export function Projects({
+  session,
+  scope,
+  onChanged,
+}: {
+  session: Session;
+  scope: Scope | undefined;
+  onChanged: () => void;
+}) {
   const operator = session.user.role === 'operator';
   const [created, setCreated] = useState<{ secrets?: { test: string; live: string }; error?: unknown }>({});
   const create = async (event: Event) => {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     try {
-      const result = await api<{ secretKeys: { test: string; live: string } }>('/api/v1/projects', { method: 'POST', body: { name: String(new FormData(form).get('name')) } });
+      const result = await api<{ secretKeys: { test: string; live: string } }>('/api/v1/projects', {
+        method: 'POST',
+        body: { name: String(new FormData(form).get('name')) },
+      });
       setCreated({ secrets: result.secretKeys });
       form.reset();
       onChanged();
@@ -113,7 +151,13 @@ export function Projects({ session, scope, onChanged }: { session: Session; scop
       <ErrorNote error={created.error} />
       {session.projects.length === 0 && <p class="muted">No projects yet.</p>}
       {session.projects.map((project) => (
-        <ProjectCard key={project.id} project={project} operator={operator} scope={scope} onChanged={onChanged} />
+        <ProjectCard
+          key={project.id}
+          project={project}
+          operator={operator}
+          scope={scope}
+          onChanged={onChanged}
+        />
       ))}
     </div>
   );

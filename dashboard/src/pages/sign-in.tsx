@@ -12,7 +12,12 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
     setBusy(true);
     setError(undefined);
     try {
-      onSignedIn(await api<Session>('/api/v1/dashboard/session', { method: 'POST', body: { email: String(form.get('email')), password: String(form.get('password')) } }));
+      onSignedIn(
+        await api<Session>('/api/v1/dashboard/session', {
+          method: 'POST',
+          body: { email: String(form.get('email')), password: String(form.get('password')) },
+        }),
+      );
     } catch (failure) {
       setError(failure);
     } finally {
@@ -33,7 +38,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
         <ErrorNote error={error} />
       </form>
       <p class="muted">
-        No account yet? The operator creates the first one with the admin token (README, “Dashboard”). <a href="/docs">API reference</a>
+        No account yet? The operator creates the first one with the admin token (README, “Dashboard”).{' '}
+        <a href="/docs">API reference</a>
       </p>
     </main>
   );

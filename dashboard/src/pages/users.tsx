@@ -29,7 +29,13 @@ export function Users({ session }: { session: Session }) {
     try {
       await api('/api/v1/dashboard/users', {
         method: 'POST',
-        body: { email: String(data.get('email')), name: String(data.get('name')), password: String(data.get('password')), role, projectIds: data.getAll('projects').map(String) },
+        body: {
+          email: String(data.get('email')),
+          name: String(data.get('name')),
+          password: String(data.get('password')),
+          role,
+          projectIds: data.getAll('projects').map(String),
+        },
       });
       setNote({ message: `Added ${String(data.get('email'))}` });
       form.reset();
@@ -40,7 +46,10 @@ export function Users({ session }: { session: Session }) {
   };
   const saveProjects = async (user: User, form: HTMLFormElement) => {
     try {
-      await api(`/api/v1/dashboard/users/${user.id}`, { method: 'PATCH', body: { projectIds: new FormData(form).getAll('projects').map(String) } });
+      await api(`/api/v1/dashboard/users/${user.id}`, {
+        method: 'PATCH',
+        body: { projectIds: new FormData(form).getAll('projects').map(String) },
+      });
       setNote({ message: `Saved the projects of ${user.email}` });
       users.reload();
     } catch (error) {
@@ -49,7 +58,10 @@ export function Users({ session }: { session: Session }) {
   };
   const toggle = async (user: User) => {
     try {
-      await api(`/api/v1/dashboard/users/${user.id}`, { method: 'PATCH', body: { disabled: user.disabledAt === null } });
+      await api(`/api/v1/dashboard/users/${user.id}`, {
+        method: 'PATCH',
+        body: { disabled: user.disabledAt === null },
+      });
       users.reload();
     } catch (error) {
       setNote({ error });
@@ -66,14 +78,35 @@ export function Users({ session }: { session: Session }) {
           <label for="user-name">Name</label>
           <input id="user-name" name="name" required />
           <label for="user-password">Password (at least 12 characters)</label>
-          <input id="user-password" name="password" type="password" minLength={12} required autocomplete="new-password" />
+          <input
+            id="user-password"
+            name="password"
+            type="password"
+            minLength={12}
+            required
+            autocomplete="new-password"
+          />
           <fieldset>
             <legend>Role</legend>
             <label>
-              <input type="radio" name="role" value="member" checked={role === 'member'} onChange={() => setRole('member')} /> member (the projects below)
+              <input
+                type="radio"
+                name="role"
+                value="member"
+                checked={role === 'member'}
+                onChange={() => setRole('member')}
+              />{' '}
+              member (the projects below)
             </label>
             <label>
-              <input type="radio" name="role" value="operator" checked={role === 'operator'} onChange={() => setRole('operator')} /> operator (every project, users, keys)
+              <input
+                type="radio"
+                name="role"
+                value="operator"
+                checked={role === 'operator'}
+                onChange={() => setRole('operator')}
+              />{' '}
+              operator (every project, users, keys)
             </label>
           </fieldset>
           {role === 'member' && (
@@ -117,7 +150,13 @@ export function Users({ session }: { session: Session }) {
                     <legend>Projects of {user.name}</legend>
                     {session.projects.map((project) => (
                       <label key={project.id}>
-                        <input type="checkbox" name="projects" value={project.id} checked={user.projectIds.includes(project.id)} /> {project.name}
+                        <input
+                          type="checkbox"
+                          name="projects"
+                          value={project.id}
+                          checked={user.projectIds.includes(project.id)}
+                        />{' '}
+                        {project.name}
                       </label>
                     ))}
                   </fieldset>

@@ -30,17 +30,43 @@ function health(endpoint: Endpoint): string {
   return 'healthy';
 }
 
-function EndpointCard({ scope, endpoint, onChanged }: { scope: Scope; endpoint: Endpoint; onChanged: () => void }) {
-  const failures = useLoad(() => api<{ data: Delivery[] }>(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, { scope, query: { status: 'failed', limit: '10' } }), [endpoint.id, endpoint.failingSince]);
-  const recent = useLoad(() => api<{ data: Delivery[] }>(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, { scope, query: { limit: '5' } }), [endpoint.id, endpoint.failingSince]);
+function EndpointCard({
+  scope,
+  endpoint,
+  onChanged,
+}: {
+  scope: Scope;
+  endpoint: Endpoint;
+  onChanged: () => void;
+}) {
+  const failures = useLoad(
+    () =>
+      api<{ data: Delivery[] }>(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, {
+        scope,
+        query: { status: 'failed', limit: '10' },
+      }),
+    [endpoint.id, endpoint.failingSince],
+  );
+  const recent = useLoad(
+    () =>
+      api<{ data: Delivery[] }>(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, {
+        scope,
+        query: { limit: '5' },
+      }),
+    [endpoint.id, endpoint.failingSince],
+  );
   const [secret, setSecret] = useState<string>();
   const [note, setNote] = useState<{ message?: string; error?: unknown }>({});
-  const [since, setSince] = useState(() => new Date(Date.now() - 86_400_000 + 3 * 3_600_000).toISOString().slice(0, 16));
+  const [since, setSince] = useState(() =>
+    new Date(Date.now() - 86_400_000 + 3 * 3_600_000).toISOString().slice(0, 16),
+  );
   const act = async (label: string, work: () => Promise<unknown>) => {
     setNote({ message: `${label}…` });
     try {
       const result = await work();
-      setNote({ message: `${label}: done${result && typeof result === 'object' && 'redelivered' in result ? ` (${String((result as { redelivered: number }).redelivered)} queued)` : ''}` });
+      setNote({
+        message: `${label}: done${result && typeof result === 'object' && 'redelivered' in result ? ` (${String((result as { redelivered: number }).redelivered)} queued)` : ''}`,
+      });
       failures.reload();
       recent.reload();
       onChanged();
@@ -52,10 +78,21 @@ function EndpointCard({ scope, endpoint, onChanged }: { scope: Scope; endpoint: 
   return (
     <Card title={endpoint.url}>
       <p>
-        <span class={`health ${endpoint.enabled && !endpoint.failingSince ? 'ok' : 'bad'}`}>{health(endpoint)}</span> <code>{endpoint.id}</code>
+        <span class={`health ${endpoint.enabled && !endpoint.failingSince ? 'ok' : 'bad'}`}>
+          {health(endpoint)}
+        </span>{' '}
+        <code>{endpoint.id}</code>
       </p>
       <div class="actions">
-        <button type="button" class="secondary" onClick={() => void act(endpoint.enabled ? 'Disable' : 'Enable', () => api(base, { method: 'PATCH', scope, body: { enabled: !endpoint.enabled } }))}>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() =>
+            void act(endpoint.enabled ? 'Disable' : 'Enable', () =>
+              api(base, { method: 'PATCH', scope, body: { enabled: !endpoint.enabled } }),
+            )
+          }
+        >
           {endpoint.enabled ? 'Disable' : 'Enable'}
         </button>
         <button
@@ -63,7 +100,11 @@ function EndpointCard({ scope, endpoint, onChanged }: { scope: Scope; endpoint: 
           class="secondary"
           onClick={() =>
             void act('Rotate secret', async () => {
-              const rotated = await api<{ secret: string }>(`${base}/secret/rotate`, { method: 'POST', scope, body: {} });
+              const rotated = await api<{ secret: string }>(`${base}/secret/rotate`, {
+                method: 'POST',
+                scope,
+                body: {},
+              });
               setSecret(rotated.secret);
             })
           }
@@ -76,11 +117,22 @@ function EndpointCard({ scope, endpoint, onChanged }: { scope: Scope; endpoint: 
         class="inline"
         onSubmit={(e) => {
           e.preventDefault();
-          void act('Replay failed', () => api(`${base}/redeliver-failed`, { method: 'POST', scope, body: { since: new Date(`${since}:00+03:00`).toISOString() } }));
+          void act('Replay failed', () =>
+            api(`${base}/redeliver-failed`, {
+              method: 'POST',
+              scope,
+              body: { since: new Date(`${since}:00+03:00`).toISOString() },
+            }),
+          );
         }}
       >
         <label for={`since-${endpoint.id}`}>Replay every failed delivery since (Nairobi time)</label>
-        <input id={`since-${endpoint.id}`} type="datetime-local" value={since} onChange={(e) => setSince((e.target as HTMLInputElement).value)} />
+        <input
+          id={`since-${endpoint.id}`}
+          type="datetime-local"
+          value={since}
+          onChange={(e) => setSince((e.target as HTMLInputElement).value)}
+        />
         <button type="submit">Replay all failed</button>
       </form>
       {note.message && <p role="status">{note.message}</p>}
@@ -91,7 +143,11 @@ function EndpointCard({ scope, endpoint, onChanged }: { scope: Scope; endpoint: 
       <ul class="recent">
         {recent.data?.data.map((delivery) => (
           <li key={delivery.id}>
-            <Status status={delivery.status} /> {formatTime(delivery.createdAt)}: {delivery.lastStatusCode ? `HTTP ${delivery.lastStatusCode}` : (delivery.lastError ?? 'no answer yet')}, {delivery.attempts} attempt(s)
+            <Status status={delivery.status} /> {formatTime(delivery.createdAt)}:{' '}
+            {delivery.lastStatusCode
+              ? `HTTP ${delivery.lastStatusCode}`
+              : (delivery.lastError ?? 'no answer yet')}
+            , {delivery.attempts} attempt(s)
           </li>
         ))}
       </ul>
@@ -102,8 +158,25 @@ function EndpointCard({ scope, endpoint, onChanged }: { scope: Scope; endpoint: 
       <ul class="deliveries">
         {failures.data?.data.map((delivery) => (
           <li key={delivery.id}>
-            <Status status={delivery.status} /> {formatTime(delivery.createdAt)}: {delivery.lastStatusCode ? `HTTP ${delivery.lastStatusCode}` : (delivery.lastError ?? 'no answer')} after {delivery.attempts} attempt(s){' '}
-            <button type="button" class="secondary" aria-label={`Replay the delivery of ${formatTime(delivery.createdAt)}`} onClick={() => void act('Replay', () => api(`/api/v1/events/${delivery.eventId}/redeliver`, { method: 'POST', scope, body: { endpointId: endpoint.id } }))}>
+            <Status status={delivery.status} /> {formatTime(delivery.createdAt)}:{' '}
+            {delivery.lastStatusCode
+              ? `HTTP ${delivery.lastStatusCode}`
+              : (delivery.lastError ?? 'no answer')}{' '}
+            after {delivery.attempts} attempt(s){' '}
+            <button
+              type="button"
+              class="secondary"
+              aria-label={`Replay the delivery of ${formatTime(delivery.createdAt)}`}
+              onClick={() =>
+                void act('Replay', () =>
+                  api(`/api/v1/events/${delivery.eventId}/redeliver`, {
+                    method: 'POST',
+                    scope,
+                    body: { endpointId: endpoint.id },
+                  }),
+                )
+              }
+            >
               Replay
             </button>
           </li>
@@ -114,13 +187,20 @@ function EndpointCard({ scope, endpoint, onChanged }: { scope: Scope; endpoint: 
 }
 
 export function Webhooks({ scope }: { scope: Scope }) {
-  const endpoints = useLoad(() => api<{ data: Endpoint[] }>('/api/v1/webhook-endpoints', { scope }), [scope.projectId, scope.mode]);
+  const endpoints = useLoad(
+    () => api<{ data: Endpoint[] }>('/api/v1/webhook-endpoints', { scope }),
+    [scope.projectId, scope.mode],
+  );
   const [created, setCreated] = useState<{ secret?: string; error?: unknown }>({});
   const add = async (event: Event) => {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     try {
-      const result = await api<{ secret: string }>('/api/v1/webhook-endpoints', { method: 'POST', scope, body: { url: String(new FormData(form).get('url')) } });
+      const result = await api<{ secret: string }>('/api/v1/webhook-endpoints', {
+        method: 'POST',
+        scope,
+        body: { url: String(new FormData(form).get('url')) },
+      });
       setCreated({ secret: result.secret });
       form.reset();
       endpoints.reload();
@@ -133,7 +213,13 @@ export function Webhooks({ scope }: { scope: Scope }) {
       <h1>Webhooks</h1>
       <form class="inline" onSubmit={(e) => void add(e)}>
         <label for="endpoint-url">New endpoint URL</label>
-        <input id="endpoint-url" name="url" type="url" required placeholder="https://shop.example/webhooks/mpesa" />
+        <input
+          id="endpoint-url"
+          name="url"
+          type="url"
+          required
+          placeholder="https://shop.example/webhooks/mpesa"
+        />
         <button type="submit">Add endpoint</button>
       </form>
       {created.secret && <ShownOnce label="Signing secret" value={created.secret} />}
@@ -141,7 +227,9 @@ export function Webhooks({ scope }: { scope: Scope }) {
       <ErrorNote error={endpoints.error} />
       {!endpoints.data && !endpoints.error && <Loading what="endpoints" />}
       {endpoints.data?.data.length === 0 && <p class="muted">No endpoints in {scope.mode} mode.</p>}
-      {endpoints.data?.data.map((endpoint) => <EndpointCard key={endpoint.id} scope={scope} endpoint={endpoint} onChanged={endpoints.reload} />)}
+      {endpoints.data?.data.map((endpoint) => (
+        <EndpointCard key={endpoint.id} scope={scope} endpoint={endpoint} onChanged={endpoints.reload} />
+      ))}
     </div>
   );
 }
