@@ -8,7 +8,7 @@ import { openDatabase, type Database, type Queryable } from '../src/db/database'
 import { applyMigrations } from '../src/db/migrate';
 import { idTimePart } from '../src/ids';
 import { createVault, type Keyring } from '../src/security/vault';
-import type { NewTransaction } from '../src/transactions/transaction.repository';
+import type { NewTransaction } from '../src/payments/transaction.repository';
 
 export const BIG_PROJECT_ID = 'prj_benchbig';
 const ROWS_PER_STATEMENT = 400;

@@ -1,7 +1,7 @@
 // Requests and answers of the M-Pesa accounts API (account.routes.ts). Credentials go in and
 // never come out: answers show the last four characters at most.
 import { z } from 'zod';
-import { ENVIRONMENTS } from '../projects/project.modes';
+import { ENVIRONMENTS } from '../core/scope';
 import { expecting, text } from '../validation';
 
 const NAME = '1–60 characters';

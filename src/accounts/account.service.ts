@@ -8,7 +8,7 @@ import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { DarajaApps } from '../mpesa/mpesa.apps';
-import { environmentsOf, modeOf, type Environment, type Mode, type Scope } from '../projects/project.modes';
+import { environmentsOf, modeOf, type Environment, type Mode, type Scope } from '../core/scope';
 import type { Vault, SealedFor } from '../security/vault';
 import type { SimulatorDirectory } from '../simulator/simulator.directory';
 import {

@@ -5,9 +5,9 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
 import { safeEqual } from '../security/vault';
-import { sourceKey, tooManyFailures, type FailureLimiter } from './failure-limiter';
-import { usesSession } from '../dashboard/dashboard.http';
-import type { SessionScopes } from '../dashboard/dashboard.scope';
+import { sourceKey, tooManyFailures, type FailureLimiter } from '../security/failure-limiter';
+import { usesSession } from '../security/session-cookie';
+import type { SessionScopes } from './session-scope';
 
 /** An operator's dashboard session stands in for the token (src/dashboard/dashboard.scope.ts). */
 export function createAdminAuth(

@@ -6,13 +6,13 @@
 // signature, so the dashboard's pages call these same routes (src/dashboard/dashboard.scope.ts).
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors';
-import type { Scope } from '../projects/project.modes';
+import type { Scope } from '../core/scope';
 import type { ProjectsService } from '../projects/project.service';
-import { sourceKey, tooManyFailures, type FailureLimits } from './failure-limiter';
+import { sourceKey, tooManyFailures, type FailureLimits } from '../security/failure-limiter';
 import type { ReplayGuard } from './replay-guard';
-import { usesSession } from '../dashboard/dashboard.http';
-import type { SessionScopes } from '../dashboard/dashboard.scope';
-import { isFreshTimestamp, verifySignature } from './signature';
+import { usesSession } from '../security/session-cookie';
+import type { SessionScopes } from './session-scope';
+import { isFreshTimestamp, verifySignature } from '../security/signature';
 
 /** Methods whose replay would act twice; a replayed read only reads again. */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -12,17 +12,17 @@ import type {
   SettlePayment,
   SettleResult,
   Settlement,
-} from '../transactions/transaction.settle';
-import { interpretResultCode } from '../transactions/transaction.states';
+} from '../payments/transaction.settle';
+import { interpretResultCode } from '../payments/transaction.states';
 import {
   listUnprocessedCallbacks,
   storeUnprocessedCallback,
   type NewCallbackRecord,
-} from './callback.repository';
+} from '../payments/callback.repository';
 import { maskPhone } from '../logger';
-import type { Mode } from '../projects/project.modes';
-import type { TransactionEvents } from '../transactions/transaction.events';
-import { findTransaction } from '../transactions/transaction.repository';
+import type { Mode } from '../core/scope';
+import type { TransactionEvents } from '../core/news';
+import { findTransaction } from '../payments/transaction.repository';
 import { parseJson, parseStkCallback, type StkCallback } from './callback.parse';
 
 export type CallbackOutcome = SettleLabel;

@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { AppError } from '../errors';
-import type { LimiterStore } from '../auth/limiter-store';
+import type { LimiterStore } from '../security/limiter-store';
 
 const PROJECT_CREATE_WINDOW_MS = 60 * 60 * 1000;
 

@@ -9,10 +9,10 @@
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
-import { pruneProcessedCallbacks } from '../callbacks/callback.repository';
+import { pruneProcessedCallbacks } from '../payments/callback.repository';
 import { pruneSucceededDeliveries } from '../webhooks/delivery.repository';
 import { pruneExpiredNonces } from '../auth/nonce.repository';
-import { pruneSessions } from '../dashboard/dashboard.repository';
+import { pruneSessions } from '../operators/dashboard.repository';
 
 const BATCH = 200;
 /** The pause after a batch, as a multiple of the batch's own time: a tenth of the time pruning. */

@@ -8,7 +8,7 @@ import type { Database, Queryable } from '../db/database';
 import { AppError } from '../errors';
 import { newId, randomKey } from '../ids';
 import type { SealedFor, Vault } from '../security/vault';
-import { keyPrefixes, type Mode } from './project.modes';
+import { keyPrefixes, type Mode } from '../core/scope';
 import {
   findProject,
   findSigner,

@@ -9,17 +9,17 @@ import type { Logger } from '../logger';
 import type { AccountsService } from '../accounts/account.service';
 import type { ReconcileMetrics } from '../metrics/metrics';
 import { appKeyOf, type DarajaApps } from '../mpesa/mpesa.apps';
-import type { Scope } from '../projects/project.modes';
+import type { Scope } from '../core/scope';
 import {
   findProjectTransaction,
   findTransaction,
   scheduleReconciliation,
-} from '../transactions/transaction.repository';
-import type { SettlePayment, Settlement } from '../transactions/transaction.settle';
-import { interpretResultCode } from '../transactions/transaction.states';
-import type { TransactionRow } from '../transactions/transaction.view';
+} from '../payments/transaction.repository';
+import type { SettlePayment, Settlement } from '../payments/transaction.settle';
+import { interpretResultCode } from '../payments/transaction.states';
+import type { TransactionRow } from '../payments/transaction.view';
 import type { Pacer } from './reconcile.pacer';
-import type { RECONCILE_OUTCOMES } from '../transactions/transaction.schema';
+import type { RECONCILE_OUTCOMES } from '../payments/transaction.schema';
 
 export type ReconcileOutcome = (typeof RECONCILE_OUTCOMES)[number];
 

@@ -3,7 +3,7 @@
 import { Router } from 'express';
 import { scopeOf } from '../auth/merchant-auth';
 import type { Queryable } from '../db/database';
-import { interpretResultCode } from '../transactions/transaction.states';
+import { interpretResultCode } from '../payments/transaction.states';
 import { parseOrThrow } from '../validation';
 import { paymentGroups, webhookHealth } from './stats.repository';
 import { statsQuery, type StatsView } from './stats.schema';

@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import { AppError } from '../errors';
 import { DEFAULT_OUTCOME, phoneForOutcome, SIMULATED_OUTCOMES } from '../simulator/simulator.outcomes';
 import type { TransactionsService } from '../transactions/transaction.service';
-import { idempotencyKeyHeader } from '../transactions/transaction.schema';
+import { idempotencyKeyHeader } from '../payments/transaction.schema';
 import { parseOrThrow } from '../validation';
 import { testPaymentBody } from './test-payment.schema';
 

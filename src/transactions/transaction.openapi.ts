@@ -12,8 +12,8 @@ import {
   transactionPageSchema,
   reconcileResponseSchema,
   transactionResponseSchema,
-} from './transaction.schema';
-import { historySchema } from './transaction.history';
+} from '../payments/transaction.schema';
+import { historySchema } from '../payments/transaction.history';
 import { CSV_COLUMNS } from './transaction.export';
 import { z } from 'zod';
 

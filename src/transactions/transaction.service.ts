@@ -10,8 +10,8 @@ import type { AccountsService, DarajaAccount } from '../accounts/account.service
 import type { DarajaApps } from '../mpesa/mpesa.apps';
 import { isDarajaFailure, type Breakers } from '../mpesa/mpesa.breaker';
 import type { MpesaService } from '../mpesa/mpesa.service';
-import type { Scope } from '../projects/project.modes';
-import type { TransactionEvents } from './transaction.events';
+import type { Scope } from '../core/scope';
+import type { TransactionEvents } from '../core/news';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import {
   findByIdempotencyKey,
@@ -23,10 +23,10 @@ import {
   type NewStatusChange,
   type NewTransaction,
   type TransactionPatch,
-} from './transaction.repository';
-import type { InitiateInput, ListQuery } from './transaction.schema';
-import type { SettlePayment } from './transaction.settle';
-import { toMerchantView, type MerchantTransactionView, type TransactionRow } from './transaction.view';
+} from '../payments/transaction.repository';
+import type { InitiateInput, ListQuery } from '../payments/transaction.schema';
+import type { SettlePayment } from '../payments/transaction.settle';
+import { toMerchantView, type MerchantTransactionView, type TransactionRow } from '../payments/transaction.view';
 
 const DEFAULT_DESCRIPTION = 'Payment';
 /** The deployment's own account has no id; its breaker is this one. */

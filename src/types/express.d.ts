@@ -1,6 +1,6 @@
 import 'express';
-import type { Mode } from '../projects/project.modes';
-import type { Principal } from '../dashboard/dashboard.service';
+import type { Mode } from '../core/scope';
+import type { Principal } from '../operators/dashboard.service';
 
 declare global {
   namespace Express {

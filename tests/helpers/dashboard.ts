@@ -2,7 +2,7 @@
 // the CSRF token, and calls the same API routes the pages call.
 import axios, { type AxiosResponse } from 'axios';
 import { newId } from '../../src/ids';
-import type { NewTransaction } from '../../src/transactions/transaction.repository';
+import type { NewTransaction } from '../../src/payments/transaction.repository';
 
 export interface DashboardUserInput {
   email: string;

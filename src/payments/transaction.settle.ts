@@ -14,12 +14,12 @@ import {
   claimStoredCallbacks,
   setCallbackOutcome,
   type NewCallbackRecord,
-} from '../callbacks/callback.repository';
-import { transactionEvent } from '../events/event.build';
-import { recordEvents } from '../events/event.repository';
-import type { NewEvent } from '../events/event.types';
+} from './callback.repository';
+import { transactionEvent } from './event.build';
+import { recordEvents } from './event.repository';
+import type { NewEvent } from './event.types';
 import { newId } from '../ids';
-import type { TransactionEvents } from './transaction.events';
+import type { TransactionEvents } from '../core/news';
 import {
   compareAndSetStatus,
   insertStatusChanges,

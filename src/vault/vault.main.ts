@@ -6,9 +6,9 @@ import 'dotenv/config';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/database';
 import { applyMigrations } from '../db/migrate';
-import { modeOf } from '../projects/project.modes';
-import { loadServiceSecrets } from './master-key';
-import { createVault } from './vault';
+import { modeOf } from '../core/scope';
+import { loadServiceSecrets } from '../security/master-key';
+import { createVault } from '../security/vault';
 import { reencryptAll, vaultReport } from './vault.reencrypt';
 
 async function main(): Promise<void> {

@@ -5,9 +5,9 @@
 import type { Database } from '../db/database';
 import { accountSealedFor } from '../accounts/account.service';
 import { apiKeySealedFor } from '../projects/project.service';
-import type { Mode } from '../projects/project.modes';
+import type { Mode } from '../core/scope';
 import { webhookSecretSealedFor } from '../webhooks/webhook.signature';
-import type { SealedFor, Vault } from './vault';
+import type { SealedFor, Vault } from '../security/vault';
 
 interface SealedValue {
   /** table.column, for the report. */

@@ -4,9 +4,9 @@
 // published only after the database transaction that made it has committed; each instance
 // publishes what it committed itself (the Socket.io adapter carries it to the others).
 import { EventEmitter } from 'node:events';
-import type { NewEvent } from '../events/event.types';
-import type { Mode } from '../projects/project.modes';
-import type { TransactionRow } from './transaction.view';
+import type { NewEvent } from '../payments/event.types';
+import type { Mode } from './scope';
+import type { TransactionRow } from '../payments/transaction.view';
 
 /** A callback as it arrived, for the people following a project ("did Safaricom call me?"). */
 export interface CallbackReceipt {

@@ -10,7 +10,7 @@ import {
   sessionTokenOf,
   setSessionCookie,
   type SessionGuard,
-} from './dashboard.http';
+} from '../security/session-cookie';
 import { newUserBody, signInBody, updateUserBody, userIdParams } from './dashboard.schema';
 import { canSeeProject, type DashboardService } from './dashboard.service';
 

@@ -6,10 +6,10 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors';
-import { MODES, type Mode } from '../projects/project.modes';
+import { MODES, type Mode } from '../core/scope';
 import { expecting, parseOrThrow, text } from '../validation';
-import type { SessionGuard } from './dashboard.http';
-import { canSeeProject } from './dashboard.service';
+import type { SessionGuard } from '../security/session-cookie';
+import { canSeeProject } from '../operators/dashboard.service';
 
 const PROJECT_ID = 'the id of a project you may see (prj_…)';
 const projectHeader = text(PROJECT_ID).regex(/^prj_[0-9a-z]+$/, expecting(PROJECT_ID));

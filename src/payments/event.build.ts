@@ -1,9 +1,9 @@
 // Event bodies. The body is built once, stored, and sent byte for byte on every attempt, so a
 // retry carries the same id and the same data as the first try.
 import { newId } from '../ids';
-import type { Mode } from '../projects/project.modes';
-import type { FinalStatus } from '../transactions/transaction.states';
-import { toMerchantView, type TransactionRow } from '../transactions/transaction.view';
+import type { Mode } from '../core/scope';
+import type { FinalStatus } from './transaction.states';
+import { toMerchantView, type TransactionRow } from './transaction.view';
 import type { EventType, NewDelivery, NewEvent } from './event.types';
 import { subscribes } from './event.types';
 

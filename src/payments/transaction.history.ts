@@ -1,11 +1,11 @@
 // A payment's story for people: every status change with who caused it (callback, STK Query,
 // our own expiry or refused push), and the callbacks Safaricom sent, phone numbers masked.
 import { z } from 'zod';
-import { listTransactionCallbacks } from '../callbacks/callback.repository';
+import { listTransactionCallbacks } from './callback.repository';
 import { receiptBody } from '../callbacks/callback.service';
 import type { Queryable } from '../db/database';
 import { AppError } from '../errors';
-import type { Scope } from '../projects/project.modes';
+import type { Scope } from '../core/scope';
 import { findProjectTransaction, listStatusChanges } from './transaction.repository';
 
 export const historySchema = z

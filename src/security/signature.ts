@@ -2,7 +2,7 @@
 // "<timestamp>\n<METHOD>\n<path with query>\n<raw body>", hex encoded. Documented in the README
 // with Node and curl+openssl examples; the SDK and Postman compute the same string.
 import { createHmac } from 'node:crypto';
-import { safeEqual } from '../security/vault';
+import { safeEqual } from './vault';
 
 export interface SignedParts {
   timestamp: string;

@@ -1,14 +1,14 @@
 // The project's event log: what happened, what was delivered where, and replay.
 import type { Database } from '../db/database';
-import type { Scope } from '../projects/project.modes';
+import type { Scope } from '../core/scope';
 import { AppError } from '../errors';
 import { newId } from '../ids';
-import { listEventDeliveries, requeueDeliveries } from '../webhooks/delivery.repository';
-import { findProjectEndpoint, listProjectEndpoints } from '../webhooks/endpoint.repository';
-import { toDeliveryView, toEventView } from '../webhooks/webhook.view';
-import { findProjectEvent, listEvents } from './event.repository';
+import { listEventDeliveries, requeueDeliveries } from './delivery.repository';
+import { findProjectEndpoint, listProjectEndpoints } from './endpoint.repository';
+import { toDeliveryView, toEventView } from './webhook.view';
+import { findProjectEvent, listEvents } from '../payments/event.repository';
 import type { EventsQuery } from './event.schema';
-import { subscribes, type EventType } from './event.types';
+import { subscribes, type EventType } from '../payments/event.types';
 
 export type EventsService = ReturnType<typeof createEventsService>;
 

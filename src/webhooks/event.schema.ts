@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { endpointId, pageCursor, pageLimit } from '../webhooks/endpoint.schema';
+import { endpointId, pageCursor, pageLimit } from './endpoint.schema';
 import { expecting, text } from '../validation';
-import { EVENT_TYPES } from './event.types';
+import { EVENT_TYPES } from '../payments/event.types';
 
 const TRANSACTION_ID = 'a transaction id (txn_…, at most 64 characters)';
 const EVENT_ID = 'an event id (evt_…)';

@@ -1,6 +1,6 @@
 // The event log and replay in the OpenAPI document (routes: event.routes.ts).
 import type { ApiSection } from '../openapi/openapi.types';
-import { eventDetailSchema, eventPageSchema, redeliverySchema } from '../webhooks/webhook.responses';
+import { eventDetailSchema, eventPageSchema, redeliverySchema } from './webhook.responses';
 import { eventIdParams, eventsQuery, redeliverEventBody } from './event.schema';
 
 const BASE = '/api/v1/events';

@@ -4,7 +4,7 @@
 import type { Selectable } from 'kysely';
 import type { Queryable } from '../db/database';
 import type { Event } from '../db/database.types';
-import type { Scope } from '../projects/project.modes';
+import type { Scope } from '../core/scope';
 import { deliveriesFor } from './event.build';
 import type { NewEvent } from './event.types';
 

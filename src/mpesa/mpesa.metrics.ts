@@ -2,8 +2,8 @@
 // wraps each it makes), each STK Push and STK Query observed with its endpoint, its outcome (ok,
 // Daraja's error code, or unknown) and its time, the token fetch it may include counted in.
 import { AppError } from '../errors';
-import type { MpesaService } from '../mpesa/mpesa.service';
-import type { DarajaMetrics } from './metrics';
+import type { MpesaService } from './mpesa.service';
+import type { DarajaMetrics } from '../metrics/metrics';
 
 function errorOutcome(error: unknown): string {
   const code = error instanceof AppError ? error.details?.darajaErrorCode : undefined;

@@ -12,7 +12,7 @@ import type {
   merchantTransactionSchema,
 } from './transaction.schema';
 import { interpretResultCode, type Status } from './transaction.states';
-import type { Mode } from '../projects/project.modes';
+import type { Mode } from '../core/scope';
 
 export type { TransactionRow };
 export type Failure = z.output<typeof failureSchema>;

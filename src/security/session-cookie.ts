@@ -9,8 +9,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import { AppError } from '../errors';
-import { safeEqual } from '../security/vault';
-import type { DashboardService, Principal } from './dashboard.service';
+import { safeEqual } from './vault';
+import type { DashboardService, Principal } from '../operators/dashboard.service';
 
 export const SESSION_COOKIE = 'mb_session';
 export const CSRF_HEADER = 'x-csrf-token';

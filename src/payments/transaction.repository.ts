@@ -3,7 +3,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Queryable } from '../db/database';
 import type { StatusChange, Transaction } from '../db/database.types';
 import { idTimePart } from '../ids';
-import type { Scope } from '../projects/project.modes';
+import type { Scope } from '../core/scope';
 import type { Status } from './transaction.states';
 
 export type TransactionRow = Selectable<Transaction>;

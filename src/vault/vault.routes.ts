@@ -3,7 +3,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { Database } from '../db/database';
 import { reencryptAll, vaultReport } from './vault.reencrypt';
-import type { Keyring, Vault } from './vault';
+import type { Keyring, Vault } from '../security/vault';
 
 export function createVaultRoutes(deps: {
   db: Database;

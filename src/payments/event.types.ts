@@ -1,8 +1,8 @@
 // What the outbox records and webhooks deliver. A transaction event is written in the same
 // database transaction as the status change it reports; an endpoint event in the same
 // transaction as the endpoint's disabling.
-import type { Mode } from '../projects/project.modes';
-import type { FinalStatus } from '../transactions/transaction.states';
+import type { Mode } from '../core/scope';
+import type { FinalStatus } from './transaction.states';
 
 export const TRANSACTION_EVENT_TYPES = [
   'transaction.completed',

@@ -7,7 +7,7 @@ import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
 import { AppError } from '../errors';
 import { newId, randomKey } from '../ids';
-import { sourceKey, tooManyFailures, type FailureLimiter } from '../auth/failure-limiter';
+import { sourceKey, tooManyFailures, type FailureLimiter } from '../security/failure-limiter';
 import { hashPassword, UNKNOWN_USER_HASH, verifyPassword } from './dashboard.password';
 import {
   countOperators,
