@@ -2,7 +2,7 @@
 // stops the start together, one line each naming its variable (ConfigError.problems).
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { SAFARICOM_CALLBACK_IPS } from './security/callback-allowlist';
+import { SAFARICOM_CALLBACK_IPS } from './core/callback-allowlist';
 
 // Safaricom's public sandbox STK shortcode and passkey: published in Daraja's own sample
 // Password (docs/daraja.md §6). Not secrets, so simulator mode may default to them.

@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import { MODES, type Mode } from '../core/scope';
 import { expecting, parseOrThrow, text } from '../validation';
 import type { SessionGuard } from '../security/session-cookie';
-import { canSeeProject } from '../operators/dashboard.service';
+import { canSeeProject } from '../core/principal';
 
 const PROJECT_ID = 'the id of a project you may see (prj_…)';
 const projectHeader = text(PROJECT_ID).regex(/^prj_[0-9a-z]+$/, expecting(PROJECT_ID));

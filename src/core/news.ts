@@ -4,9 +4,7 @@
 // published only after the database transaction that made it has committed; each instance
 // publishes what it committed itself (the Socket.io adapter carries it to the others).
 import { EventEmitter } from 'node:events';
-import type { NewEvent } from '../payments/event.types';
 import type { Mode } from './scope';
-import type { TransactionRow } from '../payments/transaction.view';
 
 /** A callback as it arrived, for the people following a project ("did Safaricom call me?"). */
 export interface CallbackReceipt {
@@ -25,20 +23,24 @@ export interface CallbackReceipt {
   body: string;
 }
 
-export interface TransactionEvents {
+/**
+ * Generic in what it carries so the kernel names no ledger type: the ledger fixes `Row` (a
+ * payment) and `Recorded` (an outbox event) in payments/payment.news.ts.
+ */
+export interface News<Row, Recorded> {
   /** A settlement moved or enriched the payment. */
-  publishChanged(row: TransactionRow): void;
-  onChanged(listener: (row: TransactionRow) => void): () => void;
+  publishChanged(row: Row): void;
+  onChanged(listener: (row: Row) => void): () => void;
   /** A payment was created, or Daraja answered its push: no change of state, news to its project. */
-  publishStarted(row: TransactionRow): void;
-  onStarted(listener: (row: TransactionRow) => void): () => void;
-  publishRecorded(event: NewEvent): void;
-  onRecorded(listener: (event: NewEvent) => void): () => void;
+  publishStarted(row: Row): void;
+  onStarted(listener: (row: Row) => void): () => void;
+  publishRecorded(event: Recorded): void;
+  onRecorded(listener: (event: Recorded) => void): () => void;
   publishCallback(receipt: CallbackReceipt): void;
   onCallback(listener: (receipt: CallbackReceipt) => void): () => void;
 }
 
-export function createTransactionEvents(): TransactionEvents {
+export function createNews<Row, Recorded>(): News<Row, Recorded> {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   const on = <T>(name: string, listener: (value: T) => void) => {

@@ -18,7 +18,7 @@ import type {
   ParameterObject,
   ResponseObject,
   WebhookSpec,
-} from './openapi.types';
+} from '../core/openapi.types';
 
 export interface DocumentOptions {
   title: string;

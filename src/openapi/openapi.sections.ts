@@ -6,7 +6,7 @@ import { projectsApi } from '../projects/project.openapi';
 import { realtimeApi } from '../realtime/realtime.openapi';
 import { testPaymentsApi } from '../test-payments/test-payment.openapi';
 import { transactionsApi } from '../transactions/transaction.openapi';
-import type { ApiSection } from './openapi.types';
+import type { ApiSection } from '../core/openapi.types';
 import { systemApi } from './system.openapi';
 import { eventsApi } from '../webhooks/event.openapi';
 import { webhooksApi } from '../webhooks/webhook.openapi';

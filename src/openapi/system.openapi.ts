@@ -1,6 +1,6 @@
 // Health checks and this reference itself (routes in app.ts and openapi.routes.ts).
 import { z } from 'zod';
-import type { ApiSection } from './openapi.types';
+import type { ApiSection } from '../core/openapi.types';
 
 const TAG = 'System';
 

@@ -1,6 +1,6 @@
 // Dashboard users and sessions in the OpenAPI document (routes: dashboard.routes.ts).
 import { z } from 'zod';
-import type { ApiSection } from '../openapi/openapi.types';
+import type { ApiSection } from '../core/openapi.types';
 import { DASHBOARD_API } from './dashboard.routes';
 import {
   newUserBody,

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { expecting, text } from '../validation';
 import { projectSchema } from '../projects/project.schema';
 
-export const ROLES = ['operator', 'member'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../core/principal';
+
+export { ROLES, type Role };
 
 const EMAIL = 'an email address';
 const PASSWORD = '12 to 200 characters';

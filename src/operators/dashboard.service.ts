@@ -26,22 +26,12 @@ import {
   type UserRow,
 } from './dashboard.repository';
 import type { NewUserInput, Role, UpdateUserInput, UserView } from './dashboard.schema';
+import { canSeeProject, type Principal } from '../core/principal';
+
+export { canSeeProject, type Principal };
 
 /** A session is written back at most this often: reads must not each cost a write. */
 const TOUCH_EVERY_MS = 60_000;
-
-/** Who a valid session cookie belongs to, and what it may see. */
-export interface Principal {
-  sessionId: string;
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-  /** The projects a member may see; every project for an operator. */
-  projectIds: 'all' | readonly string[];
-  csrfToken: string;
-  expiresAt: Date;
-}
 
 export type DashboardService = ReturnType<typeof createDashboardService>;
 
@@ -55,8 +45,6 @@ interface Deps {
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-export const canSeeProject = (principal: Principal, projectId: string) =>
-  principal.projectIds === 'all' || principal.projectIds.includes(projectId);
 
 export function createDashboardService({
   db,

@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import type { Queryable } from '../db/database';
 import type { CallbackRecord } from '../db/database.types';
 import { idTimePart } from '../ids';
+import { maskPhone } from '../logger';
 
 export type CallbackRow = Selectable<CallbackRecord>;
 
@@ -95,4 +96,27 @@ export async function pruneProcessedCallbacks(q: Queryable, before: Date, limit:
     .where('processedAt', 'is not', null)
     .limit(limit);
   return q.run(q.qb.deleteFrom('CallbackRecord').where('id', 'in', old));
+}
+
+/** How much of a callback's body a receipt shows. */
+const RECEIPT_BODY_BYTES = 4096;
+
+/**
+ * A callback's body for people to read: phone numbers masked. JSON stays JSON (a masked number
+ * becomes a string); anything else is masked as text. Cut at RECEIPT_BODY_BYTES.
+ */
+export function receiptBody(rawBody: Buffer): string {
+  const text = rawBody.toString('utf8');
+  let shown: string;
+  try {
+    shown = JSON.stringify(JSON.parse(text), (_key, value: unknown) => {
+      if (typeof value === 'string') return maskPhone(value);
+      if (typeof value === 'number' && Number.isInteger(value) && maskPhone(String(value)) !== String(value))
+        return maskPhone(String(value));
+      return value;
+    });
+  } catch {
+    shown = maskPhone(text);
+  }
+  return shown.length > RECEIPT_BODY_BYTES ? `${shown.slice(0, RECEIPT_BODY_BYTES)}…` : shown;
 }

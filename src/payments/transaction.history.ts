@@ -1,8 +1,7 @@
 // A payment's story for people: every status change with who caused it (callback, STK Query,
 // our own expiry or refused push), and the callbacks Safaricom sent, phone numbers masked.
 import { z } from 'zod';
-import { listTransactionCallbacks } from './callback.repository';
-import { receiptBody } from '../callbacks/callback.service';
+import { listTransactionCallbacks, receiptBody } from './callback.repository';
 import type { Queryable } from '../db/database';
 import { AppError } from '../errors';
 import type { Scope } from '../core/scope';

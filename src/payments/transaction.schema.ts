@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { accountIdField } from '../accounts/account.schema';
 import type { Config } from '../config';
 import { expecting, inspectJson, text, UNCLEAN_TEXT } from '../validation';
 import { normalizeKenyanPhone } from './phone';
@@ -8,6 +7,7 @@ import { STATUSES } from './transaction.states';
 const METADATA_MAX_BYTES = 2048;
 const METADATA_MAX_DEPTH = 5;
 const LIST_LIMIT_MAX = 100;
+const ACCOUNT_ID = 'an M-Pesa account id (acc_…)';
 const PHONE = 'a Kenyan mobile number, e.g. 0712345678 or 254712345678';
 
 // The description sits on the input string: a transform's output cannot be shown, and zod
@@ -25,6 +25,15 @@ export const phoneField = text(PHONE)
       return z.NEVER;
     }
     return phone;
+  });
+
+// The payment names the account it used; the accounts feature owns the accounts themselves.
+export const accountIdField = text(ACCOUNT_ID)
+  .regex(/^acc_[0-9a-z]+$/, expecting(ACCOUNT_ID))
+  .meta({
+    description:
+      "The M-Pesa account to use (`acc_…`); the project's default account of this mode when left out.",
+    examples: ['acc_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'],
   });
 
 export const CHANNELS = ['paybill', 'till'] as const;

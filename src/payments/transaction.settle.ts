@@ -19,7 +19,7 @@ import { transactionEvent } from './event.build';
 import { recordEvents } from './event.repository';
 import type { NewEvent } from './event.types';
 import { newId } from '../ids';
-import type { TransactionEvents } from '../core/news';
+import type { TransactionEvents } from './payment.news';
 import {
   compareAndSetStatus,
   insertStatusChanges,

@@ -7,6 +7,7 @@ import type { AccountView } from '../accounts/account.view';
 import type { Database, Queryable } from '../db/database';
 import { AppError } from '../errors';
 import { newId, randomKey } from '../ids';
+import type { Signer } from '../security/signature';
 import type { SealedFor, Vault } from '../security/vault';
 import { keyPrefixes, type Mode } from '../core/scope';
 import {
@@ -25,12 +26,7 @@ import type { projectSchema } from './project.schema';
 /** Typed by the documented response schema, so the mapper cannot drift from the OpenAPI document. */
 export type ProjectView = z.output<typeof projectSchema>;
 
-export interface Signer {
-  projectId: string;
-  mode: Mode;
-  secretKey: string;
-  disabled: boolean;
-}
+export type { Signer };
 
 export type ProjectsService = ReturnType<typeof createProjectsService>;
 

@@ -12,12 +12,11 @@
 // Socket.io adapter carries it to the sockets held by the other instances.
 import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
-import { isFreshTimestamp, verifySignature } from '../security/signature';
+import { isFreshTimestamp, verifySignature, type Signer } from '../security/signature';
 import { sourceKey, type FailureLimits } from '../security/failure-limiter';
 import type { Logger } from '../logger';
 import type { Mode } from '../core/scope';
-import type { ProjectsService } from '../projects/project.service';
-import type { CallbackReceipt, TransactionEvents } from '../core/news';
+import type { CallbackReceipt, TransactionEvents } from '../payments/payment.news';
 import { toMerchantView, type TransactionRow } from '../payments/transaction.view';
 import type { NewEvent } from '../payments/event.types';
 import {
@@ -26,7 +25,7 @@ import {
   type ProjectStreamError,
 } from './project-stream.schema';
 import { fromOwnOrigin, sessionTokenOf } from '../security/session-cookie';
-import { canSeeProject, type DashboardService } from '../operators/dashboard.service';
+import { canSeeProject, type SessionAuthenticator } from '../core/principal';
 
 export const PROJECT_NAMESPACE = '/projects';
 /** What the handshake signs as its path: the namespace, under the Socket.io path. */
@@ -37,9 +36,12 @@ const roomOf = (projectId: string, mode: Mode) => `project:${projectId}:${mode}`
 
 interface Deps {
   io: Server;
-  projects: Pick<ProjectsService, 'findSigner' | 'exists'>;
+  projects: {
+    findSigner(publicKey: string): Promise<Signer | undefined>;
+    exists(id: string): Promise<boolean>;
+  };
   /** Dashboard sessions: a signed-in page follows its projects with its cookie. */
-  dashboard?: Pick<DashboardService, 'authenticate'>;
+  dashboard?: SessionAuthenticator;
   events: TransactionEvents;
   failures: Pick<FailureLimits, 'signatureBySource' | 'signatureByKey'>;
   toleranceSeconds: number;

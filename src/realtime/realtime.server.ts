@@ -8,7 +8,7 @@ import { Server } from 'socket.io';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
 import type { TransactionSecrets } from '../security/transaction-secrets';
-import type { TransactionEvents } from '../core/news';
+import type { TransactionEvents } from '../payments/payment.news';
 import { findTransaction } from '../payments/transaction.repository';
 import { toClientView } from '../payments/transaction.view';
 import { subscribeRequest, type SubscribeAck } from './realtime.schema';

@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import { AppError } from '../errors';
 import { safeEqual } from './vault';
-import type { DashboardService, Principal } from '../operators/dashboard.service';
+import type { Principal, SessionAuthenticator } from '../core/principal';
 
 export const SESSION_COOKIE = 'mb_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -77,7 +77,7 @@ export type SessionGuard = (req: Request) => Promise<Principal>;
  * The principal of the request's session cookie, CSRF rules applied for state-changing
  * methods. Throws session_invalid without a live session.
  */
-export function createSessionGuard(dashboard: Pick<DashboardService, 'authenticate'>): SessionGuard {
+export function createSessionGuard(dashboard: SessionAuthenticator): SessionGuard {
   return async (req) => {
     const token = sessionTokenOf(req);
     const principal = token ? await dashboard.authenticate(token) : undefined;

@@ -2,7 +2,16 @@
 // "<timestamp>\n<METHOD>\n<path with query>\n<raw body>", hex encoded. Documented in the README
 // with Node and curl+openssl examples; the SDK and Postman compute the same string.
 import { createHmac } from 'node:crypto';
+import type { Mode } from '../core/scope';
 import { safeEqual } from './vault';
+
+/** Who signs with a public key: the project, its mode and the secret key the signature is checked with. */
+export interface Signer {
+  projectId: string;
+  mode: Mode;
+  secretKey: string;
+  disabled: boolean;
+}
 
 export interface SignedParts {
   timestamp: string;

@@ -4,7 +4,11 @@
 import type { Writable } from 'node:stream';
 import type { Queryable } from '../db/database';
 import type { Scope } from '../core/scope';
-import { listTransactions, type TransactionFilters, type TransactionRow } from '../payments/transaction.repository';
+import {
+  listTransactions,
+  type TransactionFilters,
+  type TransactionRow,
+} from '../payments/transaction.repository';
 import { toMerchantView } from '../payments/transaction.view';
 
 const EXPORT_PAGE = 1000;

@@ -1,7 +1,7 @@
 // The merchant payment API in the OpenAPI document (routes: transaction.routes.ts, mounted in
 // app.ts behind the signature check). The same schema factories the routes validate with.
 import type { Config } from '../config';
-import type { ApiSection } from '../openapi/openapi.types';
+import type { ApiSection } from '../core/openapi.types';
 import {
   idempotencyKeyHeader,
   initiateBody,

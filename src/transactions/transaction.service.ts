@@ -11,7 +11,7 @@ import type { DarajaApps } from '../mpesa/mpesa.apps';
 import { isDarajaFailure, type Breakers } from '../mpesa/mpesa.breaker';
 import type { MpesaService } from '../mpesa/mpesa.service';
 import type { Scope } from '../core/scope';
-import type { TransactionEvents } from '../core/news';
+import type { TransactionEvents } from '../payments/payment.news';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import {
   findByIdempotencyKey,
@@ -26,7 +26,11 @@ import {
 } from '../payments/transaction.repository';
 import type { InitiateInput, ListQuery } from '../payments/transaction.schema';
 import type { SettlePayment } from '../payments/transaction.settle';
-import { toMerchantView, type MerchantTransactionView, type TransactionRow } from '../payments/transaction.view';
+import {
+  toMerchantView,
+  type MerchantTransactionView,
+  type TransactionRow,
+} from '../payments/transaction.view';
 
 const DEFAULT_DESCRIPTION = 'Payment';
 /** The deployment's own account has no id; its breaker is this one. */

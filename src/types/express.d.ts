@@ -1,6 +1,6 @@
 import 'express';
 import type { Mode } from '../core/scope';
-import type { Principal } from '../operators/dashboard.service';
+import type { Principal } from '../core/principal';
 
 declare global {
   namespace Express {

@@ -1,5 +1,5 @@
 // The vault's operator API in the OpenAPI document (routes: vault.routes.ts).
-import type { ApiSection } from '../openapi/openapi.types';
+import type { ApiSection } from '../core/openapi.types';
 import { vaultReencryptSchema, vaultReportSchema } from './vault.schema';
 
 const BASE = '/api/v1/vault';

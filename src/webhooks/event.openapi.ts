@@ -1,5 +1,5 @@
 // The event log and replay in the OpenAPI document (routes: event.routes.ts).
-import type { ApiSection } from '../openapi/openapi.types';
+import type { ApiSection } from '../core/openapi.types';
 import { eventDetailSchema, eventPageSchema, redeliverySchema } from './webhook.responses';
 import { eventIdParams, eventsQuery, redeliverEventBody } from './event.schema';
 

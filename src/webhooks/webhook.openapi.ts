@@ -2,7 +2,7 @@
 // deliveries themselves (top-level `webhooks`), which follow the Standard Webhooks spec.
 import { z } from 'zod';
 import { merchantTransactionSchema } from '../payments/transaction.schema';
-import type { ApiSection, HeaderSpec, WebhookSpec } from '../openapi/openapi.types';
+import type { ApiSection, HeaderSpec, WebhookSpec } from '../core/openapi.types';
 import {
   createEndpointBody,
   deliveriesQuery,

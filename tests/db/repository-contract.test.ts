@@ -18,7 +18,7 @@ import * as projects from '../../src/projects/project.repository';
 import * as nonces from '../../src/auth/nonce.repository';
 import * as accounts from '../../src/accounts/account.repository';
 import { createSettlement, type Settlement } from '../../src/payments/transaction.settle';
-import { createTransactionEvents } from '../../src/core/news';
+import { createTransactionEvents } from '../../src/payments/payment.news';
 import { transactionEvent } from '../../src/payments/event.build';
 import { freshDataDir } from '../helpers/database';
 

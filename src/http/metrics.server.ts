@@ -6,10 +6,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from '../config';
-import { createErrorHandler, notFoundHandler } from '../errors';
+import { createErrorHandler, notFoundHandler } from './error-handler';
 import type { Logger } from '../logger';
 import { requestContext } from '../request-context';
-import type { Metrics } from './metrics';
+import type { Metrics } from '../metrics/metrics';
 
 export const METRICS_PATH = '/metrics';
 
