@@ -24,6 +24,9 @@ import {
 } from './account.repository';
 import type { CreateAccountInput, UpdateAccountInput } from './account.schema';
 import { toAccountView } from './account.view';
+import { accountSealedFor } from '../security/sealed-for';
+
+export { accountSealedFor };
 
 /** A Daraja account with its credentials open, for one call. `id` null: the deployment's own. */
 export interface DarajaAccount {
@@ -57,12 +60,6 @@ interface Deps {
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
-
-/** What an account's credential is sealed for: this account, this field. */
-export const accountSealedFor = (
-  row: { projectId: string; id: string },
-  purpose: SealedFor['purpose'],
-): SealedFor => ({ projectId: row.projectId, recordId: row.id, purpose });
 
 export function createAccountsService({ db, vault, apps, deploymentAccount }: Deps) {
   const fallback: DarajaAccount = {

@@ -6,7 +6,6 @@
 // signature, so the dashboard's pages call these same routes (src/dashboard/dashboard.scope.ts).
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors';
-import type { Scope } from '../core/scope';
 import type { ProjectsService } from '../projects/project.service';
 import { sourceKey, tooManyFailures, type FailureLimits } from '../security/failure-limiter';
 import type { ReplayGuard } from './replay-guard';
@@ -122,9 +121,4 @@ export function createMerchantAuth(
 /** Express matches `/Initiate/` as `/initiate`: so does this. */
 function normalizePath(path: Request['path']): string {
   return path.replace(/\/+$/, '').toLowerCase() || '/';
-}
-
-/** What a signed request may see: its project, in the mode of the key that signed it. */
-export function scopeOf(req: Request): Scope {
-  return { projectId: req.project!.id, mode: req.project!.mode };
 }

@@ -1,6 +1,8 @@
 // Test and live mode. A project has a key pair for each: test keys reach its simulator and
 // sandbox accounts, live keys its production accounts, and each sees only its own mode's
 // payments, events and webhook endpoints. The mode of an account follows from its environment.
+import type { Request } from 'express';
+
 export const MODES = ['test', 'live'] as const;
 export type Mode = (typeof MODES)[number];
 
@@ -19,4 +21,9 @@ export const keyPrefixes = (mode: Mode) => ({ public: `pk_${mode}`, secret: `sk_
 export interface Scope {
   projectId: string;
   mode: Mode;
+}
+
+/** What a signed request may see: its project, in the mode of the key that signed it. */
+export function scopeOf(req: Request): Scope {
+  return { projectId: req.project!.id, mode: req.project!.mode };
 }

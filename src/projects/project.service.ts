@@ -8,7 +8,7 @@ import type { Database, Queryable } from '../db/database';
 import { AppError } from '../errors';
 import { newId, randomKey } from '../ids';
 import type { Signer } from '../security/signature';
-import type { SealedFor, Vault } from '../security/vault';
+import type { Vault } from '../security/vault';
 import { keyPrefixes, type Mode } from '../core/scope';
 import {
   findProject,
@@ -22,6 +22,9 @@ import {
   type ProjectRow,
 } from './project.repository';
 import type { projectSchema } from './project.schema';
+import { apiKeySealedFor } from '../security/sealed-for';
+
+export { apiKeySealedFor };
 
 /** Typed by the documented response schema, so the mapper cannot drift from the OpenAPI document. */
 export type ProjectView = z.output<typeof projectSchema>;
@@ -29,13 +32,6 @@ export type ProjectView = z.output<typeof projectSchema>;
 export type { Signer };
 
 export type ProjectsService = ReturnType<typeof createProjectsService>;
-
-/** What a mode's secret key is sealed for: the project's key of that mode (the row is replaced at rotation). */
-export const apiKeySealedFor = (projectId: string, mode: Mode): SealedFor => ({
-  projectId,
-  recordId: `api-key:${mode}`,
-  purpose: 'api-secret-key',
-});
 
 interface Deps {
   db: Database;

@@ -2,7 +2,7 @@
 // A test payment is an initiate like any other (same answer, same Idempotency-Key store, same
 // callbacks and webhooks); only the phone is chosen for the outcome asked for.
 import { Router } from 'express';
-import { scopeOf } from '../auth/merchant-auth';
+import { scopeOf } from '../core/scope';
 import type { AccountsService } from '../accounts/account.service';
 import type { Config } from '../config';
 import { AppError } from '../errors';

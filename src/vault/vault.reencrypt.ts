@@ -3,10 +3,8 @@
 // holds a sealed value, and what each was sealed for. A value is replaced only if it is still
 // the one that was read (compare-and-set), so a secret rotated meanwhile is never overwritten.
 import type { Database } from '../db/database';
-import { accountSealedFor } from '../accounts/account.service';
-import { apiKeySealedFor } from '../projects/project.service';
 import type { Mode } from '../core/scope';
-import { webhookSecretSealedFor } from '../webhooks/webhook.signature';
+import { accountSealedFor, apiKeySealedFor, webhookSecretSealedFor } from '../security/sealed-for';
 import type { SealedFor, Vault } from '../security/vault';
 
 interface SealedValue {

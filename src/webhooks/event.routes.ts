@@ -1,6 +1,6 @@
 // Merchant API for the event log and replay. Every route here sits behind the signature check.
 import { Router } from 'express';
-import { scopeOf } from '../auth/merchant-auth';
+import { scopeOf } from '../core/scope';
 import { parseOrThrow } from '../validation';
 import { eventIdParams, eventsQuery, redeliverEventBody } from './event.schema';
 import type { EventsService } from './event.service';
