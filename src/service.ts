@@ -38,6 +38,9 @@ import { createTransactionEvents } from './payments/payment.news';
 import { createTransactionsService } from './transactions/transaction.service';
 import { createSettlement } from './payments/transaction.settle';
 import { createPruneWorker } from './maintenance/prune.worker';
+import { pruneSucceededDeliveries } from './webhooks/delivery.repository';
+import { pruneExpiredNonces } from './auth/nonce.repository';
+import { pruneSessions } from './operators/dashboard.repository';
 import { configuredDirectory, createSimulator, simulatorOptionsFrom } from './simulator/simulator';
 import { createEventsService } from './webhooks/event.service';
 import { createReconciler } from './reconciliation/reconcile.service';
@@ -176,7 +179,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     config: config.reconciliation,
     logger,
   });
-  const pruneWorker = createPruneWorker({ db, config: config.retention, logger });
+  const pruneWorker = createPruneWorker({
+    db,
+    tables: {
+      succeededDeliveries: pruneSucceededDeliveries,
+      expiredNonces: pruneExpiredNonces,
+      sessions: pruneSessions,
+    },
+    config: config.retention,
+    logger,
+  });
 
   const endpoints = createEndpointsService({ db, vault, config: config.webhooks, wake: deliveryWorker.wake });
   const dashboard = createDashboardService({
