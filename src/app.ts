@@ -62,7 +62,7 @@ export interface AppDeps {
   keyring: Keyring;
   events: EventsService;
   diagnostics: DiagnosticsService;
-  /** Dashboard users and sessions (src/dashboard). */
+  /** Dashboard users and sessions (src/operators). */
   dashboard: DashboardService;
   transactionSecrets: TransactionSecrets;
   /** Signatures already used (shared by instances when Redis is configured). */

@@ -3,7 +3,7 @@
 // Two guards sit around the check: failures are counted per source and per public key
 // (failure-limiter.ts), and an exact replay of a signed state-changing request is refused.
 // A dashboard session (cookie, X-Project-Id, X-Mode, CSRF on writes) stands in for the
-// signature, so the dashboard's pages call these same routes (src/dashboard/dashboard.scope.ts).
+// signature, so the dashboard's pages call these same routes (src/auth/session-scope.ts).
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors';
 import type { ProjectsService } from '../projects/project.service';
@@ -21,7 +21,7 @@ export interface MerchantAuthDeps {
   toleranceSeconds: number;
   replays: ReplayGuard;
   failures: Pick<FailureLimits, 'signatureBySource' | 'signatureByKey'>;
-  /** A dashboard session stands in for the signature (src/dashboard/dashboard.scope.ts). */
+  /** A dashboard session stands in for the signature (src/auth/session-scope.ts). */
   sessions?: SessionScopes;
 }
 

@@ -1,5 +1,5 @@
 // express-rate-limit with the standard RateLimit headers, answering in our error shape. Its
-// counts live where every other limit's do (src/auth/limiter-store.ts): Redis, else PostgreSQL,
+// counts live where every other limit's do (src/security/limiter-store.ts): Redis, else PostgreSQL,
 // so N instances allow the configured number in all, not N times it; in memory only on SQLite,
 // which is one instance.
 import { rateLimit, type Store } from 'express-rate-limit';

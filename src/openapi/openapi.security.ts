@@ -9,7 +9,7 @@ export const SIGNATURE_SCHEMES = {
   signature: 'MerchantSignature',
 } as const;
 export const ADMIN_SCHEME = 'AdminToken';
-/** The dashboard's session cookie (src/dashboard), with X-CSRF-Token on writes and X-Project-Id/X-Mode on merchant routes. */
+/** The dashboard's session cookie (src/operators), with X-CSRF-Token on writes and X-Project-Id/X-Mode on merchant routes. */
 export const SESSION_SCHEME = 'DashboardSession';
 /** How merchants authenticate the webhooks we send them (the reverse direction of the others). */
 export const WEBHOOK_SCHEME = 'StandardWebhooksSignature';

@@ -6,7 +6,7 @@ const TAG = 'System';
 
 export const OPENAPI_JSON_PATH = '/openapi.json';
 export const DOCS_PATH = '/docs';
-/** Where `GET /` leads: the dashboard (src/dashboard/dashboard.pages.ts), which links the reference. */
+/** Where `GET /` leads: the dashboard (src/operators/dashboard.pages.ts), which links the reference. */
 export const HOME_TARGET = '/dashboard/';
 
 export const systemApi: ApiSection = {

@@ -1,7 +1,7 @@
 // Dashboard users and their sessions. A session is a random token in an HttpOnly cookie; the
 // database keeps only its SHA-256, its CSRF token and its expiry (idle, moved forward while it
 // is used, never past the absolute limit). Failed sign-ins are counted per source address and
-// per email in the shared limiter (src/auth/failure-limiter.ts), so they hold across instances.
+// per email in the shared limiter (src/security/failure-limiter.ts), so they hold across instances.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
