@@ -1,6 +1,6 @@
 // How callers authenticate, as OpenAPI security schemes. The signature is three headers that
 // go together (one security requirement naming all three); how to compute it is told in the
-// X-Signature scheme, matching src/auth/signature.ts.
+// X-Signature scheme, matching src/security/signature.ts.
 import type { Auth } from '../core/openapi.types';
 
 export const SIGNATURE_SCHEMES = {

@@ -9,7 +9,7 @@ import helmet from 'helmet';
 
 export const DASHBOARD_PATH = '/dashboard';
 
-/** dashboard/build above this file: src/dashboard in development, dist/dashboard when compiled. */
+/** dashboard/build above this file: src/operators in development, dist/operators when compiled. */
 export function findDashboardBuild(): string | undefined {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'dashboard', 'build');
