@@ -8,6 +8,7 @@ import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { DarajaApps } from '../mpesa/mpesa.apps';
+import type { DarajaAccount } from '../mpesa/mpesa.account';
 import { environmentsOf, modeOf, type Environment, type Mode, type Scope } from '../core/scope';
 import type { Vault, SealedFor } from '../security/vault';
 import type { SimulatorDirectory } from '../simulator/simulator.directory';
@@ -27,17 +28,7 @@ import { toAccountView } from './account.view';
 import { accountSealedFor } from '../security/sealed-for';
 
 export { accountSealedFor };
-
-/** A Daraja account with its credentials open, for one call. `id` null: the deployment's own. */
-export interface DarajaAccount {
-  id: string | null;
-  environment: Environment;
-  consumerKey: string;
-  consumerSecret: string;
-  shortcode: string;
-  passkey: string;
-  tillNumber: string | null;
-}
+export type { DarajaAccount };
 
 /** One account's answer to the diagnostics' credential check; never a credential. */
 export interface CredentialCheck {

@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import type { AccountsService } from '../accounts/account.service';
+import type { TransactionAccounts } from '../mpesa/mpesa.account';
 import type { ReconcileMetrics } from '../metrics/metrics';
 import { appKeyOf, type DarajaApps } from '../mpesa/mpesa.apps';
 import type { Scope } from '../core/scope';
@@ -33,7 +33,7 @@ const MAX_BACKOFF_FACTOR = 8;
 interface Deps {
   db: Database;
   settlePayment: SettlePayment;
-  accounts: Pick<AccountsService, 'forTransaction'>;
+  accounts: TransactionAccounts;
   apps: DarajaApps;
   /** One pace per Daraja app (appKeyOf), shared by every instance on PostgreSQL. */
   pacer: Pacer;

@@ -3,7 +3,7 @@
 // callbacks and webhooks); only the phone is chosen for the outcome asked for.
 import { Router } from 'express';
 import { scopeOf } from '../core/scope';
-import type { AccountsService } from '../accounts/account.service';
+import type { PaymentAccounts } from '../mpesa/mpesa.account';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import { DEFAULT_OUTCOME, phoneForOutcome, SIMULATED_OUTCOMES } from '../simulator/simulator.outcomes';
@@ -17,7 +17,7 @@ export const TEST_PAYMENT_PATH = '/';
 
 export function createTestPaymentRoutes(deps: {
   transactions: TransactionsService;
-  accounts: Pick<AccountsService, 'forPayment'>;
+  accounts: PaymentAccounts;
   amount: Config['amount'];
 }): Router {
   const body = testPaymentBody(deps.amount);

@@ -6,7 +6,7 @@ import { isUniqueViolation, type Database } from '../db/database';
 import { AppError, type ErrorCode } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
-import type { AccountsService, DarajaAccount } from '../accounts/account.service';
+import type { DarajaAccount, PaymentAccounts } from '../mpesa/mpesa.account';
 import type { DarajaApps } from '../mpesa/mpesa.apps';
 import { isDarajaFailure, type Breakers } from '../mpesa/mpesa.breaker';
 import type { MpesaService } from '../mpesa/mpesa.service';
@@ -56,7 +56,7 @@ interface Deps {
   settlePayment: SettlePayment;
   /** Told of new payments and of Daraja's answer to their push (settlements tell it themselves). */
   events: Pick<TransactionEvents, 'publishStarted'>;
-  accounts: Pick<AccountsService, 'forPayment'>;
+  accounts: PaymentAccounts;
   apps: DarajaApps;
   breakers: Breakers;
   secrets: TransactionSecrets;
