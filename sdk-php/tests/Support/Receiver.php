@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace MpesaBridge\Tests\Support;
 
-/** A webhook receiver on a free local port: PHP's built-in server with receiver.php as its router. */
+/** A webhook receiver on a free local port: PHP's built-in server with webhook-router.php as its router. */
 final class Receiver
 {
     public readonly string $url;
@@ -23,7 +23,7 @@ final class Receiver
         fclose($probe);
         $port = (int) substr((string) $address, strrpos((string) $address, ':') + 1);
         $process = proc_open(
-            [PHP_BINARY, '-S', "127.0.0.1:{$port}", __DIR__ . '/receiver.php'],
+            [PHP_BINARY, '-S', "127.0.0.1:{$port}", __DIR__ . '/webhook-router.php'],
             [0 => ['pipe', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
             $pipes,
             null,
