@@ -192,6 +192,37 @@ final class PaymentsTest extends TestCase
         $this->assertGreaterThan(0, $error->retryAfter);
     }
 
+    public function testWhenNoAnswerComesThenAReadIsRetriedAndACreateIsNot(): void
+    {
+        $waits = [];
+        $client = new MpesaBridge('http://127.0.0.1:9', 'pk_test_x', 'sk_test_x', maxRetries: 2, sleep: function (float $seconds) use (&$waits): void {
+            $waits[] = $seconds;
+        });
+        self::failure(fn () => $client->transactions->retrieve('txn_x'));
+        $this->assertCount(2, $waits);
+        $waits = [];
+        $error = self::failure(fn () => $client->webhookEndpoints->create(url: 'http://127.0.0.1:9/hooks'));
+        $this->assertSame(['network_error', []], [$error->errorCode, $waits]);
+    }
+
+    public function testWhenRateLimitedForLongerThan20SecondsThenTheErrorComesAtOnce(): void
+    {
+        $keys = Service::newProject();
+        $waits = [];
+        $client = new MpesaBridge(Service::info()['baseUrl'], $keys['publicKey'], $keys['secretKey'], maxRetries: 2, sleep: function (float $seconds) use (&$waits): void {
+            $waits[] = $seconds;
+        });
+        $limit = (int) Service::info()['rateLimitMax'];
+        $error = self::failure(function () use ($client, $limit): void {
+            for ($i = 0; $i <= $limit; $i++) {
+                $client->transactions->list(limit: 1)->firstPage();
+            }
+        });
+        $this->assertSame('rate_limited', $error->errorCode);
+        $this->assertGreaterThan(20, $error->retryAfter);
+        $this->assertSame([], $waits);
+    }
+
     /**
      * Two processes sending the same signed bytes in the same second: the service refuses the
      * second as signature_replayed. Two clients on one fixed clock play the two processes.

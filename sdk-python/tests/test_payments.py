@@ -187,6 +187,32 @@ class RateLimitTest(unittest.TestCase):
         self.assertGreater(error.retry_after or 0, 0)
 
 
+class RetryTest(unittest.TestCase):
+    def test_when_no_answer_comes_then_a_read_is_retried_and_a_create_is_not(self) -> None:
+        waits: list = []
+        client = MpesaBridge(
+            base_url="http://127.0.0.1:9", public_key="pk_test_x", secret_key="sk_test_x", max_retries=2, sleep=waits.append
+        )
+        with self.assertRaises(MpesaBridgeError):
+            client.transactions.retrieve("txn_x")
+        self.assertEqual(len(waits), 2)
+        waits.clear()
+        with self.assertRaises(MpesaBridgeError) as caught:
+            client.webhook_endpoints.create(url="http://127.0.0.1:9/hooks")
+        self.assertEqual((caught.exception.code, waits), ("network_error", []))
+
+    def test_when_rate_limited_for_longer_than_20_seconds_then_the_error_comes_at_once(self) -> None:
+        keys = new_project()
+        waits: list = []
+        client = MpesaBridge(base_url=service()["baseUrl"], max_retries=2, sleep=waits.append, **keys)
+        with self.assertRaises(MpesaBridgeError) as caught:
+            for _ in range(int(service()["rateLimitMax"]) + 1):
+                client.transactions.list(limit=1).first_page()
+        self.assertEqual(caught.exception.code, "rate_limited")
+        self.assertGreater(caught.exception.retry_after or 0, 20)
+        self.assertEqual(waits, [])
+
+
 class ReplayTest(unittest.TestCase):
     """Two processes sending the same signed bytes in the same second: the service refuses the
     second as signature_replayed. Two clients on one fixed clock play the two processes."""
