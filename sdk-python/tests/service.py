@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import threading
 import urllib.request
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, TypedDict
 
 from mpesa_bridge import MpesaBridge
 
@@ -21,24 +21,30 @@ _process: Optional["subprocess.Popen[str]"] = None
 
 def service() -> Dict[str, Any]:
     """{baseUrl, adminToken, publicKey, secretKey, ..., rateLimitMax} of the running service."""
-    global _service, _process
+    global _service
     with _lock:
-        if _service is None:
-            node = shutil.which("node") or "node"
-            # tsx as a loader in this one process, so stopping it stops the service too.
-            _process = subprocess.Popen(
-                [node, "--import", "tsx", os.path.join("scripts", "sdk-test-server.ts")],
-                cwd=REPO_ROOT,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            line = _process.stdout.readline() if _process.stdout else ""
-            if not line:
-                raise RuntimeError(f"scripts/sdk-test-server.ts exited with {_process.wait()}")
-            _service = json.loads(line)
-            atexit.register(_stop)
-        return _service
+        running = _service if _service is not None else _start()
+        _service = running
+        return running
+
+
+def _start() -> Dict[str, Any]:
+    global _process
+    node = shutil.which("node") or "node"
+    # tsx as a loader in this one process, so stopping it stops the service too.
+    _process = subprocess.Popen(
+        [node, "--import", "tsx", os.path.join("scripts", "sdk-test-server.ts")],
+        cwd=REPO_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = _process.stdout.readline() if _process.stdout else ""
+    if not line:
+        raise RuntimeError(f"scripts/sdk-test-server.ts exited with {_process.wait()}")
+    atexit.register(_stop)
+    started: Dict[str, Any] = json.loads(line)
+    return started
 
 
 def _stop() -> None:
@@ -50,7 +56,12 @@ def _stop() -> None:
             _process.kill()
 
 
-def new_project(name: str = "Python SDK test") -> Dict[str, str]:
+class Keys(TypedDict):
+    public_key: str
+    secret_key: str
+
+
+def new_project(name: str = "Python SDK test") -> Keys:
     """A fresh project made with the admin token, as an operator does: its test keys."""
     running = service()
     request = urllib.request.Request(
@@ -69,6 +80,4 @@ def new_project(name: str = "Python SDK test") -> Dict[str, str]:
 
 def new_client(**options: Any) -> MpesaBridge:
     """A client of a fresh project; ``options`` go to MpesaBridge (keys may be overridden)."""
-    keys = new_project()
-    keys.update(options)
-    return MpesaBridge(base_url=service()["baseUrl"], **keys)  # type: ignore[arg-type]
+    return MpesaBridge(**{"base_url": service()["baseUrl"], **new_project(), **options})

@@ -19,7 +19,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
 
 from ._version import __version__
 from .errors import MpesaBridgeError
@@ -138,10 +138,10 @@ class Http:
         )
         try:
             with urllib.request.urlopen(request, timeout=self._timeout) as response:
-                return response.status, response.headers, response.read().decode("utf-8", "replace")
+                return response.status, _lowercase(response.headers.items()), response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as answer:
             with answer:
-                return answer.code, answer.headers, answer.read().decode("utf-8", "replace")
+                return answer.code, _lowercase(answer.headers.items()), answer.read().decode("utf-8", "replace")
 
     def _unique_second(self, content: str) -> int:
         """Now in unix seconds, unless the same request was already signed this second: then the
@@ -157,6 +157,10 @@ class Http:
                 self._last_used = {key: used for key, used in self._last_used.items() if used >= now}
             self._last_used[content] = seconds
             return seconds
+
+
+def _lowercase(headers: Iterable[Tuple[str, str]]) -> Dict[str, str]:
+    return {name.lower(): value for name, value in headers}
 
 
 def _resign_allowed(method: str, headers: Mapping[str, str]) -> bool:
@@ -177,8 +181,8 @@ def _parse_json(text: str) -> Tuple[Any, bool]:
 
 
 def _error_from_response(status: int, headers: Mapping[str, str], parsed: Any) -> MpesaBridgeError:
-    retry_after = _parse_retry_after(headers.get("Retry-After"))
-    header_request_id = headers.get("X-Request-Id")
+    retry_after = _parse_retry_after(headers.get("retry-after"))
+    header_request_id = headers.get("x-request-id")
     error = parsed.get("error") if isinstance(parsed, dict) else None
     if not isinstance(error, dict) or not isinstance(error.get("code"), str) or not isinstance(
         error.get("message"), str

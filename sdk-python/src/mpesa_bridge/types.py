@@ -222,6 +222,6 @@ def _convert(hint: Any, value: Any) -> Any:
     if origin in (list, List):
         (item,) = get_args(hint)
         return [_convert(item, entry) for entry in value]
-    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint) and isinstance(value, dict):
         return from_json(hint, value)
     return value

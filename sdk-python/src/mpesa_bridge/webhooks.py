@@ -80,12 +80,13 @@ def verify_webhook(
     event = json.loads(body.decode("utf-8"))
     if not isinstance(event, dict):
         event = {}
+    data = event.get("data")
     # The body's id is the webhook-id (Standard Webhooks); read by name, leniently, like any payload.
     return WebhookEvent(
         id=str(event.get("id", message_id)),
         type=str(event.get("type", "")),
         timestamp=str(event.get("timestamp", "")),
-        data=event.get("data") if isinstance(event.get("data"), dict) else {},
+        data=data if isinstance(data, dict) else {},
     )
 
 
