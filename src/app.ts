@@ -138,7 +138,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const limits = createRateLimits(config.rateLimit, deps.limiterStore);
   const guard = createSessionGuard(deps.dashboard);
-  const sessions = createSessionScopes(guard, deps.projects.exists);
+  const sessions = createSessionScopes(guard, deps.projects.stateOf);
   const adminAuth = createAdminAuth(deps.adminToken, deps.failureLimits.adminBySource, sessions);
   app.use(
     DASHBOARD_API,

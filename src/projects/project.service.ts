@@ -134,6 +134,12 @@ export function createProjectsService({ db, vault, accounts, defaultMode }: Deps
       return (await findProject(db, id)) !== undefined;
     },
 
+    /** Whether a project is disabled; undefined when there is no such project. */
+    async stateOf(id: string): Promise<{ disabled: boolean } | undefined> {
+      const row = await findProject(db, id);
+      return row && { disabled: row.disabledAt !== null };
+    },
+
     /** The secret key for a public key, for signature checks; undefined when unknown. */
     async findSigner(publicKey: string): Promise<Signer | undefined> {
       const row = await findSigner(db, publicKey);

@@ -34,9 +34,12 @@ function EndpointCard({
   scope,
   endpoint,
   onChanged,
+  mayRotate,
 }: {
   scope: Scope;
   endpoint: Endpoint;
+  /** A live signing secret is rotated by operators only (the server refuses a member). */
+  mayRotate: boolean;
   onChanged: () => void;
 }) {
   const failures = useLoad(
@@ -95,22 +98,24 @@ function EndpointCard({
         >
           {endpoint.enabled ? 'Disable' : 'Enable'}
         </button>
-        <button
-          type="button"
-          class="secondary"
-          onClick={() =>
-            void act('Rotate secret', async () => {
-              const rotated = await api<{ secret: string }>(`${base}/secret/rotate`, {
-                method: 'POST',
-                scope,
-                body: {},
-              });
-              setSecret(rotated.secret);
-            })
-          }
-        >
-          Rotate secret
-        </button>
+        {mayRotate && (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              void act('Rotate secret', async () => {
+                const rotated = await api<{ secret: string }>(`${base}/secret/rotate`, {
+                  method: 'POST',
+                  scope,
+                  body: {},
+                });
+                setSecret(rotated.secret);
+              })
+            }
+          >
+            Rotate secret
+          </button>
+        )}
       </div>
       {secret && <ShownOnce label="New signing secret" value={secret} />}
       <form
@@ -186,7 +191,7 @@ function EndpointCard({
   );
 }
 
-export function Webhooks({ scope }: { scope: Scope }) {
+export function Webhooks({ scope, operator }: { scope: Scope; operator: boolean }) {
   const endpoints = useLoad(
     () => api<{ data: Endpoint[] }>('/api/v1/webhook-endpoints', { scope }),
     [scope.projectId, scope.mode],
@@ -228,7 +233,13 @@ export function Webhooks({ scope }: { scope: Scope }) {
       {!endpoints.data && !endpoints.error && <Loading what="endpoints" />}
       {endpoints.data?.data.length === 0 && <p class="muted">No endpoints in {scope.mode} mode.</p>}
       {endpoints.data?.data.map((endpoint) => (
-        <EndpointCard key={endpoint.id} scope={scope} endpoint={endpoint} onChanged={endpoints.reload} />
+        <EndpointCard
+          key={endpoint.id}
+          scope={scope}
+          endpoint={endpoint}
+          onChanged={endpoints.reload}
+          mayRotate={operator || scope.mode !== 'live'}
+        />
       ))}
     </div>
   );
