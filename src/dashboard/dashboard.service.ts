@@ -10,7 +10,6 @@ import { newId, randomKey } from '../ids';
 import { sourceKey, tooManyFailures, type FailureLimiter } from '../auth/failure-limiter';
 import { hashPassword, UNKNOWN_USER_HASH, verifyPassword } from './dashboard.password';
 import {
-  countOperators,
   deleteSession,
   deleteUserSessions,
   findLiveSession,
@@ -19,6 +18,7 @@ import {
   insertSession,
   insertUser,
   listUsers,
+  lockOperators,
   membershipsOf,
   setMemberships,
   touchSession,
@@ -123,16 +123,20 @@ export function createDashboardService({
       const existing = await findUser(db, id);
       if (!existing) throw new AppError('dashboard_user_not_found', `No dashboard user ${id}`);
       if (input.projectIds) await checkProjects(input.projectIds);
-      // The last operator cannot lock everyone out (the admin token can still create one, but
-      // a team should not need it for a slip of the mouse).
-      const demoted =
-        existing.role === 'operator' &&
-        ((input.role && input.role !== 'operator') || input.disabled === true);
-      if (demoted && (await countOperators(db)) <= 1)
-        throw new AppError('bad_request', 'This is the last operator: make another one first');
+      // The last working operator cannot lock everyone out (the admin token can still create
+      // one, but a team should not need it for a slip of the mouse).
+      const demotes = (input.role !== undefined && input.role !== 'operator') || input.disabled === true;
       // Hashed before the transaction: SQLite's one writer should not wait for scrypt.
       const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
       await db.transaction(async (tx) => {
+        // Checked on the locked operator rows, in the transaction that demotes: two operators
+        // demoting each other at once leave one (the second sees the first's change).
+        if (demotes) {
+          const operators = await lockOperators(tx);
+          const othersWorking = operators.filter((row) => row.id !== id && row.disabledAt === null);
+          if (operators.some((row) => row.id === id) && othersWorking.length === 0)
+            throw new AppError('bad_request', 'This is the last operator: make another one first');
+        }
         const patch = {
           name: input.name,
           role: input.role,
