@@ -112,8 +112,12 @@ export async function touchSession(
   await q.run(q.qb.updateTable('DashboardSession').set({ lastSeenAt, expiresAt }).where('id', '=', id));
 }
 
-export async function deleteSession(q: Queryable, tokenHash: string): Promise<void> {
-  await q.run(q.qb.deleteFrom('DashboardSession').where('tokenHash', '=', tokenHash));
+/** Deletes the session of a token; resolves with its id, undefined when there was none. */
+export async function deleteSession(q: Queryable, tokenHash: string): Promise<string | undefined> {
+  const row = await q.first(
+    q.qb.deleteFrom('DashboardSession').where('tokenHash', '=', tokenHash).returning('id'),
+  );
+  return row?.id;
 }
 
 export async function deleteUserSessions(q: Queryable, userId: string): Promise<void> {
