@@ -236,6 +236,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     sourceOf: socketSource(config.trustProxy),
     dashboard,
     logger,
+    recheckEveryMs: config.streamRecheckMs,
   });
   revocations.attach(realtime.io, ['/', PROJECT_NAMESPACE]);
   metrics.watch({ sockets: () => realtime.io.engine.clientsCount });
