@@ -52,7 +52,8 @@ export function createRevocations(logger: Logger): Revocations {
       // Before attach no socket can exist: nothing to end.
       if (!target) return;
       const room = authorityRoom(authority);
-      for (const name of target.namespaces) target.io.of(name).in(room).disconnectSockets(true);
+      // Not `close`: one connection may carry another namespace's socket that still holds.
+      for (const name of target.namespaces) target.io.of(name).in(room).disconnectSockets();
       logger.info('connections revoked', { authority: Object.keys(authority)[0] });
     },
   };
