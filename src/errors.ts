@@ -4,6 +4,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { currentRequestId } from './request-context';
 import type { Logger } from './logger';
 import { pathForLog } from './http/access-log';
+import { isDatabaseUnavailable } from './db/unavailable';
 
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -62,6 +63,19 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.status = ERROR_STATUS[code];
   }
+}
+
+/** What a merchant is told to wait when the database is away: a restart or a failover takes seconds. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** A database that is away, too slow or out of disk: the merchant may retry, and is told when. */
+export function databaseUnavailable(): AppError {
+  return new AppError(
+    'service_unavailable',
+    'The database did not answer in time; retry after Retry-After',
+    undefined,
+    { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+  );
 }
 
 export interface ErrorBody {
@@ -152,11 +166,17 @@ function fromFramework(error: unknown): AppError | undefined {
 
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = err instanceof AppError ? err : fromFramework(err);
+    const known =
+      err instanceof AppError ? err : isDatabaseUnavailable(err) ? databaseUnavailable() : fromFramework(err);
     const error = known ?? new AppError('internal_error', 'Something went wrong on our side');
     // The path as the access log writes it: callback URLs carry a secret token.
     if (!known) logger.error('unhandled error', { error: err, method: req.method, path: pathForLog(req) });
-    else if (error.status >= 500) logger.warn('request failed', { code: error.code, path: pathForLog(req) });
+    else if (error.status >= 500)
+      logger.warn('request failed', {
+        code: error.code,
+        path: pathForLog(req),
+        ...(err instanceof AppError ? {} : { cause: err instanceof Error ? err.message : String(err) }),
+      });
     if (res.headersSent) return;
     res
       .status(error.status)

@@ -75,7 +75,10 @@ export interface RunningService {
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const serviceSecrets = loadServiceSecrets(config);
-  const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const database = await openDatabase(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    deadlines: config.databaseDeadlines,
+  });
   const applied = await applyMigrations(database, { legacyMode: modeOf(config.mpesa.environment) });
   if (applied.length > 0) logger.info('database migrated', { applied, engine: database.engine });
   // What several instances share: replays seen (Redis, else the database), and every limit's
@@ -219,6 +222,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     logger,
     guard: createSubscribeGuard(failureLimits, config.trustProxy),
     adapter: chooseRealtimeAdapter({ redis, db, keyPrefix: config.redis.keyPrefix, logger }),
+    resyncIntervalMs: config.realtimeResyncMs,
   });
   const stopProjectStream = attachProjectStream({
     io: realtime.io,

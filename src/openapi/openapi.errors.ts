@@ -58,7 +58,8 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   internal_error: 'Our fault; the `requestId` finds it in the logs.',
   mpesa_credentials_rejected: 'Daraja refused the consumer key and secret, shortcode or passkey.',
   mpesa_unavailable: 'Daraja is busy, arresting spikes, over quota or unreachable; `Retry-After` is set.',
-  service_unavailable: 'A store the service needs (Redis) did not answer; retry after `Retry-After`.',
+  service_unavailable:
+    'A store the service needs (the database or Redis) did not answer in time; retry after `Retry-After`.',
 };
 
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
