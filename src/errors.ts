@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   csrf_failed: 403,
   dashboard_forbidden: 403,
   route_not_found: 404,
+  request_timeout: 408,
   project_not_found: 404,
   transaction_not_found: 404,
   webhook_endpoint_not_found: 404,

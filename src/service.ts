@@ -24,7 +24,10 @@ import { callbackUrlBuilder } from './callbacks/callback.routes';
 import { attachRealtime } from './realtime/realtime.server';
 import { attachProjectStream } from './realtime/project-stream';
 import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
-import { createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
+import { compileTrust, createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
+import { createSocketLimit } from './realtime/socket-limit';
+import { capConnectionsPerAddress, serverDeadlines } from './http/connection-limits';
+import { createAllowlist } from './callbacks/callback.allowlist';
 import { answerUnparsableRequests } from './http/client-error';
 import { createFailureLimits } from './auth/failure-limiter';
 import { createLimiterStore } from './auth/limiter-store';
@@ -92,7 +95,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const metrics = createMetrics();
   metrics.watch({ pool: database.poolStats });
 
-  const httpServer = http.createServer();
+  const httpServer = http.createServer(serverDeadlines(config.http));
+  const isCallbackSource = createAllowlist(config.callbacks.allowedIps);
+  const isTrustedProxy = compileTrust(config.trustProxy);
+  capConnectionsPerAddress(httpServer, {
+    ...config.http,
+    exempt: (address) => isCallbackSource(address) || isTrustedProxy(address, 0),
+  });
   answerUnparsableRequests(httpServer);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -223,6 +232,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     guard: createSubscribeGuard(failureLimits, config.trustProxy),
     adapter: chooseRealtimeAdapter({ redis, db, keyPrefix: config.redis.keyPrefix, logger }),
     resyncIntervalMs: config.realtimeResyncMs,
+    socketLimit: createSocketLimit(config.http.socketsPerAddress, socketSource(config.trustProxy)),
   });
   const stopProjectStream = attachProjectStream({
     io: realtime.io,

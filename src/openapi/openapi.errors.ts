@@ -44,6 +44,8 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
     "The project has no M-Pesa account for this mode and the deployment's own account (`MPESA_*`) is of the other mode: add one with `POST /api/v1/mpesa-accounts`, or use the other key pair.",
   mpesa_subscriber_busy:
     'The customer already has an M-Pesa prompt open (Daraja 500.001.1001); retry after a minute.',
+  request_timeout:
+    'The request did not arrive in time (`HTTP_HEADERS_TIMEOUT` for its headers, `HTTP_REQUEST_TIMEOUT` for all of it); the connection is closed.',
   payload_too_large: 'The body is over the configured limit (`BODY_LIMIT`).',
   unsupported_media_type:
     'The body is not `application/json` (or its charset or `Content-Encoding` is not supported); the message names what to send.',

@@ -14,6 +14,7 @@ import { toClientView } from '../transactions/transaction.view';
 import { subscribeRequest, type SubscribeAck } from './realtime.schema';
 import type { SubscribeGuard } from './subscribe-guard';
 import type { RealtimeAdapter } from './realtime.adapter';
+import type { SocketLimit } from './socket-limit';
 
 export const TRANSACTION_UPDATED = 'transaction.updated';
 const roomOf = (transactionId: string) => `txn:${transactionId}`;
@@ -31,6 +32,8 @@ interface Deps {
   adapter: RealtimeAdapter;
   /** How often this instance's rooms get any change of their payments they may have missed. */
   resyncIntervalMs: number;
+  /** Sockets per source address (SOCKETS_PER_ADDRESS). */
+  socketLimit?: SocketLimit;
   clock?: () => Date;
 }
 
@@ -54,12 +57,15 @@ export async function attachRealtime({
   guard,
   adapter,
   resyncIntervalMs,
+  socketLimit,
   clock = () => new Date(),
 }: Deps) {
   const io = new Server(httpServer, {
     cors: { origin: corsOrigins.includes('*') ? '*' : [...corsOrigins] },
     serveClient: false,
+    ...(socketLimit ? { allowRequest: socketLimit.allowRequest } : {}),
   });
+  socketLimit?.track(io);
   await adapter.install(io);
 
   io.on('connection', (socket) => {
