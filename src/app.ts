@@ -174,6 +174,7 @@ export function createApp(deps: AppDeps): express.Express {
       reconciler: deps.reconciler,
       amount: config.amount,
       db: deps.database,
+      exportConcurrency: config.exportConcurrency,
     }),
   );
   app.use(

@@ -178,7 +178,12 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
         path: pathForLog(req),
         ...(err instanceof AppError ? {} : { cause: err instanceof Error ? err.message : String(err) }),
       });
-    if (res.headersSent) return;
+    // Part of the answer is out (a CSV export streaming): cut it, so the client sees a broken
+    // download instead of waiting for an end that will never come.
+    if (res.headersSent) {
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
     res
       .status(error.status)
       .set(error.headers ?? {})
