@@ -11,7 +11,7 @@
 // the forwarded address, socket-limit.ts). Counted per process: with several instances each
 // allows its own CONNECTIONS_PER_ADDRESS.
 import type http from 'node:http';
-import { normalizeIp } from '../callbacks/callback.allowlist';
+import { normalizeIp } from '../core/callback-allowlist';
 
 /** How often Node looks for requests past their deadlines (its default, 30 s, would let them run long past). */
 export const DEADLINE_CHECK_INTERVAL_MS = 1000;

@@ -4,11 +4,11 @@
 // the CSV's 200 went out (PostgreSQL refuses year 0). On both engines (TEST_DATABASE_URL).
 import type { IncomingMessage } from 'node:http';
 import axios from 'axios';
-import { insertTransactions } from '../../src/transactions/transaction.repository';
+import { insertTransactions } from '../../src/payments/transaction.repository';
 import { createProject, merchantClient, type ProjectKeys } from '../helpers/merchant';
 import { paymentRow } from '../helpers/dashboard';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { sign } from '../../src/auth/signature';
+import { sign } from '../../src/security/signature';
 
 const ROWS = 12_000; // dozens of export pages
 let server: TestServer;
