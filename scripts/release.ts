@@ -108,9 +108,22 @@ interface Lock {
 }
 const readJson = <T>(relative: string) => JSON.parse(fs.readFileSync(file(relative), 'utf8')) as T;
 
+/** The pages whose install lines name the tarballs (npm install ./mpesa-bridge-sdk-X.Y.Z.tgz). */
+const INSTALL_PAGES = ['sdk/README.md', 'cli/README.md', 'docs/sdks.md'];
+
 /** Every file the release rewrites, with its new text; the old text is kept to put back. */
-function releaseEdits(version: string, date: string): Map<string, string> {
+function releaseEdits(current: string, version: string, date: string): Map<string, string> {
   const edits = new Map<string, string>();
+  for (const page of INSTALL_PAGES) {
+    if (!fs.existsSync(file(page))) continue;
+    const text = fs.readFileSync(file(page), 'utf8');
+    const updated = text
+      .replaceAll(`mpesa-bridge-sdk-${current}.tgz`, `mpesa-bridge-sdk-${version}.tgz`)
+      .replaceAll(`mpesa-bridge-cli-${current}.tgz`, `mpesa-bridge-cli-${version}.tgz`)
+      .replaceAll(`\`${SDK.name}\` | ${current} |`, `\`${SDK.name}\` | ${version} |`)
+      .replaceAll(`\`${CLI.name}\` ${current}`, `\`${CLI.name}\` ${version}`);
+    if (updated !== text) edits.set(page, updated);
+  }
   const json = <T>(relative: string, change: (value: T) => void) => {
     const value = readJson<T>(relative);
     change(value);
@@ -150,7 +163,7 @@ export function release(options: Options): void {
   const version = nextVersion(base, options.bump);
   console.log(`Releasing ${SDK.name} and ${CLI.name} ${version} (from ${current} / ${cliCurrent})`);
 
-  const edits = releaseEdits(version, options.date);
+  const edits = releaseEdits(base, version, options.date);
   const originals = new Map(
     [...edits.keys()].map((relative) => [relative, fs.readFileSync(file(relative), 'utf8')]),
   );

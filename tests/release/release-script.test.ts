@@ -27,7 +27,7 @@ beforeAll(async () => {
   )
     .split('\n')
     .filter(Boolean);
-  for (const relative of [...listed, 'package.json', 'package-lock.json', '.gitignore']) {
+  for (const relative of [...listed, 'package.json', 'package-lock.json', '.gitignore', 'docs/sdks.md']) {
     if (!fs.existsSync(path.join(ROOT, relative))) continue;
     fs.mkdirSync(path.dirname(path.join(copy, relative)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, relative), path.join(copy, relative));
@@ -137,7 +137,10 @@ describe('scripts/release.ts (dry run, the default)', () => {
       expect(JSON.parse(fs.readFileSync(path.join(copy, 'sdk', 'package.json'), 'utf8')).version).toBe(
         '0.1.0',
       );
-      expect(result.stdout).toContain('Dry run:');
+      // The install lines of the READMEs name the new tarballs (in the packed README too).
+      expect(fromTarball(sdkTarball, 'README.md')).toContain('npm install ./mpesa-bridge-sdk-0.2.0.tgz');
+      expect(fromTarball(cliTarball, 'README.md')).toContain('./mpesa-bridge-cli-0.2.0.tgz');
+      expect(result.stdout).toMatch(/Dry run: .*docs\/sdks\.md.* put back/);
     },
     RELEASE_MS,
   );
