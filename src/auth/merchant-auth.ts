@@ -12,7 +12,7 @@ import { sourceKey, tooManyFailures, type FailureLimits } from './failure-limite
 import type { ReplayGuard } from './replay-guard';
 import { usesSession } from '../dashboard/dashboard.http';
 import type { SessionScopes } from '../dashboard/dashboard.scope';
-import { isFreshTimestamp, verifySignature } from './signature';
+import { isFreshTimestamp, verifySignature, type SignedParts } from './signature';
 
 /** Methods whose replay would act twice; a replayed read only reads again. */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -84,7 +84,11 @@ export function createMerchantAuth(
       const keyBlocked = await failures.signatureByKey.blockedFor(publicKey);
       await Promise.all([failures.signatureBySource.fail(source), failures.signatureByKey.fail(publicKey)]);
       if (keyBlocked) throw tooManyFailures(keyBlocked, 'failed signatures for this public key');
-      throw new AppError('signature_invalid', 'The signature does not match this request');
+      throw new AppError(
+        'signature_invalid',
+        `The signature does not match this request: the server signed HMAC-SHA256 over "${SIGNED_LAYOUT}" with the secret key of ${publicKey}`,
+        signedAs(parts, req.rawBody, publicKey),
+      );
     }
 
     if (STATE_CHANGING.has(req.method)) {
@@ -116,6 +120,25 @@ export function createMerchantAuth(
     }
     req.project = { id: signer.projectId, mode: signer.mode, publicKey };
     next();
+  };
+}
+
+const SIGNED_LAYOUT = '<X-Timestamp>\\n<METHOD>\\n<path with query>\\n<raw body>';
+
+/**
+ * What the server signed, so an integrator can compare it with what they signed: every part
+ * but the body itself (its length only) and never the secret or the expected signature.
+ */
+function signedAs(parts: SignedParts, rawBody: Buffer | undefined, publicKey: string) {
+  return {
+    publicKey,
+    signed: {
+      layout: SIGNED_LAYOUT,
+      timestamp: parts.timestamp,
+      method: parts.method.toUpperCase(),
+      pathWithQuery: parts.path,
+      bodyBytes: rawBody?.length ?? 0,
+    },
   };
 }
 
