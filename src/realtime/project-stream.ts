@@ -13,7 +13,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { isFreshTimestamp, verifySignature } from '../auth/signature';
-import { sourceKey, type FailureLimits } from '../auth/failure-limiter';
+import { signatureFailures, sourceKey } from '../auth/failure-limiter';
 import type { Logger } from '../logger';
 import type { Mode } from '../projects/project.modes';
 import type { ProjectsService } from '../projects/project.service';
@@ -41,7 +41,7 @@ interface Deps {
   /** Dashboard sessions: a signed-in page follows its projects with its cookie. */
   dashboard?: Pick<DashboardService, 'authenticate'>;
   events: TransactionEvents;
-  failures: Pick<FailureLimits, 'signatureBySource' | 'signatureByKey'>;
+  failures: Parameters<typeof signatureFailures>[0];
   toleranceSeconds: number;
   /** The caller's address as Express reads it (same TRUST_PROXY). */
   sourceOf: (request: IncomingMessage) => string | undefined;
@@ -66,6 +66,7 @@ export function attachProjectStream({
   logger,
 }: Deps): () => void {
   const namespace: Namespace = io.of(PROJECT_NAMESPACE);
+  const signatures = signatureFailures(failures);
 
   namespace.use((socket, next) => {
     admit(socket).then(
@@ -112,13 +113,6 @@ export function attachProjectStream({
     const sessionAuth = projectStreamSessionAuth.safeParse(socket.handshake.auth);
     if (dashboard && sessionAuth.success) return admitSession(socket, sessionAuth.data);
     const source = sourceKey(sourceOf(socket.request));
-    const blocked = await failures.signatureBySource.blockedFor(source);
-    if (blocked)
-      throw refused(
-        'rate_limited',
-        `Too many failed signatures from this address; try again in ${blocked} s`,
-        blocked,
-      );
     const parsed = projectStreamAuth.safeParse(socket.handshake.auth);
     if (!parsed.success)
       throw refused('signature_missing', 'Send auth { publicKey, timestamp, signature } with the handshake');
@@ -130,7 +124,13 @@ export function attachProjectStream({
       );
     const signer = await projects.findSigner(publicKey);
     if (!signer) {
-      await failures.signatureBySource.fail(source);
+      const blocked = await signatures.unknownKey(source);
+      if (blocked)
+        throw refused(
+          'rate_limited',
+          `Too many unknown public keys from this address; try again in ${blocked} s`,
+          blocked,
+        );
       throw refused('api_key_unknown', 'No project has this public key');
     }
     if (signer.disabled)
@@ -142,8 +142,7 @@ export function attachProjectStream({
         signature,
       )
     ) {
-      const keyBlocked = await failures.signatureByKey.blockedFor(publicKey);
-      await Promise.all([failures.signatureBySource.fail(source), failures.signatureByKey.fail(publicKey)]);
+      const keyBlocked = await signatures.badSignature(source, publicKey);
       if (keyBlocked)
         throw refused(
           'rate_limited',
