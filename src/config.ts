@@ -138,6 +138,7 @@ const envSchema = z.object({
   SUBSCRIBE_FAILURES_PER_SOCKET: int(1).default(10),
   SUBSCRIBE_FAILURES_PER_SOURCE: int(1).default(100),
   SIGN_IN_FAILURES_PER_SOURCE: int(1).default(10),
+  SIGN_IN_FAILURES_PER_SOURCE_EMAIL: int(1).default(5),
   SIGN_IN_FAILURES_PER_EMAIL: int(1).default(10),
   // Dashboard sessions (src/dashboard): ended after this long unused, and after the maximum in any case.
   DASHBOARD_SESSION_IDLE: duration.prefault('12h'),
@@ -261,6 +262,7 @@ function buildConfig(env: Env) {
       subscribePerSocket: env.SUBSCRIBE_FAILURES_PER_SOCKET,
       subscribePerSource: env.SUBSCRIBE_FAILURES_PER_SOURCE,
       signInPerSource: env.SIGN_IN_FAILURES_PER_SOURCE,
+      signInPerSourceEmail: env.SIGN_IN_FAILURES_PER_SOURCE_EMAIL,
       signInPerEmail: env.SIGN_IN_FAILURES_PER_EMAIL,
     },
     dashboard: { sessionIdleMs: env.DASHBOARD_SESSION_IDLE, sessionMaxMs: env.DASHBOARD_SESSION_MAX },

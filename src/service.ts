@@ -182,7 +182,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const dashboard = createDashboardService({
     db,
     ...config.dashboard,
-    failures: { bySource: failureLimits.signInBySource, byEmail: failureLimits.signInByEmail },
+    failures: {
+      bySource: failureLimits.signInBySource,
+      bySourceEmail: failureLimits.signInBySourceEmail,
+      byEmail: failureLimits.signInByEmail,
+    },
     projectExists: projects.exists,
   });
   const app = createApp({
