@@ -41,6 +41,14 @@ const timerPeriod = duration.refine((ms) => ms > 0 && ms <= MAX_TIMER_MS, 'must 
 // behind a proxy that overwrites it), a hop count, or proxy addresses, CIDRs and proxy-addr's
 // names. Checked here so a bad value names the variable instead of failing inside Express.
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+/** 0.0.0.0/0, ::/0 and any other /0, or all of IPv4 as IPv4-mapped IPv6 (::ffff:0:0/96). */
+function coversEveryAddress(entry: string): boolean {
+  if (!ipaddr.isValidCIDR(entry)) return false;
+  const [range, bits] = ipaddr.parseCIDR(entry);
+  if (bits === 0) return true;
+  return range.kind() === 'ipv6' && (range as ipaddr.IPv6).isIPv4MappedAddress() && bits <= 96;
+}
+
 const trustProxy = z.string().transform((raw, ctx): boolean | number | string[] => {
   const value = raw.trim();
   if (value === '' || value === 'false') return false;
@@ -57,6 +65,17 @@ const trustProxy = z.string().transform((raw, ctx): boolean | number | string[] 
     ctx.addIssue({
       code: 'custom',
       message: `must be true, false, a hop count (1) or proxy addresses (10.0.0.1, 10.0.0.0/8, loopback); ${bad.join(', ')} is none of these`,
+    });
+    return z.NEVER;
+  }
+  // A range that holds every address is `true` in disguise: anyone could claim any address
+  // (one of Safaricom's callback addresses, say) with X-Forwarded-For, and it reads like a list
+  // of proxies. `true` itself stays, as the documented and diagnosed choice (README).
+  const everyone = entries.filter(coversEveryAddress);
+  if (everyone.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${everyone.join(', ')} trusts every address as a proxy, so any caller could claim any address; list the proxies' own addresses or ranges, or give a hop count`,
     });
     return z.NEVER;
   }
