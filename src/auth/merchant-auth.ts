@@ -133,9 +133,9 @@ function signedAs(parts: SignedParts, rawBody: Buffer | undefined, publicKey: st
   };
 }
 
-/** Express matches `/Initiate/` as `/initiate`: so does this. */
+/** Express matches `/initiate/` as `/initiate` (not strict), case-sensitively (src/app.ts): so does this. */
 function normalizePath(path: Request['path']): string {
-  return path.replace(/\/+$/, '').toLowerCase() || '/';
+  return path.replace(/\/+$/, '') || '/';
 }
 
 /** What a signed request may see: its project, in the mode of the key that signed it. */

@@ -28,7 +28,7 @@ export function createTransactionRoutes(deps: {
 }): Router {
   const { transactions } = deps;
   const initiateSchema = initiateBody(deps.amount);
-  const router = Router();
+  const router = Router({ caseSensitive: true });
 
   router.post(INITIATE_PATH, async (req, res) => {
     const input = parseOrThrow(initiateSchema, req.body, 'body');

@@ -13,7 +13,7 @@ import {
 } from './endpoint.schema';
 
 export function createEndpointRoutes(endpoints: EndpointsService): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const idOf = (params: unknown) => parseOrThrow(endpointIdParams, params, 'path').id;
 
   router.post('/', async (req, res) => {
