@@ -348,3 +348,38 @@ describe('when the answer to a call is lost on the way back', () => {
     ]);
   });
 });
+
+describe('when a copy of a create raced ahead of it (a proxy sent it twice)', () => {
+  it('then the SDK does not sign it again: the endpoint exists once and the call says it was a replay', async () => {
+    const hooks = await receiver();
+    let copied = false;
+    // Sends every create's exact bytes once before the call itself, as a retrying proxy would.
+    const copyingFetch = async (url: string, init: RequestInit) => {
+      if (init.method === 'POST' && !copied) {
+        copied = true;
+        await fetch(url, init);
+      }
+      return fetch(url, init);
+    };
+    const { client } = await sdkClientFor(server, { fetch: copyingFetch });
+    const error = await rejection(client.webhookEndpoints.create({ url: hooks.url }));
+    expect(error.code).toBe('signature_replayed');
+    const listed = await client.webhookEndpoints.list();
+    expect(listed.map((endpoint) => endpoint.url)).toEqual([hooks.url]);
+  });
+
+  it('then a write with an Idempotency-Key (an initiate) is signed again and answered from the first', async () => {
+    let copied = false;
+    const copyingFetch = async (url: string, init: RequestInit) => {
+      if (init.method === 'POST' && !copied) {
+        copied = true;
+        await fetch(url, init);
+      }
+      return fetch(url, init);
+    };
+    const { client } = await sdkClientFor(server, { fetch: copyingFetch });
+    const { transaction } = await client.transactions.initiate(order());
+    const listed = await client.transactions.list().all();
+    expect(listed.map((row) => row.id)).toEqual([transaction.id]);
+  });
+});
