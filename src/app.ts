@@ -183,7 +183,7 @@ export function createApp(deps: AppDeps): express.Express {
       amount: config.amount,
     }),
   );
-  app.use('/api/v1/webhook-endpoints', ...signed(), createEndpointRoutes(deps.endpoints));
+  app.use('/api/v1/webhook-endpoints', ...signed(['/']), createEndpointRoutes(deps.endpoints));
   app.use('/api/v1/mpesa-accounts', ...signed(), createAccountRoutes(deps.accounts));
   app.use('/api/v1/events', ...signed(), createEventRoutes(deps.events));
   app.use('/api/v1/diagnostics', ...signed(), createDiagnosticsRoutes(deps.diagnostics));
