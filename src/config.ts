@@ -2,7 +2,7 @@
 // stops the start together, one line each naming its variable (ConfigError.problems).
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { SAFARICOM_CALLBACK_IPS } from './callbacks/callback.allowlist';
+import { SAFARICOM_CALLBACK_IPS } from './core/callback-allowlist';
 
 // Safaricom's public sandbox STK shortcode and passkey: published in Daraja's own sample
 // Password (docs/daraja.md §6). Not secrets, so simulator mode may default to them.
@@ -149,7 +149,7 @@ const envSchema = z.object({
   AMOUNT_MIN: int(1).default(1),
   AMOUNT_MAX: int(1).default(250_000),
   SIGNATURE_TOLERANCE_SECONDS: int(1, 3600).default(300),
-  // Failed authentication attempts allowed per window before 429 (src/auth/failure-limiter.ts).
+  // Failed authentication attempts allowed per window before 429 (src/security/failure-limiter.ts).
   AUTH_FAILURE_WINDOW: duration.prefault('15m'),
   SIGNATURE_FAILURES_PER_SOURCE: int(1).default(30),
   SIGNATURE_FAILURES_PER_KEY: int(1).default(30),
@@ -159,9 +159,12 @@ const envSchema = z.object({
   SIGN_IN_FAILURES_PER_SOURCE: int(1).default(10),
   SIGN_IN_FAILURES_PER_SOURCE_EMAIL: int(1).default(5),
   SIGN_IN_FAILURES_PER_EMAIL: int(1).default(10),
-  // Dashboard sessions (src/dashboard): ended after this long unused, and after the maximum in any case.
+  // Dashboard sessions (src/operators): ended after this long unused, and after the maximum in any case.
   DASHBOARD_SESSION_IDLE: duration.prefault('12h'),
   DASHBOARD_SESSION_MAX: duration.prefault('7d'),
+  // Open project streams have their key or session checked again this often (revocations that
+  // missed an instance while the bus was down; src/realtime/revocations.ts).
+  STREAM_RECHECK_INTERVAL: timerPeriod.prefault('1m'),
   SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -171,6 +174,8 @@ const envSchema = z.object({
   WEBHOOK_RETRY_SCHEDULE: durations.prefault('5s,5m,30m,2h,5h,10h,10h'),
   WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(15_000),
   WEBHOOK_DISABLE_AFTER: duration.prefault('5d'),
+  // After a timeout or a 429 the next attempt waits at least this long (Svix's overload penalty).
+  WEBHOOK_OVERLOAD_PENALTY: duration.prefault('60s'),
   WEBHOOK_CONCURRENCY: int(1, 1000).default(64),
   WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
   WEBHOOK_SECRET_OVERLAP: duration.prefault('24h'),
@@ -285,12 +290,14 @@ function buildConfig(env: Env) {
       signInPerEmail: env.SIGN_IN_FAILURES_PER_EMAIL,
     },
     dashboard: { sessionIdleMs: env.DASHBOARD_SESSION_IDLE, sessionMaxMs: env.DASHBOARD_SESSION_MAX },
+    streamRecheckMs: env.STREAM_RECHECK_INTERVAL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') },
     webhooks: {
       retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE,
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
       disableAfterMs: env.WEBHOOK_DISABLE_AFTER,
+      overloadPenaltyMs: env.WEBHOOK_OVERLOAD_PENALTY,
       concurrency: env.WEBHOOK_CONCURRENCY,
       pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
       secretOverlapMs: env.WEBHOOK_SECRET_OVERLAP,

@@ -1,32 +1,20 @@
 // Live updates: the project stream (Socket.io namespace /projects), joined with the session
 // cookie for the chosen project and mode. The server checks the user may see that project.
 import { io, type Socket } from 'socket.io-client';
+import type {
+  ProjectStreamCallback,
+  ProjectStreamEvent,
+  ProjectStreamTransaction,
+} from '@mpesa-bridge/sdk/types';
 import type { Scope } from './api';
 
-export interface LiveHandlers {
-  transaction?: (payload: { transaction: Payment }) => void;
-  event?: (payload: { id: string; type: string; transactionId: string | null }) => void;
-  callback?: (payload: { transactionId: string; outcome: string | null }) => void;
-  status?: (connected: boolean) => void;
-}
+const SERVER_LET_GO_RETRY_MS = 1_000;
 
-export interface Payment {
-  id: string;
-  status: string;
-  amount: number;
-  phone: string;
-  mode: string;
-  accountReference: string;
-  description: string;
-  mpesaReceiptNumber: string | null;
-  amountPaid: number | null;
-  checkoutRequestId: string | null;
-  merchantRequestId: string | null;
-  customerMessage: string | null;
-  failure: { code: string; message: string; resultCode: string | null; resultDesc: string | null } | null;
-  createdAt: string;
-  updatedAt: string;
-  settledAt: string | null;
+export interface LiveHandlers {
+  transaction?: (payload: ProjectStreamTransaction) => void;
+  event?: (payload: ProjectStreamEvent) => void;
+  callback?: (payload: ProjectStreamCallback) => void;
+  status?: (connected: boolean) => void;
 }
 
 export function followProject(scope: Scope, handlers: LiveHandlers): () => void {
@@ -35,13 +23,24 @@ export function followProject(scope: Scope, handlers: LiveHandlers): () => void 
     withCredentials: true,
     transports: ['websocket', 'polling'],
   });
+  let closed = false;
   socket.on('connect', () => handlers.status?.(true));
-  socket.on('disconnect', () => handlers.status?.(false));
+  socket.on('disconnect', (reason) => {
+    handlers.status?.(false);
+    // The server let this page go: an instance draining for a restart, or what admitted the page
+    // changed (the user's role, projects or password; the session ended). Socket.io does not come
+    // back by itself then: ask once more, and the handshake says whether the session still may.
+    if (reason === 'io server disconnect')
+      setTimeout(() => {
+        if (!closed) socket.connect();
+      }, SERVER_LET_GO_RETRY_MS);
+  });
   socket.on('connect_error', () => handlers.status?.(false));
   if (handlers.transaction) socket.on('transaction', handlers.transaction);
   if (handlers.event) socket.on('event', handlers.event);
   if (handlers.callback) socket.on('callback', handlers.callback);
   return () => {
+    closed = true;
     socket.removeAllListeners();
     socket.disconnect();
   };

@@ -1,18 +1,18 @@
 // Every merchant call is signed (see signature.ts). Unknown key, stale timestamp and bad
 // signature are told apart by code, so an integrator can see which one they got wrong.
 // Two guards sit around the check: failures are counted per (source, public key) and per
-// public key, unknown keys per source, and only failing requests are refused (failure-limiter.ts), and an exact replay of a signed state-changing request is refused.
+// public key, unknown keys per source, and only failing requests are refused
+// (src/security/failure-limiter.ts); an exact replay of a signed state-changing request is refused.
 // A dashboard session (cookie, X-Project-Id, X-Mode, CSRF on writes) stands in for the
-// signature, so the dashboard's pages call these same routes (src/dashboard/dashboard.scope.ts).
+// signature, so the dashboard's pages call these same routes (src/auth/session-scope.ts).
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors';
-import type { Scope } from '../projects/project.modes';
 import type { ProjectsService } from '../projects/project.service';
-import { signatureFailures, sourceKey, tooManyFailures } from './failure-limiter';
+import { signatureFailures, sourceKey, tooManyFailures } from '../security/failure-limiter';
 import type { ReplayGuard } from './replay-guard';
-import { usesSession } from '../dashboard/dashboard.http';
-import type { SessionScopes } from '../dashboard/dashboard.scope';
-import { isFreshTimestamp, verifySignature, type SignedParts } from './signature';
+import { usesSession } from '../security/session-cookie';
+import type { SessionScopes } from './session-scope';
+import { isFreshTimestamp, verifySignature, type SignedParts } from '../security/signature';
 
 /** Methods whose replay would act twice; a replayed read only reads again. */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -22,7 +22,7 @@ export interface MerchantAuthDeps {
   toleranceSeconds: number;
   replays: ReplayGuard;
   failures: Parameters<typeof signatureFailures>[0];
-  /** A dashboard session stands in for the signature (src/dashboard/dashboard.scope.ts). */
+  /** A dashboard session stands in for the signature (src/auth/session-scope.ts). */
   sessions?: SessionScopes;
 }
 
@@ -42,7 +42,12 @@ export function createMerchantAuth(
 
   return async (req, _res, next) => {
     if (sessions && usesSession(req)) {
-      req.project = await sessions.projectOf(req);
+      const { disabled, ...project } = await sessions.projectOf(req);
+      // A disabled project takes nothing new by any path: its keys are refused outright (below);
+      // a dashboard session still reads it (its operator looks back at it) but writes nothing,
+      // no payment, test payment, webhook endpoint or account, until it is enabled again.
+      if (disabled && STATE_CHANGING.has(req.method)) throw projectDisabled();
+      req.project = project;
       return next();
     }
     const source = sourceKey(req.ip);
@@ -64,8 +69,7 @@ export function createMerchantAuth(
       if (blocked) throw tooManyFailures(blocked, 'unknown public keys from this address');
       throw new AppError('api_key_unknown', 'No project has this public key');
     }
-    if (signer.disabled)
-      throw new AppError('project_disabled', 'This project is disabled; its operator can enable it again');
+    if (signer.disabled) throw projectDisabled();
     const parts = {
       timestamp,
       method: req.method,
@@ -138,7 +142,5 @@ function normalizePath(path: Request['path']): string {
   return path.replace(/\/+$/, '') || '/';
 }
 
-/** What a signed request may see: its project, in the mode of the key that signed it. */
-export function scopeOf(req: Request): Scope {
-  return { projectId: req.project!.id, mode: req.project!.mode };
-}
+const projectDisabled = () =>
+  new AppError('project_disabled', 'This project is disabled; its operator can enable it again');

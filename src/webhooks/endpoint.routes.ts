@@ -1,7 +1,7 @@
 // Merchant API for webhook endpoints. Every route here sits behind the signature check.
 import { Router } from 'express';
-import { scopeOf } from '../auth/merchant-auth';
-import { idempotencyKeyHeader } from '../transactions/transaction.schema';
+import { scopeOf } from '../core/scope';
+import { idempotencyKeyHeader } from '../payments/transaction.schema';
 import { parseOrThrow } from '../validation';
 import type { EndpointsService } from './endpoint.service';
 import {
