@@ -90,6 +90,9 @@ export function createApp(deps: AppDeps): express.Express {
   const { config, logger } = deps;
   const app = express();
   app.set('trust proxy', config.trustProxy);
+  // Paths match in the case they were declared (every Router too): a path in another case is a
+  // 404, never a second spelling of a route, so logs and metrics see declared paths only.
+  app.set('case sensitive routing', true);
   app.disable('x-powered-by');
   app.use(requestContext);
   app.use(accessLog(logger));
@@ -188,7 +191,7 @@ export function createApp(deps: AppDeps): express.Express {
       amount: config.amount,
     }),
   );
-  app.use('/api/v1/webhook-endpoints', ...signed(), createEndpointRoutes(deps.endpoints));
+  app.use('/api/v1/webhook-endpoints', ...signed(['/']), createEndpointRoutes(deps.endpoints));
   app.use('/api/v1/mpesa-accounts', ...signed(), createAccountRoutes(deps.accounts));
   app.use('/api/v1/events', ...signed(), createEventRoutes(deps.events));
   app.use('/api/v1/diagnostics', ...signed(), createDiagnosticsRoutes(deps.diagnostics));

@@ -41,6 +41,14 @@ const timerPeriod = duration.refine((ms) => ms > 0 && ms <= MAX_TIMER_MS, 'must 
 // behind a proxy that overwrites it), a hop count, or proxy addresses, CIDRs and proxy-addr's
 // names. Checked here so a bad value names the variable instead of failing inside Express.
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+/** 0.0.0.0/0, ::/0 and any other /0, or all of IPv4 as IPv4-mapped IPv6 (::ffff:0:0/96). */
+function coversEveryAddress(entry: string): boolean {
+  if (!ipaddr.isValidCIDR(entry)) return false;
+  const [range, bits] = ipaddr.parseCIDR(entry);
+  if (bits === 0) return true;
+  return range.kind() === 'ipv6' && (range as ipaddr.IPv6).isIPv4MappedAddress() && bits <= 96;
+}
+
 const trustProxy = z.string().transform((raw, ctx): boolean | number | string[] => {
   const value = raw.trim();
   if (value === '' || value === 'false') return false;
@@ -57,6 +65,17 @@ const trustProxy = z.string().transform((raw, ctx): boolean | number | string[] 
     ctx.addIssue({
       code: 'custom',
       message: `must be true, false, a hop count (1) or proxy addresses (10.0.0.1, 10.0.0.0/8, loopback); ${bad.join(', ')} is none of these`,
+    });
+    return z.NEVER;
+  }
+  // A range that holds every address is `true` in disguise: anyone could claim any address
+  // (one of Safaricom's callback addresses, say) with X-Forwarded-For, and it reads like a list
+  // of proxies. `true` itself stays, as the documented and diagnosed choice (README).
+  const everyone = entries.filter(coversEveryAddress);
+  if (everyone.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${everyone.join(', ')} trusts every address as a proxy, so any caller could claim any address; list the proxies' own addresses or ranges, or give a hop count`,
     });
     return z.NEVER;
   }
@@ -143,6 +162,7 @@ const envSchema = z.object({
   SUBSCRIBE_FAILURES_PER_SOCKET: int(1).default(10),
   SUBSCRIBE_FAILURES_PER_SOURCE: int(1).default(100),
   SIGN_IN_FAILURES_PER_SOURCE: int(1).default(10),
+  SIGN_IN_FAILURES_PER_SOURCE_EMAIL: int(1).default(5),
   SIGN_IN_FAILURES_PER_EMAIL: int(1).default(10),
   // Dashboard sessions (src/operators): ended after this long unused, and after the maximum in any case.
   DASHBOARD_SESSION_IDLE: duration.prefault('12h'),
@@ -286,6 +306,7 @@ function buildConfig(env: Env) {
       subscribePerSocket: env.SUBSCRIBE_FAILURES_PER_SOCKET,
       subscribePerSource: env.SUBSCRIBE_FAILURES_PER_SOURCE,
       signInPerSource: env.SIGN_IN_FAILURES_PER_SOURCE,
+      signInPerSourceEmail: env.SIGN_IN_FAILURES_PER_SOURCE_EMAIL,
       signInPerEmail: env.SIGN_IN_FAILURES_PER_EMAIL,
     },
     dashboard: { sessionIdleMs: env.DASHBOARD_SESSION_IDLE, sessionMaxMs: env.DASHBOARD_SESSION_MAX },

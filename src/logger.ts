@@ -10,12 +10,18 @@ const SECRET_FIELD = /secret|passkey|password|token|authorization|signature|mast
 const KENYAN_PHONE = /(?<!\d)(?:\+?254|0)?([17]\d{2})\d{3}(\d{3})(?!\d)/g;
 // The token segment of a callback URL (src/callbacks/callback.routes.ts): whoever has it can
 // post a result for that transaction. Written out, not imported, so the logger depends on nothing.
-const CALLBACK_TOKEN = /(\/api\/v1\/callbacks\/(?:stk|mpesa)\/[^/\s?#"']+\/)[^/\s?#"']+/g;
+// Any letter case: a path in another case must not carry its token into a log line either.
+const CALLBACK_TOKEN = /(\/api\/v1\/callbacks\/(?:stk|mpesa)\/[^/\s?#"']+\/)[^/\s?#"']+/gi;
 // A CheckoutRequestID ends with the customer's phone, without its 254 (docs/daraja.md §2).
 const CHECKOUT_REQUEST_PHONE = /(ws_CO_\d*?)([17]\d{2})\d{3}(\d{3})(?!\d)/g;
-const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@"']+@/gi;
-const SECRET_QUERY_PARAM =
-  /([?&][^=&\s#"']*(?:secret|passkey|password|token|signature|key|auth)[^=&\s#"']*=)[^&\s#"']*/gi;
+// Every pattern below runs on text a client chose (a path, a query), so each must take time
+// linear in it: a match may start only where the previous run of its characters ended (the
+// lookbehind, the `?`/`&` excluded from a name), so no character is scanned from many starts,
+// and no quantifier is nested. A name is matched whole and tested afterwards: a pattern that
+// searched for "key" inside a name backtracked over every "key" of a 16 KB `&keykey…` path.
+const URL_CREDENTIALS = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^/\s@"']+@/gi;
+const QUERY_PARAM = /([?&])([^=&?\s#"']*)=([^&\s#"']*)/g;
+const SECRET_PARAM_NAME = /secret|passkey|password|token|signature|key|auth/i;
 
 /**
  * 254712345678 -> 254712***678, and the same phone at the end of a CheckoutRequestID
@@ -39,7 +45,9 @@ export function redactText(text: string): string {
     text
       .replace(CALLBACK_TOKEN, '$1[redacted]')
       .replace(URL_CREDENTIALS, '$1[redacted]@')
-      .replace(SECRET_QUERY_PARAM, '$1[redacted]'),
+      .replace(QUERY_PARAM, (match, separator: string, name: string) =>
+        SECRET_PARAM_NAME.test(name) ? `${separator}${name}=[redacted]` : match,
+      ),
   );
 }
 

@@ -36,7 +36,7 @@ import { createReplayGuard } from './auth/replay-guard';
 import { closeRedis, connectRedis } from './redis';
 import { loadServiceSecrets } from './security/master-key';
 import { createVault } from './security/vault';
-import { reencryptAll } from './vault/vault.reencrypt';
+import { checkStoredSecretsOpen, reencryptAll } from './vault/vault.reencrypt';
 import { createTransactionSecrets } from './security/transaction-secrets';
 import { createTransactionEvents } from './payments/payment.news';
 import { createTransactionsService } from './transactions/transaction.service';
@@ -88,6 +88,15 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   });
   const applied = await applyMigrations(database, { legacyMode: modeOf(config.mpesa.environment) });
   if (applied.length > 0) logger.info('database migrated', { applied, engine: database.engine });
+  const keyring = serviceSecrets.keyring;
+  await checkStoredSecretsOpen(database, createVault(keyring), {
+    newestKeyId: keyring.newest.id,
+    previousKeyIds: keyring.all.slice(1).map((key) => key.id),
+    newestFrom: serviceSecrets.masterKeyFrom,
+  }).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   // What several instances share: replays seen (Redis, else the database), and every limit's
   // counts (Redis, else PostgreSQL, else, on SQLite's one instance, memory).
   const redis = config.redis.url
@@ -211,7 +220,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const dashboard = createDashboardService({
     db,
     ...config.dashboard,
-    failures: { bySource: failureLimits.signInBySource, byEmail: failureLimits.signInByEmail },
+    failures: {
+      bySource: failureLimits.signInBySource,
+      bySourceEmail: failureLimits.signInBySourceEmail,
+      byEmail: failureLimits.signInByEmail,
+    },
     projectExists: projects.exists,
     revoke: revocations.revoke,
   });

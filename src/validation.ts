@@ -23,9 +23,23 @@ export function parseOrThrow<S extends z.ZodType>(
     error: fallbackMessage,
   });
   if (result.success) return result.data;
-  const fields = result.error.issues.flatMap((issue) => problemsOf(issue, source));
+  const fields = onePerField(result.error.issues.flatMap((issue) => problemsOf(issue, source)));
   const more = fields.length > 1 ? ` (and ${fields.length - 1} more in details.fields)` : '';
   throw new AppError('validation_failed', `${sentence(fields[0]!)}${more}`, { fields });
+}
+
+/**
+ * One problem per field: a field that breaks two checks worded alike (an empty reference is
+ * both too short and not printable) is reported once, by the first.
+ */
+function onePerField(problems: FieldProblem[]): FieldProblem[] {
+  const seen = new Set<string>();
+  return problems.filter(({ field, in: where }) => {
+    const key = `${where}:${field}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function problemsOf(issue: z.core.$ZodIssue, source: InputSource): FieldProblem[] {

@@ -55,6 +55,10 @@ export function createEventsApi(request: ReturnType<typeof createHttp>): EventsA
         method: 'POST',
         path: `${BASE}/${encodeURIComponent(id)}/redeliver`,
         body: options,
+        // The service keeps no record of this key: it marks the call as one that may be sent
+        // again after signature_replayed (sdk/src/http.ts), since doing it twice only queues
+        // the same event once more, under the same webhook-id receivers already deduplicate.
+        headers: { 'Idempotency-Key': globalThis.crypto.randomUUID() },
         retry: 'write',
       });
       return body;

@@ -88,8 +88,11 @@ export function createHttp(config: HttpConfig) {
         error = errorFromResponse(response, parsed);
         // Another client (a second process, a second CLI command) sent these very bytes this
         // second: the service refused ours before acting on it. Signed for the next second it is
-        // a request of its own: sent again, once.
-        if (error.code === 'signature_replayed' && !signedAgain) {
+        // a request of its own: sent again, once, but only when it carries an Idempotency-Key.
+        // The bytes that got in first may be a copy of this very call (a proxy's retry), and
+        // without a key the service cannot tell a second create from the same one: it would
+        // act twice (a webhook endpoint created twice). Without a key the refusal is the answer.
+        if (error.code === 'signature_replayed' && !signedAgain && hasIdempotencyKey(req)) {
           signedAgain = true;
           continue;
         }
@@ -112,8 +115,8 @@ export function createHttp(config: HttpConfig) {
  * replay of a signed write (signature_replayed), and two identical writes, or a retry, within
  * one second would otherwise sign byte for byte the same. Kept per client: two processes
  * sending the same write in the same second still collide; the one refused is signed again
- * for the next second (in request above), unless both carry the same Idempotency-Key
- * (initiate answers it from its store then).
+ * for the next second (in request above) when it carries an Idempotency-Key (initiate answers
+ * a repeated key from its store).
  */
 function uniqueSeconds(): (content: string) => number {
   const lastUsed = new Map<string, number>();
@@ -126,6 +129,10 @@ function uniqueSeconds(): (content: string) => number {
     lastUsed.set(content, seconds);
     return seconds;
   };
+}
+
+function hasIdempotencyKey(req: HttpRequest): boolean {
+  return Object.keys(req.headers ?? {}).some((name) => name.toLowerCase() === 'idempotency-key');
 }
 
 async function readJson(

@@ -42,11 +42,14 @@ export function createWebhookEndpointsApi(request: ReturnType<typeof createHttp>
 
   return {
     async create(input) {
-      // Not retried after a lost answer: a second call registers a second endpoint.
+      // Not retried after a lost answer. The random key lets the service answer a repeat of
+      // this very call (sent again after signature_replayed, sdk/src/http.ts) with the endpoint
+      // it already made, instead of registering a second one.
       const { body } = await request<WebhookEndpointWithSecret>({
         method: 'POST',
         path: BASE,
         body: input,
+        headers: { 'Idempotency-Key': globalThis.crypto.randomUUID() },
         retry: 'write',
       });
       return body;

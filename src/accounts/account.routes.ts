@@ -7,7 +7,7 @@ import type { AccountsService } from './account.service';
 import { accountIdParams, createAccountBody, updateAccountBody } from './account.schema';
 
 export function createAccountRoutes(accounts: AccountsService): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const idOf = (params: unknown) => parseOrThrow(accountIdParams, params, 'path').id;
 
   router.post('/', async (req, res) => {

@@ -1,17 +1,18 @@
 // Every merchant call is signed (see signature.ts). Unknown key, stale timestamp and bad
 // signature are told apart by code, so an integrator can see which one they got wrong.
-// Two guards sit around the check: failures are counted per source and per public key
-// (failure-limiter.ts), and an exact replay of a signed state-changing request is refused.
+// Two guards sit around the check: failures are counted per (source, public key) and per
+// public key, unknown keys per source, and only failing requests are refused
+// (src/security/failure-limiter.ts); an exact replay of a signed state-changing request is refused.
 // A dashboard session (cookie, X-Project-Id, X-Mode, CSRF on writes) stands in for the
 // signature, so the dashboard's pages call these same routes (src/auth/session-scope.ts).
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors';
 import type { ProjectsService } from '../projects/project.service';
-import { sourceKey, tooManyFailures, type FailureLimits } from '../security/failure-limiter';
+import { signatureFailures, sourceKey, tooManyFailures } from '../security/failure-limiter';
 import type { ReplayGuard } from './replay-guard';
 import { usesSession } from '../security/session-cookie';
 import type { SessionScopes } from './session-scope';
-import { isFreshTimestamp, verifySignature } from '../security/signature';
+import { isFreshTimestamp, verifySignature, type SignedParts } from '../security/signature';
 
 /** Methods whose replay would act twice; a replayed read only reads again. */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -20,7 +21,7 @@ export interface MerchantAuthDeps {
   projects: ProjectsService;
   toleranceSeconds: number;
   replays: ReplayGuard;
-  failures: Pick<FailureLimits, 'signatureBySource' | 'signatureByKey'>;
+  failures: Parameters<typeof signatureFailures>[0];
   /** A dashboard session stands in for the signature (src/auth/session-scope.ts). */
   sessions?: SessionScopes;
 }
@@ -37,6 +38,7 @@ export function createMerchantAuth(
   idempotentPaths: readonly string[] = [],
 ): RequestHandler {
   const idempotent = new Set(idempotentPaths.map(normalizePath));
+  const signatures = signatureFailures(failures);
 
   return async (req, _res, next) => {
     if (sessions && usesSession(req)) {
@@ -52,14 +54,6 @@ export function createMerchantAuth(
     const publicKey = req.get('x-api-key');
     const timestamp = req.get('x-timestamp');
     const signature = req.get('x-signature');
-    // The block check and the key lookup are independent round trips (to PostgreSQL or Redis
-    // with several instances): both are sent at once, and the block is still decided first.
-    const blockedAnswer = failures.signatureBySource.blockedFor(source);
-    const signerAnswer = publicKey ? projects.findSigner(publicKey) : Promise.resolve(undefined);
-    signerAnswer.catch(() => undefined); // awaited below, unless the block check throws first
-    const blocked = await blockedAnswer;
-    if (blocked) throw tooManyFailures(blocked, 'failed signatures from this address');
-
     if (!publicKey || !timestamp || !signature) {
       throw new AppError('signature_missing', 'Send X-Api-Key, X-Timestamp and X-Signature headers');
     }
@@ -69,9 +63,10 @@ export function createMerchantAuth(
         `X-Timestamp must be unix seconds within ${toleranceSeconds} s of now`,
       );
     }
-    const signer = await signerAnswer;
+    const signer = await projects.findSigner(publicKey);
     if (!signer) {
-      await failures.signatureBySource.fail(source);
+      const blocked = await signatures.unknownKey(source);
+      if (blocked) throw tooManyFailures(blocked, 'unknown public keys from this address');
       throw new AppError('api_key_unknown', 'No project has this public key');
     }
     if (signer.disabled) throw projectDisabled();
@@ -82,12 +77,13 @@ export function createMerchantAuth(
       body: req.rawBody?.toString('utf8') ?? '',
     };
     if (!verifySignature(signer.secretKey, parts, signature)) {
-      // Per key, only failures are refused: a correct signature always gets in, so nobody can
-      // lock a merchant out by sending bad signatures with its (not secret) public key.
-      const keyBlocked = await failures.signatureByKey.blockedFor(publicKey);
-      await Promise.all([failures.signatureBySource.fail(source), failures.signatureByKey.fail(publicKey)]);
-      if (keyBlocked) throw tooManyFailures(keyBlocked, 'failed signatures for this public key');
-      throw new AppError('signature_invalid', 'The signature does not match this request');
+      const blocked = await signatures.badSignature(source, publicKey);
+      if (blocked) throw tooManyFailures(blocked, 'failed signatures for this public key');
+      throw new AppError(
+        'signature_invalid',
+        `The signature does not match this request: the server signed HMAC-SHA256 over "${SIGNED_LAYOUT}" with the secret key of ${publicKey}`,
+        signedAs(parts, req.rawBody, publicKey),
+      );
     }
 
     if (STATE_CHANGING.has(req.method)) {
@@ -110,7 +106,7 @@ export function createMerchantAuth(
         use.firstTag === idempotencyKey &&
         idempotent.has(normalizePath(req.path));
       if (!use.first && !sameIdempotentRequest) {
-        await failures.signatureBySource.fail(source);
+        await signatures.replayed(source, publicKey);
         throw new AppError(
           'signature_replayed',
           'This signed request was already received; sign each attempt afresh, with a new X-Timestamp',
@@ -122,9 +118,28 @@ export function createMerchantAuth(
   };
 }
 
-/** Express matches `/Initiate/` as `/initiate`: so does this. */
+const SIGNED_LAYOUT = '<X-Timestamp>\\n<METHOD>\\n<path with query>\\n<raw body>';
+
+/**
+ * What the server signed, so an integrator can compare it with what they signed: every part
+ * but the body itself (its length only) and never the secret or the expected signature.
+ */
+function signedAs(parts: SignedParts, rawBody: Buffer | undefined, publicKey: string) {
+  return {
+    publicKey,
+    signed: {
+      layout: SIGNED_LAYOUT,
+      timestamp: parts.timestamp,
+      method: parts.method.toUpperCase(),
+      pathWithQuery: parts.path,
+      bodyBytes: rawBody?.length ?? 0,
+    },
+  };
+}
+
+/** Express matches `/initiate/` as `/initiate` (not strict), case-sensitively (src/app.ts): so does this. */
 function normalizePath(path: Request['path']): string {
-  return path.replace(/\/+$/, '').toLowerCase() || '/';
+  return path.replace(/\/+$/, '') || '/';
 }
 
 const projectDisabled = () =>

@@ -6,6 +6,7 @@ export interface StkCallback {
   checkoutRequestId: string | undefined;
   resultCode: string;
   resultDesc: string | undefined;
+  /** Whole KES, exactly as reported; undefined when no amount, not a number, or not whole. */
   amount: number | undefined;
   mpesaReceiptNumber: string | undefined;
   transactionDate: string | undefined;
@@ -18,6 +19,25 @@ const asString = (value: unknown): string | undefined =>
     : typeof value === 'number' && Number.isFinite(value)
       ? String(value)
       : undefined;
+
+// A decimal number as text: digits, optionally a fraction. Not hex ("0x0A"), not an exponent,
+// not a sign: an amount paid is none of those. Bounded, so a huge string is not an amount.
+const DECIMAL = /^(\d{1,15})(?:\.(\d{1,15}))?$/;
+
+/**
+ * Only a JSON number or a decimal string is an amount (Daraja sends 1 or 1.00, docs/daraja.md
+ * §3); `true`, `[10]`, `"0x0A"` are not. Whole KES, or undefined: "9.6" is never rounded into a
+ * whole amount that would then count as verified (the stored callback keeps it as sent).
+ */
+export function wholeAmountOf(value: unknown): number | undefined {
+  let text: string | undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
+  else if (typeof value === 'string') text = value.trim();
+  const decimal = text === undefined ? null : DECIMAL.exec(text);
+  if (!decimal || /[1-9]/.test(decimal[2] ?? '')) return undefined;
+  const whole = Number(decimal[1]);
+  return Number.isSafeInteger(whole) ? whole : undefined;
+}
 
 function metadataItems(stk: Record<string, unknown>): Map<string, unknown> {
   const items = new Map<string, unknown>();
@@ -39,13 +59,12 @@ export function parseStkCallback(body: unknown): StkCallback | undefined {
   const resultCode = asString(fields.ResultCode)?.trim();
   if (resultCode === undefined || resultCode === '') return undefined;
   const items = metadataItems(fields);
-  const amount = Number(items.get('Amount'));
   return {
     merchantRequestId: asString(fields.MerchantRequestID),
     checkoutRequestId: asString(fields.CheckoutRequestID),
     resultCode,
     resultDesc: asString(fields.ResultDesc),
-    amount: items.has('Amount') && Number.isFinite(amount) ? amount : undefined,
+    amount: wholeAmountOf(items.get('Amount')),
     mpesaReceiptNumber: asString(items.get('MpesaReceiptNumber')),
     transactionDate: asString(items.get('TransactionDate')),
     phone: asString(items.get('PhoneNumber')),

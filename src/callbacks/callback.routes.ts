@@ -28,7 +28,7 @@ export function createCallbackRoutes({
   bodyLimitBytes,
   logger,
 }: Deps): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   // The source first: nothing of a refused sender is read.
   router.use((req, _res, next) => {
     if (!isAllowedSource(req.ip)) {

@@ -186,6 +186,8 @@ export type WebhookEndpoint = {
     deletedAt: Timestamp | null;
     createdAt: Generated<Timestamp>;
     updatedAt: Timestamp;
+    idempotencyKey: string | null;
+    requestHash: string | null;
 };
 export type DB = {
     ApiKey: ApiKey;

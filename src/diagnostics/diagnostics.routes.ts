@@ -7,7 +7,7 @@ import type { DiagnosticsService } from './diagnostics.service';
 const FORWARDING_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'] as const;
 
 export function createDiagnosticsRoutes(diagnostics: DiagnosticsService): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.get('/', async (req, res) => {
     const forwardedHeaders = FORWARDING_HEADERS.filter((name) => req.headers[name] !== undefined);
     res.json(

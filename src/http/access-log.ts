@@ -7,7 +7,10 @@ import { CALLBACK_PATHS } from '../callbacks/callback.path';
 /** A request's path as every log line shows it: no query, no callback token. */
 export function pathForLog(req: Pick<Request, 'originalUrl'>): string {
   const url = req.originalUrl.split('?')[0] ?? '';
-  const callbackPath = CALLBACK_PATHS.find((path) => url.startsWith(path));
+  // In any letter case: routing is case-sensitive, but a path in another case is still logged
+  // (as a 404), and its token must not be.
+  const lower = url.toLowerCase();
+  const callbackPath = CALLBACK_PATHS.find((path) => lower.startsWith(path.toLowerCase()));
   return callbackPath ? `${callbackPath}/…` : url;
 }
 

@@ -65,8 +65,17 @@ function limiter(
 
 export function createRateLimits(config: Config['rateLimit'], store: LimiterStore) {
   return {
-    /** Per project: runs after the signature check, so the key is a verified project. */
-    merchant: limiter(store, 'requests-project', config.windowMs, config.maxPerKey, (req) => req.project!.id),
+    /**
+     * Per project and mode: runs after the signature check, so the key is a verified project.
+     * Test traffic has an allowance of its own and never uses up the live one.
+     */
+    merchant: limiter(
+      store,
+      'requests-project-mode',
+      config.windowMs,
+      config.maxPerKey,
+      (req) => `${req.project!.id}:${req.project!.mode}`,
+    ),
     /** Per source address, for operators creating projects. */
     projectCreate: limiter(
       store,

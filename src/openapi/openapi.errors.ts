@@ -12,7 +12,8 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   bad_request: 'The request is not valid HTTP or is malformed in a way no other code names.',
   admin_unauthorized: 'Missing or wrong admin token.',
   signature_missing: '`X-Api-Key`, `X-Timestamp` or `X-Signature` is missing.',
-  signature_invalid: 'The signature does not match this request.',
+  signature_invalid:
+    'The signature does not match this request. `details.signed` shows what the server signed (timestamp, method, path with query, body length) and `details.publicKey` the key it checked.',
   signature_expired:
     '`X-Timestamp` is further from the server clock than `SIGNATURE_TOLERANCE_SECONDS` allows (300 s by default).',
   signature_replayed:

@@ -24,7 +24,7 @@ export function createOpenApiRoutes(config: Pick<Config, 'amount' | 'signatureTo
   let document: OpenApiDocument | undefined;
   let page: string | undefined;
   const currentDocument = () => (document ??= createOpenApiDocument(config));
-  const router = Router();
+  const router = Router({ caseSensitive: true });
 
   router.get(OPENAPI_JSON_PATH, (_req, res) => {
     res.json(currentDocument());

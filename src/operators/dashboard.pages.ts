@@ -19,7 +19,7 @@ export function findDashboardBuild(): string | undefined {
 }
 
 export function createDashboardPages(build = findDashboardBuild()): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.use(
     helmet({
       contentSecurityPolicy: {

@@ -24,7 +24,7 @@ export function createDashboardRoutes(deps: {
   adminAuth: RequestHandler;
 }): Router {
   const { dashboard, guard, adminAuth } = deps;
-  const router = Router();
+  const router = Router({ caseSensitive: true });
 
   router.post('/session', async (req, res) => {
     // Login CSRF: a browser always names the page it posts from; another site's is refused.

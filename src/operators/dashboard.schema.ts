@@ -2,13 +2,14 @@
 import { z } from 'zod';
 import { expecting, text } from '../validation';
 import { projectSchema } from '../core/project.view';
+import { isStrongPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './dashboard.password-policy';
 
 import { ROLES, type Role } from '../core/principal';
 
 export { ROLES, type Role };
 
 const EMAIL = 'an email address';
-const PASSWORD = '12 to 200 characters';
+const PASSWORD = '12 to 200 characters, not a common or easily guessed password';
 const NAME = '1 to 100 characters';
 const PROJECT_ID = 'a project id (prj_…)';
 
@@ -18,9 +19,14 @@ const email = z
   .transform((value) => value.toLowerCase())
   .meta({ description: 'Signs in with it; compared without case.', examples: ['wanjiku@shop.example'] });
 const password = text(PASSWORD)
-  .min(12, expecting(PASSWORD))
-  .max(200, expecting(PASSWORD))
-  .meta({ description: 'At least 12 characters.', examples: ['correct horse battery'] });
+  .min(PASSWORD_MIN_LENGTH, expecting(PASSWORD))
+  .max(PASSWORD_MAX_LENGTH, expecting(PASSWORD))
+  .refine(isStrongPassword, { ...expecting(PASSWORD), abort: true })
+  .meta({
+    description:
+      'At least 12 characters, and not a common or easily guessed password (checked with zxcvbn-ts: repeats, keyboard walks, common passwords and words are refused).',
+    examples: ['correct horse battery'],
+  });
 const name = text(NAME)
   .trim()
   .min(1, expecting(NAME))

@@ -1,7 +1,8 @@
 // Dashboard users and their sessions. A session is a random token in an HttpOnly cookie; the
 // database keeps only its SHA-256, its CSRF token and its expiry (idle, moved forward while it
-// is used, never past the absolute limit). Failed sign-ins are counted per source address and
-// per email in the shared limiter (src/security/failure-limiter.ts), so they hold across instances.
+// is used, never past the absolute limit). Failed sign-ins are counted per source address, per
+// (address, email) and per email in the shared limiter (src/security/failure-limiter.ts), so
+// they hold across instances; who gets refused is in signIn.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
@@ -39,7 +40,7 @@ interface Deps {
   db: Database;
   sessionIdleMs: number;
   sessionMaxMs: number;
-  failures: { bySource: FailureLimiter; byEmail: FailureLimiter };
+  failures: { bySource: FailureLimiter; bySourceEmail: FailureLimiter; byEmail: FailureLimiter };
   projectExists: (id: string) => Promise<boolean>;
   /**
    * Ends, on every instance, the open connections a user or a session opened once what they
@@ -165,15 +166,28 @@ export function createDashboardService({
     async signIn(email: string, password: string, address: string | undefined) {
       const source = sourceKey(address);
       const emailKey = email.toLowerCase();
-      const blocked = Math.max(
-        await failures.bySource.blockedFor(source),
-        await failures.byEmail.blockedFor(emailKey),
-      );
+      const pair = `${source}|${emailKey}`;
+      const [fromSource, fromPair, pairFailures, forEmail] = await Promise.all([
+        failures.bySource.blockedFor(source),
+        failures.bySourceEmail.blockedFor(pair),
+        failures.bySourceEmail.count(pair),
+        failures.byEmail.blockedFor(emailKey),
+      ]);
+      // Who is refused is the guesser, never the owner: an address that failed too often (for
+      // any email, or for this one) waits out the window, and once an email drew too many
+      // failures from everywhere, only addresses that have not failed for it may still try. The
+      // owner's right password from an address of their own still gets in, while each address
+      // of a spread-out guess gets one try per window.
+      const blocked = Math.max(fromSource, fromPair, pairFailures > 0 ? forEmail : 0);
       if (blocked) throw tooManyFailures(blocked, 'failed sign-ins');
       const user = await findUserByEmail(db, emailKey);
       const valid = await verifyPassword(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
       if (!user || !valid || user.disabledAt) {
-        await Promise.all([failures.bySource.fail(source), failures.byEmail.fail(emailKey)]);
+        await Promise.all([
+          failures.bySource.fail(source),
+          failures.bySourceEmail.fail(pair),
+          failures.byEmail.fail(emailKey),
+        ]);
         throw new AppError('sign_in_failed', 'Wrong email or password');
       }
       const at = now();

@@ -137,9 +137,13 @@ function enrich(current: TransactionRow, settlement: Settlement, now: Date): Wri
 function paymentDetails(current: TransactionRow, settlement: Settlement): TransactionPatch {
   return {
     mpesaReceiptNumber: current.mpesaReceiptNumber ?? settlement.mpesaReceiptNumber ?? null,
-    // Whole KES: a fractional report (never seen) is rounded.
+    // Whole KES or unknown: an amount that is not whole is never rounded into one that would
+    // then read as verified (the stored callback keeps it as reported).
     amountPaid:
-      current.amountPaid ?? (settlement.amountPaid === undefined ? null : Math.round(settlement.amountPaid)),
+      current.amountPaid ??
+      (settlement.amountPaid !== undefined && Number.isSafeInteger(settlement.amountPaid)
+        ? settlement.amountPaid
+        : null),
     paidPhone: current.paidPhone ?? settlement.paidPhone ?? null,
     transactionDate: current.transactionDate ?? settlement.transactionDate ?? null,
   };

@@ -12,7 +12,7 @@ export function createProjectRoutes(deps: {
   createLimiter: RequestHandler;
 }): Router {
   const { projects, adminAuth, createLimiter } = deps;
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const idOf = (params: unknown) => parseOrThrow(projectIdParams, params, 'path').id;
 
   router.post('/', createLimiter, adminAuth, async (req, res) => {

@@ -19,7 +19,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { isFreshTimestamp, verifySignature, type Signer } from '../security/signature';
-import { sourceKey, type FailureLimits } from '../security/failure-limiter';
+import { signatureFailures, sourceKey } from '../security/failure-limiter';
 import type { Logger } from '../logger';
 import type { Mode } from '../core/scope';
 import type { CallbackReceipt, TransactionEvents } from '../payments/payment.news';
@@ -58,7 +58,7 @@ interface Deps {
   /** Dashboard sessions: a signed-in page follows its projects with its cookie. */
   dashboard?: SessionAuthenticator;
   events: TransactionEvents;
-  failures: Pick<FailureLimits, 'signatureBySource' | 'signatureByKey'>;
+  failures: Parameters<typeof signatureFailures>[0];
   toleranceSeconds: number;
   /** The caller's address as Express reads it (same TRUST_PROXY). */
   sourceOf: (request: IncomingMessage) => string | undefined;
@@ -84,6 +84,7 @@ export function attachProjectStream({
   recheckEveryMs = RECHECK_EVERY_MS,
 }: Deps): () => void {
   const namespace: Namespace = io.of(PROJECT_NAMESPACE);
+  const signatures = signatureFailures(failures);
   // In this process only, beside the socket it checks (which is this instance's too).
   const rechecks = new WeakMap<Socket, Recheck>();
 
@@ -137,13 +138,6 @@ export function attachProjectStream({
     const sessionAuth = projectStreamSessionAuth.safeParse(socket.handshake.auth);
     if (dashboard && sessionAuth.success) return admitSession(socket, sessionAuth.data);
     const source = sourceKey(sourceOf(socket.request));
-    const blocked = await failures.signatureBySource.blockedFor(source);
-    if (blocked)
-      throw refused(
-        'rate_limited',
-        `Too many failed signatures from this address; try again in ${blocked} s`,
-        blocked,
-      );
     const parsed = projectStreamAuth.safeParse(socket.handshake.auth);
     if (!parsed.success)
       throw refused('signature_missing', 'Send auth { publicKey, timestamp, signature } with the handshake');
@@ -155,7 +149,13 @@ export function attachProjectStream({
       );
     const signer = await projects.findSigner(publicKey);
     if (!signer) {
-      await failures.signatureBySource.fail(source);
+      const blocked = await signatures.unknownKey(source);
+      if (blocked)
+        throw refused(
+          'rate_limited',
+          `Too many unknown public keys from this address; try again in ${blocked} s`,
+          blocked,
+        );
       throw refused('api_key_unknown', 'No project has this public key');
     }
     if (signer.disabled)
@@ -167,8 +167,7 @@ export function attachProjectStream({
         signature,
       )
     ) {
-      const keyBlocked = await failures.signatureByKey.blockedFor(publicKey);
-      await Promise.all([failures.signatureBySource.fail(source), failures.signatureByKey.fail(publicKey)]);
+      const keyBlocked = await signatures.badSignature(source, publicKey);
       if (keyBlocked)
         throw refused(
           'rate_limited',

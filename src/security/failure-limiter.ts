@@ -2,7 +2,9 @@
 // are counted per source address (and per public key, and per socket); past the allowance in
 // AUTH_FAILURE_WINDOW further attempts get 429 with Retry-After until the window ends. Only
 // failures count: correct traffic never uses up anything here (the per-project request rate
-// is express-rate-limit's, src/http/rate-limits.ts).
+// is express-rate-limit's, src/http/rate-limits.ts). Signatures are counted so that nobody's
+// failures refuse someone else's correct calls: per (address, public key) and per public key
+// for a known key, per address only for keys no project has (signatureFailures below).
 import ipaddr from 'ipaddr.js';
 import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
@@ -14,6 +16,8 @@ export interface FailureLimiter {
   blockedFor(key: string): Promise<number>;
   /** Counts one failure of `key`; answers the seconds it is now blocked for (0: not yet). */
   fail(key: string): Promise<number>;
+  /** The failures of `key` in the current window. */
+  count(key: string): Promise<number>;
 }
 
 function failureLimiter(limiter: RateLimiterAbstract, allowed: number): FailureLimiter {
@@ -22,6 +26,7 @@ function failureLimiter(limiter: RateLimiterAbstract, allowed: number): FailureL
   return {
     blockedFor: async (key) => secondsLeft(await limiter.get(key)),
     fail: async (key) => secondsLeft(await limiter.penalty(key, 1)),
+    count: async (key) => (await limiter.get(key))?.consumedPoints ?? 0,
   };
 }
 
@@ -34,13 +39,45 @@ export function createFailureLimits(store: LimiterStore, config: Config['failure
       allowed,
     );
   return {
-    signatureBySource: limiter('signature-source', config.signaturePerSource),
+    /** Keys no project has, per address (a known key is counted by the pair below). */
+    signatureUnknownBySource: limiter('signature-unknown-source', config.signaturePerSource),
+    signatureBySourceKey: limiter('signature-source-key', config.signaturePerSource),
     signatureByKey: limiter('signature-key', config.signaturePerKey),
     adminBySource: limiter('admin-source', config.adminPerSource),
     subscribeBySocket: limiter('subscribe-socket', config.subscribePerSocket),
     subscribeBySource: limiter('subscribe-source', config.subscribePerSource),
     signInBySource: limiter('sign-in-source', config.signInPerSource),
+    signInBySourceEmail: limiter('sign-in-source-email', config.signInPerSourceEmail),
     signInByEmail: limiter('sign-in-email', config.signInPerEmail),
+  };
+}
+
+/**
+ * Failed signatures, as the signed API and the project stream count them. Each answers the
+ * seconds the caller is blocked for (0: answer the failure itself), and only a failing request
+ * is ever refused: a correct signature gets in whatever others sent, so made-up keys or bad
+ * signatures from an address (a shared NAT, a proxy) never lock a merchant out there, and
+ * someone else's bad signatures with a merchant's (not secret) public key do not either.
+ */
+export function signatureFailures(
+  limits: Pick<FailureLimits, 'signatureUnknownBySource' | 'signatureBySourceKey' | 'signatureByKey'>,
+) {
+  const pair = (source: string, publicKey: string) => `${source}|${publicKey}`;
+  const countFailure = async (counted: Array<[FailureLimiter, string]>) => {
+    const blocked = Math.max(...(await Promise.all(counted.map(([limit, key]) => limit.blockedFor(key)))));
+    await Promise.all(counted.map(([limit, key]) => limit.fail(key)));
+    return blocked;
+  };
+  return {
+    unknownKey: (source: string) => countFailure([[limits.signatureUnknownBySource, source]]),
+    badSignature: (source: string, publicKey: string) =>
+      countFailure([
+        [limits.signatureBySourceKey, pair(source, publicKey)],
+        [limits.signatureByKey, publicKey],
+      ]),
+    /** A replay is refused anyway; counted so that its address and key show up as failing. */
+    replayed: (source: string, publicKey: string) =>
+      limits.signatureBySourceKey.fail(pair(source, publicKey)),
   };
 }
 

@@ -29,7 +29,7 @@ function isBodyParserError(error: unknown): boolean {
 export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
   const { tokens, stats, options } = deps;
   const handlers = createHandlers(deps);
-  const router = express.Router();
+  const router = express.Router({ caseSensitive: true });
 
   const count =
     (counter: keyof SimulatorStats): RequestHandler =>

@@ -30,7 +30,7 @@ function reasonOf(row: { status: string; resultCode: string | null; settledBy: s
 }
 
 export function createStatsRoutes(db: Queryable): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.get('/', async (req, res) => {
     const query = parseOrThrow(statsQuery, req.query, 'query');
     const now = new Date();

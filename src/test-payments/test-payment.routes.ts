@@ -29,7 +29,7 @@ export function createTestPaymentRoutes(deps: {
   amount: Config['amount'];
 }): Router {
   const body = testPaymentBody(deps.amount);
-  const router = Router();
+  const router = Router({ caseSensitive: true });
 
   router.get('/outcomes', (_req, res) => {
     res.json({

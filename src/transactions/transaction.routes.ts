@@ -39,7 +39,7 @@ export function createTransactionRoutes(deps: {
 }): Router {
   const { transactions } = deps;
   const initiateSchema = initiateBody(deps.amount);
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   let exportsRunning = 0;
 
   router.post(INITIATE_PATH, async (req, res) => {

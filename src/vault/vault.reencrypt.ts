@@ -134,3 +134,32 @@ export async function reencryptAll(db: Database, vault: Vault): Promise<Record<s
   }
   return resealed;
 }
+
+/**
+ * Opens one stored value per key that sealed any (a wrong key fails GCM's tag check), so a
+ * wrong or missing master key stops the start, naming the variable, instead of a service that
+ * says it is ready and answers every signed call with 500. Throws a message for the operator.
+ */
+export async function checkStoredSecretsOpen(
+  db: Database,
+  vault: Vault,
+  keys: { newestKeyId: string; previousKeyIds: readonly string[]; newestFrom: string },
+): Promise<void> {
+  const tried = new Set<string>();
+  for (const value of await sealedValues(db)) {
+    const keyId = vault.keyIdOf(value.sealed);
+    if (tried.has(keyId)) continue;
+    tried.add(keyId);
+    try {
+      vault.open(value.sealed, value.sealedFor);
+    } catch {
+      const sealedBy = keyId === 'v1' ? 'an older master key' : `master key ${keyId}`;
+      const where = `the stored secrets (${value.where} and others) are sealed by ${sealedBy}`;
+      throw new Error(
+        keys.previousKeyIds.length > 0
+          ? `MASTER_KEY_PREVIOUS: ${where}, which neither ${keys.newestFrom} (key ${keys.newestKeyId}) nor MASTER_KEY_PREVIOUS (${keys.previousKeyIds.join(', ')}) opens; set MASTER_KEY_PREVIOUS to the key used before the rotation`
+          : `${keys.newestFrom}: ${where}, which this key (${keys.newestKeyId}) does not open; use the key they were sealed with, and after a rotation put that one in MASTER_KEY_PREVIOUS`,
+      );
+    }
+  }
+}

@@ -11,7 +11,7 @@ export function createVaultRoutes(deps: {
   keyring: Keyring;
   adminAuth: RequestHandler;
 }): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const report = () => vaultReport(deps.db, deps.vault, deps.keyring.newest.id);
   router.get('/', deps.adminAuth, async (_req, res) => {
     res.json(await report());

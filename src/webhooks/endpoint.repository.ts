@@ -11,6 +11,22 @@ export function insertEndpoint(q: Queryable, row: Insertable<WebhookEndpoint>): 
   return q.first(q.qb.insertInto('WebhookEndpoint').values(row).returningAll()) as Promise<EndpointRow>;
 }
 
+/** The endpoint a create with this Idempotency-Key made in this project and mode, deleted or not. */
+export function findEndpointByIdempotencyKey(
+  q: Queryable,
+  scope: Scope,
+  idempotencyKey: string,
+): Promise<EndpointRow | undefined> {
+  return q.first(
+    q.qb
+      .selectFrom('WebhookEndpoint')
+      .selectAll()
+      .where('projectId', '=', scope.projectId)
+      .where('mode', '=', scope.mode)
+      .where('idempotencyKey', '=', idempotencyKey),
+  );
+}
+
 /** A live (not deleted) endpoint of the project, in this mode. */
 export function findProjectEndpoint(
   q: Queryable,

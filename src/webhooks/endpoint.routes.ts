@@ -1,6 +1,7 @@
 // Merchant API for webhook endpoints. Every route here sits behind the signature check.
 import { Router } from 'express';
 import { scopeOf } from '../core/scope';
+import { idempotencyKeyHeader } from '../payments/transaction.schema';
 import { parseOrThrow } from '../validation';
 import type { EndpointsService } from './endpoint.service';
 import {
@@ -13,13 +14,17 @@ import {
 } from './endpoint.schema';
 
 export function createEndpointRoutes(endpoints: EndpointsService): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const idOf = (params: unknown) => parseOrThrow(endpointIdParams, params, 'path').id;
 
   router.post('/', async (req, res) => {
-    res
-      .status(201)
-      .json(await endpoints.create(scopeOf(req), parseOrThrow(createEndpointBody, req.body, 'body')));
+    const input = parseOrThrow(createEndpointBody, req.body, 'body');
+    const header = req.get('idempotency-key');
+    const idempotencyKey =
+      header === undefined
+        ? undefined
+        : parseOrThrow(idempotencyKeyHeader, header, { header: 'Idempotency-Key' });
+    res.status(201).json(await endpoints.create(scopeOf(req), input, idempotencyKey));
   });
   router.get('/', async (req, res) => {
     res.json(await endpoints.list(scopeOf(req)));

@@ -1,7 +1,9 @@
 // Webhook endpoints of a project: register, change, rotate the signing secret, look at and
 // replay deliveries. Not a hot path.
 import type { Config } from '../config';
+import { createHash } from 'node:crypto';
 import type { Database } from '../db/database';
+import { isUniqueViolation } from '../db/database';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { Scope } from '../core/scope';
@@ -14,6 +16,7 @@ import { toDeliveryView, toEndpointView } from './webhook.view';
 import { listEndpointDeliveries, requeueFailedDeliveries } from './delivery.repository';
 import {
   failPendingDeliveries,
+  findEndpointByIdempotencyKey,
   findProjectEndpoint,
   insertEndpoint,
   listProjectEndpoints,
@@ -38,25 +41,60 @@ export function createEndpointsService({ db, vault, config, wake }: Deps) {
     return row;
   }
 
-  async function create(scope: Scope, input: CreateEndpointInput) {
+  /**
+   * A create's repeat with the same Idempotency-Key (an SDK's send after a copy of it raced
+   * ahead) answers the endpoint the first one made, with its current secret; the same key with
+   * another body is refused. Without a key every create registers an endpoint.
+   */
+  async function replay(scope: Scope, idempotencyKey: string, requestHash: string) {
+    const existing = await findEndpointByIdempotencyKey(db, scope, idempotencyKey);
+    if (!existing) return undefined;
+    if (existing.requestHash !== requestHash)
+      throw new AppError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with a different request body',
+        { endpointId: existing.id },
+      );
+    const secret = vault.open(existing.secretEnc, webhookSecretSealedFor(existing.projectId, existing.id));
+    return { endpoint: toEndpointView(existing), secret };
+  }
+
+  async function create(scope: Scope, input: CreateEndpointInput, idempotencyKey?: string) {
+    const requestHash = idempotencyKey
+      ? createHash('sha256').update(JSON.stringify(input)).digest('hex')
+      : null;
+    if (idempotencyKey) {
+      const replayed = await replay(scope, idempotencyKey, requestHash!);
+      if (replayed) return replayed;
+    }
     const url = await checkWebhookUrl(input.url, config.allowPrivateUrls);
     const secret = newWebhookSecret();
     const now = new Date();
     const id = newId('we', now);
-    const row = await insertEndpoint(db, {
-      id,
-      projectId: scope.projectId,
-      mode: scope.mode,
-      url,
-      description: input.description ?? null,
-      eventTypes: JSON.stringify(input.eventTypes),
-      enabled: input.enabled,
-      disabledReason: input.enabled ? null : 'manual',
-      secretEnc: vault.seal(secret, webhookSecretSealedFor(scope.projectId, id)),
-      createdAt: now,
-      updatedAt: now,
-    });
-    // The secret is shown here and at rotation only.
+    let row;
+    try {
+      row = await insertEndpoint(db, {
+        id,
+        projectId: scope.projectId,
+        mode: scope.mode,
+        url,
+        description: input.description ?? null,
+        eventTypes: JSON.stringify(input.eventTypes),
+        enabled: input.enabled,
+        disabledReason: input.enabled ? null : 'manual',
+        secretEnc: vault.seal(secret, webhookSecretSealedFor(scope.projectId, id)),
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash,
+        createdAt: now,
+        updatedAt: now,
+      });
+    } catch (error) {
+      // Two creates with one key at once: the other one's insert won.
+      if (idempotencyKey && isUniqueViolation(error))
+        return (await replay(scope, idempotencyKey, requestHash!))!;
+      throw error;
+    }
+    // The secret is shown here and at rotation only (and to a create's repeat, as above).
     return { endpoint: toEndpointView(row), secret };
   }
 

@@ -6,7 +6,7 @@ import { eventIdParams, eventsQuery, redeliverEventBody } from './event.schema';
 import type { EventsService } from './event.service';
 
 export function createEventRoutes(events: EventsService): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.get('/', async (req, res) => {
     res.json(await events.list(scopeOf(req), parseOrThrow(eventsQuery, req.query, 'query')));
   });

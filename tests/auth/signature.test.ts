@@ -66,6 +66,27 @@ describe('when the request is signed with another secret', () => {
     expectError(response, 401, 'signature_invalid');
   });
 
+  it('then the answer says what the server signed and with which public key, never a secret', async () => {
+    const body = initiateBody({ accountReference: 'Café 1' });
+    const path = `${LIST}?status=pending&limit=5`;
+    const response = await merchant({ method: 'POST', path, body, signWith: { secretKey: 'sk_mine' } });
+    const error = expectError(response, 401, 'signature_invalid');
+    expect(error.details).toEqual({
+      publicKey: keys.publicKey,
+      signed: {
+        layout: '<X-Timestamp>\\n<METHOD>\\n<path with query>\\n<raw body>',
+        timestamp: response.config.headers['X-Timestamp'],
+        method: 'POST',
+        pathWithQuery: path,
+        bodyBytes: Buffer.byteLength(JSON.stringify(body)),
+      },
+    });
+    expect(error.message).toContain(keys.publicKey);
+    const answer = JSON.stringify(response.data);
+    expect(answer).not.toContain(keys.secretKey);
+    expect(answer).not.toContain(String(response.config.headers['X-Signature']));
+  });
+
   it("then another project's valid secret does not open this project's key either", async () => {
     const other = await createProject(server.url, server.adminToken, 'Other shop');
     const response = await merchant({ method: 'GET', path: LIST, signWith: { secretKey: other.secretKey } });

@@ -1,7 +1,7 @@
 // STK callback bodies as Safaricom sends them (shapes from tests/fixtures/daraja-fixtures.json).
 import axios from 'axios';
 
-export function successCallback(checkoutRequestId: string, amount: number, receipt = 'UKM1TEST01') {
+export function successCallback(checkoutRequestId: string, amount: unknown, receipt = 'UKM1TEST01') {
   return {
     Body: {
       stkCallback: {

@@ -11,6 +11,7 @@ import {
   type ProjectKeys,
 } from '../helpers/merchant';
 import { expectError, expectNoStackTrace, sendRaw, signedHeaders } from '../helpers/http-edges';
+import { keysOf } from '../helpers/accounts';
 
 const INITIATE = '/api/v1/transactions/initiate';
 const RATE_LIMIT_MAX = 3;
@@ -142,6 +143,24 @@ describe('when one project calls faster than RATE_LIMIT_MAX', () => {
     expect(refused.headers['retry-after']).toMatch(/^\d+$/);
 
     const other = await list(calm);
+    expect(other.status).toBe(200);
+    expect(other.headers.ratelimit).toEqual(expect.stringContaining(`r=${RATE_LIMIT_MAX - 1}`));
+  });
+
+  it('then test-key calls use up only the test allowance: the same project’s live key still gets in', async () => {
+    const created = (
+      await axios.post(
+        `${server.url}/api/v1/projects`,
+        { name: 'Two modes' },
+        { headers: { Authorization: `Bearer ${server.adminToken}` } },
+      )
+    ).data;
+    const test = merchantClient(server.url, keysOf(created, 'test'));
+    const live = merchantClient(server.url, keysOf(created, 'live'));
+    const list = (merchant: MerchantRequest) => merchant({ method: 'GET', path: '/api/v1/transactions' });
+    for (let i = 0; i < RATE_LIMIT_MAX; i += 1) expect((await list(test)).status).toBe(200);
+    expectError(await list(test), 429, 'rate_limited');
+    const other = await list(live);
     expect(other.status).toBe(200);
     expect(other.headers.ratelimit).toEqual(expect.stringContaining(`r=${RATE_LIMIT_MAX - 1}`));
   });

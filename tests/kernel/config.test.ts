@@ -112,6 +112,15 @@ describe('config: TRUST_PROXY', () => {
   );
 });
 
+describe('config: TRUST_PROXY that trusts every address', () => {
+  it.each(['0.0.0.0/0', '::/0', '10.0.0.1, 0.0.0.0/0', '::ffff:0.0.0.0/96', '192.168.0.0/0'])(
+    'when TRUST_PROXY is %p, then loading fails naming TRUST_PROXY and the range',
+    (value) => {
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^TRUST_PROXY: .*trusts every address/);
+    },
+  );
+});
+
 describe('config: private webhook URLs', () => {
   it.each([
     ['simulator mode', {}, true],

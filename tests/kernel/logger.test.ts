@@ -103,3 +103,36 @@ describe('redaction of secrets inside text', () => {
     expect(lines[0]).toContain('/api/v1/callbacks/stk/txn_0abc/[redacted]');
   });
 });
+
+describe('redaction of text a client chose', () => {
+  // The work must grow with the input, not with its square: a quadratic pattern made a 16 KB
+  // `/&keykey…` path cost about 75 ms of the event loop per request. Compared as a ratio of the
+  // same code on 16 KB and 64 KB (linear: about 4, quadratic: about 16), the fastest of several
+  // runs each, so a busy machine slows both sides alike instead of failing the test.
+  const fastestMs = (text: string) => {
+    let best = Infinity;
+    for (let run = 0; run < 7; run += 1) {
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < 5; i += 1) redactText(text);
+      best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    return best;
+  };
+  const KB = 1024;
+  it.each([
+    ['a query name of repeated "key"', (n: number) => `/&${'key'.repeat(n / 3)}`],
+    ['many separators and no "="', (n: number) => `/${'&key?'.repeat(n / 5)}`],
+    ['question marks only', (n: number) => `/x${'?'.repeat(n)}key`],
+    ['scheme characters without "://"', (n: number) => 'a.'.repeat(n / 2)],
+    ['a scheme and no "@"', (n: number) => `https://${'a'.repeat(n)}`],
+    ['digits after a CheckoutRequestID prefix', (n: number) => `ws_CO_${'1'.repeat(n)}`],
+    ['a long run of digits', (n: number) => '2'.repeat(n)],
+    ['a callback prefix without a token', (n: number) => `/api/v1/callbacks/stk/${'x'.repeat(n)}`],
+  ])('when the text is %s, then 64 KB costs about 4 times 16 KB, not 16 times', (_name, build) => {
+    const small = build(16 * KB);
+    const large = build(64 * KB);
+    fastestMs(small); // compiled and warm before anything is measured
+    const ratio = fastestMs(large) / fastestMs(small);
+    expect(ratio).toBeLessThan(8);
+  });
+});

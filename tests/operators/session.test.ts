@@ -12,6 +12,7 @@ beforeAll(async () => {
   server = await startTestServer({
     TRUST_PROXY: 'loopback',
     SIGN_IN_FAILURES_PER_EMAIL: '3',
+    SIGN_IN_FAILURES_PER_SOURCE_EMAIL: '3',
     SIGN_IN_FAILURES_PER_SOURCE: '50',
   });
 });
@@ -163,22 +164,76 @@ describe('when a write is made with the session cookie', () => {
 });
 
 describe('when sign-ins fail', () => {
-  it('then the answer does not tell a wrong email from a wrong password, and past the allowance the email is blocked', async () => {
+  const from = (address: string) => ({ 'X-Forwarded-For': address });
+
+  it('then the answer does not tell a wrong email from a wrong password, and past the allowance the guessing address is blocked, not the owner', async () => {
     await createDashboardUser(server, {
       email: 'cashier@shop.example',
       password: PASSWORD,
       role: 'operator',
     });
-    const unknown = await signIn(server.url, 'nobody@shop.example', PASSWORD);
+    const unknown = await signIn(server.url, 'nobody@shop.example', PASSWORD, from('203.0.113.1'));
     expect([unknown.status, errorCode(unknown)]).toEqual([401, 'sign_in_failed']);
     const codes: (string | undefined)[] = [];
     for (let i = 0; i < 4; i += 1)
-      codes.push(errorCode(await signIn(server.url, 'cashier@shop.example', 'wrong password!!')));
+      codes.push(
+        errorCode(await signIn(server.url, 'cashier@shop.example', 'wrong password!!', from('203.0.113.2'))),
+      );
     expect(codes).toEqual(['sign_in_failed', 'sign_in_failed', 'sign_in_failed', 'rate_limited']);
-    // Blocked now even with the right password: guessing stops for the window.
-    const right = await signIn(server.url, 'cashier@shop.example', PASSWORD);
-    expect(right.status).toBe(429);
-    expect(right.headers['retry-after']).toMatch(/^\d+$/);
+    // The guessing address waits out the window, even with the right password...
+    const guesser = await signIn(server.url, 'cashier@shop.example', PASSWORD, from('203.0.113.2'));
+    expect(guesser.status).toBe(429);
+    expect(guesser.headers['retry-after']).toMatch(/^\d+$/);
+    // ...while the owner, from an address of their own, still signs in.
+    const owner = await signIn(server.url, 'cashier@shop.example', PASSWORD, from('198.51.100.9'));
+    expect(owner.status).toBe(201);
+  });
+
+  it('then guesses spread over many addresses get one try each once the email drew too many, and the owner still gets in', async () => {
+    await createDashboardUser(server, { email: 'till@shop.example', password: PASSWORD, role: 'member' });
+    const guess = (address: string, password = 'wrong password!!') =>
+      signIn(server.url, 'till@shop.example', password, from(address));
+    for (const address of ['192.0.2.1', '192.0.2.2', '192.0.2.3'])
+      expect(errorCode(await guess(address))).toBe('sign_in_failed');
+    // The email has drawn its allowance: an address that failed for it is refused...
+    expect(errorCode(await guess('192.0.2.1', PASSWORD))).toBe('rate_limited');
+    // ...a new one gets one try, then is refused too...
+    expect(errorCode(await guess('192.0.2.4'))).toBe('sign_in_failed');
+    expect(errorCode(await guess('192.0.2.4'))).toBe('rate_limited');
+    // ...and the right password from an address that has not failed still works.
+    expect((await guess('192.0.2.5', PASSWORD)).status).toBe(201);
+  });
+});
+
+describe('when a password is chosen', () => {
+  it.each([
+    ['12 spaces', ' '.repeat(12)],
+    ['a common password', 'password1234'],
+    ['a keyboard walk', 'qwertyuiop12'],
+    ['a repeat', 'abcabcabcabc'],
+    ['too short', 'Xk9#pQ2!'],
+  ])('then %s is refused, naming the field', async (_name, password) => {
+    const created = await createDashboardUser(server, { email: 'weak@shop.example', password });
+    expect([created.status, errorCode(created)]).toEqual([400, 'validation_failed']);
+    expect(created.data.error.details.fields).toEqual([
+      {
+        field: 'password',
+        in: 'body',
+        message: 'must be 12 to 200 characters, not a common or easily guessed password',
+      },
+    ]);
+  });
+
+  it('then a weak new password is refused on a change too, and a passphrase is accepted', async () => {
+    const created = await createDashboardUser(server, { email: 'change@shop.example', password: PASSWORD });
+    const change = (password: string) =>
+      axios.patch(
+        `${server.url}/api/v1/dashboard/users/${created.data.user.id}`,
+        { password },
+        { headers: { Authorization: `Bearer ${server.adminToken}` }, validateStatus: () => true },
+      );
+    expect(errorCode(await change('iloveyou1234'))).toBe('validation_failed');
+    expect((await change('mango tree by the lake shore')).status).toBe(200);
   });
 });
 

@@ -69,6 +69,43 @@ describe('when the prompt expired and a success arrives afterwards', () => {
   });
 });
 
+describe('when a callback reports the amount paid in an odd form', () => {
+  // Only a JSON number or a decimal string is an amount; whole KES is kept exactly, anything
+  // else leaves the amount unknown, so the payment never reads as verified by accident.
+  it.each([
+    ['the number 10', 10, 10],
+    ['the number 10.0', 10.0, 10],
+    ['the text "10.00"', '10.00', 10],
+    ['the text " 10 "', ' 10 ', 10],
+    ['the number 9.6', 9.6, null],
+    ['the text "9.6"', '9.6', null],
+    ['the text "10.000000000000001"', '10.000000000000001', null],
+    ['true', true, null],
+    ['[10]', [10], null],
+    ['"0x0A"', '0x0A', null],
+    ['"1e1"', '1e1', null],
+    ['null', null, null],
+    ['{"value":10}', { value: 10 }, null],
+  ])(
+    'then %s reported for 10 KES is kept only when it is whole KES, and verified only when it is 10',
+    async (_name, reported, paid) => {
+      const { transaction } = await pendingPayment(10);
+      await postCallback(
+        server.url,
+        server.callbackPath(transaction.id),
+        successCallback(transaction.checkoutRequestId, reported),
+      );
+      const settled = await statusOf(transaction.id);
+      expect(settled).toMatchObject({
+        status: 'completed',
+        amountPaid: paid,
+        amountVerified: paid === 10,
+        amountMismatch: false,
+      });
+    },
+  );
+});
+
 describe('when a payment has completed and a failure arrives for it', () => {
   it('then nothing changes: states only move forward', async () => {
     const { transaction } = await pendingPayment(50);

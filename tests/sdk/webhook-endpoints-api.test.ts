@@ -10,6 +10,7 @@ import {
 import { eventually } from '../helpers/realtime';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { webhookReceivers, type ReceivedWebhook } from '../helpers/webhook-receiver';
+import { merchantClient } from '../helpers/merchant';
 import { order, rejection, sdkClientFor } from './sdk-client';
 
 let server: TestServer;
@@ -346,5 +347,62 @@ describe('when the answer to a call is lost on the way back', () => {
       `PATCH /api/v1/webhook-endpoints/${endpoint.id}`,
       `PATCH /api/v1/webhook-endpoints/${endpoint.id}`,
     ]);
+  });
+});
+
+describe('when a copy of a create raced ahead of it (a proxy sent it twice)', () => {
+  it('then the SDK signs it again with the same Idempotency-Key and gets the endpoint the copy made, not a second one', async () => {
+    const hooks = await receiver();
+    let copied = false;
+    const copies: Response[] = [];
+    // Sends every create's exact bytes once before the call itself, as a retrying proxy would.
+    const copyingFetch = async (url: string, init: RequestInit) => {
+      if (init.method === 'POST' && !copied) {
+        copied = true;
+        copies.push(await fetch(url, init));
+      }
+      return fetch(url, init);
+    };
+    const { client } = await sdkClientFor(server, { fetch: copyingFetch });
+    const created = await client.webhookEndpoints.create({ url: hooks.url });
+    const copy = (await copies[0]!.json()) as { endpoint: { id: string }; secret: string };
+    expect(created.endpoint.id).toBe(copy.endpoint.id);
+    expect(created.secret).toBe(copy.secret);
+    const listed = await client.webhookEndpoints.list();
+    expect(listed.map((endpoint) => endpoint.id)).toEqual([copy.endpoint.id]);
+  });
+
+  it('then the service answers a create’s Idempotency-Key with its first endpoint, and refuses it with another body', async () => {
+    const hooks = await receiver();
+    const { keys } = await sdkClientFor(server);
+    const merchant = merchantClient(server.url, keys);
+    const create = (body: Record<string, unknown>) =>
+      merchant({
+        method: 'POST',
+        path: '/api/v1/webhook-endpoints',
+        body,
+        headers: { 'Idempotency-Key': 'endpoint-create-1' },
+      });
+    const first = await create({ url: hooks.url });
+    const again = await create({ url: hooks.url });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.data).toEqual(first.data);
+    const other = await create({ url: hooks.url, description: 'another' });
+    expect([other.status, other.data.error.code]).toEqual([409, 'idempotency_key_reused']);
+  });
+
+  it('then a write with an Idempotency-Key (an initiate) is signed again and answered from the first', async () => {
+    let copied = false;
+    const copyingFetch = async (url: string, init: RequestInit) => {
+      if (init.method === 'POST' && !copied) {
+        copied = true;
+        await fetch(url, init);
+      }
+      return fetch(url, init);
+    };
+    const { client } = await sdkClientFor(server, { fetch: copyingFetch });
+    const { transaction } = await client.transactions.initiate(order());
+    const listed = await client.transactions.list().all();
+    expect(listed.map((row) => row.id)).toEqual([transaction.id]);
   });
 });

@@ -51,6 +51,18 @@ describe('when the phone comes in any common Kenyan form', () => {
 });
 
 describe('when the input is invalid', () => {
+  it('then an empty accountReference is reported once, not once per check it breaks', async () => {
+    const error = expectError(
+      await initiate(initiateBody({ accountReference: '' })),
+      400,
+      'validation_failed',
+    );
+    expect((error.details as { fields: unknown[] }).fields).toEqual([
+      { field: 'accountReference', in: 'body', message: expect.stringMatching(/^must be /) },
+    ]);
+    expect(error.message).not.toMatch(/more in details/);
+  });
+
   it.each(['0812345678', '12345', '2547123456789', '255712345678', 'not a phone', ''])(
     'then phone %j is refused with validation_failed naming phone',
     async (phone) => expectRefusedField(await initiate(initiateBody({ phone })), 'phone'),

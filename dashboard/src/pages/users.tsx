@@ -68,7 +68,7 @@ export function Users({ session }: { session: Session }) {
           <input id="user-email" name="email" type="email" required autocomplete="off" />
           <label for="user-name">Name</label>
           <input id="user-name" name="name" required />
-          <label for="user-password">Password (at least 12 characters)</label>
+          <label for="user-password">Password (at least 12 characters, not a common one)</label>
           <input
             id="user-password"
             name="password"
