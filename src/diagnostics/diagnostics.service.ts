@@ -11,6 +11,7 @@ import {
   allowlistFindings,
   credentialFindings,
   endpointFindings,
+  modeFindings,
   trustProxyFindings,
 } from './diagnostics.checks';
 import type { Diagnostics } from './diagnostics.schema';
@@ -39,8 +40,10 @@ export function createDiagnosticsService({ config, accounts, endpoints, localUrl
         accounts.credentialChecks(scope),
         endpoints.list(scope),
       ]);
+      // CALLBACK_BASE_URL is the deployment's: in a production deployment real Daraja calls it
+      // whichever key asks, so it is judged as production's (never "the simulator is the caller").
       const caller: CallbackUrlFacts['caller'] =
-        scope.mode === 'live'
+        scope.mode === 'live' || config.mpesa.environment === 'production'
           ? 'production'
           : credentials.some((check) => check.environment === 'sandbox')
             ? 'sandbox'
@@ -57,6 +60,7 @@ export function createDiagnosticsService({ config, accounts, endpoints, localUrl
           time: new Date().toISOString(),
         },
         findings: [
+          ...modeFindings(config.mpesa.environment, scope.mode),
           ...callbackUrlFindings({
             baseUrl: callbackBaseUrl,
             configured: config.callbacks.baseUrl !== undefined,
