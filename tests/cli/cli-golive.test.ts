@@ -64,10 +64,11 @@ describe('when login --new-project runs against a production deployment', () => 
     const home = freshHome();
     const result = await newProject(server, home, 'Live shop', ['--json']);
     expect(result.code).toBe(0);
-    const saved = parseJson<{ mode: string; deploymentMode: string; publicKey: string; warnings: string[] }>(
+    const saved = parseJson<{ mode: string; deploymentMode: string; publicKey: string; warnings?: string[] }>(
       result.stdout,
     );
-    expect(saved).toMatchObject({ mode: 'live', deploymentMode: 'live', warnings: [] });
+    expect(saved).toMatchObject({ mode: 'live', deploymentMode: 'live' });
+    expect(saved).not.toHaveProperty('warnings');
     expect(saved.publicKey).toMatch(/^pk_live_/);
     const config = JSON.parse(fs.readFileSync(home.configFile, 'utf8'));
     expect(config.profiles.default).toMatchObject({ mode: 'live' });

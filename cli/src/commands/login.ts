@@ -149,7 +149,7 @@ async function login(context: Context, options: LoginOptions) {
       configFile: file,
       ...(projectId ? { projectId } : {}),
       ...(deploymentMode ? { deploymentMode } : {}),
-      warnings,
+      ...(warnings.length > 0 ? { warnings } : {}),
     });
     return;
   }
