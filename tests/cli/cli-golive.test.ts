@@ -80,7 +80,7 @@ describe('when login --new-project runs against a production deployment', () => 
     const login = await newProject(server, home, 'Live shop two', ['--profile', 'live']);
     expect(login.code).toBe(0);
     expect(login.stdout).toMatch(/on a production deployment \(its own mode: live\)/);
-    expect(login.stdout).toMatch(/with the live keys, pk_live_\w+ \(live mode: real money/);
+    expect(login.stdout).toMatch(/with the live keys, pk_live_[\w-]+ \(live mode: real money/);
     expect(login.stderr).toBe('');
 
     const doctor = await runCli(['doctor', '--profile', 'live', '--json'], { env: home.env() });
@@ -105,7 +105,7 @@ describe('when login --new-project runs against a production deployment', () => 
     const home = freshHome();
     const login = await newProject(server, home, 'Trap shop', ['--profile', 'live', '--mode', 'test']);
     expect(login.code).toBe(0);
-    expect(login.stdout).toMatch(/with the test keys, pk_test_\w+ \(test mode/);
+    expect(login.stdout).toMatch(/with the test keys, pk_test_[\w-]+ \(test mode/);
     expect(login.stderr).toMatch(
       /own mode is live \(MPESA_ENVIRONMENT=production\); the test keys were saved because --mode/,
     );
