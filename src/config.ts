@@ -3,6 +3,7 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { SAFARICOM_CALLBACK_IPS } from './core/callback-allowlist';
+import { callbackUrlProblems } from './core/callback-url';
 
 // Safaricom's public sandbox STK shortcode and passkey: published in Daraja's own sample
 // Password (docs/daraja.md §6). Not secrets, so simulator mode may default to them.
@@ -130,6 +131,9 @@ const envSchema = z.object({
   MPESA_TIMEOUT_MS: int(100, 120_000).default(15_000),
   CALLBACK_BASE_URL: z.url().optional(),
   CALLBACK_ALLOWED_IPS: csv.optional(),
+  // A production start refuses a CALLBACK_BASE_URL Safaricom refuses or cannot reach; `warn`
+  // logs the reasons and starts anyway (docs/going-live.md). Plain http is refused either way.
+  CALLBACK_URL_CHECK: z.enum(['enforce', 'warn']).default('enforce'),
   TRUST_PROXY: trustProxy.optional(),
   REDIS_URL: z
     .string()
@@ -279,6 +283,7 @@ function buildConfig(env: Env) {
       // Simulator callbacks come from this machine; real ones from Safaricom's addresses.
       allowedIps:
         env.CALLBACK_ALLOWED_IPS ?? (simulated ? ['127.0.0.1', '::1'] : [...SAFARICOM_CALLBACK_IPS]),
+      urlCheck: env.CALLBACK_URL_CHECK,
     },
     trustProxy: env.TRUST_PROXY ?? false,
     /** Shared state of several instances (replay guard, failure limits); memory when unset. */
@@ -370,8 +375,24 @@ function buildConfig(env: Env) {
     !config.callbacks.baseUrl.startsWith('https://')
   ) {
     problems.push('CALLBACK_BASE_URL: Safaricom requires a public https:// URL outside the simulator');
+  } else if (env.MPESA_ENVIRONMENT === 'production' && env.CALLBACK_URL_CHECK === 'enforce') {
+    for (const problem of productionCallbackUrlProblems(config.callbacks.baseUrl))
+      problems.push(
+        `CALLBACK_BASE_URL: ${problem.message.replace(/^CALLBACK_BASE_URL /, '')}. ${problem.fix} (or CALLBACK_URL_CHECK=warn to start anyway)`,
+      );
   }
   return { config, problems };
+}
+
+/**
+ * What Safaricom's production Daraja would refuse or never reach in CALLBACK_BASE_URL: the rules
+ * `doctor` reports (src/diagnostics/diagnostics.callback-url.ts), their failures only.
+ */
+export function productionCallbackUrlProblems(baseUrl: string | undefined) {
+  if (baseUrl === undefined) return [];
+  return callbackUrlProblems({ baseUrl, configured: true, caller: 'production' }).filter(
+    (problem) => problem.status === 'fail',
+  );
 }
 
 /** "64kb" in bytes, counted as body-parser counts (1 kb = 1024 b). */

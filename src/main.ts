@@ -1,6 +1,6 @@
 // `npm start`: load .env if present, parse the config once, start, and drain on SIGTERM.
 import 'dotenv/config';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, productionCallbackUrlProblems, type Config } from './config';
 import { createLogger } from './logger';
 import { startService } from './service';
 import { startBanner } from './start-banner';
@@ -20,6 +20,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
+  // CALLBACK_URL_CHECK=warn: the operator chose to start; say what Safaricom will make of it.
+  if (config.mpesa.environment === 'production' && config.callbacks.urlCheck === 'warn') {
+    for (const problem of productionCallbackUrlProblems(config.callbacks.baseUrl))
+      logger.warn('callback URL Safaricom refuses; starting anyway (CALLBACK_URL_CHECK=warn)', {
+        reason: problem.message,
+        fix: problem.fix,
+      });
+  }
   const service = await startService(config, logger);
 
   const banner = startBanner(config, service);

@@ -86,6 +86,13 @@ export interface Credentials {
   mode: Mode;
 }
 
+/**
+ * A profile whose name says live (`live`, `prod`, `production`, alone or as a part such as
+ * `shop-live`) is meant for real money: `login` saves live keys in it, `doctor` fails it on test keys.
+ */
+export const profileSaysLive = (name: string): boolean =>
+  /(^|[-_.\s])(live|prod|production)($|[-_.\s])/i.test(name);
+
 export const modeOfKey = (publicKey: string): Mode | undefined =>
   publicKey.startsWith('pk_live_') ? 'live' : publicKey.startsWith('pk_test_') ? 'test' : undefined;
 

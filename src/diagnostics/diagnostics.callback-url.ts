@@ -1,31 +1,9 @@
-// The callback base URL, checked as Daraja will read it: a public https address, free of the
-// words and hosts Safaricom's docs say are refused (docs/daraja.md §2). Whether a problem is a
-// failure depends on who calls back: real Daraja (sandbox or production accounts, or the
-// deployment's own outside simulator mode) or only this service's simulator.
-import ipaddr from 'ipaddr.js';
+// The callback_url finding of GET /api/v1/diagnostics: the kernel's rules (src/core/callback-url.ts,
+// docs/daraja.md §2), worded as findings; in simulator mode an unset URL is fine.
+import { callbackUrlProblems, type CallbackUrlFacts } from '../core/callback-url';
 import type { Finding } from './diagnostics.schema';
 
-/** Words Safaricom's docs warn against anywhere in a CallBackURL, in any case (docs/daraja.md §2). */
-export const REFUSED_URL_WORDS = [
-  'm-pesa',
-  'mpesa',
-  'safaricom',
-  'exec',
-  'exe',
-  'cmd',
-  'sql',
-  'query',
-] as const;
-/** Public testers the docs say are usually blocked (docs/daraja.md §2). */
-export const BLOCKED_TESTER_HOSTS = ['ngrok', 'requestbin'] as const;
-
-export interface CallbackUrlFacts {
-  baseUrl: string;
-  /** CALLBACK_BASE_URL was set (in simulator mode the local server is used when it is not). */
-  configured: boolean;
-  /** Who posts callbacks for this mode: 'production' or 'sandbox' Daraja, or the simulator only. */
-  caller: 'production' | 'sandbox' | 'simulator';
-}
+export type { CallbackUrlFacts };
 
 const CHECK = 'callback_url';
 const finding = (status: Finding['status'], message: string, fix: string | null): Finding => ({
@@ -35,10 +13,9 @@ const finding = (status: Finding['status'], message: string, fix: string | null)
   fix,
 });
 
-export function callbackUrlFindings({ baseUrl, configured, caller }: CallbackUrlFacts): Finding[] {
+export function callbackUrlFindings(facts: CallbackUrlFacts): Finding[] {
+  const { baseUrl, configured, caller } = facts;
   const real = caller !== 'simulator';
-  // Problems that only matter once Safaricom calls are warnings while the simulator is the caller.
-  const serious = real ? 'fail' : 'warn';
   if (!configured && !real) {
     return [
       finding(
@@ -48,109 +25,16 @@ export function callbackUrlFindings({ baseUrl, configured, caller }: CallbackUrl
       ),
     ];
   }
-  if (!configured) {
-    return [
-      finding(
-        'fail',
-        `CALLBACK_BASE_URL is not set, so Daraja is told to call ${baseUrl}, which Safaricom cannot reach`,
-        'Set CALLBACK_BASE_URL to the public https:// address of this service, on your own domain',
-      ),
-    ];
-  }
-  const findings: Finding[] = [];
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    return [
-      finding(
-        'fail',
-        `CALLBACK_BASE_URL ${baseUrl} is not a URL`,
-        'Set it to the public https:// address of this service',
-      ),
-    ];
-  }
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (url.protocol !== 'https:') {
-    // The sandbox takes http; production requires https (docs/daraja.md §2).
-    const status = caller === 'production' ? 'fail' : 'warn';
-    findings.push(
-      finding(
-        status,
-        `CALLBACK_BASE_URL ${baseUrl} is not https://; Safaricom's production API requires https`,
-        'Serve this service over TLS (a proxy with a certificate) and set CALLBACK_BASE_URL to its https:// address',
-      ),
-    );
-  }
-  if (!isPublicHost(host)) {
-    findings.push(
-      finding(
-        serious,
-        `CALLBACK_BASE_URL points to ${host}, which Safaricom cannot reach from the internet`,
-        'Use the public address (your own domain) that reaches this service',
-      ),
-    );
-  }
-  const lower = baseUrl.toLowerCase();
-  const found: string[] = REFUSED_URL_WORDS.filter((word) => lower.includes(word));
-  // "exec" contains "exe": name the longer word only.
-  const words = found.filter((word) => !(word === 'exe' && found.includes('exec')));
-  if (words.length > 0) {
-    findings.push(
-      finding(
-        serious,
-        `CALLBACK_BASE_URL ${baseUrl} contains ${words.map((word) => `"${word}"`).join(', ')}: Safaricom's docs say URLs with M-Pesa, Safaricom, exe, exec, cmd, sql or query are refused (docs/daraja.md §2)`,
-        'Use a host and path without those words, e.g. https://pay.yourshop.co.ke',
-      ),
-    );
-  }
-  const tester = BLOCKED_TESTER_HOSTS.find((name) => host.toLowerCase().includes(name));
-  if (tester) {
-    findings.push(
-      finding(
-        'warn',
-        `CALLBACK_BASE_URL is on ${host}: Safaricom's docs say public testers such as ngrok and requestbin are usually blocked (docs/daraja.md §2)`,
-        'Use your own domain; while developing, `mpesa-bridge listen` forwards events to localhost without a tunnel',
-      ),
-    );
-  }
-  // new URL() lowercases the host, so look at the string as configured.
-  const rawHost = /^[a-z]+:\/\/([^/:?#]+)/i.exec(baseUrl)?.[1] ?? '';
-  if (rawHost !== rawHost.toLowerCase()) {
-    findings.push(
-      finding(
-        'warn',
-        `CALLBACK_BASE_URL's host ${rawHost} has upper-case letters; Daraja refused such a URL (docs/daraja.md §2)`,
-        `Write the host in lower case: ${rawHost.toLowerCase()}`,
-      ),
-    );
-  }
-  if (findings.length === 0) {
-    findings.push(
-      finding(
-        'ok',
-        real
-          ? `Daraja posts callbacks to ${baseUrl}/api/v1/callbacks/…`
-          : `${baseUrl} (set for going live; the simulator is the caller in this mode)`,
-        null,
-      ),
-    );
-  }
-  return findings;
-}
-
-function isPublicHost(host: string): boolean {
-  const name = host.toLowerCase();
-  if (
-    name === 'localhost' ||
-    name.endsWith('.localhost') ||
-    name.endsWith('.local') ||
-    name.endsWith('.internal')
-  )
-    return false;
-  // A bare name (no dot) resolves on a local network only.
-  if (!name.includes('.') && !ipaddr.isValid(name)) return false;
-  if (!ipaddr.isValid(name)) return true;
-  const address = ipaddr.process(name);
-  return address.range() === 'unicast';
+  const problems = callbackUrlProblems(facts);
+  if (problems.length > 0)
+    return problems.map((problem) => finding(problem.status, problem.message, problem.fix));
+  return [
+    finding(
+      'ok',
+      real
+        ? `Daraja posts callbacks to ${baseUrl}/api/v1/callbacks/…`
+        : `${baseUrl} (set for going live; the simulator is the caller in this mode)`,
+      null,
+    ),
+  ];
 }

@@ -3,7 +3,7 @@
 // Each returns findings a person can act on: what is wrong, why it matters, what to change.
 import ipaddr from 'ipaddr.js';
 import type { CredentialCheck } from '../mpesa/mpesa.account';
-import type { Mode } from '../core/scope';
+import type { Environment, Mode } from '../core/scope';
 import type { Finding } from './diagnostics.schema';
 
 /** What these checks read of a webhook endpoint (the webhooks feature's view has it all). */
@@ -82,6 +82,30 @@ export function trustProxyFindings({
     ? `this request’s source is ${source ?? 'unknown'}${peer && peer !== source ? ` through ${peer}` : ''}`
     : `this request came directly from ${peer ?? 'an unknown address'}`;
   return [finding(check, 'ok', `TRUST_PROXY is ${trusted ? JSON.stringify(trustProxy) : 'off'}; ${seen}`)];
+}
+
+/**
+ * The asking key's mode against the deployment's: test keys on a production deployment reach
+ * only sandbox and simulator accounts, never its real payments (the trap of saving test keys
+ * in a profile meant for going live).
+ */
+export function modeFindings(environment: Environment, mode: Mode): Finding[] {
+  const check = 'mode';
+  if (environment === 'production' && mode === 'test')
+    return [
+      finding(
+        check,
+        'warn',
+        'This deployment runs MPESA_ENVIRONMENT=production (real money) but these are test keys: they see only sandbox and simulator payments, never the live ones',
+        'To check going live, log in with the project’s live keys: mpesa-bridge login --profile live --mode live …',
+      ),
+    ];
+  const deployment = {
+    production: 'a production deployment (real money)',
+    sandbox: "a sandbox deployment (Safaricom's Daraja sandbox)",
+    simulator: 'a simulator deployment (no real money)',
+  }[environment];
+  return [finding(check, 'ok', `${mode === 'live' ? 'Live' : 'Test'} keys on ${deployment}`)];
 }
 
 export function allowlistFindings(ips: readonly string[], simulatorOnly: boolean): Finding[] {

@@ -10,6 +10,7 @@ export const findingSchema = z
     check: z.string().meta({
       description: 'What was checked.',
       examples: [
+        'mode',
         'callback_url',
         'trust_proxy',
         'callback_allowlist',

@@ -10,6 +10,7 @@ import {
   allowlistFindings,
   credentialFindings,
   endpointFindings,
+  modeFindings,
   trustProxyFindings,
   type EndpointHealth,
 } from './diagnostics.checks';
@@ -40,8 +41,10 @@ export function createDiagnosticsService({ config, accounts, endpoints, localUrl
         accounts.credentialChecks(scope),
         endpoints.list(scope),
       ]);
+      // CALLBACK_BASE_URL is the deployment's: in a production deployment real Daraja calls it
+      // whichever key asks, so it is judged as production's (never "the simulator is the caller").
       const caller: CallbackUrlFacts['caller'] =
-        scope.mode === 'live'
+        scope.mode === 'live' || config.mpesa.environment === 'production'
           ? 'production'
           : credentials.some((check) => check.environment === 'sandbox')
             ? 'sandbox'
@@ -58,6 +61,7 @@ export function createDiagnosticsService({ config, accounts, endpoints, localUrl
           time: new Date().toISOString(),
         },
         findings: [
+          ...modeFindings(config.mpesa.environment, scope.mode),
           ...callbackUrlFindings({
             baseUrl: callbackBaseUrl,
             configured: config.callbacks.baseUrl !== undefined,

@@ -12,6 +12,8 @@ export interface ServiceProcess {
   url: string;
   /** Its GET /metrics, when METRICS_PORT was given. */
   metricsUrl?: string;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
 }
 
 export function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
@@ -29,7 +31,12 @@ export function startServiceProcess(env: Record<string, string>): Promise<Servic
       const match = /"url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(output);
       const metrics = /"metrics":"(http:\/\/[^"]+)"/.exec(output)?.[1];
       if (match)
-        resolve({ child, url: `http://127.0.0.1:${match[1]}`, ...(metrics ? { metricsUrl: metrics } : {}) });
+        resolve({
+          child,
+          url: `http://127.0.0.1:${match[1]}`,
+          ...(metrics ? { metricsUrl: metrics } : {}),
+          output: () => output,
+        });
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code, signal) => reject(new Error(`exited ${code ?? signal}: ${output}`)));

@@ -2,12 +2,13 @@
 // reachable and ready, is this machine's clock within the signature tolerance of the
 // service's, are the keys accepted. From the service (GET /api/v1/diagnostics, signed): the
 // callback base URL, TRUST_PROXY against the headers it sees, the callback allowlist, Daraja
-// accepting each M-Pesa account, webhook endpoint health. Each finding with its fix.
+// accepting each M-Pesa account, webhook endpoint health. Each finding with its fix. And the
+// going-live trap: a profile named live that holds test keys fails, whatever the service says.
 import { MpesaBridgeError } from '@mpesa-bridge/sdk';
 import type { Registrar } from '../main';
 import type { Context } from '../context';
 import { EXIT } from '../exit';
-import type { Credentials } from '../profiles';
+import { profileSaysLive, type Credentials } from '../profiles';
 
 export type Status = 'ok' | 'warn' | 'fail';
 
@@ -58,6 +59,8 @@ Exit code 0 when nothing failed (warnings allowed), 1 when a check failed.`,
 async function doctor(context: Context) {
   const credentials = context.credentials();
   const findings: Finding[] = [];
+  const profile = profileFinding(credentials);
+  if (profile) findings.push(profile);
   const reach = await reachability(credentials.url);
   findings.push(...reach.findings);
 
@@ -90,6 +93,20 @@ async function doctor(context: Context) {
   for (const finding of findings) summary[finding.status] += 1;
   report(context, credentials, findings, summary, diagnostics);
   return summary.fail > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** A profile named for live use must hold live keys: test keys there check nothing of going live. */
+function profileFinding(credentials: Credentials): Finding | undefined {
+  const check = 'profile';
+  const { profile, publicKey, mode } = credentials;
+  if (profileSaysLive(profile) && mode === 'test')
+    return {
+      check,
+      status: 'fail',
+      message: `Profile "${profile}" is named for live use but holds test keys (${publicKey}): its checks say nothing of live payments`,
+      fix: `Save the project’s live keys in it: mpesa-bridge login --profile ${profile} --public-key pk_live_… --secret-key-stdin (or --new-project … --mode live)`,
+    };
+  return undefined;
 }
 
 interface Reach {

@@ -1,13 +1,15 @@
 // `login`: saves a profile (service URL, keys, mode) after checking the keys with one signed
 // call. The secret key comes from a hidden prompt, from stdin, or from the environment; it is
 // never printed. `--new-project` creates a project first with the operator's admin token
-// (a fresh `npm start` or `npm run demo`: data/admin-token, data/demo/admin-token).
+// (a fresh `npm start` or `npm run demo`: data/admin-token, data/demo/admin-token), and saves
+// the deployment's own mode's keys (the service says which: live on a production deployment)
+// unless --mode or a profile named live says otherwise.
 import fs from 'node:fs';
 import { createClient } from '@mpesa-bridge/sdk';
 import { Option } from 'commander';
 import type { Registrar } from '../main';
 import { CliError, EXIT } from '../exit';
-import { DEFAULT_PROFILE, modeOfKey, readConfig, saveProfile, type Mode } from '../profiles';
+import { DEFAULT_PROFILE, modeOfKey, profileSaysLive, readConfig, saveProfile, type Mode } from '../profiles';
 import { ask, askHidden, readAll } from '../prompt';
 import type { Context } from '../context';
 
@@ -18,8 +20,13 @@ interface LoginOptions {
   secretKeyStdin?: boolean;
   newProject?: string;
   adminTokenFile?: string;
-  mode: Mode;
+  mode?: Mode;
 }
+
+const MODE_MEANING: Record<Mode, string> = {
+  live: 'live mode: real money, through production accounts',
+  test: 'test mode: simulator and sandbox accounts, no real money',
+};
 
 const DEFAULT_URL = 'http://localhost:3000';
 
@@ -40,9 +47,10 @@ export const registerLogin: Registrar = (program, action) => {
       'the operator token for --new-project (or env MPESA_BRIDGE_ADMIN_TOKEN)',
     )
     .addOption(
-      new Option('--mode <mode>', 'which key pair of a new project to save')
-        .choices(['test', 'live'])
-        .default('test'),
+      new Option(
+        '--mode <mode>',
+        'which key pair of a new project to save (default: the deployment’s own mode, live on a production deployment; live for a profile named live)',
+      ).choices(['test', 'live']),
     )
     .addHelpText(
       'after',
@@ -51,6 +59,7 @@ Examples:
   $ mpesa-bridge login                                     # asks for the URL and keys
   $ mpesa-bridge login --url https://pay.example.com --public-key pk_live_… --secret-key-stdin --profile live < sk_live.txt
   $ mpesa-bridge login --new-project "My shop" --admin-token-file data/admin-token
+  $ mpesa-bridge login --url https://pay.example.com --new-project "My shop" --profile live   # live keys of a production deployment
 
 The profile is saved in $XDG_CONFIG_HOME/mpesa-bridge/config.json (else ~/.config/mpesa-bridge/;
 %APPDATA%\\mpesa-bridge on Windows), readable by you only. MPESA_BRIDGE_URL, MPESA_BRIDGE_PUBLIC_KEY
@@ -79,13 +88,13 @@ async function login(context: Context, options: LoginOptions) {
   let publicKey = options.publicKey ?? env.MPESA_BRIDGE_PUBLIC_KEY;
   let secretKey = options.secretKey ?? env.MPESA_BRIDGE_SECRET_KEY;
   let projectId: string | undefined;
+  let deploymentMode: Mode | undefined;
   if (options.newProject) {
-    ({ publicKey, secretKey, projectId } = await createProject(
-      url,
-      options.newProject,
-      adminToken(options, env),
-      options.mode,
-    ));
+    const created = await createProject(url, options.newProject, adminToken(options, env));
+    deploymentMode = created.deploymentMode;
+    const chosen = options.mode ?? (profileSaysLive(profile) ? 'live' : deploymentMode);
+    ({ projectId } = created);
+    ({ publicKey, secretKey } = created.keys[chosen]);
   } else {
     if (options.secretKeyStdin) secretKey = await readAll(io.stdin);
     if (!publicKey && prompting)
@@ -121,16 +130,39 @@ async function login(context: Context, options: LoginOptions) {
     savedAt: new Date().toISOString(),
   });
 
+  const warnings: string[] = [];
+  if (deploymentMode && mode !== deploymentMode)
+    warnings.push(
+      `This deployment’s own mode is ${deploymentMode}${deploymentMode === 'live' ? ' (MPESA_ENVIRONMENT=production)' : ''}; the ${mode} keys were saved because ${options.mode ? '--mode' : 'the profile’s name'} asked for them.`,
+    );
+  if (profileSaysLive(profile) && mode === 'test')
+    warnings.push(
+      `Profile "${profile}" is named for live use but holds test keys: \`mpesa-bridge doctor --profile ${profile}\` fails until it holds live ones.`,
+    );
+
   if (output.json) {
-    output.data({ profile, url, publicKey, mode, configFile: file, ...(projectId ? { projectId } : {}) });
+    output.data({
+      profile,
+      url,
+      publicKey,
+      mode,
+      configFile: file,
+      ...(projectId ? { projectId } : {}),
+      ...(deploymentMode ? { deploymentMode } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
+    });
     return;
   }
   const { color } = output;
-  if (projectId) output.line(`Created project ${color.bold(projectId)} "${options.newProject}".`);
+  if (projectId)
+    output.line(
+      `Created project ${color.bold(projectId)} "${options.newProject}" on a ${deploymentMode === 'live' ? 'production deployment (its own mode: live)' : 'simulator or sandbox deployment (its own mode: test)'}.`,
+    );
   output.line(
-    `${color.green('✔')} Logged in to ${color.bold(url)} with ${publicKey} (${mode} mode) as profile "${profile}".`,
+    `${color.green('✔')} Logged in to ${color.bold(url)} with the ${color.bold(mode)} keys, ${publicKey} (${MODE_MEANING[mode]}), as profile "${profile}".`,
   );
   output.line(color.dim(`  Saved in ${file} (readable by you only). The secret key is not shown again.`));
+  for (const warning of warnings) output.note(color.yellow(`! ${warning}`));
 }
 
 function adminToken(options: LoginOptions, env: NodeJS.ProcessEnv): string {
@@ -153,7 +185,7 @@ function adminToken(options: LoginOptions, env: NodeJS.ProcessEnv): string {
   });
 }
 
-async function createProject(url: string, name: string, token: string, mode: Mode) {
+async function createProject(url: string, name: string, token: string) {
   let response: Response;
   try {
     response = await fetch(`${url}/api/v1/projects`, {
@@ -175,7 +207,7 @@ async function createProject(url: string, name: string, token: string, mode: Mod
   }
   const body = (await response.json().catch(() => undefined)) as
     | {
-        project?: { id: string; keys?: Record<Mode, { publicKey: string }> };
+        project?: { id: string; publicKey?: string | null; keys?: Record<Mode, { publicKey: string }> };
         secretKeys?: Record<Mode, string>;
         error?: { code: string; message: string; requestId?: string };
       }
@@ -188,9 +220,16 @@ async function createProject(url: string, name: string, token: string, mode: Mod
       status: response.status,
     });
   }
+  const { keys } = body.project;
+  const secretKeys = body.secretKeys;
   return {
     projectId: body.project.id,
-    publicKey: body.project.keys[mode].publicKey,
-    secretKey: body.secretKeys[mode],
+    // The service answers with its own mode's public key first (project.publicKey): live on a
+    // production deployment, test on a simulator or sandbox one.
+    deploymentMode: modeOfKey(body.project.publicKey ?? '') ?? 'test',
+    keys: {
+      test: { publicKey: keys.test.publicKey, secretKey: secretKeys.test },
+      live: { publicKey: keys.live.publicKey, secretKey: secretKeys.live },
+    } satisfies Record<Mode, { publicKey: string; secretKey: string }>,
   };
 }
