@@ -18,9 +18,11 @@ import { createBreakers } from './mpesa/mpesa.breaker';
 import { createAccountsService } from './accounts/account.service';
 import { modeOf } from './projects/project.modes';
 import { combinedDirectory } from './simulator/simulator.directory';
+import { callbackTargets, targetFromUrl } from './simulator/simulator.callback-targets';
 import { createProjectsService } from './projects/project.service';
 import { createCallbacksService } from './callbacks/callback.service';
 import { callbackUrlBuilder } from './callbacks/callback.routes';
+import { callbackRoutesUnder } from './callbacks/callback.path';
 import { attachRealtime } from './realtime/realtime.server';
 import { attachProjectStream } from './realtime/project-stream';
 import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
@@ -115,7 +117,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   // deployment's own (real) credentials.
   const simulator = config.simulator.enabled
     ? createSimulator({
-        ...simulatorOptionsFrom(config, logger),
+        ...simulatorOptionsFrom(
+          config,
+          logger,
+          callbackTargets([
+            ...callbackRoutesUnder([config.callbacks.baseUrl ?? localUrl, localUrl]),
+            ...config.simulator.callbackAllowlist.map(targetFromUrl),
+          ]),
+        ),
         directory: config.mpesa.simulated
           ? combinedDirectory(configuredDirectory(config), accounts.simulatorDirectory())
           : accounts.simulatorDirectory(),

@@ -1,9 +1,11 @@
 // Standalone Daraja simulator: `npm run simulator`. Point MPESA_BASE_URL at the URL it prints.
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
 import { createLogger } from '../logger';
+import { callbackRoutesUnder } from '../callbacks/callback.path';
 import { createSimulator, simulatorOptionsFrom, type SimulatorOptions } from './simulator';
+import { callbackTargets, targetFromUrl, type CallbackTargets } from './simulator.callback-targets';
 
 export interface SimulatorServerOptions extends SimulatorOptions {
   port: number; // 0 picks a free port
@@ -49,11 +51,23 @@ export function startSimulatorServer(options: SimulatorServerOptions): Promise<S
   });
 }
 
+/**
+ * The standalone simulator does not know the service's port: it posts to the callback routes
+ * of any service on this machine and under CALLBACK_BASE_URL, and to SIMULATOR_CALLBACK_ALLOWLIST.
+ * (This file is the standalone's composition root: it alone may know the service's callback paths.)
+ */
+export function standaloneCallbackTargets(config: Config): CallbackTargets {
+  return callbackTargets([
+    ...callbackRoutesUnder(['loopback', ...(config.callbacks.baseUrl ? [config.callbacks.baseUrl] : [])]),
+    ...config.simulator.callbackAllowlist.map(targetFromUrl),
+  ]);
+}
+
 async function runStandalone(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   const server = await startSimulatorServer({
-    ...simulatorOptionsFrom(config, logger),
+    ...simulatorOptionsFrom(config, logger, standaloneCallbackTargets(config)),
     port: config.simulator.port,
     host: config.host,
   });

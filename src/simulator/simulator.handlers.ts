@@ -2,8 +2,8 @@
 // fields, then the merchant, then what the simulated customer does.
 import type { Request, Response } from 'express';
 import type { SimulatorOptions, SimulatorStats } from './simulator';
-import { callbackDelaysFor, type CallbackDispatcher } from './simulator.callbacks';
-import { DARAJA_ERRORS, sendDarajaError, type DarajaError } from './simulator.errors';
+import { callbackDelaysFor, originOf, type CallbackDispatcher } from './simulator.callbacks';
+import { DARAJA_ERRORS, invalidField, sendDarajaError, type DarajaError } from './simulator.errors';
 import { createCheckoutRequestIds, createHexGroupIds, newReceiptNumber } from './simulator.ids';
 import { outcomeFor, PAYMENT_RESULTS, SUCCESSFUL_PAYMENT, type PaymentResult } from './simulator.outcomes';
 import type { SimulatorMerchant } from './simulator.directory';
@@ -76,6 +76,15 @@ export function createHandlers(deps: SimulatorDeps) {
     const checked = validateStkPush(body);
     if (!checked.ok) return refuse(res, checked.error);
     const request = checked.value;
+    if (!options.callbackTargets.allows(request.callbackUrl)) {
+      // Not Daraja's behaviour (it posts anywhere): see simulator.callback-targets.ts. Only the
+      // origin is logged: a callback URL carries a token in its path.
+      logger.warn('simulator refused a CallBackURL that is not a callback route of this service', {
+        callbackOrigin: originOf(request.callbackUrl),
+        hint: 'SIMULATOR_CALLBACK_ALLOWLIST lists other URLs it may post to',
+      });
+      return refuse(res, invalidField('CallBackURL'));
+    }
     const merchant = await options.directory.merchant(request.businessShortCode);
     const merchantError = checkMerchant(merchant, request);
     if (merchantError) return refuse(res, merchantError);

@@ -6,6 +6,7 @@ import type express from 'express';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { createCallbackDispatcher } from './simulator.callbacks';
+import type { CallbackTargets } from './simulator.callback-targets';
 import { createPaymentStore } from './simulator.payments';
 import { createSimulatorRouter } from './simulator.routes';
 import { createTokenStore } from './simulator.tokens';
@@ -17,6 +18,8 @@ export interface SimulatorOptions {
   callbackDelayMs: number; // delay before the normal callback is posted
   lateCallbackMs: number; // delay for the "late callback" outcome
   queryRateLimit?: number; // STK Queries per second beyond which Spike Arrest answers; 0 or absent: none
+  /** The only CallBackURLs it accepts and posts to (simulator.callback-targets.ts). */
+  callbackTargets: CallbackTargets;
   logger: Logger;
 }
 
@@ -51,9 +54,14 @@ export function configuredDirectory(config: Config): SimulatorDirectory {
 }
 
 /** The simulator that accepts exactly the Daraja credentials the service is configured with. */
-export function simulatorOptionsFrom(config: Config, logger: Logger): SimulatorOptions {
+export function simulatorOptionsFrom(
+  config: Config,
+  logger: Logger,
+  callbackTargets: CallbackTargets,
+): SimulatorOptions {
   return {
     directory: configuredDirectory(config),
+    callbackTargets,
     callbackDelayMs: config.simulator.callbackDelayMs,
     lateCallbackMs: config.simulator.lateCallbackMs,
     queryRateLimit: config.simulator.queryRateLimit,

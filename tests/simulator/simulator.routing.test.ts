@@ -17,6 +17,7 @@ import {
   startCallbackReceiver,
   startHarness,
   stkPushBody,
+  LOOPBACK_RECEIVERS,
   type Harness,
 } from './simulator.harness';
 
@@ -103,6 +104,7 @@ describe('simulator mounted inside another app', () => {
       callbackDelayMs: CALLBACK_DELAY_MS,
       lateCallbackMs: 300,
       logger: silentLogger,
+      callbackTargets: LOOPBACK_RECEIVERS,
     });
     const host = express();
     host.use('/simulator', simulator.router);
@@ -158,6 +160,7 @@ describe('simulator stop', () => {
       callbackDelayMs: 100,
       lateCallbackMs: 100,
       logger: silentLogger,
+      callbackTargets: LOOPBACK_RECEIVERS,
     });
     const host = express().use(simulator.router);
     const server = await new Promise<Server>((resolve) => {
