@@ -187,7 +187,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   });
   const pruneWorker = createPruneWorker({ db, config: config.retention, logger });
 
-  const endpoints = createEndpointsService({ db, vault, config: config.webhooks, wake: deliveryWorker.wake });
+  const endpoints = createEndpointsService({
+    db,
+    vault,
+    config: config.webhooks,
+    heldDeliveriesMs: config.retention.webhookDeliveriesMs,
+    wake: deliveryWorker.wake,
+  });
   const dashboard = createDashboardService({
     db,
     ...config.dashboard,

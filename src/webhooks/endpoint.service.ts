@@ -17,7 +17,7 @@ import {
   findProjectEndpoint,
   insertEndpoint,
   listProjectEndpoints,
-  rescheduleEndpointDeliveries,
+  releaseHeldDeliveries,
   updateEndpoint,
 } from './endpoint.repository';
 
@@ -25,13 +25,15 @@ interface Deps {
   db: Database;
   vault: Vault;
   config: Config['webhooks'];
+  /** How long a delivery held for a disabled endpoint is still sent when it is enabled (WEBHOOK_RETENTION). */
+  heldDeliveriesMs: number;
   /** Tells the delivery worker there is due work now. */
   wake(): void;
 }
 
 export type EndpointsService = ReturnType<typeof createEndpointsService>;
 
-export function createEndpointsService({ db, vault, config, wake }: Deps) {
+export function createEndpointsService({ db, vault, config, heldDeliveriesMs, wake }: Deps) {
   async function find(scope: Scope, id: string) {
     const row = await findProjectEndpoint(db, scope, id);
     if (!row) throw new AppError('webhook_endpoint_not_found', `No webhook endpoint ${id} in this project`);
@@ -84,8 +86,9 @@ export function createEndpointsService({ db, vault, config, wake }: Deps) {
         failingSince: enabling ? null : undefined,
         updatedAt: now,
       });
-      // Deliveries kept pending while it was disabled go out now, not at their old retry time.
-      if (enabling) await rescheduleEndpointDeliveries(tx, id, now);
+      // Events of the time it was disabled (and deliveries mid-retry then) go out now, not at
+      // their old retry time.
+      if (enabling) await releaseHeldDeliveries(tx, id, new Date(now.getTime() - heldDeliveriesMs), now);
       return updated;
     });
     if (enabling) wake();
