@@ -153,6 +153,9 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(15_000),
   WEBHOOK_DISABLE_AFTER: duration.prefault('5d'),
   WEBHOOK_CONCURRENCY: int(1, 1000).default(64),
+  // Attempts in flight over the deployment, per endpoint and per project and mode (delivery.fairness.ts).
+  WEBHOOK_ENDPOINT_CONCURRENCY: int(1, 1000).default(8),
+  WEBHOOK_PROJECT_CONCURRENCY: int(1, 1000).default(16),
   WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
   WEBHOOK_SECRET_OVERLAP: duration.prefault('24h'),
 
@@ -278,6 +281,8 @@ function buildConfig(env: Env) {
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
       disableAfterMs: env.WEBHOOK_DISABLE_AFTER,
       concurrency: env.WEBHOOK_CONCURRENCY,
+      perEndpointConcurrency: env.WEBHOOK_ENDPOINT_CONCURRENCY,
+      perProjectConcurrency: env.WEBHOOK_PROJECT_CONCURRENCY,
       pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
       secretOverlapMs: env.WEBHOOK_SECRET_OVERLAP,
       // Private, loopback and link-local targets (SSRF into our own network) are refused

@@ -31,6 +31,9 @@ interface Deps {
   wake(): void;
 }
 
+/** As many as Stripe allows an account per mode; one endpoint can already take every event type. */
+export const MAX_ENDPOINTS_PER_PROJECT_MODE = 16;
+
 export type EndpointsService = ReturnType<typeof createEndpointsService>;
 
 export function createEndpointsService({ db, vault, config, heldDeliveriesMs, wake }: Deps) {
@@ -41,6 +44,14 @@ export function createEndpointsService({ db, vault, config, heldDeliveriesMs, wa
   }
 
   async function create(scope: Scope, input: CreateEndpointInput) {
+    // Each endpoint may hold WEBHOOK_ENDPOINT_CONCURRENCY attempts; a cap on how many a project
+    // has bounds what one project can put in flight (delivery.fairness.ts). Two creates racing
+    // at the limit may both pass: the cap is a bound on abuse, not an invariant.
+    if ((await listProjectEndpoints(db, scope)).length >= MAX_ENDPOINTS_PER_PROJECT_MODE)
+      throw new AppError(
+        'webhook_endpoint_limit_reached',
+        `A project has at most ${MAX_ENDPOINTS_PER_PROJECT_MODE} webhook endpoints in each mode; delete one first`,
+      );
     const url = await checkWebhookUrl(input.url, config.allowPrivateUrls);
     const secret = newWebhookSecret();
     const now = new Date();
