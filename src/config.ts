@@ -239,6 +239,12 @@ function buildConfig(env: Env) {
       shortcode: required('MPESA_SHORTCODE', env.MPESA_SHORTCODE, SANDBOX_SHORTCODE),
       passkey: required('MPESA_PASSKEY', env.MPESA_PASSKEY, SANDBOX_PASSKEY),
       tillNumber: env.MPESA_TILL_NUMBER ?? (simulated ? '5050505' : undefined),
+      /**
+       * MPESA_TILL_NUMBER set: MPESA_SHORTCODE is that till's Head Office number, not a PayBill,
+       * and payments default to the till. The simulator's own default till sits beside the
+       * sandbox PayBill 174379, which takes both.
+       */
+      shortcodeIsPayBill: env.MPESA_TILL_NUMBER === undefined,
       timeoutMs: env.MPESA_TIMEOUT_MS,
     },
     callbacks: {

@@ -34,6 +34,12 @@ export interface DarajaAccount {
   shortcode: string;
   passkey: string;
   tillNumber: string | null;
+  /**
+   * Whether its shortcode is a PayBill (CustomerPayBillOnline). An account with a till is a
+   * till's Head Office number, which only takes CustomerBuyGoodsOnline (docs/daraja.md §2
+   * "Tills"): its payments default to `channel: "till"`.
+   */
+  payBill: boolean;
 }
 
 /** One account's answer to the diagnostics' credential check; never a credential. */
@@ -73,6 +79,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     shortcode: deploymentAccount.shortcode,
     passkey: deploymentAccount.passkey,
     tillNumber: deploymentAccount.tillNumber ?? null,
+    payBill: deploymentAccount.shortcodeIsPayBill,
   };
 
   const seal = (row: Pick<AccountRow, 'projectId' | 'id'>, purpose: SealedFor['purpose'], value: string) =>
@@ -89,6 +96,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
       shortcode: row.shortcode,
       passkey: open(row, 'passkey', row.passkeyEnc),
       tillNumber: row.tillNumber,
+      payBill: row.tillNumber === null,
     };
   }
 
@@ -273,12 +281,18 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
           (await accountsNow()).some(
             (account) => account.consumerKey === key && account.consumerSecret === secret,
           ),
-        async merchant(shortcode) {
-          const mine = (await accountsNow()).filter((account) => account.shortcode === shortcode);
+        async merchant(shortcode, consumerKey) {
+          // The app's own accounts only: another project's account with this shortcode (its
+          // passkey, its tills) is another merchant to Daraja.
+          const mine = (await accountsNow()).filter(
+            (account) => account.shortcode === shortcode && account.consumerKey === consumerKey,
+          );
           if (mine.length === 0) return undefined;
           return {
             passkey: mine[0]!.passkey,
             tills: mine.flatMap((account) => (account.tillNumber ? [account.tillNumber] : [])),
+            // An account with a till is a till's Head Office number, not a PayBill.
+            payBill: mine.every((account) => account.payBill),
           };
         },
       };

@@ -58,7 +58,7 @@ export function createHandlers(deps: SimulatorDeps) {
       res.status(400).end();
       return;
     }
-    const { accessToken, expiresInSeconds } = tokens.issue();
+    const { accessToken, expiresInSeconds } = tokens.issue(credentials.key);
     // A string, the historical and most-cited shape (docs/daraja.md §1, §10.1).
     res.json({ access_token: accessToken, expires_in: String(expiresInSeconds) });
   }
@@ -85,7 +85,7 @@ export function createHandlers(deps: SimulatorDeps) {
       });
       return refuse(res, invalidField('CallBackURL'));
     }
-    const merchant = await options.directory.merchant(request.businessShortCode);
+    const merchant = await options.directory.merchant(request.businessShortCode, tokens.appOf(token) ?? '');
     const merchantError = checkMerchant(merchant, request);
     if (merchantError) return refuse(res, merchantError);
     if (outcome.behaviour.kind === 'refuse') return refuse(res, outcome.behaviour.error);
@@ -138,7 +138,11 @@ export function createHandlers(deps: SimulatorDeps) {
     const checked = validateStkQuery(req.body as Record<string, unknown>);
     if (!checked.ok) return refuse(res, checked.error);
     const request = checked.value;
-    const merchantError = checkMerchant(await options.directory.merchant(request.businessShortCode), request);
+    const app = tokens.appOf(readBearerToken(req) ?? '') ?? '';
+    const merchantError = checkMerchant(
+      await options.directory.merchant(request.businessShortCode, app),
+      request,
+    );
     if (merchantError) return refuse(res, merchantError);
     const payment = payments.find(request.checkoutRequestId);
     // A payment made through another shortcode is not this merchant's to see.
@@ -157,6 +161,7 @@ export function createHandlers(deps: SimulatorDeps) {
 function misroutedResult(request: StkPushRequest, merchant: SimulatorMerchant): PaymentResult | undefined {
   if (request.transactionType === 'CustomerBuyGoodsOnline')
     return merchant.tills.includes(request.partyB) ? undefined : PAYMENT_RESULTS.operatorDoesNotExist;
+  if (merchant.payBill === false) return PAYMENT_RESULTS.notPermitted;
   return request.partyB === request.businessShortCode ? undefined : PAYMENT_RESULTS.notPermitted;
 }
 

@@ -47,9 +47,9 @@ export interface Simulator {
 
 /** The Daraja app and merchant of MPESA_* (the deployment's own account). */
 export function configuredDirectory(config: Config): SimulatorDirectory {
-  const { consumerKey, consumerSecret, shortcode, passkey, tillNumber } = config.mpesa;
+  const { consumerKey, consumerSecret, shortcode, passkey, tillNumber, shortcodeIsPayBill } = config.mpesa;
   return staticDirectory([{ consumerKey, consumerSecret }], {
-    [shortcode]: { passkey, tills: tillNumber ? [tillNumber] : [] },
+    [shortcode]: { passkey, tills: tillNumber ? [tillNumber] : [], payBill: shortcodeIsPayBill },
   });
 }
 

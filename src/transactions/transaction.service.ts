@@ -142,7 +142,10 @@ export function createTransactionsService(deps: Deps) {
   ) {
     const now = new Date();
     const id = newId('txn', now);
-    const { channel } = input;
+    // The channel follows the account when the merchant names none: a till's Head Office number
+    // takes no PayBill push, and Daraja would fail one only later, in its callback (2028 or
+    // SFC_IC0003, docs/daraja.md §2 "Tills").
+    const channel = input.channel ?? (account.payBill ? 'paybill' : 'till');
     const row: NewTransaction = {
       id,
       projectId: scope.projectId,
