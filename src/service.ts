@@ -11,6 +11,7 @@ import type { Express } from 'express';
 import type { Config } from './config';
 import { createApp, SIMULATOR_MOUNT } from './app';
 import { openDatabase, type Database } from './db/database';
+import { claimSqliteFile } from './db/sqlite-owner';
 import { applyMigrations } from './db/migrate';
 import type { Logger } from './logger';
 import { createDarajaApps } from './mpesa/mpesa.apps';
@@ -76,6 +77,24 @@ export interface RunningService {
 }
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  // SQLite: one process per file (sqlite-owner.ts); refused before anything touches it.
+  const owner = config.databaseUrl.startsWith('file:')
+    ? claimSqliteFile(config.databaseUrl.slice('file:'.length))
+    : undefined;
+  try {
+    const running = await startOwnedService(config, logger);
+    const close = running.close;
+    return {
+      ...running,
+      close: () => close().finally(() => owner?.release()),
+    };
+  } catch (error) {
+    owner?.release();
+    throw error;
+  }
+}
+
+async function startOwnedService(config: Config, logger: Logger): Promise<RunningService> {
   const serviceSecrets = loadServiceSecrets(config);
   const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   const applied = await applyMigrations(database, { legacyMode: modeOf(config.mpesa.environment) });
