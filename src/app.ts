@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import cors from 'cors';
 import type { Config } from './config';
 import type { Database } from './db/database';
-import { createErrorHandler, notFoundHandler } from './errors';
+import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import type { Logger } from './logger';
 import { requestContext } from './request-context';
 import { accessLog } from './http/access-log';
@@ -14,14 +14,14 @@ import { createRateLimits } from './http/rate-limits';
 import { jsonBody } from './http/json-body';
 import { createAdminAuth } from './auth/admin-auth';
 import { createTestPaymentRoutes, TEST_PAYMENT_PATH } from './test-payments/test-payment.routes';
-import { createVaultRoutes } from './security/vault.routes';
+import { createVaultRoutes } from './vault/vault.routes';
 import type { Keyring, Vault } from './security/vault';
 import { createMerchantAuth } from './auth/merchant-auth';
-import type { FailureLimits } from './auth/failure-limiter';
-import type { LimiterStore } from './auth/limiter-store';
+import type { FailureLimits } from './security/failure-limiter';
+import type { LimiterStore } from './security/limiter-store';
 import type { Metrics } from './metrics/metrics';
 import type { ReplayGuard } from './auth/replay-guard';
-import { createAllowlist } from './callbacks/callback.allowlist';
+import { createAllowlist } from './core/callback-allowlist';
 import { CALLBACK_PATHS, createCallbackRoutes } from './callbacks/callback.routes';
 import type { CallbacksService } from './callbacks/callback.service';
 import { createProjectRoutes } from './projects/project.routes';
@@ -32,19 +32,19 @@ import { createOpenApiRoutes } from './openapi/openapi.routes';
 import { HOME_TARGET } from './openapi/system.openapi';
 import type { TransactionsService } from './transactions/transaction.service';
 import type { Reconciler } from './reconciliation/reconcile.service';
-import { createEventRoutes } from './events/event.routes';
-import type { EventsService } from './events/event.service';
+import { createEventRoutes } from './webhooks/event.routes';
+import type { EventsService } from './webhooks/event.service';
 import { createEndpointRoutes } from './webhooks/endpoint.routes';
 import { createAccountRoutes } from './accounts/account.routes';
 import type { AccountsService } from './accounts/account.service';
 import type { EndpointsService } from './webhooks/endpoint.service';
 import { createDiagnosticsRoutes } from './diagnostics/diagnostics.routes';
 import type { DiagnosticsService } from './diagnostics/diagnostics.service';
-import type { DashboardService } from './dashboard/dashboard.service';
-import { createSessionGuard } from './dashboard/dashboard.http';
-import { createSessionScopes } from './dashboard/dashboard.scope';
-import { createDashboardRoutes, DASHBOARD_API } from './dashboard/dashboard.routes';
-import { createDashboardPages, DASHBOARD_PATH } from './dashboard/dashboard.pages';
+import type { DashboardService } from './operators/dashboard.service';
+import { createSessionGuard } from './security/session-cookie';
+import { createSessionScopes } from './auth/session-scope';
+import { createDashboardRoutes, DASHBOARD_API } from './operators/dashboard.routes';
+import { createDashboardPages, DASHBOARD_PATH } from './operators/dashboard.pages';
 import { createStatsRoutes } from './stats/stats.routes';
 
 export interface AppDeps {
@@ -62,7 +62,7 @@ export interface AppDeps {
   keyring: Keyring;
   events: EventsService;
   diagnostics: DiagnosticsService;
-  /** Dashboard users and sessions (src/dashboard). */
+  /** Dashboard users and sessions (src/operators). */
   dashboard: DashboardService;
   transactionSecrets: TransactionSecrets;
   /** Signatures already used (shared by instances when Redis is configured). */

@@ -1,5 +1,5 @@
 // What the service sends, as the SDK's callers see it. Kept by hand in step with the server's
-// mappers (src/transactions/transaction.view.ts); tests/sdk/view-types.test.ts fails the
+// mappers (src/payments/transaction.view.ts); tests/sdk/view-types.test.ts fails the
 // type-check when the two drift apart. Webhook types: webhook-types.ts.
 
 export const TRANSACTION_STATUSES = ['pending', 'completed', 'failed', 'cancelled', 'expired'] as const;
@@ -17,7 +17,7 @@ export type Channel = 'paybill' | 'till';
 
 /** Why a payment did not complete: our code, a readable message, and Daraja's own result. */
 export interface Failure {
-  /** e.g. `cancelled_by_customer`, `insufficient_funds`, `wrong_pin`, `prompt_expired` (README, "States"). */
+  /** e.g. `cancelled_by_customer`, `insufficient_funds`, `wrong_pin`, `prompt_expired` (docs/api.md, "States"). */
   code: string;
   message: string;
   resultCode: string | null;

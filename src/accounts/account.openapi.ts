@@ -1,5 +1,5 @@
 // The M-Pesa accounts API in the OpenAPI document (routes: account.routes.ts).
-import type { ApiSection } from '../openapi/openapi.types';
+import type { ApiSection } from '../core/openapi.types';
 import {
   accountIdParams,
   accountListSchema,

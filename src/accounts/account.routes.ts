@@ -1,7 +1,7 @@
 // Merchant API for the project's M-Pesa accounts, behind the signature check: a test key
 // manages simulator and sandbox accounts, a live key production ones.
 import { Router } from 'express';
-import { scopeOf } from '../auth/merchant-auth';
+import { scopeOf } from '../core/scope';
 import { parseOrThrow } from '../validation';
 import type { AccountsService } from './account.service';
 import { accountIdParams, createAccountBody, updateAccountBody } from './account.schema';

@@ -1,5 +1,5 @@
 // Diagnostics in the OpenAPI document (routes: diagnostics.routes.ts).
-import type { ApiSection } from '../openapi/openapi.types';
+import type { ApiSection } from '../core/openapi.types';
 import { diagnosticsSchema } from './diagnostics.schema';
 
 const TAG = 'Diagnostics';

@@ -1,6 +1,6 @@
 // GET /api/v1/diagnostics (signed, read-only): the service's findings for the key's project and mode.
 import { Router } from 'express';
-import { scopeOf } from '../auth/merchant-auth';
+import { scopeOf } from '../core/scope';
 import type { DiagnosticsService } from './diagnostics.service';
 
 /** Headers a proxy adds; their presence says a proxy sits between the caller and the service. */

@@ -7,7 +7,7 @@ import type { Config } from '../config';
 import { renderReferencePage } from './docs.page';
 import { buildOpenApiDocument } from './openapi.document';
 import { apiSections } from './openapi.sections';
-import type { OpenApiDocument } from './openapi.types';
+import type { OpenApiDocument } from '../core/openapi.types';
 import { DOCS_PATH, OPENAPI_JSON_PATH } from './system.openapi';
 
 export function createOpenApiDocument(

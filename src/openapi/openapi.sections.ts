@@ -6,14 +6,14 @@ import { projectsApi } from '../projects/project.openapi';
 import { realtimeApi } from '../realtime/realtime.openapi';
 import { testPaymentsApi } from '../test-payments/test-payment.openapi';
 import { transactionsApi } from '../transactions/transaction.openapi';
-import type { ApiSection } from './openapi.types';
+import type { ApiSection } from '../core/openapi.types';
 import { systemApi } from './system.openapi';
-import { eventsApi } from '../events/event.openapi';
+import { eventsApi } from '../webhooks/event.openapi';
 import { webhooksApi } from '../webhooks/webhook.openapi';
 import { accountsApi } from '../accounts/account.openapi';
-import { vaultApi } from '../security/vault.openapi';
+import { vaultApi } from '../vault/vault.openapi';
 import { diagnosticsApi } from '../diagnostics/diagnostics.openapi';
-import { dashboardApi } from '../dashboard/dashboard.openapi';
+import { dashboardApi } from '../operators/dashboard.openapi';
 import { statsApi } from '../stats/stats.openapi';
 
 export function apiSections(config: Pick<Config, 'amount'>): ApiSection[] {

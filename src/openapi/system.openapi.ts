@@ -1,12 +1,12 @@
 // Health checks and this reference itself (routes in app.ts and openapi.routes.ts).
 import { z } from 'zod';
-import type { ApiSection } from './openapi.types';
+import type { ApiSection } from '../core/openapi.types';
 
 const TAG = 'System';
 
 export const OPENAPI_JSON_PATH = '/openapi.json';
 export const DOCS_PATH = '/docs';
-/** Where `GET /` leads: the dashboard (src/dashboard/dashboard.pages.ts), which links the reference. */
+/** Where `GET /` leads: the dashboard (src/operators/dashboard.pages.ts), which links the reference. */
 export const HOME_TARGET = '/dashboard/';
 
 export const systemApi: ApiSection = {

@@ -1,5 +1,5 @@
 // The operator API in the OpenAPI document (routes: project.routes.ts, mounted in app.ts).
-import type { ApiSection } from '../openapi/openapi.types';
+import type { ApiSection } from '../core/openapi.types';
 import {
   createProjectBody,
   projectIdParams,

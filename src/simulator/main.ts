@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { loadConfig, type Config } from '../config';
 import { createLogger } from '../logger';
-import { callbackRoutesUnder } from '../callbacks/callback.path';
 import { createSimulator, simulatorOptionsFrom, type SimulatorOptions } from './simulator';
 import { callbackTargets, targetFromUrl, type CallbackTargets } from './simulator.callback-targets';
 
@@ -52,13 +51,28 @@ export function startSimulatorServer(options: SimulatorServerOptions): Promise<S
 }
 
 /**
+ * Where mpesa-bridge's callback routes live (callbacks/callback.path.ts: both paths start with
+ * it, tests/simulator/simulator.callback-targets.test.ts keeps them so). The simulator sits on a
+ * floor below the callbacks feature, so it names the prefix rather than import the routes.
+ */
+export const SERVICE_CALLBACKS_PREFIX = '/api/v1/callbacks/';
+
+/**
  * The standalone simulator does not know the service's port: it posts to the callback routes
  * of any service on this machine and under CALLBACK_BASE_URL, and to SIMULATOR_CALLBACK_ALLOWLIST.
- * (This file is the standalone's composition root: it alone may know the service's callback paths.)
  */
 export function standaloneCallbackTargets(config: Config): CallbackTargets {
+  const base = config.callbacks.baseUrl ? new URL(config.callbacks.baseUrl) : undefined;
   return callbackTargets([
-    ...callbackRoutesUnder(['loopback', ...(config.callbacks.baseUrl ? [config.callbacks.baseUrl] : [])]),
+    { origin: 'loopback', pathPrefix: SERVICE_CALLBACKS_PREFIX },
+    ...(base
+      ? [
+          {
+            origin: base.origin,
+            pathPrefix: `${base.pathname.replace(/\/+$/, '')}${SERVICE_CALLBACKS_PREFIX}`,
+          },
+        ]
+      : []),
     ...config.simulator.callbackAllowlist.map(targetFromUrl),
   ]);
 }

@@ -1,5 +1,5 @@
 // GET /api/v1/stats in the OpenAPI document (routes: stats.routes.ts).
-import type { ApiSection } from '../openapi/openapi.types';
+import type { ApiSection } from '../core/openapi.types';
 import { statsQuery, statsSchema } from './stats.schema';
 
 export const statsApi: ApiSection = {

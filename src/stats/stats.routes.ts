@@ -1,9 +1,9 @@
 // GET /api/v1/stats: the overview's numbers. Counting happens in the database
 // (stats.repository.ts); here they are named and the failure codes given their reasons.
 import { Router } from 'express';
-import { scopeOf } from '../auth/merchant-auth';
+import { scopeOf } from '../core/scope';
 import type { Queryable } from '../db/database';
-import { interpretResultCode } from '../transactions/transaction.states';
+import { interpretResultCode } from '../payments/transaction.states';
 import { parseOrThrow } from '../validation';
 import { paymentGroups, webhookHealth } from './stats.repository';
 import { statsQuery, type StatsView } from './stats.schema';

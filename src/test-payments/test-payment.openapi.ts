@@ -1,7 +1,7 @@
 // Test payments by outcome in the OpenAPI document (routes: test-payment.routes.ts).
 import type { Config } from '../config';
-import type { ApiSection } from '../openapi/openapi.types';
-import { idempotencyKeyHeader, initiateResponseSchema } from '../transactions/transaction.schema';
+import type { ApiSection } from '../core/openapi.types';
+import { idempotencyKeyHeader, initiateResponseSchema } from '../payments/transaction.schema';
 import { outcomeListSchema, testPaymentBody } from './test-payment.schema';
 
 const BASE = '/api/v1/test-payments';

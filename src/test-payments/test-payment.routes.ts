@@ -2,13 +2,13 @@
 // A test payment is an initiate like any other (same answer, same Idempotency-Key store, same
 // callbacks and webhooks); only the phone is chosen for the outcome asked for.
 import { Router } from 'express';
-import { scopeOf } from '../auth/merchant-auth';
-import type { AccountsService } from '../accounts/account.service';
+import { scopeOf } from '../core/scope';
+import type { PaymentAccounts } from '../mpesa/mpesa.account';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import { DEFAULT_OUTCOME, phoneForOutcome, SIMULATED_OUTCOMES } from '../simulator/simulator.outcomes';
 import type { TransactionsService } from '../transactions/transaction.service';
-import { idempotencyKeyHeader } from '../transactions/transaction.schema';
+import { idempotencyKeyHeader } from '../payments/transaction.schema';
 import { parseOrThrow } from '../validation';
 import { testPaymentBody } from './test-payment.schema';
 
@@ -17,7 +17,7 @@ export const TEST_PAYMENT_PATH = '/';
 
 export function createTestPaymentRoutes(deps: {
   transactions: TransactionsService;
-  accounts: Pick<AccountsService, 'forPayment'>;
+  accounts: PaymentAccounts;
   amount: Config['amount'];
 }): Router {
   const body = testPaymentBody(deps.amount);

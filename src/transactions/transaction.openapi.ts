@@ -1,7 +1,7 @@
 // The merchant payment API in the OpenAPI document (routes: transaction.routes.ts, mounted in
 // app.ts behind the signature check). The same schema factories the routes validate with.
 import type { Config } from '../config';
-import type { ApiSection } from '../openapi/openapi.types';
+import type { ApiSection } from '../core/openapi.types';
 import {
   idempotencyKeyHeader,
   initiateBody,
@@ -12,8 +12,8 @@ import {
   transactionPageSchema,
   reconcileResponseSchema,
   transactionResponseSchema,
-} from './transaction.schema';
-import { historySchema } from './transaction.history';
+} from '../payments/transaction.schema';
+import { historySchema } from '../payments/transaction.history';
 import { CSV_COLUMNS } from './transaction.export';
 import { z } from 'zod';
 

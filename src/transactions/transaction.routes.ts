@@ -1,21 +1,21 @@
 // Merchant API for payments. Every route here sits behind the signature check.
 import { Router } from 'express';
-import { scopeOf } from '../auth/merchant-auth';
+import { scopeOf } from '../core/scope';
 import { parseOrThrow } from '../validation';
 import type { Config } from '../config';
 import type { Reconciler } from '../reconciliation/reconcile.service';
 import type { TransactionsService } from './transaction.service';
-import { toMerchantView } from './transaction.view';
+import { toMerchantView } from '../payments/transaction.view';
 import {
   exportQuery,
   idempotencyKeyHeader,
   initiateBody,
   listQuery,
   transactionIdParams,
-} from './transaction.schema';
+} from '../payments/transaction.schema';
 import type { Queryable } from '../db/database';
 import { streamTransactionsCsv } from './transaction.export';
-import { paymentHistory } from './transaction.history';
+import { paymentHistory } from '../payments/transaction.history';
 
 /** Answers a repeat with the same Idempotency-Key from its store (see merchant-auth.ts). */
 export const INITIATE_PATH = '/initiate';

@@ -1,6 +1,6 @@
 // Merchant API for webhook endpoints. Every route here sits behind the signature check.
 import { Router } from 'express';
-import { scopeOf } from '../auth/merchant-auth';
+import { scopeOf } from '../core/scope';
 import { parseOrThrow } from '../validation';
 import type { EndpointsService } from './endpoint.service';
 import {

@@ -1,8 +1,8 @@
 // Webhooks in the OpenAPI document: the endpoints API (routes: endpoint.routes.ts) and the
 // deliveries themselves (top-level `webhooks`), which follow the Standard Webhooks spec.
 import { z } from 'zod';
-import { merchantTransactionSchema } from '../transactions/transaction.schema';
-import type { ApiSection, HeaderSpec, WebhookSpec } from '../openapi/openapi.types';
+import { merchantTransactionSchema } from '../payments/transaction.schema';
+import type { ApiSection, HeaderSpec, WebhookSpec } from '../core/openapi.types';
 import {
   createEndpointBody,
   deliveriesQuery,

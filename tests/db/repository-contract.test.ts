@@ -9,18 +9,19 @@ import path from 'node:path';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/database';
 import { applyMigrations } from '../../src/db/migrate';
-import * as transactions from '../../src/transactions/transaction.repository';
-import * as callbacks from '../../src/callbacks/callback.repository';
-import * as events from '../../src/events/event.repository';
+import * as transactions from '../../src/payments/transaction.repository';
+import * as callbacks from '../../src/payments/callback.repository';
+import * as events from '../../src/payments/event.repository';
 import * as deliveries from '../../src/webhooks/delivery.repository';
 import * as endpoints from '../../src/webhooks/endpoint.repository';
 import * as projects from '../../src/projects/project.repository';
 import * as nonces from '../../src/auth/nonce.repository';
 import * as accounts from '../../src/accounts/account.repository';
-import { createSettlement, type Settlement } from '../../src/transactions/transaction.settle';
-import { createTransactionEvents } from '../../src/transactions/transaction.events';
-import { transactionEvent } from '../../src/events/event.build';
+import { createSettlement, type Settlement } from '../../src/payments/transaction.settle';
+import { createTransactionEvents } from '../../src/payments/payment.news';
+import { transactionEvent } from '../../src/payments/event.build';
 import { freshDataDir } from '../helpers/database';
+import { NO_REFUSAL } from '../../src/payments/transaction.refusal';
 
 // Ids keep their time part (ordering by id is ordering by time) and get a counter instead of
 // randomness, so both engines produce the same ids for the same script.
@@ -99,7 +100,7 @@ const pendingRow = (
   checkoutRequestId: null,
   customerMessage: null,
   pushFinishedAt: null,
-  submitError: null,
+  ...NO_REFUSAL,
   resultCode: null,
   resultDesc: null,
   mpesaReceiptNumber: null,
@@ -453,7 +454,7 @@ async function script(db: Database): Promise<Record<string, unknown>> {
           source: 'push_refused',
           resultCode: '500.001.1001',
           resultDesc: 'busy',
-          submitError: '{"code":"mpesa_subscriber_busy","message":"busy"}',
+          refusal: { ...NO_REFUSAL, refusalCode: 'mpesa_subscriber_busy', refusalMessage: 'busy' },
         },
       });
       clock = at(14);

@@ -3,9 +3,9 @@
 // never from the OpenAPI registry, so an undocumented route fails this test.
 import { Router } from 'express';
 import { SIMULATOR_MOUNT } from '../../src/app';
-import { DASHBOARD_PATH } from '../../src/dashboard/dashboard.pages';
+import { DASHBOARD_PATH } from '../../src/operators/dashboard.pages';
 import { CALLBACK_PATH, LEGACY_CALLBACK_PATH } from '../../src/callbacks/callback.path';
-import type { OpenApiDocument } from '../../src/openapi/openapi.types';
+import type { OpenApiDocument } from '../../src/core/openapi.types';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { fetchDocument } from './document';
 import { servedRoutes, type ServedRoute } from './express-routes';

@@ -3,7 +3,8 @@
 // credentials that would make the service POST wherever its network reaches (issue 18 E3).
 import { loadConfig } from '../../src/config';
 import { callbackTargets, targetFromUrl } from '../../src/simulator/simulator.callback-targets';
-import { standaloneCallbackTargets } from '../../src/simulator/main';
+import { SERVICE_CALLBACKS_PREFIX, standaloneCallbackTargets } from '../../src/simulator/main';
+import { CALLBACK_PATHS } from '../../src/callbacks/callback.path';
 import { startTestServer, type TestServer } from '../helpers/server';
 import {
   basicAuth,
@@ -108,6 +109,8 @@ describe('SIMULATOR_CALLBACK_ALLOWLIST', () => {
     expect(targets.allows('http://172.30.0.2:8080/api/v1/callbacks/stk/tx/t')).toBe(true);
     expect(targets.allows('http://127.0.0.1:6379/')).toBe(false);
     expect(targets.allows('http://169.254.169.254/latest/meta-data/')).toBe(false);
+    // The prefix it names is where the service's callback routes really are.
+    for (const path of CALLBACK_PATHS) expect(`${path}/`.startsWith(SERVICE_CALLBACKS_PREFIX)).toBe(true);
   });
 });
 

@@ -5,9 +5,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import axios from 'axios';
 import express from 'express';
-import { recordEvents } from '../../src/events/event.repository';
+import { recordEvents } from '../../src/payments/event.repository';
 import { newId } from '../../src/ids';
-import type { Mode } from '../../src/projects/project.modes';
+import type { Mode } from '../../src/core/scope';
 import { keysOf } from '../helpers/accounts';
 import { listenOnLoopback } from '../helpers/fake-daraja';
 import { merchantClient, type MerchantRequest } from '../helpers/merchant';
