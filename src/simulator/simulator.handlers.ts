@@ -22,6 +22,21 @@ export interface SimulatorDeps {
 
 const ACCEPTED = 'Success. Request accepted for processing';
 
+/** How far a Timestamp may be from East Africa Time now before it is counted as another zone's. */
+export const NON_EAT_TOLERANCE_MS = 30 * 60_000;
+const EAT_OFFSET_MS = 3 * 3600_000;
+
+/** A YYYYMMDDHHmmss read as East Africa Time, minus now: about -3 h for a UTC clock. */
+export function eatTimestampOffsetMs(timestamp: string, now: number): number {
+  const [year, month, day, hour, minute, second] = (
+    /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(timestamp) ?? []
+  )
+    .slice(1)
+    .map(Number);
+  const asEat = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!) - EAT_OFFSET_MS;
+  return asEat - now;
+}
+
 type Credentials = { scheme: 'basic'; key: string; secret: string } | { scheme: 'other' };
 
 function readBasicCredentials(header: string | undefined): Credentials {
@@ -48,6 +63,19 @@ export function createHandlers(deps: SimulatorDeps) {
   const newHexGroupId = createHexGroupIds();
   const newCheckoutRequestId = createCheckoutRequestIds();
   const refuse = (res: Response, error: DarajaError) => sendDarajaError(res, error, newHexGroupId());
+
+  /** Counts and logs a Timestamp far from East Africa Time now (docs/daraja.md §2: it is EAT). */
+  function noteTimestamp(timestamp: string, call: 'stkPush' | 'stkQuery'): void {
+    const offsetMs = eatTimestampOffsetMs(timestamp, Date.now());
+    if (Math.abs(offsetMs) <= NON_EAT_TOLERANCE_MS) return;
+    stats.nonEatTimestamps += 1;
+    logger.warn('simulator received a Timestamp that is not East Africa Time (UTC+3)', {
+      call,
+      timestamp,
+      // -3 is a server clock in UTC.
+      offsetHours: Math.round(offsetMs / 360_000) / 10,
+    });
+  }
 
   async function generateToken(req: Request, res: Response): Promise<void> {
     if (req.query.grant_type !== 'client_credentials') return refuse(res, DARAJA_ERRORS.invalidGrantType);
@@ -76,6 +104,7 @@ export function createHandlers(deps: SimulatorDeps) {
     const checked = validateStkPush(body);
     if (!checked.ok) return refuse(res, checked.error);
     const request = checked.value;
+    noteTimestamp(request.timestamp, 'stkPush');
     if (!options.callbackTargets.allows(request.callbackUrl)) {
       // Not Daraja's behaviour (it posts anywhere): see simulator.callback-targets.ts. Only the
       // origin is logged: a callback URL carries a token in its path.
@@ -138,6 +167,7 @@ export function createHandlers(deps: SimulatorDeps) {
     const checked = validateStkQuery(req.body as Record<string, unknown>);
     if (!checked.ok) return refuse(res, checked.error);
     const request = checked.value;
+    noteTimestamp(request.timestamp, 'stkQuery');
     const app = tokens.appOf(readBearerToken(req) ?? '') ?? '';
     const merchantError = checkMerchant(
       await options.directory.merchant(request.businessShortCode, app),

@@ -35,6 +35,12 @@ export interface SimulatorStats {
   /** The most STK Queries received within any one second. */
   stkQueryPeakPerSecond: number;
   callbacksSent: number;
+  /**
+   * Pushes and queries whose Timestamp is more than NON_EAT_TOLERANCE_MS from East Africa Time
+   * now: a server clock in UTC is the usual cause (docs/daraja.md §2). Accepted, as Daraja's
+   * refusal of a skewed Timestamp is unknown (§11), but counted so a test or a demo can see it.
+   */
+  nonEatTimestamps: number;
 }
 
 export interface Simulator {
@@ -76,6 +82,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     stkQueries: 0,
     stkQueryPeakPerSecond: 0,
     callbacksSent: 0,
+    nonEatTimestamps: 0,
   };
   const dispatcher = createCallbackDispatcher({
     logger: options.logger,
