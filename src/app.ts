@@ -12,6 +12,7 @@ import { requestContext } from './request-context';
 import { accessLog } from './http/access-log';
 import { createRateLimits } from './http/rate-limits';
 import { jsonBody } from './http/json-body';
+import { noStore } from './http/no-store';
 import { createAdminAuth } from './auth/admin-auth';
 import { createTestPaymentRoutes, TEST_PAYMENT_PATH } from './test-payments/test-payment.routes';
 import { createVaultRoutes } from './vault/vault.routes';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(helmet());
 
   app.use(cors({ origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] }));
+  app.use('/api', noStore);
   app.use(jsonBody(config.bodyLimit));
 
   app.get('/health', (_req, res) => {
@@ -136,7 +138,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const limits = createRateLimits(config.rateLimit, deps.limiterStore);
   const guard = createSessionGuard(deps.dashboard);
-  const sessions = createSessionScopes(guard, deps.projects.exists);
+  const sessions = createSessionScopes(guard, deps.projects.stateOf);
   const adminAuth = createAdminAuth(deps.adminToken, deps.failureLimits.adminBySource, sessions);
   app.use(
     DASHBOARD_API,

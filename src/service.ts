@@ -25,7 +25,8 @@ import { createCallbacksService } from './callbacks/callback.service';
 import { callbackUrlBuilder } from './callbacks/callback.routes';
 import { callbackRoutesUnder } from './callbacks/callback.path';
 import { attachRealtime } from './realtime/realtime.server';
-import { attachProjectStream } from './realtime/project-stream';
+import { attachProjectStream, PROJECT_NAMESPACE } from './realtime/project-stream';
+import { createRevocations } from './realtime/revocations';
 import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
 import { createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
 import { answerUnparsableRequests } from './http/client-error';
@@ -153,6 +154,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
       })
     : undefined;
 
+  // Open sockets stand on a key, a project, a user or a session: ended on every instance when
+  // that stops (wired to Socket.io once it is attached, below).
+  const revocations = createRevocations(logger);
   const events = createTransactionEvents();
   const settlePayment = createSettlement({ db, events });
   const transactionSecrets = createTransactionSecrets(serviceSecrets.keyring);
@@ -161,6 +165,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     vault,
     accounts,
     defaultMode: modeOf(config.mpesa.environment),
+    revoke: revocations.revoke,
   });
   const callbacks = createCallbacksService({ db, settlePayment, events, logger, metrics: metrics.callbacks });
   const transactions = createTransactionsService({
@@ -230,6 +235,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     ...config.dashboard,
     failures: { bySource: failureLimits.signInBySource, byEmail: failureLimits.signInByEmail },
     projectExists: projects.exists,
+    revoke: revocations.revoke,
   });
   const app = createApp({
     dashboard,
@@ -265,6 +271,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     logger,
     guard: createSubscribeGuard(failureLimits, config.trustProxy),
     adapter: chooseRealtimeAdapter({ redis, db, keyPrefix: config.redis.keyPrefix, logger }),
+    projectState: projects.stateOf,
   });
   const stopProjectStream = attachProjectStream({
     io: realtime.io,
@@ -275,7 +282,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     sourceOf: socketSource(config.trustProxy),
     dashboard,
     logger,
+    recheckEveryMs: config.streamRecheckMs,
   });
+  revocations.attach(realtime.io, ['/', PROJECT_NAMESPACE]);
   metrics.watch({ sockets: () => realtime.io.engine.clientsCount });
   // An event committed here also wakes the other instances' delivery workers (after commit: this
   // listener runs once the settlement has committed), through the same adapter.

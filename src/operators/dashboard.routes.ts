@@ -2,7 +2,7 @@
 // admin token (how the first operator is made) or an operator's session.
 import { Router, type RequestHandler } from 'express';
 import { AppError } from '../errors';
-import type { ProjectsService } from '../projects/project.service';
+import type { ProjectView } from '../core/project.view';
 import { parseOrThrow } from '../validation';
 import {
   assertSameOrigin,
@@ -18,7 +18,8 @@ export const DASHBOARD_API = '/api/v1/dashboard';
 
 export function createDashboardRoutes(deps: {
   dashboard: DashboardService;
-  projects: Pick<ProjectsService, 'list'>;
+  /** Every project; composition (app.ts) passes the projects service in. */
+  projects: { list(): Promise<ProjectView[]> };
   guard: SessionGuard;
   adminAuth: RequestHandler;
 }): Router {

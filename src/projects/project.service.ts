@@ -1,9 +1,7 @@
 // Projects, their key pairs (one per mode) and, for operators, their M-Pesa accounts. A secret
 // key is shown once, at creation or rotation, and kept sealed in the vault; rotating a mode's
 // pair stops the old pair at once. A disabled project's keys are refused.
-import type { z } from 'zod';
-import type { AccountsService } from '../accounts/account.service';
-import type { AccountView } from '../accounts/account.view';
+import type { AccountView, ProjectView } from '../core/project.view';
 import type { Database, Queryable } from '../db/database';
 import { AppError } from '../errors';
 import { newId, randomKey } from '../ids';
@@ -21,13 +19,12 @@ import {
   type ApiKeyRow,
   type ProjectRow,
 } from './project.repository';
-import type { projectSchema } from './project.schema';
 import { apiKeySealedFor } from '../security/sealed-for';
 
 export { apiKeySealedFor };
 
 /** Typed by the documented response schema, so the mapper cannot drift from the OpenAPI document. */
-export type ProjectView = z.output<typeof projectSchema>;
+export type { ProjectView };
 
 export type { Signer };
 
@@ -36,12 +33,19 @@ export type ProjectsService = ReturnType<typeof createProjectsService>;
 interface Deps {
   db: Database;
   vault: Vault;
-  accounts: Pick<AccountsService, 'viewsOf'>;
+  /** The accounts feature's masked views by project; composition (service.ts) passes that service in. */
+  accounts: { viewsOf(projectIds: readonly string[]): Promise<Map<string, AccountView[]>> };
   /** The mode of the deployment's own account: the pair `publicKey`/`secretKey` answer with. */
   defaultMode: Mode;
+  /**
+   * Ends, on every instance, the open connections a key pair or a project opened, once it
+   * stops (src/realtime/revocations.ts): each HTTP request checks its key anyway, a stream
+   * only at its handshake.
+   */
+  revoke?: (authority: { publicKey: string } | { projectId: string }) => void;
 }
 
-export function createProjectsService({ db, vault, accounts, defaultMode }: Deps) {
+export function createProjectsService({ db, vault, accounts, defaultMode, revoke = () => undefined }: Deps) {
   async function issueKeys(q: Queryable, projectId: string, mode: Mode, at: Date) {
     const prefixes = keyPrefixes(mode);
     const publicKey = randomKey(prefixes.public, 18);
@@ -113,17 +117,29 @@ export function createProjectsService({ db, vault, accounts, defaultMode }: Deps
         name: input.name,
         disabledAt: input.disabled === undefined ? undefined : input.disabled ? new Date() : null,
       });
+      if (input.disabled === true) revoke({ projectId: id });
       return { project: await viewOf(row!) };
     },
 
     async rotateKeys(id: string, mode: Mode = defaultMode) {
       const row = await existing(id);
-      const { publicKey, secretKey } = await issueKeys(db, id, mode, new Date());
+      const { previous, issued } = await db.transaction(async (tx) => ({
+        previous: (await listApiKeys(tx, [id])).find((key) => key.mode === mode),
+        issued: await issueKeys(tx, id, mode, new Date()),
+      }));
+      if (previous) revoke({ publicKey: previous.publicKey });
+      const { publicKey, secretKey } = issued;
       return { project: await viewOf(row), mode, publicKey, secretKey };
     },
 
     async exists(id: string): Promise<boolean> {
       return (await findProject(db, id)) !== undefined;
+    },
+
+    /** Whether a project is disabled; undefined when there is no such project. */
+    async stateOf(id: string): Promise<{ disabled: boolean } | undefined> {
+      const row = await findProject(db, id);
+      return row && { disabled: row.disabledAt !== null };
     },
 
     /** The secret key for a public key, for signature checks; undefined when unknown. */

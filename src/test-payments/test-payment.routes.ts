@@ -2,21 +2,29 @@
 // A test payment is an initiate like any other (same answer, same Idempotency-Key store, same
 // callbacks and webhooks); only the phone is chosen for the outcome asked for.
 import { Router } from 'express';
-import { scopeOf } from '../core/scope';
+import { scopeOf, type Scope } from '../core/scope';
 import type { PaymentAccounts } from '../mpesa/mpesa.account';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import { DEFAULT_OUTCOME, phoneForOutcome, SIMULATED_OUTCOMES } from '../simulator/simulator.outcomes';
-import type { TransactionsService } from '../transactions/transaction.service';
-import { idempotencyKeyHeader } from '../payments/transaction.schema';
+import { idempotencyKeyHeader, type InitiateInput } from '../payments/transaction.schema';
 import { parseOrThrow } from '../validation';
 import { testPaymentBody } from './test-payment.schema';
 
 /** Answers a repeat with the same Idempotency-Key from initiate's store (see merchant-auth.ts). */
 export const TEST_PAYMENT_PATH = '/';
 
+/** Initiate as the transactions feature runs it; composition (app.ts) passes that service in. */
+export interface PaymentInitiator {
+  initiate(
+    scope: Scope,
+    input: InitiateInput,
+    idempotencyKey?: string,
+  ): Promise<{ httpStatus: number; body: unknown }>;
+}
+
 export function createTestPaymentRoutes(deps: {
-  transactions: TransactionsService;
+  transactions: PaymentInitiator;
   accounts: PaymentAccounts;
   amount: Config['amount'];
 }): Router {

@@ -1,9 +1,8 @@
 // Merchant API for payments. Every route here sits behind the signature check.
 import { Router } from 'express';
-import { scopeOf } from '../core/scope';
+import { scopeOf, type Scope } from '../core/scope';
 import { parseOrThrow } from '../validation';
 import type { Config } from '../config';
-import type { Reconciler } from '../reconciliation/reconcile.service';
 import type { TransactionsService } from './transaction.service';
 import { toMerchantView } from '../payments/transaction.view';
 import {
@@ -12,7 +11,9 @@ import {
   initiateBody,
   listQuery,
   transactionIdParams,
+  type ReconcileOutcome,
 } from '../payments/transaction.schema';
+import type { TransactionRow } from '../payments/transaction.repository';
 import type { Queryable } from '../db/database';
 import { streamTransactionsCsv } from './transaction.export';
 import { paymentHistory } from '../payments/transaction.history';
@@ -20,9 +21,14 @@ import { paymentHistory } from '../payments/transaction.history';
 /** Answers a repeat with the same Idempotency-Key from its store (see merchant-auth.ts). */
 export const INITIATE_PATH = '/initiate';
 
+/** Reconcile one payment now: the reconciliation feature's, passed in by composition (app.ts). */
+export interface ReconcileNow {
+  reconcileNow(scope: Scope, id: string): Promise<{ row: TransactionRow; outcome: ReconcileOutcome }>;
+}
+
 export function createTransactionRoutes(deps: {
   transactions: TransactionsService;
-  reconciler: Reconciler;
+  reconciler: ReconcileNow;
   amount: Config['amount'];
   db: Queryable;
 }): Router {
