@@ -1,6 +1,7 @@
 // createApp(deps): the Express app. It never listens: main.ts does, and tests drive it on a
 // real port. Order matters: the simulator and the callback route parse their own bodies, so
 // they come before the JSON parser of the merchant API.
+import path from 'node:path';
 import express, { type Router } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
@@ -13,6 +14,7 @@ import { accessLog } from './http/access-log';
 import { createRateLimits } from './http/rate-limits';
 import { jsonBody } from './http/json-body';
 import { noStore } from './http/no-store';
+import { createReadiness, type DiskProbe } from './http/readiness';
 import { createAdminAuth } from './auth/admin-auth';
 import { createTestPaymentRoutes, TEST_PAYMENT_PATH } from './test-payments/test-payment.routes';
 import { createVaultRoutes } from './vault/vault.routes';
@@ -76,6 +78,8 @@ export interface AppDeps {
   sharedParts?: Readonly<Record<'redis', () => Promise<unknown>>>;
   /** Counts and times requests for GET /metrics (served on its own address, src/metrics). */
   metrics?: Metrics;
+  /** How /ready sees the disk (tests hand in a full one); the real filesystem by default. */
+  disk?: DiskProbe;
   /** The Daraja simulator's router, mounted at /simulator in simulator mode. */
   simulatorRouter?: Router;
 }
@@ -114,19 +118,20 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  // Ready when every shared part this instance needs answers: the database, and Redis when
-  // configured (a balancer then sends nothing to an instance that could not serve it).
+  // Ready when every part this instance needs answers in time: the database, room on the disk
+  // SQLite writes to, and Redis when configured (a balancer then sends nothing to an instance
+  // that could not serve it).
+  const ready = createReadiness({
+    pingDatabase: () => deps.database.ping(),
+    storageDir: config.databaseUrl.startsWith('file:')
+      ? path.dirname(path.resolve(config.databaseUrl.slice('file:'.length)))
+      : undefined,
+    pingRedis: deps.sharedParts?.redis,
+    timeoutMs: config.databaseDeadlines.readyTimeoutMs,
+    disk: deps.disk,
+  });
   app.get('/ready', async (_req, res) => {
-    const answers = (ping: () => Promise<unknown>) =>
-      ping().then(
-        () => true,
-        () => false,
-      );
-    const [database, redis] = await Promise.all([
-      answers(() => deps.database.ping()),
-      deps.sharedParts?.redis ? answers(deps.sharedParts.redis) : true,
-    ]);
-    const status = !database ? 'database_unreachable' : !redis ? 'redis_unreachable' : 'ready';
+    const status = await ready();
     res.status(status === 'ready' ? 200 : 503).json({ status });
   });
   // GET /openapi.json and /docs, public: the reference is generated from the same schemas
@@ -171,6 +176,7 @@ export function createApp(deps: AppDeps): express.Express {
       reconciler: deps.reconciler,
       amount: config.amount,
       db: deps.database,
+      exportConcurrency: config.exportConcurrency,
     }),
   );
   app.use(

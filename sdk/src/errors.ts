@@ -37,6 +37,7 @@ export type ApiErrorCode =
   | 'mpesa_subscriber_busy'
   | 'mpesa_account_missing'
   | 'webhook_endpoint_limit_reached'
+  | 'request_timeout'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'mpesa_request_rejected'

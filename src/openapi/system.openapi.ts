@@ -50,13 +50,13 @@ export const systemApi: ApiSection = {
       tag: TAG,
       summary: 'Readiness',
       description:
-        'Every shared part this instance needs answers: the database, and Redis when `REDIS_URL` is set. Load balancers and the Docker healthcheck use this.',
+        'Every part this instance needs answers within `READY_TIMEOUT`: the database, room on the disk SQLite writes to, and Redis when `REDIS_URL` is set. Load balancers and the Docker healthcheck use this.',
       auth: 'none',
       responses: {
         200: { description: 'Ready.', schema: z.object({ status: z.literal('ready') }) },
         503: {
-          description: 'The database, or Redis, does not answer.',
-          schema: z.object({ status: z.enum(['database_unreachable', 'redis_unreachable']) }),
+          description: 'The database, or Redis, does not answer in time, or the SQLite disk is full.',
+          schema: z.object({ status: z.enum(['database_unreachable', 'disk_full', 'redis_unreachable']) }),
         },
       },
     },

@@ -74,12 +74,13 @@ export function transactionsApi(amount: Config['amount']): ApiSection {
         operationId: 'exportTransactions',
         tag: TAG,
         summary: 'Export transactions as CSV',
-        description: `Every transaction the list's filters match, newest first, streamed (a million rows take constant memory). Columns: ${CSV_COLUMNS.map((c) => `\`${c}\``).join(', ')}. Texts starting with = + - @ are prefixed with ' so spreadsheets do not run them.`,
+        description: `Every transaction the list's filters match, newest first, streamed (a million rows take constant memory). Columns: ${CSV_COLUMNS.map((c) => `\`${c}\``).join(', ')}. Texts starting with = + - @ are prefixed with ' so spreadsheets do not run them. At most \`EXPORT_CONCURRENCY\` exports run at once per instance; more answer 503 \`service_unavailable\` with \`Retry-After\`.`,
         auth: 'signature',
         query: exportQuery,
         responses: {
           200: { description: 'The CSV (RFC 4180, CRLF).', contentType: 'text/csv', schema: z.string() },
         },
+        errors: ['service_unavailable'],
       },
       {
         method: 'get',

@@ -1,4 +1,5 @@
 // Merchant API for payments. Every route here sits behind the signature check.
+import { AppError } from '../errors';
 import { Router } from 'express';
 import { scopeOf, type Scope } from '../core/scope';
 import { parseOrThrow } from '../validation';
@@ -20,6 +21,8 @@ import { paymentHistory } from '../payments/transaction.history';
 
 /** Answers a repeat with the same Idempotency-Key from its store (see merchant-auth.ts). */
 export const INITIATE_PATH = '/initiate';
+/** A refused export is told to come back after about one export of a large set. */
+const EXPORT_RETRY_AFTER_SECONDS = 30;
 
 /** Reconcile one payment now: the reconciliation feature's, passed in by composition (app.ts). */
 export interface ReconcileNow {
@@ -31,10 +34,13 @@ export function createTransactionRoutes(deps: {
   reconciler: ReconcileNow;
   amount: Config['amount'];
   db: Queryable;
+  /** CSV exports running at once in this process (EXPORT_CONCURRENCY); more are refused with 503. */
+  exportConcurrency: number;
 }): Router {
   const { transactions } = deps;
   const initiateSchema = initiateBody(deps.amount);
   const router = Router();
+  let exportsRunning = 0;
 
   router.post(INITIATE_PATH, async (req, res) => {
     const input = parseOrThrow(initiateSchema, req.body, 'body');
@@ -55,6 +61,16 @@ export function createTransactionRoutes(deps: {
   router.get('/export', async (req, res) => {
     const query = parseOrThrow(exportQuery, req.query, 'query');
     const scope = scopeOf(req);
+    // Counted in this process: with several instances each runs its own EXPORT_CONCURRENCY.
+    if (exportsRunning >= deps.exportConcurrency)
+      throw new AppError(
+        'service_unavailable',
+        `${deps.exportConcurrency} exports are already running; retry after Retry-After`,
+        { limit: deps.exportConcurrency },
+        { 'Retry-After': String(EXPORT_RETRY_AFTER_SECONDS) },
+      );
+    exportsRunning += 1;
+    res.once('close', () => (exportsRunning -= 1));
     res.status(200).type('text/csv; charset=utf-8');
     res.set('Content-Disposition', `attachment; filename="payments-${scope.projectId}-${scope.mode}.csv"`);
     res.set('Cache-Control', 'no-store');
