@@ -86,7 +86,8 @@ const trustProxy = z.string().transform((raw, ctx): boolean | number | string[] 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   MPESA_ENVIRONMENT: z.enum(['simulator', 'sandbox', 'production']).default('simulator'),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Default: 127.0.0.1 in simulator mode (public default credentials), else 0.0.0.0.
+  HOST: z.string().min(1).optional(),
   PORT: int(0, 65535).default(3000),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
@@ -196,6 +197,9 @@ const envSchema = z.object({
   // After a timeout or a 429 the next attempt waits at least this long (Svix's overload penalty).
   WEBHOOK_OVERLOAD_PENALTY: duration.prefault('60s'),
   WEBHOOK_CONCURRENCY: int(1, 1000).default(64),
+  // Attempts in flight over the deployment, per endpoint and per project and mode (delivery.fairness.ts).
+  WEBHOOK_ENDPOINT_CONCURRENCY: int(1, 1000).default(8),
+  WEBHOOK_PROJECT_CONCURRENCY: int(1, 1000).default(16),
   WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
   WEBHOOK_SECRET_OVERLAP: duration.prefault('24h'),
 
@@ -214,6 +218,11 @@ const envSchema = z.object({
   SIMULATOR_CALLBACK_DELAY_MS: int(0).default(2000),
   SIMULATOR_LATE_CALLBACK_MS: int(0).default(20_000),
   SIMULATOR_QUERY_RATE_LIMIT: int(0).default(0),
+  // URLs (origin + path prefix) the simulator may post callbacks to besides this service's own
+  // callback routes (src/simulator/simulator.callback-targets.ts).
+  SIMULATOR_CALLBACK_ALLOWLIST: csv
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must list http:// or https:// URLs' })))
+    .optional(),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -224,6 +233,9 @@ export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof Env)[];
 function buildConfig(env: Env) {
   const simulated = env.MPESA_ENVIRONMENT === 'simulator';
   const production = env.NODE_ENV === 'production';
+  // Simulator mode runs on public default credentials and a simulator that pays anything:
+  // this machine only, unless HOST says otherwise.
+  const host = env.HOST ?? (simulated ? '127.0.0.1' : '0.0.0.0');
   const missing: string[] = [];
   // No secret has a default outside simulator mode (and the simulator's are generated, see keys.ts).
   const required = <T>(name: keyof Env, value: T | undefined, fallback?: T): T => {
@@ -236,7 +248,7 @@ function buildConfig(env: Env) {
   const config = {
     env: env.NODE_ENV,
     production,
-    host: env.HOST,
+    host,
     port: env.PORT,
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL ?? `file:${env.DATA_DIR}/mpesa-bridge.db`,
@@ -276,6 +288,12 @@ function buildConfig(env: Env) {
       shortcode: required('MPESA_SHORTCODE', env.MPESA_SHORTCODE, SANDBOX_SHORTCODE),
       passkey: required('MPESA_PASSKEY', env.MPESA_PASSKEY, SANDBOX_PASSKEY),
       tillNumber: env.MPESA_TILL_NUMBER ?? (simulated ? '5050505' : undefined),
+      /**
+       * MPESA_TILL_NUMBER set: MPESA_SHORTCODE is that till's Head Office number, not a PayBill,
+       * and payments default to the till. The simulator's own default till sits beside the
+       * sandbox PayBill 174379, which takes both.
+       */
+      shortcodeIsPayBill: env.MPESA_TILL_NUMBER === undefined,
       timeoutMs: env.MPESA_TIMEOUT_MS,
     },
     callbacks: {
@@ -290,9 +308,7 @@ function buildConfig(env: Env) {
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     /** Where GET /metrics listens (src/metrics); undefined: nowhere. */
     metrics:
-      env.METRICS_PORT === undefined
-        ? undefined
-        : { port: env.METRICS_PORT, host: env.METRICS_HOST ?? env.HOST },
+      env.METRICS_PORT === undefined ? undefined : { port: env.METRICS_PORT, host: env.METRICS_HOST ?? host },
     corsOrigins: env.CORS_ORIGINS ?? (simulated ? ['*'] : []),
     bodyLimit: env.BODY_LIMIT,
     bodyLimitBytes: bodyLimitBytes(env.BODY_LIMIT),
@@ -332,6 +348,8 @@ function buildConfig(env: Env) {
       disableAfterMs: env.WEBHOOK_DISABLE_AFTER,
       overloadPenaltyMs: env.WEBHOOK_OVERLOAD_PENALTY,
       concurrency: env.WEBHOOK_CONCURRENCY,
+      perEndpointConcurrency: env.WEBHOOK_ENDPOINT_CONCURRENCY,
+      perProjectConcurrency: env.WEBHOOK_PROJECT_CONCURRENCY,
       pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
       secretOverlapMs: env.WEBHOOK_SECRET_OVERLAP,
       // Private, loopback and link-local targets (SSRF into our own network) are refused
@@ -358,6 +376,7 @@ function buildConfig(env: Env) {
       queryRateLimit: env.SIMULATOR_QUERY_RATE_LIMIT,
       callbackDelayMs: env.SIMULATOR_CALLBACK_DELAY_MS,
       lateCallbackMs: env.SIMULATOR_LATE_CALLBACK_MS,
+      callbackAllowlist: env.SIMULATOR_CALLBACK_ALLOWLIST ?? [],
     },
   };
 

@@ -33,6 +33,7 @@ export const ERROR_STATUS = {
   mpesa_subscriber_busy: 409,
   mpesa_account_missing: 409,
   dashboard_user_exists: 409,
+  webhook_endpoint_limit_reached: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   mpesa_request_rejected: 422,

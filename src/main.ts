@@ -28,7 +28,16 @@ async function main(): Promise<void> {
         fix: problem.fix,
       });
   }
-  const service = await startService(config, logger);
+  const service = await startService(config, logger).catch((error: NodeJS.ErrnoException) => {
+    // As `npm run demo` says it (demo/main.ts).
+    if (error.code === 'EADDRINUSE') {
+      process.stderr.write(
+        `Failed to start: port ${config.port} is taken (is \`npm start\` or \`npm run demo\` running?). Stop it, or run PORT=3100 npm start.\n`,
+      );
+      process.exit(1);
+    }
+    throw error;
+  });
 
   const banner = startBanner(config, service);
   logger.info('mpesa-bridge listening', banner.fields);

@@ -11,6 +11,7 @@ import type { Express } from 'express';
 import type { Config } from './config';
 import { createApp, SIMULATOR_MOUNT } from './app';
 import { openDatabase, type Database } from './db/database';
+import { claimSqliteFile } from './db/sqlite-owner';
 import { applyMigrations } from './db/migrate';
 import type { Logger } from './logger';
 import { createDarajaApps } from './mpesa/mpesa.apps';
@@ -18,9 +19,11 @@ import { createBreakers } from './mpesa/mpesa.breaker';
 import { createAccountsService } from './accounts/account.service';
 import { modeOf } from './core/scope';
 import { combinedDirectory } from './simulator/simulator.directory';
+import { callbackTargets, targetFromUrl } from './simulator/simulator.callback-targets';
 import { createProjectsService } from './projects/project.service';
 import { createCallbacksService } from './callbacks/callback.service';
 import { callbackUrlBuilder } from './callbacks/callback.routes';
+import { callbackRoutesUnder } from './callbacks/callback.path';
 import { attachRealtime } from './realtime/realtime.server';
 import { attachProjectStream, PROJECT_NAMESPACE } from './realtime/project-stream';
 import { createRevocations } from './realtime/revocations';
@@ -81,6 +84,24 @@ export interface RunningService {
 }
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  // SQLite: one process per file (sqlite-owner.ts); refused before anything touches it.
+  const owner = config.databaseUrl.startsWith('file:')
+    ? claimSqliteFile(config.databaseUrl.slice('file:'.length))
+    : undefined;
+  try {
+    const running = await startOwnedService(config, logger);
+    const close = running.close;
+    return {
+      ...running,
+      close: () => close().finally(() => owner?.release()),
+    };
+  } catch (error) {
+    owner?.release();
+    throw error;
+  }
+}
+
+async function startOwnedService(config: Config, logger: Logger): Promise<RunningService> {
   const serviceSecrets = loadServiceSecrets(config);
   const database = await openDatabase(config.databaseUrl, {
     poolSize: config.databasePoolSize,
@@ -140,7 +161,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   // deployment's own (real) credentials.
   const simulator = config.simulator.enabled
     ? createSimulator({
-        ...simulatorOptionsFrom(config, logger),
+        ...simulatorOptionsFrom(
+          config,
+          logger,
+          callbackTargets([
+            ...callbackRoutesUnder([config.callbacks.baseUrl ?? localUrl, localUrl]),
+            ...config.simulator.callbackAllowlist.map(targetFromUrl),
+          ]),
+        ),
         directory: config.mpesa.simulated
           ? combinedDirectory(configuredDirectory(config), accounts.simulatorDirectory())
           : accounts.simulatorDirectory(),
@@ -216,7 +244,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     logger,
   });
 
-  const endpoints = createEndpointsService({ db, vault, config: config.webhooks, wake: deliveryWorker.wake });
+  const endpoints = createEndpointsService({
+    db,
+    vault,
+    config: config.webhooks,
+    heldDeliveriesMs: config.retention.webhookDeliveriesMs,
+    wake: deliveryWorker.wake,
+  });
   const dashboard = createDashboardService({
     db,
     ...config.dashboard,

@@ -105,7 +105,11 @@ export function createCheckoutApp({ mpesa, testPhones }: CheckoutAppOptions) {
   // The page loads the SDK's browser entry as an ES module, and socket.io-client's ES build
   // for its one import (mapped in index.html): no bundler, no build step for the page.
   app.use('/sdk', express.static(sdkBrowserDir()));
-  app.get('/vendor/socket.io-client.js', (_req, res) => res.sendFile(socketIoClientEsm()));
+  // A root for sendFile: without one, a dot segment anywhere in the absolute path (a clone
+  // under ~/.cache/...) is refused as a dotfile (dashboard.pages.ts).
+  app.get('/vendor/socket.io-client.js', (_req, res) =>
+    res.sendFile(path.basename(socketIoClientEsm()), { root: path.dirname(socketIoClientEsm()) }),
+  );
   app.use(express.static(PUBLIC_DIR));
   return app;
 }

@@ -52,6 +52,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     shortcode: deploymentAccount.shortcode,
     passkey: deploymentAccount.passkey,
     tillNumber: deploymentAccount.tillNumber ?? null,
+    payBill: deploymentAccount.shortcodeIsPayBill,
   };
 
   const seal = (row: Pick<AccountRow, 'projectId' | 'id'>, purpose: SealedFor['purpose'], value: string) =>
@@ -68,6 +69,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
       shortcode: row.shortcode,
       passkey: open(row, 'passkey', row.passkeyEnc),
       tillNumber: row.tillNumber,
+      payBill: row.tillNumber === null,
     };
   }
 
@@ -252,12 +254,18 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
           (await accountsNow()).some(
             (account) => account.consumerKey === key && account.consumerSecret === secret,
           ),
-        async merchant(shortcode) {
-          const mine = (await accountsNow()).filter((account) => account.shortcode === shortcode);
+        async merchant(shortcode, consumerKey) {
+          // The app's own accounts only: another project's account with this shortcode (its
+          // passkey, its tills) is another merchant to Daraja.
+          const mine = (await accountsNow()).filter(
+            (account) => account.shortcode === shortcode && account.consumerKey === consumerKey,
+          );
           if (mine.length === 0) return undefined;
           return {
             passkey: mine[0]!.passkey,
             tills: mine.flatMap((account) => (account.tillNumber ? [account.tillNumber] : [])),
+            // An account with a till is a till's Head Office number, not a PayBill.
+            payBill: mine.every((account) => account.payBill),
           };
         },
       };

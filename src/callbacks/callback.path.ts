@@ -1,3 +1,5 @@
+import type { CallbackTarget } from '../simulator/simulator.callback-targets';
+
 // Where Safaricom posts STK results: <CALLBACK_PATH>/<transactionId>/<token>. A leaf module, so
 // the logging and error layers can know the path without importing the route.
 //
@@ -8,3 +10,16 @@
 export const CALLBACK_PATH = '/api/v1/callbacks/stk';
 export const LEGACY_CALLBACK_PATH = '/api/v1/callbacks/mpesa';
 export const CALLBACK_PATHS = [CALLBACK_PATH, LEGACY_CALLBACK_PATH] as const;
+
+/**
+ * The callback routes under each base URL (CALLBACK_BASE_URL, this server's own address): where
+ * the built-in simulator may post (simulator.callback-targets.ts). 'loopback' stands for this
+ * machine on any port (the standalone simulator does not know the service's port).
+ */
+export function callbackRoutesUnder(baseUrls: readonly (string | 'loopback')[]): CallbackTarget[] {
+  return baseUrls.flatMap((base) => {
+    const origin = base === 'loopback' ? base : new URL(base).origin;
+    const basePath = base === 'loopback' ? '' : new URL(base).pathname.replace(/\/+$/, '');
+    return CALLBACK_PATHS.map((path) => ({ origin, pathPrefix: `${basePath}${path}/` }));
+  });
+}

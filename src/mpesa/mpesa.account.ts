@@ -12,6 +12,12 @@ export interface DarajaAccount {
   shortcode: string;
   passkey: string;
   tillNumber: string | null;
+  /**
+   * Whether its shortcode is a PayBill (CustomerPayBillOnline). An account with a till is a
+   * till's Head Office number, which only takes CustomerBuyGoodsOnline (docs/daraja.md §2
+   * "Tills"): its payments default to `channel: "till"`.
+   */
+  payBill: boolean;
 }
 
 /** The account a new payment collects into: the one named, or the scope's default. */

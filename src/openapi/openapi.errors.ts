@@ -39,6 +39,8 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   dashboard_user_not_found: 'No dashboard user with this id.',
   webhook_url_refused:
     'The webhook URL is not allowed: not https, carries credentials, does not resolve, or resolves to a private, loopback or link-local address; `details.reason` says which.',
+  webhook_endpoint_limit_reached:
+    'The project has as many webhook endpoints in this mode as it may (16): delete one it no longer needs first.',
   idempotency_key_reused: 'The same `Idempotency-Key` was used with a different body.',
   dashboard_user_exists: 'A dashboard user with this email exists.',
   mpesa_account_missing:

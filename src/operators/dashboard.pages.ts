@@ -52,7 +52,9 @@ export function createDashboardPages(build = findDashboardBuild()): Router {
         );
     }
     res.set('Cache-Control', 'no-cache');
-    res.sendFile(path.join(build, 'index.html'));
+    // Relative to a root: `send` refuses any dot segment of an absolute path (dotfiles: 'ignore'
+    // answers 400 under ~/.cache/... or npx's cache), but checks only the part under its root.
+    res.sendFile('index.html', { root: build });
   });
   if (build)
     router.use(

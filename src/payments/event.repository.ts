@@ -1,6 +1,7 @@
 // The outbox and the event log. An event is written in the same database transaction as the
 // change it reports, with one pending delivery per endpoint of its project that wants it, so
-// a committed change always has its webhooks queued and an uncommitted one never does.
+// a committed change always has its webhooks queued and an uncommitted one never does. A
+// disabled endpoint's deliveries wait, pending, until it is enabled again (or deleted).
 import type { Selectable } from 'kysely';
 import type { Queryable } from '../db/database';
 import type { Event } from '../db/database.types';
@@ -20,10 +21,11 @@ export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): 
       .selectFrom('WebhookEndpoint')
       .select(['id', 'projectId', 'mode', 'eventTypes'])
       .where('projectId', 'in', projectIds)
-      .where('enabled', '=', true)
       .where('deletedAt', 'is', null),
   );
   if (endpoints.length === 0) return;
+  // Disabled endpoints get theirs too: held pending (the worker claims for enabled endpoints
+  // only) and sent when the endpoint is enabled again, as the README promises (issue 18 C1).
   // Test events reach test endpoints only, live events live ones.
   const deliveries = events.flatMap((event) =>
     deliveriesFor(

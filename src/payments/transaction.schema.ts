@@ -39,7 +39,7 @@ export const accountIdField = text(ACCOUNT_ID)
 export const CHANNELS = ['paybill', 'till'] as const;
 const channel = z.enum(CHANNELS, expecting('paybill or till')).meta({
   description:
-    '`paybill`: CustomerPayBillOnline to the shortcode. `till`: CustomerBuyGoodsOnline to the configured till number.',
+    "`paybill`: CustomerPayBillOnline to the shortcode. `till`: CustomerBuyGoodsOnline to the configured till number. Left out: `till` when the account has a till number (its shortcode is then the till's Head Office number, which takes no PayBill payment), else `paybill`.",
 });
 const status = z.enum(STATUSES, expecting(`one of ${STATUSES.join(', ')}`)).meta({
   description:
@@ -97,7 +97,8 @@ export function initiateBody(amount: Config['amount']) {
         examples: ['Order 1'],
       }),
     account: accountIdField.optional(),
-    channel: channel.default('paybill'),
+    // No fixed default: it follows the account (transaction.service.ts accountFor).
+    channel: channel.optional(),
     metadata: metadata.optional(),
   });
 }

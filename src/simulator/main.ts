@@ -1,9 +1,10 @@
 // Standalone Daraja simulator: `npm run simulator`. Point MPESA_BASE_URL at the URL it prints.
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
 import { createLogger } from '../logger';
 import { createSimulator, simulatorOptionsFrom, type SimulatorOptions } from './simulator';
+import { callbackTargets, targetFromUrl, type CallbackTargets } from './simulator.callback-targets';
 
 export interface SimulatorServerOptions extends SimulatorOptions {
   port: number; // 0 picks a free port
@@ -49,11 +50,38 @@ export function startSimulatorServer(options: SimulatorServerOptions): Promise<S
   });
 }
 
+/**
+ * Where mpesa-bridge's callback routes live (callbacks/callback.path.ts: both paths start with
+ * it, tests/simulator/simulator.callback-targets.test.ts keeps them so). The simulator sits on a
+ * floor below the callbacks feature, so it names the prefix rather than import the routes.
+ */
+export const SERVICE_CALLBACKS_PREFIX = '/api/v1/callbacks/';
+
+/**
+ * The standalone simulator does not know the service's port: it posts to the callback routes
+ * of any service on this machine and under CALLBACK_BASE_URL, and to SIMULATOR_CALLBACK_ALLOWLIST.
+ */
+export function standaloneCallbackTargets(config: Config): CallbackTargets {
+  const base = config.callbacks.baseUrl ? new URL(config.callbacks.baseUrl) : undefined;
+  return callbackTargets([
+    { origin: 'loopback', pathPrefix: SERVICE_CALLBACKS_PREFIX },
+    ...(base
+      ? [
+          {
+            origin: base.origin,
+            pathPrefix: `${base.pathname.replace(/\/+$/, '')}${SERVICE_CALLBACKS_PREFIX}`,
+          },
+        ]
+      : []),
+    ...config.simulator.callbackAllowlist.map(targetFromUrl),
+  ]);
+}
+
 async function runStandalone(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   const server = await startSimulatorServer({
-    ...simulatorOptionsFrom(config, logger),
+    ...simulatorOptionsFrom(config, logger, standaloneCallbackTargets(config)),
     port: config.simulator.port,
     host: config.host,
   });

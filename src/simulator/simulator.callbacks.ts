@@ -98,6 +98,8 @@ export function createCallbackDispatcher(deps: { logger: Logger; onPost: () => v
         method: 'POST',
         headers: { 'Content-Type': 'application/json;charset=UTF-8', Businessshortcode: payment.shortcode },
         body: JSON.stringify(buildStkCallback(payment)),
+        // A redirect would lead the POST past the allowed targets (simulator.callback-targets.ts).
+        redirect: 'manual',
         signal: AbortSignal.any([AbortSignal.timeout(CALLBACK_TIMEOUT_MS), stopping.signal]),
       });
       // Drain the body so the connection is released; its content is of no interest.
@@ -137,7 +139,7 @@ export function createCallbackDispatcher(deps: { logger: Logger; onPost: () => v
   };
 }
 
-function originOf(url: string): string {
+export function originOf(url: string): string {
   try {
     return new URL(url).origin;
   } catch {

@@ -7,11 +7,21 @@ export interface SimulatorMerchant {
   passkey: string;
   /** Tills paid through this Head Office shortcode (CustomerBuyGoodsOnline PartyB). */
   tills: readonly string[];
+  /**
+   * Whether the shortcode takes CustomerPayBillOnline: a PayBill does, a till's Head Office
+   * (store) number does not, and Daraja fails such a push in its callback with 2028 or
+   * SFC_IC0003 (docs/daraja.md §2 "Tills"). Absent: true (Daraja's sandbox 174379 takes both).
+   */
+  payBill?: boolean;
 }
 
 export interface SimulatorDirectory {
   isApp(consumerKey: string, consumerSecret: string): Promise<boolean>;
-  merchant(shortcode: string): Promise<SimulatorMerchant | undefined>;
+  /**
+   * The merchant of `shortcode` as the app `consumerKey` sees it: two projects may hold the same
+   * shortcode with their own passkeys and tills, and neither sees the other's.
+   */
+  merchant(shortcode: string, consumerKey: string): Promise<SimulatorMerchant | undefined>;
 }
 
 export function staticDirectory(
@@ -32,9 +42,9 @@ export function combinedDirectory(...directories: SimulatorDirectory[]): Simulat
       for (const directory of directories) if (await directory.isApp(key, secret)) return true;
       return false;
     },
-    async merchant(shortcode) {
+    async merchant(shortcode, consumerKey) {
       for (const directory of directories) {
-        const found = await directory.merchant(shortcode);
+        const found = await directory.merchant(shortcode, consumerKey);
         if (found) return found;
       }
       return undefined;

@@ -2,8 +2,8 @@
 // fields, then the merchant, then what the simulated customer does.
 import type { Request, Response } from 'express';
 import type { SimulatorOptions, SimulatorStats } from './simulator';
-import { callbackDelaysFor, type CallbackDispatcher } from './simulator.callbacks';
-import { DARAJA_ERRORS, sendDarajaError, type DarajaError } from './simulator.errors';
+import { callbackDelaysFor, originOf, type CallbackDispatcher } from './simulator.callbacks';
+import { DARAJA_ERRORS, invalidField, sendDarajaError, type DarajaError } from './simulator.errors';
 import { createCheckoutRequestIds, createHexGroupIds, newReceiptNumber } from './simulator.ids';
 import { outcomeFor, PAYMENT_RESULTS, SUCCESSFUL_PAYMENT, type PaymentResult } from './simulator.outcomes';
 import type { SimulatorMerchant } from './simulator.directory';
@@ -21,6 +21,21 @@ export interface SimulatorDeps {
 }
 
 const ACCEPTED = 'Success. Request accepted for processing';
+
+/** How far a Timestamp may be from East Africa Time now before it is counted as another zone's. */
+export const NON_EAT_TOLERANCE_MS = 30 * 60_000;
+const EAT_OFFSET_MS = 3 * 3600_000;
+
+/** A YYYYMMDDHHmmss read as East Africa Time, minus now: about -3 h for a UTC clock. */
+export function eatTimestampOffsetMs(timestamp: string, now: number): number {
+  const [year, month, day, hour, minute, second] = (
+    /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(timestamp) ?? []
+  )
+    .slice(1)
+    .map(Number);
+  const asEat = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!) - EAT_OFFSET_MS;
+  return asEat - now;
+}
 
 type Credentials = { scheme: 'basic'; key: string; secret: string } | { scheme: 'other' };
 
@@ -49,6 +64,19 @@ export function createHandlers(deps: SimulatorDeps) {
   const newCheckoutRequestId = createCheckoutRequestIds();
   const refuse = (res: Response, error: DarajaError) => sendDarajaError(res, error, newHexGroupId());
 
+  /** Counts and logs a Timestamp far from East Africa Time now (docs/daraja.md §2: it is EAT). */
+  function noteTimestamp(timestamp: string, call: 'stkPush' | 'stkQuery'): void {
+    const offsetMs = eatTimestampOffsetMs(timestamp, Date.now());
+    if (Math.abs(offsetMs) <= NON_EAT_TOLERANCE_MS) return;
+    stats.nonEatTimestamps += 1;
+    logger.warn('simulator received a Timestamp that is not East Africa Time (UTC+3)', {
+      call,
+      timestamp,
+      // -3 is a server clock in UTC.
+      offsetHours: Math.round(offsetMs / 360_000) / 10,
+    });
+  }
+
   async function generateToken(req: Request, res: Response): Promise<void> {
     if (req.query.grant_type !== 'client_credentials') return refuse(res, DARAJA_ERRORS.invalidGrantType);
     const credentials = readBasicCredentials(req.get('authorization'));
@@ -58,7 +86,7 @@ export function createHandlers(deps: SimulatorDeps) {
       res.status(400).end();
       return;
     }
-    const { accessToken, expiresInSeconds } = tokens.issue();
+    const { accessToken, expiresInSeconds } = tokens.issue(credentials.key);
     // A string, the historical and most-cited shape (docs/daraja.md §1, §10.1).
     res.json({ access_token: accessToken, expires_in: String(expiresInSeconds) });
   }
@@ -76,7 +104,17 @@ export function createHandlers(deps: SimulatorDeps) {
     const checked = validateStkPush(body);
     if (!checked.ok) return refuse(res, checked.error);
     const request = checked.value;
-    const merchant = await options.directory.merchant(request.businessShortCode);
+    noteTimestamp(request.timestamp, 'stkPush');
+    if (!options.callbackTargets.allows(request.callbackUrl)) {
+      // Not Daraja's behaviour (it posts anywhere): see simulator.callback-targets.ts. Only the
+      // origin is logged: a callback URL carries a token in its path.
+      logger.warn('simulator refused a CallBackURL that is not a callback route of this service', {
+        callbackOrigin: originOf(request.callbackUrl),
+        hint: 'SIMULATOR_CALLBACK_ALLOWLIST lists other URLs it may post to',
+      });
+      return refuse(res, invalidField('CallBackURL'));
+    }
+    const merchant = await options.directory.merchant(request.businessShortCode, tokens.appOf(token) ?? '');
     const merchantError = checkMerchant(merchant, request);
     if (merchantError) return refuse(res, merchantError);
     if (outcome.behaviour.kind === 'refuse') return refuse(res, outcome.behaviour.error);
@@ -129,7 +167,12 @@ export function createHandlers(deps: SimulatorDeps) {
     const checked = validateStkQuery(req.body as Record<string, unknown>);
     if (!checked.ok) return refuse(res, checked.error);
     const request = checked.value;
-    const merchantError = checkMerchant(await options.directory.merchant(request.businessShortCode), request);
+    noteTimestamp(request.timestamp, 'stkQuery');
+    const app = tokens.appOf(readBearerToken(req) ?? '') ?? '';
+    const merchantError = checkMerchant(
+      await options.directory.merchant(request.businessShortCode, app),
+      request,
+    );
     if (merchantError) return refuse(res, merchantError);
     const payment = payments.find(request.checkoutRequestId);
     // A payment made through another shortcode is not this merchant's to see.
@@ -148,6 +191,7 @@ export function createHandlers(deps: SimulatorDeps) {
 function misroutedResult(request: StkPushRequest, merchant: SimulatorMerchant): PaymentResult | undefined {
   if (request.transactionType === 'CustomerBuyGoodsOnline')
     return merchant.tills.includes(request.partyB) ? undefined : PAYMENT_RESULTS.operatorDoesNotExist;
+  if (merchant.payBill === false) return PAYMENT_RESULTS.notPermitted;
   return request.partyB === request.businessShortCode ? undefined : PAYMENT_RESULTS.notPermitted;
 }
 

@@ -7,12 +7,16 @@ export const TOKEN_LIFETIME_SECONDS = 3599;
 
 interface IssuedToken {
   expiresAt: number;
+  /** The consumer key it was issued to: Daraja knows a shortcode through the app calling. */
+  consumerKey: string;
   sequence: number; // issue order, to tell the tokens fetched after a revocation
 }
 
 export interface TokenStore {
-  issue(): { accessToken: string; expiresInSeconds: number };
+  issue(consumerKey: string): { accessToken: string; expiresInSeconds: number };
   isValid(token: string): boolean;
+  /** The consumer key of a valid token. */
+  appOf(token: string): string | undefined;
   /**
    * The "token expires mid-flight" outcome. Returns true when the token must be treated as
    * expired now (it is revoked), false when the caller already fetched a new token after
@@ -32,17 +36,25 @@ export function createTokenStore(now: () => number = Date.now): TokenStore {
   }
 
   return {
-    issue() {
+    issue(consumerKey) {
       const at = now();
       pruneExpired(at);
       issued += 1;
       const accessToken = newAccessToken();
-      tokens.set(accessToken, { expiresAt: at + TOKEN_LIFETIME_SECONDS * 1000, sequence: issued });
+      tokens.set(accessToken, {
+        expiresAt: at + TOKEN_LIFETIME_SECONDS * 1000,
+        consumerKey,
+        sequence: issued,
+      });
       return { accessToken, expiresInSeconds: TOKEN_LIFETIME_SECONDS };
     },
     isValid(token) {
       const record = tokens.get(token);
       return record !== undefined && record.expiresAt > now();
+    },
+    appOf(token) {
+      const record = tokens.get(token);
+      return record !== undefined && record.expiresAt > now() ? record.consumerKey : undefined;
     },
     expireMidFlight(token) {
       const record = tokens.get(token);

@@ -6,6 +6,7 @@ import type express from 'express';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { createCallbackDispatcher } from './simulator.callbacks';
+import type { CallbackTargets } from './simulator.callback-targets';
 import { createPaymentStore } from './simulator.payments';
 import { createSimulatorRouter } from './simulator.routes';
 import { createTokenStore } from './simulator.tokens';
@@ -17,6 +18,8 @@ export interface SimulatorOptions {
   callbackDelayMs: number; // delay before the normal callback is posted
   lateCallbackMs: number; // delay for the "late callback" outcome
   queryRateLimit?: number; // STK Queries per second beyond which Spike Arrest answers; 0 or absent: none
+  /** The only CallBackURLs it accepts and posts to (simulator.callback-targets.ts). */
+  callbackTargets: CallbackTargets;
   logger: Logger;
 }
 
@@ -32,6 +35,12 @@ export interface SimulatorStats {
   /** The most STK Queries received within any one second. */
   stkQueryPeakPerSecond: number;
   callbacksSent: number;
+  /**
+   * Pushes and queries whose Timestamp is more than NON_EAT_TOLERANCE_MS from East Africa Time
+   * now: a server clock in UTC is the usual cause (docs/daraja.md §2). Accepted, as Daraja's
+   * refusal of a skewed Timestamp is unknown (§11), but counted so a test or a demo can see it.
+   */
+  nonEatTimestamps: number;
 }
 
 export interface Simulator {
@@ -44,16 +53,21 @@ export interface Simulator {
 
 /** The Daraja app and merchant of MPESA_* (the deployment's own account). */
 export function configuredDirectory(config: Config): SimulatorDirectory {
-  const { consumerKey, consumerSecret, shortcode, passkey, tillNumber } = config.mpesa;
+  const { consumerKey, consumerSecret, shortcode, passkey, tillNumber, shortcodeIsPayBill } = config.mpesa;
   return staticDirectory([{ consumerKey, consumerSecret }], {
-    [shortcode]: { passkey, tills: tillNumber ? [tillNumber] : [] },
+    [shortcode]: { passkey, tills: tillNumber ? [tillNumber] : [], payBill: shortcodeIsPayBill },
   });
 }
 
 /** The simulator that accepts exactly the Daraja credentials the service is configured with. */
-export function simulatorOptionsFrom(config: Config, logger: Logger): SimulatorOptions {
+export function simulatorOptionsFrom(
+  config: Config,
+  logger: Logger,
+  callbackTargets: CallbackTargets,
+): SimulatorOptions {
   return {
     directory: configuredDirectory(config),
+    callbackTargets,
     callbackDelayMs: config.simulator.callbackDelayMs,
     lateCallbackMs: config.simulator.lateCallbackMs,
     queryRateLimit: config.simulator.queryRateLimit,
@@ -68,6 +82,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     stkQueries: 0,
     stkQueryPeakPerSecond: 0,
     callbacksSent: 0,
+    nonEatTimestamps: 0,
   };
   const dispatcher = createCallbackDispatcher({
     logger: options.logger,

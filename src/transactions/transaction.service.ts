@@ -329,7 +329,10 @@ function pendingPayment(
   now: Date,
   reconcileAfterMs: number,
 ): NewTransaction {
-  const { channel } = input;
+  // The channel follows the account when the merchant names none: a till's Head Office number
+  // takes no PayBill push, and Daraja would fail one only later, in its callback (2028 or
+  // SFC_IC0003, docs/daraja.md §2 "Tills").
+  const channel = input.channel ?? (account.payBill ? 'paybill' : 'till');
   return {
     id: newId('txn', now),
     projectId: scope.projectId,

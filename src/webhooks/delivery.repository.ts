@@ -9,6 +9,7 @@ import { recordEvents } from '../payments/event.repository';
 import type { NewDelivery, NewEvent } from '../payments/event.types';
 import { idTimePart } from '../ids';
 import type { Mode } from '../core/scope';
+import { pickFairly, type FairnessLimits } from './delivery.fairness';
 
 export type DeliveryRow = Selectable<WebhookDelivery>;
 export type AttemptRow = Selectable<DeliveryAttempt>;
@@ -51,33 +52,86 @@ export interface AttemptResult {
 }
 
 /**
- * Takes up to `limit` due deliveries of live endpoints, leased until `leaseUntil`. On
- * PostgreSQL the candidates are locked with SKIP LOCKED, so concurrent workers each take other
- * rows and never wait for each other; SQLite has one writer, so the UPDATE is the claim.
+ * Takes up to `limit` due deliveries of live endpoints, leased until `leaseUntil`, fairly
+ * (delivery.fairness.ts): at most `perEndpoint` in flight per endpoint and `perProject` per
+ * project and mode, projects in turn; only endpoints of `mode` when given. The candidates are
+ * read first (at most min(perEndpoint, limit) per endpoint, so a backlog of one endpoint is never
+ * all read), then leased by an UPDATE that checks again that each is still due and unleased: of
+ * two workers picking one row, one takes it. On PostgreSQL the rows are locked with SKIP LOCKED,
+ * so concurrent workers never wait for each other; SQLite has one writer. Two instances reading
+ * the counts at the same moment may together pass a cap, by at most one batch each.
  */
 export async function claimDueDeliveries(
   tx: Queryable,
   limit: number,
   now: Date,
   leaseUntil: Date,
+  fairness: { mode?: Mode; limits?: FairnessLimits; onHeldBack?: () => void } = {},
 ): Promise<ClaimedDelivery[]> {
-  const due = tx.qb
+  const limits = fairness.limits ?? { perEndpoint: limit, perProject: limit };
+  const perEndpointRead = Math.max(1, Math.min(limits.perEndpoint, limit));
+  let ranked = tx.qb
     .selectFrom('WebhookDelivery as d')
     .innerJoin('WebhookEndpoint as e', 'e.id', 'd.endpointId')
-    .select('d.id')
+    .select(['d.id', 'd.endpointId', 'e.projectId', 'e.mode', 'd.nextAttemptAt'])
+    .select((eb) =>
+      eb.fn
+        .agg<number>('row_number')
+        .over((ob) => ob.partitionBy('d.endpointId').orderBy('d.nextAttemptAt').orderBy('d.id'))
+        .as('endpointRank'),
+    )
     .where('d.status', '=', 'pending')
     .where('d.nextAttemptAt', '<=', now)
     .where((eb) => eb.or([eb('d.lockedUntil', 'is', null), eb('d.lockedUntil', '<=', now)]))
     .where('e.enabled', '=', true)
-    .where('e.deletedAt', 'is', null)
-    .orderBy('d.nextAttemptAt')
-    .orderBy('d.id')
-    .limit(limit);
+    .where('e.deletedAt', 'is', null);
+  if (fairness.mode) ranked = ranked.where('e.mode', '=', fairness.mode);
+  const due = await tx.all(
+    tx.qb
+      .selectFrom(ranked.as('r'))
+      .selectAll()
+      .where('r.endpointRank', '<=', perEndpointRead)
+      .orderBy('r.nextAttemptAt')
+      .orderBy('r.id'),
+  );
+  if (due.length === 0) return [];
+  let leased = tx.qb
+    .selectFrom('WebhookDelivery as d')
+    .innerJoin('WebhookEndpoint as e', 'e.id', 'd.endpointId')
+    .select(['d.endpointId', 'e.projectId', 'e.mode'])
+    .select((eb) => eb.fn.countAll<number>().as('inFlight'))
+    .where('d.status', '=', 'pending')
+    .where('d.lockedUntil', '>', now)
+    .groupBy(['d.endpointId', 'e.projectId', 'e.mode']);
+  if (fairness.mode) leased = leased.where('e.mode', '=', fairness.mode);
+  const byEndpoint = new Map<string, number>();
+  const byProject = new Map<string, number>();
+  for (const row of await tx.all(leased)) {
+    const key = `${row.projectId}:${row.mode}`;
+    byEndpoint.set(row.endpointId, (byEndpoint.get(row.endpointId) ?? 0) + Number(row.inFlight));
+    byProject.set(key, (byProject.get(key) ?? 0) + Number(row.inFlight));
+  }
+  const picked = pickFairly(
+    due.map((row) => ({ id: row.id, endpointId: row.endpointId, projectId: `${row.projectId}:${row.mode}` })),
+    { byEndpoint, byProject },
+    limits,
+    limit,
+  );
+  // Due work a cap kept back: the worker looks again when an attempt ends, not at its next tick.
+  if (picked.length < Math.min(limit, due.length)) fairness.onHeldBack?.();
+  if (picked.length === 0) return [];
+  const stillFree = tx.qb
+    .selectFrom('WebhookDelivery as d')
+    .select('d.id')
+    .where('d.id', 'in', picked)
+    .where('d.status', '=', 'pending')
+    .where('d.nextAttemptAt', '<=', now)
+    .where((eb) => eb.or([eb('d.lockedUntil', 'is', null), eb('d.lockedUntil', '<=', now)]));
   const claimed = await tx.all(
     tx.qb
       .updateTable('WebhookDelivery')
       .set((eb) => ({ lockedUntil: leaseUntil, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', tx.engine === 'postgres' ? due.forUpdate(['d']).skipLocked() : due)
+      .where('id', 'in', tx.engine === 'postgres' ? stillFree.forUpdate(['d']).skipLocked() : stillFree)
       .returning(['id', 'attempts']),
   );
   if (claimed.length === 0) return [];

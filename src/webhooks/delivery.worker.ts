@@ -10,6 +10,7 @@ import { endpointDisabledEvent } from '../payments/event.build';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { WebhookMetrics } from '../metrics/metrics';
+import type { Mode } from '../core/scope';
 import type { Vault } from '../security/vault';
 import { webhookSecretSealedFor } from './webhook.signature';
 import {
@@ -60,6 +61,11 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
   let pumping = false;
   // Set when there may be due work we have not claimed yet: a wake-up, a full batch, a tick.
   let maybeMore = false;
+  // Set when due work was left for a cap (endpoint, project, test share): look again when an attempt ends.
+  let heldBack = false;
+  // Test deliveries use at most half of this process's slots; live ones may use all.
+  const testShare = Math.max(1, Math.floor(config.concurrency / 2));
+  let testInFlight = 0;
   let timer: NodeJS.Timeout | undefined;
 
   function signingSecrets(endpoint: ClaimedDelivery['endpoint'], now: Date): string[] {
@@ -134,6 +140,8 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
   }
 
   function track(delivery: ClaimedDelivery) {
+    const test = delivery.endpoint.mode === 'test';
+    if (test) testInFlight += 1;
     const running: Promise<void> = deliver(delivery)
       .catch((error: unknown) => {
         logger.error('webhook delivery failed unexpectedly; it is retried when its lease ends', {
@@ -143,9 +151,29 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
       })
       .finally(() => {
         inFlight.delete(running);
+        if (test) testInFlight -= 1;
+        if (heldBack) {
+          heldBack = false;
+          maybeMore = true;
+        }
         if (maybeMore) void pump();
       });
     inFlight.add(running);
+  }
+
+  /** Claims up to `limit` due deliveries of `mode` (fairly between endpoints and projects). */
+  function claim(mode: Mode, limit: number): Promise<ClaimedDelivery[]> {
+    const now = new Date();
+    const leaseUntil = new Date(now.getTime() + config.timeoutMs + LEASE_MARGIN_MS);
+    return db.transaction(
+      (tx) =>
+        claimDueDeliveries(tx, limit, now, leaseUntil, {
+          mode,
+          limits: { perEndpoint: config.perEndpointConcurrency, perProject: config.perProjectConcurrency },
+          onHeldBack: () => (heldBack = true),
+        }),
+      { durability: 'process' },
+    );
   }
 
   async function pump(): Promise<void> {
@@ -154,14 +182,18 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
     try {
       while (maybeMore && !stopped && inFlight.size < config.concurrency) {
         maybeMore = false;
-        const now = new Date();
-        const limit = Math.min(CLAIM_BATCH, config.concurrency - inFlight.size);
-        const leaseUntil = new Date(now.getTime() + config.timeoutMs + LEASE_MARGIN_MS);
-        const claimed = await db.transaction((tx) => claimDueDeliveries(tx, limit, now, leaseUntil), {
-          durability: 'process',
-        });
-        if (claimed.length === limit) maybeMore = true;
-        for (const delivery of claimed) track(delivery);
+        // Live first, from every free slot; test then, never past its share, so test endpoints
+        // that hang (made with test keys, which anyone with a project has) cannot take the slots
+        // live webhooks need.
+        const liveLimit = Math.min(CLAIM_BATCH, config.concurrency - inFlight.size);
+        const live = await claim('live', liveLimit);
+        for (const delivery of live) track(delivery);
+        const testRoom = Math.min(config.concurrency - inFlight.size, testShare - testInFlight);
+        const testLimit = Math.min(CLAIM_BATCH, testRoom);
+        const test = testLimit > 0 ? await claim('test', testLimit) : [];
+        if (testLimit <= 0) heldBack = true;
+        for (const delivery of test) track(delivery);
+        if (live.length === liveLimit || (testLimit > 0 && test.length === testLimit)) maybeMore = true;
       }
     } catch (error) {
       logger.error('claiming webhook deliveries failed', { error });

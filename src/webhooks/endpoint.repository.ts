@@ -66,15 +66,33 @@ export function updateEndpoint(
   ) as Promise<EndpointRow>;
 }
 
-/** Deliveries still pending for the endpoint go out now (it was just enabled again). */
-export function rescheduleEndpointDeliveries(q: Queryable, endpointId: string, at: Date): Promise<number> {
-  return q.run(
+/**
+ * Deliveries held pending for the endpoint go out now (it was just enabled again), those
+ * created since `heldSince`; older ones end as failed (they outlived WEBHOOK_RETENTION while it
+ * was off, and stay replayable with redeliver-failed).
+ */
+export async function releaseHeldDeliveries(
+  q: Queryable,
+  endpointId: string,
+  heldSince: Date,
+  at: Date,
+): Promise<{ released: number; expired: number }> {
+  const expired = await q.run(
+    q.qb
+      .updateTable('WebhookDelivery')
+      .set({ status: 'failed', lastError: 'expired while the endpoint was disabled', completedAt: at })
+      .where('endpointId', '=', endpointId)
+      .where('status', '=', 'pending')
+      .where('createdAt', '<', heldSince),
+  );
+  const released = await q.run(
     q.qb
       .updateTable('WebhookDelivery')
       .set({ nextAttemptAt: at })
       .where('endpointId', '=', endpointId)
       .where('status', '=', 'pending'),
   );
+  return { released, expired };
 }
 
 /** Pending deliveries of a deleted endpoint end as failed. */

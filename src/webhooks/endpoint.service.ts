@@ -20,7 +20,7 @@ import {
   findProjectEndpoint,
   insertEndpoint,
   listProjectEndpoints,
-  rescheduleEndpointDeliveries,
+  releaseHeldDeliveries,
   updateEndpoint,
 } from './endpoint.repository';
 
@@ -28,13 +28,18 @@ interface Deps {
   db: Database;
   vault: Vault;
   config: Config['webhooks'];
+  /** How long a delivery held for a disabled endpoint is still sent when it is enabled (WEBHOOK_RETENTION). */
+  heldDeliveriesMs: number;
   /** Tells the delivery worker there is due work now. */
   wake(): void;
 }
 
+/** As many as Stripe allows an account per mode; one endpoint can already take every event type. */
+export const MAX_ENDPOINTS_PER_PROJECT_MODE = 16;
+
 export type EndpointsService = ReturnType<typeof createEndpointsService>;
 
-export function createEndpointsService({ db, vault, config, wake }: Deps) {
+export function createEndpointsService({ db, vault, config, heldDeliveriesMs, wake }: Deps) {
   async function find(scope: Scope, id: string) {
     const row = await findProjectEndpoint(db, scope, id);
     if (!row) throw new AppError('webhook_endpoint_not_found', `No webhook endpoint ${id} in this project`);
@@ -67,6 +72,14 @@ export function createEndpointsService({ db, vault, config, wake }: Deps) {
       const replayed = await replay(scope, idempotencyKey, requestHash!);
       if (replayed) return replayed;
     }
+    // Each endpoint may hold WEBHOOK_ENDPOINT_CONCURRENCY attempts; a cap on how many a project
+    // has bounds what one project can put in flight (delivery.fairness.ts). Two creates racing
+    // at the limit may both pass: the cap is a bound on abuse, not an invariant.
+    if ((await listProjectEndpoints(db, scope)).length >= MAX_ENDPOINTS_PER_PROJECT_MODE)
+      throw new AppError(
+        'webhook_endpoint_limit_reached',
+        `A project has at most ${MAX_ENDPOINTS_PER_PROJECT_MODE} webhook endpoints in each mode; delete one first`,
+      );
     const url = await checkWebhookUrl(input.url, config.allowPrivateUrls);
     const secret = newWebhookSecret();
     const now = new Date();
@@ -122,8 +135,9 @@ export function createEndpointsService({ db, vault, config, wake }: Deps) {
         failingSince: enabling ? null : undefined,
         updatedAt: now,
       });
-      // Deliveries kept pending while it was disabled go out now, not at their old retry time.
-      if (enabling) await rescheduleEndpointDeliveries(tx, id, now);
+      // Events of the time it was disabled (and deliveries mid-retry then) go out now, not at
+      // their old retry time.
+      if (enabling) await releaseHeldDeliveries(tx, id, new Date(now.getTime() - heldDeliveriesMs), now);
       return updated;
     });
     if (enabling) wake();

@@ -96,7 +96,7 @@ export const webhooksApi: ApiSection = {
       responses: {
         201: { description: 'The endpoint and its signing secret.', schema: endpointWithSecretSchema },
       },
-      errors: ['webhook_url_refused'],
+      errors: ['webhook_url_refused', 'webhook_endpoint_limit_reached'],
     },
     {
       method: 'get',

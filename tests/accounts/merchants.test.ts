@@ -133,7 +133,8 @@ describe('when two projects each collect into their own production account', () 
       expect(push.Password).toBe(stkPassword(account.shortcode, account.passkey, push.Timestamp as string));
     };
     expectPush('A-1', LIVE_A, LIVE_A.shortcode, 'CustomerPayBillOnline');
-    expectPush('B-1', LIVE_B, LIVE_B.shortcode, 'CustomerPayBillOnline');
+    // B's account has a till: its shortcode is the Head Office number, so the default is the till.
+    expectPush('B-1', LIVE_B, LIVE_B.tillNumber, 'CustomerBuyGoodsOnline');
     expectPush('B-2', LIVE_B, LIVE_B.tillNumber, 'CustomerBuyGoodsOnline');
 
     // Safaricom calls back to each payment's own URL; each settles in its own project.
@@ -414,7 +415,7 @@ describe("when the simulator is sent a Password built with another account's pas
           PartyA: '254712345678',
           PartyB: mine.shortcode,
           PhoneNumber: '254712345678',
-          CallBackURL: `${server.url}/api/v1/callbacks/stk`,
+          CallBackURL: `${server.url}/api/v1/callbacks/stk/txn_none/token`,
           AccountReference: 'X',
           TransactionDesc: 'X',
         },

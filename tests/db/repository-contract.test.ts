@@ -596,7 +596,7 @@ async function script(db: Database): Promise<Run> {
   );
   await record('requeueFailed', deliveries.requeueFailedDeliveries(db, three!.endpoint.id, T0, at(31)));
   repository = 'endpoints';
-  await record('rescheduleEndpointDeliveries', endpoints.rescheduleEndpointDeliveries(db, 'we_off', at(32)));
+  await record('releaseHeldDeliveries', endpoints.releaseHeldDeliveries(db, 'we_off', T0, at(32)));
   await record(
     'failPendingDeliveries',
     endpoints.failPendingDeliveries(db, 'we_b', 'endpoint deleted', at(33)),

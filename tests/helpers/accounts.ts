@@ -4,6 +4,7 @@ import express from 'express';
 import type { CreateMpesaAccountInput } from '@mpesa-bridge/sdk';
 import { createLogger } from '../../src/logger';
 import { createSimulator } from '../../src/simulator/simulator';
+import { callbackTargets } from '../../src/simulator/simulator.callback-targets';
 import { staticDirectory, type SimulatorMerchant } from '../../src/simulator/simulator.directory';
 import { listenOnLoopback } from './fake-daraja';
 import type { ProjectKeys } from './merchant';
@@ -60,6 +61,7 @@ export async function startRecordingDaraja(
     callbackDelayMs: 3_600_000,
     lateCallbackMs: 3_600_000,
     logger: createLogger({ log: { level: 'error', format: 'json' } }, true),
+    callbackTargets: callbackTargets([{ origin: 'loopback', pathPrefix: '/' }]),
   });
   const app = express();
   app.get('/oauth/v1/generate', (req, _res, next) => {

@@ -16,11 +16,12 @@ export interface ServiceProcess {
   output(): string;
 }
 
-export function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+/** `root`: the checkout to run (this one unless given: a copy elsewhere, e.g. under a dot folder). */
+export function startServiceProcess(env: Record<string, string>, root = ROOT): Promise<ServiceProcess> {
   // tsx as a loader in ONE process: the tsx CLI would run the service in a grandchild, which
   // a SIGKILL of the child would leave running.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
+    cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

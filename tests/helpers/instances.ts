@@ -10,7 +10,11 @@ import path from 'node:path';
 import axios from 'axios';
 import dotenv from 'dotenv';
 import { loadConfig } from '../../src/config';
-import { startSimulatorServer, type SimulatorServer } from '../../src/simulator/main';
+import {
+  standaloneCallbackTargets,
+  startSimulatorServer,
+  type SimulatorServer,
+} from '../../src/simulator/main';
 import { simulatorOptionsFrom } from '../../src/simulator/simulator';
 import { createLogger } from '../../src/logger';
 import { childEnv, startServiceProcess, type ServiceProcess } from './child-service';
@@ -98,7 +102,8 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
   const simulator = await startSimulatorServer({
     port: 0,
     host: '127.0.0.1',
-    ...simulatorOptionsFrom(daraja, quiet),
+    // As `npm run simulator` posts: to callback routes on this machine (the balancer's).
+    ...simulatorOptionsFrom(daraja, quiet, standaloneCallbackTargets(daraja)),
   });
   const proxy = await startRoundRobinProxy([]);
   const base = childEnv();

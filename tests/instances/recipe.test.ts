@@ -14,6 +14,7 @@ interface ComposeService {
   command?: string[];
   healthcheck?: unknown;
   image?: string;
+  ports?: string[];
 }
 const compose = yaml.load(fs.readFileSync(path.join(DEPLOY, 'compose.yaml'), 'utf8')) as {
   services: Record<string, ComposeService>;
@@ -48,6 +49,20 @@ describe('the Compose recipe', () => {
     const config = loadConfig(filled);
     expect(config.metrics).toEqual({ port: 9100, host: '0.0.0.0' });
     expect(config.redis.url).toBe('redis://redis:6379');
+  });
+
+  it('then, while the replicas run in simulator mode, the balancer is published on this machine only', () => {
+    const config = loadConfig({
+      ...recipeEnvironment(),
+      ...replicas[0]![1].environment,
+      MASTER_KEY: 'a'.repeat(64),
+      ADMIN_TOKEN: 'b'.repeat(32),
+    });
+    expect(config.mpesa.environment).toBe('simulator');
+    const published = compose.services.balancer!.ports ?? [];
+    expect(published.length).toBeGreaterThan(0);
+    // host:container with a loopback host; a bare '8080:8080' publishes on every address.
+    for (const port of published) expect(port).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
   });
 
   it('then the balancer passes WebSocket upgrades and tries the next replica when one refuses', () => {

@@ -50,6 +50,7 @@ describe('when the data folder is inside the working directory', () => {
       'Admin token:  in data/admin-token (for curl: ADMIN=$(cat data/admin-token))',
     );
     expect(banner.fields.adminCredentialsFile).toBe(`${process.cwd()}/data/admin-token`);
-    expect(banner.fields.url).toBe('http://localhost:3000');
+    // Simulator mode listens on loopback only unless HOST says otherwise.
+    expect(banner.fields.url).toBe('http://127.0.0.1:3000');
   });
 });

@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logger';
 import { createMpesaService } from '../../src/mpesa/mpesa.service';
 import { startSimulatorServer } from '../../src/simulator/main';
 import { configuredDirectory } from '../../src/simulator/simulator';
+import { callbackTargets } from '../../src/simulator/simulator.callback-targets';
 import { drip, hugeBody, listenOnLoopback, startFakeDaraja } from '../helpers/fake-daraja';
 
 const config = loadConfig({ MPESA_TIMEOUT_MS: '300' });
@@ -44,6 +45,7 @@ describe('MpesaService with the simulator', () => {
       callbackDelayMs: 60_000,
       lateCallbackMs: 60_000,
       logger,
+      callbackTargets: callbackTargets([{ origin: 'loopback', pathPrefix: '/' }]),
     });
   });
   afterAll(() => simulator.close());

@@ -55,7 +55,9 @@ describe('when a client fetches /openapi.json', () => {
     expect(body.properties.amount).toMatchObject({ type: 'integer', minimum: 5, maximum: 70000 });
     // phone is transformed by the server; the document shows the input a client sends.
     expect(body.properties.phone).toMatchObject({ type: 'string', examples: ['0712345678'] });
-    expect(body.properties.channel).toMatchObject({ enum: ['paybill', 'till'], default: 'paybill' });
+    // No fixed default: the channel follows the account (a till account pays its till).
+    expect(body.properties.channel).toMatchObject({ enum: ['paybill', 'till'] });
+    expect(body.properties.channel?.default).toBeUndefined();
     expect(body.required).toEqual(['phone', 'amount', 'accountReference']);
     const list = doc.paths['/api/v1/transactions']?.get?.parameters ?? [];
     expect(list.map((p) => `${p.in}:${p.name}:${p.required}`)).toEqual([

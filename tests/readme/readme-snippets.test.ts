@@ -200,6 +200,7 @@ describe('when a newcomer follows the first payment', () => {
     const stats = JSON.parse(out) as Record<string, number>;
     expect(Object.keys(stats).sort()).toEqual([
       'callbacksSent',
+      'nonEatTimestamps',
       'oauthCalls',
       'stkPushes',
       'stkQueries',

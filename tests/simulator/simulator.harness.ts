@@ -10,6 +10,8 @@ import {
   type SimulatorServerOptions,
 } from '../../src/simulator/main';
 import { staticDirectory } from '../../src/simulator/simulator.directory';
+import type { SimulatorStats } from '../../src/simulator/simulator';
+import { callbackTargets } from '../../src/simulator/simulator.callback-targets';
 
 export const CONSUMER_KEY = 'test-consumer-key';
 export const CONSUMER_SECRET = 'test-consumer-secret';
@@ -19,6 +21,9 @@ export const PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada
 export const TILL = '5050505';
 export const CALLBACK_DELAY_MS = 50;
 export const LATE_CALLBACK_MS = 300;
+
+/** Receivers on this machine, any port and path: tests' own receivers (never a deployment's rule). */
+export const LOOPBACK_RECEIVERS = callbackTargets([{ origin: 'loopback', pathPrefix: '/' }]);
 
 export const silentLogger = createLogger({ log: { level: 'error', format: 'json' } }, true);
 
@@ -54,6 +59,8 @@ export interface Harness {
   callbacks: ReceivedCallback[];
   callbacksFor(checkoutRequestId: string): ReceivedCallback[];
   waitForCallbacks(checkoutRequestId: string, count: number, timeoutMs?: number): Promise<ReceivedCallback[]>;
+  /** Polls the simulator's counters until `until` holds (true) or the time is up (false). */
+  waitForStats(until: (stats: SimulatorStats) => boolean, timeoutMs?: number): Promise<boolean>;
   fetchToken(): Promise<string>;
   get(path: string, headers?: Record<string, string>): Promise<HttpAnswer>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<HttpAnswer>;
@@ -148,6 +155,7 @@ export async function startHarness(overrides: Partial<SimulatorServerOptions> = 
     callbackDelayMs: CALLBACK_DELAY_MS,
     lateCallbackMs: LATE_CALLBACK_MS,
     logger: silentLogger,
+    callbackTargets: LOOPBACK_RECEIVERS,
     port: 0,
     host: '127.0.0.1',
     ...overrides,
@@ -177,6 +185,14 @@ export async function startHarness(overrides: Partial<SimulatorServerOptions> = 
       const deadline = Date.now() + timeoutMs;
       while (callbacksFor(checkoutRequestId).length < count && Date.now() < deadline) await sleep(10);
       return callbacksFor(checkoutRequestId);
+    },
+    async waitForStats(until, timeoutMs = 3000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (until((await get('/__simulator/stats')).json as unknown as SimulatorStats)) return true;
+        if (Date.now() >= deadline) return false;
+        await sleep(10);
+      }
     },
     async fetchToken() {
       const token = await get('/oauth/v1/generate?grant_type=client_credentials', {

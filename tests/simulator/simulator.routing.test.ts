@@ -3,8 +3,12 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createSimulator, type Simulator } from '../../src/simulator/simulator';
 import { staticDirectory } from '../../src/simulator/simulator.directory';
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import { createLogger } from '../../src/logger';
 import {
   basicAuth,
+  darajaPassword,
   CALLBACK_DELAY_MS,
   CONSUMER_KEY,
   CONSUMER_SECRET,
@@ -17,6 +21,7 @@ import {
   startCallbackReceiver,
   startHarness,
   stkPushBody,
+  LOOPBACK_RECEIVERS,
   type Harness,
 } from './simulator.harness';
 
@@ -72,6 +77,7 @@ describe('simulator stats', () => {
       stkQueries: 0,
       stkQueryPeakPerSecond: 0,
       callbacksSent: 0,
+      nonEatTimestamps: 0,
     });
 
     const token = await harness.fetchToken();
@@ -87,7 +93,47 @@ describe('simulator stats', () => {
       stkQueries: 1,
       stkQueryPeakPerSecond: 1,
       callbacksSent: 1,
+      nonEatTimestamps: 0,
     });
+  });
+});
+
+describe('simulator Timestamp in another zone', () => {
+  it('when a push and a query carry a UTC Timestamp, then both are accepted, counted in stats and logged with the offset', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ log: { level: 'warn', format: 'json' } }, false);
+    logger.clear();
+    logger.add(
+      new winston.transports.Stream({
+        stream: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }),
+      }),
+    );
+    const harness = await startHarness({ logger });
+    try {
+      const utc = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+      const pushed = await harness.push(
+        stkPushBody(harness.callbackUrl, {
+          Timestamp: utc,
+          Password: darajaPassword(SHORTCODE, PASSKEY, utc),
+        }),
+      );
+      expect(pushed.status).toBe(200);
+      await harness.push(stkPushBody(harness.callbackUrl)); // East Africa Time: not counted
+      await harness.query(String(pushed.json.CheckoutRequestID), undefined, {
+        Timestamp: utc,
+        Password: darajaPassword(SHORTCODE, PASSKEY, utc),
+      });
+      expect((await harness.get('/__simulator/stats')).json).toMatchObject({ nonEatTimestamps: 2 });
+      const warned = lines
+        .map((line) => JSON.parse(line))
+        .filter((line) => /not East Africa Time/.test(line.message));
+      expect(warned.map((line) => [line.call, line.offsetHours])).toEqual([
+        ['stkPush', -3],
+        ['stkQuery', -3],
+      ]);
+    } finally {
+      await harness.close();
+    }
   });
 });
 
@@ -103,6 +149,7 @@ describe('simulator mounted inside another app', () => {
       callbackDelayMs: CALLBACK_DELAY_MS,
       lateCallbackMs: 300,
       logger: silentLogger,
+      callbackTargets: LOOPBACK_RECEIVERS,
     });
     const host = express();
     host.use('/simulator', simulator.router);
@@ -158,6 +205,7 @@ describe('simulator stop', () => {
       callbackDelayMs: 100,
       lateCallbackMs: 100,
       logger: silentLogger,
+      callbackTargets: LOOPBACK_RECEIVERS,
     });
     const host = express().use(simulator.router);
     const server = await new Promise<Server>((resolve) => {

@@ -239,6 +239,40 @@ describe('when an endpoint keeps failing for longer than WEBHOOK_DISABLE_AFTER',
   });
 });
 
+describe('when events happen while an endpoint is disabled', () => {
+  it('then they are held for it, none is sent, and all arrive once it is enabled again', async () => {
+    const merchant = await merchantFor(server);
+    const hooks = await receiver();
+    const { endpoint } = await register(merchant, hooks.url, { eventTypes: ['transaction.completed'] });
+    const off = await merchant({
+      method: 'PATCH',
+      path: `/api/v1/webhook-endpoints/${endpoint.id}`,
+      body: { enabled: false },
+    });
+    expect(off.data.endpoint).toMatchObject({ enabled: false, disabledReason: 'manual' });
+
+    const paid = await Promise.all(Array.from({ length: 10 }, () => pay(merchant)));
+    // Every payment completed (its event committed) while the endpoint was off.
+    const held = await eventually(
+      () => merchant({ method: 'GET', path: `/api/v1/webhook-endpoints/${endpoint.id}/deliveries?limit=50` }),
+      (response) => response.data.data.length === 10,
+    );
+    expect(held.data.data.every((delivery: { status: string }) => delivery.status === 'pending')).toBe(true);
+    expect(hooks.received).toHaveLength(0);
+
+    const on = await merchant({
+      method: 'PATCH',
+      path: `/api/v1/webhook-endpoints/${endpoint.id}`,
+      body: { enabled: true },
+    });
+    expect(on.data.endpoint.enabled).toBe(true);
+    const delivered = await hooks.waitForAccepted(10);
+    expect(new Set([...delivered.values()].map((webhook) => bodyOf(webhook).data.transaction.id))).toEqual(
+      new Set(paid.map((payment) => payment.transaction.id)),
+    );
+  });
+});
+
 describe('when the signing secret is rotated', () => {
   it('then deliveries carry both signatures during the overlap, so receivers holding either secret verify them', async () => {
     const merchant = await merchantFor(server);
