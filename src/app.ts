@@ -1,7 +1,7 @@
 // createApp(deps): the Express app. It never listens: main.ts does, and tests drive it on a
 // real port. Order matters: the simulator and the callback route parse their own bodies, so
 // they come before the JSON parser of the merchant API.
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
 import type { Config } from './config';
@@ -12,9 +12,12 @@ import { requestContext } from './request-context';
 import { accessLog } from './http/access-log';
 import { createRateLimits } from './http/rate-limits';
 import { jsonBody } from './http/json-body';
+import type { FeatureApi } from './http/operation';
+import { mountOperations, type EdgeGuards } from './http/operation.mount';
+import { systemApi } from './http/system.routes';
 import { createAdminAuth } from './auth/admin-auth';
-import { createTestPaymentRoutes, TEST_PAYMENT_PATH } from './test-payments/test-payment.routes';
-import { createVaultRoutes } from './security/vault.routes';
+import { testPaymentsApi } from './test-payments/test-payment.routes';
+import { vaultApi } from './security/vault.routes';
 import type { Keyring, Vault } from './security/vault';
 import { createMerchantAuth } from './auth/merchant-auth';
 import type { FailureLimits } from './auth/failure-limiter';
@@ -24,28 +27,34 @@ import type { ReplayGuard } from './auth/replay-guard';
 import { createAllowlist } from './callbacks/callback.allowlist';
 import { CALLBACK_PATHS, createCallbackRoutes } from './callbacks/callback.routes';
 import type { CallbacksService } from './callbacks/callback.service';
-import { createProjectRoutes } from './projects/project.routes';
+import { projectsApi } from './projects/project.routes';
 import type { ProjectsService } from './projects/project.service';
 import type { TransactionSecrets } from './security/transaction-secrets';
-import { createTransactionRoutes, INITIATE_PATH } from './transactions/transaction.routes';
-import { createOpenApiRoutes } from './openapi/openapi.routes';
-import { HOME_TARGET } from './openapi/system.openapi';
+import { transactionsApi } from './transactions/transaction.routes';
+import {
+  createOpenApiDocument,
+  createReference,
+  referenceApi,
+  type ReferenceDeps,
+} from './openapi/openapi.routes';
+import type { OpenApiDocument } from './openapi/openapi.types';
 import type { TransactionsService } from './transactions/transaction.service';
 import type { Reconciler } from './reconciliation/reconcile.service';
-import { createEventRoutes } from './events/event.routes';
+import { eventsApi } from './events/event.routes';
 import type { EventsService } from './events/event.service';
-import { createEndpointRoutes } from './webhooks/endpoint.routes';
-import { createAccountRoutes } from './accounts/account.routes';
+import { webhooksApi } from './webhooks/endpoint.routes';
+import { accountsApi } from './accounts/account.routes';
 import type { AccountsService } from './accounts/account.service';
 import type { EndpointsService } from './webhooks/endpoint.service';
-import { createDiagnosticsRoutes } from './diagnostics/diagnostics.routes';
+import { diagnosticsApi } from './diagnostics/diagnostics.routes';
 import type { DiagnosticsService } from './diagnostics/diagnostics.service';
 import type { DashboardService } from './dashboard/dashboard.service';
 import { createSessionGuard } from './dashboard/dashboard.http';
 import { createSessionScopes } from './dashboard/dashboard.scope';
-import { createDashboardRoutes, DASHBOARD_API } from './dashboard/dashboard.routes';
+import { dashboardApi } from './dashboard/dashboard.routes';
 import { createDashboardPages, DASHBOARD_PATH } from './dashboard/dashboard.pages';
-import { createStatsRoutes } from './stats/stats.routes';
+import { statsApi } from './stats/stats.routes';
+import { realtimeApi } from './realtime/realtime.openapi';
 
 export interface AppDeps {
   config: Config;
@@ -81,6 +90,33 @@ export interface AppDeps {
 
 export const SIMULATOR_MOUNT = '/simulator';
 
+/** What the operations' handlers are given: the app's parts, and the reference they serve. */
+type ApiDeps = AppDeps & ReferenceDeps;
+
+/** The API's parts in the order the reference shows them; the app serves exactly their operations. */
+export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>[] {
+  return [
+    transactionsApi(config.amount),
+    testPaymentsApi(config.amount),
+    accountsApi,
+    realtimeApi,
+    webhooksApi,
+    eventsApi,
+    statsApi,
+    diagnosticsApi,
+    projectsApi,
+    dashboardApi,
+    vaultApi,
+    systemApi,
+    referenceApi,
+  ];
+}
+
+/** The OpenAPI document of the API, without an app (the production build's check uses it). */
+export function apiDocument(config: Pick<Config, 'amount' | 'signatureToleranceSeconds'>): OpenApiDocument {
+  return createOpenApiDocument(apiSections(config), config);
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const { config, logger } = deps;
   const app = express();
@@ -109,47 +145,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(cors({ origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] }));
   app.use(jsonBody(config.bodyLimit));
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  // Ready when every shared part this instance needs answers: the database, and Redis when
-  // configured (a balancer then sends nothing to an instance that could not serve it).
-  app.get('/ready', async (_req, res) => {
-    const answers = (ping: () => Promise<unknown>) =>
-      ping().then(
-        () => true,
-        () => false,
-      );
-    const [database, redis] = await Promise.all([
-      answers(() => deps.database.ping()),
-      deps.sharedParts?.redis ? answers(deps.sharedParts.redis) : true,
-    ]);
-    const status = !database ? 'database_unreachable' : !redis ? 'redis_unreachable' : 'ready';
-    res.status(status === 'ready' ? 200 : 503).json({ status });
-  });
-  // GET /openapi.json and /docs, public: the reference is generated from the same schemas
-  // the routes below validate with.
-  app.use(createOpenApiRoutes(config));
-  app.get('/', (_req, res) => {
-    res.redirect(302, HOME_TARGET);
-  });
-
   const limits = createRateLimits(config.rateLimit, deps.limiterStore);
   const guard = createSessionGuard(deps.dashboard);
   const sessions = createSessionScopes(guard, deps.projects.exists);
   const adminAuth = createAdminAuth(deps.adminToken, deps.failureLimits.adminBySource, sessions);
-  app.use(
-    DASHBOARD_API,
-    createDashboardRoutes({ dashboard: deps.dashboard, projects: deps.projects, guard, adminAuth }),
-  );
-  app.use(
-    '/api/v1/projects',
-    createProjectRoutes({ projects: deps.projects, adminAuth, createLimiter: limits.projectCreate }),
-  );
-  app.use(
-    '/api/v1/vault',
-    createVaultRoutes({ db: deps.database, vault: deps.vault, keyring: deps.keyring, adminAuth }),
-  );
   const authDeps = {
     projects: deps.projects,
     toleranceSeconds: config.signatureToleranceSeconds,
@@ -157,34 +156,30 @@ export function createApp(deps: AppDeps): express.Express {
     failures: deps.failureLimits,
     sessions,
   };
-  const signed = (idempotentPaths?: string[]) => [
-    createMerchantAuth(authDeps, idempotentPaths),
-    limits.merchant,
-  ];
-  app.use(
-    '/api/v1/transactions',
-    ...signed([INITIATE_PATH]),
-    createTransactionRoutes({
-      transactions: deps.transactions,
-      reconciler: deps.reconciler,
-      amount: config.amount,
-      db: deps.database,
-    }),
+  const signed = createMerchantAuth(authDeps);
+  const sessionOnly: RequestHandler = async (req, _res, next) => {
+    await guard(req);
+    next();
+  };
+  const guards: EdgeGuards = {
+    auth: {
+      signature: (operation) =>
+        operation.idempotent ? createMerchantAuth(authDeps, [operation.path]) : signed,
+      admin: () => adminAuth,
+      session: () => sessionOnly,
+    },
+    limits: { perProject: limits.merchant, projectCreatePerSource: limits.projectCreate },
+  };
+  // Every operation the API serves, declared once in its feature: the routes and the
+  // reference (GET /openapi.json, /docs) are both made from this list.
+  const sections = apiSections(config);
+  const reference = createReference(() => createOpenApiDocument(sections, config));
+  mountOperations(
+    app,
+    sections.flatMap((section) => section.operations ?? []),
+    { ...deps, reference },
+    guards,
   );
-  app.use(
-    '/api/v1/test-payments',
-    ...signed([TEST_PAYMENT_PATH]),
-    createTestPaymentRoutes({
-      transactions: deps.transactions,
-      accounts: deps.accounts,
-      amount: config.amount,
-    }),
-  );
-  app.use('/api/v1/webhook-endpoints', ...signed(), createEndpointRoutes(deps.endpoints));
-  app.use('/api/v1/mpesa-accounts', ...signed(), createAccountRoutes(deps.accounts));
-  app.use('/api/v1/events', ...signed(), createEventRoutes(deps.events));
-  app.use('/api/v1/diagnostics', ...signed(), createDiagnosticsRoutes(deps.diagnostics));
-  app.use('/api/v1/stats', ...signed(), createStatsRoutes(deps.database));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

@@ -1,18 +1,29 @@
-// Health checks and this reference itself (routes in app.ts and openapi.routes.ts).
+// Health checks and where `GET /` leads, declared like every other operation. No authentication.
 import { z } from 'zod';
-import type { ApiSection } from './openapi.types';
+import type { Database } from '../db/database';
+import { defineOperation, type FeatureApi } from './operation';
 
-const TAG = 'System';
+export interface SystemDeps {
+  database: Pick<Database, 'ping'>;
+  /** The shared parts this instance needs besides its database, each with a cheap round trip. */
+  sharedParts?: Readonly<Record<'redis', () => Promise<unknown>>>;
+}
 
-export const OPENAPI_JSON_PATH = '/openapi.json';
-export const DOCS_PATH = '/docs';
 /** Where `GET /` leads: the dashboard (src/dashboard/dashboard.pages.ts), which links the reference. */
 export const HOME_TARGET = '/dashboard/';
+const TAG = 'System';
+const operation = defineOperation<SystemDeps>();
 
-export const systemApi: ApiSection = {
+const answers = (ping: () => Promise<unknown>) =>
+  ping().then(
+    () => true,
+    () => false,
+  );
+
+export const systemApi: FeatureApi<SystemDeps> = {
   tags: [{ name: TAG, description: 'Health checks and this reference. No authentication.' }],
   operations: [
-    {
+    operation({
       method: 'get',
       path: '/',
       operationId: 'home',
@@ -32,8 +43,11 @@ export const systemApi: ApiSection = {
           },
         },
       },
-    },
-    {
+      handler: ({ res }) => {
+        res.redirect(302, HOME_TARGET);
+      },
+    }),
+    operation({
       method: 'get',
       path: '/health',
       operationId: 'health',
@@ -42,8 +56,11 @@ export const systemApi: ApiSection = {
       description: 'The process is up.',
       auth: 'none',
       responses: { 200: { description: 'Up.', schema: z.object({ status: z.literal('ok') }) } },
-    },
-    {
+      handler: ({ res }) => {
+        res.json({ status: 'ok' });
+      },
+    }),
+    operation({
       method: 'get',
       path: '/ready',
       operationId: 'ready',
@@ -59,30 +76,16 @@ export const systemApi: ApiSection = {
           schema: z.object({ status: z.enum(['database_unreachable', 'redis_unreachable']) }),
         },
       },
-    },
-    {
-      method: 'get',
-      path: OPENAPI_JSON_PATH,
-      operationId: 'openApiDocument',
-      tag: TAG,
-      summary: 'This API as OpenAPI 3.1',
-      auth: 'none',
-      responses: { 200: { description: 'The OpenAPI document.', schema: z.record(z.string(), z.unknown()) } },
-    },
-    {
-      method: 'get',
-      path: DOCS_PATH,
-      operationId: 'apiReference',
-      tag: TAG,
-      summary: 'This API reference as a web page',
-      auth: 'none',
-      responses: {
-        200: {
-          description: 'An HTML page rendered from the OpenAPI document.',
-          contentType: 'text/html',
-          schema: z.string(),
-        },
+      // Ready when every shared part this instance needs answers (a balancer then sends nothing
+      // to an instance that could not serve it).
+      handler: async ({ deps, res }) => {
+        const [database, redis] = await Promise.all([
+          answers(() => deps.database.ping()),
+          deps.sharedParts?.redis ? answers(deps.sharedParts.redis) : true,
+        ]);
+        const status = !database ? 'database_unreachable' : !redis ? 'redis_unreachable' : 'ready';
+        res.status(status === 'ready' ? 200 : 503).json({ status });
       },
-    },
+    }),
   ],
 };
