@@ -1,4 +1,4 @@
-// Exit codes a script can rely on (README "CLI"), and the one error type commands throw.
+// Exit codes a script can rely on (cli/README.md, "Output and exit codes"), and the one error type commands throw.
 import { MpesaBridgeError, MpesaBridgeTimeoutError } from '@mpesa-bridge/sdk';
 
 export const EXIT = {

@@ -2,7 +2,7 @@
 // their case knows (a timeout knows the last status seen; a webhook failure knows why).
 // No Node-only imports here: the browser entry uses this file too.
 
-/** Codes the service answers with (README, "Error codes"). */
+/** Codes the service answers with (docs/api.md, "Error codes"). */
 export type ApiErrorCode =
   | 'validation_failed'
   | 'invalid_json'

@@ -1,4 +1,4 @@
-// The request signature the service checks (README, "Signing requests"): hex HMAC-SHA256,
+// The request signature the service checks (docs/api.md, "Signing requests"): hex HMAC-SHA256,
 // keyed with the secret key, over "<unix seconds>\n<METHOD>\n<path with query>\n<raw body>".
 // The service signs against the path it receives, so sign the exact path and query string
 // that go on the wire, and send the exact body string that was signed.

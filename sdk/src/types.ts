@@ -17,7 +17,7 @@ export type Channel = 'paybill' | 'till';
 
 /** Why a payment did not complete: our code, a readable message, and Daraja's own result. */
 export interface Failure {
-  /** e.g. `cancelled_by_customer`, `insufficient_funds`, `wrong_pin`, `prompt_expired` (README, "States"). */
+  /** e.g. `cancelled_by_customer`, `insufficient_funds`, `wrong_pin`, `prompt_expired` (docs/api.md, "States"). */
   code: string;
   message: string;
   resultCode: string | null;

@@ -1,4 +1,4 @@
-// The README's first-operator block, run as a newcomer runs it (bash, curl, data/admin-token
+// The README's first-operator block, run as a newcomer runs it (bash, curl, data/demo/admin-token
 // beside it), against a real server; then the sign-in it promises works.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,8 +16,11 @@ let home: string;
 beforeAll(async () => {
   server = await startTestServer();
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-operator-'));
-  fs.mkdirSync(path.join(home, 'data'));
-  fs.writeFileSync(path.join(home, 'data', 'admin-token'), `${server.adminToken}\n`, { mode: 0o600 });
+  // The folder `npm run demo` runs in, where the README's first payment creates the operator.
+  fs.mkdirSync(path.join(home, 'data', 'demo'), { recursive: true });
+  fs.writeFileSync(path.join(home, 'data', 'demo', 'admin-token'), `${server.adminToken}\n`, {
+    mode: 0o600,
+  });
 });
 afterAll(async () => {
   await server.close();

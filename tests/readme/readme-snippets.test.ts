@@ -1,8 +1,10 @@
-// The README's snippets, run as a newcomer runs them, against a real server: the quick start's
-// shell (create a project, keep its keys), signing with curl + openssl and with Node (as an
-// .mjs file), the TypeScript webhook receiver compiled with `tsc --strict` and receiving a real
-// signed webhook, the simulator's counters, and installing the SDK from a clone. A snippet that
-// stops working fails here, so the README cannot drift from the code again.
+// The snippets of the README and the pages it leads to, run as a newcomer runs them, against a
+// real server: the first payment's shell (create a project, keep its keys; a signed initiate and
+// a signed GET with curl + openssl), signing with Node (as an .mjs file, docs/api.md), the project
+// stream (docs/realtime.md), the TypeScript webhook receiver compiled with `tsc --strict` and
+// receiving a real signed webhook (docs/webhooks.md), the simulator's counters (docs/simulator.md),
+// and installing the SDK from a clone (sdk/README.md). A snippet that stops working fails here,
+// so the documentation cannot drift from the code again.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,10 +25,12 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
-  // The folder `npm start` runs in: data/admin-token is where it keeps the generated token.
+  // The folder `npm run demo` runs in: data/demo/admin-token is where it keeps the generated token.
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
-  fs.mkdirSync(path.join(home, 'data'));
-  fs.writeFileSync(path.join(home, 'data', 'admin-token'), `${server.adminToken}\n`, { mode: 0o600 });
+  fs.mkdirSync(path.join(home, 'data', 'demo'), { recursive: true });
+  fs.writeFileSync(path.join(home, 'data', 'demo', 'admin-token'), `${server.adminToken}\n`, {
+    mode: 0o600,
+  });
 });
 afterAll(async () => {
   children.forEach((child) => child.kill('SIGKILL'));
@@ -52,7 +56,7 @@ async function shell(code: string, env: Record<string, string> = {}, cwd = home)
 }
 
 let quickStartKeys: Promise<{ PUBLIC_KEY: string; SECRET_KEY: string }> | undefined;
-/** The keys the quick start's shell block leaves in PUBLIC_KEY and SECRET_KEY. */
+/** The keys the first payment's shell block leaves in PUBLIC_KEY and SECRET_KEY. */
 function keysFromQuickStart() {
   quickStartKeys ??= shell(
     `${onPort(block(blocks, 'create-project').code, port())}\nprintf 'PUBLIC_KEY=%s\\nSECRET_KEY=%s\\n' "$PUBLIC_KEY" "$SECRET_KEY"`,
@@ -63,7 +67,7 @@ function keysFromQuickStart() {
   return quickStartKeys;
 }
 
-describe('when a newcomer follows the quick start', () => {
+describe('when a newcomer follows the first payment', () => {
   it('then creating a project leaves working keys in PUBLIC_KEY and SECRET_KEY', async () => {
     const keys = await keysFromQuickStart();
     expect(keys.PUBLIC_KEY).toMatch(/^pk_/);
@@ -81,6 +85,35 @@ describe('when a newcomer follows the quick start', () => {
     const answer = JSON.parse(out) as { transaction: { id: string; status: string }; clientSecret: string };
     expect(answer.transaction).toMatchObject({ id: expect.stringMatching(/^txn_/), status: 'pending' });
     expect(answer.clientSecret).toMatch(/^cs_/);
+  });
+
+  it('then the signed GET reads the payment back, completed with its receipt once the customer paid', async () => {
+    const keys = await keysFromQuickStart();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-get-'));
+    const started = JSON.parse(await shell(onPort(block(blocks, 'sign-curl').code, port()), keys, dir)) as {
+      transaction: { id: string };
+    };
+    const read = async () =>
+      JSON.parse(await shell(onPort(block(blocks, 'sign-curl-get').code, port()), keys, dir)) as {
+        transaction: {
+          id: string;
+          status: string;
+          mpesaReceiptNumber: string | null;
+          amountPaid: number | null;
+        };
+      };
+    let answer = await read();
+    expect(answer.transaction.id).toBe(started.transaction.id);
+    // The simulator's customer pays after SIMULATOR_CALLBACK_DELAY_MS: read again until it settled.
+    const deadline = Date.now() + 15_000;
+    while (answer.transaction.status === 'pending' && Date.now() < deadline) answer = await read();
+    expect(answer.transaction).toMatchObject({
+      id: started.transaction.id,
+      status: 'completed',
+      mpesaReceiptNumber: expect.stringMatching(/^[A-Z0-9]{10}$/),
+      amountPaid: 10,
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('then the Node signing example, saved as initiate.mjs, runs and prints the answer', async () => {
@@ -144,7 +177,7 @@ describe('when a newcomer follows the quick start', () => {
     child.kill('SIGKILL');
   });
 
-  it("then the simulator's counters answer at the path the README gives", async () => {
+  it("then the simulator's counters answer at the path the simulator page gives", async () => {
     const out = await shell(onPort(block(blocks, 'simulator-stats').code, port()));
     const stats = JSON.parse(out) as Record<string, number>;
     expect(Object.keys(stats).sort()).toEqual([
@@ -160,15 +193,15 @@ describe('when a newcomer follows the quick start', () => {
 
 const RECEIVER_BUILD = 'npx tsc --strict --module nodenext --skipLibCheck receiver.ts';
 
-describe('when a merchant builds the TypeScript webhook receiver from the README', () => {
+describe('when a merchant builds the TypeScript webhook receiver from the webhooks page', () => {
   it(
     'then it compiles under --strict and accepts a real signed webhook, refusing a forged one',
     async () => {
       const snippet = block(blocks, 'webhook-receiver');
       expect(snippet.language).toBe('ts');
-      expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(`\`${RECEIVER_BUILD}\``);
+      expect(fs.readFileSync(path.join(ROOT, snippet.file), 'utf8')).toContain(`\`${RECEIVER_BUILD}\``);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-receiver-'));
-      // The packages the README has the reader install, from this repository's node_modules.
+      // The packages the page has the reader install, from this repository's node_modules.
       fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
       fs.writeFileSync(path.join(dir, 'receiver.ts'), snippet.code);
       await run('bash', ['-c', RECEIVER_BUILD], { cwd: dir, env: shellEnv() });
@@ -220,7 +253,7 @@ describe('when a merchant builds the TypeScript webhook receiver from the README
   );
 });
 
-describe('when an app installs the SDK the way the README says', () => {
+describe("when an app installs the SDK the way the SDK's README says", () => {
   it(
     'then `npm pack` in the clone and `npm install` of the file give a working package, in both module systems',
     async () => {
@@ -233,8 +266,8 @@ describe('when an app installs the SDK the way the README says', () => {
         '{ "name": "my-shop", "version": "1.0.0", "private": true }\n',
       );
       await shell(snippet.code.replace(/^MPESA_BRIDGE=.*$/m, `MPESA_BRIDGE=${ROOT}`), {}, app);
-      // The SDK's own README gives the same lines.
-      expect(fs.readFileSync(path.join(ROOT, 'sdk', 'README.md'), 'utf8')).toContain(snippet.code);
+      // The lines run are the ones the SDK's own README gives.
+      expect(snippet.file).toBe('sdk/README.md');
 
       const keys: ProjectKeys = await createProject(server.url, server.adminToken);
       const use = `const { transactions } = createClient({ baseUrl: ${JSON.stringify(server.url)}, publicKey: ${JSON.stringify(keys.publicKey)}, secretKey: ${JSON.stringify(keys.secretKey)} });

@@ -127,12 +127,12 @@ describe('config: private webhook URLs', () => {
 });
 
 describe('config: documentation', () => {
-  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const table = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'configuration.md'), 'utf8');
   const example = fs.readFileSync(path.join(__dirname, '..', '..', '.env.example'), 'utf8');
   it.each(CONFIG_VARIABLES)(
-    'when %s is a variable, then the README table and .env.example name it',
+    'when %s is a variable, then the configuration table (docs/configuration.md) and .env.example name it',
     (name) => {
-      expect(readme).toMatch(new RegExp(`^\\|[^\\n]*\`${name}\``, 'm'));
+      expect(table).toMatch(new RegExp(`^\\|[^\\n]*\`${name}\``, 'm'));
       expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
     },
   );

@@ -38,8 +38,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
         <ErrorNote error={error} />
       </form>
       <p class="muted">
-        No account yet? The operator creates the first one with the admin token (README, “Dashboard”).{' '}
-        <a href="/docs">API reference</a>
+        No account yet? The operator creates the first one with the admin token (README, “Your first
+        payment”). <a href="/docs">API reference</a>
       </p>
     </main>
   );
