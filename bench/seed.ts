@@ -9,6 +9,7 @@ import { applyMigrations } from '../src/db/migrate';
 import { idTimePart } from '../src/ids';
 import { createVault, type Keyring } from '../src/security/vault';
 import type { NewTransaction } from '../src/transactions/transaction.repository';
+import { NO_REFUSAL } from '../src/transactions/transaction.refusal';
 
 export const BIG_PROJECT_ID = 'prj_benchbig';
 const ROWS_PER_STATEMENT = 400;
@@ -61,7 +62,7 @@ function payment(at: Date, n: number): NewTransaction {
     checkoutRequestId: `ws_CO_SEED${n}`,
     customerMessage: 'Success. Request accepted for processing',
     pushFinishedAt: at,
-    submitError: null,
+    ...NO_REFUSAL,
     resultCode: status === 'completed' ? '0' : '1032',
     resultDesc: null,
     mpesaReceiptNumber: status === 'completed' ? `S${n.toString(36).toUpperCase().padStart(9, '0')}` : null,

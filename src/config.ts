@@ -151,6 +151,8 @@ const envSchema = z.object({
   WEBHOOK_RETRY_SCHEDULE: durations.prefault('5s,5m,30m,2h,5h,10h,10h'),
   WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(15_000),
   WEBHOOK_DISABLE_AFTER: duration.prefault('5d'),
+  // After a timeout or a 429 the next attempt waits at least this long (Svix's overload penalty).
+  WEBHOOK_OVERLOAD_PENALTY: duration.prefault('60s'),
   WEBHOOK_CONCURRENCY: int(1, 1000).default(64),
   WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
   WEBHOOK_SECRET_OVERLAP: duration.prefault('24h'),
@@ -270,6 +272,7 @@ function buildConfig(env: Env) {
       retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE,
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
       disableAfterMs: env.WEBHOOK_DISABLE_AFTER,
+      overloadPenaltyMs: env.WEBHOOK_OVERLOAD_PENALTY,
       concurrency: env.WEBHOOK_CONCURRENCY,
       pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
       secretOverlapMs: env.WEBHOOK_SECRET_OVERLAP,

@@ -1,32 +1,18 @@
 // Live updates: the project stream (Socket.io namespace /projects), joined with the session
 // cookie for the chosen project and mode. The server checks the user may see that project.
 import { io, type Socket } from 'socket.io-client';
+import type {
+  ProjectStreamCallback,
+  ProjectStreamEvent,
+  ProjectStreamTransaction,
+} from '@mpesa-bridge/sdk/types';
 import type { Scope } from './api';
 
 export interface LiveHandlers {
-  transaction?: (payload: { transaction: Payment }) => void;
-  event?: (payload: { id: string; type: string; transactionId: string | null }) => void;
-  callback?: (payload: { transactionId: string; outcome: string | null }) => void;
+  transaction?: (payload: ProjectStreamTransaction) => void;
+  event?: (payload: ProjectStreamEvent) => void;
+  callback?: (payload: ProjectStreamCallback) => void;
   status?: (connected: boolean) => void;
-}
-
-export interface Payment {
-  id: string;
-  status: string;
-  amount: number;
-  phone: string;
-  mode: string;
-  accountReference: string;
-  description: string;
-  mpesaReceiptNumber: string | null;
-  amountPaid: number | null;
-  checkoutRequestId: string | null;
-  merchantRequestId: string | null;
-  customerMessage: string | null;
-  failure: { code: string; message: string; resultCode: string | null; resultDesc: string | null } | null;
-  createdAt: string;
-  updatedAt: string;
-  settledAt: string | null;
 }
 
 export function followProject(scope: Scope, handlers: LiveHandlers): () => void {

@@ -3,6 +3,7 @@
 // what the signed-in user may see, whatever the address says.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { DashboardSession as Session } from '@mpesa-bridge/sdk/types';
 import { api, setCsrfToken, whenSignedOut, type Scope } from './api';
 import { SignIn } from './pages/sign-in';
 import { Overview } from './pages/overview';
@@ -14,34 +15,8 @@ import { Users } from './pages/users';
 import { Playground } from './pages/playground';
 import { Loading } from './ui';
 
-export interface Project {
-  id: string;
-  name: string;
-  keys: {
-    test: { publicKey: string; createdAt: string } | null;
-    live: { publicKey: string; createdAt: string } | null;
-  };
-  accounts: {
-    id: string;
-    name: string;
-    environment: string;
-    mode: string;
-    shortcode: string;
-    tillNumber: string | null;
-    consumerKey: string | null;
-    passkey: string | null;
-    isDefault: boolean;
-  }[];
-  disabledAt: string | null;
-  createdAt: string;
-}
-
-export interface Session {
-  user: { id: string; email: string; name: string; role: 'operator' | 'member'; projectIds: string[] };
-  csrfToken: string;
-  expiresAt: string;
-  projects: Project[];
-}
+/** The SDK's checked shapes, under the names the pages use. */
+export type { Project, DashboardSession as Session } from '@mpesa-bridge/sdk/types';
 
 export const PAGES = [
   ['overview', 'Overview'],

@@ -136,7 +136,14 @@ export type Transaction = {
     checkoutRequestId: string | null;
     customerMessage: string | null;
     pushFinishedAt: Timestamp | null;
-    submitError: string | null;
+    refusalCode: string | null;
+    refusalMessage: string | null;
+    refusalRetryAfter: number | null;
+    refusalHttpStatus: number | null;
+    refusalDarajaCode: string | null;
+    refusalDarajaMessage: string | null;
+    refusalDarajaRequestId: string | null;
+    refusalUnreachable: string | null;
     resultCode: string | null;
     resultDesc: string | null;
     mpesaReceiptNumber: string | null;

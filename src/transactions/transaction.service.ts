@@ -3,13 +3,13 @@
 import { createHash } from 'node:crypto';
 import { createBatcher } from '../db/batcher';
 import { isUniqueViolation, type Database } from '../db/database';
-import { AppError, type ErrorCode } from '../errors';
+import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { AccountsService, DarajaAccount } from '../accounts/account.service';
 import type { DarajaApps } from '../mpesa/mpesa.apps';
 import { isDarajaFailure, type Breakers } from '../mpesa/mpesa.breaker';
-import type { MpesaService } from '../mpesa/mpesa.service';
+import type { MpesaService, StkPushResult } from '../mpesa/mpesa.service';
 import type { Scope } from '../projects/project.modes';
 import type { TransactionEvents } from './transaction.events';
 import type { TransactionSecrets } from '../security/transaction-secrets';
@@ -25,6 +25,7 @@ import {
   type TransactionPatch,
 } from './transaction.repository';
 import type { InitiateInput, ListQuery } from './transaction.schema';
+import { NO_REFUSAL, refusalColumns, refusalOf } from './transaction.refusal';
 import type { SettlePayment } from './transaction.settle';
 import { toMerchantView, type MerchantTransactionView, type TransactionRow } from './transaction.view';
 
@@ -34,11 +35,10 @@ const breakerKey = (account: DarajaAccount) => account.id ?? 'deployment';
 const IN_FLIGHT_POLL_MS = 50;
 const IN_FLIGHT_GRACE_MS = 2000;
 
-interface SerializedError {
-  code: ErrorCode;
-  message: string;
-  details?: Record<string, unknown>;
-  headers?: Record<string, string>;
+/** A request sent with an Idempotency-Key, and the hash of its body that the key is bound to. */
+interface KeyedRequest {
+  idempotencyKey: string;
+  requestHash: string;
 }
 
 export interface InitiateResult {
@@ -95,11 +95,31 @@ export function createTransactionsService(deps: Deps) {
     },
   });
 
+  /**
+   * Starts a payment:
+   *   replay check -> the account to pay into -> the pending row -> the push -> record the answer.
+   * The row is stored before Daraja is called, so a crash in between leaves a trace.
+   */
+  async function initiate(
+    scope: Scope,
+    input: InitiateInput,
+    idempotencyKey?: string,
+  ): Promise<InitiateResult> {
+    const request = idempotencyKey ? { idempotencyKey, requestHash: requestHashOf(input) } : undefined;
+    const replayed = request && (await replay(scope, request));
+    if (replayed) return replayed;
+    const { account, client } = await accountFor(scope, input);
+    const row = await createPending(scope, account, input, request);
+    // Two concurrent requests with one key: the loser replays the winner's result.
+    if (!row) return (await replay(scope, request!))!;
+    const push = await pushPrompt(client, account, row);
+    return recordAnswer(row, push);
+  }
+
+  /** The answer a payment's first request got, from its row: a refusal is thrown again. */
   function resultOf(row: TransactionRow): InitiateResult {
-    if (row.submitError) {
-      const refusal = JSON.parse(row.submitError) as SerializedError;
-      throw new AppError(refusal.code, refusal.message, refusal.details, refusal.headers);
-    }
+    const refusal = refusalOf(row);
+    if (refusal) throw refusal;
     return {
       httpStatus: row.checkoutRequestId || row.status !== 'pending' ? 201 : 202,
       body: { transaction: toMerchantView(row), clientSecret: secrets.clientSecret(row.id) },
@@ -107,11 +127,8 @@ export function createTransactionsService(deps: Deps) {
   }
 
   /** Replays the first result for a reused Idempotency-Key, or refuses a different body. */
-  async function replay(
-    scope: Scope,
-    idempotencyKey: string,
-    requestHash: string,
-  ): Promise<InitiateResult | undefined> {
+  async function replay(scope: Scope, request: KeyedRequest): Promise<InitiateResult | undefined> {
+    const { idempotencyKey, requestHash } = request;
     let existing = await findByIdempotencyKey(db, scope, idempotencyKey);
     if (!existing) return undefined;
     if (existing.requestHash !== requestHash) {
@@ -131,71 +148,6 @@ export function createTransactionsService(deps: Deps) {
       existing = (await findByIdempotencyKey(db, scope, idempotencyKey))!;
     }
     return resultOf(existing);
-  }
-
-  async function createPending(
-    scope: Scope,
-    account: DarajaAccount,
-    input: InitiateInput,
-    idempotencyKey?: string,
-    requestHash?: string,
-  ) {
-    const now = new Date();
-    const id = newId('txn', now);
-    const { channel } = input;
-    const row: NewTransaction = {
-      id,
-      projectId: scope.projectId,
-      mode: scope.mode,
-      accountId: account.id,
-      status: 'pending',
-      phone: input.phone,
-      amount: input.amount,
-      channel,
-      shortcode: account.shortcode,
-      partyB: channel === 'till' ? account.tillNumber! : account.shortcode,
-      accountReference: input.accountReference,
-      description: input.description ?? DEFAULT_DESCRIPTION,
-      metadata: input.metadata ? JSON.stringify(input.metadata) : null,
-      idempotencyKey: idempotencyKey ?? null,
-      requestHash: requestHash ?? null,
-      merchantRequestId: null,
-      checkoutRequestId: null,
-      customerMessage: null,
-      pushFinishedAt: null,
-      submitError: null,
-      resultCode: null,
-      resultDesc: null,
-      mpesaReceiptNumber: null,
-      amountPaid: null,
-      paidPhone: null,
-      transactionDate: null,
-      createdAt: now,
-      updatedAt: now,
-      settledAt: null,
-      settledBy: null,
-      reconcileAt: new Date(now.getTime() + deps.reconcileAfterMs),
-      queryAttempts: 0,
-    };
-    const change = {
-      id: newId('chg', now),
-      transactionId: id,
-      fromStatus: null,
-      toStatus: 'pending',
-      source: 'initiate',
-      resultCode: null,
-      resultDesc: null,
-      createdAt: now,
-    };
-    try {
-      await insertPending({ row, change });
-      deps.events.publishStarted(row);
-      return row;
-    } catch (error) {
-      // Another request with this Idempotency-Key won the insert.
-      if (idempotencyKey && isUniqueViolation(error)) return undefined;
-      throw error;
-    }
   }
 
   /** The account to pay into, ready to push: a till payment needs its till, an open breaker fails fast. */
@@ -233,25 +185,41 @@ export function createTransactionsService(deps: Deps) {
     return { account, client };
   }
 
-  async function initiate(
+  /** Stores the payment, pending, with its first status change; undefined when another request won its key. */
+  async function createPending(
     scope: Scope,
+    account: DarajaAccount,
     input: InitiateInput,
-    idempotencyKey?: string,
-  ): Promise<InitiateResult> {
-    const requestHash = idempotencyKey
-      ? createHash('sha256').update(JSON.stringify(input)).digest('hex')
-      : undefined;
-    if (idempotencyKey) {
-      const replayed = await replay(scope, idempotencyKey, requestHash!);
-      if (replayed) return replayed;
+    request: KeyedRequest | undefined,
+  ): Promise<TransactionRow | undefined> {
+    const now = new Date();
+    const row = pendingPayment(scope, account, input, request, now, deps.reconcileAfterMs);
+    const change: NewStatusChange = {
+      id: newId('chg', now),
+      transactionId: row.id,
+      fromStatus: null,
+      toStatus: 'pending',
+      source: 'initiate',
+      resultCode: null,
+      resultDesc: null,
+      createdAt: now,
+    };
+    try {
+      await insertPending({ row, change });
+      deps.events.publishStarted(row);
+      return row;
+    } catch (error) {
+      if (request && isUniqueViolation(error)) return undefined;
+      throw error;
     }
-    const { account, client } = await accountFor(scope, input);
-    const row = await createPending(scope, account, input, idempotencyKey, requestHash);
-    if (!row) {
-      // Two concurrent requests with one key: the loser replays the winner's result.
-      return (await replay(scope, idempotencyKey!, requestHash!))!;
-    }
+  }
 
+  /** Sends the STK Push; the account's breaker learns whether Daraja failed it. */
+  async function pushPrompt(
+    client: MpesaService,
+    account: DarajaAccount,
+    row: TransactionRow,
+  ): Promise<StkPushResult> {
     const push = await client.stkPush(account, {
       phone: row.phone,
       amount: row.amount,
@@ -262,18 +230,23 @@ export function createTransactionsService(deps: Deps) {
     });
     if (isDarajaFailure(push)) deps.breakers.recordFailure(breakerKey(account));
     else deps.breakers.recordSuccess(breakerKey(account));
+    return push;
+  }
 
+  /** Daraja's answer, on the row: its ids when accepted, nothing new when lost, a failure when refused. */
+  async function recordAnswer(row: TransactionRow, push: StkPushResult): Promise<InitiateResult> {
     if (push.kind === 'accepted') {
       // A fast callback may have settled the payment already: only the Daraja ids are written.
-      const ids = {
-        checkoutRequestId: push.checkoutRequestId,
-        merchantRequestId: push.merchantRequestId,
-        customerMessage: push.customerMessage,
-      };
       const at = new Date();
       const answered = await recordPushAnswer({
         id: row.id,
-        patch: { ...ids, pushFinishedAt: at, updatedAt: at },
+        patch: {
+          checkoutRequestId: push.checkoutRequestId,
+          merchantRequestId: push.merchantRequestId,
+          customerMessage: push.customerMessage,
+          pushFinishedAt: at,
+          updatedAt: at,
+        },
       });
       deps.events.publishStarted(answered);
       return resultOf(answered);
@@ -282,31 +255,34 @@ export function createTransactionsService(deps: Deps) {
       logger.warn('stk push answer lost; transaction left pending for its callback or a status query', {
         transactionId: row.id,
       });
-      return resultOf(await recordPushAnswer({ id: row.id, patch: { pushFinishedAt: new Date() } }));
+      return resultOf(await markPushFinished(row.id));
     }
+    return recordRefusal(row, push.error);
+  }
 
-    const refusal: SerializedError = {
-      code: push.error.code,
-      message: push.error.message,
-      details: { ...push.error.details, transactionId: row.id },
-      headers: push.error.headers,
-    };
-    const darajaErrorCode = push.error.details?.darajaErrorCode;
+  /**
+   * A refused push fails the payment through settlement, the refusal in its columns. The answer
+   * is read back from the row, so this first answer and every replay of it are the same.
+   */
+  async function recordRefusal(row: TransactionRow, error: AppError): Promise<InitiateResult> {
+    const darajaErrorCode = error.details?.darajaErrorCode;
     const settled = await deps.settlePayment({
       transactionId: row.id,
       settlement: {
         to: 'failed',
         source: 'push_refused',
         resultCode: typeof darajaErrorCode === 'string' ? darajaErrorCode : null,
-        resultDesc: push.error.message,
-        submitError: JSON.stringify(refusal),
+        resultDesc: error.message,
+        refusal: refusalColumns(error),
       },
     });
-    if (!settled.claimed || !settled.changed) {
-      // Only a state change made elsewhere first (a callback) can get here; report what is stored.
-      return resultOf(await recordPushAnswer({ id: row.id, patch: { pushFinishedAt: new Date() } }));
-    }
+    // Only a state change made elsewhere first (a callback) leaves it unchanged; report what is stored.
+    if (!settled.claimed || !settled.changed) return resultOf(await markPushFinished(row.id));
     return resultOf(settled.row!);
+  }
+
+  function markPushFinished(id: string): Promise<TransactionRow> {
+    return recordPushAnswer({ id, patch: { pushFinishedAt: new Date() } });
   }
 
   async function get(scope: Scope, id: string): Promise<MerchantTransactionView> {
@@ -334,4 +310,54 @@ export function createTransactionsService(deps: Deps) {
   }
 
   return { initiate, get, list };
+}
+
+function requestHashOf(input: InitiateInput): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
+}
+
+/** A new payment, pending, as it is stored before Daraja is called. Pure. */
+function pendingPayment(
+  scope: Scope,
+  account: DarajaAccount,
+  input: InitiateInput,
+  request: KeyedRequest | undefined,
+  now: Date,
+  reconcileAfterMs: number,
+): NewTransaction {
+  const { channel } = input;
+  return {
+    id: newId('txn', now),
+    projectId: scope.projectId,
+    mode: scope.mode,
+    accountId: account.id,
+    status: 'pending',
+    phone: input.phone,
+    amount: input.amount,
+    channel,
+    shortcode: account.shortcode,
+    partyB: channel === 'till' ? account.tillNumber! : account.shortcode,
+    accountReference: input.accountReference,
+    description: input.description ?? DEFAULT_DESCRIPTION,
+    metadata: input.metadata ? JSON.stringify(input.metadata) : null,
+    idempotencyKey: request?.idempotencyKey ?? null,
+    requestHash: request?.requestHash ?? null,
+    merchantRequestId: null,
+    checkoutRequestId: null,
+    customerMessage: null,
+    pushFinishedAt: null,
+    ...NO_REFUSAL,
+    resultCode: null,
+    resultDesc: null,
+    mpesaReceiptNumber: null,
+    amountPaid: null,
+    paidPhone: null,
+    transactionDate: null,
+    createdAt: now,
+    updatedAt: now,
+    settledAt: null,
+    settledBy: null,
+    reconcileAt: new Date(now.getTime() + reconcileAfterMs),
+    queryAttempts: 0,
+  };
 }

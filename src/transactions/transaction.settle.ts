@@ -28,6 +28,7 @@ import {
   type TransactionPatch,
   type TransactionRow,
 } from './transaction.repository';
+import { NO_REFUSAL, type RefusalColumns } from './transaction.refusal';
 import { canMove, type FinalStatus, type SettlementSource, type Status } from './transaction.states';
 
 /** What Daraja (or we) said about a payment. */
@@ -36,8 +37,8 @@ export interface Settlement {
   source: SettlementSource;
   resultCode: string | null;
   resultDesc: string | null;
-  /** The refusal of the push itself, serialised (see transaction.service.ts). */
-  submitError?: string;
+  /** The refusal of the push itself (transaction.refusal.ts); cleared by any other move. */
+  refusal?: RefusalColumns;
   checkoutRequestId?: string;
   mpesaReceiptNumber?: string;
   /** As Safaricom reported it; compared exactly with the amount asked. */
@@ -108,7 +109,7 @@ function move(current: TransactionRow, settlement: Settlement, now: Date): Write
     settledBy: settlement.source,
     resultCode: settlement.resultCode,
     resultDesc: settlement.resultDesc,
-    submitError: settlement.submitError ?? null,
+    ...(settlement.refusal ?? NO_REFUSAL),
     checkoutRequestId: current.checkoutRequestId ?? settlement.checkoutRequestId ?? null,
     ...paymentDetails(current, settlement),
     // A refused push is also the end of our push call (an Idempotency-Key replay waits for it).

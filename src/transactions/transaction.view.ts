@@ -21,9 +21,13 @@ export type ClientTransactionView = z.output<typeof clientTransactionSchema>;
 
 function failureOf(row: TransactionRow): Failure | null {
   if (row.status === 'pending' || row.status === 'completed') return null;
-  if (row.submitError) {
-    const { code, message } = JSON.parse(row.submitError) as { code: string; message: string };
-    return { code, message, resultCode: row.resultCode, resultDesc: row.resultDesc };
+  if (row.refusalCode !== null) {
+    return {
+      code: row.refusalCode,
+      message: row.refusalMessage ?? '',
+      resultCode: row.resultCode,
+      resultDesc: row.resultDesc,
+    };
   }
   const reason = row.resultCode
     ? interpretResultCode(row.resultCode)

@@ -21,6 +21,7 @@ import {
   type EndpointChange,
 } from './delivery.repository';
 import { createWebhookSender } from './webhook.http';
+import { afterFailure, afterSuccess, type HealthChange } from './webhook.health';
 import { nextStep, parseRetryAfter } from './webhook.schedule';
 import { webhookHeaders } from './webhook.signature';
 
@@ -53,6 +54,7 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
     allowPrivate: config.allowPrivateUrls,
     userAgent: 'mpesa-bridge-webhooks/1',
   });
+  const retryRules = { scheduleMs: config.retryScheduleMs, overloadPenaltyMs: config.overloadPenaltyMs };
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
   let pumping = false;
@@ -82,29 +84,30 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
     const finishedAt = new Date();
     const step = nextStep(
       delivery.attempts,
-      { statusCode: result.statusCode, retryAfterMs: parseRetryAfter(result.retryAfter, finishedAt) },
-      config.retryScheduleMs,
+      {
+        statusCode: result.statusCode,
+        retryAfterMs: parseRetryAfter(result.retryAfter, finishedAt),
+        error: result.error,
+      },
+      retryRules,
       finishedAt,
     );
 
     const outcome: DeliveryOutcome = step.kind === 'retry' ? step : { kind: step.kind };
     metrics?.attempted(outcome.kind, (attemptedAt.getTime() - delivery.dueAt.getTime()) / 1000);
-    const endpointChange: EndpointChange = {};
     const { endpoint } = delivery;
-    if (step.kind === 'succeeded') {
-      if (endpoint.failingSince) endpointChange.failingSince = null;
-    } else {
-      const failingSince = endpoint.failingSince ?? finishedAt;
-      const gone = step.kind === 'failed' && step.gone;
-      const failingTooLong = finishedAt.getTime() - failingSince.getTime() >= config.disableAfterMs;
-      if (gone || failingTooLong) {
-        const reason = gone ? 'gone' : 'failing';
-        endpointChange.disable = { reason, event: endpointDisabledEvent(endpoint, reason, finishedAt) };
-        logger.warn('webhook endpoint disabled', { endpointId: endpoint.id, reason });
-      } else if (!endpoint.failingSince) {
-        endpointChange.failingSince = failingSince;
-      }
-    }
+    const health =
+      step.kind === 'succeeded'
+        ? afterSuccess(endpoint)
+        : afterFailure(
+            endpoint,
+            { gone: step.kind === 'failed' && step.gone },
+            finishedAt,
+            config.disableAfterMs,
+          );
+    const endpointChange = endpointChangeFor(endpoint, health, finishedAt);
+    if (health.kind === 'disable')
+      logger.warn('webhook endpoint disabled', { endpointId: endpoint.id, reason: health.reason });
     await record({
       attempt: {
         id: newId('wha', attemptedAt),
@@ -125,6 +128,7 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
       attempt: delivery.attempts,
       statusCode: result.statusCode,
       outcome: outcome.kind,
+      ...(step.kind === 'retry' ? { retryReason: step.reason, retryAt: step.at.toISOString() } : {}),
     });
     if (endpointChange.disable) wake();
   }
@@ -192,4 +196,24 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
   }
 
   return { start, wake, stop, abort };
+}
+
+/** The endpoint's columns (and event) for a health decision. */
+function endpointChangeFor(
+  endpoint: ClaimedDelivery['endpoint'],
+  health: HealthChange,
+  now: Date,
+): EndpointChange {
+  switch (health.kind) {
+    case 'recovered':
+      return { failingSince: null };
+    case 'failing':
+      return { failingSince: health.since };
+    case 'disable':
+      return {
+        disable: { reason: health.reason, event: endpointDisabledEvent(endpoint, health.reason, now) },
+      };
+    case 'unchanged':
+      return {};
+  }
 }

@@ -5,6 +5,7 @@ import { newId } from '../../src/ids';
 import { createProject, type ProjectKeys } from '../helpers/merchant';
 import { browserFor, createDashboardUser, PASSWORD, type DashboardBrowser } from '../helpers/dashboard';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { NO_REFUSAL } from '../../src/transactions/transaction.refusal';
 
 let server: TestServer;
 let mine: ProjectKeys;
@@ -49,7 +50,7 @@ beforeAll(async () => {
       checkoutRequestId: null,
       customerMessage: null,
       pushFinishedAt: at,
-      submitError: null,
+      ...NO_REFUSAL,
       resultCode: '0',
       resultDesc: 'ok',
       mpesaReceiptNumber: 'THEIRS1234',

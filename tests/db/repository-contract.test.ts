@@ -21,6 +21,7 @@ import { createSettlement, type Settlement } from '../../src/transactions/transa
 import { createTransactionEvents } from '../../src/transactions/transaction.events';
 import { transactionEvent } from '../../src/events/event.build';
 import { freshDataDir } from '../helpers/database';
+import { NO_REFUSAL } from '../../src/transactions/transaction.refusal';
 
 // Ids keep their time part (ordering by id is ordering by time) and get a counter instead of
 // randomness, so both engines produce the same ids for the same script.
@@ -99,7 +100,7 @@ const pendingRow = (
   checkoutRequestId: null,
   customerMessage: null,
   pushFinishedAt: null,
-  submitError: null,
+  ...NO_REFUSAL,
   resultCode: null,
   resultDesc: null,
   mpesaReceiptNumber: null,
@@ -453,7 +454,7 @@ async function script(db: Database): Promise<Record<string, unknown>> {
           source: 'push_refused',
           resultCode: '500.001.1001',
           resultDesc: 'busy',
-          submitError: '{"code":"mpesa_subscriber_busy","message":"busy"}',
+          refusal: { ...NO_REFUSAL, refusalCode: 'mpesa_subscriber_busy', refusalMessage: 'busy' },
         },
       });
       clock = at(14);

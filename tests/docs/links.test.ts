@@ -14,6 +14,8 @@ const PAGES = [
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`),
   'sdk/README.md',
+  'sdk-python/README.md',
+  'sdk-php/README.md',
   'cli/README.md',
   'demo/README.md',
   'postman/README.md',

@@ -3,6 +3,7 @@
 import axios, { type AxiosResponse } from 'axios';
 import { newId } from '../../src/ids';
 import type { NewTransaction } from '../../src/transactions/transaction.repository';
+import { NO_REFUSAL } from '../../src/transactions/transaction.refusal';
 
 export interface DashboardUserInput {
   email: string;
@@ -116,7 +117,7 @@ export function paymentRow(
     checkoutRequestId: null,
     customerMessage: null,
     pushFinishedAt: at,
-    submitError: null,
+    ...NO_REFUSAL,
     resultCode: '0',
     resultDesc: 'ok',
     mpesaReceiptNumber: null,

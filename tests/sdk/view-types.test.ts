@@ -30,7 +30,28 @@ import type {
   ListFilters,
   TestOutcome,
   TestPaymentInput,
+  DashboardSession,
+  DashboardUser,
+  Project,
+  ProjectStats,
+  ProjectStreamCallback,
+  ProjectStreamEvent,
+  ProjectStreamTransaction,
+  ProjectWithSecret,
+  RotatedKeys,
+  TransactionHistory,
 } from '@mpesa-bridge/sdk';
+import type * as SdkTypes from '@mpesa-bridge/sdk/types';
+import type { sessionSchema, userSchema } from '../../src/dashboard/dashboard.schema';
+import type {
+  projectSchema,
+  projectWithSecretSchema,
+  rotatedKeysSchema,
+} from '../../src/projects/project.schema';
+import type { StatsView } from '../../src/stats/stats.schema';
+import type { HistoryView } from '../../src/transactions/transaction.history';
+import type { CallbackReceipt } from '../../src/transactions/transaction.events';
+import type { NewEvent } from '../../src/events/event.types';
 import type { AccountView } from '../../src/accounts/account.view';
 import type { createAccountBody, updateAccountBody } from '../../src/accounts/account.schema';
 import type { initiateBody, listQuery } from '../../src/transactions/transaction.schema';
@@ -129,7 +150,39 @@ const testPaymentFields: Same<keyof z.input<ReturnType<typeof testPaymentBody>>,
   true;
 const testOutcomes: Same<OutcomeName, TestOutcome> = true;
 
+// What the dashboard reads (dashboard/src checks its calls with these types).
+const project: Same<z.output<typeof projectSchema>, Project> = true;
+const projectWithSecret: Same<z.output<typeof projectWithSecretSchema>, ProjectWithSecret> = true;
+const rotatedKeys: Same<z.output<typeof rotatedKeysSchema>, RotatedKeys> = true;
+const dashboardUser: Same<z.output<typeof userSchema>, DashboardUser> = true;
+const dashboardSession: Same<z.output<typeof sessionSchema>, DashboardSession> = true;
+const stats: Same<StatsView, ProjectStats> = true;
+const history: Same<HistoryView, TransactionHistory> = true;
+// The project stream (src/realtime/project-stream.ts) sends these fields of its own types, dates as ISO text.
+type Iso<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] };
+const streamTransaction: Same<ProjectStreamTransaction, { transaction: MerchantTransactionView }> = true;
+const streamEvent: Same<
+  ProjectStreamEvent,
+  Iso<Pick<NewEvent, 'id' | 'type' | 'transactionId' | 'createdAt' | 'payload'>>
+> = true;
+const streamCallback: Same<ProjectStreamCallback, Iso<Omit<CallbackReceipt, 'projectId' | 'mode'>>> = true;
+// The types-only entry the dashboard imports carries the same types as the main one.
+const typesEntry: Same<SdkTypes.DashboardSession, DashboardSession> = true;
+const typesEntryTransaction: Same<SdkTypes.Transaction, Transaction> = true;
+
 const checks = [
+  project,
+  projectWithSecret,
+  rotatedKeys,
+  dashboardUser,
+  dashboardSession,
+  stats,
+  history,
+  streamTransaction,
+  streamEvent,
+  streamCallback,
+  typesEntry,
+  typesEntryTransaction,
   accountView,
   createAccountInput,
   updateAccountInput,

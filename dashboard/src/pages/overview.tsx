@@ -3,34 +3,12 @@
 // and the failure reasons as a chart (with the same numbers in a list, for screen readers).
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ProjectStats as Stats } from '@mpesa-bridge/sdk/types';
 import { api, type Scope } from '../api';
 import { dayBound, formatDuration, formatKes, formatPercent, startOfToday } from '../format';
 import { Card, ErrorNote, Loading, useLoad } from '../ui';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
-
-interface Stats {
-  window: { from: string; to: string };
-  payments: {
-    total: number;
-    pending: number;
-    completed: number;
-    failed: number;
-    cancelled: number;
-    expired: number;
-  };
-  successRate: number | null;
-  amountCollected: number;
-  failureReasons: { code: string; message: string; count: number }[];
-  promptToPayment: { averageMs: number | null; maxMs: number | null };
-  settledByQuery: number;
-  webhooks: {
-    endpoints: number;
-    enabled: number;
-    failing: number;
-    deliveries: { succeeded: number; failed: number; pending: number };
-  };
-}
 
 const day = (offsetDays: number) =>
   new Date(Date.now() + 3 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);

@@ -2,49 +2,24 @@
 // STK Query answer, expiry, refused push), the raw callbacks as Safaricom sent them (phones
 // masked by the server), its events and every webhook delivery attempt; reconcile and resend.
 import { useEffect, useState } from 'preact/hooks';
+import type {
+  EventDetail,
+  EventRecord,
+  Page,
+  Transaction,
+  TransactionHistory,
+} from '@mpesa-bridge/sdk/types';
 import { api, type Scope } from '../api';
 import { formatKes, formatTime } from '../format';
-import { followProject, type Payment } from '../live';
+import { followProject } from '../live';
 import { linkTo } from '../main';
 import { Card, ErrorNote, Loading, Status, useLoad } from '../ui';
 
-interface History {
-  statusChanges: {
-    fromStatus: string | null;
-    toStatus: string;
-    source: string;
-    resultCode: string | null;
-    resultDesc: string | null;
-    createdAt: string;
-  }[];
-  callbacks: { id: string; receivedAt: string; sourceIp: string; outcome: string | null; body: string }[];
-}
-interface Attempt {
-  id: string;
-  attemptedAt: string;
-  statusCode: number | null;
-  latencyMs: number;
-  error: string | null;
-}
-interface Delivery {
-  id: string;
-  endpointId: string;
-  status: string;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  attemptLog?: Attempt[];
-}
-interface EventDetail {
-  event: { id: string; type: string; createdAt: string };
-  deliveries: Delivery[];
-}
-
 async function loadPayment(scope: Scope, id: string) {
   const [{ transaction }, history, events] = await Promise.all([
-    api<{ transaction: Payment }>(`/api/v1/transactions/${encodeURIComponent(id)}`, { scope }),
-    api<History>(`/api/v1/transactions/${encodeURIComponent(id)}/history`, { scope }),
-    api<{ data: { id: string }[] }>('/api/v1/events', { scope, query: { transactionId: id, limit: '50' } }),
+    api<{ transaction: Transaction }>(`/api/v1/transactions/${encodeURIComponent(id)}`, { scope }),
+    api<TransactionHistory>(`/api/v1/transactions/${encodeURIComponent(id)}/history`, { scope }),
+    api<Page<EventRecord>>('/api/v1/events', { scope, query: { transactionId: id, limit: '50' } }),
   ]);
   const details = await Promise.all(
     events.data.map((event) => api<EventDetail>(`/api/v1/events/${event.id}`, { scope })),

@@ -1,9 +1,10 @@
 // Payments: filters (status, dates, phone in any form, receipt, account reference), a page at a
 // time (cursor), CSV export of the filtered set, and new payments and changes arriving live.
 import { useEffect, useState } from 'preact/hooks';
+import type { Page, Transaction } from '@mpesa-bridge/sdk/types';
 import { api, headersOf, urlOf, type Scope } from '../api';
 import { dayBound, formatKes, formatTime } from '../format';
-import { followProject, type Payment } from '../live';
+import { followProject } from '../live';
 import { linkTo } from '../main';
 import { ErrorNote, Loading, Status } from '../ui';
 
@@ -36,7 +37,7 @@ export function Payments({ scope }: { scope: Scope }) {
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
-  const [result, setResult] = useState<{ data: Payment[]; nextCursor: string | null }>();
+  const [result, setResult] = useState<Page<Transaction>>();
   const [error, setError] = useState<unknown>();
   const [live, setLive] = useState(false);
   const [exporting, setExporting] = useState<string>();
@@ -45,7 +46,7 @@ export function Payments({ scope }: { scope: Scope }) {
   useEffect(() => {
     let current = true;
     setError(undefined);
-    api<{ data: Payment[]; nextCursor: string | null }>('/api/v1/transactions', {
+    api<Page<Transaction>>('/api/v1/transactions', {
       scope,
       query: { ...queryOf(filters), cursor, limit: '25' },
     }).then(

@@ -1,20 +1,21 @@
 // Test-mode playground: start a payment for any simulator outcome by name and watch it end,
 // live, on the project stream.
 import { useEffect, useState } from 'preact/hooks';
+import type { TestOutcomeInfo, Transaction } from '@mpesa-bridge/sdk/types';
 import { api, type Scope } from '../api';
 import { formatKes } from '../format';
-import { followProject, type Payment } from '../live';
+import { followProject } from '../live';
 import { linkTo } from '../main';
 import { Card, ErrorNote, Loading, Status, useLoad } from '../ui';
 
 export function Playground({ scope }: { scope: Scope }) {
   const outcomes = useLoad(
-    () => api<{ data: { name: string; summary: string }[] }>('/api/v1/test-payments/outcomes', { scope }),
+    () => api<{ data: TestOutcomeInfo[] }>('/api/v1/test-payments/outcomes', { scope }),
     [scope.projectId, scope.mode],
   );
   const [outcome, setOutcome] = useState('paid');
   const [amount, setAmount] = useState('10');
-  const [payment, setPayment] = useState<Payment>();
+  const [payment, setPayment] = useState<Transaction>();
   const [error, setError] = useState<unknown>();
 
   useEffect(
@@ -31,7 +32,7 @@ export function Playground({ scope }: { scope: Scope }) {
     setError(undefined);
     setPayment(undefined);
     try {
-      const started = await api<{ transaction: Payment }>('/api/v1/test-payments', {
+      const started = await api<{ transaction: Transaction }>('/api/v1/test-payments', {
         method: 'POST',
         scope,
         body: { outcome, amount: Number(amount) },

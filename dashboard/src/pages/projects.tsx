@@ -3,6 +3,7 @@
 // once, with a copy button) and disable or enable a project. The test/live switch is in the header.
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
+import type { ProjectWithSecret, RotatedKeys } from '@mpesa-bridge/sdk/types';
 import { api, type Scope } from '../api';
 import { formatTime } from '../format';
 import { linkTo, type Project, type Session } from '../main';
@@ -32,7 +33,7 @@ function ProjectCard({
     )
       return;
     try {
-      const result = await api<{ secretKey: string }>(`/api/v1/projects/${project.id}/keys/rotate`, {
+      const result = await api<RotatedKeys>(`/api/v1/projects/${project.id}/keys/rotate`, {
         method: 'POST',
         body: { mode },
       });
@@ -121,7 +122,7 @@ export function Projects({
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     try {
-      const result = await api<{ secretKeys: { test: string; live: string } }>('/api/v1/projects', {
+      const result = await api<ProjectWithSecret>('/api/v1/projects', {
         method: 'POST',
         body: { name: String(new FormData(form).get('name')) },
       });

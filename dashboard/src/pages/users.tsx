@@ -1,23 +1,14 @@
 // Users (operators only; the server refuses members anyway): who may sign in, with which role
 // and projects; add, disable, enable.
 import { useState } from 'preact/hooks';
+import type { DashboardUser } from '@mpesa-bridge/sdk/types';
 import { api } from '../api';
 import { formatTime } from '../format';
 import type { Session } from '../main';
 import { Card, ErrorNote, Loading, useLoad } from '../ui';
 
-interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: 'operator' | 'member';
-  projectIds: string[];
-  createdAt: string;
-  disabledAt: string | null;
-}
-
 export function Users({ session }: { session: Session }) {
-  const users = useLoad(() => api<{ data: User[] }>('/api/v1/dashboard/users'), []);
+  const users = useLoad(() => api<{ data: DashboardUser[] }>('/api/v1/dashboard/users'), []);
   const [note, setNote] = useState<{ message?: string; error?: unknown }>({});
   const [role, setRole] = useState<'operator' | 'member'>('member');
   const nameOf = (id: string) => session.projects.find((project) => project.id === id)?.name ?? id;
@@ -44,7 +35,7 @@ export function Users({ session }: { session: Session }) {
       setNote({ error });
     }
   };
-  const saveProjects = async (user: User, form: HTMLFormElement) => {
+  const saveProjects = async (user: DashboardUser, form: HTMLFormElement) => {
     try {
       await api(`/api/v1/dashboard/users/${user.id}`, {
         method: 'PATCH',
@@ -56,7 +47,7 @@ export function Users({ session }: { session: Session }) {
       setNote({ error });
     }
   };
-  const toggle = async (user: User) => {
+  const toggle = async (user: DashboardUser) => {
     try {
       await api(`/api/v1/dashboard/users/${user.id}`, {
         method: 'PATCH',

@@ -1,30 +1,12 @@
 // Webhook endpoints of the project and mode: health, recent failures, replay one delivery's
 // event or every failed delivery since a time, rotate the secret (shown once), enable/disable.
 import { useState } from 'preact/hooks';
+import type { WebhookDelivery, WebhookEndpoint, WebhookEndpointWithSecret } from '@mpesa-bridge/sdk/types';
 import { api, type Scope } from '../api';
 import { formatTime } from '../format';
 import { Card, ErrorNote, Loading, ShownOnce, Status, useLoad } from '../ui';
 
-interface Endpoint {
-  id: string;
-  url: string;
-  description: string | null;
-  enabled: boolean;
-  disabledReason: string | null;
-  failingSince: string | null;
-  createdAt: string;
-}
-interface Delivery {
-  id: string;
-  eventId: string;
-  status: string;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  createdAt: string;
-}
-
-function health(endpoint: Endpoint): string {
+function health(endpoint: WebhookEndpoint): string {
   if (!endpoint.enabled) return `disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}`;
   if (endpoint.failingSince) return `failing since ${formatTime(endpoint.failingSince)}`;
   return 'healthy';
@@ -36,12 +18,12 @@ function EndpointCard({
   onChanged,
 }: {
   scope: Scope;
-  endpoint: Endpoint;
+  endpoint: WebhookEndpoint;
   onChanged: () => void;
 }) {
   const failures = useLoad(
     () =>
-      api<{ data: Delivery[] }>(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, {
+      api<{ data: WebhookDelivery[] }>(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, {
         scope,
         query: { status: 'failed', limit: '10' },
       }),
@@ -49,7 +31,7 @@ function EndpointCard({
   );
   const recent = useLoad(
     () =>
-      api<{ data: Delivery[] }>(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, {
+      api<{ data: WebhookDelivery[] }>(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, {
         scope,
         query: { limit: '5' },
       }),
@@ -100,7 +82,7 @@ function EndpointCard({
           class="secondary"
           onClick={() =>
             void act('Rotate secret', async () => {
-              const rotated = await api<{ secret: string }>(`${base}/secret/rotate`, {
+              const rotated = await api<WebhookEndpointWithSecret>(`${base}/secret/rotate`, {
                 method: 'POST',
                 scope,
                 body: {},
@@ -188,7 +170,7 @@ function EndpointCard({
 
 export function Webhooks({ scope }: { scope: Scope }) {
   const endpoints = useLoad(
-    () => api<{ data: Endpoint[] }>('/api/v1/webhook-endpoints', { scope }),
+    () => api<{ data: WebhookEndpoint[] }>('/api/v1/webhook-endpoints', { scope }),
     [scope.projectId, scope.mode],
   );
   const [created, setCreated] = useState<{ secret?: string; error?: unknown }>({});
@@ -196,7 +178,7 @@ export function Webhooks({ scope }: { scope: Scope }) {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     try {
-      const result = await api<{ secret: string }>('/api/v1/webhook-endpoints', {
+      const result = await api<WebhookEndpointWithSecret>('/api/v1/webhook-endpoints', {
         method: 'POST',
         scope,
         body: { url: String(new FormData(form).get('url')) },

@@ -1,0 +1,165 @@
+// What the service answers about projects, dashboard sessions and users, a payment's history
+// and a project's statistics, as its callers (the dashboard first) see them. Kept by hand in
+// step with the server's response schemas; tests/sdk/view-types.test.ts fails the type-check
+// when they drift apart.
+import type { MpesaAccount } from './account-types.js';
+import type { Transaction } from './types.js';
+import type { WebhookEventType } from './webhook-types.js';
+
+/** A key pair of one mode; the secret is shown only when issued. */
+export interface ProjectKey {
+  /** Sent as `X-Api-Key` on signed requests. */
+  publicKey: string;
+  /** ISO 8601: when this pair was issued (created or rotated). */
+  createdAt: string;
+}
+
+/** A merchant project: its public keys and M-Pesa accounts (never a secret). */
+export interface Project {
+  /** `prj_…` */
+  id: string;
+  name: string;
+  /** The public key of the deployment's default mode. */
+  publicKey: string | null;
+  /** The public key of each mode; null where none was issued yet. */
+  keys: { test: ProjectKey | null; live: ProjectKey | null };
+  /** Its M-Pesa accounts of both modes, masked. */
+  accounts: MpesaAccount[];
+  disabledAt: string | null;
+  createdAt: string;
+}
+
+/** A new project (`POST /api/v1/projects`): its secret keys are shown only in this answer. */
+export interface ProjectWithSecret {
+  project: Project;
+  /** The secret key of the deployment's default mode (the pair of `project.publicKey`). */
+  secretKey: string;
+  /** Both secret keys, by mode. */
+  secretKeys: { test: string; live: string };
+}
+
+/** A rotated key pair (`POST /api/v1/projects/:id/keys/rotate`): the old pair of this mode stopped working. */
+export interface RotatedKeys {
+  project: Project;
+  mode: 'test' | 'live';
+  publicKey: string;
+  /** Shown only in this answer: store it now. */
+  secretKey: string;
+}
+
+export type DashboardRole = 'operator' | 'member';
+
+/** A person who signs in to the dashboard. */
+export interface DashboardUser {
+  /** `usr_…` */
+  id: string;
+  email: string;
+  name: string;
+  role: DashboardRole;
+  /** A member's projects; empty for an operator (who sees all). */
+  projectIds: string[];
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+/** The signed-in user, its CSRF token and its projects (`GET /api/v1/dashboard/session`). */
+export interface DashboardSession {
+  user: DashboardUser;
+  /** Send it as `X-CSRF-Token` on every state-changing request made with the session cookie. */
+  csrfToken: string;
+  /** ISO 8601: when the session ends if unused (moved forward while it is used). */
+  expiresAt: string;
+  /** The projects this user may see. */
+  projects: Project[];
+}
+
+/** One status change of a payment, with who caused it. */
+export interface StatusChange {
+  fromStatus: string | null;
+  toStatus: string;
+  /** `initiate`, `callback`, `stk_query` (an STK Query answer), `push_refused`, `expiry`, … */
+  source: string;
+  resultCode: string | null;
+  resultDesc: string | null;
+  createdAt: string;
+}
+
+/** A callback Safaricom sent about a payment. */
+export interface ReceivedCallback {
+  /** `cbk_…` */
+  id: string;
+  receivedAt: string;
+  sourceIp: string;
+  /** What it did to the payment (`applied`, `duplicate`, …). */
+  outcome: string | null;
+  /** The body as Safaricom sent it, phone numbers masked, cut at 4 KiB. */
+  body: string;
+}
+
+/** A payment's status changes and the callbacks received for it (`GET /api/v1/transactions/:id/history`). */
+export interface TransactionHistory {
+  statusChanges: StatusChange[];
+  callbacks: ReceivedCallback[];
+}
+
+/** One project's payments and webhooks in one mode over a time window (`GET /api/v1/stats`). */
+export interface ProjectStats {
+  window: { from: string; to: string };
+  currency: 'KES';
+  /** Payments created in the window, by their status now. */
+  payments: {
+    total: number;
+    pending: number;
+    completed: number;
+    failed: number;
+    cancelled: number;
+    expired: number;
+  };
+  /** Completed out of those that ended (0..1); null when none ended. */
+  successRate: number | null;
+  /** Whole KES of the completed payments. */
+  amountCollected: number;
+  /** Why payments did not complete, most frequent first. */
+  failureReasons: { code: string; message: string; count: number }[];
+  /** From the push to the settlement of completed payments. */
+  promptToPayment: { averageMs: number | null; maxMs: number | null };
+  /** Payments whose callback never came in time: STK Query settled them. */
+  settledByQuery: number;
+  webhooks: {
+    endpoints: number;
+    enabled: number;
+    failing: number;
+    deliveries: { succeeded: number; failed: number; pending: number };
+  };
+}
+
+/** What the project stream (Socket.io namespace `/projects`) sends to a project and mode's room. */
+export interface ProjectStreamTransaction {
+  transaction: Transaction;
+}
+
+/** An event recorded in the project's event log. */
+export interface ProjectStreamEvent {
+  /** `evt_…` */
+  id: string;
+  type: WebhookEventType;
+  transactionId: string | null;
+  createdAt: string;
+  /** The webhook body as it is delivered, JSON text. */
+  payload: string;
+}
+
+/** A callback as it arrived ("did Safaricom call me?"). */
+export interface ProjectStreamCallback {
+  /** `cbk_…`; null when the source was refused (nothing was stored). */
+  id: string | null;
+  transactionId: string;
+  receivedAt: string;
+  sourceIp: string;
+  /** false: the source address is not on the allowlist (answered 403, not stored). */
+  allowed: boolean;
+  /** applied, enriched, duplicate, orphan, unreadable; `refused` when not allowed. */
+  outcome: string;
+  /** The body as text, phone numbers masked, cut at 4 KiB; empty when refused. */
+  body: string;
+}
