@@ -1,7 +1,7 @@
 // The bench as a merchant backend: one project, then signed initiates exactly as the README
 // tells integrators (HMAC over timestamp, method, path and raw body).
 import type http from 'node:http';
-import { sign } from '../src/auth/signature';
+import { sign } from '../src/security/signature';
 import { callJson, type HttpAnswer, type HttpCall } from './http';
 
 const INITIATE_PATH = '/api/v1/transactions/initiate';

@@ -8,8 +8,8 @@ import { openDatabase, type Database, type Queryable } from '../src/db/database'
 import { applyMigrations } from '../src/db/migrate';
 import { idTimePart } from '../src/ids';
 import { createVault, type Keyring } from '../src/security/vault';
-import type { NewTransaction } from '../src/transactions/transaction.repository';
-import { NO_REFUSAL } from '../src/transactions/transaction.refusal';
+import type { NewTransaction } from '../src/payments/transaction.repository';
+import { NO_REFUSAL } from '../src/payments/transaction.refusal';
 
 export const BIG_PROJECT_ID = 'prj_benchbig';
 const ROWS_PER_STATEMENT = 400;

@@ -1,5 +1,5 @@
 // Builds the dashboard (dashboard/src) into dashboard/build, which the service serves at
-// /dashboard (src/dashboard/dashboard.pages.ts). esbuild bundles Preact, Chart.js and the
+// /dashboard (src/operators/dashboard.pages.ts). esbuild bundles Preact, Chart.js and the
 // Socket.io client from node_modules: nothing is fetched at build or at run time.
 // `npm run build:dashboard`; npm start, npm test and npm run build run it first.
 import fs from 'node:fs';

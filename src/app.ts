@@ -6,25 +6,25 @@ import helmet from 'helmet';
 import cors from 'cors';
 import type { Config } from './config';
 import type { Database } from './db/database';
-import { createErrorHandler, notFoundHandler } from './errors';
+import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import type { Logger } from './logger';
 import { requestContext } from './request-context';
 import { accessLog } from './http/access-log';
 import { createRateLimits } from './http/rate-limits';
 import { jsonBody } from './http/json-body';
-import type { FeatureApi } from './http/operation';
+import type { FeatureApi } from './core/operation';
 import { mountOperations, type EdgeGuards } from './http/operation.mount';
 import { systemApi } from './http/system.routes';
 import { createAdminAuth } from './auth/admin-auth';
 import { testPaymentsApi } from './test-payments/test-payment.routes';
-import { vaultApi } from './security/vault.routes';
+import { vaultApi } from './vault/vault.routes';
 import type { Keyring, Vault } from './security/vault';
 import { createMerchantAuth } from './auth/merchant-auth';
-import type { FailureLimits } from './auth/failure-limiter';
-import type { LimiterStore } from './auth/limiter-store';
+import type { FailureLimits } from './security/failure-limiter';
+import type { LimiterStore } from './security/limiter-store';
 import type { Metrics } from './metrics/metrics';
 import type { ReplayGuard } from './auth/replay-guard';
-import { createAllowlist } from './callbacks/callback.allowlist';
+import { createAllowlist } from './core/callback-allowlist';
 import { CALLBACK_PATHS, createCallbackRoutes } from './callbacks/callback.routes';
 import type { CallbacksService } from './callbacks/callback.service';
 import { projectsApi } from './projects/project.routes';
@@ -37,22 +37,22 @@ import {
   referenceApi,
   type ReferenceDeps,
 } from './openapi/openapi.routes';
-import type { OpenApiDocument } from './openapi/openapi.types';
+import type { OpenApiDocument } from './core/openapi.types';
 import type { TransactionsService } from './transactions/transaction.service';
 import type { Reconciler } from './reconciliation/reconcile.service';
-import { eventsApi } from './events/event.routes';
-import type { EventsService } from './events/event.service';
+import { eventsApi } from './webhooks/event.routes';
+import type { EventsService } from './webhooks/event.service';
 import { webhooksApi } from './webhooks/endpoint.routes';
 import { accountsApi } from './accounts/account.routes';
 import type { AccountsService } from './accounts/account.service';
 import type { EndpointsService } from './webhooks/endpoint.service';
 import { diagnosticsApi } from './diagnostics/diagnostics.routes';
 import type { DiagnosticsService } from './diagnostics/diagnostics.service';
-import type { DashboardService } from './dashboard/dashboard.service';
-import { createSessionGuard } from './dashboard/dashboard.http';
-import { createSessionScopes } from './dashboard/dashboard.scope';
-import { dashboardApi } from './dashboard/dashboard.routes';
-import { createDashboardPages, DASHBOARD_PATH } from './dashboard/dashboard.pages';
+import type { DashboardService } from './operators/dashboard.service';
+import { createSessionGuard } from './security/session-cookie';
+import { createSessionScopes } from './auth/session-scope';
+import { dashboardApi } from './operators/dashboard.routes';
+import { createDashboardPages, DASHBOARD_PATH } from './operators/dashboard.pages';
 import { statsApi } from './stats/stats.routes';
 import { realtimeApi } from './realtime/realtime.openapi';
 
@@ -71,7 +71,7 @@ export interface AppDeps {
   keyring: Keyring;
   events: EventsService;
   diagnostics: DiagnosticsService;
-  /** Dashboard users and sessions (src/dashboard). */
+  /** Dashboard users and sessions (src/operators). */
   dashboard: DashboardService;
   transactionSecrets: TransactionSecrets;
   /** Signatures already used (shared by instances when Redis is configured). */

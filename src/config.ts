@@ -2,7 +2,7 @@
 // stops the start together, one line each naming its variable (ConfigError.problems).
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { SAFARICOM_CALLBACK_IPS } from './callbacks/callback.allowlist';
+import { SAFARICOM_CALLBACK_IPS } from './core/callback-allowlist';
 
 // Safaricom's public sandbox STK shortcode and passkey: published in Daraja's own sample
 // Password (docs/daraja.md §6). Not secrets, so simulator mode may default to them.
@@ -130,7 +130,7 @@ const envSchema = z.object({
   AMOUNT_MIN: int(1).default(1),
   AMOUNT_MAX: int(1).default(250_000),
   SIGNATURE_TOLERANCE_SECONDS: int(1, 3600).default(300),
-  // Failed authentication attempts allowed per window before 429 (src/auth/failure-limiter.ts).
+  // Failed authentication attempts allowed per window before 429 (src/security/failure-limiter.ts).
   AUTH_FAILURE_WINDOW: duration.prefault('15m'),
   SIGNATURE_FAILURES_PER_SOURCE: int(1).default(30),
   SIGNATURE_FAILURES_PER_KEY: int(1).default(30),
@@ -139,7 +139,7 @@ const envSchema = z.object({
   SUBSCRIBE_FAILURES_PER_SOURCE: int(1).default(100),
   SIGN_IN_FAILURES_PER_SOURCE: int(1).default(10),
   SIGN_IN_FAILURES_PER_EMAIL: int(1).default(10),
-  // Dashboard sessions (src/dashboard): ended after this long unused, and after the maximum in any case.
+  // Dashboard sessions (src/operators): ended after this long unused, and after the maximum in any case.
   DASHBOARD_SESSION_IDLE: duration.prefault('12h'),
   DASHBOARD_SESSION_MAX: duration.prefault('7d'),
   SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),

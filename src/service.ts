@@ -16,7 +16,7 @@ import type { Logger } from './logger';
 import { createDarajaApps } from './mpesa/mpesa.apps';
 import { createBreakers } from './mpesa/mpesa.breaker';
 import { createAccountsService } from './accounts/account.service';
-import { modeOf } from './projects/project.modes';
+import { modeOf } from './core/scope';
 import { combinedDirectory } from './simulator/simulator.directory';
 import { createProjectsService } from './projects/project.service';
 import { createCallbacksService } from './callbacks/callback.service';
@@ -26,32 +26,35 @@ import { attachProjectStream } from './realtime/project-stream';
 import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
 import { createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
 import { answerUnparsableRequests } from './http/client-error';
-import { createFailureLimits } from './auth/failure-limiter';
-import { createLimiterStore } from './auth/limiter-store';
+import { createFailureLimits } from './security/failure-limiter';
+import { createLimiterStore } from './security/limiter-store';
 import { createReplayGuard } from './auth/replay-guard';
 import { closeRedis, connectRedis } from './redis';
 import { loadServiceSecrets } from './security/master-key';
 import { createVault } from './security/vault';
-import { reencryptAll } from './security/vault.reencrypt';
+import { reencryptAll } from './vault/vault.reencrypt';
 import { createTransactionSecrets } from './security/transaction-secrets';
-import { createTransactionEvents } from './transactions/transaction.events';
+import { createTransactionEvents } from './payments/payment.news';
 import { createTransactionsService } from './transactions/transaction.service';
-import { createSettlement } from './transactions/transaction.settle';
+import { createSettlement } from './payments/transaction.settle';
 import { createPruneWorker } from './maintenance/prune.worker';
+import { pruneSucceededDeliveries } from './webhooks/delivery.repository';
+import { pruneExpiredNonces } from './auth/nonce.repository';
+import { pruneSessions } from './operators/dashboard.repository';
 import { configuredDirectory, createSimulator, simulatorOptionsFrom } from './simulator/simulator';
-import { createEventsService } from './events/event.service';
+import { createEventsService } from './webhooks/event.service';
 import { createReconciler } from './reconciliation/reconcile.service';
 import { createPacer, memoryPaceStore } from './reconciliation/reconcile.pacer';
 import { postgresPaceStore } from './reconciliation/reconcile.pace-store';
 import { createMetrics } from './metrics/metrics';
-import { observeDaraja } from './metrics/daraja.metrics';
-import { listenForMetrics } from './metrics/metrics.server';
+import { observeDaraja } from './mpesa/mpesa.metrics';
+import { listenForMetrics } from './http/metrics.server';
 import { wakeAcrossInstances } from './webhooks/delivery.wake';
 import { createReconcileWorker } from './reconciliation/reconcile.worker';
 import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
 import { createDiagnosticsService } from './diagnostics/diagnostics.service';
-import { createDashboardService } from './dashboard/dashboard.service';
+import { createDashboardService } from './operators/dashboard.service';
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
@@ -176,7 +179,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     config: config.reconciliation,
     logger,
   });
-  const pruneWorker = createPruneWorker({ db, config: config.retention, logger });
+  const pruneWorker = createPruneWorker({
+    db,
+    tables: {
+      succeededDeliveries: pruneSucceededDeliveries,
+      expiredNonces: pruneExpiredNonces,
+      sessions: pruneSessions,
+    },
+    config: config.retention,
+    logger,
+  });
 
   const endpoints = createEndpointsService({ db, vault, config: config.webhooks, wake: deliveryWorker.wake });
   const dashboard = createDashboardService({

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Config } from './config';
 import { DOCS_PATH } from './openapi/openapi.routes';
-import { DASHBOARD_PATH } from './dashboard/dashboard.pages';
+import { DASHBOARD_PATH } from './operators/dashboard.pages';
 import { adminTokenFile } from './security/master-key';
 
 const MODE_LABELS = {

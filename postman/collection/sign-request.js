@@ -4,7 +4,7 @@
 //
 // X-Signature = hex HMAC-SHA256, keyed with {{secretKey}}, of
 //   "<timestamp>\n<METHOD>\n<path with query>\n<raw body>"
-// the same string the server rebuilds from what it receives (src/auth/signature.ts). So the
+// the same string the server rebuilds from what it receives (src/security/signature.ts). So the
 // path is the one Postman sends (variables resolved, percent-encoded the way Postman encodes
 // URLs) and the body is the raw body with its variables resolved, byte for byte.
 //

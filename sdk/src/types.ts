@@ -1,5 +1,5 @@
 // What the service sends, as the SDK's callers see it. Kept by hand in step with the server's
-// mappers (src/transactions/transaction.view.ts); tests/sdk/view-types.test.ts fails the
+// mappers (src/payments/transaction.view.ts); tests/sdk/view-types.test.ts fails the
 // type-check when the two drift apart. Webhook types: webhook-types.ts.
 
 export const TRANSACTION_STATUSES = ['pending', 'completed', 'failed', 'cancelled', 'expired'] as const;

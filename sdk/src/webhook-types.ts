@@ -1,6 +1,6 @@
 // Webhooks as the SDK's callers see them: the body of a delivery (what verifyWebhook returns),
 // and the views of the webhooks API (endpoints, the event log, deliveries and their attempts).
-// Kept by hand in step with src/webhooks/webhook.view.ts and src/events/; the type-check of
+// Kept by hand in step with src/webhooks/webhook.view.ts and src/payments/event.types.ts; the type-check of
 // tests/sdk/view-types.test.ts fails when they drift apart.
 import type { Transaction } from './types.js';
 

@@ -3,7 +3,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Queryable } from '../db/database';
 import type { MpesaAccount } from '../db/database.types';
-import type { Environment } from '../projects/project.modes';
+import type { Environment } from '../core/scope';
 
 export type AccountRow = Selectable<MpesaAccount>;
 

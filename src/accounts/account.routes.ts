@@ -1,7 +1,7 @@
 // Merchant API for the project's M-Pesa accounts, behind the signature check: a test key
 // manages simulator and sandbox accounts, a live key production ones.
-import { scopeOf } from '../auth/merchant-auth';
-import { defineOperation, type FeatureApi } from '../http/operation';
+import { scopeOf } from '../core/scope';
+import { defineOperation, type FeatureApi } from '../core/operation';
 import {
   accountIdParams,
   accountListSchema,

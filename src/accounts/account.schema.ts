@@ -1,7 +1,7 @@
 // Requests and answers of the M-Pesa accounts API (account.routes.ts). Credentials go in and
 // never come out: answers show the last four characters at most.
 import { z } from 'zod';
-import { ENVIRONMENTS } from '../projects/project.modes';
+import { ENVIRONMENTS } from '../core/scope';
 import { expecting, text } from '../validation';
 
 const NAME = '1–60 characters';
@@ -100,13 +100,6 @@ export type UpdateAccountInput = z.infer<typeof updateAccountBody>;
 export const accountIdParams = z.object({
   id: text(ACCOUNT_ID).regex(/^acc_[0-9a-z]+$/, expecting(ACCOUNT_ID)),
 });
-export const accountIdField = text(ACCOUNT_ID)
-  .regex(/^acc_[0-9a-z]+$/, expecting(ACCOUNT_ID))
-  .meta({
-    description:
-      "The M-Pesa account to use (`acc_…`); the project's default account of this mode when left out.",
-    examples: ['acc_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'],
-  });
 
 const masked = (description: string) =>
   z

@@ -8,7 +8,8 @@ import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { DarajaApps } from '../mpesa/mpesa.apps';
-import { environmentsOf, modeOf, type Environment, type Mode, type Scope } from '../projects/project.modes';
+import type { DarajaAccount } from '../mpesa/mpesa.account';
+import { environmentsOf, modeOf, type Environment, type Mode, type Scope } from '../core/scope';
 import type { Vault, SealedFor } from '../security/vault';
 import type { SimulatorDirectory } from '../simulator/simulator.directory';
 import {
@@ -24,17 +25,10 @@ import {
 } from './account.repository';
 import type { CreateAccountInput, UpdateAccountInput } from './account.schema';
 import { toAccountView } from './account.view';
+import { accountSealedFor } from '../security/sealed-for';
 
-/** A Daraja account with its credentials open, for one call. `id` null: the deployment's own. */
-export interface DarajaAccount {
-  id: string | null;
-  environment: Environment;
-  consumerKey: string;
-  consumerSecret: string;
-  shortcode: string;
-  passkey: string;
-  tillNumber: string | null;
-}
+export { accountSealedFor };
+export type { DarajaAccount };
 
 /** One account's answer to the diagnostics' credential check; never a credential. */
 export interface CredentialCheck {
@@ -57,12 +51,6 @@ interface Deps {
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
-
-/** What an account's credential is sealed for: this account, this field. */
-export const accountSealedFor = (
-  row: { projectId: string; id: string },
-  purpose: SealedFor['purpose'],
-): SealedFor => ({ projectId: row.projectId, recordId: row.id, purpose });
 
 export function createAccountsService({ db, vault, apps, deploymentAccount }: Deps) {
   const fallback: DarajaAccount = {

@@ -1,7 +1,7 @@
 // What an account looks like from outside: credentials masked to their last four characters,
 // the mode it serves, never a secret. Typed by the documented schema.
 import type { z } from 'zod';
-import { modeOf, type Environment } from '../projects/project.modes';
+import { modeOf, type Environment } from '../core/scope';
 import type { AccountRow } from './account.repository';
 import type { accountSchema } from './account.schema';
 

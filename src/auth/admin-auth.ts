@@ -1,15 +1,15 @@
 // Operator endpoints (project management) take the admin token from the environment as a
 // bearer token. Compared in constant time; wrong tokens are counted per source address and,
 // past ADMIN_FAILURES_PER_SOURCE in the window, that address gets 429 before any check.
-// An operator's dashboard session is accepted in its place (src/dashboard/dashboard.scope.ts).
+// An operator's dashboard session is accepted in its place (src/auth/session-scope.ts).
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
 import { safeEqual } from '../security/vault';
-import { sourceKey, tooManyFailures, type FailureLimiter } from './failure-limiter';
-import { usesSession } from '../dashboard/dashboard.http';
-import type { SessionScopes } from '../dashboard/dashboard.scope';
+import { sourceKey, tooManyFailures, type FailureLimiter } from '../security/failure-limiter';
+import { usesSession } from '../security/session-cookie';
+import type { SessionScopes } from './session-scope';
 
-/** An operator's dashboard session stands in for the token (src/dashboard/dashboard.scope.ts). */
+/** An operator's dashboard session stands in for the token (src/auth/session-scope.ts). */
 export function createAdminAuth(
   adminToken: string,
   failuresBySource: FailureLimiter,

@@ -3,16 +3,15 @@
 // Two guards sit around the check: failures are counted per source and per public key
 // (failure-limiter.ts), and an exact replay of a signed state-changing request is refused.
 // A dashboard session (cookie, X-Project-Id, X-Mode, CSRF on writes) stands in for the
-// signature, so the dashboard's pages call these same routes (src/dashboard/dashboard.scope.ts).
+// signature, so the dashboard's pages call these same routes (src/auth/session-scope.ts).
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors';
-import type { Scope } from '../projects/project.modes';
 import type { ProjectsService } from '../projects/project.service';
-import { sourceKey, tooManyFailures, type FailureLimits } from './failure-limiter';
+import { sourceKey, tooManyFailures, type FailureLimits } from '../security/failure-limiter';
 import type { ReplayGuard } from './replay-guard';
-import { usesSession } from '../dashboard/dashboard.http';
-import type { SessionScopes } from '../dashboard/dashboard.scope';
-import { isFreshTimestamp, verifySignature } from './signature';
+import { usesSession } from '../security/session-cookie';
+import type { SessionScopes } from './session-scope';
+import { isFreshTimestamp, verifySignature } from '../security/signature';
 
 /** Methods whose replay would act twice; a replayed read only reads again. */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -22,7 +21,7 @@ export interface MerchantAuthDeps {
   toleranceSeconds: number;
   replays: ReplayGuard;
   failures: Pick<FailureLimits, 'signatureBySource' | 'signatureByKey'>;
-  /** A dashboard session stands in for the signature (src/dashboard/dashboard.scope.ts). */
+  /** A dashboard session stands in for the signature (src/auth/session-scope.ts). */
   sessions?: SessionScopes;
 }
 
@@ -122,9 +121,4 @@ export function createMerchantAuth(
 /** Express matches `/Initiate/` as `/initiate`: so does this. */
 function normalizePath(path: Request['path']): string {
   return path.replace(/\/+$/, '').toLowerCase() || '/';
-}
-
-/** What a signed request may see: its project, in the mode of the key that signed it. */
-export function scopeOf(req: Request): Scope {
-  return { projectId: req.project!.id, mode: req.project!.mode };
 }

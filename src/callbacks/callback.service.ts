@@ -7,22 +7,17 @@ import type { Database } from '../db/database';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { CallbackMetrics } from '../metrics/metrics';
-import type {
-  SettleLabel,
-  SettlePayment,
-  SettleResult,
-  Settlement,
-} from '../transactions/transaction.settle';
-import { interpretResultCode } from '../transactions/transaction.states';
+import type { SettleLabel, SettlePayment, SettleResult, Settlement } from '../payments/transaction.settle';
+import { interpretResultCode } from '../payments/transaction.states';
 import {
   listUnprocessedCallbacks,
   storeUnprocessedCallback,
   type NewCallbackRecord,
-} from './callback.repository';
-import { maskPhone } from '../logger';
-import type { Mode } from '../projects/project.modes';
-import type { TransactionEvents } from '../transactions/transaction.events';
-import { findTransaction } from '../transactions/transaction.repository';
+  receiptBody,
+} from '../payments/callback.repository';
+import type { Mode } from '../core/scope';
+import type { TransactionEvents } from '../payments/payment.news';
+import { findTransaction } from '../payments/transaction.repository';
 import { parseJson, parseStkCallback, type StkCallback } from './callback.parse';
 
 export type CallbackOutcome = SettleLabel;
@@ -36,8 +31,6 @@ export interface IncomingCallback {
 }
 
 const PENDING_SWEEP_BATCH = 100;
-/** How much of a callback's body a receipt shows. */
-const RECEIPT_BODY_BYTES = 4096;
 
 /** What a callback says, as a settlement; undefined when the body is not an STK callback. */
 export function settlementOfCallback(rawBody: Buffer): Settlement | undefined {
@@ -59,26 +52,6 @@ export function settlementOfCallback(rawBody: Buffer): Settlement | undefined {
         }
       : {}),
   };
-}
-
-/**
- * A callback's body for people to read: phone numbers masked. JSON stays JSON (a masked number
- * becomes a string); anything else is masked as text. Cut at RECEIPT_BODY_BYTES.
- */
-export function receiptBody(rawBody: Buffer): string {
-  const text = rawBody.toString('utf8');
-  let shown: string;
-  try {
-    shown = JSON.stringify(JSON.parse(text), (_key, value: unknown) => {
-      if (typeof value === 'string') return maskPhone(value);
-      if (typeof value === 'number' && Number.isInteger(value) && maskPhone(String(value)) !== String(value))
-        return maskPhone(String(value));
-      return value;
-    });
-  } catch {
-    shown = maskPhone(text);
-  }
-  return shown.length > RECEIPT_BODY_BYTES ? `${shown.slice(0, RECEIPT_BODY_BYTES)}…` : shown;
 }
 
 export type CallbacksService = ReturnType<typeof createCallbacksService>;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database, MigrationSession } from './database';
-import type { Mode } from '../projects/project.modes';
+import type { Mode } from '../core/scope';
 
 /** prisma/migrations above this file: src/db in development, dist/db or a bench build when compiled. */
 function findMigrationsRoot(): string {

@@ -3,7 +3,7 @@
 // Each returns findings a person can act on: what is wrong, why it matters, what to change.
 import ipaddr from 'ipaddr.js';
 import type { CredentialCheck } from '../accounts/account.service';
-import type { Mode } from '../projects/project.modes';
+import type { Mode } from '../core/scope';
 import type { EndpointView } from '../webhooks/webhook.responses';
 import type { Finding } from './diagnostics.schema';
 

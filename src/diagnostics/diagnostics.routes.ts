@@ -1,6 +1,6 @@
 // GET /api/v1/diagnostics (signed, read-only): the service's findings for the key's project and mode.
-import { scopeOf } from '../auth/merchant-auth';
-import { defineOperation, type FeatureApi } from '../http/operation';
+import { scopeOf } from '../core/scope';
+import { defineOperation, type FeatureApi } from '../core/operation';
 import { diagnosticsSchema } from './diagnostics.schema';
 import type { DiagnosticsService } from './diagnostics.service';
 

@@ -1,7 +1,7 @@
 // The answer of GET /api/v1/diagnostics: what a support engineer would check on a deployment,
 // one finding per check, each with its fix. Nothing secret: no key, token or credential.
 import { z } from 'zod';
-import { ENVIRONMENTS, MODES } from '../projects/project.modes';
+import { ENVIRONMENTS, MODES } from '../core/scope';
 
 export const FINDING_STATUSES = ['ok', 'warn', 'fail'] as const;
 

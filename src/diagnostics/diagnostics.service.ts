@@ -3,8 +3,8 @@
 // project and mode. The CLI's `doctor` adds what only a client can see (reachability, clock).
 import type { Config } from '../config';
 import type { AccountsService } from '../accounts/account.service';
-import { normalizeIp } from '../callbacks/callback.allowlist';
-import type { Scope } from '../projects/project.modes';
+import { normalizeIp } from '../core/callback-allowlist';
+import type { Scope } from '../core/scope';
 import type { EndpointsService } from '../webhooks/endpoint.service';
 import { callbackUrlFindings, type CallbackUrlFacts } from './diagnostics.callback-url';
 import {

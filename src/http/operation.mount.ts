@@ -1,10 +1,10 @@
-// Declared operations (operation.ts) become Express routes: for each, the source-keyed rate
+// Declared operations (src/core/operation.ts) become Express routes: for each, the source-keyed rate
 // limit, the auth its declaration names, the project-keyed limit, then its inputs validated
 // with the declared schemas (path, query, body, headers, in that order) and its handler.
 import type { Request, RequestHandler, Router } from 'express';
-import type { Auth, HeaderSpec } from '../openapi/openapi.types';
+import type { Auth, HeaderSpec } from '../core/openapi.types';
 import { parseOrThrow } from '../validation';
-import { LIMITS_BEFORE_AUTH, type Call, type Operation, type RateLimit } from './operation';
+import { LIMITS_BEFORE_AUTH, type Call, type Operation, type RateLimit } from '../core/operation';
 
 export interface EdgeGuards {
   /** The check of each kind of auth, made for one operation (the signature's depends on `idempotent`). */

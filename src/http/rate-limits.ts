@@ -1,5 +1,5 @@
 // express-rate-limit with the standard RateLimit headers, answering in our error shape. Its
-// counts live where every other limit's do (src/auth/limiter-store.ts): Redis, else PostgreSQL,
+// counts live where every other limit's do (src/security/limiter-store.ts): Redis, else PostgreSQL,
 // so N instances allow the configured number in all, not N times it; in memory only on SQLite,
 // which is one instance.
 import { rateLimit, type Store } from 'express-rate-limit';
@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { AppError } from '../errors';
-import type { LimiterStore } from '../auth/limiter-store';
+import type { LimiterStore } from '../security/limiter-store';
 
 const PROJECT_CREATE_WINDOW_MS = 60 * 60 * 1000;
 

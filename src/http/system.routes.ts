@@ -1,7 +1,7 @@
 // Health checks and where `GET /` leads, declared like every other operation. No authentication.
 import { z } from 'zod';
 import type { Database } from '../db/database';
-import { defineOperation, type FeatureApi } from './operation';
+import { defineOperation, type FeatureApi } from '../core/operation';
 
 export interface SystemDeps {
   database: Pick<Database, 'ping'>;
@@ -9,7 +9,7 @@ export interface SystemDeps {
   sharedParts?: Readonly<Record<'redis', () => Promise<unknown>>>;
 }
 
-/** Where `GET /` leads: the dashboard (src/dashboard/dashboard.pages.ts), which links the reference. */
+/** Where `GET /` leads: the dashboard (src/operators/dashboard.pages.ts), which links the reference. */
 export const HOME_TARGET = '/dashboard/';
 const TAG = 'System';
 const operation = defineOperation<SystemDeps>();

@@ -7,26 +7,37 @@
 // barely notice it. A year-old backlog of a million rows still goes in minutes.
 // Several instances may prune at once: each batch deletes what is still there.
 import type { Config } from '../config';
-import type { Database } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 import type { Logger } from '../logger';
-import { pruneProcessedCallbacks } from '../callbacks/callback.repository';
-import { pruneSucceededDeliveries } from '../webhooks/delivery.repository';
-import { pruneExpiredNonces } from '../auth/nonce.repository';
-import { pruneSessions } from '../dashboard/dashboard.repository';
+import { pruneProcessedCallbacks } from '../payments/callback.repository';
 
 const BATCH = 200;
 /** The pause after a batch, as a multiple of the batch's own time: a tenth of the time pruning. */
 const PAUSE_FACTOR = 9;
 const MIN_PAUSE_MS = 5;
 
+/** Prunes rows older than `before`, at most `limit` of them; answers how many went. */
+type PruneBatch = (q: Queryable, before: Date, limit: number) => Promise<number>;
+
+/**
+ * The other folders' old rows, passed in by composition (service.ts): maintenance knows when
+ * and how fast to prune, each feature what its rows are.
+ */
+export interface PrunedTables {
+  succeededDeliveries: PruneBatch;
+  expiredNonces: PruneBatch;
+  sessions: (q: Queryable, before: Date) => Promise<number>;
+}
+
 interface Deps {
   db: Database;
+  tables: PrunedTables;
   config: Config['retention'];
   logger: Logger;
   now?: () => Date;
 }
 
-export function createPruneWorker({ db, config, logger, now = () => new Date() }: Deps) {
+export function createPruneWorker({ db, tables, config, logger, now = () => new Date() }: Deps) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -50,13 +61,16 @@ export function createPruneWorker({ db, config, logger, now = () => new Date() }
       pruneProcessedCallbacks(db, new Date(at - config.callbacksMs), BATCH),
     );
     const deliveries = await drain(() =>
-      db.transaction((tx) => pruneSucceededDeliveries(tx, new Date(at - config.webhookDeliveriesMs), BATCH), {
-        durability: 'process',
-      }),
+      db.transaction(
+        (tx) => tables.succeededDeliveries(tx, new Date(at - config.webhookDeliveriesMs), BATCH),
+        {
+          durability: 'process',
+        },
+      ),
     );
-    const nonces = await drain(() => pruneExpiredNonces(db, new Date(at), BATCH));
+    const nonces = await drain(() => tables.expiredNonces(db, new Date(at), BATCH));
     // Expired dashboard sessions open nothing already (the expiry is checked on every use); few rows, one statement.
-    const sessions = await pruneSessions(db, new Date(at));
+    const sessions = await tables.sessions(db, new Date(at));
     if (callbacks + deliveries + nonces + sessions > 0)
       logger.info('pruned old rows', { callbacks, deliveries, nonces, sessions });
     return { callbacks, deliveries, nonces };

@@ -4,7 +4,7 @@
 // In-process: each instance keeps its own clients and tokens; Daraja issues each its own.
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger';
-import type { Environment } from '../projects/project.modes';
+import type { Environment } from '../core/scope';
 import { createMpesaService, type DarajaAppCredentials, type MpesaService } from './mpesa.service';
 
 /** Apps remembered; past this the least recently used is dropped (a changed secret leaves its old app behind). */

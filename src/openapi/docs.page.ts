@@ -12,7 +12,7 @@ import type {
   ParameterObject,
   ResponseObject,
   SocketEventObject,
-} from './openapi.types';
+} from '../core/openapi.types';
 
 type Components = OpenApiDocument['components']['schemas'];
 

@@ -1,7 +1,7 @@
 // JSON Schemas (as z.toJSONSchema produced them) on the reference page: a field table and an
 // example value. Named components are links, not expanded, so recursion cannot run away.
 import { escapeHtml, inline } from './docs.markdown';
-import type { JsonSchema } from './openapi.types';
+import type { JsonSchema } from '../core/openapi.types';
 
 type Components = Record<string, JsonSchema>;
 

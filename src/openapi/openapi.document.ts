@@ -18,7 +18,7 @@ import type {
   ParameterObject,
   ResponseObject,
   WebhookSpec,
-} from './openapi.types';
+} from '../core/openapi.types';
 
 export interface DocumentOptions {
   title: string;
@@ -197,7 +197,7 @@ function errorCodesOf(spec: OperationSpec): ErrorCode[] {
     WRITE_SIGNATURE_ERRORS.forEach((code) => codes.add(code));
   if (spec.auth === 'admin')
     ['admin_unauthorized', 'rate_limited'].forEach((code) => codes.add(code as ErrorCode));
-  // The dashboard session that may stand in for either (src/dashboard/dashboard.scope.ts).
+  // The dashboard session that may stand in for either (src/auth/session-scope.ts).
   if (spec.auth !== 'none') codes.add('session_invalid');
   if (spec.auth === 'admin') codes.add('dashboard_forbidden');
   if (spec.auth !== 'none' && spec.method !== 'get') codes.add('csrf_failed');

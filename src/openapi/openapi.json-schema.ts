@@ -4,7 +4,7 @@
 // client sends them (io 'input': before transforms and defaults), responses as we send them.
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import type { JsonSchema } from './openapi.types';
+import type { JsonSchema } from '../core/openapi.types';
 
 export type Io = 'input' | 'output';
 

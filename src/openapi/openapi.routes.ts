@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { defineOperation, type FeatureApi } from '../http/operation';
+import { defineOperation, type FeatureApi } from '../core/operation';
 import { renderReferencePage } from './docs.page';
 import { buildOpenApiDocument } from './openapi.document';
-import type { ApiSection, OpenApiDocument } from './openapi.types';
+import type { ApiSection, OpenApiDocument } from '../core/openapi.types';
 
 export const OPENAPI_JSON_PATH = '/openapi.json';
 export const DOCS_PATH = '/docs';

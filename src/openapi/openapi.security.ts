@@ -1,7 +1,7 @@
 // How callers authenticate, as OpenAPI security schemes. The signature is three headers that
 // go together (one security requirement naming all three); how to compute it is told in the
-// X-Signature scheme, matching src/auth/signature.ts.
-import type { Auth } from './openapi.types';
+// X-Signature scheme, matching src/security/signature.ts.
+import type { Auth } from '../core/openapi.types';
 
 export const SIGNATURE_SCHEMES = {
   apiKey: 'MerchantApiKey',
@@ -9,7 +9,7 @@ export const SIGNATURE_SCHEMES = {
   signature: 'MerchantSignature',
 } as const;
 export const ADMIN_SCHEME = 'AdminToken';
-/** The dashboard's session cookie (src/dashboard), with X-CSRF-Token on writes and X-Project-Id/X-Mode on merchant routes. */
+/** The dashboard's session cookie (src/operators), with X-CSRF-Token on writes and X-Project-Id/X-Mode on merchant routes. */
 export const SESSION_SCHEME = 'DashboardSession';
 /** How merchants authenticate the webhooks we send them (the reverse direction of the others). */
 export const WEBHOOK_SCHEME = 'StandardWebhooksSignature';

@@ -2,7 +2,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Queryable } from '../db/database';
 import type { ApiKey, Project } from '../db/database.types';
-import type { Mode } from './project.modes';
+import type { Mode } from '../core/scope';
 
 export type ProjectRow = Selectable<Project>;
 export type ApiKeyRow = Selectable<ApiKey>;

@@ -1,7 +1,7 @@
 // Operator API: create projects, list them (with their keys and masked M-Pesa accounts),
 // rename or disable them, rotate a mode's keys. Admin token only; creation is also
 // rate-limited per address.
-import { defineOperation, type FeatureApi } from '../http/operation';
+import { defineOperation, type FeatureApi } from '../core/operation';
 import {
   createProjectBody,
   projectIdParams,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { accountSchema } from '../accounts/account.schema';
 import { expecting, text } from '../validation';
-import { MODES } from './project.modes';
+import { MODES } from '../core/scope';
 
 const NAME = '1–100 characters';
 const PROJECT_ID = 'a project id (prj_…, at most 64 characters)';

@@ -7,8 +7,9 @@ import type { AccountView } from '../accounts/account.view';
 import type { Database, Queryable } from '../db/database';
 import { AppError } from '../errors';
 import { newId, randomKey } from '../ids';
-import type { SealedFor, Vault } from '../security/vault';
-import { keyPrefixes, type Mode } from './project.modes';
+import type { Signer } from '../security/signature';
+import type { Vault } from '../security/vault';
+import { keyPrefixes, type Mode } from '../core/scope';
 import {
   findProject,
   findSigner,
@@ -21,25 +22,16 @@ import {
   type ProjectRow,
 } from './project.repository';
 import type { projectSchema } from './project.schema';
+import { apiKeySealedFor } from '../security/sealed-for';
+
+export { apiKeySealedFor };
 
 /** Typed by the documented response schema, so the mapper cannot drift from the OpenAPI document. */
 export type ProjectView = z.output<typeof projectSchema>;
 
-export interface Signer {
-  projectId: string;
-  mode: Mode;
-  secretKey: string;
-  disabled: boolean;
-}
+export type { Signer };
 
 export type ProjectsService = ReturnType<typeof createProjectsService>;
-
-/** What a mode's secret key is sealed for: the project's key of that mode (the row is replaced at rotation). */
-export const apiKeySealedFor = (projectId: string, mode: Mode): SealedFor => ({
-  projectId,
-  recordId: `api-key:${mode}`,
-  purpose: 'api-secret-key',
-});
 
 interface Deps {
   db: Database;

@@ -1,7 +1,7 @@
 // Payloads of the project stream (project-stream.ts): the handshake it validates and the
 // events it sends, shown in the OpenAPI document from these same schemas.
 import { z } from 'zod';
-import { merchantTransactionSchema } from '../transactions/transaction.schema';
+import { merchantTransactionSchema } from '../payments/transaction.schema';
 import { text } from '../validation';
 
 export const projectStreamAuth = z

@@ -12,21 +12,20 @@
 // Socket.io adapter carries it to the sockets held by the other instances.
 import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
-import { isFreshTimestamp, verifySignature } from '../auth/signature';
-import { sourceKey, type FailureLimits } from '../auth/failure-limiter';
+import { isFreshTimestamp, verifySignature, type Signer } from '../security/signature';
+import { sourceKey, type FailureLimits } from '../security/failure-limiter';
 import type { Logger } from '../logger';
-import type { Mode } from '../projects/project.modes';
-import type { ProjectsService } from '../projects/project.service';
-import type { CallbackReceipt, TransactionEvents } from '../transactions/transaction.events';
-import { toMerchantView, type TransactionRow } from '../transactions/transaction.view';
-import type { NewEvent } from '../events/event.types';
+import type { Mode } from '../core/scope';
+import type { CallbackReceipt, TransactionEvents } from '../payments/payment.news';
+import { toMerchantView, type TransactionRow } from '../payments/transaction.view';
+import type { NewEvent } from '../payments/event.types';
 import {
   projectStreamAuth,
   projectStreamSessionAuth,
   type ProjectStreamError,
 } from './project-stream.schema';
-import { fromOwnOrigin, sessionTokenOf } from '../dashboard/dashboard.http';
-import { canSeeProject, type DashboardService } from '../dashboard/dashboard.service';
+import { fromOwnOrigin, sessionTokenOf } from '../security/session-cookie';
+import { canSeeProject, type SessionAuthenticator } from '../core/principal';
 
 export const PROJECT_NAMESPACE = '/projects';
 /** What the handshake signs as its path: the namespace, under the Socket.io path. */
@@ -37,9 +36,12 @@ const roomOf = (projectId: string, mode: Mode) => `project:${projectId}:${mode}`
 
 interface Deps {
   io: Server;
-  projects: Pick<ProjectsService, 'findSigner' | 'exists'>;
+  projects: {
+    findSigner(publicKey: string): Promise<Signer | undefined>;
+    exists(id: string): Promise<boolean>;
+  };
   /** Dashboard sessions: a signed-in page follows its projects with its cookie. */
-  dashboard?: Pick<DashboardService, 'authenticate'>;
+  dashboard?: SessionAuthenticator;
   events: TransactionEvents;
   failures: Pick<FailureLimits, 'signatureBySource' | 'signatureByKey'>;
   toleranceSeconds: number;

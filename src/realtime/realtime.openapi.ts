@@ -1,8 +1,8 @@
 // The Socket.io events in the OpenAPI document (extension `x-socket-io`; OpenAPI has no
 // words for them). Payload schemas are the ones realtime.server.ts validates and sends.
 import { z } from 'zod';
-import type { ApiSection } from '../openapi/openapi.types';
-import { clientTransactionSchema } from '../transactions/transaction.schema';
+import type { ApiSection } from '../core/openapi.types';
+import { clientTransactionSchema } from '../payments/transaction.schema';
 import { subscribeAck, subscribeRequest, unsubscribeRequest } from './realtime.schema';
 import { TRANSACTION_UPDATED } from './realtime.server';
 import { PROJECT_NAMESPACE, PROJECT_STREAM_PATH, STREAM_EVENTS } from './project-stream';

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
 import type { Socket } from 'socket.io';
 import type { Config } from '../config';
-import { sourceKey, type FailureLimits } from '../auth/failure-limiter';
+import { sourceKey, type FailureLimits } from '../security/failure-limiter';
 
 export interface SubscribeGuard {
   /** Seconds until this socket may subscribe again; 0 when it may now. */

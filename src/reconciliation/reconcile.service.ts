@@ -6,20 +6,20 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import type { AccountsService } from '../accounts/account.service';
+import type { TransactionAccounts } from '../mpesa/mpesa.account';
 import type { ReconcileMetrics } from '../metrics/metrics';
 import { appKeyOf, type DarajaApps } from '../mpesa/mpesa.apps';
-import type { Scope } from '../projects/project.modes';
+import type { Scope } from '../core/scope';
 import {
   findProjectTransaction,
   findTransaction,
   scheduleReconciliation,
-} from '../transactions/transaction.repository';
-import type { SettlePayment, Settlement } from '../transactions/transaction.settle';
-import { interpretResultCode } from '../transactions/transaction.states';
-import type { TransactionRow } from '../transactions/transaction.view';
+} from '../payments/transaction.repository';
+import type { SettlePayment, Settlement } from '../payments/transaction.settle';
+import { interpretResultCode } from '../payments/transaction.states';
+import type { TransactionRow } from '../payments/transaction.view';
 import type { Pacer } from './reconcile.pacer';
-import type { RECONCILE_OUTCOMES } from '../transactions/transaction.schema';
+import type { RECONCILE_OUTCOMES } from '../payments/transaction.schema';
 
 export type ReconcileOutcome = (typeof RECONCILE_OUTCOMES)[number];
 
@@ -33,7 +33,7 @@ const MAX_BACKOFF_FACTOR = 8;
 interface Deps {
   db: Database;
   settlePayment: SettlePayment;
-  accounts: Pick<AccountsService, 'forTransaction'>;
+  accounts: TransactionAccounts;
   apps: DarajaApps;
   /** One pace per Daraja app (appKeyOf), shared by every instance on PostgreSQL. */
   pacer: Pacer;

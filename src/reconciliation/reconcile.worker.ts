@@ -3,7 +3,7 @@
 // (or instances) share the work without asking Daraja twice about one payment.
 import type { Config } from '../config';
 import type { Database } from '../db/database';
-import { dueForReconciliation } from '../transactions/transaction.repository';
+import { dueForReconciliation } from '../payments/transaction.repository';
 import type { Logger } from '../logger';
 import { PacerStopped } from './reconcile.pacer';
 import type { Pacer } from './reconcile.pacer';

@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import type { Queryable } from '../db/database';
 import { idTimePart } from '../ids';
-import type { Scope } from '../projects/project.modes';
+import type { Scope } from '../core/scope';
 
 /** Rows written before ids and createdAt came from one clock reading (transaction.repository.ts). */
 const ID_CLOCK_SLACK_MS = 1000;

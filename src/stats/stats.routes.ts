@@ -1,11 +1,11 @@
 // GET /api/v1/stats: the overview's numbers. Counting happens in the database
 // (stats.repository.ts); here they are named and the failure codes given their reasons.
 import type { z } from 'zod';
-import { scopeOf } from '../auth/merchant-auth';
+import { scopeOf } from '../core/scope';
 import type { Queryable } from '../db/database';
-import { defineOperation, type FeatureApi } from '../http/operation';
-import type { Scope } from '../projects/project.modes';
-import { interpretResultCode } from '../transactions/transaction.states';
+import { defineOperation, type FeatureApi } from '../core/operation';
+import type { Scope } from '../core/scope';
+import { interpretResultCode } from '../payments/transaction.states';
 import { paymentGroups, webhookHealth } from './stats.repository';
 import { statsQuery, statsSchema, type StatsView } from './stats.schema';
 

@@ -1,19 +1,19 @@
 // Test payments by outcome: what the CLI's `trigger` and the dashboard's playground start.
 // A test payment is an initiate like any other (same answer, same Idempotency-Key store, same
 // callbacks and webhooks); only the phone is chosen for the outcome asked for.
-import type { AccountsService } from '../accounts/account.service';
-import { scopeOf } from '../auth/merchant-auth';
+import { scopeOf } from '../core/scope';
 import type { Config } from '../config';
 import { AppError } from '../errors';
-import { defineOperation, type FeatureApi } from '../http/operation';
+import { defineOperation, type FeatureApi } from '../core/operation';
+import type { PaymentAccounts } from '../mpesa/mpesa.account';
 import { DEFAULT_OUTCOME, phoneForOutcome, SIMULATED_OUTCOMES } from '../simulator/simulator.outcomes';
-import { idempotencyKeyHeader, initiateResponseSchema } from '../transactions/transaction.schema';
+import { idempotencyKeyHeader, initiateResponseSchema } from '../payments/transaction.schema';
 import type { TransactionsService } from '../transactions/transaction.service';
 import { outcomeListSchema, testPaymentBody } from './test-payment.schema';
 
 export interface TestPaymentsDeps {
   transactions: TransactionsService;
-  accounts: Pick<AccountsService, 'forPayment'>;
+  accounts: PaymentAccounts;
 }
 
 const BASE = '/api/v1/test-payments';

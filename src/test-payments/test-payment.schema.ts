@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Config } from '../config';
 import { OUTCOME_NAMES } from '../simulator/simulator.outcomes';
-import { initiateBody } from '../transactions/transaction.schema';
+import { initiateBody } from '../payments/transaction.schema';
 import { expecting } from '../validation';
 
 const OUTCOME = `one of ${OUTCOME_NAMES.join(', ')}`;

@@ -3,9 +3,13 @@
 // whether the set has ten rows or a million.
 import type { Writable } from 'node:stream';
 import type { Queryable } from '../db/database';
-import type { Scope } from '../projects/project.modes';
-import { listTransactions, type TransactionFilters, type TransactionRow } from './transaction.repository';
-import { toMerchantView } from './transaction.view';
+import type { Scope } from '../core/scope';
+import {
+  listTransactions,
+  type TransactionFilters,
+  type TransactionRow,
+} from '../payments/transaction.repository';
+import { toMerchantView } from '../payments/transaction.view';
 
 const EXPORT_PAGE = 1000;
 

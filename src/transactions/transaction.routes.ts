@@ -1,14 +1,14 @@
-// Merchant API for payments: each operation declared once (src/http/operation.ts), every one
+// Merchant API for payments: each operation declared once (src/core/operation.ts), every one
 // behind the signature check and the per-project limit. The schemas are the ones the
 // reference shows.
 import { z } from 'zod';
-import { scopeOf } from '../auth/merchant-auth';
+import { scopeOf } from '../core/scope';
 import type { Config } from '../config';
 import type { Queryable } from '../db/database';
-import { defineOperation, type FeatureApi } from '../http/operation';
+import { defineOperation, type FeatureApi } from '../core/operation';
 import type { Reconciler } from '../reconciliation/reconcile.service';
 import { CSV_COLUMNS, streamTransactionsCsv } from './transaction.export';
-import { historySchema, paymentHistory } from './transaction.history';
+import { historySchema, paymentHistory } from '../payments/transaction.history';
 import {
   exportQuery,
   idempotencyKeyHeader,
@@ -19,9 +19,9 @@ import {
   transactionIdParams,
   transactionPageSchema,
   transactionResponseSchema,
-} from './transaction.schema';
+} from '../payments/transaction.schema';
 import type { TransactionsService } from './transaction.service';
-import { toMerchantView } from './transaction.view';
+import { toMerchantView } from '../payments/transaction.view';
 
 export interface TransactionsDeps {
   transactions: TransactionsService;

@@ -6,12 +6,12 @@ import { isUniqueViolation, type Database } from '../db/database';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
-import type { AccountsService, DarajaAccount } from '../accounts/account.service';
+import type { DarajaAccount, PaymentAccounts } from '../mpesa/mpesa.account';
 import type { DarajaApps } from '../mpesa/mpesa.apps';
 import { isDarajaFailure, type Breakers } from '../mpesa/mpesa.breaker';
 import type { MpesaService, StkPushResult } from '../mpesa/mpesa.service';
-import type { Scope } from '../projects/project.modes';
-import type { TransactionEvents } from './transaction.events';
+import type { Scope } from '../core/scope';
+import type { TransactionEvents } from '../payments/payment.news';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import {
   findByIdempotencyKey,
@@ -23,11 +23,15 @@ import {
   type NewStatusChange,
   type NewTransaction,
   type TransactionPatch,
-} from './transaction.repository';
-import type { InitiateInput, ListQuery } from './transaction.schema';
-import { NO_REFUSAL, refusalColumns, refusalOf } from './transaction.refusal';
-import type { SettlePayment } from './transaction.settle';
-import { toMerchantView, type MerchantTransactionView, type TransactionRow } from './transaction.view';
+} from '../payments/transaction.repository';
+import type { InitiateInput, ListQuery } from '../payments/transaction.schema';
+import type { SettlePayment } from '../payments/transaction.settle';
+import {
+  toMerchantView,
+  type MerchantTransactionView,
+  type TransactionRow,
+} from '../payments/transaction.view';
+import { NO_REFUSAL, refusalColumns, refusalOf } from '../payments/transaction.refusal';
 
 const DEFAULT_DESCRIPTION = 'Payment';
 /** The deployment's own account has no id; its breaker is this one. */
@@ -52,7 +56,7 @@ interface Deps {
   settlePayment: SettlePayment;
   /** Told of new payments and of Daraja's answer to their push (settlements tell it themselves). */
   events: Pick<TransactionEvents, 'publishStarted'>;
-  accounts: Pick<AccountsService, 'forPayment'>;
+  accounts: PaymentAccounts;
   apps: DarajaApps;
   breakers: Breakers;
   secrets: TransactionSecrets;

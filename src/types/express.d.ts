@@ -1,6 +1,6 @@
 import 'express';
-import type { Mode } from '../projects/project.modes';
-import type { Principal } from '../dashboard/dashboard.service';
+import type { Mode } from '../core/scope';
+import type { Principal } from '../core/principal';
 
 declare global {
   namespace Express {
@@ -9,7 +9,7 @@ declare global {
       rawBody?: Buffer;
       /** Set by the merchant signature check: the project and the mode of the key that signed. */
       project?: { id: string; mode: Mode; publicKey: string };
-      /** Set when a dashboard session cookie authenticated the request (src/dashboard). */
+      /** Set when a dashboard session cookie authenticated the request (src/operators). */
       principal?: Principal;
     }
   }

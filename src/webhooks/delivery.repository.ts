@@ -5,10 +5,10 @@
 import type { Selectable } from 'kysely';
 import type { Queryable } from '../db/database';
 import type { DeliveryAttempt, WebhookDelivery } from '../db/database.types';
-import { recordEvents } from '../events/event.repository';
-import type { NewDelivery, NewEvent } from '../events/event.types';
+import { recordEvents } from '../payments/event.repository';
+import type { NewDelivery, NewEvent } from '../payments/event.types';
 import { idTimePart } from '../ids';
-import type { Mode } from '../projects/project.modes';
+import type { Mode } from '../core/scope';
 
 export type DeliveryRow = Selectable<WebhookDelivery>;
 export type AttemptRow = Selectable<DeliveryAttempt>;

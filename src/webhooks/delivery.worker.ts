@@ -6,7 +6,7 @@
 import type { Config } from '../config';
 import { createBatcher } from '../db/batcher';
 import type { Database } from '../db/database';
-import { endpointDisabledEvent } from '../events/event.build';
+import { endpointDisabledEvent } from '../payments/event.build';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { WebhookMetrics } from '../metrics/metrics';

@@ -3,7 +3,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Queryable } from '../db/database';
 import type { WebhookEndpoint } from '../db/database.types';
-import type { Scope } from '../projects/project.modes';
+import type { Scope } from '../core/scope';
 
 export type EndpointRow = Selectable<WebhookEndpoint>;
 

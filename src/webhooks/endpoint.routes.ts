@@ -1,7 +1,7 @@
 // Merchant API for webhook endpoints, every operation behind the signature check. The
 // deliveries themselves are documented in webhook.openapi.ts.
-import { scopeOf } from '../auth/merchant-auth';
-import { defineOperation, type FeatureApi } from '../http/operation';
+import { scopeOf } from '../core/scope';
+import { defineOperation, type FeatureApi } from '../core/operation';
 import {
   createEndpointBody,
   deliveriesQuery,

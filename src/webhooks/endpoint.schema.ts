@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALL_EVENTS, EVENT_TYPES } from '../events/event.types';
+import { ALL_EVENTS, EVENT_TYPES } from '../payments/event.types';
 import { expecting, text } from '../validation';
 
 const MAX_OVERLAP_SECONDS = 7 * 24 * 3600;

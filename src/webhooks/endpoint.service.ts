@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { newId } from '../ids';
-import type { Scope } from '../projects/project.modes';
+import type { Scope } from '../core/scope';
 import type { Vault } from '../security/vault';
 import { webhookSecretSealedFor } from './webhook.signature';
 import type { CreateEndpointInput, DeliveriesQuery, UpdateEndpointInput } from './endpoint.schema';

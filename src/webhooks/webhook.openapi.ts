@@ -1,8 +1,8 @@
 // The deliveries we POST to merchants' endpoints, in the OpenAPI document (top-level `webhooks`;
 // the endpoints API is declared in endpoint.routes.ts). They follow the Standard Webhooks spec.
 import { z } from 'zod';
-import { merchantTransactionSchema } from '../transactions/transaction.schema';
-import type { HeaderSpec, WebhookSpec } from '../openapi/openapi.types';
+import { merchantTransactionSchema } from '../payments/transaction.schema';
+import type { HeaderSpec, WebhookSpec } from '../core/openapi.types';
 
 const SIGNATURE_HEADERS: Record<string, HeaderSpec> = {
   'webhook-id': {

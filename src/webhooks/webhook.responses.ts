@@ -1,7 +1,7 @@
 // Responses of the webhooks API. The mappers in webhook.view.ts are typed by these, and the
 // OpenAPI document is generated from them; `id` names the component in the document.
 import { z } from 'zod';
-import { merchantTransactionSchema } from '../transactions/transaction.schema';
+import { merchantTransactionSchema } from '../payments/transaction.schema';
 
 const isoTime = z.iso.datetime();
 const cursor = (example: string) =>

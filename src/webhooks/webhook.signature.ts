@@ -2,7 +2,9 @@
 // after the `whsec_` prefix; the signature is base64 HMAC-SHA256 over `${id}.${timestamp}.${body}`,
 // sent as `v1,<signature>`; several space-separated signatures during a secret rotation.
 import { createHmac, randomBytes } from 'node:crypto';
-import type { SealedFor } from '../security/vault';
+import { webhookSecretSealedFor } from '../security/sealed-for';
+
+export { webhookSecretSealedFor };
 
 const SECRET_PREFIX = 'whsec_';
 const SECRET_BYTES = 32;
@@ -30,10 +32,3 @@ export function webhookHeaders(
     'webhook-signature': secrets.map((secret) => signWebhook(secret, id, timestamp, body)).join(' '),
   };
 }
-
-/** What an endpoint's signing secrets (current and previous) are sealed for in the vault. */
-export const webhookSecretSealedFor = (projectId: string, endpointId: string): SealedFor => ({
-  projectId,
-  recordId: endpointId,
-  purpose: 'webhook-secret',
-});

@@ -1,5 +1,5 @@
 // Responses of the webhooks API: rows are never sent as they are (secrets stay sealed).
-import type { EventRow } from '../events/event.repository';
+import type { EventRow } from '../payments/event.repository';
 import type { AttemptRow, DeliveryRow } from './delivery.repository';
 import type { EndpointRow } from './endpoint.repository';
 import type { AttemptView, DeliveryView, EndpointView, EventView } from './webhook.responses';

@@ -170,7 +170,7 @@ describe('when the service is stopped and the operator runs npm run vault:reencr
       // The script `npm run vault:reencrypt` runs, with the service's configuration.
       const run = await promisify(execFile)(
         process.execPath,
-        ['--import', 'tsx', 'src/security/vault.main.ts'],
+        ['--import', 'tsx', 'src/vault/vault.main.ts'],
         {
           cwd: path.join(__dirname, '..', '..'),
           env: {

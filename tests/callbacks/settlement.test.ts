@@ -1,6 +1,6 @@
 // How outcomes settle a payment: forward-only states, late success after expiry, and
 // callbacks stored before a crash applied at the next start.
-import { storeUnprocessedCallback } from '../../src/callbacks/callback.repository';
+import { storeUnprocessedCallback } from '../../src/payments/callback.repository';
 import { newId } from '../../src/ids';
 import { sameDatabase, startTestServer, type TestServer } from '../helpers/server';
 import {

@@ -1,7 +1,7 @@
 // The CSV export streams every matching payment in keyset pages (on both engines: run with
 // TEST_DATABASE_URL for PostgreSQL), and the stats count in the database.
 import axios from 'axios';
-import { insertTransactions } from '../../src/transactions/transaction.repository';
+import { insertTransactions } from '../../src/payments/transaction.repository';
 import { csvField } from '../../src/transactions/transaction.export';
 import { createProject, merchantClient, type ProjectKeys } from '../helpers/merchant';
 import {

@@ -1,11 +1,11 @@
 // Roles: a member sees its own projects and nothing else, whatever URL or header it sends; only
 // operators manage users and projects.
-import { insertTransactions } from '../../src/transactions/transaction.repository';
+import { insertTransactions } from '../../src/payments/transaction.repository';
 import { newId } from '../../src/ids';
 import { createProject, type ProjectKeys } from '../helpers/merchant';
 import { browserFor, createDashboardUser, PASSWORD, type DashboardBrowser } from '../helpers/dashboard';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { NO_REFUSAL } from '../../src/transactions/transaction.refusal';
+import { NO_REFUSAL } from '../../src/payments/transaction.refusal';
 
 let server: TestServer;
 let mine: ProjectKeys;

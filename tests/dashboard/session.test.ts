@@ -2,7 +2,7 @@
 // the admin token, the cookie's attributes, what the database keeps, CSRF on every write made
 // with the cookie, rate-limited failures, expiry and sign-out.
 import axios from 'axios';
-import { hashToken } from '../../src/dashboard/dashboard.service';
+import { hashToken } from '../../src/operators/dashboard.service';
 import { createProject } from '../helpers/merchant';
 import { browserFor, createDashboardUser, PASSWORD, signIn } from '../helpers/dashboard';
 import { startTestServer, type TestServer } from '../helpers/server';

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { openDatabase, type Database } from '../../src/db/database';
 import { applyMigrations } from '../../src/db/migrate';
 import { AppError } from '../../src/errors';
-import { findTransaction } from '../../src/transactions/transaction.repository';
-import { refusalOf } from '../../src/transactions/transaction.refusal';
-import { toMerchantView } from '../../src/transactions/transaction.view';
+import { findTransaction } from '../../src/payments/transaction.repository';
+import { refusalOf } from '../../src/payments/transaction.refusal';
+import { toMerchantView } from '../../src/payments/transaction.view';
 import { freshDatabaseUrl, freshDataDir } from '../helpers/database';
 
 const REFUSAL_MIGRATION = '0009_push_refusal_columns';

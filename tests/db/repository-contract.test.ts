@@ -9,19 +9,19 @@ import path from 'node:path';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/database';
 import { applyMigrations } from '../../src/db/migrate';
-import * as transactions from '../../src/transactions/transaction.repository';
-import * as callbacks from '../../src/callbacks/callback.repository';
-import * as events from '../../src/events/event.repository';
+import * as transactions from '../../src/payments/transaction.repository';
+import * as callbacks from '../../src/payments/callback.repository';
+import * as events from '../../src/payments/event.repository';
 import * as deliveries from '../../src/webhooks/delivery.repository';
 import * as endpoints from '../../src/webhooks/endpoint.repository';
 import * as projects from '../../src/projects/project.repository';
 import * as nonces from '../../src/auth/nonce.repository';
 import * as accounts from '../../src/accounts/account.repository';
-import { createSettlement, type Settlement } from '../../src/transactions/transaction.settle';
-import { createTransactionEvents } from '../../src/transactions/transaction.events';
-import { transactionEvent } from '../../src/events/event.build';
+import { createSettlement, type Settlement } from '../../src/payments/transaction.settle';
+import { createTransactionEvents } from '../../src/payments/payment.news';
+import { transactionEvent } from '../../src/payments/event.build';
 import { freshDataDir } from '../helpers/database';
-import { NO_REFUSAL } from '../../src/transactions/transaction.refusal';
+import { NO_REFUSAL } from '../../src/payments/transaction.refusal';
 
 // Ids keep their time part (ordering by id is ordering by time) and get a counter instead of
 // randomness, so both engines produce the same ids for the same script.

@@ -2,8 +2,8 @@
 // the CSRF token, and calls the same API routes the pages call.
 import axios, { type AxiosResponse } from 'axios';
 import { newId } from '../../src/ids';
-import type { NewTransaction } from '../../src/transactions/transaction.repository';
-import { NO_REFUSAL } from '../../src/transactions/transaction.refusal';
+import type { NewTransaction } from '../../src/payments/transaction.repository';
+import { NO_REFUSAL } from '../../src/payments/transaction.refusal';
 
 export interface DashboardUserInput {
   email: string;

@@ -3,7 +3,7 @@
 // (method, path parameters, query, content type and encoding, body, credentials), so the
 // classes combine: a NUL in a gzip body on a route with a bad path parameter, and so on.
 import { gzipSync, deflateSync, brotliCompressSync, constants } from 'node:zlib';
-import { sign } from '../../src/auth/signature';
+import { sign } from '../../src/security/signature';
 
 export interface FuzzRequest {
   method: string;

@@ -2,7 +2,7 @@
 // assertion every refusal shares, the simulator's counters, and a second handle on the
 // test server's database to look at what was (not) stored.
 import axios, { type AxiosResponse, type RawAxiosRequestHeaders } from 'axios';
-import { sign } from '../../src/auth/signature';
+import { sign } from '../../src/security/signature';
 import type { SimulatorStats } from '../../src/simulator/simulator';
 import { freshTimestamp, type ProjectKeys } from './merchant';
 import type { TestServer } from './server';

@@ -1,7 +1,7 @@
 // A merchant's backend, as a test sees it: creates a project with the admin token, then
 // calls the signed API exactly as the README tells integrators to.
 import axios, { type AxiosResponse } from 'axios';
-import { sign } from '../../src/auth/signature';
+import { sign } from '../../src/security/signature';
 
 export interface ProjectKeys {
   projectId: string;

@@ -1,7 +1,7 @@
 // A merchant server (or the CLI) following its project: a real socket.io-client on the
 // `/projects` namespace, the handshake signed as the reference says.
 import { io, type Socket } from 'socket.io-client';
-import { sign } from '../../src/auth/signature';
+import { sign } from '../../src/security/signature';
 import type { ProjectKeys } from './merchant';
 import { firstMatch } from './realtime';
 

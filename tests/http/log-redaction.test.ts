@@ -9,7 +9,7 @@ import express from 'express';
 import winston from 'winston';
 import { CALLBACK_PATH, createCallbackRoutes } from '../../src/callbacks/callback.routes';
 import type { CallbacksService } from '../../src/callbacks/callback.service';
-import { createErrorHandler } from '../../src/errors';
+import { createErrorHandler } from '../../src/http/error-handler';
 import { accessLog } from '../../src/http/access-log';
 import { createLogger } from '../../src/logger';
 import { requestContext } from '../../src/request-context';

@@ -1,13 +1,14 @@
-// One declaration makes the route and the reference entry (src/http/operation.ts): its guards
+// One declaration makes the route and the reference entry (src/core/operation.ts): its guards
 // run in the declared order, its inputs are validated with its own schemas before the handler
 // sees them, and the document describes the same path. A small app on a real port, with the
 // service's JSON parser and error handler.
 import express, { type RequestHandler } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
-import { AppError, createErrorHandler } from '../../src/errors';
+import { AppError } from '../../src/errors';
+import { createErrorHandler } from '../../src/http/error-handler';
 import { jsonBody } from '../../src/http/json-body';
-import { defineOperation } from '../../src/http/operation';
+import { defineOperation } from '../../src/core/operation';
 import { mountOperations, type EdgeGuards } from '../../src/http/operation.mount';
 import { createLogger } from '../../src/logger';
 import { buildOpenApiDocument } from '../../src/openapi/openapi.document';

@@ -12,7 +12,7 @@ import {
   transactionEvents,
 } from '../helpers/rows';
 import { startWebhookReceiver } from '../helpers/webhook-receiver';
-import { storeUnprocessedCallback } from '../../src/callbacks/callback.repository';
+import { storeUnprocessedCallback } from '../../src/payments/callback.repository';
 import { newId } from '../../src/ids';
 
 let server: TestServer;

@@ -2,7 +2,7 @@
 // offline (nothing loaded from elsewhere) under helmet's Content-Security-Policy.
 import axios from 'axios';
 import { ERROR_STATUS } from '../../src/errors';
-import type { OpenApiDocument } from '../../src/openapi/openapi.types';
+import type { OpenApiDocument } from '../../src/core/openapi.types';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { fetchDocument } from './document';
 

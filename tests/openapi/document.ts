@@ -3,7 +3,7 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import axios from 'axios';
-import type { OpenApiDocument } from '../../src/openapi/openapi.types';
+import type { OpenApiDocument } from '../../src/core/openapi.types';
 
 const DOCUMENT_ID = 'https://mpesa-bridge.test/openapi.json';
 

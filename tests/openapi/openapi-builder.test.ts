@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { markdown } from '../../src/openapi/docs.markdown';
 import { buildOpenApiDocument } from '../../src/openapi/openapi.document';
-import type { ApiSection, OperationSpec } from '../../src/openapi/openapi.types';
+import type { ApiSection, OperationSpec } from '../../src/core/openapi.types';
 
 const OPTIONS = { title: 't', version: '0', signatureToleranceSeconds: 300 };
 const operation = (overrides: Partial<OperationSpec>): OperationSpec => ({

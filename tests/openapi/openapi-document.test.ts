@@ -4,7 +4,7 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
 import Ajv2020 from 'ajv/dist/2020';
 import { ERROR_STATUS } from '../../src/errors';
-import type { OpenApiDocument } from '../../src/openapi/openapi.types';
+import type { OpenApiDocument } from '../../src/core/openapi.types';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { fetchDocument } from './document';
 

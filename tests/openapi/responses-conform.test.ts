@@ -2,7 +2,7 @@
 // documented for its route and each body validates against the documented schema (JSON
 // Schema 2020-12, with formats). Socket.io payloads are checked against their components.
 import axios from 'axios';
-import type { OpenApiDocument } from '../../src/openapi/openapi.types';
+import type { OpenApiDocument } from '../../src/core/openapi.types';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createProject, initiateBody, merchantClient, type MerchantRequest } from '../helpers/merchant';
 import { connectSubscriber, type Subscriber } from '../helpers/realtime';

@@ -8,7 +8,7 @@ import {
   type MpesaBridgeClient,
   type Transaction,
 } from '@mpesa-bridge/sdk';
-import { sign } from '../../src/auth/signature';
+import { sign } from '../../src/security/signature';
 import type { ProjectKeys } from '../helpers/merchant';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { closedPortUrl, order, rejection, sdkClientFor } from './sdk-client';

@@ -42,28 +42,28 @@ import type {
   TransactionHistory,
 } from '@mpesa-bridge/sdk';
 import type * as SdkTypes from '@mpesa-bridge/sdk/types';
-import type { sessionSchema, userSchema } from '../../src/dashboard/dashboard.schema';
+import type { sessionSchema, userSchema } from '../../src/operators/dashboard.schema';
 import type {
   projectSchema,
   projectWithSecretSchema,
   rotatedKeysSchema,
 } from '../../src/projects/project.schema';
 import type { StatsView } from '../../src/stats/stats.schema';
-import type { HistoryView } from '../../src/transactions/transaction.history';
-import type { CallbackReceipt } from '../../src/transactions/transaction.events';
-import type { NewEvent } from '../../src/events/event.types';
+import type { HistoryView } from '../../src/payments/transaction.history';
+import type { CallbackReceipt } from '../../src/payments/payment.news';
+import type { NewEvent } from '../../src/payments/event.types';
 import type { AccountView } from '../../src/accounts/account.view';
 import type { createAccountBody, updateAccountBody } from '../../src/accounts/account.schema';
-import type { initiateBody, listQuery } from '../../src/transactions/transaction.schema';
+import type { initiateBody, listQuery } from '../../src/payments/transaction.schema';
 import type { testPaymentBody } from '../../src/test-payments/test-payment.schema';
 import type { OutcomeName } from '../../src/simulator/simulator.outcomes';
-import type { ClientTransactionView, MerchantTransactionView } from '../../src/transactions/transaction.view';
-import type { Status } from '../../src/transactions/transaction.states';
+import type { ClientTransactionView, MerchantTransactionView } from '../../src/payments/transaction.view';
+import type { Status } from '../../src/payments/transaction.states';
 import type { ErrorCode as ServerErrorCode } from '../../src/errors';
 import type { ReconcileOutcome as ServerReconcileOutcome } from '../../src/reconciliation/reconcile.service';
-import type { ALL_EVENTS, EventType as ServerEventType } from '../../src/events/event.types';
-import type { eventsQuery, redeliverEventBody } from '../../src/events/event.schema';
-import type { EventsService } from '../../src/events/event.service';
+import type { ALL_EVENTS, EventType as ServerEventType } from '../../src/payments/event.types';
+import type { eventsQuery, redeliverEventBody } from '../../src/webhooks/event.schema';
+import type { EventsService } from '../../src/webhooks/event.service';
 import type {
   createEndpointBody,
   deliveriesQuery,

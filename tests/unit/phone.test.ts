@@ -1,4 +1,4 @@
-import { normalizeKenyanPhone } from '../../src/transactions/phone';
+import { normalizeKenyanPhone } from '../../src/payments/phone';
 
 describe('normalizeKenyanPhone', () => {
   it.each([

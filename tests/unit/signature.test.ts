@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { isFreshTimestamp, sign, signingString, verifySignature } from '../../src/auth/signature';
+import { isFreshTimestamp, sign, signingString, verifySignature } from '../../src/security/signature';
 
 const parts = {
   timestamp: '1795000000',

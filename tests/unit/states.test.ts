@@ -1,4 +1,4 @@
-import { canMove, interpretResultCode, STATUSES } from '../../src/transactions/transaction.states';
+import { canMove, interpretResultCode, STATUSES } from '../../src/payments/transaction.states';
 
 describe('payment state machine', () => {
   it('when pending, then it may move to any final state', () => {

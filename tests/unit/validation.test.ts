@@ -7,7 +7,7 @@ import {
   initiateBody,
   listQuery,
   transactionIdParams,
-} from '../../src/transactions/transaction.schema';
+} from '../../src/payments/transaction.schema';
 import {
   createEndpointBody,
   deliveriesQuery,
@@ -16,7 +16,7 @@ import {
   rotateSecretBody,
   updateEndpointBody,
 } from '../../src/webhooks/endpoint.schema';
-import { eventIdParams, eventsQuery, redeliverEventBody } from '../../src/events/event.schema';
+import { eventIdParams, eventsQuery, redeliverEventBody } from '../../src/webhooks/event.schema';
 import { createProjectBody, projectIdParams } from '../../src/projects/project.schema';
 import { subscribeRequest } from '../../src/realtime/realtime.schema';
 

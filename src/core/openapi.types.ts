@@ -1,0 +1,147 @@
+// What a feature tells the OpenAPI builder about itself: one `ApiSection` whose operations are
+// the declarations its routes are made from (src/core/operation.ts); app.ts lists the sections.
+// Schemas are the zod schemas the routes validate with (requests) and type their mappers with
+// (responses): the document is generated from them, never written by hand.
+import type { z } from 'zod';
+import type { ErrorCode } from '../errors';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * How a caller proves who it is: the merchant request signature, the operator's bearer token,
+ * a dashboard session cookie only, or not at all. A dashboard session may stand in for the
+ * first two (a member's for the signature of its projects, an operator's for the token).
+ */
+export type Auth = 'signature' | 'admin' | 'session' | 'none';
+
+export interface HeaderSpec {
+  schema: z.ZodType;
+  description?: string;
+  required?: boolean;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Defaults to application/json. */
+  contentType?: string;
+  headers?: Record<string, HeaderSpec>;
+}
+
+export interface OperationSpec {
+  method: HttpMethod;
+  /** The full path as Express matches it (`/api/v1/transactions/:id`); `:name` becomes `{name}`. */
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  auth: Auth;
+  /** Path parameters: an object schema with one key per `:name` in `path`. */
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  headers?: Record<string, HeaderSpec>;
+  body?: z.ZodType;
+  responses: Record<number, ResponseSpec>;
+  /**
+   * Error codes this operation answers with, beyond the ones the builder adds from `auth`
+   * (signature or admin codes), `body`/`params`/`query` (validation) and `internal_error`.
+   */
+  errors?: readonly ErrorCode[];
+}
+
+/** An event we POST to merchants' webhook endpoints (OpenAPI 3.1 top-level `webhooks`). */
+export interface WebhookSpec {
+  /** The event type, e.g. `transaction.completed`; also the key under `webhooks`. */
+  type: string;
+  summary: string;
+  description?: string;
+  /** Headers every delivery carries (the Standard Webhooks signature headers). */
+  headers: Record<string, HeaderSpec>;
+  payload: z.ZodType;
+}
+
+/** A Socket.io event on the service's port, documented under the `x-socket-io` extension. */
+export interface SocketEventSpec {
+  name: string;
+  /** The Socket.io namespace; the default one (`/`) when absent. */
+  namespace?: string;
+  direction: 'client-to-server' | 'server-to-client';
+  summary: string;
+  description?: string;
+  payload: z.ZodType;
+  /** The acknowledgement the server answers a client event with. */
+  ack?: z.ZodType;
+}
+
+export interface TagSpec {
+  name: string;
+  description: string;
+}
+
+/** Everything one feature contributes to the document. */
+export interface ApiSection {
+  tags?: readonly TagSpec[];
+  operations?: readonly OperationSpec[];
+  webhooks?: readonly WebhookSpec[];
+  socketEvents?: readonly SocketEventSpec[];
+}
+
+// The document the builder produces: the parts the reference page reads, typed.
+export type JsonSchema = { [key: string]: unknown };
+
+export interface ParameterObject {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required: boolean;
+  description?: string;
+  schema: JsonSchema;
+}
+
+export interface MediaObject {
+  schema: JsonSchema;
+  examples?: Record<string, { summary?: string; value: unknown }>;
+}
+
+export interface ResponseObject {
+  description: string;
+  headers?: Record<string, { description?: string; schema: JsonSchema }>;
+  content?: Record<string, MediaObject>;
+}
+
+export interface OperationObject {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  security: Record<string, string[]>[];
+  parameters?: ParameterObject[];
+  requestBody?: { required: boolean; content: Record<string, MediaObject> };
+  responses: Record<string, ResponseObject>;
+}
+
+export interface SocketEventObject {
+  name: string;
+  namespace: string;
+  direction: SocketEventSpec['direction'];
+  summary: string;
+  description?: string;
+  payload: JsonSchema;
+  ack?: JsonSchema;
+}
+
+export interface OpenApiDocument {
+  openapi: string;
+  info: {
+    title: string;
+    version: string;
+    description: string;
+    license?: { name: string; identifier: string };
+  };
+  servers: { url: string; description?: string }[];
+  tags: TagSpec[];
+  paths: Record<string, Partial<Record<HttpMethod, OperationObject>>>;
+  webhooks: Record<string, { post: OperationObject }>;
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
+  'x-socket-io': { path: string; description: string; events: SocketEventObject[] };
+}

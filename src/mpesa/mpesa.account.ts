@@ -1,0 +1,25 @@
+// An opened M-Pesa account: the credentials and numbers a Daraja call is made with. The
+// accounts feature stores and opens them; the money flows ask for one through these ports,
+// which composition (service.ts) fills with the accounts service.
+import type { Environment, Scope } from '../core/scope';
+
+/** A Daraja account with its credentials open, for one call. `id` null: the deployment's own. */
+export interface DarajaAccount {
+  id: string | null;
+  environment: Environment;
+  consumerKey: string;
+  consumerSecret: string;
+  shortcode: string;
+  passkey: string;
+  tillNumber: string | null;
+}
+
+/** The account a new payment collects into: the one named, or the scope's default. */
+export interface PaymentAccounts {
+  forPayment(scope: Scope, accountId: string | undefined): Promise<DarajaAccount>;
+}
+
+/** The account a stored payment was made with (null: the deployment's own). */
+export interface TransactionAccounts {
+  forTransaction(accountId: string | null): Promise<DarajaAccount>;
+}

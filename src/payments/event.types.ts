@@ -1,0 +1,48 @@
+// What the outbox records and webhooks deliver. A transaction event is written in the same
+// database transaction as the status change it reports; an endpoint event in the same
+// transaction as the endpoint's disabling.
+import type { Mode } from '../core/scope';
+import type { FinalStatus } from './transaction.states';
+
+export const TRANSACTION_EVENT_TYPES = [
+  'transaction.completed',
+  'transaction.failed',
+  'transaction.cancelled',
+  'transaction.expired',
+  // Details of a settled payment arrived later without a move: the receipt, amount and date of
+  // a payment an STK Query settled first, or M-Pesa's reason for a payment we had expired.
+  'transaction.updated',
+] as const satisfies ReadonlyArray<`transaction.${FinalStatus | 'updated'}`>;
+
+export const EVENT_TYPES = [...TRANSACTION_EVENT_TYPES, 'webhook_endpoint.disabled'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** An endpoint subscribed to "*" receives every type, including types added later. */
+export const ALL_EVENTS = '*';
+
+export interface NewEvent {
+  id: string;
+  projectId: string;
+  /** The mode of what it reports: it goes only to endpoints of that mode. */
+  mode: Mode;
+  type: EventType;
+  transactionId: string | null;
+  /** The exact JSON body of every delivery of this event. */
+  payload: string;
+  createdAt: Date;
+}
+
+export interface NewDelivery {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  status: 'pending';
+  attempts: number;
+  nextAttemptAt: Date;
+  createdAt: Date;
+}
+
+export function subscribes(eventTypes: string, type: EventType): boolean {
+  const wanted = JSON.parse(eventTypes) as string[];
+  return wanted.includes(ALL_EVENTS) || wanted.includes(type);
+}

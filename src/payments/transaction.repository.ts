@@ -1,0 +1,186 @@
+// Every query about payments and their status history, on both engines.
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Queryable } from '../db/database';
+import type { StatusChange, Transaction } from '../db/database.types';
+import { idTimePart } from '../ids';
+import type { Scope } from '../core/scope';
+import type { Status } from './transaction.states';
+
+export type TransactionRow = Selectable<Transaction>;
+export type NewTransaction = Insertable<Transaction> & TransactionRow;
+export type TransactionPatch = Omit<Updateable<Transaction>, 'id' | 'projectId'>;
+export type StatusChangeRow = Selectable<StatusChange>;
+export type NewStatusChange = StatusChangeRow;
+
+/**
+ * Rows written before ids and createdAt came from one clock reading may differ by a moment;
+ * the id range is widened by this and createdAt decides exactly.
+ */
+const ID_CLOCK_SLACK_MS = 1000;
+
+export interface TransactionFilters {
+  status?: Status;
+  phone?: string;
+  accountReference?: string;
+  mpesaReceiptNumber?: string;
+  from?: Date;
+  to?: Date;
+  /** Ids below this one (the previous page's last id). */
+  before?: string;
+  limit: number;
+}
+
+export async function insertTransactions(tx: Queryable, rows: readonly NewTransaction[]): Promise<void> {
+  if (rows.length > 0) await tx.run(tx.qb.insertInto('Transaction').values([...rows]));
+}
+
+export async function insertStatusChanges(tx: Queryable, changes: readonly NewStatusChange[]): Promise<void> {
+  if (changes.length > 0) await tx.run(tx.qb.insertInto('StatusChange').values([...changes]));
+}
+
+export function findTransaction(q: Queryable, id: string): Promise<TransactionRow | undefined> {
+  return q.first(q.qb.selectFrom('Transaction').selectAll().where('id', '=', id));
+}
+
+export function findProjectTransaction(
+  q: Queryable,
+  scope: Scope,
+  id: string,
+): Promise<TransactionRow | undefined> {
+  return q.first(
+    q.qb
+      .selectFrom('Transaction')
+      .selectAll()
+      .where('id', '=', id)
+      .where('projectId', '=', scope.projectId)
+      .where('mode', '=', scope.mode),
+  );
+}
+
+export function findByIdempotencyKey(
+  q: Queryable,
+  scope: Scope,
+  idempotencyKey: string,
+): Promise<TransactionRow | undefined> {
+  return q.first(
+    q.qb
+      .selectFrom('Transaction')
+      .selectAll()
+      .where('projectId', '=', scope.projectId)
+      .where('mode', '=', scope.mode)
+      .where('idempotencyKey', '=', idempotencyKey),
+  );
+}
+
+/**
+ * A page of a project's payments, newest first. Ids begin with their createdAt (src/ids.ts),
+ * so a date window is also an id range: every filter combination is one range scan on
+ * (projectId, mode, [status | phone | accountReference], id), or a receipt's few rows, never a walk through newer rows.
+ */
+export function listTransactions(
+  q: Queryable,
+  scope: Scope,
+  filters: TransactionFilters,
+): Promise<TransactionRow[]> {
+  let query = q.qb
+    .selectFrom('Transaction')
+    .selectAll()
+    .where('projectId', '=', scope.projectId)
+    .where('mode', '=', scope.mode);
+  if (filters.status) query = query.where('status', '=', filters.status);
+  if (filters.phone) query = query.where('phone', '=', filters.phone);
+  if (filters.accountReference) query = query.where('accountReference', '=', filters.accountReference);
+  if (filters.mpesaReceiptNumber) query = query.where('mpesaReceiptNumber', '=', filters.mpesaReceiptNumber);
+  if (filters.from) {
+    const idFrom = idTimePart('txn', new Date(filters.from.getTime() - ID_CLOCK_SLACK_MS));
+    query = query.where('id', '>=', idFrom).where('createdAt', '>=', filters.from);
+  }
+  if (filters.to) {
+    const idTo = idTimePart('txn', new Date(filters.to.getTime() + ID_CLOCK_SLACK_MS));
+    query = query.where('id', '<', idTo).where('createdAt', '<=', filters.to);
+  }
+  if (filters.before) query = query.where('id', '<', filters.before);
+  return q.all(query.orderBy('id', 'desc').limit(filters.limit));
+}
+
+/**
+ * The payments a settlement batch is about, read for deciding. On PostgreSQL the rows stay
+ * locked until the batch commits (in id order, so two batches never deadlock), so the
+ * compare-and-set that follows cannot lose to another instance; SQLite has one writer.
+ */
+export function lockTransactions(tx: Queryable, ids: readonly string[]): Promise<TransactionRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  const query = tx.qb
+    .selectFrom('Transaction')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .orderBy('id');
+  return tx.all(tx.engine === 'postgres' ? query.forUpdate() : query);
+}
+
+/** Applies `patch` if the status is still `expectedStatus`; resolves with whether it did. */
+export async function compareAndSetStatus(
+  tx: Queryable,
+  id: string,
+  expectedStatus: string,
+  patch: TransactionPatch,
+): Promise<boolean> {
+  return (
+    (await tx.run(
+      tx.qb.updateTable('Transaction').set(patch).where('id', '=', id).where('status', '=', expectedStatus),
+    )) === 1
+  );
+}
+
+/** A plain update (no status change); the row after it, or undefined when there is none. */
+export function updateTransaction(
+  q: Queryable,
+  id: string,
+  patch: TransactionPatch,
+): Promise<TransactionRow | undefined> {
+  return q.first(q.qb.updateTable('Transaction').set(patch).where('id', '=', id).returningAll());
+}
+
+export function dueForReconciliation(q: Queryable, now: Date, limit: number): Promise<TransactionRow[]> {
+  return q.all(
+    q.qb
+      .selectFrom('Transaction')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('reconcileAt', '<=', now)
+      .orderBy('reconcileAt')
+      .limit(limit),
+  );
+}
+
+/**
+ * Moves a pending payment's next reconciliation to `next` if it is still pending and still due
+ * at `expected` (a compare-and-set, so two workers never query it at once). Bookkeeping, not a
+ * change the merchant sees: updatedAt is left alone (tests/db/repository-contract.test.ts).
+ */
+export async function scheduleReconciliation(
+  q: Queryable,
+  id: string,
+  expected: Date | null,
+  next: Date,
+  queryAttempts?: number,
+): Promise<boolean> {
+  const query = q.qb
+    .updateTable('Transaction')
+    .set({ reconcileAt: next, ...(queryAttempts === undefined ? {} : { queryAttempts }) })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('reconcileAt', expected === null ? 'is' : '=', expected);
+  return (await q.run(query)) === 1;
+}
+
+export function listStatusChanges(q: Queryable, transactionId: string): Promise<StatusChangeRow[]> {
+  return q.all(
+    q.qb
+      .selectFrom('StatusChange')
+      .selectAll()
+      .where('transactionId', '=', transactionId)
+      .orderBy('createdAt')
+      .orderBy('id'),
+  );
+}

@@ -1,0 +1,357 @@
+import { z } from 'zod';
+import type { Config } from '../config';
+import { expecting, inspectJson, text, UNCLEAN_TEXT } from '../validation';
+import { normalizeKenyanPhone } from './phone';
+import { STATUSES } from './transaction.states';
+
+const METADATA_MAX_BYTES = 2048;
+const METADATA_MAX_DEPTH = 5;
+const LIST_LIMIT_MAX = 100;
+const ACCOUNT_ID = 'an M-Pesa account id (acc_…)';
+const PHONE = 'a Kenyan mobile number, e.g. 0712345678 or 254712345678';
+
+// The description sits on the input string: a transform's output cannot be shown, and zod
+// keeps examples only on the input side of a pipe.
+export const phoneField = text(PHONE)
+  .meta({
+    description:
+      'Kenyan mobile number in any common form (07…, 01…, 7…, 2547…, +2547…, spaces allowed); stored as 2547XXXXXXXX or 2541XXXXXXXX.',
+    examples: ['0712345678'],
+  })
+  .transform((value, ctx) => {
+    const phone = normalizeKenyanPhone(value);
+    if (!phone) {
+      ctx.addIssue({ code: 'custom', message: `must be ${PHONE}` });
+      return z.NEVER;
+    }
+    return phone;
+  });
+
+// The payment names the account it used; the accounts feature owns the accounts themselves.
+export const accountIdField = text(ACCOUNT_ID)
+  .regex(/^acc_[0-9a-z]+$/, expecting(ACCOUNT_ID))
+  .meta({
+    description:
+      "The M-Pesa account to use (`acc_…`); the project's default account of this mode when left out.",
+    examples: ['acc_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'],
+  });
+
+export const CHANNELS = ['paybill', 'till'] as const;
+const channel = z.enum(CHANNELS, expecting('paybill or till')).meta({
+  description:
+    '`paybill`: CustomerPayBillOnline to the shortcode. `till`: CustomerBuyGoodsOnline to the configured till number.',
+});
+const status = z.enum(STATUSES, expecting(`one of ${STATUSES.join(', ')}`)).meta({
+  description:
+    "pending → completed | failed | cancelled | expired; expired → failed | cancelled (M-Pesa's late reason replaces our timeout); " +
+    'failed | cancelled | expired → completed (a success always wins: the money moved). completed is final.',
+});
+
+// Daraja documents AccountReference up to 12 characters and TransactionDesc up to 13; longer
+// ones may be accepted and then fail asynchronously with 1025 (docs/daraja.md §2).
+const printable = /^[\x20-\x7E]+$/;
+
+const ACCOUNT_REFERENCE = '1–12 printable ASCII characters';
+const DESCRIPTION = '1–13 printable ASCII characters';
+const METADATA = `a JSON object of at most ${METADATA_MAX_BYTES} bytes, nested at most ${METADATA_MAX_DEPTH} levels`;
+
+/** The merchant's own JSON, bounded (depth first, without recursion) before anything serialises it. */
+const metadata = z
+  .record(z.string(), z.unknown(), expecting(METADATA))
+  .superRefine((value, ctx) => {
+    const shape = inspectJson(value, METADATA_MAX_DEPTH);
+    if (shape.tooDeep) ctx.addIssue({ code: 'custom', message: `must be ${METADATA}` });
+    else if (!shape.cleanText) ctx.addIssue({ code: 'custom', message: UNCLEAN_TEXT });
+    else if (Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES)
+      ctx.addIssue({ code: 'custom', message: `must be ${METADATA}` });
+  })
+  .meta({
+    description: `Your own JSON object (at most ${METADATA_MAX_BYTES} bytes, ${METADATA_MAX_DEPTH} levels deep), returned as given.`,
+    examples: [{ orderId: '1234' }],
+  });
+
+export function initiateBody(amount: Config['amount']) {
+  const AMOUNT = `a whole number of KES from ${amount.min} to ${amount.max}`;
+  return z.strictObject({
+    phone: phoneField,
+    amount: z
+      .number(expecting(AMOUNT))
+      .int(expecting(AMOUNT))
+      .min(amount.min, expecting(AMOUNT))
+      .max(amount.max, expecting(AMOUNT))
+      .meta({ description: 'Whole Kenyan shillings.', examples: [150] }),
+    accountReference: text(ACCOUNT_REFERENCE)
+      .trim()
+      .min(1, expecting(ACCOUNT_REFERENCE))
+      .max(12, expecting(ACCOUNT_REFERENCE))
+      .regex(printable, expecting(ACCOUNT_REFERENCE))
+      .meta({ description: 'Shown to the customer in the M-Pesa prompt.', examples: ['INV001'] }),
+    description: text(DESCRIPTION)
+      .trim()
+      .min(1, expecting(DESCRIPTION))
+      .max(13, expecting(DESCRIPTION))
+      .regex(printable, expecting(DESCRIPTION))
+      .optional()
+      .meta({
+        description: 'Sent to Daraja as TransactionDesc; `Payment` when left out.',
+        examples: ['Order 1'],
+      }),
+    account: accountIdField.optional(),
+    channel: channel.default('paybill'),
+    metadata: metadata.optional(),
+  });
+}
+export type InitiateInput = z.infer<ReturnType<typeof initiateBody>>;
+
+const IDEMPOTENCY_KEY = '1–255 visible ASCII characters';
+export const idempotencyKeyHeader = text(IDEMPOTENCY_KEY)
+  .min(1, expecting(IDEMPOTENCY_KEY))
+  .max(255, expecting(IDEMPOTENCY_KEY))
+  .regex(/^[\x21-\x7E]+$/, expecting(IDEMPOTENCY_KEY))
+  .meta({
+    description:
+      'A retry with the same key and body returns the first result without a second prompt; the same key with another body is 409 idempotency_key_reused.',
+    examples: ['order-1234-attempt-1'],
+  });
+
+const ID = 'a transaction id (txn_…, at most 64 characters)';
+export const transactionIdParams = z.object({
+  id: text(ID)
+    .min(1, expecting(ID))
+    .max(64, expecting(ID))
+    .meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+});
+
+const DATE_TIME = 'an ISO 8601 date-time with a time zone, e.g. 2025-01-31T23:59:59+03:00';
+const LIMIT = `a whole number from 1 to ${LIST_LIMIT_MAX}`;
+const CURSOR = 'a nextCursor value from a previous page';
+const RECEIPT = 'an M-Pesa receipt number (6 to 20 letters and digits)';
+
+export const listQuery = z.strictObject({
+  status: status.optional(),
+  phone: phoneField.optional(),
+  accountReference: text(ACCOUNT_REFERENCE)
+    .trim()
+    .min(1, expecting(ACCOUNT_REFERENCE))
+    .max(12, expecting(ACCOUNT_REFERENCE))
+    .optional()
+    .meta({
+      description: 'Exactly the `accountReference` given at initiate (merchants look payments up by order).',
+      examples: ['INV001'],
+    }),
+  receipt: text(RECEIPT)
+    .trim()
+    .regex(/^[0-9A-Za-z]{6,20}$/, expecting(RECEIPT))
+    .transform((value) => value.toUpperCase())
+    .optional()
+    .meta({
+      description: "The M-Pesa receipt number on the customer's SMS (any case).",
+      examples: ['TLS8K2B4XY'],
+    }),
+  from: z.iso
+    .datetime({ offset: true, ...expecting(DATE_TIME) })
+    .transform((value) => new Date(value))
+    .optional()
+    .meta({ description: 'Created at or after (ISO 8601).', examples: ['2025-01-01T00:00:00Z'] }),
+  to: z.iso
+    .datetime({ offset: true, ...expecting(DATE_TIME) })
+    .transform((value) => new Date(value))
+    .optional()
+    .meta({ description: 'Created at or before (ISO 8601).', examples: ['2025-01-31T23:59:59+03:00'] }),
+  limit: z.coerce
+    .number(expecting(LIMIT))
+    .int(expecting(LIMIT))
+    .min(1, expecting(LIMIT))
+    .max(LIST_LIMIT_MAX, expecting(LIMIT))
+    .default(20)
+    .meta({ description: 'Page size.' }),
+  cursor: text(CURSOR)
+    .regex(/^txn_[0-9a-z]+$/, expecting(CURSOR))
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page.' }),
+});
+export type ListQuery = z.infer<typeof listQuery>;
+
+/** The export takes the list's filters and streams every row that matches (no pages to ask for). */
+export const exportQuery = listQuery.omit({ limit: true, cursor: true });
+export type ExportQuery = z.infer<typeof exportQuery>;
+
+// Responses. The mappers in transaction.view.ts are typed by these, and the OpenAPI document
+// is generated from them; `id` names the component in the document.
+const isoTime = z.iso.datetime();
+const nullableTime = isoTime.nullable();
+
+export const failureSchema = z
+  .object({
+    code: z.string().meta({
+      description: 'Stable reason code, e.g. `cancelled_by_customer`, `insufficient_funds`, `wrong_pin`.',
+      examples: ['cancelled_by_customer'],
+    }),
+    message: z.string().meta({
+      description: 'Readable reason, fit to show a customer.',
+      examples: ['The customer cancelled the M-Pesa prompt'],
+    }),
+    resultCode: z
+      .string()
+      .nullable()
+      .meta({ description: "Daraja's ResultCode, when Daraja gave one.", examples: ['1032'] }),
+    resultDesc: z
+      .string()
+      .nullable()
+      .meta({ description: "Daraja's ResultDesc, as sent.", examples: ['Request cancelled by user'] }),
+  })
+  .meta({
+    id: 'Failure',
+    description: 'Why a payment did not complete; null while pending and when completed.',
+  });
+
+// The examples describe one completed payment, so the documented example reads as a whole.
+const STATUS_EXAMPLE = { examples: ['completed'] };
+
+export const merchantTransactionSchema = z
+  .object({
+    id: z.string().meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+    status: status.meta(STATUS_EXAMPLE),
+    amount: z
+      .number()
+      .int()
+      .meta({ description: 'Amount asked, whole KES.', examples: [150] }),
+    currency: z.literal('KES'),
+    phone: z.string().meta({ description: 'Normalised MSISDN.', examples: ['254712345678'] }),
+    mode: z.enum(['test', 'live']).meta({
+      description: 'The mode of the key it was made with: only keys of that mode see it.',
+      examples: ['live'],
+    }),
+    accountId: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          "The project's M-Pesa account it was paid into (`acc_…`); null for the deployment's own account.",
+        examples: ['acc_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'],
+      }),
+    channel,
+    accountReference: z.string().meta({ examples: ['INV001'] }),
+    description: z.string().meta({ examples: ['Order 1'] }),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .meta({ description: 'As given at initiate.', examples: [{ orderId: '1234' }] }),
+    checkoutRequestId: z
+      .string()
+      .nullable()
+      .meta({
+        description: "Daraja's CheckoutRequestID once the push was accepted.",
+        examples: ['ws_CO_01012025093000123712345678'],
+      }),
+    merchantRequestId: z
+      .string()
+      .nullable()
+      .meta({ examples: ['29115-34620561-1'] }),
+    customerMessage: z
+      .string()
+      .nullable()
+      .meta({ examples: ['Success. Request accepted for processing'] }),
+    mpesaReceiptNumber: z
+      .string()
+      .nullable()
+      .meta({ description: 'M-Pesa receipt, once completed.', examples: ['TLS8K2B4XY'] }),
+    amountPaid: z
+      .number()
+      .int()
+      .nullable()
+      .meta({
+        description:
+          "Amount M-Pesa's callback reported as paid; null while unknown (pending, or settled by STK Query, whose answer carries no amount, until the callback arrives).",
+        examples: [150],
+      }),
+    amountVerified: z.boolean().meta({
+      description: 'True only when the amount paid is known and equals the amount asked.',
+      examples: [true],
+    }),
+    amountMismatch: z.boolean().meta({
+      description: 'True only when the amount paid is known and differs from the amount asked.',
+      examples: [false],
+    }),
+    failure: failureSchema.nullable().meta({ examples: [null] }),
+    createdAt: isoTime.meta({ examples: ['2025-01-01T09:30:00.000Z'] }),
+    updatedAt: isoTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),
+    settledAt: nullableTime.meta({
+      description: 'When the payment reached its final state.',
+      examples: ['2025-01-01T09:30:14.000Z'],
+    }),
+  })
+  .meta({ id: 'Transaction', description: 'A payment as the merchant sees it (signed API and webhooks).' });
+
+export const clientTransactionSchema = z
+  .object({
+    id: z.string().meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+    status: status.meta(STATUS_EXAMPLE),
+    amount: z
+      .number()
+      .int()
+      .meta({ examples: [150] }),
+    currency: z.literal('KES'),
+    phone: z
+      .string()
+      .meta({ description: 'Masked: first six and last three digits.', examples: ['254712***678'] }),
+    customerMessage: z
+      .string()
+      .nullable()
+      .meta({ examples: ['Success. Request accepted for processing'] }),
+    mpesaReceiptNumber: z
+      .string()
+      .nullable()
+      .meta({ examples: ['TLS8K2B4XY'] }),
+    failure: failureSchema.nullable().meta({ examples: [null] }),
+    updatedAt: isoTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),
+    settledAt: nullableTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),
+  })
+  .meta({
+    id: 'ClientTransaction',
+    description: 'What a browser holding the client secret sees (Socket.io `transaction.updated`).',
+  });
+
+export const initiateResponseSchema = z
+  .object({
+    transaction: merchantTransactionSchema,
+    clientSecret: z.string().meta({
+      description: 'Opens this one transaction on Socket.io; safe to hand to the browser.',
+      examples: ['cs_3q2…'],
+    }),
+  })
+  .meta({ id: 'InitiateResponse' });
+
+export const transactionResponseSchema = z
+  .object({ transaction: merchantTransactionSchema })
+  .meta({ id: 'TransactionResponse' });
+
+export const transactionPageSchema = z
+  .object({
+    data: z.array(merchantTransactionSchema).meta({ description: 'Newest first.' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({
+        description: 'Pass as `cursor` for the next page; null on the last page.',
+        examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'],
+      }),
+  })
+  .meta({ id: 'TransactionPage' });
+
+export const RECONCILE_OUTCOMES = [
+  'settled', // a final answer moved the payment
+  'already_final', // it was no longer pending (a callback won the race)
+  'in_progress', // Daraja: 4999, the customer has not answered yet
+  'no_answer', // Daraja gave no answer this time (500.001.1001, throttled, unreachable)
+  'awaiting_callback', // the push's own answer was lost: no CheckoutRequestID to ask about
+  'expired', // no final answer within RECONCILE_EXPIRE_AFTER
+  'busy', // another worker is asking about it right now
+] as const;
+
+export const reconcileResponseSchema = z
+  .object({
+    transaction: merchantTransactionSchema,
+    reconciliation: z.object({ outcome: z.enum(RECONCILE_OUTCOMES) }),
+  })
+  .meta({ id: 'ReconcileResponse' });
