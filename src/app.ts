@@ -15,6 +15,7 @@ import { jsonBody } from './http/json-body';
 import type { FeatureApi } from './core/operation';
 import { mountOperations, type EdgeGuards } from './http/operation.mount';
 import { systemApi } from './http/system.routes';
+import { noStore } from './http/no-store';
 import { createAdminAuth } from './auth/admin-auth';
 import { testPaymentsApi } from './test-payments/test-payment.routes';
 import { vaultApi } from './vault/vault.routes';
@@ -143,11 +144,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(helmet());
 
   app.use(cors({ origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] }));
+  app.use('/api', noStore);
   app.use(jsonBody(config.bodyLimit));
 
   const limits = createRateLimits(config.rateLimit, deps.limiterStore);
   const guard = createSessionGuard(deps.dashboard);
-  const sessions = createSessionScopes(guard, deps.projects.exists);
+  const sessions = createSessionScopes(guard, deps.projects.stateOf);
   const adminAuth = createAdminAuth(deps.adminToken, deps.failureLimits.adminBySource, sessions);
   const authDeps = {
     projects: deps.projects,

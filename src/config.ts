@@ -142,6 +142,9 @@ const envSchema = z.object({
   // Dashboard sessions (src/operators): ended after this long unused, and after the maximum in any case.
   DASHBOARD_SESSION_IDLE: duration.prefault('12h'),
   DASHBOARD_SESSION_MAX: duration.prefault('7d'),
+  // Open project streams have their key or session checked again this often (revocations that
+  // missed an instance while the bus was down; src/realtime/revocations.ts).
+  STREAM_RECHECK_INTERVAL: timerPeriod.prefault('1m'),
   SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -266,6 +269,7 @@ function buildConfig(env: Env) {
       signInPerEmail: env.SIGN_IN_FAILURES_PER_EMAIL,
     },
     dashboard: { sessionIdleMs: env.DASHBOARD_SESSION_IDLE, sessionMaxMs: env.DASHBOARD_SESSION_MAX },
+    streamRecheckMs: env.STREAM_RECHECK_INTERVAL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') },
     webhooks: {

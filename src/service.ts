@@ -22,7 +22,8 @@ import { createProjectsService } from './projects/project.service';
 import { createCallbacksService } from './callbacks/callback.service';
 import { callbackUrlBuilder } from './callbacks/callback.routes';
 import { attachRealtime } from './realtime/realtime.server';
-import { attachProjectStream } from './realtime/project-stream';
+import { attachProjectStream, PROJECT_NAMESPACE } from './realtime/project-stream';
+import { createRevocations } from './realtime/revocations';
 import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
 import { createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
 import { answerUnparsableRequests } from './http/client-error';
@@ -125,6 +126,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       })
     : undefined;
 
+  // Open sockets stand on a key, a project, a user or a session: ended on every instance when
+  // that stops (wired to Socket.io once it is attached, below).
+  const revocations = createRevocations(logger);
   const events = createTransactionEvents();
   const settlePayment = createSettlement({ db, events });
   const transactionSecrets = createTransactionSecrets(serviceSecrets.keyring);
@@ -133,6 +137,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     vault,
     accounts,
     defaultMode: modeOf(config.mpesa.environment),
+    revoke: revocations.revoke,
   });
   const callbacks = createCallbacksService({ db, settlePayment, events, logger, metrics: metrics.callbacks });
   const transactions = createTransactionsService({
@@ -196,6 +201,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     ...config.dashboard,
     failures: { bySource: failureLimits.signInBySource, byEmail: failureLimits.signInByEmail },
     projectExists: projects.exists,
+    revoke: revocations.revoke,
   });
   const app = createApp({
     dashboard,
@@ -231,6 +237,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     logger,
     guard: createSubscribeGuard(failureLimits, config.trustProxy),
     adapter: chooseRealtimeAdapter({ redis, db, keyPrefix: config.redis.keyPrefix, logger }),
+    projectState: projects.stateOf,
   });
   const stopProjectStream = attachProjectStream({
     io: realtime.io,
@@ -241,7 +248,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     sourceOf: socketSource(config.trustProxy),
     dashboard,
     logger,
+    recheckEveryMs: config.streamRecheckMs,
   });
+  revocations.attach(realtime.io, ['/', PROJECT_NAMESPACE]);
   metrics.watch({ sockets: () => realtime.io.engine.clientsCount });
   // An event committed here also wakes the other instances' delivery workers (after commit: this
   // listener runs once the settlement has committed), through the same adapter.

@@ -8,6 +8,8 @@ import type {
 } from '@mpesa-bridge/sdk/types';
 import type { Scope } from './api';
 
+const SERVER_LET_GO_RETRY_MS = 1_000;
+
 export interface LiveHandlers {
   transaction?: (payload: ProjectStreamTransaction) => void;
   event?: (payload: ProjectStreamEvent) => void;
@@ -21,13 +23,24 @@ export function followProject(scope: Scope, handlers: LiveHandlers): () => void 
     withCredentials: true,
     transports: ['websocket', 'polling'],
   });
+  let closed = false;
   socket.on('connect', () => handlers.status?.(true));
-  socket.on('disconnect', () => handlers.status?.(false));
+  socket.on('disconnect', (reason) => {
+    handlers.status?.(false);
+    // The server let this page go: an instance draining for a restart, or what admitted the page
+    // changed (the user's role, projects or password; the session ended). Socket.io does not come
+    // back by itself then: ask once more, and the handshake says whether the session still may.
+    if (reason === 'io server disconnect')
+      setTimeout(() => {
+        if (!closed) socket.connect();
+      }, SERVER_LET_GO_RETRY_MS);
+  });
   socket.on('connect_error', () => handlers.status?.(false));
   if (handlers.transaction) socket.on('transaction', handlers.transaction);
   if (handlers.event) socket.on('event', handlers.event);
   if (handlers.callback) socket.on('callback', handlers.callback);
   return () => {
+    closed = true;
     socket.removeAllListeners();
     socket.disconnect();
   };

@@ -225,7 +225,7 @@ function PageOf({
     case 'payments':
       return route.id ? <PaymentPage scope={scope} id={route.id} /> : <Payments scope={scope} />;
     case 'webhooks':
-      return <Webhooks scope={scope} />;
+      return <Webhooks scope={scope} operator={session.user.role === 'operator'} />;
     case 'projects':
       return <Projects session={session} scope={scope} onChanged={onProjectsChanged} />;
     case 'users':

@@ -40,7 +40,12 @@ export function createMerchantAuth(
 
   return async (req, _res, next) => {
     if (sessions && usesSession(req)) {
-      req.project = await sessions.projectOf(req);
+      const { disabled, ...project } = await sessions.projectOf(req);
+      // A disabled project takes nothing new by any path: its keys are refused outright (below);
+      // a dashboard session still reads it (its operator looks back at it) but writes nothing,
+      // no payment, test payment, webhook endpoint or account, until it is enabled again.
+      if (disabled && STATE_CHANGING.has(req.method)) throw projectDisabled();
+      req.project = project;
       return next();
     }
     const source = sourceKey(req.ip);
@@ -69,8 +74,7 @@ export function createMerchantAuth(
       await failures.signatureBySource.fail(source);
       throw new AppError('api_key_unknown', 'No project has this public key');
     }
-    if (signer.disabled)
-      throw new AppError('project_disabled', 'This project is disabled; its operator can enable it again');
+    if (signer.disabled) throw projectDisabled();
     const parts = {
       timestamp,
       method: req.method,
@@ -122,3 +126,6 @@ export function createMerchantAuth(
 function normalizePath(path: Request['path']): string {
   return path.replace(/\/+$/, '').toLowerCase() || '/';
 }
+
+const projectDisabled = () =>
+  new AppError('project_disabled', 'This project is disabled; its operator can enable it again');

@@ -3,6 +3,12 @@
 // every request, so a member never reaches another project's data whatever URL it types.
 // The operator API (projects, users, the vault) takes an operator's session in place of the
 // admin token.
+//
+// Where the money goes is an operator's decision: a member reads a project's M-Pesa accounts
+// and webhook endpoints, but only an operator changes the accounts (add, set the default,
+// delete: the next payment would be collected elsewhere) or rotates a live webhook signing
+// secret (the merchant's server would refuse every live webhook until it is told the new one).
+// OPERATOR_ONLY below is the one list of those writes; the pages hide their buttons for members.
 import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors';
@@ -15,16 +21,50 @@ const PROJECT_ID = 'the id of a project you may see (prj_…)';
 const projectHeader = text(PROJECT_ID).regex(/^prj_[0-9a-z]+$/, expecting(PROJECT_ID));
 const modeHeader = z.enum(MODES, expecting('test or live'));
 
+interface OperatorOnly {
+  methods: readonly string[];
+  /** Matched against the full path (mount and route), as Express matches: any case, trailing slash. */
+  path: RegExp;
+  modes: readonly Mode[];
+  what: string;
+}
+
+const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** The merchant-API writes a member's session may not make. */
+export const OPERATOR_ONLY: readonly OperatorOnly[] = [
+  {
+    methods: WRITES,
+    path: /^\/api\/v1\/mpesa-accounts(\/.*)?$/i,
+    modes: MODES,
+    what: "change a project's M-Pesa accounts",
+  },
+  {
+    methods: ['POST'],
+    path: /^\/api\/v1\/webhook-endpoints\/[^/]+\/secret\/rotate\/?$/i,
+    modes: ['live'],
+    what: 'rotate a live webhook signing secret',
+  },
+];
+
+export interface SessionProject {
+  id: string;
+  mode: Mode;
+  publicKey: string;
+  /** A disabled project's session may read, not write (merchant-auth.ts refuses the writes). */
+  disabled: boolean;
+}
+
 export interface SessionScopes {
-  /** The project and mode a session request is about; throws when the user may not see it. */
-  projectOf(req: Request): Promise<{ id: string; mode: Mode; publicKey: string }>;
+  /** The project and mode a session request is about; throws when the user may not see it (or not do this). */
+  projectOf(req: Request): Promise<SessionProject>;
   /** Passes an operator's session; throws for a member's or none. */
   operator(req: Request): Promise<void>;
 }
 
 export function createSessionScopes(
   guard: SessionGuard,
-  projectExists: (id: string) => Promise<boolean>,
+  projectState: (id: string) => Promise<{ disabled: boolean } | undefined>,
 ): SessionScopes {
   return {
     async projectOf(req) {
@@ -37,9 +77,22 @@ export function createSessionScopes(
       const id = parseOrThrow(projectHeader, header, { header: 'X-Project-Id' });
       const mode = parseOrThrow(modeHeader, req.get('x-mode') ?? 'test', { header: 'X-Mode' });
       // The same answer for "not yours" and "does not exist": a member learns nothing of other projects.
-      if (!canSeeProject(principal, id) || !(await projectExists(id)))
-        throw new AppError('project_not_found', `No project ${id}`);
-      return { id, mode, publicKey: `session:${principal.userId}` };
+      const state = canSeeProject(principal, id) ? await projectState(id) : undefined;
+      if (!state) throw new AppError('project_not_found', `No project ${id}`);
+      if (principal.role !== 'operator') {
+        const path = `${req.baseUrl}${req.path}`;
+        const rule = OPERATOR_ONLY.find(
+          (candidate) =>
+            candidate.methods.includes(req.method) &&
+            candidate.modes.includes(mode) &&
+            candidate.path.test(path),
+        );
+        if (rule)
+          throw new AppError('dashboard_forbidden', `Only an operator may ${rule.what}`, {
+            requiredRole: 'operator',
+          });
+      }
+      return { id, mode, publicKey: `session:${principal.userId}`, disabled: state.disabled };
     },
     async operator(req) {
       const principal = await guard(req);

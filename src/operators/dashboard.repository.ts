@@ -47,14 +47,20 @@ export function listUsers(q: Queryable): Promise<UserRow[]> {
   return q.all(q.qb.selectFrom('DashboardUser').selectAll().orderBy('createdAt').orderBy('id'));
 }
 
-export async function countOperators(q: Queryable): Promise<number> {
-  const row = await q.first(
-    q.qb
-      .selectFrom('DashboardUser')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('role', '=', 'operator'),
-  );
-  return Number(row?.n ?? 0);
+/**
+ * Every operator, their rows locked until the transaction ends (PostgreSQL: FOR UPDATE, in id
+ * order so that two callers never wait on each other; SQLite: its one writer already holds the
+ * whole database). A transaction that checks "another operator remains" on these rows and then
+ * demotes one cannot interleave with another doing the same: the second waits, then reads the
+ * first one's outcome.
+ */
+export function lockOperators(tx: Queryable): Promise<Array<Pick<UserRow, 'id' | 'disabledAt'>>> {
+  const query = tx.qb
+    .selectFrom('DashboardUser')
+    .select(['id', 'disabledAt'])
+    .where('role', '=', 'operator')
+    .orderBy('id');
+  return tx.all(tx.engine === 'postgres' ? query.forUpdate() : query);
 }
 
 /** userId → the project ids it is a member of. */
@@ -106,8 +112,12 @@ export async function touchSession(
   await q.run(q.qb.updateTable('DashboardSession').set({ lastSeenAt, expiresAt }).where('id', '=', id));
 }
 
-export async function deleteSession(q: Queryable, tokenHash: string): Promise<void> {
-  await q.run(q.qb.deleteFrom('DashboardSession').where('tokenHash', '=', tokenHash));
+/** Deletes the session of a token; resolves with its id, undefined when there was none. */
+export async function deleteSession(q: Queryable, tokenHash: string): Promise<string | undefined> {
+  const row = await q.first(
+    q.qb.deleteFrom('DashboardSession').where('tokenHash', '=', tokenHash).returning('id'),
+  );
+  return row?.id;
 }
 
 export async function deleteUserSessions(q: Queryable, userId: string): Promise<void> {

@@ -10,7 +10,6 @@ import { newId, randomKey } from '../ids';
 import { sourceKey, tooManyFailures, type FailureLimiter } from '../security/failure-limiter';
 import { hashPassword, UNKNOWN_USER_HASH, verifyPassword } from './dashboard.password';
 import {
-  countOperators,
   deleteSession,
   deleteUserSessions,
   findLiveSession,
@@ -19,6 +18,7 @@ import {
   insertSession,
   insertUser,
   listUsers,
+  lockOperators,
   membershipsOf,
   setMemberships,
   touchSession,
@@ -41,8 +41,17 @@ interface Deps {
   sessionMaxMs: number;
   failures: { bySource: FailureLimiter; byEmail: FailureLimiter };
   projectExists: (id: string) => Promise<boolean>;
+  /**
+   * Ends, on every instance, the open connections a user or a session opened once what they
+   * stood on changes (src/realtime/revocations.ts). HTTP needs none: each request reads the
+   * session, its user's role and projects again.
+   */
+  revoke?: (authority: { userId: string } | { sessionId: string }) => void;
   now?: () => Date;
 }
+
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  new Set(a).size === new Set(b).size && a.every((item) => b.includes(item));
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -52,6 +61,7 @@ export function createDashboardService({
   sessionMaxMs,
   failures,
   projectExists,
+  revoke = () => undefined,
   now = () => new Date(),
 }: Deps) {
   const toView = (row: UserRow, projectIds: readonly string[]): UserView => ({
@@ -111,16 +121,23 @@ export function createDashboardService({
       const existing = await findUser(db, id);
       if (!existing) throw new AppError('dashboard_user_not_found', `No dashboard user ${id}`);
       if (input.projectIds) await checkProjects(input.projectIds);
-      // The last operator cannot lock everyone out (the admin token can still create one, but
-      // a team should not need it for a slip of the mouse).
-      const demoted =
-        existing.role === 'operator' &&
-        ((input.role && input.role !== 'operator') || input.disabled === true);
-      if (demoted && (await countOperators(db)) <= 1)
-        throw new AppError('bad_request', 'This is the last operator: make another one first');
+      // The last working operator cannot lock everyone out (the admin token can still create
+      // one, but a team should not need it for a slip of the mouse).
+      const demotes = (input.role !== undefined && input.role !== 'operator') || input.disabled === true;
       // Hashed before the transaction: SQLite's one writer should not wait for scrypt.
       const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
-      await db.transaction(async (tx) => {
+      const authorityChanged = await db.transaction(async (tx) => {
+        // Checked on the locked operator rows, in the transaction that demotes: two operators
+        // demoting each other at once leave one (the second sees the first's change).
+        if (demotes) {
+          const operators = await lockOperators(tx);
+          const othersWorking = operators.filter((row) => row.id !== id && row.disabledAt === null);
+          if (operators.some((row) => row.id === id) && othersWorking.length === 0)
+            throw new AppError('bad_request', 'This is the last operator: make another one first');
+        }
+        // Read in the transaction: what the user's open connections were admitted with.
+        const before = await findUser(tx, id);
+        const projectsBefore = (await membershipsOf(tx, [id])).get(id) ?? [];
         const patch = {
           name: input.name,
           role: input.role,
@@ -129,9 +146,18 @@ export function createDashboardService({
         };
         if (Object.values(patch).some((value) => value !== undefined)) await updateUser(tx, id, patch);
         if (input.projectIds) await setMemberships(tx, id, input.projectIds, now());
-        // A new password or a disabled account ends every session it had.
+        // A new password or a disabled account ends every session it had. A new role or new
+        // projects hold from the session's next request (each reads them again).
         if (input.password !== undefined || input.disabled === true) await deleteUserSessions(tx, id);
+        return (
+          input.password !== undefined ||
+          input.disabled === true ||
+          (input.role !== undefined && input.role !== before?.role) ||
+          (input.projectIds !== undefined && !sameSet(input.projectIds, projectsBefore))
+        );
       });
+      // Its open streams were admitted with what changed: ended everywhere, they may ask again.
+      if (authorityChanged) revoke({ userId: id });
       return viewOf(id);
     },
 
@@ -195,7 +221,8 @@ export function createDashboardService({
     },
 
     async signOut(token: string): Promise<void> {
-      await deleteSession(db, hashToken(token));
+      const sessionId = await deleteSession(db, hashToken(token));
+      if (sessionId) revoke({ sessionId });
     },
 
     viewOf,

@@ -39,9 +39,15 @@ interface Deps {
   accounts: Pick<AccountsService, 'viewsOf'>;
   /** The mode of the deployment's own account: the pair `publicKey`/`secretKey` answer with. */
   defaultMode: Mode;
+  /**
+   * Ends, on every instance, the open connections a key pair or a project opened, once it
+   * stops (src/realtime/revocations.ts): each HTTP request checks its key anyway, a stream
+   * only at its handshake.
+   */
+  revoke?: (authority: { publicKey: string } | { projectId: string }) => void;
 }
 
-export function createProjectsService({ db, vault, accounts, defaultMode }: Deps) {
+export function createProjectsService({ db, vault, accounts, defaultMode, revoke = () => undefined }: Deps) {
   async function issueKeys(q: Queryable, projectId: string, mode: Mode, at: Date) {
     const prefixes = keyPrefixes(mode);
     const publicKey = randomKey(prefixes.public, 18);
@@ -113,17 +119,29 @@ export function createProjectsService({ db, vault, accounts, defaultMode }: Deps
         name: input.name,
         disabledAt: input.disabled === undefined ? undefined : input.disabled ? new Date() : null,
       });
+      if (input.disabled === true) revoke({ projectId: id });
       return { project: await viewOf(row!) };
     },
 
     async rotateKeys(id: string, mode: Mode = defaultMode) {
       const row = await existing(id);
-      const { publicKey, secretKey } = await issueKeys(db, id, mode, new Date());
+      const { previous, issued } = await db.transaction(async (tx) => ({
+        previous: (await listApiKeys(tx, [id])).find((key) => key.mode === mode),
+        issued: await issueKeys(tx, id, mode, new Date()),
+      }));
+      if (previous) revoke({ publicKey: previous.publicKey });
+      const { publicKey, secretKey } = issued;
       return { project: await viewOf(row), mode, publicKey, secretKey };
     },
 
     async exists(id: string): Promise<boolean> {
       return (await findProject(db, id)) !== undefined;
+    },
+
+    /** Whether a project is disabled; undefined when there is no such project. */
+    async stateOf(id: string): Promise<{ disabled: boolean } | undefined> {
+      const row = await findProject(db, id);
+      return row && { disabled: row.disabledAt !== null };
     },
 
     /** The secret key for a public key, for signature checks; undefined when unknown. */

@@ -10,6 +10,12 @@
 //
 // Several instances: each emits what it committed to the room `project:<id>:<mode>`; the
 // Socket.io adapter carries it to the sockets held by the other instances.
+//
+// A stream lasts only as long as what admitted it: each socket stands on its key and project, or
+// on its dashboard user and session (revocations.ts), and is ended on every instance when that
+// authority is revoked. The authority is checked again once the socket has joined its rooms (a
+// revocation published while its handshake was being checked reached no room it was in yet) and
+// every RECHECK_EVERY_MS (a revocation lost while the bus was down).
 import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { isFreshTimestamp, verifySignature, type Signer } from '../security/signature';
@@ -26,6 +32,7 @@ import {
 } from './project-stream.schema';
 import { fromOwnOrigin, sessionTokenOf } from '../security/session-cookie';
 import { canSeeProject, type SessionAuthenticator } from '../core/principal';
+import { standsOn } from './revocations';
 
 export const PROJECT_NAMESPACE = '/projects';
 /** What the handshake signs as its path: the namespace, under the Socket.io path. */
@@ -34,12 +41,20 @@ export const STREAM_EVENTS = { transaction: 'transaction', event: 'event', callb
 
 const roomOf = (projectId: string, mode: Mode) => `project:${projectId}:${mode}`;
 
+/** How often each instance checks again the authority of the streams it holds. */
+export const RECHECK_EVERY_MS = 60_000;
+
+/** Whether what admitted a socket still holds. */
+type Recheck = () => Promise<boolean>;
+
 interface Deps {
   io: Server;
   projects: {
     findSigner(publicKey: string): Promise<Signer | undefined>;
     exists(id: string): Promise<boolean>;
   };
+  /** How often held streams are checked again (RECHECK_EVERY_MS). */
+  recheckEveryMs?: number;
   /** Dashboard sessions: a signed-in page follows its projects with its cookie. */
   dashboard?: SessionAuthenticator;
   events: TransactionEvents;
@@ -66,8 +81,11 @@ export function attachProjectStream({
   sourceOf,
   dashboard,
   logger,
+  recheckEveryMs = RECHECK_EVERY_MS,
 }: Deps): () => void {
   const namespace: Namespace = io.of(PROJECT_NAMESPACE);
+  // In this process only, beside the socket it checks (which is this instance's too).
+  const rechecks = new WeakMap<Socket, Recheck>();
 
   namespace.use((socket, next) => {
     admit(socket).then(
@@ -106,8 +124,13 @@ export function attachProjectStream({
       );
     if (!canSeeProject(principal, auth.projectId) || !(await projects.exists(auth.projectId)))
       throw refused('project_not_found', `No project ${auth.projectId}`);
+    await standsOn(socket, [{ userId: principal.userId }, { sessionId: principal.sessionId }]);
     await socket.join(roomOf(auth.projectId, auth.mode));
     socket.data.scope = { projectId: auth.projectId, mode: auth.mode };
+    rechecks.set(socket, async () => {
+      const now = await dashboard!.authenticate(token!);
+      return now?.sessionId === principal.sessionId && canSeeProject(now, auth.projectId);
+    });
   }
 
   async function admit(socket: Socket): Promise<void> {
@@ -157,9 +180,39 @@ export function attachProjectStream({
         `The signature does not match GET ${PROJECT_STREAM_PATH} at this timestamp`,
       );
     }
+    await standsOn(socket, [{ publicKey }, { projectId: signer.projectId }]);
     await socket.join(roomOf(signer.projectId, signer.mode));
     socket.data.scope = { projectId: signer.projectId, mode: signer.mode };
+    rechecks.set(socket, async () => {
+      const now = await projects.findSigner(publicKey);
+      return now !== undefined && now.projectId === signer.projectId && !now.disabled;
+    });
   }
+
+  /** Ends `socket` unless what admitted it still holds (an unanswered check keeps it: the next one decides). */
+  async function recheck(socket: Socket): Promise<void> {
+    const check = rechecks.get(socket);
+    if (!check || !socket.connected) return;
+    const holds = await check().catch((error: unknown) => {
+      logger.warn('project stream recheck failed', { error });
+      return true;
+    });
+    if (!holds) socket.disconnect(true);
+  }
+
+  // Connected: in its rooms now, so a revocation from here on reaches it; one published before
+  // is caught by this check, which reads after it.
+  namespace.on('connection', (socket) => void recheck(socket));
+  // One socket at a time: thousands of streams must not become a burst of queries.
+  let sweeping = false;
+  const sweeper = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    void (async () => {
+      for (const socket of [...namespace.sockets.values()]) await recheck(socket);
+    })().finally(() => (sweeping = false));
+  }, recheckEveryMs);
+  sweeper.unref();
 
   const transaction = (row: TransactionRow) =>
     namespace
@@ -190,7 +243,10 @@ export function attachProjectStream({
     events.onRecorded(event),
     events.onCallback(callback),
   ];
-  return () => stops.forEach((stop) => stop());
+  return () => {
+    clearInterval(sweeper);
+    stops.forEach((stop) => stop());
+  };
 }
 
 function refused(

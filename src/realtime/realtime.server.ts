@@ -14,6 +14,7 @@ import { toClientView } from '../payments/transaction.view';
 import { subscribeRequest, type SubscribeAck } from './realtime.schema';
 import type { SubscribeGuard } from './subscribe-guard';
 import type { RealtimeAdapter } from './realtime.adapter';
+import { authorityRoom } from './revocations';
 
 export const TRANSACTION_UPDATED = 'transaction.updated';
 const roomOf = (transactionId: string) => `txn:${transactionId}`;
@@ -29,6 +30,8 @@ interface Deps {
   logger: Logger;
   guard: SubscribeGuard;
   adapter: RealtimeAdapter;
+  /** A disabled project's payments are not followed (revocations.ts ends the ones followed when it is disabled). */
+  projectState: (id: string) => Promise<{ disabled: boolean } | undefined>;
 }
 
 const REFUSED = {
@@ -47,6 +50,7 @@ export async function attachRealtime({
   logger,
   guard,
   adapter,
+  projectState,
 }: Deps) {
   const io = new Server(httpServer, {
     cors: { origin: corsOrigins.includes('*') ? '*' : [...corsOrigins] },
@@ -79,7 +83,10 @@ export async function attachRealtime({
       // Join before reading: a change committed after the read still reaches this socket.
       await socket.join(roomOf(transactionId));
       const row = await findTransaction(db, transactionId);
-      if (!row) {
+      // The socket stands on the payment's project from before that project is read: disabling
+      // it after the read still ends this socket (revocations.ts).
+      if (row) await socket.join(authorityRoom({ projectId: row.projectId }));
+      if (!row || (await projectState(row.projectId))?.disabled !== false) {
         await socket.leave(roomOf(transactionId));
         reply(REFUSED);
         return;

@@ -16,9 +16,12 @@ function EndpointCard({
   scope,
   endpoint,
   onChanged,
+  mayRotate,
 }: {
   scope: Scope;
   endpoint: WebhookEndpoint;
+  /** A live signing secret is rotated by operators only (the server refuses a member). */
+  mayRotate: boolean;
   onChanged: () => void;
 }) {
   const failures = useLoad(
@@ -77,22 +80,24 @@ function EndpointCard({
         >
           {endpoint.enabled ? 'Disable' : 'Enable'}
         </button>
-        <button
-          type="button"
-          class="secondary"
-          onClick={() =>
-            void act('Rotate secret', async () => {
-              const rotated = await api<WebhookEndpointWithSecret>(`${base}/secret/rotate`, {
-                method: 'POST',
-                scope,
-                body: {},
-              });
-              setSecret(rotated.secret);
-            })
-          }
-        >
-          Rotate secret
-        </button>
+        {mayRotate && (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              void act('Rotate secret', async () => {
+                const rotated = await api<WebhookEndpointWithSecret>(`${base}/secret/rotate`, {
+                  method: 'POST',
+                  scope,
+                  body: {},
+                });
+                setSecret(rotated.secret);
+              })
+            }
+          >
+            Rotate secret
+          </button>
+        )}
       </div>
       {secret && <ShownOnce label="New signing secret" value={secret} />}
       <form
@@ -168,7 +173,7 @@ function EndpointCard({
   );
 }
 
-export function Webhooks({ scope }: { scope: Scope }) {
+export function Webhooks({ scope, operator }: { scope: Scope; operator: boolean }) {
   const endpoints = useLoad(
     () => api<{ data: WebhookEndpoint[] }>('/api/v1/webhook-endpoints', { scope }),
     [scope.projectId, scope.mode],
@@ -210,7 +215,13 @@ export function Webhooks({ scope }: { scope: Scope }) {
       {!endpoints.data && !endpoints.error && <Loading what="endpoints" />}
       {endpoints.data?.data.length === 0 && <p class="muted">No endpoints in {scope.mode} mode.</p>}
       {endpoints.data?.data.map((endpoint) => (
-        <EndpointCard key={endpoint.id} scope={scope} endpoint={endpoint} onChanged={endpoints.reload} />
+        <EndpointCard
+          key={endpoint.id}
+          scope={scope}
+          endpoint={endpoint}
+          onChanged={endpoints.reload}
+          mayRotate={operator || scope.mode !== 'live'}
+        />
       ))}
     </div>
   );
