@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { ENVIRONMENTS } from '../core/scope';
 import { expecting, text } from '../validation';
+import { accountSchema } from '../core/project.view';
+
+export { accountSchema };
 
 const NAME = '1–60 characters';
 const CREDENTIAL = 'a Daraja credential (1–512 characters)';
@@ -100,37 +103,6 @@ export type UpdateAccountInput = z.infer<typeof updateAccountBody>;
 export const accountIdParams = z.object({
   id: text(ACCOUNT_ID).regex(/^acc_[0-9a-z]+$/, expecting(ACCOUNT_ID)),
 });
-
-const masked = (description: string) =>
-  z
-    .string()
-    .nullable()
-    .meta({ description: `${description} Masked: only the last four characters.`, examples: ['••••Vs0V'] });
-
-export const accountSchema = z
-  .object({
-    id: z.string().meta({ examples: ['acc_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
-    name: z.string().meta({ examples: ['Main PayBill'] }),
-    environment: z.enum(ENVIRONMENTS),
-    mode: z.enum(['test', 'live']).meta({ description: 'Follows from the environment.' }),
-    shortcode: z.string().meta({ examples: ['174379'] }),
-    tillNumber: z
-      .string()
-      .nullable()
-      .meta({ examples: [null] }),
-    consumerKey: masked('The consumer key.'),
-    consumerSecret: masked('The consumer secret.'),
-    passkey: masked('The passkey.'),
-    initiatorName: z
-      .string()
-      .nullable()
-      .meta({ examples: [null] }),
-    initiatorCredential: masked('The initiator credential.'),
-    isDefault: z.boolean(),
-    createdAt: z.iso.datetime().meta({ examples: ['2025-01-01T08:00:00.000Z'] }),
-    updatedAt: z.iso.datetime().meta({ examples: ['2025-01-01T08:00:00.000Z'] }),
-  })
-  .meta({ id: 'MpesaAccount', description: 'A Daraja account of a project. Credentials are write-only.' });
 
 export const accountResponseSchema = z
   .object({ account: accountSchema })

@@ -8,7 +8,7 @@ import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { DarajaApps } from '../mpesa/mpesa.apps';
-import type { DarajaAccount } from '../mpesa/mpesa.account';
+import type { CredentialCheck, DarajaAccount } from '../mpesa/mpesa.account';
 import { environmentsOf, modeOf, type Environment, type Mode, type Scope } from '../core/scope';
 import type { Vault, SealedFor } from '../security/vault';
 import type { SimulatorDirectory } from '../simulator/simulator.directory';
@@ -31,16 +31,7 @@ export { accountSealedFor };
 export type { DarajaAccount };
 
 /** One account's answer to the diagnostics' credential check; never a credential. */
-export interface CredentialCheck {
-  /** null: the deployment's own account. */
-  accountId: string | null;
-  name: string;
-  environment: Environment;
-  accepted: boolean;
-  /** Why not: `mpesa_credentials_rejected`, `mpesa_unavailable`, … */
-  code?: string;
-  message?: string;
-}
+export type { CredentialCheck };
 
 interface Deps {
   db: Database;

@@ -1,11 +1,10 @@
 // What an account looks like from outside: credentials masked to their last four characters,
 // the mode it serves, never a secret. Typed by the documented schema.
-import type { z } from 'zod';
 import { modeOf, type Environment } from '../core/scope';
 import type { AccountRow } from './account.repository';
-import type { accountSchema } from './account.schema';
+import type { AccountView } from '../core/project.view';
 
-export type AccountView = z.output<typeof accountSchema>;
+export type { AccountView };
 
 /** `••••Vs0V`: enough to tell two credentials apart, not enough to use one. */
 export function masked(value: string | null): string | null {

@@ -2,10 +2,18 @@
 // knows (its configuration, the request that asked, its accounts' and endpoints' state).
 // Each returns findings a person can act on: what is wrong, why it matters, what to change.
 import ipaddr from 'ipaddr.js';
-import type { CredentialCheck } from '../accounts/account.service';
+import type { CredentialCheck } from '../mpesa/mpesa.account';
 import type { Mode } from '../core/scope';
-import type { EndpointView } from '../webhooks/webhook.responses';
 import type { Finding } from './diagnostics.schema';
+
+/** What these checks read of a webhook endpoint (the webhooks feature's view has it all). */
+export interface EndpointHealth {
+  id: string;
+  url: string;
+  enabled: boolean;
+  disabledReason: string | null;
+  failingSince: string | null;
+}
 
 const finding = (
   check: string,
@@ -146,7 +154,7 @@ export function credentialFindings(checks: readonly CredentialCheck[], mode: Mod
   });
 }
 
-export function endpointFindings(endpoints: readonly EndpointView[], mode: Mode): Finding[] {
+export function endpointFindings(endpoints: readonly EndpointHealth[], mode: Mode): Finding[] {
   const check = 'webhook_endpoint';
   if (endpoints.length === 0) {
     return [

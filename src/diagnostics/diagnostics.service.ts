@@ -2,16 +2,16 @@
 // its own request sees, its Daraja accounts, its webhook endpoints), for the asking key's
 // project and mode. The CLI's `doctor` adds what only a client can see (reachability, clock).
 import type { Config } from '../config';
-import type { AccountsService } from '../accounts/account.service';
 import { normalizeIp } from '../core/callback-allowlist';
 import type { Scope } from '../core/scope';
-import type { EndpointsService } from '../webhooks/endpoint.service';
+import type { CredentialChecks } from '../mpesa/mpesa.account';
 import { callbackUrlFindings, type CallbackUrlFacts } from './diagnostics.callback-url';
 import {
   allowlistFindings,
   credentialFindings,
   endpointFindings,
   trustProxyFindings,
+  type EndpointHealth,
 } from './diagnostics.checks';
 import type { Diagnostics } from './diagnostics.schema';
 
@@ -24,8 +24,9 @@ export interface RequestFacts {
 
 interface Deps {
   config: Config;
-  accounts: Pick<AccountsService, 'credentialChecks'>;
-  endpoints: Pick<EndpointsService, 'list'>;
+  accounts: CredentialChecks;
+  /** The webhooks feature's endpoints of a scope; composition (service.ts) passes that service in. */
+  endpoints: { list(scope: Scope): Promise<{ data: readonly EndpointHealth[] }> };
   /** The base URL Daraja is told when CALLBACK_BASE_URL is unset (this server, in simulator mode). */
   localUrl: string;
 }

@@ -23,3 +23,20 @@ export interface PaymentAccounts {
 export interface TransactionAccounts {
   forTransaction(accountId: string | null): Promise<DarajaAccount>;
 }
+
+/** Whether Daraja accepts an account's consumer key and secret (an OAuth token is issued). */
+export interface CredentialCheck {
+  /** null: the deployment's own account. */
+  accountId: string | null;
+  name: string;
+  environment: Environment;
+  accepted: boolean;
+  /** Why not: `mpesa_credentials_rejected`, `mpesa_unavailable`, … */
+  code?: string;
+  message?: string;
+}
+
+/** Asks Daraja about each account a scope's mode may use (diagnostics' `daraja_credentials`). */
+export interface CredentialChecks {
+  credentialChecks(scope: Scope): Promise<CredentialCheck[]>;
+}

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { defineOperation, type FeatureApi } from '../core/operation';
-import type { ProjectsService } from '../projects/project.service';
+import type { ProjectView } from '../core/project.view';
 import {
   assertSameOrigin,
   clearSessionCookie,
@@ -23,7 +23,8 @@ import { canSeeProject, type DashboardService, type Principal } from './dashboar
 
 export interface DashboardDeps {
   dashboard: DashboardService;
-  projects: Pick<ProjectsService, 'list'>;
+  /** Every project; composition (app.ts) passes the projects service in. */
+  projects: { list(): Promise<ProjectView[]> };
 }
 
 const BASE = '/api/v1/dashboard';

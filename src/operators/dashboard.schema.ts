@@ -1,7 +1,7 @@
 // Dashboard users and sessions: what the routes accept and answer (and the OpenAPI document shows).
 import { z } from 'zod';
 import { expecting, text } from '../validation';
-import { projectSchema } from '../projects/project.schema';
+import { projectSchema } from '../core/project.view';
 
 import { ROLES, type Role } from '../core/principal';
 

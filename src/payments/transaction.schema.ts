@@ -348,6 +348,7 @@ export const RECONCILE_OUTCOMES = [
   'expired', // no final answer within RECONCILE_EXPIRE_AFTER
   'busy', // another worker is asking about it right now
 ] as const;
+export type ReconcileOutcome = (typeof RECONCILE_OUTCOMES)[number];
 
 export const reconcileResponseSchema = z
   .object({

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { accountSchema } from '../accounts/account.schema';
 import { expecting, text } from '../validation';
 import { MODES } from '../core/scope';
+import { projectSchema } from '../core/project.view';
+
+export { projectSchema };
 
 const NAME = '1–100 characters';
 const PROJECT_ID = 'a project id (prj_…, at most 64 characters)';
@@ -43,45 +45,6 @@ export const projectIdParams = z.object({
 
 // Responses: the service's views are typed by these, and the OpenAPI document is generated
 // from them; `id` names the component in the document.
-const keySchema = z
-  .object({
-    publicKey: z
-      .string()
-      .meta({ description: 'Sent as `X-Api-Key` on signed requests.', examples: ['pk_test_Jx2…'] }),
-    createdAt: z.iso.datetime().meta({
-      description: 'When this pair was issued (created or rotated).',
-      examples: ['2025-01-01T08:00:00.000Z'],
-    }),
-  })
-  .meta({ id: 'ProjectKey' });
-
-export const projectSchema = z
-  .object({
-    id: z.string().meta({ examples: ['prj_0mbq3k2a1c4d5e6f7a8b9c0d1e2f3'] }),
-    name: z.string().meta({ examples: ['My shop'] }),
-    publicKey: z
-      .string()
-      .nullable()
-      .meta({
-        description:
-          "The public key of the deployment's default mode (test in simulator and sandbox deployments, live in production ones).",
-        examples: ['pk_test_Jx2…'],
-      }),
-    keys: z.object({ test: keySchema.nullable(), live: keySchema.nullable() }).meta({
-      description: 'The public key of each mode; null where none was issued yet (rotate to issue one).',
-    }),
-    accounts: z.array(accountSchema).meta({ description: 'Its M-Pesa accounts of both modes, masked.' }),
-    disabledAt: z.iso
-      .datetime()
-      .nullable()
-      .meta({ examples: [null] }),
-    createdAt: z.iso.datetime().meta({ examples: ['2025-01-01T08:00:00.000Z'] }),
-  })
-  .meta({
-    id: 'Project',
-    description: 'A merchant project: its public keys and M-Pesa accounts (never a secret).',
-  });
-
 export const projectWithSecretSchema = z
   .object({
     project: projectSchema,

@@ -1,9 +1,7 @@
 // Projects, their key pairs (one per mode) and, for operators, their M-Pesa accounts. A secret
 // key is shown once, at creation or rotation, and kept sealed in the vault; rotating a mode's
 // pair stops the old pair at once. A disabled project's keys are refused.
-import type { z } from 'zod';
-import type { AccountsService } from '../accounts/account.service';
-import type { AccountView } from '../accounts/account.view';
+import type { AccountView, ProjectView } from '../core/project.view';
 import type { Database, Queryable } from '../db/database';
 import { AppError } from '../errors';
 import { newId, randomKey } from '../ids';
@@ -21,13 +19,12 @@ import {
   type ApiKeyRow,
   type ProjectRow,
 } from './project.repository';
-import type { projectSchema } from './project.schema';
 import { apiKeySealedFor } from '../security/sealed-for';
 
 export { apiKeySealedFor };
 
 /** Typed by the documented response schema, so the mapper cannot drift from the OpenAPI document. */
-export type ProjectView = z.output<typeof projectSchema>;
+export type { ProjectView };
 
 export type { Signer };
 
@@ -36,7 +33,8 @@ export type ProjectsService = ReturnType<typeof createProjectsService>;
 interface Deps {
   db: Database;
   vault: Vault;
-  accounts: Pick<AccountsService, 'viewsOf'>;
+  /** The accounts feature's masked views by project; composition (service.ts) passes that service in. */
+  accounts: { viewsOf(projectIds: readonly string[]): Promise<Map<string, AccountView[]>> };
   /** The mode of the deployment's own account: the pair `publicKey`/`secretKey` answer with. */
   defaultMode: Mode;
   /**

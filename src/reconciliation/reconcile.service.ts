@@ -19,9 +19,9 @@ import type { SettlePayment, Settlement } from '../payments/transaction.settle';
 import { interpretResultCode } from '../payments/transaction.states';
 import type { TransactionRow } from '../payments/transaction.view';
 import type { Pacer } from './reconcile.pacer';
-import type { RECONCILE_OUTCOMES } from '../payments/transaction.schema';
+import type { ReconcileOutcome } from '../payments/transaction.schema';
 
-export type ReconcileOutcome = (typeof RECONCILE_OUTCOMES)[number];
+export type { ReconcileOutcome };
 
 /** Spike Arrest and Quota Violation: Daraja asks everyone to slow down. */
 const THROTTLED = /^500\.003\./;

@@ -1,18 +1,30 @@
 // Test payments by outcome: what the CLI's `trigger` and the dashboard's playground start.
 // A test payment is an initiate like any other (same answer, same Idempotency-Key store, same
 // callbacks and webhooks); only the phone is chosen for the outcome asked for.
-import { scopeOf } from '../core/scope';
+import { scopeOf, type Scope } from '../core/scope';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import { defineOperation, type FeatureApi } from '../core/operation';
 import type { PaymentAccounts } from '../mpesa/mpesa.account';
 import { DEFAULT_OUTCOME, phoneForOutcome, SIMULATED_OUTCOMES } from '../simulator/simulator.outcomes';
-import { idempotencyKeyHeader, initiateResponseSchema } from '../payments/transaction.schema';
-import type { TransactionsService } from '../transactions/transaction.service';
+import {
+  idempotencyKeyHeader,
+  initiateResponseSchema,
+  type InitiateInput,
+} from '../payments/transaction.schema';
 import { outcomeListSchema, testPaymentBody } from './test-payment.schema';
 
+/** Initiate as the transactions feature runs it; composition (app.ts) passes that service in. */
+export interface PaymentInitiator {
+  initiate(
+    scope: Scope,
+    input: InitiateInput,
+    idempotencyKey?: string,
+  ): Promise<{ httpStatus: number; body: unknown }>;
+}
+
 export interface TestPaymentsDeps {
-  transactions: TransactionsService;
+  transactions: PaymentInitiator;
   accounts: PaymentAccounts;
 }
 

@@ -2,11 +2,10 @@
 // behind the signature check and the per-project limit. The schemas are the ones the
 // reference shows.
 import { z } from 'zod';
-import { scopeOf } from '../core/scope';
+import { scopeOf, type Scope } from '../core/scope';
 import type { Config } from '../config';
 import type { Queryable } from '../db/database';
 import { defineOperation, type FeatureApi } from '../core/operation';
-import type { Reconciler } from '../reconciliation/reconcile.service';
 import { CSV_COLUMNS, streamTransactionsCsv } from './transaction.export';
 import { historySchema, paymentHistory } from '../payments/transaction.history';
 import {
@@ -19,13 +18,20 @@ import {
   transactionIdParams,
   transactionPageSchema,
   transactionResponseSchema,
+  type ReconcileOutcome,
 } from '../payments/transaction.schema';
+import type { TransactionRow } from '../payments/transaction.repository';
 import type { TransactionsService } from './transaction.service';
 import { toMerchantView } from '../payments/transaction.view';
 
+/** Reconcile one payment now: the reconciliation feature's, passed in by composition (app.ts). */
+export interface ReconcileNow {
+  reconcileNow(scope: Scope, id: string): Promise<{ row: TransactionRow; outcome: ReconcileOutcome }>;
+}
+
 export interface TransactionsDeps {
   transactions: TransactionsService;
-  reconciler: Reconciler;
+  reconciler: ReconcileNow;
   database: Queryable;
 }
 

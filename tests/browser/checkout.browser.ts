@@ -75,7 +75,7 @@ async function screenshot(name: string) {
 }
 
 describe('the checkout page', () => {
-  it('lists the simulator test phones', async () => {
+  it('when the page opens, then it lists the simulator test phones', async () => {
     const phones = await page.$$eval('#test-phones td.phone', (cells) =>
       cells.map((cell) => cell.textContent),
     );

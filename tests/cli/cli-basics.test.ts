@@ -424,5 +424,5 @@ describe('when the command line is wrong or asks for help', () => {
         expect(result.stdout).toMatch(/Examples?:\n\s+\$ mpesa-bridge /);
       });
     }
-  });
+  }, 60_000); // sixteen processes of their own: minutes on a loaded 2-core machine, not a limit on speed
 });

@@ -21,6 +21,7 @@ import { createSettlement, type Settlement } from '../../src/payments/transactio
 import { createTransactionEvents } from '../../src/payments/payment.news';
 import { transactionEvent } from '../../src/payments/event.build';
 import { freshDataDir } from '../helpers/database';
+import { paymentRow } from '../helpers/rows';
 import { NO_REFUSAL } from '../../src/payments/transaction.refusal';
 
 // Ids keep their time part (ordering by id is ordering by time) and get a counter instead of
@@ -77,44 +78,12 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+/** Every payment of the script starts pending at T0, due for a query at 90 s. */
 const pendingRow = (
   id: string,
   overrides: Partial<transactions.NewTransaction> = {},
-): transactions.NewTransaction => ({
-  id,
-  projectId: 'prj_a',
-  mode: 'test',
-  accountId: null,
-  status: 'pending',
-  phone: '254712345678',
-  amount: 100,
-  channel: 'paybill',
-  shortcode: '174379',
-  partyB: '174379',
-  accountReference: 'INV1',
-  description: 'Order',
-  metadata: null,
-  idempotencyKey: null,
-  requestHash: null,
-  merchantRequestId: null,
-  checkoutRequestId: null,
-  customerMessage: null,
-  pushFinishedAt: null,
-  ...NO_REFUSAL,
-  resultCode: null,
-  resultDesc: null,
-  mpesaReceiptNumber: null,
-  amountPaid: null,
-  paidPhone: null,
-  transactionDate: null,
-  createdAt: T0,
-  updatedAt: T0,
-  settledAt: null,
-  settledBy: null,
-  reconcileAt: at(90),
-  queryAttempts: 0,
-  ...overrides,
-});
+): transactions.NewTransaction =>
+  paymentRow({ id, createdAt: T0, updatedAt: T0, reconcileAt: at(90), ...overrides });
 
 const paid = (overrides: Partial<Settlement> = {}): Settlement => ({
   to: 'completed',
@@ -124,14 +93,39 @@ const paid = (overrides: Partial<Settlement> = {}): Settlement => ({
   ...overrides,
 });
 
-/** The script: every repository function, with what it answered. Runs on one engine. */
-async function script(db: Database): Promise<Record<string, unknown>> {
+/** The repositories, each with the tables it writes; the script records under their names. */
+const REPOSITORIES = {
+  projects: ['Project', 'ApiKey'],
+  accounts: ['MpesaAccount'],
+  endpoints: ['WebhookEndpoint'],
+  transactions: ['Transaction', 'StatusChange'],
+  settlement: [],
+  callbacks: ['CallbackRecord'],
+  events: ['Event'],
+  deliveries: ['WebhookDelivery', 'DeliveryAttempt'],
+  nonces: ['RequestNonce'],
+} as const satisfies Record<string, readonly (typeof TABLES)[number][]>;
+type Repository = keyof typeof REPOSITORIES;
+
+/** What each repository's calls answered, by call, and what each table held at the end. */
+interface Run {
+  answers: Record<Repository, Record<string, unknown>>;
+  tables: Record<string, unknown>;
+}
+
+/**
+ * The script: every repository function, with what it answered. Runs on one engine. One script
+ * rather than one per repository, because later calls read what earlier ones wrote (a
+ * settlement needs payments, deliveries need the events a settlement wrote).
+ */
+async function script(db: Database): Promise<Run> {
   sequence = 0;
-  const log: Record<string, unknown> = {};
+  const answers = Object.fromEntries(Object.keys(REPOSITORIES).map((name) => [name, {}])) as Run['answers'];
+  let repository: Repository = 'projects';
   const { qb } = db;
   const record = async <T>(name: string, work: Promise<T>) => {
     const value = await work;
-    log[name] = plain(value);
+    answers[repository][name] = plain(value);
     return value;
   };
 
@@ -183,6 +177,7 @@ async function script(db: Database): Promise<Record<string, unknown>> {
   await record('findSigner.disabled', projects.findSigner(db, 'pk_test_b2'));
 
   // M-Pesa accounts.
+  repository = 'accounts';
   const account = (id: string, environment: string, isDefault: boolean) =>
     accounts.insertAccount(db, {
       id,
@@ -228,6 +223,7 @@ async function script(db: Database): Promise<Record<string, unknown>> {
   await record('findAccount.deleted', accounts.findAccount(db, 'acc_sim'));
 
   // Endpoints.
+  repository = 'endpoints';
   const endpoint = (id: string, projectId: string, eventTypes: string[], enabled = true) =>
     endpoints.insertEndpoint(db, {
       id,
@@ -271,6 +267,7 @@ async function script(db: Database): Promise<Record<string, unknown>> {
   await record('listProjectEndpoints', endpoints.listProjectEndpoints(db, TEST_A));
 
   // Payments.
+  repository = 'transactions';
   const ids = ['txn_1', 'txn_2', 'txn_3', 'txn_4', 'txn_5', 'txn_6'].map(
     (suffix, index) => `txn_${at(index).getTime().toString(36).padStart(9, '0')}${suffix}`,
   );
@@ -367,6 +364,7 @@ async function script(db: Database): Promise<Record<string, unknown>> {
   );
 
   // Settlement, through the one path every outcome takes.
+  repository = 'settlement';
   let clock = at(10);
   const settle = createSettlement({ db, events: createTransactionEvents(), now: () => clock });
   const receipt = (id: string, bodyText: string) => ({
@@ -480,6 +478,7 @@ async function script(db: Database): Promise<Record<string, unknown>> {
   );
 
   // Callbacks kept for the sweep, claimed once.
+  repository = 'callbacks';
   clock = at(16);
   await callbacks.storeUnprocessedCallback(db, { ...receipt(cbk(3), 'stored'), transactionId: ids[3]! });
   await callbacks.storeUnprocessedCallback(db, {
@@ -499,6 +498,7 @@ async function script(db: Database): Promise<Record<string, unknown>> {
   await record('listTransactionCallbacks', callbacks.listTransactionCallbacks(db, ids[0]!));
 
   // Events and the outbox fan-out (written by the settlements above), and a direct one.
+  repository = 'events';
   await record(
     'recordEvents',
     db.transaction((tx) =>
@@ -522,6 +522,7 @@ async function script(db: Database): Promise<Record<string, unknown>> {
   );
 
   // Deliveries: claim, attempts, requeue, prune.
+  repository = 'deliveries';
   const claimed = await record(
     'claimDue',
     db.transaction((tx) => deliveries.claimDueDeliveries(tx, 3, at(20), at(50))),
@@ -594,6 +595,7 @@ async function script(db: Database): Promise<Record<string, unknown>> {
     ),
   );
   await record('requeueFailed', deliveries.requeueFailedDeliveries(db, three!.endpoint.id, T0, at(31)));
+  repository = 'endpoints';
   await record('rescheduleEndpointDeliveries', endpoints.rescheduleEndpointDeliveries(db, 'we_off', at(32)));
   await record(
     'failPendingDeliveries',
@@ -601,21 +603,26 @@ async function script(db: Database): Promise<Record<string, unknown>> {
   );
 
   // Replay guard.
+  repository = 'nonces';
   await record('nonce.first', nonces.recordNonce(db, 'sig-1', 'order-1', at(300), at(40)));
   await record('nonce.replay', nonces.recordNonce(db, 'sig-1', '', at(300), at(41)));
   await record('nonce.other', nonces.recordNonce(db, 'sig-2', '', at(5), at(41)));
   await record('nonce.afterExpiry', nonces.recordNonce(db, 'sig-2', 'again', at(500), at(42)));
 
   // Pruning: only what is old enough, and only what may go.
+  repository = 'deliveries';
   await record(
     'pruneDeliveries',
     db.transaction((tx) => deliveries.pruneSucceededDeliveries(tx, at(3600), 100)),
   );
+  repository = 'callbacks';
   await record('pruneCallbacks', callbacks.pruneProcessedCallbacks(db, at(3600), 100));
+  repository = 'nonces';
   await record('pruneNonces', nonces.pruneExpiredNonces(db, at(100), 100));
 
+  const tables: Run['tables'] = {};
   for (const table of TABLES)
-    log[`table:${table}`] = plain(
+    tables[table] = plain(
       await db.all(
         qb
           .selectFrom(table)
@@ -623,51 +630,131 @@ async function script(db: Database): Promise<Record<string, unknown>> {
           .orderBy(table === 'RequestNonce' ? 'key' : 'id'),
       ),
     );
-  return log;
+  return { answers, tables };
 }
 
-describe('the repositories on SQLite and PostgreSQL', () => {
-  const opened: Database[] = [];
-  afterAll(() => Promise.all(opened.map((db) => db.close())));
+const opened: Database[] = [];
+afterAll(() => Promise.all(opened.map((db) => db.close())));
 
-  async function fresh(url: string): Promise<Database> {
-    const db = await openDatabase(url);
-    opened.push(db);
-    await applyMigrations(db, { legacyMode: 'test' });
-    return db;
+async function fresh(url: string): Promise<Database> {
+  const db = await openDatabase(url);
+  opened.push(db);
+  await applyMigrations(db, { legacyMode: 'test' });
+  return db;
+}
+
+let onSqlite: Run;
+let onPostgres: Run | undefined;
+beforeAll(async () => {
+  onSqlite = await script(await fresh(`file:${path.join(freshDataDir(), 'contract.db')}`));
+  const postgres = await postgresUrl();
+  if (!postgres) {
+    console.warn('PostgreSQL is not reachable: the contract ran on SQLite only (CI runs both).');
+    return;
   }
+  const url = new URL(postgres);
+  url.searchParams.set('schema', `test_contract_${randomBytes(6).toString('hex')}`);
+  onPostgres = await script(await fresh(url.toString()));
+}, 60_000);
 
-  it('when the same script runs on both engines, then every answer and every row is the same', async () => {
-    const sqlite = await script(await fresh(`file:${path.join(freshDataDir(), 'contract.db')}`));
-    // What the script must have produced, whatever the engine (so a shared bug cannot pass).
-    expect(sqlite['settle.lateCallbackEnriches']).toEqual({
+/** One repository's answers and tables, as one engine left them. */
+const partOf = (run: Run, repository: Repository) => ({
+  answers: run.answers[repository],
+  tables: Object.fromEntries(REPOSITORIES[repository].map((table) => [table, run.tables[table]])),
+});
+
+/** The same on both engines (on SQLite alone, where PostgreSQL does not answer, it passes as the warning says). */
+function sameOnBothEngines(repository: Repository) {
+  it('when the script runs on both engines, then every answer and every row is the same', () => {
+    expect(Object.keys(onSqlite.answers[repository]).length).toBeGreaterThan(0);
+    if (onPostgres) expect(partOf(onPostgres, repository)).toEqual(partOf(onSqlite, repository));
+  });
+}
+
+describe('the project repository', () => {
+  sameOnBothEngines('projects');
+});
+
+describe('the M-Pesa account repository', () => {
+  sameOnBothEngines('accounts');
+});
+
+describe('the webhook endpoint repository', () => {
+  sameOnBothEngines('endpoints');
+});
+
+describe('the transaction repository', () => {
+  sameOnBothEngines('transactions');
+
+  it('when payments are listed within a time window, then only those created in it come', () => {
+    expect(onSqlite.answers.transactions['list.window']).toHaveLength(2);
+  });
+});
+
+// What the script must have produced, whatever the engine (so a shared bug cannot pass).
+describe('settlement (transaction.settle.ts over the repositories)', () => {
+  sameOnBothEngines('settlement');
+
+  it('when a callback arrives after a query settled the payment, then it enriches the row', () => {
+    expect(onSqlite.answers.settlement['settle.lateCallbackEnriches']).toEqual({
       label: 'enriched',
       changed: true,
       status: 'completed',
     });
-    expect(sqlite['settle.lateCancelAfterExpiry']).toEqual({
+  });
+
+  it("when the customer's cancel arrives after expiry, then Daraja's reason wins", () => {
+    expect(onSqlite.answers.settlement['settle.lateCancelAfterExpiry']).toEqual({
       label: 'applied',
       changed: true,
       status: 'cancelled',
     });
-    expect(sqlite['settle.failedThenPaid']).toEqual({ label: 'applied', changed: true, status: 'completed' });
-    expect(sqlite['settle.sameBatch']).toEqual([
+  });
+
+  it('when a payment we failed ourselves is later paid, then it completes', () => {
+    expect(onSqlite.answers.settlement['settle.failedThenPaid']).toEqual({
+      label: 'applied',
+      changed: true,
+      status: 'completed',
+    });
+  });
+
+  it('when two outcomes for one payment share a batch, then the second sees the first', () => {
+    expect(onSqlite.answers.settlement['settle.sameBatch']).toEqual([
       { label: 'applied', changed: true, status: 'completed' },
       { label: 'duplicate', changed: false, status: 'completed' },
     ]);
-    expect(sqlite['claim.again']).toEqual([]);
-    expect(sqlite['nonce.replay']).toEqual({ firstTag: 'order-1' });
-    expect(sqlite['nonce.afterExpiry']).toBeUndefined();
-    expect(sqlite['list.window']).toHaveLength(2);
-
-    const postgres = await postgresUrl();
-    if (!postgres) {
-      console.warn('PostgreSQL is not reachable: the contract ran on SQLite only (CI runs both).');
-      return;
-    }
-    const url = new URL(postgres);
-    url.searchParams.set('schema', `test_contract_${randomBytes(6).toString('hex')}`);
-    const onPostgres = await script(await fresh(url.toString()));
-    expect(onPostgres).toEqual(sqlite);
   });
+});
+
+describe('the callback repository', () => {
+  sameOnBothEngines('callbacks');
+
+  it('when stored callbacks are claimed twice, then the second claim gets none', () => {
+    expect(onSqlite.answers.callbacks['claim.again']).toEqual([]);
+  });
+});
+
+describe('the event repository', () => {
+  sameOnBothEngines('events');
+});
+
+describe('the webhook delivery repository', () => {
+  sameOnBothEngines('deliveries');
+});
+
+describe('the nonce repository (the replay guard on the database)', () => {
+  sameOnBothEngines('nonces');
+
+  it('when a nonce is used again before it expires, then the first use is named', () => {
+    expect(onSqlite.answers.nonces['nonce.replay']).toEqual({ firstTag: 'order-1' });
+  });
+
+  it('when a nonce is used again after it expired, then it is taken afresh', () => {
+    expect(onSqlite.answers.nonces['nonce.afterExpiry']).toBeUndefined();
+  });
+});
+
+test('when every table is read, then each belongs to one repository above', () => {
+  expect(Object.values(REPOSITORIES).flat().sort()).toEqual([...TABLES].sort());
 });

@@ -1,9 +1,6 @@
 // A browser on the dashboard, as a server test sees it: signs in, keeps the session cookie and
 // the CSRF token, and calls the same API routes the pages call.
 import axios, { type AxiosResponse } from 'axios';
-import { newId } from '../../src/ids';
-import type { NewTransaction } from '../../src/payments/transaction.repository';
-import { NO_REFUSAL } from '../../src/payments/transaction.refusal';
 
 export interface DashboardUserInput {
   email: string;
@@ -88,48 +85,5 @@ export async function browserFor(
         },
         validateStatus: () => true,
       }),
-  };
-}
-
-/** A stored payment row, for seeding lists and exports without going through Daraja. */
-export function paymentRow(
-  projectId: string,
-  at: Date,
-  overrides: Partial<NewTransaction> = {},
-): NewTransaction {
-  return {
-    id: newId('txn', at),
-    projectId,
-    mode: 'test',
-    accountId: null,
-    status: 'completed',
-    phone: '254712345678',
-    amount: 100,
-    channel: 'paybill',
-    shortcode: '174379',
-    partyB: '174379',
-    accountReference: 'INV001',
-    description: 'Order',
-    metadata: null,
-    idempotencyKey: null,
-    requestHash: null,
-    merchantRequestId: null,
-    checkoutRequestId: null,
-    customerMessage: null,
-    pushFinishedAt: at,
-    ...NO_REFUSAL,
-    resultCode: '0',
-    resultDesc: 'ok',
-    mpesaReceiptNumber: null,
-    amountPaid: 100,
-    paidPhone: null,
-    transactionDate: null,
-    createdAt: at,
-    updatedAt: at,
-    settledAt: new Date(at.getTime() + 12_000),
-    settledBy: 'callback',
-    reconcileAt: null,
-    queryAttempts: 0,
-    ...overrides,
   };
 }

@@ -35,10 +35,10 @@ describe('SSRF guard', () => {
     '::a00:1',
     '2001:db8::1',
     'not an address',
-  ])('treats %s as private', (address) => expect(isPrivateAddress(address)).toBe(true));
+  ])('when the address is %s, then it is private', (address) => expect(isPrivateAddress(address)).toBe(true));
 
   it.each(['93.184.215.14', '196.201.214.200', '8.8.8.8', '172.32.0.1', '2606:4700::1111'])(
-    'treats %s as public',
+    'when the address is %s, then it is public',
     (address) => expect(isPrivateAddress(address)).toBe(false),
   );
 
@@ -88,7 +88,7 @@ describe('SSRF guard', () => {
     }
   });
 
-  it('says why a URL is refused', async () => {
+  it('when a URL is refused, then the reason says why', async () => {
     await expect(checkWebhookUrl('https://localhost/x', false)).rejects.toMatchObject({
       code: 'webhook_url_refused',
       details: { reason: expect.stringMatching(/private, loopback, link-local or other internal/) },

@@ -4,13 +4,8 @@ import axios from 'axios';
 import { insertTransactions } from '../../src/payments/transaction.repository';
 import { csvField } from '../../src/transactions/transaction.export';
 import { createProject, merchantClient, type ProjectKeys } from '../helpers/merchant';
-import {
-  browserFor,
-  createDashboardUser,
-  PASSWORD,
-  paymentRow,
-  type DashboardBrowser,
-} from '../helpers/dashboard';
+import { browserFor, createDashboardUser, PASSWORD, type DashboardBrowser } from '../helpers/dashboard';
+import { completedPaymentRow } from '../helpers/rows';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const ROWS = 2600; // more than two export pages of 1000
@@ -46,7 +41,7 @@ beforeAll(async () => {
   const rows = Array.from({ length: ROWS }, (_, i) => {
     const at = new Date(base + i * 1000);
     const failed = i % 10 === 0;
-    return paymentRow(shop.projectId, at, {
+    return completedPaymentRow(shop.projectId, at, {
       status: failed ? 'cancelled' : 'completed',
       resultCode: failed ? '1032' : '0',
       amount: 100 + (i % 7),
@@ -60,7 +55,7 @@ beforeAll(async () => {
   for (let i = 0; i < rows.length; i += 500)
     await insertTransactions(server.database(), rows.slice(i, i + 500));
   await insertTransactions(server.database(), [
-    paymentRow(other.projectId, new Date(base), { accountReference: 'NOTMINE' }),
+    completedPaymentRow(other.projectId, new Date(base), { accountReference: 'NOTMINE' }),
   ]);
   await createDashboardUser(server, { email: 'owner@shop.example', password: PASSWORD });
   browser = await browserFor(server.url, 'owner@shop.example');

@@ -89,14 +89,14 @@ describe('webhook retry schedule', () => {
     expect(wait(3_600_000)).toEqual({ waitMs: 120_000, reason: 'retry_after' });
   });
 
-  it('reads Retry-After as seconds or as an HTTP date', () => {
+  it('when Retry-After is seconds or an HTTP date, then it is read as a wait, and anything else as none', () => {
     expect(parseRetryAfter('120', now)).toBe(120_000);
     expect(parseRetryAfter('Sun, 22 Nov 2026 10:01:00 GMT', now)).toBe(60_000);
     expect(parseRetryAfter('soon', now)).toBeNull();
     expect(parseRetryAfter(undefined, now)).toBeNull();
   });
 
-  it('defaults to the Standard Webhooks schedule, which spans more than a day, and accepts one in plain units', () => {
+  it('when no schedule is configured, then the Standard Webhooks one spans more than a day; one in plain units is accepted', () => {
     const defaults = loadConfig({});
     expect(defaults.webhooks.retryScheduleMs).toEqual([
       5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
@@ -111,7 +111,7 @@ describe('webhook retry schedule', () => {
     );
   });
 
-  it('asks Daraja about a pending payment after 90 s, or 15 s against the simulator, unless told otherwise', () => {
+  it('when nothing is configured, then Daraja is asked about a pending payment after 90 s, or 15 s against the simulator', () => {
     const live = {
       MPESA_ENVIRONMENT: 'sandbox',
       MASTER_KEY: 'a'.repeat(64),

@@ -1,11 +1,10 @@
 // Roles: a member sees its own projects and nothing else, whatever URL or header it sends; only
 // operators manage users and projects.
 import { insertTransactions } from '../../src/payments/transaction.repository';
-import { newId } from '../../src/ids';
 import { createProject, type ProjectKeys } from '../helpers/merchant';
 import { browserFor, createDashboardUser, PASSWORD, type DashboardBrowser } from '../helpers/dashboard';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { NO_REFUSAL } from '../../src/payments/transaction.refusal';
+import { completedPaymentRow } from '../helpers/rows';
 
 let server: TestServer;
 let mine: ProjectKeys;
@@ -28,43 +27,14 @@ beforeAll(async () => {
   });
   member = await browserFor(server.url, 'member@shop.example');
   const at = new Date();
-  theirPayment = newId('txn', at);
-  await insertTransactions(server.database(), [
-    {
-      id: theirPayment,
-      projectId: theirs.projectId,
-      mode: 'test',
-      accountId: null,
-      status: 'completed',
-      phone: '254712345678',
-      amount: 100,
-      channel: 'paybill',
-      shortcode: '174379',
-      partyB: '174379',
-      accountReference: 'THEIRS',
-      description: 'x',
-      metadata: null,
-      idempotencyKey: null,
-      requestHash: null,
-      merchantRequestId: null,
-      checkoutRequestId: null,
-      customerMessage: null,
-      pushFinishedAt: at,
-      ...NO_REFUSAL,
-      resultCode: '0',
-      resultDesc: 'ok',
-      mpesaReceiptNumber: 'THEIRS1234',
-      amountPaid: 100,
-      paidPhone: null,
-      transactionDate: null,
-      createdAt: at,
-      updatedAt: at,
-      settledAt: at,
-      settledBy: 'callback',
-      reconcileAt: null,
-      queryAttempts: 0,
-    },
-  ]);
+  const payment = completedPaymentRow(theirs.projectId, at, {
+    accountReference: 'THEIRS',
+    description: 'x',
+    mpesaReceiptNumber: 'THEIRS1234',
+    settledAt: at,
+  });
+  theirPayment = payment.id;
+  await insertTransactions(server.database(), [payment]);
 });
 afterAll(() => server.close());
 
