@@ -1,6 +1,7 @@
 // createApp(deps): the Express app. It never listens: main.ts does, and tests drive it on a
 // real port. Order matters: the simulator and the callback route parse their own bodies, so
 // they come before the JSON parser of the merchant API.
+import path from 'node:path';
 import express, { type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
@@ -14,8 +15,9 @@ import { createRateLimits } from './http/rate-limits';
 import { jsonBody } from './http/json-body';
 import type { FeatureApi } from './core/operation';
 import { mountOperations, type EdgeGuards } from './http/operation.mount';
-import { systemApi } from './http/system.routes';
+import { systemApi, type SystemDeps } from './http/system.routes';
 import { noStore } from './http/no-store';
+import { createReadiness, type DiskProbe } from './http/readiness';
 import { createAdminAuth } from './auth/admin-auth';
 import { testPaymentsApi } from './test-payments/test-payment.routes';
 import { vaultApi } from './vault/vault.routes';
@@ -31,7 +33,7 @@ import type { CallbacksService } from './callbacks/callback.service';
 import { projectsApi } from './projects/project.routes';
 import type { ProjectsService } from './projects/project.service';
 import type { TransactionSecrets } from './security/transaction-secrets';
-import { transactionsApi } from './transactions/transaction.routes';
+import { transactionsApi, type ExportSlots } from './transactions/transaction.routes';
 import {
   createOpenApiDocument,
   createReference,
@@ -85,6 +87,8 @@ export interface AppDeps {
   sharedParts?: Readonly<Record<'redis', () => Promise<unknown>>>;
   /** Counts and times requests for GET /metrics (served on its own address, src/metrics). */
   metrics?: Metrics;
+  /** How /ready sees the disk (tests hand in a full one); the real filesystem by default. */
+  disk?: DiskProbe;
   /** The Daraja simulator's router, mounted at /simulator in simulator mode. */
   simulatorRouter?: Router;
 }
@@ -92,7 +96,7 @@ export interface AppDeps {
 export const SIMULATOR_MOUNT = '/simulator';
 
 /** What the operations' handlers are given: the app's parts, and the reference they serve. */
-type ApiDeps = AppDeps & ReferenceDeps;
+type ApiDeps = AppDeps & ReferenceDeps & SystemDeps & { exports: ExportSlots };
 
 /** The API's parts in the order the reference shows them; the app serves exactly their operations. */
 export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>[] {
@@ -175,11 +179,21 @@ export function createApp(deps: AppDeps): express.Express {
   // Every operation the API serves, declared once in its feature: the routes and the
   // reference (GET /openapi.json, /docs) are both made from this list.
   const sections = apiSections(config);
+  // Ready when every part this instance needs answers in time (src/http/readiness.ts).
+  const ready = createReadiness({
+    pingDatabase: () => deps.database.ping(),
+    storageDir: config.databaseUrl.startsWith('file:')
+      ? path.dirname(path.resolve(config.databaseUrl.slice('file:'.length)))
+      : undefined,
+    pingRedis: deps.sharedParts?.redis,
+    timeoutMs: config.databaseDeadlines.readyTimeoutMs,
+    disk: deps.disk,
+  });
   const reference = createReference(() => createOpenApiDocument(sections, config));
   mountOperations(
     app,
     sections.flatMap((section) => section.operations ?? []),
-    { ...deps, reference },
+    { ...deps, reference, ready, exports: { limit: config.exportConcurrency, running: 0 } },
     guards,
   );
 

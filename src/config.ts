@@ -74,6 +74,11 @@ const envSchema = z.object({
     .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgres:// (PostgreSQL)')
     .optional(),
   DATABASE_POOL_SIZE: int(1, 1000).default(10),
+  // Deadlines that turn a stalled or partitioned database into fast, retryable 503s (PostgreSQL:
+  // statement_timeout, plus the same on the client for a server that no longer answers at all).
+  DATABASE_STATEMENT_TIMEOUT: timerPeriod.prefault('10s'),
+  DATABASE_CONNECT_TIMEOUT: timerPeriod.prefault('5s'),
+  READY_TIMEOUT: timerPeriod.prefault('2s'),
   MASTER_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes); generate with: openssl rand -hex 32')
@@ -146,6 +151,16 @@ const envSchema = z.object({
   // missed an instance while the bus was down; src/realtime/revocations.ts).
   STREAM_RECHECK_INTERVAL: timerPeriod.prefault('1m'),
   SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
+  // What one client address may hold open (src/http/connection-limits.ts): slow senders are cut
+  // at the deadlines, and an address past its cap is refused. Callback sources are never capped.
+  HTTP_HEADERS_TIMEOUT: timerPeriod.prefault('10s'),
+  HTTP_REQUEST_TIMEOUT: timerPeriod.prefault('30s'),
+  CONNECTIONS_PER_ADDRESS: int(1).default(100),
+  SOCKETS_PER_ADDRESS: int(1).default(100),
+  // CSV exports running at once on this instance (more answer 503 with Retry-After).
+  EXPORT_CONCURRENCY: int(1, 64).default(2),
+  // How often browsers following a payment get any change they may have missed (a bus gap).
+  REALTIME_RESYNC_INTERVAL: timerPeriod.prefault('10s'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 
@@ -202,6 +217,11 @@ function buildConfig(env: Env) {
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL ?? `file:${env.DATA_DIR}/mpesa-bridge.db`,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseDeadlines: {
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT,
+      readyTimeoutMs: env.READY_TIMEOUT,
+    },
     masterKeyHex: simulated ? env.MASTER_KEY : required('MASTER_KEY', env.MASTER_KEY),
     previousMasterKeysHex: env.MASTER_KEY_PREVIOUS ?? [],
     adminToken: simulated ? env.ADMIN_TOKEN : required('ADMIN_TOKEN', env.ADMIN_TOKEN),
@@ -271,6 +291,14 @@ function buildConfig(env: Env) {
     dashboard: { sessionIdleMs: env.DASHBOARD_SESSION_IDLE, sessionMaxMs: env.DASHBOARD_SESSION_MAX },
     streamRecheckMs: env.STREAM_RECHECK_INTERVAL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    http: {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT,
+      connectionsPerAddress: env.CONNECTIONS_PER_ADDRESS,
+      socketsPerAddress: env.SOCKETS_PER_ADDRESS,
+    },
+    exportConcurrency: env.EXPORT_CONCURRENCY,
+    realtimeResyncMs: env.REALTIME_RESYNC_INTERVAL,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') },
     webhooks: {
       retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE,

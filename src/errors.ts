@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   csrf_failed: 403,
   dashboard_forbidden: 403,
   route_not_found: 404,
+  request_timeout: 408,
   project_not_found: 404,
   transaction_not_found: 404,
   webhook_endpoint_not_found: 404,
@@ -59,6 +60,19 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.status = ERROR_STATUS[code];
   }
+}
+
+/** What a merchant is told to wait when the database is away: a restart or a failover takes seconds. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** A database that is away, too slow or out of disk: the merchant may retry, and is told when. */
+export function databaseUnavailable(): AppError {
+  return new AppError(
+    'service_unavailable',
+    'The database did not answer in time; retry after Retry-After',
+    undefined,
+    { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+  );
 }
 
 export interface ErrorBody {

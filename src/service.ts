@@ -25,7 +25,10 @@ import { attachRealtime } from './realtime/realtime.server';
 import { attachProjectStream, PROJECT_NAMESPACE } from './realtime/project-stream';
 import { createRevocations } from './realtime/revocations';
 import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
-import { createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
+import { compileTrust, createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
+import { createSocketLimit } from './realtime/socket-limit';
+import { capConnectionsPerAddress, serverDeadlines } from './http/connection-limits';
+import { createAllowlist } from './core/callback-allowlist';
 import { answerUnparsableRequests } from './http/client-error';
 import { createFailureLimits } from './security/failure-limiter';
 import { createLimiterStore } from './security/limiter-store';
@@ -79,7 +82,10 @@ export interface RunningService {
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const serviceSecrets = loadServiceSecrets(config);
-  const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const database = await openDatabase(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    deadlines: config.databaseDeadlines,
+  });
   const applied = await applyMigrations(database, { legacyMode: modeOf(config.mpesa.environment) });
   if (applied.length > 0) logger.info('database migrated', { applied, engine: database.engine });
   // What several instances share: replays seen (Redis, else the database), and every limit's
@@ -93,7 +99,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const metrics = createMetrics();
   metrics.watch({ pool: database.poolStats });
 
-  const httpServer = http.createServer();
+  const httpServer = http.createServer(serverDeadlines(config.http));
+  const isCallbackSource = createAllowlist(config.callbacks.allowedIps);
+  const isTrustedProxy = compileTrust(config.trustProxy);
+  capConnectionsPerAddress(httpServer, {
+    ...config.http,
+    exempt: (address) => isCallbackSource(address) || isTrustedProxy(address, 0),
+  });
   answerUnparsableRequests(httpServer);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -238,6 +250,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     guard: createSubscribeGuard(failureLimits, config.trustProxy),
     adapter: chooseRealtimeAdapter({ redis, db, keyPrefix: config.redis.keyPrefix, logger }),
     projectState: projects.stateOf,
+    resyncIntervalMs: config.realtimeResyncMs,
+    socketLimit: createSocketLimit(config.http.socketsPerAddress, socketSource(config.trustProxy)),
   });
   const stopProjectStream = attachProjectStream({
     io: realtime.io,

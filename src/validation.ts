@@ -136,3 +136,22 @@ export function inspectJson(value: unknown, maxDepth: number): { tooDeep: boolea
   }
   return { tooDeep: false, cleanText };
 }
+
+const FILTER_DATE_TIME =
+  'an ISO 8601 date-time with a time zone between 1970 and 9999, e.g. 2025-01-31T23:59:59+03:00';
+const EARLIEST_FILTER_TIME = Date.UTC(1970, 0, 1);
+const LATEST_FILTER_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * A date-time filter (from/to of lists, exports and stats), as a Date. Bounded: PostgreSQL
+ * refuses year 0 (an export then failed after its 200 had gone out), and no payment predates 1970.
+ */
+export function filterDateTime() {
+  return z.iso
+    .datetime({ offset: true, ...expecting(FILTER_DATE_TIME) })
+    .transform((value) => new Date(value))
+    .refine((date) => {
+      const time = date.getTime();
+      return time >= EARLIEST_FILTER_TIME && time <= LATEST_FILTER_TIME;
+    }, `must be ${FILTER_DATE_TIME}`);
+}

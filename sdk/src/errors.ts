@@ -36,6 +36,7 @@ export type ApiErrorCode =
   | 'idempotency_key_reused'
   | 'mpesa_subscriber_busy'
   | 'mpesa_account_missing'
+  | 'request_timeout'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'mpesa_request_rejected'

@@ -145,9 +145,20 @@ export function createCallbacksService({ db, settlePayment, events, logger, metr
       report(record.id, result);
       announce(record, result);
     } catch (error) {
-      // Applying failed: keep the callback anyway (this insert is what we acknowledge on).
+      // Applying failed: keep the callback anyway (this insert is what we acknowledge on). If
+      // that fails too (the database is away), nothing was kept: the caller answers 503 and the
+      // log must say so, not "stored".
+      try {
+        await storeUnprocessedCallback(db, record);
+      } catch (storeError) {
+        logger.error('callback refused: neither applied nor stored (answered 503)', {
+          callbackId: record.id,
+          transactionId: record.transactionId,
+          error: storeError,
+        });
+        throw storeError;
+      }
       logger.error('callback processing failed; stored for retry', { callbackId: record.id, error });
-      await storeUnprocessedCallback(db, record);
       metrics.received();
     }
   }

@@ -89,6 +89,8 @@ export interface Database extends Queryable {
 export interface DatabaseOptions {
   /** PostgreSQL connection pool size (DATABASE_POOL_SIZE). */
   poolSize?: number;
+  /** PostgreSQL statement and connection deadlines (DATABASE_STATEMENT_TIMEOUT, DATABASE_CONNECT_TIMEOUT). */
+  deadlines?: { statementTimeoutMs: number; connectTimeoutMs: number };
 }
 
 export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Database> {
@@ -97,7 +99,7 @@ export async function openDatabase(url: string, options: DatabaseOptions = {}): 
     return openSqlite(url.slice('file:'.length));
   }
   const { openPostgres } = await import('./postgres');
-  return openPostgres(url, options.poolSize ?? 10);
+  return openPostgres(url, options.poolSize ?? 10, options.deadlines);
 }
 
 export const isUniqueViolation = (error: unknown): boolean => {

@@ -11,8 +11,10 @@ import { toPostgresParameter } from './sql-values';
 
 const TIMESTAMP_OID = 1114;
 const INT8_OID = 20;
-/** How long a request waits for a free connection before failing (a 503, not a hang). */
-const CONNECT_TIMEOUT_MS = 10_000;
+/** How long the client waits past statement_timeout before giving up on a server that says nothing. */
+const CLIENT_DEADLINE_MARGIN_MS = 2_000;
+/** TCP keepalive: a connection to a vanished host is noticed by the kernel, not after hours. */
+const KEEPALIVE_INITIAL_DELAY_MS = 10_000;
 const LEDGER = '_bridge_migrations';
 
 const types = {
@@ -80,23 +82,50 @@ function transactionClient(client: pg.PoolClient, isOpen: () => boolean): () => 
   };
 }
 
-export async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
+export interface PostgresDeadlines {
+  /** statement_timeout on the server, and (plus a margin) query_timeout on the client. */
+  statementTimeoutMs: number;
+  /** How long a caller waits for a connection (a new one or a free one from the pool). */
+  connectTimeoutMs: number;
+}
+
+export const DEFAULT_DEADLINES: PostgresDeadlines = { statementTimeoutMs: 10_000, connectTimeoutMs: 5_000 };
+
+export async function openPostgres(
+  databaseUrl: string,
+  poolSize: number,
+  deadlines: PostgresDeadlines = DEFAULT_DEADLINES,
+): Promise<Database> {
   // `?schema=name` selects a schema (the tests give each file its own); it is not a pg option.
   const url = new URL(databaseUrl);
   const schema = url.searchParams.get('schema') ?? 'public';
   url.searchParams.delete('schema');
   const quotedSchema = `"${schema.replace(/"/g, '')}"`;
-  const openPool = (max: number, applicationName = 'mpesa-bridge') => {
+  const openPool = (max: number, applicationName = 'mpesa-bridge', bounded = true) => {
     const opened = new pg.Pool({
       connectionString: url.toString(),
       max,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      connectionTimeoutMillis: deadlines.connectTimeoutMs,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
       options: `-c search_path=${quotedSchema}`,
       application_name: applicationName,
+      // The server cancels a statement past its deadline (57014, the connection stays usable);
+      // the client's own deadline covers a server that no longer answers at all (a partition).
+      ...(bounded
+        ? {
+            statement_timeout: deadlines.statementTimeoutMs,
+            query_timeout: deadlines.statementTimeoutMs + CLIENT_DEADLINE_MARGIN_MS,
+          }
+        : {}),
       types,
     });
-    // An idle connection that breaks (a restart of PostgreSQL) must not end the process.
+    // A connection that breaks (pg_terminate_backend, a restart of PostgreSQL) emits 'error' on
+    // its client: idle, the pool handles it; checked out (a transaction, the adapter's LISTEN)
+    // nothing would, and an unhandled 'error' ends the process. The query in flight fails on
+    // its own; the broken client is dropped when it is released.
     opened.on('error', () => undefined);
+    opened.on('connect', (client) => client.on('error', () => undefined));
     return opened;
   };
   const pool = openPool(poolSize);
@@ -168,8 +197,12 @@ export async function openPostgres(databaseUrl: string, poolSize: number): Promi
       }),
     // Instances started together take turns: a session-level advisory lock, keyed by schema,
     // held while migrations are read and applied (one migration per transaction).
-    withMigrationLock: (work) =>
-      withClient(async (client) => {
+    // On a connection of its own without deadlines: waiting for another instance's migrations,
+    // and a migration over a large table, may rightly take longer than any request should.
+    withMigrationLock: async (work) => {
+      const unbounded = openPool(1, 'mpesa-bridge-migrate', false);
+      const client = await unbounded.connect();
+      try {
         await client.query(`SELECT pg_advisory_lock(hashtext($1))`, [`mpesa-bridge:migrations:${schema}`]);
         try {
           return await work(session(client));
@@ -178,7 +211,11 @@ export async function openPostgres(databaseUrl: string, poolSize: number): Promi
             `mpesa-bridge:migrations:${schema}`,
           ]);
         }
-      }),
+      } finally {
+        client.release(true);
+        await unbounded.end();
+      }
+    },
     postgres: { pool, schema, openPool },
     poolStats: () => ({
       max: poolSize,

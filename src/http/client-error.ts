@@ -8,25 +8,35 @@ import { AppError, errorBody } from '../errors';
 import { withRequestId } from '../request-context';
 
 export function answerUnparsableRequests(server: http.Server): void {
-  server.on('clientError', (_error: NodeJS.ErrnoException, socket: Duplex) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // Node's headersTimeout / requestTimeout (HTTP_HEADERS_TIMEOUT, HTTP_REQUEST_TIMEOUT, connection-limits.ts).
+    const late = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const requestId = `req_${randomUUID()}`;
+    const refusal = late
+      ? new AppError('request_timeout', 'The request did not arrive in time')
+      : new AppError(
+          'bad_request',
+          'The request is not valid HTTP: a malformed request line or header, or headers too large',
+        );
+    const body = JSON.stringify(withRequestId(requestId, () => errorBody(refusal)));
+    const response = (socket as Duplex & { _httpMessage?: http.ServerResponse })._httpMessage;
+    // A body that stopped arriving: its request is already being answered; if nothing of the
+    // answer left yet, say why before closing.
+    if (late && response && !response.headersSent && socket.writable) {
+      response.shouldKeepAlive = false;
+      response
+        .writeHead(408, { 'Content-Type': 'application/json; charset=utf-8', 'X-Request-Id': requestId })
+        .end(body, () => socket.destroy());
+      return;
+    }
     // A socket that already closed, or one that got part of an answer, can only be dropped.
-    if (!socket.writable || (socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+    if (!socket.writable || response) {
       socket.destroy();
       return;
     }
-    const requestId = `req_${randomUUID()}`;
-    const body = JSON.stringify(
-      withRequestId(requestId, () =>
-        errorBody(
-          new AppError(
-            'bad_request',
-            'The request is not valid HTTP: a malformed request line or header, or headers too large',
-          ),
-        ),
-      ),
-    );
     socket.end(
-      'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n' +
+      `HTTP/1.1 ${late ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
         `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\n\r\n${body}`,
     );
   });

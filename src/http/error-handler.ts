@@ -1,6 +1,7 @@
 // The Express end of the error codes: no route, framework errors translated, one JSON shape.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, errorBody } from '../errors';
+import { AppError, databaseUnavailable, errorBody } from '../errors';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import type { Logger } from '../logger';
 import { pathForLog } from './access-log';
 
@@ -72,12 +73,23 @@ function fromFramework(error: unknown): AppError | undefined {
 
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = err instanceof AppError ? err : fromFramework(err);
+    const known =
+      err instanceof AppError ? err : isDatabaseUnavailable(err) ? databaseUnavailable() : fromFramework(err);
     const error = known ?? new AppError('internal_error', 'Something went wrong on our side');
     // The path as the access log writes it: callback URLs carry a secret token.
     if (!known) logger.error('unhandled error', { error: err, method: req.method, path: pathForLog(req) });
-    else if (error.status >= 500) logger.warn('request failed', { code: error.code, path: pathForLog(req) });
-    if (res.headersSent) return;
+    else if (error.status >= 500)
+      logger.warn('request failed', {
+        code: error.code,
+        path: pathForLog(req),
+        ...(err instanceof AppError ? {} : { cause: err instanceof Error ? err.message : String(err) }),
+      });
+    // Part of the answer is out (a CSV export streaming): cut it, so the client sees a broken
+    // download instead of waiting for an end that will never come.
+    if (res.headersSent) {
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
     res
       .status(error.status)
       .set(error.headers ?? {})

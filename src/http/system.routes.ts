@@ -1,24 +1,17 @@
 // Health checks and where `GET /` leads, declared like every other operation. No authentication.
 import { z } from 'zod';
-import type { Database } from '../db/database';
 import { defineOperation, type FeatureApi } from '../core/operation';
+import type { ReadyStatus } from './readiness';
 
 export interface SystemDeps {
-  database: Pick<Database, 'ping'>;
-  /** The shared parts this instance needs besides its database, each with a cheap round trip. */
-  sharedParts?: Readonly<Record<'redis', () => Promise<unknown>>>;
+  /** Every part this instance needs, asked in time (readiness.ts; made per app by composition). */
+  ready: () => Promise<ReadyStatus>;
 }
 
 /** Where `GET /` leads: the dashboard (src/operators/dashboard.pages.ts), which links the reference. */
 export const HOME_TARGET = '/dashboard/';
 const TAG = 'System';
 const operation = defineOperation<SystemDeps>();
-
-const answers = (ping: () => Promise<unknown>) =>
-  ping().then(
-    () => true,
-    () => false,
-  );
 
 export const systemApi: FeatureApi<SystemDeps> = {
   tags: [{ name: TAG, description: 'Health checks and this reference. No authentication.' }],
@@ -67,23 +60,20 @@ export const systemApi: FeatureApi<SystemDeps> = {
       tag: TAG,
       summary: 'Readiness',
       description:
-        'Every shared part this instance needs answers: the database, and Redis when `REDIS_URL` is set. Load balancers and the Docker healthcheck use this.',
+        'Every part this instance needs answers within `READY_TIMEOUT`: the database, room on the disk SQLite writes to, and Redis when `REDIS_URL` is set. Load balancers and the Docker healthcheck use this.',
       auth: 'none',
       responses: {
         200: { description: 'Ready.', schema: z.object({ status: z.literal('ready') }) },
         503: {
-          description: 'The database, or Redis, does not answer.',
-          schema: z.object({ status: z.enum(['database_unreachable', 'redis_unreachable']) }),
+          description: 'The database, or Redis, does not answer in time, or the SQLite disk is full.',
+          schema: z.object({ status: z.enum(['database_unreachable', 'disk_full', 'redis_unreachable']) }),
         },
       },
-      // Ready when every shared part this instance needs answers (a balancer then sends nothing
-      // to an instance that could not serve it).
+      // Ready when every part this instance needs answers in time: the database, room on the disk
+      // SQLite writes to, and Redis when configured (a balancer then sends nothing to an instance
+      // that could not serve it).
       handler: async ({ deps, res }) => {
-        const [database, redis] = await Promise.all([
-          answers(() => deps.database.ping()),
-          deps.sharedParts?.redis ? answers(deps.sharedParts.redis) : true,
-        ]);
-        const status = !database ? 'database_unreachable' : !redis ? 'redis_unreachable' : 'ready';
+        const status = await deps.ready();
         res.status(status === 'ready' ? 200 : 503).json({ status });
       },
     }),

@@ -44,6 +44,8 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
     "The project has no M-Pesa account for this mode and the deployment's own account (`MPESA_*`) is of the other mode: add one with `POST /api/v1/mpesa-accounts`, or use the other key pair.",
   mpesa_subscriber_busy:
     'The customer already has an M-Pesa prompt open (Daraja 500.001.1001); retry after a minute.',
+  request_timeout:
+    'The request did not arrive in time (`HTTP_HEADERS_TIMEOUT` for its headers, `HTTP_REQUEST_TIMEOUT` for all of it); the connection is closed.',
   payload_too_large: 'The body is over the configured limit (`BODY_LIMIT`).',
   unsupported_media_type:
     'The body is not `application/json` (or its charset or `Content-Encoding` is not supported); the message names what to send.',
@@ -58,7 +60,8 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   internal_error: 'Our fault; the `requestId` finds it in the logs.',
   mpesa_credentials_rejected: 'Daraja refused the consumer key and secret, shortcode or passkey.',
   mpesa_unavailable: 'Daraja is busy, arresting spikes, over quota or unreachable; `Retry-After` is set.',
-  service_unavailable: 'A store the service needs (Redis) did not answer; retry after `Retry-After`.',
+  service_unavailable:
+    'A store the service needs (the database or Redis) did not answer in time; retry after `Retry-After`.',
 };
 
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];

@@ -42,6 +42,18 @@ export function findTransaction(q: Queryable, id: string): Promise<TransactionRo
   return q.first(q.qb.selectFrom('Transaction').selectAll().where('id', '=', id));
 }
 
+/** These payments (all, or those changed at or after `since`): what browsers following them may have missed. */
+export function listTransactionsByIds(
+  q: Queryable,
+  ids: readonly string[],
+  since?: Date,
+): Promise<TransactionRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  let query = q.qb.selectFrom('Transaction').selectAll().where('id', 'in', ids);
+  if (since) query = query.where('updatedAt', '>=', since);
+  return q.all(query);
+}
+
 export function findProjectTransaction(
   q: Queryable,
   scope: Scope,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../config';
-import { expecting, inspectJson, text, UNCLEAN_TEXT } from '../validation';
+import { expecting, filterDateTime, inspectJson, text, UNCLEAN_TEXT } from '../validation';
 import { normalizeKenyanPhone } from './phone';
 import { STATUSES } from './transaction.states';
 
@@ -122,7 +122,6 @@ export const transactionIdParams = z.object({
     .meta({ examples: ['txn_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
 });
 
-const DATE_TIME = 'an ISO 8601 date-time with a time zone, e.g. 2025-01-31T23:59:59+03:00';
 const LIMIT = `a whole number from 1 to ${LIST_LIMIT_MAX}`;
 const CURSOR = 'a nextCursor value from a previous page';
 const RECEIPT = 'an M-Pesa receipt number (6 to 20 letters and digits)';
@@ -148,14 +147,10 @@ export const listQuery = z.strictObject({
       description: "The M-Pesa receipt number on the customer's SMS (any case).",
       examples: ['TLS8K2B4XY'],
     }),
-  from: z.iso
-    .datetime({ offset: true, ...expecting(DATE_TIME) })
-    .transform((value) => new Date(value))
+  from: filterDateTime()
     .optional()
     .meta({ description: 'Created at or after (ISO 8601).', examples: ['2025-01-01T00:00:00Z'] }),
-  to: z.iso
-    .datetime({ offset: true, ...expecting(DATE_TIME) })
-    .transform((value) => new Date(value))
+  to: filterDateTime()
     .optional()
     .meta({ description: 'Created at or before (ISO 8601).', examples: ['2025-01-31T23:59:59+03:00'] }),
   limit: z.coerce

@@ -20,6 +20,16 @@ export interface RealtimeAdapter {
   install(io: Server): Promise<void>;
   /** Ends what install() opened (after io.close(), which closes the adapter itself). */
   close(): Promise<void>;
+  /**
+   * Calls `listener` each time the adapter hears the other instances again after losing them
+   * (a restart of Redis or PostgreSQL): whatever they emitted in between never arrived here.
+   */
+  onReconnected(listener: () => void): void;
+}
+
+function listeners() {
+  const all = new Set<() => void>();
+  return { add: (listener: () => void) => void all.add(listener), call: () => all.forEach((l) => l()) };
 }
 
 export function chooseRealtimeAdapter({
@@ -35,7 +45,12 @@ export function chooseRealtimeAdapter({
 }): RealtimeAdapter {
   if (redis) return redisAdapter(redis, keyPrefix, logger);
   if (db.postgres) return postgresAdapter(db.postgres, logger);
-  return { kind: 'memory', install: async () => undefined, close: async () => undefined };
+  return {
+    kind: 'memory',
+    install: async () => undefined,
+    close: async () => undefined,
+    onReconnected: () => undefined,
+  };
 }
 
 /** Redis connections the adapter opens beside the service's own: one to publish, one subscribed. */
@@ -62,10 +77,16 @@ function redisAdapter(redis: Redis, keyPrefix: string, logger: Logger): Realtime
   // connection so that a burst of updates never queues in front of a replay check.
   const publisher = bestEffort(redis.duplicate(), logger, 'realtime-publish');
   const subscriber = bestEffort(redis.duplicate(), logger, 'realtime-subscribe');
+  const reconnected = listeners();
   return {
     kind: 'redis',
+    onReconnected: reconnected.add,
     async install(io) {
       await Promise.all([publisher.connect(), subscriber.connect()]);
+      // ioredis subscribes again on its own after a reconnect; once PING is answered, so is that.
+      subscriber.on('ready', () => {
+        subscriber.ping().then(reconnected.call, () => undefined);
+      });
       // ioredis prefixes keys, not channels: the adapter's channel names carry the prefix.
       io.adapter(createRedisAdapter(publisher, subscriber, { key: `${keyPrefix}socket.io` }));
       // Commands on one connection are answered in order: once PING is, so is PSUBSCRIBE.
@@ -83,25 +104,47 @@ function postgresAdapter(postgres: NonNullable<Database['postgres']>, logger: Lo
   // Its own small pool: the LISTEN connection is held for good and must not take one of
   // DATABASE_POOL_SIZE away from requests.
   const pool = postgres.openPool(POSTGRES_ADAPTER_CONNECTIONS, 'mpesa-bridge-realtime');
+  const reconnected = listeners();
+  let listening: () => void = () => undefined;
+  const firstListen = new Promise<void>((resolve) => (listening = resolve));
+  let listens = 0;
+  // The adapter takes a connection with connect() only for its LISTEN, and holds it. When that
+  // connection dies (pg_terminate_backend, a restart) the adapter takes a new one but never
+  // gives the dead one back: without the release below, each outage would keep one of the pool's
+  // three slots for good. A client runs its queries in order, so a query queued after the
+  // adapter's LISTEN answers once it listens.
+  const adapterPool = {
+    query: pool.query.bind(pool),
+    async connect() {
+      const client = await pool.connect();
+      const release = client.release;
+      let released = false;
+      client.release = (error?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        release(error);
+      };
+      client.once('end', () => client.release(true));
+      const heard = (listens += 1) === 1 ? listening : reconnected.call;
+      setImmediate(() => {
+        client.query('SELECT 1').then(heard, () => undefined);
+      });
+      return client;
+    },
+  } as unknown as import('pg').Pool;
   return {
     kind: 'postgres',
+    onReconnected: reconnected.add,
     async install(io) {
-      const listenerAcquired = new Promise<import('pg').PoolClient>((resolve) =>
-        pool.once('acquire', resolve),
-      );
       io.adapter(
-        createPostgresAdapter(pool, {
+        createPostgresAdapter(adapterPool, {
           // NOTIFY channels belong to the database, not the schema: deployments (and test files)
           // sharing a database in different schemas must not hear each other.
           channelPrefix: `mpesa-bridge:${postgres.schema}`,
           errorHandler: (error: Error) => logger.warn('socket.io postgres adapter error', { error }),
         }),
       );
-      // The adapter takes its LISTEN connection first and sends LISTEN as soon as it has it; a
-      // client runs its queries in order, so a query queued after that one answers once it listens.
-      const listener = await listenerAcquired;
-      await new Promise((resolve) => setImmediate(resolve));
-      await listener.query('SELECT 1');
+      await firstListen;
     },
     close: () => pool.end(),
   };

@@ -9,12 +9,13 @@ import type { Database } from '../db/database';
 import type { Logger } from '../logger';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import type { TransactionEvents } from '../payments/payment.news';
-import { findTransaction } from '../payments/transaction.repository';
+import { findTransaction, listTransactionsByIds } from '../payments/transaction.repository';
 import { toClientView } from '../payments/transaction.view';
 import { subscribeRequest, type SubscribeAck } from './realtime.schema';
 import type { SubscribeGuard } from './subscribe-guard';
 import type { RealtimeAdapter } from './realtime.adapter';
 import { authorityRoom } from './revocations';
+import type { SocketLimit } from './socket-limit';
 
 export const TRANSACTION_UPDATED = 'transaction.updated';
 const roomOf = (transactionId: string) => `txn:${transactionId}`;
@@ -32,7 +33,15 @@ interface Deps {
   adapter: RealtimeAdapter;
   /** A disabled project's payments are not followed (revocations.ts ends the ones followed when it is disabled). */
   projectState: (id: string) => Promise<{ disabled: boolean } | undefined>;
+  /** How often this instance's rooms get any change of their payments they may have missed. */
+  resyncIntervalMs: number;
+  /** Sockets per source address (SOCKETS_PER_ADDRESS). */
+  socketLimit?: SocketLimit;
+  clock?: () => Date;
 }
+
+/** Payments read per query when rooms are brought up to date. */
+const RESYNC_BATCH = 500;
 
 const REFUSED = {
   ok: false,
@@ -51,11 +60,16 @@ export async function attachRealtime({
   guard,
   adapter,
   projectState,
+  resyncIntervalMs,
+  socketLimit,
+  clock = () => new Date(),
 }: Deps) {
   const io = new Server(httpServer, {
     cors: { origin: corsOrigins.includes('*') ? '*' : [...corsOrigins] },
     serveClient: false,
+    ...(socketLimit ? { allowRequest: socketLimit.allowRequest } : {}),
   });
+  socketLimit?.track(io);
   await adapter.install(io);
 
   io.on('connection', (socket) => {
@@ -110,6 +124,33 @@ export async function attachRealtime({
   const stopListening = events.onChanged((row) => {
     io.to(roomOf(row.id)).emit(TRANSACTION_UPDATED, toClientView(row));
   });
+
+  // A change reaches other instances' browsers only through the bus: while it is away (Redis or
+  // PostgreSQL restarting), or when the instance that committed a change dies before emitting
+  // it, the emit is lost. So each instance brings its own rooms up to date from the database:
+  // everything at once when its adapter hears the others again, and on a timer whatever changed
+  // in the last two periods (a browser may see a state twice, never miss the last one). Only
+  // this instance's sockets (`io.local`): every instance does the same for its own.
+  const resync = async (since?: Date) => {
+    const ids = [...io.of('/').adapter.rooms.keys()]
+      .filter((room) => room.startsWith('txn:'))
+      .map((room) => room.slice('txn:'.length));
+    for (let start = 0; start < ids.length; start += RESYNC_BATCH) {
+      const rows = await listTransactionsByIds(db, ids.slice(start, start + RESYNC_BATCH), since);
+      for (const row of rows) io.local.to(roomOf(row.id)).emit(TRANSACTION_UPDATED, toClientView(row));
+    }
+  };
+  const resyncLogged = (since?: Date) =>
+    resync(since).catch((error: unknown) => logger.warn('realtime resync failed', { error }));
+  adapter.onReconnected(() => {
+    logger.info("realtime bus reconnected; sending current states to this instance's rooms");
+    void resyncLogged();
+  });
+  const resyncTimer = setInterval(
+    () => void resyncLogged(new Date(clock().getTime() - 2 * resyncIntervalMs)),
+    resyncIntervalMs,
+  );
+  resyncTimer.unref();
   logger.debug('realtime attached');
 
   return {
@@ -124,6 +165,7 @@ export async function attachRealtime({
      */
     disconnectLocal: () => io.engine.close(),
     close: async () => {
+      clearInterval(resyncTimer);
       stopListening();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await adapter.close();

@@ -44,7 +44,7 @@ export function socketSource(trustProxy: Config['trustProxy']): (request: Incomi
 }
 
 /** Express's reading of `trust proxy` (express/lib/utils.js compileTrust), for proxy-addr. */
-function compileTrust(value: Config['trustProxy']): (address: string, hop: number) => boolean {
+export function compileTrust(value: Config['trustProxy']): (address: string, hop: number) => boolean {
   if (value === true) return () => true;
   if (typeof value === 'number') return (_address, hop) => hop < value;
   if (value === false) return () => false;

@@ -1,12 +1,9 @@
 // GET /api/v1/stats: what the dashboard's overview shows, for one project and mode.
 import { z } from 'zod';
-import { expecting } from '../validation';
+import { filterDateTime } from '../validation';
 
-const DATE_TIME = 'an ISO 8601 date-time with a time zone, e.g. 2025-01-31T23:59:59+03:00';
 const time = (description: string) =>
-  z.iso
-    .datetime({ offset: true, ...expecting(DATE_TIME) })
-    .transform((value) => new Date(value))
+  filterDateTime()
     .optional()
     .meta({ description, examples: ['2025-01-01T00:00:00+03:00'] });
 

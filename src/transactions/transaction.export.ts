@@ -11,7 +11,7 @@ import {
 } from '../payments/transaction.repository';
 import { toMerchantView } from '../payments/transaction.view';
 
-const EXPORT_PAGE = 1000;
+const EXPORT_PAGE = 250;
 
 export const CSV_COLUMNS = [
   'id',
@@ -93,6 +93,10 @@ export async function streamTransactionsCsv(
     if (page.length === 0) break;
     await write(page.map(csvRow).join(''));
     count += page.length;
+    // Let everything else waiting run between pages: on SQLite each page is read synchronously,
+    // and a client that takes bytes as fast as they come never makes `write` wait, so without
+    // this a million-row export held /health and every other tenant's request until it ended.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (page.length < EXPORT_PAGE) break;
     before = page[page.length - 1]!.id;
   }

@@ -3,6 +3,7 @@
 // reference shows.
 import { z } from 'zod';
 import { scopeOf, type Scope } from '../core/scope';
+import { AppError } from '../errors';
 import type { Config } from '../config';
 import type { Queryable } from '../db/database';
 import { defineOperation, type FeatureApi } from '../core/operation';
@@ -29,7 +30,20 @@ export interface ReconcileNow {
   reconcileNow(scope: Scope, id: string): Promise<{ row: TransactionRow; outcome: ReconcileOutcome }>;
 }
 
+/** A refused export is told to come back after about one export of a large set. */
+const EXPORT_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * CSV exports running at once (EXPORT_CONCURRENCY); more are refused with 503. Counted in this
+ * process, per app: with several instances each runs its own EXPORT_CONCURRENCY.
+ */
+export interface ExportSlots {
+  limit: number;
+  running: number;
+}
+
 export interface TransactionsDeps {
+  exports: ExportSlots;
   transactions: TransactionsService;
   reconciler: ReconcileNow;
   database: Queryable;
@@ -104,15 +118,26 @@ export function transactionsApi(amount: Config['amount']): FeatureApi<Transactio
         operationId: 'exportTransactions',
         tag: TAG,
         summary: 'Export transactions as CSV',
-        description: `Every transaction the list's filters match, newest first, streamed (a million rows take constant memory). Columns: ${CSV_COLUMNS.map((c) => `\`${c}\``).join(', ')}. Texts starting with = + - @ are prefixed with ' so spreadsheets do not run them.`,
+        description: `Every transaction the list's filters match, newest first, streamed (a million rows take constant memory). Columns: ${CSV_COLUMNS.map((c) => `\`${c}\``).join(', ')}. Texts starting with = + - @ are prefixed with ' so spreadsheets do not run them. At most \`EXPORT_CONCURRENCY\` exports run at once per instance; more answer 503 \`service_unavailable\` with \`Retry-After\`.`,
         auth: 'signature',
         rateLimit: 'perProject',
         query: exportQuery,
         responses: {
           200: { description: 'The CSV (RFC 4180, CRLF).', contentType: 'text/csv', schema: z.string() },
         },
+        errors: ['service_unavailable'],
         handler: async ({ deps, req, res, query }) => {
           const scope = scopeOf(req);
+          const slots = deps.exports;
+          if (slots.running >= slots.limit)
+            throw new AppError(
+              'service_unavailable',
+              `${slots.limit} exports are already running; retry after Retry-After`,
+              { limit: slots.limit },
+              { 'Retry-After': String(EXPORT_RETRY_AFTER_SECONDS) },
+            );
+          slots.running += 1;
+          res.once('close', () => (slots.running -= 1));
           res.status(200).type('text/csv; charset=utf-8');
           res.set(
             'Content-Disposition',

@@ -1,0 +1,115 @@
+// A TCP link between the service and one of its shared parts (PostgreSQL, Redis) that a test
+// can break the ways networks break, without touching the shared server other test files use:
+// - pause(): a stall (a partition): bytes stop both ways, sockets stay open, new connections hang;
+// - cut(): every connection dropped and new ones refused until restore() (an outage);
+// - refuseNew(): new connections refused, open ones kept (the test then ends them, e.g. with
+//   pg_terminate_backend, as a restart of PostgreSQL does).
+// upstreamPorts() are the link's own ports towards the server: PostgreSQL shows them as
+// pg_stat_activity.client_port, which is how a test finds (and terminates) only its service's backends.
+import net, { type AddressInfo } from 'node:net';
+
+export interface FaultyLink {
+  /** `url` with its host and port replaced by the link's. */
+  through(url: string): string;
+  upstreamPorts(): number[];
+  pause(): void;
+  resume(): void;
+  cut(): void;
+  /** New connections are refused; those open stay (for a test that ends them its own way). */
+  refuseNew(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+export async function startFaultyLink(targetPort: number, targetHost = '127.0.0.1'): Promise<FaultyLink> {
+  type Pair = { client: net.Socket; upstream?: net.Socket };
+  const pairs = new Set<Pair>();
+  const held: Array<() => void> = [];
+  let paused = false;
+  let refusing = false;
+
+  const connect = (pair: Pair) => {
+    const upstream = net.connect(targetPort, targetHost);
+    pair.upstream = upstream;
+    const end = () => {
+      pair.client.destroy();
+      upstream.destroy();
+      pairs.delete(pair);
+    };
+    for (const socket of [pair.client, upstream]) {
+      socket.once('close', end);
+      socket.once('error', end);
+    }
+    pair.client.pipe(upstream).pipe(pair.client);
+    if (paused) freeze(pair);
+  };
+  const freeze = (pair: Pair) => {
+    pair.client.unpipe();
+    pair.upstream?.unpipe();
+    pair.client.pause();
+    pair.upstream?.pause();
+  };
+  const thaw = (pair: Pair) => {
+    if (!pair.upstream) return;
+    pair.client.pipe(pair.upstream).pipe(pair.client);
+    pair.client.resume();
+    pair.upstream.resume();
+  };
+
+  const server = net.createServer((client) => {
+    if (refusing) {
+      client.destroy();
+      return;
+    }
+    const pair: Pair = { client };
+    pairs.add(pair);
+    client.once('error', () => undefined);
+    if (paused) held.push(() => connect(pair));
+    else connect(pair);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    through(url) {
+      const target = new URL(url);
+      target.hostname = '127.0.0.1';
+      target.port = String(port);
+      return target.toString();
+    },
+    upstreamPorts: () =>
+      [...pairs].flatMap((pair) => (pair.upstream?.localPort ? [pair.upstream.localPort] : [])),
+    pause() {
+      paused = true;
+      pairs.forEach(freeze);
+    },
+    resume() {
+      paused = false;
+      pairs.forEach(thaw);
+      held.splice(0).forEach((open) => open());
+    },
+    cut() {
+      refusing = true;
+      for (const pair of pairs) {
+        pair.client.destroy();
+        pair.upstream?.destroy();
+      }
+      pairs.clear();
+    },
+    refuseNew() {
+      refusing = true;
+    },
+    restore() {
+      refusing = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        refusing = true;
+        for (const pair of pairs) {
+          pair.client.destroy();
+          pair.upstream?.destroy();
+        }
+        server.close(() => resolve());
+      }),
+  };
+}
