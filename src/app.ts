@@ -2,7 +2,7 @@
 // real port. Order matters: the simulator and the callback route parse their own bodies, so
 // they come before the JSON parser of the merchant API.
 import path from 'node:path';
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
 import type { Config } from './config';
@@ -13,11 +13,14 @@ import { requestContext } from './request-context';
 import { accessLog } from './http/access-log';
 import { createRateLimits } from './http/rate-limits';
 import { jsonBody } from './http/json-body';
+import type { FeatureApi } from './core/operation';
+import { mountOperations, type EdgeGuards } from './http/operation.mount';
+import { systemApi, type SystemDeps } from './http/system.routes';
 import { noStore } from './http/no-store';
 import { createReadiness, type DiskProbe } from './http/readiness';
 import { createAdminAuth } from './auth/admin-auth';
-import { createTestPaymentRoutes, TEST_PAYMENT_PATH } from './test-payments/test-payment.routes';
-import { createVaultRoutes } from './vault/vault.routes';
+import { testPaymentsApi } from './test-payments/test-payment.routes';
+import { vaultApi } from './vault/vault.routes';
 import type { Keyring, Vault } from './security/vault';
 import { createMerchantAuth } from './auth/merchant-auth';
 import type { FailureLimits } from './security/failure-limiter';
@@ -27,28 +30,34 @@ import type { ReplayGuard } from './auth/replay-guard';
 import { createAllowlist } from './core/callback-allowlist';
 import { CALLBACK_PATHS, createCallbackRoutes } from './callbacks/callback.routes';
 import type { CallbacksService } from './callbacks/callback.service';
-import { createProjectRoutes } from './projects/project.routes';
+import { projectsApi } from './projects/project.routes';
 import type { ProjectsService } from './projects/project.service';
 import type { TransactionSecrets } from './security/transaction-secrets';
-import { createTransactionRoutes, INITIATE_PATH } from './transactions/transaction.routes';
-import { createOpenApiRoutes } from './openapi/openapi.routes';
-import { HOME_TARGET } from './openapi/system.openapi';
+import { transactionsApi, type ExportSlots } from './transactions/transaction.routes';
+import {
+  createOpenApiDocument,
+  createReference,
+  referenceApi,
+  type ReferenceDeps,
+} from './openapi/openapi.routes';
+import type { OpenApiDocument } from './core/openapi.types';
 import type { TransactionsService } from './transactions/transaction.service';
 import type { Reconciler } from './reconciliation/reconcile.service';
-import { createEventRoutes } from './webhooks/event.routes';
+import { eventsApi } from './webhooks/event.routes';
 import type { EventsService } from './webhooks/event.service';
-import { createEndpointRoutes } from './webhooks/endpoint.routes';
-import { createAccountRoutes } from './accounts/account.routes';
+import { webhooksApi } from './webhooks/endpoint.routes';
+import { accountsApi } from './accounts/account.routes';
 import type { AccountsService } from './accounts/account.service';
 import type { EndpointsService } from './webhooks/endpoint.service';
-import { createDiagnosticsRoutes } from './diagnostics/diagnostics.routes';
+import { diagnosticsApi } from './diagnostics/diagnostics.routes';
 import type { DiagnosticsService } from './diagnostics/diagnostics.service';
 import type { DashboardService } from './operators/dashboard.service';
 import { createSessionGuard } from './security/session-cookie';
 import { createSessionScopes } from './auth/session-scope';
-import { createDashboardRoutes, DASHBOARD_API } from './operators/dashboard.routes';
+import { dashboardApi } from './operators/dashboard.routes';
 import { createDashboardPages, DASHBOARD_PATH } from './operators/dashboard.pages';
-import { createStatsRoutes } from './stats/stats.routes';
+import { statsApi } from './stats/stats.routes';
+import { realtimeApi } from './realtime/realtime.openapi';
 
 export interface AppDeps {
   config: Config;
@@ -86,14 +95,41 @@ export interface AppDeps {
 
 export const SIMULATOR_MOUNT = '/simulator';
 
+/** What the operations' handlers are given: the app's parts, and the reference they serve. */
+type ApiDeps = AppDeps & ReferenceDeps & SystemDeps & { exports: ExportSlots };
+
+/** The API's parts in the order the reference shows them; the app serves exactly their operations. */
+export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>[] {
+  return [
+    transactionsApi(config.amount),
+    testPaymentsApi(config.amount),
+    accountsApi,
+    realtimeApi,
+    webhooksApi,
+    eventsApi,
+    statsApi,
+    diagnosticsApi,
+    projectsApi,
+    dashboardApi,
+    vaultApi,
+    systemApi,
+    referenceApi,
+  ];
+}
+
+/** The OpenAPI document of the API, without an app (the production build's check uses it). */
+export function apiDocument(config: Pick<Config, 'amount' | 'signatureToleranceSeconds'>): OpenApiDocument {
+  return createOpenApiDocument(apiSections(config), config);
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const { config, logger } = deps;
   const app = express();
   app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
   // Paths match in the case they were declared (every Router too): a path in another case is a
   // 404, never a second spelling of a route, so logs and metrics see declared paths only.
   app.set('case sensitive routing', true);
-  app.disable('x-powered-by');
   app.use(requestContext);
   app.use(accessLog(logger));
   if (deps.metrics) app.use(deps.metrics.http);
@@ -118,12 +154,35 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api', noStore);
   app.use(jsonBody(config.bodyLimit));
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  // Ready when every part this instance needs answers in time: the database, room on the disk
-  // SQLite writes to, and Redis when configured (a balancer then sends nothing to an instance
-  // that could not serve it).
+  const limits = createRateLimits(config.rateLimit, deps.limiterStore);
+  const guard = createSessionGuard(deps.dashboard);
+  const sessions = createSessionScopes(guard, deps.projects.stateOf);
+  const adminAuth = createAdminAuth(deps.adminToken, deps.failureLimits.adminBySource, sessions);
+  const authDeps = {
+    projects: deps.projects,
+    toleranceSeconds: config.signatureToleranceSeconds,
+    replays: deps.replays,
+    failures: deps.failureLimits,
+    sessions,
+  };
+  const signed = createMerchantAuth(authDeps);
+  const sessionOnly: RequestHandler = async (req, _res, next) => {
+    await guard(req);
+    next();
+  };
+  const guards: EdgeGuards = {
+    auth: {
+      signature: (operation) =>
+        operation.idempotent ? createMerchantAuth(authDeps, [operation.path]) : signed,
+      admin: () => adminAuth,
+      session: () => sessionOnly,
+    },
+    limits: { perProject: limits.merchant, projectCreatePerSource: limits.projectCreate },
+  };
+  // Every operation the API serves, declared once in its feature: the routes and the
+  // reference (GET /openapi.json, /docs) are both made from this list.
+  const sections = apiSections(config);
+  // Ready when every part this instance needs answers in time (src/http/readiness.ts).
   const ready = createReadiness({
     pingDatabase: () => deps.database.ping(),
     storageDir: config.databaseUrl.startsWith('file:')
@@ -133,69 +192,13 @@ export function createApp(deps: AppDeps): express.Express {
     timeoutMs: config.databaseDeadlines.readyTimeoutMs,
     disk: deps.disk,
   });
-  app.get('/ready', async (_req, res) => {
-    const status = await ready();
-    res.status(status === 'ready' ? 200 : 503).json({ status });
-  });
-  // GET /openapi.json and /docs, public: the reference is generated from the same schemas
-  // the routes below validate with.
-  app.use(createOpenApiRoutes(config));
-  app.get('/', (_req, res) => {
-    res.redirect(302, HOME_TARGET);
-  });
-
-  const limits = createRateLimits(config.rateLimit, deps.limiterStore);
-  const guard = createSessionGuard(deps.dashboard);
-  const sessions = createSessionScopes(guard, deps.projects.stateOf);
-  const adminAuth = createAdminAuth(deps.adminToken, deps.failureLimits.adminBySource, sessions);
-  app.use(
-    DASHBOARD_API,
-    createDashboardRoutes({ dashboard: deps.dashboard, projects: deps.projects, guard, adminAuth }),
+  const reference = createReference(() => createOpenApiDocument(sections, config));
+  mountOperations(
+    app,
+    sections.flatMap((section) => section.operations ?? []),
+    { ...deps, reference, ready, exports: { limit: config.exportConcurrency, running: 0 } },
+    guards,
   );
-  app.use(
-    '/api/v1/projects',
-    createProjectRoutes({ projects: deps.projects, adminAuth, createLimiter: limits.projectCreate }),
-  );
-  app.use(
-    '/api/v1/vault',
-    createVaultRoutes({ db: deps.database, vault: deps.vault, keyring: deps.keyring, adminAuth }),
-  );
-  const authDeps = {
-    projects: deps.projects,
-    toleranceSeconds: config.signatureToleranceSeconds,
-    replays: deps.replays,
-    failures: deps.failureLimits,
-    sessions,
-  };
-  const signed = (idempotentPaths?: string[]) => [
-    createMerchantAuth(authDeps, idempotentPaths),
-    limits.merchant,
-  ];
-  app.use(
-    '/api/v1/transactions',
-    ...signed([INITIATE_PATH]),
-    createTransactionRoutes({
-      transactions: deps.transactions,
-      reconciler: deps.reconciler,
-      amount: config.amount,
-      db: deps.database,
-      exportConcurrency: config.exportConcurrency,
-    }),
-  );
-  app.use(
-    '/api/v1/test-payments',
-    ...signed([TEST_PAYMENT_PATH]),
-    createTestPaymentRoutes({
-      transactions: deps.transactions,
-      accounts: deps.accounts,
-      amount: config.amount,
-    }),
-  );
-  app.use('/api/v1/webhook-endpoints', ...signed(['/']), createEndpointRoutes(deps.endpoints));
-  app.use('/api/v1/mpesa-accounts', ...signed(), createAccountRoutes(deps.accounts));
-  app.use('/api/v1/events', ...signed(), createEventRoutes(deps.events));
-  app.use('/api/v1/diagnostics', ...signed(), createDiagnosticsRoutes(deps.diagnostics));
-  app.use('/api/v1/stats', ...signed(), createStatsRoutes(deps.database));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

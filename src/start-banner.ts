@@ -4,7 +4,7 @@
 // who just typed `npm start`.
 import path from 'node:path';
 import type { Config } from './config';
-import { DOCS_PATH } from './openapi/system.openapi';
+import { DOCS_PATH } from './openapi/openapi.routes';
 import { DASHBOARD_PATH } from './operators/dashboard.pages';
 import { adminTokenFile } from './security/master-key';
 

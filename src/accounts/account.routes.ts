@@ -1,38 +1,120 @@
 // Merchant API for the project's M-Pesa accounts, behind the signature check: a test key
 // manages simulator and sandbox accounts, a live key production ones.
-import { Router } from 'express';
 import { scopeOf } from '../core/scope';
-import { parseOrThrow } from '../validation';
+import { defineOperation, type FeatureApi } from '../core/operation';
+import {
+  accountIdParams,
+  accountListSchema,
+  accountResponseSchema,
+  createAccountBody,
+  updateAccountBody,
+} from './account.schema';
 import type { AccountsService } from './account.service';
-import { accountIdParams, createAccountBody, updateAccountBody } from './account.schema';
 
-export function createAccountRoutes(accounts: AccountsService): Router {
-  const router = Router({ caseSensitive: true });
-  const idOf = (params: unknown) => parseOrThrow(accountIdParams, params, 'path').id;
-
-  router.post('/', async (req, res) => {
-    res
-      .status(201)
-      .json(await accounts.create(scopeOf(req), parseOrThrow(createAccountBody, req.body, 'body')));
-  });
-  router.get('/', async (req, res) => {
-    res.json(await accounts.list(scopeOf(req)));
-  });
-  router.get('/:id', async (req, res) => {
-    res.json(await accounts.get(scopeOf(req), idOf(req.params)));
-  });
-  router.patch('/:id', async (req, res) => {
-    res.json(
-      await accounts.update(
-        scopeOf(req),
-        idOf(req.params),
-        parseOrThrow(updateAccountBody, req.body, 'body'),
-      ),
-    );
-  });
-  router.delete('/:id', async (req, res) => {
-    await accounts.remove(scopeOf(req), idOf(req.params));
-    res.status(204).end();
-  });
-  return router;
+export interface AccountsDeps {
+  accounts: AccountsService;
 }
+
+const BASE = '/api/v1/mpesa-accounts';
+const TAG = 'M-Pesa accounts';
+const operation = defineOperation<AccountsDeps>();
+
+export const accountsApi: FeatureApi<AccountsDeps> = {
+  tags: [
+    {
+      name: TAG,
+      description:
+        "The project's own Daraja accounts: where its payments are collected. Each is one Daraja app (consumer key and secret) on one " +
+        'environment with its shortcode and passkey; test keys manage `simulator` and `sandbox` accounts, live keys `production` ones. ' +
+        'Credentials are write-only: answers show their last four characters. A project without an account of a mode uses the ' +
+        "deployment's own (`MPESA_*`) when it is of that mode.\n\n" +
+        '**PayBill or till.** For a PayBill, `shortcode` is the PayBill. For a till (Buy Goods), `shortcode` is the Head Office (store) ' +
+        'number the till was set up under and the passkey is the one issued for it; `tillNumber` is the till customers pay. An initiate ' +
+        'with `channel: "till"` then sends the till as `PartyB` and the Head Office shortcode as `BusinessShortCode`. A till sent as a ' +
+        'PayBill (or the other way round) is accepted by Daraja and fails later with result code `2028` or `SFC_IC0003`.',
+    },
+  ],
+  operations: [
+    operation({
+      method: 'post',
+      path: BASE,
+      operationId: 'createMpesaAccount',
+      tag: TAG,
+      summary: 'Add an M-Pesa account',
+      description:
+        'Checks the consumer key and secret at once with an OAuth call to the environment, and keeps the account only if Daraja accepts them. ' +
+        'The first account of a mode becomes its default.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      body: createAccountBody,
+      responses: { 201: { description: 'The account, masked.', schema: accountResponseSchema } },
+      errors: ['mpesa_account_rejected', 'mpesa_unavailable'],
+      handler: async ({ deps, req, res, body }) => {
+        res.status(201).json(await deps.accounts.create(scopeOf(req), body));
+      },
+    }),
+    operation({
+      method: 'get',
+      path: BASE,
+      operationId: 'listMpesaAccounts',
+      tag: TAG,
+      summary: "List this mode's M-Pesa accounts",
+      auth: 'signature',
+      rateLimit: 'perProject',
+      responses: { 200: { description: 'The accounts, masked.', schema: accountListSchema } },
+      handler: async ({ deps, req, res }) => {
+        res.json(await deps.accounts.list(scopeOf(req)));
+      },
+    }),
+    operation({
+      method: 'get',
+      path: `${BASE}/:id`,
+      operationId: 'getMpesaAccount',
+      tag: TAG,
+      summary: 'Get an M-Pesa account',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: accountIdParams,
+      responses: { 200: { description: 'The account, masked.', schema: accountResponseSchema } },
+      errors: ['mpesa_account_not_found'],
+      handler: async ({ deps, req, res, params }) => {
+        res.json(await deps.accounts.get(scopeOf(req), params.id));
+      },
+    }),
+    operation({
+      method: 'patch',
+      path: `${BASE}/:id`,
+      operationId: 'updateMpesaAccount',
+      tag: TAG,
+      summary: 'Change an M-Pesa account',
+      description:
+        'New credentials are checked like new accounts. `isDefault: true` makes it the default of its mode.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: accountIdParams,
+      body: updateAccountBody,
+      responses: { 200: { description: 'The account, masked.', schema: accountResponseSchema } },
+      errors: ['mpesa_account_not_found', 'mpesa_account_rejected', 'mpesa_unavailable'],
+      handler: async ({ deps, req, res, params, body }) => {
+        res.json(await deps.accounts.update(scopeOf(req), params.id, body));
+      },
+    }),
+    operation({
+      method: 'delete',
+      path: `${BASE}/:id`,
+      operationId: 'deleteMpesaAccount',
+      tag: TAG,
+      summary: 'Delete an M-Pesa account',
+      description: 'New payments can no longer use it; payments made through it still reconcile through it.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: accountIdParams,
+      responses: { 204: { description: 'Deleted.' } },
+      errors: ['mpesa_account_not_found'],
+      handler: async ({ deps, req, res, params }) => {
+        await deps.accounts.remove(scopeOf(req), params.id);
+        res.status(204).end();
+      },
+    }),
+  ],
+};

@@ -1,5 +1,5 @@
-// What a feature tells the OpenAPI builder about itself. Each feature keeps a `*.openapi.ts`
-// beside its routes exporting one `ApiSection`; src/openapi/openapi.sections.ts lists them.
+// What a feature tells the OpenAPI builder about itself: one `ApiSection` whose operations are
+// the declarations its routes are made from (src/core/operation.ts); app.ts lists the sections.
 // Schemas are the zod schemas the routes validate with (requests) and type their mappers with
 // (responses): the document is generated from them, never written by hand.
 import type { z } from 'zod';

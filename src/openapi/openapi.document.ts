@@ -1,4 +1,4 @@
-// Builds the OpenAPI 3.1 document from the features' sections (openapi.sections.ts). Every
+// Builds the OpenAPI 3.1 document from the features' sections (listed in app.ts). Every
 // schema goes through zod's z.toJSONSchema (openapi.json-schema.ts); the builder only adds
 // what follows from the route's shape: parameters, security and the error responses implied
 // by its authentication and inputs.

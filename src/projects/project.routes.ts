@@ -1,37 +1,105 @@
 // Operator API: create projects, list them (with their keys and masked M-Pesa accounts),
 // rename or disable them, rotate a mode's keys. Admin token only; creation is also
 // rate-limited per address.
-import { Router, type RequestHandler } from 'express';
+import { defineOperation, type FeatureApi } from '../core/operation';
+import {
+  createProjectBody,
+  projectIdParams,
+  projectListSchema,
+  projectResponseSchema,
+  projectWithSecretSchema,
+  rotatedKeysSchema,
+  rotateKeysBody,
+  updateProjectBody,
+} from './project.schema';
 import type { ProjectsService } from './project.service';
-import { createProjectBody, projectIdParams, rotateKeysBody, updateProjectBody } from './project.schema';
-import { parseOrThrow } from '../validation';
 
-export function createProjectRoutes(deps: {
+export interface ProjectsDeps {
   projects: ProjectsService;
-  adminAuth: RequestHandler;
-  createLimiter: RequestHandler;
-}): Router {
-  const { projects, adminAuth, createLimiter } = deps;
-  const router = Router({ caseSensitive: true });
-  const idOf = (params: unknown) => parseOrThrow(projectIdParams, params, 'path').id;
-
-  router.post('/', createLimiter, adminAuth, async (req, res) => {
-    const { name } = parseOrThrow(createProjectBody, req.body, 'body');
-    res.status(201).json(await projects.create(name));
-  });
-
-  router.get('/', adminAuth, async (_req, res) => {
-    res.json({ data: await projects.list() });
-  });
-
-  router.patch('/:id', adminAuth, async (req, res) => {
-    res.json(await projects.update(idOf(req.params), parseOrThrow(updateProjectBody, req.body, 'body')));
-  });
-
-  router.post('/:id/keys/rotate', adminAuth, async (req, res) => {
-    const { mode } = parseOrThrow(rotateKeysBody, req.body, 'body');
-    res.json(await projects.rotateKeys(idOf(req.params), mode));
-  });
-
-  return router;
 }
+
+const BASE = '/api/v1/projects';
+const TAG = 'Projects';
+const operation = defineOperation<ProjectsDeps>();
+
+export const projectsApi: FeatureApi<ProjectsDeps> = {
+  tags: [
+    {
+      name: TAG,
+      description:
+        'Operator endpoints (`Authorization: Bearer <ADMIN_TOKEN>`): create merchant projects, see their keys and M-Pesa accounts (masked), ' +
+        'rename or disable them, rotate their keys. Each project has a test and a live key pair.',
+    },
+  ],
+  operations: [
+    operation({
+      method: 'post',
+      path: BASE,
+      operationId: 'createProject',
+      tag: TAG,
+      summary: 'Create a project',
+      description:
+        'Creates a project with a test and a live key pair. The secret keys are in this answer only. Rate-limited per source address.',
+      auth: 'admin',
+      rateLimit: 'projectCreatePerSource',
+      body: createProjectBody,
+      responses: {
+        201: { description: 'The project and its secret keys.', schema: projectWithSecretSchema },
+      },
+      errors: ['rate_limited'],
+      handler: async ({ deps, res, body }) => {
+        res.status(201).json(await deps.projects.create(body.name));
+      },
+    }),
+    operation({
+      method: 'get',
+      path: BASE,
+      operationId: 'listProjects',
+      tag: TAG,
+      summary: 'List projects',
+      description:
+        'Every project, newest first, with its public keys and its M-Pesa accounts (masked). Secrets are never listed.',
+      auth: 'admin',
+      responses: { 200: { description: 'The projects.', schema: projectListSchema } },
+      handler: async ({ deps, res }) => {
+        res.json({ data: await deps.projects.list() });
+      },
+    }),
+    operation({
+      method: 'patch',
+      path: `${BASE}/:id`,
+      operationId: 'updateProject',
+      tag: TAG,
+      summary: 'Rename or disable a project',
+      description:
+        "A disabled project's keys are refused with `project_disabled`; its payments keep settling and its webhooks keep going out.",
+      auth: 'admin',
+      params: projectIdParams,
+      body: updateProjectBody,
+      responses: { 200: { description: 'The project.', schema: projectResponseSchema } },
+      errors: ['project_not_found'],
+      handler: async ({ deps, res, params, body }) => {
+        res.json(await deps.projects.update(params.id, body));
+      },
+    }),
+    operation({
+      method: 'post',
+      path: `${BASE}/:id/keys/rotate`,
+      operationId: 'rotateProjectKeys',
+      tag: TAG,
+      summary: 'Rotate a project’s keys',
+      description:
+        "Replaces one mode's key pair (the deployment's default mode when the body names none); the old pair stops working at once. Also issues a pair a project created before modes existed does not have yet.",
+      auth: 'admin',
+      params: projectIdParams,
+      body: rotateKeysBody,
+      responses: {
+        200: { description: 'The project, and the new pair of that mode.', schema: rotatedKeysSchema },
+      },
+      errors: ['project_not_found'],
+      handler: async ({ deps, res, params, body }) => {
+        res.json(await deps.projects.rotateKeys(params.id, body.mode));
+      },
+    }),
+  ],
+};

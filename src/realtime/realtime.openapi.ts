@@ -15,7 +15,7 @@ import {
   streamTransaction,
 } from './project-stream.schema';
 
-export const realtimeApi: ApiSection = {
+export const realtimeApi: Pick<ApiSection, 'socketEvents'> = {
   socketEvents: [
     {
       name: 'subscribe',

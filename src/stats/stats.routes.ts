@@ -1,12 +1,13 @@
 // GET /api/v1/stats: the overview's numbers. Counting happens in the database
 // (stats.repository.ts); here they are named and the failure codes given their reasons.
-import { Router } from 'express';
+import type { z } from 'zod';
 import { scopeOf } from '../core/scope';
 import type { Queryable } from '../db/database';
+import { defineOperation, type FeatureApi } from '../core/operation';
+import type { Scope } from '../core/scope';
 import { interpretResultCode } from '../payments/transaction.states';
-import { parseOrThrow } from '../validation';
 import { paymentGroups, webhookHealth } from './stats.repository';
-import { statsQuery, type StatsView } from './stats.schema';
+import { statsQuery, statsSchema, type StatsView } from './stats.schema';
 
 /** Kenya has one time zone and no daylight saving: East Africa Time, UTC+3. */
 const NAIROBI_OFFSET_MS = 3 * 3_600_000;
@@ -29,68 +30,93 @@ function reasonOf(row: { status: string; resultCode: string | null; settledBy: s
   return { code: 'no_answer', message: 'M-Pesa gave no final answer in time' };
 }
 
-export function createStatsRoutes(db: Queryable): Router {
-  const router = Router({ caseSensitive: true });
-  router.get('/', async (req, res) => {
-    const query = parseOrThrow(statsQuery, req.query, 'query');
-    const now = new Date();
-    const window = { from: query.from ?? startOfNairobiDay(now), to: query.to ?? now };
-    const scope = scopeOf(req);
-    const [groups, webhooks] = await Promise.all([
-      paymentGroups(db, scope, window),
-      webhookHealth(db, scope, window),
-    ]);
-    const payments = { total: 0, pending: 0, completed: 0, failed: 0, cancelled: 0, expired: 0 };
-    const reasons = new Map<string, { code: string; message: string; count: number }>();
-    let collected = 0;
-    let settled = 0;
-    let settleMsSum = 0;
-    let settleMsMax: number | null = null;
-    let byQuery = 0;
-    for (const group of groups) {
-      if (group.status in payments) payments[group.status as keyof typeof payments] += group.count;
-      payments.total += group.count;
-      if (group.settledBy === 'stk_query') byQuery += group.count;
-      if (group.status === 'completed') {
-        collected += group.collected;
-        settled += group.settled;
-        settleMsSum += group.settleMsSum;
-        if (group.settleMsMax !== null) settleMsMax = Math.max(settleMsMax ?? 0, group.settleMsMax);
-      } else if (group.status !== 'pending') {
-        const reason = reasonOf(group);
-        const entry = reasons.get(reason.code) ?? { code: reason.code, message: reason.message, count: 0 };
-        entry.count += group.count;
-        reasons.set(reason.code, entry);
-      }
+export interface StatsDeps {
+  database: Queryable;
+}
+
+const operation = defineOperation<StatsDeps>();
+type StatsQuery = z.output<typeof statsQuery>;
+
+export const statsApi: FeatureApi<StatsDeps> = {
+  tags: [
+    { name: 'Stats', description: "A project's numbers for one mode: what the dashboard's overview shows." },
+  ],
+  operations: [
+    operation({
+      method: 'get',
+      path: '/api/v1/stats',
+      operationId: 'getStats',
+      tag: 'Stats',
+      summary: 'Payments and webhooks over a time window',
+      description:
+        'Counts, success rate, amount collected, failure reasons, time from prompt to payment, payments settled by STK Query and webhook health.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      query: statsQuery,
+      responses: { 200: { description: 'The numbers.', schema: statsSchema } },
+      handler: async ({ deps, req, res, query }) => {
+        res.json(await statsOf(deps.database, scopeOf(req), query));
+      },
+    }),
+  ],
+};
+
+async function statsOf(db: Queryable, scope: Scope, query: StatsQuery): Promise<StatsView> {
+  const now = new Date();
+  const window = { from: query.from ?? startOfNairobiDay(now), to: query.to ?? now };
+  const [groups, webhooks] = await Promise.all([
+    paymentGroups(db, scope, window),
+    webhookHealth(db, scope, window),
+  ]);
+  const payments = { total: 0, pending: 0, completed: 0, failed: 0, cancelled: 0, expired: 0 };
+  const reasons = new Map<string, { code: string; message: string; count: number }>();
+  let collected = 0;
+  let settled = 0;
+  let settleMsSum = 0;
+  let settleMsMax: number | null = null;
+  let byQuery = 0;
+  for (const group of groups) {
+    if (group.status in payments) payments[group.status as keyof typeof payments] += group.count;
+    payments.total += group.count;
+    if (group.settledBy === 'stk_query') byQuery += group.count;
+    if (group.status === 'completed') {
+      collected += group.collected;
+      settled += group.settled;
+      settleMsSum += group.settleMsSum;
+      if (group.settleMsMax !== null) settleMsMax = Math.max(settleMsMax ?? 0, group.settleMsMax);
+    } else if (group.status !== 'pending') {
+      const reason = reasonOf(group);
+      const entry = reasons.get(reason.code) ?? { code: reason.code, message: reason.message, count: 0 };
+      entry.count += group.count;
+      reasons.set(reason.code, entry);
     }
-    const ended = payments.total - payments.pending;
-    const delivery = (status: string) => webhooks.deliveries.find((row) => row.status === status)?.count ?? 0;
-    const view: StatsView = {
-      window: { from: window.from.toISOString(), to: window.to.toISOString() },
-      currency: 'KES',
-      payments,
-      successRate: ended === 0 ? null : payments.completed / ended,
-      amountCollected: collected,
-      failureReasons: [...reasons.values()].sort((a, b) => b.count - a.count),
-      promptToPayment: {
-        averageMs: settled === 0 ? null : Math.round(settleMsSum / settled),
-        maxMs: settleMsMax === null ? null : Math.round(settleMsMax),
+  }
+  const ended = payments.total - payments.pending;
+  const delivery = (status: string) => webhooks.deliveries.find((row) => row.status === status)?.count ?? 0;
+  const view: StatsView = {
+    window: { from: window.from.toISOString(), to: window.to.toISOString() },
+    currency: 'KES',
+    payments,
+    successRate: ended === 0 ? null : payments.completed / ended,
+    amountCollected: collected,
+    failureReasons: [...reasons.values()].sort((a, b) => b.count - a.count),
+    promptToPayment: {
+      averageMs: settled === 0 ? null : Math.round(settleMsSum / settled),
+      maxMs: settleMsMax === null ? null : Math.round(settleMsMax),
+    },
+    settledByQuery: byQuery,
+    webhooks: {
+      endpoints: webhooks.endpoints.length,
+      enabled: webhooks.endpoints.filter((endpoint) => Boolean(endpoint.enabled)).length,
+      failing: webhooks.endpoints.filter(
+        (endpoint) => Boolean(endpoint.enabled) && endpoint.failingSince !== null,
+      ).length,
+      deliveries: {
+        succeeded: delivery('succeeded'),
+        failed: delivery('failed'),
+        pending: delivery('pending'),
       },
-      settledByQuery: byQuery,
-      webhooks: {
-        endpoints: webhooks.endpoints.length,
-        enabled: webhooks.endpoints.filter((endpoint) => Boolean(endpoint.enabled)).length,
-        failing: webhooks.endpoints.filter(
-          (endpoint) => Boolean(endpoint.enabled) && endpoint.failingSince !== null,
-        ).length,
-        deliveries: {
-          succeeded: delivery('succeeded'),
-          failed: delivery('failed'),
-          pending: delivery('pending'),
-        },
-      },
-    };
-    res.json(view);
-  });
-  return router;
+    },
+  };
+  return view;
 }

@@ -1,18 +1,18 @@
 // Test payments by outcome: what the CLI's `trigger` and the dashboard's playground start.
 // A test payment is an initiate like any other (same answer, same Idempotency-Key store, same
 // callbacks and webhooks); only the phone is chosen for the outcome asked for.
-import { Router } from 'express';
 import { scopeOf, type Scope } from '../core/scope';
-import type { PaymentAccounts } from '../mpesa/mpesa.account';
 import type { Config } from '../config';
 import { AppError } from '../errors';
+import { defineOperation, type FeatureApi } from '../core/operation';
+import type { PaymentAccounts } from '../mpesa/mpesa.account';
 import { DEFAULT_OUTCOME, phoneForOutcome, SIMULATED_OUTCOMES } from '../simulator/simulator.outcomes';
-import { idempotencyKeyHeader, type InitiateInput } from '../payments/transaction.schema';
-import { parseOrThrow } from '../validation';
-import { testPaymentBody } from './test-payment.schema';
-
-/** Answers a repeat with the same Idempotency-Key from initiate's store (see merchant-auth.ts). */
-export const TEST_PAYMENT_PATH = '/';
+import {
+  idempotencyKeyHeader,
+  initiateResponseSchema,
+  type InitiateInput,
+} from '../payments/transaction.schema';
+import { outcomeListSchema, testPaymentBody } from './test-payment.schema';
 
 /** Initiate as the transactions feature runs it; composition (app.ts) passes that service in. */
 export interface PaymentInitiator {
@@ -23,50 +23,98 @@ export interface PaymentInitiator {
   ): Promise<{ httpStatus: number; body: unknown }>;
 }
 
-export function createTestPaymentRoutes(deps: {
+export interface TestPaymentsDeps {
   transactions: PaymentInitiator;
   accounts: PaymentAccounts;
-  amount: Config['amount'];
-}): Router {
-  const body = testPaymentBody(deps.amount);
-  const router = Router({ caseSensitive: true });
+}
 
-  router.get('/outcomes', (_req, res) => {
-    res.json({
-      data: [DEFAULT_OUTCOME, ...SIMULATED_OUTCOMES].map(({ name, summary }) => ({ name, summary })),
-    });
-  });
+const BASE = '/api/v1/test-payments';
+const TAG = 'Test payments';
+const operation = defineOperation<TestPaymentsDeps>();
 
-  router.post(TEST_PAYMENT_PATH, async (req, res) => {
-    const scope = scopeOf(req);
-    if (scope.mode !== 'test')
-      throw new AppError(
-        'test_mode_only',
-        'Test payments are for test mode: sign with the test keys (pk_test_…)',
-      );
-    const { outcome, ...input } = parseOrThrow(body, req.body, 'body');
-    const header = req.get('idempotency-key');
-    const idempotencyKey =
-      header === undefined
-        ? undefined
-        : parseOrThrow(idempotencyKeyHeader, header, { header: 'Idempotency-Key' });
-    const account = await deps.accounts.forPayment(scope, input.account);
-    if (account.environment !== 'simulator') {
-      throw new AppError(
-        'test_outcome_unavailable',
-        `This payment would go to Daraja's ${account.environment}, whose customers the simulator does not play: use a simulator account`,
-        {
-          environment: account.environment,
+export function testPaymentsApi(amount: Config['amount']): FeatureApi<TestPaymentsDeps> {
+  return {
+    tags: [
+      {
+        name: TAG,
+        description:
+          'Test mode only: a payment whose simulated customer does what you name (pays, cancels, has no funds, never calls back, …), ' +
+          'through a `simulator` account. What the CLI (`mpesa-bridge trigger`) and the dashboard playground start.',
+      },
+    ],
+    operations: [
+      operation({
+        method: 'get',
+        path: `${BASE}/outcomes`,
+        operationId: 'listTestOutcomes',
+        tag: TAG,
+        summary: 'List the outcomes a test payment can play',
+        auth: 'signature',
+        rateLimit: 'perProject',
+        responses: { 200: { description: 'Every outcome, `paid` first.', schema: outcomeListSchema } },
+        handler: ({ res }) => {
+          res.json({
+            data: [DEFAULT_OUTCOME, ...SIMULATED_OUTCOMES].map(({ name, summary }) => ({ name, summary })),
+          });
         },
-      );
-    }
-    const result = await deps.transactions.initiate(
-      scope,
-      { ...input, phone: phoneForOutcome(outcome)! },
-      idempotencyKey,
-    );
-    res.status(result.httpStatus).json(result.body);
-  });
-
-  return router;
+      }),
+      operation({
+        method: 'post',
+        path: BASE,
+        operationId: 'createTestPayment',
+        tag: TAG,
+        summary: 'Start a test payment that ends as named',
+        description:
+          'An initiate like any other (the same answer, `Idempotency-Key`, callbacks, events and webhooks), with the phone chosen for the ' +
+          'outcome. Signed with test keys, through the project’s test account, which must be a `simulator` account.',
+        auth: 'signature',
+        rateLimit: 'perProject',
+        idempotent: true,
+        precondition: (req) => {
+          if (scopeOf(req).mode !== 'test')
+            throw new AppError(
+              'test_mode_only',
+              'Test payments are for test mode: sign with the test keys (pk_test_…)',
+            );
+        },
+        headers: { 'Idempotency-Key': { schema: idempotencyKeyHeader, required: false } },
+        body: testPaymentBody(amount),
+        responses: {
+          201: {
+            description:
+              'The simulator accepted the push; the transaction is `pending` until its outcome plays.',
+            schema: initiateResponseSchema,
+          },
+        },
+        errors: [
+          'test_mode_only',
+          'test_outcome_unavailable',
+          'idempotency_key_reused',
+          'mpesa_subscriber_busy',
+          'mpesa_unavailable',
+          'mpesa_account_missing',
+        ],
+        handler: async ({ deps, req, res, body, headers }) => {
+          const scope = scopeOf(req);
+          const { outcome, ...input } = body;
+          const account = await deps.accounts.forPayment(scope, input.account);
+          if (account.environment !== 'simulator') {
+            throw new AppError(
+              'test_outcome_unavailable',
+              `This payment would go to Daraja's ${account.environment}, whose customers the simulator does not play: use a simulator account`,
+              {
+                environment: account.environment,
+              },
+            );
+          }
+          const result = await deps.transactions.initiate(
+            scope,
+            { ...input, phone: phoneForOutcome(outcome)! },
+            headers['Idempotency-Key'],
+          );
+          res.status(result.httpStatus).json(result.body);
+        },
+      }),
+    ],
+  };
 }

@@ -1,9 +1,8 @@
-// Merchant API for webhook endpoints. Every route here sits behind the signature check.
-import { Router } from 'express';
-import { scopeOf } from '../core/scope';
+// Merchant API for webhook endpoints, every operation behind the signature check. The
+// deliveries themselves are documented in webhook.openapi.ts.
 import { idempotencyKeyHeader } from '../payments/transaction.schema';
-import { parseOrThrow } from '../validation';
-import type { EndpointsService } from './endpoint.service';
+import { scopeOf } from '../core/scope';
+import { defineOperation, type FeatureApi } from '../core/operation';
 import {
   createEndpointBody,
   deliveriesQuery,
@@ -12,55 +11,183 @@ import {
   rotateSecretBody,
   updateEndpointBody,
 } from './endpoint.schema';
+import type { EndpointsService } from './endpoint.service';
+import { webhookEvents } from './webhook.openapi';
+import {
+  deliveryPageSchema,
+  endpointListSchema,
+  endpointResponseSchema,
+  endpointWithSecretSchema,
+  redeliveredCountSchema,
+} from './webhook.responses';
 
-export function createEndpointRoutes(endpoints: EndpointsService): Router {
-  const router = Router({ caseSensitive: true });
-  const idOf = (params: unknown) => parseOrThrow(endpointIdParams, params, 'path').id;
-
-  router.post('/', async (req, res) => {
-    const input = parseOrThrow(createEndpointBody, req.body, 'body');
-    const header = req.get('idempotency-key');
-    const idempotencyKey =
-      header === undefined
-        ? undefined
-        : parseOrThrow(idempotencyKeyHeader, header, { header: 'Idempotency-Key' });
-    res.status(201).json(await endpoints.create(scopeOf(req), input, idempotencyKey));
-  });
-  router.get('/', async (req, res) => {
-    res.json(await endpoints.list(scopeOf(req)));
-  });
-  router.get('/:id', async (req, res) => {
-    res.json(await endpoints.get(scopeOf(req), idOf(req.params)));
-  });
-  router.patch('/:id', async (req, res) => {
-    res.json(
-      await endpoints.update(
-        scopeOf(req),
-        idOf(req.params),
-        parseOrThrow(updateEndpointBody, req.body, 'body'),
-      ),
-    );
-  });
-  router.delete('/:id', async (req, res) => {
-    await endpoints.remove(scopeOf(req), idOf(req.params));
-    res.status(204).end();
-  });
-  router.post('/:id/secret/rotate', async (req, res) => {
-    const { overlapSeconds } = parseOrThrow(rotateSecretBody, req.body, 'body');
-    res.json(await endpoints.rotateSecret(scopeOf(req), idOf(req.params), overlapSeconds));
-  });
-  router.get('/:id/deliveries', async (req, res) => {
-    res.json(
-      await endpoints.deliveries(
-        scopeOf(req),
-        idOf(req.params),
-        parseOrThrow(deliveriesQuery, req.query, 'query'),
-      ),
-    );
-  });
-  router.post('/:id/redeliver-failed', async (req, res) => {
-    const { since } = parseOrThrow(redeliverFailedBody, req.body, 'body');
-    res.status(202).json(await endpoints.redeliverFailed(scopeOf(req), idOf(req.params), since));
-  });
-  return router;
+export interface EndpointsDeps {
+  endpoints: EndpointsService;
 }
+
+const BASE = '/api/v1/webhook-endpoints';
+const TAG = 'Webhooks';
+const operation = defineOperation<EndpointsDeps>();
+
+export const webhooksApi: FeatureApi<EndpointsDeps> = {
+  tags: [
+    {
+      name: TAG,
+      description:
+        'Register HTTPS endpoints; events are POSTed to them as JSON `{ id, type, timestamp, data }`, signed per the Standard Webhooks spec ' +
+        '(`webhook-id`, `webhook-timestamp`, `webhook-signature`). Answer 2xx within `WEBHOOK_TIMEOUT_MS`; anything else is retried ' +
+        '5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h later (±20% jitter, `Retry-After` honoured), then marked failed and kept. ' +
+        'A 410 answer, or failures for `WEBHOOK_DISABLE_AFTER` (5 days), disable the endpoint.',
+    },
+  ],
+  operations: [
+    operation({
+      method: 'post',
+      path: BASE,
+      operationId: 'createWebhookEndpoint',
+      tag: TAG,
+      summary: 'Register a webhook endpoint',
+      description:
+        'The URL must be https and resolve to a public address (outside simulator and development mode). The answer holds the signing secret, shown only here.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      // A repeat with the same Idempotency-Key answers the endpoint the first one made (the SDK
+      // sends one with every create, so its one re-sign after signature_replayed is safe).
+      idempotent: true,
+      headers: { 'Idempotency-Key': { schema: idempotencyKeyHeader, required: false } },
+      body: createEndpointBody,
+      responses: {
+        201: { description: 'The endpoint and its signing secret.', schema: endpointWithSecretSchema },
+      },
+      errors: ['webhook_url_refused', 'webhook_endpoint_limit_reached', 'idempotency_key_reused'],
+      handler: async ({ deps, req, res, body, headers }) => {
+        res.status(201).json(await deps.endpoints.create(scopeOf(req), body, headers['Idempotency-Key']));
+      },
+    }),
+    operation({
+      method: 'get',
+      path: BASE,
+      operationId: 'listWebhookEndpoints',
+      tag: TAG,
+      summary: 'List webhook endpoints',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      responses: {
+        200: {
+          description: 'The endpoints, newest first. Secrets are never listed.',
+          schema: endpointListSchema,
+        },
+      },
+      handler: async ({ deps, req, res }) => {
+        res.json(await deps.endpoints.list(scopeOf(req)));
+      },
+    }),
+    operation({
+      method: 'get',
+      path: `${BASE}/:id`,
+      operationId: 'getWebhookEndpoint',
+      tag: TAG,
+      summary: 'Get a webhook endpoint',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: endpointIdParams,
+      responses: { 200: { description: 'The endpoint.', schema: endpointResponseSchema } },
+      errors: ['webhook_endpoint_not_found'],
+      handler: async ({ deps, req, res, params }) => {
+        res.json(await deps.endpoints.get(scopeOf(req), params.id));
+      },
+    }),
+    operation({
+      method: 'patch',
+      path: `${BASE}/:id`,
+      operationId: 'updateWebhookEndpoint',
+      tag: TAG,
+      summary: 'Change, disable or enable a webhook endpoint',
+      description: 'Enabling an endpoint sends at once what was kept pending while it was disabled.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: endpointIdParams,
+      body: updateEndpointBody,
+      responses: { 200: { description: 'The endpoint as changed.', schema: endpointResponseSchema } },
+      errors: ['webhook_endpoint_not_found', 'webhook_url_refused'],
+      handler: async ({ deps, req, res, params, body }) => {
+        res.json(await deps.endpoints.update(scopeOf(req), params.id, body));
+      },
+    }),
+    operation({
+      method: 'delete',
+      path: `${BASE}/:id`,
+      operationId: 'deleteWebhookEndpoint',
+      tag: TAG,
+      summary: 'Delete a webhook endpoint',
+      description:
+        'Pending deliveries to it are marked failed; its delivery history stays readable through the events API.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: endpointIdParams,
+      responses: { 204: { description: 'Deleted.' } },
+      errors: ['webhook_endpoint_not_found'],
+      handler: async ({ deps, req, res, params }) => {
+        await deps.endpoints.remove(scopeOf(req), params.id);
+        res.status(204).end();
+      },
+    }),
+    operation({
+      method: 'post',
+      path: `${BASE}/:id/secret/rotate`,
+      operationId: 'rotateWebhookSecret',
+      tag: TAG,
+      summary: 'Rotate the signing secret',
+      description:
+        'Deliveries are signed with both the new and the old secret during the overlap (`overlapSeconds`, default `WEBHOOK_SECRET_OVERLAP`, 24 h), ' +
+        'so you can switch your receiver without missing an event.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: endpointIdParams,
+      body: rotateSecretBody,
+      responses: {
+        200: { description: 'The endpoint and its new secret.', schema: endpointWithSecretSchema },
+      },
+      errors: ['webhook_endpoint_not_found'],
+      handler: async ({ deps, req, res, params, body }) => {
+        res.json(await deps.endpoints.rotateSecret(scopeOf(req), params.id, body.overlapSeconds));
+      },
+    }),
+    operation({
+      method: 'get',
+      path: `${BASE}/:id/deliveries`,
+      operationId: 'listWebhookDeliveries',
+      tag: TAG,
+      summary: 'List deliveries to an endpoint',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: endpointIdParams,
+      query: deliveriesQuery,
+      responses: { 200: { description: 'One page, newest first.', schema: deliveryPageSchema } },
+      errors: ['webhook_endpoint_not_found'],
+      handler: async ({ deps, req, res, params, query }) => {
+        res.json(await deps.endpoints.deliveries(scopeOf(req), params.id, query));
+      },
+    }),
+    operation({
+      method: 'post',
+      path: `${BASE}/:id/redeliver-failed`,
+      operationId: 'redeliverFailedWebhooks',
+      tag: TAG,
+      summary: 'Send again every failed delivery since a time',
+      description: 'Each goes out again with its original `webhook-id` and body, on a fresh retry schedule.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: endpointIdParams,
+      body: redeliverFailedBody,
+      responses: {
+        202: { description: 'How many deliveries were queued again.', schema: redeliveredCountSchema },
+      },
+      errors: ['webhook_endpoint_not_found'],
+      handler: async ({ deps, req, res, params, body }) => {
+        res.status(202).json(await deps.endpoints.redeliverFailed(scopeOf(req), params.id, body.since));
+      },
+    }),
+  ],
+  webhooks: webhookEvents,
+};

@@ -1,25 +1,77 @@
-// Merchant API for the event log and replay. Every route here sits behind the signature check.
-import { Router } from 'express';
+// Merchant API for the event log and replay, every operation behind the signature check.
 import { scopeOf } from '../core/scope';
-import { parseOrThrow } from '../validation';
+import { defineOperation, type FeatureApi } from '../core/operation';
+import { eventDetailSchema, eventPageSchema, redeliverySchema } from './webhook.responses';
 import { eventIdParams, eventsQuery, redeliverEventBody } from './event.schema';
 import type { EventsService } from './event.service';
 
-export function createEventRoutes(events: EventsService): Router {
-  const router = Router({ caseSensitive: true });
-  router.get('/', async (req, res) => {
-    res.json(await events.list(scopeOf(req), parseOrThrow(eventsQuery, req.query, 'query')));
-  });
-  router.get('/:id', async (req, res) => {
-    res.json(await events.get(scopeOf(req), parseOrThrow(eventIdParams, req.params, 'path').id));
-  });
-  router.post('/:id/redeliver', async (req, res) => {
-    const { endpointId } = parseOrThrow(redeliverEventBody, req.body, 'body');
-    res
-      .status(202)
-      .json(
-        await events.redeliver(scopeOf(req), parseOrThrow(eventIdParams, req.params, 'path').id, endpointId),
-      );
-  });
-  return router;
+export interface EventsDeps {
+  events: EventsService;
 }
+
+const BASE = '/api/v1/events';
+const TAG = 'Events';
+const operation = defineOperation<EventsDeps>();
+
+export const eventsApi: FeatureApi<EventsDeps> = {
+  tags: [
+    {
+      name: TAG,
+      description:
+        "The project's event log: every transaction state change (`transaction.completed`, `.failed`, `.cancelled`, `.expired`) and " +
+        'endpoint disabling, recorded in the same database transaction as the change. Read it, see every delivery attempt, replay.',
+    },
+  ],
+  operations: [
+    operation({
+      method: 'get',
+      path: BASE,
+      operationId: 'listEvents',
+      tag: TAG,
+      summary: 'List events',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      query: eventsQuery,
+      responses: { 200: { description: 'One page, newest first.', schema: eventPageSchema } },
+      handler: async ({ deps, req, res, query }) => {
+        res.json(await deps.events.list(scopeOf(req), query));
+      },
+    }),
+    operation({
+      method: 'get',
+      path: `${BASE}/:id`,
+      operationId: 'getEvent',
+      tag: TAG,
+      summary: 'Get an event with its deliveries and every attempt',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: eventIdParams,
+      responses: {
+        200: { description: 'The event, and each delivery with its attempt log.', schema: eventDetailSchema },
+      },
+      errors: ['event_not_found'],
+      handler: async ({ deps, req, res, params }) => {
+        res.json(await deps.events.get(scopeOf(req), params.id));
+      },
+    }),
+    operation({
+      method: 'post',
+      path: `${BASE}/:id/redeliver`,
+      operationId: 'redeliverEvent',
+      tag: TAG,
+      summary: 'Send an event again',
+      description:
+        'To one endpoint (`endpointId`), or to every endpoint that wants its type, including endpoints registered after the event. ' +
+        'Same `webhook-id`, same body.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: eventIdParams,
+      body: redeliverEventBody,
+      responses: { 202: { description: 'The deliveries queued.', schema: redeliverySchema } },
+      errors: ['event_not_found', 'webhook_endpoint_not_found'],
+      handler: async ({ deps, req, res, params, body }) => {
+        res.status(202).json(await deps.events.redeliver(scopeOf(req), params.id, body.endpointId));
+      },
+    }),
+  ],
+};

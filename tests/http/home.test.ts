@@ -1,7 +1,7 @@
 // GET / leads somewhere: the address the start banner prints opens the dashboard, which links
 // the API reference. The dashboard's pages carry a strict Content-Security-Policy.
 import axios from 'axios';
-import { HOME_TARGET } from '../../src/openapi/system.openapi';
+import { HOME_TARGET } from '../../src/http/system.routes';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;

@@ -12,10 +12,8 @@ type BuildDocument = (config: {
 
 async function main() {
   const dist = resolve(process.argv[2] ?? 'dist');
-  const { createOpenApiDocument } = require(`${dist}/openapi/openapi.routes.js`) as {
-    createOpenApiDocument: BuildDocument;
-  };
-  const document = createOpenApiDocument({ amount: { min: 1, max: 250000 }, signatureToleranceSeconds: 300 });
+  const { apiDocument } = require(`${dist}/app.js`) as { apiDocument: BuildDocument };
+  const document = apiDocument({ amount: { min: 1, max: 250000 }, signatureToleranceSeconds: 300 });
   const result = await validate(structuredClone(document) as never);
   if (!result.valid) {
     console.error(compileErrors(result));

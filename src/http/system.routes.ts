@@ -1,18 +1,22 @@
-// Health checks and this reference itself (routes in app.ts and openapi.routes.ts).
+// Health checks and where `GET /` leads, declared like every other operation. No authentication.
 import { z } from 'zod';
-import type { ApiSection } from '../core/openapi.types';
+import { defineOperation, type FeatureApi } from '../core/operation';
+import type { ReadyStatus } from './readiness';
 
-const TAG = 'System';
+export interface SystemDeps {
+  /** Every part this instance needs, asked in time (readiness.ts; made per app by composition). */
+  ready: () => Promise<ReadyStatus>;
+}
 
-export const OPENAPI_JSON_PATH = '/openapi.json';
-export const DOCS_PATH = '/docs';
 /** Where `GET /` leads: the dashboard (src/operators/dashboard.pages.ts), which links the reference. */
 export const HOME_TARGET = '/dashboard/';
+const TAG = 'System';
+const operation = defineOperation<SystemDeps>();
 
-export const systemApi: ApiSection = {
+export const systemApi: FeatureApi<SystemDeps> = {
   tags: [{ name: TAG, description: 'Health checks and this reference. No authentication.' }],
   operations: [
-    {
+    operation({
       method: 'get',
       path: '/',
       operationId: 'home',
@@ -32,8 +36,11 @@ export const systemApi: ApiSection = {
           },
         },
       },
-    },
-    {
+      handler: ({ res }) => {
+        res.redirect(302, HOME_TARGET);
+      },
+    }),
+    operation({
       method: 'get',
       path: '/health',
       operationId: 'health',
@@ -42,8 +49,11 @@ export const systemApi: ApiSection = {
       description: 'The process is up.',
       auth: 'none',
       responses: { 200: { description: 'Up.', schema: z.object({ status: z.literal('ok') }) } },
-    },
-    {
+      handler: ({ res }) => {
+        res.json({ status: 'ok' });
+      },
+    }),
+    operation({
       method: 'get',
       path: '/ready',
       operationId: 'ready',
@@ -59,30 +69,13 @@ export const systemApi: ApiSection = {
           schema: z.object({ status: z.enum(['database_unreachable', 'disk_full', 'redis_unreachable']) }),
         },
       },
-    },
-    {
-      method: 'get',
-      path: OPENAPI_JSON_PATH,
-      operationId: 'openApiDocument',
-      tag: TAG,
-      summary: 'This API as OpenAPI 3.1',
-      auth: 'none',
-      responses: { 200: { description: 'The OpenAPI document.', schema: z.record(z.string(), z.unknown()) } },
-    },
-    {
-      method: 'get',
-      path: DOCS_PATH,
-      operationId: 'apiReference',
-      tag: TAG,
-      summary: 'This API reference as a web page',
-      auth: 'none',
-      responses: {
-        200: {
-          description: 'An HTML page rendered from the OpenAPI document.',
-          contentType: 'text/html',
-          schema: z.string(),
-        },
+      // Ready when every part this instance needs answers in time: the database, room on the disk
+      // SQLite writes to, and Redis when configured (a balancer then sends nothing to an instance
+      // that could not serve it).
+      handler: async ({ deps, res }) => {
+        const status = await deps.ready();
+        res.status(status === 'ready' ? 200 : 503).json({ status });
       },
-    },
+    }),
   ],
 };

@@ -1,0 +1,58 @@
+// Declared operations (src/core/operation.ts) become Express routes: for each, the source-keyed rate
+// limit, the auth its declaration names, the project-keyed limit, then its inputs validated
+// with the declared schemas (path, query, body, headers, in that order) and its handler.
+import type { Request, RequestHandler, Router } from 'express';
+import type { Auth, HeaderSpec } from '../core/openapi.types';
+import { parseOrThrow } from '../validation';
+import { LIMITS_BEFORE_AUTH, type Call, type Operation, type RateLimit } from '../core/operation';
+
+export interface EdgeGuards {
+  /** The check of each kind of auth, made for one operation (the signature's depends on `idempotent`). */
+  auth: Record<Exclude<Auth, 'none'>, (operation: { path: string; idempotent?: boolean }) => RequestHandler>;
+  limits: Record<RateLimit, RequestHandler>;
+}
+
+export function mountOperations<D>(
+  router: Router,
+  operations: readonly Operation<D>[],
+  deps: D,
+  guards: EdgeGuards,
+): void {
+  for (const operation of operations) {
+    const limit = operation.rateLimit;
+    if (limit === 'perProject' && operation.auth !== 'signature')
+      throw new Error(
+        `${operation.operationId}: a per-project limit needs the signature that names the project`,
+      );
+    const before = limit && LIMITS_BEFORE_AUTH.has(limit) ? [guards.limits[limit]] : [];
+    const after = limit && !LIMITS_BEFORE_AUTH.has(limit) ? [guards.limits[limit]] : [];
+    const auth = operation.auth === 'none' ? [] : [guards.auth[operation.auth](operation)];
+    router[operation.method](operation.path, [...before, ...auth, ...after, handlerOf(operation, deps)]);
+  }
+}
+
+function handlerOf<D>(operation: Operation<D>, deps: D): RequestHandler {
+  const { params, query, body, headers = {} } = operation;
+  return async (req, res) => {
+    operation.precondition?.(req);
+    const call: Call<D> = {
+      deps,
+      params: params && parseOrThrow(params, req.params, 'path'),
+      query: query && parseOrThrow(query, req.query, 'query'),
+      body: body && parseOrThrow(body, req.body, 'body'),
+      headers: Object.fromEntries(
+        Object.entries(headers).map(([name, spec]) => [name, headerOf(req, name, spec)]),
+      ),
+      req,
+      res,
+    };
+    await operation.handler(call);
+  };
+}
+
+/** An optional header is read only when sent; a required one missing is a validation failure. */
+function headerOf(req: Request, name: string, spec: HeaderSpec): unknown {
+  const value = req.get(name);
+  if (value === undefined && !spec.required) return undefined;
+  return parseOrThrow(spec.schema, value, { header: name });
+}
