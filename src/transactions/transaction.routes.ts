@@ -118,20 +118,21 @@ export function transactionsApi(amount: Config['amount']): FeatureApi<Transactio
         operationId: 'exportTransactions',
         tag: TAG,
         summary: 'Export transactions as CSV',
-        description: `Every transaction the list's filters match, newest first, streamed (a million rows take constant memory). Columns: ${CSV_COLUMNS.map((c) => `\`${c}\``).join(', ')}. Texts starting with = + - @ are prefixed with ' so spreadsheets do not run them. At most \`EXPORT_CONCURRENCY\` exports run at once per instance; more answer 503 \`service_unavailable\` with \`Retry-After\`.`,
+        description: `Every transaction the list's filters match, newest first, streamed (a million rows take constant memory). Columns: ${CSV_COLUMNS.map((c) => `\`${c}\``).join(', ')}. Texts starting with = + - @ are prefixed with ' so spreadsheets do not run them. At most \`EXPORT_CONCURRENCY\` exports run at once per instance; more answer 429 \`rate_limited\` with \`Retry-After\`.`,
         auth: 'signature',
         rateLimit: 'perProject',
         query: exportQuery,
         responses: {
           200: { description: 'The CSV (RFC 4180, CRLF).', contentType: 'text/csv', schema: z.string() },
         },
-        errors: ['service_unavailable'],
+        errors: ['rate_limited'],
         handler: async ({ deps, req, res, query }) => {
           const scope = scopeOf(req);
           const slots = deps.exports;
+          // A limit the caller can wait out, like the request allowance: 429, never a 5xx.
           if (slots.running >= slots.limit)
             throw new AppError(
-              'service_unavailable',
+              'rate_limited',
               `${slots.limit} exports are already running; retry after Retry-After`,
               { limit: slots.limit },
               { 'Retry-After': String(EXPORT_RETRY_AFTER_SECONDS) },

@@ -1,6 +1,6 @@
 // A CSV export of many rows shares the process fairly: it yields between pages (so /health and
 // other tenants answer while it streams), at most EXPORT_CONCURRENCY run at once (more answer
-// 503 with Retry-After), and a date filter outside years 1970..9999 is a 400, not a 500 after
+// 429 rate_limited with Retry-After), and a date filter outside years 1970..9999 is a 400, not a 500 after
 // the CSV's 200 went out (PostgreSQL refuses year 0). On both engines (TEST_DATABASE_URL).
 import type { IncomingMessage } from 'node:http';
 import axios from 'axios';
@@ -61,14 +61,14 @@ describe('GET /api/v1/transactions/export', () => {
     expect(order).toEqual(['health', 'export']);
   }, 60_000);
 
-  it('when EXPORT_CONCURRENCY exports are running, then another answers 503 service_unavailable with Retry-After, and runs once one has ended', async () => {
+  it('when EXPORT_CONCURRENCY exports are running, then another answers 429 rate_limited with Retry-After, and runs once one has ended', async () => {
     const running = await openExport();
     expect(running.statusCode).toBe(200);
     // Not read: it stays running, waiting for this reader to take its bytes.
     const merchant = merchantClient(server.url, shop);
     const refused = await merchant({ method: 'GET', path: '/api/v1/transactions/export' });
-    expect(refused.status).toBe(503);
-    expect(refused.data.error.code).toBe('service_unavailable');
+    expect(refused.status).toBe(429);
+    expect(refused.data.error.code).toBe('rate_limited');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
 
     const closed = new Promise((resolve) => running.once('close', resolve));
@@ -76,7 +76,7 @@ describe('GET /api/v1/transactions/export', () => {
     await closed;
     let answer = refused;
     // The server sees the reader leave a moment after the reader does.
-    while (answer.status === 503)
+    while (answer.status === 429)
       answer = await merchant({ method: 'GET', path: '/api/v1/transactions/export?status=failed' });
     expect(answer.status).toBe(200);
   }, 60_000);

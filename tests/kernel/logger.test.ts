@@ -107,8 +107,9 @@ describe('redaction of secrets inside text', () => {
 describe('redaction of text a client chose', () => {
   // The work must grow with the input, not with its square: a quadratic pattern made a 16 KB
   // `/&keykey…` path cost about 75 ms of the event loop per request. Compared as a ratio of the
-  // same code on 16 KB and 64 KB (linear: about 4, quadratic: about 16), the fastest of several
-  // runs each, so a busy machine slows both sides alike instead of failing the test.
+  // same code on 16 KB and 256 KB (linear: about 16, quadratic: about 256), the fastest of several
+  // runs each, so a busy machine slows both sides alike; the bound sits a factor of 4 from each, so
+  // neither noise on a loaded machine nor a small constant makes it flip.
   const fastestMs = (text: string) => {
     let best = Infinity;
     for (let run = 0; run < 7; run += 1) {
@@ -128,11 +129,11 @@ describe('redaction of text a client chose', () => {
     ['digits after a CheckoutRequestID prefix', (n: number) => `ws_CO_${'1'.repeat(n)}`],
     ['a long run of digits', (n: number) => '2'.repeat(n)],
     ['a callback prefix without a token', (n: number) => `/api/v1/callbacks/stk/${'x'.repeat(n)}`],
-  ])('when the text is %s, then 64 KB costs about 4 times 16 KB, not 16 times', (_name, build) => {
+  ])('when the text is %s, then 256 KB costs about 16 times 16 KB, not 256 times', (_name, build) => {
     const small = build(16 * KB);
-    const large = build(64 * KB);
+    const large = build(256 * KB);
     fastestMs(small); // compiled and warm before anything is measured
     const ratio = fastestMs(large) / fastestMs(small);
-    expect(ratio).toBeLessThan(8);
+    expect(ratio).toBeLessThan(64);
   });
 });
