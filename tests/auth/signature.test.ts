@@ -68,7 +68,7 @@ describe('when the request is signed with another secret', () => {
 
   it('then the answer says what the server signed and with which public key, never a secret', async () => {
     const body = initiateBody({ accountReference: 'Café 1' });
-    const path = `${LIST}?status=pending&limit=5`;
+    const path = `${INITIATE}?source=docs&attempt=1`;
     const response = await merchant({ method: 'POST', path, body, signWith: { secretKey: 'sk_mine' } });
     const error = expectError(response, 401, 'signature_invalid');
     expect(error.details).toEqual({

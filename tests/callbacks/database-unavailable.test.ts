@@ -65,8 +65,11 @@ describe('POST a callback while the database cannot take writes', () => {
     } finally {
       await unlock();
     }
-    expect(refused.status).toBe(503);
-    expect(refused.data.error.code).toBe('service_unavailable');
+    // The whole answer in one assertion: when it is not a 503, the failure shows what it was.
+    expect({ status: refused.status, body: refused.data }).toMatchObject({
+      status: 503,
+      body: { error: { code: 'service_unavailable' } },
+    });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     const said = logLines.filter(
       (line) => line.includes(`"transactionId":"${id}"`) || line.includes('callback'),
