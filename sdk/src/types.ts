@@ -103,7 +103,12 @@ export type TestOutcome =
   | 'spike-arrest'
   | 'token-expiry'
   | 'amount-mismatch'
-  | 'cancelled-no-callback';
+  | 'cancelled-no-callback'
+  | 'amount-string-no-balance'
+  | 'single-item-metadata'
+  | 'pending-empty-answer'
+  | 'quota-violation'
+  | 'prompt-failed';
 
 /** A test payment: initiate without a phone, the outcome named instead (test keys, a simulator account). */
 export interface TestPaymentInput extends Omit<InitiateInput, 'phone' | 'amount' | 'accountReference'> {

@@ -42,7 +42,10 @@ export function wholeAmountOf(value: unknown): number | undefined {
 function metadataItems(stk: Record<string, unknown>): Map<string, unknown> {
   const items = new Map<string, unknown>();
   const metadata = stk.CallbackMetadata as { Item?: unknown } | undefined;
-  const list = Array.isArray(metadata?.Item) ? metadata.Item : [];
+  // A list in Daraja's samples (docs/daraja.md §3); a relay may collapse a lone item into an
+  // object, which is still that item (the receipt must not be lost).
+  const item = metadata?.Item;
+  const list: unknown[] = Array.isArray(item) ? item : item && typeof item === 'object' ? [item] : [];
   for (const item of list) {
     if (item && typeof item === 'object' && typeof (item as { Name?: unknown }).Name === 'string') {
       items.set((item as { Name: string }).Name, (item as { Value?: unknown }).Value);

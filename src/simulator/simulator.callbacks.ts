@@ -19,7 +19,7 @@ export interface StkCallbackBody {
       CheckoutRequestID: string;
       ResultCode: number | string;
       ResultDesc: string;
-      CallbackMetadata?: { Item: StkCallbackItem[] };
+      CallbackMetadata?: { Item: StkCallbackItem[] | StkCallbackItem };
     };
   };
 }
@@ -33,20 +33,28 @@ export function buildStkCallback(payment: Payment): StkCallbackBody {
     ResultCode: result.resultCode,
     ResultDesc: result.callbackDesc,
   };
-  if (result.resultCode === 0) {
-    stkCallback.CallbackMetadata = {
-      Item: [
-        { Name: 'Amount', Value: payment.amount + payment.callbackAmountDelta },
-        { Name: 'MpesaReceiptNumber', Value: payment.receiptNumber ?? '' },
-        // Real captures carry Balance without a Value (docs/daraja.md §3): readers must cope.
-        { Name: 'Balance' },
-        // Numbers, not strings, on Daraja (docs/daraja.md §10.3).
-        { Name: 'TransactionDate', Value: Number(eatTimestamp(payment.settlesAt)) },
-        { Name: 'PhoneNumber', Value: Number(payment.phoneNumber) },
-      ],
-    };
-  }
+  if (result.resultCode === 0) stkCallback.CallbackMetadata = { Item: metadataItems(payment) };
   return { Body: { stkCallback } };
+}
+
+function metadataItems(payment: Payment): StkCallbackItem[] | StkCallbackItem {
+  const receipt = { Name: 'MpesaReceiptNumber', Value: payment.receiptNumber ?? '' };
+  // Not in Daraja's samples (a list there, docs/daraja.md §3): a JSON relay may collapse a
+  // one-item list into an object, and the receipt must survive it.
+  if (payment.callbackShape === 'single-item') return receipt;
+  const amount = payment.amount + payment.callbackAmountDelta;
+  const textAmount = payment.callbackShape === 'amount-string-no-balance';
+  return [
+    // Daraja writes the number 1.00 or 1 (docs/daraja.md §3); its C2B writes amounts as text
+    // ("5.00", §7), and a relay may too.
+    { Name: 'Amount', Value: textAmount ? amount.toFixed(2) : amount },
+    receipt,
+    // Real captures carry Balance without a Value, later ones none at all (docs/daraja.md §3): readers must cope.
+    ...(textAmount ? [] : [{ Name: 'Balance' }]),
+    // Numbers, not strings, on Daraja (docs/daraja.md §10.3).
+    { Name: 'TransactionDate', Value: Number(eatTimestamp(payment.settlesAt)) },
+    { Name: 'PhoneNumber', Value: Number(payment.phoneNumber) },
+  ];
 }
 
 /** Delays, from acceptance, at which the callback is posted (none for a lost callback). */

@@ -37,6 +37,8 @@ export const DARAJA_ERRORS = {
     errorCode: '500.001.1001',
     errorMessage: 'The transaction is being processed',
   },
+  // The same in-flight answer under HTTP 200 with an empty message (NKAP 2026, docs/daraja.md §4).
+  emptyInFlight: { httpStatus: 200, errorCode: '500.001.1001', errorMessage: '' },
   spikeArrest: {
     httpStatus: 500,
     errorCode: '500.003.02',

@@ -140,6 +140,8 @@ export function createHandlers(deps: SimulatorDeps) {
       settlesAt,
       receiptNumber: behaviour.result.resultCode === 0 ? newReceiptNumber(settlesAt) : undefined,
       flakyQuery: behaviour.flakyQuery ?? false,
+      callbackShape: behaviour.callbackShape ?? 'documented',
+      emptyPendingQuery: behaviour.emptyPendingQuery ?? false,
       queries: 0,
     };
     payments.add(payment);
@@ -181,6 +183,9 @@ export function createHandlers(deps: SimulatorDeps) {
     payment.queries += 1;
     if (payment.flakyQuery && payment.queries % 2 === 1)
       return refuse(res, DARAJA_ERRORS.transactionBeingProcessed);
+    // The in-flight answer under HTTP 200, with nothing to say (docs/daraja.md §4, §10.5).
+    if (payment.emptyPendingQuery && Date.now() < payment.settlesAt)
+      return refuse(res, DARAJA_ERRORS.emptyInFlight);
     res.json(queryAnswer(payment, Date.now()));
   }
 

@@ -26,7 +26,23 @@ export interface CompletionBehaviour {
   callbackAmountDelta: number;
   /** Every other STK Query answers HTTP 500 500.001.1001 "being processed" (no answer this time). */
   flakyQuery?: boolean;
+  /** How the success callback's metadata is written; `documented` when absent. */
+  callbackShape?: CallbackShape;
+  /**
+   * While the customer decides, STK Query answers HTTP 200 with `500.001.1001` and an empty
+   * errorMessage instead of 4999 (docs/daraja.md §4, §10.5).
+   */
+  emptyPendingQuery?: boolean;
 }
+
+/**
+ * The success callback's metadata: Daraja's documented shape (docs/daraja.md §3, §10.3) and two
+ * a reader must also survive (an amount as text, as C2B sends it, §7; a one-item list as an object):
+ * - `documented`: Amount a number, Balance without a Value;
+ * - `amount-string-no-balance`: Amount the text "10.00", no Balance item at all;
+ * - `single-item`: `CallbackMetadata.Item` one object, not an array, holding only the receipt.
+ */
+export type CallbackShape = 'documented' | 'amount-string-no-balance' | 'single-item';
 
 export type OutcomeBehaviour =
   | CompletionBehaviour
@@ -48,6 +64,11 @@ export const OUTCOME_NAMES = [
   'token-expiry',
   'amount-mismatch',
   'cancelled-no-callback',
+  'amount-string-no-balance',
+  'single-item-metadata',
+  'pending-empty-answer',
+  'quota-violation',
+  'prompt-failed',
 ] as const;
 export type OutcomeName = (typeof OUTCOME_NAMES)[number];
 
@@ -93,6 +114,12 @@ export const PAYMENT_RESULTS = {
     resultCode: 'SFC_IC0003',
     callbackDesc: 'The operator does not exist.',
     queryDesc: 'The operator does not exist.',
+  },
+  // An AccountReference too long for the 182-character prompt is accepted, then fails (docs/daraja.md §2, §10.12).
+  promptFailed: {
+    resultCode: 1025,
+    callbackDesc: 'An error occurred while sending a push request.',
+    queryDesc: 'An error occurred while sending a push request.',
   },
   notPermitted: {
     resultCode: 2028,
@@ -215,6 +242,41 @@ export const SIMULATED_OUTCOMES: readonly SimulatedOutcome[] = [
     summary:
       'Cancelled (1032) but NO callback; every other STK Query answers HTTP 500 500.001.1001 "The transaction is being processed"',
     behaviour: { ...completes(PAYMENT_RESULTS.cancelled, 'none'), flakyQuery: true },
+  },
+  {
+    name: 'amount-string-no-balance',
+    phoneNumber: '254700000013',
+    summary: 'Success callback whose Amount is the text "10.00" (for 10) and which has no Balance item',
+    behaviour: { ...completes(PAYMENT_RESULTS.success), callbackShape: 'amount-string-no-balance' },
+  },
+  {
+    name: 'single-item-metadata',
+    phoneNumber: '254700000014',
+    summary: 'Success callback whose CallbackMetadata.Item is one object (the receipt), not an array',
+    behaviour: { ...completes(PAYMENT_RESULTS.success), callbackShape: 'single-item' },
+  },
+  {
+    name: 'pending-empty-answer',
+    phoneNumber: '254700000015',
+    summary:
+      'Success, but until then STK Query answers HTTP 200 500.001.1001 with an empty errorMessage (not 4999)',
+    behaviour: { ...completes(PAYMENT_RESULTS.success), emptyPendingQuery: true },
+  },
+  {
+    name: 'quota-violation',
+    phoneNumber: '254700000016',
+    summary: 'Push refused: HTTP 500 500.003.03 "Quota Violation"',
+    behaviour: {
+      kind: 'refuse',
+      error: { httpStatus: 500, errorCode: '500.003.03', errorMessage: 'Quota Violation' },
+    },
+  },
+  {
+    name: 'prompt-failed',
+    phoneNumber: '254700000017',
+    summary:
+      'Push accepted, then callback ResultCode 1025 "An error occurred while sending a push request." (prompt over 182 characters)',
+    behaviour: completes(PAYMENT_RESULTS.promptFailed),
   },
 ];
 

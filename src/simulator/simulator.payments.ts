@@ -1,6 +1,6 @@
 // Accepted STK Pushes and what STK Query says about them. A payment's result is fixed when it
 // is accepted; only the moment it becomes visible (settlesAt) is in the future.
-import type { CallbackDelivery, PaymentResult } from './simulator.outcomes';
+import type { CallbackDelivery, CallbackShape, PaymentResult } from './simulator.outcomes';
 
 // Enough for long demo or benchmark runs, small enough that a forgotten simulator cannot
 // grow without bound. The oldest payments are forgotten first.
@@ -19,6 +19,8 @@ export interface Payment {
   settlesAt: number; // epoch ms from which the query answers the final result
   receiptNumber?: string; // successful payments only
   flakyQuery: boolean;
+  callbackShape: CallbackShape;
+  emptyPendingQuery: boolean;
   queries: number; // STK Queries about this payment so far
 }
 

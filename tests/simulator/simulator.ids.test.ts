@@ -42,7 +42,7 @@ describe('simulator identifiers', () => {
 describe('simulator outcomes table', () => {
   it('when a listed number is looked up, then its own outcome is returned, and unlisted numbers get a plain success', () => {
     expect(SIMULATED_OUTCOMES.map((outcome) => outcome.phoneNumber)).toEqual(
-      Array.from({ length: 12 }, (_, i) => `2547000000${String(i + 1).padStart(2, '0')}`),
+      Array.from({ length: 17 }, (_, i) => `2547000000${String(i + 1).padStart(2, '0')}`),
     );
     expect(outcomeFor('254700000001').behaviour).toMatchObject({
       kind: 'complete',
