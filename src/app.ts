@@ -172,8 +172,8 @@ export function createApp(deps: AppDeps): express.Express {
   };
   const guards: EdgeGuards = {
     auth: {
-      signature: (operation) =>
-        operation.idempotent ? createMerchantAuth(authDeps, [operation.path]) : signed,
+      signature: ({ idempotent, operatorOnly }) =>
+        idempotent || operatorOnly ? createMerchantAuth(authDeps, { idempotent, operatorOnly }) : signed,
       admin: () => adminAuth,
       session: () => sessionOnly,
     },

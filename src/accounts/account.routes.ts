@@ -18,6 +18,8 @@ export interface AccountsDeps {
 const BASE = '/api/v1/mpesa-accounts';
 const TAG = 'M-Pesa accounts';
 const operation = defineOperation<AccountsDeps>();
+/** The next payment would be collected elsewhere (src/auth/session-scope.ts). */
+const operatorOnly = { what: "change a project's M-Pesa accounts" };
 
 export const accountsApi: FeatureApi<AccountsDeps> = {
   tags: [
@@ -45,6 +47,7 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
         'Checks the consumer key and secret at once with an OAuth call to the environment, and keeps the account only if Daraja accepts them. ' +
         'The first account of a mode becomes its default.',
       auth: 'signature',
+      operatorOnly,
       rateLimit: 'perProject',
       body: createAccountBody,
       responses: { 201: { description: 'The account, masked.', schema: accountResponseSchema } },
@@ -90,6 +93,7 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       description:
         'New credentials are checked like new accounts. `isDefault: true` makes it the default of its mode.',
       auth: 'signature',
+      operatorOnly,
       rateLimit: 'perProject',
       params: accountIdParams,
       body: updateAccountBody,
@@ -107,6 +111,7 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       summary: 'Delete an M-Pesa account',
       description: 'New payments can no longer use it; payments made through it still reconcile through it.',
       auth: 'signature',
+      operatorOnly,
       rateLimit: 'perProject',
       params: accountIdParams,
       responses: { 204: { description: 'Deleted.' } },

@@ -12,6 +12,7 @@ import { signatureFailures, sourceKey, tooManyFailures } from '../security/failu
 import type { ReplayGuard } from './replay-guard';
 import { usesSession } from '../security/session-cookie';
 import type { SessionScopes } from './session-scope';
+import type { OperatorOnly } from '../core/openapi.types';
 import { isFreshTimestamp, verifySignature, type SignedParts } from '../security/signature';
 
 /** Methods whose replay would act twice; a replayed read only reads again. */
@@ -26,23 +27,30 @@ export interface MerchantAuthDeps {
   sessions?: SessionScopes;
 }
 
-/**
- * `idempotentPaths` (relative to where it is mounted): routes that answer a repeat with the
- * same Idempotency-Key from their own store, without acting twice. There a replay carrying the
- * first use's Idempotency-Key is let through to that store: an SDK retry within the same
- * second is byte for byte a replay. A replay with another or no key is refused like any other,
- * so adding a key (it is not signed) to a captured request does not get it past.
- */
+/** What the declaration of the operation this guard is built for says about its auth. */
+export interface MerchantAuthRules {
+  /**
+   * The operation answers a repeat with the same Idempotency-Key from its own store, without
+   * acting twice. There a replay carrying the first use's Idempotency-Key is let through to that
+   * store: an SDK retry within the same second is byte for byte a replay. A replay with another
+   * or no key is refused like any other, so adding a key (it is not signed) to a captured request
+   * does not get it past.
+   */
+  idempotent?: boolean;
+  /** A dashboard member's session is refused (src/auth/session-scope.ts). */
+  operatorOnly?: OperatorOnly;
+}
+
+/** Built once per operation (src/http/operation.mount.ts): it runs only on that operation's route. */
 export function createMerchantAuth(
   { projects, toleranceSeconds, replays, failures, sessions }: MerchantAuthDeps,
-  idempotentPaths: readonly string[] = [],
+  { idempotent = false, operatorOnly }: MerchantAuthRules = {},
 ): RequestHandler {
-  const idempotent = new Set(idempotentPaths.map(normalizePath));
   const signatures = signatureFailures(failures);
 
   return async (req, _res, next) => {
     if (sessions && usesSession(req)) {
-      const { disabled, ...project } = await sessions.projectOf(req);
+      const { disabled, ...project } = await sessions.projectOf(req, operatorOnly);
       // A disabled project takes nothing new by any path: its keys are refused outright (below);
       // a dashboard session still reads it (its operator looks back at it) but writes nothing,
       // no payment, test payment, webhook endpoint or account, until it is enabled again.
@@ -101,10 +109,7 @@ export function createMerchantAuth(
         );
       });
       const sameIdempotentRequest =
-        !use.first &&
-        idempotencyKey !== '' &&
-        use.firstTag === idempotencyKey &&
-        idempotent.has(normalizePath(req.path));
+        !use.first && idempotencyKey !== '' && use.firstTag === idempotencyKey && idempotent;
       if (!use.first && !sameIdempotentRequest) {
         await signatures.replayed(source, publicKey);
         throw new AppError(
@@ -135,11 +140,6 @@ function signedAs(parts: SignedParts, rawBody: Buffer | undefined, publicKey: st
       bodyBytes: rawBody?.length ?? 0,
     },
   };
-}
-
-/** Express matches `/initiate/` as `/initiate` (not strict), case-sensitively (src/app.ts): so does this. */
-function normalizePath(path: Request['path']): string {
-  return path.replace(/\/+$/, '') || '/';
 }
 
 const projectDisabled = () =>

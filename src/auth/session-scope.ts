@@ -8,11 +8,13 @@
 // and webhook endpoints, but only an operator changes the accounts (add, set the default,
 // delete: the next payment would be collected elsewhere) or rotates a live webhook signing
 // secret (the merchant's server would refuse every live webhook until it is told the new one).
-// OPERATOR_ONLY below is the one list of those writes; the pages hide their buttons for members.
+// Those operations say so in their declaration (`operatorOnly`, src/core/openapi.types.ts) and
+// the signature guard built for each passes it here; the pages hide their buttons for members.
 import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { MODES, type Mode } from '../core/scope';
+import type { OperatorOnly } from '../core/openapi.types';
 import { expecting, parseOrThrow, text } from '../validation';
 import type { SessionGuard } from '../security/session-cookie';
 import { canSeeProject } from '../core/principal';
@@ -20,32 +22,6 @@ import { canSeeProject } from '../core/principal';
 const PROJECT_ID = 'the id of a project you may see (prj_…)';
 const projectHeader = text(PROJECT_ID).regex(/^prj_[0-9a-z]+$/, expecting(PROJECT_ID));
 const modeHeader = z.enum(MODES, expecting('test or live'));
-
-interface OperatorOnly {
-  methods: readonly string[];
-  /** Matched against the full path (mount and route), as Express matches: any case, trailing slash. */
-  path: RegExp;
-  modes: readonly Mode[];
-  what: string;
-}
-
-const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
-
-/** The merchant-API writes a member's session may not make. */
-export const OPERATOR_ONLY: readonly OperatorOnly[] = [
-  {
-    methods: WRITES,
-    path: /^\/api\/v1\/mpesa-accounts(\/.*)?$/i,
-    modes: MODES,
-    what: "change a project's M-Pesa accounts",
-  },
-  {
-    methods: ['POST'],
-    path: /^\/api\/v1\/webhook-endpoints\/[^/]+\/secret\/rotate\/?$/i,
-    modes: ['live'],
-    what: 'rotate a live webhook signing secret',
-  },
-];
 
 export interface SessionProject {
   id: string;
@@ -56,8 +32,11 @@ export interface SessionProject {
 }
 
 export interface SessionScopes {
-  /** The project and mode a session request is about; throws when the user may not see it (or not do this). */
-  projectOf(req: Request): Promise<SessionProject>;
+  /**
+   * The project and mode a session request is about; throws when the user may not see it, or
+   * when the operation is `operatorOnly` in that mode and the user is a member.
+   */
+  projectOf(req: Request, operatorOnly?: OperatorOnly): Promise<SessionProject>;
   /** Passes an operator's session; throws for a member's or none. */
   operator(req: Request): Promise<void>;
 }
@@ -67,7 +46,7 @@ export function createSessionScopes(
   projectState: (id: string) => Promise<{ disabled: boolean } | undefined>,
 ): SessionScopes {
   return {
-    async projectOf(req) {
+    async projectOf(req, operatorOnly) {
       const principal = await guard(req);
       const header = req.get('x-project-id');
       if (header === undefined)
@@ -79,19 +58,10 @@ export function createSessionScopes(
       // The same answer for "not yours" and "does not exist": a member learns nothing of other projects.
       const state = canSeeProject(principal, id) ? await projectState(id) : undefined;
       if (!state) throw new AppError('project_not_found', `No project ${id}`);
-      if (principal.role !== 'operator') {
-        const path = `${req.baseUrl}${req.path}`;
-        const rule = OPERATOR_ONLY.find(
-          (candidate) =>
-            candidate.methods.includes(req.method) &&
-            candidate.modes.includes(mode) &&
-            candidate.path.test(path),
-        );
-        if (rule)
-          throw new AppError('dashboard_forbidden', `Only an operator may ${rule.what}`, {
-            requiredRole: 'operator',
-          });
-      }
+      if (operatorOnly && (operatorOnly.modes ?? MODES).includes(mode) && principal.role !== 'operator')
+        throw new AppError('dashboard_forbidden', `Only an operator may ${operatorOnly.what}`, {
+          requiredRole: 'operator',
+        });
       return { id, mode, publicKey: `session:${principal.userId}`, disabled: state.disabled };
     },
     async operator(req) {

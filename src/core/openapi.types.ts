@@ -4,6 +4,7 @@
 // (responses): the document is generated from them, never written by hand.
 import type { z } from 'zod';
 import type { ErrorCode } from '../errors';
+import type { Mode } from './scope';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -13,6 +14,17 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
  * first two (a member's for the signature of its projects, an operator's for the token).
  */
 export type Auth = 'signature' | 'admin' | 'session' | 'none';
+
+/**
+ * A signature operation a dashboard member's session may not call: where the money goes is an
+ * operator's decision (src/auth/session-scope.ts). A signed request and an operator's session pass.
+ */
+export interface OperatorOnly {
+  /** Ends "Only an operator may …" in the refusal. */
+  what: string;
+  /** The modes (X-Mode) it holds in; every mode when absent. */
+  modes?: readonly Mode[];
+}
 
 export interface HeaderSpec {
   schema: z.ZodType;
@@ -37,6 +49,7 @@ export interface OperationSpec {
   summary: string;
   description?: string;
   auth: Auth;
+  operatorOnly?: OperatorOnly;
   /** Path parameters: an object schema with one key per `:name` in `path`. */
   params?: z.ZodObject;
   query?: z.ZodObject;

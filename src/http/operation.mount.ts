@@ -2,13 +2,19 @@
 // limit, the auth its declaration names, the project-keyed limit, then its inputs validated
 // with the declared schemas (path, query, body, headers, in that order) and its handler.
 import type { Request, RequestHandler, Router } from 'express';
-import type { Auth, HeaderSpec } from '../core/openapi.types';
+import type { Auth, HeaderSpec, OperatorOnly } from '../core/openapi.types';
 import { parseOrThrow } from '../validation';
 import { LIMITS_BEFORE_AUTH, type Call, type Operation, type RateLimit } from '../core/operation';
 
 export interface EdgeGuards {
-  /** The check of each kind of auth, made for one operation (the signature's depends on `idempotent`). */
-  auth: Record<Exclude<Auth, 'none'>, (operation: { path: string; idempotent?: boolean }) => RequestHandler>;
+  /**
+   * The check of each kind of auth, made for one operation and mounted on its route only (the
+   * signature's depends on `idempotent` and `operatorOnly`).
+   */
+  auth: Record<
+    Exclude<Auth, 'none'>,
+    (operation: { idempotent?: boolean; operatorOnly?: OperatorOnly }) => RequestHandler
+  >;
   limits: Record<RateLimit, RequestHandler>;
 }
 
@@ -23,6 +29,10 @@ export function mountOperations<D>(
     if (limit === 'perProject' && operation.auth !== 'signature')
       throw new Error(
         `${operation.operationId}: a per-project limit needs the signature that names the project`,
+      );
+    if (operation.operatorOnly && operation.auth !== 'signature')
+      throw new Error(
+        `${operation.operationId}: operatorOnly refuses a member's session where it stands in for the signature`,
       );
     const before = limit && LIMITS_BEFORE_AUTH.has(limit) ? [guards.limits[limit]] : [];
     const after = limit && !LIMITS_BEFORE_AUTH.has(limit) ? [guards.limits[limit]] : [];

@@ -151,7 +151,7 @@ function buildOperation(
   return {
     operationId: spec.operationId,
     summary: spec.summary,
-    ...(spec.description ? { description: spec.description } : {}),
+    ...(descriptionOf(spec) ? { description: descriptionOf(spec) } : {}),
     tags: [spec.tag],
     security: securityFor(spec.auth),
     ...(parameters.length ? { parameters } : {}),
@@ -165,6 +165,15 @@ function buildOperation(
       : {}),
     responses,
   };
+}
+
+/** The declared description, then the rule a dashboard session meets, if any. */
+function descriptionOf(spec: OperationSpec): string | undefined {
+  const { operatorOnly } = spec;
+  if (!operatorOnly) return spec.description;
+  const where = operatorOnly.modes ? ` (in ${operatorOnly.modes.join(' and ')} mode)` : '';
+  const rule = `**Dashboard sessions:** operators only${where}; a member's session gets \`dashboard_forbidden\`.`;
+  return spec.description ? `${spec.description}\n\n${rule}` : rule;
 }
 
 function buildWebhook(spec: WebhookSpec, components: SchemaComponents): OperationObject {
@@ -199,7 +208,7 @@ function errorCodesOf(spec: OperationSpec): ErrorCode[] {
     ['admin_unauthorized', 'rate_limited'].forEach((code) => codes.add(code as ErrorCode));
   // The dashboard session that may stand in for either (src/auth/session-scope.ts).
   if (spec.auth !== 'none') codes.add('session_invalid');
-  if (spec.auth === 'admin') codes.add('dashboard_forbidden');
+  if (spec.auth === 'admin' || spec.operatorOnly) codes.add('dashboard_forbidden');
   if (spec.auth !== 'none' && spec.method !== 'get') codes.add('csrf_failed');
   if (spec.body) BODY_ERRORS.forEach((code) => codes.add(code));
   if (spec.params || spec.query || spec.headers) codes.add('validation_failed');

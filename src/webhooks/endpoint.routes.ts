@@ -142,6 +142,8 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
         'Deliveries are signed with both the new and the old secret during the overlap (`overlapSeconds`, default `WEBHOOK_SECRET_OVERLAP`, 24 h), ' +
         'so you can switch your receiver without missing an event.',
       auth: 'signature',
+      // The merchant's server would refuse every live webhook until it is told the new secret.
+      operatorOnly: { what: 'rotate a live webhook signing secret', modes: ['live'] },
       rateLimit: 'perProject',
       params: endpointIdParams,
       body: rotateSecretBody,

@@ -156,4 +156,38 @@ describe('when the same declarations make the reference', () => {
       /listBooks: a per-project limit needs the signature/,
     );
   });
+
+  it('then operatorOnly reaches the signature guard built for that operation, and nowhere else', () => {
+    const rule = { what: 'burn the books', modes: ['live'] as const };
+    const burnBooks = operation({
+      ...readBooks,
+      method: 'delete',
+      operationId: 'burnBooks',
+      operatorOnly: rule,
+    });
+    const built: unknown[] = [];
+    const spying: EdgeGuards = {
+      ...guards,
+      auth: {
+        ...guards.auth,
+        signature: (declared) => {
+          built.push(declared.operatorOnly);
+          return step('signature');
+        },
+      },
+    };
+    mountOperations(express(), [readBooks, burnBooks], { shelf: new Map() }, spying);
+    expect(built).toEqual([undefined, rule]);
+  });
+
+  it('then operatorOnly without the signature a session stands in for is refused at start', () => {
+    const wrong = operation({
+      ...putBook,
+      operatorOnly: { what: 'shelve' },
+      handler: () => undefined,
+    });
+    expect(() => mountOperations(express(), [wrong], { shelf: new Map() }, guards)).toThrow(
+      /putBook: operatorOnly refuses a member's session where it stands in for the signature/,
+    );
+  });
 });

@@ -122,6 +122,31 @@ describe('when a client fetches /openapi.json', () => {
     expect(Object.keys(readUnauthorized?.examples ?? {})).not.toContain('signature_replayed');
   });
 
+  it("then the operations a member's dashboard session may not call say so and list dashboard_forbidden", () => {
+    const operations = Object.values(doc.paths).flatMap((item) => Object.values(item));
+    const operatorsOnly = operations.filter((operation) =>
+      operation.description?.includes('**Dashboard sessions:** operators only'),
+    );
+    expect(operatorsOnly.map((operation) => operation.operationId).sort()).toEqual([
+      'createMpesaAccount',
+      'deleteMpesaAccount',
+      'rotateWebhookSecret',
+      'updateMpesaAccount',
+    ]);
+    for (const operation of operatorsOnly)
+      expect(operation.responses['403']?.content?.['application/json']?.examples).toHaveProperty(
+        'dashboard_forbidden',
+      );
+    const rotate = doc.paths['/api/v1/webhook-endpoints/{id}/secret/rotate']?.post;
+    expect(rotate?.description).toContain('operators only (in live mode)');
+    // A member reads the accounts: the list says nothing of operators.
+    const list = doc.paths['/api/v1/mpesa-accounts']?.get;
+    expect(list?.description ?? '').not.toContain('operators only');
+    expect(list?.responses['403']?.content?.['application/json']?.examples ?? {}).not.toHaveProperty(
+      'dashboard_forbidden',
+    );
+  });
+
   it('then the Socket.io events are documented with their payload components', () => {
     const events = doc['x-socket-io'].events;
     expect(events.map((e) => `${e.namespace} ${e.direction} ${e.name}`)).toEqual([
