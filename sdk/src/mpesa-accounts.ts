@@ -20,11 +20,14 @@ export function createMpesaAccountsApi(request: ReturnType<typeof createHttp>): 
   const pathOf = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
   return {
     async create(input) {
-      // Not retried after a lost answer: a second call adds a second account.
+      // Not retried after a lost answer: a second call adds a second account. The random key lets
+      // the service answer a repeat of this very call (sent again after signature_replayed,
+      // sdk/src/http.ts) with the account it already added, instead of adding a second one.
       const { body } = await request<{ account: MpesaAccount }>({
         method: 'POST',
         path: BASE,
         body: input,
+        headers: { 'Idempotency-Key': globalThis.crypto.randomUUID() },
         retry: 'write',
       });
       return body.account;

@@ -29,6 +29,26 @@ export function findProjectAccount(
   );
 }
 
+/**
+ * The account a create with this Idempotency-Key made in the project among `environments`
+ * (one mode), deleted or not.
+ */
+export function findAccountByIdempotencyKey(
+  q: Queryable,
+  projectId: string,
+  environments: readonly Environment[],
+  idempotencyKey: string,
+): Promise<AccountRow | undefined> {
+  return q.first(
+    q.qb
+      .selectFrom('MpesaAccount')
+      .selectAll()
+      .where('projectId', '=', projectId)
+      .where('environment', 'in', [...environments])
+      .where('idempotencyKey', '=', idempotencyKey),
+  );
+}
+
 /** Any account by id, deleted ones included: what a payment made through it reconciles with. */
 export function findAccount(q: Queryable, id: string): Promise<AccountRow | undefined> {
   return q.first(q.qb.selectFrom('MpesaAccount').selectAll().where('id', '=', id));

@@ -1,5 +1,6 @@
 // Merchant API for the project's M-Pesa accounts, behind the signature check: a test key
 // manages simulator and sandbox accounts, a live key production ones.
+import { idempotencyKeyHeader } from '../payments/transaction.schema';
 import { scopeOf } from '../core/scope';
 import { defineOperation, type FeatureApi } from '../core/operation';
 import {
@@ -49,11 +50,15 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       auth: 'signature',
       operatorOnly,
       rateLimit: 'perProject',
+      // A repeat with the same Idempotency-Key answers the account the first one made (the SDK
+      // sends one with every create, so its one re-sign after signature_replayed is safe).
+      idempotent: true,
+      headers: { 'Idempotency-Key': { schema: idempotencyKeyHeader, required: false } },
       body: createAccountBody,
       responses: { 201: { description: 'The account, masked.', schema: accountResponseSchema } },
-      errors: ['mpesa_account_rejected', 'mpesa_unavailable'],
-      handler: async ({ deps, req, res, body }) => {
-        res.status(201).json(await deps.accounts.create(scopeOf(req), body));
+      errors: ['mpesa_account_rejected', 'mpesa_unavailable', 'idempotency_key_reused'],
+      handler: async ({ deps, req, res, body, headers }) => {
+        res.status(201).json(await deps.accounts.create(scopeOf(req), body, headers['Idempotency-Key']));
       },
     }),
     operation({

@@ -3,8 +3,10 @@
 // Credentials are sealed in the vault, bound to their account and field, and opened only for
 // the call that needs them. A project with no account of a mode uses the deployment's own
 // MPESA_* account when that account is of the same mode.
+import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import { isUniqueViolation } from '../db/database';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { DarajaApps } from '../mpesa/mpesa.apps';
@@ -15,6 +17,7 @@ import type { SimulatorDirectory } from '../simulator/simulator.directory';
 import {
   clearDefault,
   findAccount,
+  findAccountByIdempotencyKey,
   findDefaultAccount,
   findProjectAccount,
   insertAccount,
@@ -137,35 +140,75 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     return row;
   }
 
-  async function create({ projectId, mode }: Scope, input: CreateAccountInput) {
+  /**
+   * A create's repeat with the same Idempotency-Key (an SDK's send after a copy of it raced
+   * ahead) answers the account the first one made, masked as ever; the same key with another
+   * body is refused. Without a key every create adds an account.
+   */
+  async function replay({ projectId, mode }: Scope, idempotencyKey: string, requestHash: string) {
+    const existing = await findAccountByIdempotencyKey(db, projectId, environmentsOf(mode), idempotencyKey);
+    if (!existing) return undefined;
+    if (existing.requestHash !== requestHash)
+      throw new AppError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with a different request body',
+        { accountId: existing.id },
+      );
+    return { account: view(existing) };
+  }
+
+  async function create(scope: Scope, input: CreateAccountInput, idempotencyKey?: string) {
+    const { projectId, mode } = scope;
+    // The hash covers the credentials too (a repeat must carry the same ones); it is kept, the
+    // credentials are not, and a SHA-256 of a high-entropy secret does not give it back.
+    const requestHash = idempotencyKey
+      ? createHash('sha256').update(JSON.stringify(input)).digest('hex')
+      : null;
+    if (idempotencyKey) {
+      const replayed = await replay(scope, idempotencyKey, requestHash!);
+      if (replayed) return replayed;
+    }
     refuseOtherMode(mode, input.environment);
     await check(input.environment, input.consumerKey, input.consumerSecret);
     const now = new Date();
     const id = newId('acc', now);
     const keys = { projectId, id };
-    const row = await db.transaction(async (tx) => {
-      const first = (await listProjectAccounts(tx, [projectId], environmentsOf(mode))).length === 0;
-      const isDefault = first || input.isDefault === true;
-      if (isDefault) await clearDefault(tx, projectId, environmentsOf(mode), now);
-      return insertAccount(tx, {
-        id,
-        projectId,
-        name: input.name,
-        environment: input.environment,
-        shortcode: input.shortcode,
-        tillNumber: input.tillNumber ?? null,
-        consumerKeyEnc: seal(keys, 'consumer-key', input.consumerKey),
-        consumerSecretEnc: seal(keys, 'consumer-secret', input.consumerSecret),
-        passkeyEnc: seal(keys, 'passkey', input.passkey),
-        initiatorName: input.initiatorName ?? null,
-        initiatorCredentialEnc: input.initiatorCredential
-          ? seal(keys, 'initiator-credential', input.initiatorCredential)
-          : null,
-        isDefault,
-        createdAt: now,
-        updatedAt: now,
+    const insert = () =>
+      db.transaction(async (tx) => {
+        const first = (await listProjectAccounts(tx, [projectId], environmentsOf(mode))).length === 0;
+        const isDefault = first || input.isDefault === true;
+        if (isDefault) await clearDefault(tx, projectId, environmentsOf(mode), now);
+        return insertAccount(tx, {
+          id,
+          projectId,
+          name: input.name,
+          environment: input.environment,
+          shortcode: input.shortcode,
+          tillNumber: input.tillNumber ?? null,
+          consumerKeyEnc: seal(keys, 'consumer-key', input.consumerKey),
+          consumerSecretEnc: seal(keys, 'consumer-secret', input.consumerSecret),
+          passkeyEnc: seal(keys, 'passkey', input.passkey),
+          initiatorName: input.initiatorName ?? null,
+          initiatorCredentialEnc: input.initiatorCredential
+            ? seal(keys, 'initiator-credential', input.initiatorCredential)
+            : null,
+          isDefault,
+          idempotencyKey: idempotencyKey ?? null,
+          requestHash,
+          createdAt: now,
+          updatedAt: now,
+        });
       });
-    });
+    let row;
+    try {
+      row = await insert();
+    } catch (error) {
+      // Two creates with one key and one body at once: the other one's insert won (the unique
+      // index is per environment, and one body names one environment).
+      if (idempotencyKey && isUniqueViolation(error))
+        return (await replay(scope, idempotencyKey, requestHash!))!;
+      throw error;
+    }
     return { account: view(row) };
   }
 

@@ -79,6 +79,8 @@ export type MpesaAccount = {
     createdAt: Timestamp;
     updatedAt: Timestamp;
     deletedAt: Timestamp | null;
+    idempotencyKey: string | null;
+    requestHash: string | null;
 };
 export type Project = {
     id: string;

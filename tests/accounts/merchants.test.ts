@@ -464,6 +464,57 @@ describe('when the operator looks after projects', () => {
   });
 });
 
+describe('when an account create is sent again with its Idempotency-Key', () => {
+  it('then the repeat answers the first account still masked, copies at once add one, the other mode keeps its own keys, and another body is refused', async () => {
+    const shop = await newProject('Idempotent shop');
+    const create = (client: MerchantRequest, key: string, body: Record<string, unknown>) => {
+      secrets.push(body.consumerSecret as string, body.passkey as string);
+      return client({
+        method: 'POST',
+        path: '/api/v1/mpesa-accounts',
+        body,
+        headers: { 'Idempotency-Key': key },
+      });
+    };
+    const body = accountBody({ shortcode: '600910' });
+    const first = await create(shop.test, 'account-create-1', body);
+    const again = await create(shop.test, 'account-create-1', body);
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.data).toEqual(first.data);
+    expect(again.data.account).toMatchObject({
+      consumerSecret: `••••${body.consumerSecret.slice(-4)}`,
+      passkey: `••••${body.passkey.slice(-4)}`,
+    });
+
+    // Two copies in flight together (same signature, same key): one account, both answered with it.
+    const other = accountBody({ shortcode: '600920' });
+    const copies = await Promise.all([
+      create(shop.test, 'account-create-2', other),
+      create(shop.test, 'account-create-2', other),
+    ]);
+    expect(copies.map((copy) => copy.status)).toEqual([201, 201]);
+    expect(copies[1]!.data).toEqual(copies[0]!.data);
+
+    const listed = await shop.test({ method: 'GET', path: '/api/v1/mpesa-accounts' });
+    expect(listed.data.data.map((account: { id: string }) => account.id).sort()).toEqual(
+      [first.data.account.id, copies[0]!.data.account.id].sort(),
+    );
+
+    // A live key's create with the same key is another request: its own account.
+    const live = await create(
+      shop.live,
+      'account-create-1',
+      accountBody({ environment: 'production', ...LIVE_A }),
+    );
+    expect(live.status).toBe(201);
+    expect(live.data.account.id).not.toBe(first.data.account.id);
+
+    const renamed = await create(shop.test, 'account-create-1', { ...body, name: 'Another name' });
+    expectError(renamed, 409, 'idempotency_key_reused');
+    expect((await shop.test({ method: 'GET', path: '/api/v1/mpesa-accounts' })).data.data).toHaveLength(2);
+  });
+});
+
 describe('when everything above has run', () => {
   it('then no answer and no log line held a secret key, consumer secret, passkey or webhook secret', () => {
     expect(logLines.length).toBeGreaterThan(50);

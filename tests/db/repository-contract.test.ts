@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../src/db/database';
+import { isUniqueViolation, openDatabase, type Database } from '../../src/db/database';
 import { applyMigrations } from '../../src/db/migrate';
 import * as transactions from '../../src/payments/transaction.repository';
 import * as callbacks from '../../src/payments/callback.repository';
@@ -221,6 +221,39 @@ async function script(db: Database): Promise<Run> {
   await accounts.updateAccount(db, 'acc_sim', { deletedAt: at(5), updatedAt: at(5) });
   await record('listEnvironmentAccounts', accounts.listEnvironmentAccounts(db, 'simulator'));
   await record('findAccount.deleted', accounts.findAccount(db, 'acc_sim'));
+  // A create's Idempotency-Key: found in its mode only, and a second insert with it is refused
+  // as a unique violation on both engines (the service's race answer depends on that).
+  const keyed = (id: string) =>
+    accounts.insertAccount(db, {
+      id,
+      projectId: 'prj_a',
+      name: id,
+      environment: 'simulator',
+      shortcode: '174379',
+      consumerKeyEnc: `ck-${id}`,
+      consumerSecretEnc: `cs-${id}`,
+      passkeyEnc: `pk-${id}`,
+      idempotencyKey: 'acct-key-1',
+      requestHash: 'hash-1',
+      createdAt: at(6),
+      updatedAt: at(6),
+    });
+  await record('insertAccount.keyed', keyed('acc_keyed'));
+  await record(
+    'findAccountByIdempotencyKey',
+    accounts.findAccountByIdempotencyKey(db, 'prj_a', ['simulator', 'sandbox'], 'acct-key-1'),
+  );
+  await record(
+    'findAccountByIdempotencyKey.otherMode',
+    accounts.findAccountByIdempotencyKey(db, 'prj_a', ['production'], 'acct-key-1'),
+  );
+  await record(
+    'insertAccount.keyedAgain',
+    keyed('acc_keyed_2').then(
+      () => 'inserted',
+      (error: unknown) => (isUniqueViolation(error) ? 'unique violation' : String(error)),
+    ),
+  );
 
   // Endpoints.
   repository = 'endpoints';
@@ -677,6 +710,18 @@ describe('the project repository', () => {
 
 describe('the M-Pesa account repository', () => {
   sameOnBothEngines('accounts');
+
+  it("when a create's Idempotency-Key is used again in its mode, then the first account is found and a second insert is a unique violation", () => {
+    for (const run of onPostgres ? [onSqlite, onPostgres] : [onSqlite]) {
+      const answers = run.answers.accounts;
+      expect(answers['findAccountByIdempotencyKey']).toMatchObject({
+        id: 'acc_keyed',
+        requestHash: 'hash-1',
+      });
+      expect(answers['findAccountByIdempotencyKey.otherMode']).toBeUndefined();
+      expect(answers['insertAccount.keyedAgain']).toBe('unique violation');
+    }
+  });
 });
 
 describe('the webhook endpoint repository', () => {

@@ -37,3 +37,26 @@ describe('when a merchant manages its M-Pesa accounts with the SDK', () => {
     );
   });
 });
+
+describe('when a copy of a create raced ahead of it (a proxy sent it twice)', () => {
+  it('then the SDK signs it again with the same Idempotency-Key and gets the account the copy added, not a second one', async () => {
+    let copied = false;
+    const copies: Response[] = [];
+    // Sends the create's exact bytes once before the call itself, as a retrying proxy would.
+    const copyingFetch = async (url: string, init: RequestInit) => {
+      if (init.method === 'POST' && !copied) {
+        copied = true;
+        copies.push(await fetch(url, init));
+      }
+      return fetch(url, init);
+    };
+    const { client } = await sdkClientFor(server, { fetch: copyingFetch });
+    const body = accountBody({ shortcode: '600702' });
+    const created = await client.mpesaAccounts.create(body);
+    expect(copies[0]!.status).toBe(201);
+    const copy = (await copies[0]!.json()) as { account: { id: string } };
+    expect(created).toEqual(copy.account);
+    expect(JSON.stringify(created)).not.toContain(body.consumerSecret);
+    expect((await client.mpesaAccounts.list()).map((account) => account.id)).toEqual([copy.account.id]);
+  });
+});
