@@ -3,6 +3,7 @@
 // their first status change, and an old backlog for the pruner (processed callbacks and
 // succeeded webhook deliveries past retention). Written in large multi-row statements through
 // the service's own storage layer.
+import { webhookSecretSealedFor } from '../src/security/sealed-for';
 import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database, type Queryable } from '../src/db/database';
 import { applyMigrations } from '../src/db/migrate';
@@ -186,7 +187,11 @@ export async function seedBenchDatabase(databaseUrl: string, options: SeedOption
         eventTypes: '["*"]',
         enabled: false,
         disabledReason: 'manual',
-        secretEnc: 'unused',
+        // Sealed like a real one: the start checks that the master key opens what is stored.
+        secretEnc: createVault(options.keyring).seal(
+          'whsec_bench_old_endpoint',
+          webhookSecretSealedFor(BIG_PROJECT_ID, 'we_benchold'),
+        ),
         createdAt: old,
         updatedAt: old,
       }),
