@@ -114,8 +114,9 @@ export async function benchInitiateOverhead(opts: {
   const agent = createAgent(1);
   try {
     const token = await simulatorToken(agent, opts.darajaUrl, opts.credentials);
-    // No callback is ever posted for NO_CALLBACK_PHONE; the URL only has to be valid.
-    const callbackUrl = `${opts.serverUrl}/api/v1/callbacks/stk`;
+    // Under the service's own callback routes, the only place the simulator posts to (the phone
+    // is one it never calls back for, so nothing is posted).
+    const callbackUrl = `${opts.serverUrl}/api/v1/callbacks/stk/txn_benchdirect/direct`;
     const direct: number[] = [];
     const ours: number[] = [];
     for (let i = 0; i < opts.warmupRounds + opts.rounds; i += 1) {
