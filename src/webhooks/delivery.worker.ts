@@ -152,7 +152,10 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
       .finally(() => {
         inFlight.delete(running);
         if (test) testInFlight -= 1;
-        if (heldBack) {
+        // A claim running now may have counted this attempt as in flight and held work back for
+        // it before saying so (heldBack is set inside the claim): look again after it, or that
+        // work waits for the next tick (a single endpoint's backlog went at 8 per tick).
+        if (heldBack || pumping) {
           heldBack = false;
           maybeMore = true;
         }
