@@ -61,8 +61,6 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
   let pumping = false;
   // Set when there may be due work we have not claimed yet: a wake-up, a full batch, a tick.
   let maybeMore = false;
-  // Set when due work was left for a cap (endpoint, project, test share): look again when an attempt ends.
-  let heldBack = false;
   // Test deliveries use at most half of this process's slots; live ones may use all.
   const testShare = Math.max(1, Math.floor(config.concurrency / 2));
   let testInFlight = 0;
@@ -152,14 +150,11 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
       .finally(() => {
         inFlight.delete(running);
         if (test) testInFlight -= 1;
-        // A claim running now may have counted this attempt as in flight and held work back for
-        // it before saying so (heldBack is set inside the claim): look again after it, or that
-        // work waits for the next tick (a single endpoint's backlog went at 8 per tick).
-        if (heldBack || pumping) {
-          heldBack = false;
-          maybeMore = true;
-        }
-        if (maybeMore) void pump();
+        // A freed slot may be exactly what a cap (endpoint, project, test share) was holding work
+        // back for, and the claim that held it may be running now: look again after every attempt.
+        // Waiting for a signal from the claim alone left a single endpoint's backlog at 8 per poll tick.
+        maybeMore = true;
+        void pump();
       });
     inFlight.add(running);
   }
@@ -173,7 +168,6 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
         claimDueDeliveries(tx, limit, now, leaseUntil, {
           mode,
           limits: { perEndpoint: config.perEndpointConcurrency, perProject: config.perProjectConcurrency },
-          onHeldBack: () => (heldBack = true),
         }),
       { durability: 'process' },
     );
@@ -194,7 +188,6 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
         const testRoom = Math.min(config.concurrency - inFlight.size, testShare - testInFlight);
         const testLimit = Math.min(CLAIM_BATCH, testRoom);
         const test = testLimit > 0 ? await claim('test', testLimit) : [];
-        if (testLimit <= 0) heldBack = true;
         for (const delivery of test) track(delivery);
         if (live.length === liveLimit || (testLimit > 0 && test.length === testLimit)) maybeMore = true;
       }
