@@ -66,7 +66,7 @@ export async function claimDueDeliveries(
   limit: number,
   now: Date,
   leaseUntil: Date,
-  fairness: { mode?: Mode; limits?: FairnessLimits; onHeldBack?: () => void } = {},
+  fairness: { mode?: Mode; limits?: FairnessLimits } = {},
 ): Promise<ClaimedDelivery[]> {
   const limits = fairness.limits ?? { perEndpoint: limit, perProject: limit };
   const perEndpointRead = Math.max(1, Math.min(limits.perEndpoint, limit));
@@ -117,8 +117,6 @@ export async function claimDueDeliveries(
     limits,
     limit,
   );
-  // Due work a cap kept back: the worker looks again when an attempt ends, not at its next tick.
-  if (picked.length < Math.min(limit, due.length)) fairness.onHeldBack?.();
   if (picked.length === 0) return [];
   const stillFree = tx.qb
     .selectFrom('WebhookDelivery as d')
