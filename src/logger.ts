@@ -6,12 +6,14 @@ import { currentRequestId } from './request-context';
 
 export type Logger = winston.Logger;
 
-const SECRET_FIELD = /secret|passkey|password|token|authorization|signature|master|key$/i;
+// `credential`: an initiator's SecurityCredential (its password, encrypted) opens money out.
+const SECRET_FIELD = /secret|passkey|password|credential|token|authorization|signature|master|key$/i;
 const KENYAN_PHONE = /(?<!\d)(?:\+?254|0)?([17]\d{2})\d{3}(\d{3})(?!\d)/g;
 // The token segment of a callback URL (src/callbacks/callback.routes.ts): whoever has it can
-// post a result for that transaction. Written out, not imported, so the logger depends on nothing.
+// post a result for that transaction (or that payout: /api/v1/callbacks/payouts/<id>/<token>/…).
+// Written out, not imported, so the logger depends on nothing.
 // Any letter case: a path in another case must not carry its token into a log line either.
-const CALLBACK_TOKEN = /(\/api\/v1\/callbacks\/(?:stk|mpesa)\/[^/\s?#"']+\/)[^/\s?#"']+/gi;
+const CALLBACK_TOKEN = /(\/api\/v1\/callbacks\/(?:stk|mpesa|payouts)\/[^/\s?#"']+\/)[^/\s?#"']+/gi;
 // A CheckoutRequestID ends with the customer's phone, without its 254 (docs/daraja.md §2).
 const CHECKOUT_REQUEST_PHONE = /(ws_CO_\d*?)([17]\d{2})\d{3}(\d{3})(?!\d)/g;
 // Every pattern below runs on text a client chose (a path, a query), so each must take time
@@ -21,7 +23,7 @@ const CHECKOUT_REQUEST_PHONE = /(ws_CO_\d*?)([17]\d{2})\d{3}(\d{3})(?!\d)/g;
 // searched for "key" inside a name backtracked over every "key" of a 16 KB `&keykey…` path.
 const URL_CREDENTIALS = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^/\s@"']+@/gi;
 const QUERY_PARAM = /([?&])([^=&?\s#"']*)=([^&\s#"']*)/g;
-const SECRET_PARAM_NAME = /secret|passkey|password|token|signature|key|auth/i;
+const SECRET_PARAM_NAME = /secret|passkey|password|credential|token|signature|key|auth/i;
 
 /**
  * 254712345678 -> 254712***678, and the same phone at the end of a CheckoutRequestID

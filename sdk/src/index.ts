@@ -32,6 +32,7 @@ export {
 } from './errors.js';
 export * from './types.js';
 export * from './webhook-types.js';
+export * from './payout-types.js';
 export * from './account-types.js';
 export * from './dashboard-types.js';
 export { SDK_VERSION } from './version.js';

@@ -3,6 +3,7 @@
 // Kept by hand in step with src/webhooks/webhook.view.ts and src/payments/event.types.ts; the type-check of
 // tests/sdk/view-types.test.ts fails when they drift apart.
 import type { Transaction } from './types.js';
+import type { Payout } from './payout-types.js';
 
 /** `transaction.updated`: details of a settled payment arrived later (the receipt after an STK Query settled it), status unchanged. */
 export const TRANSACTION_EVENT_TYPES = [
@@ -14,7 +15,15 @@ export const TRANSACTION_EVENT_TYPES = [
 ] as const;
 export type TransactionEventType = (typeof TRANSACTION_EVENT_TYPES)[number];
 
-export const WEBHOOK_EVENT_TYPES = [...TRANSACTION_EVENT_TYPES, 'webhook_endpoint.disabled'] as const;
+/** Money out: a payout succeeded, failed, or its outcome became unknown (resolved later by Transaction Status). */
+export const PAYOUT_EVENT_TYPES = ['payout.succeeded', 'payout.failed', 'payout.unknown'] as const;
+export type PayoutEventType = (typeof PAYOUT_EVENT_TYPES)[number];
+
+export const WEBHOOK_EVENT_TYPES = [
+  ...TRANSACTION_EVENT_TYPES,
+  ...PAYOUT_EVENT_TYPES,
+  'webhook_endpoint.disabled',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** What an endpoint subscribes to: event types, or `*` for every type (including types added later). */
@@ -25,6 +34,11 @@ export type EventTypeSelector = WebhookEventType | '*';
 export interface TransactionEventData {
   /** The same view as `transactions.get`, as it was right after the change. */
   transaction: Transaction;
+}
+
+export interface PayoutEventData {
+  /** The same view as `payouts.get`, as it was right after the change. */
+  payout: Payout;
 }
 
 export interface EndpointDisabledEventData {
@@ -41,6 +55,13 @@ export interface TransactionWebhookEvent {
   data: TransactionEventData;
 }
 
+export interface PayoutWebhookEvent {
+  id: string;
+  type: PayoutEventType;
+  timestamp: string;
+  data: PayoutEventData;
+}
+
 /** Sent to the project's other endpoints when the service gave up on one (410 Gone, or failing too long). */
 export interface EndpointDisabledWebhookEvent {
   id: string;
@@ -50,7 +71,7 @@ export interface EndpointDisabledWebhookEvent {
 }
 
 /** Switch on `type`, and keep a default branch: later versions of the service may add types. */
-export type WebhookEvent = TransactionWebhookEvent | EndpointDisabledWebhookEvent;
+export type WebhookEvent = TransactionWebhookEvent | PayoutWebhookEvent | EndpointDisabledWebhookEvent;
 
 // The webhooks API.
 
@@ -106,7 +127,7 @@ interface EventRecordOf<Type extends WebhookEventType, Data> {
   /** `evt_…`, the `id` and `webhook-id` of its deliveries. */
   id: string;
   type: Type;
-  /** The payment it is about; null for endpoint events. */
+  /** The payment it is about; null for payout and endpoint events. */
   transactionId: string | null;
   /** ISO 8601, the `timestamp` of its deliveries. */
   createdAt: string;
@@ -117,7 +138,8 @@ export type EndpointDisabledEventRecord = EventRecordOf<
   'webhook_endpoint.disabled',
   EndpointDisabledEventData
 >;
-export type EventRecord = TransactionEventRecord | EndpointDisabledEventRecord;
+export type PayoutEventRecord = EventRecordOf<PayoutEventType, PayoutEventData>;
+export type EventRecord = TransactionEventRecord | PayoutEventRecord | EndpointDisabledEventRecord;
 
 export interface EventFilters {
   type?: WebhookEventType;

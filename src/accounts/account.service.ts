@@ -10,7 +10,7 @@ import { isUniqueViolation } from '../db/database';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { DarajaApps } from '../mpesa/mpesa.apps';
-import type { CredentialCheck, DarajaAccount } from '../mpesa/mpesa.account';
+import type { CredentialCheck, DarajaAccount, PayoutAccount } from '../mpesa/mpesa.account';
 import { environmentsOf, modeOf, type Environment, type Mode, type Scope } from '../core/scope';
 import type { Vault, SealedFor } from '../security/vault';
 import type { SimulatorDirectory } from '../simulator/simulator.directory';
@@ -73,6 +73,20 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
       passkey: open(row, 'passkey', row.passkeyEnc),
       tillNumber: row.tillNumber,
       payBill: row.tillNumber === null,
+    };
+  }
+
+  /** With its initiator: the name, and the SecurityCredential Daraja is sent (opened for this call only). */
+  function withInitiator(row: AccountRow): PayoutAccount {
+    return {
+      ...opened(row),
+      initiator:
+        row.initiatorName && row.initiatorCredentialEnc
+          ? {
+              initiatorName: row.initiatorName,
+              securityCredential: open(row, 'initiator-credential', row.initiatorCredentialEnc),
+            }
+          : null,
     };
   }
 
@@ -348,6 +362,27 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
           }
         }),
       );
+    },
+
+    /** The account a payout pays from: the one it names, else the project's default of its mode, else the deployment's. */
+    async forPayout(scope: Scope, accountId: string | undefined): Promise<PayoutAccount> {
+      const { projectId, mode } = scope;
+      if (accountId) return withInitiator(await find(scope, accountId));
+      const chosen = await findDefaultAccount(db, projectId, environmentsOf(mode));
+      if (chosen) return withInitiator(chosen);
+      if (modeOf(fallback.environment) === mode) return { ...fallback, initiator: null };
+      throw new AppError(
+        'mpesa_account_missing',
+        `This project has no ${mode} M-Pesa account, and this deployment's own account is for ${modeOf(fallback.environment)} mode: add one with POST /api/v1/mpesa-accounts`,
+      );
+    },
+
+    /** The account a stored payout was paid from (deleted ones too): its Transaction Status goes there. */
+    async forStoredPayout(accountId: string | null): Promise<PayoutAccount> {
+      if (accountId === null) return { ...fallback, initiator: null };
+      const row = await findAccount(db, accountId);
+      if (!row) throw new Error(`account ${accountId} of a stored payout is missing`);
+      return withInitiator(row);
     },
 
     /** The account a payment was made through (deleted ones too): its STK Query goes there. */

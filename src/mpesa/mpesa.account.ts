@@ -2,6 +2,7 @@
 // accounts feature stores and opens them; the money flows ask for one through these ports,
 // which composition (service.ts) fills with the accounts service.
 import type { Environment, Scope } from '../core/scope';
+import type { InitiatorCredential } from './mpesa.b2c';
 
 /** A Daraja account with its credentials open, for one call. `id` null: the deployment's own. */
 export interface DarajaAccount {
@@ -28,6 +29,17 @@ export interface PaymentAccounts {
 /** The account a stored payment was made with (null: the deployment's own). */
 export interface TransactionAccounts {
   forTransaction(accountId: string | null): Promise<DarajaAccount>;
+}
+
+/** An account money leaves from: its initiator (name and SecurityCredential) opened; null when it has none. */
+export interface PayoutAccount extends DarajaAccount {
+  initiator: InitiatorCredential | null;
+}
+
+/** The account a payout pays from, and the one a stored payout was paid from (its Transaction Status goes there). */
+export interface PayoutAccounts {
+  forPayout(scope: Scope, accountId: string | undefined): Promise<PayoutAccount>;
+  forStoredPayout(accountId: string | null): Promise<PayoutAccount>;
 }
 
 /** Whether Daraja accepts an account's consumer key and secret (an OAuth token is issued). */

@@ -16,6 +16,14 @@ import { createTokenCache, type IssuedToken } from './mpesa.token';
 import { stkCredentials } from './mpesa.password';
 import { DARAJA_INVALID_TOKEN_CODES, darajaError, darajaUnreachable, readDarajaError } from './mpesa.errors';
 import { classifyPushAnswer, type PushOutcome } from './mpesa.push-outcome';
+import {
+  B2C_PATH,
+  b2cBody,
+  classifyB2cAnswer,
+  type B2cInput,
+  type B2cOutcome,
+  type InitiatorCredential,
+} from './mpesa.b2c';
 
 export type Channel = 'paybill' | 'till';
 
@@ -174,6 +182,37 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     return outcome;
   }
 
+  /**
+   * One B2C request, never retried past the token refresh: a request whose answer is lost may
+   * have paid, and is reported `unknown` for Transaction Status to resolve (mpesa.b2c.ts).
+   */
+  async function b2cPayment(initiator: InitiatorCredential, input: B2cInput): Promise<B2cOutcome> {
+    let response: AxiosResponse;
+    try {
+      response = await postAuthorized(B2C_PATH, b2cBody(initiator, input));
+    } catch (error) {
+      // The token could not be had: the request itself was never sent.
+      if (error instanceof AppError) return { kind: 'rejected', error, resultCode: null };
+      if (!axios.isAxiosError(error)) throw error;
+      if (error.code && NEVER_SENT.has(error.code))
+        return { kind: 'rejected', error: darajaUnreachable(error.code), resultCode: null };
+      const reason =
+        error.code === 'ERR_CANCELED'
+          ? `no complete answer within ${timeoutMs} ms`
+          : (error.code ?? error.message);
+      logger.warn('b2c payment outcome unknown', { payoutId: input.originatorConversationId, reason });
+      return { kind: 'unknown', reason };
+    }
+    const outcome = classifyB2cAnswer(response.status, response.data);
+    if (outcome.kind === 'unknown')
+      logger.warn('b2c payment outcome unknown', {
+        payoutId: input.originatorConversationId,
+        reason: outcome.reason,
+        darajaHttpStatus: response.status,
+      });
+    return outcome;
+  }
+
   async function stkQuery(
     merchant: Pick<Merchant, 'shortcode' | 'passkey'>,
     checkoutRequestId: string,
@@ -207,6 +246,7 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
   return {
     stkPush,
     stkQuery,
+    b2cPayment,
     /** An OAuth call now, past the cache: throws the AppError Daraja's answer maps to (saving an account checks it). */
     checkCredentials: async (): Promise<void> => {
       await fetchToken();

@@ -4,7 +4,9 @@ import { newId } from '../ids';
 import type { Mode } from '../core/scope';
 import type { FinalStatus } from './transaction.states';
 import { toMerchantView, type TransactionRow } from './transaction.view';
-import type { EventType, NewDelivery, NewEvent } from './event.types';
+import type { EventType, NewDelivery, NewEvent, PayoutEventType } from './event.types';
+import type { PayoutRow } from './payout.repository';
+import { toPayoutView } from './payout.view';
 import { subscribes } from './event.types';
 
 function build(
@@ -37,6 +39,17 @@ export function transactionEvent(row: TransactionRow, change: FinalStatus | 'upd
     `transaction.${change}`,
     row.id,
     { transaction: toMerchantView(row) },
+    now,
+  );
+}
+
+/** The event for a committed move of a payout (the row as the move leaves it). */
+export function payoutEvent(row: PayoutRow, type: PayoutEventType, now: Date): NewEvent {
+  return build(
+    { projectId: row.projectId, mode: row.mode as Mode },
+    type,
+    null,
+    { payout: toPayoutView(row) },
     now,
   );
 }

@@ -14,7 +14,16 @@ export const TRANSACTION_EVENT_TYPES = [
   'transaction.updated',
 ] as const satisfies ReadonlyArray<`transaction.${FinalStatus | 'updated'}`>;
 
-export const EVENT_TYPES = [...TRANSACTION_EVENT_TYPES, 'webhook_endpoint.disabled'] as const;
+// Money out: a payout reached a final state, or its outcome became unknown (the answer or the
+// result is missing; Transaction Status is asked, the payout is never sent again).
+export const PAYOUT_EVENT_TYPES = ['payout.succeeded', 'payout.failed', 'payout.unknown'] as const;
+export type PayoutEventType = (typeof PAYOUT_EVENT_TYPES)[number];
+
+export const EVENT_TYPES = [
+  ...TRANSACTION_EVENT_TYPES,
+  ...PAYOUT_EVENT_TYPES,
+  'webhook_endpoint.disabled',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** An endpoint subscribed to "*" receives every type, including types added later. */
@@ -26,6 +35,7 @@ export interface NewEvent {
   /** The mode of what it reports: it goes only to endpoints of that mode. */
   mode: Mode;
   type: EventType;
+  /** The payment it reports; null for a payout's or an endpoint's event. */
   transactionId: string | null;
   /** The exact JSON body of every delivery of this event. */
   payload: string;

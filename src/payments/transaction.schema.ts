@@ -56,7 +56,7 @@ const DESCRIPTION = '1–13 printable ASCII characters';
 const METADATA = `a JSON object of at most ${METADATA_MAX_BYTES} bytes, nested at most ${METADATA_MAX_DEPTH} levels`;
 
 /** The merchant's own JSON, bounded (depth first, without recursion) before anything serialises it. */
-const metadata = z
+export const metadataField = z
   .record(z.string(), z.unknown(), expecting(METADATA))
   .superRefine((value, ctx) => {
     const shape = inspectJson(value, METADATA_MAX_DEPTH);
@@ -99,7 +99,7 @@ export function initiateBody(amount: Config['amount']) {
     account: accountIdField.optional(),
     // No fixed default: it follows the account (transaction.service.ts accountFor).
     channel: channel.optional(),
-    metadata: metadata.optional(),
+    metadata: metadataField.optional(),
   });
 }
 export type InitiateInput = z.infer<ReturnType<typeof initiateBody>>;

@@ -10,6 +10,9 @@ import type { SimulatorMerchant } from './simulator.directory';
 import type { StkPushRequest } from './simulator.validation';
 import { queryAnswer, type Payment, type PaymentStore } from './simulator.payments';
 import type { TokenStore } from './simulator.tokens';
+import type { B2cDesk } from './simulator.b2c';
+import type { BalanceBook } from './simulator.balances';
+import type { ResultPoster } from './simulator.results';
 import { checkMerchant, readMsisdn, validateStkPush, validateStkQuery } from './simulator.validation';
 
 export interface SimulatorDeps {
@@ -18,6 +21,9 @@ export interface SimulatorDeps {
   tokens: TokenStore;
   payments: PaymentStore;
   dispatcher: CallbackDispatcher;
+  b2c: B2cDesk;
+  balances: BalanceBook;
+  poster: ResultPoster;
 }
 
 const ACCEPTED = 'Success. Request accepted for processing';

@@ -4,6 +4,9 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import type { SimulatorStats } from './simulator';
 import { DARAJA_ERRORS, invalidField } from './simulator.errors';
 import { createHandlers, readBearerToken, type SimulatorDeps } from './simulator.handlers';
+import { b2cHandler } from './simulator.b2c';
+import { transactionStatusHandler } from './simulator.transaction-status';
+import { kes } from './simulator.balances';
 
 const BODY_LIMIT = '64kb';
 
@@ -11,10 +14,15 @@ export const DARAJA_PATHS = {
   oauth: '/oauth/v1/generate',
   stkPush: '/mpesa/stkpush/v1/processrequest',
   stkQuery: '/mpesa/stkpushquery/v1/query',
+  b2cV3: '/mpesa/b2c/v3/paymentrequest',
+  b2cV1: '/mpesa/b2c/v1/paymentrequest',
+  transactionStatus: '/mpesa/transactionstatus/v1/query',
 } as const;
 
 /** Not a Daraja path: the simulator's own counters, for tests and demos. */
 export const STATS_PATH = '/__simulator/stats';
+/** Not a Daraja path: a shortcode's simulated Utility, Working and Charges Paid balances (GET, PUT in KES). */
+export const BALANCES_PATH = '/__simulator/balances/:shortcode';
 
 function isBodyParserError(error: unknown): boolean {
   return (
@@ -76,6 +84,61 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
   router
     .route(DARAJA_PATHS.stkQuery)
     .post(count('stkQueries'), ...darajaJson, handlers.queryStkPush)
+    .all(methodNotAllowed);
+  const appOf = (req: Request) => tokens.appOf(readBearerToken(req) ?? '') ?? '';
+  for (const version of ['v1', 'v3'] as const)
+    router
+      .route(version === 'v3' ? DARAJA_PATHS.b2cV3 : DARAJA_PATHS.b2cV1)
+      .post(
+        ...darajaJson,
+        b2cHandler(deps.b2c, version, {
+          refuse: handlers.refuse,
+          appOf,
+          onRequest: () => (stats.b2cRequests += 1),
+        }),
+      )
+      .all(methodNotAllowed);
+  router
+    .route(DARAJA_PATHS.transactionStatus)
+    .post(
+      ...darajaJson,
+      transactionStatusHandler({
+        desk: deps.b2c,
+        poster: deps.poster,
+        targets: options.callbackTargets,
+        resultDelayMs: options.callbackDelayMs,
+        refuse: handlers.refuse,
+        onRequest: () => (stats.transactionStatusQueries += 1),
+      }),
+    )
+    .all(methodNotAllowed);
+  const balancesOf = (shortcode: string) => {
+    const balances = deps.balances.of(shortcode);
+    return {
+      shortcode,
+      utility: kes(balances.utilityCents),
+      working: kes(balances.workingCents),
+      chargesPaid: kes(balances.chargesPaidCents),
+    };
+  };
+  router
+    .route(BALANCES_PATH)
+    .get((req, res) => {
+      res.json(balancesOf(String(req.params.shortcode)));
+    })
+    .put(express.json({ limit: BODY_LIMIT }), (req, res) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const cents = (value: unknown) =>
+        typeof value === 'number' && Number.isFinite(value) && value >= 0
+          ? Math.round(value * 100)
+          : undefined;
+      const shortcode = String(req.params.shortcode);
+      deps.balances.set(shortcode, {
+        ...(cents(body.utility) === undefined ? {} : { utilityCents: cents(body.utility)! }),
+        ...(cents(body.working) === undefined ? {} : { workingCents: cents(body.working)! }),
+      });
+      res.json(balancesOf(shortcode));
+    })
     .all(methodNotAllowed);
   router
     .route(STATS_PATH)

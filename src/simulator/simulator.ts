@@ -11,6 +11,10 @@ import { createPaymentStore } from './simulator.payments';
 import { createSimulatorRouter } from './simulator.routes';
 import { createTokenStore } from './simulator.tokens';
 import { staticDirectory, type SimulatorDirectory } from './simulator.directory';
+import { createBalanceBook } from './simulator.balances';
+import { createB2cDesk, type B2cRequest } from './simulator.b2c';
+import type { B2cResult } from './simulator.b2c-outcomes';
+import { createResultPoster } from './simulator.results';
 
 export interface SimulatorOptions {
   /** The apps and merchants it accepts (simulator.directory.ts). */
@@ -21,6 +25,11 @@ export interface SimulatorOptions {
   /** The only CallBackURLs it accepts and posts to (simulator.callback-targets.ts). */
   callbackTargets: CallbackTargets;
   logger: Logger;
+  /**
+   * Whether a B2C request's initiator and SecurityCredential open (2001 wrong password, 8006
+   * locked, as a result); every initiator is accepted when absent.
+   */
+  checkInitiator?: (request: B2cRequest, consumerKey: string) => Promise<B2cResult | undefined>;
 }
 
 /**
@@ -41,6 +50,12 @@ export interface SimulatorStats {
    * refusal of a skewed Timestamp is unknown (§11), but counted so a test or a demo can see it.
    */
   nonEatTimestamps: number;
+  /** B2C requests (v1 and v3), whatever they were answered. */
+  b2cRequests: number;
+  /** Transaction Status requests. */
+  transactionStatusQueries: number;
+  /** Results posted to ResultURLs and QueueTimeOutURLs (B2C, Transaction Status). */
+  resultsSent: number;
 }
 
 export interface Simulator {
@@ -83,6 +98,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     stkQueryPeakPerSecond: 0,
     callbacksSent: 0,
     nonEatTimestamps: 0,
+    b2cRequests: 0,
+    transactionStatusQueries: 0,
+    resultsSent: 0,
   };
   const dispatcher = createCallbackDispatcher({
     logger: options.logger,
@@ -90,16 +108,40 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       stats.callbacksSent += 1;
     },
   });
+  const poster = createResultPoster({
+    logger: options.logger,
+    onPost: () => {
+      stats.resultsSent += 1;
+    },
+  });
+  const balances = createBalanceBook();
+  const b2c = createB2cDesk({
+    balances,
+    poster,
+    targets: options.callbackTargets,
+    resultDelayMs: options.callbackDelayMs,
+    slowAnswerMs: options.lateCallbackMs,
+    checkInitiator: options.checkInitiator ?? (async () => undefined),
+    knowsShortcode: async (shortcode, consumerKey) =>
+      (await options.directory.merchant(shortcode, consumerKey)) !== undefined,
+  });
   const router = createSimulatorRouter({
     options,
     stats,
     tokens: createTokenStore(),
     payments: createPaymentStore(),
     dispatcher,
+    b2c,
+    balances,
+    poster,
   });
   return {
     router,
     stats: () => ({ ...stats }),
-    stop: () => dispatcher.stop(),
+    stop: () => {
+      dispatcher.stop();
+      poster.stop();
+      b2c.releaseHeld();
+    },
   };
 }

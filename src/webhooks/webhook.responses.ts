@@ -2,6 +2,7 @@
 // OpenAPI document is generated from them; `id` names the component in the document.
 import { z } from 'zod';
 import { merchantTransactionSchema } from '../payments/transaction.schema';
+import { payoutSchema } from '../payments/payout.schema';
 
 const isoTime = z.iso.datetime();
 const cursor = (example: string) =>
@@ -135,11 +136,12 @@ export const redeliveredCountSchema = z
 const eventData = z
   .union([
     z.object({ transaction: merchantTransactionSchema }),
+    z.object({ payout: payoutSchema }),
     z.object({ endpoint: z.object({ id: z.string(), url: z.string(), disabledReason: z.string() }) }),
   ])
   .meta({
     description:
-      '`{ transaction }` for `transaction.*` events, `{ endpoint }` for `webhook_endpoint.disabled`.',
+      '`{ transaction }` for `transaction.*` events, `{ payout }` for `payout.*`, `{ endpoint }` for `webhook_endpoint.disabled`.',
   });
 
 export const eventSchema = z
