@@ -58,6 +58,10 @@ import { dashboardApi } from './operators/dashboard.routes';
 import { createDashboardPages, DASHBOARD_PATH } from './operators/dashboard.pages';
 import { statsApi } from './stats/stats.routes';
 import { realtimeApi } from './realtime/realtime.openapi';
+import { payoutsApi } from './payouts/payout.routes';
+import type { PayoutsService } from './payouts/payout.service';
+import { createPayoutResultRoutes, PAYOUT_RESULTS_PATH, type PayoutResults } from './payouts/payout.results';
+import { callbackBody } from './callbacks/callback.body';
 
 export interface AppDeps {
   config: Config;
@@ -68,6 +72,9 @@ export interface AppDeps {
   transactions: TransactionsService;
   callbacks: CallbacksService;
   reconciler: Reconciler;
+  /** Money out (src/payouts), and the results Safaricom posts about payouts. */
+  payouts: PayoutsService;
+  payoutResults: PayoutResults;
   endpoints: EndpointsService;
   accounts: AccountsService;
   vault: Vault;
@@ -103,6 +110,7 @@ export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>
   return [
     transactionsApi(config.amount),
     testPaymentsApi(config.amount),
+    payoutsApi,
     accountsApi,
     realtimeApi,
     webhooksApi,
@@ -142,6 +150,17 @@ export function createApp(deps: AppDeps): express.Express {
       secrets: deps.transactionSecrets,
       isAllowedSource: createAllowlist(config.callbacks.allowedIps),
       bodyLimitBytes: config.bodyLimitBytes,
+      logger,
+    }),
+  );
+
+  app.use(
+    PAYOUT_RESULTS_PATH,
+    createPayoutResultRoutes({
+      results: deps.payoutResults,
+      secrets: deps.transactionSecrets,
+      isAllowedSource: createAllowlist(config.callbacks.allowedIps),
+      readBody: callbackBody(config.bodyLimitBytes),
       logger,
     }),
   );

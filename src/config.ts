@@ -209,6 +209,12 @@ const envSchema = z.object({
   RECONCILE_QUERIES_PER_SECOND: z.coerce.number().positive().max(100).default(2),
   RECONCILE_INTERVAL_MS: int(10, 60_000).default(1000),
 
+  // Payouts (src/payouts): how long a B2C result may take before Transaction Status is asked,
+  // the waits between its questions about an unknown payout, and how often the recovery looks.
+  PAYOUT_RESULT_WAIT: duration.optional(),
+  PAYOUT_STATUS_RETRY_SCHEDULE: durations.prefault('30s,1m,2m,5m,10m,30m,1h,2h,6h,12h,24h'),
+  PAYOUT_RECOVERY_INTERVAL: timerPeriod.prefault('1s'),
+
   // Retention (src/maintenance): what is pruned, and when. Payments, their history and events stay.
   CALLBACK_RETENTION: duration.prefault('90d'),
   WEBHOOK_RETENTION: duration.prefault('30d'),
@@ -363,6 +369,12 @@ function buildConfig(env: Env) {
       expireAfterMs: env.RECONCILE_EXPIRE_AFTER,
       queriesPerSecond: env.RECONCILE_QUERIES_PER_SECOND,
       intervalMs: env.RECONCILE_INTERVAL_MS,
+    },
+    payouts: {
+      // Daraja's B2C results usually come within seconds; the simulator's within its callback delay.
+      resultWaitMs: env.PAYOUT_RESULT_WAIT ?? (simulated ? 15_000 : 120_000),
+      statusRetryScheduleMs: env.PAYOUT_STATUS_RETRY_SCHEDULE,
+      intervalMs: env.PAYOUT_RECOVERY_INTERVAL,
     },
     retention: {
       callbacksMs: env.CALLBACK_RETENTION,

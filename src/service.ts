@@ -62,6 +62,14 @@ import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
 import { createDiagnosticsService } from './diagnostics/diagnostics.service';
 import { createDashboardService } from './operators/dashboard.service';
+import { createPayoutLedger } from './payments/payout.settle';
+import { createPayoutSender, type PayoutDaraja } from './payouts/payout.send';
+import { createPayoutsService } from './payouts/payout.service';
+import { createPayoutResults, PAYOUT_RESULTS_PATH, payoutResultUrls } from './payouts/payout.results';
+import { createPayoutRecovery } from './payouts/payout.recovery';
+
+/** A payout stored this long ago and never claimed for its send was orphaned by a crash. */
+const STALE_REQUESTED_PAYOUT_MS = 30_000;
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
@@ -166,6 +174,10 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
           logger,
           callbackTargets([
             ...callbackRoutesUnder([config.callbacks.baseUrl ?? localUrl, localUrl]),
+            ...[config.callbacks.baseUrl ?? localUrl, localUrl].map((base) => ({
+              origin: new URL(base).origin,
+              pathPrefix: `${new URL(base).pathname.replace(/\/+$/, '')}${PAYOUT_RESULTS_PATH}/`,
+            })),
             ...config.simulator.callbackAllowlist.map(targetFromUrl),
           ]),
         ),
@@ -201,6 +213,60 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     callbackUrlFor: callbackUrlBuilder(config.callbacks.baseUrl ?? localUrl, transactionSecrets),
     pushTimeoutMs: config.mpesa.timeoutMs,
     reconcileAfterMs: config.reconciliation.afterMs,
+  });
+  // Money out: the ledger's moves, the one send, the results Safaricom posts, the recovery.
+  const payoutLedger = createPayoutLedger({ db, news: events });
+  const payoutUrls = payoutResultUrls(config.callbacks.baseUrl ?? localUrl, transactionSecrets);
+  const payoutDaraja: PayoutDaraja = (account) => {
+    const client = apps.clientFor(account);
+    if (!client || !account.initiator) return undefined;
+    const initiator = account.initiator;
+    return {
+      pay: (input) => client.b2cPayment(initiator, input),
+      askStatus: async (input) => {
+        const asked = await client.payoutStatus(initiator, input);
+        return asked === 'asked' ? { kind: 'asked' } : { kind: 'unknown' };
+      },
+    };
+  };
+  const payoutSender = createPayoutSender({
+    db,
+    ledger: payoutLedger,
+    accounts,
+    daraja: payoutDaraja,
+    urlsFor: payoutUrls,
+    resultWaitMs: config.payouts.resultWaitMs,
+    requestTimeoutMs: config.mpesa.timeoutMs,
+    firstStatusCheckMs: config.payouts.statusRetryScheduleMs[0]!,
+    logger,
+  });
+  const payouts = createPayoutsService({
+    db,
+    ledger: payoutLedger,
+    sender: payoutSender,
+    accounts,
+    projectExists: projects.exists,
+    logger,
+  });
+  const payoutResults = createPayoutResults({
+    db,
+    ledger: payoutLedger,
+    logger,
+    firstStatusCheckMs: config.payouts.statusRetryScheduleMs[0]!,
+  });
+  const payoutRecovery = createPayoutRecovery({
+    db,
+    ledger: payoutLedger,
+    sender: payoutSender,
+    results: payoutResults,
+    urlsFor: payoutUrls,
+    config: {
+      intervalMs: config.payouts.intervalMs,
+      statusRetryScheduleMs: config.payouts.statusRetryScheduleMs,
+      staleRequestedMs: STALE_REQUESTED_PAYOUT_MS,
+    },
+    requestTimeoutMs: config.mpesa.timeoutMs,
+    logger,
   });
   const deliveryWorker = createDeliveryWorker({
     db,
@@ -273,6 +339,8 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     callbacks,
     reconciler,
     accounts,
+    payouts,
+    payoutResults,
     vault,
     keyring: serviceSecrets.keyring,
     endpoints,
@@ -334,6 +402,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   await sweep();
   const sweeper = setInterval(sweep, CALLBACK_SWEEP_INTERVAL_MS);
   sweeper.unref();
+  // Payouts sent before a stop and never answered: Transaction Status is asked before anything else.
+  await payoutRecovery.recoverAtStart();
+  payoutRecovery.start();
   deliveryWorker.start();
   reconcileWorker.start();
   pruneWorker.start();
@@ -354,7 +425,12 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
       realtime.disconnectLocal();
       await drained;
       clearTimeout(deadline);
-      const workersStopped = Promise.all([deliveryWorker.stop(), reconcileWorker.stop(), pruneWorker.stop()]);
+      const workersStopped = Promise.all([
+        deliveryWorker.stop(),
+        reconcileWorker.stop(),
+        pruneWorker.stop(),
+        payoutRecovery.stop(),
+      ]);
       await settleWithin(workersStopped, config.shutdownTimeoutMs, () =>
         logger.warn('workers did not stop in time; leases let another run retry'),
       );

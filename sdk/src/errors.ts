@@ -45,7 +45,14 @@ export type ApiErrorCode =
   | 'internal_error'
   | 'mpesa_credentials_rejected'
   | 'mpesa_unavailable'
-  | 'service_unavailable';
+  | 'service_unavailable'
+  | 'payouts_disabled'
+  | 'payout_source_forbidden'
+  | 'payout_approval_forbidden'
+  | 'payout_not_found'
+  | 'payout_not_awaiting_approval'
+  | 'payout_cap_exceeded'
+  | 'payout_account_unsupported';
 
 /** Codes the SDK itself raises, for failures that never got an answer in our error shape. */
 export type ClientErrorCode =

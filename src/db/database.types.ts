@@ -110,7 +110,7 @@ export type Payout = {
     reasonMessage: string | null;
     mpesaReceiptNumber: string | null;
     receiverName: string | null;
-    completedAt: string | null;
+    completedTime: string | null;
     utilityBalance: string | null;
     createdAt: Timestamp;
     updatedAt: Timestamp;

@@ -28,8 +28,12 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'expiresAt',
   'disabledAt',
   'lastSeenAt',
+  'decidedAt',
+  'submittedAt',
+  'answeredAt',
+  'statusCheckAt',
 ]);
-export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault']);
+export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault', 'approvalRequired']);
 
 const UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
 

@@ -213,6 +213,38 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     return outcome;
   }
 
+  /**
+   * Transaction Status of a payout, by its OriginatorConversationID: whether Daraja took the
+   * question (the answer comes as a Result to `resultUrl`). Never retried: the next question is
+   * the recovery's, on its schedule.
+   */
+  async function payoutStatus(
+    initiator: InitiatorCredential,
+    input: { originalConversationId: string; shortcode: string; resultUrl: string; queueTimeoutUrl: string },
+  ): Promise<'asked' | 'refused' | 'unknown'> {
+    let response: AxiosResponse;
+    try {
+      response = await postAuthorized('/mpesa/transactionstatus/v1/query', {
+        Initiator: initiator.initiatorName,
+        SecurityCredential: initiator.securityCredential,
+        CommandID: 'TransactionStatusQuery',
+        OriginalConversationID: input.originalConversationId,
+        PartyA: input.shortcode,
+        IdentifierType: '4',
+        ResultURL: input.resultUrl,
+        QueueTimeOutURL: input.queueTimeoutUrl,
+        Remarks: 'Payout status',
+        Occasion: 'Payout status',
+      });
+    } catch (error) {
+      if (error instanceof AppError || axios.isAxiosError(error)) return 'unknown';
+      throw error;
+    }
+    const data = response.data as Record<string, unknown> | undefined;
+    if (response.status === 200 && String(data?.ResponseCode) === '0') return 'asked';
+    return readDarajaError(data).errorCode ? 'refused' : 'unknown';
+  }
+
   async function stkQuery(
     merchant: Pick<Merchant, 'shortcode' | 'passkey'>,
     checkoutRequestId: string,
@@ -247,6 +279,7 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     stkPush,
     stkQuery,
     b2cPayment,
+    payoutStatus,
     /** An OAuth call now, past the cache: throws the AppError Daraja's answer maps to (saving an account checks it). */
     checkCredentials: async (): Promise<void> => {
       await fetchToken();

@@ -28,6 +28,19 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   csrf_failed:
     "A state-changing request made with the dashboard session lacks its `X-CSRF-Token`, or did not come from the service's own origin.",
   dashboard_forbidden: 'The dashboard user is a member, and this needs an operator.',
+  payouts_disabled:
+    'Payouts are off for this project in this mode until an operator turns them on (`PUT /api/v1/projects/{id}/payout-settings/{mode}`). Nothing was sent.',
+  payout_source_forbidden:
+    "The payout request came from an address not on the project's payout allowlist (`allowedIps` of its payout settings). Nothing was sent.",
+  payout_approval_forbidden:
+    'An approval or rejection must come from a dashboard session (never an API key), of a user other than the one who asked for the payout (four eyes); in live mode, an operator. `details.reason` says which.',
+  payout_not_found: 'No payout with this id in your project and mode.',
+  payout_not_awaiting_approval:
+    'The payout is not awaiting approval (another approver, or a rejection, was first); `details.status` is where it is.',
+  payout_cap_exceeded:
+    'The payout is over a cap of the project: `details.cap` is `per_payout` or `daily`, with `details.limit` and, for the daily cap, `details.usedToday` (KES). Nothing was sent.',
+  payout_account_unsupported:
+    'This account cannot pay out: it has no initiator (name and password or SecurityCredential), or a test key names a sandbox account (test keys pay out through the simulator only). `details.reason` says which.',
   project_disabled: 'The operator disabled this project: its keys are refused until it is enabled again.',
   test_mode_only: 'Test payments by outcome are for test mode: sign with the test keys (pk_test_…).',
   route_not_found: 'No route for this method and path.',

@@ -45,9 +45,11 @@ export interface PayoutMove {
 /**
  * - applied: the payout moved; enriched: details added without a move (a receipt a later result
  *   brought); duplicate: nothing new; conflict: Daraja's word contradicts a final state (kept,
- *   logged, never applied); orphan: no payout of ours; unreadable: a body we could not read.
+ *   logged, never applied); undecided: a Transaction Status result that settles nothing (not
+ *   found yet, still in flight); orphan: no payout of ours; unreadable: a body we could not read.
  */
-export type PayoutResultLabel = 'applied' | 'enriched' | 'duplicate' | 'conflict' | 'orphan' | 'unreadable';
+export type PayoutResultLabel =
+  'applied' | 'enriched' | 'duplicate' | 'conflict' | 'undecided' | 'orphan' | 'unreadable';
 
 export interface MoveResult {
   moved: boolean;
@@ -57,8 +59,8 @@ export interface MoveResult {
 
 export interface OutcomeInput {
   payoutId: string | null;
-  /** undefined: the body could not be read as a result. */
-  outcome: PayoutOutcome | undefined;
+  /** undefined: the body could not be read as a result; 'undecided': read, and it settles nothing. */
+  outcome: PayoutOutcome | 'undecided' | undefined;
   source: Extract<PayoutSource, 'result' | 'queue_timeout' | 'status_query'>;
   /** The result it came in: a new one (stored with its label) or a stored one (claimed first). */
   result?: { record: NewPayoutResult } | { storedId: string };
@@ -165,6 +167,7 @@ export function createPayoutLedger({
       let event: NewEvent | undefined;
       if (!input.outcome) label = 'unreadable';
       else if (!current) label = 'orphan';
+      else if (input.outcome === 'undecided') label = 'undecided';
       else {
         const decided = decide(current, input.outcome, input.source, input.nextStatusCheckAt);
         label = decided.label;
@@ -251,7 +254,7 @@ function detailsOf(current: PayoutRow, outcome: PayoutOutcome): PayoutPatch {
     conversationId: current.conversationId ?? outcome.conversationId ?? null,
     mpesaReceiptNumber: current.mpesaReceiptNumber ?? outcome.mpesaReceiptNumber ?? null,
     receiverName: current.receiverName ?? outcome.receiverName ?? null,
-    completedAt: current.completedAt ?? outcome.completedAt ?? null,
+    completedTime: current.completedTime ?? outcome.completedAt ?? null,
     utilityBalance: outcome.utilityBalanceCents ?? current.utilityBalance,
   };
 }

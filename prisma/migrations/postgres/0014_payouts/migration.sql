@@ -29,7 +29,7 @@ CREATE TABLE "Payout" (
     "reasonMessage" TEXT,
     "mpesaReceiptNumber" TEXT,
     "receiverName" TEXT,
-    "completedAt" TEXT,
+    "completedTime" TEXT,
     "utilityBalance" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL,
     "updatedAt" TIMESTAMP(3) NOT NULL,

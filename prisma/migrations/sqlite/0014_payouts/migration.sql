@@ -29,7 +29,7 @@ CREATE TABLE "Payout" (
     "reasonMessage" TEXT,
     "mpesaReceiptNumber" TEXT,
     "receiverName" TEXT,
-    "completedAt" TEXT,
+    "completedTime" TEXT,
     "utilityBalance" TEXT,
     "createdAt" DATETIME NOT NULL,
     "updatedAt" DATETIME NOT NULL,
