@@ -2,6 +2,8 @@
 // with an initiator, payouts turned on by the operator, and small readers of the simulator's
 // own counters and balances.
 import axios from 'axios';
+import { createKeyring } from '../../src/security/vault';
+import { createTransactionSecrets } from '../../src/security/transaction-secrets';
 import { accountBody, keysOf } from './accounts';
 import { merchantClient, type MerchantRequest } from './merchant';
 
@@ -95,4 +97,15 @@ export async function setSimulatorBalance(
   mount = '/simulator',
 ) {
   await axios.put(`${serverUrl}${mount}/__simulator/balances/${shortcode}`, { utility });
+}
+
+/** The path Safaricom posts a payout's result of `kind` to (the token derived as the service does). */
+export function payoutResultPath(
+  server: { config: { masterKeyHex?: string | undefined } },
+  payoutId: string,
+  kind: 'result' | 'timeout' | 'status' | 'status-timeout',
+  token?: string,
+): string {
+  const secrets = createTransactionSecrets(createKeyring(Buffer.from(server.config.masterKeyHex!, 'hex')));
+  return `/api/v1/callbacks/payouts/${payoutId}/${token ?? secrets.callbackToken(payoutId)}/${kind}`;
 }
