@@ -58,6 +58,13 @@ import { dashboardApi } from './operators/dashboard.routes';
 import { createDashboardPages, DASHBOARD_PATH } from './operators/dashboard.pages';
 import { statsApi } from './stats/stats.routes';
 import { realtimeApi } from './realtime/realtime.openapi';
+import { callbackBody } from './callbacks/callback.body';
+import type { StatusQueriesService } from './status-queries/status-query.service';
+import {
+  createStatusResultRoutes,
+  STATUS_RESULT_PATHS,
+  statusQueriesApi,
+} from './status-queries/status-query.routes';
 
 export interface AppDeps {
   config: Config;
@@ -67,6 +74,8 @@ export interface AppDeps {
   projects: ProjectsService;
   transactions: TransactionsService;
   callbacks: CallbacksService;
+  /** "Did receipt X pay us?" (Transaction Status) and the Results Safaricom posts about it. */
+  statusQueries: StatusQueriesService;
   reconciler: Reconciler;
   endpoints: EndpointsService;
   accounts: AccountsService;
@@ -102,6 +111,7 @@ type ApiDeps = AppDeps & ReferenceDeps & SystemDeps & { exports: ExportSlots };
 export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>[] {
   return [
     transactionsApi(config.amount),
+    statusQueriesApi,
     testPaymentsApi(config.amount),
     accountsApi,
     realtimeApi,
@@ -145,6 +155,21 @@ export function createApp(deps: AppDeps): express.Express {
       logger,
     }),
   );
+
+  for (const [kind, path] of Object.entries(STATUS_RESULT_PATHS) as [
+    keyof typeof STATUS_RESULT_PATHS,
+    string,
+  ][])
+    app.use(
+      path,
+      createStatusResultRoutes(kind, {
+        statusQueries: deps.statusQueries,
+        isToken: deps.transactionSecrets.isCallbackToken,
+        isAllowedSource: createAllowlist(config.callbacks.allowedIps),
+        readBody: callbackBody(config.bodyLimitBytes),
+        logger,
+      }),
+    );
 
   // The dashboard's pages: their own, stricter Content-Security-Policy (dashboard.pages.ts).
   app.use(DASHBOARD_PATH, createDashboardPages());

@@ -62,6 +62,10 @@ import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
 import { createDiagnosticsService } from './diagnostics/diagnostics.service';
 import { createDashboardService } from './operators/dashboard.service';
+import { createSecurityCertificates } from './mpesa/mpesa.security-credential';
+import { CERTIFICATE_PATH } from './simulator/simulator.routes';
+import { createStatusQueriesService } from './status-queries/status-query.service';
+import { statusResultRoutesUnder, statusResultUrls } from './status-queries/status-query.routes';
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
@@ -166,6 +170,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
           logger,
           callbackTargets([
             ...callbackRoutesUnder([config.callbacks.baseUrl ?? localUrl, localUrl]),
+            ...statusResultRoutesUnder([config.callbacks.baseUrl ?? localUrl, localUrl]),
             ...config.simulator.callbackAllowlist.map(targetFromUrl),
           ]),
         ),
@@ -201,6 +206,21 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     callbackUrlFor: callbackUrlBuilder(config.callbacks.baseUrl ?? localUrl, transactionSecrets),
     pushTimeoutMs: config.mpesa.timeoutMs,
     reconcileAfterMs: config.reconciliation.afterMs,
+  });
+  // Transaction Status: initiator passwords are encrypted with the environment's certificate;
+  // the simulator's is its own, fetched from it (the standalone one too, at MPESA_BASE_URL).
+  const statusQueries = createStatusQueriesService({
+    db,
+    accounts,
+    apps,
+    certificates: createSecurityCertificates({
+      configured: config.mpesa.certificates,
+      simulatorCertificateUrl: simulatorUrl ? `${simulatorUrl}${CERTIFICATE_PATH}` : undefined,
+      timeoutMs: config.mpesa.timeoutMs,
+    }),
+    events,
+    logger,
+    ...statusResultUrls(config.callbacks.baseUrl ?? localUrl, transactionSecrets.callbackToken),
   });
   const deliveryWorker = createDeliveryWorker({
     db,
@@ -271,6 +291,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     projects,
     transactions,
     callbacks,
+    statusQueries,
     reconciler,
     accounts,
     vault,
@@ -330,7 +351,12 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
 
   // Callbacks acknowledged but not applied before a crash are applied now, then on a timer.
   const sweep = () =>
-    callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error }));
+    Promise.all([
+      callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error })),
+      statusQueries
+        .processPending()
+        .catch((error: unknown) => logger.error('status query result sweep failed', { error })),
+    ]);
   await sweep();
   const sweeper = setInterval(sweep, CALLBACK_SWEEP_INTERVAL_MS);
   sweeper.unref();

@@ -28,6 +28,8 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'expiresAt',
   'disabledAt',
   'lastSeenAt',
+  'requestFinishedAt',
+  'resolvedAt',
 ]);
 export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault']);
 

@@ -11,6 +11,8 @@ import { createPaymentStore } from './simulator.payments';
 import { createSimulatorRouter } from './simulator.routes';
 import { createTokenStore } from './simulator.tokens';
 import { staticDirectory, type SimulatorDirectory } from './simulator.directory';
+import { createReceiptLedger } from './simulator.receipts';
+import { createSimulatorCredentials } from './simulator.credentials';
 
 export interface SimulatorOptions {
   /** The apps and merchants it accepts (simulator.directory.ts). */
@@ -46,6 +48,8 @@ export interface SimulatorStats {
 export interface Simulator {
   /** Serves Daraja's paths at its own root: mount at /simulator -> /simulator/oauth/v1/generate. */
   router: express.Router;
+  /** The certificate initiator passwords are encrypted with for it (also at GET /__simulator/certificate). */
+  certificatePem: string;
   stats(): SimulatorStats;
   /** Cancels every pending callback; nothing the simulator started keeps the process alive. */
   stop(): void;
@@ -54,8 +58,15 @@ export interface Simulator {
 /** The Daraja app and merchant of MPESA_* (the deployment's own account). */
 export function configuredDirectory(config: Config): SimulatorDirectory {
   const { consumerKey, consumerSecret, shortcode, passkey, tillNumber, shortcodeIsPayBill } = config.mpesa;
+  const { initiatorName, initiatorPassword } = config.mpesa;
   return staticDirectory([{ consumerKey, consumerSecret }], {
-    [shortcode]: { passkey, tills: tillNumber ? [tillNumber] : [], payBill: shortcodeIsPayBill },
+    [shortcode]: {
+      passkey,
+      tills: tillNumber ? [tillNumber] : [],
+      payBill: shortcodeIsPayBill,
+      initiators:
+        initiatorName && initiatorPassword ? [{ name: initiatorName, password: initiatorPassword }] : [],
+    },
   });
 }
 
@@ -90,16 +101,23 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       stats.callbacksSent += 1;
     },
   });
-  const router = createSimulatorRouter({
+  const credentials = createSimulatorCredentials();
+  const { router, stop } = createSimulatorRouter({
     options,
     stats,
     tokens: createTokenStore(),
     payments: createPaymentStore(),
+    receipts: createReceiptLedger(),
+    credentials,
     dispatcher,
   });
   return {
     router,
+    certificatePem: credentials.certificatePem,
     stats: () => ({ ...stats }),
-    stop: () => dispatcher.stop(),
+    stop: () => {
+      dispatcher.stop();
+      stop();
+    },
   };
 }
