@@ -62,6 +62,12 @@ import { payoutsApi } from './payouts/payout.routes';
 import type { PayoutsService } from './payouts/payout.service';
 import { createPayoutResultRoutes, PAYOUT_RESULTS_PATH, type PayoutResults } from './payouts/payout.results';
 import { callbackBody } from './callbacks/callback.body';
+import type { StatusQueriesService } from './status-queries/status-query.service';
+import {
+  createStatusResultRoutes,
+  STATUS_RESULT_PATHS,
+  statusQueriesApi,
+} from './status-queries/status-query.routes';
 
 export interface AppDeps {
   config: Config;
@@ -71,6 +77,8 @@ export interface AppDeps {
   projects: ProjectsService;
   transactions: TransactionsService;
   callbacks: CallbacksService;
+  /** "Did receipt X pay us?" (Transaction Status) and the Results Safaricom posts about it. */
+  statusQueries: StatusQueriesService;
   reconciler: Reconciler;
   /** Money out (src/payouts), and the results Safaricom posts about payouts. */
   payouts: PayoutsService;
@@ -109,6 +117,7 @@ type ApiDeps = AppDeps & ReferenceDeps & SystemDeps & { exports: ExportSlots };
 export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>[] {
   return [
     transactionsApi(config.amount),
+    statusQueriesApi,
     testPaymentsApi(config.amount),
     payoutsApi,
     accountsApi,
@@ -164,6 +173,20 @@ export function createApp(deps: AppDeps): express.Express {
       logger,
     }),
   );
+  for (const [kind, path] of Object.entries(STATUS_RESULT_PATHS) as [
+    keyof typeof STATUS_RESULT_PATHS,
+    string,
+  ][])
+    app.use(
+      path,
+      createStatusResultRoutes(kind, {
+        statusQueries: deps.statusQueries,
+        isToken: deps.transactionSecrets.isCallbackToken,
+        isAllowedSource: createAllowlist(config.callbacks.allowedIps),
+        readBody: callbackBody(config.bodyLimitBytes),
+        logger,
+      }),
+    );
 
   // The dashboard's pages: their own, stricter Content-Security-Policy (dashboard.pages.ts).
   app.use(DASHBOARD_PATH, createDashboardPages());

@@ -22,7 +22,11 @@ export type IdPrefix =
   // Payouts: the payout (also its OriginatorConversationID), its stored results, its audit entries.
   | 'po'
   | 'pres'
-  | 'aud';
+  | 'aud'
+  // A Transaction Status query, a Result Safaricom posted about one, a Dynamic QR code.
+  | 'tsq'
+  | 'tsr'
+  | 'qr';
 
 export function newId(prefix: IdPrefix, at: Date = new Date()): string {
   return `${idTimePart(prefix, at)}${randomBytes(10).toString('hex')}`;

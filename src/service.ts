@@ -70,6 +70,11 @@ import { createPayoutRecovery } from './payouts/payout.recovery';
 
 /** A payout stored this long ago and never claimed for its send was orphaned by a crash. */
 const STALE_REQUESTED_PAYOUT_MS = 30_000;
+import { createSecurityCertificates, securityCredentialFor } from './mpesa/mpesa.security-credential';
+import { AppError } from './errors';
+import { CERTIFICATE_PATH } from './simulator/simulator.routes';
+import { createStatusQueriesService } from './status-queries/status-query.service';
+import { statusResultRoutesUnder, statusResultUrls } from './status-queries/status-query.routes';
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
@@ -178,6 +183,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
               origin: new URL(base).origin,
               pathPrefix: `${new URL(base).pathname.replace(/\/+$/, '')}${PAYOUT_RESULTS_PATH}/`,
             })),
+            ...statusResultRoutesUnder([config.callbacks.baseUrl ?? localUrl, localUrl]),
             ...config.simulator.callbackAllowlist.map(targetFromUrl),
           ]),
         ),
@@ -214,18 +220,52 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     pushTimeoutMs: config.mpesa.timeoutMs,
     reconcileAfterMs: config.reconciliation.afterMs,
   });
+  // Initiator passwords are encrypted with the environment's certificate; the simulator's is
+  // its own, fetched from it (the standalone one too, at MPESA_BASE_URL).
+  const certificates = createSecurityCertificates({
+    configured: config.mpesa.certificates,
+    simulatorCertificateUrl: simulatorUrl ? `${simulatorUrl}${CERTIFICATE_PATH}` : undefined,
+    timeoutMs: config.mpesa.timeoutMs,
+  });
+  // Transaction Status: "did receipt X pay us?".
+  const statusQueries = createStatusQueriesService({
+    db,
+    accounts,
+    apps,
+    certificates,
+    events,
+    logger,
+    ...statusResultUrls(config.callbacks.baseUrl ?? localUrl, transactionSecrets.callbackToken),
+  });
   // Money out: the ledger's moves, the one send, the results Safaricom posts, the recovery.
   const payoutLedger = createPayoutLedger({ db, news: events });
   const payoutUrls = payoutResultUrls(config.callbacks.baseUrl ?? localUrl, transactionSecrets);
-  const payoutDaraja: PayoutDaraja = (account) => {
+  const payoutDaraja: PayoutDaraja = async (account) => {
     const client = apps.clientFor(account);
-    if (!client || !account.initiator) return undefined;
-    const initiator = account.initiator;
+    if (!client)
+      throw new AppError(
+        'mpesa_unavailable',
+        'This account is on the simulator, which is not enabled on this deployment',
+        {
+          reason: 'simulator_disabled',
+        },
+      );
+    // Made at call time from the sealed password and the environment's certificate; never kept.
+    const initiator = await securityCredentialFor(account.initiator, account.environment, certificates);
     return {
       pay: (input) => client.b2cPayment(initiator, input),
-      askStatus: async (input) => {
-        const asked = await client.payoutStatus(initiator, input);
-        return asked === 'asked' ? { kind: 'asked' } : { kind: 'unknown' };
+      askStatus: async ({ originalConversationId, shortcode, resultUrl, queueTimeoutUrl }) => {
+        const asked = await client.transactionStatus({
+          ...initiator,
+          originalConversationId,
+          partyA: shortcode,
+          resultUrl,
+          queueTimeOutUrl: queueTimeoutUrl,
+          remarks: 'Payout status',
+          occasion: 'Payout status',
+        });
+        if (asked.kind === 'accepted') return { kind: 'asked' };
+        return asked.kind === 'rejected' ? { kind: 'refused', error: asked.error } : { kind: 'unknown' };
       },
     };
   };
@@ -337,6 +377,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     projects,
     transactions,
     callbacks,
+    statusQueries,
     reconciler,
     accounts,
     payouts,
@@ -398,7 +439,12 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
 
   // Callbacks acknowledged but not applied before a crash are applied now, then on a timer.
   const sweep = () =>
-    callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error }));
+    Promise.all([
+      callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error })),
+      statusQueries
+        .processPending()
+        .catch((error: unknown) => logger.error('status query result sweep failed', { error })),
+    ]);
   await sweep();
   const sweeper = setInterval(sweep, CALLBACK_SWEEP_INTERVAL_MS);
   sweeper.unref();

@@ -34,5 +34,6 @@ export * from './types.js';
 export * from './webhook-types.js';
 export * from './payout-types.js';
 export * from './account-types.js';
+export * from './status-query-types.js';
 export * from './dashboard-types.js';
 export { SDK_VERSION } from './version.js';

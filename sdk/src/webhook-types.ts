@@ -4,6 +4,7 @@
 // tests/sdk/view-types.test.ts fails when they drift apart.
 import type { Transaction } from './types.js';
 import type { Payout } from './payout-types.js';
+import type { StatusQuery } from './status-query-types.js';
 
 /** `transaction.updated`: details of a settled payment arrived later (the receipt after an STK Query settled it), status unchanged. */
 export const TRANSACTION_EVENT_TYPES = [
@@ -23,6 +24,7 @@ export const WEBHOOK_EVENT_TYPES = [
   ...TRANSACTION_EVENT_TYPES,
   ...PAYOUT_EVENT_TYPES,
   'webhook_endpoint.disabled',
+  'status_query.resolved',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -70,8 +72,25 @@ export interface EndpointDisabledWebhookEvent {
   data: EndpointDisabledEventData;
 }
 
+export interface StatusQueryEventData {
+  /** The same view as `GET /api/v1/transactions/status-queries/:id`, as it was when M-Pesa answered. */
+  statusQuery: StatusQuery;
+}
+
+/** A "did receipt X pay us?" query got M-Pesa's answer (found, not found, failed or timed out). */
+export interface StatusQueryResolvedWebhookEvent {
+  id: string;
+  type: 'status_query.resolved';
+  timestamp: string;
+  data: StatusQueryEventData;
+}
+
 /** Switch on `type`, and keep a default branch: later versions of the service may add types. */
-export type WebhookEvent = TransactionWebhookEvent | PayoutWebhookEvent | EndpointDisabledWebhookEvent;
+export type WebhookEvent =
+  | TransactionWebhookEvent
+  | PayoutWebhookEvent
+  | EndpointDisabledWebhookEvent
+  | StatusQueryResolvedWebhookEvent;
 
 // The webhooks API.
 
@@ -139,7 +158,12 @@ export type EndpointDisabledEventRecord = EventRecordOf<
   EndpointDisabledEventData
 >;
 export type PayoutEventRecord = EventRecordOf<PayoutEventType, PayoutEventData>;
-export type EventRecord = TransactionEventRecord | PayoutEventRecord | EndpointDisabledEventRecord;
+export type StatusQueryResolvedEventRecord = EventRecordOf<'status_query.resolved', StatusQueryEventData>;
+export type EventRecord =
+  | TransactionEventRecord
+  | PayoutEventRecord
+  | EndpointDisabledEventRecord
+  | StatusQueryResolvedEventRecord;
 
 export interface EventFilters {
   type?: WebhookEventType;

@@ -32,6 +32,8 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'submittedAt',
   'answeredAt',
   'statusCheckAt',
+  'requestFinishedAt',
+  'resolvedAt',
 ]);
 export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault', 'approvalRequired']);
 

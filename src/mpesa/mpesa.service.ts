@@ -24,6 +24,20 @@ import {
   type B2cOutcome,
   type InitiatorCredential,
 } from './mpesa.b2c';
+import {
+  classifyTransactionStatusAnswer,
+  TRANSACTION_STATUS_PATH,
+  transactionStatusBody,
+  type TransactionStatusInput,
+  type TransactionStatusOutcome,
+} from './mpesa.transaction-status';
+import {
+  DYNAMIC_QR_PATH,
+  dynamicQrBody,
+  readDynamicQrAnswer,
+  type DynamicQrAnswer,
+  type DynamicQrInput,
+} from './mpesa.qr';
 
 export type Channel = 'paybill' | 'till';
 
@@ -213,38 +227,6 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     return outcome;
   }
 
-  /**
-   * Transaction Status of a payout, by its OriginatorConversationID: whether Daraja took the
-   * question (the answer comes as a Result to `resultUrl`). Never retried: the next question is
-   * the recovery's, on its schedule.
-   */
-  async function payoutStatus(
-    initiator: InitiatorCredential,
-    input: { originalConversationId: string; shortcode: string; resultUrl: string; queueTimeoutUrl: string },
-  ): Promise<'asked' | 'refused' | 'unknown'> {
-    let response: AxiosResponse;
-    try {
-      response = await postAuthorized('/mpesa/transactionstatus/v1/query', {
-        Initiator: initiator.initiatorName,
-        SecurityCredential: initiator.securityCredential,
-        CommandID: 'TransactionStatusQuery',
-        OriginalConversationID: input.originalConversationId,
-        PartyA: input.shortcode,
-        IdentifierType: '4',
-        ResultURL: input.resultUrl,
-        QueueTimeOutURL: input.queueTimeoutUrl,
-        Remarks: 'Payout status',
-        Occasion: 'Payout status',
-      });
-    } catch (error) {
-      if (error instanceof AppError || axios.isAxiosError(error)) return 'unknown';
-      throw error;
-    }
-    const data = response.data as Record<string, unknown> | undefined;
-    if (response.status === 200 && String(data?.ResponseCode) === '0') return 'asked';
-    return readDarajaError(data).errorCode ? 'refused' : 'unknown';
-  }
-
   async function stkQuery(
     merchant: Pick<Merchant, 'shortcode' | 'passkey'>,
     checkoutRequestId: string,
@@ -275,11 +257,42 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     throw darajaError(response.status, response.data);
   }
 
+  /**
+   * Asks for a transaction's status; the answer only says whether Daraja took the request (the
+   * Result comes to the ResultURL). Not resent when its answer is lost: a Result may still come.
+   */
+  async function transactionStatus(input: TransactionStatusInput): Promise<TransactionStatusOutcome> {
+    let response: AxiosResponse;
+    try {
+      response = await postAuthorized(TRANSACTION_STATUS_PATH, transactionStatusBody(input));
+    } catch (error) {
+      if (error instanceof AppError) return { kind: 'rejected', error };
+      if (!axios.isAxiosError(error)) throw error;
+      if (error.code && NEVER_SENT.has(error.code))
+        return { kind: 'rejected', error: darajaUnreachable(error.code) };
+      return {
+        kind: 'unknown',
+        reason:
+          error.code === 'ERR_CANCELED'
+            ? `no complete answer within ${timeoutMs} ms`
+            : (error.code ?? error.message),
+      };
+    }
+    return classifyTransactionStatusAnswer(response.status, response.data);
+  }
+
+  /** A Dynamic QR: nothing moves money, so a failure is simply an error (the caller may ask again). */
+  async function dynamicQr(input: DynamicQrInput): Promise<DynamicQrAnswer> {
+    const response = await send(() => postAuthorized(DYNAMIC_QR_PATH, dynamicQrBody(input)));
+    return readDynamicQrAnswer(response.status, response.data);
+  }
+
   return {
     stkPush,
     stkQuery,
     b2cPayment,
-    payoutStatus,
+    transactionStatus,
+    dynamicQr,
     /** An OAuth call now, past the cache: throws the AppError Daraja's answer maps to (saving an account checks it). */
     checkCredentials: async (): Promise<void> => {
       await fetchToken();

@@ -9,7 +9,8 @@ import type { PayoutRow } from './payout.repository';
 import { toPayoutView } from './payout.view';
 import { subscribes } from './event.types';
 
-function build(
+/** An event of any kind: its body built once, to be stored and sent byte for byte. */
+export function buildEvent(
   scope: { projectId: string; mode: Mode },
   type: EventType,
   transactionId: string | null,
@@ -34,7 +35,7 @@ function build(
  * final status, or `updated` for details that arrived without a move.
  */
 export function transactionEvent(row: TransactionRow, change: FinalStatus | 'updated', now: Date): NewEvent {
-  return build(
+  return buildEvent(
     { projectId: row.projectId, mode: row.mode as Mode },
     `transaction.${change}`,
     row.id,
@@ -45,7 +46,7 @@ export function transactionEvent(row: TransactionRow, change: FinalStatus | 'upd
 
 /** The event for a committed move of a payout (the row as the move leaves it). */
 export function payoutEvent(row: PayoutRow, type: PayoutEventType, now: Date): NewEvent {
-  return build(
+  return buildEvent(
     { projectId: row.projectId, mode: row.mode as Mode },
     type,
     null,
@@ -59,7 +60,7 @@ export function endpointDisabledEvent(
   reason: string,
   now: Date,
 ): NewEvent {
-  return build(
+  return buildEvent(
     endpoint,
     'webhook_endpoint.disabled',
     null,

@@ -19,10 +19,14 @@ export const TRANSACTION_EVENT_TYPES = [
 export const PAYOUT_EVENT_TYPES = ['payout.succeeded', 'payout.failed', 'payout.unknown'] as const;
 export type PayoutEventType = (typeof PAYOUT_EVENT_TYPES)[number];
 
+/** A Transaction Status query got its answer (src/status-queries): found, not found, failed or timed out. */
+export const STATUS_QUERY_EVENT_TYPES = ['status_query.resolved'] as const;
+
 export const EVENT_TYPES = [
   ...TRANSACTION_EVENT_TYPES,
   ...PAYOUT_EVENT_TYPES,
   'webhook_endpoint.disabled',
+  ...STATUS_QUERY_EVENT_TYPES,
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,7 +1,7 @@
 // The safety checks a payout passes before anything is stored or sent, each a refusal with a
 // stable code (docs/payouts.md "Safety settings"): payouts on for the project, the caller's
-// address on the allowlist, an account that can pay out (an initiator; the simulator for a
-// test key), the per-payout cap. The daily cap is checked where the payout is stored, under
+// address on the allowlist, an account that can pay out (the simulator for a test key), the
+// per-payout cap. The daily cap is checked where the payout is stored, under
 // the project's lock (payout.service.ts), so two payouts at once cannot both slip under it.
 import ipaddr from 'ipaddr.js';
 import { AppError } from '../errors';
@@ -40,9 +40,9 @@ export function requireAllowedSource(settings: Settings, ip: string | undefined)
 }
 
 /**
- * An account money can leave from: it has an initiator, and a test key's account is the
- * simulator's. Safaricom's sandbox is test mode too, but a sandbox push once debited a real
- * line (docs/daraja.md §6), so test keys never reach it with money out.
+ * A test key's account must be the simulator's. Safaricom's sandbox is test mode too, but a
+ * sandbox push once debited a real line (docs/daraja.md §6), so test keys never reach it with
+ * money out. (Whether the account has an initiator is found when its client is made.)
  */
 export function requirePayoutAccount(scope: Scope, account: PayoutAccount): void {
   if (scope.mode === 'test' && account.environment !== 'simulator')
@@ -50,14 +50,6 @@ export function requirePayoutAccount(scope: Scope, account: PayoutAccount): void
       'payout_account_unsupported',
       'A test key pays out through the simulator only: name a simulator account, or make one the default',
       { reason: 'test_key_outside_simulator', accountId: account.id, environment: account.environment },
-    );
-  if (!account.initiator)
-    throw new AppError(
-      'payout_account_unsupported',
-      account.id
-        ? `Account ${account.id} has no initiator: add its initiatorName and initiator credential (PATCH /api/v1/mpesa-accounts/${account.id})`
-        : "The deployment's own account has no initiator configured",
-      { reason: 'initiator_missing', accountId: account.id },
     );
 }
 

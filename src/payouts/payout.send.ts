@@ -47,8 +47,13 @@ export interface PayoutClient {
   askStatus(input: StatusQueryInput): Promise<StatusAsk>;
 }
 
-/** Composition fills it from the account's Daraja client; undefined when that Daraja is not reachable from here (the simulator is off). */
-export type PayoutDaraja = (account: PayoutAccount) => PayoutClient | undefined;
+/**
+ * The money-out client of an account, its SecurityCredential made (composition fills it from the
+ * account's Daraja client). Throws the AppError saying why there is none: its Daraja is not
+ * reachable from here (the simulator is off), or its initiator lacks a name, a password or a
+ * certificate (mpesa_initiator_missing).
+ */
+export type PayoutDaraja = (account: PayoutAccount) => Promise<PayoutClient>;
 
 interface Deps {
   db: Database;
@@ -84,14 +89,7 @@ export function createPayoutSender(deps: Deps) {
           accountId: row.accountId,
         },
       );
-    const client = deps.daraja(account);
-    if (!client)
-      throw new AppError(
-        'mpesa_unavailable',
-        'This account is on the simulator, which is not enabled on this deployment',
-        { reason: 'simulator_disabled' },
-      );
-    return { account, client };
+    return { account, client: await deps.daraja(account) };
   }
 
   /**
@@ -194,7 +192,14 @@ export function createPayoutSender(deps: Deps) {
     return moved.row ?? row;
   }
 
-  return { send, clientOf };
+  return {
+    send,
+    clientOf,
+    /** Throws when `account` cannot pay out from here (no initiator, no certificate, no Daraja): checked before a payout is stored. */
+    async prepare(account: PayoutAccount): Promise<void> {
+      await deps.daraja(account);
+    },
+  };
 }
 
 export type PayoutSender = ReturnType<typeof createPayoutSender>;

@@ -114,6 +114,7 @@ export function createPayoutsService(deps: Deps) {
       requireUnderPayoutCap(settings, input.amount);
       account = await deps.accounts.forPayout(scope, input.account);
       requirePayoutAccount(scope, account);
+      await sender.prepare(account);
     } catch (error) {
       if (error instanceof AppError) return refuse(scope, requester, error, input);
       throw error;

@@ -5,8 +5,9 @@ import type { SimulatorStats } from './simulator';
 import { DARAJA_ERRORS, invalidField } from './simulator.errors';
 import { createHandlers, readBearerToken, type SimulatorDeps } from './simulator.handlers';
 import { b2cHandler } from './simulator.b2c';
-import { transactionStatusHandler } from './simulator.transaction-status';
 import { kes } from './simulator.balances';
+import { createTransactionStatus } from './simulator.transaction-status';
+import { createDynamicQr } from './simulator.qr';
 
 const BODY_LIMIT = '64kb';
 
@@ -14,15 +15,18 @@ export const DARAJA_PATHS = {
   oauth: '/oauth/v1/generate',
   stkPush: '/mpesa/stkpush/v1/processrequest',
   stkQuery: '/mpesa/stkpushquery/v1/query',
+  transactionStatus: '/mpesa/transactionstatus/v1/query',
+  dynamicQr: '/mpesa/qrcode/v1/generate',
   b2cV3: '/mpesa/b2c/v3/paymentrequest',
   b2cV1: '/mpesa/b2c/v1/paymentrequest',
-  transactionStatus: '/mpesa/transactionstatus/v1/query',
 } as const;
 
 /** Not a Daraja path: the simulator's own counters, for tests and demos. */
 export const STATS_PATH = '/__simulator/stats';
 /** Not a Daraja path: a shortcode's simulated Utility, Working and Charges Paid balances (GET, PUT in KES). */
 export const BALANCES_PATH = '/__simulator/balances/:shortcode';
+/** Not a Daraja path: the certificate to encrypt initiator passwords with, as Safaricom publishes its own (PEM). */
+export const CERTIFICATE_PATH = '/__simulator/certificate';
 
 function isBodyParserError(error: unknown): boolean {
   return (
@@ -34,9 +38,19 @@ function isBodyParserError(error: unknown): boolean {
   );
 }
 
-export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
+export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Router; stop: () => void } {
   const { tokens, stats, options } = deps;
   const handlers = createHandlers(deps);
+  const transactionStatus = createTransactionStatus({
+    ...deps,
+    payoutStatus: (shortcode, originatorConversationId, at) =>
+      deps.b2c.statusOf(shortcode, originatorConversationId, at),
+    refuse: handlers.refuse,
+    onPost: () => {
+      stats.resultsSent += 1;
+    },
+  });
+  const dynamicQr = createDynamicQr({ refuse: handlers.refuse });
   const router = express.Router({ caseSensitive: true });
 
   const count =
@@ -73,6 +87,12 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
     express.json({ limit: BODY_LIMIT }),
     requireObjectBody,
   ];
+  // The APIs after STK read no BusinessShortCode: a body that is not JSON is an invalid payload.
+  const requireJson: RequestHandler = (req, res, next) => {
+    if (!req.is('application/json')) return handlers.refuse(res, DARAJA_ERRORS.invalidRequestPayload);
+    next();
+  };
+  const jsonObject = [requireToken, requireJson, express.json({ limit: BODY_LIMIT }), requireObjectBody];
   const methodNotAllowed: RequestHandler = (_req, res) =>
     handlers.refuse(res, DARAJA_ERRORS.methodNotAllowed);
 
@@ -90,7 +110,7 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
     router
       .route(version === 'v3' ? DARAJA_PATHS.b2cV3 : DARAJA_PATHS.b2cV1)
       .post(
-        ...darajaJson,
+        ...jsonObject,
         b2cHandler(deps.b2c, version, {
           refuse: handlers.refuse,
           appOf,
@@ -98,20 +118,6 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
         }),
       )
       .all(methodNotAllowed);
-  router
-    .route(DARAJA_PATHS.transactionStatus)
-    .post(
-      ...darajaJson,
-      transactionStatusHandler({
-        desk: deps.b2c,
-        poster: deps.poster,
-        targets: options.callbackTargets,
-        resultDelayMs: options.callbackDelayMs,
-        refuse: handlers.refuse,
-        onRequest: () => (stats.transactionStatusQueries += 1),
-      }),
-    )
-    .all(methodNotAllowed);
   const balancesOf = (shortcode: string) => {
     const balances = deps.balances.of(shortcode);
     return {
@@ -141,6 +147,20 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
     })
     .all(methodNotAllowed);
   router
+    .route(DARAJA_PATHS.transactionStatus)
+    .post(count('transactionStatusQueries'), ...jsonObject, transactionStatus.handle)
+    .all(methodNotAllowed);
+  router
+    .route(DARAJA_PATHS.dynamicQr)
+    .post(...jsonObject, dynamicQr.handle)
+    .all(methodNotAllowed);
+  router
+    .route(CERTIFICATE_PATH)
+    .get((_req, res) => {
+      res.type('application/x-pem-file').send(deps.credentials.certificatePem);
+    })
+    .all(methodNotAllowed);
+  router
     .route(STATS_PATH)
     .get((_req, res) => {
       res.json({ ...stats });
@@ -157,5 +177,5 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
     handlers.refuse(res, DARAJA_ERRORS.internalServerError);
   });
 
-  return router;
+  return { router, stop: transactionStatus.stop };
 }

@@ -12,9 +12,12 @@ import { createSimulatorRouter } from './simulator.routes';
 import { createTokenStore } from './simulator.tokens';
 import { staticDirectory, type SimulatorDirectory } from './simulator.directory';
 import { createBalanceBook } from './simulator.balances';
-import { createB2cDesk, type B2cRequest } from './simulator.b2c';
-import type { B2cResult } from './simulator.b2c-outcomes';
+import { createB2cDesk } from './simulator.b2c';
+import { B2C_RESULTS } from './simulator.b2c-outcomes';
+import { createInitiatorChecks } from './simulator.initiators';
 import { createResultPoster } from './simulator.results';
+import { createReceiptLedger } from './simulator.receipts';
+import { createSimulatorCredentials } from './simulator.credentials';
 
 export interface SimulatorOptions {
   /** The apps and merchants it accepts (simulator.directory.ts). */
@@ -25,11 +28,6 @@ export interface SimulatorOptions {
   /** The only CallBackURLs it accepts and posts to (simulator.callback-targets.ts). */
   callbackTargets: CallbackTargets;
   logger: Logger;
-  /**
-   * Whether a B2C request's initiator and SecurityCredential open (2001 wrong password, 8006
-   * locked, as a result); every initiator is accepted when absent.
-   */
-  checkInitiator?: (request: B2cRequest, consumerKey: string) => Promise<B2cResult | undefined>;
 }
 
 /**
@@ -61,6 +59,8 @@ export interface SimulatorStats {
 export interface Simulator {
   /** Serves Daraja's paths at its own root: mount at /simulator -> /simulator/oauth/v1/generate. */
   router: express.Router;
+  /** The certificate initiator passwords are encrypted with for it (also at GET /__simulator/certificate). */
+  certificatePem: string;
   stats(): SimulatorStats;
   /** Cancels every pending callback; nothing the simulator started keeps the process alive. */
   stop(): void;
@@ -69,8 +69,15 @@ export interface Simulator {
 /** The Daraja app and merchant of MPESA_* (the deployment's own account). */
 export function configuredDirectory(config: Config): SimulatorDirectory {
   const { consumerKey, consumerSecret, shortcode, passkey, tillNumber, shortcodeIsPayBill } = config.mpesa;
+  const { initiatorName, initiatorPassword } = config.mpesa;
   return staticDirectory([{ consumerKey, consumerSecret }], {
-    [shortcode]: { passkey, tills: tillNumber ? [tillNumber] : [], payBill: shortcodeIsPayBill },
+    [shortcode]: {
+      passkey,
+      tills: tillNumber ? [tillNumber] : [],
+      payBill: shortcodeIsPayBill,
+      initiators:
+        initiatorName && initiatorPassword ? [{ name: initiatorName, password: initiatorPassword }] : [],
+    },
   });
 }
 
@@ -108,6 +115,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       stats.callbacksSent += 1;
     },
   });
+  const credentials = createSimulatorCredentials();
+  const initiators = createInitiatorChecks(credentials);
   const poster = createResultPoster({
     logger: options.logger,
     onPost: () => {
@@ -121,15 +130,29 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     targets: options.callbackTargets,
     resultDelayMs: options.callbackDelayMs,
     slowAnswerMs: options.lateCallbackMs,
-    checkInitiator: options.checkInitiator ?? (async () => undefined),
+    checkInitiator: async (request, consumerKey) => {
+      const merchant = await options.directory.merchant(request.shortcode, consumerKey);
+      if (!merchant) return undefined;
+      const checked = initiators.check(
+        merchant,
+        request.shortcode,
+        request.initiatorName,
+        request.securityCredential,
+      );
+      if (checked === 'locked') return B2C_RESULTS.credentialLocked;
+      return checked === 'invalid' ? B2C_RESULTS.initiatorInvalid : undefined;
+    },
     knowsShortcode: async (shortcode, consumerKey) =>
       (await options.directory.merchant(shortcode, consumerKey)) !== undefined,
   });
-  const router = createSimulatorRouter({
+  const { router, stop } = createSimulatorRouter({
     options,
     stats,
     tokens: createTokenStore(),
     payments: createPaymentStore(),
+    receipts: createReceiptLedger(),
+    credentials,
+    initiators,
     dispatcher,
     b2c,
     balances,
@@ -137,9 +160,11 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   });
   return {
     router,
+    certificatePem: credentials.certificatePem,
     stats: () => ({ ...stats }),
     stop: () => {
       dispatcher.stop();
+      stop();
       poster.stop();
       b2c.releaseHeld();
     },

@@ -7,8 +7,8 @@ import { createTransactionSecrets } from '../../src/security/transaction-secrets
 import { accountBody, keysOf } from './accounts';
 import { merchantClient, type MerchantRequest } from './merchant';
 
-/** What a test account's initiator sends as its SecurityCredential (never in a log or answer). */
-export const INITIATOR_CREDENTIAL = 'Sim-Initiator-Credential-9f3a7c!';
+/** A test account's initiator password (encrypted into each SecurityCredential; never in a log or answer). */
+export const INITIATOR_PASSWORD = 'Sim-Initiator-Pass#9f3a7c';
 
 export interface PayoutSettingsInput {
   enabled?: boolean;
@@ -60,7 +60,7 @@ export async function payoutProject(
       name: 'B2C',
       shortcode,
       initiatorName: 'testapi',
-      initiatorCredential: INITIATOR_CREDENTIAL,
+      initiatorPassword: INITIATOR_PASSWORD,
     }),
   });
   if (account.status !== 201) throw new Error(`account: ${account.status} ${JSON.stringify(account.data)}`);

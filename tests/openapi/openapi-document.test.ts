@@ -187,6 +187,7 @@ describe('when a client fetches /openapi.json', () => {
       'transaction.cancelled',
       'transaction.expired',
       'webhook_endpoint.disabled',
+      'status_query.resolved',
     ]);
     for (const [type, { post }] of Object.entries(doc.webhooks)) {
       expect(post.parameters?.map((p) => `${p.in}:${p.name}:${p.required}`)).toEqual([

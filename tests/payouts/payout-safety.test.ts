@@ -149,7 +149,7 @@ describe('POST /api/v1/payouts: the safety settings', () => {
         shortcode: '600300',
         passkey: 'sandbox-passkey',
         initiatorName: 'testapi',
-        initiatorCredential: 'sandbox-credential',
+        initiatorPassword: 'sandbox-password',
       }),
     });
     expect(account.status).toBe(201);
@@ -161,7 +161,7 @@ describe('POST /api/v1/payouts: the safety settings', () => {
     });
   });
 
-  it('when the account has no initiator, then 422 payout_account_unsupported, and nothing is sent', async () => {
+  it('when the account has no initiator, then 409 mpesa_initiator_missing, audited, and nothing is sent', async () => {
     const shop = await payoutProject(server);
     const bare = await shop.merchant({
       method: 'POST',
@@ -169,11 +169,12 @@ describe('POST /api/v1/payouts: the safety settings', () => {
       body: accountBody({ name: 'No initiator', shortcode: '600200' }),
     });
     const response = await create(shop, payoutBody({ account: bare.data.account.id }));
-    expect(response.status).toBe(422);
+    expect(response.status).toBe(409);
     expect(response.data.error).toMatchObject({
-      code: 'payout_account_unsupported',
-      details: { reason: 'initiator_missing' },
+      code: 'mpesa_initiator_missing',
+      details: { missing: ['initiatorName', 'initiatorPassword'] },
     });
+    expect((await auditOf(shop)).map((entry) => entry.code)).toContain('mpesa_initiator_missing');
   });
 });
 

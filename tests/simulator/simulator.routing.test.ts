@@ -78,6 +78,9 @@ describe('simulator stats', () => {
       stkQueryPeakPerSecond: 0,
       callbacksSent: 0,
       nonEatTimestamps: 0,
+      b2cRequests: 0,
+      transactionStatusQueries: 0,
+      resultsSent: 0,
     });
 
     const token = await harness.fetchToken();
@@ -94,6 +97,9 @@ describe('simulator stats', () => {
       stkQueryPeakPerSecond: 1,
       callbacksSent: 1,
       nonEatTimestamps: 0,
+      b2cRequests: 0,
+      transactionStatusQueries: 0,
+      resultsSent: 0,
     });
   });
 });
