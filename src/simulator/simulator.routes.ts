@@ -23,8 +23,11 @@ export const DARAJA_PATHS = {
 
 /** Not a Daraja path: the simulator's own counters, for tests and demos. */
 export const STATS_PATH = '/__simulator/stats';
-/** Not a Daraja path: a shortcode's simulated Utility, Working and Charges Paid balances (GET, PUT in KES). */
-export const BALANCES_PATH = '/__simulator/balances/:shortcode';
+/**
+ * Not a Daraja path: a shortcode's simulated Utility, Working and Charges Paid balances (GET, PUT
+ * in KES), `?shortcode=600100`.
+ */
+export const BALANCES_PATH = '/__simulator/balances';
 /** Not a Daraja path: the certificate to encrypt initiator passwords with, as Safaricom publishes its own (PEM). */
 export const CERTIFICATE_PATH = '/__simulator/certificate';
 
@@ -36,6 +39,12 @@ function isBodyParserError(error: unknown): boolean {
     typeof error.type === 'string' &&
     'status' in error
   );
+}
+
+/** A body that would not inflate or decode (zlib's own errors carry a 4xx status but no `type`). */
+function isClientError(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Router; stop: () => void } {
@@ -127,18 +136,25 @@ export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Ro
       chargesPaid: kes(balances.chargesPaidCents),
     };
   };
+  const shortcodeOf = (req: Request) =>
+    typeof req.query.shortcode === 'string' && /^\d{5,7}$/.test(req.query.shortcode)
+      ? req.query.shortcode
+      : undefined;
   router
     .route(BALANCES_PATH)
     .get((req, res) => {
-      res.json(balancesOf(String(req.params.shortcode)));
+      const shortcode = shortcodeOf(req);
+      if (!shortcode) return handlers.refuse(res, invalidField('shortcode'));
+      res.json(balancesOf(shortcode));
     })
     .put(express.json({ limit: BODY_LIMIT }), (req, res) => {
+      const shortcode = shortcodeOf(req);
+      if (!shortcode) return handlers.refuse(res, invalidField('shortcode'));
       const body = (req.body ?? {}) as Record<string, unknown>;
       const cents = (value: unknown) =>
         typeof value === 'number' && Number.isFinite(value) && value >= 0
           ? Math.round(value * 100)
           : undefined;
-      const shortcode = String(req.params.shortcode);
       deps.balances.set(shortcode, {
         ...(cents(body.utility) === undefined ? {} : { utilityCents: cents(body.utility)! }),
         ...(cents(body.working) === undefined ? {} : { workingCents: cents(body.working)! }),
@@ -172,7 +188,8 @@ export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Ro
   // Four parameters: that is how Express recognises an error handler.
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    if (isBodyParserError(error)) return handlers.refuse(res, DARAJA_ERRORS.invalidRequestPayload);
+    if (isBodyParserError(error) || isClientError(error))
+      return handlers.refuse(res, DARAJA_ERRORS.invalidRequestPayload);
     options.logger.error('simulator request failed', { error });
     handlers.refuse(res, DARAJA_ERRORS.internalServerError);
   });

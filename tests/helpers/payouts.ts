@@ -96,7 +96,7 @@ export async function setSimulatorBalance(
   utility: number,
   mount = '/simulator',
 ) {
-  await axios.put(`${serverUrl}${mount}/__simulator/balances/${shortcode}`, { utility });
+  await axios.put(`${serverUrl}${mount}/__simulator/balances?shortcode=${shortcode}`, { utility });
 }
 
 /** The path Safaricom posts a payout's result of `kind` to (the token derived as the service does). */

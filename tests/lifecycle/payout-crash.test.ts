@@ -113,7 +113,7 @@ describe('when the service is killed after Daraja took a payout and before its a
         'payout.unknown',
       ]);
       // The simulator still holds the balance it paid out once.
-      const balance = await axios.get(`${simulator.url}/__simulator/balances/${SHORTCODE}`);
+      const balance = await axios.get(`${simulator.url}/__simulator/balances?shortcode=${SHORTCODE}`);
       expect(balance.data.utility).toBe(1_000_000 - 1500);
     } finally {
       service.child.kill('SIGKILL');

@@ -186,6 +186,9 @@ describe('when a client fetches /openapi.json', () => {
       'transaction.failed',
       'transaction.cancelled',
       'transaction.expired',
+      'payout.succeeded',
+      'payout.failed',
+      'payout.unknown',
       'webhook_endpoint.disabled',
       'status_query.resolved',
     ]);
