@@ -60,6 +60,8 @@ import { statsApi } from './stats/stats.routes';
 import { realtimeApi } from './realtime/realtime.openapi';
 import { callbackBody } from './callbacks/callback.body';
 import type { StatusQueriesService } from './status-queries/status-query.service';
+import type { QrCodesService } from './qr-codes/qr-code.service';
+import { qrCodesApi } from './qr-codes/qr-code.routes';
 import {
   createStatusResultRoutes,
   STATUS_RESULT_PATHS,
@@ -76,6 +78,8 @@ export interface AppDeps {
   callbacks: CallbacksService;
   /** "Did receipt X pay us?" (Transaction Status) and the Results Safaricom posts about it. */
   statusQueries: StatusQueriesService;
+  /** Dynamic QR codes of accounts. */
+  qrCodes: QrCodesService;
   reconciler: Reconciler;
   endpoints: EndpointsService;
   accounts: AccountsService;
@@ -112,6 +116,7 @@ export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>
   return [
     transactionsApi(config.amount),
     statusQueriesApi,
+    qrCodesApi(config.amount),
     testPaymentsApi(config.amount),
     accountsApi,
     realtimeApi,

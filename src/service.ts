@@ -65,6 +65,7 @@ import { createDashboardService } from './operators/dashboard.service';
 import { createSecurityCertificates } from './mpesa/mpesa.security-credential';
 import { CERTIFICATE_PATH } from './simulator/simulator.routes';
 import { createStatusQueriesService } from './status-queries/status-query.service';
+import { createQrCodesService } from './qr-codes/qr-code.service';
 import { statusResultRoutesUnder, statusResultUrls } from './status-queries/status-query.routes';
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
@@ -292,6 +293,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     transactions,
     callbacks,
     statusQueries,
+    qrCodes: createQrCodesService({ db, accounts, apps, logger }),
     reconciler,
     accounts,
     vault,
