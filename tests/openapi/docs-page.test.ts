@@ -38,6 +38,13 @@ describe('when a browser opens /docs', () => {
     expect(page.data).not.toMatch(/@import|url\(/i);
   });
 
+  it('then its one script is served by the service itself (built with the dashboard)', async () => {
+    const script = await axios.get(`${server.url}${REFERENCE_SCRIPT}`, { responseType: 'text' });
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toMatch(/javascript/);
+    expect(script.data).toContain('reference-data');
+  });
+
   it('then every operation, Socket.io event, webhook, schema and error code of the document is on it', () => {
     const anchors = [
       ...Object.values(doc.paths).flatMap((item) =>
