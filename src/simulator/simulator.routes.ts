@@ -83,6 +83,7 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
       res.json({ ...stats });
     })
     .all(methodNotAllowed);
+  deps.c2b.mount(router);
 
   router.use((_req: Request, res: Response) => handlers.refuse(res, DARAJA_ERRORS.resourceNotFound));
 
