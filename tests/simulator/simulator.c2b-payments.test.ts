@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import fixtures from '../fixtures/daraja-fixtures.json';
 import {
   ACCEPT,
   asApp,
@@ -59,9 +60,11 @@ describe('C2B payments', () => {
       const before = nairobiTimestamp(new Date(Date.now() - 1000));
       const answer = await app.simulate(simulateBody({ ShortCode: Number(code), Amount: 5 }));
       expect(answer.status).toBe(200);
+      const acknowledged = fixtures.c2b_simulate_response.body;
+      expect(Object.keys(answer.json).sort()).toEqual(Object.keys(acknowledged).sort());
       expect(answer.json).toMatchObject({
         ResponseCode: '0',
-        ResponseDescription: 'Accept the service request successfully.',
+        ResponseDescription: acknowledged.ResponseDescription,
       });
       expect(answer.json.OriginatorCoversationID).toMatch(HEX_GROUP_ID);
       await receiver.waitForConfirmations(receiver.confirmations.length + 1);
@@ -69,21 +72,12 @@ describe('C2B payments', () => {
       expect(sent(code, receiver.validations)).toHaveLength(0);
       expect(confirmation!.contentType).toMatch(/^application\/json/);
       const body = confirmation!.body;
-      expect(Object.keys(body)).toEqual([
-        'TransactionType',
-        'TransID',
-        'TransTime',
-        'TransAmount',
-        'BusinessShortCode',
-        'BillRefNumber',
-        'InvoiceNumber',
-        'OrgAccountBalance',
-        'ThirdPartyTransID',
-        'MSISDN',
-        'FirstName',
-        'MiddleName',
-        'LastName',
-      ]);
+      // The documented body's fields, in its order, every value a string.
+      const documented = fixtures.c2b_confirmation_or_validation_payload_v2_masked.body;
+      expect(Object.keys(body)).toEqual(Object.keys(documented));
+      expect(Object.values(body).every((value) => typeof value === 'string')).toBe(true);
+      expect(String(body.MSISDN)).toMatch(/^\d{4} \*{5} \d{3}$/);
+      expect(documented.MSISDN).toMatch(/^\d{4} \*{5} \d{3}$/);
       expect(body).toMatchObject({
         TransactionType: 'Pay Bill',
         TransAmount: '5.00',
@@ -302,9 +296,24 @@ describe('C2B payments', () => {
       expect([answer.status, answer.json.errorMessage]).toEqual([400, `Bad Request - Invalid ${field}`]);
     });
 
-    it('when the body is not JSON, then 400.002.05 Invalid Request Payload', async () => {
-      const answer = await harness.post('/__simulator/c2b/payments', '[1]');
-      expect([answer.status, answer.json.errorCode]).toEqual([400, '400.002.05']);
+    it('when the body is not a JSON object, does not inflate, or a path parameter does not decode, then 400.002.05, never a 500', async () => {
+      const answers = [
+        await harness.post('/__simulator/c2b/payments', '[1]'),
+        await harness.post('/__simulator/c2b/payments', 'garbage', { 'Content-Encoding': 'br' }),
+        await (async () => {
+          const response = await fetch(`${harness.baseUrl}/__simulator/c2b/shortcodes/%ZZ`, {
+            method: 'PUT',
+            headers: { 'Content-Type': 'application/json' },
+            body: '{}',
+          });
+          return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+        })(),
+      ];
+      expect(answers.map((answer) => [answer.status, answer.json.errorCode])).toEqual([
+        [400, '400.002.05'],
+        [400, '400.002.05'],
+        [400, '400.002.05'],
+      ]);
     });
   });
 });

@@ -1,5 +1,6 @@
 // Daraja's C2B register URL (v1, v2) over real HTTP: the product-version check, the URL rules,
 // sandbox re-registration and production's register-once, and apps kept apart (docs/daraja.md §7).
+import fixtures from '../fixtures/daraja-fixtures.json';
 import { callbackTargets, targetFromUrl } from '../../src/simulator/simulator.callback-targets';
 import { staticDirectory } from '../../src/simulator/simulator.directory';
 import {
@@ -21,10 +22,7 @@ import {
 
 const OTHER_KEY = 'other-project-key';
 const OTHER_SECRET = 'other-project-secret';
-const PRODUCT_MISMATCH = {
-  errorCode: '401.003.01',
-  errorMessage: 'Error Occurred - Invalid Access Token - Invalid API call as no apiproduct match found',
-};
+const { body: PRODUCT_MISMATCH } = fixtures.c2b_register_error_product_mismatch;
 
 describe('POST /mpesa/c2b/{v1,v2}/registerurl', () => {
   let harness: Harness;
@@ -56,21 +54,27 @@ describe('POST /mpesa/c2b/{v1,v2}/registerurl', () => {
 
   it("when an app on the default C2B product registers on v2, then Daraja's success shape comes back, with its misspelt OriginatorCoversationID", async () => {
     const answer = await app.register(registerBody(receiver, { ShortCode: '600100' }));
-    expect(answer.status).toBe(200);
-    expect(Object.keys(answer.json).sort()).toEqual([
-      'OriginatorCoversationID',
-      'ResponseCode',
-      'ResponseDescription',
-    ]);
-    expect(answer.json).toMatchObject({ ResponseCode: '0', ResponseDescription: 'Success' });
+    const documented = fixtures.c2b_register_url_response;
+    expect(answer.status).toBe(documented.http_status);
+    expect(Object.keys(answer.json).sort()).toEqual(Object.keys(documented.body).sort());
+    expect(answer.json).toMatchObject({
+      ResponseCode: '0',
+      ResponseDescription: documented.body.ResponseDescription,
+    });
     expect(answer.json.OriginatorCoversationID).toMatch(HEX_GROUP_ID);
+    expect(documented.body.OriginatorCoversationID).toMatch(HEX_GROUP_ID);
   });
 
   it('when the app calls the other version, then the gateway answers 401 401.003.01 "no apiproduct match found", for register and simulate, until the app is switched', async () => {
     const v1 = await app.register(registerBody(receiver, { ShortCode: '600101' }), 'v1');
-    expect(v1.status).toBe(401);
-    expect(v1.json).toMatchObject(PRODUCT_MISMATCH);
+    expect(v1.status).toBe(fixtures.c2b_register_error_product_mismatch.http_status);
+    expect(Object.keys(v1.json).sort()).toEqual(Object.keys(PRODUCT_MISMATCH).sort());
+    expect(v1.json).toMatchObject({
+      errorCode: PRODUCT_MISMATCH.errorCode,
+      errorMessage: PRODUCT_MISMATCH.errorMessage,
+    });
     expect(v1.json.requestId).toMatch(HEX_GROUP_ID);
+    expect(PRODUCT_MISMATCH.requestId).toMatch(HEX_GROUP_ID);
     expect((await app.simulate({}, 'v1')).status).toBe(401);
 
     const other = asApp(harness, await tokenOf(harness, OTHER_KEY, OTHER_SECRET));
@@ -101,7 +105,7 @@ describe('POST /mpesa/c2b/{v1,v2}/registerurl', () => {
     [
       'a ValidationURL with "mpesa" (both have it: ValidationURL is named)',
       { ValidationURL: 'http://127.0.0.1:1/mpesa/v', ConfirmationURL: 'http://127.0.0.1:1/mpesa/c' },
-      'Bad Request - Invalid ValidationURL - URL has the word MPESA',
+      fixtures.c2b_register_error_url_keyword.body.errorMessage,
     ],
     [
       'a ConfirmationURL with "M-Pesa"',
