@@ -39,6 +39,7 @@ export function qrCodesApi(amount: Config['amount']): FeatureApi<QrCodesDeps> {
         idempotent: true,
         headers: { 'Idempotency-Key': { schema: idempotencyKeyHeader, required: false } },
         body: createQrCodeBody(amount),
+        sample: { headers: { 'Idempotency-Key': 'qr-inv-9' } },
         responses: { 201: { description: 'The QR code.', schema: qrCodeResponseSchema } },
         errors: [
           'idempotency_key_reused',

@@ -181,9 +181,11 @@ export function createTransactionStatus(deps: Deps) {
     };
     const refused = checkInitiator(merchant, request);
     const receipt = refused ? undefined : receipts.find(request.transactionId, now);
+    // Paid to the asking shortcode, or to one of its tills (a C2B payment names the till itself).
     const ours =
       receipt &&
       (receipt.shortcode === request.partyA ||
+        merchant.tills.includes(receipt.shortcode) ||
         (receipt.till !== undefined && merchant.tills.includes(receipt.till)));
     const result = refused ?? (ours ? TRANSACTION_STATUS_RESULTS.found : TRANSACTION_STATUS_RESULTS.notFound);
     const body = {

@@ -106,6 +106,29 @@ describe('POST /mpesa/transactionstatus/v1/query', () => {
     expect(parameters).toContainEqual({ Key: 'TransactionReason' });
   });
 
+  it('when a customer paid the shortcode from the M-Pesa menu (C2B), then its TransID is found too, with the payer named', async () => {
+    const paid = await harness.post('/__simulator/c2b/payments', {
+      shortCode: SHORTCODE,
+      amount: 120,
+      msisdn: '254708374149',
+      billRefNumber: 'INV-9',
+      firstName: 'Wanjiru',
+      lastName: 'Kamau',
+    });
+    expect(paid.json.status).toBe('completed');
+    const receipt = String(paid.json.transId);
+    const accepted = await ask(statusBody({ TransactionID: receipt }));
+    const { Result } = await resultOf(String(accepted.json.ConversationID));
+    expect(Result.ResultCode).toBe(0);
+    expect(Result.ResultParameters!.ResultParameter).toEqual(
+      expect.arrayContaining([
+        { Key: 'ReceiptNo', Value: receipt },
+        { Key: 'Amount', Value: '120' },
+        { Key: 'DebitPartyName', Value: '254708374149 - WANJIRU KAMAU' },
+      ]),
+    );
+  });
+
   it('when the receipt is unknown, then the Result is 2032 without parameters', async () => {
     const accepted = await ask(statusBody({ TransactionID: 'UZ99999999' }));
     const { Result } = await resultOf(String(accepted.json.ConversationID));
