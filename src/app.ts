@@ -63,6 +63,8 @@ import type { PayoutsService } from './payouts/payout.service';
 import { createPayoutResultRoutes, PAYOUT_RESULTS_PATH, type PayoutResults } from './payouts/payout.results';
 import { callbackBody } from './callbacks/callback.body';
 import type { StatusQueriesService } from './status-queries/status-query.service';
+import type { QrCodesService } from './qr-codes/qr-code.service';
+import { qrCodesApi } from './qr-codes/qr-code.routes';
 import {
   createStatusResultRoutes,
   STATUS_RESULT_PATHS,
@@ -79,6 +81,8 @@ export interface AppDeps {
   callbacks: CallbacksService;
   /** "Did receipt X pay us?" (Transaction Status) and the Results Safaricom posts about it. */
   statusQueries: StatusQueriesService;
+  /** Dynamic QR codes of accounts. */
+  qrCodes: QrCodesService;
   reconciler: Reconciler;
   /** Money out (src/payouts), and the results Safaricom posts about payouts. */
   payouts: PayoutsService;
@@ -118,6 +122,7 @@ export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>
   return [
     transactionsApi(config.amount),
     statusQueriesApi,
+    qrCodesApi(config.amount),
     testPaymentsApi(config.amount),
     payoutsApi,
     accountsApi,

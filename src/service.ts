@@ -74,6 +74,7 @@ import { createSecurityCertificates, securityCredentialFor } from './mpesa/mpesa
 import { AppError } from './errors';
 import { CERTIFICATE_PATH } from './simulator/simulator.routes';
 import { createStatusQueriesService } from './status-queries/status-query.service';
+import { createQrCodesService } from './qr-codes/qr-code.service';
 import { statusResultRoutesUnder, statusResultUrls } from './status-queries/status-query.routes';
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
@@ -378,6 +379,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     transactions,
     callbacks,
     statusQueries,
+    qrCodes: createQrCodesService({ db, accounts, apps, logger }),
     reconciler,
     accounts,
     payouts,

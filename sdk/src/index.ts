@@ -5,6 +5,7 @@ export type { TransactionsApi, InitiateOptions } from './transactions.js';
 export type { WebhookEndpointsApi } from './webhook-endpoints.js';
 export type { MpesaAccountsApi } from './mpesa-accounts.js';
 export type { EventsApi } from './events.js';
+export type { PayoutsApi, CreatePayoutOptions, CreatePayoutResult, WaitForPayoutOptions } from './payouts.js';
 export type { PagedList } from './pagination.js';
 export type { WaitOptions } from './wait.js';
 export type { FetchLike } from './http.js';

@@ -18,7 +18,12 @@ import {
 } from '../payments/payout.schema';
 import { toPayoutView } from '../payments/payout.view';
 import { AUDIT_ACTIONS } from '../payments/payout.audit';
-import { settingsBody, settingsParams, settingsResponseSchema } from './payout.settings.schema';
+import {
+  settingsBody,
+  settingsParams,
+  settingsQuery,
+  settingsResponseSchema,
+} from './payout.settings.schema';
 import type { Approver, PayoutsService, Requester } from './payout.service';
 import { expecting, text } from '../validation';
 
@@ -36,8 +41,11 @@ function requesterOf(req: Request): Requester {
     : { actor: `key:${req.project!.publicKey}`, userId: null, sourceIp: req.ip };
 }
 
-const approverOf = (req: Request): Approver | undefined =>
-  req.principal ? { userId: req.principal.userId, role: req.principal.role } : undefined;
+const approverOf = (req: Request): Approver => ({
+  userId: req.principal!.userId,
+  role: req.principal!.role,
+  projectIds: req.principal!.projectIds,
+});
 
 const adminActor = (req: Request) => (req.principal ? `user:${req.principal.userId}` : 'admin');
 
@@ -94,6 +102,10 @@ export const payoutsApi: FeatureApi<PayoutsDeps> = {
       idempotent: true,
       headers: { 'Idempotency-Key': { schema: idempotencyKeyHeader, required: false } },
       body: createPayoutBody,
+      sample: {
+        body: { phone: '0712345678', amount: 1500, remarks: 'Refund INV001' },
+        headers: { 'Idempotency-Key': 'refund-inv001' },
+      },
       responses: { 201: { description: 'The payout.', schema: payoutResponseSchema } },
       errors: [
         'idempotency_key_reused',
@@ -216,12 +228,12 @@ export const payoutsApi: FeatureApi<PayoutsDeps> = {
       tag: TAG,
       summary: 'Approve a payout (and send it)',
       description:
-        'From a dashboard session only, of a user other than the one who asked (four eyes); in live mode an operator. The approval and the send are one step: ' +
-        'of several approvals at once, one sends and the others get `payout_not_awaiting_approval`.',
-      auth: 'signature',
-      rateLimit: 'perProject',
+        'A dashboard session only (an API key cannot approve what it asked for), of a user who may see the project and is not the one who asked (four eyes); in live mode an operator. ' +
+        'The approval and the send are one step: of several approvals at once, one sends and the others get `payout_not_awaiting_approval`.',
+      auth: 'session',
       params: payoutIdParams,
       body: decisionBody,
+      sample: { body: { note: 'Checked against invoice 88' } },
       responses: { 200: { description: 'The payout, sent.', schema: payoutResponseSchema } },
       errors: [
         'payout_not_found',
@@ -230,7 +242,7 @@ export const payoutsApi: FeatureApi<PayoutsDeps> = {
         'mpesa_unavailable',
       ],
       handler: async ({ deps, req, res, params, body }) => {
-        const row = await deps.payouts.approve(scopeOf(req), params.id, approverOf(req), body.note);
+        const row = await deps.payouts.approve(params.id, approverOf(req), body.note);
         res.json({ payout: toPayoutView(row) });
       },
     }),
@@ -242,36 +254,38 @@ export const payoutsApi: FeatureApi<PayoutsDeps> = {
       summary: 'Reject a payout',
       description:
         'Same rules as approving; the payout ends `failed` (`approval_rejected`) and nothing is sent.',
-      auth: 'signature',
-      rateLimit: 'perProject',
+      auth: 'session',
       params: payoutIdParams,
       body: decisionBody,
+      sample: { body: { note: 'Not one of ours' } },
       responses: { 200: { description: 'The payout, failed.', schema: payoutResponseSchema } },
       errors: ['payout_not_found', 'payout_approval_forbidden', 'payout_not_awaiting_approval'],
       handler: async ({ deps, req, res, params, body }) => {
-        const row = await deps.payouts.reject(scopeOf(req), params.id, approverOf(req), body.note);
+        const row = await deps.payouts.reject(params.id, approverOf(req), body.note);
         res.json({ payout: toPayoutView(row) });
       },
     }),
     operation({
       method: 'get',
-      path: '/api/v1/projects/:id/payout-settings/:mode',
+      path: '/api/v1/projects/:id/payout-settings',
       operationId: 'getProjectPayoutSettings',
       tag: TAG,
       summary: "Read a project's payout settings (operator)",
       auth: 'admin',
       params: settingsParams,
+      query: settingsQuery,
+      sample: { query: { mode: 'live' } },
       responses: { 200: { description: 'The settings.', schema: settingsResponseSchema } },
       errors: ['project_not_found'],
-      handler: async ({ deps, res, params }) => {
+      handler: async ({ deps, res, params, query }) => {
         res.json({
-          settings: await deps.payouts.projectSettingsOf({ projectId: params.id, mode: params.mode }),
+          settings: await deps.payouts.projectSettingsOf({ projectId: params.id, mode: query.mode }),
         });
       },
     }),
     operation({
       method: 'put',
-      path: '/api/v1/projects/:id/payout-settings/:mode',
+      path: '/api/v1/projects/:id/payout-settings',
       operationId: 'updateProjectPayoutSettings',
       tag: TAG,
       summary: "Set a project's payout settings (operator)",
@@ -280,10 +294,20 @@ export const payoutsApi: FeatureApi<PayoutsDeps> = {
       auth: 'admin',
       params: settingsParams,
       body: settingsBody,
+      sample: {
+        body: {
+          mode: 'test',
+          enabled: true,
+          perPayoutMax: 10_000,
+          dailyMax: 100_000,
+          approval: 'above',
+          approvalAbove: 5_000,
+        },
+      },
       responses: { 200: { description: 'The settings now.', schema: settingsResponseSchema } },
       errors: ['project_not_found'],
       handler: async ({ deps, req, res, params, body }) => {
-        const scope = { projectId: params.id, mode: params.mode };
+        const scope = { projectId: params.id, mode: body.mode };
         res.json({ settings: await deps.payouts.updateSettings(scope, body, adminActor(req)) });
       },
     }),

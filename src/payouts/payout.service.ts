@@ -18,6 +18,7 @@ import type { PayoutAccounts } from '../mpesa/mpesa.account';
 import { auditRow, listAudit, recordAudit, type AuditEntry } from '../payments/payout.audit';
 import {
   committedSince,
+  findPayout,
   findPayoutByIdempotencyKey,
   findProjectPayout,
   insertPayout,
@@ -51,10 +52,11 @@ export interface Requester {
   sourceIp: string | undefined;
 }
 
-/** Who decides: a dashboard user (never an API key). */
+/** Who decides: a dashboard user (never an API key), and the projects it may see. */
 export interface Approver {
   userId: string;
   role: 'operator' | 'member';
+  projectIds: 'all' | readonly string[];
 }
 
 interface Deps {
@@ -210,11 +212,18 @@ export function createPayoutsService(deps: Deps) {
     return row;
   }
 
+  /** The payout an approver decides on: one of a project it may see (the same answer for "not yours"). */
+  async function decidable(id: string, approver: Approver): Promise<{ scope: Scope; row: PayoutRow }> {
+    const row = await findPayout(db, id);
+    const visible = row && (approver.projectIds === 'all' || approver.projectIds.includes(row.projectId));
+    if (!row || !visible) throw new AppError('payout_not_found', `No payout ${id} in a project you may see`);
+    return { scope: { projectId: row.projectId, mode: row.mode as Scope['mode'] }, row };
+  }
+
   /** Four eyes: a dashboard user other than the requester; in live mode an operator. */
-  async function checkApprover(scope: Scope, row: PayoutRow, approver: Approver | undefined, action: string) {
-    const refusal = !approver
-      ? { reason: 'api_key', message: `Only a dashboard user may ${action} a payout, never an API key` }
-      : row.requestedBy === userActor(approver.userId)
+  async function checkApprover(scope: Scope, row: PayoutRow, approver: Approver, action: string) {
+    const refusal =
+      row.requestedBy === userActor(approver.userId)
         ? { reason: 'requester', message: `The user who asked for a payout may not ${action} it (four eyes)` }
         : scope.mode === 'live' && approver.role !== 'operator'
           ? { reason: 'role', message: `Only an operator may ${action} a live payout` }
@@ -223,7 +232,7 @@ export function createPayoutsService(deps: Deps) {
     await recordAudit(db, {
       scope,
       action: 'payout.approval_refused',
-      actor: approver ? userActor(approver.userId) : 'key',
+      actor: userActor(approver.userId),
       outcome: 'refused',
       payoutId: row.id,
       code: 'payout_approval_forbidden',
@@ -242,16 +251,11 @@ export function createPayoutsService(deps: Deps) {
     );
   }
 
-  async function approve(
-    scope: Scope,
-    id: string,
-    approver: Approver | undefined,
-    note?: string,
-  ): Promise<PayoutRow> {
-    const row = await find(scope, id);
+  async function approve(id: string, approver: Approver, note?: string): Promise<PayoutRow> {
+    const { scope, row } = await decidable(id, approver);
     await checkApprover(scope, row, approver, 'approve');
     if (row.status !== 'awaiting_approval') throw notAwaiting(row);
-    const actor = userActor(approver!.userId);
+    const actor = userActor(approver.userId);
     const at = now();
     const sent = await sender.send(
       row,
@@ -271,15 +275,10 @@ export function createPayoutsService(deps: Deps) {
     return sent.row;
   }
 
-  async function reject(
-    scope: Scope,
-    id: string,
-    approver: Approver | undefined,
-    note?: string,
-  ): Promise<PayoutRow> {
-    const row = await find(scope, id);
+  async function reject(id: string, approver: Approver, note?: string): Promise<PayoutRow> {
+    const { scope, row } = await decidable(id, approver);
     await checkApprover(scope, row, approver, 'reject');
-    const actor = userActor(approver!.userId);
+    const actor = userActor(approver.userId);
     const audit: AuditEntry = {
       scope,
       action: 'payout.rejected',

@@ -20,6 +20,9 @@ const cap = z
 
 export const settingsBody = z
   .strictObject({
+    mode: z
+      .enum(MODES, expecting('test or live'))
+      .meta({ description: 'The mode these settings are for.', examples: ['live'] }),
     enabled: z.boolean(expecting('true or false')).meta({ description: 'Payouts are refused while false.' }),
     perPayoutMax: cap.meta({ description: 'The largest payout, KES.', examples: [10_000] }),
     dailyMax: z
@@ -68,9 +71,16 @@ export const settingsBody = z
   });
 export type SettingsInput = z.infer<typeof settingsBody>;
 
+const PROJECT_ID = 'a project id (prj_…)';
 export const settingsParams = z.object({
-  id: text('a project id (prj_…)').regex(/^prj_[0-9a-z]+$/, expecting('a project id (prj_…)')),
-  mode: z.enum(MODES, expecting('test or live')),
+  id: text(PROJECT_ID)
+    .regex(/^prj_[0-9a-z]+$/, expecting(PROJECT_ID))
+    .meta({ examples: ['prj_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+});
+export const settingsQuery = z.strictObject({
+  mode: z
+    .enum(MODES, expecting('test or live'))
+    .meta({ description: 'Which mode’s settings.', examples: ['live'] }),
 });
 
 export const settingsSchema = z

@@ -100,8 +100,11 @@ export function validateB2c(body: Record<string, unknown>, version: 'v1' | 'v3')
   if (queueTimeoutUrl === undefined) return invalid('QueueTimeOutURL');
   const resultUrl = readUrl(body.ResultURL);
   if (resultUrl === undefined) return invalid('ResultURL');
-  const occasion = body.Occassion === undefined ? undefined : readText(body.Occassion, 1, 100);
-  if (body.Occassion !== undefined && occasion === undefined) return invalid('Occassion');
+  // v3 spells it Occassion, the old v1 page Occasion (docs/daraja.md §7 "Payouts (B2C)").
+  const occasionField = body.Occassion !== undefined ? 'Occassion' : 'Occasion';
+  const given = body[occasionField];
+  const occasion = given === undefined ? undefined : readText(given, 1, 100);
+  if (given !== undefined && occasion === undefined) return invalid(occasionField);
   return {
     ok: true,
     value: {

@@ -31,20 +31,13 @@ export const BALANCES_PATH = '/__simulator/balances';
 /** Not a Daraja path: the certificate to encrypt initiator passwords with, as Safaricom publishes its own (PEM). */
 export const CERTIFICATE_PATH = '/__simulator/certificate';
 
-function isBodyParserError(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'type' in error &&
-    typeof error.type === 'string' &&
-    'status' in error
-  );
-}
-
-/** A body that would not inflate or decode (zlib's own errors carry a 4xx status but no `type`). */
+/**
+ * A request's own fault, as body-parser and the router mark it (a 4xx `status`): a body that does
+ * not parse or inflate, an unsupported charset, a path parameter that does not percent-decode.
+ */
 function isClientError(error: unknown): boolean {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && status >= 400 && status < 500;
+  if (typeof error !== 'object' || error === null || !('status' in error)) return false;
+  return typeof error.status === 'number' && error.status >= 400 && error.status < 500;
 }
 
 export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Router; stop: () => void } {
@@ -182,14 +175,14 @@ export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Ro
       res.json({ ...stats });
     })
     .all(methodNotAllowed);
+  deps.c2b.mount(router);
 
   router.use((_req: Request, res: Response) => handlers.refuse(res, DARAJA_ERRORS.resourceNotFound));
 
   // Four parameters: that is how Express recognises an error handler.
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    if (isBodyParserError(error) || isClientError(error))
-      return handlers.refuse(res, DARAJA_ERRORS.invalidRequestPayload);
+    if (isClientError(error)) return handlers.refuse(res, DARAJA_ERRORS.invalidRequestPayload);
     options.logger.error('simulator request failed', { error });
     handlers.refuse(res, DARAJA_ERRORS.internalServerError);
   });

@@ -197,9 +197,11 @@ export function createTransactionStatus(deps: Deps) {
     };
     const refused = checkInitiator(merchant, request);
     const receipt = refused || !request.transactionId ? undefined : receipts.find(request.transactionId, now);
+    // Paid to the asking shortcode, or to one of its tills (a C2B payment names the till itself).
     const ours =
       receipt &&
       (receipt.shortcode === request.partyA ||
+        merchant.tills.includes(receipt.shortcode) ||
         (receipt.till !== undefined && merchant.tills.includes(receipt.till)));
     // A payout as it will stand when the Result is posted.
     const payout =

@@ -7,6 +7,10 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { createCallbackDispatcher } from './simulator.callbacks';
 import type { CallbackTargets } from './simulator.callback-targets';
+import { createC2bSimulator, type C2bOptions } from './simulator.c2b';
+import { emptyC2bStats, type C2bStats } from './simulator.c2b-payments';
+import { sendDarajaError } from './simulator.errors';
+import { createHexGroupIds } from './simulator.ids';
 import { createPaymentStore } from './simulator.payments';
 import { createSimulatorRouter } from './simulator.routes';
 import { createTokenStore } from './simulator.tokens';
@@ -27,6 +31,8 @@ export interface SimulatorOptions {
   queryRateLimit?: number; // STK Queries per second beyond which Spike Arrest answers; 0 or absent: none
   /** The only CallBackURLs it accepts and posts to (simulator.callback-targets.ts). */
   callbackTargets: CallbackTargets;
+  /** C2B: the validation deadline and new apps' product version (simulator.c2b.ts). */
+  c2b?: C2bOptions;
   logger: Logger;
 }
 
@@ -35,7 +41,7 @@ export interface SimulatorOptions {
  * (so a test can prove a client did not resend a push); callbacksSent counts POSTs made to
  * CallBackURLs, delivered or not.
  */
-export interface SimulatorStats {
+export interface SimulatorStats extends C2bStats {
   oauthCalls: number;
   stkPushes: number;
   stkQueries: number;
@@ -93,6 +99,7 @@ export function simulatorOptionsFrom(
     callbackDelayMs: config.simulator.callbackDelayMs,
     lateCallbackMs: config.simulator.lateCallbackMs,
     queryRateLimit: config.simulator.queryRateLimit,
+    c2b: { validationTimeoutMs: config.simulator.c2bValidationTimeoutMs },
     logger,
   };
 }
@@ -108,6 +115,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     b2cRequests: 0,
     transactionStatusQueries: 0,
     resultsSent: 0,
+    ...emptyC2bStats(),
   };
   const dispatcher = createCallbackDispatcher({
     logger: options.logger,
@@ -116,6 +124,18 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     },
   });
   const credentials = createSimulatorCredentials();
+  // Every receipt issued (STK and C2B), for Transaction Status.
+  const receipts = createReceiptLedger();
+  const tokens = createTokenStore();
+  const newRequestId = createHexGroupIds();
+  const c2b = createC2bSimulator({
+    options,
+    stats,
+    tokens,
+    newRequestId,
+    refuse: (res, error) => sendDarajaError(res, error, newRequestId()),
+    receipts,
+  });
   const initiators = createInitiatorChecks(credentials);
   const poster = createResultPoster({
     logger: options.logger,
@@ -148,15 +168,16 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const { router, stop } = createSimulatorRouter({
     options,
     stats,
-    tokens: createTokenStore(),
+    tokens,
     payments: createPaymentStore(),
-    receipts: createReceiptLedger(),
+    receipts,
     credentials,
     initiators,
     dispatcher,
     b2c,
     balances,
     poster,
+    c2b,
   });
   return {
     router,
@@ -167,6 +188,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       stop();
       poster.stop();
       b2c.releaseHeld();
+      c2b.stop();
     },
   };
 }

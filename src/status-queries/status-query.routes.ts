@@ -56,6 +56,7 @@ export const statusQueriesApi: FeatureApi<StatusQueriesDeps> = {
       idempotent: true,
       headers: { 'Idempotency-Key': { schema: idempotencyKeyHeader, required: false } },
       body: createStatusQueryBody,
+      sample: { body: { receipt: 'UJ22T8IYOU' }, headers: { 'Idempotency-Key': 'receipt-check-1' } },
       responses: {
         202: {
           description: 'Daraja took the query (or its answer was lost): pending.',

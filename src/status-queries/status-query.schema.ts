@@ -18,7 +18,6 @@ const ID = 'a status query id (tsq_…)';
 export const createStatusQueryBody = z.strictObject({
   receipt: text(RECEIPT)
     .regex(/^[A-Za-z0-9]{10}$/, expecting(RECEIPT))
-    .transform((receipt) => receipt.toUpperCase())
     .meta({
       description:
         "The receipt to ask M-Pesa about (Daraja's `TransactionID`), as on the customer's SMS; any case.",

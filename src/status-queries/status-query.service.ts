@@ -172,7 +172,9 @@ export function createStatusQueriesService(deps: Deps) {
   }
 
   /** Asks Daraja about a receipt; answers the query, pending until its Result comes. */
-  async function create(scope: Scope, input: CreateStatusQueryInput, idempotencyKey?: string) {
+  async function create(scope: Scope, given: CreateStatusQueryInput, idempotencyKey?: string) {
+    // Receipts are upper case on M-Pesa; the customer may type them in any case.
+    const input = { ...given, receipt: given.receipt.toUpperCase() };
     const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
     if (idempotencyKey) {
       const replayed = await replay(scope, idempotencyKey, requestHash);

@@ -26,8 +26,8 @@ export async function setPayoutSettings(
   settings: PayoutSettingsInput = {},
 ) {
   return axios.put(
-    `${server.url}/api/v1/projects/${projectId}/payout-settings/${mode}`,
-    { enabled: true, perPayoutMax: 250_000, dailyMax: 10_000_000, approval: 'none', ...settings },
+    `${server.url}/api/v1/projects/${projectId}/payout-settings`,
+    { mode, enabled: true, perPayoutMax: 250_000, dailyMax: 10_000_000, approval: 'none', ...settings },
     { headers: { Authorization: `Bearer ${server.adminToken}` }, validateStatus: () => true },
   );
 }

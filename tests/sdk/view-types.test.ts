@@ -40,6 +40,12 @@ import type {
   ProjectWithSecret,
   RotatedKeys,
   TransactionHistory,
+  Payout,
+  PayoutHistory,
+  PayoutSettings,
+  PayoutStatus,
+  CreatePayoutInput,
+  PayoutListFilters,
 } from '@mpesa-bridge/sdk';
 import type * as SdkTypes from '@mpesa-bridge/sdk/types';
 import type { sessionSchema, userSchema } from '../../src/operators/dashboard.schema';
@@ -60,6 +66,14 @@ import type { OutcomeName } from '../../src/simulator/simulator.outcomes';
 import type { ClientTransactionView, MerchantTransactionView } from '../../src/payments/transaction.view';
 import type { Status } from '../../src/payments/transaction.states';
 import type { ErrorCode as ServerErrorCode } from '../../src/errors';
+import type {
+  createPayoutBody,
+  payoutHistorySchema,
+  payoutListQuery,
+  PayoutView,
+} from '../../src/payments/payout.schema';
+import type { PayoutStatus as ServerPayoutStatus } from '../../src/payments/payout.states';
+import type { settingsSchema } from '../../src/payouts/payout.settings.schema';
 import type { ReconcileOutcome as ServerReconcileOutcome } from '../../src/reconciliation/reconcile.service';
 import type { ALL_EVENTS, EventType as ServerEventType } from '../../src/payments/event.types';
 import type { eventsQuery, redeliverEventBody } from '../../src/webhooks/event.schema';
@@ -170,6 +184,14 @@ const streamCallback: Same<ProjectStreamCallback, Iso<Omit<CallbackReceipt, 'pro
 const typesEntry: Same<SdkTypes.DashboardSession, DashboardSession> = true;
 const typesEntryTransaction: Same<SdkTypes.Transaction, Transaction> = true;
 
+// Payouts: the view, its states, its history, the settings, and what a create sends.
+const payoutView: Same<PayoutView, Payout> = true;
+const payoutStatuses: Same<ServerPayoutStatus, PayoutStatus> = true;
+const payoutHistory: Same<z.output<typeof payoutHistorySchema>, PayoutHistory> = true;
+const payoutSettings: Same<z.output<typeof settingsSchema>, PayoutSettings> = true;
+const createPayoutInput: Same<z.input<typeof createPayoutBody>, CreatePayoutInput> = true;
+const payoutFilters: Same<keyof z.input<typeof payoutListQuery>, keyof PayoutListFilters> = true;
+
 const checks = [
   project,
   projectWithSecret,
@@ -225,6 +247,12 @@ const checks = [
   deliveryStatus,
   eventFilters,
   eventFilterType,
+  payoutView,
+  payoutStatuses,
+  payoutHistory,
+  payoutSettings,
+  createPayoutInput,
+  payoutFilters,
 ];
 
 it('then the SDK types match the service views, inputs, statuses and error codes', () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createSimulator, type Simulator } from '../../src/simulator/simulator';
 import { staticDirectory } from '../../src/simulator/simulator.directory';
+import { emptyC2bStats } from '../../src/simulator/simulator.c2b-payments';
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { createLogger } from '../../src/logger';
@@ -81,6 +82,7 @@ describe('simulator stats', () => {
       b2cRequests: 0,
       transactionStatusQueries: 0,
       resultsSent: 0,
+      ...emptyC2bStats(),
     });
 
     const token = await harness.fetchToken();
@@ -100,6 +102,7 @@ describe('simulator stats', () => {
       b2cRequests: 0,
       transactionStatusQueries: 0,
       resultsSent: 0,
+      ...emptyC2bStats(),
     });
   });
 });
