@@ -1,8 +1,9 @@
 // A TCP link between the service and one of its shared parts (PostgreSQL, Redis) that a test
 // can break the ways networks break, without touching the shared server other test files use:
 // - pause(): a stall (a partition): bytes stop both ways, sockets stay open, new connections hang;
-// - hold(match): the same stall for some connections only, named by what the client says first
-//   (PostgreSQL's startup message carries application_name): e.g. only the Socket.io adapter's;
+// - hold(match): the same stall for some connections only (or only new ones), named by what the
+//   client says first (PostgreSQL's startup message carries application_name): e.g. only the
+//   Socket.io adapter's;
 // - cut(): every connection dropped and new ones refused until restore() (an outage);
 // - refuseNew(): new connections refused, open ones kept (the test then ends them, e.g. with
 //   pg_terminate_backend, as a restart of PostgreSQL does).
@@ -17,9 +18,14 @@ export interface FaultyLink {
   /** `url` with its host and port replaced by the link's. */
   through(url: string): string;
   upstreamPorts(): number[];
+  /** Connections held (by pause or hold) before they reached the server. */
+  waiting(): number;
   pause(): void;
-  /** Stalls the connections whose first bytes (the client's) `match`, open ones and new ones, until resume(). */
-  hold(match: (first: Buffer) => boolean): void;
+  /**
+   * Stalls the connections whose first bytes (the client's) `match`, until resume(): open ones
+   * and new ones, or (`{ newOnly: true }`) only those opened from now on.
+   */
+  hold(match: (first: Buffer) => boolean, options?: { newOnly?: boolean }): void;
   resume(): void;
   cut(): void;
   /** New connections are refused; those open stay (for a test that ends them its own way). */
@@ -100,15 +106,17 @@ export async function startFaultyLink(targetPort: number, targetHost = '127.0.0.
     },
     upstreamPorts: () =>
       [...pairs].flatMap((pair) => (pair.upstream?.localPort ? [pair.upstream.localPort] : [])),
+    waiting: () => held.filter((pair) => pairs.has(pair)).length,
     pause() {
       paused = true;
       pairs.forEach(freeze);
     },
-    hold(match) {
+    hold(match, { newOnly = false } = {}) {
       holding = match;
-      pairs.forEach((pair) => {
-        if (stalled(pair)) freeze(pair);
-      });
+      if (!newOnly)
+        pairs.forEach((pair) => {
+          if (stalled(pair)) freeze(pair);
+        });
     },
     resume() {
       paused = false;
