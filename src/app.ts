@@ -185,6 +185,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Ready when every part this instance needs answers in time (src/http/readiness.ts).
   const ready = createReadiness({
     pingDatabase: () => deps.database.ping(),
+    ...(deps.database.probeWrite ? { probeDatabaseWrite: deps.database.probeWrite } : {}),
     storageDir: config.databaseUrl.startsWith('file:')
       ? path.dirname(path.resolve(config.databaseUrl.slice('file:'.length)))
       : undefined,

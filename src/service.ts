@@ -361,7 +361,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
       deliveryWorker.abort();
       peers?.stop();
       stopProjectStream();
-      await realtime.close();
+      await settleWithin(realtime.close(), config.shutdownTimeoutMs, () =>
+        logger.warn('realtime did not close in time'),
+      );
       await settleWithin(database.close(), config.shutdownTimeoutMs, () =>
         logger.warn('database did not close in time'),
       );
