@@ -58,6 +58,12 @@ export interface Decision {
   event?: NewEvent;
 }
 
+/**
+ * M-Pesa's own "success" result code: a confirmation reports money that moved. Kept on the
+ * payment, so the STK callback of the same payment (ResultCode 0) finds nothing new to add.
+ */
+const PAID = '0';
+
 const c2bColumns = (payment: C2bPayment) => ({
   c2bTransId: payment.transId,
   c2bDetails: JSON.stringify(payment.details),
@@ -68,7 +74,7 @@ function settlementOf(payment: C2bPayment): Settlement {
   return {
     to: 'completed',
     source: 'c2b',
-    resultCode: null,
+    resultCode: PAID,
     resultDesc: 'Paid to the till or PayBill (C2B confirmation)',
     mpesaReceiptNumber: payment.transId,
     amountPaid: payment.wholeKes,
@@ -146,8 +152,8 @@ export function decideNew(account: C2bAccount, payment: C2bPayment, now: Date): 
     customerMessage: null,
     pushFinishedAt: null,
     ...NO_REFUSAL,
-    resultCode: null,
-    resultDesc: null,
+    resultCode: PAID,
+    resultDesc: 'C2B confirmation',
     mpesaReceiptNumber: payment.transId,
     // Whole KES or unknown, as for an STK callback: "10.50" is kept as sent in c2bDetails.
     amountPaid: payment.wholeKes ?? null,
@@ -172,7 +178,7 @@ export function decideNew(account: C2bAccount, payment: C2bPayment, now: Date): 
       fromStatus: null,
       toStatus: 'completed',
       source: 'c2b',
-      resultCode: null,
+      resultCode: PAID,
       resultDesc: 'C2B confirmation',
       createdAt: now,
     },
