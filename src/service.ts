@@ -314,7 +314,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     keyring: serviceSecrets.keyring,
     endpoints,
     events: createEventsService({ db, wake: deliveryWorker.wake }),
-    diagnostics: createDiagnosticsService({ config, accounts, endpoints, localUrl }),
+    diagnostics: createDiagnosticsService({ config, accounts, endpoints, localUrl, c2b: c2bSettings }),
     transactionSecrets,
     replays,
     failureLimits,
