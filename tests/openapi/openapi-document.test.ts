@@ -130,6 +130,8 @@ describe('when a client fetches /openapi.json', () => {
     expect(operatorsOnly.map((operation) => operation.operationId).sort()).toEqual([
       'createMpesaAccount',
       'deleteMpesaAccount',
+      'disableC2b',
+      'enableC2b',
       'rotateWebhookSecret',
       'updateMpesaAccount',
     ]);
