@@ -224,6 +224,8 @@ const envSchema = z.object({
   SIMULATOR_CALLBACK_DELAY_MS: int(0).default(2000),
   SIMULATOR_LATE_CALLBACK_MS: int(0).default(20_000),
   SIMULATOR_QUERY_RATE_LIMIT: int(0).default(0),
+  // How long the simulated M-Pesa waits for a C2B ValidationURL (Daraja: about 8 s, docs/daraja.md §7).
+  SIMULATOR_C2B_VALIDATION_TIMEOUT_MS: int(1).default(8000),
   // URLs (origin + path prefix) the simulator may post callbacks to besides this service's own
   // callback routes (src/simulator/simulator.callback-targets.ts).
   SIMULATOR_CALLBACK_ALLOWLIST: csv
@@ -387,6 +389,7 @@ function buildConfig(env: Env) {
       callbackDelayMs: env.SIMULATOR_CALLBACK_DELAY_MS,
       lateCallbackMs: env.SIMULATOR_LATE_CALLBACK_MS,
       callbackAllowlist: env.SIMULATOR_CALLBACK_ALLOWLIST ?? [],
+      c2bValidationTimeoutMs: env.SIMULATOR_C2B_VALIDATION_TIMEOUT_MS,
     },
   };
 

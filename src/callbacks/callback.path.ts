@@ -1,5 +1,4 @@
 import type { CallbackTarget } from '../simulator/simulator.callback-targets';
-import { C2B_CALLBACK_PATH } from '../core/c2b-path';
 
 // Where Safaricom posts STK results: <CALLBACK_PATH>/<transactionId>/<token>. A leaf module, so
 // the logging and error layers can know the path without importing the route.
@@ -12,19 +11,19 @@ export const CALLBACK_PATH = '/api/v1/callbacks/stk';
 export const LEGACY_CALLBACK_PATH = '/api/v1/callbacks/mpesa';
 export const CALLBACK_PATHS = [CALLBACK_PATH, LEGACY_CALLBACK_PATH] as const;
 
+/** Every route Safaricom posts to (STK results, C2B validations and confirmations) lives under it. */
+export const CALLBACKS_PREFIX = '/api/v1/callbacks/';
+
 /**
- * The callback routes (STK and C2B) under each base URL (CALLBACK_BASE_URL, this server's own address): where
- * the built-in simulator may post (simulator.callback-targets.ts). 'loopback' stands for this
- * machine on any port (the standalone simulator does not know the service's port).
+ * The callback routes under each base URL (CALLBACK_BASE_URL, this server's own address): where
+ * the built-in simulator may post (simulator.callback-targets.ts). Any path under
+ * CALLBACKS_PREFIX, so a new kind of callback (C2B URLs) needs no change here. 'loopback' stands
+ * for this machine on any port (the standalone simulator does not know the service's port).
  */
 export function callbackRoutesUnder(baseUrls: readonly (string | 'loopback')[]): CallbackTarget[] {
-  return baseUrls.flatMap((base) => {
+  return baseUrls.map((base) => {
     const origin = base === 'loopback' ? base : new URL(base).origin;
     const basePath = base === 'loopback' ? '' : new URL(base).pathname.replace(/\/+$/, '');
-    // C2B confirmations and validations too: the simulator posts them to the URLs an account registered.
-    return [...CALLBACK_PATHS, C2B_CALLBACK_PATH].map((path) => ({
-      origin,
-      pathPrefix: `${basePath}${path}/`,
-    }));
+    return { origin, pathPrefix: `${basePath}${CALLBACKS_PREFIX}` };
   });
 }
