@@ -188,6 +188,7 @@ describe('when a client fetches /openapi.json', () => {
       'transaction.failed',
       'transaction.cancelled',
       'transaction.expired',
+      'transaction.received',
       'webhook_endpoint.disabled',
     ]);
     for (const [type, { post }] of Object.entries(doc.webhooks)) {
