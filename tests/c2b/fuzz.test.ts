@@ -135,7 +135,8 @@ function problemWith(request: FuzzRequest, wellFormedPath: string, answer: { sta
     parsed = JSON.parse(answer.body) as Record<string, any>;
   } catch {
     // Express answers OPTIONS itself with the methods allowed (200 "POST"), as on every route.
-    if (request.method === 'HEAD' || (request.method === 'OPTIONS' && answer.status === 200)) return undefined;
+    if (request.method === 'HEAD' || (request.method === 'OPTIONS' && answer.status === 200))
+      return undefined;
     return `${answer.status} not JSON: ${answer.body.slice(0, 100)}`;
   }
   const wellFormed =

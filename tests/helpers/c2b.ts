@@ -157,3 +157,25 @@ export function postC2b(url: string, body: unknown, headers: Record<string, stri
     transformRequest: (data: unknown) => data,
   });
 }
+
+/**
+ * The C2B URLs an app registered for `shortcode` with the simulator at `simulatorUrl` (the
+ * service's /simulator, or the standalone one), read with that app's own token.
+ */
+export async function registeredC2bUrls(
+  simulatorUrl: string,
+  app: { consumerKey: string; consumerSecret: string },
+  shortcode: string,
+): Promise<{ confirmationUrl: string; validationUrl: string }> {
+  const basic = Buffer.from(`${app.consumerKey}:${app.consumerSecret}`).toString('base64');
+  const oauth = await axios.get(`${simulatorUrl}/oauth/v1/generate?grant_type=client_credentials`, {
+    headers: { Authorization: `Basic ${basic}` },
+  });
+  const settings = await axios.get(`${simulatorUrl}/__simulator/c2b/settings`, {
+    headers: { Authorization: `Bearer ${oauth.data.access_token}` },
+  });
+  const registration = settings.data.shortCodes[shortcode]?.registration as
+    { confirmationUrl: string; validationUrl: string } | undefined;
+  if (!registration) throw new Error(`no C2B URLs registered for ${shortcode}`);
+  return { confirmationUrl: registration.confirmationUrl, validationUrl: registration.validationUrl };
+}
