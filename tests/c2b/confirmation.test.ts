@@ -287,6 +287,18 @@ describe('when a confirmation cannot become a payment', () => {
     expect(await paymentsWithReceipt(off, receipt)).toEqual([]);
   });
 
+  it('then, once the account is deleted, a confirmation is acknowledged and stored as refused (account_deleted)', async () => {
+    const gone = await c2bShop(server, daraja, { shortcode: '600969' });
+    expect(
+      (await gone.merchant({ method: 'DELETE', path: `/api/v1/mpesa-accounts/${gone.accountId}` })).status,
+    ).toBe(204);
+    const receipt = newReceipt();
+    expect((await postC2b(gone.confirmationUrl, c2bBody({ TransID: receipt }), SAFARICOM)).status).toBe(200);
+    const [record] = (await refusedRecords()).slice(-1);
+    expect(record).toMatchObject({ reason: 'account_deleted', accountId: gone.accountId });
+    expect(await paymentsWithReceipt(gone, receipt)).toEqual([]);
+  });
+
   it('then the sweep never applies a refused record (it was judged when it came)', async () => {
     const unprocessed = await eventually(
       () =>
