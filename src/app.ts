@@ -58,6 +58,13 @@ import { dashboardApi } from './operators/dashboard.routes';
 import { createDashboardPages, DASHBOARD_PATH } from './operators/dashboard.pages';
 import { statsApi } from './stats/stats.routes';
 import { realtimeApi } from './realtime/realtime.openapi';
+import { c2bApi } from './c2b/c2b.api';
+import type { C2bSettings } from './c2b/c2b.settings';
+import type { C2bConfirmations } from './c2b/c2b.confirm';
+import type { C2bValidations } from './c2b/c2b.validate';
+import { createC2bCallbackRoutes } from './c2b/c2b.callback-routes';
+import { C2B_CALLBACK_PATH } from './core/c2b-path';
+import { callbackBody } from './callbacks/callback.body';
 
 export interface AppDeps {
   config: Config;
@@ -67,6 +74,10 @@ export interface AppDeps {
   projects: ProjectsService;
   transactions: TransactionsService;
   callbacks: CallbacksService;
+  /** C2B: accounts' settings, and what Safaricom posts to their URLs. */
+  c2b: C2bSettings;
+  c2bConfirmations: C2bConfirmations;
+  c2bValidations: C2bValidations;
   reconciler: Reconciler;
   endpoints: EndpointsService;
   accounts: AccountsService;
@@ -104,6 +115,7 @@ export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>
     transactionsApi(config.amount),
     testPaymentsApi(config.amount),
     accountsApi,
+    c2bApi,
     realtimeApi,
     webhooksApi,
     eventsApi,
@@ -143,6 +155,16 @@ export function createApp(deps: AppDeps): express.Express {
       isAllowedSource: createAllowlist(config.callbacks.allowedIps),
       bodyLimitBytes: config.bodyLimitBytes,
       logger,
+    }),
+  );
+
+  app.use(
+    C2B_CALLBACK_PATH,
+    createC2bCallbackRoutes({
+      confirmations: deps.c2bConfirmations,
+      validations: deps.c2bValidations,
+      isAllowedSource: createAllowlist(config.callbacks.allowedIps),
+      rawBody: callbackBody(config.bodyLimitBytes),
     }),
   );
 

@@ -28,8 +28,10 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'expiresAt',
   'disabledAt',
   'lastSeenAt',
+  'registeredAt',
+  'lastErrorAt',
 ]);
-export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault']);
+export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault', 'validationEnabled']);
 
 const UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
 

@@ -29,6 +29,7 @@ export const CSV_COLUMNS = [
   'settledAt',
   'settledBy',
   'checkoutRequestId',
+  'origin',
 ] as const;
 
 /**
@@ -61,6 +62,7 @@ function csvRow(row: TransactionRow): string {
     settledAt: view.settledAt,
     settledBy: row.settledBy,
     checkoutRequestId: view.checkoutRequestId,
+    origin: view.origin,
   };
   return `${CSV_COLUMNS.map((column) => csvField(values[column])).join(',')}\r\n`;
 }
