@@ -30,6 +30,9 @@ describe('when an operation names the SDK method that makes its call', () => {
       'getStatusQuery',
       'createQrCode',
       'getQrCode',
+      'enableC2b',
+      'getC2b',
+      'disableC2b',
       'getStats',
       'getDiagnostics',
     ]);

@@ -148,7 +148,9 @@ function readerEdits(
   fixtures: Fixtures,
   language: SampleLanguage,
 ): [string, string][] {
-  const deleting = request.method === 'delete';
+  // A DELETE of the object itself, not of a setting under it (an account's C2B is switched off
+  // on the account that is kept).
+  const deleting = request.method === 'delete' && request.operationId !== 'disableC2b';
   const ids: Record<string, string> = {
     txn: fixtures.transactionId,
     evt: fixtures.eventId,
