@@ -90,7 +90,9 @@ export type EnableC2bInput = z.output<typeof enableC2bBody>;
 export type ValidationInput = NonNullable<EnableC2bInput['validation']>;
 
 export const c2bAccountParams = z.object({
-  id: text(ACCOUNT_ID).regex(/^acc_[0-9a-z]+$/, expecting(ACCOUNT_ID)),
+  id: text(ACCOUNT_ID)
+    .regex(/^acc_[0-9a-z]+$/, expecting(ACCOUNT_ID))
+    .meta({ examples: ['acc_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
 });
 
 export const c2bSettingSchema = z

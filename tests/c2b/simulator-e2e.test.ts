@@ -73,7 +73,7 @@ async function simulatorAs(shop: Shop) {
 }
 
 const enable = (shop: Shop, body: Record<string, unknown>) =>
-  shop.merchant({ method: 'PUT', path: `/api/v1/mpesa-accounts/${shop.accountId}/c2b`, body });
+  shop.merchant({ method: 'POST', path: `/api/v1/mpesa-accounts/${shop.accountId}/c2b`, body });
 
 /** The customer pays from the M-Pesa menu; resolves with the simulator's record once M-Pesa is done. */
 async function customerPays(shop: Shop, payment: Record<string, unknown>) {
