@@ -30,6 +30,8 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'lastSeenAt',
   'registeredAt',
   'lastErrorAt',
+  'requestFinishedAt',
+  'resolvedAt',
 ]);
 export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault', 'validationEnabled']);
 
