@@ -28,7 +28,7 @@ export const c2bApi: FeatureApi<C2bDeps> = {
   ],
   operations: [
     operation({
-      method: 'put',
+      method: 'post',
       path: PATH,
       operationId: 'enableC2b',
       tag: TAG,
@@ -57,6 +57,8 @@ export const c2bApi: FeatureApi<C2bDeps> = {
         'mpesa_credentials_rejected',
         'mpesa_unavailable',
       ],
+      // The SDKs reach these three by their raw signed request for now (no method wraps them yet).
+      sample: { body: { version: 'v2', responseType: 'Completed' } },
       handler: async ({ deps, req, res, params, body }) => {
         res.json(await deps.c2b.enable(scopeOf(req), params.id, body));
       },

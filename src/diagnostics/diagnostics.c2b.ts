@@ -18,7 +18,7 @@ export interface C2bState {
 const CHECK = 'c2b';
 
 function fixFor(state: C2bState, code: string): string {
-  const again = `PUT /api/v1/mpesa-accounts/${state.accountId}/c2b`;
+  const again = `POST /api/v1/mpesa-accounts/${state.accountId}/c2b`;
   if (code === 'c2b_version_mismatch')
     return `Use the C2B version enabled on the Daraja app (developer.safaricom.co.ke, My Apps): ${again} with version ${state.version === 'v1' ? 'v2' : 'v1'}`;
   if (code === 'c2b_urls_already_registered')
@@ -46,7 +46,7 @@ export function c2bFindings(states: readonly C2bState[]): Finding[] {
         check: CHECK,
         status: 'warn',
         message: `C2B is off for ${which}: confirmations that still arrive are stored as refused, never payments`,
-        fix: `Switch it on with PUT /api/v1/mpesa-accounts/${state.accountId}/c2b, or delete the URLs on the Daraja portal`,
+        fix: `Switch it on with POST /api/v1/mpesa-accounts/${state.accountId}/c2b, or delete the URLs on the Daraja portal`,
       };
     }
     const validation = state.validation.enabled

@@ -21,7 +21,7 @@ async function c2bOnChild(url: string, adminToken: string, shortcode: string) {
   expect(account.status).toBe(201);
   const accountId = account.data.account.id as string;
   const on = await merchant({
-    method: 'PUT',
+    method: 'POST',
     path: `/api/v1/mpesa-accounts/${accountId}/c2b`,
     body: { version: 'v2' },
   });

@@ -40,7 +40,7 @@ async function shopWithAccount(shortcode: string): Promise<{ merchant: MerchantR
 }
 
 const enable = (merchant: MerchantRequest, accountId: string, body: Record<string, unknown>) =>
-  merchant({ method: 'PUT', path: `/api/v1/mpesa-accounts/${accountId}/c2b`, body });
+  merchant({ method: 'POST', path: `/api/v1/mpesa-accounts/${accountId}/c2b`, body });
 
 const findings = async (merchant: MerchantRequest) =>
   (
@@ -49,7 +49,7 @@ const findings = async (merchant: MerchantRequest) =>
     >
   ).filter((finding) => finding.check === 'c2b');
 
-describe('PUT /api/v1/mpesa-accounts/:id/c2b', () => {
+describe('POST /api/v1/mpesa-accounts/:id/c2b', () => {
   it('when the version is the one on the Daraja app, then the URLs are registered on its path with the account shortcode and response type, and C2B is on', async () => {
     const { merchant, accountId } = await shopWithAccount('600980');
     const answer = await enable(merchant, accountId, { version: 'v2', responseType: 'Cancelled' });

@@ -73,7 +73,7 @@ async function simulatorAs(shop: Shop) {
 }
 
 const enable = (shop: Shop, body: Record<string, unknown>) =>
-  shop.merchant({ method: 'PUT', path: `/api/v1/mpesa-accounts/${shop.accountId}/c2b`, body });
+  shop.merchant({ method: 'POST', path: `/api/v1/mpesa-accounts/${shop.accountId}/c2b`, body });
 
 /** The customer pays from the M-Pesa menu; resolves with the simulator's record once M-Pesa is done. */
 async function customerPays(shop: Shop, payment: Record<string, unknown>) {
@@ -90,6 +90,39 @@ async function customerPays(shop: Shop, payment: Record<string, unknown>) {
 const byReceipt = async (shop: Shop, receipt: string) =>
   (await shop.merchant({ method: 'GET', path: `/api/v1/transactions?receipt=${receipt}` })).data
     .data as Array<Record<string, any>>;
+
+describe('when CALLBACK_BASE_URL holds a word Daraja refuses in URLs', () => {
+  it('then switching C2B on is refused as 422 c2b_url_refused, naming what to change, and doctor fails it', async () => {
+    const refusing = await startTestServer({ CALLBACK_BASE_URL: 'http://127.0.0.1:9/mpesa-shop' });
+    try {
+      const created = await axios.post(
+        `${refusing.url}/api/v1/projects`,
+        { name: 'Named badly' },
+        { headers: adminHeaders(refusing) },
+      );
+      const merchant = merchantClient(refusing.url, keysOf(created.data, 'test'));
+      const account = await merchant({
+        method: 'POST',
+        path: '/api/v1/mpesa-accounts',
+        body: accountBody({ shortcode: '600319' }),
+      });
+      const id = account.data.account.id as string;
+      const refused = await merchant({
+        method: 'POST',
+        path: `/api/v1/mpesa-accounts/${id}/c2b`,
+        body: { version: 'v2' },
+      });
+      const error = expectError(refused, 422, 'c2b_url_refused');
+      expect(error.message).toMatch(/CALLBACK_BASE_URL/);
+      expect(error.details).toMatchObject({ darajaMessage: expect.stringMatching(/URL has the word MPESA/) });
+      const findings = (await merchant({ method: 'GET', path: '/api/v1/diagnostics' })).data
+        .findings as Array<Record<string, string>>;
+      expect(findings.find((finding) => finding.check === 'c2b')).toMatchObject({ status: 'fail' });
+    } finally {
+      await refusing.close();
+    }
+  });
+});
 
 describe('a till merchant from zero to a walk-in payment, through the simulator', () => {
   it('when C2B is switched on and a customer pays the till, then the payment is on the ledger, signed to the webhook and live on the stream', async () => {

@@ -218,12 +218,12 @@ describe("validation by the merchant's own endpoint", () => {
     // The secret is answered once, when the url is set: read it from a fresh switch-on.
     const again = async (shop: C2bShop, responseType: string) => {
       await shop.merchant({
-        method: 'PUT',
+        method: 'POST',
         path: `/api/v1/mpesa-accounts/${shop.accountId}/c2b`,
         body: { version: 'v2', responseType, validation: null },
       });
       const answer = await shop.merchant({
-        method: 'PUT',
+        method: 'POST',
         path: `/api/v1/mpesa-accounts/${shop.accountId}/c2b`,
         body: { version: 'v2', responseType, validation: { minAmount: 1, url: merchantEndpoint.url } },
       });

@@ -121,7 +121,7 @@ export async function c2bShop(
   expect(account.status).toBe(201);
   const accountId = account.data.account.id as string;
   const enabled = await merchant({
-    method: 'PUT',
+    method: 'POST',
     path: `/api/v1/mpesa-accounts/${accountId}/c2b`,
     body: options.c2b ?? { version: 'v2' },
   });

@@ -30,7 +30,7 @@ describeDeployment('when three instances take C2B confirmations', () => {
     });
     expect(account.status).toBe(201);
     const on = await merchant({
-      method: 'PUT',
+      method: 'POST',
       path: `/api/v1/mpesa-accounts/${account.data.account.id}/c2b`,
       body: { version: 'v2' },
     });

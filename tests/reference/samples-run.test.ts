@@ -148,9 +148,10 @@ function readerEdits(
   fixtures: Fixtures,
   language: SampleLanguage,
 ): [string, string][] {
-  // A DELETE of the object itself, not of a setting under it (an account's C2B is switched off
-  // on the account that is kept).
-  const deleting = request.method === 'delete' && request.operationId !== 'disableC2b';
+  // Deleting the object itself (not a part of it, like an account's C2B) takes the one to lose.
+  const deleting =
+    request.method === 'delete' &&
+    request.path.endsWith(`/${encodeURIComponent(request.pathValues.at(-1) ?? '')}`);
   const ids: Record<string, string> = {
     txn: fixtures.transactionId,
     evt: fixtures.eventId,
