@@ -187,6 +187,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     accounts,
     defaultMode: modeOf(config.mpesa.environment),
     revoke: revocations.revoke,
+    revokeAt: revocations.revokeAt,
   });
   const callbacks = createCallbacksService({ db, settlePayment, events, logger, metrics: metrics.callbacks });
   const transactions = createTransactionsService({
@@ -360,6 +361,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
       );
       deliveryWorker.abort();
       peers?.stop();
+      revocations.stop();
       stopProjectStream();
       await realtime.close();
       await settleWithin(database.close(), config.shutdownTimeoutMs, () =>

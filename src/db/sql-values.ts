@@ -28,6 +28,7 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'expiresAt',
   'disabledAt',
   'lastSeenAt',
+  'retiredAt',
 ]);
 export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault']);
 

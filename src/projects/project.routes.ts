@@ -89,7 +89,9 @@ export const projectsApi: FeatureApi<ProjectsDeps> = {
       tag: TAG,
       summary: 'Rotate a project’s keys',
       description:
-        "Replaces one mode's key pair (the deployment's default mode when the body names none); the old pair stops working at once. Also issues a pair a project created before modes existed does not have yet.",
+        "Replaces one mode's key pair (the deployment's default mode when the body names none). The old pair stops working at once, " +
+        "or, with `graceSeconds`, keeps working until the grace ends (listed in the project's `retiringKeys` until then), so the new pair can be deployed without downtime. " +
+        'Open streams on the old pair end when it stops, on every instance. Also issues a pair a project created before modes existed does not have yet.',
       auth: 'admin',
       params: projectIdParams,
       body: rotateKeysBody,
@@ -98,7 +100,7 @@ export const projectsApi: FeatureApi<ProjectsDeps> = {
       },
       errors: ['project_not_found'],
       handler: async ({ deps, res, params, body }) => {
-        res.json(await deps.projects.rotateKeys(params.id, body.mode));
+        res.json(await deps.projects.rotateKeys(params.id, body.mode, body.graceSeconds));
       },
     }),
   ],

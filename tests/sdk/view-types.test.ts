@@ -39,6 +39,7 @@ import type {
   ProjectStreamTransaction,
   ProjectWithSecret,
   RotatedKeys,
+  RotateKeysInput,
   TransactionHistory,
 } from '@mpesa-bridge/sdk';
 import type * as SdkTypes from '@mpesa-bridge/sdk/types';
@@ -47,6 +48,7 @@ import type {
   projectSchema,
   projectWithSecretSchema,
   rotatedKeysSchema,
+  rotateKeysBody,
 } from '../../src/projects/project.schema';
 import type { StatsView } from '../../src/stats/stats.schema';
 import type { HistoryView } from '../../src/payments/transaction.history';
@@ -154,6 +156,7 @@ const testOutcomes: Same<OutcomeName, TestOutcome> = true;
 const project: Same<z.output<typeof projectSchema>, Project> = true;
 const projectWithSecret: Same<z.output<typeof projectWithSecretSchema>, ProjectWithSecret> = true;
 const rotatedKeys: Same<z.output<typeof rotatedKeysSchema>, RotatedKeys> = true;
+const rotateKeysInput: Same<Exclude<z.input<typeof rotateKeysBody>, undefined>, RotateKeysInput> = true;
 const dashboardUser: Same<z.output<typeof userSchema>, DashboardUser> = true;
 const dashboardSession: Same<z.output<typeof sessionSchema>, DashboardSession> = true;
 const stats: Same<StatsView, ProjectStats> = true;
@@ -174,6 +177,7 @@ const checks = [
   project,
   projectWithSecret,
   rotatedKeys,
+  rotateKeysInput,
   dashboardUser,
   dashboardSession,
   stats,
