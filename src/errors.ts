@@ -32,6 +32,7 @@ export const ERROR_STATUS = {
   idempotency_key_reused: 409,
   mpesa_subscriber_busy: 409,
   mpesa_account_missing: 409,
+  mpesa_account_disabled: 409,
   dashboard_user_exists: 409,
   webhook_endpoint_limit_reached: 409,
   payload_too_large: 413,

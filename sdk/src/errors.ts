@@ -36,6 +36,7 @@ export type ApiErrorCode =
   | 'idempotency_key_reused'
   | 'mpesa_subscriber_busy'
   | 'mpesa_account_missing'
+  | 'mpesa_account_disabled'
   | 'webhook_endpoint_limit_reached'
   | 'request_timeout'
   | 'payload_too_large'

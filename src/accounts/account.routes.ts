@@ -4,6 +4,7 @@ import { idempotencyKeyHeader } from '../payments/transaction.schema';
 import { scopeOf } from '../core/scope';
 import { defineOperation, type FeatureApi } from '../core/operation';
 import {
+  accountCheckSchema,
   accountIdParams,
   accountListSchema,
   accountResponseSchema,
@@ -96,7 +97,8 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       tag: TAG,
       summary: 'Change an M-Pesa account',
       description:
-        'New credentials are checked like new accounts. `isDefault: true` makes it the default of its mode.',
+        'New credentials are checked like new accounts. `isDefault: true` makes it the default of its mode. ' +
+        '`disabled: true` stops it taking new payments (and being the default) until `disabled: false`.',
       auth: 'signature',
       operatorOnly,
       rateLimit: 'perProject',
@@ -106,6 +108,25 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       errors: ['mpesa_account_not_found', 'mpesa_account_rejected', 'mpesa_unavailable'],
       handler: async ({ deps, req, res, params, body }) => {
         res.json(await deps.accounts.update(scopeOf(req), params.id, body));
+      },
+    }),
+    operation({
+      method: 'post',
+      path: `${BASE}/:id/check`,
+      operationId: 'checkMpesaAccount',
+      tag: TAG,
+      summary: 'Check an M-Pesa account',
+      description:
+        "A live OAuth call with the account's consumer key and secret to its environment (the deployment's simulator for simulator accounts), " +
+        'answered as a verdict: `accepted`, `rejected` (Daraja refused the credentials: edit them) or `unreachable` (Daraja did not answer: nothing is known). ' +
+        'The token it gets becomes the one payments through this account use. A member of the project may check too: it changes nothing.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: accountIdParams,
+      responses: { 200: { description: 'The verdict.', schema: accountCheckSchema } },
+      errors: ['mpesa_account_not_found'],
+      handler: async ({ deps, req, res, params }) => {
+        res.json(await deps.accounts.check(scopeOf(req), params.id));
       },
     }),
     operation({

@@ -29,6 +29,7 @@ export function toAccountView(
     initiatorName: row.initiatorName,
     initiatorCredential: masked(open.initiatorCredential),
     isDefault: row.isDefault,
+    disabledAt: row.disabledAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -45,6 +45,8 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   dashboard_user_exists: 'A dashboard user with this email exists.',
   mpesa_account_missing:
     "The project has no M-Pesa account for this mode and the deployment's own account (`MPESA_*`) is of the other mode: add one with `POST /api/v1/mpesa-accounts`, or use the other key pair.",
+  mpesa_account_disabled:
+    'The initiate names an M-Pesa account its operator disabled: name another, or enable it again (`PATCH /api/v1/mpesa-accounts/:id` with `disabled: false`).',
   mpesa_subscriber_busy:
     'The customer already has an M-Pesa prompt open (Daraja 500.001.1001); retry after a minute.',
   request_timeout:

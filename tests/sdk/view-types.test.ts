@@ -24,6 +24,7 @@ import type {
   WebhookEndpointWithSecret,
   WebhookEventType,
   MpesaAccount,
+  MpesaAccountCheck,
   CreateMpesaAccountInput,
   UpdateMpesaAccountInput,
   InitiateInput,
@@ -55,6 +56,7 @@ import type { HistoryView } from '../../src/payments/transaction.history';
 import type { CallbackReceipt } from '../../src/payments/payment.news';
 import type { NewEvent } from '../../src/payments/event.types';
 import type { AccountView } from '../../src/accounts/account.view';
+import type { AccountCheckView } from '../../src/accounts/account.schema';
 import type { createAccountBody, updateAccountBody } from '../../src/accounts/account.schema';
 import type { initiateBody, listQuery } from '../../src/payments/transaction.schema';
 import type { testPaymentBody } from '../../src/test-payments/test-payment.schema';
@@ -144,6 +146,7 @@ const eventFilterType: Same<z.output<typeof eventsQuery>['type'], EventFilters['
 
 // M-Pesa accounts and the initiate that names one.
 const accountView: Same<AccountView, MpesaAccount> = true;
+const accountCheck: Same<AccountCheckView, MpesaAccountCheck> = true;
 const createAccountInput: Same<z.input<typeof createAccountBody>, CreateMpesaAccountInput> = true;
 const updateAccountInput: Same<z.input<typeof updateAccountBody>, UpdateMpesaAccountInput> = true;
 const initiateFields: Same<keyof z.input<ReturnType<typeof initiateBody>>, keyof InitiateInput> = true;
@@ -188,6 +191,7 @@ const checks = [
   typesEntry,
   typesEntryTransaction,
   accountView,
+  accountCheck,
   createAccountInput,
   updateAccountInput,
   initiateFields,
