@@ -14,6 +14,7 @@ import { registerEvents } from './commands/events';
 import { registerWebhooks } from './commands/webhooks';
 import { registerDoctor } from './commands/doctor';
 import { registerKeys } from './commands/keys';
+import { registerAccounts } from './commands/accounts';
 import { CLI_VERSION } from './version';
 
 /** What a command's action does; its exit code (default 0). */
@@ -86,6 +87,7 @@ Exit codes: 0 ok, 1 the thing failed (payment not completed, doctor found a fail
     registerWebhooks,
     registerDoctor,
     registerKeys,
+    registerAccounts,
   ]) {
     register(program, action);
   }
