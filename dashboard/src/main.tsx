@@ -11,6 +11,7 @@ import { Payments } from './pages/payments';
 import { PaymentPage } from './pages/payment';
 import { Webhooks } from './pages/webhooks';
 import { Projects } from './pages/projects';
+import { Accounts } from './pages/accounts';
 import { Users } from './pages/users';
 import { Playground } from './pages/playground';
 import { Loading } from './ui';
@@ -22,6 +23,7 @@ export const PAGES = [
   ['overview', 'Overview'],
   ['payments', 'Payments'],
   ['webhooks', 'Webhooks'],
+  ['accounts', 'M-Pesa accounts'],
   ['projects', 'Projects & keys'],
   ['users', 'Users'],
   ['playground', 'Playground'],
@@ -226,6 +228,8 @@ function PageOf({
       return route.id ? <PaymentPage scope={scope} id={route.id} /> : <Payments scope={scope} />;
     case 'webhooks':
       return <Webhooks scope={scope} operator={session.user.role === 'operator'} />;
+    case 'accounts':
+      return <Accounts scope={scope} operator={session.user.role === 'operator'} />;
     case 'projects':
       return <Projects session={session} scope={scope} onChanged={onProjectsChanged} />;
     case 'users':
