@@ -33,7 +33,10 @@ export const accountSchema = z
     disabledAt: z.iso
       .datetime()
       .nullable()
-      .meta({ description: 'When it was disabled: it takes no new payment. Null while enabled.', examples: [null] }),
+      .meta({
+        description: 'When it was disabled: it takes no new payment. Null while enabled.',
+        examples: [null],
+      }),
     createdAt: z.iso.datetime().meta({ examples: ['2025-01-01T08:00:00.000Z'] }),
     updatedAt: z.iso.datetime().meta({ examples: ['2025-01-01T08:00:00.000Z'] }),
   })

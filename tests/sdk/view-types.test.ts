@@ -25,6 +25,7 @@ import type {
   WebhookEventType,
   MpesaAccount,
   MpesaAccountCheck,
+  TransactionSearch,
   CreateMpesaAccountInput,
   UpdateMpesaAccountInput,
   InitiateInput,
@@ -57,6 +58,7 @@ import type { CallbackReceipt } from '../../src/payments/payment.news';
 import type { NewEvent } from '../../src/payments/event.types';
 import type { AccountView } from '../../src/accounts/account.view';
 import type { AccountCheckView } from '../../src/accounts/account.schema';
+import type { searchResultSchema } from '../../src/transactions/transaction.search';
 import type { createAccountBody, updateAccountBody } from '../../src/accounts/account.schema';
 import type { initiateBody, listQuery } from '../../src/payments/transaction.schema';
 import type { testPaymentBody } from '../../src/test-payments/test-payment.schema';
@@ -147,6 +149,7 @@ const eventFilterType: Same<z.output<typeof eventsQuery>['type'], EventFilters['
 // M-Pesa accounts and the initiate that names one.
 const accountView: Same<AccountView, MpesaAccount> = true;
 const accountCheck: Same<AccountCheckView, MpesaAccountCheck> = true;
+const transactionSearch: Same<z.output<typeof searchResultSchema>, TransactionSearch> = true;
 const createAccountInput: Same<z.input<typeof createAccountBody>, CreateMpesaAccountInput> = true;
 const updateAccountInput: Same<z.input<typeof updateAccountBody>, UpdateMpesaAccountInput> = true;
 const initiateFields: Same<keyof z.input<ReturnType<typeof initiateBody>>, keyof InitiateInput> = true;
@@ -192,6 +195,7 @@ const checks = [
   typesEntryTransaction,
   accountView,
   accountCheck,
+  transactionSearch,
   createAccountInput,
   updateAccountInput,
   initiateFields,
