@@ -155,8 +155,14 @@ export interface ProjectStats {
   webhooks: {
     endpoints: number;
     enabled: number;
+    /** Enabled endpoints failing now, those with a delivery failing and retrying included. */
     failing: number;
-    deliveries: { succeeded: number; failed: number; pending: number };
+    /** Deliveries failing and retrying now. */
+    retrying: number;
+    /** ISO 8601: the soonest next attempt of those; null when none waits. */
+    nextRetryAt: string | null;
+    /** Created in the window; `retrying` is the part of `pending` that already failed once. */
+    deliveries: { succeeded: number; failed: number; pending: number; retrying: number };
   };
 }
 
