@@ -201,6 +201,19 @@ function Shell({
           </button>
         </nav>
       </header>
+      {scope?.mode === 'test' && (
+        <p class="test-banner" role="note">
+          <strong>Test mode</strong>: test data only (simulator and sandbox accounts, no real money).{' '}
+          <a
+            href={linkTo(
+              { ...scope, mode: 'live' },
+              route.page === 'none' || route.page === 'playground' ? 'overview' : route.page,
+            )}
+          >
+            Switch to live
+          </a>
+        </p>
+      )}
       <main id="main">
         <PageOf session={session} route={route} onProjectsChanged={onProjectsChanged} />
       </main>
