@@ -26,6 +26,7 @@ import { callbackUrlBuilder } from './callbacks/callback.routes';
 import { callbackRoutesUnder } from './callbacks/callback.path';
 import { attachRealtime } from './realtime/realtime.server';
 import { attachProjectStream, PROJECT_NAMESPACE } from './realtime/project-stream';
+import { createAuditService } from './audit/audit.service';
 import { createRevocations } from './realtime/revocations';
 import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
 import { compileTrust, createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
@@ -265,6 +266,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   });
   const app = createApp({
     dashboard,
+    audit: createAuditService({ db }),
     config,
     logger,
     database,

@@ -12,6 +12,7 @@ import { PaymentPage } from './pages/payment';
 import { Webhooks } from './pages/webhooks';
 import { Projects } from './pages/projects';
 import { Accounts } from './pages/accounts';
+import { Audit } from './pages/audit';
 import { Users } from './pages/users';
 import { Playground } from './pages/playground';
 import { Loading } from './ui';
@@ -26,6 +27,7 @@ export const PAGES = [
   ['accounts', 'M-Pesa accounts'],
   ['projects', 'Projects & keys'],
   ['users', 'Users'],
+  ['audit', 'Audit trail'],
   ['playground', 'Playground'],
 ] as const;
 export type Page = (typeof PAGES)[number][0];
@@ -122,7 +124,10 @@ function Shell({
   };
 
   const pages = PAGES.filter(
-    ([name]) => (name !== 'users' || operator) && (name !== 'playground' || scope?.mode !== 'live'),
+    ([name]) =>
+      (name !== 'users' || operator) &&
+      (name !== 'audit' || operator) &&
+      (name !== 'playground' || scope?.mode !== 'live'),
   );
   return (
     <div class="shell">
@@ -247,6 +252,8 @@ function PageOf({
       return <Projects session={session} scope={scope} onChanged={onProjectsChanged} />;
     case 'users':
       return <Users session={session} />;
+    case 'audit':
+      return <Audit scope={scope} />;
     case 'playground':
       return <Playground scope={scope} />;
     default:

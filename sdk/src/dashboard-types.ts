@@ -196,3 +196,30 @@ export interface ProjectStreamCallback {
   /** The body as text, phone numbers masked, cut at 4 KiB; empty when refused. */
   body: string;
 }
+
+/** One operator action in the audit trail (`GET /api/v1/audit`, operators only). */
+export interface AuditEntry {
+  /** `aud_…` */
+  id: string;
+  /** ISO 8601: when it was done. */
+  at: string;
+  /** Who: a dashboard user (its email), the admin token, or a public key. */
+  actor: { kind: 'dashboard_user' | 'admin_token' | 'api_key'; id: string | null; label: string };
+  /** What, e.g. `project.keys_rotated`, `mpesa_account.updated`, `event.resent`. */
+  action: string;
+  projectId: string | null;
+  mode: string | null;
+  /** What it was done to: a project, account, endpoint, user or event id. */
+  targetId: string | null;
+  /** The inputs that say what changed; secrets only as "(changed)". */
+  details: Record<string, unknown>;
+  /** Where from: the caller's address. */
+  sourceIp: string | null;
+  requestId: string | null;
+}
+
+export interface AuditPage {
+  /** Newest first. */
+  data: AuditEntry[];
+  nextCursor: string | null;
+}

@@ -36,6 +36,7 @@ export const projectsApi: FeatureApi<ProjectsDeps> = {
       method: 'post',
       path: BASE,
       operationId: 'createProject',
+      audit: { action: 'project.created', fields: ['name'], targetIsProject: true },
       tag: TAG,
       summary: 'Create a project',
       description:
@@ -69,6 +70,7 @@ export const projectsApi: FeatureApi<ProjectsDeps> = {
       method: 'patch',
       path: `${BASE}/:id`,
       operationId: 'updateProject',
+      audit: { action: 'project.updated', fields: ['name', 'disabled'], targetIsProject: true },
       tag: TAG,
       summary: 'Rename or disable a project',
       description:
@@ -86,6 +88,7 @@ export const projectsApi: FeatureApi<ProjectsDeps> = {
       method: 'post',
       path: `${BASE}/:id/keys/rotate`,
       operationId: 'rotateProjectKeys',
+      audit: { action: 'project.keys_rotated', fields: ['mode', 'graceSeconds'], targetIsProject: true },
       tag: TAG,
       summary: 'Rotate a project’s keys',
       description:

@@ -26,6 +26,7 @@ import type {
   MpesaAccount,
   MpesaAccountCheck,
   TransactionSearch,
+  AuditPage,
   CreateMpesaAccountInput,
   UpdateMpesaAccountInput,
   InitiateInput,
@@ -59,6 +60,7 @@ import type { NewEvent } from '../../src/payments/event.types';
 import type { AccountView } from '../../src/accounts/account.view';
 import type { AccountCheckView } from '../../src/accounts/account.schema';
 import type { searchResultSchema } from '../../src/transactions/transaction.search';
+import type { auditPageSchema } from '../../src/audit/audit.schema';
 import type { createAccountBody, updateAccountBody } from '../../src/accounts/account.schema';
 import type { initiateBody, listQuery } from '../../src/payments/transaction.schema';
 import type { testPaymentBody } from '../../src/test-payments/test-payment.schema';
@@ -150,6 +152,7 @@ const eventFilterType: Same<z.output<typeof eventsQuery>['type'], EventFilters['
 const accountView: Same<AccountView, MpesaAccount> = true;
 const accountCheck: Same<AccountCheckView, MpesaAccountCheck> = true;
 const transactionSearch: Same<z.output<typeof searchResultSchema>, TransactionSearch> = true;
+const auditPage: Same<z.output<typeof auditPageSchema>, AuditPage> = true;
 const createAccountInput: Same<z.input<typeof createAccountBody>, CreateMpesaAccountInput> = true;
 const updateAccountInput: Same<z.input<typeof updateAccountBody>, UpdateMpesaAccountInput> = true;
 const initiateFields: Same<keyof z.input<ReturnType<typeof initiateBody>>, keyof InitiateInput> = true;
@@ -196,6 +199,7 @@ const checks = [
   accountView,
   accountCheck,
   transactionSearch,
+  auditPage,
   createAccountInput,
   updateAccountInput,
   initiateFields,
