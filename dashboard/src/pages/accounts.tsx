@@ -38,6 +38,8 @@ function AccountForm({
     const values = fieldsOf(event.target as HTMLFormElement);
     const tillNumber = kind === 'till' ? (values.tillNumber ?? null) : null;
     delete values.tillNumber;
+    // The PayBill/till choice is the form's, not a field of the account.
+    delete values.kind;
     try {
       if (account) {
         const changed = tillNumber !== account.tillNumber ? { tillNumber } : {};
@@ -288,7 +290,7 @@ export function Accounts({ scope, operator }: { scope: Scope; operator: boolean 
             />
           </Card>
         ) : (
-          <button type="button" onClick={() => setAdding(true)}>
+          <button type="button" class="accounts-add" onClick={() => setAdding(true)}>
             Add an account
           </button>
         ))}
