@@ -60,6 +60,13 @@ import { statsApi } from './stats/stats.routes';
 import { realtimeApi } from './realtime/realtime.openapi';
 import { auditApi } from './audit/audit.routes';
 import type { AuditService } from './audit/audit.service';
+import { c2bApi } from './c2b/c2b.api';
+import type { C2bSettings } from './c2b/c2b.settings';
+import type { C2bConfirmations } from './c2b/c2b.confirm';
+import type { C2bValidations } from './c2b/c2b.validate';
+import { createC2bCallbackRoutes } from './c2b/c2b.callback-routes';
+import { C2B_CALLBACK_PATH } from './core/c2b-path';
+import { callbackBody } from './callbacks/callback.body';
 
 export interface AppDeps {
   config: Config;
@@ -69,6 +76,10 @@ export interface AppDeps {
   projects: ProjectsService;
   transactions: TransactionsService;
   callbacks: CallbacksService;
+  /** C2B: accounts' settings, and what Safaricom posts to their URLs. */
+  c2b: C2bSettings;
+  c2bConfirmations: C2bConfirmations;
+  c2bValidations: C2bValidations;
   reconciler: Reconciler;
   endpoints: EndpointsService;
   accounts: AccountsService;
@@ -108,6 +119,7 @@ export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>
     transactionsApi(config.amount),
     testPaymentsApi(config.amount),
     accountsApi,
+    c2bApi,
     realtimeApi,
     webhooksApi,
     eventsApi,
@@ -148,6 +160,16 @@ export function createApp(deps: AppDeps): express.Express {
       isAllowedSource: createAllowlist(config.callbacks.allowedIps),
       bodyLimitBytes: config.bodyLimitBytes,
       logger,
+    }),
+  );
+
+  app.use(
+    C2B_CALLBACK_PATH,
+    createC2bCallbackRoutes({
+      confirmations: deps.c2bConfirmations,
+      validations: deps.c2bValidations,
+      isAllowedSource: createAllowlist(config.callbacks.allowedIps),
+      rawBody: callbackBody(config.bodyLimitBytes),
     }),
   );
 
@@ -194,6 +216,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Ready when every part this instance needs answers in time (src/http/readiness.ts).
   const ready = createReadiness({
     pingDatabase: () => deps.database.ping(),
+    ...(deps.database.probeWrite ? { probeDatabaseWrite: deps.database.probeWrite } : {}),
     storageDir: config.databaseUrl.startsWith('file:')
       ? path.dirname(path.resolve(config.databaseUrl.slice('file:'.length)))
       : undefined,

@@ -203,6 +203,12 @@ const envSchema = z.object({
   WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
   WEBHOOK_SECRET_OVERLAP: duration.prefault('24h'),
 
+  // C2B (src/c2b): the merchant's own validation endpoint has this long to answer, well inside
+  // the ~8 s Safaricom gives our validation URL before ResponseType decides (docs/daraja.md §7).
+  C2B_VALIDATION_TIMEOUT_MS: int(100, 7000).default(5000),
+  // How far back a confirmation's bill reference may name an open payment request to settle it.
+  C2B_MATCH_WINDOW: duration.prefault('7d'),
+
   // Reconciliation (src/reconciliation): STK Query for payments whose callback is late.
   RECONCILE_AFTER: duration.optional(),
   RECONCILE_EXPIRE_AFTER: duration.prefault('10m'),
@@ -218,6 +224,8 @@ const envSchema = z.object({
   SIMULATOR_CALLBACK_DELAY_MS: int(0).default(2000),
   SIMULATOR_LATE_CALLBACK_MS: int(0).default(20_000),
   SIMULATOR_QUERY_RATE_LIMIT: int(0).default(0),
+  // How long the simulated M-Pesa waits for a C2B ValidationURL (Daraja: about 8 s, docs/daraja.md §7).
+  SIMULATOR_C2B_VALIDATION_TIMEOUT_MS: int(1).default(8000),
   // URLs (origin + path prefix) the simulator may post callbacks to besides this service's own
   // callback routes (src/simulator/simulator.callback-targets.ts).
   SIMULATOR_CALLBACK_ALLOWLIST: csv
@@ -357,6 +365,10 @@ function buildConfig(env: Env) {
       // NODE_ENV: a sandbox or production service run with NODE_ENV=development is still exposed.
       allowPrivateUrls: simulated,
     },
+    c2b: {
+      validationTimeoutMs: env.C2B_VALIDATION_TIMEOUT_MS,
+      matchWindowMs: env.C2B_MATCH_WINDOW,
+    },
     reconciliation: {
       // The simulator answers within seconds; a newcomer should not wait 90 s to see it work.
       afterMs: env.RECONCILE_AFTER ?? (simulated ? 15_000 : 90_000),
@@ -377,6 +389,7 @@ function buildConfig(env: Env) {
       callbackDelayMs: env.SIMULATOR_CALLBACK_DELAY_MS,
       lateCallbackMs: env.SIMULATOR_LATE_CALLBACK_MS,
       callbackAllowlist: env.SIMULATOR_CALLBACK_ALLOWLIST ?? [],
+      c2bValidationTimeoutMs: env.SIMULATOR_C2B_VALIDATION_TIMEOUT_MS,
     },
   };
 

@@ -63,6 +63,12 @@ import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
 import { createDiagnosticsService } from './diagnostics/diagnostics.service';
 import { createDashboardService } from './operators/dashboard.service';
+import { createC2bReceiver } from './payments/c2b.receive';
+import { createC2bSettings } from './c2b/c2b.settings';
+import { createC2bConfirmations } from './c2b/c2b.confirm';
+import { createC2bValidations } from './c2b/c2b.validate';
+import { createWebhookSender } from './webhooks/webhook.http';
+import { checkWebhookUrl } from './webhooks/webhook.url-guard';
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
@@ -191,6 +197,34 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     revokeAt: revocations.revokeAt,
   });
   const callbacks = createCallbacksService({ db, settlePayment, events, logger, metrics: metrics.callbacks });
+  // C2B: confirmations become payments on the same ledger; settings register the URLs with Daraja.
+  const c2bSettings = createC2bSettings({
+    db,
+    vault,
+    accounts,
+    apps,
+    callbackBaseUrl: config.callbacks.baseUrl ?? localUrl,
+    checkUrl: (url) => checkWebhookUrl(url, config.webhooks.allowPrivateUrls),
+    validationTimeoutMs: config.c2b.validationTimeoutMs,
+  });
+  const c2bConfirmations = createC2bConfirmations({
+    db,
+    target: c2bSettings.target,
+    receive: createC2bReceiver({ db, events, matchWindowMs: config.c2b.matchWindowMs }),
+    logger,
+  });
+  // The merchant's validation endpoint is called as webhooks are (same SSRF guard), on its own deadline.
+  const validationSender = createWebhookSender({
+    timeoutMs: config.c2b.validationTimeoutMs,
+    allowPrivate: config.webhooks.allowPrivateUrls,
+    userAgent: 'mpesa-bridge-c2b-validation/1',
+  });
+  const c2bValidations = createC2bValidations({
+    db,
+    target: c2bSettings.target,
+    post: validationSender.send,
+    logger,
+  });
   const transactions = createTransactionsService({
     db,
     settlePayment,
@@ -274,13 +308,16 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     projects,
     transactions,
     callbacks,
+    c2b: c2bSettings,
+    c2bConfirmations,
+    c2bValidations,
     reconciler,
     accounts,
     vault,
     keyring: serviceSecrets.keyring,
     endpoints,
     events: createEventsService({ db, wake: deliveryWorker.wake }),
-    diagnostics: createDiagnosticsService({ config, accounts, endpoints, localUrl }),
+    diagnostics: createDiagnosticsService({ config, accounts, endpoints, localUrl, c2b: c2bSettings }),
     transactionSecrets,
     replays,
     failureLimits,
@@ -331,9 +368,15 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     );
   }
 
-  // Callbacks acknowledged but not applied before a crash are applied now, then on a timer.
+  // Callbacks and C2B confirmations acknowledged but not applied before a crash are applied
+  // now, then on a timer.
   const sweep = () =>
-    callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error }));
+    Promise.all([
+      callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error })),
+      c2bConfirmations
+        .processPending()
+        .catch((error: unknown) => logger.error('c2b confirmation sweep failed', { error })),
+    ]);
   await sweep();
   const sweeper = setInterval(sweep, CALLBACK_SWEEP_INTERVAL_MS);
   sweeper.unref();
@@ -362,10 +405,13 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
         logger.warn('workers did not stop in time; leases let another run retry'),
       );
       deliveryWorker.abort();
+      validationSender.close();
       peers?.stop();
       revocations.stop();
       stopProjectStream();
-      await realtime.close();
+      await settleWithin(realtime.close(), config.shutdownTimeoutMs, () =>
+        logger.warn('realtime did not close in time'),
+      );
       await settleWithin(database.close(), config.shutdownTimeoutMs, () =>
         logger.warn('database did not close in time'),
       );

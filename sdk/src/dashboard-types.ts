@@ -152,6 +152,8 @@ export interface ProjectStats {
   promptToPayment: { averageMs: number | null; maxMs: number | null };
   /** Payments whose callback never came in time: STK Query settled them. */
   settledByQuery: number;
+  /** Payments the customer started (C2B: a till or PayBill paid from the M-Pesa menu); counted in `payments` too. */
+  receivedByC2b: number;
   webhooks: {
     endpoints: number;
     enabled: number;

@@ -4,13 +4,18 @@
 // tests/sdk/view-types.test.ts fails when they drift apart.
 import type { Transaction } from './types.js';
 
-/** `transaction.updated`: details of a settled payment arrived later (the receipt after an STK Query settled it), status unchanged. */
+/**
+ * `transaction.updated`: details of a settled payment arrived later (the receipt after an STK
+ * Query settled it), status unchanged. `transaction.received`: a payment the customer started
+ * (C2B: a till or PayBill paid from the M-Pesa menu), already completed.
+ */
 export const TRANSACTION_EVENT_TYPES = [
   'transaction.completed',
   'transaction.failed',
   'transaction.cancelled',
   'transaction.expired',
   'transaction.updated',
+  'transaction.received',
 ] as const;
 export type TransactionEventType = (typeof TRANSACTION_EVENT_TYPES)[number];
 

@@ -71,6 +71,9 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       body: createAccountBody,
       responses: { 201: { description: 'The account, masked.', schema: accountResponseSchema } },
       errors: ['mpesa_account_rejected', 'mpesa_unavailable', 'idempotency_key_reused'],
+      sample: {
+        sdk: { node: 'mpesaAccounts.create', python: 'mpesa_accounts.create', php: 'mpesaAccounts.create' },
+      },
       handler: async ({ deps, req, res, body, headers }) => {
         res.status(201).json(await deps.accounts.create(scopeOf(req), body, headers['Idempotency-Key']));
       },
@@ -84,6 +87,9 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       auth: 'signature',
       rateLimit: 'perProject',
       responses: { 200: { description: 'The accounts, masked.', schema: accountListSchema } },
+      sample: {
+        sdk: { node: 'mpesaAccounts.list', python: 'mpesa_accounts.list', php: 'mpesaAccounts.list' },
+      },
       handler: async ({ deps, req, res }) => {
         res.json(await deps.accounts.list(scopeOf(req)));
       },
@@ -99,6 +105,9 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       params: accountIdParams,
       responses: { 200: { description: 'The account, masked.', schema: accountResponseSchema } },
       errors: ['mpesa_account_not_found'],
+      sample: {
+        sdk: { node: 'mpesaAccounts.get', python: 'mpesa_accounts.retrieve', php: 'mpesaAccounts.retrieve' },
+      },
       handler: async ({ deps, req, res, params }) => {
         res.json(await deps.accounts.get(scopeOf(req), params.id));
       },
@@ -134,6 +143,15 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       body: updateAccountBody,
       responses: { 200: { description: 'The account, masked.', schema: accountResponseSchema } },
       errors: ['mpesa_account_not_found', 'mpesa_account_rejected', 'mpesa_unavailable'],
+      sample: {
+        sdk: {
+          node: 'mpesaAccounts.update',
+          python: 'mpesa_accounts.update',
+          php: 'mpesaAccounts.update',
+          phpArray: true,
+        },
+        body: { name: 'Shop till' },
+      },
       handler: async ({ deps, req, res, params, body }) => {
         res.json(await deps.accounts.update(scopeOf(req), params.id, body));
       },
@@ -171,6 +189,9 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       params: accountIdParams,
       responses: { 204: { description: 'Deleted.' } },
       errors: ['mpesa_account_not_found'],
+      sample: {
+        sdk: { node: 'mpesaAccounts.delete', python: 'mpesa_accounts.delete', php: 'mpesaAccounts.delete' },
+      },
       handler: async ({ deps, req, res, params }) => {
         await deps.accounts.remove(scopeOf(req), params.id);
         res.status(204).end();

@@ -109,7 +109,9 @@ export const updateAccountBody = z
 export type UpdateAccountInput = z.infer<typeof updateAccountBody>;
 
 export const accountIdParams = z.object({
-  id: text(ACCOUNT_ID).regex(/^acc_[0-9a-z]+$/, expecting(ACCOUNT_ID)),
+  id: text(ACCOUNT_ID)
+    .regex(/^acc_[0-9a-z]+$/, expecting(ACCOUNT_ID))
+    .meta({ examples: ['acc_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
 });
 
 export const accountResponseSchema = z

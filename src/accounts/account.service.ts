@@ -404,6 +404,21 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
       );
     },
 
+    /** An account by id, deleted ones too, without its credentials: whose C2B URL a confirmation came to. */
+    async c2bAccountOf(accountId: string) {
+      const row = await findAccount(db, accountId);
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        projectId: row.projectId,
+        name: row.name,
+        environment: row.environment as Environment,
+        shortcode: row.shortcode,
+        tillNumber: row.tillNumber,
+        deleted: row.deletedAt !== null,
+      };
+    },
+
     /** The account a payment was made through (deleted ones too): its STK Query goes there. */
     async forTransaction(accountId: string | null): Promise<DarajaAccount> {
       if (accountId === null) return fallback;

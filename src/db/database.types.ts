@@ -26,6 +26,25 @@ export type AuditEntry = {
     sourceIp: string | null;
     requestId: string | null;
 };
+export type C2bSetting = {
+    accountId: string;
+    projectId: string;
+    enabled: boolean;
+    version: string;
+    responseType: string;
+    tokenHash: string | null;
+    registeredAt: Timestamp | null;
+    lastErrorCode: string | null;
+    lastErrorMessage: string | null;
+    lastDarajaErrorCode: string | null;
+    lastErrorAt: Timestamp | null;
+    validationEnabled: Generated<boolean>;
+    validationRules: string | null;
+    validationUrl: string | null;
+    validationSecretEnc: string | null;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
 export type CallbackRecord = {
     id: string;
     transactionId: string | null;
@@ -35,6 +54,9 @@ export type CallbackRecord = {
     outcome: string | null;
     receivedAt: Generated<Timestamp>;
     processedAt: Timestamp | null;
+    kind: Generated<string>;
+    accountId: string | null;
+    reason: string | null;
 };
 export type DashboardMembership = {
     userId: string;
@@ -183,6 +205,9 @@ export type Transaction = {
     settledBy: string | null;
     reconcileAt: Timestamp | null;
     queryAttempts: Generated<number>;
+    origin: Generated<string>;
+    c2bTransId: string | null;
+    c2bDetails: string | null;
 };
 export type WebhookDelivery = {
     id: string;
@@ -219,6 +244,7 @@ export type WebhookEndpoint = {
 export type DB = {
     ApiKey: ApiKey;
     AuditEntry: AuditEntry;
+    C2bSetting: C2bSetting;
     CallbackRecord: CallbackRecord;
     DashboardMembership: DashboardMembership;
     DashboardSession: DashboardSession;

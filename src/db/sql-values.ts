@@ -29,8 +29,10 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'disabledAt',
   'lastSeenAt',
   'retiredAt',
+  'registeredAt',
+  'lastErrorAt',
 ]);
-export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault']);
+export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault', 'validationEnabled']);
 
 const UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
 

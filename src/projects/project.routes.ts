@@ -80,6 +80,7 @@ export const projectsApi: FeatureApi<ProjectsDeps> = {
       body: updateProjectBody,
       responses: { 200: { description: 'The project.', schema: projectResponseSchema } },
       errors: ['project_not_found'],
+      sample: { body: { name: 'My shop (Nairobi)' } },
       handler: async ({ deps, res, params, body }) => {
         res.json(await deps.projects.update(params.id, body));
       },

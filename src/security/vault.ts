@@ -36,7 +36,8 @@ export interface SealedFor {
     | 'consumer-key'
     | 'consumer-secret'
     | 'passkey'
-    | 'initiator-credential';
+    | 'initiator-credential'
+    | 'c2b-validation-secret';
 }
 
 export interface MasterKey {

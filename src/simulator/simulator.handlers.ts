@@ -3,6 +3,7 @@
 import type { Request, Response } from 'express';
 import type { SimulatorOptions, SimulatorStats } from './simulator';
 import { callbackDelaysFor, originOf, type CallbackDispatcher } from './simulator.callbacks';
+import type { C2bSimulator } from './simulator.c2b';
 import { DARAJA_ERRORS, invalidField, sendDarajaError, type DarajaError } from './simulator.errors';
 import { createCheckoutRequestIds, createHexGroupIds, newReceiptNumber } from './simulator.ids';
 import { outcomeFor, PAYMENT_RESULTS, SUCCESSFUL_PAYMENT, type PaymentResult } from './simulator.outcomes';
@@ -18,6 +19,7 @@ export interface SimulatorDeps {
   tokens: TokenStore;
   payments: PaymentStore;
   dispatcher: CallbackDispatcher;
+  c2b: C2bSimulator;
 }
 
 const ACCEPTED = 'Success. Request accepted for processing';

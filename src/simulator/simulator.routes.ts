@@ -16,14 +16,13 @@ export const DARAJA_PATHS = {
 /** Not a Daraja path: the simulator's own counters, for tests and demos. */
 export const STATS_PATH = '/__simulator/stats';
 
-function isBodyParserError(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'type' in error &&
-    typeof error.type === 'string' &&
-    'status' in error
-  );
+/**
+ * A request's own fault, as body-parser and the router mark it (a 4xx `status`): a body that does
+ * not parse or inflate, an unsupported charset, a path parameter that does not percent-decode.
+ */
+function isClientError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('status' in error)) return false;
+  return typeof error.status === 'number' && error.status >= 400 && error.status < 500;
 }
 
 export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
@@ -83,13 +82,14 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
       res.json({ ...stats });
     })
     .all(methodNotAllowed);
+  deps.c2b.mount(router);
 
   router.use((_req: Request, res: Response) => handlers.refuse(res, DARAJA_ERRORS.resourceNotFound));
 
   // Four parameters: that is how Express recognises an error handler.
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    if (isBodyParserError(error)) return handlers.refuse(res, DARAJA_ERRORS.invalidRequestPayload);
+    if (isClientError(error)) return handlers.refuse(res, DARAJA_ERRORS.invalidRequestPayload);
     options.logger.error('simulator request failed', { error });
     handlers.refuse(res, DARAJA_ERRORS.internalServerError);
   });

@@ -7,6 +7,10 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { createCallbackDispatcher } from './simulator.callbacks';
 import type { CallbackTargets } from './simulator.callback-targets';
+import { createC2bSimulator, type C2bOptions } from './simulator.c2b';
+import { emptyC2bStats, type C2bStats } from './simulator.c2b-payments';
+import { sendDarajaError } from './simulator.errors';
+import { createHexGroupIds } from './simulator.ids';
 import { createPaymentStore } from './simulator.payments';
 import { createSimulatorRouter } from './simulator.routes';
 import { createTokenStore } from './simulator.tokens';
@@ -20,6 +24,8 @@ export interface SimulatorOptions {
   queryRateLimit?: number; // STK Queries per second beyond which Spike Arrest answers; 0 or absent: none
   /** The only CallBackURLs it accepts and posts to (simulator.callback-targets.ts). */
   callbackTargets: CallbackTargets;
+  /** C2B: the validation deadline and new apps' product version (simulator.c2b.ts). */
+  c2b?: C2bOptions;
   logger: Logger;
 }
 
@@ -28,7 +34,7 @@ export interface SimulatorOptions {
  * (so a test can prove a client did not resend a push); callbacksSent counts POSTs made to
  * CallBackURLs, delivered or not.
  */
-export interface SimulatorStats {
+export interface SimulatorStats extends C2bStats {
   oauthCalls: number;
   stkPushes: number;
   stkQueries: number;
@@ -71,6 +77,7 @@ export function simulatorOptionsFrom(
     callbackDelayMs: config.simulator.callbackDelayMs,
     lateCallbackMs: config.simulator.lateCallbackMs,
     queryRateLimit: config.simulator.queryRateLimit,
+    c2b: { validationTimeoutMs: config.simulator.c2bValidationTimeoutMs },
     logger,
   };
 }
@@ -83,6 +90,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     stkQueryPeakPerSecond: 0,
     callbacksSent: 0,
     nonEatTimestamps: 0,
+    ...emptyC2bStats(),
   };
   const dispatcher = createCallbackDispatcher({
     logger: options.logger,
@@ -90,16 +98,29 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       stats.callbacksSent += 1;
     },
   });
+  const tokens = createTokenStore();
+  const newRequestId = createHexGroupIds();
+  const c2b = createC2bSimulator({
+    options,
+    stats,
+    tokens,
+    newRequestId,
+    refuse: (res, error) => sendDarajaError(res, error, newRequestId()),
+  });
   const router = createSimulatorRouter({
     options,
     stats,
-    tokens: createTokenStore(),
+    tokens,
     payments: createPaymentStore(),
     dispatcher,
+    c2b,
   });
   return {
     router,
     stats: () => ({ ...stats }),
-    stop: () => dispatcher.stop(),
+    stop: () => {
+      dispatcher.stop();
+      c2b.stop();
+    },
   };
 }

@@ -53,9 +53,13 @@ export const statsSchema = z
       .meta({ description: 'Why payments did not complete, most frequent first.' }),
     promptToPayment: z
       .object({ averageMs: z.number().int().nullable(), maxMs: z.number().int().nullable() })
-      .meta({ description: 'From the push to the settlement of completed payments.' }),
+      .meta({ description: 'From the push to the settlement of completed payments that had a prompt.' }),
     settledByQuery: count.meta({
       description: 'Payments whose callback never came in time: STK Query settled them.',
+    }),
+    receivedByC2b: count.meta({
+      description:
+        'Payments the customer started (C2B: a till or PayBill paid from the M-Pesa menu), counted in `payments` and `amountCollected` too; `promptToPayment` leaves them out.',
     }),
     webhooks: z.object({
       endpoints: count,

@@ -30,6 +30,7 @@ export const CSV_COLUMNS = [
   'settledAt',
   'settledBy',
   'checkoutRequestId',
+  'origin',
 ] as const;
 
 export { csvField };
@@ -52,6 +53,7 @@ function csvRow(row: TransactionRow): string {
     settledAt: view.settledAt,
     settledBy: row.settledBy,
     checkoutRequestId: view.checkoutRequestId,
+    origin: view.origin,
   };
   return `${CSV_COLUMNS.map((column) => csvField(values[column])).join(',')}\r\n`;
 }

@@ -372,5 +372,8 @@ function pendingPayment(
     settledBy: null,
     reconcileAt: new Date(now.getTime() + reconcileAfterMs),
     queryAttempts: 0,
+    origin: 'stk_push',
+    c2bTransId: null,
+    c2bDetails: null,
   };
 }

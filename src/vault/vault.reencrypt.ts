@@ -124,6 +124,29 @@ async function sealedValues(db: Database): Promise<SealedValue[]> {
       });
     }
   }
+  for (const setting of await db.all(
+    qb
+      .selectFrom('C2bSetting')
+      .select(['accountId', 'projectId', 'validationSecretEnc'])
+      .where('validationSecretEnc', 'is not', null),
+  )) {
+    values.push({
+      where: 'C2bSetting.validationSecretEnc',
+      sealed: setting.validationSecretEnc!,
+      sealedFor: accountSealedFor(
+        { projectId: setting.projectId, id: setting.accountId },
+        'c2b-validation-secret',
+      ),
+      replace: (from, to) =>
+        db.run(
+          qb
+            .updateTable('C2bSetting')
+            .set({ validationSecretEnc: to })
+            .where('accountId', '=', setting.accountId)
+            .where('validationSecretEnc', '=', from),
+        ),
+    });
+  }
   return values;
 }
 

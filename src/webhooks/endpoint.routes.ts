@@ -61,6 +61,17 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
         201: { description: 'The endpoint and its signing secret.', schema: endpointWithSecretSchema },
       },
       errors: ['webhook_url_refused', 'webhook_endpoint_limit_reached', 'idempotency_key_reused'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.create',
+          python: 'webhook_endpoints.create',
+          php: 'webhookEndpoints.create',
+        },
+        body: {
+          url: 'https://shop.example.com/webhooks/mpesa',
+          eventTypes: ['transaction.completed', 'transaction.failed'],
+        },
+      },
       handler: async ({ deps, req, res, body, headers }) => {
         res.status(201).json(await deps.endpoints.create(scopeOf(req), body, headers['Idempotency-Key']));
       },
@@ -79,6 +90,13 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
           schema: endpointListSchema,
         },
       },
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.list',
+          python: 'webhook_endpoints.list',
+          php: 'webhookEndpoints.list',
+        },
+      },
       handler: async ({ deps, req, res }) => {
         res.json(await deps.endpoints.list(scopeOf(req)));
       },
@@ -94,6 +112,13 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       params: endpointIdParams,
       responses: { 200: { description: 'The endpoint.', schema: endpointResponseSchema } },
       errors: ['webhook_endpoint_not_found'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.get',
+          python: 'webhook_endpoints.retrieve',
+          php: 'webhookEndpoints.retrieve',
+        },
+      },
       handler: async ({ deps, req, res, params }) => {
         res.json(await deps.endpoints.get(scopeOf(req), params.id));
       },
@@ -112,6 +137,15 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       body: updateEndpointBody,
       responses: { 200: { description: 'The endpoint as changed.', schema: endpointResponseSchema } },
       errors: ['webhook_endpoint_not_found', 'webhook_url_refused'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.update',
+          python: 'webhook_endpoints.update',
+          php: 'webhookEndpoints.update',
+          phpArray: true,
+        },
+        body: { description: 'Order fulfilment' },
+      },
       handler: async ({ deps, req, res, params, body }) => {
         res.json(await deps.endpoints.update(scopeOf(req), params.id, body));
       },
@@ -130,6 +164,13 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       params: endpointIdParams,
       responses: { 204: { description: 'Deleted.' } },
       errors: ['webhook_endpoint_not_found'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.delete',
+          python: 'webhook_endpoints.delete',
+          php: 'webhookEndpoints.delete',
+        },
+      },
       handler: async ({ deps, req, res, params }) => {
         await deps.endpoints.remove(scopeOf(req), params.id);
         res.status(204).end();
@@ -155,6 +196,14 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
         200: { description: 'The endpoint and its new secret.', schema: endpointWithSecretSchema },
       },
       errors: ['webhook_endpoint_not_found'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.rotateSecret',
+          python: 'webhook_endpoints.rotate_secret',
+          php: 'webhookEndpoints.rotateSecret',
+        },
+        body: { overlapSeconds: 3600 },
+      },
       handler: async ({ deps, req, res, params, body }) => {
         res.json(await deps.endpoints.rotateSecret(scopeOf(req), params.id, body.overlapSeconds));
       },
@@ -171,6 +220,14 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       query: deliveriesQuery,
       responses: { 200: { description: 'One page, newest first.', schema: deliveryPageSchema } },
       errors: ['webhook_endpoint_not_found'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.deliveries',
+          python: 'webhook_endpoints.deliveries',
+          php: 'webhookEndpoints.deliveries',
+        },
+        query: { limit: 20 },
+      },
       handler: async ({ deps, req, res, params, query }) => {
         res.json(await deps.endpoints.deliveries(scopeOf(req), params.id, query));
       },
@@ -191,6 +248,13 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
         202: { description: 'How many deliveries were queued again.', schema: redeliveredCountSchema },
       },
       errors: ['webhook_endpoint_not_found'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.redeliverFailed',
+          python: 'webhook_endpoints.redeliver_failed',
+          php: 'webhookEndpoints.redeliverFailed',
+        },
+      },
       handler: async ({ deps, req, res, params, body }) => {
         res.status(202).json(await deps.endpoints.redeliverFailed(scopeOf(req), params.id, body.since));
       },

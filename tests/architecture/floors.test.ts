@@ -42,6 +42,7 @@ const FLOORS: Record<string, number> = {
   'stats/': 3,
   'diagnostics/': 3,
   'test-payments/': 3,
+  'c2b/': 3,
   'maintenance/': 3,
   'audit/': 3,
   // 4 the HTTP edge

@@ -143,7 +143,7 @@ describe('when the operator uses the dashboard', () => {
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe(
-      'id,createdAt,status,amount,amountPaid,phone,accountReference,description,mpesaReceiptNumber,failureCode,resultCode,resultDesc,settledAt,settledBy,checkoutRequestId',
+      'id,createdAt,status,amount,amountPaid,phone,accountReference,description,mpesaReceiptNumber,failureCode,resultCode,resultDesc,settledAt,settledBy,checkoutRequestId,origin',
     );
     expect(lines).toHaveLength(2);
     expect(lines[1]!.split(',').slice(2, 5)).toEqual(['completed', '2500', '2500']);

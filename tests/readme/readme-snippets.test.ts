@@ -199,6 +199,12 @@ describe('when a newcomer follows the first payment', () => {
     const out = await shell(onPort(block(blocks, 'simulator-stats').code, port()));
     const stats = JSON.parse(out) as Record<string, number>;
     expect(Object.keys(stats).sort()).toEqual([
+      'c2bConfirmationsSent',
+      'c2bPayments',
+      'c2bPaymentsCancelled',
+      'c2bRegistrations',
+      'c2bSimulations',
+      'c2bValidationsSent',
       'callbacksSent',
       'nonEatTimestamps',
       'oauthCalls',

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createSimulator, type Simulator } from '../../src/simulator/simulator';
 import { staticDirectory } from '../../src/simulator/simulator.directory';
+import { emptyC2bStats } from '../../src/simulator/simulator.c2b-payments';
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { createLogger } from '../../src/logger';
@@ -78,6 +79,7 @@ describe('simulator stats', () => {
       stkQueryPeakPerSecond: 0,
       callbacksSent: 0,
       nonEatTimestamps: 0,
+      ...emptyC2bStats(),
     });
 
     const token = await harness.fetchToken();
@@ -94,6 +96,7 @@ describe('simulator stats', () => {
       stkQueryPeakPerSecond: 1,
       callbacksSent: 1,
       nonEatTimestamps: 0,
+      ...emptyC2bStats(),
     });
   });
 });

@@ -20,7 +20,8 @@ const EVENT_LABELS: Record<WebhookEventType, string> = {
   'transaction.failed': 'payment failed',
   'transaction.cancelled': 'payment cancelled',
   'transaction.expired': 'payment expired',
-  'transaction.updated': 'any payment change',
+  'transaction.updated': 'details of a settled payment',
+  'transaction.received': 'a payment the customer started (C2B)',
   'webhook_endpoint.disabled': 'an endpoint disabled',
 };
 
