@@ -67,6 +67,14 @@ import type { C2bValidations } from './c2b/c2b.validate';
 import { createC2bCallbackRoutes } from './c2b/c2b.callback-routes';
 import { C2B_CALLBACK_PATH } from './core/c2b-path';
 import { callbackBody } from './callbacks/callback.body';
+import type { StatusQueriesService } from './status-queries/status-query.service';
+import type { QrCodesService } from './qr-codes/qr-code.service';
+import { qrCodesApi } from './qr-codes/qr-code.routes';
+import {
+  createStatusResultRoutes,
+  STATUS_RESULT_PATHS,
+  statusQueriesApi,
+} from './status-queries/status-query.routes';
 
 export interface AppDeps {
   config: Config;
@@ -80,6 +88,10 @@ export interface AppDeps {
   c2b: C2bSettings;
   c2bConfirmations: C2bConfirmations;
   c2bValidations: C2bValidations;
+  /** "Did receipt X pay us?" (Transaction Status) and the Results Safaricom posts about it. */
+  statusQueries: StatusQueriesService;
+  /** Dynamic QR codes of accounts. */
+  qrCodes: QrCodesService;
   reconciler: Reconciler;
   endpoints: EndpointsService;
   accounts: AccountsService;
@@ -117,6 +129,8 @@ type ApiDeps = AppDeps & ReferenceDeps & SystemDeps & { exports: ExportSlots };
 export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>[] {
   return [
     transactionsApi(config.amount),
+    statusQueriesApi,
+    qrCodesApi(config.amount),
     testPaymentsApi(config.amount),
     accountsApi,
     c2bApi,
@@ -172,6 +186,20 @@ export function createApp(deps: AppDeps): express.Express {
       rawBody: callbackBody(config.bodyLimitBytes),
     }),
   );
+  for (const [kind, path] of Object.entries(STATUS_RESULT_PATHS) as [
+    keyof typeof STATUS_RESULT_PATHS,
+    string,
+  ][])
+    app.use(
+      path,
+      createStatusResultRoutes(kind, {
+        statusQueries: deps.statusQueries,
+        isToken: deps.transactionSecrets.isCallbackToken,
+        isAllowedSource: createAllowlist(config.callbacks.allowedIps),
+        readBody: callbackBody(config.bodyLimitBytes),
+        logger,
+      }),
+    );
 
   // The dashboard's pages: their own, stricter Content-Security-Policy (dashboard.pages.ts).
   app.use(DASHBOARD_PATH, createDashboardPages());

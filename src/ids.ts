@@ -20,7 +20,11 @@ export type IdPrefix =
   | 'wha'
   | 'usr'
   | 'dss'
-  | 'aud';
+  | 'aud'
+  // A Transaction Status query, a Result Safaricom posted about one, a Dynamic QR code.
+  | 'tsq'
+  | 'tsr'
+  | 'qr';
 
 export function newId(prefix: IdPrefix, at: Date = new Date()): string {
   return `${idTimePart(prefix, at)}${randomBytes(10).toString('hex')}`;

@@ -69,6 +69,11 @@ import { createC2bConfirmations } from './c2b/c2b.confirm';
 import { createC2bValidations } from './c2b/c2b.validate';
 import { createWebhookSender } from './webhooks/webhook.http';
 import { checkWebhookUrl } from './webhooks/webhook.url-guard';
+import { createSecurityCertificates } from './mpesa/mpesa.security-credential';
+import { CERTIFICATE_PATH } from './simulator/simulator.routes';
+import { createStatusQueriesService } from './status-queries/status-query.service';
+import { createQrCodesService } from './qr-codes/qr-code.service';
+import { statusResultRoutesUnder, statusResultUrls } from './status-queries/status-query.routes';
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
@@ -173,6 +178,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
           logger,
           callbackTargets([
             ...callbackRoutesUnder([config.callbacks.baseUrl ?? localUrl, localUrl]),
+            ...statusResultRoutesUnder([config.callbacks.baseUrl ?? localUrl, localUrl]),
             ...config.simulator.callbackAllowlist.map(targetFromUrl),
           ]),
         ),
@@ -237,6 +243,21 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     callbackUrlFor: callbackUrlBuilder(config.callbacks.baseUrl ?? localUrl, transactionSecrets),
     pushTimeoutMs: config.mpesa.timeoutMs,
     reconcileAfterMs: config.reconciliation.afterMs,
+  });
+  // Transaction Status: initiator passwords are encrypted with the environment's certificate;
+  // the simulator's is its own, fetched from it (the standalone one too, at MPESA_BASE_URL).
+  const statusQueries = createStatusQueriesService({
+    db,
+    accounts,
+    apps,
+    certificates: createSecurityCertificates({
+      configured: config.mpesa.certificates,
+      simulatorCertificateUrl: simulatorUrl ? `${simulatorUrl}${CERTIFICATE_PATH}` : undefined,
+      timeoutMs: config.mpesa.timeoutMs,
+    }),
+    events,
+    logger,
+    ...statusResultUrls(config.callbacks.baseUrl ?? localUrl, transactionSecrets.callbackToken),
   });
   const deliveryWorker = createDeliveryWorker({
     db,
@@ -311,6 +332,8 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     c2b: c2bSettings,
     c2bConfirmations,
     c2bValidations,
+    statusQueries,
+    qrCodes: createQrCodesService({ db, accounts, apps, logger }),
     reconciler,
     accounts,
     vault,
@@ -376,6 +399,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
       c2bConfirmations
         .processPending()
         .catch((error: unknown) => logger.error('c2b confirmation sweep failed', { error })),
+      statusQueries
+        .processPending()
+        .catch((error: unknown) => logger.error('status query result sweep failed', { error })),
     ]);
   await sweep();
   const sweeper = setInterval(sweep, CALLBACK_SWEEP_INTERVAL_MS);

@@ -20,8 +20,14 @@ export interface MpesaAccount {
   consumerKey: string | null;
   consumerSecret: string | null;
   passkey: string | null;
+  /** The initiator of Transaction Status (an M-Pesa org portal API user). */
   initiatorName: string | null;
+  /** Masked. */
+  initiatorPassword: string | null;
+  /** Masked: a ready-made SecurityCredential, used when there is no password. */
   initiatorCredential: string | null;
+  /** The account's own certificate (else its environment's is used). */
+  securityCertificate: { fingerprint: string; validTo: string } | null;
   /** Used by initiates of its mode that name no `account`. */
   isDefault: boolean;
   /** ISO 8601: when it was disabled (it takes no new payment); null while enabled. */
@@ -41,7 +47,11 @@ export interface CreateMpesaAccountInput {
   passkey: string;
   tillNumber?: string | null;
   initiatorName?: string | null;
+  /** Encrypted into SecurityCredential at each call with the environment's certificate. */
+  initiatorPassword?: string | null;
   initiatorCredential?: string | null;
+  /** PEM; refused (`mpesa_certificate_invalid`) when it does not parse. */
+  securityCertificate?: string | null;
   isDefault?: boolean;
 }
 
@@ -53,7 +63,9 @@ export interface UpdateMpesaAccountInput {
   passkey?: string;
   tillNumber?: string | null;
   initiatorName?: string | null;
+  initiatorPassword?: string | null;
   initiatorCredential?: string | null;
+  securityCertificate?: string | null;
   /** `true` makes it the default of its mode. */
   isDefault?: true;
   /** `true` disables it (no new payment, no longer the default); `false` enables it again. */

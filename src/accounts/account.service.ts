@@ -30,6 +30,8 @@ import type { CreateAccountInput, UpdateAccountInput } from './account.schema';
 import { toAccountView } from './account.view';
 import { verdictOf } from './account.check';
 import { accountSealedFor } from '../security/sealed-for';
+import { certificateProblem } from '../core/certificate';
+import type { Initiator } from '../mpesa/mpesa.security-credential';
 
 export { accountSealedFor };
 export type { DarajaAccount };
@@ -48,6 +50,12 @@ interface Deps {
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
 export function createAccountsService({ db, vault, apps, deploymentAccount }: Deps) {
+  const fallbackInitiator: Initiator = {
+    name: deploymentAccount.initiatorName ?? null,
+    password: deploymentAccount.initiatorPassword ?? null,
+    credential: null,
+    certificate: null,
+  };
   const fallback: DarajaAccount = {
     id: null,
     environment: deploymentAccount.environment,
@@ -82,10 +90,40 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
       consumerKey: open(row, 'consumer-key', row.consumerKeyEnc),
       consumerSecret: open(row, 'consumer-secret', row.consumerSecretEnc),
       passkey: open(row, 'passkey', row.passkeyEnc),
+      ...openedInitiatorSecrets(row),
+    });
+
+  function openedInitiatorSecrets(row: AccountRow) {
+    return {
+      initiatorPassword: row.initiatorPasswordEnc
+        ? open(row, 'initiator-password', row.initiatorPasswordEnc)
+        : null,
       initiatorCredential: row.initiatorCredentialEnc
         ? open(row, 'initiator-credential', row.initiatorCredentialEnc)
         : null,
-    });
+    };
+  }
+
+  function initiatorOf(row: AccountRow): Initiator {
+    const secrets = openedInitiatorSecrets(row);
+    return {
+      name: row.initiatorName,
+      password: secrets.initiatorPassword,
+      credential: secrets.initiatorCredential,
+      certificate: row.securityCertificate,
+    };
+  }
+
+  /** A certificate that does not parse is refused when saved, not at the first call that needs it. */
+  function refuseBadCertificate(pem: string | null | undefined): void {
+    if (pem === null || pem === undefined) return;
+    const reason = certificateProblem(pem);
+    if (reason)
+      throw new AppError('mpesa_certificate_invalid', `securityCertificate ${reason}`, {
+        field: 'securityCertificate',
+        reason,
+      });
+  }
 
   /**
    * Daraja must accept the app's consumer key and secret before they are kept (an OAuth call).
@@ -170,6 +208,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
       if (replayed) return replayed;
     }
     refuseOtherMode(mode, input.environment);
+    refuseBadCertificate(input.securityCertificate);
     await check(input.environment, input.consumerKey, input.consumerSecret);
     const now = new Date();
     const id = newId('acc', now);
@@ -193,6 +232,10 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
           initiatorCredentialEnc: input.initiatorCredential
             ? seal(keys, 'initiator-credential', input.initiatorCredential)
             : null,
+          initiatorPasswordEnc: input.initiatorPassword
+            ? seal(keys, 'initiator-password', input.initiatorPassword)
+            : null,
+          securityCertificate: input.securityCertificate ?? null,
           isDefault,
           idempotencyKey: idempotencyKey ?? null,
           requestHash,
@@ -231,6 +274,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
           ],
         },
       );
+    refuseBadCertificate(input.securityCertificate);
     if (input.consumerKey !== undefined || input.consumerSecret !== undefined) {
       const { consumerKey, consumerSecret } = opened(current);
       await check(
@@ -260,6 +304,13 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
             : input.initiatorCredential === null
               ? null
               : seal(current, 'initiator-credential', input.initiatorCredential),
+        initiatorPasswordEnc:
+          input.initiatorPassword === undefined
+            ? undefined
+            : input.initiatorPassword === null
+              ? null
+              : seal(current, 'initiator-password', input.initiatorPassword),
+        securityCertificate: input.securityCertificate,
         // Disabling the default leaves the mode without one: initiates that name no account use
         // the deployment's own of this mode, or are refused (mpesa_account_missing).
         isDefault: input.disabled === true ? false : input.isDefault,
@@ -339,11 +390,35 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     },
 
     /**
+     * The account an initiator call (Transaction Status) goes through, with its initiator opened:
+     * the one named, else the scope's default, else the deployment's (as for payments).
+     */
+    async forInitiator(
+      scope: Scope,
+      accountId: string | undefined,
+    ): Promise<{ account: DarajaAccount; initiator: Initiator }> {
+      const { projectId, mode } = scope;
+      const row = accountId
+        ? await find(scope, accountId)
+        : await findDefaultAccount(db, projectId, environmentsOf(mode));
+      if (row) return { account: opened(row), initiator: initiatorOf(row) };
+      if (modeOf(fallback.environment) === mode) return { account: fallback, initiator: fallbackInitiator };
+      throw new AppError(
+        'mpesa_account_missing',
+        `This project has no ${mode} M-Pesa account, and this deployment's own account is for ${modeOf(fallback.environment)} mode: add one with POST /api/v1/mpesa-accounts`,
+      );
+    },
+
+    /**
      * The projects' simulator accounts, as the simulator's directory: their apps get tokens and
      * their shortcodes are checked against their own passkeys and tills.
      */
     simulatorDirectory(): SimulatorDirectory {
-      const accountsNow = async () => (await listEnvironmentAccounts(db, 'simulator')).map(opened);
+      const accountsNow = async () =>
+        (await listEnvironmentAccounts(db, 'simulator')).map((row) => ({
+          ...opened(row),
+          initiator: initiatorOf(row),
+        }));
       return {
         isApp: async (key, secret) =>
           (await accountsNow()).some(
@@ -361,6 +436,11 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
             tills: mine.flatMap((account) => (account.tillNumber ? [account.tillNumber] : [])),
             // An account with a till is a till's Head Office number, not a PayBill.
             payBill: mine.every((account) => account.payBill),
+            initiators: mine.flatMap(({ initiator }) =>
+              initiator.name && initiator.password
+                ? [{ name: initiator.name, password: initiator.password }]
+                : [],
+            ),
           };
         },
       };

@@ -28,7 +28,22 @@ export const accountSchema = z
       .string()
       .nullable()
       .meta({ examples: [null] }),
-    initiatorCredential: masked('The initiator credential.'),
+    initiatorPassword: masked("The initiator's password."),
+    initiatorCredential: masked('The ready-made SecurityCredential.'),
+    securityCertificate: z
+      .object({
+        fingerprint: z.string().meta({
+          description: 'SHA-256 of the certificate.',
+          examples: [
+            '0C:B8:B1:72:B2:61:32:A4:41:DE:92:8A:81:C7:02:9D:C4:95:B6:D0:BE:B0:6C:55:43:35:BC:FE:53:E6:53:98',
+          ],
+        }),
+        validTo: z.iso.datetime().meta({ examples: ['2030-01-01T00:00:00.000Z'] }),
+      })
+      .nullable()
+      .meta({
+        description: "The account's own certificate, when it has one (else its environment's is used).",
+      }),
     isDefault: z.boolean(),
     disabledAt: z.iso
       .datetime()

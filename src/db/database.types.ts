@@ -90,6 +90,26 @@ export type DeliveryAttempt = {
     responseBody: string | null;
     error: string | null;
 };
+export type DynamicQrCode = {
+    id: string;
+    projectId: string;
+    mode: string;
+    accountId: string | null;
+    trxCode: string;
+    cpi: string;
+    merchantName: string;
+    amount: number;
+    reference: string;
+    size: number;
+    responseCode: string;
+    requestId: string | null;
+    png: string;
+    svg: string | null;
+    payload: string | null;
+    idempotencyKey: string | null;
+    requestHash: string | null;
+    createdAt: Timestamp;
+};
 export type Event = {
     id: string;
     projectId: string;
@@ -111,6 +131,8 @@ export type MpesaAccount = {
     passkeyEnc: string;
     initiatorName: string | null;
     initiatorCredentialEnc: string | null;
+    initiatorPasswordEnc: string | null;
+    securityCertificate: string | null;
     isDefault: Generated<boolean>;
     createdAt: Timestamp;
     updatedAt: Timestamp;
@@ -164,6 +186,48 @@ export type StatusChange = {
     resultCode: string | null;
     resultDesc: string | null;
     createdAt: Generated<Timestamp>;
+};
+export type StatusQuery = {
+    id: string;
+    projectId: string;
+    mode: string;
+    accountId: string | null;
+    environment: string;
+    shortcode: string;
+    receipt: string;
+    status: string;
+    conversationId: string | null;
+    originatorConversationId: string | null;
+    requestFinishedAt: Timestamp | null;
+    refusalCode: string | null;
+    refusalMessage: string | null;
+    refusalDarajaCode: string | null;
+    resultCode: string | null;
+    resultDesc: string | null;
+    receiptNo: string | null;
+    amount: number | null;
+    amountText: string | null;
+    transactionStatus: string | null;
+    debitParty: string | null;
+    creditParty: string | null;
+    initiatedTime: string | null;
+    finalisedTime: string | null;
+    reasonType: string | null;
+    idempotencyKey: string | null;
+    requestHash: string | null;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+    resolvedAt: Timestamp | null;
+};
+export type StatusQueryResult = {
+    id: string;
+    statusQueryId: string | null;
+    kind: string;
+    sourceIp: string;
+    rawBody: Buffer;
+    outcome: string | null;
+    receivedAt: Timestamp;
+    processedAt: Timestamp | null;
 };
 export type Transaction = {
     id: string;
@@ -250,6 +314,7 @@ export type DB = {
     DashboardSession: DashboardSession;
     DashboardUser: DashboardUser;
     DeliveryAttempt: DeliveryAttempt;
+    DynamicQrCode: DynamicQrCode;
     Event: Event;
     MpesaAccount: MpesaAccount;
     Project: Project;
@@ -259,6 +324,8 @@ export type DB = {
     RetiringApiKey: RetiringApiKey;
     socket_io_attachments: SocketIoAttachment;
     StatusChange: StatusChange;
+    StatusQuery: StatusQuery;
+    StatusQueryResult: StatusQueryResult;
     Transaction: Transaction;
     WebhookDelivery: WebhookDelivery;
     WebhookEndpoint: WebhookEndpoint;

@@ -31,6 +31,8 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'retiredAt',
   'registeredAt',
   'lastErrorAt',
+  'requestFinishedAt',
+  'resolvedAt',
 ]);
 export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault', 'validationEnabled']);
 

@@ -22,6 +22,20 @@ import {
   readDarajaError,
 } from './mpesa.errors';
 import { classifyPushAnswer, type PushOutcome } from './mpesa.push-outcome';
+import {
+  classifyTransactionStatusAnswer,
+  TRANSACTION_STATUS_PATH,
+  transactionStatusBody,
+  type TransactionStatusInput,
+  type TransactionStatusOutcome,
+} from './mpesa.transaction-status';
+import {
+  DYNAMIC_QR_PATH,
+  dynamicQrBody,
+  readDynamicQrAnswer,
+  type DynamicQrAnswer,
+  type DynamicQrInput,
+} from './mpesa.qr';
 
 export type Channel = 'paybill' | 'till';
 
@@ -245,10 +259,42 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     throw c2bRegistrationError(response.status, response.data, input.version);
   }
 
+  /**
+   * Asks for a transaction's status; the answer only says whether Daraja took the request (the
+   * Result comes to the ResultURL). Not resent when its answer is lost: a Result may still come.
+   */
+  async function transactionStatus(input: TransactionStatusInput): Promise<TransactionStatusOutcome> {
+    let response: AxiosResponse;
+    try {
+      response = await postAuthorized(TRANSACTION_STATUS_PATH, transactionStatusBody(input));
+    } catch (error) {
+      if (error instanceof AppError) return { kind: 'rejected', error };
+      if (!axios.isAxiosError(error)) throw error;
+      if (error.code && NEVER_SENT.has(error.code))
+        return { kind: 'rejected', error: darajaUnreachable(error.code) };
+      return {
+        kind: 'unknown',
+        reason:
+          error.code === 'ERR_CANCELED'
+            ? `no complete answer within ${timeoutMs} ms`
+            : (error.code ?? error.message),
+      };
+    }
+    return classifyTransactionStatusAnswer(response.status, response.data);
+  }
+
+  /** A Dynamic QR: nothing moves money, so a failure is simply an error (the caller may ask again). */
+  async function dynamicQr(input: DynamicQrInput): Promise<DynamicQrAnswer> {
+    const response = await send(() => postAuthorized(DYNAMIC_QR_PATH, dynamicQrBody(input)));
+    return readDynamicQrAnswer(response.status, response.data);
+  }
+
   return {
     stkPush,
     stkQuery,
     registerC2bUrls,
+    transactionStatus,
+    dynamicQr,
     /** An OAuth call now, past the cache: throws the AppError Daraja's answer maps to (saving an account checks it). */
     checkCredentials: async (): Promise<void> => {
       await fetchToken();

@@ -6,7 +6,8 @@ import { toMerchantView, type TransactionRow } from './transaction.view';
 import type { EventType, NewDelivery, NewEvent, TransactionChange } from './event.types';
 import { subscribes } from './event.types';
 
-function build(
+/** An event of any kind: its body built once, to be stored and sent byte for byte. */
+export function buildEvent(
   scope: { projectId: string; mode: Mode },
   type: EventType,
   transactionId: string | null,
@@ -32,7 +33,7 @@ function build(
  * the customer started (C2B).
  */
 export function transactionEvent(row: TransactionRow, change: TransactionChange, now: Date): NewEvent {
-  return build(
+  return buildEvent(
     { projectId: row.projectId, mode: row.mode as Mode },
     `transaction.${change}`,
     row.id,
@@ -46,7 +47,7 @@ export function endpointDisabledEvent(
   reason: string,
   now: Date,
 ): NewEvent {
-  return build(
+  return buildEvent(
     endpoint,
     'webhook_endpoint.disabled',
     null,

@@ -20,7 +20,14 @@ export const TRANSACTION_EVENT_TYPES = [
 /** What a transaction event reports: a move to a final status, details added, or a payment received. */
 export type TransactionChange = FinalStatus | 'updated' | 'received';
 
-export const EVENT_TYPES = [...TRANSACTION_EVENT_TYPES, 'webhook_endpoint.disabled'] as const;
+/** A Transaction Status query got its answer (src/status-queries): found, not found, failed or timed out. */
+export const STATUS_QUERY_EVENT_TYPES = ['status_query.resolved'] as const;
+
+export const EVENT_TYPES = [
+  ...TRANSACTION_EVENT_TYPES,
+  'webhook_endpoint.disabled',
+  ...STATUS_QUERY_EVENT_TYPES,
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** An endpoint subscribed to "*" receives every type, including types added later. */

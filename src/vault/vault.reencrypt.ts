@@ -97,6 +97,7 @@ async function sealedValues(db: Database): Promise<SealedValue[]> {
         'consumerSecretEnc',
         'passkeyEnc',
         'initiatorCredentialEnc',
+        'initiatorPasswordEnc',
       ]),
   );
   for (const account of accounts) {
@@ -105,6 +106,7 @@ async function sealedValues(db: Database): Promise<SealedValue[]> {
       ['consumerSecretEnc', 'consumer-secret'],
       ['passkeyEnc', 'passkey'],
       ['initiatorCredentialEnc', 'initiator-credential'],
+      ['initiatorPasswordEnc', 'initiator-password'],
     ] as const;
     for (const [column, purpose] of fields) {
       const sealed = account[column];

@@ -1,6 +1,7 @@
 // Responses of the webhooks API. The mappers in webhook.view.ts are typed by these, and the
 // OpenAPI document is generated from them; `id` names the component in the document.
 import { z } from 'zod';
+import { statusQuerySchema } from '../core/status-query.view';
 import { merchantTransactionSchema } from '../payments/transaction.schema';
 
 const isoTime = z.iso.datetime();
@@ -151,10 +152,11 @@ const eventData = z
   .union([
     z.object({ transaction: merchantTransactionSchema }),
     z.object({ endpoint: z.object({ id: z.string(), url: z.string(), disabledReason: z.string() }) }),
+    z.object({ statusQuery: statusQuerySchema }),
   ])
   .meta({
     description:
-      '`{ transaction }` for `transaction.*` events, `{ endpoint }` for `webhook_endpoint.disabled`.',
+      '`{ transaction }` for `transaction.*` events, `{ endpoint }` for `webhook_endpoint.disabled`, `{ statusQuery }` for `status_query.resolved`.',
   });
 
 export const eventSchema = z

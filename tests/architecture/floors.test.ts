@@ -45,6 +45,8 @@ const FLOORS: Record<string, number> = {
   'c2b/': 3,
   'maintenance/': 3,
   'audit/': 3,
+  'status-queries/': 3,
+  'qr-codes/': 3,
   // 4 the HTTP edge
   'http/': 4,
   'auth/': 4,

@@ -190,6 +190,7 @@ describe('when a client fetches /openapi.json', () => {
       'transaction.expired',
       'transaction.received',
       'webhook_endpoint.disabled',
+      'status_query.resolved',
     ]);
     for (const [type, { post }] of Object.entries(doc.webhooks)) {
       expect(post.parameters?.map((p) => `${p.in}:${p.name}:${p.required}`)).toEqual([

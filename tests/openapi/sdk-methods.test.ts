@@ -26,6 +26,10 @@ describe('when an operation names the SDK method that makes its call', () => {
     expect(signed.filter((request) => !request.sdk).map((request) => request.operationId)).toEqual([
       'exportTransactions',
       'getTransactionHistory',
+      'createStatusQuery',
+      'getStatusQuery',
+      'createQrCode',
+      'getQrCode',
       'getStats',
       'getDiagnostics',
     ]);

@@ -54,6 +54,8 @@ interface Fixtures {
   endpointToDelete: string;
   accountId: string;
   accountToDelete: string;
+  statusQueryId: string;
+  qrCodeId: string;
   otherProjectId: string;
   user: { id: string; email: string };
   session: { cookie: string; csrfToken: string };
@@ -97,6 +99,9 @@ async function createFixtures(language: SampleLanguage): Promise<Fixtures> {
         consumerSecret: 'secret',
         shortcode: '600100',
         passkey: 'passkey',
+        // The default account (the first) asks Transaction Status: it needs an initiator.
+        initiatorName: 'samples',
+        initiatorPassword: 'samples-password',
       },
     }).then((created) => created.account.id);
   const signInBody = requests.get('signIn')!.body as { password: string };
@@ -107,14 +112,27 @@ async function createFixtures(language: SampleLanguage): Promise<Fixtures> {
     projectIds: [keys.projectId],
   });
   const session = await signIn(server.url, email, signInBody.password);
+  const accountId = await account('Kept');
+  const statusQuery = await ok<Created<'statusQuery'>>({
+    method: 'POST',
+    path: '/api/v1/transactions/status-queries',
+    body: { receipt: 'UJ22T8IYOU' },
+  });
+  const qrCode = await ok<Created<'qrCode'>>({
+    method: 'POST',
+    path: '/api/v1/qr-codes',
+    body: { amount: 150, reference: 'INV-9', merchantName: 'SAMPLE SHOP' },
+  });
   return {
     keys,
     transactionId,
     eventId: events.data[0]!.id,
     endpointId: await endpoint('https://shop.example.com/webhooks/kept'),
     endpointToDelete: await endpoint('https://shop.example.com/webhooks/gone'),
-    accountId: await account('Kept'),
+    accountId,
     accountToDelete: await account('Gone'),
+    statusQueryId: statusQuery.statusQuery.id,
+    qrCodeId: qrCode.qrCode.id,
     otherProjectId: (await createProject(server.url, server.adminToken, `Renamed in ${language}`)).projectId,
     user: { id: (user.data as { user: { id: string } }).user.id, email },
     session: {
@@ -138,6 +156,8 @@ function readerEdits(
     acc: deleting ? fixtures.accountToDelete : fixtures.accountId,
     usr: fixtures.user.id,
     prj: fixtures.otherProjectId,
+    tsq: fixtures.statusQueryId,
+    qr: fixtures.qrCodeId,
   };
   const email = (request.body as { email?: string } | undefined)?.email;
   return [
