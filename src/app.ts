@@ -58,6 +58,8 @@ import { dashboardApi } from './operators/dashboard.routes';
 import { createDashboardPages, DASHBOARD_PATH } from './operators/dashboard.pages';
 import { statsApi } from './stats/stats.routes';
 import { realtimeApi } from './realtime/realtime.openapi';
+import { auditApi } from './audit/audit.routes';
+import type { AuditService } from './audit/audit.service';
 import { c2bApi } from './c2b/c2b.api';
 import type { C2bSettings } from './c2b/c2b.settings';
 import type { C2bConfirmations } from './c2b/c2b.confirm';
@@ -99,6 +101,8 @@ export interface AppDeps {
   diagnostics: DiagnosticsService;
   /** Dashboard users and sessions (src/operators). */
   dashboard: DashboardService;
+  /** The audit trail of operator actions (src/audit). */
+  audit: AuditService;
   transactionSecrets: TransactionSecrets;
   /** Signatures already used (shared by instances when Redis is configured). */
   replays: ReplayGuard;
@@ -137,6 +141,7 @@ export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>
     diagnosticsApi,
     projectsApi,
     dashboardApi,
+    auditApi,
     vaultApi,
     systemApi,
     referenceApi,
@@ -228,6 +233,10 @@ export function createApp(deps: AppDeps): express.Express {
       session: () => sessionOnly,
     },
     limits: { perProject: limits.merchant, projectCreatePerSource: limits.projectCreate },
+    audit: {
+      record: deps.audit.record,
+      failed: (error) => logger.error('audit entry not written', { error }),
+    },
   };
   // Every operation the API serves, declared once in its feature: the routes and the
   // reference (GET /openapi.json, /docs) are both made from this list.

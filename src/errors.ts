@@ -34,6 +34,7 @@ export const ERROR_STATUS = {
   idempotency_key_reused: 409,
   mpesa_subscriber_busy: 409,
   mpesa_account_missing: 409,
+  mpesa_account_disabled: 409,
   c2b_urls_already_registered: 409,
   mpesa_initiator_missing: 409,
   dashboard_user_exists: 409,

@@ -26,6 +26,7 @@ import { callbackUrlBuilder } from './callbacks/callback.routes';
 import { callbackRoutesUnder } from './callbacks/callback.path';
 import { attachRealtime } from './realtime/realtime.server';
 import { attachProjectStream, PROJECT_NAMESPACE } from './realtime/project-stream';
+import { createAuditService } from './audit/audit.service';
 import { createRevocations } from './realtime/revocations';
 import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
 import { compileTrust, createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
@@ -199,6 +200,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     accounts,
     defaultMode: modeOf(config.mpesa.environment),
     revoke: revocations.revoke,
+    revokeAt: revocations.revokeAt,
   });
   const callbacks = createCallbacksService({ db, settlePayment, events, logger, metrics: metrics.callbacks });
   // C2B: confirmations become payments on the same ledger; settings register the URLs with Daraja.
@@ -319,6 +321,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   });
   const app = createApp({
     dashboard,
+    audit: createAuditService({ db }),
     config,
     logger,
     database,
@@ -430,6 +433,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
       deliveryWorker.abort();
       validationSender.close();
       peers?.stop();
+      revocations.stop();
       stopProjectStream();
       await settleWithin(realtime.close(), config.shutdownTimeoutMs, () =>
         logger.warn('realtime did not close in time'),

@@ -36,6 +36,7 @@ export type ApiErrorCode =
   | 'idempotency_key_reused'
   | 'mpesa_subscriber_busy'
   | 'mpesa_account_missing'
+  | 'mpesa_account_disabled'
   | 'c2b_urls_already_registered'
   | 'c2b_version_mismatch'
   | 'c2b_url_refused'

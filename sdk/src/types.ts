@@ -89,6 +89,14 @@ export interface Transaction {
   settledAt: string | null;
 }
 
+/** What `GET /api/v1/transactions/search` answers. */
+export interface TransactionSearch {
+  /** Newest first. */
+  data: Transaction[];
+  /** What the text was found as, in the order tried. */
+  matchedAs: Array<'id' | 'checkoutRequestId' | 'receipt' | 'phone' | 'accountReference'>;
+}
+
 /** A payment as a browser holding the client secret sees it (Socket.io `transaction.updated`). */
 export interface ClientTransaction {
   id: string;

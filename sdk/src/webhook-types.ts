@@ -89,6 +89,12 @@ export interface WebhookEndpoint {
   disabledReason: string | null;
   /** ISO 8601: the first failed attempt of the current run of failures; null while deliveries succeed. */
   failingSince: string | null;
+  /** `failing` while attempts fail or any delivery is failing and retrying; `disabled` when not enabled. */
+  health: 'healthy' | 'failing' | 'disabled';
+  /** Deliveries that failed at least once and wait for their next attempt. */
+  retrying: number;
+  /** ISO 8601: when the soonest of those is attempted again; null when none waits. */
+  nextRetryAt: string | null;
   /** ISO 8601: until when the secret from before the last rotation still signs too; null when it does not. */
   previousSecretExpiresAt: string | null;
   createdAt: string;

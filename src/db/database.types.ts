@@ -12,6 +12,20 @@ export type ApiKey = {
     secretKeyEnc: string;
     createdAt: Timestamp;
 };
+export type AuditEntry = {
+    id: string;
+    createdAt: Timestamp;
+    actorKind: string;
+    actorId: string | null;
+    actorLabel: string;
+    action: string;
+    projectId: string | null;
+    mode: string | null;
+    targetId: string | null;
+    details: string;
+    sourceIp: string | null;
+    requestId: string | null;
+};
 export type C2bSetting = {
     accountId: string;
     projectId: string;
@@ -123,6 +137,7 @@ export type MpesaAccount = {
     createdAt: Timestamp;
     updatedAt: Timestamp;
     deletedAt: Timestamp | null;
+    disabledAt: Timestamp | null;
     idempotencyKey: string | null;
     requestHash: string | null;
 };
@@ -145,6 +160,16 @@ export type RateLimit = {
 export type RequestNonce = {
     key: string;
     tag: string;
+    expiresAt: Timestamp;
+};
+export type RetiringApiKey = {
+    id: string;
+    projectId: string;
+    mode: string;
+    publicKey: string;
+    secretKeyEnc: string;
+    createdAt: Timestamp;
+    retiredAt: Timestamp;
     expiresAt: Timestamp;
 };
 export type SocketIoAttachment = {
@@ -282,6 +307,7 @@ export type WebhookEndpoint = {
 };
 export type DB = {
     ApiKey: ApiKey;
+    AuditEntry: AuditEntry;
     C2bSetting: C2bSetting;
     CallbackRecord: CallbackRecord;
     DashboardMembership: DashboardMembership;
@@ -295,6 +321,7 @@ export type DB = {
     QueryPace: QueryPace;
     rate_limits: RateLimit;
     RequestNonce: RequestNonce;
+    RetiringApiKey: RetiringApiKey;
     socket_io_attachments: SocketIoAttachment;
     StatusChange: StatusChange;
     StatusQuery: StatusQuery;

@@ -28,6 +28,7 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'expiresAt',
   'disabledAt',
   'lastSeenAt',
+  'retiredAt',
   'registeredAt',
   'lastErrorAt',
   'requestFinishedAt',

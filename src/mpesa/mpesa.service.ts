@@ -299,6 +299,10 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     checkCredentials: async (): Promise<void> => {
       await fetchToken();
     },
+    /** An OAuth call now whose token becomes the cached one: an operator's check of an account that pays. */
+    renewToken: async (): Promise<void> => {
+      await tokens.renew();
+    },
     /**
      * A token through the cache: an OAuth call only when none is cached (diagnostics). Unlike
      * checkCredentials it never replaces the token pushes are using, which Daraja may invalidate

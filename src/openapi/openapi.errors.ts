@@ -53,6 +53,8 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
     'Switching C2B on: Daraja refused our confirmation or validation URL; `CALLBACK_BASE_URL` must be a public https address without the words Daraja refuses.',
   mpesa_account_missing:
     "The project has no M-Pesa account for this mode and the deployment's own account (`MPESA_*`) is of the other mode: add one with `POST /api/v1/mpesa-accounts`, or use the other key pair.",
+  mpesa_account_disabled:
+    'The initiate names an M-Pesa account its operator disabled: name another, or enable it again (`PATCH /api/v1/mpesa-accounts/:id` with `disabled: false`).',
   mpesa_initiator_missing:
     "The M-Pesa account lacks what an initiator call (Transaction Status) needs: `details.missing` lists `initiatorName`, `initiatorPassword` or `certificate` (the account's `securityCertificate`, or the environment's `MPESA_SANDBOX_CERTIFICATE` / `MPESA_PRODUCTION_CERTIFICATE`).",
   mpesa_certificate_invalid:

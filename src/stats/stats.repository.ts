@@ -277,5 +277,41 @@ export async function webhookHealth(
       .where('mode', '=', scope.mode)
       .where('deletedAt', 'is', null),
   );
-  return { endpoints, deliveries: await deliveryCounts(q, scope, window, sliceRows) };
+  // Failing and retrying now, whenever they were created: a retry is a failure not given up yet.
+  const retrying = await q.all(
+    q.qb
+      .selectFrom('WebhookDelivery')
+      .innerJoin('WebhookEndpoint', 'WebhookEndpoint.id', 'WebhookDelivery.endpointId')
+      .select((eb) => [
+        'WebhookDelivery.endpointId',
+        eb.fn.countAll<number>().as('count'),
+        eb.fn.min('WebhookDelivery.nextAttemptAt').as('nextRetryAt'),
+        eb.fn
+          .sum<number>(eb.case().when('WebhookDelivery.createdAt', '>=', window.from).then(1).else(0).end())
+          .as('sinceFrom'),
+      ])
+      .where('WebhookEndpoint.projectId', '=', scope.projectId)
+      .where('WebhookEndpoint.mode', '=', scope.mode)
+      .where('WebhookDelivery.status', '=', 'pending')
+      // Its last attempt failed (src/webhooks/delivery.repository.ts, lastAttemptFailed).
+      .where((eb) =>
+        eb.or([
+          eb('WebhookDelivery.lastError', 'is not', null),
+          eb('WebhookDelivery.lastStatusCode', '<', 200),
+          eb('WebhookDelivery.lastStatusCode', '>=', 300),
+        ]),
+      )
+      .groupBy('WebhookDelivery.endpointId'),
+  );
+  return {
+    endpoints,
+    deliveries: await deliveryCounts(q, scope, window, sliceRows),
+    retrying: retrying.map((row) => ({
+      endpointId: row.endpointId,
+      count: Number(row.count),
+      inWindow: Number(row.sinceFrom ?? 0),
+      // An aggregate is not converted by column name on SQLite: ISO text there, a Date on PostgreSQL.
+      nextRetryAt: row.nextRetryAt === null ? null : new Date(row.nextRetryAt as unknown as string),
+    })),
+  };
 }

@@ -98,6 +98,11 @@ async function statsOf(db: Queryable, scope: Scope, query: StatsQuery): Promise<
   }
   const ended = payments.total - payments.pending;
   const delivery = (status: string) => webhooks.deliveries.find((row) => row.status === status)?.count ?? 0;
+  const retryingNow = new Map(webhooks.retrying.map((row) => [row.endpointId, row]));
+  const nextRetry = webhooks.retrying
+    .map((row) => row.nextRetryAt)
+    .filter((at): at is Date => at !== null)
+    .sort((a, b) => a.getTime() - b.getTime())[0];
   const view: StatsView = {
     window: { from: window.from.toISOString(), to: window.to.toISOString() },
     currency: 'KES',
@@ -114,13 +119,18 @@ async function statsOf(db: Queryable, scope: Scope, query: StatsQuery): Promise<
     webhooks: {
       endpoints: webhooks.endpoints.length,
       enabled: webhooks.endpoints.filter((endpoint) => Boolean(endpoint.enabled)).length,
+      // Honest: an endpoint with a delivery failing and retrying is failing, whatever its last attempt did.
       failing: webhooks.endpoints.filter(
-        (endpoint) => Boolean(endpoint.enabled) && endpoint.failingSince !== null,
+        (endpoint) =>
+          Boolean(endpoint.enabled) && (endpoint.failingSince !== null || retryingNow.has(endpoint.id)),
       ).length,
+      retrying: webhooks.retrying.reduce((sum, row) => sum + row.count, 0),
+      nextRetryAt: nextRetry?.toISOString() ?? null,
       deliveries: {
         succeeded: delivery('succeeded'),
         failed: delivery('failed'),
         pending: delivery('pending'),
+        retrying: webhooks.retrying.reduce((sum, row) => sum + row.inWindow, 0),
       },
     },
   };

@@ -64,9 +64,28 @@ export const statsSchema = z
     webhooks: z.object({
       endpoints: count,
       enabled: count,
-      failing: count.meta({ description: 'Enabled endpoints whose recent deliveries fail.' }),
+      failing: count.meta({
+        description:
+          'Enabled endpoints whose attempts fail now, or with any delivery failing and retrying (a retry counts as a failure until it succeeds).',
+      }),
+      retrying: count.meta({
+        description:
+          'Deliveries failing and retrying now (whenever they were created): failed at least once, next attempt to come.',
+      }),
+      nextRetryAt: z.iso
+        .datetime()
+        .nullable()
+        .meta({ description: 'When the soonest of those is attempted again; null when none waits.' }),
       deliveries: z
-        .object({ succeeded: count, failed: count, pending: count })
+        .object({
+          succeeded: count,
+          failed: count,
+          pending: count,
+          retrying: count.meta({
+            description:
+              'Of `pending`: those that failed at least once and wait for a retry. Delivered rates count them as failures.',
+          }),
+        })
         .meta({ description: 'Deliveries created in the window, by status.' }),
     }),
   })

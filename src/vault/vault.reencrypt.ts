@@ -36,6 +36,24 @@ async function sealedValues(db: Database): Promise<SealedValue[]> {
         ),
     });
   }
+  // A pair in its grace still signs: its secret moved from ApiKey as it was sealed.
+  for (const key of await db.all(
+    qb.selectFrom('RetiringApiKey').select(['id', 'projectId', 'mode', 'secretKeyEnc']),
+  )) {
+    values.push({
+      where: 'RetiringApiKey.secretKeyEnc',
+      sealed: key.secretKeyEnc,
+      sealedFor: apiKeySealedFor(key.projectId, key.mode as Mode),
+      replace: (from, to) =>
+        db.run(
+          qb
+            .updateTable('RetiringApiKey')
+            .set({ secretKeyEnc: to })
+            .where('id', '=', key.id)
+            .where('secretKeyEnc', '=', from),
+        ),
+    });
+  }
   for (const endpoint of await db.all(
     qb.selectFrom('WebhookEndpoint').select(['id', 'projectId', 'secretEnc', 'previousSecretEnc']),
   )) {

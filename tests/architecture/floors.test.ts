@@ -44,6 +44,7 @@ const FLOORS: Record<string, number> = {
   'test-payments/': 3,
   'c2b/': 3,
   'maintenance/': 3,
+  'audit/': 3,
   'status-queries/': 3,
   'qr-codes/': 3,
   // 4 the HTTP edge
