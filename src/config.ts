@@ -241,6 +241,12 @@ const envSchema = z.object({
   WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
   WEBHOOK_SECRET_OVERLAP: duration.prefault('24h'),
 
+  // C2B (src/c2b): the merchant's own validation endpoint has this long to answer, well inside
+  // the ~8 s Safaricom gives our validation URL before ResponseType decides (docs/daraja.md §7).
+  C2B_VALIDATION_TIMEOUT_MS: int(100, 7000).default(5000),
+  // How far back a confirmation's bill reference may name an open payment request to settle it.
+  C2B_MATCH_WINDOW: duration.prefault('7d'),
+
   // Reconciliation (src/reconciliation): STK Query for payments whose callback is late.
   RECONCILE_AFTER: duration.optional(),
   RECONCILE_EXPIRE_AFTER: duration.prefault('10m'),
@@ -411,6 +417,10 @@ function buildConfig(env: Env) {
       // except in simulator mode, where the receiver is expected on this machine. Not tied to
       // NODE_ENV: a sandbox or production service run with NODE_ENV=development is still exposed.
       allowPrivateUrls: simulated,
+    },
+    c2b: {
+      validationTimeoutMs: env.C2B_VALIDATION_TIMEOUT_MS,
+      matchWindowMs: env.C2B_MATCH_WINDOW,
     },
     reconciliation: {
       // The simulator answers within seconds; a newcomer should not wait 90 s to see it work.

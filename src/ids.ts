@@ -9,6 +9,7 @@ const TIME_CHARS = 9; // base36 milliseconds: enough until the year 5188
 export type IdPrefix =
   | 'prj'
   | 'key'
+  | 'rky'
   | 'acc'
   | 'txn'
   | 'chg'
@@ -19,10 +20,11 @@ export type IdPrefix =
   | 'wha'
   | 'usr'
   | 'dss'
+  | 'aud'
   // Payouts: the payout (also its OriginatorConversationID), its stored results, its audit entries.
   | 'po'
   | 'pres'
-  | 'aud'
+  | 'pau'
   // A Transaction Status query, a Result Safaricom posted about one, a Dynamic QR code.
   | 'tsq'
   | 'tsr'

@@ -30,6 +30,8 @@ export interface MpesaAccount {
   securityCertificate: { fingerprint: string; validTo: string } | null;
   /** Used by initiates of its mode that name no `account`. */
   isDefault: boolean;
+  /** ISO 8601: when it was disabled (it takes no new payment); null while enabled. */
+  disabledAt: string | null;
   /** ISO 8601. */
   createdAt: string;
   updatedAt: string;
@@ -66,4 +68,23 @@ export interface UpdateMpesaAccountInput {
   securityCertificate?: string | null;
   /** `true` makes it the default of its mode. */
   isDefault?: true;
+  /** `true` disables it (no new payment, no longer the default); `false` enables it again. */
+  disabled?: boolean;
+}
+
+/** The answer of a live OAuth call with an account's credentials (`POST /api/v1/mpesa-accounts/:id/check`). */
+export interface MpesaAccountCheck {
+  accountId: string;
+  environment: Environment;
+  /** `accepted`: Daraja issued a token; `rejected`: it refused the credentials; `unreachable`: it did not answer. */
+  verdict: 'accepted' | 'rejected' | 'unreachable';
+  accepted: boolean;
+  /** Our error code when not accepted. */
+  code: string | null;
+  darajaHttpStatus?: number | null;
+  /** The verdict in words, with what to do about it. */
+  message: string;
+  /** ISO 8601. */
+  checkedAt: string;
+  latencyMs: number;
 }

@@ -6,13 +6,18 @@ import type { Transaction } from './types.js';
 import type { Payout } from './payout-types.js';
 import type { StatusQuery } from './status-query-types.js';
 
-/** `transaction.updated`: details of a settled payment arrived later (the receipt after an STK Query settled it), status unchanged. */
+/**
+ * `transaction.updated`: details of a settled payment arrived later (the receipt after an STK
+ * Query settled it), status unchanged. `transaction.received`: a payment the customer started
+ * (C2B: a till or PayBill paid from the M-Pesa menu), already completed.
+ */
 export const TRANSACTION_EVENT_TYPES = [
   'transaction.completed',
   'transaction.failed',
   'transaction.cancelled',
   'transaction.expired',
   'transaction.updated',
+  'transaction.received',
 ] as const;
 export type TransactionEventType = (typeof TRANSACTION_EVENT_TYPES)[number];
 
@@ -105,6 +110,12 @@ export interface WebhookEndpoint {
   disabledReason: string | null;
   /** ISO 8601: the first failed attempt of the current run of failures; null while deliveries succeed. */
   failingSince: string | null;
+  /** `failing` while attempts fail or any delivery is failing and retrying; `disabled` when not enabled. */
+  health: 'healthy' | 'failing' | 'disabled';
+  /** Deliveries that failed at least once and wait for their next attempt. */
+  retrying: number;
+  /** ISO 8601: when the soonest of those is attempted again; null when none waits. */
+  nextRetryAt: string | null;
   /** ISO 8601: until when the secret from before the last rotation still signs too; null when it does not. */
   previousSecretExpiresAt: string | null;
   createdAt: string;
@@ -160,10 +171,7 @@ export type EndpointDisabledEventRecord = EventRecordOf<
 export type PayoutEventRecord = EventRecordOf<PayoutEventType, PayoutEventData>;
 export type StatusQueryResolvedEventRecord = EventRecordOf<'status_query.resolved', StatusQueryEventData>;
 export type EventRecord =
-  | TransactionEventRecord
-  | PayoutEventRecord
-  | EndpointDisabledEventRecord
-  | StatusQueryResolvedEventRecord;
+  TransactionEventRecord | PayoutEventRecord | EndpointDisabledEventRecord | StatusQueryResolvedEventRecord;
 
 export interface EventFilters {
   type?: WebhookEventType;

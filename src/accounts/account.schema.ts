@@ -115,6 +115,14 @@ export const updateAccountBody = z
     initiatorCredential: fields.initiatorCredential.optional(),
     securityCertificate: fields.securityCertificate.optional(),
     isDefault: z.literal(true, expecting('true (make another account the default to change it)')).optional(),
+    disabled: z
+      .boolean(expecting('true or false'))
+      .optional()
+      .meta({
+        description:
+          'A disabled account takes no new payment (an initiate naming it is refused with `409 mpesa_account_disabled`) and stops being the default; ' +
+          'payments made through it still reconcile through it. `false` enables it again.',
+      }),
   })
   .refine((body) => Object.keys(body).length > 0, 'must change at least one field');
 export type UpdateAccountInput = z.infer<typeof updateAccountBody>;
@@ -131,3 +139,27 @@ export const accountResponseSchema = z
 export const accountListSchema = z
   .object({ data: z.array(accountSchema).meta({ description: "This mode's accounts, newest first." }) })
   .meta({ id: 'MpesaAccountList' });
+
+export const accountCheckSchema = z
+  .object({
+    accountId: z.string(),
+    environment: z.enum(ENVIRONMENTS),
+    verdict: z.enum(['accepted', 'rejected', 'unreachable']).meta({
+      description:
+        '`accepted`: Daraja issued a token for these credentials. `rejected`: Daraja refused them. `unreachable`: Daraja did not answer, so nothing is known.',
+    }),
+    accepted: z.boolean(),
+    code: z
+      .string()
+      .nullable()
+      .meta({ description: 'Our error code when not accepted.', examples: ['mpesa_credentials_rejected'] }),
+    darajaHttpStatus: z.number().int().nullable().optional(),
+    message: z.string().meta({ description: 'The verdict in words, with what to do about it.' }),
+    checkedAt: z.iso.datetime(),
+    latencyMs: z.number().int().meta({ description: 'How long the OAuth call took.' }),
+  })
+  .meta({
+    id: 'MpesaAccountCheck',
+    description: 'The answer of a live OAuth call with an account’s credentials.',
+  });
+export type AccountCheckView = z.output<typeof accountCheckSchema>;

@@ -28,6 +28,7 @@ import {
 } from './account.repository';
 import type { CreateAccountInput, UpdateAccountInput } from './account.schema';
 import { toAccountView } from './account.view';
+import { verdictOf } from './account.check';
 import { accountSealedFor } from '../security/sealed-for';
 import { certificateProblem } from '../core/certificate';
 import type { Initiator } from '../mpesa/mpesa.security-credential';
@@ -260,6 +261,21 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
   async function update(scope: Scope, id: string, input: UpdateAccountInput) {
     const { projectId, mode } = scope;
     const current = await find(scope, id);
+    const disabledAfter = input.disabled ?? current.disabledAt !== null;
+    if (input.isDefault && disabledAfter)
+      throw new AppError(
+        'validation_failed',
+        'isDefault: a disabled account cannot be the default; enable it first',
+        {
+          fields: [
+            {
+              field: 'isDefault',
+              in: 'body',
+              message: 'the account is disabled: send disabled: false with it',
+            },
+          ],
+        },
+      );
     refuseBadCertificate(input.securityCertificate);
     if (input.consumerKey !== undefined || input.consumerSecret !== undefined) {
       const { consumerKey, consumerSecret } = opened(current);
@@ -297,7 +313,11 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
               ? null
               : seal(current, 'initiator-password', input.initiatorPassword),
         securityCertificate: input.securityCertificate,
-        isDefault: input.isDefault,
+        // Disabling the default leaves the mode without one: initiates that name no account use
+        // the deployment's own of this mode, or are refused (mpesa_account_missing).
+        isDefault: input.disabled === true ? false : input.isDefault,
+        disabledAt:
+          input.disabled === undefined ? undefined : input.disabled ? (current.disabledAt ?? now) : null,
         updatedAt: now,
       });
     });
@@ -310,10 +330,34 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     await updateAccount(db, id, { deletedAt: new Date(), isDefault: false, updatedAt: new Date() });
   }
 
+  /** A live OAuth call with the account's credentials: the verdict, never a throw for Daraja's refusal. */
+  async function checkNow(scope: Scope, id: string) {
+    const row = await find(scope, id);
+    const account = opened(row);
+    const client = apps.clientFor(account);
+    if (!client)
+      throw new AppError(
+        'validation_failed',
+        'the simulator is not enabled on this deployment (SIMULATOR_ENABLED)',
+      );
+    const started = Date.now();
+    const outcome = await client.renewToken().then(
+      () => ({ ok: true }) as const,
+      (error: unknown) => ({ ok: false, error }) as const,
+    );
+    return verdictOf(
+      { id: row.id, environment: row.environment as Environment },
+      outcome,
+      new Date(),
+      Date.now() - started,
+    );
+  }
+
   return {
     create,
     update,
     remove,
+    check: checkNow,
     get: async (scope: Scope, id: string) => ({ account: view(await find(scope, id)) }),
     list: async ({ projectId, mode }: Scope) => ({
       data: (await listProjectAccounts(db, [projectId], environmentsOf(mode))).map(view),
@@ -329,7 +373,15 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     /** The account an initiate pays into: the one it names, else the project's default of its mode, else the deployment's. */
     async forPayment(scope: Scope, accountId: string | undefined): Promise<DarajaAccount> {
       const { projectId, mode } = scope;
-      if (accountId) return opened(await find(scope, accountId));
+      if (accountId) {
+        const named = await find(scope, accountId);
+        if (named.disabledAt)
+          throw new AppError(
+            'mpesa_account_disabled',
+            `M-Pesa account ${accountId} is disabled: name another, or enable it again`,
+          );
+        return opened(named);
+      }
       const chosen = await findDefaultAccount(db, projectId, environmentsOf(mode));
       if (chosen) return opened(chosen);
       if (modeOf(fallback.environment) === mode) return fallback;
@@ -402,7 +454,9 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
      * issued for these credentials within the hour); otherwise one OAuth call per app.
      */
     async credentialChecks({ projectId, mode }: Scope): Promise<CredentialCheck[]> {
-      const rows = await listProjectAccounts(db, [projectId], environmentsOf(mode));
+      const rows = (await listProjectAccounts(db, [projectId], environmentsOf(mode))).filter(
+        (row) => row.disabledAt === null,
+      );
       const candidates = [
         ...rows.map((row) => ({ account: opened(row), name: row.name })),
         ...(modeOf(fallback.environment) === mode
@@ -451,6 +505,21 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
       const row = await findAccount(db, accountId);
       if (!row) throw new Error(`account ${accountId} of a stored payout is missing`);
       return withInitiator(row);
+    },
+
+    /** An account by id, deleted ones too, without its credentials: whose C2B URL a confirmation came to. */
+    async c2bAccountOf(accountId: string) {
+      const row = await findAccount(db, accountId);
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        projectId: row.projectId,
+        name: row.name,
+        environment: row.environment as Environment,
+        shortcode: row.shortcode,
+        tillNumber: row.tillNumber,
+        deleted: row.deletedAt !== null,
+      };
     },
 
     /** The account a payment was made through (deleted ones too): its STK Query goes there. */

@@ -38,6 +38,7 @@ export function toAccountView(
     initiatorCredential: masked(open.initiatorCredential),
     securityCertificate: certificateSummary(row.securityCertificate),
     isDefault: row.isDefault,
+    disabledAt: row.disabledAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

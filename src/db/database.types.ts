@@ -12,6 +12,39 @@ export type ApiKey = {
     secretKeyEnc: string;
     createdAt: Timestamp;
 };
+export type AuditEntry = {
+    id: string;
+    createdAt: Timestamp;
+    actorKind: string;
+    actorId: string | null;
+    actorLabel: string;
+    action: string;
+    projectId: string | null;
+    mode: string | null;
+    targetId: string | null;
+    details: string;
+    sourceIp: string | null;
+    requestId: string | null;
+};
+export type C2bSetting = {
+    accountId: string;
+    projectId: string;
+    enabled: boolean;
+    version: string;
+    responseType: string;
+    tokenHash: string | null;
+    registeredAt: Timestamp | null;
+    lastErrorCode: string | null;
+    lastErrorMessage: string | null;
+    lastDarajaErrorCode: string | null;
+    lastErrorAt: Timestamp | null;
+    validationEnabled: Generated<boolean>;
+    validationRules: string | null;
+    validationUrl: string | null;
+    validationSecretEnc: string | null;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
 export type CallbackRecord = {
     id: string;
     transactionId: string | null;
@@ -21,6 +54,9 @@ export type CallbackRecord = {
     outcome: string | null;
     receivedAt: Generated<Timestamp>;
     processedAt: Timestamp | null;
+    kind: Generated<string>;
+    accountId: string | null;
+    reason: string | null;
 };
 export type DashboardMembership = {
     userId: string;
@@ -101,6 +137,7 @@ export type MpesaAccount = {
     createdAt: Timestamp;
     updatedAt: Timestamp;
     deletedAt: Timestamp | null;
+    disabledAt: Timestamp | null;
     idempotencyKey: string | null;
     requestHash: string | null;
 };
@@ -208,6 +245,16 @@ export type RequestNonce = {
     tag: string;
     expiresAt: Timestamp;
 };
+export type RetiringApiKey = {
+    id: string;
+    projectId: string;
+    mode: string;
+    publicKey: string;
+    secretKeyEnc: string;
+    createdAt: Timestamp;
+    retiredAt: Timestamp;
+    expiresAt: Timestamp;
+};
 export type SocketIoAttachment = {
     id: Generated<string>;
     created_at: Generated<Timestamp>;
@@ -305,6 +352,9 @@ export type Transaction = {
     settledBy: string | null;
     reconcileAt: Timestamp | null;
     queryAttempts: Generated<number>;
+    origin: Generated<string>;
+    c2bTransId: string | null;
+    c2bDetails: string | null;
 };
 export type WebhookDelivery = {
     id: string;
@@ -340,6 +390,8 @@ export type WebhookEndpoint = {
 };
 export type DB = {
     ApiKey: ApiKey;
+    AuditEntry: AuditEntry;
+    C2bSetting: C2bSetting;
     CallbackRecord: CallbackRecord;
     DashboardMembership: DashboardMembership;
     DashboardSession: DashboardSession;
@@ -357,6 +409,7 @@ export type DB = {
     QueryPace: QueryPace;
     rate_limits: RateLimit;
     RequestNonce: RequestNonce;
+    RetiringApiKey: RetiringApiKey;
     socket_io_attachments: SocketIoAttachment;
     StatusChange: StatusChange;
     StatusQuery: StatusQuery;

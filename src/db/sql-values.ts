@@ -32,10 +32,18 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'submittedAt',
   'answeredAt',
   'statusCheckAt',
+  'retiredAt',
+  'registeredAt',
+  'lastErrorAt',
   'requestFinishedAt',
   'resolvedAt',
 ]);
-export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault', 'approvalRequired']);
+export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set([
+  'enabled',
+  'isDefault',
+  'validationEnabled',
+  'approvalRequired',
+]);
 
 const UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
 

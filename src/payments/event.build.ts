@@ -2,9 +2,8 @@
 // retry carries the same id and the same data as the first try.
 import { newId } from '../ids';
 import type { Mode } from '../core/scope';
-import type { FinalStatus } from './transaction.states';
 import { toMerchantView, type TransactionRow } from './transaction.view';
-import type { EventType, NewDelivery, NewEvent, PayoutEventType } from './event.types';
+import type { EventType, NewDelivery, NewEvent, PayoutEventType, TransactionChange } from './event.types';
 import type { PayoutRow } from './payout.repository';
 import { toPayoutView } from './payout.view';
 import { subscribes } from './event.types';
@@ -32,9 +31,10 @@ export function buildEvent(
 
 /**
  * The event for a committed change of `row` (the row as the change leaves it): a move to a
- * final status, or `updated` for details that arrived without a move.
+ * final status, `updated` for details that arrived without a move, `received` for a payment
+ * the customer started (C2B).
  */
-export function transactionEvent(row: TransactionRow, change: FinalStatus | 'updated', now: Date): NewEvent {
+export function transactionEvent(row: TransactionRow, change: TransactionChange, now: Date): NewEvent {
   return buildEvent(
     { projectId: row.projectId, mode: row.mode as Mode },
     `transaction.${change}`,

@@ -12,7 +12,13 @@ export const TRANSACTION_EVENT_TYPES = [
   // Details of a settled payment arrived later without a move: the receipt, amount and date of
   // a payment an STK Query settled first, or M-Pesa's reason for a payment we had expired.
   'transaction.updated',
-] as const satisfies ReadonlyArray<`transaction.${FinalStatus | 'updated'}`>;
+  // A payment the customer started (C2B: a till or PayBill paid from the M-Pesa menu or a QR)
+  // that settled no open request: new to the merchant, and already completed.
+  'transaction.received',
+] as const satisfies ReadonlyArray<`transaction.${TransactionChange}`>;
+
+/** What a transaction event reports: a move to a final status, details added, or a payment received. */
+export type TransactionChange = FinalStatus | 'updated' | 'received';
 
 // Money out: a payout reached a final state, or its outcome became unknown (the answer or the
 // result is missing; Transaction Status is asked, the payout is never sent again).

@@ -34,7 +34,7 @@ export interface AuditEntry {
 
 export function auditRow(entry: AuditEntry, at: Date): AuditRow {
   return {
-    id: newId('aud', at),
+    id: newId('pau', at),
     projectId: entry.scope.projectId,
     mode: entry.scope.mode,
     payoutId: entry.payoutId ?? null,

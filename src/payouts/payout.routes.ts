@@ -74,7 +74,7 @@ const auditQuery = z.strictObject({
     .max(100, expecting('1 to 100'))
     .default(50),
   cursor: text(CURSOR)
-    .regex(/^aud_[0-9a-z]+$/, expecting(CURSOR))
+    .regex(/^pau_[0-9a-z]+$/, expecting(CURSOR))
     .optional(),
 });
 

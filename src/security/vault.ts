@@ -37,6 +37,7 @@ export interface SealedFor {
     | 'consumer-secret'
     | 'passkey'
     | 'initiator-credential'
+    | 'c2b-validation-secret'
     | 'initiator-password';
 }
 

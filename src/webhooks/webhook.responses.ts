@@ -37,6 +37,21 @@ export const endpointSchema = z
       description: 'Start of the current run of failed attempts; null while deliveries succeed.',
       examples: [null],
     }),
+    health: z.enum(['healthy', 'failing', 'disabled']).meta({
+      description:
+        '`failing` while its attempts fail or any delivery to it is failing and retrying (a retry counts as a failure until it succeeds); `disabled` when not enabled.',
+    }),
+    retrying: z
+      .number()
+      .int()
+      .meta({
+        description: 'Deliveries that failed at least once and wait for their next attempt.',
+        examples: [0],
+      }),
+    nextRetryAt: isoTime.nullable().meta({
+      description: 'When the soonest of those is attempted again; null when none waits.',
+      examples: [null],
+    }),
     previousSecretExpiresAt: isoTime.nullable().meta({
       description: 'Until when the secret before the last rotation still signs deliveries too.',
       examples: [null],

@@ -130,6 +130,8 @@ describe('when a client fetches /openapi.json', () => {
     expect(operatorsOnly.map((operation) => operation.operationId).sort()).toEqual([
       'createMpesaAccount',
       'deleteMpesaAccount',
+      'disableC2b',
+      'enableC2b',
       'rotateWebhookSecret',
       'updateMpesaAccount',
     ]);
@@ -186,6 +188,7 @@ describe('when a client fetches /openapi.json', () => {
       'transaction.failed',
       'transaction.cancelled',
       'transaction.expired',
+      'transaction.received',
       'payout.succeeded',
       'payout.failed',
       'payout.unknown',

@@ -37,6 +37,9 @@ describe('when an operation names the SDK method that makes its call', () => {
       'listPayoutAudit',
       'getPayout',
       'getPayoutHistory',
+      'enableC2b',
+      'getC2b',
+      'disableC2b',
       'getStats',
       'getDiagnostics',
     ]);

@@ -178,7 +178,10 @@ function readerEdits(
   fixtures: Fixtures,
   language: SampleLanguage,
 ): [string, string][] {
-  const deleting = request.method === 'delete';
+  // Deleting the object itself (not a part of it, like an account's C2B) takes the one to lose.
+  const deleting =
+    request.method === 'delete' &&
+    request.path.endsWith(`/${encodeURIComponent(request.pathValues.at(-1) ?? '')}`);
   const ids: Record<string, string> = {
     txn: fixtures.transactionId,
     evt: fixtures.eventId,

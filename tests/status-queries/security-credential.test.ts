@@ -10,7 +10,7 @@ import { ConfigError, loadConfig } from '../../src/config';
 import { parseCertificate } from '../../src/core/certificate';
 import { encryptSecurityCredential } from '../../src/mpesa/mpesa.security-credential';
 import { createSimulatorCredentials } from '../../src/simulator/simulator.credentials';
-import { accountBody, keysOf } from '../helpers/accounts';
+import { accountBody, keysOf, startRecordingDaraja, type RecordingDaraja } from '../helpers/accounts';
 import { adminHeaders } from '../helpers/http-edges';
 import { merchantClient, type MerchantRequest } from '../helpers/merchant';
 import { eventually } from '../helpers/realtime';
@@ -177,5 +177,102 @@ describe("an M-Pesa account's securityCertificate", () => {
       (response) => response.data.statusQuery.status !== 'pending',
     );
     expect(answered.data.statusQuery).toMatchObject({ status: 'not_found', result: { code: '2032' } });
+  });
+});
+
+describe('a sandbox account asking Transaction Status', () => {
+  // A stand-in for Daraja's sandbox: the simulator's own answers, with its own key pair.
+  const app = { consumerKey: 'ck_sandbox_status', consumerSecret: 'cs_sandbox_status' };
+  let daraja: RecordingDaraja;
+  let certificateFile: string;
+  beforeAll(async () => {
+    daraja = await startRecordingDaraja(
+      [app],
+      {
+        '600960': {
+          passkey: 'sandbox-passkey',
+          tills: [],
+          initiators: [{ name: 'op', password: 'Sandbox-Pass-1' }],
+        },
+      },
+      { callbackDelayMs: 50 },
+    );
+    const published = await axios.get<string>(`${daraja.url}/__simulator/certificate`, {
+      responseType: 'text',
+    });
+    certificateFile = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'mpesa-bridge-cert-')),
+      'SandboxCertificate.cer',
+    );
+    fs.writeFileSync(certificateFile, published.data);
+  });
+  afterAll(() => daraja.close());
+
+  async function sandboxShop(server: TestServer) {
+    const created = await axios.post(
+      `${server.url}/api/v1/projects`,
+      { name: 'Sandbox shop' },
+      { headers: adminHeaders(server) },
+    );
+    const shop = merchantClient(server.url, keysOf(created.data, 'test'));
+    const added = await shop({
+      method: 'POST',
+      path: '/api/v1/mpesa-accounts',
+      body: accountBody({
+        environment: 'sandbox',
+        ...app,
+        shortcode: '600960',
+        passkey: 'sandbox-passkey',
+        initiatorName: 'op',
+        initiatorPassword: 'Sandbox-Pass-1',
+      } as never),
+    });
+    expect(added.status).toBe(201);
+    return shop;
+  }
+
+  it("when MPESA_SANDBOX_CERTIFICATE is Safaricom's (here the stand-in's), then the password is encrypted with it and Daraja accepts the initiator", async () => {
+    const server = await startTestServer({
+      MPESA_SANDBOX_BASE_URL: daraja.url,
+      MPESA_SANDBOX_CERTIFICATE: certificateFile,
+    });
+    try {
+      const shop = await sandboxShop(server);
+      const asked = await shop({
+        method: 'POST',
+        path: '/api/v1/transactions/status-queries',
+        body: { receipt: 'UG77ZZZZZZ' },
+      });
+      expect(asked.status).toBe(202);
+      const answered = await eventually(
+        () =>
+          shop({ method: 'GET', path: `/api/v1/transactions/status-queries/${asked.data.statusQuery.id}` }),
+        (response) => response.data.statusQuery.status !== 'pending',
+      );
+      // 2032, not 2001: the stand-in opened the credential with its key and found the password.
+      expect(answered.data.statusQuery).toMatchObject({ status: 'not_found', found: false });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('when no sandbox certificate is configured, then the query is refused with 409 mpesa_initiator_missing naming the certificate', async () => {
+    const server = await startTestServer({ MPESA_SANDBOX_BASE_URL: daraja.url });
+    try {
+      const shop = await sandboxShop(server);
+      const refused = await shop({
+        method: 'POST',
+        path: '/api/v1/transactions/status-queries',
+        body: { receipt: 'UG77ZZZZZZ' },
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.data.error).toMatchObject({
+        code: 'mpesa_initiator_missing',
+        details: { missing: ['certificate'], environment: 'sandbox' },
+      });
+      expect(refused.data.error.message).toContain('MPESA_SANDBOX_CERTIFICATE');
+    } finally {
+      await server.close();
+    }
   });
 });
