@@ -71,6 +71,15 @@ export const webhookEvents: readonly WebhookSpec[] = [
   transactionEvent('transaction.failed', 'TransactionFailedEvent', 'A payment failed'),
   transactionEvent('transaction.cancelled', 'TransactionCancelledEvent', 'The customer cancelled the prompt'),
   transactionEvent('transaction.expired', 'TransactionExpiredEvent', 'The prompt expired unanswered'),
+  {
+    ...transactionEvent(
+      'transaction.received',
+      'TransactionReceivedEvent',
+      'A customer paid the till or PayBill',
+    ),
+    description:
+      'A payment the customer started (C2B: the till or PayBill paid from the M-Pesa menu or a QR) that settled no open request of yours: new to you, already `completed`, `origin: "c2b"`, with `c2b` details. One whose bill reference named an open request completes that request instead (`transaction.completed`).',
+  },
   payoutEvent(
     'payout.succeeded',
     'PayoutSucceededEvent',
@@ -89,15 +98,6 @@ export const webhookEvents: readonly WebhookSpec[] = [
     "A payout's outcome is not known yet",
     'Sent when the answer or the result is missing. It is never sent again: Transaction Status is asked, and `payout.succeeded` or `payout.failed` follows.',
   ),
-  {
-    ...transactionEvent(
-      'transaction.received',
-      'TransactionReceivedEvent',
-      'A customer paid the till or PayBill',
-    ),
-    description:
-      'A payment the customer started (C2B: the till or PayBill paid from the M-Pesa menu or a QR) that settled no open request of yours: new to you, already `completed`, `origin: "c2b"`, with `c2b` details. One whose bill reference named an open request completes that request instead (`transaction.completed`).',
-  },
   {
     type: 'webhook_endpoint.disabled',
     summary: 'An endpoint was disabled',

@@ -24,6 +24,7 @@ describe('when an operation names the SDK method that makes its call', () => {
   it('then every signed operation names one, except those the SDKs reach only by their raw signed request', () => {
     const signed = requests.filter((request) => request.auth === 'signature');
     expect(signed.filter((request) => !request.sdk).map((request) => request.operationId)).toEqual([
+      'searchTransactions',
       'exportTransactions',
       'getTransactionHistory',
       'createStatusQuery',
@@ -37,6 +38,7 @@ describe('when an operation names the SDK method that makes its call', () => {
       'listPayoutAudit',
       'getPayout',
       'getPayoutHistory',
+      'checkMpesaAccount',
       'enableC2b',
       'getC2b',
       'disableC2b',
