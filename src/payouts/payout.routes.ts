@@ -233,6 +233,7 @@ export const payoutsApi: FeatureApi<PayoutsDeps> = {
       auth: 'session',
       params: payoutIdParams,
       body: decisionBody,
+      audit: { action: 'payout.approved', fields: ['note'] },
       sample: { body: { note: 'Checked against invoice 88' } },
       responses: { 200: { description: 'The payout, sent.', schema: payoutResponseSchema } },
       errors: [
@@ -257,6 +258,7 @@ export const payoutsApi: FeatureApi<PayoutsDeps> = {
       auth: 'session',
       params: payoutIdParams,
       body: decisionBody,
+      audit: { action: 'payout.rejected', fields: ['note'] },
       sample: { body: { note: 'Not one of ours' } },
       responses: { 200: { description: 'The payout, failed.', schema: payoutResponseSchema } },
       errors: ['payout_not_found', 'payout_approval_forbidden', 'payout_not_awaiting_approval'],
@@ -294,6 +296,11 @@ export const payoutsApi: FeatureApi<PayoutsDeps> = {
       auth: 'admin',
       params: settingsParams,
       body: settingsBody,
+      audit: {
+        action: 'payout_settings.updated',
+        fields: ['mode', 'enabled', 'perPayoutMax', 'dailyMax', 'approval', 'approvalAbove', 'allowedIps'],
+        targetIsProject: true,
+      },
       sample: {
         body: {
           mode: 'test',

@@ -84,6 +84,17 @@ describe('POST /api/v1/payouts: the safety settings', () => {
     );
     expect(response.status).toBe(401);
     expect(response.data.error.code).toBe('admin_unauthorized');
+    // The operator's own change is in the operators' audit trail too, with what it set.
+    expect((await setPayoutSettings(server, shop.projectId, 'test', { dailyMax: 300_000 })).status).toBe(200);
+    const trail = await axios.get(`${server.url}/api/v1/audit?projectId=${shop.projectId}`, {
+      headers: { Authorization: `Bearer ${server.adminToken}` },
+    });
+    expect(trail.data.data).toContainEqual(
+      expect.objectContaining({
+        action: 'payout_settings.updated',
+        details: expect.objectContaining({ mode: 'test', enabled: true, dailyMax: 300_000 }),
+      }),
+    );
   });
 
   it("when the amount is outside Daraja's KES 10 – 250,000 or the phone is not a Kenyan mobile, then 400 validation_failed names the field", async () => {
