@@ -117,6 +117,38 @@ describe('when a result is missing', () => {
   });
 });
 
+describe('when a payout was stored and the process died before it was claimed for its send', () => {
+  it('then the recovery sends it, through the same one claim, and it settles', async () => {
+    const shop = await payoutProject(server);
+    const db = server.database();
+    const at = new Date(Date.now() - 60_000);
+    const id = `po_${at.getTime().toString(36).padStart(9, '0')}0123456789abcdef0123`;
+    await db.run(
+      db.qb.insertInto('Payout').values({
+        id,
+        projectId: shop.projectId,
+        mode: 'test',
+        accountId: shop.accountId,
+        shortcode: shop.shortcode,
+        phone: '254708374149',
+        amount: 120,
+        purpose: 'BusinessPayment',
+        remarks: 'Orphaned by a crash',
+        status: 'requested',
+        requestedBy: `key:${shop.publicKey}`,
+        approvalRequired: false,
+        createdAt: at,
+        updatedAt: at,
+        statusChecks: 0,
+      }),
+    );
+    const before = await simulatorStats(server.url);
+    const payout = await settled(shop, id);
+    expect(payout).toMatchObject({ status: 'succeeded', amount: 120 });
+    expect((await simulatorStats(server.url)).b2cRequests - before.b2cRequests).toBe(1);
+  });
+});
+
 describe('POST /api/v1/callbacks/payouts/{id}/{token}/result', () => {
   // Here nothing but the test posts results: no Transaction Status comes to settle these first.
   let quiet: TestServer;
