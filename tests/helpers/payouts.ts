@@ -38,6 +38,8 @@ export interface PayoutProject {
   shortcode: string;
   merchant: MerchantRequest;
   publicKey: string;
+  /** Its test keys (the project stream's handshake signs with them). */
+  keys: { publicKey: string; secretKey: string };
 }
 
 /** A new project with a simulator account that can pay out, and test payouts on with `settings`. */
@@ -74,6 +76,7 @@ export async function payoutProject(
     shortcode,
     merchant,
     publicKey: keys.publicKey,
+    keys,
   };
 }
 

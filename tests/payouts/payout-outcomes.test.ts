@@ -5,6 +5,7 @@
 import { startTestServer, type TestServer } from '../helpers/server';
 import { eventually } from '../helpers/realtime';
 import { webhookReceivers } from '../helpers/webhook-receiver';
+import { connectProjectStream } from '../helpers/project-stream';
 import { phoneForB2cOutcome, type B2cOutcomeName } from '../../src/simulator/simulator.b2c-outcomes';
 import {
   payoutBody,
@@ -38,8 +39,9 @@ async function settled(shop: PayoutProject, id: string, until = ['succeeded', 'f
 }
 
 describe('POST /api/v1/payouts', () => {
-  it('when a payout is made to a registered phone, then it is submitted once, succeeds with its receipt, and payout.succeeded is delivered signed', async () => {
+  it('when a payout is made to a registered phone, then it is submitted once, succeeds with its receipt, and payout.succeeded is delivered signed and live on the project stream', async () => {
     const shop = await payoutProject(server);
+    const stream = await connectProjectStream(server.url, shop.keys);
     const hooks = await receivers.start();
     const endpoint = await shop.merchant({
       method: 'POST',
@@ -75,6 +77,12 @@ describe('POST /api/v1/payouts', () => {
       data: { payout: { id: payout.id, status: 'succeeded' } },
     });
     expect(delivered[0]!.headers['webhook-signature']).toMatch(/^v1,/);
+    const live = await stream.waitFor(
+      (message) => message.kind === 'event' && message.body.type === 'payout.succeeded',
+      'payout.succeeded on the stream',
+    );
+    expect(JSON.parse(live.body.payload as string)).toEqual(event);
+    stream.close();
 
     const history = await shop.merchant({ method: 'GET', path: `/api/v1/payouts/${payout.id}/history` });
     expect(history.data.statusChanges.map((change: { toStatus: string }) => change.toStatus)).toEqual([
