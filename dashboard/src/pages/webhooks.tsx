@@ -22,7 +22,11 @@ const EVENT_LABELS: Record<WebhookEventType, string> = {
   'transaction.expired': 'payment expired',
   'transaction.updated': 'details of a settled payment',
   'transaction.received': 'a payment the customer started (C2B)',
+  'payout.succeeded': 'payout paid',
+  'payout.failed': 'payout failed',
+  'payout.unknown': 'payout outcome unknown (being asked)',
   'webhook_endpoint.disabled': 'an endpoint disabled',
+  'status_query.resolved': 'a Transaction Status answer',
 };
 
 function health(endpoint: WebhookEndpoint): string {
