@@ -24,12 +24,14 @@ describe('when an operation names the SDK method that makes its call', () => {
   it('then every signed operation names one, except those the SDKs reach only by their raw signed request', () => {
     const signed = requests.filter((request) => request.auth === 'signature');
     expect(signed.filter((request) => !request.sdk).map((request) => request.operationId)).toEqual([
+      'searchTransactions',
       'exportTransactions',
       'getTransactionHistory',
       'createStatusQuery',
       'getStatusQuery',
       'createQrCode',
       'getQrCode',
+      'checkMpesaAccount',
       'enableC2b',
       'getC2b',
       'disableC2b',
