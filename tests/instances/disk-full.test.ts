@@ -72,10 +72,15 @@ describeWithMount(
     let server: TestServer;
     let mounted: string;
     let filler: string;
+    /** What the service logged (the refusal's line names the error's code). */
+    const logLines: string[] = [];
     beforeAll(async () => {
       mounted = mountTmpfs()!;
       filler = path.join(mounted, 'filler');
-      server = await startTestServer({ DATA_DIR: mounted, DATABASE_URL: `file:${mounted}/bridge.db` });
+      server = await startTestServer(
+        { DATA_DIR: mounted, DATABASE_URL: `file:${mounted}/bridge.db` },
+        { logLines },
+      );
     });
     afterAll(async () => {
       await server?.close();
@@ -110,10 +115,12 @@ describeWithMount(
         if (answer.status !== 200) refused = answer;
       }
       expect(refused?.status).toBe(503);
-      expect(refused?.data.error).toMatchObject({
-        code: 'service_unavailable',
-        details: { reason: 'disk_full' },
+      // With the log line that says why, should the reason be another.
+      const logged = logLines.filter((line) => line.includes('callback refused')).at(-1);
+      expect({ error: refused?.data.error, logged }).toMatchObject({
+        error: { code: 'service_unavailable', details: { reason: 'disk_full' } },
       });
+      expect(JSON.parse(logged!).error).toMatchObject({ code: 'SQLITE_FULL' });
       expect(Number(refused?.headers['retry-after'])).toBeGreaterThan(0);
 
       fs.rmSync(filler);
