@@ -1,5 +1,6 @@
 // winston, configured once. Structured fields only; phones masked and secrets redacted by a
 // format that runs on every line, so a careless call site cannot leak them.
+import { types } from 'node:util';
 import winston from 'winston';
 import type { Config } from './config';
 import { currentRequestId } from './request-context';
@@ -59,7 +60,8 @@ function redact(value: unknown, key = '', depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => redact(item, key, depth + 1));
   // An error's code (SQLITE_FULL, a PostgreSQL SQLSTATE, ECONNRESET) tells an operator which
   // failure it was when messages read alike; codes carry no secret.
-  if (value instanceof Error) {
+  // isNativeError: an error made in another context (a native driver's, under jest) too.
+  if (value instanceof Error || types.isNativeError(value)) {
     const code = (value as { code?: unknown }).code;
     return {
       name: value.name,
