@@ -89,6 +89,8 @@ export interface PaymentGroup {
   status: string;
   resultCode: string | null;
   settledBy: string | null;
+  /** `stk_push` or `c2b` (a walk-in payment: no prompt to time). */
+  origin: string;
   count: number;
   /** What M-Pesa reported paid, else what was asked (STK Query answers carry no amount). */
   collected: number;
@@ -107,18 +109,20 @@ async function groupsOf(q: Queryable, scope: Scope, window: StatsWindow, ids: Id
         'status',
         'resultCode',
         'settledBy',
+        'origin',
         eb.fn.countAll<number>().as('count'),
         eb.fn.sum<number>(eb.fn.coalesce('amountPaid', 'amount')).as('collected'),
         eb.fn.count<number>('settledAt').as('settled'),
         eb.fn.sum<number>(settleMs(q)).as('settleMsSum'),
         eb.fn.max<number>(settleMs(q)).as('settleMsMax'),
       ])
-      .groupBy(['status', 'resultCode', 'settledBy']),
+      .groupBy(['status', 'resultCode', 'settledBy', 'origin']),
   );
   return rows.map((row): PaymentGroup => ({
     status: row.status,
     resultCode: row.resultCode,
     settledBy: row.settledBy,
+    origin: row.origin,
     count: Number(row.count),
     collected: Number(row.collected ?? 0),
     settled: Number(row.settled),
@@ -134,7 +138,7 @@ async function groupsOf(q: Queryable, scope: Scope, window: StatsWindow, ids: Id
 function mergeGroups(groups: PaymentGroup[]): PaymentGroup[] {
   const merged = new Map<string, PaymentGroup>();
   for (const group of groups) {
-    const key = JSON.stringify([group.status, group.resultCode, group.settledBy]);
+    const key = JSON.stringify([group.status, group.resultCode, group.settledBy, group.origin]);
     const into = merged.get(key);
     if (!into) {
       merged.set(key, { ...group });
@@ -152,8 +156,8 @@ function mergeGroups(groups: PaymentGroup[]): PaymentGroup[] {
 
 /**
  * Every payment of the window counted once, grouped by what the overview splits on (status,
- * Daraja's ResultCode, who settled it). `sliceRows` null: one scan (PostgreSQL's default);
- * otherwise slices of the (projectId, mode, id) index (SQLite's default, STATS_SLICE_ROWS).
+ * Daraja's ResultCode, who settled it, how it started). `sliceRows` null: one scan (PostgreSQL's
+ * default); otherwise slices of the (projectId, mode, id) index (SQLite's default, STATS_SLICE_ROWS).
  */
 export async function paymentGroups(
   q: Queryable,
@@ -273,5 +277,41 @@ export async function webhookHealth(
       .where('mode', '=', scope.mode)
       .where('deletedAt', 'is', null),
   );
-  return { endpoints, deliveries: await deliveryCounts(q, scope, window, sliceRows) };
+  // Failing and retrying now, whenever they were created: a retry is a failure not given up yet.
+  const retrying = await q.all(
+    q.qb
+      .selectFrom('WebhookDelivery')
+      .innerJoin('WebhookEndpoint', 'WebhookEndpoint.id', 'WebhookDelivery.endpointId')
+      .select((eb) => [
+        'WebhookDelivery.endpointId',
+        eb.fn.countAll<number>().as('count'),
+        eb.fn.min('WebhookDelivery.nextAttemptAt').as('nextRetryAt'),
+        eb.fn
+          .sum<number>(eb.case().when('WebhookDelivery.createdAt', '>=', window.from).then(1).else(0).end())
+          .as('sinceFrom'),
+      ])
+      .where('WebhookEndpoint.projectId', '=', scope.projectId)
+      .where('WebhookEndpoint.mode', '=', scope.mode)
+      .where('WebhookDelivery.status', '=', 'pending')
+      // Its last attempt failed (src/webhooks/delivery.repository.ts, lastAttemptFailed).
+      .where((eb) =>
+        eb.or([
+          eb('WebhookDelivery.lastError', 'is not', null),
+          eb('WebhookDelivery.lastStatusCode', '<', 200),
+          eb('WebhookDelivery.lastStatusCode', '>=', 300),
+        ]),
+      )
+      .groupBy('WebhookDelivery.endpointId'),
+  );
+  return {
+    endpoints,
+    deliveries: await deliveryCounts(q, scope, window, sliceRows),
+    retrying: retrying.map((row) => ({
+      endpointId: row.endpointId,
+      count: Number(row.count),
+      inWindow: Number(row.sinceFrom ?? 0),
+      // An aggregate is not converted by column name on SQLite: ISO text there, a Date on PostgreSQL.
+      nextRetryAt: row.nextRetryAt === null ? null : new Date(row.nextRetryAt as unknown as string),
+    })),
+  };
 }
