@@ -139,6 +139,7 @@ export function transactionsApi(amount: Config['amount']): FeatureApi<Transactio
         rateLimit: 'perProject',
         query: searchQuery,
         responses: { 200: { description: 'The matches.', schema: searchResultSchema } },
+        sample: { query: { q: '0712 345 678' } },
         handler: async ({ deps, req, res, query }) => {
           res.json(await deps.transactions.search(scopeOf(req), query));
         },

@@ -26,7 +26,7 @@ const EVENT_LABELS: Record<WebhookEventType, string> = {
   'payout.failed': 'payout failed',
   'payout.unknown': 'payout outcome unknown (being asked)',
   'webhook_endpoint.disabled': 'an endpoint disabled',
-  'status_query.resolved': 'a Transaction Status answer',
+  'status_query.resolved': 'a Transaction Status query answered',
 };
 
 function health(endpoint: WebhookEndpoint): string {
