@@ -58,6 +58,13 @@ import { dashboardApi } from './operators/dashboard.routes';
 import { createDashboardPages, DASHBOARD_PATH } from './operators/dashboard.pages';
 import { statsApi } from './stats/stats.routes';
 import { realtimeApi } from './realtime/realtime.openapi';
+import { linksApi } from './checkout/link.routes';
+import { publicCheckoutApi } from './checkout/public.routes';
+import type { LinksService } from './checkout/link.service';
+import type { CheckoutService } from './checkout/checkout.service';
+import type { CheckoutUrls } from './checkout/checkout.view';
+import { createCheckoutAssets } from './checkout/checkout.assets';
+import { CHECKOUT_ASSETS_PATH } from './checkout/checkout.shell';
 
 export interface AppDeps {
   config: Config;
@@ -76,6 +83,10 @@ export interface AppDeps {
   diagnostics: DiagnosticsService;
   /** Dashboard users and sessions (src/operators). */
   dashboard: DashboardService;
+  /** Payment links, checkout sessions and the hosted page (src/checkout). */
+  links: LinksService;
+  checkout: CheckoutService;
+  checkoutUrls: CheckoutUrls;
   transactionSecrets: TransactionSecrets;
   /** Signatures already used (shared by instances when Redis is configured). */
   replays: ReplayGuard;
@@ -103,6 +114,8 @@ export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>
   return [
     transactionsApi(config.amount),
     testPaymentsApi(config.amount),
+    linksApi(config.amount),
+    publicCheckoutApi,
     accountsApi,
     realtimeApi,
     webhooksApi,
@@ -148,6 +161,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   // The dashboard's pages: their own, stricter Content-Security-Policy (dashboard.pages.ts).
   app.use(DASHBOARD_PATH, createDashboardPages());
+  // The hosted checkout page's script and styles, and the embeddable button (checkout.assets.ts).
+  app.use(CHECKOUT_ASSETS_PATH, createCheckoutAssets());
   app.use(helmet());
 
   app.use(cors({ origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] }));
@@ -177,7 +192,11 @@ export function createApp(deps: AppDeps): express.Express {
       admin: () => adminAuth,
       session: () => sessionOnly,
     },
-    limits: { perProject: limits.merchant, projectCreatePerSource: limits.projectCreate },
+    limits: {
+      perProject: limits.merchant,
+      projectCreatePerSource: limits.projectCreate,
+      checkoutPerSource: limits.checkout,
+    },
   };
   // Every operation the API serves, declared once in its feature: the routes and the
   // reference (GET /openapi.json, /docs) are both made from this list.

@@ -7,7 +7,22 @@ import { randomBytes } from 'node:crypto';
 const TIME_CHARS = 9; // base36 milliseconds: enough until the year 5188
 
 export type IdPrefix =
-  'prj' | 'key' | 'acc' | 'txn' | 'chg' | 'cbk' | 'evt' | 'we' | 'whd' | 'wha' | 'usr' | 'dss';
+  | 'prj'
+  | 'key'
+  | 'acc'
+  | 'txn'
+  | 'chg'
+  | 'cbk'
+  | 'evt'
+  | 'we'
+  | 'whd'
+  | 'wha'
+  | 'usr'
+  | 'dss'
+  // payment links, checkout sessions and their attempts (src/checkout)
+  | 'lnk'
+  | 'chk'
+  | 'cka';
 
 export function newId(prefix: IdPrefix, at: Date = new Date()): string {
   return `${idTimePart(prefix, at)}${randomBytes(10).toString('hex')}`;

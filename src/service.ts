@@ -17,7 +17,7 @@ import type { Logger } from './logger';
 import { createDarajaApps } from './mpesa/mpesa.apps';
 import { createBreakers } from './mpesa/mpesa.breaker';
 import { createAccountsService } from './accounts/account.service';
-import { modeOf } from './core/scope';
+import { modeOf, type Scope } from './core/scope';
 import { combinedDirectory } from './simulator/simulator.directory';
 import { callbackTargets, targetFromUrl } from './simulator/simulator.callback-targets';
 import { createProjectsService } from './projects/project.service';
@@ -62,6 +62,16 @@ import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
 import { createDiagnosticsService } from './diagnostics/diagnostics.service';
 import { createDashboardService } from './operators/dashboard.service';
+import { createLinksService } from './checkout/link.service';
+import { createCheckoutService, type PayInstead } from './checkout/checkout.service';
+import { createPushLimits } from './checkout/push-limits';
+import { checkoutUrls } from './checkout/checkout.view';
+
+/**
+ * Where a C2B payment would settle a checkout (the page's "pay PayBill … account … instead").
+ * The hook for C2B (issue 19): until an account can say it takes C2B payments, no page offers it.
+ */
+const noC2bFallback: PayInstead = async () => null;
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
@@ -262,7 +272,33 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     projectExists: projects.exists,
     revoke: revocations.revoke,
   });
+  // Payment links and the hosted checkout page: payments start through the one initiate above.
+  const urls = checkoutUrls(config.checkout.baseUrl ?? localUrl);
+  const checkAccount = async (scope: Scope, accountId: string) => {
+    await accounts.forPayment(scope, accountId);
+  };
+  const links = createLinksService({ db, urls, checkAccount });
+  const checkout = createCheckoutService({
+    db,
+    amount: config.amount,
+    payments: { initiate: (scope, input, key) => transactions.initiate(scope, input, key) },
+    secrets: transactionSecrets,
+    limits: createPushLimits(
+      limiterStore,
+      config.checkout,
+      serviceSecrets.keyring.newest.derive('limit-key'),
+    ),
+    urls,
+    projectState: projects.stateOf,
+    payInstead: noC2bFallback,
+    checkAccount,
+    // Daraja's push timeout and as long again: an attempt whose ledger row never came lets go after it.
+    claimMs: 2 * config.mpesa.timeoutMs,
+  });
   const app = createApp({
+    links,
+    checkout,
+    checkoutUrls: urls,
     dashboard,
     config,
     logger,

@@ -22,6 +22,28 @@ export type CallbackRecord = {
     receivedAt: Generated<Timestamp>;
     processedAt: Timestamp | null;
 };
+export type CheckoutAttempt = {
+    id: string;
+    sessionId: string;
+    linkId: string | null;
+    createdAt: Timestamp;
+};
+export type CheckoutSession = {
+    id: string;
+    projectId: string;
+    mode: string;
+    linkId: string | null;
+    amount: number;
+    accountReference: string;
+    title: string | null;
+    paymentDescription: string | null;
+    metadata: string | null;
+    successUrl: string | null;
+    cancelUrl: string | null;
+    accountId: string | null;
+    expiresAt: Timestamp;
+    createdAt: Timestamp;
+};
 export type DashboardMembership = {
     userId: string;
     projectId: string;
@@ -81,6 +103,30 @@ export type MpesaAccount = {
     deletedAt: Timestamp | null;
     idempotencyKey: string | null;
     requestHash: string | null;
+};
+export type PaymentLink = {
+    id: string;
+    projectId: string;
+    mode: string;
+    slug: string;
+    title: string;
+    description: string | null;
+    amountType: string;
+    amount: number | null;
+    amountMin: number | null;
+    amountMax: number | null;
+    maxUses: number | null;
+    expiresAt: Timestamp | null;
+    referenceTemplate: string | null;
+    referenceLabel: string | null;
+    nextNumber: Generated<number>;
+    paymentDescription: string | null;
+    metadata: string | null;
+    redirectUrl: string | null;
+    accountId: string | null;
+    disabledAt: Timestamp | null;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
 };
 export type Project = {
     id: string;
@@ -194,12 +240,15 @@ export type WebhookEndpoint = {
 export type DB = {
     ApiKey: ApiKey;
     CallbackRecord: CallbackRecord;
+    CheckoutAttempt: CheckoutAttempt;
+    CheckoutSession: CheckoutSession;
     DashboardMembership: DashboardMembership;
     DashboardSession: DashboardSession;
     DashboardUser: DashboardUser;
     DeliveryAttempt: DeliveryAttempt;
     Event: Event;
     MpesaAccount: MpesaAccount;
+    PaymentLink: PaymentLink;
     Project: Project;
     QueryPace: QueryPace;
     rate_limits: RateLimit;
