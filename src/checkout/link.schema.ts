@@ -135,12 +135,9 @@ export const updateLinkBody = z
   .strictObject({
     title: title.optional(),
     description: description.nullable().optional(),
-    disabled: z
-      .boolean(expecting('true or false'))
-      .optional()
-      .meta({
-        description: '`true` stops the link taking payments (its page says so); `false` opens it again.',
-      }),
+    disabled: z.boolean(expecting('true or false')).optional().meta({
+      description: '`true` stops the link taking payments (its page says so); `false` opens it again.',
+    }),
     maxUses: maxUses.optional(),
     expiresAt: futureDate.nullable().optional(),
     redirectUrl: redirectUrlField.nullable().optional(),

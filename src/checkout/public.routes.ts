@@ -9,7 +9,7 @@ import { defineOperation, type FeatureApi } from '../core/operation';
 import type { Scope } from '../core/scope';
 import { expecting, text } from '../validation';
 import type { CheckoutService } from './checkout.service';
-import { qrPng, qrSvg } from './checkout.qr';
+import { QR_PNG_WIDTHS, qrPng, qrSvg } from './checkout.qr';
 import type { CheckoutUrls } from './checkout.view';
 import {
   clientSecretHeader,
@@ -47,6 +47,16 @@ const embedQuery = z.strictObject({
 });
 const secretHeaders = { 'X-Client-Secret': { schema: clientSecretHeader, required: false } };
 const pageQuery = z.object({}).catchall(z.unknown());
+const WIDTH = `a whole number of pixels from ${QR_PNG_WIDTHS.min} to ${QR_PNG_WIDTHS.max}`;
+const pngQuery = z.strictObject({
+  width: z.coerce
+    .number(expecting(WIDTH))
+    .int(expecting(WIDTH))
+    .min(QR_PNG_WIDTHS.min, expecting(WIDTH))
+    .max(QR_PNG_WIDTHS.max, expecting(WIDTH))
+    .default(QR_PNG_WIDTHS.default)
+    .meta({ description: 'The image width; 1024 px when left out (sharp on an A4 poster).' }),
+});
 
 /** Refuses a public key that does not own the row, with the same 404 as a missing one. */
 async function refuseForeignKey(
@@ -257,6 +267,8 @@ export const publicCheckoutApi: FeatureApi<PublicCheckoutDeps> = {
       handler: async ({ deps, res, params }) => {
         await deps.checkout.viewLink(params.slug);
         res.set('Cache-Control', 'public, max-age=3600');
+        // A printed poster is one use; a merchant's own site showing the code is another.
+        res.set('Cross-Origin-Resource-Policy', 'cross-origin');
         res.set('Content-Disposition', `inline; filename="${params.slug}.svg"`);
         res.type('image/svg+xml').send(await qrSvg(deps.checkoutUrls.link(params.slug)));
       },
@@ -267,17 +279,20 @@ export const publicCheckoutApi: FeatureApi<PublicCheckoutDeps> = {
       operationId: 'paymentLinkQrPng',
       tag: TAG,
       summary: "A payment link's QR code (PNG)",
-      description: "The link's URL as a QR code, 1024 px wide.",
+      description: "The link's URL as a QR code, 1024 px wide unless `width` says otherwise.",
       auth: 'none',
       rateLimit: 'checkoutPerSource',
       params: slugParams,
+      query: pngQuery,
       responses: { 200: { description: 'The QR code.', contentType: 'image/png', schema: z.string() } },
       errors: ['payment_link_not_found', 'rate_limited'],
-      handler: async ({ deps, res, params }) => {
+      handler: async ({ deps, res, params, query }) => {
         await deps.checkout.viewLink(params.slug);
         res.set('Cache-Control', 'public, max-age=3600');
+        // A printed poster is one use; a merchant's own site showing the code is another.
+        res.set('Cross-Origin-Resource-Policy', 'cross-origin');
         res.set('Content-Disposition', `inline; filename="${params.slug}.png"`);
-        res.type('image/png').send(await qrPng(deps.checkoutUrls.link(params.slug)));
+        res.type('image/png').send(await qrPng(deps.checkoutUrls.link(params.slug), query.width));
       },
     }),
   ],

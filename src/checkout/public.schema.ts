@@ -90,11 +90,9 @@ export const payLinkBody = z.strictObject({
     .meta({
       description: "The customer's amount: required for range and open links, ignored for fixed ones.",
     }),
-  reference: accountReferenceField
-    .optional()
-    .meta({
-      description: 'Required when the link asks the customer for it (`reference.type` = `customer`).',
-    }),
+  reference: accountReferenceField.optional().meta({
+    description: 'Required when the link asks the customer for it (`reference.type` = `customer`).',
+  }),
 });
 export type PayLinkInput = z.infer<typeof payLinkBody>;
 
