@@ -43,6 +43,7 @@ const FLOORS: Record<string, number> = {
   'diagnostics/': 3,
   'test-payments/': 3,
   'maintenance/': 3,
+  'checkout/': 3,
   // 4 the HTTP edge
   'http/': 4,
   'auth/': 4,
