@@ -3,6 +3,12 @@
 import { createEventsApi, type EventsApi } from './events.js';
 import { createHttp, type FetchLike, type HttpResponse } from './http.js';
 import { createMpesaAccountsApi, type MpesaAccountsApi } from './mpesa-accounts.js';
+import {
+  createCheckoutSessionsApi,
+  createPaymentLinksApi,
+  type CheckoutSessionsApi,
+  type PaymentLinksApi,
+} from './checkout.js';
 import { createTransactionsApi, type TransactionsApi } from './transactions.js';
 import { createWebhookEndpointsApi, type WebhookEndpointsApi } from './webhook-endpoints.js';
 import type { WaitOptions } from './wait.js';
@@ -32,6 +38,10 @@ export interface MpesaBridgeClient {
   mpesaAccounts: MpesaAccountsApi;
   /** The event log behind webhooks, and replay. */
   events: EventsApi;
+  /** Payment links: a public page anyone may pay (docs/checkout.md). */
+  paymentLinks: PaymentLinksApi;
+  /** Checkout sessions: a hosted page for one order your server prices. */
+  checkoutSessions: CheckoutSessionsApi;
   /** Shorthand for `transactions.waitForResult`. */
   waitForResult(id: string, options?: WaitOptions): Promise<Transaction>;
   /**
@@ -77,6 +87,8 @@ export function createClient(options: ClientOptions): MpesaBridgeClient {
     webhookEndpoints: createWebhookEndpointsApi(request),
     mpesaAccounts: createMpesaAccountsApi(request),
     events: createEventsApi(request),
+    paymentLinks: createPaymentLinksApi(request),
+    checkoutSessions: createCheckoutSessionsApi(request),
     waitForResult: transactions.waitForResult,
     request: <T>(call: RawRequest) => {
       const idempotent = Object.keys(call.headers ?? {}).some(

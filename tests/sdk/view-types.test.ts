@@ -40,7 +40,14 @@ import type {
   ProjectWithSecret,
   RotatedKeys,
   TransactionHistory,
+  PaymentLink,
+  CreatePaymentLinkInput,
+  UpdatePaymentLinkInput,
+  CheckoutSession,
+  CreateCheckoutSessionInput,
 } from '@mpesa-bridge/sdk';
+import type { LinkView, createLinkBody, updateLinkBody } from '../../src/checkout/link.schema';
+import type { SessionView, createSessionBody } from '../../src/checkout/session.schema';
 import type * as SdkTypes from '@mpesa-bridge/sdk/types';
 import type { sessionSchema, userSchema } from '../../src/operators/dashboard.schema';
 import type {
@@ -170,7 +177,19 @@ const streamCallback: Same<ProjectStreamCallback, Iso<Omit<CallbackReceipt, 'pro
 const typesEntry: Same<SdkTypes.DashboardSession, DashboardSession> = true;
 const typesEntryTransaction: Same<SdkTypes.Transaction, Transaction> = true;
 
+// Payment links and checkout sessions (docs/checkout.md).
+const paymentLink: Same<LinkView, PaymentLink> = true;
+const checkoutSession: Same<SessionView, CheckoutSession> = true;
+const createLinkInput: Same<z.input<ReturnType<typeof createLinkBody>>, CreatePaymentLinkInput> = true;
+const updateLinkInput: Same<z.input<typeof updateLinkBody>, UpdatePaymentLinkInput> = true;
+const createSessionInput: Same<z.input<ReturnType<typeof createSessionBody>>, CreateCheckoutSessionInput> = true;
+
 const checks = [
+  paymentLink,
+  checkoutSession,
+  createLinkInput,
+  updateLinkInput,
+  createSessionInput,
   project,
   projectWithSecret,
   rotatedKeys,
