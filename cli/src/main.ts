@@ -13,6 +13,7 @@ import { registerTransactions } from './commands/transactions';
 import { registerEvents } from './commands/events';
 import { registerWebhooks } from './commands/webhooks';
 import { registerDoctor } from './commands/doctor';
+import { registerLinks } from './commands/links';
 import { CLI_VERSION } from './version';
 
 /** What a command's action does; its exit code (default 0). */
@@ -83,6 +84,7 @@ Exit codes: 0 ok, 1 the thing failed (payment not completed, doctor found a fail
     registerTransactions,
     registerEvents,
     registerWebhooks,
+    registerLinks,
     registerDoctor,
   ]) {
     register(program, action);
