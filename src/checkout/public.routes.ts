@@ -48,7 +48,14 @@ const embedQuery = z.strictObject({
 const secretHeaders = { 'X-Client-Secret': { schema: clientSecretHeader, required: false } };
 const pageQuery = z.object({}).catchall(z.unknown());
 const WIDTH = `a whole number of pixels from ${QR_PNG_WIDTHS.min} to ${QR_PNG_WIDTHS.max}`;
+const DOWNLOAD = '1 to save the file instead of showing it';
+const download = z
+  .enum(['1'], expecting(DOWNLOAD))
+  .optional()
+  .meta({ description: "`1`: served as an attachment (the dashboard's download links)." });
+const svgQuery = z.strictObject({ download });
 const pngQuery = z.strictObject({
+  download,
   width: z.coerce
     .number(expecting(WIDTH))
     .int(expecting(WIDTH))
@@ -262,14 +269,18 @@ export const publicCheckoutApi: FeatureApi<PublicCheckoutDeps> = {
       auth: 'none',
       rateLimit: 'checkoutPerSource',
       params: slugParams,
+      query: svgQuery,
       responses: { 200: { description: 'The QR code.', contentType: 'image/svg+xml', schema: z.string() } },
       errors: ['payment_link_not_found', 'rate_limited'],
-      handler: async ({ deps, res, params }) => {
+      handler: async ({ deps, res, params, query }) => {
         await deps.checkout.viewLink(params.slug);
         res.set('Cache-Control', 'public, max-age=3600');
         // A printed poster is one use; a merchant's own site showing the code is another.
         res.set('Cross-Origin-Resource-Policy', 'cross-origin');
-        res.set('Content-Disposition', `inline; filename="${params.slug}.svg"`);
+        res.set(
+          'Content-Disposition',
+          `${query.download ? 'attachment' : 'inline'}; filename="${params.slug}.svg"`,
+        );
         res.type('image/svg+xml').send(await qrSvg(deps.checkoutUrls.link(params.slug)));
       },
     }),
@@ -279,7 +290,8 @@ export const publicCheckoutApi: FeatureApi<PublicCheckoutDeps> = {
       operationId: 'paymentLinkQrPng',
       tag: TAG,
       summary: "A payment link's QR code (PNG)",
-      description: "The link's URL as a QR code, 1024 px wide unless `width` says otherwise.",
+      description:
+        "The link's URL as a QR code, black and white, about 1024 px wide unless `width` says otherwise (whole pixels per module, so at most that).",
       auth: 'none',
       rateLimit: 'checkoutPerSource',
       params: slugParams,
@@ -291,8 +303,11 @@ export const publicCheckoutApi: FeatureApi<PublicCheckoutDeps> = {
         res.set('Cache-Control', 'public, max-age=3600');
         // A printed poster is one use; a merchant's own site showing the code is another.
         res.set('Cross-Origin-Resource-Policy', 'cross-origin');
-        res.set('Content-Disposition', `inline; filename="${params.slug}.png"`);
-        res.type('image/png').send(await qrPng(deps.checkoutUrls.link(params.slug), query.width));
+        res.set(
+          'Content-Disposition',
+          `${query.download ? 'attachment' : 'inline'}; filename="${params.slug}.png"`,
+        );
+        res.type('image/png').send(qrPng(deps.checkoutUrls.link(params.slug), query.width));
       },
     }),
   ],
