@@ -14,9 +14,32 @@ export function findCheckoutBuild(): string | undefined {
   return undefined;
 }
 
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
 export function createCheckoutAssets(build = findCheckoutBuild()): Router {
   const router = Router({ caseSensitive: true });
   if (!build) return router;
+  // The build's gzipped copies (checkout/build.ts), for browsers that take gzip.
+  const gzipped = new Set(fs.readdirSync(build).filter((name) => name.endsWith('.gz')));
+  // Middleware, not a route: the served-route walks (tests/openapi) see API routes only.
+  router.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !/^\/[\w.-]+\.(js|css)$/.test(req.path))
+      return next();
+    const name = req.path.slice(1);
+    if (!gzipped.has(`${name}.gz`) || !req.acceptsEncodings('gzip')) return next();
+    res.set({
+      'Content-Encoding': 'gzip',
+      'Content-Type': TYPES[path.extname(name)]!,
+      Vary: 'Accept-Encoding',
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+    });
+    res.sendFile(`${name}.gz`, { root: build, dotfiles: 'allow' });
+  });
   router.use(
     express.static(build, {
       index: false,
