@@ -1,5 +1,6 @@
 // Builds the dashboard (dashboard/src) into dashboard/build, which the service serves at
-// /dashboard (src/operators/dashboard.pages.ts). esbuild bundles Preact, Chart.js and the
+// /dashboard (src/operators/dashboard.pages.ts), and the API reference's script
+// (dashboard/src/reference, served beside it as /dashboard/reference.js for GET /docs). esbuild bundles Preact, Chart.js and the
 // Socket.io client from node_modules: nothing is fetched at build or at run time.
 // `npm run build:dashboard`; npm start, npm test and npm run build run it first.
 import fs from 'node:fs';
@@ -12,9 +13,12 @@ const out = path.join(root, 'build');
 export async function buildDashboard(options: { minify?: boolean } = {}): Promise<string> {
   fs.mkdirSync(out, { recursive: true });
   await build({
-    entryPoints: [path.join(root, 'src', 'main.tsx')],
+    entryPoints: [
+      { in: path.join(root, 'src', 'main.tsx'), out: 'app' },
+      { in: path.join(root, 'src', 'reference', 'main.ts'), out: 'reference' },
+    ],
     bundle: true,
-    outfile: path.join(out, 'app.js'),
+    outdir: out,
     format: 'iife',
     target: ['es2020'],
     jsx: 'automatic',

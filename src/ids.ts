@@ -9,6 +9,7 @@ const TIME_CHARS = 9; // base36 milliseconds: enough until the year 5188
 export type IdPrefix =
   | 'prj'
   | 'key'
+  | 'rky'
   | 'acc'
   | 'txn'
   | 'chg'
@@ -19,6 +20,11 @@ export type IdPrefix =
   | 'wha'
   | 'usr'
   | 'dss'
+  | 'aud'
+  // A Transaction Status query, a Result Safaricom posted about one, a Dynamic QR code.
+  | 'tsq'
+  | 'tsr'
+  | 'qr'
   // payment links, checkout sessions and their attempts (src/checkout)
   | 'lnk'
   | 'chk'

@@ -8,10 +8,13 @@ export type Logger = winston.Logger;
 
 const SECRET_FIELD = /secret|passkey|password|token|authorization|signature|master|key$/i;
 const KENYAN_PHONE = /(?<!\d)(?:\+?254|0)?([17]\d{2})\d{3}(\d{3})(?!\d)/g;
-// The token segment of a callback URL (src/callbacks/callback.routes.ts): whoever has it can
-// post a result for that transaction. Written out, not imported, so the logger depends on nothing.
+// The token segment of a callback URL (src/callbacks/callback.routes.ts, a C2B account's
+// src/core/c2b-path.ts, and the Transaction Status ResultURL and QueueTimeOutURL of
+// src/status-queries): whoever has it can post a result for that transaction, payments to that
+// account or a status answer. Written out, not imported, so the logger depends on nothing.
 // Any letter case: a path in another case must not carry its token into a log line either.
-const CALLBACK_TOKEN = /(\/api\/v1\/callbacks\/(?:stk|mpesa)\/[^/\s?#"']+\/)[^/\s?#"']+/gi;
+const CALLBACK_TOKEN =
+  /(\/api\/v1\/callbacks\/(?:stk|mpesa|c2b|status-results|status-timeouts)\/[^/\s?#"']+\/)[^/\s?#"']+/gi;
 // A CheckoutRequestID ends with the customer's phone, without its 254 (docs/daraja.md §2).
 const CHECKOUT_REQUEST_PHONE = /(ws_CO_\d*?)([17]\d{2})\d{3}(\d{3})(?!\d)/g;
 // Every pattern below runs on text a client chose (a path, a query), so each must take time

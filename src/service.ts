@@ -26,6 +26,7 @@ import { callbackUrlBuilder } from './callbacks/callback.routes';
 import { callbackRoutesUnder } from './callbacks/callback.path';
 import { attachRealtime } from './realtime/realtime.server';
 import { attachProjectStream, PROJECT_NAMESPACE } from './realtime/project-stream';
+import { createAuditService } from './audit/audit.service';
 import { createRevocations } from './realtime/revocations';
 import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
 import { compileTrust, createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
@@ -62,16 +63,21 @@ import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
 import { createDiagnosticsService } from './diagnostics/diagnostics.service';
 import { createDashboardService } from './operators/dashboard.service';
+import { createC2bReceiver } from './payments/c2b.receive';
+import { createC2bSettings } from './c2b/c2b.settings';
+import { createC2bConfirmations } from './c2b/c2b.confirm';
+import { createC2bValidations } from './c2b/c2b.validate';
+import { createWebhookSender } from './webhooks/webhook.http';
+import { checkWebhookUrl } from './webhooks/webhook.url-guard';
+import { createSecurityCertificates } from './mpesa/mpesa.security-credential';
+import { CERTIFICATE_PATH } from './simulator/simulator.routes';
+import { createStatusQueriesService } from './status-queries/status-query.service';
+import { createQrCodesService } from './qr-codes/qr-code.service';
+import { statusResultRoutesUnder, statusResultUrls } from './status-queries/status-query.routes';
 import { createLinksService } from './checkout/link.service';
 import { createCheckoutService, type PayInstead } from './checkout/checkout.service';
 import { createPushLimits } from './checkout/push-limits';
 import { checkoutUrls } from './checkout/checkout.view';
-
-/**
- * Where a C2B payment would settle a checkout (the page's "pay PayBill … account … instead").
- * The hook for C2B (issue 19): until an account can say it takes C2B payments, no page offers it.
- */
-const noC2bFallback: PayInstead = async () => null;
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
@@ -176,6 +182,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
           logger,
           callbackTargets([
             ...callbackRoutesUnder([config.callbacks.baseUrl ?? localUrl, localUrl]),
+            ...statusResultRoutesUnder([config.callbacks.baseUrl ?? localUrl, localUrl]),
             ...config.simulator.callbackAllowlist.map(targetFromUrl),
           ]),
         ),
@@ -197,8 +204,37 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     accounts,
     defaultMode: modeOf(config.mpesa.environment),
     revoke: revocations.revoke,
+    revokeAt: revocations.revokeAt,
   });
   const callbacks = createCallbacksService({ db, settlePayment, events, logger, metrics: metrics.callbacks });
+  // C2B: confirmations become payments on the same ledger; settings register the URLs with Daraja.
+  const c2bSettings = createC2bSettings({
+    db,
+    vault,
+    accounts,
+    apps,
+    callbackBaseUrl: config.callbacks.baseUrl ?? localUrl,
+    checkUrl: (url) => checkWebhookUrl(url, config.webhooks.allowPrivateUrls),
+    validationTimeoutMs: config.c2b.validationTimeoutMs,
+  });
+  const c2bConfirmations = createC2bConfirmations({
+    db,
+    target: c2bSettings.target,
+    receive: createC2bReceiver({ db, events, matchWindowMs: config.c2b.matchWindowMs }),
+    logger,
+  });
+  // The merchant's validation endpoint is called as webhooks are (same SSRF guard), on its own deadline.
+  const validationSender = createWebhookSender({
+    timeoutMs: config.c2b.validationTimeoutMs,
+    allowPrivate: config.webhooks.allowPrivateUrls,
+    userAgent: 'mpesa-bridge-c2b-validation/1',
+  });
+  const c2bValidations = createC2bValidations({
+    db,
+    target: c2bSettings.target,
+    post: validationSender.send,
+    logger,
+  });
   const transactions = createTransactionsService({
     db,
     settlePayment,
@@ -211,6 +247,21 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     callbackUrlFor: callbackUrlBuilder(config.callbacks.baseUrl ?? localUrl, transactionSecrets),
     pushTimeoutMs: config.mpesa.timeoutMs,
     reconcileAfterMs: config.reconciliation.afterMs,
+  });
+  // Transaction Status: initiator passwords are encrypted with the environment's certificate;
+  // the simulator's is its own, fetched from it (the standalone one too, at MPESA_BASE_URL).
+  const statusQueries = createStatusQueriesService({
+    db,
+    accounts,
+    apps,
+    certificates: createSecurityCertificates({
+      configured: config.mpesa.certificates,
+      simulatorCertificateUrl: simulatorUrl ? `${simulatorUrl}${CERTIFICATE_PATH}` : undefined,
+      timeoutMs: config.mpesa.timeoutMs,
+    }),
+    events,
+    logger,
+    ...statusResultUrls(config.callbacks.baseUrl ?? localUrl, transactionSecrets.callbackToken),
   });
   const deliveryWorker = createDeliveryWorker({
     db,
@@ -290,7 +341,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     ),
     urls,
     projectState: projects.stateOf,
-    payInstead: noC2bFallback,
+    payInstead: checkoutC2bFallback(accounts, c2bSettings),
     checkAccount,
     // Daraja's push timeout and as long again: an attempt whose ledger row never came lets go after it.
     claimMs: 2 * config.mpesa.timeoutMs,
@@ -300,6 +351,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     checkout,
     checkoutUrls: urls,
     dashboard,
+    audit: createAuditService({ db }),
     config,
     logger,
     database,
@@ -307,13 +359,18 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     projects,
     transactions,
     callbacks,
+    c2b: c2bSettings,
+    c2bConfirmations,
+    c2bValidations,
+    statusQueries,
+    qrCodes: createQrCodesService({ db, accounts, apps, logger }),
     reconciler,
     accounts,
     vault,
     keyring: serviceSecrets.keyring,
     endpoints,
     events: createEventsService({ db, wake: deliveryWorker.wake }),
-    diagnostics: createDiagnosticsService({ config, accounts, endpoints, localUrl }),
+    diagnostics: createDiagnosticsService({ config, accounts, endpoints, localUrl, c2b: c2bSettings }),
     transactionSecrets,
     replays,
     failureLimits,
@@ -364,9 +421,18 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     );
   }
 
-  // Callbacks acknowledged but not applied before a crash are applied now, then on a timer.
+  // Callbacks and C2B confirmations acknowledged but not applied before a crash are applied
+  // now, then on a timer.
   const sweep = () =>
-    callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error }));
+    Promise.all([
+      callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error })),
+      c2bConfirmations
+        .processPending()
+        .catch((error: unknown) => logger.error('c2b confirmation sweep failed', { error })),
+      statusQueries
+        .processPending()
+        .catch((error: unknown) => logger.error('status query result sweep failed', { error })),
+    ]);
   await sweep();
   const sweeper = setInterval(sweep, CALLBACK_SWEEP_INTERVAL_MS);
   sweeper.unref();
@@ -395,9 +461,13 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
         logger.warn('workers did not stop in time; leases let another run retry'),
       );
       deliveryWorker.abort();
+      validationSender.close();
       peers?.stop();
+      revocations.stop();
       stopProjectStream();
-      await realtime.close();
+      await settleWithin(realtime.close(), config.shutdownTimeoutMs, () =>
+        logger.warn('realtime did not close in time'),
+      );
       await settleWithin(database.close(), config.shutdownTimeoutMs, () =>
         logger.warn('database did not close in time'),
       );
@@ -420,6 +490,27 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     oauthCallCount: apps.oauthCallCount,
     pruneNow: pruneWorker.pruneOnce,
     close,
+  };
+}
+
+/**
+ * The hosted page's "pay PayBill … account … instead": offered where the checkout's account is a
+ * PayBill with C2B switched on, the checkout's reference as the account number. A payment from
+ * the M-Pesa menu with that bill reference settles the checkout's open attempt (the C2B receiver
+ * matches it, src/payments/c2b.receive.ts). A till takes no account number, so it is not offered.
+ */
+function checkoutC2bFallback(
+  accounts: Pick<ReturnType<typeof createAccountsService>, 'forPayment'>,
+  c2b: Pick<ReturnType<typeof createC2bSettings>, 'get'>,
+): PayInstead {
+  return async (checkout) => {
+    const scope: Scope = { projectId: checkout.projectId, mode: checkout.mode as Scope['mode'] };
+    const account = await accounts.forPayment(scope, checkout.accountId ?? undefined).catch(() => undefined);
+    if (!account?.id || !account.payBill) return null;
+    const setting = await c2b.get(scope, account.id).catch(() => undefined);
+    return setting?.c2b.enabled
+      ? { payBill: account.shortcode, accountNumber: checkout.accountReference }
+      : null;
   };
 }
 

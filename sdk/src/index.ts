@@ -34,6 +34,7 @@ export {
 export * from './types.js';
 export * from './webhook-types.js';
 export * from './account-types.js';
+export * from './status-query-types.js';
 export * from './dashboard-types.js';
 export * from './checkout-types.js';
 export { SDK_VERSION } from './version.js';

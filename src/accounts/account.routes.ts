@@ -4,6 +4,7 @@ import { idempotencyKeyHeader } from '../payments/transaction.schema';
 import { scopeOf } from '../core/scope';
 import { defineOperation, type FeatureApi } from '../core/operation';
 import {
+  accountCheckSchema,
   accountIdParams,
   accountListSchema,
   accountResponseSchema,
@@ -42,6 +43,19 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       method: 'post',
       path: BASE,
       operationId: 'createMpesaAccount',
+      audit: {
+        action: 'mpesa_account.created',
+        fields: [
+          'name',
+          'environment',
+          'shortcode',
+          'tillNumber',
+          'isDefault',
+          'consumerKey',
+          'consumerSecret',
+          'passkey',
+        ],
+      },
       tag: TAG,
       summary: 'Add an M-Pesa account',
       description:
@@ -57,6 +71,9 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       body: createAccountBody,
       responses: { 201: { description: 'The account, masked.', schema: accountResponseSchema } },
       errors: ['mpesa_account_rejected', 'mpesa_unavailable', 'idempotency_key_reused'],
+      sample: {
+        sdk: { node: 'mpesaAccounts.create', python: 'mpesa_accounts.create', php: 'mpesaAccounts.create' },
+      },
       handler: async ({ deps, req, res, body, headers }) => {
         res.status(201).json(await deps.accounts.create(scopeOf(req), body, headers['Idempotency-Key']));
       },
@@ -70,6 +87,9 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       auth: 'signature',
       rateLimit: 'perProject',
       responses: { 200: { description: 'The accounts, masked.', schema: accountListSchema } },
+      sample: {
+        sdk: { node: 'mpesaAccounts.list', python: 'mpesa_accounts.list', php: 'mpesaAccounts.list' },
+      },
       handler: async ({ deps, req, res }) => {
         res.json(await deps.accounts.list(scopeOf(req)));
       },
@@ -85,6 +105,9 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       params: accountIdParams,
       responses: { 200: { description: 'The account, masked.', schema: accountResponseSchema } },
       errors: ['mpesa_account_not_found'],
+      sample: {
+        sdk: { node: 'mpesaAccounts.get', python: 'mpesa_accounts.retrieve', php: 'mpesaAccounts.retrieve' },
+      },
       handler: async ({ deps, req, res, params }) => {
         res.json(await deps.accounts.get(scopeOf(req), params.id));
       },
@@ -93,10 +116,26 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       method: 'patch',
       path: `${BASE}/:id`,
       operationId: 'updateMpesaAccount',
+      audit: {
+        action: 'mpesa_account.updated',
+        fields: [
+          'name',
+          'shortcode',
+          'tillNumber',
+          'isDefault',
+          'disabled',
+          'consumerKey',
+          'consumerSecret',
+          'passkey',
+          'initiatorName',
+          'initiatorCredential',
+        ],
+      },
       tag: TAG,
       summary: 'Change an M-Pesa account',
       description:
-        'New credentials are checked like new accounts. `isDefault: true` makes it the default of its mode.',
+        'New credentials are checked like new accounts. `isDefault: true` makes it the default of its mode. ' +
+        '`disabled: true` stops it taking new payments (and being the default) until `disabled: false`.',
       auth: 'signature',
       operatorOnly,
       rateLimit: 'perProject',
@@ -104,14 +143,43 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       body: updateAccountBody,
       responses: { 200: { description: 'The account, masked.', schema: accountResponseSchema } },
       errors: ['mpesa_account_not_found', 'mpesa_account_rejected', 'mpesa_unavailable'],
+      sample: {
+        sdk: {
+          node: 'mpesaAccounts.update',
+          python: 'mpesa_accounts.update',
+          php: 'mpesaAccounts.update',
+          phpArray: true,
+        },
+        body: { name: 'Shop till' },
+      },
       handler: async ({ deps, req, res, params, body }) => {
         res.json(await deps.accounts.update(scopeOf(req), params.id, body));
+      },
+    }),
+    operation({
+      method: 'post',
+      path: `${BASE}/:id/check`,
+      operationId: 'checkMpesaAccount',
+      tag: TAG,
+      summary: 'Check an M-Pesa account',
+      description:
+        "A live OAuth call with the account's consumer key and secret to its environment (the deployment's simulator for simulator accounts), " +
+        'answered as a verdict: `accepted`, `rejected` (Daraja refused the credentials: edit them) or `unreachable` (Daraja did not answer: nothing is known). ' +
+        'The token it gets becomes the one payments through this account use. A member of the project may check too: it changes nothing.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: accountIdParams,
+      responses: { 200: { description: 'The verdict.', schema: accountCheckSchema } },
+      errors: ['mpesa_account_not_found'],
+      handler: async ({ deps, req, res, params }) => {
+        res.json(await deps.accounts.check(scopeOf(req), params.id));
       },
     }),
     operation({
       method: 'delete',
       path: `${BASE}/:id`,
       operationId: 'deleteMpesaAccount',
+      audit: { action: 'mpesa_account.deleted' },
       tag: TAG,
       summary: 'Delete an M-Pesa account',
       description: 'New payments can no longer use it; payments made through it still reconcile through it.',
@@ -121,6 +189,9 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       params: accountIdParams,
       responses: { 204: { description: 'Deleted.' } },
       errors: ['mpesa_account_not_found'],
+      sample: {
+        sdk: { node: 'mpesaAccounts.delete', python: 'mpesa_accounts.delete', php: 'mpesaAccounts.delete' },
+      },
       handler: async ({ deps, req, res, params }) => {
         await deps.accounts.remove(scopeOf(req), params.id);
         res.status(204).end();

@@ -28,7 +28,10 @@ import {
 } from './account.repository';
 import type { CreateAccountInput, UpdateAccountInput } from './account.schema';
 import { toAccountView } from './account.view';
+import { verdictOf } from './account.check';
 import { accountSealedFor } from '../security/sealed-for';
+import { certificateProblem } from '../core/certificate';
+import type { Initiator } from '../mpesa/mpesa.security-credential';
 
 export { accountSealedFor };
 export type { DarajaAccount };
@@ -47,6 +50,12 @@ interface Deps {
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
 export function createAccountsService({ db, vault, apps, deploymentAccount }: Deps) {
+  const fallbackInitiator: Initiator = {
+    name: deploymentAccount.initiatorName ?? null,
+    password: deploymentAccount.initiatorPassword ?? null,
+    credential: null,
+    certificate: null,
+  };
   const fallback: DarajaAccount = {
     id: null,
     environment: deploymentAccount.environment,
@@ -81,10 +90,40 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
       consumerKey: open(row, 'consumer-key', row.consumerKeyEnc),
       consumerSecret: open(row, 'consumer-secret', row.consumerSecretEnc),
       passkey: open(row, 'passkey', row.passkeyEnc),
+      ...openedInitiatorSecrets(row),
+    });
+
+  function openedInitiatorSecrets(row: AccountRow) {
+    return {
+      initiatorPassword: row.initiatorPasswordEnc
+        ? open(row, 'initiator-password', row.initiatorPasswordEnc)
+        : null,
       initiatorCredential: row.initiatorCredentialEnc
         ? open(row, 'initiator-credential', row.initiatorCredentialEnc)
         : null,
-    });
+    };
+  }
+
+  function initiatorOf(row: AccountRow): Initiator {
+    const secrets = openedInitiatorSecrets(row);
+    return {
+      name: row.initiatorName,
+      password: secrets.initiatorPassword,
+      credential: secrets.initiatorCredential,
+      certificate: row.securityCertificate,
+    };
+  }
+
+  /** A certificate that does not parse is refused when saved, not at the first call that needs it. */
+  function refuseBadCertificate(pem: string | null | undefined): void {
+    if (pem === null || pem === undefined) return;
+    const reason = certificateProblem(pem);
+    if (reason)
+      throw new AppError('mpesa_certificate_invalid', `securityCertificate ${reason}`, {
+        field: 'securityCertificate',
+        reason,
+      });
+  }
 
   /**
    * Daraja must accept the app's consumer key and secret before they are kept (an OAuth call).
@@ -169,6 +208,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
       if (replayed) return replayed;
     }
     refuseOtherMode(mode, input.environment);
+    refuseBadCertificate(input.securityCertificate);
     await check(input.environment, input.consumerKey, input.consumerSecret);
     const now = new Date();
     const id = newId('acc', now);
@@ -192,6 +232,10 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
           initiatorCredentialEnc: input.initiatorCredential
             ? seal(keys, 'initiator-credential', input.initiatorCredential)
             : null,
+          initiatorPasswordEnc: input.initiatorPassword
+            ? seal(keys, 'initiator-password', input.initiatorPassword)
+            : null,
+          securityCertificate: input.securityCertificate ?? null,
           isDefault,
           idempotencyKey: idempotencyKey ?? null,
           requestHash,
@@ -215,6 +259,22 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
   async function update(scope: Scope, id: string, input: UpdateAccountInput) {
     const { projectId, mode } = scope;
     const current = await find(scope, id);
+    const disabledAfter = input.disabled ?? current.disabledAt !== null;
+    if (input.isDefault && disabledAfter)
+      throw new AppError(
+        'validation_failed',
+        'isDefault: a disabled account cannot be the default; enable it first',
+        {
+          fields: [
+            {
+              field: 'isDefault',
+              in: 'body',
+              message: 'the account is disabled: send disabled: false with it',
+            },
+          ],
+        },
+      );
+    refuseBadCertificate(input.securityCertificate);
     if (input.consumerKey !== undefined || input.consumerSecret !== undefined) {
       const { consumerKey, consumerSecret } = opened(current);
       await check(
@@ -244,7 +304,18 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
             : input.initiatorCredential === null
               ? null
               : seal(current, 'initiator-credential', input.initiatorCredential),
-        isDefault: input.isDefault,
+        initiatorPasswordEnc:
+          input.initiatorPassword === undefined
+            ? undefined
+            : input.initiatorPassword === null
+              ? null
+              : seal(current, 'initiator-password', input.initiatorPassword),
+        securityCertificate: input.securityCertificate,
+        // Disabling the default leaves the mode without one: initiates that name no account use
+        // the deployment's own of this mode, or are refused (mpesa_account_missing).
+        isDefault: input.disabled === true ? false : input.isDefault,
+        disabledAt:
+          input.disabled === undefined ? undefined : input.disabled ? (current.disabledAt ?? now) : null,
         updatedAt: now,
       });
     });
@@ -257,10 +328,34 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     await updateAccount(db, id, { deletedAt: new Date(), isDefault: false, updatedAt: new Date() });
   }
 
+  /** A live OAuth call with the account's credentials: the verdict, never a throw for Daraja's refusal. */
+  async function checkNow(scope: Scope, id: string) {
+    const row = await find(scope, id);
+    const account = opened(row);
+    const client = apps.clientFor(account);
+    if (!client)
+      throw new AppError(
+        'validation_failed',
+        'the simulator is not enabled on this deployment (SIMULATOR_ENABLED)',
+      );
+    const started = Date.now();
+    const outcome = await client.renewToken().then(
+      () => ({ ok: true }) as const,
+      (error: unknown) => ({ ok: false, error }) as const,
+    );
+    return verdictOf(
+      { id: row.id, environment: row.environment as Environment },
+      outcome,
+      new Date(),
+      Date.now() - started,
+    );
+  }
+
   return {
     create,
     update,
     remove,
+    check: checkNow,
     get: async (scope: Scope, id: string) => ({ account: view(await find(scope, id)) }),
     list: async ({ projectId, mode }: Scope) => ({
       data: (await listProjectAccounts(db, [projectId], environmentsOf(mode))).map(view),
@@ -276,10 +371,38 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     /** The account an initiate pays into: the one it names, else the project's default of its mode, else the deployment's. */
     async forPayment(scope: Scope, accountId: string | undefined): Promise<DarajaAccount> {
       const { projectId, mode } = scope;
-      if (accountId) return opened(await find(scope, accountId));
+      if (accountId) {
+        const named = await find(scope, accountId);
+        if (named.disabledAt)
+          throw new AppError(
+            'mpesa_account_disabled',
+            `M-Pesa account ${accountId} is disabled: name another, or enable it again`,
+          );
+        return opened(named);
+      }
       const chosen = await findDefaultAccount(db, projectId, environmentsOf(mode));
       if (chosen) return opened(chosen);
       if (modeOf(fallback.environment) === mode) return fallback;
+      throw new AppError(
+        'mpesa_account_missing',
+        `This project has no ${mode} M-Pesa account, and this deployment's own account is for ${modeOf(fallback.environment)} mode: add one with POST /api/v1/mpesa-accounts`,
+      );
+    },
+
+    /**
+     * The account an initiator call (Transaction Status) goes through, with its initiator opened:
+     * the one named, else the scope's default, else the deployment's (as for payments).
+     */
+    async forInitiator(
+      scope: Scope,
+      accountId: string | undefined,
+    ): Promise<{ account: DarajaAccount; initiator: Initiator }> {
+      const { projectId, mode } = scope;
+      const row = accountId
+        ? await find(scope, accountId)
+        : await findDefaultAccount(db, projectId, environmentsOf(mode));
+      if (row) return { account: opened(row), initiator: initiatorOf(row) };
+      if (modeOf(fallback.environment) === mode) return { account: fallback, initiator: fallbackInitiator };
       throw new AppError(
         'mpesa_account_missing',
         `This project has no ${mode} M-Pesa account, and this deployment's own account is for ${modeOf(fallback.environment)} mode: add one with POST /api/v1/mpesa-accounts`,
@@ -291,7 +414,11 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
      * their shortcodes are checked against their own passkeys and tills.
      */
     simulatorDirectory(): SimulatorDirectory {
-      const accountsNow = async () => (await listEnvironmentAccounts(db, 'simulator')).map(opened);
+      const accountsNow = async () =>
+        (await listEnvironmentAccounts(db, 'simulator')).map((row) => ({
+          ...opened(row),
+          initiator: initiatorOf(row),
+        }));
       return {
         isApp: async (key, secret) =>
           (await accountsNow()).some(
@@ -309,6 +436,11 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
             tills: mine.flatMap((account) => (account.tillNumber ? [account.tillNumber] : [])),
             // An account with a till is a till's Head Office number, not a PayBill.
             payBill: mine.every((account) => account.payBill),
+            initiators: mine.flatMap(({ initiator }) =>
+              initiator.name && initiator.password
+                ? [{ name: initiator.name, password: initiator.password }]
+                : [],
+            ),
           };
         },
       };
@@ -320,7 +452,9 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
      * issued for these credentials within the hour); otherwise one OAuth call per app.
      */
     async credentialChecks({ projectId, mode }: Scope): Promise<CredentialCheck[]> {
-      const rows = await listProjectAccounts(db, [projectId], environmentsOf(mode));
+      const rows = (await listProjectAccounts(db, [projectId], environmentsOf(mode))).filter(
+        (row) => row.disabledAt === null,
+      );
       const candidates = [
         ...rows.map((row) => ({ account: opened(row), name: row.name })),
         ...(modeOf(fallback.environment) === mode
@@ -348,6 +482,21 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
           }
         }),
       );
+    },
+
+    /** An account by id, deleted ones too, without its credentials: whose C2B URL a confirmation came to. */
+    async c2bAccountOf(accountId: string) {
+      const row = await findAccount(db, accountId);
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        projectId: row.projectId,
+        name: row.name,
+        environment: row.environment as Environment,
+        shortcode: row.shortcode,
+        tillNumber: row.tillNumber,
+        deleted: row.deletedAt !== null,
+      };
     },
 
     /** The account a payment was made through (deleted ones too): its STK Query goes there. */

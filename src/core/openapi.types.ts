@@ -40,6 +40,37 @@ export interface ResponseSpec {
   headers?: Record<string, HeaderSpec>;
 }
 
+/**
+ * The method each SDK (sdk/, sdk-python/, sdk-php/) calls this operation with, as
+ * `resource.method` in that SDK's own spelling. tests/openapi/sdk-methods.test.ts checks that each
+ * exists; the reference's samples call it (src/openapi/samples).
+ */
+export interface SdkMethod {
+  node: string;
+  python: string;
+  php: string;
+  /** The PHP method takes the body as one array of changes (`update($id, [...])`), not as named arguments. */
+  phpArray?: boolean;
+  /** The method takes the Idempotency-Key as an option (`idempotencyKey`, `idempotency_key`). */
+  idempotencyKeyOption?: boolean;
+}
+
+/**
+ * What the reference's samples send (OpenAPI `example`s): they are run against a real service in
+ * CI (tests/reference), so each must be a request the operation accepts.
+ */
+export interface OperationSample {
+  /** Absent on a signed operation: the samples use each SDK's raw signed request. */
+  sdk?: SdkMethod;
+  /** The body; the required fields of the body schema's own examples when absent. */
+  body?: unknown;
+  query?: Record<string, string | number | boolean>;
+  /** Path parameters the schema has no example for. */
+  params?: Record<string, string>;
+  /** Optional headers worth showing (an Idempotency-Key). */
+  headers?: Record<string, string>;
+}
+
 export interface OperationSpec {
   method: HttpMethod;
   /** The full path as Express matches it (`/api/v1/transactions/:id`); `:name` becomes `{name}`. */
@@ -61,6 +92,7 @@ export interface OperationSpec {
    * (signature or admin codes), `body`/`params`/`query` (validation) and `internal_error`.
    */
   errors?: readonly ErrorCode[];
+  sample?: OperationSample;
 }
 
 /** An event we POST to merchants' webhook endpoints (OpenAPI 3.1 top-level `webhooks`). */
@@ -109,10 +141,13 @@ export interface ParameterObject {
   required: boolean;
   description?: string;
   schema: JsonSchema;
+  /** The value the reference's samples send. */
+  example?: unknown;
 }
 
 export interface MediaObject {
   schema: JsonSchema;
+  example?: unknown;
   examples?: Record<string, { summary?: string; value: unknown }>;
 }
 
@@ -131,6 +166,8 @@ export interface OperationObject {
   parameters?: ParameterObject[];
   requestBody?: { required: boolean; content: Record<string, MediaObject> };
   responses: Record<string, ResponseObject>;
+  /** The SDK method of each language that makes this call (OperationSample.sdk). */
+  'x-sdk'?: SdkMethod;
 }
 
 export interface SocketEventObject {

@@ -12,6 +12,39 @@ export type ApiKey = {
     secretKeyEnc: string;
     createdAt: Timestamp;
 };
+export type AuditEntry = {
+    id: string;
+    createdAt: Timestamp;
+    actorKind: string;
+    actorId: string | null;
+    actorLabel: string;
+    action: string;
+    projectId: string | null;
+    mode: string | null;
+    targetId: string | null;
+    details: string;
+    sourceIp: string | null;
+    requestId: string | null;
+};
+export type C2bSetting = {
+    accountId: string;
+    projectId: string;
+    enabled: boolean;
+    version: string;
+    responseType: string;
+    tokenHash: string | null;
+    registeredAt: Timestamp | null;
+    lastErrorCode: string | null;
+    lastErrorMessage: string | null;
+    lastDarajaErrorCode: string | null;
+    lastErrorAt: Timestamp | null;
+    validationEnabled: Generated<boolean>;
+    validationRules: string | null;
+    validationUrl: string | null;
+    validationSecretEnc: string | null;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
 export type CallbackRecord = {
     id: string;
     transactionId: string | null;
@@ -21,6 +54,9 @@ export type CallbackRecord = {
     outcome: string | null;
     receivedAt: Generated<Timestamp>;
     processedAt: Timestamp | null;
+    kind: Generated<string>;
+    accountId: string | null;
+    reason: string | null;
 };
 export type CheckoutAttempt = {
     id: string;
@@ -76,6 +112,26 @@ export type DeliveryAttempt = {
     responseBody: string | null;
     error: string | null;
 };
+export type DynamicQrCode = {
+    id: string;
+    projectId: string;
+    mode: string;
+    accountId: string | null;
+    trxCode: string;
+    cpi: string;
+    merchantName: string;
+    amount: number;
+    reference: string;
+    size: number;
+    responseCode: string;
+    requestId: string | null;
+    png: string;
+    svg: string | null;
+    payload: string | null;
+    idempotencyKey: string | null;
+    requestHash: string | null;
+    createdAt: Timestamp;
+};
 export type Event = {
     id: string;
     projectId: string;
@@ -97,10 +153,13 @@ export type MpesaAccount = {
     passkeyEnc: string;
     initiatorName: string | null;
     initiatorCredentialEnc: string | null;
+    initiatorPasswordEnc: string | null;
+    securityCertificate: string | null;
     isDefault: Generated<boolean>;
     createdAt: Timestamp;
     updatedAt: Timestamp;
     deletedAt: Timestamp | null;
+    disabledAt: Timestamp | null;
     idempotencyKey: string | null;
     requestHash: string | null;
 };
@@ -149,6 +208,16 @@ export type RequestNonce = {
     tag: string;
     expiresAt: Timestamp;
 };
+export type RetiringApiKey = {
+    id: string;
+    projectId: string;
+    mode: string;
+    publicKey: string;
+    secretKeyEnc: string;
+    createdAt: Timestamp;
+    retiredAt: Timestamp;
+    expiresAt: Timestamp;
+};
 export type SocketIoAttachment = {
     id: Generated<string>;
     created_at: Generated<Timestamp>;
@@ -163,6 +232,48 @@ export type StatusChange = {
     resultCode: string | null;
     resultDesc: string | null;
     createdAt: Generated<Timestamp>;
+};
+export type StatusQuery = {
+    id: string;
+    projectId: string;
+    mode: string;
+    accountId: string | null;
+    environment: string;
+    shortcode: string;
+    receipt: string;
+    status: string;
+    conversationId: string | null;
+    originatorConversationId: string | null;
+    requestFinishedAt: Timestamp | null;
+    refusalCode: string | null;
+    refusalMessage: string | null;
+    refusalDarajaCode: string | null;
+    resultCode: string | null;
+    resultDesc: string | null;
+    receiptNo: string | null;
+    amount: number | null;
+    amountText: string | null;
+    transactionStatus: string | null;
+    debitParty: string | null;
+    creditParty: string | null;
+    initiatedTime: string | null;
+    finalisedTime: string | null;
+    reasonType: string | null;
+    idempotencyKey: string | null;
+    requestHash: string | null;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+    resolvedAt: Timestamp | null;
+};
+export type StatusQueryResult = {
+    id: string;
+    statusQueryId: string | null;
+    kind: string;
+    sourceIp: string;
+    rawBody: Buffer;
+    outcome: string | null;
+    receivedAt: Timestamp;
+    processedAt: Timestamp | null;
 };
 export type Transaction = {
     id: string;
@@ -204,6 +315,9 @@ export type Transaction = {
     settledBy: string | null;
     reconcileAt: Timestamp | null;
     queryAttempts: Generated<number>;
+    origin: Generated<string>;
+    c2bTransId: string | null;
+    c2bDetails: string | null;
 };
 export type WebhookDelivery = {
     id: string;
@@ -239,6 +353,8 @@ export type WebhookEndpoint = {
 };
 export type DB = {
     ApiKey: ApiKey;
+    AuditEntry: AuditEntry;
+    C2bSetting: C2bSetting;
     CallbackRecord: CallbackRecord;
     CheckoutAttempt: CheckoutAttempt;
     CheckoutSession: CheckoutSession;
@@ -246,6 +362,7 @@ export type DB = {
     DashboardSession: DashboardSession;
     DashboardUser: DashboardUser;
     DeliveryAttempt: DeliveryAttempt;
+    DynamicQrCode: DynamicQrCode;
     Event: Event;
     MpesaAccount: MpesaAccount;
     PaymentLink: PaymentLink;
@@ -253,8 +370,11 @@ export type DB = {
     QueryPace: QueryPace;
     rate_limits: RateLimit;
     RequestNonce: RequestNonce;
+    RetiringApiKey: RetiringApiKey;
     socket_io_attachments: SocketIoAttachment;
     StatusChange: StatusChange;
+    StatusQuery: StatusQuery;
+    StatusQueryResult: StatusQueryResult;
     Transaction: Transaction;
     WebhookDelivery: WebhookDelivery;
     WebhookEndpoint: WebhookEndpoint;

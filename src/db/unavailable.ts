@@ -36,6 +36,20 @@ const NETWORK_CODES = new Set([
 /** better-sqlite3: a lock held past busy_timeout, a full disk, an I/O error. */
 const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY)/;
 
+/**
+ * The disk the database writes to is full: PostgreSQL's SQLSTATE 53100 disk_full (what a write
+ * that cannot extend a file raises, https://www.postgresql.org/docs/current/errcodes-appendix.html),
+ * SQLite's SQLITE_FULL ("database or disk is full", https://www.sqlite.org/rescode.html#full),
+ * Node's ENOSPC. A kind of unavailable: the merchant may retry once there is room.
+ */
+export function isDiskFull(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (code === '53100' || code === 'ENOSPC' || (typeof code === 'string' && code.startsWith('SQLITE_FULL')))
+    return true;
+  return error.cause !== undefined && error.cause !== error && isDiskFull(error.cause);
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
@@ -43,6 +57,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (POSTGRES_UNAVAILABLE.has(code) || code.startsWith('08') || NETWORK_CODES.has(code)) return true;
     if (SQLITE_UNAVAILABLE.test(code)) return true;
   }
+  if (isDiskFull(error)) return true;
   if (POSTGRES_CLIENT_MESSAGES.some((message) => error.message.startsWith(message))) return true;
   return error.cause !== undefined && error.cause !== error && isDatabaseUnavailable(error.cause);
 }

@@ -1,7 +1,13 @@
-// GET /docs: the API reference as one self-contained HTML page rendered from the OpenAPI
-// document on the server. No scripts, fonts or CDN: it works offline and under helmet's
-// default Content-Security-Policy (inline styles are allowed there, scripts are not needed).
+// GET /docs: the API reference as one HTML page rendered from the OpenAPI document on the server,
+// readable as it is. One script of this origin (the dashboard's build: dashboard/src/reference,
+// allowed by helmet's default Content-Security-Policy) adds the search box, copy buttons,
+// sample tabs, the reader's own keys and "Try it"; its data travels in the page as JSON. No
+// fonts or CDN: it works offline.
 import { escapeHtml, inline, markdown } from './docs.markdown';
+import { samplesBlock, tryItOperation, type TryItOperation } from './docs.samples';
+import { errorAnchor, searchIndex } from './docs.search';
+import { sampleRequestOf } from './samples/sample.request';
+import { SAMPLE_BASE_URL, SAMPLE_PUBLIC_KEY } from './samples/sample.placeholders';
 import { exampleBlock, namedSchemaTable, schemaAnchor, schemaNotes, schemaTable } from './docs.schema';
 import { DOCS_STYLE } from './docs.style';
 import type {
@@ -18,6 +24,9 @@ type Components = OpenApiDocument['components']['schemas'];
 
 const ERROR_REF = '#/components/schemas/Error';
 
+/** The page's script, built with the dashboard (dashboard/build.ts) and served beside it. */
+export const REFERENCE_SCRIPT = '/dashboard/reference.js';
+
 export function renderReferencePage(doc: OpenApiDocument, documentUrl: string): string {
   const components = doc.components.schemas;
   const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -27,8 +36,26 @@ export function renderReferencePage(doc: OpenApiDocument, documentUrl: string): 
   const webhooks = Object.entries(doc.webhooks);
   const events = doc['x-socket-io'].events;
 
+  const tryIt: Record<string, TryItOperation> = {};
+  const samples = new Map(
+    operations.map(({ path, method, op }) => {
+      const request = sampleRequestOf(doc, path, method, op);
+      if (request.auth === 'signature')
+        tryIt[op.operationId] = tryItOperation(path, request, op.parameters ?? []);
+      return [op.operationId, samplesBlock(request)];
+    }),
+  );
+  const data = {
+    placeholders: { baseUrl: SAMPLE_BASE_URL, publicKey: SAMPLE_PUBLIC_KEY },
+    search: searchIndex(doc, (name, namespace) => eventAnchor({ name, namespace } as SocketEventObject)),
+    tryIt,
+  };
+
   const nav = [
     `<a class="brand" href="#top">${escapeHtml(doc.info.title)}</a>`,
+    '<form class="search" role="search" hidden><label for="search">Search operations, fields, error codes</label>' +
+      '<input id="search" type="search" autocomplete="off" placeholder="e.g. initiate, receipt, signature_expired">' +
+      '<ul id="search-results" aria-live="polite"></ul></form>',
     navGroup('Overview', [link('#security', 'Authentication')]),
     ...doc.tags
       .filter((tag) => byTag(tag.name).length)
@@ -60,12 +87,13 @@ export function renderReferencePage(doc: OpenApiDocument, documentUrl: string): 
   const main = [
     `<header id="top"><h1>${escapeHtml(doc.info.title)} <span class="version">v${escapeHtml(doc.info.version)} · OpenAPI ${escapeHtml(doc.openapi)}</span></h1>`,
     `<p>Machine-readable: <a href="${escapeHtml(documentUrl)}">${escapeHtml(documentUrl)}</a> (import it into Postman, Insomnia or a client generator).</p></header>`,
-    `<section>${markdown(doc.info.description)}</section>`,
+    '<div id="reader" class="reader" hidden></div>',
+    `<section>${withErrorAnchors(markdown(doc.info.description))}</section>`,
     securitySection(doc),
     ...doc.tags.map((tag) => {
       const ops = byTag(tag.name);
       if (!ops.length) return '';
-      return `<section><h2>${escapeHtml(tag.name)}</h2>${markdown(tag.description)}${ops.map((o) => operationBlock(o.method, o.path, o.op, components)).join('')}</section>`;
+      return `<section><h2>${escapeHtml(tag.name)}</h2>${markdown(tag.description)}${ops.map((o) => operationBlock(o.method, o.path, o.op, components, undefined, false, samples.get(o.op.operationId))).join('')}</section>`;
     }),
     socketSection(doc, components),
     `<section><h2>Webhooks</h2>${markdown(doc.tags.find((tag) => tag.name === 'Webhooks')?.description ?? '')}` +
@@ -84,8 +112,10 @@ export function renderReferencePage(doc: OpenApiDocument, documentUrl: string): 
   return (
     '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
-    `<title>${escapeHtml(doc.info.title)} reference</title><style>${DOCS_STYLE}</style></head>` +
-    `<body><nav>${nav}</nav><main>${main}</main></body></html>`
+    `<title>${escapeHtml(doc.info.title)} reference</title><style>${DOCS_STYLE}</style>` +
+    `<script src="${REFERENCE_SCRIPT}" defer></script></head>` +
+    `<body><nav>${nav}</nav><main>${main}</main>` +
+    `<script type="application/json" id="reference-data">${scriptSafeJson(data)}</script></body></html>`
   );
 }
 
@@ -129,6 +159,7 @@ function operationBlock(
   components: Components,
   anchor = `op-${op.operationId}`,
   webhook = false,
+  samples = '',
 ): string {
   const auth = authNote(op, webhook);
   const body = op.requestBody?.content['application/json']?.schema;
@@ -142,6 +173,7 @@ function operationBlock(
     `<p class="summary">${escapeHtml(op.summary)} <span class="auth">${auth}</span></p>`,
     op.description ? markdown(op.description) : '',
     op.parameters?.length ? `<h4>Parameters</h4>${parameterTable(op.parameters)}` : '',
+    samples,
     body
       ? `<h4>Request body</h4><div class="two">${namedSchemaTable(body, components)}${exampleBlock(body, components)}</div>`
       : '',
@@ -207,6 +239,19 @@ function socketSection(doc: OpenApiDocument, components: Components): string {
 /** Event names repeat across namespaces; anchors do not. */
 function eventAnchor(event: SocketEventObject): string {
   return event.namespace === '/' ? `event-${event.name}` : `event-${event.namespace.slice(1)}-${event.name}`;
+}
+
+/** Each row of the overview's error table gets the anchor the search box links to. */
+function withErrorAnchors(html: string): string {
+  return html.replace(
+    /<tr>(<td>\d{3}<\/td><td><code>([a-z0-9_]+)<\/code><\/td>)/g,
+    (_row, cells: string, code: string) => `<tr id="${errorAnchor(code)}">${cells}`,
+  );
+}
+
+/** JSON inside a <script> element: nothing in it can close the element or open a comment. */
+function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
 function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {

@@ -142,6 +142,23 @@ export function exampleOf(schema: JsonSchema, components: Components, depth = 0)
   }
 }
 
+/**
+ * The smallest request an object schema accepts, from its examples: only its required fields.
+ * What the reference's samples send when the operation declares no body of its own.
+ */
+export function requiredExampleOf(schema: JsonSchema, components: Components): unknown {
+  const name = refName(schema);
+  const target = name ? components[name] : schema;
+  const object = target && objectIn(target);
+  if (!object) return exampleOf(schema, components);
+  const required = (object.required ?? []) as string[];
+  return Object.fromEntries(
+    Object.entries(propertiesOf(object))
+      .filter(([key]) => required.includes(key))
+      .map(([key, value]) => [key, exampleOf(value, components)]),
+  );
+}
+
 export function exampleBlock(schema: JsonSchema, components: Components): string {
   return `<pre class="example"><code>${escapeHtml(JSON.stringify(exampleOf(schema, components), null, 2))}</code></pre>`;
 }

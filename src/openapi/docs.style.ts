@@ -39,6 +39,33 @@ nav .method { min-width: 44px; font-size: 10px; }
 .two > * { min-width: 0; }
 h1, h3, p, li { overflow-wrap: anywhere; }
 details { margin-top: 10px; } summary { cursor: pointer; color: var(--muted); }
+/* Added by the page's script (dashboard/src/reference): search, sample tabs, copy buttons, the reader's banner, Try it. */
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+form.search { margin: 0 0 12px; }
+form.search label { display: block; font-size: 12px; color: var(--muted); margin-bottom: 4px; }
+form.search input { width: 100%; font: inherit; padding: 6px 8px; border: 1px solid #b9c2d0; border-radius: 6px; }
+#search-results { list-style: none; margin: 6px 0 0; padding: 0; }
+#search-results li a { display: block; white-space: normal; padding: 5px 6px; border-bottom: 1px solid var(--line); }
+#search-results small { display: block; color: var(--muted); overflow-wrap: anywhere; }
+#search-results .kind { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+.sample-tabs { display: flex; flex-wrap: wrap; gap: 4px; margin-bottom: 4px; }
+.sample-tabs button { font: 600 13px system-ui, sans-serif; padding: 4px 10px; border: 1px solid #b9c2d0; border-radius: 6px; background: #fff; color: var(--ink); cursor: pointer; }
+.sample-tabs button[aria-selected="true"] { background: var(--ink); border-color: var(--ink); color: #fff; }
+.samples.tabbed .sample-label { display: none; }
+.sample-label { margin: 8px 0 2px; font-weight: 600; font-size: 13px; color: var(--muted); }
+pre.copyable { position: relative; padding-top: 30px; }
+button.copy { position: absolute; top: 6px; right: 6px; font: 600 12px system-ui, sans-serif; padding: 2px 8px; border-radius: 4px; border: 1px solid #55607a; background: #2c3547; color: #fff; cursor: pointer; }
+.reader { border: 1px solid #b7dcc4; background: #eef8f1; border-radius: 8px; padding: 4px 14px; margin: 12px 0; }
+.reader select { font: inherit; margin: 0 4px; }
+details.try { margin-top: 12px; border: 1px dashed #b9c2d0; border-radius: 6px; padding: 8px 12px; }
+details.try summary { color: var(--accent); font-weight: 600; }
+.try-field { margin: 8px 0; } .try-field label { display: block; font-size: 13px; color: var(--muted); }
+.try-field input, .try-field textarea { width: 100%; font: 13px/1.45 ui-monospace, monospace; padding: 5px 7px; border: 1px solid #b9c2d0; border-radius: 4px; }
+details.try button[type=submit] { font: 600 14px system-ui, sans-serif; padding: 6px 14px; border: 0; border-radius: 6px; background: var(--accent); color: #fff; cursor: pointer; }
+details.try button[disabled] { opacity: .6; }
+.try-status { display: inline-block; font: 700 13px ui-monospace, monospace; padding: 2px 8px; border-radius: 4px; }
+.try-status.ok { background: #dff3e6; color: #0a5c2e; } .try-status.err { background: #fbe3e1; color: #8c1d18; }
+ul.events { padding-left: 18px; }
 @media (max-width: 900px) { body { display: block; } nav { position: static; width: auto; height: auto; } .two { grid-template-columns: 1fr; } main { padding: 16px; } }
 /* A phone has no room for three columns: each field becomes a small block (name, type, notes). */
 @media (max-width: 600px) {

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../errors';
 import { errorExample, errorResponseSchema, ERROR_EXPLANATIONS } from './openapi.errors';
 import { createSchemaComponents, type SchemaComponents } from './openapi.json-schema';
+import { requiredExampleOf } from './docs.schema';
 import { overview } from './openapi.overview';
 import { securityFor, securitySchemes, WEBHOOK_SCHEME } from './openapi.security';
 import type {
@@ -118,10 +119,11 @@ function buildOperation(
   errorSchema: JsonSchema,
 ): OperationObject {
   const pathNames = [...spec.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
+  const sample = spec.sample ?? {};
   const parameters = [
-    ...parametersOf(spec.params, 'path', components),
-    ...parametersOf(spec.query, 'query', components),
-    ...headerParameters(spec.headers ?? {}, components),
+    ...withExamples(parametersOf(spec.params, 'path', components), sample.params),
+    ...withExamples(parametersOf(spec.query, 'query', components), sample.query),
+    ...withExamples(headerParameters(spec.headers ?? {}, components), sample.headers),
   ];
   const declared = parameters.filter((p) => p.in === 'path').map((p) => p.name);
   if (pathNames.join() !== declared.join()) {
@@ -155,16 +157,33 @@ function buildOperation(
     tags: [spec.tag],
     security: securityFor(spec.auth),
     ...(parameters.length ? { parameters } : {}),
-    ...(spec.body
-      ? {
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: components.toSchema(spec.body, 'input') } },
-          },
-        }
-      : {}),
+    ...(spec.body ? { requestBody: requestBodyOf(spec.body, sample.body, components) } : {}),
     responses,
+    ...(sample.sdk ? { 'x-sdk': sample.sdk } : {}),
   };
+}
+
+/** The body schema, and the body the samples send: the declared one, else its schema's required examples. */
+function requestBodyOf(body: z.ZodType, declared: unknown, components: SchemaComponents) {
+  const schema = components.toSchema(body, 'input');
+  const example = declared ?? requiredExampleOf(schema, components.schemas);
+  return { required: true, content: { 'application/json': { schema, example } } };
+}
+
+/**
+ * A sample value per parameter: the declared one, else (for a path parameter, which a request
+ * cannot leave out) its schema's first example.
+ */
+function withExamples(
+  parameters: ParameterObject[],
+  declared: Record<string, string | number | boolean> | undefined,
+): ParameterObject[] {
+  return parameters.map((parameter) => {
+    const schemaExample = Array.isArray(parameter.schema.examples) ? parameter.schema.examples[0] : undefined;
+    const example =
+      declared?.[parameter.name] ?? (parameter.in === 'path' ? (schemaExample as unknown) : undefined);
+    return example === undefined ? parameter : { ...parameter, example };
+  });
 }
 
 /** The declared description, then the rule a dashboard session meets, if any. */

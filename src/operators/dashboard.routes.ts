@@ -79,6 +79,7 @@ export const dashboardApi: FeatureApi<DashboardDeps> = {
         },
       },
       errors: ['sign_in_failed', 'csrf_failed', 'rate_limited'],
+      sample: { body: { email: 'wanjiku@shop.example', password: 'correct horse battery staple' } },
       handler: async ({ deps, req, res, body }) => {
         const { email, password } = body;
         const { token, expiresAt } = await deps.dashboard.signIn(email, password, req.ip);
@@ -121,6 +122,7 @@ export const dashboardApi: FeatureApi<DashboardDeps> = {
       method: 'post',
       path: `${BASE}/users`,
       operationId: 'createDashboardUser',
+      audit: { action: 'dashboard_user.created', fields: ['email', 'name', 'role', 'projectIds'] },
       tag: TAG,
       summary: 'Create a dashboard user',
       description:
@@ -129,6 +131,14 @@ export const dashboardApi: FeatureApi<DashboardDeps> = {
       body: newUserBody,
       responses: { 201: { description: 'The user.', schema: userResponseSchema } },
       errors: ['dashboard_user_exists', 'project_not_found'],
+      sample: {
+        body: {
+          email: 'wanjiku@shop.example',
+          name: 'Wanjiku',
+          role: 'operator',
+          password: 'correct horse battery staple',
+        },
+      },
       handler: async ({ deps, res, body }) => {
         res.status(201).json({ user: await deps.dashboard.createUser(body) });
       },
@@ -149,6 +159,10 @@ export const dashboardApi: FeatureApi<DashboardDeps> = {
       method: 'patch',
       path: `${BASE}/users/:id`,
       operationId: 'updateDashboardUser',
+      audit: {
+        action: 'dashboard_user.updated',
+        fields: ['name', 'role', 'projectIds', 'disabled', 'password'],
+      },
       tag: TAG,
       summary: 'Change a dashboard user',
       description:
@@ -158,6 +172,7 @@ export const dashboardApi: FeatureApi<DashboardDeps> = {
       body: updateUserBody,
       responses: { 200: { description: 'The user.', schema: userResponseSchema } },
       errors: ['dashboard_user_not_found', 'project_not_found', 'bad_request'],
+      sample: { body: { name: 'Wanjiku Kamau' } },
       handler: async ({ deps, res, params, body }) => {
         res.json({ user: await deps.dashboard.updateUser(params.id, body) });
       },

@@ -12,9 +12,22 @@ export const TRANSACTION_EVENT_TYPES = [
   // Details of a settled payment arrived later without a move: the receipt, amount and date of
   // a payment an STK Query settled first, or M-Pesa's reason for a payment we had expired.
   'transaction.updated',
-] as const satisfies ReadonlyArray<`transaction.${FinalStatus | 'updated'}`>;
+  // A payment the customer started (C2B: a till or PayBill paid from the M-Pesa menu or a QR)
+  // that settled no open request: new to the merchant, and already completed.
+  'transaction.received',
+] as const satisfies ReadonlyArray<`transaction.${TransactionChange}`>;
 
-export const EVENT_TYPES = [...TRANSACTION_EVENT_TYPES, 'webhook_endpoint.disabled'] as const;
+/** What a transaction event reports: a move to a final status, details added, or a payment received. */
+export type TransactionChange = FinalStatus | 'updated' | 'received';
+
+/** A Transaction Status query got its answer (src/status-queries): found, not found, failed or timed out. */
+export const STATUS_QUERY_EVENT_TYPES = ['status_query.resolved'] as const;
+
+export const EVENT_TYPES = [
+  ...TRANSACTION_EVENT_TYPES,
+  'webhook_endpoint.disabled',
+  ...STATUS_QUERY_EVENT_TYPES,
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** An endpoint subscribed to "*" receives every type, including types added later. */

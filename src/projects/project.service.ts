@@ -1,24 +1,27 @@
 // Projects, their key pairs (one per mode) and, for operators, their M-Pesa accounts. A secret
 // key is shown once, at creation or rotation, and kept sealed in the vault; rotating a mode's
-// pair stops the old pair at once. A disabled project's keys are refused.
+// pair stops the old pair at once, or at the end of a stated grace (project.keys.ts). A
+// disabled project's keys are refused.
 import type { AccountView, ProjectView } from '../core/project.view';
 import type { Database, Queryable } from '../db/database';
 import { AppError } from '../errors';
-import { newId, randomKey } from '../ids';
+import { newId } from '../ids';
 import type { Signer } from '../security/signature';
 import type { Vault } from '../security/vault';
-import { keyPrefixes, type Mode } from '../core/scope';
+import type { Mode } from '../core/scope';
 import {
   findProject,
   findSigner,
   insertProject,
   listApiKeys,
   listProjects,
-  putApiKey,
+  listRetiringKeys,
   updateProject,
   type ApiKeyRow,
   type ProjectRow,
+  type RetiringKeyRow,
 } from './project.repository';
+import { issueKeys as issueKeysWith, rollKeys } from './project.keys';
 import { apiKeySealedFor } from '../security/sealed-for';
 
 export { apiKeySealedFor };
@@ -43,28 +46,31 @@ interface Deps {
    * only at its handshake.
    */
   revoke?: (authority: { publicKey: string } | { projectId: string }) => void;
+  /**
+   * The same, on every instance, once `at` has come: the end of a rolled pair's grace. Best
+   * effort (this process's timer); each instance's stream recheck ends what it misses.
+   */
+  revokeAt?: (authority: { publicKey: string }, at: Date) => void;
+  clock?: () => Date;
 }
 
-export function createProjectsService({ db, vault, accounts, defaultMode, revoke = () => undefined }: Deps) {
-  async function issueKeys(q: Queryable, projectId: string, mode: Mode, at: Date) {
-    const prefixes = keyPrefixes(mode);
-    const publicKey = randomKey(prefixes.public, 18);
-    const secretKey = randomKey(prefixes.secret, 32);
-    await putApiKey(q, {
-      id: newId('key', at),
-      projectId,
-      mode,
-      publicKey,
-      secretKeyEnc: vault.seal(secretKey, apiKeySealedFor(projectId, mode)),
-      createdAt: at,
-    });
-    return { publicKey, secretKey };
-  }
+export function createProjectsService({
+  db,
+  vault,
+  accounts,
+  defaultMode,
+  revoke = () => undefined,
+  revokeAt = () => undefined,
+  clock = () => new Date(),
+}: Deps) {
+  const issueKeys = (q: Queryable, projectId: string, mode: Mode, at: Date) =>
+    issueKeysWith(q, vault, projectId, mode, at);
 
   function toView(
     row: ProjectRow,
     keys: readonly ApiKeyRow[],
     accountViews: readonly AccountView[],
+    retiring: readonly RetiringKeyRow[],
   ): ProjectView {
     const key = (mode: Mode) => {
       const found = keys.find((candidate) => candidate.projectId === row.id && candidate.mode === mode);
@@ -75,6 +81,15 @@ export function createProjectsService({ db, vault, accounts, defaultMode, revoke
       name: row.name,
       publicKey: key(defaultMode)?.publicKey ?? null,
       keys: { test: key('test'), live: key('live') },
+      retiringKeys: retiring
+        .filter((candidate) => candidate.projectId === row.id)
+        .map((candidate) => ({
+          mode: candidate.mode as Mode,
+          publicKey: candidate.publicKey,
+          createdAt: candidate.createdAt.toISOString(),
+          retiredAt: candidate.retiredAt.toISOString(),
+          expiresAt: candidate.expiresAt.toISOString(),
+        })),
       accounts: [...accountViews],
       disabledAt: row.disabledAt?.toISOString() ?? null,
       createdAt: row.createdAt.toISOString(),
@@ -82,7 +97,12 @@ export function createProjectsService({ db, vault, accounts, defaultMode, revoke
   }
 
   async function viewOf(row: ProjectRow): Promise<ProjectView> {
-    return toView(row, await listApiKeys(db, [row.id]), (await accounts.viewsOf([row.id])).get(row.id) ?? []);
+    const [keys, accountViews, retiring] = await Promise.all([
+      listApiKeys(db, [row.id]),
+      accounts.viewsOf([row.id]),
+      listRetiringKeys(db, [row.id], clock()),
+    ]);
+    return toView(row, keys, accountViews.get(row.id) ?? [], retiring);
   }
 
   async function existing(id: string): Promise<ProjectRow> {
@@ -107,8 +127,12 @@ export function createProjectsService({ db, vault, accounts, defaultMode, revoke
     async list(): Promise<ProjectView[]> {
       const rows = await listProjects(db);
       const ids = rows.map((row) => row.id);
-      const [keys, accountViews] = await Promise.all([listApiKeys(db, ids), accounts.viewsOf(ids)]);
-      return rows.map((row) => toView(row, keys, accountViews.get(row.id) ?? []));
+      const [keys, accountViews, retiring] = await Promise.all([
+        listApiKeys(db, ids),
+        accounts.viewsOf(ids),
+        listRetiringKeys(db, ids, clock()),
+      ]);
+      return rows.map((row) => toView(row, keys, accountViews.get(row.id) ?? [], retiring));
     },
 
     async update(id: string, input: { name?: string; disabled?: boolean }) {
@@ -121,15 +145,27 @@ export function createProjectsService({ db, vault, accounts, defaultMode, revoke
       return { project: await viewOf(row!) };
     },
 
-    async rotateKeys(id: string, mode: Mode = defaultMode) {
+    /** `graceSeconds` 0 (the default): the old pair stops at once, with any earlier one of the mode still in its grace. */
+    async rotateKeys(id: string, mode: Mode = defaultMode, graceSeconds = 0) {
       const row = await existing(id);
-      const { previous, issued } = await db.transaction(async (tx) => ({
-        previous: (await listApiKeys(tx, [id])).find((key) => key.mode === mode),
-        issued: await issueKeys(tx, id, mode, new Date()),
-      }));
-      if (previous) revoke({ publicKey: previous.publicKey });
-      const { publicKey, secretKey } = issued;
-      return { project: await viewOf(row), mode, publicKey, secretKey };
+      const at = clock();
+      const roll = await db.transaction((tx) =>
+        rollKeys(tx, vault, { projectId: id, mode, graceSeconds, at }),
+      );
+      for (const publicKey of roll.endedNow) revoke({ publicKey });
+      if (roll.previous && graceSeconds > 0)
+        revokeAt({ publicKey: roll.previous.publicKey }, roll.previous.expiresAt);
+      const { publicKey, secretKey } = roll.issued;
+      return {
+        project: await viewOf(row),
+        mode,
+        publicKey,
+        secretKey,
+        previous: roll.previous && {
+          publicKey: roll.previous.publicKey,
+          expiresAt: roll.previous.expiresAt.toISOString(),
+        },
+      };
     },
 
     async exists(id: string): Promise<boolean> {
@@ -144,19 +180,20 @@ export function createProjectsService({ db, vault, accounts, defaultMode, revoke
 
     /** The project and mode a public key belongs to (the embeddable button's only credential); no secret is opened. */
     async ownerOfKey(publicKey: string): Promise<{ projectId: string; mode: Mode } | undefined> {
-      const row = await findSigner(db, publicKey);
+      const row = await findSigner(db, publicKey, clock());
       return row && { projectId: row.projectId, mode: row.mode as Mode };
     },
 
     /** The secret key for a public key, for signature checks; undefined when unknown. */
     async findSigner(publicKey: string): Promise<Signer | undefined> {
-      const row = await findSigner(db, publicKey);
+      const row = await findSigner(db, publicKey, clock());
       if (!row) return undefined;
       return {
         projectId: row.projectId,
         mode: row.mode,
         secretKey: vault.open(row.secretKeyEnc, apiKeySealedFor(row.projectId, row.mode)),
         disabled: row.disabledAt !== null,
+        ...(row.expiresAt ? { expiresAt: row.expiresAt } : {}),
       };
     },
   };

@@ -2,6 +2,7 @@
 // to the sockets in that room on all of them through the adapter: Redis pub/sub when REDIS_URL
 // is set (@socket.io/redis-adapter), else PostgreSQL LISTEN/NOTIFY (@socket.io/postgres-adapter).
 // SQLite is one process: Socket.io's own in-memory adapter, and nothing crosses a process.
+import type { Pool, PoolClient } from 'pg';
 import type { Server } from 'socket.io';
 import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
 import { createAdapter as createRedisAdapter } from '@socket.io/redis-adapter';
@@ -113,17 +114,32 @@ function postgresAdapter(postgres: NonNullable<Database['postgres']>, logger: Lo
   // gives the dead one back: without the release below, each outage would keep one of the pool's
   // three slots for good. A client runs its queries in order, so a query queued after the
   // adapter's LISTEN answers once it listens.
+  // Closing, the adapter gives back only the connection it already listens on: one it asked for
+  // before and gets after (a LISTEN connection being opened again when the instance stops) it
+  // would keep, and pool.end() would wait for it for good. So close() ends every connection
+  // handed out, and one that arrives later is ended at once; the adapter's ask then never
+  // answers (a refusal would make it ask again every 1 to 3 s, for ever).
+  let closed = false;
+  const handedOut = new Set<PoolClient>();
+  const never = () => new Promise<never>(() => undefined);
   const adapterPool = {
     query: pool.query.bind(pool),
     async connect() {
+      if (closed) return never();
       const client = await pool.connect();
+      if (closed) {
+        client.release(true);
+        return never();
+      }
       const release = client.release;
       let released = false;
       client.release = (error?: Error | boolean) => {
         if (released) return;
         released = true;
+        handedOut.delete(client);
         release(error);
       };
+      handedOut.add(client);
       client.once('end', () => client.release(true));
       const heard = (listens += 1) === 1 ? listening : reconnected.call;
       setImmediate(() => {
@@ -131,7 +147,7 @@ function postgresAdapter(postgres: NonNullable<Database['postgres']>, logger: Lo
       });
       return client;
     },
-  } as unknown as import('pg').Pool;
+  } as unknown as Pool;
   return {
     kind: 'postgres',
     onReconnected: reconnected.add,
@@ -146,6 +162,10 @@ function postgresAdapter(postgres: NonNullable<Database['postgres']>, logger: Lo
       );
       await firstListen;
     },
-    close: () => pool.end(),
+    async close() {
+      closed = true;
+      for (const client of handedOut) client.release(true);
+      await pool.end();
+    },
   };
 }

@@ -4,6 +4,8 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import type { SimulatorStats } from './simulator';
 import { DARAJA_ERRORS, invalidField } from './simulator.errors';
 import { createHandlers, readBearerToken, type SimulatorDeps } from './simulator.handlers';
+import { createTransactionStatus } from './simulator.transaction-status';
+import { createDynamicQr } from './simulator.qr';
 
 const BODY_LIMIT = '64kb';
 
@@ -11,10 +13,14 @@ export const DARAJA_PATHS = {
   oauth: '/oauth/v1/generate',
   stkPush: '/mpesa/stkpush/v1/processrequest',
   stkQuery: '/mpesa/stkpushquery/v1/query',
+  transactionStatus: '/mpesa/transactionstatus/v1/query',
+  dynamicQr: '/mpesa/qrcode/v1/generate',
 } as const;
 
 /** Not a Daraja path: the simulator's own counters, for tests and demos. */
 export const STATS_PATH = '/__simulator/stats';
+/** Not a Daraja path: the certificate to encrypt initiator passwords with, as Safaricom publishes its own (PEM). */
+export const CERTIFICATE_PATH = '/__simulator/certificate';
 
 /**
  * A request's own fault, as body-parser and the router mark it (a 4xx `status`): a body that does
@@ -25,9 +31,17 @@ function isClientError(error: unknown): boolean {
   return typeof error.status === 'number' && error.status >= 400 && error.status < 500;
 }
 
-export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
+export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Router; stop: () => void } {
   const { tokens, stats, options } = deps;
   const handlers = createHandlers(deps);
+  const transactionStatus = createTransactionStatus({
+    ...deps,
+    refuse: handlers.refuse,
+    onPost: () => {
+      stats.callbacksSent += 1;
+    },
+  });
+  const dynamicQr = createDynamicQr({ refuse: handlers.refuse });
   const router = express.Router({ caseSensitive: true });
 
   const count =
@@ -64,6 +78,12 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
     express.json({ limit: BODY_LIMIT }),
     requireObjectBody,
   ];
+  // The APIs after STK read no BusinessShortCode: a body that is not JSON is an invalid payload.
+  const requireJson: RequestHandler = (req, res, next) => {
+    if (!req.is('application/json')) return handlers.refuse(res, DARAJA_ERRORS.invalidRequestPayload);
+    next();
+  };
+  const jsonObject = [requireToken, requireJson, express.json({ limit: BODY_LIMIT }), requireObjectBody];
   const methodNotAllowed: RequestHandler = (_req, res) =>
     handlers.refuse(res, DARAJA_ERRORS.methodNotAllowed);
 
@@ -75,6 +95,20 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
   router
     .route(DARAJA_PATHS.stkQuery)
     .post(count('stkQueries'), ...darajaJson, handlers.queryStkPush)
+    .all(methodNotAllowed);
+  router
+    .route(DARAJA_PATHS.transactionStatus)
+    .post(...jsonObject, transactionStatus.handle)
+    .all(methodNotAllowed);
+  router
+    .route(DARAJA_PATHS.dynamicQr)
+    .post(...jsonObject, dynamicQr.handle)
+    .all(methodNotAllowed);
+  router
+    .route(CERTIFICATE_PATH)
+    .get((_req, res) => {
+      res.type('application/x-pem-file').send(deps.credentials.certificatePem);
+    })
     .all(methodNotAllowed);
   router
     .route(STATS_PATH)
@@ -94,5 +128,5 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
     handlers.refuse(res, DARAJA_ERRORS.internalServerError);
   });
 
-  return router;
+  return { router, stop: transactionStatus.stop };
 }

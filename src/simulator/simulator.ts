@@ -15,6 +15,8 @@ import { createPaymentStore } from './simulator.payments';
 import { createSimulatorRouter } from './simulator.routes';
 import { createTokenStore } from './simulator.tokens';
 import { staticDirectory, type SimulatorDirectory } from './simulator.directory';
+import { createReceiptLedger } from './simulator.receipts';
+import { createSimulatorCredentials } from './simulator.credentials';
 
 export interface SimulatorOptions {
   /** The apps and merchants it accepts (simulator.directory.ts). */
@@ -52,6 +54,8 @@ export interface SimulatorStats extends C2bStats {
 export interface Simulator {
   /** Serves Daraja's paths at its own root: mount at /simulator -> /simulator/oauth/v1/generate. */
   router: express.Router;
+  /** The certificate initiator passwords are encrypted with for it (also at GET /__simulator/certificate). */
+  certificatePem: string;
   stats(): SimulatorStats;
   /** Cancels every pending callback; nothing the simulator started keeps the process alive. */
   stop(): void;
@@ -60,8 +64,15 @@ export interface Simulator {
 /** The Daraja app and merchant of MPESA_* (the deployment's own account). */
 export function configuredDirectory(config: Config): SimulatorDirectory {
   const { consumerKey, consumerSecret, shortcode, passkey, tillNumber, shortcodeIsPayBill } = config.mpesa;
+  const { initiatorName, initiatorPassword } = config.mpesa;
   return staticDirectory([{ consumerKey, consumerSecret }], {
-    [shortcode]: { passkey, tills: tillNumber ? [tillNumber] : [], payBill: shortcodeIsPayBill },
+    [shortcode]: {
+      passkey,
+      tills: tillNumber ? [tillNumber] : [],
+      payBill: shortcodeIsPayBill,
+      initiators:
+        initiatorName && initiatorPassword ? [{ name: initiatorName, password: initiatorPassword }] : [],
+    },
   });
 }
 
@@ -98,6 +109,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       stats.callbacksSent += 1;
     },
   });
+  const credentials = createSimulatorCredentials();
+  // Every receipt issued (STK and C2B), for Transaction Status.
+  const receipts = createReceiptLedger();
   const tokens = createTokenStore();
   const newRequestId = createHexGroupIds();
   const c2b = createC2bSimulator({
@@ -106,20 +120,25 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     tokens,
     newRequestId,
     refuse: (res, error) => sendDarajaError(res, error, newRequestId()),
+    receipts,
   });
-  const router = createSimulatorRouter({
+  const { router, stop } = createSimulatorRouter({
     options,
     stats,
     tokens,
     payments: createPaymentStore(),
+    receipts,
+    credentials,
     dispatcher,
     c2b,
   });
   return {
     router,
+    certificatePem: credentials.certificatePem,
     stats: () => ({ ...stats }),
     stop: () => {
       dispatcher.stop();
+      stop();
       c2b.stop();
     },
   };

@@ -52,6 +52,13 @@ export function testPaymentsApi(amount: Config['amount']): FeatureApi<TestPaymen
         auth: 'signature',
         rateLimit: 'perProject',
         responses: { 200: { description: 'Every outcome, `paid` first.', schema: outcomeListSchema } },
+        sample: {
+          sdk: {
+            node: 'transactions.testOutcomes',
+            python: 'transactions.test_outcomes',
+            php: 'transactions.testOutcomes',
+          },
+        },
         handler: ({ res }) => {
           res.json({
             data: [DEFAULT_OUTCOME, ...SIMULATED_OUTCOMES].map(({ name, summary }) => ({ name, summary })),
@@ -94,6 +101,16 @@ export function testPaymentsApi(amount: Config['amount']): FeatureApi<TestPaymen
           'mpesa_unavailable',
           'mpesa_account_missing',
         ],
+        sample: {
+          sdk: {
+            node: 'transactions.initiateTest',
+            python: 'transactions.initiate_test',
+            php: 'transactions.initiateTest',
+            idempotencyKeyOption: true,
+          },
+          body: { outcome: 'paid', amount: 10 },
+          headers: { 'Idempotency-Key': 'order-1002' },
+        },
         handler: async ({ deps, req, res, body, headers }) => {
           const scope = scopeOf(req);
           const { outcome, ...input } = body;

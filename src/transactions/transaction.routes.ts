@@ -1,6 +1,7 @@
 // Merchant API for payments: each operation declared once (src/core/operation.ts), every one
 // behind the signature check and the per-project limit. The schemas are the ones the
 // reference shows.
+import { searchQuery, searchResultSchema } from './transaction.search';
 import { z } from 'zod';
 import { scopeOf, type Scope } from '../core/scope';
 import { AppError } from '../errors';
@@ -91,6 +92,15 @@ export function transactionsApi(amount: Config['amount']): FeatureApi<Transactio
           'mpesa_credentials_rejected',
           'mpesa_unavailable',
         ],
+        sample: {
+          sdk: {
+            node: 'transactions.initiate',
+            python: 'transactions.initiate',
+            php: 'transactions.initiate',
+            idempotencyKeyOption: true,
+          },
+          headers: { 'Idempotency-Key': 'order-1001' },
+        },
         handler: async ({ deps, req, res, body, headers }) => {
           const result = await deps.transactions.initiate(scopeOf(req), body, headers['Idempotency-Key']);
           res.status(result.httpStatus).json(result.body);
@@ -107,8 +117,31 @@ export function transactionsApi(amount: Config['amount']): FeatureApi<Transactio
         rateLimit: 'perProject',
         query: listQuery,
         responses: { 200: { description: 'One page.', schema: transactionPageSchema } },
+        sample: {
+          sdk: { node: 'transactions.list', python: 'transactions.list', php: 'transactions.list' },
+          query: { status: 'completed', limit: 10 },
+        },
         handler: async ({ deps, req, res, query }) => {
           res.json(await deps.transactions.list(scopeOf(req), query));
+        },
+      }),
+      // Before /:id, which would take "search" for an id.
+      operation({
+        method: 'get',
+        path: `${BASE}/search`,
+        operationId: 'searchTransactions',
+        tag: TAG,
+        summary: 'Find transactions by what a person has at hand',
+        description:
+          'One text, tried as each thing it could be: an M-Pesa receipt (any case), a phone in any form, an account reference, a transaction id, a CheckoutRequestID. ' +
+          'Each try is an exact, indexed lookup in the key’s project and mode; the matches come newest first, with what the text matched as. The dashboard’s search box.',
+        auth: 'signature',
+        rateLimit: 'perProject',
+        query: searchQuery,
+        responses: { 200: { description: 'The matches.', schema: searchResultSchema } },
+        sample: { query: { q: '0712 345 678' } },
+        handler: async ({ deps, req, res, query }) => {
+          res.json(await deps.transactions.search(scopeOf(req), query));
         },
       }),
       // Before /:id, which would take "export" for an id.
@@ -126,6 +159,7 @@ export function transactionsApi(amount: Config['amount']): FeatureApi<Transactio
           200: { description: 'The CSV (RFC 4180, CRLF).', contentType: 'text/csv', schema: z.string() },
         },
         errors: ['rate_limited'],
+        sample: { query: { status: 'completed' } },
         handler: async ({ deps, req, res, query }) => {
           const scope = scopeOf(req);
           const slots = deps.exports;
@@ -178,6 +212,9 @@ export function transactionsApi(amount: Config['amount']): FeatureApi<Transactio
         params: transactionIdParams,
         responses: { 200: { description: 'The transaction.', schema: transactionResponseSchema } },
         errors: ['transaction_not_found'],
+        sample: {
+          sdk: { node: 'transactions.get', python: 'transactions.retrieve', php: 'transactions.retrieve' },
+        },
         handler: async ({ deps, req, res, params }) => {
           res.json({ transaction: await deps.transactions.get(scopeOf(req), params.id) });
         },
@@ -200,6 +237,13 @@ export function transactionsApi(amount: Config['amount']): FeatureApi<Transactio
           200: { description: 'The transaction after the query.', schema: reconcileResponseSchema },
         },
         errors: ['transaction_not_found'],
+        sample: {
+          sdk: {
+            node: 'transactions.reconcile',
+            python: 'transactions.reconcile',
+            php: 'transactions.reconcile',
+          },
+        },
         handler: async ({ deps, req, res, params }) => {
           const { row, outcome } = await deps.reconciler.reconcileNow(scopeOf(req), params.id);
           res.json({ transaction: toMerchantView(row), reconciliation: { outcome } });

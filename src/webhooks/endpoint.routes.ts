@@ -45,6 +45,7 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       method: 'post',
       path: BASE,
       operationId: 'createWebhookEndpoint',
+      audit: { action: 'webhook_endpoint.created', fields: ['url', 'eventTypes', 'enabled'] },
       tag: TAG,
       summary: 'Register a webhook endpoint',
       description:
@@ -60,6 +61,17 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
         201: { description: 'The endpoint and its signing secret.', schema: endpointWithSecretSchema },
       },
       errors: ['webhook_url_refused', 'webhook_endpoint_limit_reached', 'idempotency_key_reused'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.create',
+          python: 'webhook_endpoints.create',
+          php: 'webhookEndpoints.create',
+        },
+        body: {
+          url: 'https://shop.example.com/webhooks/mpesa',
+          eventTypes: ['transaction.completed', 'transaction.failed'],
+        },
+      },
       handler: async ({ deps, req, res, body, headers }) => {
         res.status(201).json(await deps.endpoints.create(scopeOf(req), body, headers['Idempotency-Key']));
       },
@@ -78,6 +90,13 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
           schema: endpointListSchema,
         },
       },
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.list',
+          python: 'webhook_endpoints.list',
+          php: 'webhookEndpoints.list',
+        },
+      },
       handler: async ({ deps, req, res }) => {
         res.json(await deps.endpoints.list(scopeOf(req)));
       },
@@ -93,6 +112,13 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       params: endpointIdParams,
       responses: { 200: { description: 'The endpoint.', schema: endpointResponseSchema } },
       errors: ['webhook_endpoint_not_found'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.get',
+          python: 'webhook_endpoints.retrieve',
+          php: 'webhookEndpoints.retrieve',
+        },
+      },
       handler: async ({ deps, req, res, params }) => {
         res.json(await deps.endpoints.get(scopeOf(req), params.id));
       },
@@ -101,6 +127,7 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       method: 'patch',
       path: `${BASE}/:id`,
       operationId: 'updateWebhookEndpoint',
+      audit: { action: 'webhook_endpoint.updated', fields: ['url', 'description', 'eventTypes', 'enabled'] },
       tag: TAG,
       summary: 'Change, disable or enable a webhook endpoint',
       description: 'Enabling an endpoint sends at once what was kept pending while it was disabled.',
@@ -110,6 +137,15 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       body: updateEndpointBody,
       responses: { 200: { description: 'The endpoint as changed.', schema: endpointResponseSchema } },
       errors: ['webhook_endpoint_not_found', 'webhook_url_refused'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.update',
+          python: 'webhook_endpoints.update',
+          php: 'webhookEndpoints.update',
+          phpArray: true,
+        },
+        body: { description: 'Order fulfilment' },
+      },
       handler: async ({ deps, req, res, params, body }) => {
         res.json(await deps.endpoints.update(scopeOf(req), params.id, body));
       },
@@ -118,6 +154,7 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       method: 'delete',
       path: `${BASE}/:id`,
       operationId: 'deleteWebhookEndpoint',
+      audit: { action: 'webhook_endpoint.deleted' },
       tag: TAG,
       summary: 'Delete a webhook endpoint',
       description:
@@ -127,6 +164,13 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       params: endpointIdParams,
       responses: { 204: { description: 'Deleted.' } },
       errors: ['webhook_endpoint_not_found'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.delete',
+          python: 'webhook_endpoints.delete',
+          php: 'webhookEndpoints.delete',
+        },
+      },
       handler: async ({ deps, req, res, params }) => {
         await deps.endpoints.remove(scopeOf(req), params.id);
         res.status(204).end();
@@ -136,6 +180,7 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       method: 'post',
       path: `${BASE}/:id/secret/rotate`,
       operationId: 'rotateWebhookSecret',
+      audit: { action: 'webhook_endpoint.secret_rotated', fields: ['overlapSeconds'] },
       tag: TAG,
       summary: 'Rotate the signing secret',
       description:
@@ -151,6 +196,14 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
         200: { description: 'The endpoint and its new secret.', schema: endpointWithSecretSchema },
       },
       errors: ['webhook_endpoint_not_found'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.rotateSecret',
+          python: 'webhook_endpoints.rotate_secret',
+          php: 'webhookEndpoints.rotateSecret',
+        },
+        body: { overlapSeconds: 3600 },
+      },
       handler: async ({ deps, req, res, params, body }) => {
         res.json(await deps.endpoints.rotateSecret(scopeOf(req), params.id, body.overlapSeconds));
       },
@@ -167,6 +220,14 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       query: deliveriesQuery,
       responses: { 200: { description: 'One page, newest first.', schema: deliveryPageSchema } },
       errors: ['webhook_endpoint_not_found'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.deliveries',
+          python: 'webhook_endpoints.deliveries',
+          php: 'webhookEndpoints.deliveries',
+        },
+        query: { limit: 20 },
+      },
       handler: async ({ deps, req, res, params, query }) => {
         res.json(await deps.endpoints.deliveries(scopeOf(req), params.id, query));
       },
@@ -175,6 +236,7 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       method: 'post',
       path: `${BASE}/:id/redeliver-failed`,
       operationId: 'redeliverFailedWebhooks',
+      audit: { action: 'webhook_endpoint.failed_replayed', fields: ['since'] },
       tag: TAG,
       summary: 'Send again every failed delivery since a time',
       description: 'Each goes out again with its original `webhook-id` and body, on a fresh retry schedule.',
@@ -186,6 +248,13 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
         202: { description: 'How many deliveries were queued again.', schema: redeliveredCountSchema },
       },
       errors: ['webhook_endpoint_not_found'],
+      sample: {
+        sdk: {
+          node: 'webhookEndpoints.redeliverFailed',
+          python: 'webhook_endpoints.redeliver_failed',
+          php: 'webhookEndpoints.redeliverFailed',
+        },
+      },
       handler: async ({ deps, req, res, params, body }) => {
         res.status(202).json(await deps.endpoints.redeliverFailed(scopeOf(req), params.id, body.since));
       },

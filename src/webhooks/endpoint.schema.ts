@@ -55,7 +55,9 @@ export const rotateSecretBody = z
 export const endpointId = text(ENDPOINT_ID)
   .max(64, expecting(ENDPOINT_ID))
   .regex(/^we_[0-9a-z]+$/, expecting(ENDPOINT_ID));
-export const endpointIdParams = z.object({ id: endpointId });
+export const endpointIdParams = z.object({
+  id: endpointId.meta({ examples: ['we_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+});
 
 const LIMIT = 'a whole number from 1 to 100';
 export const pageLimit = z.coerce

@@ -33,6 +33,10 @@ export const eventsApi: FeatureApi<EventsDeps> = {
       rateLimit: 'perProject',
       query: eventsQuery,
       responses: { 200: { description: 'One page, newest first.', schema: eventPageSchema } },
+      sample: {
+        sdk: { node: 'events.list', python: 'events.list', php: 'events.list' },
+        query: { type: 'transaction.completed', limit: 20 },
+      },
       handler: async ({ deps, req, res, query }) => {
         res.json(await deps.events.list(scopeOf(req), query));
       },
@@ -50,6 +54,7 @@ export const eventsApi: FeatureApi<EventsDeps> = {
         200: { description: 'The event, and each delivery with its attempt log.', schema: eventDetailSchema },
       },
       errors: ['event_not_found'],
+      sample: { sdk: { node: 'events.get', python: 'events.retrieve', php: 'events.retrieve' } },
       handler: async ({ deps, req, res, params }) => {
         res.json(await deps.events.get(scopeOf(req), params.id));
       },
@@ -58,6 +63,7 @@ export const eventsApi: FeatureApi<EventsDeps> = {
       method: 'post',
       path: `${BASE}/:id/redeliver`,
       operationId: 'redeliverEvent',
+      audit: { action: 'event.resent', fields: ['endpointId'] },
       tag: TAG,
       summary: 'Send an event again',
       description:
@@ -69,6 +75,7 @@ export const eventsApi: FeatureApi<EventsDeps> = {
       body: redeliverEventBody,
       responses: { 202: { description: 'The deliveries queued.', schema: redeliverySchema } },
       errors: ['event_not_found', 'webhook_endpoint_not_found'],
+      sample: { sdk: { node: 'events.redeliver', python: 'events.redeliver', php: 'events.redeliver' } },
       handler: async ({ deps, req, res, params, body }) => {
         res.status(202).json(await deps.events.redeliver(scopeOf(req), params.id, body.endpointId));
       },

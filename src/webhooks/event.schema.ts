@@ -20,7 +20,8 @@ export type EventsQuery = z.infer<typeof eventsQuery>;
 export const eventIdParams = z.object({
   id: text(EVENT_ID)
     .max(64, expecting(EVENT_ID))
-    .regex(/^evt_[0-9a-z]+$/, expecting(EVENT_ID)),
+    .regex(/^evt_[0-9a-z]+$/, expecting(EVENT_ID))
+    .meta({ examples: ['evt_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
 });
 
 export const redeliverEventBody = z

@@ -2,6 +2,7 @@
 // the endpoints API is declared in endpoint.routes.ts). They follow the Standard Webhooks spec.
 import { z } from 'zod';
 import { merchantTransactionSchema } from '../payments/transaction.schema';
+import { statusQuerySchema } from '../core/status-query.view';
 import type { HeaderSpec, WebhookSpec } from '../core/openapi.types';
 
 const SIGNATURE_HEADERS: Record<string, HeaderSpec> = {
@@ -58,6 +59,15 @@ export const webhookEvents: readonly WebhookSpec[] = [
   transactionEvent('transaction.cancelled', 'TransactionCancelledEvent', 'The customer cancelled the prompt'),
   transactionEvent('transaction.expired', 'TransactionExpiredEvent', 'The prompt expired unanswered'),
   {
+    ...transactionEvent(
+      'transaction.received',
+      'TransactionReceivedEvent',
+      'A customer paid the till or PayBill',
+    ),
+    description:
+      'A payment the customer started (C2B: the till or PayBill paid from the M-Pesa menu or a QR) that settled no open request of yours: new to you, already `completed`, `origin: "c2b"`, with `c2b` details. One whose bill reference named an open request completes that request instead (`transaction.completed`).',
+  },
+  {
     type: 'webhook_endpoint.disabled',
     summary: 'An endpoint was disabled',
     description:
@@ -73,6 +83,20 @@ export const webhookEvents: readonly WebhookSpec[] = [
         }),
       }),
       'WebhookEndpointDisabledEvent',
+    ),
+  },
+  {
+    type: 'status_query.resolved',
+    summary: 'M-Pesa answered a status query',
+    description:
+      'Sent once M-Pesa answered "did receipt X pay us?" (`POST /api/v1/transactions/status-queries`): `found`, `not_found` ' +
+      '(2032), `failed`, or `timed_out` (and again if a Result follows the timeout). `data.statusQuery` is the same view as ' +
+      '`GET /api/v1/transactions/status-queries/{id}`.',
+    headers: SIGNATURE_HEADERS,
+    payload: envelope(
+      'status_query.resolved',
+      z.object({ statusQuery: statusQuerySchema }),
+      'StatusQueryResolvedEvent',
     ),
   },
 ];

@@ -24,6 +24,9 @@ import type {
   WebhookEndpointWithSecret,
   WebhookEventType,
   MpesaAccount,
+  MpesaAccountCheck,
+  TransactionSearch,
+  AuditPage,
   CreateMpesaAccountInput,
   UpdateMpesaAccountInput,
   InitiateInput,
@@ -39,6 +42,7 @@ import type {
   ProjectStreamTransaction,
   ProjectWithSecret,
   RotatedKeys,
+  RotateKeysInput,
   TransactionHistory,
   PaymentLink,
   CreatePaymentLinkInput,
@@ -54,12 +58,16 @@ import type {
   projectSchema,
   projectWithSecretSchema,
   rotatedKeysSchema,
+  rotateKeysBody,
 } from '../../src/projects/project.schema';
 import type { StatsView } from '../../src/stats/stats.schema';
 import type { HistoryView } from '../../src/payments/transaction.history';
 import type { CallbackReceipt } from '../../src/payments/payment.news';
 import type { NewEvent } from '../../src/payments/event.types';
 import type { AccountView } from '../../src/accounts/account.view';
+import type { AccountCheckView } from '../../src/accounts/account.schema';
+import type { searchResultSchema } from '../../src/transactions/transaction.search';
+import type { auditPageSchema } from '../../src/audit/audit.schema';
 import type { createAccountBody, updateAccountBody } from '../../src/accounts/account.schema';
 import type { initiateBody, listQuery } from '../../src/payments/transaction.schema';
 import type { testPaymentBody } from '../../src/test-payments/test-payment.schema';
@@ -149,6 +157,9 @@ const eventFilterType: Same<z.output<typeof eventsQuery>['type'], EventFilters['
 
 // M-Pesa accounts and the initiate that names one.
 const accountView: Same<AccountView, MpesaAccount> = true;
+const accountCheck: Same<AccountCheckView, MpesaAccountCheck> = true;
+const transactionSearch: Same<z.output<typeof searchResultSchema>, TransactionSearch> = true;
+const auditPage: Same<z.output<typeof auditPageSchema>, AuditPage> = true;
 const createAccountInput: Same<z.input<typeof createAccountBody>, CreateMpesaAccountInput> = true;
 const updateAccountInput: Same<z.input<typeof updateAccountBody>, UpdateMpesaAccountInput> = true;
 const initiateFields: Same<keyof z.input<ReturnType<typeof initiateBody>>, keyof InitiateInput> = true;
@@ -161,6 +172,7 @@ const testOutcomes: Same<OutcomeName, TestOutcome> = true;
 const project: Same<z.output<typeof projectSchema>, Project> = true;
 const projectWithSecret: Same<z.output<typeof projectWithSecretSchema>, ProjectWithSecret> = true;
 const rotatedKeys: Same<z.output<typeof rotatedKeysSchema>, RotatedKeys> = true;
+const rotateKeysInput: Same<Exclude<z.input<typeof rotateKeysBody>, undefined>, RotateKeysInput> = true;
 const dashboardUser: Same<z.output<typeof userSchema>, DashboardUser> = true;
 const dashboardSession: Same<z.output<typeof sessionSchema>, DashboardSession> = true;
 const stats: Same<StatsView, ProjectStats> = true;
@@ -193,6 +205,7 @@ const checks = [
   project,
   projectWithSecret,
   rotatedKeys,
+  rotateKeysInput,
   dashboardUser,
   dashboardSession,
   stats,
@@ -203,6 +216,9 @@ const checks = [
   typesEntry,
   typesEntryTransaction,
   accountView,
+  accountCheck,
+  transactionSearch,
+  auditPage,
   createAccountInput,
   updateAccountInput,
   initiateFields,

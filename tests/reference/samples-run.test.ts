@@ -1,0 +1,235 @@
+// Every sample /docs shows, in every language, run against a real service (simulator mode), the
+// way the README snippets are (tests/readme): written from the document the server serves
+// (GET /openapi.json), saved to a file and started with bash (curl + openssl), node, python3 and
+// php. The only edits are the ones a reader makes, named in readerEdits below: this server's
+// URL and the project's public key (which /docs itself fills in for a signed-in reader), the ids
+// of the reader's own objects, and an email of their own where one must be new. Each language
+// has its own project and objects, so one language's writes never meet another's.
+import { apiSections } from '../../src/app';
+import type { OpenApiDocument } from '../../src/core/openapi.types';
+import { sampleRequestsOf, type SampleRequest } from '../../src/openapi/samples/sample.request';
+import {
+  SAMPLE_BASE_URL,
+  SAMPLE_ENV,
+  SAMPLE_PUBLIC_KEY,
+} from '../../src/openapi/samples/sample.placeholders';
+import { SAMPLE_LANGUAGES, samplesOf, type SampleLanguage } from '../../src/openapi/samples/samples';
+import { createDashboardUser, signIn } from '../helpers/dashboard';
+import { createProject, merchantClient, type ProjectKeys } from '../helpers/merchant';
+import { eventually } from '../helpers/realtime';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { fetchDocument } from '../openapi/document';
+import { createSampleWorkspace, type SampleWorkspace } from './sample-runner';
+
+jest.setTimeout(60_000);
+
+/** Every operation the service declares, in the document's order (ids do not depend on config). */
+const OPERATION_IDS = apiSections({ amount: { min: 1, max: 150_000 } }).flatMap((section) =>
+  (section.operations ?? []).map((operation) => operation.operationId),
+);
+
+let server: TestServer;
+let workspace: SampleWorkspace;
+let requests: Map<string, SampleRequest>;
+
+beforeAll(async () => {
+  [server, workspace] = await Promise.all([
+    startTestServer({ PROJECT_CREATE_RATE_LIMIT_MAX: '1000', WEBHOOK_POLL_INTERVAL_MS: '50' }),
+    createSampleWorkspace(),
+  ]);
+  const doc: OpenApiDocument = await fetchDocument(server.url);
+  requests = new Map(sampleRequestsOf(doc).map((request) => [request.operationId, request]));
+});
+afterAll(async () => {
+  workspace?.remove();
+  await server?.close();
+});
+
+/** A reader's own objects: what the samples' example ids stand for. */
+interface Fixtures {
+  keys: ProjectKeys;
+  transactionId: string;
+  eventId: string;
+  endpointId: string;
+  endpointToDelete: string;
+  accountId: string;
+  accountToDelete: string;
+  statusQueryId: string;
+  qrCodeId: string;
+  otherProjectId: string;
+  user: { id: string; email: string };
+  session: { cookie: string; csrfToken: string };
+}
+
+async function createFixtures(language: SampleLanguage): Promise<Fixtures> {
+  const keys = await createProject(server.url, server.adminToken, `Samples in ${language}`);
+  const signed = merchantClient(server.url, keys);
+  const ok = async <T>(call: Parameters<typeof signed>[0]): Promise<T> => {
+    const response = await signed(call);
+    if (response.status >= 300) throw new Error(`${call.path}: ${JSON.stringify(response.data)}`);
+    return response.data as T;
+  };
+  type Created<K extends string> = Record<K, { id: string }>;
+  const payment = await ok<Created<'transaction'>>({
+    method: 'POST',
+    path: '/api/v1/test-payments',
+    body: { outcome: 'paid' },
+  });
+  const transactionId = payment.transaction.id;
+  const events = await eventually(
+    () =>
+      ok<{ data: { id: string }[] }>({
+        method: 'GET',
+        path: `/api/v1/events?transactionId=${transactionId}`,
+      }),
+    (page) => page.data.length > 0,
+  );
+  const endpoint = (url: string) =>
+    ok<Created<'endpoint'>>({ method: 'POST', path: '/api/v1/webhook-endpoints', body: { url } }).then(
+      (created) => created.endpoint.id,
+    );
+  const account = (name: string) =>
+    ok<Created<'account'>>({
+      method: 'POST',
+      path: '/api/v1/mpesa-accounts',
+      body: {
+        name,
+        environment: 'simulator',
+        consumerKey: `ck_${language}_${name}`,
+        consumerSecret: 'secret',
+        shortcode: '600100',
+        passkey: 'passkey',
+        // The default account (the first) asks Transaction Status: it needs an initiator.
+        initiatorName: 'samples',
+        initiatorPassword: 'samples-password',
+      },
+    }).then((created) => created.account.id);
+  const signInBody = requests.get('signIn')!.body as { password: string };
+  const email = `${language}@shop.example`;
+  const user = await createDashboardUser(server, {
+    email,
+    password: signInBody.password,
+    projectIds: [keys.projectId],
+  });
+  const session = await signIn(server.url, email, signInBody.password);
+  const accountId = await account('Kept');
+  const statusQuery = await ok<Created<'statusQuery'>>({
+    method: 'POST',
+    path: '/api/v1/transactions/status-queries',
+    body: { receipt: 'UJ22T8IYOU' },
+  });
+  const qrCode = await ok<Created<'qrCode'>>({
+    method: 'POST',
+    path: '/api/v1/qr-codes',
+    body: { amount: 150, reference: 'INV-9', merchantName: 'SAMPLE SHOP' },
+  });
+  return {
+    keys,
+    transactionId,
+    eventId: events.data[0]!.id,
+    endpointId: await endpoint('https://shop.example.com/webhooks/kept'),
+    endpointToDelete: await endpoint('https://shop.example.com/webhooks/gone'),
+    accountId,
+    accountToDelete: await account('Gone'),
+    statusQueryId: statusQuery.statusQuery.id,
+    qrCodeId: qrCode.qrCode.id,
+    otherProjectId: (await createProject(server.url, server.adminToken, `Renamed in ${language}`)).projectId,
+    user: { id: (user.data as { user: { id: string } }).user.id, email },
+    session: {
+      cookie: /mb_session=([^;]+)/.exec(String(session.headers['set-cookie']))![1]!,
+      csrfToken: (session.data as { csrfToken: string }).csrfToken,
+    },
+  };
+}
+
+/** What a reader changes in a sample before running it: [as shown, as run]. */
+function readerEdits(
+  request: SampleRequest,
+  fixtures: Fixtures,
+  language: SampleLanguage,
+): [string, string][] {
+  // Deleting the object itself (not a part of it, like an account's C2B) takes the one to lose.
+  const deleting =
+    request.method === 'delete' &&
+    request.path.endsWith(`/${encodeURIComponent(request.pathValues.at(-1) ?? '')}`);
+  const ids: Record<string, string> = {
+    txn: fixtures.transactionId,
+    evt: fixtures.eventId,
+    we: deleting ? fixtures.endpointToDelete : fixtures.endpointId,
+    acc: deleting ? fixtures.accountToDelete : fixtures.accountId,
+    usr: fixtures.user.id,
+    prj: fixtures.otherProjectId,
+    tsq: fixtures.statusQueryId,
+    qr: fixtures.qrCodeId,
+  };
+  const email = (request.body as { email?: string } | undefined)?.email;
+  return [
+    [SAMPLE_BASE_URL, server.url],
+    [SAMPLE_PUBLIC_KEY, fixtures.keys.publicKey],
+    ...request.pathValues.map((example): [string, string] => {
+      const own = ids[example.split('_')[0]!];
+      if (!own) throw new Error(`${request.operationId}: no object of the reader's stands for ${example}`);
+      return [example, own];
+    }),
+    // Signing in takes the reader's own account; a new user needs an email nobody has yet.
+    ...(email
+      ? [
+          [
+            email,
+            request.operationId === 'signIn' ? fixtures.user.email : `new-${language}@shop.example`,
+          ] as [string, string],
+        ]
+      : []),
+  ];
+}
+
+describe.each(SAMPLE_LANGUAGES.map(({ id, label }) => [label, id] as const))(
+  'when a reader runs the %s samples of /docs',
+  (_label, language) => {
+    let fixtures: Fixtures;
+    beforeAll(async () => {
+      fixtures = await createFixtures(language);
+    });
+
+    it('then every operation has one', () => {
+      expect([...requests.keys()].sort()).toEqual([...OPERATION_IDS].sort());
+    });
+
+    it.each(OPERATION_IDS)('then the %s sample succeeds', async (operationId) => {
+      const request = requests.get(operationId)!;
+      const code = readerEdits(request, fixtures, language).reduce(
+        (text, [shown, own]) => text.replaceAll(shown, own),
+        samplesOf(request)[language],
+      );
+      const result = await workspace.run(language, code, {
+        [SAMPLE_ENV.secretKey]: fixtures.keys.secretKey,
+        [SAMPLE_ENV.adminToken]: server.adminToken,
+        [SAMPLE_ENV.session]: fixtures.session.cookie,
+        [SAMPLE_ENV.csrfToken]: fixtures.session.csrfToken,
+      });
+      expect({ operationId, ...result, code }).toMatchObject({ exitCode: 0 });
+      if (request.answer !== 'none') expect(result.stdout.trim()).not.toBe('');
+      // curl prints the answer as it came: JSON where the operation answers JSON.
+      if (language === 'curl' && request.answer === 'json')
+        expect(() => JSON.parse(result.stdout)).not.toThrow();
+    });
+  },
+);
+
+describe('when a sample is run against the wrong key', () => {
+  it('then it fails, so a passing sample proves the call was accepted', async () => {
+    const keys = await createProject(server.url, server.adminToken, 'Wrong key');
+    const request = requests.get('listTransactions')!;
+    for (const { id: language } of SAMPLE_LANGUAGES) {
+      const code = samplesOf(request)
+        [language].replaceAll(SAMPLE_BASE_URL, server.url)
+        .replaceAll(SAMPLE_PUBLIC_KEY, keys.publicKey);
+      const result = await workspace.run(language, code, {
+        [SAMPLE_ENV.secretKey]: 'sk_test_not_the_secret',
+      });
+      expect({ language, failed: result.exitCode !== 0 }).toEqual({ language, failed: true });
+      // The SDKs' errors name the code, or (PHP's uncaught exception) the message that goes with it.
+      expect(`${result.stdout}${result.stderr}`).toMatch(/signature_invalid|signature does not match/);
+    }
+  });
+});
