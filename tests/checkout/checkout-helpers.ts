@@ -61,6 +61,7 @@ export interface PayAnswer {
     state: string;
     amount: number;
     accountReference: string;
+    payInstead: { payBill: string; accountNumber: string } | null;
     payment: {
       transaction: { id: string; status: string; mpesaReceiptNumber: string | null };
       clientSecret: string;
