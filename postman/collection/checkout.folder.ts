@@ -19,7 +19,7 @@ pm.environment.set('linkSlug', link.slug);
 pm.test('active, fixed at 500, with its URL and QR codes', () => {
   pm.expect(link).to.include({ state: 'active', amountType: 'fixed', amount: 500, uses: 0 });
   pm.expect(link.url).to.match(/\\/l\\/[a-z2-9]{8}$/);
-  pm.expect(link.qr.svg).to.equal(link.url + '/qr.svg');
+  pm.expect(link.qr.svg).to.equal(link.url + '/qr');
 });`,
     }),
     request({

@@ -20,7 +20,7 @@ export function checkoutUrls(baseUrl: string): CheckoutUrls {
     link: (slug) => `${base}/l/${slug}`,
     // The secret in the fragment: browsers never send it, so no server or proxy log holds it.
     session: (id, clientSecret) => `${base}/c/${id}#${clientSecret}`,
-    qr: (slug, format) => `${base}/l/${slug}/qr.${format}`,
+    qr: (slug, format) => `${base}/l/${slug}/qr${format === 'png' ? '?format=png' : ''}`,
   };
 }
 

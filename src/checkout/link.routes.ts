@@ -105,6 +105,7 @@ export function linksApi(amount: Config['amount']): FeatureApi<LinksDeps> {
         body: updateLinkBody,
         responses: { 200: { description: 'The link as it is now.', schema: linkResponseSchema } },
         errors: ['payment_link_not_found'],
+        sample: { body: { title: 'Yoga class (Saturdays)' } },
         handler: async ({ deps, req, res, params, body }) => {
           res.json({ link: await deps.links.update(scopeOf(req), params.id, body) });
         },

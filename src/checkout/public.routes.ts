@@ -45,6 +45,8 @@ const embedQuery = z.strictObject({
         "The embeddable button's public key: when given, the link or session must belong to its project and mode (else 404).",
     }),
 });
+/** The client secret the reference's samples show (tests/reference puts the reader's own in its place). */
+const SECRET_EXAMPLE = 'cs_1a2b3c4d.SESSIONSECRET';
 const secretHeaders = { 'X-Client-Secret': { schema: clientSecretHeader, required: false } };
 const pageQuery = z.object({}).catchall(z.unknown());
 const WIDTH = `a whole number of pixels from ${QR_PNG_WIDTHS.min} to ${QR_PNG_WIDTHS.max}`;
@@ -53,8 +55,8 @@ const download = z
   .enum(['1'], expecting(DOWNLOAD))
   .optional()
   .meta({ description: "`1`: served as an attachment (the dashboard's download links)." });
-const svgQuery = z.strictObject({ download });
-const pngQuery = z.strictObject({
+const qrQuery = z.strictObject({
+  format: z.enum(['svg', 'png'], expecting('svg or png')).default('svg'),
   download,
   width: z.coerce
     .number(expecting(WIDTH))
@@ -62,7 +64,7 @@ const pngQuery = z.strictObject({
     .min(QR_PNG_WIDTHS.min, expecting(WIDTH))
     .max(QR_PNG_WIDTHS.max, expecting(WIDTH))
     .default(QR_PNG_WIDTHS.default)
-    .meta({ description: 'The image width; 1024 px when left out (sharp on an A4 poster).' }),
+    .meta({ description: 'The PNG width; 1024 px when left out (sharp on an A4 poster).' }),
 });
 
 /** Refuses a public key that does not own the row, with the same 404 as a missing one. */
@@ -182,6 +184,7 @@ export const publicCheckoutApi: FeatureApi<PublicCheckoutDeps> = {
       params: sessionIdParams,
       query: embedQuery,
       headers: secretHeaders,
+      sample: { headers: { 'X-Client-Secret': SECRET_EXAMPLE } },
       responses: { 200: { description: 'The session as its page shows it.', schema: sessionSecretResponse } },
       errors: ['checkout_session_not_found', 'rate_limited'],
       handler: async ({ deps, res, params, query, headers }) => {
@@ -204,6 +207,7 @@ export const publicCheckoutApi: FeatureApi<PublicCheckoutDeps> = {
       rateLimit: 'checkoutPerSource',
       params: sessionIdParams,
       headers: secretHeaders,
+      sample: { headers: { 'X-Client-Secret': SECRET_EXAMPLE } },
       body: paySessionBody,
       responses: { 201: { description: 'The prompt is on its way.', schema: payResponseSchema } },
       errors: [
@@ -261,53 +265,37 @@ export const publicCheckoutApi: FeatureApi<PublicCheckoutDeps> = {
     }),
     operation({
       method: 'get',
-      path: '/l/:slug/qr.svg',
-      operationId: 'paymentLinkQrSvg',
+      path: '/l/:slug/qr',
+      operationId: 'paymentLinkQr',
       tag: TAG,
-      summary: "A payment link's QR code (SVG)",
-      description: "The link's URL as a QR code, vector, for printing.",
-      auth: 'none',
-      rateLimit: 'checkoutPerSource',
-      params: slugParams,
-      query: svgQuery,
-      responses: { 200: { description: 'The QR code.', contentType: 'image/svg+xml', schema: z.string() } },
-      errors: ['payment_link_not_found', 'rate_limited'],
-      handler: async ({ deps, res, params, query }) => {
-        await deps.checkout.viewLink(params.slug);
-        res.set('Cache-Control', 'public, max-age=3600');
-        // A printed poster is one use; a merchant's own site showing the code is another.
-        res.set('Cross-Origin-Resource-Policy', 'cross-origin');
-        res.set(
-          'Content-Disposition',
-          `${query.download ? 'attachment' : 'inline'}; filename="${params.slug}.svg"`,
-        );
-        res.type('image/svg+xml').send(await qrSvg(deps.checkoutUrls.link(params.slug)));
-      },
-    }),
-    operation({
-      method: 'get',
-      path: '/l/:slug/qr.png',
-      operationId: 'paymentLinkQrPng',
-      tag: TAG,
-      summary: "A payment link's QR code (PNG)",
+      summary: "A payment link's QR code (SVG or PNG)",
       description:
-        "The link's URL as a QR code, black and white, about 1024 px wide unless `width` says otherwise (whole pixels per module, so at most that).",
+        "The link's URL as a QR code for printing: SVG (vector, the default) or, with `format=png`, a black and white PNG about " +
+        '1024 px wide unless `width` says otherwise (whole pixels per module, so at most that).',
       auth: 'none',
       rateLimit: 'checkoutPerSource',
       params: slugParams,
-      query: pngQuery,
-      responses: { 200: { description: 'The QR code.', contentType: 'image/png', schema: z.string() } },
+      query: qrQuery,
+      responses: {
+        200: {
+          description: 'The QR code (image/png with `format=png`).',
+          contentType: 'image/svg+xml',
+          schema: z.string(),
+        },
+      },
       errors: ['payment_link_not_found', 'rate_limited'],
       handler: async ({ deps, res, params, query }) => {
         await deps.checkout.viewLink(params.slug);
+        const url = deps.checkoutUrls.link(params.slug);
         res.set('Cache-Control', 'public, max-age=3600');
         // A printed poster is one use; a merchant's own site showing the code is another.
         res.set('Cross-Origin-Resource-Policy', 'cross-origin');
         res.set(
           'Content-Disposition',
-          `${query.download ? 'attachment' : 'inline'}; filename="${params.slug}.png"`,
+          `${query.download ? 'attachment' : 'inline'}; filename="${params.slug}.${query.format}"`,
         );
-        res.type('image/png').send(qrPng(deps.checkoutUrls.link(params.slug), query.width));
+        if (query.format === 'png') res.type('image/png').send(qrPng(url, query.width));
+        else res.type('image/svg+xml').send(await qrSvg(url));
       },
     }),
   ],

@@ -19,7 +19,10 @@ export const slugParams = z.object({
 
 export const clientSecretHeader = text(CLIENT_SECRET)
   .max(200, expecting(CLIENT_SECRET))
-  .meta({ description: "The session's client secret (the fragment of its `url`)." });
+  .meta({
+    description: "The session's client secret (the fragment of its `url`).",
+    examples: ['cs_1a2b3c4d.SESSIONSECRET'],
+  });
 
 const merchant = z.object({ name: z.string().meta({ examples: ['Mama Mboga Grocers'] }) });
 

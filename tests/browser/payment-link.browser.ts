@@ -301,7 +301,7 @@ describe('accessibility (axe-core)', () => {
 describe('QR codes', () => {
   it('when the PNG QR code is decoded, then it is the link URL', async () => {
     const link = await createLink({ title: 'Poster', amount: 100 });
-    const answer = await axios.get(`${link.url}/qr.png?width=256`, { responseType: 'arraybuffer' });
+    const answer = await axios.get(`${link.url}/qr?format=png&width=256`, { responseType: 'arraybuffer' });
     expect(answer.headers['content-type']).toBe('image/png');
     const image = PNG.sync.read(Buffer.from(answer.data as ArrayBuffer));
     // Whole pixels per module: the widest image of at most 256 px.
@@ -317,13 +317,13 @@ describe('QR codes', () => {
     contexts.push(context);
     const page = await context.newPage();
     // Opened on its own, the SVG (a viewBox, no size) fills the 600 px window, as a print would.
-    const svg = await page.goto(`${link.url}/qr.svg`);
+    const svg = await page.goto(`${link.url}/qr`);
     expect(svg?.headers()['content-type']).toMatch(/^image\/svg\+xml/);
     const shot = PNG.sync.read(await page.screenshot({ path: artifact('link-qr-svg-drawn') }));
     expect(jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height)?.data).toBe(link.url);
     fs.writeFileSync(
       path.join(path.dirname(artifact('x')), 'link-qr.svg'),
-      (await axios.get(`${link.url}/qr.svg`)).data,
+      (await axios.get(`${link.url}/qr`)).data,
     );
   });
 });

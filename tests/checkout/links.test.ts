@@ -24,7 +24,7 @@ describe('POST /api/v1/payment-links', () => {
     const link = await createLink(merchant, { title: 'Yoga class', amount: 500 });
     expect(link.url).toBe(`${server.url}/l/${link.slug}`);
     expect(link.slug).toMatch(/^[a-z2-9]{8}$/);
-    expect(link.qr).toEqual({ svg: `${link.url}/qr.svg`, png: `${link.url}/qr.png` });
+    expect(link.qr).toEqual({ svg: `${link.url}/qr`, png: `${link.url}/qr?format=png` });
     expect(link).toMatchObject({ state: 'active', mode: 'test', uses: 0, amountType: 'fixed', amount: 500 });
     expect(link).toMatchObject({ referenceTemplate: 'PAY-{n}', maxUses: null });
   });

@@ -58,7 +58,7 @@ describe('mpesa-bridge links', () => {
     expect(url).toBeDefined();
     expect(url!.startsWith(`${server.url}/l/`)).toBe(true);
     expect(decodeTerminalQr(result.stdout)).toBe(url);
-    expect(result.stderr).toContain(`${url}/qr.svg`);
+    expect(result.stderr).toContain(`${url}/qr`);
   });
 
   it('when links are listed and one is disabled, then the table shows it and its state', async () => {

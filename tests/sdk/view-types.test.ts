@@ -194,7 +194,10 @@ const paymentLink: Same<LinkView, PaymentLink> = true;
 const checkoutSession: Same<SessionView, CheckoutSession> = true;
 const createLinkInput: Same<z.input<ReturnType<typeof createLinkBody>>, CreatePaymentLinkInput> = true;
 const updateLinkInput: Same<z.input<typeof updateLinkBody>, UpdatePaymentLinkInput> = true;
-const createSessionInput: Same<z.input<ReturnType<typeof createSessionBody>>, CreateCheckoutSessionInput> = true;
+const createSessionInput: Same<
+  z.input<ReturnType<typeof createSessionBody>>,
+  CreateCheckoutSessionInput
+> = true;
 
 const checks = [
   paymentLink,

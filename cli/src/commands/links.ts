@@ -1,6 +1,6 @@
 // `links create | list | disable`: payment links (docs/checkout.md). `create` prints the link's
 // URL and its QR code in the terminal, ready to share or to scan from the screen; the dashboard
-// and GET {url}/qr.svg give the printable image.
+// and GET {url}/qr (SVG, or ?format=png) give the printable image.
 import QRCode from 'qrcode';
 import type { PaymentLink } from '@mpesa-bridge/sdk';
 import type { Registrar } from '../main';

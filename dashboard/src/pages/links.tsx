@@ -16,7 +16,7 @@ const amountOf = (link: PaymentLink) =>
       : 'Any amount';
 
 /** The QR image from this origin (the dashboard's CSP allows images from itself only). */
-const qrPath = (link: PaymentLink, format: 'svg' | 'png') => `/l/${link.slug}/qr.${format}`;
+const qrPath = (link: PaymentLink, format: 'svg' | 'png') => `/l/${link.slug}/qr?format=${format}`;
 
 function LinkPayments({ scope, link }: { scope: Scope; link: PaymentLink }) {
   const payments = useLoad(
@@ -94,11 +94,11 @@ function LinkCard({ scope, link, onChanged }: { scope: Scope; link: PaymentLink;
       <div class="qr">
         <img src={qrPath(link, 'svg')} alt={`QR code of ${link.url}`} width={160} height={160} />
         <p>
-          <a href={`${qrPath(link, 'svg')}?download=1`} download={`${link.slug}.svg`}>
+          <a href={`${qrPath(link, 'svg')}&download=1`} download={`${link.slug}.svg`}>
             Download QR (SVG, for print)
           </a>{' '}
           ·{' '}
-          <a href={`${qrPath(link, 'png')}?download=1`} download={`${link.slug}.png`}>
+          <a href={`${qrPath(link, 'png')}&download=1`} download={`${link.slug}.png`}>
             PNG
           </a>
         </p>
