@@ -1,5 +1,6 @@
 // winston, configured once. Structured fields only; phones masked and secrets redacted by a
 // format that runs on every line, so a careless call site cannot leak them.
+import { types } from 'node:util';
 import winston from 'winston';
 import type { Config } from './config';
 import { currentRequestId } from './request-context';
@@ -60,7 +61,17 @@ function redact(value: unknown, key = '', depth = 0): unknown {
     return SECRET_FIELD.test(key) && key !== 'publicKey' ? '[redacted]' : redactText(value);
   if (typeof value === 'number') return /phone|msisdn/i.test(key) ? maskPhone(String(value)) : value;
   if (Array.isArray(value)) return value.map((item) => redact(item, key, depth + 1));
-  if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
+  // An error's code (SQLITE_FULL, a PostgreSQL SQLSTATE, ECONNRESET) tells an operator which
+  // failure it was when messages read alike; codes carry no secret.
+  // isNativeError: an error made in another context (a native driver's, under jest) too.
+  if (value instanceof Error || types.isNativeError(value)) {
+    const code = (value as { code?: unknown }).code;
+    return {
+      name: value.name,
+      message: redactText(value.message),
+      ...(typeof code === 'string' ? { code: redactText(code) } : {}),
+    };
+  }
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k, depth + 1)]));
   }

@@ -86,7 +86,14 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       logger.warn('request failed', {
         code: error.code,
         path: pathForLog(req),
-        ...(err instanceof AppError ? {} : { cause: err instanceof Error ? err.message : String(err) }),
+        ...(err instanceof AppError
+          ? {}
+          : {
+              cause: err instanceof Error ? err.message : String(err),
+              ...(typeof (err as { code?: unknown }).code === 'string'
+                ? { causeCode: (err as { code: string }).code }
+                : {}),
+            }),
       });
     // Part of the answer is out (a CSV export streaming): cut it, so the client sees a broken
     // download instead of waiting for an end that will never come.

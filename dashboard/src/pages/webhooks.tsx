@@ -23,7 +23,7 @@ const EVENT_LABELS: Record<WebhookEventType, string> = {
   'transaction.updated': 'details of a settled payment',
   'transaction.received': 'a payment the customer started (C2B)',
   'webhook_endpoint.disabled': 'an endpoint disabled',
-  'status_query.resolved': 'a receipt check (Transaction Status) answered',
+  'status_query.resolved': 'a Transaction Status query answered',
 };
 
 function health(endpoint: WebhookEndpoint): string {
