@@ -42,6 +42,14 @@ export type C2bSetting = {
     validationRules: string | null;
     validationUrl: string | null;
     validationSecretEnc: string | null;
+    pullEnabled: Generated<boolean>;
+    pullNominatedNumber: string | null;
+    pullRegisteredAt: Timestamp | null;
+    pullLeaseUntil: Timestamp | null;
+    pullLeaseOwner: string | null;
+    lastPullAt: Timestamp | null;
+    lastPullFilled: number | null;
+    lastPullError: string | null;
     createdAt: Timestamp;
     updatedAt: Timestamp;
 };

@@ -49,7 +49,15 @@ export interface PaymentInput {
   request: PaymentRequest;
   payer: Payer;
   via: C2bPaymentRecord['via'];
+  /**
+   * M-Pesa completes the payment but its confirmation never reaches the ConfirmationURL (an
+   * outage between them): Safaricom does not send it again, only Pull Transactions has it.
+   */
+  loseConfirmation?: boolean;
 }
+
+/** The confirmation outcome of a payment whose confirmation was lost on the way. */
+export const CONFIRMATION_LOST = 'lost on the way: never delivered (Pull Transactions has it)';
 
 export function createC2bPayments(deps: {
   state: C2bState;
@@ -65,7 +73,13 @@ export function createC2bPayments(deps: {
     return validation.decision === 'default' && validation.responseType === 'Completed';
   }
 
-  return async function pay({ app, request, payer, via }: PaymentInput): Promise<C2bPaymentRecord> {
+  return async function pay({
+    app,
+    request,
+    payer,
+    via,
+    loseConfirmation,
+  }: PaymentInput): Promise<C2bPaymentRecord> {
     stats.c2bPayments += 1;
     const at = Date.now();
     const transId = newReceiptNumber(at);
@@ -111,10 +125,15 @@ export function createC2bPayments(deps: {
         reason: request.commandId === 'CustomerBuyGoodsOnline' ? 'Pay Merchant' : 'Pay Bill Online',
         completedAt: at,
       });
+      state.book(app, { ...request, transId, msisdn: payer.msisdn, at });
       const thirdPartyTransId = validation.requested ? (validation.thirdPartyTransId ?? '') : '';
-      confirmation = registration
-        ? await poster.confirm(registration, notification(writeCents(balanceCents), thirdPartyTransId))
-        : { sent: false, reason: 'no URLs registered' };
+      if (!registration) confirmation = { sent: false, reason: 'no URLs registered' };
+      else if (loseConfirmation) confirmation = { sent: false, reason: CONFIRMATION_LOST };
+      else
+        confirmation = await poster.confirm(
+          registration,
+          notification(writeCents(balanceCents), thirdPartyTransId),
+        );
     }
     const record: C2bPaymentRecord = {
       transId,

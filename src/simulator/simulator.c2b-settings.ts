@@ -57,12 +57,14 @@ export function createC2bSettingsRoutes(deps: {
   function view(app: string) {
     return {
       productVersion: state.productVersion(app),
+      pullPageSize: state.pullPageSize(app),
       shortCodes: Object.fromEntries(
         state.knownShortCodes(app).map((shortCode) => [
           shortCode,
           {
             ...state.shortCodeSettings(app, shortCode),
             registration: state.registration(app, shortCode) ?? null,
+            pull: state.pullRegistration(app, shortCode) ?? null,
           },
         ]),
       ),
@@ -75,11 +77,20 @@ export function createC2bSettingsRoutes(deps: {
       res.json(view(String(res.locals.app)));
     })
     .put(requireApp, ...json, (req, res) => {
-      const { productVersion } = req.body as Record<string, unknown>;
-      if (productVersion !== 'v1' && productVersion !== 'v2')
+      const { productVersion, pullPageSize } = req.body as Record<string, unknown>;
+      // Either may be left out, not both.
+      if (pullPageSize === undefined && productVersion !== 'v1' && productVersion !== 'v2')
         return refuse(res, invalidField('productVersion'));
+      if (productVersion !== undefined && productVersion !== 'v1' && productVersion !== 'v2')
+        return refuse(res, invalidField('productVersion'));
+      if (
+        pullPageSize !== undefined &&
+        !(typeof pullPageSize === 'number' && Number.isInteger(pullPageSize) && pullPageSize >= 1)
+      )
+        return refuse(res, invalidField('pullPageSize'));
       const app = String(res.locals.app);
-      state.setProductVersion(app, productVersion);
+      if (productVersion !== undefined) state.setProductVersion(app, productVersion);
+      if (pullPageSize !== undefined) state.setPullPageSize(app, Math.min(pullPageSize, 10_000));
       res.json(view(app));
     })
     .all(methodNotAllowed);

@@ -62,6 +62,32 @@ export interface C2bPaymentRecord {
   confirmation: DeliveryOutcome;
 }
 
+/**
+ * A completed payment as M-Pesa's books keep it, for Pull Transactions (simulator.pull.ts): the
+ * payer's number in clear, whatever form the confirmation carried (docs/daraja.md §7 "Pull").
+ */
+export interface C2bLedgerEntry {
+  transId: string;
+  shortCode: string;
+  commandId: C2bCommandId;
+  amount: number;
+  billRefNumber: string;
+  msisdn: string;
+  /** When M-Pesa completed it (epoch ms). */
+  at: number;
+}
+
+/** An app's Pull registration of a shortcode (`/pulltransactions/v1/register`). */
+export interface PullRegistration {
+  shortCode: string;
+  nominatedNumber: string;
+  callbackUrl: string;
+  registeredAt: string;
+}
+
+/** Rows per Pull answer page when the app sets none: what the simulator assumes of Daraja (docs/daraja.md §7 "Pull"). */
+export const DEFAULT_PULL_PAGE_SIZE = 1000;
+
 // Bounded like the STK payment store: long demo runs must not grow the process without limit.
 const MAX_REMEMBERED_PAYMENTS = 10_000;
 
@@ -71,6 +97,9 @@ interface AppState {
   registrations: Map<string, C2bRegistration>;
   /** Utility account balance per shortcode, in cents: OrgAccountBalance after each payment. */
   balancesCents: Map<string, number>;
+  pullRegistrations: Map<string, PullRegistration>;
+  /** Rows per Pull answer page (a knob for tests and demos: paging without 1000 payments). */
+  pullPageSize: number;
 }
 
 const DEFAULT_SHORTCODE_SETTINGS: ShortCodeSettings = { externalValidation: false, production: false };
@@ -92,11 +121,20 @@ export interface C2bState {
   credit(app: string, shortCode: string, amountCents: number): number;
   record(app: string, payment: C2bPaymentRecord): void;
   payments(app: string): C2bPaymentRecord[];
+  /** Keeps a completed payment in M-Pesa's books (what Pull answers). */
+  book(app: string, entry: C2bLedgerEntry): void;
+  /** The app's completed payments to a shortcode, oldest first. */
+  booked(app: string, shortCode: string): C2bLedgerEntry[];
+  pullRegistration(app: string, shortCode: string): PullRegistration | undefined;
+  registerPull(app: string, registration: PullRegistration): void;
+  pullPageSize(app: string): number;
+  setPullPageSize(app: string, size: number): void;
 }
 
 export function createC2bState(defaultVersion: C2bVersion): C2bState {
   const apps = new Map<string, AppState>();
   const payments: Array<{ app: string; payment: C2bPaymentRecord }> = [];
+  const books: Array<{ app: string; entry: C2bLedgerEntry }> = [];
 
   function app(key: string): AppState {
     let state = apps.get(key);
@@ -106,6 +144,8 @@ export function createC2bState(defaultVersion: C2bVersion): C2bState {
         shortCodes: new Map(),
         registrations: new Map(),
         balancesCents: new Map(),
+        pullRegistrations: new Map(),
+        pullPageSize: DEFAULT_PULL_PAGE_SIZE,
       };
       apps.set(key, state);
     }
@@ -128,7 +168,15 @@ export function createC2bState(defaultVersion: C2bVersion): C2bState {
     },
     knownShortCodes(key) {
       const state = apps.get(key);
-      return state ? [...new Set([...state.shortCodes.keys(), ...state.registrations.keys()])].sort() : [];
+      return state
+        ? [
+            ...new Set([
+              ...state.shortCodes.keys(),
+              ...state.registrations.keys(),
+              ...state.pullRegistrations.keys(),
+            ]),
+          ].sort()
+        : [];
     },
     registration: (key, shortCode) => apps.get(key)?.registrations.get(shortCode),
     register(key, registration) {
@@ -148,5 +196,21 @@ export function createC2bState(defaultVersion: C2bVersion): C2bState {
       if (payments.length > MAX_REMEMBERED_PAYMENTS) payments.shift();
     },
     payments: (key) => payments.filter((entry) => entry.app === key).map((entry) => entry.payment),
+    book(key, entry) {
+      books.push({ app: key, entry });
+      if (books.length > MAX_REMEMBERED_PAYMENTS) books.shift();
+    },
+    booked: (key, shortCode) =>
+      books
+        .filter((kept) => kept.app === key && kept.entry.shortCode === shortCode)
+        .map((kept) => kept.entry),
+    pullRegistration: (key, shortCode) => apps.get(key)?.pullRegistrations.get(shortCode),
+    registerPull(key, registration) {
+      app(key).pullRegistrations.set(registration.shortCode, registration);
+    },
+    pullPageSize: (key) => apps.get(key)?.pullPageSize ?? DEFAULT_PULL_PAGE_SIZE,
+    setPullPageSize(key, size) {
+      app(key).pullPageSize = size;
+    },
   };
 }

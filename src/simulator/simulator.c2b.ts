@@ -20,6 +20,7 @@ import {
 } from './simulator.c2b-requests';
 import { createC2bSettingsRoutes, readBearerApp } from './simulator.c2b-settings';
 import { createC2bState, type C2bVersion } from './simulator.c2b-state';
+import { mountPullRoutes } from './simulator.pull';
 import { DARAJA_ERRORS, invalidField, type DarajaError } from './simulator.errors';
 import type { TokenStore } from './simulator.tokens';
 
@@ -28,7 +29,10 @@ export const C2B_PATHS = {
   registerV2: '/mpesa/c2b/v2/registerurl',
   simulateV1: '/mpesa/c2b/v1/simulate',
   simulateV2: '/mpesa/c2b/v2/simulate',
-  /** Not Daraja: a customer pays from the M-Pesa menu (POST) and an app's payments (GET). */
+  /**
+   * Not Daraja: a customer pays from the M-Pesa menu (POST; `loseConfirmation: true` completes it
+   * without ever delivering its confirmation) and an app's payments (GET).
+   */
   payments: '/__simulator/c2b/payments',
 } as const;
 
@@ -184,8 +188,11 @@ export function createC2bSimulator(deps: {
     if (typeof payer === 'string') return refuse(res, invalidField(payer));
     const app = appPaid(body.consumerKey, checked.value.shortCode);
     if (typeof app !== 'string') return refuse(res, app);
+    const { loseConfirmation } = body;
+    if (loseConfirmation !== undefined && typeof loseConfirmation !== 'boolean')
+      return refuse(res, invalidField('loseConfirmation'));
     if (stopped) return refuse(res, DARAJA_ERRORS.internalServerError);
-    res.json(await pay({ app, request: checked.value, payer, via: 'customer' }));
+    res.json(await pay({ app, request: checked.value, payer, via: 'customer', loseConfirmation }));
   }
 
   /**
@@ -226,6 +233,16 @@ export function createC2bSimulator(deps: {
         })
         .all(methodNotAllowed);
       createC2bSettingsRoutes({ router, state, tokens, refuse, methodNotAllowed, bodyLimit: BODY_LIMIT });
+      mountPullRoutes({
+        router,
+        state,
+        tokens,
+        refuse,
+        methodNotAllowed,
+        bodyLimit: BODY_LIMIT,
+        newRequestId: deps.newRequestId,
+        logger,
+      });
     },
     stop() {
       stopped = true;
