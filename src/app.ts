@@ -67,6 +67,7 @@ import { c2bApi } from './c2b/c2b.api';
 import type { C2bSettings } from './c2b/c2b.settings';
 import type { C2bConfirmations } from './c2b/c2b.confirm';
 import type { C2bValidations } from './c2b/c2b.validate';
+import type { C2bPull } from './c2b/c2b.pull';
 import { createC2bCallbackRoutes } from './c2b/c2b.callback-routes';
 import { C2B_CALLBACK_PATH } from './core/c2b-path';
 import { callbackBody } from './callbacks/callback.body';
@@ -98,6 +99,8 @@ export interface AppDeps {
   c2b: C2bSettings;
   c2bConfirmations: C2bConfirmations;
   c2bValidations: C2bValidations;
+  /** Pull Transactions: catch-up of confirmations never delivered. */
+  c2bPull: C2bPull;
   /** "Did receipt X pay us?" (Transaction Status) and the Results Safaricom posts about it. */
   statusQueries: StatusQueriesService;
   /** Dynamic QR codes of accounts. */

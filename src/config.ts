@@ -252,6 +252,13 @@ const envSchema = z.object({
   C2B_VALIDATION_TIMEOUT_MS: int(100, 7000).default(5000),
   // How far back a confirmation's bill reference may name an open payment request to settle it.
   C2B_MATCH_WINDOW: duration.prefault('7d'),
+  // Pull Transactions (src/c2b/c2b.pull.ts): how often accounts that opted in are pulled, and
+  // how far back each pull looks. Daraja keeps 48 hours (docs/daraja.md §7 "Pull Transactions");
+  // the window is longer than the interval so a pull missed (a restart) is covered by the next.
+  C2B_PULL_INTERVAL: timerPeriod.prefault('10m'),
+  C2B_PULL_WINDOW: duration
+    .refine((ms) => ms >= 60_000 && ms <= 48 * 3600_000, 'must be between 1m and 48h')
+    .prefault('2h'),
 
   // Reconciliation (src/reconciliation): STK Query for payments whose callback is late.
   RECONCILE_AFTER: duration.optional(),
@@ -434,6 +441,8 @@ function buildConfig(env: Env) {
     c2b: {
       validationTimeoutMs: env.C2B_VALIDATION_TIMEOUT_MS,
       matchWindowMs: env.C2B_MATCH_WINDOW,
+      pullIntervalMs: env.C2B_PULL_INTERVAL,
+      pullWindowMs: env.C2B_PULL_WINDOW,
     },
     reconciliation: {
       // The simulator answers within seconds; a newcomer should not wait 90 s to see it work.

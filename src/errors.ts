@@ -42,6 +42,8 @@ export const ERROR_STATUS = {
   mpesa_account_missing: 409,
   mpesa_account_disabled: 409,
   c2b_urls_already_registered: 409,
+  c2b_not_enabled: 409,
+  c2b_pull_in_progress: 409,
   mpesa_initiator_missing: 409,
   dashboard_user_exists: 409,
   webhook_endpoint_limit_reached: 409,

@@ -72,6 +72,7 @@ import { createC2bReceiver } from './payments/c2b.receive';
 import { createC2bSettings } from './c2b/c2b.settings';
 import { createC2bConfirmations } from './c2b/c2b.confirm';
 import { createC2bValidations } from './c2b/c2b.validate';
+import { createC2bPull } from './c2b/c2b.pull';
 import { createWebhookSender } from './webhooks/webhook.http';
 import { checkWebhookUrl } from './webhooks/webhook.url-guard';
 import { createSecurityCertificates, securityCredentialFor } from './mpesa/mpesa.security-credential';
@@ -230,10 +231,23 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     checkUrl: (url) => checkWebhookUrl(url, config.webhooks.allowPrivateUrls),
     validationTimeoutMs: config.c2b.validationTimeoutMs,
   });
+  const receiveC2b = createC2bReceiver({ db, events, matchWindowMs: config.c2b.matchWindowMs });
   const c2bConfirmations = createC2bConfirmations({
     db,
     target: c2bSettings.target,
-    receive: createC2bReceiver({ db, events, matchWindowMs: config.c2b.matchWindowMs }),
+    receive: receiveC2b,
+    logger,
+  });
+  // Pull Transactions fills confirmations never delivered, through the same ledger path.
+  const c2bPull = createC2bPull({
+    db,
+    accounts,
+    apps,
+    receive: receiveC2b,
+    target: c2bSettings.target,
+    callbackBaseUrl: config.callbacks.baseUrl ?? localUrl,
+    intervalMs: config.c2b.pullIntervalMs,
+    windowMs: config.c2b.pullWindowMs,
     logger,
   });
   // The merchant's validation endpoint is called as webhooks are (same SSRF guard), on its own deadline.
@@ -448,6 +462,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     c2b: c2bSettings,
     c2bConfirmations,
     c2bValidations,
+    c2bPull,
     statusQueries,
     qrCodes: createQrCodesService({ db, accounts, apps, logger }),
     reconciler,
@@ -529,6 +544,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   payoutRecovery.start();
   deliveryWorker.start();
   reconcileWorker.start();
+  c2bPull.start();
   pruneWorker.start();
 
   let closing: Promise<void> | undefined;
@@ -552,6 +568,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
         reconcileWorker.stop(),
         pruneWorker.stop(),
         payoutRecovery.stop(),
+        c2bPull.stop(),
       ]);
       await settleWithin(workersStopped, config.shutdownTimeoutMs, () =>
         logger.warn('workers did not stop in time; leases let another run retry'),

@@ -47,6 +47,8 @@ export type ApiErrorCode =
   | 'mpesa_account_missing'
   | 'mpesa_account_disabled'
   | 'c2b_urls_already_registered'
+  | 'c2b_not_enabled'
+  | 'c2b_pull_in_progress'
   | 'c2b_version_mismatch'
   | 'c2b_url_refused'
   | 'mpesa_initiator_missing'

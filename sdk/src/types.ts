@@ -39,6 +39,8 @@ export interface C2bDetails {
   amountReported: string;
   /** False when the amount was not whole shillings ("10.50"): then `amountPaid` is null and `amount` its whole shillings. */
   amountWholeKes: boolean;
+  /** `confirmation`: Safaricom posted it; `pull`: it never arrived and Pull Transactions filled it in. */
+  via: 'confirmation' | 'pull';
 }
 
 /** Why a payment did not complete: our code, a readable message, and Daraja's own result. */

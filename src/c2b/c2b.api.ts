@@ -2,11 +2,19 @@
 // the signature check, beside the account's own operations (src/accounts/account.routes.ts).
 import { scopeOf } from '../core/scope';
 import { defineOperation, type FeatureApi } from '../core/operation';
-import { c2bAccountParams, c2bSettingResponseSchema, enableC2bBody } from './c2b.schema';
+import {
+  c2bAccountParams,
+  c2bPullRunResponseSchema,
+  c2bSettingResponseSchema,
+  enableC2bBody,
+  setC2bPullBody,
+} from './c2b.schema';
 import type { C2bSettings } from './c2b.settings';
+import type { C2bPull } from './c2b.pull';
 
 export interface C2bDeps {
   c2b: C2bSettings;
+  c2bPull: C2bPull;
 }
 
 const PATH = '/api/v1/mpesa-accounts/:id/c2b';
@@ -96,6 +104,68 @@ export const c2bApi: FeatureApi<C2bDeps> = {
       errors: ['mpesa_account_not_found'],
       handler: async ({ deps, req, res, params }) => {
         res.json(await deps.c2b.disable(scopeOf(req), params.id));
+      },
+    }),
+    operation({
+      method: 'put',
+      path: `${PATH}/pull`,
+      operationId: 'setC2bPull',
+      tag: TAG,
+      summary: 'Switch Pull Transactions on or off (catch-up of missed confirmations)',
+      description:
+        'Safaricom never sends a C2B confirmation twice. With Pull on, the service registers the shortcode with Daraja’s Pull Transactions ' +
+        '(`/pulltransactions/v1/register`, production accounts Safaricom enabled for it) and every `C2B_PULL_INTERVAL` asks for the last ' +
+        '`C2B_PULL_WINDOW` of payments, page by page: a payment whose confirmation never arrived becomes a payment here with `c2b.via: "pull"`; ' +
+        'a receipt already recorded (by its confirmation or an STK callback) is left as it is. C2B must be on.',
+      auth: 'signature',
+      operatorOnly,
+      rateLimit: 'perProject',
+      params: c2bAccountParams,
+      body: setC2bPullBody,
+      responses: {
+        200: { description: 'The account’s C2B settings, `pull` changed.', schema: c2bSettingResponseSchema },
+      },
+      errors: [
+        'mpesa_account_not_found',
+        'c2b_not_enabled',
+        'mpesa_request_rejected',
+        'mpesa_credentials_rejected',
+        'mpesa_unavailable',
+      ],
+      sample: { body: { enabled: true, nominatedNumber: '254722000000' } },
+      handler: async ({ deps, req, res, params, body }) => {
+        const scope = scopeOf(req);
+        if (body.enabled) await deps.c2bPull.enable(scope, params.id, body.nominatedNumber!);
+        else await deps.c2bPull.disable(scope, params.id);
+        res.json(await deps.c2b.get(scope, params.id));
+      },
+    }),
+    operation({
+      method: 'post',
+      path: `${PATH}/pull/runs`,
+      operationId: 'runC2bPull',
+      tag: TAG,
+      summary: 'Pull now: fill missed confirmations of the last window',
+      description:
+        'Pulls the account’s last `C2B_PULL_WINDOW` from Daraja at once, as the periodic pull does, and answers what it did. One pull of an ' +
+        'account runs at a time across instances: while another runs, `409 c2b_pull_in_progress`.',
+      auth: 'signature',
+      operatorOnly: { what: 'pull an M-Pesa account’s C2B payments' },
+      rateLimit: 'perProject',
+      params: c2bAccountParams,
+      responses: {
+        200: { description: 'What the pull found and filled in.', schema: c2bPullRunResponseSchema },
+      },
+      errors: [
+        'mpesa_account_not_found',
+        'c2b_not_enabled',
+        'c2b_pull_in_progress',
+        'mpesa_request_rejected',
+        'mpesa_credentials_rejected',
+        'mpesa_unavailable',
+      ],
+      handler: async ({ deps, req, res, params }) => {
+        res.json({ pull: await deps.c2bPull.pullNow(scopeOf(req), params.id) });
       },
     }),
   ],

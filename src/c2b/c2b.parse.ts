@@ -108,6 +108,7 @@ export function parseC2bBody(rawBody: Buffer): ParsedC2b {
         orgAccountBalance: present(raw.OrgAccountBalance),
         amountReported: amount.reported,
         amountWholeKes: amount.wholeKes !== undefined,
+        via: 'confirmation',
       },
     },
   };

@@ -125,6 +125,34 @@ export const c2bSettingSchema = z
       url: z.string().nullable(),
       timeoutMs: z.number().int().meta({ description: '`C2B_VALIDATION_TIMEOUT_MS`.' }),
     }),
+    pull: z
+      .object({
+        enabled: z.boolean().meta({
+          description:
+            'Whether Pull Transactions fills confirmations Safaricom never delivered (every `C2B_PULL_INTERVAL`, the last `C2B_PULL_WINDOW`).',
+        }),
+        nominatedNumber: z
+          .string()
+          .nullable()
+          .meta({ examples: ['254722000000'] }),
+        registeredAt: z.iso
+          .datetime()
+          .nullable()
+          .meta({ description: 'When Daraja took the Pull registration.' }),
+        lastPullAt: z.iso.datetime().nullable(),
+        lastPullFilled: z
+          .number()
+          .int()
+          .nullable()
+          .meta({ description: 'Payments the last pull filled in; null when it failed.' }),
+        lastPullError: z
+          .string()
+          .nullable()
+          .meta({ description: 'Why the last pull failed; null when it did not.' }),
+      })
+      .meta({
+        description: 'Catch-up with Pull Transactions ([c2b.md](c2b.md#catch-up-with-pull-transactions)).',
+      }),
   })
   .meta({ id: 'C2bSetting', description: "An account's C2B: its registration and validation." });
 export type C2bSettingView = z.output<typeof c2bSettingSchema>;
@@ -142,3 +170,50 @@ export const c2bSettingResponseSchema = z
       }),
   })
   .meta({ id: 'C2bSettingResponse' });
+
+const NOMINATED = 'a Kenyan mobile number (07…, 01…, 2547…, 2541… or +254…)';
+
+export const setC2bPullBody = z
+  .strictObject({
+    enabled: z.boolean(expecting('true or false')).meta({
+      description:
+        '`true` registers the account’s shortcode for Pull with Daraja and pulls it from then on; `false` stops pulling.',
+    }),
+    nominatedNumber: text(NOMINATED)
+      .regex(/^(?:\+?254|0)[17]\d{8}$/, expecting(NOMINATED))
+      .optional()
+      .meta({
+        description:
+          'The Safaricom number nominated for the shortcode (the portal’s Business Administrator); required to switch it on.',
+        examples: ['254722000000'],
+      }),
+  })
+  .refine((body) => !body.enabled || body.nominatedNumber !== undefined, {
+    message: 'nominatedNumber is required to switch Pull Transactions on',
+    path: ['nominatedNumber'],
+  });
+export type SetC2bPullInput = z.output<typeof setC2bPullBody>;
+
+export const c2bPullRunResponseSchema = z
+  .object({
+    pull: z.object({
+      accountId: z.string().meta({ examples: ['acc_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+      window: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }),
+      pages: z.number().int().meta({ description: 'Query calls made (the last answered the empty page).' }),
+      rows: z.number().int().meta({ description: 'Payments Daraja listed in the window.' }),
+      filled: z.number().int().meta({
+        description:
+          'Payments filled in: their confirmation never arrived (each `c2b.via: "pull"`, event `transaction.received` or `transaction.completed`).',
+      }),
+      alreadyHeld: z
+        .number()
+        .int()
+        .meta({ description: 'Rows whose receipt a payment already held: left as they were.' }),
+      unreadable: z
+        .number()
+        .int()
+        .meta({ description: 'Rows that cannot be a payment (no receipt, no amount).' }),
+      at: z.iso.datetime(),
+    }),
+  })
+  .meta({ id: 'C2bPullRun' });

@@ -115,6 +115,14 @@ export function createC2bSettings({
         url: row?.validationUrl ?? null,
         timeoutMs: validationTimeoutMs,
       },
+      pull: {
+        enabled: row?.pullEnabled ?? false,
+        nominatedNumber: row?.pullNominatedNumber ?? null,
+        registeredAt: row?.pullRegisteredAt?.toISOString() ?? null,
+        lastPullAt: row?.lastPullAt?.toISOString() ?? null,
+        lastPullFilled: row?.lastPullFilled ?? null,
+        lastPullError: row?.lastPullError ?? null,
+      },
     };
   }
 

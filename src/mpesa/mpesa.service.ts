@@ -44,6 +44,18 @@ import {
   type DynamicQrAnswer,
   type DynamicQrInput,
 } from './mpesa.qr';
+import {
+  PULL_MAX_RESPONSE_BYTES,
+  PULL_QUERY_PATH,
+  PULL_REGISTER_PATH,
+  pullQueryBody,
+  pullRegisterBody,
+  readPullPage,
+  readPullRegisterAnswer,
+  type PulledRow,
+  type PullQuery,
+  type PullRegistration,
+} from './mpesa.pull';
 
 export type Channel = 'paybill' | 'till';
 
@@ -161,12 +173,17 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
   }
 
   /** POSTs with a bearer token; on Daraja's invalid-token answer, drops the token and retries once. */
-  async function postAuthorized(path: string, body: object): Promise<AxiosResponse> {
+  async function postAuthorized(
+    path: string,
+    body: object,
+    maxResponseBytes = MAX_RESPONSE_BYTES,
+  ): Promise<AxiosResponse> {
     for (let attempt = 1; ; attempt += 1) {
       const token = await tokens.get();
       const response = await client.post(path, body, {
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
         signal: deadline(),
+        maxContentLength: maxResponseBytes,
       });
       if (
         attempt === 1 &&
@@ -328,11 +345,27 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     return readDynamicQrAnswer(response.status, response.data);
   }
 
+  /** Registers a shortcode for Pull Transactions; "already registered" is a success too. */
+  async function registerPull(input: PullRegistration): Promise<void> {
+    const response = await send(() => postAuthorized(PULL_REGISTER_PATH, pullRegisterBody(input)));
+    readPullRegisterAnswer(response.status, response.data);
+  }
+
+  /** One page of a shortcode's C2B payments in a window; empty past the end. */
+  async function pullTransactions(input: PullQuery): Promise<PulledRow[]> {
+    const response = await send(() =>
+      postAuthorized(PULL_QUERY_PATH, pullQueryBody(input), PULL_MAX_RESPONSE_BYTES),
+    );
+    return readPullPage(response.status, response.data);
+  }
+
   return {
     stkPush,
     stkQuery,
     b2cPayment,
     registerC2bUrls,
+    registerPull,
+    pullTransactions,
     transactionStatus,
     dynamicQr,
     /** An OAuth call now, past the cache: throws the AppError Daraja's answer maps to (saving an account checks it). */

@@ -74,6 +74,10 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   dashboard_user_exists: 'A dashboard user with this email exists.',
   c2b_urls_already_registered:
     'Switching C2B on: Daraja says this shortcode already has C2B URLs (500.003.1001 "Urls are already registered."). Production registers once: delete them on the Daraja portal, then try again.',
+  c2b_not_enabled:
+    'Switching Pull Transactions on for an account whose C2B is off: Pull fills confirmations of C2B, so switch C2B on first.',
+  c2b_pull_in_progress:
+    'Another instance (or request) is pulling this account’s window now; `Retry-After` says when to ask again. Nothing is lost: its pull fills what is missing.',
   c2b_version_mismatch:
     'Switching C2B on: Daraja has no C2B product of this version on the app (401.003.01 "no apiproduct match found"). Use the version (`v1` or `v2`) enabled on your Daraja app; `details.version` is the one tried.',
   c2b_url_refused:

@@ -64,6 +64,10 @@ export interface Decision {
  */
 const PAID = '0';
 
+/** What the ledger says of how it came: a confirmation, or Pull Transactions filling one never delivered. */
+const sourceText = (payment: C2bPayment) =>
+  payment.details.via === 'pull' ? 'C2B payment filled by Pull Transactions' : 'C2B confirmation';
+
 const c2bColumns = (payment: C2bPayment) => ({
   c2bTransId: payment.transId,
   c2bDetails: JSON.stringify(payment.details),
@@ -75,7 +79,7 @@ function settlementOf(payment: C2bPayment): Settlement {
     to: 'completed',
     source: 'c2b',
     resultCode: PAID,
-    resultDesc: 'Paid to the till or PayBill (C2B confirmation)',
+    resultDesc: `Paid to the till or PayBill (${sourceText(payment)})`,
     mpesaReceiptNumber: payment.transId,
     amountPaid: payment.wholeKes,
     paidPhone: payment.phone,
@@ -153,7 +157,7 @@ export function decideNew(account: C2bAccount, payment: C2bPayment, now: Date): 
     pushFinishedAt: null,
     ...NO_REFUSAL,
     resultCode: PAID,
-    resultDesc: 'C2B confirmation',
+    resultDesc: sourceText(payment),
     mpesaReceiptNumber: payment.transId,
     // Whole KES or unknown, as for an STK callback: "10.50" is kept as sent in c2bDetails.
     amountPaid: payment.wholeKes ?? null,
@@ -179,7 +183,7 @@ export function decideNew(account: C2bAccount, payment: C2bPayment, now: Date): 
       toStatus: 'completed',
       source: 'c2b',
       resultCode: PAID,
-      resultDesc: 'C2B confirmation',
+      resultDesc: sourceText(payment),
       createdAt: now,
     },
     event: transactionEvent(row, 'received', now),

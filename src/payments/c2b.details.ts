@@ -8,6 +8,13 @@ import { z } from 'zod';
 export const MSISDN_FORMS = ['clear', 'masked', 'hashed', 'absent'] as const;
 export type MsisdnForm = (typeof MSISDN_FORMS)[number];
 
+/**
+ * How the payment reached us: Safaricom's confirmation, or Pull Transactions (src/c2b/c2b.pull.ts)
+ * filling one Safaricom never delivered (it does not send a confirmation twice).
+ */
+export const C2B_VIA = ['confirmation', 'pull'] as const;
+export type C2bVia = (typeof C2B_VIA)[number];
+
 const nullableText = (description: string, example: string | null) =>
   z
     .string()
@@ -47,6 +54,11 @@ export const c2bDetailsSchema = z
       description: '`TransAmount` exactly as sent (text, e.g. "5.00").',
       examples: ['5.00'],
     }),
+    via: z.enum(C2B_VIA).meta({
+      description:
+        '`confirmation`: Safaricom posted it to our confirmation URL. `pull`: it never arrived, and Pull Transactions filled it in (names, invoice number, balance and ThirdPartyTransID are then null; the MSISDN is in clear).',
+      examples: ['confirmation'],
+    }),
     amountWholeKes: z.boolean().meta({
       description:
         'Whether `amountReported` is a whole number of shillings. When false (e.g. "10.50") the amount is kept as sent here, `amountPaid` stays null, and `amount` holds only its whole shillings: it is never rounded into an exact-looking figure.',
@@ -61,7 +73,8 @@ export const c2bDetailsSchema = z
 export type C2bDetails = z.output<typeof c2bDetailsSchema>;
 
 export function c2bDetailsOf(stored: string | null): C2bDetails | null {
-  return stored === null ? null : (JSON.parse(stored) as C2bDetails);
+  // Payments recorded before Pull existed came by confirmation.
+  return stored === null ? null : { via: 'confirmation', ...(JSON.parse(stored) as Omit<C2bDetails, 'via'>) };
 }
 
 const DARAJA_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;

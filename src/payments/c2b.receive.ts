@@ -88,6 +88,9 @@ async function openRequestFor(
 async function decide(tx: Queryable, input: ReceiveC2bInput, now: Date, windowMs: number): Promise<Decision> {
   const scope: Scope = { projectId: input.account.projectId, mode: input.account.mode };
   const holder = await findReceiptHolder(tx, scope, input.payment.transId);
+  // A pulled row only fills what never arrived: a receipt already held (its confirmation or
+  // its STK callback came) is left as it is, with nothing to announce.
+  if (holder && input.payment.details.via === 'pull') return { label: 'duplicate', row: holder };
   if (holder) {
     const [locked] = await lockTransactions(tx, [holder.id]);
     return decideHolder(locked ?? holder, input.payment, now);

@@ -8,8 +8,11 @@ import { maskPhone } from '../logger';
 
 export type CallbackRow = Selectable<CallbackRecord>;
 
-/** What a stored callback is: an STK Push result, or a C2B confirmation or validation (issue 19). */
-export const CALLBACK_KINDS = ['stk', 'c2b_confirmation', 'c2b_validation'] as const;
+/**
+ * What a stored callback is: an STK Push result, a C2B confirmation or validation (issue 19), or
+ * a row of Pull Transactions that filled a confirmation never delivered (its raw row kept alike).
+ */
+export const CALLBACK_KINDS = ['stk', 'c2b_confirmation', 'c2b_validation', 'c2b_pull'] as const;
 export type CallbackKind = (typeof CALLBACK_KINDS)[number];
 
 export interface NewCallbackRecord {
