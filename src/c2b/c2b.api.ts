@@ -89,24 +89,6 @@ export const c2bApi: FeatureApi<C2bDeps> = {
       },
     }),
     operation({
-      method: 'delete',
-      path: PATH,
-      operationId: 'disableC2b',
-      tag: TAG,
-      summary: 'Switch C2B off',
-      description:
-        'Confirmations that still arrive (Daraja keeps the URLs until they are deleted on its portal) are stored, refused with reason `c2b_disabled`, and never become payments.',
-      auth: 'signature',
-      operatorOnly,
-      rateLimit: 'perProject',
-      params: c2bAccountParams,
-      responses: { 200: { description: 'The settings, off.', schema: c2bSettingResponseSchema } },
-      errors: ['mpesa_account_not_found'],
-      handler: async ({ deps, req, res, params }) => {
-        res.json(await deps.c2b.disable(scopeOf(req), params.id));
-      },
-    }),
-    operation({
       method: 'put',
       path: `${PATH}/pull`,
       operationId: 'setC2bPull',
@@ -166,6 +148,24 @@ export const c2bApi: FeatureApi<C2bDeps> = {
       ],
       handler: async ({ deps, req, res, params }) => {
         res.json({ pull: await deps.c2bPull.pullNow(scopeOf(req), params.id) });
+      },
+    }),
+    operation({
+      method: 'delete',
+      path: PATH,
+      operationId: 'disableC2b',
+      tag: TAG,
+      summary: 'Switch C2B off',
+      description:
+        'Confirmations that still arrive (Daraja keeps the URLs until they are deleted on its portal) are stored, refused with reason `c2b_disabled`, and never become payments.',
+      auth: 'signature',
+      operatorOnly,
+      rateLimit: 'perProject',
+      params: c2bAccountParams,
+      responses: { 200: { description: 'The settings, off.', schema: c2bSettingResponseSchema } },
+      errors: ['mpesa_account_not_found'],
+      handler: async ({ deps, req, res, params }) => {
+        res.json(await deps.c2b.disable(scopeOf(req), params.id));
       },
     }),
   ],

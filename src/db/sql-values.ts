@@ -37,12 +37,16 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'lastErrorAt',
   'requestFinishedAt',
   'resolvedAt',
+  'pullRegisteredAt',
+  'pullLeaseUntil',
+  'lastPullAt',
 ]);
 export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set([
   'enabled',
   'isDefault',
   'validationEnabled',
   'approvalRequired',
+  'pullEnabled',
 ]);
 
 const UNSTORABLE = /[\u0000\uD800-\uDFFF]/;

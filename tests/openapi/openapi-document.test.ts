@@ -133,6 +133,8 @@ describe('when a client fetches /openapi.json', () => {
       'disableC2b',
       'enableC2b',
       'rotateWebhookSecret',
+      'runC2bPull',
+      'setC2bPull',
       'updateMpesaAccount',
     ]);
     for (const operation of operatorsOnly)

@@ -48,9 +48,13 @@ describe('when an operation names the SDK method that makes its call', () => {
       'createCheckoutSession',
       'getCheckoutSession',
       'checkMpesaAccount',
+      // C2B: the TypeScript SDK wraps them (client.mpesaAccounts.enableC2b … runC2bPull); the
+      // Python and PHP SDKs reach them by their raw signed request.
       'enableC2b',
       'getC2b',
       'disableC2b',
+      'setC2bPull',
+      'runC2bPull',
       'getStats',
       'getDiagnostics',
     ]);
