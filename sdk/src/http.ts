@@ -24,7 +24,7 @@ export interface HttpConfig {
 export type RetryPolicy = 'read' | 'idempotent-write' | 'write';
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | undefined>;
   body?: unknown;

@@ -36,6 +36,7 @@ export * from './types.js';
 export * from './webhook-types.js';
 export * from './payout-types.js';
 export * from './account-types.js';
+export * from './c2b-types.js';
 export * from './status-query-types.js';
 export * from './dashboard-types.js';
 export * from './checkout-types.js';

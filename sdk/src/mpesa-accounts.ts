@@ -8,6 +8,7 @@ import type {
   MpesaAccountCheck,
   UpdateMpesaAccountInput,
 } from './account-types.js';
+import type { C2bPullRun, C2bSettingResult, EnableC2bInput, SetC2bPullInput } from './c2b-types.js';
 
 export interface MpesaAccountsApi {
   create(input: CreateMpesaAccountInput): Promise<MpesaAccount>;
@@ -19,6 +20,15 @@ export interface MpesaAccountsApi {
   delete(id: string): Promise<void>;
   /** A live OAuth call with its credentials, and the verdict (never throws for a refusal by Daraja). */
   check(id: string): Promise<MpesaAccountCheck>;
+  /** Switches C2B on: registers the service's confirmation and validation URLs with Daraja. */
+  enableC2b(id: string, input: EnableC2bInput): Promise<C2bSettingResult>;
+  getC2b(id: string): Promise<C2bSettingResult>;
+  /** Confirmations that still arrive are stored as refused. */
+  disableC2b(id: string): Promise<C2bSettingResult>;
+  /** Pull Transactions on (registers the shortcode with Daraja) or off. */
+  setC2bPull(id: string, input: SetC2bPullInput): Promise<C2bSettingResult>;
+  /** Pulls the last window now: fills confirmations Safaricom never delivered. */
+  runC2bPull(id: string): Promise<C2bPullRun>;
 }
 
 const BASE = '/api/v1/mpesa-accounts';
@@ -71,6 +81,50 @@ export function createMpesaAccountsApi(request: ReturnType<typeof createHttp>): 
         retry: 'idempotent-write',
       });
       return body;
+    },
+    async enableC2b(id, input) {
+      // Registering again is harmless on the sandbox; production registers once, so no retry.
+      const { body } = await request<C2bSettingResult>({
+        method: 'POST',
+        path: `${pathOf(id)}/c2b`,
+        body: input,
+        retry: 'write',
+      });
+      return body;
+    },
+    async getC2b(id) {
+      const { body } = await request<C2bSettingResult>({
+        method: 'GET',
+        path: `${pathOf(id)}/c2b`,
+        retry: 'read',
+      });
+      return body;
+    },
+    async disableC2b(id) {
+      const { body } = await request<C2bSettingResult>({
+        method: 'DELETE',
+        path: `${pathOf(id)}/c2b`,
+        retry: 'idempotent-write',
+      });
+      return body;
+    },
+    async setC2bPull(id, input) {
+      const { body } = await request<C2bSettingResult>({
+        method: 'PUT',
+        path: `${pathOf(id)}/c2b/pull`,
+        body: input,
+        retry: 'idempotent-write',
+      });
+      return body;
+    },
+    async runC2bPull(id) {
+      // Safe to repeat: a pull only fills what is missing.
+      const { body } = await request<{ pull: C2bPullRun }>({
+        method: 'POST',
+        path: `${pathOf(id)}/c2b/pull/runs`,
+        retry: 'idempotent-write',
+      });
+      return body.pull;
     },
   };
 }
