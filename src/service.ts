@@ -258,6 +258,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   });
   const c2bValidations = createC2bValidations({
     db,
+    events,
     target: c2bSettings.target,
     post: validationSender.send,
     logger,

@@ -24,7 +24,10 @@ export interface StreamEvent {
 
 export interface StreamCallback {
   id: string | null;
-  transactionId: string;
+  /** null for a C2B validation (no payment yet). */
+  transactionId: string | null;
+  /** stk, c2b_confirmation, c2b_validation or c2b_pull (older services leave it out: stk). */
+  kind?: string;
   receivedAt: string;
   sourceIp: string;
   allowed: boolean;

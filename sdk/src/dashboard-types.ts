@@ -188,7 +188,10 @@ export interface ProjectStreamEvent {
 export interface ProjectStreamCallback {
   /** `cbk_…`; null when the source was refused (nothing was stored). */
   id: string | null;
-  transactionId: string;
+  /** The payment it concerns; null for a C2B validation (no payment exists yet). */
+  transactionId: string | null;
+  /** An STK callback, a C2B confirmation or validation, or a row Pull Transactions filled (the service always sends it). */
+  kind?: 'stk' | 'c2b_confirmation' | 'c2b_validation' | 'c2b_pull';
   receivedAt: string;
   sourceIp: string;
   /** false: the source address is not on the allowlist (answered 403, not stored). */

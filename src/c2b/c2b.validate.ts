@@ -9,7 +9,8 @@
 // (the one Safaricom sent, else the id of our record), and returns in the confirmation.
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
-import { storeJudgedCallback, type NewCallbackRecord } from '../payments/callback.repository';
+import { receiptBody, storeJudgedCallback, type NewCallbackRecord } from '../payments/callback.repository';
+import type { TransactionEvents } from '../payments/payment.news';
 import type { C2bPayment } from '../payments/c2b.receive';
 import { receivedRecord, type C2bRefusal, type IncomingC2b } from './c2b.confirm';
 import { askMerchant, type MerchantPost } from './c2b.merchant-check';
@@ -34,6 +35,8 @@ interface Deps {
   /** POSTs to a merchant's endpoint within C2B_VALIDATION_TIMEOUT_MS. */
   post: MerchantPost;
   logger: Logger;
+  /** Where a decision is told to the project's live stream (`tail`, the dashboard). */
+  events?: Pick<TransactionEvents, 'publishCallback'>;
 }
 
 const accept = (reason: string): ValidationDecision => ({ accept: true, reason });
@@ -51,7 +54,7 @@ function refusedUpFront(refusal: C2bRefusal | undefined): ValidationDecision | u
 
 export type C2bValidations = ReturnType<typeof createC2bValidations>;
 
-export function createC2bValidations({ db, target, post, logger }: Deps) {
+export function createC2bValidations({ db, target, post, logger, events }: Deps) {
   /** The merchant's say, or the account's ResponseType when it gives none in time. */
   async function merchantDecision(
     whose: Extract<C2bTarget, { kind: 'enabled' }>,
@@ -94,6 +97,19 @@ export function createC2bValidations({ db, target, post, logger }: Deps) {
       refusedUpFront(whose.kind !== 'unknown' && !parsed.ok ? parsed.reason : undefined) ??
       (await decide(whose, parsed.ok ? parsed.payment : undefined, record));
     await store(record, decision);
+    if (whose.kind !== 'unknown')
+      events?.publishCallback({
+        id: record.id,
+        projectId: whose.account.projectId,
+        mode: whose.account.mode,
+        transactionId: null,
+        kind: 'c2b_validation',
+        receivedAt: record.receivedAt,
+        sourceIp: record.sourceIp,
+        allowed: true,
+        outcome: decision.accept ? 'accepted' : `rejected:${decision.resultCode}`,
+        body: receiptBody(record.rawBody),
+      });
     const sent = parsed.ok ? parsed.payment.details.thirdPartyTransId : null;
     return decision.accept
       ? { ResultCode: '0', ResultDesc: 'Accepted', ThirdPartyTransID: sent ?? record.id }

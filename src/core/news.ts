@@ -12,7 +12,10 @@ export interface CallbackReceipt {
   id: string | null;
   projectId: string;
   mode: Mode;
-  transactionId: string;
+  /** The payment it concerns; null for a C2B validation (no payment exists yet). */
+  transactionId: string | null;
+  /** What it is: an STK callback (when left out), a C2B confirmation or validation, or a pulled C2B row. */
+  kind?: 'stk' | 'c2b_confirmation' | 'c2b_validation' | 'c2b_pull';
   receivedAt: Date;
   sourceIp: string;
   /** false: the source address is not on the allowlist (answered 403, not stored). */

@@ -179,6 +179,7 @@ export function createC2bReceiver({
         projectId: input.account.projectId,
         mode: input.account.mode,
         transactionId: result.row.id,
+        kind: record.kind === 'c2b_pull' ? 'c2b_pull' : 'c2b_confirmation',
         receivedAt: record.receivedAt,
         sourceIp: record.sourceIp,
         allowed: true,

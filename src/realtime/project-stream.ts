@@ -247,6 +247,7 @@ export function attachProjectStream({
     namespace.to(roomOf(receipt.projectId, receipt.mode)).emit(STREAM_EVENTS.callback, {
       id: receipt.id,
       transactionId: receipt.transactionId,
+      kind: receipt.kind ?? 'stk',
       receivedAt: receipt.receivedAt.toISOString(),
       sourceIp: receipt.sourceIp,
       allowed: receipt.allowed,

@@ -14,6 +14,14 @@ interface TailOptions {
   body: boolean;
 }
 
+/** What each kind of M-Pesa call is called on a line (C2B: a till or PayBill paid from the menu). */
+const CALLBACK_LABELS: Record<string, string> = {
+  stk: 'callback',
+  c2b_confirmation: 'c2b-confirmation',
+  c2b_validation: 'c2b-validation',
+  c2b_pull: 'c2b-pulled',
+};
+
 /** A callback body is cut here on a terminal line (--json has it whole). */
 const BODY_PREVIEW_CHARS = 600;
 
@@ -25,7 +33,7 @@ export const registerTail: Registrar = (program, action) => {
     )
     .option(
       '-t, --type <kinds>',
-      'only these, comma-separated: callback, payment, event, or event types (transaction.completed, transaction.*)',
+      'only these, comma-separated: callback (STK callbacks and C2B confirmations, validations and pulled rows), payment, event, or event types (transaction.completed, transaction.*)',
       parseList,
     )
     .option('--transaction <txn_id>', 'only what concerns this payment')
@@ -94,7 +102,7 @@ async function tail(context: Context, options: TailOptions) {
       ? `${color.green('allowed')}  ${callback.outcome}`
       : `${color.red('refused')}  ${color.dim('(source not on CALLBACK_ALLOWED_IPS; answered 403, not stored)')}`;
     output.line(
-      `${clock(callback.receivedAt)}  ${color.blue('callback')}  ${callback.transactionId}  from ${callback.sourceIp}  ${verdict}`,
+      `${clock(callback.receivedAt)}  ${color.blue(CALLBACK_LABELS[callback.kind ?? 'stk'] ?? 'callback')}  ${callback.transactionId ?? '-'}  from ${callback.sourceIp}  ${verdict}`,
     );
     if (options.body && callback.body) {
       const body =

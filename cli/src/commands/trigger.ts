@@ -12,6 +12,7 @@ import type { Context } from '../context';
 import { CliError, EXIT } from '../exit';
 import { parseAmount, parseDuration } from '../format';
 import { reportEnd, waitForEnd } from '../waiting';
+import { triggerC2b } from './trigger-c2b';
 
 interface TriggerOptions {
   list?: boolean;
@@ -20,6 +21,9 @@ interface TriggerOptions {
   description?: string;
   wait: boolean;
   timeout: number;
+  account?: string;
+  till?: boolean;
+  loseConfirmation?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -32,13 +36,19 @@ export const registerTrigger: Registrar = (program, action) => {
     .description('Start a test payment that ends as named, wait for it, print how it ended (test keys)')
     .argument(
       '[outcome]',
-      'paid, cancelled, insufficient-funds, wrong-pin, unreachable, no-callback, duplicate-callback, late-callback, amount-mismatch, … (--list)',
+      'paid, cancelled, insufficient-funds, wrong-pin, unreachable, no-callback, duplicate-callback, late-callback, amount-mismatch, … (--list); or c2b: a customer pays the till or PayBill from the M-Pesa menu',
     )
     .option('-l, --list', 'list the outcomes this service can play')
     .option('--amount <kes>', 'whole shillings (default: the service’s)', parseAmount)
     .option('--ref <reference>', 'the account reference shown in the prompt (up to 12 characters)')
     .option('--description <text>', 'the transaction description (up to 13 characters)')
     .option('--no-wait', 'print the payment as started and return')
+    .option('--account <acc_id>', 'c2b: the account paid (default: the project’s default account)')
+    .option('--till', 'c2b: Buy Goods (the default for an account with a till)')
+    .option(
+      '--lose-confirmation',
+      'c2b: M-Pesa completes it but the confirmation never arrives (Pull catches it up)',
+    )
     .option('--timeout <duration>', 'how long to wait for the end', parseDuration, DEFAULT_TIMEOUT_MS)
     .addHelpText(
       'after',
@@ -47,6 +57,7 @@ Examples:
   $ mpesa-bridge trigger paid
   $ mpesa-bridge trigger cancelled --amount 250 --ref INV42
   $ mpesa-bridge trigger --list
+  $ mpesa-bridge trigger c2b --amount 75 --ref INV-9   # a walk-in payment to the PayBill (C2B on)
 
 Exit code 0 once the payment ended as the outcome plays it (a refused push too), 1 if it had
 not ended within --timeout.`,
@@ -61,6 +72,7 @@ not ended within --timeout.`,
 async function trigger(context: Context, outcome: string | undefined, options: TriggerOptions) {
   const { output } = context;
   if (options.list) return listOutcomes(context);
+  if (outcome === 'c2b') return triggerC2b(context, options);
   if (!outcome)
     throw new CliError(
       'Name an outcome, e.g. `mpesa-bridge trigger paid` (see `mpesa-bridge trigger --list`)',
