@@ -49,6 +49,8 @@ import { createPruneWorker } from './maintenance/prune.worker';
 import { pruneSucceededDeliveries } from './webhooks/delivery.repository';
 import { pruneExpiredNonces } from './auth/nonce.repository';
 import { pruneSessions } from './operators/dashboard.repository';
+import { pruneRequestLog } from './request-log/request-log.repository';
+import { createRequestLogWriter } from './request-log/request-log.writer';
 import { configuredDirectory, createSimulator, simulatorOptionsFrom } from './simulator/simulator';
 import { createEventsService } from './webhooks/event.service';
 import { createReconciler } from './reconciliation/reconcile.service';
@@ -104,7 +106,9 @@ export interface RunningService {
   secretsGeneratedIn: string | undefined;
   oauthCallCount(): number;
   /** One pruning pass now (what the background worker does every PRUNE_INTERVAL). */
-  pruneNow(): Promise<{ callbacks: number; deliveries: number; nonces: number }>;
+  pruneNow(): Promise<{ callbacks: number; deliveries: number; nonces: number; requestLog: number }>;
+  /** Writes the request log's buffered entries now (they are written every REQUEST_LOG_FLUSH anyway). */
+  flushRequestLog(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -386,6 +390,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
       succeededDeliveries: pruneSucceededDeliveries,
       expiredNonces: pruneExpiredNonces,
       sessions: pruneSessions,
+      requestLog: pruneRequestLog,
     },
     config: config.retention,
     logger,
@@ -432,7 +437,15 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     // Daraja's push timeout and as long again: an attempt whose ledger row never came lets go after it.
     claimMs: 2 * config.mpesa.timeoutMs,
   });
+  // Signed requests, written in batches after their answers (src/request-log/request-log.writer.ts).
+  const requestLog = createRequestLogWriter({
+    db,
+    ownerOfKey: projects.ownerOfKey,
+    flushMs: config.requestLog.flushMs,
+    logger,
+  });
   const app = createApp({
+    requestLog: config.requestLog.enabled ? requestLog.record : undefined,
     links,
     checkout,
     checkoutUrls: urls,
@@ -530,6 +543,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   deliveryWorker.start();
   reconcileWorker.start();
   pruneWorker.start();
+  requestLog.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -552,6 +566,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
         reconcileWorker.stop(),
         pruneWorker.stop(),
         payoutRecovery.stop(),
+        requestLog.stop(),
       ]);
       await settleWithin(workersStopped, config.shutdownTimeoutMs, () =>
         logger.warn('workers did not stop in time; leases let another run retry'),
@@ -585,6 +600,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     secretsGeneratedIn: serviceSecrets.generatedIn,
     oauthCallCount: apps.oauthCallCount,
     pruneNow: pruneWorker.pruneOnce,
+    flushRequestLog: requestLog.flush,
     close,
   };
 }
