@@ -317,7 +317,7 @@ export function Overview({ scope }: { scope: Scope }) {
   return (
     <div>
       <h1>Overview</h1>
-      <form class="period" aria-label="Period" onSubmit={(e) => e.preventDefault()}>
+      <form class="period" aria-label="Choose the period" onSubmit={(e) => e.preventDefault()}>
         <label for="period">Period</label>
         <select
           id="period"
