@@ -27,7 +27,8 @@ import { callbackRoutesUnder } from './callbacks/callback.path';
 import { attachRealtime } from './realtime/realtime.server';
 import { attachProjectStream, PROJECT_NAMESPACE } from './realtime/project-stream';
 import { createRevocations } from './realtime/revocations';
-import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
+import { realtimeAdapter } from './realtime/realtime.adapter';
+import { openBus } from './bus/bus.open';
 import { compileTrust, createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
 import { createSocketLimit } from './realtime/socket-limit';
 import { capConnectionsPerAddress, serverDeadlines } from './http/connection-limits';
@@ -56,7 +57,7 @@ import { postgresPaceStore } from './reconciliation/reconcile.pace-store';
 import { createMetrics } from './metrics/metrics';
 import { observeDaraja } from './mpesa/mpesa.metrics';
 import { listenForMetrics } from './http/metrics.server';
-import { wakeAcrossInstances } from './webhooks/delivery.wake';
+import { wakeAcrossInstances, type PeerWake } from './webhooks/delivery.wake';
 import { createReconcileWorker } from './reconciliation/reconcile.worker';
 import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
@@ -123,6 +124,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   const redis = config.redis.url
     ? await connectRedis(config.redis.url, config.redis.keyPrefix, logger)
     : undefined;
+  // What instances tell each other: browser updates, revocations, cache invalidations, webhook
+  // wakes. Started before anything is served: every instance listening knows this one first.
+  const bus = await openBus({ config, redis, db: database, logger });
   const replays = createReplayGuard({ redis, db: database });
   const limiterStore = createLimiterStore({ redis, postgres: database.postgres });
   const failureLimits = createFailureLimits(limiterStore, config.failureLimits);
@@ -179,7 +183,25 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   // that stops (wired to Socket.io once it is attached, below).
   const revocations = createRevocations(logger);
   const events = createTransactionEvents();
-  const settlePayment = createSettlement({ db, events });
+  const deliveryWorker = createDeliveryWorker({
+    db,
+    vault,
+    config: config.webhooks,
+    logger,
+    metrics: metrics.webhooks,
+  });
+  // Set once Socket.io is attached: the other instances' delivery workers, woken through the bus.
+  let peers: PeerWake | undefined;
+  // A committed settlement that queued webhook deliveries wakes the workers, here and on the
+  // other instances; one that queued none (a project without endpoints) wakes nobody.
+  const settlePayment = createSettlement({
+    db,
+    events,
+    deliveriesQueued: () => {
+      deliveryWorker.wake();
+      peers?.wakeOthers();
+    },
+  });
   const transactionSecrets = createTransactionSecrets(serviceSecrets.keyring);
   const projects = createProjectsService({
     db,
@@ -202,15 +224,6 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     pushTimeoutMs: config.mpesa.timeoutMs,
     reconcileAfterMs: config.reconciliation.afterMs,
   });
-  const deliveryWorker = createDeliveryWorker({
-    db,
-    vault,
-    config: config.webhooks,
-    logger,
-    metrics: metrics.webhooks,
-  });
-  // Every committed event (outbox) is to be sent: now.
-  events.onRecorded(() => deliveryWorker.wake());
   // One pace per Daraja app for the whole deployment (the database's, shared) or, on SQLite, this process's.
   const pacer = createPacer(
     config.reconciliation.queriesPerSecond,
@@ -295,7 +308,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     events,
     logger,
     guard: createSubscribeGuard(failureLimits, config.trustProxy),
-    adapter: chooseRealtimeAdapter({ redis, db, keyPrefix: config.redis.keyPrefix, logger }),
+    adapter: realtimeAdapter(bus),
     projectState: projects.stateOf,
     resyncIntervalMs: config.realtimeResyncMs,
     socketLimit: createSocketLimit(config.http.socketsPerAddress, socketSource(config.trustProxy)),
@@ -313,10 +326,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   });
   revocations.attach(realtime.io, ['/', PROJECT_NAMESPACE]);
   metrics.watch({ sockets: () => realtime.io.engine.clientsCount });
-  // An event committed here also wakes the other instances' delivery workers (after commit: this
-  // listener runs once the settlement has committed), through the same adapter.
-  const peers = realtime.shared ? wakeAcrossInstances(realtime.io, deliveryWorker.wake) : undefined;
-  if (peers) events.onRecorded(() => peers.wakeOthers());
+  // Deliveries queued here also wake the other instances' workers (deliveriesQueued above, after
+  // commit), through the bus: alone, that sends nothing.
+  if (realtime.shared) peers = wakeAcrossInstances(realtime.io, deliveryWorker.wake);
   const metricsServer = config.metrics ? await listenForMetrics(config.metrics, metrics, logger) : undefined;
 
   // After a master-key rotation (MASTER_KEY_PREVIOUS set), move every stored secret onto the new key.
@@ -362,6 +374,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
       peers?.stop();
       stopProjectStream();
       await realtime.close();
+      await settleWithin(bus.close(), config.shutdownTimeoutMs, () =>
+        logger.warn('bus did not close in time'),
+      );
       await settleWithin(database.close(), config.shutdownTimeoutMs, () =>
         logger.warn('database did not close in time'),
       );

@@ -11,9 +11,13 @@ import type { NewEvent } from './event.types';
 
 export type EventRow = Selectable<Event>;
 
-/** Inside the transaction of the change: the events, and their deliveries (fan-out). */
-export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): Promise<void> {
-  if (events.length === 0) return;
+/**
+ * Inside the transaction of the change: the events, and their deliveries (fan-out). Resolves with
+ * the ids of the events that queued a delivery: only those need a delivery worker woken.
+ */
+export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): Promise<Set<string>> {
+  const queued = new Set<string>();
+  if (events.length === 0) return queued;
   await tx.run(tx.qb.insertInto('Event').values([...events]));
   const projectIds = [...new Set(events.map((event) => event.projectId))];
   const endpoints = await tx.all(
@@ -23,7 +27,7 @@ export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): 
       .where('projectId', 'in', projectIds)
       .where('deletedAt', 'is', null),
   );
-  if (endpoints.length === 0) return;
+  if (endpoints.length === 0) return queued;
   // Disabled endpoints get theirs too: held pending (the worker claims for enabled endpoints
   // only) and sent when the endpoint is enabled again, as the README promises (issue 18 C1).
   // Test events reach test endpoints only, live events live ones.
@@ -34,6 +38,8 @@ export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): 
     ),
   );
   if (deliveries.length > 0) await tx.run(tx.qb.insertInto('WebhookDelivery').values(deliveries));
+  for (const delivery of deliveries) queued.add(delivery.eventId);
+  return queued;
 }
 
 export function findProjectEvent(q: Queryable, scope: Scope, id: string): Promise<EventRow | undefined> {

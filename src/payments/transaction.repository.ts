@@ -1,6 +1,8 @@
 // Every query about payments and their status history, on both engines.
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Queryable } from '../db/database';
+import { compilable } from '../db/query-builder';
+import { postgresJsonRows } from '../db/sql-values';
 import type { StatusChange, Transaction } from '../db/database.types';
 import { idTimePart } from '../ids';
 import type { Scope } from '../core/scope';
@@ -142,6 +144,59 @@ export async function compareAndSetStatus(
       tx.qb.updateTable('Transaction').set(patch).where('id', '=', id).where('status', '=', expectedStatus),
     )) === 1
   );
+}
+
+/** One payment's move in a settlement batch: `patch` applies if its status is still `from`. */
+export interface StatusWrite {
+  id: string;
+  from: string;
+  patch: TransactionPatch;
+  /** The row as read (locked) for deciding: what the columns another write of the batch sets are now. */
+  current: TransactionRow;
+}
+
+/**
+ * Applies every write whose payment is still in its `from` status; resolves with the ids it
+ * applied. On PostgreSQL, where each statement is a round trip, the batch is one compare-and-set
+ * statement: UPDATE … FROM a typed row set (json_populate_recordset over the table's own row
+ * type: a VALUES list whose columns keep their types) … RETURNING. Each row sets the columns any
+ * write of the batch changes, the others to the value it holds (read under the batch's lock: the
+ * same value, so no index sees a change). SQLite runs in process, a statement per payment.
+ */
+export async function compareAndSetStatuses(
+  tx: Queryable,
+  writes: readonly StatusWrite[],
+): Promise<Set<string>> {
+  const applied = new Set<string>();
+  if (writes.length === 0) return applied;
+  if (tx.engine !== 'postgres') {
+    for (const { id, from, patch } of writes)
+      if (await compareAndSetStatus(tx, id, from, patch)) applied.add(id);
+    return applied;
+  }
+  const columns = [...new Set(writes.flatMap((write) => Object.keys(write.patch)))] as Array<
+    keyof TransactionRow
+  >;
+  const rows = writes.map((write) => ({
+    ...Object.fromEntries(columns.map((column) => [column, write.current[column]])),
+    ...write.patch,
+    id: write.id,
+  }));
+  const expected = writes.map((write) => ({ id: write.id, status: write.from }));
+  const updated = await tx.all(
+    compilable(
+      tx.qb,
+      sql<{ id: string }>`UPDATE "Transaction" AS t SET ${sql.join(
+        columns.map((column) => sql`${sql.ref(column)} = ${sql.ref(`v.${column}`)}`),
+      )}
+      FROM json_populate_recordset(NULL::"Transaction", ${postgresJsonRows(rows)}::json) AS v
+      JOIN json_to_recordset(${postgresJsonRows(expected)}::json) AS e(id text, status text) ON e.id = v.id
+      WHERE t.id = v.id AND t.status = e.status
+      RETURNING t.id`,
+    ),
+  );
+  for (const { id } of updated) applied.add(id);
+  return applied;
 }
 
 /** A plain update (no status change); the row after it, or undefined when there is none. */

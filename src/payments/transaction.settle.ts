@@ -21,10 +21,11 @@ import type { NewEvent } from './event.types';
 import { newId } from '../ids';
 import type { TransactionEvents } from './payment.news';
 import {
-  compareAndSetStatus,
+  compareAndSetStatuses,
   insertStatusChanges,
   lockTransactions,
   type NewStatusChange,
+  type StatusWrite,
   type TransactionPatch,
   type TransactionRow,
 } from './transaction.repository';
@@ -73,6 +74,8 @@ export type SettleResult =
       changed: boolean;
       row: TransactionRow | undefined;
       event?: NewEvent;
+      /** The event queued a webhook delivery (an endpoint of its project wants it). */
+      deliveriesQueued?: boolean;
     };
 
 interface Write {
@@ -187,10 +190,13 @@ export type SettlePayment = (input: SettleInput) => Promise<SettleResult>;
 export function createSettlement({
   db,
   events,
+  deliveriesQueued = () => undefined,
   now = () => new Date(),
 }: {
   db: Database;
   events: TransactionEvents;
+  /** After a commit that queued webhook deliveries (none is woken for a project without endpoints). */
+  deliveriesQueued?: () => void;
   now?: () => Date;
 }): SettlePayment {
   const settleTogether = createBatcher(db, {
@@ -202,6 +208,7 @@ export function createSettlement({
     if (result.claimed && result.changed) {
       events.publishChanged(result.row!);
       if (result.event) events.publishRecorded(result.event);
+      if (result.deliveriesQueued) deliveriesQueued();
     }
     return result;
   };
@@ -219,7 +226,9 @@ async function settleBatch(
   const ids = [
     ...new Set(inputs.flatMap((input) => (input.transactionId === null ? [] : [input.transactionId]))),
   ];
-  const rows = new Map((await lockTransactions(tx, ids)).map((row) => [row.id, row]));
+  const read = new Map((await lockTransactions(tx, ids)).map((row) => [row.id, row]));
+  /** Each payment as the outcomes decided so far leave it. */
+  const rows = new Map(read);
 
   const writes: Array<Write & { id: string }> = [];
   const newCallbacks: Parameters<typeof insertCallbacks>[1][number][] = [];
@@ -256,16 +265,27 @@ async function settleBatch(
     };
   });
 
+  // One move per payment: two outcomes about one payment in a batch (a callback and a query's
+  // answer) write from its status as read, with both patches. The rows are locked (PostgreSQL)
+  // or ours alone (SQLite): a miss here is a broken invariant.
+  const moves = new Map<string, StatusWrite>();
   for (const { id, from, patch } of writes) {
-    // The rows are locked (PostgreSQL) or ours alone (SQLite): a miss here is a broken invariant.
-    if (!(await compareAndSetStatus(tx, id, from, patch)))
-      throw new Error(`settlement of ${id} lost its compare-and-set`);
+    const earlier = moves.get(id);
+    moves.set(
+      id,
+      earlier
+        ? { ...earlier, patch: { ...earlier.patch, ...patch } }
+        : { id, from, patch, current: read.get(id)! },
+    );
   }
+  const applied = await compareAndSetStatuses(tx, [...moves.values()]);
+  for (const id of moves.keys())
+    if (!applied.has(id)) throw new Error(`settlement of ${id} lost its compare-and-set`);
   await insertStatusChanges(
     tx,
     writes.map((entry) => entry.change),
   );
-  await recordEvents(
+  const queued = await recordEvents(
     tx,
     writes.map((entry) => entry.event),
   );
@@ -275,5 +295,9 @@ async function settleBatch(
     if (input.callback && 'storedId' in input.callback && result.claimed)
       await setCallbackOutcome(tx, input.callback.storedId, result.label);
   }
-  return results;
+  return results.map((result) =>
+    result.claimed && result.event && queued.has(result.event.id)
+      ? { ...result, deliveriesQueued: true }
+      : result,
+  );
 }
