@@ -20,7 +20,8 @@ export function statementKind(text: string): string {
   const verb = (/^\w+/.exec(sql)?.[0] ?? '?').toUpperCase();
   if (/pg_notify\s*\(/i.test(sql)) return 'SELECT pg_notify';
   if (verb === 'WITH') {
-    const writes = [...sql.matchAll(/\b(insert\s+into|update|delete\s+from)\s+"?(\w+)"?/gi)].map(
+    // "ON CONFLICT … DO UPDATE SET" names no table: not a write of its own.
+    const writes = [...sql.matchAll(/(?<!do\s)\b(insert\s+into|update|delete\s+from)\s+"?(\w+)"?/gi)].map(
       (match) => `${match[1]!.split(/\s+/)[0]!.toUpperCase()} ${match[2]}`,
     );
     return `WITH ${[...new Set(writes)].join(' + ') || 'SELECT'}`;

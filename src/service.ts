@@ -47,7 +47,7 @@ import { createTransactionsService } from './transactions/transaction.service';
 import { createSettlement } from './payments/transaction.settle';
 import { createPruneWorker } from './maintenance/prune.worker';
 import { pruneSucceededDeliveries } from './webhooks/delivery.repository';
-import { pruneExpiredNonces } from './auth/nonce.repository';
+import { pruneExpiredNonces } from './security/nonce.repository';
 import { pruneSessions } from './operators/dashboard.repository';
 import { configuredDirectory, createSimulator, simulatorOptionsFrom } from './simulator/simulator';
 import { createEventsService } from './webhooks/event.service';
@@ -128,7 +128,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   // wakes. Started before anything is served: every instance listening knows this one first.
   const bus = await openBus({ config, redis, db: database, logger });
   const replays = createReplayGuard({ redis, db: database });
-  const limiterStore = createLimiterStore({ redis, postgres: database.postgres });
+  const limiterStore = createLimiterStore({ redis, postgres: database.postgres, bus });
   const failureLimits = createFailureLimits(limiterStore, config.failureLimits);
   const metrics = createMetrics();
   metrics.watch({ pool: database.poolStats });
@@ -160,7 +160,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     logger,
     observe: (client) => observeDaraja(client, metrics.daraja),
   });
-  const accounts = createAccountsService({ db, vault, apps, deploymentAccount: config.mpesa });
+  const accounts = createAccountsService({ db, vault, apps, deploymentAccount: config.mpesa, bus });
   // Outside simulator mode the simulator knows projects' simulator accounts only, never the
   // deployment's own (real) credentials.
   const simulator = config.simulator.enabled
@@ -209,6 +209,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     accounts,
     defaultMode: modeOf(config.mpesa.environment),
     revoke: revocations.revoke,
+    bus,
   });
   const callbacks = createCallbacksService({ db, settlePayment, events, logger, metrics: metrics.callbacks });
   const transactions = createTransactionsService({

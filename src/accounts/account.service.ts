@@ -29,6 +29,8 @@ import {
 import type { CreateAccountInput, UpdateAccountInput } from './account.schema';
 import { toAccountView } from './account.view';
 import { accountSealedFor } from '../security/sealed-for';
+import type { Bus } from '../bus/bus';
+import { createInstanceCache } from '../bus/bus.cache';
 
 export { accountSealedFor };
 export type { DarajaAccount };
@@ -42,11 +44,21 @@ interface Deps {
   apps: DarajaApps;
   /** The deployment's own account (MPESA_*). */
   deploymentAccount: Config['mpesa'];
+  /** The account each initiate pays into is cached here and forgotten on every instance through it. */
+  bus: Bus;
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
-export function createAccountsService({ db, vault, apps, deploymentAccount }: Deps) {
+export function createAccountsService({ db, vault, apps, deploymentAccount, bus }: Deps) {
+  // Read by every initiate: held here, forgotten everywhere when the project's accounts change
+  // (added, changed, made default, deleted), before that change is answered.
+  const paying = createInstanceCache<DarajaAccount>(bus, {
+    name: 'paying-accounts',
+    tagsOf: (key) => [`project:${key.split(' ')[0]}`],
+  });
+  const changed = (projectId: string) => paying.forget([`project:${projectId}`]);
+
   const fallback: DarajaAccount = {
     id: null,
     environment: deploymentAccount.environment,
@@ -209,6 +221,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
         return (await replay(scope, idempotencyKey, requestHash!))!;
       throw error;
     }
+    await changed(projectId);
     return { account: view(row) };
   }
 
@@ -248,6 +261,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
         updatedAt: now,
       });
     });
+    await changed(projectId);
     return { account: view(row) };
   }
 
@@ -255,6 +269,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
   async function remove(scope: Scope, id: string): Promise<void> {
     await find(scope, id);
     await updateAccount(db, id, { deletedAt: new Date(), isDefault: false, updatedAt: new Date() });
+    await changed(scope.projectId);
   }
 
   return {
@@ -276,10 +291,13 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     /** The account an initiate pays into: the one it names, else the project's default of its mode, else the deployment's. */
     async forPayment(scope: Scope, accountId: string | undefined): Promise<DarajaAccount> {
       const { projectId, mode } = scope;
-      if (accountId) return opened(await find(scope, accountId));
-      const chosen = await findDefaultAccount(db, projectId, environmentsOf(mode));
-      if (chosen) return opened(chosen);
-      if (modeOf(fallback.environment) === mode) return fallback;
+      const account = await paying.get(`${projectId} ${mode} ${accountId ?? ''}`, async () => {
+        if (accountId) return opened(await find(scope, accountId));
+        const chosen = await findDefaultAccount(db, projectId, environmentsOf(mode));
+        if (chosen) return opened(chosen);
+        return modeOf(fallback.environment) === mode ? fallback : undefined;
+      });
+      if (account) return account;
       throw new AppError(
         'mpesa_account_missing',
         `This project has no ${mode} M-Pesa account, and this deployment's own account is for ${modeOf(fallback.environment)} mode: add one with POST /api/v1/mpesa-accounts`,

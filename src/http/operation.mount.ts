@@ -9,11 +9,15 @@ import { LIMITS_BEFORE_AUTH, type Call, type Operation, type RateLimit } from '.
 export interface EdgeGuards {
   /**
    * The check of each kind of auth, made for one operation and mounted on its route only (the
-   * signature's depends on `idempotent` and `operatorOnly`).
+   * signature's depends on `idempotent`, `nonceWithWrite` and `operatorOnly`).
    */
   auth: Record<
     Exclude<Auth, 'none'>,
-    (operation: { idempotent?: boolean; operatorOnly?: OperatorOnly }) => RequestHandler
+    (operation: {
+      idempotent?: boolean;
+      nonceWithWrite?: boolean;
+      operatorOnly?: OperatorOnly;
+    }) => RequestHandler
   >;
   limits: Record<RateLimit, RequestHandler>;
 }

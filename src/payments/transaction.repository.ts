@@ -3,6 +3,7 @@ import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Queryable } from '../db/database';
 import { compilable } from '../db/query-builder';
 import { postgresJsonRows } from '../db/sql-values';
+import { recordNonce } from '../security/nonce.repository';
 import type { StatusChange, Transaction } from '../db/database.types';
 import { idTimePart } from '../ids';
 import type { Scope } from '../core/scope';
@@ -34,6 +35,78 @@ export interface TransactionFilters {
 
 export async function insertTransactions(tx: Queryable, rows: readonly NewTransaction[]): Promise<void> {
   if (rows.length > 0) await tx.run(tx.qb.insertInto('Transaction').values([...rows]));
+}
+
+/** A new payment, its first status change, and the replay nonce of the signed request that asked for it. */
+export interface PendingInsert {
+  row: NewTransaction;
+  change: NewStatusChange;
+  nonce?: { key: string; tag: string; expiresAt: Date };
+}
+
+/**
+ * Stores new payments with their first change, each only if its request's nonce is new (or
+ * expired): a payment whose nonce was seen is not stored, and neither is the nonce. Resolves
+ * with the ids stored. On PostgreSQL one statement (data-modifying CTEs over typed row sets),
+ * so a batch of any size, nonces included, is one round trip; on SQLite, in the caller's
+ * transaction, a statement each.
+ */
+export async function insertPendingPayments(
+  tx: Queryable,
+  items: readonly PendingInsert[],
+  now: Date,
+): Promise<Set<string>> {
+  if (items.length === 0) return new Set();
+  if (tx.engine !== 'postgres') {
+    const fresh: PendingInsert[] = [];
+    for (const item of items) {
+      const { nonce } = item;
+      if (!nonce || !(await recordNonce(tx, nonce.key, nonce.tag, nonce.expiresAt, now))) fresh.push(item);
+    }
+    await insertTransactions(
+      tx,
+      fresh.map((item) => item.row),
+    );
+    await insertStatusChanges(
+      tx,
+      fresh.map((item) => item.change),
+    );
+    return new Set(fresh.map((item) => item.row.id));
+  }
+  const columns = (rows: readonly object[]) => [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const list = (names: readonly string[], table?: string) =>
+    sql.join(names.map((name) => sql.ref(table ? `${table}.${name}` : name)));
+  const rows = items.map((item) => item.row);
+  const changes = items.map((item) => item.change);
+  const input = items.map((item) => ({ transactionId: item.row.id, ...item.nonce }));
+  const stored = await tx.all(
+    compilable(
+      tx.qb,
+      sql<{ transactionId: string }>`WITH input AS (
+        SELECT * FROM json_to_recordset(${postgresJsonRows(input)}::json)
+          AS n("transactionId" text, "key" text, "tag" text, "expiresAt" timestamp(3))
+      ), nonce AS (
+        INSERT INTO "RequestNonce" ("key", "tag", "expiresAt")
+        SELECT "key", "tag", "expiresAt" FROM input WHERE "key" IS NOT NULL
+        ON CONFLICT ("key") DO UPDATE SET "tag" = excluded."tag", "expiresAt" = excluded."expiresAt"
+          WHERE "RequestNonce"."expiresAt" <= ${now}
+        RETURNING "key"
+      ), stored AS (
+        INSERT INTO "Transaction" (${list(columns(rows))})
+        SELECT ${list(columns(rows), 't')}
+        FROM json_populate_recordset(NULL::"Transaction", ${postgresJsonRows(rows)}::json) AS t
+        JOIN input ON input."transactionId" = t.id
+        WHERE input."key" IS NULL OR input."key" IN (SELECT "key" FROM nonce)
+        RETURNING id
+      )
+      INSERT INTO "StatusChange" (${list(columns(changes))})
+      SELECT ${list(columns(changes), 'c')}
+      FROM json_populate_recordset(NULL::"StatusChange", ${postgresJsonRows(changes)}::json) AS c
+      WHERE c."transactionId" IN (SELECT id FROM stored)
+      RETURNING "transactionId"`,
+    ),
+  );
+  return new Set(stored.map((row) => row.transactionId));
 }
 
 export async function insertStatusChanges(tx: Queryable, changes: readonly NewStatusChange[]): Promise<void> {

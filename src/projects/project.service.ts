@@ -20,6 +20,8 @@ import {
   type ProjectRow,
 } from './project.repository';
 import { apiKeySealedFor } from '../security/sealed-for';
+import type { Bus } from '../bus/bus';
+import { createInstanceCache } from '../bus/bus.cache';
 
 export { apiKeySealedFor };
 
@@ -43,9 +45,25 @@ interface Deps {
    * only at its handshake.
    */
   revoke?: (authority: { publicKey: string } | { projectId: string }) => void;
+  /** Signers are cached in this process and forgotten on every instance through it (src/bus/bus.cache.ts). */
+  bus: Bus;
 }
 
-export function createProjectsService({ db, vault, accounts, defaultMode, revoke = () => undefined }: Deps) {
+export function createProjectsService({
+  db,
+  vault,
+  accounts,
+  defaultMode,
+  revoke = () => undefined,
+  bus,
+}: Deps) {
+  // Read on every signed request: held here, forgotten everywhere when a key rotates or the
+  // project is changed, before that change is answered.
+  const signers = createInstanceCache<Signer>(bus, {
+    name: 'signers',
+    tagsOf: (publicKey, signer) => [`key:${publicKey}`, `project:${signer.projectId}`],
+  });
+
   async function issueKeys(q: Queryable, projectId: string, mode: Mode, at: Date) {
     const prefixes = keyPrefixes(mode);
     const publicKey = randomKey(prefixes.public, 18);
@@ -78,6 +96,17 @@ export function createProjectsService({ db, vault, accounts, defaultMode, revoke
       accounts: [...accountViews],
       disabledAt: row.disabledAt?.toISOString() ?? null,
       createdAt: row.createdAt.toISOString(),
+    };
+  }
+
+  async function readSigner(publicKey: string): Promise<Signer | undefined> {
+    const row = await findSigner(db, publicKey);
+    if (!row) return undefined;
+    return {
+      projectId: row.projectId,
+      mode: row.mode,
+      secretKey: vault.open(row.secretKeyEnc, apiKeySealedFor(row.projectId, row.mode)),
+      disabled: row.disabledAt !== null,
     };
   }
 
@@ -117,6 +146,8 @@ export function createProjectsService({ db, vault, accounts, defaultMode, revoke
         name: input.name,
         disabledAt: input.disabled === undefined ? undefined : input.disabled ? new Date() : null,
       });
+      // Enabled again, disabled or renamed: no instance may go on with the state before.
+      await signers.forget([`project:${id}`]);
       if (input.disabled === true) revoke({ projectId: id });
       return { project: await viewOf(row!) };
     },
@@ -127,7 +158,11 @@ export function createProjectsService({ db, vault, accounts, defaultMode, revoke
         previous: (await listApiKeys(tx, [id])).find((key) => key.mode === mode),
         issued: await issueKeys(tx, id, mode, new Date()),
       }));
-      if (previous) revoke({ publicKey: previous.publicKey });
+      if (previous) {
+        // The old key stops on every instance before the new one is answered.
+        await signers.forget([`key:${previous.publicKey}`]);
+        revoke({ publicKey: previous.publicKey });
+      }
       const { publicKey, secretKey } = issued;
       return { project: await viewOf(row), mode, publicKey, secretKey };
     },
@@ -143,15 +178,16 @@ export function createProjectsService({ db, vault, accounts, defaultMode, revoke
     },
 
     /** The secret key for a public key, for signature checks; undefined when unknown. */
-    async findSigner(publicKey: string): Promise<Signer | undefined> {
-      const row = await findSigner(db, publicKey);
-      if (!row) return undefined;
-      return {
-        projectId: row.projectId,
-        mode: row.mode,
-        secretKey: vault.open(row.secretKeyEnc, apiKeySealedFor(row.projectId, row.mode)),
-        disabled: row.disabledAt !== null,
-      };
+    findSigner(publicKey: string): Promise<Signer | undefined> {
+      return signers.get(publicKey, () => readSigner(publicKey));
+    },
+
+    /**
+     * As findSigner, read from the database now (and the cache corrected): the periodic recheck
+     * of open streams, which must see a change whose forget never arrived.
+     */
+    currentSigner(publicKey: string): Promise<Signer | undefined> {
+      return signers.refresh(publicKey, () => readSigner(publicKey));
     },
   };
 }

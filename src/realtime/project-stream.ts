@@ -51,6 +51,8 @@ interface Deps {
   io: Server;
   projects: {
     findSigner(publicKey: string): Promise<Signer | undefined>;
+    /** Read now, past any cache: what the periodic recheck asks. */
+    currentSigner(publicKey: string): Promise<Signer | undefined>;
     exists(id: string): Promise<boolean>;
   };
   /** How often held streams are checked again (RECHECK_EVERY_MS). */
@@ -183,7 +185,7 @@ export function attachProjectStream({
     await socket.join(roomOf(signer.projectId, signer.mode));
     socket.data.scope = { projectId: signer.projectId, mode: signer.mode };
     rechecks.set(socket, async () => {
-      const now = await projects.findSigner(publicKey);
+      const now = await projects.currentSigner(publicKey);
       return now !== undefined && now.projectId === signer.projectId && !now.disabled;
     });
   }

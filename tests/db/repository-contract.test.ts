@@ -15,7 +15,7 @@ import * as events from '../../src/payments/event.repository';
 import * as deliveries from '../../src/webhooks/delivery.repository';
 import * as endpoints from '../../src/webhooks/endpoint.repository';
 import * as projects from '../../src/projects/project.repository';
-import * as nonces from '../../src/auth/nonce.repository';
+import * as nonces from '../../src/security/nonce.repository';
 import * as accounts from '../../src/accounts/account.repository';
 import { createSettlement, type Settlement } from '../../src/payments/transaction.settle';
 import { createTransactionEvents } from '../../src/payments/payment.news';

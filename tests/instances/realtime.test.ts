@@ -27,7 +27,8 @@ describeDeployment(
         deployment = await startDeployment({
           instances: 3,
           redis,
-          env: { RECONCILE_AFTER: '1h', RECONCILE_EXPIRE_AFTER: '2h' },
+          // No periodic resync: it would send a state again (by design), and each is counted once here.
+          env: { RECONCILE_AFTER: '1h', RECONCILE_EXPIRE_AFTER: '2h', REALTIME_RESYNC_INTERVAL: '1h' },
         });
       }, 60_000);
       afterAll(async () => {
