@@ -13,6 +13,8 @@ export interface RoundTrips {
 }
 
 let counting: { total: number; byKind: Map<string, number> } | undefined;
+/** Every client connected in this process: their server processes are where the database spends its CPU for us. */
+const clients = new Set<pg.Client>();
 
 /** A short, stable label for a statement: its verb and first table, or the function it calls. */
 export function statementKind(text: string): string {
@@ -38,6 +40,12 @@ export function countRoundTrips(): void {
   if (counting) return;
   counting = { total: 0, byKind: new Map() };
   const state = counting;
+  const connect = pg.Client.prototype.connect as (...args: unknown[]) => unknown;
+  pg.Client.prototype.connect = function trackedConnect(this: pg.Client, ...args: unknown[]) {
+    clients.add(this);
+    this.once('end', () => clients.delete(this));
+    return connect.apply(this, args);
+  } as typeof pg.Client.prototype.connect;
   const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
     const [config] = args;
@@ -60,6 +68,13 @@ export function roundTrips(): RoundTrips {
     total: counting?.total ?? 0,
     byKind: Object.fromEntries(counting?.byKind ?? []),
   };
+}
+
+/** The PostgreSQL server processes (backend pids) of this process's open connections. */
+export function backendPids(): number[] {
+  return [...clients]
+    .map((client) => (client as unknown as { processID?: number }).processID)
+    .filter((pid): pid is number => typeof pid === 'number');
 }
 
 /** What happened between two readings, per `per` operations. */
