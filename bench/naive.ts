@@ -145,5 +145,8 @@ function pendingRow(payment: PendingPayment, now: Date): NewTransaction {
     settledBy: null,
     reconcileAt: null,
     queryAttempts: 0,
+    origin: 'stk_push',
+    c2bTransId: null,
+    c2bDetails: null,
   };
 }

@@ -76,6 +76,9 @@ function payment(at: Date, n: number): NewTransaction {
     settledBy: 'callback',
     reconcileAt: null,
     queryAttempts: 0,
+    origin: 'stk_push',
+    c2bTransId: null,
+    c2bDetails: null,
   };
 }
 

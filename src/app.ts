@@ -58,6 +58,26 @@ import { dashboardApi } from './operators/dashboard.routes';
 import { createDashboardPages, DASHBOARD_PATH } from './operators/dashboard.pages';
 import { statsApi } from './stats/stats.routes';
 import { realtimeApi } from './realtime/realtime.openapi';
+import { payoutsApi } from './payouts/payout.routes';
+import type { PayoutsService } from './payouts/payout.service';
+import { createPayoutResultRoutes, PAYOUT_RESULTS_PATH, type PayoutResults } from './payouts/payout.results';
+import { auditApi } from './audit/audit.routes';
+import type { AuditService } from './audit/audit.service';
+import { c2bApi } from './c2b/c2b.api';
+import type { C2bSettings } from './c2b/c2b.settings';
+import type { C2bConfirmations } from './c2b/c2b.confirm';
+import type { C2bValidations } from './c2b/c2b.validate';
+import { createC2bCallbackRoutes } from './c2b/c2b.callback-routes';
+import { C2B_CALLBACK_PATH } from './core/c2b-path';
+import { callbackBody } from './callbacks/callback.body';
+import type { StatusQueriesService } from './status-queries/status-query.service';
+import type { QrCodesService } from './qr-codes/qr-code.service';
+import { qrCodesApi } from './qr-codes/qr-code.routes';
+import {
+  createStatusResultRoutes,
+  STATUS_RESULT_PATHS,
+  statusQueriesApi,
+} from './status-queries/status-query.routes';
 
 export interface AppDeps {
   config: Config;
@@ -67,7 +87,18 @@ export interface AppDeps {
   projects: ProjectsService;
   transactions: TransactionsService;
   callbacks: CallbacksService;
+  /** C2B: accounts' settings, and what Safaricom posts to their URLs. */
+  c2b: C2bSettings;
+  c2bConfirmations: C2bConfirmations;
+  c2bValidations: C2bValidations;
+  /** "Did receipt X pay us?" (Transaction Status) and the Results Safaricom posts about it. */
+  statusQueries: StatusQueriesService;
+  /** Dynamic QR codes of accounts. */
+  qrCodes: QrCodesService;
   reconciler: Reconciler;
+  /** Money out (src/payouts), and the results Safaricom posts about payouts. */
+  payouts: PayoutsService;
+  payoutResults: PayoutResults;
   endpoints: EndpointsService;
   accounts: AccountsService;
   vault: Vault;
@@ -76,6 +107,8 @@ export interface AppDeps {
   diagnostics: DiagnosticsService;
   /** Dashboard users and sessions (src/operators). */
   dashboard: DashboardService;
+  /** The audit trail of operator actions (src/audit). */
+  audit: AuditService;
   transactionSecrets: TransactionSecrets;
   /** Signatures already used (shared by instances when Redis is configured). */
   replays: ReplayGuard;
@@ -102,8 +135,12 @@ type ApiDeps = AppDeps & ReferenceDeps & SystemDeps & { exports: ExportSlots };
 export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>[] {
   return [
     transactionsApi(config.amount),
+    statusQueriesApi,
+    qrCodesApi(config.amount),
     testPaymentsApi(config.amount),
+    payoutsApi,
     accountsApi,
+    c2bApi,
     realtimeApi,
     webhooksApi,
     eventsApi,
@@ -111,6 +148,7 @@ export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>
     diagnosticsApi,
     projectsApi,
     dashboardApi,
+    auditApi,
     vaultApi,
     systemApi,
     referenceApi,
@@ -146,6 +184,40 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
+  app.use(
+    PAYOUT_RESULTS_PATH,
+    createPayoutResultRoutes({
+      results: deps.payoutResults,
+      secrets: deps.transactionSecrets,
+      isAllowedSource: createAllowlist(config.callbacks.allowedIps),
+      readBody: callbackBody(config.bodyLimitBytes),
+      logger,
+    }),
+  );
+  app.use(
+    C2B_CALLBACK_PATH,
+    createC2bCallbackRoutes({
+      confirmations: deps.c2bConfirmations,
+      validations: deps.c2bValidations,
+      isAllowedSource: createAllowlist(config.callbacks.allowedIps),
+      rawBody: callbackBody(config.bodyLimitBytes),
+    }),
+  );
+  for (const [kind, path] of Object.entries(STATUS_RESULT_PATHS) as [
+    keyof typeof STATUS_RESULT_PATHS,
+    string,
+  ][])
+    app.use(
+      path,
+      createStatusResultRoutes(kind, {
+        statusQueries: deps.statusQueries,
+        isToken: deps.transactionSecrets.isCallbackToken,
+        isAllowedSource: createAllowlist(config.callbacks.allowedIps),
+        readBody: callbackBody(config.bodyLimitBytes),
+        logger,
+      }),
+    );
+
   // The dashboard's pages: their own, stricter Content-Security-Policy (dashboard.pages.ts).
   app.use(DASHBOARD_PATH, createDashboardPages());
   app.use(helmet());
@@ -180,6 +252,10 @@ export function createApp(deps: AppDeps): express.Express {
       session: () => sessionOnly,
     },
     limits: { perProject: limits.merchant, projectCreatePerSource: limits.projectCreate },
+    audit: {
+      record: deps.audit.record,
+      failed: (error) => logger.error('audit entry not written', { error }),
+    },
   };
   // Every operation the API serves, declared once in its feature: the routes and the
   // reference (GET /openapi.json, /docs) are both made from this list.
@@ -187,6 +263,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Ready when every part this instance needs answers in time (src/http/readiness.ts).
   const ready = createReadiness({
     pingDatabase: () => deps.database.ping(),
+    ...(deps.database.probeWrite ? { probeDatabaseWrite: deps.database.probeWrite } : {}),
     storageDir: config.databaseUrl.startsWith('file:')
       ? path.dirname(path.resolve(config.databaseUrl.slice('file:'.length)))
       : undefined,

@@ -1,14 +1,20 @@
 // The one place that reads the environment. Parsed once with zod; every bad or missing value
 // stops the start together, one line each naming its variable (ConfigError.problems).
+import fs from 'node:fs';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { SAFARICOM_CALLBACK_IPS } from './core/callback-allowlist';
 import { callbackUrlProblems } from './core/callback-url';
+import { parseCertificate } from './core/certificate';
 
 // Safaricom's public sandbox STK shortcode and passkey: published in Daraja's own sample
 // Password (docs/daraja.md §6). Not secrets, so simulator mode may default to them.
 const SANDBOX_SHORTCODE = '174379';
 const SANDBOX_PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';
+// Daraja's samples name the initiator `testapi` (docs/daraja.md §6); the password is the
+// simulator's own (it knows no other), not a Safaricom one.
+const SIMULATOR_INITIATOR_NAME = 'testapi';
+const SIMULATOR_INITIATOR_PASSWORD = 'simulator-initiator-password';
 
 const DARAJA_BASE_URLS = {
   sandbox: 'https://sandbox.safaricom.co.ke',
@@ -21,6 +27,32 @@ const csv = z.string().transform((s) =>
     .map((item) => item.trim())
     .filter(Boolean),
 );
+
+/**
+ * Safaricom's certificate for an environment (the .cer file of the Daraja portal): the PEM text
+ * itself, or the path of a PEM or DER file. Refused at the start when it does not parse.
+ */
+const certificate = z.string().transform((value, ctx) => {
+  const inline = value.includes('-----BEGIN');
+  let source: string | Buffer;
+  try {
+    source = inline ? value : fs.readFileSync(value.trim());
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `cannot read the file ${value.trim()}` });
+    return z.NEVER;
+  }
+  try {
+    // A file may hold PEM or DER: PEM when its text says so.
+    const text = Buffer.isBuffer(source) ? source.toString('latin1') : source;
+    return parseCertificate(text.includes('-----BEGIN') ? text : (source as Buffer)).pem;
+  } catch (error) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${error instanceof Error ? error.message : String(error)}: give the PEM text or the path of Safaricom's .cer file`,
+    });
+    return z.NEVER;
+  }
+});
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 
@@ -130,6 +162,12 @@ const envSchema = z.object({
     .regex(/^\d{5,8}$/, 'must be 5 to 8 digits')
     .optional(),
   MPESA_TIMEOUT_MS: int(100, 120_000).default(15_000),
+  // The deployment's own initiator (Transaction Status), and Safaricom's certificates its
+  // password and every project's initiator passwords are encrypted with (src/mpesa/mpesa.security-credential.ts).
+  MPESA_INITIATOR_NAME: z.string().min(1).max(128).optional(),
+  MPESA_INITIATOR_PASSWORD: z.string().min(1).max(256).optional(),
+  MPESA_SANDBOX_CERTIFICATE: certificate.optional(),
+  MPESA_PRODUCTION_CERTIFICATE: certificate.optional(),
   CALLBACK_BASE_URL: z.url().optional(),
   CALLBACK_ALLOWED_IPS: csv.optional(),
   // A production start refuses a CALLBACK_BASE_URL Safaricom refuses or cannot reach; `warn`
@@ -206,11 +244,23 @@ const envSchema = z.object({
   WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
   WEBHOOK_SECRET_OVERLAP: duration.prefault('24h'),
 
+  // C2B (src/c2b): the merchant's own validation endpoint has this long to answer, well inside
+  // the ~8 s Safaricom gives our validation URL before ResponseType decides (docs/daraja.md §7).
+  C2B_VALIDATION_TIMEOUT_MS: int(100, 7000).default(5000),
+  // How far back a confirmation's bill reference may name an open payment request to settle it.
+  C2B_MATCH_WINDOW: duration.prefault('7d'),
+
   // Reconciliation (src/reconciliation): STK Query for payments whose callback is late.
   RECONCILE_AFTER: duration.optional(),
   RECONCILE_EXPIRE_AFTER: duration.prefault('10m'),
   RECONCILE_QUERIES_PER_SECOND: z.coerce.number().positive().max(100).default(2),
   RECONCILE_INTERVAL_MS: int(10, 60_000).default(1000),
+
+  // Payouts (src/payouts): how long a B2C result may take before Transaction Status is asked,
+  // the waits between its questions about an unknown payout, and how often the recovery looks.
+  PAYOUT_RESULT_WAIT: duration.optional(),
+  PAYOUT_STATUS_RETRY_SCHEDULE: durations.prefault('30s,1m,2m,5m,10m,30m,1h,2h,6h,12h,24h'),
+  PAYOUT_RECOVERY_INTERVAL: timerPeriod.prefault('1s'),
 
   // Retention (src/maintenance): what is pruned, and when. Payments, their history and events stay.
   CALLBACK_RETENTION: duration.prefault('90d'),
@@ -300,6 +350,15 @@ function buildConfig(env: Env) {
        */
       shortcodeIsPayBill: env.MPESA_TILL_NUMBER === undefined,
       timeoutMs: env.MPESA_TIMEOUT_MS,
+      /** The deployment's own initiator; optional everywhere (only Transaction Status needs it). */
+      initiatorName: env.MPESA_INITIATOR_NAME ?? (simulated ? SIMULATOR_INITIATOR_NAME : undefined),
+      initiatorPassword:
+        env.MPESA_INITIATOR_PASSWORD ?? (simulated ? SIMULATOR_INITIATOR_PASSWORD : undefined),
+      /** PEM per environment; the simulator's comes from the simulator itself. */
+      certificates: {
+        sandbox: env.MPESA_SANDBOX_CERTIFICATE,
+        production: env.MPESA_PRODUCTION_CERTIFICATE,
+      },
     },
     callbacks: {
       baseUrl: simulated ? env.CALLBACK_BASE_URL : required('CALLBACK_BASE_URL', env.CALLBACK_BASE_URL),
@@ -363,12 +422,22 @@ function buildConfig(env: Env) {
       // NODE_ENV: a sandbox or production service run with NODE_ENV=development is still exposed.
       allowPrivateUrls: simulated,
     },
+    c2b: {
+      validationTimeoutMs: env.C2B_VALIDATION_TIMEOUT_MS,
+      matchWindowMs: env.C2B_MATCH_WINDOW,
+    },
     reconciliation: {
       // The simulator answers within seconds; a newcomer should not wait 90 s to see it work.
       afterMs: env.RECONCILE_AFTER ?? (simulated ? 15_000 : 90_000),
       expireAfterMs: env.RECONCILE_EXPIRE_AFTER,
       queriesPerSecond: env.RECONCILE_QUERIES_PER_SECOND,
       intervalMs: env.RECONCILE_INTERVAL_MS,
+    },
+    payouts: {
+      // Daraja's B2C results usually come within seconds; the simulator's within its callback delay.
+      resultWaitMs: env.PAYOUT_RESULT_WAIT ?? (simulated ? 15_000 : 120_000),
+      statusRetryScheduleMs: env.PAYOUT_STATUS_RETRY_SCHEDULE,
+      intervalMs: env.PAYOUT_RECOVERY_INTERVAL,
     },
     retention: {
       callbacksMs: env.CALLBACK_RETENTION,

@@ -21,25 +21,40 @@ export const ERROR_STATUS = {
   subscription_refused: 403,
   csrf_failed: 403,
   dashboard_forbidden: 403,
+  payouts_disabled: 403,
+  payout_source_forbidden: 403,
+  payout_approval_forbidden: 403,
   route_not_found: 404,
   request_timeout: 408,
   project_not_found: 404,
   transaction_not_found: 404,
+  status_query_not_found: 404,
+  qr_code_not_found: 404,
   webhook_endpoint_not_found: 404,
   event_not_found: 404,
   mpesa_account_not_found: 404,
   dashboard_user_not_found: 404,
+  payout_not_found: 404,
   idempotency_key_reused: 409,
   mpesa_subscriber_busy: 409,
   mpesa_account_missing: 409,
+  mpesa_account_disabled: 409,
+  c2b_urls_already_registered: 409,
+  mpesa_initiator_missing: 409,
   dashboard_user_exists: 409,
   webhook_endpoint_limit_reached: 409,
+  payout_not_awaiting_approval: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   mpesa_request_rejected: 422,
   webhook_url_refused: 422,
   mpesa_account_rejected: 422,
+  c2b_version_mismatch: 422,
+  c2b_url_refused: 422,
+  mpesa_certificate_invalid: 422,
   test_outcome_unavailable: 422,
+  payout_cap_exceeded: 422,
+  payout_account_unsupported: 422,
   rate_limited: 429,
   internal_error: 500,
   mpesa_credentials_rejected: 502,
@@ -66,13 +81,29 @@ export class AppError extends Error {
 /** What a merchant is told to wait when the database is away: a restart or a failover takes seconds. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
-/** A database that is away, too slow or out of disk: the merchant may retry, and is told when. */
-export function databaseUnavailable(): AppError {
+/** Why the database cannot serve: the same words GET /ready answers with. */
+export type DatabaseUnavailableReason = 'database_unreachable' | 'disk_full';
+
+const UNAVAILABLE_MESSAGES: Record<DatabaseUnavailableReason, string> = {
+  database_unreachable: 'The database did not answer in time; retry after Retry-After',
+  disk_full: "The database's disk is full; retry after Retry-After",
+};
+
+/**
+ * A database that is away, too slow or out of disk: the merchant may retry, and is told when.
+ * One code on both engines; `details.reason` says which.
+ */
+export function databaseUnavailable(
+  reason: DatabaseUnavailableReason = 'database_unreachable',
+  message = UNAVAILABLE_MESSAGES[reason],
+): AppError {
   return new AppError(
     'service_unavailable',
-    'The database did not answer in time; retry after Retry-After',
-    undefined,
-    { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+    message,
+    { reason },
+    {
+      'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
+    },
   );
 }
 

@@ -7,7 +7,28 @@ import { randomBytes } from 'node:crypto';
 const TIME_CHARS = 9; // base36 milliseconds: enough until the year 5188
 
 export type IdPrefix =
-  'prj' | 'key' | 'acc' | 'txn' | 'chg' | 'cbk' | 'evt' | 'we' | 'whd' | 'wha' | 'usr' | 'dss';
+  | 'prj'
+  | 'key'
+  | 'rky'
+  | 'acc'
+  | 'txn'
+  | 'chg'
+  | 'cbk'
+  | 'evt'
+  | 'we'
+  | 'whd'
+  | 'wha'
+  | 'usr'
+  | 'dss'
+  | 'aud'
+  // Payouts: the payout (also its OriginatorConversationID), its stored results, its audit entries.
+  | 'po'
+  | 'pres'
+  | 'pau'
+  // A Transaction Status query, a Result Safaricom posted about one, a Dynamic QR code.
+  | 'tsq'
+  | 'tsr'
+  | 'qr';
 
 export function newId(prefix: IdPrefix, at: Date = new Date()): string {
   return `${idTimePart(prefix, at)}${randomBytes(10).toString('hex')}`;

@@ -1,17 +1,23 @@
 // winston, configured once. Structured fields only; phones masked and secrets redacted by a
 // format that runs on every line, so a careless call site cannot leak them.
+import { types } from 'node:util';
 import winston from 'winston';
 import type { Config } from './config';
 import { currentRequestId } from './request-context';
 
 export type Logger = winston.Logger;
 
-const SECRET_FIELD = /secret|passkey|password|token|authorization|signature|master|key$/i;
+// `credential`: an initiator's SecurityCredential (its password, encrypted) opens money out.
+const SECRET_FIELD = /secret|passkey|password|credential|token|authorization|signature|master|key$/i;
 const KENYAN_PHONE = /(?<!\d)(?:\+?254|0)?([17]\d{2})\d{3}(\d{3})(?!\d)/g;
-// The token segment of a callback URL (src/callbacks/callback.routes.ts): whoever has it can
-// post a result for that transaction. Written out, not imported, so the logger depends on nothing.
+// The token segment of a callback URL (src/callbacks/callback.routes.ts, a C2B account's
+// src/core/c2b-path.ts, the Transaction Status ResultURL and QueueTimeOutURL of
+// src/status-queries, and a payout's result routes, /api/v1/callbacks/payouts/<id>/<token>/…):
+// whoever has it can post a result for that transaction, payments to that account, a status
+// answer or a payout's result. Written out, not imported, so the logger depends on nothing.
 // Any letter case: a path in another case must not carry its token into a log line either.
-const CALLBACK_TOKEN = /(\/api\/v1\/callbacks\/(?:stk|mpesa)\/[^/\s?#"']+\/)[^/\s?#"']+/gi;
+const CALLBACK_TOKEN =
+  /(\/api\/v1\/callbacks\/(?:stk|mpesa|c2b|payouts|status-results|status-timeouts)\/[^/\s?#"']+\/)[^/\s?#"']+/gi;
 // A CheckoutRequestID ends with the customer's phone, without its 254 (docs/daraja.md §2).
 const CHECKOUT_REQUEST_PHONE = /(ws_CO_\d*?)([17]\d{2})\d{3}(\d{3})(?!\d)/g;
 // Every pattern below runs on text a client chose (a path, a query), so each must take time
@@ -21,7 +27,7 @@ const CHECKOUT_REQUEST_PHONE = /(ws_CO_\d*?)([17]\d{2})\d{3}(\d{3})(?!\d)/g;
 // searched for "key" inside a name backtracked over every "key" of a 16 KB `&keykey…` path.
 const URL_CREDENTIALS = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^/\s@"']+@/gi;
 const QUERY_PARAM = /([?&])([^=&?\s#"']*)=([^&\s#"']*)/g;
-const SECRET_PARAM_NAME = /secret|passkey|password|token|signature|key|auth/i;
+const SECRET_PARAM_NAME = /secret|passkey|password|credential|token|signature|key|auth/i;
 
 /**
  * 254712345678 -> 254712***678, and the same phone at the end of a CheckoutRequestID
@@ -57,7 +63,17 @@ function redact(value: unknown, key = '', depth = 0): unknown {
     return SECRET_FIELD.test(key) && key !== 'publicKey' ? '[redacted]' : redactText(value);
   if (typeof value === 'number') return /phone|msisdn/i.test(key) ? maskPhone(String(value)) : value;
   if (Array.isArray(value)) return value.map((item) => redact(item, key, depth + 1));
-  if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
+  // An error's code (SQLITE_FULL, a PostgreSQL SQLSTATE, ECONNRESET) tells an operator which
+  // failure it was when messages read alike; codes carry no secret.
+  // isNativeError: an error made in another context (a native driver's, under jest) too.
+  if (value instanceof Error || types.isNativeError(value)) {
+    const code = (value as { code?: unknown }).code;
+    return {
+      name: value.name,
+      message: redactText(value.message),
+      ...(typeof code === 'string' ? { code: redactText(code) } : {}),
+    };
+  }
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k, depth + 1)]));
   }

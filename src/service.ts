@@ -26,6 +26,7 @@ import { callbackUrlBuilder } from './callbacks/callback.routes';
 import { callbackRoutesUnder } from './callbacks/callback.path';
 import { attachRealtime } from './realtime/realtime.server';
 import { attachProjectStream, PROJECT_NAMESPACE } from './realtime/project-stream';
+import { createAuditService } from './audit/audit.service';
 import { createRevocations } from './realtime/revocations';
 import { realtimeAdapter } from './realtime/realtime.adapter';
 import { openBus } from './bus/bus.open';
@@ -47,6 +48,7 @@ import { createTransactionsService } from './transactions/transaction.service';
 import { createSettlement } from './payments/transaction.settle';
 import { createPruneWorker } from './maintenance/prune.worker';
 import { pruneSucceededDeliveries } from './webhooks/delivery.repository';
+import { queuedDeliveries } from './payments/event.repository';
 import { pruneExpiredNonces } from './security/nonce.repository';
 import { pruneSessions } from './operators/dashboard.repository';
 import { configuredDirectory, createSimulator, simulatorOptionsFrom } from './simulator/simulator';
@@ -63,6 +65,26 @@ import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
 import { createDiagnosticsService } from './diagnostics/diagnostics.service';
 import { createDashboardService } from './operators/dashboard.service';
+import { createPayoutLedger } from './payments/payout.settle';
+import { createPayoutSender, type PayoutDaraja } from './payouts/payout.send';
+import { createPayoutsService } from './payouts/payout.service';
+import { createPayoutResults, PAYOUT_RESULTS_PATH, payoutResultUrls } from './payouts/payout.results';
+import { createPayoutRecovery } from './payouts/payout.recovery';
+import { createC2bReceiver } from './payments/c2b.receive';
+import { createC2bSettings } from './c2b/c2b.settings';
+import { createC2bConfirmations } from './c2b/c2b.confirm';
+import { createC2bValidations } from './c2b/c2b.validate';
+import { createWebhookSender } from './webhooks/webhook.http';
+import { checkWebhookUrl } from './webhooks/webhook.url-guard';
+import { createSecurityCertificates, securityCredentialFor } from './mpesa/mpesa.security-credential';
+import { AppError } from './errors';
+
+/** A payout stored this long ago and never claimed for its send was orphaned by a crash. */
+const STALE_REQUESTED_PAYOUT_MS = 30_000;
+import { CERTIFICATE_PATH } from './simulator/simulator.routes';
+import { createStatusQueriesService } from './status-queries/status-query.service';
+import { createQrCodesService } from './qr-codes/qr-code.service';
+import { statusResultRoutesUnder, statusResultUrls } from './status-queries/status-query.routes';
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
@@ -170,6 +192,11 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
           logger,
           callbackTargets([
             ...callbackRoutesUnder([config.callbacks.baseUrl ?? localUrl, localUrl]),
+            ...[config.callbacks.baseUrl ?? localUrl, localUrl].map((base) => ({
+              origin: new URL(base).origin,
+              pathPrefix: `${new URL(base).pathname.replace(/\/+$/, '')}${PAYOUT_RESULTS_PATH}/`,
+            })),
+            ...statusResultRoutesUnder([config.callbacks.baseUrl ?? localUrl, localUrl]),
             ...config.simulator.callbackAllowlist.map(targetFromUrl),
           ]),
         ),
@@ -183,25 +210,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   // that stops (wired to Socket.io once it is attached, below).
   const revocations = createRevocations(logger);
   const events = createTransactionEvents();
-  const deliveryWorker = createDeliveryWorker({
-    db,
-    vault,
-    config: config.webhooks,
-    logger,
-    metrics: metrics.webhooks,
-  });
-  // Set once Socket.io is attached: the other instances' delivery workers, woken through the bus.
-  let peers: PeerWake | undefined;
-  // A committed settlement that queued webhook deliveries wakes the workers, here and on the
-  // other instances; one that queued none (a project without endpoints) wakes nobody.
-  const settlePayment = createSettlement({
-    db,
-    events,
-    deliveriesQueued: () => {
-      deliveryWorker.wake();
-      peers?.wakeOthers();
-    },
-  });
+  const settlePayment = createSettlement({ db, events });
   const transactionSecrets = createTransactionSecrets(serviceSecrets.keyring);
   const projects = createProjectsService({
     db,
@@ -209,9 +218,38 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     accounts,
     defaultMode: modeOf(config.mpesa.environment),
     revoke: revocations.revoke,
+    revokeAt: revocations.revokeAt,
     bus,
   });
   const callbacks = createCallbacksService({ db, settlePayment, events, logger, metrics: metrics.callbacks });
+  // C2B: confirmations become payments on the same ledger; settings register the URLs with Daraja.
+  const c2bSettings = createC2bSettings({
+    db,
+    vault,
+    accounts,
+    apps,
+    callbackBaseUrl: config.callbacks.baseUrl ?? localUrl,
+    checkUrl: (url) => checkWebhookUrl(url, config.webhooks.allowPrivateUrls),
+    validationTimeoutMs: config.c2b.validationTimeoutMs,
+  });
+  const c2bConfirmations = createC2bConfirmations({
+    db,
+    target: c2bSettings.target,
+    receive: createC2bReceiver({ db, events, matchWindowMs: config.c2b.matchWindowMs }),
+    logger,
+  });
+  // The merchant's validation endpoint is called as webhooks are (same SSRF guard), on its own deadline.
+  const validationSender = createWebhookSender({
+    timeoutMs: config.c2b.validationTimeoutMs,
+    allowPrivate: config.webhooks.allowPrivateUrls,
+    userAgent: 'mpesa-bridge-c2b-validation/1',
+  });
+  const c2bValidations = createC2bValidations({
+    db,
+    target: c2bSettings.target,
+    post: validationSender.send,
+    logger,
+  });
   const transactions = createTransactionsService({
     db,
     settlePayment,
@@ -224,6 +262,110 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     callbackUrlFor: callbackUrlBuilder(config.callbacks.baseUrl ?? localUrl, transactionSecrets),
     pushTimeoutMs: config.mpesa.timeoutMs,
     reconcileAfterMs: config.reconciliation.afterMs,
+  });
+  // Initiator passwords are encrypted with the environment's certificate; the simulator's is
+  // its own, fetched from it (the standalone one too, at MPESA_BASE_URL).
+  const certificates = createSecurityCertificates({
+    configured: config.mpesa.certificates,
+    simulatorCertificateUrl: simulatorUrl ? `${simulatorUrl}${CERTIFICATE_PATH}` : undefined,
+    timeoutMs: config.mpesa.timeoutMs,
+  });
+  // Transaction Status: "did receipt X pay us?".
+  const statusQueries = createStatusQueriesService({
+    db,
+    accounts,
+    apps,
+    certificates,
+    events,
+    logger,
+    ...statusResultUrls(config.callbacks.baseUrl ?? localUrl, transactionSecrets.callbackToken),
+  });
+  // Money out: the ledger's moves, the one send, the results Safaricom posts, the recovery.
+  const payoutLedger = createPayoutLedger({ db, news: events });
+  const payoutUrls = payoutResultUrls(config.callbacks.baseUrl ?? localUrl, transactionSecrets);
+  const payoutDaraja: PayoutDaraja = async (account) => {
+    const client = apps.clientFor(account);
+    if (!client)
+      throw new AppError(
+        'mpesa_unavailable',
+        'This account is on the simulator, which is not enabled on this deployment',
+        {
+          reason: 'simulator_disabled',
+        },
+      );
+    // Made at call time from the sealed password and the environment's certificate; never kept.
+    const initiator = await securityCredentialFor(account.initiator, account.environment, certificates);
+    return {
+      pay: (input) => client.b2cPayment(initiator, input),
+      askStatus: async ({ originalConversationId, shortcode, resultUrl, queueTimeoutUrl }) => {
+        const asked = await client.transactionStatus({
+          ...initiator,
+          originalConversationId,
+          partyA: shortcode,
+          resultUrl,
+          queueTimeOutUrl: queueTimeoutUrl,
+          remarks: 'Payout status',
+          occasion: 'Payout status',
+        });
+        if (asked.kind === 'accepted') return { kind: 'asked' };
+        return asked.kind === 'rejected' ? { kind: 'refused', error: asked.error } : { kind: 'unknown' };
+      },
+    };
+  };
+  const payoutSender = createPayoutSender({
+    db,
+    ledger: payoutLedger,
+    accounts,
+    daraja: payoutDaraja,
+    urlsFor: payoutUrls,
+    resultWaitMs: config.payouts.resultWaitMs,
+    requestTimeoutMs: config.mpesa.timeoutMs,
+    firstStatusCheckMs: config.payouts.statusRetryScheduleMs[0]!,
+    logger,
+  });
+  const payouts = createPayoutsService({
+    db,
+    ledger: payoutLedger,
+    sender: payoutSender,
+    accounts,
+    projectExists: projects.exists,
+    logger,
+  });
+  const payoutResults = createPayoutResults({
+    db,
+    ledger: payoutLedger,
+    logger,
+    firstStatusCheckMs: config.payouts.statusRetryScheduleMs[0]!,
+  });
+  const payoutRecovery = createPayoutRecovery({
+    db,
+    ledger: payoutLedger,
+    sender: payoutSender,
+    results: payoutResults,
+    urlsFor: payoutUrls,
+    config: {
+      intervalMs: config.payouts.intervalMs,
+      statusRetryScheduleMs: config.payouts.statusRetryScheduleMs,
+      staleRequestedMs: STALE_REQUESTED_PAYOUT_MS,
+    },
+    requestTimeoutMs: config.mpesa.timeoutMs,
+    logger,
+  });
+  const deliveryWorker = createDeliveryWorker({
+    db,
+    vault,
+    config: config.webhooks,
+    logger,
+    metrics: metrics.webhooks,
+  });
+  // Set once Socket.io is attached: the other instances' delivery workers, woken through the bus.
+  let peers: PeerWake | undefined;
+  // A committed event that queued a webhook delivery is to be sent now, here or on another
+  // instance; one that queued none (a project without endpoints) wakes nobody.
+  events.onRecorded((event) => {
+    if (!queuedDeliveries(event)) return;
+    deliveryWorker.wake();
+    peers?.wakeOthers();
   });
   // One pace per Daraja app for the whole deployment (the database's, shared) or, on SQLite, this process's.
   const pacer = createPacer(
@@ -278,6 +420,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   });
   const app = createApp({
     dashboard,
+    audit: createAuditService({ db }),
     config,
     logger,
     database,
@@ -285,13 +428,20 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     projects,
     transactions,
     callbacks,
+    c2b: c2bSettings,
+    c2bConfirmations,
+    c2bValidations,
+    statusQueries,
+    qrCodes: createQrCodesService({ db, accounts, apps, logger }),
     reconciler,
     accounts,
+    payouts,
+    payoutResults,
     vault,
     keyring: serviceSecrets.keyring,
     endpoints,
     events: createEventsService({ db, wake: deliveryWorker.wake }),
-    diagnostics: createDiagnosticsService({ config, accounts, endpoints, localUrl }),
+    diagnostics: createDiagnosticsService({ config, accounts, endpoints, localUrl, c2b: c2bSettings }),
     transactionSecrets,
     replays,
     failureLimits,
@@ -341,12 +491,24 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     );
   }
 
-  // Callbacks acknowledged but not applied before a crash are applied now, then on a timer.
+  // Callbacks and C2B confirmations acknowledged but not applied before a crash are applied
+  // now, then on a timer.
   const sweep = () =>
-    callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error }));
+    Promise.all([
+      callbacks.processPending().catch((error: unknown) => logger.error('callback sweep failed', { error })),
+      c2bConfirmations
+        .processPending()
+        .catch((error: unknown) => logger.error('c2b confirmation sweep failed', { error })),
+      statusQueries
+        .processPending()
+        .catch((error: unknown) => logger.error('status query result sweep failed', { error })),
+    ]);
   await sweep();
   const sweeper = setInterval(sweep, CALLBACK_SWEEP_INTERVAL_MS);
   sweeper.unref();
+  // Payouts sent before a stop and never answered: Transaction Status is asked before anything else.
+  await payoutRecovery.recoverAtStart();
+  payoutRecovery.start();
   deliveryWorker.start();
   reconcileWorker.start();
   pruneWorker.start();
@@ -367,14 +529,23 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
       realtime.disconnectLocal();
       await drained;
       clearTimeout(deadline);
-      const workersStopped = Promise.all([deliveryWorker.stop(), reconcileWorker.stop(), pruneWorker.stop()]);
+      const workersStopped = Promise.all([
+        deliveryWorker.stop(),
+        reconcileWorker.stop(),
+        pruneWorker.stop(),
+        payoutRecovery.stop(),
+      ]);
       await settleWithin(workersStopped, config.shutdownTimeoutMs, () =>
         logger.warn('workers did not stop in time; leases let another run retry'),
       );
       deliveryWorker.abort();
+      validationSender.close();
       peers?.stop();
+      revocations.stop();
       stopProjectStream();
-      await realtime.close();
+      await settleWithin(realtime.close(), config.shutdownTimeoutMs, () =>
+        logger.warn('realtime did not close in time'),
+      );
       await settleWithin(bus.close(), config.shutdownTimeoutMs, () =>
         logger.warn('bus did not close in time'),
       );

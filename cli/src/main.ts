@@ -13,6 +13,8 @@ import { registerTransactions } from './commands/transactions';
 import { registerEvents } from './commands/events';
 import { registerWebhooks } from './commands/webhooks';
 import { registerDoctor } from './commands/doctor';
+import { registerKeys } from './commands/keys';
+import { registerAccounts } from './commands/accounts';
 import { CLI_VERSION } from './version';
 
 /** What a command's action does; its exit code (default 0). */
@@ -84,6 +86,8 @@ Exit codes: 0 ok, 1 the thing failed (payment not completed, doctor found a fail
     registerEvents,
     registerWebhooks,
     registerDoctor,
+    registerKeys,
+    registerAccounts,
   ]) {
     register(program, action);
   }

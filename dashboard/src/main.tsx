@@ -11,6 +11,8 @@ import { Payments } from './pages/payments';
 import { PaymentPage } from './pages/payment';
 import { Webhooks } from './pages/webhooks';
 import { Projects } from './pages/projects';
+import { Accounts } from './pages/accounts';
+import { Audit } from './pages/audit';
 import { Users } from './pages/users';
 import { Playground } from './pages/playground';
 import { Loading } from './ui';
@@ -22,8 +24,10 @@ export const PAGES = [
   ['overview', 'Overview'],
   ['payments', 'Payments'],
   ['webhooks', 'Webhooks'],
+  ['accounts', 'M-Pesa accounts'],
   ['projects', 'Projects & keys'],
   ['users', 'Users'],
+  ['audit', 'Audit trail'],
   ['playground', 'Playground'],
 ] as const;
 export type Page = (typeof PAGES)[number][0];
@@ -120,7 +124,10 @@ function Shell({
   };
 
   const pages = PAGES.filter(
-    ([name]) => (name !== 'users' || operator) && (name !== 'playground' || scope?.mode !== 'live'),
+    ([name]) =>
+      (name !== 'users' || operator) &&
+      (name !== 'audit' || operator) &&
+      (name !== 'playground' || scope?.mode !== 'live'),
   );
   return (
     <div class="shell">
@@ -199,6 +206,19 @@ function Shell({
           </button>
         </nav>
       </header>
+      {scope?.mode === 'test' && (
+        <p class="test-banner" role="note">
+          <strong>Test mode</strong>: test data only (simulator and sandbox accounts, no real money).{' '}
+          <a
+            href={linkTo(
+              { ...scope, mode: 'live' },
+              route.page === 'none' || route.page === 'playground' ? 'overview' : route.page,
+            )}
+          >
+            Switch to live
+          </a>
+        </p>
+      )}
       <main id="main">
         <PageOf session={session} route={route} onProjectsChanged={onProjectsChanged} />
       </main>
@@ -226,10 +246,14 @@ function PageOf({
       return route.id ? <PaymentPage scope={scope} id={route.id} /> : <Payments scope={scope} />;
     case 'webhooks':
       return <Webhooks scope={scope} operator={session.user.role === 'operator'} />;
+    case 'accounts':
+      return <Accounts scope={scope} operator={session.user.role === 'operator'} />;
     case 'projects':
       return <Projects session={session} scope={scope} onChanged={onProjectsChanged} />;
     case 'users':
       return <Users session={session} />;
+    case 'audit':
+      return <Audit scope={scope} />;
     case 'playground':
       return <Playground scope={scope} />;
     default:

@@ -49,6 +49,34 @@ export function Status({ status }: { status: string }) {
   return <span class={`badge badge-${status}`}>{status}</span>;
 }
 
+/**
+ * Money that disagrees, said beside the status: the amount M-Pesa reported paid differs from
+ * the amount asked, or a completed payment's amount paid is not known (an STK Query answer
+ * carries none), which is never shown as if it were the amount asked.
+ */
+export function AmountBadge({
+  payment,
+}: {
+  payment: { status: string; amount: number; amountPaid: number | null; amountMismatch: boolean };
+}) {
+  if (payment.amountMismatch)
+    return (
+      <span
+        class="badge badge-mismatch"
+        title={`Asked KES ${payment.amount}, paid KES ${payment.amountPaid}`}
+      >
+        amount mismatch
+      </span>
+    );
+  if (payment.status === 'completed' && payment.amountPaid === null)
+    return (
+      <span class="badge badge-unknown" title="M-Pesa's answer carried no amount">
+        amount paid unknown
+      </span>
+    );
+  return null;
+}
+
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const [copied, setCopied] = useState(false);
   return (

@@ -3,6 +3,7 @@
 // these: `import type { Transaction } from '@mpesa-bridge/sdk/types'`.
 export type * from './types.js';
 export type * from './webhook-types.js';
+export type * from './payout-types.js';
 export type * from './account-types.js';
 export type * from './dashboard-types.js';
 export type { ApiErrorCode, ErrorCode } from './errors.js';

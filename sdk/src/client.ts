@@ -3,6 +3,7 @@
 import { createEventsApi, type EventsApi } from './events.js';
 import { createHttp, type FetchLike, type HttpResponse } from './http.js';
 import { createMpesaAccountsApi, type MpesaAccountsApi } from './mpesa-accounts.js';
+import { createPayoutsApi, type PayoutsApi } from './payouts.js';
 import { createTransactionsApi, type TransactionsApi } from './transactions.js';
 import { createWebhookEndpointsApi, type WebhookEndpointsApi } from './webhook-endpoints.js';
 import type { WaitOptions } from './wait.js';
@@ -32,6 +33,8 @@ export interface MpesaBridgeClient {
   mpesaAccounts: MpesaAccountsApi;
   /** The event log behind webhooks, and replay. */
   events: EventsApi;
+  /** Money out to a phone (B2C): off until an operator turns it on (docs/payouts.md). */
+  payouts: PayoutsApi;
   /** Shorthand for `transactions.waitForResult`. */
   waitForResult(id: string, options?: WaitOptions): Promise<Transaction>;
   /**
@@ -77,6 +80,7 @@ export function createClient(options: ClientOptions): MpesaBridgeClient {
     webhookEndpoints: createWebhookEndpointsApi(request),
     mpesaAccounts: createMpesaAccountsApi(request),
     events: createEventsApi(request),
+    payouts: createPayoutsApi(request),
     waitForResult: transactions.waitForResult,
     request: <T>(call: RawRequest) => {
       const idempotent = Object.keys(call.headers ?? {}).some(

@@ -14,6 +14,18 @@ export interface ProjectKey {
   createdAt: string;
 }
 
+/** A pair replaced by a roll with a grace period: it keeps working until `expiresAt`. */
+export interface RetiringKey {
+  mode: 'test' | 'live';
+  publicKey: string;
+  /** ISO 8601: when this pair was issued. */
+  createdAt: string;
+  /** ISO 8601: when a roll replaced it. */
+  retiredAt: string;
+  /** ISO 8601: when it stops working. */
+  expiresAt: string;
+}
+
 /** A merchant project: its public keys and M-Pesa accounts (never a secret). */
 export interface Project {
   /** `prj_…` */
@@ -23,6 +35,8 @@ export interface Project {
   publicKey: string | null;
   /** The public key of each mode; null where none was issued yet. */
   keys: { test: ProjectKey | null; live: ProjectKey | null };
+  /** Pairs replaced by a roll with a grace period that still work, soonest to stop first. */
+  retiringKeys: RetiringKey[];
   /** Its M-Pesa accounts of both modes, masked. */
   accounts: MpesaAccount[];
   disabledAt: string | null;
@@ -38,13 +52,26 @@ export interface ProjectWithSecret {
   secretKeys: { test: string; live: string };
 }
 
-/** A rotated key pair (`POST /api/v1/projects/:id/keys/rotate`): the old pair of this mode stopped working. */
+/**
+ * A rotated key pair (`POST /api/v1/projects/:id/keys/rotate`). The old pair of this mode stopped
+ * working at once, or works until `previous.expiresAt` when the roll gave it a grace period.
+ */
 export interface RotatedKeys {
   project: Project;
   mode: 'test' | 'live';
   publicKey: string;
   /** Shown only in this answer: store it now. */
   secretKey: string;
+  /** The pair replaced and when it stops (now, without grace); null when the mode had none. */
+  previous: { publicKey: string; expiresAt: string } | null;
+}
+
+/** The body of a key roll. */
+export interface RotateKeysInput {
+  /** Which pair; the deployment's default mode when left out. */
+  mode?: 'test' | 'live';
+  /** Seconds the old pair keeps working (0 to 604800); 0, the default, stops it at once. */
+  graceSeconds?: number;
 }
 
 export type DashboardRole = 'operator' | 'member';
@@ -125,11 +152,19 @@ export interface ProjectStats {
   promptToPayment: { averageMs: number | null; maxMs: number | null };
   /** Payments whose callback never came in time: STK Query settled them. */
   settledByQuery: number;
+  /** Payments the customer started (C2B: a till or PayBill paid from the M-Pesa menu); counted in `payments` too. */
+  receivedByC2b: number;
   webhooks: {
     endpoints: number;
     enabled: number;
+    /** Enabled endpoints failing now, those with a delivery failing and retrying included. */
     failing: number;
-    deliveries: { succeeded: number; failed: number; pending: number };
+    /** Deliveries failing and retrying now. */
+    retrying: number;
+    /** ISO 8601: the soonest next attempt of those; null when none waits. */
+    nextRetryAt: string | null;
+    /** Created in the window; `retrying` is the part of `pending` that already failed once. */
+    deliveries: { succeeded: number; failed: number; pending: number; retrying: number };
   };
 }
 
@@ -162,4 +197,31 @@ export interface ProjectStreamCallback {
   outcome: string;
   /** The body as text, phone numbers masked, cut at 4 KiB; empty when refused. */
   body: string;
+}
+
+/** One operator action in the audit trail (`GET /api/v1/audit`, operators only). */
+export interface AuditEntry {
+  /** `aud_…` */
+  id: string;
+  /** ISO 8601: when it was done. */
+  at: string;
+  /** Who: a dashboard user (its email), the admin token, or a public key. */
+  actor: { kind: 'dashboard_user' | 'admin_token' | 'api_key'; id: string | null; label: string };
+  /** What, e.g. `project.keys_rotated`, `mpesa_account.updated`, `event.resent`. */
+  action: string;
+  projectId: string | null;
+  mode: string | null;
+  /** What it was done to: a project, account, endpoint, user or event id. */
+  targetId: string | null;
+  /** The inputs that say what changed; secrets only as "(changed)". */
+  details: Record<string, unknown>;
+  /** Where from: the caller's address. */
+  sourceIp: string | null;
+  requestId: string | null;
+}
+
+export interface AuditPage {
+  /** Newest first. */
+  data: AuditEntry[];
+  nextCursor: string | null;
 }

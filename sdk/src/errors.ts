@@ -36,6 +36,14 @@ export type ApiErrorCode =
   | 'idempotency_key_reused'
   | 'mpesa_subscriber_busy'
   | 'mpesa_account_missing'
+  | 'mpesa_account_disabled'
+  | 'c2b_urls_already_registered'
+  | 'c2b_version_mismatch'
+  | 'c2b_url_refused'
+  | 'mpesa_initiator_missing'
+  | 'mpesa_certificate_invalid'
+  | 'status_query_not_found'
+  | 'qr_code_not_found'
   | 'webhook_endpoint_limit_reached'
   | 'request_timeout'
   | 'payload_too_large'
@@ -45,7 +53,14 @@ export type ApiErrorCode =
   | 'internal_error'
   | 'mpesa_credentials_rejected'
   | 'mpesa_unavailable'
-  | 'service_unavailable';
+  | 'service_unavailable'
+  | 'payouts_disabled'
+  | 'payout_source_forbidden'
+  | 'payout_approval_forbidden'
+  | 'payout_not_found'
+  | 'payout_not_awaiting_approval'
+  | 'payout_cap_exceeded'
+  | 'payout_account_unsupported';
 
 /** Codes the SDK itself raises, for failures that never got an answer in our error shape. */
 export type ClientErrorCode =

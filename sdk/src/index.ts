@@ -5,6 +5,7 @@ export type { TransactionsApi, InitiateOptions } from './transactions.js';
 export type { WebhookEndpointsApi } from './webhook-endpoints.js';
 export type { MpesaAccountsApi } from './mpesa-accounts.js';
 export type { EventsApi } from './events.js';
+export type { PayoutsApi, CreatePayoutOptions, CreatePayoutResult, WaitForPayoutOptions } from './payouts.js';
 export type { PagedList } from './pagination.js';
 export type { WaitOptions } from './wait.js';
 export type { FetchLike } from './http.js';
@@ -32,6 +33,8 @@ export {
 } from './errors.js';
 export * from './types.js';
 export * from './webhook-types.js';
+export * from './payout-types.js';
 export * from './account-types.js';
+export * from './status-query-types.js';
 export * from './dashboard-types.js';
 export { SDK_VERSION } from './version.js';

@@ -2,7 +2,12 @@
 // sandbox and production credentials with Daraja before keeping them (mpesa_account_rejected
 // when Daraja refuses them).
 import type { createHttp } from './http.js';
-import type { CreateMpesaAccountInput, MpesaAccount, UpdateMpesaAccountInput } from './account-types.js';
+import type {
+  CreateMpesaAccountInput,
+  MpesaAccount,
+  MpesaAccountCheck,
+  UpdateMpesaAccountInput,
+} from './account-types.js';
 
 export interface MpesaAccountsApi {
   create(input: CreateMpesaAccountInput): Promise<MpesaAccount>;
@@ -12,6 +17,8 @@ export interface MpesaAccountsApi {
   update(id: string, changes: UpdateMpesaAccountInput): Promise<MpesaAccount>;
   /** New payments can no longer use it; payments made through it still reconcile. */
   delete(id: string): Promise<void>;
+  /** A live OAuth call with its credentials, and the verdict (never throws for a refusal by Daraja). */
+  check(id: string): Promise<MpesaAccountCheck>;
 }
 
 const BASE = '/api/v1/mpesa-accounts';
@@ -55,6 +62,15 @@ export function createMpesaAccountsApi(request: ReturnType<typeof createHttp>): 
     },
     async delete(id) {
       await request<undefined>({ method: 'DELETE', path: pathOf(id), retry: 'write' });
+    },
+    async check(id) {
+      // Safe to repeat: it only asks Daraja for a token.
+      const { body } = await request<MpesaAccountCheck>({
+        method: 'POST',
+        path: `${pathOf(id)}/check`,
+        retry: 'idempotent-write',
+      });
+      return body;
     },
   };
 }

@@ -11,6 +11,7 @@ import type {
   TestOutcomeInfo,
   TestPaymentInput,
   Transaction,
+  TransactionSearch,
 } from './types.js';
 import { waitForResult, type WaitOptions } from './wait.js';
 
@@ -32,6 +33,11 @@ export interface TransactionsApi {
   get(id: string): Promise<Transaction>;
   /** `await` it for the first page, or `for await` over every transaction of every page. */
   list(filters?: ListFilters): PagedList<Transaction>;
+  /**
+   * One text tried as a receipt, a phone in any form, an account reference, an id and a
+   * CheckoutRequestID (exact, indexed lookups), newest first: what the dashboard's search box asks.
+   */
+  search(q: string, options?: { limit?: number }): Promise<TransactionSearch>;
   /** Resolves with the transaction once it is completed, failed, cancelled or expired; rejects with MpesaBridgeTimeoutError. */
   waitForResult(id: string, options?: WaitOptions): Promise<Transaction>;
   /**
@@ -120,6 +126,16 @@ export function createTransactionsApi(
         });
         return body;
       }, cursor);
+    },
+
+    async search(q, options = {}) {
+      const { body } = await request<TransactionSearch>({
+        method: 'GET',
+        path: '/api/v1/transactions/search',
+        query: { q, limit: options.limit === undefined ? undefined : String(options.limit) },
+        retry: 'read',
+      });
+      return body;
     },
 
     async reconcile(id) {

@@ -15,6 +15,32 @@ export function isFinalStatus(status: string): status is FinalStatus {
 
 export type Channel = 'paybill' | 'till';
 
+/** How a payment started: a prompt the service sent, or the customer paying the till or PayBill (C2B). */
+export type Origin = 'stk_push' | 'c2b';
+
+/** What a C2B confirmation said (a till or PayBill paid from the M-Pesa menu or a QR). */
+export interface C2bDetails {
+  /** "Pay Bill" or "Buy Goods", as sent. */
+  transactionType: string | null;
+  businessShortCode: string | null;
+  /** The account number the customer typed; often empty for a till. */
+  billReference: string | null;
+  invoiceNumber: string | null;
+  thirdPartyTransId: string | null;
+  /** The payer as Safaricom sent it: a number, masked (v2) or a SHA-256 hash (v1). */
+  msisdn: string | null;
+  msisdnForm: 'clear' | 'masked' | 'hashed' | 'absent';
+  firstName: string | null;
+  middleName: string | null;
+  lastName: string | null;
+  /** The shortcode's balance after the payment, exactly as sent. */
+  orgAccountBalance: string | null;
+  /** `TransAmount` exactly as sent, e.g. "5.00". */
+  amountReported: string;
+  /** False when the amount was not whole shillings ("10.50"): then `amountPaid` is null and `amount` its whole shillings. */
+  amountWholeKes: boolean;
+}
+
 /** Why a payment did not complete: our code, a readable message, and Daraja's own result. */
 export interface Failure {
   /** e.g. `cancelled_by_customer`, `insufficient_funds`, `wrong_pin`, `prompt_expired` (docs/api.md, "States"). */
@@ -52,10 +78,23 @@ export interface Transaction {
   /** True only when the amount paid is known and differs from the amount asked. */
   amountMismatch: boolean;
   failure: Failure | null;
+  origin: Origin;
+  /** When M-Pesa says the money moved, East Africa Time (`…+03:00`); null until known. */
+  paidAt: string | null;
+  /** Set when a C2B confirmation made or settled this payment. */
+  c2b: C2bDetails | null;
   /** ISO 8601. */
   createdAt: string;
   updatedAt: string;
   settledAt: string | null;
+}
+
+/** What `GET /api/v1/transactions/search` answers. */
+export interface TransactionSearch {
+  /** Newest first. */
+  data: Transaction[];
+  /** What the text was found as, in the order tried. */
+  matchedAs: Array<'id' | 'checkoutRequestId' | 'receipt' | 'phone' | 'accountReference'>;
 }
 
 /** A payment as a browser holding the client secret sees it (Socket.io `transaction.updated`). */

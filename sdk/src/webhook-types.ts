@@ -3,18 +3,34 @@
 // Kept by hand in step with src/webhooks/webhook.view.ts and src/payments/event.types.ts; the type-check of
 // tests/sdk/view-types.test.ts fails when they drift apart.
 import type { Transaction } from './types.js';
+import type { Payout } from './payout-types.js';
+import type { StatusQuery } from './status-query-types.js';
 
-/** `transaction.updated`: details of a settled payment arrived later (the receipt after an STK Query settled it), status unchanged. */
+/**
+ * `transaction.updated`: details of a settled payment arrived later (the receipt after an STK
+ * Query settled it), status unchanged. `transaction.received`: a payment the customer started
+ * (C2B: a till or PayBill paid from the M-Pesa menu), already completed.
+ */
 export const TRANSACTION_EVENT_TYPES = [
   'transaction.completed',
   'transaction.failed',
   'transaction.cancelled',
   'transaction.expired',
   'transaction.updated',
+  'transaction.received',
 ] as const;
 export type TransactionEventType = (typeof TRANSACTION_EVENT_TYPES)[number];
 
-export const WEBHOOK_EVENT_TYPES = [...TRANSACTION_EVENT_TYPES, 'webhook_endpoint.disabled'] as const;
+/** Money out: a payout succeeded, failed, or its outcome became unknown (resolved later by Transaction Status). */
+export const PAYOUT_EVENT_TYPES = ['payout.succeeded', 'payout.failed', 'payout.unknown'] as const;
+export type PayoutEventType = (typeof PAYOUT_EVENT_TYPES)[number];
+
+export const WEBHOOK_EVENT_TYPES = [
+  ...TRANSACTION_EVENT_TYPES,
+  ...PAYOUT_EVENT_TYPES,
+  'webhook_endpoint.disabled',
+  'status_query.resolved',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** What an endpoint subscribes to: event types, or `*` for every type (including types added later). */
@@ -25,6 +41,11 @@ export type EventTypeSelector = WebhookEventType | '*';
 export interface TransactionEventData {
   /** The same view as `transactions.get`, as it was right after the change. */
   transaction: Transaction;
+}
+
+export interface PayoutEventData {
+  /** The same view as `payouts.get`, as it was right after the change. */
+  payout: Payout;
 }
 
 export interface EndpointDisabledEventData {
@@ -41,6 +62,13 @@ export interface TransactionWebhookEvent {
   data: TransactionEventData;
 }
 
+export interface PayoutWebhookEvent {
+  id: string;
+  type: PayoutEventType;
+  timestamp: string;
+  data: PayoutEventData;
+}
+
 /** Sent to the project's other endpoints when the service gave up on one (410 Gone, or failing too long). */
 export interface EndpointDisabledWebhookEvent {
   id: string;
@@ -49,8 +77,25 @@ export interface EndpointDisabledWebhookEvent {
   data: EndpointDisabledEventData;
 }
 
+export interface StatusQueryEventData {
+  /** The same view as `GET /api/v1/transactions/status-queries/:id`, as it was when M-Pesa answered. */
+  statusQuery: StatusQuery;
+}
+
+/** A "did receipt X pay us?" query got M-Pesa's answer (found, not found, failed or timed out). */
+export interface StatusQueryResolvedWebhookEvent {
+  id: string;
+  type: 'status_query.resolved';
+  timestamp: string;
+  data: StatusQueryEventData;
+}
+
 /** Switch on `type`, and keep a default branch: later versions of the service may add types. */
-export type WebhookEvent = TransactionWebhookEvent | EndpointDisabledWebhookEvent;
+export type WebhookEvent =
+  | TransactionWebhookEvent
+  | PayoutWebhookEvent
+  | EndpointDisabledWebhookEvent
+  | StatusQueryResolvedWebhookEvent;
 
 // The webhooks API.
 
@@ -65,6 +110,12 @@ export interface WebhookEndpoint {
   disabledReason: string | null;
   /** ISO 8601: the first failed attempt of the current run of failures; null while deliveries succeed. */
   failingSince: string | null;
+  /** `failing` while attempts fail or any delivery is failing and retrying; `disabled` when not enabled. */
+  health: 'healthy' | 'failing' | 'disabled';
+  /** Deliveries that failed at least once and wait for their next attempt. */
+  retrying: number;
+  /** ISO 8601: when the soonest of those is attempted again; null when none waits. */
+  nextRetryAt: string | null;
   /** ISO 8601: until when the secret from before the last rotation still signs too; null when it does not. */
   previousSecretExpiresAt: string | null;
   createdAt: string;
@@ -106,7 +157,7 @@ interface EventRecordOf<Type extends WebhookEventType, Data> {
   /** `evt_…`, the `id` and `webhook-id` of its deliveries. */
   id: string;
   type: Type;
-  /** The payment it is about; null for endpoint events. */
+  /** The payment it is about; null for payout and endpoint events. */
   transactionId: string | null;
   /** ISO 8601, the `timestamp` of its deliveries. */
   createdAt: string;
@@ -117,7 +168,10 @@ export type EndpointDisabledEventRecord = EventRecordOf<
   'webhook_endpoint.disabled',
   EndpointDisabledEventData
 >;
-export type EventRecord = TransactionEventRecord | EndpointDisabledEventRecord;
+export type PayoutEventRecord = EventRecordOf<PayoutEventType, PayoutEventData>;
+export type StatusQueryResolvedEventRecord = EventRecordOf<'status_query.resolved', StatusQueryEventData>;
+export type EventRecord =
+  TransactionEventRecord | PayoutEventRecord | EndpointDisabledEventRecord | StatusQueryResolvedEventRecord;
 
 export interface EventFilters {
   type?: WebhookEventType;

@@ -4,6 +4,7 @@ import { idempotencyKeyHeader } from '../payments/transaction.schema';
 import { scopeOf } from '../core/scope';
 import { defineOperation, type FeatureApi } from '../core/operation';
 import {
+  accountCheckSchema,
   accountIdParams,
   accountListSchema,
   accountResponseSchema,
@@ -42,6 +43,19 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       method: 'post',
       path: BASE,
       operationId: 'createMpesaAccount',
+      audit: {
+        action: 'mpesa_account.created',
+        fields: [
+          'name',
+          'environment',
+          'shortcode',
+          'tillNumber',
+          'isDefault',
+          'consumerKey',
+          'consumerSecret',
+          'passkey',
+        ],
+      },
       tag: TAG,
       summary: 'Add an M-Pesa account',
       description:
@@ -102,10 +116,26 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       method: 'patch',
       path: `${BASE}/:id`,
       operationId: 'updateMpesaAccount',
+      audit: {
+        action: 'mpesa_account.updated',
+        fields: [
+          'name',
+          'shortcode',
+          'tillNumber',
+          'isDefault',
+          'disabled',
+          'consumerKey',
+          'consumerSecret',
+          'passkey',
+          'initiatorName',
+          'initiatorCredential',
+        ],
+      },
       tag: TAG,
       summary: 'Change an M-Pesa account',
       description:
-        'New credentials are checked like new accounts. `isDefault: true` makes it the default of its mode.',
+        'New credentials are checked like new accounts. `isDefault: true` makes it the default of its mode. ' +
+        '`disabled: true` stops it taking new payments (and being the default) until `disabled: false`.',
       auth: 'signature',
       operatorOnly,
       rateLimit: 'perProject',
@@ -127,9 +157,29 @@ export const accountsApi: FeatureApi<AccountsDeps> = {
       },
     }),
     operation({
+      method: 'post',
+      path: `${BASE}/:id/check`,
+      operationId: 'checkMpesaAccount',
+      tag: TAG,
+      summary: 'Check an M-Pesa account',
+      description:
+        "A live OAuth call with the account's consumer key and secret to its environment (the deployment's simulator for simulator accounts), " +
+        'answered as a verdict: `accepted`, `rejected` (Daraja refused the credentials: edit them) or `unreachable` (Daraja did not answer: nothing is known). ' +
+        'The token it gets becomes the one payments through this account use. A member of the project may check too: it changes nothing.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      params: accountIdParams,
+      responses: { 200: { description: 'The verdict.', schema: accountCheckSchema } },
+      errors: ['mpesa_account_not_found'],
+      handler: async ({ deps, req, res, params }) => {
+        res.json(await deps.accounts.check(scopeOf(req), params.id));
+      },
+    }),
+    operation({
       method: 'delete',
       path: `${BASE}/:id`,
       operationId: 'deleteMpesaAccount',
+      audit: { action: 'mpesa_account.deleted' },
       tag: TAG,
       summary: 'Delete an M-Pesa account',
       description: 'New payments can no longer use it; payments made through it still reconcile through it.',

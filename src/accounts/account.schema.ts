@@ -12,6 +12,7 @@ const CREDENTIAL = 'a Daraja credential (1–512 characters)';
 const SHORTCODE = '5 to 7 digits (your PayBill, or the Head Office shortcode of a till)';
 const TILL = '5 to 8 digits (the till number customers pay)';
 const ACCOUNT_ID = 'an M-Pesa account id (acc_…)';
+const CERTIFICATE = 'a PEM certificate (-----BEGIN CERTIFICATE-----…), at most 16 KB';
 
 const credential = (description: string, example: string) =>
   text(CREDENTIAL)
@@ -58,13 +59,27 @@ const fields = {
     .max(128)
     .nullable()
     .meta({
-      description: 'For Daraja APIs that need an initiator (B2C, reversals): kept for later, not used yet.',
-      examples: [null],
+      description:
+        'The initiator (an M-Pesa org portal API user) of the Daraja APIs that need one: Transaction Status (`POST /api/v1/transactions/status-queries`); later B2C and reversals.',
+      examples: ['testapi'],
     }),
-  initiatorCredential: credential(
-    "The initiator's security credential, as Daraja issued it: kept for later, not used yet.",
+  initiatorPassword: credential(
+    "The initiator's password. Sealed in the vault, and encrypted into Daraja's `SecurityCredential` at each call with the certificate of the account's environment (RSA PKCS#1 v1.5).",
     'Safaricom999!*!',
   ).nullable(),
+  initiatorCredential: credential(
+    'A ready-made `SecurityCredential` (the password already encrypted, e.g. by the Daraja portal), sent as it is. Used only when there is no `initiatorPassword`.',
+    'ClONZiMYBpc65lmpJ7nvnrDmUe0WvHvA5QbOsPjEo92B6IGFwDdvdeJIFL0kgwsEKWu6SQKG4ZZUxjC',
+  ).nullable(),
+  securityCertificate: text(CERTIFICATE)
+    .min(1, expecting(CERTIFICATE))
+    .max(16_384, expecting(CERTIFICATE))
+    .nullable()
+    .meta({
+      description:
+        "The certificate to encrypt `initiatorPassword` with, replacing the environment's (`MPESA_SANDBOX_CERTIFICATE`, `MPESA_PRODUCTION_CERTIFICATE`; a simulator account uses the simulator's own). One that does not parse is refused with `422 mpesa_certificate_invalid`.",
+      examples: [null],
+    }),
   isDefault: z.boolean(expecting('true or false')).meta({
     description:
       'Used by initiates of its mode that name no account. The first account of a mode is the default.',
@@ -80,7 +95,9 @@ export const createAccountBody = z.strictObject({
   passkey: fields.passkey,
   tillNumber: fields.tillNumber.optional(),
   initiatorName: fields.initiatorName.optional(),
+  initiatorPassword: fields.initiatorPassword.optional(),
   initiatorCredential: fields.initiatorCredential.optional(),
+  securityCertificate: fields.securityCertificate.optional(),
   isDefault: fields.isDefault.optional(),
 });
 export type CreateAccountInput = z.infer<typeof createAccountBody>;
@@ -94,8 +111,18 @@ export const updateAccountBody = z
     passkey: fields.passkey.optional(),
     tillNumber: fields.tillNumber.optional(),
     initiatorName: fields.initiatorName.optional(),
+    initiatorPassword: fields.initiatorPassword.optional(),
     initiatorCredential: fields.initiatorCredential.optional(),
+    securityCertificate: fields.securityCertificate.optional(),
     isDefault: z.literal(true, expecting('true (make another account the default to change it)')).optional(),
+    disabled: z
+      .boolean(expecting('true or false'))
+      .optional()
+      .meta({
+        description:
+          'A disabled account takes no new payment (an initiate naming it is refused with `409 mpesa_account_disabled`) and stops being the default; ' +
+          'payments made through it still reconcile through it. `false` enables it again.',
+      }),
   })
   .refine((body) => Object.keys(body).length > 0, 'must change at least one field');
 export type UpdateAccountInput = z.infer<typeof updateAccountBody>;
@@ -112,3 +139,27 @@ export const accountResponseSchema = z
 export const accountListSchema = z
   .object({ data: z.array(accountSchema).meta({ description: "This mode's accounts, newest first." }) })
   .meta({ id: 'MpesaAccountList' });
+
+export const accountCheckSchema = z
+  .object({
+    accountId: z.string(),
+    environment: z.enum(ENVIRONMENTS),
+    verdict: z.enum(['accepted', 'rejected', 'unreachable']).meta({
+      description:
+        '`accepted`: Daraja issued a token for these credentials. `rejected`: Daraja refused them. `unreachable`: Daraja did not answer, so nothing is known.',
+    }),
+    accepted: z.boolean(),
+    code: z
+      .string()
+      .nullable()
+      .meta({ description: 'Our error code when not accepted.', examples: ['mpesa_credentials_rejected'] }),
+    darajaHttpStatus: z.number().int().nullable().optional(),
+    message: z.string().meta({ description: 'The verdict in words, with what to do about it.' }),
+    checkedAt: z.iso.datetime(),
+    latencyMs: z.number().int().meta({ description: 'How long the OAuth call took.' }),
+  })
+  .meta({
+    id: 'MpesaAccountCheck',
+    description: 'The answer of a live OAuth call with an account’s credentials.',
+  });
+export type AccountCheckView = z.output<typeof accountCheckSchema>;

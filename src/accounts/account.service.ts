@@ -10,7 +10,7 @@ import { isUniqueViolation } from '../db/database';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { DarajaApps } from '../mpesa/mpesa.apps';
-import type { CredentialCheck, DarajaAccount } from '../mpesa/mpesa.account';
+import type { CredentialCheck, DarajaAccount, PayoutAccount } from '../mpesa/mpesa.account';
 import { environmentsOf, modeOf, type Environment, type Mode, type Scope } from '../core/scope';
 import type { Vault, SealedFor } from '../security/vault';
 import type { SimulatorDirectory } from '../simulator/simulator.directory';
@@ -28,9 +28,12 @@ import {
 } from './account.repository';
 import type { CreateAccountInput, UpdateAccountInput } from './account.schema';
 import { toAccountView } from './account.view';
+import { verdictOf } from './account.check';
 import { accountSealedFor } from '../security/sealed-for';
 import type { Bus } from '../bus/bus';
 import { createInstanceCache } from '../bus/bus.cache';
+import { certificateProblem } from '../core/certificate';
+import type { Initiator } from '../mpesa/mpesa.security-credential';
 
 export { accountSealedFor };
 export type { DarajaAccount };
@@ -52,13 +55,18 @@ export type AccountsService = ReturnType<typeof createAccountsService>;
 
 export function createAccountsService({ db, vault, apps, deploymentAccount, bus }: Deps) {
   // Read by every initiate: held here, forgotten everywhere when the project's accounts change
-  // (added, changed, made default, deleted), before that change is answered.
+  // (added, changed, made default, disabled, deleted), before that change is answered.
   const paying = createInstanceCache<DarajaAccount>(bus, {
     name: 'paying-accounts',
     tagsOf: (key) => [`project:${key.split(' ')[0]}`],
   });
   const changed = (projectId: string) => paying.forget([`project:${projectId}`]);
-
+  const fallbackInitiator: Initiator = {
+    name: deploymentAccount.initiatorName ?? null,
+    password: deploymentAccount.initiatorPassword ?? null,
+    credential: null,
+    certificate: null,
+  };
   const fallback: DarajaAccount = {
     id: null,
     environment: deploymentAccount.environment,
@@ -93,10 +101,42 @@ export function createAccountsService({ db, vault, apps, deploymentAccount, bus 
       consumerKey: open(row, 'consumer-key', row.consumerKeyEnc),
       consumerSecret: open(row, 'consumer-secret', row.consumerSecretEnc),
       passkey: open(row, 'passkey', row.passkeyEnc),
+      ...openedInitiatorSecrets(row),
+    });
+
+  function openedInitiatorSecrets(row: AccountRow) {
+    return {
+      initiatorPassword: row.initiatorPasswordEnc
+        ? open(row, 'initiator-password', row.initiatorPasswordEnc)
+        : null,
       initiatorCredential: row.initiatorCredentialEnc
         ? open(row, 'initiator-credential', row.initiatorCredentialEnc)
         : null,
-    });
+    };
+  }
+
+  const withInitiator = (row: AccountRow): PayoutAccount => ({ ...opened(row), initiator: initiatorOf(row) });
+
+  function initiatorOf(row: AccountRow): Initiator {
+    const secrets = openedInitiatorSecrets(row);
+    return {
+      name: row.initiatorName,
+      password: secrets.initiatorPassword,
+      credential: secrets.initiatorCredential,
+      certificate: row.securityCertificate,
+    };
+  }
+
+  /** A certificate that does not parse is refused when saved, not at the first call that needs it. */
+  function refuseBadCertificate(pem: string | null | undefined): void {
+    if (pem === null || pem === undefined) return;
+    const reason = certificateProblem(pem);
+    if (reason)
+      throw new AppError('mpesa_certificate_invalid', `securityCertificate ${reason}`, {
+        field: 'securityCertificate',
+        reason,
+      });
+  }
 
   /**
    * Daraja must accept the app's consumer key and secret before they are kept (an OAuth call).
@@ -181,6 +221,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount, bus 
       if (replayed) return replayed;
     }
     refuseOtherMode(mode, input.environment);
+    refuseBadCertificate(input.securityCertificate);
     await check(input.environment, input.consumerKey, input.consumerSecret);
     const now = new Date();
     const id = newId('acc', now);
@@ -204,6 +245,10 @@ export function createAccountsService({ db, vault, apps, deploymentAccount, bus 
           initiatorCredentialEnc: input.initiatorCredential
             ? seal(keys, 'initiator-credential', input.initiatorCredential)
             : null,
+          initiatorPasswordEnc: input.initiatorPassword
+            ? seal(keys, 'initiator-password', input.initiatorPassword)
+            : null,
+          securityCertificate: input.securityCertificate ?? null,
           isDefault,
           idempotencyKey: idempotencyKey ?? null,
           requestHash,
@@ -228,6 +273,22 @@ export function createAccountsService({ db, vault, apps, deploymentAccount, bus 
   async function update(scope: Scope, id: string, input: UpdateAccountInput) {
     const { projectId, mode } = scope;
     const current = await find(scope, id);
+    const disabledAfter = input.disabled ?? current.disabledAt !== null;
+    if (input.isDefault && disabledAfter)
+      throw new AppError(
+        'validation_failed',
+        'isDefault: a disabled account cannot be the default; enable it first',
+        {
+          fields: [
+            {
+              field: 'isDefault',
+              in: 'body',
+              message: 'the account is disabled: send disabled: false with it',
+            },
+          ],
+        },
+      );
+    refuseBadCertificate(input.securityCertificate);
     if (input.consumerKey !== undefined || input.consumerSecret !== undefined) {
       const { consumerKey, consumerSecret } = opened(current);
       await check(
@@ -257,7 +318,18 @@ export function createAccountsService({ db, vault, apps, deploymentAccount, bus 
             : input.initiatorCredential === null
               ? null
               : seal(current, 'initiator-credential', input.initiatorCredential),
-        isDefault: input.isDefault,
+        initiatorPasswordEnc:
+          input.initiatorPassword === undefined
+            ? undefined
+            : input.initiatorPassword === null
+              ? null
+              : seal(current, 'initiator-password', input.initiatorPassword),
+        securityCertificate: input.securityCertificate,
+        // Disabling the default leaves the mode without one: initiates that name no account use
+        // the deployment's own of this mode, or are refused (mpesa_account_missing).
+        isDefault: input.disabled === true ? false : input.isDefault,
+        disabledAt:
+          input.disabled === undefined ? undefined : input.disabled ? (current.disabledAt ?? now) : null,
         updatedAt: now,
       });
     });
@@ -272,10 +344,34 @@ export function createAccountsService({ db, vault, apps, deploymentAccount, bus 
     await changed(scope.projectId);
   }
 
+  /** A live OAuth call with the account's credentials: the verdict, never a throw for Daraja's refusal. */
+  async function checkNow(scope: Scope, id: string) {
+    const row = await find(scope, id);
+    const account = opened(row);
+    const client = apps.clientFor(account);
+    if (!client)
+      throw new AppError(
+        'validation_failed',
+        'the simulator is not enabled on this deployment (SIMULATOR_ENABLED)',
+      );
+    const started = Date.now();
+    const outcome = await client.renewToken().then(
+      () => ({ ok: true }) as const,
+      (error: unknown) => ({ ok: false, error }) as const,
+    );
+    return verdictOf(
+      { id: row.id, environment: row.environment as Environment },
+      outcome,
+      new Date(),
+      Date.now() - started,
+    );
+  }
+
   return {
     create,
     update,
     remove,
+    check: checkNow,
     get: async (scope: Scope, id: string) => ({ account: view(await find(scope, id)) }),
     list: async ({ projectId, mode }: Scope) => ({
       data: (await listProjectAccounts(db, [projectId], environmentsOf(mode))).map(view),
@@ -292,7 +388,15 @@ export function createAccountsService({ db, vault, apps, deploymentAccount, bus 
     async forPayment(scope: Scope, accountId: string | undefined): Promise<DarajaAccount> {
       const { projectId, mode } = scope;
       const account = await paying.get(`${projectId} ${mode} ${accountId ?? ''}`, async () => {
-        if (accountId) return opened(await find(scope, accountId));
+        if (accountId) {
+          const named = await find(scope, accountId);
+          if (named.disabledAt)
+            throw new AppError(
+              'mpesa_account_disabled',
+              `M-Pesa account ${accountId} is disabled: name another, or enable it again`,
+            );
+          return opened(named);
+        }
         const chosen = await findDefaultAccount(db, projectId, environmentsOf(mode));
         if (chosen) return opened(chosen);
         return modeOf(fallback.environment) === mode ? fallback : undefined;
@@ -305,11 +409,35 @@ export function createAccountsService({ db, vault, apps, deploymentAccount, bus 
     },
 
     /**
+     * The account an initiator call (Transaction Status) goes through, with its initiator opened:
+     * the one named, else the scope's default, else the deployment's (as for payments).
+     */
+    async forInitiator(
+      scope: Scope,
+      accountId: string | undefined,
+    ): Promise<{ account: DarajaAccount; initiator: Initiator }> {
+      const { projectId, mode } = scope;
+      const row = accountId
+        ? await find(scope, accountId)
+        : await findDefaultAccount(db, projectId, environmentsOf(mode));
+      if (row) return { account: opened(row), initiator: initiatorOf(row) };
+      if (modeOf(fallback.environment) === mode) return { account: fallback, initiator: fallbackInitiator };
+      throw new AppError(
+        'mpesa_account_missing',
+        `This project has no ${mode} M-Pesa account, and this deployment's own account is for ${modeOf(fallback.environment)} mode: add one with POST /api/v1/mpesa-accounts`,
+      );
+    },
+
+    /**
      * The projects' simulator accounts, as the simulator's directory: their apps get tokens and
      * their shortcodes are checked against their own passkeys and tills.
      */
     simulatorDirectory(): SimulatorDirectory {
-      const accountsNow = async () => (await listEnvironmentAccounts(db, 'simulator')).map(opened);
+      const accountsNow = async () =>
+        (await listEnvironmentAccounts(db, 'simulator')).map((row) => ({
+          ...opened(row),
+          initiator: initiatorOf(row),
+        }));
       return {
         isApp: async (key, secret) =>
           (await accountsNow()).some(
@@ -327,6 +455,11 @@ export function createAccountsService({ db, vault, apps, deploymentAccount, bus 
             tills: mine.flatMap((account) => (account.tillNumber ? [account.tillNumber] : [])),
             // An account with a till is a till's Head Office number, not a PayBill.
             payBill: mine.every((account) => account.payBill),
+            initiators: mine.flatMap(({ initiator }) =>
+              initiator.name && initiator.password
+                ? [{ name: initiator.name, password: initiator.password }]
+                : [],
+            ),
           };
         },
       };
@@ -338,7 +471,9 @@ export function createAccountsService({ db, vault, apps, deploymentAccount, bus 
      * issued for these credentials within the hour); otherwise one OAuth call per app.
      */
     async credentialChecks({ projectId, mode }: Scope): Promise<CredentialCheck[]> {
-      const rows = await listProjectAccounts(db, [projectId], environmentsOf(mode));
+      const rows = (await listProjectAccounts(db, [projectId], environmentsOf(mode))).filter(
+        (row) => row.disabledAt === null,
+      );
       const candidates = [
         ...rows.map((row) => ({ account: opened(row), name: row.name })),
         ...(modeOf(fallback.environment) === mode
@@ -366,6 +501,42 @@ export function createAccountsService({ db, vault, apps, deploymentAccount, bus 
           }
         }),
       );
+    },
+
+    /** The account a payout pays from: the one it names, else the project's default of its mode, else the deployment's. */
+    async forPayout(scope: Scope, accountId: string | undefined): Promise<PayoutAccount> {
+      const { projectId, mode } = scope;
+      if (accountId) return withInitiator(await find(scope, accountId));
+      const chosen = await findDefaultAccount(db, projectId, environmentsOf(mode));
+      if (chosen) return withInitiator(chosen);
+      if (modeOf(fallback.environment) === mode) return { ...fallback, initiator: fallbackInitiator };
+      throw new AppError(
+        'mpesa_account_missing',
+        `This project has no ${mode} M-Pesa account, and this deployment's own account is for ${modeOf(fallback.environment)} mode: add one with POST /api/v1/mpesa-accounts`,
+      );
+    },
+
+    /** The account a stored payout was paid from (deleted ones too): its Transaction Status goes there. */
+    async forStoredPayout(accountId: string | null): Promise<PayoutAccount> {
+      if (accountId === null) return { ...fallback, initiator: fallbackInitiator };
+      const row = await findAccount(db, accountId);
+      if (!row) throw new Error(`account ${accountId} of a stored payout is missing`);
+      return withInitiator(row);
+    },
+
+    /** An account by id, deleted ones too, without its credentials: whose C2B URL a confirmation came to. */
+    async c2bAccountOf(accountId: string) {
+      const row = await findAccount(db, accountId);
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        projectId: row.projectId,
+        name: row.name,
+        environment: row.environment as Environment,
+        shortcode: row.shortcode,
+        tillNumber: row.tillNumber,
+        deleted: row.deletedAt !== null,
+      };
     },
 
     /** The account a payment was made through (deleted ones too): its STK Query goes there. */

@@ -1,6 +1,7 @@
 // What an account looks like from outside: credentials masked to their last four characters,
 // the mode it serves, never a secret. Typed by the documented schema.
 import { modeOf, type Environment } from '../core/scope';
+import { parseCertificate } from '../core/certificate';
 import type { AccountRow } from './account.repository';
 import type { AccountView } from '../core/project.view';
 
@@ -14,7 +15,13 @@ export function masked(value: string | null): string | null {
 
 export function toAccountView(
   row: AccountRow,
-  open: { consumerKey: string; consumerSecret: string; passkey: string; initiatorCredential: string | null },
+  open: {
+    consumerKey: string;
+    consumerSecret: string;
+    passkey: string;
+    initiatorPassword: string | null;
+    initiatorCredential: string | null;
+  },
 ): AccountView {
   return {
     id: row.id,
@@ -27,9 +34,19 @@ export function toAccountView(
     consumerSecret: masked(open.consumerSecret),
     passkey: masked(open.passkey),
     initiatorName: row.initiatorName,
+    initiatorPassword: masked(open.initiatorPassword),
     initiatorCredential: masked(open.initiatorCredential),
+    securityCertificate: certificateSummary(row.securityCertificate),
     isDefault: row.isDefault,
+    disabledAt: row.disabledAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** Which certificate, without the certificate: it was checked when saved. */
+function certificateSummary(pem: string | null): AccountView['securityCertificate'] {
+  if (pem === null) return null;
+  const certificate = parseCertificate(pem);
+  return { fingerprint: certificate.fingerprint, validTo: certificate.validTo.toISOString() };
 }

@@ -35,6 +35,8 @@ export interface InstanceCacheOptions<V> {
   name: string;
   /** What a change names to forget an entry by (its key, its project). */
   tagsOf(key: string, value: V): string[];
+  /** When a value stops being true by itself (a key pair's grace ending), if ever. */
+  validUntil?(value: V): Date | undefined;
   maxAgeMs?: number;
   now?: () => number;
 }
@@ -43,7 +45,7 @@ export function createInstanceCache<V>(bus: Bus, options: InstanceCacheOptions<V
   const maxAgeMs = options.maxAgeMs ?? MAX_AGE_MS;
   const now = options.now ?? Date.now;
   const topic = `cache.forget:${options.name}`;
-  const entries = new Map<string, { value: V; tags: string[]; storedAt: number }>();
+  const entries = new Map<string, { value: V; tags: string[]; storedAt: number; until: number }>();
   let generation = 0;
 
   const drop = (tags: readonly string[]) => {
@@ -65,7 +67,8 @@ export function createInstanceCache<V>(bus: Bus, options: InstanceCacheOptions<V
     if (value !== undefined && startedAt === generation && bus.listening()) {
       // The oldest entry goes first when full (Map keeps insertion order).
       if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-      entries.set(key, { value, tags: options.tagsOf(key, value), storedAt: now() });
+      const until = options.validUntil?.(value)?.getTime() ?? Number.POSITIVE_INFINITY;
+      entries.set(key, { value, tags: options.tagsOf(key, value), storedAt: now(), until });
     }
     return value;
   }
@@ -73,7 +76,8 @@ export function createInstanceCache<V>(bus: Bus, options: InstanceCacheOptions<V
   return {
     async get(key, load) {
       const held = entries.get(key);
-      if (held && bus.listening() && now() - held.storedAt < maxAgeMs) return held.value;
+      if (held && bus.listening() && now() - held.storedAt < maxAgeMs && now() < held.until)
+        return held.value;
       return read(key, load);
     },
     refresh: read,

@@ -38,6 +38,12 @@ export function postgresTransport(postgres: PostgresAccess, logger: Logger): Bus
 
   async function listenOnce(onPayload: (text: string) => void, onLost: () => void): Promise<void> {
     const connection = await listenPool.connect();
+    // Asked for before a close and given after it: ended at once, or the pool's end would wait
+    // for it for good (and the process never exit).
+    if (closed) {
+      connection.release(true);
+      throw new Error('the bus is closed');
+    }
     let listening = false;
     let lost = false;
     const lose = () => {
@@ -61,6 +67,7 @@ export function postgresTransport(postgres: PostgresAccess, logger: Logger): Bus
     }
     listening = true;
     dropListener = lose;
+    if (closed) lose();
   }
 
   return {

@@ -5,7 +5,8 @@
 //   later (on the next sweep, or at the next start after a crash).
 import type { Database } from '../db/database';
 import { newId } from '../ids';
-import { AppError, DATABASE_RETRY_AFTER_SECONDS } from '../errors';
+import { databaseUnavailable } from '../errors';
+import { isDiskFull } from '../db/unavailable';
 import type { Logger } from '../logger';
 import type { CallbackMetrics } from '../metrics/metrics';
 import type { SettleLabel, SettlePayment, SettleResult, Settlement } from '../payments/transaction.settle';
@@ -159,11 +160,9 @@ export function createCallbacksService({ db, settlePayment, events, logger, metr
         });
         // Whatever the failure was, nothing was kept: the sender must send it again, so the answer
         // is a 503 with Retry-After, never a 500 that reads as "our bug, do not retry".
-        throw new AppError(
-          'service_unavailable',
+        throw databaseUnavailable(
+          isDiskFull(storeError) ? 'disk_full' : 'database_unreachable',
           'The callback could not be stored; send it again',
-          undefined,
-          { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
         );
       }
       logger.error('callback processing failed; stored for retry', { callbackId: record.id, error });

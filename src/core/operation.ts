@@ -8,6 +8,7 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { ApiSection, HeaderSpec, OperationSpec } from './openapi.types';
+import type { AuditSpec } from './audit';
 
 /**
  * Which request-count limit applies. `perProject` counts per verified project, so it runs after
@@ -49,6 +50,8 @@ interface HttpRules {
   nonceWithWrite?: boolean;
   /** A refusal that does not depend on the inputs: runs after auth, before they are read. */
   precondition?: (req: Request) => void;
+  /** Written to the audit trail, before the answer goes out, when the operation succeeded (src/core/audit.ts). */
+  audit?: AuditSpec;
 }
 
 export interface Operation<D> extends OperationSpec, HttpRules {

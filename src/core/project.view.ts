@@ -28,8 +28,30 @@ export const accountSchema = z
       .string()
       .nullable()
       .meta({ examples: [null] }),
-    initiatorCredential: masked('The initiator credential.'),
+    initiatorPassword: masked("The initiator's password."),
+    initiatorCredential: masked('The ready-made SecurityCredential.'),
+    securityCertificate: z
+      .object({
+        fingerprint: z.string().meta({
+          description: 'SHA-256 of the certificate.',
+          examples: [
+            '0C:B8:B1:72:B2:61:32:A4:41:DE:92:8A:81:C7:02:9D:C4:95:B6:D0:BE:B0:6C:55:43:35:BC:FE:53:E6:53:98',
+          ],
+        }),
+        validTo: z.iso.datetime().meta({ examples: ['2030-01-01T00:00:00.000Z'] }),
+      })
+      .nullable()
+      .meta({
+        description: "The account's own certificate, when it has one (else its environment's is used).",
+      }),
     isDefault: z.boolean(),
+    disabledAt: z.iso
+      .datetime()
+      .nullable()
+      .meta({
+        description: 'When it was disabled: it takes no new payment. Null while enabled.',
+        examples: [null],
+      }),
     createdAt: z.iso.datetime().meta({ examples: ['2025-01-01T08:00:00.000Z'] }),
     updatedAt: z.iso.datetime().meta({ examples: ['2025-01-01T08:00:00.000Z'] }),
   })
@@ -49,6 +71,19 @@ const keySchema = z
   })
   .meta({ id: 'ProjectKey' });
 
+const retiringKeySchema = z
+  .object({
+    mode: z.enum(['test', 'live']),
+    publicKey: z.string().meta({ examples: ['pk_test_Hq8…'] }),
+    createdAt: z.iso.datetime().meta({ description: 'When this pair was issued.' }),
+    retiredAt: z.iso.datetime().meta({ description: 'When a roll replaced it.' }),
+    expiresAt: z.iso.datetime().meta({
+      description: 'When it stops working: its secret signs until then, beside the new pair.',
+      examples: ['2025-01-02T08:00:00.000Z'],
+    }),
+  })
+  .meta({ id: 'RetiringKey' });
+
 export const projectSchema = z
   .object({
     id: z.string().meta({ examples: ['prj_0mbq3k2a1c4d5e6f7a8b9c0d1e2f3'] }),
@@ -63,6 +98,10 @@ export const projectSchema = z
       }),
     keys: z.object({ test: keySchema.nullable(), live: keySchema.nullable() }).meta({
       description: 'The public key of each mode; null where none was issued yet (rotate to issue one).',
+    }),
+    retiringKeys: z.array(retiringKeySchema).meta({
+      description:
+        'Pairs replaced by a roll with a grace period that still work, soonest to stop first; a pair leaves this list when it stops.',
     }),
     accounts: z.array(accountSchema).meta({ description: 'Its M-Pesa accounts of both modes, masked.' }),
     disabledAt: z.iso

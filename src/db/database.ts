@@ -83,6 +83,12 @@ export interface Database extends Queryable {
   poolStats(): PoolStats;
   /** A cheap round trip, for /ready. */
   ping(): Promise<void>;
+  /**
+   * PostgreSQL: a write that needs a new block of disk, rolled back, for /ready (its server owns
+   * its disk: only a write tells that it is full). Rejects with the server's error (53100
+   * disk_full when there is no room). SQLite has none: /ready checks the folder its file is in.
+   */
+  probeWrite?(): Promise<void>;
   close(): Promise<void>;
 }
 

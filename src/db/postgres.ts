@@ -16,6 +16,14 @@ const CLIENT_DEADLINE_MARGIN_MS = 2_000;
 /** TCP keepalive: a connection to a vanished host is noticed by the kernel, not after hours. */
 const KEEPALIVE_INITIAL_DELAY_MS = 10_000;
 const LEDGER = '_bridge_migrations';
+/** GET /ready's write probe (migration 0012): never holds a row. */
+const READY_PROBE = '_bridge_ready_probe';
+/**
+ * How long the probe waits for its table: another instance's probe holds it for milliseconds,
+ * a pg_dump for its whole run. Past this the probe gives up without a verdict on the disk.
+ */
+const READY_PROBE_LOCK_TIMEOUT = '200ms';
+const LOCK_NOT_AVAILABLE = '55P03';
 
 const types = {
   getTypeParser(oid: number, format?: string) {
@@ -226,6 +234,23 @@ export async function openPostgres(
     ping: async () => {
       await pool.query('SELECT 1');
     },
+    // TRUNCATE gives the table a new, empty file and the INSERT its first block: a write of new
+    // disk however much free room the table's old pages had (a rolled-back INSERT alone would
+    // land in a page that has room). ROLLBACK puts the old file back and removes the new one.
+    probeWrite: () =>
+      withClient(async (client) => {
+        await client.query('BEGIN');
+        try {
+          await client.query(`SET LOCAL lock_timeout = '${READY_PROBE_LOCK_TIMEOUT}'`);
+          await client.query(`TRUNCATE "${READY_PROBE}"`);
+          await client.query(`INSERT INTO "${READY_PROBE}" ("at") VALUES (now())`);
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          if ((error as { code?: unknown }).code === LOCK_NOT_AVAILABLE) return;
+          throw error;
+        }
+        await client.query('ROLLBACK');
+      }),
     close: () => pool.end(),
   };
 }

@@ -28,8 +28,22 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'expiresAt',
   'disabledAt',
   'lastSeenAt',
+  'decidedAt',
+  'submittedAt',
+  'answeredAt',
+  'statusCheckAt',
+  'retiredAt',
+  'registeredAt',
+  'lastErrorAt',
+  'requestFinishedAt',
+  'resolvedAt',
 ]);
-export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['enabled', 'isDefault']);
+export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set([
+  'enabled',
+  'isDefault',
+  'validationEnabled',
+  'approvalRequired',
+]);
 
 const UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
 

@@ -36,13 +36,46 @@ const NETWORK_CODES = new Set([
 /** better-sqlite3: a lock held past busy_timeout, a full disk, an I/O error. */
 const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY)/;
 
+/**
+ * What these checks read of an error. Not `instanceof Error`: a driver's native code makes its
+ * errors with the Error class of the context that loaded it first, which need not be the
+ * caller's (a vm context, as under jest), and such an error is still the driver's.
+ */
+interface ErrorFields {
+  code?: unknown;
+  message?: unknown;
+  cause?: unknown;
+}
+
+function fieldsOf(error: unknown): ErrorFields | undefined {
+  return typeof error === 'object' && error !== null ? (error as ErrorFields) : undefined;
+}
+
+/**
+ * The disk the database writes to is full: PostgreSQL's SQLSTATE 53100 disk_full (what a write
+ * that cannot extend a file raises, https://www.postgresql.org/docs/current/errcodes-appendix.html),
+ * SQLite's SQLITE_FULL ("database or disk is full", https://www.sqlite.org/rescode.html#full),
+ * Node's ENOSPC. A kind of unavailable: the merchant may retry once there is room.
+ */
+export function isDiskFull(error: unknown): boolean {
+  const fields = fieldsOf(error);
+  if (!fields) return false;
+  const { code, cause } = fields;
+  if (code === '53100' || code === 'ENOSPC' || (typeof code === 'string' && code.startsWith('SQLITE_FULL')))
+    return true;
+  return cause !== undefined && cause !== error && isDiskFull(cause);
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  const fields = fieldsOf(error);
+  if (!fields) return false;
+  const { code, message, cause } = fields;
   if (typeof code === 'string') {
     if (POSTGRES_UNAVAILABLE.has(code) || code.startsWith('08') || NETWORK_CODES.has(code)) return true;
     if (SQLITE_UNAVAILABLE.test(code)) return true;
   }
-  if (POSTGRES_CLIENT_MESSAGES.some((message) => error.message.startsWith(message))) return true;
-  return error.cause !== undefined && error.cause !== error && isDatabaseUnavailable(error.cause);
+  if (isDiskFull(error)) return true;
+  if (typeof message === 'string' && POSTGRES_CLIENT_MESSAGES.some((known) => message.startsWith(known)))
+    return true;
+  return cause !== undefined && cause !== error && isDatabaseUnavailable(cause);
 }

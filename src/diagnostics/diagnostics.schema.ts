@@ -16,6 +16,7 @@ export const findingSchema = z
         'callback_allowlist',
         'daraja_credentials',
         'webhook_endpoint',
+        'c2b',
       ],
     }),
     status: z

@@ -15,6 +15,7 @@ import {
   type EndpointHealth,
 } from './diagnostics.checks';
 import type { Diagnostics } from './diagnostics.schema';
+import { c2bFindings, type C2bState } from './diagnostics.c2b';
 
 /** What the asking request itself shows about the path between the caller and the service. */
 export interface RequestFacts {
@@ -30,16 +31,19 @@ interface Deps {
   endpoints: { list(scope: Scope): Promise<{ data: readonly EndpointHealth[] }> };
   /** The base URL Daraja is told when CALLBACK_BASE_URL is unset (this server, in simulator mode). */
   localUrl: string;
+  /** The scope's accounts with C2B (the c2b feature's registrations); none when left out. */
+  c2b?: { states(scope: Scope): Promise<readonly C2bState[]> };
 }
 
 export type DiagnosticsService = ReturnType<typeof createDiagnosticsService>;
 
-export function createDiagnosticsService({ config, accounts, endpoints, localUrl }: Deps) {
+export function createDiagnosticsService({ config, accounts, endpoints, localUrl, c2b }: Deps) {
   return {
     async run(scope: Scope, request: RequestFacts): Promise<Diagnostics> {
-      const [credentials, { data: endpointViews }] = await Promise.all([
+      const [credentials, { data: endpointViews }, c2bStates] = await Promise.all([
         accounts.credentialChecks(scope),
         endpoints.list(scope),
+        c2b ? c2b.states(scope) : [],
       ]);
       // CALLBACK_BASE_URL is the deployment's: in a production deployment real Daraja calls it
       // whichever key asks, so it is judged as production's (never "the simulator is the caller").
@@ -77,6 +81,7 @@ export function createDiagnosticsService({ config, accounts, endpoints, localUrl
           ...allowlistFindings(config.callbacks.allowedIps, simulatorOnly),
           ...credentialFindings(credentials, scope.mode),
           ...endpointFindings(endpointViews, scope.mode),
+          ...c2bFindings(c2bStates),
         ],
       };
     },

@@ -3,6 +3,10 @@
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../logger';
 import { CALLBACK_PATHS } from '../callbacks/callback.path';
+import { STATUS_RESULT_PATHS } from '../status-queries/status-query.routes';
+
+/** Every route whose path carries a token after its prefix. */
+const TOKEN_PATHS = [...CALLBACK_PATHS, ...Object.values(STATUS_RESULT_PATHS)];
 
 /** A request's path as every log line shows it: no query, no callback token. */
 export function pathForLog(req: Pick<Request, 'originalUrl'>): string {
@@ -10,7 +14,7 @@ export function pathForLog(req: Pick<Request, 'originalUrl'>): string {
   // In any letter case: routing is case-sensitive, but a path in another case is still logged
   // (as a 404), and its token must not be.
   const lower = url.toLowerCase();
-  const callbackPath = CALLBACK_PATHS.find((path) => lower.startsWith(path.toLowerCase()));
+  const callbackPath = TOKEN_PATHS.find((path) => lower.startsWith(path.toLowerCase()));
   return callbackPath ? `${callbackPath}/…` : url;
 }
 

@@ -1,7 +1,7 @@
 // The Express end of the error codes: no route, framework errors translated, one JSON shape.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, databaseUnavailable, errorBody } from '../errors';
-import { isDatabaseUnavailable } from '../db/unavailable';
+import { isDatabaseUnavailable, isDiskFull } from '../db/unavailable';
 import type { Logger } from '../logger';
 import { pathForLog } from './access-log';
 
@@ -74,7 +74,11 @@ function fromFramework(error: unknown): AppError | undefined {
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known =
-      err instanceof AppError ? err : isDatabaseUnavailable(err) ? databaseUnavailable() : fromFramework(err);
+      err instanceof AppError
+        ? err
+        : isDatabaseUnavailable(err)
+          ? databaseUnavailable(isDiskFull(err) ? 'disk_full' : 'database_unreachable')
+          : fromFramework(err);
     const error = known ?? new AppError('internal_error', 'Something went wrong on our side');
     // The path as the access log writes it: callback URLs carry a secret token.
     if (!known) logger.error('unhandled error', { error: err, method: req.method, path: pathForLog(req) });
@@ -82,7 +86,14 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       logger.warn('request failed', {
         code: error.code,
         path: pathForLog(req),
-        ...(err instanceof AppError ? {} : { cause: err instanceof Error ? err.message : String(err) }),
+        ...(err instanceof AppError
+          ? {}
+          : {
+              cause: err instanceof Error ? err.message : String(err),
+              ...(typeof (err as { code?: unknown }).code === 'string'
+                ? { causeCode: (err as { code: string }).code }
+                : {}),
+            }),
       });
     // Part of the answer is out (a CSV export streaming): cut it, so the client sees a broken
     // download instead of waiting for an end that will never come.

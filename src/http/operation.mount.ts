@@ -5,6 +5,7 @@ import type { Request, RequestHandler, Router } from 'express';
 import type { Auth, HeaderSpec, OperatorOnly } from '../core/openapi.types';
 import { parseOrThrow } from '../validation';
 import { LIMITS_BEFORE_AUTH, type Call, type Operation, type RateLimit } from '../core/operation';
+import { auditEntry, holdAnswer, type RecordAudit } from './audit-trail';
 
 export interface EdgeGuards {
   /**
@@ -20,6 +21,8 @@ export interface EdgeGuards {
     }) => RequestHandler
   >;
   limits: Record<RateLimit, RequestHandler>;
+  /** Writes the audit entry of an operation that declares `audit` (src/http/audit-trail.ts). */
+  audit?: { record: RecordAudit; failed(error: unknown): void };
 }
 
 export function mountOperations<D>(
@@ -41,11 +44,16 @@ export function mountOperations<D>(
     const before = limit && LIMITS_BEFORE_AUTH.has(limit) ? [guards.limits[limit]] : [];
     const after = limit && !LIMITS_BEFORE_AUTH.has(limit) ? [guards.limits[limit]] : [];
     const auth = operation.auth === 'none' ? [] : [guards.auth[operation.auth](operation)];
-    router[operation.method](operation.path, [...before, ...auth, ...after, handlerOf(operation, deps)]);
+    router[operation.method](operation.path, [
+      ...before,
+      ...auth,
+      ...after,
+      handlerOf(operation, deps, guards.audit),
+    ]);
   }
 }
 
-function handlerOf<D>(operation: Operation<D>, deps: D): RequestHandler {
+function handlerOf<D>(operation: Operation<D>, deps: D, audit: EdgeGuards['audit']): RequestHandler {
   const { params, query, body, headers = {} } = operation;
   return async (req, res) => {
     operation.precondition?.(req);
@@ -60,7 +68,18 @@ function handlerOf<D>(operation: Operation<D>, deps: D): RequestHandler {
       req,
       res,
     };
-    await operation.handler(call);
+    // Held only once the inputs are valid: an error thrown before answers through the error handler as ever.
+    const held = operation.audit && audit ? holdAnswer(res) : undefined;
+    if (!held) return void (await operation.handler(call));
+    try {
+      await operation.handler(call);
+      if (held.answered() && res.statusCode < 400)
+        await audit!
+          .record(auditEntry(operation.audit!, req, call, held.answer()))
+          .catch((error: unknown) => audit!.failed(error));
+    } finally {
+      held.release();
+    }
   };
 }
 

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isDiskFull } from '../db/unavailable';
 
 export type ReadyStatus = 'ready' | 'database_unreachable' | 'disk_full' | 'redis_unreachable';
 
@@ -37,40 +38,60 @@ export const realDisk: DiskProbe = {
 
 interface Deps {
   pingDatabase: () => Promise<unknown>;
-  /** The folder SQLite writes its file and WAL in; undefined on PostgreSQL (its server owns its disk). */
+  /**
+   * A write the database must take (PostgreSQL's probe, postgres.ts: its server owns its disk,
+   * so only a write tells that it is full); undefined on SQLite, whose folder is checked instead.
+   */
+  probeDatabaseWrite?: () => Promise<unknown>;
+  /** The folder SQLite writes its file and WAL in; undefined on PostgreSQL. */
   storageDir: string | undefined;
   pingRedis?: () => Promise<unknown>;
   timeoutMs: number;
   disk?: DiskProbe;
 }
 
-/** Resolves true if `check` succeeds within `ms`, false if it fails or is still running then. */
-function passesWithin(check: () => Promise<unknown>, ms: number): Promise<boolean> {
+/** How a check ended within its deadline: it passed, it failed (with what), or it was still running. */
+type Outcome = { passed: true } | { passed: false; error?: unknown };
+
+function outcomeWithin(check: () => Promise<unknown>, ms: number): Promise<Outcome> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
+  const late = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ passed: false }), ms);
   });
   const done = check().then(
-    () => true,
-    () => false,
+    (): Outcome => ({ passed: true }),
+    (error: unknown): Outcome => ({ passed: false, error }),
   );
   return Promise.race([done, late]).finally(() => clearTimeout(timer));
 }
 
-export function createReadiness({ pingDatabase, storageDir, pingRedis, timeoutMs, disk = realDisk }: Deps) {
+const PASSED: Outcome = { passed: true };
+
+export function createReadiness({
+  pingDatabase,
+  probeDatabaseWrite,
+  storageDir,
+  pingRedis,
+  timeoutMs,
+  disk = realDisk,
+}: Deps) {
   const diskHasRoom = async () => {
     if (!storageDir) return;
     if ((await disk.freeBytes(storageDir)) < MIN_FREE_BYTES) throw new Error('below the free-space floor');
     await disk.write(storageDir);
   };
   return async function ready(): Promise<ReadyStatus> {
-    const [database, room, redis] = await Promise.all([
-      passesWithin(pingDatabase, timeoutMs),
-      passesWithin(diskHasRoom, timeoutMs),
-      pingRedis ? passesWithin(pingRedis, timeoutMs) : true,
+    const [database, write, room, redis] = await Promise.all([
+      outcomeWithin(pingDatabase, timeoutMs),
+      probeDatabaseWrite ? outcomeWithin(probeDatabaseWrite, timeoutMs) : PASSED,
+      outcomeWithin(diskHasRoom, timeoutMs),
+      pingRedis ? outcomeWithin(pingRedis, timeoutMs) : PASSED,
     ]);
-    if (!database) return 'database_unreachable';
-    if (!room) return 'disk_full';
-    return redis ? 'ready' : 'redis_unreachable';
+    if (!database.passed) return 'database_unreachable';
+    // A database that answers but refuses the write for want of room is full; refusing it for
+    // any other reason (a standby after a failover, a deadline) it cannot serve either.
+    if (!write.passed) return isDiskFull(write.error) ? 'disk_full' : 'database_unreachable';
+    if (!room.passed) return 'disk_full';
+    return redis.passed ? 'ready' : 'redis_unreachable';
   };
 }

@@ -60,17 +60,17 @@ export const systemApi: FeatureApi<SystemDeps> = {
       tag: TAG,
       summary: 'Readiness',
       description:
-        'Every part this instance needs answers within `READY_TIMEOUT`: the database, room on the disk SQLite writes to, and Redis when `REDIS_URL` is set. Load balancers and the Docker healthcheck use this.',
+        'Every part this instance needs answers within `READY_TIMEOUT`: the database, room on its disk (SQLite: the data folder; PostgreSQL: a rolled-back write that needs a new block), and Redis when `REDIS_URL` is set. Load balancers and the Docker healthcheck use this.',
       auth: 'none',
       responses: {
         200: { description: 'Ready.', schema: z.object({ status: z.literal('ready') }) },
         503: {
-          description: 'The database, or Redis, does not answer in time, or the SQLite disk is full.',
+          description: "The database, or Redis, does not answer in time, or the database's disk is full.",
           schema: z.object({ status: z.enum(['database_unreachable', 'disk_full', 'redis_unreachable']) }),
         },
       },
-      // Ready when every part this instance needs answers in time: the database, room on the disk
-      // SQLite writes to, and Redis when configured (a balancer then sends nothing to an instance
+      // Ready when every part this instance needs answers in time: the database, room on the
+      // database's disk, and Redis when configured (a balancer then sends nothing to an instance
       // that could not serve it).
       handler: async ({ deps, res }) => {
         const status = await deps.ready();

@@ -2,6 +2,7 @@
 // accounts feature stores and opens them; the money flows ask for one through these ports,
 // which composition (service.ts) fills with the accounts service.
 import type { Environment, Scope } from '../core/scope';
+import type { Initiator } from './mpesa.security-credential';
 
 /** A Daraja account with its credentials open, for one call. `id` null: the deployment's own. */
 export interface DarajaAccount {
@@ -30,6 +31,17 @@ export interface TransactionAccounts {
   forTransaction(accountId: string | null): Promise<DarajaAccount>;
 }
 
+/** An account money leaves from, with its initiator opened (the SecurityCredential is made at call time). */
+export interface PayoutAccount extends DarajaAccount {
+  initiator: Initiator;
+}
+
+/** The account a payout pays from, and the one a stored payout was paid from (its Transaction Status goes there). */
+export interface PayoutAccounts {
+  forPayout(scope: Scope, accountId: string | undefined): Promise<PayoutAccount>;
+  forStoredPayout(accountId: string | null): Promise<PayoutAccount>;
+}
+
 /** Whether Daraja accepts an account's consumer key and secret (an OAuth token is issued). */
 export interface CredentialCheck {
   /** null: the deployment's own account. */
@@ -45,4 +57,15 @@ export interface CredentialCheck {
 /** Asks Daraja about each account a scope's mode may use (diagnostics' `daraja_credentials`). */
 export interface CredentialChecks {
   credentialChecks(scope: Scope): Promise<CredentialCheck[]>;
+}
+
+/**
+ * The account an initiator call (Transaction Status; later B2C, reversals) goes through, with its
+ * initiator opened: the one named, or the scope's default, as for payments.
+ */
+export interface InitiatorAccounts {
+  forInitiator(
+    scope: Scope,
+    accountId: string | undefined,
+  ): Promise<{ account: DarajaAccount; initiator: Initiator }>;
 }

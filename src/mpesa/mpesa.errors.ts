@@ -79,3 +79,49 @@ export function darajaUnreachable(reason: string): AppError {
     { 'Retry-After': RETRY_AFTER_SECONDS },
   );
 }
+
+/**
+ * A refused C2B URL registration, explained (docs/daraja.md §7):
+ * - the app's C2B product is the other version: the gateway answers 401.003.01 "Invalid API
+ *   call as no apiproduct match found" (the register URL path names a product the app lacks);
+ * - the shortcode already has URLs: 500.003.1001 "Urls are already registered." (production
+ *   registers once; the merchant deletes them on the portal first);
+ * - a URL Daraja refuses: 400.002.02 "Invalid ConfirmationURL" / "Invalid ValidationURL".
+ * Anything else is mapped as every Daraja answer is (credentials, busy, unreachable).
+ */
+export function c2bRegistrationError(httpStatus: number, body: unknown, version: string): AppError {
+  const { requestId, errorCode, errorMessage } = readDarajaError(body);
+  const details = {
+    darajaErrorCode: errorCode ?? null,
+    darajaMessage: errorMessage ?? null,
+    darajaRequestId: requestId ?? null,
+    darajaHttpStatus: httpStatus,
+  };
+  const text = (errorMessage ?? '').toLowerCase();
+  if (errorCode === '401.003.01' || text.includes('no apiproduct match found')) {
+    const other = version === 'v1' ? 'v2' : 'v1';
+    return new AppError(
+      'c2b_version_mismatch',
+      `Daraja has no C2B ${version} product on this app ("no apiproduct match found"): use the C2B version enabled on your Daraja app (developer.safaricom.co.ke, My Apps), most likely ${other}`,
+      { ...details, version },
+    );
+  }
+  if (text.includes('already registered')) {
+    return new AppError(
+      'c2b_urls_already_registered',
+      'This shortcode already has C2B URLs registered: delete them on the Daraja portal (URL Management) and switch C2B on again',
+      details,
+    );
+  }
+  if (
+    /invalid (confirmation|validation) ?url/.test(text) ||
+    (errorCode === '400.002.02' && text.includes('url'))
+  ) {
+    return new AppError(
+      'c2b_url_refused',
+      `Daraja refused our C2B URL (${errorMessage ?? errorCode}): CALLBACK_BASE_URL must be a public https address without the words Daraja refuses`,
+      details,
+    );
+  }
+  return darajaError(httpStatus, body);
+}

@@ -14,8 +14,36 @@ import type { Logger } from '../logger';
 import { AppError } from '../errors';
 import { createTokenCache, type IssuedToken } from './mpesa.token';
 import { stkCredentials } from './mpesa.password';
-import { DARAJA_INVALID_TOKEN_CODES, darajaError, darajaUnreachable, readDarajaError } from './mpesa.errors';
+import {
+  c2bRegistrationError,
+  DARAJA_INVALID_TOKEN_CODES,
+  darajaError,
+  darajaUnreachable,
+  readDarajaError,
+} from './mpesa.errors';
 import { classifyPushAnswer, type PushOutcome } from './mpesa.push-outcome';
+import {
+  B2C_PATH,
+  b2cBody,
+  classifyB2cAnswer,
+  type B2cInput,
+  type B2cOutcome,
+  type InitiatorCredential,
+} from './mpesa.b2c';
+import {
+  classifyTransactionStatusAnswer,
+  TRANSACTION_STATUS_PATH,
+  transactionStatusBody,
+  type TransactionStatusInput,
+  type TransactionStatusOutcome,
+} from './mpesa.transaction-status';
+import {
+  DYNAMIC_QR_PATH,
+  dynamicQrBody,
+  readDynamicQrAnswer,
+  type DynamicQrAnswer,
+  type DynamicQrInput,
+} from './mpesa.qr';
 
 export type Channel = 'paybill' | 'till';
 
@@ -43,6 +71,22 @@ export interface StkPushInput {
 }
 
 export type StkPushResult = PushOutcome;
+
+/** The C2B product versions Daraja offers an app; each has its own register URL. */
+export const C2B_VERSIONS = ['v1', 'v2'] as const;
+export type C2bVersion = (typeof C2B_VERSIONS)[number];
+/** What Safaricom does with a payment when the validation URL does not answer in time. */
+export const C2B_RESPONSE_TYPES = ['Completed', 'Cancelled'] as const;
+export type C2bResponseType = (typeof C2B_RESPONSE_TYPES)[number];
+
+export interface C2bRegistration {
+  /** The PayBill, or for a till the Head Office (store) shortcode. */
+  shortcode: string;
+  version: C2bVersion;
+  responseType: C2bResponseType;
+  confirmationUrl: string;
+  validationUrl: string;
+}
 
 export type StkQueryResult =
   | { kind: 'final'; resultCode: string; resultDesc: string }
@@ -174,6 +218,37 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     return outcome;
   }
 
+  /**
+   * One B2C request, never retried past the token refresh: a request whose answer is lost may
+   * have paid, and is reported `unknown` for Transaction Status to resolve (mpesa.b2c.ts).
+   */
+  async function b2cPayment(initiator: InitiatorCredential, input: B2cInput): Promise<B2cOutcome> {
+    let response: AxiosResponse;
+    try {
+      response = await postAuthorized(B2C_PATH, b2cBody(initiator, input));
+    } catch (error) {
+      // The token could not be had: the request itself was never sent.
+      if (error instanceof AppError) return { kind: 'rejected', error, resultCode: null };
+      if (!axios.isAxiosError(error)) throw error;
+      if (error.code && NEVER_SENT.has(error.code))
+        return { kind: 'rejected', error: darajaUnreachable(error.code), resultCode: null };
+      const reason =
+        error.code === 'ERR_CANCELED'
+          ? `no complete answer within ${timeoutMs} ms`
+          : (error.code ?? error.message);
+      logger.warn('b2c payment outcome unknown', { payoutId: input.originatorConversationId, reason });
+      return { kind: 'unknown', reason };
+    }
+    const outcome = classifyB2cAnswer(response.status, response.data);
+    if (outcome.kind === 'unknown')
+      logger.warn('b2c payment outcome unknown', {
+        payoutId: input.originatorConversationId,
+        reason: outcome.reason,
+        darajaHttpStatus: response.status,
+      });
+    return outcome;
+  }
+
   async function stkQuery(
     merchant: Pick<Merchant, 'shortcode' | 'passkey'>,
     checkoutRequestId: string,
@@ -204,12 +279,69 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     throw darajaError(response.status, response.data);
   }
 
+  /**
+   * Registers the C2B confirmation and validation URLs of a shortcode. Safe to send again (it
+   * moves no money); Daraja answers `OriginatorCoversationID` (sic) and ResponseCode "0" on
+   * success (docs/daraja.md §7). Errors are mapped by c2bRegistrationError.
+   */
+  async function registerC2bUrls(input: C2bRegistration): Promise<void> {
+    // ResponseType in sentence case: Daraja reads "Completed" or "Cancelled" (DOC-C2B).
+    const body = {
+      ShortCode: input.shortcode,
+      ResponseType: input.responseType,
+      ConfirmationURL: input.confirmationUrl,
+      ValidationURL: input.validationUrl,
+    };
+    const response = await send(() => postAuthorized(`/mpesa/c2b/${input.version}/registerurl`, body));
+    const data = response.data as Record<string, unknown> | undefined;
+    if (response.status === 200 && String(data?.ResponseCode ?? '') === '0') return;
+    throw c2bRegistrationError(response.status, response.data, input.version);
+  }
+
+  /**
+   * Asks for a transaction's status; the answer only says whether Daraja took the request (the
+   * Result comes to the ResultURL). Not resent when its answer is lost: a Result may still come.
+   */
+  async function transactionStatus(input: TransactionStatusInput): Promise<TransactionStatusOutcome> {
+    let response: AxiosResponse;
+    try {
+      response = await postAuthorized(TRANSACTION_STATUS_PATH, transactionStatusBody(input));
+    } catch (error) {
+      if (error instanceof AppError) return { kind: 'rejected', error };
+      if (!axios.isAxiosError(error)) throw error;
+      if (error.code && NEVER_SENT.has(error.code))
+        return { kind: 'rejected', error: darajaUnreachable(error.code) };
+      return {
+        kind: 'unknown',
+        reason:
+          error.code === 'ERR_CANCELED'
+            ? `no complete answer within ${timeoutMs} ms`
+            : (error.code ?? error.message),
+      };
+    }
+    return classifyTransactionStatusAnswer(response.status, response.data);
+  }
+
+  /** A Dynamic QR: nothing moves money, so a failure is simply an error (the caller may ask again). */
+  async function dynamicQr(input: DynamicQrInput): Promise<DynamicQrAnswer> {
+    const response = await send(() => postAuthorized(DYNAMIC_QR_PATH, dynamicQrBody(input)));
+    return readDynamicQrAnswer(response.status, response.data);
+  }
+
   return {
     stkPush,
     stkQuery,
+    b2cPayment,
+    registerC2bUrls,
+    transactionStatus,
+    dynamicQr,
     /** An OAuth call now, past the cache: throws the AppError Daraja's answer maps to (saving an account checks it). */
     checkCredentials: async (): Promise<void> => {
       await fetchToken();
+    },
+    /** An OAuth call now whose token becomes the cached one: an operator's check of an account that pays. */
+    renewToken: async (): Promise<void> => {
+      await tokens.renew();
     },
     /**
      * A token through the cache: an OAuth call only when none is cached (diagnostics). Unlike

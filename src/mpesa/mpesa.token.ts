@@ -10,6 +10,12 @@ export interface IssuedToken {
 
 export interface TokenCache {
   get(): Promise<string>;
+  /**
+   * A new token now, past the cache, kept as the cached one (an operator's account check): the
+   * token pushes use is the newest, whatever Daraja does to older ones (docs/daraja.md §1).
+   * Joins a fetch already in flight.
+   */
+  renew(): Promise<string>;
   /** Drops the cached token if it is still `token` (a newer one fetched meanwhile is kept). */
   invalidate(token: string): void;
 }
@@ -33,6 +39,12 @@ export function createTokenCache(
   return {
     get() {
       if (cached && now() < cached.refreshAt) return Promise.resolve(cached.token);
+      inFlight ??= refresh().finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
+    },
+    renew() {
       inFlight ??= refresh().finally(() => {
         inFlight = undefined;
       });

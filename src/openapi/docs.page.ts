@@ -244,7 +244,7 @@ function eventAnchor(event: SocketEventObject): string {
 /** Each row of the overview's error table gets the anchor the search box links to. */
 function withErrorAnchors(html: string): string {
   return html.replace(
-    /<tr>(<td>\d{3}<\/td><td><code>([a-z_]+)<\/code><\/td>)/g,
+    /<tr>(<td>\d{3}<\/td><td><code>([a-z0-9_]+)<\/code><\/td>)/g,
     (_row, cells: string, code: string) => `<tr id="${errorAnchor(code)}">${cells}`,
   );
 }

@@ -28,11 +28,26 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   csrf_failed:
     "A state-changing request made with the dashboard session lacks its `X-CSRF-Token`, or did not come from the service's own origin.",
   dashboard_forbidden: 'The dashboard user is a member, and this needs an operator.',
+  payouts_disabled:
+    'Payouts are off for this project in this mode until an operator turns them on (`PUT /api/v1/projects/{id}/payout-settings/{mode}`). Nothing was sent.',
+  payout_source_forbidden:
+    "The payout request came from an address not on the project's payout allowlist (`allowedIps` of its payout settings). Nothing was sent.",
+  payout_approval_forbidden:
+    'An approval or rejection must come from a dashboard session (never an API key), of a user other than the one who asked for the payout (four eyes); in live mode, an operator. `details.reason` says which.',
+  payout_not_found: 'No payout with this id in your project and mode.',
+  payout_not_awaiting_approval:
+    'The payout is not awaiting approval (another approver, or a rejection, was first); `details.status` is where it is.',
+  payout_cap_exceeded:
+    'The payout is over a cap of the project: `details.cap` is `per_payout` or `daily`, with `details.limit` and, for the daily cap, `details.usedToday` (KES). Nothing was sent.',
+  payout_account_unsupported:
+    'This account cannot pay out: it has no initiator (name and password or SecurityCredential), or a test key names a sandbox account (test keys pay out through the simulator only). `details.reason` says which.',
   project_disabled: 'The operator disabled this project: its keys are refused until it is enabled again.',
   test_mode_only: 'Test payments by outcome are for test mode: sign with the test keys (pk_test_…).',
   route_not_found: 'No route for this method and path.',
   project_not_found: 'No project with this id.',
   transaction_not_found: 'No transaction with this id in your project.',
+  status_query_not_found: 'No status query with this id in your project and mode.',
+  qr_code_not_found: 'No QR code with this id in your project and mode.',
   webhook_endpoint_not_found: 'No webhook endpoint with this id in your project (or it was deleted).',
   event_not_found: 'No event with this id in your project.',
   mpesa_account_not_found: 'No M-Pesa account with this id in your project and mode (or it was deleted).',
@@ -43,8 +58,20 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
     'The project has as many webhook endpoints in this mode as it may (16): delete one it no longer needs first.',
   idempotency_key_reused: 'The same `Idempotency-Key` was used with a different body.',
   dashboard_user_exists: 'A dashboard user with this email exists.',
+  c2b_urls_already_registered:
+    'Switching C2B on: Daraja says this shortcode already has C2B URLs (500.003.1001 "Urls are already registered."). Production registers once: delete them on the Daraja portal, then try again.',
+  c2b_version_mismatch:
+    'Switching C2B on: Daraja has no C2B product of this version on the app (401.003.01 "no apiproduct match found"). Use the version (`v1` or `v2`) enabled on your Daraja app; `details.version` is the one tried.',
+  c2b_url_refused:
+    'Switching C2B on: Daraja refused our confirmation or validation URL; `CALLBACK_BASE_URL` must be a public https address without the words Daraja refuses.',
   mpesa_account_missing:
     "The project has no M-Pesa account for this mode and the deployment's own account (`MPESA_*`) is of the other mode: add one with `POST /api/v1/mpesa-accounts`, or use the other key pair.",
+  mpesa_account_disabled:
+    'The initiate names an M-Pesa account its operator disabled: name another, or enable it again (`PATCH /api/v1/mpesa-accounts/:id` with `disabled: false`).',
+  mpesa_initiator_missing:
+    "The M-Pesa account lacks what an initiator call (Transaction Status) needs: `details.missing` lists `initiatorName`, `initiatorPassword` or `certificate` (the account's `securityCertificate`, or the environment's `MPESA_SANDBOX_CERTIFICATE` / `MPESA_PRODUCTION_CERTIFICATE`).",
+  mpesa_certificate_invalid:
+    "The certificate given (an M-Pesa account's `securityCertificate`) is not a PEM X.509 certificate with an RSA key, as Safaricom's are; `details.reason` says what is wrong.",
   mpesa_subscriber_busy:
     'The customer already has an M-Pesa prompt open (Daraja 500.001.1001); retry after a minute.',
   request_timeout:

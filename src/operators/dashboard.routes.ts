@@ -122,6 +122,7 @@ export const dashboardApi: FeatureApi<DashboardDeps> = {
       method: 'post',
       path: `${BASE}/users`,
       operationId: 'createDashboardUser',
+      audit: { action: 'dashboard_user.created', fields: ['email', 'name', 'role', 'projectIds'] },
       tag: TAG,
       summary: 'Create a dashboard user',
       description:
@@ -158,6 +159,10 @@ export const dashboardApi: FeatureApi<DashboardDeps> = {
       method: 'patch',
       path: `${BASE}/users/:id`,
       operationId: 'updateDashboardUser',
+      audit: {
+        action: 'dashboard_user.updated',
+        fields: ['name', 'role', 'projectIds', 'disabled', 'password'],
+      },
       tag: TAG,
       summary: 'Change a dashboard user',
       description:

@@ -8,8 +8,18 @@ import { maskPhone } from '../logger';
 
 export type CallbackRow = Selectable<CallbackRecord>;
 
+/** What a stored callback is: an STK Push result, or a C2B confirmation or validation (issue 19). */
+export const CALLBACK_KINDS = ['stk', 'c2b_confirmation', 'c2b_validation'] as const;
+export type CallbackKind = (typeof CALLBACK_KINDS)[number];
+
 export interface NewCallbackRecord {
   id: string;
+  /** 'stk' when left out. */
+  kind?: CallbackKind;
+  /** The M-Pesa account a C2B URL's token vouched for. */
+  accountId?: string | null;
+  /** Why it was refused, or the reason of a validation's decision. */
+  reason?: string | null;
   /** The payment the URL's token vouches for; null when there is none (an orphan). */
   transactionId: string | null;
   checkoutRequestId: string | null;
@@ -63,19 +73,50 @@ export async function setCallbackOutcome(tx: Queryable, id: string, outcome: str
   await tx.run(tx.qb.updateTable('CallbackRecord').set({ outcome }).where('id', '=', id));
 }
 
-/** Oldest first; found through the partial index on unprocessed rows (migration 0002). */
+/**
+ * Oldest first, of one kind (the STK sweep and the C2B sweep each read their own); found
+ * through the partial index on unprocessed rows (migration 0002).
+ */
 export function listUnprocessedCallbacks(
   q: Queryable,
   limit: number,
-): Promise<Array<Pick<CallbackRow, 'id' | 'transactionId' | 'rawBody'>>> {
+  kind: CallbackKind = 'stk',
+): Promise<Array<Pick<CallbackRow, 'id' | 'transactionId' | 'accountId' | 'rawBody' | 'sourceIp'>>> {
   return q.all(
     q.qb
       .selectFrom('CallbackRecord')
-      .select(['id', 'transactionId', 'rawBody'])
+      .select(['id', 'transactionId', 'accountId', 'rawBody', 'sourceIp'])
       .where('processedAt', 'is', null)
+      .where('kind', '=', kind)
       .orderBy('id')
       .limit(limit),
   );
+}
+
+/** A callback judged without touching a payment (refused, or a validation's decision): stored processed. */
+export async function storeJudgedCallback(
+  q: Queryable,
+  record: NewCallbackRecord,
+  judgement: { outcome: string; reason: string | null },
+  now: Date,
+): Promise<void> {
+  await q.run(
+    q.qb.insertInto('CallbackRecord').values({
+      ...record,
+      outcome: judgement.outcome,
+      reason: judgement.reason,
+      processedAt: now,
+    }),
+  );
+}
+
+/** A stored callback's outcome and reason once judged (the sweep of C2B confirmations). */
+export async function setCallbackJudgement(
+  tx: Queryable,
+  id: string,
+  judgement: { outcome: string; reason: string | null; transactionId?: string | null },
+): Promise<void> {
+  await tx.run(tx.qb.updateTable('CallbackRecord').set(judgement).where('id', '=', id));
 }
 
 export function listTransactionCallbacks(q: Queryable, transactionId: string): Promise<CallbackRow[]> {

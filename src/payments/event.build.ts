@@ -2,12 +2,14 @@
 // retry carries the same id and the same data as the first try.
 import { newId } from '../ids';
 import type { Mode } from '../core/scope';
-import type { FinalStatus } from './transaction.states';
 import { toMerchantView, type TransactionRow } from './transaction.view';
-import type { EventType, NewDelivery, NewEvent } from './event.types';
+import type { EventType, NewDelivery, NewEvent, PayoutEventType, TransactionChange } from './event.types';
+import type { PayoutRow } from './payout.repository';
+import { toPayoutView } from './payout.view';
 import { subscribes } from './event.types';
 
-function build(
+/** An event of any kind: its body built once, to be stored and sent byte for byte. */
+export function buildEvent(
   scope: { projectId: string; mode: Mode },
   type: EventType,
   transactionId: string | null,
@@ -29,14 +31,26 @@ function build(
 
 /**
  * The event for a committed change of `row` (the row as the change leaves it): a move to a
- * final status, or `updated` for details that arrived without a move.
+ * final status, `updated` for details that arrived without a move, `received` for a payment
+ * the customer started (C2B).
  */
-export function transactionEvent(row: TransactionRow, change: FinalStatus | 'updated', now: Date): NewEvent {
-  return build(
+export function transactionEvent(row: TransactionRow, change: TransactionChange, now: Date): NewEvent {
+  return buildEvent(
     { projectId: row.projectId, mode: row.mode as Mode },
     `transaction.${change}`,
     row.id,
     { transaction: toMerchantView(row) },
+    now,
+  );
+}
+
+/** The event for a committed move of a payout (the row as the move leaves it). */
+export function payoutEvent(row: PayoutRow, type: PayoutEventType, now: Date): NewEvent {
+  return buildEvent(
+    { projectId: row.projectId, mode: row.mode as Mode },
+    type,
+    null,
+    { payout: toPayoutView(row) },
     now,
   );
 }
@@ -46,7 +60,7 @@ export function endpointDisabledEvent(
   reason: string,
   now: Date,
 ): NewEvent {
-  return build(
+  return buildEvent(
     endpoint,
     'webhook_endpoint.disabled',
     null,

@@ -11,13 +11,18 @@ import type { NewEvent } from './event.types';
 
 export type EventRow = Selectable<Event>;
 
+/** The events that queued a delivery when recorded: only those need a delivery worker woken. */
+const queued = new WeakSet<NewEvent>();
+
 /**
- * Inside the transaction of the change: the events, and their deliveries (fan-out). Resolves with
- * the ids of the events that queued a delivery: only those need a delivery worker woken.
+ * Whether recording `event` queued a webhook delivery (an endpoint of its project wants it): a
+ * committed event that queued none (a project without endpoints) wakes no delivery worker.
  */
-export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): Promise<Set<string>> {
-  const queued = new Set<string>();
-  if (events.length === 0) return queued;
+export const queuedDeliveries = (event: NewEvent): boolean => queued.has(event);
+
+/** Inside the transaction of the change: the events, and their deliveries (fan-out). */
+export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
   await tx.run(tx.qb.insertInto('Event').values([...events]));
   const projectIds = [...new Set(events.map((event) => event.projectId))];
   const endpoints = await tx.all(
@@ -27,7 +32,7 @@ export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): 
       .where('projectId', 'in', projectIds)
       .where('deletedAt', 'is', null),
   );
-  if (endpoints.length === 0) return queued;
+  if (endpoints.length === 0) return;
   // Disabled endpoints get theirs too: held pending (the worker claims for enabled endpoints
   // only) and sent when the endpoint is enabled again, as the README promises (issue 18 C1).
   // Test events reach test endpoints only, live events live ones.
@@ -38,8 +43,8 @@ export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): 
     ),
   );
   if (deliveries.length > 0) await tx.run(tx.qb.insertInto('WebhookDelivery').values(deliveries));
-  for (const delivery of deliveries) queued.add(delivery.eventId);
-  return queued;
+  for (const event of events)
+    if (deliveries.some((delivery) => delivery.eventId === event.id)) queued.add(event);
 }
 
 export function findProjectEvent(q: Queryable, scope: Scope, id: string): Promise<EventRow | undefined> {

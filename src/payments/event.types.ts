@@ -12,9 +12,28 @@ export const TRANSACTION_EVENT_TYPES = [
   // Details of a settled payment arrived later without a move: the receipt, amount and date of
   // a payment an STK Query settled first, or M-Pesa's reason for a payment we had expired.
   'transaction.updated',
-] as const satisfies ReadonlyArray<`transaction.${FinalStatus | 'updated'}`>;
+  // A payment the customer started (C2B: a till or PayBill paid from the M-Pesa menu or a QR)
+  // that settled no open request: new to the merchant, and already completed.
+  'transaction.received',
+] as const satisfies ReadonlyArray<`transaction.${TransactionChange}`>;
 
-export const EVENT_TYPES = [...TRANSACTION_EVENT_TYPES, 'webhook_endpoint.disabled'] as const;
+/** What a transaction event reports: a move to a final status, details added, or a payment received. */
+export type TransactionChange = FinalStatus | 'updated' | 'received';
+
+// Money out: a payout reached a final state, or its outcome became unknown (the answer or the
+// result is missing; Transaction Status is asked, the payout is never sent again).
+export const PAYOUT_EVENT_TYPES = ['payout.succeeded', 'payout.failed', 'payout.unknown'] as const;
+export type PayoutEventType = (typeof PAYOUT_EVENT_TYPES)[number];
+
+/** A Transaction Status query got its answer (src/status-queries): found, not found, failed or timed out. */
+export const STATUS_QUERY_EVENT_TYPES = ['status_query.resolved'] as const;
+
+export const EVENT_TYPES = [
+  ...TRANSACTION_EVENT_TYPES,
+  ...PAYOUT_EVENT_TYPES,
+  'webhook_endpoint.disabled',
+  ...STATUS_QUERY_EVENT_TYPES,
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** An endpoint subscribed to "*" receives every type, including types added later. */
@@ -26,6 +45,7 @@ export interface NewEvent {
   /** The mode of what it reports: it goes only to endpoints of that mode. */
   mode: Mode;
   type: EventType;
+  /** The payment it reports; null for a payout's or an endpoint's event. */
   transactionId: string | null;
   /** The exact JSON body of every delivery of this event. */
   payload: string;

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { expecting, filterDateTime, inspectJson, text, UNCLEAN_TEXT } from '../validation';
 import { normalizeKenyanPhone } from './phone';
 import { STATUSES } from './transaction.states';
+import { c2bDetailsSchema } from './c2b.details';
 
 const METADATA_MAX_BYTES = 2048;
 const METADATA_MAX_DEPTH = 5;
@@ -37,6 +38,8 @@ export const accountIdField = text(ACCOUNT_ID)
   });
 
 export const CHANNELS = ['paybill', 'till'] as const;
+/** How a payment started: a prompt we sent, or the customer paying the till or PayBill (C2B). */
+export const ORIGINS = ['stk_push', 'c2b'] as const;
 const channel = z.enum(CHANNELS, expecting('paybill or till')).meta({
   description:
     "`paybill`: CustomerPayBillOnline to the shortcode. `till`: CustomerBuyGoodsOnline to the configured till number. Left out: `till` when the account has a till number (its shortcode is then the till's Head Office number, which takes no PayBill payment), else `paybill`.",
@@ -56,7 +59,7 @@ const DESCRIPTION = '1–13 printable ASCII characters';
 const METADATA = `a JSON object of at most ${METADATA_MAX_BYTES} bytes, nested at most ${METADATA_MAX_DEPTH} levels`;
 
 /** The merchant's own JSON, bounded (depth first, without recursion) before anything serialises it. */
-const metadata = z
+export const metadataField = z
   .record(z.string(), z.unknown(), expecting(METADATA))
   .superRefine((value, ctx) => {
     const shape = inspectJson(value, METADATA_MAX_DEPTH);
@@ -99,7 +102,7 @@ export function initiateBody(amount: Config['amount']) {
     account: accountIdField.optional(),
     // No fixed default: it follows the account (transaction.service.ts accountFor).
     channel: channel.optional(),
-    metadata: metadata.optional(),
+    metadata: metadataField.optional(),
   });
 }
 export type InitiateInput = z.infer<ReturnType<typeof initiateBody>>;
@@ -211,9 +214,17 @@ export const merchantTransactionSchema = z
     amount: z
       .number()
       .int()
-      .meta({ description: 'Amount asked, whole KES.', examples: [150] }),
+      .meta({
+        description:
+          'Amount asked, whole KES. For a C2B payment, the amount paid (its whole shillings when Safaricom sent a fraction: `c2b.amountWholeKes`).',
+        examples: [150],
+      }),
     currency: z.literal('KES'),
-    phone: z.string().meta({ description: 'Normalised MSISDN.', examples: ['254712345678'] }),
+    phone: z.string().meta({
+      description:
+        'Normalised MSISDN. For a C2B payment (`origin: "c2b"`), the payer as Safaricom sent it: a number, masked, or a SHA-256 hash (`c2b.msisdnForm`).',
+      examples: ['254712345678'],
+    }),
     mode: z.enum(['test', 'live']).meta({
       description: 'The mode of the key it was made with: only keys of that mode see it.',
       examples: ['live'],
@@ -270,6 +281,20 @@ export const merchantTransactionSchema = z
       examples: [false],
     }),
     failure: failureSchema.nullable().meta({ examples: [null] }),
+    origin: z.enum(ORIGINS).meta({
+      description:
+        '`stk_push`: a prompt this service sent. `c2b`: the customer paid the till or PayBill from the M-Pesa menu or a QR, and a C2B confirmation reported it.',
+      examples: ['stk_push'],
+    }),
+    paidAt: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          "When M-Pesa says the money moved, in East Africa Time (+03:00): the callback's TransactionDate or the confirmation's TransTime; null until known.",
+        examples: ['2025-01-01T12:30:12+03:00'],
+      }),
+    c2b: c2bDetailsSchema.nullable().meta({ examples: [null] }),
     createdAt: isoTime.meta({ examples: ['2025-01-01T09:30:00.000Z'] }),
     updatedAt: isoTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),
     settledAt: nullableTime.meta({

@@ -74,8 +74,6 @@ export type SettleResult =
       changed: boolean;
       row: TransactionRow | undefined;
       event?: NewEvent;
-      /** The event queued a webhook delivery (an endpoint of its project wants it). */
-      deliveriesQueued?: boolean;
     };
 
 interface Write {
@@ -190,13 +188,10 @@ export type SettlePayment = (input: SettleInput) => Promise<SettleResult>;
 export function createSettlement({
   db,
   events,
-  deliveriesQueued = () => undefined,
   now = () => new Date(),
 }: {
   db: Database;
   events: TransactionEvents;
-  /** After a commit that queued webhook deliveries (none is woken for a project without endpoints). */
-  deliveriesQueued?: () => void;
   now?: () => Date;
 }): SettlePayment {
   const settleTogether = createBatcher(db, {
@@ -208,7 +203,6 @@ export function createSettlement({
     if (result.claimed && result.changed) {
       events.publishChanged(result.row!);
       if (result.event) events.publishRecorded(result.event);
-      if (result.deliveriesQueued) deliveriesQueued();
     }
     return result;
   };
@@ -285,7 +279,7 @@ async function settleBatch(
     tx,
     writes.map((entry) => entry.change),
   );
-  const queued = await recordEvents(
+  await recordEvents(
     tx,
     writes.map((entry) => entry.event),
   );
@@ -295,9 +289,5 @@ async function settleBatch(
     if (input.callback && 'storedId' in input.callback && result.claimed)
       await setCallbackOutcome(tx, input.callback.storedId, result.label);
   }
-  return results.map((result) =>
-    result.claimed && result.event && queued.has(result.event.id)
-      ? { ...result, deliveriesQueued: true }
-      : result,
-  );
+  return results;
 }

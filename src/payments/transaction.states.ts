@@ -4,6 +4,20 @@
 //   failed | cancelled | expired -> completed   (a success always wins: the money moved)
 //   completed is final.
 // Every move is one compare-and-set (transaction.settle.ts) and one StatusChange row.
+//
+// C2B (issue 19, payments/c2b.receive.ts) adds no state, two ways in:
+//   (none) -> completed    a walk-in payment (till or PayBill from the M-Pesa menu, a QR) is
+//                          born completed: Safaricom confirms money that already moved. Its
+//                          StatusChange has fromStatus null and source `c2b`; event
+//                          `transaction.received`.
+//   pending | failed | cancelled | expired -> completed, source `c2b`
+//                          a confirmation whose bill reference names an open payment request of
+//                          the project on that account (an STK Push that failed to prompt, paid
+//                          by PayBill instead) settles it, as any success does; event
+//                          `transaction.completed`.
+// One receipt, one payment: a confirmation whose TransID a payment already holds (its STK
+// callback came first, or the same confirmation came twice) adds its details to that payment
+// (`transaction.updated`, StatusChange completed -> completed) or changes nothing.
 export const STATUSES = ['pending', 'completed', 'failed', 'cancelled', 'expired'] as const;
 export type Status = (typeof STATUSES)[number];
 export type FinalStatus = Exclude<Status, 'pending'>;
@@ -20,8 +34,11 @@ export function canMove(from: Status, to: Status): boolean {
   return NEXT[from].includes(to);
 }
 
-/** Who set a final status: Daraja ("callback", "stk_query") or we ("push_refused", "expiry"). */
-export type SettlementSource = 'callback' | 'stk_query' | 'push_refused' | 'expiry';
+/**
+ * Who set a final status: Daraja ("callback", "stk_query", "c2b": a C2B confirmation) or we
+ * ("push_refused", "expiry").
+ */
+export type SettlementSource = 'callback' | 'stk_query' | 'c2b' | 'push_refused' | 'expiry';
 
 export function isStatus(value: string): value is Status {
   return (STATUSES as readonly string[]).includes(value);

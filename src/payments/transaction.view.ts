@@ -7,12 +7,14 @@ import type { z } from 'zod';
 import type { TransactionRow } from './transaction.repository';
 import type {
   CHANNELS,
+  ORIGINS,
   clientTransactionSchema,
   failureSchema,
   merchantTransactionSchema,
 } from './transaction.schema';
 import { interpretResultCode, type Status } from './transaction.states';
 import type { Mode } from '../core/scope';
+import { c2bDetailsOf, eatTimeOf } from './c2b.details';
 
 export type { TransactionRow };
 export type Failure = z.output<typeof failureSchema>;
@@ -67,6 +69,9 @@ export function toMerchantView(row: TransactionRow): MerchantTransactionView {
     amountVerified: row.amountPaid !== null && row.amountPaid === row.amount,
     amountMismatch: row.amountPaid !== null && row.amountPaid !== row.amount,
     failure: failureOf(row),
+    origin: row.origin as (typeof ORIGINS)[number],
+    paidAt: eatTimeOf(row.transactionDate),
+    c2b: c2bDetailsOf(row.c2bDetails),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     settledAt: row.settledAt?.toISOString() ?? null,

@@ -36,6 +36,7 @@ export const projectsApi: FeatureApi<ProjectsDeps> = {
       method: 'post',
       path: BASE,
       operationId: 'createProject',
+      audit: { action: 'project.created', fields: ['name'], targetIsProject: true },
       tag: TAG,
       summary: 'Create a project',
       description:
@@ -69,6 +70,7 @@ export const projectsApi: FeatureApi<ProjectsDeps> = {
       method: 'patch',
       path: `${BASE}/:id`,
       operationId: 'updateProject',
+      audit: { action: 'project.updated', fields: ['name', 'disabled'], targetIsProject: true },
       tag: TAG,
       summary: 'Rename or disable a project',
       description:
@@ -87,10 +89,13 @@ export const projectsApi: FeatureApi<ProjectsDeps> = {
       method: 'post',
       path: `${BASE}/:id/keys/rotate`,
       operationId: 'rotateProjectKeys',
+      audit: { action: 'project.keys_rotated', fields: ['mode', 'graceSeconds'], targetIsProject: true },
       tag: TAG,
       summary: 'Rotate a project’s keys',
       description:
-        "Replaces one mode's key pair (the deployment's default mode when the body names none); the old pair stops working at once. Also issues a pair a project created before modes existed does not have yet.",
+        "Replaces one mode's key pair (the deployment's default mode when the body names none). The old pair stops working at once, " +
+        "or, with `graceSeconds`, keeps working until the grace ends (listed in the project's `retiringKeys` until then), so the new pair can be deployed without downtime. " +
+        'Open streams on the old pair end when it stops, on every instance. Also issues a pair a project created before modes existed does not have yet.',
       auth: 'admin',
       params: projectIdParams,
       body: rotateKeysBody,
@@ -99,7 +104,7 @@ export const projectsApi: FeatureApi<ProjectsDeps> = {
       },
       errors: ['project_not_found'],
       handler: async ({ deps, res, params, body }) => {
-        res.json(await deps.projects.rotateKeys(params.id, body.mode));
+        res.json(await deps.projects.rotateKeys(params.id, body.mode, body.graceSeconds));
       },
     }),
   ],

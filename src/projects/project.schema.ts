@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { expecting, text } from '../validation';
 import { MODES } from '../core/scope';
 import { projectSchema } from '../core/project.view';
+import { MAX_GRACE_SECONDS } from './project.keys';
 
 export { projectSchema };
 
 const NAME = '1–100 characters';
 const PROJECT_ID = 'a project id (prj_…, at most 64 characters)';
+const GRACE = `a whole number of seconds from 0 to ${MAX_GRACE_SECONDS} (7 days)`;
 
 const name = text(NAME)
   .trim()
@@ -33,8 +35,19 @@ export const rotateKeysBody = z
     mode: mode
       .optional()
       .meta({ description: "Which pair to replace; the deployment's default mode when left out." }),
+    graceSeconds: z
+      .int(expecting(GRACE))
+      .min(0, expecting(GRACE))
+      .max(MAX_GRACE_SECONDS, expecting(GRACE))
+      .default(0)
+      .meta({
+        description:
+          'How long the old pair keeps working beside the new one, so you can deploy the new pair without downtime. ' +
+          '0 (the default) stops it at once, together with any earlier pair of this mode still in a grace period: use 0 when a key leaked.',
+        examples: [86400],
+      }),
   })
-  .default({});
+  .default({ graceSeconds: 0 });
 
 export const projectIdParams = z.object({
   id: text(PROJECT_ID)
@@ -66,9 +79,18 @@ export const rotatedKeysSchema = z
     mode,
     publicKey: z.string().meta({ examples: ['pk_live_Jx2…'] }),
     secretKey: z.string().meta({
-      description: 'Shown only in this answer: store it now. The old pair of this mode stopped working.',
+      description: 'Shown only in this answer: store it now.',
       examples: ['sk_live_Qm9…'],
     }),
+    previous: z
+      .object({
+        publicKey: z.string(),
+        expiresAt: z.iso.datetime().meta({
+          description: 'When the old pair stops working: now without a grace period, else its end.',
+        }),
+      })
+      .nullable()
+      .meta({ description: 'The pair replaced; null when the mode had none.' }),
   })
   .meta({ id: 'RotatedKeys' });
 

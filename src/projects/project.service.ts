@@ -1,24 +1,27 @@
 // Projects, their key pairs (one per mode) and, for operators, their M-Pesa accounts. A secret
 // key is shown once, at creation or rotation, and kept sealed in the vault; rotating a mode's
-// pair stops the old pair at once. A disabled project's keys are refused.
+// pair stops the old pair at once, or at the end of a stated grace (project.keys.ts). A
+// disabled project's keys are refused.
 import type { AccountView, ProjectView } from '../core/project.view';
 import type { Database, Queryable } from '../db/database';
 import { AppError } from '../errors';
-import { newId, randomKey } from '../ids';
+import { newId } from '../ids';
 import type { Signer } from '../security/signature';
 import type { Vault } from '../security/vault';
-import { keyPrefixes, type Mode } from '../core/scope';
+import type { Mode } from '../core/scope';
 import {
   findProject,
   findSigner,
   insertProject,
   listApiKeys,
   listProjects,
-  putApiKey,
+  listRetiringKeys,
   updateProject,
   type ApiKeyRow,
   type ProjectRow,
+  type RetiringKeyRow,
 } from './project.repository';
+import { issueKeys as issueKeysWith, rollKeys } from './project.keys';
 import { apiKeySealedFor } from '../security/sealed-for';
 import type { Bus } from '../bus/bus';
 import { createInstanceCache } from '../bus/bus.cache';
@@ -45,6 +48,12 @@ interface Deps {
    * only at its handshake.
    */
   revoke?: (authority: { publicKey: string } | { projectId: string }) => void;
+  /**
+   * The same, on every instance, once `at` has come: the end of a rolled pair's grace. Best
+   * effort (this process's timer); each instance's stream recheck ends what it misses.
+   */
+  revokeAt?: (authority: { publicKey: string }, at: Date) => void;
+  clock?: () => Date;
   /** Signers are cached in this process and forgotten on every instance through it (src/bus/bus.cache.ts). */
   bus: Bus;
 }
@@ -55,34 +64,26 @@ export function createProjectsService({
   accounts,
   defaultMode,
   revoke = () => undefined,
+  revokeAt = () => undefined,
+  clock = () => new Date(),
   bus,
 }: Deps) {
   // Read on every signed request: held here, forgotten everywhere when a key rotates or the
-  // project is changed, before that change is answered.
+  // project is changed, before that change is answered; a retiring pair's entry ends with its grace.
   const signers = createInstanceCache<Signer>(bus, {
     name: 'signers',
     tagsOf: (publicKey, signer) => [`key:${publicKey}`, `project:${signer.projectId}`],
+    validUntil: (signer) => signer.expiresAt,
+    now: () => clock().getTime(),
   });
-
-  async function issueKeys(q: Queryable, projectId: string, mode: Mode, at: Date) {
-    const prefixes = keyPrefixes(mode);
-    const publicKey = randomKey(prefixes.public, 18);
-    const secretKey = randomKey(prefixes.secret, 32);
-    await putApiKey(q, {
-      id: newId('key', at),
-      projectId,
-      mode,
-      publicKey,
-      secretKeyEnc: vault.seal(secretKey, apiKeySealedFor(projectId, mode)),
-      createdAt: at,
-    });
-    return { publicKey, secretKey };
-  }
+  const issueKeys = (q: Queryable, projectId: string, mode: Mode, at: Date) =>
+    issueKeysWith(q, vault, projectId, mode, at);
 
   function toView(
     row: ProjectRow,
     keys: readonly ApiKeyRow[],
     accountViews: readonly AccountView[],
+    retiring: readonly RetiringKeyRow[],
   ): ProjectView {
     const key = (mode: Mode) => {
       const found = keys.find((candidate) => candidate.projectId === row.id && candidate.mode === mode);
@@ -93,6 +94,15 @@ export function createProjectsService({
       name: row.name,
       publicKey: key(defaultMode)?.publicKey ?? null,
       keys: { test: key('test'), live: key('live') },
+      retiringKeys: retiring
+        .filter((candidate) => candidate.projectId === row.id)
+        .map((candidate) => ({
+          mode: candidate.mode as Mode,
+          publicKey: candidate.publicKey,
+          createdAt: candidate.createdAt.toISOString(),
+          retiredAt: candidate.retiredAt.toISOString(),
+          expiresAt: candidate.expiresAt.toISOString(),
+        })),
       accounts: [...accountViews],
       disabledAt: row.disabledAt?.toISOString() ?? null,
       createdAt: row.createdAt.toISOString(),
@@ -100,18 +110,24 @@ export function createProjectsService({
   }
 
   async function readSigner(publicKey: string): Promise<Signer | undefined> {
-    const row = await findSigner(db, publicKey);
+    const row = await findSigner(db, publicKey, clock());
     if (!row) return undefined;
     return {
       projectId: row.projectId,
       mode: row.mode,
       secretKey: vault.open(row.secretKeyEnc, apiKeySealedFor(row.projectId, row.mode)),
       disabled: row.disabledAt !== null,
+      ...(row.expiresAt ? { expiresAt: row.expiresAt } : {}),
     };
   }
 
   async function viewOf(row: ProjectRow): Promise<ProjectView> {
-    return toView(row, await listApiKeys(db, [row.id]), (await accounts.viewsOf([row.id])).get(row.id) ?? []);
+    const [keys, accountViews, retiring] = await Promise.all([
+      listApiKeys(db, [row.id]),
+      accounts.viewsOf([row.id]),
+      listRetiringKeys(db, [row.id], clock()),
+    ]);
+    return toView(row, keys, accountViews.get(row.id) ?? [], retiring);
   }
 
   async function existing(id: string): Promise<ProjectRow> {
@@ -136,8 +152,12 @@ export function createProjectsService({
     async list(): Promise<ProjectView[]> {
       const rows = await listProjects(db);
       const ids = rows.map((row) => row.id);
-      const [keys, accountViews] = await Promise.all([listApiKeys(db, ids), accounts.viewsOf(ids)]);
-      return rows.map((row) => toView(row, keys, accountViews.get(row.id) ?? []));
+      const [keys, accountViews, retiring] = await Promise.all([
+        listApiKeys(db, ids),
+        accounts.viewsOf(ids),
+        listRetiringKeys(db, ids, clock()),
+      ]);
+      return rows.map((row) => toView(row, keys, accountViews.get(row.id) ?? [], retiring));
     },
 
     async update(id: string, input: { name?: string; disabled?: boolean }) {
@@ -152,19 +172,31 @@ export function createProjectsService({
       return { project: await viewOf(row!) };
     },
 
-    async rotateKeys(id: string, mode: Mode = defaultMode) {
+    /** `graceSeconds` 0 (the default): the old pair stops at once, with any earlier one of the mode still in its grace. */
+    async rotateKeys(id: string, mode: Mode = defaultMode, graceSeconds = 0) {
       const row = await existing(id);
-      const { previous, issued } = await db.transaction(async (tx) => ({
-        previous: (await listApiKeys(tx, [id])).find((key) => key.mode === mode),
-        issued: await issueKeys(tx, id, mode, new Date()),
-      }));
-      if (previous) {
-        // The old key stops on every instance before the new one is answered.
-        await signers.forget([`key:${previous.publicKey}`]);
-        revoke({ publicKey: previous.publicKey });
-      }
-      const { publicKey, secretKey } = issued;
-      return { project: await viewOf(row), mode, publicKey, secretKey };
+      const at = clock();
+      const roll = await db.transaction((tx) =>
+        rollKeys(tx, vault, { projectId: id, mode, graceSeconds, at }),
+      );
+      // Every instance forgets the pairs that stopped, and the one now in its grace (its entry
+      // must carry when the grace ends), before the new pair is answered.
+      const changed = [...roll.endedNow, ...(roll.previous ? [roll.previous.publicKey] : [])];
+      await signers.forget(changed.map((publicKey) => `key:${publicKey}`));
+      for (const publicKey of roll.endedNow) revoke({ publicKey });
+      if (roll.previous && graceSeconds > 0)
+        revokeAt({ publicKey: roll.previous.publicKey }, roll.previous.expiresAt);
+      const { publicKey, secretKey } = roll.issued;
+      return {
+        project: await viewOf(row),
+        mode,
+        publicKey,
+        secretKey,
+        previous: roll.previous && {
+          publicKey: roll.previous.publicKey,
+          expiresAt: roll.previous.expiresAt.toISOString(),
+        },
+      };
     },
 
     async exists(id: string): Promise<boolean> {

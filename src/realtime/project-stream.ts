@@ -16,6 +16,11 @@
 // authority is revoked. The authority is checked again once the socket has joined its rooms (a
 // revocation published while its handshake was being checked reached no room it was in yet) and
 // every RECHECK_EVERY_MS (a revocation lost while the bus was down).
+//
+// A key pair rolled with a grace period keeps its streams until the grace ends: a socket whose
+// key the lookup says stops at a time (at its handshake or at a recheck) is ended then by a
+// timer of the instance that holds it, so every instance ends its own on time; the instance
+// that rolled the key also revokes it through the bus at that moment (revocations.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { isFreshTimestamp, verifySignature, type Signer } from '../security/signature';
@@ -89,6 +94,17 @@ export function attachProjectStream({
   const signatures = signatureFailures(failures);
   // In this process only, beside the socket it checks (which is this instance's too).
   const rechecks = new WeakMap<Socket, Recheck>();
+  const endings = new WeakMap<Socket, NodeJS.Timeout>();
+
+  /** Ends `socket` at `at` (its key's grace ends then), replacing any earlier such timer. */
+  function endAt(socket: Socket, at: Date): void {
+    const earlier = endings.get(socket);
+    if (earlier) clearTimeout(earlier);
+    else socket.once('disconnect', () => clearTimeout(endings.get(socket)));
+    const timer = setTimeout(() => socket.disconnect(true), Math.max(0, at.getTime() - Date.now()));
+    timer.unref();
+    endings.set(socket, timer);
+  }
 
   namespace.use((socket, next) => {
     admit(socket).then(
@@ -184,8 +200,10 @@ export function attachProjectStream({
     await standsOn(socket, [{ publicKey }, { projectId: signer.projectId }]);
     await socket.join(roomOf(signer.projectId, signer.mode));
     socket.data.scope = { projectId: signer.projectId, mode: signer.mode };
+    if (signer.expiresAt) endAt(socket, signer.expiresAt);
     rechecks.set(socket, async () => {
       const now = await projects.currentSigner(publicKey);
+      if (now?.expiresAt) endAt(socket, now.expiresAt);
       return now !== undefined && now.projectId === signer.projectId && !now.disabled;
     });
   }

@@ -38,23 +38,50 @@ export type Revoke = (authority: Authority) => void;
 export interface Revocations {
   /** Ends, on every instance, the sockets that stand on `authority`. Call after the change committed. */
   revoke: Revoke;
+  /**
+   * The same once `at` has come (the end of a rolled key pair's grace). A timer of this process:
+   * if it stops first, each instance's stream recheck ends those sockets instead.
+   */
+  revokeAt(authority: Authority, at: Date): void;
+  /** Drops the timers of revokeAt (the service is stopping). */
+  stop(): void;
   /** From then on revocations reach `io` (the service listens before Socket.io is attached). */
   attach(io: Server, namespaces: readonly string[]): void;
 }
 
-export function createRevocations(logger: Logger): Revocations {
+/** setTimeout's longest delay (about 24.8 days); a grace is at most 7 days. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function createRevocations(logger: Logger, clock: () => Date = () => new Date()): Revocations {
   let target: { io: Server; namespaces: readonly string[] } | undefined;
+  const timers = new Set<NodeJS.Timeout>();
+  const revoke: Revoke = (authority) => {
+    // Before attach no socket can exist: nothing to end.
+    if (!target) return;
+    const room = authorityRoom(authority);
+    // Not `close`: one connection may carry another namespace's socket that still holds.
+    for (const name of target.namespaces) target.io.of(name).in(room).disconnectSockets();
+    logger.info('connections revoked', { authority: Object.keys(authority)[0] });
+  };
   return {
     attach(io, namespaces) {
       target = { io, namespaces };
     },
-    revoke(authority) {
-      // Before attach no socket can exist: nothing to end.
-      if (!target) return;
-      const room = authorityRoom(authority);
-      // Not `close`: one connection may carry another namespace's socket that still holds.
-      for (const name of target.namespaces) target.io.of(name).in(room).disconnectSockets();
-      logger.info('connections revoked', { authority: Object.keys(authority)[0] });
+    revoke,
+    revokeAt(authority, at) {
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          revoke(authority);
+        },
+        Math.min(MAX_TIMER_MS, Math.max(0, at.getTime() - clock().getTime())),
+      );
+      timer.unref();
+      timers.add(timer);
+    },
+    stop() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
     },
   };
 }

@@ -11,6 +11,8 @@ export interface Signer {
   mode: Mode;
   secretKey: string;
   disabled: boolean;
+  /** A replaced pair in its grace period (a roll with grace): when it stops signing. */
+  expiresAt?: Date;
 }
 
 export interface SignedParts {

@@ -1,5 +1,5 @@
 // The vault: every secret we store (API secret keys, webhook signing secrets, Daraja consumer
-// keys and secrets, passkeys, initiator credentials) is sealed with AES-256-GCM under a key
+// keys and secrets, passkeys, initiator credentials and passwords) is sealed with AES-256-GCM under a key
 // derived from the master key, with a fresh 96-bit IV per value and associated data naming the
 // project, the row and the purpose, so a ciphertext copied into another row, project or column
 // does not open. Secrets exist in plain text only in memory, for the call that needs them.
@@ -36,7 +36,9 @@ export interface SealedFor {
     | 'consumer-key'
     | 'consumer-secret'
     | 'passkey'
-    | 'initiator-credential';
+    | 'initiator-credential'
+    | 'c2b-validation-secret'
+    | 'initiator-password';
 }
 
 export interface MasterKey {

@@ -11,6 +11,7 @@ import {
 import type { PaymentRequest } from './simulator.c2b-requests';
 import type { C2bPaymentRecord, C2bState, DeliveryOutcome, ValidationOutcome } from './simulator.c2b-state';
 import { newReceiptNumber } from './simulator.ids';
+import type { ReceiptLedger } from './simulator.receipts';
 
 /** The counters C2B adds to the simulator's own (simulator.ts SimulatorStats). */
 export interface C2bStats {
@@ -50,7 +51,13 @@ export interface PaymentInput {
   via: C2bPaymentRecord['via'];
 }
 
-export function createC2bPayments(deps: { state: C2bState; poster: C2bPoster; stats: C2bStats }) {
+export function createC2bPayments(deps: {
+  state: C2bState;
+  poster: C2bPoster;
+  stats: C2bStats;
+  /** Where a completed payment's receipt is kept, for Transaction Status (simulator.receipts.ts). */
+  receipts?: ReceiptLedger;
+}) {
   const { state, poster, stats } = deps;
 
   function completes(validation: ValidationOutcome): boolean {
@@ -92,6 +99,18 @@ export function createC2bPayments(deps: { state: C2bState; poster: C2bPoster; st
     } else {
       // "If no URLs are registered in the system, M-PESA automatically completes the request."
       const balanceCents = state.credit(app, request.shortCode, request.amount * 100);
+      deps.receipts?.record({
+        receiptNo: transId,
+        amount: request.amount,
+        phoneNumber: payer.msisdn,
+        payerName: [payer.firstName, payer.middleName, payer.lastName]
+          .filter(Boolean)
+          .join(' ')
+          .toUpperCase(),
+        shortcode: request.shortCode,
+        reason: request.commandId === 'CustomerBuyGoodsOnline' ? 'Pay Merchant' : 'Pay Bill Online',
+        completedAt: at,
+      });
       const thirdPartyTransId = validation.requested ? (validation.thirdPartyTransId ?? '') : '';
       confirmation = registration
         ? await poster.confirm(registration, notification(writeCents(balanceCents), thirdPartyTransId))

@@ -2,6 +2,7 @@
 // a customer paying a PayBill or till from the M-Pesa menu, and per app settings that Safaricom
 // keeps on its side (the app's C2B product version, External Validation per shortcode, ...).
 // Facts and sources: docs/daraja.md §7; the admin API: docs/simulator.md.
+import type { ReceiptLedger } from './simulator.receipts';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from '../logger';
 import type { CallbackTargets } from './simulator.callback-targets';
@@ -57,6 +58,8 @@ export function createC2bSimulator(deps: {
   tokens: TokenStore;
   refuse: (res: Response, error: DarajaError) => void;
   newRequestId: () => string;
+  /** Completed payments' receipts, for Transaction Status. */
+  receipts?: ReceiptLedger;
 }): C2bSimulator {
   const { options, stats, tokens, refuse } = deps;
   const { logger } = options;
@@ -71,7 +74,7 @@ export function createC2bSimulator(deps: {
       stats.c2bConfirmationsSent += 1;
     },
   });
-  const pay = createC2bPayments({ state, poster, stats });
+  const pay = createC2bPayments({ state, poster, stats, receipts: deps.receipts });
   let stopped = false;
 
   const count =

@@ -13,6 +13,11 @@ export interface SimulatorMerchant {
    * SFC_IC0003 (docs/daraja.md §2 "Tills"). Absent: true (Daraja's sandbox 174379 takes both).
    */
   payBill?: boolean;
+  /**
+   * The shortcode's initiators (org portal API users) and their passwords: Transaction Status
+   * decrypts a SecurityCredential and compares it with these (simulator.transaction-status.ts).
+   */
+  initiators?: ReadonlyArray<{ name: string; password: string }>;
 }
 
 export interface SimulatorDirectory {

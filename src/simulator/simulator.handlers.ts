@@ -11,6 +11,12 @@ import type { SimulatorMerchant } from './simulator.directory';
 import type { StkPushRequest } from './simulator.validation';
 import { queryAnswer, type Payment, type PaymentStore } from './simulator.payments';
 import type { TokenStore } from './simulator.tokens';
+import type { B2cDesk } from './simulator.b2c';
+import type { BalanceBook } from './simulator.balances';
+import type { ResultPoster } from './simulator.results';
+import type { ReceiptLedger } from './simulator.receipts';
+import type { SimulatorCredentials } from './simulator.credentials';
+import type { InitiatorChecks } from './simulator.initiators';
 import { checkMerchant, readMsisdn, validateStkPush, validateStkQuery } from './simulator.validation';
 
 export interface SimulatorDeps {
@@ -18,7 +24,16 @@ export interface SimulatorDeps {
   stats: SimulatorStats;
   tokens: TokenStore;
   payments: PaymentStore;
+  /** Every receipt issued, for Transaction Status (simulator.transaction-status.ts). */
+  receipts: ReceiptLedger;
+  /** The key pair SecurityCredentials are checked with (simulator.credentials.ts). */
+  credentials: SimulatorCredentials;
   dispatcher: CallbackDispatcher;
+  /** The initiator checks B2C and Transaction Status share (simulator.initiators.ts). */
+  initiators: InitiatorChecks;
+  b2c: B2cDesk;
+  balances: BalanceBook;
+  poster: ResultPoster;
   c2b: C2bSimulator;
 }
 
@@ -147,6 +162,17 @@ export function createHandlers(deps: SimulatorDeps) {
       queries: 0,
     };
     payments.add(payment);
+    if (payment.receiptNumber)
+      deps.receipts.record({
+        receiptNo: payment.receiptNumber,
+        amount: payment.amount,
+        phoneNumber: payment.phoneNumber,
+        payerName: 'SIMULATED CUSTOMER',
+        shortcode: payment.shortcode,
+        till: request.transactionType === 'CustomerBuyGoodsOnline' ? request.partyB : undefined,
+        reason: 'Pay Merchant via API',
+        completedAt: payment.settlesAt,
+      });
     dispatcher.schedule(
       payment,
       callbackDelaysFor(behaviour.delivery, options.callbackDelayMs, options.lateCallbackMs),

@@ -4,6 +4,10 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import type { SimulatorStats } from './simulator';
 import { DARAJA_ERRORS, invalidField } from './simulator.errors';
 import { createHandlers, readBearerToken, type SimulatorDeps } from './simulator.handlers';
+import { b2cHandler } from './simulator.b2c';
+import { kes } from './simulator.balances';
+import { createTransactionStatus } from './simulator.transaction-status';
+import { createDynamicQr } from './simulator.qr';
 
 const BODY_LIMIT = '64kb';
 
@@ -11,10 +15,21 @@ export const DARAJA_PATHS = {
   oauth: '/oauth/v1/generate',
   stkPush: '/mpesa/stkpush/v1/processrequest',
   stkQuery: '/mpesa/stkpushquery/v1/query',
+  transactionStatus: '/mpesa/transactionstatus/v1/query',
+  dynamicQr: '/mpesa/qrcode/v1/generate',
+  b2cV3: '/mpesa/b2c/v3/paymentrequest',
+  b2cV1: '/mpesa/b2c/v1/paymentrequest',
 } as const;
 
 /** Not a Daraja path: the simulator's own counters, for tests and demos. */
 export const STATS_PATH = '/__simulator/stats';
+/**
+ * Not a Daraja path: a shortcode's simulated Utility, Working and Charges Paid balances (GET, PUT
+ * in KES), `?shortcode=600100`.
+ */
+export const BALANCES_PATH = '/__simulator/balances';
+/** Not a Daraja path: the certificate to encrypt initiator passwords with, as Safaricom publishes its own (PEM). */
+export const CERTIFICATE_PATH = '/__simulator/certificate';
 
 /**
  * A request's own fault, as body-parser and the router mark it (a 4xx `status`): a body that does
@@ -25,9 +40,19 @@ function isClientError(error: unknown): boolean {
   return typeof error.status === 'number' && error.status >= 400 && error.status < 500;
 }
 
-export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
+export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Router; stop: () => void } {
   const { tokens, stats, options } = deps;
   const handlers = createHandlers(deps);
+  const transactionStatus = createTransactionStatus({
+    ...deps,
+    payoutStatus: (shortcode, originatorConversationId, at) =>
+      deps.b2c.statusOf(shortcode, originatorConversationId, at),
+    refuse: handlers.refuse,
+    onPost: () => {
+      stats.resultsSent += 1;
+    },
+  });
+  const dynamicQr = createDynamicQr({ refuse: handlers.refuse });
   const router = express.Router({ caseSensitive: true });
 
   const count =
@@ -64,6 +89,12 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
     express.json({ limit: BODY_LIMIT }),
     requireObjectBody,
   ];
+  // The APIs after STK read no BusinessShortCode: a body that is not JSON is an invalid payload.
+  const requireJson: RequestHandler = (req, res, next) => {
+    if (!req.is('application/json')) return handlers.refuse(res, DARAJA_ERRORS.invalidRequestPayload);
+    next();
+  };
+  const jsonObject = [requireToken, requireJson, express.json({ limit: BODY_LIMIT }), requireObjectBody];
   const methodNotAllowed: RequestHandler = (_req, res) =>
     handlers.refuse(res, DARAJA_ERRORS.methodNotAllowed);
 
@@ -75,6 +106,68 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
   router
     .route(DARAJA_PATHS.stkQuery)
     .post(count('stkQueries'), ...darajaJson, handlers.queryStkPush)
+    .all(methodNotAllowed);
+  const appOf = (req: Request) => tokens.appOf(readBearerToken(req) ?? '') ?? '';
+  for (const version of ['v1', 'v3'] as const)
+    router
+      .route(version === 'v3' ? DARAJA_PATHS.b2cV3 : DARAJA_PATHS.b2cV1)
+      .post(
+        ...jsonObject,
+        b2cHandler(deps.b2c, version, {
+          refuse: handlers.refuse,
+          appOf,
+          onRequest: () => (stats.b2cRequests += 1),
+        }),
+      )
+      .all(methodNotAllowed);
+  const balancesOf = (shortcode: string) => {
+    const balances = deps.balances.of(shortcode);
+    return {
+      shortcode,
+      utility: kes(balances.utilityCents),
+      working: kes(balances.workingCents),
+      chargesPaid: kes(balances.chargesPaidCents),
+    };
+  };
+  const shortcodeOf = (req: Request) =>
+    typeof req.query.shortcode === 'string' && /^\d{5,7}$/.test(req.query.shortcode)
+      ? req.query.shortcode
+      : undefined;
+  router
+    .route(BALANCES_PATH)
+    .get((req, res) => {
+      const shortcode = shortcodeOf(req);
+      if (!shortcode) return handlers.refuse(res, invalidField('shortcode'));
+      res.json(balancesOf(shortcode));
+    })
+    .put(express.json({ limit: BODY_LIMIT }), (req, res) => {
+      const shortcode = shortcodeOf(req);
+      if (!shortcode) return handlers.refuse(res, invalidField('shortcode'));
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const cents = (value: unknown) =>
+        typeof value === 'number' && Number.isFinite(value) && value >= 0
+          ? Math.round(value * 100)
+          : undefined;
+      deps.balances.set(shortcode, {
+        ...(cents(body.utility) === undefined ? {} : { utilityCents: cents(body.utility)! }),
+        ...(cents(body.working) === undefined ? {} : { workingCents: cents(body.working)! }),
+      });
+      res.json(balancesOf(shortcode));
+    })
+    .all(methodNotAllowed);
+  router
+    .route(DARAJA_PATHS.transactionStatus)
+    .post(count('transactionStatusQueries'), ...jsonObject, transactionStatus.handle)
+    .all(methodNotAllowed);
+  router
+    .route(DARAJA_PATHS.dynamicQr)
+    .post(...jsonObject, dynamicQr.handle)
+    .all(methodNotAllowed);
+  router
+    .route(CERTIFICATE_PATH)
+    .get((_req, res) => {
+      res.type('application/x-pem-file').send(deps.credentials.certificatePem);
+    })
     .all(methodNotAllowed);
   router
     .route(STATS_PATH)
@@ -94,5 +187,5 @@ export function createSimulatorRouter(deps: SimulatorDeps): express.Router {
     handlers.refuse(res, DARAJA_ERRORS.internalServerError);
   });
 
-  return router;
+  return { router, stop: transactionStatus.stop };
 }

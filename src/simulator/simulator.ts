@@ -15,6 +15,13 @@ import { createPaymentStore } from './simulator.payments';
 import { createSimulatorRouter } from './simulator.routes';
 import { createTokenStore } from './simulator.tokens';
 import { staticDirectory, type SimulatorDirectory } from './simulator.directory';
+import { createBalanceBook } from './simulator.balances';
+import { createB2cDesk } from './simulator.b2c';
+import { B2C_RESULTS } from './simulator.b2c-outcomes';
+import { createInitiatorChecks } from './simulator.initiators';
+import { createResultPoster } from './simulator.results';
+import { createReceiptLedger } from './simulator.receipts';
+import { createSimulatorCredentials } from './simulator.credentials';
 
 export interface SimulatorOptions {
   /** The apps and merchants it accepts (simulator.directory.ts). */
@@ -47,11 +54,19 @@ export interface SimulatorStats extends C2bStats {
    * refusal of a skewed Timestamp is unknown (§11), but counted so a test or a demo can see it.
    */
   nonEatTimestamps: number;
+  /** B2C requests (v1 and v3), whatever they were answered. */
+  b2cRequests: number;
+  /** Transaction Status requests. */
+  transactionStatusQueries: number;
+  /** Results posted to ResultURLs and QueueTimeOutURLs (B2C, Transaction Status). */
+  resultsSent: number;
 }
 
 export interface Simulator {
   /** Serves Daraja's paths at its own root: mount at /simulator -> /simulator/oauth/v1/generate. */
   router: express.Router;
+  /** The certificate initiator passwords are encrypted with for it (also at GET /__simulator/certificate). */
+  certificatePem: string;
   stats(): SimulatorStats;
   /** Cancels every pending callback; nothing the simulator started keeps the process alive. */
   stop(): void;
@@ -60,8 +75,15 @@ export interface Simulator {
 /** The Daraja app and merchant of MPESA_* (the deployment's own account). */
 export function configuredDirectory(config: Config): SimulatorDirectory {
   const { consumerKey, consumerSecret, shortcode, passkey, tillNumber, shortcodeIsPayBill } = config.mpesa;
+  const { initiatorName, initiatorPassword } = config.mpesa;
   return staticDirectory([{ consumerKey, consumerSecret }], {
-    [shortcode]: { passkey, tills: tillNumber ? [tillNumber] : [], payBill: shortcodeIsPayBill },
+    [shortcode]: {
+      passkey,
+      tills: tillNumber ? [tillNumber] : [],
+      payBill: shortcodeIsPayBill,
+      initiators:
+        initiatorName && initiatorPassword ? [{ name: initiatorName, password: initiatorPassword }] : [],
+    },
   });
 }
 
@@ -90,6 +112,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     stkQueryPeakPerSecond: 0,
     callbacksSent: 0,
     nonEatTimestamps: 0,
+    b2cRequests: 0,
+    transactionStatusQueries: 0,
+    resultsSent: 0,
     ...emptyC2bStats(),
   };
   const dispatcher = createCallbackDispatcher({
@@ -98,6 +123,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       stats.callbacksSent += 1;
     },
   });
+  const credentials = createSimulatorCredentials();
+  // Every receipt issued (STK and C2B), for Transaction Status.
+  const receipts = createReceiptLedger();
   const tokens = createTokenStore();
   const newRequestId = createHexGroupIds();
   const c2b = createC2bSimulator({
@@ -106,20 +134,60 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     tokens,
     newRequestId,
     refuse: (res, error) => sendDarajaError(res, error, newRequestId()),
+    receipts,
   });
-  const router = createSimulatorRouter({
+  const initiators = createInitiatorChecks(credentials);
+  const poster = createResultPoster({
+    logger: options.logger,
+    onPost: () => {
+      stats.resultsSent += 1;
+    },
+  });
+  const balances = createBalanceBook();
+  const b2c = createB2cDesk({
+    balances,
+    poster,
+    targets: options.callbackTargets,
+    resultDelayMs: options.callbackDelayMs,
+    slowAnswerMs: options.lateCallbackMs,
+    checkInitiator: async (request, consumerKey) => {
+      const merchant = await options.directory.merchant(request.shortcode, consumerKey);
+      if (!merchant) return undefined;
+      const checked = initiators.check(
+        merchant,
+        request.shortcode,
+        request.initiatorName,
+        request.securityCredential,
+      );
+      if (checked === 'locked') return B2C_RESULTS.credentialLocked;
+      return checked === 'invalid' ? B2C_RESULTS.initiatorInvalid : undefined;
+    },
+    knowsShortcode: async (shortcode, consumerKey) =>
+      (await options.directory.merchant(shortcode, consumerKey)) !== undefined,
+  });
+  const { router, stop } = createSimulatorRouter({
     options,
     stats,
     tokens,
     payments: createPaymentStore(),
+    receipts,
+    credentials,
+    initiators,
     dispatcher,
+    b2c,
+    balances,
+    poster,
     c2b,
   });
   return {
     router,
+    certificatePem: credentials.certificatePem,
     stats: () => ({ ...stats }),
     stop: () => {
       dispatcher.stop();
+      stop();
+      poster.stop();
+      b2c.releaseHeld();
       c2b.stop();
     },
   };

@@ -75,15 +75,20 @@ async function statsOf(db: Queryable, scope: Scope, query: StatsQuery): Promise<
   let settleMsSum = 0;
   let settleMsMax: number | null = null;
   let byQuery = 0;
+  let walkIn = 0;
   for (const group of groups) {
     if (group.status in payments) payments[group.status as keyof typeof payments] += group.count;
     payments.total += group.count;
     if (group.settledBy === 'stk_query') byQuery += group.count;
+    if (group.origin === 'c2b') walkIn += group.count;
     if (group.status === 'completed') {
       collected += group.collected;
-      settled += group.settled;
-      settleMsSum += group.settleMsSum;
-      if (group.settleMsMax !== null) settleMsMax = Math.max(settleMsMax ?? 0, group.settleMsMax);
+      // A walk-in payment had no prompt: its zero would only pull the prompt's timing down.
+      if (group.origin !== 'c2b') {
+        settled += group.settled;
+        settleMsSum += group.settleMsSum;
+        if (group.settleMsMax !== null) settleMsMax = Math.max(settleMsMax ?? 0, group.settleMsMax);
+      }
     } else if (group.status !== 'pending') {
       const reason = reasonOf(group);
       const entry = reasons.get(reason.code) ?? { code: reason.code, message: reason.message, count: 0 };
@@ -93,6 +98,11 @@ async function statsOf(db: Queryable, scope: Scope, query: StatsQuery): Promise<
   }
   const ended = payments.total - payments.pending;
   const delivery = (status: string) => webhooks.deliveries.find((row) => row.status === status)?.count ?? 0;
+  const retryingNow = new Map(webhooks.retrying.map((row) => [row.endpointId, row]));
+  const nextRetry = webhooks.retrying
+    .map((row) => row.nextRetryAt)
+    .filter((at): at is Date => at !== null)
+    .sort((a, b) => a.getTime() - b.getTime())[0];
   const view: StatsView = {
     window: { from: window.from.toISOString(), to: window.to.toISOString() },
     currency: 'KES',
@@ -105,16 +115,22 @@ async function statsOf(db: Queryable, scope: Scope, query: StatsQuery): Promise<
       maxMs: settleMsMax === null ? null : Math.round(settleMsMax),
     },
     settledByQuery: byQuery,
+    receivedByC2b: walkIn,
     webhooks: {
       endpoints: webhooks.endpoints.length,
       enabled: webhooks.endpoints.filter((endpoint) => Boolean(endpoint.enabled)).length,
+      // Honest: an endpoint with a delivery failing and retrying is failing, whatever its last attempt did.
       failing: webhooks.endpoints.filter(
-        (endpoint) => Boolean(endpoint.enabled) && endpoint.failingSince !== null,
+        (endpoint) =>
+          Boolean(endpoint.enabled) && (endpoint.failingSince !== null || retryingNow.has(endpoint.id)),
       ).length,
+      retrying: webhooks.retrying.reduce((sum, row) => sum + row.count, 0),
+      nextRetryAt: nextRetry?.toISOString() ?? null,
       deliveries: {
         succeeded: delivery('succeeded'),
         failed: delivery('failed'),
         pending: delivery('pending'),
+        retrying: webhooks.retrying.reduce((sum, row) => sum + row.inWindow, 0),
       },
     },
   };

@@ -53,16 +53,39 @@ export const statsSchema = z
       .meta({ description: 'Why payments did not complete, most frequent first.' }),
     promptToPayment: z
       .object({ averageMs: z.number().int().nullable(), maxMs: z.number().int().nullable() })
-      .meta({ description: 'From the push to the settlement of completed payments.' }),
+      .meta({ description: 'From the push to the settlement of completed payments that had a prompt.' }),
     settledByQuery: count.meta({
       description: 'Payments whose callback never came in time: STK Query settled them.',
+    }),
+    receivedByC2b: count.meta({
+      description:
+        'Payments the customer started (C2B: a till or PayBill paid from the M-Pesa menu), counted in `payments` and `amountCollected` too; `promptToPayment` leaves them out.',
     }),
     webhooks: z.object({
       endpoints: count,
       enabled: count,
-      failing: count.meta({ description: 'Enabled endpoints whose recent deliveries fail.' }),
+      failing: count.meta({
+        description:
+          'Enabled endpoints whose attempts fail now, or with any delivery failing and retrying (a retry counts as a failure until it succeeds).',
+      }),
+      retrying: count.meta({
+        description:
+          'Deliveries failing and retrying now (whenever they were created): failed at least once, next attempt to come.',
+      }),
+      nextRetryAt: z.iso
+        .datetime()
+        .nullable()
+        .meta({ description: 'When the soonest of those is attempted again; null when none waits.' }),
       deliveries: z
-        .object({ succeeded: count, failed: count, pending: count })
+        .object({
+          succeeded: count,
+          failed: count,
+          pending: count,
+          retrying: count.meta({
+            description:
+              'Of `pending`: those that failed at least once and wait for a retry. Delivered rates count them as failures.',
+          }),
+        })
         .meta({ description: 'Deliveries created in the window, by status.' }),
     }),
   })

@@ -1,6 +1,7 @@
 // CSV export of a filtered set of payments, streamed: keyset pages of EXPORT_PAGE rows, each
 // written before the next is read, waiting for the client to drain. Memory stays constant
 // whether the set has ten rows or a million.
+import { csvField } from '../core/csv';
 import type { Writable } from 'node:stream';
 import type { Queryable } from '../db/database';
 import type { Scope } from '../core/scope';
@@ -29,19 +30,10 @@ export const CSV_COLUMNS = [
   'settledAt',
   'settledBy',
   'checkoutRequestId',
+  'origin',
 ] as const;
 
-/**
- * One CSV field (RFC 4180 quoting). A text starting with = + - @ or a control character is
- * prefixed with ' so a spreadsheet shows it instead of running it as a formula (CSV injection;
- * account references and descriptions come from the merchant's customers' orders).
- */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+export { csvField };
 
 function csvRow(row: TransactionRow): string {
   const view = toMerchantView(row);
@@ -61,6 +53,7 @@ function csvRow(row: TransactionRow): string {
     settledAt: view.settledAt,
     settledBy: row.settledBy,
     checkoutRequestId: view.checkoutRequestId,
+    origin: view.origin,
   };
   return `${CSV_COLUMNS.map((column) => csvField(values[column])).join(',')}\r\n`;
 }

@@ -1,6 +1,7 @@
 // Merchant API for payments: each operation declared once (src/core/operation.ts), every one
 // behind the signature check and the per-project limit. The schemas are the ones the
 // reference shows.
+import { searchQuery, searchResultSchema } from './transaction.search';
 import { z } from 'zod';
 import { scopeOf, type Scope } from '../core/scope';
 import { AppError } from '../errors';
@@ -128,6 +129,25 @@ export function transactionsApi(amount: Config['amount']): FeatureApi<Transactio
         },
         handler: async ({ deps, req, res, query }) => {
           res.json(await deps.transactions.list(scopeOf(req), query));
+        },
+      }),
+      // Before /:id, which would take "search" for an id.
+      operation({
+        method: 'get',
+        path: `${BASE}/search`,
+        operationId: 'searchTransactions',
+        tag: TAG,
+        summary: 'Find transactions by what a person has at hand',
+        description:
+          'One text, tried as each thing it could be: an M-Pesa receipt (any case), a phone in any form, an account reference, a transaction id, a CheckoutRequestID. ' +
+          'Each try is an exact, indexed lookup in the key’s project and mode; the matches come newest first, with what the text matched as. The dashboard’s search box.',
+        auth: 'signature',
+        rateLimit: 'perProject',
+        query: searchQuery,
+        responses: { 200: { description: 'The matches.', schema: searchResultSchema } },
+        sample: { query: { q: '0712 345 678' } },
+        handler: async ({ deps, req, res, query }) => {
+          res.json(await deps.transactions.search(scopeOf(req), query));
         },
       }),
       // Before /:id, which would take "export" for an id.

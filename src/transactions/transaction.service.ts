@@ -1,5 +1,6 @@
 // Initiating, reading and listing payments. The transaction is stored (pending) before Daraja
 // is called, so a crash in between leaves a trace, never a payment we do not know about.
+import { searchTransactions, type SearchQuery } from './transaction.search';
 import { createHash } from 'node:crypto';
 import { createBatcher } from '../db/batcher';
 import { isUniqueViolation, type Database } from '../db/database';
@@ -334,7 +335,12 @@ export function createTransactionsService(deps: Deps) {
     };
   }
 
-  return { initiate, get, list };
+  return {
+    initiate,
+    get,
+    list,
+    search: (scope: Scope, query: SearchQuery) => searchTransactions(db, scope, query),
+  };
 }
 
 function requestHashOf(input: InitiateInput): string {
@@ -387,5 +393,8 @@ function pendingPayment(
     settledBy: null,
     reconcileAt: new Date(now.getTime() + reconcileAfterMs),
     queryAttempts: 0,
+    origin: 'stk_push',
+    c2bTransId: null,
+    c2bDetails: null,
   };
 }

@@ -36,6 +36,24 @@ async function sealedValues(db: Database): Promise<SealedValue[]> {
         ),
     });
   }
+  // A pair in its grace still signs: its secret moved from ApiKey as it was sealed.
+  for (const key of await db.all(
+    qb.selectFrom('RetiringApiKey').select(['id', 'projectId', 'mode', 'secretKeyEnc']),
+  )) {
+    values.push({
+      where: 'RetiringApiKey.secretKeyEnc',
+      sealed: key.secretKeyEnc,
+      sealedFor: apiKeySealedFor(key.projectId, key.mode as Mode),
+      replace: (from, to) =>
+        db.run(
+          qb
+            .updateTable('RetiringApiKey')
+            .set({ secretKeyEnc: to })
+            .where('id', '=', key.id)
+            .where('secretKeyEnc', '=', from),
+        ),
+    });
+  }
   for (const endpoint of await db.all(
     qb.selectFrom('WebhookEndpoint').select(['id', 'projectId', 'secretEnc', 'previousSecretEnc']),
   )) {
@@ -79,6 +97,7 @@ async function sealedValues(db: Database): Promise<SealedValue[]> {
         'consumerSecretEnc',
         'passkeyEnc',
         'initiatorCredentialEnc',
+        'initiatorPasswordEnc',
       ]),
   );
   for (const account of accounts) {
@@ -87,6 +106,7 @@ async function sealedValues(db: Database): Promise<SealedValue[]> {
       ['consumerSecretEnc', 'consumer-secret'],
       ['passkeyEnc', 'passkey'],
       ['initiatorCredentialEnc', 'initiator-credential'],
+      ['initiatorPasswordEnc', 'initiator-password'],
     ] as const;
     for (const [column, purpose] of fields) {
       const sealed = account[column];
@@ -105,6 +125,29 @@ async function sealedValues(db: Database): Promise<SealedValue[]> {
           ),
       });
     }
+  }
+  for (const setting of await db.all(
+    qb
+      .selectFrom('C2bSetting')
+      .select(['accountId', 'projectId', 'validationSecretEnc'])
+      .where('validationSecretEnc', 'is not', null),
+  )) {
+    values.push({
+      where: 'C2bSetting.validationSecretEnc',
+      sealed: setting.validationSecretEnc!,
+      sealedFor: accountSealedFor(
+        { projectId: setting.projectId, id: setting.accountId },
+        'c2b-validation-secret',
+      ),
+      replace: (from, to) =>
+        db.run(
+          qb
+            .updateTable('C2bSetting')
+            .set({ validationSecretEnc: to })
+            .where('accountId', '=', setting.accountId)
+            .where('validationSecretEnc', '=', from),
+        ),
+    });
   }
   return values;
 }

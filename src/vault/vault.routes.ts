@@ -46,6 +46,7 @@ export const vaultApi: FeatureApi<VaultDeps> = {
       method: 'post',
       path: `${BASE}/reencrypt`,
       operationId: 'reencryptVault',
+      audit: { action: 'vault.resealed' },
       tag: TAG,
       summary: 'Re-seal every secret with the newest master key',
       description:

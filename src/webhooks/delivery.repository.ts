@@ -2,9 +2,9 @@
 // is a lease (lockedUntil) taken atomically, so several workers or instances never send one
 // delivery at the same time, and a worker that dies mid-delivery only delays it until the
 // lease ends.
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { Queryable } from '../db/database';
-import type { DeliveryAttempt, WebhookDelivery } from '../db/database.types';
+import type { DB, DeliveryAttempt, WebhookDelivery } from '../db/database.types';
 import { recordEvents } from '../payments/event.repository';
 import type { NewDelivery, NewEvent } from '../payments/event.types';
 import { idTimePart } from '../ids';
@@ -226,6 +226,56 @@ export async function recordAttempts(tx: Queryable, results: readonly AttemptRes
     }
   }
   await recordEvents(tx, disabledEvents);
+}
+
+/** The delivery's last attempt did not get a 2xx (network error, or another status). */
+export const lastAttemptFailed = (eb: ExpressionBuilder<DB, 'WebhookDelivery'>) =>
+  eb.or([
+    eb('WebhookDelivery.lastError', 'is not', null),
+    eb('WebhookDelivery.lastStatusCode', '<', 200),
+    eb('WebhookDelivery.lastStatusCode', '>=', 300),
+  ]);
+
+/** Per endpoint: deliveries that failed at least once and wait for their next attempt. */
+export interface Retrying {
+  retrying: number;
+  nextRetryAt: Date | null;
+}
+export const NOT_RETRYING: Retrying = { retrying: 0, nextRetryAt: null };
+
+/**
+ * Deliveries failing and retrying, by endpoint: pending, and their last attempt failed (an
+ * attempt in flight is counted once it fails: `attempts` goes up when one is claimed, so it
+ * cannot tell). Honest health counts them as failing: a retry is a failure not given up yet.
+ */
+export async function retryingByEndpoint(
+  q: Queryable,
+  endpointIds: readonly string[],
+): Promise<Map<string, Retrying>> {
+  if (endpointIds.length === 0) return new Map();
+  const rows = await q.all(
+    q.qb
+      .selectFrom('WebhookDelivery')
+      .select((eb) => [
+        'endpointId',
+        eb.fn.countAll<number>().as('retrying'),
+        eb.fn.min('nextAttemptAt').as('nextRetryAt'),
+      ])
+      .where('status', '=', 'pending')
+      .where(lastAttemptFailed)
+      .where('endpointId', 'in', [...endpointIds])
+      .groupBy('endpointId'),
+  );
+  return new Map(
+    rows.map((row) => [
+      row.endpointId,
+      {
+        retrying: Number(row.retrying),
+        // An aggregate is not converted by column name on SQLite: ISO text there, a Date on PostgreSQL.
+        nextRetryAt: row.nextRetryAt === null ? null : new Date(row.nextRetryAt as unknown as string),
+      },
+    ]),
+  );
 }
 
 export function listEndpointDeliveries(

@@ -45,6 +45,7 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       method: 'post',
       path: BASE,
       operationId: 'createWebhookEndpoint',
+      audit: { action: 'webhook_endpoint.created', fields: ['url', 'eventTypes', 'enabled'] },
       tag: TAG,
       summary: 'Register a webhook endpoint',
       description:
@@ -126,6 +127,7 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       method: 'patch',
       path: `${BASE}/:id`,
       operationId: 'updateWebhookEndpoint',
+      audit: { action: 'webhook_endpoint.updated', fields: ['url', 'description', 'eventTypes', 'enabled'] },
       tag: TAG,
       summary: 'Change, disable or enable a webhook endpoint',
       description: 'Enabling an endpoint sends at once what was kept pending while it was disabled.',
@@ -152,6 +154,7 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       method: 'delete',
       path: `${BASE}/:id`,
       operationId: 'deleteWebhookEndpoint',
+      audit: { action: 'webhook_endpoint.deleted' },
       tag: TAG,
       summary: 'Delete a webhook endpoint',
       description:
@@ -177,6 +180,7 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       method: 'post',
       path: `${BASE}/:id/secret/rotate`,
       operationId: 'rotateWebhookSecret',
+      audit: { action: 'webhook_endpoint.secret_rotated', fields: ['overlapSeconds'] },
       tag: TAG,
       summary: 'Rotate the signing secret',
       description:
@@ -232,6 +236,7 @@ export const webhooksApi: FeatureApi<EndpointsDeps> = {
       method: 'post',
       path: `${BASE}/:id/redeliver-failed`,
       operationId: 'redeliverFailedWebhooks',
+      audit: { action: 'webhook_endpoint.failed_replayed', fields: ['since'] },
       tag: TAG,
       summary: 'Send again every failed delivery since a time',
       description: 'Each goes out again with its original `webhook-id` and body, on a fresh retry schedule.',

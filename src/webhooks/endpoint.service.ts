@@ -13,7 +13,7 @@ import type { CreateEndpointInput, DeliveriesQuery, UpdateEndpointInput } from '
 import { checkWebhookUrl } from './webhook.url-guard';
 import { newWebhookSecret } from './webhook.signature';
 import { toDeliveryView, toEndpointView } from './webhook.view';
-import { listEndpointDeliveries, requeueFailedDeliveries } from './delivery.repository';
+import { listEndpointDeliveries, requeueFailedDeliveries, retryingByEndpoint } from './delivery.repository';
 import {
   failPendingDeliveries,
   findEndpointByIdempotencyKey,
@@ -22,6 +22,7 @@ import {
   listProjectEndpoints,
   releaseHeldDeliveries,
   updateEndpoint,
+  type EndpointRow,
 } from './endpoint.repository';
 
 interface Deps {
@@ -111,12 +112,21 @@ export function createEndpointsService({ db, vault, config, heldDeliveriesMs, wa
     return { endpoint: toEndpointView(row), secret };
   }
 
+  /** Endpoints as answers show them, each with its deliveries failing and retrying. */
+  async function viewsOf(rows: readonly EndpointRow[]) {
+    const retrying = await retryingByEndpoint(
+      db,
+      rows.map((row) => row.id),
+    );
+    return rows.map((row) => toEndpointView(row, retrying.get(row.id)));
+  }
+
   async function get(scope: Scope, id: string) {
-    return { endpoint: toEndpointView(await find(scope, id)) };
+    return { endpoint: (await viewsOf([await find(scope, id)]))[0]! };
   }
 
   async function list(scope: Scope) {
-    return { data: (await listProjectEndpoints(db, scope)).map(toEndpointView) };
+    return { data: await viewsOf(await listProjectEndpoints(db, scope)) };
   }
 
   async function update(scope: Scope, id: string, input: UpdateEndpointInput) {
@@ -141,7 +151,7 @@ export function createEndpointsService({ db, vault, config, heldDeliveriesMs, wa
       return updated;
     });
     if (enabling) wake();
-    return { endpoint: toEndpointView(row) };
+    return { endpoint: (await viewsOf([row]))[0]! };
   }
 
   async function remove(scope: Scope, id: string): Promise<void> {

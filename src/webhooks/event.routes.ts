@@ -63,6 +63,7 @@ export const eventsApi: FeatureApi<EventsDeps> = {
       method: 'post',
       path: `${BASE}/:id/redeliver`,
       operationId: 'redeliverEvent',
+      audit: { action: 'event.resent', fields: ['endpointId'] },
       tag: TAG,
       summary: 'Send an event again',
       description:

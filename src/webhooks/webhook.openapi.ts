@@ -2,6 +2,8 @@
 // the endpoints API is declared in endpoint.routes.ts). They follow the Standard Webhooks spec.
 import { z } from 'zod';
 import { merchantTransactionSchema } from '../payments/transaction.schema';
+import { payoutSchema } from '../payments/payout.schema';
+import { statusQuerySchema } from '../core/status-query.view';
 import type { HeaderSpec, WebhookSpec } from '../core/openapi.types';
 
 const SIGNATURE_HEADERS: Record<string, HeaderSpec> = {
@@ -52,11 +54,50 @@ function transactionEvent(type: string, id: string, summary: string): WebhookSpe
   };
 }
 
+const payoutData = z.object({ payout: payoutSchema });
+
+function payoutEvent(type: string, id: string, summary: string, description: string): WebhookSpec {
+  return {
+    type,
+    summary,
+    description: `${description} \`data.payout\` is the same view as \`GET /api/v1/payouts/{id}\`.`,
+    headers: SIGNATURE_HEADERS,
+    payload: envelope(type, payoutData, id),
+  };
+}
+
 export const webhookEvents: readonly WebhookSpec[] = [
   transactionEvent('transaction.completed', 'TransactionCompletedEvent', 'A payment completed'),
   transactionEvent('transaction.failed', 'TransactionFailedEvent', 'A payment failed'),
   transactionEvent('transaction.cancelled', 'TransactionCancelledEvent', 'The customer cancelled the prompt'),
   transactionEvent('transaction.expired', 'TransactionExpiredEvent', 'The prompt expired unanswered'),
+  {
+    ...transactionEvent(
+      'transaction.received',
+      'TransactionReceivedEvent',
+      'A customer paid the till or PayBill',
+    ),
+    description:
+      'A payment the customer started (C2B: the till or PayBill paid from the M-Pesa menu or a QR) that settled no open request of yours: new to you, already `completed`, `origin: "c2b"`, with `c2b` details. One whose bill reference named an open request completes that request instead (`transaction.completed`).',
+  },
+  payoutEvent(
+    'payout.succeeded',
+    'PayoutSucceededEvent',
+    'A payout was paid',
+    "Sent once Daraja's result (or Transaction Status) says the money reached the phone.",
+  ),
+  payoutEvent(
+    'payout.failed',
+    'PayoutFailedEvent',
+    'A payout failed',
+    'Sent once it failed for good: refused by Daraja, a failure result, or rejected by its approver; `data.payout.reason` says why.',
+  ),
+  payoutEvent(
+    'payout.unknown',
+    'PayoutUnknownEvent',
+    "A payout's outcome is not known yet",
+    'Sent when the answer or the result is missing. It is never sent again: Transaction Status is asked, and `payout.succeeded` or `payout.failed` follows.',
+  ),
   {
     type: 'webhook_endpoint.disabled',
     summary: 'An endpoint was disabled',
@@ -73,6 +114,20 @@ export const webhookEvents: readonly WebhookSpec[] = [
         }),
       }),
       'WebhookEndpointDisabledEvent',
+    ),
+  },
+  {
+    type: 'status_query.resolved',
+    summary: 'M-Pesa answered a status query',
+    description:
+      'Sent once M-Pesa answered "did receipt X pay us?" (`POST /api/v1/transactions/status-queries`): `found`, `not_found` ' +
+      '(2032), `failed`, or `timed_out` (and again if a Result follows the timeout). `data.statusQuery` is the same view as ' +
+      '`GET /api/v1/transactions/status-queries/{id}`.',
+    headers: SIGNATURE_HEADERS,
+    payload: envelope(
+      'status_query.resolved',
+      z.object({ statusQuery: statusQuerySchema }),
+      'StatusQueryResolvedEvent',
     ),
   },
 ];

@@ -1,7 +1,9 @@
 // Responses of the webhooks API. The mappers in webhook.view.ts are typed by these, and the
 // OpenAPI document is generated from them; `id` names the component in the document.
 import { z } from 'zod';
+import { statusQuerySchema } from '../core/status-query.view';
 import { merchantTransactionSchema } from '../payments/transaction.schema';
+import { payoutSchema } from '../payments/payout.schema';
 
 const isoTime = z.iso.datetime();
 const cursor = (example: string) =>
@@ -33,6 +35,21 @@ export const endpointSchema = z
       }),
     failingSince: isoTime.nullable().meta({
       description: 'Start of the current run of failed attempts; null while deliveries succeed.',
+      examples: [null],
+    }),
+    health: z.enum(['healthy', 'failing', 'disabled']).meta({
+      description:
+        '`failing` while its attempts fail or any delivery to it is failing and retrying (a retry counts as a failure until it succeeds); `disabled` when not enabled.',
+    }),
+    retrying: z
+      .number()
+      .int()
+      .meta({
+        description: 'Deliveries that failed at least once and wait for their next attempt.',
+        examples: [0],
+      }),
+    nextRetryAt: isoTime.nullable().meta({
+      description: 'When the soonest of those is attempted again; null when none waits.',
       examples: [null],
     }),
     previousSecretExpiresAt: isoTime.nullable().meta({
@@ -135,11 +152,13 @@ export const redeliveredCountSchema = z
 const eventData = z
   .union([
     z.object({ transaction: merchantTransactionSchema }),
+    z.object({ payout: payoutSchema }),
     z.object({ endpoint: z.object({ id: z.string(), url: z.string(), disabledReason: z.string() }) }),
+    z.object({ statusQuery: statusQuerySchema }),
   ])
   .meta({
     description:
-      '`{ transaction }` for `transaction.*` events, `{ endpoint }` for `webhook_endpoint.disabled`.',
+      '`{ transaction }` for `transaction.*` events, `{ payout }` for `payout.*`, `{ endpoint }` for `webhook_endpoint.disabled`, `{ statusQuery }` for `status_query.resolved`.',
   });
 
 export const eventSchema = z

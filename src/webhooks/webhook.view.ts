@@ -1,10 +1,13 @@
 // Responses of the webhooks API: rows are never sent as they are (secrets stay sealed).
 import type { EventRow } from '../payments/event.repository';
-import type { AttemptRow, DeliveryRow } from './delivery.repository';
+import { NOT_RETRYING, type AttemptRow, type DeliveryRow, type Retrying } from './delivery.repository';
 import type { EndpointRow } from './endpoint.repository';
 import type { AttemptView, DeliveryView, EndpointView, EventView } from './webhook.responses';
 
-export function toEndpointView(row: EndpointRow): EndpointView {
+export function toEndpointView(
+  row: EndpointRow,
+  { retrying, nextRetryAt }: Retrying = NOT_RETRYING,
+): EndpointView {
   return {
     id: row.id,
     url: row.url,
@@ -13,6 +16,9 @@ export function toEndpointView(row: EndpointRow): EndpointView {
     enabled: row.enabled,
     disabledReason: row.disabledReason,
     failingSince: row.failingSince?.toISOString() ?? null,
+    health: !row.enabled ? 'disabled' : row.failingSince || retrying > 0 ? 'failing' : 'healthy',
+    retrying,
+    nextRetryAt: nextRetryAt?.toISOString() ?? null,
     previousSecretExpiresAt: row.previousSecretExpiresAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

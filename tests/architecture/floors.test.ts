@@ -43,7 +43,12 @@ const FLOORS: Record<string, number> = {
   'stats/': 3,
   'diagnostics/': 3,
   'test-payments/': 3,
+  'c2b/': 3,
   'maintenance/': 3,
+  'payouts/': 3,
+  'audit/': 3,
+  'status-queries/': 3,
+  'qr-codes/': 3,
   // 4 the HTTP edge
   'http/': 4,
   'auth/': 4,

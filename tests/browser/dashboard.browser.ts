@@ -2,7 +2,8 @@
 // the API appears live on the list and its page shows the callback; filter by receipt; export
 // CSV and check its rows; replay a failed delivery to a receiver that now answers 200; a member
 // cannot open another project's payment by URL; sign out. Every page is screenshotted at a
-// laptop's and a phone's width (artifacts/dashboard-*.png), and none scrolls sideways at 375 px.
+// laptop's and a phone's width (artifacts/dashboard-*.png), none scrolls sideways at 375 px, and
+// axe-core finds no serious or critical violation on any of them.
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createProject, merchantClient, type MerchantRequest, type ProjectKeys } from '../helpers/merchant';
@@ -11,6 +12,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 import { eventually } from '../helpers/realtime';
 import { artifact, horizontalOverflow, launchChromium } from './chromium';
+import { seriousViolations } from './axe';
 
 let server: TestServer;
 let browser: Browser;
@@ -67,6 +69,7 @@ async function screenshots(target: Page, name: string): Promise<void> {
     await target.screenshot({ path: artifact(`dashboard-${name}-${width}`), fullPage: true });
   }
   await target.setViewportSize({ width: 1280, height: 900 });
+  expect({ name, violations: await seriousViolations(target) }).toEqual({ name, violations: [] });
 }
 
 const base = () => `${server.url}/dashboard/#/p/${shop.projectId}/test`;
@@ -140,7 +143,7 @@ describe('when the operator uses the dashboard', () => {
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe(
-      'id,createdAt,status,amount,amountPaid,phone,accountReference,description,mpesaReceiptNumber,failureCode,resultCode,resultDesc,settledAt,settledBy,checkoutRequestId',
+      'id,createdAt,status,amount,amountPaid,phone,accountReference,description,mpesaReceiptNumber,failureCode,resultCode,resultDesc,settledAt,settledBy,checkoutRequestId,origin',
     );
     expect(lines).toHaveLength(2);
     expect(lines[1]!.split(',').slice(2, 5)).toEqual(['completed', '2500', '2500']);

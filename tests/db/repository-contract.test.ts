@@ -43,6 +43,7 @@ const TEST_A = { projectId: 'prj_a', mode: 'test' } as const;
 const TABLES = [
   'Project',
   'ApiKey',
+  'RetiringApiKey',
   'MpesaAccount',
   'Transaction',
   'StatusChange',
@@ -95,7 +96,7 @@ const paid = (overrides: Partial<Settlement> = {}): Settlement => ({
 
 /** The repositories, each with the tables it writes; the script records under their names. */
 const REPOSITORIES = {
-  projects: ['Project', 'ApiKey'],
+  projects: ['Project', 'ApiKey', 'RetiringApiKey'],
   accounts: ['MpesaAccount'],
   endpoints: ['WebhookEndpoint'],
   transactions: ['Transaction', 'StatusChange'],
@@ -172,9 +173,29 @@ async function script(db: Database): Promise<Run> {
   await record('updateProject', projects.updateProject(db, 'prj_b', { name: 'Shop B2', disabledAt: at(3) }));
   await record('updateProject.missing', projects.updateProject(db, 'prj_none', { name: 'x' }));
   await record('findProject', projects.findProject(db, 'prj_a'));
-  await record('findSigner', projects.findSigner(db, 'pk_live_a'));
-  await record('findSigner.rotated', projects.findSigner(db, 'pk_test_b'));
-  await record('findSigner.disabled', projects.findSigner(db, 'pk_test_b2'));
+  await record('findSigner', projects.findSigner(db, 'pk_live_a', at(3)));
+  await record('findSigner.rotated', projects.findSigner(db, 'pk_test_b', at(3)));
+  await record('findSigner.disabled', projects.findSigner(db, 'pk_test_b2', at(3)));
+  // A pair rolled with a grace: it signs until its expiry, not at it.
+  for (const [id, publicKey, expiresAt] of [
+    ['rky_1', 'pk_live_old1', at(10)],
+    ['rky_2', 'pk_live_old2', at(20)],
+  ] as const)
+    await projects.retireApiKey(db, {
+      id,
+      projectId: 'prj_a',
+      mode: 'live',
+      publicKey,
+      secretKeyEnc: `sealed-${publicKey}`,
+      createdAt: at(0),
+      retiredAt: at(4),
+      expiresAt,
+    });
+  await record('findSigner.retiring', projects.findSigner(db, 'pk_live_old1', at(9)));
+  await record('findSigner.retiring.ended', projects.findSigner(db, 'pk_live_old1', at(10)));
+  await record('listRetiringKeys', projects.listRetiringKeys(db, ['prj_a', 'prj_b'], at(5)));
+  await record('endRetiringKeys.expired', projects.endRetiringKeys(db, 'prj_a', 'live', at(15), 'expired'));
+  await record('endRetiringKeys.all', projects.endRetiringKeys(db, 'prj_a', 'live', at(15), 'all'));
 
   // M-Pesa accounts.
   repository = 'accounts';

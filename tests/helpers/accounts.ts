@@ -52,13 +52,15 @@ export interface RecordingDaraja {
 export async function startRecordingDaraja(
   apps: ReadonlyArray<{ consumerKey: string; consumerSecret: string }>,
   merchants: Readonly<Record<string, SimulatorMerchant>>,
+  /** How long before callbacks and results are posted (default: an hour, so none is). */
+  { callbackDelayMs = 3_600_000 }: { callbackDelayMs?: number } = {},
 ): Promise<RecordingDaraja> {
   const pushes: Array<Record<string, unknown>> = [];
   const pushTokens: string[] = [];
   const oauthCalls: string[] = [];
   const simulator = createSimulator({
     directory: staticDirectory(apps, merchants),
-    callbackDelayMs: 3_600_000,
+    callbackDelayMs,
     lateCallbackMs: 3_600_000,
     logger: createLogger({ log: { level: 'error', format: 'json' } }, true),
     callbackTargets: callbackTargets([{ origin: 'loopback', pathPrefix: '/' }]),

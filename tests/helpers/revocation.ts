@@ -107,6 +107,91 @@ export function revocationStories(targets: () => RevocationTargets): void {
     });
   });
 
+  describe('when a key pair is rolled with a grace period', () => {
+    const GRACE_SECONDS = 6;
+    const roll = (projectId: string, graceSeconds: number) =>
+      axios.post(
+        `${targets().changeAt}/api/v1/projects/${projectId}/keys/rotate`,
+        { mode: 'test', graceSeconds },
+        admin(),
+      );
+    /** A signed read with `keys` at each instance: the status codes, in order. */
+    const readsWith = async (keys: ProjectKeys) => {
+      const answers = [];
+      for (const at of new Set([targets().changeAt, targets().followAt]))
+        answers.push(await merchantClient(at, keys)({ method: 'GET', path: '/api/v1/transactions?limit=1' }));
+      return answers.map((answer) => ({ status: answer.status, code: answer.data?.error?.code }));
+    };
+    const instances = () => new Set([targets().changeAt, targets().followAt]).size;
+
+    it('then the old secret signs on every instance until the grace ends and not after, and its streams end then', async () => {
+      const keys = await newProject();
+      const before = await follow(keys.test);
+      const rolled = await roll(keys.test.projectId, GRACE_SECONDS);
+      expect(rolled.status).toBe(200);
+      const expiresAt = Date.parse(rolled.data.previous.expiresAt);
+      expect(rolled.data.previous.publicKey).toBe(keys.test.publicKey);
+      expect(expiresAt - Date.now()).toBeGreaterThan((GRACE_SECONDS - 2) * 1000);
+      const fresh = { ...keys.test, publicKey: rolled.data.publicKey, secretKey: rolled.data.secretKey };
+
+      // In the grace: both pairs sign everywhere, the old one still opens a stream, and the
+      // project lists the old pair with the moment it stops.
+      expect(await readsWith(keys.test)).toEqual(Array(instances()).fill({ status: 200, code: undefined }));
+      expect(await readsWith(fresh)).toEqual(Array(instances()).fill({ status: 200, code: undefined }));
+      const during = await follow(keys.test);
+      const listed = (await axios.get(`${targets().followAt}/api/v1/projects`, admin())).data.data.find(
+        (project: { id: string }) => project.id === keys.test.projectId,
+      );
+      expect(listed.retiringKeys).toEqual([
+        expect.objectContaining({
+          mode: 'test',
+          publicKey: keys.test.publicKey,
+          expiresAt: rolled.data.previous.expiresAt,
+        }),
+      ]);
+      expect(before.socket.connected).toBe(true);
+      // The checks above ran inside the grace (else they proved nothing).
+      expect(Date.now()).toBeLessThan(expiresAt);
+
+      // The grace ends: the streams opened with the old key end then, not before.
+      for (const stream of [before, during]) {
+        expect(await ended(stream.socket, GRACE_SECONDS * 1000 + 5000)).toBe('io server disconnect');
+        expect(Date.now()).toBeGreaterThanOrEqual(expiresAt - 50);
+      }
+      expect(await readsWith(keys.test)).toEqual(
+        Array(instances()).fill({ status: 401, code: 'api_key_unknown' }),
+      );
+      expect((await refusalOf(connectProjectStream(targets().followAt, keys.test))).code).toBe(
+        'api_key_unknown',
+      );
+      expect(await readsWith(fresh)).toEqual(Array(instances()).fill({ status: 200, code: undefined }));
+      const listedAfter = (await axios.get(`${targets().followAt}/api/v1/projects`, admin())).data.data.find(
+        (project: { id: string }) => project.id === keys.test.projectId,
+      );
+      expect(listedAfter.retiringKeys).toEqual([]);
+    }, 30_000);
+
+    it('then a later roll without grace cuts the pair still in its grace and the current one at once, everywhere', async () => {
+      const keys = await newProject();
+      const oldest = await follow(keys.test);
+      const first = await roll(keys.test.projectId, 3600);
+      const middle = { ...keys.test, publicKey: first.data.publicKey, secretKey: first.data.secretKey };
+      const middleStream = await follow(middle);
+      expect(await readsWith(keys.test)).toEqual(Array(instances()).fill({ status: 200, code: undefined }));
+
+      const second = await roll(keys.test.projectId, 0);
+      expect(second.status).toBe(200);
+      expect(Date.parse(second.data.previous.expiresAt)).toBeLessThanOrEqual(Date.now());
+      expect(await ended(oldest.socket)).toBe('io server disconnect');
+      expect(await ended(middleStream.socket)).toBe('io server disconnect');
+      for (const gone of [keys.test, middle])
+        expect(await readsWith(gone)).toEqual(
+          Array(instances()).fill({ status: 401, code: 'api_key_unknown' }),
+        );
+      expect(second.data.project.retiringKeys).toEqual([]);
+    });
+  });
+
   describe('when a project is disabled', () => {
     it("then its streams and its payments' followers end, another project's stay, and neither comes back", async () => {
       const [keys, other] = [await newProject(), await newProject()];

@@ -46,6 +46,9 @@ export function paymentRow(overrides: Partial<NewTransaction> = {}): NewTransact
     settledBy: null,
     reconcileAt: null,
     queryAttempts: 0,
+    origin: 'stk_push',
+    c2bTransId: null,
+    c2bDetails: null,
     ...overrides,
   };
 }

@@ -27,7 +27,8 @@ describeDeployment(
         deployment = await startDeployment({
           instances: 3,
           redis,
-          // No periodic resync: it would send a state again (by design), and each is counted once here.
+          // No periodic resync within the test: it would send a state again (README: a browser may
+          // see a state twice), and this test counts what the bus carries.
           env: { RECONCILE_AFTER: '1h', RECONCILE_EXPIRE_AFTER: '2h', REALTIME_RESYNC_INTERVAL: '1h' },
         });
       }, 60_000);

@@ -68,7 +68,7 @@ describe('when a browser opens /docs', () => {
     const entries = Object.keys(doc.webhooks).map(
       (type) => page.data.slice(page.data.indexOf(`id="webhook-${type}"`)).split('</article>')[0]!,
     );
-    expect(entries).toHaveLength(5);
+    expect(entries).toHaveLength(10);
     for (const entry of entries) {
       expect(entry).toContain('Signed by mpesa-bridge with the Standard Webhooks signature');
       expect(entry).toContain('href="#security-StandardWebhooksSignature"');

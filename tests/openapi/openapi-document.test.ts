@@ -130,6 +130,8 @@ describe('when a client fetches /openapi.json', () => {
     expect(operatorsOnly.map((operation) => operation.operationId).sort()).toEqual([
       'createMpesaAccount',
       'deleteMpesaAccount',
+      'disableC2b',
+      'enableC2b',
       'rotateWebhookSecret',
       'updateMpesaAccount',
     ]);
@@ -186,7 +188,12 @@ describe('when a client fetches /openapi.json', () => {
       'transaction.failed',
       'transaction.cancelled',
       'transaction.expired',
+      'transaction.received',
+      'payout.succeeded',
+      'payout.failed',
+      'payout.unknown',
       'webhook_endpoint.disabled',
+      'status_query.resolved',
     ]);
     for (const [type, { post }] of Object.entries(doc.webhooks)) {
       expect(post.parameters?.map((p) => `${p.in}:${p.name}:${p.required}`)).toEqual([

@@ -24,8 +24,24 @@ describe('when an operation names the SDK method that makes its call', () => {
   it('then every signed operation names one, except those the SDKs reach only by their raw signed request', () => {
     const signed = requests.filter((request) => request.auth === 'signature');
     expect(signed.filter((request) => !request.sdk).map((request) => request.operationId)).toEqual([
+      'searchTransactions',
       'exportTransactions',
       'getTransactionHistory',
+      'createStatusQuery',
+      'getStatusQuery',
+      'createQrCode',
+      'getQrCode',
+      // Payouts: the TypeScript SDK's `payouts` resource; Python and PHP reach them by their raw signed request.
+      'createPayout',
+      'listPayouts',
+      'getPayoutSettings',
+      'listPayoutAudit',
+      'getPayout',
+      'getPayoutHistory',
+      'checkMpesaAccount',
+      'enableC2b',
+      'getC2b',
+      'disableC2b',
       'getStats',
       'getDiagnostics',
     ]);

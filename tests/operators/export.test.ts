@@ -91,6 +91,7 @@ describe('when a project exports its payments as CSV', () => {
       'settledAt',
       'settledBy',
       'checkoutRequestId',
+      'origin',
     ]);
     expect(rows).toHaveLength(ROWS);
     const ids = rows.map((row) => row[0]!);

@@ -9,6 +9,7 @@ import { applyMigrations } from '../../src/db/migrate';
 import { insertTransactions } from '../../src/payments/transaction.repository';
 import { createSettlement, type Settlement } from '../../src/payments/transaction.settle';
 import { createTransactionEvents } from '../../src/payments/payment.news';
+import { queuedDeliveries } from '../../src/payments/event.repository';
 import { freshDataDir, freshDatabaseUrl } from '../helpers/database';
 import { paymentRow, statusChanges, storedTransaction } from '../helpers/rows';
 
@@ -35,6 +36,16 @@ const paid = (receipt: string, checkoutRequestId: string): Settlement => ({
   transactionDate: '20261122101010',
 });
 
+/** The settlement path, and how many committed events would wake a delivery worker (service.ts). */
+function settlement() {
+  const events = createTransactionEvents();
+  let wakes = 0;
+  events.onRecorded((event) => {
+    if (queuedDeliveries(event)) wakes += 1;
+  });
+  return { settle: createSettlement({ db, events }), wakes: () => wakes };
+}
+
 async function pendingPayments(count: number, prefix: string) {
   const rows = Array.from({ length: count }, (_, i) =>
     paymentRow({ checkoutRequestId: `ws_CO_${prefix}_${i}` }),
@@ -45,12 +56,7 @@ async function pendingPayments(count: number, prefix: string) {
 
 describe('when several callbacks settle in one turn of the event loop', () => {
   it('then each payment completes once, with its own change, in one batch (one compare-and-set statement on PostgreSQL)', async () => {
-    let wakes = 0;
-    const settle = createSettlement({
-      db,
-      events: createTransactionEvents(),
-      deliveriesQueued: () => wakes++,
-    });
+    const { settle, wakes } = settlement();
     const rows = await pendingPayments(PAYMENTS, 'many');
     const before = roundTrips();
     const results = await Promise.all(
@@ -75,7 +81,7 @@ describe('when several callbacks settle in one turn of the event loop', () => {
       expect(trips.byKind.COMMIT).toBe(trips.byKind['UPDATE Transaction']);
     }
     // No endpoint: nothing was queued, no worker is woken.
-    expect(wakes).toBe(0);
+    expect(wakes()).toBe(0);
   });
 
   it('then a query answer and the callback for one payment in the same batch both apply: the move, then the receipt', async () => {
@@ -108,12 +114,7 @@ describe('when several callbacks settle in one turn of the event loop', () => {
 
 describe('when a settled payment belongs to a project with a webhook endpoint', () => {
   it('then the commit wakes the delivery workers', async () => {
-    let wakes = 0;
-    const settle = createSettlement({
-      db,
-      events: createTransactionEvents(),
-      deliveriesQueued: () => wakes++,
-    });
+    const { settle, wakes } = settlement();
     await db.run(
       db.qb.insertInto('WebhookEndpoint').values({
         id: 'whe_batch',
@@ -129,6 +130,6 @@ describe('when a settled payment belongs to a project with a webhook endpoint', 
     );
     const [row] = await pendingPayments(1, 'hook');
     await settle({ transactionId: row!.id, settlement: paid('UKMHOOK001', row!.checkoutRequestId!) });
-    expect(wakes).toBe(1);
+    expect(wakes()).toBe(1);
   });
 });

@@ -75,6 +75,7 @@ describe('when the operator creates a project', () => {
         // A simulator deployment's default mode is test.
         publicKey: expect.stringMatching(/^pk_test_/),
         keys: { test: key('test'), live: key('live') },
+        retiringKeys: [],
         accounts: [],
         disabledAt: null,
         createdAt: expect.any(String),

@@ -199,6 +199,7 @@ describe('when a newcomer follows the first payment', () => {
     const out = await shell(onPort(block(blocks, 'simulator-stats').code, port()));
     const stats = JSON.parse(out) as Record<string, number>;
     expect(Object.keys(stats).sort()).toEqual([
+      'b2cRequests',
       'c2bConfirmationsSent',
       'c2bPayments',
       'c2bPaymentsCancelled',
@@ -208,9 +209,11 @@ describe('when a newcomer follows the first payment', () => {
       'callbacksSent',
       'nonEatTimestamps',
       'oauthCalls',
+      'resultsSent',
       'stkPushes',
       'stkQueries',
       'stkQueryPeakPerSecond',
+      'transactionStatusQueries',
     ]);
     expect(stats.stkPushes).toBeGreaterThanOrEqual(0);
   });

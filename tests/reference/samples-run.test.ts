@@ -54,6 +54,11 @@ interface Fixtures {
   endpointToDelete: string;
   accountId: string;
   accountToDelete: string;
+  statusQueryId: string;
+  qrCodeId: string;
+  /** Two payouts awaiting approval: one the approve sample sends (and the reads read), one the reject sample rejects. */
+  payoutId: string;
+  payoutToReject: string;
   otherProjectId: string;
   user: { id: string; email: string };
   session: { cookie: string; csrfToken: string };
@@ -97,6 +102,9 @@ async function createFixtures(language: SampleLanguage): Promise<Fixtures> {
         consumerSecret: 'secret',
         shortcode: '600100',
         passkey: 'passkey',
+        // The default account (the first) asks Transaction Status: it needs an initiator.
+        initiatorName: 'samples',
+        initiatorPassword: 'samples-password',
       },
     }).then((created) => created.account.id);
   const signInBody = requests.get('signIn')!.body as { password: string };
@@ -107,14 +115,54 @@ async function createFixtures(language: SampleLanguage): Promise<Fixtures> {
     projectIds: [keys.projectId],
   });
   const session = await signIn(server.url, email, signInBody.password);
+  const accountId = await account('Kept');
+  const statusQuery = await ok<Created<'statusQuery'>>({
+    method: 'POST',
+    path: '/api/v1/transactions/status-queries',
+    body: { receipt: 'UJ22T8IYOU' },
+  });
+  // Payouts on for this project (the operator's act); two wait for approval, then the policy lets
+  // the create sample's payout go at once.
+  const payoutSettings = (approval: 'all' | 'none') =>
+    fetch(`${server.url}/api/v1/projects/${keys.projectId}/payout-settings`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${server.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        mode: 'test',
+        enabled: true,
+        perPayoutMax: 250_000,
+        dailyMax: 10_000_000,
+        approval,
+      }),
+    }).then((response) => {
+      if (!response.ok) throw new Error(`payout settings: ${response.status}`);
+    });
+  await payoutSettings('all');
+  const payout = () =>
+    ok<Created<'payout'>>({
+      method: 'POST',
+      path: '/api/v1/payouts',
+      body: { phone: '0712345678', amount: 100 },
+    }).then((created) => created.payout.id);
+  const [payoutId, payoutToReject] = [await payout(), await payout()];
+  await payoutSettings('none');
+  const qrCode = await ok<Created<'qrCode'>>({
+    method: 'POST',
+    path: '/api/v1/qr-codes',
+    body: { amount: 150, reference: 'INV-9', merchantName: 'SAMPLE SHOP' },
+  });
   return {
     keys,
     transactionId,
     eventId: events.data[0]!.id,
     endpointId: await endpoint('https://shop.example.com/webhooks/kept'),
     endpointToDelete: await endpoint('https://shop.example.com/webhooks/gone'),
-    accountId: await account('Kept'),
+    accountId,
     accountToDelete: await account('Gone'),
+    statusQueryId: statusQuery.statusQuery.id,
+    qrCodeId: qrCode.qrCode.id,
+    payoutId,
+    payoutToReject,
     otherProjectId: (await createProject(server.url, server.adminToken, `Renamed in ${language}`)).projectId,
     user: { id: (user.data as { user: { id: string } }).user.id, email },
     session: {
@@ -130,7 +178,10 @@ function readerEdits(
   fixtures: Fixtures,
   language: SampleLanguage,
 ): [string, string][] {
-  const deleting = request.method === 'delete';
+  // Deleting the object itself (not a part of it, like an account's C2B) takes the one to lose.
+  const deleting =
+    request.method === 'delete' &&
+    request.path.endsWith(`/${encodeURIComponent(request.pathValues.at(-1) ?? '')}`);
   const ids: Record<string, string> = {
     txn: fixtures.transactionId,
     evt: fixtures.eventId,
@@ -138,6 +189,9 @@ function readerEdits(
     acc: deleting ? fixtures.accountToDelete : fixtures.accountId,
     usr: fixtures.user.id,
     prj: fixtures.otherProjectId,
+    tsq: fixtures.statusQueryId,
+    qr: fixtures.qrCodeId,
+    po: request.operationId === 'rejectPayout' ? fixtures.payoutToReject : fixtures.payoutId,
   };
   const email = (request.body as { email?: string } | undefined)?.email;
   return [

@@ -50,6 +50,13 @@ beforeAll(async () => {
       .readFileSync(changelog, 'utf8')
       .replace('## Unreleased\n', '## Unreleased\n\n- `transactions.list` takes a `phone` filter.\n'),
   );
+  // The CLI's next release brings nothing of its own (whatever main's Unreleased says), so the
+  // script writes what it releases with.
+  const cliChangelog = path.join(copy, 'cli', 'CHANGELOG.md');
+  fs.writeFileSync(
+    cliChangelog,
+    fs.readFileSync(cliChangelog, 'utf8').replace(/## Unreleased\n[\s\S]*?(?=\n## )/, '## Unreleased\n'),
+  );
   git('init', '-q');
   git('add', '-A');
   git('commit', '-qm', 'Before the release');
@@ -124,7 +131,7 @@ describe('scripts/release.ts (dry run, the default)', () => {
 
       const sdkChangelog = fromTarball(sdkTarball, 'CHANGELOG.md');
       expect(sdkChangelog).toMatch(
-        /## Unreleased\n\n## 0\.2\.0 \(2026-12-06\)\n\n- `transactions\.list` takes a `phone` filter\.\n\n## 0\.1\.0\n/,
+        /## Unreleased\n\n## 0\.2\.0 \(2026-12-06\)\n\n- `transactions\.list` takes a `phone` filter\.\n/,
       );
       expect(fromTarball(cliTarball, 'CHANGELOG.md')).toMatch(
         /## Unreleased\n\n## 0\.2\.0 \(2026-12-06\)\n\n- Released with @mpesa-bridge\/sdk 0\.2\.0\.\n/,

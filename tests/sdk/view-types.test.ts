@@ -24,6 +24,9 @@ import type {
   WebhookEndpointWithSecret,
   WebhookEventType,
   MpesaAccount,
+  MpesaAccountCheck,
+  TransactionSearch,
+  AuditPage,
   CreateMpesaAccountInput,
   UpdateMpesaAccountInput,
   InitiateInput,
@@ -39,7 +42,14 @@ import type {
   ProjectStreamTransaction,
   ProjectWithSecret,
   RotatedKeys,
+  RotateKeysInput,
   TransactionHistory,
+  Payout,
+  PayoutHistory,
+  PayoutSettings,
+  PayoutStatus,
+  CreatePayoutInput,
+  PayoutListFilters,
 } from '@mpesa-bridge/sdk';
 import type * as SdkTypes from '@mpesa-bridge/sdk/types';
 import type { sessionSchema, userSchema } from '../../src/operators/dashboard.schema';
@@ -47,12 +57,16 @@ import type {
   projectSchema,
   projectWithSecretSchema,
   rotatedKeysSchema,
+  rotateKeysBody,
 } from '../../src/projects/project.schema';
 import type { StatsView } from '../../src/stats/stats.schema';
 import type { HistoryView } from '../../src/payments/transaction.history';
 import type { CallbackReceipt } from '../../src/payments/payment.news';
 import type { NewEvent } from '../../src/payments/event.types';
 import type { AccountView } from '../../src/accounts/account.view';
+import type { AccountCheckView } from '../../src/accounts/account.schema';
+import type { searchResultSchema } from '../../src/transactions/transaction.search';
+import type { auditPageSchema } from '../../src/audit/audit.schema';
 import type { createAccountBody, updateAccountBody } from '../../src/accounts/account.schema';
 import type { initiateBody, listQuery } from '../../src/payments/transaction.schema';
 import type { testPaymentBody } from '../../src/test-payments/test-payment.schema';
@@ -60,6 +74,14 @@ import type { OutcomeName } from '../../src/simulator/simulator.outcomes';
 import type { ClientTransactionView, MerchantTransactionView } from '../../src/payments/transaction.view';
 import type { Status } from '../../src/payments/transaction.states';
 import type { ErrorCode as ServerErrorCode } from '../../src/errors';
+import type {
+  createPayoutBody,
+  payoutHistorySchema,
+  payoutListQuery,
+  PayoutView,
+} from '../../src/payments/payout.schema';
+import type { PayoutStatus as ServerPayoutStatus } from '../../src/payments/payout.states';
+import type { settingsSchema } from '../../src/payouts/payout.settings.schema';
 import type { ReconcileOutcome as ServerReconcileOutcome } from '../../src/reconciliation/reconcile.service';
 import type { ALL_EVENTS, EventType as ServerEventType } from '../../src/payments/event.types';
 import type { eventsQuery, redeliverEventBody } from '../../src/webhooks/event.schema';
@@ -142,6 +164,9 @@ const eventFilterType: Same<z.output<typeof eventsQuery>['type'], EventFilters['
 
 // M-Pesa accounts and the initiate that names one.
 const accountView: Same<AccountView, MpesaAccount> = true;
+const accountCheck: Same<AccountCheckView, MpesaAccountCheck> = true;
+const transactionSearch: Same<z.output<typeof searchResultSchema>, TransactionSearch> = true;
+const auditPage: Same<z.output<typeof auditPageSchema>, AuditPage> = true;
 const createAccountInput: Same<z.input<typeof createAccountBody>, CreateMpesaAccountInput> = true;
 const updateAccountInput: Same<z.input<typeof updateAccountBody>, UpdateMpesaAccountInput> = true;
 const initiateFields: Same<keyof z.input<ReturnType<typeof initiateBody>>, keyof InitiateInput> = true;
@@ -154,6 +179,7 @@ const testOutcomes: Same<OutcomeName, TestOutcome> = true;
 const project: Same<z.output<typeof projectSchema>, Project> = true;
 const projectWithSecret: Same<z.output<typeof projectWithSecretSchema>, ProjectWithSecret> = true;
 const rotatedKeys: Same<z.output<typeof rotatedKeysSchema>, RotatedKeys> = true;
+const rotateKeysInput: Same<Exclude<z.input<typeof rotateKeysBody>, undefined>, RotateKeysInput> = true;
 const dashboardUser: Same<z.output<typeof userSchema>, DashboardUser> = true;
 const dashboardSession: Same<z.output<typeof sessionSchema>, DashboardSession> = true;
 const stats: Same<StatsView, ProjectStats> = true;
@@ -170,10 +196,19 @@ const streamCallback: Same<ProjectStreamCallback, Iso<Omit<CallbackReceipt, 'pro
 const typesEntry: Same<SdkTypes.DashboardSession, DashboardSession> = true;
 const typesEntryTransaction: Same<SdkTypes.Transaction, Transaction> = true;
 
+// Payouts: the view, its states, its history, the settings, and what a create sends.
+const payoutView: Same<PayoutView, Payout> = true;
+const payoutStatuses: Same<ServerPayoutStatus, PayoutStatus> = true;
+const payoutHistory: Same<z.output<typeof payoutHistorySchema>, PayoutHistory> = true;
+const payoutSettings: Same<z.output<typeof settingsSchema>, PayoutSettings> = true;
+const createPayoutInput: Same<z.input<typeof createPayoutBody>, CreatePayoutInput> = true;
+const payoutFilters: Same<keyof z.input<typeof payoutListQuery>, keyof PayoutListFilters> = true;
+
 const checks = [
   project,
   projectWithSecret,
   rotatedKeys,
+  rotateKeysInput,
   dashboardUser,
   dashboardSession,
   stats,
@@ -184,6 +219,9 @@ const checks = [
   typesEntry,
   typesEntryTransaction,
   accountView,
+  accountCheck,
+  transactionSearch,
+  auditPage,
   createAccountInput,
   updateAccountInput,
   initiateFields,
@@ -225,6 +263,12 @@ const checks = [
   deliveryStatus,
   eventFilters,
   eventFilterType,
+  payoutView,
+  payoutStatuses,
+  payoutHistory,
+  payoutSettings,
+  createPayoutInput,
+  payoutFilters,
 ];
 
 it('then the SDK types match the service views, inputs, statuses and error codes', () => {

@@ -79,6 +79,9 @@ describe('simulator stats', () => {
       stkQueryPeakPerSecond: 0,
       callbacksSent: 0,
       nonEatTimestamps: 0,
+      b2cRequests: 0,
+      transactionStatusQueries: 0,
+      resultsSent: 0,
       ...emptyC2bStats(),
     });
 
@@ -96,6 +99,9 @@ describe('simulator stats', () => {
       stkQueryPeakPerSecond: 1,
       callbacksSent: 1,
       nonEatTimestamps: 0,
+      b2cRequests: 0,
+      transactionStatusQueries: 0,
+      resultsSent: 0,
       ...emptyC2bStats(),
     });
   });

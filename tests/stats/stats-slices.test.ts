@@ -3,7 +3,8 @@
 // /health answers while a long stats call is still counting. On both engines (TEST_DATABASE_URL).
 import axios from 'axios';
 import { insertTransactions, type NewTransaction } from '../../src/payments/transaction.repository';
-import { paymentGroups, STATS_SLICE_ROWS } from '../../src/stats/stats.repository';
+import { newId } from '../../src/ids';
+import { deliveryCounts, paymentGroups, STATS_SLICE_ROWS } from '../../src/stats/stats.repository';
 import { createProject, merchantClient, type ProjectKeys } from '../helpers/merchant';
 import { completedPaymentRow } from '../helpers/rows';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -49,7 +50,8 @@ async function insertAll(rows: NewTransaction[]) {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Seeded deliveries are months old: no pruning pass while the test counts them.
+  server = await startTestServer({ PRUNE_INTERVAL: '24d' });
   mixed = await createProject(server.url, server.adminToken, 'Stats shop');
   large = await createProject(server.url, server.adminToken, 'Busy shop');
   const rows = Array.from({ length: MIXED_ROWS }, (_, i) => mixedRow(mixed.projectId, i));
@@ -109,6 +111,125 @@ describe('GET /api/v1/stats over a multi-month window', () => {
         maxMs: Math.max(...settleMs),
       },
       settledByQuery: rows.filter((row) => row.settledBy === 'stk_query').length,
+    });
+  });
+});
+
+describe('GET /api/v1/stats: webhook deliveries over a multi-month window', () => {
+  const DELIVERIES = 3000; // one an hour, spread over four endpoints
+  const window = { from: new Date(base + 400.5 * HOUR_MS), to: new Date(base + 2500.25 * HOUR_MS) };
+  const STATUSES = ['succeeded', 'failed', 'pending'] as const;
+  let counted: string[]; // the endpoints whose deliveries count: the project's, in its mode
+  let seeded: Array<{ endpointId: string; status: string; createdAt: Date }>;
+
+  beforeAll(async () => {
+    const db = server.database();
+    const endpoint = async (projectId: string, mode: string, deleted: boolean) => {
+      const at = new Date(base);
+      const id = newId('we', at);
+      await db.run(
+        db.qb.insertInto('WebhookEndpoint').values({
+          id,
+          projectId,
+          mode,
+          url: `https://hooks.example.com/${id}`,
+          eventTypes: '["*"]',
+          // Disabled: the worker claims nothing of it while the test counts.
+          enabled: false,
+          disabledReason: 'manual',
+          secretEnc: `sealed-${id}`,
+          deletedAt: deleted ? at : null,
+          createdAt: at,
+          updatedAt: at,
+        }),
+      );
+      return id;
+    };
+    // Counted: an endpoint and a deleted one (its deliveries were sent). Left out: the live
+    // endpoint of the same project and another project's.
+    counted = [await endpoint(mixed.projectId, 'test', false), await endpoint(mixed.projectId, 'test', true)];
+    const others = [
+      await endpoint(mixed.projectId, 'live', false),
+      await endpoint(large.projectId, 'test', false),
+    ];
+    const endpoints = [counted[0]!, others[0]!, counted[1]!, others[1]!];
+    seeded = Array.from({ length: DELIVERIES }, (_, i) => ({
+      endpointId: endpoints[i % endpoints.length]!,
+      status: STATUSES[(i * 7) % 3]!,
+      createdAt: new Date(base + i * HOUR_MS + (i % 1000)),
+    }));
+    for (let start = 0; start < seeded.length; start += 500) {
+      const chunk = seeded.slice(start, start + 500).map((delivery) => ({
+        ...delivery,
+        eventId: newId('evt', delivery.createdAt),
+        id: newId('whd', delivery.createdAt),
+      }));
+      await db.run(
+        db.qb.insertInto('Event').values(
+          chunk.map((delivery) => ({
+            id: delivery.eventId,
+            projectId: delivery.endpointId === others[1] ? large.projectId : mixed.projectId,
+            mode: delivery.endpointId === others[0] ? 'live' : 'test',
+            type: 'transaction.completed',
+            transactionId: null,
+            payload: '{}',
+            createdAt: delivery.createdAt,
+          })),
+        ),
+      );
+      await db.run(
+        db.qb.insertInto('WebhookDelivery').values(
+          chunk.map((delivery) => ({
+            id: delivery.id,
+            eventId: delivery.eventId,
+            endpointId: delivery.endpointId,
+            status: delivery.status,
+            attempts: 1,
+            nextAttemptAt: delivery.createdAt,
+            createdAt: delivery.createdAt,
+          })),
+        ),
+      );
+    }
+  }, 120_000);
+
+  const expected = (status: string) =>
+    seeded.filter(
+      (delivery) =>
+        counted.includes(delivery.endpointId) &&
+        delivery.status === status &&
+        delivery.createdAt >= window.from &&
+        delivery.createdAt <= window.to,
+    ).length;
+
+  it('when counted in slices of any size, then the counts are exactly those of one scan', async () => {
+    const scope = { projectId: mixed.projectId, mode: 'test' as const };
+    const oneScan = await deliveryCounts(server.database(), scope, window, null);
+    expect(oneScan).toEqual(
+      STATUSES.map((status) => ({ status, count: expected(status) })).sort((a, b) =>
+        a.status < b.status ? -1 : 1,
+      ),
+    );
+    expect(expected('pending')).toBeGreaterThan(97);
+    for (const sliceRows of [1000, 97, 1])
+      expect(await deliveryCounts(server.database(), scope, window, sliceRows)).toEqual(oneScan);
+  });
+
+  it('when the service answers it, then the delivery counts are those of the window', async () => {
+    const answer = await merchantClient(
+      server.url,
+      mixed,
+    )({
+      method: 'GET',
+      path: `/api/v1/stats?from=${window.from.toISOString()}&to=${window.to.toISOString()}`,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.data.webhooks.deliveries).toMatchObject({
+      succeeded: expected('succeeded'),
+      failed: expected('failed'),
+      pending: expected('pending'),
+      // Of the pending ones, those whose last attempt failed: the seeded ones were never tried.
+      retrying: 0,
     });
   });
 });

@@ -4,7 +4,6 @@
 // (a fresh `npm start` or `npm run demo`: data/admin-token, data/demo/admin-token), and saves
 // the deployment's own mode's keys (the service says which: live on a production deployment)
 // unless --mode or a profile named live says otherwise.
-import fs from 'node:fs';
 import { createClient } from '@mpesa-bridge/sdk';
 import { Option } from 'commander';
 import type { Registrar } from '../main';
@@ -12,6 +11,7 @@ import { CliError, EXIT } from '../exit';
 import { DEFAULT_PROFILE, modeOfKey, profileSaysLive, readConfig, saveProfile, type Mode } from '../profiles';
 import { ask, askHidden, readAll } from '../prompt';
 import type { Context } from '../context';
+import { adminToken } from '../admin';
 
 interface LoginOptions {
   url?: string;
@@ -90,7 +90,7 @@ async function login(context: Context, options: LoginOptions) {
   let projectId: string | undefined;
   let deploymentMode: Mode | undefined;
   if (options.newProject) {
-    const created = await createProject(url, options.newProject, adminToken(options, env));
+    const created = await createProject(url, options.newProject, adminToken(options, env, '--new-project'));
     deploymentMode = created.deploymentMode;
     const chosen = options.mode ?? (profileSaysLive(profile) ? 'live' : deploymentMode);
     ({ projectId } = created);
@@ -163,26 +163,6 @@ async function login(context: Context, options: LoginOptions) {
   );
   output.line(color.dim(`  Saved in ${file} (readable by you only). The secret key is not shown again.`));
   for (const warning of warnings) output.note(color.yellow(`! ${warning}`));
-}
-
-function adminToken(options: LoginOptions, env: NodeJS.ProcessEnv): string {
-  if (options.adminTokenFile) {
-    try {
-      return fs.readFileSync(options.adminTokenFile, 'utf8').trim();
-    } catch {
-      throw new CliError(`Cannot read ${options.adminTokenFile}`, {
-        exit: EXIT.usage,
-        code: 'usage',
-        fix: 'Under `npm start` it is data/admin-token; under `npm run demo`, data/demo/admin-token',
-      });
-    }
-  }
-  if (env.MPESA_BRIDGE_ADMIN_TOKEN) return env.MPESA_BRIDGE_ADMIN_TOKEN;
-  throw new CliError('--new-project needs the operator’s admin token', {
-    exit: EXIT.usage,
-    code: 'usage',
-    fix: 'Pass --admin-token-file data/admin-token, or set MPESA_BRIDGE_ADMIN_TOKEN',
-  });
 }
 
 async function createProject(url: string, name: string, token: string) {

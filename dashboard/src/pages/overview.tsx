@@ -5,7 +5,7 @@ import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip }
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ProjectStats as Stats } from '@mpesa-bridge/sdk/types';
 import { api, type Scope } from '../api';
-import { dayBound, formatDuration, formatKes, formatPercent, startOfToday } from '../format';
+import { dayBound, formatDuration, formatKes, formatPercent, formatTime, startOfToday } from '../format';
 import { Card, ErrorNote, Loading, useLoad } from '../ui';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
@@ -15,7 +15,9 @@ const day = (offsetDays: number) =>
 
 function Numbers({ stats }: { stats: Stats }) {
   const delivered = stats.webhooks.deliveries;
-  const sent = delivered.succeeded + delivered.failed;
+  // Failing and retrying counts as failing: a retry has not succeeded (yet).
+  const sent = delivered.succeeded + delivered.failed + delivered.retrying;
+  const { failing, enabled, retrying, nextRetryAt } = stats.webhooks;
   return (
     <dl class="numbers">
       <div>
@@ -42,10 +44,18 @@ function Numbers({ stats }: { stats: Stats }) {
         <dt>Webhooks delivered</dt>
         <dd>{sent === 0 ? '—' : `${formatPercent(delivered.succeeded / sent)} of ${sent}`}</dd>
       </div>
-      <div>
+      <div class={failing > 0 ? 'alarm' : undefined}>
         <dt>Endpoints failing</dt>
         <dd>
-          {stats.webhooks.failing} of {stats.webhooks.enabled} enabled
+          <span class={`health ${failing > 0 ? 'bad' : 'ok'}`}>
+            {failing} of {enabled} enabled
+          </span>
+          {retrying > 0 && (
+            <small class="retrying">
+              {retrying} {retrying === 1 ? 'delivery' : 'deliveries'} failing and retrying, next retry{' '}
+              {formatTime(nextRetryAt)}
+            </small>
+          )}
         </dd>
       </div>
     </dl>

@@ -13,7 +13,7 @@ import { api, type Scope } from '../api';
 import { formatKes, formatTime } from '../format';
 import { followProject } from '../live';
 import { linkTo } from '../main';
-import { Card, ErrorNote, Loading, Status, useLoad } from '../ui';
+import { AmountBadge, Card, ErrorNote, Loading, Status, useLoad } from '../ui';
 
 async function loadPayment(scope: Scope, id: string) {
   const [{ transaction }, history, events] = await Promise.all([
@@ -78,7 +78,7 @@ export function PaymentPage({ scope, id }: { scope: Scope; id: string }) {
         <a href={linkTo(scope, 'payments')}>← Payments</a>
       </p>
       <h1>
-        {formatKes(t.amount)} <Status status={t.status} />
+        {formatKes(t.amount)} <Status status={t.status} /> <AmountBadge payment={t} />
       </h1>
       <div class="actions">
         <button
@@ -107,7 +107,13 @@ export function PaymentPage({ scope, id }: { scope: Scope; id: string }) {
           <dt>Receipt</dt>
           <dd>{t.mpesaReceiptNumber ?? '—'}</dd>
           <dt>Amount paid</dt>
-          <dd>{t.amountPaid === null ? '—' : formatKes(t.amountPaid)}</dd>
+          <dd>
+            {t.amountPaid !== null
+              ? `${formatKes(t.amountPaid)}${t.amountMismatch ? ` — not the ${formatKes(t.amount)} asked` : ''}`
+              : t.status === 'completed'
+                ? "unknown: M-Pesa's answer carried no amount (settled by STK Query)"
+                : '—'}
+          </dd>
           <dt>Why not paid</dt>
           <dd>
             {t.failure

@@ -6,7 +6,7 @@ import { api, headersOf, urlOf, type Scope } from '../api';
 import { dayBound, formatKes, formatTime } from '../format';
 import { followProject } from '../live';
 import { linkTo } from '../main';
-import { ErrorNote, Loading, Status } from '../ui';
+import { AmountBadge, ErrorNote, Loading, Status } from '../ui';
 
 const STATUSES = ['pending', 'completed', 'failed', 'cancelled', 'expired'];
 
@@ -33,7 +33,55 @@ function queryOf(filters: Filters): Record<string, string | undefined> {
 
 const unfiltered = (filters: Filters) => Object.values(filters).every((value) => value === '');
 
+interface Found {
+  data: Transaction[];
+  matchedAs: string[];
+}
+
+const MATCHED: Record<string, string> = {
+  id: 'id',
+  checkoutRequestId: 'CheckoutRequestID',
+  receipt: 'receipt',
+  phone: 'phone',
+  accountReference: 'account reference',
+};
+
+/** The one search box: what it finds replaces the list until it is cleared. */
+function SearchBox({ scope, onFound }: { scope: Scope; onFound: (found: Found | undefined) => void }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<unknown>();
+  const find = async (event: Event) => {
+    event.preventDefault();
+    setError(undefined);
+    if (text.trim() === '') return onFound(undefined);
+    try {
+      onFound(
+        await api<Found>('/api/v1/transactions/search', { scope, query: { q: text.trim(), limit: '50' } }),
+      );
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <>
+      <form class="search" role="search" onSubmit={(e) => void find(e)}>
+        <label for="search">Find a payment</label>
+        <input
+          id="search"
+          type="search"
+          placeholder="Receipt, phone, account reference, id or CheckoutRequestID"
+          value={text}
+          onInput={(e) => setText((e.target as HTMLInputElement).value)}
+        />
+        <button type="submit">Find</button>
+      </form>
+      <ErrorNote error={error} />
+    </>
+  );
+}
+
 export function Payments({ scope }: { scope: Scope }) {
+  const [found, setFound] = useState<Found>();
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
@@ -120,7 +168,21 @@ export function Payments({ scope }: { scope: Scope }) {
           {live ? 'live' : 'connecting…'}
         </span>
       </h1>
-      <form class="filters" onSubmit={apply} aria-label="Filter payments">
+      <SearchBox scope={scope} onFound={setFound} />
+      {found && (
+        <section aria-label="Search results">
+          <p role="status">
+            {found.data.length === 0
+              ? 'Nothing found.'
+              : `${found.data.length} found by ${found.matchedAs.map((kind) => MATCHED[kind] ?? kind).join(' and ')}.`}{' '}
+            <button type="button" class="secondary" onClick={() => setFound(undefined)}>
+              Back to the list
+            </button>
+          </p>
+          <PaymentList scope={scope} payments={found.data} label="Found payments" />
+        </section>
+      )}
+      <form class="filters" onSubmit={apply} aria-label="Filter payments" hidden={found !== undefined}>
         <div>
           <label for="filter-status">Status</label>
           <select
@@ -172,23 +234,9 @@ export function Payments({ scope }: { scope: Scope }) {
       {exporting && <p role="status">{exporting}</p>}
       <ErrorNote error={error} />
       {!result && !error && <Loading what="payments" />}
-      {result && (
+      {result && !found && (
         <>
-          <ul class="payments" aria-label="Payments">
-            {result.data.length === 0 && <li class="muted">No payments match.</li>}
-            {result.data.map((payment) => (
-              <li key={payment.id} data-id={payment.id}>
-                <a href={linkTo(scope, 'payments', payment.id)}>
-                  <span class="amount">{formatKes(payment.amount)}</span>
-                  <Status status={payment.status} />
-                  <span class="phone">{payment.phone}</span>
-                  <span class="ref">{payment.accountReference}</span>
-                  <span class="receipt">{payment.mpesaReceiptNumber ?? ''}</span>
-                  <time dateTime={payment.createdAt}>{formatTime(payment.createdAt)}</time>
-                </a>
-              </li>
-            ))}
-          </ul>
+          <PaymentList scope={scope} payments={result.data} label="Payments" />
           <div class="pager">
             <button
               type="button"
@@ -210,5 +258,26 @@ export function Payments({ scope }: { scope: Scope }) {
         </>
       )}
     </div>
+  );
+}
+
+function PaymentList({ scope, payments, label }: { scope: Scope; payments: Transaction[]; label: string }) {
+  return (
+    <ul class="payments" aria-label={label}>
+      {payments.length === 0 && <li class="muted">No payments match.</li>}
+      {payments.map((payment) => (
+        <li key={payment.id} data-id={payment.id}>
+          <a href={linkTo(scope, 'payments', payment.id)}>
+            <span class="amount">{formatKes(payment.amount)}</span>
+            <Status status={payment.status} />
+            <AmountBadge payment={payment} />
+            <span class="phone">{payment.phone}</span>
+            <span class="ref">{payment.accountReference}</span>
+            <span class="receipt">{payment.mpesaReceiptNumber ?? ''}</span>
+            <time dateTime={payment.createdAt}>{formatTime(payment.createdAt)}</time>
+          </a>
+        </li>
+      ))}
+    </ul>
   );
 }

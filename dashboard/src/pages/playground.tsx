@@ -1,7 +1,7 @@
 // Test-mode playground: start a payment for any simulator outcome by name and watch it end,
 // live, on the project stream.
 import { useEffect, useState } from 'preact/hooks';
-import type { TestOutcomeInfo, Transaction } from '@mpesa-bridge/sdk/types';
+import type { MpesaAccount, TestOutcomeInfo, Transaction } from '@mpesa-bridge/sdk/types';
 import { api, type Scope } from '../api';
 import { formatKes } from '../format';
 import { followProject } from '../live';
@@ -13,6 +13,11 @@ export function Playground({ scope }: { scope: Scope }) {
     () => api<{ data: TestOutcomeInfo[] }>('/api/v1/test-payments/outcomes', { scope }),
     [scope.projectId, scope.mode],
   );
+  const accounts = useLoad(
+    () => api<{ data: MpesaAccount[] }>('/api/v1/mpesa-accounts', { scope }),
+    [scope.projectId, scope.mode],
+  );
+  const [account, setAccount] = useState('');
   const [outcome, setOutcome] = useState('paid');
   const [amount, setAmount] = useState('10');
   const [payment, setPayment] = useState<Transaction>();
@@ -35,7 +40,7 @@ export function Playground({ scope }: { scope: Scope }) {
       const started = await api<{ transaction: Transaction }>('/api/v1/test-payments', {
         method: 'POST',
         scope,
-        body: { outcome, amount: Number(amount) },
+        body: { outcome, amount: Number(amount), ...(account ? { account } : {}) },
       });
       setPayment((current) => current ?? started.transaction);
     } catch (failure) {
@@ -64,6 +69,23 @@ export function Playground({ scope }: { scope: Scope }) {
                 </option>
               ))}
             </select>
+            <label for="account">Paid to</label>
+            <select
+              id="account"
+              value={account}
+              onChange={(e) => setAccount((e.target as HTMLSelectElement).value)}
+            >
+              <option value="">the default account</option>
+              {accounts.data?.data
+                .filter((candidate) => candidate.environment === 'simulator' && !candidate.disabledAt)
+                .map((candidate) => (
+                  <option key={candidate.id} value={candidate.id}>
+                    {candidate.name} (
+                    {candidate.tillNumber ? `till ${candidate.tillNumber}` : `PayBill ${candidate.shortcode}`}
+                    )
+                  </option>
+                ))}
+            </select>
             <label for="amount">Amount (KES)</label>
             <input
               id="amount"
@@ -82,6 +104,7 @@ export function Playground({ scope }: { scope: Scope }) {
         <Card title="The payment">
           <p class="big" role="status" aria-live="polite">
             {formatKes(payment.amount)} <Status status={payment.status} />{' '}
+            {payment.channel === 'till' ? 'to a till' : 'to a PayBill'}{' '}
             {payment.failure
               ? payment.failure.message
               : payment.status === 'completed'

@@ -14,6 +14,14 @@ interface Shown {
   value: string;
 }
 
+/** How long a rolled pair keeps working: at once (a leaked key) or long enough to deploy the new one. */
+const GRACES = [
+  [0, 'stop at once'],
+  [3600, 'keep working 1 hour'],
+  [86_400, 'keep working 24 hours'],
+  [604_800, 'keep working 7 days'],
+] as const;
+
 function ProjectCard({
   project,
   operator,
@@ -27,15 +35,18 @@ function ProjectCard({
 }) {
   const [shown, setShown] = useState<Shown>();
   const [error, setError] = useState<unknown>();
+  const [grace, setGrace] = useState<Record<'test' | 'live', number>>({ test: 0, live: 0 });
   const rotate = async (mode: 'test' | 'live') => {
-    if (
-      !confirm(`Rotate the ${mode} key pair of ${project.name}? The old ${mode} keys stop working at once.`)
-    )
-      return;
+    const graceSeconds = grace[mode];
+    const when =
+      graceSeconds === 0
+        ? 'stop working at once'
+        : `keep working for ${GRACES.find(([seconds]) => seconds === graceSeconds)?.[1].replace('keep working ', '')}`;
+    if (!confirm(`Rotate the ${mode} key pair of ${project.name}? The old ${mode} keys ${when}.`)) return;
     try {
       const result = await api<RotatedKeys>(`/api/v1/projects/${project.id}/keys/rotate`, {
         method: 'POST',
-        body: { mode },
+        body: { mode, graceSeconds },
       });
       setShown({ label: `New ${mode} secret key`, value: result.secretKey });
       onChanged();
@@ -75,14 +86,43 @@ function ProjectCard({
             <dd>
               <code>{project.keys[mode]?.publicKey ?? '—'}</code>
               {operator && (
-                <button type="button" class="secondary" onClick={() => void rotate(mode)}>
-                  Rotate {mode} keys
-                </button>
+                <span class="roll">
+                  <label for={`grace-${project.id}-${mode}`}>Old {mode} keys</label>
+                  <select
+                    id={`grace-${project.id}-${mode}`}
+                    value={grace[mode]}
+                    onChange={(e) =>
+                      setGrace({ ...grace, [mode]: Number((e.target as HTMLSelectElement).value) })
+                    }
+                  >
+                    {GRACES.map(([seconds, label]) => (
+                      <option key={seconds} value={seconds}>
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                  <button type="button" class="secondary" onClick={() => void rotate(mode)}>
+                    Rotate {mode} keys
+                  </button>
+                </span>
               )}
             </dd>
           </Fragment>
         ))}
       </dl>
+      {project.retiringKeys.length > 0 && (
+        <>
+          <h3>Old keys still working</h3>
+          <ul class="retiring">
+            {project.retiringKeys.map((key) => (
+              <li key={key.publicKey}>
+                {key.mode} <code>{key.publicKey}</code> stops working{' '}
+                <time dateTime={key.expiresAt}>{formatTime(key.expiresAt)}</time>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {shown && <ShownOnce label={shown.label} value={shown.value} />}
       <h3>M-Pesa accounts</h3>
       {project.accounts.length === 0 && <p class="muted">None: payments use the deployment's own account.</p>}

@@ -1,15 +1,121 @@
-// Webhook endpoints of the project and mode: health, recent failures, replay one delivery's
-// event or every failed delivery since a time, rotate the secret (shown once), enable/disable.
+// Webhook endpoints of the project and mode: honest health (a delivery failing and retrying
+// counts as failing, with its next retry time), recent failures, replay one delivery's event or
+// every failed delivery since a time, rotate the secret (shown once), edit (URL, events,
+// description, enabled) and delete. An endpoint stays in the mode it was made in: one for the
+// other mode is added there.
 import { useState } from 'preact/hooks';
-import type { WebhookDelivery, WebhookEndpoint, WebhookEndpointWithSecret } from '@mpesa-bridge/sdk/types';
+import type {
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointWithSecret,
+  WebhookEventType,
+} from '@mpesa-bridge/sdk/types';
 import { api, type Scope } from '../api';
 import { formatTime } from '../format';
 import { Card, ErrorNote, Loading, ShownOnce, Status, useLoad } from '../ui';
 
+/** Every event type, with how the edit form names it (a type added to the SDK must be named here). */
+const EVENT_LABELS: Record<WebhookEventType, string> = {
+  'transaction.completed': 'payment completed',
+  'transaction.failed': 'payment failed',
+  'transaction.cancelled': 'payment cancelled',
+  'transaction.expired': 'payment expired',
+  'transaction.updated': 'details of a settled payment',
+  'transaction.received': 'a payment the customer started (C2B)',
+  'payout.succeeded': 'payout paid',
+  'payout.failed': 'payout failed',
+  'payout.unknown': 'payout outcome unknown (being asked)',
+  'webhook_endpoint.disabled': 'an endpoint disabled',
+  'status_query.resolved': 'a Transaction Status query answered',
+};
+
 function health(endpoint: WebhookEndpoint): string {
-  if (!endpoint.enabled) return `disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}`;
-  if (endpoint.failingSince) return `failing since ${formatTime(endpoint.failingSince)}`;
-  return 'healthy';
+  if (endpoint.health === 'disabled')
+    return `disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}`;
+  if (endpoint.health === 'healthy') return 'healthy';
+  const parts = [endpoint.failingSince ? `failing since ${formatTime(endpoint.failingSince)}` : 'failing'];
+  if (endpoint.retrying > 0)
+    parts.push(
+      `${endpoint.retrying} ${endpoint.retrying === 1 ? 'delivery' : 'deliveries'} retrying, next retry ${formatTime(endpoint.nextRetryAt)}`,
+    );
+  return parts.join(': ');
+}
+
+function EditForm({
+  scope,
+  endpoint,
+  onDone,
+}: {
+  scope: Scope;
+  endpoint: WebhookEndpoint;
+  onDone: (changed: boolean) => void;
+}) {
+  const [error, setError] = useState<unknown>();
+  const all = endpoint.eventTypes.includes('*');
+  const save = async (event: Event) => {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const chosen = data.getAll('eventTypes').map(String);
+    try {
+      await api(`/api/v1/webhook-endpoints/${endpoint.id}`, {
+        method: 'PATCH',
+        scope,
+        body: {
+          url: String(data.get('url')),
+          description: String(data.get('description') ?? '').trim() || null,
+          eventTypes: data.get('all') ? ['*'] : chosen,
+          enabled: data.get('enabled') === 'on',
+        },
+      });
+      onDone(true);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <form class="edit-endpoint" onSubmit={(e) => void save(e)}>
+      <label for={`url-${endpoint.id}`}>URL</label>
+      <input id={`url-${endpoint.id}`} name="url" type="url" required value={endpoint.url} />
+      <label for={`description-${endpoint.id}`}>Description</label>
+      <input
+        id={`description-${endpoint.id}`}
+        name="description"
+        maxLength={256}
+        value={endpoint.description ?? ''}
+      />
+      <fieldset>
+        <legend>Events</legend>
+        <label>
+          <input type="checkbox" name="all" checked={all} /> every event, including types added later
+        </label>
+        {(Object.keys(EVENT_LABELS) as WebhookEventType[]).map((type) => (
+          <label key={type}>
+            <input
+              type="checkbox"
+              name="eventTypes"
+              value={type}
+              checked={!all && endpoint.eventTypes.includes(type)}
+            />{' '}
+            <code>{type}</code> ({EVENT_LABELS[type]})
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        <input type="checkbox" name="enabled" checked={endpoint.enabled} /> Enabled
+      </label>
+      <p class="muted">
+        Mode: {scope.mode}. An endpoint keeps the mode it was made in; add one on the{' '}
+        {scope.mode === 'test' ? 'live' : 'test'} side for the other.
+      </p>
+      <div class="actions">
+        <button type="submit">Save endpoint</button>
+        <button type="button" class="secondary" onClick={() => onDone(false)}>
+          Cancel
+        </button>
+      </div>
+      <ErrorNote error={error} />
+    </form>
+  );
 }
 
 function EndpointCard({
@@ -41,6 +147,7 @@ function EndpointCard({
     [endpoint.id, endpoint.failingSince],
   );
   const [secret, setSecret] = useState<string>();
+  const [editing, setEditing] = useState(false);
   const [note, setNote] = useState<{ message?: string; error?: unknown }>({});
   const [since, setSince] = useState(() =>
     new Date(Date.now() - 86_400_000 + 3 * 3_600_000).toISOString().slice(0, 16),
@@ -63,12 +170,39 @@ function EndpointCard({
   return (
     <Card title={endpoint.url}>
       <p>
-        <span class={`health ${endpoint.enabled && !endpoint.failingSince ? 'ok' : 'bad'}`}>
-          {health(endpoint)}
-        </span>{' '}
+        <span class={`health ${endpoint.health === 'healthy' ? 'ok' : 'bad'}`}>{health(endpoint)}</span>{' '}
         <code>{endpoint.id}</code>
       </p>
+      <p class="muted">
+        Events: {endpoint.eventTypes.includes('*') ? 'all' : endpoint.eventTypes.join(', ')}
+        {endpoint.description ? ` — ${endpoint.description}` : ''}
+      </p>
+      {editing && (
+        <EditForm
+          scope={scope}
+          endpoint={endpoint}
+          onDone={(changed) => {
+            setEditing(false);
+            if (changed) onChanged();
+          }}
+        />
+      )}
       <div class="actions">
+        {!editing && (
+          <button type="button" class="secondary" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+        )}
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => {
+            if (!confirm(`Delete the endpoint ${endpoint.url}? Nothing more is sent to it.`)) return;
+            void act('Delete', () => api(base, { method: 'DELETE', scope }));
+          }}
+        >
+          Delete
+        </button>
         <button
           type="button"
           class="secondary"

@@ -1,0 +1,121 @@
+// Money out (B2C payouts) as the SDK's callers see it. Kept by hand in step with the server's
+// schemas (src/payments/payout.schema.ts, src/payouts/payout.settings.schema.ts);
+// tests/sdk/view-types.test.ts fails the type-check when they drift apart.
+
+/**
+ * requested → awaiting_approval (when the project's policy wants approval) → submitted (sent to
+ * Daraja once) → succeeded | failed; submitted → unknown when the answer or the result is missing
+ * (resolved by Transaction Status, never by sending again); unknown → succeeded | failed.
+ */
+export const PAYOUT_STATUSES = [
+  'requested',
+  'awaiting_approval',
+  'submitted',
+  'unknown',
+  'succeeded',
+  'failed',
+] as const;
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+
+/** Daraja's CommandID. */
+export type PayoutPurpose = 'BusinessPayment' | 'SalaryPayment' | 'PromotionPayment';
+
+/** Why a payout failed, or why its outcome is unknown. */
+export interface PayoutReason {
+  /** e.g. `insufficient_balance`, `recipient_unregistered`, `initiator_invalid`, `approval_rejected`, `answer_lost`. */
+  code: string;
+  message: string;
+  resultCode: string | null;
+  resultDesc: string | null;
+}
+
+export interface Payout {
+  /** `po_…`, also the OriginatorConversationID Daraja was sent. */
+  id: string;
+  status: PayoutStatus;
+  /** Whole KES, 10 to 250,000. */
+  amount: number;
+  currency: 'KES';
+  phone: string;
+  purpose: PayoutPurpose;
+  remarks: string;
+  occasion: string | null;
+  metadata: Record<string, unknown> | null;
+  mode: 'test' | 'live';
+  accountId: string | null;
+  shortcode: string;
+  /** `key:<public key>` or `user:<dashboard user id>`. */
+  requestedBy: string;
+  /** Present when the policy wanted an approval. */
+  approval: {
+    decision: 'approved' | 'rejected' | null;
+    decidedBy: string | null;
+    decidedAt: string | null;
+  } | null;
+  conversationId: string | null;
+  mpesaReceiptNumber: string | null;
+  receiverName: string | null;
+  reason: PayoutReason | null;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  settledAt: string | null;
+}
+
+export interface CreatePayoutInput {
+  /** Any common Kenyan form: 07…, 01…, 2547…, +2547…. */
+  phone: string;
+  /** Whole KES, 10 to 250,000. */
+  amount: number;
+  /** Default `BusinessPayment`. */
+  purpose?: PayoutPurpose;
+  /** 2–100 characters; `Payout` when left out. */
+  remarks?: string;
+  occasion?: string;
+  /** `acc_…`; the project's default account of the key's mode when left out. */
+  account?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface PayoutListFilters {
+  status?: PayoutStatus;
+  phone?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface PayoutHistory {
+  statusChanges: Array<{
+    fromStatus: string | null;
+    toStatus: string;
+    source: string;
+    actor: string | null;
+    resultCode: string | null;
+    resultDesc: string | null;
+    createdAt: string;
+  }>;
+  results: Array<{
+    id: string;
+    kind: 'result' | 'timeout' | 'status';
+    receivedAt: string;
+    sourceIp: string;
+    outcome: string | null;
+    body: string;
+  }>;
+}
+
+export type PayoutApprovalPolicy = 'all' | 'above' | 'none';
+
+/** A project's payout safety settings in one mode (only an operator changes them). */
+export interface PayoutSettings {
+  mode: 'test' | 'live';
+  enabled: boolean;
+  perPayoutMax: number;
+  dailyMax: number;
+  approval: PayoutApprovalPolicy;
+  approvalAbove: number | null;
+  allowedIps: string[] | null;
+  updatedBy: string | null;
+  updatedAt: string | null;
+  usedToday: number;
+}

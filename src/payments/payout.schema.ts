@@ -1,0 +1,218 @@
+// Requests and answers of the payouts API (src/payouts/payout.routes.ts). The mappers in
+// payout.view.ts are typed by these, and the OpenAPI document is generated from them.
+import { z } from 'zod';
+import { expecting, text } from '../validation';
+import { accountIdField, metadataField, phoneField } from './transaction.schema';
+import {
+  B2C_MAX_AMOUNT,
+  B2C_MIN_AMOUNT,
+  PAYOUT_PURPOSES,
+  PAYOUT_STATUSES,
+  type PayoutStatus,
+} from './payout.states';
+
+const AMOUNT = `a whole number of KES from ${B2C_MIN_AMOUNT} to ${B2C_MAX_AMOUNT.toLocaleString('en')} (Daraja's B2C bounds)`;
+// Daraja documents Remarks as 2–100 characters and Occassion as 1–100 (docs/daraja.md "Payouts (B2C)").
+const REMARKS = '2–100 printable ASCII characters';
+const OCCASION = '1–100 printable ASCII characters';
+const printable = /^[\x20-\x7E]+$/;
+const PURPOSE = PAYOUT_PURPOSES.join(', ');
+const LIST_LIMIT_MAX = 100;
+
+export const payoutAmountField = z
+  .number(expecting(AMOUNT))
+  .int(expecting(AMOUNT))
+  .min(B2C_MIN_AMOUNT, expecting(AMOUNT))
+  .max(B2C_MAX_AMOUNT, expecting(AMOUNT))
+  .meta({ description: 'Whole Kenyan shillings, 10 to 250,000.', examples: [1500] });
+
+const purpose = z.enum(PAYOUT_PURPOSES, expecting(PURPOSE)).meta({
+  description:
+    "Daraja's CommandID. `BusinessPayment` (the default): a plain payment. `SalaryPayment`: salary. `PromotionPayment`: winnings or rewards (the SMS congratulates). Each pays registered M-Pesa customers only.",
+  examples: ['BusinessPayment'],
+});
+
+const status = z.enum(PAYOUT_STATUSES, expecting(`one of ${PAYOUT_STATUSES.join(', ')}`)).meta({
+  description:
+    'requested → awaiting_approval (when the policy wants approval) → submitted (sent to Daraja once) → succeeded | failed; ' +
+    'submitted → unknown when the answer or the result is missing (resolved by Transaction Status, never by sending again); ' +
+    'unknown → succeeded | failed. An approver rejecting ends it failed.',
+});
+
+export const createPayoutBody = z.strictObject({
+  phone: phoneField,
+  amount: payoutAmountField,
+  purpose: purpose.optional(),
+  remarks: text(REMARKS)
+    .trim()
+    .min(2, expecting(REMARKS))
+    .max(100, expecting(REMARKS))
+    .regex(printable, expecting(REMARKS))
+    .optional()
+    .meta({ description: 'Sent to Daraja as Remarks; `Payout` when left out.', examples: ['Refund INV001'] }),
+  occasion: text(OCCASION)
+    .trim()
+    .min(1, expecting(OCCASION))
+    .max(100, expecting(OCCASION))
+    .regex(printable, expecting(OCCASION))
+    .optional()
+    .meta({ description: 'Sent to Daraja as Occassion (its spelling).', examples: ['December'] }),
+  account: accountIdField.optional(),
+  metadata: metadataField.optional(),
+});
+export type CreatePayoutInput = z.infer<typeof createPayoutBody>;
+
+const ID = 'a payout id (po_…)';
+export const payoutIdParams = z.object({
+  id: text(ID)
+    .regex(/^po_[0-9a-z]{1,64}$/, expecting(ID))
+    .meta({ examples: ['po_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+});
+
+const LIMIT = `a whole number from 1 to ${LIST_LIMIT_MAX}`;
+const CURSOR = 'a nextCursor value from a previous page';
+export const payoutListQuery = z.strictObject({
+  status: status.optional(),
+  phone: phoneField.optional(),
+  limit: z.coerce
+    .number(expecting(LIMIT))
+    .int(expecting(LIMIT))
+    .min(1, expecting(LIMIT))
+    .max(LIST_LIMIT_MAX, expecting(LIMIT))
+    .default(20)
+    .meta({ description: 'Page size.' }),
+  cursor: text(CURSOR)
+    .regex(/^po_[0-9a-z]+$/, expecting(CURSOR))
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page.' }),
+});
+export type PayoutListQuery = z.infer<typeof payoutListQuery>;
+
+const NOTE = '1–200 characters';
+export const decisionBody = z.strictObject({
+  note: text(NOTE)
+    .trim()
+    .min(1, expecting(NOTE))
+    .max(200, expecting(NOTE))
+    .optional()
+    .meta({ description: 'Why, for the audit trail.', examples: ['Checked against invoice 88'] }),
+});
+
+const isoTime = z.iso.datetime();
+
+export const payoutReasonSchema = z
+  .object({
+    code: z.string().meta({
+      description:
+        'Stable reason code: `insufficient_balance` (1), `recipient_unregistered` (2040), `recipient_unknown` (SFC_IC0003), `shortcode_inactive` (11), `initiator_not_permitted` (21), `initiator_invalid` (2001), `initiator_locked` (8006), `approval_rejected`, `rejected_by_mpesa`; for `unknown`: `answer_lost`, `result_overdue`, `queue_timeout`.',
+      examples: ['recipient_unregistered'],
+    }),
+    message: z.string().meta({ examples: ['The phone is not a registered M-Pesa customer'] }),
+    resultCode: z
+      .string()
+      .nullable()
+      .meta({ description: "Daraja's ResultCode (or errorCode), when it gave one.", examples: ['2040'] }),
+    resultDesc: z.string().nullable(),
+  })
+  .meta({ id: 'PayoutReason', description: 'Why a payout failed, or why its outcome is unknown.' });
+
+export const payoutSchema = z
+  .object({
+    id: z.string().meta({
+      description: 'Also the OriginatorConversationID Daraja was sent (Transaction Status finds it by it).',
+      examples: ['po_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'],
+    }),
+    status: status.meta({ examples: ['succeeded'] }),
+    amount: z
+      .number()
+      .int()
+      .meta({ examples: [1500] }),
+    currency: z.literal('KES'),
+    phone: z.string().meta({ description: 'Normalised MSISDN.', examples: ['254712345678'] }),
+    purpose: purpose,
+    remarks: z.string().meta({ examples: ['Refund INV001'] }),
+    occasion: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+    mode: z.enum(['test', 'live']),
+    accountId: z
+      .string()
+      .nullable()
+      .meta({ description: "The account paid from; null for the deployment's own." }),
+    shortcode: z.string().meta({ description: 'PartyA, the B2C shortcode.', examples: ['600992'] }),
+    requestedBy: z.string().meta({
+      description: '`key:<public key>` or `user:<dashboard user id>`.',
+      examples: ['key:pk_live_3kq…'],
+    }),
+    approval: z
+      .object({
+        decision: z.enum(['approved', 'rejected']).nullable(),
+        decidedBy: z
+          .string()
+          .nullable()
+          .meta({ examples: ['user:usr_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+        decidedAt: isoTime.nullable(),
+      })
+      .nullable()
+      .meta({ description: 'Present when the policy wanted an approval.' }),
+    conversationId: z
+      .string()
+      .nullable()
+      .meta({ description: "Daraja's ConversationID.", examples: ['AG_20240706_2010364430d9bbdaf872'] }),
+    mpesaReceiptNumber: z
+      .string()
+      .nullable()
+      .meta({ examples: ['SG632NMUAB'] }),
+    receiverName: z
+      .string()
+      .nullable()
+      .meta({
+        description: 'ReceiverPartyPublicName, as M-Pesa wrote it.',
+        examples: ['254712345678 - J DOE'],
+      }),
+    reason: payoutReasonSchema.nullable().meta({ description: 'Set when failed or unknown.' }),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    submittedAt: isoTime.nullable().meta({ description: 'When it was sent to Daraja (once).' }),
+    settledAt: isoTime.nullable(),
+  })
+  .meta({ id: 'Payout', description: 'Money sent to a phone (B2C), as the merchant sees it.' });
+
+export const payoutResponseSchema = z.object({ payout: payoutSchema }).meta({ id: 'PayoutResponse' });
+export const payoutPageSchema = z
+  .object({
+    data: z.array(payoutSchema).meta({ description: 'Newest first.' }),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'PayoutPage' });
+
+export const payoutHistorySchema = z
+  .object({
+    statusChanges: z.array(
+      z.object({
+        fromStatus: z.string().nullable(),
+        toStatus: z.string(),
+        source: z.string().meta({
+          description:
+            '`request`, `approval`, `send`, `result`, `queue_timeout`, `status_query`, `refused`, `rejected`, `answer_lost`, `result_overdue`.',
+        }),
+        actor: z.string().nullable().meta({ description: 'Who, for a request, an approval or a rejection.' }),
+        resultCode: z.string().nullable(),
+        resultDesc: z.string().nullable(),
+        createdAt: isoTime,
+      }),
+    ),
+    results: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(['result', 'timeout', 'status']),
+        receivedAt: isoTime,
+        sourceIp: z.string(),
+        outcome: z.string().nullable(),
+        body: z.string().meta({ description: 'As Safaricom sent it, phone numbers masked, cut at 4 KiB.' }),
+      }),
+    ),
+  })
+  .meta({ id: 'PayoutHistory', description: "A payout's status changes and the results Safaricom posted." });
+
+export type PayoutView = z.output<typeof payoutSchema>;
+export type { PayoutStatus };
