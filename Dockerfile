@@ -26,6 +26,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY prisma ./prisma
 COPY src ./src
 COPY dashboard ./dashboard
+COPY checkout ./checkout
 # Now that the whole tree is here: the dependencies' install scripts (the native SQLite
 # driver), the build, then production dependencies only.
 RUN npm rebuild && npm run build && npm prune --omit=dev
@@ -45,6 +46,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma/migrations ./prisma/migrations
 COPY --from=build /app/dashboard/build ./dashboard/build
+COPY --from=build /app/checkout/build ./checkout/build
 # 1000 is the base image's `node` user; numeric, so Kubernetes' runAsNonRoot can verify it.
 RUN mkdir -p /data && chown 1000:1000 /data
 USER 1000:1000

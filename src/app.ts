@@ -78,6 +78,13 @@ import {
   STATUS_RESULT_PATHS,
   statusQueriesApi,
 } from './status-queries/status-query.routes';
+import { linksApi } from './checkout/link.routes';
+import { publicCheckoutApi } from './checkout/public.routes';
+import type { LinksService } from './checkout/link.service';
+import type { CheckoutService } from './checkout/checkout.service';
+import type { CheckoutUrls } from './checkout/checkout.view';
+import { createCheckoutAssets } from './checkout/checkout.assets';
+import { CHECKOUT_ASSETS_PATH } from './checkout/checkout.shell';
 
 export interface AppDeps {
   config: Config;
@@ -109,6 +116,10 @@ export interface AppDeps {
   dashboard: DashboardService;
   /** The audit trail of operator actions (src/audit). */
   audit: AuditService;
+  /** Payment links, checkout sessions and the hosted page (src/checkout). */
+  links: LinksService;
+  checkout: CheckoutService;
+  checkoutUrls: CheckoutUrls;
   transactionSecrets: TransactionSecrets;
   /** Signatures already used (shared by instances when Redis is configured). */
   replays: ReplayGuard;
@@ -139,6 +150,8 @@ export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>
     qrCodesApi(config.amount),
     testPaymentsApi(config.amount),
     payoutsApi,
+    linksApi(config.amount),
+    publicCheckoutApi,
     accountsApi,
     c2bApi,
     realtimeApi,
@@ -220,6 +233,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   // The dashboard's pages: their own, stricter Content-Security-Policy (dashboard.pages.ts).
   app.use(DASHBOARD_PATH, createDashboardPages());
+  // The hosted checkout page's script and styles, and the embeddable button (checkout.assets.ts).
+  app.use(CHECKOUT_ASSETS_PATH, createCheckoutAssets());
   app.use(helmet());
 
   app.use(cors({ origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] }));
@@ -251,7 +266,11 @@ export function createApp(deps: AppDeps): express.Express {
       admin: () => adminAuth,
       session: () => sessionOnly,
     },
-    limits: { perProject: limits.merchant, projectCreatePerSource: limits.projectCreate },
+    limits: {
+      perProject: limits.merchant,
+      projectCreatePerSource: limits.projectCreate,
+      checkoutPerSource: limits.checkout,
+    },
     audit: {
       record: deps.audit.record,
       failed: (error) => logger.error('audit entry not written', { error }),

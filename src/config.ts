@@ -220,6 +220,12 @@ const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT: timerPeriod.prefault('30s'),
   CONNECTIONS_PER_ADDRESS: int(1).default(100),
   SOCKETS_PER_ADDRESS: int(1).default(100),
+  // Payment links and the hosted checkout page (src/checkout): where customers reach them, and
+  // how many STK Pushes a public page may send to one phone and from one address per window.
+  CHECKOUT_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  CHECKOUT_PUSH_WINDOW: duration.prefault('10m'),
+  CHECKOUT_PUSHES_PER_PHONE: int(1).default(3),
+  CHECKOUT_PUSHES_PER_ADDRESS: int(1).default(30),
   // CSV exports running at once on this instance (more answer 503 with Retry-After).
   EXPORT_CONCURRENCY: int(1, 64).default(2),
   // How often browsers following a payment get any change they may have missed (a bus gap).
@@ -404,6 +410,13 @@ function buildConfig(env: Env) {
       socketsPerAddress: env.SOCKETS_PER_ADDRESS,
     },
     exportConcurrency: env.EXPORT_CONCURRENCY,
+    checkout: {
+      /** Where customers open /l/… and /c/…; the callback base, else this server, when unset. */
+      baseUrl: (env.CHECKOUT_BASE_URL ?? env.CALLBACK_BASE_URL)?.replace(/\/+$/, ''),
+      pushWindowMs: env.CHECKOUT_PUSH_WINDOW,
+      pushesPerPhone: env.CHECKOUT_PUSHES_PER_PHONE,
+      pushesPerAddress: env.CHECKOUT_PUSHES_PER_ADDRESS,
+    },
     realtimeResyncMs: env.REALTIME_RESYNC_INTERVAL,
     realtimeBus: env.REALTIME_BUS,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') },

@@ -28,7 +28,11 @@ export type IdPrefix =
   // A Transaction Status query, a Result Safaricom posted about one, a Dynamic QR code.
   | 'tsq'
   | 'tsr'
-  | 'qr';
+  | 'qr'
+  // payment links, checkout sessions and their attempts (src/checkout)
+  | 'lnk'
+  | 'chk'
+  | 'cka';
 
 export function newId(prefix: IdPrefix, at: Date = new Date()): string {
   return `${idTimePart(prefix, at)}${randomBytes(10).toString('hex')}`;

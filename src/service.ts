@@ -17,7 +17,7 @@ import type { Logger } from './logger';
 import { createDarajaApps } from './mpesa/mpesa.apps';
 import { createBreakers } from './mpesa/mpesa.breaker';
 import { createAccountsService } from './accounts/account.service';
-import { modeOf } from './core/scope';
+import { modeOf, type Scope } from './core/scope';
 import { combinedDirectory } from './simulator/simulator.directory';
 import { callbackTargets, targetFromUrl } from './simulator/simulator.callback-targets';
 import { createProjectsService } from './projects/project.service';
@@ -85,6 +85,10 @@ import { CERTIFICATE_PATH } from './simulator/simulator.routes';
 import { createStatusQueriesService } from './status-queries/status-query.service';
 import { createQrCodesService } from './qr-codes/qr-code.service';
 import { statusResultRoutesUnder, statusResultUrls } from './status-queries/status-query.routes';
+import { createLinksService } from './checkout/link.service';
+import { createCheckoutService, type PayInstead } from './checkout/checkout.service';
+import { createPushLimits } from './checkout/push-limits';
+import { checkoutUrls } from './checkout/checkout.view';
 
 /** How often stored-but-unapplied callbacks are retried (they exist only after a failure). */
 const CALLBACK_SWEEP_INTERVAL_MS = 30_000;
@@ -418,7 +422,33 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     projectExists: projects.exists,
     revoke: revocations.revoke,
   });
+  // Payment links and the hosted checkout page: payments start through the one initiate above.
+  const urls = checkoutUrls(config.checkout.baseUrl ?? localUrl);
+  const checkAccount = async (scope: Scope, accountId: string) => {
+    await accounts.forPayment(scope, accountId);
+  };
+  const links = createLinksService({ db, urls, checkAccount });
+  const checkout = createCheckoutService({
+    db,
+    amount: config.amount,
+    payments: { initiate: (scope, input, key) => transactions.initiate(scope, input, key) },
+    secrets: transactionSecrets,
+    limits: createPushLimits(
+      limiterStore,
+      config.checkout,
+      serviceSecrets.keyring.newest.derive('limit-key'),
+    ),
+    urls,
+    projectState: projects.stateOf,
+    payInstead: checkoutC2bFallback(accounts, c2bSettings),
+    checkAccount,
+    // Daraja's push timeout and as long again: an attempt whose ledger row never came lets go after it.
+    claimMs: 2 * config.mpesa.timeoutMs,
+  });
   const app = createApp({
+    links,
+    checkout,
+    checkoutUrls: urls,
     dashboard,
     audit: createAuditService({ db }),
     config,
@@ -571,6 +601,27 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     oauthCallCount: apps.oauthCallCount,
     pruneNow: pruneWorker.pruneOnce,
     close,
+  };
+}
+
+/**
+ * The hosted page's "pay PayBill … account … instead": offered where the checkout's account is a
+ * PayBill with C2B switched on, the checkout's reference as the account number. A payment from
+ * the M-Pesa menu with that bill reference settles the checkout's open attempt (the C2B receiver
+ * matches it, src/payments/c2b.receive.ts). A till takes no account number, so it is not offered.
+ */
+function checkoutC2bFallback(
+  accounts: Pick<ReturnType<typeof createAccountsService>, 'forPayment'>,
+  c2b: Pick<ReturnType<typeof createC2bSettings>, 'get'>,
+): PayInstead {
+  return async (checkout) => {
+    const scope: Scope = { projectId: checkout.projectId, mode: checkout.mode as Scope['mode'] };
+    const account = await accounts.forPayment(scope, checkout.accountId ?? undefined).catch(() => undefined);
+    if (!account?.id || !account.payBill) return null;
+    const setting = await c2b.get(scope, account.id).catch(() => undefined);
+    return setting?.c2b.enabled
+      ? { payBill: account.shortcode, accountNumber: checkout.accountReference }
+      : null;
   };
 }
 

@@ -15,6 +15,7 @@ import { registerWebhooks } from './commands/webhooks';
 import { registerDoctor } from './commands/doctor';
 import { registerKeys } from './commands/keys';
 import { registerAccounts } from './commands/accounts';
+import { registerLinks } from './commands/links';
 import { CLI_VERSION } from './version';
 
 /** What a command's action does; its exit code (default 0). */
@@ -85,6 +86,7 @@ Exit codes: 0 ok, 1 the thing failed (payment not completed, doctor found a fail
     registerTransactions,
     registerEvents,
     registerWebhooks,
+    registerLinks,
     registerDoctor,
     registerKeys,
     registerAccounts,

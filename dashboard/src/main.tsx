@@ -10,6 +10,7 @@ import { Overview } from './pages/overview';
 import { Payments } from './pages/payments';
 import { PaymentPage } from './pages/payment';
 import { Webhooks } from './pages/webhooks';
+import { Links } from './pages/links';
 import { Projects } from './pages/projects';
 import { Accounts } from './pages/accounts';
 import { Audit } from './pages/audit';
@@ -23,6 +24,7 @@ export type { Project, DashboardSession as Session } from '@mpesa-bridge/sdk/typ
 export const PAGES = [
   ['overview', 'Overview'],
   ['payments', 'Payments'],
+  ['links', 'Payment links'],
   ['webhooks', 'Webhooks'],
   ['accounts', 'M-Pesa accounts'],
   ['projects', 'Projects & keys'],
@@ -244,6 +246,8 @@ function PageOf({
   switch (route.page) {
     case 'payments':
       return route.id ? <PaymentPage scope={scope} id={route.id} /> : <Payments scope={scope} />;
+    case 'links':
+      return <Links scope={scope} />;
     case 'webhooks':
       return <Webhooks scope={scope} operator={session.user.role === 'operator'} />;
     case 'accounts':

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { accountsFolder } from './accounts.folder';
+import { checkoutFolder } from './checkout.folder';
 import { diagnosticsFolder } from './diagnostics.folder';
 import { dashboardFolder } from './dashboard.folder';
 import { healthFolder } from './health.folder';
@@ -42,6 +43,7 @@ export function buildCollection(): Collection {
     projectsFolder,
     transactionsFolder,
     testPaymentsFolder,
+    checkoutFolder,
     webhooksFolder,
     accountsFolder,
     diagnosticsFolder,
@@ -113,6 +115,10 @@ export function buildEnvironment(): Environment {
       value('webhookSecret', '', 'secret'),
       value('eventId'),
       value('accountId'),
+      value('linkId'),
+      value('linkSlug'),
+      value('checkoutSessionId'),
+      value('checkoutSessionSecret', '', 'secret'),
     ],
     _postman_variable_scope: 'environment',
   };

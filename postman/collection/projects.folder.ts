@@ -6,7 +6,7 @@ import { bearer, folder, json, noAuth, request } from './postman-format';
 
 const expectProjectView = `
 pm.test('project has its public fields and no secret', () => {
-  pm.expect(project).to.have.all.keys('id', 'name', 'publicKey', 'keys', 'accounts', 'disabledAt', 'createdAt');
+  pm.expect(project).to.include.all.keys('id', 'name', 'publicKey', 'keys', 'accounts', 'disabledAt', 'createdAt');
   pm.expect(project.id).to.match(/^prj_/);
   // A simulator deployment's default mode is test; keys.live is the live pair's public key.
   pm.expect(project.publicKey).to.match(/^pk_test_/);

@@ -1,5 +1,6 @@
 // Browser entry: `import { subscribeToTransaction } from '@mpesa-bridge/sdk/browser'`.
 // Follows one payment with the client secret your backend handed over; never the secret key.
+// loadCheckoutButton opens the hosted checkout page in an overlay (the public key only).
 export {
   CLIENT_SECRET_HEADER,
   subscribeToTransaction,
@@ -16,3 +17,9 @@ export {
   type FinalStatus,
   type TransactionStatus,
 } from './types.js';
+export {
+  loadCheckoutButton,
+  type CheckoutButton,
+  type CheckoutEventDetail,
+  type CheckoutEventType,
+} from './checkout-button.js';

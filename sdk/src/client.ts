@@ -4,6 +4,12 @@ import { createEventsApi, type EventsApi } from './events.js';
 import { createHttp, type FetchLike, type HttpResponse } from './http.js';
 import { createMpesaAccountsApi, type MpesaAccountsApi } from './mpesa-accounts.js';
 import { createPayoutsApi, type PayoutsApi } from './payouts.js';
+import {
+  createCheckoutSessionsApi,
+  createPaymentLinksApi,
+  type CheckoutSessionsApi,
+  type PaymentLinksApi,
+} from './checkout.js';
 import { createTransactionsApi, type TransactionsApi } from './transactions.js';
 import { createWebhookEndpointsApi, type WebhookEndpointsApi } from './webhook-endpoints.js';
 import type { WaitOptions } from './wait.js';
@@ -35,6 +41,10 @@ export interface MpesaBridgeClient {
   events: EventsApi;
   /** Money out to a phone (B2C): off until an operator turns it on (docs/payouts.md). */
   payouts: PayoutsApi;
+  /** Payment links: a public page anyone may pay (docs/checkout.md). */
+  paymentLinks: PaymentLinksApi;
+  /** Checkout sessions: a hosted page for one order your server prices. */
+  checkoutSessions: CheckoutSessionsApi;
   /** Shorthand for `transactions.waitForResult`. */
   waitForResult(id: string, options?: WaitOptions): Promise<Transaction>;
   /**
@@ -81,6 +91,8 @@ export function createClient(options: ClientOptions): MpesaBridgeClient {
     mpesaAccounts: createMpesaAccountsApi(request),
     events: createEventsApi(request),
     payouts: createPayoutsApi(request),
+    paymentLinks: createPaymentLinksApi(request),
+    checkoutSessions: createCheckoutSessionsApi(request),
     waitForResult: transactions.waitForResult,
     request: <T>(call: RawRequest) => {
       const idempotent = Object.keys(call.headers ?? {}).some(

@@ -12,11 +12,15 @@ import type { AuditSpec } from './audit';
 
 /**
  * Which request-count limit applies. `perProject` counts per verified project, so it runs after
- * the signature; `projectCreatePerSource` counts per source address, so it runs before any
- * check (it must hold against callers who cannot authenticate).
+ * the signature; `projectCreatePerSource` and `checkoutPerSource` (the public checkout pages)
+ * count per source address, so they run before any check (they must hold against callers who
+ * cannot authenticate).
  */
-export type RateLimit = 'perProject' | 'projectCreatePerSource';
-export const LIMITS_BEFORE_AUTH: ReadonlySet<RateLimit> = new Set(['projectCreatePerSource']);
+export type RateLimit = 'perProject' | 'projectCreatePerSource' | 'checkoutPerSource';
+export const LIMITS_BEFORE_AUTH: ReadonlySet<RateLimit> = new Set([
+  'projectCreatePerSource',
+  'checkoutPerSource',
+]);
 
 type Headers = Record<string, HeaderSpec>;
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;

@@ -58,6 +58,28 @@ export type CallbackRecord = {
     accountId: string | null;
     reason: string | null;
 };
+export type CheckoutAttempt = {
+    id: string;
+    sessionId: string;
+    linkId: string | null;
+    createdAt: Timestamp;
+};
+export type CheckoutSession = {
+    id: string;
+    projectId: string;
+    mode: string;
+    linkId: string | null;
+    amount: number;
+    accountReference: string;
+    title: string | null;
+    paymentDescription: string | null;
+    metadata: string | null;
+    successUrl: string | null;
+    cancelUrl: string | null;
+    accountId: string | null;
+    expiresAt: Timestamp;
+    createdAt: Timestamp;
+};
 export type DashboardMembership = {
     userId: string;
     projectId: string;
@@ -223,6 +245,30 @@ export type PayoutStatusChange = {
     resultCode: string | null;
     resultDesc: string | null;
     createdAt: Timestamp;
+};
+export type PaymentLink = {
+    id: string;
+    projectId: string;
+    mode: string;
+    slug: string;
+    title: string;
+    description: string | null;
+    amountType: string;
+    amount: number | null;
+    amountMin: number | null;
+    amountMax: number | null;
+    maxUses: number | null;
+    expiresAt: Timestamp | null;
+    referenceTemplate: string | null;
+    referenceLabel: string | null;
+    nextNumber: Generated<number>;
+    paymentDescription: string | null;
+    metadata: string | null;
+    redirectUrl: string | null;
+    accountId: string | null;
+    disabledAt: Timestamp | null;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
 };
 export type Project = {
     id: string;
@@ -393,6 +439,8 @@ export type DB = {
     AuditEntry: AuditEntry;
     C2bSetting: C2bSetting;
     CallbackRecord: CallbackRecord;
+    CheckoutAttempt: CheckoutAttempt;
+    CheckoutSession: CheckoutSession;
     DashboardMembership: DashboardMembership;
     DashboardSession: DashboardSession;
     DashboardUser: DashboardUser;
@@ -405,6 +453,7 @@ export type DB = {
     PayoutResult: PayoutResult;
     PayoutSettings: PayoutSettings;
     PayoutStatusChange: PayoutStatusChange;
+    PaymentLink: PaymentLink;
     Project: Project;
     QueryPace: QueryPace;
     rate_limits: RateLimit;

@@ -8,6 +8,7 @@ import type { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import type { Limiter, LimiterStore } from '../security/limiter-store';
+import { sourceKey } from '../security/failure-limiter';
 
 const PROJECT_CREATE_WINDOW_MS = 60 * 60 * 1000;
 
@@ -51,7 +52,8 @@ function limiter(
     ...(keyGenerator ? { keyGenerator } : {}),
     // TRUST_PROXY=true is an operator's documented choice (README: every proxy hop is believed);
     // the library's warning about it would only fill the logs.
-    validate: { trustProxy: false },
+    // Address keys are sourceKey's (IPv6 by its /64), which the library's IPv6 check cannot see.
+    validate: { trustProxy: false, keyGeneratorIpFallback: false },
     handler: (_req, _res, next, options) => {
       next(
         new AppError('rate_limited', 'Too many requests; slow down', {
@@ -75,6 +77,13 @@ export function createRateLimits(config: Config['rateLimit'], store: LimiterStor
       config.windowMs,
       config.maxPerKey,
       (req) => `${req.project!.id}:${req.project!.mode}`,
+    ),
+    /**
+     * Per source address, for the public checkout pages and their API (no key to count by):
+     * the merchant API's allowance, RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_MS. IPv6 by its /64.
+     */
+    checkout: limiter(store, 'requests-checkout-source', config.windowMs, config.maxPerKey, (req) =>
+      sourceKey(req.ip),
     ),
     /** Per source address, for operators creating projects. */
     projectCreate: limiter(

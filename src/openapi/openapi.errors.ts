@@ -52,6 +52,20 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   event_not_found: 'No event with this id in your project.',
   mpesa_account_not_found: 'No M-Pesa account with this id in your project and mode (or it was deleted).',
   dashboard_user_not_found: 'No dashboard user with this id.',
+  payment_link_not_found:
+    'No payment link with this id in your project and mode (or, on a public page, with this slug).',
+  checkout_session_not_found:
+    'No checkout session with this id in your project and mode; on a public page, also a wrong client secret (one answer for both).',
+  payment_link_slug_taken:
+    'Another payment link of this deployment has this slug: choose another, or leave it out for a random one.',
+  checkout_session_paid: 'This checkout is paid already: nothing more to pay.',
+  checkout_payment_pending:
+    "A payment prompt of this checkout is still open on the customer's phone: it must be answered or end before another is sent.",
+  payment_link_expired: 'The payment link is past its `expiresAt`.',
+  payment_link_used_up:
+    'The payment link has taken as many paid checkouts as its `maxUses` (counting the prompts on a phone right now), or has numbered all the references its template allows.',
+  payment_link_disabled: 'The merchant switched the payment link (or its project) off.',
+  checkout_session_expired: 'The checkout session is past its `expiresAt` with nothing paid.',
   webhook_url_refused:
     'The webhook URL is not allowed: not https, carries credentials, does not resolve, or resolves to a private, loopback or link-local address; `details.reason` says which.',
   webhook_endpoint_limit_reached:
@@ -86,7 +100,7 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   test_outcome_unavailable:
     "A test payment by outcome needs the simulator: the project's test-mode account (the one chosen, or the default) is a Daraja sandbox account, whose customers the simulator does not play.",
   rate_limited:
-    'Too many requests (the `RateLimit` and `RateLimit-Policy` headers say when to retry), or too many failed signatures, admin tokens or subscriptions from this source or key (`Retry-After` says when).',
+    'Too many requests (the `RateLimit` and `RateLimit-Policy` headers say when to retry), or too many failed signatures, admin tokens or subscriptions from this source or key, or too many payment prompts from checkout pages to one phone or from one address (`details.limit`; `Retry-After` says when).',
   internal_error: 'Our fault; the `requestId` finds it in the logs.',
   mpesa_credentials_rejected: 'Daraja refused the consumer key and secret, shortcode or passkey.',
   mpesa_unavailable: 'Daraja is busy, arresting spikes, over quota or unreachable; `Retry-After` is set.',

@@ -73,32 +73,40 @@ export const metadataField = z
     examples: [{ orderId: '1234' }],
   });
 
-export function initiateBody(amount: Config['amount']) {
+/** Daraja's AccountReference: the order a payment is for (and a C2B payment's bill reference). */
+export const accountReferenceField = text(ACCOUNT_REFERENCE)
+  .trim()
+  .min(1, expecting(ACCOUNT_REFERENCE))
+  .max(12, expecting(ACCOUNT_REFERENCE))
+  .regex(printable, expecting(ACCOUNT_REFERENCE))
+  .meta({ description: 'Shown to the customer in the M-Pesa prompt.', examples: ['INV001'] });
+
+/** Daraja's TransactionDesc. */
+export const paymentDescriptionField = text(DESCRIPTION)
+  .trim()
+  .min(1, expecting(DESCRIPTION))
+  .max(13, expecting(DESCRIPTION))
+  .regex(printable, expecting(DESCRIPTION));
+
+/** The amount rule of this deployment (AMOUNT_MIN..AMOUNT_MAX), in whole KES. */
+export function amountField(amount: Config['amount']) {
   const AMOUNT = `a whole number of KES from ${amount.min} to ${amount.max}`;
+  return z
+    .number(expecting(AMOUNT))
+    .int(expecting(AMOUNT))
+    .min(amount.min, expecting(AMOUNT))
+    .max(amount.max, expecting(AMOUNT));
+}
+
+export function initiateBody(amount: Config['amount']) {
   return z.strictObject({
     phone: phoneField,
-    amount: z
-      .number(expecting(AMOUNT))
-      .int(expecting(AMOUNT))
-      .min(amount.min, expecting(AMOUNT))
-      .max(amount.max, expecting(AMOUNT))
-      .meta({ description: 'Whole Kenyan shillings.', examples: [150] }),
-    accountReference: text(ACCOUNT_REFERENCE)
-      .trim()
-      .min(1, expecting(ACCOUNT_REFERENCE))
-      .max(12, expecting(ACCOUNT_REFERENCE))
-      .regex(printable, expecting(ACCOUNT_REFERENCE))
-      .meta({ description: 'Shown to the customer in the M-Pesa prompt.', examples: ['INV001'] }),
-    description: text(DESCRIPTION)
-      .trim()
-      .min(1, expecting(DESCRIPTION))
-      .max(13, expecting(DESCRIPTION))
-      .regex(printable, expecting(DESCRIPTION))
-      .optional()
-      .meta({
-        description: 'Sent to Daraja as TransactionDesc; `Payment` when left out.',
-        examples: ['Order 1'],
-      }),
+    amount: amountField(amount).meta({ description: 'Whole Kenyan shillings.', examples: [150] }),
+    accountReference: accountReferenceField,
+    description: paymentDescriptionField.optional().meta({
+      description: 'Sent to Daraja as TransactionDesc; `Payment` when left out.',
+      examples: ['Order 1'],
+    }),
     account: accountIdField.optional(),
     // No fixed default: it follows the account (transaction.service.ts accountFor).
     channel: channel.optional(),

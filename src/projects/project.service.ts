@@ -204,9 +204,15 @@ export function createProjectsService({
     },
 
     /** Whether a project is disabled; undefined when there is no such project. */
-    async stateOf(id: string): Promise<{ disabled: boolean } | undefined> {
+    async stateOf(id: string): Promise<{ disabled: boolean; name: string } | undefined> {
       const row = await findProject(db, id);
-      return row && { disabled: row.disabledAt !== null };
+      return row && { disabled: row.disabledAt !== null, name: row.name };
+    },
+
+    /** The project and mode a public key belongs to (the embeddable button's only credential); no secret is opened. */
+    async ownerOfKey(publicKey: string): Promise<{ projectId: string; mode: Mode } | undefined> {
+      const row = await findSigner(db, publicKey, clock());
+      return row && { projectId: row.projectId, mode: row.mode as Mode };
     },
 
     /** The secret key for a public key, for signature checks; undefined when unknown. */

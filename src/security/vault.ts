@@ -24,7 +24,7 @@ const TAG_BYTES = 16;
 const FORMAT = 'v2';
 const LEGACY_FORMAT = 'v1';
 
-export type KeyPurpose = 'secret-box' | 'client-secret' | 'callback-token';
+export type KeyPurpose = 'secret-box' | 'client-secret' | 'callback-token' | 'limit-key';
 
 /** What a sealed value belongs to: it opens only for the same project, row and purpose. */
 export interface SealedFor {

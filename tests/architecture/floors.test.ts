@@ -49,6 +49,7 @@ const FLOORS: Record<string, number> = {
   'audit/': 3,
   'status-queries/': 3,
   'qr-codes/': 3,
+  'checkout/': 3,
   // 4 the HTTP edge
   'http/': 4,
   'auth/': 4,

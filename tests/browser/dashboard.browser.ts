@@ -5,6 +5,8 @@
 // laptop's and a phone's width (artifacts/dashboard-*.png), none scrolls sideways at 375 px, and
 // axe-core finds no serious or critical violation on any of them.
 import fs from 'node:fs';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createProject, merchantClient, type MerchantRequest, type ProjectKeys } from '../helpers/merchant';
 import { createDashboardUser, PASSWORD } from '../helpers/dashboard';
@@ -200,6 +202,44 @@ describe('when the operator uses the dashboard', () => {
     await page.locator('canvas').waitFor();
     expect(await page.locator('.numbers').first().textContent()).toContain('KES 2,500');
     await screenshots(page, 'overview');
+  });
+
+  it("then a payment link is made on its page, its QR code downloads and decodes to it, and a customer's payment appears", async () => {
+    await page.goto(`${base()}/links`);
+    await page.getByLabel('What is paid for').fill('Chai na mandazi');
+    await page.getByLabel('Amount (KES)').fill('120');
+    await page.getByLabel(/^Reference/).fill('CHAI-{n}');
+    await page.getByRole('button', { name: 'Create link' }).click();
+    const url = (await page.locator('a.link-url').first().textContent())!;
+    expect(url).toMatch(new RegExp(`^${server.url}/l/[a-z2-9]{8}$`));
+    await page.waitForFunction(() =>
+      [
+        ...(
+          globalThis as unknown as {
+            document: { images: Iterable<{ complete: boolean; naturalWidth: number }> };
+          }
+        ).document.images,
+      ].every((image) => image.complete && image.naturalWidth > 0),
+    );
+    // The download link's own answer: an attachment, as the browser saves it.
+    const href = (await page.getByText('PNG', { exact: true }).getAttribute('href'))!;
+    const saved = await fetch(new URL(href, page.url()));
+    expect(saved.headers.get('content-disposition')).toMatch(/^attachment; filename="[a-z2-9]{8}\.png"$/);
+    const png = PNG.sync.read(Buffer.from(await saved.arrayBuffer()));
+    expect(png.width).toBeGreaterThan(900);
+    expect(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data).toBe(url);
+    await screenshots(page, 'links');
+
+    // A customer pays on the link's page (its public API); the payment shows on the card, live.
+    const slug = url.split('/').pop()!;
+    const paid = await fetch(`${server.url}/api/v1/checkout/links/${slug}/pay`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ phone: '0712345678' }),
+    });
+    expect(paid.status).toBe(201);
+    await page.locator('table.link-payments td', { hasText: 'CHAI-1' }).waitFor({ timeout: 10_000 });
+    await page.locator('table.link-payments .badge-completed').waitFor({ timeout: 10_000 });
   });
 
   it("then a member of another project cannot open this project's payment by its URL", async () => {

@@ -68,7 +68,11 @@ const guards: EdgeGuards = {
     admin: () => step('admin'),
     session: () => step('session'),
   },
-  limits: { perProject: step('perProject'), projectCreatePerSource: step('projectCreatePerSource') },
+  limits: {
+    perProject: step('perProject'),
+    projectCreatePerSource: step('projectCreatePerSource'),
+    checkoutPerSource: step('checkoutPerSource'),
+  },
 };
 
 function appOf(deps: Deps) {

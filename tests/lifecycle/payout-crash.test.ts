@@ -26,8 +26,9 @@ beforeAll(async () => {
     }),
     callbackTargets: callbackTargets([{ origin: 'loopback', pathPrefix: '/api/v1/callbacks/' }]),
     callbackDelayMs: 200,
-    // The "slow answer" outcome: the request is taken, its answer comes this much later.
-    lateCallbackMs: 2500,
+    // The "slow answer" outcome: the request is taken, its answer comes this much later. Long, so
+    // that the kill lands before it even on a loaded CI machine (at 2.5 s the answer once won).
+    lateCallbackMs: 12_000,
     logger: createLogger({ log: { level: 'error', format: 'json' } }, true),
     port: 0,
     host: '127.0.0.1',
@@ -46,7 +47,7 @@ describe('when the service is killed after Daraja took a payout and before its a
       MPESA_PASSKEY: 'crash-passkey',
       MPESA_INITIATOR_NAME: INITIATOR.name,
       MPESA_INITIATOR_PASSWORD: INITIATOR.password,
-      MPESA_TIMEOUT_MS: '4000',
+      MPESA_TIMEOUT_MS: '15000',
       PAYOUT_RESULT_WAIT: '500ms',
       PAYOUT_STATUS_RETRY_SCHEDULE: '300ms,500ms,1s,1s,2s,2s',
       PAYOUT_RECOVERY_INTERVAL: '100ms',
@@ -62,7 +63,7 @@ describe('when the service is killed after Daraja took a payout and before its a
       expect(set.status).toBe(200);
       const merchant = merchantClient(service.url, keys);
 
-      // Daraja takes the request at once and answers it 2.5 s later: the kill lands in between.
+      // Daraja takes the request at once and answers it 12 s later: the kill lands in between.
       const pending = merchant({
         method: 'POST',
         path: '/api/v1/payouts',
@@ -85,9 +86,14 @@ describe('when the service is killed after Daraja took a payout and before its a
       const id = list.data.data[0].id as string;
 
       const settled = await eventually(
-        () => restarted({ method: 'GET', path: `/api/v1/payouts/${id}` }),
-        (read) => read.data.payout.status === 'succeeded',
-        20_000,
+        // Read four times a second: the per-project rate limit would refuse the helper's 25 ms polls.
+        () =>
+          new Promise((resolve) => setTimeout(resolve, 250)).then(() =>
+            restarted({ method: 'GET', path: `/api/v1/payouts/${id}` }),
+          ),
+        (read) => read.data.payout?.status === 'succeeded',
+        // Asked once the request's deadline (15 s) and the result wait have passed.
+        40_000,
       );
       expect(settled.data.payout).toMatchObject({ status: 'succeeded', amount: 1500 });
       expect(settled.data.payout.mpesaReceiptNumber).toMatch(/^[A-Z0-9]{10}$/);

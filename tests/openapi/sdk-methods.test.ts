@@ -38,6 +38,15 @@ describe('when an operation names the SDK method that makes its call', () => {
       'listPayoutAudit',
       'getPayout',
       'getPayoutHistory',
+      // Checkout: the TypeScript SDK wraps them (client.paymentLinks, client.checkoutSessions);
+      // the Python and PHP SDKs reach them by their raw signed request.
+      'createPaymentLink',
+      'listPaymentLinks',
+      'getPaymentLink',
+      'updatePaymentLink',
+      'listPaymentLinkPayments',
+      'createCheckoutSession',
+      'getCheckoutSession',
       'checkMpesaAccount',
       'enableC2b',
       'getC2b',

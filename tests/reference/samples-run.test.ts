@@ -23,6 +23,10 @@ import { createSampleWorkspace, type SampleWorkspace } from './sample-runner';
 
 jest.setTimeout(60_000);
 
+/** The examples the checkout operations show for a link's slug and a session's client secret (src/checkout/public.schema.ts). */
+const LINK_SLUG_EXAMPLE = 'yoga-class';
+const SESSION_SECRET_EXAMPLE = 'cs_1a2b3c4d.SESSIONSECRET';
+
 /** Every operation the service declares, in the document's order (ids do not depend on config). */
 const OPERATION_IDS = apiSections({ amount: { min: 1, max: 150_000 } }).flatMap((section) =>
   (section.operations ?? []).map((operation) => operation.operationId),
@@ -34,7 +38,13 @@ let requests: Map<string, SampleRequest>;
 
 beforeAll(async () => {
   [server, workspace] = await Promise.all([
-    startTestServer({ PROJECT_CREATE_RATE_LIMIT_MAX: '1000', WEBHOOK_POLL_INTERVAL_MS: '50' }),
+    startTestServer({
+      PROJECT_CREATE_RATE_LIMIT_MAX: '1000',
+      WEBHOOK_POLL_INTERVAL_MS: '50',
+      // Every language's checkout samples prompt the samples' one phone.
+      CHECKOUT_PUSHES_PER_PHONE: '1000',
+      CHECKOUT_PUSHES_PER_ADDRESS: '1000',
+    }),
     createSampleWorkspace(),
   ]);
   const doc: OpenApiDocument = await fetchDocument(server.url);
@@ -59,6 +69,10 @@ interface Fixtures {
   /** Two payouts awaiting approval: one the approve sample sends (and the reads read), one the reject sample rejects. */
   payoutId: string;
   payoutToReject: string;
+  linkId: string;
+  linkSlug: string;
+  checkoutSessionId: string;
+  checkoutSessionSecret: string;
   otherProjectId: string;
   user: { id: string; email: string };
   session: { cookie: string; csrfToken: string };
@@ -151,8 +165,22 @@ async function createFixtures(language: SampleLanguage): Promise<Fixtures> {
     path: '/api/v1/qr-codes',
     body: { amount: 150, reference: 'INV-9', merchantName: 'SAMPLE SHOP' },
   });
+  const link = await ok<{ link: { id: string; slug: string } }>({
+    method: 'POST',
+    path: '/api/v1/payment-links',
+    body: { title: `Samples in ${language}`, amount: 10 },
+  });
+  const checkoutSession = await ok<{ id: string; clientSecret: string }>({
+    method: 'POST',
+    path: '/api/v1/checkout-sessions',
+    body: { amount: 10, accountReference: 'SAMPLE-1' },
+  });
   return {
     keys,
+    linkId: link.link.id,
+    linkSlug: link.link.slug,
+    checkoutSessionId: checkoutSession.id,
+    checkoutSessionSecret: checkoutSession.clientSecret,
     transactionId,
     eventId: events.data[0]!.id,
     endpointId: await endpoint('https://shop.example.com/webhooks/kept'),
@@ -192,11 +220,15 @@ function readerEdits(
     tsq: fixtures.statusQueryId,
     qr: fixtures.qrCodeId,
     po: request.operationId === 'rejectPayout' ? fixtures.payoutToReject : fixtures.payoutId,
+    lnk: fixtures.linkId,
+    chk: fixtures.checkoutSessionId,
+    [LINK_SLUG_EXAMPLE]: fixtures.linkSlug,
   };
   const email = (request.body as { email?: string } | undefined)?.email;
   return [
     [SAMPLE_BASE_URL, server.url],
     [SAMPLE_PUBLIC_KEY, fixtures.keys.publicKey],
+    [SESSION_SECRET_EXAMPLE, fixtures.checkoutSessionSecret],
     ...request.pathValues.map((example): [string, string] => {
       const own = ids[example.split('_')[0]!];
       if (!own) throw new Error(`${request.operationId}: no object of the reader's stands for ${example}`);

@@ -50,7 +50,14 @@ import type {
   PayoutStatus,
   CreatePayoutInput,
   PayoutListFilters,
+  PaymentLink,
+  CreatePaymentLinkInput,
+  UpdatePaymentLinkInput,
+  CheckoutSession,
+  CreateCheckoutSessionInput,
 } from '@mpesa-bridge/sdk';
+import type { LinkView, createLinkBody, updateLinkBody } from '../../src/checkout/link.schema';
+import type { SessionView, createSessionBody } from '../../src/checkout/session.schema';
 import type * as SdkTypes from '@mpesa-bridge/sdk/types';
 import type { sessionSchema, userSchema } from '../../src/operators/dashboard.schema';
 import type {
@@ -203,8 +210,22 @@ const payoutHistory: Same<z.output<typeof payoutHistorySchema>, PayoutHistory> =
 const payoutSettings: Same<z.output<typeof settingsSchema>, PayoutSettings> = true;
 const createPayoutInput: Same<z.input<typeof createPayoutBody>, CreatePayoutInput> = true;
 const payoutFilters: Same<keyof z.input<typeof payoutListQuery>, keyof PayoutListFilters> = true;
+// Payment links and checkout sessions (docs/checkout.md).
+const paymentLink: Same<LinkView, PaymentLink> = true;
+const checkoutSession: Same<SessionView, CheckoutSession> = true;
+const createLinkInput: Same<z.input<ReturnType<typeof createLinkBody>>, CreatePaymentLinkInput> = true;
+const updateLinkInput: Same<z.input<typeof updateLinkBody>, UpdatePaymentLinkInput> = true;
+const createSessionInput: Same<
+  z.input<ReturnType<typeof createSessionBody>>,
+  CreateCheckoutSessionInput
+> = true;
 
 const checks = [
+  paymentLink,
+  checkoutSession,
+  createLinkInput,
+  updateLinkInput,
+  createSessionInput,
   project,
   projectWithSecret,
   rotatedKeys,
