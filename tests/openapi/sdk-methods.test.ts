@@ -55,7 +55,9 @@ describe('when an operation names the SDK method that makes its call', () => {
       'disableC2b',
       'setC2bPull',
       'runC2bPull',
+      'listRequestLog',
       'getStats',
+      'getStatsSeries',
       'getDiagnostics',
     ]);
     expect(requests.filter((request) => request.sdk && request.auth !== 'signature')).toEqual([]);
