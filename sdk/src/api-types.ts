@@ -5,6 +5,7 @@ export type * from './types.js';
 export type * from './webhook-types.js';
 export type * from './payout-types.js';
 export type * from './account-types.js';
+export type * from './c2b-types.js';
 export type * from './dashboard-types.js';
 export type * from './checkout-types.js';
 export type { ApiErrorCode, ErrorCode } from './errors.js';

@@ -115,6 +115,8 @@ export interface StatusChange {
 export interface ReceivedCallback {
   /** `cbk_…` */
   id: string;
+  /** `stk`, `c2b_confirmation`, `c2b_validation` or `c2b_pull` (a Pull Transactions row). */
+  kind: 'stk' | 'c2b_confirmation' | 'c2b_validation' | 'c2b_pull';
   receivedAt: string;
   sourceIp: string;
   /** What it did to the payment (`applied`, `duplicate`, …). */

@@ -110,6 +110,7 @@ export function createTransactionsApi(
       const { cursor, ...rest } = filters;
       const query = {
         status: rest.status,
+        channel: rest.channel,
         phone: rest.phone,
         accountReference: rest.accountReference,
         receipt: rest.receipt,

@@ -181,6 +181,8 @@ export interface InitiateResult {
 
 export interface ListFilters {
   status?: TransactionStatus;
+  /** `stk`: started by a prompt; `paybill` / `till`: paid from the M-Pesa menu or a QR (C2B) to that channel. */
+  channel?: 'stk' | 'paybill' | 'till';
   /** Any common Kenyan form. */
   phone?: string;
   /** Exactly the `accountReference` given at initiate (your order number). */

@@ -1,7 +1,12 @@
 // A payment's story for people: every status change with who caused it (callback, STK Query,
 // our own expiry or refused push), and the callbacks Safaricom sent, phone numbers masked.
 import { z } from 'zod';
-import { listTransactionCallbacks, receiptBody } from './callback.repository';
+import {
+  CALLBACK_KINDS,
+  listTransactionCallbacks,
+  receiptBody,
+  type CallbackKind,
+} from './callback.repository';
 import type { Queryable } from '../db/database';
 import { AppError } from '../errors';
 import type { Scope } from '../core/scope';
@@ -35,6 +40,11 @@ export const historySchema = z
     callbacks: z.array(
       z.object({
         id: z.string().meta({ examples: ['cbk_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+        kind: z.enum(CALLBACK_KINDS).meta({
+          description:
+            '`stk`: the STK Push callback; `c2b_confirmation`: the C2B confirmation Safaricom posted; `c2b_pull`: the Pull Transactions row that filled a confirmation never delivered.',
+          examples: ['stk'],
+        }),
         receivedAt: z.iso.datetime(),
         sourceIp: z.string().meta({ examples: ['196.201.214.200'] }),
         outcome: z
@@ -68,6 +78,7 @@ export async function paymentHistory(q: Queryable, scope: Scope, id: string): Pr
     })),
     callbacks: callbacks.map((callback) => ({
       id: callback.id,
+      kind: callback.kind as CallbackKind,
       receivedAt: callback.receivedAt.toISOString(),
       sourceIp: callback.sourceIp,
       outcome: callback.outcome,

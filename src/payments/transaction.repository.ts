@@ -23,6 +23,8 @@ const ID_CLOCK_SLACK_MS = 1000;
 
 export interface TransactionFilters {
   status?: Status;
+  /** `stk`: started by a prompt; `paybill` / `till`: paid from the menu (C2B) to that channel. */
+  channel?: 'stk' | 'paybill' | 'till';
   phone?: string;
   accountReference?: string;
   mpesaReceiptNumber?: string;
@@ -175,6 +177,8 @@ export function listTransactions(
     .where('projectId', '=', scope.projectId)
     .where('mode', '=', scope.mode);
   if (filters.status) query = query.where('status', '=', filters.status);
+  if (filters.channel === 'stk') query = query.where('origin', '=', 'stk_push');
+  else if (filters.channel) query = query.where('origin', '=', 'c2b').where('channel', '=', filters.channel);
   if (filters.phone) query = query.where('phone', '=', filters.phone);
   if (filters.accountReference) query = query.where('accountReference', '=', filters.accountReference);
   if (filters.mpesaReceiptNumber) query = query.where('mpesaReceiptNumber', '=', filters.mpesaReceiptNumber);

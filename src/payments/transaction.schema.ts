@@ -138,8 +138,19 @@ const LIMIT = `a whole number from 1 to ${LIST_LIMIT_MAX}`;
 const CURSOR = 'a nextCursor value from a previous page';
 const RECEIPT = 'an M-Pesa receipt number (6 to 20 letters and digits)';
 
+/** How a payment came: a prompt we sent (`stk`), or a customer paying from the menu (C2B) to a PayBill or till. */
+export const PAYMENT_CHANNEL_FILTERS = ['stk', 'paybill', 'till'] as const;
+
 export const listQuery = z.strictObject({
   status: status.optional(),
+  channel: z
+    .enum(PAYMENT_CHANNEL_FILTERS, expecting('stk, paybill or till'))
+    .optional()
+    .meta({
+      description:
+        '`stk`: payments started by a prompt (STK Push); `paybill` or `till`: payments the customer made from the M-Pesa menu or a QR (C2B) to a PayBill or a till.',
+      examples: ['till'],
+    }),
   phone: phoneField.optional(),
   accountReference: text(ACCOUNT_REFERENCE)
     .trim()

@@ -320,6 +320,7 @@ export function createTransactionsService(deps: Deps) {
   async function list(scope: Scope, query: ListQuery) {
     const rows = await listTransactions(db, scope, {
       status: query.status,
+      channel: query.channel,
       phone: query.phone,
       accountReference: query.accountReference,
       mpesaReceiptNumber: query.receipt,

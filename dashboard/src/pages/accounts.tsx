@@ -9,6 +9,7 @@ import type { MpesaAccount, MpesaAccountCheck } from '@mpesa-bridge/sdk/types';
 import { api, type Scope } from '../api';
 import { formatTime } from '../format';
 import { Card, ErrorNote, Loading, useLoad } from '../ui';
+import { AccountC2b } from './account-c2b';
 
 const BASE = '/api/v1/mpesa-accounts';
 
@@ -243,6 +244,7 @@ function AccountCard({
           </button>
         )}
       </div>
+      <AccountC2b scope={scope} account={account} operator={operator} />
       {check.running && <p role="status">Checking with Daraja…</p>}
       {check.result && (
         <p role="status" class={`verdict ${check.result.accepted ? 'ok' : 'bad'}`}>

@@ -27,6 +27,14 @@ async function loadPayment(scope: Scope, id: string) {
   return { transaction, history, events: details };
 }
 
+/** What each stored call is, as the payment page names it (the body below it is as sent, phones masked). */
+const CALLBACK_KINDS: Record<string, string> = {
+  stk: 'STK callback,',
+  c2b_confirmation: 'C2B confirmation,',
+  c2b_validation: 'C2B validation,',
+  c2b_pull: 'Pull Transactions row (its confirmation never arrived), pulled',
+};
+
 /** A callback body is JSON text; shown indented when it parses. */
 function pretty(body: string): string {
   try {
@@ -152,7 +160,8 @@ export function PaymentPage({ scope, id }: { scope: Scope; id: string }) {
         {history.callbacks.map((callback) => (
           <details key={callback.id} open class="callback">
             <summary>
-              {formatTime(callback.receivedAt)} from {callback.sourceIp} —{' '}
+              {CALLBACK_KINDS[callback.kind]} {formatTime(callback.receivedAt)}
+              {callback.kind === 'c2b_pull' ? '' : ` from ${callback.sourceIp}`} —{' '}
               {callback.outcome ?? 'not processed'}
             </summary>
             <pre tabIndex={0}>{pretty(callback.body)}</pre>

@@ -1,4 +1,4 @@
-// Payments: filters (status, dates, phone in any form, receipt, account reference), a page at a
+// Payments: filters (status, how it came: a prompt or the menu to a PayBill or till, dates, phone in any form, receipt, account reference), a page at a
 // time (cursor), CSV export of the filtered set, and new payments and changes arriving live.
 import { useEffect, useState } from 'preact/hooks';
 import type { Page, Transaction } from '@mpesa-bridge/sdk/types';
@@ -9,20 +9,36 @@ import { linkTo } from '../main';
 import { AmountBadge, ErrorNote, Loading, Status } from '../ui';
 
 const STATUSES = ['pending', 'completed', 'failed', 'cancelled', 'expired'];
+/** The API's `channel` filter: a prompt we sent, or a walk-in (C2B) payment to a PayBill or till. */
+const CHANNELS: Array<[string, string]> = [
+  ['stk', 'prompt (STK)'],
+  ['paybill', 'PayBill (menu)'],
+  ['till', 'till (menu)'],
+];
 
 interface Filters {
   status: string;
+  channel: string;
   from: string;
   to: string;
   phone: string;
   receipt: string;
   accountReference: string;
 }
-const EMPTY: Filters = { status: '', from: '', to: '', phone: '', receipt: '', accountReference: '' };
+const EMPTY: Filters = {
+  status: '',
+  channel: '',
+  from: '',
+  to: '',
+  phone: '',
+  receipt: '',
+  accountReference: '',
+};
 
 function queryOf(filters: Filters): Record<string, string | undefined> {
   return {
     status: filters.status || undefined,
+    channel: filters.channel || undefined,
     from: filters.from ? dayBound(filters.from, false) : undefined,
     to: filters.to ? dayBound(filters.to, true) : undefined,
     phone: filters.phone.trim() || undefined,
@@ -193,6 +209,20 @@ export function Payments({ scope }: { scope: Scope }) {
             {STATUSES.map((status) => (
               <option key={status} value={status}>
                 {status}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="filter-channel">Channel</label>
+          <select
+            {...field('channel')}
+            onChange={(e) => setDraft({ ...draft, channel: (e.target as HTMLSelectElement).value })}
+          >
+            <option value="">any</option>
+            {CHANNELS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
               </option>
             ))}
           </select>
