@@ -212,6 +212,20 @@ describe('POST /api/v1/mpesa-accounts/{id}/c2b/pull/runs', () => {
       expect(found).toHaveLength(1);
       expect(found[0]!.c2b.via).toBe('pull');
     }
+    // The list's channel filter: menu payments to a PayBill, not prompts, not tills.
+    const ids = async (channel: string) =>
+      (
+        (await target.merchant({ method: 'GET', path: `/api/v1/transactions?channel=${channel}&limit=100` }))
+          .data.data as Array<{ mpesaReceiptNumber: string }>
+      ).map((payment) => payment.mpesaReceiptNumber);
+    expect(await ids('paybill')).toEqual(expect.arrayContaining(lost.map((payment) => payment.transId)));
+    expect(await ids('stk')).toEqual([]);
+    expect(await ids('till')).toEqual([]);
+    expectError(
+      await target.merchant({ method: 'GET', path: '/api/v1/transactions?channel=menu' }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('when Pull is off or C2B is off, then pulling is refused as c2b_not_enabled, and Pull cannot be switched on without C2B', async () => {
