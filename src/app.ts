@@ -259,8 +259,10 @@ export function createApp(deps: AppDeps): express.Express {
   };
   const guards: EdgeGuards = {
     auth: {
-      signature: ({ idempotent, operatorOnly }) =>
-        idempotent || operatorOnly ? createMerchantAuth(authDeps, { idempotent, operatorOnly }) : signed,
+      signature: ({ idempotent, nonceWithWrite, operatorOnly }) =>
+        idempotent || nonceWithWrite || operatorOnly
+          ? createMerchantAuth(authDeps, { idempotent, nonceWithWrite, operatorOnly })
+          : signed,
       admin: () => adminAuth,
       session: () => sessionOnly,
     },

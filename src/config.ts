@@ -230,6 +230,9 @@ const envSchema = z.object({
   EXPORT_CONCURRENCY: int(1, 64).default(2),
   // How often browsers following a payment get any change they may have missed (a bus gap).
   REALTIME_RESYNC_INTERVAL: timerPeriod.prefault('10s'),
+  // What instances tell each other through (src/bus): auto is Redis when REDIS_URL is set, else
+  // PostgreSQL; SQLite is one instance and needs none. Alone, an instance sends nothing on either.
+  REALTIME_BUS: z.enum(['auto', 'postgres', 'redis']).default('auto'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 
@@ -415,6 +418,7 @@ function buildConfig(env: Env) {
       pushesPerAddress: env.CHECKOUT_PUSHES_PER_ADDRESS,
     },
     realtimeResyncMs: env.REALTIME_RESYNC_INTERVAL,
+    realtimeBus: env.REALTIME_BUS,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') },
     webhooks: {
       retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE,
@@ -473,6 +477,9 @@ function buildConfig(env: Env) {
   if (config.dashboard.sessionIdleMs > config.dashboard.sessionMaxMs)
     problems.push('DASHBOARD_SESSION_IDLE: must not exceed DASHBOARD_SESSION_MAX');
   if (config.amount.min > config.amount.max) problems.push('AMOUNT_MIN: must not exceed AMOUNT_MAX');
+  if (env.REALTIME_BUS === 'redis' && !env.REDIS_URL) problems.push('REALTIME_BUS: redis needs REDIS_URL');
+  if (env.REALTIME_BUS === 'postgres' && config.databaseUrl.startsWith('file:'))
+    problems.push('REALTIME_BUS: postgres needs a PostgreSQL DATABASE_URL (SQLite is one instance)');
   if (
     !simulated &&
     config.callbacks.baseUrl !== undefined &&

@@ -28,7 +28,8 @@ import { attachRealtime } from './realtime/realtime.server';
 import { attachProjectStream, PROJECT_NAMESPACE } from './realtime/project-stream';
 import { createAuditService } from './audit/audit.service';
 import { createRevocations } from './realtime/revocations';
-import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
+import { realtimeAdapter } from './realtime/realtime.adapter';
+import { openBus } from './bus/bus.open';
 import { compileTrust, createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
 import { createSocketLimit } from './realtime/socket-limit';
 import { capConnectionsPerAddress, serverDeadlines } from './http/connection-limits';
@@ -47,7 +48,8 @@ import { createTransactionsService } from './transactions/transaction.service';
 import { createSettlement } from './payments/transaction.settle';
 import { createPruneWorker } from './maintenance/prune.worker';
 import { pruneSucceededDeliveries } from './webhooks/delivery.repository';
-import { pruneExpiredNonces } from './auth/nonce.repository';
+import { queuedDeliveries } from './payments/event.repository';
+import { pruneExpiredNonces } from './security/nonce.repository';
 import { pruneSessions } from './operators/dashboard.repository';
 import { configuredDirectory, createSimulator, simulatorOptionsFrom } from './simulator/simulator';
 import { createEventsService } from './webhooks/event.service';
@@ -57,7 +59,7 @@ import { postgresPaceStore } from './reconciliation/reconcile.pace-store';
 import { createMetrics } from './metrics/metrics';
 import { observeDaraja } from './mpesa/mpesa.metrics';
 import { listenForMetrics } from './http/metrics.server';
-import { wakeAcrossInstances } from './webhooks/delivery.wake';
+import { wakeAcrossInstances, type PeerWake } from './webhooks/delivery.wake';
 import { createReconcileWorker } from './reconciliation/reconcile.worker';
 import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
@@ -148,8 +150,11 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   const redis = config.redis.url
     ? await connectRedis(config.redis.url, config.redis.keyPrefix, logger)
     : undefined;
+  // What instances tell each other: browser updates, revocations, cache invalidations, webhook
+  // wakes. Started before anything is served: every instance listening knows this one first.
+  const bus = await openBus({ config, redis, db: database, logger });
   const replays = createReplayGuard({ redis, db: database });
-  const limiterStore = createLimiterStore({ redis, postgres: database.postgres });
+  const limiterStore = createLimiterStore({ redis, postgres: database.postgres, bus });
   const failureLimits = createFailureLimits(limiterStore, config.failureLimits);
   const metrics = createMetrics();
   metrics.watch({ pool: database.poolStats });
@@ -181,7 +186,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     logger,
     observe: (client) => observeDaraja(client, metrics.daraja),
   });
-  const accounts = createAccountsService({ db, vault, apps, deploymentAccount: config.mpesa });
+  const accounts = createAccountsService({ db, vault, apps, deploymentAccount: config.mpesa, bus });
   // Outside simulator mode the simulator knows projects' simulator accounts only, never the
   // deployment's own (real) credentials.
   const simulator = config.simulator.enabled
@@ -218,6 +223,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     defaultMode: modeOf(config.mpesa.environment),
     revoke: revocations.revoke,
     revokeAt: revocations.revokeAt,
+    bus,
   });
   const callbacks = createCallbacksService({ db, settlePayment, events, logger, metrics: metrics.callbacks });
   // C2B: confirmations become payments on the same ledger; settings register the URLs with Daraja.
@@ -357,8 +363,15 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     logger,
     metrics: metrics.webhooks,
   });
-  // Every committed event (outbox) is to be sent: now.
-  events.onRecorded(() => deliveryWorker.wake());
+  // Set once Socket.io is attached: the other instances' delivery workers, woken through the bus.
+  let peers: PeerWake | undefined;
+  // A committed event that queued a webhook delivery is to be sent now, here or on another
+  // instance; one that queued none (a project without endpoints) wakes nobody.
+  events.onRecorded((event) => {
+    if (!queuedDeliveries(event)) return;
+    deliveryWorker.wake();
+    peers?.wakeOthers();
+  });
   // One pace per Daraja app for the whole deployment (the database's, shared) or, on SQLite, this process's.
   const pacer = createPacer(
     config.reconciliation.queriesPerSecond,
@@ -477,7 +490,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     events,
     logger,
     guard: createSubscribeGuard(failureLimits, config.trustProxy),
-    adapter: chooseRealtimeAdapter({ redis, db, keyPrefix: config.redis.keyPrefix, logger }),
+    adapter: realtimeAdapter(bus),
     projectState: projects.stateOf,
     resyncIntervalMs: config.realtimeResyncMs,
     socketLimit: createSocketLimit(config.http.socketsPerAddress, socketSource(config.trustProxy)),
@@ -495,10 +508,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   });
   revocations.attach(realtime.io, ['/', PROJECT_NAMESPACE]);
   metrics.watch({ sockets: () => realtime.io.engine.clientsCount });
-  // An event committed here also wakes the other instances' delivery workers (after commit: this
-  // listener runs once the settlement has committed), through the same adapter.
-  const peers = realtime.shared ? wakeAcrossInstances(realtime.io, deliveryWorker.wake) : undefined;
-  if (peers) events.onRecorded(() => peers.wakeOthers());
+  // Deliveries queued here also wake the other instances' workers (deliveriesQueued above, after
+  // commit), through the bus: alone, that sends nothing.
+  if (realtime.shared) peers = wakeAcrossInstances(realtime.io, deliveryWorker.wake);
   const metricsServer = config.metrics ? await listenForMetrics(config.metrics, metrics, logger) : undefined;
 
   // After a master-key rotation (MASTER_KEY_PREVIOUS set), move every stored secret onto the new key.
@@ -564,6 +576,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
       stopProjectStream();
       await settleWithin(realtime.close(), config.shutdownTimeoutMs, () =>
         logger.warn('realtime did not close in time'),
+      );
+      await settleWithin(bus.close(), config.shutdownTimeoutMs, () =>
+        logger.warn('bus did not close in time'),
       );
       await settleWithin(database.close(), config.shutdownTimeoutMs, () =>
         logger.warn('database did not close in time'),

@@ -24,6 +24,7 @@ const FLOORS: Record<string, number> = {
   'db/': 0,
   'security/': 0,
   'metrics/': 0,
+  'bus/': 0,
   // 1 outside systems
   'mpesa/': 1,
   'simulator/': 1,
