@@ -26,6 +26,7 @@ export const B2B_OUTCOME_NAMES = [
   'supplier-invalid-receiver',
   'supplier-result-lost',
   'supplier-queue-timeout',
+  'supplier-answer-lost',
 ] as const;
 export type B2bOutcomeName = (typeof B2B_OUTCOME_NAMES)[number];
 
@@ -36,6 +37,8 @@ export interface SimulatedB2bOutcome {
   summary: string;
   result?: B2cResult;
   delivery: B2bDelivery;
+  /** The request is never answered (the client times out); the result is posted anyway. */
+  unanswered?: true;
 }
 
 /** A PayBill that pays, for samples and `trigger supplier-paid`. */
@@ -75,6 +78,14 @@ export const SIMULATED_B2B_OUTCOMES: readonly SimulatedB2bOutcome[] = [
     shortcode: '900204',
     summary: 'Paid, but the QueueTimeOutURL is told it timed out; Transaction Status says Completed',
     delivery: 'queue-timeout',
+  },
+  {
+    name: 'supplier-answer-lost',
+    shortcode: '900205',
+    summary:
+      'Paid; the request is never answered (no OriginatorConversationID to ask by), the result still reaches the ResultURL',
+    delivery: 'result',
+    unanswered: true,
   },
 ];
 

@@ -114,7 +114,8 @@ export interface B2bDeps {
   knowsShortcode(shortcode: string, consumerKey: string): Promise<boolean>;
 }
 
-export type B2bAnswer = { kind: 'refuse'; error: DarajaError } | { kind: 'accept'; body: object };
+export type B2bAnswer =
+  { kind: 'refuse'; error: DarajaError } | { kind: 'accept'; body: object; unanswered: boolean };
 
 export function createB2bDesk(deps: B2bDeps) {
   const payments = new Map<string, SimulatedB2b>();
@@ -217,6 +218,7 @@ export function createB2bDesk(deps: B2bDeps) {
       deps.poster.schedule(request.resultUrl, () => resultBody(payment), [deps.resultDelayMs], fields);
     return {
       kind: 'accept',
+      unanswered: outcome.unanswered === true,
       body: {
         OriginatorConversationID: payment.originatorConversationId,
         ConversationID: payment.conversationId,
@@ -252,7 +254,18 @@ export function createB2bDesk(deps: B2bDeps) {
     ];
   }
 
-  return { pay, statusOf };
+  /** Answers held back on purpose (`supplier-answer-lost`): cut when the simulator stops. */
+  const held = new Set<Response>();
+  function hold(res: Response): void {
+    held.add(res);
+    res.once('close', () => held.delete(res));
+  }
+  function releaseHeld(): void {
+    for (const res of held) res.destroy();
+    held.clear();
+  }
+
+  return { pay, statusOf, hold, releaseHeld };
 }
 
 export type B2bDesk = ReturnType<typeof createB2bDesk>;
@@ -268,6 +281,8 @@ export function b2bHandler(
     if (!checked.ok) return deps.refuse(res, checked.error);
     const answer = await desk.pay(checked.value, deps.appOf(req));
     if (answer.kind === 'refuse') return deps.refuse(res, answer.error);
+    // The payment is in M-Pesa's hands either way; only its answer never comes.
+    if (answer.unanswered) return desk.hold(res);
     res.json(answer.body);
   };
 }

@@ -213,6 +213,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       stop();
       poster.stop();
       b2c.releaseHeld();
+      b2b.releaseHeld();
       c2b.stop();
     },
   };

@@ -9,6 +9,9 @@ import { payoutProject, type PayoutProject } from '../helpers/payouts';
 import { eventually } from '../helpers/realtime';
 import { loggedInHome, parseJson, runCli, type CliHome } from './cli-runner';
 
+// Each command is a process of its own that loads the CLI's sources: a few seconds on a loaded machine.
+jest.setTimeout(120_000);
+
 let server: TestServer;
 let shop: PayoutProject;
 let home: CliHome;

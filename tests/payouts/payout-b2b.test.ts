@@ -193,6 +193,25 @@ describe('POST /api/v1/payouts to a PayBill or till (B2B)', () => {
     expect(history.statusChanges.at(-1)!.source).toBe('status_query');
   });
 
+  it("when Daraja's answer never comes, then there is no id to ask Transaction Status by: the payout waits, and the result reaching its own ResultURL settles it, never sent again", async () => {
+    const shop = await payoutProject(server);
+    const before = await counters();
+    const created = await create(shop, tillBody({ till: shortcodeForB2bOutcome('supplier-answer-lost') }));
+    expect(created.status).toBe(201);
+    expect(['submitted', 'unknown', 'succeeded']).toContain(created.data.payout.status);
+    const payout = await settled(shop, created.data.payout.id);
+    expect(payout.status).toBe('succeeded');
+    expect(payout.mpesaReceiptNumber).toMatch(/^[A-Z0-9]{10}$/);
+    // Learnt from the result, since the answer that carries it never came.
+    expect(payout.originatorConversationId).toMatch(/^\d{5}-\d{8}-1$/);
+    const after = await counters();
+    expect(after.b2bRequests - before.b2bRequests).toBe(1);
+    const history = await historyOf(shop, payout.id);
+    expect(history.statusChanges.at(-1)).toMatchObject({ toStatus: 'succeeded', source: 'result' });
+    for (const change of history.statusChanges.filter((c) => c.toStatus === 'unknown'))
+      expect(change.source).toBe('answer_lost');
+  });
+
   it('when M-Pesa reports a queue timeout, then the payout is unknown until Transaction Status says it was paid', async () => {
     const shop = await payoutProject(server);
     const created = await create(shop, tillBody({ till: shortcodeForB2bOutcome('supplier-queue-timeout') }));
