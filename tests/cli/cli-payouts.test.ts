@@ -6,7 +6,6 @@
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createDashboardUser, PASSWORD } from '../helpers/dashboard';
 import { payoutProject, type PayoutProject } from '../helpers/payouts';
-import { eventually } from '../helpers/realtime';
 import { loggedInHome, parseJson, runCli, type CliHome } from './cli-runner';
 
 // Each command is a process of its own that loads the CLI's sources: a few seconds on a loaded machine.
@@ -23,12 +22,15 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const settled = (id: string) =>
-  eventually(
-    () => shop.merchant({ method: 'GET', path: `/api/v1/payouts/${id}` }),
-    (read) => ['succeeded', 'failed'].includes(read.data.payout?.status),
-    10_000,
-  );
+/** Reads the payout five times a second (under the project's rate limit) until it settles. */
+async function settled(id: string) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const read = await shop.merchant({ method: 'GET', path: `/api/v1/payouts/${id}` });
+    if (['succeeded', 'failed'].includes(read.data.payout?.status) || Date.now() > deadline) return read;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 describe('mpesa-bridge payouts', () => {
   it('when a PayBill, a till and a phone are paid, then each is created once (a repeated key answers the same payout) and listed', async () => {

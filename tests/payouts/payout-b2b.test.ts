@@ -5,7 +5,6 @@
 // caps, approvals and audit. SQLite by default; PostgreSQL with TEST_DATABASE_URL.
 import axios from 'axios';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { eventually } from '../helpers/realtime';
 import { webhookReceivers } from '../helpers/webhook-receiver';
 import { browserFor, createDashboardUser, PASSWORD } from '../helpers/dashboard';
 import { shortcodeForB2bOutcome } from '../../src/simulator/simulator.b2b-outcomes';
@@ -49,13 +48,14 @@ async function counters() {
   return response.data as { b2bRequests: number; b2cRequests: number; transactionStatusQueries: number };
 }
 
+/** Reads the payout five times a second (under the project's rate limit on a slow machine) until it settles. */
 async function settled(shop: PayoutProject, id: string, until = ['succeeded', 'failed']) {
-  const response = await eventually(
-    () => shop.merchant({ method: 'GET', path: `/api/v1/payouts/${id}` }),
-    (read) => until.includes(read.data.payout?.status),
-    10_000,
-  );
-  return response.data.payout;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const read = await shop.merchant({ method: 'GET', path: `/api/v1/payouts/${id}` });
+    if (until.includes(read.data.payout?.status) || Date.now() > deadline) return read.data.payout;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 const historyOf = async (shop: PayoutProject, id: string) =>
