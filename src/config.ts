@@ -272,6 +272,10 @@ const envSchema = z.object({
   CALLBACK_RETENTION: duration.prefault('90d'),
   WEBHOOK_RETENTION: duration.prefault('30d'),
   PRUNE_INTERVAL: timerPeriod.prefault('10m'),
+  // The request log (src/request-log): how long signed requests are kept (0: none are logged),
+  // and how often the buffered ones are written.
+  REQUEST_LOG_RETENTION: duration.prefault('7d'),
+  REQUEST_LOG_FLUSH: timerPeriod.prefault('1s'),
 
   SIMULATOR_PORT: int(0, 65535).default(4010),
   SIMULATOR_CALLBACK_DELAY_MS: int(0).default(2000),
@@ -455,7 +459,13 @@ function buildConfig(env: Env) {
     retention: {
       callbacksMs: env.CALLBACK_RETENTION,
       webhookDeliveriesMs: env.WEBHOOK_RETENTION,
+      requestLogMs: env.REQUEST_LOG_RETENTION,
       intervalMs: env.PRUNE_INTERVAL,
+    },
+    requestLog: {
+      /** Off when the retention is 0: nothing is recorded. */
+      enabled: env.REQUEST_LOG_RETENTION > 0,
+      flushMs: env.REQUEST_LOG_FLUSH,
     },
     simulator: {
       /** Serves /simulator (simulator accounts of every project need it); off outside simulator mode unless asked. */

@@ -32,7 +32,9 @@ export type IdPrefix =
   // payment links, checkout sessions and their attempts (src/checkout)
   | 'lnk'
   | 'chk'
-  | 'cka';
+  | 'cka'
+  // a signed API request in the request log (src/request-log)
+  | 'rql';
 
 export function newId(prefix: IdPrefix, at: Date = new Date()): string {
   return `${idTimePart(prefix, at)}${randomBytes(10).toString('hex')}`;

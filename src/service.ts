@@ -51,6 +51,8 @@ import { pruneSucceededDeliveries } from './webhooks/delivery.repository';
 import { queuedDeliveries } from './payments/event.repository';
 import { pruneExpiredNonces } from './security/nonce.repository';
 import { pruneSessions } from './operators/dashboard.repository';
+import { pruneRequestLog } from './request-log/request-log.repository';
+import { createRequestLogWriter } from './request-log/request-log.writer';
 import { configuredDirectory, createSimulator, simulatorOptionsFrom } from './simulator/simulator';
 import { createEventsService } from './webhooks/event.service';
 import { createReconciler } from './reconciliation/reconcile.service';
@@ -106,7 +108,9 @@ export interface RunningService {
   secretsGeneratedIn: string | undefined;
   oauthCallCount(): number;
   /** One pruning pass now (what the background worker does every PRUNE_INTERVAL). */
-  pruneNow(): Promise<{ callbacks: number; deliveries: number; nonces: number }>;
+  pruneNow(): Promise<{ callbacks: number; deliveries: number; nonces: number; requestLog: number }>;
+  /** Writes the request log's buffered entries now (they are written every REQUEST_LOG_FLUSH anyway). */
+  flushRequestLog(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -400,6 +404,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
       succeededDeliveries: pruneSucceededDeliveries,
       expiredNonces: pruneExpiredNonces,
       sessions: pruneSessions,
+      requestLog: pruneRequestLog,
     },
     config: config.retention,
     logger,
@@ -446,7 +451,15 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     // Daraja's push timeout and as long again: an attempt whose ledger row never came lets go after it.
     claimMs: 2 * config.mpesa.timeoutMs,
   });
+  // Signed requests, written in batches after their answers (src/request-log/request-log.writer.ts).
+  const requestLog = createRequestLogWriter({
+    db,
+    ownerOfKey: projects.ownerOfKey,
+    flushMs: config.requestLog.flushMs,
+    logger,
+  });
   const app = createApp({
+    requestLog: config.requestLog.enabled ? requestLog.record : undefined,
     links,
     checkout,
     checkoutUrls: urls,
@@ -543,6 +556,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   deliveryWorker.start();
   reconcileWorker.start();
   pruneWorker.start();
+  requestLog.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -565,6 +579,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
         reconcileWorker.stop(),
         pruneWorker.stop(),
         payoutRecovery.stop(),
+        requestLog.stop(),
       ]);
       await settleWithin(workersStopped, config.shutdownTimeoutMs, () =>
         logger.warn('workers did not stop in time; leases let another run retry'),
@@ -601,6 +616,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     secretsGeneratedIn: serviceSecrets.generatedIn,
     oauthCallCount: apps.oauthCallCount,
     pruneNow: pruneWorker.pruneOnce,
+    flushRequestLog: requestLog.flush,
     close,
   };
 }

@@ -50,6 +50,7 @@ const FLOORS: Record<string, number> = {
   'status-queries/': 3,
   'qr-codes/': 3,
   'checkout/': 3,
+  'request-log/': 3,
   // 4 the HTTP edge
   'http/': 4,
   'auth/': 4,
