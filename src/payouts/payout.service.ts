@@ -154,8 +154,11 @@ export function createPayoutsService(deps: Deps) {
       const approval = needsApproval(locked, input.amount);
       const row = newPayout(scope, requester, input, account, approval, idempotencyKey, requestHash, at);
       await insertPayout(tx, row);
+      // Both changes share `at`: the history orders them by id, so the ids are handed out in order
+      // (random ids of one millisecond would put awaiting_approval before requested half the time).
+      const ids = [newId('chg', at), newId('chg', at)].sort();
       const change = (from: string | null, to: string) => ({
-        id: newId('chg', at),
+        id: ids.shift()!,
         payoutId: row.id,
         fromStatus: from,
         toStatus: to,
