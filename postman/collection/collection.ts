@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { accountsFolder } from './accounts.folder';
 import { c2bFolder } from './c2b.folder';
+import { payoutsFolder } from './payouts.folder';
 import { checkoutFolder } from './checkout.folder';
 import { diagnosticsFolder } from './diagnostics.folder';
 import { dashboardFolder } from './dashboard.folder';
@@ -48,6 +49,7 @@ export function buildCollection(): Collection {
     webhooksFolder,
     accountsFolder,
     c2bFolder,
+    payoutsFolder,
     diagnosticsFolder,
     dashboardFolder,
     simulatorFolder,

@@ -5,6 +5,7 @@ import type { SimulatorStats } from './simulator';
 import { DARAJA_ERRORS, invalidField } from './simulator.errors';
 import { createHandlers, readBearerToken, type SimulatorDeps } from './simulator.handlers';
 import { b2cHandler } from './simulator.b2c';
+import { b2bHandler } from './simulator.b2b';
 import { kes } from './simulator.balances';
 import { createTransactionStatus } from './simulator.transaction-status';
 import { createDynamicQr } from './simulator.qr';
@@ -19,6 +20,7 @@ export const DARAJA_PATHS = {
   dynamicQr: '/mpesa/qrcode/v1/generate',
   b2cV3: '/mpesa/b2c/v3/paymentrequest',
   b2cV1: '/mpesa/b2c/v1/paymentrequest',
+  b2b: '/mpesa/b2b/v1/paymentrequest',
 } as const;
 
 /** Not a Daraja path: the simulator's own counters, for tests and demos. */
@@ -46,7 +48,8 @@ export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Ro
   const transactionStatus = createTransactionStatus({
     ...deps,
     payoutStatus: (shortcode, originatorConversationId, at) =>
-      deps.b2c.statusOf(shortcode, originatorConversationId, at),
+      deps.b2c.statusOf(shortcode, originatorConversationId, at) ??
+      deps.b2b.statusOf(shortcode, originatorConversationId, at),
     refuse: handlers.refuse,
     onPost: () => {
       stats.resultsSent += 1;
@@ -120,6 +123,13 @@ export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Ro
         }),
       )
       .all(methodNotAllowed);
+  router
+    .route(DARAJA_PATHS.b2b)
+    .post(
+      ...jsonObject,
+      b2bHandler(deps.b2b, { refuse: handlers.refuse, appOf, onRequest: () => (stats.b2bRequests += 1) }),
+    )
+    .all(methodNotAllowed);
   const balancesOf = (shortcode: string) => {
     const balances = deps.balances.of(shortcode);
     return {
