@@ -62,6 +62,7 @@ describe('when a client fetches /openapi.json', () => {
     const list = doc.paths['/api/v1/transactions']?.get?.parameters ?? [];
     expect(list.map((p) => `${p.in}:${p.name}:${p.required}`)).toEqual([
       'query:status:false',
+      'query:channel:false',
       'query:phone:false',
       'query:accountReference:false',
       'query:receipt:false',
