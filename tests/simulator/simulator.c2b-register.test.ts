@@ -224,7 +224,11 @@ describe('C2B settings need the app own token', () => {
       });
       expect(response.status).toBe(404);
       const app = asApp(harness, await harness.fetchToken());
-      expect((await app.settings()).json).toEqual({ productVersion: 'v2', pullPageSize: 1000, shortCodes: {} });
+      expect((await app.settings()).json).toEqual({
+        productVersion: 'v2',
+        pullPageSize: 1000,
+        shortCodes: {},
+      });
       const bad = await app.setShortCode('600984', { msisdnForm: 'plain' });
       expect([bad.status, bad.json.errorMessage]).toEqual([400, 'Bad Request - Invalid msisdnForm']);
     } finally {
