@@ -17,6 +17,7 @@ import { createTokenStore } from './simulator.tokens';
 import { staticDirectory, type SimulatorDirectory } from './simulator.directory';
 import { createBalanceBook } from './simulator.balances';
 import { createB2cDesk } from './simulator.b2c';
+import { createReversalDesk } from './simulator.reversal';
 import { B2C_RESULTS } from './simulator.b2c-outcomes';
 import { createInitiatorChecks } from './simulator.initiators';
 import { createResultPoster } from './simulator.results';
@@ -58,8 +59,12 @@ export interface SimulatorStats extends C2bStats {
   b2cRequests: number;
   /** Transaction Status requests. */
   transactionStatusQueries: number;
-  /** Results posted to ResultURLs and QueueTimeOutURLs (B2C, Transaction Status). */
+  /** Results posted to ResultURLs and QueueTimeOutURLs (B2C, Transaction Status, Reversal, Account Balance). */
   resultsSent: number;
+  /** Reversal requests, whatever they were answered. */
+  reversalRequests: number;
+  /** Account Balance requests, whatever they were answered. */
+  accountBalanceQueries: number;
 }
 
 export interface Simulator {
@@ -115,6 +120,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     b2cRequests: 0,
     transactionStatusQueries: 0,
     resultsSent: 0,
+    reversalRequests: 0,
+    accountBalanceQueries: 0,
     ...emptyC2bStats(),
   };
   const dispatcher = createCallbackDispatcher({
@@ -165,6 +172,25 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     knowsShortcode: async (shortcode, consumerKey) =>
       (await options.directory.merchant(shortcode, consumerKey)) !== undefined,
   });
+  // Reversal and Account Balance check the initiator as B2C does (simulator.initiators.ts).
+  const initiatorOf = async (shortcode: string, name: string, credential: string, consumerKey: string) => {
+    const merchant = await options.directory.merchant(shortcode, consumerKey);
+    if (!merchant) return 'invalid' as const;
+    const checked = initiators.check(merchant, shortcode, name, credential);
+    return checked === 'ok' ? undefined : checked;
+  };
+  const reversals = createReversalDesk({
+    receipts,
+    balances,
+    poster,
+    targets: options.callbackTargets,
+    resultDelayMs: options.callbackDelayMs,
+    slowAnswerMs: options.lateCallbackMs,
+    tillsOf: async (shortcode, consumerKey) =>
+      (await options.directory.merchant(shortcode, consumerKey))?.tills,
+    checkInitiator: (request, consumerKey) =>
+      initiatorOf(request.receiverParty, request.initiator, request.securityCredential, consumerKey),
+  });
   const { router, stop } = createSimulatorRouter({
     options,
     stats,
@@ -178,6 +204,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     balances,
     poster,
     c2b,
+    reversals,
+    checkInitiator: initiatorOf,
   });
   return {
     router,
