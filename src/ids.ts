@@ -32,7 +32,11 @@ export type IdPrefix =
   // payment links, checkout sessions and their attempts (src/checkout)
   | 'lnk'
   | 'chk'
-  | 'cka';
+  | 'cka'
+  // A refund (a reversal of a received payment), a balance check, a result posted about either.
+  | 'rf'
+  | 'bal'
+  | 'mres';
 
 export function newId(prefix: IdPrefix, at: Date = new Date()): string {
   return `${idTimePart(prefix, at)}${randomBytes(10).toString('hex')}`;

@@ -37,6 +37,7 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'lastErrorAt',
   'requestFinishedAt',
   'resolvedAt',
+  'reversedAt',
 ]);
 export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set([
   'enabled',
