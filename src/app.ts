@@ -62,6 +62,12 @@ import { payoutsApi } from './payouts/payout.routes';
 import type { PayoutsService } from './payouts/payout.service';
 import { createPayoutResultRoutes, PAYOUT_RESULTS_PATH, type PayoutResults } from './payouts/payout.results';
 import { refundsApi } from './refunds/refund.routes';
+import { balancesApi } from './balances/balance.routes';
+import {
+  BALANCE_RESULTS_PATH,
+  createBalanceResultRoutes,
+  type BalancesService,
+} from './balances/balance.service';
 import type { RefundsService } from './refunds/refund.service';
 import { createRefundResultRoutes, REFUND_RESULTS_PATH, type RefundResults } from './refunds/refund.results';
 import { auditApi } from './audit/audit.routes';
@@ -112,6 +118,8 @@ export interface AppDeps {
   /** Refunds by reversal (src/refunds), and the results Safaricom posts about them. */
   refunds: RefundsService;
   refundResults: RefundResults;
+  /** Account balances (src/balances). */
+  balances: BalancesService;
   endpoints: EndpointsService;
   accounts: AccountsService;
   vault: Vault;
@@ -157,6 +165,7 @@ export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>
     testPaymentsApi(config.amount),
     payoutsApi,
     refundsApi,
+    balancesApi,
     linksApi(config.amount),
     publicCheckoutApi,
     accountsApi,
@@ -218,6 +227,16 @@ export function createApp(deps: AppDeps): express.Express {
     REFUND_RESULTS_PATH,
     createRefundResultRoutes({
       results: deps.refundResults,
+      secrets: deps.transactionSecrets,
+      isAllowedSource: createAllowlist(config.callbacks.allowedIps),
+      readBody: callbackBody(config.bodyLimitBytes),
+      logger,
+    }),
+  );
+  app.use(
+    BALANCE_RESULTS_PATH,
+    createBalanceResultRoutes({
+      balances: deps.balances,
       secrets: deps.transactionSecrets,
       isAllowedSource: createAllowlist(config.callbacks.allowedIps),
       readBody: callbackBody(config.bodyLimitBytes),

@@ -69,6 +69,7 @@ import { createPayoutsService } from './payouts/payout.service';
 import { createPayoutResults, PAYOUT_RESULTS_PATH, payoutResultUrls } from './payouts/payout.results';
 import { createPayoutRecovery } from './payouts/payout.recovery';
 import { createRefundLedger } from './payments/refund.ledger';
+import { createBalancesService } from './balances/balance.service';
 import { createRefundsService, type RefundClient } from './refunds/refund.service';
 import { createRefundResults, refundResultUrls } from './refunds/refund.results';
 import type { PayoutAccount } from './mpesa/mpesa.account';
@@ -410,6 +411,26 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     intervalMs: config.payouts.intervalMs,
     logger,
   });
+  const balances = createBalancesService({
+    db,
+    accountFor: (scope, accountId) => accounts.forPayout(scope, accountId),
+    daraja: async (account) => {
+      const client = apps.clientFor(account);
+      if (!client)
+        throw new AppError(
+          'mpesa_unavailable',
+          'This account is on the simulator, which is not enabled on this deployment',
+          {
+            reason: 'simulator_disabled',
+          },
+        );
+      const initiator = await securityCredentialFor(account.initiator, account.environment, certificates);
+      return { accountBalance: (input) => client.accountBalance(initiator, input) };
+    },
+    baseUrl: config.callbacks.baseUrl ?? localUrl,
+    secrets: transactionSecrets,
+    logger,
+  });
   const deliveryWorker = createDeliveryWorker({
     db,
     vault,
@@ -517,6 +538,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     payoutResults,
     refunds,
     refundResults,
+    balances,
     vault,
     keyring: serviceSecrets.keyring,
     endpoints,
