@@ -166,12 +166,22 @@ async function createFixtures(language: SampleLanguage): Promise<Fixtures> {
   const [payoutId, payoutToReject] = [await payout(), await payout()];
   await payoutSettings('none');
   // Refunds of paid payments of the default account (it has the initiator); a balance check.
-  const paid = () =>
-    ok<Created<'transaction'>>({
+  const paid = async () => {
+    const created = await ok<Created<'transaction'>>({
       method: 'POST',
       path: '/api/v1/test-payments',
       body: { outcome: 'paid' },
-    }).then((created) => created.transaction.id);
+    });
+    await eventually(
+      () =>
+        ok<{ transaction: { status: string } }>({
+          method: 'GET',
+          path: `/api/v1/transactions/${created.transaction.id}`,
+        }),
+      (read) => read.transaction.status === 'completed',
+    );
+    return created.transaction.id;
+  };
   const refundOf = (id: string) =>
     ok<Created<'refund'>>({ method: 'POST', path: `/api/v1/transactions/${id}/refund`, body: {} }).then(
       (created) => created.refund.id,
