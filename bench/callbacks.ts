@@ -1,12 +1,14 @@
 // Callback ingestion: real STK success callbacks posted to the real callback URLs of real
 // pending payments, each settling a distinct one (stored, state changed, event emitted), with
 // a Socket.io client subscribed to some so the emits reach a socket. The same requests, with
-// the same autocannon settings, go to a bare Express JSON echo for the baseline.
+// the same autocannon settings, go to a bare Express JSON echo for the ceiling and to the
+// naive Express + Prisma handler (bench/naive-server.ts) for what users would write instead.
 import { io, type Socket } from 'socket.io-client';
 import { CALLBACK_PATH } from '../src/callbacks/callback.routes';
 import type { TransactionSecrets } from '../src/security/transaction-secrets';
 import { runLoad, type LoadRequest, type LoadResult } from './load';
 import { BENCH_AMOUNT, NO_CALLBACK_PHONE, type PendingPayment } from './merchant';
+import { perOperation, type PerOperation, type Reading } from './probe';
 
 /** One payment in this many has a subscribed browser. */
 const SUBSCRIBE_EVERY = 10;
@@ -101,6 +103,12 @@ export interface IngestionResult {
   echo: LoadResult;
   /** ours / echo, callbacks per second. */
   ratio: number;
+  /** The tutorial Express + Prisma handler on the same requests (bench/naive-server.ts), when measured. */
+  naive?: LoadResult;
+  /** ours / naive, callbacks per second. */
+  ratioToNaive?: number;
+  /** Round trips and CPU per callback of our measured load, when the server was read around it. */
+  perCallback?: PerOperation;
   subscribed: number;
   completedEvents: number;
 }
@@ -112,6 +120,10 @@ export async function benchCallbackIngestion(opts: {
   warmup: readonly PendingPayment[];
   measured: readonly PendingPayment[];
   connections: number;
+  /** The naive baseline's server, holding the same pending payments. */
+  naiveUrl?: string;
+  /** Reads the server (round trips, CPU) just before and after our measured load. */
+  read?: () => Promise<Reading>;
 }): Promise<IngestionResult> {
   const warmup = callbackRequests(opts.warmup, opts.secrets);
   const measured = callbackRequests(opts.measured, opts.secrets, opts.warmup.length);
@@ -120,15 +132,21 @@ export async function benchCallbackIngestion(opts: {
     // Warm both (JIT, connection pools, database pages) before anything counts.
     if (warmup.length > 0) {
       await runLoad(opts.echoUrl, warmup, opts.connections);
+      if (opts.naiveUrl) await runLoad(opts.naiveUrl, warmup, opts.connections);
       await runLoad(opts.serverUrl, warmup, opts.connections);
     }
     const echo = await runLoad(opts.echoUrl, measured, opts.connections);
+    const naive = opts.naiveUrl ? await runLoad(opts.naiveUrl, measured, opts.connections) : undefined;
+    const before = await opts.read?.();
     const ours = await runLoad(opts.serverUrl, measured, opts.connections);
+    const after = await opts.read?.();
     const completedEvents = await subscriber.waitForCompleted(subscriber.subscribed);
     return {
       ours,
       echo,
       ratio: ours.perSecond / echo.perSecond,
+      ...(naive ? { naive, ratioToNaive: ours.perSecond / naive.perSecond } : {}),
+      ...(before && after ? { perCallback: perOperation(before, after, measured.length) } : {}),
       subscribed: subscriber.subscribed,
       completedEvents,
     };

@@ -20,6 +20,9 @@ import {
   type OverheadResult,
 } from './initiate';
 import { benchLookups, type LookupResult } from './lookups';
+import { startNaive } from './naive';
+import { read } from './probe';
+import { benchSignedTrips, type SignedTripsResult } from './signed-trips';
 import { createProject, type PendingPayment } from './merchant';
 import { round } from './stats';
 import { seedBenchDatabase, type SeedResult } from './seed';
@@ -61,6 +64,8 @@ export interface EngineResult {
     pruned?: { callbacks: number; deliveries: number; seconds: number };
   };
   settled: { completed: number; appliedRecords: number; posted: number; complete: boolean };
+  /** Round trips and CPU of one signed initiate and one signed status read, one at a time. */
+  signed: SignedTripsResult;
   overhead: OverheadResult;
   webhooks: WebhookBenchResult;
   lookups: LookupResult;
@@ -209,18 +214,30 @@ export async function benchEngine(
     const second = await pool(MEASURED_CALLBACKS);
     peakRssAfter.pendingPool = server.peakRssMb();
 
+    // What users would write instead, on a database of its own holding the same pending payments.
+    const naiveUrl =
+      engine === 'sqlite'
+        ? `file:${path.join(dataDir, 'naive.db')}`
+        : `${options.postgresUrl}${options.postgresUrl.includes('?') ? '&' : '?'}schema=${schema}_naive`;
+    if (engine === 'postgres') await createSchema(options.postgresUrl, `${schema}_naive`);
+    log(engine, 'starting the naive Express + Prisma handler (its Prisma client is generated once)');
+    const naive = await startNaive(engine, naiveUrl, first);
+    children.push(naive);
     const ingestion = await benchCallbackIngestion({
       serverUrl: server.url,
       echoUrl: echo.url,
+      naiveUrl: naive.url,
       secrets,
       warmup: first.slice(0, WARMUP_CALLBACKS),
       measured: first.slice(WARMUP_CALLBACKS),
       connections: CONNECTIONS,
+      read: () => read([server]),
     });
+    await naive.stop();
     peakRssAfter.callbackIngestion = server.peakRssMb();
     log(
       engine,
-      `callbacks: ${round(ingestion.ours.perSecond, 0)}/s vs echo ${round(ingestion.echo.perSecond, 0)}/s (ratio ${round(ingestion.ratio)})`,
+      `callbacks: ${round(ingestion.ours.perSecond, 0)}/s vs echo ${round(ingestion.echo.perSecond, 0)}/s (ratio ${round(ingestion.ratio)}), naive ${round(ingestion.naive?.perSecond ?? 0, 0)}/s (${round(ingestion.ratioToNaive ?? 0)}x); ${round(ingestion.perCallback?.trips.total ?? 0)} round trips, ${round(ingestion.perCallback?.cpuMs.total ?? 0)} ms CPU per callback`,
     );
 
     // The same load while the pruner deletes a year-old backlog, started just before.
@@ -255,6 +272,11 @@ export async function benchEngine(
         ingestion.ours.ok === MEASURED_CALLBACKS,
     };
 
+    const signed = await benchSignedTrips(server, keys);
+    log(
+      engine,
+      `one at a time: ${round(signed.initiate.trips.total)} round trips per signed initiate, ${round(signed.statusRead.trips.total)} per signed status read`,
+    );
     const overhead = await benchInitiateOverhead({
       serverUrl: server.url,
       darajaUrl: `${server.url}/simulator`,
@@ -279,6 +301,7 @@ export async function benchEngine(
       ingestion,
       ingestionWhilePruning: { ...whilePruning, prunedDuringLoad, pruned: prunedResult },
       settled,
+      signed,
       overhead,
       webhooks,
       lookups,
@@ -292,6 +315,9 @@ export async function benchEngine(
   } finally {
     await Promise.all(children.map((child) => child.stop()));
     fs.rmSync(dataDir, { recursive: true, force: true });
-    if (engine === 'postgres') await dropSchema(options.postgresUrl, schema).catch(() => undefined);
+    if (engine === 'postgres') {
+      await dropSchema(options.postgresUrl, schema).catch(() => undefined);
+      await dropSchema(options.postgresUrl, `${schema}_naive`).catch(() => undefined);
+    }
   }
 }

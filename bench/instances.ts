@@ -19,6 +19,7 @@ import { createPending } from './initiate';
 import { runLoad } from './load';
 import { createProject, type PendingPayment } from './merchant';
 import { percentile, round } from './stats';
+import { perOperation, read, type PerOperation } from './probe';
 
 const CALLBACKS = 3000;
 const WARMUP = 300;
@@ -26,10 +27,14 @@ const CONNECTIONS = 25;
 const LATENCY_SAMPLES = 200;
 
 export interface InstancesResult {
-  oneInstance: { perSecond: number; p99Ms: number };
-  twoInstances: { perSecond: number; p99Ms: number; perInstance: number[] };
-  /** two / one. */
+  /** What the instances share through: PostgreSQL NOTIFY, or Redis with BENCH_REDIS_URL. */
+  bus: 'postgres' | 'redis';
+  oneInstance: { perSecond: number; p99Ms: number; perCallback: PerOperation };
+  twoInstances: { perSecond: number; p99Ms: number; perInstance: number[]; perCallback: PerOperation };
+  /** two / one, callbacks per second. */
   scaling: number;
+  /** CPU per callback (every service process and the database's processes serving them), two / one. */
+  cpuRatio: number;
   /** From posting a callback until a subscribed browser has the change: on the instance that took it, and on the other one. */
   commitToBrowser: {
     sameInstance: { p50Ms: number; p99Ms: number };
@@ -83,16 +88,23 @@ async function ingestion(
   const measured = requests.slice(WARMUP);
   const share = (list: typeof requests, i: number) => list.filter((_, index) => index % servers.length === i);
   await Promise.all(servers.map((server, i) => runLoad(server.url, share(warm, i), CONNECTIONS)));
-  const started = performance.now();
+  const before = await read(servers);
   const results = await Promise.all(
     servers.map((server, i) => runLoad(server.url, share(measured, i), CONNECTIONS)),
   );
-  const seconds = (performance.now() - started) / 1000;
+  const after = await read(servers);
+  // The loads' own time, from the first request sent to the last answer received (not a wall
+  // clock around them, which adds each load's start and teardown).
+  const seconds =
+    (Math.max(...results.map((result) => result.endedAt)) -
+      Math.min(...results.map((result) => result.startedAt))) /
+    1000;
   const ok = results.reduce((sum, result) => sum + result.ok, 0);
   return {
     perSecond: ok / seconds,
     p99Ms: Math.max(...results.map((result) => result.p99Ms)),
     perInstance: results.map((result) => round(result.perSecond, 0)),
+    perCallback: perOperation(before, after, measured.length),
   };
 }
 
@@ -142,8 +154,11 @@ export async function benchInstances(options: {
   let sameInstance: InstancesResult['commitToBrowser']['sameInstance'];
   try {
     const payments = await pendingOn(one.servers[0]!, one.adminToken, WARMUP + CALLBACKS + LATENCY_SAMPLES);
-    oneInstance = await ingestion(one.servers, payments.slice(0, WARMUP + CALLBACKS), one.secrets);
-    log(`one instance: ${round(oneInstance.perSecond, 0)} callbacks/s`);
+    const measured = await ingestion(one.servers, payments.slice(0, WARMUP + CALLBACKS), one.secrets);
+    oneInstance = { perSecond: measured.perSecond, p99Ms: measured.p99Ms, perCallback: measured.perCallback };
+    log(
+      `one instance: ${round(oneInstance.perSecond, 0)} callbacks/s, ${round(oneInstance.perCallback.cpuMs.total)} ms CPU and ${round(oneInstance.perCallback.trips.total)} round trips per callback`,
+    );
     sameInstance = await commitToBrowser(
       one.servers[0]!,
       one.servers[0]!,
@@ -163,16 +178,18 @@ export async function benchInstances(options: {
     const latencyPayments = payments.splice((WARMUP + CALLBACKS) / 2, LATENCY_SAMPLES);
     const twoInstances = await ingestion(two.servers, payments, two.secrets);
     log(
-      `two instances: ${round(twoInstances.perSecond, 0)} callbacks/s (${twoInstances.perInstance.join(' + ')})`,
+      `two instances: ${round(twoInstances.perSecond, 0)} callbacks/s (${twoInstances.perInstance.join(' + ')}), ${round(twoInstances.perCallback.cpuMs.total)} ms CPU and ${round(twoInstances.perCallback.trips.total)} round trips per callback`,
     );
     const otherInstance = await commitToBrowser(first, second, latencyPayments, two.secrets);
     log(
       `commit to browser, p50 / p99: same instance ${round(sameInstance.p50Ms)} / ${round(sameInstance.p99Ms)} ms, other instance ${round(otherInstance.p50Ms)} / ${round(otherInstance.p99Ms)} ms`,
     );
     return {
+      bus: process.env.BENCH_REDIS_URL ? 'redis' : 'postgres',
       oneInstance,
       twoInstances,
       scaling: twoInstances.perSecond / oneInstance.perSecond,
+      cpuRatio: twoInstances.perCallback.cpuMs.total / oneInstance.perCallback.cpuMs.total,
       commitToBrowser: { sameInstance, otherInstance },
     };
   } finally {

@@ -21,6 +21,9 @@ export interface LoadResult {
   failed: number;
   seconds: number;
   perSecond: number;
+  /** performance.now() when the first request went and when the last answer came: the load's own time. */
+  startedAt: number;
+  endedAt: number;
   p50Ms: number;
   p99Ms: number;
 }
@@ -66,6 +69,8 @@ export function runLoad(
           failed: latencies.length - ok + result.errors,
           seconds,
           perSecond: ok / seconds,
+          startedAt: started,
+          endedAt: lastResponseAt,
           p50Ms: percentile(latencies, 50),
           p99Ms: percentile(latencies, 99),
         });

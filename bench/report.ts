@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineResult } from './engine';
 import type { InstancesResult } from './instances';
+import type { RoundTrips } from './round-trips';
 import { round } from './stats';
 
 /** The issues' targets. */
@@ -15,6 +16,14 @@ export const TARGETS = {
   webhookLatencyP50Ms: 50,
   webhookDeliveriesPerSecond: 1000,
   lookupP99Ms: 5,
+  /** ours / the naive Express + Prisma handler, callbacks per second. */
+  naiveRatio: { sqlite: 5, postgres: 3 },
+  /** Round trips to PostgreSQL per operation. */
+  tripsPerCallback: 1.5,
+  tripsPerInitiate: 5,
+  tripsPerStatusRead: 2,
+  /** Two instances' CPU per callback over one instance's. */
+  twoInstancesCpuRatio: 1.15,
 } as const;
 
 interface Row {
@@ -47,6 +56,51 @@ const ROWS: Row[] = [
       text: String(round(r.ingestion.ratio)),
       pass: r.ingestion.ratio >= TARGETS.ingestionRatio,
     }),
+  },
+  {
+    name: 'callback ingestion, ours / naive Express + Prisma',
+    target: `>= ${TARGETS.naiveRatio.postgres} (PG), ${TARGETS.naiveRatio.sqlite} (SQLite)`,
+    cell: (r) =>
+      r.ingestion.ratioToNaive === undefined
+        ? { text: 'n/a' }
+        : {
+            text: `${round(r.ingestion.ratioToNaive)} (naive ${round(r.ingestion.naive!.perSecond, 0)}/s)`,
+            pass: r.ingestion.ratioToNaive >= TARGETS.naiveRatio[r.engine],
+          },
+  },
+  {
+    name: 'round trips to PostgreSQL per callback, 25 connections',
+    target: `<= ${TARGETS.tripsPerCallback}`,
+    cell: (r) =>
+      r.engine === 'sqlite' || !r.ingestion.perCallback
+        ? { text: 'n/a (in process)' }
+        : {
+            text: String(round(r.ingestion.perCallback.trips.total)),
+            pass: r.ingestion.perCallback.trips.total <= TARGETS.tripsPerCallback,
+          },
+  },
+  {
+    name: 'round trips per signed initiate / status read (one at a time)',
+    target: `<= ${TARGETS.tripsPerInitiate} / ${TARGETS.tripsPerStatusRead}`,
+    cell: (r) =>
+      r.engine === 'sqlite'
+        ? { text: 'n/a (in process)' }
+        : {
+            text: `${round(r.signed.initiate.trips.total)} / ${round(r.signed.statusRead.trips.total)}`,
+            pass:
+              r.signed.initiate.trips.total <= TARGETS.tripsPerInitiate &&
+              r.signed.statusRead.trips.total <= TARGETS.tripsPerStatusRead,
+          },
+  },
+  {
+    name: 'CPU per callback, service + database processes',
+    target: '',
+    cell: (r) =>
+      r.ingestion.perCallback
+        ? {
+            text: `${round(r.ingestion.perCallback.cpuMs.node)} + ${round(r.ingestion.perCallback.cpuMs.database)} ms`,
+          }
+        : { text: 'n/a' },
   },
   {
     name: 'callback p99, ours / echo',
@@ -156,6 +210,19 @@ export function printTable(results: readonly EngineResult[]): void {
     `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
   process.stdout.write(`\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
+  for (const result of results) {
+    if (result.engine !== 'postgres') continue;
+    const kinds = (trips: RoundTrips) =>
+      Object.entries(trips.byKind)
+        .sort(([, a], [, b]) => b - a)
+        .map(([kind, count]) => `${kind} ${round(count, 3)}`)
+        .join(', ');
+    process.stdout.write('\nRound trips to PostgreSQL by statement, per operation:\n');
+    if (result.ingestion.perCallback)
+      process.stdout.write(`  callback (25 connections): ${kinds(result.ingestion.perCallback.trips)}\n`);
+    process.stdout.write(`  signed initiate: ${kinds(result.signed.initiate.trips)}\n`);
+    process.stdout.write(`  signed status read: ${kinds(result.signed.statusRead.trips)}\n`);
+  }
 }
 
 /** The two-instance run on PostgreSQL (bench/instances.ts). */
@@ -170,7 +237,23 @@ export function printInstances(result: InstancesResult): void {
       'callbacks/s, two instances together',
       `${round(result.twoInstances.perSecond, 0)} (${result.twoInstances.perInstance.join(' + ')}; p99 ${round(result.twoInstances.p99Ms)} ms)`,
     ],
-    ['two instances / one', String(round(result.scaling))],
+    ['two instances / one (callbacks/s; one machine: not capacity)', String(round(result.scaling))],
+    [
+      'CPU per callback, service + database, one instance',
+      `${round(result.oneInstance.perCallback.cpuMs.node)} + ${round(result.oneInstance.perCallback.cpuMs.database)} ms`,
+    ],
+    [
+      'CPU per callback, service + database, two instances',
+      `${round(result.twoInstances.perCallback.cpuMs.node)} + ${round(result.twoInstances.perCallback.cpuMs.database)} ms`,
+    ],
+    [
+      `CPU per callback, two instances / one (target <= ${TARGETS.twoInstancesCpuRatio})`,
+      `${round(result.cpuRatio)} ${result.cpuRatio <= TARGETS.twoInstancesCpuRatio ? 'pass' : 'MISS'}`,
+    ],
+    [
+      'round trips per callback, one / two instances',
+      `${round(result.oneInstance.perCallback.trips.total)} / ${round(result.twoInstances.perCallback.trips.total)} (NOTIFY: ${round(result.oneInstance.perCallback.trips.byKind['SELECT pg_notify'] ?? 0, 3)} / ${round(result.twoInstances.perCallback.trips.byKind['SELECT pg_notify'] ?? 0, 3)})`,
+    ],
     ['callback to browser, same instance, p50 / p99', pair(result.commitToBrowser.sameInstance)],
     [
       'callback to browser, other instance, p50 / p99 (target p99 <= 50 ms)',
@@ -179,7 +262,7 @@ export function printInstances(result: InstancesResult): void {
   ];
   const width = Math.max(...rows.map(([name]) => name!.length));
   process.stdout.write(
-    `\nSeveral instances on PostgreSQL (fresh schema; shared through NOTIFY, or Redis with BENCH_REDIS_URL):\n`,
+    `\nSeveral instances on PostgreSQL (fresh schema; shared through ${result.bus === 'redis' ? 'Redis' : 'NOTIFY'}):\n`,
   );
   for (const [name, value] of rows) process.stdout.write(`  ${name!.padEnd(width)}  ${value}\n`);
 }

@@ -1,16 +1,19 @@
 // The service under test, as `npm start` runs it (real config, real port), with the
 // environment the bench gives it. Answers the bench over IPC (URL, OAuth count, memory, what
-// settled, a pruning pass); closes when asked or when the bench goes away, so no server
+// settled, a pruning pass, the round trips it sent to PostgreSQL); closes when asked or when the bench goes away, so no server
 // outlives a run.
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startService } from '../src/service';
 import type { ChildMessage, ParentMessage } from './protocol';
+import { backendPids, countRoundTrips, roundTrips } from './round-trips';
 import { countSettled } from './verify';
 
 const send = (message: ChildMessage) => process.send?.(message);
 
 async function main(): Promise<void> {
+  // Before any pool exists: every query of the service is counted.
+  countRoundTrips();
   const config = loadConfig();
   const service = await startService(config, createLogger(config));
 
@@ -32,6 +35,8 @@ async function main(): Promise<void> {
         .pruneNow()
         .then((pruned) => send({ type: 'pruned', ...pruned, seconds: (Date.now() - started) / 1000 }));
     }
+    if (message.type === 'round-trips')
+      send({ type: 'round-trips', ...roundTrips(), backendPids: backendPids() });
     if (message.type === 'close') shutdown();
   });
   send({ type: 'ready', url: service.url });

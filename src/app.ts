@@ -94,6 +94,9 @@ import type { CheckoutService } from './checkout/checkout.service';
 import type { CheckoutUrls } from './checkout/checkout.view';
 import { createCheckoutAssets } from './checkout/checkout.assets';
 import { CHECKOUT_ASSETS_PATH } from './checkout/checkout.shell';
+import { requestLogApi } from './request-log/request-log.routes';
+import type { FinishedRequest } from './request-log/request-log.writer';
+import { requestLog } from './http/request-log';
 
 export interface AppDeps {
   config: Config;
@@ -147,6 +150,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** How /ready sees the disk (tests hand in a full one); the real filesystem by default. */
   disk?: DiskProbe;
+  /** Takes each finished signed API request for the request log (src/request-log); absent: none kept. */
+  requestLog?: (entry: FinishedRequest) => void;
   /** The Daraja simulator's router, mounted at /simulator in simulator mode. */
   simulatorRouter?: Router;
 }
@@ -173,6 +178,7 @@ export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>
     realtimeApi,
     webhooksApi,
     eventsApi,
+    requestLogApi,
     statsApi,
     diagnosticsApi,
     projectsApi,
@@ -199,6 +205,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('case sensitive routing', true);
   app.use(requestContext);
   app.use(accessLog(logger));
+  if (deps.requestLog) app.use('/api', requestLog(deps.requestLog));
   if (deps.metrics) app.use(deps.metrics.http);
   // Safaricom and the simulator are not browsers: their routes skip helmet's browser headers.
   if (deps.simulatorRouter) app.use(SIMULATOR_MOUNT, deps.simulatorRouter);
@@ -295,8 +302,10 @@ export function createApp(deps: AppDeps): express.Express {
   };
   const guards: EdgeGuards = {
     auth: {
-      signature: ({ idempotent, operatorOnly }) =>
-        idempotent || operatorOnly ? createMerchantAuth(authDeps, { idempotent, operatorOnly }) : signed,
+      signature: ({ idempotent, nonceWithWrite, operatorOnly }) =>
+        idempotent || nonceWithWrite || operatorOnly
+          ? createMerchantAuth(authDeps, { idempotent, nonceWithWrite, operatorOnly })
+          : signed,
       admin: () => adminAuth,
       session: () => sessionOnly,
     },

@@ -230,6 +230,9 @@ const envSchema = z.object({
   EXPORT_CONCURRENCY: int(1, 64).default(2),
   // How often browsers following a payment get any change they may have missed (a bus gap).
   REALTIME_RESYNC_INTERVAL: timerPeriod.prefault('10s'),
+  // What instances tell each other through (src/bus): auto is Redis when REDIS_URL is set, else
+  // PostgreSQL; SQLite is one instance and needs none. Alone, an instance sends nothing on either.
+  REALTIME_BUS: z.enum(['auto', 'postgres', 'redis']).default('auto'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 
@@ -269,6 +272,10 @@ const envSchema = z.object({
   CALLBACK_RETENTION: duration.prefault('90d'),
   WEBHOOK_RETENTION: duration.prefault('30d'),
   PRUNE_INTERVAL: timerPeriod.prefault('10m'),
+  // The request log (src/request-log): how long signed requests are kept (0: none are logged),
+  // and how often the buffered ones are written.
+  REQUEST_LOG_RETENTION: duration.prefault('7d'),
+  REQUEST_LOG_FLUSH: timerPeriod.prefault('1s'),
 
   SIMULATOR_PORT: int(0, 65535).default(4010),
   SIMULATOR_CALLBACK_DELAY_MS: int(0).default(2000),
@@ -415,6 +422,7 @@ function buildConfig(env: Env) {
       pushesPerAddress: env.CHECKOUT_PUSHES_PER_ADDRESS,
     },
     realtimeResyncMs: env.REALTIME_RESYNC_INTERVAL,
+    realtimeBus: env.REALTIME_BUS,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') },
     webhooks: {
       retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE,
@@ -451,7 +459,13 @@ function buildConfig(env: Env) {
     retention: {
       callbacksMs: env.CALLBACK_RETENTION,
       webhookDeliveriesMs: env.WEBHOOK_RETENTION,
+      requestLogMs: env.REQUEST_LOG_RETENTION,
       intervalMs: env.PRUNE_INTERVAL,
+    },
+    requestLog: {
+      /** Off when the retention is 0: nothing is recorded. */
+      enabled: env.REQUEST_LOG_RETENTION > 0,
+      flushMs: env.REQUEST_LOG_FLUSH,
     },
     simulator: {
       /** Serves /simulator (simulator accounts of every project need it); off outside simulator mode unless asked. */
@@ -473,6 +487,9 @@ function buildConfig(env: Env) {
   if (config.dashboard.sessionIdleMs > config.dashboard.sessionMaxMs)
     problems.push('DASHBOARD_SESSION_IDLE: must not exceed DASHBOARD_SESSION_MAX');
   if (config.amount.min > config.amount.max) problems.push('AMOUNT_MIN: must not exceed AMOUNT_MAX');
+  if (env.REALTIME_BUS === 'redis' && !env.REDIS_URL) problems.push('REALTIME_BUS: redis needs REDIS_URL');
+  if (env.REALTIME_BUS === 'postgres' && config.databaseUrl.startsWith('file:'))
+    problems.push('REALTIME_BUS: postgres needs a PostgreSQL DATABASE_URL (SQLite is one instance)');
   if (
     !simulated &&
     config.callbacks.baseUrl !== undefined &&

@@ -36,7 +36,9 @@ export type IdPrefix =
   // A refund (a reversal of a received payment), a balance check, a result posted about either.
   | 'rf'
   | 'bal'
-  | 'mres';
+  | 'mres'
+  // a signed API request in the request log (src/request-log)
+  | 'rql';
 
 export function newId(prefix: IdPrefix, at: Date = new Date()): string {
   return `${idTimePart(prefix, at)}${randomBytes(10).toString('hex')}`;

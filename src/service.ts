@@ -28,7 +28,8 @@ import { attachRealtime } from './realtime/realtime.server';
 import { attachProjectStream, PROJECT_NAMESPACE } from './realtime/project-stream';
 import { createAuditService } from './audit/audit.service';
 import { createRevocations } from './realtime/revocations';
-import { chooseRealtimeAdapter } from './realtime/realtime.adapter';
+import { realtimeAdapter } from './realtime/realtime.adapter';
+import { openBus } from './bus/bus.open';
 import { compileTrust, createSubscribeGuard, socketSource } from './realtime/subscribe-guard';
 import { createSocketLimit } from './realtime/socket-limit';
 import { capConnectionsPerAddress, serverDeadlines } from './http/connection-limits';
@@ -47,8 +48,11 @@ import { createTransactionsService } from './transactions/transaction.service';
 import { createSettlement } from './payments/transaction.settle';
 import { createPruneWorker } from './maintenance/prune.worker';
 import { pruneSucceededDeliveries } from './webhooks/delivery.repository';
-import { pruneExpiredNonces } from './auth/nonce.repository';
+import { queuedDeliveries } from './payments/event.repository';
+import { pruneExpiredNonces } from './security/nonce.repository';
 import { pruneSessions } from './operators/dashboard.repository';
+import { pruneRequestLog } from './request-log/request-log.repository';
+import { createRequestLogWriter } from './request-log/request-log.writer';
 import { configuredDirectory, createSimulator, simulatorOptionsFrom } from './simulator/simulator';
 import { createEventsService } from './webhooks/event.service';
 import { createReconciler } from './reconciliation/reconcile.service';
@@ -57,7 +61,7 @@ import { postgresPaceStore } from './reconciliation/reconcile.pace-store';
 import { createMetrics } from './metrics/metrics';
 import { observeDaraja } from './mpesa/mpesa.metrics';
 import { listenForMetrics } from './http/metrics.server';
-import { wakeAcrossInstances } from './webhooks/delivery.wake';
+import { wakeAcrossInstances, type PeerWake } from './webhooks/delivery.wake';
 import { createReconcileWorker } from './reconciliation/reconcile.worker';
 import { createDeliveryWorker } from './webhooks/delivery.worker';
 import { createEndpointsService } from './webhooks/endpoint.service';
@@ -109,7 +113,9 @@ export interface RunningService {
   secretsGeneratedIn: string | undefined;
   oauthCallCount(): number;
   /** One pruning pass now (what the background worker does every PRUNE_INTERVAL). */
-  pruneNow(): Promise<{ callbacks: number; deliveries: number; nonces: number }>;
+  pruneNow(): Promise<{ callbacks: number; deliveries: number; nonces: number; requestLog: number }>;
+  /** Writes the request log's buffered entries now (they are written every REQUEST_LOG_FLUSH anyway). */
+  flushRequestLog(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -153,8 +159,11 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   const redis = config.redis.url
     ? await connectRedis(config.redis.url, config.redis.keyPrefix, logger)
     : undefined;
+  // What instances tell each other: browser updates, revocations, cache invalidations, webhook
+  // wakes. Started before anything is served: every instance listening knows this one first.
+  const bus = await openBus({ config, redis, db: database, logger });
   const replays = createReplayGuard({ redis, db: database });
-  const limiterStore = createLimiterStore({ redis, postgres: database.postgres });
+  const limiterStore = createLimiterStore({ redis, postgres: database.postgres, bus });
   const failureLimits = createFailureLimits(limiterStore, config.failureLimits);
   const metrics = createMetrics();
   metrics.watch({ pool: database.poolStats });
@@ -186,7 +195,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     logger,
     observe: (client) => observeDaraja(client, metrics.daraja),
   });
-  const accounts = createAccountsService({ db, vault, apps, deploymentAccount: config.mpesa });
+  const accounts = createAccountsService({ db, vault, apps, deploymentAccount: config.mpesa, bus });
   // Outside simulator mode the simulator knows projects' simulator accounts only, never the
   // deployment's own (real) credentials.
   const simulator = config.simulator.enabled
@@ -223,6 +232,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     defaultMode: modeOf(config.mpesa.environment),
     revoke: revocations.revoke,
     revokeAt: revocations.revokeAt,
+    bus,
   });
   const callbacks = createCallbacksService({ db, settlePayment, events, logger, metrics: metrics.callbacks });
   // C2B: confirmations become payments on the same ledger; settings register the URLs with Daraja.
@@ -438,8 +448,15 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     logger,
     metrics: metrics.webhooks,
   });
-  // Every committed event (outbox) is to be sent: now.
-  events.onRecorded(() => deliveryWorker.wake());
+  // Set once Socket.io is attached: the other instances' delivery workers, woken through the bus.
+  let peers: PeerWake | undefined;
+  // A committed event that queued a webhook delivery is to be sent now, here or on another
+  // instance; one that queued none (a project without endpoints) wakes nobody.
+  events.onRecorded((event) => {
+    if (!queuedDeliveries(event)) return;
+    deliveryWorker.wake();
+    peers?.wakeOthers();
+  });
   // One pace per Daraja app for the whole deployment (the database's, shared) or, on SQLite, this process's.
   const pacer = createPacer(
     config.reconciliation.queriesPerSecond,
@@ -468,6 +485,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
       succeededDeliveries: pruneSucceededDeliveries,
       expiredNonces: pruneExpiredNonces,
       sessions: pruneSessions,
+      requestLog: pruneRequestLog,
     },
     config: config.retention,
     logger,
@@ -514,7 +532,15 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     // Daraja's push timeout and as long again: an attempt whose ledger row never came lets go after it.
     claimMs: 2 * config.mpesa.timeoutMs,
   });
+  // Signed requests, written in batches after their answers (src/request-log/request-log.writer.ts).
+  const requestLog = createRequestLogWriter({
+    db,
+    ownerOfKey: projects.ownerOfKey,
+    flushMs: config.requestLog.flushMs,
+    logger,
+  });
   const app = createApp({
+    requestLog: config.requestLog.enabled ? requestLog.record : undefined,
     links,
     checkout,
     checkoutUrls: urls,
@@ -561,7 +587,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     events,
     logger,
     guard: createSubscribeGuard(failureLimits, config.trustProxy),
-    adapter: chooseRealtimeAdapter({ redis, db, keyPrefix: config.redis.keyPrefix, logger }),
+    adapter: realtimeAdapter(bus),
     projectState: projects.stateOf,
     resyncIntervalMs: config.realtimeResyncMs,
     socketLimit: createSocketLimit(config.http.socketsPerAddress, socketSource(config.trustProxy)),
@@ -579,10 +605,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   });
   revocations.attach(realtime.io, ['/', PROJECT_NAMESPACE]);
   metrics.watch({ sockets: () => realtime.io.engine.clientsCount });
-  // An event committed here also wakes the other instances' delivery workers (after commit: this
-  // listener runs once the settlement has committed), through the same adapter.
-  const peers = realtime.shared ? wakeAcrossInstances(realtime.io, deliveryWorker.wake) : undefined;
-  if (peers) events.onRecorded(() => peers.wakeOthers());
+  // Deliveries queued here also wake the other instances' workers (deliveriesQueued above, after
+  // commit), through the bus: alone, that sends nothing.
+  if (realtime.shared) peers = wakeAcrossInstances(realtime.io, deliveryWorker.wake);
   const metricsServer = config.metrics ? await listenForMetrics(config.metrics, metrics, logger) : undefined;
 
   // After a master-key rotation (MASTER_KEY_PREVIOUS set), move every stored secret onto the new key.
@@ -618,6 +643,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   deliveryWorker.start();
   reconcileWorker.start();
   pruneWorker.start();
+  requestLog.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -641,6 +667,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
         pruneWorker.stop(),
         payoutRecovery.stop(),
         refundResults.stop(),
+        requestLog.stop(),
       ]);
       await settleWithin(workersStopped, config.shutdownTimeoutMs, () =>
         logger.warn('workers did not stop in time; leases let another run retry'),
@@ -652,6 +679,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
       stopProjectStream();
       await settleWithin(realtime.close(), config.shutdownTimeoutMs, () =>
         logger.warn('realtime did not close in time'),
+      );
+      await settleWithin(bus.close(), config.shutdownTimeoutMs, () =>
+        logger.warn('bus did not close in time'),
       );
       await settleWithin(database.close(), config.shutdownTimeoutMs, () =>
         logger.warn('database did not close in time'),
@@ -674,6 +704,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     secretsGeneratedIn: serviceSecrets.generatedIn,
     oauthCallCount: apps.oauthCallCount,
     pruneNow: pruneWorker.pruneOnce,
+    flushRequestLog: requestLog.flush,
     close,
   };
 }

@@ -14,6 +14,8 @@ import { Links } from './pages/links';
 import { Projects } from './pages/projects';
 import { Accounts } from './pages/accounts';
 import { Audit } from './pages/audit';
+import { Requests } from './pages/requests';
+import { EventPage, Events } from './pages/events';
 import { Users } from './pages/users';
 import { Playground } from './pages/playground';
 import { Loading } from './ui';
@@ -26,6 +28,8 @@ export const PAGES = [
   ['payments', 'Payments'],
   ['links', 'Payment links'],
   ['webhooks', 'Webhooks'],
+  ['events', 'Events'],
+  ['requests', 'Request log'],
   ['accounts', 'M-Pesa accounts'],
   ['projects', 'Projects & keys'],
   ['users', 'Users'],
@@ -258,6 +262,10 @@ function PageOf({
       return <Users session={session} />;
     case 'audit':
       return <Audit scope={scope} />;
+    case 'events':
+      return route.id ? <EventPage scope={scope} id={route.id} /> : <Events scope={scope} />;
+    case 'requests':
+      return <Requests scope={scope} />;
     case 'playground':
       return <Playground scope={scope} />;
     default:

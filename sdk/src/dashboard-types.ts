@@ -225,3 +225,56 @@ export interface AuditPage {
   data: AuditEntry[];
   nextCursor: string | null;
 }
+
+/** One signed API request in the request log (`GET /api/v1/request-log`): never its body, headers or secrets. */
+export interface RequestLogEntry {
+  /** `rql_…` */
+  id: string;
+  /** ISO 8601: when the request arrived. */
+  at: string;
+  method: string;
+  /** Without the query string; phone numbers masked. */
+  path: string;
+  /** The HTTP status answered. */
+  status: number;
+  /** The error code answered (`signature_invalid`, …); null for a success. */
+  errorCode: string | null;
+  /** From arrival to the last byte of the answer. */
+  latencyMs: number;
+  /** The `X-Request-Id` answered. */
+  requestId: string;
+  /** The public key the request was signed with. */
+  publicKey: string;
+}
+
+export interface RequestLogPage {
+  /** Newest first. */
+  data: RequestLogEntry[];
+  nextCursor: string | null;
+}
+
+/** One hour or day of East Africa Time in `GET /api/v1/stats/series`. */
+export interface StatsPoint {
+  /** ISO 8601 (UTC): when the bucket starts, a Nairobi hour or midnight. */
+  start: string;
+  /** Payments created in the bucket. */
+  payments: number;
+  completed: number;
+  pending: number;
+  /** Failed, cancelled or expired. */
+  notCompleted: number;
+  /** Completed out of those that ended (0..1); null when none ended. */
+  successRate: number | null;
+  /** Whole KES of the completed payments. */
+  amountCollected: number;
+}
+
+/** One project's payments in one mode per hour or per day (`GET /api/v1/stats/series`). */
+export interface ProjectStatsSeries {
+  window: { from: string; to: string };
+  bucket: 'hour' | 'day';
+  timeZone: 'Africa/Nairobi';
+  currency: 'KES';
+  /** Every bucket of the window, oldest first, empty ones included. */
+  points: StatsPoint[];
+}

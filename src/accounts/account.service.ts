@@ -30,6 +30,8 @@ import type { CreateAccountInput, UpdateAccountInput } from './account.schema';
 import { toAccountView } from './account.view';
 import { verdictOf } from './account.check';
 import { accountSealedFor } from '../security/sealed-for';
+import type { Bus } from '../bus/bus';
+import { createInstanceCache } from '../bus/bus.cache';
 import { certificateProblem } from '../core/certificate';
 import type { Initiator } from '../mpesa/mpesa.security-credential';
 
@@ -45,11 +47,20 @@ interface Deps {
   apps: DarajaApps;
   /** The deployment's own account (MPESA_*). */
   deploymentAccount: Config['mpesa'];
+  /** The account each initiate pays into is cached here and forgotten on every instance through it. */
+  bus: Bus;
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
-export function createAccountsService({ db, vault, apps, deploymentAccount }: Deps) {
+export function createAccountsService({ db, vault, apps, deploymentAccount, bus }: Deps) {
+  // Read by every initiate: held here, forgotten everywhere when the project's accounts change
+  // (added, changed, made default, disabled, deleted), before that change is answered.
+  const paying = createInstanceCache<DarajaAccount>(bus, {
+    name: 'paying-accounts',
+    tagsOf: (key) => [`project:${key.split(' ')[0]}`],
+  });
+  const changed = (projectId: string) => paying.forget([`project:${projectId}`]);
   const fallbackInitiator: Initiator = {
     name: deploymentAccount.initiatorName ?? null,
     password: deploymentAccount.initiatorPassword ?? null,
@@ -255,6 +266,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
         return (await replay(scope, idempotencyKey, requestHash!))!;
       throw error;
     }
+    await changed(projectId);
     return { account: view(row) };
   }
 
@@ -321,6 +333,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
         updatedAt: now,
       });
     });
+    await changed(projectId);
     return { account: view(row) };
   }
 
@@ -328,6 +341,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
   async function remove(scope: Scope, id: string): Promise<void> {
     await find(scope, id);
     await updateAccount(db, id, { deletedAt: new Date(), isDefault: false, updatedAt: new Date() });
+    await changed(scope.projectId);
   }
 
   /** A live OAuth call with the account's credentials: the verdict, never a throw for Daraja's refusal. */
@@ -373,18 +387,21 @@ export function createAccountsService({ db, vault, apps, deploymentAccount }: De
     /** The account an initiate pays into: the one it names, else the project's default of its mode, else the deployment's. */
     async forPayment(scope: Scope, accountId: string | undefined): Promise<DarajaAccount> {
       const { projectId, mode } = scope;
-      if (accountId) {
-        const named = await find(scope, accountId);
-        if (named.disabledAt)
-          throw new AppError(
-            'mpesa_account_disabled',
-            `M-Pesa account ${accountId} is disabled: name another, or enable it again`,
-          );
-        return opened(named);
-      }
-      const chosen = await findDefaultAccount(db, projectId, environmentsOf(mode));
-      if (chosen) return opened(chosen);
-      if (modeOf(fallback.environment) === mode) return fallback;
+      const account = await paying.get(`${projectId} ${mode} ${accountId ?? ''}`, async () => {
+        if (accountId) {
+          const named = await find(scope, accountId);
+          if (named.disabledAt)
+            throw new AppError(
+              'mpesa_account_disabled',
+              `M-Pesa account ${accountId} is disabled: name another, or enable it again`,
+            );
+          return opened(named);
+        }
+        const chosen = await findDefaultAccount(db, projectId, environmentsOf(mode));
+        if (chosen) return opened(chosen);
+        return modeOf(fallback.environment) === mode ? fallback : undefined;
+      });
+      if (account) return account;
       throw new AppError(
         'mpesa_account_missing',
         `This project has no ${mode} M-Pesa account, and this deployment's own account is for ${modeOf(fallback.environment)} mode: add one with POST /api/v1/mpesa-accounts`,

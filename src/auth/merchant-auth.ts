@@ -37,6 +37,8 @@ export interface MerchantAuthRules {
    * does not get it past.
    */
   idempotent?: boolean;
+  /** The operation stores the replay nonce with what it writes (src/core/replay-nonce.ts). */
+  nonceWithWrite?: boolean;
   /** A dashboard member's session is refused (src/auth/session-scope.ts). */
   operatorOnly?: OperatorOnly;
 }
@@ -44,7 +46,7 @@ export interface MerchantAuthRules {
 /** Built once per operation (src/http/operation.mount.ts): it runs only on that operation's route. */
 export function createMerchantAuth(
   { projects, toleranceSeconds, replays, failures, sessions }: MerchantAuthDeps,
-  { idempotent = false, operatorOnly }: MerchantAuthRules = {},
+  { idempotent = false, nonceWithWrite = false, operatorOnly }: MerchantAuthRules = {},
 ): RequestHandler {
   const signatures = signatureFailures(failures);
 
@@ -99,6 +101,21 @@ export function createMerchantAuth(
       const key = `${publicKey}:${signature.toLowerCase()}`;
       const expiresAt = new Date((Number(timestamp) + toleranceSeconds) * 1000);
       const idempotencyKey = req.get('idempotency-key') ?? '';
+      /** A repeat is refused unless it carries the first use's Idempotency-Key to an operation that answers it. */
+      const refuseUnlessSame = async (firstTag: string) => {
+        if (idempotent && idempotencyKey !== '' && firstTag === idempotencyKey) return;
+        await signatures.replayed(source, publicKey);
+        throw new AppError(
+          'signature_replayed',
+          'This signed request was already received; sign each attempt afresh, with a new X-Timestamp',
+        );
+      };
+      if (nonceWithWrite && replays.store === 'database') {
+        // Written with the operation's own rows (one statement), refused there if seen before.
+        req.replayNonce = { key, tag: idempotencyKey, expiresAt, seenBefore: refuseUnlessSame };
+        req.project = { id: signer.projectId, mode: signer.mode, publicKey };
+        return next();
+      }
       // Without an answer we cannot tell a replay from a first use: refuse, retryably.
       const use = await replays.firstUse(key, expiresAt, idempotencyKey).catch(() => {
         throw new AppError(
@@ -108,15 +125,7 @@ export function createMerchantAuth(
           { 'Retry-After': '5' },
         );
       });
-      const sameIdempotentRequest =
-        !use.first && idempotencyKey !== '' && use.firstTag === idempotencyKey && idempotent;
-      if (!use.first && !sameIdempotentRequest) {
-        await signatures.replayed(source, publicKey);
-        throw new AppError(
-          'signature_replayed',
-          'This signed request was already received; sign each attempt afresh, with a new X-Timestamp',
-        );
-      }
+      if (!use.first) await refuseUnlessSame(use.firstTag);
     }
     req.project = { id: signer.projectId, mode: signer.mode, publicKey };
     next();

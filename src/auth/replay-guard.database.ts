@@ -2,11 +2,12 @@
 // (of two instances inserting the same key at once, exactly one inserts). Expired rows are
 // deleted by the pruning worker (src/maintenance).
 import type { Database } from '../db/database';
-import { recordNonce } from './nonce.repository';
+import { recordNonce } from '../security/nonce.repository';
 import type { FirstUse, ReplayGuard } from './replay-guard';
 
 export function createDatabaseReplayGuard(db: Database, now: () => Date = () => new Date()): ReplayGuard {
   return {
+    store: 'database',
     async firstUse(key, expiresAt, tag): Promise<FirstUse> {
       // Not fsynced on SQLite: after a power loss (not a crash) a signature seen in the last
       // minutes could be accepted once more, and a repeated initiate still meets its

@@ -7,6 +7,7 @@ const KEY_PREFIX = 'replay:';
 
 export function createRedisReplayGuard(redis: Redis): ReplayGuard {
   return {
+    store: 'redis',
     async firstUse(key, expiresAt, tag): Promise<FirstUse> {
       const ttlMs = Math.max(1, expiresAt.getTime() - Date.now());
       const stored = await redis.set(KEY_PREFIX + key, tag, 'PX', ttlMs, 'NX');

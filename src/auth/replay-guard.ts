@@ -9,6 +9,11 @@ export type FirstUse = { first: true } | { first: false; firstTag: string };
 
 export interface ReplayGuard {
   /**
+   * 'database': the RequestNonce table, which an operation may write itself in its own statement
+   * (src/core/replay-nonce.ts); 'redis': never in a database transaction.
+   */
+  readonly store: 'database' | 'redis';
+  /**
    * Records `key` until `expiresAt` (after which the signature's timestamp is refused anyway),
    * with `tag`; answers whether this was its first use and, if not, the first use's tag.
    */

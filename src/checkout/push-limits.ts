@@ -6,11 +6,9 @@
 // the deployment. The counts live where every other limit's do (src/security/limiter-store.ts).
 // Phones are counted under a keyed hash: the store never holds a phone number.
 import { createHmac } from 'node:crypto';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { AppError } from '../errors';
-import type { LimiterStore } from '../security/limiter-store';
+import type { Limiter, LimiterStore } from '../security/limiter-store';
 import { sourceKey } from '../security/failure-limiter';
 
 export interface PushLimits {
@@ -33,26 +31,20 @@ export function createPushLimits(
   const byPhone = store({ keyPrefix: 'checkout-push-phone', points: config.pushesPerPhone, durationSeconds });
   const phoneKey = (phone: string) => createHmac('sha256', phoneHashKey).update(phone).digest('base64url');
 
-  const consume = async (
-    limiter: RateLimiterAbstract,
-    key: string,
-    what: 'phone' | 'address',
-    allowed: number,
-  ) => {
-    try {
-      await limiter.consume(key, 1);
-    } catch (refusal) {
-      if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      const seconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
-      throw new AppError(
-        'rate_limited',
-        what === 'phone'
-          ? `This phone has had ${allowed} payment prompts from checkout pages recently; try again in ${seconds} s`
-          : `Too many payment prompts from your network; try again in ${seconds} s`,
-        { limit: what, allowed, windowSeconds: durationSeconds, retryAfterSeconds: seconds },
-        { 'Retry-After': String(seconds) },
-      );
-    }
+  // Counted with `penalty` (what every limiter of the store has): over the allowance, the push
+  // is refused and the count stays, as rate-limiter-flexible's consume would leave it.
+  const consume = async (limiter: Limiter, key: string, what: 'phone' | 'address', allowed: number) => {
+    const counted = await limiter.penalty(key, 1);
+    if (counted.consumedPoints <= allowed) return;
+    const seconds = Math.max(1, Math.ceil(counted.msBeforeNext / 1000));
+    throw new AppError(
+      'rate_limited',
+      what === 'phone'
+        ? `This phone has had ${allowed} payment prompts from checkout pages recently; try again in ${seconds} s`
+        : `Too many payment prompts from your network; try again in ${seconds} s`,
+      { limit: what, allowed, windowSeconds: durationSeconds, retryAfterSeconds: seconds },
+      { 'Retry-After': String(seconds) },
+    );
   };
 
   return {

@@ -47,6 +47,11 @@ interface HttpRules {
    * signed replay carrying the first use's key is let through to it (src/auth/merchant-auth.ts).
    */
   idempotent?: boolean;
+  /**
+   * The handler stores the signature's replay nonce with what it writes (req.replayNonce,
+   * src/core/replay-nonce.ts) where the replay guard is the database, and refuses a replay itself.
+   */
+  nonceWithWrite?: boolean;
   /** A refusal that does not depend on the inputs: runs after auth, before they are read. */
   precondition?: (req: Request) => void;
   /** Written to the audit trail, before the answer goes out, when the operation succeeded (src/core/audit.ts). */

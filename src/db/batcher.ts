@@ -18,6 +18,11 @@ export interface BatcherOptions<I, O> {
   maxBatch?: number;
   /** `write` sends one statement per item: a batch of one needs no explicit transaction (Database.single). */
   oneStatementPerItem?: boolean;
+  /**
+   * `write` sends one statement for the whole batch, whatever its size: it needs no explicit
+   * transaction (on PostgreSQL, BEGIN and COMMIT would be two more round trips).
+   */
+  oneStatement?: boolean;
 }
 
 const DEFAULT_MAX_BATCH = 200;
@@ -33,7 +38,7 @@ export function createBatcher<I, O>(db: Database, options: BatcherOptions<I, O>)
   let scheduled = false;
 
   const inTransaction = (items: readonly I[]) =>
-    items.length === 1 && options.oneStatementPerItem
+    options.oneStatement || (items.length === 1 && options.oneStatementPerItem)
       ? db.single((q) => options.write(q, items), { durability: options.durability })
       : db.transaction((tx) => options.write(tx, items), { durability: options.durability });
   const writeAlone = (entry: (typeof queue)[number]) =>

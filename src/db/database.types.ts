@@ -12,6 +12,19 @@ export type ApiKey = {
     secretKeyEnc: string;
     createdAt: Timestamp;
 };
+export type ApiRequestLog = {
+    id: string;
+    createdAt: Timestamp;
+    projectId: string;
+    mode: string;
+    method: string;
+    path: string;
+    status: number;
+    errorCode: string | null;
+    latencyMs: number;
+    requestId: string;
+    publicKey: string;
+};
 export type AuditEntry = {
     id: string;
     createdAt: Timestamp;
@@ -497,6 +510,7 @@ export type WebhookEndpoint = {
 };
 export type DB = {
     ApiKey: ApiKey;
+    ApiRequestLog: ApiRequestLog;
     AuditEntry: AuditEntry;
     C2bSetting: C2bSetting;
     CallbackRecord: CallbackRecord;

@@ -1,6 +1,8 @@
 // Kysely as a typed SQL builder only: each engine gets an instance with that engine's compiler
 // and a driver that does nothing. Execution goes through sqlite.ts / postgres.ts.
 import {
+  type Compilable,
+  type RawBuilder,
   DummyDriver,
   Kysely,
   PostgresAdapter,
@@ -30,4 +32,9 @@ export function createQueryBuilder(engine: Engine): Kysely<DB> {
             createQueryCompiler: () => new PostgresQueryCompiler(),
           },
   });
+}
+
+/** A raw statement (Kysely's `sql` template) as something a Queryable runs, compiled for `qb`'s engine. */
+export function compilable<R>(qb: Kysely<DB>, query: RawBuilder<R>): Compilable<R> {
+  return { compile: () => query.compile(qb) };
 }

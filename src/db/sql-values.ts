@@ -72,6 +72,17 @@ export function toPostgresParameter(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Rows as one JSON parameter, for a statement that reads them as a typed row set
+ * (json_populate_recordset(NULL::"Table", $1)): one parameter however many rows, so a batch is
+ * one statement. Text is made storable as for any parameter; dates are ISO, read as UTC.
+ */
+export function postgresJsonRows(rows: readonly object[]): string {
+  return JSON.stringify(rows, (_key, value: unknown) =>
+    typeof value === 'string' ? storableText(value) : value,
+  );
+}
+
 export function fromSqliteRow<R>(raw: Record<string, unknown>): R {
   for (const column of Object.keys(raw)) {
     const value = raw[column];

@@ -101,6 +101,8 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       if (!res.writableEnded) res.destroy();
       return;
     }
+    // The request log keeps the code (src/http/request-log.ts); the body is not read back.
+    res.locals.errorCode = error.code;
     res
       .status(error.status)
       .set(error.headers ?? {})

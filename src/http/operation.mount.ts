@@ -10,11 +10,15 @@ import { auditEntry, holdAnswer, type RecordAudit } from './audit-trail';
 export interface EdgeGuards {
   /**
    * The check of each kind of auth, made for one operation and mounted on its route only (the
-   * signature's depends on `idempotent` and `operatorOnly`).
+   * signature's depends on `idempotent`, `nonceWithWrite` and `operatorOnly`).
    */
   auth: Record<
     Exclude<Auth, 'none'>,
-    (operation: { idempotent?: boolean; operatorOnly?: OperatorOnly }) => RequestHandler
+    (operation: {
+      idempotent?: boolean;
+      nonceWithWrite?: boolean;
+      operatorOnly?: OperatorOnly;
+    }) => RequestHandler
   >;
   limits: Record<RateLimit, RequestHandler>;
   /** Writes the audit entry of an operation that declares `audit` (src/http/audit-trail.ts). */

@@ -4,16 +4,16 @@
 // which is one instance.
 import { rateLimit, type Store } from 'express-rate-limit';
 import type { Request } from 'express';
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { AppError } from '../errors';
-import type { LimiterStore } from '../security/limiter-store';
+import type { Limiter, LimiterStore } from '../security/limiter-store';
 import { sourceKey } from '../security/failure-limiter';
 
 const PROJECT_CREATE_WINDOW_MS = 60 * 60 * 1000;
 
 /** express-rate-limit's store interface over a rate-limiter-flexible limiter (fixed windows, as its own). */
-function limiterStore(limiter: RateLimiterAbstract): Store {
+function limiterStore(limiter: Limiter): Store {
   const info = (res: RateLimiterRes) => ({
     totalHits: res.consumedPoints,
     resetTime: new Date(Date.now() + res.msBeforeNext),

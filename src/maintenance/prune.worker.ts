@@ -1,6 +1,7 @@
 // Keeps the tables that grow with traffic bounded: processed callbacks older than
 // CALLBACK_RETENTION, succeeded webhook deliveries (with their attempts) older than
-// WEBHOOK_RETENTION, and replay-guard entries past their window. Payments, their status history
+// WEBHOOK_RETENTION, the request log older than REQUEST_LOG_RETENTION, and replay-guard entries
+// past their window. Payments, their status history
 // and events are never pruned. Deletes go in small batches, each its own short transaction,
 // with a pause after each nine times as long as it took: pruning takes at most a tenth of the
 // database (on SQLite, of the event loop too), however large the backlog, so the hot paths
@@ -26,6 +27,7 @@ type PruneBatch = (q: Queryable, before: Date, limit: number) => Promise<number>
 export interface PrunedTables {
   succeededDeliveries: PruneBatch;
   expiredNonces: PruneBatch;
+  requestLog: PruneBatch;
   sessions: (q: Queryable, before: Date) => Promise<number>;
 }
 
@@ -55,7 +57,12 @@ export function createPruneWorker({ db, tables, config, logger, now = () => new 
     }
   }
 
-  async function pruneOnce(): Promise<{ callbacks: number; deliveries: number; nonces: number }> {
+  async function pruneOnce(): Promise<{
+    callbacks: number;
+    deliveries: number;
+    nonces: number;
+    requestLog: number;
+  }> {
     const at = now().getTime();
     const callbacks = await drain(() =>
       pruneProcessedCallbacks(db, new Date(at - config.callbacksMs), BATCH),
@@ -69,11 +76,16 @@ export function createPruneWorker({ db, tables, config, logger, now = () => new 
       ),
     );
     const nonces = await drain(() => tables.expiredNonces(db, new Date(at), BATCH));
+    const requestLog = await drain(() =>
+      db.transaction((tx) => tables.requestLog(tx, new Date(at - config.requestLogMs), BATCH), {
+        durability: 'process',
+      }),
+    );
     // Expired dashboard sessions open nothing already (the expiry is checked on every use); few rows, one statement.
     const sessions = await tables.sessions(db, new Date(at));
-    if (callbacks + deliveries + nonces + sessions > 0)
-      logger.info('pruned old rows', { callbacks, deliveries, nonces, sessions });
-    return { callbacks, deliveries, nonces };
+    if (callbacks + deliveries + nonces + sessions + requestLog > 0)
+      logger.info('pruned old rows', { callbacks, deliveries, nonces, sessions, requestLog });
+    return { callbacks, deliveries, nonces, requestLog };
   }
 
   function run() {

@@ -11,6 +11,15 @@ import type { NewEvent } from './event.types';
 
 export type EventRow = Selectable<Event>;
 
+/** The events that queued a delivery when recorded: only those need a delivery worker woken. */
+const queued = new WeakSet<NewEvent>();
+
+/**
+ * Whether recording `event` queued a webhook delivery (an endpoint of its project wants it): a
+ * committed event that queued none (a project without endpoints) wakes no delivery worker.
+ */
+export const queuedDeliveries = (event: NewEvent): boolean => queued.has(event);
+
 /** Inside the transaction of the change: the events, and their deliveries (fan-out). */
 export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -34,6 +43,8 @@ export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): 
     ),
   );
   if (deliveries.length > 0) await tx.run(tx.qb.insertInto('WebhookDelivery').values(deliveries));
+  for (const event of events)
+    if (deliveries.some((delivery) => delivery.eventId === event.id)) queued.add(event);
 }
 
 export function findProjectEvent(q: Queryable, scope: Scope, id: string): Promise<EventRow | undefined> {

@@ -1,6 +1,9 @@
 // Every query about payments and their status history, on both engines.
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Queryable } from '../db/database';
+import { compilable } from '../db/query-builder';
+import { postgresJsonRows } from '../db/sql-values';
+import { recordNonce } from '../security/nonce.repository';
 import type { StatusChange, Transaction } from '../db/database.types';
 import { idTimePart } from '../ids';
 import type { Scope } from '../core/scope';
@@ -32,6 +35,78 @@ export interface TransactionFilters {
 
 export async function insertTransactions(tx: Queryable, rows: readonly NewTransaction[]): Promise<void> {
   if (rows.length > 0) await tx.run(tx.qb.insertInto('Transaction').values([...rows]));
+}
+
+/** A new payment, its first status change, and the replay nonce of the signed request that asked for it. */
+export interface PendingInsert {
+  row: NewTransaction;
+  change: NewStatusChange;
+  nonce?: { key: string; tag: string; expiresAt: Date };
+}
+
+/**
+ * Stores new payments with their first change, each only if its request's nonce is new (or
+ * expired): a payment whose nonce was seen is not stored, and neither is the nonce. Resolves
+ * with the ids stored. On PostgreSQL one statement (data-modifying CTEs over typed row sets),
+ * so a batch of any size, nonces included, is one round trip; on SQLite, in the caller's
+ * transaction, a statement each.
+ */
+export async function insertPendingPayments(
+  tx: Queryable,
+  items: readonly PendingInsert[],
+  now: Date,
+): Promise<Set<string>> {
+  if (items.length === 0) return new Set();
+  if (tx.engine !== 'postgres') {
+    const fresh: PendingInsert[] = [];
+    for (const item of items) {
+      const { nonce } = item;
+      if (!nonce || !(await recordNonce(tx, nonce.key, nonce.tag, nonce.expiresAt, now))) fresh.push(item);
+    }
+    await insertTransactions(
+      tx,
+      fresh.map((item) => item.row),
+    );
+    await insertStatusChanges(
+      tx,
+      fresh.map((item) => item.change),
+    );
+    return new Set(fresh.map((item) => item.row.id));
+  }
+  const columns = (rows: readonly object[]) => [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const list = (names: readonly string[], table?: string) =>
+    sql.join(names.map((name) => sql.ref(table ? `${table}.${name}` : name)));
+  const rows = items.map((item) => item.row);
+  const changes = items.map((item) => item.change);
+  const input = items.map((item) => ({ transactionId: item.row.id, ...item.nonce }));
+  const stored = await tx.all(
+    compilable(
+      tx.qb,
+      sql<{ transactionId: string }>`WITH input AS (
+        SELECT * FROM json_to_recordset(${postgresJsonRows(input)}::json)
+          AS n("transactionId" text, "key" text, "tag" text, "expiresAt" timestamp(3))
+      ), nonce AS (
+        INSERT INTO "RequestNonce" ("key", "tag", "expiresAt")
+        SELECT "key", "tag", "expiresAt" FROM input WHERE "key" IS NOT NULL
+        ON CONFLICT ("key") DO UPDATE SET "tag" = excluded."tag", "expiresAt" = excluded."expiresAt"
+          WHERE "RequestNonce"."expiresAt" <= ${now}
+        RETURNING "key"
+      ), stored AS (
+        INSERT INTO "Transaction" (${list(columns(rows))})
+        SELECT ${list(columns(rows), 't')}
+        FROM json_populate_recordset(NULL::"Transaction", ${postgresJsonRows(rows)}::json) AS t
+        JOIN input ON input."transactionId" = t.id
+        WHERE input."key" IS NULL OR input."key" IN (SELECT "key" FROM nonce)
+        RETURNING id
+      )
+      INSERT INTO "StatusChange" (${list(columns(changes))})
+      SELECT ${list(columns(changes), 'c')}
+      FROM json_populate_recordset(NULL::"StatusChange", ${postgresJsonRows(changes)}::json) AS c
+      WHERE c."transactionId" IN (SELECT id FROM stored)
+      RETURNING "transactionId"`,
+    ),
+  );
+  return new Set(stored.map((row) => row.transactionId));
 }
 
 export async function insertStatusChanges(tx: Queryable, changes: readonly NewStatusChange[]): Promise<void> {
@@ -142,6 +217,59 @@ export async function compareAndSetStatus(
       tx.qb.updateTable('Transaction').set(patch).where('id', '=', id).where('status', '=', expectedStatus),
     )) === 1
   );
+}
+
+/** One payment's move in a settlement batch: `patch` applies if its status is still `from`. */
+export interface StatusWrite {
+  id: string;
+  from: string;
+  patch: TransactionPatch;
+  /** The row as read (locked) for deciding: what the columns another write of the batch sets are now. */
+  current: TransactionRow;
+}
+
+/**
+ * Applies every write whose payment is still in its `from` status; resolves with the ids it
+ * applied. On PostgreSQL, where each statement is a round trip, the batch is one compare-and-set
+ * statement: UPDATE … FROM a typed row set (json_populate_recordset over the table's own row
+ * type: a VALUES list whose columns keep their types) … RETURNING. Each row sets the columns any
+ * write of the batch changes, the others to the value it holds (read under the batch's lock: the
+ * same value, so no index sees a change). SQLite runs in process, a statement per payment.
+ */
+export async function compareAndSetStatuses(
+  tx: Queryable,
+  writes: readonly StatusWrite[],
+): Promise<Set<string>> {
+  const applied = new Set<string>();
+  if (writes.length === 0) return applied;
+  if (tx.engine !== 'postgres') {
+    for (const { id, from, patch } of writes)
+      if (await compareAndSetStatus(tx, id, from, patch)) applied.add(id);
+    return applied;
+  }
+  const columns = [...new Set(writes.flatMap((write) => Object.keys(write.patch)))] as Array<
+    keyof TransactionRow
+  >;
+  const rows = writes.map((write) => ({
+    ...Object.fromEntries(columns.map((column) => [column, write.current[column]])),
+    ...write.patch,
+    id: write.id,
+  }));
+  const expected = writes.map((write) => ({ id: write.id, status: write.from }));
+  const updated = await tx.all(
+    compilable(
+      tx.qb,
+      sql<{ id: string }>`UPDATE "Transaction" AS t SET ${sql.join(
+        columns.map((column) => sql`${sql.ref(column)} = ${sql.ref(`v.${column}`)}`),
+      )}
+      FROM json_populate_recordset(NULL::"Transaction", ${postgresJsonRows(rows)}::json) AS v
+      JOIN json_to_recordset(${postgresJsonRows(expected)}::json) AS e(id text, status text) ON e.id = v.id
+      WHERE t.id = v.id AND t.status = e.status
+      RETURNING t.id`,
+    ),
+  );
+  for (const { id } of updated) applied.add(id);
+  return applied;
 }
 
 /** A plain update (no status change); the row after it, or undefined when there is none. */

@@ -21,10 +21,11 @@ import type { NewEvent } from './event.types';
 import { newId } from '../ids';
 import type { TransactionEvents } from './payment.news';
 import {
-  compareAndSetStatus,
+  compareAndSetStatuses,
   insertStatusChanges,
   lockTransactions,
   type NewStatusChange,
+  type StatusWrite,
   type TransactionPatch,
   type TransactionRow,
 } from './transaction.repository';
@@ -219,7 +220,9 @@ async function settleBatch(
   const ids = [
     ...new Set(inputs.flatMap((input) => (input.transactionId === null ? [] : [input.transactionId]))),
   ];
-  const rows = new Map((await lockTransactions(tx, ids)).map((row) => [row.id, row]));
+  const read = new Map((await lockTransactions(tx, ids)).map((row) => [row.id, row]));
+  /** Each payment as the outcomes decided so far leave it. */
+  const rows = new Map(read);
 
   const writes: Array<Write & { id: string }> = [];
   const newCallbacks: Parameters<typeof insertCallbacks>[1][number][] = [];
@@ -256,11 +259,22 @@ async function settleBatch(
     };
   });
 
+  // One move per payment: two outcomes about one payment in a batch (a callback and a query's
+  // answer) write from its status as read, with both patches. The rows are locked (PostgreSQL)
+  // or ours alone (SQLite): a miss here is a broken invariant.
+  const moves = new Map<string, StatusWrite>();
   for (const { id, from, patch } of writes) {
-    // The rows are locked (PostgreSQL) or ours alone (SQLite): a miss here is a broken invariant.
-    if (!(await compareAndSetStatus(tx, id, from, patch)))
-      throw new Error(`settlement of ${id} lost its compare-and-set`);
+    const earlier = moves.get(id);
+    moves.set(
+      id,
+      earlier
+        ? { ...earlier, patch: { ...earlier.patch, ...patch } }
+        : { id, from, patch, current: read.get(id)! },
+    );
   }
+  const applied = await compareAndSetStatuses(tx, [...moves.values()]);
+  for (const id of moves.keys())
+    if (!applied.has(id)) throw new Error(`settlement of ${id} lost its compare-and-set`);
   await insertStatusChanges(
     tx,
     writes.map((entry) => entry.change),

@@ -23,6 +23,8 @@ import {
 } from './project.repository';
 import { issueKeys as issueKeysWith, rollKeys } from './project.keys';
 import { apiKeySealedFor } from '../security/sealed-for';
+import type { Bus } from '../bus/bus';
+import { createInstanceCache } from '../bus/bus.cache';
 
 export { apiKeySealedFor };
 
@@ -52,6 +54,8 @@ interface Deps {
    */
   revokeAt?: (authority: { publicKey: string }, at: Date) => void;
   clock?: () => Date;
+  /** Signers are cached in this process and forgotten on every instance through it (src/bus/bus.cache.ts). */
+  bus: Bus;
 }
 
 export function createProjectsService({
@@ -62,7 +66,16 @@ export function createProjectsService({
   revoke = () => undefined,
   revokeAt = () => undefined,
   clock = () => new Date(),
+  bus,
 }: Deps) {
+  // Read on every signed request: held here, forgotten everywhere when a key rotates or the
+  // project is changed, before that change is answered; a retiring pair's entry ends with its grace.
+  const signers = createInstanceCache<Signer>(bus, {
+    name: 'signers',
+    tagsOf: (publicKey, signer) => [`key:${publicKey}`, `project:${signer.projectId}`],
+    validUntil: (signer) => signer.expiresAt,
+    now: () => clock().getTime(),
+  });
   const issueKeys = (q: Queryable, projectId: string, mode: Mode, at: Date) =>
     issueKeysWith(q, vault, projectId, mode, at);
 
@@ -93,6 +106,18 @@ export function createProjectsService({
       accounts: [...accountViews],
       disabledAt: row.disabledAt?.toISOString() ?? null,
       createdAt: row.createdAt.toISOString(),
+    };
+  }
+
+  async function readSigner(publicKey: string): Promise<Signer | undefined> {
+    const row = await findSigner(db, publicKey, clock());
+    if (!row) return undefined;
+    return {
+      projectId: row.projectId,
+      mode: row.mode,
+      secretKey: vault.open(row.secretKeyEnc, apiKeySealedFor(row.projectId, row.mode)),
+      disabled: row.disabledAt !== null,
+      ...(row.expiresAt ? { expiresAt: row.expiresAt } : {}),
     };
   }
 
@@ -141,6 +166,8 @@ export function createProjectsService({
         name: input.name,
         disabledAt: input.disabled === undefined ? undefined : input.disabled ? new Date() : null,
       });
+      // Enabled again, disabled or renamed: no instance may go on with the state before.
+      await signers.forget([`project:${id}`]);
       if (input.disabled === true) revoke({ projectId: id });
       return { project: await viewOf(row!) };
     },
@@ -152,6 +179,10 @@ export function createProjectsService({
       const roll = await db.transaction((tx) =>
         rollKeys(tx, vault, { projectId: id, mode, graceSeconds, at }),
       );
+      // Every instance forgets the pairs that stopped, and the one now in its grace (its entry
+      // must carry when the grace ends), before the new pair is answered.
+      const changed = [...roll.endedNow, ...(roll.previous ? [roll.previous.publicKey] : [])];
+      await signers.forget(changed.map((publicKey) => `key:${publicKey}`));
       for (const publicKey of roll.endedNow) revoke({ publicKey });
       if (roll.previous && graceSeconds > 0)
         revokeAt({ publicKey: roll.previous.publicKey }, roll.previous.expiresAt);
@@ -185,16 +216,16 @@ export function createProjectsService({
     },
 
     /** The secret key for a public key, for signature checks; undefined when unknown. */
-    async findSigner(publicKey: string): Promise<Signer | undefined> {
-      const row = await findSigner(db, publicKey, clock());
-      if (!row) return undefined;
-      return {
-        projectId: row.projectId,
-        mode: row.mode,
-        secretKey: vault.open(row.secretKeyEnc, apiKeySealedFor(row.projectId, row.mode)),
-        disabled: row.disabledAt !== null,
-        ...(row.expiresAt ? { expiresAt: row.expiresAt } : {}),
-      };
+    findSigner(publicKey: string): Promise<Signer | undefined> {
+      return signers.get(publicKey, () => readSigner(publicKey));
+    },
+
+    /**
+     * As findSigner, read from the database now (and the cache corrected): the periodic recheck
+     * of open streams, which must see a change whose forget never arrived.
+     */
+    currentSigner(publicKey: string): Promise<Signer | undefined> {
+      return signers.refresh(publicKey, () => readSigner(publicKey));
     },
   };
 }

@@ -56,6 +56,8 @@ interface Deps {
   io: Server;
   projects: {
     findSigner(publicKey: string): Promise<Signer | undefined>;
+    /** Read now, past any cache: what the periodic recheck asks. */
+    currentSigner(publicKey: string): Promise<Signer | undefined>;
     exists(id: string): Promise<boolean>;
   };
   /** How often held streams are checked again (RECHECK_EVERY_MS). */
@@ -200,7 +202,7 @@ export function attachProjectStream({
     socket.data.scope = { projectId: signer.projectId, mode: signer.mode };
     if (signer.expiresAt) endAt(socket, signer.expiresAt);
     rechecks.set(socket, async () => {
-      const now = await projects.findSigner(publicKey);
+      const now = await projects.currentSigner(publicKey);
       if (now?.expiresAt) endAt(socket, now.expiresAt);
       return now !== undefined && now.projectId === signer.projectId && !now.disabled;
     });

@@ -167,8 +167,8 @@ export async function attachRealtime({
     close: async () => {
       clearInterval(resyncTimer);
       stopListening();
+      // The bus under the adapter stays open: the service closes it after its last emit.
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await adapter.close();
     },
   };
 }

@@ -6,10 +6,10 @@
 // failures refuse someone else's correct calls: per (address, public key) and per public key
 // for a known key, per address only for keys no project has (signatureFailures below).
 import ipaddr from 'ipaddr.js';
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { AppError } from '../errors';
-import type { LimiterStore } from './limiter-store';
+import type { Limiter, LimiterStore } from './limiter-store';
 
 export interface FailureLimiter {
   /** Seconds until `key` may try again; 0 when it is not blocked. */
@@ -20,7 +20,7 @@ export interface FailureLimiter {
   count(key: string): Promise<number>;
 }
 
-function failureLimiter(limiter: RateLimiterAbstract, allowed: number): FailureLimiter {
+function failureLimiter(limiter: Limiter, allowed: number): FailureLimiter {
   const secondsLeft = (res: RateLimiterRes | null) =>
     res && res.consumedPoints >= allowed ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
   return {

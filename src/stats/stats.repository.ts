@@ -21,19 +21,19 @@ const ID_CLOCK_SLACK_MS = 1000;
 export const STATS_SLICE_ROWS = 2000;
 
 /** SQLite's default: slices; PostgreSQL's: one scan (null). */
-const defaultSlice = (q: Queryable) => (q.engine === 'sqlite' ? STATS_SLICE_ROWS : null);
+export const defaultSlice = (q: Queryable) => (q.engine === 'sqlite' ? STATS_SLICE_ROWS : null);
 
 export interface StatsWindow {
   from: Date;
   to: Date;
 }
 
-interface IdRange {
+export interface IdRange {
   after: { op: '>=' | '>'; id: string };
   upTo: { op: '<' | '<='; id: string };
 }
 
-function windowIds(prefix: IdPrefix, window: StatsWindow): IdRange {
+export function windowIds(prefix: IdPrefix, window: StatsWindow): IdRange {
   return {
     after: { op: '>=', id: idTimePart(prefix, new Date(window.from.getTime() - ID_CLOCK_SLACK_MS)) },
     upTo: { op: '<', id: idTimePart(prefix, new Date(window.to.getTime() + ID_CLOCK_SLACK_MS)) },
@@ -47,7 +47,7 @@ function windowIds(prefix: IdPrefix, window: StatsWindow): IdRange {
  * falls in exactly one slice and is counted once, in the state it has when its slice is read
  * (a row changing meanwhile is counted before or after the change, as with one scan).
  */
-async function inSlices<T>(
+export async function inSlices<T>(
   ids: IdRange,
   sliceRows: number,
   lastOf: (range: IdRange, offset: number) => Promise<{ id: string } | undefined>,
@@ -65,7 +65,7 @@ async function inSlices<T>(
   }
 }
 
-function inIds(q: Queryable, scope: Scope, ids: IdRange) {
+export function inIds(q: Queryable, scope: Scope, ids: IdRange) {
   return q.qb
     .selectFrom('Transaction')
     .where('projectId', '=', scope.projectId)

@@ -7,7 +7,16 @@ import { defineOperation, type FeatureApi } from '../core/operation';
 import type { Scope } from '../core/scope';
 import { interpretResultCode } from '../payments/transaction.states';
 import { paymentGroups, webhookHealth } from './stats.repository';
-import { statsQuery, statsSchema, type StatsView } from './stats.schema';
+import {
+  statsQuery,
+  statsSchema,
+  statsSeriesQuery,
+  statsSeriesSchema,
+  type StatsSeriesView,
+  type StatsView,
+} from './stats.schema';
+import { AppError } from '../errors';
+import { bucketNumber, bucketStart, paymentSeries, type Bucket } from './stats.series';
 
 /** Kenya has one time zone and no daylight saving: East Africa Time, UTC+3. */
 const NAIROBI_OFFSET_MS = 3 * 3_600_000;
@@ -36,6 +45,13 @@ export interface StatsDeps {
 
 const operation = defineOperation<StatsDeps>();
 type StatsQuery = z.output<typeof statsQuery>;
+type SeriesQuery = z.output<typeof statsSeriesQuery>;
+
+/** A month of hours, or two years of days: enough for a chart, bounded for the database. */
+const MAX_BUCKETS = 744;
+/** Up to two days are shown by the hour when the caller does not choose. */
+const HOURLY_UP_TO_MS = 48 * 3_600_000;
+const DAY_MS = 86_400_000;
 
 export const statsApi: FeatureApi<StatsDeps> = {
   tags: [
@@ -56,6 +72,25 @@ export const statsApi: FeatureApi<StatsDeps> = {
       responses: { 200: { description: 'The numbers.', schema: statsSchema } },
       handler: async ({ deps, req, res, query }) => {
         res.json(await statsOf(deps.database, scopeOf(req), query));
+      },
+    }),
+    operation({
+      method: 'get',
+      path: '/api/v1/stats/series',
+      operationId: 'getStatsSeries',
+      tag: 'Stats',
+      summary: 'Payments per hour or per day',
+      description:
+        'Payments, completed, success rate and amount collected in each hour or day (East Africa Time) of a window: what the overview charts.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      query: statsSeriesQuery,
+      responses: {
+        200: { description: 'Every bucket of the window, oldest first.', schema: statsSeriesSchema },
+      },
+      sample: { query: { bucket: 'day' } },
+      handler: async ({ deps, req, res, query }) => {
+        res.json(await seriesOfWindow(deps.database, scopeOf(req), query));
       },
     }),
   ],
@@ -135,4 +170,55 @@ async function statsOf(db: Queryable, scope: Scope, query: StatsQuery): Promise<
     },
   };
   return view;
+}
+
+function tooWide(message: string): AppError {
+  return new AppError('validation_failed', message, {
+    fields: [{ field: 'from', in: 'query', message }],
+  });
+}
+
+async function seriesOfWindow(db: Queryable, scope: Scope, query: SeriesQuery): Promise<StatsSeriesView> {
+  const now = new Date();
+  const window = {
+    from: query.from ?? new Date(startOfNairobiDay(now).getTime() - 6 * DAY_MS),
+    to: query.to ?? now,
+  };
+  if (window.from > window.to) throw tooWide('from must not be after to');
+  const bucket: Bucket =
+    query.bucket ?? (window.to.getTime() - window.from.getTime() <= HOURLY_UP_TO_MS ? 'hour' : 'day');
+  const first = bucketNumber(window.from, bucket);
+  const last = bucketNumber(window.to, bucket);
+  if (last - first + 1 > MAX_BUCKETS)
+    throw tooWide(`at most ${MAX_BUCKETS} buckets: choose a shorter window or bucket=day`);
+  const points = Array.from({ length: last - first + 1 }, (_, index) => ({
+    start: bucketStart(first + index, bucket).toISOString(),
+    payments: 0,
+    completed: 0,
+    pending: 0,
+    notCompleted: 0,
+    successRate: null as number | null,
+    amountCollected: 0,
+  }));
+  for (const group of await paymentSeries(db, scope, window, bucket)) {
+    const point = points[group.bucket - first];
+    if (!point) continue;
+    point.payments += group.count;
+    if (group.status === 'completed') {
+      point.completed += group.count;
+      point.amountCollected += group.collected;
+    } else if (group.status === 'pending') point.pending += group.count;
+    else point.notCompleted += group.count;
+  }
+  for (const point of points) {
+    const ended = point.completed + point.notCompleted;
+    point.successRate = ended === 0 ? null : point.completed / ended;
+  }
+  return {
+    window: { from: window.from.toISOString(), to: window.to.toISOString() },
+    bucket,
+    timeZone: 'Africa/Nairobi',
+    currency: 'KES',
+    points,
+  };
 }

@@ -1,6 +1,6 @@
 // GET /api/v1/stats: what the dashboard's overview shows, for one project and mode.
 import { z } from 'zod';
-import { filterDateTime } from '../validation';
+import { expecting, filterDateTime } from '../validation';
 
 const time = (description: string) =>
   filterDateTime()
@@ -94,3 +94,51 @@ export const statsSchema = z
     description: "One project's payments and webhooks in one mode over a time window.",
   });
 export type StatsView = z.output<typeof statsSchema>;
+
+export const statsSeriesQuery = z.strictObject({
+  from: time(
+    'Created at or after; the start of the day six days before today in Nairobi (the last 7 days) when left out.',
+  ),
+  to: time('Created at or before; now when left out.'),
+  bucket: z
+    .enum(['hour', 'day'], expecting('hour or day'))
+    .optional()
+    .meta({
+      description:
+        'Hours or days of East Africa Time (UTC+3); when left out, hours for a window of up to 48 hours, else days. At most 744 buckets.',
+      examples: ['day'],
+    }),
+});
+
+const point = z
+  .object({
+    start: z.iso
+      .datetime()
+      .meta({ description: 'When the bucket starts (a Nairobi hour or midnight), as UTC.' }),
+    payments: count.meta({ description: 'Payments created in the bucket.' }),
+    completed: count,
+    pending: count,
+    notCompleted: count.meta({ description: 'Failed, cancelled or expired.' }),
+    successRate: z
+      .number()
+      .nullable()
+      .meta({ description: 'Completed out of those that ended (0..1); null when none ended.' }),
+    amountCollected: z.number().int().meta({ description: 'Whole KES of the completed payments.' }),
+  })
+  .meta({ id: 'StatsPoint' });
+
+export const statsSeriesSchema = z
+  .object({
+    window: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }),
+    bucket: z.enum(['hour', 'day']),
+    timeZone: z.literal('Africa/Nairobi'),
+    currency: z.literal('KES'),
+    points: z
+      .array(point)
+      .meta({ description: 'Every bucket of the window, oldest first, empty ones included.' }),
+  })
+  .meta({
+    id: 'ProjectStatsSeries',
+    description: "One project's payments in one mode per hour or per day of East Africa Time.",
+  });
+export type StatsSeriesView = z.output<typeof statsSeriesSchema>;

@@ -71,6 +71,7 @@ export function transactionsApi(amount: Config['amount']): FeatureApi<Transactio
         auth: 'signature',
         rateLimit: 'perProject',
         idempotent: true,
+        nonceWithWrite: true,
         headers: { 'Idempotency-Key': { schema: idempotencyKeyHeader, required: false } },
         body: initiateBody(amount),
         responses: {
@@ -102,7 +103,12 @@ export function transactionsApi(amount: Config['amount']): FeatureApi<Transactio
           headers: { 'Idempotency-Key': 'order-1001' },
         },
         handler: async ({ deps, req, res, body, headers }) => {
-          const result = await deps.transactions.initiate(scopeOf(req), body, headers['Idempotency-Key']);
+          const result = await deps.transactions.initiate(
+            scopeOf(req),
+            body,
+            headers['Idempotency-Key'],
+            req.replayNonce,
+          );
           res.status(result.httpStatus).json(result.body);
         },
       }),

@@ -14,15 +14,17 @@ import type { MpesaService, StkPushResult } from '../mpesa/mpesa.service';
 import type { Scope } from '../core/scope';
 import type { TransactionEvents } from '../payments/payment.news';
 import type { TransactionSecrets } from '../security/transaction-secrets';
+import type { ReplayNonce } from '../core/replay-nonce';
+import { findNonceTag, recordNonce } from '../security/nonce.repository';
 import {
   findByIdempotencyKey,
   findProjectTransaction,
-  insertStatusChanges,
-  insertTransactions,
+  insertPendingPayments,
   listTransactions,
   updateTransaction,
   type NewStatusChange,
   type NewTransaction,
+  type PendingInsert,
   type TransactionPatch,
 } from '../payments/transaction.repository';
 import type { InitiateInput, ListQuery } from '../payments/transaction.schema';
@@ -76,18 +78,13 @@ export function createTransactionsService(deps: Deps) {
   // The bookkeeping of our own pushes is written in group commits (db/batcher.ts), without an
   // fsync on SQLite ('process'): after a power loss the worst case is a callback kept as an
   // orphan, which its CheckoutRequestID still explains. Payment outcomes are fsynced.
+  // Each with its signed request's replay nonce: on PostgreSQL the whole batch is one statement.
   const insertPending = createBatcher(db, {
     durability: 'process',
-    write: async (tx, items: ReadonlyArray<{ row: NewTransaction; change: NewStatusChange }>) => {
-      await insertTransactions(
-        tx,
-        items.map((item) => item.row),
-      );
-      await insertStatusChanges(
-        tx,
-        items.map((item) => item.change),
-      );
-      return items.map(() => undefined);
+    oneStatement: db.engine === 'postgres',
+    write: async (tx, items: readonly PendingInsert[]) => {
+      const stored = await insertPendingPayments(tx, items, new Date());
+      return items.map((item) => stored.has(item.row.id));
     },
   });
   const recordPushAnswer = createBatcher(db, {
@@ -109,16 +106,30 @@ export function createTransactionsService(deps: Deps) {
     scope: Scope,
     input: InitiateInput,
     idempotencyKey?: string,
+    nonce?: ReplayNonce,
   ): Promise<InitiateResult> {
     const request = idempotencyKey ? { idempotencyKey, requestHash: requestHashOf(input) } : undefined;
-    const replayed = request && (await replay(scope, request));
-    if (replayed) return replayed;
-    const { account, client } = await accountFor(scope, input);
-    const row = await createPending(scope, account, input, request);
-    // Two concurrent requests with one key: the loser replays the winner's result.
-    if (!row) return (await replay(scope, request!))!;
-    const push = await pushPrompt(client, account, row);
-    return recordAnswer(row, push);
+    let row: TransactionRow | undefined;
+    try {
+      const replayed = request && (await replay(scope, request));
+      if (replayed) return replayed;
+      const { account, client } = await accountFor(scope, input);
+      row = await createPending(scope, account, input, request, nonce);
+      // Two concurrent requests with one key: the loser replays the winner's result.
+      if (!row) return (await replay(scope, request!))!;
+      const push = await pushPrompt(client, account, row);
+      return recordAnswer(row, push);
+    } catch (error) {
+      // Refused before its payment (and so its nonce) was stored: the signature is still spent,
+      // so that its replay cannot start the payment once the refusal's cause has passed.
+      if (nonce && !row && !(error instanceof AppError && error.code === 'signature_replayed'))
+        await db
+          .single((q) => recordNonce(q, nonce.key, nonce.tag, nonce.expiresAt, new Date()), {
+            durability: 'process',
+          })
+          .catch(() => undefined);
+      throw error;
+    }
   }
 
   /** The answer a payment's first request got, from its row: a refusal is thrown again. */
@@ -190,12 +201,16 @@ export function createTransactionsService(deps: Deps) {
     return { account, client };
   }
 
-  /** Stores the payment, pending, with its first status change; undefined when another request won its key. */
+  /**
+   * Stores the payment, pending, with its first status change and its request's replay nonce;
+   * undefined when another request won its key (or this is a replay answered from that key).
+   */
   async function createPending(
     scope: Scope,
     account: DarajaAccount,
     input: InitiateInput,
     request: KeyedRequest | undefined,
+    nonce: ReplayNonce | undefined,
   ): Promise<TransactionRow | undefined> {
     const now = new Date();
     const row = pendingPayment(scope, account, input, request, now, deps.reconcileAfterMs);
@@ -209,8 +224,14 @@ export function createTransactionsService(deps: Deps) {
       resultDesc: null,
       createdAt: now,
     };
+    const replayNonce = nonce && { key: nonce.key, tag: nonce.tag, expiresAt: nonce.expiresAt };
     try {
-      await insertPending({ row, change });
+      if (!(await insertPending({ row, change, nonce: replayNonce }))) {
+        // This signature was seen: refused, unless it is a retry its Idempotency-Key answers.
+        await nonce!.seenBefore(await findNonceTag(db, nonce!.key));
+        if (!request) throw new Error('a replay without an Idempotency-Key was let through');
+        return undefined;
+      }
       deps.events.publishStarted(row);
       return row;
     } catch (error) {

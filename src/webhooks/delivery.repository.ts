@@ -1,40 +1,15 @@
-// Durable webhook deliveries: claim what is due, record each attempt, read the history. A claim
-// is a lease (lockedUntil) taken atomically, so several workers or instances never send one
-// delivery at the same time, and a worker that dies mid-delivery only delays it until the
-// lease ends.
+// Durable webhook deliveries: record each attempt, read the history, queue again, prune. What is
+// due is claimed in delivery.claim.ts.
 import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { Queryable } from '../db/database';
 import type { DB, DeliveryAttempt, WebhookDelivery } from '../db/database.types';
 import { recordEvents } from '../payments/event.repository';
 import type { NewDelivery, NewEvent } from '../payments/event.types';
 import { idTimePart } from '../ids';
-import type { Mode } from '../core/scope';
-import { pickFairly, type FairnessLimits } from './delivery.fairness';
 
 export type DeliveryRow = Selectable<WebhookDelivery>;
 export type AttemptRow = Selectable<DeliveryAttempt>;
 export type AttemptRecord = AttemptRow;
-
-export interface ClaimedDelivery {
-  id: string;
-  /** Attempts including the one this claim is for. */
-  attempts: number;
-  eventId: string;
-  eventType: string;
-  payload: string;
-  /** When this attempt was due (its lag is measured from here). */
-  dueAt: Date;
-  endpoint: {
-    id: string;
-    projectId: string;
-    mode: Mode;
-    url: string;
-    secretEnc: string;
-    previousSecretEnc: string | null;
-    previousSecretExpiresAt: Date | null;
-    failingSince: Date | null;
-  };
-}
 
 export type DeliveryOutcome = { kind: 'succeeded' } | { kind: 'retry'; at: Date } | { kind: 'failed' };
 
@@ -49,134 +24,6 @@ export interface AttemptResult {
   endpointId: string;
   outcome: DeliveryOutcome;
   endpointChange: EndpointChange;
-}
-
-/**
- * Takes up to `limit` due deliveries of live endpoints, leased until `leaseUntil`, fairly
- * (delivery.fairness.ts): at most `perEndpoint` in flight per endpoint and `perProject` per
- * project and mode, projects in turn; only endpoints of `mode` when given. The candidates are
- * read first (at most min(perEndpoint, limit) per endpoint, so a backlog of one endpoint is never
- * all read), then leased by an UPDATE that checks again that each is still due and unleased: of
- * two workers picking one row, one takes it. On PostgreSQL the rows are locked with SKIP LOCKED,
- * so concurrent workers never wait for each other; SQLite has one writer. Two instances reading
- * the counts at the same moment may together pass a cap, by at most one batch each.
- */
-export async function claimDueDeliveries(
-  tx: Queryable,
-  limit: number,
-  now: Date,
-  leaseUntil: Date,
-  fairness: { mode?: Mode; limits?: FairnessLimits } = {},
-): Promise<ClaimedDelivery[]> {
-  const limits = fairness.limits ?? { perEndpoint: limit, perProject: limit };
-  const perEndpointRead = Math.max(1, Math.min(limits.perEndpoint, limit));
-  let ranked = tx.qb
-    .selectFrom('WebhookDelivery as d')
-    .innerJoin('WebhookEndpoint as e', 'e.id', 'd.endpointId')
-    .select(['d.id', 'd.endpointId', 'e.projectId', 'e.mode', 'd.nextAttemptAt'])
-    .select((eb) =>
-      eb.fn
-        .agg<number>('row_number')
-        .over((ob) => ob.partitionBy('d.endpointId').orderBy('d.nextAttemptAt').orderBy('d.id'))
-        .as('endpointRank'),
-    )
-    .where('d.status', '=', 'pending')
-    .where('d.nextAttemptAt', '<=', now)
-    .where((eb) => eb.or([eb('d.lockedUntil', 'is', null), eb('d.lockedUntil', '<=', now)]))
-    .where('e.enabled', '=', true)
-    .where('e.deletedAt', 'is', null);
-  if (fairness.mode) ranked = ranked.where('e.mode', '=', fairness.mode);
-  const due = await tx.all(
-    tx.qb
-      .selectFrom(ranked.as('r'))
-      .selectAll()
-      .where('r.endpointRank', '<=', perEndpointRead)
-      .orderBy('r.nextAttemptAt')
-      .orderBy('r.id'),
-  );
-  if (due.length === 0) return [];
-  let leased = tx.qb
-    .selectFrom('WebhookDelivery as d')
-    .innerJoin('WebhookEndpoint as e', 'e.id', 'd.endpointId')
-    .select(['d.endpointId', 'e.projectId', 'e.mode'])
-    .select((eb) => eb.fn.countAll<number>().as('inFlight'))
-    .where('d.status', '=', 'pending')
-    .where('d.lockedUntil', '>', now)
-    .groupBy(['d.endpointId', 'e.projectId', 'e.mode']);
-  if (fairness.mode) leased = leased.where('e.mode', '=', fairness.mode);
-  const byEndpoint = new Map<string, number>();
-  const byProject = new Map<string, number>();
-  for (const row of await tx.all(leased)) {
-    const key = `${row.projectId}:${row.mode}`;
-    byEndpoint.set(row.endpointId, (byEndpoint.get(row.endpointId) ?? 0) + Number(row.inFlight));
-    byProject.set(key, (byProject.get(key) ?? 0) + Number(row.inFlight));
-  }
-  const picked = pickFairly(
-    due.map((row) => ({ id: row.id, endpointId: row.endpointId, projectId: `${row.projectId}:${row.mode}` })),
-    { byEndpoint, byProject },
-    limits,
-    limit,
-  );
-  if (picked.length === 0) return [];
-  const stillFree = tx.qb
-    .selectFrom('WebhookDelivery as d')
-    .select('d.id')
-    .where('d.id', 'in', picked)
-    .where('d.status', '=', 'pending')
-    .where('d.nextAttemptAt', '<=', now)
-    .where((eb) => eb.or([eb('d.lockedUntil', 'is', null), eb('d.lockedUntil', '<=', now)]));
-  const claimed = await tx.all(
-    tx.qb
-      .updateTable('WebhookDelivery')
-      .set((eb) => ({ lockedUntil: leaseUntil, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', tx.engine === 'postgres' ? stillFree.forUpdate(['d']).skipLocked() : stillFree)
-      .returning(['id', 'attempts']),
-  );
-  if (claimed.length === 0) return [];
-  const details = await tx.all(
-    tx.qb
-      .selectFrom('WebhookDelivery as d')
-      .innerJoin('Event as ev', 'ev.id', 'd.eventId')
-      .innerJoin('WebhookEndpoint as e', 'e.id', 'd.endpointId')
-      .select([
-        'd.id',
-        'd.eventId',
-        'ev.type',
-        'ev.payload',
-        'e.id as endpointId',
-        'e.projectId',
-        'e.mode',
-        'e.url',
-        'e.secretEnc',
-        'e.previousSecretEnc',
-      ])
-      .select(['e.previousSecretExpiresAt', 'e.failingSince', 'd.nextAttemptAt'])
-      .where(
-        'd.id',
-        'in',
-        claimed.map((row) => row.id),
-      )
-      .orderBy('d.id'),
-  );
-  const attempts = new Map(claimed.map((row) => [row.id, Number(row.attempts)]));
-  return details.map((row) => ({
-    id: row.id,
-    attempts: attempts.get(row.id)!,
-    eventId: row.eventId,
-    eventType: row.type,
-    payload: row.payload,
-    dueAt: row.nextAttemptAt,
-    endpoint: {
-      id: row.endpointId,
-      projectId: row.projectId,
-      mode: row.mode as Mode,
-      url: row.url,
-      secretEnc: row.secretEnc,
-      previousSecretEnc: row.previousSecretEnc,
-      previousSecretExpiresAt: row.previousSecretExpiresAt,
-      failingSince: row.failingSince,
-    },
-  }));
 }
 
 /** The delivery's columns after an attempt. */

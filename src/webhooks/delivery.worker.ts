@@ -1,7 +1,7 @@
 // Sends due webhook deliveries, in this process, beside the API. Woken at once when a state
 // change commits (so the first attempt follows within milliseconds), and on a timer for
 // retries and for deliveries other instances left behind. Up to `concurrency` requests are in
-// flight; each is claimed with a lease first (delivery.repository.ts), so a crash anywhere here
+// flight; each is claimed with a lease first (delivery.claim.ts), so a crash anywhere here
 // ends in a retry, never in a lost event.
 import type { Config } from '../config';
 import { createBatcher } from '../db/batcher';
@@ -13,11 +13,10 @@ import type { WebhookMetrics } from '../metrics/metrics';
 import type { Mode } from '../core/scope';
 import type { Vault } from '../security/vault';
 import { webhookSecretSealedFor } from './webhook.signature';
+import { claimDueDeliveries, type ClaimedDelivery } from './delivery.claim';
 import {
-  claimDueDeliveries,
   recordAttempts,
   type AttemptResult,
-  type ClaimedDelivery,
   type DeliveryOutcome,
   type EndpointChange,
 } from './delivery.repository';

@@ -24,6 +24,7 @@ const FLOORS: Record<string, number> = {
   'db/': 0,
   'security/': 0,
   'metrics/': 0,
+  'bus/': 0,
   // 1 outside systems
   'mpesa/': 1,
   'simulator/': 1,
@@ -51,6 +52,7 @@ const FLOORS: Record<string, number> = {
   'status-queries/': 3,
   'qr-codes/': 3,
   'checkout/': 3,
+  'request-log/': 3,
   // 4 the HTTP edge
   'http/': 4,
   'auth/': 4,

@@ -199,7 +199,8 @@ describe('when the operator uses the dashboard', () => {
     expect(await page.locator('.big').textContent()).toContain('wrong M-Pesa PIN');
     await screenshots(page, 'playground');
     await page.goto(`${base()}/overview`);
-    await page.locator('canvas').waitFor();
+    // The failure reasons' chart (the overview also charts volume and success rate over time).
+    await page.getByRole('img', { name: 'Failure reasons, as a bar chart' }).waitFor();
     expect(await page.locator('.numbers').first().textContent()).toContain('KES 2,500');
     await screenshots(page, 'overview');
   });

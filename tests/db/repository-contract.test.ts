@@ -13,9 +13,10 @@ import * as transactions from '../../src/payments/transaction.repository';
 import * as callbacks from '../../src/payments/callback.repository';
 import * as events from '../../src/payments/event.repository';
 import * as deliveries from '../../src/webhooks/delivery.repository';
+import { claimDueDeliveries, type ClaimedDelivery } from '../../src/webhooks/delivery.claim';
 import * as endpoints from '../../src/webhooks/endpoint.repository';
 import * as projects from '../../src/projects/project.repository';
-import * as nonces from '../../src/auth/nonce.repository';
+import * as nonces from '../../src/security/nonce.repository';
 import * as accounts from '../../src/accounts/account.repository';
 import { createSettlement, type Settlement } from '../../src/payments/transaction.settle';
 import { createTransactionEvents } from '../../src/payments/payment.news';
@@ -579,15 +580,15 @@ async function script(db: Database): Promise<Run> {
   repository = 'deliveries';
   const claimed = await record(
     'claimDue',
-    db.transaction((tx) => deliveries.claimDueDeliveries(tx, 3, at(20), at(50))),
+    db.transaction((tx) => claimDueDeliveries(tx, 3, at(20), at(50))),
   );
   await record(
     'claimDue.leased',
     db.transaction((tx) =>
-      deliveries.claimDueDeliveries(tx, 100, at(21), at(50)).then((rows) => rows.map((row) => row.id)),
+      claimDueDeliveries(tx, 100, at(21), at(50)).then((rows) => rows.map((row) => row.id)),
     ),
   );
-  const attempt = (delivery: deliveries.ClaimedDelivery, n: number, statusCode: number | null) => ({
+  const attempt = (delivery: ClaimedDelivery, n: number, statusCode: number | null) => ({
     id: `wha_${n}`,
     deliveryId: delivery.id,
     attemptedAt: at(22),

@@ -21,8 +21,9 @@ import { createProject, initiateBody, merchantClient } from '../helpers/merchant
 import { connectSubscriber, eventually, type Subscriber } from '../helpers/realtime';
 
 const describePostgres = usingPostgres() ? describe : describe.skip;
-/** The application_name of the Socket.io adapter's connections (realtime.adapter.ts). */
-const ADAPTER_APPLICATION = 'mpesa-bridge-realtime';
+/** The application_names of the bus's connections (src/bus/bus.postgres.ts): `mpesa-bridge-bus:<hash>` listens, `mpesa-bridge-bus-send` notifies. */
+const BUS_APPLICATION = 'mpesa-bridge-bus';
+const LISTENER_APPLICATION = 'mpesa-bridge-bus:%';
 
 describePostgres('when the PostgreSQL bus between two instances loses a payment change (no Redis)', () => {
   let link: FaultyLink | undefined;
@@ -89,8 +90,8 @@ describePostgres('when the PostgreSQL bus between two instances loses a payment 
 
   it('when the instance that took the callback is SIGKILLed right after acknowledging it, before its bus message left, then the browser on the other instance gets completed', async () => {
     const { a, settleOnA } = await start(0, '1s');
-    // A's adapter connections stall from here: the NOTIFY of the change never reaches PostgreSQL.
-    link!.hold((first) => first.includes(ADAPTER_APPLICATION));
+    // A's bus connections stall from here: the NOTIFY of the change never reaches PostgreSQL.
+    link!.hold((first) => first.includes(BUS_APPLICATION));
     await settleOnA();
     const killed = new Promise((resolve) => a.child.once('exit', resolve));
     a.child.kill('SIGKILL');
@@ -107,9 +108,8 @@ describePostgres('when the PostgreSQL bus between two instances loses a payment 
     link!.refuseNew();
     const listening = await admin.query<{ pid: number }>(
       `SELECT pid FROM pg_stat_activity
-        WHERE application_name = $1 AND client_port = ANY($2::int[])
-          AND (query LIKE 'LISTEN %' OR query = 'SELECT 1')`,
-      [ADAPTER_APPLICATION, link!.upstreamPorts()],
+        WHERE application_name LIKE $1 AND client_port = ANY($2::int[])`,
+      [LISTENER_APPLICATION, link!.upstreamPorts()],
     );
     expect(listening.rows).toHaveLength(1);
     const { pid } = listening.rows[0]!;

@@ -57,7 +57,9 @@ describe('when an operation names the SDK method that makes its call', () => {
       'enableC2b',
       'getC2b',
       'disableC2b',
+      'listRequestLog',
       'getStats',
+      'getStatsSeries',
       'getDiagnostics',
     ]);
     expect(requests.filter((request) => request.sdk && request.auth !== 'signature')).toEqual([]);

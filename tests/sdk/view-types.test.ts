@@ -27,6 +27,8 @@ import type {
   MpesaAccountCheck,
   TransactionSearch,
   AuditPage,
+  RequestLogPage,
+  ProjectStatsSeries,
   CreateMpesaAccountInput,
   UpdateMpesaAccountInput,
   InitiateInput,
@@ -66,7 +68,7 @@ import type {
   rotatedKeysSchema,
   rotateKeysBody,
 } from '../../src/projects/project.schema';
-import type { StatsView } from '../../src/stats/stats.schema';
+import type { StatsSeriesView, StatsView } from '../../src/stats/stats.schema';
 import type { HistoryView } from '../../src/payments/transaction.history';
 import type { CallbackReceipt } from '../../src/payments/payment.news';
 import type { NewEvent } from '../../src/payments/event.types';
@@ -74,6 +76,7 @@ import type { AccountView } from '../../src/accounts/account.view';
 import type { AccountCheckView } from '../../src/accounts/account.schema';
 import type { searchResultSchema } from '../../src/transactions/transaction.search';
 import type { auditPageSchema } from '../../src/audit/audit.schema';
+import type { requestLogPageSchema } from '../../src/request-log/request-log.schema';
 import type { createAccountBody, updateAccountBody } from '../../src/accounts/account.schema';
 import type { initiateBody, listQuery } from '../../src/payments/transaction.schema';
 import type { testPaymentBody } from '../../src/test-payments/test-payment.schema';
@@ -174,6 +177,8 @@ const accountView: Same<AccountView, MpesaAccount> = true;
 const accountCheck: Same<AccountCheckView, MpesaAccountCheck> = true;
 const transactionSearch: Same<z.output<typeof searchResultSchema>, TransactionSearch> = true;
 const auditPage: Same<z.output<typeof auditPageSchema>, AuditPage> = true;
+const requestLogPage: Same<z.output<typeof requestLogPageSchema>, RequestLogPage> = true;
+const statsSeries: Same<StatsSeriesView, ProjectStatsSeries> = true;
 const createAccountInput: Same<z.input<typeof createAccountBody>, CreateMpesaAccountInput> = true;
 const updateAccountInput: Same<z.input<typeof updateAccountBody>, UpdateMpesaAccountInput> = true;
 const initiateFields: Same<keyof z.input<ReturnType<typeof initiateBody>>, keyof InitiateInput> = true;
@@ -243,6 +248,8 @@ const checks = [
   accountCheck,
   transactionSearch,
   auditPage,
+  requestLogPage,
+  statsSeries,
   createAccountInput,
   updateAccountInput,
   initiateFields,

@@ -15,7 +15,8 @@ import { formatTime } from '../format';
 import { Card, ErrorNote, Loading, ShownOnce, Status, useLoad } from '../ui';
 
 /** Every event type, with how the edit form names it (a type added to the SDK must be named here). */
-const EVENT_LABELS: Record<WebhookEventType, string> = {
+/** What each event type means, in words (the webhook form and the events page). */
+export const EVENT_LABELS: Record<WebhookEventType, string> = {
   'transaction.completed': 'payment completed',
   'transaction.failed': 'payment failed',
   'transaction.cancelled': 'payment cancelled',

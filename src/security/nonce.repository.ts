@@ -1,5 +1,6 @@
 // Signed requests already seen (the replay guard's database store): one row per signature,
-// kept until the signature's timestamp has left the tolerance window.
+// kept until the signature's timestamp has left the tolerance window. An initiate writes its
+// own in the statement that stores the payment (src/payments/transaction.repository.ts).
 import type { Queryable } from '../db/database';
 
 /**
@@ -30,4 +31,9 @@ export async function recordNonce(
 export function pruneExpiredNonces(q: Queryable, now: Date, limit: number): Promise<number> {
   const old = q.qb.selectFrom('RequestNonce').select('key').where('expiresAt', '<', now).limit(limit);
   return q.run(q.qb.deleteFrom('RequestNonce').where('key', 'in', old));
+}
+
+/** The tag a nonce was first recorded with ('' when it is gone: its window is over). */
+export async function findNonceTag(q: Queryable, key: string): Promise<string> {
+  return (await q.first(q.qb.selectFrom('RequestNonce').select('tag').where('key', '=', key)))?.tag ?? '';
 }
