@@ -310,6 +310,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     const initiator = await securityCredentialFor(account.initiator, account.environment, certificates);
     return {
       pay: (input) => client.b2cPayment(initiator, input),
+      payBusiness: (input) => client.b2bPayment(initiator, input),
       askStatus: async ({ originalConversationId, shortcode, resultUrl, queueTimeoutUrl }) => {
         const asked = await client.transactionStatus({
           ...initiator,

@@ -17,6 +17,7 @@ import { registerDoctor } from './commands/doctor';
 import { registerKeys } from './commands/keys';
 import { registerAccounts } from './commands/accounts';
 import { registerLinks } from './commands/links';
+import { registerPayouts } from './commands/payouts';
 import { CLI_VERSION } from './version';
 
 /** What a command's action does; its exit code (default 0). */
@@ -89,6 +90,7 @@ Exit codes: 0 ok, 1 the thing failed (payment not completed, doctor found a fail
     registerBalance,
     registerWebhooks,
     registerLinks,
+    registerPayouts,
     registerDoctor,
     registerKeys,
     registerAccounts,

@@ -11,6 +11,7 @@ import { Payments } from './pages/payments';
 import { PaymentPage } from './pages/payment';
 import { Webhooks } from './pages/webhooks';
 import { Links } from './pages/links';
+import { PayoutPage, Payouts } from './pages/payouts';
 import { Projects } from './pages/projects';
 import { Accounts } from './pages/accounts';
 import { Audit } from './pages/audit';
@@ -27,6 +28,7 @@ export const PAGES = [
   ['overview', 'Overview'],
   ['payments', 'Payments'],
   ['links', 'Payment links'],
+  ['payouts', 'Payouts'],
   ['webhooks', 'Webhooks'],
   ['events', 'Events'],
   ['requests', 'Request log'],
@@ -252,6 +254,8 @@ function PageOf({
       return route.id ? <PaymentPage scope={scope} id={route.id} /> : <Payments scope={scope} />;
     case 'links':
       return <Links scope={scope} />;
+    case 'payouts':
+      return route.id ? <PayoutPage scope={scope} id={route.id} /> : <Payouts scope={scope} />;
     case 'webhooks':
       return <Webhooks scope={scope} operator={session.user.role === 'operator'} />;
     case 'accounts':

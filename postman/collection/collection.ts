@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { accountsFolder } from './accounts.folder';
+import { payoutsFolder } from './payouts.folder';
 import { checkoutFolder } from './checkout.folder';
 import { diagnosticsFolder } from './diagnostics.folder';
 import { dashboardFolder } from './dashboard.folder';
@@ -46,6 +47,7 @@ export function buildCollection(): Collection {
     checkoutFolder,
     webhooksFolder,
     accountsFolder,
+    payoutsFolder,
     diagnosticsFolder,
     dashboardFolder,
     simulatorFolder,

@@ -1,4 +1,4 @@
-// Money out (B2C payouts) as the SDK's callers see it. Kept by hand in step with the server's
+// Money out (payouts to a phone, B2C; supplier payments to a PayBill or till, B2B) as the SDK's callers see it. Kept by hand in step with the server's
 // schemas (src/payments/payout.schema.ts, src/payouts/payout.settings.schema.ts);
 // tests/sdk/view-types.test.ts fails the type-check when they drift apart.
 
@@ -17,8 +17,11 @@ export const PAYOUT_STATUSES = [
 ] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 
-/** Daraja's CommandID. */
+/** Daraja's CommandID for a payout to a phone. */
 export type PayoutPurpose = 'BusinessPayment' | 'SalaryPayment' | 'PromotionPayment';
+
+/** Where the money goes: a phone (B2C), a PayBill with an account number, or a till (B2B). */
+export type PayoutChannel = 'b2c' | 'b2b_paybill' | 'b2b_till';
 
 /** Why a payout failed, or why its outcome is unknown. */
 export interface PayoutReason {
@@ -30,14 +33,22 @@ export interface PayoutReason {
 }
 
 export interface Payout {
-  /** `po_…`, also the OriginatorConversationID Daraja was sent. */
+  /** `po_…`; for a payout to a phone also the OriginatorConversationID Daraja was sent. */
   id: string;
   status: PayoutStatus;
   /** Whole KES, 10 to 250,000. */
   amount: number;
   currency: 'KES';
-  phone: string;
-  purpose: PayoutPurpose;
+  channel: PayoutChannel;
+  /** The phone paid (B2C); null for a PayBill or till. */
+  phone: string | null;
+  /** The PayBill paid and the account number there (B2B). */
+  paybill: string | null;
+  accountNumber: string | null;
+  /** The till paid (B2B). */
+  till: string | null;
+  /** Daraja's CommandID: a {@link PayoutPurpose}, or `BusinessPayBill` / `BusinessBuyGoods`. */
+  purpose: PayoutPurpose | 'BusinessPayBill' | 'BusinessBuyGoods';
   remarks: string;
   occasion: string | null;
   metadata: Record<string, unknown> | null;
@@ -53,6 +64,8 @@ export interface Payout {
     decidedAt: string | null;
   } | null;
   conversationId: string | null;
+  /** What Daraja knows it by (Transaction Status asks by it): the id for a phone; Daraja's own for B2B. */
+  originatorConversationId: string | null;
   mpesaReceiptNumber: string | null;
   receiverName: string | null;
   reason: PayoutReason | null;
@@ -62,12 +75,19 @@ export interface Payout {
   settledAt: string | null;
 }
 
+/** Exactly one recipient: `phone`, or `paybill` with `accountNumber`, or `till`. */
 export interface CreatePayoutInput {
-  /** Any common Kenyan form: 07…, 01…, 2547…, +2547…. */
-  phone: string;
+  /** Pay this M-Pesa customer (B2C). Any common Kenyan form: 07…, 01…, 2547…, +2547…. */
+  phone?: string;
+  /** Pay this PayBill (B2B, a supplier payment), with `accountNumber`. */
+  paybill?: string;
+  /** The account number at the PayBill: 1–13 characters. */
+  accountNumber?: string;
+  /** Pay this till (B2B, a supplier payment). */
+  till?: string;
   /** Whole KES, 10 to 250,000. */
   amount: number;
-  /** Default `BusinessPayment`. */
+  /** Phones only; default `BusinessPayment`. */
   purpose?: PayoutPurpose;
   /** 2–100 characters; `Payout` when left out. */
   remarks?: string;
@@ -79,6 +99,7 @@ export interface CreatePayoutInput {
 
 export interface PayoutListFilters {
   status?: PayoutStatus;
+  channel?: PayoutChannel;
   phone?: string;
   limit?: number;
   cursor?: string;

@@ -1,4 +1,5 @@
-// Money out (B2C): a payout to a phone, its history, and the project's safety settings. A payout
+// Money out: a payout to a phone (B2C) or a supplier payment to a PayBill or till (B2B), its
+// history, and the project's safety settings. A payout
 // is sent to Daraja at most once by the service; the SDK sends every create with an
 // Idempotency-Key, so a create retried after a lost answer finds the same payout instead of
 // asking for a second one. Approving a payout takes a dashboard session (a second person), never
@@ -6,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { createHttp } from './http.js';
 import { pagedList, type PagedList } from './pagination.js';
-import type { Page } from './types.js';
+import type { Page, PayoutTestOutcomeInfo } from './types.js';
 import type {
   CreatePayoutInput,
   Payout,
@@ -49,6 +50,8 @@ export interface PayoutsApi {
    * about). Webhooks (`payout.succeeded`, `payout.failed`) tell you without polling.
    */
   waitForOutcome(id: string, options?: WaitForPayoutOptions): Promise<Payout>;
+  /** The outcomes the simulator plays for payouts, each with the phone, PayBill or till that plays it. */
+  testOutcomes(): Promise<PayoutTestOutcomeInfo[]>;
 }
 
 const BASE = '/api/v1/payouts';
@@ -78,6 +81,7 @@ export function createPayoutsApi(request: ReturnType<typeof createHttp>): Payout
       const { cursor, ...rest } = filters;
       const query = {
         status: rest.status,
+        channel: rest.channel,
         phone: rest.phone,
         limit: rest.limit === undefined ? undefined : String(rest.limit),
       };
@@ -106,6 +110,14 @@ export function createPayoutsApi(request: ReturnType<typeof createHttp>): Payout
         retry: 'read',
       });
       return body.settings;
+    },
+    async testOutcomes() {
+      const { body } = await request<{ payouts: PayoutTestOutcomeInfo[] }>({
+        method: 'GET',
+        path: '/api/v1/test-payments/outcomes',
+        retry: 'read',
+      });
+      return body.payouts;
     },
     async waitForOutcome(id, options = {}) {
       const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_WAIT_MS);

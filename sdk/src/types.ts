@@ -175,6 +175,13 @@ export interface TestOutcomeInfo {
   summary: string;
 }
 
+/** An outcome the simulator plays for a payout: pay `recipient` (a phone, or a PayBill or till) to see it. */
+export interface PayoutTestOutcomeInfo {
+  name: string;
+  recipient: string;
+  summary: string;
+}
+
 export interface InitiateResult {
   transaction: Transaction;
   /** Hand this to the browser: it opens this one transaction's Socket.io room and nothing else. */

@@ -181,8 +181,12 @@ export type Payout = {
     projectId: string;
     mode: string;
     accountId: string | null;
+    channel: Generated<string>;
     shortcode: string;
     phone: string;
+    recipientShortcode: string | null;
+    accountReference: string | null;
+    originatorConversationId: string | null;
     amount: number;
     purpose: string;
     remarks: string;

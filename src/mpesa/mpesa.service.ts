@@ -40,6 +40,7 @@ import {
   type B2cOutcome,
   type InitiatorCredential,
 } from './mpesa.b2c';
+import { B2B_PATH, b2bBody, classifyB2bAnswer, type B2bInput, type B2bOutcome } from './mpesa.b2b';
 import {
   classifyTransactionStatusAnswer,
   TRANSACTION_STATUS_PATH,
@@ -259,6 +260,33 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     return outcome;
   }
 
+  /** One B2B request (PayBill or till), never retried past the token refresh, as B2C (mpesa.b2b.ts). */
+  async function b2bPayment(initiator: InitiatorCredential, input: B2bInput): Promise<B2bOutcome> {
+    let response: AxiosResponse;
+    try {
+      response = await postAuthorized(B2B_PATH, b2bBody(initiator, input));
+    } catch (error) {
+      if (error instanceof AppError) return { kind: 'rejected', error, resultCode: null };
+      if (!axios.isAxiosError(error)) throw error;
+      if (error.code && NEVER_SENT.has(error.code))
+        return { kind: 'rejected', error: darajaUnreachable(error.code), resultCode: null };
+      const reason =
+        error.code === 'ERR_CANCELED'
+          ? `no complete answer within ${timeoutMs} ms`
+          : (error.code ?? error.message);
+      logger.warn('b2b payment outcome unknown', { payoutId: input.payoutId, reason });
+      return { kind: 'unknown', reason };
+    }
+    const outcome = classifyB2bAnswer(response.status, response.data);
+    if (outcome.kind === 'unknown')
+      logger.warn('b2b payment outcome unknown', {
+        payoutId: input.payoutId,
+        reason: outcome.reason,
+        darajaHttpStatus: response.status,
+      });
+    return outcome;
+  }
+
   async function stkQuery(
     merchant: Pick<Merchant, 'shortcode' | 'passkey'>,
     checkoutRequestId: string,
@@ -366,6 +394,7 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     stkPush,
     stkQuery,
     b2cPayment,
+    b2bPayment,
     registerC2bUrls,
     transactionStatus,
     dynamicQr,

@@ -78,6 +78,7 @@ export function updatePayout(q: Queryable, id: string, patch: PayoutPatch): Prom
 export interface PayoutFilters {
   status?: PayoutStatus;
   phone?: string;
+  channel?: string;
   before?: string;
   limit: number;
 }
@@ -91,6 +92,7 @@ export function listPayouts(q: Queryable, scope: Scope, filters: PayoutFilters):
     .where('mode', '=', scope.mode);
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.phone) query = query.where('phone', '=', filters.phone);
+  if (filters.channel) query = query.where('channel', '=', filters.channel);
   if (filters.before) query = query.where('id', '<', filters.before);
   return q.all(query.orderBy('id', 'desc').limit(filters.limit));
 }

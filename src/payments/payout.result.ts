@@ -64,6 +64,8 @@ export interface PayoutOutcome {
   resultDesc: string | null;
   reason: PayoutReason | null;
   conversationId?: string;
+  /** B2B: the OriginatorConversationID Daraja gave, learnt from a result when its answer was lost. */
+  originatorConversationId?: string;
   mpesaReceiptNumber?: string;
   receiverName?: string;
   completedAt?: string;
@@ -89,12 +91,17 @@ export function centsOf(value: unknown): string | undefined {
   return `${match[1] === '-' && cents !== 0n ? '-' : ''}${cents}`;
 }
 
-/** A B2C result (ResultURL) as a payout outcome. */
+/**
+ * A B2C or B2B result (ResultURL) as a payout outcome. B2B names its parameters otherwise
+ * (`Amount`, `TransCompletedTime`, no Utility balance) and its receipt is the TransactionID
+ * (docs/daraja.md "Supplier payments (B2B)").
+ */
 export function outcomeOfB2cResult(result: DarajaResult): PayoutOutcome {
   const base = {
     resultCode: result.resultCode,
     resultDesc: result.resultDesc ?? null,
     ...(result.conversationId ? { conversationId: result.conversationId } : {}),
+    ...(result.originatorConversationId ? { originatorConversationId: result.originatorConversationId } : {}),
   };
   if (result.resultCode !== '0') return { ...base, to: 'failed', reason: payoutReasonOf(result.resultCode) };
   const parameters = result.parameters;
@@ -104,9 +111,11 @@ export function outcomeOfB2cResult(result: DarajaResult): PayoutOutcome {
     reason: null,
     mpesaReceiptNumber: receiptOf(parameters.get('TransactionReceipt')) ?? receiptOf(result.transactionId),
     receiverName: asString(parameters.get('ReceiverPartyPublicName')),
-    completedAt: asString(parameters.get('TransactionCompletedDateTime')),
+    completedAt:
+      asString(parameters.get('TransactionCompletedDateTime')) ??
+      asString(parameters.get('TransCompletedTime')),
     utilityBalanceCents: centsOf(parameters.get('B2CUtilityAccountAvailableFunds')),
-    amountPaid: wholeAmountOf(parameters.get('TransactionAmount')),
+    amountPaid: wholeAmountOf(parameters.get('TransactionAmount') ?? parameters.get('Amount')),
   };
 }
 

@@ -252,6 +252,7 @@ export function decide(
 function detailsOf(current: PayoutRow, outcome: PayoutOutcome): PayoutPatch {
   return {
     conversationId: current.conversationId ?? outcome.conversationId ?? null,
+    originatorConversationId: current.originatorConversationId ?? outcome.originatorConversationId ?? null,
     mpesaReceiptNumber: current.mpesaReceiptNumber ?? outcome.mpesaReceiptNumber ?? null,
     receiverName: current.receiverName ?? outcome.receiverName ?? null,
     completedTime: current.completedTime ?? outcome.completedAt ?? null,

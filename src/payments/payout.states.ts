@@ -1,4 +1,4 @@
-// The payout state machine (money out, B2C). States only move forward:
+// The payout state machine (money out: B2C to a phone, B2B to a PayBill or till). States only move forward:
 //
 //   requested -> awaiting_approval            (the project's policy wants a second person)
 //   requested | awaiting_approval -> submitted (claimed for its one send: compare-and-set, then Daraja)
@@ -65,6 +65,21 @@ export const B2C_MAX_AMOUNT = 250_000;
 export const PAYOUT_PURPOSES = ['BusinessPayment', 'SalaryPayment', 'PromotionPayment'] as const;
 export type PayoutPurpose = (typeof PAYOUT_PURPOSES)[number];
 
+/**
+ * Where a payout's money goes, each on the same ledger and state machine: a phone (B2C), a
+ * PayBill with an account number or a till (B2B, Daraja's Business Pay Bill and Business Buy
+ * Goods, docs/daraja.md "Supplier payments (B2B)").
+ */
+export const PAYOUT_CHANNELS = ['b2c', 'b2b_paybill', 'b2b_till'] as const;
+export type PayoutChannel = (typeof PAYOUT_CHANNELS)[number];
+
+/** B2B's CommandID for each business channel. */
+export const B2B_COMMAND_OF = {
+  b2b_paybill: 'BusinessPayBill',
+  b2b_till: 'BusinessBuyGoods',
+} as const satisfies Record<Exclude<PayoutChannel, 'b2c'>, string>;
+export type B2bCommandId = (typeof B2B_COMMAND_OF)[keyof typeof B2B_COMMAND_OF];
+
 export interface PayoutReason {
   code: string;
   message: string;
@@ -76,13 +91,19 @@ const RESULT_REASONS: Record<string, PayoutReason> = {
   '1': {
     code: 'insufficient_balance',
     message:
-      "The B2C shortcode's Utility account has too little money for this payout (B2C pays from Utility, not Working)",
+      "The shortcode's account has too little money for this payout (B2C pays from Utility, B2B from Working)",
   },
   '2': { code: 'amount_below_minimum', message: 'The amount is below the B2C minimum' },
   '3': { code: 'amount_above_maximum', message: 'The amount is above the B2C per-payment maximum' },
   '4': {
     code: 'recipient_daily_limit',
     message: "The payout would exceed the recipient's daily M-Pesa limit",
+  },
+  // M-Pesa's older result code list (G2), which client libraries still carry: "Unresolved
+  // Receiver Party" (docs/daraja.md "Supplier payments (B2B)").
+  '7': {
+    code: 'recipient_invalid',
+    message: 'The PayBill or till paid does not exist on M-Pesa or cannot receive this payment',
   },
   '8': {
     code: 'recipient_balance_limit',

@@ -4,7 +4,7 @@ import type { Mode } from '../core/scope';
 import { receiptBody } from './callback.repository';
 import type { PayoutChangeRow, PayoutResultRow, PayoutRow } from './payout.repository';
 import type { payoutHistorySchema, PayoutView } from './payout.schema';
-import type { PayoutPurpose, PayoutStatus } from './payout.states';
+import type { PayoutChannel, PayoutStatus } from './payout.states';
 import type { z } from 'zod';
 
 export const REJECTED_REASON = 'approval_rejected';
@@ -26,8 +26,13 @@ export function toPayoutView(row: PayoutRow): PayoutView {
     status: row.status as PayoutStatus,
     amount: row.amount,
     currency: 'KES',
-    phone: row.phone,
-    purpose: row.purpose as PayoutPurpose,
+    channel: row.channel as PayoutChannel,
+    // A B2B payout pays no phone: its stored phone is the empty string.
+    phone: row.phone === '' ? null : row.phone,
+    paybill: row.channel === 'b2b_paybill' ? row.recipientShortcode : null,
+    accountNumber: row.channel === 'b2b_paybill' ? row.accountReference : null,
+    till: row.channel === 'b2b_till' ? row.recipientShortcode : null,
+    purpose: row.purpose as PayoutView['purpose'],
     remarks: row.remarks,
     occasion: row.occasion,
     metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
@@ -37,6 +42,7 @@ export function toPayoutView(row: PayoutRow): PayoutView {
     requestedBy: row.requestedBy,
     approval: approvalOf(row),
     conversationId: row.conversationId,
+    originatorConversationId: row.originatorConversationId,
     mpesaReceiptNumber: row.mpesaReceiptNumber,
     receiverName: row.receiverName,
     reason:

@@ -3,7 +3,9 @@
 //   through the same claim, so it still goes at most once;
 // - a submitted payout whose result is late, or whose answer was never recorded (the process
 //   died between the call and the record): `unknown`, and Transaction Status is asked by its
-//   OriginatorConversationID (the Result settles it, payout.results.ts); never sent again;
+//   OriginatorConversationID (the Result settles it, payout.results.ts); never sent again. A B2B
+//   payout is known to Daraja by the id Daraja's answer gave: without that answer there is
+//   nothing to ask by, and its result (to its own ResultURL) settles it;
 // - an unknown payout: asked again on a backing-off schedule, until Daraja says or the schedule
 //   ends (then it stays unknown for a person to look at);
 // - results stored but not applied (after a failure): applied.
@@ -77,10 +79,22 @@ export function createPayoutRecovery(deps: Deps) {
           payoutId: row.id,
         },
       );
+    // A B2B payout whose answer was lost has no id Daraja knows: nothing to ask by. Its result
+    // still reaches its own ResultURL (which names it); until then it stays unknown, never resent.
+    const askBy = row.originatorConversationId ?? (row.channel === 'b2c' ? row.id : null);
+    if (!askBy) {
+      logger.warn(
+        'payout has no OriginatorConversationID to ask transaction status by; waiting for its result',
+        {
+          payoutId: row.id,
+        },
+      );
+      return;
+    }
     const { client } = await sender.clientOf(row);
     const urls = deps.urlsFor(row.id);
     const asked = await client.askStatus({
-      originalConversationId: row.id,
+      originalConversationId: askBy,
       shortcode: row.shortcode,
       resultUrl: urls.status,
       queueTimeoutUrl: urls.statusTimeout,

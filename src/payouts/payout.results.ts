@@ -1,5 +1,5 @@
 // Where Safaricom posts what it has to say about a payout:
-//   /api/v1/callbacks/payouts/<payoutId>/<token>/result          B2C ResultURL
+//   /api/v1/callbacks/payouts/<payoutId>/<token>/result          B2C or B2B ResultURL
 //   /api/v1/callbacks/payouts/<payoutId>/<token>/timeout         B2C QueueTimeOutURL
 //   /api/v1/callbacks/payouts/<payoutId>/<token>/status          Transaction Status ResultURL
 //   /api/v1/callbacks/payouts/<payoutId>/<token>/status-timeout  Transaction Status QueueTimeOutURL
@@ -15,9 +15,11 @@ import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import {
+  findPayout,
   insertPayoutResult,
   listUnprocessedPayoutResults,
   type NewPayoutResult,
+  type PayoutRow,
 } from '../payments/payout.repository';
 import {
   outcomeOfB2cResult,
@@ -56,20 +58,41 @@ interface Incoming {
   rawBody: Buffer;
 }
 
+/**
+ * The names a payout is known to Daraja by: its id (B2C v3 is sent it) and the
+ * OriginatorConversationID Daraja gave (B2B); `anyName` while a B2B payout's answer, which
+ * brings that id, has not been recorded (the token alone vouches then).
+ */
+export interface KnownAs {
+  ids: readonly string[];
+  anyName: boolean;
+}
+
+export function knownAsOf(row: PayoutRow | undefined): KnownAs | undefined {
+  if (!row) return undefined;
+  return {
+    ids: row.originatorConversationId ? [row.id, row.originatorConversationId] : [row.id],
+    anyName: row.channel !== 'b2c' && !row.originatorConversationId,
+  };
+}
+
 /** What a stored result says about its payout: the payout it names and the outcome. Pure. */
 export function readResult(
   kind: ResultKind,
   vouchedId: string | null,
   rawBody: Buffer,
+  knownAs: KnownAs = { ids: vouchedId ? [vouchedId] : [], anyName: false },
 ): Pick<OutcomeInput, 'payoutId' | 'outcome' | 'source'> & { originatorConversationId: string | null } {
   const result = parseDarajaResult(parseJsonBody(rawBody));
-  // A B2C result names our id as its OriginatorConversationID; a Transaction Status result names
-  // its own, and ours among its ResultParameters. Another id than the token's: trusted with nothing.
+  // A payout's result names its OriginatorConversationID (ours for B2C, Daraja's for B2B); a
+  // Transaction Status result names its own, and the payout's among its ResultParameters.
+  // Another id than the payout's: trusted with nothing.
   const named =
     kind === 'result' || kind === 'timeout'
       ? result?.originatorConversationId
       : (result?.parameters.get('OriginatorConversationID') as string | undefined);
-  const payoutId = vouchedId !== null && (!named || named === vouchedId) ? vouchedId : null;
+  const payoutId =
+    vouchedId !== null && (!named || knownAs.anyName || knownAs.ids.includes(named)) ? vouchedId : null;
   const common = { payoutId, originatorConversationId: named ?? null };
   if (kind === 'result')
     return { ...common, source: 'result', outcome: result && outcomeOfB2cResult(result) };
@@ -106,7 +129,8 @@ export function createPayoutResults({
 
   /** Stores the result durably and applies it. Resolves once it is safe to acknowledge. */
   async function receive(incoming: Incoming): Promise<void> {
-    const read = readResult(incoming.kind, incoming.payoutId, incoming.rawBody);
+    const knownAs = incoming.payoutId ? knownAsOf(await findPayout(db, incoming.payoutId)) : undefined;
+    const read = readResult(incoming.kind, incoming.payoutId, incoming.rawBody, knownAs);
     const receivedAt = now();
     const record: NewPayoutResult = {
       id: newId('pres', receivedAt),
@@ -160,7 +184,13 @@ export function createPayoutResults({
     const pending = await listUnprocessedPayoutResults(db, SWEEP_BATCH);
     for (const stored of pending) {
       // Its payoutId is what the token vouched for when it arrived.
-      const read = readResult(stored.kind as ResultKind, stored.payoutId, Buffer.from(stored.rawBody));
+      const knownAs = stored.payoutId ? knownAsOf(await findPayout(db, stored.payoutId)) : undefined;
+      const read = readResult(
+        stored.kind as ResultKind,
+        stored.payoutId,
+        Buffer.from(stored.rawBody),
+        knownAs,
+      );
       await ledger
         .applyOutcome({ ...read, result: { storedId: stored.id }, nextStatusCheckAt: nextCheck() })
         .catch((error: unknown) =>

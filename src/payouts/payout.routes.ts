@@ -83,7 +83,7 @@ export const payoutsApi: FeatureApi<PayoutsDeps> = {
     {
       name: TAG,
       description:
-        'Money out to a phone (Daraja B2C). Off until an operator turns payouts on; capped per payout and per day; approved by a second person when the policy says so. A payout is sent to Daraja at most once: an unknown outcome is resolved by Transaction Status, never by sending again (docs/payouts.md).',
+        'Money out to a phone (Daraja B2C), or a supplier payment to a PayBill with an account number or a till (Daraja B2B), on one ledger with one state machine. Off until an operator turns payouts on; capped per payout and per day; approved by a second person when the policy says so. A payout is sent to Daraja at most once: an unknown outcome is resolved by Transaction Status, never by sending again (docs/payouts.md).',
     },
   ],
   operations: [
@@ -92,9 +92,10 @@ export const payoutsApi: FeatureApi<PayoutsDeps> = {
       path: BASE,
       operationId: 'createPayout',
       tag: TAG,
-      summary: 'Pay out to a phone',
+      summary: 'Pay out to a phone, a PayBill or a till',
       description:
-        'Stores the payout, then (unless the policy wants approval: `awaiting_approval`) sends it to Daraja once, its id as the OriginatorConversationID. ' +
+        'Give exactly one recipient: `phone` (B2C), `paybill` with `accountNumber` (B2B BusinessPayBill: a supplier invoice), or `till` (B2B BusinessBuyGoods). ' +
+        'Stores the payout, then (unless the policy wants approval: `awaiting_approval`) sends it to Daraja once: to a phone with its id as the OriginatorConversationID; to a PayBill or till Daraja gives one back, kept to ask Transaction Status by. ' +
         'The answer is the payout as it stands: `submitted` (Daraja accepted it; `payout.succeeded` or `payout.failed` follows), `failed` (refused), ' +
         'or `unknown` (the answer was lost: Transaction Status is asked, it is never resent). A repeat with the same `Idempotency-Key` answers the same payout.',
       auth: 'signature',

@@ -12,12 +12,14 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { PayoutAccount, PayoutAccounts } from '../mpesa/mpesa.account';
 import type { B2cInput, B2cOutcome } from '../mpesa/mpesa.b2c';
+import type { B2bInput, B2bOutcome } from '../mpesa/mpesa.b2b';
 import type { AuditEntry } from '../payments/payout.audit';
 import { updatePayout, type PayoutRow } from '../payments/payout.repository';
 import type { PayoutLedger } from '../payments/payout.settle';
 import {
   PAYOUT_REASONS,
   payoutReasonOf,
+  type B2bCommandId,
   type PayoutPurpose,
   type PayoutSource,
   type PayoutStatus,
@@ -44,6 +46,8 @@ export type StatusAsk = { kind: 'asked' } | { kind: 'refused'; error: AppError }
 /** The Daraja calls of money out for one account. */
 export interface PayoutClient {
   pay(input: B2cInput): Promise<B2cOutcome>;
+  /** A supplier payment (B2B): to a PayBill or a till. */
+  payBusiness(input: B2bInput): Promise<B2bOutcome>;
   askStatus(input: StatusQueryInput): Promise<StatusAsk>;
 }
 
@@ -128,26 +132,43 @@ export function createPayoutSender(deps: Deps) {
     );
     if (!claimed.moved) return { claimed: false, row: claimed.row ?? row };
     const urls = deps.urlsFor(row.id);
-    const outcome = await client.pay({
-      originatorConversationId: row.id,
-      purpose: row.purpose as PayoutPurpose,
-      amount: row.amount,
-      shortcode: row.shortcode,
-      phone: row.phone,
-      remarks: row.remarks || DEFAULT_REMARKS,
-      occasion: row.occasion,
-      resultUrl: urls.result,
-      queueTimeoutUrl: urls.timeout,
-    });
+    const remarks = row.remarks || DEFAULT_REMARKS;
+    const outcome =
+      row.channel === 'b2c'
+        ? await client.pay({
+            originatorConversationId: row.id,
+            purpose: row.purpose as PayoutPurpose,
+            amount: row.amount,
+            shortcode: row.shortcode,
+            phone: row.phone,
+            remarks,
+            occasion: row.occasion,
+            resultUrl: urls.result,
+            queueTimeoutUrl: urls.timeout,
+          })
+        : await client.payBusiness({
+            payoutId: row.id,
+            commandId: row.purpose as B2bCommandId,
+            amount: row.amount,
+            shortcode: row.shortcode,
+            recipient: row.recipientShortcode!,
+            accountReference: row.accountReference,
+            remarks,
+            resultUrl: urls.result,
+            queueTimeoutUrl: urls.timeout,
+          });
     return { claimed: true, row: await record(claimed.row!, outcome) };
   }
 
-  async function record(row: PayoutRow, outcome: B2cOutcome): Promise<PayoutRow> {
+  async function record(row: PayoutRow, outcome: B2cOutcome | B2bOutcome): Promise<PayoutRow> {
     const at = now();
     if (outcome.kind === 'accepted') {
-      // A fast result may already have moved it: only Daraja's id and the time are written.
+      // A fast result may already have moved it: only Daraja's ids and the time are written.
+      // B2B: the OriginatorConversationID Daraja made up is what Transaction Status asks by.
+      const given = 'originatorConversationId' in outcome ? outcome.originatorConversationId : null;
       const updated = await updatePayout(deps.db, row.id, {
         conversationId: row.conversationId ?? outcome.conversationId,
+        originatorConversationId: row.originatorConversationId ?? given,
         answeredAt: at,
       });
       logger.info('payout accepted by daraja', { payoutId: row.id });

@@ -1,4 +1,5 @@
-// Paying out to a phone (B2C), as a use case that reads as its own summary:
+// Paying out to a phone (B2C) or a PayBill or till (B2B, a supplier payment), as a use case
+// that reads as its own summary (one ledger, one state machine, the same guards for both):
 //
 //   create:  replay check -> settings -> safety checks -> account -> store (daily cap, under the
 //            project's lock) -> approval wanted? wait : send once
@@ -32,7 +33,7 @@ import {
 } from '../payments/payout.repository';
 import type { CreatePayoutInput, PayoutListQuery } from '../payments/payout.schema';
 import type { PayoutLedger } from '../payments/payout.settle';
-import { PAYOUT_REASONS } from '../payments/payout.states';
+import { B2B_COMMAND_OF, PAYOUT_REASONS, type PayoutChannel } from '../payments/payout.states';
 import { REJECTED_REASON, toPayoutHistory, toPayoutView } from '../payments/payout.view';
 import {
   requireAllowedSource,
@@ -148,8 +149,11 @@ export function createPayoutsService(deps: Deps) {
       const approval = needsApproval(locked, input.amount);
       const row = newPayout(scope, requester, input, account, approval, idempotencyKey, requestHash, at);
       await insertPayout(tx, row);
+      // Both changes share `at`: the history orders them by id, so the ids are handed out in order
+      // (random ids of one millisecond would put awaiting_approval before requested half the time).
+      const ids = [newId('chg', at), newId('chg', at)].sort();
       const change = (from: string | null, to: string) => ({
-        id: newId('chg', at),
+        id: ids.shift()!,
         payoutId: row.id,
         fromStatus: from,
         toStatus: to,
@@ -301,6 +305,7 @@ export function createPayoutsService(deps: Deps) {
     const rows = await listPayouts(db, scope, {
       status: query.status,
       phone: query.phone,
+      channel: query.channel,
       before: query.cursor,
       limit: query.limit + 1,
     });
@@ -372,6 +377,27 @@ export function createPayoutsService(deps: Deps) {
   };
 }
 
+/** Where the money goes, as stored: a phone (B2C), or a PayBill and account number or a till (B2B). Pure. */
+function recipientOf(input: CreatePayoutInput) {
+  if (input.phone !== undefined)
+    return {
+      channel: 'b2c' as PayoutChannel,
+      phone: input.phone,
+      recipientShortcode: null,
+      accountReference: null,
+      purpose: input.purpose ?? 'BusinessPayment',
+    };
+  const channel: Exclude<PayoutChannel, 'b2c'> = input.paybill !== undefined ? 'b2b_paybill' : 'b2b_till';
+  return {
+    channel: channel as PayoutChannel,
+    // Stored as the empty string: no phone is paid (the column predates B2B).
+    phone: '',
+    recipientShortcode: (input.paybill ?? input.till)!,
+    accountReference: input.accountNumber ?? null,
+    purpose: B2B_COMMAND_OF[channel],
+  };
+}
+
 function hashOf(input: CreatePayoutInput): string {
   return createHash('sha256').update(JSON.stringify(input)).digest('hex');
 }
@@ -387,15 +413,18 @@ function newPayout(
   requestHash: string | null,
   at: Date,
 ): NewPayout {
+  const id = newId('po', at);
+  const recipient = recipientOf(input);
   return {
-    id: newId('po', at),
+    id,
     projectId: scope.projectId,
     mode: scope.mode,
     accountId: account.id,
     shortcode: account.shortcode,
-    phone: input.phone,
+    ...recipient,
+    // B2C v3 takes our id; B2B's request takes none: Daraja's answer gives it (payout.send.ts).
+    originatorConversationId: recipient.channel === 'b2c' ? id : null,
     amount: input.amount,
-    purpose: input.purpose ?? 'BusinessPayment',
     remarks: input.remarks ?? DEFAULT_REMARKS,
     occasion: input.occasion ?? null,
     metadata: input.metadata ? JSON.stringify(input.metadata) : null,

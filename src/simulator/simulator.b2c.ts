@@ -52,13 +52,13 @@ export interface SimulatedPayout {
 type Checked<T> = { ok: true; value: T } | { ok: false; error: DarajaError };
 const invalid = <T>(field: string): Checked<T> => ({ ok: false, error: invalidField(field) });
 
-function readText(value: unknown, min: number, max: number): string | undefined {
+export function readText(value: unknown, min: number, max: number): string | undefined {
   if (typeof value !== 'string') return undefined;
   const length = value.trim().length;
   return length >= min && length <= max ? value : undefined;
 }
 
-function readUrl(value: unknown): string | undefined {
+export function readUrl(value: unknown): string | undefined {
   if (typeof value !== 'string' || /\s/.test(value)) return undefined;
   try {
     const url = new URL(value);
@@ -69,7 +69,7 @@ function readUrl(value: unknown): string | undefined {
 }
 
 /** A whole amount as a number or a string of digits (the B2C sample sends "10"). */
-function readAmount(value: unknown): number | undefined {
+export function readAmount(value: unknown): number | undefined {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
   if (!/^\d{1,9}$/.test(text)) return undefined;
   const amount = Number(text);
@@ -124,7 +124,7 @@ export function validateB2c(body: Record<string, unknown>, version: 'v1' | 'v3')
 }
 
 /** v1's own OriginatorConversationID, shaped like `16740-34861180-1`. */
-function newOriginatorId(): string {
+export function newOriginatorId(): string {
   return `${randomInt(10_000, 99_999)}-${randomInt(10_000_000, 99_999_999)}-1`;
 }
 
@@ -135,7 +135,7 @@ export function newConversationId(now: number): string {
 }
 
 /** Daraja's failure results carry a TransactionID that is no receipt (docs/daraja.md). */
-const placeholderReceipt = (now: number) => `${newReceiptNumber(now).slice(0, 3)}0000000`;
+export const placeholderReceipt = (now: number) => `${newReceiptNumber(now).slice(0, 3)}0000000`;
 
 /** dd.MM.yyyy HH:mm:ss in EAT, as TransactionCompletedDateTime. */
 function completedDateTime(at: number): string {
@@ -143,7 +143,7 @@ function completedDateTime(at: number): string {
   return `${t.day}.${t.month}.${t.year} ${t.hour}:${t.minute}:${t.second}`;
 }
 
-const eatCompact = (at: number) => {
+export const eatCompact = (at: number) => {
   const t = eatParts(at);
   return `${t.year}${t.month}${t.day}${t.hour}${t.minute}${t.second}`;
 };

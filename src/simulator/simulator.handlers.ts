@@ -13,6 +13,7 @@ import type { StkPushRequest } from './simulator.validation';
 import { queryAnswer, type Payment, type PaymentStore } from './simulator.payments';
 import type { TokenStore } from './simulator.tokens';
 import type { B2cDesk } from './simulator.b2c';
+import type { B2bDesk } from './simulator.b2b';
 import type { BalanceBook } from './simulator.balances';
 import type { ResultPoster } from './simulator.results';
 import type { ReceiptLedger } from './simulator.receipts';
@@ -33,6 +34,8 @@ export interface SimulatorDeps {
   /** The initiator checks B2C and Transaction Status share (simulator.initiators.ts). */
   initiators: InitiatorChecks;
   b2c: B2cDesk;
+  /** Supplier payments (simulator.b2b.ts). */
+  b2b: B2bDesk;
   balances: BalanceBook;
   poster: ResultPoster;
   c2b: C2bSimulator;

@@ -5,6 +5,7 @@ import type { SimulatorStats } from './simulator';
 import { DARAJA_ERRORS, invalidField } from './simulator.errors';
 import { createHandlers, readBearerToken, type SimulatorDeps } from './simulator.handlers';
 import { b2cHandler } from './simulator.b2c';
+import { b2bHandler } from './simulator.b2b';
 import { kes } from './simulator.balances';
 import { createTransactionStatus } from './simulator.transaction-status';
 import { createDynamicQr } from './simulator.qr';
@@ -23,6 +24,7 @@ export const DARAJA_PATHS = {
   b2cV1: '/mpesa/b2c/v1/paymentrequest',
   reversal: '/mpesa/reversal/v1/request',
   accountBalance: '/mpesa/accountbalance/v1/query',
+  b2b: '/mpesa/b2b/v1/paymentrequest',
 } as const;
 
 /** Not a Daraja path: the simulator's own counters, for tests and demos. */
@@ -55,7 +57,8 @@ export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Ro
   const transactionStatus = createTransactionStatus({
     ...deps,
     payoutStatus: (shortcode, originatorConversationId, at) =>
-      deps.b2c.statusOf(shortcode, originatorConversationId, at),
+      deps.b2c.statusOf(shortcode, originatorConversationId, at) ??
+      deps.b2b.statusOf(shortcode, originatorConversationId, at),
     reversalOf: (receipt, at) => deps.reversals.reversalOf(receipt, at),
     refuse: handlers.refuse,
     onPost: () => {
@@ -156,6 +159,13 @@ export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Ro
         appOf,
         onRequest: () => (stats.accountBalanceQueries += 1),
       }),
+    )
+    .all(methodNotAllowed);
+  router
+    .route(DARAJA_PATHS.b2b)
+    .post(
+      ...jsonObject,
+      b2bHandler(deps.b2b, { refuse: handlers.refuse, appOf, onRequest: () => (stats.b2bRequests += 1) }),
     )
     .all(methodNotAllowed);
   const balancesOf = (shortcode: string) => {

@@ -19,6 +19,8 @@ import { createBalanceBook } from './simulator.balances';
 import { createB2cDesk } from './simulator.b2c';
 import { createReversalDesk } from './simulator.reversal';
 import { B2C_RESULTS } from './simulator.b2c-outcomes';
+import { createB2bDesk } from './simulator.b2b';
+import { B2B_RESULTS } from './simulator.b2b-outcomes';
 import { createInitiatorChecks } from './simulator.initiators';
 import { createResultPoster } from './simulator.results';
 import { createReceiptLedger } from './simulator.receipts';
@@ -57,6 +59,7 @@ export interface SimulatorStats extends C2bStats {
   nonEatTimestamps: number;
   /** B2C requests (v1 and v3), whatever they were answered. */
   b2cRequests: number;
+  b2bRequests: number;
   /** Transaction Status requests. */
   transactionStatusQueries: number;
   /** Results posted to ResultURLs and QueueTimeOutURLs (B2C, Transaction Status, Reversal, Account Balance). */
@@ -118,6 +121,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     callbacksSent: 0,
     nonEatTimestamps: 0,
     b2cRequests: 0,
+    b2bRequests: 0,
     transactionStatusQueries: 0,
     resultsSent: 0,
     reversalRequests: 0,
@@ -172,6 +176,26 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     knowsShortcode: async (shortcode, consumerKey) =>
       (await options.directory.merchant(shortcode, consumerKey)) !== undefined,
   });
+  const b2b = createB2bDesk({
+    balances,
+    poster,
+    targets: options.callbackTargets,
+    resultDelayMs: options.callbackDelayMs,
+    checkInitiator: async (request, consumerKey) => {
+      const merchant = await options.directory.merchant(request.shortcode, consumerKey);
+      if (!merchant) return undefined;
+      const checked = initiators.check(
+        merchant,
+        request.shortcode,
+        request.initiatorName,
+        request.securityCredential,
+      );
+      if (checked === 'locked') return B2B_RESULTS.credentialLocked;
+      return checked === 'invalid' ? B2B_RESULTS.initiatorInvalid : undefined;
+    },
+    knowsShortcode: async (shortcode, consumerKey) =>
+      (await options.directory.merchant(shortcode, consumerKey)) !== undefined,
+  });
   // Reversal and Account Balance check the initiator as B2C does (simulator.initiators.ts).
   const initiatorOf = async (shortcode: string, name: string, credential: string, consumerKey: string) => {
     const merchant = await options.directory.merchant(shortcode, consumerKey);
@@ -201,6 +225,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     initiators,
     dispatcher,
     b2c,
+    b2b,
     balances,
     poster,
     c2b,
@@ -216,6 +241,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       stop();
       poster.stop();
       b2c.releaseHeld();
+      b2b.releaseHeld();
       c2b.stop();
     },
   };

@@ -8,6 +8,16 @@ import { defineOperation, type FeatureApi } from '../core/operation';
 import type { PaymentAccounts } from '../mpesa/mpesa.account';
 import { DEFAULT_OUTCOME, phoneForOutcome, SIMULATED_OUTCOMES } from '../simulator/simulator.outcomes';
 import {
+  B2C_PAID_PHONE,
+  DEFAULT_B2C_OUTCOME,
+  SIMULATED_B2C_OUTCOMES,
+} from '../simulator/simulator.b2c-outcomes';
+import {
+  B2B_PAID_SHORTCODE,
+  DEFAULT_B2B_OUTCOME,
+  SIMULATED_B2B_OUTCOMES,
+} from '../simulator/simulator.b2b-outcomes';
+import {
   idempotencyKeyHeader,
   initiateResponseSchema,
   type InitiateInput,
@@ -62,6 +72,20 @@ export function testPaymentsApi(amount: Config['amount']): FeatureApi<TestPaymen
         handler: ({ res }) => {
           res.json({
             data: [DEFAULT_OUTCOME, ...SIMULATED_OUTCOMES].map(({ name, summary }) => ({ name, summary })),
+            payouts: [{ ...DEFAULT_B2C_OUTCOME, phoneNumber: B2C_PAID_PHONE }, ...SIMULATED_B2C_OUTCOMES]
+              .map(
+                ({ name, phoneNumber, summary }): { name: string; recipient: string; summary: string } => ({
+                  name,
+                  // Typed as a merchant types it: 0700000202.
+                  recipient: `0${phoneNumber.slice(3)}`,
+                  summary,
+                }),
+              )
+              .concat(
+                [{ ...DEFAULT_B2B_OUTCOME, shortcode: B2B_PAID_SHORTCODE }, ...SIMULATED_B2B_OUTCOMES].map(
+                  ({ name, shortcode, summary }) => ({ name, recipient: shortcode, summary }),
+                ),
+              ),
           });
         },
       }),

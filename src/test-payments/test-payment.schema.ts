@@ -36,5 +36,22 @@ export const outcomeListSchema = z
         }),
       }),
     ),
+    payouts: z
+      .array(
+        z.object({
+          name: z.string().meta({ examples: ['payout-unregistered'] }),
+          recipient: z.string().meta({
+            description: 'Pay this phone (a payout) or this PayBill or till (a supplier payment) to play it.',
+            examples: ['0700000202'],
+          }),
+          summary: z.string().meta({
+            examples: ['Result ResultCode 2040: the recipient is not a registered M-Pesa customer'],
+          }),
+        }),
+      )
+      .meta({
+        description:
+          'The outcomes the simulator plays for payouts (`POST /api/v1/payouts`), chosen by the phone, PayBill or till paid (docs/simulator.md).',
+      }),
   })
   .meta({ id: 'TestOutcomeList' });

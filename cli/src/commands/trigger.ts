@@ -127,12 +127,28 @@ async function listOutcomes(context: Context) {
   } catch (error) {
     throw explainTriggerError(error, undefined);
   }
-  if (output.json) output.data({ data: outcomes });
-  else
+  // The payout outcomes are played by paying a phone, PayBill or till (`payouts create`), not by name.
+  const payouts = await context
+    .client()
+    .payouts.testOutcomes()
+    .catch(() => []);
+  if (output.json) output.data({ data: outcomes, payouts });
+  else {
     output.table(
       ['OUTCOME', 'WHAT HAPPENS'],
       outcomes.map((o) => [o.name, o.summary]),
     );
+    if (payouts.length > 0) {
+      output.line();
+      output.line(
+        'Payouts: pay this phone, PayBill or till with `mpesa-bridge payouts create` to see each ending.',
+      );
+      output.table(
+        ['PAYOUT OUTCOME', 'PAY', 'WHAT HAPPENS'],
+        payouts.map((o) => [o.name, o.recipient, o.summary]),
+      );
+    }
+  }
   return EXIT.ok;
 }
 
