@@ -117,6 +117,8 @@ function pendingRow(payment: PendingPayment, now: Date): NewTransaction {
     projectId: NAIVE_PROJECT,
     mode: 'test',
     accountId: null,
+    reversalReceipt: null,
+    reversedAt: null,
     status: 'pending',
     phone: NO_CALLBACK_PHONE,
     amount: BENCH_AMOUNT,

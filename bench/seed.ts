@@ -48,6 +48,8 @@ function payment(at: Date, n: number): NewTransaction {
     projectId: BIG_PROJECT_ID,
     mode: 'test',
     accountId: null,
+    reversalReceipt: null,
+    reversedAt: null,
     status,
     phone,
     amount: 10 + (n % 5000),

@@ -61,6 +61,15 @@ import { realtimeApi } from './realtime/realtime.openapi';
 import { payoutsApi } from './payouts/payout.routes';
 import type { PayoutsService } from './payouts/payout.service';
 import { createPayoutResultRoutes, PAYOUT_RESULTS_PATH, type PayoutResults } from './payouts/payout.results';
+import { refundsApi } from './refunds/refund.routes';
+import { balancesApi } from './balances/balance.routes';
+import {
+  BALANCE_RESULTS_PATH,
+  createBalanceResultRoutes,
+  type BalancesService,
+} from './balances/balance.service';
+import type { RefundsService } from './refunds/refund.service';
+import { createRefundResultRoutes, REFUND_RESULTS_PATH, type RefundResults } from './refunds/refund.results';
 import { auditApi } from './audit/audit.routes';
 import type { AuditService } from './audit/audit.service';
 import { c2bApi } from './c2b/c2b.api';
@@ -112,6 +121,11 @@ export interface AppDeps {
   /** Money out (src/payouts), and the results Safaricom posts about payouts. */
   payouts: PayoutsService;
   payoutResults: PayoutResults;
+  /** Refunds by reversal (src/refunds), and the results Safaricom posts about them. */
+  refunds: RefundsService;
+  refundResults: RefundResults;
+  /** Account balances (src/balances). */
+  balances: BalancesService;
   endpoints: EndpointsService;
   accounts: AccountsService;
   vault: Vault;
@@ -158,6 +172,8 @@ export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>
     qrCodesApi(config.amount),
     testPaymentsApi(config.amount),
     payoutsApi,
+    refundsApi,
+    balancesApi,
     linksApi(config.amount),
     publicCheckoutApi,
     accountsApi,
@@ -211,6 +227,26 @@ export function createApp(deps: AppDeps): express.Express {
     PAYOUT_RESULTS_PATH,
     createPayoutResultRoutes({
       results: deps.payoutResults,
+      secrets: deps.transactionSecrets,
+      isAllowedSource: createAllowlist(config.callbacks.allowedIps),
+      readBody: callbackBody(config.bodyLimitBytes),
+      logger,
+    }),
+  );
+  app.use(
+    REFUND_RESULTS_PATH,
+    createRefundResultRoutes({
+      results: deps.refundResults,
+      secrets: deps.transactionSecrets,
+      isAllowedSource: createAllowlist(config.callbacks.allowedIps),
+      readBody: callbackBody(config.bodyLimitBytes),
+      logger,
+    }),
+  );
+  app.use(
+    BALANCE_RESULTS_PATH,
+    createBalanceResultRoutes({
+      balances: deps.balances,
       secrets: deps.transactionSecrets,
       isAllowedSource: createAllowlist(config.callbacks.allowedIps),
       readBody: callbackBody(config.bodyLimitBytes),

@@ -33,6 +33,10 @@ export type IdPrefix =
   | 'lnk'
   | 'chk'
   | 'cka'
+  // A refund (a reversal of a received payment), a balance check, a result posted about either.
+  | 'rf'
+  | 'bal'
+  | 'mres'
   // a signed API request in the request log (src/request-log)
   | 'rql';
 

@@ -72,6 +72,11 @@ import { createPayoutSender, type PayoutDaraja } from './payouts/payout.send';
 import { createPayoutsService } from './payouts/payout.service';
 import { createPayoutResults, PAYOUT_RESULTS_PATH, payoutResultUrls } from './payouts/payout.results';
 import { createPayoutRecovery } from './payouts/payout.recovery';
+import { createRefundLedger } from './payments/refund.ledger';
+import { createBalancesService } from './balances/balance.service';
+import { createRefundsService, type RefundClient } from './refunds/refund.service';
+import { createRefundResults, refundResultUrls } from './refunds/refund.results';
+import type { PayoutAccount } from './mpesa/mpesa.account';
 import { createC2bReceiver } from './payments/c2b.receive';
 import { createC2bSettings } from './c2b/c2b.settings';
 import { createC2bConfirmations } from './c2b/c2b.confirm';
@@ -375,6 +380,83 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     requestTimeoutMs: config.mpesa.timeoutMs,
     logger,
   });
+  // Refunds by reversal: payouts' settings decide whether money out is on; the same initiator
+  // credential, result tokens and four-eyes rule; their own rows, results and recovery.
+  const refundLedger = createRefundLedger({ db, news: events });
+  const refundUrls = refundResultUrls(config.callbacks.baseUrl ?? localUrl, transactionSecrets);
+  const refundDaraja = async (account: PayoutAccount): Promise<RefundClient> => {
+    const client = apps.clientFor(account);
+    if (!client)
+      throw new AppError(
+        'mpesa_unavailable',
+        'This account is on the simulator, which is not enabled on this deployment',
+        {
+          reason: 'simulator_disabled',
+        },
+      );
+    const initiator = await securityCredentialFor(account.initiator, account.environment, certificates);
+    return {
+      reverse: (input) => client.reversal(initiator, input),
+      askStatus: async ({ receipt, shortcode, resultUrl, queueTimeoutUrl }) => {
+        const asked = await client.transactionStatus({
+          ...initiator,
+          receipt,
+          partyA: shortcode,
+          resultUrl,
+          queueTimeOutUrl: queueTimeoutUrl,
+          remarks: 'Refund status',
+          occasion: 'Refund status',
+        });
+        return asked.kind === 'accepted'
+          ? { ...asked, originatorConversationId: asked.originatorConversationId }
+          : asked.kind === 'rejected'
+            ? { kind: 'rejected', error: asked.error, resultCode: null }
+            : asked;
+      },
+    };
+  };
+  const refundAccountOf = (accountId: string | null) => accounts.forStoredPayout(accountId);
+  const refunds = createRefundsService({
+    db,
+    ledger: refundLedger,
+    accountOf: refundAccountOf,
+    daraja: refundDaraja,
+    payoutsEnabled: async (scope) => (await payouts.settingsOf(scope)).enabled,
+    urlsFor: refundUrls,
+    resultDueMs: config.mpesa.timeoutMs + config.payouts.resultWaitMs,
+    firstStatusCheckMs: config.payouts.statusRetryScheduleMs[0]!,
+    logger,
+  });
+  const refundResults = createRefundResults({
+    db,
+    ledger: refundLedger,
+    accountOf: refundAccountOf,
+    daraja: refundDaraja,
+    urlsFor: refundUrls,
+    statusRetryScheduleMs: config.payouts.statusRetryScheduleMs,
+    intervalMs: config.payouts.intervalMs,
+    logger,
+  });
+  const balances = createBalancesService({
+    db,
+    accountFor: (scope, accountId) => accounts.forPayout(scope, accountId),
+    daraja: async (account) => {
+      const client = apps.clientFor(account);
+      if (!client)
+        throw new AppError(
+          'mpesa_unavailable',
+          'This account is on the simulator, which is not enabled on this deployment',
+          {
+            reason: 'simulator_disabled',
+          },
+        );
+      const initiator = await securityCredentialFor(account.initiator, account.environment, certificates);
+      return { accountBalance: (input) => client.accountBalance(initiator, input) };
+    },
+    baseUrl: config.callbacks.baseUrl ?? localUrl,
+    secrets: transactionSecrets,
+    logger,
+  });
   const deliveryWorker = createDeliveryWorker({
     db,
     vault,
@@ -497,6 +579,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     accounts,
     payouts,
     payoutResults,
+    refunds,
+    refundResults,
+    balances,
     vault,
     keyring: serviceSecrets.keyring,
     endpoints,
@@ -569,6 +654,9 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   // Payouts sent before a stop and never answered: Transaction Status is asked before anything else.
   await payoutRecovery.recoverAtStart();
   payoutRecovery.start();
+  // Refunds claimed before a stop are asked about (Transaction Status) before anything else.
+  await refundResults.runOnce().catch((error: unknown) => logger.error('refund recovery failed', { error }));
+  refundResults.start();
   deliveryWorker.start();
   reconcileWorker.start();
   c2bPull.start();
@@ -597,6 +685,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
         pruneWorker.stop(),
         payoutRecovery.stop(),
         c2bPull.stop(),
+        refundResults.stop(),
         requestLog.stop(),
       ]);
       await settleWithin(workersStopped, config.shutdownTimeoutMs, () =>

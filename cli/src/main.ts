@@ -11,6 +11,7 @@ import { registerPay } from './commands/pay';
 import { registerTail } from './commands/tail';
 import { registerTransactions } from './commands/transactions';
 import { registerEvents } from './commands/events';
+import { registerBalance } from './commands/balance';
 import { registerWebhooks } from './commands/webhooks';
 import { registerDoctor } from './commands/doctor';
 import { registerKeys } from './commands/keys';
@@ -86,6 +87,7 @@ Exit codes: 0 ok, 1 the thing failed (payment not completed, doctor found a fail
     registerTail,
     registerTransactions,
     registerEvents,
+    registerBalance,
     registerWebhooks,
     registerLinks,
     registerPayouts,

@@ -9,3 +9,4 @@ export type * from './c2b-types.js';
 export type * from './dashboard-types.js';
 export type * from './checkout-types.js';
 export type { ApiErrorCode, ErrorCode } from './errors.js';
+export type * from './refund-types.js';

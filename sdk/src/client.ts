@@ -4,6 +4,7 @@ import { createEventsApi, type EventsApi } from './events.js';
 import { createHttp, type FetchLike, type HttpResponse } from './http.js';
 import { createMpesaAccountsApi, type MpesaAccountsApi } from './mpesa-accounts.js';
 import { createPayoutsApi, type PayoutsApi } from './payouts.js';
+import { createBalancesApi, createRefundsApi, type BalancesApi, type RefundsApi } from './refunds.js';
 import {
   createCheckoutSessionsApi,
   createPaymentLinksApi,
@@ -41,6 +42,10 @@ export interface MpesaBridgeClient {
   events: EventsApi;
   /** Money out to a phone (B2C): off until an operator turns it on (docs/payouts.md). */
   payouts: PayoutsApi;
+  /** Refunds of received payments (Daraja's Reversal), approved in the dashboard (docs/payouts.md). */
+  refunds: RefundsApi;
+  /** An M-Pesa account's balances (Daraja's Account Balance). */
+  balances: BalancesApi;
   /** Payment links: a public page anyone may pay (docs/checkout.md). */
   paymentLinks: PaymentLinksApi;
   /** Checkout sessions: a hosted page for one order your server prices. */
@@ -91,6 +96,8 @@ export function createClient(options: ClientOptions): MpesaBridgeClient {
     mpesaAccounts: createMpesaAccountsApi(request),
     events: createEventsApi(request),
     payouts: createPayoutsApi(request),
+    refunds: createRefundsApi(request),
+    balances: createBalancesApi(request),
     paymentLinks: createPaymentLinksApi(request),
     checkoutSessions: createCheckoutSessionsApi(request),
     waitForResult: transactions.waitForResult,

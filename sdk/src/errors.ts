@@ -71,7 +71,13 @@ export type ApiErrorCode =
   | 'payout_not_found'
   | 'payout_not_awaiting_approval'
   | 'payout_cap_exceeded'
-  | 'payout_account_unsupported';
+  | 'payout_account_unsupported'
+  | 'refund_not_found'
+  | 'balance_check_not_found'
+  | 'refund_approval_forbidden'
+  | 'refund_not_awaiting_approval'
+  | 'payment_not_refundable'
+  | 'payout_not_reversible';
 
 /** Codes the SDK itself raises, for failures that never got an answer in our error shape. */
 export type ClientErrorCode =

@@ -5,6 +5,16 @@ export type { TransactionsApi, InitiateOptions } from './transactions.js';
 export type { WebhookEndpointsApi } from './webhook-endpoints.js';
 export type { MpesaAccountsApi } from './mpesa-accounts.js';
 export type { EventsApi } from './events.js';
+export type {
+  RefundsApi,
+  BalancesApi,
+  Refund,
+  RefundStatus,
+  RefundListFilters,
+  BalanceCheck,
+  BalanceOverview,
+  NamedBalance,
+} from './refunds.js';
 export type { PayoutsApi, CreatePayoutOptions, CreatePayoutResult, WaitForPayoutOptions } from './payouts.js';
 export type { PaymentLinksApi, CheckoutSessionsApi } from './checkout.js';
 export type { PagedList } from './pagination.js';

@@ -2,11 +2,21 @@
 // mappers (src/payments/transaction.view.ts); tests/sdk/view-types.test.ts fails the
 // type-check when the two drift apart. Webhook types: webhook-types.ts.
 
-export const TRANSACTION_STATUSES = ['pending', 'completed', 'failed', 'cancelled', 'expired'] as const;
+export const TRANSACTION_STATUSES = [
+  'pending',
+  'completed',
+  'failed',
+  'cancelled',
+  'expired',
+  'reversed',
+] as const;
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
 
-/** Statuses a payment ends in. `expired` can still become `completed` if a late success arrives. */
-export const FINAL_STATUSES = ['completed', 'failed', 'cancelled', 'expired'] as const;
+/**
+ * Statuses a payment ends in. `expired` can still become `completed` if a late success arrives;
+ * `completed` becomes `reversed` when a refund gives the money back.
+ */
+export const FINAL_STATUSES = ['completed', 'failed', 'cancelled', 'expired', 'reversed'] as const;
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
 
 export function isFinalStatus(status: string): status is FinalStatus {
@@ -89,6 +99,8 @@ export interface Transaction {
   createdAt: string;
   updatedAt: string;
   settledAt: string | null;
+  /** Set once a refund reversed the payment (status `reversed`): the reversal's receipt (null when M-Pesa did not name it). */
+  reversal: { receipt: string | null; reversedAt: string } | null;
 }
 
 /** What `GET /api/v1/transactions/search` answers. */

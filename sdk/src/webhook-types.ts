@@ -9,7 +9,8 @@ import type { StatusQuery } from './status-query-types.js';
 /**
  * `transaction.updated`: details of a settled payment arrived later (the receipt after an STK
  * Query settled it), status unchanged. `transaction.received`: a payment the customer started
- * (C2B: a till or PayBill paid from the M-Pesa menu), already completed.
+ * (C2B: a till or PayBill paid from the M-Pesa menu), already completed. `transaction.reversed`:
+ * a refund gave a completed payment's money back (Daraja's Reversal API).
  */
 export const TRANSACTION_EVENT_TYPES = [
   'transaction.completed',
@@ -18,6 +19,7 @@ export const TRANSACTION_EVENT_TYPES = [
   'transaction.expired',
   'transaction.updated',
   'transaction.received',
+  'transaction.reversed',
 ] as const;
 export type TransactionEventType = (typeof TRANSACTION_EVENT_TYPES)[number];
 

@@ -40,6 +40,7 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'pullRegisteredAt',
   'pullLeaseUntil',
   'lastPullAt',
+  'reversedAt',
 ]);
 export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set([
   'enabled',

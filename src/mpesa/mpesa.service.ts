@@ -23,6 +23,16 @@ import {
 } from './mpesa.errors';
 import { classifyPushAnswer, type PushOutcome } from './mpesa.push-outcome';
 import {
+  ACCOUNT_BALANCE_PATH,
+  REVERSAL_PATH,
+  accountBalanceBody,
+  classifyAsyncAnswer,
+  reversalBody,
+  type AccountBalanceInput,
+  type AsyncRequestOutcome,
+  type ReversalInput,
+} from './mpesa.reversal';
+import {
   B2C_PATH,
   b2cBody,
   classifyB2cAnswer,
@@ -367,6 +377,30 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     return classifyTransactionStatusAnswer(response.status, response.data);
   }
 
+  /**
+   * One asynchronous request (Reversal, Account Balance), never retried past the token refresh:
+   * one whose answer is lost may have reached M-Pesa (mpesa.reversal.ts).
+   */
+  async function asyncRequest(path: string, body: object): Promise<AsyncRequestOutcome> {
+    let response: AxiosResponse;
+    try {
+      response = await postAuthorized(path, body);
+    } catch (error) {
+      if (error instanceof AppError) return { kind: 'rejected', error, resultCode: null };
+      if (!axios.isAxiosError(error)) throw error;
+      if (error.code && NEVER_SENT.has(error.code))
+        return { kind: 'rejected', error: darajaUnreachable(error.code), resultCode: null };
+      return {
+        kind: 'unknown',
+        reason:
+          error.code === 'ERR_CANCELED'
+            ? `no complete answer within ${timeoutMs} ms`
+            : (error.code ?? error.message),
+      };
+    }
+    return classifyAsyncAnswer(response.status, response.data);
+  }
+
   /** A Dynamic QR: nothing moves money, so a failure is simply an error (the caller may ask again). */
   async function dynamicQr(input: DynamicQrInput): Promise<DynamicQrAnswer> {
     const response = await send(() => postAuthorized(DYNAMIC_QR_PATH, dynamicQrBody(input)));
@@ -397,6 +431,10 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     pullTransactions,
     transactionStatus,
     dynamicQr,
+    reversal: (initiator: InitiatorCredential, input: ReversalInput) =>
+      asyncRequest(REVERSAL_PATH, reversalBody(initiator, input)),
+    accountBalance: (initiator: InitiatorCredential, input: AccountBalanceInput) =>
+      asyncRequest(ACCOUNT_BALANCE_PATH, accountBalanceBody(initiator, input)),
     /** An OAuth call now, past the cache: throws the AppError Daraja's answer maps to (saving an account checks it). */
     checkCredentials: async (): Promise<void> => {
       await fetchToken();

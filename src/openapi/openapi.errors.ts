@@ -35,6 +35,15 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   payout_approval_forbidden:
     'An approval or rejection must come from a dashboard session (never an API key), of a user other than the one who asked for the payout (four eyes); in live mode, an operator. `details.reason` says which.',
   payout_not_found: 'No payout with this id in your project and mode.',
+  refund_not_found: 'No refund with this id in your project and mode (or in a project you may see).',
+  balance_check_not_found: 'No balance check with this id in your project and mode.',
+  refund_approval_forbidden:
+    'The user who asked for the refund may not approve or reject it (four eyes); in live mode only an operator may.',
+  refund_not_awaiting_approval: 'The refund was already approved or rejected (`details.status`).',
+  payment_not_refundable:
+    'The payment is not completed with a receipt, was already reversed, or has a refund under way (`details.reason`).',
+  payout_not_reversible:
+    "A B2C payout cannot be reversed through Daraja's API; only on the M-Pesa org portal.",
   payout_not_awaiting_approval:
     'The payout is not awaiting approval (another approver, or a rejection, was first); `details.status` is where it is.',
   payout_cap_exceeded:

@@ -140,6 +140,8 @@ export function decideNew(account: C2bAccount, payment: C2bPayment, now: Date): 
     projectId: account.projectId,
     mode: account.mode,
     accountId: account.id,
+    reversalReceipt: null,
+    reversedAt: null,
     status: 'completed',
     phone: payment.phone,
     amount: payment.shillings,

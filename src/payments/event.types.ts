@@ -15,6 +15,8 @@ export const TRANSACTION_EVENT_TYPES = [
   // A payment the customer started (C2B: a till or PayBill paid from the M-Pesa menu or a QR)
   // that settled no open request: new to the merchant, and already completed.
   'transaction.received',
+  // A refund gave a completed payment's money back (Daraja's Reversal API, src/refunds).
+  'transaction.reversed',
 ] as const satisfies ReadonlyArray<`transaction.${TransactionChange}`>;
 
 /** What a transaction event reports: a move to a final status, details added, or a payment received. */

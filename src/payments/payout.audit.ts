@@ -16,6 +16,11 @@ export const AUDIT_ACTIONS = [
   'payout.rejected',
   'payout.approval_refused',
   'settings.changed',
+  // Refunds (src/refunds): the refund's id is in `detail.refundId`.
+  'refund.requested',
+  'refund.approved',
+  'refund.rejected',
+  'refund.approval_refused',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

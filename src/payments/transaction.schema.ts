@@ -47,7 +47,7 @@ const channel = z.enum(CHANNELS, expecting('paybill or till')).meta({
 const status = z.enum(STATUSES, expecting(`one of ${STATUSES.join(', ')}`)).meta({
   description:
     "pending → completed | failed | cancelled | expired; expired → failed | cancelled (M-Pesa's late reason replaces our timeout); " +
-    'failed | cancelled | expired → completed (a success always wins: the money moved). completed is final.',
+    'failed | cancelled | expired → completed (a success always wins: the money moved); completed → reversed (a refund gave the money back, docs/payouts.md "Refunds"). reversed is final.',
 });
 
 // Daraja documents AccountReference up to 12 characters and TransactionDesc up to 13; longer
@@ -320,6 +320,20 @@ export const merchantTransactionSchema = z
       description: 'When the payment reached its final state.',
       examples: ['2025-01-01T09:30:14.000Z'],
     }),
+    reversal: z
+      .object({
+        receipt: z
+          .string()
+          .nullable()
+          .meta({
+            description:
+              "The reversal's own M-Pesa receipt; null when Transaction Status settled the refund and M-Pesa did not name it.",
+            examples: ['UAJ7K2M9QX'],
+          }),
+        reversedAt: isoTime,
+      })
+      .nullable()
+      .meta({ description: 'Set once a refund reversed the payment (status `reversed`).', examples: [null] }),
   })
   .meta({ id: 'Transaction', description: 'A payment as the merchant sees it (signed API and webhooks).' });
 

@@ -15,10 +15,15 @@
 //                          the project on that account (an STK Push that failed to prompt, paid
 //                          by PayBill instead) settles it, as any success does; event
 //                          `transaction.completed`.
+// Refunds (issue 20, src/refunds) add one state, after completed:
+//   completed -> reversed   Daraja's Reversal API gave the money back (its Result, or Transaction
+//                           Status on the receipt); source `reversal`, event `transaction.reversed`,
+//                           the reversal's receipt in reversalReceipt. reversed is final: a late
+//                           STK callback or C2B confirmation of the same receipt changes nothing.
 // One receipt, one payment: a confirmation whose TransID a payment already holds (its STK
 // callback came first, or the same confirmation came twice) adds its details to that payment
 // (`transaction.updated`, StatusChange completed -> completed) or changes nothing.
-export const STATUSES = ['pending', 'completed', 'failed', 'cancelled', 'expired'] as const;
+export const STATUSES = ['pending', 'completed', 'failed', 'cancelled', 'expired', 'reversed'] as const;
 export type Status = (typeof STATUSES)[number];
 export type FinalStatus = Exclude<Status, 'pending'>;
 
@@ -27,7 +32,8 @@ const NEXT: Record<Status, readonly Status[]> = {
   expired: ['completed', 'failed', 'cancelled'],
   failed: ['completed'],
   cancelled: ['completed'],
-  completed: [],
+  completed: ['reversed'],
+  reversed: [],
 };
 
 export function canMove(from: Status, to: Status): boolean {
@@ -38,7 +44,7 @@ export function canMove(from: Status, to: Status): boolean {
  * Who set a final status: Daraja ("callback", "stk_query", "c2b": a C2B confirmation) or we
  * ("push_refused", "expiry").
  */
-export type SettlementSource = 'callback' | 'stk_query' | 'c2b' | 'push_refused' | 'expiry';
+export type SettlementSource = 'callback' | 'stk_query' | 'c2b' | 'push_refused' | 'expiry' | 'reversal';
 
 export function isStatus(value: string): value is Status {
   return (STATUSES as readonly string[]).includes(value);

@@ -22,7 +22,7 @@ export type MerchantTransactionView = z.output<typeof merchantTransactionSchema>
 export type ClientTransactionView = z.output<typeof clientTransactionSchema>;
 
 function failureOf(row: TransactionRow): Failure | null {
-  if (row.status === 'pending' || row.status === 'completed') return null;
+  if (row.status === 'pending' || row.status === 'completed' || row.status === 'reversed') return null;
   if (row.refusalCode !== null) {
     return {
       code: row.refusalCode,
@@ -75,6 +75,9 @@ export function toMerchantView(row: TransactionRow): MerchantTransactionView {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     settledAt: row.settledAt?.toISOString() ?? null,
+    reversal: row.reversedAt
+      ? { receipt: row.reversalReceipt, reversedAt: row.reversedAt.toISOString() }
+      : null,
   };
 }
 

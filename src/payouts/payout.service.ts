@@ -15,6 +15,7 @@ import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { Scope } from '../core/scope';
+import { fourEyesRefusal, mayDecideIn, userActor, type Approver } from '../core/four-eyes';
 import type { PayoutAccounts } from '../mpesa/mpesa.account';
 import { auditRow, listAudit, recordAudit, type AuditEntry } from '../payments/payout.audit';
 import {
@@ -53,12 +54,7 @@ export interface Requester {
   sourceIp: string | undefined;
 }
 
-/** Who decides: a dashboard user (never an API key), and the projects it may see. */
-export interface Approver {
-  userId: string;
-  role: 'operator' | 'member';
-  projectIds: 'all' | readonly string[];
-}
+export type { Approver };
 
 interface Deps {
   db: Database;
@@ -72,7 +68,6 @@ interface Deps {
 }
 
 const DEFAULT_REMARKS = 'Payout';
-const userActor = (userId: string) => `user:${userId}`;
 
 export type PayoutsService = ReturnType<typeof createPayoutsService>;
 
@@ -219,19 +214,14 @@ export function createPayoutsService(deps: Deps) {
   /** The payout an approver decides on: one of a project it may see (the same answer for "not yours"). */
   async function decidable(id: string, approver: Approver): Promise<{ scope: Scope; row: PayoutRow }> {
     const row = await findPayout(db, id);
-    const visible = row && (approver.projectIds === 'all' || approver.projectIds.includes(row.projectId));
+    const visible = row && mayDecideIn(approver, row.projectId);
     if (!row || !visible) throw new AppError('payout_not_found', `No payout ${id} in a project you may see`);
     return { scope: { projectId: row.projectId, mode: row.mode as Scope['mode'] }, row };
   }
 
   /** Four eyes: a dashboard user other than the requester; in live mode an operator. */
   async function checkApprover(scope: Scope, row: PayoutRow, approver: Approver, action: string) {
-    const refusal =
-      row.requestedBy === userActor(approver.userId)
-        ? { reason: 'requester', message: `The user who asked for a payout may not ${action} it (four eyes)` }
-        : scope.mode === 'live' && approver.role !== 'operator'
-          ? { reason: 'role', message: `Only an operator may ${action} a live payout` }
-          : undefined;
+    const refusal = fourEyesRefusal(row.requestedBy, approver, scope.mode, action, 'payout');
     if (!refusal) return;
     await recordAudit(db, {
       scope,

@@ -1,5 +1,6 @@
 // The three Daraja endpoints. Checks run in Daraja's order: token (in the router), then the
 // fields, then the merchant, then what the simulated customer does.
+import type { ReversalDesk } from './simulator.reversal';
 import type { Request, Response } from 'express';
 import type { SimulatorOptions, SimulatorStats } from './simulator';
 import { callbackDelaysFor, originOf, type CallbackDispatcher } from './simulator.callbacks';
@@ -38,6 +39,15 @@ export interface SimulatorDeps {
   balances: BalanceBook;
   poster: ResultPoster;
   c2b: C2bSimulator;
+  /** Reversals of received payments (simulator.reversal.ts). */
+  reversals: ReversalDesk;
+  /** The initiator check of money-out APIs: undefined when the SecurityCredential opens. */
+  checkInitiator(
+    shortcode: string,
+    initiatorName: string,
+    securityCredential: string,
+    consumerKey: string,
+  ): Promise<'invalid' | 'locked' | undefined>;
 }
 
 const ACCEPTED = 'Success. Request accepted for processing';

@@ -9,6 +9,8 @@ import { b2bHandler } from './simulator.b2b';
 import { kes } from './simulator.balances';
 import { createTransactionStatus } from './simulator.transaction-status';
 import { createDynamicQr } from './simulator.qr';
+import { reversalHandler } from './simulator.reversal';
+import { accountBalanceHandler } from './simulator.account-balance';
 
 const BODY_LIMIT = '64kb';
 
@@ -20,6 +22,8 @@ export const DARAJA_PATHS = {
   dynamicQr: '/mpesa/qrcode/v1/generate',
   b2cV3: '/mpesa/b2c/v3/paymentrequest',
   b2cV1: '/mpesa/b2c/v1/paymentrequest',
+  reversal: '/mpesa/reversal/v1/request',
+  accountBalance: '/mpesa/accountbalance/v1/query',
   b2b: '/mpesa/b2b/v1/paymentrequest',
 } as const;
 
@@ -30,6 +34,11 @@ export const STATS_PATH = '/__simulator/stats';
  * in KES), `?shortcode=600100`.
  */
 export const BALANCES_PATH = '/__simulator/balances';
+/**
+ * Not a Daraja path: what the next reversal of `?shortcode=` does besides its result (PUT
+ * `{"answer":"never"|"slow","result":"lost"}`), so a test or a demo can lose an answer or a Result.
+ */
+export const NEXT_REVERSAL_PATH = '/__simulator/reversals/next';
 /** Not a Daraja path: the certificate to encrypt initiator passwords with, as Safaricom publishes its own (PEM). */
 export const CERTIFICATE_PATH = '/__simulator/certificate';
 
@@ -50,6 +59,7 @@ export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Ro
     payoutStatus: (shortcode, originatorConversationId, at) =>
       deps.b2c.statusOf(shortcode, originatorConversationId, at) ??
       deps.b2b.statusOf(shortcode, originatorConversationId, at),
+    reversalOf: (receipt, at) => deps.reversals.reversalOf(receipt, at),
     refuse: handlers.refuse,
     onPost: () => {
       stats.resultsSent += 1;
@@ -123,6 +133,34 @@ export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Ro
         }),
       )
       .all(methodNotAllowed);
+  const reversal = reversalHandler(deps.reversals, {
+    refuse: handlers.refuse,
+    appOf,
+    onRequest: () => (stats.reversalRequests += 1),
+  });
+  router
+    .route(DARAJA_PATHS.reversal)
+    .post(...jsonObject, reversal.handle)
+    .all(methodNotAllowed);
+  router
+    .route(DARAJA_PATHS.accountBalance)
+    .post(
+      ...jsonObject,
+      accountBalanceHandler({
+        balances: deps.balances,
+        poster: deps.poster,
+        targets: options.callbackTargets,
+        resultDelayMs: options.callbackDelayMs,
+        knowsShortcode: async (shortcode, consumerKey) =>
+          (await options.directory.merchant(shortcode, consumerKey)) !== undefined,
+        checkInitiator: (request, consumerKey) =>
+          deps.checkInitiator(request.partyA, request.initiator, request.securityCredential, consumerKey),
+        refuse: handlers.refuse,
+        appOf,
+        onRequest: () => (stats.accountBalanceQueries += 1),
+      }),
+    )
+    .all(methodNotAllowed);
   router
     .route(DARAJA_PATHS.b2b)
     .post(
@@ -166,6 +204,18 @@ export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Ro
     })
     .all(methodNotAllowed);
   router
+    .route(NEXT_REVERSAL_PATH)
+    .put(express.json({ limit: BODY_LIMIT }), (req, res) => {
+      const shortcode = shortcodeOf(req);
+      if (!shortcode) return handlers.refuse(res, invalidField('shortcode'));
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const answer = body.answer === 'never' || body.answer === 'slow' ? body.answer : undefined;
+      const result = body.result === 'lost' ? ('lost' as const) : undefined;
+      deps.reversals.setNext(shortcode, { answer, result });
+      res.json({ shortcode, answer: answer ?? null, result: result ?? null });
+    })
+    .all(methodNotAllowed);
+  router
     .route(DARAJA_PATHS.transactionStatus)
     .post(count('transactionStatusQueries'), ...jsonObject, transactionStatus.handle)
     .all(methodNotAllowed);
@@ -197,5 +247,11 @@ export function createSimulatorRouter(deps: SimulatorDeps): { router: express.Ro
     handlers.refuse(res, DARAJA_ERRORS.internalServerError);
   });
 
-  return { router, stop: transactionStatus.stop };
+  return {
+    router,
+    stop: () => {
+      transactionStatus.stop();
+      reversal.releaseHeld();
+    },
+  };
 }

@@ -63,6 +63,8 @@ interface Deps {
   initiators: InitiatorChecks;
   /** A B2C payout's ResultParameters once it settles (simulator.b2c.ts); undefined when none. */
   payoutStatus(shortcode: string, originatorConversationId: string, at: number): object[] | undefined;
+  /** The reversal of a receipt, once M-Pesa made it (simulator.reversal.ts). */
+  reversalOf(receipt: string, at: number): { receipt: string; at: number } | undefined;
   refuse: (res: Response, error: DarajaError) => void;
   onPost: () => void;
 }
@@ -129,6 +131,7 @@ export const placeholderTransactionId = (at: number) => `${newReceiptNumber(at).
 function resultParameters(
   receipt: SimulatedReceipt,
   conversation: { conversationId: string; originatorConversationId: string },
+  reversed: boolean,
 ) {
   const time = receiptTime(receipt);
   return [
@@ -140,7 +143,9 @@ function resultParameters(
     { Key: 'DebitPartyCharges' },
     { Key: 'TransactionReason' },
     { Key: 'ReasonType', Value: receipt.reason },
-    { Key: 'TransactionStatus', Value: 'Completed' },
+    // A reversed receipt reports "Reversed": the simulator's model; no public capture shows what
+    // M-Pesa reports for one (docs/daraja.md §11).
+    { Key: 'TransactionStatus', Value: reversed ? 'Reversed' : 'Completed' },
     { Key: 'FinalisedTime', Value: time },
     { Key: 'Amount', Value: String(receipt.amount) },
     { Key: 'ConversationID', Value: conversation.conversationId },
@@ -219,7 +224,15 @@ export function createTransactionStatus(deps: Deps) {
         ConversationID: conversation.conversationId,
         TransactionID: placeholderTransactionId(now),
         ...(ours && result === TRANSACTION_STATUS_RESULTS.found
-          ? { ResultParameters: { ResultParameter: resultParameters(receipt!, conversation) } }
+          ? {
+              ResultParameters: {
+                ResultParameter: resultParameters(
+                  receipt!,
+                  conversation,
+                  deps.reversalOf(receipt!.receiptNo, now + options.callbackDelayMs) !== undefined,
+                ),
+              },
+            }
           : payout && result === TRANSACTION_STATUS_RESULTS.found
             ? { ResultParameters: { ResultParameter: payout } }
             : {}),

@@ -17,6 +17,7 @@ import { createTokenStore } from './simulator.tokens';
 import { staticDirectory, type SimulatorDirectory } from './simulator.directory';
 import { createBalanceBook } from './simulator.balances';
 import { createB2cDesk } from './simulator.b2c';
+import { createReversalDesk } from './simulator.reversal';
 import { B2C_RESULTS } from './simulator.b2c-outcomes';
 import { createB2bDesk } from './simulator.b2b';
 import { B2B_RESULTS } from './simulator.b2b-outcomes';
@@ -61,8 +62,12 @@ export interface SimulatorStats extends C2bStats {
   b2bRequests: number;
   /** Transaction Status requests. */
   transactionStatusQueries: number;
-  /** Results posted to ResultURLs and QueueTimeOutURLs (B2C, Transaction Status). */
+  /** Results posted to ResultURLs and QueueTimeOutURLs (B2C, Transaction Status, Reversal, Account Balance). */
   resultsSent: number;
+  /** Reversal requests, whatever they were answered. */
+  reversalRequests: number;
+  /** Account Balance requests, whatever they were answered. */
+  accountBalanceQueries: number;
 }
 
 export interface Simulator {
@@ -119,6 +124,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     b2bRequests: 0,
     transactionStatusQueries: 0,
     resultsSent: 0,
+    reversalRequests: 0,
+    accountBalanceQueries: 0,
     ...emptyC2bStats(),
   };
   const dispatcher = createCallbackDispatcher({
@@ -189,6 +196,25 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     knowsShortcode: async (shortcode, consumerKey) =>
       (await options.directory.merchant(shortcode, consumerKey)) !== undefined,
   });
+  // Reversal and Account Balance check the initiator as B2C does (simulator.initiators.ts).
+  const initiatorOf = async (shortcode: string, name: string, credential: string, consumerKey: string) => {
+    const merchant = await options.directory.merchant(shortcode, consumerKey);
+    if (!merchant) return 'invalid' as const;
+    const checked = initiators.check(merchant, shortcode, name, credential);
+    return checked === 'ok' ? undefined : checked;
+  };
+  const reversals = createReversalDesk({
+    receipts,
+    balances,
+    poster,
+    targets: options.callbackTargets,
+    resultDelayMs: options.callbackDelayMs,
+    slowAnswerMs: options.lateCallbackMs,
+    tillsOf: async (shortcode, consumerKey) =>
+      (await options.directory.merchant(shortcode, consumerKey))?.tills,
+    checkInitiator: (request, consumerKey) =>
+      initiatorOf(request.receiverParty, request.initiator, request.securityCredential, consumerKey),
+  });
   const { router, stop } = createSimulatorRouter({
     options,
     stats,
@@ -203,6 +229,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     balances,
     poster,
     c2b,
+    reversals,
+    checkInitiator: initiatorOf,
   });
   return {
     router,

@@ -365,6 +365,8 @@ function pendingPayment(
     id: newId('txn', now),
     projectId: scope.projectId,
     mode: scope.mode,
+    reversalReceipt: null,
+    reversedAt: null,
     accountId: account.id,
     status: 'pending',
     phone: input.phone,

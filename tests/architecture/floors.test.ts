@@ -46,6 +46,8 @@ const FLOORS: Record<string, number> = {
   'c2b/': 3,
   'maintenance/': 3,
   'payouts/': 3,
+  'refunds/': 3,
+  'balances/': 3,
   'audit/': 3,
   'status-queries/': 3,
   'qr-codes/': 3,

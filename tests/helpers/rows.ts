@@ -18,6 +18,8 @@ export function paymentRow(overrides: Partial<NewTransaction> = {}): NewTransact
     projectId: 'prj_a',
     mode: 'test',
     accountId: null,
+    reversalReceipt: null,
+    reversedAt: null,
     status: 'pending',
     phone: '254712345678',
     amount: 100,

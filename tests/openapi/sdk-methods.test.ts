@@ -38,6 +38,12 @@ describe('when an operation names the SDK method that makes its call', () => {
       'listPayoutAudit',
       'getPayout',
       'getPayoutHistory',
+      'refundTransaction',
+      'listRefunds',
+      'getRefund',
+      'checkBalance',
+      'listBalances',
+      'getBalanceCheck',
       // Checkout: the TypeScript SDK wraps them (client.paymentLinks, client.checkoutSessions);
       // the Python and PHP SDKs reach them by their raw signed request.
       'createPaymentLink',

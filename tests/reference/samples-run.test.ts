@@ -69,6 +69,11 @@ interface Fixtures {
   /** Two payouts awaiting approval: one the approve sample sends (and the reads read), one the reject sample rejects. */
   payoutId: string;
   payoutToReject: string;
+  /** A paid payment the refund sample refunds; two refunds awaiting approval (approve, reject); a balance check. */
+  refundablePaymentId: string;
+  refundId: string;
+  refundToReject: string;
+  balanceCheckId: string;
   linkId: string;
   linkSlug: string;
   checkoutSessionId: string;
@@ -160,6 +165,37 @@ async function createFixtures(language: SampleLanguage): Promise<Fixtures> {
     }).then((created) => created.payout.id);
   const [payoutId, payoutToReject] = [await payout(), await payout()];
   await payoutSettings('none');
+  // Refunds of paid payments of the default account (it has the initiator); a balance check.
+  const paid = async () => {
+    const created = await ok<Created<'transaction'>>({
+      method: 'POST',
+      path: '/api/v1/test-payments',
+      body: { outcome: 'paid' },
+    });
+    await eventually(
+      () =>
+        ok<{ transaction: { status: string } }>({
+          method: 'GET',
+          path: `/api/v1/transactions/${created.transaction.id}`,
+        }),
+      (read) => read.transaction.status === 'completed',
+    );
+    return created.transaction.id;
+  };
+  const refundOf = (id: string) =>
+    ok<Created<'refund'>>({ method: 'POST', path: `/api/v1/transactions/${id}/refund`, body: {} }).then(
+      (created) => created.refund.id,
+    );
+  const [refundablePaymentId, refundId, refundToReject] = [
+    await paid(),
+    await refundOf(await paid()),
+    await refundOf(await paid()),
+  ];
+  const balanceCheck = await ok<Created<'balanceCheck'>>({
+    method: 'POST',
+    path: '/api/v1/balances',
+    body: {},
+  });
   const qrCode = await ok<Created<'qrCode'>>({
     method: 'POST',
     path: '/api/v1/qr-codes',
@@ -191,6 +227,10 @@ async function createFixtures(language: SampleLanguage): Promise<Fixtures> {
     qrCodeId: qrCode.qrCode.id,
     payoutId,
     payoutToReject,
+    refundablePaymentId,
+    refundId,
+    refundToReject,
+    balanceCheckId: balanceCheck.balanceCheck.id,
     otherProjectId: (await createProject(server.url, server.adminToken, `Renamed in ${language}`)).projectId,
     user: { id: (user.data as { user: { id: string } }).user.id, email },
     session: {
@@ -211,7 +251,9 @@ function readerEdits(
     request.method === 'delete' &&
     request.path.endsWith(`/${encodeURIComponent(request.pathValues.at(-1) ?? '')}`);
   const ids: Record<string, string> = {
-    txn: fixtures.transactionId,
+    txn: request.operationId === 'refundTransaction' ? fixtures.refundablePaymentId : fixtures.transactionId,
+    rf: request.operationId === 'rejectRefund' ? fixtures.refundToReject : fixtures.refundId,
+    bal: fixtures.balanceCheckId,
     evt: fixtures.eventId,
     we: deleting ? fixtures.endpointToDelete : fixtures.endpointId,
     acc: deleting ? fixtures.accountToDelete : fixtures.accountId,

@@ -48,6 +48,7 @@ const TRANSACTION_FIELDS = Object.keys({
   createdAt: 1,
   updatedAt: 1,
   settledAt: 1,
+  reversal: 1,
 } satisfies Record<keyof Transaction, 1>).sort();
 
 /** With this phone the simulator accepts the push and never calls back: the test decides when the result arrives. */

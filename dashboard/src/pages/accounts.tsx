@@ -5,7 +5,7 @@
 // sends the ones typed in.
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import type { MpesaAccount, MpesaAccountCheck } from '@mpesa-bridge/sdk/types';
+import type { BalanceOverview, MpesaAccount, MpesaAccountCheck } from '@mpesa-bridge/sdk/types';
 import { api, type Scope } from '../api';
 import { formatTime } from '../format';
 import { Card, ErrorNote, Loading, useLoad } from '../ui';
@@ -266,6 +266,77 @@ function AccountCard({
   );
 }
 
+/** Exact cents as KES text, never through a float's rounding of the digits shown. */
+const kes = (cents: number) =>
+  `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100).toLocaleString('en-KE')}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
+
+/** Each account's latest Account Balance answer, a button to ask again, and the Utility warning. */
+function Balances({ scope }: { scope: Scope }) {
+  const overview = useLoad(
+    () => api<BalanceOverview>('/api/v1/balances', { scope }),
+    [scope.projectId, scope.mode],
+  );
+  const [asking, setAsking] = useState<unknown>(undefined);
+  const ask = async () => {
+    setAsking(null);
+    try {
+      await api('/api/v1/balances', { method: 'POST', scope, body: {} });
+      // The answer comes later (Daraja posts it): read again in a moment.
+      setTimeout(overview.reload, 2_000);
+      setAsking(undefined);
+    } catch (error) {
+      setAsking(error);
+    }
+  };
+  return (
+    <Card title="Balances">
+      <ErrorNote error={overview.error ?? asking} />
+      {overview.data?.warnings.map((warning) => (
+        <p key={warning.shortcode} class="warning">
+          {warning.message}
+        </p>
+      ))}
+      {overview.data?.data.length === 0 && <p class="muted">No balance asked yet.</p>}
+      {overview.data?.data.map((check) => (
+        <div key={check.id}>
+          <p class="muted">
+            {check.shortcode}: {check.status}
+            {check.settledAt ? `, ${formatTime(check.settledAt)}` : ''}
+            {check.status === 'failed' && check.resultDesc ? ` (${check.resultDesc})` : ''}
+          </p>
+          {check.accounts && (
+            <table>
+              <thead>
+                <tr>
+                  <th>Account</th>
+                  <th>Available</th>
+                  <th>Current</th>
+                  <th>Reserved</th>
+                </tr>
+              </thead>
+              <tbody>
+                {check.accounts.map((account) => (
+                  <tr key={account.name}>
+                    <td>{account.name}</td>
+                    <td>
+                      {account.currency} {kes(account.availableCents)}
+                    </td>
+                    <td>{kes(account.currentCents)}</td>
+                    <td>{kes(account.reservedCents)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      ))}
+      <button type="button" onClick={() => void ask()} disabled={asking === null}>
+        Ask M-Pesa for the balances
+      </button>
+    </Card>
+  );
+}
+
 export function Accounts({ scope, operator }: { scope: Scope; operator: boolean }) {
   const accounts = useLoad(
     () => api<{ data: MpesaAccount[] }>(BASE, { scope }),
@@ -308,6 +379,7 @@ export function Accounts({ scope, operator }: { scope: Scope; operator: boolean 
           onChanged={accounts.reload}
         />
       ))}
+      <Balances scope={scope} />
     </div>
   );
 }

@@ -23,6 +23,7 @@ export const EVENT_LABELS: Record<WebhookEventType, string> = {
   'transaction.expired': 'payment expired',
   'transaction.updated': 'details of a settled payment',
   'transaction.received': 'a payment the customer started (C2B)',
+  'transaction.reversed': 'a refund gave a payment back (reversal)',
   'payout.succeeded': 'payout paid',
   'payout.failed': 'payout failed',
   'payout.unknown': 'payout outcome unknown (being asked)',

@@ -1,0 +1,36 @@
+// Four eyes on money out (docs/payouts.md "Safety settings"): a payout or a refund is approved
+// (or rejected) by a dashboard user other than the one who asked, and in live mode by an
+// operator. An API key never approves: whoever holds it could approve what it asked for. One
+// rule for every kind of money out, so payouts and refunds cannot drift apart.
+import type { Mode } from './scope';
+
+/** Who decides: a dashboard user (never an API key), and the projects it may see. */
+export interface Approver {
+  userId: string;
+  role: 'operator' | 'member';
+  projectIds: 'all' | readonly string[];
+}
+
+export const userActor = (userId: string) => `user:${userId}`;
+
+/** Why `approver` may not `action` what `requestedBy` asked for in `mode`; undefined when it may. */
+export function fourEyesRefusal(
+  requestedBy: string,
+  approver: Approver,
+  mode: Mode,
+  action: string,
+  what: string,
+): { reason: 'requester' | 'role'; message: string } | undefined {
+  if (requestedBy === userActor(approver.userId))
+    return {
+      reason: 'requester',
+      message: `The user who asked for a ${what} may not ${action} it (four eyes)`,
+    };
+  if (mode === 'live' && approver.role !== 'operator')
+    return { reason: 'role', message: `Only an operator may ${action} a live ${what}` };
+  return undefined;
+}
+
+/** Whether `approver` may see a project at all (the same answer as "no such thing" otherwise). */
+export const mayDecideIn = (approver: Approver, projectId: string) =>
+  approver.projectIds === 'all' || approver.projectIds.includes(projectId);

@@ -1,0 +1,262 @@
+// Where Safaricom posts what it has to say about a refund, and the recovery that asks when it
+// says nothing:
+//   /api/v1/callbacks/refunds/<refundId>/<token>/result          Reversal ResultURL
+//   /api/v1/callbacks/refunds/<refundId>/<token>/timeout         Reversal QueueTimeOutURL
+//   /api/v1/callbacks/refunds/<refundId>/<token>/status          Transaction Status ResultURL
+//   /api/v1/callbacks/refunds/<refundId>/<token>/status-timeout  Transaction Status QueueTimeOutURL
+// As for payouts (src/payouts/payout.results.ts): only allowlisted sources get in; everything
+// they send is stored before it is acknowledged (a wrong token's result as an orphan, applied to
+// nothing); the token is the one payouts and STK callbacks use (security/transaction-secrets.ts).
+// A refund submitted with no result by its due time, or unknown, is asked about by Transaction
+// Status on the original receipt, on a backing-off schedule; it is never sent again.
+import { Router, type RequestHandler } from 'express';
+import type { Database } from '../db/database';
+import { AppError, DATABASE_RETRY_AFTER_SECONDS } from '../errors';
+import { newId } from '../ids';
+import type { Logger } from '../logger';
+import type { TransactionSecrets } from '../security/transaction-secrets';
+import {
+  insertMoneyResult,
+  listUnprocessedMoneyResults,
+  markMoneyResult,
+} from '../payments/money-result.repository';
+import {
+  claimStatusCheck,
+  findRefund,
+  refundsDueForStatus,
+  type RefundLedger,
+  type RefundRow,
+} from '../payments/refund.ledger';
+import { readRefundResult, REFUND_REASONS, type RefundResultKind } from './refund.reasons';
+import type { RefundClient, RefundResultUrls } from './refund.service';
+import type { PayoutAccount } from '../mpesa/mpesa.account';
+
+export const REFUND_RESULTS_PATH = '/api/v1/callbacks/refunds';
+const KINDS: readonly RefundResultKind[] = ['result', 'timeout', 'status', 'status-timeout'];
+const ACCEPTED = { ResultCode: 0, ResultDesc: 'Accepted' } as const;
+const BATCH = 20;
+
+export function refundResultUrls(baseUrl: string, secrets: TransactionSecrets) {
+  const base = baseUrl.replace(/\/+$/, '');
+  return (refundId: string): RefundResultUrls => {
+    const root = `${base}${REFUND_RESULTS_PATH}/${refundId}/${secrets.callbackToken(refundId)}`;
+    return {
+      result: `${root}/result`,
+      timeout: `${root}/timeout`,
+      status: `${root}/status`,
+      statusTimeout: `${root}/status-timeout`,
+    };
+  };
+}
+
+interface Deps {
+  db: Database;
+  ledger: RefundLedger;
+  accountOf(accountId: string | null): Promise<PayoutAccount>;
+  daraja(account: PayoutAccount): Promise<RefundClient>;
+  urlsFor(refundId: string): RefundResultUrls;
+  /** Waits between Transaction Status questions about one refund; past the last, it stays for a person. */
+  statusRetryScheduleMs: readonly number[];
+  intervalMs: number;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export type RefundResults = ReturnType<typeof createRefundResults>;
+
+export function createRefundResults(deps: Deps) {
+  const { db, ledger, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  /** Applies one stored result to its refund; resolves with the label it is kept with. */
+  async function apply(refundId: string | null, kind: RefundResultKind, rawBody: Buffer): Promise<string> {
+    const refund = refundId ? await findRefund(db, refundId) : undefined;
+    if (!refund) return 'orphan';
+    // A "still completed" answer decides only once the reversal's own result is overdue.
+    const overdue = refund.statusCheckAt !== null && refund.statusCheckAt <= now();
+    const outcome = readRefundResult(kind, rawBody, overdue || refund.status === 'unknown');
+    if (outcome === undefined) return 'unreadable';
+    if (outcome === 'undecided') return 'undecided';
+    const from =
+      outcome.to === 'unknown' ? (['submitted'] as const) : (['submitted', 'unknown', 'failed'] as const);
+    const moved = await ledger.move(
+      refund.id,
+      outcome.to === 'succeeded' ? from : from.filter((s) => s !== 'failed'),
+      {
+        to: outcome.to,
+        source: kind === 'result' ? 'result' : kind === 'timeout' ? 'queue_timeout' : 'status_query',
+        resultCode: outcome.resultCode,
+        resultDesc: outcome.resultDesc,
+        patch: {
+          reasonCode: outcome.reason?.code ?? null,
+          reasonMessage: outcome.reason?.message ?? null,
+          ...(outcome.conversationId && !refund.conversationId
+            ? { conversationId: outcome.conversationId }
+            : {}),
+          ...(outcome.reversalReceipt ? { reversalReceipt: outcome.reversalReceipt } : {}),
+          statusCheckAt:
+            outcome.to === 'unknown' ? new Date(now().getTime() + deps.statusRetryScheduleMs[0]!) : null,
+          ...(outcome.to === 'unknown' ? { statusChecks: 0 } : {}),
+        },
+      },
+    );
+    return moved.moved ? 'applied' : 'duplicate';
+  }
+
+  /** Stores the result durably, then applies it. Resolves once it is safe to acknowledge. */
+  async function receive(incoming: {
+    refundId: string | null;
+    kind: RefundResultKind;
+    sourceIp: string;
+    rawBody: Buffer;
+  }): Promise<void> {
+    const at = now();
+    const id = newId('mres', at);
+    try {
+      await insertMoneyResult(db, {
+        id,
+        subject: 'refund',
+        subjectId: incoming.refundId,
+        kind: incoming.kind,
+        sourceIp: incoming.sourceIp,
+        rawBody: incoming.rawBody,
+        outcome: null,
+        receivedAt: at,
+        processedAt: null,
+      });
+    } catch (error) {
+      logger.error('refund result refused: not stored (answered 503)', { resultId: id, error });
+      throw new AppError('service_unavailable', 'The result could not be stored; send it again', undefined, {
+        'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
+      });
+    }
+    try {
+      const label = await apply(incoming.refundId, incoming.kind, incoming.rawBody);
+      await markMoneyResult(db, id, label, now());
+      logger.info('refund result processed', {
+        resultId: id,
+        kind: incoming.kind,
+        refundId: incoming.refundId,
+        outcome: label,
+      });
+    } catch (error) {
+      logger.error('refund result processing failed; stored for retry', { resultId: id, error });
+    }
+  }
+
+  /** One Transaction Status question about `row`, if this worker wins its slot. */
+  async function ask(row: RefundRow): Promise<void> {
+    const at = now();
+    const wait = deps.statusRetryScheduleMs[row.statusChecks];
+    const next = wait === undefined ? null : new Date(at.getTime() + wait);
+    if (!(await claimStatusCheck(db, row, next))) return;
+    if (row.status === 'submitted') {
+      const reason = row.answeredAt ? REFUND_REASONS.resultOverdue : REFUND_REASONS.answerLost;
+      await ledger.move(row.id, ['submitted'], {
+        to: 'unknown',
+        source: row.answeredAt ? 'result_overdue' : 'answer_lost',
+        patch: { reasonCode: reason.code, reasonMessage: reason.message, statusCheckAt: next },
+      });
+    }
+    if (next === null)
+      logger.error(
+        'refund outcome still unknown after every transaction status question; left for a person',
+        {
+          refundId: row.id,
+        },
+      );
+    const client = await deps.daraja(await deps.accountOf(row.accountId));
+    const urls = deps.urlsFor(row.id);
+    const asked = await client.askStatus({
+      receipt: row.receipt,
+      shortcode: row.shortcode,
+      resultUrl: urls.status,
+      queueTimeoutUrl: urls.statusTimeout,
+    });
+    if (asked.kind !== 'accepted')
+      logger.warn('refund transaction status not asked this time', { refundId: row.id, outcome: asked.kind });
+  }
+
+  /** One pass: stored results not applied, then refunds due for a question. */
+  async function runOnce(): Promise<void> {
+    for (const stored of await listUnprocessedMoneyResults(db, 'refund', BATCH)) {
+      const label = await apply(
+        stored.subjectId,
+        stored.kind as RefundResultKind,
+        Buffer.from(stored.rawBody),
+      );
+      await markMoneyResult(db, stored.id, label, now());
+    }
+    for (const row of await refundsDueForStatus(db, now(), BATCH))
+      await ask(row).catch((error: unknown) =>
+        logger.error('refund status question failed', { refundId: row.id, error }),
+      );
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const tick = () => {
+    running ??= runOnce()
+      .catch((error: unknown) => {
+        logger.error('refund recovery pass failed', { error });
+      })
+      .finally(() => {
+        running = undefined;
+      });
+  };
+
+  return {
+    receive,
+    runOnce,
+    start() {
+      timer = setInterval(tick, deps.intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+export function createRefundResultRoutes({
+  results,
+  secrets,
+  isAllowedSource,
+  readBody,
+  logger,
+}: {
+  results: RefundResults;
+  secrets: TransactionSecrets;
+  isAllowedSource: (ip: string | undefined) => boolean;
+  readBody: RequestHandler;
+  logger: Logger;
+}): Router {
+  const router = Router({ caseSensitive: true });
+  router.use((req, _res, next) => {
+    if (!isAllowedSource(req.ip)) {
+      logger.warn('refund result refused: source address not allowed', { sourceIp: req.ip });
+      throw new AppError('callback_source_forbidden', 'This address may not post M-Pesa results');
+    }
+    next();
+  });
+  router.use(readBody);
+  router.post('/:refundId/:token/:kind', async (req, res) => {
+    const { refundId, token, kind } = req.params as { refundId: string; token: string; kind: string };
+    if (!(KINDS as readonly string[]).includes(kind))
+      throw new AppError('route_not_found', 'No such result route');
+    const vouched = secrets.isCallbackToken(refundId, token) ? refundId : null;
+    if (!vouched)
+      logger.warn('refund result token does not match; storing as orphan', {
+        refundId: refundId.slice(0, 64),
+      });
+    await results.receive({
+      refundId: vouched,
+      kind: kind as RefundResultKind,
+      sourceIp: req.ip ?? 'unknown',
+      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    });
+    res.json(ACCEPTED);
+  });
+  return router;
+}
