@@ -199,6 +199,8 @@ describe('when a newcomer follows the first payment', () => {
     const out = await shell(onPort(block(blocks, 'simulator-stats').code, port()));
     const stats = JSON.parse(out) as Record<string, number>;
     expect(Object.keys(stats).sort()).toEqual([
+      'accountBalanceQueries',
+      'b2bRequests',
       'b2cRequests',
       'c2bConfirmationsSent',
       'c2bPayments',
@@ -210,6 +212,7 @@ describe('when a newcomer follows the first payment', () => {
       'nonEatTimestamps',
       'oauthCalls',
       'resultsSent',
+      'reversalRequests',
       'stkPushes',
       'stkQueries',
       'stkQueryPeakPerSecond',
