@@ -65,7 +65,7 @@ describe('when a reader follows a source', () => {
     const used = new Set(
       [
         ...body.matchAll(
-          /\[((?:DOC|LNM|ISS|NEWS|BLOG|UMOJA|FRAPPE|LIBPHONE|MPESAKIT|LIB-)[^\]]*|NKAP|POSTMAN|GODARAJA|JWAMBUGU|EDLUGZ|MPESA4J|STEVENKAMANU|RONNY|PESAFY)\](?!\()/g,
+          /\[((?:DOC|LNM|ISS|NEWS|BLOG|UMOJA|FRAPPE|LIBPHONE|MPESAKIT|LIB-|PULL-)[^\]]*|NKAP|POSTMAN|GODARAJA|JWAMBUGU|EDLUGZ|MPESA4J|STEVENKAMANU|RONNY|PESAFY|PHP-MPESA)\](?!\()/g,
         ),
       ].map((match) => match[1]!),
     );

@@ -6,6 +6,7 @@ import axios, { type AxiosResponse } from 'axios';
 import { createProject, initiateBody, merchantClient, type ProjectKeys } from '../helpers/merchant';
 import { browserFor, createDashboardUser, PASSWORD } from '../helpers/dashboard';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { createLink, customer, PHONES } from '../checkout/checkout-helpers';
 
 /** Property names that hold a secret in our answers. */
 const SECRET_FIELD = /^(secret|secretKey|secretKeys|clientSecret|csrfToken|token)$/;
@@ -81,6 +82,27 @@ async function walkSecretRoutes(): Promise<Map<string, AxiosResponse>> {
     'createTestPayment',
     await signed({ method: 'POST', path: '/api/v1/test-payments', body: { outcome: 'paid' } }),
   );
+  // Checkout: a session's client secret, on the merchant's side and the page's, and the payment's
+  // client secret a paid page (link or session) gets.
+  const session = await signed({
+    method: 'POST',
+    path: '/api/v1/checkout-sessions',
+    body: { amount: 1500, accountReference: 'INV-9', title: 'Order 9' },
+  });
+  walked.set('createCheckoutSession', session);
+  walked.set(
+    'getCheckoutSession',
+    await signed({ method: 'GET', path: `/api/v1/checkout-sessions/${session.data.id}` }),
+  );
+  const page = customer(server.url);
+  walked.set(
+    'payCheckoutSession',
+    await page.paySession(session.data.id, session.data.clientSecret, PHONES.silent),
+  );
+  // Once paid, the page's read carries the payment's client secret too.
+  walked.set('viewPublicCheckoutSession', await page.session(session.data.id, session.data.clientSecret));
+  const link = await createLink(signed, { title: 'Tea', amount: 100 });
+  walked.set('payPaymentLink', await page.payLink(link.slug, { phone: PHONES.pays }));
   await createDashboardUser(server, { email: 'ops@shop.example', password: PASSWORD });
   const browser = await browserFor(server.url, 'ops@shop.example');
   walked.set('signIn', browser.signIn);
