@@ -15,8 +15,12 @@ describe('payment state machine', () => {
       expect(STATUSES.filter((to) => canMove(from, to))).toEqual(['completed']);
   });
 
-  it('when completed, then nothing moves it, not even back to pending', () => {
-    expect(STATUSES.filter((to) => canMove('completed', to))).toEqual([]);
+  it('when completed, then only a refund (reversal) moves it, never back to pending', () => {
+    expect(STATUSES.filter((to) => canMove('completed', to))).toEqual(['reversed']);
+  });
+
+  it('when reversed, then nothing moves it', () => {
+    expect(STATUSES.filter((to) => canMove('reversed', to))).toEqual([]);
   });
 
   it('when any status, then nothing moves it back to pending', () => {
