@@ -62,9 +62,8 @@ describe.each([375, 768, 1280])('when /docs is read %i px wide', (width) => {
       expect(overflow.elements).toEqual([]);
       expect(overflow.page.scrollWidth).toBeLessThanOrEqual(overflow.page.clientWidth);
       await page.screenshot({ path: artifact(`docs-${width}`) });
-      await page
-        .locator('[id="op-initiateTransaction"]')
-        .screenshot({ path: artifact(`docs-${width}-initiate`) });
+      // No element screenshot: on this page (hundreds of operations) Playwright's wait for a still
+      // box timed out on loaded machines; the page screenshot above is the artifact.
     } finally {
       await page.close();
     }
@@ -86,7 +85,6 @@ describe('when a reader looks at a webhook entry', () => {
       expect(explained).toContain('webhook-signature');
       expect(explained).toContain('whsec_');
       expect(page.url()).toMatch(/#security-StandardWebhooksSignature$/);
-      await entry.screenshot({ path: artifact('docs-webhook-entry') });
     } finally {
       await page.close();
     }
@@ -173,9 +171,6 @@ describe('when a reader uses the samples on /docs', () => {
       expect(await sample(page, 'initiateTransaction', 'python').textContent()).toContain(
         'mpesa.transactions.initiate(',
       );
-      await page
-        .locator('[id="op-initiateTransaction"]')
-        .screenshot({ path: artifact('docs-samples-python') });
       // Remembered: the next visit opens in Python.
       await page.reload();
       await page.waitForSelector('body[data-reference-ready]');
