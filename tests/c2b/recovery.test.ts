@@ -25,7 +25,8 @@ async function c2bOnChild(url: string, adminToken: string, shortcode: string) {
     path: `/api/v1/mpesa-accounts/${accountId}/c2b`,
     body: { version: 'v2' },
   });
-  expect(on.status).toBe(200);
+  // The answer's body with its status: a refusal names its code and Daraja's words.
+  expect({ status: on.status, data: on.data }).toMatchObject({ status: 200 });
   const urls = await registeredC2bUrls(`${url}/simulator`, body, shortcode);
   return { keys, merchant, accountId, ...urls };
 }
