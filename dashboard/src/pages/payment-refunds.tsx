@@ -47,7 +47,7 @@ export function RefundsCard({
           <button
             type="button"
             onClick={() =>
-              void act('Refund', () =>
+              void act('Refund request', () =>
                 api(`/api/v1/transactions/${payment.id}/refund`, { method: 'POST', scope, body: {} }),
               )
             }
