@@ -1,5 +1,6 @@
 // The SQLite engine: one better-sqlite3 connection, owned by this process, for every read and
-// write (nothing else opens the file at run time). better-sqlite3 is synchronous, so a
+// write (nothing else opens the file at run time; a test may open two in one process, which
+// then share one queue of transactions). better-sqlite3 is synchronous, so a
 // statement here costs microseconds and never waits on another connection's lock.
 //
 // Transactions take turns on the one connection (a promise queue): a query from outside a
@@ -21,6 +22,34 @@ const BUSY_TIMEOUT_MS = 200;
 /** Prepared statements kept; past this the cache starts over (IN-lists make many shapes). */
 const STATEMENT_CACHE_LIMIT = 1000;
 const LEDGER = '_bridge_migrations';
+
+/** The transaction running (between BEGIN and COMMIT), with the outside queries waiting for it. */
+interface Running {
+  blocked: Array<(error: Error) => void>;
+}
+
+/** A file's queue of transactions: `waiting` counts the ones queued or running. */
+interface Turns {
+  tail: Promise<unknown>;
+  waiting: number;
+  running: Running | undefined;
+}
+
+// One queue per file, not per connection: a process with two connections on one file (two
+// service instances in one test process) must not start a transaction on one while the other's
+// is open, or BEGIN IMMEDIATE would wait for a lock that this same thread holds, blocking the
+// loop until the busy timeout fails it. Between processes SQLite's lock (and its busy timeout)
+// does the job.
+const TURNS_BY_FILE = new Map<string, Turns>();
+
+function turnsOf(file: string): Turns {
+  const fresh = (): Turns => ({ tail: Promise.resolve(), waiting: 0, running: undefined });
+  if (file === ':memory:') return fresh();
+  const key = path.resolve(file);
+  let turns = TURNS_BY_FILE.get(key);
+  if (!turns) TURNS_BY_FILE.set(key, (turns = fresh()));
+  return turns;
+}
 
 export function openSqlite(file: string): Database {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -64,23 +93,20 @@ export function openSqlite(file: string): Database {
       : statement.run(...bind(compiled)).changes;
   }
 
-  // The queue of transactions. `waiting` counts the ones queued or running; `running` is the
-  // one between BEGIN and COMMIT, with the outside queries that wait for it.
-  let tail: Promise<unknown> = Promise.resolve();
-  let waiting = 0;
-  let running: { blocked: Array<(error: Error) => void> } | undefined;
+  // The queue of transactions: the file's, shared by every connection this process has on it.
+  const turns = turnsOf(file);
   function inTurn<T>(work: () => Promise<T>): Promise<T> {
-    waiting += 1;
-    const turn = tail.then(work).finally(() => {
-      waiting -= 1;
+    turns.waiting += 1;
+    const turn = turns.tail.then(work).finally(() => {
+      turns.waiting -= 1;
     });
-    tail = turn.catch(() => undefined);
+    turns.tail = turn.catch(() => undefined);
     return turn;
   }
   /** Outside a transaction: at once when the connection is free, else after the queue. */
   function outside<T>(work: () => T): Promise<T> {
-    if (waiting === 0) return Promise.resolve().then(work);
-    const transaction = running;
+    if (turns.waiting === 0) return Promise.resolve().then(work);
+    const transaction = turns.running;
     if (!transaction) return inTurn(async () => work());
     return new Promise<T>((resolve, reject) => {
       transaction.blocked.push(reject);
@@ -107,8 +133,8 @@ export function openSqlite(file: string): Database {
 
   async function inTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     let open = true;
-    const transaction: NonNullable<typeof running> = { blocked: [] };
-    running = transaction;
+    const transaction: Running = { blocked: [] };
+    turns.running = transaction;
     connection.exec('BEGIN IMMEDIATE');
     // Work inside a transaction only awaits its own queries, so it ends before the event loop
     // turns. If it has not, it is waiting for something else: a query sent to the database
@@ -130,7 +156,7 @@ export function openSqlite(file: string): Database {
       throw error;
     } finally {
       open = false;
-      running = undefined;
+      turns.running = undefined;
       clearImmediate(guard);
     }
   }
@@ -201,7 +227,12 @@ export function openSqlite(file: string): Database {
           connection.pragma('foreign_keys = ON');
         }
       }),
-    poolStats: () => ({ max: 1, open: 1, idle: waiting === 0 ? 1 : 0, waiting: Math.max(0, waiting - 1) }),
+    poolStats: () => ({
+      max: 1,
+      open: 1,
+      idle: turns.waiting === 0 ? 1 : 0,
+      waiting: Math.max(0, turns.waiting - 1),
+    }),
     ping: async () => {
       connection.prepare('SELECT 1').get();
     },

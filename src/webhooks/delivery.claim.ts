@@ -112,6 +112,10 @@ export async function claimLiveThenTest(
   return { live: byMode('live'), test: byMode('test'), full };
 }
 
+/**
+ * Leases the picked deliveries still free and reads what sending them needs (the event, the
+ * endpoint). On PostgreSQL one statement: the leasing UPDATE … RETURNING as a CTE joined to both.
+ */
 async function leaseAndRead(
   tx: Queryable,
   picked: string[],
@@ -119,8 +123,39 @@ async function leaseAndRead(
   leaseUntil: Date,
 ): Promise<ClaimedDelivery[]> {
   if (picked.length === 0) return [];
-  const leased = await lease(tx, picked, now, leaseUntil);
-  return leased.length === 0 ? [] : readClaimed(tx, leased);
+  if (tx.engine === 'postgres') {
+    const rows = await tx.all(
+      tx.qb
+        .with('l', () =>
+          lease(tx, picked, now, leaseUntil).returning(['eventId', 'endpointId', 'nextAttemptAt']),
+        )
+        .selectFrom('l')
+        .innerJoin('Event as ev', 'ev.id', 'l.eventId')
+        .innerJoin('WebhookEndpoint as e', 'e.id', 'l.endpointId')
+        .select(['l.id', 'l.attempts', 'l.eventId', 'l.nextAttemptAt', 'ev.type', 'ev.payload'])
+        .select(ENDPOINT_COLUMNS)
+        .orderBy('l.id'),
+    );
+    return rows.map(toClaimed);
+  }
+  const leased = await tx.all(lease(tx, picked, now, leaseUntil));
+  if (leased.length === 0) return [];
+  const attempts = new Map(leased.map((row) => [row.id, Number(row.attempts)]));
+  const details = await tx.all(
+    tx.qb
+      .selectFrom('WebhookDelivery as d')
+      .innerJoin('Event as ev', 'ev.id', 'd.eventId')
+      .innerJoin('WebhookEndpoint as e', 'e.id', 'd.endpointId')
+      .select(['d.id', 'd.eventId', 'd.nextAttemptAt', 'ev.type', 'ev.payload'])
+      .select(ENDPOINT_COLUMNS)
+      .where(
+        'd.id',
+        'in',
+        leased.map((row) => row.id),
+      )
+      .orderBy('d.id'),
+  );
+  return details.map((row) => toClaimed({ ...row, attempts: attempts.get(row.id)! }));
 }
 
 /**
@@ -222,13 +257,12 @@ function oldestOfEachEndpoint(tx: Queryable, now: Date, mode: Mode | undefined, 
     .orderBy('d.id');
 }
 
-/** Leases the picked deliveries; returns those it took, with their attempt count. */
+/** The leasing UPDATE of the picked deliveries still free, returning each one's attempt count. */
 function lease(tx: Queryable, picked: string[], now: Date, leaseUntil: Date) {
   const leasing = tx.qb
     .updateTable('WebhookDelivery')
     .set((eb) => ({ lockedUntil: leaseUntil, attempts: eb('attempts', '+', 1) }));
-  if (tx.engine !== 'postgres')
-    return tx.all(leasing.where('id', 'in', picked).returning(['id', 'attempts']));
+  if (tx.engine !== 'postgres') return leasing.where('id', 'in', picked).returning(['id', 'attempts']);
   const stillFree = tx.qb
     .selectFrom('WebhookDelivery as d')
     .select('d.id')
@@ -238,43 +272,39 @@ function lease(tx: Queryable, picked: string[], now: Date, leaseUntil: Date) {
     .where((eb) => eb.or([eb('d.lockedUntil', 'is', null), eb('d.lockedUntil', '<=', now)]))
     .forUpdate(['d'])
     .skipLocked();
-  return tx.all(leasing.where('id', 'in', stillFree).returning(['id', 'attempts']));
+  return leasing.where('id', 'in', stillFree).returning(['id', 'attempts']);
 }
 
-/** What sending the leased deliveries needs: the event and the endpoint. */
-async function readClaimed(
-  tx: Queryable,
-  leased: ReadonlyArray<{ id: string; attempts: number }>,
-): Promise<ClaimedDelivery[]> {
-  const details = await tx.all(
-    tx.qb
-      .selectFrom('WebhookDelivery as d')
-      .innerJoin('Event as ev', 'ev.id', 'd.eventId')
-      .innerJoin('WebhookEndpoint as e', 'e.id', 'd.endpointId')
-      .select([
-        'd.id',
-        'd.eventId',
-        'ev.type',
-        'ev.payload',
-        'e.id as endpointId',
-        'e.projectId',
-        'e.mode',
-        'e.url',
-        'e.secretEnc',
-        'e.previousSecretEnc',
-      ])
-      .select(['e.previousSecretExpiresAt', 'e.failingSince', 'd.nextAttemptAt'])
-      .where(
-        'd.id',
-        'in',
-        leased.map((row) => row.id),
-      )
-      .orderBy('d.id'),
-  );
-  const attempts = new Map(leased.map((row) => [row.id, Number(row.attempts)]));
-  return details.map((row) => ({
+const ENDPOINT_COLUMNS = [
+  'e.id as endpointId',
+  'e.projectId',
+  'e.mode',
+  'e.url',
+  'e.secretEnc',
+  'e.previousSecretEnc',
+  'e.previousSecretExpiresAt',
+  'e.failingSince',
+] as const;
+
+function toClaimed(row: {
+  id: string;
+  attempts: number | string;
+  eventId: string;
+  nextAttemptAt: Date;
+  type: string;
+  payload: string;
+  endpointId: string;
+  projectId: string;
+  mode: string;
+  url: string;
+  secretEnc: string;
+  previousSecretEnc: string | null;
+  previousSecretExpiresAt: Date | null;
+  failingSince: Date | null;
+}): ClaimedDelivery {
+  return {
     id: row.id,
-    attempts: attempts.get(row.id)!,
+    attempts: Number(row.attempts),
     eventId: row.eventId,
     eventType: row.type,
     payload: row.payload,
@@ -289,7 +319,7 @@ async function readClaimed(
       previousSecretExpiresAt: row.previousSecretExpiresAt,
       failingSince: row.failingSince,
     },
-  }));
+  };
 }
 
 /** Caps count per project and mode. */

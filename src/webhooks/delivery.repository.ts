@@ -1,7 +1,9 @@
 // Durable webhook deliveries: record each attempt, read the history, queue again, prune. What is
 // due is claimed in delivery.claim.ts.
-import type { ExpressionBuilder, Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import type { Queryable } from '../db/database';
+import { compilable } from '../db/query-builder';
+import { postgresJsonRows } from '../db/sql-values';
 import type { DB, DeliveryAttempt, WebhookDelivery } from '../db/database.types';
 import { recordEvents } from '../payments/event.repository';
 import type { NewDelivery, NewEvent } from '../payments/event.types';
@@ -42,14 +44,9 @@ function deliveryAfter(attempt: AttemptRecord, outcome: DeliveryOutcome) {
 export async function recordAttempts(tx: Queryable, results: readonly AttemptResult[]): Promise<void> {
   if (results.length === 0) return;
   await tx.run(tx.qb.insertInto('DeliveryAttempt').values(results.map((result) => result.attempt)));
+  await updateDeliveries(tx, results);
   const disabledEvents: NewEvent[] = [];
-  for (const { attempt, outcome, endpointId, endpointChange } of results) {
-    await tx.run(
-      tx.qb
-        .updateTable('WebhookDelivery')
-        .set(deliveryAfter(attempt, outcome))
-        .where('id', '=', attempt.deliveryId),
-    );
+  for (const { attempt, endpointId, endpointChange } of results) {
     if (endpointChange.disable) {
       const disabled = await tx.run(
         tx.qb
@@ -73,6 +70,44 @@ export async function recordAttempts(tx: Queryable, results: readonly AttemptRes
     }
   }
   await recordEvents(tx, disabledEvents);
+}
+
+/**
+ * Each delivery's columns after its attempt. On PostgreSQL, where each statement is a round trip
+ * and the worker records after every attempt, a batch is one statement: UPDATE … FROM a typed row
+ * set (json_populate_recordset over the table's row type), a column an outcome leaves alone
+ * (nextAttemptAt unless retried, completedAt while retried) kept by COALESCE. SQLite runs in
+ * process: a statement per delivery.
+ */
+async function updateDeliveries(tx: Queryable, results: readonly AttemptResult[]): Promise<void> {
+  if (tx.engine !== 'postgres' || results.length === 1) {
+    for (const { attempt, outcome } of results)
+      await tx.run(
+        tx.qb
+          .updateTable('WebhookDelivery')
+          .set(deliveryAfter(attempt, outcome))
+          .where('id', '=', attempt.deliveryId),
+      );
+    return;
+  }
+  const rows = results.map(({ attempt, outcome }) => ({
+    ...deliveryAfter(attempt, outcome),
+    id: attempt.deliveryId,
+  }));
+  await tx.run(
+    compilable(
+      tx.qb,
+      sql`UPDATE "WebhookDelivery" AS d SET
+        "status" = v."status",
+        "nextAttemptAt" = COALESCE(v."nextAttemptAt", d."nextAttemptAt"),
+        "lockedUntil" = NULL,
+        "lastStatusCode" = v."lastStatusCode",
+        "lastError" = v."lastError",
+        "completedAt" = COALESCE(v."completedAt", d."completedAt")
+      FROM json_populate_recordset(NULL::"WebhookDelivery", ${postgresJsonRows(rows)}::json) AS v
+      WHERE d."id" = v."id"`,
+    ),
+  );
 }
 
 /** The delivery's last attempt did not get a 2xx (network error, or another status). */
