@@ -82,6 +82,7 @@ export function serverEnv(
   databaseUrl: string,
   masterKeyHex: string,
   adminToken: string,
+  redisUrl?: string,
 ): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
@@ -92,10 +93,8 @@ export function serverEnv(
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '10',
-    // BENCH_REDIS_URL=redis://127.0.0.1:6379: the instances share through Redis instead of PostgreSQL.
-    ...(process.env.BENCH_REDIS_URL
-      ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_KEY_PREFIX: `bench:${databaseUrl.slice(-8)}:` }
-      : {}),
+    // Only the several-instance runs share through Redis (bench/instances.ts).
+    ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench:${databaseUrl.slice(-8)}:` } : {}),
     MASTER_KEY: masterKeyHex,
     ADMIN_TOKEN: adminToken,
     MPESA_CONSUMER_KEY: DARAJA.consumerKey,
@@ -221,8 +220,8 @@ export async function benchEngine(
         : `${options.postgresUrl}${options.postgresUrl.includes('?') ? '&' : '?'}schema=${schema}_naive`;
     if (engine === 'postgres') await createSchema(options.postgresUrl, `${schema}_naive`);
     log(engine, 'starting the naive Express + Prisma handler (its Prisma client is generated once)');
-    // `prisma generate` needs Prisma's query-engine library on disk (~/.cache/prisma); a machine
-    // that never downloaded it cannot make the client offline. The rest of the bench still runs.
+    // Its client is generated offline (bench/naive.ts: no native engine); should that or its
+    // start fail all the same, the reason is printed and the rest of the bench still runs.
     const naive = await startNaive(engine, naiveUrl, first).catch((error: unknown) => {
       log(engine, `naive baseline skipped: ${String(error).split('\n')[0]}`);
       return undefined;
@@ -290,7 +289,7 @@ export async function benchEngine(
       warmupRounds: OVERHEAD_WARMUP_ROUNDS,
       rounds: OVERHEAD_ROUNDS,
     });
-    const webhooks = await benchWebhooks({ serverUrl: server.url, adminToken, secrets });
+    const webhooks = await benchWebhooks({ server, adminToken, secrets });
     peakRssAfter.webhooks = server.peakRssMb();
     const lookups = await benchLookups(server.url, bigKeys, seed);
     peakRssAfter.lookups = server.peakRssMb();

@@ -2,8 +2,11 @@
 // (each instance takes half the callbacks, at once, as a round-robin balancer would hand them
 // out) against one instance alone, each on a fresh schema; and the time from posting a
 // callback to one instance until a browser connected to the other receives the change, beside
-// the same on one instance. The compiled service, with the Dockerfile's heap cap.
+// the same on one instance. The compiled service, with the Dockerfile's heap cap. Shared
+// through PostgreSQL (NOTIFY), or through Redis when given its URL; with Redis, the CPU its
+// server spent (INFO cpu: the whole server, so anything else using it counts too).
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,8 +32,15 @@ const LATENCY_SAMPLES = 200;
 export interface InstancesResult {
   /** What the instances share through: PostgreSQL NOTIFY, or Redis with BENCH_REDIS_URL. */
   bus: 'postgres' | 'redis';
-  oneInstance: { perSecond: number; p99Ms: number; perCallback: PerOperation };
-  twoInstances: { perSecond: number; p99Ms: number; perInstance: number[]; perCallback: PerOperation };
+  oneInstance: { perSecond: number; p99Ms: number; perCallback: PerOperation; redisCpuMs?: number };
+  twoInstances: {
+    perSecond: number;
+    p99Ms: number;
+    perInstance: number[];
+    perCallback: PerOperation;
+    /** CPU milliseconds per callback of the Redis server, when the bus is Redis. */
+    redisCpuMs?: number;
+  };
   /** two / one, callbacks per second. */
   scaling: number;
   /** CPU per callback (every service process and the database's processes serving them), two / one. */
@@ -42,16 +52,19 @@ export interface InstancesResult {
   };
 }
 
-const log = (message: string) => process.stdout.write(`[bench instances] ${message}\n`);
-
-async function deployment(count: number, postgresUrl: string, nodeArgs: readonly string[]) {
+async function deployment(
+  count: number,
+  postgresUrl: string,
+  nodeArgs: readonly string[],
+  redisUrl: string | undefined,
+) {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpesa-bridge-bench-instances-'));
   const databaseUrl = `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}schema=${schema}`;
   const masterKeyHex = randomBytes(32).toString('hex');
   const adminToken = `adm_${randomBytes(18).toString('hex')}`;
   await createSchema(postgresUrl, schema);
-  const env = serverEnv(dataDir, databaseUrl, masterKeyHex, adminToken);
+  const env = serverEnv(dataDir, databaseUrl, masterKeyHex, adminToken, redisUrl);
   const servers: BenchChild[] = [];
   // One after another: the first applies the migrations.
   for (let i = 0; i < count; i += 1) servers.push(await startChild('.build/bench/server.js', env, nodeArgs));
@@ -78,10 +91,19 @@ async function pendingOn(server: BenchChild, adminToken: string, count: number):
   }
 }
 
+/** CPU seconds the Redis server has used so far (user + system, every thread). */
+async function redisCpuSeconds(redis: Redis | undefined): Promise<number> {
+  if (!redis) return 0;
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
 async function ingestion(
   servers: readonly BenchChild[],
   payments: readonly PendingPayment[],
   secrets: TransactionSecrets,
+  redis: Redis | undefined,
 ) {
   const requests = callbackRequests(payments, secrets);
   const warm = requests.slice(0, WARMUP);
@@ -89,10 +111,14 @@ async function ingestion(
   const share = (list: typeof requests, i: number) => list.filter((_, index) => index % servers.length === i);
   await Promise.all(servers.map((server, i) => runLoad(server.url, share(warm, i), CONNECTIONS)));
   const before = await read(servers);
+  const redisBefore = await redisCpuSeconds(redis);
   const results = await Promise.all(
     servers.map((server, i) => runLoad(server.url, share(measured, i), CONNECTIONS)),
   );
   const after = await read(servers);
+  const redisCpuMs = redis
+    ? ((await redisCpuSeconds(redis)) - redisBefore) * (1000 / measured.length)
+    : undefined;
   // The loads' own time, from the first request sent to the last answer received (not a wall
   // clock around them, which adds each load's start and teardown).
   const seconds =
@@ -105,6 +131,7 @@ async function ingestion(
     p99Ms: Math.max(...results.map((result) => result.p99Ms)),
     perInstance: results.map((result) => round(result.perSecond, 0)),
     perCallback: perOperation(before, after, measured.length),
+    redisCpuMs,
   };
 }
 
@@ -148,14 +175,38 @@ async function commitToBrowser(
 export async function benchInstances(options: {
   postgresUrl: string;
   nodeArgs: readonly string[];
+  /** Share through this Redis instead of PostgreSQL. */
+  redisUrl?: string;
 }): Promise<InstancesResult> {
-  const one = await deployment(1, options.postgresUrl, options.nodeArgs);
+  const redis = options.redisUrl
+    ? new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
+    : undefined;
+  await redis?.connect();
+  try {
+    return await measureInstances(options, redis);
+  } finally {
+    redis?.disconnect();
+  }
+}
+
+async function measureInstances(
+  options: { postgresUrl: string; nodeArgs: readonly string[]; redisUrl?: string },
+  redis: Redis | undefined,
+): Promise<InstancesResult> {
+  const log = (message: string) =>
+    process.stdout.write(`[bench instances, ${redis ? 'Redis' : 'NOTIFY'}] ${message}\n`);
+  const one = await deployment(1, options.postgresUrl, options.nodeArgs, options.redisUrl);
   let oneInstance: InstancesResult['oneInstance'];
   let sameInstance: InstancesResult['commitToBrowser']['sameInstance'];
   try {
     const payments = await pendingOn(one.servers[0]!, one.adminToken, WARMUP + CALLBACKS + LATENCY_SAMPLES);
-    const measured = await ingestion(one.servers, payments.slice(0, WARMUP + CALLBACKS), one.secrets);
-    oneInstance = { perSecond: measured.perSecond, p99Ms: measured.p99Ms, perCallback: measured.perCallback };
+    const measured = await ingestion(one.servers, payments.slice(0, WARMUP + CALLBACKS), one.secrets, redis);
+    oneInstance = {
+      perSecond: measured.perSecond,
+      p99Ms: measured.p99Ms,
+      perCallback: measured.perCallback,
+      redisCpuMs: measured.redisCpuMs,
+    };
     log(
       `one instance: ${round(oneInstance.perSecond, 0)} callbacks/s, ${round(oneInstance.perCallback.cpuMs.total)} ms CPU and ${round(oneInstance.perCallback.trips.total)} round trips per callback`,
     );
@@ -168,7 +219,7 @@ export async function benchInstances(options: {
   } finally {
     await one.close();
   }
-  const two = await deployment(2, options.postgresUrl, options.nodeArgs);
+  const two = await deployment(2, options.postgresUrl, options.nodeArgs, options.redisUrl);
   try {
     const [first, second] = two.servers as [BenchChild, BenchChild];
     const payments = [
@@ -176,7 +227,7 @@ export async function benchInstances(options: {
       ...(await pendingOn(second, two.adminToken, (WARMUP + CALLBACKS) / 2)),
     ];
     const latencyPayments = payments.splice((WARMUP + CALLBACKS) / 2, LATENCY_SAMPLES);
-    const twoInstances = await ingestion(two.servers, payments, two.secrets);
+    const twoInstances = await ingestion(two.servers, payments, two.secrets, redis);
     log(
       `two instances: ${round(twoInstances.perSecond, 0)} callbacks/s (${twoInstances.perInstance.join(' + ')}), ${round(twoInstances.perCallback.cpuMs.total)} ms CPU and ${round(twoInstances.perCallback.trips.total)} round trips per callback`,
     );
@@ -185,7 +236,7 @@ export async function benchInstances(options: {
       `commit to browser, p50 / p99: same instance ${round(sameInstance.p50Ms)} / ${round(sameInstance.p99Ms)} ms, other instance ${round(otherInstance.p50Ms)} / ${round(otherInstance.p99Ms)} ms`,
     );
     return {
-      bus: process.env.BENCH_REDIS_URL ? 'redis' : 'postgres',
+      bus: redis ? 'redis' : 'postgres',
       oneInstance,
       twoInstances,
       scaling: twoInstances.perSecond / oneInstance.perSecond,

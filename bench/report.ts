@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineResult } from './engine';
 import type { InstancesResult } from './instances';
+import type { PerOperation } from './probe';
 import type { RoundTrips } from './round-trips';
 import { round } from './stats';
 
@@ -35,6 +36,7 @@ interface Row {
 
 const ms = (value: number) => `${round(value)} ms`;
 const pair = (p: { p50Ms: number; p99Ms: number }) => `${round(p.p50Ms)} / ${round(p.p99Ms)} ms`;
+const cpu = (p: PerOperation) => `${round(p.cpuMs.node)} + ${round(p.cpuMs.database)} ms`;
 
 const ROWS: Row[] = [
   {
@@ -101,6 +103,18 @@ const ROWS: Row[] = [
             text: `${round(r.ingestion.perCallback.cpuMs.node)} + ${round(r.ingestion.perCallback.cpuMs.database)} ms`,
           }
         : { text: 'n/a' },
+  },
+  {
+    name: 'CPU per signed initiate / status read (one at a time), service + database',
+    target: '',
+    cell: (r) => ({
+      text: `${cpu(r.signed.initiate)} / ${cpu(r.signed.statusRead)}`,
+    }),
+  },
+  {
+    name: 'CPU per webhook delivery (backlog draining), service + database',
+    target: '',
+    cell: (r) => ({ text: cpu(r.webhooks.perDelivery) }),
   },
   {
     name: 'callback p99, ours / echo',
@@ -246,6 +260,14 @@ export function printInstances(result: InstancesResult): void {
       'CPU per callback, service + database, two instances',
       `${round(result.twoInstances.perCallback.cpuMs.node)} + ${round(result.twoInstances.perCallback.cpuMs.database)} ms`,
     ],
+    ...(result.bus === 'redis'
+      ? [
+          [
+            'CPU per callback, Redis server, one / two instances',
+            `${round(result.oneInstance.redisCpuMs ?? 0, 3)} / ${round(result.twoInstances.redisCpuMs ?? 0, 3)} ms`,
+          ],
+        ]
+      : []),
     [
       `CPU per callback, two instances / one (target <= ${TARGETS.twoInstancesCpuRatio})`,
       `${round(result.cpuRatio)} ${result.cpuRatio <= TARGETS.twoInstancesCpuRatio ? 'pass' : 'MISS'}`,

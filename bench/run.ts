@@ -6,7 +6,8 @@
 //   npm run bench -- --engines=postgres   one engine
 //   BENCH_POSTGRES_URL=postgres://…       another server (default: the local one, db "test")
 //   npm run bench -- --instances=only     only the two-instance run on PostgreSQL (--instances=off: skip it)
-//   BENCH_REDIS_URL=redis://127.0.0.1:6379  the instances share through Redis instead (adapter, limits)
+//   BENCH_REDIS_URL=redis://127.0.0.1:6379  the instances run again, sharing through Redis (bus, limits),
+//                                         beside the run through PostgreSQL NOTIFY
 // Every load is bounded in count and time.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -72,12 +73,18 @@ async function main(): Promise<void> {
     results.push(await benchEngine(engine, { rows, postgresUrl: POSTGRES_URL, nodeArgs }));
 
   // Several instances need the shared database: PostgreSQL.
-  let twoInstances: InstancesResult | undefined;
-  if (instances !== 'off' && (await postgresAnswers()))
-    twoInstances = await benchInstances({ postgresUrl: POSTGRES_URL, nodeArgs });
+  // Both buses in the same run when Redis is given, so the machine's load is the same for both.
+  const severalInstances: InstancesResult[] = [];
+  if (instances !== 'off' && (await postgresAnswers())) {
+    severalInstances.push(await benchInstances({ postgresUrl: POSTGRES_URL, nodeArgs }));
+    if (process.env.BENCH_REDIS_URL)
+      severalInstances.push(
+        await benchInstances({ postgresUrl: POSTGRES_URL, nodeArgs, redisUrl: process.env.BENCH_REDIS_URL }),
+      );
+  }
 
   if (results.length > 0) printTable(results);
-  if (twoInstances) printInstances(twoInstances);
+  for (const result of severalInstances) printInstances(result);
   for (const result of results) {
     if (!result.settled.complete)
       process.stdout.write(
@@ -89,7 +96,7 @@ async function main(): Promise<void> {
     machine: { node: process.version, cpus: os.cpus().length, platform: process.platform },
     rows,
     results,
-    twoInstances,
+    twoInstances: severalInstances,
     runSeconds: (Date.now() - started) / 1000,
   });
   log(

@@ -4,7 +4,8 @@
 //    the callback (Safaricom's view: acknowledged) to the first attempt reaching the receiver.
 // 2. Throughput: a backlog of deliveries held while the endpoint is down, released at once
 //    by re-enabling the endpoint (which makes every kept delivery due now); deliveries per
-//    second from the re-enable to the last 200.
+//    second from the re-enable to the last 200, and the CPU the service and its database
+//    processes spent per delivery meanwhile (a figure the machine's other load moves less).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +15,8 @@ import { callJson, createAgent, mapConcurrent } from './http';
 import { createPending } from './initiate';
 import { createProject, signedCall, type ProjectKeys } from './merchant';
 import { percentile } from './stats';
+import type { BenchChild } from './child';
+import { perOperation, read, type PerOperation } from './probe';
 
 const LATENCY_CALLBACKS = 500;
 const LATENCY_CONCURRENCY = 10;
@@ -24,6 +27,8 @@ const WAIT_LIMIT_MS = 60_000;
 export interface WebhookBenchResult {
   latency: { samples: number; p50Ms: number; p99Ms: number };
   throughput: { deliveries: number; seconds: number; perSecond: number };
+  /** Round trips and CPU per delivery while the backlog drained (the two PATCHes included). */
+  perDelivery: PerOperation;
 }
 
 function startReceiver() {
@@ -91,11 +96,12 @@ async function registerEndpoint(
 }
 
 export async function benchWebhooks(opts: {
-  serverUrl: string;
+  server: BenchChild;
   adminToken: string;
   secrets: TransactionSecrets;
 }): Promise<WebhookBenchResult> {
-  const { serverUrl, secrets } = opts;
+  const { secrets } = opts;
+  const serverUrl = opts.server.url;
   const agent = createAgent(BACKLOG_CONCURRENCY);
   const receiver = startReceiver();
   const receiverUrl = await receiver.listen();
@@ -156,6 +162,7 @@ export async function benchWebhooks(opts: {
       { enabled: false },
     );
     if (disabled.status !== 200) throw new Error(`disable failed: ${disabled.status}`);
+    const before = await read([opts.server]);
     const started = performance.now();
     const enabled = await signedCall(
       agent,
@@ -168,6 +175,7 @@ export async function benchWebhooks(opts: {
     if (enabled.status !== 200) throw new Error(`enable failed: ${enabled.status}`);
     await until(() => receiver.accepted() - acceptedBefore >= BACKLOG, 'the backlog deliveries');
     const seconds = (performance.now() - started) / 1000;
+    const perDelivery = perOperation(before, await read([opts.server]), BACKLOG);
 
     return {
       latency: {
@@ -176,6 +184,7 @@ export async function benchWebhooks(opts: {
         p99Ms: percentile(latencies, 99),
       },
       throughput: { deliveries: BACKLOG, seconds, perSecond: BACKLOG / seconds },
+      perDelivery,
     };
   } finally {
     agent.destroy();

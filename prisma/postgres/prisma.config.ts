@@ -7,6 +7,11 @@ import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 
+// Without this the CLI first fetches Prisma's native query-engine library (it cannot reach
+// Prisma's binary host offline), although the only generator here (prisma-kysely) needs none.
+// Set here rather than in the npm script, so `npx prisma generate --config …` works offline too.
+process.env.PRISMA_CLIENT_ENGINE_TYPE ??= 'client';
+
 export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
