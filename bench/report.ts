@@ -133,6 +133,23 @@ const ROWS: Row[] = [
     }),
   },
   {
+    name: 'C2B confirmations/s, ours / express echo',
+    target: '',
+    cell: (r) => ({ text: `${round(r.c2b.ours.perSecond, 0)} / ${round(r.c2b.echo.perSecond, 0)}` }),
+  },
+  {
+    name: 'C2B confirmation p50 / p99, ours / echo',
+    target: '',
+    cell: (r) => ({ text: `${pair(r.c2b.ours)}; ${pair(r.c2b.echo)}` }),
+  },
+  {
+    name: 'C2B confirmation ingestion, ours / echo',
+    target: '',
+    cell: (r) => ({
+      text: `${round(r.c2b.ratio)}${r.c2b.ours.ok === r.c2b.ours.requests && r.c2b.sampledFound === r.c2b.sampled ? '' : ` (NOT all stored: ${r.c2b.ours.ok}/${r.c2b.ours.requests} acknowledged, ${r.c2b.sampledFound}/${r.c2b.sampled} sampled found)`}`,
+    }),
+  },
+  {
     name: 'initiate / simulator STK Push, p50 / p99',
     target: '',
     cell: (r) => ({ text: `${pair(r.overhead.initiate)}; ${pair(r.overhead.stkPush)}` }),
