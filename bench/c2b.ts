@@ -15,6 +15,8 @@ const APP = { consumerKey: 'bench-c2b-consumer-key', consumerSecret: 'bench-c2b-
 export interface C2bIngestionResult {
   ours: LoadResult;
   echo: LoadResult;
+  /** Confirmations in the measured load (fewer are answered when the load met its time limit). */
+  posted: number;
   /** ours / echo, confirmations per second. */
   ratio: number;
   /** Payments the measured confirmations made (read back by receipt, a sample). */
@@ -112,5 +114,12 @@ export async function benchC2bIngestion(opts: {
     );
     if (((found.body as { data?: unknown[] }).data ?? []).length === 1) sampledFound += 1;
   }
-  return { ours, echo, ratio: ours.perSecond / echo.perSecond, sampledFound, sampled: sample.length };
+  return {
+    ours,
+    echo,
+    posted: measured.length,
+    ratio: ours.perSecond / echo.perSecond,
+    sampledFound,
+    sampled: sample.length,
+  };
 }

@@ -34,6 +34,9 @@ const OAUTH_BURST = 500;
 const WARMUP_CALLBACKS = 300;
 const MEASURED_CALLBACKS = 3000;
 const POOL_CONCURRENCY = 20;
+/** Walk-in confirmations: each is a new payment, slower than a callback; fewer keep the phase short. */
+const C2B_WARMUP = 100;
+const C2B_MEASURED = 1000;
 const OVERHEAD_WARMUP_ROUNDS = 30;
 const OVERHEAD_ROUNDS = 300;
 /** Old processed callbacks and succeeded deliveries for the pruner to delete during a load. */
@@ -288,8 +291,8 @@ export async function benchEngine(
       serverUrl: server.url,
       echoUrl: echo.url,
       keys,
-      warmup: WARMUP_CALLBACKS,
-      measured: MEASURED_CALLBACKS,
+      warmup: C2B_WARMUP,
+      measured: C2B_MEASURED,
       connections: CONNECTIONS,
     });
     peakRssAfter.c2bIngestion = server.peakRssMb();

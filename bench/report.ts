@@ -36,6 +36,15 @@ interface Row {
 const ms = (value: number) => `${round(value)} ms`;
 const pair = (p: { p50Ms: number; p99Ms: number }) => `${round(p.p50Ms)} / ${round(p.p99Ms)} ms`;
 
+/** Why the C2B figure may not stand for the whole load: stopped at its time limit, or confirmations not stored. */
+function c2bShortfall(r: EngineResult): string {
+  const { ours, posted, sampledFound, sampled } = r.c2b;
+  if (ours.requests < posted) return ` (load stopped at its time limit: ${ours.requests}/${posted} sent)`;
+  if (ours.ok < posted || sampledFound < sampled)
+    return ` (NOT all stored: ${ours.ok}/${posted} acknowledged, ${sampledFound}/${sampled} sampled found)`;
+  return '';
+}
+
 const ROWS: Row[] = [
   {
     name: 'payments stored (seeded + this run)',
@@ -146,7 +155,7 @@ const ROWS: Row[] = [
     name: 'C2B confirmation ingestion, ours / echo',
     target: '',
     cell: (r) => ({
-      text: `${round(r.c2b.ratio)}${r.c2b.ours.ok === r.c2b.ours.requests && r.c2b.sampledFound === r.c2b.sampled ? '' : ` (NOT all stored: ${r.c2b.ours.ok}/${r.c2b.ours.requests} acknowledged, ${r.c2b.sampledFound}/${r.c2b.sampled} sampled found)`}`,
+      text: `${round(r.c2b.ratio)}${c2bShortfall(r)}`,
     }),
   },
   {
