@@ -9,7 +9,7 @@ import { accountBody } from '../helpers/accounts';
 import { createDashboardUser, PASSWORD } from '../helpers/dashboard';
 import { createProject, initiateBody, merchantClient, type MerchantRequest } from '../helpers/merchant';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { launchChromium } from './chromium';
+import { horizontalOverflow, launchChromium } from './chromium';
 
 let server: TestServer;
 let browser: Browser;
@@ -102,6 +102,17 @@ describe('when a customer pays the PayBill from the M-Pesa menu', () => {
     await walkIn.getByText('PayBill (menu)').first().waitFor();
     await walkIn.getByText('HOUSE-1').first().waitFor();
     await list.locator(`li[data-id="${prompt.data.transaction.id}"]`).getByText('prompt (STK)').waitFor();
+
+    // On a phone's width the rows, channel included, still fit: nothing scrolls sideways.
+    await page.setViewportSize({ width: 375, height: 900 });
+    await walkIn.getByText('PayBill (menu)').waitFor();
+    const overflow = await page.evaluate(horizontalOverflow, 'main *, header *');
+    expect({ ...overflow.page, elements: overflow.elements }).toEqual({
+      scrollWidth: overflow.page.clientWidth,
+      clientWidth: overflow.page.clientWidth,
+      elements: [],
+    });
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // The channel filter keeps the menu payment only.
     await page.getByLabel('Channel').selectOption('paybill');
