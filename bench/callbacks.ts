@@ -119,14 +119,17 @@ export async function benchCallbackIngestion(opts: {
   secrets: TransactionSecrets;
   warmup: readonly PendingPayment[];
   measured: readonly PendingPayment[];
+  /** The index of the first payment's receipt: every payment of a run is paid with a receipt of its own. */
+  firstReceipt?: number;
   connections: number;
   /** The naive baseline's server, holding the same pending payments. */
   naiveUrl?: string;
   /** Reads the server (round trips, CPU) just before and after our measured load. */
   read?: () => Promise<Reading>;
 }): Promise<IngestionResult> {
-  const warmup = callbackRequests(opts.warmup, opts.secrets);
-  const measured = callbackRequests(opts.measured, opts.secrets, opts.warmup.length);
+  const first = opts.firstReceipt ?? 0;
+  const warmup = callbackRequests(opts.warmup, opts.secrets, first);
+  const measured = callbackRequests(opts.measured, opts.secrets, first + opts.warmup.length);
   const subscriber = await subscribeSome(opts.serverUrl, opts.measured);
   try {
     // Warm both (JIT, connection pools, database pages) before anything counts.

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { createKeyring } from '../src/security/vault';
 import { createTransactionSecrets } from '../src/security/transaction-secrets';
 import type { Engine } from '../src/db/database';
+import { benchC2bIngestion, type C2bIngestionResult } from './c2b';
 import { benchCallbackIngestion, type IngestionResult } from './callbacks';
 import { startChild, type BenchChild } from './child';
 import { callJson, createAgent } from './http';
@@ -33,6 +34,9 @@ const OAUTH_BURST = 500;
 const WARMUP_CALLBACKS = 300;
 const MEASURED_CALLBACKS = 3000;
 const POOL_CONCURRENCY = 20;
+/** Walk-in confirmations: each is a new payment, slower than a callback; fewer keep the phase short. */
+const C2B_WARMUP = 100;
+const C2B_MEASURED = 1000;
 const OVERHEAD_WARMUP_ROUNDS = 30;
 const OVERHEAD_ROUNDS = 300;
 /** Old processed callbacks and succeeded deliveries for the pruner to delete during a load. */
@@ -64,6 +68,8 @@ export interface EngineResult {
     pruned?: { callbacks: number; deliveries: number; seconds: number };
   };
   settled: { completed: number; appliedRecords: number; posted: number; complete: boolean };
+  /** C2B confirmations (walk-in payments) posted to the registered confirmation URL. */
+  c2b: C2bIngestionResult;
   /** Round trips and CPU of one signed initiate and one signed status read, one at a time. */
   signed: SignedTripsResult;
   overhead: OverheadResult;
@@ -255,6 +261,8 @@ export async function benchEngine(
       secrets,
       warmup: [],
       measured: second,
+      // One receipt, one payment: a receipt the first load gave out would only link these.
+      firstReceipt: first.length,
       connections: CONNECTIONS,
     });
     const prunedDuringLoad = pruneDone === undefined;
@@ -275,6 +283,22 @@ export async function benchEngine(
         counted.appliedRecords === posted &&
         ingestion.ours.ok === MEASURED_CALLBACKS,
     };
+
+    // After the count above: each confirmation makes a completed payment of its own.
+    const c2b = await benchC2bIngestion({
+      agent,
+      serverUrl: server.url,
+      echoUrl: echo.url,
+      keys,
+      warmup: C2B_WARMUP,
+      measured: C2B_MEASURED,
+      connections: CONNECTIONS,
+    });
+    peakRssAfter.c2bIngestion = server.peakRssMb();
+    log(
+      engine,
+      `C2B confirmations: ${round(c2b.ours.perSecond, 0)}/s vs echo ${round(c2b.echo.perSecond, 0)}/s (ratio ${round(c2b.ratio)}), p50/p99 ${round(c2b.ours.p50Ms)}/${round(c2b.ours.p99Ms)} ms; ${c2b.sampledFound}/${c2b.sampled} sampled receipts found`,
+    );
 
     const signed = await benchSignedTrips(server, keys);
     log(
@@ -305,6 +329,7 @@ export async function benchEngine(
       ingestion,
       ingestionWhilePruning: { ...whilePruning, prunedDuringLoad, pruned: prunedResult },
       settled,
+      c2b,
       signed,
       overhead,
       webhooks,

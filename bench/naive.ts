@@ -150,5 +150,6 @@ function pendingRow(payment: PendingPayment, now: Date): NewTransaction {
     origin: 'stk_push',
     c2bTransId: null,
     c2bDetails: null,
+    paidAs: null,
   };
 }

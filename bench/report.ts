@@ -38,6 +38,15 @@ const ms = (value: number) => `${round(value)} ms`;
 const pair = (p: { p50Ms: number; p99Ms: number }) => `${round(p.p50Ms)} / ${round(p.p99Ms)} ms`;
 const cpu = (p: PerOperation) => `${round(p.cpuMs.node)} + ${round(p.cpuMs.database)} ms`;
 
+/** Why the C2B figure may not stand for the whole load: stopped at its time limit, or confirmations not stored. */
+function c2bShortfall(r: EngineResult): string {
+  const { ours, posted, sampledFound, sampled } = r.c2b;
+  if (ours.requests < posted) return ` (load stopped at its time limit: ${ours.requests}/${posted} sent)`;
+  if (ours.ok < posted || sampledFound < sampled)
+    return ` (NOT all stored: ${ours.ok}/${posted} acknowledged, ${sampledFound}/${sampled} sampled found)`;
+  return '';
+}
+
 const ROWS: Row[] = [
   {
     name: 'payments stored (seeded + this run)',
@@ -144,6 +153,23 @@ const ROWS: Row[] = [
     cell: (r) => ({
       text: r.settled.complete ? 'yes' : `NO (${r.settled.appliedRecords}/${r.settled.posted})`,
       pass: r.settled.complete,
+    }),
+  },
+  {
+    name: 'C2B confirmations/s, ours / express echo',
+    target: '',
+    cell: (r) => ({ text: `${round(r.c2b.ours.perSecond, 0)} / ${round(r.c2b.echo.perSecond, 0)}` }),
+  },
+  {
+    name: 'C2B confirmation p50 / p99, ours / echo',
+    target: '',
+    cell: (r) => ({ text: `${pair(r.c2b.ours)}; ${pair(r.c2b.echo)}` }),
+  },
+  {
+    name: 'C2B confirmation ingestion, ours / echo',
+    target: '',
+    cell: (r) => ({
+      text: `${round(r.c2b.ratio)}${c2bShortfall(r)}`,
     }),
   },
   {

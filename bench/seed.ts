@@ -81,6 +81,7 @@ function payment(at: Date, n: number): NewTransaction {
     origin: 'stk_push',
     c2bTransId: null,
     c2bDetails: null,
+    paidAs: null,
   };
 }
 

@@ -95,6 +95,8 @@ export interface Transaction {
   paidAt: string | null;
   /** Set when a C2B confirmation made or settled this payment. */
   c2b: C2bDetails | null;
+  /** The payment that holds this request's money when its own success came with a receipt another payment (a walk-in C2B payment) already held; null otherwise. */
+  paidAs: string | null;
   /** ISO 8601. */
   createdAt: string;
   updatedAt: string;

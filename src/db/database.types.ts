@@ -487,6 +487,7 @@ export type Transaction = {
     origin: Generated<string>;
     c2bTransId: string | null;
     c2bDetails: string | null;
+    paidAs: string | null;
 };
 export type WebhookDelivery = {
     id: string;

@@ -172,6 +172,7 @@ export function decideNew(account: C2bAccount, payment: C2bPayment, now: Date): 
     reconcileAt: null,
     queryAttempts: 0,
     origin: 'c2b',
+    paidAs: null,
     ...c2bColumns(payment),
   };
   return {

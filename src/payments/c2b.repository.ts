@@ -40,6 +40,28 @@ export async function findReceiptHolder(
 }
 
 /**
+ * The payments of this project and mode that hold any of `receipts`, by C2B TransID or by the
+ * receipt an STK callback gave: one statement for a settlement batch (transaction.same-receipt.ts),
+ * read through the two receipt indexes.
+ */
+export function listReceiptHolders(
+  q: Queryable,
+  scope: Scope,
+  receipts: readonly string[],
+): Promise<Array<{ id: string; mpesaReceiptNumber: string | null; c2bTransId: string | null }>> {
+  return q.all(
+    q.qb
+      .selectFrom('Transaction')
+      .select(['id', 'mpesaReceiptNumber', 'c2bTransId'])
+      .where('projectId', '=', scope.projectId)
+      .where('mode', '=', scope.mode)
+      .where((eb) =>
+        eb.or([eb('mpesaReceiptNumber', 'in', [...receipts]), eb('c2bTransId', 'in', [...receipts])]),
+      ),
+  );
+}
+
+/**
  * Payment requests of the account that a bill reference may settle: not completed, started by
  * us (a prompt), created after `since`, whose accountReference is one of `references` (the
  * reference as typed, and in upper and lower case: customers type it on a phone keypad).

@@ -314,6 +314,14 @@ export const merchantTransactionSchema = z
         examples: ['2025-01-01T12:30:12+03:00'],
       }),
     c2b: c2bDetailsSchema.nullable().meta({ examples: [null] }),
+    paidAs: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          "The id of the payment that holds this request's money: set when the request's own success reported an M-Pesa receipt another payment already held (a walk-in C2B payment recorded first). The request then keeps its status and is not completed a second time; null otherwise.",
+        examples: [null],
+      }),
     createdAt: isoTime.meta({ examples: ['2025-01-01T09:30:00.000Z'] }),
     updatedAt: isoTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),
     settledAt: nullableTime.meta({

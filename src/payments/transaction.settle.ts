@@ -30,6 +30,13 @@ import {
   type TransactionRow,
 } from './transaction.repository';
 import { NO_REFUSAL, type RefusalColumns } from './transaction.refusal';
+import {
+  addHolder,
+  otherHolder,
+  planSameMoney,
+  readReceiptHolders,
+  receiptToCheck,
+} from './transaction.same-receipt';
 import { canMove, type FinalStatus, type SettlementSource, type Status } from './transaction.states';
 
 /** What Daraja (or we) said about a payment. */
@@ -88,8 +95,16 @@ interface Plan {
   write?: Write;
 }
 
-/** What `settlement` does to `current`: a move, an enrichment, or nothing. Pure. */
-export function planSettlement(current: TransactionRow, settlement: Settlement, now: Date): Plan {
+/**
+ * What `settlement` does to `current`: a move, an enrichment, or nothing. `heldBy`: the other
+ * payment that already holds the settlement's receipt (transaction.same-receipt.ts). Pure.
+ */
+export function planSettlement(
+  current: TransactionRow,
+  settlement: Settlement,
+  now: Date,
+  heldBy?: string,
+): Plan {
   // A token for one payment carrying another payment's CheckoutRequestID: trusted with nothing.
   if (
     settlement.checkoutRequestId &&
@@ -98,6 +113,15 @@ export function planSettlement(current: TransactionRow, settlement: Settlement, 
   ) {
     return { label: 'orphan' };
   }
+  if (heldBy !== undefined && settlement.mpesaReceiptNumber)
+    return planSameMoney(
+      current,
+      heldBy,
+      settlement.mpesaReceiptNumber,
+      settlement.source,
+      settlement.resultCode,
+      now,
+    );
   const status = current.status as Status;
   if (canMove(status, settlement.to)) return { label: 'applied', write: move(current, settlement, now) };
   const write = status === settlement.to ? enrich(current, settlement, now) : undefined;
@@ -223,7 +247,20 @@ async function settleBatch(
   const read = new Map((await lockTransactions(tx, ids)).map((row) => [row.id, row]));
   /** Each payment as the outcomes decided so far leave it. */
   const rows = new Map(read);
-
+  // Who already holds each receipt a success would give a payment: read before deciding, and
+  // kept up to date as the batch gives receipts out (one receipt, one payment).
+  const holders = await readReceiptHolders(
+    tx,
+    inputs.flatMap((input) => {
+      const current = input.transactionId === null ? undefined : read.get(input.transactionId);
+      const receipt = current && receiptToCheck(current, input.settlement);
+      return current && receipt ? [{ current, receipt }] : [];
+    }),
+  );
+  const heldElsewhere = (current: TransactionRow, settlement: Settlement) => {
+    const receipt = receiptToCheck(current, settlement);
+    return receipt === undefined ? undefined : otherHolder(holders, current, receipt);
+  };
   const writes: Array<Write & { id: string }> = [];
   const newCallbacks: Parameters<typeof insertCallbacks>[1][number][] = [];
   const results = inputs.map((input): SettleResult => {
@@ -234,12 +271,13 @@ async function settleBatch(
       ? { label: 'unreadable' }
       : !current
         ? { label: 'orphan' }
-        : planSettlement(current, input.settlement, now);
+        : planSettlement(current, input.settlement, now, heldElsewhere(current, input.settlement));
     let row = current;
     if (current && plan.write) {
       row = { ...current, ...plan.write.patch } as TransactionRow;
       rows.set(current.id, row);
       writes.push({ ...plan.write, id: current.id });
+      if (row.mpesaReceiptNumber !== null) addHolder(holders, row, row.mpesaReceiptNumber, row.id);
     }
     if (input.callback && 'record' in input.callback) {
       const { record } = input.callback;

@@ -22,7 +22,9 @@
 //                           STK callback or C2B confirmation of the same receipt changes nothing.
 // One receipt, one payment: a confirmation whose TransID a payment already holds (its STK
 // callback came first, or the same confirmation came twice) adds its details to that payment
-// (`transaction.updated`, StatusChange completed -> completed) or changes nothing.
+// (`transaction.updated`, StatusChange completed -> completed) or changes nothing. A request
+// whose own success brings a receipt another payment already holds (a walk-in payment made
+// first) moves nowhere: it is linked (`paidAs`, transaction.same-receipt.ts).
 export const STATUSES = ['pending', 'completed', 'failed', 'cancelled', 'expired', 'reversed'] as const;
 export type Status = (typeof STATUSES)[number];
 export type FinalStatus = Exclude<Status, 'pending'>;

@@ -72,6 +72,7 @@ export function toMerchantView(row: TransactionRow): MerchantTransactionView {
     origin: row.origin as (typeof ORIGINS)[number],
     paidAt: eatTimeOf(row.transactionDate),
     c2b: c2bDetailsOf(row.c2bDetails),
+    paidAs: row.paidAs,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     settledAt: row.settledAt?.toISOString() ?? null,

@@ -399,5 +399,6 @@ function pendingPayment(
     origin: 'stk_push',
     c2bTransId: null,
     c2bDetails: null,
+    paidAs: null,
   };
 }

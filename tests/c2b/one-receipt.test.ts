@@ -3,6 +3,7 @@
 // payment whose bill reference names an open payment request of the project on that account
 // (an STK Push that failed to prompt, paid "by PayBill instead") settles that request instead
 // of standing alone. Over real HTTP, SQLite or PostgreSQL.
+import axios from 'axios';
 import { startTestServer, type TestServer } from '../helpers/server';
 import {
   c2bBody,
@@ -15,7 +16,7 @@ import {
 } from '../helpers/c2b';
 import { failureCallback, postCallback, successCallback } from '../helpers/callbacks';
 import { initiateBody } from '../helpers/merchant';
-import { callbackRecords, statusChanges } from '../helpers/rows';
+import { callbackRecords, statusChanges, storedTransaction } from '../helpers/rows';
 
 const SAFARICOM = { 'X-Forwarded-For': '196.201.214.200' };
 
@@ -24,7 +25,7 @@ let daraja: C2bDaraja;
 let shop: C2bShop;
 
 beforeAll(async () => {
-  daraja = await startC2bDaraja(['600970', '600971']);
+  daraja = await startC2bDaraja(['600970', '600971', '600972']);
   server = await startTestServer({
     MPESA_SANDBOX_BASE_URL: daraja.url,
     TRUST_PROXY: '1',
@@ -137,6 +138,118 @@ describe('an STK payment to a PayBill that Safaricom also confirms by C2B', () =
     );
     expect(outcomes).toEqual(['stk:applied', 'c2b_confirmation:enriched', 'c2b_confirmation:duplicate']);
     expect(await eventTypes(payment.id)).toEqual(['transaction.completed', 'transaction.updated']);
+  });
+});
+
+describe('a receipt a walk-in payment already holds, reported again by a request of the project', () => {
+  it('when an unmatched C2B confirmation came first and the STK callback of a request brings the same receipt, then the request is linked to that payment, never completed with the money a second time', async () => {
+    const payment = await request('INV-LATE-1', 300);
+    const receipt = newReceipt();
+    // The bill reference names no open request (Safaricom shortened it, or the customer typed
+    // another): a walk-in payment.
+    await postC2b(
+      shop.confirmationUrl,
+      c2bBody({ TransID: receipt, TransAmount: '300.00', BillRefNumber: 'INV-LATE' }),
+      SAFARICOM,
+    );
+    const [walkIn] = await withReceipt(receipt);
+    expect(walkIn).toMatchObject({ origin: 'c2b', status: 'completed', amount: 300 });
+
+    expect((await stkPaid(payment, receipt)).status).toBe(200);
+    expect((await withReceipt(receipt)).map((found) => found.id)).toEqual([walkIn!.id]);
+    expect(await get(payment.id)).toMatchObject({
+      status: 'pending',
+      paidAs: walkIn!.id,
+      mpesaReceiptNumber: null,
+      amountPaid: null,
+    });
+    expect(await get(walkIn!.id)).toMatchObject({ status: 'completed', paidAs: null });
+    // Nothing is asked about it any more: its money is known.
+    expect((await storedTransaction(server.database(), payment.id))!.reconcileAt).toBeNull();
+
+    // The same callback again (Safaricom's retry, another instance): nothing new.
+    expect((await stkPaid(payment, receipt)).status).toBe(200);
+    const outcomes = (await callbackRecords(server.database(), { transactionId: payment.id })).map(
+      (record) => `${record.kind}:${record.outcome}`,
+    );
+    expect(outcomes).toEqual(['stk:enriched', 'stk:duplicate']);
+    expect(await eventTypes(payment.id)).toEqual(['transaction.updated']);
+    expect(await eventTypes(walkIn!.id)).toEqual(['transaction.received']);
+    const changes = await statusChanges(server.database(), payment.id);
+    expect(changes.map((change) => `${change.fromStatus}->${change.toStatus}:${change.source}`)).toEqual([
+      'null->pending:initiate',
+      'pending->pending:callback',
+    ]);
+    expect(changes[1]!.resultDesc).toContain(walkIn!.id);
+  });
+
+  it('when the request had failed before the same receipt came, then it stays failed and is linked: no state moves backward, none twice', async () => {
+    const payment = await request('INV-LATE-2', 90);
+    await postCallback(
+      server.url,
+      server.callbackPath(payment.id),
+      failureCallback(payment.checkoutRequestId, 1037, 'DS timeout user cannot be reached'),
+      SAFARICOM,
+    );
+    const receipt = newReceipt();
+    await postC2b(
+      shop.confirmationUrl,
+      c2bBody({ TransID: receipt, TransAmount: '90', BillRefNumber: 'NOT-THE-INVOICE' }),
+      SAFARICOM,
+    );
+    const [walkIn] = await withReceipt(receipt);
+    await stkPaid(payment, receipt);
+    expect(await get(payment.id)).toMatchObject({ status: 'failed', paidAs: walkIn!.id });
+    expect((await withReceipt(receipt)).map((found) => found.id)).toEqual([walkIn!.id]);
+  });
+});
+
+describe('Pull Transactions rows whose receipt an STK payment already holds', () => {
+  it('when a request was settled by its STK callback and a pull then lists the same receipt, then the pull leaves it as it is: no second payment', async () => {
+    const pulling = await c2bShop(server, daraja, { shortcode: '600972' });
+    const on = await pulling.merchant({
+      method: 'PUT',
+      path: `/api/v1/mpesa-accounts/${pulling.accountId}/c2b/pull`,
+      body: { enabled: true, nominatedNumber: '0722000000' },
+    });
+    expect(on.status).toBe(200);
+    const payment = await request('INV-PULLED', 60, pulling);
+    // The customer pays the prompt: M-Pesa books it on the PayBill (what Pull answers); its
+    // C2B confirmation never arrives, its STK callback does.
+    const paid = await axios.post(`${daraja.url}/__simulator/c2b/payments`, {
+      shortCode: '600972',
+      amount: 60,
+      msisdn: '254712345678',
+      billRefNumber: 'INV-PULLED',
+      consumerKey: daraja.app.consumerKey,
+      loseConfirmation: true,
+    });
+    const receipt = paid.data.transId as string;
+    await postCallback(
+      server.url,
+      server.callbackPath(payment.id),
+      successCallback(payment.checkoutRequestId, 60, receipt),
+      SAFARICOM,
+    );
+    expect(await get(payment.id, pulling)).toMatchObject({
+      status: 'completed',
+      mpesaReceiptNumber: receipt,
+    });
+
+    const pulled = await pulling.merchant({
+      method: 'POST',
+      path: `/api/v1/mpesa-accounts/${pulling.accountId}/c2b/pull/runs`,
+    });
+    expect(pulled.status).toBe(200);
+    expect(pulled.data.pull).toMatchObject({ rows: 1, filled: 0, alreadyHeld: 1 });
+    const found = (await pulling.merchant({ method: 'GET', path: `/api/v1/transactions?receipt=${receipt}` }))
+      .data.data as Array<Record<string, any>>;
+    expect(found.map((one) => one.id)).toEqual([payment.id]);
+    expect(found[0]).toMatchObject({ origin: 'stk_push', c2b: null });
+    const events = (
+      await pulling.merchant({ method: 'GET', path: `/api/v1/events?transactionId=${payment.id}` })
+    ).data.data.map((event: { type: string }) => event.type);
+    expect(events).toEqual(['transaction.completed']);
   });
 });
 

@@ -1,7 +1,21 @@
 // STK callback bodies as Safaricom sends them (shapes from tests/fixtures/daraja-fixtures.json).
+import { createHash } from 'node:crypto';
 import axios from 'axios';
 
-export function successCallback(checkoutRequestId: string, amount: unknown, receipt = 'UKM1TEST01') {
+/**
+ * The M-Pesa receipt a test payment is paid with unless a test names one: the same for one
+ * CheckoutRequestID (a callback posted again carries it again), another for every payment, as
+ * M-Pesa's are (one receipt, one payment: a receipt another payment holds is not completed twice).
+ */
+export function receiptOf(checkoutRequestId: string): string {
+  return `UK${createHash('sha256').update(checkoutRequestId).digest('hex').slice(0, 8).toUpperCase()}`;
+}
+
+export function successCallback(
+  checkoutRequestId: string,
+  amount: unknown,
+  receipt = receiptOf(checkoutRequestId),
+) {
   return {
     Body: {
       stkCallback: {

@@ -51,6 +51,7 @@ export function paymentRow(overrides: Partial<NewTransaction> = {}): NewTransact
     origin: 'stk_push',
     c2bTransId: null,
     c2bDetails: null,
+    paidAs: null,
     ...overrides,
   };
 }

@@ -133,3 +133,54 @@ describe('when a settled payment belongs to a project with a webhook endpoint', 
     expect(wakes()).toBe(1);
   });
 });
+
+describe('when a success brings a receipt another payment already holds (one receipt, one payment)', () => {
+  it('then, in one batch, the first payment takes the receipt and the second is linked to it, not completed', async () => {
+    const { settle } = settlement();
+    const [first, second] = await pendingPayments(2, 'same');
+    const results = await Promise.all(
+      [first!, second!].map((row) =>
+        settle({ transactionId: row.id, settlement: paid('UKMSAME001', row.checkoutRequestId!) }),
+      ),
+    );
+    expect(results.map((result) => result.claimed && result.label)).toEqual(['applied', 'enriched']);
+    expect(await storedTransaction(db, first!.id)).toMatchObject({
+      status: 'completed',
+      mpesaReceiptNumber: 'UKMSAME001',
+      paidAs: null,
+    });
+    expect(await storedTransaction(db, second!.id)).toMatchObject({
+      status: 'pending',
+      mpesaReceiptNumber: null,
+      paidAs: first!.id,
+      reconcileAt: null,
+    });
+  });
+
+  it('then a request an STK Query completed without a receipt stays completed and is linked to the walk-in payment that holds it', async () => {
+    const { settle } = settlement();
+    const walkIn = paymentRow({
+      status: 'completed',
+      origin: 'c2b',
+      c2bTransId: 'UKMWALK001',
+      mpesaReceiptNumber: 'UKMWALK001',
+    });
+    const queried = paymentRow({
+      status: 'completed',
+      settledBy: 'stk_query',
+      resultCode: '0',
+      checkoutRequestId: 'ws_CO_queried',
+    });
+    await db.transaction((tx) => insertTransactions(tx, [walkIn, queried]));
+    const result = await settle({
+      transactionId: queried.id,
+      settlement: paid('UKMWALK001', 'ws_CO_queried'),
+    });
+    expect(result.claimed && result.label).toBe('enriched');
+    expect(await storedTransaction(db, queried.id)).toMatchObject({
+      status: 'completed',
+      mpesaReceiptNumber: null,
+      paidAs: walkIn.id,
+    });
+  });
+});

@@ -2,12 +2,25 @@
 // menu become payments here, switched on or off by an operator (the service registers its URLs
 // with Daraja), and the catch-up with Pull Transactions with its last outcome and "pull now".
 import { useState } from 'preact/hooks';
-import type { C2bPullRun, C2bSettingResult, MpesaAccount } from '@mpesa-bridge/sdk/types';
+import type { C2bPullRun, C2bSetting, C2bSettingResult, MpesaAccount } from '@mpesa-bridge/sdk/types';
 import { api, type Scope } from '../api';
 import { formatTime } from '../format';
 import { ErrorNote, useLoad } from '../ui';
 
 const BASE = '/api/v1/mpesa-accounts';
+
+/** The account's validation rules in a sentence (docs/c2b.md "Validation"). */
+function validationText(validation: C2bSetting['validation']): string {
+  if (!validation.enabled) return 'Validation: none, every payment is accepted.';
+  const rules = [
+    validation.billReferences && `bill reference one of ${validation.billReferences.join(', ')}`,
+    validation.billReferencePattern && `bill reference matching ${validation.billReferencePattern}`,
+    (validation.minAmount !== null || validation.maxAmount !== null) &&
+      `KES ${validation.minAmount ?? 1} to ${validation.maxAmount ?? 'any'}`,
+    validation.url && `then asks ${validation.url}`,
+  ].filter(Boolean);
+  return `Validation: ${rules.join('; ')}.`;
+}
 
 export function AccountC2b({
   scope,
@@ -55,6 +68,11 @@ export function AccountC2b({
           </span>
         )}
       </p>
+      {c2b?.enabled && (
+        <p class="muted">
+          URLs registered with Daraja {formatTime(c2b.registeredAt)}. {validationText(c2b.validation)}
+        </p>
+      )}
       {c2b?.pull.enabled && (
         <p class="muted">
           Pull Transactions on: last pull {formatTime(c2b.pull.lastPullAt)}

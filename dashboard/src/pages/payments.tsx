@@ -291,6 +291,12 @@ export function Payments({ scope }: { scope: Scope }) {
   );
 }
 
+/** How the payment came: a prompt we sent, or the customer paid the PayBill or till from the menu. */
+function channelOf(payment: Transaction): string {
+  const key = payment.origin === 'c2b' ? payment.channel : 'stk';
+  return CHANNELS.find(([value]) => value === key)?.[1] ?? payment.channel;
+}
+
 function PaymentList({ scope, payments, label }: { scope: Scope; payments: Transaction[]; label: string }) {
   return (
     <ul class="payments" aria-label={label}>
@@ -302,6 +308,7 @@ function PaymentList({ scope, payments, label }: { scope: Scope; payments: Trans
             <Status status={payment.status} />
             <AmountBadge payment={payment} />
             <span class="phone">{payment.phone}</span>
+            <span class="channel">{channelOf(payment)}</span>
             <span class="ref">{payment.accountReference}</span>
             <span class="receipt">{payment.mpesaReceiptNumber ?? ''}</span>
             <time dateTime={payment.createdAt}>{formatTime(payment.createdAt)}</time>
