@@ -6,7 +6,7 @@ import type { Mode } from '../core/scope';
 import { accountIdField } from '../payments/transaction.schema';
 import { payoutSchema } from '../payments/payout.schema';
 import { toPayoutView } from '../payments/payout.view';
-import { PAYOUT_STATUSES } from '../payments/payout.states';
+import { PAYOUT_STATUSES, type PayoutStatus } from '../payments/payout.states';
 import type { PayoutRow } from '../payments/payout.repository';
 import { BATCH_STATUSES, type BatchStatus, type PayoutBatchRow } from './payout-batch.repository';
 import { CSV_COLUMNS, MAX_BATCH_ROWS } from './payout-batch.rows';
@@ -73,7 +73,7 @@ const batchSchema = z
     mode: z.enum(['test', 'live']),
     rowCount: z.number().int(),
     total: z.number().int().meta({ description: 'KES, the sum of its rows.' }),
-    counts: z.record(z.enum(PAYOUT_STATUSES), z.number().int()).meta({
+    counts: z.partialRecord(z.enum(PAYOUT_STATUSES), z.number().int()).meta({
       description: 'How many rows stand in each payout status.',
       examples: [{ succeeded: 2, failed: 1 }],
     }),
@@ -116,7 +116,7 @@ export function toBatchView(row: PayoutBatchRow, counts: Record<string, number>)
     mode: row.mode as Mode,
     rowCount: row.rowCount,
     total: row.total,
-    counts,
+    counts: counts as Partial<Record<PayoutStatus, number>>,
     requestedBy: row.requestedBy,
     approval: row.approvalRequired
       ? {
