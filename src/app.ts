@@ -59,7 +59,7 @@ import { createDashboardPages, DASHBOARD_PATH } from './operators/dashboard.page
 import { statsApi } from './stats/stats.routes';
 import { realtimeApi } from './realtime/realtime.openapi';
 import { payoutsApi } from './payouts/payout.routes';
-import { payoutBatchesApi, PAYOUT_BATCHES_PATH } from './payouts/payout-batch.routes';
+import { payoutBatchesApi, CSV_BODY_PATHS } from './payouts/payout-batch.routes';
 import type { PayoutBatchesService } from './payouts/payout-batch.service';
 import type { PayoutsService } from './payouts/payout.service';
 import { createPayoutResultRoutes, PAYOUT_RESULTS_PATH, type PayoutResults } from './payouts/payout.results';
@@ -290,7 +290,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(cors({ origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] }));
   app.use('/api', noStore);
-  app.use(jsonBody(config.bodyLimit, [PAYOUT_BATCHES_PATH]));
+  app.use(jsonBody(config.bodyLimit, CSV_BODY_PATHS));
 
   const limits = createRateLimits(config.rateLimit, deps.limiterStore);
   const guard = createSessionGuard(deps.dashboard);

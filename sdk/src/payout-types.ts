@@ -69,6 +69,8 @@ export interface Payout {
   mpesaReceiptNumber: string | null;
   receiverName: string | null;
   reason: PayoutReason | null;
+  /** The batch it was asked for in, and its line there; null for a payout of its own. */
+  batch: { id: string; line: number } | null;
   createdAt: string;
   updatedAt: string;
   submittedAt: string | null;
@@ -186,4 +188,21 @@ export interface CreatePayoutBatchInput {
   csv?: string;
   /** `acc_…` for every row; the project's default account of the key's mode when left out. */
   account?: string;
+}
+
+/** A batch checked and stored nowhere (`POST /api/v1/payout-batches/preview`): each row as read, with what is wrong with it. */
+export interface PayoutBatchPreview {
+  rows: Array<{
+    line: number;
+    /** The payout the row asks for, as read; null when the row is bad. */
+    payout: Record<string, unknown> | null;
+    /** A bad row as it was given. */
+    given: Record<string, unknown> | null;
+    errors: Array<{ field: string; message: string }>;
+  }>;
+  rowCount: number;
+  badRows: number;
+  /** KES, the sum of the good rows. */
+  total: number;
+  approvalRequired: boolean;
 }

@@ -13,6 +13,7 @@ import {
   batchIdParams,
   batchListQuery,
   batchPageSchema,
+  batchPreviewSchema,
   batchResponseSchema,
   createBatchBody,
 } from './payout-batch.schema';
@@ -21,8 +22,10 @@ export interface PayoutBatchesDeps {
   payoutBatches: PayoutBatchesService;
 }
 
-/** The path whose body may be sent as `Content-Type: text/csv` (src/http/json-body.ts). */
 export const PAYOUT_BATCHES_PATH = '/api/v1/payout-batches';
+const PREVIEW_PATH = `${PAYOUT_BATCHES_PATH}/preview`;
+/** The paths whose body may be sent as `Content-Type: text/csv` (src/http/json-body.ts). */
+export const CSV_BODY_PATHS = [PAYOUT_BATCHES_PATH, PREVIEW_PATH];
 const TAG = 'Payouts';
 const operation = defineOperation<PayoutBatchesDeps>();
 
@@ -90,6 +93,25 @@ export const payoutBatchesApi: FeatureApi<PayoutBatchesDeps> = {
           headers['Idempotency-Key'],
         );
         res.status(201).json(batch);
+      },
+    }),
+    operation({
+      method: 'post',
+      path: PREVIEW_PATH,
+      operationId: 'previewPayoutBatch',
+      tag: TAG,
+      summary: 'Check a payout batch without storing it',
+      description:
+        'The same body as creating one; nothing is stored or sent. Every row as read, with what is wrong with it by field: what the dashboard shows before a batch is submitted.',
+      auth: 'signature',
+      rateLimit: 'perProject',
+      precondition: csvAsJson,
+      body: createBatchBody,
+      sample: { body: { csv: 'phone,amount,remarks\n0712345678,1500,Salary March\n' } },
+      responses: { 200: { description: 'The rows, checked.', schema: batchPreviewSchema } },
+      errors: ['payout_batch_invalid'],
+      handler: async ({ deps, req, res, body }) => {
+        res.json(await deps.payoutBatches.preview(scopeOf(req), body));
       },
     }),
     operation({

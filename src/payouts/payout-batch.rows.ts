@@ -92,14 +92,40 @@ function requestOfCsv(record: Record<string, string>): Record<string, unknown> {
   return value;
 }
 
-/**
- * Every row checked as a payout of its own, and against the per-payout cap; the rows, or the one
- * refusal listing every bad row. `account` is the batch's: a row naming one is a bad row.
- */
-export function checkRows(
+/** One row as checked: its payout request, or what is wrong with it. */
+export interface JudgedRow {
+  line: number;
+  value: unknown;
+  input?: CreatePayoutInput;
+  fields: BadRow['fields'];
+}
+
+/** Every row checked as a payout of its own, and against the per-payout cap. Pure. */
+export function judgeRows(
   rows: readonly { line: number; value: unknown }[],
   perPayoutMax: number,
-): BatchRow[] {
+): JudgedRow[] {
+  return rows.map(({ line, value }) => {
+    const fields: BadRow['fields'] = [];
+    let input: CreatePayoutInput | undefined;
+    try {
+      input = parseOrThrow(createPayoutBody, value ?? null, 'body');
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const listed = (error.details?.fields ?? []) as { field: string; message: string }[];
+      fields.push(...listed.map(({ field, message }) => ({ field, message })));
+      if (fields.length === 0) fields.push({ field: '(row)', message: error.message });
+    }
+    if (input?.account !== undefined)
+      fields.push({ field: 'account', message: 'is given once, for the whole batch' });
+    if (input && input.amount > perPayoutMax)
+      fields.push({ field: 'amount', message: `is over the per-payout cap of KES ${perPayoutMax}` });
+    return fields.length > 0 ? { line, value, fields } : { line, value, input, fields };
+  });
+}
+
+/** The rows' size bounds: at least one, at most MAX_BATCH_ROWS; throws payout_batch_invalid. */
+export function requireBatchSize(rows: readonly { line: number }[]): void {
   if (rows.length === 0)
     throw invalidBatch(
       [{ line: 1, fields: [{ field: 'rows', message: 'must hold at least one payout' }] }],
@@ -115,26 +141,19 @@ export function checkRows(
       ],
       rows.length,
     );
-  const good: BatchRow[] = [];
-  const bad: BadRow[] = [];
-  for (const { line, value } of rows) {
-    const fields: BadRow['fields'] = [];
-    let input: CreatePayoutInput | undefined;
-    try {
-      input = parseOrThrow(createPayoutBody, value ?? null, 'body');
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      const listed = (error.details?.fields ?? []) as { field: string; message: string }[];
-      fields.push(...listed.map(({ field, message }) => ({ field, message })));
-      if (fields.length === 0) fields.push({ field: '(row)', message: error.message });
-    }
-    if (input?.account !== undefined)
-      fields.push({ field: 'account', message: 'is given once, for the whole batch' });
-    if (input && input.amount > perPayoutMax)
-      fields.push({ field: 'amount', message: `is over the per-payout cap of KES ${perPayoutMax}` });
-    if (fields.length > 0) bad.push({ line, fields });
-    else good.push({ line, input: input! });
-  }
+}
+
+/**
+ * Every row checked; the rows, or the one refusal listing every bad row. `account` is the
+ * batch's: a row naming one is a bad row.
+ */
+export function checkRows(
+  rows: readonly { line: number; value: unknown }[],
+  perPayoutMax: number,
+): BatchRow[] {
+  requireBatchSize(rows);
+  const judged = judgeRows(rows, perPayoutMax);
+  const bad = judged.filter((row) => row.fields.length > 0).map(({ line, fields }) => ({ line, fields }));
   if (bad.length > 0) throw invalidBatch(bad, rows.length);
-  return good;
+  return judged.map(({ line, input }) => ({ line, input: input! }));
 }

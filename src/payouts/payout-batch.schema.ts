@@ -147,3 +147,26 @@ export const EXPORT_COLUMNS = [
   'reasonMessage',
   'reference',
 ] as const;
+
+export const batchPreviewSchema = z
+  .object({
+    rows: z.array(
+      z.object({
+        line: z.number().int(),
+        payout: z
+          .record(z.string(), z.unknown())
+          .nullable()
+          .meta({ description: 'The payout the row asks for, as read; null when the row is bad.' }),
+        given: z
+          .record(z.string(), z.unknown())
+          .nullable()
+          .meta({ description: 'A bad row as it was given (its cells by column).' }),
+        errors: z.array(z.object({ field: z.string(), message: z.string() })),
+      }),
+    ),
+    rowCount: z.number().int(),
+    badRows: z.number().int(),
+    total: z.number().int().meta({ description: 'KES, the sum of the good rows.' }),
+    approvalRequired: z.boolean().meta({ description: 'Whether the policy would want one approval for it.' }),
+  })
+  .meta({ id: 'PayoutBatchPreview' });

@@ -44,7 +44,7 @@ import {
   moveBatch,
   type PayoutBatchRow,
 } from './payout-batch.repository';
-import { checkRows, rowsOfCsv, type BatchRow } from './payout-batch.rows';
+import { checkRows, judgeRows, requireBatchSize, rowsOfCsv, type BatchRow } from './payout-batch.rows';
 import { EXPORT_COLUMNS, toBatchRowView, toBatchView, type CreateBatchInput } from './payout-batch.schema';
 
 interface Deps {
@@ -99,9 +99,7 @@ export function createPayoutBatchesService(deps: Deps) {
     try {
       requireEnabled(scope, settings);
       if (!requester.userId) requireAllowedSource(settings, requester.sourceIp);
-      const raw =
-        body.csv !== undefined ? rowsOfCsv(body.csv) : body.rows!.map((value, i) => ({ line: i + 1, value }));
-      rows = checkRows(raw, settings.perPayoutMax);
+      rows = checkRows(rawRowsOf(body), settings.perPayoutMax);
       account = await deps.accounts.forPayout(scope, body.account);
       requirePayoutAccount(scope, account);
       await deps.sender.prepare(account);
@@ -330,12 +328,44 @@ export function createPayoutBatchesService(deps: Deps) {
     return `${lines.join('\r\n')}\r\n`;
   }
 
+  /**
+   * What a batch would be, stored nowhere: every row as read, with what is wrong with it (the
+   * dashboard's preview before it submits). A CSV that cannot be read at all is refused as on create.
+   */
+  async function preview(scope: Scope, body: CreateBatchInput) {
+    const settings = await readSettings(db, scope);
+    const raw = rawRowsOf(body);
+    requireBatchSize(raw);
+    const rows = judgeRows(raw, settings.perPayoutMax).map(({ line, value, input, fields }) => ({
+      line,
+      payout: (input ?? null) as Record<string, unknown> | null,
+      given: input ? null : (value as Record<string, unknown> | null),
+      errors: fields,
+    }));
+    const good = rows.filter((row) => row.errors.length === 0);
+    return {
+      rows,
+      rowCount: rows.length,
+      badRows: rows.length - good.length,
+      total: good.reduce((sum, row) => sum + Number(row.payout!.amount), 0),
+      approvalRequired: good.some((row) => needsApproval(settings, Number(row.payout!.amount))),
+    };
+  }
+
   return {
     create,
+    preview,
     approve: (id: string, approver: Approver, note?: string) => decide(id, approver, 'approve', note),
     reject: (id: string, approver: Approver, note?: string) => decide(id, approver, 'reject', note),
     get: async (scope: Scope, id: string) => view(await find(scope, id)),
     list,
     exportCsv,
   };
+}
+
+/** The batch's rows as given, each with its line: the CSV's lines, or places in `rows` from 1. */
+function rawRowsOf(body: CreateBatchInput): { line: number; value: unknown }[] {
+  return body.csv !== undefined
+    ? rowsOfCsv(body.csv)
+    : body.rows!.map((value, i) => ({ line: i + 1, value }));
 }

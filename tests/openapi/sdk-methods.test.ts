@@ -39,6 +39,7 @@ describe('when an operation names the SDK method that makes its call', () => {
       'getPayout',
       'getPayoutHistory',
       'createPayoutBatch',
+      'previewPayoutBatch',
       'listPayoutBatches',
       'getPayoutBatch',
       'refundTransaction',

@@ -110,6 +110,39 @@ describe('POST /api/v1/payout-batches', () => {
     expect(batches.data.data).toEqual([]);
   });
 
+  it('when a batch is previewed, then every row is shown as read with its errors, and nothing is stored or sent', async () => {
+    const shop = await payoutProject(server, { approval: 'above', approvalAbove: 1000 });
+    const before = await simulatorStats(server.url);
+    const preview = await shop.merchant({
+      method: 'POST',
+      path: '/api/v1/payout-batches/preview',
+      body: { csv: 'phone,amount,reference\n0708374149,1500,EMP-1\nnobody,20,EMP-2\n' },
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.data).toEqual({
+      rows: [
+        {
+          line: 2,
+          payout: { phone: '254708374149', amount: 1500, metadata: { reference: 'EMP-1' } },
+          given: null,
+          errors: [],
+        },
+        {
+          line: 3,
+          payout: null,
+          given: { phone: 'nobody', amount: 20, metadata: { reference: 'EMP-2' } },
+          errors: [{ field: 'phone', message: expect.any(String) }],
+        },
+      ],
+      rowCount: 2,
+      badRows: 1,
+      total: 1500,
+      approvalRequired: true,
+    });
+    expect((await shop.merchant({ method: 'GET', path: '/api/v1/payout-batches' })).data.data).toEqual([]);
+    expect((await simulatorStats(server.url)).b2cRequests).toBe(before.b2cRequests);
+  });
+
   it('when a CSV names a column a batch does not read, then it is refused at line 1', async () => {
     const shop = await payoutProject(server);
     const response = await postCsv(shop, 'phone,amount,colour\n0708374149,100,red\n');

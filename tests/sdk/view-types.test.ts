@@ -54,6 +54,7 @@ import type {
   PayoutListFilters,
   PayoutBatch,
   PayoutBatchDetail,
+  PayoutBatchPreview,
   PaymentLink,
   CreatePaymentLinkInput,
   UpdatePaymentLinkInput,
@@ -94,7 +95,11 @@ import type {
 } from '../../src/payments/payout.schema';
 import type { PayoutStatus as ServerPayoutStatus } from '../../src/payments/payout.states';
 import type { settingsSchema } from '../../src/payouts/payout.settings.schema';
-import type { BatchView, batchResponseSchema } from '../../src/payouts/payout-batch.schema';
+import type {
+  BatchView,
+  batchPreviewSchema,
+  batchResponseSchema,
+} from '../../src/payouts/payout-batch.schema';
 import type { ReconcileOutcome as ServerReconcileOutcome } from '../../src/reconciliation/reconcile.service';
 import type { ALL_EVENTS, EventType as ServerEventType } from '../../src/payments/event.types';
 import type { eventsQuery, redeliverEventBody } from '../../src/webhooks/event.schema';
@@ -220,6 +225,7 @@ const createPayoutInput: Same<z.input<typeof createPayoutBody>, CreatePayoutInpu
 const payoutFilters: Same<keyof z.input<typeof payoutListQuery>, keyof PayoutListFilters> = true;
 const payoutBatch: Same<BatchView, PayoutBatch> = true;
 const payoutBatchDetail: Same<z.output<typeof batchResponseSchema>, PayoutBatchDetail> = true;
+const payoutBatchPreview: Same<z.output<typeof batchPreviewSchema>, PayoutBatchPreview> = true;
 // Payment links and checkout sessions (docs/checkout.md).
 const paymentLink: Same<LinkView, PaymentLink> = true;
 const checkoutSession: Same<SessionView, CheckoutSession> = true;
@@ -304,6 +310,7 @@ const checks = [
   payoutFilters,
   payoutBatch,
   payoutBatchDetail,
+  payoutBatchPreview,
 ];
 
 it('then the SDK types match the service views, inputs, statuses and error codes', () => {
