@@ -1,6 +1,8 @@
 // Three instances on one PostgreSQL database send one payout batch: each runs its own batch
-// worker, and the send slot they compete for is in the database, so the batch's rows go out one
-// per pace (not three), each exactly once (Daraja, one simulator outside the processes, counts).
+// worker, and the pace is kept in the database (the batch's next send slot), so the rows go out
+// one per pace for the deployment (a pace kept per instance would send up to three), each exactly
+// once (Daraja, one simulator outside the processes, counts). Two workers taking the same slot
+// at once is tested in tests/payouts/payout-batch.test.ts.
 import { describeDeployment, startDeployment, type Deployment } from '../helpers/instances';
 import { createProject, merchantClient } from '../helpers/merchant';
 import { eventually } from '../helpers/realtime';

@@ -10,6 +10,7 @@ import { eventually } from '../helpers/realtime';
 import { freshTimestamp } from '../helpers/merchant';
 import { sign } from '../../src/security/signature';
 import { payoutProject, simulatorStats, type PayoutProject } from '../helpers/payouts';
+import { takeSendSlot } from '../../src/payouts/payout-batch.repository';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -357,5 +358,41 @@ describe('POST /api/v1/payout-batches/{id}/approve', () => {
     expect(rejected.data.rows[0].payout.reason).toMatchObject({ code: 'approval_rejected' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await simulatorStats(server.url)).b2cRequests).toBe(before.b2cRequests);
+  });
+});
+
+describe('the send slot of a batch', () => {
+  it('when several workers take the same slot at once, then exactly one gets it', async () => {
+    const shop = await payoutProject(server);
+    const db = server.database();
+    // Due far in the future: the running worker leaves it alone, only the calls below race for it.
+    const due = new Date('2100-01-01T00:00:00.000Z');
+    const at = new Date();
+    const id = `pob_slot${Date.now().toString(36)}`;
+    await db.run(
+      db.qb.insertInto('PayoutBatch').values({
+        id,
+        projectId: shop.projectId,
+        mode: 'test',
+        status: 'sending',
+        rowCount: 0,
+        total: 0,
+        idempotencyKey: null,
+        requestHash: null,
+        requestedBy: 'test',
+        approvalRequired: false,
+        decidedBy: null,
+        decidedAt: null,
+        nextSendAt: due,
+        createdAt: at,
+        updatedAt: at,
+        completedAt: null,
+      }),
+    );
+    const next = new Date(due.getTime() + 500);
+    const taken = await Promise.all(Array.from({ length: 5 }, () => takeSendSlot(db, id, due, next)));
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    expect(await takeSendSlot(db, id, due, next)).toBe(false);
+    await db.run(db.qb.deleteFrom('PayoutBatch').where('id', '=', id));
   });
 });
