@@ -132,22 +132,6 @@ export function toBatchView(row: PayoutBatchRow, counts: Record<string, number>)
 
 export const toBatchRowView = (row: PayoutRow) => ({ line: row.batchLine!, payout: toPayoutView(row) });
 
-/** The outcome as CSV, a line per row: what a spreadsheet needs to reconcile the batch. */
-export const EXPORT_COLUMNS = [
-  'line',
-  'payoutId',
-  'phone',
-  'paybill',
-  'till',
-  'amount',
-  'status',
-  'mpesaReceiptNumber',
-  'receiverName',
-  'reasonCode',
-  'reasonMessage',
-  'reference',
-] as const;
-
 export const batchPreviewSchema = z
   .object({
     rows: z.array(

@@ -16,10 +16,9 @@ import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { Scope } from '../core/scope';
 import { fourEyesRefusal, mayDecideIn, userActor, type Approver } from '../core/four-eyes';
-import { csvField } from '../core/csv';
 import type { PayoutAccounts } from '../mpesa/mpesa.account';
-import { auditRow, recordAudit } from '../payments/payout.audit';
-import { committedSince, insertPayout, insertPayoutChanges } from '../payments/payout.repository';
+import { recordAudit } from '../payments/payout.audit';
+import { committedSince } from '../payments/payout.repository';
 import type { PayoutLedger } from '../payments/payout.settle';
 import { PAYOUT_REASONS } from '../payments/payout.states';
 import { REJECTED_REASON } from '../payments/payout.view';
@@ -29,7 +28,7 @@ import {
   requirePayoutAccount,
   requireUnderDailyCap,
 } from './payout.guard';
-import { hashOf, newPayout } from './payout.new';
+import { hashOf, newPayout, writeNewPayout } from './payout.new';
 import type { PayoutSender } from './payout.send';
 import type { Requester } from './payout.service';
 import { needsApproval, readSettings, startOfEatDay } from './payout.settings';
@@ -45,7 +44,8 @@ import {
   type PayoutBatchRow,
 } from './payout-batch.repository';
 import { checkRows, judgeRows, requireBatchSize, rowsOfCsv, type BatchRow } from './payout-batch.rows';
-import { EXPORT_COLUMNS, toBatchRowView, toBatchView, type CreateBatchInput } from './payout-batch.schema';
+import { outcomeCsv } from './payout-batch.export';
+import { toBatchRowView, toBatchView, type CreateBatchInput } from './payout-batch.schema';
 
 interface Deps {
   db: Database;
@@ -159,42 +159,14 @@ export function createPayoutBatchesService(deps: Deps) {
           batchId: batch.id,
           batchLine: line,
         });
-        await insertPayout(tx, row);
-        const ids = [newId('chg', at), newId('chg', at)].sort();
-        const change = (from: string | null, to: string) => ({
-          id: ids.shift()!,
-          payoutId: row.id,
-          fromStatus: from,
-          toStatus: to,
-          source: 'request',
-          actor: requester.actor,
-          resultCode: null,
-          resultDesc: null,
-          createdAt: at,
-        });
-        await insertPayoutChanges(tx, [
-          change(null, 'requested'),
-          ...(approval ? [change('requested', 'awaiting_approval')] : []),
-        ]);
-        await tx.run(
-          tx.qb.insertInto('PayoutAudit').values(
-            auditRow(
-              {
-                scope,
-                action: 'payout.requested',
-                actor: requester.actor,
-                outcome: 'allowed',
-                payoutId: row.id,
-                detail: {
-                  amount: input.amount,
-                  approvalRequired: approval,
-                  policy: locked.approval,
-                  batchId: batch.id,
-                },
-              },
-              at,
-            ),
-          ),
+        await writeNewPayout(
+          tx,
+          scope,
+          row,
+          requester.actor,
+          approval,
+          { amount: input.amount, approvalRequired: approval, policy: locked.approval, batchId: batch.id },
+          at,
         );
       }
       return batch;
@@ -304,28 +276,7 @@ export function createPayoutBatchesService(deps: Deps) {
 
   /** The outcome as CSV, a line per row, by line. */
   async function exportCsv(scope: Scope, id: string): Promise<string> {
-    const batch = await find(scope, id);
-    const lines = [EXPORT_COLUMNS.join(',')];
-    for (const row of await batchRows(db, batch.id)) {
-      const metadata = row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : {};
-      const reference = typeof metadata.reference === 'string' ? metadata.reference : null;
-      const values = [
-        row.batchLine,
-        row.id,
-        row.phone === '' ? null : row.phone,
-        row.channel === 'b2b_paybill' ? row.recipientShortcode : null,
-        row.channel === 'b2b_till' ? row.recipientShortcode : null,
-        row.amount,
-        row.status,
-        row.mpesaReceiptNumber,
-        row.receiverName,
-        row.reasonCode,
-        row.reasonMessage,
-        reference,
-      ];
-      lines.push(values.map((value) => csvField(value)).join(','));
-    }
-    return `${lines.join('\r\n')}\r\n`;
+    return outcomeCsv(await batchRows(db, (await find(scope, id)).id));
   }
 
   /**

@@ -1,8 +1,11 @@
-// A payout as it is first stored (alone or as a row of a batch), before anything is sent. Pure.
+// A payout as it is first stored (alone or as a row of a batch), before anything is sent: the
+// row (pure), and its writing with its first status changes and its audit entry.
 import { createHash } from 'node:crypto';
+import type { Queryable } from '../db/database';
 import { newId } from '../ids';
 import type { Scope } from '../core/scope';
-import type { NewPayout } from '../payments/payout.repository';
+import { auditRow } from '../payments/payout.audit';
+import { insertPayout, insertPayoutChanges, type NewPayout } from '../payments/payout.repository';
 import type { CreatePayoutInput } from '../payments/payout.schema';
 import { B2B_COMMAND_OF, type PayoutChannel } from '../payments/payout.states';
 
@@ -93,4 +96,48 @@ export function newPayout(
     statusCheckAt: null,
     statusChecks: 0,
   };
+}
+
+/**
+ * Inside `tx`: the new payout, its first status changes (requested, then awaiting_approval when
+ * `approval`), and its `payout.requested` audit entry with `detail`.
+ */
+export async function writeNewPayout(
+  tx: Queryable,
+  scope: Scope,
+  row: NewPayout,
+  actor: string,
+  approval: boolean,
+  detail: Record<string, unknown>,
+  at: Date,
+): Promise<void> {
+  await insertPayout(tx, row);
+  // Both changes share `at`: the history orders them by id, so the ids are handed out in order
+  // (random ids of one millisecond would put awaiting_approval before requested half the time).
+  const ids = [newId('chg', at), newId('chg', at)].sort();
+  const change = (from: string | null, to: string) => ({
+    id: ids.shift()!,
+    payoutId: row.id,
+    fromStatus: from,
+    toStatus: to,
+    source: 'request',
+    actor,
+    resultCode: null,
+    resultDesc: null,
+    createdAt: at,
+  });
+  await insertPayoutChanges(tx, [
+    change(null, 'requested'),
+    ...(approval ? [change('requested', 'awaiting_approval')] : []),
+  ]);
+  await tx.run(
+    tx.qb
+      .insertInto('PayoutAudit')
+      .values(
+        auditRow(
+          { scope, action: 'payout.requested', actor, outcome: 'allowed', payoutId: row.id, detail },
+          at,
+        ),
+      ),
+  );
 }

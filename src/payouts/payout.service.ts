@@ -11,7 +11,6 @@
 import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
 import { AppError } from '../errors';
-import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { Scope } from '../core/scope';
 import { fourEyesRefusal, mayDecideIn, userActor, type Approver } from '../core/four-eyes';
@@ -22,8 +21,6 @@ import {
   findPayout,
   findPayoutByIdempotencyKey,
   findProjectPayout,
-  insertPayout,
-  insertPayoutChanges,
   listPayoutChanges,
   listPayoutResults,
   listPayouts,
@@ -41,7 +38,7 @@ import {
   requireUnderDailyCap,
   requireUnderPayoutCap,
 } from './payout.guard';
-import { hashOf, newPayout } from './payout.new';
+import { hashOf, newPayout, writeNewPayout } from './payout.new';
 import type { PayoutSender } from './payout.send';
 import { needsApproval, readSettings, startOfEatDay, writeSettings, type Settings } from './payout.settings';
 import { toSettingsView, type SettingsInput } from './payout.settings.schema';
@@ -149,39 +146,14 @@ export function createPayoutsService(deps: Deps) {
         idempotencyKey: idempotencyKey ?? null,
         requestHash,
       });
-      await insertPayout(tx, row);
-      // Both changes share `at`: the history orders them by id, so the ids are handed out in order
-      // (random ids of one millisecond would put awaiting_approval before requested half the time).
-      const ids = [newId('chg', at), newId('chg', at)].sort();
-      const change = (from: string | null, to: string) => ({
-        id: ids.shift()!,
-        payoutId: row.id,
-        fromStatus: from,
-        toStatus: to,
-        source: 'request',
-        actor: requester.actor,
-        resultCode: null,
-        resultDesc: null,
-        createdAt: at,
-      });
-      await insertPayoutChanges(tx, [
-        change(null, 'requested'),
-        ...(approval ? [change('requested', 'awaiting_approval')] : []),
-      ]);
-      await tx.run(
-        tx.qb.insertInto('PayoutAudit').values(
-          auditRow(
-            {
-              scope,
-              action: 'payout.requested',
-              actor: requester.actor,
-              outcome: 'allowed',
-              payoutId: row.id,
-              detail: { amount: input.amount, approvalRequired: approval, policy: settings.approval },
-            },
-            at,
-          ),
-        ),
+      await writeNewPayout(
+        tx,
+        scope,
+        row,
+        requester.actor,
+        approval,
+        { amount: input.amount, approvalRequired: approval, policy: settings.approval },
+        at,
       );
       return row;
     });
