@@ -6,6 +6,8 @@ import path from 'node:path';
 import { accountsFolder } from './accounts.folder';
 import { c2bFolder } from './c2b.folder';
 import { payoutsFolder } from './payouts.folder';
+import { refundsFolder } from './refunds.folder';
+import { balancesFolder } from './balances.folder';
 import { checkoutFolder } from './checkout.folder';
 import { diagnosticsFolder } from './diagnostics.folder';
 import { dashboardFolder } from './dashboard.folder';
@@ -50,6 +52,8 @@ export function buildCollection(): Collection {
     accountsFolder,
     c2bFolder,
     payoutsFolder,
+    refundsFolder,
+    balancesFolder,
     diagnosticsFolder,
     dashboardFolder,
     simulatorFolder,
@@ -123,6 +127,9 @@ export function buildEnvironment(): Environment {
       value('linkSlug'),
       value('checkoutSessionId'),
       value('checkoutSessionSecret', '', 'secret'),
+      value('refundPaymentId'),
+      value('refundId'),
+      value('balanceCheckId'),
     ],
     _postman_variable_scope: 'environment',
   };

@@ -143,8 +143,10 @@ export interface ProjectStats {
     failed: number;
     cancelled: number;
     expired: number;
+    /** Paid, then given back in full by a refund. */
+    reversed: number;
   };
-  /** Completed out of those that ended (0..1); null when none ended. */
+  /** Paid (completed, or completed and since reversed) out of those that ended (0..1); null when none ended. */
   successRate: number | null;
   /** Whole KES of the completed payments. */
   amountCollected: number;
@@ -266,9 +268,11 @@ export interface StatsPoint {
   payments: number;
   completed: number;
   pending: number;
+  /** Paid, then given back in full by a refund. */
+  reversed: number;
   /** Failed, cancelled or expired. */
   notCompleted: number;
-  /** Completed out of those that ended (0..1); null when none ended. */
+  /** Paid (completed, or completed and since reversed) out of those that ended (0..1); null when none ended. */
   successRate: number | null;
   /** Whole KES of the completed payments. */
   amountCollected: number;

@@ -4,19 +4,20 @@
 // (mpesa.account-balance.ts) and kept with the check. The latest check per account is what the
 // dashboard shows, with a warning when the Utility account (B2C pays from it) holds less than
 // the payouts waiting to go. Asking moves no money: a lost answer is simply asked again.
-import { Router, type RequestHandler } from 'express';
+import type { Router } from 'express';
 import type { Selectable } from 'kysely';
 import type { Database } from '../db/database';
 import type { BalanceCheck } from '../db/database.types';
-import { AppError, DATABASE_RETRY_AFTER_SECONDS } from '../errors';
+import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { Scope } from '../core/scope';
 import type { PayoutAccount } from '../mpesa/mpesa.account';
 import { parseAccountBalance, type NamedBalance } from '../mpesa/mpesa.account-balance';
 import type { AccountBalanceInput, AsyncRequestOutcome } from '../mpesa/mpesa.reversal';
-import { insertMoneyResult, markMoneyResult } from '../payments/money-result.repository';
+import { markMoneyResult, storeArrivedMoneyResult } from '../payments/money-result.repository';
 import { parseDarajaResult } from '../payments/payout.result';
+import { createResultRouter, resultRootUnder, type ResultRouterDeps } from '../payments/result.router';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 
 export const BALANCE_RESULTS_PATH = '/api/v1/callbacks/balances';
@@ -46,8 +47,9 @@ export type BalancesService = ReturnType<typeof createBalancesService>;
 export function createBalancesService(deps: Deps) {
   const { db, logger } = deps;
   const now = deps.now ?? (() => new Date());
+  const rootOf = resultRootUnder(deps.baseUrl, BALANCE_RESULTS_PATH, deps.secrets);
   const urlsFor = (id: string) => {
-    const root = `${deps.baseUrl.replace(/\/+$/, '')}${BALANCE_RESULTS_PATH}/${id}/${deps.secrets.callbackToken(id)}`;
+    const root = rootOf(id);
     return { result: `${root}/result`, timeout: `${root}/timeout` };
   };
 
@@ -167,26 +169,18 @@ export function createBalancesService(deps: Deps) {
     sourceIp: string;
     rawBody: Buffer;
   }) {
-    const at = now();
-    const id = newId('mres', at);
-    try {
-      await insertMoneyResult(db, {
-        id,
+    const id = await storeArrivedMoneyResult(
+      db,
+      logger,
+      {
         subject: 'balance',
         subjectId: incoming.checkId,
         kind: incoming.kind,
         sourceIp: incoming.sourceIp,
         rawBody: incoming.rawBody,
-        outcome: null,
-        receivedAt: at,
-        processedAt: null,
-      });
-    } catch (error) {
-      logger.error('balance result refused: not stored (answered 503)', { resultId: id, error });
-      throw new AppError('service_unavailable', 'The result could not be stored; send it again', undefined, {
-        'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
-      });
-    }
+      },
+      now(),
+    );
     const patch = incoming.checkId ? read(incoming.kind, incoming.rawBody) : undefined;
     const applied = incoming.checkId && patch ? await settle(incoming.checkId, patch) : undefined;
     const label = !incoming.checkId ? 'orphan' : !patch ? 'unreadable' : applied ? 'applied' : 'duplicate';
@@ -245,38 +239,15 @@ export function utilityOf(balances: readonly NamedBalance[]): NamedBalance | und
 
 export function createBalanceResultRoutes({
   balances,
-  secrets,
-  isAllowedSource,
-  readBody,
-  logger,
-}: {
-  balances: BalancesService;
-  secrets: TransactionSecrets;
-  isAllowedSource: (ip: string | undefined) => boolean;
-  readBody: RequestHandler;
-  logger: Logger;
-}): Router {
-  const router = Router({ caseSensitive: true });
-  router.use((req, _res, next) => {
-    if (!isAllowedSource(req.ip)) {
-      logger.warn('balance result refused: source address not allowed', { sourceIp: req.ip });
-      throw new AppError('callback_source_forbidden', 'This address may not post M-Pesa results');
-    }
-    next();
+  ...door
+}: { balances: BalancesService } & Omit<
+  ResultRouterDeps<(typeof RESULT_KINDS)[number]>,
+  'subject' | 'kinds' | 'receive'
+>): Router {
+  return createResultRouter({
+    ...door,
+    subject: 'balance',
+    kinds: RESULT_KINDS,
+    receive: ({ id, ...arrived }) => balances.receive({ checkId: id, ...arrived }),
   });
-  router.use(readBody);
-  router.post('/:checkId/:token/:kind', async (req, res) => {
-    const { checkId, token, kind } = req.params as { checkId: string; token: string; kind: string };
-    if (!(RESULT_KINDS as readonly string[]).includes(kind))
-      throw new AppError('route_not_found', 'No such result route');
-    const vouched = secrets.isCallbackToken(checkId, token) ? checkId : null;
-    await balances.receive({
-      checkId: vouched,
-      kind,
-      sourceIp: req.ip ?? 'unknown',
-      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-    });
-    res.json({ ResultCode: 0, ResultDesc: 'Accepted' });
-  });
-  return router;
 }

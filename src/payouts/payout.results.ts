@@ -3,12 +3,11 @@
 //   /api/v1/callbacks/payouts/<payoutId>/<token>/timeout         B2C QueueTimeOutURL
 //   /api/v1/callbacks/payouts/<payoutId>/<token>/status          Transaction Status ResultURL
 //   /api/v1/callbacks/payouts/<payoutId>/<token>/status-timeout  Transaction Status QueueTimeOutURL
-// Like the STK callbacks (src/callbacks): only allowlisted source addresses get in (403 and
-// nothing stored otherwise); everything an allowed source sends is stored before it is
-// acknowledged, even a body we cannot read or a result naming another payout (an orphan,
-// never applied elsewhere); Safaricom sends each once and never again. The path avoids the
-// words Safaricom refuses in URLs (docs/daraja.md §2).
-import { Router, type RequestHandler } from 'express';
+// Through the door refunds and balances use too (payments/result.router.ts): only allowlisted
+// source addresses get in (403 and nothing stored otherwise); everything an allowed source
+// sends is stored before it is acknowledged, even a body we cannot read or a result naming
+// another payout (an orphan, never applied elsewhere); Safaricom sends each once and never again.
+import type { Router } from 'express';
 import type { Database } from '../db/database';
 import { AppError, DATABASE_RETRY_AFTER_SECONDS } from '../errors';
 import { newId } from '../ids';
@@ -28,19 +27,19 @@ import {
   parseDarajaResult,
   parseJsonBody,
 } from '../payments/payout.result';
+import { createResultRouter, resultRootUnder, type ResultRouterDeps } from '../payments/result.router';
 import type { OutcomeInput, PayoutLedger } from '../payments/payout.settle';
 import type { PayoutResultUrls } from './payout.send';
 
 export const PAYOUT_RESULTS_PATH = '/api/v1/callbacks/payouts';
 export const RESULT_KINDS = ['result', 'timeout', 'status', 'status-timeout'] as const;
 export type ResultKind = (typeof RESULT_KINDS)[number];
-const ACCEPTED = { ResultCode: 0, ResultDesc: 'Accepted' } as const;
 const SWEEP_BATCH = 100;
 
 export function payoutResultUrls(baseUrl: string, secrets: TransactionSecrets) {
-  const base = baseUrl.replace(/\/+$/, '');
+  const rootOf = resultRootUnder(baseUrl, PAYOUT_RESULTS_PATH, secrets);
   return (payoutId: string): PayoutResultUrls => {
-    const root = `${base}${PAYOUT_RESULTS_PATH}/${payoutId}/${secrets.callbackToken(payoutId)}`;
+    const root = rootOf(payoutId);
     return {
       result: `${root}/result`,
       timeout: `${root}/timeout`,
@@ -205,44 +204,12 @@ export function createPayoutResults({
 
 export function createPayoutResultRoutes({
   results,
-  secrets,
-  isAllowedSource,
-  readBody,
-  logger,
-}: {
-  results: PayoutResults;
-  secrets: TransactionSecrets;
-  isAllowedSource: (ip: string | undefined) => boolean;
-  /** Reads the raw body into req.body as a Buffer, refusing only size (the callbacks' reader, src/callbacks/callback.body.ts). */
-  readBody: RequestHandler;
-  logger: Logger;
-}): Router {
-  const router = Router({ caseSensitive: true });
-  router.use((req, _res, next) => {
-    if (!isAllowedSource(req.ip)) {
-      logger.warn('payout result refused: source address not allowed', { sourceIp: req.ip });
-      throw new AppError('callback_source_forbidden', 'This address may not post M-Pesa results');
-    }
-    next();
+  ...door
+}: { results: PayoutResults } & Omit<ResultRouterDeps<ResultKind>, 'subject' | 'kinds' | 'receive'>): Router {
+  return createResultRouter({
+    ...door,
+    subject: 'payout',
+    kinds: RESULT_KINDS,
+    receive: ({ id, ...arrived }) => results.receive({ payoutId: id, ...arrived }),
   });
-  router.use(readBody);
-  router.post('/:payoutId/:token/:kind', async (req, res) => {
-    const { payoutId, token, kind } = req.params as { payoutId: string; token: string; kind: string };
-    if (!(RESULT_KINDS as readonly string[]).includes(kind))
-      throw new AppError('route_not_found', 'No such result route');
-    const vouched = secrets.isCallbackToken(payoutId, token) ? payoutId : null;
-    if (!vouched)
-      logger.warn('payout result token does not match; storing as orphan', {
-        payoutId: payoutId.slice(0, 64),
-      });
-    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    await results.receive({
-      payoutId: vouched,
-      kind: kind as ResultKind,
-      sourceIp: req.ip ?? 'unknown',
-      rawBody,
-    });
-    res.json(ACCEPTED);
-  });
-  return router;
 }

@@ -4,22 +4,22 @@
 //   /api/v1/callbacks/refunds/<refundId>/<token>/timeout         Reversal QueueTimeOutURL
 //   /api/v1/callbacks/refunds/<refundId>/<token>/status          Transaction Status ResultURL
 //   /api/v1/callbacks/refunds/<refundId>/<token>/status-timeout  Transaction Status QueueTimeOutURL
-// As for payouts (src/payouts/payout.results.ts): only allowlisted sources get in; everything
-// they send is stored before it is acknowledged (a wrong token's result as an orphan, applied to
-// nothing); the token is the one payouts and STK callbacks use (security/transaction-secrets.ts).
+// The door is the one payouts and balances use (payments/result.router.ts): only allowlisted
+// sources get in; everything they send is stored before it is acknowledged (a wrong token's
+// result as an orphan, applied to nothing); the token is the one payouts and STK callbacks use
+// (security/transaction-secrets.ts).
 // A refund submitted with no result by its due time, or unknown, is asked about by Transaction
 // Status on the original receipt, on a backing-off schedule; it is never sent again.
-import { Router, type RequestHandler } from 'express';
+import type { Router } from 'express';
 import type { Database } from '../db/database';
-import { AppError, DATABASE_RETRY_AFTER_SECONDS } from '../errors';
-import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { TransactionSecrets } from '../security/transaction-secrets';
 import {
-  insertMoneyResult,
   listUnprocessedMoneyResults,
   markMoneyResult,
+  storeArrivedMoneyResult,
 } from '../payments/money-result.repository';
+import { createResultRouter, resultRootUnder, type ResultRouterDeps } from '../payments/result.router';
 import {
   claimStatusCheck,
   findRefund,
@@ -33,13 +33,12 @@ import type { PayoutAccount } from '../mpesa/mpesa.account';
 
 export const REFUND_RESULTS_PATH = '/api/v1/callbacks/refunds';
 const KINDS: readonly RefundResultKind[] = ['result', 'timeout', 'status', 'status-timeout'];
-const ACCEPTED = { ResultCode: 0, ResultDesc: 'Accepted' } as const;
 const BATCH = 20;
 
 export function refundResultUrls(baseUrl: string, secrets: TransactionSecrets) {
-  const base = baseUrl.replace(/\/+$/, '');
+  const rootOf = resultRootUnder(baseUrl, REFUND_RESULTS_PATH, secrets);
   return (refundId: string): RefundResultUrls => {
-    const root = `${base}${REFUND_RESULTS_PATH}/${refundId}/${secrets.callbackToken(refundId)}`;
+    const root = rootOf(refundId);
     return {
       result: `${root}/result`,
       timeout: `${root}/timeout`,
@@ -110,26 +109,18 @@ export function createRefundResults(deps: Deps) {
     sourceIp: string;
     rawBody: Buffer;
   }): Promise<void> {
-    const at = now();
-    const id = newId('mres', at);
-    try {
-      await insertMoneyResult(db, {
-        id,
+    const id = await storeArrivedMoneyResult(
+      db,
+      logger,
+      {
         subject: 'refund',
         subjectId: incoming.refundId,
         kind: incoming.kind,
         sourceIp: incoming.sourceIp,
         rawBody: incoming.rawBody,
-        outcome: null,
-        receivedAt: at,
-        processedAt: null,
-      });
-    } catch (error) {
-      logger.error('refund result refused: not stored (answered 503)', { resultId: id, error });
-      throw new AppError('service_unavailable', 'The result could not be stored; send it again', undefined, {
-        'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
-      });
-    }
+      },
+      now(),
+    );
     try {
       const label = await apply(incoming.refundId, incoming.kind, incoming.rawBody);
       await markMoneyResult(db, id, label, now());
@@ -221,42 +212,15 @@ export function createRefundResults(deps: Deps) {
 
 export function createRefundResultRoutes({
   results,
-  secrets,
-  isAllowedSource,
-  readBody,
-  logger,
-}: {
-  results: RefundResults;
-  secrets: TransactionSecrets;
-  isAllowedSource: (ip: string | undefined) => boolean;
-  readBody: RequestHandler;
-  logger: Logger;
-}): Router {
-  const router = Router({ caseSensitive: true });
-  router.use((req, _res, next) => {
-    if (!isAllowedSource(req.ip)) {
-      logger.warn('refund result refused: source address not allowed', { sourceIp: req.ip });
-      throw new AppError('callback_source_forbidden', 'This address may not post M-Pesa results');
-    }
-    next();
+  ...door
+}: { results: RefundResults } & Omit<
+  ResultRouterDeps<RefundResultKind>,
+  'subject' | 'kinds' | 'receive'
+>): Router {
+  return createResultRouter({
+    ...door,
+    subject: 'refund',
+    kinds: KINDS,
+    receive: ({ id, ...arrived }) => results.receive({ refundId: id, ...arrived }),
   });
-  router.use(readBody);
-  router.post('/:refundId/:token/:kind', async (req, res) => {
-    const { refundId, token, kind } = req.params as { refundId: string; token: string; kind: string };
-    if (!(KINDS as readonly string[]).includes(kind))
-      throw new AppError('route_not_found', 'No such result route');
-    const vouched = secrets.isCallbackToken(refundId, token) ? refundId : null;
-    if (!vouched)
-      logger.warn('refund result token does not match; storing as orphan', {
-        refundId: refundId.slice(0, 64),
-      });
-    await results.receive({
-      refundId: vouched,
-      kind: kind as RefundResultKind,
-      sourceIp: req.ip ?? 'unknown',
-      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-    });
-    res.json(ACCEPTED);
-  });
-  return router;
 }

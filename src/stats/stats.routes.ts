@@ -103,7 +103,7 @@ async function statsOf(db: Queryable, scope: Scope, query: StatsQuery): Promise<
     paymentGroups(db, scope, window),
     webhookHealth(db, scope, window),
   ]);
-  const payments = { total: 0, pending: 0, completed: 0, failed: 0, cancelled: 0, expired: 0 };
+  const payments = { total: 0, pending: 0, completed: 0, failed: 0, cancelled: 0, expired: 0, reversed: 0 };
   const reasons = new Map<string, { code: string; message: string; count: number }>();
   let collected = 0;
   let settled = 0;
@@ -124,7 +124,7 @@ async function statsOf(db: Queryable, scope: Scope, query: StatsQuery): Promise<
         settleMsSum += group.settleMsSum;
         if (group.settleMsMax !== null) settleMsMax = Math.max(settleMsMax ?? 0, group.settleMsMax);
       }
-    } else if (group.status !== 'pending') {
+    } else if (group.status !== 'pending' && group.status !== 'reversed') {
       const reason = reasonOf(group);
       const entry = reasons.get(reason.code) ?? { code: reason.code, message: reason.message, count: 0 };
       entry.count += group.count;
@@ -142,7 +142,8 @@ async function statsOf(db: Queryable, scope: Scope, query: StatsQuery): Promise<
     window: { from: window.from.toISOString(), to: window.to.toISOString() },
     currency: 'KES',
     payments,
-    successRate: ended === 0 ? null : payments.completed / ended,
+    // A reversed payment was paid (a refund gave it back later): a success of the prompt, no money now.
+    successRate: ended === 0 ? null : (payments.completed + payments.reversed) / ended,
     amountCollected: collected,
     failureReasons: [...reasons.values()].sort((a, b) => b.count - a.count),
     promptToPayment: {
@@ -196,6 +197,7 @@ async function seriesOfWindow(db: Queryable, scope: Scope, query: SeriesQuery): 
     payments: 0,
     completed: 0,
     pending: 0,
+    reversed: 0,
     notCompleted: 0,
     successRate: null as number | null,
     amountCollected: 0,
@@ -208,11 +210,12 @@ async function seriesOfWindow(db: Queryable, scope: Scope, query: SeriesQuery): 
       point.completed += group.count;
       point.amountCollected += group.collected;
     } else if (group.status === 'pending') point.pending += group.count;
+    else if (group.status === 'reversed') point.reversed += group.count;
     else point.notCompleted += group.count;
   }
   for (const point of points) {
-    const ended = point.completed + point.notCompleted;
-    point.successRate = ended === 0 ? null : point.completed / ended;
+    const ended = point.completed + point.reversed + point.notCompleted;
+    point.successRate = ended === 0 ? null : (point.completed + point.reversed) / ended;
   }
   return {
     window: { from: window.from.toISOString(), to: window.to.toISOString() },

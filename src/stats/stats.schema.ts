@@ -26,13 +26,15 @@ export const statsSchema = z
         failed: count,
         cancelled: count,
         expired: count,
+        reversed: count.meta({ description: 'Paid, then given back in full by a refund.' }),
       })
       .meta({ description: 'Payments created in the window, by their status now.' }),
     successRate: z
       .number()
       .nullable()
       .meta({
-        description: 'Completed out of those that ended (0..1); null when none ended.',
+        description:
+          'Paid (completed, or completed and since reversed) out of those that ended (0..1); null when none ended.',
         examples: [0.985],
       }),
     amountCollected: z
@@ -118,11 +120,12 @@ const point = z
     payments: count.meta({ description: 'Payments created in the bucket.' }),
     completed: count,
     pending: count,
+    reversed: count.meta({ description: 'Paid, then given back in full by a refund.' }),
     notCompleted: count.meta({ description: 'Failed, cancelled or expired.' }),
-    successRate: z
-      .number()
-      .nullable()
-      .meta({ description: 'Completed out of those that ended (0..1); null when none ended.' }),
+    successRate: z.number().nullable().meta({
+      description:
+        'Paid (completed, or completed and since reversed) out of those that ended (0..1); null when none ended.',
+    }),
     amountCollected: z.number().int().meta({ description: 'Whole KES of the completed payments.' }),
   })
   .meta({ id: 'StatsPoint' });

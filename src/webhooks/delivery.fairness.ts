@@ -6,8 +6,8 @@
 // - an endpoint has at most `perEndpoint` attempts in flight;
 // - a project at most `perProject` (over all its endpoints of the mode claimed);
 // - projects take turns: the first pick of every project comes before any project's second.
-// Live before test is the worker's part (delivery.worker.ts): it claims live first and gives
-// test deliveries at most half of its slots.
+// Live before test is the worker's claim (claimLiveThenTest in delivery.claim.ts): live picks
+// first, and test deliveries get at most half of a worker's slots.
 
 export interface DueDelivery {
   id: string;

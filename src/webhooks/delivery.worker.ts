@@ -10,10 +10,9 @@ import { endpointDisabledEvent } from '../payments/event.build';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { WebhookMetrics } from '../metrics/metrics';
-import type { Mode } from '../core/scope';
 import type { Vault } from '../security/vault';
 import { webhookSecretSealedFor } from './webhook.signature';
-import { claimDueDeliveries, type ClaimedDelivery } from './delivery.claim';
+import { claimLiveThenTest, type ClaimedDelivery, type WorkerRoom } from './delivery.claim';
 import {
   recordAttempts,
   type AttemptResult,
@@ -158,18 +157,14 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
     inFlight.add(running);
   }
 
-  /** Claims up to `limit` due deliveries of `mode` (fairly between endpoints and projects). */
-  function claim(mode: Mode, limit: number): Promise<ClaimedDelivery[]> {
+  /** Claims what `room` allows: live first, test within its share (delivery.claim.ts). */
+  function claim(room: WorkerRoom) {
     const now = new Date();
     const leaseUntil = new Date(now.getTime() + config.timeoutMs + LEASE_MARGIN_MS);
-    return db.transaction(
-      (tx) =>
-        claimDueDeliveries(tx, limit, now, leaseUntil, {
-          mode,
-          limits: { perEndpoint: config.perEndpointConcurrency, perProject: config.perProjectConcurrency },
-        }),
-      { durability: 'process' },
-    );
+    const limits = { perEndpoint: config.perEndpointConcurrency, perProject: config.perProjectConcurrency };
+    return db.transaction((tx) => claimLiveThenTest(tx, room, now, leaseUntil, limits), {
+      durability: 'process',
+    });
   }
 
   async function pump(): Promise<void> {
@@ -178,17 +173,12 @@ export function createDeliveryWorker({ db, vault, config, logger, metrics }: Dep
     try {
       while (maybeMore && !stopped && inFlight.size < config.concurrency) {
         maybeMore = false;
-        // Live first, from every free slot; test then, never past its share, so test endpoints
-        // that hang (made with test keys, which anyone with a project has) cannot take the slots
-        // live webhooks need.
-        const liveLimit = Math.min(CLAIM_BATCH, config.concurrency - inFlight.size);
-        const live = await claim('live', liveLimit);
-        for (const delivery of live) track(delivery);
-        const testRoom = Math.min(config.concurrency - inFlight.size, testShare - testInFlight);
-        const testLimit = Math.min(CLAIM_BATCH, testRoom);
-        const test = testLimit > 0 ? await claim('test', testLimit) : [];
-        for (const delivery of test) track(delivery);
-        if (live.length === liveLimit || (testLimit > 0 && test.length === testLimit)) maybeMore = true;
+        const { live, test, full } = await claim({
+          total: Math.min(CLAIM_BATCH, config.concurrency - inFlight.size),
+          test: testShare - testInFlight,
+        });
+        for (const delivery of [...live, ...test]) track(delivery);
+        if (full) maybeMore = true;
       }
     } catch (error) {
       logger.error('claiming webhook deliveries failed', { error });

@@ -72,6 +72,7 @@ describe('GET /api/v1/stats/series', () => {
           payments: 2,
           completed: 1,
           pending: 0,
+          reversed: 0,
           notCompleted: 1,
           successRate: 0.5,
           amountCollected: 100,
@@ -81,6 +82,7 @@ describe('GET /api/v1/stats/series', () => {
           payments: 4,
           completed: 2,
           pending: 1,
+          reversed: 0,
           notCompleted: 1,
           successRate: 2 / 3,
           amountCollected: 75,
@@ -90,6 +92,7 @@ describe('GET /api/v1/stats/series', () => {
           payments: 0,
           completed: 0,
           pending: 0,
+          reversed: 0,
           notCompleted: 0,
           successRate: null,
           amountCollected: 0,
@@ -147,5 +150,64 @@ describe('GET /api/v1/stats/series', () => {
       expect(whole.reduce((sum, group) => sum + group.count, 0)).toBe(8);
       expect(sorted(await paymentSeries(server.database(), scope, span, bucket, 1))).toEqual(whole);
     }
+  });
+});
+
+describe('GET /api/v1/stats and /stats/series: a reversed payment', () => {
+  let reversedShop: ProjectKeys;
+  let read: MerchantRequest;
+
+  beforeAll(async () => {
+    reversedShop = await createProject(server.url, server.adminToken, 'Refunding shop');
+    read = merchantClient(server.url, reversedShop);
+    const { projectId } = reversedShop;
+    await insertTransactions(server.database(), [
+      // 5 March: one completed (KES 100), one completed (KES 70) and since refunded, one failed.
+      completedPaymentRow(projectId, eat('2026-03-05T09:00:00.000'), { amount: 100 }),
+      completedPaymentRow(projectId, eat('2026-03-05T09:10:00.000'), { amount: 70, status: 'reversed' }),
+      {
+        ...paymentRow({ projectId, createdAt: eat('2026-03-05T09:20:00.000') }),
+        status: 'failed',
+        resultCode: '1',
+      },
+    ]);
+  });
+
+  const day = window('2026-03-05T00:00:00.000', '2026-03-05T23:59:59.999');
+
+  it('when the day is charted, then the reversed payment has its own count: not completed, not collected, not a failure', async () => {
+    const answer = await read({ method: 'GET', path: `/api/v1/stats/series?${day}&bucket=day` });
+    expect(answer.status).toBe(200);
+    expect(answer.data.points).toEqual([
+      {
+        start: '2026-03-04T21:00:00.000Z',
+        payments: 3,
+        completed: 1,
+        pending: 0,
+        reversed: 1,
+        notCompleted: 1,
+        successRate: 2 / 3,
+        amountCollected: 100,
+      },
+    ]);
+  });
+
+  it('when the totals are read, then the reversed payment is counted as reversed and in no failure reason', async () => {
+    const answer = await read({ method: 'GET', path: `/api/v1/stats?${day}` });
+    expect(answer.status).toBe(200);
+    expect(answer.data.payments).toEqual({
+      total: 3,
+      pending: 0,
+      completed: 1,
+      failed: 1,
+      cancelled: 0,
+      expired: 0,
+      reversed: 1,
+    });
+    expect(answer.data.successRate).toBeCloseTo(2 / 3);
+    expect(answer.data.amountCollected).toBe(100);
+    expect(answer.data.failureReasons.reduce((sum: number, r: { count: number }) => sum + r.count, 0)).toBe(
+      1,
+    );
   });
 });

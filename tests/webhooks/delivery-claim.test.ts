@@ -7,7 +7,7 @@ import { CompiledQuery } from 'kysely';
 import { openDatabase, type Database, type Queryable } from '../../src/db/database';
 import { applyMigrations } from '../../src/db/migrate';
 import { recordEvents } from '../../src/payments/event.repository';
-import { claimDueDeliveries } from '../../src/webhooks/delivery.claim';
+import { claimDueDeliveries, claimLiveThenTest, type WorkerRoom } from '../../src/webhooks/delivery.claim';
 import { newId } from '../../src/ids';
 import type { Mode } from '../../src/core/scope';
 import { freshDataDir, freshDatabaseUrl } from '../helpers/database';
@@ -114,6 +114,18 @@ const claim = (
     ),
   );
 
+/** The worker's claim: both modes in one transaction, ids per mode. */
+const claimBoth = (
+  room: WorkerRoom,
+  limits = { perEndpoint: 8, perProject: 16 },
+  q?: (tx: Queryable) => Queryable,
+) =>
+  db.transaction(async (tx) => {
+    const { live, test, full } = await claimLiveThenTest(q ? q(tx) : tx, room, NOW, LEASE, limits);
+    const ids = (rows: ReadonlyArray<{ id: string }>) => rows.map((row) => row.id).sort();
+    return { live: ids(live), test: ids(test), full };
+  });
+
 /** Deliveries back to unclaimed, so each test starts from what it seeded. */
 afterEach(() => db.run(db.qb.updateTable('WebhookDelivery').set({ status: 'succeeded', lockedUntil: null })));
 
@@ -146,6 +158,26 @@ describe('claimDueDeliveries', () => {
     expect(await claim(10, 'test', { perEndpoint: 5, perProject: 16 })).toEqual(backlog.slice(0, 2));
   });
 
+  it('when the worker claims for both modes, then live takes from every free slot first and test only its share of what live left', async () => {
+    const live = await (await endpointOf('prj_both_live', { mode: 'live' })).due(10, secondsAgo(30));
+    const test = await (await endpointOf('prj_both_test')).due(10, secondsAgo(60));
+
+    // Room for 12: live takes its endpoint's 8 (the cap), test 3 of the 4 left (its share).
+    expect(await claimBoth({ total: 12, test: 3 })).toEqual({
+      live: live.slice(0, 8),
+      test: test.slice(0, 3),
+      full: true,
+    });
+    await db.run(db.qb.updateTable('WebhookDelivery').set({ lockedUntil: null }));
+    // Room for 4: live takes all of it, older test deliveries notwithstanding.
+    expect(await claimBoth({ total: 4, test: 3 })).toEqual({ live: live.slice(0, 4), test: [], full: true });
+  });
+
+  it('when nothing is due, then the worker claim takes nothing and says there is no more', async () => {
+    await (await endpointOf('prj_later', { mode: 'live' })).due(5, new Date(NOW.getTime() + 60_000));
+    expect(await claimBoth({ total: 64, test: 32 })).toEqual({ live: [], test: [], full: false });
+  });
+
   it('when a claim runs over a backlog of thousands, then each of its reads goes through an index and none reads the backlog', async () => {
     const busy = await endpointOf('prj_plan_a');
     await busy.due(3000, secondsAgo(60));
@@ -161,6 +193,16 @@ describe('claimDueDeliveries', () => {
     });
     expect(await claim(8, 'test', undefined, recording)).toHaveLength(8);
     expect(statements.length).toBeGreaterThanOrEqual(4);
+    // The worker's claim of both modes reads the same way (no mode to narrow its reads).
+    await db.run(
+      db.qb
+        .updateTable('WebhookDelivery')
+        .set({ lockedUntil: null })
+        .where('endpointId', '=', busy.endpointId),
+    );
+    const before = statements.length;
+    expect((await claimBoth({ total: 8, test: 4 }, undefined, recording)).test).toHaveLength(4);
+    expect(statements.length - before).toBeGreaterThanOrEqual(4);
 
     for (const statement of statements) {
       if (db.engine === 'sqlite') expectIndexedOnSqlite(statement, await sqlitePlan(statement));

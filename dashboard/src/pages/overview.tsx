@@ -161,6 +161,7 @@ function VolumeChart({ series, labels }: { series: Series; labels: string[] }) {
               backgroundColor: '#b3261e',
             },
             { label: 'Pending', data: series.points.map((p) => p.pending), backgroundColor: '#b08400' },
+            { label: 'Reversed', data: series.points.map((p) => p.reversed), backgroundColor: '#5b5b8a' },
           ],
         },
         options: {

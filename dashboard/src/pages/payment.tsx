@@ -1,6 +1,7 @@
 // One payment: what it is now, its timeline (status changes and who caused them: callback,
 // STK Query answer, expiry, refused push), the raw callbacks as Safaricom sent them (phones
-// masked by the server), its events and every webhook delivery attempt; reconcile and resend.
+// masked by the server), its refunds, its events and every webhook delivery attempt; reconcile,
+// refund and resend.
 import { useEffect, useState } from 'preact/hooks';
 import type {
   EventDetail,
@@ -14,17 +15,19 @@ import { formatKes, formatTime } from '../format';
 import { followProject } from '../live';
 import { linkTo } from '../main';
 import { AmountBadge, Card, ErrorNote, Loading, Status, useLoad } from '../ui';
+import { loadRefunds, RefundsCard } from './payment-refunds';
 
 async function loadPayment(scope: Scope, id: string) {
-  const [{ transaction }, history, events] = await Promise.all([
+  const [{ transaction }, history, events, refunds] = await Promise.all([
     api<{ transaction: Transaction }>(`/api/v1/transactions/${encodeURIComponent(id)}`, { scope }),
     api<TransactionHistory>(`/api/v1/transactions/${encodeURIComponent(id)}/history`, { scope }),
     api<Page<EventRecord>>('/api/v1/events', { scope, query: { transactionId: id, limit: '50' } }),
+    loadRefunds(scope, id),
   ]);
   const details = await Promise.all(
     events.data.map((event) => api<EventDetail>(`/api/v1/events/${event.id}`, { scope })),
   );
-  return { transaction, history, events: details };
+  return { transaction, history, events: details, refunds: refunds.data };
 }
 
 /** What each stored call is, as the payment page names it (the body below it is as sent, phones masked). */
@@ -79,7 +82,7 @@ export function PaymentPage({ scope, id }: { scope: Scope; id: string }) {
     );
   }
   if (!data) return <Loading what="the payment" />;
-  const { transaction: t, history, events } = data;
+  const { transaction: t, history, events, refunds } = data;
   return (
     <div>
       <p>
@@ -138,6 +141,7 @@ export function PaymentPage({ scope, id }: { scope: Scope; id: string }) {
           <dd>{formatTime(t.settledAt)}</dd>
         </dl>
       </Card>
+      <RefundsCard scope={scope} payment={t} refunds={refunds} act={act} />
       <Card title="Timeline">
         <ol class="timeline">
           {history.statusChanges.map((change, i) => (
