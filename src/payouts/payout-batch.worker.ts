@@ -22,6 +22,11 @@ import {
 
 /** Batches looked at in one pass; each sends at most one row per pass. */
 const BATCHES_PER_PASS = 10;
+/**
+ * After a row could not be sent (no client for its account, Daraja unreachable before the call),
+ * the batch waits this long before trying it again, rather than once a pace, and says so once.
+ */
+const FAILED_SEND_WAIT_MS = 30_000;
 
 interface Deps {
   db: Database;
@@ -39,7 +44,8 @@ export function createPayoutBatchWorker(deps: Deps) {
 
   async function sendNext(batch: PayoutBatchRow): Promise<void> {
     const at = now();
-    if (!(await takeSendSlot(db, batch.id, batch.nextSendAt, new Date(at.getTime() + paceMs)))) return;
+    const slot = new Date(at.getTime() + paceMs);
+    if (!(await takeSendSlot(db, batch.id, batch.nextSendAt, slot))) return;
     const row = await nextUnsentRow(db, batch.id);
     if (!row) {
       await moveBatch(db, batch.id, 'sending', { status: 'sent', completedAt: at, updatedAt: at });
@@ -58,16 +64,17 @@ export function createPayoutBatchWorker(deps: Deps) {
     try {
       await sender.send(row, [row.status as 'requested' | 'awaiting_approval'], claim);
     } catch (error) {
-      // Not claimed (no client for its account, Daraja unreachable before the call): it stays
-      // unsent and is tried again at the next slot.
+      // Not claimed (its account has no client, Daraja unreachable): it stays unsent and is tried
+      // again after a wait. (Claimed and its answer not recorded: the recovery asks about it.)
+      await takeSendSlot(db, batch.id, slot, new Date(at.getTime() + FAILED_SEND_WAIT_MS));
       if (error instanceof AppError)
-        logger.warn('payout batch row not sent; tried again', {
+        logger.warn('payout batch row not sent; tried again in 30 s', {
           batchId: batch.id,
           payoutId: row.id,
           code: error.code,
         });
       else
-        logger.error('payout batch row not sent; tried again', {
+        logger.error('payout batch row not sent; tried again in 30 s', {
           batchId: batch.id,
           payoutId: row.id,
           error,
