@@ -48,7 +48,7 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   payout_not_awaiting_approval:
     'The payout is not awaiting approval (another approver, or a rejection, was first); `details.status` is where it is.',
   payout_batch_invalid:
-    'A row of the batch is not a valid payout: `details.rows` lists every bad row with its `line` and its `fields` (`field`, `message`). Nothing was stored or sent.',
+    'A row of the batch is not a valid payout: `details.rows` lists every bad row (up to 100; `details.badRows` counts them) with its `line` and its `fields` (`field`, `message`). Nothing was stored or sent.',
   payout_batch_not_awaiting_approval:
     'The batch is not awaiting approval (another approver, or a rejection, was first); `details.status` is where it is.',
   payout_cap_exceeded:
