@@ -59,6 +59,8 @@ import { createDashboardPages, DASHBOARD_PATH } from './operators/dashboard.page
 import { statsApi } from './stats/stats.routes';
 import { realtimeApi } from './realtime/realtime.openapi';
 import { payoutsApi } from './payouts/payout.routes';
+import { payoutBatchesApi, CSV_BODY_PATHS } from './payouts/payout-batch.routes';
+import type { PayoutBatchesService } from './payouts/payout-batch.service';
 import type { PayoutsService } from './payouts/payout.service';
 import { createPayoutResultRoutes, PAYOUT_RESULTS_PATH, type PayoutResults } from './payouts/payout.results';
 import { refundsApi } from './refunds/refund.routes';
@@ -120,6 +122,8 @@ export interface AppDeps {
   reconciler: Reconciler;
   /** Money out (src/payouts), and the results Safaricom posts about payouts. */
   payouts: PayoutsService;
+  /** Batches of payouts: approved once, sent row by row at a pace. */
+  payoutBatches: PayoutBatchesService;
   payoutResults: PayoutResults;
   /** Refunds by reversal (src/refunds), and the results Safaricom posts about them. */
   refunds: RefundsService;
@@ -172,6 +176,7 @@ export function apiSections(config: Pick<Config, 'amount'>): FeatureApi<ApiDeps>
     qrCodesApi(config.amount),
     testPaymentsApi(config.amount),
     payoutsApi,
+    payoutBatchesApi,
     refundsApi,
     balancesApi,
     linksApi(config.amount),
@@ -285,7 +290,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(cors({ origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] }));
   app.use('/api', noStore);
-  app.use(jsonBody(config.bodyLimit));
+  app.use(jsonBody(config.bodyLimit, CSV_BODY_PATHS));
 
   const limits = createRateLimits(config.rateLimit, deps.limiterStore);
   const guard = createSessionGuard(deps.dashboard);

@@ -274,6 +274,10 @@ const envSchema = z.object({
   PAYOUT_RESULT_WAIT: duration.optional(),
   PAYOUT_STATUS_RETRY_SCHEDULE: durations.prefault('30s,1m,2m,5m,10m,30m,1h,2h,6h,12h,24h'),
   PAYOUT_RECOVERY_INTERVAL: timerPeriod.prefault('1s'),
+  // Batches (src/payouts/payout-batch.worker.ts): the wait between two sends of one batch's rows.
+  // Two a second stays clear of Daraja's spike arrest (`500.003.02`, docs/daraja.md), and
+  // a 1,000-row payroll still goes out in under ten minutes.
+  PAYOUT_BATCH_PACE: timerPeriod.prefault('500ms'),
 
   // Retention (src/maintenance): what is pruned, and when. Payments, their history and events stay.
   CALLBACK_RETENTION: duration.prefault('90d'),
@@ -464,6 +468,7 @@ function buildConfig(env: Env) {
       resultWaitMs: env.PAYOUT_RESULT_WAIT ?? (simulated ? 15_000 : 120_000),
       statusRetryScheduleMs: env.PAYOUT_STATUS_RETRY_SCHEDULE,
       intervalMs: env.PAYOUT_RECOVERY_INTERVAL,
+      batchPaceMs: env.PAYOUT_BATCH_PACE,
     },
     retention: {
       callbacksMs: env.CALLBACK_RETENTION,

@@ -23,6 +23,7 @@ export type IdPrefix =
   | 'aud'
   // Payouts: the payout (also its OriginatorConversationID), its stored results, its audit entries.
   | 'po'
+  | 'pob'
   | 'pres'
   | 'pau'
   // A Transaction Status query, a Result Safaricom posted about one, a Dynamic QR code.

@@ -72,6 +72,8 @@ import { createPayoutSender, type PayoutDaraja } from './payouts/payout.send';
 import { createPayoutsService } from './payouts/payout.service';
 import { createPayoutResults, PAYOUT_RESULTS_PATH, payoutResultUrls } from './payouts/payout.results';
 import { createPayoutRecovery } from './payouts/payout.recovery';
+import { createPayoutBatchesService } from './payouts/payout-batch.service';
+import { createPayoutBatchWorker } from './payouts/payout-batch.worker';
 import { createRefundLedger } from './payments/refund.ledger';
 import { createBalancesService } from './balances/balance.service';
 import { createRefundsService, type RefundClient } from './refunds/refund.service';
@@ -366,6 +368,19 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     logger,
     firstStatusCheckMs: config.payouts.statusRetryScheduleMs[0]!,
   });
+  const payoutBatches = createPayoutBatchesService({
+    db,
+    ledger: payoutLedger,
+    sender: payoutSender,
+    accounts,
+    logger,
+  });
+  const payoutBatchWorker = createPayoutBatchWorker({
+    db,
+    sender: payoutSender,
+    paceMs: config.payouts.batchPaceMs,
+    logger,
+  });
   const payoutRecovery = createPayoutRecovery({
     db,
     ledger: payoutLedger,
@@ -578,6 +593,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
     reconciler,
     accounts,
     payouts,
+    payoutBatches,
     payoutResults,
     refunds,
     refundResults,
@@ -654,6 +670,8 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   // Payouts sent before a stop and never answered: Transaction Status is asked before anything else.
   await payoutRecovery.recoverAtStart();
   payoutRecovery.start();
+  // Batches carry on where their rows stand (each row's send is claimed in the database).
+  payoutBatchWorker.start();
   // Refunds claimed before a stop are asked about (Transaction Status) before anything else.
   await refundResults.runOnce().catch((error: unknown) => logger.error('refund recovery failed', { error }));
   refundResults.start();
@@ -684,6 +702,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
         reconcileWorker.stop(),
         pruneWorker.stop(),
         payoutRecovery.stop(),
+        payoutBatchWorker.stop(),
         c2bPull.stop(),
         refundResults.stop(),
         requestLog.stop(),

@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly requestId?: string,
+    /** The error's `details` (a refused batch's bad rows, …). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -66,11 +68,18 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   });
   if (response.status === 204) return undefined as T;
   const body = (await response.json().catch(() => undefined)) as
-    { error?: { code: string; message: string; requestId?: string } } | undefined;
+    | { error?: { code: string; message: string; requestId?: string; details?: Record<string, unknown> } }
+    | undefined;
   if (!response.ok) {
     const error = body?.error ?? { code: 'unexpected_response', message: `HTTP ${response.status}` };
     if (error.code === 'session_invalid' && !path.endsWith('/dashboard/session')) onSignedOut();
-    throw new ApiError(response.status, error.code, error.message, error.requestId);
+    throw new ApiError(
+      response.status,
+      error.code,
+      error.message,
+      error.requestId,
+      'details' in error ? error.details : undefined,
+    );
   }
   return body as T;
 }

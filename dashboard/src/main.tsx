@@ -12,6 +12,7 @@ import { PaymentPage } from './pages/payment';
 import { Webhooks } from './pages/webhooks';
 import { Links } from './pages/links';
 import { PayoutPage, Payouts } from './pages/payouts';
+import { PayoutBatches, PayoutBatchPage } from './pages/payout-batches';
 import { Projects } from './pages/projects';
 import { Accounts } from './pages/accounts';
 import { Audit } from './pages/audit';
@@ -29,6 +30,7 @@ export const PAGES = [
   ['payments', 'Payments'],
   ['links', 'Payment links'],
   ['payouts', 'Payouts'],
+  ['payout-batches', 'Payout batches'],
   ['webhooks', 'Webhooks'],
   ['events', 'Events'],
   ['requests', 'Request log'],
@@ -256,6 +258,8 @@ function PageOf({
       return <Links scope={scope} />;
     case 'payouts':
       return route.id ? <PayoutPage scope={scope} id={route.id} /> : <Payouts scope={scope} />;
+    case 'payout-batches':
+      return route.id ? <PayoutBatchPage scope={scope} id={route.id} /> : <PayoutBatches scope={scope} />;
     case 'webhooks':
       return <Webhooks scope={scope} operator={session.user.role === 'operator'} />;
     case 'accounts':

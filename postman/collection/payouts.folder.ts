@@ -46,7 +46,7 @@ export const payoutsFolder = folder(
   'Payouts (signed)',
   [
     'Money out: `POST /api/v1/payouts` to a `phone` (B2C), a `paybill` with its `accountNumber`, or a `till` (supplier payments, B2B). Off until an operator turns payouts on; capped per payout and per day; approved by a second person (a dashboard session) when the policy says so; sent to Daraja at most once (docs/payouts.md).',
-    'This folder adds a simulator account with an initiator, turns test payouts on with the admin token, pays a PayBill and a till, and follows the PayBill payment to its result.',
+    'This folder adds a simulator account with an initiator, turns test payouts on with the admin token, pays a PayBill and a till, follows the PayBill payment to its result, then sends a batch: one with a bad row is refused whole (naming its line and field), a good one is paid row by row and exported as CSV.',
   ].join('\n\n'),
   [
     signedRequest({
@@ -133,6 +133,80 @@ pm.test('only PayBill payments, ours among them', () => {
   const page = pm.response.json().data;
   pm.expect(page.map((p) => p.id)).to.include(pm.environment.get('payoutId'));
   pm.expect(page.every((p) => p.channel === 'b2b_paybill')).to.equal(true);
+});`,
+    }),
+    signedRequest({
+      name: 'A batch with a bad row is refused whole',
+      method: 'POST',
+      path: '/api/v1/payout-batches',
+      body: json({
+        csv: 'phone,amount,remarks,reference\n0708374149,1500,Salary March,EMP-1\n0708374150,lots,Salary March,EMP-2\n',
+        account: '{{payoutAccountId}}',
+      }),
+      description:
+        'Every row is checked before anything is stored: one bad row refuses the batch, and `details.rows` names each bad row by its line (the header is line 1) and field. Nothing reaches Daraja.',
+      tests: `${expectError(422, 'payout_batch_invalid')}
+const rows = pm.response.json().error.details.rows;
+pm.test('names line 3 and its amount, and no other row', () => {
+  pm.expect(rows.map((row) => row.line)).to.eql([3]);
+  pm.expect(rows[0].fields[0].field).to.equal('amount');
+});`,
+    }),
+    signedRequest({
+      name: 'Pay a batch',
+      method: 'POST',
+      path: '/api/v1/payout-batches',
+      headers: [...signedHeaders, header('Idempotency-Key', 'postman-payroll-march')],
+      body: json({
+        rows: [
+          { phone: '0708374149', amount: 1500, remarks: 'Salary March', metadata: { reference: 'EMP-1' } },
+          { phone: '0700000202', amount: 900, remarks: 'Salary March', metadata: { reference: 'EMP-2' } },
+        ],
+        account: '{{payoutAccountId}}',
+      }),
+      description:
+        'Stored as two ordinary payouts, then sent one at a time at `PAYOUT_BATCH_PACE`. The second phone plays "not a registered customer" on the simulator. The test script saves `payoutBatchId`.',
+      tests: `pm.test('status 201', () => pm.response.to.have.status(201));
+const answer = pm.response.json();
+pm.test('two rows, sending', () => {
+  pm.expect(answer.batch).to.include({ status: 'sending', rowCount: 2, total: 2400 });
+  pm.expect(answer.rows.map((row) => row.line)).to.eql([1, 2]);
+});
+pm.environment.set('payoutBatchId', answer.batch.id);`,
+    }),
+    signedRequest({
+      name: 'Get the batch until its rows settle',
+      method: 'GET',
+      path: '/api/v1/payout-batches/:id',
+      pathVariables: { id: '{{payoutBatchId}}' },
+      tests: `pm.test('status 200', () => pm.response.to.have.status(200));
+const answer = pm.response.json();
+const attempt = Number(pm.collectionVariables.get('attempts:batch') || 0) + 1;
+const settled = answer.batch.status === 'sent' && !answer.batch.counts.submitted;
+if (!settled && attempt < 40) {
+  pm.collectionVariables.set('attempts:batch', String(attempt));
+  pm.execution.setNextRequest(pm.info.requestName);
+  setTimeout(() => {}, 500);
+} else {
+  pm.collectionVariables.unset('attempts:batch');
+  pm.test('one paid, one failed, each with its own outcome', () => {
+    pm.expect(answer.batch.counts).to.eql({ succeeded: 1, failed: 1 });
+    pm.expect(answer.rows.map((row) => row.payout.status)).to.eql(['succeeded', 'failed']);
+  });
+}`,
+    }),
+    signedRequest({
+      name: 'Export the batch as CSV',
+      method: 'GET',
+      path: '/api/v1/payout-batches/:id',
+      pathVariables: { id: '{{payoutBatchId}}' },
+      query: [{ key: 'format', value: 'csv' }],
+      tests: `${expectStatus(200)}
+pm.test('a line per row, with its outcome', () => {
+  const lines = pm.response.text().trim().split('\\r\\n');
+  pm.expect(lines).to.have.length(3);
+  pm.expect(lines[1]).to.match(/^1,po_\\w+,254708374149,,,1500,succeeded,/);
+  pm.expect(lines[2]).to.match(/^2,po_\\w+,254700000202,,,900,failed,/);
 });`,
     }),
   ],

@@ -69,6 +69,8 @@ export interface Payout {
   mpesaReceiptNumber: string | null;
   receiverName: string | null;
   reason: PayoutReason | null;
+  /** The batch it was asked for in, and its line there; null for a payout of its own. */
+  batch: { id: string; line: number } | null;
   createdAt: string;
   updatedAt: string;
   submittedAt: string | null;
@@ -139,4 +141,68 @@ export interface PayoutSettings {
   updatedBy: string | null;
   updatedAt: string | null;
   usedToday: number;
+}
+
+/**
+ * awaiting_approval (one approval for the whole batch) → sending (its rows go one at a time at the
+ * deployment's pace) → sent (every row handed to Daraja; their outcomes follow); or rejected.
+ */
+export type PayoutBatchStatus = 'awaiting_approval' | 'sending' | 'sent' | 'rejected';
+
+/** A batch of payouts (server: src/payouts/payout-batch.schema.ts). */
+export interface PayoutBatch {
+  /** `pob_…` */
+  id: string;
+  status: PayoutBatchStatus;
+  mode: 'test' | 'live';
+  rowCount: number;
+  /** KES, the sum of its rows. */
+  total: number;
+  /** How many rows stand in each payout status. */
+  counts: Partial<Record<PayoutStatus, number>>;
+  requestedBy: string;
+  /** Present when the policy wanted an approval. */
+  approval: {
+    decision: 'approved' | 'rejected' | null;
+    decidedBy: string | null;
+    decidedAt: string | null;
+  } | null;
+  createdAt: string;
+  /** When its last row was handed to Daraja. */
+  completedAt: string | null;
+}
+
+/** A batch with its rows, by line (the CSV line, or the row's place in `rows` from 1). */
+export interface PayoutBatchDetail {
+  batch: PayoutBatch;
+  rows: Array<{ line: number; payout: Payout }>;
+}
+
+/**
+ * The rows as JSON (each a {@link CreatePayoutInput} without `account`) or as CSV (header
+ * phone,amount,purpose,remarks,occasion,reference,paybill,accountNumber,till): exactly one.
+ * One bad row refuses the whole batch (`payout_batch_invalid`, `details.rows` by line and field).
+ */
+export interface CreatePayoutBatchInput {
+  rows?: Array<Omit<CreatePayoutInput, 'account'>>;
+  csv?: string;
+  /** `acc_…` for every row; the project's default account of the key's mode when left out. */
+  account?: string;
+}
+
+/** A batch checked and stored nowhere (`POST /api/v1/payout-batches/preview`): each row as read, with what is wrong with it. */
+export interface PayoutBatchPreview {
+  rows: Array<{
+    line: number;
+    /** The payout the row asks for, as read; null when the row is bad. */
+    payout: Record<string, unknown> | null;
+    /** A bad row as it was given. */
+    given: Record<string, unknown> | null;
+    errors: Array<{ field: string; message: string }>;
+  }>;
+  rowCount: number;
+  badRows: number;
+  /** KES, the sum of the good rows. */
+  total: number;
+  approvalRequired: boolean;
 }

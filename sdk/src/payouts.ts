@@ -9,8 +9,11 @@ import type { createHttp } from './http.js';
 import { pagedList, type PagedList } from './pagination.js';
 import type { Page, PayoutTestOutcomeInfo } from './types.js';
 import type {
+  CreatePayoutBatchInput,
   CreatePayoutInput,
   Payout,
+  PayoutBatch,
+  PayoutBatchDetail,
   PayoutHistory,
   PayoutListFilters,
   PayoutSettings,
@@ -52,9 +55,23 @@ export interface PayoutsApi {
   waitForOutcome(id: string, options?: WaitForPayoutOptions): Promise<Payout>;
   /** The outcomes the simulator plays for payouts, each with the phone, PayBill or till that plays it. */
   testOutcomes(): Promise<PayoutTestOutcomeInfo[]>;
+  /**
+   * A batch: every row checked before anything is stored (one bad row refuses it whole:
+   * `payout_batch_invalid`), one approval when the policy wants one, then sent row by row.
+   * Sent with an Idempotency-Key (random when left out), so a retry finds the same batch.
+   */
+  createBatch(
+    input: CreatePayoutBatchInput,
+    options?: CreatePayoutOptions,
+  ): Promise<PayoutBatchDetail & { idempotencyKey: string }>;
+  /** The batch, its counts per status, and every row with its payout as it stands. */
+  getBatch(id: string): Promise<PayoutBatchDetail>;
+  /** Newest first; `await` it for the first page, or `for await` over every batch. */
+  listBatches(options?: { cursor?: string }): PagedList<PayoutBatch>;
 }
 
 const BASE = '/api/v1/payouts';
+const BATCHES = '/api/v1/payout-batches';
 const DEFAULT_WAIT_MS = 120_000;
 const DEFAULT_INTERVAL_MS = 2_000;
 
@@ -110,6 +127,36 @@ export function createPayoutsApi(request: ReturnType<typeof createHttp>): Payout
         retry: 'read',
       });
       return body.settings;
+    },
+    async createBatch(input, options = {}) {
+      const idempotencyKey = options.idempotencyKey ?? randomUUID();
+      const { body } = await request<PayoutBatchDetail>({
+        method: 'POST',
+        path: BATCHES,
+        body: input,
+        headers: { 'Idempotency-Key': idempotencyKey },
+        retry: 'idempotent-write',
+      });
+      return { ...body, idempotencyKey };
+    },
+    async getBatch(id) {
+      const { body } = await request<PayoutBatchDetail>({
+        method: 'GET',
+        path: `${BATCHES}/${encodeURIComponent(id)}`,
+        retry: 'read',
+      });
+      return body;
+    },
+    listBatches(options = {}) {
+      return pagedList(async (pageCursor) => {
+        const { body } = await request<Page<PayoutBatch>>({
+          method: 'GET',
+          path: BATCHES,
+          query: { cursor: pageCursor },
+          retry: 'read',
+        });
+        return body;
+      }, options.cursor);
     },
     async testOutcomes() {
       const { body } = await request<{ payouts: PayoutTestOutcomeInfo[] }>({

@@ -277,6 +277,8 @@ export type Payout = {
     settledBy: string | null;
     statusCheckAt: Timestamp | null;
     statusChecks: Generated<number>;
+    batchId: string | null;
+    batchLine: number | null;
 };
 export type PayoutAudit = {
     id: string;
@@ -289,6 +291,24 @@ export type PayoutAudit = {
     code: string | null;
     detail: string | null;
     createdAt: Timestamp;
+};
+export type PayoutBatch = {
+    id: string;
+    projectId: string;
+    mode: string;
+    status: string;
+    rowCount: number;
+    total: number;
+    idempotencyKey: string | null;
+    requestHash: string | null;
+    requestedBy: string;
+    approvalRequired: Generated<boolean>;
+    decidedBy: string | null;
+    decidedAt: Timestamp | null;
+    nextSendAt: Timestamp | null;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+    completedAt: Timestamp | null;
 };
 export type PayoutResult = {
     id: string;
@@ -541,6 +561,7 @@ export type DB = {
     PaymentLink: PaymentLink;
     Payout: Payout;
     PayoutAudit: PayoutAudit;
+    PayoutBatch: PayoutBatch;
     PayoutResult: PayoutResult;
     PayoutSettings: PayoutSettings;
     PayoutStatusChange: PayoutStatusChange;

@@ -14,19 +14,22 @@ export const MAX_BODY_DEPTH = 32;
 const hasContent = (req: express.Request) =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
 
-const requireJson: RequestHandler = (req, _res, next) => {
-  if (hasContent(req) && !req.is('application/json')) {
-    const sent = req.get('content-type');
-    throw new AppError(
-      'unsupported_media_type',
-      `Send the body as Content-Type: application/json${sent ? `, not ${sent.slice(0, 100)}` : ''}`,
-      {
-        expected: 'application/json',
-      },
-    );
-  }
-  next();
-};
+/** Refuses a body that is not JSON, or (on `csvPaths`) CSV. */
+const requireJson =
+  (csvPaths: ReadonlySet<string>): RequestHandler =>
+  (req, _res, next) => {
+    if (hasContent(req) && !req.is('application/json') && !(csvPaths.has(req.path) && req.is('text/csv'))) {
+      const sent = req.get('content-type');
+      throw new AppError(
+        'unsupported_media_type',
+        `Send the body as Content-Type: application/json${sent ? `, not ${sent.slice(0, 100)}` : ''}`,
+        {
+          expected: 'application/json',
+        },
+      );
+    }
+    next();
+  };
 
 const boundDepth: RequestHandler = (req, _res, next) => {
   const body: unknown = req.body;
@@ -45,12 +48,17 @@ const boundDepth: RequestHandler = (req, _res, next) => {
   });
 };
 
-export function jsonBody(limit: string): RequestHandler[] {
-  const parse = express.json({
-    limit,
-    verify: (req, _res, buffer) => {
-      (req as express.Request).rawBody = buffer;
-    },
-  });
-  return [requireJson, parse, boundDepth];
+/**
+ * `csvPaths`: the paths that also take `Content-Type: text/csv` (a payout batch), read as text
+ * with its bytes kept for the signature like JSON's.
+ */
+export function jsonBody(limit: string, csvPaths: readonly string[] = []): RequestHandler[] {
+  const keepBytes = (req: express.Request, _res: unknown, buffer: Buffer) => {
+    req.rawBody = buffer;
+  };
+  const parse = express.json({ limit, verify: keepBytes });
+  const csv = express.text({ limit, type: 'text/csv', verify: keepBytes });
+  const paths = new Set(csvPaths);
+  const parseCsv: RequestHandler = (req, res, next) => (paths.has(req.path) ? csv(req, res, next) : next());
+  return [requireJson(paths), parse, parseCsv, boundDepth];
 }

@@ -35,6 +35,7 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   payout_approval_forbidden:
     'An approval or rejection must come from a dashboard session (never an API key), of a user other than the one who asked for the payout (four eyes); in live mode, an operator. `details.reason` says which.',
   payout_not_found: 'No payout with this id in your project and mode.',
+  payout_batch_not_found: 'No payout batch with this id in your project and mode.',
   refund_not_found: 'No refund with this id in your project and mode (or in a project you may see).',
   balance_check_not_found: 'No balance check with this id in your project and mode.',
   refund_approval_forbidden:
@@ -46,6 +47,10 @@ export const ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
     "A B2C payout cannot be reversed through Daraja's API; only on the M-Pesa org portal.",
   payout_not_awaiting_approval:
     'The payout is not awaiting approval (another approver, or a rejection, was first); `details.status` is where it is.',
+  payout_batch_invalid:
+    'A row of the batch is not a valid payout: `details.rows` lists every bad row (up to 100; `details.badRows` counts them) with its `line` and its `fields` (`field`, `message`). Nothing was stored or sent.',
+  payout_batch_not_awaiting_approval:
+    'The batch is not awaiting approval (another approver, or a rejection, was first); `details.status` is where it is.',
   payout_cap_exceeded:
     'The payout is over a cap of the project: `details.cap` is `per_payout` or `daily`, with `details.limit` and, for the daily cap, `details.usedToday` (KES). Nothing was sent.',
   payout_account_unsupported:

@@ -128,13 +128,15 @@ export function dueForStatusCheck(q: Queryable, now: Date, limit: number): Promi
   );
 }
 
-/** Payouts asked for and never claimed for sending (a crash between the row and the send). */
+/** Payouts asked for alone and never claimed for sending (a crash between the row and the send). */
 export function requestedBefore(q: Queryable, before: Date, limit: number): Promise<PayoutRow[]> {
   return q.all(
     q.qb
       .selectFrom('Payout')
       .selectAll()
       .where('status', '=', 'requested')
+      // A batch's rows wait their turn at the batch's pace (src/payouts/payout-batch.worker.ts).
+      .where('batchId', 'is', null)
       .where('createdAt', '<', before)
       .orderBy('id')
       .limit(limit),

@@ -272,6 +272,19 @@ export const payoutSchema = z
         examples: ['254712345678 - J DOE'],
       }),
     reason: payoutReasonSchema.nullable().meta({ description: 'Set when failed or unknown.' }),
+    batch: z
+      .object({
+        id: z.string().meta({ examples: ['pob_0mbq3k2a1f3a9c2e7d4b5a6c8e0f1'] }),
+        line: z
+          .number()
+          .int()
+          .meta({ description: 'Its line in the batch (the CSV line, or its place in `rows`).' }),
+      })
+      .nullable()
+      .meta({
+        description:
+          'The batch it was asked for in (approved and sent with it); null for a payout of its own.',
+      }),
     createdAt: isoTime,
     updatedAt: isoTime,
     submittedAt: isoTime.nullable().meta({ description: 'When it was sent to Daraja (once).' }),

@@ -54,6 +54,7 @@ export function toPayoutView(row: PayoutRow): PayoutView {
             resultDesc: row.resultDesc,
           }
         : null,
+    batch: row.batchId ? { id: row.batchId, line: row.batchLine ?? 0 } : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     submittedAt: row.submittedAt?.toISOString() ?? null,

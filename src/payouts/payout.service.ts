@@ -8,11 +8,9 @@
 //
 // Every request, refusal, approval and rejection lands in the audit trail. The row is stored
 // before Daraja is called; its id is Daraja's OriginatorConversationID (payout.send.ts).
-import { createHash } from 'node:crypto';
 import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
 import { AppError } from '../errors';
-import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { Scope } from '../core/scope';
 import { fourEyesRefusal, mayDecideIn, userActor, type Approver } from '../core/four-eyes';
@@ -23,8 +21,6 @@ import {
   findPayout,
   findPayoutByIdempotencyKey,
   findProjectPayout,
-  insertPayout,
-  insertPayoutChanges,
   listPayoutChanges,
   listPayoutResults,
   listPayouts,
@@ -33,7 +29,7 @@ import {
 } from '../payments/payout.repository';
 import type { CreatePayoutInput, PayoutListQuery } from '../payments/payout.schema';
 import type { PayoutLedger } from '../payments/payout.settle';
-import { B2B_COMMAND_OF, PAYOUT_REASONS, type PayoutChannel } from '../payments/payout.states';
+import { PAYOUT_REASONS } from '../payments/payout.states';
 import { REJECTED_REASON, toPayoutHistory, toPayoutView } from '../payments/payout.view';
 import {
   requireAllowedSource,
@@ -42,6 +38,7 @@ import {
   requireUnderDailyCap,
   requireUnderPayoutCap,
 } from './payout.guard';
+import { hashOf, newPayout, writeNewPayout } from './payout.new';
 import type { PayoutSender } from './payout.send';
 import { needsApproval, readSettings, startOfEatDay, writeSettings, type Settings } from './payout.settings';
 import { toSettingsView, type SettingsInput } from './payout.settings.schema';
@@ -66,8 +63,6 @@ interface Deps {
   logger: Logger;
   now?: () => Date;
 }
-
-const DEFAULT_REMARKS = 'Payout';
 
 export type PayoutsService = ReturnType<typeof createPayoutsService>;
 
@@ -147,40 +142,18 @@ export function createPayoutsService(deps: Deps) {
       requireEnabled(scope, locked);
       requireUnderDailyCap(locked, input.amount, await committedSince(tx, scope, startOfEatDay(at)));
       const approval = needsApproval(locked, input.amount);
-      const row = newPayout(scope, requester, input, account, approval, idempotencyKey, requestHash, at);
-      await insertPayout(tx, row);
-      // Both changes share `at`: the history orders them by id, so the ids are handed out in order
-      // (random ids of one millisecond would put awaiting_approval before requested half the time).
-      const ids = [newId('chg', at), newId('chg', at)].sort();
-      const change = (from: string | null, to: string) => ({
-        id: ids.shift()!,
-        payoutId: row.id,
-        fromStatus: from,
-        toStatus: to,
-        source: 'request',
-        actor: requester.actor,
-        resultCode: null,
-        resultDesc: null,
-        createdAt: at,
+      const row = newPayout(scope, requester.actor, input, account, approval, at, {
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash,
       });
-      await insertPayoutChanges(tx, [
-        change(null, 'requested'),
-        ...(approval ? [change('requested', 'awaiting_approval')] : []),
-      ]);
-      await tx.run(
-        tx.qb.insertInto('PayoutAudit').values(
-          auditRow(
-            {
-              scope,
-              action: 'payout.requested',
-              actor: requester.actor,
-              outcome: 'allowed',
-              payoutId: row.id,
-              detail: { amount: input.amount, approvalRequired: approval, policy: settings.approval },
-            },
-            at,
-          ),
-        ),
+      await writeNewPayout(
+        tx,
+        scope,
+        row,
+        requester.actor,
+        approval,
+        { amount: input.amount, approvalRequired: approval, policy: settings.approval },
+        at,
       );
       return row;
     });
@@ -236,19 +209,20 @@ export function createPayoutsService(deps: Deps) {
   }
 
   function notAwaiting(row: PayoutRow): AppError {
-    return new AppError(
-      'payout_not_awaiting_approval',
-      `Payout ${row.id} is ${row.status}, not awaiting approval`,
-      {
-        status: row.status,
-      },
-    );
+    // A row of a batch is decided with its batch, once (payout-batch.service.ts).
+    const message = row.batchId
+      ? `Payout ${row.id} is a row of batch ${row.batchId}: approve or reject the batch`
+      : `Payout ${row.id} is ${row.status}, not awaiting approval`;
+    return new AppError('payout_not_awaiting_approval', message, {
+      status: row.status,
+      ...(row.batchId ? { batchId: row.batchId } : {}),
+    });
   }
 
   async function approve(id: string, approver: Approver, note?: string): Promise<PayoutRow> {
     const { scope, row } = await decidable(id, approver);
     await checkApprover(scope, row, approver, 'approve');
-    if (row.status !== 'awaiting_approval') throw notAwaiting(row);
+    if (row.status !== 'awaiting_approval' || row.batchId) throw notAwaiting(row);
     const actor = userActor(approver.userId);
     const at = now();
     const sent = await sender.send(
@@ -272,6 +246,7 @@ export function createPayoutsService(deps: Deps) {
   async function reject(id: string, approver: Approver, note?: string): Promise<PayoutRow> {
     const { scope, row } = await decidable(id, approver);
     await checkApprover(scope, row, approver, 'reject');
+    if (row.batchId) throw notAwaiting(row);
     const actor = userActor(approver.userId);
     const audit: AuditEntry = {
       scope,
@@ -374,83 +349,5 @@ export function createPayoutsService(deps: Deps) {
       return settingsOf(scope);
     },
     updateSettings,
-  };
-}
-
-/** Where the money goes, as stored: a phone (B2C), or a PayBill and account number or a till (B2B). Pure. */
-function recipientOf(input: CreatePayoutInput) {
-  if (input.phone !== undefined)
-    return {
-      channel: 'b2c' as PayoutChannel,
-      phone: input.phone,
-      recipientShortcode: null,
-      accountReference: null,
-      purpose: input.purpose ?? 'BusinessPayment',
-    };
-  const channel: Exclude<PayoutChannel, 'b2c'> = input.paybill !== undefined ? 'b2b_paybill' : 'b2b_till';
-  return {
-    channel: channel as PayoutChannel,
-    // Stored as the empty string: no phone is paid (the column predates B2B).
-    phone: '',
-    recipientShortcode: (input.paybill ?? input.till)!,
-    accountReference: input.accountNumber ?? null,
-    purpose: B2B_COMMAND_OF[channel],
-  };
-}
-
-function hashOf(input: CreatePayoutInput): string {
-  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
-}
-
-/** A new payout as it is stored before anything is sent. Pure. */
-function newPayout(
-  scope: Scope,
-  requester: Requester,
-  input: CreatePayoutInput,
-  account: { id: string | null; shortcode: string },
-  approval: boolean,
-  idempotencyKey: string | undefined,
-  requestHash: string | null,
-  at: Date,
-): NewPayout {
-  const id = newId('po', at);
-  const recipient = recipientOf(input);
-  return {
-    id,
-    projectId: scope.projectId,
-    mode: scope.mode,
-    accountId: account.id,
-    shortcode: account.shortcode,
-    ...recipient,
-    // B2C v3 takes our id; B2B's request takes none: Daraja's answer gives it (payout.send.ts).
-    originatorConversationId: recipient.channel === 'b2c' ? id : null,
-    amount: input.amount,
-    remarks: input.remarks ?? DEFAULT_REMARKS,
-    occasion: input.occasion ?? null,
-    metadata: input.metadata ? JSON.stringify(input.metadata) : null,
-    idempotencyKey: idempotencyKey ?? null,
-    requestHash,
-    status: approval ? 'awaiting_approval' : 'requested',
-    requestedBy: requester.actor,
-    approvalRequired: approval,
-    decidedBy: null,
-    decidedAt: null,
-    submittedAt: null,
-    answeredAt: null,
-    conversationId: null,
-    resultCode: null,
-    resultDesc: null,
-    reasonCode: null,
-    reasonMessage: null,
-    mpesaReceiptNumber: null,
-    receiverName: null,
-    completedTime: null,
-    utilityBalance: null,
-    createdAt: at,
-    updatedAt: at,
-    settledAt: null,
-    settledBy: null,
-    statusCheckAt: null,
-    statusChecks: 0,
   };
 }

@@ -162,6 +162,31 @@ describe('mpesa-bridge payouts', () => {
     expect(twice.stderr).toContain('payout_not_awaiting_approval');
   });
 
+  it('when a CSV batch is given with a bad row, then it is refused naming the line; a good one is created and its rows printed by line', async () => {
+    const bad = await runCli(['payouts', 'batch', '-'], {
+      env: home.env(),
+      input: 'phone,amount\n0708374149,100\n0708374149,ten\n',
+    });
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('payout_batch_invalid');
+    expect(bad.stderr).toContain('Line 3: amount');
+    const good = await runCli(['--json', 'payouts', 'batch', '-', '--idempotency-key', 'cli-batch-1'], {
+      env: home.env(),
+      input: 'phone,amount,remarks\n0708374149,100,Bonus\n0708374150,200,Bonus\n',
+    });
+    expect(good.code).toBe(0);
+    const created = parseJson<{
+      batch: { status: string; rowCount: number; total: number };
+      rows: Array<{ line: number }>;
+      idempotencyKey: string;
+    }>(good.stdout);
+    expect(created).toMatchObject({
+      batch: { status: 'sending', rowCount: 2, total: 300 },
+      idempotencyKey: 'cli-batch-1',
+    });
+    expect(created.rows.map((row) => row.line)).toEqual([2, 3]);
+  });
+
   it('when trigger --list runs, then the payout outcomes are listed with the phone, PayBill or till that plays each', async () => {
     const listed = await runCli(['trigger', '--list'], { env: home.env() });
     expect(listed.code).toBe(0);

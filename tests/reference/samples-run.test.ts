@@ -69,6 +69,9 @@ interface Fixtures {
   /** Two payouts awaiting approval: one the approve sample sends (and the reads read), one the reject sample rejects. */
   payoutId: string;
   payoutToReject: string;
+  /** Two payout batches awaiting approval: one the approve sample sends (and the reads read), one the reject sample rejects. */
+  payoutBatchId: string;
+  payoutBatchToReject: string;
   /** A paid payment the refund sample refunds; two refunds awaiting approval (approve, reject); a balance check. */
   refundablePaymentId: string;
   refundId: string;
@@ -164,6 +167,13 @@ async function createFixtures(language: SampleLanguage): Promise<Fixtures> {
       body: { phone: '0712345678', amount: 100 },
     }).then((created) => created.payout.id);
   const [payoutId, payoutToReject] = [await payout(), await payout()];
+  const batch = () =>
+    ok<{ batch: { id: string } }>({
+      method: 'POST',
+      path: '/api/v1/payout-batches',
+      body: { rows: [{ phone: '0712345678', amount: 100 }] },
+    }).then((created) => created.batch.id);
+  const [payoutBatchId, payoutBatchToReject] = [await batch(), await batch()];
   await payoutSettings('none');
   // Refunds of paid payments of the default account (it has the initiator); a balance check.
   const paid = async () => {
@@ -227,6 +237,8 @@ async function createFixtures(language: SampleLanguage): Promise<Fixtures> {
     qrCodeId: qrCode.qrCode.id,
     payoutId,
     payoutToReject,
+    payoutBatchId,
+    payoutBatchToReject,
     refundablePaymentId,
     refundId,
     refundToReject,
@@ -262,6 +274,7 @@ function readerEdits(
     tsq: fixtures.statusQueryId,
     qr: fixtures.qrCodeId,
     po: request.operationId === 'rejectPayout' ? fixtures.payoutToReject : fixtures.payoutId,
+    pob: request.operationId === 'rejectPayoutBatch' ? fixtures.payoutBatchToReject : fixtures.payoutBatchId,
     lnk: fixtures.linkId,
     chk: fixtures.checkoutSessionId,
     [LINK_SLUG_EXAMPLE]: fixtures.linkSlug,

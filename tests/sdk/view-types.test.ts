@@ -52,6 +52,9 @@ import type {
   PayoutStatus,
   CreatePayoutInput,
   PayoutListFilters,
+  PayoutBatch,
+  PayoutBatchDetail,
+  PayoutBatchPreview,
   PaymentLink,
   CreatePaymentLinkInput,
   UpdatePaymentLinkInput,
@@ -92,6 +95,11 @@ import type {
 } from '../../src/payments/payout.schema';
 import type { PayoutStatus as ServerPayoutStatus } from '../../src/payments/payout.states';
 import type { settingsSchema } from '../../src/payouts/payout.settings.schema';
+import type {
+  BatchView,
+  batchPreviewSchema,
+  batchResponseSchema,
+} from '../../src/payouts/payout-batch.schema';
 import type { ReconcileOutcome as ServerReconcileOutcome } from '../../src/reconciliation/reconcile.service';
 import type { ALL_EVENTS, EventType as ServerEventType } from '../../src/payments/event.types';
 import type { eventsQuery, redeliverEventBody } from '../../src/webhooks/event.schema';
@@ -215,6 +223,9 @@ const payoutHistory: Same<z.output<typeof payoutHistorySchema>, PayoutHistory> =
 const payoutSettings: Same<z.output<typeof settingsSchema>, PayoutSettings> = true;
 const createPayoutInput: Same<z.input<typeof createPayoutBody>, CreatePayoutInput> = true;
 const payoutFilters: Same<keyof z.input<typeof payoutListQuery>, keyof PayoutListFilters> = true;
+const payoutBatch: Same<BatchView, PayoutBatch> = true;
+const payoutBatchDetail: Same<z.output<typeof batchResponseSchema>, PayoutBatchDetail> = true;
+const payoutBatchPreview: Same<z.output<typeof batchPreviewSchema>, PayoutBatchPreview> = true;
 // Payment links and checkout sessions (docs/checkout.md).
 const paymentLink: Same<LinkView, PaymentLink> = true;
 const checkoutSession: Same<SessionView, CheckoutSession> = true;
@@ -297,6 +308,9 @@ const checks = [
   payoutSettings,
   createPayoutInput,
   payoutFilters,
+  payoutBatch,
+  payoutBatchDetail,
+  payoutBatchPreview,
 ];
 
 it('then the SDK types match the service views, inputs, statuses and error codes', () => {

@@ -1,10 +1,11 @@
-// `payouts create | list | approve | reject`: money out from the terminal (docs/payouts.md).
+// `payouts create | batch | list | approve | reject`: money out from the terminal (docs/payouts.md).
 // `create` and `list` sign with the profile's keys like every merchant call. Approving is a second
 // person's decision and the service takes it from a dashboard session only, never from an API
 // key (a leaked key must not approve what it asked for): `approve` and `reject` sign in as a
 // dashboard user (--email, the password from MPESA_BRIDGE_DASHBOARD_PASSWORD or stdin), decide,
 // and sign out again. The four-eyes rule is the service's: the user who asked cannot approve.
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { CreatePayoutInput, Payout, PayoutListFilters } from '@mpesa-bridge/sdk';
 import type { Registrar } from '../main';
 import type { Context } from '../context';
@@ -167,6 +168,39 @@ export const registerPayouts: Registrar = (program, action) => {
             `Waiting for approval: another dashboard user runs \`mpesa-bridge payouts approve ${payout.id} --email …\`.`,
           );
         return payout.status === 'failed' ? EXIT.failed : EXIT.ok;
+      }),
+    );
+
+  payouts
+    .command('batch')
+    .description(
+      'Pay out a CSV batch: every row checked first (one bad row refuses it whole), one approval, then sent row by row',
+    )
+    .argument('<file>', 'the CSV (- for stdin); header phone,amount,purpose,remarks,occasion,reference')
+    .option('--idempotency-key <key>', 'repeat safely: the same key answers the same batch')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ mpesa-bridge payouts batch payroll-march.csv --idempotency-key payroll-2026-03',
+    )
+    .action(
+      action(async (context: Context, file: string, options: { idempotencyKey?: string }) => {
+        const csv = file === '-' ? await readAll(process.stdin) : await readFile(file, 'utf8');
+        const created = await context
+          .client()
+          .payouts.createBatch({ csv }, { idempotencyKey: options.idempotencyKey ?? randomUUID() });
+        const { output } = context;
+        if (output.json) return output.data(created);
+        output.table(
+          ['LINE', ...COLUMNS],
+          created.rows.map((row) => [String(row.line), ...payoutRow(row.payout)]),
+        );
+        output.note(
+          `Batch ${created.batch.id}: ${created.batch.rowCount} payouts, KES ${created.batch.total}, ${created.batch.status}. Idempotency-Key ${created.idempotencyKey}.`,
+        );
+        if (created.batch.status === 'awaiting_approval')
+          output.note(
+            "Waiting for one approval of the whole batch by another dashboard user (the dashboard's Payouts page).",
+          );
       }),
     );
 

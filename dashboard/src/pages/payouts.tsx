@@ -50,6 +50,12 @@ function ApprovalQueue({ scope, onDecided }: { scope: Scope; onDecided: () => vo
   return (
     <section aria-label="Approvals">
       <h2>Waiting for approval ({waiting.data.data.length})</h2>
+      {waiting.data.data.some((payout) => payout.batch) && (
+        <p class="muted">
+          Rows of a batch are approved once, with their batch, on its page under{' '}
+          <a href={`#/p/${scope.projectId}/${scope.mode}/payout-batches`}>Payout batches</a>.
+        </p>
+      )}
       {note && <p role="status">{note}</p>}
       {waiting.data.data.length === 0 ? (
         <p class="muted">Nothing waits for a second person.</p>
@@ -74,12 +80,20 @@ function ApprovalQueue({ scope, onDecided }: { scope: Scope; onDecided: () => vo
                 <td>{formatKes(payout.amount)}</td>
                 <td>{payout.requestedBy}</td>
                 <td>
-                  <button type="button" onClick={() => void decide(payout, 'approve')}>
-                    Approve and send
-                  </button>{' '}
-                  <button type="button" class="secondary" onClick={() => void decide(payout, 'reject')}>
-                    Reject
-                  </button>
+                  {payout.batch ? (
+                    <a href={`#/p/${scope.projectId}/${scope.mode}/payout-batches/${payout.batch.id}`}>
+                      with batch {payout.batch.id}
+                    </a>
+                  ) : (
+                    <>
+                      <button type="button" onClick={() => void decide(payout, 'approve')}>
+                        Approve and send
+                      </button>{' '}
+                      <button type="button" class="secondary" onClick={() => void decide(payout, 'reject')}>
+                        Reject
+                      </button>
+                    </>
+                  )}
                 </td>
               </tr>
             ))}
