@@ -41,6 +41,7 @@ export const DATE_COLUMNS: ReadonlySet<string> = new Set([
   'pullLeaseUntil',
   'lastPullAt',
   'reversedAt',
+  'nextSendAt',
 ]);
 export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set([
   'enabled',
