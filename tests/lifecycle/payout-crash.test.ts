@@ -3,55 +3,30 @@
 // On restart the service asks before it acts: Transaction Status by the payout's
 // OriginatorConversationID settles it, and Daraja never sees a second request for it.
 import axios from 'axios';
-import { createLogger } from '../../src/logger';
-import { startSimulatorServer, type SimulatorServer } from '../../src/simulator/main';
-import { callbackTargets } from '../../src/simulator/simulator.callback-targets';
-import { staticDirectory } from '../../src/simulator/simulator.directory';
+import type { SimulatorServer } from '../../src/simulator/main';
 import { phoneForB2cOutcome } from '../../src/simulator/simulator.b2c-outcomes';
-import { childEnv, startServiceProcess, type ServiceProcess } from '../helpers/child-service';
+import { startServiceProcess, type ServiceProcess } from '../helpers/child-service';
+import { crashServiceEnv, startCrashDaraja, type CrashAccount } from '../helpers/crash-daraja';
 import { createProject, merchantClient } from '../helpers/merchant';
 import { eventually } from '../helpers/realtime';
 import { payoutBody, setPayoutSettings, simulatorStats } from '../helpers/payouts';
 
-const APP = { consumerKey: 'crash-test-key', consumerSecret: 'crash-test-secret' };
-const SHORTCODE = '600980';
-const INITIATOR = { name: 'testapi', password: 'Crash#Initiator7' };
+const ACCOUNT: CrashAccount = {
+  app: { consumerKey: 'crash-test-key', consumerSecret: 'crash-test-secret' },
+  shortcode: '600980',
+  initiator: { name: 'testapi', password: 'Crash#Initiator7' },
+};
 
 let simulator: SimulatorServer;
 
 beforeAll(async () => {
-  simulator = await startSimulatorServer({
-    directory: staticDirectory([APP], {
-      [SHORTCODE]: { passkey: 'crash-passkey', tills: [], initiators: [INITIATOR] },
-    }),
-    callbackTargets: callbackTargets([{ origin: 'loopback', pathPrefix: '/api/v1/callbacks/' }]),
-    callbackDelayMs: 200,
-    // The "slow answer" outcome: the request is taken, its answer comes this much later. Long, so
-    // that the kill lands before it even on a loaded CI machine (at 2.5 s the answer once won).
-    lateCallbackMs: 12_000,
-    logger: createLogger({ log: { level: 'error', format: 'json' } }, true),
-    port: 0,
-    host: '127.0.0.1',
-  });
+  simulator = await startCrashDaraja(ACCOUNT);
 });
 afterAll(() => simulator.close());
 
 describe('when the service is killed after Daraja took a payout and before its answer was recorded', () => {
   it('then on restart Transaction Status settles it, the payout is never sent again, and the merchant learns the outcome', async () => {
-    const env = childEnv({
-      MPESA_ENVIRONMENT: 'simulator',
-      MPESA_BASE_URL: simulator.url,
-      MPESA_CONSUMER_KEY: APP.consumerKey,
-      MPESA_CONSUMER_SECRET: APP.consumerSecret,
-      MPESA_SHORTCODE: SHORTCODE,
-      MPESA_PASSKEY: 'crash-passkey',
-      MPESA_INITIATOR_NAME: INITIATOR.name,
-      MPESA_INITIATOR_PASSWORD: INITIATOR.password,
-      MPESA_TIMEOUT_MS: '15000',
-      PAYOUT_RESULT_WAIT: '500ms',
-      PAYOUT_STATUS_RETRY_SCHEDULE: '300ms,500ms,1s,1s,2s,2s',
-      PAYOUT_RECOVERY_INTERVAL: '100ms',
-    });
+    const env = crashServiceEnv(simulator, ACCOUNT);
     let service: ServiceProcess = await startServiceProcess(env);
     try {
       const keys = await createProject(service.url, env.ADMIN_TOKEN);
@@ -119,7 +94,7 @@ describe('when the service is killed after Daraja took a payout and before its a
         'payout.unknown',
       ]);
       // The simulator still holds the balance it paid out once.
-      const balance = await axios.get(`${simulator.url}/__simulator/balances?shortcode=${SHORTCODE}`);
+      const balance = await axios.get(`${simulator.url}/__simulator/balances?shortcode=${ACCOUNT.shortcode}`);
       expect(balance.data.utility).toBe(1_000_000 - 1500);
     } finally {
       service.child.kill('SIGKILL');

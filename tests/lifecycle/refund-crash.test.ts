@@ -6,37 +6,26 @@
 // by Transaction Status on the payment's receipt, never sent again, and ends succeeded with
 // the payment reversed.
 import axios from 'axios';
-import { createLogger } from '../../src/logger';
-import { startSimulatorServer, type SimulatorServer } from '../../src/simulator/main';
-import { callbackTargets } from '../../src/simulator/simulator.callback-targets';
-import { staticDirectory } from '../../src/simulator/simulator.directory';
+import type { SimulatorServer } from '../../src/simulator/main';
 import { NEXT_REVERSAL_PATH } from '../../src/simulator/simulator.routes';
-import { childEnv, startServiceProcess, type ServiceProcess } from '../helpers/child-service';
+import { startServiceProcess, type ServiceProcess } from '../helpers/child-service';
+import { crashServiceEnv, startCrashDaraja, type CrashAccount } from '../helpers/crash-daraja';
 import { browserFor, createDashboardUser, PASSWORD } from '../helpers/dashboard';
 import { createProject, initiateBody, merchantClient, type MerchantRequest } from '../helpers/merchant';
 import { setPayoutSettings } from '../helpers/payouts';
 import { eventually } from '../helpers/realtime';
 
-const APP = { consumerKey: 'refund-crash-key', consumerSecret: 'refund-crash-secret' };
-const SHORTCODE = '600981';
-const INITIATOR = { name: 'testapi', password: 'Crash#Reversal7' };
+const ACCOUNT: CrashAccount = {
+  app: { consumerKey: 'refund-crash-key', consumerSecret: 'refund-crash-secret' },
+  shortcode: '600981',
+  initiator: { name: 'testapi', password: 'Crash#Reversal7' },
+};
 const AMOUNT = 640;
 
 let simulator: SimulatorServer;
 
 beforeAll(async () => {
-  simulator = await startSimulatorServer({
-    directory: staticDirectory([APP], {
-      [SHORTCODE]: { passkey: 'crash-passkey', tills: [], initiators: [INITIATOR] },
-    }),
-    callbackTargets: callbackTargets([{ origin: 'loopback', pathPrefix: '/api/v1/callbacks/' }]),
-    callbackDelayMs: 200,
-    // The reversal's answer comes this much later: long, so the kill lands first on a loaded machine.
-    lateCallbackMs: 12_000,
-    logger: createLogger({ log: { level: 'error', format: 'json' } }, true),
-    port: 0,
-    host: '127.0.0.1',
-  });
+  simulator = await startCrashDaraja(ACCOUNT);
 });
 afterAll(() => simulator.close());
 
@@ -69,20 +58,7 @@ async function completedPayment(merchant: MerchantRequest) {
 
 describe('when the service is killed after Daraja took a reversal and before its answer was recorded', () => {
   it('then on restart Transaction Status on the receipt settles the refund, the reversal is never sent again, and the payment is reversed', async () => {
-    const env = childEnv({
-      MPESA_ENVIRONMENT: 'simulator',
-      MPESA_BASE_URL: simulator.url,
-      MPESA_CONSUMER_KEY: APP.consumerKey,
-      MPESA_CONSUMER_SECRET: APP.consumerSecret,
-      MPESA_SHORTCODE: SHORTCODE,
-      MPESA_PASSKEY: 'crash-passkey',
-      MPESA_INITIATOR_NAME: INITIATOR.name,
-      MPESA_INITIATOR_PASSWORD: INITIATOR.password,
-      MPESA_TIMEOUT_MS: '15000',
-      PAYOUT_RESULT_WAIT: '500ms',
-      PAYOUT_STATUS_RETRY_SCHEDULE: '300ms,500ms,1s,1s,2s,2s',
-      PAYOUT_RECOVERY_INTERVAL: '100ms',
-    });
+    const env = crashServiceEnv(simulator, ACCOUNT);
     let service: ServiceProcess = await startServiceProcess(env);
     try {
       const server = { url: service.url, adminToken: env.ADMIN_TOKEN };
@@ -109,7 +85,7 @@ describe('when the service is killed after Daraja took a reversal and before its
       const approver = await browserFor(service.url, email);
 
       // Daraja takes the reversal at once, answers 12 s later and never posts its Result.
-      await axios.put(`${simulator.url}${NEXT_REVERSAL_PATH}?shortcode=${SHORTCODE}`, {
+      await axios.put(`${simulator.url}${NEXT_REVERSAL_PATH}?shortcode=${ACCOUNT.shortcode}`, {
         answer: 'slow',
         result: 'lost',
       });
