@@ -3,9 +3,10 @@
 // rejecting it needs a dashboard session of another user than the requester (four eyes).
 import type { Request } from 'express';
 import { defineOperation, type FeatureApi } from '../core/operation';
+import { approverOf } from '../core/four-eyes';
 import { scopeOf } from '../core/scope';
 import { idempotencyKeyHeader } from '../payments/transaction.schema';
-import type { Approver, Requester } from './payout.service';
+import { requesterOf } from './payout.routes';
 import type { PayoutBatchesService } from './payout-batch.service';
 import {
   batchDecisionBody,
@@ -28,18 +29,6 @@ const PREVIEW_PATH = `${PAYOUT_BATCHES_PATH}/preview`;
 export const CSV_BODY_PATHS = [PAYOUT_BATCHES_PATH, PREVIEW_PATH];
 const TAG = 'Payouts';
 const operation = defineOperation<PayoutBatchesDeps>();
-
-function requesterOf(req: Request): Requester {
-  return req.principal
-    ? { actor: `user:${req.principal.userId}`, userId: req.principal.userId, sourceIp: req.ip }
-    : { actor: `key:${req.project!.publicKey}`, userId: null, sourceIp: req.ip };
-}
-
-const approverOf = (req: Request): Approver => ({
-  userId: req.principal!.userId,
-  role: req.principal!.role,
-  projectIds: req.principal!.projectIds,
-});
 
 /** A CSV body is read as `{ csv }`, so one schema checks both ways of sending a batch. */
 function csvAsJson(req: Request): void {

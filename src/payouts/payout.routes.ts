@@ -5,6 +5,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { defineOperation, type FeatureApi } from '../core/operation';
+import { approverOf, requesterActor } from '../core/four-eyes';
 import { scopeOf } from '../core/scope';
 import { idempotencyKeyHeader } from '../payments/transaction.schema';
 import {
@@ -24,7 +25,7 @@ import {
   settingsQuery,
   settingsResponseSchema,
 } from './payout.settings.schema';
-import type { Approver, PayoutsService, Requester } from './payout.service';
+import type { PayoutsService, Requester } from './payout.service';
 import { expecting, text } from '../validation';
 
 export interface PayoutsDeps {
@@ -35,17 +36,10 @@ const BASE = '/api/v1/payouts';
 const TAG = 'Payouts';
 const operation = defineOperation<PayoutsDeps>();
 
-function requesterOf(req: Request): Requester {
-  return req.principal
-    ? { actor: `user:${req.principal.userId}`, userId: req.principal.userId, sourceIp: req.ip }
-    : { actor: `key:${req.project!.publicKey}`, userId: null, sourceIp: req.ip };
+/** Who asks for a payout (or a batch of them), and from where (the payout source allowlist). */
+export function requesterOf(req: Request): Requester {
+  return { actor: requesterActor(req), userId: req.principal?.userId ?? null, sourceIp: req.ip };
 }
-
-const approverOf = (req: Request): Approver => ({
-  userId: req.principal!.userId,
-  role: req.principal!.role,
-  projectIds: req.principal!.projectIds,
-});
 
 const adminActor = (req: Request) => (req.principal ? `user:${req.principal.userId}` : 'admin');
 

@@ -4,6 +4,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { defineOperation, type FeatureApi } from '../core/operation';
+import { approverOf, requesterActor } from '../core/four-eyes';
 import { scopeOf } from '../core/scope';
 import { decisionBody } from '../payments/payout.schema';
 import { REFUND_STATUSES, type RefundRow } from '../payments/refund.ledger';
@@ -108,14 +109,7 @@ const refundListQuery = z.strictObject({
     .optional(),
 });
 
-const requesterOf = (req: Request) => ({
-  actor: req.principal ? `user:${req.principal.userId}` : `key:${req.project!.publicKey}`,
-});
-const approverOf = (req: Request) => ({
-  userId: req.principal!.userId,
-  role: req.principal!.role,
-  projectIds: req.principal!.projectIds,
-});
+const requesterOf = (req: Request) => ({ actor: requesterActor(req) });
 
 export const refundsApi: FeatureApi<RefundsDeps> = {
   tags: [
