@@ -8,6 +8,8 @@ export interface ClientTransaction {
   phone: string;
   mpesaReceiptNumber: string | null;
   failure: { code: string; message: string } | null;
+  /** Its money was recorded as another payment (docs/c2b.md "One receipt, one payment"): paid, whatever `status` says. */
+  paidElsewhere: boolean;
 }
 
 export interface PublicLink {

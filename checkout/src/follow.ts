@@ -3,6 +3,7 @@
 // every POLL_MS, so a network that drops WebSockets and long-polling still sees the outcome.
 import { io } from 'socket.io-client';
 import { serviceRoot, type ClientTransaction } from './api';
+import { isSettled } from './outcome';
 
 const POLL_MS = 4000;
 
@@ -18,7 +19,7 @@ export function followPayment(
   const update = (transaction: ClientTransaction) => {
     if (stopped || transaction.id !== id) return;
     onUpdate(transaction);
-    if (transaction.status !== 'pending') stop();
+    if (isSettled(transaction)) stop();
   };
   // Rooms do not survive a reconnection: subscribe on every connect (the current state comes at once).
   socket.on('connect', () =>

@@ -14,13 +14,23 @@ export interface Outcome {
 // Daraja's result codes as the ledger names them (src/payments/transaction.states.ts).
 const TIMED_OUT = new Set(['prompt_expired', 'customer_unreachable', 'no_answer', 'prompt_not_sent']);
 
+const PAID: Outcome = { event: 'paid', title: 'paidTitle', detail: 'paidDetail', retry: false };
+
+/** Whether the page is done following the payment: its outcome cannot change any more. */
+export function isSettled(transaction: ClientTransaction): boolean {
+  return transaction.status !== 'pending' || transaction.paidElsewhere;
+}
+
 export function outcomeOf(transaction: ClientTransaction): Outcome {
   const code = transaction.failure?.code ?? '';
+  // A request linked to the walk-in payment that holds its receipt keeps its status: it is paid all the same.
+  // Its receipt is on that payment, not on this one: the page says paid without it.
+  if (transaction.paidElsewhere) return { ...PAID, detail: 'paidNoReceiptDetail' };
   switch (transaction.status) {
     case 'pending':
       return { event: 'pending', title: 'pendingTitle', detail: 'pendingDetail', retry: false };
     case 'completed':
-      return { event: 'paid', title: 'paidTitle', detail: 'paidDetail', retry: false };
+      return PAID;
     case 'cancelled':
       return { event: 'cancelled', title: 'cancelledTitle', detail: 'cancelledDetail', retry: true };
     case 'expired':

@@ -13,7 +13,7 @@ import {
 } from './api';
 import { h, money } from './dom';
 import { followPayment } from './follow';
-import { isKenyanMobile, outcomeOf } from './outcome';
+import { isKenyanMobile, isSettled, outcomeOf } from './outcome';
 import { LANGUAGES, preferredLanguage, say, type Language, type StringKey } from './strings';
 
 const LANGUAGE_KEY = 'mpesa-bridge:checkout-language';
@@ -113,7 +113,7 @@ function showPayment(payment: { transaction: ClientTransaction; clientSecret: st
   state.transaction = payment.transaction;
   notify(payment.transaction);
   armWaiting(payment.transaction);
-  if (payment.transaction.status !== 'pending') return;
+  if (isSettled(payment.transaction)) return;
   const { id } = state.session!;
   const secret = state.sessionSecret!;
   stopFollowing = followPayment(
@@ -131,7 +131,7 @@ function showPayment(payment: { transaction: ClientTransaction; clientSecret: st
 function armWaiting(transaction: ClientTransaction): void {
   clearTimeout(waitingTimer);
   state.waitingLong = false;
-  if (transaction.status === 'pending')
+  if (!isSettled(transaction))
     waitingTimer = setTimeout(() => ((state.waitingLong = true), render()), STILL_WAITING_MS);
 }
 

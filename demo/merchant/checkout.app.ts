@@ -126,6 +126,7 @@ function browserView(transaction: Transaction): ClientTransaction {
     customerMessage: transaction.customerMessage,
     mpesaReceiptNumber: transaction.mpesaReceiptNumber,
     failure: transaction.failure,
+    paidElsewhere: transaction.paidAs !== null,
     updatedAt: transaction.updatedAt,
     settledAt: transaction.settledAt,
   };

@@ -124,6 +124,8 @@ export interface ClientTransaction {
   customerMessage: string | null;
   mpesaReceiptNumber: string | null;
   failure: Failure | null;
+  /** True when the money was recorded as another payment (the merchant view's `paidAs`): paid, though `status` stays. */
+  paidElsewhere: boolean;
   updatedAt: string;
   settledAt: string | null;
 }

@@ -14,7 +14,7 @@ export type SessionRow = Selectable<CheckoutSession>;
 export type NewSession = SessionRow;
 export type AttemptRow = Selectable<CheckoutAttempt>;
 
-/** Statuses of a payment that hold a link's use: on the customer's phone, or paid. */
+/** Statuses of a payment that hold a link's use: on the customer's phone, or paid (a `paidAs` link holds one too). */
 const HOLDING = ['pending', 'completed'] as const;
 
 export async function insertLink(q: Queryable, row: NewLink): Promise<void> {
@@ -98,6 +98,7 @@ export async function heldUses(q: Queryable, link: LinkRow, claimedSince: Date):
       .where((eb) =>
         eb.or([
           eb('t.status', 'in', [...HOLDING]),
+          eb('t.paidAs', 'is not', null),
           eb.and([eb('t.id', 'is', null), eb('a.createdAt', '>', claimedSince)]),
         ]),
       )
@@ -122,7 +123,8 @@ export async function paidCounts(q: Queryable, links: readonly LinkRow[]): Promi
         'in',
         links.map((link) => link.id),
       )
-      .where('t.status', '=', 'completed')
+      // Paid as isPaid (payments/transaction.same-receipt.ts) reads it: completed, or linked to the payment holding its receipt.
+      .where((eb) => eb.or([eb('t.status', '=', 'completed'), eb('t.paidAs', 'is not', null)]))
       .groupBy('a.linkId')
       .select((eb) => [
         'a.linkId',

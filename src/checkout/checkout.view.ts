@@ -2,6 +2,7 @@
 // and the mappers every answer goes through: a row is never sent as it is.
 import type { Config } from '../config';
 import type { Mode } from '../core/scope';
+import { isPaid } from '../payments/transaction.same-receipt';
 import type { AttemptWithPayment, LinkRow, SessionRow } from './checkout.repository';
 import type { AmountType, LinkState, LinkView } from './link.schema';
 import type { SessionState, SessionView } from './session.schema';
@@ -32,14 +33,17 @@ export function linkStateOf(link: LinkRow, paid: number, now: Date): LinkState {
   return 'active';
 }
 
-/** paid (any attempt completed: final) > pending (a prompt on the phone) > expired > open. */
+/**
+ * paid (any attempt's money recorded: completed, or linked by `paidAs` to the payment that holds
+ * its receipt; final) > pending (a prompt on the phone) > expired > open.
+ */
 export function sessionStateOf(
   session: SessionRow,
   attempts: readonly AttemptWithPayment[],
   now: Date,
   claimedSince: Date,
 ): SessionState {
-  if (attempts.some(({ payment }) => payment?.status === 'completed')) return 'paid';
+  if (attempts.some(({ payment }) => payment && isPaid(payment))) return 'paid';
   const inFlight = attempts.some(
     ({ attempt, payment }) =>
       payment?.status === 'pending' || (!payment && attempt.createdAt.getTime() > claimedSince.getTime()),
@@ -132,7 +136,7 @@ export function toSessionView(
     cancelUrl: session.cancelUrl,
     linkId: session.linkId,
     transactionIds: payments.map((payment) => payment.id),
-    paidTransactionId: payments.find((payment) => payment.status === 'completed')?.id ?? null,
+    paidTransactionId: payments.find(isPaid)?.id ?? null,
     createdAt: session.createdAt.toISOString(),
   };
 }

@@ -94,7 +94,10 @@ export const sessionSchema = z
     cancelUrl: z.string().nullable(),
     linkId: z.string().nullable().meta({ description: 'The payment link it came from; null for yours.' }),
     transactionIds: z.array(z.string()).meta({ description: "Each attempt's payment, oldest first." }),
-    paidTransactionId: z.string().nullable(),
+    paidTransactionId: z.string().nullable().meta({
+      description:
+        "The attempt's payment that paid. When its money was recorded as another payment (`paidAs` set: a walk-in C2B payment already held its M-Pesa receipt), it keeps its own status and its `paidAs` names the payment holding the money.",
+    }),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: 'CheckoutSession', description: 'One checkout on the hosted page.' });

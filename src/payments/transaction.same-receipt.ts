@@ -14,6 +14,15 @@ import { transactionEvent } from './event.build';
 import type { NewEvent } from './event.types';
 import type { NewStatusChange, TransactionPatch, TransactionRow } from './transaction.repository';
 
+/**
+ * Whether the customer's money for this payment is recorded: it completed, or it is linked to the
+ * payment that holds its receipt (`paidAs`) and so will never complete itself. What a reader
+ * deciding "paid" (a checkout, a link's uses) asks instead of `status === 'completed'`.
+ */
+export function isPaid(row: Pick<TransactionRow, 'status' | 'paidAs'>): boolean {
+  return row.status === 'completed' || row.paidAs !== null;
+}
+
 /** What a settlement to completed with a receipt another payment holds does to `current`. */
 export interface SameMoney {
   label: 'enriched' | 'duplicate';

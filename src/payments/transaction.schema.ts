@@ -366,6 +366,11 @@ export const clientTransactionSchema = z
       .nullable()
       .meta({ examples: ['TLS8K2B4XY'] }),
     failure: failureSchema.nullable().meta({ examples: [null] }),
+    paidElsewhere: z.boolean().meta({
+      description:
+        "True when this request's money was recorded as another payment (its M-Pesa receipt was already held by a walk-in C2B payment: the merchant view's `paidAs`). The customer has paid, though `status` stays where it was (often `pending`).",
+      examples: [false],
+    }),
     updatedAt: isoTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),
     settledAt: nullableTime.meta({ examples: ['2025-01-01T09:30:14.000Z'] }),
   })

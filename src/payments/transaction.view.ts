@@ -93,6 +93,8 @@ export function toClientView(row: TransactionRow): ClientTransactionView {
     customerMessage: row.customerMessage,
     mpesaReceiptNumber: row.mpesaReceiptNumber,
     failure: failureOf(row),
+    // A boolean, not the id: the browser is shown nothing of another payment.
+    paidElsewhere: row.paidAs !== null,
     updatedAt: row.updatedAt.toISOString(),
     settledAt: row.settledAt?.toISOString() ?? null,
   };

@@ -12,6 +12,8 @@ export interface Subscriber {
   events: ClientEvent[];
   subscribe(transactionId: string, clientSecret: string): Promise<{ ok: boolean; error?: { code: string } }>;
   waitForStatus(status: string, timeoutMs?: number): Promise<ClientEvent>;
+  /** The first event `match` accepts (one that changes a field other than the status). */
+  waitFor(match: (event: ClientEvent) => boolean, timeoutMs?: number): Promise<ClientEvent>;
   close(): void;
 }
 
@@ -47,6 +49,8 @@ export async function connectSubscriber(
         () => `no ${status} event; got ${JSON.stringify(events.map((e) => e.status))}`,
         timeoutMs,
       ),
+    waitFor: (match, timeoutMs = 5000) =>
+      firstMatch(events, waiters, match, () => `no matching event; got ${JSON.stringify(events)}`, timeoutMs),
     close: () => socket.close(),
   };
 }
