@@ -1,14 +1,17 @@
 // The hosted checkout page in a real browser: Debian's Chromium driven by playwright-core, the
 // real service in simulator mode, a phone-sized window (375 px). A customer pays through a link
-// (paid, cancelled, wrong PIN), meets an expired and a used-up link and an amount outside the
-// range, in English and in Swahili; axe finds no serious or critical problem; the printed QR code
-// decodes to the link; screenshots at 320, 375 and 1280 px in both languages go to artifacts/.
+// (paid, paid as a walk-in PayBill payment, cancelled, wrong PIN), meets an expired and a used-up
+// link and an amount outside the range, in English and in Swahili; axe finds no serious or
+// critical problem; the printed QR code decodes to the link; screenshots at 320, 375 and 1280 px
+// in both languages go to artifacts/.
 import fs from 'node:fs';
 import path from 'node:path';
 import axios from 'axios';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { accountBody } from '../helpers/accounts';
+import { postCallback, successCallback } from '../helpers/callbacks';
 import { createProject, merchantClient, type MerchantRequest } from '../helpers/merchant';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { en, sw } from '../../checkout/src/strings';
@@ -158,6 +161,52 @@ describe('paying through a link at 375 px', () => {
     const second = await openPage(link.url);
     expect(await second.textContent('h1')).toBe(en.usedUpLink);
     expect(await second.isVisible('#pay')).toBe(false);
+  });
+
+  it('when the prompt\'s receipt is one a walk-in PayBill payment already holds (the request is linked by paidAs), then the page shows "Paid" and a way back to the merchant', async () => {
+    const body = accountBody({ shortcode: '600317' });
+    const account = await merchant({ method: 'POST', path: '/api/v1/mpesa-accounts', body });
+    expect(account.status).toBe(201);
+    const accountId = account.data.account.id as string;
+    const c2b = await merchant({
+      method: 'POST',
+      path: `/api/v1/mpesa-accounts/${accountId}/c2b`,
+      body: { version: 'v2' },
+    });
+    expect(c2b.status).toBeLessThan(300);
+    const link = await createLink({
+      title: 'Linked order',
+      amount: 45,
+      account: accountId,
+      redirectUrl: 'https://shop.example/thanks',
+    });
+    const page = await openPage(link.url);
+    // The simulator accepts this phone's prompt and never answers: the test plays Safaricom.
+    await pay(page, '0700000005');
+    await statusShown(page, 'pending', 5_000);
+    const walkIn = await axios.post(`${server.url}/simulator/__simulator/c2b/payments`, {
+      shortCode: '600317',
+      msisdn: '254712345678',
+      consumerKey: body.consumerKey,
+      amount: 45,
+      billRefNumber: 'NO-SUCH-ORDER',
+    });
+    expect(walkIn.status).toBe(200);
+    const [request] = (await merchant({ method: 'GET', path: `/api/v1/payment-links/${link.id}/payments` }))
+      .data.data as Array<{ id: string; checkoutRequestId: string }>;
+    const callback = await postCallback(
+      server.url,
+      server.callbackPath(request!.id),
+      successCallback(request!.checkoutRequestId, 45, walkIn.data.transId),
+    );
+    expect(callback.status).toBe(200);
+
+    // The request keeps its status (pending): the page reads its link, not its status.
+    await page.waitForSelector('#status-title.paid', { timeout: 10_000 });
+    expect(await page.textContent('#status-title')).toBe(en.paidTitle);
+    expect(await page.textContent('#status-detail')).toBe('KES 45 received.');
+    expect(await page.getAttribute('#continue', 'href')).toBe('https://shop.example/thanks');
+    expect(await page.isVisible('.spinner')).toBe(false);
   });
 
   it('when the customer types an amount outside the range, then the page refuses it and no prompt is sent', async () => {
