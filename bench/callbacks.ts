@@ -3,6 +3,7 @@
 // a Socket.io client subscribed to some so the emits reach a socket. The same requests, with
 // the same autocannon settings, go to a bare Express JSON echo for the ceiling and to the
 // naive Express + Prisma handler (bench/naive-server.ts) for what users would write instead.
+import { createHash } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { CALLBACK_PATH } from '../src/callbacks/callback.routes';
 import type { TransactionSecrets } from '../src/security/transaction-secrets';
@@ -18,7 +19,7 @@ const EMIT_WAIT_MS = 10_000;
  * Daraja's documented success callback (developer.safaricom.co.ke MpesaExpressSimulate, as in
  * tests/fixtures/daraja-fixtures.json `stk_callback_success_daraja3_doc`), with each payment's own ids.
  */
-function successCallback(payment: PendingPayment, index: number): string {
+function successCallback(payment: PendingPayment): string {
   return JSON.stringify({
     Body: {
       stkCallback: {
@@ -29,7 +30,7 @@ function successCallback(payment: PendingPayment, index: number): string {
         CallbackMetadata: {
           Item: [
             { Name: 'Amount', Value: BENCH_AMOUNT },
-            { Name: 'MpesaReceiptNumber', Value: `BEN${index.toString(36).toUpperCase().padStart(7, '0')}` },
+            { Name: 'MpesaReceiptNumber', Value: receiptOf(payment) },
             { Name: 'TransactionDate', Value: 20191219102115 },
             { Name: 'PhoneNumber', Value: Number(NO_CALLBACK_PHONE) },
           ],
@@ -39,14 +40,22 @@ function successCallback(payment: PendingPayment, index: number): string {
   });
 }
 
+/**
+ * A receipt of the payment's own: two payments given one receipt are one payment to the ledger
+ * (the second is linked to the first, `paidAs`, and never completes: docs/c2b.md).
+ */
+function receiptOf(payment: PendingPayment): string {
+  const digest = BigInt(`0x${createHash('sha256').update(payment.id).digest('hex').slice(0, 12)}`);
+  return `BE${digest.toString(36).toUpperCase().padStart(8, '0').slice(-8)}`;
+}
+
 export function callbackRequests(
   payments: readonly PendingPayment[],
   secrets: TransactionSecrets,
-  firstIndex = 0,
 ): LoadRequest[] {
-  return payments.map((payment, i) => ({
+  return payments.map((payment) => ({
     path: `${CALLBACK_PATH}/${payment.id}/${secrets.callbackToken(payment.id)}`,
-    body: successCallback(payment, firstIndex + i),
+    body: successCallback(payment),
   }));
 }
 
@@ -119,17 +128,14 @@ export async function benchCallbackIngestion(opts: {
   secrets: TransactionSecrets;
   warmup: readonly PendingPayment[];
   measured: readonly PendingPayment[];
-  /** The index of the first payment's receipt: every payment of a run is paid with a receipt of its own. */
-  firstReceipt?: number;
   connections: number;
   /** The naive baseline's server, holding the same pending payments. */
   naiveUrl?: string;
   /** Reads the server (round trips, CPU) just before and after our measured load. */
   read?: () => Promise<Reading>;
 }): Promise<IngestionResult> {
-  const first = opts.firstReceipt ?? 0;
-  const warmup = callbackRequests(opts.warmup, opts.secrets, first);
-  const measured = callbackRequests(opts.measured, opts.secrets, first + opts.warmup.length);
+  const warmup = callbackRequests(opts.warmup, opts.secrets);
+  const measured = callbackRequests(opts.measured, opts.secrets);
   const subscriber = await subscribeSome(opts.serverUrl, opts.measured);
   try {
     // Warm both (JIT, connection pools, database pages) before anything counts.

@@ -261,8 +261,6 @@ export async function benchEngine(
       secrets,
       warmup: [],
       measured: second,
-      // One receipt, one payment: a receipt the first load gave out would only link these.
-      firstReceipt: first.length,
       connections: CONNECTIONS,
     });
     const prunedDuringLoad = pruneDone === undefined;

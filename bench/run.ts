@@ -72,6 +72,9 @@ async function main(): Promise<void> {
   for (const engine of engines)
     results.push(await benchEngine(engine, { rows, postgresUrl: POSTGRES_URL, nodeArgs }));
 
+  // The engines' table first: a failure of the instance phase must not take it away.
+  if (results.length > 0) printTable(results);
+
   // Several instances need the shared database: PostgreSQL.
   // Both buses in the same run when Redis is given, so the machine's load is the same for both.
   const severalInstances: InstancesResult[] = [];
@@ -83,7 +86,6 @@ async function main(): Promise<void> {
       );
   }
 
-  if (results.length > 0) printTable(results);
   for (const result of severalInstances) printInstances(result);
   for (const result of results) {
     if (!result.settled.complete)

@@ -116,7 +116,7 @@ export async function benchWebhooks(opts: {
       LATENCY_CALLBACKS,
       BACKLOG_CONCURRENCY,
     );
-    const requests = callbackRequests(payments, secrets, 1_000_000);
+    const requests = callbackRequests(payments, secrets);
     const acknowledgedAt = new Map<string, number>();
     await mapConcurrent(requests.length, LATENCY_CONCURRENCY, async (i) => {
       const answer = await callJson(agent, {
@@ -140,7 +140,7 @@ export async function benchWebhooks(opts: {
     const backlogKeys = await createProject(agent, serverUrl, opts.adminToken);
     const endpointId = await registerEndpoint(agent, serverUrl, backlogKeys, receiverUrl);
     const backlog = await createPending(agent, serverUrl, backlogKeys, BACKLOG, BACKLOG_CONCURRENCY);
-    const backlogRequests = callbackRequests(backlog, secrets, 2_000_000);
+    const backlogRequests = callbackRequests(backlog, secrets);
     await mapConcurrent(backlogRequests.length, BACKLOG_CONCURRENCY, async (i) => {
       const answer = await callJson(agent, {
         method: 'POST',

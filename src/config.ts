@@ -126,6 +126,13 @@ const envSchema = z.object({
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgres:// (PostgreSQL)')
     .optional(),
+  // A direct PostgreSQL URL for what needs one server connection throughout (the migrations'
+  // session lock, the real-time bus's LISTEN), when DATABASE_URL goes through a pooler in
+  // transaction mode (PgBouncer), which cannot keep either (docs/instances.md).
+  DATABASE_DIRECT_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (PostgreSQL only)')
+    .optional(),
   DATABASE_POOL_SIZE: int(1, 1000).default(10),
   // Deadlines that turn a stalled or partitioned database into fast, retryable 503s (PostgreSQL:
   // statement_timeout, plus the same on the client for a server that no longer answers at all).
@@ -328,6 +335,7 @@ function buildConfig(env: Env) {
     port: env.PORT,
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL ?? `file:${env.DATA_DIR}/mpesa-bridge.db`,
+    databaseDirectUrl: env.DATABASE_DIRECT_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     databaseDeadlines: {
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT,
@@ -504,6 +512,8 @@ function buildConfig(env: Env) {
   if (env.REALTIME_BUS === 'redis' && !env.REDIS_URL) problems.push('REALTIME_BUS: redis needs REDIS_URL');
   if (env.REALTIME_BUS === 'postgres' && config.databaseUrl.startsWith('file:'))
     problems.push('REALTIME_BUS: postgres needs a PostgreSQL DATABASE_URL (SQLite is one instance)');
+  if (env.DATABASE_DIRECT_URL && config.databaseUrl.startsWith('file:'))
+    problems.push('DATABASE_DIRECT_URL: only with a PostgreSQL DATABASE_URL');
   if (
     !simulated &&
     config.callbacks.baseUrl !== undefined &&

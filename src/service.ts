@@ -145,6 +145,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   const database = await openDatabase(config.databaseUrl, {
     poolSize: config.databasePoolSize,
     deadlines: config.databaseDeadlines,
+    directUrl: config.databaseDirectUrl,
   });
   const applied = await applyMigrations(database, { legacyMode: modeOf(config.mpesa.environment) });
   if (applied.length > 0) logger.info('database migrated', { applied, engine: database.engine });

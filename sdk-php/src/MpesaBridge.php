@@ -6,6 +6,7 @@ namespace MpesaBridge;
 
 use MpesaBridge\Resources\Events;
 use MpesaBridge\Resources\MpesaAccounts;
+use MpesaBridge\Resources\Payouts;
 use MpesaBridge\Resources\Transactions;
 use MpesaBridge\Resources\WebhookEndpoints;
 
@@ -21,6 +22,8 @@ final class MpesaBridge
     public readonly Transactions $transactions;
     /** The same object under the name most M-Pesa libraries use. */
     public readonly Transactions $payments;
+    /** Money out: payout batches (createBatch, getBatch, listBatches). */
+    public readonly Payouts $payouts;
     public readonly WebhookEndpoints $webhookEndpoints;
     public readonly Events $events;
     public readonly MpesaAccounts $mpesaAccounts;
@@ -50,6 +53,7 @@ final class MpesaBridge
         $this->http = new HttpClient($baseUrl, $publicKey, $secretKey, $timeout, $maxRetries, $clock ?? 'time', $sleep);
         $this->transactions = new Transactions($this->http, $sleep);
         $this->payments = $this->transactions;
+        $this->payouts = new Payouts($this->http);
         $this->webhookEndpoints = new WebhookEndpoints($this->http);
         $this->events = new Events($this->http);
         $this->mpesaAccounts = new MpesaAccounts($this->http);

@@ -6,6 +6,7 @@ namespace MpesaBridge\Tests;
 
 use MpesaBridge\MpesaBridge;
 use MpesaBridge\MpesaBridgeException;
+use MpesaBridge\Results\Transaction;
 use MpesaBridge\Signature;
 use MpesaBridge\Tests\Support\Service;
 use PHPUnit\Framework\TestCase;
@@ -86,6 +87,24 @@ final class PaymentsTest extends TestCase
         $again = self::$client->payments->retrieve($started->transaction->id);
         $this->assertSame(['completed', $reference, '254712345678', ['orderId' => 42]], [$again->status, $again->accountReference, $again->phone, $again->metadata]);
         $this->assertSame($final->mpesaReceiptNumber, $again->mpesaReceiptNumber);
+        // Its own receipt: no other payment holds it, and the service says so (null, not missing).
+        $this->assertArrayHasKey('paidAs', $again->raw);
+        $this->assertNull($again->paidAs);
+    }
+
+    public function testWhenARequestIsLinkedToAWalkInPaymentThenPaidAsNamesIt(): void
+    {
+        // The JSON of a linked request as the service sends it (docs/c2b.md "One receipt, one payment").
+        $linked = Transaction::fromArray([
+            'id' => 'txn_request',
+            'status' => 'pending',
+            'amount' => 250,
+            'phone' => '254712345678',
+            'createdAt' => '2026-03-01T10:00:00.000Z',
+            'updatedAt' => '2026-03-01T10:01:00.000Z',
+            'paidAs' => 'txn_walkin',
+        ]);
+        $this->assertSame('txn_walkin', $linked->paidAs);
     }
 
     public function testWhenTheCustomerCancelsThenTheResultIsCancelledWithAFailure(): void

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import threading
 import urllib.request
+import uuid
 from typing import Any, Dict, Optional, TypedDict
 
 from mpesa_bridge import MpesaBridge
@@ -76,6 +77,63 @@ def new_project(name: str = "Python SDK test") -> Keys:
         "public_key": created["project"]["keys"]["test"]["publicKey"],
         "secret_key": created["secretKeys"]["test"],
     }
+
+
+def admin(method: str, path: str, body: Any) -> Dict[str, Any]:
+    """A call with the admin token, as an operator makes it (projects, payout settings, dashboard users)."""
+    running = service()
+    request = urllib.request.Request(
+        running["baseUrl"] + path,
+        data=json.dumps(body).encode(),
+        headers={"Authorization": "Bearer " + running["adminToken"], "Content-Type": "application/json"},
+        method=method,
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answered: Dict[str, Any] = json.loads(response.read())
+        return answered
+
+
+class DashboardSession:
+    """A dashboard user of one project, signed in as a browser is (session cookie, CSRF token): what
+    approving a payout batch takes, since the SDK's keys never can (four eyes)."""
+
+    def __init__(self, project_id: str) -> None:
+        self._base = service()["baseUrl"]
+        self._project_id = project_id
+        email = f"approver-{uuid.uuid4().hex[:10]}@shop.example"
+        password = "correct horse battery staple"
+        admin(
+            "POST",
+            "/api/v1/dashboard/users",
+            {"email": email, "password": password, "name": "Wanjiku", "role": "member", "projectIds": [project_id]},
+        )
+        request = urllib.request.Request(
+            self._base + "/api/v1/dashboard/session",
+            data=json.dumps({"email": email, "password": password}).encode(),
+            headers={"Content-Type": "application/json", "Origin": self._base},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            self._cookie = response.headers["Set-Cookie"].split(";")[0]
+            self._csrf = json.loads(response.read())["csrfToken"]
+
+    def post(self, path: str, body: Any) -> Dict[str, Any]:
+        request = urllib.request.Request(
+            self._base + path,
+            data=json.dumps(body).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "Origin": self._base,
+                "Cookie": self._cookie,
+                "X-CSRF-Token": self._csrf,
+                "X-Project-Id": self._project_id,
+                "X-Mode": "test",
+            },
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answered: Dict[str, Any] = json.loads(response.read())
+            return answered
 
 
 def new_client(**options: Any) -> MpesaBridge:

@@ -5,7 +5,8 @@ import time
 import unittest
 import uuid
 
-from mpesa_bridge import MpesaBridge, MpesaBridgeError, sign_request
+from mpesa_bridge import MpesaBridge, MpesaBridgeError, Transaction, sign_request
+from mpesa_bridge.types import from_json
 
 from .service import new_client, new_project, service
 
@@ -53,6 +54,29 @@ class SigningTest(unittest.TestCase):
         self.assertIsNone(caught.exception.status)
 
 
+class TransactionFieldsTest(unittest.TestCase):
+    def test_when_a_request_is_linked_to_a_walk_in_payment_then_paid_as_names_it(self) -> None:
+        # The JSON of a linked request as the service sends it (docs/c2b.md "One receipt, one payment").
+        linked = from_json(
+            Transaction,
+            {
+                "id": "txn_request",
+                "status": "pending",
+                "amount": 250,
+                "currency": "KES",
+                "phone": "254712345678",
+                "mode": "test",
+                "channel": "paybill",
+                "accountReference": "INV1",
+                "description": "Order",
+                "createdAt": "2026-03-01T10:00:00.000Z",
+                "updatedAt": "2026-03-01T10:01:00.000Z",
+                "paidAs": "txn_walkin",
+            },
+        )
+        self.assertEqual(linked.paid_as, "txn_walkin")
+
+
 class InitiateTest(unittest.TestCase):
     client: MpesaBridge
 
@@ -85,6 +109,9 @@ class InitiateTest(unittest.TestCase):
         self.assertEqual(again.phone, "254712345678")
         self.assertEqual(again.metadata, {"orderId": 42})
         self.assertEqual(again.mpesa_receipt_number, final.mpesa_receipt_number)
+        # Its own receipt: no other payment holds it, and the service says so (null, not missing).
+        self.assertIn("paidAs", again.raw)
+        self.assertIsNone(again.paid_as)
 
     def test_when_the_customer_cancels_then_the_result_is_cancelled_with_a_failure(self) -> None:
         started = self.client.transactions.initiate_test(outcome="cancelled")

@@ -29,7 +29,8 @@ function namesFor(schema: string) {
 
 export function postgresTransport(postgres: PostgresAccess, logger: Logger): BusTransport {
   const { channel, listenerName } = namesFor(postgres.schema);
-  const listenPool = postgres.openPool(1, listenerName);
+  // LISTEN holds its connection for good: direct to PostgreSQL, past a pooler (DATABASE_DIRECT_URL).
+  const listenPool = postgres.openPool(1, listenerName, true);
   const sendPool = postgres.openPool(1, 'mpesa-bridge-bus-send');
   /** Lets go of the current LISTEN connection (once). */
   let dropListener: (() => void) | undefined;

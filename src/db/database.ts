@@ -52,8 +52,11 @@ export interface PostgresAccess {
   pool: pg.Pool;
   /** The schema our tables live in. NOTIFY channels are per database, so their names carry it. */
   schema: string;
-  /** A pool of its own on the same server and schema, outside DATABASE_POOL_SIZE; its user ends it. */
-  openPool(max: number, applicationName: string): pg.Pool;
+  /**
+   * A pool of its own on the same server and schema, outside DATABASE_POOL_SIZE; its user ends it.
+   * `direct`: through DATABASE_DIRECT_URL when set, for session state a pooler would not keep (LISTEN).
+   */
+  openPool(max: number, applicationName: string, direct?: boolean): pg.Pool;
 }
 
 /** Connections of the pool, for /metrics. SQLite: its one connection. */
@@ -97,6 +100,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** PostgreSQL statement and connection deadlines (DATABASE_STATEMENT_TIMEOUT, DATABASE_CONNECT_TIMEOUT). */
   deadlines?: { statementTimeoutMs: number; connectTimeoutMs: number };
+  /** PostgreSQL: the same database without a pooler between, for session state (DATABASE_DIRECT_URL). */
+  directUrl?: string;
 }
 
 export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Database> {
@@ -105,7 +110,7 @@ export async function openDatabase(url: string, options: DatabaseOptions = {}): 
     return openSqlite(url.slice('file:'.length));
   }
   const { openPostgres } = await import('./postgres');
-  return openPostgres(url, options.poolSize ?? 10, options.deadlines);
+  return openPostgres(url, options.poolSize ?? 10, options.deadlines, options.directUrl);
 }
 
 export const isUniqueViolation = (error: unknown): boolean => {

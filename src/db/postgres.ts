@@ -103,15 +103,20 @@ export async function openPostgres(
   databaseUrl: string,
   poolSize: number,
   deadlines: PostgresDeadlines = DEFAULT_DEADLINES,
+  directUrl?: string,
 ): Promise<Database> {
   // `?schema=name` selects a schema (the tests give each file its own); it is not a pg option.
   const url = new URL(databaseUrl);
   const schema = url.searchParams.get('schema') ?? 'public';
   url.searchParams.delete('schema');
   const quotedSchema = `"${schema.replace(/"/g, '')}"`;
-  const openPool = (max: number, applicationName = 'mpesa-bridge', bounded = true) => {
+  // Session state (the migrations' lock, LISTEN) goes direct to PostgreSQL when DATABASE_URL is a
+  // pooler's; the schema is DATABASE_URL's (one database, two ways in).
+  const direct = directUrl ? new URL(directUrl) : url;
+  direct.searchParams.delete('schema');
+  const openPool = (max: number, applicationName = 'mpesa-bridge', bounded = true, target = url) => {
     const opened = new pg.Pool({
-      connectionString: url.toString(),
+      connectionString: target.toString(),
       max,
       connectionTimeoutMillis: deadlines.connectTimeoutMs,
       keepAlive: true,
@@ -207,8 +212,10 @@ export async function openPostgres(
     // held while migrations are read and applied (one migration per transaction).
     // On a connection of its own without deadlines: waiting for another instance's migrations,
     // and a migration over a large table, may rightly take longer than any request should.
+    // A session lock needs one server connection throughout: through a pooler in transaction
+    // mode the unlock could run on another one, and the lock stay held (DATABASE_DIRECT_URL).
     withMigrationLock: async (work) => {
-      const unbounded = openPool(1, 'mpesa-bridge-migrate', false);
+      const unbounded = openPool(1, 'mpesa-bridge-migrate', false, direct);
       const client = await unbounded.connect();
       try {
         await client.query(`SELECT pg_advisory_lock(hashtext($1))`, [`mpesa-bridge:migrations:${schema}`]);
@@ -224,7 +231,12 @@ export async function openPostgres(
         await unbounded.end();
       }
     },
-    postgres: { pool, schema, openPool },
+    postgres: {
+      pool,
+      schema,
+      openPool: (max, applicationName, toDirect = false) =>
+        openPool(max, applicationName, true, toDirect ? direct : url),
+    },
     poolStats: () => ({
       max: poolSize,
       open: pool.totalCount,

@@ -64,30 +64,38 @@ export function listReceiptHolders(
 /**
  * Payment requests of the account that a bill reference may settle: not completed, started by
  * us (a prompt), created after `since`, whose accountReference is one of `references` (the
- * reference as typed, and in upper and lower case: customers type it on a phone keypad).
- * Read through the (projectId, mode, accountReference, id) index.
+ * reference as typed, and in upper and lower case: customers type it on a phone keypad); the
+ * newest `MAX_CANDIDATES`. One read per spelling, each an equality on the (projectId, mode,
+ * accountReference, id) index that also gives the order: with the spellings as one `IN`, SQLite
+ * walks (projectId, mode, id) instead, every payment of the window (a week of a busy till) for
+ * each confirmation.
  */
-export function listOpenRequests(
+export async function listOpenRequests(
   q: Queryable,
   scope: Scope,
   accountId: string,
   references: readonly string[],
   since: string,
 ): Promise<TransactionRow[]> {
-  return q.all(
-    q.qb
-      .selectFrom('Transaction')
-      .selectAll()
-      .where('projectId', '=', scope.projectId)
-      .where('mode', '=', scope.mode)
-      .where('accountReference', 'in', [...references])
-      .where('id', '>=', since)
-      .where('accountId', '=', accountId)
-      .where('origin', '=', 'stk_push')
-      .where('status', '!=', 'completed')
-      .orderBy('id', 'desc')
-      .limit(MAX_CANDIDATES),
-  );
+  const found: TransactionRow[] = [];
+  for (const reference of new Set(references))
+    found.push(
+      ...(await q.all(
+        q.qb
+          .selectFrom('Transaction')
+          .selectAll()
+          .where('projectId', '=', scope.projectId)
+          .where('mode', '=', scope.mode)
+          .where('accountReference', '=', reference)
+          .where('id', '>=', since)
+          .where('accountId', '=', accountId)
+          .where('origin', '=', 'stk_push')
+          .where('status', '!=', 'completed')
+          .orderBy('id', 'desc')
+          .limit(MAX_CANDIDATES),
+      )),
+    );
+  return found.sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, MAX_CANDIDATES);
 }
 
 /**

@@ -54,6 +54,12 @@ export const payoutBatchesApi: FeatureApi<PayoutBatchesDeps> = {
       headers: { 'Idempotency-Key': { schema: idempotencyKeyHeader, required: false } },
       body: createBatchBody,
       sample: {
+        sdk: {
+          node: 'payouts.createBatch',
+          python: 'payouts.create_batch',
+          php: 'payouts.createBatch',
+          idempotencyKeyOption: true,
+        },
         body: {
           rows: [
             { phone: '0712345678', amount: 1500, remarks: 'Salary March' },
@@ -113,6 +119,9 @@ export const payoutBatchesApi: FeatureApi<PayoutBatchesDeps> = {
       auth: 'signature',
       rateLimit: 'perProject',
       query: batchListQuery,
+      sample: {
+        sdk: { node: 'payouts.listBatches', python: 'payouts.list_batches', php: 'payouts.listBatches' },
+      },
       responses: { 200: { description: 'One page.', schema: batchPageSchema } },
       handler: async ({ deps, req, res, query }) => {
         res.json(await deps.payoutBatches.list(scopeOf(req), query.cursor));
@@ -130,6 +139,7 @@ export const payoutBatchesApi: FeatureApi<PayoutBatchesDeps> = {
       rateLimit: 'perProject',
       params: batchIdParams,
       query: batchExportQuery,
+      sample: { sdk: { node: 'payouts.getBatch', python: 'payouts.get_batch', php: 'payouts.getBatch' } },
       responses: {
         200: { description: 'The batch (or its CSV export).', schema: batchResponseSchema },
       },

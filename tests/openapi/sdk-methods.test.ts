@@ -31,17 +31,16 @@ describe('when an operation names the SDK method that makes its call', () => {
       'getStatusQuery',
       'createQrCode',
       'getQrCode',
-      // Payouts: the TypeScript SDK's `payouts` resource; Python and PHP reach them by their raw signed request.
+      // Payouts: the TypeScript SDK's `payouts` resource; Python and PHP reach them by their raw
+      // signed request (their batch methods are declared: createPayoutBatch, listPayoutBatches,
+      // getPayoutBatch). No SDK wraps the preview.
       'createPayout',
       'listPayouts',
       'getPayoutSettings',
       'listPayoutAudit',
       'getPayout',
       'getPayoutHistory',
-      'createPayoutBatch',
-      'listPayoutBatches',
       'previewPayoutBatch',
-      'getPayoutBatch',
       'refundTransaction',
       'listRefunds',
       'getRefund',

@@ -40,6 +40,13 @@ final class Transaction
         public readonly string $updatedAt,
         public readonly ?string $settledAt,
         public readonly array $raw,
+        /**
+         * The payment that holds this request's receipt (txn_…), when its own success came with a
+         * receipt another payment (a walk-in C2B payment) already held: that one is the payment of
+         * the money; fulfil the order when this is set. Null otherwise (docs/c2b.md "One receipt,
+         * one payment"). Last, so positional callers of this constructor keep working.
+         */
+        public readonly ?string $paidAs = null,
     ) {
     }
 
@@ -76,6 +83,7 @@ final class Transaction
             updatedAt: (string) $data['updatedAt'],
             settledAt: $data['settledAt'] ?? null,
             raw: $data,
+            paidAs: $data['paidAs'] ?? null,
         );
     }
 }

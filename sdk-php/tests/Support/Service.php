@@ -75,6 +75,31 @@ final class Service
         return ['publicKey' => $created['project']['keys']['test']['publicKey'], 'secretKey' => $created['secretKeys']['test']];
     }
 
+    /**
+     * A call with the admin token, as an operator makes it (projects, payout settings, dashboard
+     * users): the decoded answer; a status outside 2xx fails.
+     *
+     * @return array<string, mixed>
+     */
+    public static function admin(string $method, string $path, mixed $body): array
+    {
+        $info = self::info();
+        $handle = curl_init($info['baseUrl'] . $path);
+        curl_setopt_array($handle, [
+            CURLOPT_CUSTOMREQUEST => $method,
+            CURLOPT_POSTFIELDS => json_encode($body),
+            CURLOPT_HTTPHEADER => ['Authorization: Bearer ' . $info['adminToken'], 'Content-Type: application/json'],
+            CURLOPT_RETURNTRANSFER => true,
+        ]);
+        $text = (string) curl_exec($handle);
+        $status = curl_getinfo($handle, CURLINFO_RESPONSE_CODE);
+        curl_close($handle);
+        if ($status < 200 || $status >= 300) {
+            throw new \RuntimeException("{$method} {$path}: {$status} {$text}");
+        }
+        return json_decode($text, true, 512, JSON_THROW_ON_ERROR);
+    }
+
     /** A client of a fresh project; named arguments go to MpesaBridge. */
     public static function newClient(mixed ...$options): MpesaBridge
     {

@@ -4,6 +4,7 @@ import time
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from ._http import IDEMPOTENT_WRITE, READ, WRITE, Http
+from .payouts import Payouts
 from .resources import Events, MpesaAccounts, Transactions, WebhookEndpoints
 
 
@@ -41,6 +42,8 @@ class MpesaBridge:
         self.transactions = Transactions(self._http, clock, sleep)
         #: The same object under the name most M-Pesa libraries use.
         self.payments = self.transactions
+        #: Money out: payout batches (create_batch, get_batch, list_batches).
+        self.payouts = Payouts(self._http)
         self.webhook_endpoints = WebhookEndpoints(self._http)
         self.events = Events(self._http)
         self.mpesa_accounts = MpesaAccounts(self._http)

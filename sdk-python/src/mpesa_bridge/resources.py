@@ -1,4 +1,5 @@
-"""The resources of a client: transactions (payments), webhook endpoints, events, M-Pesa accounts.
+"""The resources of a client: transactions (payments), webhook endpoints, events, M-Pesa accounts
+(payouts: payouts.py).
 Each call names what may be retried (see _http.py); the comments say why where it is not a read."""
 
 import urllib.parse

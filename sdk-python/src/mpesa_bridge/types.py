@@ -47,6 +47,10 @@ class Transaction:
     amount_mismatch: bool = False
     failure: Optional[Failure] = None
     settled_at: Optional[str] = None
+    #: The payment that holds this request's receipt (``txn_...``), when its own success came with a
+    #: receipt another payment (a walk-in C2B payment) already held: that one is the payment of the
+    #: money; fulfil the order when this is set. None otherwise (docs/c2b.md "One receipt, one payment").
+    paid_as: Optional[str] = None
     raw: Dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -174,6 +178,98 @@ class MpesaAccount:
     initiator_name: Optional[str] = None
     initiator_credential: Optional[str] = None
     raw: Dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class PayoutReason:
+    """Why a payout failed or its outcome is unknown: ``insufficient_balance``, ``approval_rejected``, ..."""
+
+    code: str
+    message: str
+    result_code: Optional[str] = None
+    result_desc: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class PayoutApproval:
+    """Present when the project's policy wanted an approval; ``decision`` is None until one is made."""
+
+    decision: Optional[str] = None
+    decided_by: Optional[str] = None
+    decided_at: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Payout:
+    """Money out to a phone (B2C) or a PayBill or till (B2B); sdk/src/payout-types.ts documents each
+    field. ``status``: requested, awaiting_approval, submitted, unknown, succeeded or failed."""
+
+    id: str
+    status: str
+    amount: int
+    currency: str
+    channel: str
+    purpose: str
+    remarks: str
+    mode: str
+    shortcode: str
+    requested_by: str
+    created_at: str
+    updated_at: str
+    phone: Optional[str] = None
+    paybill: Optional[str] = None
+    account_number: Optional[str] = None
+    till: Optional[str] = None
+    occasion: Optional[str] = None
+    metadata: Optional[Dict[str, Any]] = None
+    account_id: Optional[str] = None
+    approval: Optional[PayoutApproval] = None
+    conversation_id: Optional[str] = None
+    originator_conversation_id: Optional[str] = None
+    mpesa_receipt_number: Optional[str] = None
+    receiver_name: Optional[str] = None
+    reason: Optional[PayoutReason] = None
+    #: ``{"id": "pob_...", "line": n}``: the batch it was asked for in; None for a payout of its own.
+    batch: Optional[Dict[str, Any]] = None
+    submitted_at: Optional[str] = None
+    settled_at: Optional[str] = None
+    raw: Dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class PayoutBatch:
+    """A batch of payouts, approved once, sent row by row. ``status``: awaiting_approval, sending,
+    sent or rejected. ``total`` is KES; ``counts`` says how many rows stand in each payout status."""
+
+    id: str
+    status: str
+    mode: str
+    row_count: int
+    total: int
+    counts: Dict[str, int]
+    requested_by: str
+    created_at: str
+    approval: Optional[PayoutApproval] = None
+    #: When its last row was handed to Daraja.
+    completed_at: Optional[str] = None
+    raw: Dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class PayoutBatchRow:
+    #: The CSV line, or the row's place in ``rows`` from 1.
+    line: int
+    payout: Payout
+
+
+@dataclasses.dataclass(frozen=True)
+class PayoutBatchDetail:
+    """A batch with every row (by line) and its payout as it stands."""
+
+    batch: PayoutBatch
+    rows: List[PayoutBatchRow]
+    #: The key a create was sent with (``create_batch`` only): a retry with it finds the same batch.
+    idempotency_key: Optional[str] = None
 
 
 @dataclasses.dataclass(frozen=True)
