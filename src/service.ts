@@ -378,6 +378,7 @@ async function startOwnedService(config: Config, logger: Logger): Promise<Runnin
   });
   const payoutBatchWorker = createPayoutBatchWorker({
     db,
+    ledger: payoutLedger,
     sender: payoutSender,
     paceMs: config.payouts.batchPaceMs,
     logger,

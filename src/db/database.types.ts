@@ -306,6 +306,7 @@ export type PayoutBatch = {
     decidedBy: string | null;
     decidedAt: Timestamp | null;
     nextSendAt: Timestamp | null;
+    sendFailures: Generated<number>;
     createdAt: Timestamp;
     updatedAt: Timestamp;
     completedAt: Timestamp | null;

@@ -311,7 +311,7 @@ export const payoutHistorySchema = z
         toStatus: z.string(),
         source: z.string().meta({
           description:
-            '`request`, `approval`, `send`, `result`, `queue_timeout`, `status_query`, `refused`, `rejected`, `answer_lost`, `result_overdue`.',
+            '`request`, `approval`, `send`, `result`, `queue_timeout`, `status_query`, `refused`, `rejected`, `not_sent`, `answer_lost`, `result_overdue`.',
         }),
         actor: z.string().nullable().meta({ description: 'Who, for a request, an approval or a rejection.' }),
         resultCode: z.string().nullable(),

@@ -154,6 +154,34 @@ export function createPayoutLedger({
     return { moved: result.moved, row: result.row };
   }
 
+  /**
+   * In one transaction: `first` (the caller's own writes, answering the payouts to move, or
+   * undefined to move none and write nothing), then each of those payouts still in one of
+   * `expected`, by `change`. A crash leaves all of it or none of it; events are published after
+   * commit. Whether `first` applied.
+   */
+  async function moveAll(
+    first: (tx: Queryable) => Promise<readonly string[] | undefined>,
+    expected: readonly PayoutStatus[],
+    change: PayoutMove,
+  ): Promise<boolean> {
+    const at = now();
+    const events = await db.transaction(async (tx) => {
+      const ids = await first(tx);
+      if (!ids) return undefined;
+      const recorded: NewEvent[] = [];
+      for (const id of ids) {
+        const current = await lockPayout(tx, id);
+        if (!current || !expected.includes(current.status as PayoutStatus)) continue;
+        const written = await write(tx, current, change, at);
+        if (written?.event) recorded.push(written.event);
+      }
+      return recorded;
+    });
+    for (const event of events ?? []) news.publishRecorded(event);
+    return events !== undefined;
+  }
+
   /** Applies what Daraja said (a result, a queue timeout, a Transaction Status result). */
   async function applyOutcome(input: OutcomeInput): Promise<OutcomeResult> {
     const at = now();
@@ -199,7 +227,7 @@ export function createPayoutLedger({
     return result.claimed ? { claimed: true, label: result.label, row: result.row } : { claimed: false };
   }
 
-  return { move, applyOutcome };
+  return { move, moveAll, applyOutcome };
 }
 
 interface Decision {

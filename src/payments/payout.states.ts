@@ -3,6 +3,8 @@
 //   requested -> awaiting_approval            (the project's policy wants a second person)
 //   requested | awaiting_approval -> submitted (claimed for its one send: compare-and-set, then Daraja)
 //   awaiting_approval -> failed               (rejected by the approver: nothing was sent)
+//   requested | awaiting_approval -> failed   (a batch row that could not be sent: never claimed,
+//                                              so nothing reached Daraja; payout-batch.worker.ts)
 //   submitted -> succeeded | failed           (Daraja's result, a documented refusal, Transaction Status)
 //   submitted -> unknown                      (the answer or the result is missing: asked, never resent)
 //   unknown -> succeeded | failed             (a late result, or Transaction Status)
@@ -24,7 +26,7 @@ export const PAYOUT_STATUSES = [
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 
 const NEXT: Record<PayoutStatus, readonly PayoutStatus[]> = {
-  requested: ['awaiting_approval', 'submitted'],
+  requested: ['awaiting_approval', 'submitted', 'failed'],
   awaiting_approval: ['submitted', 'failed'],
   submitted: ['succeeded', 'failed', 'unknown'],
   unknown: ['succeeded', 'failed'],
@@ -41,9 +43,9 @@ export const wasSent = (status: PayoutStatus) => status !== 'requested' && statu
 
 /**
  * What moved a payout: Daraja's word (`result`, `queue_timeout`, `status_query`) or ours
- * (`refused`: a documented synchronous refusal; `rejected`: the approver said no; `answer_lost`:
- * the request's answer never came; `result_overdue`: the result never came and Transaction Status
- * could not tell yet).
+ * (`refused`: a documented synchronous refusal; `rejected`: the approver said no; `not_sent`: a
+ * batch row that could not be sent, failed before its claim; `answer_lost`: the request's answer
+ * never came; `result_overdue`: the result never came and Transaction Status could not tell yet).
  */
 export type PayoutSource =
   | 'request'
@@ -54,6 +56,7 @@ export type PayoutSource =
   | 'status_query'
   | 'refused'
   | 'rejected'
+  | 'not_sent'
   | 'answer_lost'
   | 'result_overdue';
 

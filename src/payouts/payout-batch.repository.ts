@@ -94,16 +94,18 @@ export function batchesDue(q: Queryable, now: Date, limit: number): Promise<Payo
 /**
  * Takes a batch's send slot: moves its next send to `next` if it is still due at `expected` (a
  * compare-and-set: of several instances, one sends in each slot, so the pace holds for all).
+ * With `sendFailures`, sets how many tries in a row its next row has failed before its claim.
  */
 export async function takeSendSlot(
   q: Queryable,
   id: string,
   expected: Date | null,
   next: Date,
+  sendFailures?: number,
 ): Promise<boolean> {
   const query = q.qb
     .updateTable('PayoutBatch')
-    .set({ nextSendAt: next })
+    .set({ nextSendAt: next, ...(sendFailures === undefined ? {} : { sendFailures }) })
     .where('id', '=', id)
     .where('status', '=', 'sending')
     .where('nextSendAt', expected === null ? 'is' : '=', expected);

@@ -149,6 +149,7 @@ export function createPayoutBatchesService(deps: Deps) {
         decidedBy: null,
         decidedAt: null,
         nextSendAt: null,
+        sendFailures: 0,
         createdAt: at,
         updatedAt: at,
         completedAt: null,
@@ -228,32 +229,48 @@ export function createPayoutBatchesService(deps: Deps) {
     if (row.status !== 'awaiting_approval') throw notAwaiting(row);
     const actor = userActor(approver.userId);
     const at = now();
-    const to = decision === 'approve' ? 'sending' : 'rejected';
-    // The compare-and-set: of two decisions at once, one moves the batch, the other is told.
-    const moved = await moveBatch(db, id, 'awaiting_approval', {
-      status: to,
-      decidedBy: actor,
-      decidedAt: at,
-      updatedAt: at,
-      ...(to === 'rejected' ? { completedAt: at } : {}),
-    });
-    if (!moved) throw notAwaiting((await findBatch(db, id))!);
-    await recordAudit(db, {
+    const audit = {
       scope,
-      action: decision === 'approve' ? 'payout.approved' : 'payout.rejected',
+      action: decision === 'approve' ? ('payout.approved' as const) : ('payout.rejected' as const),
       actor,
-      outcome: 'allowed',
+      outcome: 'allowed' as const,
       detail: { batchId: id, amount: row.total, rows: row.rowCount, ...(note ? { note } : {}) },
-    });
-    if (decision === 'reject') await failRows(id, actor, at);
+    };
+    // The compare-and-set: of two decisions at once, one moves the batch, the other is told.
+    const moved =
+      decision === 'approve'
+        ? await moveBatch(db, id, 'awaiting_approval', {
+            status: 'sending',
+            decidedBy: actor,
+            decidedAt: at,
+            updatedAt: at,
+          })
+        : await reject(id, actor, at, audit);
+    if (!moved) throw notAwaiting((await findBatch(db, id))!);
+    if (decision === 'approve') await recordAudit(db, audit);
     return view((await findBatch(db, id))!);
   }
 
-  /** A rejected batch's rows end failed (`approval_rejected`), none sent. */
-  async function failRows(batchId: string, actor: string, at: Date) {
-    for (const row of await batchRows(db, batchId)) {
-      if (row.status !== 'awaiting_approval') continue;
-      await ledger.move(row.id, ['awaiting_approval'], {
+  /**
+   * The batch rejected and every row failed (`approval_rejected`, none sent) in one transaction:
+   * a crash never leaves unsent rows waiting under a rejected batch. Whether it was still awaiting.
+   */
+  function reject(id: string, actor: string, at: Date, audit: Parameters<typeof recordAudit>[1]) {
+    return ledger.moveAll(
+      async (tx) => {
+        const moved = await moveBatch(tx, id, 'awaiting_approval', {
+          status: 'rejected',
+          decidedBy: actor,
+          decidedAt: at,
+          updatedAt: at,
+          completedAt: at,
+        });
+        if (!moved) return undefined;
+        await recordAudit(tx, audit, at);
+        return (await batchRows(tx, id)).map((row) => row.id);
+      },
+      ['awaiting_approval'],
+      {
         to: 'failed',
         source: 'rejected',
         actor,
@@ -263,8 +280,8 @@ export function createPayoutBatchesService(deps: Deps) {
           reasonCode: REJECTED_REASON,
           reasonMessage: PAYOUT_REASONS.rejected.message,
         },
-      });
-    }
+      },
+    );
   }
 
   async function list(scope: Scope, cursor: string | undefined, limit = 20) {

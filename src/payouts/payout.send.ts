@@ -77,6 +77,22 @@ interface Deps {
 
 const DEFAULT_REMARKS = 'Payout';
 
+/**
+ * The codes a send throws before its claim that waiting will not change: the account's own
+ * configuration (`payout_account_unsupported`: it has no initiator any more;
+ * `mpesa_initiator_missing`: no initiator name, password or certificate). Anything else thrown
+ * before the claim may pass: `mpesa_unavailable` (the simulator off, its certificate
+ * unreachable), `service_unavailable`, a database error.
+ */
+const PERMANENT_SEND_CODES: ReadonlySet<string> = new Set([
+  'payout_account_unsupported',
+  'mpesa_initiator_missing',
+]);
+
+/** Whether a send failed before its claim for a reason that waiting will not change. */
+export const isPermanentSendFailure = (error: unknown): error is AppError =>
+  error instanceof AppError && PERMANENT_SEND_CODES.has(error.code);
+
 export function createPayoutSender(deps: Deps) {
   const { ledger, logger } = deps;
   const now = deps.now ?? (() => new Date());
