@@ -42,23 +42,22 @@ export async function findReceiptHolder(
 /**
  * The payments of this project and mode that hold any of `receipts`, by C2B TransID or by the
  * receipt an STK callback gave: one statement for a settlement batch (transaction.same-receipt.ts),
- * read through the two receipt indexes.
+ * two index seeks joined by UNION ALL (a payment holding a receipt both ways comes twice, which
+ * the caller's sets absorb). As one `OR` SQLite read every payment of the project instead.
  */
 export function listReceiptHolders(
   q: Queryable,
   scope: Scope,
   receipts: readonly string[],
 ): Promise<Array<{ id: string; mpesaReceiptNumber: string | null; c2bTransId: string | null }>> {
-  return q.all(
+  const holding = (column: 'mpesaReceiptNumber' | 'c2bTransId') =>
     q.qb
       .selectFrom('Transaction')
       .select(['id', 'mpesaReceiptNumber', 'c2bTransId'])
       .where('projectId', '=', scope.projectId)
       .where('mode', '=', scope.mode)
-      .where((eb) =>
-        eb.or([eb('mpesaReceiptNumber', 'in', [...receipts]), eb('c2bTransId', 'in', [...receipts])]),
-      ),
-  );
+      .where(column, 'in', [...receipts]);
+  return q.all(holding('mpesaReceiptNumber').unionAll(holding('c2bTransId')));
 }
 
 /**
