@@ -12,6 +12,7 @@ export {
   FINAL_STATUSES,
   TRANSACTION_STATUSES,
   isFinalStatus,
+  isSettled,
   type ClientTransaction,
   type Failure,
   type FinalStatus,

@@ -4,7 +4,7 @@
 // Only socket.io-client and fetch here: no Node built-ins, no secret key.
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { MpesaBridgeError } from './errors.js';
-import { isFinalStatus, type ClientTransaction } from './types.js';
+import { isSettled, type ClientTransaction } from './types.js';
 
 export const TRANSACTION_UPDATED_EVENT = 'transaction.updated';
 /** The header a status URL receives the client secret in. */
@@ -91,7 +91,7 @@ export function subscribeToTransaction(options: SubscribeOptions): TransactionSu
       return;
     latest = transaction;
     onUpdate(transaction);
-    if (isFinalStatus(transaction.status)) poller?.stop();
+    if (isSettled(transaction)) poller?.stop();
   };
 
   const fail = (error: MpesaBridgeError, final: boolean) => {
@@ -100,7 +100,7 @@ export function subscribeToTransaction(options: SubscribeOptions): TransactionSu
     // Out of reach with a status URL: not final, the poller carries on while socket.io retries.
     if (unreachable && poller) {
       onError(error);
-      if (!isFinalStatus(latest?.status ?? 'pending')) {
+      if (!latest || !isSettled(latest)) {
         poller.start(
           (transaction) => {
             settle?.resolve();

@@ -23,6 +23,21 @@ export function isFinalStatus(status: string): status is FinalStatus {
   return (FINAL_STATUSES as readonly string[]).includes(status);
 }
 
+/**
+ * Whether the payment's outcome is known: a final status, or its money recorded as another
+ * payment (`paidAs` on the merchant view, `paidElsewhere` on the browser's), where `status`
+ * stays as it was for good (the service's docs/c2b.md, "One receipt, one payment").
+ */
+export function isSettled(transaction: {
+  status: string;
+  paidAs?: string | null;
+  paidElsewhere?: boolean;
+}): boolean {
+  return (
+    isFinalStatus(transaction.status) || Boolean(transaction.paidAs) || transaction.paidElsewhere === true
+  );
+}
+
 export type Channel = 'paybill' | 'till';
 
 /** How a payment started: a prompt the service sent, or the customer paying the till or PayBill (C2B). */

@@ -1,11 +1,12 @@
-// waitForResult: the payment's final state, as soon as the service knows it. The Socket.io
+// waitForResult: the payment's final state (or its money recorded as another payment: isSettled),
+// as soon as the service knows it. The Socket.io
 // room pushes it the moment the callback is applied; if the socket cannot connect, is refused
 // or drops, the same wait continues by polling the status endpoint. Either way the answer is
 // the full merchant view from one signed GET, so callers get the same shape on both paths.
 import { MpesaBridgeError, MpesaBridgeTimeoutError } from './errors.js';
 import { subscribeToTransaction } from './realtime.js';
 import { sleep } from './http.js';
-import { isFinalStatus, type Transaction, type TransactionStatus } from './types.js';
+import { isSettled, type Transaction, type TransactionStatus } from './types.js';
 
 export interface WaitOptions {
   /** Give up after this long; default 120 000 ms (a prompt stays open for about a minute). */
@@ -56,7 +57,7 @@ export async function waitForResult(
   for (;;) {
     const transaction = await deps.getTransaction(transactionId);
     learn(transaction.status);
-    if (isFinalStatus(transaction.status)) return transaction;
+    if (isSettled(transaction)) return transaction;
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new MpesaBridgeTimeoutError(transactionId, timeoutMs, lastStatus);
     await sleep(Math.min(pollIntervalMs, remaining));
@@ -83,7 +84,7 @@ function waitOnSocket(
       },
       onUpdate: (transaction) => {
         onStatus(transaction.status);
-        if (isFinalStatus(transaction.status)) finish('final');
+        if (isSettled(transaction)) finish('final');
       },
       onError: (_error: MpesaBridgeError) => finish('unavailable'),
     });

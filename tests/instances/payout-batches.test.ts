@@ -10,6 +10,8 @@ import { setPayoutSettings, simulatorStats } from '../helpers/payouts';
 
 const PACE_MS = 300;
 const ROWS = 6;
+/** How much later one row's claim may land than the next one's on a loaded machine. */
+const JITTER_MS = 150;
 
 describeDeployment('when three instances send one payout batch', () => {
   let deployment: Deployment;
@@ -45,8 +47,11 @@ describeDeployment('when three instances send one payout batch', () => {
     const sentAt = (done.data.rows as Array<{ payout: { submittedAt: string } }>).map((row) =>
       Date.parse(row.payout.submittedAt),
     );
-    const gaps = sentAt.slice(1).map((at, index) => at - sentAt[index]!);
-    // Three workers each ticking every pace would send up to three rows per pace without the shared slot.
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(PACE_MS - 50);
+    // Three workers each ticking every pace would send up to three rows per pace without the
+    // shared slot: rows two apart would go out together. The pace spaces the slots; a row's
+    // submittedAt comes a claim later, which a loaded machine can delay by some tens of ms for
+    // one row and not the next, so the check spans two paces with that much room.
+    const twoApart = sentAt.slice(2).map((at, index) => at - sentAt[index]!);
+    expect(Math.min(...twoApart)).toBeGreaterThanOrEqual(2 * PACE_MS - JITTER_MS);
   }, 60_000);
 });

@@ -14,6 +14,9 @@ import {
 import { postCallback, receiptOf, successCallback } from '../helpers/callbacks';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { closedPortUrl, order, sdkClientFor } from './sdk-client';
+import axios from 'axios';
+import { accountBody } from '../helpers/accounts';
+import { merchantClient } from '../helpers/merchant';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -54,6 +57,8 @@ const TRANSACTION_FIELDS = Object.keys({
 
 /** With this phone the simulator accepts the push and never calls back: the test decides when the result arrives. */
 const NO_CALLBACK_PHONE = '0700000005';
+/** A simulator PayBill with C2B switched on: walk-in payments to it come from the simulator's menu. */
+const WALK_IN_SHORTCODE = '600317';
 // Polls a minute apart: a wait that polled would have read the payment as pending first.
 const SOCKET_ONLY = { pollIntervalMs: 60_000, timeoutMs: 30_000 };
 
@@ -267,5 +272,58 @@ describe('when a browser follows the payment with subscribeToTransaction', () =>
       status: 403,
     });
     expect(errors).toEqual(['subscription_refused']);
+  });
+});
+
+describe('when the request is paid as another payment (docs/c2b.md "One receipt, one payment")', () => {
+  it('then waitForResult resolves with paidAs naming the walk-in payment, though the request stays pending', async () => {
+    const { client, keys } = await sdkClientFor(server);
+    const merchant = merchantClient(server.url, keys);
+    const app = accountBody({ shortcode: WALK_IN_SHORTCODE });
+    const account = await merchant({ method: 'POST', path: '/api/v1/mpesa-accounts', body: app });
+    expect(account.status).toBe(201);
+    const accountId = account.data.account.id as string;
+    const c2b = await merchant({
+      method: 'POST',
+      path: `/api/v1/mpesa-accounts/${accountId}/c2b`,
+      body: { version: 'v2' },
+    });
+    expect(c2b.status).toBeLessThan(300);
+    const started = await client.transactions.initiate({
+      ...order({ phone: NO_CALLBACK_PHONE, amount: 70 }),
+      account: accountId,
+    });
+
+    // The customer pays from the M-Pesa menu with a bill reference naming no request, then
+    // Safaricom reports the prompt's success with that same receipt.
+    const walkIn = await axios.post(`${server.url}/simulator/__simulator/c2b/payments`, {
+      shortCode: WALK_IN_SHORTCODE,
+      msisdn: '254712345678',
+      consumerKey: app.consumerKey,
+      amount: 70,
+      billRefNumber: 'NO-SUCH-ORDER',
+    });
+    expect(walkIn.status).toBe(200);
+    const receipt = walkIn.data.transId as string;
+    let linked: Promise<void> | undefined;
+    const result = await client.waitForResult(started.transaction.id, {
+      clientSecret: started.clientSecret,
+      ...SOCKET_ONLY,
+      onStatus: (status) => {
+        if (status === 'pending')
+          linked = postCallback(
+            server.url,
+            server.callbackPath(started.transaction.id),
+            successCallback(started.transaction.checkoutRequestId!, 70, receipt),
+          ).then((answer) => expect(answer.status).toBe(200));
+      },
+    });
+    await linked;
+    const holder = await merchant({ method: 'GET', path: `/api/v1/transactions?receipt=${receipt}` });
+    expect(result).toMatchObject({
+      id: started.transaction.id,
+      status: 'pending',
+      paidAs: holder.data.data[0].id,
+    });
   });
 });
