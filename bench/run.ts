@@ -10,6 +10,7 @@
 //                                         beside the run through PostgreSQL NOTIFY
 // Every load is bounded in count and time.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -44,6 +45,12 @@ async function postgresAnswers(): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    // The options are the header comment of this file.
+    const header = fs.readFileSync(__filename, 'utf8').split('\n');
+    process.stdout.write(`${header.slice(0, header.findIndex((line) => !line.startsWith('//'))).join('\n')}\n`);
+    return;
+  }
   const started = Date.now();
   const rows = Number(flag('rows') ?? DEFAULT_ROWS);
   const instances = flag('instances') ?? 'on';

@@ -7,9 +7,8 @@
 // is reported as `unknown` and left for the callback or an STK Query (mpesa.push-outcome.ts).
 // Daraja cannot hurt us either: every call has one deadline for the whole exchange (an
 // upstream that drips bytes is cut) and an answer is cut past a size no Daraja body comes near.
-import http from 'node:http';
-import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { keepAliveAgents } from '../core/keep-alive-agents';
 import type { Logger } from '../logger';
 import { AppError } from '../errors';
 import { createTokenCache, type IssuedToken } from './mpesa.token';
@@ -136,6 +135,7 @@ interface Deps {
 }
 
 export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
+  const agents = keepAliveAgents();
   const client: AxiosInstance = axios.create({
     baseURL: baseUrl,
     // No `timeout`: it bounds idle time only. Each call passes its own deadline (`deadline()`).
@@ -145,8 +145,8 @@ export function createMpesaService({ app, baseUrl, timeoutMs, logger }: Deps) {
     validateStatus: () => true,
     // Daraja does not redirect; without redirects axios also skips its follow-redirects layer.
     maxRedirects: 0,
-    httpAgent: new http.Agent({ keepAlive: true }),
-    httpsAgent: new https.Agent({ keepAlive: true }),
+    httpAgent: agents.http,
+    httpsAgent: agents.https,
   });
 
   /** One deadline for a whole exchange, connect to last byte, fresh for each request. */

@@ -6,7 +6,7 @@
 // `<keyId>.<tag>`), so after a key rotation a payment started before it still matches, for as
 // long as the old key stays in MASTER_KEY_PREVIOUS. Values from before key ids existed (no
 // dot) are checked against every key of the ring.
-import { keyedTag, safeEqual, type Keyring, type MasterKey } from './vault';
+import { keyedHexTag, keyedTag, safeEqual, type Keyring, type MasterKey } from './vault';
 
 export interface TransactionSecrets {
   clientSecret(transactionId: string): string;
@@ -19,7 +19,11 @@ const CLIENT_SECRET_PREFIX = 'cs_';
 
 export function createTransactionSecrets(keyring: Keyring): TransactionSecrets {
   const clientTag = (key: MasterKey, id: string) => keyedTag(key.derive('client-secret'), id);
-  const callbackTag = (key: MasterKey, id: string) => keyedTag(key.derive('callback-token'), id);
+  // A callback token travels in the URLs Daraja reads, which may be refused for holding "sql",
+  // "exe", "cmd" and the like in any case (docs/daraja.md §2): base64url spells one in about 1 in
+  // 260 tokens, hex never (its letters are a-f). Tokens issued before, in base64url, still count.
+  const callbackTag = (key: MasterKey, id: string) => keyedHexTag(key.derive('callback-token'), id);
+  const base64CallbackTag = (key: MasterKey, id: string) => keyedTag(key.derive('callback-token'), id);
 
   /** `<keyId>.<tag>` checked with that key; a bare tag (from before key ids) with any key of the ring. */
   const matches = (value: string, tagWith: (key: MasterKey) => string): boolean => {
@@ -35,6 +39,8 @@ export function createTransactionSecrets(keyring: Keyring): TransactionSecrets {
       candidate.startsWith(CLIENT_SECRET_PREFIX) &&
       matches(candidate.slice(CLIENT_SECRET_PREFIX.length), (key) => clientTag(key, id)),
     callbackToken: (id) => `${keyring.newest.id}.${callbackTag(keyring.newest, id)}`,
-    isCallbackToken: (id, candidate) => matches(candidate, (key) => callbackTag(key, id)),
+    isCallbackToken: (id, candidate) =>
+      matches(candidate, (key) => callbackTag(key, id)) ||
+      matches(candidate, (key) => base64CallbackTag(key, id)),
   };
 }

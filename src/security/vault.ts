@@ -145,6 +145,11 @@ export function keyedTag(key: Buffer, value: string): string {
   return createHmac('sha256', key).update(value).digest('base64url');
 }
 
+/** The same tag in hex, for URLs that must spell no word (its only letters are a-f). */
+export function keyedHexTag(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(value).digest('hex');
+}
+
 export function safeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);

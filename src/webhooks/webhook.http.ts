@@ -3,6 +3,7 @@
 // KiB is kept for the attempt log, and a huge one is cut.
 import http from 'node:http';
 import https from 'node:https';
+import { keepAliveAgents } from '../core/keep-alive-agents';
 import { publicOnlyLookup, refusesToConnect } from './webhook.url-guard';
 
 const KEPT_BODY_BYTES = 1024;
@@ -20,10 +21,8 @@ export function createWebhookSender(options: {
   allowPrivate: boolean;
   userAgent: string;
 }) {
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
-  };
+  const keepAlive = keepAliveAgents({ maxSockets: 256 });
+  const agents = { 'http:': keepAlive.http, 'https:': keepAlive.https };
 
   function send(target: string, headers: Record<string, string>, body: string): Promise<SendResult> {
     const url = new URL(target);
