@@ -48,7 +48,14 @@ async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     // The options are the header comment of this file.
     const header = fs.readFileSync(__filename, 'utf8').split('\n');
-    process.stdout.write(`${header.slice(0, header.findIndex((line) => !line.startsWith('//'))).join('\n')}\n`);
+    process.stdout.write(
+      `${header
+        .slice(
+          0,
+          header.findIndex((line) => !line.startsWith('//')),
+        )
+        .join('\n')}\n`,
+    );
     return;
   }
   const started = Date.now();
