@@ -128,6 +128,7 @@ describe('GET /api/payments/:id (the status fallback)', () => {
       'failure',
       'id',
       'mpesaReceiptNumber',
+      'paidElsewhere',
       'phone',
       'settledAt',
       'status',
