@@ -105,6 +105,9 @@ final class PaymentsTest extends TestCase
             'paidAs' => 'txn_walkin',
         ]);
         $this->assertSame('txn_walkin', $linked->paidAs);
+        // Never final, yet settled: waitForResult() returns it instead of waiting out its timeout.
+        $this->assertFalse($linked->isFinal());
+        $this->assertTrue($linked->isSettled());
     }
 
     public function testWhenTheCustomerCancelsThenTheResultIsCancelledWithAFailure(): void

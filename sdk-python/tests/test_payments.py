@@ -75,6 +75,9 @@ class TransactionFieldsTest(unittest.TestCase):
             },
         )
         self.assertEqual(linked.paid_as, "txn_walkin")
+        # Never final, yet settled: wait_for_result returns it instead of waiting out its timeout.
+        self.assertFalse(linked.is_final)
+        self.assertTrue(linked.is_settled)
 
 
 class InitiateTest(unittest.TestCase):

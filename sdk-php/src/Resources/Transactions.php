@@ -137,7 +137,7 @@ final class Transactions
                     $onStatus($lastStatus);
                 }
             }
-            if ($transaction->isFinal()) {
+            if ($transaction->isSettled()) {
                 return $transaction;
             }
             $remaining = $deadline - microtime(true);

@@ -56,6 +56,15 @@ final class Transaction
         return in_array($this->status, self::FINAL_STATUSES, true);
     }
 
+    /**
+     * Its outcome is known: a final status, or its money recorded as another payment ($paidAs),
+     * where the status stays as it was for good. What waitForResult() waits for.
+     */
+    public function isSettled(): bool
+    {
+        return $this->isFinal() || $this->paidAs !== null;
+    }
+
     /** @param array<string, mixed> $data */
     public static function fromArray(array $data): self
     {

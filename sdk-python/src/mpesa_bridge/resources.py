@@ -181,7 +181,7 @@ class Transactions:
                 last_status = transaction.status
                 if on_status is not None:
                     on_status(transaction.status)
-            if transaction.is_final:
+            if transaction.is_settled:
                 return transaction
             remaining = deadline - self._clock()
             if remaining <= 0:

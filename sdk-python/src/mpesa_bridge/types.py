@@ -58,6 +58,12 @@ class Transaction:
         """Completed, failed, cancelled or expired (an expired payment can still complete late)."""
         return self.status in FINAL_STATUSES
 
+    @property
+    def is_settled(self) -> bool:
+        """Its outcome is known: a final status, or its money recorded as another payment (``paid_as``),
+        where the status stays as it was for good. What ``wait_for_result`` waits for."""
+        return self.is_final or self.paid_as is not None
+
 
 @dataclasses.dataclass(frozen=True)
 class InitiateResult:
