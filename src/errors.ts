@@ -146,3 +146,20 @@ export function errorBody(error: AppError): ErrorBody {
     },
   };
 }
+
+/**
+ * A reused Idempotency-Key answers its first request's result only for the same body: refused
+ * otherwise, naming what the first request made (`{ payoutId }`, `{ transactionId }`, ...).
+ */
+export function refuseOtherBody(
+  firstHash: string | null,
+  requestHash: string,
+  firstMade: Record<string, unknown>,
+): void {
+  if (firstHash !== requestHash)
+    throw new AppError(
+      'idempotency_key_reused',
+      'This Idempotency-Key was used with a different request body',
+      firstMade,
+    );
+}

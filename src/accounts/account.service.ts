@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
-import { AppError } from '../errors';
+import { AppError, refuseOtherBody } from '../errors';
 import { newId } from '../ids';
 import type { DarajaApps } from '../mpesa/mpesa.apps';
 import type { CredentialCheck, DarajaAccount, PayoutAccount } from '../mpesa/mpesa.account';
@@ -200,12 +200,7 @@ export function createAccountsService({ db, vault, apps, deploymentAccount, bus 
   async function replay({ projectId, mode }: Scope, idempotencyKey: string, requestHash: string) {
     const existing = await findAccountByIdempotencyKey(db, projectId, environmentsOf(mode), idempotencyKey);
     if (!existing) return undefined;
-    if (existing.requestHash !== requestHash)
-      throw new AppError(
-        'idempotency_key_reused',
-        'This Idempotency-Key was used with a different request body',
-        { accountId: existing.id },
-      );
+    refuseOtherBody(existing.requestHash, requestHash, { accountId: existing.id });
     return { account: view(existing) };
   }
 

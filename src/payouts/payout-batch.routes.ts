@@ -6,7 +6,7 @@ import { defineOperation, type FeatureApi } from '../core/operation';
 import { approverOf } from '../core/four-eyes';
 import { scopeOf } from '../core/scope';
 import { idempotencyKeyHeader } from '../payments/transaction.schema';
-import { requesterOf } from './payout.routes';
+import { PAYOUT_CREATE_ERRORS, requesterOf } from './payout.routes';
 import type { PayoutBatchesService } from './payout-batch.service';
 import {
   batchDecisionBody,
@@ -69,17 +69,7 @@ export const payoutBatchesApi: FeatureApi<PayoutBatchesDeps> = {
         headers: { 'Idempotency-Key': 'payroll-2026-03' },
       },
       responses: { 201: { description: 'The batch and its rows.', schema: batchResponseSchema } },
-      errors: [
-        'payout_batch_invalid',
-        'idempotency_key_reused',
-        'payouts_disabled',
-        'payout_source_forbidden',
-        'payout_cap_exceeded',
-        'payout_account_unsupported',
-        'mpesa_account_not_found',
-        'mpesa_account_missing',
-        'mpesa_unavailable',
-      ],
+      errors: ['payout_batch_invalid', ...PAYOUT_CREATE_ERRORS],
       handler: async ({ deps, req, res, body, headers }) => {
         const batch = await deps.payoutBatches.create(
           scopeOf(req),

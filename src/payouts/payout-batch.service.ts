@@ -11,7 +11,7 @@
 // pace through the one send of a payout (payout.send.ts), so each goes to Daraja at most once.
 import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
-import { AppError } from '../errors';
+import { AppError, refuseOtherBody } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { Scope } from '../core/scope';
@@ -177,14 +177,7 @@ export function createPayoutBatchesService(deps: Deps) {
   async function replay(scope: Scope, key: string, requestHash: string): Promise<PayoutBatchRow | undefined> {
     const existing = await findBatchByIdempotencyKey(db, scope, key);
     if (!existing) return undefined;
-    if (existing.requestHash !== requestHash)
-      throw new AppError(
-        'idempotency_key_reused',
-        'This Idempotency-Key was used with a different request body',
-        {
-          batchId: existing.id,
-        },
-      );
+    refuseOtherBody(existing.requestHash, requestHash, { batchId: existing.id });
     return existing;
   }
 

@@ -14,6 +14,7 @@
 // tries in a row, so a batch always ends (docs/payouts.md "Batches").
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
+import { onePassAtATime } from '../core/one-pass';
 import type { Logger } from '../logger';
 import type { PayoutRow } from '../payments/payout.repository';
 import type { PayoutLedger } from '../payments/payout.settle';
@@ -60,7 +61,6 @@ export function createPayoutBatchWorker(deps: Deps) {
   const now = deps.now ?? (() => new Date());
   const maxSendTries = deps.maxSendTries ?? MAX_SEND_TRIES;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
 
   async function sendNext(batch: PayoutBatchRow): Promise<void> {
     const at = now();
@@ -132,20 +132,8 @@ export function createPayoutBatchWorker(deps: Deps) {
     for (const batch of await batchesDue(db, now(), BATCHES_PER_PASS)) await sendNext(batch);
   }
 
-  /** One pass at a time; a pass asked for while one runs waits for it. */
-  function runOnce(): Promise<void> {
-    const pending =
-      running ??
-      pass()
-        .catch((error: unknown) => {
-          logger.error('payout batch pass failed', { error });
-        })
-        .finally(() => {
-          running = undefined;
-        });
-    running = pending;
-    return pending;
-  }
+  const passes = onePassAtATime(pass, logger, 'payout batch pass failed');
+  const runOnce = passes.run;
 
   return {
     runOnce,
@@ -156,7 +144,7 @@ export function createPayoutBatchWorker(deps: Deps) {
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       timer = undefined;
-      await running;
+      await passes.settled();
     },
   };
 }

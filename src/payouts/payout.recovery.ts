@@ -13,6 +13,7 @@
 // claimed but never answered due at once, and runs one pass before the workers start.
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
+import { onePassAtATime } from '../core/one-pass';
 import type { Logger } from '../logger';
 import {
   dueForStatusCheck,
@@ -52,7 +53,6 @@ export function createPayoutRecovery(deps: Deps) {
   const { db, ledger, sender, logger, config } = deps;
   const now = deps.now ?? (() => new Date());
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
 
   /** The wait before question number `asked + 1`, or null once the schedule is spent. */
   const waitAfter = (asked: number): number | null => config.statusRetryScheduleMs[asked] ?? null;
@@ -127,20 +127,8 @@ export function createPayoutRecovery(deps: Deps) {
     else logger.error(message, { payoutId, error });
   }
 
-  /** One pass at a time; a pass asked for while one runs waits for it. */
-  function runOnce(): Promise<void> {
-    const pending =
-      running ??
-      pass()
-        .catch((error: unknown) => {
-          logger.error('payout recovery pass failed', { error });
-        })
-        .finally(() => {
-          running = undefined;
-        });
-    running = pending;
-    return pending;
-  }
+  const passes = onePassAtATime(pass, logger, 'payout recovery pass failed');
+  const runOnce = passes.run;
 
   return {
     runOnce,
@@ -184,7 +172,7 @@ export function createPayoutRecovery(deps: Deps) {
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       timer = undefined;
-      await running;
+      await passes.settled();
     },
   };
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { defineOperation, type FeatureApi } from '../core/operation';
 import { approverOf, requesterActor } from '../core/four-eyes';
 import { scopeOf } from '../core/scope';
+import type { ErrorCode } from '../errors';
 import { idempotencyKeyHeader } from '../payments/transaction.schema';
 import {
   createPayoutBody,
@@ -35,6 +36,18 @@ export interface PayoutsDeps {
 const BASE = '/api/v1/payouts';
 const TAG = 'Payouts';
 const operation = defineOperation<PayoutsDeps>();
+
+/** What asking for a payout may be refused with, alone or as a batch (payout-batch.routes.ts). */
+export const PAYOUT_CREATE_ERRORS: readonly ErrorCode[] = [
+  'idempotency_key_reused',
+  'payouts_disabled',
+  'payout_source_forbidden',
+  'payout_cap_exceeded',
+  'payout_account_unsupported',
+  'mpesa_account_not_found',
+  'mpesa_account_missing',
+  'mpesa_unavailable',
+];
 
 /** Who asks for a payout (or a batch of them), and from where (the payout source allowlist). */
 export function requesterOf(req: Request): Requester {
@@ -102,16 +115,7 @@ export const payoutsApi: FeatureApi<PayoutsDeps> = {
         headers: { 'Idempotency-Key': 'refund-inv001' },
       },
       responses: { 201: { description: 'The payout.', schema: payoutResponseSchema } },
-      errors: [
-        'idempotency_key_reused',
-        'payouts_disabled',
-        'payout_source_forbidden',
-        'payout_cap_exceeded',
-        'payout_account_unsupported',
-        'mpesa_account_not_found',
-        'mpesa_account_missing',
-        'mpesa_unavailable',
-      ],
+      errors: PAYOUT_CREATE_ERRORS,
       handler: async ({ deps, req, res, body, headers }) => {
         const row = await deps.payouts.create(
           scopeOf(req),

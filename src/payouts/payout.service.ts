@@ -10,7 +10,7 @@
 // before Daraja is called; its id is Daraja's OriginatorConversationID (payout.send.ts).
 import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
-import { AppError } from '../errors';
+import { AppError, refuseOtherBody } from '../errors';
 import type { Logger } from '../logger';
 import type { Scope } from '../core/scope';
 import { fourEyesRefusal, mayDecideIn, userActor, type Approver } from '../core/four-eyes';
@@ -167,14 +167,7 @@ export function createPayoutsService(deps: Deps) {
   ): Promise<PayoutRow | undefined> {
     const existing = await findPayoutByIdempotencyKey(db, scope, idempotencyKey);
     if (!existing) return undefined;
-    if (existing.requestHash !== requestHash)
-      throw new AppError(
-        'idempotency_key_reused',
-        'This Idempotency-Key was used with a different request body',
-        {
-          payoutId: existing.id,
-        },
-      );
+    refuseOtherBody(existing.requestHash, requestHash, { payoutId: existing.id });
     return existing;
   }
 

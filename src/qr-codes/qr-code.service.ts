@@ -8,7 +8,7 @@
 // confirmation carrying `reference` as its BillRefNumber: that is the key it is matched by.
 import { createHash } from 'node:crypto';
 import { isUniqueViolation, type Database } from '../db/database';
-import { AppError } from '../errors';
+import { AppError, refuseOtherBody } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { Scope } from '../core/scope';
@@ -56,14 +56,7 @@ export function createQrCodesService({ db, accounts, apps, logger }: Deps) {
   async function replay(scope: Scope, idempotencyKey: string, requestHash: string) {
     const existing = await findQrCodeByIdempotencyKey(db, scope, idempotencyKey);
     if (!existing) return undefined;
-    if (existing.requestHash !== requestHash)
-      throw new AppError(
-        'idempotency_key_reused',
-        'This Idempotency-Key was used with a different request body',
-        {
-          qrCodeId: existing.id,
-        },
-      );
+    refuseOtherBody(existing.requestHash, requestHash, { qrCodeId: existing.id });
     return { qrCode: toQrCodeView(existing) };
   }
 

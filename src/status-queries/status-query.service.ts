@@ -10,7 +10,7 @@
 // and `processPending` applies it later (as STK callbacks are, src/callbacks/callback.service.ts).
 import { createHash } from 'node:crypto';
 import { isUniqueViolation, type Database, type Queryable } from '../db/database';
-import { AppError, DATABASE_RETRY_AFTER_SECONDS } from '../errors';
+import { AppError, DATABASE_RETRY_AFTER_SECONDS, refuseOtherBody } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { Mode, Scope } from '../core/scope';
@@ -160,14 +160,7 @@ export function createStatusQueriesService(deps: Deps) {
   async function replay(scope: Scope, idempotencyKey: string, requestHash: string) {
     const existing = await findStatusQueryByIdempotencyKey(db, scope, idempotencyKey);
     if (!existing) return undefined;
-    if (existing.requestHash !== requestHash)
-      throw new AppError(
-        'idempotency_key_reused',
-        'This Idempotency-Key was used with a different request body',
-        {
-          statusQueryId: existing.id,
-        },
-      );
+    refuseOtherBody(existing.requestHash, requestHash, { statusQueryId: existing.id });
     return answerOf(existing);
   }
 

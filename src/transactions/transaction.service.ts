@@ -4,7 +4,7 @@ import { searchTransactions, type SearchQuery } from './transaction.search';
 import { createHash } from 'node:crypto';
 import { createBatcher } from '../db/batcher';
 import { isUniqueViolation, type Database } from '../db/database';
-import { AppError } from '../errors';
+import { AppError, refuseOtherBody } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { DarajaAccount, PaymentAccounts } from '../mpesa/mpesa.account';
@@ -147,15 +147,7 @@ export function createTransactionsService(deps: Deps) {
     const { idempotencyKey, requestHash } = request;
     let existing = await findByIdempotencyKey(db, scope, idempotencyKey);
     if (!existing) return undefined;
-    if (existing.requestHash !== requestHash) {
-      throw new AppError(
-        'idempotency_key_reused',
-        'This Idempotency-Key was used with a different request body',
-        {
-          transactionId: existing.id,
-        },
-      );
-    }
+    refuseOtherBody(existing.requestHash, requestHash, { transactionId: existing.id });
     // The first request may still be talking to Daraja: wait for its answer, so every
     // caller with this key gets the same result (bounded by Daraja's own timeout).
     const deadline = existing.createdAt.getTime() + deps.pushTimeoutMs + IN_FLIGHT_GRACE_MS;

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
-import { AppError } from '../errors';
+import { AppError, refuseOtherBody } from '../errors';
 import { newId } from '../ids';
 import type { Scope } from '../core/scope';
 import type { Vault } from '../security/vault';
@@ -55,12 +55,7 @@ export function createEndpointsService({ db, vault, config, heldDeliveriesMs, wa
   async function replay(scope: Scope, idempotencyKey: string, requestHash: string) {
     const existing = await findEndpointByIdempotencyKey(db, scope, idempotencyKey);
     if (!existing) return undefined;
-    if (existing.requestHash !== requestHash)
-      throw new AppError(
-        'idempotency_key_reused',
-        'This Idempotency-Key was used with a different request body',
-        { endpointId: existing.id },
-      );
+    refuseOtherBody(existing.requestHash, requestHash, { endpointId: existing.id });
     const secret = vault.open(existing.secretEnc, webhookSecretSealedFor(existing.projectId, existing.id));
     return { endpoint: toEndpointView(existing), secret };
   }
